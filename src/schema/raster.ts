@@ -1,0 +1,150 @@
+/**
+ * The spike-raster payload: `application/vnd.neurolab.raster.v1+json`.
+ *
+ * Spikes travel as two base64 typed arrays (8 bytes per spike before base64):
+ * spike times in ms (float32, little-endian) and neuron indices (uint32, little-endian).
+ */
+import { base64ToTypedArray, typedArrayToBase64 } from "./base64.js";
+import {
+  SchemaError,
+  expectArray,
+  expectFiniteNumber,
+  expectInteger,
+  expectObject,
+  expectString,
+  expectVersion,
+  optionalString,
+} from "./validate.js";
+
+/** MIME type of raster payloads (version 1). */
+export const RASTER_MIME = "application/vnd.neurolab.raster.v1+json";
+
+/** Largest number of spikes a raster payload may carry. */
+export const RASTER_MAX_SPIKES = 20_000_000;
+
+/** Largest neuron count a raster payload may declare. */
+export const RASTER_MAX_NEURONS = 10_000_000;
+
+/** A named, contiguous range of neuron indices `[start, start + size)`. */
+export interface PopulationRange {
+  name: string;
+  start: number;
+  size: number;
+}
+
+/** The JSON payload sent under {@link RASTER_MIME}. */
+export interface RasterPayload {
+  schema: "neurolab.raster";
+  version: 1;
+  title?: string;
+  /** Start of the recorded window, ms. */
+  t_start_ms: number;
+  /** End of the recorded window, ms. */
+  t_stop_ms: number;
+  /** Number of neurons (rows), spikes use indices 0..n_neurons-1. */
+  n_neurons: number;
+  /** Populations as contiguous index ranges, in row order; may be empty. */
+  populations: PopulationRange[];
+  n_spikes: number;
+  /** base64 of a little-endian Float32Array of spike times, ms. */
+  spike_times_ms: string;
+  /** base64 of a little-endian Uint32Array of neuron indices. */
+  spike_neurons: string;
+}
+
+/** A validated, decoded raster. */
+export interface RasterData {
+  title: string;
+  tStartMs: number;
+  tStopMs: number;
+  nNeurons: number;
+  populations: PopulationRange[];
+  timesMs: Float32Array;
+  neurons: Uint32Array;
+}
+
+/** Builds a raster payload from spike arrays (times in ms, neuron indices). */
+export function encodeRaster(data: RasterData): RasterPayload {
+  return {
+    schema: "neurolab.raster",
+    version: 1,
+    title: data.title,
+    t_start_ms: data.tStartMs,
+    t_stop_ms: data.tStopMs,
+    n_neurons: data.nNeurons,
+    populations: data.populations.map((p) => ({ name: p.name, start: p.start, size: p.size })),
+    n_spikes: data.timesMs.length,
+    spike_times_ms: typedArrayToBase64(data.timesMs),
+    spike_neurons: typedArrayToBase64(data.neurons),
+  };
+}
+
+/**
+ * Validates and decodes a raster payload of unknown origin. Throws {@link SchemaError}
+ * naming the offending field; never returns partially valid data.
+ */
+export function decodeRaster(value: unknown): RasterData {
+  const p = expectObject(value, "payload");
+  if (p.schema !== "neurolab.raster") {
+    throw new SchemaError(`payload.schema must be "neurolab.raster", got ${describe(p.schema)}`);
+  }
+  expectVersion(p.version, 1, "payload.version");
+  const title = optionalString(p.title, "payload.title", 500) ?? "";
+  const tStartMs = expectFiniteNumber(p.t_start_ms, "payload.t_start_ms");
+  const tStopMs = expectFiniteNumber(p.t_stop_ms, "payload.t_stop_ms");
+  if (!(tStopMs >= tStartMs)) {
+    throw new SchemaError(`payload.t_stop_ms (${tStopMs}) must be >= payload.t_start_ms (${tStartMs})`);
+  }
+  const nNeurons = expectInteger(p.n_neurons, "payload.n_neurons", 0, RASTER_MAX_NEURONS);
+  const nSpikes = expectInteger(p.n_spikes, "payload.n_spikes", 0, RASTER_MAX_SPIKES);
+  const pops = expectArray(p.populations, "payload.populations", 10_000).map((raw, i) => {
+    const o = expectObject(raw, `payload.populations[${i}]`);
+    const name = expectString(o.name, `payload.populations[${i}].name`, 200);
+    const start = expectInteger(o.start, `payload.populations[${i}].start`, 0, nNeurons);
+    const size = expectInteger(o.size, `payload.populations[${i}].size`, 0, nNeurons - start);
+    return { name, start, size };
+  });
+  const timesMs = base64ToTypedArray(
+    expectString(p.spike_times_ms, "payload.spike_times_ms"),
+    "float32",
+    "payload.spike_times_ms",
+  );
+  const neurons = base64ToTypedArray(
+    expectString(p.spike_neurons, "payload.spike_neurons"),
+    "uint32",
+    "payload.spike_neurons",
+  );
+  if (timesMs.length !== nSpikes) {
+    throw new SchemaError(`payload.spike_times_ms holds ${timesMs.length} values, payload.n_spikes says ${nSpikes}`);
+  }
+  if (neurons.length !== nSpikes) {
+    throw new SchemaError(`payload.spike_neurons holds ${neurons.length} values, payload.n_spikes says ${nSpikes}`);
+  }
+  // Float32 rounding of the window ends: allow half an ulp-ish slack relative to the magnitude.
+  const slack = 1e-6 * Math.max(1, Math.abs(tStartMs), Math.abs(tStopMs));
+  for (let i = 0; i < nSpikes; i++) {
+    const t = timesMs[i];
+    if (!(t >= tStartMs - slack && t <= tStopMs + slack)) {
+      throw new SchemaError(
+        `payload.spike_times_ms[${i}] = ${t} is outside [t_start_ms, t_stop_ms] = [${tStartMs}, ${tStopMs}]`,
+      );
+    }
+    if (neurons[i] >= nNeurons) {
+      throw new SchemaError(`payload.spike_neurons[${i}] = ${neurons[i]} is outside [0, n_neurons) = [0, ${nNeurons})`);
+    }
+  }
+  return { title, tStartMs, tStopMs, nNeurons, populations: pops, timesMs, neurons };
+}
+
+/** Index of the population holding neuron `index`, or -1. */
+export function populationOf(populations: readonly PopulationRange[], index: number): number {
+  for (let k = 0; k < populations.length; k++) {
+    const p = populations[k];
+    if (index >= p.start && index < p.start + p.size) return k;
+  }
+  return -1;
+}
+
+function describe(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v.slice(0, 40)) : String(v);
+}
