@@ -148,3 +148,15 @@ export function populationOf(populations: readonly PopulationRange[], index: num
 function describe(v: unknown): string {
   return typeof v === "string" ? JSON.stringify(v.slice(0, 40)) : String(v);
 }
+
+/** Colours of populations, in row order (cycled); shared by the static and interactive views. */
+export const POPULATION_COLORS: readonly string[] = [
+  "#1f77b4",
+  "#d62728",
+  "#2ca02c",
+  "#9467bd",
+  "#ff7f0e",
+  "#17becf",
+  "#8c564b",
+  "#e377c2",
+];

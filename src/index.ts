@@ -1,0 +1,19 @@
+/**
+ * neurolab: computational neuroscience in TypeScript for notebooks.
+ *
+ * Spiking networks (`Network`, LIF populations, Poisson and spike-generator inputs, CSR
+ * projections with delays, spike monitors), seeded random numbers, and displayable results
+ * that the neurolab kernel renders as JupyterLab widgets.
+ */
+export * from "./random/rng.js";
+export * from "./neurons/lif.js";
+export * from "./inputs/poisson.js";
+export * from "./inputs/spikeGenerator.js";
+export * from "./synapses/connectivity.js";
+export * from "./synapses/projection.js";
+export * from "./network/populations.js";
+export * from "./network/monitors.js";
+export * from "./network/network.js";
+export * from "./display/bundle.js";
+export * from "./display/raster.js";
+export * as schema from "./schema/index.js";

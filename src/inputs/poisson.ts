@@ -1,0 +1,33 @@
+/**
+ * Poisson spike sources: each neuron spikes in each step independently with probability
+ * rate * dt (as Brian2's PoissonGroup), sampled by geometric skipping so a step costs
+ * O(spikes), not O(neurons).
+ */
+import { checkNumber } from "../core/checks.js";
+import type { Rng } from "../random/rng.js";
+
+/** Largest rate accepted, Hz: rate * dt must stay a probability. */
+export function maxPoissonRate_Hz(dt_ms: number): number {
+  return 1000 / dt_ms;
+}
+
+/**
+ * Writes the indices of the neurons of a Poisson group of `n` neurons that spike in one
+ * step to `out`, in increasing order. `p` = rate * dt is the per-step spike probability.
+ * @returns the number of spikes.
+ */
+export function poissonStep(n: number, p: number, rng: Rng, out: Int32Array): number {
+  let count = 0;
+  if (p <= 0) return 0;
+  let i = rng.geometric(p);
+  while (i < n) {
+    out[count++] = i;
+    i += 1 + rng.geometric(p);
+  }
+  return count;
+}
+
+/** Checks a rate in Hz for a step of `dt_ms`. */
+export function checkRate(rate_Hz: number, name: string, dt_ms: number): number {
+  return checkNumber(rate_Hz, name, { min: 0, max: maxPoissonRate_Hz(dt_ms) });
+}

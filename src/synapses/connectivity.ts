@@ -1,0 +1,110 @@
+/**
+ * Connectivity rules producing compressed sparse row (CSR) matrices: row = presynaptic
+ * neuron, column indices = postsynaptic neurons. Each rule is a small function of
+ * (nPre, nPost, rng) so rules compose and stay free of hidden state.
+ */
+import { checkInteger, checkProbability } from "../core/checks.js";
+import type { Rng } from "../random/rng.js";
+
+/** A CSR connectivity matrix from `nPre` sources to `nPost` targets. */
+export interface Csr {
+  readonly nPre: number;
+  readonly nPost: number;
+  /** Row offsets, length nPre + 1. */
+  readonly rowPtr: Int32Array;
+  /** Postsynaptic index of each synapse. */
+  readonly colIdx: Int32Array;
+}
+
+/** A connectivity rule: builds a CSR matrix, drawing any randomness from `rng`. */
+export type ConnectivityRule = (nPre: number, nPost: number, rng: Rng) => Csr;
+
+/** Number of synapses of a CSR matrix. */
+export function synapseCount(c: Csr): number {
+  return c.rowPtr[c.nPre];
+}
+
+/** Every source to every target. */
+export function allToAll(opts: { allowSelf?: boolean } = {}): ConnectivityRule {
+  const allowSelf = opts.allowSelf ?? true;
+  return (nPre, nPost) => {
+    const cols: number[] = [];
+    const rowPtr = new Int32Array(nPre + 1);
+    for (let i = 0; i < nPre; i++) {
+      for (let j = 0; j < nPost; j++) if (allowSelf || i !== j) cols.push(j);
+      rowPtr[i + 1] = cols.length;
+    }
+    return { nPre, nPost, rowPtr, colIdx: Int32Array.from(cols) };
+  };
+}
+
+/** Source i to target i; requires equal sizes. */
+export function oneToOne(): ConnectivityRule {
+  return (nPre, nPost) => {
+    if (nPre !== nPost) throw new RangeError(`oneToOne needs equal sizes, got nPre = ${nPre} and nPost = ${nPost}`);
+    const rowPtr = new Int32Array(nPre + 1);
+    const colIdx = new Int32Array(nPre);
+    for (let i = 0; i < nPre; i++) {
+      rowPtr[i + 1] = i + 1;
+      colIdx[i] = i;
+    }
+    return { nPre, nPost, rowPtr, colIdx };
+  };
+}
+
+/**
+ * Each (source, target) pair is connected independently with probability `p` (Bernoulli),
+ * sampled by geometric skipping over the row-major pair grid: O(synapses), not O(pairs).
+ * `allowSelf` (default true, as Brian2's and NEST's benchmarks) keeps i -> i pairs.
+ */
+export function fixedProbability(p: number, opts: { allowSelf?: boolean } = {}): ConnectivityRule {
+  checkProbability(p, "p");
+  const allowSelf = opts.allowSelf ?? true;
+  return (nPre, nPost, rng) => {
+    const total = nPre * nPost;
+    let cap = Math.max(16, Math.ceil(total * p * 1.1 + 10 * Math.sqrt(total * p + 1)));
+    let cols = new Int32Array(cap);
+    const rowPtr = new Int32Array(nPre + 1);
+    let nnz = 0;
+    let row = 0;
+    let pos = rng.geometric(p);
+    while (pos < total) {
+      const i = Math.floor(pos / nPost);
+      const j = pos - i * nPost;
+      while (row < i) rowPtr[++row] = nnz;
+      if (allowSelf || i !== j) {
+        if (nnz === cap) {
+          cap *= 2;
+          const grown = new Int32Array(cap);
+          grown.set(cols);
+          cols = grown;
+        }
+        cols[nnz++] = j;
+      }
+      pos += 1 + rng.geometric(p);
+    }
+    while (row < nPre) rowPtr[++row] = nnz;
+    return { nPre, nPost, rowPtr, colIdx: cols.slice(0, nnz) };
+  };
+}
+
+/** Explicit synapses from (pre, post) index pairs (COO), kept in input order within each row; duplicates stay separate synapses. */
+export function fromPairs(pre: ArrayLike<number>, post: ArrayLike<number>): ConnectivityRule {
+  if (pre.length !== post.length) {
+    throw new RangeError(`fromPairs: pre and post must have equal lengths, got ${pre.length} and ${post.length}`);
+  }
+  return (nPre, nPost) => {
+    const counts = new Int32Array(nPre + 1);
+    for (let k = 0; k < pre.length; k++) {
+      checkInteger(pre[k], `pre[${k}]`, 0, nPre - 1);
+      checkInteger(post[k], `post[${k}]`, 0, nPost - 1);
+      counts[pre[k] + 1]++;
+    }
+    const rowPtr = new Int32Array(nPre + 1);
+    for (let i = 0; i < nPre; i++) rowPtr[i + 1] = rowPtr[i] + counts[i + 1];
+    const fill = rowPtr.slice(0, nPre);
+    const colIdx = new Int32Array(pre.length);
+    for (let k = 0; k < pre.length; k++) colIdx[fill[pre[k]]++] = post[k];
+    return { nPre, nPost, rowPtr, colIdx };
+  };
+}

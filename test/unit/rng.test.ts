@@ -1,0 +1,76 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { Rng } from "../../src/index.js";
+
+describe("Rng (xoshiro128**)", () => {
+  it("matches the C reference implementation bit for bit", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "xo-"));
+    const exe = path.join(dir, "xo");
+    execFileSync("cc", ["-O2", "-o", exe, path.join(__dirname, "..", "reference", "xoshiro128ss.c")]);
+    const reference = execFileSync(exe, { encoding: "utf8" })
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map(Number);
+    const r = new Rng(42);
+    expect(reference.length).toBe(6);
+    expect(reference.map(() => r.nextUint32())).toEqual(reference);
+  });
+
+  it("is deterministic per seed and differs across seeds", () => {
+    const a = new Rng(7);
+    const b = new Rng(7);
+    const c = new Rng(8);
+    const xs = Array.from({ length: 100 }, () => a.uniform());
+    expect(Array.from({ length: 100 }, () => b.uniform())).toEqual(xs);
+    expect(Array.from({ length: 100 }, () => c.uniform())).not.toEqual(xs);
+  });
+
+  it("draws uniform, normal, geometric and Poisson variates with the right moments", () => {
+    const r = new Rng(1);
+    const n = 200_000;
+    let s = 0,
+      s2 = 0;
+    for (let i = 0; i < n; i++) {
+      const u = r.uniform();
+      expect(u >= 0 && u < 1).toBe(true);
+      s += u;
+      s2 += u * u;
+    }
+    expect(s / n).toBeCloseTo(0.5, 2);
+    expect(s2 / n - (s / n) ** 2).toBeCloseTo(1 / 12, 2);
+    s = s2 = 0;
+    for (let i = 0; i < n; i++) {
+      const z = r.normal();
+      s += z;
+      s2 += z * z;
+    }
+    expect(Math.abs(s / n)).toBeLessThan(0.01);
+    expect(s2 / n).toBeCloseTo(1, 1);
+    const p = 0.2;
+    s = 0;
+    for (let i = 0; i < n; i++) s += r.geometric(p);
+    expect(s / n).toBeCloseTo((1 - p) / p, 1);
+    for (const lambda of [3, 75]) {
+      s = s2 = 0;
+      for (let i = 0; i < 50_000; i++) {
+        const k = r.poisson(lambda);
+        s += k;
+        s2 += k * k;
+      }
+      const mean = s / 50_000;
+      expect(Math.abs(mean - lambda) / lambda).toBeLessThan(0.02);
+      expect(Math.abs(s2 / 50_000 - mean * mean - lambda) / lambda).toBeLessThan(0.05);
+    }
+  });
+
+  it("rejects bad seeds and parameters by name", () => {
+    expect(() => new Rng(-1)).toThrow(/seed must be an integer in \[0, 4294967295\]/);
+    expect(() => new Rng(1.5)).toThrow(/seed/);
+    expect(() => new Rng(1).geometric(1.5)).toThrow(/p must be a finite number in \[0, 1\]/);
+    expect(() => new Rng(1).poisson(NaN)).toThrow(/lambda/);
+  });
+});
