@@ -8,7 +8,8 @@
 //   node kernel/scripts/setup.mjs             set up
 //   node kernel/scripts/setup.mjs --launch    set up, then start JupyterLab on 127.0.0.1 in notebooks/
 //   node kernel/scripts/setup.mjs --test      set up, plus test dependencies (Chromium, pytest, ...)
-//   node kernel/scripts/setup.mjs --peers     set up the reference venv (.venv-peers: Brian2, rsatoolbox)
+//   node kernel/scripts/setup.mjs --peers     also the reference venv (.venv-peers: Brian2, rsatoolbox)
+//   node kernel/scripts/setup.mjs --build-only  npm packages and build only
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -80,7 +81,11 @@ function makeVenv(dir, requirements, name) {
   );
 }
 
-export function setup({ test = false, peers = false, buildOnly = false } = {}) {
+/**
+ * Sets up the checkout. `jupyter`: the venv with JupyterLab, kernelspec and labextension;
+ * `test`: also test packages and Chromium; `peers`: the reference venv for benchmarks.
+ */
+export function setup({ jupyter = true, test = false, peers = false } = {}) {
   step("npm-packages", ["package-lock.json"], exists("node_modules", ".package-lock.json"), () =>
     run("npm", ["ci", "--no-audit", "--no-fund"]),
   );
@@ -93,14 +98,14 @@ export function setup({ test = false, peers = false, buildOnly = false } = {}) {
     exists("extension", "neurolab_jupyterlab", "labextension", "package.json"),
     () => run("npm", ["run", "build", "--workspace", "extension"]),
   );
-  if (buildOnly) return;
+  if (peers) makeVenv(PEERS_VENV, ["bench/requirements.txt"], "venv-peers");
+  if (!jupyter && !test) return;
   makeVenv(VENV, ["kernel/requirements.txt", ...(test ? ["test/requirements.txt"] : [])], test ? "venv-test" : "venv");
   // Cheap and always redone, so the venv always points at this checkout.
   run(process.execPath, [path.join(ROOT, "kernel", "dist", "install.js"), "--prefix", VENV]);
   linkLabextension();
   writeLabSettings();
   if (test) ensureChromium();
-  if (peers) makeVenv(PEERS_VENV, ["bench/requirements.txt"], "venv-peers");
 }
 
 /** Registers the prebuilt labextension in the venv, as `jupyter labextension develop` does (a link). */
@@ -158,7 +163,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const extra = argv.filter((a) => !flags.has(a));
   const t0 = Date.now();
   try {
-    setup({ test: flags.has("--test"), peers: flags.has("--peers"), buildOnly: flags.has("--build-only") });
+    setup({ jupyter: !flags.has("--build-only"), test: flags.has("--test"), peers: flags.has("--peers") });
   } catch (e) {
     process.stderr.write(`[setup] failed: ${e.message}\n`);
     process.exit(1);

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// `npm run bench -- <suite> [--repeats N]`: runs neurolab and its peer (Brian2, rsatoolbox, ...)
+// on the same cases in one run, each side as a fresh process per repeat, and prints a table of
+// medians and ratios (neurolab / peer; < 1 means neurolab is faster). Writes
+// bench/results/<suite>.json: one record per case with case, neurolab_s, peer, peer_s, ratio
+// (medians of the timed section), the whole-process times and ratio, and machine info.
+//
+// A case is a pair of scripts that print one JSON line {"seconds": <timed section>, ...stats}.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PEERS_PYTHON, ROOT, setup } from "../kernel/scripts/setup.mjs";
+
+const SUITES = fs
+  .readdirSync(path.join(ROOT, "bench"), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && fs.existsSync(path.join(ROOT, "bench", d.name, "cases.json")))
+  .map((d) => d.name);
+
+const args = process.argv.slice(2);
+const repeatsAt = args.indexOf("--repeats");
+const repeats = repeatsAt >= 0 ? Number(args[repeatsAt + 1]) : 5;
+const suites = args.filter((a, i) => !a.startsWith("--") && i !== repeatsAt + 1);
+if (suites.length === 0 || suites.some((s) => !SUITES.includes(s)) || !(repeats >= 1)) {
+  console.error(`usage: npm run bench -- <suite> [--repeats N]   (suites: ${SUITES.join(", ")})`);
+  process.exit(2);
+}
+
+setup({ jupyter: false, peers: true });
+
+/** Runs a script `repeats` times; returns median timed seconds, median process seconds, last stats. */
+function measure(cmd, argv) {
+  const timed = [];
+  const whole = [];
+  let stats = {};
+  for (let r = 0; r < repeats; r++) {
+    const t0 = process.hrtime.bigint();
+    const res = spawnSync(cmd, argv, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
+    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (res.status !== 0) throw new Error(`${cmd} ${argv.join(" ")} failed:\n${res.stderr}`);
+    const line = res.stdout.trim().split("\n").pop();
+    stats = JSON.parse(line);
+    if (!(typeof stats.seconds === "number")) throw new Error(`${argv.join(" ")} printed no "seconds": ${line}`);
+    timed.push(stats.seconds);
+    whole.push(wall);
+  }
+  return { timed: median(timed), whole: median(whole), stats };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const machine = {
+  cpus: os.cpus().length,
+  cpu: os.cpus()[0]?.model,
+  memory_GiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+  repeats,
+  date: new Date().toISOString(),
+};
+
+for (const suite of suites) {
+  const dir = path.join(ROOT, "bench", suite);
+  const cases = JSON.parse(fs.readFileSync(path.join(dir, "cases.json"), "utf8"));
+  const records = [];
+  console.log(`\n${suite}: ${cases.length} case(s), median of ${repeats} runs each`);
+  console.log(`${"case".padEnd(34)} ${"neurolab s".padStart(11)} ${"peer".padEnd(22)} ${"peer s".padStart(9)} ${"ratio".padStart(7)}   ${"process ratio".padStart(13)}`);
+  for (const c of cases) {
+    const ours = measure(process.execPath, [path.join(dir, c.neurolab), ...(c.args ?? [])]);
+    for (const peer of c.peers) {
+      const theirs = measure(PEERS_PYTHON, [path.join(dir, peer.script), ...(peer.args ?? []), ...(c.args ?? [])]);
+      const record = {
+        case: c.name,
+        neurolab_s: ours.timed,
+        peer: peer.name,
+        peer_s: theirs.timed,
+        ratio: ours.timed / theirs.timed,
+        neurolab_process_s: ours.whole,
+        peer_process_s: theirs.whole,
+        process_ratio: ours.whole / theirs.whole,
+        neurolab_stats: ours.stats,
+        peer_stats: theirs.stats,
+        machine,
+      };
+      records.push(record);
+      console.log(
+        `${c.name.padEnd(34)} ${ours.timed.toFixed(4).padStart(11)} ${peer.name.padEnd(22)} ${theirs.timed.toFixed(4).padStart(9)} ${record.ratio.toFixed(3).padStart(7)}   ${record.process_ratio.toFixed(3).padStart(13)}`,
+      );
+    }
+  }
+  const out = path.join(ROOT, "bench", "results", `${suite}.json`);
+  fs.writeFileSync(out, JSON.stringify(records, null, 2) + "\n");
+  console.log(`wrote ${path.relative(ROOT, out)}`);
+}

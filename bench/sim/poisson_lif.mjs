@@ -1,0 +1,18 @@
+// neurolab side of the Poisson -> LIF case: N_in Poisson sources at 20 Hz onto N LIF neurons,
+// p = 0.1, 0.5 mV, delay 1.5 ms, 1 s at dt 0.1 ms. Prints {"seconds": simulation loop, ...}.
+import { createRequire } from "node:module";
+const { Network, fixedProbability } = createRequire(import.meta.url)("../../src/dist/index.js");
+
+const nIn = Number(process.argv[2] ?? 1000);
+const n = Number(process.argv[3] ?? 1000);
+const net = new Network({ dt_ms: 0.1, seed: 1 });
+const input = net.addPoisson("input", { size: nIn, rate_Hz: 20 });
+const lif = net.addLif("lif", { size: n, params: { tauM_ms: 10, vRest_mV: -70, vReset_mV: -70, vThresh_mV: -55, tRef_ms: 2 } });
+net.connect(input, lif, { rule: fixedProbability(0.1), weight_mV: 0.5, delay_ms: 1.5 });
+const mon = net.monitorSpikes([lif]);
+const tBuild = performance.now();
+const synapses = net.synapseCount; // builds connectivity outside the timed loop, as Brian2's before_run
+const t0 = performance.now();
+net.run(1000);
+const seconds = (performance.now() - t0) / 1000;
+console.log(JSON.stringify({ seconds, build_s: (t0 - tBuild) / 1000, synapses, spikes: mon.count, rate_Hz: mon.meanRate_Hz() }));
