@@ -66,7 +66,7 @@ function parseJunit(text) {
 
 section("setup");
 try {
-  setup({ test: true });
+  setup({ test: true, peers: true });
 } catch (e) {
   process.stderr.write(`setup failed: ${e.message}\n`);
   process.stdout.write("\nsummary: 0 passed, 1 failed\n");

@@ -94,7 +94,7 @@ export function setup({ jupyter = true, test = false, peers = false } = {}) {
   run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b", "src", "kernel"]);
   step(
     "extension-build",
-    ["extension/src", "extension/style", "extension/package.json", "extension/tsconfig.json", "src/schema", "package-lock.json"],
+    ["extension/src", "extension/style", "extension/scripts", "extension/package.json", "extension/tsconfig.json", "src/schema", "package-lock.json"],
     exists("extension", "neurolab_jupyterlab", "labextension", "package.json"),
     () => run("npm", ["run", "build", "--workspace", "extension"]),
   );

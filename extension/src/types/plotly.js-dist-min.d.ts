@@ -1,0 +1,22 @@
+/**
+ * Minimal typings for the parts of plotly.js (`plotly.js-dist-min`, a UMD bundle without
+ * bundled types) that the raster renderer uses.
+ */
+declare module "plotly.js-dist-min" {
+  export type Data = Record<string, unknown>;
+  export type Layout = Record<string, unknown>;
+  export type Config = Record<string, unknown>;
+
+  /** A div that plotly has drawn into. */
+  export interface PlotlyHTMLElement extends HTMLDivElement {
+    data?: Data[];
+    layout?: Layout;
+    _fullData?: Data[];
+  }
+
+  export function newPlot(root: HTMLElement, data: Data[], layout?: Layout, config?: Config): Promise<PlotlyHTMLElement>;
+  export function react(root: HTMLElement, data: Data[], layout?: Layout, config?: Config): Promise<PlotlyHTMLElement>;
+  export function relayout(root: HTMLElement, update: Layout): Promise<PlotlyHTMLElement>;
+  export function purge(root: HTMLElement): void;
+  export const Plots: { resize(root: HTMLElement): Promise<void> | void };
+}
