@@ -1,0 +1,67 @@
+/** Turns TypeScript diagnostics and thrown values into Jupyter `error` contents. */
+import path from "node:path";
+import { inspect } from "node:util";
+
+/** The content of an iopub `error` message (and of an error execute_reply). */
+export interface CellError {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+const red = (s: string): string => `\x1b[31m${s}\x1b[0m`;
+
+/** ename used for type-check failures. */
+export const TYPESCRIPT_ERROR = "TypeScriptError";
+
+/** An error for tslab diagnostics, each already formatted as "line:col - message". */
+export function diagnosticsError(lines: string[]): CellError {
+  return {
+    ename: TYPESCRIPT_ERROR,
+    evalue: lines.join("\n"),
+    traceback: lines.map((line) => `${red(TYPESCRIPT_ERROR)}: ${line}`),
+  };
+}
+
+/** Removes whitespace and semicolons so that compiled and source statements compare. */
+const squash = (s: string): string => s.replace(/[\s;]+/g, "");
+
+/**
+ * Where frame `line:col` of the compiled cell is in the source cell: "cell:N" when the
+ * compiled statement's text is found on source line N (TypeScript reformats code, so
+ * this is a best effort), else "cell.js:line:col"; undefined for tslab's wrapper call.
+ */
+function cellLocation(compiled: string, source: string, line: number, col: number): string | undefined {
+  const lines = compiled.split("\n");
+  if (compiled && line > lines.length) return undefined;
+  const stmt = squash(lines[line - 1] ?? "").replace(/^exports\.\w+=/, "");
+  const squashed = source.split("\n").map(squash);
+  let index = squashed.indexOf(stmt);
+  if (index < 0 && stmt.length >= 8) index = squashed.findIndex((l) => l.includes(stmt));
+  return stmt && index >= 0 ? `cell:${index + 1}` : `cell.js:${line}:${col}`;
+}
+
+/** Stack frames from here on belong to the kernel, not to the notebook. */
+const MACHINERY = ["(node:vm:", path.dirname(require.resolve("tslab/package.json")) + path.sep, __dirname + path.sep];
+
+/**
+ * An error for a value thrown by a cell. Stack frames of the kernel machinery are
+ * dropped and frames in the cell ("evalmachine.<anonymous>:L:C") are shown as "cell:N"
+ * (see cellLocation).
+ */
+export function thrownError(err: unknown, source: string, compiled: string): CellError {
+  if (!(err instanceof Error)) {
+    const evalue = inspect(err);
+    return { ename: "Uncaught", evalue, traceback: [`${red("Uncaught")} ${evalue}`] };
+  }
+  const ename = err.name || err.constructor?.name || "Error";
+  const frames: string[] = [];
+  for (const frame of (err.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l))) {
+    if (MACHINERY.some((m) => frame.includes(m))) break;
+    if (frame.includes("(node:internal/")) continue;
+    const at = /evalmachine\.<anonymous>:(\d+):(\d+)/.exec(frame);
+    const location = at ? cellLocation(compiled, source, Number(at[1]), Number(at[2])) : "";
+    if (location !== undefined) frames.push(at ? frame.replace(at[0], location) : frame);
+  }
+  return { ename, evalue: err.message, traceback: [`${red(ename)}: ${err.message}`, ...frames] };
+}

@@ -1,0 +1,403 @@
+/**
+ * The neurolab Jupyter kernel, assembled from tslab's converter, executor and ZMQ server
+ * with tslab's protocol gaps fixed: execute_result / error messages, stop_on_error that
+ * aborts only already-queued requests, comm_info / history replies, and output routing
+ * through {@link CellOutput} so `display()` reaches the current cell.
+ */
+import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { format } from "node:util";
+import { versions } from "tslab";
+import { createConverter, type Converter } from "tslab/dist/converter";
+import { createExecutor, type ConverterSet, type Executor } from "tslab/dist/executor";
+import { JupyterHandlerImpl, ZmqServer } from "tslab/dist/jupyter";
+import { diagnosticsError, thrownError, type CellError } from "./errors.js";
+import { History, type HistoryRequest } from "./history.js";
+import { currentCellOutput, setCellOutput, toMimeBundle, type CellOutput } from "./output.js";
+import { exposeBundledPackages } from "./resolve.js";
+
+/** This kernel's version (from kernel/package.json). */
+export const KERNEL_VERSION: string = JSON.parse(
+  fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"),
+).version;
+
+const writeStderr = process.stderr.write.bind(process.stderr);
+
+/** Logs to the kernel's real stderr (the Jupyter server's log), never to a cell. */
+function log(...args: unknown[]): void {
+  writeStderr(`[neurolab-kernel] ${format(...args)}\n`);
+}
+
+// ---------------------------------------------------------------- wire protocol
+
+const DELIM = "<IDS|MSG>";
+const KERNEL_SESSION = randomUUID();
+
+interface Header {
+  msg_id: string;
+  session: string;
+  username: string;
+  date: string;
+  msg_type: string;
+  version: string;
+}
+
+type Socket = { send(frames: (Buffer | string)[]): Promise<void> };
+
+function sign(key: string, parts: string[]): string {
+  if (!key) return "";
+  const hmac = createHmac("sha256", key);
+  for (const part of parts) hmac.update(part);
+  return hmac.digest("hex");
+}
+
+/** A Jupyter wire-protocol message; structurally compatible with tslab's ZmqMessage. */
+class Message {
+  readonly delim = DELIM;
+  hmac = "";
+
+  constructor(
+    public identity: Buffer[],
+    public header: Header,
+    public parent: Partial<Header>,
+    public metadata: Record<string, unknown>,
+    public content: any,
+    public extra: Buffer[] = [],
+  ) {}
+
+  /** Parses and authenticates the frames received on a ROUTER socket. */
+  static parse(key: string, frames: Buffer[]): Message {
+    const d = frames.findIndex((f) => f.length === DELIM.length && f.toString() === DELIM);
+    if (d < 0) throw new Error("message without <IDS|MSG> delimiter");
+    const signature = frames[d + 1].toString();
+    const parts = frames.slice(d + 2, d + 6).map(String);
+    const expected = Buffer.from(sign(key, parts));
+    if (key && (signature.length !== expected.length || !timingSafeEqual(Buffer.from(signature), expected))) {
+      throw new Error("invalid message signature");
+    }
+    const [header, parent, metadata, content] = parts.map((p) => JSON.parse(p));
+    return new Message(frames.slice(0, d), header, parent, metadata, content, frames.slice(d + 6));
+  }
+
+  /** A new message of `msgType` whose parent is this message. */
+  child(msgType: string, content: object): Message {
+    const header: Header = {
+      msg_id: randomUUID(),
+      session: KERNEL_SESSION,
+      username: "kernel",
+      date: new Date().toISOString(),
+      msg_type: msgType,
+      version: "5.3",
+    };
+    return new Message(this.identity, header, this.header, {}, content);
+  }
+
+  /** tslab's API: a reply skeleton (tslab sets msg_type and content afterwards). */
+  createReply(): Message {
+    return this.child(this.header.msg_type, {});
+  }
+
+  /** Signs and sends this message on `sock`. */
+  signAndSend(key: string, sock: Socket): void {
+    const parts = [this.header, this.parent, this.metadata, this.content].map((p) => JSON.stringify(p));
+    sock.send([...this.identity, DELIM, sign(key, parts), ...parts]).catch((e) => log("send failed:", e));
+  }
+}
+
+// ---------------------------------------------------------------- execution
+
+/** ConverterSet of tslab's main.js, recording the last compiled cell for error mapping. */
+function createConverters(onCompiled: (js: string) => void): ConverterSet {
+  const node = createConverter({ isJS: false, isBrowser: false });
+  const convert = node.convert.bind(node);
+  node.convert = (prevDecl, src) => {
+    const result = convert(prevDecl, src);
+    onCompiled(result.output ?? "");
+    return result;
+  };
+  let browser: Converter | undefined;
+  return {
+    node,
+    get browser() {
+      return (browser ??= createConverter({ isJS: false, isBrowser: true }));
+    },
+    close() {
+      node.close();
+      browser?.close();
+    },
+  };
+}
+
+/** tslab's JupyterHandlerImpl that reports results and errors instead of printing them. */
+export class NeurolabHandler extends JupyterHandlerImpl {
+  private compiled = "";
+  private diagnostics: string[] = [];
+  private thrown: { value: unknown } | undefined;
+
+  private constructor(private readonly exec: Executor) {
+    super(exec, false);
+  }
+
+  /** Creates the handler with a TypeScript executor rooted at `cwd`. */
+  static create(cwd: string): NeurolabHandler {
+    let handler: NeurolabHandler | undefined;
+    const convs = createConverters((js) => handler && (handler.compiled = js));
+    const exec = createExecutor(cwd, convs, {
+      // tslab calls log() with the cell's last expression value, error() with
+      // diagnostics ("%s%d:%d - %s", file, line, col, text) and thrown values.
+      log: (value: unknown) => currentCellOutput()?.result({ data: toMimeBundle(value), metadata: {} }),
+      error: (...args: unknown[]) => handler?.onError(args),
+    });
+    handler = new NeurolabHandler(exec);
+    return handler;
+  }
+
+  private onError(args: unknown[]): void {
+    if (args[0] === "%s%d:%d - %s") this.diagnostics.push(format(...args));
+    else this.thrown ??= { value: args[0] };
+  }
+
+  /** Runs a cell; resolves to its error, if any (outputs go to the current CellOutput). */
+  async run(code: string): Promise<CellError | undefined> {
+    this.compiled = "";
+    this.diagnostics = [];
+    this.thrown = undefined;
+    let ok: boolean;
+    try {
+      ok = await this.exec.execute(code);
+    } catch (e) {
+      ok = false; // e.g. a [Symbol.for("jupyter.mimebundle")]() method threw
+      this.thrown = { value: e };
+    }
+    if (ok && this.diagnostics.length > 0) {
+      // `//%module` cells are registered despite type errors: show them as warnings.
+      currentCellOutput()?.stream("stderr", this.diagnostics.join("\n") + "\n");
+    }
+    if (ok) return undefined;
+    if (this.diagnostics.length > 0) return diagnosticsError(this.diagnostics);
+    return thrownError(this.thrown?.value ?? new Error("execution failed"), code, this.compiled);
+  }
+
+  /** Interrupts asynchronous execution (synchronous code is interrupted by SIGINT itself). */
+  interrupt(): void {
+    this.exec.interrupt();
+  }
+
+  /** kernel_info_reply content. */
+  override handleKernel(): ReturnType<JupyterHandlerImpl["handleKernel"]> & { status: "ok" } {
+    return {
+      status: "ok",
+      protocol_version: "5.3",
+      implementation: "neurolab",
+      implementation_version: KERNEL_VERSION,
+      language_info: {
+        name: "typescript",
+        version: versions.typescript,
+        mimetype: "text/typescript",
+        file_extension: ".ts",
+        codemirror_mode: "typescript",
+        pygments_lexer: "typescript",
+      },
+      banner: `neurolab ${KERNEL_VERSION}: TypeScript ${versions.typescript} (tslab ${versions.tslab}), Node.js ${versions.node}`,
+    };
+  }
+}
+
+// ---------------------------------------------------------------- server
+
+interface Request {
+  sock: Socket;
+  msg: Message;
+  aborted?: boolean;
+}
+
+/** Lets the zmq reader enqueue requests that had already arrived while a cell ran. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * tslab's ZmqServer (sockets, heartbeat) with its own message dispatch: shell requests
+ * are handled one at a time, each between busy/idle status messages, like ipykernel.
+ */
+export class NeurolabServer extends ZmqServer {
+  private readonly queue: Request[] = [];
+  private pumping = false;
+  private executionCount = 0;
+  private readonly history = new History();
+
+  constructor(
+    private readonly kernel: NeurolabHandler,
+    configPath: string,
+  ) {
+    super(kernel, configPath);
+  }
+
+  private send(sock: Socket, parent: Message, msgType: string, content: object): void {
+    parent.child(msgType, content).signAndSend(this.connInfo.key, sock);
+  }
+
+  private publish(parent: Message, msgType: string, content: object): void {
+    this.send(this.iopub, parent, msgType, content);
+  }
+
+  private status(state: "busy" | "idle", parent: Message): void {
+    this.publish(parent, "status", { execution_state: state });
+  }
+
+  override async handleShellMessage(sock: Socket, ...frames: Buffer[]): Promise<void> {
+    let msg: Message;
+    try {
+      msg = Message.parse(this.connInfo.key, frames);
+    } catch (e) {
+      return log("dropped a message:", e);
+    }
+    if (sock === (this.control as unknown)) return this.handleControl(sock, msg);
+    this.queue.push({ sock, msg });
+    if (!this.pumping) void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    for (let req = this.queue.shift(); req; req = this.queue.shift()) {
+      this.status("busy", req.msg);
+      try {
+        await this.dispatch(req);
+      } catch (e) {
+        log(`${req.msg.header.msg_type} failed:`, e);
+      }
+      this.status("idle", req.msg);
+    }
+    this.pumping = false;
+  }
+
+  private async dispatch(req: Request): Promise<void> {
+    const { sock, msg } = req;
+    const type = msg.header.msg_type;
+    const reply = (content: object) => this.send(sock, msg, type.replace(/_request$/, "_reply"), content);
+    const handlers: Record<string, (content: any) => object> = {
+      kernel_info_request: () => this.kernel.handleKernel(),
+      is_complete_request: (c) => this.kernel.handleIsComplete(c),
+      inspect_request: (c) => this.kernel.handleInspect(c),
+      complete_request: (c) => this.kernel.handleComplete(c),
+      comm_info_request: () => ({ status: "ok", comms: {} }),
+      history_request: (c: HistoryRequest) => this.history.reply(c),
+    };
+    if (type === "execute_request") {
+      if (req.aborted) reply({ status: "aborted" });
+      else await this.execute(req);
+    } else if (handlers[type]) {
+      try {
+        reply(handlers[type](msg.content));
+      } catch (e) {
+        reply({ status: "error", ...thrownError(e, "", "") });
+      }
+    } else if (type === "shutdown_request") {
+      this.shutdown(sock, msg);
+    } else if (!type.startsWith("comm_")) {
+      log(`ignored unsupported ${type}`);
+    }
+  }
+
+  private handleControl(sock: Socket, msg: Message): void {
+    const type = msg.header.msg_type;
+    if (type === "shutdown_request") this.shutdown(sock, msg);
+    else if (type === "interrupt_request") {
+      this.kernel.interrupt();
+      this.send(sock, msg, "interrupt_reply", { status: "ok" });
+    } else if (type === "kernel_info_request") {
+      this.send(sock, msg, "kernel_info_reply", this.kernel.handleKernel());
+    } else log(`ignored unsupported control ${type}`);
+  }
+
+  private async execute({ sock, msg }: Request): Promise<void> {
+    const { code = "", silent = false, store_history = true, stop_on_error = true } = msg.content;
+    const storeHistory = !silent && store_history;
+    if (storeHistory) this.executionCount++;
+    const count = this.executionCount;
+    if (!silent) this.publish(msg, "execute_input", { code, execution_count: count });
+
+    let resultText: string | null = null;
+    setCellOutput({
+      stream: (name, text) => this.publish(msg, "stream", { name, text }),
+      display: (content, update) =>
+        this.publish(msg, update ? "update_display_data" : "display_data", { transient: {}, ...content }),
+      result: (content) => {
+        resultText = String(content.data["text/plain"] ?? "");
+        if (!silent) this.publish(msg, "execute_result", { ...content, execution_count: count });
+      },
+      clear: (wait) => this.publish(msg, "clear_output", { wait }),
+    } satisfies CellOutput);
+
+    const error = await this.kernel.run(code);
+    if (storeHistory) this.history.add(count, code, resultText);
+    if (!error) {
+      this.send(sock, msg, "execute_reply", { status: "ok", execution_count: count, payload: [], user_expressions: {} });
+      return;
+    }
+    this.publish(msg, "error", error);
+    if (stop_on_error) {
+      // Abort the execute requests of this client that were queued when the cell failed
+      // (tslab instead dropped everything arriving within 200 ms).
+      await settle();
+      for (const queued of this.queue) {
+        const h = queued.msg.header;
+        if (h.msg_type === "execute_request" && h.session === msg.header.session) queued.aborted = true;
+      }
+    }
+    this.send(sock, msg, "execute_reply", { status: "error", execution_count: count, ...error });
+  }
+
+  private shutdown(sock: Socket, msg: Message): void {
+    this.send(sock, msg, "shutdown_reply", { status: "ok", restart: Boolean(msg.content.restart) });
+    setTimeout(() => {
+      this.close();
+      process.exit(0);
+    }, 50);
+  }
+}
+
+// ---------------------------------------------------------------- process
+
+/** Sends process.stdout / process.stderr writes to the current cell. */
+function redirectStream(name: "stdout" | "stderr"): void {
+  const stream = process[name];
+  const write = stream.write.bind(stream);
+  stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+    const out = currentCellOutput();
+    if (!out) return write(chunk, ...(rest as [BufferEncoding]));
+    out.stream(name, typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+    const callback = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+    if (callback) process.nextTick(callback);
+    return true;
+  }) as typeof stream.write;
+}
+
+/** Reports a problem to the current cell's stderr (or the kernel log before any cell). */
+function report(what: string, err: unknown): void {
+  const text = `${what}: ${thrownError(err, "", "").traceback.join("\n")}\n`;
+  const out = currentCellOutput();
+  if (out) out.stream("stderr", text);
+  else log(text);
+}
+
+/**
+ * Starts the kernel for the connection file at `configPath`, with notebooks' imports
+ * resolved from the current directory (plus the bundled neurolab packages).
+ */
+export async function startKernel(configPath: string): Promise<NeurolabServer> {
+  const cwd = process.cwd();
+  exposeBundledPackages(cwd);
+  redirectStream("stdout");
+  redirectStream("stderr");
+  process.on("unhandledRejection", (reason) => report("Unhandled promise rejection", reason));
+  process.on("uncaughtException", (err) => report("Uncaught exception", err));
+
+  const kernel = NeurolabHandler.create(cwd);
+  process.on("SIGINT", () => kernel.interrupt());
+  const server = new NeurolabServer(kernel, configPath);
+  await server.init();
+  log(`ready (pid ${process.pid}, cwd ${cwd})`);
+  return server;
+}

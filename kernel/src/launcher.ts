@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+/**
+ * Kernel entry point, referenced by the kernelspec:
+ * `node kernel/dist/launcher.js --config-path <connection_file>`.
+ */
+import Module from "node:module";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({ options: { "config-path": { type: "string" } } });
+const configPath = values["config-path"];
+if (!configPath) {
+  process.stderr.write("usage: launcher.js --config-path <connection_file>\n");
+  process.exit(2);
+}
+// Node >= 22.1 can cache compiled code (TypeScript's compiler is large): faster restarts.
+(Module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+// Loaded after enabling the cache.
+const { startKernel } = require("./kernel.js") as typeof import("./kernel.js");
+startKernel(configPath).catch((e: unknown) => {
+  process.stderr.write(`neurolab-kernel failed to start: ${e instanceof Error ? e.stack : e}\n`);
+  process.exit(1);
+});

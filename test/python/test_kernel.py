@@ -1,0 +1,355 @@
+"""Protocol tests of the neurolab Jupyter kernel (kernel/), driven through jupyter_client.
+
+Needs the kernelspec of this checkout in the Python environment running pytest:
+    node kernel/dist/install.js --prefix "$(python -c 'import sys; print(sys.prefix)')"
+(`npm run setup` does this for .venv).
+"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+LAUNCHER = ROOT / "kernel" / "dist" / "launcher.js"
+ARTIFACTS = ROOT / "test" / "artifacts"
+TIMEOUT = 30
+MIMEBUNDLE_OBJECT = (
+    'const fig = { [Symbol.for("jupyter.mimebundle")]() { return {'
+    '"application/vnd.neurolab.test+json": { n: 3 }, "image/svg+xml": "<svg/>", "text/plain": "fig" }; } };'
+)
+
+
+def outside_repo_dir() -> str:
+    """A fresh directory that is neither in the checkout nor below a node_modules."""
+    path = tempfile.mkdtemp(prefix="neurolab-kernel-test-")
+    assert not pathlib.Path(path).resolve().is_relative_to(ROOT)
+    return path
+
+
+def start_kernel(cwd: str):
+    km = KernelManager(kernel_name="neurolab")
+    km.start_kernel(cwd=cwd)
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=TIMEOUT)
+    drain(kc)
+    return km, kc
+
+
+def drain(kc) -> None:
+    """Discards pending messages (e.g. kernel_info replies of wait_for_ready)."""
+    for get in (kc.get_shell_msg, kc.get_iopub_msg):
+        while True:
+            try:
+                get(timeout=0.2)
+            except Exception:
+                break
+
+
+def shell_reply(kc, msg_id: str, timeout: float = TIMEOUT) -> dict:
+    while True:
+        msg = kc.get_shell_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") == msg_id:
+            return msg
+
+
+def iopub_until_idle(kc, msg_id: str, timeout: float = TIMEOUT) -> list:
+    """The iopub messages of request `msg_id`, up to (excluding) its idle status."""
+    out = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "status":
+            if msg["content"]["execution_state"] == "idle":
+                return out
+            continue
+        out.append(msg)
+
+
+def execute(kc, code: str, timeout: float = TIMEOUT, **kwargs):
+    """Runs `code`; returns (execute_reply content, iopub messages of the request)."""
+    msg_id = kc.execute(code, **kwargs)
+    reply = shell_reply(kc, msg_id, timeout)
+    return reply["content"], iopub_until_idle(kc, msg_id, timeout)
+
+
+def of_type(msgs: list, msg_type: str) -> list:
+    return [m for m in msgs if m["msg_type"] == msg_type]
+
+
+def result_text(msgs: list) -> str:
+    (result,) = of_type(msgs, "execute_result")
+    return result["content"]["data"]["text/plain"]
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    """One kernel for the module, started in a directory outside the repository."""
+    km, kc = start_kernel(outside_repo_dir())
+    yield km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+
+
+@pytest.fixture
+def kc(kernel):
+    drain(kernel[1])
+    return kernel[1]
+
+
+def test_kernelspec_points_at_this_checkout():
+    spec = KernelSpecManager().get_kernel_spec("neurolab")
+    assert spec.argv[1:] == [str(LAUNCHER), "--config-path", "{connection_file}"], (
+        f"the installed neurolab kernelspec is not this checkout's; run: node kernel/dist/install.js --prefix {sys.prefix}"
+    )
+    assert os.path.isabs(spec.argv[0]) and "node" in os.path.basename(spec.argv[0])
+    assert spec.language == "typescript" and spec.display_name == "TypeScript (neurolab)"
+    assert {"logo-32x32.png", "logo-64x64.png"} <= set(os.listdir(spec.resource_dir))
+
+
+def test_install_is_idempotent(tmp_path):
+    for _ in range(2):
+        out = subprocess.run(
+            ["node", str(ROOT / "kernel" / "dist" / "install.js"), "--prefix", str(tmp_path)],
+            check=True, capture_output=True, text=True,
+        ).stdout
+    spec_dir = tmp_path / "share" / "jupyter" / "kernels" / "neurolab"
+    assert str(spec_dir) in out
+    spec = json.loads((spec_dir / "kernel.json").read_text())
+    assert spec["argv"][1:] == [str(LAUNCHER), "--config-path", "{connection_file}"]
+    assert (spec_dir / "logo-64x64.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_kernel_info(kc):
+    msg_id = kc.kernel_info()
+    reply = shell_reply(kc, msg_id)
+    content = reply["content"]
+    assert reply["msg_type"] == "kernel_info_reply"
+    assert content["status"] == "ok"
+    assert content["implementation"] == "neurolab"
+    assert content["language_info"]["name"] == "typescript"
+    assert content["language_info"]["file_extension"] == ".ts"
+
+
+def test_last_value_is_execute_result(kc):
+    reply, msgs = execute(kc, "1+2")
+    assert reply["status"] == "ok"
+    (result,) = of_type(msgs, "execute_result")
+    assert result["content"]["data"] == {"text/plain": "3"}
+    assert result["content"]["execution_count"] == reply["execution_count"]
+    assert of_type(msgs, "execute_input")[0]["content"]["code"] == "1+2"
+
+
+def test_undefined_and_declarations_give_no_result(kc):
+    for code in ["undefined", "let declared = 1;", "console.log('x')"]:
+        reply, msgs = execute(kc, code)
+        assert reply["status"] == "ok"
+        assert not of_type(msgs, "execute_result"), code
+
+
+def test_mimebundle_value_is_published(kc):
+    reply, msgs = execute(kc, MIMEBUNDLE_OBJECT + "\nfig")
+    assert reply["status"] == "ok"
+    (result,) = of_type(msgs, "execute_result")
+    assert result["content"]["data"] == {
+        "application/vnd.neurolab.test+json": {"n": 3},
+        "image/svg+xml": "<svg/>",
+        "text/plain": "fig",
+    }
+
+
+def test_stdout_and_stderr_streams(kc):
+    reply, msgs = execute(kc, 'console.log("out"); console.error("err")')
+    assert reply["status"] == "ok"
+    streams = {m["content"]["name"]: m["content"]["text"] for m in of_type(msgs, "stream")}
+    assert streams == {"stdout": "out\n", "stderr": "err\n"}
+
+
+def test_display_goes_to_the_current_cell_and_updates(kc):
+    code = (
+        'import { display } from "neurolab-kernel";\n'
+        'const h = display({ [Symbol.for("jupyter.mimebundle")]() { return { "text/html": "<i>a</i>" }; } });\n'
+        "display(7);\n"
+        "h.displayId"
+    )
+    first_id = kc.execute(code)
+    assert shell_reply(kc, first_id)["content"]["status"] == "ok"
+    msgs = iopub_until_idle(kc, first_id)
+    shown = of_type(msgs, "display_data")
+    assert [m["content"]["data"] for m in shown] == [
+        {"text/html": "<i>a</i>", "text/plain": "{ [Symbol(jupyter.mimebundle)]: [Function: [jupyter.mimebundle]] }"},
+        {"text/plain": "7"},
+    ]
+    display_id = shown[0]["content"]["transient"]["display_id"]
+    assert result_text(msgs) == repr(display_id)
+
+    reply, msgs = execute(kc, "h.update(42)")
+    assert reply["status"] == "ok"
+    (update,) = of_type(msgs, "update_display_data")
+    assert update["content"]["data"] == {"text/plain": "42"}
+    assert update["content"]["transient"]["display_id"] == display_id
+
+
+def test_clear_output(kc):
+    reply, msgs = execute(kc, 'import { clearOutput } from "neurolab-kernel";\nconsole.log("a");\nclearOutput(true)')
+    assert reply["status"] == "ok"
+    assert [m["msg_type"] for m in msgs if m["msg_type"] != "execute_input"] == ["stream", "clear_output"]
+    assert msgs[-1]["content"] == {"wait": True}
+
+
+def test_notebook_and_launcher_share_the_kernel_module(kc):
+    code = (
+        'import * as nk from "neurolab-kernel";\n'
+        "[require.resolve('neurolab-kernel'),"
+        " Object.keys(require.cache).filter((k) => k.endsWith('/kernel/dist/output.js')).length,"
+        " require.cache[require.resolve('neurolab-kernel')]!.exports === nk].join(' ')"
+    )
+    reply, msgs = execute(kc, code)
+    assert reply["status"] == "ok"
+    assert result_text(msgs) == repr(f"{ROOT / 'kernel' / 'dist' / 'index.js'} 1 true")
+
+
+def test_neurolab_imports_outside_the_repository(kc):
+    reply, msgs = execute(kc, 'import { RASTER_MIME } from "neurolab/schema";\nRASTER_MIME')
+    assert reply["status"] == "ok", reply
+    assert result_text(msgs) == "'application/vnd.neurolab.raster.v1+json'"
+    reply, msgs = execute(kc, 'import * as neurolab from "neurolab";\ntypeof neurolab.Network')
+    assert reply["status"] == "ok", reply
+    assert result_text(msgs) == "'function'"
+    reply, msgs = execute(kc, "process.cwd()")
+    assert not pathlib.Path(eval(result_text(msgs))).resolve().is_relative_to(ROOT)
+
+
+def test_node_types_outside_the_repository(kc):
+    reply, msgs = execute(kc, 'const buf: Buffer = Buffer.from("ab");\nsetTimeout(() => {}, 0);\nbuf.length')
+    assert reply["status"] == "ok", reply
+    assert result_text(msgs) == "2"
+
+
+def test_thrown_error_is_an_error_message_with_cell_lines(kc):
+    code = 'const v = 1;\nfunction boom() {\n  throw new RangeError("bad " + v);\n}\nboom();'
+    reply, msgs = execute(kc, code)
+    assert reply["status"] == "error"
+    assert (reply["ename"], reply["evalue"]) == ("RangeError", "bad 1")
+    (error,) = of_type(msgs, "error")
+    assert error["content"]["ename"] == "RangeError"
+    traceback = "\n".join(error["content"]["traceback"])
+    assert "at boom (cell:3)" in traceback and "at cell:5" in traceback
+    assert "tslab" not in traceback and "node:vm" not in traceback
+    assert not of_type(msgs, "stream"), "errors must not be printed to stderr"
+
+
+def test_type_error_is_an_error_message(kc):
+    reply, msgs = execute(kc, 'let ok = 1;\nconst n: number = "x";')
+    assert reply["status"] == "error"
+    assert reply["ename"] == "TypeScriptError"
+    assert reply["evalue"].startswith("2:7 - ") and "not assignable" in reply["evalue"]
+    assert of_type(msgs, "error")[0]["content"]["ename"] == "TypeScriptError"
+    assert not of_type(msgs, "stream")
+
+
+def test_request_right_after_an_error_runs(kc):
+    reply, _ = execute(kc, 'throw new Error("first")')
+    sent = time.monotonic()
+    assert reply["status"] == "error"
+    reply, msgs = execute(kc, "'second'")  # tslab dropped requests within 200 ms of an error
+    assert time.monotonic() - sent < 5
+    assert reply["status"] == "ok" and result_text(msgs) == "'second'"
+
+
+def test_stop_on_error_aborts_only_already_queued_requests(kc):
+    ids = [kc.execute('throw new Error("stop")'), kc.execute("'queued 1'"), kc.execute("'queued 2'")]
+    statuses = [shell_reply(kc, i)["content"]["status"] for i in ids]
+    assert statuses == ["error", "aborted", "aborted"]
+    reply, msgs = execute(kc, "'later'")
+    assert reply["status"] == "ok" and result_text(msgs) == "'later'"
+
+
+def test_stop_on_error_false_keeps_the_queue(kc):
+    first = kc.execute('throw new Error("no stop")', stop_on_error=False)
+    second = kc.execute("'runs'")
+    assert shell_reply(kc, first)["content"]["status"] == "error"
+    assert shell_reply(kc, second)["content"]["status"] == "ok"
+
+
+def test_kernel_survives_async_failures(kc):
+    code = (
+        'Promise.reject(new Error("lost promise"));\n'
+        'setTimeout(() => { throw new Error("late throw"); }, 0);\n'
+        "await new Promise((r) => setTimeout(r, 100));"
+    )
+    reply, msgs = execute(kc, code)
+    assert reply["status"] == "ok"
+    stderr = "".join(m["content"]["text"] for m in of_type(msgs, "stream") if m["content"]["name"] == "stderr")
+    assert "Unhandled promise rejection" in stderr and "lost promise" in stderr
+    assert "Uncaught exception" in stderr and "late throw" in stderr
+    reply, msgs = execute(kc, "40 + 2")
+    assert result_text(msgs) == "42"
+
+
+def test_comm_info_history_and_unknown_requests(kc):
+    msg_id = kc.comm_info()
+    reply = shell_reply(kc, msg_id)
+    assert reply["msg_type"] == "comm_info_reply"
+    assert reply["content"] == {"status": "ok", "comms": {}}
+
+    execute(kc, "'remember me'")
+    msg_id = kc.history(hist_access_type="tail", n=1, output=False, raw=True)
+    reply = shell_reply(kc, msg_id)
+    assert reply["msg_type"] == "history_reply" and reply["content"]["status"] == "ok"
+    assert reply["content"]["history"][0][2] == "'remember me'"
+
+    kc.shell_channel.send(kc.session.msg("no_such_request", {}))
+    reply, msgs = execute(kc, "'still alive'")
+    assert reply["status"] == "ok" and result_text(msgs) == "'still alive'"
+
+
+@pytest.mark.parametrize(
+    "code, evalue",
+    [("let spins = 0;\nwhile (true) { spins++; }", "interrupted by `SIGINT`"), ("await new Promise(() => {});", "Interrupted")],
+    ids=["sync-loop", "pending-await"],
+)
+def test_interrupt(kernel, code, evalue):
+    km, kc = kernel
+    drain(kc)
+    msg_id = kc.execute(code)
+    time.sleep(0.8)
+    km.interrupt_kernel()
+    reply = shell_reply(kc, msg_id, timeout=10)["content"]
+    assert reply["status"] == "error" and evalue in reply["evalue"]
+    iopub_until_idle(kc, msg_id)
+    reply, msgs = execute(kc, "'after interrupt'")
+    assert result_text(msgs) == "'after interrupt'"
+
+
+def test_start_to_first_executed_cell_time():
+    """Records kernel start -> first execute_result in test/artifacts/kernel-timing.json."""
+    budget = float(os.environ.get("NEUROLAB_KERNEL_START_BUDGET_S", "10"))
+    cwd = outside_repo_dir()
+    t0 = time.monotonic()
+    km = KernelManager(kernel_name="neurolab")
+    km.start_kernel(cwd=cwd)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=TIMEOUT)
+        ready = time.monotonic() - t0
+        _, msgs = execute(kc, "1+2")
+        first_cell = time.monotonic() - t0
+        assert result_text(msgs) == "3"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    timing = {"kernel_ready_s": round(ready, 3), "start_to_first_cell_s": round(first_cell, 3), "target_s": 3.0}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "kernel-timing.json").write_text(json.dumps(timing, indent=2) + "\n")
+    print(f"\nneurolab kernel: start -> first executed cell {first_cell:.2f} s (ready {ready:.2f} s)", file=sys.stderr)
+    assert first_cell < budget
