@@ -6,7 +6,11 @@
  * that the neurolab kernel renders as JupyterLab widgets.
  */
 export * from "./random/rng.js";
+export * from "./neurons/model.js";
 export * from "./neurons/lif.js";
+export * from "./neurons/izhikevich.js";
+export * from "./neurons/adex.js";
+export * from "./synapses/receptors.js";
 export * from "./inputs/poisson.js";
 export * from "./inputs/spikeGenerator.js";
 export * from "./synapses/connectivity.js";
@@ -17,3 +21,5 @@ export * from "./network/network.js";
 export * from "./display/bundle.js";
 export * from "./display/raster.js";
 export * as schema from "./schema/index.js";
+export * from "./examples/coba.js";
+export * from "./analysis/index.js";

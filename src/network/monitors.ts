@@ -2,7 +2,8 @@
  * Monitors record what happens during a run, after each step (the last slot of the schedule).
  */
 import { RasterFigure } from "../display/raster.js";
-import type { Population } from "./populations.js";
+import { checkInteger } from "../core/checks.js";
+import type { NeuronGroup, Population } from "./populations.js";
 
 /** Growable typed-array storage for (step, neuron) spike events: 8 bytes per spike. */
 class SpikeLog {
@@ -136,5 +137,97 @@ export class SpikeMonitor {
     const r = this.ranges.find((x) => x.name === name);
     if (!r) throw new RangeError(`population must be one of ${this.ranges.map((x) => JSON.stringify(x.name)).join(", ")}, got ${JSON.stringify(name)}`);
     return r;
+  }
+}
+
+/** Options of a {@link StateMonitor}. */
+export interface StateMonitorOptions {
+  /** Neuron indices to record (default: all). */
+  indices?: ArrayLike<number>;
+  /** Record every this many steps (default 1). */
+  every_steps?: number;
+}
+
+/**
+ * Records state variables of some neurons of a group, sampled at the end of every
+ * `every_steps`-th step (the values after that step's update and reset).
+ */
+export class StateMonitor {
+  /** Recorded neuron indices. */
+  readonly indices: Int32Array;
+  private readonly every: number;
+  private readonly data: Map<string, Float64Array> = new Map();
+  private samples = 0;
+  private sampleSteps = new Int32Array(256);
+  private dt_ms = NaN;
+  private started = false;
+
+  constructor(
+    readonly group: NeuronGroup<any>,
+    readonly variables: readonly string[],
+    opts: StateMonitorOptions = {},
+  ) {
+    for (const v of variables) {
+      if (!group.model.variables.includes(v)) {
+        throw new RangeError(`variables must be among ${group.model.variables.join(", ")} of ${group.name}, got ${JSON.stringify(v)}`);
+      }
+    }
+    const idx = opts.indices ?? Array.from({ length: group.size }, (_, i) => i);
+    this.indices = Int32Array.from(idx, (i, k) => checkInteger(i, `indices[${k}]`, 0, group.size - 1));
+    this.every = checkInteger(opts.every_steps ?? 1, "every_steps", 1);
+    for (const v of variables) this.data.set(v, new Float64Array(256 * this.indices.length));
+  }
+
+  /** Sample times, ms. */
+  get times_ms(): Float64Array {
+    return Float64Array.from(this.sampleSteps.subarray(0, this.samples), (s) => (s + 1) * this.dt_ms);
+  }
+
+  /** Recorded values of `variable`: one row per sample, one column per recorded neuron (row-major). */
+  values(variable: string): Float64Array {
+    const d = this.data.get(variable);
+    if (!d) throw new RangeError(`variable must be one of ${this.variables.join(", ")}, got ${JSON.stringify(variable)}`);
+    return d.slice(0, this.samples * this.indices.length);
+  }
+
+  /** The trace of one recorded neuron (by its position in `indices`). */
+  trace(variable: string, position = 0): Float64Array {
+    checkInteger(position, "position", 0, this.indices.length - 1);
+    const all = this.values(variable);
+    const n = this.indices.length;
+    return Float64Array.from({ length: this.samples }, (_, s) => all[s * n + position]);
+  }
+
+  /** @internal */
+  begin(dt_ms: number, _t_ms: number, fresh: boolean): void {
+    this.dt_ms = dt_ms;
+    if (fresh || !this.started) {
+      this.samples = 0;
+      this.started = true;
+    }
+  }
+
+  /** @internal */
+  record(step: number): void {
+    if ((step + 1) % this.every !== 0) return;
+    const n = this.indices.length;
+    if (this.samples === this.sampleSteps.length) {
+      const grown = new Int32Array(this.samples * 2);
+      grown.set(this.sampleSteps);
+      this.sampleSteps = grown;
+      for (const [v, d] of this.data) {
+        const g = new Float64Array(d.length * 2);
+        g.set(d);
+        this.data.set(v, g);
+      }
+    }
+    this.sampleSteps[this.samples] = step;
+    const base = this.samples * n;
+    for (const v of this.variables) {
+      const src = this.group.variable(v);
+      const dst = this.data.get(v)!;
+      for (let k = 0; k < n; k++) dst[base + k] = src[this.indices[k]];
+    }
+    this.samples++;
   }
 }

@@ -21,17 +21,23 @@ import {
   clearSlot,
   delayBuffer,
   delayToSteps,
+  maxDelaySteps,
   propagate,
   slotOf,
   type DelayBuffer,
   type Projection,
 } from "../synapses/projection.js";
-import { SpikeMonitor } from "./monitors.js";
+import { weightUnit } from "../synapses/receptors.js";
+import { adex, type AdExParams } from "../neurons/adex.js";
+import { IZHIKEVICH_PRESETS, izhikevich, type IzhikevichParams, type IzhikevichPreset } from "../neurons/izhikevich.js";
+import { lif, type LifParams } from "../neurons/lif.js";
+import type { NeuronModel } from "../neurons/model.js";
+import { SpikeMonitor, StateMonitor, type StateMonitorOptions } from "./monitors.js";
 import {
-  LifGroup,
+  NeuronGroup,
   PoissonGroup,
   SpikeGeneratorGroup,
-  type LifGroupOptions,
+  type NeuronGroupOptions,
   type Population,
   type PoissonGroupOptions,
   type SpikeGeneratorOptions,
@@ -45,14 +51,27 @@ export interface NetworkOptions {
   seed?: number;
 }
 
-/** How to connect two populations. */
+/** A per-synapse value: one number for all synapses, or a function of the synapse. */
+export type SynapseValue = number | ((rng: Rng, pre: number, post: number) => number);
+
+/**
+ * How to connect two populations. Give exactly one weight, in the unit of the target receptor:
+ * `weight_mV` for "delta" (the default receptor), `weight_pA` for a current receptor,
+ * `weight_nS` for a conductance receptor.
+ */
 export interface ConnectOptions {
   /** Connectivity rule, e.g. `fixedProbability(0.1)`. */
   rule: ConnectivityRule;
-  /** Synaptic weight (voltage jump at the target), mV: one value or a function of the synapse. */
-  weight_mV: number | ((rng: Rng, pre: number, post: number) => number);
-  /** Transmission delay, ms (>= dt). Default: one step. */
-  delay_ms?: number;
+  /** Receptor of the target group (default "delta"). */
+  receptor?: string;
+  /** Voltage jump per spike, mV (receptor kind "delta"). */
+  weight_mV?: SynapseValue;
+  /** Current increment per spike, pA (receptor kind "current"). */
+  weight_pA?: SynapseValue;
+  /** Conductance increment per spike, nS (receptor kind "conductance"). */
+  weight_nS?: SynapseValue;
+  /** Transmission delay, ms (>= dt), for all synapses or per synapse. Default: one step. */
+  delay_ms?: SynapseValue;
 }
 
 /** Progress of a run, reported every `progressEvery_steps`. */
@@ -75,13 +94,20 @@ export interface RunOptions {
 
 interface ProjectionSpec {
   pre: Population;
-  post: LifGroup;
-  opts: ConnectOptions;
+  post: NeuronGroup;
+  receptor: number;
+  weight: SynapseValue;
+  weightName: string;
+  delay: SynapseValue | undefined;
+  rule: ConnectivityRule;
 }
 
 interface Built {
   projections: { spec: ProjectionSpec; proj: Projection }[];
-  buffers: Map<Population, DelayBuffer>;
+  /** Per neuron group, one ring buffer per receptor. */
+  buffers: Map<Population, DelayBuffer[]>;
+  /** Reusable per-receptor slot views. */
+  arriving: Map<Population, Float64Array[]>;
 }
 
 /**
@@ -95,7 +121,7 @@ export class Network {
   readonly seed: number;
   private readonly populations: Population[] = [];
   private readonly specs: ProjectionSpec[] = [];
-  private readonly monitors: SpikeMonitor[] = [];
+  private readonly monitors: (SpikeMonitor | StateMonitor)[] = [];
   private built: Built | null = null;
   private stepIndex = 0;
 
@@ -109,9 +135,29 @@ export class Network {
     return this.stepIndex * this.dt_ms;
   }
 
-  /** Adds a population of leaky integrate-and-fire neurons. */
-  addLif(name: string, opts: LifGroupOptions): LifGroup {
-    return this.addPopulation(new LifGroup(this.uniqueName(name), opts));
+  /** Adds a population of any neuron model (see `neurons/model`). */
+  addNeurons<P>(name: string, model: NeuronModel<P>, opts: NeuronGroupOptions<P>): NeuronGroup<P> {
+    return this.addPopulation(new NeuronGroup(this.uniqueName(name), model, opts));
+  }
+
+  /** Adds leaky integrate-and-fire neurons (current- or conductance-based by their receptors). */
+  addLif(name: string, opts: NeuronGroupOptions<LifParams>): NeuronGroup<LifParams> {
+    return this.addNeurons(name, lif, opts);
+  }
+
+  /** Adds Izhikevich (2003) neurons; `preset` picks a firing class (RS, IB, CH, FS, LTS, TC, RZ). */
+  addIzhikevich(name: string, opts: NeuronGroupOptions<IzhikevichParams> & { preset?: IzhikevichPreset }): NeuronGroup<IzhikevichParams> {
+    const { preset, ...rest } = opts;
+    if (preset !== undefined && !(preset in IZHIKEVICH_PRESETS)) {
+      throw new RangeError(`preset must be one of ${Object.keys(IZHIKEVICH_PRESETS).join(", ")}, got ${JSON.stringify(preset)}`);
+    }
+    const params = { ...(preset ? IZHIKEVICH_PRESETS[preset] : {}), ...(rest.params ?? {}) };
+    return this.addNeurons(name, izhikevich, { ...rest, params });
+  }
+
+  /** Adds adaptive exponential integrate-and-fire neurons (Brette & Gerstner 2005). */
+  addAdEx(name: string, opts: NeuronGroupOptions<AdExParams>): NeuronGroup<AdExParams> {
+    return this.addNeurons(name, adex, opts);
   }
 
   /** Adds a group of independent Poisson spike sources. */
@@ -124,14 +170,23 @@ export class Network {
     return this.addPopulation(new SpikeGeneratorGroup(this.uniqueName(name), opts));
   }
 
-  /** Connects `pre` to the neuron group `post` with static delta synapses. */
-  connect(pre: Population, post: LifGroup, opts: ConnectOptions): void {
+  /** Connects `pre` to a receptor of the neuron group `post` with static synapses. */
+  connect(pre: Population, post: NeuronGroup<any>, opts: ConnectOptions): void {
     this.requireMember(pre, "pre");
     this.requireMember(post, "post");
-    if (!(post instanceof LifGroup)) throw new TypeError(`post must be a neuron group, got ${(post as Population).kind}`);
-    if (typeof opts.weight_mV === "number") checkNumber(opts.weight_mV, "weight_mV");
-    if (opts.delay_ms !== undefined) delayToSteps(opts.delay_ms, this.dt_ms);
-    this.specs.push({ pre, post, opts });
+    if (!(post instanceof NeuronGroup)) throw new TypeError(`post must be a neuron group, got ${(post as Population).kind}`);
+    if (typeof opts.rule !== "function") throw new TypeError("rule must be a connectivity rule, e.g. fixedProbability(0.1)");
+    const receptorName = opts.receptor ?? "delta";
+    const receptor = post.receptor(receptorName);
+    const weightName = `weight_${weightUnit(receptor.kind)}`;
+    const given = (["weight_mV", "weight_pA", "weight_nS"] as const).filter((k) => opts[k] !== undefined);
+    if (given.length !== 1 || given[0] !== weightName) {
+      throw new RangeError(`receptor "${receptorName}" of ${post.name} (${receptor.kind}) takes exactly one weight, ${weightName}; got ${given.join(", ") || "none"}`);
+    }
+    const weight = opts[weightName as "weight_mV"]!;
+    if (typeof weight === "number") checkNumber(weight, weightName);
+    if (typeof opts.delay_ms === "number") delayToSteps(opts.delay_ms, this.dt_ms);
+    this.specs.push({ pre, post, receptor: receptor.index, weight, weightName, delay: opts.delay_ms, rule: opts.rule });
     this.built = null;
   }
 
@@ -139,6 +194,14 @@ export class Network {
   monitorSpikes(populations: Population[] = this.populations): SpikeMonitor {
     populations.forEach((p, k) => this.requireMember(p, `populations[${k}]`));
     const m = new SpikeMonitor(populations);
+    this.monitors.push(m);
+    return m;
+  }
+
+  /** Records state variables (e.g. `["v_mV"]`) of some neurons of a group every few steps. */
+  monitorState(group: NeuronGroup<any>, variables: string[], opts: StateMonitorOptions = {}): StateMonitor {
+    this.requireMember(group, "group");
+    const m = new StateMonitor(group, variables, opts);
     this.monitors.push(m);
     return m;
   }
@@ -182,17 +245,19 @@ export class Network {
     // 1-3, 5: inputs, state update, threshold and reset, population by population.
     for (let k = 0; k < pops.length; k++) {
       const p = pops[k];
-      const buf = built.buffers.get(p);
-      if (buf) {
-        p.update(n, slotOf(buf, n));
-        clearSlot(buf, n);
+      const bufs = built.buffers.get(p);
+      if (bufs) {
+        const arriving = built.arriving.get(p)!;
+        for (let r = 0; r < bufs.length; r++) arriving[r] = slotOf(bufs[r], n);
+        p.update(n, arriving);
+        for (let r = 0; r < bufs.length; r++) clearSlot(bufs[r], n);
       } else p.update(n, null);
     }
     // 4: propagate.
     const projs = built.projections;
     for (let k = 0; k < projs.length; k++) {
       const { spec, proj } = projs[k];
-      if (spec.pre.spikeCount > 0) propagate(proj, spec.pre.spiked, spec.pre.spikeCount, n, built.buffers.get(spec.post)!);
+      if (spec.pre.spikeCount > 0) propagate(proj, spec.pre.spiked, spec.pre.spikeCount, n, built.buffers.get(spec.post)![spec.receptor]);
     }
     // 6: monitors.
     for (let k = 0; k < this.monitors.length; k++) this.monitors[k].record(n);
@@ -204,24 +269,35 @@ export class Network {
     for (const p of this.populations) p.build(this.dt_ms, rng.fork());
     const projections = this.specs.map((spec) => {
       const r = rng.fork();
-      const csr = spec.opts.rule(spec.pre.size, spec.post.size, r);
-      const weight = new Float64Array(csr.colIdx.length);
-      const w = spec.opts.weight_mV;
-      if (typeof w === "number") weight.fill(w);
-      else
-        for (let i = 0; i < csr.nPre; i++)
-          for (let k = csr.rowPtr[i]; k < csr.rowPtr[i + 1]; k++) weight[k] = checkNumber(w(r, i, csr.colIdx[k]), `weight_mV(pre ${i}, post ${csr.colIdx[k]})`);
-      const delaySteps = spec.opts.delay_ms === undefined ? 1 : delayToSteps(spec.opts.delay_ms, this.dt_ms);
-      return { spec, proj: { csr, weight_mV: weight, delaySteps } };
+      const csr = spec.rule(spec.pre.size, spec.post.size, r);
+      const weight = new Float32Array(csr.colIdx.length);
+      if (typeof spec.weight === "number") weight.fill(spec.weight);
+      else forEachSynapse(csr, (k, i, j) => (weight[k] = checkNumber((spec.weight as Function)(r, i, j), `${spec.weightName}(pre ${i}, post ${j})`)));
+      let delaySteps: number | Uint16Array;
+      if (spec.delay === undefined) delaySteps = 1;
+      else if (typeof spec.delay === "number") delaySteps = delayToSteps(spec.delay, this.dt_ms);
+      else {
+        const d = new Uint16Array(csr.colIdx.length);
+        const f = spec.delay;
+        forEachSynapse(csr, (k, i, j) => (d[k] = delayToSteps(f(r, i, j), this.dt_ms, `delay_ms(pre ${i}, post ${j})`)));
+        delaySteps = d;
+      }
+      return { spec, proj: { csr, weight, delaySteps } };
     });
-    const buffers = new Map<Population, DelayBuffer>();
+    const buffers = new Map<Population, DelayBuffer[]>();
+    const arriving = new Map<Population, Float64Array[]>();
     for (const p of this.populations) {
-      if (!(p instanceof LifGroup)) continue;
-      const maxDelay = projections.reduce((m, x) => (x.spec.post === p ? Math.max(m, x.proj.delaySteps) : m), 1);
-      buffers.set(p, delayBuffer(p.size, maxDelay));
+      if (!(p instanceof NeuronGroup)) continue;
+      const bufs = p.receptorNames.map((_, index) => {
+        let maxDelay = 1;
+        for (const x of projections) if (x.spec.post === p && x.spec.receptor === index) maxDelay = Math.max(maxDelay, maxDelaySteps(x.proj));
+        return delayBuffer(p.size, maxDelay);
+      });
+      buffers.set(p, bufs);
+      arriving.set(p, bufs.map((b) => slotOf(b, 0)));
     }
     this.stepIndex = 0;
-    this.built = { projections, buffers };
+    this.built = { projections, buffers, arriving };
     return this.built;
   }
 
@@ -240,4 +316,8 @@ export class Network {
   private requireMember(p: Population, what: string): void {
     if (!this.populations.includes(p)) throw new RangeError(`${what} must be a population of this network`);
   }
+}
+
+function forEachSynapse(csr: { nPre: number; rowPtr: Int32Array; colIdx: Int32Array }, f: (k: number, pre: number, post: number) => void): void {
+  for (let i = 0; i < csr.nPre; i++) for (let k = csr.rowPtr[i]; k < csr.rowPtr[i + 1]; k++) f(k, i, csr.colIdx[k]);
 }

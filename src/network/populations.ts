@@ -3,12 +3,24 @@
  * records and call the pure step functions of `neurons/` and `inputs/`.
  */
 import { checkFiniteArray, checkInteger } from "../core/checks.js";
-import { lifConstants, lifParams, lifState, lifStep, type LifParams, type LifState, type LifStepConstants } from "../neurons/lif.js";
+import type { LifParams } from "../neurons/lif.js";
+import { neuronState, type NeuronModel, type NeuronState } from "../neurons/model.js";
+import {
+  checkReceptor,
+  gatherDrive,
+  receptorState,
+  receptorStep,
+  synapticDrive,
+  type ReceptorKind,
+  type ReceptorSpec,
+  type ReceptorState,
+  type SynapticDrive,
+} from "../synapses/receptors.js";
 import { checkRate, poissonStep } from "../inputs/poisson.js";
 import { spikeSchedule, type SpikeSchedule } from "../inputs/spikeGenerator.js";
 import type { Rng } from "../random/rng.js";
 
-/** Initial membrane potentials: one value for all, one per neuron, or drawn per neuron. */
+/** Initial values: one value for all, one per neuron, or drawn per neuron from the network's stream. */
 export type InitialPotential = number | ArrayLike<number> | ((rng: Rng, index: number) => number);
 
 /** What every population offers the network's schedule. */
@@ -25,60 +37,122 @@ export interface Population {
   readonly spikeCount: number;
   /** @internal prepares state for a run at `dt_ms` (called by the network when it builds). */
   build(dt_ms: number, rng: Rng): void;
-  /** @internal advances one step; `jump` is the synaptic input arriving this step (or null for inputs). */
-  update(step: number, jump: Float64Array | null): void;
+  /**
+   * @internal advances one step; `arriving` holds, per receptor, the synaptic input arriving in
+   * this step (null for populations nothing projects to).
+   */
+  update(step: number, arriving: readonly Float64Array[] | null): void;
 }
 
-/** Options of a LIF population. */
-export interface LifGroupOptions {
+/** Options of a neuron group. */
+export interface NeuronGroupOptions<P> {
   /** Number of neurons (>= 1). */
   size: number;
-  /** Parameters; missing ones come from `LIF_DEFAULTS`. */
-  params?: Partial<LifParams>;
-  /** Initial membrane potential, mV (default: the resting potential). */
+  /** Parameters; missing ones come from the model's defaults. */
+  params?: Partial<P>;
+  /**
+   * Initial values by state variable (e.g. `{ v_mV: -65 }`): one value for all, one per neuron,
+   * or drawn per neuron. Missing variables start at the model's defaults.
+   */
+  init?: Record<string, InitialPotential>;
+  /** Initial membrane potential, mV: shorthand for `init: { v_mV }`. */
   v0_mV?: InitialPotential;
+  /** Postsynaptic receptors by name; every group also has the receptor "delta" (jumps in mV). */
+  receptors?: Record<string, ReceptorSpec>;
 }
 
-/** A population of leaky integrate-and-fire neurons (see `neurons/lif`). */
-export class LifGroup implements Population {
-  readonly kind = "lif";
+/**
+ * A population of one neuron model: owns the parameter record, the state (structure of
+ * arrays), the receptors and the external current, and calls the model's pure step function.
+ */
+export class NeuronGroup<P = unknown> implements Population {
+  readonly kind: string;
   readonly size: number;
-  readonly params: LifParams;
+  readonly params: P;
+  /** Receptor names in buffer order; index 0 is always "delta". */
+  readonly receptorNames: readonly string[];
   /** External current per neuron, pA, held constant within each step (settable between runs). */
   readonly current_pA: Float64Array;
   spiked: Int32Array;
   spikeCount = 0;
-  private state: LifState | null = null;
-  private constants: LifStepConstants | null = null;
-  private readonly v0: InitialPotential;
+  private readonly receptorSpecs: ReceptorSpec[];
+  private readonly init: Record<string, InitialPotential>;
+  private state: NeuronState | null = null;
+  private constants: unknown = null;
+  private receptors: ReceptorState[] = [];
+  private drive: SynapticDrive | null = null;
+  private zeros: Float64Array | null = null;
 
   constructor(
     readonly name: string,
-    opts: LifGroupOptions,
+    readonly model: NeuronModel<P>,
+    opts: NeuronGroupOptions<P>,
   ) {
+    this.kind = model.name;
     this.size = checkInteger(opts.size, `${name}: size`, 1);
-    this.params = lifParams(opts.params);
-    this.v0 = opts.v0_mV ?? this.params.vRest_mV;
+    this.params = model.params(opts.params);
+    const receptors = opts.receptors ?? {};
+    if ("delta" in receptors) throw new RangeError(`${name}: receptors: "delta" is built in and cannot be redefined`);
+    this.receptorNames = ["delta", ...Object.keys(receptors)];
+    this.receptorSpecs = [{ kind: "delta" }, ...Object.entries(receptors).map(([r, spec]) => checkReceptor(spec, `${name}.${r}`))];
+    this.init = { ...(opts.init ?? {}) };
+    if (opts.v0_mV !== undefined) this.init.v_mV = opts.v0_mV;
+    for (const v of Object.keys(this.init)) {
+      if (!model.variables.includes(v)) throw new RangeError(`${name}: init: variable must be one of ${model.variables.join(", ")}, got ${JSON.stringify(v)}`);
+    }
     this.current_pA = new Float64Array(this.size);
     this.spiked = new Int32Array(this.size);
   }
 
-  /** Membrane potentials, mV (a live view; valid after the network has been built). */
-  get v_mV(): Float64Array {
+  /** The receptor called `name` (its index in buffer order and kind); throws naming the choices. */
+  receptor(name: string): { index: number; kind: ReceptorKind } {
+    const index = this.receptorNames.indexOf(name);
+    if (index < 0) throw new RangeError(`receptor must be one of ${this.receptorNames.map((r) => JSON.stringify(r)).join(", ")} of ${this.name}, got ${JSON.stringify(name)}`);
+    return { index, kind: this.receptorSpecs[index].kind };
+  }
+
+  /** A state variable's live values (e.g. `"v_mV"`); valid once the network has been built. */
+  variable(name: string): Float64Array {
     if (!this.state) throw new Error(`${this.name}: state exists once the network has been run or built`);
-    return this.state.v_mV;
+    const v = this.state.vars[name];
+    if (!v) throw new RangeError(`variable must be one of ${this.model.variables.join(", ")}, got ${JSON.stringify(name)}`);
+    return v;
+  }
+
+  /** Membrane potentials, mV (a live view; valid once the network has been built). */
+  get v_mV(): Float64Array {
+    return this.variable("v_mV");
   }
 
   build(dt_ms: number, rng: Rng): void {
-    this.constants = lifConstants(this.params, dt_ms);
-    this.state = lifState(this.size, initialValues(this.v0, this.size, rng, `${this.name}: v0_mV`));
+    this.constants = this.model.prepare(this.params, dt_ms);
+    const state = neuronState(this.model.variables, this.size);
+    const defaults = this.model.initial(this.params);
+    for (const v of this.model.variables) {
+      state.vars[v].set(initialValues(this.init[v] ?? defaults[v], this.size, rng, `${this.name}: init.${v}`));
+    }
+    this.state = state;
+    this.receptors = this.receptorSpecs.map((spec, k) => receptorState(this.receptorNames[k], spec, this.size, dt_ms));
+    this.drive = synapticDrive(this.size, this.receptorSpecs.some((r) => r.kind === "conductance"));
     this.spikeCount = 0;
   }
 
-  update(_step: number, jump: Float64Array | null): void {
-    this.spikeCount = lifStep(this.params, this.constants!, this.state!, this.current_pA, jump!, this.spiked);
+  update(_step: number, arriving: readonly Float64Array[] | null): void {
+    const drive = this.drive!;
+    gatherDrive(drive, this.current_pA, this.receptors);
+    drive.jump_mV = arriving ? arriving[0] : this.noInput();
+    this.spikeCount = this.model.step(this.params, this.constants, this.state!, drive, this.spiked);
+    for (let r = 1; r < this.receptors.length; r++) receptorStep(this.receptors[r], arriving ? arriving[r] : this.noInput());
+  }
+
+  /** Zero input, for groups nothing projects to. */
+  private noInput(): Float64Array {
+    return (this.zeros ??= new Float64Array(this.size));
   }
 }
+
+/** A LIF population (see `neurons/lif`). */
+export type LifGroup = NeuronGroup<LifParams>;
 
 /** Options of a Poisson input group. */
 export interface PoissonGroupOptions {

@@ -1,16 +1,20 @@
 /**
- * Leaky integrate-and-fire neuron with delta (voltage-jump) synaptic input, integrated
- * exactly per step (as NEST's iaf_psc_delta):
+ * Leaky integrate-and-fire neuron (LIF), current- or conductance-driven:
  *
- *   C_m dV/dt = -(C_m / tau_m) (V - V_rest) + I_bias + I_ext(t)
+ *   C_m dV/dt = -g_L (V - V_rest) + I_bias + I_ext + I_syn,   g_L = C_m / tau_m,
+ *   I_syn = sum(current receptors) + sum(g_r (E_r - V)) over conductance receptors.
  *
- * With the input current constant over a step of length dt,
- *   V(t + dt) = V_inf + (V(t) - V_inf) exp(-dt / tau_m),   V_inf = V_rest + R (I_bias + I_ext),
- * where R = tau_m / C_m (ms / pF = GOhm, so pA * GOhm = mV). Synaptic input arriving in the
- * step is added to V at the step's end. A neuron whose V reaches V_thresh spikes at the end of
- * the step, is reset to V_reset and held there for t_ref (input arriving then is dropped).
+ * `integration: "exact"` (default) treats the input and conductances as constant over the step
+ * and integrates the linear ODE exactly (for current input this is NEST's iaf_psc_* scheme):
+ *   V <- V_inf + (V - V_inf) exp(-dt g_tot / C_m),  V_inf = (g_L V_rest + sum g E + I) / g_tot.
+ * `integration: "euler"` takes one forward-Euler step (Brian2's `method='euler'`).
+ * Voltage jumps from delta receptors are added at the end of the step; a neuron at or above
+ * V_thresh then spikes, is reset to V_reset and clamped there for t_ref (input arriving while
+ * refractory is dropped for jumps; conductances keep evolving).
  */
 import { checkNonNegative, checkNumber, checkPositive } from "../core/checks.js";
+import type { SynapticDrive } from "../synapses/receptors.js";
+import type { NeuronModel, NeuronState } from "./model.js";
 
 /** LIF parameters (units in the names). */
 export interface LifParams {
@@ -28,6 +32,8 @@ export interface LifParams {
   tRef_ms: number;
   /** Constant bias current, pA. */
   iBias_pA: number;
+  /** Integration scheme: "exact" (default) or "euler". */
+  integration: "exact" | "euler";
 }
 
 /** Defaults after NEST's iaf_psc_delta, with the resting potential at -70 mV. */
@@ -39,79 +45,74 @@ export const LIF_DEFAULTS: Readonly<LifParams> = Object.freeze({
   vThresh_mV: -55,
   tRef_ms: 2,
   iBias_pA: 0,
+  integration: "exact",
 });
 
-/** LIF state of a population, structure of arrays. */
-export interface LifState {
-  /** Membrane potential, mV. */
-  v_mV: Float64Array;
-  /** Remaining refractory steps (0 = not refractory). */
-  refractorySteps: Int32Array;
-}
-
-/** Per-step constants derived from the parameters and dt (hoisted out of the hot loop). */
-export interface LifStepConstants {
+/** Per-step constants of the LIF model. */
+export interface LifConstants {
+  dt_ms: number;
   /** exp(-dt / tau_m). */
   decay: number;
   /** tau_m / C_m, GOhm (mV per pA). */
   resistance_GOhm: number;
+  /** Leak conductance C_m / tau_m, nS. */
+  gL_nS: number;
   /** Refractory period in whole steps, round(t_ref / dt). */
   refractorySteps: number;
 }
 
-/** Completes partial parameters with {@link LIF_DEFAULTS} and validates them. */
-export function lifParams(partial: Partial<LifParams> = {}): LifParams {
-  const p: LifParams = { ...LIF_DEFAULTS, ...partial };
-  checkPositive(p.tauM_ms, "tauM_ms");
-  checkPositive(p.cM_pF, "cM_pF");
-  checkNumber(p.vRest_mV, "vRest_mV");
-  checkNumber(p.vReset_mV, "vReset_mV");
-  checkNumber(p.vThresh_mV, "vThresh_mV", { min: p.vReset_mV, minExclusive: true });
-  checkNonNegative(p.tRef_ms, "tRef_ms");
-  checkNumber(p.iBias_pA, "iBias_pA");
-  return p;
-}
-
-/** Precomputes the step constants for `dt_ms`. */
-export function lifConstants(p: LifParams, dt_ms: number): LifStepConstants {
-  return {
+/** The LIF model (see the module documentation). */
+export const lif: NeuronModel<LifParams, LifConstants> = {
+  name: "lif",
+  variables: ["v_mV"],
+  params(partial = {}) {
+    const p: LifParams = { ...LIF_DEFAULTS, ...partial };
+    checkPositive(p.tauM_ms, "tauM_ms");
+    checkPositive(p.cM_pF, "cM_pF");
+    checkNumber(p.vRest_mV, "vRest_mV");
+    checkNumber(p.vReset_mV, "vReset_mV");
+    checkNumber(p.vThresh_mV, "vThresh_mV", { min: p.vReset_mV, minExclusive: true });
+    checkNonNegative(p.tRef_ms, "tRef_ms");
+    checkNumber(p.iBias_pA, "iBias_pA");
+    if (p.integration !== "exact" && p.integration !== "euler") {
+      throw new RangeError(`integration must be "exact" or "euler", got ${String(p.integration)}`);
+    }
+    return p;
+  },
+  initial: (p) => ({ v_mV: p.vRest_mV }),
+  prepare: (p, dt_ms) => ({
+    dt_ms,
     decay: Math.exp(-dt_ms / p.tauM_ms),
     resistance_GOhm: p.tauM_ms / p.cM_pF,
+    gL_nS: p.cM_pF / p.tauM_ms,
     refractorySteps: Math.round(p.tRef_ms / dt_ms),
-  };
+  }),
+  step: lifStep,
+};
+
+/** Completes partial LIF parameters with {@link LIF_DEFAULTS} and validates them. */
+export function lifParams(partial: Partial<LifParams> = {}): LifParams {
+  return lif.params(partial);
 }
 
-/** A fresh state with every neuron at `v0_mV` and not refractory. */
-export function lifState(n: number, v0_mV: ArrayLike<number>): LifState {
-  const v = new Float64Array(n);
-  for (let i = 0; i < n; i++) v[i] = v0_mV[i];
-  return { v_mV: v, refractorySteps: new Int32Array(n) };
-}
-
-/**
- * Advances every neuron by one step. Pure over its arguments: reads `current_pA` (per-neuron
- * external current over the step, or null) and `jump_mV` (summed synaptic input arriving this
- * step), updates `state` in place and writes the indices of spiking neurons to `spikedOut`.
- * @returns the number of spikes written.
- */
-export function lifStep(
-  p: LifParams,
-  k: LifStepConstants,
-  state: LifState,
-  current_pA: Float64Array | null,
-  jump_mV: Float64Array,
-  spikedOut: Int32Array,
-): number {
-  const v = state.v_mV;
-  const ref = state.refractorySteps;
+/** Advances every LIF neuron by one step (see the module documentation). */
+export function lifStep(p: LifParams, k: LifConstants, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number {
+  const v = s.vars.v_mV;
+  const ref = s.refractorySteps;
   const n = v.length;
-  const decay = k.decay;
-  const r = k.resistance_GOhm;
+  const { current_pA: cur, g_nS: g, gE_pA: gE, jump_mV: jump } = drive;
   const vRest = p.vRest_mV;
   const vReset = p.vReset_mV;
   const vTh = p.vThresh_mV;
   const bias = p.iBias_pA;
   const refSteps = k.refractorySteps;
+  const dt = k.dt_ms;
+  const c = p.cM_pF;
+  const gL = k.gL_nS;
+  const conductance = drive.hasConductance;
+  const exact = p.integration === "exact";
+  const decay = k.decay;
+  const r = k.resistance_GOhm;
   let count = 0;
   for (let i = 0; i < n; i++) {
     if (ref[i] > 0) {
@@ -119,8 +120,20 @@ export function lifStep(
       v[i] = vReset;
       continue;
     }
-    const vInf = vRest + r * (bias + (current_pA === null ? 0 : current_pA[i]));
-    let vi = vInf + (v[i] - vInf) * decay + jump_mV[i];
+    const vi0 = v[i];
+    const iIn = bias + cur[i];
+    let vi: number;
+    if (conductance) {
+      const gTot = gL + g[i];
+      if (exact) {
+        const vInf = (gL * vRest + gE[i] + iIn) / gTot;
+        vi = vInf + (vi0 - vInf) * Math.exp((-dt * gTot) / c);
+      } else vi = vi0 + (dt / c) * (gL * vRest + gE[i] + iIn - gTot * vi0);
+    } else if (exact) {
+      const vInf = vRest + r * iIn;
+      vi = vInf + (vi0 - vInf) * decay;
+    } else vi = vi0 + (dt / c) * (gL * (vRest - vi0) + iIn);
+    vi += jump[i];
     if (vi >= vTh) {
       spikedOut[count++] = i;
       vi = vReset;

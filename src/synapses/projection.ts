@@ -1,31 +1,46 @@
 /**
- * A projection: static synapses from one population to another over CSR connectivity, with
- * a weight per synapse and a delay per projection. Delivery is event-driven: only the rows of
- * neurons that spiked are visited, adding each weight to the target's delay ring buffer.
+ * A projection: static synapses from one population to a receptor of another, over CSR
+ * connectivity, with a weight per synapse and a delay per projection or per synapse.
+ * Delivery is event-driven: only the rows of neurons that spiked are visited, adding each
+ * weight to the target receptor's delay ring buffer. Storage: 4 bytes of column index and
+ * 4 bytes of weight per synapse (plus 2 bytes when delays differ per synapse).
  */
-import { checkNumber, checkPositive } from "../core/checks.js";
+import { checkPositive } from "../core/checks.js";
 import type { Csr } from "./connectivity.js";
 
 /** Static synapses over a CSR matrix. */
 export interface Projection {
   readonly csr: Csr;
-  /** Weight of each synapse (voltage jump at the target), mV. */
-  readonly weight_mV: Float64Array;
-  /** Transmission delay in whole steps (>= 1). */
-  readonly delaySteps: number;
+  /** Weight of each synapse, in the target receptor's unit (mV, pA or nS). */
+  readonly weight: Float32Array;
+  /** Transmission delay in whole steps (>= 1): one for all synapses, or one per synapse. */
+  readonly delaySteps: number | Uint16Array;
 }
+
+/** Largest delay in steps a projection may have. */
+export const MAX_DELAY_STEPS = 65535;
 
 /** Converts a delay in ms to whole steps; delays must be at least one step (as in NEST). */
 export function delayToSteps(delay_ms: number, dt_ms: number, name = "delay_ms"): number {
   checkPositive(delay_ms, name);
   const steps = Math.round(delay_ms / dt_ms);
-  checkNumber(steps, `${name} / dt_ms`, { min: 1 });
+  if (!(steps >= 1 && steps <= MAX_DELAY_STEPS)) {
+    throw new RangeError(`${name} must be in [dt_ms, ${MAX_DELAY_STEPS} dt_ms] = [${dt_ms}, ${MAX_DELAY_STEPS * dt_ms}] ms, got ${delay_ms}`);
+  }
   return steps;
 }
 
+/** Largest delay of a projection, in steps. */
+export function maxDelaySteps(p: Projection): number {
+  if (typeof p.delaySteps === "number") return p.delaySteps;
+  let m = 1;
+  for (let k = 0; k < p.delaySteps.length; k++) if (p.delaySteps[k] > m) m = p.delaySteps[k];
+  return m;
+}
+
 /**
- * A ring buffer of per-step input for one target population: `slots` rows of `size` values.
- * Input for step s lives in row s mod slots.
+ * A ring buffer of per-step input for one receptor of a target population: `slots` rows of
+ * `size` values. Input for step s lives in row s mod slots.
  */
 export interface DelayBuffer {
   readonly size: number;
@@ -53,16 +68,27 @@ export function clearSlot(buf: DelayBuffer, step: number): void {
 
 /**
  * Delivers the spikes of one step (`spiked[0..count)`, source indices) emitted in `step`
- * through `proj` into `buf`: each arrives in step + delaySteps.
+ * through `proj` into `buf`: each arrives in step + delay.
  */
 export function propagate(proj: Projection, spiked: Int32Array, count: number, step: number, buf: DelayBuffer): void {
   const { rowPtr, colIdx } = proj.csr;
-  const w = proj.weight_mV;
+  const w = proj.weight;
   const data = buf.data;
-  const offset = ((step + proj.delaySteps) % buf.slots) * buf.size;
-  for (let s = 0; s < count; s++) {
-    const i = spiked[s];
-    const end = rowPtr[i + 1];
-    for (let k = rowPtr[i]; k < end; k++) data[offset + colIdx[k]] += w[k];
+  const size = buf.size;
+  const slots = buf.slots;
+  const d = proj.delaySteps;
+  if (typeof d === "number") {
+    const offset = ((step + d) % slots) * size;
+    for (let s = 0; s < count; s++) {
+      const i = spiked[s];
+      const end = rowPtr[i + 1];
+      for (let k = rowPtr[i]; k < end; k++) data[offset + colIdx[k]] += w[k];
+    }
+  } else {
+    for (let s = 0; s < count; s++) {
+      const i = spiked[s];
+      const end = rowPtr[i + 1];
+      for (let k = rowPtr[i]; k < end; k++) data[((step + d[k]) % slots) * size + colIdx[k]] += w[k];
+    }
   }
 }

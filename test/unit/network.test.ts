@@ -82,9 +82,11 @@ describe("Network", () => {
     expect(() => net.addLif("a", { size: 0 })).toThrow(/a: size must be an integer in \[1,/);
     const a = net.addLif("a", { size: 2, v0_mV: [NaN, 1] });
     expect(() => net.addLif("a", { size: 2 })).toThrow(/name must be unique/);
-    expect(() => net.run(1)).toThrow(/a: v0_mV\[0\] must be a finite number/);
+    expect(() => net.run(1)).toThrow(/a: init.v_mV\[0\] must be a finite number/);
     const p = net.addPoisson("p", { size: 2, rate_Hz: 20_000 });
-    expect(() => net.connect(p, a, { rule: oneToOne(), weight_mV: 1, delay_ms: 0.01 })).toThrow(/delay_ms \/ dt_ms must be a finite number in \[1, Infinity\)/);
+    expect(() => net.connect(p, a, { rule: oneToOne(), weight_mV: 1, delay_ms: 0.01 })).toThrow(/delay_ms must be in \[dt_ms, 65535 dt_ms\] = \[0.1, 6553.5\] ms, got 0.01/);
+    expect(() => net.connect(p, a, { rule: oneToOne(), weight_nS: 1 })).toThrow(/receptor "delta" of a \(delta\) takes exactly one weight, weight_mV; got weight_nS/);
+    expect(() => net.connect(p, a, { rule: oneToOne(), receptor: "ampa", weight_nS: 1 })).toThrow(/receptor must be one of "delta" of a, got "ampa"/);
     expect(() => net.connect(p, a, { rule: oneToOne(), weight_mV: NaN })).toThrow(/weight_mV must be a finite number/);
     const net2 = new Network({ dt_ms: 0.1 });
     net2.addPoisson("p", { size: 2, rate_Hz: 20_000 });

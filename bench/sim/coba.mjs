@@ -1,0 +1,23 @@
+// neurolab side of the COBA benchmark: cobaNetwork() (Vogels & Abbott 2005 / Brian2 benchmark).
+// usage: coba.mjs [seed] [duration_ms]. Prints {"seconds": simulation loop, ...stats}.
+import { createRequire } from "node:module";
+const { cobaNetwork } = createRequire(import.meta.url)("../../src/dist/index.js");
+
+const seed = Number(process.argv[2] ?? 0);
+const duration = Number(process.argv[3] ?? 1000);
+const { net, spikes } = cobaNetwork({ seed });
+const tBuild = performance.now();
+const synapses = net.synapseCount; // connectivity is built before the timed loop, as Brian2's before_run
+const t0 = performance.now();
+net.run(duration);
+const seconds = (performance.now() - t0) / 1000;
+console.log(
+  JSON.stringify({
+    seconds,
+    build_s: (t0 - tBuild) / 1000,
+    synapses,
+    spikes: spikes.count,
+    rate_exc_Hz: spikes.meanRate_Hz("exc"),
+    rate_inh_Hz: spikes.meanRate_Hz("inh"),
+  }),
+);

@@ -1,0 +1,40 @@
+/**
+ * The contract between a neuron model and the network: a model is a set of pure functions
+ * over an explicit parameter record and a structure-of-arrays state (after Norse's functional
+ * API and NEST's Parameters_/State_ split). Populations are thin stateful wrappers around them.
+ */
+import type { SynapticDrive } from "../synapses/receptors.js";
+
+/** State of a population: one Float64Array per variable, plus refractory counters. */
+export interface NeuronState {
+  /** Variables by name; names carry units, e.g. `v_mV`, `w_pA`. */
+  readonly vars: Record<string, Float64Array>;
+  /** Remaining refractory steps per neuron (0 = not refractory). */
+  readonly refractorySteps: Int32Array;
+}
+
+/** A neuron model: parameters `P`, per-step constants `K`. */
+export interface NeuronModel<P, K = unknown> {
+  /** Model name, e.g. "lif". */
+  readonly name: string;
+  /** State variable names (with units), first the membrane potential `v_mV`. */
+  readonly variables: readonly string[];
+  /** Completes partial parameters with the model's defaults and validates them. */
+  params(partial?: Partial<P>): P;
+  /** Default initial value of each state variable for these parameters. */
+  initial(p: P): Record<string, number>;
+  /** Per-step constants for step `dt_ms` (hoisted out of the hot loop). */
+  prepare(p: P, dt_ms: number): K;
+  /**
+   * Advances all neurons by one step: integrates with `drive`, applies threshold and reset,
+   * writes the indices of spiking neurons to `spikedOut` and returns their number.
+   */
+  step(p: P, k: K, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number;
+}
+
+/** A fresh state: every variable at its initial value, nobody refractory. */
+export function neuronState(variables: readonly string[], n: number): NeuronState {
+  const vars: Record<string, Float64Array> = {};
+  for (const name of variables) vars[name] = new Float64Array(n);
+  return { vars, refractorySteps: new Int32Array(n) };
+}

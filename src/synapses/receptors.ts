@@ -1,0 +1,144 @@
+/**
+ * Postsynaptic receptors: where a projection's spikes land on a neuron group. Each receptor
+ * has a kind, fixing the unit of the weights that reach it, and (except "delta") a kernel:
+ *
+ * - `delta`: a voltage jump, weights in mV, added at the end of the step it arrives in.
+ * - `current`: a synaptic current, weights in pA; I_syn enters the membrane equation.
+ * - `conductance`: a synaptic conductance, weights in nS; I_syn = g (E_rev - V).
+ *
+ * Kernels, integrated exactly per step:
+ * - `exp`: s(t) = w exp(-t / tau) after a spike of weight w.
+ * - `alpha`: s(t) = w (t / tau) exp(1 - t / tau) (peak w at t = tau), as two linear variables.
+ *
+ * Schedule within a step (as Brian2): the neuron integrates with the receptor's value at the
+ * step's start; then the receptor decays over the step and the weights arriving in it are added.
+ */
+import { checkNumber, checkPositive } from "../core/checks.js";
+
+/** What a receptor carries. */
+export type ReceptorKind = "delta" | "current" | "conductance";
+
+/** A receptor's specification. */
+export type ReceptorSpec =
+  | { kind: "delta" }
+  | { kind: "current"; kernel?: "exp" | "alpha"; tau_ms: number }
+  | { kind: "conductance"; kernel?: "exp" | "alpha"; tau_ms: number; eRev_mV: number };
+
+/** Receptor state of a population: one value per neuron (plus the alpha kernel's auxiliary). */
+export interface ReceptorState {
+  readonly name: string;
+  readonly spec: ReceptorSpec;
+  /** Current (pA) or conductance (nS) per neuron; unused for delta. */
+  readonly value: Float64Array;
+  /** Alpha kernel's rising variable, same unit as `value`; empty otherwise. */
+  readonly rise: Float64Array;
+  /** exp(-dt / tau). */
+  readonly decay: number;
+  /** e dt / tau (alpha kernel's coupling of rise into value over a step). */
+  readonly riseGain: number;
+}
+
+/** Unit of the weights of a receptor kind. */
+export function weightUnit(kind: ReceptorKind): "mV" | "pA" | "nS" {
+  return kind === "delta" ? "mV" : kind === "current" ? "pA" : "nS";
+}
+
+/** Validates a receptor specification; `name` is used in error messages. */
+export function checkReceptor(spec: ReceptorSpec, name: string): ReceptorSpec {
+  if (spec.kind === "delta") return spec;
+  if (spec.kind !== "current" && spec.kind !== "conductance") {
+    throw new RangeError(`receptor ${name}: kind must be "delta", "current" or "conductance", got ${String((spec as { kind: unknown }).kind)}`);
+  }
+  const kernel = spec.kernel ?? "exp";
+  if (kernel !== "exp" && kernel !== "alpha") throw new RangeError(`receptor ${name}: kernel must be "exp" or "alpha", got ${String(kernel)}`);
+  checkPositive(spec.tau_ms, `receptor ${name}: tau_ms`);
+  if (spec.kind === "conductance") checkNumber(spec.eRev_mV, `receptor ${name}: eRev_mV`);
+  return { ...spec, kernel };
+}
+
+/** A zeroed receptor state for `n` neurons at step `dt_ms`. */
+export function receptorState(name: string, spec: ReceptorSpec, n: number, dt_ms: number): ReceptorState {
+  if (spec.kind === "delta") return { name, spec, value: new Float64Array(0), rise: new Float64Array(0), decay: 0, riseGain: 0 };
+  const alpha = spec.kernel === "alpha";
+  return {
+    name,
+    spec,
+    value: new Float64Array(n),
+    rise: new Float64Array(alpha ? n : 0),
+    decay: Math.exp(-dt_ms / spec.tau_ms),
+    riseGain: alpha ? (Math.E * dt_ms) / spec.tau_ms : 0,
+  };
+}
+
+/**
+ * Advances a receptor by one step and adds the weights arriving in it (`arriving`, one value
+ * per neuron). Exact for both kernels: exp: s <- s E + in; alpha: value <- (value + gain rise) E,
+ * rise <- rise E + in.
+ */
+export function receptorStep(r: ReceptorState, arriving: Float64Array): void {
+  const v = r.value;
+  const e = r.decay;
+  const n = v.length;
+  if (r.rise.length === 0) {
+    for (let i = 0; i < n; i++) v[i] = v[i] * e + arriving[i];
+  } else {
+    const x = r.rise;
+    const gain = r.riseGain;
+    for (let i = 0; i < n; i++) {
+      v[i] = (v[i] + gain * x[i]) * e;
+      x[i] = x[i] * e + arriving[i];
+    }
+  }
+}
+
+/**
+ * Synaptic drive of a population in one step, summed over receptors: what the neuron models
+ * read. Linear in V: I_syn = current_pA + gE_nSmV - g_nS V.
+ */
+export interface SynapticDrive {
+  /** External plus current-based synaptic current, pA. */
+  current_pA: Float64Array;
+  /** Total synaptic conductance, nS. */
+  g_nS: Float64Array;
+  /** Sum over conductance receptors of g E_rev, nS mV (= pA). */
+  gE_pA: Float64Array;
+  /** Voltage jumps arriving in this step (delta receptors), mV. */
+  jump_mV: Float64Array;
+  /** True when any conductance receptor exists (models may take a faster path otherwise). */
+  hasConductance: boolean;
+}
+
+/** Zeroed drive arrays for `n` neurons. */
+export function synapticDrive(n: number, hasConductance: boolean): SynapticDrive {
+  return {
+    current_pA: new Float64Array(n),
+    g_nS: new Float64Array(hasConductance ? n : 0),
+    gE_pA: new Float64Array(hasConductance ? n : 0),
+    jump_mV: new Float64Array(n),
+    hasConductance,
+  };
+}
+
+/** Fills `drive` from the external current and the receptors' values at the step's start. */
+export function gatherDrive(drive: SynapticDrive, external_pA: Float64Array, receptors: readonly ReceptorState[]): void {
+  drive.current_pA.set(external_pA);
+  if (drive.hasConductance) {
+    drive.g_nS.fill(0);
+    drive.gE_pA.fill(0);
+  }
+  for (const r of receptors) {
+    const v = r.value;
+    if (r.spec.kind === "current") {
+      const c = drive.current_pA;
+      for (let i = 0; i < v.length; i++) c[i] += v[i];
+    } else if (r.spec.kind === "conductance") {
+      const g = drive.g_nS;
+      const ge = drive.gE_pA;
+      const e = r.spec.eRev_mV;
+      for (let i = 0; i < v.length; i++) {
+        g[i] += v[i];
+        ge[i] += v[i] * e;
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+"""Reference runs in Brian2 for test/unit/brian2.reference.test.ts.
+usage: brian2_models.py <out.json>. Runs with the numpy target (no compiler needed) and writes:
+  adex:  spike times (ms) of Brette & Gerstner's regular-spiking AdEx cell, forward Euler,
+         constant 1 nA for 500 ms at dt 0.1 ms
+  lif:   spike times (ms) of a LIF cell with exact integration, constant current
+  coba:  mean rates (Hz) and mean ISI CV of the COBA benchmark network over several seeds"""
+import json
+import sys
+
+import brian2 as b2
+import numpy as np
+
+b2.prefs.codegen.target = "numpy"
+b2.defaultclock.dt = 0.1 * b2.ms
+out = {}
+
+# AdEx (Brette & Gerstner 2005), as neurolab's ADEX_DEFAULTS.
+C, gL, EL, VT, DeltaT = 281 * b2.pF, 30 * b2.nS, -70.6 * b2.mV, -50.4 * b2.mV, 2 * b2.mV
+tauw, a, b, Vr, Vcut = 144 * b2.ms, 4 * b2.nS, 0.0805 * b2.nA, -70.6 * b2.mV, -40.4 * b2.mV
+I = 1 * b2.nA
+adex = b2.NeuronGroup(
+    1,
+    """dv/dt = (gL*(EL - v) + gL*DeltaT*exp((v - VT)/DeltaT) + I - w)/C : volt
+       dw/dt = (a*(v - EL) - w)/tauw : amp""",
+    threshold="v >= Vcut",
+    reset="v = Vr; w += b",
+    method="euler",
+)
+adex.v = EL
+m = b2.SpikeMonitor(adex)
+b2.Network(adex, m).run(500 * b2.ms)
+out["adex"] = [float(t) for t in m.t / b2.ms]
+
+# LIF, exact integration: tau 10 ms, R = 40 MOhm, I = 500 pA, threshold 15 mV above rest.
+lif = b2.NeuronGroup(
+    1,
+    "dv/dt = (-v + 40*Mohm*500*pA)/(10*ms) : volt (unless refractory)",
+    threshold="v >= 15*mV",
+    reset="v = 0*mV",
+    refractory=2 * b2.ms,
+    method="exact",
+)
+m = b2.SpikeMonitor(lif)
+b2.Network(lif, m).run(200 * b2.ms)
+out["lif"] = [float(t) for t in m.t / b2.ms]
+
+# COBA (Vogels & Abbott 2005; the Brian2 benchmark), several seeds.
+coba = []
+for seed in range(int(sys.argv[2]) if len(sys.argv) > 2 else 3):
+    b2.seed(seed)
+    taum, taue, taui = 20 * b2.ms, 5 * b2.ms, 10 * b2.ms
+    Vt, Vr2, El = -50 * b2.mV, -60 * b2.mV, -60 * b2.mV
+    Ee, Ei, Idrive = 0 * b2.mV, -80 * b2.mV, 20 * b2.mV
+    P = b2.NeuronGroup(
+        4000,
+        """dv/dt = (ge*(Ee-v) + gi*(Ei-v) - (v-El) + Idrive) / taum : volt (unless refractory)
+           dge/dt = -ge/taue : 1
+           dgi/dt = -gi/taui : 1""",
+        threshold="v>Vt", reset="v = Vr2", refractory=5 * b2.ms, method="euler",
+    )
+    P.v = "Vr2 + rand() * (Vt - Vr2)"
+    Ce = b2.Synapses(P[:3200], P, on_pre="ge += 0.6")
+    Ci = b2.Synapses(P[3200:], P, on_pre="gi += 6.7")
+    Ce.connect(p=0.02)
+    Ci.connect(p=0.02)
+    M = b2.SpikeMonitor(P)
+    b2.Network(P, Ce, Ci, M).run(1 * b2.second)
+    i, t = np.asarray(M.i), np.asarray(M.t / b2.ms)
+    cvs = []
+    for n in range(4000):
+        ts = np.sort(t[i == n])
+        if len(ts) >= 3:
+            d = np.diff(ts)
+            cvs.append(d.std() / d.mean())
+    coba.append({"rate_exc_Hz": float((i < 3200).sum() / 3200), "rate_inh_Hz": float((i >= 3200).sum() / 800), "cv_isi": float(np.mean(cvs))})
+out["coba"] = coba
+json.dump(out, open(sys.argv[1], "w"))
