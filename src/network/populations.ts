@@ -7,9 +7,8 @@ import type { LifParams } from "../neurons/lif.js";
 import { neuronState, type NeuronModel, type NeuronState } from "../neurons/model.js";
 import {
   checkReceptor,
-  gatherDrive,
+  gatherDriveAndAdvance,
   receptorState,
-  receptorStep,
   synapticDrive,
   type ReceptorKind,
   type ReceptorSpec,
@@ -139,10 +138,9 @@ export class NeuronGroup<P = unknown> implements Population {
 
   update(_step: number, arriving: readonly Float64Array[] | null): void {
     const drive = this.drive!;
-    gatherDrive(drive, this.current_pA, this.receptors);
+    gatherDriveAndAdvance(drive, this.current_pA, this.receptors, arriving);
     drive.jump_mV = arriving ? arriving[0] : this.noInput();
     this.spikeCount = this.model.step(this.params, this.constants, this.state!, drive, this.spiked);
-    for (let r = 1; r < this.receptors.length; r++) receptorStep(this.receptors[r], arriving ? arriving[r] : this.noInput());
   }
 
   /** Zero input, for groups nothing projects to. */

@@ -119,26 +119,50 @@ export function synapticDrive(n: number, hasConductance: boolean): SynapticDrive
   };
 }
 
-/** Fills `drive` from the external current and the receptors' values at the step's start. */
-export function gatherDrive(drive: SynapticDrive, external_pA: Float64Array, receptors: readonly ReceptorState[]): void {
-  drive.current_pA.set(external_pA);
-  if (drive.hasConductance) {
-    drive.g_nS.fill(0);
-    drive.gE_pA.fill(0);
-  }
-  for (const r of receptors) {
-    const v = r.value;
-    if (r.spec.kind === "current") {
-      const c = drive.current_pA;
-      for (let i = 0; i < v.length; i++) c[i] += v[i];
-    } else if (r.spec.kind === "conductance") {
-      const g = drive.g_nS;
-      const ge = drive.gE_pA;
-      const e = r.spec.eRev_mV;
-      for (let i = 0; i < v.length; i++) {
-        g[i] += v[i];
-        ge[i] += v[i] * e;
+/**
+ * One pass per receptor: adds each receptor's value at the step's start to `drive` (with the
+ * external current), then advances the receptor over the step and adds the weights arriving in
+ * it (`arriving[r]`, or nothing when null). The drive is complete before any value changes, so
+ * this equals gathering first and stepping the receptors after the neuron update.
+ */
+export function gatherDriveAndAdvance(
+  drive: SynapticDrive,
+  external_pA: Float64Array,
+  receptors: readonly ReceptorState[],
+  arriving: readonly Float64Array[] | null,
+): void {
+  const cur = drive.current_pA;
+  cur.set(external_pA);
+  const g = drive.g_nS;
+  const ge = drive.gE_pA;
+  let firstConductance = true;
+  for (let r = 0; r < receptors.length; r++) {
+    const rec = receptors[r];
+    const spec = rec.spec;
+    if (spec.kind === "delta") continue;
+    const v = rec.value;
+    const n = v.length;
+    const e = rec.decay;
+    const inp = arriving === null ? null : arriving[r];
+    if (spec.kind === "current") {
+      for (let i = 0; i < n; i++) cur[i] += v[i];
+    } else {
+      const eRev = spec.eRev_mV;
+      if (firstConductance) {
+        for (let i = 0; i < n; i++) {
+          g[i] = v[i];
+          ge[i] = v[i] * eRev;
+        }
+        firstConductance = false;
+      } else {
+        for (let i = 0; i < n; i++) {
+          g[i] += v[i];
+          ge[i] += v[i] * eRev;
+        }
       }
     }
+    if (rec.rise.length > 0) receptorStep(rec, inp ?? new Float64Array(n));
+    else if (inp === null) for (let i = 0; i < n; i++) v[i] *= e;
+    else for (let i = 0; i < n; i++) v[i] = v[i] * e + inp[i];
   }
 }
