@@ -92,6 +92,23 @@ export interface RunOptions {
   progressEvery_steps?: number;
 }
 
+/** Options of {@link Network.runAsync}. */
+export interface RunAsyncOptions extends RunOptions {
+  /** Stops the run at the next step boundary when aborted (e.g. by the kernel's interrupt). */
+  signal?: AbortSignal;
+  /** Wall time between yields to the event loop, ms (default 50). */
+  yieldEvery_ms?: number;
+}
+
+interface Segment {
+  built: Built;
+  first: number;
+  steps: number;
+  done: number;
+  every: number;
+  onProgress?: (p: RunProgress) => void;
+}
+
 interface ProjectionSpec {
   pre: Population;
   post: NeuronGroup;
@@ -216,6 +233,35 @@ export class Network {
    * stopped. Monitors keep what they recorded before.
    */
   run(duration_ms: number, opts: RunOptions = {}): void {
+    const seg = this.segment(duration_ms, opts);
+    this.advance(seg, seg.steps);
+  }
+
+  /**
+   * As {@link Network.run}, but yields to the event loop every `yieldEvery_ms` of wall time, so
+   * progress can be displayed and an interrupt (`signal`) can stop the run at a step boundary.
+   * An aborted run rejects with an `AbortError`; the network stays consistent at the time
+   * reached (`t_ms`), and a later run continues from there.
+   * @returns the final progress.
+   */
+  async runAsync(duration_ms: number, opts: RunAsyncOptions = {}): Promise<RunProgress> {
+    const seg = this.segment(duration_ms, opts);
+    const slice = checkPositive(opts.yieldEvery_ms ?? 50, "yieldEvery_ms");
+    const signal = opts.signal;
+    for (;;) {
+      if (signal?.aborted) {
+        const err = new Error(`run interrupted at t = ${this.t_ms.toFixed(3)} ms (${seg.done} of ${seg.steps} steps)`);
+        err.name = "AbortError";
+        throw err;
+      }
+      const t0 = performance.now();
+      while (seg.done < seg.steps && performance.now() - t0 < slice) this.advance(seg, Math.min(seg.steps - seg.done, 64));
+      if (seg.done === seg.steps) return { step: seg.done, steps: seg.steps, t_ms: this.t_ms };
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private segment(duration_ms: number, opts: RunOptions): Segment {
     checkNumber(duration_ms, "duration_ms", { min: 0 });
     const steps = Math.round(duration_ms / this.dt_ms);
     if (Math.abs(steps * this.dt_ms - duration_ms) > 1e-9 * Math.max(1, duration_ms)) {
@@ -225,13 +271,18 @@ export class Network {
     const fresh = this.built === null;
     const built = this.build();
     for (const m of this.monitors) m.begin(this.dt_ms, this.t_ms, fresh);
-    const first = this.stepIndex;
-    for (let s = 0; s < steps; s++) {
-      this.step(built, first + s);
-      if (opts.onProgress && (s + 1) % every === 0) opts.onProgress({ step: s + 1, steps, t_ms: (first + s + 1) * this.dt_ms });
+    return { built, first: this.stepIndex, steps, done: 0, every, onProgress: opts.onProgress };
+  }
+
+  /** Takes `n` more steps of a segment, reporting progress. */
+  private advance(seg: Segment, n: number): void {
+    const end = seg.done + n;
+    for (let s = seg.done; s < end; s++) {
+      this.step(seg.built, seg.first + s);
+      this.stepIndex = seg.first + s + 1;
+      if (seg.onProgress && ((s + 1) % seg.every === 0 || s + 1 === seg.steps)) seg.onProgress({ step: s + 1, steps: seg.steps, t_ms: this.t_ms });
     }
-    this.stepIndex = first + steps;
-    if (opts.onProgress && steps % every !== 0) opts.onProgress({ step: steps, steps, t_ms: this.t_ms });
+    seg.done = end;
   }
 
   /** Restores the initial state (time 0, initial potentials, fresh random streams, empty monitors). */

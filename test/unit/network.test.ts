@@ -94,6 +94,26 @@ describe("Network", () => {
     expect(() => new Network().run(0.15)).toThrow(/duration_ms must be a whole number of steps of dt_ms = 0.1, got 0.15/);
   });
 
+  it("runs asynchronously with the same results, and stops cleanly on abort", async () => {
+    const sync = quickstart(21);
+    sync.net.run(800);
+    const a = quickstart(21);
+    const done = await a.net.runAsync(800, { yieldEvery_ms: 1 });
+    expect(done).toEqual({ step: 8000, steps: 8000, t_ms: a.net.t_ms });
+    expect(Array.from(a.mon.neurons)).toEqual(Array.from(sync.mon.neurons));
+    // Abort after the first progress report; the network stops at a step boundary and continues.
+    const b = quickstart(21);
+    const controller = new AbortController();
+    const run = b.net.runAsync(800, { signal: controller.signal, yieldEvery_ms: 1, progressEvery_steps: 100, onProgress: () => controller.abort() });
+    await expect(run).rejects.toMatchObject({ name: "AbortError", message: expect.stringMatching(/run interrupted at t = \d+\.\d{3} ms/) });
+    const reached = b.net.t_ms;
+    expect(reached).toBeGreaterThan(0);
+    expect(reached).toBeLessThan(800);
+    b.net.run(Number((800 - reached).toFixed(1)));
+    expect(Array.from(b.mon.neurons)).toEqual(Array.from(sync.mon.neurons));
+    expect(Array.from(b.mon.times_ms)).toEqual(Array.from(sync.mon.times_ms));
+  });
+
   it("reports progress during long runs", () => {
     const { net } = quickstart(1);
     const seen: number[] = [];
