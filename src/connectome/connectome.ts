@@ -1,0 +1,500 @@
+/**
+ * The connectome record: cells with metadata, chemical synapses (directed, weighted by synapse
+ * count, signed by the presynaptic neurotransmitter) and electrical synapses (symmetric), each
+ * as a CSR matrix over the same cell index. Selection returns induced sub-connectomes;
+ * conversion gives dense adjacency matrices.
+ */
+import type { Csr } from "../synapses/connectivity.js";
+import { cellClass, cellKind, type CellKind } from "./cells.js";
+import type { EdgeRecord, ExpressionRecord, MasterSheetNeuron, NeuronType, OwmetaCell } from "./parse.js";
+
+/** A CSR matrix with one weight per entry. */
+export interface WeightedCsr extends Csr {
+  /** Weight of each entry (synapse count for connectomes), aligned with `colIdx`. */
+  readonly weight: Float64Array;
+}
+
+/** Metadata of one cell, merged from the metadata sources. */
+export interface CellMetadata {
+  /** Neuron type (Simeon et al. 2024 master sheet). */
+  readonly type?: NeuronType;
+  /** Neurotransmitters, canonical abbreviations, primary (master sheet) first. */
+  readonly neurotransmitters?: readonly string[];
+  /** Position (x, y, z) from the master sheet, as published. */
+  readonly position?: readonly [number, number, number];
+  /** Receptors (owmeta and Bentley 2016), sorted. */
+  readonly receptors?: readonly string[];
+  /** Neuropeptides (Bentley 2016), sorted. */
+  readonly neuropeptides?: readonly string[];
+}
+
+/** One cell of a connectome. */
+export interface Cell {
+  /** Canonical name (see `normalizeCellName`). */
+  readonly name: string;
+  readonly kind: CellKind;
+  /** Neuron class (`AVA`), `BWM` for body-wall muscles, else the name. */
+  readonly cellClass: string;
+  /** Neuron type, or null when unknown (non-neurons, neurons absent from the master sheet). */
+  readonly type: NeuronType | null;
+  /** Neurotransmitters, primary first (empty when unknown). */
+  readonly neurotransmitters: readonly string[];
+  readonly position: readonly [number, number, number] | null;
+  readonly receptors: readonly string[];
+  readonly neuropeptides: readonly string[];
+}
+
+/** A connectome: cells, chemical and electrical synapses over one index. */
+export interface Connectome {
+  /** Human-readable name of the data, e.g. "Cook et al. 2019 hermaphrodite". */
+  readonly name: string;
+  /** Reference to cite when showing this data. */
+  readonly citation: string;
+  readonly cells: readonly Cell[];
+  /** Cell name -> index. */
+  readonly indexOf: ReadonlyMap<string, number>;
+  /** Chemical synapses, row = presynaptic cell, weight = synapse count. */
+  readonly chemical: WeightedCsr;
+  /** Sign of each chemical entry (+1 excitatory, -1 inhibitory), aligned with `chemical.colIdx`. */
+  readonly chemicalSign: Int8Array;
+  /**
+   * Electrical synapses (gap junctions), symmetric: each pair is stored in both rows (a self
+   * pair once), weight = gap-junction count.
+   */
+  readonly electrical: WeightedCsr;
+}
+
+/** Options of {@link buildConnectome}. */
+export interface BuildOptions {
+  /** Name of the data. Default "connectome". */
+  name?: string;
+  /** Citation. Default "". */
+  citation?: string;
+  /** Cell kinds to keep (edges touching other cells are dropped). Default all. */
+  kinds?: readonly CellKind[];
+  /** Metadata per canonical cell name (see {@link mergeCellMetadata}). */
+  metadata?: ReadonlyMap<string, CellMetadata>;
+  /**
+   * Presynaptic primary neurotransmitters that make a chemical synapse inhibitory (sign -1);
+   * all others, and unknown ones, are excitatory (+1). Default ["GABA"].
+   */
+  inhibitory?: readonly string[];
+  /**
+   * How to combine a gap junction listed for both (a, b) and (b, a) with different counts:
+   * "max" (default; Cook 2019 lists each pair both ways, almost always with equal counts),
+   * "sum" (for lists where each direction counts separate junctions) or "mean".
+   */
+  electricalMerge?: "max" | "sum" | "mean";
+}
+
+const KIND_ORDER: Record<CellKind, number> = { neuron: 0, muscle: 1, other: 2 };
+
+/**
+ * Builds a connectome from edge records. Cells are ordered neurons, muscles, other cells, each
+ * group sorted by name; repeated chemical rows for one (pre, post) are summed; electrical rows
+ * are merged per unordered pair (see `electricalMerge`).
+ */
+export function buildConnectome(edges: readonly EdgeRecord[], opts: BuildOptions = {}): Connectome {
+  const keep = new Set<CellKind>(opts.kinds ?? ["neuron", "muscle", "other"]);
+  const kept = edges.filter((e) => keep.has(cellKind(e.pre)) && keep.has(cellKind(e.post)));
+  const names = [...new Set(kept.flatMap((e) => [e.pre, e.post]))].sort(
+    (a, b) => KIND_ORDER[cellKind(a)] - KIND_ORDER[cellKind(b)] || compareStrings(a, b),
+  );
+  const cells = names.map((name) => makeCell(name, opts.metadata?.get(name)));
+  const indexOf = new Map(names.map((name, i) => [name, i]));
+  const n = cells.length;
+
+  const chem = new Map<number, number>();
+  const elec = new Map<number, { a: number; b: number }>();
+  for (const e of kept) {
+    const i = indexOf.get(e.pre)!;
+    const j = indexOf.get(e.post)!;
+    if (e.type === "chemical") {
+      chem.set(i * n + j, (chem.get(i * n + j) ?? 0) + e.count);
+    } else {
+      const key = Math.min(i, j) * n + Math.max(i, j);
+      const entry = elec.get(key) ?? { a: 0, b: 0 };
+      if (i <= j) entry.a += e.count;
+      else entry.b += e.count;
+      elec.set(key, entry);
+    }
+  }
+  const chemical = csrFromMap(n, chem);
+  const merge = opts.electricalMerge ?? "max";
+  const sym = new Map<number, number>();
+  for (const [key, { a, b }] of elec) {
+    const i = Math.floor(key / n);
+    const j = key % n;
+    const w = merge === "sum" ? a + b : merge === "mean" ? (a > 0 && b > 0 ? (a + b) / 2 : a + b) : Math.max(a, b);
+    sym.set(i * n + j, w);
+    sym.set(j * n + i, w);
+  }
+  const electrical = csrFromMap(n, sym);
+  return {
+    name: opts.name ?? "connectome",
+    citation: opts.citation ?? "",
+    cells,
+    indexOf,
+    chemical,
+    chemicalSign: chemicalSigns(cells, chemical, opts.inhibitory ?? ["GABA"]),
+    electrical,
+  };
+}
+
+/**
+ * Sign of each chemical synapse from its presynaptic cell's primary neurotransmitter:
+ * -1 when it is in `inhibitory`, else +1.
+ */
+export function chemicalSigns(cells: readonly Cell[], chemical: WeightedCsr, inhibitory: readonly string[] = ["GABA"]): Int8Array {
+  const inh = new Set(inhibitory);
+  const sign = new Int8Array(chemical.colIdx.length);
+  for (let i = 0; i < chemical.nPre; i++) {
+    const s = inh.has(cells[i].neurotransmitters[0] ?? "") ? -1 : 1;
+    sign.fill(s, chemical.rowPtr[i], chemical.rowPtr[i + 1]);
+  }
+  return sign;
+}
+
+/** Metadata sources for {@link mergeCellMetadata}; any may be omitted. */
+export interface MetadataSources {
+  masterSheet?: readonly MasterSheetNeuron[];
+  owmeta?: readonly OwmetaCell[];
+  expression?: readonly ExpressionRecord[];
+}
+
+/**
+ * Merges metadata per cell name: type and position from the master sheet; neurotransmitters
+ * master-sheet primary first, then owmeta, then Bentley 2016; receptors from owmeta and
+ * Bentley 2016; neuropeptides from Bentley 2016.
+ */
+export function mergeCellMetadata(sources: MetadataSources): Map<string, CellMetadata> {
+  type Acc = { type?: NeuronType; position?: readonly [number, number, number]; nt: string[]; rec: Set<string>; pep: Set<string> };
+  const acc = new Map<string, Acc>();
+  const get = (name: string) => {
+    let a = acc.get(name);
+    if (!a) acc.set(name, (a = { nt: [], rec: new Set(), pep: new Set() }));
+    return a;
+  };
+  const addNt = (a: Acc, t: string) => {
+    if (!a.nt.includes(t)) a.nt.push(t);
+  };
+  for (const m of sources.masterSheet ?? []) {
+    const a = get(m.name);
+    a.type = m.type;
+    a.position = m.position;
+    if (m.neurotransmitter) addNt(a, m.neurotransmitter);
+  }
+  for (const o of sources.owmeta ?? []) {
+    const a = get(o.name);
+    o.neurotransmitters.forEach((t) => addNt(a, t));
+    o.receptors.forEach((r) => a.rec.add(r));
+  }
+  for (const x of sources.expression ?? []) {
+    const a = get(x.neuron);
+    if (x.relationship === "Neurotransmitter") addNt(a, x.molecule);
+    else if (x.relationship === "Receptor") a.rec.add(x.molecule);
+    else a.pep.add(x.molecule);
+  }
+  const out = new Map<string, CellMetadata>();
+  for (const [name, a] of acc) {
+    out.set(name, {
+      type: a.type,
+      position: a.position,
+      neurotransmitters: a.nt,
+      receptors: [...a.rec].sort(),
+      neuropeptides: [...a.pep].sort(),
+    });
+  }
+  return out;
+}
+
+/** What to keep in {@link selectCells}: a predicate, or fields that must match (all given fields). */
+export type CellFilter =
+  | ((cell: Cell, index: number) => boolean)
+  | {
+      names?: readonly string[];
+      classes?: readonly string[];
+      types?: readonly NeuronType[];
+      kinds?: readonly CellKind[];
+      /** Keeps cells whose primary neurotransmitter is one of these. */
+      neurotransmitters?: readonly string[];
+    };
+
+/**
+ * The sub-connectome induced by the cells that pass `filter` (kept in their original order),
+ * with every synapse between two kept cells. Unknown names in `filter.names` throw a RangeError.
+ */
+export function selectCells(c: Connectome, filter: CellFilter): Connectome {
+  let pass: (cell: Cell, index: number) => boolean;
+  if (typeof filter === "function") {
+    pass = filter;
+  } else {
+    for (const name of filter.names ?? []) {
+      if (!c.indexOf.has(name)) throw new RangeError(`names: no cell named ${JSON.stringify(name)} in ${c.name}`);
+    }
+    const sets = {
+      names: filter.names && new Set<string>(filter.names),
+      classes: filter.classes && new Set<string>(filter.classes),
+      types: filter.types && new Set<string>(filter.types),
+      kinds: filter.kinds && new Set<string>(filter.kinds),
+      nts: filter.neurotransmitters && new Set<string>(filter.neurotransmitters),
+    };
+    pass = (cell) =>
+      (!sets.names || sets.names.has(cell.name)) &&
+      (!sets.classes || sets.classes.has(cell.cellClass)) &&
+      (!sets.types || (cell.type !== null && sets.types.has(cell.type))) &&
+      (!sets.kinds || sets.kinds.has(cell.kind)) &&
+      (!sets.nts || sets.nts.has(cell.neurotransmitters[0] ?? ""));
+  }
+  const keep: number[] = [];
+  c.cells.forEach((cell, i) => {
+    if (pass(cell, i)) keep.push(i);
+  });
+  const newIndex = new Int32Array(c.cells.length).fill(-1);
+  keep.forEach((old, k) => (newIndex[old] = k));
+  const cells = keep.map((i) => c.cells[i]);
+  const chem = subCsr(c.chemical, keep, newIndex, c.chemicalSign);
+  return {
+    name: c.name,
+    citation: c.citation,
+    cells,
+    indexOf: new Map(cells.map((cell, i) => [cell.name, i])),
+    chemical: chem.csr,
+    chemicalSign: chem.sign,
+    electrical: subCsr(c.electrical, keep, newIndex, null).csr,
+  };
+}
+
+/** The neurons only (drops muscles and other cells). */
+export function neuronsOnly(c: Connectome): Connectome {
+  return selectCells(c, { kinds: ["neuron"] });
+}
+
+/** Index of a cell by name; throws a RangeError naming the cell when absent. */
+export function cellIndex(c: Connectome, name: string): number {
+  const i = c.indexOf.get(name);
+  if (i === undefined) throw new RangeError(`name: no cell named ${JSON.stringify(name)} in ${c.name}`);
+  return i;
+}
+
+/** Which synapses an adjacency matrix or analysis uses. */
+export type SynapseSelection = "chemical" | "electrical" | "both";
+
+/** Options of {@link adjacencyMatrix}. */
+export interface AdjacencyOptions {
+  /** Default "chemical". "both" adds the (symmetric) electrical counts to the chemical ones. */
+  synapses?: SynapseSelection;
+  /** Synapse counts (default) or 1 per connected pair. */
+  weighted?: boolean;
+  /** Multiply chemical entries by their sign (default false). */
+  signed?: boolean;
+}
+
+/** Dense adjacency matrix, row-major `n x n`, entry [pre * n + post]. */
+export interface DenseMatrix {
+  readonly n: number;
+  /** Row and column labels (cell names). */
+  readonly names: readonly string[];
+  readonly data: Float64Array;
+}
+
+/** Dense adjacency matrix of a connectome (row = presynaptic). */
+export function adjacencyMatrix(c: Connectome, opts: AdjacencyOptions = {}): DenseMatrix {
+  const n = c.cells.length;
+  const data = new Float64Array(n * n);
+  const synapses = opts.synapses ?? "chemical";
+  const weighted = opts.weighted ?? true;
+  const add = (m: WeightedCsr, sign: Int8Array | null) => {
+    for (let i = 0; i < n; i++) {
+      for (let k = m.rowPtr[i]; k < m.rowPtr[i + 1]; k++) {
+        const w = (weighted ? m.weight[k] : 1) * (sign ? sign[k] : 1);
+        data[i * n + m.colIdx[k]] += w;
+      }
+    }
+  };
+  if (synapses !== "electrical") add(c.chemical, opts.signed ? c.chemicalSign : null);
+  if (synapses !== "chemical") add(c.electrical, null);
+  if (!weighted && synapses === "both") for (let k = 0; k < data.length; k++) data[k] = data[k] !== 0 ? Math.sign(data[k]) : 0;
+  return { n, names: c.cells.map((cell) => cell.name), data };
+}
+
+/**
+ * The graph analysed by the analysis functions: chemical, electrical (both directions) or
+ * both merged (weights added), as one directed weighted CSR.
+ */
+export function synapseGraph(c: Connectome, synapses: SynapseSelection = "chemical"): WeightedCsr {
+  if (synapses === "chemical") return c.chemical;
+  if (synapses === "electrical") return c.electrical;
+  return concatCsr(c.chemical, c.electrical);
+}
+
+/** The entry-wise sum of CSR matrices of the same size. */
+function concatCsr(...ms: WeightedCsr[]): WeightedCsr {
+  const n = ms[0].nPre;
+  const total = ms.reduce((s, m) => s + m.colIdx.length, 0);
+  const rows = new Int32Array(total);
+  const cols = new Int32Array(total);
+  const weights = new Float64Array(total);
+  let p = 0;
+  for (const m of ms) {
+    for (let i = 0; i < n; i++) {
+      for (let k = m.rowPtr[i]; k < m.rowPtr[i + 1]; k++) {
+        rows[p] = i;
+        cols[p] = m.colIdx[k];
+        weights[p++] = m.weight[k];
+      }
+    }
+  }
+  return csrFromEntries(n, rows, cols, weights);
+}
+
+/** Totals of a connectome: cells by kind, connected pairs and synapse counts. */
+export interface ConnectomeSummary {
+  readonly cells: number;
+  readonly neurons: number;
+  readonly muscles: number;
+  readonly others: number;
+  /** Directed (pre, post) pairs with at least one chemical synapse. */
+  readonly chemicalPairs: number;
+  /** Sum of chemical synapse counts. */
+  readonly chemicalSynapses: number;
+  /** Unordered pairs (including self pairs) with at least one gap junction. */
+  readonly electricalPairs: number;
+  /** Sum of gap-junction counts over unordered pairs. */
+  readonly electricalSynapses: number;
+}
+
+/** Counts of cells, connections and synapses. */
+export function summarize(c: Connectome): ConnectomeSummary {
+  const count = (kind: CellKind) => c.cells.filter((cell) => cell.kind === kind).length;
+  let chemicalSynapses = 0;
+  for (const w of c.chemical.weight) chemicalSynapses += w;
+  let electricalPairs = 0;
+  let electricalSynapses = 0;
+  const e = c.electrical;
+  for (let i = 0; i < e.nPre; i++) {
+    for (let k = e.rowPtr[i]; k < e.rowPtr[i + 1]; k++) {
+      if (e.colIdx[k] >= i) {
+        electricalPairs++;
+        electricalSynapses += e.weight[k];
+      }
+    }
+  }
+  return {
+    cells: c.cells.length,
+    neurons: count("neuron"),
+    muscles: count("muscle"),
+    others: count("other"),
+    chemicalPairs: c.chemical.colIdx.length,
+    chemicalSynapses,
+    electricalPairs,
+    electricalSynapses,
+  };
+}
+
+/** A weighted CSR from a map of `row * n + col` -> weight (rows and columns sorted). */
+export function csrFromMap(n: number, entries: ReadonlyMap<number, number>): WeightedCsr {
+  const rows = new Int32Array(entries.size);
+  const cols = new Int32Array(entries.size);
+  const weights = new Float64Array(entries.size);
+  let k = 0;
+  for (const [key, w] of entries) {
+    rows[k] = Math.floor(key / n);
+    cols[k] = key - rows[k] * n;
+    weights[k++] = w;
+  }
+  return csrFromEntries(n, rows, cols, weights);
+}
+
+/**
+ * A weighted n x n CSR from (row, col, weight) entries in any order; weights of repeated
+ * (row, col) entries are summed; columns sorted within each row.
+ */
+export function csrFromEntries(n: number, rows: ArrayLike<number>, cols: ArrayLike<number>, weights: ArrayLike<number>): WeightedCsr {
+  const m = rows.length;
+  const count = new Int32Array(n + 1);
+  for (let k = 0; k < m; k++) count[rows[k] + 1]++;
+  for (let i = 0; i < n; i++) count[i + 1] += count[i];
+  const fill = count.slice(0, n);
+  const c = new Int32Array(m);
+  const w = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    const p = fill[rows[k]]++;
+    c[p] = cols[k];
+    w[p] = weights[k];
+  }
+  // sort each row by column (insertion sort: rows are short) and merge duplicates
+  const rowPtr = new Int32Array(n + 1);
+  let out = 0;
+  for (let i = 0; i < n; i++) {
+    const start = count[i];
+    const end = count[i + 1];
+    if (end - start > 32) {
+      const order = Int32Array.from({ length: end - start }, (_, q) => start + q).sort((x, y) => c[x] - c[y]);
+      const cs = Int32Array.from(order, (q) => c[q]);
+      const ws = Float64Array.from(order, (q) => w[q]);
+      c.set(cs, start);
+      w.set(ws, start);
+    }
+    for (let a = start + 1; a < end && end - start <= 32; a++) {
+      const cc = c[a];
+      const ww = w[a];
+      let b = a - 1;
+      while (b >= start && c[b] > cc) {
+        c[b + 1] = c[b];
+        w[b + 1] = w[b];
+        b--;
+      }
+      c[b + 1] = cc;
+      w[b + 1] = ww;
+    }
+    for (let a = start; a < end; a++) {
+      if (out > rowPtr[i] && c[out - 1] === c[a]) w[out - 1] += w[a];
+      else {
+        c[out] = c[a];
+        w[out] = w[a];
+        out++;
+      }
+    }
+    rowPtr[i + 1] = out;
+  }
+  return { nPre: n, nPost: n, rowPtr, colIdx: c.slice(0, out), weight: w.slice(0, out) };
+}
+
+function subCsr(m: WeightedCsr, keep: number[], newIndex: Int32Array, sign: Int8Array | null) {
+  const rowPtr = new Int32Array(keep.length + 1);
+  const cols: number[] = [];
+  const weights: number[] = [];
+  const signs: number[] = [];
+  keep.forEach((old, r) => {
+    for (let k = m.rowPtr[old]; k < m.rowPtr[old + 1]; k++) {
+      const j = newIndex[m.colIdx[k]];
+      if (j < 0) continue;
+      cols.push(j);
+      weights.push(m.weight[k]);
+      if (sign) signs.push(sign[k]);
+    }
+    rowPtr[r + 1] = cols.length;
+  });
+  return {
+    csr: { nPre: keep.length, nPost: keep.length, rowPtr, colIdx: Int32Array.from(cols), weight: Float64Array.from(weights) },
+    sign: Int8Array.from(signs),
+  };
+}
+
+function makeCell(name: string, meta: CellMetadata | undefined): Cell {
+  return {
+    name,
+    kind: cellKind(name),
+    cellClass: cellClass(name),
+    type: meta?.type ?? null,
+    neurotransmitters: meta?.neurotransmitters ?? [],
+    position: meta?.position ?? null,
+    receptors: meta?.receptors ?? [],
+    neuropeptides: meta?.neuropeptides ?? [],
+  };
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,107 @@
+/**
+ * Loaders of the pinned C. elegans connectomes and cell metadata: each reads a verified local
+ * copy (mirror or download cache, see `data/fetch`) and parses it.
+ */
+import { readSourceText, type DataLocationOptions } from "../data/fetch.js";
+import {
+  BENTLEY_2016,
+  COOK_2019,
+  NEURON_MASTER_SHEET,
+  OWMETA_CELLS,
+  WHITE_1986_JSH,
+  WHITE_1986_N2U,
+  WHITE_1986_WHOLE,
+  type DataSource,
+} from "../data/sources.js";
+import type { CellKind, NameOptions } from "./cells.js";
+import { buildConnectome, mergeCellMetadata, type CellMetadata, type Connectome } from "./connectome.js";
+import {
+  parseBentleyExpression,
+  parseCookEdgeList,
+  parseMasterSheet,
+  parseOwmeta,
+  parseWhiteEdgeList,
+  type EdgeRecord,
+  type ExpressionRecord,
+  type MasterSheetNeuron,
+  type OwmetaCell,
+} from "./parse.js";
+
+/** Connectome datasets with pinned sources. */
+export type ConnectomeDataset = "cook2019" | "white1986_whole" | "white1986_n2u" | "white1986_jsh";
+
+const DATASETS: Record<ConnectomeDataset, { source: DataSource; name: string; parse: (text: string, names: NameOptions) => EdgeRecord[] }> = {
+  cook2019: { source: COOK_2019, name: "Cook et al. 2019 hermaphrodite", parse: parseCookEdgeList },
+  white1986_whole: { source: WHITE_1986_WHOLE, name: "White et al. 1986 whole animal", parse: parseWhiteEdgeList },
+  white1986_n2u: { source: WHITE_1986_N2U, name: "White et al. 1986 adult head (N2U)", parse: parseWhiteEdgeList },
+  white1986_jsh: { source: WHITE_1986_JSH, name: "White et al. 1986 L4 head (JSH)", parse: parseWhiteEdgeList },
+};
+
+/** Options of the loaders: where the files are (mirror / cache / download) and name handling. */
+export interface LoadOptions extends DataLocationOptions, NameOptions {}
+
+/** Options of {@link loadConnectome}. */
+export interface LoadConnectomeOptions extends LoadOptions {
+  /** Cell kinds to keep. Default all (neurons, muscles, other cells, labelled by `kind`). */
+  kinds?: readonly CellKind[];
+  /**
+   * Attach cell metadata from the master sheet, owmeta and Bentley 2016 (three more files).
+   * Default true. Without metadata, every chemical synapse is excitatory.
+   */
+  metadata?: boolean;
+  /** Presynaptic neurotransmitters that make a chemical synapse inhibitory. Default ["GABA"]. */
+  inhibitory?: readonly string[];
+  /** Merge rule of gap junctions listed in both directions. Default "max". */
+  electricalMerge?: "max" | "sum" | "mean";
+}
+
+/** The pinned source of a connectome dataset. */
+export function connectomeSource(dataset: ConnectomeDataset): DataSource {
+  const d = Object.hasOwn(DATASETS, dataset) ? DATASETS[dataset] : undefined;
+  if (!d) throw new RangeError(`dataset must be one of ${Object.keys(DATASETS).join(", ")}, got ${JSON.stringify(dataset)}`);
+  return d.source;
+}
+
+/** Edge records of a connectome dataset (canonical names, all cells). */
+export async function loadEdgeList(dataset: ConnectomeDataset, opts: LoadOptions = {}): Promise<EdgeRecord[]> {
+  const source = connectomeSource(dataset);
+  return DATASETS[dataset].parse(await readSourceText(source, opts), opts);
+}
+
+/** Loads a connectome: Cook et al. 2019 or one of the White et al. 1986 compilations. */
+export async function loadConnectome(dataset: ConnectomeDataset, opts: LoadConnectomeOptions = {}): Promise<Connectome> {
+  const [edges, metadata] = await Promise.all([
+    loadEdgeList(dataset, opts),
+    opts.metadata === false ? Promise.resolve(undefined) : loadCellMetadata(opts),
+  ]);
+  const d = DATASETS[dataset];
+  return buildConnectome(edges, {
+    name: d.name,
+    citation: d.source.citation,
+    kinds: opts.kinds,
+    metadata,
+    inhibitory: opts.inhibitory,
+    electricalMerge: opts.electricalMerge,
+  });
+}
+
+/** The Simeon et al. 2024 neuron master sheet (300 neurons, sorted by label = dataset slot order). */
+export async function loadMasterSheet(opts: LoadOptions = {}): Promise<MasterSheetNeuron[]> {
+  return parseMasterSheet(await readSourceText(NEURON_MASTER_SHEET, opts), opts);
+}
+
+/** The OpenWorm owmeta cell export (302 neurons, 95 body-wall muscles). */
+export async function loadOwmetaCells(opts: LoadOptions = {}): Promise<OwmetaCell[]> {
+  return parseOwmeta(await readSourceText(OWMETA_CELLS, opts), opts);
+}
+
+/** Bentley et al. 2016 expression records. */
+export async function loadBentleyExpression(opts: LoadOptions = {}): Promise<ExpressionRecord[]> {
+  return parseBentleyExpression(await readSourceText(BENTLEY_2016, opts), opts);
+}
+
+/** Merged cell metadata from the master sheet, owmeta and Bentley 2016 (see `mergeCellMetadata`). */
+export async function loadCellMetadata(opts: LoadOptions = {}): Promise<Map<string, CellMetadata>> {
+  const [masterSheet, owmeta, expression] = await Promise.all([loadMasterSheet(opts), loadOwmetaCells(opts), loadBentleyExpression(opts)]);
+  return mergeCellMetadata({ masterSheet, owmeta, expression });
+}

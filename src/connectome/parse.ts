@@ -1,0 +1,186 @@
+/**
+ * Pure parsers for the pinned C. elegans files: connectome edge lists (Cook 2019, White 1986)
+ * and cell metadata (Simeon 2024 master sheet, OpenWorm owmeta export, Bentley 2016).
+ * Every cell name goes through {@link normalizeCellName}.
+ */
+import { parseDelimited } from "../data/csv.js";
+import { normalizeCellName, type NameOptions } from "./cells.js";
+
+/** Synapse type of an edge-list row. */
+export type SynapseType = "chemical" | "electrical";
+
+/** One row of a connectome edge list, with canonical names. */
+export interface EdgeRecord {
+  readonly pre: string;
+  readonly post: string;
+  readonly type: SynapseType;
+  /** Number of synapses (EM serial-section count; for Cook 2019, the summed synapse weight). */
+  readonly count: number;
+}
+
+/** Neuron type of the Simeon et al. 2024 master sheet. */
+export type NeuronType = "sensory" | "inter" | "motor" | "pharyngeal";
+
+/** One neuron of the master sheet. */
+export interface MasterSheetNeuron {
+  readonly name: string;
+  readonly cellClass: string;
+  /** Canonical abbreviation (see {@link normalizeNeurotransmitter}), or null when unknown (orphan). */
+  readonly neurotransmitter: string | null;
+  readonly type: NeuronType;
+  /** Position (x, y, z) in the master sheet's coordinates (arbitrary units, as published). */
+  readonly position: readonly [number, number, number];
+}
+
+/** One cell of the owmeta export. */
+export interface OwmetaCell {
+  readonly name: string;
+  /** "neuron" or "muscle" (body-wall). */
+  readonly kind: "neuron" | "muscle";
+  /** owmeta types, e.g. ["interneuron", "motor"]. */
+  readonly types: readonly string[];
+  readonly receptors: readonly string[];
+  /** Canonical abbreviations. */
+  readonly neurotransmitters: readonly string[];
+}
+
+/** One row of Bentley et al. 2016 expression data. */
+export interface ExpressionRecord {
+  readonly neuron: string;
+  readonly relationship: "Neurotransmitter" | "Neuropeptide" | "Receptor";
+  /** Molecule, e.g. "Dopamine" -> "DA" for neurotransmitters, "FLP-11", "DOP-3". */
+  readonly molecule: string;
+  readonly evidence: string;
+  readonly evidenceUrl: string;
+}
+
+const TRANSMITTERS: Record<string, string> = {
+  ach: "ACh",
+  acetylcholine: "ACh",
+  glu: "Glu",
+  glutamate: "Glu",
+  gaba: "GABA",
+  da: "DA",
+  dopamine: "DA",
+  "5ht": "5-HT",
+  "5-ht": "5-HT",
+  serotonin: "5-HT",
+  oa: "OA",
+  octopamine: "OA",
+  ta: "TA",
+  tyramine: "TA",
+};
+
+/**
+ * Canonical abbreviation of a neurotransmitter name in any source's spelling: ACh, Glu, GABA,
+ * DA, 5-HT, OA, TA. Returns null for unknown/orphan/empty entries; other names are returned trimmed.
+ */
+export function normalizeNeurotransmitter(raw: string): string | null {
+  const key = raw.trim().toLowerCase();
+  if (key === "" || key.startsWith("unknown")) return null;
+  return TRANSMITTERS[key] ?? raw.trim();
+}
+
+/** Parses Cook et al. 2019's `Source,Target,Weight,Type` edge list (space-padded names). */
+export function parseCookEdgeList(text: string, names: NameOptions = {}): EdgeRecord[] {
+  const rows = parseDelimited(text, ",");
+  expectHeader(rows[0], ["Source", "Target", "Weight", "Type"], "Cook 2019 edge list");
+  return rows.slice(1).map((r, k) => edgeRecord(r.length === 4 ? [r[0], r[1], r[3], r[2]] : r, k + 2, names, "Cook 2019 edge list"));
+}
+
+/**
+ * Parses a White et al. 1986 (c302) edge list `pre post type synapses`: rows tab-separated,
+ * header tab- or space-separated.
+ */
+export function parseWhiteEdgeList(text: string, names: NameOptions = {}): EdgeRecord[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
+  expectHeader(lines[0]?.trim().split(/\s+/), ["pre", "post", "type", "synapses"], "White 1986 edge list");
+  return lines.slice(1).map((line, k) => edgeRecord(line.split("\t"), k + 2, names, "White 1986 edge list"));
+}
+
+/** Parses the Simeon et al. 2024 neuron master sheet `label,class,neurotransmitter,type,x,y,z`. */
+export function parseMasterSheet(text: string, names: NameOptions = {}): MasterSheetNeuron[] {
+  const rows = parseDelimited(text, ",");
+  expectHeader(rows[0], ["label", "class", "neurotransmitter", "type", "x", "y", "z"], "neuron master sheet");
+  return rows.slice(1).map((r, k) => {
+    const type = r[3]?.trim();
+    if (r.length !== 7 || !["sensory", "inter", "motor", "pharyngeal"].includes(type)) {
+      throw new SyntaxError(`neuron master sheet line ${k + 2}: expected 7 fields with a known type, got ${JSON.stringify(r)}`);
+    }
+    const position = [Number(r[4]), Number(r[5]), Number(r[6])] as const;
+    if (!position.every(Number.isFinite)) throw new SyntaxError(`neuron master sheet line ${k + 2}: bad position ${JSON.stringify(r.slice(4))}`);
+    return {
+      name: normalizeCellName(r[0], names),
+      cellClass: r[1].trim(),
+      neurotransmitter: normalizeNeurotransmitter(r[2]),
+      type: type as NeuronType,
+      position,
+    };
+  });
+}
+
+/**
+ * Parses the owmeta export (`neuron_info` / `muscle_info`, each name -> [uri, types,
+ * receptors, neurotransmitters, label, colour]).
+ */
+export function parseOwmeta(json: string, names: NameOptions = {}): OwmetaCell[] {
+  const doc = JSON.parse(json) as Record<string, unknown>;
+  const cells: OwmetaCell[] = [];
+  for (const [section, kind] of [["neuron_info", "neuron"], ["muscle_info", "muscle"]] as const) {
+    const entries = doc[section];
+    if (typeof entries !== "object" || entries === null) throw new SyntaxError(`owmeta export: missing "${section}"`);
+    for (const [raw, value] of Object.entries(entries as Record<string, unknown>)) {
+      if (!Array.isArray(value) || value.length < 4 || ![1, 2, 3].every((i) => Array.isArray(value[i]))) {
+        throw new SyntaxError(`owmeta export: ${section}.${raw} is not [uri, types[], receptors[], neurotransmitters[], ...]`);
+      }
+      cells.push({
+        name: normalizeCellName(raw, names),
+        kind,
+        types: (value[1] as string[]).map(String),
+        receptors: (value[2] as string[]).map(String),
+        neurotransmitters: (value[3] as string[]).map((t) => normalizeNeurotransmitter(String(t))).filter((t): t is string => t !== null),
+      });
+    }
+  }
+  return cells;
+}
+
+/** Parses Bentley et al. 2016 `Entity1,Relationship,Entity2,Evidence,Evidence URL`. */
+export function parseBentleyExpression(text: string, names: NameOptions = {}): ExpressionRecord[] {
+  const rows = parseDelimited(text, ",");
+  expectHeader(rows[0], ["Entity1", "Relationship", "Entity2", "Evidence", "Evidence URL"], "Bentley 2016 expression");
+  return rows.slice(1).map((r, k) => {
+    const relationship = r[1]?.trim();
+    if (r.length !== 5 || !["Neurotransmitter", "Neuropeptide", "Receptor"].includes(relationship)) {
+      throw new SyntaxError(`Bentley 2016 expression line ${k + 2}: unexpected row ${JSON.stringify(r)}`);
+    }
+    const molecule = relationship === "Neurotransmitter" ? normalizeNeurotransmitter(r[2]) ?? r[2].trim() : r[2].trim();
+    return {
+      neuron: normalizeCellName(r[0], names),
+      relationship: relationship as ExpressionRecord["relationship"],
+      molecule,
+      evidence: r[3].trim(),
+      evidenceUrl: r[4].trim(),
+    };
+  });
+}
+
+/** `r` = [pre, post, type, count]. */
+function edgeRecord(r: (string | undefined)[], line: number, names: NameOptions, what: string): EdgeRecord {
+  const type = r[2]?.trim();
+  const count = Number(r[3]);
+  if (r.length !== 4 || (type !== "chemical" && type !== "electrical") || !(Number.isFinite(count) && count > 0)) {
+    throw new SyntaxError(`${what} line ${line}: expected pre, post, chemical|electrical, positive count; got ${JSON.stringify(r)}`);
+  }
+  const pre = normalizeCellName(r[0] ?? "", names);
+  const post = normalizeCellName(r[1] ?? "", names);
+  if (pre === "" || post === "") throw new SyntaxError(`${what} line ${line}: empty cell name in ${JSON.stringify(r)}`);
+  return { pre, post, type, count };
+}
+
+function expectHeader(found: string[] | undefined, expected: string[], what: string): void {
+  const got = (found ?? []).map((h) => h.trim());
+  if (got.length !== expected.length || got.some((h, i) => h !== expected[i])) {
+    throw new SyntaxError(`${what}: expected header ${expected.join(",")}, got ${JSON.stringify(found ?? null)}`);
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Connectome-driven spiking network: one LIF neuron per cell of a connectome, one delta
+ * synapse per connected (pre, post) pair of chemical synapses with a voltage jump
+ * proportional to the synapse count and signed by the presynaptic neurotransmitter, and
+ * Poisson stimulation of named neurons. Uses only the public `Network` API.
+ *
+ * Gap junctions are not modelled: the simulator has no electrical coupling yet. The number of
+ * electrical pairs left out is reported in `electricalPairsIgnored`.
+ */
+import { checkNonNegative, checkNumber, checkPositive } from "../core/checks.js";
+import { Network } from "../network/network.js";
+import { fromPairs } from "../synapses/connectivity.js";
+import { cellIndex, summarize, type Connectome } from "./connectome.js";
+
+/** Poisson drive of named neurons (one independent source per neuron, one-to-one). */
+export interface ConnectomeStimulus {
+  /** Cell names to drive, e.g. the touch receptor neurons ALML, ALMR, AVM, PLML, PLMR, PVM. */
+  neurons: readonly string[];
+  /** Rate of each source, Hz (>= 0). */
+  rate_Hz: number;
+  /** Voltage jump per input spike, mV. */
+  weight_mV: number;
+}
+
+/** Options of {@link connectomeNetwork}. */
+export interface ConnectomeNetworkOptions {
+  /** Time step, ms. Default 0.1. */
+  dt_ms?: number;
+  /** Seed of the network, integer in [0, 2^32 - 1]. Default 0. */
+  seed?: number;
+  /** Voltage jump per chemical synapse of a connection, mV (>= 0). Default 0.5. */
+  mVPerSynapse?: number;
+  /** Largest voltage jump of one connection, mV (> 0); larger ones are clipped. Default 10. */
+  maxWeight_mV?: number;
+  /** Factor applied to inhibitory (negative) connections (>= 0). Default 1. */
+  inhibitoryGain?: number;
+  /** Synaptic delay, ms (>= dt). Default 1. */
+  delay_ms?: number;
+  /** LIF parameters of every neuron (missing ones: the simulator's defaults). */
+  neuronParams?: Parameters<Network["addLif"]>[1]["params"];
+  /** Poisson stimulation of named neurons. */
+  stimulus?: ConnectomeStimulus;
+}
+
+/** A network built from a connectome, ready to run. */
+export interface ConnectomeNetwork {
+  readonly network: Network;
+  /** The neuron group, one neuron per cell in connectome order. */
+  readonly neurons: ReturnType<Network["addLif"]>;
+  /** The Poisson sources driving `stimulus.neurons` (null without stimulus). */
+  readonly stimulus: ReturnType<Network["addPoisson"]> | null;
+  /** Spike monitor of `neurons`. */
+  readonly monitor: ReturnType<Network["monitorSpikes"]>;
+  /** Cell names, index = neuron index. */
+  readonly names: readonly string[];
+  /** Voltage jump of each chemical connection, mV, aligned with `connectome.chemical.colIdx`. */
+  readonly weights_mV: Float64Array;
+  /** Gap-junction pairs of the connectome not represented (no electrical coupling yet). */
+  readonly electricalPairsIgnored: number;
+}
+
+/**
+ * Builds a spiking network from a connectome: weight of connection i -> j =
+ * sign * min(count * mVPerSynapse, maxWeight_mV), times `inhibitoryGain` when negative.
+ * Self connections (autapses) are kept.
+ */
+export function connectomeNetwork(c: Connectome, opts: ConnectomeNetworkOptions = {}): ConnectomeNetwork {
+  const perSynapse = checkNonNegative(opts.mVPerSynapse ?? 0.5, "mVPerSynapse");
+  const cap = checkPositive(opts.maxWeight_mV ?? 10, "maxWeight_mV");
+  const inhibitoryGain = checkNonNegative(opts.inhibitoryGain ?? 1, "inhibitoryGain");
+  const n = c.cells.length;
+  if (n === 0) throw new RangeError(`connectome must have at least one cell, got 0 in ${c.name}`);
+  const network = new Network({ dt_ms: opts.dt_ms ?? 0.1, seed: opts.seed ?? 0 });
+  const neurons = network.addLif("neurons", { size: n, params: opts.neuronParams });
+  const m = c.chemical;
+  const pre = new Int32Array(m.colIdx.length);
+  const weights = new Float64Array(m.colIdx.length);
+  const weightOf = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    for (let k = m.rowPtr[i]; k < m.rowPtr[i + 1]; k++) {
+      pre[k] = i;
+      const magnitude = Math.min(m.weight[k] * perSynapse, cap);
+      weights[k] = c.chemicalSign[k] < 0 ? -magnitude * inhibitoryGain : magnitude;
+      weightOf.set(i * n + m.colIdx[k], weights[k]);
+    }
+  }
+  if (m.colIdx.length > 0) {
+    network.connect(neurons, neurons, {
+      rule: fromPairs(pre, m.colIdx),
+      weight_mV: (_rng, i, j) => weightOf.get(i * n + j)!,
+      delay_ms: opts.delay_ms ?? 1,
+    });
+  }
+  let stimulus: ConnectomeNetwork["stimulus"] = null;
+  if (opts.stimulus) {
+    const s = opts.stimulus;
+    checkNonNegative(s.rate_Hz, "stimulus.rate_Hz");
+    checkNumber(s.weight_mV, "stimulus.weight_mV");
+    if (s.neurons.length === 0) throw new RangeError("stimulus.neurons must name at least one cell, got []");
+    const targets = s.neurons.map((name) => cellIndex(c, name));
+    stimulus = network.addPoisson("stimulus", { size: targets.length, rate_Hz: s.rate_Hz });
+    network.connect(stimulus, neurons, {
+      rule: fromPairs(Int32Array.from(targets, (_, k) => k), targets),
+      weight_mV: s.weight_mV,
+      delay_ms: opts.delay_ms ?? 1,
+    });
+  }
+  const monitor = network.monitorSpikes([neurons]);
+  return {
+    network,
+    neurons,
+    stimulus,
+    monitor,
+    names: c.cells.map((cell) => cell.name),
+    weights_mV: weights,
+    electricalPairsIgnored: summarize(c).electricalPairs,
+  };
+}
+
+/** Spike count of every neuron of a connectome network after a run, by cell name. */
+export function spikeCountsByName(net: ConnectomeNetwork): Map<string, number> {
+  const counts = net.monitor.counts();
+  return new Map(net.names.map((name, i) => [name, counts[i]]));
+}

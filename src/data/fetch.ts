@@ -1,0 +1,200 @@
+/**
+ * Local copies of pinned data sources: read from a mirror directory, or from a cache directory
+ * filled by downloading the pinned URL. Every file is checked against its SHA-256 before use.
+ * A download goes to a temporary file beside its destination, is verified, and only then is
+ * renamed into place (atomic on one file system), so a partial or corrupt download never
+ * replaces a good cached file.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { checkPositive } from "../core/checks.js";
+import type { DataSource } from "./sources.js";
+
+/** Where to look for, and where to put, local copies of data sources. */
+export interface DataLocationOptions {
+  /**
+   * Cache directory for downloads. Default: env `NEUROLAB_CACHE_DIR`, else the user's cache
+   * directory + "/neurolab" (see {@link defaultCacheDir}).
+   */
+  cacheDir?: string;
+  /**
+   * Mirror directory holding the files at their `source.path` (e.g. a shared `data/` folder),
+   * read instead of the cache and never written. Default: env `NEUROLAB_DATA_MIRROR`, if set.
+   * `null` disables the mirror even when the variable is set.
+   */
+  mirrorDir?: string | null;
+  /** Never download: fail if the file is in neither the mirror nor the cache. Default false. */
+  offline?: boolean;
+  /** Time limit of one download, ms (> 0). Default 120000. */
+  timeout_ms?: number;
+  /** Environment variables consulted for the defaults. Default `process.env`. */
+  env?: Record<string, string | undefined>;
+}
+
+/** A file's content does not match its pinned SHA-256. */
+export class DataIntegrityError extends Error {
+  constructor(
+    /** The file (or URL) whose content was checked. */
+    readonly file: string,
+    /** Pinned SHA-256, hex. */
+    readonly expected: string,
+    /** SHA-256 of the content found, hex. */
+    readonly actual: string,
+    detail = "",
+  ) {
+    super(`SHA-256 mismatch for ${file}: expected ${expected}, got ${actual}${detail ? ` (${detail})` : ""}`);
+    this.name = "DataIntegrityError";
+  }
+}
+
+/** A download failed (network error, HTTP status, truncated body) or is not allowed (offline). */
+export class DataDownloadError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "DataDownloadError";
+  }
+}
+
+/**
+ * The user's cache directory for neurolab: `$XDG_CACHE_HOME/neurolab` or `~/.cache/neurolab`
+ * on Linux, `~/Library/Caches/neurolab` on macOS, `%LOCALAPPDATA%\neurolab\Cache` on Windows.
+ * `NEUROLAB_CACHE_DIR` overrides all of them.
+ */
+export function defaultCacheDir(
+  env: Record<string, string | undefined> = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = os.homedir(),
+): string {
+  if (env.NEUROLAB_CACHE_DIR) return env.NEUROLAB_CACHE_DIR;
+  if (platform === "win32") return path.join(env.LOCALAPPDATA || path.join(home, "AppData", "Local"), "neurolab", "Cache");
+  if (platform === "darwin") return path.join(home, "Library", "Caches", "neurolab");
+  return path.join(env.XDG_CACHE_HOME || path.join(home, ".cache"), "neurolab");
+}
+
+/** SHA-256 of bytes, lower-case hex. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** SHA-256 of a source's content as its `hashOf` defines it (raw bytes or LF-normalised text). */
+export function sourceHash(source: DataSource, bytes: Uint8Array): string {
+  return sha256Hex(source.hashOf === "lf-text" ? toLfText(bytes) : bytes);
+}
+
+/**
+ * Absolute path of a verified local copy of `source`: the mirror's copy if present, else the
+ * cached copy if present and intact, else a fresh download into the cache.
+ * Throws {@link DataIntegrityError} when a mirror copy or a download has the wrong SHA-256,
+ * and {@link DataDownloadError} when a download fails or `offline` forbids it.
+ */
+export async function sourcePath(source: DataSource, opts: DataLocationOptions = {}): Promise<string> {
+  const env = opts.env ?? process.env;
+  const mirrorDir = opts.mirrorDir === undefined ? env.NEUROLAB_DATA_MIRROR || null : opts.mirrorDir;
+  if (mirrorDir) {
+    const mirrored = path.resolve(mirrorDir, source.path);
+    const bytes = await readIfExists(mirrored);
+    if (bytes) {
+      const actual = sourceHash(source, bytes);
+      if (actual !== source.sha256) throw new DataIntegrityError(mirrored, source.sha256, actual, "mirror copy");
+      return mirrored;
+    }
+  }
+  const cached = path.resolve(opts.cacheDir ?? defaultCacheDir(env), source.path);
+  const bytes = await readIfExists(cached);
+  if (bytes && sourceHash(source, bytes) === source.sha256) return cached;
+  if (opts.offline) {
+    const where = [mirrorDir && `mirror ${path.resolve(mirrorDir, source.path)}`, `cache ${cached}`].filter(Boolean).join(" or ");
+    throw new DataDownloadError(
+      `${source.path} is not available offline: not found (or not intact) in ${where}; download it from ${source.url}`,
+    );
+  }
+  await download(source, cached, checkPositive(opts.timeout_ms ?? 120_000, "timeout_ms"));
+  return cached;
+}
+
+/** Verified content of a source as bytes (see {@link sourcePath}). */
+export async function readSourceBytes(source: DataSource, opts: DataLocationOptions = {}): Promise<Uint8Array> {
+  return fs.readFile(await sourcePath(source, opts));
+}
+
+/** Verified content of a source as UTF-8 text (see {@link sourcePath}). */
+export async function readSourceText(source: DataSource, opts: DataLocationOptions = {}): Promise<string> {
+  return fs.readFile(await sourcePath(source, opts), "utf8");
+}
+
+/**
+ * Downloads `source.url` to `destination`: streams into a unique temporary file in the same
+ * directory, checks length and SHA-256, then renames it over `destination`. On any failure
+ * the temporary file is removed and `destination` is left as it was.
+ */
+async function download(source: DataSource, destination: string, timeout_ms: number): Promise<void> {
+  await fs.mkdir(path.dirname(destination), { recursive: true });
+  const temporary = `${destination}.${process.pid}.${randomBytes(6).toString("hex")}.part`;
+  let renamed = false;
+  try {
+    let response: Response;
+    try {
+      response = await fetch(source.url, { signal: AbortSignal.timeout(timeout_ms) });
+    } catch (e) {
+      throw new DataDownloadError(`download of ${source.path} from ${source.url} failed: ${errorText(e)}`, { cause: e });
+    }
+    if (!response.ok || !response.body) {
+      throw new DataDownloadError(`download of ${source.path} from ${source.url} failed: HTTP ${response.status} ${response.statusText}`);
+    }
+    const declared = Number(response.headers.get("content-length") ?? NaN);
+    const hash = createHash("sha256");
+    const file = await fs.open(temporary, "w");
+    let received = 0;
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        hash.update(chunk);
+        received += chunk.byteLength;
+        await file.write(chunk);
+      }
+    } catch (e) {
+      throw new DataDownloadError(
+        `download of ${source.path} from ${source.url} was interrupted after ${received} bytes: ${errorText(e)}`,
+        { cause: e },
+      );
+    } finally {
+      await file.close();
+    }
+    if (Number.isFinite(declared) && received !== declared) {
+      throw new DataDownloadError(`download of ${source.path} from ${source.url} is incomplete: got ${received} of ${declared} bytes`);
+    }
+    let actual = hash.digest("hex");
+    if (source.hashOf === "lf-text") {
+      const text = toLfText(await fs.readFile(temporary));
+      await fs.writeFile(temporary, text);
+      actual = sha256Hex(text);
+    }
+    if (actual !== source.sha256) {
+      throw new DataIntegrityError(source.path, source.sha256, actual, `downloaded from ${source.url}; cached copy left unchanged`);
+    }
+    await fs.rename(temporary, destination);
+    renamed = true;
+  } finally {
+    if (!renamed) await fs.rm(temporary, { force: true });
+  }
+}
+
+async function readIfExists(file: string): Promise<Uint8Array | null> {
+  try {
+    return await fs.readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw e;
+  }
+}
+
+function toLfText(bytes: Uint8Array): Uint8Array {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8").replace(/\r\n/g, "\n");
+  return Buffer.from(text, "utf8");
+}
+
+function errorText(e: unknown): string {
+  const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : "";
+  return `${e instanceof Error ? e.message : String(e)}${cause}`;
+}
