@@ -223,9 +223,18 @@ export class Network {
     return m;
   }
 
+  /**
+   * Builds connectivity and initial state now (runs do this on their own). Needed to read or
+   * set per-neuron state, e.g. `group.variable("v_mV")`, before the first run.
+   */
+  build(): this {
+    this.ensureBuilt();
+    return this;
+  }
+
   /** Number of synapses once built (builds the network if needed). */
   get synapseCount(): number {
-    return this.build().projections.reduce((n, p) => n + synapseCount(p.proj.csr), 0);
+    return this.ensureBuilt().projections.reduce((n, p) => n + synapseCount(p.proj.csr), 0);
   }
 
   /**
@@ -269,7 +278,7 @@ export class Network {
     }
     const every = checkInteger(opts.progressEvery_steps ?? 1000, "progressEvery_steps", 1);
     const fresh = this.built === null;
-    const built = this.build();
+    const built = this.ensureBuilt();
     for (const m of this.monitors) m.begin(this.dt_ms, this.t_ms, fresh);
     return { built, first: this.stepIndex, steps, done: 0, every, onProgress: opts.onProgress };
   }
@@ -314,7 +323,7 @@ export class Network {
     for (let k = 0; k < this.monitors.length; k++) this.monitors[k].record(n);
   }
 
-  private build(): Built {
+  private ensureBuilt(): Built {
     if (this.built) return this.built;
     const rng = new Rng(this.seed);
     for (const p of this.populations) p.build(this.dt_ms, rng.fork());

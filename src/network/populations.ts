@@ -81,6 +81,7 @@ export class NeuronGroup<P = unknown> implements Population {
   private receptors: ReceptorState[] = [];
   private drive: SynapticDrive | null = null;
   private zeros: Float64Array | null = null;
+  private rng: Rng | null = null;
 
   constructor(
     readonly name: string,
@@ -133,6 +134,7 @@ export class NeuronGroup<P = unknown> implements Population {
     this.state = state;
     this.receptors = this.receptorSpecs.map((spec, k) => receptorState(this.receptorNames[k], spec, this.size, dt_ms));
     this.drive = synapticDrive(this.size, this.receptorSpecs.some((r) => r.kind === "conductance"));
+    this.rng = rng;
     this.spikeCount = 0;
   }
 
@@ -140,7 +142,7 @@ export class NeuronGroup<P = unknown> implements Population {
     const drive = this.drive!;
     gatherDriveAndAdvance(drive, this.current_pA, this.receptors, arriving);
     drive.jump_mV = arriving ? arriving[0] : this.noInput();
-    this.spikeCount = this.model.step(this.params, this.constants, this.state!, drive, this.spiked);
+    this.spikeCount = this.model.step(this.params, this.constants, this.state!, drive, this.spiked, this.rng!);
   }
 
   /** Zero input, for groups nothing projects to. */

@@ -3,6 +3,7 @@
  * over an explicit parameter record and a structure-of-arrays state (after Norse's functional
  * API and NEST's Parameters_/State_ split). Populations are thin stateful wrappers around them.
  */
+import type { Rng } from "../random/rng.js";
 import type { SynapticDrive } from "../synapses/receptors.js";
 
 /** State of a population: one Float64Array per variable, plus refractory counters. */
@@ -27,9 +28,10 @@ export interface NeuronModel<P, K = unknown> {
   prepare(p: P, dt_ms: number): K;
   /**
    * Advances all neurons by one step: integrates with `drive`, applies threshold and reset,
-   * writes the indices of spiking neurons to `spikedOut` and returns their number.
+   * writes the indices of spiking neurons to `spikedOut` and returns their number. Stochastic
+   * models draw from `rng` (the group's own stream).
    */
-  step(p: P, k: K, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number;
+  step(p: P, k: K, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array, rng: Rng): number;
 }
 
 /** A fresh state: every variable at its initial value, nobody refractory. */

@@ -108,3 +108,74 @@ export function fromPairs(pre: ArrayLike<number>, post: ArrayLike<number>): Conn
     return { nPre, nPost, rowPtr, colIdx };
   };
 }
+
+/**
+ * Every target receives exactly `k` synapses from distinct sources drawn uniformly (NEST's
+ * `fixed_indegree` without multapses). `allowSelf: false` excludes i -> i (needs nPre = nPost).
+ */
+export function fixedInDegree(k: number, opts: { allowSelf?: boolean } = {}): ConnectivityRule {
+  checkInteger(k, "k", 0);
+  const allowSelf = opts.allowSelf ?? true;
+  return (nPre, nPost, rng) => {
+    const pre = new Int32Array(nPost * k);
+    const post = new Int32Array(nPost * k);
+    for (let j = 0; j < nPost; j++) {
+      const chosen = sampleDistinct(nPre, k, rng, allowSelf ? -1 : j, "k");
+      for (let m = 0; m < k; m++) {
+        pre[j * k + m] = chosen[m];
+        post[j * k + m] = j;
+      }
+    }
+    return fromPairs(pre, post)(nPre, nPost, rng);
+  };
+}
+
+/** Every source makes exactly `k` synapses onto distinct targets drawn uniformly (NEST's `fixed_outdegree`). */
+export function fixedOutDegree(k: number, opts: { allowSelf?: boolean } = {}): ConnectivityRule {
+  checkInteger(k, "k", 0);
+  const allowSelf = opts.allowSelf ?? true;
+  return (nPre, nPost, rng) => {
+    const rowPtr = new Int32Array(nPre + 1);
+    const colIdx = new Int32Array(nPre * k);
+    for (let i = 0; i < nPre; i++) {
+      colIdx.set(sampleDistinct(nPost, k, rng, allowSelf ? -1 : i, "k"), i * k);
+      rowPtr[i + 1] = (i + 1) * k;
+    }
+    return { nPre, nPost, rowPtr, colIdx };
+  };
+}
+
+/** Synapses where a dense matrix (rows = sources, columns = targets) is non-zero. */
+export function fromDense(matrix: ArrayLike<ArrayLike<number>>): ConnectivityRule {
+  return (nPre, nPost) => {
+    if (matrix.length !== nPre) throw new RangeError(`fromDense: matrix must have nPre = ${nPre} rows, got ${matrix.length}`);
+    const pre: number[] = [];
+    const post: number[] = [];
+    for (let i = 0; i < nPre; i++) {
+      const row = matrix[i];
+      if (row.length !== nPost) throw new RangeError(`fromDense: row ${i} must have nPost = ${nPost} entries, got ${row.length}`);
+      for (let j = 0; j < nPost; j++) {
+        const w = row[j];
+        if (!Number.isFinite(w)) throw new RangeError(`fromDense: matrix[${i}][${j}] must be a finite number, got ${w}`);
+        if (w !== 0) {
+          pre.push(i);
+          post.push(j);
+        }
+      }
+    }
+    return fromPairs(pre, post)(nPre, nPost, null as never);
+  };
+}
+
+/** `k` distinct integers from [0, n) other than `exclude`, sorted (Floyd's algorithm). */
+function sampleDistinct(n: number, k: number, rng: Rng, exclude: number, name: string): Int32Array {
+  const pool = exclude >= 0 && exclude < n ? n - 1 : n;
+  if (k > pool) throw new RangeError(`${name} must be at most ${pool} (the number of candidates), got ${k}`);
+  const chosen = new Set<number>();
+  for (let j = pool - k; j < pool; j++) {
+    const t = Math.floor(rng.uniform() * (j + 1));
+    chosen.add(chosen.has(t) ? j : t);
+  }
+  // Map [0, pool) onto [0, n) skipping `exclude`.
+  return Int32Array.from(chosen, (x) => (exclude >= 0 && x >= exclude ? x + 1 : x)).sort();
+}

@@ -3,6 +3,7 @@ usage: brian2_models.py <out.json>. Runs with the numpy target (no compiler need
   adex:  spike times (ms) of Brette & Gerstner's regular-spiking AdEx cell, forward Euler,
          constant 1 nA for 500 ms at dt 0.1 ms
   lif:   spike times (ms) of a LIF cell with exact integration, constant current
+  hh:    spike times (ms) of a Hodgkin-Huxley cell, exponential Euler, 1 nA for 100 ms at dt 0.01 ms
   coba:  mean rates (Hz) and mean ISI CV of the COBA benchmark network over several seeds"""
 import json
 import sys
@@ -43,6 +44,33 @@ lif = b2.NeuronGroup(
 m = b2.SpikeMonitor(lif)
 b2.Network(lif, m).run(200 * b2.ms)
 out["lif"] = [float(t) for t in m.t / b2.ms]
+
+# Hodgkin-Huxley (NEST hh_psc_alpha parameters), exponential Euler at dt 0.01 ms, 1 nA for 100 ms.
+b2.defaultclock.dt = 0.01 * b2.ms
+hh = b2.NeuronGroup(
+    1,
+    """dv/dt = (30*nS*(-54.402*mV - v) - 12*uS*m**3*h*(v - 50*mV) - 3.6*uS*n**4*(v + 77*mV) + 1*nA) / (100*pF) : volt
+       dm/dt = alpham*(1 - m) - betam*m : 1
+       dh/dt = alphah*(1 - h) - betah*h : 1
+       dn/dt = alphan*(1 - n) - betan*n : 1
+       alpham = 1/ms / exprel(-(v + 40*mV)/(10*mV)) : Hz
+       betam = 4/ms * exp(-(v + 65*mV)/(18*mV)) : Hz
+       alphah = 0.07/ms * exp(-(v + 65*mV)/(20*mV)) : Hz
+       betah = 1/ms / (1 + exp(-(v + 35*mV)/(10*mV))) : Hz
+       alphan = 0.1/ms / exprel(-(v + 55*mV)/(10*mV)) : Hz
+       betan = 0.125/ms * exp(-(v + 65*mV)/(80*mV)) : Hz""",
+    threshold="v >= 0*mV",
+    refractory="v >= 0*mV",
+    method="exponential_euler",
+)
+hh.v = -65 * b2.mV
+hh.m = "alpham / (alpham + betam)"
+hh.h = "alphah / (alphah + betah)"
+hh.n = "alphan / (alphan + betan)"
+m = b2.SpikeMonitor(hh)
+b2.Network(hh, m).run(100 * b2.ms)
+out["hh"] = [float(t) for t in m.t / b2.ms]
+b2.defaultclock.dt = 0.1 * b2.ms
 
 # COBA (Vogels & Abbott 2005; the Brian2 benchmark), several seeds.
 coba = []

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Network, cobaNetwork } from "../../src/index.js";
+import { Network, cobaNetwork, hh } from "../../src/index.js";
 
 const ROOT = path.resolve(__dirname, "../..");
 const PEERS_PYTHON = process.env.NEUROLAB_PEERS_PYTHON ?? path.join(ROOT, ".venv-peers", "bin", "python");
@@ -14,6 +14,7 @@ const SEEDS = 3;
 
 interface Reference {
   adex: number[];
+  hh: number[];
   lif: number[];
   coba: { rate_exc_Hz: number; rate_inh_Hz: number; cv_isi: number }[];
 }
@@ -53,6 +54,15 @@ describe("neurolab vs Brian2", () => {
     net.run(200);
     expect(ref.lif.length).toBeGreaterThan(5);
     expectSameSpikes(m.times_ms, ref.lif, 0.1);
+  });
+
+  it("Hodgkin-Huxley (exponential Euler) spikes at the same steps as Brian2's", () => {
+    const net = new Network({ dt_ms: 0.01 });
+    net.addNeurons("hh", hh, { size: 1, params: { iBias_pA: 1000 } });
+    const m = net.monitorSpikes();
+    net.run(100);
+    expect(ref.hh.length).toBeGreaterThan(3);
+    expectSameSpikes(m.times_ms, ref.hh, 0.01);
   });
 
   it("COBA benchmark network: rates and ISI CV match Brian2's across seeds", () => {
