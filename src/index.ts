@@ -13,6 +13,7 @@ export * from "./neurons/adex.js";
 export * from "./neurons/hh.js";
 export * from "./neurons/stochastic.js";
 export * from "./synapses/receptors.js";
+export * from "./synapses/gapJunctions.js";
 export * from "./inputs/poisson.js";
 export * from "./inputs/spikeGenerator.js";
 export * from "./synapses/connectivity.js";

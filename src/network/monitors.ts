@@ -231,3 +231,68 @@ export class StateMonitor {
     this.samples++;
   }
 }
+
+/** Records the number of spikes per step of each population (as Brian2's PopulationRateMonitor). */
+export class RateMonitor {
+  private counts: Int32Array;
+  private steps = 0;
+  private dt_ms = NaN;
+  private t0_ms = 0;
+  private started = false;
+
+  constructor(readonly populations: readonly Population[]) {
+    this.counts = new Int32Array(1024 * populations.length);
+  }
+
+  /** Population names in column order. */
+  get names(): string[] {
+    return this.populations.map((p) => p.name);
+  }
+
+  /**
+   * Rate of population `name` in Hz, in bins of `binWidth_ms` (a whole number of steps; default
+   * one step): spikes in the bin / (neurons x bin width). Returns bin start times too.
+   */
+  rate_Hz(name: string, binWidth_ms?: number): { t_ms: Float64Array; rate_Hz: Float64Array } {
+    const k = this.populations.findIndex((p) => p.name === name);
+    if (k < 0) throw new RangeError(`name must be one of ${this.names.map((x) => JSON.stringify(x)).join(", ")}, got ${JSON.stringify(name)}`);
+    const per = binWidth_ms === undefined ? 1 : Math.round(binWidth_ms / this.dt_ms);
+    if (!(per >= 1) || Math.abs(per * this.dt_ms - (binWidth_ms ?? this.dt_ms)) > 1e-9) {
+      throw new RangeError(`binWidth_ms must be a whole number (>= 1) of steps of ${this.dt_ms} ms, got ${binWidth_ms}`);
+    }
+    const bins = Math.floor(this.steps / per);
+    const size = this.populations[k].size;
+    const np = this.populations.length;
+    const t = new Float64Array(bins);
+    const r = new Float64Array(bins);
+    for (let b = 0; b < bins; b++) {
+      let c = 0;
+      for (let s = b * per; s < (b + 1) * per; s++) c += this.counts[s * np + k];
+      t[b] = this.t0_ms + b * per * this.dt_ms;
+      r[b] = c / (size * per * this.dt_ms * 1e-3);
+    }
+    return { t_ms: t, rate_Hz: r };
+  }
+
+  /** @internal */
+  begin(dt_ms: number, t_ms: number, fresh: boolean): void {
+    this.dt_ms = dt_ms;
+    if (fresh || !this.started) {
+      this.steps = 0;
+      this.t0_ms = t_ms;
+      this.started = true;
+    }
+  }
+
+  /** @internal */
+  record(_step: number): void {
+    const np = this.populations.length;
+    if ((this.steps + 1) * np > this.counts.length) {
+      const grown = new Int32Array(this.counts.length * 2);
+      grown.set(this.counts);
+      this.counts = grown;
+    }
+    for (let k = 0; k < np; k++) this.counts[this.steps * np + k] = this.populations[k].spikeCount;
+    this.steps++;
+  }
+}

@@ -28,11 +28,12 @@ import {
   type Projection,
 } from "../synapses/projection.js";
 import { weightUnit } from "../synapses/receptors.js";
+import { gapJunctionCurrents, type GapJunctions } from "../synapses/gapJunctions.js";
 import { adex, type AdExParams } from "../neurons/adex.js";
 import { IZHIKEVICH_PRESETS, izhikevich, type IzhikevichParams, type IzhikevichPreset } from "../neurons/izhikevich.js";
 import { lif, type LifParams } from "../neurons/lif.js";
 import type { NeuronModel } from "../neurons/model.js";
-import { SpikeMonitor, StateMonitor, type StateMonitorOptions } from "./monitors.js";
+import { RateMonitor, SpikeMonitor, StateMonitor, type StateMonitorOptions } from "./monitors.js";
 import {
   NeuronGroup,
   PoissonGroup,
@@ -119,8 +120,19 @@ interface ProjectionSpec {
   rule: ConnectivityRule;
 }
 
+interface GapSpec {
+  a: NeuronGroup<any>;
+  b: NeuronGroup<any>;
+  rule: ConnectivityRule;
+  g: SynapseValue;
+}
+
+/** A function that sets a group's external current for the step starting at `t_ms`. */
+export type CurrentSource = (t_ms: number, current_pA: Float64Array) => void;
+
 interface Built {
   projections: { spec: ProjectionSpec; proj: Projection }[];
+  gaps: { spec: GapSpec; gj: GapJunctions }[];
   /** Per neuron group, one ring buffer per receptor. */
   buffers: Map<Population, DelayBuffer[]>;
   /** Reusable per-receptor slot views. */
@@ -138,7 +150,9 @@ export class Network {
   readonly seed: number;
   private readonly populations: Population[] = [];
   private readonly specs: ProjectionSpec[] = [];
-  private readonly monitors: (SpikeMonitor | StateMonitor)[] = [];
+  private readonly monitors: (SpikeMonitor | StateMonitor | RateMonitor)[] = [];
+  private readonly gapSpecs: GapSpec[] = [];
+  private readonly currentSources: { group: NeuronGroup<any>; fn: CurrentSource }[] = [];
   private built: Built | null = null;
   private stepIndex = 0;
 
@@ -205,6 +219,39 @@ export class Network {
     if (typeof opts.delay_ms === "number") delayToSteps(opts.delay_ms, this.dt_ms);
     this.specs.push({ pre, post, receptor: receptor.index, weight, weightName, delay: opts.delay_ms, rule: opts.rule });
     this.built = null;
+  }
+
+  /**
+   * Couples neurons of `a` and `b` (the same group for coupling within it) by gap junctions of
+   * conductance `g_nS` (one number or a function of the pair); `rule` lists each pair once.
+   */
+  connectGap(a: NeuronGroup<any>, b: NeuronGroup<any>, opts: { rule: ConnectivityRule; g_nS: SynapseValue }): void {
+    this.requireMember(a, "a");
+    this.requireMember(b, "b");
+    for (const [g, what] of [[a, "a"], [b, "b"]] as const) {
+      if (!(g instanceof NeuronGroup) || !g.model.variables.includes("v_mV")) throw new TypeError(`${what} must be a neuron group with a membrane potential v_mV`);
+    }
+    if (typeof opts.g_nS === "number") checkNumber(opts.g_nS, "g_nS", { min: 0 });
+    this.gapSpecs.push({ a, b, rule: opts.rule, g: opts.g_nS });
+    this.built = null;
+  }
+
+  /**
+   * Calls `fn(t_ms, group.current_pA)` at the start of every step (the inputs slot), so it can set
+   * a time-varying external current (as Brian2's TimedArray or network_operation).
+   */
+  addCurrentSource(group: NeuronGroup<any>, fn: CurrentSource): void {
+    this.requireMember(group, "group");
+    if (typeof fn !== "function") throw new TypeError("fn must be a function (t_ms, current_pA) => void");
+    this.currentSources.push({ group, fn });
+  }
+
+  /** Records the population rate (spikes per step) of each given population. */
+  monitorRate(populations: Population[] = this.populations): RateMonitor {
+    populations.forEach((p, k) => this.requireMember(p, `populations[${k}]`));
+    const m = new RateMonitor(populations);
+    this.monitors.push(m);
+    return m;
   }
 
   /** Records the spikes of the given populations (all, by default). */
@@ -302,6 +349,18 @@ export class Network {
 
   private step(built: Built, n: number): void {
     const pops = this.populations;
+    // 1: inputs that depend on time or on the state at the step's start.
+    for (let k = 0; k < this.currentSources.length; k++) {
+      const c = this.currentSources[k];
+      c.fn(n * this.dt_ms, c.group.current_pA);
+    }
+    if (built.gaps.length > 0) {
+      for (const { spec } of built.gaps) {
+        spec.a.coupling_pA!.fill(0);
+        spec.b.coupling_pA!.fill(0);
+      }
+      for (const { spec, gj } of built.gaps) gapJunctionCurrents(gj, spec.a.v_mV, spec.b.v_mV, spec.a.coupling_pA!, spec.b.coupling_pA!);
+    }
     // 1-3, 5: inputs, state update, threshold and reset, population by population.
     for (let k = 0; k < pops.length; k++) {
       const p = pops[k];
@@ -344,6 +403,16 @@ export class Network {
       }
       return { spec, proj: { csr, weight, delaySteps } };
     });
+    const gaps = this.gapSpecs.map((spec) => {
+      const r = rng.fork();
+      const csr = spec.rule(spec.a.size, spec.b.size, r);
+      const g = new Float64Array(csr.colIdx.length);
+      if (typeof spec.g === "number") g.fill(spec.g);
+      else forEachSynapse(csr, (k, i, j) => (g[k] = checkNumber((spec.g as Function)(r, i, j), `g_nS(${i}, ${j})`, { min: 0 })));
+      for (const grp of [spec.a, spec.b]) grp.coupling_pA ??= new Float64Array(grp.size);
+      return { spec, gj: { csr, g_nS: g } };
+    });
+    for (const p of this.populations) if (p instanceof NeuronGroup && !this.gapSpecs.some((s) => s.a === p || s.b === p)) p.coupling_pA = null;
     const buffers = new Map<Population, DelayBuffer[]>();
     const arriving = new Map<Population, Float64Array[]>();
     for (const p of this.populations) {
@@ -357,7 +426,7 @@ export class Network {
       arriving.set(p, bufs.map((b) => slotOf(b, 0)));
     }
     this.stepIndex = 0;
-    this.built = { projections, buffers, arriving };
+    this.built = { projections, gaps, buffers, arriving };
     return this.built;
   }
 

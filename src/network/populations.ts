@@ -72,6 +72,8 @@ export class NeuronGroup<P = unknown> implements Population {
   readonly receptorNames: readonly string[];
   /** External current per neuron, pA, held constant within each step (settable between runs). */
   readonly current_pA: Float64Array;
+  /** @internal gap-junction current of the step, pA (written by the network; null without gap junctions). */
+  coupling_pA: Float64Array | null = null;
   spiked: Int32Array;
   spikeCount = 0;
   private readonly receptorSpecs: ReceptorSpec[];
@@ -140,7 +142,7 @@ export class NeuronGroup<P = unknown> implements Population {
 
   update(_step: number, arriving: readonly Float64Array[] | null): void {
     const drive = this.drive!;
-    gatherDriveAndAdvance(drive, this.current_pA, this.receptors, arriving);
+    gatherDriveAndAdvance(drive, this.current_pA, this.receptors, arriving, this.coupling_pA);
     drive.jump_mV = arriving ? arriving[0] : this.noInput();
     this.spikeCount = this.model.step(this.params, this.constants, this.state!, drive, this.spiked, this.rng!);
   }

@@ -121,7 +121,7 @@ export function synapticDrive(n: number, hasConductance: boolean): SynapticDrive
 
 /**
  * One pass per receptor: adds each receptor's value at the step's start to `drive` (with the
- * external current), then advances the receptor over the step and adds the weights arriving in
+ * external current and any gap-junction current), then advances the receptor over the step and adds the weights arriving in
  * it (`arriving[r]`, or nothing when null). The drive is complete before any value changes, so
  * this equals gathering first and stepping the receptors after the neuron update.
  */
@@ -130,9 +130,11 @@ export function gatherDriveAndAdvance(
   external_pA: Float64Array,
   receptors: readonly ReceptorState[],
   arriving: readonly Float64Array[] | null,
+  coupling_pA: Float64Array | null = null,
 ): void {
   const cur = drive.current_pA;
   cur.set(external_pA);
+  if (coupling_pA !== null) for (let i = 0; i < cur.length; i++) cur[i] += coupling_pA[i];
   const g = drive.g_nS;
   const ge = drive.gE_pA;
   let firstConductance = true;

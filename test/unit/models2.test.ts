@@ -102,3 +102,44 @@ describe("connectivity rules", () => {
     expect(() => fromDense([[NaN]])(1, 1, new Rng(0))).toThrow(/matrix\[0\]\[0\] must be a finite number/);
   });
 });
+
+describe("gap junctions, current sources and rate monitors", () => {
+  it("gap junctions couple potentials to the analytic steady state, symmetrically", () => {
+    const net = new Network({ dt_ms: 0.1 });
+    const cells = net.addLif("cells", { size: 2, params: { tauM_ms: 10, cM_pF: 250, vRest_mV: 0, vThresh_mV: 1e6, vReset_mV: 0 } });
+    net.connectGap(cells, cells, { rule: (nPre, nPost) => ({ nPre, nPost, rowPtr: Int32Array.from([0, 1, 1]), colIdx: Int32Array.from([1]) }), g_nS: 10 });
+    cells.current_pA[0] = 500;
+    net.run(500);
+    // gL (Va - 0) = I + g (Vb - Va);  gL Vb = g (Va - Vb), gL = 25 nS.
+    const gL = 25,
+      g = 10,
+      I = 500;
+    const vb = (g * I) / (gL * (gL + 2 * g));
+    const va = (vb * (gL + g)) / g;
+    expect(cells.v_mV[0]).toBeCloseTo(va, 6);
+    expect(cells.v_mV[1]).toBeCloseTo(vb, 6);
+  });
+
+  it("a current source sets a time-varying current, step by step", () => {
+    const net = new Network({ dt_ms: 0.1 });
+    const cell = net.addLif("cell", { size: 1, params: { tauM_ms: 10, cM_pF: 250, vRest_mV: 0, vThresh_mV: 1e6, vReset_mV: 0 } });
+    net.addCurrentSource(cell, (t_ms, current_pA) => current_pA.fill(t_ms >= 10 ? 1000 : 0));
+    net.run(15);
+    expect(cell.v_mV[0]).toBeCloseTo(40 * (1 - Math.exp(-5 / 10)), 9);
+  });
+
+  it("the rate monitor counts every spike of each population", () => {
+    const net = new Network({ dt_ms: 0.1, seed: 5 });
+    const a = net.addPoisson("a", { size: 100, rate_Hz: 30 });
+    const b = net.addPoisson("b", { size: 50, rate_Hz: 10 });
+    const spikes = net.monitorSpikes([a, b]);
+    const rates = net.monitorRate([a, b]);
+    net.run(1000);
+    const ra = rates.rate_Hz("a", 100);
+    expect(ra.rate_Hz.length).toBe(10);
+    const total = ra.rate_Hz.reduce((s, r) => s + r, 0) * 100 * 0.1; // Hz x neurons x bin (s)
+    expect(total).toBeCloseTo(spikes.meanRate_Hz("a") * 100 * 1, 6);
+    expect(Math.abs(rates.rate_Hz("b", 1000).rate_Hz[0] - 10)).toBeLessThan(1.5);
+    expect(() => rates.rate_Hz("a", 0.25)).toThrow(/binWidth_ms must be a whole number/);
+  });
+});
