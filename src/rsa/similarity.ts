@@ -1,0 +1,245 @@
+/**
+ * Representational similarity measures computed from the patterns directly (not from RDMs):
+ * linear / RBF / debiased CKA (Kornblith et al. 2019), the Procrustes shape metric with partial
+ * whitening (Williams et al. 2021), CCA and SVCCA (Raghu et al. 2017).
+ *
+ * Every function takes two pattern matrices over the same conditions: row-major Float64Array with
+ * explicit columns, or `number[][]` (conditions x channels). Columns may differ between them.
+ */
+import { SingularValueDecomposition } from "ml-matrix";
+import { checkInteger, checkNumber, checkProbability } from "../core/checks.js";
+import { crossRows, doubleCenter, gramRows, symmetricEigen, toMlMatrix, transpose } from "./linalg.js";
+
+/** Patterns: conditions x channels as rows, or a row-major Float64Array with `columns`. */
+export type Patterns = readonly (readonly number[])[] | { data: Float64Array; rows: number; columns: number };
+
+interface Mat {
+  x: Float64Array;
+  n: number;
+  p: number;
+}
+
+function asMat(m: Patterns, name: string): Mat {
+  let x: Float64Array;
+  let n: number;
+  let p: number;
+  if (Array.isArray(m)) {
+    const rows = m as readonly (readonly number[])[];
+    n = rows.length;
+    p = n > 0 ? rows[0].length : 0;
+    x = new Float64Array(n * p);
+    rows.forEach((r, i) => {
+      if (r.length !== p) throw new RangeError(`${name}[${i}] must have ${p} channels (as row 0), got ${r.length}`);
+      x.set(r, i * p);
+    });
+  } else {
+    const mm = m as { data: Float64Array; rows: number; columns: number };
+    ({ rows: n, columns: p } = mm);
+    if (mm.data.length !== n * p) throw new RangeError(`${name}.data must have rows x columns = ${n * p} entries, got ${mm.data.length}`);
+    x = mm.data;
+  }
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new RangeError(`${name}[${Math.floor(i / p)}][${i % p}] must be finite, got ${x[i]}`);
+  return { x, n, p };
+}
+
+function pair(a: Patterns, b: Patterns, minRows: number): [Mat, Mat] {
+  const x = asMat(a, "x");
+  const y = asMat(b, "y");
+  if (x.n !== y.n) throw new RangeError(`x and y must have the same number of conditions (rows), got ${x.n} and ${y.n}`);
+  if (x.n < minRows) throw new RangeError(`x and y must have at least ${minRows} conditions, got ${x.n}`);
+  return [x, y];
+}
+
+/** Column-centred copy. */
+function centerColumns(m: Mat): Float64Array {
+  const y = Float64Array.from(m.x);
+  for (let k = 0; k < m.p; k++) {
+    let s = 0;
+    for (let i = 0; i < m.n; i++) s += y[i * m.p + k];
+    const mean = s / m.n;
+    for (let i = 0; i < m.n; i++) y[i * m.p + k] -= mean;
+  }
+  return y;
+}
+
+/** Options of {@link cka}. */
+export interface CkaOptions {
+  /** "linear" (default) or "rbf" (Gaussian kernel of bandwidth `sigma` x the median pairwise distance). */
+  kernel?: "linear" | "rbf";
+  /** RBF bandwidth as a fraction of the median euclidean distance between conditions (default 1). */
+  sigma?: number;
+  /** Use the unbiased HSIC estimator (Song et al. 2012; needs >= 4 conditions). Default false. */
+  debiased?: boolean;
+}
+
+/**
+ * Centred kernel alignment between two representations of the same conditions:
+ * HSIC(K, L) / sqrt(HSIC(K, K) HSIC(L, L)) with K, L the condition-by-condition kernels.
+ * Linear CKA equals ||Yᵀ X||²_F / (||Xᵀ X||_F ||Yᵀ Y||_F) for column-centred X, Y. In [0, 1]
+ * (debiased CKA can be slightly negative); NaN when a representation is constant.
+ */
+export function cka(a: Patterns, b: Patterns, opts: CkaOptions = {}): number {
+  const debiased = opts.debiased ?? false;
+  const [x, y] = pair(a, b, debiased ? 4 : 2);
+  const kernel = opts.kernel ?? "linear";
+  if (kernel !== "linear" && kernel !== "rbf") throw new RangeError(`kernel must be "linear" or "rbf", got ${JSON.stringify(kernel)}`);
+  const k = kernel === "linear" ? gramRows(x.x, x.n, x.p) : rbfKernel(x, checkNumber(opts.sigma ?? 1, "sigma", { min: 0, minExclusive: true }));
+  const l = kernel === "linear" ? gramRows(y.x, y.n, y.p) : rbfKernel(y, checkNumber(opts.sigma ?? 1, "sigma", { min: 0, minExclusive: true }));
+  const h = debiased ? hsicUnbiased : hsicBiased;
+  return h(k, l, x.n) / Math.sqrt(h(k, k, x.n) * h(l, l, x.n));
+}
+
+function rbfKernel(m: Mat, sigma: number): Float64Array {
+  const n = m.n;
+  const g = gramRows(m.x, n, m.p);
+  const d2 = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) d2[i * n + j] = Math.max(0, g[i * n + i] + g[j * n + j] - 2 * g[i * n + j]);
+  const off: number[] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off.push(Math.sqrt(d2[i * n + j]));
+  off.sort((p, q) => p - q);
+  const mid = off.length >> 1;
+  const median = off.length % 2 ? off[mid] : (off[mid - 1] + off[mid]) / 2;
+  const bw = sigma * median;
+  return d2.map((v) => Math.exp(-v / (2 * bw * bw)));
+}
+
+/** tr(HKH HLH) (the 1/(n-1)² factor cancels in CKA). */
+function hsicBiased(k: Float64Array, l: Float64Array, n: number): number {
+  const kc = doubleCenter(Float64Array.from(k), n);
+  const lc = doubleCenter(Float64Array.from(l), n);
+  let s = 0;
+  for (let i = 0; i < n * n; i++) s += kc[i] * lc[i];
+  return s;
+}
+
+/** Unbiased HSIC of Song et al. (2012) with zeroed kernel diagonals (constant factors dropped). */
+function hsicUnbiased(k: Float64Array, l: Float64Array, n: number): number {
+  const kt = Float64Array.from(k);
+  const lt = Float64Array.from(l);
+  for (let i = 0; i < n; i++) kt[i * n + i] = lt[i * n + i] = 0;
+  let trKL = 0;
+  let sumK = 0;
+  let sumL = 0;
+  for (let i = 0; i < n * n; i++) {
+    trKL += kt[i] * lt[i];
+    sumK += kt[i];
+    sumL += lt[i];
+  }
+  let cross = 0; // 1ᵀ K L 1 = Σ_j (K 1)_j (L 1)_j
+  for (let j = 0; j < n; j++) {
+    let rk = 0;
+    let rl = 0;
+    for (let i = 0; i < n; i++) {
+      rk += kt[i * n + j];
+      rl += lt[i * n + j];
+    }
+    cross += rk * rl;
+  }
+  return trKL + (sumK * sumL) / ((n - 1) * (n - 2)) - (2 * cross) / (n - 2);
+}
+
+/** Options of {@link procrustesDistance}. */
+export interface ProcrustesOptions {
+  /** Partial whitening α in [0, 1]: 1 = no whitening (default), 0 = full whitening (CCA-like). */
+  alpha?: number;
+  /** "angular" (default): arccos of the aligned cosine, in [0, π/2]; "euclidean": the aligned Frobenius distance. */
+  metric?: "angular" | "euclidean";
+}
+
+/**
+ * Procrustes shape metric (Williams et al. 2021): after centring and partial whitening
+ * X ← X (α I + (1 - α) C^{-1/2}) rescaled to keep ||X||_F, the best rotation aligns X with Y;
+ * angular distance arccos(||Xᵀ Y||_* / (||X||_F ||Y||_F)), euclidean sqrt(||X||² + ||Y||² - 2 ||XᵀY||_*).
+ * Channel counts may differ (zero padding is implicit in the nuclear norm).
+ */
+export function procrustesDistance(a: Patterns, b: Patterns, opts: ProcrustesOptions = {}): number {
+  const [x, y] = pair(a, b, 2);
+  const alpha = checkProbability(opts.alpha ?? 1, "alpha");
+  const metric = opts.metric ?? "angular";
+  if (metric !== "angular" && metric !== "euclidean") throw new RangeError(`metric must be "angular" or "euclidean", got ${JSON.stringify(metric)}`);
+  const xw = partialWhiten(x, alpha);
+  const yw = partialWhiten(y, alpha);
+  const nx = Math.sqrt(xw.reduce((s, v) => s + v * v, 0));
+  const ny = Math.sqrt(yw.reduce((s, v) => s + v * v, 0));
+  // Xᵀ Y (p x q) = rows of Xᵀ against rows of Yᵀ
+  const xty = crossRows(transpose(xw, x.n, x.p), x.p, transpose(yw, y.n, y.p), y.p, x.n);
+  const nuclear = new SingularValueDecomposition(toMlMatrix(xty, x.p, y.p), { computeLeftSingularVectors: false, computeRightSingularVectors: false }).diagonal.reduce((s, v) => s + v, 0);
+  if (metric === "angular") return Math.acos(Math.min(1, Math.max(-1, nuclear / (nx * ny))));
+  return Math.sqrt(Math.max(0, nx * nx + ny * ny - 2 * nuclear));
+}
+
+function partialWhiten(m: Mat, alpha: number): Float64Array {
+  const xc = centerColumns(m);
+  if (alpha === 1) return xc;
+  const { n, p } = m;
+  const cov = gramRows(transpose(xc, n, p), p, n).map((v) => v / n);
+  const { values, vectors } = symmetricEigen(cov, p);
+  const tol = 1e-7 * Math.max(...values);
+  // Z = α I + (1 - α) C^{-1/2} (pseudo-inverse square root on the non-null eigenvalues)
+  const z = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) z[i * p + i] = alpha;
+  for (let k = 0; k < p; k++) {
+    if (values[k] <= tol) continue;
+    const s = (1 - alpha) / Math.sqrt(values[k]);
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) z[i * p + j] += s * vectors[i * p + k] * vectors[j * p + k];
+  }
+  const w = crossRows(xc, n, transpose(z, p, p), p, p);
+  const before = Math.sqrt(xc.reduce((s, v) => s + v * v, 0));
+  const after = Math.sqrt(w.reduce((s, v) => s + v * v, 0));
+  return after > 0 ? w.map((v) => (v * before) / after) : w;
+}
+
+/** Result of {@link cca} / {@link svcca}. */
+export interface CcaResult {
+  /** Canonical correlations, descending. */
+  correlations: Float64Array;
+  /** Their mean (the usual CCA / SVCCA similarity). */
+  mean: number;
+}
+
+/**
+ * Canonical correlation analysis: the singular values of Qxᵀ Qy, with Qx, Qy orthonormal bases
+ * of the column-centred patterns (directions with singular value below 1e-10 of the largest are
+ * dropped, so rank-deficient inputs are fine). Needs more conditions than retained dimensions
+ * for a meaningful result (otherwise all correlations are 1).
+ */
+export function cca(a: Patterns, b: Patterns): CcaResult {
+  const [x, y] = pair(a, b, 2);
+  return ccaOfBases(orthonormalBasis(centerColumns(x), x.n, x.p, Infinity, 1), orthonormalBasis(centerColumns(y), y.n, y.p, Infinity, 1), x.n);
+}
+
+/**
+ * SVCCA: keep the top singular directions of each representation (`dims` of them, or enough to
+ * explain `varianceFraction` of the variance; default 0.99), then CCA on those.
+ */
+export function svcca(a: Patterns, b: Patterns, opts: { dims?: number; varianceFraction?: number } = {}): CcaResult {
+  const [x, y] = pair(a, b, 2);
+  const dims = opts.dims === undefined ? Infinity : checkInteger(opts.dims, "dims", 1);
+  const fraction = checkNumber(opts.varianceFraction ?? 0.99, "varianceFraction", { min: 0, minExclusive: true, max: 1 });
+  return ccaOfBases(orthonormalBasis(centerColumns(x), x.n, x.p, dims, fraction), orthonormalBasis(centerColumns(y), y.n, y.p, dims, fraction), x.n);
+}
+
+/** Left singular vectors (n x r, row-major) of the top directions. */
+function orthonormalBasis(xc: Float64Array, n: number, p: number, dims: number, fraction: number): { u: Float64Array; r: number } {
+  const svd = new SingularValueDecomposition(toMlMatrix(xc, n, p), { autoTranspose: true, computeRightSingularVectors: false });
+  const s = svd.diagonal;
+  const total = s.reduce((acc, v) => acc + v * v, 0);
+  let r = 0;
+  let explained = 0;
+  while (r < s.length && r < dims && s[r] > 1e-10 * s[0] && (fraction >= 1 || explained < fraction * total)) {
+    explained += s[r] * s[r];
+    r++;
+  }
+  const left = svd.leftSingularVectors;
+  const u = new Float64Array(n * r);
+  for (let i = 0; i < n; i++) for (let k = 0; k < r; k++) u[i * r + k] = left.get(i, k);
+  return { u, r };
+}
+
+function ccaOfBases(bx: { u: Float64Array; r: number }, by: { u: Float64Array; r: number }, n: number): CcaResult {
+  if (bx.r === 0 || by.r === 0) return { correlations: new Float64Array(0), mean: NaN };
+  const m = crossRows(transpose(bx.u, n, bx.r), bx.r, transpose(by.u, n, by.r), by.r, n);
+  const s = new SingularValueDecomposition(toMlMatrix(m, bx.r, by.r), { autoTranspose: true, computeLeftSingularVectors: false, computeRightSingularVectors: false }).diagonal;
+  const correlations = Float64Array.from(s.slice(0, Math.min(bx.r, by.r)), (v) => Math.min(1, v)).sort().reverse();
+  return { correlations, mean: correlations.reduce((acc, v) => acc + v, 0) / correlations.length };
+}

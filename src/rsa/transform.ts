@@ -1,0 +1,233 @@
+/**
+ * RDM transforms for topological RSA (tRSA; Lin & Kriegeskorte, "The topology and geometry of
+ * neural representations", PNAS 2024): rank, min-max, geo-topological (GT) transforms and the
+ * RGTM family, geodesic transforms; plus rsatoolbox's sqrt/positive transforms.
+ */
+import { checkInteger, checkNumber, checkProbability } from "../core/checks.js";
+import { rankdata, type RankMethod } from "./ranks.js";
+import { nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
+
+function mapRdms(rdms: Rdms, measure: string, f: (v: Float64Array) => Float64Array): Rdms {
+  const p = nPairs(rdms.nConditions);
+  const out = new Float64Array(rdms.dissimilarities.length);
+  for (let r = 0; r < rdms.nRdm; r++) out.set(f(rdms.dissimilarities.subarray(r * p, (r + 1) * p)), r * p);
+  return rdmsFromVectors(out, rdms.nConditions, {
+    measure,
+    patternDescriptors: rdms.patternDescriptors as Record<string, (string | number)[]>,
+    rdmDescriptors: rdms.rdmDescriptors as Record<string, (string | number)[]>,
+  });
+}
+
+/** Ranks of the dissimilarities of each RDM (ties by `method`, default "average"; NaN stays NaN), as rsatoolbox's `rank_transform`. */
+export function rankTransform(rdms: Rdms, method: RankMethod = "average"): Rdms {
+  const measure = rdms.measure.includes("(ranks)") ? rdms.measure : `${rdms.measure} (ranks)`.trim();
+  return mapRdms(rdms, measure, (v) => rankdata(v, method));
+}
+
+/** (d - min) / (max - min) per RDM over its non-NaN entries; a constant RDM becomes all NaN (0/0), as in rsatoolbox. */
+export function minmaxTransform(rdms: Rdms): Rdms {
+  return mapRdms(rdms, `minmax transformed ${rdms.measure}`.trim(), minmax);
+}
+
+function minmax(v: Float64Array): Float64Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of v) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  const range = hi - lo;
+  return v.map((x) => (range > 0 ? (x - lo) / range : NaN));
+}
+
+/** Negative dissimilarities set to 0 (rsatoolbox's `positive_transform`). */
+export function positiveTransform(rdms: Rdms): Rdms {
+  return mapRdms(rdms, rdms.measure, (v) => v.map((x) => (x < 0 ? 0 : x)));
+}
+
+/** Square roots of the dissimilarities, negatives set to 0 first (rsatoolbox's `sqrt_transform`). */
+export function sqrtTransform(rdms: Rdms): Rdms {
+  const measure = rdms.measure === "squared euclidean" ? "euclidean" : rdms.measure === "squared mahalanobis" ? "mahalanobis" : `sqrt of ${rdms.measure}`;
+  return mapRdms(rdms, measure, (v) => v.map((x) => Math.sqrt(x < 0 ? 0 : x)));
+}
+
+/** The q-quantile of the non-NaN entries with numpy's default (linear) interpolation. */
+export function quantile(v: ArrayLike<number>, q: number): number {
+  checkProbability(q, "q");
+  const s = Float64Array.from(Array.prototype.filter.call(v, (x: number) => !Number.isNaN(x)) as number[]).sort();
+  if (s.length === 0) return NaN;
+  const h = (s.length - 1) * q;
+  const lo = Math.floor(h);
+  const t = h - lo;
+  if (lo + 1 >= s.length) return s[lo];
+  const a = s[lo];
+  const b = s[lo + 1];
+  // numpy's _lerp: a + (b - a) t, evaluated from b's side when t >= 0.5.
+  return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
+}
+
+/** Options of {@link geotopologicalTransform}. */
+export interface GeoTopologicalOptions {
+  /** Lower threshold l in [0, 1]: a quantile. Dissimilarities below g_l become 0. */
+  lower: number;
+  /** Upper threshold u in [l, 1]: a quantile. Dissimilarities above g_u become 1. */
+  upper: number;
+  /**
+   * "rank" (default, the tRSA definition): the RDM is rank-transformed and min-max normalised to
+   * [0, 1] first; g_l, g_u are the l-, u-quantiles of that normalised RDM and the linear part is in
+   * rank units. "raw" (rsatoolbox's `geotopological_transform`): quantiles and the linear part on
+   * the raw dissimilarities (rsatoolbox pools the quantiles over all RDMs of the set; here they
+   * are per RDM).
+   */
+  scale?: "rank" | "raw";
+}
+
+/**
+ * Geo-topological transform GT_{l,u}: 0 below g_l, (d - g_l)/(g_u - g_l) between, 1 above g_u.
+ * With l = u it is a step function (d <= g → 0, d > g → 1) instead of rsatoolbox's 0/0.
+ * NaN entries stay NaN; an RDM with fewer than two distinct values is all NaN under "rank".
+ */
+export function geotopologicalTransform(rdms: Rdms, opts: GeoTopologicalOptions): Rdms {
+  const lower = checkProbability(opts.lower, "lower");
+  const upper = checkNumber(opts.upper, "upper", { min: lower, max: 1 });
+  const scale = opts.scale ?? "rank";
+  if (scale !== "rank" && scale !== "raw") throw new RangeError(`scale must be "rank" or "raw", got ${JSON.stringify(scale)}`);
+  return mapRdms(rdms, `geo-topological transformed ${rdms.measure}`.trim(), (v) => gtVector(scale === "rank" ? minmax(rankdata(v)) : v, lower, upper));
+}
+
+function gtVector(v: Float64Array, lower: number, upper: number): Float64Array {
+  const gl = quantile(v, lower);
+  const gu = quantile(v, upper);
+  return v.map((d) => {
+    if (Number.isNaN(d)) return NaN;
+    if (d < gl) return 0;
+    if (d > gu) return 1;
+    return gu > gl ? (d - gl) / (gu - gl) : 0;
+  });
+}
+
+/** Named members of the RGTM family (lower/upper quantile thresholds), see the README. */
+export const rgtmPresets = Object.freeze({
+  /** l = 0, u = 1: the rank-normalised RDM itself (all geometry kept). */
+  geometrySensitive: Object.freeze({ lower: 0, upper: 1 }),
+  /** l = u = 0.5: a step function, only which pairs are "near" survives (pure topology). */
+  topologySensitive: Object.freeze({ lower: 0.5, upper: 0.5 }),
+  /** l = 0, u = 0.25: geometry of the nearest quarter of pairs, everything farther saturates. */
+  local: Object.freeze({ lower: 0, upper: 0.25 }),
+  /** l = 0.75, u = 1: geometry of the farthest quarter of pairs, nearer pairs collapse to 0. */
+  global: Object.freeze({ lower: 0.75, upper: 1 }),
+  /** l = 0.25, u = 0.75: the middle half of the distance range. */
+  intermediate: Object.freeze({ lower: 0.25, upper: 0.75 }),
+});
+
+/** Names of {@link rgtmPresets}. */
+export type RgtmPreset = keyof typeof rgtmPresets;
+
+/** The RGTM transform of a named preset (rank scale). */
+export function rgtmTransform(rdms: Rdms, preset: RgtmPreset): Rdms {
+  const p = rgtmPresets[preset];
+  if (!p) throw new RangeError(`preset must be one of ${Object.keys(rgtmPresets).join(", ")}, got ${JSON.stringify(preset)}`);
+  return geotopologicalTransform(rdms, p);
+}
+
+/** Edge-removal rule of {@link geodesicTransform}. */
+export type GeodesicRule =
+  | { rule: "twoStep"; lower: number; upper: number }
+  | { rule: "pShortest"; p: number }
+  | { rule: "pNearest"; p: number }
+  | { rule: "kNearest"; k: number }
+  | { rule: "rsatoolbox" };
+
+/**
+ * Geodesic transform: build a graph on the conditions, remove edges by `rule`, take all-pairs
+ * shortest paths (Floyd–Warshall) and, unless `rerank` is false, rank-transform the path lengths
+ * and min-max normalise them to [0, 1] (disconnected pairs, at Infinity, tie for the top rank).
+ *
+ * - "twoStep": GT_{l,u} (rank scale) first; edges whose GT value is 1 are removed and the
+ *   remaining edges weigh their GT value (0-weight edges are kept).
+ * - "pShortest": keep the fraction p of shortest edges overall.
+ * - "pNearest": each condition keeps edges to its ceil(p (n - 1)) nearest neighbours (union).
+ * - "kNearest": each condition keeps edges to its k nearest neighbours (union).
+ * - "rsatoolbox": rsatoolbox 0.3.2 exactly: min-max normalise, drop edges of weight 1 *and* of
+ *   weight 0 (networkx ignores zero weights), shortest paths, no re-ranking (rerank ignored).
+ *
+ * Except for "twoStep", edge weights are the min-max normalised dissimilarities; ties at a
+ * cut-off are broken by condensed order. NaN dissimilarities are missing edges.
+ */
+export function geodesicTransform(rdms: Rdms, opts: GeodesicRule & { rerank?: boolean } = { rule: "rsatoolbox" }): Rdms {
+  const n = rdms.nConditions;
+  const rule = opts.rule;
+  let keepRank = opts.rerank ?? rule !== "rsatoolbox";
+  if (rule === "rsatoolbox") keepRank = false;
+  if (rule === "twoStep") {
+    checkProbability(opts.lower, "lower");
+    checkNumber(opts.upper, "upper", { min: opts.lower, max: 1 });
+  } else if (rule === "pShortest" || rule === "pNearest") checkProbability(opts.p, "p");
+  else if (rule === "kNearest") checkInteger(opts.k, "k", 0, n - 1);
+  else if (rule !== "rsatoolbox") throw new RangeError(`rule must be "twoStep", "pShortest", "pNearest", "kNearest" or "rsatoolbox", got ${JSON.stringify(rule)}`);
+  return mapRdms(rdms, `geodesic transformed ${rdms.measure}`.trim(), (v) => {
+    let weights: Float64Array;
+    let keep: Uint8Array;
+    if (opts.rule === "twoStep") {
+      weights = gtVector(minmax(rankdata(v)), opts.lower, opts.upper);
+      keep = Uint8Array.from(weights, (w) => (Number.isNaN(w) || w === 1 ? 0 : 1));
+    } else {
+      weights = minmax(v);
+      if (opts.rule === "rsatoolbox") keep = Uint8Array.from(weights, (w) => (Number.isNaN(w) || w === 1 || w === 0 ? 0 : 1));
+      else if (opts.rule === "pShortest") keep = shortestFraction(v, opts.p);
+      else keep = nearestNeighbours(v, n, opts.rule === "kNearest" ? opts.k : Math.ceil(opts.p * (n - 1)));
+    }
+    const paths = floydWarshall(weights, keep, n);
+    return keepRank ? minmax(rankdata(paths)) : paths;
+  });
+}
+
+function shortestFraction(v: Float64Array, p: number): Uint8Array {
+  const idx = Array.from(v.keys()).filter((k) => !Number.isNaN(v[k]));
+  idx.sort((a, b) => v[a] - v[b] || a - b);
+  const keep = new Uint8Array(v.length);
+  const count = Math.round(p * idx.length);
+  for (let k = 0; k < count; k++) keep[idx[k]] = 1;
+  return keep;
+}
+
+function nearestNeighbours(v: Float64Array, n: number, k: number): Uint8Array {
+  const keep = new Uint8Array(v.length);
+  for (let i = 0; i < n; i++) {
+    const others: { j: number; pair: number }[] = [];
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      const pair = i < j ? n * i - (i * (i + 1)) / 2 + j - i - 1 : n * j - (j * (j + 1)) / 2 + i - j - 1;
+      if (!Number.isNaN(v[pair])) others.push({ j, pair });
+    }
+    others.sort((a, b) => v[a.pair] - v[b.pair] || a.pair - b.pair);
+    for (let t = 0; t < Math.min(k, others.length); t++) keep[others[t].pair] = 1;
+  }
+  return keep;
+}
+
+/** All-pairs shortest path lengths (condensed) over the kept edges; Infinity when disconnected. */
+export function floydWarshall(weights: Float64Array, keep: Uint8Array, n: number): Float64Array {
+  const d = new Float64Array(n * n).fill(Infinity);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    d[i * n + i] = 0;
+    for (let j = i + 1; j < n; j++, k++) if (keep[k]) d[i * n + j] = d[j * n + i] = weights[k];
+  }
+  for (let m = 0; m < n; m++) {
+    const rowM = m * n;
+    for (let i = 0; i < n; i++) {
+      const dim = d[i * n + m];
+      if (dim === Infinity) continue;
+      const rowI = i * n;
+      for (let j = 0; j < n; j++) {
+        const alt = dim + d[rowM + j];
+        if (alt < d[rowI + j]) d[rowI + j] = alt;
+      }
+    }
+  }
+  const out = new Float64Array(nPairs(n));
+  k = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) out[k++] = d[i * n + j];
+  return out;
+}
