@@ -27,7 +27,7 @@ import {
   type DelayBuffer,
   type Projection,
 } from "../synapses/projection.js";
-import { weightUnit } from "../synapses/receptors.js";
+import { weightUnit, type ReceptorSpec } from "../synapses/receptors.js";
 import { gapJunctionCurrents, type GapJunctions } from "../synapses/gapJunctions.js";
 import { adex, type AdExParams } from "../neurons/adex.js";
 import { IZHIKEVICH_PRESETS, izhikevich, type IzhikevichParams, type IzhikevichPreset } from "../neurons/izhikevich.js";
@@ -125,6 +125,52 @@ interface GapSpec {
   b: NeuronGroup<any>;
   rule: ConnectivityRule;
   g: SynapseValue;
+}
+
+/** A plain description of a built network, for exporters and inspection (see {@link Network.describe}). */
+export interface NetworkDescription {
+  dt_ms: number;
+  seed: number;
+  /** Network time of the described state, ms. */
+  t_ms: number;
+  populations: PopulationDescription[];
+  projections: ProjectionDescription[];
+  gapJunctions: { a: string; b: string; rowPtr: Int32Array; colIdx: Int32Array; g_nS: Float64Array }[];
+  /** Names of populations whose spikes are monitored. */
+  spikeMonitored: string[];
+  /** True when time-varying current sources (functions, not exportable) are attached. */
+  hasCurrentSources: boolean;
+}
+
+/** One population of a {@link NetworkDescription}. */
+export type PopulationDescription =
+  | {
+      kind: "neurons";
+      name: string;
+      size: number;
+      model: string;
+      params: Record<string, unknown>;
+      receptors: { name: string; spec: ReceptorSpec }[];
+      /** State variables at `t_ms`. */
+      state: Record<string, Float64Array>;
+      /** External current per neuron, pA. */
+      current_pA: Float64Array;
+    }
+  | { kind: "poisson"; name: string; size: number; rate_Hz: number }
+  | { kind: "spikeGenerator"; name: string; size: number; neurons: Int32Array; times_ms: Float64Array };
+
+/** One projection of a {@link NetworkDescription}. */
+export interface ProjectionDescription {
+  pre: string;
+  post: string;
+  receptor: string;
+  receptorKind: "delta" | "current" | "conductance";
+  rowPtr: Int32Array;
+  colIdx: Int32Array;
+  /** In the receptor's unit: mV, pA or nS. */
+  weight: Float32Array;
+  /** One delay for all synapses or one per synapse, ms. */
+  delay_ms: number | Float64Array;
 }
 
 /** A function that sets a group's external current for the step starting at `t_ms`. */
@@ -277,6 +323,50 @@ export class Network {
   build(): this {
     this.ensureBuilt();
     return this;
+  }
+
+  /**
+   * Describes the network as plain data (builds it if needed): populations with parameters and
+   * current state, projections with their CSR, weights and delays, gap junctions. Exporters
+   * (`toPyNN`, ...) read this.
+   */
+  describe(): NetworkDescription {
+    const built = this.ensureBuilt();
+    const populations: PopulationDescription[] = this.populations.map((p) => {
+      if (p instanceof NeuronGroup) {
+        return {
+          kind: "neurons",
+          name: p.name,
+          size: p.size,
+          model: p.model.name,
+          params: { ...(p.params as Record<string, unknown>) },
+          receptors: p.receptorDefinitions,
+          state: p.snapshot(),
+          current_pA: p.current_pA.slice(),
+        };
+      }
+      if (p instanceof PoissonGroup) return { kind: "poisson", name: p.name, size: p.size, rate_Hz: p.rate_Hz };
+      if (p instanceof SpikeGeneratorGroup) {
+        return { kind: "spikeGenerator", name: p.name, size: p.size, neurons: Int32Array.from(p.opts.neurons), times_ms: Float64Array.from(p.opts.times_ms) };
+      }
+      throw new TypeError(`population ${p.name} of kind ${p.kind} cannot be described`);
+    });
+    const projections = built.projections.map(({ spec, proj }) => {
+      const d = proj.delaySteps;
+      return {
+        pre: spec.pre.name,
+        post: spec.post.name,
+        receptor: spec.post.receptorNames[spec.receptor],
+        receptorKind: spec.post.receptorDefinitions[spec.receptor].spec.kind,
+        rowPtr: proj.csr.rowPtr,
+        colIdx: proj.csr.colIdx,
+        weight: proj.weight,
+        delay_ms: typeof d === "number" ? d * this.dt_ms : Float64Array.from(d, (x) => x * this.dt_ms),
+      };
+    });
+    const gapJunctions = built.gaps.map(({ spec, gj }) => ({ a: spec.a.name, b: spec.b.name, rowPtr: gj.csr.rowPtr, colIdx: gj.csr.colIdx, g_nS: gj.g_nS }));
+    const spikeMonitored = [...new Set(this.monitors.flatMap((m) => (m instanceof SpikeMonitor ? m.populations.map((p) => p.name) : [])))];
+    return { dt_ms: this.dt_ms, seed: this.seed, t_ms: this.t_ms, populations, projections, gapJunctions, spikeMonitored, hasCurrentSources: this.currentSources.length > 0 };
   }
 
   /** Number of synapses once built (builds the network if needed). */

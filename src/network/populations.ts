@@ -121,6 +121,18 @@ export class NeuronGroup<P = unknown> implements Population {
     return v;
   }
 
+  /** Receptors by name, in buffer order ("delta" first). */
+  get receptorDefinitions(): { name: string; spec: ReceptorSpec }[] {
+    return this.receptorSpecs.map((spec, k) => ({ name: this.receptorNames[k], spec }));
+  }
+
+  /** A copy of every state variable (valid once the network has been built). */
+  snapshot(): Record<string, Float64Array> {
+    const out: Record<string, Float64Array> = {};
+    for (const v of this.model.variables) out[v] = this.variable(v).slice();
+    return out;
+  }
+
   /** Membrane potentials, mV (a live view; valid once the network has been built). */
   get v_mV(): Float64Array {
     return this.variable("v_mV");
@@ -217,7 +229,7 @@ export class SpikeGeneratorGroup implements Population {
 
   constructor(
     readonly name: string,
-    private readonly opts: SpikeGeneratorOptions,
+    readonly opts: SpikeGeneratorOptions,
   ) {
     this.size = checkInteger(opts.size, `${name}: size`, 1);
     this.spiked = new Int32Array(Math.max(this.size, opts.neurons.length));
