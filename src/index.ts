@@ -25,6 +25,7 @@ export * from "./display/bundle.js";
 export * from "./display/raster.js";
 export * as schema from "./schema/index.js";
 export * from "./examples/coba.js";
+export * from "./examples/cuba.js";
 export * from "./analysis/index.js";
 export * from "./export/pynn.js";
 export * as connectome from "./connectome/index.js";

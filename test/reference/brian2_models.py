@@ -4,7 +4,8 @@ usage: brian2_models.py <out.json>. Runs with the numpy target (no compiler need
          constant 1 nA for 500 ms at dt 0.1 ms
   lif:   spike times (ms) of a LIF cell with exact integration, constant current
   hh:    spike times (ms) of a Hodgkin-Huxley cell, exponential Euler, 1 nA for 100 ms at dt 0.01 ms
-  coba:  mean rates (Hz) and mean ISI CV of the COBA benchmark network over several seeds"""
+  coba:  mean rates (Hz) and mean ISI CV of the COBA benchmark network over several seeds
+  cuba:  mean rates (Hz) of the CUBA benchmark network over several seeds"""
 import json
 import sys
 
@@ -102,4 +103,26 @@ for seed in range(int(sys.argv[2]) if len(sys.argv) > 2 else 3):
             cvs.append(d.std() / d.mean())
     coba.append({"rate_exc_Hz": float((i < 3200).sum() / 3200), "rate_inh_Hz": float((i >= 3200).sum() / 800), "cv_isi": float(np.mean(cvs))})
 out["coba"] = coba
+
+# CUBA (Vogels & Abbott 2005; Brian2's CUBA example), several seeds.
+cuba = []
+for seed in range(int(sys.argv[2]) if len(sys.argv) > 2 else 3):
+    b2.seed(seed)
+    P = b2.NeuronGroup(
+        4000,
+        """dv/dt = (ge + gi - (v - (-49*mV))) / (20*ms) : volt (unless refractory)
+           dge/dt = -ge / (5*ms) : volt
+           dgi/dt = -gi / (10*ms) : volt""",
+        threshold="v > -50*mV", reset="v = -60*mV", refractory=5 * b2.ms, method="exact",
+    )
+    P.v = "-60*mV + rand() * 10*mV"
+    Ce = b2.Synapses(P[:3200], P, on_pre="ge += 1.62*mV")
+    Ci = b2.Synapses(P[3200:], P, on_pre="gi += -9*mV")
+    Ce.connect(p=0.02)
+    Ci.connect(p=0.02)
+    M = b2.SpikeMonitor(P)
+    b2.Network(P, Ce, Ci, M).run(1 * b2.second)
+    i = np.asarray(M.i)
+    cuba.append({"rate_exc_Hz": float((i < 3200).sum() / 3200), "rate_inh_Hz": float((i >= 3200).sum() / 800)})
+out["cuba"] = cuba
 json.dump(out, open(sys.argv[1], "w"))

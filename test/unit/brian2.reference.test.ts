@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Network, cobaNetwork, hh } from "../../src/index.js";
+import { Network, cobaNetwork, cubaNetwork, hh } from "../../src/index.js";
 
 const ROOT = path.resolve(__dirname, "../..");
 const PEERS_PYTHON = process.env.NEUROLAB_PEERS_PYTHON ?? path.join(ROOT, ".venv-peers", "bin", "python");
@@ -17,6 +17,7 @@ interface Reference {
   hh: number[];
   lif: number[];
   coba: { rate_exc_Hz: number; rate_inh_Hz: number; cv_isi: number }[];
+  cuba: { rate_exc_Hz: number; rate_inh_Hz: number }[];
 }
 let ref: Reference;
 
@@ -28,6 +29,12 @@ beforeAll(() => {
   execFileSync(PEERS_PYTHON, [path.join(ROOT, "test", "reference", "brian2_models.py"), out, String(SEEDS)], { stdio: "inherit", timeout: 600_000 });
   ref = JSON.parse(fs.readFileSync(out, "utf8"));
 }, 600_000);
+
+function meanSd(xs: number[]) {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
+  return { mean, sd };
+}
 
 /** Brian2 stamps a spike at the start of the step in which it is detected, neurolab at its end. */
 function expectSameSpikes(ours: Float64Array, brian2: number[], dt: number) {
@@ -65,6 +72,23 @@ describe("neurolab vs Brian2", () => {
     expectSameSpikes(m.times_ms, ref.hh, 0.01);
   });
 
+  it("CUBA benchmark network: rates match Brian2's across seeds", () => {
+    const ours = Array.from({ length: SEEDS }, (_, seed) => {
+      const { net, spikes } = cubaNetwork({ seed: 200 + seed });
+      net.run(1000);
+      return { rate_exc_Hz: spikes!.meanRate_Hz("exc"), rate_inh_Hz: spikes!.meanRate_Hz("inh") };
+    });
+    for (const key of ["rate_exc_Hz", "rate_inh_Hz"] as const) {
+      const a = meanSd(ours.map((r) => r[key]));
+      const b = meanSd(ref.cuba.map((r) => r[key]));
+      // Seed-to-seed spread of both, plus 15 %: neurolab holds the synaptic current constant
+      // over a step where Brian2 integrates the exponential current exactly.
+      const tolerance = 3 * Math.sqrt((a.sd ** 2 + b.sd ** 2) / SEEDS) + 0.15 * b.mean;
+      expect(Math.abs(a.mean - b.mean), `${key}: neurolab ${a.mean.toFixed(3)} +- ${a.sd.toFixed(3)}, Brian2 ${b.mean.toFixed(3)} +- ${b.sd.toFixed(3)}`).toBeLessThan(tolerance);
+    }
+    expect(ref.cuba[0].rate_exc_Hz).toBeGreaterThan(1);
+  }, 120_000);
+
   it("COBA benchmark network: rates and ISI CV match Brian2's across seeds", () => {
     const ours = Array.from({ length: SEEDS }, (_, seed) => {
       const { net, spikes } = cobaNetwork({ seed: 100 + seed });
@@ -95,14 +119,9 @@ describe("neurolab vs Brian2", () => {
       }
       return { rate_exc_Hz: spikes!.meanRate_Hz("exc"), rate_inh_Hz: spikes!.meanRate_Hz("inh"), cv_isi: cv / m };
     });
-    const stats = (xs: number[]) => {
-      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-      const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
-      return { mean, sd };
-    };
     for (const key of ["rate_exc_Hz", "rate_inh_Hz", "cv_isi"] as const) {
-      const a = stats(ours.map((r) => r[key]));
-      const b = stats(ref.coba.map((r) => r[key]));
+      const a = meanSd(ours.map((r) => r[key]));
+      const b = meanSd(ref.coba.map((r) => r[key]));
       // Seed-to-seed spread of both simulators, plus 10 % for the one-step differences in
       // threshold and synaptic timing conventions.
       const tolerance = 3 * Math.sqrt((a.sd ** 2 + b.sd ** 2) / SEEDS) + 0.1 * b.mean;
