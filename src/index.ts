@@ -26,6 +26,7 @@ export * from "./display/raster.js";
 export * as schema from "./schema/index.js";
 export * from "./examples/coba.js";
 export * from "./examples/cuba.js";
+export * from "./examples/brunel.js";
 export * from "./analysis/index.js";
 export * from "./export/pynn.js";
 export * as connectome from "./connectome/index.js";
