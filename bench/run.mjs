@@ -71,6 +71,11 @@ for (const suite of suites) {
   console.log(`${"case".padEnd(34)} ${"neurolab s".padStart(11)} ${"peer".padEnd(22)} ${"peer s".padStart(9)} ${"ratio".padStart(7)}   ${"process ratio".padStart(13)}`);
   for (const c of cases) {
     const ours = measure(process.execPath, [path.join(dir, c.neurolab), ...(c.args ?? [])]);
+    if (c.peers.length === 0) {
+      // A neurolab-only measurement (e.g. scaling): no ratio.
+      records.push({ case: c.name, neurolab_s: ours.timed, peer: null, peer_s: null, ratio: null, neurolab_process_s: ours.whole, neurolab_stats: ours.stats, machine });
+      console.log(`${c.name.padEnd(34)} ${ours.timed.toFixed(4).padStart(11)} ${"(no peer)".padEnd(22)} ${JSON.stringify(ours.stats)}`);
+    }
     for (const peer of c.peers) {
       const theirs = measure(PEERS_PYTHON, [path.join(dir, peer.script), ...(peer.args ?? []), ...(c.args ?? [])]);
       const record = {

@@ -1,0 +1,42 @@
+// Scaling of the COBA model to N neurons with 100 synapses per neuron (fixed in-degree, 80 % from
+// excitatory, 20 % from inhibitory neurons; weights scaled so each neuron gets the benchmark's
+// total drive). usage: scaling.mjs N [duration_ms]. Prints wall time per biological second and
+// bytes per synapse (connectivity arrays and the whole process's typed-array memory).
+import { createRequire } from "node:module";
+const { Network, fixedInDegree } = createRequire(import.meta.url)("../../src/dist/index.js");
+
+const n = Number(process.argv[2] ?? 10000);
+const duration = Number(process.argv[3] ?? 200);
+const nExc = Math.round(0.8 * n);
+const net = new Network({ dt_ms: 0.1, seed: 1 });
+const params = { tauM_ms: 20, cM_pF: 200, vRest_mV: -60, vReset_mV: -60, vThresh_mV: -50, tRef_ms: 5, iBias_pA: 200, integration: "euler" };
+const receptors = { exc: { kind: "conductance", tau_ms: 5, eRev_mV: 0 }, inh: { kind: "conductance", tau_ms: 10, eRev_mV: -80 } };
+const v0_mV = (rng) => -60 + 10 * rng.uniform();
+const exc = net.addLif("exc", { size: nExc, params, receptors, v0_mV });
+const inh = net.addLif("inh", { size: n - nExc, params, receptors, v0_mV });
+// The benchmark gives each neuron ~64 excitatory and ~16 inhibitory synapses (p = 0.02 of 4000).
+for (const post of [exc, inh]) {
+  net.connect(exc, post, { rule: fixedInDegree(80), receptor: "exc", weight_nS: 6 * (64 / 80) });
+  net.connect(inh, post, { rule: fixedInDegree(20), receptor: "inh", weight_nS: 67 * (16 / 20) });
+}
+const spikes = net.monitorSpikes([exc, inh]);
+const before = process.memoryUsage().arrayBuffers;
+const tBuild = performance.now();
+const synapses = net.synapseCount;
+const built = performance.now();
+const afterBuild = process.memoryUsage().arrayBuffers;
+const d = net.describe();
+const connectivityBytes = d.projections.reduce((s, p) => s + p.colIdx.byteLength + p.weight.byteLength + p.rowPtr.byteLength, 0);
+net.run(duration);
+const seconds = (performance.now() - built) / 1000;
+console.log(
+  JSON.stringify({
+    seconds: seconds / (duration / 1000),
+    neurons: n,
+    synapses,
+    build_s: (built - tBuild) / 1000,
+    bytes_per_synapse: connectivityBytes / synapses,
+    array_bytes_per_synapse: (afterBuild - before) / synapses,
+    rate_Hz: spikes.meanRate_Hz(),
+  }),
+);
