@@ -2,15 +2,13 @@
  * Connectome-driven spiking network: one LIF neuron per cell of a connectome, one delta
  * synapse per connected (pre, post) pair of chemical synapses with a voltage jump
  * proportional to the synapse count and signed by the presynaptic neurotransmitter, and
- * Poisson stimulation of named neurons. Uses only the public `Network` API.
- *
- * Gap junctions are not modelled: the simulator has no electrical coupling yet. The number of
- * electrical pairs left out is reported in `electricalPairsIgnored`.
+ * Poisson stimulation of named neurons, and gap junctions as symmetric electrical coupling with
+ * a conductance proportional to the junction count. Uses only the public `Network` API.
  */
 import { checkNonNegative, checkNumber, checkPositive } from "../core/checks.js";
 import { Network } from "../network/network.js";
 import { fromPairs } from "../synapses/connectivity.js";
-import { cellIndex, summarize, type Connectome } from "./connectome.js";
+import { cellIndex, type Connectome } from "./connectome.js";
 
 /** Poisson drive of named neurons (one independent source per neuron, one-to-one). */
 export interface ConnectomeStimulus {
@@ -34,6 +32,8 @@ export interface ConnectomeNetworkOptions {
   maxWeight_mV?: number;
   /** Factor applied to inhibitory (negative) connections (>= 0). Default 1. */
   inhibitoryGain?: number;
+  /** Gap-junction conductance per junction of an electrical pair, nS (>= 0; 0 leaves them out). Default 0.1. */
+  nSPerGapJunction?: number;
   /** Synaptic delay, ms (>= dt). Default 1. */
   delay_ms?: number;
   /** LIF parameters of every neuron (missing ones: the simulator's defaults). */
@@ -55,8 +55,8 @@ export interface ConnectomeNetwork {
   readonly names: readonly string[];
   /** Voltage jump of each chemical connection, mV, aligned with `connectome.chemical.colIdx`. */
   readonly weights_mV: Float64Array;
-  /** Gap-junction pairs of the connectome not represented (no electrical coupling yet). */
-  readonly electricalPairsIgnored: number;
+  /** Electrical pairs coupled by gap junctions (each unordered pair once). */
+  readonly gapJunctionPairs: number;
 }
 
 /**
@@ -91,6 +91,23 @@ export function connectomeNetwork(c: Connectome, opts: ConnectomeNetworkOptions 
       delay_ms: opts.delay_ms ?? 1,
     });
   }
+  const nSPerJunction = checkNonNegative(opts.nSPerGapJunction ?? 0.1, "nSPerGapJunction");
+  const e = c.electrical;
+  const gapPre: number[] = [];
+  const gapPost: number[] = [];
+  const gapG = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    for (let k = e.rowPtr[i]; k < e.rowPtr[i + 1]; k++) {
+      const j = e.colIdx[k];
+      if (j <= i) continue; // symmetric storage: each unordered pair once
+      gapPre.push(i);
+      gapPost.push(j);
+      gapG.set(i * n + j, e.weight[k] * nSPerJunction);
+    }
+  }
+  if (gapPre.length > 0 && nSPerJunction > 0) {
+    network.connectGap(neurons, neurons, { rule: fromPairs(gapPre, gapPost), g_nS: (_rng, i, j) => gapG.get(i * n + j)! });
+  }
   let stimulus: ConnectomeNetwork["stimulus"] = null;
   if (opts.stimulus) {
     const s = opts.stimulus;
@@ -113,7 +130,7 @@ export function connectomeNetwork(c: Connectome, opts: ConnectomeNetworkOptions 
     monitor,
     names: c.cells.map((cell) => cell.name),
     weights_mV: weights,
-    electricalPairsIgnored: summarize(c).electricalPairs,
+    gapJunctionPairs: nSPerJunction > 0 ? gapPre.length : 0,
   };
 }
 

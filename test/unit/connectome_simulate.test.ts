@@ -36,7 +36,7 @@ describe("connectomeNetwork", () => {
     const net = connectomeNetwork(c, { mVPerSynapse: 0.5 });
     expect(net.names).toEqual(["ASHL", "AVAL", "RIS"]);
     expect(Array.from(net.weights_mV)).toEqual([5, -5]);
-    expect(net.electricalPairsIgnored).toBe(1);
+    expect(net.gapJunctionPairs).toBe(1);
     expect(Array.from(connectomeNetwork(c, { mVPerSynapse: 2, maxWeight_mV: 8, inhibitoryGain: 0.5 }).weights_mV)).toEqual([8, -4]);
     expect(net.network.synapseCount).toBe(2);
   });
@@ -72,5 +72,26 @@ describe("connectomeNetwork", () => {
     const active = [...touched.values()].filter((n) => n > 0).length;
     expect(active).toBeLessThan(150);
     expect(simulate(100)).toEqual(touched);
+  });
+});
+
+describe("connectome gap junctions", () => {
+  it("electrical coupling pulls a passive partner towards a depolarised neuron", async () => {
+    const { buildConnectome, connectomeNetwork } = await import("../../src/connectome/index.js");
+    const c = buildConnectome([{ pre: "AVAL", post: "AVAR", type: "electrical", count: 4 }], {});
+    const coupled = connectomeNetwork(c, { nSPerGapJunction: 2, neuronParams: { vThresh_mV: 100 } });
+    const uncoupled = connectomeNetwork(c, { nSPerGapJunction: 0, neuronParams: { vThresh_mV: 100 } });
+    for (const net of [coupled, uncoupled]) {
+      net.neurons.current_pA[0] = 200;
+      net.network.run(200);
+    }
+    expect(coupled.gapJunctionPairs).toBe(1);
+    expect(uncoupled.gapJunctionPairs).toBe(0);
+    // 8 nS of coupling against a 25 nS leak: the partner sits 8 / (25 + 2 * 8) of the way.
+    const dv = coupled.neurons.v_mV[1] - -70;
+    const drive = uncoupled.neurons.v_mV[0] - -70;
+    expect(uncoupled.neurons.v_mV[1]).toBeCloseTo(-70, 9);
+    expect(dv / (coupled.neurons.v_mV[0] - -70)).toBeCloseTo(8 / (25 + 8), 6);
+    expect(drive).toBeCloseTo(8, 6);
   });
 });
