@@ -11,6 +11,8 @@ import path from "node:path";
 import { PYTHON, ROOT, setup } from "../kernel/scripts/setup.mjs";
 
 const ARTIFACTS = path.join(ROOT, "test", "artifacts");
+// Tests and notebooks read the pinned data from the offline mirror beside the checkout.
+process.env.NEUROLAB_DATA_MIRROR ??= path.resolve(ROOT, "..", "shared", "data");
 const only = process.argv.slice(2);
 const t0 = Date.now();
 fs.mkdirSync(ARTIFACTS, { recursive: true });
