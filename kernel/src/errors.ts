@@ -65,3 +65,8 @@ export function thrownError(err: unknown, source: string, compiled: string): Cel
   }
   return { ename, evalue: err.message, traceback: [`${red(ename)}: ${err.message}`, ...frames] };
 }
+
+/** `error` with another ename (and evalue), e.g. an interrupt reported as KeyboardInterrupt. */
+export function renameError(error: CellError, ename: string, evalue = error.evalue): CellError {
+  return { ename, evalue, traceback: [`${red(ename)}: ${evalue}`, ...error.traceback.slice(1)] };
+}

@@ -1,55 +1,15 @@
 /**
  * Notebook-facing API of the neurolab kernel: `import { display } from "neurolab-kernel"`.
  */
-import { randomUUID } from "node:crypto";
-import { currentCellOutput, toMimeBundle, type CellOutput, type MimeBundle } from "./output.js";
-
 export { MIMEBUNDLE, toMimeBundle, type MimeBundle, type RichDisplayable } from "./output.js";
-
-/** Options of {@link display}. */
-export interface DisplayOptions {
-  /** Display id to use (default: a fresh UUID); displays sharing an id update together. */
-  displayId?: string;
-  /** Metadata published with the bundle (e.g. `{ "image/png": { width: 200 } }`). */
-  metadata?: Record<string, unknown>;
-  /** Treat `obj` as a ready MIME bundle (`{ "text/html": "<b>hi</b>" }`) instead of a value. */
-  raw?: boolean;
-}
-
-/** A published display that can be replaced in place. */
-export interface DisplayHandle {
-  /** The Jupyter display id (transient.display_id). */
-  readonly displayId: string;
-  /** Replaces every output showing this display with `obj` (update_display_data). */
-  update(obj: unknown, options?: Omit<DisplayOptions, "displayId">): void;
-}
-
-function output(): CellOutput {
-  const out = currentCellOutput();
-  if (!out) throw new Error("neurolab-kernel: display() only works inside a neurolab kernel");
-  return out;
-}
-
-function publish(obj: unknown, options: DisplayOptions, displayId: string, update: boolean): void {
-  const data = options.raw ? (obj as MimeBundle) : toMimeBundle(obj);
-  output().display({ data, metadata: options.metadata ?? {}, transient: { display_id: displayId } }, update);
-}
-
-/**
- * Shows `obj` in the current cell's output (display_data): the bundle from its
- * `[Symbol.for("jupyter.mimebundle")]()` method, else `text/plain`. Returns a handle
- * whose `update(obj)` re-renders the same output.
- */
-export function display(obj: unknown, options: DisplayOptions = {}): DisplayHandle {
-  const displayId = options.displayId ?? randomUUID();
-  publish(obj, options, displayId, false);
-  return {
-    displayId,
-    update: (next, opts = {}) => publish(next, opts, displayId, true),
-  };
-}
-
-/** Clears the current cell's output; with `wait`, only once new output arrives (no flicker). */
-export function clearOutput(wait = false): void {
-  output().clear(wait);
-}
+export { clearOutput, display, type DisplayHandle, type DisplayOptions } from "./display.js";
+export { interruptSignal, KeyboardInterrupt } from "./interrupt.js";
+export {
+  progress,
+  progressBar,
+  type ProgressBar,
+  type ProgressBarOptions,
+  type ProgressOptions,
+  type RunProgressReport,
+  type SimulationProgress,
+} from "./progress.js";

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { deflateSync } from "node:zlib";
+import { heapCeilingMb } from "./memory.js";
 
 /** The kernelspec name (`jupyter kernelspec list`, `KernelManager(kernel_name=...)`). */
 export const KERNEL_NAME = "neurolab";
@@ -42,10 +43,31 @@ function kernelsDir(target: InstallTarget): string {
   return path.join(userDataDir(python), "kernels");
 }
 
-/** The kernel.json contents: this Node binary running this package's launcher. */
-export function kernelJson(): object {
+/** Options of the kernelspec. */
+export interface KernelSpecOptions {
+  /**
+   * The memory guard's limit, MB (0: off), written as the launcher's `--memory-limit-mb`;
+   * default: decided when the kernel starts (half the memory, at most 8 GB).
+   * `NEUROLAB_KERNEL_MEMORY_MB` overrides it at start-up.
+   */
+  memoryLimitMb?: number;
+}
+
+/**
+ * The kernel.json contents: this Node binary running this package's launcher, with V8's
+ * heap ceiling above the memory limit (so the memory guard acts before V8 would abort).
+ */
+export function kernelJson(options: KernelSpecOptions = {}): object {
+  const limit = options.memoryLimitMb;
   return {
-    argv: [process.execPath, path.join(__dirname, "launcher.js"), "--config-path", "{connection_file}"],
+    argv: [
+      process.execPath,
+      `--max-old-space-size=${heapCeilingMb(limit)}`,
+      path.join(__dirname, "launcher.js"),
+      ...(limit !== undefined ? ["--memory-limit-mb", String(limit)] : []),
+      "--config-path",
+      "{connection_file}",
+    ],
     display_name: "TypeScript (neurolab)",
     language: "typescript",
     interrupt_mode: "signal",
@@ -54,10 +76,10 @@ export function kernelJson(): object {
 }
 
 /** Writes (or overwrites) the kernelspec directory for `target`; returns its path. */
-export function installKernelSpec(target: InstallTarget): string {
+export function installKernelSpec(target: InstallTarget, options: KernelSpecOptions = {}): string {
   const dir = path.join(kernelsDir(target), KERNEL_NAME);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelJson(), null, 2) + "\n");
+  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelJson(options), null, 2) + "\n");
   for (const size of [32, 64]) fs.writeFileSync(path.join(dir, `logo-${size}x${size}.png`), logoPng(size));
   return dir;
 }
@@ -125,11 +147,22 @@ function main(): void {
       user: { type: "boolean" },
       "sys-prefix": { type: "boolean" },
       python: { type: "string" },
+      "memory-limit-mb": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) {
-    console.log("usage: node install.js [--user | --sys-prefix [--python PY] | --prefix DIR]  (default: --user)");
+    console.log(
+      "usage: node install.js [--user | --sys-prefix [--python PY] | --prefix DIR] [--memory-limit-mb MB]  (default: --user)\n" +
+        "  --memory-limit-mb MB  interrupt cells once the kernel uses more than MB (0: never; default: half the memory, at most 8192)",
+    );
+    return;
+  }
+  const rawLimit = values["memory-limit-mb"];
+  const memoryLimitMb = rawLimit === undefined ? undefined : Number(rawLimit);
+  if (memoryLimitMb !== undefined && !(Number.isInteger(memoryLimitMb) && memoryLimitMb >= 0)) {
+    console.error(`--memory-limit-mb: expected a whole number of MB >= 0, got ${JSON.stringify(rawLimit)}`);
+    process.exitCode = 2;
     return;
   }
   const target: InstallTarget = values.prefix
@@ -137,7 +170,7 @@ function main(): void {
     : values["sys-prefix"]
       ? { sysPrefix: true, python: values.python }
       : { user: true, python: values.python };
-  const dir = installKernelSpec(target);
+  const dir = installKernelSpec(target, { memoryLimitMb });
   console.log(`Installed the "${KERNEL_NAME}" kernelspec in ${dir}`);
 }
 

@@ -8,13 +8,17 @@ import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { format } from "node:util";
+import { getHeapStatistics } from "node:v8";
 import { versions } from "tslab";
 import { createConverter, type Converter } from "tslab/dist/converter";
 import { createExecutor, type ConverterSet, type Executor } from "tslab/dist/executor";
 import { JupyterHandlerImpl, ZmqServer } from "tslab/dist/jupyter";
-import { diagnosticsError, thrownError, type CellError } from "./errors.js";
+import { diagnosticsError, renameError, thrownError, type CellError } from "./errors.js";
 import { History, type HistoryRequest } from "./history.js";
+import { abortInterruptSignal, KeyboardInterrupt } from "./interrupt.js";
+import { MEMORY_ENV, MemoryGuard } from "./memory.js";
 import { currentCellOutput, setCellOutput, toMimeBundle, type CellOutput } from "./output.js";
+import { stopOpenBars } from "./progress.js";
 import { exposeBundledPackages } from "./resolve.js";
 
 /** This kernel's version (from kernel/package.json). */
@@ -43,7 +47,48 @@ interface Header {
   version: string;
 }
 
-type Socket = { send(frames: (Buffer | string)[]): Promise<void> };
+type Frames = (Buffer | string)[];
+type Socket = { send(frames: Frames): Promise<void> };
+
+/**
+ * Sends in order on a zeromq.js socket, which accepts one send at a time: after 512
+ * synchronous sends without the event loop turning (a cell printing in a loop, progress
+ * updates during a synchronous run) its next send is delayed and the following one throws
+ * EBUSY. Those messages wait here and go out when the pending send completes.
+ */
+class SendQueue implements Socket {
+  private readonly backlog: Frames[] = [];
+  private last: Promise<void> = Promise.resolve();
+
+  constructor(private readonly sock: Socket) {}
+
+  send(frames: Frames): Promise<void> {
+    if (this.backlog.length === 0 && this.trySend(frames)) return this.last;
+    this.backlog.push(frames);
+    if (this.backlog.length === 1) void this.flush();
+    return Promise.resolve();
+  }
+
+  /** Hands `frames` to zeromq; false when it is busy with a previous send. */
+  private trySend(frames: Frames): boolean {
+    try {
+      this.last = this.sock.send(frames).catch((e) => log("send failed:", e));
+      return true;
+    } catch (e) {
+      if ((e as { code?: string }).code === "EBUSY") return false;
+      log("send failed:", e);
+      return true; // dropped
+    }
+  }
+
+  private async flush(): Promise<void> {
+    while (this.backlog.length > 0) {
+      await this.last;
+      if (this.trySend(this.backlog[0])) this.backlog.shift();
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
 
 function sign(key: string, parts: string[]): string {
   if (!key) return "";
@@ -129,11 +174,32 @@ function createConverters(onCompiled: (js: string) => void): ConverterSet {
   };
 }
 
+/** How long an interrupt lets code holding the interrupt signal stop by itself, ms. */
+const INTERRUPT_GRACE_MS = 300;
+
+/**
+ * Whether a cell's thrown `value` is the result of an interrupt: vm's SIGINT error, tslab's
+ * "Interrupted asynchronously", or (when the kernel `interrupted` this cell) an AbortError
+ * or KeyboardInterrupt of code that held the interrupt signal.
+ */
+function isInterruption(value: unknown, interrupted: boolean): boolean {
+  if ((value as { code?: unknown } | null)?.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") return true;
+  if (!interrupted || !(value instanceof Error)) return false;
+  return value.name === "AbortError" || value.name === "KeyboardInterrupt" || value.message === "Interrupted asynchronously";
+}
+
 /** tslab's JupyterHandlerImpl that reports results and errors instead of printing them. */
 export class NeurolabHandler extends JupyterHandlerImpl {
   private compiled = "";
   private diagnostics: string[] = [];
   private thrown: { value: unknown } | undefined;
+  /** Serial number of the running (or last) cell. */
+  private serial = 0;
+  private running = false;
+  /** Serial of the last cell interrupted while running. */
+  private interruptedSerial = 0;
+  /** The memory guard, when enabled (see memory.ts). */
+  memoryGuard: MemoryGuard | undefined;
 
   private constructor(private readonly exec: Executor) {
     super(exec, false);
@@ -160,15 +226,21 @@ export class NeurolabHandler extends JupyterHandlerImpl {
 
   /** Runs a cell; resolves to its error, if any (outputs go to the current CellOutput). */
   async run(code: string): Promise<CellError | undefined> {
+    const serial = ++this.serial;
     this.compiled = "";
     this.diagnostics = [];
     this.thrown = undefined;
+    this.running = true;
+    this.memoryGuard?.beginCell(serial);
     let ok: boolean;
     try {
       ok = await this.exec.execute(code);
     } catch (e) {
       ok = false; // e.g. a [Symbol.for("jupyter.mimebundle")]() method threw
       this.thrown = { value: e };
+    } finally {
+      this.running = false;
+      this.memoryGuard?.endCell();
     }
     if (ok && this.diagnostics.length > 0) {
       // `//%module` cells are registered despite type errors: show them as warnings.
@@ -176,12 +248,41 @@ export class NeurolabHandler extends JupyterHandlerImpl {
     }
     if (ok) return undefined;
     if (this.diagnostics.length > 0) return diagnosticsError(this.diagnostics);
-    return thrownError(this.thrown?.value ?? new Error("execution failed"), code, this.compiled);
+    const value = this.thrown?.value ?? new Error("execution failed");
+    const error = thrownError(value, code, this.compiled);
+    const exceeded = this.memoryGuard?.exceeded(serial);
+    if (!isInterruption(value, serial === this.interruptedSerial || exceeded !== undefined)) {
+      stopOpenBars("stopped by an error");
+      return error;
+    }
+    if (exceeded) {
+      stopOpenBars("stopped by the memory limit");
+      return renameError(
+        error,
+        "MemoryError",
+        `the kernel uses ${exceeded.rssMb} MB, more than its memory limit of ${exceeded.limitMb} MB (${MEMORY_ENV}): ` +
+          "the cell was interrupted. Free memory (drop references to big arrays) or raise the limit.",
+      );
+    }
+    stopOpenBars("interrupted");
+    return renameError(error, "KeyboardInterrupt");
   }
 
-  /** Interrupts asynchronous execution (synchronous code is interrupted by SIGINT itself). */
+  /**
+   * Interrupts the running cell (SIGINT, interrupt_request, memory guard): aborts the
+   * kernel's interrupt signal, so runs holding it (`progress()`, `interruptSignal()`) stop
+   * at a step boundary with their own error, and interrupts tslab's pending top-level
+   * `await` at once, or after INTERRUPT_GRACE_MS when someone held the signal.
+   * Synchronous code is interrupted by SIGINT itself (vm breakOnSigint), not by this.
+   */
   interrupt(): void {
-    this.exec.interrupt();
+    const serial = this.serial;
+    if (this.running) this.interruptedSerial = serial;
+    const held = abortInterruptSignal(new KeyboardInterrupt("interrupted by the kernel"));
+    if (!held || !this.running) return this.exec.interrupt();
+    setTimeout(() => {
+      if (this.running && this.serial === serial) this.exec.interrupt();
+    }, INTERRUPT_GRACE_MS).unref();
   }
 
   /** kernel_info_reply content. */
@@ -234,8 +335,12 @@ export class NeurolabServer extends ZmqServer {
     super(kernel, configPath);
   }
 
+  private readonly queues = new Map<Socket, SendQueue>();
+
   private send(sock: Socket, parent: Message, msgType: string, content: object): void {
-    parent.child(msgType, content).signAndSend(this.connInfo.key, sock);
+    let queue = this.queues.get(sock);
+    if (!queue) this.queues.set(sock, (queue = new SendQueue(sock)));
+    parent.child(msgType, content).signAndSend(this.connInfo.key, queue);
   }
 
   private publish(parent: Message, msgType: string, content: object): void {
@@ -382,11 +487,20 @@ function report(what: string, err: unknown): void {
   else log(text);
 }
 
+/** The smallest memory limit (the idle kernel, TypeScript compiler included, uses ~250 MB). */
+const MIN_MEMORY_LIMIT_MB = 512;
+
+/** Options of {@link startKernel}. */
+export interface KernelOptions {
+  /** The memory guard's limit, MB (0: no guard); see memory.ts. Default: no guard. */
+  memoryLimitMb?: number;
+}
+
 /**
  * Starts the kernel for the connection file at `configPath`, with notebooks' imports
  * resolved from the current directory (plus the bundled neurolab packages).
  */
-export async function startKernel(configPath: string): Promise<NeurolabServer> {
+export async function startKernel(configPath: string, options: KernelOptions = {}): Promise<NeurolabServer> {
   const cwd = process.cwd();
   exposeBundledPackages(cwd);
   redirectStream("stdout");
@@ -396,8 +510,29 @@ export async function startKernel(configPath: string): Promise<NeurolabServer> {
 
   const kernel = NeurolabHandler.create(cwd);
   process.on("SIGINT", () => kernel.interrupt());
+  let limit = options.memoryLimitMb ?? 0;
+  if (limit > 0 && limit < MIN_MEMORY_LIMIT_MB) {
+    log(`memory limit ${limit} MB is below the kernel's own needs; using ${MIN_MEMORY_LIMIT_MB} MB`);
+    limit = MIN_MEMORY_LIMIT_MB;
+  }
+  if (limit > 0) {
+    kernel.memoryGuard = new MemoryGuard(limit, (rssMb) => {
+      const text =
+        `MemoryError: the kernel uses ${rssMb} MB, more than 1.25 × its memory limit of ${limit} MB (${MEMORY_ENV}), ` +
+        "and interrupting did not stop the growth (code allocating in the background, e.g. an async loop that " +
+        "ignores interruptSignal(), or one huge uninterruptible operation). Ending the kernel; Jupyter restarts it.\n";
+      log(text.trim());
+      currentCellOutput()?.stream("stderr", text);
+      setTimeout(() => process.exit(1), 200); // lets the message go out
+    });
+    const heapMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+    if (heapMb < limit) {
+      log(`memory limit ${limit} MB is above V8's heap limit (${heapMb} MB): JavaScript heap growth beyond that ` +
+        "ends the kernel; reinstall the kernelspec with --memory-limit-mb to raise it");
+    }
+  }
   const server = new NeurolabServer(kernel, configPath);
   await server.init();
-  log(`ready (pid ${process.pid}, cwd ${cwd})`);
+  log(`ready (pid ${process.pid}, cwd ${cwd}, memory limit ${limit > 0 ? `${limit} MB` : "off"})`);
   return server;
 }

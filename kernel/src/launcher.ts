@@ -1,22 +1,25 @@
 #!/usr/bin/env node
 /**
  * Kernel entry point, referenced by the kernelspec:
- * `node kernel/dist/launcher.js --config-path <connection_file>`.
+ * `node [--max-old-space-size=MB] kernel/dist/launcher.js [--memory-limit-mb MB] --config-path <connection_file>`.
  */
 import Module from "node:module";
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({ options: { "config-path": { type: "string" } } });
+const { values } = parseArgs({ options: { "config-path": { type: "string" }, "memory-limit-mb": { type: "string" } } });
 const configPath = values["config-path"];
 if (!configPath) {
-  process.stderr.write("usage: launcher.js --config-path <connection_file>\n");
+  process.stderr.write("usage: launcher.js [--memory-limit-mb MB] --config-path <connection_file>\n");
   process.exit(2);
 }
 // Node >= 22.1 can cache compiled code (TypeScript's compiler is large): faster restarts.
 (Module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 // Loaded after enabling the cache.
 const { startKernel } = require("./kernel.js") as typeof import("./kernel.js");
-startKernel(configPath).catch((e: unknown) => {
-  process.stderr.write(`neurolab-kernel failed to start: ${e instanceof Error ? e.stack : e}\n`);
-  process.exit(1);
-});
+const { resolveMemoryLimitMb } = require("./memory.js") as typeof import("./memory.js");
+Promise.resolve()
+  .then(() => startKernel(configPath, { memoryLimitMb: resolveMemoryLimitMb(values["memory-limit-mb"]) }))
+  .catch((e: unknown) => {
+    process.stderr.write(`neurolab-kernel failed to start: ${e instanceof Error ? e.stack : e}\n`);
+    process.exit(1);
+  });

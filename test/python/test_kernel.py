@@ -107,9 +107,11 @@ def kc(kernel):
 
 def test_kernelspec_points_at_this_checkout():
     spec = KernelSpecManager().get_kernel_spec("neurolab")
-    assert spec.argv[1:] == [str(LAUNCHER), "--config-path", "{connection_file}"], (
+    assert spec.argv[2:] == [str(LAUNCHER), "--config-path", "{connection_file}"], (
         f"the installed neurolab kernelspec is not this checkout's; run: node kernel/dist/install.js --prefix {sys.prefix}"
     )
+    # V8's heap ceiling sits above the memory guard's limit (see kernel/src/memory.ts).
+    assert spec.argv[1].startswith("--max-old-space-size=") and int(spec.argv[1].split("=")[1]) >= 1024
     assert os.path.isabs(spec.argv[0]) and "node" in os.path.basename(spec.argv[0])
     assert spec.language == "typescript" and spec.display_name == "TypeScript (neurolab)"
     assert {"logo-32x32.png", "logo-64x64.png"} <= set(os.listdir(spec.resource_dir))
@@ -124,8 +126,19 @@ def test_install_is_idempotent(tmp_path):
     spec_dir = tmp_path / "share" / "jupyter" / "kernels" / "neurolab"
     assert str(spec_dir) in out
     spec = json.loads((spec_dir / "kernel.json").read_text())
-    assert spec["argv"][1:] == [str(LAUNCHER), "--config-path", "{connection_file}"]
+    assert spec["argv"][2:] == [str(LAUNCHER), "--config-path", "{connection_file}"]
+    assert spec["argv"][1].startswith("--max-old-space-size=")
     assert (spec_dir / "logo-64x64.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_install_memory_limit_option(tmp_path):
+    install = ["node", str(ROOT / "kernel" / "dist" / "install.js"), "--prefix", str(tmp_path)]
+    subprocess.run([*install, "--memory-limit-mb", "10000000"], check=True, capture_output=True, text=True)
+    spec = json.loads((tmp_path / "share" / "jupyter" / "kernels" / "neurolab" / "kernel.json").read_text())
+    assert spec["argv"][1] == "--max-old-space-size=12500000"  # 1.25 x the limit when above 90% of the RAM
+    assert spec["argv"][2:] == [str(LAUNCHER), "--memory-limit-mb", "10000000", "--config-path", "{connection_file}"]
+    bad = subprocess.run([*install, "--memory-limit-mb", "lots"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "--memory-limit-mb" in bad.stderr
 
 
 def test_kernel_info(kc):
@@ -171,6 +184,15 @@ def test_stdout_and_stderr_streams(kc):
     assert reply["status"] == "ok"
     streams = {m["content"]["name"]: m["content"]["text"] for m in of_type(msgs, "stream")}
     assert streams == {"stdout": "out\n", "stderr": "err\n"}
+
+
+def test_thousands_of_outputs_from_synchronous_code(kc):
+    """zeromq.js refuses a send while one is pending (after 512 sends without the event loop);
+    the kernel queues them instead of failing (it used to die here)."""
+    reply, msgs = execute(kc, 'for (let i = 0; i < 3000; i++) console.log(i); "done"')
+    assert reply["status"] == "ok" and result_text(msgs) == "'done'"
+    text = "".join(m["content"]["text"] for m in of_type(msgs, "stream"))
+    assert text == "".join(f"{i}\n" for i in range(3000))
 
 
 def test_display_goes_to_the_current_cell_and_updates(kc):
@@ -325,6 +347,7 @@ def test_interrupt(kernel, code, evalue):
     km.interrupt_kernel()
     reply = shell_reply(kc, msg_id, timeout=10)["content"]
     assert reply["status"] == "error" and evalue in reply["evalue"]
+    assert reply["ename"] == "KeyboardInterrupt"
     iopub_until_idle(kc, msg_id)
     reply, msgs = execute(kc, "'after interrupt'")
     assert result_text(msgs) == "'after interrupt'"
