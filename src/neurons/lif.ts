@@ -95,45 +95,111 @@ export function lifParams(partial: Partial<LifParams> = {}): LifParams {
   return lif.params(partial);
 }
 
-/** Advances every LIF neuron by one step (see the module documentation). */
+/**
+ * Advances every LIF neuron by one step (see the module documentation). Dispatches to one tight
+ * loop per integration scheme and drive kind, so the hot loops carry no per-neuron branching on
+ * loop-invariant flags.
+ */
 export function lifStep(p: LifParams, k: LifConstants, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number {
+  if (drive.hasConductance) return p.integration === "exact" ? lifConductanceExact(p, k, s, drive, spikedOut) : lifConductanceEuler(p, k, s, drive, spikedOut);
+  return p.integration === "exact" ? lifCurrentExact(p, k, s, drive, spikedOut) : lifCurrentEuler(p, k, s, drive, spikedOut);
+}
+
+function lifCurrentExact(p: LifParams, k: LifConstants, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number {
   const v = s.vars.v_mV;
   const ref = s.refractorySteps;
-  const n = v.length;
-  const { current_pA: cur, g_nS: g, gE_pA: gE, jump_mV: jump } = drive;
-  const vRest = p.vRest_mV;
-  const vReset = p.vReset_mV;
-  const vTh = p.vThresh_mV;
-  const bias = p.iBias_pA;
-  const refSteps = k.refractorySteps;
-  const dt = k.dt_ms;
-  const c = p.cM_pF;
-  const gL = k.gL_nS;
-  const conductance = drive.hasConductance;
-  const exact = p.integration === "exact";
-  const decay = k.decay;
-  const r = k.resistance_GOhm;
+  const { current_pA: cur, jump_mV: jump } = drive;
+  const { vRest_mV: vRest, vReset_mV: vReset, vThresh_mV: vTh, iBias_pA: bias } = p;
+  const { decay, resistance_GOhm: r, refractorySteps: refSteps } = k;
   let count = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < v.length; i++) {
+    if (ref[i] > 0) {
+      ref[i]--;
+      v[i] = vReset;
+      continue;
+    }
+    const vInf = vRest + r * (bias + cur[i]);
+    let vi = vInf + (v[i] - vInf) * decay + jump[i];
+    if (vi >= vTh) {
+      spikedOut[count++] = i;
+      vi = vReset;
+      ref[i] = refSteps;
+    }
+    v[i] = vi;
+  }
+  return count;
+}
+
+function lifCurrentEuler(p: LifParams, k: LifConstants, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number {
+  const v = s.vars.v_mV;
+  const ref = s.refractorySteps;
+  const { current_pA: cur, jump_mV: jump } = drive;
+  const { vRest_mV: vRest, vReset_mV: vReset, vThresh_mV: vTh, iBias_pA: bias } = p;
+  const { gL_nS: gL, refractorySteps: refSteps } = k;
+  const dtOverC = k.dt_ms / p.cM_pF;
+  let count = 0;
+  for (let i = 0; i < v.length; i++) {
     if (ref[i] > 0) {
       ref[i]--;
       v[i] = vReset;
       continue;
     }
     const vi0 = v[i];
-    const iIn = bias + cur[i];
-    let vi: number;
-    if (conductance) {
-      const gTot = gL + g[i];
-      if (exact) {
-        const vInf = (gL * vRest + gE[i] + iIn) / gTot;
-        vi = vInf + (vi0 - vInf) * Math.exp((-dt * gTot) / c);
-      } else vi = vi0 + (dt / c) * (gL * vRest + gE[i] + iIn - gTot * vi0);
-    } else if (exact) {
-      const vInf = vRest + r * iIn;
-      vi = vInf + (vi0 - vInf) * decay;
-    } else vi = vi0 + (dt / c) * (gL * (vRest - vi0) + iIn);
-    vi += jump[i];
+    let vi = vi0 + dtOverC * (gL * (vRest - vi0) + (bias + cur[i])) + jump[i];
+    if (vi >= vTh) {
+      spikedOut[count++] = i;
+      vi = vReset;
+      ref[i] = refSteps;
+    }
+    v[i] = vi;
+  }
+  return count;
+}
+
+function lifConductanceExact(p: LifParams, k: LifConstants, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number {
+  const v = s.vars.v_mV;
+  const ref = s.refractorySteps;
+  const { current_pA: cur, g_nS: g, gE_pA: gE, jump_mV: jump } = drive;
+  const { vReset_mV: vReset, vThresh_mV: vTh, iBias_pA: bias, cM_pF: c } = p;
+  const { gL_nS: gL, refractorySteps: refSteps, dt_ms: dt } = k;
+  const leak = gL * p.vRest_mV;
+  let count = 0;
+  for (let i = 0; i < v.length; i++) {
+    if (ref[i] > 0) {
+      ref[i]--;
+      v[i] = vReset;
+      continue;
+    }
+    const gTot = gL + g[i];
+    const vInf = (leak + gE[i] + (bias + cur[i])) / gTot;
+    let vi = vInf + (v[i] - vInf) * Math.exp((-dt * gTot) / c) + jump[i];
+    if (vi >= vTh) {
+      spikedOut[count++] = i;
+      vi = vReset;
+      ref[i] = refSteps;
+    }
+    v[i] = vi;
+  }
+  return count;
+}
+
+function lifConductanceEuler(p: LifParams, k: LifConstants, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number {
+  const v = s.vars.v_mV;
+  const ref = s.refractorySteps;
+  const { current_pA: cur, g_nS: g, gE_pA: gE, jump_mV: jump } = drive;
+  const { vReset_mV: vReset, vThresh_mV: vTh, iBias_pA: bias } = p;
+  const { gL_nS: gL, refractorySteps: refSteps } = k;
+  const dtOverC = k.dt_ms / p.cM_pF;
+  const leak = gL * p.vRest_mV;
+  let count = 0;
+  for (let i = 0; i < v.length; i++) {
+    if (ref[i] > 0) {
+      ref[i]--;
+      v[i] = vReset;
+      continue;
+    }
+    const vi0 = v[i];
+    let vi = vi0 + dtOverC * (leak + gE[i] + (bias + cur[i]) - (gL + g[i]) * vi0) + jump[i];
     if (vi >= vTh) {
       spikedOut[count++] = i;
       vi = vReset;
