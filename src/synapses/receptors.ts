@@ -137,6 +137,28 @@ export function gatherDriveAndAdvance(
   if (coupling_pA !== null) for (let i = 0; i < cur.length; i++) cur[i] += coupling_pA[i];
   const g = drive.g_nS;
   const ge = drive.gE_pA;
+  if (arriving !== null && isTwoExpConductances(receptors)) {
+    // The common excitatory + inhibitory case in one pass (same arithmetic as the general path).
+    const a = receptors[1];
+    const b = receptors[2];
+    const va = a.value;
+    const vb = b.value;
+    const ia = arriving[1];
+    const ib = arriving[2];
+    const ea = a.decay;
+    const eb = b.decay;
+    const Ea = (a.spec as { eRev_mV: number }).eRev_mV;
+    const Eb = (b.spec as { eRev_mV: number }).eRev_mV;
+    for (let i = 0; i < va.length; i++) {
+      const xa = va[i];
+      const xb = vb[i];
+      g[i] = xa + xb;
+      ge[i] = xa * Ea + xb * Eb;
+      va[i] = xa * ea + ia[i];
+      vb[i] = xb * eb + ib[i];
+    }
+    return;
+  }
   let firstConductance = true;
   for (let r = 0; r < receptors.length; r++) {
     const rec = receptors[r];
@@ -167,4 +189,15 @@ export function gatherDriveAndAdvance(
     else if (inp === null) for (let i = 0; i < n; i++) v[i] *= e;
     else for (let i = 0; i < n; i++) v[i] = v[i] * e + inp[i];
   }
+}
+
+/** Receptors are [delta, exp conductance, exp conductance]. */
+function isTwoExpConductances(receptors: readonly ReceptorState[]): boolean {
+  return (
+    receptors.length === 3 &&
+    receptors[1].spec.kind === "conductance" &&
+    receptors[2].spec.kind === "conductance" &&
+    receptors[1].rise.length === 0 &&
+    receptors[2].rise.length === 0
+  );
 }
