@@ -46,24 +46,26 @@ export interface DelayBuffer {
   readonly size: number;
   readonly slots: number;
   readonly data: Float64Array;
+  /** One view per row, made once (no allocation per step). */
+  readonly rows: readonly Float64Array[];
 }
 
 /** A zeroed ring buffer able to hold delays of up to `maxDelaySteps`. */
 export function delayBuffer(size: number, maxDelaySteps: number): DelayBuffer {
   const slots = maxDelaySteps + 1;
-  return { size, slots, data: new Float64Array(size * slots) };
+  const data = new Float64Array(size * slots);
+  const rows = Array.from({ length: slots }, (_, r) => data.subarray(r * size, (r + 1) * size));
+  return { size, slots, data, rows };
 }
 
 /** The row of input arriving in `step` (a view; clear it with {@link clearSlot} once consumed). */
 export function slotOf(buf: DelayBuffer, step: number): Float64Array {
-  const row = step % buf.slots;
-  return buf.data.subarray(row * buf.size, (row + 1) * buf.size);
+  return buf.rows[step % buf.slots];
 }
 
 /** Zeroes the row of `step`. */
 export function clearSlot(buf: DelayBuffer, step: number): void {
-  const row = step % buf.slots;
-  buf.data.fill(0, row * buf.size, (row + 1) * buf.size);
+  buf.rows[step % buf.slots].fill(0);
 }
 
 /**
