@@ -1,6 +1,7 @@
 /**
  * Monitors record what happens during a run, after each step (the last slot of the schedule).
  */
+import { MIME_BUNDLE, type MimeBundle } from "../display/bundle.js";
 import { RasterFigure } from "../display/raster.js";
 import { checkInteger } from "../core/checks.js";
 import type { NeuronGroup, Population } from "./populations.js";
@@ -98,6 +99,16 @@ export class SpikeMonitor {
       if (i >= r.start && i < r.start + r.size) n++;
     }
     return n / (r.size * duration_s);
+  }
+
+  /** Displays as its raster (a cell whose last value is the monitor shows the raster widget). */
+  [MIME_BUNDLE](): MimeBundle {
+    return this.raster()[MIME_BUNDLE]();
+  }
+
+  /** A one-line summary. */
+  toString(): string {
+    return `SpikeMonitor of ${this.populations.map((p) => p.name).join(", ")}: ${this.count} spikes from ${this.size} neurons`;
   }
 
   /** A raster figure of the recorded spikes; renders as an interactive widget in the neurolab kernel. */

@@ -139,3 +139,16 @@ describe("Network", () => {
     ]);
   });
 });
+
+describe("SpikeMonitor display", () => {
+  it("displays as its raster", () => {
+    const net = new Network({ dt_ms: 0.1, seed: 1 });
+    net.addPoisson("p", { size: 10, rate_Hz: 50 });
+    const m = net.monitorSpikes();
+    net.run(100);
+    const bundle = m[MIME_BUNDLE]();
+    expect(Object.keys(bundle)).toContain(RASTER_MIME);
+    expect((bundle[RASTER_MIME] as { n_spikes: number }).n_spikes).toBe(m.count);
+    expect(String(m)).toBe(`SpikeMonitor of p: ${m.count} spikes from 10 neurons`);
+  });
+});
