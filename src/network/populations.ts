@@ -153,6 +153,13 @@ export class NeuronGroup<P = unknown> implements Population {
   }
 
   update(_step: number, arriving: readonly Float64Array[] | null): void {
+    if (arriving !== null && this.model.fusedStep) {
+      const count = this.model.fusedStep(this.params, this.constants, this.state!, { external_pA: this.current_pA, coupling_pA: this.coupling_pA, receptors: this.receptors, arriving }, this.spiked);
+      if (count >= 0) {
+        this.spikeCount = count;
+        return;
+      }
+    }
     const drive = this.drive!;
     gatherDriveAndAdvance(drive, this.current_pA, this.receptors, arriving, this.coupling_pA);
     drive.jump_mV = arriving ? arriving[0] : this.noInput();

@@ -14,7 +14,7 @@
  */
 import { checkNonNegative, checkNumber, checkPositive } from "../core/checks.js";
 import type { SynapticDrive } from "../synapses/receptors.js";
-import type { NeuronModel, NeuronState } from "./model.js";
+import type { FusedInputs, NeuronModel, NeuronState } from "./model.js";
 
 /** LIF parameters (units in the names). */
 export interface LifParams {
@@ -88,6 +88,7 @@ export const lif: NeuronModel<LifParams, LifConstants> = {
     refractorySteps: Math.round(p.tRef_ms / dt_ms),
   }),
   step: lifStep,
+  fusedStep: lifFusedStep,
 };
 
 /** Completes partial LIF parameters with {@link LIF_DEFAULTS} and validates them. */
@@ -200,6 +201,56 @@ function lifConductanceEuler(p: LifParams, k: LifConstants, s: NeuronState, driv
     }
     const vi0 = v[i];
     let vi = vi0 + dtOverC * (leak + gE[i] + (bias + cur[i]) - (gL + g[i]) * vi0) + jump[i];
+    if (vi >= vTh) {
+      spikedOut[count++] = i;
+      vi = vReset;
+      ref[i] = refSteps;
+    }
+    v[i] = vi;
+  }
+  return count;
+}
+
+/**
+ * The COBA configuration fused into one pass (Euler integration, receptors [delta, exp
+ * conductance, exp conductance], no gap junctions): same arithmetic as gathering the drive
+ * (`gatherDriveAndAdvance`) followed by {@link lifStep}. Returns -1 for any other configuration.
+ */
+export function lifFusedStep(p: LifParams, k: LifConstants, s: NeuronState, f: FusedInputs, spikedOut: Int32Array): number {
+  const r = f.receptors;
+  if (p.integration !== "euler" || f.coupling_pA !== null || r.length !== 3) return -1;
+  const a = r[1];
+  const b = r[2];
+  if (a.spec.kind !== "conductance" || b.spec.kind !== "conductance" || a.rise.length > 0 || b.rise.length > 0) return -1;
+  const v = s.vars.v_mV;
+  const ref = s.refractorySteps;
+  const ext = f.external_pA;
+  const jump = f.arriving[0];
+  const ia = f.arriving[1];
+  const ib = f.arriving[2];
+  const va = a.value;
+  const vb = b.value;
+  const ea = a.decay;
+  const eb = b.decay;
+  const Ea = a.spec.eRev_mV;
+  const Eb = b.spec.eRev_mV;
+  const { vReset_mV: vReset, vThresh_mV: vTh, iBias_pA: bias } = p;
+  const { gL_nS: gL, refractorySteps: refSteps } = k;
+  const dtOverC = k.dt_ms / p.cM_pF;
+  const leak = gL * p.vRest_mV;
+  let count = 0;
+  for (let i = 0; i < v.length; i++) {
+    const xa = va[i];
+    const xb = vb[i];
+    va[i] = xa * ea + ia[i];
+    vb[i] = xb * eb + ib[i];
+    if (ref[i] > 0) {
+      ref[i]--;
+      v[i] = vReset;
+      continue;
+    }
+    const vi0 = v[i];
+    let vi = vi0 + dtOverC * (leak + (xa * Ea + xb * Eb) + (bias + ext[i]) - (gL + (xa + xb)) * vi0) + jump[i];
     if (vi >= vTh) {
       spikedOut[count++] = i;
       vi = vReset;

@@ -4,7 +4,7 @@
  * API and NEST's Parameters_/State_ split). Populations are thin stateful wrappers around them.
  */
 import type { Rng } from "../random/rng.js";
-import type { SynapticDrive } from "../synapses/receptors.js";
+import type { ReceptorState, SynapticDrive } from "../synapses/receptors.js";
 
 /** State of a population: one Float64Array per variable, plus refractory counters. */
 export interface NeuronState {
@@ -32,6 +32,21 @@ export interface NeuronModel<P, K = unknown> {
    * models draw from `rng` (the group's own stream).
    */
   step(p: P, k: K, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array, rng: Rng): number;
+  /**
+   * Optional fused step for one receptor configuration: gathers the drive, advances the
+   * receptors and updates the neurons in one pass, with exactly the arithmetic of the general
+   * path (so results are bitwise identical). Returns -1 when it does not handle the
+   * configuration, and the general path runs instead.
+   */
+  fusedStep?(p: P, k: K, s: NeuronState, f: FusedInputs, spikedOut: Int32Array): number;
+}
+
+/** What a fused step reads: external current, receptors and the input arriving for each. */
+export interface FusedInputs {
+  external_pA: Float64Array;
+  coupling_pA: Float64Array | null;
+  receptors: readonly ReceptorState[];
+  arriving: readonly Float64Array[];
 }
 
 /** A fresh state: every variable at its initial value, nobody refractory. */

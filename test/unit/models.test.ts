@@ -164,3 +164,27 @@ describe("projections", () => {
     expect(Array.from(m.times_ms, (t) => Number(t.toFixed(6)))).toEqual([5.1, 7.5, 15]);
   });
 });
+
+describe("fused steps", () => {
+  it("the fused COBA step gives bitwise the spikes of the general path", async () => {
+    const { lif, fixedProbability } = await import("../../src/index.js");
+    const run = (model: typeof lif) => {
+      const net = new Network({ dt_ms: 0.1, seed: 9 });
+      const receptors = { exc: { kind: "conductance", tau_ms: 5, eRev_mV: 0 }, inh: { kind: "conductance", tau_ms: 10, eRev_mV: -80 } } as const;
+      const params = { tauM_ms: 20, cM_pF: 200, vRest_mV: -60, vReset_mV: -60, vThresh_mV: -50, tRef_ms: 5, iBias_pA: 200, integration: "euler" as const };
+      const e = net.addNeurons("e", model, { size: 800, params, receptors, v0_mV: (r) => -60 + 10 * r.uniform() });
+      const i = net.addNeurons("i", model, { size: 200, params, receptors, v0_mV: (r) => -60 + 10 * r.uniform() });
+      for (const post of [e, i]) {
+        net.connect(e, post, { rule: fixedProbability(0.08), receptor: "exc", weight_nS: 6 });
+        net.connect(i, post, { rule: fixedProbability(0.08), receptor: "inh", weight_nS: 67 });
+      }
+      const m = net.monitorSpikes();
+      net.run(300);
+      return { times: Array.from(m.times_ms), neurons: Array.from(m.neurons), v: Array.from(e.v_mV) };
+    };
+    const fused = run(lif);
+    const general = run({ ...lif, fusedStep: undefined });
+    expect(fused.neurons.length).toBeGreaterThan(1000);
+    expect(fused).toEqual(general);
+  });
+});
