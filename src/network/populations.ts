@@ -4,7 +4,7 @@
  */
 import { checkFiniteArray, checkInteger } from "../core/checks.js";
 import type { LifParams } from "../neurons/lif.js";
-import { neuronState, type NeuronModel, type NeuronState } from "../neurons/model.js";
+import { neuronState, type FusedInputs, type NeuronModel, type NeuronState } from "../neurons/model.js";
 import {
   checkReceptor,
   gatherDriveAndAdvance,
@@ -84,6 +84,7 @@ export class NeuronGroup<P = unknown> implements Population {
   private drive: SynapticDrive | null = null;
   private zeros: Float64Array | null = null;
   private rng: Rng | null = null;
+  private fused: FusedInputs | null = null;
 
   constructor(
     readonly name: string,
@@ -149,12 +150,16 @@ export class NeuronGroup<P = unknown> implements Population {
     this.receptors = this.receptorSpecs.map((spec, k) => receptorState(this.receptorNames[k], spec, this.size, dt_ms));
     this.drive = synapticDrive(this.size, this.receptorSpecs.some((r) => r.kind === "conductance"));
     this.rng = rng;
+    this.fused = { external_pA: this.current_pA, coupling_pA: null, receptors: this.receptors, arriving: [] };
     this.spikeCount = 0;
   }
 
   update(_step: number, arriving: readonly Float64Array[] | null): void {
     if (arriving !== null && this.model.fusedStep) {
-      const count = this.model.fusedStep(this.params, this.constants, this.state!, { external_pA: this.current_pA, coupling_pA: this.coupling_pA, receptors: this.receptors, arriving }, this.spiked);
+      const f = this.fused!;
+      f.coupling_pA = this.coupling_pA;
+      f.arriving = arriving;
+      const count = this.model.fusedStep(this.params, this.constants, this.state!, f, this.spiked);
       if (count >= 0) {
         this.spikeCount = count;
         return;
