@@ -99,7 +99,7 @@ export function connectomeNetwork(c: Connectome, opts: ConnectomeNetworkOptions 
   for (let i = 0; i < n; i++) {
     for (let k = e.rowPtr[i]; k < e.rowPtr[i + 1]; k++) {
       const j = e.colIdx[k];
-      if (j <= i) continue; // symmetric storage: each unordered pair once
+      if (j <= i) continue; // symmetric storage: each unordered pair once; a cell coupled to itself carries no current
       gapPre.push(i);
       gapPost.push(j);
       gapG.set(i * n + j, e.weight[k] * nSPerJunction);

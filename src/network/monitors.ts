@@ -49,6 +49,8 @@ export class SpikeMonitor {
   private tStart_ms = 0;
   private tStop_ms = 0;
   private started = false;
+  private cachedTimes: Float64Array | null = null;
+  private cachedNeurons: Int32Array | null = null;
 
   constructor(readonly populations: readonly Population[]) {
     let offset = 0;
@@ -69,16 +71,24 @@ export class SpikeMonitor {
     return this.log.length;
   }
 
-  /** Spike times, ms (each spike stamped at the end of the step in which it occurred). */
+  /**
+   * Spike times, ms (each spike stamped at the end of the step in which it occurred). Made once
+   * per recorded state and shared between accesses (cheap to index in a loop): copy it before
+   * modifying it.
+   */
   get times_ms(): Float64Array {
-    const out = new Float64Array(this.log.length);
-    for (let k = 0; k < out.length; k++) out[k] = (this.log.steps[k] + 1) * this.dt_ms;
-    return out;
+    if (this.cachedTimes?.length !== this.log.length) {
+      const out = new Float64Array(this.log.length);
+      for (let k = 0; k < out.length; k++) out[k] = (this.log.steps[k] + 1) * this.dt_ms;
+      this.cachedTimes = out;
+    }
+    return this.cachedTimes;
   }
 
-  /** Monitored neuron index of each spike (see {@link SpikeMonitor.ranges}). */
+  /** Monitored neuron index of each spike (see {@link SpikeMonitor.ranges}); shared like `times_ms`. */
   get neurons(): Int32Array {
-    return this.log.neurons.slice(0, this.log.length);
+    if (this.cachedNeurons?.length !== this.log.length) this.cachedNeurons = this.log.neurons.slice(0, this.log.length);
+    return this.cachedNeurons;
   }
 
   /** Spike counts per monitored neuron. */
@@ -129,6 +139,8 @@ export class SpikeMonitor {
     this.dt_ms = dt_ms;
     if (fresh || !this.started) {
       this.log.length = 0;
+      this.cachedTimes = null;
+      this.cachedNeurons = null;
       this.tStart_ms = t_ms;
       this.started = true;
     }
