@@ -179,3 +179,18 @@ function sampleDistinct(n: number, k: number, rng: Rng, exclude: number, name: s
   // Map [0, pool) onto [0, n) skipping `exclude`.
   return Int32Array.from(chosen, (x) => (exclude >= 0 && x >= exclude ? x + 1 : x)).sort();
 }
+
+/** Explicit CSR connectivity (row = source): validated, copied, used as given. */
+export function fromCsr(rowPtr: ArrayLike<number>, colIdx: ArrayLike<number>): ConnectivityRule {
+  return (nPre, nPost) => {
+    if (rowPtr.length !== nPre + 1) throw new RangeError(`fromCsr: rowPtr must have nPre + 1 = ${nPre + 1} entries, got ${rowPtr.length}`);
+    if (rowPtr[0] !== 0 || rowPtr[nPre] !== colIdx.length) {
+      throw new RangeError(`fromCsr: rowPtr must start at 0 and end at colIdx.length = ${colIdx.length}, got ${rowPtr[0]} and ${rowPtr[nPre]}`);
+    }
+    for (let i = 0; i < nPre; i++) {
+      if (!(rowPtr[i + 1] >= rowPtr[i])) throw new RangeError(`fromCsr: rowPtr must not decrease, but rowPtr[${i + 1}] = ${rowPtr[i + 1]} < rowPtr[${i}] = ${rowPtr[i]}`);
+    }
+    for (let k = 0; k < colIdx.length; k++) checkInteger(colIdx[k], `colIdx[${k}]`, 0, nPost - 1);
+    return { nPre, nPost, rowPtr: Int32Array.from(rowPtr), colIdx: Int32Array.from(colIdx) };
+  };
+}

@@ -143,3 +143,14 @@ describe("gap junctions, current sources and rate monitors", () => {
     expect(() => rates.rate_Hz("a", 0.25)).toThrow(/binWidth_ms must be a whole number/);
   });
 });
+
+describe("explicit CSR connectivity", () => {
+  it("uses a valid CSR as given and rejects a malformed one by name", async () => {
+    const { fromCsr } = await import("../../src/index.js");
+    const c = fromCsr([0, 2, 2, 3], [1, 4, 0])(3, 5, new Rng(0));
+    expect(Array.from(c.colIdx)).toEqual([1, 4, 0]);
+    expect(() => fromCsr([0, 2], [1, 4])(3, 5, new Rng(0))).toThrow(/rowPtr must have nPre \+ 1 = 4 entries, got 2/);
+    expect(() => fromCsr([0, 2, 1, 3], [1, 4, 0])(3, 5, new Rng(0))).toThrow(/rowPtr must not decrease/);
+    expect(() => fromCsr([0, 1, 1, 1], [9])(3, 5, new Rng(0))).toThrow(/colIdx\[0\] must be an integer in \[0, 4\], got 9/);
+  });
+});
