@@ -38,6 +38,67 @@ export interface Figure {
   nSpikes: number;
   groups: SpikeGroup[];
   rate: RateHistogram;
+  /**
+   * True when the spikes are drawn as a raster image (`layout.images[0]`, repainted on zoom and
+   * pan by the widget) instead of WebGL markers: above {@link IMAGE_MODE_SPIKES} spikes.
+   */
+  imageMode: boolean;
+}
+
+/**
+ * Above this many spikes the raster is painted into an image at screen resolution (one pass
+ * over the spikes into a canvas, ~10 ms per million) instead of plotly WebGL markers, whose
+ * set-up grows with the spike count (and is slow without a GPU). Zoom and pan repaint it.
+ */
+export const IMAGE_MODE_SPIKES = 150_000;
+
+/** Plot margins of the raster figure (px). */
+export const MARGIN = { l: 64, r: 16, t: 36, b: 48 };
+/** Vertical domain of the raster panel. */
+export const RASTER_DOMAIN: [number, number] = [RATE_PANEL + PANEL_GAP, 1];
+
+/** Parses `#rgb` / `#rrggbb` / `rgb(r, g, b)` into [r, g, b] (black when unknown). */
+function rgbOf(color: string): [number, number, number] {
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color);
+  if (hex) {
+    const h = hex[1].length === 3 ? hex[1].replace(/./g, "$&$&") : hex[1];
+    return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16)];
+  }
+  const rgb = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)/i.exec(color);
+  return rgb ? [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])] : [0, 0, 0];
+}
+
+/**
+ * Paints spikes into RGBA pixels (`width` x `height`, row 0 at the top) for the x range
+ * [x0, x1] (ms) and y range [y0, y1] (neuron index, y1 at the top): each spike is a vertical
+ * tick as tall as its neuron's row (at least 1 px; a 1 px gap between rows of >= 4 px).
+ */
+export function paintSpikes(groups: readonly SpikeGroup[], x0: number, x1: number, y0: number, y1: number, width: number, height: number): Uint8ClampedArray {
+  const pixels = new Uint8ClampedArray(width * height * 4);
+  const px = new Uint32Array(pixels.buffer);
+  const sx = width / (x1 - x0 || 1);
+  const sy = height / (y1 - y0 || 1);
+  const rowPx = sy;
+  const gap = rowPx >= 4 ? 1 : 0;
+  for (const g of groups) {
+    const [r, gg, b] = rgbOf(g.color);
+    const value = (255 << 24) | (b << 16) | (gg << 8) | r; // little-endian RGBA
+    const xs = g.x;
+    const ys = g.y;
+    for (let k = 0; k < xs.length; k++) {
+      const t = xs[k];
+      if (t < x0 || t > x1) continue;
+      const col = Math.min(width - 1, Math.floor((t - x0) * sx));
+      const top = (y1 - (ys[k] + 0.5)) * sy;
+      if (top >= height) continue;
+      const bottom = top + rowPx - gap;
+      if (bottom <= 0) continue;
+      const r0 = Math.max(0, Math.floor(top));
+      const r1 = Math.min(height, Math.max(r0 + 1, Math.floor(bottom)));
+      for (let row = r0; row < r1; row++) px[row * width + col] = value;
+    }
+  }
+  return pixels;
 }
 
 /**
@@ -137,6 +198,12 @@ export function rateHistogram(
   return { binMs, edges, rates };
 }
 
+/** Rate bin widths (ms) offered for a recording of `durationMs`: 5 to 5000 bins. */
+export function binChoices(durationMs: number): number[] {
+  const all = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
+  return durationMs > 0 ? all.filter((b) => durationMs / b >= 5 && durationMs / b <= 5000) : [];
+}
+
 /** Raster marker size: fill the row height, within readable limits. */
 function markerSize(nNeurons: number): number {
   const rowPx = (FIGURE_HEIGHT * (1 - RATE_PANEL - PANEL_GAP) - 60) / Math.max(1, nNeurons);
@@ -144,14 +211,27 @@ function markerSize(nNeurons: number): number {
 }
 
 /** Builds the complete plotly figure for a decoded raster in the given theme. */
-export function buildFigure(data: RasterData, theme: PlotTheme): Figure {
+export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number): Figure {
   const groups = groupSpikes(data, theme);
   const { tStartMs, tStopMs, nNeurons } = data;
-  const rate = rateHistogram(groups, tStartMs, tStopMs);
+  const rate = rateHistogram(groups, tStartMs, tStopMs, binMs);
   const size = markerSize(nNeurons);
   const nSpikes = groups.reduce((n, g) => n + g.x.length, 0);
+  const imageMode = nSpikes > IMAGE_MODE_SPIKES;
 
-  const traces: Record<string, unknown>[] = groups.map((g, k) => ({
+  const traces: Record<string, unknown>[] = groups.map((g, k): Record<string, unknown> => imageMode ? {
+    // Legend entry only: the spikes are in layout.images[0].
+    type: "scatter",
+    mode: "markers",
+    name: plotlyText(g.name),
+    legendgroup: `g${k}`,
+    x: [null],
+    y: [null],
+    xaxis: "x",
+    yaxis: "y",
+    marker: { symbol: "line-ns-open", size: 10, color: g.color, line: { color: g.color, width: 2 } },
+    hoverinfo: "skip",
+  } : {
     type: "scattergl",
     mode: "markers",
     name: plotlyText(g.name),
@@ -162,7 +242,7 @@ export function buildFigure(data: RasterData, theme: PlotTheme): Figure {
     yaxis: "y",
     marker: { symbol: "line-ns-open", size, color: g.color, line: { color: g.color, width: 1.5 } },
     hovertemplate: "neuron %{y}<br>population: %{fullData.name}<br>t = %{x:.2f} ms<extra></extra>",
-  }));
+  });
 
   const lastEdge = rate.edges[rate.edges.length - 1];
   groups.forEach((g, k) => {
@@ -218,7 +298,7 @@ export function buildFigure(data: RasterData, theme: PlotTheme): Figure {
     paper_bgcolor: theme.background,
     plot_bgcolor: theme.background,
     font: { family: theme.fontFamily, size: theme.fontSize, color: theme.foreground },
-    margin: { l: 64, r: 16, t: 36, b: 48 },
+    margin: { ...MARGIN },
     showlegend: true,
     legend: { orientation: "h", x: 0, xanchor: "left", y: 1.01, yanchor: "bottom", bgcolor: "rgba(0,0,0,0)" },
     hovermode: "closest",
@@ -233,7 +313,7 @@ export function buildFigure(data: RasterData, theme: PlotTheme): Figure {
     },
     yaxis: {
       ...axis,
-      domain: [RATE_PANEL + PANEL_GAP, 1],
+      domain: RASTER_DOMAIN,
       range: [-0.5, Math.max(1, nNeurons) - 0.5],
       title: { ...axis.title, text: "neuron" },
       showgrid: false,
@@ -246,5 +326,5 @@ export function buildFigure(data: RasterData, theme: PlotTheme): Figure {
     },
     shapes,
   };
-  return { data: traces, layout, nSpikes, groups, rate };
+  return { data: traces, layout, nSpikes, groups, rate, imageMode };
 }

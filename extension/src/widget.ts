@@ -6,7 +6,8 @@
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { Widget } from "@lumino/widgets";
 import { decodeRaster, type RasterData } from "neurolab/schema";
-import { buildFigure, FIGURE_HEIGHT } from "./figure.js";
+import { keepKeys } from "./base.js";
+import { binChoices, buildFigure, FIGURE_HEIGHT, MARGIN, paintSpikes, RASTER_DOMAIN, type Figure, type SpikeGroup } from "./figure.js";
 import { loadPlotly, type Plotly } from "./plotly.js";
 import { readTheme } from "./theme.js";
 
@@ -43,6 +44,13 @@ export class RasterRenderer extends Widget implements IRenderMime.IRenderer {
   private lastWidth = -1;
   private resizeFrame = 0;
   private themeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** performance.now() when the current render started (for `data-render-ms`). */
+  private started = 0;
+  private figure: Figure | null = null;
+  /** Rate bin chosen by the user (ms), or undefined for the automatic one. */
+  private binMs: number | undefined = undefined;
+  private caption: HTMLDivElement | null = null;
+  private repaintFrame = 0;
 
   constructor(options: IRenderMime.IRendererOptions) {
     super();
@@ -52,6 +60,7 @@ export class RasterRenderer extends Widget implements IRenderMime.IRenderer {
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     const generation = ++this.generation;
+    this.started = performance.now();
     this.reset();
     try {
       const raster = decodeRaster(model.data[this.mimeType]);
@@ -125,22 +134,74 @@ export class RasterRenderer extends Widget implements IRenderMime.IRenderer {
     const raster = this.raster;
     if (!plot || !plotly || !raster) return;
     try {
-      const figure = buildFigure(raster, readTheme(this.node.ownerDocument));
+      const figure = buildFigure(raster, readTheme(this.node.ownerDocument), this.binMs);
       plot.textContent = "";
+      if (figure.imageMode) {
+        // First paint at the expected plot-area size; corrected below if plotly lays out otherwise.
+        const w = Math.max(1, plot.clientWidth - MARGIN.l - MARGIN.r);
+        const h = Math.max(1, (FIGURE_HEIGHT - MARGIN.t - MARGIN.b) * (RASTER_DOMAIN[1] - RASTER_DOMAIN[0]));
+        const xr = (figure.layout.xaxis as { range: [number, number] }).range;
+        const yr = (figure.layout.yaxis as { range: [number, number] }).range;
+        figure.layout.images = [spikeImage(figure.groups, xr, yr, w, h)];
+      }
       await plotly.newPlot(plot, figure.data, figure.layout, PLOTLY_CONFIG);
       if (generation !== this.generation || this.isDisposed) return;
       this.plotted = true;
+      this.figure = figure;
+      if (figure.imageMode) {
+        this.node.dataset.mode = "image";
+        (plot as unknown as { on(e: string, h: (ev: Record<string, unknown>) => void): void }).on("plotly_relayout", (ev) => {
+          // Our own image update also fires this event: repaint only for axis / size changes.
+          if (ev && Object.keys(ev).some((k) => k.startsWith("images"))) return;
+          this.scheduleRepaint();
+        });
+        const fl = (plot as unknown as { _fullLayout: { xaxis: { _length: number }; yaxis: { _length: number } } })._fullLayout;
+        const img = (figure.layout.images as { _w: number; _h: number }[])[0];
+        if (Math.abs(fl.xaxis._length - img._w) > 1 || Math.abs(fl.yaxis._length - img._h) > 1) this.scheduleRepaint();
+      }
       const caption = document.createElement("div");
       caption.className = "neurolab-raster-caption";
-      caption.textContent =
-        `${figure.nSpikes.toLocaleString("en-US")} spikes \u00b7 ${raster.nNeurons.toLocaleString("en-US")} neurons` +
-        ` \u00b7 ${formatMs(raster.tStopMs - raster.tStartMs)} \u00b7 rate bin ${formatMs(figure.rate.binMs)}`;
+      this.caption = caption;
+      this.captionText(figure);
+      const choices = binChoices(raster.tStopMs - raster.tStartMs);
+      if (choices.length > 0) {
+        // Rate bin width: automatic (~100 bins) or one of the offered widths.
+        const label = document.createElement("label");
+        label.className = "neurolab-raster-bin";
+        label.textContent = " \u00b7 rate bin ";
+        const select = document.createElement("select");
+        select.className = "neurolab-raster-bin-select";
+        const auto = document.createElement("option");
+        auto.value = "";
+        auto.textContent = `auto (${formatMs(figure.rate.binMs)})`;
+        select.appendChild(auto);
+        for (const b of choices) {
+          const o = document.createElement("option");
+          o.value = String(b);
+          o.textContent = formatMs(b);
+          select.appendChild(o);
+        }
+        select.addEventListener("change", () => {
+          this.binMs = select.value === "" ? undefined : Number(select.value);
+          this.retheme();
+        });
+        label.appendChild(select);
+        caption.appendChild(label);
+        keepKeys(caption);
+      }
       this.node.appendChild(caption);
       this.node.dataset.nSpikes = String(figure.nSpikes);
       this.node.dataset.nNeurons = String(raster.nNeurons);
       this.node.dataset.nPopulations = String(raster.populations.length);
       this.addClass(RASTER_CLASS);
       this.lastWidth = plot.clientWidth;
+      // Time to first paint: payload validation, plotly load, figure build and draw, up to the
+      // next animation frame (read by the browser benchmark).
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          if (generation === this.generation) this.node.dataset.renderMs = (performance.now() - this.started).toFixed(1);
+        }),
+      );
     } catch (err) {
       if (generation === this.generation && !this.isDisposed) this.showError(err);
     }
@@ -166,6 +227,13 @@ export class RasterRenderer extends Widget implements IRenderMime.IRenderer {
     }
     this.plotDiv = null;
     this.plotted = false;
+    this.figure = null;
+    this.binMs = undefined;
+    this.caption = null;
+    delete this.node.dataset.binMs;
+    if (this.repaintFrame) cancelAnimationFrame(this.repaintFrame);
+    this.repaintFrame = 0;
+    delete this.node.dataset.mode;
     this.raster = null;
     this.pendingDraw = null;
     this.lastWidth = -1;
@@ -173,7 +241,44 @@ export class RasterRenderer extends Widget implements IRenderMime.IRenderer {
     delete this.node.dataset.nSpikes;
     delete this.node.dataset.nNeurons;
     delete this.node.dataset.nPopulations;
+    delete this.node.dataset.renderMs;
     this.node.textContent = "";
+  }
+
+  /** Caption text (kept in its own span so the bin selector survives updates). */
+  private captionText(figure: Figure): void {
+    const raster = this.raster;
+    const caption = this.caption;
+    if (!raster || !caption) return;
+    let span = caption.querySelector<HTMLSpanElement>(".neurolab-raster-summary");
+    if (!span) {
+      span = document.createElement("span");
+      span.className = "neurolab-raster-summary";
+      caption.prepend(span);
+    }
+    span.textContent =
+      `${figure.nSpikes.toLocaleString("en-US")} spikes \u00b7 ${raster.nNeurons.toLocaleString("en-US")} neurons` +
+      ` \u00b7 ${formatMs(raster.tStopMs - raster.tStartMs)}` + (this.binMs === undefined ? ` \u00b7 rate bin ${formatMs(figure.rate.binMs)}` : "");
+    this.node.dataset.binMs = String(figure.rate.binMs);
+  }
+
+  /** Repaints the spike image for the current axis ranges and plot size (image mode). */
+  private scheduleRepaint(): void {
+    if (this.repaintFrame) return;
+    this.repaintFrame = requestAnimationFrame(() => {
+      this.repaintFrame = 0;
+      const plot = this.plotDiv as (HTMLDivElement & { _fullLayout?: Record<string, any> }) | null;
+      const figure = this.figure;
+      if (!plot || !this.plotly || !figure?.imageMode || !plot._fullLayout || this.isDisposed) return;
+      const xa = plot._fullLayout.xaxis;
+      const ya = plot._fullLayout.yaxis;
+      try {
+        const img = spikeImage(figure.groups, xa.range, ya.range, xa._length, ya._length);
+        void this.plotly.relayout(plot, { images: [img] }).catch(() => undefined);
+      } catch (err) {
+        this.showError(err);
+      }
+    });
   }
 
   private scheduleResize(): void {
@@ -229,15 +334,52 @@ export class RasterRenderer extends Widget implements IRenderMime.IRenderer {
     if (!plot || !this.plotly || !this.raster || !this.plotted || this.isDisposed) return;
     const generation = this.generation;
     try {
-      const figure = buildFigure(this.raster, readTheme(this.node.ownerDocument));
+      const figure = buildFigure(this.raster, readTheme(this.node.ownerDocument), this.binMs);
       // uirevision keeps the user's zoom across the update.
-      void this.plotly.react(plot, figure.data, figure.layout, PLOTLY_CONFIG).catch((err: unknown) => {
+      this.figure = figure;
+      this.captionText(figure);
+      void this.plotly.react(plot, figure.data, figure.layout, PLOTLY_CONFIG).then(() => {
+        if (figure.imageMode) this.scheduleRepaint();
+      }).catch((err: unknown) => {
         if (generation === this.generation && !this.isDisposed) this.showError(err);
       });
     } catch (err) {
       this.showError(err);
     }
   }
+}
+
+/**
+ * A plotly layout image of the spikes for the axis ranges, painted at device resolution for a
+ * plot area of `width` x `height` CSS pixels.
+ */
+function spikeImage(groups: readonly SpikeGroup[], xr: [number, number], yr: [number, number], width: number, height: number): Record<string, unknown> {
+  const dpr = Math.min(2, globalThis.devicePixelRatio || 1);
+  const w = Math.max(1, Math.round(width * dpr));
+  const h = Math.max(1, Math.round(height * dpr));
+  const canvas = document.createElement("canvas");
+  canvas.width = w;
+  canvas.height = h;
+  const ctx = canvas.getContext("2d");
+  if (!ctx) throw new Error("no 2-D canvas context to paint the raster");
+  const [x0, x1] = [Math.min(xr[0], xr[1]), Math.max(xr[0], xr[1])];
+  const [y0, y1] = [Math.min(yr[0], yr[1]), Math.max(yr[0], yr[1])];
+  ctx.putImageData(new ImageData(paintSpikes(groups, x0, x1, y0, y1, w, h) as Uint8ClampedArray<ArrayBuffer>, w, h), 0, 0);
+  return {
+    source: canvas.toDataURL("image/png"),
+    xref: "x",
+    yref: "y",
+    x: x0,
+    y: y1,
+    sizex: x1 - x0,
+    sizey: y1 - y0,
+    sizing: "stretch",
+    xanchor: "left",
+    yanchor: "top",
+    layer: "below",
+    _w: width,
+    _h: height,
+  };
 }
 
 function formatMs(ms: number): string {

@@ -4,6 +4,7 @@
  * RGTM family, geodesic transforms; plus rsatoolbox's sqrt/positive transforms.
  */
 import { checkInteger, checkNumber, checkProbability } from "../core/checks.js";
+import { geotopological, geotopologicalFromNormalised, linearQuantile, minmaxNormalise } from "../schema/geotopology.js";
 import { rankdata, type RankMethod } from "./ranks.js";
 import { nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
 
@@ -26,18 +27,7 @@ export function rankTransform(rdms: Rdms, method: RankMethod = "average"): Rdms 
 
 /** (d - min) / (max - min) per RDM over its non-NaN entries; a constant RDM becomes all NaN (0/0), as in rsatoolbox. */
 export function minmaxTransform(rdms: Rdms): Rdms {
-  return mapRdms(rdms, `minmax transformed ${rdms.measure}`.trim(), minmax);
-}
-
-function minmax(v: Float64Array): Float64Array {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const x of v) {
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
-  }
-  const range = hi - lo;
-  return v.map((x) => (range > 0 ? (x - lo) / range : NaN));
+  return mapRdms(rdms, `minmax transformed ${rdms.measure}`.trim(), minmaxNormalise);
 }
 
 /** Negative dissimilarities set to 0 (rsatoolbox's `positive_transform`). */
@@ -53,17 +43,7 @@ export function sqrtTransform(rdms: Rdms): Rdms {
 
 /** The q-quantile of the non-NaN entries with numpy's default (linear) interpolation. */
 export function quantile(v: ArrayLike<number>, q: number): number {
-  checkProbability(q, "q");
-  const s = Float64Array.from(Array.prototype.filter.call(v, (x: number) => !Number.isNaN(x)) as number[]).sort();
-  if (s.length === 0) return NaN;
-  const h = (s.length - 1) * q;
-  const lo = Math.floor(h);
-  const t = h - lo;
-  if (lo + 1 >= s.length) return s[lo];
-  const a = s[lo];
-  const b = s[lo + 1];
-  // numpy's _lerp: a + (b - a) t, evaluated from b's side when t >= 0.5.
-  return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
+  return linearQuantile(v, checkProbability(q, "q"));
 }
 
 /** Options of {@link geotopologicalTransform}. */
@@ -92,18 +72,10 @@ export function geotopologicalTransform(rdms: Rdms, opts: GeoTopologicalOptions)
   const upper = checkNumber(opts.upper, "upper", { min: lower, max: 1 });
   const scale = opts.scale ?? "rank";
   if (scale !== "rank" && scale !== "raw") throw new RangeError(`scale must be "rank" or "raw", got ${JSON.stringify(scale)}`);
-  return mapRdms(rdms, `geo-topological transformed ${rdms.measure}`.trim(), (v) => gtVector(scale === "rank" ? minmax(rankdata(v)) : v, lower, upper));
-}
-
-function gtVector(v: Float64Array, lower: number, upper: number): Float64Array {
-  const gl = quantile(v, lower);
-  const gu = quantile(v, upper);
-  return v.map((d) => {
-    if (Number.isNaN(d)) return NaN;
-    if (d < gl) return 0;
-    if (d > gu) return 1;
-    return gu > gl ? (d - gl) / (gu - gl) : 0;
-  });
+  // One definition, shared with the extension's live sliders (src/schema/geotopology.ts).
+  return mapRdms(rdms, `geo-topological transformed ${rdms.measure}`.trim(), (v) =>
+    scale === "rank" ? geotopological(v, lower, upper) : geotopologicalFromNormalised(v, lower, upper),
+  );
 }
 
 /** Named members of the RGTM family (lower/upper quantile thresholds), see the README. */
@@ -169,16 +141,16 @@ export function geodesicTransform(rdms: Rdms, opts: GeodesicRule & { rerank?: bo
     let weights: Float64Array;
     let keep: Uint8Array;
     if (opts.rule === "twoStep") {
-      weights = gtVector(minmax(rankdata(v)), opts.lower, opts.upper);
+      weights = geotopologicalFromNormalised(minmaxNormalise(rankdata(v)), opts.lower, opts.upper);
       keep = Uint8Array.from(weights, (w) => (Number.isNaN(w) || w === 1 ? 0 : 1));
     } else {
-      weights = minmax(v);
+      weights = minmaxNormalise(v);
       if (opts.rule === "rsatoolbox") keep = Uint8Array.from(weights, (w) => (Number.isNaN(w) || w === 1 || w === 0 ? 0 : 1));
       else if (opts.rule === "pShortest") keep = shortestFraction(v, opts.p);
       else keep = nearestNeighbours(v, n, opts.rule === "kNearest" ? opts.k : Math.ceil(opts.p * (n - 1)));
     }
     const paths = floydWarshall(weights, keep, n);
-    return keepRank ? minmax(rankdata(paths)) : paths;
+    return keepRank ? minmaxNormalise(rankdata(paths)) : paths;
   });
 }
 

@@ -3,6 +3,8 @@
  * whose message names the field and the allowed range.
  */
 
+import { base64ToTypedArray, type DType } from "./base64.js";
+
 /** A payload failed validation; `message` names the field and what was expected. */
 export class SchemaError extends Error {
   constructor(message: string) {
@@ -58,5 +60,77 @@ export function expectArray(v: unknown, what: string, maxLength: number): unknow
 export function expectVersion(v: unknown, version: number, what: string): void {
   if (v !== version) {
     throw new SchemaError(`${what} must be ${version} (this reader understands version ${version}), got ${String(v)}`);
+  }
+}
+
+/** An array of exactly `length` strings (each at most `maxLength` characters). */
+export function expectStringArray(v: unknown, what: string, length: number, maxLength = 200): string[] {
+  const a = expectArray(v, what, length);
+  if (a.length !== length) throw new SchemaError(`${what} must have ${length} entries, got ${a.length}`);
+  return a.map((s, i) => expectString(s, `${what}[${i}]`, maxLength));
+}
+
+/** An array of exactly `length` finite numbers in `[min, max]`. */
+export function expectNumberArray(v: unknown, what: string, length: number, min = -Infinity, max = Infinity): number[] {
+  const a = expectArray(v, what, length);
+  if (a.length !== length) throw new SchemaError(`${what} must have ${length} entries, got ${a.length}`);
+  return a.map((x, i) => {
+    const n = expectFiniteNumber(x, `${what}[${i}]`);
+    if (n < min || n > max) throw new SchemaError(`${what}[${i}] must be in [${min}, ${max}], got ${n}`);
+    return n;
+  });
+}
+
+/** An optional finite number in `[min, max]` (undefined passes through). */
+export function optionalNumber(v: unknown, what: string, min = -Infinity, max = Infinity): number | undefined {
+  if (v === undefined) return undefined;
+  const n = expectFiniteNumber(v, what);
+  if (n < min || n > max) throw new SchemaError(`${what} must be in [${min}, ${max}], got ${n}`);
+  return n;
+}
+
+/**
+ * Checks every value of a decoded numeric array: `nan: "allow"` lets NaN through (missing
+ * values), infinities are always rejected; `min`/`max` bound the finite values. Throws naming
+ * the first offending index.
+ */
+export function checkValues(a: ArrayLike<number>, what: string, opts: { nan?: "allow" | "reject"; min?: number; max?: number } = {}): void {
+  const min = opts.min ?? -Infinity;
+  const max = opts.max ?? Infinity;
+  const allowNaN = opts.nan === "allow";
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (x !== x) {
+      if (allowNaN) continue;
+      throw new SchemaError(`${what}[${i}] must be a finite number, got NaN`);
+    }
+    if (!(x >= min && x <= max) || x === Infinity || x === -Infinity) {
+      throw new SchemaError(`${what}[${i}] must be a finite number in [${min}, ${max}], got ${x}`);
+    }
+  }
+}
+
+const DTYPE_BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, uint32: 4 };
+
+/**
+ * A base64 typed array of exactly `length` values of `dtype`. The text length is checked
+ * before decoding, so a huge or truncated field fails fast, with a {@link SchemaError}
+ * naming the field.
+ */
+export function expectBase64Array(v: unknown, what: string, dtype: "float32", length: number): Float32Array;
+export function expectBase64Array(v: unknown, what: string, dtype: "float64", length: number): Float64Array;
+export function expectBase64Array(v: unknown, what: string, dtype: "int32", length: number): Int32Array;
+export function expectBase64Array(v: unknown, what: string, dtype: "uint32", length: number): Uint32Array;
+export function expectBase64Array(v: unknown, what: string, dtype: DType, length: number): Float32Array | Float64Array | Int32Array | Uint32Array {
+  if (typeof v !== "string") throw new SchemaError(`${what} must be a base64 string, got ${v === null ? "null" : typeof v}`);
+  const bytes = length * DTYPE_BYTES[dtype];
+  const chars = 4 * Math.ceil(bytes / 3);
+  if (v.length !== chars) {
+    throw new SchemaError(`${what} must hold ${length} ${dtype} values (${chars} base64 characters), got ${v.length} characters`);
+  }
+  try {
+    return base64ToTypedArray(v, dtype as "float32", what);
+  } catch (err) {
+    throw new SchemaError(err instanceof Error ? err.message : String(err));
   }
 }

@@ -12,11 +12,14 @@ declare module "plotly.js-dist-min" {
     data?: Data[];
     layout?: Layout;
     _fullData?: Data[];
+    on(event: string, handler: (event: any) => void): void;
+    removeAllListeners?(event: string): void;
   }
 
   export function newPlot(root: HTMLElement, data: Data[], layout?: Layout, config?: Config): Promise<PlotlyHTMLElement>;
   export function react(root: HTMLElement, data: Data[], layout?: Layout, config?: Config): Promise<PlotlyHTMLElement>;
   export function relayout(root: HTMLElement, update: Layout): Promise<PlotlyHTMLElement>;
   export function purge(root: HTMLElement): void;
+  export function restyle(root: HTMLElement, update: Record<string, unknown>, traces?: number[]): Promise<PlotlyHTMLElement>;
   export const Plots: { resize(root: HTMLElement): Promise<void> | void };
 }

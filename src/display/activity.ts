@@ -1,0 +1,138 @@
+/**
+ * Continuous activity (calcium traces, rates, potentials) as a neurons x time heatmap: the
+ * interactive payload (`application/vnd.neurolab.activity.v1+json`), a static SVG fallback and a
+ * text summary.
+ */
+import { ACTIVITY_MIME, encodeActivity, type ActivityData, type ActivityPayload } from "../schema/index.js";
+import { MIME_BUNDLE, type MimeBundle } from "./bundle.js";
+import { clip, fmt, svgOpen, svgText, viridis } from "./svg.js";
+
+/** Input of {@link activityFigure}. */
+export interface ActivityInput {
+  /** Values, row-major; `layout` says whether rows are neurons (default) or time steps. */
+  data: ArrayLike<number>;
+  nNeurons: number;
+  nTimes: number;
+  /** "neurons x time" (default) or "time x neurons" (as `connectome.wormRecordings`' `data`). */
+  layout?: "neurons x time" | "time x neurons";
+  dt_s: number;
+  t_start_s?: number;
+  labels?: readonly string[];
+}
+
+/** Options of {@link activityFigure}. */
+export interface ActivityFigureOptions {
+  title?: string;
+  /** Name/unit of the values (default "activity"). */
+  quantity?: string;
+  /** Keep only rows with at least one non-NaN value (default true). */
+  dropEmpty?: boolean;
+}
+
+/** An activity heatmap that displays itself. */
+export class ActivityFigure {
+  constructor(readonly data: ActivityData) {}
+
+  payload(): ActivityPayload {
+    return encodeActivity(this.data);
+  }
+
+  toString(): string {
+    const d = this.data;
+    return `Activity "${d.title}": ${d.nNeurons} neurons x ${d.nTimes} samples (dt ${fmt(d.dtS)} s, ${d.quantity})`;
+  }
+
+  toSvg(): string {
+    return activitySvg(this.data);
+  }
+
+  [MIME_BUNDLE](): MimeBundle {
+    return { [ACTIVITY_MIME]: this.payload(), "image/svg+xml": this.toSvg(), "text/plain": this.toString() };
+  }
+}
+
+/** A displayable neurons x time heatmap of continuous activity (e.g. C. elegans calcium traces). */
+export function activityFigure(input: ActivityInput, opts: ActivityFigureOptions = {}): ActivityFigure {
+  const { nNeurons, nTimes } = input;
+  if (!(Number.isInteger(nNeurons) && nNeurons >= 1)) throw new RangeError(`nNeurons must be an integer >= 1, got ${nNeurons}`);
+  if (!(Number.isInteger(nTimes) && nTimes >= 1)) throw new RangeError(`nTimes must be an integer >= 1, got ${nTimes}`);
+  if (input.data.length !== nNeurons * nTimes) throw new RangeError(`data must have nNeurons x nTimes = ${nNeurons * nTimes} values, got ${input.data.length}`);
+  if (!(input.dt_s > 0 && Number.isFinite(input.dt_s))) throw new RangeError(`dt_s must be a finite number > 0, got ${input.dt_s}`);
+  const labels = input.labels ? [...input.labels].map(String) : Array.from({ length: nNeurons }, (_, i) => String(i));
+  if (labels.length !== nNeurons) throw new RangeError(`labels must have ${nNeurons} entries, got ${labels.length}`);
+  const byTime = input.layout === "time x neurons";
+  const at = (i: number, t: number) => (byTime ? input.data[t * nNeurons + i] : input.data[i * nTimes + t]);
+  let rows = Array.from({ length: nNeurons }, (_, i) => i);
+  if (opts.dropEmpty ?? true) {
+    rows = rows.filter((i) => {
+      for (let t = 0; t < nTimes; t++) if (!Number.isNaN(at(i, t))) return true;
+      return false;
+    });
+    if (rows.length === 0) throw new RangeError("data has no recorded (non-NaN) values");
+  }
+  const values = new Float32Array(rows.length * nTimes);
+  rows.forEach((i, r) => {
+    for (let t = 0; t < nTimes; t++) {
+      const v = at(i, t);
+      if (v === Infinity || v === -Infinity) throw new RangeError(`data value of neuron ${i} at step ${t} must be finite or NaN, got ${v}`);
+      values[r * nTimes + t] = v;
+    }
+  });
+  return new ActivityFigure({
+    title: opts.title ?? "",
+    quantity: opts.quantity ?? "activity",
+    nNeurons: rows.length,
+    nTimes,
+    tStartS: input.t_start_s ?? 0,
+    dtS: input.dt_s,
+    labels: rows.map((i) => labels[i]),
+    values,
+  });
+}
+
+function activitySvg(d: ActivityData): string {
+  const W = 760;
+  const H = Math.min(620, 120 + Math.max(160, d.nNeurons * 3));
+  const M = { l: 70, r: 70, t: 30, b: 40 };
+  const pw = W - M.l - M.r;
+  const ph = H - M.t - M.b;
+  const tb = Math.min(d.nTimes, 300);
+  const nb = Math.min(d.nNeurons, 200);
+  // Robust colour range: 1st..99th percentile of the finite values.
+  const finite = Array.from(d.values).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  const lo = finite.length ? finite[Math.floor(0.01 * (finite.length - 1))] : 0;
+  let hi = finite.length ? finite[Math.ceil(0.99 * (finite.length - 1))] : 1;
+  if (!(hi > lo)) hi = lo + 1;
+  const out = [svgOpen(W, H), svgText(W / 2, 18, d.title, 'text-anchor="middle" font-size="13"')];
+  const cw = pw / tb;
+  const ch = ph / nb;
+  const rects: string[] = [];
+  for (let r = 0; r < nb; r++) {
+    const i0 = Math.floor((r * d.nNeurons) / nb);
+    const i1 = Math.max(i0 + 1, Math.floor(((r + 1) * d.nNeurons) / nb));
+    for (let b = 0; b < tb; b++) {
+      const t0 = Math.floor((b * d.nTimes) / tb);
+      const t1 = Math.max(t0 + 1, Math.floor(((b + 1) * d.nTimes) / tb));
+      let s = 0;
+      let c = 0;
+      for (let i = i0; i < i1; i++) for (let t = t0; t < t1; t++) {
+        const v = d.values[i * d.nTimes + t];
+        if (!Number.isNaN(v)) (s += v), c++;
+      }
+      if (c === 0) continue;
+      rects.push(`<rect x="${(M.l + b * cw).toFixed(1)}" y="${(M.t + r * ch).toFixed(1)}" width="${(cw + 0.3).toFixed(2)}" height="${(ch + 0.3).toFixed(2)}" fill="${viridis((s / c - lo) / (hi - lo))}"/>`);
+    }
+  }
+  out.push(`<g shape-rendering="crispEdges">${rects.join("")}</g>`);
+  out.push(`<rect x="${M.l}" y="${M.t}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>`);
+  if (d.nNeurons <= 60) {
+    d.labels.forEach((l, i) => out.push(svgText(M.l - 4, M.t + ((i + 0.5) * ph) / d.nNeurons + 3, clip(l, 10), `text-anchor="end" font-size="${Math.min(10, Math.max(6, ph / d.nNeurons))}"`)));
+  }
+  const t0 = d.tStartS;
+  const t1 = d.tStartS + (d.nTimes - 1) * d.dtS;
+  out.push(svgText(M.l, H - 22, `${fmt(t0)} s`), svgText(M.l + pw, H - 22, `${fmt(t1)} s`, 'text-anchor="end"'), svgText(M.l + pw / 2, H - 8, "time (s)", 'text-anchor="middle"'));
+  for (let s = 0; s < 50; s++) out.push(`<rect x="${W - M.r + 10}" y="${(M.t + (49 - s) * 3).toFixed(1)}" width="12" height="3.2" fill="${viridis(s / 49)}"/>`);
+  out.push(svgText(W - M.r + 26, M.t + 8, fmt(hi)), svgText(W - M.r + 26, M.t + 150, fmt(lo)), svgText(W - M.r + 10, M.t + 166, clip(d.quantity, 10)));
+  out.push("</svg>");
+  return out.join("");
+}

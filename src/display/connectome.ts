@@ -1,0 +1,138 @@
+/**
+ * Connectomes as displayable figures: the interactive payload
+ * (`application/vnd.neurolab.connectome.v1+json`: node-link view with layered and force
+ * layouts, adjacency matrix, chemical / electrical toggles, weight threshold, search, click to
+ * list partners), a static SVG fallback (layered node-link) and a text summary.
+ */
+import { CONNECTOME_MIME, encodeConnectome, type ConnectomeData, type ConnectomePayload, type EdgeList } from "../schema/index.js";
+import { louvain } from "../connectome/analysis.js";
+import { synapseGraph, type Connectome, type WeightedCsr } from "../connectome/connectome.js";
+import { forceLayout, layeredLayout, layerKey } from "../connectome/layout.js";
+import { MIME_BUNDLE, type MimeBundle } from "./bundle.js";
+import { CATEGORY_COLORS, clip, svgOpen, svgText } from "./svg.js";
+
+/** Options of {@link connectomeFigure}. */
+export interface ConnectomeFigureOptions {
+  /** Title (default: the connectome's name). */
+  title?: string;
+  /** Seed of the force layout and the Louvain communities (default 1). */
+  seed?: number;
+  /** Force-layout iterations (default 300). */
+  forceIterations?: number;
+}
+
+/** Node types in display order, with their static colours. */
+export const NODE_TYPE_ORDER = ["sensory", "inter", "motor", "pharyngeal", "unknown", "muscle", "other"] as const;
+
+/** A connectome that displays itself. */
+export class ConnectomeFigure {
+  constructor(readonly data: ConnectomeData) {}
+
+  payload(): ConnectomePayload {
+    return encodeConnectome(this.data);
+  }
+
+  toString(): string {
+    const d = this.data;
+    const sum = (w: Float32Array) => w.reduce((s, x) => s + x, 0);
+    return `Connectome "${d.title}": ${d.names.length} cells, ${d.chemical.pre.length} chemical connections (${sum(d.chemical.weight)} synapses), ` +
+      `${d.electrical.pre.length} electrical pairs (${sum(d.electrical.weight)} junctions)${d.citation ? `. Data: ${d.citation}` : ""}`;
+  }
+
+  toSvg(): string {
+    return connectomeSvg(this.data);
+  }
+
+  [MIME_BUNDLE](): MimeBundle {
+    return { [CONNECTOME_MIME]: this.payload(), "image/svg+xml": this.toSvg(), "text/plain": this.toString() };
+  }
+}
+
+function edgesOf(g: WeightedCsr, undirectedOnce: boolean): EdgeList {
+  const pre: number[] = [];
+  const post: number[] = [];
+  const weight: number[] = [];
+  for (let i = 0; i < g.nPre; i++) {
+    for (let k = g.rowPtr[i]; k < g.rowPtr[i + 1]; k++) {
+      const j = g.colIdx[k];
+      if (undirectedOnce && j < i) continue;
+      pre.push(i);
+      post.push(j);
+      weight.push(g.weight[k]);
+    }
+  }
+  return { pre: Uint32Array.from(pre), post: Uint32Array.from(post), weight: Float32Array.from(weight) };
+}
+
+/**
+ * A displayable figure of a connectome: layered (sensory -> inter -> motor) and force layouts,
+ * Louvain communities on chemical + electrical synapses, and both edge lists. Meant for a few
+ * hundred cells (the whole C. elegans nervous system: ~300 neurons, ~5,000 connections).
+ */
+export function connectomeFigure(c: Connectome, opts: ConnectomeFigureOptions = {}): ConnectomeFigure {
+  const seed = opts.seed ?? 1;
+  const both = synapseGraph(c, "both");
+  const layered = layeredLayout(c.cells, both);
+  const force = forceLayout(both, { seed, iterations: opts.forceIterations ?? 300 });
+  const communities = c.cells.length > 0 ? louvain(both, { seed }).community : new Int32Array(0);
+  return new ConnectomeFigure({
+    title: opts.title ?? c.name,
+    citation: c.citation,
+    names: c.cells.map((x) => x.name),
+    types: c.cells.map((x) => layerKey(x)),
+    neurotransmitters: c.cells.map((x) => x.neurotransmitters[0] ?? ""),
+    classes: c.cells.map((x) => x.cellClass),
+    communities: Int32Array.from(communities),
+    layers: [...layered.layers],
+    layouts: { layered: { x: Float32Array.from(layered.x), y: Float32Array.from(layered.y) }, force: { x: Float32Array.from(force.x), y: Float32Array.from(force.y) } },
+    chemical: edgesOf(c.chemical, false),
+    electrical: edgesOf(c.electrical, true),
+  });
+}
+
+function connectomeSvg(d: ConnectomeData): string {
+  const W = 760;
+  const H = 560;
+  const M = { l: 30, r: 130, t: 36, b: 40 };
+  const layout = d.layouts.layered ?? d.layouts.force!;
+  const px = (i: number) => M.l + layout.x[i] * (W - M.l - M.r);
+  const py = (i: number) => M.t + layout.y[i] * (H - M.t - M.b);
+  const types = [...new Set(d.types)].sort((a, b) => order(a) - order(b) || (a < b ? -1 : 1));
+  const colorOf = new Map(types.map((t, k) => [t, CATEGORY_COLORS[k % CATEGORY_COLORS.length]]));
+  const out = [svgOpen(W, H), svgText(W / 2, 18, d.title, 'text-anchor="middle" font-size="13"')];
+  const seg = (e: EdgeList) => {
+    const parts: string[] = [];
+    for (let k = 0; k < e.pre.length; k++) parts.push(`M${px(e.pre[k]).toFixed(1)} ${py(e.pre[k]).toFixed(1)}L${px(e.post[k]).toFixed(1)} ${py(e.post[k]).toFixed(1)}`);
+    return parts.join("");
+  };
+  out.push(`<path d="${seg(d.chemical)}" stroke="#888" stroke-opacity="0.12" stroke-width="0.6" fill="none"/>`);
+  out.push(`<path d="${seg(d.electrical)}" stroke="#e69500" stroke-opacity="0.25" stroke-width="0.6" fill="none"/>`);
+  const byType = new Map<string, string[]>();
+  d.names.forEach((_, i) => {
+    const list = byType.get(d.types[i]) ?? [];
+    list.push(`<circle cx="${px(i).toFixed(1)}" cy="${py(i).toFixed(1)}" r="3"/>`);
+    byType.set(d.types[i], list);
+  });
+  for (const [t, list] of byType) out.push(`<g fill="${colorOf.get(t)}">${list.join("")}</g>`);
+  if (d.layouts.layered) {
+    d.layers.forEach((name, l) => {
+      const x = M.l + (d.layers.length === 1 ? 0.5 : l / (d.layers.length - 1)) * (W - M.l - M.r);
+      out.push(svgText(x, H - 16, clip(name, 14), 'text-anchor="middle" fill="#444"'));
+    });
+  }
+  types.forEach((t, k) => {
+    out.push(`<circle cx="${W - M.r + 16}" cy="${M.t + 10 + 16 * k}" r="4" fill="${colorOf.get(t)}"/>`);
+    out.push(svgText(W - M.r + 24, M.t + 14 + 16 * k, clip(t || "unknown", 16)));
+  });
+  const k0 = types.length;
+  out.push(`<line x1="${W - M.r + 10}" x2="${W - M.r + 22}" y1="${M.t + 14 + 16 * k0}" y2="${M.t + 14 + 16 * k0}" stroke="#888"/>`, svgText(W - M.r + 26, M.t + 18 + 16 * k0, "chemical"));
+  out.push(`<line x1="${W - M.r + 10}" x2="${W - M.r + 22}" y1="${M.t + 30 + 16 * k0}" y2="${M.t + 30 + 16 * k0}" stroke="#e69500"/>`, svgText(W - M.r + 26, M.t + 34 + 16 * k0, "electrical"));
+  if (d.citation) out.push(svgText(M.l, H - 2, clip(d.citation, 130), 'font-size="9" fill="#666"'));
+  out.push("</svg>");
+  return out.join("");
+}
+
+function order(t: string): number {
+  const k = (NODE_TYPE_ORDER as readonly string[]).indexOf(t);
+  return k < 0 ? NODE_TYPE_ORDER.length : k;
+}

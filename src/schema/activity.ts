@@ -1,0 +1,95 @@
+/**
+ * The activity-heatmap payload: `application/vnd.neurolab.activity.v1+json` — continuous
+ * activity (calcium traces, rates, membrane potentials) as a neurons x time heatmap. Values
+ * travel as one base64 little-endian Float32Array, row-major neurons x time; NaN marks a
+ * neuron not recorded at that time (drawn blank).
+ */
+import { typedArrayToBase64 } from "./base64.js";
+import {
+  SchemaError,
+  checkValues,
+  expectBase64Array,
+  expectFiniteNumber,
+  expectInteger,
+  expectObject,
+  expectString,
+  expectStringArray,
+  expectVersion,
+  optionalString,
+} from "./validate.js";
+
+/** MIME type of activity payloads (version 1). */
+export const ACTIVITY_MIME = "application/vnd.neurolab.activity.v1+json";
+/** Largest number of neurons (rows). */
+export const ACTIVITY_MAX_NEURONS = 10_000;
+/** Largest number of values (neurons x time points). */
+export const ACTIVITY_MAX_VALUES = 20_000_000;
+
+/** The JSON payload sent under {@link ACTIVITY_MIME}. */
+export interface ActivityPayload {
+  schema: "neurolab.activity";
+  version: 1;
+  title?: string;
+  /** Unit / name of the values, e.g. "ΔF/F". */
+  quantity: string;
+  n_neurons: number;
+  n_times: number;
+  /** Time of the first sample and the sampling interval, s. */
+  t_start_s: number;
+  dt_s: number;
+  labels: string[];
+  /** base64 Float32Array, n_neurons x n_times row-major. */
+  values: string;
+}
+
+/** A validated, decoded activity payload. */
+export interface ActivityData {
+  title: string;
+  quantity: string;
+  nNeurons: number;
+  nTimes: number;
+  tStartS: number;
+  dtS: number;
+  labels: string[];
+  values: Float32Array;
+}
+
+/** Builds an activity payload. */
+export function encodeActivity(d: ActivityData): ActivityPayload {
+  return {
+    schema: "neurolab.activity",
+    version: 1,
+    title: d.title,
+    quantity: d.quantity,
+    n_neurons: d.nNeurons,
+    n_times: d.nTimes,
+    t_start_s: d.tStartS,
+    dt_s: d.dtS,
+    labels: [...d.labels],
+    values: typedArrayToBase64(d.values),
+  };
+}
+
+/** Validates and decodes an activity payload of unknown origin (SchemaError naming the field). */
+export function decodeActivity(value: unknown): ActivityData {
+  const p = expectObject(value, "payload");
+  if (p.schema !== "neurolab.activity") {
+    throw new SchemaError(`payload.schema must be "neurolab.activity", got ${typeof p.schema === "string" ? JSON.stringify(p.schema.slice(0, 40)) : String(p.schema)}`);
+  }
+  expectVersion(p.version, 1, "payload.version");
+  const title = optionalString(p.title, "payload.title", 500) ?? "";
+  const quantity = expectString(p.quantity, "payload.quantity", 100);
+  const nNeurons = expectInteger(p.n_neurons, "payload.n_neurons", 1, ACTIVITY_MAX_NEURONS);
+  const nTimes = expectInteger(p.n_times, "payload.n_times", 1, ACTIVITY_MAX_VALUES);
+  if (nNeurons * nTimes > ACTIVITY_MAX_VALUES) {
+    throw new SchemaError(`payload.n_neurons x payload.n_times = ${nNeurons * nTimes} exceeds ${ACTIVITY_MAX_VALUES}`);
+  }
+  const tStartS = expectFiniteNumber(p.t_start_s, "payload.t_start_s");
+  const dtS = expectFiniteNumber(p.dt_s, "payload.dt_s");
+  if (!(dtS > 0)) throw new SchemaError(`payload.dt_s must be > 0, got ${dtS}`);
+  const labels = expectStringArray(p.labels, "payload.labels", nNeurons, 100);
+  const values = expectBase64Array(p.values, "payload.values", "float32", nNeurons * nTimes);
+  checkValues(values, "payload.values", { nan: "allow" });
+  if (!values.some((v) => v === v)) throw new SchemaError("payload.values has no finite value (all NaN)");
+  return { title, quantity, nNeurons, nTimes, tStartS, dtS, labels, values };
+}

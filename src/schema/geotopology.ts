@@ -1,0 +1,92 @@
+/**
+ * The geo-topological transform GT_{l,u} of tRSA (Lin & Kriegeskorte, PNAS 2024) on one
+ * condensed RDM, dependency-free so the JupyterLab extension can recompute it live in the
+ * browser while the user drags the l / u sliders. The library's `rsa.geotopologicalTransform`
+ * is built on these same functions (one definition for both): rank-transform the dissimilarities (average ranks for
+ * ties, NaN stays NaN), min-max normalise the ranks to [0, 1], take the l- and u-quantiles g_l,
+ * g_u of that (numpy's linear interpolation), then 0 below g_l, 1 above g_u and
+ * (d - g_l) / (g_u - g_l) between (0 when g_u = g_l).
+ */
+
+/** 1-based average ranks (scipy `rankdata(method="average")`); NaN entries stay NaN. */
+export function averageRanks(x: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(x.length).fill(NaN);
+  const idx: number[] = [];
+  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i])) idx.push(i);
+  idx.sort((a, b) => (x[a] < x[b] ? -1 : x[a] > x[b] ? 1 : a - b));
+  for (let start = 0; start < idx.length; ) {
+    let end = start + 1;
+    while (end < idx.length && x[idx[end]] === x[idx[start]]) end++;
+    const r = (start + 1 + end) / 2;
+    for (let k = start; k < end; k++) out[idx[k]] = r;
+    start = end;
+  }
+  return out;
+}
+
+/** (v - min) / (max - min) over the non-NaN entries; all NaN when the range is 0. */
+export function minmaxNormalise(v: Float64Array): Float64Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of v) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  const range = hi - lo;
+  return v.map((x) => (range > 0 ? (x - lo) / range : NaN));
+}
+
+/** q-quantile of the non-NaN entries, numpy's default linear interpolation; NaN if none. */
+export function linearQuantile(v: ArrayLike<number>, q: number): number {
+  const s = Float64Array.from(Array.prototype.filter.call(v, (x: number) => !Number.isNaN(x)) as number[]).sort();
+  if (s.length === 0) return NaN;
+  const h = (s.length - 1) * q;
+  const lo = Math.floor(h);
+  const t = h - lo;
+  if (lo + 1 >= s.length) return s[lo];
+  const a = s[lo];
+  const b = s[lo + 1];
+  return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
+}
+
+/** GT_{l,u} of already rank-normalised values `r` (see {@link rankNormalise}). */
+export function geotopologicalFromNormalised(r: Float64Array, lower: number, upper: number): Float64Array {
+  if (!(lower >= 0 && lower <= 1)) throw new RangeError(`lower must be in [0, 1], got ${lower}`);
+  if (!(upper >= lower && upper <= 1)) throw new RangeError(`upper must be in [lower, 1] = [${lower}, 1], got ${upper}`);
+  const gl = linearQuantile(r, lower);
+  const gu = linearQuantile(r, upper);
+  return r.map((d) => {
+    if (Number.isNaN(d)) return NaN;
+    if (d < gl) return 0;
+    if (d > gu) return 1;
+    return gu > gl ? (d - gl) / (gu - gl) : 0;
+  });
+}
+
+/** Ranks min-max normalised to [0, 1]: the first step of the rank-scale GT transform. */
+export function rankNormalise(v: ArrayLike<number>): Float64Array {
+  return minmaxNormalise(averageRanks(v));
+}
+
+/** GT_{l,u} (rank scale) of one condensed RDM: values in [0, 1], NaN where `v` is NaN. */
+export function geotopological(v: ArrayLike<number>, lower: number, upper: number): Float64Array {
+  return geotopologicalFromNormalised(rankNormalise(v), lower, upper);
+}
+
+/** Number of condensed entries of n conditions. */
+export function condensedLength(n: number): number {
+  return (n * (n - 1)) / 2;
+}
+
+/** Condensed vector (scipy squareform order) -> square n x n rows with `diagonal` on the diagonal. */
+export function condensedToRows(v: ArrayLike<number>, n: number, diagonal = 0): number[][] {
+  const m = Array.from({ length: n }, () => new Array<number>(n).fill(diagonal));
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++, k++) {
+      m[i][j] = v[k];
+      m[j][i] = v[k];
+    }
+  }
+  return m;
+}

@@ -1,0 +1,197 @@
+/**
+ * The representational-geometry payload: `application/vnd.neurolab.rdm.v1+json`.
+ *
+ * One or more RDMs over the same conditions travel as one base64 little-endian Float64Array of
+ * condensed vectors (scipy `squareform` order, RDM after RDM; NaN marks a missing pair), with
+ * condition labels, optional MDS coordinates, initial tRSA thresholds and an optional
+ * model-comparison block (bars with error bars, noise ceiling, significance).
+ */
+import { typedArrayToBase64 } from "./base64.js";
+import { condensedLength } from "./geotopology.js";
+import {
+  SchemaError,
+  checkValues,
+  expectArray,
+  expectBase64Array,
+  expectFiniteNumber,
+  expectInteger,
+  expectNumberArray,
+  expectObject,
+  expectString,
+  expectStringArray,
+  expectVersion,
+  optionalString,
+} from "./validate.js";
+
+/** MIME type of RDM payloads (version 1). */
+export const RDM_MIME = "application/vnd.neurolab.rdm.v1+json";
+
+/** Largest number of conditions of an RDM payload. */
+export const RDM_MAX_CONDITIONS = 1000;
+/** Largest number of RDMs in one payload. */
+export const RDM_MAX_RDMS = 64;
+/** Largest total number of condensed entries (all RDMs). */
+export const RDM_MAX_ENTRIES = 4_000_000;
+/** Largest number of models in the comparison block. */
+export const RDM_MAX_MODELS = 200;
+
+/** Model comparison (as rsatoolbox's `plot_model_comparison`). */
+export interface ModelComparison {
+  /** Comparison method, e.g. "cosine", "corr". */
+  method: string;
+  names: string[];
+  /** Mean evaluation per model. */
+  means: number[];
+  /** Error-bar half-widths (standard errors), >= 0. */
+  errors: number[];
+  /** One-sided p-value of "evaluation > 0" per model, or empty. */
+  pValues: number[];
+  /** Significance threshold for the marks (default 0.05). */
+  alpha: number;
+  /** Noise ceiling [lower, upper], or null. */
+  noiseCeiling: [number, number] | null;
+}
+
+/** The JSON payload sent under {@link RDM_MIME}. */
+export interface RdmPayload {
+  schema: "neurolab.rdm";
+  version: 1;
+  title?: string;
+  measure: string;
+  n_conditions: number;
+  n_rdms: number;
+  /** One label per condition (shown as text). */
+  labels: string[];
+  /** One name per RDM. */
+  rdm_names: string[];
+  /** base64 of a little-endian Float64Array: n_rdms x n(n-1)/2 condensed dissimilarities. */
+  dissimilarities: string;
+  /** Initial tRSA thresholds. */
+  thresholds?: { lower: number; upper: number };
+  /** 2-D MDS of RDM `rdm`: base64 Float64Array of n x 2 coordinates. */
+  mds?: { rdm: number; method: string; stress: number; coordinates: string };
+  models?: {
+    method: string;
+    names: string[];
+    means: number[];
+    errors: number[];
+    p_values: number[];
+    alpha: number;
+    noise_ceiling: [number, number] | null;
+  };
+}
+
+/** A validated, decoded RDM payload. */
+export interface RdmData {
+  title: string;
+  measure: string;
+  nConditions: number;
+  labels: string[];
+  rdmNames: string[];
+  /** nRdms x nPairs condensed, row-major. */
+  dissimilarities: Float64Array;
+  lower: number;
+  upper: number;
+  mds: { rdm: number; method: string; stress: number; coordinates: Float64Array } | null;
+  models: ModelComparison | null;
+}
+
+/** Builds an RDM payload. */
+export function encodeRdm(d: RdmData): RdmPayload {
+  const p: RdmPayload = {
+    schema: "neurolab.rdm",
+    version: 1,
+    title: d.title,
+    measure: d.measure,
+    n_conditions: d.nConditions,
+    n_rdms: d.rdmNames.length,
+    labels: [...d.labels],
+    rdm_names: [...d.rdmNames],
+    dissimilarities: typedArrayToBase64(d.dissimilarities),
+    thresholds: { lower: d.lower, upper: d.upper },
+  };
+  if (d.mds) p.mds = { rdm: d.mds.rdm, method: d.mds.method, stress: d.mds.stress, coordinates: typedArrayToBase64(d.mds.coordinates) };
+  if (d.models) {
+    const m = d.models;
+    p.models = {
+      method: m.method,
+      names: [...m.names],
+      means: [...m.means],
+      errors: [...m.errors],
+      p_values: [...m.pValues],
+      alpha: m.alpha,
+      noise_ceiling: m.noiseCeiling ? [m.noiseCeiling[0], m.noiseCeiling[1]] : null,
+    };
+  }
+  return p;
+}
+
+/**
+ * Validates and decodes an RDM payload of unknown origin. Throws {@link SchemaError} naming the
+ * offending field; never returns partially valid data.
+ */
+export function decodeRdm(value: unknown): RdmData {
+  const p = expectObject(value, "payload");
+  if (p.schema !== "neurolab.rdm") throw new SchemaError(`payload.schema must be "neurolab.rdm", got ${describe(p.schema)}`);
+  expectVersion(p.version, 1, "payload.version");
+  const title = optionalString(p.title, "payload.title", 500) ?? "";
+  const measure = expectString(p.measure, "payload.measure", 200);
+  const n = expectInteger(p.n_conditions, "payload.n_conditions", 2, RDM_MAX_CONDITIONS);
+  const nRdms = expectInteger(p.n_rdms, "payload.n_rdms", 1, RDM_MAX_RDMS);
+  const pairs = condensedLength(n);
+  if (pairs * nRdms > RDM_MAX_ENTRIES) {
+    throw new SchemaError(`payload.n_rdms x n_conditions (n-1)/2 = ${pairs * nRdms} entries exceeds ${RDM_MAX_ENTRIES}`);
+  }
+  const labels = expectStringArray(p.labels, "payload.labels", n, 200);
+  const rdmNames = expectStringArray(p.rdm_names, "payload.rdm_names", nRdms, 200);
+  const dissimilarities = expectBase64Array(p.dissimilarities, "payload.dissimilarities", "float64", pairs * nRdms);
+  checkValues(dissimilarities, "payload.dissimilarities", { nan: "allow" });
+  for (let r = 0; r < nRdms; r++) {
+    let finite = false;
+    for (let k = r * pairs; k < (r + 1) * pairs && !finite; k++) finite = dissimilarities[k] === dissimilarities[k];
+    if (!finite) throw new SchemaError(`payload.dissimilarities: RDM ${r} has no finite value (all NaN)`);
+  }
+  let lower = 0;
+  let upper = 1;
+  if (p.thresholds !== undefined) {
+    const t = expectObject(p.thresholds, "payload.thresholds");
+    lower = expectFiniteNumber(t.lower, "payload.thresholds.lower");
+    upper = expectFiniteNumber(t.upper, "payload.thresholds.upper");
+    if (!(lower >= 0 && lower <= 1)) throw new SchemaError(`payload.thresholds.lower must be in [0, 1], got ${lower}`);
+    if (!(upper >= lower && upper <= 1)) throw new SchemaError(`payload.thresholds.upper must be in [lower, 1] = [${lower}, 1], got ${upper}`);
+  }
+  let mds: RdmData["mds"] = null;
+  if (p.mds !== undefined) {
+    const m = expectObject(p.mds, "payload.mds");
+    const rdm = expectInteger(m.rdm, "payload.mds.rdm", 0, nRdms - 1);
+    const method = expectString(m.method, "payload.mds.method", 100);
+    const stress = expectFiniteNumber(m.stress, "payload.mds.stress");
+    const coordinates = expectBase64Array(m.coordinates, "payload.mds.coordinates", "float64", 2 * n);
+    checkValues(coordinates, "payload.mds.coordinates");
+    mds = { rdm, method, stress, coordinates };
+  }
+  let models: ModelComparison | null = null;
+  if (p.models !== undefined) {
+    const m = expectObject(p.models, "payload.models");
+    const method = expectString(m.method, "payload.models.method", 100);
+    const names = expectArray(m.names, "payload.models.names", RDM_MAX_MODELS).map((s, i) => expectString(s, `payload.models.names[${i}]`, 200));
+    const k = names.length;
+    const means = expectNumberArray(m.means, "payload.models.means", k);
+    const errors = expectNumberArray(m.errors, "payload.models.errors", k, 0);
+    const pRaw = expectArray(m.p_values, "payload.models.p_values", k);
+    const pValues = pRaw.length === 0 ? [] : expectNumberArray(pRaw, "payload.models.p_values", k, 0, 1);
+    const alpha = expectFiniteNumber(m.alpha, "payload.models.alpha");
+    if (!(alpha > 0 && alpha < 1)) throw new SchemaError(`payload.models.alpha must be in (0, 1), got ${alpha}`);
+    let noiseCeiling: [number, number] | null = null;
+    if (m.noise_ceiling !== null && m.noise_ceiling !== undefined) {
+      const [lo, hi] = expectNumberArray(m.noise_ceiling, "payload.models.noise_ceiling", 2);
+      noiseCeiling = [lo, hi];
+    }
+    models = { method, names, means, errors, pValues, alpha, noiseCeiling };
+  }
+  return { title, measure, nConditions: n, labels, rdmNames, dissimilarities, lower, upper, mds, models };
+}
+
+function describe(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v.slice(0, 40)) : String(v);
+}

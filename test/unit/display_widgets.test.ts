@@ -1,0 +1,138 @@
+// Display functions of the RDM, connectome and activity widgets: MIME bundles whose payload
+// passes the schema's validation, script-free static SVG fallbacks with escaped labels, and
+// the whole C. elegans connectome from the mirrored data.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { activityFigure, connectomeFigure, geotopologicalOf, MIME_BUNDLE, rdmFigure } from "../../src/index.js";
+import * as rsa from "../../src/rsa/index.js";
+import { buildConnectome, loadConnectome, neuronsOnly, type CellMetadata, type EdgeRecord } from "../../src/connectome/index.js";
+import { ACTIVITY_MIME, CONNECTOME_MIME, RDM_MIME, decodeActivity, decodeConnectome, decodeRdm } from "../../src/schema/index.js";
+
+const MIRROR = process.env.NEUROLAB_DATA_MIRROR ?? fileURLToPath(new URL("../../../shared/data", import.meta.url));
+const MIRROR_ONLY = { mirrorDir: MIRROR, offline: true, cacheDir: path.join(MIRROR, ".no-cache") } as const;
+const HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>&';
+
+function checkStatic(svg: string) {
+  expect(svg.startsWith("<svg")).toBe(true);
+  expect(svg.toLowerCase()).not.toContain("<script");
+  expect(svg).not.toContain("<img");
+  expect(svg).not.toMatch(/<[^>]*\son\w+\s*=/i); // no event-handler attribute in any tag
+}
+
+function dataset() {
+  const rows = Array.from({ length: 8 }, (_, i) => Array.from({ length: 6 }, (_, j) => Math.sin(i * 0.9 + j * 1.3) + (i % 2) * 0.7));
+  return rsa.makeDataset(rows, { obsDescriptors: { stimulus: ["face", "body", "hand", "tool", "house", "car", HOSTILE, "tree"] } });
+}
+
+describe("rdmFigure", () => {
+  const rdms = rsa.concatRdms([rsa.calcRdm(dataset(), { descriptor: "stimulus" }), rsa.calcRdm(dataset(), { method: "correlation", descriptor: "stimulus" })]);
+
+  it("bundles a valid payload, an SVG fallback and text", () => {
+    const fig = rdmFigure(rdms, { title: `RDMs ${HOSTILE}`, lower: 0.2, upper: 0.7 });
+    const b = fig[MIME_BUNDLE]();
+    expect(Object.keys(b).sort()).toEqual(["image/svg+xml", RDM_MIME, "text/plain"].sort());
+    const d = decodeRdm(JSON.parse(JSON.stringify(b[RDM_MIME])));
+    expect(d.labels).toContain(HOSTILE);
+    expect(d.nConditions).toBe(8);
+    expect(d.rdmNames).toHaveLength(2);
+    expect([d.lower, d.upper]).toEqual([0.2, 0.7]);
+    expect(d.mds!.coordinates).toHaveLength(16);
+    checkStatic(b["image/svg+xml"] as string);
+    expect(b["image/svg+xml"]).toContain("&#60;img src=x");
+    expect(b["text/plain"]).toMatch(/2 RDMs .* over 8 conditions/);
+  });
+
+  it("the widget's GT equals rsa.geotopologicalTransform", () => {
+    const fig = rdmFigure(rdms, { lower: 0.25, upper: 0.6 });
+    const ours = geotopologicalOf(fig.data);
+    const lib = rsa.geotopologicalTransform(rdms, { lower: 0.25, upper: 0.6 });
+    expect(Array.from(ours[0])).toEqual(Array.from(rsa.rdmVector(lib, 0)));
+    expect(Array.from(ours[1])).toEqual(Array.from(rsa.rdmVector(lib, 1)));
+  });
+
+  it("carries a model comparison from evalFixed (error bars, noise ceiling, p-values)", () => {
+    const subjects = rsa.makeRdms(Array.from({ length: 5 }, (_, s) => Array.from(rsa.rdmVector(rdms, 0)).map((v, k) => v + 0.1 * Math.sin(s * 3 + k))));
+    const models = [rsa.modelFixed("data-like", rsa.rdmVector(rdms, 0)), rsa.modelFixed("other", rsa.rdmVector(rdms, 1))];
+    const ev = rsa.evalFixed(models, subjects, { method: "corr" });
+    const fig = rdmFigure(subjects, { models: ev, mds: false });
+    const d = decodeRdm(JSON.parse(JSON.stringify(fig.payload())));
+    expect(d.mds).toBeNull();
+    expect(d.models!.names).toEqual(["data-like", "other"]);
+    expect(d.models!.means).toEqual(ev.means);
+    expect(d.models!.errors[0]).toBeCloseTo(Math.sqrt(ev.covariance[0][0]), 12);
+    expect(d.models!.noiseCeiling).toEqual([ev.noiseCeiling!.lower, ev.noiseCeiling!.upper]);
+    expect(d.models!.pValues).toHaveLength(2);
+    checkStatic(fig.toSvg());
+  });
+
+  it("rejects bad options", () => {
+    expect(() => rdmFigure(rdms, { lower: 0.8, upper: 0.2 })).toThrow(/upper/);
+    expect(() => rdmFigure(rdms, { labels: ["a"] })).toThrow(/labels must have 8 entries/);
+    expect(() => rdmFigure(rsa.makeRdms(Float64Array.from([1, Infinity, 2])))).toThrow(/finite or NaN/);
+  });
+});
+
+describe("connectomeFigure", () => {
+  it("encodes a small connectome (electrical pairs once) with an escaped SVG", () => {
+    const e = (pre: string, post: string, type: "chemical" | "electrical", count: number): EdgeRecord => ({ pre, post, type, count });
+    const metadata = new Map<string, CellMetadata>([
+      ["ASEL", { type: "sensory", neurotransmitters: ["Glu"] }],
+      ["AIBL", { type: "inter", neurotransmitters: ["Glu"] }],
+      ["VA1", { type: "motor", neurotransmitters: ["ACh"] }],
+    ]);
+    const c = buildConnectome([e("ASEL", "AIBL", "chemical", 3), e("AIBL", "VA1", "chemical", 2), e("AIBL", "VA1", "electrical", 1), e("VA1", "AIBL", "electrical", 1)], { metadata, name: HOSTILE });
+    const b = connectomeFigure(c)[MIME_BUNDLE]();
+    const d = decodeConnectome(JSON.parse(JSON.stringify(b[CONNECTOME_MIME])));
+    expect(d.names).toEqual(["AIBL", "ASEL", "VA1"]);
+    expect(d.types).toEqual(["inter", "sensory", "motor"]);
+    expect(d.neurotransmitters).toEqual(["Glu", "Glu", "ACh"]);
+    expect(d.chemical.pre).toHaveLength(2);
+    expect(d.electrical.pre).toHaveLength(1);
+    expect(d.layers).toEqual(["sensory", "inter", "motor"]);
+    checkStatic(b["image/svg+xml"] as string);
+  });
+
+  it.skipIf(!fs.existsSync(path.join(MIRROR, "celegans")))("draws the whole Cook 2019 nervous system", async () => {
+    const c = neuronsOnly(await loadConnectome("cook2019", MIRROR_ONLY));
+    const t0 = performance.now();
+    const fig = connectomeFigure(c);
+    const ms = performance.now() - t0;
+    const b = fig[MIME_BUNDLE]();
+    const json = JSON.stringify(b[CONNECTOME_MIME]);
+    const d = decodeConnectome(JSON.parse(json));
+    expect(d.names).toHaveLength(300);
+    expect(d.chemical.pre).toHaveLength(3638);
+    expect(d.electrical.pre.length).toBeGreaterThan(1000);
+    expect(Object.keys(d.layouts).sort()).toEqual(["force", "layered"]);
+    expect(d.layers.slice(0, 3)).toEqual(["sensory", "inter", "motor"]);
+    expect(Math.max(...d.communities)).toBeGreaterThan(1);
+    expect(json.length).toBeLessThan(300_000); // compact: ~12 bytes per edge before base64
+    expect(ms).toBeLessThan(5000);
+    checkStatic(b["image/svg+xml"] as string);
+    expect(b["text/plain"]).toMatch(/300 cells, 3638 chemical connections/);
+  });
+});
+
+describe("activityFigure", () => {
+  it("takes time x neurons data (wormRecordings layout), drops unrecorded neurons", () => {
+    const nTimes = 4;
+    const nNeurons = 3;
+    const data = new Float64Array(nTimes * nNeurons).fill(NaN);
+    for (let t = 0; t < nTimes; t++) {
+      data[t * nNeurons + 0] = t;
+      data[t * nNeurons + 2] = -t;
+    }
+    const fig = activityFigure({ data, nNeurons, nTimes, layout: "time x neurons", dt_s: 0.333, labels: ["AVAL", "AVAR", HOSTILE] }, { title: "calcium", quantity: "dF/F" });
+    const b = fig[MIME_BUNDLE]();
+    const d = decodeActivity(JSON.parse(JSON.stringify(b[ACTIVITY_MIME])));
+    expect(d.labels).toEqual(["AVAL", HOSTILE]);
+    expect(Array.from(d.values)).toEqual([0, 1, 2, 3, -0, -1, -2, -3]);
+    checkStatic(b["image/svg+xml"] as string);
+  });
+  it("rejects inconsistent shapes", () => {
+    expect(() => activityFigure({ data: [1, 2, 3], nNeurons: 2, nTimes: 2, dt_s: 1 })).toThrow(/data must have/);
+    expect(() => activityFigure({ data: [1, 2], nNeurons: 1, nTimes: 2, dt_s: 0 })).toThrow(/dt_s/);
+  });
+});

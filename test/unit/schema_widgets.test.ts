@@ -1,0 +1,198 @@
+// Payload schemas of the RDM, connectome and activity widgets: round trips, the shared
+// geo-topological transform against the library's, and validation errors naming the field.
+import { describe, expect, it } from "vitest";
+import * as rsa from "../../src/rsa/index.js";
+import {
+  ACTIVITY_MIME,
+  CONNECTOME_MIME,
+  RDM_MIME,
+  SchemaError,
+  condensedLength,
+  decodeActivity,
+  decodeConnectome,
+  decodeRdm,
+  encodeActivity,
+  encodeConnectome,
+  encodeRdm,
+  geotopological,
+  typedArrayToBase64,
+  type ConnectomeData,
+  type RdmData,
+} from "../../src/schema/index.js";
+
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function sampleRdm(): RdmData {
+  const n = 5;
+  const rand = prng(1);
+  const d = Float64Array.from({ length: 2 * condensedLength(n) }, () => rand());
+  d[3] = NaN; // a missing pair
+  return {
+    title: "rdms <b>",
+    measure: "correlation",
+    nConditions: n,
+    labels: ["a", "b", "<img src=x>", "d", "e"],
+    rdmNames: ["s1", "s2"],
+    dissimilarities: d,
+    lower: 0.1,
+    upper: 0.8,
+    mds: { rdm: 0, method: "metric", stress: 0.1, coordinates: Float64Array.from({ length: 10 }, (_, i) => i / 10) },
+    models: { method: "cosine", names: ["m1", "m2"], means: [0.3, 0.1], errors: [0.05, 0.02], pValues: [0.01, 0.4], alpha: 0.05, noiseCeiling: [0.4, 0.5] },
+  };
+}
+
+const json = (v: unknown) => JSON.parse(JSON.stringify(v));
+
+describe("geo-topological transform shared with the browser", () => {
+  it("equals rsa.geotopologicalTransform exactly (ties, NaN, l = u, presets)", () => {
+    const rand = prng(7);
+    for (const n of [3, 7, 20, 41]) {
+      const p = condensedLength(n);
+      const v = Float64Array.from({ length: p }, () => Math.round(rand() * 10) / 10); // many ties
+      if (p > 4) v[2] = NaN;
+      const rdms = rsa.makeRdms(v);
+      for (const [lower, upper] of [[0, 1], [0.5, 0.5], [0, 0.25], [0.75, 1], [0.25, 0.75], [0.13, 0.61], [1, 1], [0, 0]]) {
+        const lib = rsa.rdmVector(rsa.geotopologicalTransform(rdms, { lower, upper }));
+        const ours = geotopological(v, lower, upper);
+        expect(Array.from(ours)).toEqual(Array.from(lib));
+      }
+    }
+  });
+});
+
+describe("RDM payload", () => {
+  it("round-trips through JSON", () => {
+    const d = sampleRdm();
+    const p = json(encodeRdm(d));
+    expect(RDM_MIME).toBe("application/vnd.neurolab.rdm.v1+json");
+    const back = decodeRdm(p);
+    expect(back.labels).toEqual(d.labels);
+    expect(Array.from(back.dissimilarities)).toEqual(Array.from(d.dissimilarities));
+    expect(back.models).toEqual(d.models);
+    expect(Array.from(back.mds!.coordinates)).toEqual(Array.from(d.mds!.coordinates));
+    expect([back.lower, back.upper]).toEqual([0.1, 0.8]);
+  });
+
+  const bad: [string, (p: Record<string, any>) => void, RegExp][] = [
+    ["wrong schema", (p) => (p.schema = "neurolab.raster"), /payload\.schema/],
+    ["wrong version", (p) => (p.version = 2), /payload\.version must be 1/],
+    ["missing labels", (p) => delete p.labels, /payload\.labels must be an array/],
+    ["too few labels", (p) => p.labels.pop(), /payload\.labels must have 5 entries/],
+    ["label not a string", (p) => (p.labels[1] = { toString: 1 }), /payload\.labels\[1\] must be a string/],
+    ["huge n_conditions", (p) => (p.n_conditions = 1e6), /payload\.n_conditions must be an integer/],
+    ["too many entries", (p) => ((p.n_conditions = 1000), (p.n_rdms = 20)), /exceeds/],
+    ["truncated array", (p) => (p.dissimilarities = p.dissimilarities.slice(0, 8)), /payload\.dissimilarities must hold 20 float64/],
+    ["not base64", (p) => (p.dissimilarities = "!".repeat(p.dissimilarities.length)), /payload\.dissimilarities: invalid base64/],
+    ["infinite value", (p) => (p.dissimilarities = typedArrayToBase64(new Float64Array(20).fill(Infinity))), /payload\.dissimilarities\[0\]/],
+    ["an all-NaN RDM", (p) => (p.dissimilarities = typedArrayToBase64(Float64Array.from({ length: 20 }, (_, i) => (i < 10 ? NaN : 1)))), /RDM 0 has no finite value/],
+    ["NaN threshold", (p) => (p.thresholds.lower = null), /payload\.thresholds\.lower must be a finite number/],
+    ["l > u", (p) => (p.thresholds = { lower: 0.9, upper: 0.1 }), /payload\.thresholds\.upper/],
+    ["NaN in MDS", (p) => (p.mds.coordinates = typedArrayToBase64(new Float64Array(10).fill(NaN))), /payload\.mds\.coordinates\[0\] must be a finite number/],
+    ["MDS rdm out of range", (p) => (p.mds.rdm = 5), /payload\.mds\.rdm/],
+    ["model means NaN", (p) => (p.models.means = [null, 1]), /payload\.models\.means\[0\]/],
+    ["negative error bar", (p) => (p.models.errors = [-1, 0]), /payload\.models\.errors\[0\]/],
+    ["p value > 1", (p) => (p.models.p_values = [2, 0]), /payload\.models\.p_values\[0\]/],
+  ];
+  for (const [name, mutate, message] of bad) {
+    it(`rejects ${name}`, () => {
+      const p = json(encodeRdm(sampleRdm()));
+      mutate(p);
+      expect(() => decodeRdm(p)).toThrow(SchemaError);
+      expect(() => decodeRdm(p)).toThrow(message);
+    });
+  }
+  it("rejects non-objects", () => {
+    for (const v of [null, 1, "x", [1]]) expect(() => decodeRdm(v)).toThrow(/payload must be an object/);
+  });
+});
+
+function sampleConnectome(): ConnectomeData {
+  return {
+    title: "tiny",
+    citation: "test",
+    names: ["A", "B", "C<script>"],
+    types: ["sensory", "inter", "motor"],
+    neurotransmitters: ["ACh", "", "GABA"],
+    classes: ["A", "B", "C"],
+    communities: Int32Array.from([0, 0, 1]),
+    layers: ["sensory", "inter", "motor"],
+    layouts: { layered: { x: Float32Array.from([0, 0.5, 1]), y: Float32Array.from([0.5, 0.5, 0.5]) } },
+    chemical: { pre: Uint32Array.from([0, 1]), post: Uint32Array.from([1, 2]), weight: Float32Array.from([3, 1]) },
+    electrical: { pre: Uint32Array.from([0]), post: Uint32Array.from([2]), weight: Float32Array.from([2]) },
+  };
+}
+
+describe("connectome payload", () => {
+  it("round-trips through JSON", () => {
+    expect(CONNECTOME_MIME).toBe("application/vnd.neurolab.connectome.v1+json");
+    const back = decodeConnectome(json(encodeConnectome(sampleConnectome())));
+    expect(back.names).toEqual(["A", "B", "C<script>"]);
+    expect(Array.from(back.chemical.post)).toEqual([1, 2]);
+    expect(Array.from(back.layouts.layered!.x)).toEqual([0, 0.5, 1]);
+    expect(back.layouts.force).toBeUndefined();
+  });
+  const bad: [string, (p: Record<string, any>) => void, RegExp][] = [
+    ["wrong version", (p) => (p.version = "1"), /payload\.version must be 1/],
+    ["missing names", (p) => delete p.names, /payload\.names must be an array/],
+    ["edge out of range", (p) => (p.chemical.post = typedArrayToBase64(Uint32Array.from([1, 7]))), /payload\.chemical\.post\[1\] = 7 is outside/],
+    ["NaN weight", (p) => (p.electrical.weight = typedArrayToBase64(Float32Array.from([NaN]))), /payload\.electrical\.weight\[0\] must be a finite number/],
+    ["negative weight", (p) => (p.chemical.weight = typedArrayToBase64(Float32Array.from([1, -1]))), /payload\.chemical\.weight\[1\]/],
+    ["huge edge count", (p) => (p.chemical.n_edges = 1e9), /payload\.chemical\.n_edges must be an integer/],
+    ["unknown layout", (p) => (p.layouts = { circle: p.layouts.layered }), /payload\.layouts may only hold/],
+    ["no layout", (p) => (p.layouts = {}), /payload\.layouts must hold at least one/],
+    ["NaN coordinate", (p) => (p.layouts.layered.y = typedArrayToBase64(Float32Array.from([0, NaN, 0]))), /payload\.layouts\.layered\.y\[1\]/],
+    ["community out of range", (p) => (p.communities = typedArrayToBase64(Int32Array.from([0, 9, 0]))), /payload\.communities\[1\]/],
+    ["long name", (p) => (p.names[0] = "x".repeat(5000)), /payload\.names\[0\] must be at most/],
+  ];
+  for (const [name, mutate, message] of bad) {
+    it(`rejects ${name}`, () => {
+      const p = json(encodeConnectome(sampleConnectome()));
+      mutate(p);
+      expect(() => decodeConnectome(p)).toThrow(SchemaError);
+      expect(() => decodeConnectome(p)).toThrow(message);
+    });
+  }
+});
+
+describe("activity payload", () => {
+  const sample = () => ({
+    title: "calcium",
+    quantity: "dF/F",
+    nNeurons: 2,
+    nTimes: 3,
+    tStartS: 0,
+    dtS: 0.5,
+    labels: ["AVAL", "AVAR"],
+    values: Float32Array.from([0, 1, NaN, 2, 3, 4]),
+  });
+  it("round-trips, NaN marks missing samples", () => {
+    expect(ACTIVITY_MIME).toBe("application/vnd.neurolab.activity.v1+json");
+    const back = decodeActivity(json(encodeActivity(sample())));
+    expect(Array.from(back.values)).toEqual([0, 1, NaN, 2, 3, 4]);
+  });
+  const bad: [string, (p: Record<string, any>) => void, RegExp][] = [
+    ["wrong version", (p) => (p.version = 0), /payload\.version/],
+    ["dt 0", (p) => (p.dt_s = 0), /payload\.dt_s must be > 0/],
+    ["too many values", (p) => ((p.n_neurons = 10_000), (p.n_times = 10_000)), /exceeds/],
+    ["infinite value", (p) => (p.values = typedArrayToBase64(Float32Array.from([0, 1, 2, Infinity, 3, 4]))), /payload\.values\[3\]/],
+    ["missing labels", (p) => delete p.labels, /payload\.labels/],
+    ["all NaN", (p) => (p.values = typedArrayToBase64(new Float32Array(6).fill(NaN))), /no finite value/],
+  ];
+  for (const [name, mutate, message] of bad) {
+    it(`rejects ${name}`, () => {
+      const p = json(encodeActivity(sample()));
+      mutate(p);
+      expect(() => decodeActivity(p)).toThrow(SchemaError);
+      expect(() => decodeActivity(p)).toThrow(message);
+    });
+  }
+});
