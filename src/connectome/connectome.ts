@@ -7,6 +7,8 @@
 import type { Csr } from "../synapses/connectivity.js";
 import { cellClass, cellKind, type CellKind } from "./cells.js";
 import type { EdgeRecord, ExpressionRecord, MasterSheetNeuron, NeuronType, OwmetaCell } from "./parse.js";
+import { withDisplay } from "../display/bundle.js";
+import { connectomeFigure } from "../display/connectome.js";
 
 /** A CSR matrix with one weight per entry. */
 export interface WeightedCsr extends Csr {
@@ -130,15 +132,18 @@ export function buildConnectome(edges: readonly EdgeRecord[], opts: BuildOptions
     sym.set(j * n + i, w);
   }
   const electrical = csrFromMap(n, sym);
-  return {
-    name: opts.name ?? "connectome",
-    citation: opts.citation ?? "",
-    cells,
-    indexOf,
-    chemical,
-    chemicalSign: chemicalSigns(cells, chemical, opts.inhibitory ?? ["GABA"]),
-    electrical,
-  };
+  return withDisplay(
+    {
+      name: opts.name ?? "connectome",
+      citation: opts.citation ?? "",
+      cells,
+      indexOf,
+      chemical,
+      chemicalSign: chemicalSigns(cells, chemical, opts.inhibitory ?? ["GABA"]),
+      electrical,
+    },
+    (c) => connectomeFigure(c),
+  );
 }
 
 /**
@@ -254,15 +259,18 @@ export function selectCells(c: Connectome, filter: CellFilter): Connectome {
   keep.forEach((old, k) => (newIndex[old] = k));
   const cells = keep.map((i) => c.cells[i]);
   const chem = subCsr(c.chemical, keep, newIndex, c.chemicalSign);
-  return {
-    name: c.name,
-    citation: c.citation,
-    cells,
-    indexOf: new Map(cells.map((cell, i) => [cell.name, i])),
-    chemical: chem.csr,
-    chemicalSign: chem.sign,
-    electrical: subCsr(c.electrical, keep, newIndex, null).csr,
-  };
+  return withDisplay(
+    {
+      name: c.name,
+      citation: c.citation,
+      cells,
+      indexOf: new Map(cells.map((cell, i) => [cell.name, i])),
+      chemical: chem.csr,
+      chemicalSign: chem.sign,
+      electrical: subCsr(c.electrical, keep, newIndex, null).csr,
+    },
+    (sub) => connectomeFigure(sub),
+  );
 }
 
 /** The neurons only (drops muscles and other cells). */

@@ -4,6 +4,8 @@
  * ((0,1), (0,2), ..., (0,n-1), (1,2), ...). Mirrors rsatoolbox's `RDMs`.
  */
 import { checkDescriptors, pickDescriptors, type DescriptorValue, type Descriptors } from "./descriptors.js";
+import { withDisplay } from "../display/bundle.js";
+import { rdmFigure } from "../display/rdm.js";
 
 /** A set of `nRdm` RDMs over `nConditions` conditions. */
 export interface Rdms {
@@ -90,14 +92,20 @@ export function rdmsFromVectors(vectors: Float64Array, nConditions: number, opts
   const nRdm = vectors.length / p;
   const pattern = { index: range(nConditions), ...(opts.patternDescriptors ?? {}) };
   const rdm = { index: range(nRdm), ...(opts.rdmDescriptors ?? {}) };
-  return Object.freeze({
-    dissimilarities: vectors,
-    nRdm,
-    nConditions,
-    measure: opts.measure ?? "",
-    patternDescriptors: checkDescriptors(pattern, nConditions, "patternDescriptors"),
-    rdmDescriptors: checkDescriptors(rdm, nRdm, "rdmDescriptors"),
-  });
+  // Displays as the RDM widget when it is a cell's last value in the neurolab kernel.
+  return Object.freeze(
+    withDisplay(
+      {
+        dissimilarities: vectors,
+        nRdm,
+        nConditions,
+        measure: opts.measure ?? "",
+        patternDescriptors: checkDescriptors(pattern, nConditions, "patternDescriptors"),
+        rdmDescriptors: checkDescriptors(rdm, nRdm, "rdmDescriptors"),
+      },
+      (r) => rdmFigure(r),
+    ),
+  );
 }
 
 function range(n: number): number[] {

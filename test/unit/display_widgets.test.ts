@@ -136,3 +136,17 @@ describe("activityFigure", () => {
     expect(() => activityFigure({ data: [1, 2], nNeurons: 1, nTimes: 2, dt_s: 0 })).toThrow(/dt_s/);
   });
 });
+
+describe("result records display themselves", () => {
+  it("RDM sets and connectomes carry a non-enumerable display method", async () => {
+    const { rsa, connectome, MIME_BUNDLE } = await import("../../src/index.js");
+    const rdms = rsa.makeRdms([[1, 2, 3]]);
+    const b = (rdms as unknown as Record<symbol, () => Record<string, unknown>>)[MIME_BUNDLE]();
+    expect(Object.keys(b)).toContain("application/vnd.neurolab.rdm.v1+json");
+    expect(Object.keys(rdms)).not.toContain(String(MIME_BUNDLE));
+    expect(JSON.parse(JSON.stringify({ ...rdms, dissimilarities: [] })).nConditions).toBe(3);
+    const c = connectome.neuronsOnly(connectome.buildConnectome([{ pre: "AVAL", post: "AVAR", type: "chemical", count: 3 }], {}));
+    const cb = (c as unknown as Record<symbol, () => Record<string, unknown>>)[MIME_BUNDLE]();
+    expect(Object.keys(cb)).toContain("application/vnd.neurolab.connectome.v1+json");
+  });
+});
