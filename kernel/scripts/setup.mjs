@@ -143,7 +143,8 @@ function ensureChromium() {
   if (fs.existsSync("/usr/bin/chromium")) return log("chromium: present");
   log("chromium: installing from Debian ...");
   const sudo = process.getuid && process.getuid() === 0 ? [] : ["sudo"];
-  const apt = (args) => (sudo.length ? run("sudo", ["apt-get", ...args]) : run("apt-get", args));
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const apt = (args) => (sudo.length ? run("sudo", ["-E", "apt-get", ...args], { env }) : run("apt-get", args, { env }));
   apt(["update", "-qq"]);
   apt(["install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-dejavu-core"]);
 }
