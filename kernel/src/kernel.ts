@@ -343,8 +343,40 @@ export class NeurolabServer extends ZmqServer {
     parent.child(msgType, content).signAndSend(this.connInfo.key, queue);
   }
 
+  /** Stream text not yet sent: consecutive writes to one stream become one message. */
+  private pendingStream: { parent: Message; name: string; text: string } | null = null;
+  private streamFlushScheduled = false;
+
   private publish(parent: Message, msgType: string, content: object): void {
+    if (msgType === "stream") {
+      // Coalesce writes (as ipykernel does): a loop printing thousands of lines sends a few
+      // messages, not thousands, which a publisher socket could drop under load.
+      const { name, text } = content as { name: string; text: string };
+      const p = this.pendingStream;
+      if (p && p.parent === parent && p.name === name) p.text += text;
+      else {
+        this.flushStream();
+        this.pendingStream = { parent, name, text };
+      }
+      if (this.pendingStream!.text.length >= 65536) this.flushStream();
+      else if (!this.streamFlushScheduled) {
+        this.streamFlushScheduled = true;
+        setImmediate(() => {
+          this.streamFlushScheduled = false;
+          this.flushStream();
+        });
+      }
+      return;
+    }
+    this.flushStream(); // keeps stream output ordered before what follows it
     this.send(this.iopub, parent, msgType, content);
+  }
+
+  private flushStream(): void {
+    const p = this.pendingStream;
+    if (!p) return;
+    this.pendingStream = null;
+    this.send(this.iopub, p.parent, "stream", { name: p.name, text: p.text });
   }
 
   private status(state: "busy" | "idle", parent: Message): void {
