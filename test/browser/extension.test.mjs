@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ARTIFACTS, PYTHON, launchChromium, startJupyterLab } from "./jupyterlab.mjs";
+import { prng } from "./prng.mjs";
 
 const require = createRequire(import.meta.url);
 const { RASTER_MIME, encodeRaster } = require("neurolab/schema");
@@ -24,18 +25,6 @@ const POPULATIONS = [
   { name: "inhibitory <i>", start: 80, size: 20 },
   { name: "input", start: 100, size: 20 },
 ];
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** ~2000 Poisson spikes over 1 s: an 8 Hz-modulated excitatory population, inhibition, input. */
 function demoRaster() {

@@ -25,6 +25,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ARTIFACTS, PYTHON, ROOT, launchChromium, startJupyterLab } from "./jupyterlab.mjs";
+import { prng } from "./prng.mjs";
 
 const require = createRequire(import.meta.url);
 const nl = require("neurolab");
@@ -34,18 +35,6 @@ const { RASTER_MIME, RDM_MIME, CONNECTOME_MIME, ACTIVITY_MIME } = schema;
 const MIRROR = process.env.NEUROLAB_DATA_MIRROR || path.resolve(ROOT, "..", "shared", "data");
 const HOSTILE = '<img src=x onerror="window.__neurolabPwned=1">';
 const BENCH_LIMIT_MS = 5000;
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---- payloads made by the library ----
 
