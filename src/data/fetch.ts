@@ -20,11 +20,13 @@ export interface DataLocationOptions {
    */
   cacheDir?: string;
   /**
-   * Mirror directory holding the files at their `source.path` (e.g. a shared `data/` folder),
-   * read instead of the cache and never written. Default: env `NEUROLAB_DATA_MIRROR`, if set.
-   * `null` disables the mirror even when the variable is set.
+   * Mirror directories holding the files at their `source.path` (e.g. a shared `data/` folder),
+   * read instead of the cache and never written, searched in order. A string may list several
+   * directories separated by `path.delimiter` (":" on POSIX, ";" on Windows), as the
+   * environment variable does. Default: env `NEUROLAB_DATA_MIRROR`, if set. `null` disables
+   * the mirror even when the variable is set.
    */
-  mirrorDir?: string | null;
+  mirrorDir?: string | readonly string[] | null;
   /** Never download: fail if the file is in neither the mirror nor the cache. Default false. */
   offline?: boolean;
   /** Time limit of one download, ms (> 0). Default 120000. */
@@ -84,28 +86,39 @@ export function sourceHash(source: DataSource, bytes: Uint8Array): string {
 }
 
 /**
- * Absolute path of a verified local copy of `source`: the mirror's copy if present, else the
- * cached copy if present and intact, else a fresh download into the cache.
- * Throws {@link DataIntegrityError} when a mirror copy or a download has the wrong SHA-256,
- * and {@link DataDownloadError} when a download fails or `offline` forbids it.
+ * The mirror directories that {@link sourcePath} searches, in order: `opts.mirrorDir` (a list,
+ * or one string of directories separated by `path.delimiter`), else env `NEUROLAB_DATA_MIRROR`
+ * split the same way; empty entries are dropped.
+ */
+export function mirrorDirs(opts: Pick<DataLocationOptions, "mirrorDir" | "env"> = {}): string[] {
+  const given = opts.mirrorDir === undefined ? (opts.env ?? process.env).NEUROLAB_DATA_MIRROR : opts.mirrorDir;
+  if (!given) return [];
+  const list = typeof given === "string" ? given.split(path.delimiter) : [...given];
+  return list.filter((dir) => dir.length > 0);
+}
+
+/**
+ * Absolute path of a verified local copy of `source`: the copy in the first mirror directory
+ * that has the file, else the cached copy if present and intact, else a fresh download into
+ * the cache. Throws {@link DataIntegrityError} when a mirror copy or a download has the wrong
+ * SHA-256, and {@link DataDownloadError} when a download fails or `offline` forbids it.
  */
 export async function sourcePath(source: DataSource, opts: DataLocationOptions = {}): Promise<string> {
   const env = opts.env ?? process.env;
-  const mirrorDir = opts.mirrorDir === undefined ? env.NEUROLAB_DATA_MIRROR || null : opts.mirrorDir;
-  if (mirrorDir) {
-    const mirrored = path.resolve(mirrorDir, source.path);
-    const bytes = await readIfExists(mirrored);
+  const mirrored = mirrorDirs({ mirrorDir: opts.mirrorDir, env }).map((dir) => path.resolve(dir, source.path));
+  for (const file of mirrored) {
+    const bytes = await readIfExists(file);
     if (bytes) {
       const actual = sourceHash(source, bytes);
-      if (actual !== source.sha256) throw new DataIntegrityError(mirrored, source.sha256, actual, "mirror copy");
-      return mirrored;
+      if (actual !== source.sha256) throw new DataIntegrityError(file, source.sha256, actual, "mirror copy");
+      return file;
     }
   }
   const cached = path.resolve(opts.cacheDir ?? defaultCacheDir(env), source.path);
   const bytes = await readIfExists(cached);
   if (bytes && sourceHash(source, bytes) === source.sha256) return cached;
   if (opts.offline) {
-    const where = [mirrorDir && `mirror ${path.resolve(mirrorDir, source.path)}`, `cache ${cached}`].filter(Boolean).join(" or ");
+    const where = [...mirrored.map((file) => `mirror ${file}`), `cache ${cached}`].join(" or ");
     throw new DataDownloadError(
       `${source.path} is not available offline: not found (or not intact) in ${where}; download it from ${source.url}`,
     );

@@ -9,6 +9,7 @@ import {
   DataDownloadError,
   DataIntegrityError,
   defaultCacheDir,
+  mirrorDirs,
   readSourceText,
   sourcePath,
   type DataSource,
@@ -171,6 +172,36 @@ describe("sourcePath: mirror directory", () => {
 
     const empty = await temporaryDir("neurolab-mirror-");
     expect(await sourcePath(source("good.csv"), { cacheDir, mirrorDir: empty })).toBe(path.join(cacheDir, "test/data.csv"));
+  });
+
+  it("searches several mirror directories in order (a list, or joined by path.delimiter as in the variable)", async () => {
+    const first = await temporaryDir("neurolab-mirror-");
+    const second = await temporaryDir("neurolab-mirror-");
+    await fs.mkdir(path.join(second, "test"));
+    await fs.writeFile(path.join(second, "test/data.csv"), GOOD);
+    const src = source("missing.csv"); // a download would fail
+    const inSecond = path.join(second, "test/data.csv");
+    expect(await sourcePath(src, { cacheDir, mirrorDir: [first, second] })).toBe(inSecond);
+    const joined = [first, "", second].join(path.delimiter);
+    expect(mirrorDirs({ mirrorDir: joined })).toEqual([first, second]);
+    expect(mirrorDirs({ env: { NEUROLAB_DATA_MIRROR: joined } })).toEqual([first, second]);
+    expect(mirrorDirs({ mirrorDir: null, env: { NEUROLAB_DATA_MIRROR: joined } })).toEqual([]);
+    expect(await sourcePath(src, { cacheDir, env: { NEUROLAB_DATA_MIRROR: joined } })).toBe(inSecond);
+
+    // the first directory that has the file wins, and a bad copy there is an error, not skipped
+    await fs.mkdir(path.join(first, "test"));
+    await fs.writeFile(path.join(first, "test/data.csv"), "tampered");
+    const err = await sourcePath(src, { cacheDir, mirrorDir: joined }).catch((e) => e);
+    expect(err).toBeInstanceOf(DataIntegrityError);
+    expect(err.message).toContain(path.join(first, "test/data.csv"));
+
+    // offline and nowhere: the error names every place searched
+    const off = await sourcePath(source("missing.csv", "other content"), { cacheDir, mirrorDir: [second, first], offline: true }).catch((e) => e);
+    expect(off).toBeInstanceOf(DataIntegrityError); // second's copy has other bytes than this source pins
+    const nowhere = { ...source("missing.csv"), path: "test/absent.csv" };
+    const none = await sourcePath(nowhere, { cacheDir, mirrorDir: [first, second], offline: true }).catch((e) => e);
+    expect(none).toBeInstanceOf(DataDownloadError);
+    expect(none.message).toContain(`mirror ${path.join(first, "test/absent.csv")} or mirror ${path.join(second, "test/absent.csv")} or cache`);
   });
 });
 
