@@ -8,11 +8,14 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { PYTHON, ROOT, setup } from "../kernel/scripts/setup.mjs";
+import { PEER_DATA_MIRROR, PYTHON, ROOT, setup } from "../kernel/scripts/setup.mjs";
 
 const ARTIFACTS = path.join(ROOT, "test", "artifacts");
-// Tests and notebooks read the pinned data from the offline mirror beside the checkout.
-process.env.NEUROLAB_DATA_MIRROR ??= path.resolve(ROOT, "..", "shared", "data");
+// Tests and notebooks read the pinned data from offline mirrors: the shared folder beside the
+// checkout (or the directories already in the variable), then the files setup --peers extracts
+// from pinned peer packages (data that may not be redistributed, e.g. the GPL ganglia table).
+const mirrors = (process.env.NEUROLAB_DATA_MIRROR || path.resolve(ROOT, "..", "shared", "data")).split(path.delimiter);
+process.env.NEUROLAB_DATA_MIRROR = [...new Set([...mirrors, PEER_DATA_MIRROR])].join(path.delimiter);
 const only = process.argv.slice(2);
 const t0 = Date.now();
 fs.mkdirSync(ARTIFACTS, { recursive: true });

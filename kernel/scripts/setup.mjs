@@ -8,11 +8,13 @@
 //   node kernel/scripts/setup.mjs             set up
 //   node kernel/scripts/setup.mjs --launch    set up, then start JupyterLab on 127.0.0.1 in notebooks/
 //   node kernel/scripts/setup.mjs --test      set up, plus test dependencies (Chromium, pytest, ...)
-//   node kernel/scripts/setup.mjs --peers     also the reference venv (.venv-peers: Brian2, rsatoolbox)
+//   node kernel/scripts/setup.mjs --peers     also the reference venv (.venv-peers: Brian2, rsatoolbox) and
+//                                             the test data only a peer package ships (.neurolab/data-mirror)
 //   node kernel/scripts/setup.mjs --build-only  npm packages and build only
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -21,6 +23,11 @@ export const VENV = path.join(ROOT, ".venv");
 export const PEERS_VENV = path.join(ROOT, ".venv-peers");
 export const PYTHON = path.join(VENV, "bin", "python");
 export const PEERS_PYTHON = path.join(PEERS_VENV, "bin", "python");
+/**
+ * Offline mirror of pinned data files that only a peer package distributes (see
+ * `mirrorPeerData`); tests add it to NEUROLAB_DATA_MIRROR.
+ */
+export const PEER_DATA_MIRROR = path.join(ROOT, ".neurolab", "data-mirror");
 const STAMPS = path.join(ROOT, ".neurolab", "stamps");
 
 function log(msg) {
@@ -98,7 +105,10 @@ export function setup({ jupyter = true, test = false, peers = false } = {}) {
     exists("extension", "neurolab_jupyterlab", "labextension", "package.json"),
     () => run("npm", ["run", "build", "--workspace", "extension"]),
   );
-  if (peers) makeVenv(PEERS_VENV, ["bench/requirements.txt"], "venv-peers");
+  if (peers) {
+    makeVenv(PEERS_VENV, ["bench/requirements.txt"], "venv-peers");
+    mirrorPeerData();
+  }
   if (!jupyter && !test) return;
   makeVenv(VENV, ["kernel/requirements.txt", ...(test ? ["test/requirements.txt"] : [])], test ? "venv-test" : "venv");
   // Cheap and always redone, so the venv always points at this checkout.
@@ -106,6 +116,43 @@ export function setup({ jupyter = true, test = false, peers = false } = {}) {
   linkLabextension();
   writeLabSettings();
   if (test) ensureChromium();
+}
+
+/**
+ * Data files for the tests that come from a pinned PyPI wheel instead of ../shared/data: the
+ * Worm Neuro Atlas ganglia (GPL, so never copied into the repository). Downloads the wheel
+ * (pinned version and wheel SHA-256, no dependencies, nothing installed), extracts the one
+ * member into PEER_DATA_MIRROR at the path the loader expects; the loader checks its SHA-256.
+ */
+const PEER_DATA = [
+  {
+    requirement: "wormneuroatlas==0.0.7.3",
+    wheelSha256: "166289031784c9565f6b9205e30dc718bafbc092db3b46f1aef73d93dc4d1325",
+    member: "wormneuroatlas/data/aconnectome_ids_ganglia.json",
+    path: "celegans/aconnectome_ids_ganglia.json",
+  },
+];
+
+export function mirrorPeerData() {
+  for (const d of PEER_DATA) {
+    const destination = path.join(PEER_DATA_MIRROR, d.path);
+    step(`peer-data-${d.requirement.split("==")[0]}`, [`=${JSON.stringify(d)}`], () => fs.existsSync(destination), () => {
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "neurolab-peer-data-"));
+      try {
+        const requirements = path.join(tmp, "requirements.txt");
+        fs.writeFileSync(requirements, `${d.requirement} --hash=sha256:${d.wheelSha256}\n`);
+        run(PEERS_PYTHON, ["-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps", "--require-hashes", "--only-binary=:all:", "-r", requirements, "-d", tmp]);
+        const wheel = fs.readdirSync(tmp).find((f) => f.endsWith(".whl"));
+        if (!wheel) throw new Error(`pip download ${d.requirement}: no wheel in ${tmp}`);
+        fs.mkdirSync(path.dirname(destination), { recursive: true });
+        const extract = "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1]) as z, open(sys.argv[3], 'wb') as out:\n    out.write(z.read(sys.argv[2]))";
+        run(PEERS_PYTHON, ["-c", extract, path.join(tmp, wheel), d.member, `${destination}.part`]);
+        fs.renameSync(`${destination}.part`, destination);
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
+    });
+  }
 }
 
 /** Registers the prebuilt labextension in the venv, as `jupyter labextension develop` does (a link). */
