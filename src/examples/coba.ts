@@ -24,6 +24,8 @@ export interface CobaOptions {
   integration?: LifParams["integration"];
   /** Record spikes (default true). */
   monitor?: boolean;
+  /** Allow WebAssembly SIMD kernels (default true; see `NetworkOptions.wasm`). */
+  wasm?: boolean;
 }
 
 /** The COBA network, ready to `run`. */
@@ -36,8 +38,8 @@ export interface Coba {
 
 /** Builds the COBA benchmark network (see the module documentation). */
 export function cobaNetwork(opts: CobaOptions = {}): Coba {
-  const { seed = 0, nExc = 3200, nInh = 800, p = 0.02, dt_ms = 0.1, integration = "euler", monitor = true } = opts;
-  const net = new Network({ dt_ms, seed });
+  const { seed = 0, nExc = 3200, nInh = 800, p = 0.02, dt_ms = 0.1, integration = "euler", monitor = true, wasm = true } = opts;
+  const net = new Network({ dt_ms, seed, wasm });
   const gL_nS = 10;
   const params: Partial<LifParams> = {
     tauM_ms: 20,

@@ -18,8 +18,6 @@ import { checkInteger, checkNumber, checkPositive } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
 import { synapseCount, type ConnectivityRule } from "../synapses/connectivity.js";
 import {
-  clearSlot,
-  delayBuffer,
   delayToSteps,
   maxDelaySteps,
   propagate,
@@ -50,6 +48,11 @@ export interface NetworkOptions {
   dt_ms?: number;
   /** Seed of the network's random numbers, integer in [0, 2^32 - 1]. Default 0. */
   seed?: number;
+  /**
+   * Use WebAssembly SIMD kernels where a model has them and the host supports them (default
+   * true). `false` runs the TypeScript reference loops; results are bitwise identical either way.
+   */
+  wasm?: boolean;
 }
 
 /** A per-synapse value: one number for all synapses, or a function of the synapse. */
@@ -194,6 +197,8 @@ export class Network {
   readonly dt_ms: number;
   /** Seed of the network's random numbers. */
   readonly seed: number;
+  /** Whether WebAssembly SIMD kernels may run (see {@link NetworkOptions.wasm}). */
+  readonly wasm: boolean;
   private readonly populations: Population[] = [];
   private readonly specs: ProjectionSpec[] = [];
   private readonly monitors: (SpikeMonitor | StateMonitor | RateMonitor)[] = [];
@@ -205,6 +210,8 @@ export class Network {
   constructor(opts: NetworkOptions = {}) {
     this.dt_ms = checkPositive(opts.dt_ms ?? 0.1, "dt_ms");
     this.seed = checkInteger(opts.seed ?? 0, "seed", 0, 0xffffffff);
+    if (opts.wasm !== undefined && typeof opts.wasm !== "boolean") throw new TypeError(`wasm must be true or false, got ${String(opts.wasm)}`);
+    this.wasm = opts.wasm ?? true;
   }
 
   /** Current network time, ms. */
@@ -459,7 +466,6 @@ export class Network {
         const arriving = built.arriving.get(p)!;
         for (let r = 0; r < bufs.length; r++) arriving[r] = slotOf(bufs[r], n);
         p.update(n, arriving);
-        for (let r = 0; r < bufs.length; r++) clearSlot(bufs[r], n);
       } else p.update(n, null);
     }
     // 4: propagate.
@@ -475,7 +481,7 @@ export class Network {
   private ensureBuilt(): Built {
     if (this.built) return this.built;
     const rng = new Rng(this.seed);
-    for (const p of this.populations) p.build(this.dt_ms, rng.fork());
+    const streams = this.populations.map(() => rng.fork());
     const projections = this.specs.map((spec) => {
       const r = rng.fork();
       const csr = spec.rule(spec.pre.size, spec.post.size, r);
@@ -503,18 +509,21 @@ export class Network {
       return { spec, gj: { csr, g_nS: g } };
     });
     for (const p of this.populations) if (p instanceof NeuronGroup && !this.gapSpecs.some((s) => s.a === p || s.b === p)) p.coupling_pA = null;
+    // Populations are built once the projections are known: a group keeps the ring buffers of
+    // its input, sized by the longest delay reaching each receptor, next to its state.
     const buffers = new Map<Population, DelayBuffer[]>();
     const arriving = new Map<Population, Float64Array[]>();
-    for (const p of this.populations) {
-      if (!(p instanceof NeuronGroup)) continue;
-      const bufs = p.receptorNames.map((_, index) => {
+    this.populations.forEach((p, k) => {
+      if (!(p instanceof NeuronGroup)) return p.build(this.dt_ms, streams[k]);
+      const delays = p.receptorNames.map((_, index) => {
         let maxDelay = 1;
         for (const x of projections) if (x.spec.post === p && x.spec.receptor === index) maxDelay = Math.max(maxDelay, maxDelaySteps(x.proj));
-        return delayBuffer(p.size, maxDelay);
+        return maxDelay;
       });
-      buffers.set(p, bufs);
-      arriving.set(p, bufs.map((b) => slotOf(b, 0)));
-    }
+      p.build(this.dt_ms, streams[k], delays, this.wasm);
+      buffers.set(p, p.inputBuffers);
+      arriving.set(p, p.inputBuffers.map((b) => slotOf(b, 0)));
+    });
     this.stepIndex = 0;
     this.built = { projections, gaps, buffers, arriving };
     return this.built;

@@ -8,6 +8,7 @@ import { neuronState, type FusedInputs, type NeuronModel, type NeuronState } fro
 import {
   checkReceptor,
   gatherDriveAndAdvance,
+  receptorArrays,
   receptorState,
   synapticDrive,
   type ReceptorKind,
@@ -18,6 +19,8 @@ import {
 import { checkRate, poissonStep } from "../inputs/poisson.js";
 import { spikeSchedule, type SpikeSchedule } from "../inputs/spikeGenerator.js";
 import type { Rng } from "../random/rng.js";
+import { delayBuffer, delayBufferBytes, type DelayBuffer } from "../synapses/projection.js";
+import { Arena, arenaBytes } from "../wasm/arena.js";
 
 /** Initial values: one value for all, one per neuron, or drawn per neuron from the network's stream. */
 export type InitialPotential = number | ArrayLike<number> | ((rng: Rng, index: number) => number);
@@ -38,7 +41,7 @@ export interface Population {
   build(dt_ms: number, rng: Rng): void;
   /**
    * @internal advances one step; `arriving` holds, per receptor, the synaptic input arriving in
-   * this step (null for populations nothing projects to).
+   * this step (null for populations nothing projects to), which the update consumes (zeroes).
    */
   update(step: number, arriving: readonly Float64Array[] | null): void;
 }
@@ -70,12 +73,13 @@ export class NeuronGroup<P = unknown> implements Population {
   readonly params: P;
   /** Receptor names in buffer order; index 0 is always "delta". */
   readonly receptorNames: readonly string[];
-  /** External current per neuron, pA, held constant within each step (settable between runs). */
-  readonly current_pA: Float64Array;
   /** @internal gap-junction current of the step, pA (written by the network; null without gap junctions). */
   coupling_pA: Float64Array | null = null;
   spiked: Int32Array;
   spikeCount = 0;
+  /** @internal per receptor, the ring buffer of synaptic input arriving at this group (made by `build`). */
+  inputBuffers: DelayBuffer[] = [];
+  private external: Float64Array;
   private readonly receptorSpecs: ReceptorSpec[];
   private readonly init: Record<string, InitialPotential>;
   private state: NeuronState | null = null;
@@ -103,8 +107,17 @@ export class NeuronGroup<P = unknown> implements Population {
     for (const v of Object.keys(this.init)) {
       if (!model.variables.includes(v)) throw new RangeError(`${name}: init: variable must be one of ${model.variables.join(", ")}, got ${JSON.stringify(v)}`);
     }
-    this.current_pA = new Float64Array(this.size);
+    this.external = new Float64Array(this.size);
     this.spiked = new Int32Array(this.size);
+  }
+
+  /**
+   * External current per neuron, pA, held constant within each step; set it between runs (or
+   * from a current source). A live view: after the network is rebuilt (`reset()`, or a
+   * population or projection added) get it again; its values carry over.
+   */
+  get current_pA(): Float64Array {
+    return this.external;
   }
 
   /** The receptor called `name` (its index in buffer order and kind); throws naming the choices. */
@@ -139,18 +152,33 @@ export class NeuronGroup<P = unknown> implements Population {
     return this.variable("v_mV");
   }
 
-  build(dt_ms: number, rng: Rng): void {
+  /**
+   * @internal prepares a run at `dt_ms`: state, receptors, external current, spike list and one
+   * input ring buffer per receptor able to hold `inputDelaySteps[r]` steps of delay, all in one
+   * arena so the model's wasm kernels (if any, and if `wasm`) can work on them in place.
+   */
+  build(dt_ms: number, rng: Rng, inputDelaySteps: readonly number[] = this.receptorNames.map(() => 1), wasm = true): void {
+    const n = this.size;
+    const vars = this.model.variables;
+    const f64 = arenaBytes(n, 8);
+    let bytes = f64 * (vars.length + 1) + arenaBytes(n, 4) * 2;
+    for (let r = 0; r < this.receptorSpecs.length; r++) bytes += f64 * receptorArrays(this.receptorSpecs[r]) + delayBufferBytes(n, inputDelaySteps[r]);
+    const arena = new Arena(bytes);
     this.constants = this.model.prepare(this.params, dt_ms);
-    const state = neuronState(this.model.variables, this.size);
+    const state = neuronState(vars, n, arena);
     const defaults = this.model.initial(this.params);
-    for (const v of this.model.variables) {
-      state.vars[v].set(initialValues(this.init[v] ?? defaults[v], this.size, rng, `${this.name}: init.${v}`));
-    }
+    for (const v of vars) state.vars[v].set(initialValues(this.init[v] ?? defaults[v], n, rng, `${this.name}: init.${v}`));
     this.state = state;
-    this.receptors = this.receptorSpecs.map((spec, k) => receptorState(this.receptorNames[k], spec, this.size, dt_ms));
-    this.drive = synapticDrive(this.size, this.receptorSpecs.some((r) => r.kind === "conductance"));
+    this.receptors = this.receptorSpecs.map((spec, k) => receptorState(this.receptorNames[k], spec, n, dt_ms, arena));
+    this.inputBuffers = this.receptorSpecs.map((_, r) => delayBuffer(n, inputDelaySteps[r], arena));
+    const external = arena.f64(n);
+    external.set(this.external);
+    this.external = external;
+    this.spiked = arena.i32(n);
+    this.drive = synapticDrive(n, this.receptorSpecs.some((r) => r.kind === "conductance"));
     this.rng = rng;
-    this.fused = { external_pA: this.current_pA, coupling_pA: null, receptors: this.receptors, arriving: [] };
+    const kernels = wasm && this.model.wasmModule ? arena.instance(this.model.wasmModule()) : undefined;
+    this.fused = { external_pA: external, coupling_pA: null, receptors: this.receptors, arriving: [], wasm: kernels, wasmBuffer: arena.buffer };
     this.spikeCount = 0;
   }
 
@@ -166,9 +194,10 @@ export class NeuronGroup<P = unknown> implements Population {
       }
     }
     const drive = this.drive!;
-    gatherDriveAndAdvance(drive, this.current_pA, this.receptors, arriving, this.coupling_pA);
+    gatherDriveAndAdvance(drive, this.external, this.receptors, arriving, this.coupling_pA);
     drive.jump_mV = arriving ? arriving[0] : this.noInput();
     this.spikeCount = this.model.step(this.params, this.constants, this.state!, drive, this.spiked, this.rng!);
+    if (arriving !== null) for (let r = 0; r < arriving.length; r++) arriving[r].fill(0);
   }
 
   /** Zero input, for groups nothing projects to. */

@@ -15,6 +15,7 @@
 import { checkNonNegative, checkNumber, checkPositive } from "../core/checks.js";
 import type { SynapticDrive } from "../synapses/receptors.js";
 import type { FusedInputs, NeuronModel, NeuronState } from "./model.js";
+import { lifWasmModule, type CobaEulerKernel } from "./lifWasm.js";
 
 /** LIF parameters (units in the names). */
 export interface LifParams {
@@ -89,6 +90,7 @@ export const lif: NeuronModel<LifParams, LifConstants> = {
   }),
   step: lifStep,
   fusedStep: lifFusedStep,
+  wasmModule: lifWasmModule,
 };
 
 /** Completes partial LIF parameters with {@link LIF_DEFAULTS} and validates them. */
@@ -214,7 +216,10 @@ function lifConductanceEuler(p: LifParams, k: LifConstants, s: NeuronState, driv
 /**
  * The COBA configuration fused into one pass (Euler integration, receptors [delta, exp
  * conductance, exp conductance], no gap junctions): same arithmetic as gathering the drive
- * (`gatherDriveAndAdvance`) followed by {@link lifStep}. Returns -1 for any other configuration.
+ * (`gatherDriveAndAdvance`) followed by {@link lifStep}; zeroes the arriving rows it consumed.
+ * Returns -1 for any other configuration.
+ * When the population's arrays live in a wasm arena with the kernels of `lifWasm`, the SIMD
+ * kernel runs instead (bitwise identical; `f.wasm` undefined forces this TypeScript loop).
  */
 export function lifFusedStep(p: LifParams, k: LifConstants, s: NeuronState, f: FusedInputs, spikedOut: Int32Array): number {
   const r = f.receptors;
@@ -238,19 +243,32 @@ export function lifFusedStep(p: LifParams, k: LifConstants, s: NeuronState, f: F
   const { gL_nS: gL, refractorySteps: refSteps } = k;
   const dtOverC = k.dt_ms / p.cM_pF;
   const leak = gL * p.vRest_mV;
+  const kernel = f.wasm?.cobaEuler as CobaEulerKernel | undefined;
+  const mem = f.wasmBuffer;
+  if (
+    kernel !== undefined && mem !== null && v.buffer === mem && ref.buffer === mem && va.buffer === mem && vb.buffer === mem &&
+    ia.buffer === mem && ib.buffer === mem && ext.buffer === mem && jump.buffer === mem && spikedOut.buffer === mem
+  ) {
+    return kernel(v.length, v.byteOffset, ref.byteOffset, va.byteOffset, vb.byteOffset, ia.byteOffset, ib.byteOffset, ext.byteOffset, jump.byteOffset,
+      spikedOut.byteOffset, ea, eb, Ea, Eb, vReset, vTh, bias, gL, dtOverC, leak, refSteps);
+  }
   let count = 0;
   for (let i = 0; i < v.length; i++) {
     const xa = va[i];
     const xb = vb[i];
     va[i] = xa * ea + ia[i];
     vb[i] = xb * eb + ib[i];
+    ia[i] = 0;
+    ib[i] = 0;
+    const ji = jump[i];
+    jump[i] = 0;
     if (ref[i] > 0) {
       ref[i]--;
       v[i] = vReset;
       continue;
     }
     const vi0 = v[i];
-    let vi = vi0 + dtOverC * (leak + (xa * Ea + xb * Eb) + (bias + ext[i]) - (gL + (xa + xb)) * vi0) + jump[i];
+    let vi = vi0 + dtOverC * (leak + (xa * Ea + xb * Eb) + (bias + ext[i]) - (gL + (xa + xb)) * vi0) + ji;
     if (vi >= vTh) {
       spikedOut[count++] = i;
       vi = vReset;

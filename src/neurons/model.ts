@@ -5,6 +5,7 @@
  */
 import type { Rng } from "../random/rng.js";
 import type { ReceptorState, SynapticDrive } from "../synapses/receptors.js";
+import type { Arena } from "../wasm/arena.js";
 
 /** State of a population: one Float64Array per variable, plus refractory counters. */
 export interface NeuronState {
@@ -35,10 +36,17 @@ export interface NeuronModel<P, K = unknown> {
   /**
    * Optional fused step for one receptor configuration: gathers the drive, advances the
    * receptors and updates the neurons in one pass, with exactly the arithmetic of the general
-   * path (so results are bitwise identical). Returns -1 when it does not handle the
-   * configuration, and the general path runs instead.
+   * path (so results are bitwise identical), and zeroes the `arriving` rows it consumed.
+   * Returns -1 when it does not handle the configuration (touching nothing), and the general
+   * path runs instead.
    */
   fusedStep?(p: P, k: K, s: NeuronState, f: FusedInputs, spikedOut: Int32Array): number;
+  /**
+   * Optional WebAssembly kernels for `fusedStep` (compiled once; undefined where unsupported).
+   * A population instantiates them on the arena holding its state and passes the exports in
+   * {@link FusedInputs.wasm}.
+   */
+  wasmModule?(): object | undefined;
 }
 
 /** What a fused step reads: external current, receptors and the input arriving for each. */
@@ -47,11 +55,15 @@ export interface FusedInputs {
   coupling_pA: Float64Array | null;
   receptors: readonly ReceptorState[];
   arriving: readonly Float64Array[];
+  /** The model's wasm kernels bound to `wasmBuffer` (undefined without them). */
+  wasm: Record<string, unknown> | undefined;
+  /** The memory the population's arrays live in when kernels may use them in place (else null). */
+  wasmBuffer: ArrayBuffer | null;
 }
 
-/** A fresh state: every variable at its initial value, nobody refractory. */
-export function neuronState(variables: readonly string[], n: number): NeuronState {
+/** A zeroed state, nobody refractory (arrays from `arena` if given). */
+export function neuronState(variables: readonly string[], n: number, arena?: Arena): NeuronState {
   const vars: Record<string, Float64Array> = {};
-  for (const name of variables) vars[name] = new Float64Array(n);
-  return { vars, refractorySteps: new Int32Array(n) };
+  for (const name of variables) vars[name] = arena ? arena.f64(n) : new Float64Array(n);
+  return { vars, refractorySteps: arena ? arena.i32(n) : new Int32Array(n) };
 }

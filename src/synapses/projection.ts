@@ -6,6 +6,7 @@
  * 4 bytes of weight per synapse (plus 2 bytes when delays differ per synapse).
  */
 import { checkPositive } from "../core/checks.js";
+import { arenaBytes, type Arena } from "../wasm/arena.js";
 import type { Csr } from "./connectivity.js";
 
 /** Static synapses over a CSR matrix. */
@@ -40,32 +41,35 @@ export function maxDelaySteps(p: Projection): number {
 
 /**
  * A ring buffer of per-step input for one receptor of a target population: `slots` rows of
- * `size` values. Input for step s lives in row s mod slots.
+ * `size` values, each row starting `stride` values after the previous one (rows are padded to
+ * 16 bytes for SIMD kernels). Input for step s lives in row s mod slots.
  */
 export interface DelayBuffer {
   readonly size: number;
   readonly slots: number;
+  readonly stride: number;
   readonly data: Float64Array;
   /** One view per row, made once (no allocation per step). */
   readonly rows: readonly Float64Array[];
 }
 
-/** A zeroed ring buffer able to hold delays of up to `maxDelaySteps`. */
-export function delayBuffer(size: number, maxDelaySteps: number): DelayBuffer {
-  const slots = maxDelaySteps + 1;
-  const data = new Float64Array(size * slots);
-  const rows = Array.from({ length: slots }, (_, r) => data.subarray(r * size, (r + 1) * size));
-  return { size, slots, data, rows };
+/** Bytes of a ring buffer for `size` neurons and delays of up to `maxDelaySteps`, in an arena. */
+export function delayBufferBytes(size: number, maxDelaySteps: number): number {
+  return arenaBytes(arenaBytes(size, 8) / 8 * (maxDelaySteps + 1), 8);
 }
 
-/** The row of input arriving in `step` (a view; clear it with {@link clearSlot} once consumed). */
+/** A zeroed ring buffer able to hold delays of up to `maxDelaySteps` (from `arena` if given). */
+export function delayBuffer(size: number, maxDelaySteps: number, arena?: Arena): DelayBuffer {
+  const slots = maxDelaySteps + 1;
+  const stride = arenaBytes(size, 8) / 8;
+  const data = arena ? arena.f64(stride * slots) : new Float64Array(stride * slots);
+  const rows = Array.from({ length: slots }, (_, r) => data.subarray(r * stride, r * stride + size));
+  return { size, slots, stride, data, rows };
+}
+
+/** The row of input arriving in `step` (a view; its consumer zeroes it for the ring's next round). */
 export function slotOf(buf: DelayBuffer, step: number): Float64Array {
   return buf.rows[step % buf.slots];
-}
-
-/** Zeroes the row of `step`. */
-export function clearSlot(buf: DelayBuffer, step: number): void {
-  buf.rows[step % buf.slots].fill(0);
 }
 
 /**
@@ -76,11 +80,11 @@ export function propagate(proj: Projection, spiked: Int32Array, count: number, s
   const { rowPtr, colIdx } = proj.csr;
   const w = proj.weight;
   const data = buf.data;
-  const size = buf.size;
+  const stride = buf.stride;
   const slots = buf.slots;
   const d = proj.delaySteps;
   if (typeof d === "number") {
-    const offset = ((step + d) % slots) * size;
+    const offset = ((step + d) % slots) * stride;
     for (let s = 0; s < count; s++) {
       const i = spiked[s];
       const end = rowPtr[i + 1];
@@ -90,7 +94,7 @@ export function propagate(proj: Projection, spiked: Int32Array, count: number, s
     for (let s = 0; s < count; s++) {
       const i = spiked[s];
       const end = rowPtr[i + 1];
-      for (let k = rowPtr[i]; k < end; k++) data[((step + d[k]) % slots) * size + colIdx[k]] += w[k];
+      for (let k = rowPtr[i]; k < end; k++) data[((step + d[k]) % slots) * stride + colIdx[k]] += w[k];
     }
   }
 }

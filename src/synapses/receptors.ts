@@ -14,6 +14,7 @@
  * step's start; then the receptor decays over the step and the weights arriving in it are added.
  */
 import { checkNumber, checkPositive } from "../core/checks.js";
+import type { Arena } from "../wasm/arena.js";
 
 /** What a receptor carries. */
 export type ReceptorKind = "delta" | "current" | "conductance";
@@ -56,15 +57,21 @@ export function checkReceptor(spec: ReceptorSpec, name: string): ReceptorSpec {
   return { ...spec, kernel };
 }
 
-/** A zeroed receptor state for `n` neurons at step `dt_ms`. */
-export function receptorState(name: string, spec: ReceptorSpec, n: number, dt_ms: number): ReceptorState {
+/** Number of per-neuron arrays a receptor keeps (for sizing an arena). */
+export function receptorArrays(spec: ReceptorSpec): number {
+  return spec.kind === "delta" ? 0 : spec.kernel === "alpha" ? 2 : 1;
+}
+
+/** A zeroed receptor state for `n` neurons at step `dt_ms` (arrays from `arena` if given). */
+export function receptorState(name: string, spec: ReceptorSpec, n: number, dt_ms: number, arena?: Arena): ReceptorState {
   if (spec.kind === "delta") return { name, spec, value: new Float64Array(0), rise: new Float64Array(0), decay: 0, riseGain: 0 };
   const alpha = spec.kernel === "alpha";
+  const zeros = (k: number) => (arena ? arena.f64(k) : new Float64Array(k));
   return {
     name,
     spec,
-    value: new Float64Array(n),
-    rise: new Float64Array(alpha ? n : 0),
+    value: zeros(n),
+    rise: zeros(alpha ? n : 0),
     decay: Math.exp(-dt_ms / spec.tau_ms),
     riseGain: alpha ? (Math.E * dt_ms) / spec.tau_ms : 0,
   };

@@ -1,0 +1,60 @@
+/**
+ * Typed arrays for a population's hot state, allocated from one block of memory so that
+ * WebAssembly kernels can work on them in place. An arena is sized once (it never grows, so
+ * its views are never detached); every array starts on a 16-byte boundary and is padded to a
+ * whole number of 16-byte lanes, so a SIMD kernel may read and write the padding past its end.
+ * Without WebAssembly (or beyond its 4 GiB limit) the arena hands out ordinary arrays and no
+ * kernel is available: callers keep the TypeScript path.
+ */
+import { wasmApi } from "./assembler.js";
+
+const PAGE_BYTES = 65536;
+const MAX_PAGES = 65536;
+
+/** Bytes an array of `length` elements of `bytesPerElement` takes in an arena (padded to 16). */
+export function arenaBytes(length: number, bytesPerElement: number): number {
+  return Math.ceil((length * bytesPerElement) / 16) * 16;
+}
+
+/** A bump allocator over one WebAssembly memory (or over ordinary arrays). */
+export class Arena {
+  /** The memory the arrays live in, for `instance`; null when arrays are ordinary. */
+  private readonly memory: { buffer: ArrayBuffer } | null;
+  private next = 0;
+
+  /** An arena of at least `bytes` bytes. */
+  constructor(readonly bytes: number) {
+    const wasm = wasmApi();
+    const pages = Math.max(1, Math.ceil(bytes / PAGE_BYTES));
+    this.memory = wasm && pages <= MAX_PAGES ? new wasm.Memory({ initial: pages }) : null;
+  }
+
+  /** The buffer all arrays of this arena share (null for ordinary arrays). */
+  get buffer(): ArrayBuffer | null {
+    return this.memory ? this.memory.buffer : null;
+  }
+
+  /** A zeroed Float64Array of `length` elements. */
+  f64(length: number): Float64Array {
+    return this.memory ? new Float64Array(this.memory.buffer, this.take(arenaBytes(length, 8)), length) : new Float64Array(length);
+  }
+
+  /** A zeroed Int32Array of `length` elements. */
+  i32(length: number): Int32Array {
+    return this.memory ? new Int32Array(this.memory.buffer, this.take(arenaBytes(length, 4)), length) : new Int32Array(length);
+  }
+
+  /** An instance of a compiled module bound to this arena's memory, or undefined. */
+  instance(module: object | undefined): Record<string, unknown> | undefined {
+    const wasm = wasmApi();
+    if (!module || !wasm || !this.memory) return undefined;
+    return new wasm.Instance(module, { env: { mem: this.memory } }).exports;
+  }
+
+  private take(bytes: number): number {
+    const at = this.next;
+    if (at + bytes > this.bytes) throw new RangeError(`arena: ${at + bytes} bytes requested, only ${this.bytes} reserved`);
+    this.next = at + bytes;
+    return at;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * A tiny WebAssembly assembler: the few encodings needed to write SIMD kernels as readable
+ * TypeScript (instruction helpers named after the text format) and to assemble them into a
+ * module that imports one memory `env.mem`. No toolchain and no binary blob: the kernels'
+ * source is the code that calls these helpers. Opcodes follow the WebAssembly 2.0 core spec
+ * (fixed-width SIMD included).
+ */
+
+/** Bytes of an instruction sequence. */
+export type Code = number[];
+
+/** Unsigned LEB128. */
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n) byte |= 0x80;
+    out.push(byte);
+  } while (n);
+  return out;
+}
+
+/** Signed LEB128 (32-bit). */
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+/** Value types. */
+export const I32 = 0x7f;
+export const F64 = 0x7c;
+export const V128 = 0x7b;
+export type ValType = typeof I32 | typeof F64 | typeof V128;
+
+const simd = (op: number, ...imm: number[]): Code => [0xfd, ...uleb(op), ...imm];
+/** Memory immediate: alignment (log2 bytes) and constant offset. */
+const memarg = (align: number, offset = 0): number[] => [align, ...uleb(offset)];
+
+/** Instructions, named after the text format (`i32.add` -> `i32Add`). Operands come first on the stack. */
+export const op = {
+  localGet: (i: number): Code => [0x20, ...uleb(i)],
+  localSet: (i: number): Code => [0x21, ...uleb(i)],
+  localTee: (i: number): Code => [0x22, ...uleb(i)],
+  i32Const: (n: number): Code => [0x41, ...sleb(n)],
+  i32Add: [0x6a] as Code,
+  i32And: [0x71] as Code,
+  i32Shl: [0x74] as Code,
+  i32LtS: [0x48] as Code,
+  i32LtU: [0x49] as Code,
+  /** Block without result. */
+  block: [0x02, 0x40] as Code,
+  loop: [0x03, 0x40] as Code,
+  if: [0x04, 0x40] as Code,
+  end: [0x0b] as Code,
+  brIf: (depth: number): Code => [0x0d, ...uleb(depth)],
+  i32Store: (offset = 0): Code => [0x36, ...memarg(2, offset)],
+  f64Add: [0xa0] as Code,
+  f64Store: (offset = 0): Code => [0x39, ...memarg(3, offset)],
+  v128Load: (offset = 0): Code => simd(0, ...memarg(4, offset)),
+  v128Store: (offset = 0): Code => simd(11, ...memarg(4, offset)),
+  v128Load64Zero: (offset = 0): Code => simd(93, ...memarg(3, offset)),
+  v128Store64Lane: (lane: number, offset = 0): Code => simd(91, ...memarg(3, offset), lane),
+  i8x16Shuffle: (lanes: readonly number[]): Code => simd(13, ...lanes),
+  i32x4Splat: simd(17),
+  f64x2Splat: simd(20),
+  f64x2ExtractLane: (lane: number): Code => simd(33, lane),
+  f64x2Ge: simd(76),
+  v128And: simd(78),
+  v128AndNot: simd(79),
+  v128Or: simd(80),
+  v128Bitselect: simd(82),
+  v128AnyTrue: simd(83),
+  i32x4GtS: simd(59),
+  i32x4Add: simd(174),
+  i64x2Bitmask: simd(196),
+  i64x2ExtendLowI32x4S: simd(199),
+  f64x2Add: simd(240),
+  f64x2Sub: simd(241),
+  f64x2Mul: simd(242),
+};
+
+/** One exported function. */
+export interface WasmFunction {
+  name: string;
+  params: readonly ValType[];
+  results: readonly ValType[];
+  /** Types of the locals after the parameters. */
+  locals: readonly ValType[];
+  /** The body, without the final `end`. */
+  body: Code;
+}
+
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const utf8 = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
+const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
+
+/** Assembles a module importing memory `env.mem` (at least one page) and exporting `funcs`. */
+export function assemble(funcs: readonly WasmFunction[]): Uint8Array {
+  const types = funcs.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);
+  const bodies = funcs.map((f) => {
+    const locals = vec(f.locals.map((t) => [1, t]));
+    const code = [...locals, ...f.body, 0x0b];
+    return [...uleb(code.length), ...code];
+  });
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)),
+    ...section(2, vec([[...utf8("env"), ...utf8("mem"), 0x02, 0x00, 1]])),
+    ...section(3, vec(funcs.map((_, k) => uleb(k)))),
+    ...section(7, vec(funcs.map((f, k) => [...utf8(f.name), 0x00, ...uleb(k)]))),
+    ...section(10, vec(bodies)),
+  ]);
+}
+
+/** The slice of the WebAssembly JS API used here (this project's TS lib has no wasm types). */
+export interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (desc: { initial: number }) => { buffer: ArrayBuffer };
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+/** The host's WebAssembly API, or undefined. */
+export function wasmApi(): WasmApi | undefined {
+  return (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+}
+
+/**
+ * Compiles `bytes` once, lazily (the result is immutable and shared); undefined where the host
+ * lacks WebAssembly or rejects the module (e.g. no SIMD).
+ */
+export function lazyModule(bytes: () => Uint8Array): () => object | undefined {
+  let compiled: object | null | undefined;
+  return () => {
+    if (compiled === undefined) {
+      const wasm = wasmApi();
+      try {
+        const b = bytes();
+        compiled = wasm && wasm.validate(b) ? new wasm.Module(b) : null;
+      } catch {
+        compiled = null;
+      }
+    }
+    return compiled ?? undefined;
+  };
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import { Network, cobaNetwork } from "../../src/index.js";
+import { lif, lifFusedStep, type LifParams } from "../../src/neurons/lif.js";
+import { lifWasmModule } from "../../src/neurons/lifWasm.js";
+import { neuronState, type FusedInputs } from "../../src/neurons/model.js";
+import { receptorState } from "../../src/synapses/receptors.js";
+import { Arena, arenaBytes } from "../../src/wasm/arena.js";
+import { Rng } from "../../src/random/rng.js";
+
+/** Bitwise equality of two typed arrays (NaN payloads and -0 included). */
+function sameBits(a: Float64Array | Int32Array, b: Float64Array | Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  return x.every((v, i) => v === y[i]);
+}
+
+/** One population's COBA arrays in an arena (wasm) or in ordinary arrays (reference). */
+function cobaArrays(n: number, p: LifParams, inArena: boolean) {
+  const arena = inArena ? new Arena(arenaBytes(n, 8) * 8 + arenaBytes(n, 4) * 2) : undefined;
+  const s = neuronState(["v_mV"], n, arena);
+  const delta = receptorState("delta", { kind: "delta" }, n, 0.1, arena);
+  const exc = receptorState("exc", { kind: "conductance", tau_ms: 5, eRev_mV: 0 }, n, 0.1, arena);
+  const inh = receptorState("inh", { kind: "conductance", tau_ms: 10, eRev_mV: -80 }, n, 0.1, arena);
+  const f64 = (k: number) => (arena ? arena.f64(k) : new Float64Array(k));
+  const f: FusedInputs = {
+    external_pA: f64(n),
+    coupling_pA: null,
+    receptors: [delta, exc, inh],
+    arriving: [f64(n), f64(n), f64(n)],
+    wasm: arena?.instance(lifWasmModule()),
+    wasmBuffer: arena?.buffer ?? null,
+  };
+  const spiked = arena ? arena.i32(n) : new Int32Array(n);
+  return { s, f, spiked, k: lif.prepare(p, 0.1) };
+}
+
+describe("WebAssembly SIMD kernels", () => {
+  it("are available in Node (the fast path is what the benchmarks measure)", () => {
+    expect(lifWasmModule()).toBeDefined();
+  });
+
+  it("the fused COBA step equals the TypeScript loop bit for bit, odd sizes, refractoriness and ties included", () => {
+    const p = lif.params({ tauM_ms: 20, cM_pF: 200, vRest_mV: -60, vReset_mV: -60, vThresh_mV: -50, tRef_ms: 0.5, iBias_pA: 300, integration: "euler" });
+    for (const n of [1, 2, 7, 64, 333]) {
+      const ref = cobaArrays(n, p, false);
+      const fast = cobaArrays(n, p, true);
+      expect(fast.f.wasm).toBeDefined();
+      const rng = new Rng(n);
+      for (let i = 0; i < n; i++) ref.s.vars.v_mV[i] = fast.s.vars.v_mV[i] = -60 + 10 * rng.uniform();
+      // Two neurons start exactly at threshold after a zero-input step: ties must spike on both paths.
+      if (n > 3) ref.s.vars.v_mV[3] = fast.s.vars.v_mV[3] = -50;
+      let spikes = 0;
+      let refractorySeen = false;
+      for (let t = 0; t < 400; t++) {
+        for (const x of [ref, fast]) x.f.external_pA.fill(t % 50 === 0 ? 0 : 40 * Math.sin(t / 7));
+        for (let i = 0; i < n; i++) {
+          const u = rng.uniform();
+          const a = u < 0.1 ? 8 * rng.uniform() : 0;
+          const b = u > 0.98 ? 10 * rng.uniform() : 0;
+          const j = u > 0.5 && u < 0.52 ? 3 * rng.uniform() : 0;
+          for (const x of [ref, fast]) {
+            x.f.arriving[1][i] = a;
+            x.f.arriving[2][i] = b;
+            x.f.arriving[0][i] = j;
+          }
+        }
+        const cr = lifFusedStep(p, ref.k, ref.s, ref.f, ref.spiked);
+        const cf = lifFusedStep(p, fast.k, fast.s, fast.f, fast.spiked);
+        expect(cf).toBe(cr);
+        expect(sameBits(fast.spiked.subarray(0, cf), ref.spiked.subarray(0, cr))).toBe(true);
+        expect(sameBits(fast.s.vars.v_mV, ref.s.vars.v_mV)).toBe(true);
+        expect(sameBits(fast.s.refractorySteps, ref.s.refractorySteps)).toBe(true);
+        for (let r = 1; r < 3; r++) expect(sameBits(fast.f.receptors[r].value, ref.f.receptors[r].value)).toBe(true);
+        for (let r = 0; r < 3; r++) {
+          expect(fast.f.arriving[r].every((x) => x === 0)).toBe(true); // consumed
+          expect(ref.f.arriving[r].every((x) => x === 0)).toBe(true);
+        }
+        spikes += cr;
+        refractorySeen ||= ref.s.refractorySteps.some((x) => x > 0);
+      }
+      expect(spikes).toBeGreaterThan(n); // the comparison covered spiking, not just subthreshold drift
+      expect(refractorySeen).toBe(true);
+    }
+  });
+
+  it("a COBA network gives bitwise-identical spikes and state with and without wasm", () => {
+    const run = (wasm: boolean) => {
+      const { net, exc, inh, spikes } = cobaNetwork({ seed: 3, nExc: 800, nInh: 200, p: 0.08, wasm });
+      net.run(200);
+      return { spikes: spikes!, exc: exc.snapshot().v_mV, inh: inh.snapshot().v_mV };
+    };
+    const a = run(true);
+    const b = run(false);
+    expect(a.spikes.count).toBeGreaterThan(1000);
+    expect(a.spikes.count).toBe(b.spikes.count);
+    expect(sameBits(a.spikes.times_ms, b.spikes.times_ms)).toBe(true);
+    expect(sameBits(a.spikes.neurons, b.spikes.neurons)).toBe(true);
+    expect(sameBits(a.exc, b.exc)).toBe(true);
+    expect(sameBits(a.inh, b.inh)).toBe(true);
+  });
+
+  it("rejects a non-boolean wasm option", () => {
+    expect(() => new Network({ wasm: "yes" as unknown as boolean })).toThrow(/wasm must be true or false/);
+  });
+
+  it("external current set between runs carries over a rebuild", () => {
+    const net = new Network();
+    const g = net.addLif("n", { size: 3, params: { vThresh_mV: 1e9 } });
+    g.current_pA.fill(100);
+    net.run(1);
+    expect(Array.from(g.current_pA)).toEqual([100, 100, 100]);
+    g.current_pA[1] = 250;
+    net.reset();
+    net.run(1);
+    expect(Array.from(g.current_pA)).toEqual([100, 250, 100]);
+    expect(g.v_mV[1]).toBeGreaterThan(g.v_mV[0]);
+  });
+});
+
+describe("Arena", () => {
+  it("hands out 16-byte aligned, zeroed, padded arrays and refuses to overrun", () => {
+    const arena = new Arena(arenaBytes(3, 8) + arenaBytes(5, 4));
+    const a = arena.f64(3);
+    const b = arena.i32(5);
+    expect(a.byteOffset % 16).toBe(0);
+    expect(b.byteOffset % 16).toBe(0);
+    expect(b.byteOffset - a.byteOffset).toBe(32);
+    expect(Array.from(a)).toEqual([0, 0, 0]);
+    expect(() => arena.f64(1)).toThrow(/arena: .* only 64 reserved/);
+  });
+});
