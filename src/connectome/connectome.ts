@@ -6,6 +6,7 @@
  */
 import type { Csr } from "../synapses/connectivity.js";
 import { cellClass, cellKind, type CellKind } from "./cells.js";
+import { resolveGanglia, type Ganglion, type GanglionGroup, type GanglionTable } from "./ganglia.js";
 import type { EdgeRecord, ExpressionRecord, MasterSheetNeuron, NeuronType, OwmetaCell } from "./parse.js";
 import { withDisplay } from "../display/bundle.js";
 import { connectomeFigure } from "../display/connectome.js";
@@ -28,6 +29,8 @@ export interface CellMetadata {
   readonly receptors?: readonly string[];
   /** Neuropeptides (Bentley 2016), sorted. */
   readonly neuropeptides?: readonly string[];
+  /** Ganglion (Worm Neuro Atlas ganglia table). */
+  readonly ganglion?: Ganglion;
 }
 
 /** One cell of a connectome. */
@@ -44,6 +47,8 @@ export interface Cell {
   readonly position: readonly [number, number, number] | null;
   readonly receptors: readonly string[];
   readonly neuropeptides: readonly string[];
+  /** Ganglion of a neuron, or null when not loaded (`ganglia: true`) or not a neuron. */
+  readonly ganglion: Ganglion | null;
 }
 
 /** A connectome: cells, chemical and electrical synapses over one index. */
@@ -165,15 +170,23 @@ export interface MetadataSources {
   masterSheet?: readonly MasterSheetNeuron[];
   owmeta?: readonly OwmetaCell[];
   expression?: readonly ExpressionRecord[];
+  ganglia?: GanglionTable;
 }
 
 /**
  * Merges metadata per cell name: type and position from the master sheet; neurotransmitters
  * master-sheet primary first, then owmeta, then Bentley 2016; receptors from owmeta and
- * Bentley 2016; neuropeptides from Bentley 2016.
+ * Bentley 2016; neuropeptides from Bentley 2016; ganglia from the ganglia table.
  */
 export function mergeCellMetadata(sources: MetadataSources): Map<string, CellMetadata> {
-  type Acc = { type?: NeuronType; position?: readonly [number, number, number]; nt: string[]; rec: Set<string>; pep: Set<string> };
+  type Acc = {
+    type?: NeuronType;
+    position?: readonly [number, number, number];
+    ganglion?: Ganglion;
+    nt: string[];
+    rec: Set<string>;
+    pep: Set<string>;
+  };
   const acc = new Map<string, Acc>();
   const get = (name: string) => {
     let a = acc.get(name);
@@ -200,6 +213,7 @@ export function mergeCellMetadata(sources: MetadataSources): Map<string, CellMet
     else if (x.relationship === "Receptor") a.rec.add(x.molecule);
     else a.pep.add(x.molecule);
   }
+  for (const [name, ganglion] of sources.ganglia?.ganglionOf ?? []) get(name).ganglion = ganglion;
   const out = new Map<string, CellMetadata>();
   for (const [name, a] of acc) {
     out.set(name, {
@@ -208,6 +222,7 @@ export function mergeCellMetadata(sources: MetadataSources): Map<string, CellMet
       neurotransmitters: a.nt,
       receptors: [...a.rec].sort(),
       neuropeptides: [...a.pep].sort(),
+      ganglion: a.ganglion,
     });
   }
   return out;
@@ -223,11 +238,14 @@ export type CellFilter =
       kinds?: readonly CellKind[];
       /** Keeps cells whose primary neurotransmitter is one of these. */
       neurotransmitters?: readonly string[];
+      /** Keeps neurons in these ganglia; group names ("head", "pharynx") stand for their ganglia. */
+      ganglia?: readonly (Ganglion | GanglionGroup)[];
     };
 
 /**
  * The sub-connectome induced by the cells that pass `filter` (kept in their original order),
- * with every synapse between two kept cells. Unknown names in `filter.names` throw a RangeError.
+ * with every synapse between two kept cells. Unknown names in `filter.names` or `filter.ganglia`
+ * throw a RangeError, and so does `filter.ganglia` on a connectome without ganglia.
  */
 export function selectCells(c: Connectome, filter: CellFilter): Connectome {
   let pass: (cell: Cell, index: number) => boolean;
@@ -237,19 +255,24 @@ export function selectCells(c: Connectome, filter: CellFilter): Connectome {
     for (const name of filter.names ?? []) {
       if (!c.indexOf.has(name)) throw new RangeError(`names: no cell named ${JSON.stringify(name)} in ${c.name}`);
     }
+    if (filter.ganglia && !c.cells.some((cell) => cell.ganglion !== null)) {
+      throw new RangeError(`ganglia: no cell of ${c.name} has a ganglion; load it with { ganglia: true }`);
+    }
     const sets = {
       names: filter.names && new Set<string>(filter.names),
       classes: filter.classes && new Set<string>(filter.classes),
       types: filter.types && new Set<string>(filter.types),
       kinds: filter.kinds && new Set<string>(filter.kinds),
       nts: filter.neurotransmitters && new Set<string>(filter.neurotransmitters),
+      ganglia: filter.ganglia && resolveGanglia(filter.ganglia),
     };
     pass = (cell) =>
       (!sets.names || sets.names.has(cell.name)) &&
       (!sets.classes || sets.classes.has(cell.cellClass)) &&
       (!sets.types || (cell.type !== null && sets.types.has(cell.type))) &&
       (!sets.kinds || sets.kinds.has(cell.kind)) &&
-      (!sets.nts || sets.nts.has(cell.neurotransmitters[0] ?? ""));
+      (!sets.nts || sets.nts.has(cell.neurotransmitters[0] ?? "")) &&
+      (!sets.ganglia || (cell.ganglion !== null && sets.ganglia.has(cell.ganglion)));
   }
   const keep: number[] = [];
   c.cells.forEach((cell, i) => {
@@ -500,6 +523,7 @@ function makeCell(name: string, meta: CellMetadata | undefined): Cell {
     position: meta?.position ?? null,
     receptors: meta?.receptors ?? [],
     neuropeptides: meta?.neuropeptides ?? [],
+    ganglion: meta?.ganglion ?? null,
   };
 }
 

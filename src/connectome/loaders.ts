@@ -11,10 +11,12 @@ import {
   WHITE_1986_JSH,
   WHITE_1986_N2U,
   WHITE_1986_WHOLE,
+  WORM_NEURO_ATLAS_GANGLIA,
   type DataSource,
 } from "../data/sources.js";
 import type { CellKind, NameOptions } from "./cells.js";
 import { buildConnectome, mergeCellMetadata, type CellMetadata, type Connectome } from "./connectome.js";
+import { parseGanglia, type GanglionOptions, type GanglionTable } from "./ganglia.js";
 import {
   parseBentleyExpression,
   parseCookEdgeList,
@@ -40,13 +42,23 @@ const DATASETS: Record<ConnectomeDataset, { source: DataSource; name: string; pa
 /** Options of the loaders: where the files are (mirror / cache / download) and name handling. */
 export interface LoadOptions extends DataLocationOptions, NameOptions {}
 
+/** Options of {@link loadCellMetadata}. */
+export interface CellMetadataOptions extends LoadOptions {
+  /**
+   * Also load each neuron's ganglion (Worm Neuro Atlas, GPL-3.0-or-later: one more file,
+   * downloaded into the cache on first use). Default false.
+   */
+  ganglia?: boolean;
+}
+
 /** Options of {@link loadConnectome}. */
-export interface LoadConnectomeOptions extends LoadOptions {
+export interface LoadConnectomeOptions extends CellMetadataOptions {
   /** Cell kinds to keep. Default all (neurons, muscles, other cells, labelled by `kind`). */
   kinds?: readonly CellKind[];
   /**
-   * Attach cell metadata from the master sheet, owmeta and Bentley 2016 (three more files).
-   * Default true. Without metadata, every chemical synapse is excitatory.
+   * Attach cell metadata from the master sheet, owmeta and Bentley 2016 (three more files),
+   * and with `ganglia: true` the ganglia. Default true. Without metadata, every chemical
+   * synapse is excitatory.
    */
   metadata?: boolean;
   /** Presynaptic neurotransmitters that make a chemical synapse inhibitory. Default ["GABA"]. */
@@ -100,8 +112,24 @@ export async function loadBentleyExpression(opts: LoadOptions = {}): Promise<Exp
   return parseBentleyExpression(await readSourceText(BENTLEY_2016, opts), opts);
 }
 
-/** Merged cell metadata from the master sheet, owmeta and Bentley 2016 (see `mergeCellMetadata`). */
-export async function loadCellMetadata(opts: LoadOptions = {}): Promise<Map<string, CellMetadata>> {
-  const [masterSheet, owmeta, expression] = await Promise.all([loadMasterSheet(opts), loadOwmetaCells(opts), loadBentleyExpression(opts)]);
-  return mergeCellMetadata({ masterSheet, owmeta, expression });
+/**
+ * The Worm Neuro Atlas ganglia table (Randi et al. 2023): 12 ganglia, with the documented
+ * corrections (`GANGLION_CORRECTIONS`) unless `corrections: false`.
+ */
+export async function loadGanglia(opts: LoadOptions & GanglionOptions = {}): Promise<GanglionTable> {
+  return parseGanglia(await readSourceText(WORM_NEURO_ATLAS_GANGLIA, opts), opts);
+}
+
+/**
+ * Merged cell metadata from the master sheet, owmeta and Bentley 2016, and with
+ * `ganglia: true` the ganglia table (see `mergeCellMetadata`).
+ */
+export async function loadCellMetadata(opts: CellMetadataOptions = {}): Promise<Map<string, CellMetadata>> {
+  const [masterSheet, owmeta, expression, ganglia] = await Promise.all([
+    loadMasterSheet(opts),
+    loadOwmetaCells(opts),
+    loadBentleyExpression(opts),
+    opts.ganglia ? loadGanglia(opts) : undefined,
+  ]);
+  return mergeCellMetadata({ masterSheet, owmeta, expression, ganglia });
 }

@@ -117,6 +117,27 @@ export const NEURON_MASTER_SHEET: DataSource = {
   license: "MIT (qsimeon/worm-graph)",
 };
 
+const WORM_NEURO_ATLAS =
+  "https://raw.githubusercontent.com/francescorandi/wormneuroatlas/3eed4b823e3c122de04db3f1107e62db7114b86d/wormneuroatlas";
+
+/**
+ * Ganglion of each neuron (Worm Neuro Atlas, Randi et al. 2023): a JSON object mapping 12
+ * ganglia to their neurons, plus the groupings "head" and "pharynx" (lists of ganglia).
+ * The same bytes ship in the PyPI package `wormneuroatlas==0.0.7.3` as
+ * `wormneuroatlas/data/aconnectome_ids_ganglia.json`. GPL-licensed: neurolab never
+ * redistributes it; the loader downloads it into the user's cache.
+ */
+export const WORM_NEURO_ATLAS_GANGLIA: DataSource = {
+  id: "randi2023_ganglia",
+  path: "celegans/aconnectome_ids_ganglia.json",
+  url: `${WORM_NEURO_ATLAS}/aconnectome_ids_ganglia.json`,
+  sha256: "e754fcb703b39b5f0db977d0b654ba2ac5ce09111f4e19aef3a85fb09ee2e0a2",
+  description: "Ganglion membership of the hermaphrodite neurons (12 ganglia; head and pharynx groupings), Worm Neuro Atlas",
+  citation:
+    "Randi F, Sharma AK, Dvali S, Leifer AM (2023) Neural signal propagation atlas of Caenorhabditis elegans. Nature 623:406-414. doi:10.1038/s41586-023-06683-4 (data file of the Worm Neuro Atlas, github.com/francescorandi/wormneuroatlas)",
+  license: "GPL-3.0-or-later (francescorandi/wormneuroatlas); downloaded by the user, not redistributed with neurolab",
+};
+
 /** All pinned C. elegans sources, by id. */
 export const C_ELEGANS_SOURCES: readonly DataSource[] = [
   COOK_2019,
@@ -126,4 +147,5 @@ export const C_ELEGANS_SOURCES: readonly DataSource[] = [
   OWMETA_CELLS,
   BENTLEY_2016,
   NEURON_MASTER_SHEET,
+  WORM_NEURO_ATLAS_GANGLIA,
 ];

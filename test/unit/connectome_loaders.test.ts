@@ -23,12 +23,14 @@ import {
   selectCells,
   summarize,
 } from "../../src/connectome/index.js";
-import { C_ELEGANS_SOURCES, sourcePath } from "../../src/data/index.js";
+import { C_ELEGANS_SOURCES, sourcePath, WORM_NEURO_ATLAS_GANGLIA } from "../../src/data/index.js";
 
-// The mirrored reference data: env NEUROLAB_DATA_MIRROR, else ../shared/data beside the repository.
-const MIRROR = process.env.NEUROLAB_DATA_MIRROR ?? fileURLToPath(new URL("../../../shared/data", import.meta.url));
-/** Loader options that read the mirror only and never download. */
-const MIRROR_ONLY = { mirrorDir: MIRROR, offline: true, cacheDir: path.join(MIRROR, ".no-cache") } as const;
+// The mirrored reference data: the first directory of env NEUROLAB_DATA_MIRROR, else ../shared/data
+// beside the repository; files that only a peer package ships come from setup --peers' mirror.
+const MIRROR = path.resolve((process.env.NEUROLAB_DATA_MIRROR ?? fileURLToPath(new URL("../../../shared/data", import.meta.url))).split(path.delimiter)[0]);
+const PEER_MIRROR = fileURLToPath(new URL("../../.neurolab/data-mirror", import.meta.url));
+/** Loader options that read the mirrors only and never download. */
+const MIRROR_ONLY = { mirrorDir: [MIRROR, PEER_MIRROR], offline: true, cacheDir: path.join(MIRROR, ".no-cache") } as const;
 
 const raw = (file: string) => readFileSync(path.join(MIRROR, "celegans", file), "utf8");
 
@@ -58,7 +60,8 @@ function independentCounts(rows: [string, string, string, number][]) {
 describe("pinned sources in the mirror", () => {
   it("every mirrored file matches its pinned SHA-256", async () => {
     for (const source of C_ELEGANS_SOURCES) {
-      expect(await sourcePath(source, MIRROR_ONLY)).toBe(path.join(MIRROR, source.path));
+      const mirror = source === WORM_NEURO_ATLAS_GANGLIA ? PEER_MIRROR : MIRROR;
+      expect(await sourcePath(source, MIRROR_ONLY)).toBe(path.join(mirror, source.path));
     }
     expect(connectomeSource("cook2019").url).toMatch(/^https:\/\/raw\.githubusercontent\.com\/openworm\/c302\/[0-9a-f]{40}\//);
     expect(() => connectomeSource("toString" as never)).toThrow(/dataset must be one of cook2019/);
@@ -197,10 +200,11 @@ describe("Cook et al. 2019", () => {
     const syn = Array.from(edges.array("synapses") as ArrayLike<number>);
     const type = Array.from(edges.array("type") as ArrayLike<string>);
     expect(syn.filter((_, k) => type[k] === "chemical").reduce((a, b) => a + b, 0)).toBe(s.chemicalSynapses);
-    expect(edges.columnNames()).toEqual(["pre", "post", "type", "synapses", "sign", "pre_kind", "post_kind"]);
+    expect(edges.columnNames()).toEqual(["pre", "post", "type", "synapses", "sign", "pre_kind", "post_kind", "pre_ganglion", "post_ganglion"]);
+    expect(new Set(Array.from(edges.array("pre_ganglion")))).toEqual(new Set([null])); // loaded without { ganglia: true }
     const cells = cellTable(c);
     expect(cells.numRows()).toBe(300);
-    expect(cells.objects({ limit: 1 })[0]).toMatchObject({ name: "ADAL", kind: "neuron", class: "ADA", type: "inter", neurotransmitter: "Glu" });
+    expect(cells.objects({ limit: 1 })[0]).toMatchObject({ name: "ADAL", kind: "neuron", class: "ADA", type: "inter", neurotransmitter: "Glu", ganglion: null });
   });
 });
 
@@ -222,6 +226,31 @@ describe("White et al. 1986", () => {
     expect(s.chemicalSynapses).toBe(expected.chemicalSynapses);
     expect(s.electricalPairs).toBe(expected.electricalPairs);
     expect(s.electricalSynapses).toBe(expected.electricalSynapses);
+  });
+
+  it("has PLM chemical synapses that the pinned Cook 2019 edge list lacks (documented in src/connectome/README.md)", async () => {
+    const white = await loadConnectome("white1986_whole", { ...MIRROR_ONLY, metadata: false });
+    const cook = await loadConnectome("cook2019", { ...MIRROR_ONLY, metadata: false });
+    const chemicalRows = (c: typeof cook, name: string) => {
+      const i = c.indexOf.get(name)!;
+      return c.chemical.rowPtr[i + 1] - c.chemical.rowPtr[i];
+    };
+    const chemicalInputs = (c: typeof cook, name: string) => Array.from(c.chemical.colIdx).filter((j) => j === c.indexOf.get(name)).length;
+    // the raw Cook file: every row naming PLML or PLMR (as source or target) is electrical
+    const plmRows = raw("herm_full_edgelist.csv").split("\n").filter((l) => /(^|,)\s*PLM[LR]\s*,/.test(l));
+    expect(plmRows.length).toBe(28);
+    expect(plmRows.every((l) => l.trim().endsWith(",electrical"))).toBe(true);
+    for (const name of ["PLML", "PLMR"]) {
+      expect([chemicalRows(cook, name), chemicalInputs(cook, name)]).toEqual([0, 0]);
+      expect(cook.electrical.rowPtr[cook.indexOf.get(name)! + 1] - cook.electrical.rowPtr[cook.indexOf.get(name)!]).toBe(7);
+    }
+    const w = (pre: string, post: string) => {
+      const i = white.indexOf.get(pre)!;
+      const k = Array.from(white.chemical.colIdx.subarray(white.chemical.rowPtr[i], white.chemical.rowPtr[i + 1])).indexOf(white.indexOf.get(post)!);
+      return k < 0 ? 0 : white.chemical.weight[white.chemical.rowPtr[i] + k];
+    };
+    expect([w("PLMR", "AVAL"), w("PLMR", "AVDR"), w("PLMR", "DVA"), w("PLML", "HSNL")]).toEqual([4, 4, 5, 1]);
+    expect([chemicalRows(white, "PLMR"), chemicalRows(white, "PLML")]).toEqual([10, 1]);
   });
 
   it("N2U and JSH heads load with space/tab headers and BWM-xxNN muscles", async () => {
