@@ -32,6 +32,7 @@ export * from "./examples/cuba.js";
 export * from "./examples/brunel.js";
 export * from "./analysis/index.js";
 export * from "./export/pynn.js";
+export * from "./export/neuroml.js";
 export * as connectome from "./connectome/index.js";
 export * as rsa from "./rsa/index.js";
 export * as data from "./data/index.js";
