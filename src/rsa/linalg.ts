@@ -200,17 +200,5 @@ export function symmetricEigen(x: Float64Array, n: number): { values: Float64Arr
   return { values: sortedValues, vectors };
 }
 
-/** Double-centres a symmetric n x n matrix in place: H M H with H = I - 11ᵀ/n. */
-export function doubleCenter(m: Float64Array, n: number): Float64Array {
-  const rowMean = new Float64Array(n);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += m[i * n + j];
-    rowMean[i] = s / n;
-    total += s;
-  }
-  const mean = total / (n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[i * n + j] += mean - rowMean[i] - rowMean[j];
-  return m;
-}
+/** Double-centres a symmetric n x n matrix in place: H M H with H = I - 11ᵀ/n (shared with `neurolab/schema`). */
+export { doubleCentre as doubleCenter } from "../schema/geometry.js";

@@ -3,7 +3,7 @@
  * SMACOF stress majorisation started from the classical solution (deterministic, no random starts).
  */
 import { checkInteger, checkPositive } from "../core/checks.js";
-import { doubleCenter, symmetricEigen } from "./linalg.js";
+import { classicalMds } from "../schema/geometry.js";
 import { rdmVector, type Rdms } from "./rdms.js";
 
 /** An embedding: `coordinates[i]` are the `dims` coordinates of condition i. */
@@ -56,27 +56,10 @@ export function mds(rdms: Rdms, opts: MdsOptions = {}): Embedding {
   }
   const hasNaN = delta.some(Number.isNaN);
   if (method === "classical" && hasNaN) throw new RangeError("classical MDS needs a complete RDM (it has NaN dissimilarities); use method \"metric\"");
-  const start = classical(hasNaN ? delta.map((d) => (Number.isNaN(d) ? 0 : d)) : delta, n, dims);
+  const start = classicalMds(hasNaN ? delta.map((d) => (Number.isNaN(d) ? 0 : d)) : delta, n, dims);
   if (method === "classical") return { coordinates: rowsOf(start.x, n, dims), stress: stress(start.x, delta, n, dims), eigenvalues: start.eigenvalues };
   const x = smacof(start.x, delta, n, dims, checkInteger(opts.maxIterations ?? 300, "maxIterations", 1), checkPositive(opts.tolerance ?? 1e-9, "tolerance"));
   return { coordinates: rowsOf(x, n, dims), stress: stress(x, delta, n, dims) };
-}
-
-function classical(delta: Float64Array, n: number, dims: number): { x: Float64Array; eigenvalues: Float64Array } {
-  const b = delta.map((d) => -0.5 * d * d);
-  doubleCenter(b, n);
-  const { values, vectors } = symmetricEigen(b, n); // ascending
-  const x = new Float64Array(n * dims);
-  for (let d = 0; d < dims; d++) {
-    const col = n - 1 - d;
-    const s = Math.sqrt(Math.max(0, values[col]));
-    // sign convention: the largest-magnitude entry of each axis is positive (deterministic plots)
-    let big = 0;
-    for (let i = 0; i < n; i++) if (Math.abs(vectors[i * n + col]) > Math.abs(big)) big = vectors[i * n + col];
-    const sign = big < 0 ? -1 : 1;
-    for (let i = 0; i < n; i++) x[i * dims + d] = sign * s * vectors[i * n + col];
-  }
-  return { x, eigenvalues: Float64Array.from(values).reverse() };
 }
 
 function distancesOf(x: Float64Array, n: number, dims: number): Float64Array {

@@ -7,6 +7,7 @@ export * from "./base64.js";
 export * from "./validate.js";
 export * from "./raster.js";
 export * from "./geotopology.js";
+export * from "./geometry.js";
 export * from "./rdm.js";
 export * from "./connectome.js";
 export * from "./activity.js";

@@ -1,5 +1,6 @@
-// Payload schemas of the RDM, connectome and activity widgets: round trips, the shared
-// geo-topological transform against the library's, and validation errors naming the field.
+// Payload schemas of the RDM, connectome, activity and raster-state widgets: round trips, the
+// shared geo-topological transform and geometry (eigen, classical MDS) against the library's, and
+// validation errors naming the field.
 import { describe, expect, it } from "vitest";
 import * as rsa from "../../src/rsa/index.js";
 import {
@@ -7,7 +8,14 @@ import {
   CONNECTOME_MIME,
   RDM_MIME,
   SchemaError,
+  alignPlanar,
+  classicalMdsCondensed,
   condensedLength,
+  decodeRaster,
+  encodeRaster,
+  kruskalStress,
+  stateTime,
+  symmetricEigen,
   decodeActivity,
   decodeConnectome,
   decodeRdm,
@@ -195,4 +203,114 @@ describe("activity payload", () => {
       expect(() => decodeActivity(p)).toThrow(message);
     });
   }
+});
+
+describe("raster payload with a state-trace panel", () => {
+  const base = () => ({
+    title: "states",
+    tStartMs: 0,
+    tStopMs: 10,
+    nNeurons: 4,
+    populations: [{ name: "p", start: 0, size: 4 }],
+    timesMs: Float32Array.from([1, 2.5]),
+    neurons: Uint32Array.from([0, 3]),
+  });
+  const states = () => ({
+    variable: "v_mV",
+    unit: "mV",
+    tStartMs: 0.5,
+    dtMs: 0.5,
+    nSamples: 20,
+    labels: ["p 0", "other 2"],
+    rows: [0, -1],
+    values: Float32Array.from({ length: 40 }, (_, k) => -70 + k / 4),
+  });
+
+  it("round-trips; payloads without states stay valid (version 1, additive field)", () => {
+    const p = json(encodeRaster({ ...base(), states: states() }));
+    expect(p.version).toBe(1);
+    const d = decodeRaster(p);
+    expect(d.states!.labels).toEqual(["p 0", "other 2"]);
+    expect(d.states!.rows).toEqual([0, -1]);
+    expect(Array.from(d.states!.values)).toEqual(Array.from(states().values));
+    expect(stateTime(d.states!, 19)).toBe(10);
+    const old = json(encodeRaster(base()));
+    expect(old.states).toBeUndefined();
+    expect(decodeRaster(old).states).toBeNull();
+  });
+
+  const bad: [string, (s: Record<string, any>) => void, RegExp][] = [
+    ["dt 0", (s) => (s.dt_ms = 0), /payload.states.dt_ms must be > 0/],
+    ["samples past the window", (s) => (s.n_samples = 21), /payload.states.values must hold 42 float32|outside the raster/],
+    ["start before the window", (s) => (s.t_start_ms = -1), /payload.states samples span \[-1, 8.5\] ms, outside/],
+    ["no traces", (s) => (s.traces = []), /payload.states.traces must have at least 1 entry/],
+    ["row out of range", (s) => (s.traces[0].row = 4), /payload.states.traces\[0\].row must be an integer in \[-1, 3\]/],
+    ["label not text", (s) => (s.traces[1].label = { html: "<b>" }), /payload.states.traces\[1\].label must be a string/],
+    ["NaN value", (s) => (s.values = typedArrayToBase64(new Float32Array(40).fill(NaN))), /payload.states.values\[0\] must be a finite number/],
+    ["truncated values", (s) => (s.values = s.values.slice(0, -8)), /payload.states.values must hold 40 float32 values/],
+    ["too many traces", (s) => (s.traces = Array.from({ length: 65 }, () => ({ label: "x", row: 0 }))), /payload.states.traces must have at most 64 entries/],
+    ["huge sample count", (s) => (s.n_samples = 1e9), /payload.states.n_samples must be an integer in \[1, 2000000\]/],
+    ["missing unit", (s) => delete s.unit, /payload.states.unit must be a string/],
+  ];
+  for (const [name, mutate, message] of bad) {
+    it(`rejects states with ${name}`, () => {
+      const p = json(encodeRaster({ ...base(), states: states() }));
+      mutate(p.states);
+      expect(() => decodeRaster(p)).toThrow(SchemaError);
+      expect(() => decodeRaster(p)).toThrow(message);
+    });
+  }
+});
+
+describe("shared geometry: eigen-decomposition, classical MDS, planar alignment", () => {
+  it("decomposes symmetric matrices (A v = λ v, orthonormal vectors, ascending values)", () => {
+    const rand = prng(5);
+    for (const n of [1, 2, 5, 40]) {
+      const a = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = rand() - 0.5;
+      const { values, vectors } = symmetricEigen(a, n);
+      for (let k = 1; k < n; k++) expect(values[k]).toBeGreaterThanOrEqual(values[k - 1]);
+      for (let k = 0; k < n; k++) {
+        for (let i = 0; i < n; i++) {
+          let av = 0;
+          for (let j = 0; j < n; j++) av += a[i * n + j] * vectors[j * n + k];
+          expect(Math.abs(av - values[k] * vectors[i * n + k])).toBeLessThan(1e-12);
+        }
+        for (let l = 0; l < n; l++) {
+          let dot = 0;
+          for (let i = 0; i < n; i++) dot += vectors[i * n + k] * vectors[i * n + l];
+          expect(Math.abs(dot - (k === l ? 1 : 0))).toBeLessThan(1e-12);
+        }
+      }
+    }
+    // A repeated eigenvalue and a diagonal matrix.
+    expect(Array.from(symmetricEigen([2, 0, 0, 0, 1, 0, 0, 0, 2], 3).values)).toEqual([1, 2, 2]);
+    expect(() => symmetricEigen([1, 2, 3], 2)).toThrow(/n x n matrix/);
+  });
+
+  it("classical MDS recovers planar points up to rotation (distances exact, stress 0)", () => {
+    const pts = [[0, 0], [3, 0], [0, 4], [1, 1], [-2, 5], [4, -3]];
+    const n = pts.length;
+    const v: number[] = [];
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) v.push(Math.hypot(pts[i][0] - pts[j][0], pts[i][1] - pts[j][1]));
+    const { x, eigenvalues } = classicalMdsCondensed(v, n, 2);
+    expect(kruskalStress(x, v, n, 2)).toBeLessThan(1e-12);
+    expect(Math.abs(eigenvalues[2])).toBeLessThan(1e-9); // rank 2
+    // Aligned to the original (centred) points it lands on them.
+    const mean = [0, 1].map((c) => pts.reduce((s, p) => s + p[c], 0) / n);
+    const ref = Float64Array.from(pts.flatMap((p) => [p[0] - mean[0], p[1] - mean[1]]));
+    const aligned = alignPlanar(x, ref, n);
+    aligned.forEach((a, k) => expect(a).toBeCloseTo(ref[k], 10));
+    // A reflected copy aligns back too.
+    const mirrored = Float64Array.from(ref, (r, k) => (k % 2 ? -r : r));
+    alignPlanar(mirrored, ref, n).forEach((a, k) => expect(a).toBeCloseTo(ref[k], 10));
+    expect(() => classicalMdsCondensed([1, NaN, 2], 3)).toThrow(/finite distances/);
+  });
+
+  it("rsa.mds (classical) is this shared routine", () => {
+    const rdms = rsa.makeRdms([[1, 2, 3, 2.5, 1.5, 2]]);
+    const lib = rsa.mds(rdms, { method: "classical" });
+    const ours = classicalMdsCondensed(rsa.rdmVector(rdms, 0), 4, 2);
+    expect(lib.coordinates.flat()).toEqual(Array.from(ours.x));
+  });
 });
