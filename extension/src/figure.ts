@@ -1,16 +1,26 @@
 /**
  * Pure figure construction for the spike raster: groups spikes by population, computes the
- * population firing rates and assembles plotly traces + layout. No DOM access here, so the
- * logic is easy to test and cheap to rerun on theme changes.
+ * population firing rates and per-neuron rates, the statistics of a time window, and assembles
+ * plotly traces + layout (raster, linked rate panel, optional state-trace panel). No DOM access
+ * here, so the logic is easy to test and cheap to rerun on theme changes.
  */
+import { plotlyText } from "./base.js";
 import type { RasterData } from "neurolab/schema";
 import type { PlotTheme } from "./theme.js";
 
-/** Pixel height of the whole figure (raster + rate panel). */
-export const FIGURE_HEIGHT = 480;
-/** Fraction of the plotting area used by the rate panel at the bottom. */
-const RATE_PANEL = 0.24;
-const PANEL_GAP = 0.05;
+export { plotlyText };
+
+/** Pixel heights of the panels (the raster gets what is left of the figure). */
+const RATE_PX = 96;
+const STATE_PX = 150;
+const GAP_PX = 26;
+/** Above this many neurons the image mode has no per-neuron hover layer. */
+const MAX_HOVER_ROWS = 200_000;
+
+/** Pixel height of the whole figure: raster + rate panel (+ state panel). */
+export function figureHeight(withStates: boolean): number {
+  return withStates ? 660 : 480;
+}
 
 /** One population's spikes (or the neurons outside every declared population). */
 export interface SpikeGroup {
@@ -38,6 +48,8 @@ export interface Figure {
   nSpikes: number;
   groups: SpikeGroup[];
   rate: RateHistogram;
+  /** Vertical domain of the raster panel (fractions of the plot area). */
+  rasterDomain: [number, number];
   /**
    * True when the spikes are drawn as a raster image (`layout.images[0]`, repainted on zoom and
    * pan by the widget) instead of WebGL markers: above {@link IMAGE_MODE_SPIKES} spikes.
@@ -54,8 +66,16 @@ export const IMAGE_MODE_SPIKES = 150_000;
 
 /** Plot margins of the raster figure (px). */
 export const MARGIN = { l: 64, r: 16, t: 36, b: 48 };
-/** Vertical domain of the raster panel. */
-export const RASTER_DOMAIN: [number, number] = [RATE_PANEL + PANEL_GAP, 1];
+
+/** Vertical domains (fractions of the plot area) of the raster, rate and state panels. */
+function panelDomains(withStates: boolean): { raster: [number, number]; rate: [number, number]; state: [number, number] | null } {
+  const area = figureHeight(withStates) - MARGIN.t - MARGIN.b;
+  const f = (px: number) => px / area;
+  if (!withStates) return { raster: [f(RATE_PX + GAP_PX), 1], rate: [0, f(RATE_PX)], state: null };
+  const state: [number, number] = [0, f(STATE_PX)];
+  const rate: [number, number] = [f(STATE_PX + GAP_PX), f(STATE_PX + GAP_PX + RATE_PX)];
+  return { raster: [f(STATE_PX + RATE_PX + 2 * GAP_PX), 1], rate, state };
+}
 
 /** Parses `#rgb` / `#rrggbb` / `rgb(r, g, b)` into [r, g, b] (black when unknown). */
 function rgbOf(color: string): [number, number, number] {
@@ -99,14 +119,6 @@ export function paintSpikes(groups: readonly SpikeGroup[], x0: number, x1: numbe
     }
   }
   return pixels;
-}
-
-/**
- * Escapes text for plotly's pseudo-HTML labels (legend, hover) so names from the payload
- * are shown verbatim and can never inject markup.
- */
-export function plotlyText(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** A "nice" bin width (1, 2, 2.5 or 5 x 10^k ms) giving roughly `targetBins` bins. */
@@ -205,19 +217,104 @@ export function binChoices(durationMs: number): number[] {
 }
 
 /** Raster marker size: fill the row height, within readable limits. */
-function markerSize(nNeurons: number): number {
-  const rowPx = (FIGURE_HEIGHT * (1 - RATE_PANEL - PANEL_GAP) - 60) / Math.max(1, nNeurons);
+function markerSize(nNeurons: number, rasterPx: number): number {
+  const rowPx = (rasterPx - 20) / Math.max(1, nNeurons);
   return Math.max(3, Math.min(10, rowPx * 0.9));
+}
+
+/** Mean firing rate of every neuron over the recorded window, Hz. */
+export function neuronRates(data: RasterData): Float64Array {
+  const rates = new Float64Array(data.nNeurons);
+  for (let i = 0; i < data.neurons.length; i++) rates[data.neurons[i]]++;
+  const seconds = (data.tStopMs - data.tStartMs) / 1000;
+  for (let i = 0; i < rates.length; i++) rates[i] = seconds > 0 ? rates[i] / seconds : 0;
+  return rates;
+}
+
+/** Spike statistics of one population in a time window. */
+export interface WindowStats {
+  name: string;
+  color: string;
+  spikes: number;
+  /** Mean rate over the population's neurons and the window, Hz. */
+  rate_Hz: number;
+  /** Neurons with at least one spike in the window. */
+  active: number;
+  nNeurons: number;
+}
+
+/**
+ * Spike count, mean rate (spikes / (neurons x window), Hz) and active neurons of every group in
+ * the window [t0, t1) ms (clipped to the recording). One pass over the spikes.
+ */
+export function windowStats(groups: readonly SpikeGroup[], nNeurons: number, t0: number, t1: number): WindowStats[] {
+  const seen = new Uint8Array(nNeurons);
+  const seconds = Math.max(0, t1 - t0) / 1000;
+  return groups.map((g) => {
+    let spikes = 0;
+    let active = 0;
+    for (let k = 0; k < g.x.length; k++) {
+      const t = g.x[k];
+      if (t < t0 || t >= t1) continue;
+      spikes++;
+      const i = g.y[k];
+      if (!seen[i]) (seen[i] = 1), active++;
+    }
+    return { name: g.name, color: g.color, spikes, rate_Hz: g.nNeurons > 0 && seconds > 0 ? spikes / (g.nNeurons * seconds) : 0, active, nNeurons: g.nNeurons };
+  });
+}
+
+/** Per-spike values of `perNeuron` for a group's spikes (hover data). */
+function perSpike(g: SpikeGroup, perNeuron: Float64Array): Float32Array {
+  const out = new Float32Array(g.y.length);
+  for (let k = 0; k < out.length; k++) out[k] = perNeuron[g.y[k]];
+  return out;
+}
+
+/**
+ * A transparent heatmap with one row per neuron over the raster (image mode): plotly hovers it
+ * like any trace, naming the neuron, its population and its rate where no spike markers exist.
+ */
+function hoverLayer(data: RasterData, rates: Float64Array): Record<string, unknown> {
+  const n = data.nNeurons;
+  const names = data.populations.map((p) => plotlyText(p.name));
+  const z: number[][] = new Array(n);
+  const text: string[][] = new Array(n);
+  const other = data.populations.length === 0 ? "neurons" : "other neurons";
+  for (let i = 0; i < n; i++) (z[i] = [rates[i]]), (text[i] = [other]);
+  for (let k = data.populations.length - 1; k >= 0; k--) {
+    const p = data.populations[k];
+    for (let i = p.start; i < p.start + p.size; i++) text[i][0] = names[k];
+  }
+  return {
+    type: "heatmap",
+    name: "neurons",
+    z,
+    text,
+    x: [data.tStartMs, data.tStopMs > data.tStartMs ? data.tStopMs : data.tStartMs + 1],
+    y0: 0,
+    dy: 1,
+    xaxis: "x",
+    yaxis: "y",
+    colorscale: [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+    showscale: false,
+    hoverongaps: false,
+    hovertemplate: "neuron %{y}<br>population: %{text}<br>rate %{z:.2f} Hz<extra></extra>",
+  };
 }
 
 /** Builds the complete plotly figure for a decoded raster in the given theme. */
 export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number): Figure {
   const groups = groupSpikes(data, theme);
   const { tStartMs, tStopMs, nNeurons } = data;
+  const states = data.states ?? null;
+  const height = figureHeight(states !== null);
+  const domains = panelDomains(states !== null);
   const rate = rateHistogram(groups, tStartMs, tStopMs, binMs);
-  const size = markerSize(nNeurons);
+  const size = markerSize(nNeurons, (height - MARGIN.t - MARGIN.b) * (domains.raster[1] - domains.raster[0]));
   const nSpikes = groups.reduce((n, g) => n + g.x.length, 0);
   const imageMode = nSpikes > IMAGE_MODE_SPIKES;
+  const rates = neuronRates(data);
 
   const traces: Record<string, unknown>[] = groups.map((g, k): Record<string, unknown> => imageMode ? {
     // Legend entry only: the spikes are in layout.images[0].
@@ -238,11 +335,15 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
     legendgroup: `g${k}`,
     x: g.x,
     y: g.y,
+    customdata: perSpike(g, rates),
     xaxis: "x",
     yaxis: "y",
     marker: { symbol: "line-ns-open", size, color: g.color, line: { color: g.color, width: 1.5 } },
-    hovertemplate: "neuron %{y}<br>population: %{fullData.name}<br>t = %{x:.2f} ms<extra></extra>",
+    selected: { marker: { opacity: 1 } },
+    unselected: { marker: { opacity: 0.25 } },
+    hovertemplate: "neuron %{y}<br>population: %{fullData.name}<br>rate %{customdata:.2f} Hz<br>t = %{x:.2f} ms<extra></extra>",
   });
+  if (imageMode && nNeurons > 0 && nNeurons <= MAX_HOVER_ROWS) traces.push(hoverLayer(data, rates));
 
   const lastEdge = rate.edges[rate.edges.length - 1];
   groups.forEach((g, k) => {
@@ -269,6 +370,26 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
     });
   });
 
+  if (states) {
+    const unit = plotlyText(states.unit);
+    const gl = states.nSamples * states.labels.length > 200_000;
+    states.labels.forEach((label, k) => {
+      traces.push({
+        type: gl ? "scattergl" : "scatter",
+        mode: "lines",
+        name: plotlyText(label),
+        showlegend: false,
+        x0: states.tStartMs,
+        dx: states.dtMs,
+        y: states.values.subarray(k * states.nSamples, (k + 1) * states.nSamples),
+        xaxis: "x",
+        yaxis: "y3",
+        line: { color: theme.palette[(groups.length + k) % theme.palette.length], width: 1.2 },
+        hovertemplate: `%{fullData.name}<br>t = %{x:.2f} ms<br>%{y:.2f}${unit ? " " + unit : ""}<extra></extra>`,
+      });
+    });
+  }
+
   // Dotted separators between consecutive populations.
   const shapes = data.populations
     .filter((p) => p.start > 0)
@@ -293,7 +414,7 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
     title: { font: { color: theme.muted } },
   };
   const layout: Record<string, unknown> = {
-    height: FIGURE_HEIGHT,
+    height,
     autosize: true,
     paper_bgcolor: theme.background,
     plot_bgcolor: theme.background,
@@ -304,27 +425,38 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
     hovermode: "closest",
     hoverlabel: { font: { family: theme.fontFamily } },
     dragmode: "zoom",
+    selectdirection: "h",
+    newselection: { line: { color: theme.foreground, width: 1, dash: "dot" } },
+    activeselection: { fillcolor: theme.light ? "rgba(0,0,0,0.08)" : "rgba(255,255,255,0.1)", opacity: 1 },
     uirevision: "neurolab-raster",
     xaxis: {
       ...axis,
-      anchor: "y2",
+      anchor: states ? "y3" : "y2",
       range: [tStartMs - xPad, tStopMs + xPad],
       title: { ...axis.title, text: "time (ms)" },
     },
     yaxis: {
       ...axis,
-      domain: RASTER_DOMAIN,
+      domain: domains.raster,
       range: [-0.5, Math.max(1, nNeurons) - 0.5],
       title: { ...axis.title, text: "neuron" },
       showgrid: false,
     },
     yaxis2: {
       ...axis,
-      domain: [0, RATE_PANEL],
+      domain: domains.rate,
       rangemode: "tozero",
       title: { ...axis.title, text: "rate (Hz)" },
     },
     shapes,
   };
-  return { data: traces, layout, nSpikes, groups, rate, imageMode };
+  if (states && domains.state) {
+    const name = states.unit ? states.variable.replace(new RegExp(`_${states.unit.replace(/[^\w]/g, "")}$`), "") : states.variable;
+    layout.yaxis3 = {
+      ...axis,
+      domain: domains.state,
+      title: { ...axis.title, text: plotlyText(states.unit ? `${name} (${states.unit})` : name) },
+    };
+  }
+  return { data: traces, layout, nSpikes, groups, rate, imageMode, rasterDomain: domains.raster };
 }

@@ -1,265 +1,256 @@
 /**
- * The raster renderer widget: validates the payload, draws a plotly spike raster with a
- * linked population-rate panel, follows the JupyterLab theme and the cell's size, and
- * turns any failure into an inline error box (never an exception into JupyterLab).
+ * The raster renderer (`application/vnd.neurolab.raster.v1+json`) on the shared
+ * {@link PlotRenderer} life cycle: a plotly spike raster with a linked population-rate panel
+ * (adjustable bin width) and an optional state-trace panel, neuron hover (id, population, rate;
+ * in image mode through a transparent per-neuron layer), and time-window selection (box select
+ * along time) that lists spike count, mean rate and active neurons per population. Above
+ * {@link IMAGE_MODE_SPIKES} spikes the raster is painted as an image, repainted on zoom and pan.
  */
-import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
-import { Widget } from "@lumino/widgets";
 import { decodeRaster, type RasterData } from "neurolab/schema";
-import { keepKeys } from "./base.js";
-import { binChoices, buildFigure, FIGURE_HEIGHT, MARGIN, paintSpikes, RASTER_DOMAIN, type Figure, type SpikeGroup } from "./figure.js";
-import { loadPlotly, type Plotly } from "./plotly.js";
-import { readTheme } from "./theme.js";
+import { el, keepKeys, plotlyConfig, PlotRenderer, select } from "./base.js";
+import { binChoices, buildFigure, figureHeight, MARGIN, paintSpikes, windowStats, type Figure, type SpikeGroup } from "./figure.js";
+import type { Plotly } from "./plotly.js";
+import type { PlotTheme } from "./theme.js";
+
+export { ERROR_CLASS } from "./base.js";
+export { IMAGE_MODE_SPIKES } from "./figure.js";
 
 /** Class on the widget node once a raster has been drawn (with `data-n-spikes`). */
 export const RASTER_CLASS = "neurolab-raster";
-/** Class of the error box shown instead of the plot. */
-export const ERROR_CLASS = "neurolab-error";
-const OUTPUT_CLASS = "neurolab-output";
-const MAX_MESSAGE = 2000;
 
-type Message = Parameters<Widget["processMessage"]>[0];
-
-const PLOTLY_CONFIG = {
-  displaylogo: false,
-  responsive: false, // resizing is driven by Lumino resize messages and a ResizeObserver
-  scrollZoom: false,
-  modeBarButtonsToRemove: ["select2d", "lasso2d"],
-  toImageButtonOptions: { filename: "neurolab-raster", format: "png" },
+type PlotDiv = HTMLDivElement & {
+  on(event: string, handler: (ev: any) => void): void;
+  _fullLayout?: Record<string, any>;
 };
 
-/** The raster renderer (`IRenderMime.IRenderer`). */
-export class RasterRenderer extends Widget implements IRenderMime.IRenderer {
-  private readonly mimeType: string;
-  /** Incremented on every render so stale async work can tell it was superseded. */
-  private generation = 0;
-  private plotDiv: HTMLDivElement | null = null;
-  private plotted = false;
-  private raster: RasterData | null = null;
-  private plotly: Plotly | null = null;
-  /** Work to run once the widget is attached (plotly needs a laid-out container). */
-  private pendingDraw: (() => void) | null = null;
-  private themeObserver: MutationObserver | null = null;
-  private sizeObserver: ResizeObserver | null = null;
-  private lastWidth = -1;
-  private resizeFrame = 0;
-  private themeTimer: ReturnType<typeof setTimeout> | undefined;
-  /** performance.now() when the current render started (for `data-render-ms`). */
-  private started = 0;
+/** Relayout keys that do not change what the spike image shows. */
+const NOT_GEOMETRY = /^(images|selections|dragmode|selectdirection|hovermode|legend)/;
+
+export class RasterRenderer extends PlotRenderer<RasterData> {
+  protected readonly kind = "raster";
+  protected readonly readyClass = RASTER_CLASS;
+  private plotDiv: PlotDiv | null = null;
   private figure: Figure | null = null;
   /** Rate bin chosen by the user (ms), or undefined for the automatic one. */
   private binMs: number | undefined = undefined;
-  private caption: HTMLDivElement | null = null;
+  private summary: HTMLSpanElement | null = null;
+  private autoOption: HTMLOptionElement | null = null;
+  private dragSelect: HTMLSelectElement | null = null;
+  private windowBox: HTMLDivElement | null = null;
+  /** The selected time window [t0, t1) in ms, or null. */
+  private window: [number, number] | null = null;
   private repaintFrame = 0;
+  private windowFrame = 0;
+  private eventsBound = false;
 
-  constructor(options: IRenderMime.IRendererOptions) {
-    super();
-    this.mimeType = options.mimeType;
-    this.addClass(OUTPUT_CLASS);
+  protected decode(value: unknown): RasterData {
+    return decodeRaster(value);
   }
 
-  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    const generation = ++this.generation;
-    this.started = performance.now();
-    this.reset();
-    try {
-      const raster = decodeRaster(model.data[this.mimeType]);
-      this.raster = raster;
-      this.buildSkeleton(raster);
-      const plotly = await loadPlotly();
-      if (generation !== this.generation || this.isDisposed) return;
-      this.plotly = plotly;
-      const draw = () => void this.draw(generation);
-      if (this.isAttached) draw();
-      else this.pendingDraw = draw;
-    } catch (err) {
-      if (generation === this.generation && !this.isDisposed) this.showError(err);
-    }
-  }
-
-  override dispose(): void {
-    if (this.isDisposed) return;
-    this.generation++;
-    this.reset();
-    super.dispose();
-  }
-
-  protected override onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this.observe();
-    const draw = this.pendingDraw;
-    this.pendingDraw = null;
-    if (draw) draw();
-    else this.scheduleResize();
-  }
-
-  protected override onBeforeDetach(msg: Message): void {
-    this.unobserve();
-    super.onBeforeDetach(msg);
-  }
-
-  protected override onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this.scheduleResize();
-  }
-
-  protected override onResize(msg: Widget.ResizeMessage): void {
-    super.onResize(msg);
-    this.scheduleResize();
-  }
-
-  /** Title, plot container and caption, built with textContent only. */
-  private buildSkeleton(raster: RasterData): void {
+  /** Title, plot container, caption (summary, bin width, drag mode) and window panel; text only. */
+  protected skeleton(d: RasterData): void {
     const node = this.node;
-    if (raster.title) {
-      const title = document.createElement("div");
-      title.className = "neurolab-raster-title";
-      title.textContent = raster.title;
-      node.appendChild(title);
-    }
-    const plot = document.createElement("div");
-    plot.className = "neurolab-raster-plot";
-    plot.style.height = `${FIGURE_HEIGHT}px`;
-    const loading = document.createElement("div");
-    loading.className = "neurolab-raster-loading";
-    loading.textContent = "Loading plot\u2026";
-    plot.appendChild(loading);
+    if (d.title) node.appendChild(el("div", "neurolab-raster-title", d.title));
+    const plot = this.plotContainer("neurolab-raster-plot", figureHeight(!!d.states)) as PlotDiv;
+    plot.appendChild(el("div", "neurolab-raster-loading", "Loading plot\u2026"));
     node.appendChild(plot);
     this.plotDiv = plot;
+    const caption = el("div", "neurolab-raster-caption");
+    this.summary = el("span", "neurolab-raster-summary");
+    caption.appendChild(this.summary);
+    const choices = binChoices(d.tStopMs - d.tStartMs);
+    if (choices.length > 0) {
+      const label = el("label", "neurolab-raster-bin", " \u00b7 rate bin ");
+      const bin = el("select", "neurolab-raster-bin-select");
+      this.autoOption = el("option", "", "auto");
+      this.autoOption.value = "";
+      bin.appendChild(this.autoOption);
+      for (const b of choices) {
+        const o = el("option", "", formatMs(b));
+        o.value = String(b);
+        bin.appendChild(o);
+      }
+      bin.addEventListener("change", () => {
+        this.binMs = bin.value === "" ? undefined : Number(bin.value);
+        this.redraw();
+      });
+      label.appendChild(bin);
+      caption.appendChild(label);
+    }
+    const drag = select(" \u00b7 drag to", "neurolab-raster-drag", [["zoom", "zoom"], ["select", "select a time window"]], "zoom");
+    drag.wrap.classList.add("neurolab-raster-drag-control");
+    this.dragSelect = drag.input;
+    drag.input.addEventListener("change", () => {
+      const plotly = this.plotly;
+      if (plotly && this.plotDiv && this.drawn) this.guard(() => plotly.relayout(this.plotDiv!, { dragmode: drag.input.value }));
+    });
+    caption.appendChild(drag.wrap);
+    keepKeys(caption);
+    node.appendChild(caption);
+    this.windowBox = el("div", "neurolab-raster-window");
+    this.windowBox.appendChild(el("span", "neurolab-muted", "Select a time window (drag to: select a time window, or the toolbar's box select) for spike counts and rates per population."));
+    node.appendChild(this.windowBox);
+    node.dataset.nSpikes = String(d.timesMs.length);
+    node.dataset.nNeurons = String(d.nNeurons);
+    node.dataset.nPopulations = String(d.populations.length);
+    if (d.states) node.dataset.nTraces = String(d.states.labels.length);
   }
 
-  private async draw(generation: number): Promise<void> {
-    const plot = this.plotDiv;
-    const plotly = this.plotly;
-    const raster = this.raster;
-    if (!plot || !plotly || !raster) return;
-    try {
-      const figure = buildFigure(raster, readTheme(this.node.ownerDocument), this.binMs);
+  protected async draw(plotly: Plotly, d: RasterData, theme: PlotTheme, first: boolean): Promise<void> {
+    const plot = this.plotDiv!;
+    const figure = buildFigure(d, theme, this.binMs);
+    if (figure.imageMode) figure.layout.images = [this.spikeImageFor(figure, first ? null : plot)];
+    const cfg = { ...plotlyConfig("neurolab-raster"), modeBarButtonsToRemove: ["lasso2d"] };
+    if (first) {
       plot.textContent = "";
-      if (figure.imageMode) {
-        // First paint at the expected plot-area size; corrected below if plotly lays out otherwise.
-        const w = Math.max(1, plot.clientWidth - MARGIN.l - MARGIN.r);
-        const h = Math.max(1, (FIGURE_HEIGHT - MARGIN.t - MARGIN.b) * (RASTER_DOMAIN[1] - RASTER_DOMAIN[0]));
-        const xr = (figure.layout.xaxis as { range: [number, number] }).range;
-        const yr = (figure.layout.yaxis as { range: [number, number] }).range;
-        figure.layout.images = [spikeImage(figure.groups, xr, yr, w, h)];
-      }
-      await plotly.newPlot(plot, figure.data, figure.layout, PLOTLY_CONFIG);
-      if (generation !== this.generation || this.isDisposed) return;
-      this.plotted = true;
-      this.figure = figure;
-      if (figure.imageMode) {
-        this.node.dataset.mode = "image";
-        (plot as unknown as { on(e: string, h: (ev: Record<string, unknown>) => void): void }).on("plotly_relayout", (ev) => {
-          // Our own image update also fires this event: repaint only for axis / size changes.
-          if (ev && Object.keys(ev).some((k) => k.startsWith("images"))) return;
-          this.scheduleRepaint();
-        });
-        const fl = (plot as unknown as { _fullLayout: { xaxis: { _length: number }; yaxis: { _length: number } } })._fullLayout;
-        const img = (figure.layout.images as { _w: number; _h: number }[])[0];
-        if (Math.abs(fl.xaxis._length - img._w) > 1 || Math.abs(fl.yaxis._length - img._h) > 1) this.scheduleRepaint();
-      }
-      const caption = document.createElement("div");
-      caption.className = "neurolab-raster-caption";
-      this.caption = caption;
-      this.captionText(figure);
-      const choices = binChoices(raster.tStopMs - raster.tStartMs);
-      if (choices.length > 0) {
-        // Rate bin width: automatic (~100 bins) or one of the offered widths.
-        const label = document.createElement("label");
-        label.className = "neurolab-raster-bin";
-        label.textContent = " \u00b7 rate bin ";
-        const select = document.createElement("select");
-        select.className = "neurolab-raster-bin-select";
-        const auto = document.createElement("option");
-        auto.value = "";
-        auto.textContent = `auto (${formatMs(figure.rate.binMs)})`;
-        select.appendChild(auto);
-        for (const b of choices) {
-          const o = document.createElement("option");
-          o.value = String(b);
-          o.textContent = formatMs(b);
-          select.appendChild(o);
-        }
-        select.addEventListener("change", () => {
-          this.binMs = select.value === "" ? undefined : Number(select.value);
-          this.retheme();
-        });
-        label.appendChild(select);
-        caption.appendChild(label);
-        keepKeys(caption);
-      }
-      this.node.appendChild(caption);
-      this.node.dataset.nSpikes = String(figure.nSpikes);
-      this.node.dataset.nNeurons = String(raster.nNeurons);
-      this.node.dataset.nPopulations = String(raster.populations.length);
-      this.addClass(RASTER_CLASS);
-      this.lastWidth = plot.clientWidth;
-      // Time to first paint: payload validation, plotly load, figure build and draw, up to the
-      // next animation frame (read by the browser benchmark).
-      requestAnimationFrame(() =>
-        requestAnimationFrame(() => {
-          if (generation === this.generation) this.node.dataset.renderMs = (performance.now() - this.started).toFixed(1);
-        }),
-      );
-    } catch (err) {
-      if (generation === this.generation && !this.isDisposed) this.showError(err);
+      await plotly.newPlot(plot, figure.data, figure.layout, cfg);
+    } else {
+      await plotly.react(plot, figure.data, figure.layout, cfg);
     }
+    this.figure = figure;
+    if (!this.eventsBound) this.bindEvents(plot);
+    if (figure.imageMode) {
+      this.node.dataset.mode = "image";
+      // The first image was painted for the expected plot size: repaint if plotly laid out otherwise.
+      const fl = plot._fullLayout;
+      const img = (figure.layout.images as { _w: number; _h: number }[])[0];
+      if (fl && (Math.abs(fl.xaxis._length - img._w) > 1 || Math.abs(fl.yaxis._length - img._h) > 1)) this.scheduleRepaint();
+    } else delete this.node.dataset.mode;
+    this.captionText(d, figure);
+    if (this.window) this.showWindow();
   }
 
-  private showError(err: unknown): void {
-    this.reset();
-    const message = err instanceof Error ? err.message : String(err);
-    const box = document.createElement("div");
-    box.className = ERROR_CLASS;
-    box.textContent = `neurolab: cannot render raster: ${message.length > MAX_MESSAGE ? message.slice(0, MAX_MESSAGE) + "\u2026" : message}`;
-    this.node.appendChild(box);
-  }
-
-  /** Removes the plot and all DOM content; keeps the widget usable for another render. */
-  private reset(): void {
-    if (this.plotDiv && this.plotly) {
-      try {
-        this.plotly.purge(this.plotDiv);
-      } catch {
-        // purging a half-built plot may throw; the div is discarded anyway
-      }
-    }
+  protected override reset(): void {
+    if (this.repaintFrame) cancelAnimationFrame(this.repaintFrame);
+    if (this.windowFrame) cancelAnimationFrame(this.windowFrame);
+    this.repaintFrame = this.windowFrame = 0;
     this.plotDiv = null;
-    this.plotted = false;
     this.figure = null;
     this.binMs = undefined;
-    this.caption = null;
-    delete this.node.dataset.binMs;
-    if (this.repaintFrame) cancelAnimationFrame(this.repaintFrame);
-    this.repaintFrame = 0;
-    delete this.node.dataset.mode;
-    this.raster = null;
-    this.pendingDraw = null;
-    this.lastWidth = -1;
-    this.removeClass(RASTER_CLASS);
-    delete this.node.dataset.nSpikes;
-    delete this.node.dataset.nNeurons;
-    delete this.node.dataset.nPopulations;
-    delete this.node.dataset.renderMs;
-    this.node.textContent = "";
+    this.summary = this.autoOption = this.dragSelect = this.windowBox = null;
+    this.window = null;
+    this.eventsBound = false;
+    super.reset();
   }
 
-  /** Caption text (kept in its own span so the bin selector survives updates). */
-  private captionText(figure: Figure): void {
-    const raster = this.raster;
-    const caption = this.caption;
-    if (!raster || !caption) return;
-    let span = caption.querySelector<HTMLSpanElement>(".neurolab-raster-summary");
-    if (!span) {
-      span = document.createElement("span");
-      span.className = "neurolab-raster-summary";
-      caption.prepend(span);
+  private redraw(): void {
+    if (!this.plotly || !this.data || !this.drawn) return;
+    this.guard(() => this.draw(this.plotly!, this.data!, this.theme(), false));
+  }
+
+  private bindEvents(plot: PlotDiv): void {
+    this.eventsBound = true;
+    plot.on("plotly_relayout", (ev: Record<string, unknown> | undefined) => {
+      const keys = Object.keys(ev ?? {});
+      if (typeof ev?.dragmode === "string" && this.dragSelect) this.dragSelect.value = ev.dragmode === "select" ? "select" : "zoom";
+      // Our own image update fires this event too: repaint only for axis / size changes.
+      if (this.figure?.imageMode && keys.some((k) => !NOT_GEOMETRY.test(k))) this.scheduleRepaint();
+    });
+    const fromSelection = (ev: { range?: { x?: number[] } } | undefined): [number, number] | null => {
+      const x = ev?.range?.x;
+      if (Array.isArray(x) && x.length === 2 && Number.isFinite(x[0]) && Number.isFinite(x[1])) return [Math.min(x[0], x[1]), Math.max(x[0], x[1])];
+      const s = plot._fullLayout?.selections?.[0];
+      if (s && s.xref === "x" && Number.isFinite(s.x0) && Number.isFinite(s.x1)) return [Math.min(s.x0, s.x1), Math.max(s.x0, s.x1)];
+      return null;
+    };
+    plot.on("plotly_selecting", (ev: any) => this.setWindow(fromSelection(ev), false));
+    plot.on("plotly_selected", (ev: any) => this.setWindow(fromSelection(ev), true));
+    plot.on("plotly_deselect", () => this.setWindow(null, true));
+  }
+
+  /** Sets (or clears) the selected window; the panel is refreshed on the next frame. */
+  private setWindow(w: [number, number] | null, now: boolean): void {
+    const d = this.data;
+    if (!d) return;
+    this.window = w ? [Math.max(d.tStartMs, w[0]), Math.min(d.tStopMs, w[1])] : null;
+    if (now) {
+      if (this.windowFrame) cancelAnimationFrame(this.windowFrame);
+      this.windowFrame = 0;
+      this.showWindow();
+    } else if (!this.windowFrame) {
+      this.windowFrame = requestAnimationFrame(() => {
+        this.windowFrame = 0;
+        this.showWindow();
+      });
     }
-    span.textContent =
-      `${figure.nSpikes.toLocaleString("en-US")} spikes \u00b7 ${raster.nNeurons.toLocaleString("en-US")} neurons` +
-      ` \u00b7 ${formatMs(raster.tStopMs - raster.tStartMs)}` + (this.binMs === undefined ? ` \u00b7 rate bin ${formatMs(figure.rate.binMs)}` : "");
+  }
+
+  /** Fills the window panel (text only) with the statistics of the selected window. */
+  private showWindow(): void {
+    const box = this.windowBox;
+    const d = this.data;
+    const figure = this.figure;
+    if (!box || !d || !figure) return;
+    box.textContent = "";
+    const w = this.window;
+    if (!w) {
+      delete this.node.dataset.windowMs;
+      box.appendChild(el("span", "neurolab-muted", "No window selected."));
+      return;
+    }
+    const [t0, t1] = w;
+    this.node.dataset.windowMs = `${t0},${t1}`;
+    const stats = windowStats(figure.groups, d.nNeurons, t0, t1);
+    const head = el("div", "neurolab-raster-window-head", `window ${fixed(t0)}\u2013${fixed(t1)} ms (${formatMs(Number((t1 - t0).toPrecision(6)))})`);
+    const clear = el("button", "neurolab-raster-window-clear", "clear");
+    clear.type = "button";
+    clear.addEventListener("click", () => this.clearSelection());
+    head.appendChild(clear);
+    box.appendChild(head);
+    const table = el("table", "neurolab-raster-window-table");
+    const header = el("tr", "");
+    for (const h of ["population", "spikes", "mean rate (Hz)", "active neurons"]) header.appendChild(el("th", "", h));
+    table.appendChild(header);
+    let total = 0;
+    for (const s of stats) {
+      total += s.spikes;
+      const row = el("tr", "neurolab-raster-window-row");
+      const name = el("td", "", s.name);
+      name.style.color = s.color;
+      row.append(name, el("td", "", s.spikes.toLocaleString("en-US")), el("td", "", s.rate_Hz.toFixed(2)), el("td", "", `${s.active.toLocaleString("en-US")} / ${s.nNeurons.toLocaleString("en-US")}`));
+      row.dataset.spikes = String(s.spikes);
+      row.dataset.rateHz = String(s.rate_Hz);
+      row.dataset.active = String(s.active);
+      table.appendChild(row);
+    }
+    box.appendChild(table);
+    this.node.dataset.windowSpikes = String(total);
+  }
+
+  private clearSelection(): void {
+    const plotly = this.plotly;
+    const plot = this.plotDiv;
+    this.setWindow(null, true);
+    if (!plotly || !plot || !this.drawn) return;
+    this.guard(() =>
+      plotly.relayout(plot, { selections: [] }).then(() => plotly.restyle(plot, { selectedpoints: [null] })),
+    );
+  }
+
+  /** Caption text; the bin selector's "auto" entry names the automatic bin width. */
+  private captionText(d: RasterData, figure: Figure): void {
+    if (this.autoOption) this.autoOption.textContent = `auto (${formatMs(figure.rate.binMs)})`;
+    const s = d.states;
+    if (this.summary) {
+      this.summary.textContent =
+        `${figure.nSpikes.toLocaleString("en-US")} spikes \u00b7 ${d.nNeurons.toLocaleString("en-US")} neurons` +
+        ` \u00b7 ${formatMs(d.tStopMs - d.tStartMs)}` +
+        (s ? ` \u00b7 ${s.labels.length} ${s.variable} trace${s.labels.length === 1 ? "" : "s"}` : "") +
+        (this.binMs === undefined && !this.autoOption ? ` \u00b7 rate bin ${formatMs(figure.rate.binMs)}` : "");
+    }
     this.node.dataset.binMs = String(figure.rate.binMs);
+  }
+
+  /** The spike image for the plot's current axes and size, or the expected ones before the first draw. */
+  private spikeImageFor(figure: Figure, plot: PlotDiv | null): Record<string, unknown> {
+    const fl = plot?._fullLayout;
+    if (fl?.xaxis && fl.yaxis) return spikeImage(figure.groups, fl.xaxis.range, fl.yaxis.range, fl.xaxis._length, fl.yaxis._length);
+    const height = figureHeight(!!this.data?.states);
+    const w = Math.max(1, (this.plotDiv?.clientWidth ?? 600) - MARGIN.l - MARGIN.r);
+    const h = Math.max(1, (height - MARGIN.t - MARGIN.b) * (figure.rasterDomain[1] - figure.rasterDomain[0]));
+    const xr = (figure.layout.xaxis as { range: [number, number] }).range;
+    const yr = (figure.layout.yaxis as { range: [number, number] }).range;
+    return spikeImage(figure.groups, xr, yr, w, h);
   }
 
   /** Repaints the spike image for the current axis ranges and plot size (image mode). */
@@ -267,85 +258,11 @@ export class RasterRenderer extends Widget implements IRenderMime.IRenderer {
     if (this.repaintFrame) return;
     this.repaintFrame = requestAnimationFrame(() => {
       this.repaintFrame = 0;
-      const plot = this.plotDiv as (HTMLDivElement & { _fullLayout?: Record<string, any> }) | null;
+      const plot = this.plotDiv;
       const figure = this.figure;
       if (!plot || !this.plotly || !figure?.imageMode || !plot._fullLayout || this.isDisposed) return;
-      const xa = plot._fullLayout.xaxis;
-      const ya = plot._fullLayout.yaxis;
-      try {
-        const img = spikeImage(figure.groups, xa.range, ya.range, xa._length, ya._length);
-        void this.plotly.relayout(plot, { images: [img] }).catch(() => undefined);
-      } catch (err) {
-        this.showError(err);
-      }
+      this.guard(() => this.plotly!.relayout(plot, { images: [this.spikeImageFor(figure, plot)] }));
     });
-  }
-
-  private scheduleResize(): void {
-    if (!this.plotted || this.resizeFrame) return;
-    this.resizeFrame = requestAnimationFrame(() => {
-      this.resizeFrame = 0;
-      const plot = this.plotDiv;
-      if (!plot || !this.plotly || !this.plotted || !this.isVisible) return;
-      this.lastWidth = plot.clientWidth;
-      try {
-        void Promise.resolve(this.plotly.Plots.resize(plot)).catch(() => undefined);
-      } catch {
-        // not displayed: the next resize/show message retries
-      }
-    });
-  }
-
-  /** Follow theme switches (JupyterLab flags them on <body>) and container width changes. */
-  private observe(): void {
-    const doc = this.node.ownerDocument;
-    if (!this.themeObserver && typeof MutationObserver !== "undefined" && doc.body) {
-      this.themeObserver = new MutationObserver(() => {
-        clearTimeout(this.themeTimer);
-        // The theme's stylesheet may land a moment after the attribute flips.
-        this.themeTimer = setTimeout(() => this.retheme(), 150);
-      });
-      this.themeObserver.observe(doc.body, {
-        attributes: true,
-        attributeFilter: ["data-jp-theme-light", "data-jp-theme-name"],
-      });
-    }
-    if (!this.sizeObserver && typeof ResizeObserver !== "undefined") {
-      this.sizeObserver = new ResizeObserver(() => {
-        const w = this.plotDiv?.clientWidth ?? -1;
-        if (w > 0 && w !== this.lastWidth) this.scheduleResize();
-      });
-      this.sizeObserver.observe(this.node);
-    }
-  }
-
-  private unobserve(): void {
-    this.themeObserver?.disconnect();
-    this.themeObserver = null;
-    this.sizeObserver?.disconnect();
-    this.sizeObserver = null;
-    clearTimeout(this.themeTimer);
-    if (this.resizeFrame) cancelAnimationFrame(this.resizeFrame);
-    this.resizeFrame = 0;
-  }
-
-  private retheme(): void {
-    const plot = this.plotDiv;
-    if (!plot || !this.plotly || !this.raster || !this.plotted || this.isDisposed) return;
-    const generation = this.generation;
-    try {
-      const figure = buildFigure(this.raster, readTheme(this.node.ownerDocument), this.binMs);
-      // uirevision keeps the user's zoom across the update.
-      this.figure = figure;
-      this.captionText(figure);
-      void this.plotly.react(plot, figure.data, figure.layout, PLOTLY_CONFIG).then(() => {
-        if (figure.imageMode) this.scheduleRepaint();
-      }).catch((err: unknown) => {
-        if (generation === this.generation && !this.isDisposed) this.showError(err);
-      });
-    } catch (err) {
-      this.showError(err);
-    }
   }
 }
 
@@ -385,4 +302,8 @@ function spikeImage(groups: readonly SpikeGroup[], xr: [number, number], yr: [nu
 function formatMs(ms: number): string {
   if (ms >= 1000 && ms % 100 === 0) return `${(ms / 1000).toLocaleString("en-US")} s`;
   return `${Number(ms.toPrecision(6)).toLocaleString("en-US")} ms`;
+}
+
+function fixed(ms: number): string {
+  return Number(ms.toFixed(ms >= 100 ? 1 : 2)).toLocaleString("en-US");
 }

@@ -3,11 +3,17 @@
  *
  * Spikes travel as two base64 typed arrays (8 bytes per spike before base64):
  * spike times in ms (float32, little-endian) and neuron indices (uint32, little-endian).
+ * An optional `states` block adds a state-trace panel (e.g. membrane potentials from a state
+ * monitor) sampled on a regular time grid, sharing the raster's time axis. The block is
+ * additive: version-1 payloads without it stay valid, and a reader that ignores it still draws
+ * the raster.
  */
 import { base64ToTypedArray, typedArrayToBase64 } from "./base64.js";
 import {
   SchemaError,
+  checkValues,
   expectArray,
+  expectBase64Array,
   expectFiniteNumber,
   expectInteger,
   expectObject,
@@ -24,6 +30,12 @@ export const RASTER_MAX_SPIKES = 20_000_000;
 
 /** Largest neuron count a raster payload may declare. */
 export const RASTER_MAX_NEURONS = 10_000_000;
+
+/** Largest number of state traces in a raster payload. */
+export const RASTER_MAX_TRACES = 64;
+
+/** Largest number of state samples (all traces together) in a raster payload. */
+export const RASTER_MAX_STATE_VALUES = 4_000_000;
 
 /** A named, contiguous range of neuron indices `[start, start + size)`. */
 export interface PopulationRange {
@@ -50,6 +62,39 @@ export interface RasterPayload {
   spike_times_ms: string;
   /** base64 of a little-endian Uint32Array of neuron indices. */
   spike_neurons: string;
+  /** Optional state-trace panel. */
+  states?: StatesPayload;
+}
+
+/** The state-trace block of a raster payload: traces sampled every `dt_ms` from `t_start_ms`. */
+export interface StatesPayload {
+  /** Variable name, e.g. "v_mV". */
+  variable: string;
+  /** Unit shown on the axis, e.g. "mV" (may be empty). */
+  unit: string;
+  /** Time of the first sample, ms. */
+  t_start_ms: number;
+  /** Sampling interval, ms (> 0). */
+  dt_ms: number;
+  n_samples: number;
+  /** One entry per trace: a label and the raster row of that neuron (-1 when it is not in the raster). */
+  traces: { label: string; row: number }[];
+  /** base64 of a little-endian Float32Array: n_traces x n_samples values, trace after trace. */
+  values: string;
+}
+
+/** A decoded state-trace block (see {@link StatesPayload}). */
+export interface StateTraces {
+  variable: string;
+  unit: string;
+  tStartMs: number;
+  dtMs: number;
+  nSamples: number;
+  labels: string[];
+  /** Raster row of each trace's neuron, or -1. */
+  rows: number[];
+  /** nTraces x nSamples, trace-major. */
+  values: Float32Array;
 }
 
 /** A validated, decoded raster. */
@@ -61,6 +106,8 @@ export interface RasterData {
   populations: PopulationRange[];
   timesMs: Float32Array;
   neurons: Uint32Array;
+  /** Optional state traces on the same time axis. */
+  states?: StateTraces | null;
 }
 
 /** Builds a raster payload from spike arrays (times in ms, neuron indices). */
@@ -76,7 +123,25 @@ export function encodeRaster(data: RasterData): RasterPayload {
     n_spikes: data.timesMs.length,
     spike_times_ms: typedArrayToBase64(data.timesMs),
     spike_neurons: typedArrayToBase64(data.neurons),
+    ...(data.states ? { states: encodeStates(data.states) } : {}),
   };
+}
+
+function encodeStates(s: StateTraces): StatesPayload {
+  return {
+    variable: s.variable,
+    unit: s.unit,
+    t_start_ms: s.tStartMs,
+    dt_ms: s.dtMs,
+    n_samples: s.nSamples,
+    traces: s.labels.map((label, k) => ({ label, row: s.rows[k] })),
+    values: typedArrayToBase64(s.values),
+  };
+}
+
+/** Time of sample `k` of a state block, ms. */
+export function stateTime(s: Pick<StateTraces, "tStartMs" | "dtMs">, k: number): number {
+  return s.tStartMs + k * s.dtMs;
 }
 
 /**
@@ -133,7 +198,38 @@ export function decodeRaster(value: unknown): RasterData {
       throw new SchemaError(`payload.spike_neurons[${i}] = ${neurons[i]} is outside [0, n_neurons) = [0, ${nNeurons})`);
     }
   }
-  return { title, tStartMs, tStopMs, nNeurons, populations: pops, timesMs, neurons };
+  const states = p.states === undefined ? null : decodeStates(p.states, tStartMs, tStopMs, nNeurons);
+  return { title, tStartMs, tStopMs, nNeurons, populations: pops, timesMs, neurons, states };
+}
+
+function decodeStates(value: unknown, tStartMs: number, tStopMs: number, nNeurons: number): StateTraces {
+  const s = expectObject(value, "payload.states");
+  const variable = expectString(s.variable, "payload.states.variable", 100);
+  const unit = expectString(s.unit, "payload.states.unit", 40);
+  const t0 = expectFiniteNumber(s.t_start_ms, "payload.states.t_start_ms");
+  const dtMs = expectFiniteNumber(s.dt_ms, "payload.states.dt_ms");
+  if (!(dtMs > 0)) throw new SchemaError(`payload.states.dt_ms must be > 0, got ${dtMs}`);
+  const traces = expectArray(s.traces, "payload.states.traces", RASTER_MAX_TRACES).map((raw, k) => {
+    const o = expectObject(raw, `payload.states.traces[${k}]`);
+    return {
+      label: expectString(o.label, `payload.states.traces[${k}].label`, 200),
+      row: expectInteger(o.row, `payload.states.traces[${k}].row`, -1, nNeurons - 1),
+    };
+  });
+  if (traces.length === 0) throw new SchemaError("payload.states.traces must have at least 1 entry, got 0");
+  const maxSamples = Math.floor(RASTER_MAX_STATE_VALUES / traces.length);
+  const nSamples = expectInteger(s.n_samples, "payload.states.n_samples", 1, maxSamples);
+  // Samples must lie in the raster's window (they share its time axis).
+  const slack = 1e-6 * Math.max(1, Math.abs(tStartMs), Math.abs(tStopMs)) + 1e-9 * dtMs * nSamples;
+  const t1 = t0 + (nSamples - 1) * dtMs;
+  if (!(t0 >= tStartMs - slack && t1 <= tStopMs + slack)) {
+    throw new SchemaError(
+      `payload.states samples span [${t0}, ${t1}] ms, outside the raster's [t_start_ms, t_stop_ms] = [${tStartMs}, ${tStopMs}]`,
+    );
+  }
+  const values = expectBase64Array(s.values, "payload.states.values", "float32", traces.length * nSamples);
+  checkValues(values, "payload.states.values");
+  return { variable, unit, tStartMs: t0, dtMs, nSamples, labels: traces.map((t) => t.label), rows: traces.map((t) => t.row), values };
 }
 
 /** Index of the population holding neuron `index`, or -1. */

@@ -219,11 +219,14 @@ describe("neurolab-jupyterlab raster renderer in JupyterLab", { timeout: 240_000
     const hover = page.locator(".neurolab-raster .hoverlayer .hovertext").first();
     await hover.waitFor({ timeout: 10_000 });
     const text = await hover.textContent();
-    const m = /neuron (\d+).*population: (.+?)t = ([\d.]+) ms/.exec(text);
+    const m = /neuron (\d+).*population: (.+?)rate ([\d.]+) Hz.*t = ([\d.]+) ms/.exec(text);
     assert.ok(m, `hover text: ${text}`);
     const neuron = Number(m[1]);
     const pop = POPULATIONS.find((p) => neuron >= p.start && neuron < p.start + p.size);
     assert.equal(m[2], pop.name, "population shown as text");
+    // The neuron's mean rate over the recording (1 s): its spike count in Hz.
+    const count = demo.neurons.filter((i) => i === neuron).length;
+    assert.equal(Number(m[3]), Number(count.toFixed(2)), "rate of the hovered neuron");
     await page.mouse.move(5, 5);
   });
 

@@ -1,4 +1,4 @@
-// Display functions of the RDM, connectome and activity widgets: MIME bundles whose payload
+// Display functions of the RDM, connectome, activity and raster (with state traces) widgets: MIME bundles whose payload
 // passes the schema's validation, script-free static SVG fallbacks with escaped labels, and
 // the whole C. elegans connectome from the mirrored data.
 import fs from "node:fs";
@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { activityFigure, connectomeFigure, geotopologicalOf, MIME_BUNDLE, rdmFigure } from "../../src/index.js";
 import * as rsa from "../../src/rsa/index.js";
 import { buildConnectome, loadConnectome, neuronsOnly, type CellMetadata, type EdgeRecord } from "../../src/connectome/index.js";
-import { ACTIVITY_MIME, CONNECTOME_MIME, RDM_MIME, decodeActivity, decodeConnectome, decodeRdm } from "../../src/schema/index.js";
+import { ACTIVITY_MIME, CONNECTOME_MIME, RASTER_MIME, RDM_MIME, decodeActivity, decodeConnectome, decodeRaster, decodeRdm } from "../../src/schema/index.js";
 
 const MIRROR = process.env.NEUROLAB_DATA_MIRROR ?? fileURLToPath(new URL("../../../shared/data", import.meta.url));
 const MIRROR_ONLY = { mirrorDir: MIRROR, offline: true, cacheDir: path.join(MIRROR, ".no-cache") } as const;
@@ -148,5 +148,60 @@ describe("result records display themselves", () => {
     const c = connectome.neuronsOnly(connectome.buildConnectome([{ pre: "AVAL", post: "AVAR", type: "chemical", count: 3 }], {}));
     const cb = (c as unknown as Record<symbol, () => Record<string, unknown>>)[MIME_BUNDLE]();
     expect(Object.keys(cb)).toContain("application/vnd.neurolab.connectome.v1+json");
+  });
+});
+
+describe("rasterFigure with a state-trace panel", () => {
+  async function network() {
+    const nl = await import("../../src/index.js");
+    const net = new nl.Network({ dt_ms: 0.1, seed: 3 });
+    const input = net.addPoisson("input", { size: 50, rate_Hz: 20 });
+    const exc = net.addLif("exc", { size: 20, v0_mV: (rng) => -70 + 15 * rng.uniform() });
+    const inh = net.addLif("inh", { size: 5 });
+    net.connect(input, exc, { rule: nl.fixedProbability(0.2), weight_mV: 3, delay_ms: 1 });
+    const spikes = net.monitorSpikes([input, exc]);
+    const vExc = net.monitorState(exc, ["v_mV"], { indices: [2, 7], every_steps: 5 });
+    const vInh = net.monitorState(inh, ["v_mV"], { indices: [1], every_steps: 5 });
+    return { nl, net, spikes, vExc, vInh, exc };
+  }
+
+  it("carries the monitors' traces on the raster's time axis, with raster rows", async () => {
+    const { nl, net, spikes, vExc, vInh } = await network();
+    net.run(200);
+    const fig = nl.rasterFigure({ spikes, states: [vExc, vInh], title: `states ${HOSTILE}` });
+    const b = fig[MIME_BUNDLE]();
+    const d = decodeRaster(JSON.parse(JSON.stringify(b[RASTER_MIME])));
+    const s = d.states!;
+    expect(s.variable).toBe("v_mV");
+    expect(s.unit).toBe("mV");
+    expect(s.labels).toEqual(["exc 2", "exc 7", "inh 1"]);
+    expect(s.rows).toEqual([50 + 2, 50 + 7, -1]); // exc follows the 50 inputs in the raster; inh is not in it
+    expect(s.nSamples).toBe(400);
+    expect(s.dtMs).toBeCloseTo(0.5, 12);
+    expect(s.tStartMs).toBeCloseTo(0.5, 12);
+    expect(Array.from(s.values.subarray(400, 800))).toEqual(Array.from(Float32Array.from(vExc.trace("v_mV", 1))));
+    expect(Array.from(s.values.subarray(800))).toEqual(Array.from(Float32Array.from(vInh.trace("v_mV", 0))));
+    expect(d.timesMs.length).toBe(spikes.count);
+    const svg = b["image/svg+xml"] as string;
+    checkStatic(svg);
+    expect(svg.match(/<polyline /g)).toHaveLength(3);
+    expect(svg).toContain("v (mV)");
+    expect(b["text/plain"]).toMatch(/3 v_mV traces \(400 samples every 0.5 ms\)/);
+    // Without states it is the monitor's own raster.
+    expect(nl.rasterFigure({ spikes }).payload()).toEqual(spikes.raster().payload());
+  });
+
+  it("rejects states it cannot draw, naming the problem", async () => {
+    const { nl, net, spikes, vExc, exc } = await network();
+    expect(() => nl.rasterFigure({ spikes, states: vExc })).toThrow(/no samples yet/);
+    net.run(50);
+    expect(() => nl.rasterFigure({ spikes, states: vExc, maxTraces: 0 })).toThrow(/maxTraces must be an integer in \[1, 64\], got 0/);
+    expect(() => nl.rasterFigure({ spikes, states: vExc, variable: "w_pA" })).toThrow(/variable must be recorded by every state monitor/);
+    expect(nl.rasterFigure({ spikes, states: vExc, maxTraces: 1 }).data.states!.labels).toEqual(["exc 2"]);
+    const late = net.monitorState(exc, ["v_mV"], { indices: [0] });
+    net.run(10);
+    expect(() => nl.rasterFigure({ spikes, states: [vExc, late] })).toThrow(/states\[1\] must be sampled on the regular grid of states\[0\]/);
+    expect(nl.unitOf("g_nS")).toBe("nS");
+    expect(nl.unitOf("u")).toBe("");
   });
 });
