@@ -22,11 +22,14 @@ import {
   maxDelaySteps,
   propagate,
   slotOf,
+  synapseWeights,
   type DelayBuffer,
   type Projection,
 } from "../synapses/projection.js";
 import { weightUnit, type ReceptorSpec } from "../synapses/receptors.js";
 import { gapJunctionCurrents, type GapJunctions } from "../synapses/gapJunctions.js";
+import { deliverKernels, type DeliverKernels } from "../synapses/deliverWasm.js";
+import { Arena, arenaBytes } from "../wasm/arena.js";
 import { adex, type AdExParams } from "../neurons/adex.js";
 import { IZHIKEVICH_PRESETS, izhikevich, type IzhikevichParams, type IzhikevichPreset } from "../neurons/izhikevich.js";
 import { lif, type LifParams } from "../neurons/lif.js";
@@ -180,7 +183,8 @@ export interface ProjectionDescription {
 export type CurrentSource = (t_ms: number, current_pA: Float64Array) => void;
 
 interface Built {
-  projections: { spec: ProjectionSpec; proj: Projection }[];
+  /** Projections with their target ring buffer and, when it can run in place, the wasm delivery kernel. */
+  projections: { spec: ProjectionSpec; proj: Projection; buffer: DelayBuffer; deliver: DeliverKernels | undefined }[];
   gaps: { spec: GapSpec; gj: GapJunctions }[];
   /** Per neuron group, one ring buffer per receptor. */
   buffers: Map<Population, DelayBuffer[]>;
@@ -367,7 +371,7 @@ export class Network {
         receptorKind: spec.post.receptorDefinitions[spec.receptor].spec.kind,
         rowPtr: proj.csr.rowPtr,
         colIdx: proj.csr.colIdx,
-        weight: proj.weight,
+        weight: synapseWeights(proj),
         delay_ms: typeof d === "number" ? d * this.dt_ms : Float64Array.from(d, (x) => x * this.dt_ms),
       };
     });
@@ -471,8 +475,15 @@ export class Network {
     // 4: propagate.
     const projs = built.projections;
     for (let k = 0; k < projs.length; k++) {
-      const { spec, proj } = projs[k];
-      if (spec.pre.spikeCount > 0) propagate(proj, spec.pre.spiked, spec.pre.spikeCount, n, built.buffers.get(spec.post)![spec.receptor]);
+      const { spec, proj, buffer, deliver } = projs[k];
+      const count = spec.pre.spikeCount;
+      if (count === 0) continue;
+      if (deliver !== undefined) {
+        const row = buffer.rows[(n + (proj.delaySteps as number)) % buffer.slots];
+        const w = proj.weight;
+        if (typeof w === "number") deliver.uniform(proj.csr.rowPtr.byteOffset, proj.csr.colIdx.byteOffset, w, spec.pre.spiked.byteOffset, count, row.byteOffset);
+        else deliver.each(proj.csr.rowPtr.byteOffset, proj.csr.colIdx.byteOffset, w.byteOffset, spec.pre.spiked.byteOffset, count, row.byteOffset);
+      } else propagate(proj, spec.pre.spiked, count, n, buffer);
     }
     // 6: monitors.
     for (let k = 0; k < this.monitors.length; k++) this.monitors[k].record(n);
@@ -485,9 +496,14 @@ export class Network {
     const projections = this.specs.map((spec) => {
       const r = rng.fork();
       const csr = spec.rule(spec.pre.size, spec.post.size, r);
-      const weight = new Float32Array(csr.colIdx.length);
-      if (typeof spec.weight === "number") weight.fill(spec.weight);
-      else forEachSynapse(csr, (k, i, j) => (weight[k] = checkNumber((spec.weight as Function)(r, i, j), `${spec.weightName}(pre ${i}, post ${j})`)));
+      let weight: Float32Array | number;
+      if (typeof spec.weight === "number") weight = Math.fround(spec.weight);
+      else {
+        const w = new Float32Array(csr.colIdx.length);
+        const f = spec.weight;
+        forEachSynapse(csr, (k, i, j) => (w[k] = checkNumber(f(r, i, j), `${spec.weightName}(pre ${i}, post ${j})`)));
+        weight = w;
+      }
       let delaySteps: number | Uint16Array;
       if (spec.delay === undefined) delaySteps = 1;
       else if (typeof spec.delay === "number") delaySteps = delayToSteps(spec.delay, this.dt_ms);
@@ -510,22 +526,41 @@ export class Network {
     });
     for (const p of this.populations) if (p instanceof NeuronGroup && !this.gapSpecs.some((s) => s.a === p || s.b === p)) p.coupling_pA = null;
     // Populations are built once the projections are known: a group keeps the ring buffers of
-    // its input, sized by the longest delay reaching each receptor, next to its state.
+    // its input, sized by the longest delay reaching each receptor. Everything hot (state, ring
+    // buffers, connectivity) lives in one arena, where the WebAssembly kernels work in place.
+    const delays = this.populations.map((p) =>
+      p instanceof NeuronGroup
+        ? p.receptorNames.map((_, index) => {
+            let maxDelay = 1;
+            for (const x of projections) if (x.spec.post === p && x.spec.receptor === index) maxDelay = Math.max(maxDelay, maxDelaySteps(x.proj));
+            return maxDelay;
+          })
+        : [],
+    );
+    let bytes = 0;
+    this.populations.forEach((p, k) => (bytes += p.arenaBytes(delays[k])));
+    for (const { proj } of projections) {
+      bytes += arenaBytes(proj.csr.rowPtr.length, 4) + arenaBytes(proj.csr.colIdx.length, 4);
+      if (typeof proj.weight !== "number") bytes += arenaBytes(proj.weight.length, 4);
+    }
+    const arena = new Arena(bytes);
+    const homed = projections.map(({ spec, proj }) => ({ spec, proj: intoArena(proj, arena) }));
+    this.populations.forEach((p, k) => p.build(this.dt_ms, streams[k], { arena, inputDelaySteps: delays[k], wasm: this.wasm }));
+    const deliver = this.wasm ? deliverKernels(arena) : undefined;
     const buffers = new Map<Population, DelayBuffer[]>();
     const arriving = new Map<Population, Float64Array[]>();
-    this.populations.forEach((p, k) => {
-      if (!(p instanceof NeuronGroup)) return p.build(this.dt_ms, streams[k]);
-      const delays = p.receptorNames.map((_, index) => {
-        let maxDelay = 1;
-        for (const x of projections) if (x.spec.post === p && x.spec.receptor === index) maxDelay = Math.max(maxDelay, maxDelaySteps(x.proj));
-        return maxDelay;
-      });
-      p.build(this.dt_ms, streams[k], delays, this.wasm);
+    for (const p of this.populations) {
+      if (!(p instanceof NeuronGroup)) continue;
       buffers.set(p, p.inputBuffers);
       arriving.set(p, p.inputBuffers.map((b) => slotOf(b, 0)));
+    }
+    const builtProjections = homed.map(({ spec, proj }) => {
+      const buffer = buffers.get(spec.post)![spec.receptor];
+      const inPlace = deliver !== undefined && typeof proj.delaySteps === "number" && arena.buffer !== null && spec.pre.spiked.buffer === arena.buffer;
+      return { spec, proj, buffer, deliver: inPlace ? deliver : undefined };
     });
     this.stepIndex = 0;
-    this.built = { projections, gaps, buffers, arriving };
+    this.built = { projections: builtProjections, gaps, buffers, arriving };
     return this.built;
   }
 
@@ -544,6 +579,21 @@ export class Network {
   private requireMember(p: Population, what: string): void {
     if (!this.populations.includes(p)) throw new RangeError(`${what} must be a population of this network`);
   }
+}
+
+/** The projection with its connectivity and weights copied into `arena`. */
+function intoArena(proj: Projection, arena: Arena): Projection {
+  const { csr, weight } = proj;
+  const rowPtr = arena.i32(csr.rowPtr.length);
+  rowPtr.set(csr.rowPtr);
+  const colIdx = arena.i32(csr.colIdx.length);
+  colIdx.set(csr.colIdx);
+  let w: Float32Array | number = weight;
+  if (typeof weight !== "number") {
+    w = arena.f32(weight.length);
+    w.set(weight);
+  }
+  return { ...proj, csr: { ...csr, rowPtr, colIdx }, weight: w };
 }
 
 function forEachSynapse(csr: { nPre: number; rowPtr: Int32Array; colIdx: Int32Array }, f: (k: number, pre: number, post: number) => void): void {

@@ -20,7 +20,7 @@ import { checkRate, poissonStep } from "../inputs/poisson.js";
 import { spikeSchedule, type SpikeSchedule } from "../inputs/spikeGenerator.js";
 import type { Rng } from "../random/rng.js";
 import { delayBuffer, delayBufferBytes, type DelayBuffer } from "../synapses/projection.js";
-import { Arena, arenaBytes } from "../wasm/arena.js";
+import { arenaBytes, type Arena } from "../wasm/arena.js";
 
 /** Initial values: one value for all, one per neuron, or drawn per neuron from the network's stream. */
 export type InitialPotential = number | ArrayLike<number> | ((rng: Rng, index: number) => number);
@@ -37,13 +37,28 @@ export interface Population {
   readonly spiked: Int32Array;
   /** Number of valid entries in `spiked`. */
   readonly spikeCount: number;
-  /** @internal prepares state for a run at `dt_ms` (called by the network when it builds). */
-  build(dt_ms: number, rng: Rng): void;
+  /**
+   * @internal bytes the population takes in the network's arena, given the longest delay (in
+   * steps) reaching each of its receptors.
+   */
+  arenaBytes(inputDelaySteps: readonly number[]): number;
+  /** @internal prepares state for a run (called by the network when it builds). */
+  build(dt_ms: number, rng: Rng, ctx: BuildContext): void;
   /**
    * @internal advances one step; `arriving` holds, per receptor, the synaptic input arriving in
    * this step (null for populations nothing projects to), which the update consumes (zeroes).
    */
   update(step: number, arriving: readonly Float64Array[] | null): void;
+}
+
+/** What the network hands a population when it builds. */
+export interface BuildContext {
+  /** Where the population's hot arrays live (sized by its `arenaBytes`). */
+  readonly arena: Arena;
+  /** Longest delay reaching each receptor, steps (empty for populations without receptors). */
+  readonly inputDelaySteps: readonly number[];
+  /** Whether the model's WebAssembly kernels may run. */
+  readonly wasm: boolean;
 }
 
 /** Options of a neuron group. */
@@ -152,18 +167,23 @@ export class NeuronGroup<P = unknown> implements Population {
     return this.variable("v_mV");
   }
 
+  arenaBytes(inputDelaySteps: readonly number[]): number {
+    const n = this.size;
+    const f64 = arenaBytes(n, 8);
+    let bytes = f64 * (this.model.variables.length + 1) + arenaBytes(n, 4) * 2;
+    for (let r = 0; r < this.receptorSpecs.length; r++) bytes += f64 * receptorArrays(this.receptorSpecs[r]) + delayBufferBytes(n, inputDelaySteps[r]);
+    return bytes;
+  }
+
   /**
    * @internal prepares a run at `dt_ms`: state, receptors, external current, spike list and one
-   * input ring buffer per receptor able to hold `inputDelaySteps[r]` steps of delay, all in one
-   * arena so the model's wasm kernels (if any, and if `wasm`) can work on them in place.
+   * input ring buffer per receptor able to hold `ctx.inputDelaySteps[r]` steps of delay, all in
+   * the network's arena so the model's wasm kernels (if any, and if `ctx.wasm`) work in place.
    */
-  build(dt_ms: number, rng: Rng, inputDelaySteps: readonly number[] = this.receptorNames.map(() => 1), wasm = true): void {
+  build(dt_ms: number, rng: Rng, ctx: BuildContext): void {
+    const { arena, inputDelaySteps } = ctx;
     const n = this.size;
     const vars = this.model.variables;
-    const f64 = arenaBytes(n, 8);
-    let bytes = f64 * (vars.length + 1) + arenaBytes(n, 4) * 2;
-    for (let r = 0; r < this.receptorSpecs.length; r++) bytes += f64 * receptorArrays(this.receptorSpecs[r]) + delayBufferBytes(n, inputDelaySteps[r]);
-    const arena = new Arena(bytes);
     this.constants = this.model.prepare(this.params, dt_ms);
     const state = neuronState(vars, n, arena);
     const defaults = this.model.initial(this.params);
@@ -177,7 +197,7 @@ export class NeuronGroup<P = unknown> implements Population {
     this.spiked = arena.i32(n);
     this.drive = synapticDrive(n, this.receptorSpecs.some((r) => r.kind === "conductance"));
     this.rng = rng;
-    const kernels = wasm && this.model.wasmModule ? arena.instance(this.model.wasmModule()) : undefined;
+    const kernels = ctx.wasm && this.model.wasmModule ? arena.instance(this.model.wasmModule()) : undefined;
     this.fused = { external_pA: external, coupling_pA: null, receptors: this.receptors, arriving: [], wasm: kernels, wasmBuffer: arena.buffer };
     this.spikeCount = 0;
   }
@@ -238,8 +258,13 @@ export class PoissonGroup implements Population {
     this.spiked = new Int32Array(this.size);
   }
 
-  build(dt_ms: number, rng: Rng): void {
+  arenaBytes(): number {
+    return arenaBytes(this.size, 4);
+  }
+
+  build(dt_ms: number, rng: Rng, ctx: BuildContext): void {
     this.p = checkRate(this.rate_Hz, `${this.name}: rate_Hz`, dt_ms) * dt_ms * 1e-3;
+    this.spiked = ctx.arena.i32(this.size);
     this.rng = rng;
     this.spikeCount = 0;
   }
@@ -276,7 +301,12 @@ export class SpikeGeneratorGroup implements Population {
     this.spiked = new Int32Array(Math.max(this.size, opts.neurons.length));
   }
 
-  build(dt_ms: number): void {
+  arenaBytes(): number {
+    return arenaBytes(this.spiked.length, 4);
+  }
+
+  build(dt_ms: number, _rng: Rng, ctx: BuildContext): void {
+    this.spiked = ctx.arena.i32(this.spiked.length);
     this.schedule = spikeSchedule(this.size, this.opts.neurons, this.opts.times_ms, dt_ms);
     this.cursor = 0;
     this.spikeCount = 0;

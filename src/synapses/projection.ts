@@ -1,9 +1,10 @@
 /**
  * A projection: static synapses from one population to a receptor of another, over CSR
- * connectivity, with a weight per synapse and a delay per projection or per synapse.
- * Delivery is event-driven: only the rows of neurons that spiked are visited, adding each
- * weight to the target receptor's delay ring buffer. Storage: 4 bytes of column index and
- * 4 bytes of weight per synapse (plus 2 bytes when delays differ per synapse).
+ * connectivity, with a weight per synapse (or one shared by all) and a delay per projection or
+ * per synapse. Delivery is event-driven: only the rows of neurons that spiked are visited,
+ * adding each weight to the target receptor's delay ring buffer. Storage: 4 bytes of column
+ * index per synapse, plus 4 bytes of weight when weights differ between synapses (as GeNN's
+ * individual vs global weights) and 2 bytes when delays do.
  */
 import { checkPositive } from "../core/checks.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
@@ -12,10 +13,18 @@ import type { Csr } from "./connectivity.js";
 /** Static synapses over a CSR matrix. */
 export interface Projection {
   readonly csr: Csr;
-  /** Weight of each synapse, in the target receptor's unit (mV, pA or nS). */
-  readonly weight: Float32Array;
+  /**
+   * Weight of each synapse, in the target receptor's unit (mV, pA or nS), rounded to float32;
+   * a number when all synapses share one weight.
+   */
+  readonly weight: Float32Array | number;
   /** Transmission delay in whole steps (>= 1): one for all synapses, or one per synapse. */
   readonly delaySteps: number | Uint16Array;
+}
+
+/** Every synapse's weight (a new array when the projection stores one shared weight). */
+export function synapseWeights(p: Projection): Float32Array {
+  return typeof p.weight === "number" ? new Float32Array(p.csr.colIdx.length).fill(p.weight) : p.weight;
 }
 
 /** Largest delay in steps a projection may have. */
@@ -85,16 +94,24 @@ export function propagate(proj: Projection, spiked: Int32Array, count: number, s
   const d = proj.delaySteps;
   if (typeof d === "number") {
     const offset = ((step + d) % slots) * stride;
-    for (let s = 0; s < count; s++) {
-      const i = spiked[s];
-      const end = rowPtr[i + 1];
-      for (let k = rowPtr[i]; k < end; k++) data[offset + colIdx[k]] += w[k];
+    if (typeof w === "number") {
+      for (let s = 0; s < count; s++) {
+        const i = spiked[s];
+        const end = rowPtr[i + 1];
+        for (let k = rowPtr[i]; k < end; k++) data[offset + colIdx[k]] += w;
+      }
+    } else {
+      for (let s = 0; s < count; s++) {
+        const i = spiked[s];
+        const end = rowPtr[i + 1];
+        for (let k = rowPtr[i]; k < end; k++) data[offset + colIdx[k]] += w[k];
+      }
     }
   } else {
     for (let s = 0; s < count; s++) {
       const i = spiked[s];
       const end = rowPtr[i + 1];
-      for (let k = rowPtr[i]; k < end; k++) data[((step + d[k]) % slots) * stride + colIdx[k]] += w[k];
+      for (let k = rowPtr[i]; k < end; k++) data[((step + d[k]) % slots) * stride + colIdx[k]] += typeof w === "number" ? w : w[k];
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Typed arrays for a population's hot state, allocated from one block of memory so that
- * WebAssembly kernels can work on them in place. An arena is sized once (it never grows, so
+ * Typed arrays for a network's hot state (populations, input ring buffers, connectivity),
+ * allocated from one block of memory so that WebAssembly kernels can work on them in place. An arena is sized once (it never grows, so
  * its views are never detached); every array starts on a 16-byte boundary and is padded to a
  * whole number of 16-byte lanes, so a SIMD kernel may read and write the padding past its end.
  * Without WebAssembly (or beyond its 4 GiB limit) the arena hands out ordinary arrays and no
@@ -21,6 +21,7 @@ export class Arena {
   /** The memory the arrays live in, for `instance`; null when arrays are ordinary. */
   private readonly memory: { buffer: ArrayBuffer } | null;
   private next = 0;
+  private readonly instances = new Map<object, Record<string, unknown>>();
 
   /** An arena of at least `bytes` bytes. */
   constructor(readonly bytes: number) {
@@ -39,16 +40,26 @@ export class Arena {
     return this.memory ? new Float64Array(this.memory.buffer, this.take(arenaBytes(length, 8)), length) : new Float64Array(length);
   }
 
+  /** A zeroed Float32Array of `length` elements. */
+  f32(length: number): Float32Array {
+    return this.memory ? new Float32Array(this.memory.buffer, this.take(arenaBytes(length, 4)), length) : new Float32Array(length);
+  }
+
   /** A zeroed Int32Array of `length` elements. */
   i32(length: number): Int32Array {
     return this.memory ? new Int32Array(this.memory.buffer, this.take(arenaBytes(length, 4)), length) : new Int32Array(length);
   }
 
-  /** An instance of a compiled module bound to this arena's memory, or undefined. */
+  /** The exports of `module` instantiated on this arena's memory (once per module), or undefined. */
   instance(module: object | undefined): Record<string, unknown> | undefined {
     const wasm = wasmApi();
     if (!module || !wasm || !this.memory) return undefined;
-    return new wasm.Instance(module, { env: { mem: this.memory } }).exports;
+    let exports = this.instances.get(module);
+    if (!exports) {
+      exports = new wasm.Instance(module, { env: { mem: this.memory } }).exports;
+      this.instances.set(module, exports);
+    }
+    return exports;
   }
 
   private take(bytes: number): number {

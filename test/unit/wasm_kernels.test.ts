@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Network, cobaNetwork } from "../../src/index.js";
+import { Network, cobaNetwork, fixedProbability, oneToOne } from "../../src/index.js";
 import { lif, lifFusedStep, type LifParams } from "../../src/neurons/lif.js";
 import { lifWasmModule } from "../../src/neurons/lifWasm.js";
 import { neuronState, type FusedInputs } from "../../src/neurons/model.js";
@@ -98,6 +98,32 @@ describe("WebAssembly SIMD kernels", () => {
     expect(sameBits(a.spikes.neurons, b.spikes.neurons)).toBe(true);
     expect(sameBits(a.exc, b.exc)).toBe(true);
     expect(sameBits(a.inh, b.inh)).toBe(true);
+  });
+
+  it("a mixed network (Poisson and spike-generator input, current and delta synapses, per-synapse delays, gap junctions) is identical with and without wasm", () => {
+    const run = (wasm: boolean) => {
+      const net = new Network({ seed: 11, wasm });
+      const drive = net.addPoisson("drive", { size: 300, rate_Hz: 40 });
+      const cue = net.addSpikeGenerator("cue", { size: 3, neurons: [0, 1, 2, 0], times_ms: [5, 5.1, 7, 30] });
+      const a = net.addLif("a", { size: 101, v0_mV: (r) => -70 + 10 * r.uniform(), receptors: { syn: { kind: "current", tau_ms: 3 } } });
+      const b = net.addLif("b", { size: 57, params: { integration: "euler" }, receptors: { exc: { kind: "conductance", tau_ms: 5, eRev_mV: 0 }, inh: { kind: "conductance", tau_ms: 10, eRev_mV: -80 } } });
+      net.connect(drive, a, { rule: fixedProbability(0.1), receptor: "syn", weight_pA: (r) => 300 * r.uniform(), delay_ms: 1.5 });
+      net.connect(cue, a, { rule: fixedProbability(0.5), weight_mV: 20 });
+      net.connect(a, b, { rule: fixedProbability(0.2), receptor: "exc", weight_nS: 4, delay_ms: (r) => 0.1 + 3 * r.uniform() });
+      net.connect(b, b, { rule: fixedProbability(0.1), receptor: "inh", weight_nS: 6 });
+      net.connect(drive, b, { rule: fixedProbability(0.05), receptor: "exc", weight_nS: 3 });
+      net.connectGap(a, a, { rule: oneToOne(), g_nS: 0.5 });
+      const spikes = net.monitorSpikes([a, b]);
+      net.run(150);
+      return { spikes, a: a.snapshot().v_mV, b: b.snapshot().v_mV };
+    };
+    const x = run(true);
+    const y = run(false);
+    expect(x.spikes.count).toBeGreaterThan(100);
+    expect(sameBits(x.spikes.times_ms, y.spikes.times_ms)).toBe(true);
+    expect(sameBits(x.spikes.neurons, y.spikes.neurons)).toBe(true);
+    expect(sameBits(x.a, y.a)).toBe(true);
+    expect(sameBits(x.b, y.b)).toBe(true);
   });
 
   it("rejects a non-boolean wasm option", () => {
