@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run bench -- <suite> [--repeats N]`: runs neurolab and its peer (Brian2, rsatoolbox, ...)
-// on the same cases in one run, each side as a fresh process per repeat, and prints a table of
+// `npm run bench -- <suite> [--repeats N] [--only <text>]`: runs neurolab and its peer (Brian2,
+// rsatoolbox, ...) on the same cases in one run, each side as a fresh process per repeat,
+// interleaved (ours, peer, ours, peer, ...), and prints a table of
 // medians and ratios (neurolab / peer; < 1 means neurolab is faster). Writes
 // bench/results/<suite>.json: one record per case with case, neurolab_s, peer, peer_s, ratio
 // (medians of the timed section), the whole-process times and ratio, and machine info.
@@ -20,31 +21,37 @@ const SUITES = fs
 const args = process.argv.slice(2);
 const repeatsAt = args.indexOf("--repeats");
 const repeats = repeatsAt >= 0 ? Number(args[repeatsAt + 1]) : 5;
-const suites = args.filter((a, i) => !a.startsWith("--") && i !== repeatsAt + 1);
-if (suites.length === 0 || suites.some((s) => !SUITES.includes(s)) || !(repeats >= 1)) {
-  console.error(`usage: npm run bench -- <suite> [--repeats N]   (suites: ${SUITES.join(", ")})`);
+const onlyAt = args.indexOf("--only");
+const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+const suites = args.filter((a, i) => !a.startsWith("--") && i !== repeatsAt + 1 && i !== onlyAt + 1);
+if (suites.length === 0 || suites.some((s) => !SUITES.includes(s)) || !(repeats >= 1) || (onlyAt >= 0 && !only)) {
+  console.error(`usage: npm run bench -- <suite> [--repeats N] [--only <text in case name>]   (suites: ${SUITES.join(", ")})`);
   process.exit(2);
 }
 
 setup({ jupyter: false, peers: true });
 
-/** Runs a script `repeats` times; returns median timed seconds, median process seconds, last stats. */
-function measure(cmd, argv) {
-  const timed = [];
-  const whole = [];
-  let stats = {};
-  for (let r = 0; r < repeats; r++) {
-    const t0 = process.hrtime.bigint();
-    const res = spawnSync(cmd, argv, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
-    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (res.status !== 0) throw new Error(`${cmd} ${argv.join(" ")} failed:\n${res.stderr}`);
-    const line = res.stdout.trim().split("\n").pop();
-    stats = JSON.parse(line);
-    if (!(typeof stats.seconds === "number")) throw new Error(`${argv.join(" ")} printed no "seconds": ${line}`);
-    timed.push(stats.seconds);
-    whole.push(wall);
-  }
-  return { timed: median(timed), whole: median(whole), stats };
+/** Runs a script once; returns its timed seconds (what it printed), its process wall time and its stats. */
+function runOnce(cmd, argv) {
+  const t0 = process.hrtime.bigint();
+  const res = spawnSync(cmd, argv, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (res.status !== 0) throw new Error(`${cmd} ${argv.join(" ")} failed:\n${res.stderr}`);
+  const line = res.stdout.trim().split("\n").pop();
+  const stats = JSON.parse(line);
+  if (!(typeof stats.seconds === "number")) throw new Error(`${argv.join(" ")} printed no "seconds": ${line}`);
+  return { timed: stats.seconds, whole: wall, stats };
+}
+
+/**
+ * Runs each command `repeats` times, interleaved (ours, peer 1, peer 2, ours, ...), so a change
+ * in the machine's load affects all sides alike; returns per command the median timed seconds,
+ * the median process seconds and the last stats.
+ */
+function measureInterleaved(commands) {
+  const runs = commands.map(() => []);
+  for (let r = 0; r < repeats; r++) commands.forEach(([cmd, argv], k) => runs[k].push(runOnce(cmd, argv)));
+  return runs.map((rs) => ({ timed: median(rs.map((x) => x.timed)), whole: median(rs.map((x) => x.whole)), stats: rs[rs.length - 1].stats }));
 }
 
 function median(xs) {
@@ -65,19 +72,22 @@ const machine = {
 
 for (const suite of suites) {
   const dir = path.join(ROOT, "bench", suite);
-  const cases = JSON.parse(fs.readFileSync(path.join(dir, "cases.json"), "utf8"));
+  const cases = JSON.parse(fs.readFileSync(path.join(dir, "cases.json"), "utf8")).filter((c) => !only || c.name.includes(only));
   const records = [];
   console.log(`\n${suite}: ${cases.length} case(s), median of ${repeats} runs each`);
   console.log(`${"case".padEnd(34)} ${"neurolab s".padStart(11)} ${"peer".padEnd(22)} ${"peer s".padStart(9)} ${"ratio".padStart(7)}   ${"process ratio".padStart(13)}`);
   for (const c of cases) {
-    const ours = measure(process.execPath, [path.join(dir, c.neurolab), ...(c.args ?? [])]);
+    const [ours, ...peers] = measureInterleaved([
+      [process.execPath, [path.join(dir, c.neurolab), ...(c.args ?? [])]],
+      ...c.peers.map((peer) => [PEERS_PYTHON, [path.join(dir, peer.script), ...(peer.args ?? []), ...(c.args ?? [])]]),
+    ]);
     if (c.peers.length === 0) {
       // A neurolab-only measurement (e.g. scaling): no ratio.
       records.push({ case: c.name, neurolab_s: ours.timed, peer: null, peer_s: null, ratio: null, neurolab_process_s: ours.whole, neurolab_stats: ours.stats, machine });
       console.log(`${c.name.padEnd(34)} ${ours.timed.toFixed(4).padStart(11)} ${"(no peer)".padEnd(22)} ${JSON.stringify(ours.stats)}`);
     }
-    for (const peer of c.peers) {
-      const theirs = measure(PEERS_PYTHON, [path.join(dir, peer.script), ...(peer.args ?? []), ...(c.args ?? [])]);
+    for (const [k, peer] of c.peers.entries()) {
+      const theirs = peers[k];
       const record = {
         case: c.name,
         neurolab_s: ours.timed,
@@ -98,6 +108,8 @@ for (const suite of suites) {
     }
   }
   const out = path.join(ROOT, "bench", "results", `${suite}.json`);
-  fs.writeFileSync(out, JSON.stringify(records, null, 2) + "\n");
+  // With --only, the other cases' earlier records are kept.
+  const kept = only && fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, "utf8")).filter((r) => !r.case.includes(only)) : [];
+  fs.writeFileSync(out, JSON.stringify([...kept, ...records], null, 2) + "\n");
   console.log(`wrote ${path.relative(ROOT, out)}`);
 }

@@ -12,7 +12,9 @@ import networkx as nx
 
 samples = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-mirror = os.environ.get("NEUROLAB_DATA_MIRROR", os.path.join(root, "..", "shared", "data"))
+# NEUROLAB_DATA_MIRROR may list several directories (os.pathsep), searched in order, as the loader does.
+mirrors = os.environ.get("NEUROLAB_DATA_MIRROR", os.path.join(root, "..", "shared", "data")).split(os.pathsep)
+mirror = next((m for m in mirrors if os.path.exists(os.path.join(m, "celegans", "owmeta_cache.json"))), mirrors[0])
 
 t0 = time.perf_counter()
 with open(os.path.join(mirror, "celegans", "owmeta_cache.json")) as f:

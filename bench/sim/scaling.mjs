@@ -1,7 +1,8 @@
 // Scaling of the COBA model to N neurons with 100 synapses per neuron (fixed in-degree, 80 % from
 // excitatory, 20 % from inhibitory neurons; weights scaled so each neuron gets the benchmark's
 // total drive). usage: scaling.mjs N [duration_ms]. Prints wall time per biological second and
-// bytes per synapse (connectivity arrays and the whole process's typed-array memory).
+// bytes per synapse (connectivity storage, and the growth of the whole process's typed-array
+// memory during the build, which includes state, ring buffers and transient copies).
 import { createRequire } from "node:module";
 const { Network, fixedInDegree } = createRequire(import.meta.url)("../../src/dist/index.js");
 
@@ -25,8 +26,7 @@ const tBuild = performance.now();
 const synapses = net.synapseCount;
 const built = performance.now();
 const afterBuild = process.memoryUsage().arrayBuffers;
-const d = net.describe();
-const connectivityBytes = d.projections.reduce((s, p) => s + p.colIdx.byteLength + p.weight.byteLength + p.rowPtr.byteLength, 0);
+const connectivityBytes = net.connectivityBytes;
 net.run(duration);
 const seconds = (performance.now() - built) / 1000;
 console.log(

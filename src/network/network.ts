@@ -386,6 +386,18 @@ export class Network {
   }
 
   /**
+   * Bytes that store the synapses once built: row pointers, column indices, per-synapse weights
+   * (none when a projection shares one weight) and per-synapse delays.
+   */
+  get connectivityBytes(): number {
+    return this.ensureBuilt().projections.reduce((n, { proj }) => {
+      const w = typeof proj.weight === "number" ? 0 : proj.weight.byteLength;
+      const d = typeof proj.delaySteps === "number" ? 0 : proj.delaySteps.byteLength;
+      return n + proj.csr.rowPtr.byteLength + proj.csr.colIdx.byteLength + w + d;
+    }, 0);
+  }
+
+  /**
    * Runs for `duration_ms` (a whole number of steps), continuing from where the last run
    * stopped. Monitors keep what they recorded before.
    */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MIME_BUNDLE, Network, Rng, fixedProbability, oneToOne, synapseCount } from "../../src/index.js";
+import { MIME_BUNDLE, Network, Rng, fixedInDegree, fixedProbability, oneToOne, synapseCount } from "../../src/index.js";
 import { RASTER_MIME } from "../../src/schema/index.js";
 
 /** The quickstart network: Poisson input driving a LIF population. */
@@ -150,5 +150,32 @@ describe("SpikeMonitor display", () => {
     expect(Object.keys(bundle)).toContain(RASTER_MIME);
     expect((bundle[RASTER_MIME] as { n_spikes: number }).n_spikes).toBe(m.count);
     expect(String(m)).toBe(`SpikeMonitor of p: ${m.count} spikes from 10 neurons`);
+  });
+
+  it("stores 4 bytes per synapse with a shared weight, 8 with per-synapse weights, 10 with per-synapse delays (plus row pointers)", () => {
+    const bytes = (weight_mV: number | ((r: Rng) => number), delay_ms?: (r: Rng) => number) => {
+      const net = new Network();
+      const a = net.addLif("a", { size: 200 });
+      const b = net.addLif("b", { size: 300 });
+      net.connect(a, b, { rule: fixedInDegree(50), weight_mV, delay_ms });
+      expect(net.synapseCount).toBe(300 * 50);
+      return net.connectivityBytes;
+    };
+    const rowPtr = 4 * 201;
+    expect(bytes(0.5)).toBe(rowPtr + 4 * 15000);
+    expect(bytes((r) => r.uniform())).toBe(rowPtr + 8 * 15000);
+    expect(bytes((r) => r.uniform(), (r) => 1 + r.uniform())).toBe(rowPtr + 10 * 15000);
+  });
+
+  it("a shared weight is delivered as the float32 value, exactly as per-synapse weights are", () => {
+    const run = (w: number | (() => number)) => {
+      const net = new Network({ seed: 4 });
+      const src = net.addSpikeGenerator("s", { size: 1, neurons: [0, 0], times_ms: [1, 2] });
+      const g = net.addLif("g", { size: 3, params: { vThresh_mV: 1e9 } });
+      net.connect(src, g, { rule: fixedProbability(1), weight_mV: w });
+      net.run(3);
+      return g.snapshot().v_mV;
+    };
+    expect(Array.from(run(0.1))).toEqual(Array.from(run(() => 0.1)));
   });
 });
