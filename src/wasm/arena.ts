@@ -27,7 +27,13 @@ export class Arena {
   constructor(readonly bytes: number) {
     const wasm = wasmApi();
     const pages = Math.max(1, Math.ceil(bytes / PAGE_BYTES));
-    this.memory = wasm && pages <= MAX_PAGES ? new wasm.Memory({ initial: pages }) : null;
+    let memory: { buffer: ArrayBuffer } | null = null;
+    try {
+      if (wasm && pages <= MAX_PAGES) memory = new wasm.Memory({ initial: pages });
+    } catch {
+      memory = null; // the host refused this much wasm memory: ordinary arrays, TypeScript loops
+    }
+    this.memory = memory;
   }
 
   /** The buffer all arrays of this arena share (null for ordinary arrays). */

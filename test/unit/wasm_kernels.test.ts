@@ -155,4 +155,12 @@ describe("Arena", () => {
     expect(Array.from(a)).toEqual([0, 0, 0]);
     expect(() => arena.f64(1)).toThrow(/arena: .* only 64 reserved/);
   });
+
+  it("beyond WebAssembly's 4 GiB hands out ordinary arrays and no kernels (the TypeScript loops run)", () => {
+    const arena = new Arena(5 * 2 ** 30);
+    expect(arena.buffer).toBeNull();
+    const a = arena.f64(4);
+    expect(a.buffer.byteLength).toBe(32);
+    expect(arena.instance(lifWasmModule())).toBeUndefined();
+  });
 });
