@@ -4,6 +4,9 @@
  * ordered by class, type or community; chemical / electrical toggles, a weight threshold, a
  * neuron search box, colour by type / neurotransmitter / community, and a click on a neuron
  * highlights its pre- and postsynaptic partners and lists them with their weights (as text).
+ * Selection, threshold and toggles update the drawn figure incrementally: the selection is an
+ * overlay over the plot area (no plotly call), a toggle restyles an edge trace's opacity, the
+ * threshold refilters the two edge traces; view, colouring and order changes redraw.
  */
 import { decodeConnectome, type ConnectomeData } from "neurolab/schema";
 import { axisStyle, baseLayout, el, keepKeys, plotlyConfig, plotlyText, PlotRenderer, select, slider } from "./base.js";
@@ -131,12 +134,12 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     });
     color.input.addEventListener("change", () => ((this.colorBy = color.input.value as ColorBy), this.redraw()));
     order.input.addEventListener("change", () => ((this.order = order.input.value as Order), this.redraw()));
-    chem.input.addEventListener("change", () => ((this.chemical = chem.input.checked), this.redraw()));
-    elec.input.addEventListener("change", () => ((this.electrical = elec.input.checked), this.redraw()));
+    chem.input.addEventListener("change", () => ((this.chemical = chem.input.checked), this.scheduleUpdate()));
+    elec.input.addEventListener("change", () => ((this.electrical = elec.input.checked), this.scheduleUpdate()));
     thr.input.addEventListener("input", () => {
       this.threshold = Number(thr.input.value);
       thr.out.textContent = thr.input.value;
-      this.redraw();
+      this.scheduleUpdate();
     });
     const find = (commit: boolean) => {
       const q = search.value.trim().toUpperCase();
@@ -152,19 +155,77 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     });
   }
 
-  /** Selects node i (or clears with -1), redraws and lists its partners. */
+  /** Selects node i (or clears with -1), highlights its partners and lists them. */
   selectNode(i: number): void {
     const d = this.data;
     if (!d) return;
     this.selected = i;
     if (this.searchNote) this.searchNote.textContent = "";
     if (i >= 0 && this.searchInput && this.searchInput.value.trim().toUpperCase() !== d.names[i].toUpperCase()) this.searchInput.value = d.names[i];
-    this.redraw();
+    this.scheduleUpdate();
   }
 
+  /** Full redraw (view, colouring, order or theme change). */
   private redraw(): void {
     if (!this.plotly || !this.data || !this.drawn) return;
     this.guard(() => this.draw(this.plotly!, this.data!, this.theme(), false));
+  }
+
+  /**
+   * Incremental update for selection, threshold and toggles, run at once; requests that arrive
+   * while one runs are folded into one more run. `data-update-ms` is the time from the first
+   * request to the updated plot, `data-interaction-ms` to the painted frame after it.
+   */
+  private scheduleUpdate(): void {
+    if (!this.plotly || !this.data || !this.drawn) return;
+    if (!this.updateStarted) this.updateStarted = performance.now();
+    if (this.updating) {
+      this.updatePending = true;
+      return;
+    }
+    this.updating = true;
+    this.updatePending = false;
+    const started = this.updateStarted;
+    this.updateStarted = 0;
+    const generation = this.generation;
+    const finish = () => {
+      if (generation !== this.generation) return;
+      this.updating = false;
+      if (this.updatePending) this.scheduleUpdate();
+    };
+    this.guard(() =>
+      this.applyUpdate(this.plotly!, this.data!, this.theme()).then(() => {
+        if (generation === this.generation) {
+          this.node.dataset.updateMs = (performance.now() - started).toFixed(1);
+          requestAnimationFrame(() => requestAnimationFrame(() => {
+            if (generation === this.generation) this.node.dataset.interactionMs = (performance.now() - started).toFixed(1);
+          }));
+        }
+        finish();
+      }, (err: unknown) => {
+        finish();
+        throw err;
+      }),
+    );
+  }
+
+  private async applyUpdate(plotly: Plotly, d: ConnectomeData, theme: PlotTheme): Promise<void> {
+    const div = this.plotDiv!;
+    if (this.view === "adjacency") {
+      const adj = this.adjacency;
+      if (!adj) return;
+      const z = this.adjacencyMatrix(d, adj.pos);
+      const zChanged = z.edgesShown !== adj.edgesShown || this.threshold !== adj.threshold || this.chemical !== adj.chemical || this.electrical !== adj.electrical;
+      if (zChanged) Object.assign(adj, { edgesShown: z.edgesShown, threshold: this.threshold, chemical: this.chemical, electrical: this.electrical });
+      await plotly.update(div, zChanged ? { z: [z.z] } : {}, adjacencySelection(this.selected, adj.pos, d.names.length, theme), [0]);
+      this.node.dataset.edgesShown = String(z.edgesShown);
+    } else {
+      if (!this.nodeLink) return;
+      this.drawEdges();
+      this.drawOverlay();
+    }
+    this.node.dataset.threshold = String(this.threshold);
+    this.listPartners(d);
   }
 
   private listPartners(d: ConnectomeData): void {
@@ -199,8 +260,15 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
 
   protected async draw(plotly: Plotly, d: ConnectomeData, theme: PlotTheme, first: boolean): Promise<void> {
     const fig = this.view === "adjacency" ? this.adjacencyFigure(d, theme) : this.nodeLinkFigure(d, theme);
+    if (this.view === "adjacency") this.nodeLink = null;
+    else this.adjacency = null;
     const div = this.plotDiv!;
-    const cfg = plotlyConfig("neurolab-connectome");
+    const cfg = {
+      ...plotlyConfig("neurolab-connectome"),
+      // PNG export composes plotly's image with the edge and selection layers.
+      modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage"],
+      modeBarButtonsToAdd: [{ name: "Download plot as a PNG", icon: plotly.Icons.camera, click: () => this.guard(() => this.exportPng()) }],
+    };
     // A view switch changes trace types: start fresh so plotly does not morph traces.
     if (first || div.dataset.view !== this.view) await plotly.newPlot(div, fig.data, fig.layout, cfg);
     else await plotly.react(div, fig.data, fig.layout, cfg);
@@ -208,8 +276,13 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     this.node.dataset.view = this.view;
     this.node.dataset.threshold = String(this.threshold);
     this.node.dataset.edgesShown = String(fig.edgesShown);
+    this.drawEdges();
+    this.drawOverlay();
     if (!this.clickBound) {
       this.clickBound = true;
+      const on = (div as unknown as { on(e: string, h: (ev: any) => void): void }).on.bind(div);
+      on("plotly_relayout", () => this.scheduleOverlay());
+      on("plotly_relayouting", () => this.scheduleOverlay());
       (div as unknown as { on(e: string, h: (ev: any) => void): void }).on("plotly_click", (ev: any) => {
         const pt = ev?.points?.[0];
         if (!pt) return;
@@ -235,60 +308,32 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     return { key: (i) => values[i], order: uniq };
   }
 
+  private nodeLink: NodeLinkModel | null = null;
+  private adjacency: { pos: Int32Array; edgesShown: number; threshold: number; chemical: boolean; electrical: boolean } | null = null;
+  private overlay: SVGSVGElement | null = null;
+  private overlayFrame = 0;
+  private edgeCanvas: HTMLCanvasElement | null = null;
+  private updating = false;
+  private updatePending = false;
+  private updateStarted = 0;
+
+  /**
+   * The node-link figure: chemical and electrical edges above the threshold as two line traces,
+   * nodes as one marker trace per category. The selection (partner edges, dimming, ring, label)
+   * is drawn by {@link drawOverlay} over the plot area, so selecting never replots.
+   */
   private nodeLinkFigure(d: ConnectomeData, theme: PlotTheme) {
     const layout = this.view === "force" ? d.layouts.force! : d.layouts.layered!;
     const n = d.names.length;
-    const sel = this.selected;
-    const ex: (number | null)[] = [];
-    const ey: (number | null)[] = [];
-    const gx: (number | null)[] = [];
-    const gy: (number | null)[] = [];
-    let edgesShown = 0;
-    const push = (xs: (number | null)[], ys: (number | null)[], a: number, b: number) => {
-      xs.push(layout.x[a], layout.x[b], null);
-      ys.push(layout.y[a], layout.y[b], null);
-    };
-    const hl = { inX: [] as (number | null)[], inY: [] as (number | null)[], outX: [] as (number | null)[], outY: [] as (number | null)[], gapX: [] as (number | null)[], gapY: [] as (number | null)[] };
-    const partner = new Uint8Array(n);
-    if (this.chemical) {
-      const e = d.chemical;
-      for (let k = 0; k < e.pre.length; k++) {
-        if (e.weight[k] < this.threshold) continue;
-        edgesShown++;
-        if (sel >= 0 && e.post[k] === sel) (push(hl.inX, hl.inY, e.pre[k], sel), (partner[e.pre[k]] = 1));
-        else if (sel >= 0 && e.pre[k] === sel) (push(hl.outX, hl.outY, sel, e.post[k]), (partner[e.post[k]] = 1));
-        else push(ex, ey, e.pre[k], e.post[k]);
-      }
-    }
-    if (this.electrical) {
-      const e = d.electrical;
-      for (let k = 0; k < e.pre.length; k++) {
-        if (e.weight[k] < this.threshold) continue;
-        edgesShown++;
-        if (sel >= 0 && (e.pre[k] === sel || e.post[k] === sel)) {
-          push(hl.gapX, hl.gapY, e.pre[k], e.post[k]);
-          partner[e.pre[k] === sel ? e.post[k] : e.pre[k]] = 1;
-        } else push(gx, gy, e.pre[k], e.post[k]);
-      }
-    }
-    const dim = sel >= 0;
-    const edgeAlpha = dim ? 0.04 : 0.12;
-    const fg = theme.light ? "0,0,0" : "255,255,255";
-    const data: Record<string, unknown>[] = [
-      { type: "scatter", mode: "lines", x: ex, y: ey, line: { color: `rgba(${fg},${edgeAlpha})`, width: 0.7 }, hoverinfo: "skip", name: "chemical" },
-      { type: "scatter", mode: "lines", x: gx, y: gy, line: { color: `rgba(230,149,0,${dim ? 0.08 : 0.3})`, width: 0.7, dash: "dot" }, hoverinfo: "skip", name: "electrical" },
-    ];
-    if (dim) {
-      data.push(
-        { type: "scatter", mode: "lines", x: hl.inX, y: hl.inY, line: { color: theme.palette[0], width: 1.6 }, hoverinfo: "skip", name: "input" },
-        { type: "scatter", mode: "lines", x: hl.outX, y: hl.outY, line: { color: theme.palette[1], width: 1.6 }, hoverinfo: "skip", name: "output" },
-        { type: "scatter", mode: "lines", x: hl.gapX, y: hl.gapY, line: { color: "rgb(230,149,0)", width: 1.6, dash: "dot" }, hoverinfo: "skip", name: "gap junctions" },
-      );
-    }
+    const data: Record<string, unknown>[] = [];
     const cats = this.categories(d);
     const colorOf = new Map(cats.order.map((c, k) => [c, theme.palette[k % theme.palette.length]]));
     const members = new Map<string, number[]>(cats.order.map((c) => [c, []]));
-    for (let i = 0; i < n; i++) members.get(cats.key(i))!.push(i);
+    const nodeColor = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      members.get(cats.key(i))!.push(i);
+      nodeColor[i] = colorOf.get(cats.key(i))!;
+    }
     for (const c of cats.order) {
       const idx = members.get(c)!;
       data.push({
@@ -301,28 +346,11 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
         text: idx.map((i) => plotlyText(d.names[i])),
         hovertext: idx.map((i) => plotlyText(`${d.names[i]} \u00b7 ${d.types[i]}${d.neurotransmitters[i] ? " \u00b7 " + d.neurotransmitters[i] : ""}`)),
         hovertemplate: "%{hovertext}<extra></extra>",
-        marker: {
-          size: idx.map((i) => (i === sel ? 16 : dim && partner[i] ? 10 : 7)),
-          color: colorOf.get(c),
-          opacity: dim ? idx.map((i) => (i === sel || partner[i] ? 1 : 0.2)) : 0.9,
-          line: { width: idx.map((i) => (i === sel ? 2 : 0.5)), color: idx.map((i) => (i === sel ? theme.foreground : theme.background)) },
-        },
+        marker: { size: 7, color: colorOf.get(c), opacity: 0.9, line: { width: 0.5, color: theme.background } },
         showlegend: true,
       });
     }
-    if (sel >= 0) {
-      data.push({
-        type: "scatter",
-        mode: "text",
-        x: [layout.x[sel]],
-        y: [layout.y[sel]],
-        text: [plotlyText(d.names[sel])],
-        textposition: "top center",
-        textfont: { size: 13, color: theme.foreground },
-        hoverinfo: "skip",
-        showlegend: false,
-      });
-    }
+    this.nodeLink = { layout, nodeColor };
     const axis = { ...axisStyle(theme), showgrid: false, showticklabels: false, zeroline: false, showline: false };
     const lay: Record<string, unknown> = {
       ...baseLayout(theme, HEIGHT, `neurolab-connectome-${this.view}`),
@@ -332,6 +360,9 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       xaxis: { ...axis, range: [-0.04, 1.04] },
       yaxis: { ...axis, range: [1.04, -0.04] },
       dragmode: "zoom",
+      // The edge layer is drawn behind plotly's (transparent) plot.
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "rgba(0,0,0,0)",
     };
     if (this.view === "layered" && d.layers.length > 0) {
       lay.annotations = d.layers.map((name, l) => ({
@@ -345,7 +376,209 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
         font: { color: theme.muted },
       }));
     }
-    return { data, layout: lay, edgesShown };
+    return { data, layout: lay, edgesShown: this.edgesShown(d) };
+  }
+
+  /** Edges shown for the current threshold and toggles. */
+  private edgesShown(d: ConnectomeData): number {
+    let n = 0;
+    if (this.chemical) for (const w of d.chemical.weight) if (w >= this.threshold) n++;
+    if (this.electrical) for (const w of d.electrical.weight) if (w >= this.threshold) n++;
+    return n;
+  }
+
+  /**
+   * Paints the edges above the threshold (chemical solid, electrical dotted) into a canvas behind
+   * plotly's transparent plot, at device resolution for the current axes: threshold, toggles,
+   * zoom and pan repaint it (a few ms for the whole C. elegans connectome) without a replot.
+   */
+  private drawEdges(): void {
+    const div = this.plotDiv as (HTMLDivElement & { _fullLayout?: Record<string, any> }) | null;
+    const d = this.data;
+    const m = this.nodeLink;
+    const fl = div?._fullLayout;
+    if (!div || !d || !m || !fl?.xaxis || this.view === "adjacency") {
+      this.edgeCanvas?.remove();
+      return;
+    }
+    const container = div.querySelector(".svg-container");
+    const paper = container?.querySelector(":scope > svg.main-svg");
+    if (!container || !paper) return;
+    let canvas = this.edgeCanvas;
+    if (!canvas) {
+      canvas = el("canvas", "neurolab-connectome-edges");
+      canvas.style.position = "absolute";
+      canvas.style.pointerEvents = "none";
+      this.edgeCanvas = canvas;
+    }
+    if (canvas.nextElementSibling !== paper) container.insertBefore(canvas, paper);
+    const xa = fl.xaxis;
+    const ya = fl.yaxis;
+    const w = xa._length;
+    const h = ya._length;
+    const dpr = Math.min(2, globalThis.devicePixelRatio || 1);
+    canvas.style.left = `${xa._offset}px`;
+    canvas.style.top = `${ya._offset}px`;
+    canvas.style.width = `${w}px`;
+    canvas.style.height = `${h}px`;
+    canvas.width = Math.max(1, Math.round(w * dpr));
+    canvas.height = Math.max(1, Math.round(h * dpr));
+    const ctx = canvas.getContext("2d");
+    if (!ctx) throw new Error("no 2-D canvas context to draw the edges");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    const theme = this.theme();
+    const px = m.layout.x.map((x) => xa.l2p(x));
+    const py = m.layout.y.map((y) => ya.l2p(y));
+    const stroke = (e: ConnectomeData["chemical"], color: string, dash: number[]) => {
+      ctx.beginPath();
+      for (let k = 0; k < e.pre.length; k++) {
+        if (e.weight[k] < this.threshold) continue;
+        ctx.moveTo(px[e.pre[k]], py[e.pre[k]]);
+        ctx.lineTo(px[e.post[k]], py[e.post[k]]);
+      }
+      ctx.setLineDash(dash);
+      ctx.lineWidth = 0.7;
+      ctx.strokeStyle = color;
+      ctx.stroke();
+    };
+    if (this.chemical) stroke(d.chemical, theme.light ? "rgba(0,0,0,0.2)" : "rgba(255,255,255,0.2)", []);
+    if (this.electrical) stroke(d.electrical, "rgba(230,149,0,0.55)", [2, 2]);
+    this.node.dataset.edgesShown = String(this.edgesShown(d));
+  }
+
+  /**
+   * Draws the selection over the node-link plot area (an SVG layer between plotly's plot and its
+   * legend / hover layers, built from elements and text nodes only): the rest dimmed, the
+   * partners' edges (input, output, gap junctions), the partners, a ring and the name. Follows
+   * zoom and pan through plotly's axis mapping; draws nothing (and never replots) without a selection.
+   */
+  private drawOverlay(): void {
+    const div = this.plotDiv as (HTMLDivElement & { _fullLayout?: Record<string, any> }) | null;
+    const d = this.data;
+    const m = this.nodeLink;
+    const fl = div?._fullLayout;
+    const sel = this.selected;
+    if (!div || !d || !m || !fl?.xaxis || this.view === "adjacency" || sel < 0) {
+      this.overlay?.remove();
+      delete this.node.dataset.highlighted;
+      return;
+    }
+    const theme = this.theme();
+    const ns = "http://www.w3.org/2000/svg";
+    const paper = div.querySelector(".svg-container > svg.main-svg");
+    if (!paper) return;
+    let svg = this.overlay;
+    if (!svg) {
+      svg = document.createElementNS(ns, "svg");
+      svg.classList.add("neurolab-connectome-overlay");
+      svg.style.position = "absolute";
+      svg.style.pointerEvents = "none";
+      this.overlay = svg;
+    }
+    if (svg.previousElementSibling !== paper) paper.after(svg);
+    const xa = fl.xaxis;
+    const ya = fl.yaxis;
+    const w = xa._length;
+    const h = ya._length;
+    svg.style.left = `${xa._offset}px`;
+    svg.style.top = `${ya._offset}px`;
+    svg.setAttribute("width", String(w));
+    svg.setAttribute("height", String(h));
+    svg.textContent = "";
+    const px = (i: number) => xa.l2p(m.layout.x[i]);
+    const py = (i: number) => ya.l2p(m.layout.y[i]);
+    const add = (tag: string, attrs: Record<string, string | number>) => {
+      const e = document.createElementNS(ns, tag);
+      for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+      svg!.appendChild(e);
+      return e;
+    };
+    add("rect", { x: 0, y: 0, width: w, height: h, fill: theme.background, "fill-opacity": 0.72 });
+    const partner = new Uint8Array(d.names.length);
+    const paths = ["", "", ""];
+    const counts = [0, 0, 0];
+    const seg = (a: number, b: number) => `M${px(a).toFixed(1)},${py(a).toFixed(1)}L${px(b).toFixed(1)},${py(b).toFixed(1)}`;
+    if (this.chemical) {
+      const e = d.chemical;
+      for (let k = 0; k < e.pre.length; k++) {
+        if (e.weight[k] < this.threshold) continue;
+        if (e.post[k] === sel) (paths[0] += seg(e.pre[k], sel)), counts[0]++, (partner[e.pre[k]] = 1);
+        else if (e.pre[k] === sel) (paths[1] += seg(sel, e.post[k])), counts[1]++, (partner[e.post[k]] = 1);
+      }
+    }
+    if (this.electrical) {
+      const e = d.electrical;
+      for (let k = 0; k < e.pre.length; k++) {
+        if (e.weight[k] < this.threshold || (e.pre[k] !== sel && e.post[k] !== sel)) continue;
+        paths[2] += seg(e.pre[k], e.post[k]);
+        counts[2]++;
+        partner[e.pre[k] === sel ? e.post[k] : e.pre[k]] = 1;
+      }
+    }
+    const strokes = [theme.palette[0], theme.palette[1], "rgb(230,149,0)"];
+    paths.forEach((p, k) => {
+      if (p) add("path", { d: p, fill: "none", stroke: strokes[k], "stroke-width": 1.6, ...(k === 2 ? { "stroke-dasharray": "3,2" } : {}), class: `neurolab-highlight-${["input", "output", "gap"][k]}` });
+    });
+    for (let i = 0; i < partner.length; i++) {
+      if (partner[i] && i !== sel) add("circle", { cx: px(i).toFixed(1), cy: py(i).toFixed(1), r: 5, fill: m.nodeColor[i], stroke: theme.background, "stroke-width": 1 });
+    }
+    add("circle", { cx: px(sel).toFixed(1), cy: py(sel).toFixed(1), r: 8, fill: m.nodeColor[sel], stroke: theme.foreground, "stroke-width": 2 });
+    const label = add("text", { x: px(sel).toFixed(1), y: (py(sel) - 13).toFixed(1), "text-anchor": "middle", fill: theme.foreground, "font-size": 13, "font-family": theme.fontFamily, "paint-order": "stroke", stroke: theme.background, "stroke-width": 3 });
+    label.textContent = d.names[sel];
+    this.node.dataset.highlighted = counts.join(",");
+  }
+
+  /**
+   * The figure as a PNG, downloaded as a file: the plot's layers as drawn (plotly's SVG layers,
+   * the edge canvas and the selection overlay, in page order) composed at twice the resolution.
+   */
+  async exportPng(): Promise<void> {
+    const container = this.plotDiv?.querySelector(".svg-container");
+    if (!container) return;
+    const scale = 2;
+    const box = container.getBoundingClientRect();
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(box.width * scale);
+    canvas.height = Math.round(box.height * scale);
+    const ctx = canvas.getContext("2d");
+    if (!ctx) throw new Error("no 2-D canvas context to export the figure");
+    ctx.fillStyle = this.theme().background;
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    for (const layer of Array.from(container.children)) {
+      if (!(layer instanceof SVGSVGElement || layer instanceof HTMLCanvasElement)) continue;
+      const r = layer.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const at = [(r.left - box.left) * scale, (r.top - box.top) * scale, r.width * scale, r.height * scale] as const;
+      if (layer instanceof HTMLCanvasElement) ctx.drawImage(layer, ...at);
+      else {
+        const svg = layer.cloneNode(true) as SVGSVGElement;
+        svg.setAttribute("width", String(r.width));
+        svg.setAttribute("height", String(r.height));
+        // As an image the root's own CSS position would offset it again: it is placed by `at`.
+        svg.style.removeProperty("position");
+        svg.style.removeProperty("left");
+        svg.style.removeProperty("top");
+        const xml = new XMLSerializer().serializeToString(svg);
+        ctx.drawImage(await loadImage(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(xml)}`), ...at);
+      }
+    }
+    const a = document.createElement("a");
+    a.href = canvas.toDataURL("image/png");
+    a.download = "neurolab-connectome.png";
+    a.click();
+  }
+
+  /** Redraws the edge and selection layers once per frame (zoom, pan, resize). */
+  private scheduleOverlay(): void {
+    if (this.overlayFrame) return;
+    this.overlayFrame = requestAnimationFrame(() => {
+      this.overlayFrame = 0;
+      this.guard(() => {
+        this.drawEdges();
+        this.drawOverlay();
+      });
+    });
   }
 
   private adjacencyFigure(d: ConnectomeData, theme: PlotTheme) {
@@ -360,29 +593,15 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     this.adjOrder = order;
     const pos = new Int32Array(n);
     order.forEach((node, r) => (pos[node] = r));
-    const z: (number | null)[][] = Array.from({ length: n }, () => new Array<number | null>(n).fill(null));
-    let edgesShown = 0;
-    const add = (a: number, b: number, w: number) => {
-      z[pos[a]][pos[b]] = (z[pos[a]][pos[b]] ?? 0) + w;
-    };
-    if (this.chemical) {
-      const e = d.chemical;
-      for (let k = 0; k < e.pre.length; k++) if (e.weight[k] >= this.threshold) (add(e.pre[k], e.post[k], e.weight[k]), edgesShown++);
-    }
-    if (this.electrical) {
-      const e = d.electrical;
-      for (let k = 0; k < e.pre.length; k++) {
-        if (e.weight[k] < this.threshold) continue;
-        edgesShown++;
-        add(e.pre[k], e.post[k], e.weight[k]);
-        if (e.pre[k] !== e.post[k]) add(e.post[k], e.pre[k], e.weight[k]);
-      }
-    }
+    const { z, edgesShown } = this.adjacencyMatrix(d, pos);
+    this.adjacency = { pos, edgesShown, threshold: this.threshold, chemical: this.chemical, electrical: this.electrical };
     const names = order.map((i) => plotlyText(d.names[i]));
     const text = names.map((pre) => names.map((post) => `${pre} \u2192 ${post}`));
-    const sel = this.selected;
-    const shapes: Record<string, unknown>[] = [];
-    // Group boundaries.
+    // The selection's row and column first (moved by incremental updates), then group boundaries.
+    const shapes: Record<string, unknown>[] = [
+      { type: "rect", x0: -0.5, x1: n - 0.5, y0: -0.5, y1: 0.5, visible: false, line: { color: theme.palette[1], width: 1 } },
+      { type: "rect", x0: -0.5, x1: 0.5, y0: -0.5, y1: n - 0.5, visible: false, line: { color: theme.palette[0], width: 1 } },
+    ];
     for (let r = 1; r < n; r++) {
       const a = key(order[r - 1])[0];
       const b = key(order[r])[0];
@@ -391,11 +610,6 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
           shapes.push({ type: "line", x0, x1, y0, y1, line: { color: theme.muted, width: 0.6 } });
         }
       }
-    }
-    if (sel >= 0) {
-      const r = pos[sel];
-      shapes.push({ type: "rect", x0: -0.5, x1: n - 0.5, y0: r - 0.5, y1: r + 0.5, line: { color: theme.palette[1], width: 1 } });
-      shapes.push({ type: "rect", x0: r - 0.5, x1: r + 0.5, y0: -0.5, y1: n - 0.5, line: { color: theme.palette[0], width: 1 } });
     }
     const axis = axisStyle(theme);
     const showTicks = n <= 80;
@@ -418,8 +632,93 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       yaxis: { ...axis, ...tickAxis, title: { text: `presynaptic (ordered by ${this.order})` }, autorange: "reversed", scaleanchor: "x", showgrid: false, constrain: "domain" },
       shapes,
     };
+    for (const [k, v] of Object.entries(adjacencySelection(this.selected, pos, n, theme))) setLayoutPath(lay, k, v);
     return { data, layout: lay, edgesShown };
   }
+
+  /** Summed weights pre (row) x post (column) in display order, for the current threshold and toggles. */
+  private adjacencyMatrix(d: ConnectomeData, pos: Int32Array): { z: (number | null)[][]; edgesShown: number } {
+    const n = d.names.length;
+    const z: (number | null)[][] = Array.from({ length: n }, () => new Array<number | null>(n).fill(null));
+    let edgesShown = 0;
+    const add = (a: number, b: number, w: number) => {
+      z[pos[a]][pos[b]] = (z[pos[a]][pos[b]] ?? 0) + w;
+    };
+    if (this.chemical) {
+      const e = d.chemical;
+      for (let k = 0; k < e.pre.length; k++) if (e.weight[k] >= this.threshold) (add(e.pre[k], e.post[k], e.weight[k]), edgesShown++);
+    }
+    if (this.electrical) {
+      const e = d.electrical;
+      for (let k = 0; k < e.pre.length; k++) {
+        if (e.weight[k] < this.threshold) continue;
+        edgesShown++;
+        add(e.pre[k], e.post[k], e.weight[k]);
+        if (e.pre[k] !== e.post[k]) add(e.post[k], e.pre[k], e.weight[k]);
+      }
+    }
+    return { z, edgesShown };
+  }
+
+  protected override reset(): void {
+    if (this.overlayFrame) cancelAnimationFrame(this.overlayFrame);
+    this.overlayFrame = 0;
+    this.updating = this.updatePending = false;
+    this.overlay?.remove();
+    this.overlay = null;
+    this.edgeCanvas?.remove();
+    this.edgeCanvas = null;
+    this.updateStarted = 0;
+    this.nodeLink = null;
+    this.adjacency = null;
+    super.reset();
+  }
+}
+
+/** What a drawn node-link figure shows (the edge and selection layers are drawn from it). */
+interface NodeLinkModel {
+  layout: { x: Float32Array; y: Float32Array };
+  /** Category colour of every node. */
+  nodeColor: string[];
+}
+
+/** Layout update placing (or hiding) the selected neuron's row and column outlines in the adjacency view. */
+function adjacencySelection(sel: number, pos: Int32Array, n: number, theme: PlotTheme): Record<string, unknown> {
+  const r = sel >= 0 ? pos[sel] : 0;
+  void theme;
+  return {
+    "shapes[0].visible": sel >= 0,
+    "shapes[0].y0": r - 0.5,
+    "shapes[0].y1": r + 0.5,
+    "shapes[1].visible": sel >= 0,
+    "shapes[1].x0": r - 0.5,
+    "shapes[1].x1": r + 0.5,
+  };
+}
+
+function loadImage(src: string): Promise<HTMLImageElement> {
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onload = () => resolve(img);
+    img.onerror = () => reject(new Error("could not render the figure as an image"));
+    img.src = src;
+  });
+}
+
+/** Sets a dotted attribute path ("marker.line.width") on a trace object. */
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let o = obj;
+  for (const k of keys.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
+  o[keys[keys.length - 1]] = value;
+}
+
+/** Sets a layout attribute path with array items ("shapes[0].path", "annotations[3].text"). */
+function setLayoutPath(layout: Record<string, unknown>, path: string, value: unknown): void {
+  const m = /^(\w+)\[(\d+)\]\.(.+)$/.exec(path);
+  if (!m) return setPath(layout, path, value);
+  const item = ((layout[m[1]] as Record<string, unknown>[]) ?? [])[Number(m[2])];
+  if (item) setPath(item, m[3], value);
 }
 
 function checkbox(label: string, className: string, checked: boolean): { wrap: HTMLLabelElement; input: HTMLInputElement } {

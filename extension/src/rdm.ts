@@ -2,10 +2,21 @@
  * The RDM renderer (`application/vnd.neurolab.rdm.v1+json`): RDM heatmaps with condition labels
  * and one colour scale shared by all RDMs; live tRSA sliders for the lower / upper thresholds
  * l, u that recompute the geo-topological matrix in the browser (the library's definition, from
- * `neurolab/schema`); an MDS scatter of the conditions; and a model-comparison bar chart with
- * error bars, noise-ceiling band and significance marks.
+ * `neurolab/schema`); an MDS scatter of the conditions that follows the sliders (classical MDS
+ * of the GT matrix, computed in the browser with the library's shared routine and rotated to
+ * stay aligned with the previous picture); and a model-comparison bar chart with error bars,
+ * noise-ceiling band and significance marks.
  */
-import { condensedLength, decodeRdm, geotopologicalFromNormalised, rankNormalise, type RdmData } from "neurolab/schema";
+import {
+  alignPlanar,
+  classicalMdsCondensed,
+  condensedLength,
+  decodeRdm,
+  geotopologicalFromNormalised,
+  kruskalStress,
+  rankNormalise,
+  type RdmData,
+} from "neurolab/schema";
 import { axisStyle, baseLayout, el, keepKeys, plotlyConfig, plotlyText, PlotRenderer, select, slider } from "./base.js";
 import type { Plotly } from "./plotly.js";
 import type { PlotTheme } from "./theme.js";
@@ -18,6 +29,18 @@ const PANEL_H = 300;
 /** Condition count up to which tick labels and per-cell hover text are drawn. */
 const MAX_TICK_LABELS = 60;
 const MAX_HOVER_TEXT = 200;
+/** Condition count up to which the live MDS is recomputed on every slider frame (O(n^3)); above, once the slider rests. */
+const LIVE_MDS_CONDITIONS = 150;
+const MDS_SETTLE_MS = 250;
+
+/** A 2-D embedding shown in the MDS panel. */
+interface Embedding2 {
+  /** n x 2, row-major. */
+  x: Float64Array;
+  stress: number;
+  /** "live": classical MDS of the GT matrix; "payload": the library's MDS of the raw RDM. */
+  source: "live" | "payload";
+}
 
 /** Square rows of a condensed vector; NaN -> null (a gap), `diag` on the diagonal. */
 export function squareRows(v: ArrayLike<number>, n: number, diag: number | null): (number | null)[][] {
@@ -46,10 +69,30 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
   /** Rank-normalised RDMs (the slider-independent part of GT), computed once per RDM. */
   private normalised = new Map<number, Float64Array>();
   private frame = 0;
+  /** The embedding last drawn (the next one is aligned to it). */
+  private lastMds: Float64Array | null = null;
+  private mdsTimer: ReturnType<typeof setTimeout> | undefined;
 
   protected decode(value: unknown): RdmData {
     this.normalised.clear();
+    this.lastMds = null;
+    clearTimeout(this.mdsTimer);
     return decodeRdm(value);
+  }
+
+  /**
+   * The MDS of the GT matrix (classical, in the browser), rotated onto the previous picture (or
+   * the payload's MDS the first time). A GT matrix with missing pairs cannot be embedded
+   * classically: then the payload's MDS of the raw RDM is shown, if any.
+   */
+  private embed(d: RdmData, v: Float64Array): Embedding2 | null {
+    const n = d.nConditions;
+    if (n < 3) return null;
+    if (v.some(Number.isNaN)) return d.mds ? { x: d.mds.coordinates, stress: d.mds.stress, source: "payload" } : null;
+    const { x } = classicalMdsCondensed(v, n, 2);
+    const reference = this.lastMds ?? d.mds?.coordinates ?? null;
+    const aligned = reference ? alignPlanar(x, reference, n) : x;
+    return { x: aligned, stress: kruskalStress(aligned, v, n, 2), source: "live" };
   }
 
   protected skeleton(d: RdmData): void {
@@ -140,10 +183,42 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
       this.node.dataset.lower = String(gt.lower);
       this.node.dataset.upper = String(gt.upper);
       this.node.dataset.rdm = String(gt.rdm);
-      return plotly
-        .restyle(this.gtDiv!, { z: [squareRows(gt.v, d.nConditions, 0)] }, [0])
-        .then(() => plotly.relayout(this.gtDiv!, { "annotations[0].text": gtTitle(d, gt) }));
+      const z = squareRows(gt.v, d.nConditions, 0);
+      const hasMds = (this.gtDiv as unknown as { data: unknown[] }).data.length > 1;
+      const live = d.nConditions <= LIVE_MDS_CONDITIONS;
+      const mds = hasMds && live ? this.embed(d, gt.v) : null;
+      clearTimeout(this.mdsTimer);
+      if (hasMds && !live) this.mdsTimer = setTimeout(() => this.updateMds(), MDS_SETTLE_MS);
+      const started = performance.now();
+      const done = mds
+        ? plotly.update(this.gtDiv!, { z: [z, undefined], x: [undefined, mdsColumn(mds, 0)], y: [undefined, mdsColumn(mds, 1)] }, { "annotations[0].text": gtTitle(d, gt), "annotations[1].text": mdsTitle(d, gt, mds) }, [0, 1])
+        : plotly.update(this.gtDiv!, { z: [z] }, { "annotations[0].text": gtTitle(d, gt) }, [0]);
+      return done.then(() => {
+        if (mds) this.shownMds(mds);
+        this.node.dataset.updateMs = (performance.now() - started).toFixed(1);
+      });
     });
+  }
+
+  /** Recomputes only the MDS panel (large RDMs, once the slider rests). */
+  private updateMds(): void {
+    const d = this.data;
+    const plotly = this.plotly;
+    if (!d || !plotly || !this.gtDiv || !this.drawn) return;
+    this.guard(() => {
+      const gt = this.gtVector(d);
+      const mds = this.embed(d, gt.v);
+      if (!mds) return;
+      return plotly
+        .update(this.gtDiv!, { x: [mdsColumn(mds, 0)], y: [mdsColumn(mds, 1)] }, { "annotations[1].text": mdsTitle(d, gt, mds) }, [1])
+        .then(() => this.shownMds(mds));
+    });
+  }
+
+  private shownMds(mds: Embedding2): void {
+    this.lastMds = mds.x;
+    this.node.dataset.mds = mds.source;
+    this.node.dataset.mdsStress = String(mds.stress);
   }
 
   protected async draw(plotly: Plotly, d: RdmData, theme: PlotTheme, first: boolean): Promise<void> {
@@ -156,8 +231,10 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
     this.node.dataset.lower = String(gt.lower);
     this.node.dataset.upper = String(gt.upper);
     this.node.dataset.rdm = String(gt.rdm);
-    const g = gtFigure(d, gt, theme);
+    const mds = first || !this.lastMds ? this.embed(d, gt.v) : { x: this.lastMds, stress: Number(this.node.dataset.mdsStress), source: (this.node.dataset.mds ?? "live") as Embedding2["source"] };
+    const g = gtFigure(d, gt, mds, theme);
     await plot(this.gtDiv!, g.data, g.layout, cfg);
+    if (mds) this.shownMds(mds);
     if (this.modelDiv && d.models) {
       const m = modelFigure(d, theme);
       await plot(this.modelDiv, m.data, m.layout, cfg);
@@ -251,7 +328,17 @@ function gtTitle(d: RdmData, gt: { lower: number; upper: number; rdm: number }):
   return `GT<sub>l=${gt.lower.toFixed(2)}, u=${gt.upper.toFixed(2)}</sub> of ${plotlyText(d.rdmNames[gt.rdm])}`;
 }
 
-function gtFigure(d: RdmData, gt: { v: Float64Array; lower: number; upper: number; rdm: number }, theme: PlotTheme) {
+function mdsColumn(m: Embedding2, c: 0 | 1): number[] {
+  return Array.from({ length: m.x.length / 2 }, (_, i) => m.x[2 * i + c]);
+}
+
+function mdsTitle(d: RdmData, gt: { lower: number; upper: number; rdm: number }, m: Embedding2): string {
+  return m.source === "live"
+    ? `MDS of GT<sub>l=${gt.lower.toFixed(2)}, u=${gt.upper.toFixed(2)}</sub> (classical, stress ${m.stress.toPrecision(3)})`
+    : `MDS of ${plotlyText(d.rdmNames[d.mds!.rdm])} (${plotlyText(d.mds!.method)}, stress ${m.stress.toPrecision(3)}; missing pairs)`;
+}
+
+function gtFigure(d: RdmData, gt: { v: Float64Array; lower: number; upper: number; rdm: number }, mds: Embedding2 | null, theme: PlotTheme) {
   const n = d.nConditions;
   const axis = axisStyle(theme);
   const text = hoverText(d);
@@ -279,9 +366,9 @@ function gtFigure(d: RdmData, gt: { v: Float64Array; lower: number; upper: numbe
     yaxis: { ...axis, ...ticks(d), domain: [0, 1], anchor: "x", autorange: "reversed", scaleanchor: "x", constrain: "domain", showgrid: false },
     annotations,
   };
-  if (d.mds) {
-    const xs = Array.from({ length: n }, (_, i) => d.mds!.coordinates[2 * i]);
-    const ys = Array.from({ length: n }, (_, i) => d.mds!.coordinates[2 * i + 1]);
+  if (mds) {
+    const xs = mdsColumn(mds, 0);
+    const ys = mdsColumn(mds, 1);
     const labels = d.labels.map(plotlyText);
     data.push({
       type: "scatter",
@@ -299,7 +386,7 @@ function gtFigure(d: RdmData, gt: { v: Float64Array; lower: number; upper: numbe
     layout.xaxis2 = { ...axis, domain: [0.56, 1], anchor: "y2", showticklabels: false, zeroline: false };
     layout.yaxis2 = { ...axis, domain: [0, 1], anchor: "x2", showticklabels: false, scaleanchor: "x2", zeroline: false };
     annotations.push({
-      text: `MDS of ${plotlyText(d.rdmNames[d.mds.rdm])} (stress ${d.mds.stress.toPrecision(3)})`,
+      text: mdsTitle(d, gt, mds),
       xref: "paper",
       yref: "paper",
       x: 0.78,

@@ -163,6 +163,9 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
     const d = this.data;
     if (!d) return;
     this.window = w ? [Math.max(d.tStartMs, w[0]), Math.min(d.tStopMs, w[1])] : null;
+    // While the box is being dragged the panel updates live; `data-selecting` marks that.
+    if (now) delete this.node.dataset.selecting;
+    else this.node.dataset.selecting = "1";
     if (now) {
       if (this.windowFrame) cancelAnimationFrame(this.windowFrame);
       this.windowFrame = 0;

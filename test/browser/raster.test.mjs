@@ -173,7 +173,10 @@ describe("raster widget: state panel and time-window selection in JupyterLab", {
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5, { steps: 8 });
     await page.mouse.up();
-    await page.waitForFunction(() => document.querySelector(".neurolab-raster").dataset.windowMs, null, { timeout: 10_000 });
+    await page.waitForFunction(() => {
+      const root = document.querySelector(".neurolab-raster");
+      return root.dataset.windowMs && !root.dataset.selecting;
+    }, null, { timeout: 10_000 });
     const shown = await page.evaluate(() => {
       const root = document.querySelector(".neurolab-raster");
       return {

@@ -1,6 +1,6 @@
 /**
  * Minimal typings for the parts of plotly.js (`plotly.js-dist-min`, a UMD bundle without
- * bundled types) that the raster renderer uses.
+ * bundled types) that the renderers use.
  */
 declare module "plotly.js-dist-min" {
   export type Data = Record<string, unknown>;
@@ -21,5 +21,9 @@ declare module "plotly.js-dist-min" {
   export function relayout(root: HTMLElement, update: Layout): Promise<PlotlyHTMLElement>;
   export function purge(root: HTMLElement): void;
   export function restyle(root: HTMLElement, update: Record<string, unknown>, traces?: number[]): Promise<PlotlyHTMLElement>;
+  export function update(root: HTMLElement, traceUpdate: Record<string, unknown>, layoutUpdate: Layout, traces?: number[]): Promise<PlotlyHTMLElement>;
+  export function toImage(root: HTMLElement, opts: { format: "png" | "svg"; width?: number; height?: number; scale?: number }): Promise<string>;
+  export function downloadImage(root: HTMLElement, opts: { format: "png" | "svg"; filename?: string; scale?: number }): Promise<string>;
+  export const Icons: Record<string, unknown>;
   export const Plots: { resize(root: HTMLElement): Promise<void> | void };
 }
