@@ -105,8 +105,9 @@ function connectomeSvg(d: ConnectomeData): string {
     for (let k = 0; k < e.pre.length; k++) parts.push(`M${px(e.pre[k]).toFixed(1)} ${py(e.pre[k]).toFixed(1)}L${px(e.post[k]).toFixed(1)} ${py(e.post[k]).toFixed(1)}`);
     return parts.join("");
   };
-  out.push(`<path d="${seg(d.chemical)}" stroke="#888" stroke-opacity="0.12" stroke-width="0.6" fill="none"/>`);
-  out.push(`<path d="${seg(d.electrical)}" stroke="#e69500" stroke-opacity="0.25" stroke-width="0.6" fill="none"/>`);
+  // Gap junctions first (dotted, light), chemical synapses over them so they stay visible.
+  out.push(`<path d="${seg(d.electrical)}" stroke="#e69500" stroke-opacity="0.35" stroke-width="0.6" stroke-dasharray="2 2" fill="none"/>`);
+  out.push(`<path d="${seg(d.chemical)}" stroke="#555" stroke-opacity="0.2" stroke-width="0.6" fill="none"/>`);
   const byType = new Map<string, string[]>();
   d.names.forEach((_, i) => {
     const list = byType.get(d.types[i]) ?? [];
@@ -125,8 +126,8 @@ function connectomeSvg(d: ConnectomeData): string {
     out.push(svgText(W - M.r + 24, M.t + 14 + 16 * k, clip(t || "unknown", 16)));
   });
   const k0 = types.length;
-  out.push(`<line x1="${W - M.r + 10}" x2="${W - M.r + 22}" y1="${M.t + 14 + 16 * k0}" y2="${M.t + 14 + 16 * k0}" stroke="#888"/>`, svgText(W - M.r + 26, M.t + 18 + 16 * k0, "chemical"));
-  out.push(`<line x1="${W - M.r + 10}" x2="${W - M.r + 22}" y1="${M.t + 30 + 16 * k0}" y2="${M.t + 30 + 16 * k0}" stroke="#e69500"/>`, svgText(W - M.r + 26, M.t + 34 + 16 * k0, "electrical"));
+  out.push(`<line x1="${W - M.r + 10}" x2="${W - M.r + 22}" y1="${M.t + 14 + 16 * k0}" y2="${M.t + 14 + 16 * k0}" stroke="#555"/>`, svgText(W - M.r + 26, M.t + 18 + 16 * k0, "chemical"));
+  out.push(`<line x1="${W - M.r + 10}" x2="${W - M.r + 22}" y1="${M.t + 30 + 16 * k0}" y2="${M.t + 30 + 16 * k0}" stroke="#e69500" stroke-dasharray="2 2"/>`, svgText(W - M.r + 26, M.t + 34 + 16 * k0, "electrical"));
   if (d.citation) out.push(svgText(M.l, H - 2, clip(d.citation, 130), 'font-size="9" fill="#666"'));
   out.push("</svg>");
   return out.join("");

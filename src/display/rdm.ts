@@ -148,7 +148,11 @@ function rdmSvg(d: RdmData): string {
   const rows = Math.ceil(shown / cols);
   const heatH = 30 + rows * (CELL_AREA + (showLabels ? 70 : 24));
   const extra = (d.mds ? 1 : 0) + (d.models ? 1 : 0);
-  const width = Math.max(cols * panelW + 100, extra > 0 ? 720 : 0);
+  // Colour bar right of the heatmaps: bar, tick labels, then the rotated measure name (never clipped).
+  const cbx = 10 + cols * panelW + 8;
+  const tickChars = Math.max(fmtTick(d, "hi").length, fmtTick(d, "lo").length);
+  const cbLabelX = cbx + 16 + tickChars * 6.5 + 10;
+  const width = Math.max(cbLabelX + 14, extra > 0 ? 720 : 0);
   const bottomH = extra > 0 ? 300 : 0;
   const height = 40 + heatH + bottomH;
   // Shared colour scale over all finite dissimilarities.
@@ -192,11 +196,12 @@ function rdmSvg(d: RdmData): string {
   }
   if (nR > shown) out.push(svgText(10, 40 + heatH - 6, `(${nR - shown} more RDMs in the interactive view)`, 'fill="#666"'));
   // Colour bar.
-  const cbx = 10 + cols * panelW + 8;
   const cby = 56;
   for (let s = 0; s < 50; s++) out.push(`<rect x="${cbx}" y="${(cby + (49 - s) * 3).toFixed(1)}" width="12" height="3.2" fill="${viridis(s / 49)}"/>`);
   out.push(svgText(cbx + 16, cby + 8, fmt(hi)), svgText(cbx + 16, cby + 150, fmt(lo)));
-  out.push(`<text transform="translate(${cbx + 48} ${cby + 75}) rotate(90)" text-anchor="middle">${escapeText(clip(d.measure || "dissimilarity", 30))}</text>`);
+  // Centred on the bar, at most as long as the heatmap rows are tall (clipped with an ellipsis).
+  const maxChars = Math.max(8, Math.floor((heatH - 20) / 6.2));
+  out.push(`<text transform="translate(${cbLabelX.toFixed(1)} ${cby + 75}) rotate(90)" text-anchor="middle">${escapeText(clip(d.measure || "dissimilarity", Math.min(30, maxChars)))}</text>`);
   let bx = 10;
   const by = 40 + heatH;
   if (d.mds) {
@@ -206,6 +211,19 @@ function rdmSvg(d: RdmData): string {
   if (d.models) out.push(...modelsSvg(d.models, bx, by, 340, 280));
   out.push("</svg>");
   return out.join("");
+}
+
+/** Tick label of the shared colour scale's top ("hi") or bottom ("lo"), as drawn. */
+function fmtTick(d: RdmData, end: "hi" | "lo"): string {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of d.dissimilarities) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  lo = Math.min(lo, 0);
+  if (!(hi > lo)) hi = lo + 1;
+  return fmt(end === "hi" ? hi : lo);
 }
 
 function escapeText(s: string): string {

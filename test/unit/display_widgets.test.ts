@@ -67,6 +67,20 @@ describe("rdmFigure", () => {
     checkStatic(fig.toSvg());
   });
 
+  it("keeps the colour-bar label inside the static figure", () => {
+    for (const n of [1, 2]) {
+      const set = rsa.makeRdms(Array.from({ length: n }, (_, r) => [1e-5 * (r + 1), 2.5e-5, 3e-5]), { measure: "squared mahalanobis distance" });
+      const svg = rdmFigure(set, { mds: false }).toSvg();
+      const width = Number(/<svg[^>]* width="([\d.]+)"/.exec(svg)![1]);
+      const label = /<text transform="translate\(([\d.]+) [\d.]+\) rotate\(90\)"[^>]*>([^<]*)</.exec(svg)!;
+      expect(label[2]).toBe("squared mahalanobis distance");
+      expect(Number(label[1]) + 8).toBeLessThanOrEqual(width); // the rotated text's height fits
+      // Right of the tick labels.
+      const ticks = [...svg.matchAll(/<text x="([\d.]+)" y="[\d.]+">([-\d.e]+)<\/text>/g)].map((m) => Number(m[1]) + 6.5 * m[2].length);
+      expect(Math.max(...ticks)).toBeLessThan(Number(label[1]) - 4);
+    }
+  });
+
   it("rejects bad options", () => {
     expect(() => rdmFigure(rdms, { lower: 0.8, upper: 0.2 })).toThrow(/upper/);
     expect(() => rdmFigure(rdms, { labels: ["a"] })).toThrow(/labels must have 8 entries/);
@@ -92,6 +106,10 @@ describe("connectomeFigure", () => {
     expect(d.electrical.pre).toHaveLength(1);
     expect(d.layers).toEqual(["sensory", "inter", "motor"]);
     checkStatic(b["image/svg+xml"] as string);
+    // Chemical synapses are drawn over the gap junctions (which are dotted), so both stay visible.
+    const svg = b["image/svg+xml"] as string;
+    expect(svg.indexOf('stroke="#555"')).toBeGreaterThan(svg.indexOf('stroke="#e69500"'));
+    expect(svg).toMatch(/stroke="#e69500"[^>]*stroke-dasharray/);
   });
 
   it.skipIf(!fs.existsSync(path.join(MIRROR, "celegans")))("draws the whole Cook 2019 nervous system", async () => {
