@@ -101,7 +101,8 @@ function stateTraces(spikes: SpikeMonitor, monitors: readonly StateMonitor[], va
   });
   const times = monitors[0].times_ms;
   if (times.length === 0) throw new RangeError("states: the state monitor has no samples yet (run the network first)");
-  const dtMs = times.length > 1 ? (times[times.length - 1] - times[0]) / (times.length - 1) : 1;
+  // The sampling interval, rid of the rounding of (last - first) / (n - 1).
+  const dtMs = times.length > 1 ? Number(((times[times.length - 1] - times[0]) / (times.length - 1)).toPrecision(12)) : 1;
   monitors.forEach((m, k) => {
     const t = k === 0 ? times : m.times_ms;
     const same = t.length === times.length && t.every((x, i) => Math.abs(x - (times[0] + i * dtMs)) <= 1e-6 * Math.max(1, dtMs));
