@@ -150,3 +150,17 @@ export async function launchChromium({ executablePath = CHROMIUM, args = [] } = 
   if (!fs.existsSync(executablePath)) throw new Error(`launchChromium: no Chromium at ${executablePath} (set NEUROLAB_CHROMIUM)`);
   return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS, ...args] });
 }
+
+/**
+ * Opens `name` from the server's root in a fresh workspace. Notebooks of these tests name a
+ * kernel that does not exist, so JupyterLab asks for one: answer "No Kernel" (saved outputs need none).
+ */
+export async function openNotebook(page, lab, name) {
+  await page.goto(`${lab.url}/lab/tree/${name}?reset&token=${lab.token}`, { waitUntil: "domcontentloaded" });
+  const dialog = page.locator(".jp-Dialog");
+  const appeared = await dialog.first().waitFor({ timeout: 60_000 }).then(() => true, () => false);
+  if (appeared) {
+    await dialog.locator("button.jp-mod-reject").click(); // "No Kernel"
+    await dialog.first().waitFor({ state: "detached", timeout: 10_000 });
+  }
+}

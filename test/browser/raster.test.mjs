@@ -14,7 +14,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ARTIFACTS, PYTHON, launchChromium, startJupyterLab } from "./jupyterlab.mjs";
+import { ARTIFACTS, PYTHON, launchChromium, openNotebook, startJupyterLab } from "./jupyterlab.mjs";
 
 const require = createRequire(import.meta.url);
 const nl = require("neurolab");
@@ -31,16 +31,6 @@ function simulated() {
   net.run(500);
   const figure = nl.rasterFigure({ spikes, states: vm, title: "Poisson input -> LIF, with membrane potentials" });
   return { spikes, vm, figure };
-}
-
-async function openNotebook(page, lab, name) {
-  await page.goto(`${lab.url}/lab/tree/${name}?reset&token=${lab.token}`, { waitUntil: "domcontentloaded" });
-  const dialog = page.locator(".jp-Dialog");
-  const appeared = await dialog.first().waitFor({ timeout: 60_000 }).then(() => true, () => false);
-  if (appeared) {
-    await dialog.locator("button.jp-mod-reject").click(); // "No Kernel"
-    await dialog.first().waitFor({ state: "detached", timeout: 10_000 });
-  }
 }
 
 describe("raster widget: state panel and time-window selection in JupyterLab", { timeout: 300_000 }, () => {

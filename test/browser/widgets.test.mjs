@@ -24,7 +24,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ARTIFACTS, PYTHON, ROOT, launchChromium, startJupyterLab } from "./jupyterlab.mjs";
+import { ARTIFACTS, PYTHON, ROOT, launchChromium, openNotebook, startJupyterLab } from "./jupyterlab.mjs";
 import { prng } from "./prng.mjs";
 
 const require = createRequire(import.meta.url);
@@ -228,16 +228,6 @@ function notebook(outputs) {
       outputs: [{ output_type: "display_data", metadata: {}, data }],
     })),
   };
-}
-
-async function openNotebook(page, lab, name) {
-  await page.goto(`${lab.url}/lab/tree/${name}?reset&token=${lab.token}`, { waitUntil: "domcontentloaded" });
-  const dialog = page.locator(".jp-Dialog");
-  const appeared = await dialog.first().waitFor({ timeout: 60_000 }).then(() => true, () => false);
-  if (appeared) {
-    await dialog.locator("button.jp-mod-reject").click(); // "No Kernel"
-    await dialog.first().waitFor({ state: "detached", timeout: 10_000 });
-  }
 }
 
 function sameColor(page, a, b) {
