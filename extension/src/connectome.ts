@@ -194,7 +194,7 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       if (this.updatePending) this.scheduleUpdate();
     };
     this.guard(() =>
-      this.applyUpdate(this.plotly!, this.data!, this.theme()).then(() => {
+      this.applyUpdate(this.plotly!, this.data!).then(() => {
         if (generation === this.generation) {
           this.node.dataset.updateMs = (performance.now() - started).toFixed(1);
           requestAnimationFrame(() => requestAnimationFrame(() => {
@@ -209,7 +209,7 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     );
   }
 
-  private async applyUpdate(plotly: Plotly, d: ConnectomeData, theme: PlotTheme): Promise<void> {
+  private async applyUpdate(plotly: Plotly, d: ConnectomeData): Promise<void> {
     const div = this.plotDiv!;
     if (this.view === "adjacency") {
       const adj = this.adjacency;
@@ -217,7 +217,7 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       const z = this.adjacencyMatrix(d, adj.pos);
       const zChanged = z.edgesShown !== adj.edgesShown || this.threshold !== adj.threshold || this.chemical !== adj.chemical || this.electrical !== adj.electrical;
       if (zChanged) Object.assign(adj, { edgesShown: z.edgesShown, threshold: this.threshold, chemical: this.chemical, electrical: this.electrical });
-      await plotly.update(div, zChanged ? { z: [z.z] } : {}, adjacencySelection(this.selected, adj.pos, d.names.length, theme), [0]);
+      await plotly.update(div, zChanged ? { z: [z.z] } : {}, adjacencySelection(this.selected, adj.pos), [0]);
       this.node.dataset.edgesShown = String(z.edgesShown);
     } else {
       if (!this.nodeLink) return;
@@ -632,7 +632,7 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       yaxis: { ...axis, ...tickAxis, title: { text: `presynaptic (ordered by ${this.order})` }, autorange: "reversed", scaleanchor: "x", showgrid: false, constrain: "domain" },
       shapes,
     };
-    for (const [k, v] of Object.entries(adjacencySelection(this.selected, pos, n, theme))) setLayoutPath(lay, k, v);
+    for (const [k, v] of Object.entries(adjacencySelection(this.selected, pos))) setLayoutPath(lay, k, v);
     return { data, layout: lay, edgesShown };
   }
 
@@ -683,9 +683,8 @@ interface NodeLinkModel {
 }
 
 /** Layout update placing (or hiding) the selected neuron's row and column outlines in the adjacency view. */
-function adjacencySelection(sel: number, pos: Int32Array, n: number, theme: PlotTheme): Record<string, unknown> {
+function adjacencySelection(sel: number, pos: Int32Array): Record<string, unknown> {
   const r = sel >= 0 ? pos[sel] : 0;
-  void theme;
   return {
     "shapes[0].visible": sel >= 0,
     "shapes[0].y0": r - 0.5,

@@ -70,7 +70,7 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
   private normalised = new Map<number, Float64Array>();
   private frame = 0;
   /** The embedding last drawn (the next one is aligned to it). */
-  private lastMds: Float64Array | null = null;
+  private lastMds: Embedding2 | null = null;
   private mdsTimer: ReturnType<typeof setTimeout> | undefined;
 
   protected decode(value: unknown): RdmData {
@@ -90,7 +90,7 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
     if (n < 3) return null;
     if (v.some(Number.isNaN)) return d.mds ? { x: d.mds.coordinates, stress: d.mds.stress, source: "payload" } : null;
     const { x } = classicalMdsCondensed(v, n, 2);
-    const reference = this.lastMds ?? d.mds?.coordinates ?? null;
+    const reference = this.lastMds?.x ?? d.mds?.coordinates ?? null;
     const aligned = reference ? alignPlanar(x, reference, n) : x;
     return { x: aligned, stress: kruskalStress(aligned, v, n, 2), source: "live" };
   }
@@ -216,7 +216,7 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
   }
 
   private shownMds(mds: Embedding2): void {
-    this.lastMds = mds.x;
+    this.lastMds = mds;
     this.node.dataset.mds = mds.source;
     this.node.dataset.mdsStress = String(mds.stress);
   }
@@ -231,7 +231,8 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
     this.node.dataset.lower = String(gt.lower);
     this.node.dataset.upper = String(gt.upper);
     this.node.dataset.rdm = String(gt.rdm);
-    const mds = first || !this.lastMds ? this.embed(d, gt.v) : { x: this.lastMds, stress: Number(this.node.dataset.mdsStress), source: (this.node.dataset.mds ?? "live") as Embedding2["source"] };
+    // A theme change keeps the embedding on screen; the first draw computes it.
+    const mds = first || !this.lastMds ? this.embed(d, gt.v) : this.lastMds;
     const g = gtFigure(d, gt, mds, theme);
     await plot(this.gtDiv!, g.data, g.layout, cfg);
     if (mds) this.shownMds(mds);
