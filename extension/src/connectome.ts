@@ -66,7 +66,6 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
   private orderWrap: HTMLElement | null = null;
   private searchInput: HTMLInputElement | null = null;
   private searchNote: HTMLSpanElement | null = null;
-  private clickBound = false;
 
   protected decode(value: unknown): ConnectomeData {
     return decodeConnectome(value);
@@ -76,7 +75,6 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     const node = this.node;
     this.view = d.layouts.layered ? "layered" : "force";
     this.selected = -1;
-    this.clickBound = false;
     if (d.title) node.appendChild(el("div", "neurolab-title", d.title));
     const controls = el("div", "neurolab-controls neurolab-connectome-controls");
     const views: [string, string][] = [];
@@ -269,8 +267,10 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage"],
       modeBarButtonsToAdd: [{ name: "Download plot as a PNG", icon: plotly.Icons.camera, click: () => this.guard(() => this.exportPng()) }],
     };
-    // A view switch changes trace types: start fresh so plotly does not morph traces.
-    if (first || div.dataset.view !== this.view) await plotly.newPlot(div, fig.data, fig.layout, cfg);
+    // A view switch changes trace types: start fresh so plotly does not morph traces. A fresh
+    // plot also drops the event handlers (plotly purges the div), so they are bound again.
+    const fresh = first || div.dataset.view !== this.view;
+    if (fresh) await plotly.newPlot(div, fig.data, fig.layout, cfg);
     else await plotly.react(div, fig.data, fig.layout, cfg);
     div.dataset.view = this.view;
     this.node.dataset.view = this.view;
@@ -278,12 +278,11 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     this.node.dataset.edgesShown = String(fig.edgesShown);
     this.drawEdges();
     this.drawOverlay();
-    if (!this.clickBound) {
-      this.clickBound = true;
+    if (fresh) {
       const on = (div as unknown as { on(e: string, h: (ev: any) => void): void }).on.bind(div);
       on("plotly_relayout", () => this.scheduleOverlay());
       on("plotly_relayouting", () => this.scheduleOverlay());
-      (div as unknown as { on(e: string, h: (ev: any) => void): void }).on("plotly_click", (ev: any) => {
+      on("plotly_click", (ev: any) => {
         const pt = ev?.points?.[0];
         if (!pt) return;
         const cd = pt.customdata;
@@ -445,6 +444,8 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     if (this.chemical) stroke(d.chemical, theme.light ? "rgba(0,0,0,0.2)" : "rgba(255,255,255,0.2)", []);
     if (this.electrical) stroke(d.electrical, "rgba(230,149,0,0.55)", [2, 2]);
     this.node.dataset.edgesShown = String(this.edgesShown(d));
+    // The axis ranges the edges were painted for (tests compare them with plotly's).
+    this.node.dataset.edgesRange = [...xa.range, ...ya.range].map((v: number) => v.toPrecision(6)).join(",");
   }
 
   /**

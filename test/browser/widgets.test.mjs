@@ -589,6 +589,38 @@ describe("neurolab-jupyterlab RDM, connectome and activity widgets in JupyterLab
       const r = document.querySelector(".neurolab-connectome .js-plotly-plot")._fullLayout.xaxis.range;
       return r[1] - r[0] < 0.6 * w;
     }, before[1] - before[0], { timeout: 10_000 });
+    // The edge layer follows the zoom (painted for plotly's new axis ranges).
+    await page.waitForFunction(() => {
+      const root = document.querySelector(".neurolab-connectome");
+      const fl = root.querySelector(".js-plotly-plot")._fullLayout;
+      return root.dataset.edgesRange === [...fl.xaxis.range, ...fl.yaxis.range].map((v) => v.toPrecision(6)).join(",");
+    }, null, { timeout: 10_000 });
+    // Clicking still works after the view switch: a node of the force layout selects it.
+    const forceNode = await page.evaluate(() => {
+      const gd = document.querySelector(".neurolab-connectome .js-plotly-plot");
+      const fl = gd._fullLayout;
+      const [x0, x1] = fl.xaxis.range;
+      const [y0, y1] = [Math.min(...fl.yaxis.range), Math.max(...fl.yaxis.range)];
+      for (const t of gd._fullData.filter((d) => d.mode === "markers")) {
+        for (let k = 0; k < t.x.length; k++) {
+          if (t.x[k] > x0 + 0.1 * (x1 - x0) && t.x[k] < x1 - 0.1 * (x1 - x0) && t.y[k] > y0 + 0.1 * (y1 - y0) && t.y[k] < y1 - 0.1 * (y1 - y0)) {
+            const r = gd.getBoundingClientRect();
+            return { node: t.customdata[k], px: r.left + fl.xaxis._offset + fl.xaxis.l2p(t.x[k]), py: r.top + fl.yaxis._offset + fl.yaxis.l2p(t.y[k]) };
+          }
+        }
+      }
+      return null;
+    });
+    assert.ok(forceNode, "a neuron inside the zoomed view");
+    const name = con.figure.data.names[forceNode.node];
+    await page.mouse.move(forceNode.px - 10, forceNode.py - 10);
+    await page.mouse.move(forceNode.px, forceNode.py, { steps: 3 });
+    await page.locator(".neurolab-connectome .hoverlayer .hovertext", { hasText: name }).first().waitFor({ timeout: 10_000 });
+    await page.mouse.down();
+    await page.mouse.up();
+    await page.waitForFunction((n) => document.querySelector(".neurolab-connectome").dataset.selected === n, name, { timeout: 10_000 });
+    await page.locator(".neurolab-connectome-search").first().fill("AVBR");
+    await page.waitForFunction(() => document.querySelector(".neurolab-connectome").dataset.selected === "AVBR", null, { timeout: 10_000 });
     await shoot(page, ".neurolab-connectome", "widgets-connectome-force-zoom.png");
     // Adjacency matrix ordered by community.
     await page.locator(".neurolab-connectome-view").first().selectOption("adjacency");
