@@ -135,7 +135,7 @@ function malformedCorpus(valid) {
     add("title not a string", (p) => void (p.title = { html: HOSTILE }));
     add("huge title", (p) => void (p.title = HOSTILE.repeat(20_000)));
     for (const key of Object.keys(payload)) {
-      if (["schema", "version", "title", "citation", "thresholds", "mds", "models"].includes(key)) continue;
+      if (["schema", "version", "title", "citation", "thresholds", "mds", "models", "states"].includes(key)) continue; // optional
       add(`missing ${key}`, (p) => void delete p[key]);
     }
     for (const [key, value] of Object.entries(payload)) {
@@ -178,6 +178,19 @@ function malformedCorpus(valid) {
   out.push(["connectome: layout with markup key", CONNECTOME_MIME, { ...clone(con), layouts: { [HOSTILE]: con.layouts.layered } }]);
   const ras = valid[RASTER_MIME];
   out.push(["raster: spike outside the window", RASTER_MIME, { ...clone(ras), t_stop_ms: 1 }]);
+  const withStates = (mutate) => {
+    const p = clone(ras);
+    mutate(p.states);
+    return p;
+  };
+  out.push(["raster: state values NaN", RASTER_MIME, withStates((st) => void (st.values = b64(new Float32Array(100).fill(NaN))))]);
+  out.push(["raster: state values truncated", RASTER_MIME, withStates((st) => void (st.values = st.values.slice(0, -8)))]);
+  out.push(["raster: state trace row out of range", RASTER_MIME, withStates((st) => void (st.traces[1].row = 3))]);
+  out.push(["raster: states outside the window", RASTER_MIME, withStates((st) => void (st.t_start_ms = 50))]);
+  out.push(["raster: states dt 0", RASTER_MIME, withStates((st) => void (st.dt_ms = 0))]);
+  out.push(["raster: 10^9 state samples declared", RASTER_MIME, withStates((st) => void (st.n_samples = 1e9))]);
+  out.push(["raster: state label with an object", RASTER_MIME, withStates((st) => void (st.traces[0].label = { toString: HOSTILE }))]);
+  out.push(["raster: states not an object", RASTER_MIME, { ...clone(ras), states: [HOSTILE] }]);
   const act = valid[ACTIVITY_MIME];
   out.push(["activity: 10^8 values declared", ACTIVITY_MIME, { ...clone(act), n_neurons: 10_000, n_times: 10_000 }]);
   out.push(["activity: dt 0", ACTIVITY_MIME, { ...clone(act), dt_s: 0 }]);
@@ -189,7 +202,16 @@ function hostileValidCorpus() {
   const evil = [HOSTILE, '<svg onload="window.__neurolabPwned=5"></svg>', "<script>window.__neurolabPwned=6</script>", '<a href="javascript:window.__neurolabPwned=7">x</a>', "<b>bold</b> & <i>"];
   const rdms = rsa.makeRdms([[1, 2, 3, 4, 5, 6]], { patternDescriptors: { label: evil.slice(0, 4) } });
   const rdm = nl.rdmFigure(rdms, { title: evil[2], labels: "label", rdmNames: [evil[1]], models: { method: evil[4], names: evil.slice(0, 2), means: [0.2, 0.1], errors: [0.01, 0.02], noiseCeiling: [0.3, 0.4] } }).payload();
-  const raster = schema.encodeRaster({ title: evil[1], tStartMs: 0, tStopMs: 10, nNeurons: 2, populations: [{ name: evil[2], start: 0, size: 2 }], timesMs: Float32Array.from([1, 2]), neurons: Uint32Array.from([0, 1]) });
+  const raster = schema.encodeRaster({
+    title: evil[1],
+    tStartMs: 0,
+    tStopMs: 10,
+    nNeurons: 2,
+    populations: [{ name: evil[2], start: 0, size: 2 }],
+    timesMs: Float32Array.from([1, 2]),
+    neurons: Uint32Array.from([0, 1]),
+    states: { variable: evil[3], unit: evil[4].slice(0, 40), tStartMs: 0, dtMs: 1, nSamples: 11, labels: [evil[0], evil[2]], rows: [0, -1], values: new Float32Array(22) },
+  });
   const con = schema.encodeConnectome({
     title: evil[0],
     citation: evil[3],
@@ -265,7 +287,16 @@ describe("neurolab-jupyterlab RDM, connectome and activity widgets in JupyterLab
       [RDM_MIME]: rdm.figure.payload(),
       [CONNECTOME_MIME]: con.figure.payload(),
       [ACTIVITY_MIME]: activity.payload(),
-      [RASTER_MIME]: schema.encodeRaster({ title: "r", tStartMs: 0, tStopMs: 100, nNeurons: 3, populations: [{ name: "p", start: 0, size: 3 }], timesMs: Float32Array.from([1, 50, 99]), neurons: Uint32Array.from([0, 1, 2]) }),
+      [RASTER_MIME]: schema.encodeRaster({
+        title: "r",
+        tStartMs: 0,
+        tStopMs: 100,
+        nNeurons: 3,
+        populations: [{ name: "p", start: 0, size: 3 }],
+        timesMs: Float32Array.from([1, 50, 99]),
+        neurons: Uint32Array.from([0, 1, 2]),
+        states: { variable: "v_mV", unit: "mV", tStartMs: 1, dtMs: 2, nSamples: 50, labels: ["p 0", "p 2"], rows: [0, 2], values: Float32Array.from({ length: 100 }, (_, k) => -70 + (k % 50) / 5) },
+      }),
     };
     rootDir = fs.mkdtempSync(path.join(os.tmpdir(), "neurolab-widgets-"));
     const bundle = (fig) => fig[nl.MIME_BUNDLE]();
