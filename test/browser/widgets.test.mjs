@@ -5,15 +5,19 @@
 //  1. widgets.ipynb: an RDM figure (3 subject RDMs, MDS, model comparison), the whole C. elegans
 //     connectome (Cook 2019, from the data mirror) and a calcium-like activity heatmap. Checks
 //     what is drawn, the tRSA sliders (the browser's GT matrix must equal the library's
-//     rsa.geotopologicalTransform), click-to-highlight partners, threshold, search, adjacency
-//     view, zoom, resizing and the dark theme.
+//     rsa.geotopologicalTransform) and the live MDS beside it (equal to the library's classical MDS
+//     up to rotation), click-to-highlight partners, threshold, search, toggles (each timed from the
+//     event to the painted frame: test/artifacts/connectome-latency.json), PNG export with all
+//     layers aligned, adjacency view, zoom (the edge layer follows), resizing and the dark theme.
 //  2. fuzz.ipynb: a corpus of hostile and malformed payloads for every MIME type (wrong version,
 //     missing fields, NaN / huge / truncated arrays, markup and script in labels). Malformed ones
 //     must show the error box, hostile-but-valid ones must render with labels as text, and no
 //     script may ever run (injected handlers would set window.__neurolabPwned).
 //  3. raster-1m.ipynb: the 1,000,000-spike raster first-paint benchmark (data-render-ms: payload
 //     validation + plotly load + figure + draw, to the frame after the draw). Printed, written to
-//     test/artifacts/raster-1m-benchmark.json; fails only above 5 s.
+//     test/artifacts/raster-1m-benchmark.json; fails only above 5 s. Then, in image mode: neuron
+//     hover (id, population, rate), a time-window selection (counts equal to the payload's), the
+//     rate bin selector and zoom.
 //
 // Screenshots: test/artifacts/widgets-*.png, static fallbacks test/artifacts/static-*.png.
 //
