@@ -30,15 +30,8 @@ export type Ganglion = (typeof GANGLIA)[number];
 
 /** The source's groupings of ganglia; usable wherever ganglia are selected. */
 export const GANGLION_GROUPS = {
-  head: [
-    "anterior ganglion",
-    "anterior pharyngeal bulb",
-    "dorsal ganglion",
-    "lateral ganglion",
-    "ventral ganglion",
-    "posterior pharyngeal bulb",
-    "retrovesicular ganglion",
-  ],
+  /** The seven nerve-ring ganglia and pharyngeal bulbs, the first seven of {@link GANGLIA}. */
+  head: GANGLIA.slice(0, 7),
   pharynx: ["anterior pharyngeal bulb", "posterior pharyngeal bulb"],
 } as const satisfies Record<string, readonly Ganglion[]>;
 
