@@ -5,7 +5,7 @@
  * here, so the logic is easy to test and cheap to rerun on theme changes.
  */
 import { plotlyText } from "./base.js";
-import type { RasterData } from "neurolab/schema";
+import { stateAxisLabel, type RasterData } from "neurolab/schema";
 import type { PlotTheme } from "./theme.js";
 
 export { plotlyText };
@@ -385,7 +385,9 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
         xaxis: "x",
         yaxis: "y3",
         line: { color: theme.palette[(groups.length + k) % theme.palette.length], width: 1.2 },
-        hovertemplate: `%{fullData.name}<br>t = %{x:.2f} ms<br>%{y:.2f}${unit ? " " + unit : ""}<extra></extra>`,
+        // The unit goes in through `meta`, so text like "%{y}" in it is shown, not evaluated.
+        meta: unit ? " " + unit : "",
+        hovertemplate: "%{fullData.name}<br>t = %{x:.2f} ms<br>%{y:.2f}%{meta}<extra></extra>",
       });
     });
   }
@@ -451,11 +453,10 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
     shapes,
   };
   if (states && domains.state) {
-    const name = states.unit ? states.variable.replace(new RegExp(`_${states.unit.replace(/[^\w]/g, "")}$`), "") : states.variable;
     layout.yaxis3 = {
       ...axis,
       domain: domains.state,
-      title: { ...axis.title, text: plotlyText(states.unit ? `${name} (${states.unit})` : name) },
+      title: { ...axis.title, text: plotlyText(stateAxisLabel(states)) },
     };
   }
   return { data: traces, layout, nSpikes, groups, rate, imageMode, rasterDomain: domains.raster };

@@ -162,7 +162,10 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
   private setWindow(w: [number, number] | null, now: boolean): void {
     const d = this.data;
     if (!d) return;
-    this.window = w ? [Math.max(d.tStartMs, w[0]), Math.min(d.tStopMs, w[1])] : null;
+    const t0 = w ? Math.max(d.tStartMs, w[0]) : 0;
+    const t1 = w ? Math.min(d.tStopMs, w[1]) : 0;
+    // A box entirely outside the recording selects nothing.
+    this.window = w && t1 > t0 ? [t0, t1] : null;
     // While the box is being dragged the panel updates live; `data-selecting` marks that.
     if (now) delete this.node.dataset.selecting;
     else this.node.dataset.selecting = "1";

@@ -30,7 +30,7 @@ export type Ganglion = (typeof GANGLIA)[number];
 
 /** The source's groupings of ganglia; usable wherever ganglia are selected. */
 export const GANGLION_GROUPS = {
-  /** The seven nerve-ring ganglia and pharyngeal bulbs, the first seven of {@link GANGLIA}. */
+  /** The seven head entries, the first seven of {@link GANGLIA}: five ganglia and the two pharyngeal bulbs. */
   head: GANGLIA.slice(0, 7),
   pharynx: ["anterior pharyngeal bulb", "posterior pharyngeal bulb"],
 } as const satisfies Record<string, readonly Ganglion[]>;

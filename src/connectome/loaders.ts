@@ -82,6 +82,7 @@ export async function loadEdgeList(dataset: ConnectomeDataset, opts: LoadOptions
 
 /** Loads a connectome: Cook et al. 2019 or one of the White et al. 1986 compilations. */
 export async function loadConnectome(dataset: ConnectomeDataset, opts: LoadConnectomeOptions = {}): Promise<Connectome> {
+  if (opts.ganglia && opts.metadata === false) throw new RangeError("ganglia: true needs the cell metadata (the ganglia are part of it): drop metadata: false");
   const [edges, metadata] = await Promise.all([
     loadEdgeList(dataset, opts),
     opts.metadata === false ? Promise.resolve(undefined) : loadCellMetadata(opts),

@@ -11,6 +11,7 @@ import {
   RASTER_MAX_STATE_VALUES,
   RASTER_MAX_TRACES,
   RASTER_MIME,
+  stateAxisLabel,
   stateTime,
   type RasterData,
   type RasterPayload,
@@ -236,8 +237,7 @@ function stateSvg(d: RasterData, s: StateTraces, x: (t: number) => number, top: 
   }
   out.push(`<text x="${M.left - 6}" y="${(top + 8).toFixed(1)}" text-anchor="end">${fmt(Number(hi.toPrecision(3)))}</text>`);
   out.push(`<text x="${M.left - 6}" y="${(top + h).toFixed(1)}" text-anchor="end">${fmt(Number(lo.toPrecision(3)))}</text>`);
-  const label = s.unit ? `${s.variable.replace(new RegExp(`_${s.unit}$`), "")} (${s.unit})` : s.variable;
-  out.push(`<text transform="translate(14 ${(top + h / 2).toFixed(1)}) rotate(-90)" text-anchor="middle">${escapeXml(label)}</text>`);
+  out.push(`<text transform="translate(14 ${(top + h / 2).toFixed(1)}) rotate(-90)" text-anchor="middle">${escapeXml(stateAxisLabel(s))}</text>`);
   out.push(`<text x="${M.left + pw / 2}" y="${(top + h + 26).toFixed(1)}" text-anchor="middle">time (ms)</text>`);
   for (const t of niceTicks(d.tStartMs, d.tStopMs, 6)) out.push(`<text x="${x(t).toFixed(1)}" y="${(top + h + 13).toFixed(1)}" text-anchor="middle">${fmt(t)}</text>`);
   return out;

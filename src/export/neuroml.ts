@@ -98,6 +98,7 @@ export function toNeuroML(net: Describable, opts: NeuroMLExportOptions): NeuroML
   if (d.hasCurrentSources) throw new RangeError("toNeuroML: networks with current sources (JavaScript functions) cannot be exported");
   if (d.gapJunctions.length > 0) throw new RangeError("toNeuroML: gap junctions cannot be exported to NeuroML");
 
+  if (opts.id !== undefined && (typeof opts.id !== "string" || opts.id.length === 0)) throw new RangeError(`toNeuroML: id must be a non-empty string, got ${String(opts.id)}`);
   const ids = new IdAllocator();
   const networkId = ids.take(opts.id ?? "network");
   const docId = ids.take(`${networkId}_doc`);

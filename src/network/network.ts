@@ -183,6 +183,8 @@ export interface ProjectionDescription {
 export type CurrentSource = (t_ms: number, current_pA: Float64Array) => void;
 
 interface Built {
+  /** The neuron groups (their external current is synchronised around runs). */
+  groups: NeuronGroup<any>[];
   /** Projections with their target ring buffer and, when it can run in place, the wasm delivery kernel. */
   projections: { spec: ProjectionSpec; proj: Projection; buffer: DelayBuffer; deliver: DeliverKernels | undefined }[];
   gaps: { spec: GapSpec; gj: GapJunctions }[];
@@ -272,7 +274,7 @@ export class Network {
       throw new RangeError(`receptor "${receptorName}" of ${post.name} (${receptor.kind}) takes exactly one weight, ${weightName}; got ${given.join(", ") || "none"}`);
     }
     const weight = opts[weightName as "weight_mV"]!;
-    if (typeof weight === "number") checkNumber(weight, weightName);
+    if (typeof weight === "number") checkNumber(weight, weightName, WEIGHT_RANGE);
     if (typeof opts.delay_ms === "number") delayToSteps(opts.delay_ms, this.dt_ms);
     this.specs.push({ pre, post, receptor: receptor.index, weight, weightName, delay: opts.delay_ms, rule: opts.rule });
     this.built = null;
@@ -294,7 +296,7 @@ export class Network {
   }
 
   /**
-   * Calls `fn(t_ms, group.current_pA)` at the start of every step (the inputs slot), so it can set
+   * Calls `fn(t_ms, current_pA)` with the group's external current at the start of every step (the inputs slot), so it can set
    * a time-varying external current (as Brian2's TimedArray or network_operation).
    */
   addCurrentSource(group: NeuronGroup<any>, fn: CurrentSource): void {
@@ -446,11 +448,18 @@ export class Network {
   /** Takes `n` more steps of a segment, reporting progress. */
   private advance(seg: Segment, n: number): void {
     const end = seg.done + n;
+    const groups = seg.built.groups;
+    for (const g of groups) g.currentIn();
     for (let s = seg.done; s < end; s++) {
       this.step(seg.built, seg.first + s);
       this.stepIndex = seg.first + s + 1;
-      if (seg.onProgress && ((s + 1) % seg.every === 0 || s + 1 === seg.steps)) seg.onProgress({ step: s + 1, steps: seg.steps, t_ms: this.t_ms });
+      if (seg.onProgress && ((s + 1) % seg.every === 0 || s + 1 === seg.steps)) {
+        for (const g of groups) g.currentOut();
+        seg.onProgress({ step: s + 1, steps: seg.steps, t_ms: this.t_ms });
+        for (const g of groups) g.currentIn();
+      }
     }
+    for (const g of groups) g.currentOut();
     seg.done = end;
   }
 
@@ -465,7 +474,7 @@ export class Network {
     // 1: inputs that depend on time or on the state at the step's start.
     for (let k = 0; k < this.currentSources.length; k++) {
       const c = this.currentSources[k];
-      c.fn(n * this.dt_ms, c.group.current_pA);
+      c.fn(n * this.dt_ms, c.group.stepCurrent_pA);
     }
     if (built.gaps.length > 0) {
       for (const { spec } of built.gaps) {
@@ -513,7 +522,7 @@ export class Network {
       else {
         const w = new Float32Array(csr.colIdx.length);
         const f = spec.weight;
-        forEachSynapse(csr, (k, i, j) => (w[k] = checkNumber(f(r, i, j), `${spec.weightName}(pre ${i}, post ${j})`)));
+        forEachSynapse(csr, (k, i, j) => (w[k] = checkNumber(f(r, i, j), `${spec.weightName}(pre ${i}, post ${j})`, WEIGHT_RANGE)));
         weight = w;
       }
       let delaySteps: number | Uint16Array;
@@ -572,7 +581,7 @@ export class Network {
       return { spec, proj, buffer, deliver: inPlace ? deliver : undefined };
     });
     this.stepIndex = 0;
-    this.built = { projections: builtProjections, gaps, buffers, arriving };
+    this.built = { groups: this.populations.filter((p): p is NeuronGroup<any> => p instanceof NeuronGroup), projections: builtProjections, gaps, buffers, arriving };
     return this.built;
   }
 
@@ -592,6 +601,10 @@ export class Network {
     if (!this.populations.includes(p)) throw new RangeError(`${what} must be a population of this network`);
   }
 }
+
+/** Weights are stored as float32: their magnitude must stay below float32's largest value. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+const WEIGHT_RANGE = { min: -FLOAT32_MAX, max: FLOAT32_MAX };
 
 /** The projection with its connectivity and weights copied into `arena`. */
 function intoArena(proj: Projection, arena: Arena): Projection {

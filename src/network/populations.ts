@@ -94,6 +94,9 @@ export class NeuronGroup<P = unknown> implements Population {
   spikeCount = 0;
   /** @internal per receptor, the ring buffer of synaptic input arriving at this group (made by `build`). */
   inputBuffers: DelayBuffer[] = [];
+  /** The external current users see (stable for the group's lifetime). */
+  private readonly userCurrent: Float64Array;
+  /** The external current the step reads: in the network's arena once built. */
   private external: Float64Array;
   private readonly receptorSpecs: ReceptorSpec[];
   private readonly init: Record<string, InitialPotential>;
@@ -122,17 +125,34 @@ export class NeuronGroup<P = unknown> implements Population {
     for (const v of Object.keys(this.init)) {
       if (!model.variables.includes(v)) throw new RangeError(`${name}: init: variable must be one of ${model.variables.join(", ")}, got ${JSON.stringify(v)}`);
     }
-    this.external = new Float64Array(this.size);
+    this.userCurrent = new Float64Array(this.size);
+    this.external = this.userCurrent;
     this.spiked = new Int32Array(this.size);
   }
 
   /**
-   * External current per neuron, pA, held constant within each step; set it between runs (or
-   * from a current source). A live view: after the network is rebuilt (`reset()`, or a
-   * population or projection added) get it again; its values carry over.
+   * External current per neuron, pA, held constant within each step (one array for the group's
+   * lifetime). Set it between runs or from a progress callback: the network reads it at the start
+   * of every run (and every slice of `runAsync`) and after each progress callback, and writes
+   * back what current sources set.
    */
   get current_pA(): Float64Array {
+    return this.userCurrent;
+  }
+
+  /** @internal the external current the step reads (what current sources write), pA. */
+  get stepCurrent_pA(): Float64Array {
     return this.external;
+  }
+
+  /** @internal copies `current_pA` into the array the step reads. */
+  currentIn(): void {
+    if (this.external !== this.userCurrent) this.external.set(this.userCurrent);
+  }
+
+  /** @internal copies the array the step read back into `current_pA`. */
+  currentOut(): void {
+    if (this.external !== this.userCurrent) this.userCurrent.set(this.external);
   }
 
   /** The receptor called `name` (its index in buffer order and kind); throws naming the choices. */
@@ -192,7 +212,7 @@ export class NeuronGroup<P = unknown> implements Population {
     this.receptors = this.receptorSpecs.map((spec, k) => receptorState(this.receptorNames[k], spec, n, dt_ms, arena));
     this.inputBuffers = this.receptorSpecs.map((_, r) => delayBuffer(n, inputDelaySteps[r], arena));
     const external = arena.f64(n);
-    external.set(this.external);
+    external.set(this.userCurrent);
     this.external = external;
     this.spiked = arena.i32(n);
     this.drive = synapticDrive(n, this.receptorSpecs.some((r) => r.kind === "conductance"));

@@ -49,7 +49,12 @@ export function simdKernel(doubles: number): SimdKernel | undefined {
   if (!wasm || !module) return undefined;
   const pages = Math.ceil((doubles * 8) / 65536) + 1;
   if (pages > 65536) return undefined; // beyond 4 GiB: use the scalar kernel
-  const mem = new wasm.Memory({ initial: pages });
+  let mem: { buffer: ArrayBuffer };
+  try {
+    mem = new wasm.Memory({ initial: pages });
+  } catch {
+    return undefined; // the host refused this much wasm memory: use the scalar kernel
+  }
   const instance = new wasm.Instance(module, { env: { mem } });
   return { heap: new Float64Array(mem.buffer), dot3x3: instance.exports.dot3x3 as SimdKernel["dot3x3"] };
 }

@@ -139,6 +139,14 @@ function encodeStates(s: StateTraces): StatesPayload {
   };
 }
 
+/** Axis label of a state block: "v (mV)" for variable "v_mV" in unit "mV" (plain text, not yet escaped). */
+export function stateAxisLabel(s: Pick<StateTraces, "variable" | "unit">): string {
+  if (!s.unit) return s.variable;
+  const suffix = `_${s.unit}`;
+  const name = s.variable.endsWith(suffix) && s.variable.length > suffix.length ? s.variable.slice(0, -suffix.length) : s.variable;
+  return `${name} (${s.unit})`;
+}
+
 /** Time of sample `k` of a state block, ms. */
 export function stateTime(s: Pick<StateTraces, "tStartMs" | "dtMs">, k: number): number {
   return s.tStartMs + k * s.dtMs;

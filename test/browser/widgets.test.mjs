@@ -651,9 +651,25 @@ describe("neurolab-jupyterlab RDM, connectome and activity widgets in JupyterLab
     await page.mouse.move(forceNode.px - 10, forceNode.py - 10);
     await page.mouse.move(forceNode.px, forceNode.py, { steps: 3 });
     await page.locator(".neurolab-connectome .hoverlayer .hovertext", { hasText: name }).first().waitFor({ timeout: 10_000 });
+    const selectedBefore = await root.getAttribute("data-selected");
     await page.mouse.down();
     await page.mouse.up();
-    await page.waitForFunction((n) => document.querySelector(".neurolab-connectome").dataset.selected === n, name, { timeout: 10_000 });
+    // Plotly's click picks the nearest marker: where markers overlap that may be a neighbour of
+    // the hovered one, so accept any neuron drawn within a few pixels of the click.
+    await page.waitForFunction((b) => (document.querySelector(".neurolab-connectome").dataset.selected ?? "") !== (b ?? ""), selectedBefore, { timeout: 10_000 });
+    const selected = await root.getAttribute("data-selected");
+    const drawnAt = await page.evaluate((node) => {
+      const gd = document.querySelector(".neurolab-connectome .js-plotly-plot");
+      const fl = gd._fullLayout;
+      const r = gd.getBoundingClientRect();
+      for (const t of gd._fullData.filter((d) => d.mode === "markers")) {
+        const k = Array.from(t.customdata).indexOf(node);
+        if (k >= 0) return { px: r.left + fl.xaxis._offset + fl.xaxis.l2p(t.x[k]), py: r.top + fl.yaxis._offset + fl.yaxis.l2p(t.y[k]) };
+      }
+      return null;
+    }, con.figure.data.names.indexOf(selected));
+    assert.ok(drawnAt, `selected neuron ${selected} is drawn`);
+    assert.ok(Math.hypot(drawnAt.px - forceNode.px, drawnAt.py - forceNode.py) < 10, `${selected} (hovered: ${name}) lies under the click`);
     await page.locator(".neurolab-connectome-search").first().fill("AVBR");
     await page.waitForFunction(() => document.querySelector(".neurolab-connectome").dataset.selected === "AVBR", null, { timeout: 10_000 });
     await shoot(page, ".neurolab-connectome", "widgets-connectome-force-zoom.png");

@@ -208,6 +208,7 @@ describe("ganglia of the Cook 2019 connectome", () => {
     const without = neuronsOnly(await loadConnectome("cook2019", MIRROR_ONLY));
     expect(without.cells.every((cell) => cell.ganglion === null)).toBe(true);
     expect(() => selectCells(without, { ganglia: ["lumbar ganglion"] })).toThrow(/no cell of .* has a ganglion; load it with \{ ganglia: true \}/);
+    await expect(loadConnectome("cook2019", { ...MIRROR_ONLY, ganglia: true, metadata: false })).rejects.toThrow(/ganglia: true needs the cell metadata/);
   });
 
   it("adds the ganglia to the cell and edge tables (chemical synapses between ganglia)", async () => {

@@ -267,6 +267,7 @@ describe("toNeuroML", () => {
     expect(() => toNeuroML(new Network(), { duration_ms: 0 })).toThrow(/duration_ms must be a finite number > 0, got 0/);
     expect(() => toNeuroML(new Network(), { duration_ms: NaN })).toThrow(/duration_ms must be a finite number > 0, got NaN/);
     expect(() => toNeuroML(new Network(), undefined as never)).toThrow(/duration_ms/);
+    expect(() => toNeuroML(new Network(), { duration_ms: 10, id: 7 as never })).toThrow(/id must be a non-empty string, got 7/);
     const named = new Network();
     named.addLif("bad\u0001name", { size: 1 });
     expect(() => toNeuroML(named, { duration_ms: 10 })).toThrow(/U\+0001, which XML 1.0 cannot represent/);

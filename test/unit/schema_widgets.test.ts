@@ -3,6 +3,7 @@
 // validation errors naming the field.
 import { describe, expect, it } from "vitest";
 import * as rsa from "../../src/rsa/index.js";
+import { stateAxisLabel } from "../../src/schema/index.js";
 import {
   ACTIVITY_MIME,
   CONNECTOME_MIME,
@@ -312,5 +313,14 @@ describe("shared geometry: eigen-decomposition, classical MDS, planar alignment"
     const lib = rsa.mds(rdms, { method: "classical" });
     const ours = classicalMdsCondensed(rsa.rdmVector(rdms, 0), 4, 2);
     expect(lib.coordinates.flat()).toEqual(Array.from(ours.x));
+  });
+});
+
+describe("state axis label", () => {
+  it("drops the unit suffix from the variable name, and takes any text as a unit", () => {
+    expect(stateAxisLabel({ variable: "v_mV", unit: "mV" })).toBe("v (mV)");
+    expect(stateAxisLabel({ variable: "w_pA", unit: "" })).toBe("w_pA");
+    expect(stateAxisLabel({ variable: "x_(", unit: "(" })).toBe("x (()");
+    expect(stateAxisLabel({ variable: "_mV", unit: "mV" })).toBe("_mV (mV)");
   });
 });

@@ -87,11 +87,25 @@ describe("WebAssembly SIMD kernels", () => {
   it("a COBA network gives bitwise-identical spikes and state with and without wasm", () => {
     const run = (wasm: boolean) => {
       const { net, exc, inh, spikes } = cobaNetwork({ seed: 3, nExc: 800, nInh: 200, p: 0.08, wasm });
+      net.build();
+      // Count kernel calls (internal fields, test only): the comparison is void if wasm never ran.
+      const calls = { neurons: 0, delivery: 0 };
+      for (const g of [exc, inh] as unknown as { fused: { wasm?: Record<string, (...a: number[]) => number> } }[]) {
+        const k = g.fused.wasm?.cobaEuler;
+        if (k) g.fused.wasm = { cobaEuler: (...a: number[]) => (calls.neurons++, k(...a)) };
+      }
+      for (const p of (net as unknown as { built: { projections: { deliver?: Record<string, (...a: number[]) => void> }[] } }).built.projections) {
+        const d = p.deliver;
+        if (d) p.deliver = { each: (...a) => (calls.delivery++, d.each(...a)), uniform: (...a) => (calls.delivery++, d.uniform(...a)) };
+      }
       net.run(200);
-      return { spikes: spikes!, exc: exc.snapshot().v_mV, inh: inh.snapshot().v_mV };
+      return { spikes: spikes!, exc: exc.snapshot().v_mV, inh: inh.snapshot().v_mV, calls };
     };
     const a = run(true);
     const b = run(false);
+    expect(a.calls.neurons).toBe(2 * 2000); // both groups, every step
+    expect(a.calls.delivery).toBeGreaterThan(1000);
+    expect(b.calls).toEqual({ neurons: 0, delivery: 0 });
     expect(a.spikes.count).toBeGreaterThan(1000);
     expect(a.spikes.count).toBe(b.spikes.count);
     expect(sameBits(a.spikes.times_ms, b.spikes.times_ms)).toBe(true);
@@ -126,21 +140,40 @@ describe("WebAssembly SIMD kernels", () => {
     expect(sameBits(x.b, y.b)).toBe(true);
   });
 
+  it("rejects weights beyond float32's range (they are stored as float32), naming the argument", () => {
+    const net = new Network();
+    const a = net.addLif("a", { size: 2 });
+    expect(() => net.connect(a, a, { rule: oneToOne(), weight_mV: 1e39 })).toThrow(/weight_mV must be a finite number in \[-3\.4\d*e\+38, 3\.4\d*e\+38\], got 1e\+39/);
+    net.connect(a, a, { rule: oneToOne(), weight_mV: () => -1e39 });
+    expect(() => net.run(1)).toThrow(/weight_mV\(pre 0, post 0\) must be a finite number/);
+  });
+
   it("rejects a non-boolean wasm option", () => {
     expect(() => new Network({ wasm: "yes" as unknown as boolean })).toThrow(/wasm must be true or false/);
   });
 
-  it("external current set between runs carries over a rebuild", () => {
+  it("current_pA is one array for the group's lifetime: set between runs, in progress callbacks, and by current sources", () => {
     const net = new Network();
     const g = net.addLif("n", { size: 3, params: { vThresh_mV: 1e9 } });
-    g.current_pA.fill(100);
+    const I = g.current_pA;
+    I.fill(100);
     net.run(1);
-    expect(Array.from(g.current_pA)).toEqual([100, 100, 100]);
-    g.current_pA[1] = 250;
+    expect(g.current_pA).toBe(I);
+    I[1] = 250; // a kept reference still drives the next run
+    net.run(1);
+    const v = g.snapshot().v_mV;
+    expect(v[1]).toBeGreaterThan(v[0]);
     net.reset();
     net.run(1);
     expect(Array.from(g.current_pA)).toEqual([100, 250, 100]);
-    expect(g.v_mV[1]).toBeGreaterThan(g.v_mV[0]);
+    // Changed from a progress callback: takes effect from the next step.
+    const before = g.snapshot().v_mV[2];
+    net.run(2, { progressEvery_steps: 10, onProgress: () => (I[2] = -5000) });
+    expect(g.snapshot().v_mV[2]).toBeLessThan(before);
+    // A current source writes the step's current; the group's array shows it after the run.
+    net.addCurrentSource(g, (t_ms, cur) => cur.fill(t_ms));
+    net.run(1);
+    expect(I[0]).toBeCloseTo(net.t_ms - net.dt_ms, 12); // the last step's start time
   });
 });
 
