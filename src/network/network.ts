@@ -188,10 +188,8 @@ interface Built {
   /** Projections with their target ring buffer and, when it can run in place, the wasm delivery kernel. */
   projections: { spec: ProjectionSpec; proj: Projection; buffer: DelayBuffer; deliver: DeliverKernels | undefined }[];
   gaps: { spec: GapSpec; gj: GapJunctions }[];
-  /** Per neuron group, one ring buffer per receptor. */
-  buffers: Map<Population, DelayBuffer[]>;
-  /** Reusable per-receptor slot views. */
-  arriving: Map<Population, Float64Array[]>;
+  /** Per neuron group, its input ring buffers (one per receptor) and a reusable array of this step's rows. */
+  inputs: Map<Population, { buffers: readonly DelayBuffer[]; arriving: Float64Array[] }>;
 }
 
 /**
@@ -486,10 +484,10 @@ export class Network {
     // 1-3, 5: inputs, state update, threshold and reset, population by population.
     for (let k = 0; k < pops.length; k++) {
       const p = pops[k];
-      const bufs = built.buffers.get(p);
-      if (bufs) {
-        const arriving = built.arriving.get(p)!;
-        for (let r = 0; r < bufs.length; r++) arriving[r] = slotOf(bufs[r], n);
+      const input = built.inputs.get(p);
+      if (input) {
+        const { buffers, arriving } = input;
+        for (let r = 0; r < buffers.length; r++) arriving[r] = slotOf(buffers[r], n);
         p.update(n, arriving);
       } else p.update(n, null);
     }
@@ -560,28 +558,20 @@ export class Network {
     );
     let bytes = 0;
     this.populations.forEach((p, k) => (bytes += p.arenaBytes(delays[k])));
-    for (const { proj } of projections) {
-      bytes += arenaBytes(proj.csr.rowPtr.length, 4) + arenaBytes(proj.csr.colIdx.length, 4);
-      if (typeof proj.weight !== "number") bytes += arenaBytes(proj.weight.length, 4);
-    }
+    for (const { proj } of projections) bytes += projectionArenaBytes(proj);
     const arena = new Arena(bytes);
     const homed = projections.map(({ spec, proj }) => ({ spec, proj: intoArena(proj, arena) }));
     this.populations.forEach((p, k) => p.build(this.dt_ms, streams[k], { arena, inputDelaySteps: delays[k], wasm: this.wasm }));
     const deliver = this.wasm ? deliverKernels(arena) : undefined;
-    const buffers = new Map<Population, DelayBuffer[]>();
-    const arriving = new Map<Population, Float64Array[]>();
-    for (const p of this.populations) {
-      if (!(p instanceof NeuronGroup)) continue;
-      buffers.set(p, p.inputBuffers);
-      arriving.set(p, p.inputBuffers.map((b) => slotOf(b, 0)));
-    }
+    const groups = this.populations.filter((p): p is NeuronGroup<any> => p instanceof NeuronGroup);
+    const inputs = new Map(groups.map((g) => [g as Population, { buffers: g.inputBuffers, arriving: g.inputBuffers.map((b) => slotOf(b, 0)) }]));
     const builtProjections = homed.map(({ spec, proj }) => {
-      const buffer = buffers.get(spec.post)![spec.receptor];
+      const buffer = spec.post.inputBuffers[spec.receptor];
       const inPlace = deliver !== undefined && typeof proj.delaySteps === "number" && arena.buffer !== null && spec.pre.spiked.buffer === arena.buffer;
       return { spec, proj, buffer, deliver: inPlace ? deliver : undefined };
     });
     this.stepIndex = 0;
-    this.built = { groups: this.populations.filter((p): p is NeuronGroup<any> => p instanceof NeuronGroup), projections: builtProjections, gaps, buffers, arriving };
+    this.built = { groups, projections: builtProjections, gaps, inputs };
     return this.built;
   }
 
@@ -606,7 +596,13 @@ export class Network {
 const FLOAT32_MAX = 3.4028234663852886e38;
 const WEIGHT_RANGE = { min: -FLOAT32_MAX, max: FLOAT32_MAX };
 
-/** The projection with its connectivity and weights copied into `arena`. */
+/** Bytes {@link intoArena} takes for `proj`. */
+function projectionArenaBytes(proj: Projection): number {
+  const weights = typeof proj.weight === "number" ? 0 : arenaBytes(proj.weight.length, 4);
+  return arenaBytes(proj.csr.rowPtr.length, 4) + arenaBytes(proj.csr.colIdx.length, 4) + weights;
+}
+
+/** The projection with its connectivity and weights copied into `arena` (see {@link projectionArenaBytes}). */
 function intoArena(proj: Projection, arena: Arena): Projection {
   const { csr, weight } = proj;
   const rowPtr = arena.i32(csr.rowPtr.length);

@@ -64,7 +64,7 @@ export interface DelayBuffer {
 
 /** Bytes of a ring buffer for `size` neurons and delays of up to `maxDelaySteps`, in an arena. */
 export function delayBufferBytes(size: number, maxDelaySteps: number): number {
-  return arenaBytes(arenaBytes(size, 8) / 8 * (maxDelaySteps + 1), 8);
+  return arenaBytes(size, 8) * (maxDelaySteps + 1);
 }
 
 /** A zeroed ring buffer able to hold delays of up to `maxDelaySteps` (from `arena` if given). */
