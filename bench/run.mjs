@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench -- <suite> [--repeats N] [--only <text>]`: runs neurolab and its peer (Brian2,
+// `npm run bench -- <suite...> [--repeats N] [--only <text>]` (in any order): runs neurolab and its peer (Brian2,
 // rsatoolbox, ...) on the same cases in one run, each side as a fresh process per repeat,
 // interleaved (ours, peer, ours, peer, ...), and prints a table of
 // medians and ratios (neurolab / peer; < 1 means neurolab is faster). Writes
@@ -11,23 +11,20 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { PEERS_PYTHON, ROOT, setup } from "../kernel/scripts/setup.mjs";
+import { ROOT, peersPython, setup } from "../kernel/scripts/setup.mjs";
+import { benchUsage, parseBenchArgs } from "./args.mjs";
 
 const SUITES = fs
   .readdirSync(path.join(ROOT, "bench"), { withFileTypes: true })
   .filter((d) => d.isDirectory() && fs.existsSync(path.join(ROOT, "bench", d.name, "cases.json")))
   .map((d) => d.name);
 
-const args = process.argv.slice(2);
-const repeatsAt = args.indexOf("--repeats");
-const repeats = repeatsAt >= 0 ? Number(args[repeatsAt + 1]) : 5;
-const onlyAt = args.indexOf("--only");
-const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
-const suites = args.filter((a, i) => !a.startsWith("--") && i !== repeatsAt + 1 && i !== onlyAt + 1);
-if (suites.length === 0 || suites.some((s) => !SUITES.includes(s)) || !(repeats >= 1) || (onlyAt >= 0 && !only)) {
-  console.error(`usage: npm run bench -- <suite> [--repeats N] [--only <text in case name>]   (suites: ${SUITES.join(", ")})`);
+const parsed = parseBenchArgs(process.argv.slice(2), SUITES);
+if (parsed.error) {
+  console.error(`${parsed.error}\n${benchUsage(SUITES)}`);
   process.exit(2);
 }
+const { suites, repeats, only } = parsed;
 
 setup({ jupyter: false, peers: true });
 
@@ -79,7 +76,7 @@ for (const suite of suites) {
   for (const c of cases) {
     const [ours, ...peers] = measureInterleaved([
       [process.execPath, [path.join(dir, c.neurolab), ...(c.args ?? [])]],
-      ...c.peers.map((peer) => [PEERS_PYTHON, [path.join(dir, peer.script), ...(peer.args ?? []), ...(c.args ?? [])]]),
+      ...c.peers.map((peer) => [peersPython(), [path.join(dir, peer.script), ...(peer.args ?? []), ...(c.args ?? [])]]),
     ]);
     if (c.peers.length === 0) {
       // A neurolab-only measurement (e.g. scaling): no ratio.

@@ -23,6 +23,18 @@ export const VENV = path.join(ROOT, ".venv");
 export const PEERS_VENV = path.join(ROOT, ".venv-peers");
 export const PYTHON = path.join(VENV, "bin", "python");
 export const PEERS_PYTHON = path.join(PEERS_VENV, "bin", "python");
+
+/**
+ * The peers' Python for tests and benchmarks: NEUROLAB_PEERS_PYTHON when set, else this
+ * checkout's .venv-peers. Throws, saying how to create it, when that interpreter is missing.
+ */
+export function peersPython({ mustExist = true } = {}) {
+  const python = process.env.NEUROLAB_PEERS_PYTHON || PEERS_PYTHON;
+  if (mustExist && !fs.existsSync(python)) {
+    throw new Error(`reference Python not found at ${python}: run "npm test" or "node kernel/scripts/setup.mjs --peers" (or set NEUROLAB_PEERS_PYTHON)`);
+  }
+  return python;
+}
 /**
  * Offline mirror of pinned data files that only a peer package distributes (see
  * `mirrorPeerData`); tests add it to NEUROLAB_DATA_MIRROR.

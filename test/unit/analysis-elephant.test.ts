@@ -1,6 +1,6 @@
 /**
  * Cross-check of src/analysis against Elephant (run once: test/reference/elephant_crosscheck.py in
- * .venv-peers). Skipped when .venv-peers or Elephant is not installed.
+ * .venv-peers); fails, saying how to create it, when that venv is missing.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -21,9 +21,9 @@ import {
   spikeTrainsByNeuron,
 } from "../../src/analysis/index.js";
 import { Rng } from "../../src/random/rng.js";
+import { peersPython } from "../../kernel/scripts/setup.mjs";
 
 const ROOT = path.join(__dirname, "..", "..");
-const PYTHON = path.join(ROOT, ".venv-peers", "bin", "python");
 const SCRIPT = path.join(ROOT, "test", "reference", "elephant_crosscheck.py");
 
 const T_ms = 2000;
@@ -76,11 +76,10 @@ type Ref = {
 
 const trains = makeTrains();
 const ref: Ref = (() => {
-  if (!fs.existsSync(PYTHON)) throw new Error(`Elephant reference venv missing at ${PYTHON}: run "npm test" (or node kernel/scripts/setup.mjs --peers)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "elephant-"));
   const input = path.join(dir, "input.json");
   fs.writeFileSync(input, JSON.stringify({ tStart_ms: 0, tStop_ms: T_ms, trains, rateBin_ms, corrBin_ms, cchPair: [0, 1], cchBin_ms, cchMaxLagBins: K }));
-  const out = execFileSync(PYTHON, [SCRIPT, input], { encoding: "utf8", timeout: 120_000 });
+  const out = execFileSync(peersPython(), [SCRIPT, input], { encoding: "utf8", timeout: 120_000 });
   fs.rmSync(dir, { recursive: true, force: true });
   const r = JSON.parse(out) as Ref;
   if (r.skip) throw new Error(`Elephant cross-check could not run: ${r.skip}`);

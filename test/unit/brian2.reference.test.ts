@@ -7,9 +7,9 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Network, cobaNetwork, cubaNetwork, hh } from "../../src/index.js";
+import { peersPython } from "../../kernel/scripts/setup.mjs";
 
 const ROOT = path.resolve(__dirname, "../..");
-const PEERS_PYTHON = process.env.NEUROLAB_PEERS_PYTHON ?? path.join(ROOT, ".venv-peers", "bin", "python");
 const SEEDS = 3;
 
 interface Reference {
@@ -22,11 +22,8 @@ interface Reference {
 let ref: Reference;
 
 beforeAll(() => {
-  if (!fs.existsSync(PEERS_PYTHON)) {
-    throw new Error(`Brian2 reference venv missing at ${PEERS_PYTHON}: run "npm test" (or node kernel/scripts/setup.mjs --peers)`);
-  }
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "brian2-")), "ref.json");
-  execFileSync(PEERS_PYTHON, [path.join(ROOT, "test", "reference", "brian2_models.py"), out, String(SEEDS)], { stdio: "inherit", timeout: 600_000 });
+  execFileSync(peersPython(), [path.join(ROOT, "test", "reference", "brian2_models.py"), out, String(SEEDS)], { stdio: "inherit", timeout: 600_000 });
   ref = JSON.parse(fs.readFileSync(out, "utf8"));
 }, 600_000);
 

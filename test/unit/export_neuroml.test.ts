@@ -9,13 +9,12 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Network, Rng, fixedProbability, toNeuroML, type SpikeMonitor } from "../../src/index.js";
+import { peersPython } from "../../kernel/scripts/setup.mjs";
 
 const ROOT = path.resolve(__dirname, "../..");
-const PEERS_PYTHON = process.env.NEUROLAB_PEERS_PYTHON ?? path.join(ROOT, ".venv-peers", "bin", "python");
 
 function peers(script: string, ...args: string[]): string {
-  if (!fs.existsSync(PEERS_PYTHON)) throw new Error(`reference venv missing at ${PEERS_PYTHON}: run "npm test" (or node kernel/scripts/setup.mjs --peers)`);
-  const out = execFileSync(PEERS_PYTHON, [path.join(ROOT, "test", "reference", script), ...args], { encoding: "utf8", timeout: 300_000, stdio: ["ignore", "pipe", "pipe"] });
+  const out = execFileSync(peersPython(), [path.join(ROOT, "test", "reference", script), ...args], { encoding: "utf8", timeout: 300_000, stdio: ["ignore", "pipe", "pipe"] });
   return out.trim().split("\n").pop()!;
 }
 

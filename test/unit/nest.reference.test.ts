@@ -8,14 +8,9 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Network, Rng, cobaNetwork, fixedProbability, toPyNN } from "../../src/index.js";
+import { peersPython } from "../../kernel/scripts/setup.mjs";
 
 const ROOT = path.resolve(__dirname, "../..");
-const PEERS_PYTHON = process.env.NEUROLAB_PEERS_PYTHON ?? path.join(ROOT, ".venv-peers", "bin", "python");
-
-function peers(): string {
-  if (!fs.existsSync(PEERS_PYTHON)) throw new Error(`NEST reference venv missing at ${PEERS_PYTHON}: run "npm test" (or node kernel/scripts/setup.mjs --peers)`);
-  return PEERS_PYTHON;
-}
 
 /** JSON with typed arrays as plain arrays. */
 function toJson(value: unknown): string {
@@ -51,7 +46,7 @@ describe("neurolab vs NEST", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nest-"));
     const file = path.join(dir, "net.json");
     fs.writeFileSync(file, toJson(net.describe()));
-    const out = execFileSync(peers(), [path.join(ROOT, "test", "reference", "nest_network.py"), file, "500"], { encoding: "utf8", timeout: 300_000 });
+    const out = execFileSync(peersPython(), [path.join(ROOT, "test", "reference", "nest_network.py"), file, "500"], { encoding: "utf8", timeout: 300_000 });
     const theirs = JSON.parse(out.trim().split("\n").pop()!) as [string, number, number][];
     net.run(500);
     const ranges = spikes.ranges;
@@ -81,7 +76,7 @@ describe("neurolab vs NEST", () => {
         ].join("\n") +
         "\n",
     );
-    const out = execFileSync(peers(), [file], { encoding: "utf8", timeout: 300_000, stdio: ["ignore", "pipe", "ignore"] });
+    const out = execFileSync(peersPython(), [file], { encoding: "utf8", timeout: 300_000, stdio: ["ignore", "pipe", "ignore"] });
     const nestRates = JSON.parse(out.trim().split("\n").pop()!) as { exc: number; inh: number };
     net.run(1000);
     // Same network and initial state; NEST integrates IF_cond_exp with an adaptive solver where

@@ -7,8 +7,8 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Rng } from "../../src/random/rng.js";
 import * as rsa from "../../src/rsa/index.js";
+import { peersPython } from "../../kernel/scripts/setup.mjs";
 
-const PYTHON = process.env.NEUROLAB_PEERS_PYTHON ?? "/work/main/.venv-peers/bin/python";
 const SCRIPT = path.join(__dirname, "..", "reference", "rsatoolbox_crosscheck.py");
 
 type Json = number | string | null | Json[] | { [k: string]: Json };
@@ -174,11 +174,7 @@ beforeAll(() => {
 }, 150_000);
 
 function runRsatoolbox(): Record<string, Json> {
-  if (!fs.existsSync(PYTHON)) {
-    throw new Error(
-      `rsatoolbox reference python not found at ${PYTHON}: create the peers venv with \`node kernel/scripts/setup.mjs --peers\` (or set NEUROLAB_PEERS_PYTHON)`,
-    );
-  }
+  const python = peersPython();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rsa-xcheck-"));
   const input = path.join(dir, "in.json");
   const output = path.join(dir, "out.json");
@@ -209,7 +205,7 @@ function runRsatoolbox(): Record<string, Json> {
       dual: { covariances: [dual.both.covariance, dual.rdm.covariance, dual.pattern.covariance], nRdm: subjects.length, nPattern: N },
     }),
   );
-  execFileSync(PYTHON, [SCRIPT, input, output], { timeout: 120_000, stdio: ["ignore", "ignore", "pipe"] });
+  execFileSync(python, [SCRIPT, input, output], { timeout: 120_000, stdio: ["ignore", "ignore", "pipe"] });
   const result = JSON.parse(fs.readFileSync(output, "utf8"));
   fs.rmSync(dir, { recursive: true, force: true });
   return result;
