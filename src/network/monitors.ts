@@ -4,7 +4,15 @@
 import { MIME_BUNDLE, type MimeBundle } from "../display/bundle.js";
 import { RasterFigure } from "../display/raster.js";
 import { checkInteger } from "../core/checks.js";
-import type { NeuronGroup, Population } from "./populations.js";
+import type { Population } from "./populations.js";
+
+/** A population with named per-neuron state (a neuron group, or a group defined by equations). */
+export interface StateGroup extends Population {
+  /** Names of the per-neuron variables. */
+  readonly variables: readonly string[];
+  /** A variable's live values. */
+  variable(name: string): Float64Array;
+}
 
 /** Growable typed-array storage for (step, neuron) spike events: 8 bytes per spike. */
 class SpikeLog {
@@ -186,13 +194,13 @@ export class StateMonitor {
   private started = false;
 
   constructor(
-    readonly group: NeuronGroup<any>,
+    readonly group: StateGroup,
     readonly variables: readonly string[],
     opts: StateMonitorOptions = {},
   ) {
     for (const v of variables) {
-      if (!group.model.variables.includes(v)) {
-        throw new RangeError(`variables must be among ${group.model.variables.join(", ")} of ${group.name}, got ${JSON.stringify(v)}`);
+      if (!group.variables.includes(v)) {
+        throw new RangeError(`variables must be among ${group.variables.join(", ")} of ${group.name}, got ${JSON.stringify(v)}`);
       }
     }
     const idx = opts.indices ?? Array.from({ length: group.size }, (_, i) => i);

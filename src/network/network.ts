@@ -34,7 +34,9 @@ import { adex, type AdExParams } from "../neurons/adex.js";
 import { IZHIKEVICH_PRESETS, izhikevich, type IzhikevichParams, type IzhikevichPreset } from "../neurons/izhikevich.js";
 import { lif, type LifParams } from "../neurons/lif.js";
 import type { NeuronModel } from "../neurons/model.js";
-import { RateMonitor, SpikeMonitor, StateMonitor, type StateMonitorOptions } from "./monitors.js";
+import { Synapses, type SynapsesOptions } from "../synapses/equationSynapses.js";
+import { EquationGroup, type EquationGroupOptions } from "./equationGroup.js";
+import { RateMonitor, SpikeMonitor, StateMonitor, type StateGroup, type StateMonitorOptions } from "./monitors.js";
 import {
   NeuronGroup,
   PoissonGroup,
@@ -188,8 +190,55 @@ interface Built {
   /** Projections with their target ring buffer and, when it can run in place, the wasm delivery kernel. */
   projections: { spec: ProjectionSpec; proj: Projection; buffer: DelayBuffer; deliver: DeliverKernels | undefined }[];
   gaps: { spec: GapSpec; gj: GapJunctions }[];
-  /** Per neuron group, its input ring buffers (one per receptor) and a reusable array of this step's rows. */
-  inputs: Map<Population, { buffers: readonly DelayBuffer[]; arriving: Float64Array[] }>;
+  /** The step as a plan: operations in slot order, walked once per step. */
+  plan: PlannedOperation[];
+}
+
+/**
+ * The slots of a time step, in order (Brian2's default schedule). Every operation of a built
+ * network sits in one slot, ordered within it by `order` and then by creation.
+ */
+export const SLOTS = ["start", "groups", "thresholds", "synapses", "resets", "end"] as const;
+/** A slot of the step (see {@link SLOTS}). */
+export type Slot = (typeof SLOTS)[number];
+
+/** One operation of a network's plan (see {@link Network.schedule}). */
+export interface PlannedOperation {
+  readonly slot: Slot;
+  readonly order: number;
+  /** The component it belongs to, e.g. a population's name or "exc -> inh". */
+  readonly owner: string;
+  /** What it does, e.g. "state update + threshold (wasm)". */
+  readonly what: string;
+  /** Runs the operation for step `step`. */
+  readonly run: (step: number) => void;
+}
+
+/** Options of {@link Network.addOperation}. */
+export interface OperationOptions {
+  /** Slot to run in (default "start", as Brian2's network_operation). */
+  when?: Slot;
+  /** Order within the slot (default 0; lower runs first). */
+  order?: number;
+  /** Name shown in the schedule. */
+  name?: string;
+}
+
+/** The plan of a network, printable as Brian2's `scheduling_summary()`. */
+export class Schedule {
+  constructor(
+    /** The operations in the order they run. */
+    readonly entries: readonly { slot: Slot; order: number; owner: string; what: string }[],
+    readonly dt_ms: number,
+  ) {}
+
+  /** A table: slot, order, component, operation. */
+  toString(): string {
+    const w = Math.max(9, ...this.entries.map((e) => e.owner.length));
+    const lines = [`step of ${this.dt_ms} ms, operations in order:`, `${"slot".padEnd(11)}${"order".padStart(5)}  ${"component".padEnd(w)}  operation`];
+    for (const e of this.entries) lines.push(`${e.slot.padEnd(11)}${String(e.order).padStart(5)}  ${e.owner.padEnd(w)}  ${e.what}`);
+    return lines.join("\n");
+  }
 }
 
 /**
@@ -208,7 +257,11 @@ export class Network {
   private readonly monitors: (SpikeMonitor | StateMonitor | RateMonitor)[] = [];
   private readonly gapSpecs: GapSpec[] = [];
   private readonly currentSources: { group: NeuronGroup<any>; fn: CurrentSource }[] = [];
+  private readonly synapses: Synapses[] = [];
+  private readonly operations: { fn: (t_ms: number) => void; when: Slot; order: number; name: string }[] = [];
   private built: Built | null = null;
+  /** Whether the next build keeps the connectivity and parameters of equation synapses (after `reset`). */
+  private keepSynapses = false;
   private stepIndex = 0;
 
   constructor(opts: NetworkOptions = {}) {
@@ -223,9 +276,20 @@ export class Network {
     return this.stepIndex * this.dt_ms;
   }
 
-  /** Adds a population of any neuron model (see `neurons/model`). */
-  addNeurons<P>(name: string, model: NeuronModel<P>, opts: NeuronGroupOptions<P>): NeuronGroup<P> {
-    return this.addPopulation(new NeuronGroup(this.uniqueName(name), model, opts));
+  /**
+   * Adds a population whose model is written as equations, in Brian2's notation:
+   * `net.addNeurons("exc", { size: 3200, model: "dv/dt = (El - v)/taum : volt", threshold:
+   * "v > Vt", reset: "v = Vr", refractory: "5*ms", namespace: { taum: "20*ms", ... } })`.
+   */
+  addNeurons(name: string, opts: EquationGroupOptions): EquationGroup;
+  /** Adds a population of one of the built-in neuron models (see `neurons/model`). */
+  addNeurons<P>(name: string, model: NeuronModel<P>, opts: NeuronGroupOptions<P>): NeuronGroup<P>;
+  addNeurons<P>(name: string, model: NeuronModel<P> | EquationGroupOptions, opts?: NeuronGroupOptions<P>): NeuronGroup<P> | EquationGroup {
+    if (typeof model === "object" && model !== null && typeof (model as EquationGroupOptions).model === "string") {
+      return this.addPopulation(new EquationGroup(this.uniqueName(name), model as EquationGroupOptions));
+    }
+    if (opts === undefined) throw new TypeError(`addNeurons: give options with equations ({ size, model: "dv/dt = ..." }) or a built-in model and its options`);
+    return this.addPopulation(new NeuronGroup(this.uniqueName(name), model as NeuronModel<P>, opts));
   }
 
   /** Adds leaky integrate-and-fire neurons (current- or conductance-based by their receptors). */
@@ -259,9 +323,29 @@ export class Network {
   }
 
   /** Connects `pre` to a receptor of the neuron group `post` with static synapses. */
-  connect(pre: Population, post: NeuronGroup<any>, opts: ConnectOptions): void {
+  connect(pre: Population, post: NeuronGroup<any>, opts: ConnectOptions): void;
+  /**
+   * Connects `pre` to `post` with synapses written as equations (Brian2's `Synapses`):
+   * `net.connect(exc, all, { rule: fixedProbability(0.02), model: "w : 1", on_pre: "ge += w" })`.
+   * Returns the projection: per-synapse variables, indices and events (see {@link Synapses}).
+   */
+  connect(pre: Population, post: Population, opts: SynapsesOptions): Synapses;
+  connect(pre: Population, post: Population, opts: ConnectOptions | SynapsesOptions): Synapses | void {
     this.requireMember(pre, "pre");
     this.requireMember(post, "post");
+    if (typeof opts !== "object" || opts === null) throw new TypeError("connect: options must be an object, e.g. { rule: fixedProbability(0.1), on_pre: \"ge += w\" }");
+    const o = opts as SynapsesOptions;
+    if (post instanceof EquationGroup || o.on_pre !== undefined || o.on_post !== undefined || o.model !== undefined) {
+      const syn = new Synapses(pre, post, o, `${pre.name} -> ${post.name}${this.synapses.some((x) => x.pre === pre && x.post === post) ? ` #${this.synapses.length}` : ""}`);
+      this.synapses.push(syn);
+      this.built = null;
+      this.keepSynapses = false;
+      return syn;
+    }
+    this.connectStatic(pre, post as NeuronGroup<any>, opts as ConnectOptions);
+  }
+
+  private connectStatic(pre: Population, post: NeuronGroup<any>, opts: ConnectOptions): void {
     if (!(post instanceof NeuronGroup)) throw new TypeError(`post must be a neuron group, got ${(post as Population).kind}`);
     if (typeof opts.rule !== "function") throw new TypeError("rule must be a connectivity rule, e.g. fixedProbability(0.1)");
     const receptorName = opts.receptor ?? "delta";
@@ -303,6 +387,28 @@ export class Network {
     this.currentSources.push({ group, fn });
   }
 
+  /**
+   * Runs `fn(t_ms)` every step in slot `when` (default "start"), as Brian2's network_operation:
+   * e.g. to change a parameter, read state or inject a signal. `t_ms` is the step's start.
+   */
+  addOperation(fn: (t_ms: number) => void, opts: OperationOptions = {}): void {
+    if (typeof fn !== "function") throw new TypeError("fn must be a function (t_ms) => void");
+    const when = opts.when ?? "start";
+    if (!(SLOTS as readonly string[]).includes(when)) throw new RangeError(`when must be one of ${SLOTS.join(", ")}, got ${JSON.stringify(when)}`);
+    const order = checkNumber(opts.order ?? 0, "order");
+    this.operations.push({ fn, when, order, name: opts.name ?? `operation ${this.operations.length}` });
+    this.built = null;
+  }
+
+  /**
+   * The plan of a step: every operation in its slot and order (builds the network if needed).
+   * `String(net.schedule())` prints it as a table, as Brian2's `scheduling_summary()`.
+   */
+  schedule(): Schedule {
+    const plan = this.ensureBuilt().plan;
+    return new Schedule(plan.map(({ slot, order, owner, what }) => ({ slot, order, owner, what })), this.dt_ms);
+  }
+
   /** Records the population rate (spikes per step) of each given population. */
   monitorRate(populations: Population[] = this.populations): RateMonitor {
     populations.forEach((p, k) => this.requireMember(p, `populations[${k}]`));
@@ -320,7 +426,7 @@ export class Network {
   }
 
   /** Records state variables (e.g. `["v_mV"]`) of some neurons of a group every few steps. */
-  monitorState(group: NeuronGroup<any>, variables: string[], opts: StateMonitorOptions = {}): StateMonitor {
+  monitorState(group: StateGroup, variables: string[], opts: StateMonitorOptions = {}): StateMonitor {
     this.requireMember(group, "group");
     const m = new StateMonitor(group, variables, opts);
     this.monitors.push(m);
@@ -461,51 +567,96 @@ export class Network {
     seg.done = end;
   }
 
-  /** Restores the initial state (time 0, initial potentials, fresh random streams, empty monitors). */
+  /**
+   * Restores the initial state: time 0, initial values, fresh random streams, empty monitors.
+   * What was learned stays: equation synapses keep their connectivity and per-synapse
+   * parameters (weights); their event-driven traces restart. Use {@link Network.rebuild} to
+   * re-derive connectivity and weights from the rules.
+   */
   reset(): void {
     this.built = null;
+    this.keepSynapses = true;
+    this.stepIndex = 0;
+  }
+
+  /** As {@link Network.reset}, and re-derives all connectivity and weights from their rules. */
+  rebuild(): void {
+    this.built = null;
+    this.keepSynapses = false;
     this.stepIndex = 0;
   }
 
   private step(built: Built, n: number): void {
-    const pops = this.populations;
-    // 1: inputs that depend on time or on the state at the step's start.
-    for (let k = 0; k < this.currentSources.length; k++) {
-      const c = this.currentSources[k];
-      c.fn(n * this.dt_ms, c.group.stepCurrent_pA);
+    const plan = built.plan;
+    for (let k = 0; k < plan.length; k++) plan[k].run(n);
+  }
+
+  /** The operations of a step, in slot order (see {@link SLOTS}); made once per build. */
+  private makePlan(
+    projections: Built["projections"],
+    gaps: Built["gaps"],
+  ): PlannedOperation[] {
+    const ops: PlannedOperation[] = [];
+    const add = (slot: Slot, order: number, owner: string, what: string, run: (n: number) => void) => ops.push({ slot, order, owner, what, run });
+    const dt = this.dt_ms;
+    // start: inputs that depend on time or on the state at the step's start.
+    for (const c of this.currentSources) add("start", 0, c.group.name, "current source", (n) => c.fn(n * dt, c.group.stepCurrent_pA));
+    if (gaps.length > 0) {
+      add("start", 0, "gap junctions", "coupling currents", () => {
+        for (const { spec } of gaps) {
+          spec.a.coupling_pA!.fill(0);
+          spec.b.coupling_pA!.fill(0);
+        }
+        for (const { spec, gj } of gaps) gapJunctionCurrents(gj, spec.a.v_mV, spec.b.v_mV, spec.a.coupling_pA!, spec.b.coupling_pA!);
+      });
     }
-    if (built.gaps.length > 0) {
-      for (const { spec } of built.gaps) {
-        spec.a.coupling_pA!.fill(0);
-        spec.b.coupling_pA!.fill(0);
-      }
-      for (const { spec, gj } of built.gaps) gapJunctionCurrents(gj, spec.a.v_mV, spec.b.v_mV, spec.a.coupling_pA!, spec.b.coupling_pA!);
+    for (const o of this.operations) add(o.when, o.order, o.name, "user operation", (n) => o.fn(n * dt));
+    // groups: summed variables, then each population's state update (with its threshold, fused).
+    for (const syn of this.synapses) if (syn.hasSummed) add("groups", -1, syn.name, "summed variables", () => syn.updateSummed());
+    for (const p of this.populations) {
+      if (p instanceof NeuronGroup) {
+        const buffers = p.inputBuffers;
+        const arriving = buffers.map((b) => slotOf(b, 0));
+        add("groups", 0, p.name, `${p.kind}: input, state update, threshold, reset (fused)`, (n) => {
+          for (let r = 0; r < buffers.length; r++) arriving[r] = slotOf(buffers[r], n);
+          p.update(n, arriving);
+        });
+      } else if (p instanceof EquationGroup) {
+        add("groups", 0, p.name, `state update (${p.model.method}) + threshold, ${p.target === "wasm" ? "WebAssembly SIMD" : "JavaScript"}`, (n) => p.update(n));
+      } else add("groups", 0, p.name, `${p.kind}: spikes`, (n) => p.update(n, null));
     }
-    // 1-3, 5: inputs, state update, threshold and reset, population by population.
-    for (let k = 0; k < pops.length; k++) {
-      const p = pops[k];
-      const input = built.inputs.get(p);
-      if (input) {
-        const { buffers, arriving } = input;
-        for (let r = 0; r < buffers.length; r++) arriving[r] = slotOf(buffers[r], n);
-        p.update(n, arriving);
-      } else p.update(n, null);
-    }
-    // 4: propagate.
-    const projs = built.projections;
-    for (let k = 0; k < projs.length; k++) {
-      const { spec, proj, buffer, deliver } = projs[k];
-      const count = spec.pre.spikeCount;
-      if (count === 0) continue;
+    // synapses: spikes walk their projections.
+    for (const { spec, proj, buffer, deliver } of projections) {
+      const pre = spec.pre;
+      const owner = `${pre.name} -> ${spec.post.name}`;
       if (deliver !== undefined) {
-        const row = buffer.rows[(n + (proj.delaySteps as number)) % buffer.slots];
         const w = proj.weight;
-        if (typeof w === "number") deliver.uniform(proj.csr.rowPtr.byteOffset, proj.csr.colIdx.byteOffset, w, spec.pre.spiked.byteOffset, count, row.byteOffset);
-        else deliver.each(proj.csr.rowPtr.byteOffset, proj.csr.colIdx.byteOffset, w.byteOffset, spec.pre.spiked.byteOffset, count, row.byteOffset);
-      } else propagate(proj, spec.pre.spiked, count, n, buffer);
+        const delay = proj.delaySteps as number;
+        const rowPtr = proj.csr.rowPtr.byteOffset;
+        const colIdx = proj.csr.colIdx.byteOffset;
+        add("synapses", 0, owner, "spike delivery (WebAssembly)", (n) => {
+          const count = pre.spikeCount;
+          if (count === 0) return;
+          const row = buffer.rows[(n + delay) % buffer.slots];
+          if (typeof w === "number") deliver.uniform(rowPtr, colIdx, w, pre.spiked.byteOffset, count, row.byteOffset);
+          else deliver.each(rowPtr, colIdx, w.byteOffset, pre.spiked.byteOffset, count, row.byteOffset);
+        });
+      } else {
+        add("synapses", 0, owner, "spike delivery", (n) => {
+          if (pre.spikeCount > 0) propagate(proj, pre.spiked, pre.spikeCount, n, buffer);
+        });
+      }
     }
-    // 6: monitors.
-    for (let k = 0; k < this.monitors.length; k++) this.monitors[k].record(n);
+    for (const syn of this.synapses) {
+      add("synapses", 0, syn.name, "on_pre", (n) => syn.propagate(n));
+      if (syn.hasOnPost) add("synapses", 0, syn.name, "on_post", (n) => syn.propagatePost(n));
+    }
+    // resets of the groups defined by equations (after synapses saw the spikes, as Brian2).
+    for (const p of this.populations) if (p instanceof EquationGroup && p.hasReset) add("resets", 0, p.name, "reset", (n) => p.reset(n));
+    // end: monitors.
+    for (const m of this.monitors) add("end", 0, m.constructor.name, "record", (n) => m.record(n));
+    const rank = (x: PlannedOperation) => SLOTS.indexOf(x.slot);
+    return ops.map((op, k) => ({ op, k })).sort((a, b) => rank(a.op) - rank(b.op) || a.op.order - b.op.order || a.k - b.k).map((x) => x.op);
   }
 
   private ensureBuilt(): Built {
@@ -564,20 +715,23 @@ export class Network {
     this.populations.forEach((p, k) => p.build(this.dt_ms, streams[k], { arena, inputDelaySteps: delays[k], wasm: this.wasm }));
     const deliver = this.wasm ? deliverKernels(arena) : undefined;
     const groups = this.populations.filter((p): p is NeuronGroup<any> => p instanceof NeuronGroup);
-    const inputs = new Map(groups.map((g) => [g as Population, { buffers: g.inputBuffers, arriving: g.inputBuffers.map((b) => slotOf(b, 0)) }]));
     const builtProjections = homed.map(({ spec, proj }) => {
       const buffer = spec.post.inputBuffers[spec.receptor];
       const inPlace = deliver !== undefined && typeof proj.delaySteps === "number" && arena.buffer !== null && spec.pre.spiked.buffer === arena.buffer;
       return { spec, proj, buffer, deliver: inPlace ? deliver : undefined };
     });
+    // Equation synapses come after the others in the random streams, so adding them leaves the rest unchanged.
+    for (const syn of this.synapses) syn.build(this.dt_ms, rng.fork(), this.keepSynapses);
+    this.keepSynapses = false;
     this.stepIndex = 0;
-    this.built = { groups, projections: builtProjections, gaps, inputs };
+    this.built = { groups, projections: builtProjections, gaps, plan: this.makePlan(builtProjections, gaps) };
     return this.built;
   }
 
   private addPopulation<P extends Population>(p: P): P {
     this.populations.push(p);
     this.built = null;
+    this.keepSynapses = false;
     return p;
   }
 

@@ -162,6 +162,11 @@ export class NeuronGroup<P = unknown> implements Population {
     return { index, kind: this.receptorSpecs[index].kind };
   }
 
+  /** Names of the model's state variables (e.g. `["v_mV"]`). */
+  get variables(): readonly string[] {
+    return this.model.variables;
+  }
+
   /** A state variable's live values (e.g. `"v_mV"`); valid once the network has been built. */
   variable(name: string): Float64Array {
     if (!this.state) throw new Error(`${this.name}: state exists once the network has been run or built`);

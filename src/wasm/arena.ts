@@ -56,13 +56,16 @@ export class Arena {
     return this.memory ? new Int32Array(this.memory.buffer, this.take(arenaBytes(length, 4)), length) : new Int32Array(length);
   }
 
-  /** The exports of `module` instantiated on this arena's memory (once per module), or undefined. */
-  instance(module: object | undefined): Record<string, unknown> | undefined {
+  /**
+   * The exports of `module` instantiated on this arena's memory (once per module), with the
+   * functions it imports from `env`, or undefined.
+   */
+  instance(module: object | undefined, functions: Record<string, (...x: number[]) => number> = {}): Record<string, unknown> | undefined {
     const wasm = wasmApi();
     if (!module || !wasm || !this.memory) return undefined;
     let exports = this.instances.get(module);
     if (!exports) {
-      exports = new wasm.Instance(module, { env: { mem: this.memory } }).exports;
+      exports = new wasm.Instance(module, { env: { ...functions, mem: this.memory } }).exports;
       this.instances.set(module, exports);
     }
     return exports;

@@ -92,6 +92,25 @@ export const op = {
   f64x2Add: simd(240),
   f64x2Sub: simd(241),
   f64x2Mul: simd(242),
+  f64x2Div: simd(243),
+  f64x2Neg: simd(237),
+  f64x2Abs: simd(236),
+  f64x2Sqrt: simd(239),
+  f64x2Ceil: simd(116),
+  f64x2Floor: simd(117),
+  f64x2Trunc: simd(122),
+  f64x2Eq: simd(71),
+  f64x2Ne: simd(72),
+  f64x2Lt: simd(73),
+  f64x2Gt: simd(74),
+  f64x2Le: simd(75),
+  f64x2ReplaceLane: (lane: number): Code => simd(34, lane),
+  v128Not: simd(77),
+  f64Const: (x: number): Code => [0x44, ...new Uint8Array(new Float64Array([x]).buffer)],
+  f64ConvertI32S: [0xb7] as Code,
+  i32Sub: [0x6b] as Code,
+  i32Mul: [0x6c] as Code,
+  call: (index: number): Code => [0x10, ...uleb(index)],
 };
 
 /** One exported function. */
@@ -109,9 +128,21 @@ const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.fl
 const utf8 = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
 const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
 
-/** Assembles a module importing memory `env.mem` (at least one page) and exporting `funcs`. */
-export function assemble(funcs: readonly WasmFunction[]): Uint8Array {
-  const types = funcs.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);
+/** A function the module imports from `env` (called with `op.call(index in imports)`). */
+export interface WasmImport {
+  name: string;
+  params: readonly ValType[];
+  results: readonly ValType[];
+}
+
+/**
+ * Assembles a module importing memory `env.mem` (at least one page) and the functions `imports`
+ * (from `env`; they take the first function indices), and exporting `funcs`.
+ */
+export function assemble(funcs: readonly WasmFunction[], imports: readonly WasmImport[] = []): Uint8Array {
+  const signature = (f: { params: readonly ValType[]; results: readonly ValType[] }) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))];
+  const types = [...imports, ...funcs].map(signature);
+  const k0 = imports.length;
   const bodies = funcs.map((f) => {
     const locals = vec(f.locals.map((t) => [1, t]));
     const code = [...locals, ...f.body, 0x0b];
@@ -120,9 +151,9 @@ export function assemble(funcs: readonly WasmFunction[]): Uint8Array {
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),
-    ...section(2, vec([[...utf8("env"), ...utf8("mem"), 0x02, 0x00, 1]])),
-    ...section(3, vec(funcs.map((_, k) => uleb(k)))),
-    ...section(7, vec(funcs.map((f, k) => [...utf8(f.name), 0x00, ...uleb(k)]))),
+    ...section(2, vec([...imports.map((f, k) => [...utf8("env"), ...utf8(f.name), 0x00, ...uleb(k)]), [...utf8("env"), ...utf8("mem"), 0x02, 0x00, 1]])),
+    ...section(3, vec(funcs.map((_, k) => uleb(k0 + k)))),
+    ...section(7, vec(funcs.map((f, k) => [...utf8(f.name), 0x00, ...uleb(k0 + k)]))),
     ...section(10, vec(bodies)),
   ]);
 }

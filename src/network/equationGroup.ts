@@ -1,0 +1,234 @@
+/**
+ * A population whose model is written as equations (Brian2's `NeuronGroup`): the thin stateful
+ * holder of a resolved model. Its variables live in the network's arena (structure of arrays);
+ * each step runs the generated step function (integration and threshold, in JavaScript or
+ * WebAssembly) in the "groups" slot and the generated reset in the "resets" slot, after
+ * synapses have seen the spikes (Brian2's order).
+ */
+import { checkInteger } from "../core/checks.js";
+import { jsReset, jsStep, specialise, storedVariables, type ResetFunction, type SpecialisedModel, type StepFunction } from "../equations/codegen.js";
+import { applyBinary, FUNCTIONS, fold } from "../equations/expr.js";
+import { resolveNeuronModel, type EquationModelSpec, type ResolvedModel } from "../equations/model.js";
+import { formatExpr, parseExpression, type Expr } from "../equations/parse.js";
+import { formatDimension, lookupUnit } from "../equations/units.js";
+import { wasmStep } from "../equations/wasmgen.js";
+import type { Rng } from "../random/rng.js";
+import { arenaBytes } from "../wasm/arena.js";
+import type { BuildContext, Population } from "./populations.js";
+
+/** An initial or assigned value: a number (base units), one per neuron, drawn per neuron, or an expression string such as `"Vr + rand()*(Vt - Vr)"`. */
+export type VariableValue = number | ArrayLike<number> | ((rng: Rng, index: number) => number) | string;
+
+/** Options of {@link Network.addNeurons} with equations. */
+export interface EquationGroupOptions extends EquationModelSpec {
+  /** Number of neurons (>= 1). */
+  size: number;
+  /** Initial values by variable (state and parameters); unset variables start at 0, as in Brian2. */
+  init?: Record<string, VariableValue>;
+  /**
+   * Arithmetic precision of the generated step: "float64" (default) or "float32". Float32 is
+   * not available yet: it is refused with an error rather than silently run in float64.
+   */
+  precision?: "float64" | "float32";
+}
+
+/** Elements between two random-number sites in the per-step buffer (n rounded up to even, for SIMD pairs). */
+const randomStride = (n: number) => n + (n & 1);
+
+/** Brian2's initial `lastspike` (-10000 s), ms. */
+const NEVER_SPIKED_ms = -1e7;
+
+/** A population defined by equations (see the module comment). */
+export class EquationGroup implements Population {
+  readonly kind = "equations";
+  readonly size: number;
+  /** The resolved model: variables, units, integration method, threshold and reset. */
+  readonly model: ResolvedModel;
+  spiked: Int32Array;
+  spikeCount = 0;
+  /** Shared parameter values, by name (base units); set before a run. */
+  readonly shared: Record<string, number> = {};
+  private readonly init: Record<string, VariableValue>;
+  private arrays: Float64Array[] = [];
+  private randoms: Float64Array = new Float64Array(0);
+  private sharedValues: Float64Array = new Float64Array(0);
+  private stepFn: StepFunction | null = null;
+  private resetFn: ResetFunction | null = null;
+  private specialised: SpecialisedModel | null = null;
+  private rng: Rng | null = null;
+  private dt_ms = 0;
+  /** Which target ran the last build's step: "wasm" or "js". */
+  target: "wasm" | "js" = "js";
+
+  constructor(
+    readonly name: string,
+    opts: EquationGroupOptions,
+  ) {
+    if (typeof opts !== "object" || opts === null) throw new TypeError(`${name}: options must be an object { size, model, threshold, reset, ... }`);
+    this.size = checkInteger(opts.size, `${name}: size`, 1, 2 ** 28);
+    if (opts.precision !== undefined && opts.precision !== "float64") {
+      throw new RangeError(`${name}: precision must be "float64" (float32 kernels are not implemented yet), got ${JSON.stringify(opts.precision)}`);
+    }
+    this.model = resolveNeuronModel(opts, name);
+    const stored = storedVariables(this.model);
+    this.init = { ...(opts.init ?? {}) };
+    for (const v of Object.keys(this.init)) {
+      if (!stored.includes(v) && !this.model.shared.includes(v)) throw new RangeError(`${name}: init: variable must be one of ${[...stored, ...this.model.shared].join(", ")}, got ${JSON.stringify(v)}`);
+    }
+    for (const v of this.model.shared) {
+      const x = this.init[v] ?? 0;
+      if (typeof x !== "number" || !Number.isFinite(x)) throw new RangeError(`${name}: init.${v} is a shared parameter: it needs one finite number`);
+      this.shared[v] = x;
+    }
+    this.spiked = new Int32Array(this.size);
+  }
+
+  /** Names of the per-neuron variables (state, parameters, lastspike). */
+  get variables(): string[] {
+    return storedVariables(this.model);
+  }
+
+  /** The unit of a variable, e.g. "volt" (base unit mV), for display. */
+  unitOf(name: string): string {
+    const u = this.model.units.get(name);
+    if (!u) throw new RangeError(`variable must be one of ${this.variables.join(", ")}, got ${JSON.stringify(name)}`);
+    return formatDimension(u.dim);
+  }
+
+  /** A variable's live values (base units); valid once the network has been built. */
+  variable(name: string): Float64Array {
+    const k = this.variables.indexOf(name);
+    if (k < 0) throw new RangeError(`variable must be one of ${this.variables.join(", ")}, got ${JSON.stringify(name)}`);
+    if (this.arrays.length === 0) throw new Error(`${this.name}: state exists once the network has been run or built`);
+    return this.arrays[k];
+  }
+
+  /** A copy of every per-neuron variable. */
+  snapshot(): Record<string, Float64Array> {
+    return Object.fromEntries(this.variables.map((v) => [v, this.variable(v).slice()]));
+  }
+
+  arenaBytes(): number {
+    const n = this.size;
+    return arenaBytes(n, 8) * this.variables.length + arenaBytes(randomStride(n) * this.model.randoms.length, 8) + arenaBytes(n, 4) + arenaBytes(Math.max(1, this.model.shared.length), 8);
+  }
+
+  build(dt_ms: number, rng: Rng, ctx: BuildContext): void {
+    const { arena } = ctx;
+    const n = this.size;
+    this.dt_ms = dt_ms;
+    this.rng = rng;
+    this.arrays = this.variables.map(() => arena.f64(n));
+    this.randoms = arena.f64(randomStride(n) * this.model.randoms.length);
+    this.sharedValues = arena.f64(Math.max(1, this.model.shared.length));
+    this.spiked = arena.i32(n);
+    this.spikeCount = 0;
+    // Initial values, in the order the model declares its variables (an expression may read earlier ones).
+    this.variables.forEach((v, k) => {
+      const a = this.arrays[k];
+      if (v === "lastspike") a.fill(NEVER_SPIKED_ms);
+      else if (v === "not_refractory") a.fill(1);
+      const x = this.init[v];
+      if (x !== undefined) this.assign(v, x);
+    });
+    const s = specialise(this.model, dt_ms, n);
+    this.specialised = s;
+    const wasm = ctx.wasm ? wasmStep(s, arena) : undefined;
+    this.stepFn = wasm ?? jsStep(s);
+    this.target = wasm ? "wasm" : "js";
+    this.resetFn = jsReset(s);
+  }
+
+  /**
+   * Sets a variable for every neuron: a number (base units), an array, a function of (rng, i)
+   * or an expression (`"Vr + rand()*(Vt - Vr)"`, `"i*mV"`) over the model's names, units and
+   * namespace, with `rand()`/`randn()` drawn from the group's stream. Valid once built.
+   */
+  assign(name: string, value: VariableValue): void {
+    const a = this.variable(name);
+    const n = this.size;
+    const where = `${this.name}.${name}`;
+    if (typeof value === "number") {
+      if (!Number.isFinite(value)) throw new RangeError(`${where} must be finite, got ${value}`);
+      a.fill(value);
+    } else if (typeof value === "string") {
+      const own = (x: string) => this.variables.includes(x) || x in this.shared;
+      const e = fold(parseExpression(value, where), (x) => (own(x) ? undefined : this.model.constants.get(x) ?? lookupUnit(x)?.scale));
+      const vals = this.variables.map((v) => this.variable(v));
+      for (let i = 0; i < n; i++) a[i] = evaluate(e, i, this, vals, this.rng!, where);
+    } else if (typeof value === "function") {
+      for (let i = 0; i < n; i++) a[i] = value(this.rng!, i);
+    } else {
+      if (value.length !== n) throw new RangeError(`${where} must have ${n} values (one per neuron), got ${value.length}`);
+      for (let i = 0; i < n; i++) a[i] = value[i];
+    }
+    for (let i = 0; i < n; i++) if (!Number.isFinite(a[i])) throw new RangeError(`${where}[${i}] must be a finite number, got ${a[i]}`);
+  }
+
+  /** @internal state update and threshold (the "groups" and "thresholds" slots). */
+  update(step: number): void {
+    const n = this.size;
+    const rng = this.rng!;
+    const sites = this.model.randoms;
+    for (let k = 0; k < sites.length; k++) {
+      const r = this.randoms;
+      const off = k * randomStride(n);
+      if (sites[k].kind === "rand") for (let i = 0; i < n; i++) r[off + i] = rng.uniform();
+      else for (let i = 0; i < n; i++) r[off + i] = rng.normal();
+    }
+    for (let k = 0; k < this.model.shared.length; k++) this.sharedValues[k] = this.shared[this.model.shared[k]];
+    this.spikeCount = this.stepFn!(this.arrays, this.randoms, this.sharedValues, n, step * this.dt_ms, this.spiked);
+  }
+
+  /** @internal the reset of the neurons that spiked (the "resets" slot). */
+  reset(step: number): void {
+    if (this.resetFn && this.spikeCount > 0) this.resetFn(this.arrays, this.randoms, this.sharedValues, this.size, this.spiked, this.spikeCount, step * this.dt_ms);
+  }
+
+  /** Whether the model has a reset to run. */
+  get hasReset(): boolean {
+    return this.model.reset.length > 0;
+  }
+
+  /** Describes the model: equations, method, threshold, reset, refractory. */
+  describe(): { equations: string; method: string; threshold: string | null; reset: string[]; refractory: string } {
+    const m = this.model;
+    return {
+      equations: m.spec.model.trim(),
+      method: m.method,
+      threshold: m.threshold ? formatExpr(m.threshold) : null,
+      reset: m.reset.map((r) => `${r.name} = ${formatExpr(r.expr)}`),
+      refractory: m.refractory.kind === "none" ? "none" : formatExpr(m.refractory.expr),
+    };
+  }
+}
+
+/** Evaluates an expression for neuron `i` (initial values and assignments; not a hot path). */
+function evaluate(e: Expr, i: number, g: EquationGroup, vals: Float64Array[], rng: Rng, where: string): number {
+  const go = (x: Expr): number => {
+    switch (x.k) {
+      case "num":
+        return x.v;
+      case "name": {
+        if (x.name === "i") return i;
+        if (x.name === "N") return g.size;
+        const k = g.variables.indexOf(x.name);
+        if (k >= 0) return vals[k][i];
+        if (x.name in g.shared) return g.shared[x.name];
+        throw new RangeError(`${where}: "${x.name}" is not defined here`);
+      }
+      case "neg":
+        return -go(x.a);
+      case "not":
+        return go(x.a) === 0 ? 1 : 0;
+      case "bin":
+        return applyBinary(x.op, go(x.a), go(x.b));
+      case "call":
+        if (x.fn === "rand") return rng.uniform();
+        if (x.fn === "randn") return rng.normal();
+        if (!FUNCTIONS[x.fn]) throw new RangeError(`${where}: unknown function "${x.fn}"`);
+        return FUNCTIONS[x.fn].impl(...x.args.map(go));
+    }
+  };
+  return go(e);
+}
