@@ -262,6 +262,8 @@ export class Network {
   private built: Built | null = null;
   /** Whether the next build keeps the connectivity and parameters of equation synapses (after `reset`). */
   private keepSynapses = false;
+  /** Set when a monitor, current source or operation is added to a built network: the plan is re-made before the next step. */
+  private planStale = false;
   private stepIndex = 0;
 
   constructor(opts: NetworkOptions = {}) {
@@ -385,6 +387,7 @@ export class Network {
     this.requireMember(group, "group");
     if (typeof fn !== "function") throw new TypeError("fn must be a function (t_ms, current_pA) => void");
     this.currentSources.push({ group, fn });
+    this.planStale = true;
   }
 
   /**
@@ -397,7 +400,7 @@ export class Network {
     if (!(SLOTS as readonly string[]).includes(when)) throw new RangeError(`when must be one of ${SLOTS.join(", ")}, got ${JSON.stringify(when)}`);
     const order = checkNumber(opts.order ?? 0, "order");
     this.operations.push({ fn, when, order, name: opts.name ?? `operation ${this.operations.length}` });
-    this.built = null;
+    this.planStale = true;
   }
 
   /**
@@ -405,7 +408,7 @@ export class Network {
    * `String(net.schedule())` prints it as a table, as Brian2's `scheduling_summary()`.
    */
   schedule(): Schedule {
-    const plan = this.ensureBuilt().plan;
+    const plan = this.currentPlan();
     return new Schedule(plan.map(({ slot, order, owner, what }) => ({ slot, order, owner, what })), this.dt_ms);
   }
 
@@ -414,6 +417,7 @@ export class Network {
     populations.forEach((p, k) => this.requireMember(p, `populations[${k}]`));
     const m = new RateMonitor(populations);
     this.monitors.push(m);
+    this.planStale = true;
     return m;
   }
 
@@ -422,6 +426,7 @@ export class Network {
     populations.forEach((p, k) => this.requireMember(p, `populations[${k}]`));
     const m = new SpikeMonitor(populations);
     this.monitors.push(m);
+    this.planStale = true;
     return m;
   }
 
@@ -430,6 +435,7 @@ export class Network {
     this.requireMember(group, "group");
     const m = new StateMonitor(group, variables, opts);
     this.monitors.push(m);
+    this.planStale = true;
     return m;
   }
 
@@ -545,6 +551,7 @@ export class Network {
     const every = checkInteger(opts.progressEvery_steps ?? 1000, "progressEvery_steps", 1);
     const fresh = this.built === null;
     const built = this.ensureBuilt();
+    this.currentPlan();
     for (const m of this.monitors) m.begin(this.dt_ms, this.t_ms, fresh);
     return { built, first: this.stepIndex, steps, done: 0, every, onProgress: opts.onProgress };
   }
@@ -584,6 +591,16 @@ export class Network {
     this.built = null;
     this.keepSynapses = false;
     this.stepIndex = 0;
+  }
+
+  /** The built network's plan, re-made if components were added since it was made. */
+  private currentPlan(): PlannedOperation[] {
+    const built = this.ensureBuilt();
+    if (this.planStale) {
+      built.plan = this.makePlan(built.projections, built.gaps);
+      this.planStale = false;
+    }
+    return built.plan;
   }
 
   private step(built: Built, n: number): void {
@@ -626,10 +643,11 @@ export class Network {
       } else add("groups", 0, p.name, `${p.kind}: spikes`, (n) => p.update(n, null));
     }
     // synapses: spikes walk their projections.
-    for (const { spec, proj, buffer, deliver } of projections) {
+    for (const entry of projections) {
+      const { spec, proj, buffer } = entry;
       const pre = spec.pre;
       const owner = `${pre.name} -> ${spec.post.name}`;
-      if (deliver !== undefined) {
+      if (entry.deliver !== undefined) {
         const w = proj.weight;
         const delay = proj.delaySteps as number;
         const rowPtr = proj.csr.rowPtr.byteOffset;
@@ -638,8 +656,8 @@ export class Network {
           const count = pre.spikeCount;
           if (count === 0) return;
           const row = buffer.rows[(n + delay) % buffer.slots];
-          if (typeof w === "number") deliver.uniform(rowPtr, colIdx, w, pre.spiked.byteOffset, count, row.byteOffset);
-          else deliver.each(rowPtr, colIdx, w.byteOffset, pre.spiked.byteOffset, count, row.byteOffset);
+          if (typeof w === "number") entry.deliver!.uniform(rowPtr, colIdx, w, pre.spiked.byteOffset, count, row.byteOffset);
+          else entry.deliver!.each(rowPtr, colIdx, w.byteOffset, pre.spiked.byteOffset, count, row.byteOffset);
         });
       } else {
         add("synapses", 0, owner, "spike delivery", (n) => {
@@ -725,6 +743,7 @@ export class Network {
     this.keepSynapses = false;
     this.stepIndex = 0;
     this.built = { groups, projections: builtProjections, gaps, plan: this.makePlan(builtProjections, gaps) };
+    this.planStale = false;
     return this.built;
   }
 
