@@ -3,3 +3,4 @@
  * Pre-Synaptic Pool Modification (PSPM, Bagley et al. 2020). See README.md in this folder.
  */
 export * from "./tempotron.js";
+export * from "./pspm.js";
