@@ -8,10 +8,11 @@
  * is the number of components, the last one counted even when it is a copy. Example from the
  * paper: `0001101001000101` = `0 · 001 · 10 · 100 · 1000 · 101`, c = 6.
  *
- * Algorithm: Kaspar & Schuster 1987 (Phys Rev A 36:842), one pass with pointers; each component scans the
- * history, so O(n^2 / log n) for a random sequence (20,000 random bits: ~0.25 s).
- * Normalisation: for an alphabet of `k` symbols, `C = c(n) / (n / log_k n)`, which tends to 1 for an i.i.d. uniform sequence as n grows
- * (Lempel & Ziv's upper bound; Kaspar & Schuster eq. 3). Values above 1 occur at finite n.
+ * Algorithm: Kaspar & Schuster 1987 (Phys Rev A 36:842), one pass with pointers; each component
+ * scans the history, so O(n^2 / log n) for a random sequence (20,000 random bits: ~0.25 s).
+ * Normalisation: for an alphabet of `k` symbols, `C = c(n) / (n / log_k n)`, which tends to the
+ * entropy rate (bits, k = 2), so to 1 for an i.i.d. uniform sequence as n grows (Lempel & Ziv's
+ * upper bound; Kaspar & Schuster eq. 3). Values above 1 occur at finite n.
  *
  * The classifier follows the idea of Rudnicka, Szczepanski & Pregowska 2025 (arXiv 2508.11674,
  * "SNN-LZC"): the normalised LZC of each neuron's binned spike train is the feature vector of a
