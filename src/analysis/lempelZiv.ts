@@ -15,8 +15,9 @@
  * upper bound; Kaspar & Schuster eq. 3). Values above 1 occur at finite n.
  *
  * The classifier follows the idea of Rudnicka, Szczepanski & Pregowska 2025 (arXiv 2508.11674,
- * "SNN-LZC"): the normalised LZC of each neuron's binned spike train is the feature vector of a
- * trial; see {@link fitLzcClassifier} for exactly which decision rule is used here.
+ * the probabilistic meta-neuron paper, "SNN-LZC"): the normalised LZC of each neuron's binned
+ * spike train is the feature vector of a trial (LZC estimates the entropy rate of a spike train,
+ * Amigó et al. 2004); see {@link fitLzcClassifier} for exactly which decision rule is used here.
  */
 import { checkInteger, checkNumber } from "../core/checks.js";
 import { type SpikeInput, binIndices, makeBinning, windowedTrains } from "./spikes.js";
@@ -128,8 +129,9 @@ export interface LzcClassifier {
  * {@link lzcFeatures}): the class means and a pooled within-class standard deviation per
  * feature. A trial is assigned to the class whose mean is nearest in the standardised
  * Euclidean distance `sum_j ((x_j - mu_cj) / sd_j)^2` (a Gaussian naive-Bayes rule with shared
- * variances and equal priors). This is the simplest rule on the paper's features; the paper's
- * SNN-LZC pipeline computes LZC on the SNN's output trains and compares it between classes.
+ * variances and equal priors). The paper pairs an SNN with "an LZC-based decision rule" on its
+ * output spike trains; only its abstract was available here, so this documented rule is ours:
+ * the simplest classifier on the same features (feed it the LZC of the SNN's output neurons).
  * `minSd` (default 1e-6) keeps constant features from dividing by zero.
  */
 export function fitLzcClassifier(

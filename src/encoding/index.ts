@@ -3,7 +3,7 @@
  * `spikegen`, delta and send-on-delta codes of time series, and Gaussian population
  * (receptive-field) codes. Seeded, bitwise reproducible. See README.md in this folder.
  */
-export * from "./raster.js";
+export { type SpikeRaster, type RandomSource, rasterToEvents } from "./raster.js";
 export * from "./rate.js";
 export * from "./latency.js";
 export * from "./delta.js";

@@ -109,6 +109,7 @@ export class Tempotron {
   private readonly rng: Rng;
   private readonly previousChange: Float64Array;
   private readonly decayCache = new WeakMap<SpikePattern, Float64Array>();
+  private readonly changeBuffer: Float64Array;
 
   constructor(opts: TempotronOptions) {
     const n = checkInteger(opts.nAfferents, "nAfferents", 1);
@@ -123,6 +124,7 @@ export class Tempotron {
     this.weights = new Float64Array(n);
     for (let i = 0; i < n; i++) this.weights[i] = sd * this.rng.normal();
     this.previousChange = new Float64Array(n);
+    this.changeBuffer = new Float64Array(n);
     const tau = this.tau_ms;
     const ts = this.tauS_ms;
     const tPeak = (tau * ts * Math.log(tau / ts)) / (tau - ts);
@@ -283,7 +285,8 @@ export class Tempotron {
     const w = this.weights;
     const prev = this.previousChange;
     const mu = this.momentum;
-    const change = new Float64Array(w.length);
+    const change = this.changeBuffer;
+    change.fill(0);
     const t = p.times_ms;
     for (let k = 0; k < t.length && t[k] < tMax_ms; k++) change[p.afferents[k]] += step * this.kernel(tMax_ms - t[k]);
     for (let i = 0; i < w.length; i++) {
