@@ -39,3 +39,4 @@ export * from "./export/neuroml.js";
 export * as connectome from "./connectome/index.js";
 export * as rsa from "./rsa/index.js";
 export * as data from "./data/index.js";
+export * as encoding from "./encoding/index.js";

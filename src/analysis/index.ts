@@ -24,3 +24,5 @@ export type { CorrelogramNormalization, CorrelogramOptions, Correlogram, Pairwis
 export { crossCorrelogram, autoCorrelogram, pairwiseSpikeCountCorrelation } from "./correlation.js";
 export type { SpikeTrainSynchrony } from "./synchrony.js";
 export { spikeTrainSynchrony } from "./synchrony.js";
+export type { LzcClassifier } from "./lempelZiv.js";
+export { lempelZivComplexity, normalizedLempelZiv, binarySpikeSequences, lzcFeatures, fitLzcClassifier, predictLzcClassifier } from "./lempelZiv.js";

@@ -82,7 +82,7 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 /** SHA-256 of a source's content as its `hashOf` defines it (raw bytes or LF-normalised text). */
 export function sourceHash(source: DataSource, bytes: Uint8Array): string {
-  return sha256Hex(source.hashOf === "lf-text" ? toLfText(bytes) : bytes);
+  return createHash(source.digest ?? "sha256").update(source.hashOf === "lf-text" ? toLfText(bytes) : bytes).digest("hex");
 }
 
 /**
@@ -157,7 +157,7 @@ async function download(source: DataSource, destination: string, timeout_ms: num
       throw new DataDownloadError(`download of ${source.path} from ${source.url} failed: HTTP ${response.status} ${response.statusText}`);
     }
     const declared = Number(response.headers.get("content-length") ?? NaN);
-    const hash = createHash("sha256");
+    const hash = createHash(source.digest ?? "sha256");
     const file = await fs.open(temporary, "w");
     let received = 0;
     try {
@@ -181,7 +181,7 @@ async function download(source: DataSource, destination: string, timeout_ms: num
     if (source.hashOf === "lf-text") {
       const text = toLfText(await fs.readFile(temporary));
       await fs.writeFile(temporary, text);
-      actual = sha256Hex(text);
+      actual = sourceHash(source, text);
     }
     if (actual !== source.sha256) {
       throw new DataIntegrityError(source.path, source.sha256, actual, `downloaded from ${source.url}; cached copy left unchanged`);

@@ -11,8 +11,10 @@ export interface DataSource {
   readonly path: string;
   /** Pinned upstream URL (a commit-addressed URL, never a moving branch). */
   readonly url: string;
-  /** Expected SHA-256 of the content, lower-case hex. */
+  /** Expected SHA-256 of the content, lower-case hex (an MD5 when `digest` is "md5"). */
   readonly sha256: string;
+  /** Algorithm of the pinned digest: "sha256" (default), or "md5" where upstream publishes only an MD5. */
+  readonly digest?: "sha256" | "md5";
   /**
    * What the checksum covers: the raw bytes (default), or the text with CRLF line endings
    * converted to LF ("lf-text"), for files whose line endings differ between copies.
