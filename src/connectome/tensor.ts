@@ -251,6 +251,7 @@ function maskedUpdates(x: Tensor3, F: Float64Array[], R: number, maxIter: number
   for (it = 1; it <= maxIter; it++) {
     for (let mode = 0; mode < 3; mode++) {
       const f = F[mode];
+      const [G, H] = mode === 0 ? [B, C] : mode === 1 ? [A, C] : [A, B];
       const num = new Float64Array(f.length);
       const den = new Float64Array(f.length);
       for (let a = 0; a < I; a++) {
@@ -258,14 +259,19 @@ function maskedUpdates(x: Tensor3, F: Float64Array[], R: number, maxIter: number
           const base = (a * J + b) * K;
           for (let c = 0; c < K; c++) {
             if (!mask[base + c]) continue;
+            // row of the updated factor and of the two others for this entry
+            const t = (mode === 0 ? a : mode === 1 ? b : c) * R;
+            const g = (mode === 0 ? b : a) * R;
+            const h = (mode === 2 ? b : c) * R;
             let model = 0;
-            for (let r = 0; r < R; r++) model += A[a * R + r] * B[b * R + r] * C[c * R + r];
-            const v = d[base + c];
-            const row = (mode === 0 ? a : mode === 1 ? b : c) * R;
             for (let r = 0; r < R; r++) {
-              prod[r] = mode === 0 ? B[b * R + r] * C[c * R + r] : mode === 1 ? A[a * R + r] * C[c * R + r] : A[a * R + r] * B[b * R + r];
-              num[row + r] += v * prod[r];
-              den[row + r] += model * prod[r];
+              prod[r] = G[g + r] * H[h + r];
+              model += f[t + r] * prod[r];
+            }
+            const v = d[base + c];
+            for (let r = 0; r < R; r++) {
+              num[t + r] += v * prod[r];
+              den[t + r] += model * prod[r];
             }
           }
         }
@@ -323,6 +329,7 @@ function mttkrp(x: Tensor3, F: readonly Float64Array[], mode: number, R: number)
   const [I, J, K] = x.dims;
   const out = new Float64Array(x.dims[mode] * R);
   const [A, B, C] = F;
+  const [G, H] = mode === 0 ? [B, C] : mode === 1 ? [A, C] : [A, B];
   const d = x.data;
   for (let a = 0; a < I; a++) {
     for (let b = 0; b < J; b++) {
@@ -330,11 +337,10 @@ function mttkrp(x: Tensor3, F: readonly Float64Array[], mode: number, R: number)
       for (let c = 0; c < K; c++) {
         const v = d[base + c];
         if (v === 0) continue;
-        for (let r = 0; r < R; r++) {
-          if (mode === 0) out[a * R + r] += v * B[b * R + r] * C[c * R + r];
-          else if (mode === 1) out[b * R + r] += v * A[a * R + r] * C[c * R + r];
-          else out[c * R + r] += v * A[a * R + r] * B[b * R + r];
-        }
+        const t = (mode === 0 ? a : mode === 1 ? b : c) * R;
+        const g = (mode === 0 ? b : a) * R;
+        const h = (mode === 2 ? b : c) * R;
+        for (let r = 0; r < R; r++) out[t + r] += v * G[g + r] * H[h + r];
       }
     }
   }
