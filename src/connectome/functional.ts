@@ -364,16 +364,22 @@ export interface ComponentCommunityOptions {
   seed?: number;
   /** Modularity resolution (> 0); larger gives smaller communities. Default 1. */
   resolution?: number;
+  /**
+   * Neurons whose strength in the component (sum of their affinities) is below this fraction of
+   * the strongest neuron's take no part in it (community -1), in [0, 1]. Default 0.2; 0 keeps
+   * every neuron with some affinity.
+   */
+  minStrength?: number;
 }
 
 /** Communities of one component's affinity graph. */
 export interface ComponentCommunities {
-  /** Community of each neuron, 0..count-1 (0 = the most strongly bound); -1 for neurons with no affinity in this component. */
+  /** Community of each neuron, 0..count-1 (0 = the most strongly bound); -1 for neurons below `minStrength` in this component. */
   readonly community: Int32Array;
   readonly count: number;
   /** Neurons of each community (ascending), strongest community first (sum of its internal affinities). */
   readonly groups: number[][];
-  /** Modularity of the partition on the affinity graph. */
+  /** Modularity of the partition on the affinity graph among the member neurons. */
   readonly modularity: number;
   /** The component's n x n affinity matrix ({@link pairFactorMatrix}). */
   readonly affinity: Float64Array;
@@ -381,23 +387,30 @@ export interface ComponentCommunities {
 
 /**
  * Communities in component `r`'s affinity graph (the pair factor reshaped to n x n), by seeded
- * Louvain modularity maximisation on the weighted graph. Unlike {@link componentNeurons}, a
+ * Louvain modularity maximisation on the weighted graph of the neurons that take part in the
+ * component (strength >= `minStrength` x the strongest). Unlike {@link componentNeurons}, a
  * component whose pairs form several separate blocks gives several communities.
  */
 export function componentCommunities(model: CPModel, r: number, n: number, opts: ComponentCommunityOptions = {}): ComponentCommunities {
   const a = pairFactorMatrix(model, r, n);
+  const minStrength = checkNonNegative(opts.minStrength ?? 0.2, "minStrength");
+  if (minStrength > 1) throw new RangeError(`minStrength must be in [0, 1], got ${minStrength}`);
+  const strength = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) strength[i] += a[i * n + j];
+  let top = 0;
+  for (const v of strength) top = Math.max(top, v);
+  const member = Uint8Array.from(strength, (v) => (v > 0 && v >= minStrength * top ? 1 : 0));
   const rows: number[] = [];
   const colsIdx: number[] = [];
   const weights: number[] = [];
-  const strength = new Float64Array(n);
   for (let i = 0; i < n; i++) {
+    if (!member[i]) continue;
     for (let j = 0; j < n; j++) {
       const v = a[i * n + j];
-      if (!(v > 0)) continue;
+      if (!(v > 0) || !member[j]) continue;
       rows.push(i);
       colsIdx.push(j);
       weights.push(v);
-      strength[i] += v;
     }
   }
   const g = csrFromEntries(n, rows, colsIdx, weights);
@@ -405,7 +418,7 @@ export function componentCommunities(model: CPModel, r: number, n: number, opts:
   const internal = new Map<number, number>();
   const members = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
-    if (!(strength[i] > 0)) continue;
+    if (!member[i]) continue;
     const c = found.community[i];
     if (!members.has(c)) members.set(c, []);
     members.get(c)!.push(i);

@@ -135,6 +135,10 @@ describe("functional connectome vs numpy / scipy / networkx", () => {
     expect(ours).toEqual(ref.graph.louvain);
     expect(ours).toEqual(rankOne.blocks);
     expect(c.modularity).toBeCloseTo(ref.graph.louvainModularity, 12);
+    expect(c.community[13]).toBe(-1);
+    // with the default minStrength 0.2 the weakly linked neuron 12 takes no part either
+    expect(rankOne.pruned.community[12]).toBe(-1);
+    expect(rankOne.pruned.groups.map((g) => g.slice()).sort((p, q) => p[0] - q[0])).toEqual([[0, 1, 2, 3], [4, 5, 6, 7, 8], [9, 10, 11]]);
     console.log(`functional reference: numpy ${ref.numpy}, networkx ${ref.graph.networkx}; modularity ${c.modularity.toFixed(6)}`);
   });
 });
@@ -153,8 +157,8 @@ function planted() {
     }
   }
   const m: CPModel = { rank: 1, factors: [new Float64Array([1]), new Float64Array([1]), pairs], weights: new Float64Array([1]), relativeError: 0, iterations: 0 };
-  const communities = componentCommunities(m, 0, n, { seed: 2 });
+  const communities = componentCommunities(m, 0, n, { seed: 2, minStrength: 0 });
   // neuron 12 only has weak links: Louvain puts it with one block; neuron 13 has none: left out (-1)
   const withLoose = blocks.map((b) => (communities.community[12] === communities.community[b[0]] ? [...b, 12] : b));
-  return { n, communities, blocks: withLoose };
+  return { n, communities, blocks: withLoose, pruned: componentCommunities(m, 0, n, { seed: 2 }) };
 }
