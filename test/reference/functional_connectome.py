@@ -12,6 +12,11 @@ Every section of INPUT is optional:
          sample in the window or the window passes the worm's end; constant neuron -> 0.
   "cp": {"dims", "data", "mask", "factors": [A, B, C] row-major, "weights", "rank"}
       -> masked relative error ||M (X - model)|| / ||M X||, and the model's value at every entry.
+  "kkt": [{"dims", "data", "mask", "factors", "weights", "rank"}, ...] -> for each model, the norm of
+      the projected gradient of the masked loss 0.5 ||M (X - [[wA, B, C]])||^2 over all factor
+      entries (grad where the entry is > 1e-6 of its factor's largest, min(grad, 0) where it is
+      below, i.e. numerically 0), relative to ||M X||:
+      0 at a stationary point of the masked non-negative problem.
   "fms": {"a": model, "b": model} (models as in "cp") -> factor match score, scipy's
       linear_sum_assignment on the tensortools similarity (weight penalty x product of cosines).
   "graph": {"n", "affinity": n x n row-major, "partition": [label per node, -1 = left out], "seed"}
@@ -110,6 +115,27 @@ def cp(d):
     return {"relativeError": float(err), "model": xhat.ravel().tolist()}
 
 
+def kkt(d):
+    dims = d["dims"]
+    R = d["rank"]
+    x = np.array(d["data"], dtype=float).reshape(dims)
+    mask = np.array(d["mask"], dtype=float).reshape(dims)
+    A, B, C = (np.array(f, dtype=float).reshape(dims[k], R) for k, f in enumerate(d["factors"]))
+    A = A * np.array(d["weights"], dtype=float)[None, :]
+    resid = mask * (np.einsum("ar,br,cr->abc", A, B, C) - x)
+    grads = [
+        np.einsum("abc,br,cr->ar", resid, B, C),
+        np.einsum("abc,ar,cr->br", resid, A, C),
+        np.einsum("abc,ar,br->cr", resid, A, B),
+    ]
+    total = 0.0
+    for f, g in zip((A, B, C), grads):
+        zero = f <= 1e-6 * f.max()  # multiplicative updates only approach 0: treat tiny entries as 0
+        pg = np.where(zero, np.minimum(g, 0.0), g)
+        total += float(np.sum(pg**2))
+    return float(np.sqrt(total) / np.linalg.norm(mask * x))
+
+
 def fms(d):
     from scipy.optimize import linear_sum_assignment
 
@@ -159,6 +185,8 @@ def main():
         out["correlation"] = correlation(d["correlation"])
     if "cp" in d:
         out["cp"] = cp(d["cp"])
+    if "kkt" in d:
+        out["kkt"] = [kkt(m) for m in d["kkt"]]
     if "fms" in d:
         out["fms"] = fms(d["fms"])
     if "graph" in d:

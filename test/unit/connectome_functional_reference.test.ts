@@ -55,6 +55,7 @@ interface Ref {
   differential: { dims: number[]; data: number[]; mask: number[] };
   correlation: { dims: number[]; data: number[]; mask: number[] };
   cp: { relativeError: number; model: number[] };
+  kkt: number[];
   fms: { score: number; permutation: number[] };
   graph: { modularity: number; louvain: number[][]; louvainModularity: number; networkx: string };
 }
@@ -85,6 +86,10 @@ describe("functional connectome vs numpy / scipy / networkx", () => {
   const differentialStd = functionalTensor(ws, { bin: 3, scaling: "std" });
   const correlation = functionalTensor(ws, { measure: "windowed-correlation", window: 8, step: 5 });
   const fit = fitNonnegativeCP(differential, 3, { seed: 9, restarts: 2, iterations: 200 });
+  // a noisy rank-2 tensor with 25% of its entries missing, fitted with the mask and (wrongly) with zeros
+  const masked = noisyMaskedTensor();
+  const maskedFit = nonnegativeCP(masked, 2, { seed: 1, iterations: 5000, tolerance: 0 });
+  const zeroFit = nonnegativeCP({ dims: masked.dims, data: masked.data }, 2, { seed: 1, iterations: 5000, tolerance: 0 });
   // a graph with three planted blocks for the community comparison
   const rankOne = planted();
   let ref: Ref;
@@ -95,6 +100,7 @@ describe("functional connectome vs numpy / scipy / networkx", () => {
       differential: { worms: asJson(ws), bin: 4, scaling: "max", neurons },
       correlation: { worms: asJson(ws), window: 8, step: 5 },
       cp: { dims: differential.dims, data: Array.from(differential.data), mask: Array.from(differential.mask), ...modelJson(fit.best) },
+      kkt: [maskedFit, zeroFit].map((m) => ({ dims: masked.dims, data: Array.from(masked.data), mask: Array.from(masked.mask), ...modelJson(m) })),
       fms: { a: modelJson(fit.best), b: modelJson(nonnegativeCP(differential, 3, { seed: fit.seeds[1 - fit.bestRestart], iterations: 200 })) },
       graph: { n: rankOne.n, affinity: Array.from(rankOne.communities.affinity), partition: Array.from(rankOne.communities.community), seed: 1 },
     });
@@ -120,6 +126,14 @@ describe("functional connectome vs numpy / scipy / networkx", () => {
     expect(maxDiff).toBeLessThan(1e-12);
   });
 
+  it("the masked fit is a stationary point of the masked non-negative least-squares problem", () => {
+    // projected gradient (numpy) relative to ||M X||: ~0 for the masked fit; the fit that reads
+    // missing entries as 0 is not a solution of the masked problem
+    expect(ref.kkt[0]).toBeLessThan(1e-3);
+    expect(ref.kkt[1]).toBeGreaterThan(100 * ref.kkt[0]);
+    console.log(`masked CP stationarity (projected gradient / ||MX||): masked fit ${ref.kkt[0].toExponential(2)}, zero-filled fit ${ref.kkt[1].toExponential(2)}`);
+  });
+
   it("factor match score (scipy linear_sum_assignment)", () => {
     const other = nonnegativeCP(differential, 3, { seed: fit.seeds[1 - fit.bestRestart], iterations: 200 });
     const ours = factorMatchScore(fit.best, other);
@@ -142,6 +156,24 @@ describe("functional connectome vs numpy / scipy / networkx", () => {
     console.log(`functional reference: numpy ${ref.numpy}, networkx ${ref.graph.networkx}; modularity ${c.modularity.toFixed(6)}`);
   });
 });
+
+function noisyMaskedTensor() {
+  const rng = new Rng(21);
+  const dims: [number, number, number] = [7, 4, 9];
+  const f = dims.map((d) => Array.from({ length: d * 2 }, () => rng.uniform()));
+  const data = new Float64Array(dims[0] * dims[1] * dims[2]);
+  const mask = new Uint8Array(data.length);
+  for (let a = 0; a < dims[0]; a++)
+    for (let b = 0; b < dims[1]; b++)
+      for (let c = 0; c < dims[2]; c++) {
+        const e = (a * dims[1] + b) * dims[2] + c;
+        let v = 0;
+        for (let r = 0; r < 2; r++) v += f[0][a * 2 + r] * f[1][b * 2 + r] * f[2][c * 2 + r];
+        mask[e] = rng.uniform() < 0.25 ? 0 : 1;
+        data[e] = mask[e] ? Math.max(0, v + 0.05 * rng.normal()) : 0;
+      }
+  return { dims, data, mask };
+}
 
 /** A rank-1 model whose pair factor holds three noisy blocks (neurons 0-3, 4-8, 9-11) and a loose neuron 12. */
 function planted() {
