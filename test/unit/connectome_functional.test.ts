@@ -82,6 +82,25 @@ describe("differential affinity (Dyballa et al. 2024)", () => {
     expect(std.data[1]).toBeCloseTo(1.5 / Math.sqrt(0.8 * 0.9), 12);
   });
 
+  it("scores a shared brief event that a windowed correlation misses under opposite slow drifts", () => {
+    // both neurons fire the same transient at t = 50 (rise 1, decay tau 3 samples) on top of
+    // opposite drifts of +-0.05 per sample
+    const steps = 120;
+    const event = (t: number) => (t >= 50 ? Math.exp(-(t - 50) / 3) : 0);
+    const w = traces([Array.from({ length: steps }, (_, t) => 0.05 * t + event(t)), Array.from({ length: steps }, (_, t) => -0.05 * t + event(t))]);
+    const diff = functionalTensor([w], { bin: 40 });
+    const corr = functionalTensor([w], { measure: "windowed-correlation", window: 40 });
+    expect(corr.data[1]).toBe(0); // r < 0 in the window holding the event: the drifts dominate
+    expect(diff.data[1]).toBeGreaterThan(0.01); // the co-rise (and co-decay) at the event
+    expect(diff.data[0]).toBe(0); // drift only: opposite directions
+    expect(diff.data[2]).toBe(0);
+    // per sample: at t = 49 both central differences are the steepest of their traces,
+    // (1 + 0.1) / 2 and (1 - 0.1) / 2, so both scale to 1 and a = 1, the maximum
+    const a = differentialAffinity(w);
+    expect(a.data[49]).toBeCloseTo(1, 12);
+    expect(Math.max(...a.data)).toBe(a.data[49]);
+  });
+
   it("marks missing samples as NaN and rejects bad options", () => {
     const a = differentialAffinity(traces([[0, 1, NaN, 3, 4, 5], [0, 1, 2, 3, 4, 5]]));
     // central differences at t = 1 and t = 3 use the missing sample 2 (t = 2 uses only its neighbours)
