@@ -1,15 +1,29 @@
 /**
- * Functional connectomes from activity traces: Pearson correlation over sliding windows,
- * non-negative affinities, a time x worm x neuron-pair tensor, and its non-negative CP
- * (PARAFAC) factorisation, whose components are groups of co-active neurons with a time course
- * and a per-worm weight (after Dyballa et al. 2024, "Learning dynamic representations of the
- * functional connectome in neurobiological networks", ICLR).
+ * Functional connectomes from activity traces, after Dyballa L, Lang S, Haslund-Gourley A,
+ * Yemini E, Zucker SW (2024) "Learning dynamic representations of the functional connectome in
+ * neurobiological networks", ICLR (code: github.com/dyballa/dynamic-connectomes):
+ *
+ * 1. affinities between every neuron pair, per worm, as a time series. The paper's affinity is
+ *    differential and local in time: with g_i(t) the time derivative of neuron i's trace
+ *    (central differences, numpy.gradient's convention) scaled per neuron to [-1, 1]
+ *    (g_i / max_t |g_i|), a_ij(t) = max(0, g_i(t) g_j(t)): large when both neurons rise, or
+ *    both fall, steeply at the same sample; 0 when they change in opposite directions or one is
+ *    flat. The windowed Pearson correlation (clipped at 0) is kept as the measure
+ *    "windowed-correlation": it scores co-fluctuation of the levels over a whole window.
+ * 2. a time x worm x neuron-pair tensor of these affinities in which unrecorded neurons, missing
+ *    samples and the tail of worms shorter than the longest are *missing* (mask 0), not 0;
+ * 3. its masked non-negative CP decomposition (`tensor.ts`): each component is a pair-affinity
+ *    pattern with a time course and a per-worm weight;
+ * 4. communities in each component's n x n affinity graph (the pair factor reshaped), found with
+ *    the library's Louvain (the paper fits a nested weighted stochastic block model).
  *
  * Traces are row-major `steps x neurons` Float64Arrays (as `WormRecording.data`); NaN marks
  * samples or neurons not recorded.
  */
 import { checkInteger, checkNonNegative } from "../core/checks.js";
-import { Rng } from "../random/rng.js";
+import { louvain } from "./analysis.js";
+import { csrFromEntries } from "./connectome.js";
+import type { CPModel, Tensor3 } from "./tensor.js";
 
 /** Traces of one animal: row-major steps x neurons. */
 export interface Traces {
@@ -107,146 +121,326 @@ export function pairIndex(i: number, j: number, n: number): number {
   return a * n - (a * (a + 1)) / 2 + (b - a - 1);
 }
 
-/** A dense non-negative 3-way tensor, row-major over dims [d0, d1, d2]. */
-export interface Tensor3 {
-  readonly dims: readonly [number, number, number];
+/** Per-neuron scale of the derivatives in the differential affinity. */
+export type DerivativeScaling = "max" | "std";
+
+/** Options of {@link scaledDerivatives} and {@link differentialAffinity}. */
+export interface DifferentialOptions {
+  /**
+   * Scale of each neuron's derivative g_i: "max" divides by max_t |g_i(t)| (so affinities lie in
+   * [0, 1]; default), "std" by the root mean square of g_i over its finite samples.
+   */
+  scaling?: DerivativeScaling;
+  /** Columns (neurons) to use, in this order. Default all. */
+  neurons?: readonly number[];
+}
+
+/**
+ * Time derivative of every selected trace (steps x n, per sample): central differences inside,
+ * one-sided at the ends (numpy.gradient with unit spacing), divided by the neuron's scale (see
+ * {@link DifferentialOptions}); NaN where a sample it uses is missing; 0 for a neuron that never
+ * changes.
+ */
+export function scaledDerivatives(traces: Traces, opts: DifferentialOptions = {}): { n: number; steps: number; data: Float64Array } {
+  const { steps } = traces;
+  const cols = selectedColumns(traces, opts.neurons);
+  const scaling = opts.scaling ?? "max";
+  if (scaling !== "max" && scaling !== "std") throw new RangeError(`scaling must be "max" or "std", got ${JSON.stringify(scaling)}`);
+  if (steps < 2) throw new RangeError(`steps must be >= 2 to take a derivative, got ${steps}`);
+  const nAll = neuronCount(traces);
+  const n = cols.length;
+  const x = traces.data;
+  const g = new Float64Array(steps * n);
+  cols.forEach((col, i) => {
+    const at = (t: number) => x[t * nAll + col];
+    let max = 0;
+    let sum2 = 0;
+    let count = 0;
+    for (let t = 0; t < steps; t++) {
+      const v = t === 0 ? at(1) - at(0) : t === steps - 1 ? at(t) - at(t - 1) : (at(t + 1) - at(t - 1)) / 2;
+      const d = Number.isFinite(v) ? v : NaN;
+      g[t * n + i] = d;
+      if (d === d) {
+        max = Math.max(max, Math.abs(d));
+        sum2 += d * d;
+        count++;
+      }
+    }
+    const scale = scaling === "max" ? max : count > 0 ? Math.sqrt(sum2 / count) : 0;
+    for (let t = 0; t < steps; t++) {
+      const d = g[t * n + i];
+      if (d === d) g[t * n + i] = scale > 0 ? d / scale : 0;
+    }
+  });
+  return { n, steps, data: g };
+}
+
+/** Per-sample affinities of every neuron pair. */
+export interface PairSeries {
+  /** Number of neurons. */
+  readonly n: number;
+  readonly steps: number;
+  /** steps x pairCount(n), row-major, pairs in {@link pairIndex} order; NaN where missing. */
   readonly data: Float64Array;
 }
 
-/** Options of {@link functionalTensor}. */
-export interface FunctionalTensorOptions extends WindowOptions {
-  /** Correlation -> affinity. Default "positive". */
-  affinity?: AffinityKind;
-}
-
 /**
- * The time x worm x neuron-pair affinity tensor of several animals' traces (same neurons in
- * the same columns). Windows are cut identically in every worm; worms longer than the
- * shortest one are truncated. Missing neurons contribute affinity 0.
+ * The paper's differential affinity at every sample: a_ij(t) = max(0, g_i(t) g_j(t)) with g the
+ * scaled derivatives of {@link scaledDerivatives}. NaN where either derivative is missing.
  */
-export function functionalTensor(worms: readonly Traces[], opts: FunctionalTensorOptions): Tensor3 {
-  if (worms.length === 0) throw new RangeError("worms must hold at least one recording, got 0");
-  const n = neuronCount(worms[0]);
-  worms.forEach((w, k) => {
-    if (neuronCount(w) !== n) throw new RangeError(`worms[${k}] has ${neuronCount(w)} neurons, expected ${n} as worms[0]`);
-  });
-  const steps = Math.min(...worms.map((w) => w.steps));
-  const correlations = worms.map((w) => slidingCorrelation({ steps, data: w.data.subarray(0, steps * n) }, opts));
-  const T = correlations[0].starts.length;
-  const W = worms.length;
+export function differentialAffinity(traces: Traces, opts: DifferentialOptions = {}): PairSeries {
+  const { n, steps, data: g } = scaledDerivatives(traces, opts);
   const P = pairCount(n);
-  const data = new Float64Array(T * W * P);
-  const kind = opts.affinity ?? "positive";
-  for (let t = 0; t < T; t++) {
-    for (let w = 0; w < W; w++) {
-      const c = correlations[w].data;
-      const base = (t * W + w) * P;
-      let p = 0;
-      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) data[base + p++] = affinity(c[t * n * n + i * n + j], kind);
+  const out = new Float64Array(steps * P);
+  for (let t = 0; t < steps; t++) {
+    let p = t * P;
+    for (let i = 0; i < n; i++) {
+      const gi = g[t * n + i];
+      for (let j = i + 1; j < n; j++) {
+        const v = gi * g[t * n + j];
+        out[p++] = v > 0 ? v : v === v ? 0 : NaN;
+      }
     }
   }
-  return { dims: [T, W, P], data };
+  return { n, steps, data: out };
 }
 
-/** Options of {@link nonnegativeCP}. */
-export interface NonnegativeCPOptions {
-  /** Seed of the initial factors, integer in [0, 2^32 - 1]. Default 0. */
-  seed?: number;
-  /** Maximum iterations (>= 1). Default 500. */
-  iterations?: number;
-  /** Stop when the relative error improves by less than this between iterations (>= 0). Default 1e-7. */
-  tolerance?: number;
+/** Options of {@link functionalTensor} with the paper's differential affinity. */
+export interface DifferentialTensorOptions extends DifferentialOptions {
+  measure?: "differential";
+  /** Samples averaged into one time index (>= 1); the mean runs over the samples observed. Default 1. */
+  bin?: number;
 }
 
-/** A rank-R non-negative CP model: X[a,b,c] ~ sum_r weight[r] A[a,r] B[b,r] C[c,r]. */
-export interface CPModel {
-  readonly rank: number;
-  /** Factor matrices, row-major (dims[m] x rank), each column of unit Euclidean norm. */
-  readonly factors: readonly [Float64Array, Float64Array, Float64Array];
-  /** Component weights (the norms absorbed from the factors), sorted decreasing. */
-  readonly weights: Float64Array;
-  /** ||X - model|| / ||X||. */
-  readonly relativeError: number;
-  readonly iterations: number;
+/** Options of {@link functionalTensor} with windowed Pearson correlations. */
+export interface CorrelationTensorOptions extends WindowOptions {
+  measure: "windowed-correlation";
+  /** Correlation -> affinity. Default "positive" (max(r, 0)). */
+  affinity?: AffinityKind;
+  /** Columns (neurons) to use, in this order. Default all. */
+  neurons?: readonly number[];
+}
+
+/** Options of {@link functionalTensor}. */
+export type FunctionalTensorOptions = DifferentialTensorOptions | CorrelationTensorOptions;
+
+/** A time x worm x neuron-pair affinity tensor with its missing entries marked. */
+export interface FunctionalTensor extends Tensor3 {
+  /** 1 where observed; 0 where a neuron was not recorded, a sample missing, or the worm already ended. */
+  readonly mask: Uint8Array;
+  readonly measure: "differential" | "windowed-correlation";
+  /** Number of neurons (pairs in {@link pairIndex} order). */
+  readonly n: number;
+  /** Column of each neuron in the traces. */
+  readonly neurons: Int32Array;
+  /** First sample of each time index (bin or window). */
+  readonly starts: Int32Array;
+  /** Samples per time index (bin or window length). */
+  readonly length: number;
 }
 
 /**
- * Non-negative CP (PARAFAC) decomposition by multiplicative updates on the Frobenius loss
- * (Lee & Seung 2001, extended to tensors by Welling & Weber 2001). Seeded; components are
- * returned in decreasing weight.
+ * The time x worm x neuron-pair affinity tensor of several animals' traces (the same neurons in
+ * the same columns). Default measure: the paper's differential affinity per sample (or averaged
+ * over bins of `bin` samples); `measure: "windowed-correlation"` gives Pearson correlations in
+ * sliding windows mapped to affinities. Worms may differ in length: the time axis spans the
+ * longest, and entries past a worm's end are masked, as are pairs with an unrecorded neuron (NaN
+ * samples). Masked entries hold 0 in `data`.
  */
-export function nonnegativeCP(x: Tensor3, rank: number, opts: NonnegativeCPOptions = {}): CPModel {
-  const R = checkInteger(rank, "rank", 1);
-  const maxIter = checkInteger(opts.iterations ?? 500, "iterations", 1);
-  const tol = checkNonNegative(opts.tolerance ?? 1e-7, "tolerance");
-  const [I, J, K] = x.dims;
-  if (x.data.length !== I * J * K) throw new RangeError(`tensor data must have ${I * J * K} entries, got ${x.data.length}`);
-  let normX2 = 0;
-  for (const v of x.data) {
-    if (!(v >= 0)) throw new RangeError(`tensor entries must be finite and >= 0, got ${v}`);
-    normX2 += v * v;
+export function functionalTensor(worms: readonly Traces[], opts: FunctionalTensorOptions = {}): FunctionalTensor {
+  if (worms.length === 0) throw new RangeError("worms must hold at least one recording, got 0");
+  const measure = opts.measure ?? "differential";
+  if (measure !== "differential" && measure !== "windowed-correlation") {
+    throw new RangeError(`measure must be "differential" or "windowed-correlation", got ${JSON.stringify(measure)}`);
   }
-  const rng = new Rng(opts.seed ?? 0);
-  const scale = Math.cbrt(Math.sqrt(normX2 / (I * J * K)) / R) || 1;
-  const F = [I, J, K].map((d) => Float64Array.from({ length: d * R }, () => (0.1 + rng.uniform()) * scale)) as [Float64Array, Float64Array, Float64Array];
-  const eps = 1e-12;
-  let previous = Infinity;
-  let error = NaN;
-  let it = 0;
-  for (it = 1; it <= maxIter; it++) {
-    let inner = 0;
-    for (let mode = 0; mode < 3; mode++) {
-      const num = mttkrp(x, F, mode, R);
-      const others = [0, 1, 2].filter((m) => m !== mode);
-      const gram = hadamard(gramOf(F[others[0]], R), gramOf(F[others[1]], R));
-      const f = F[mode];
-      const rows = f.length / R;
-      for (let a = 0; a < rows; a++) {
-        for (let r = 0; r < R; r++) {
-          let den = 0;
-          for (let s = 0; s < R; s++) den += f[a * R + s] * gram[s * R + r];
-          f[a * R + r] *= num[a * R + r] / (den + eps);
+  if (measure === "differential" && "window" in opts) throw new RangeError('window applies to measure "windowed-correlation"; the differential measure takes bin');
+  const nAll = neuronCount(worms[0]);
+  worms.forEach((w, k) => {
+    if (neuronCount(w) !== nAll) throw new RangeError(`worms[${k}] has ${neuronCount(w)} neurons, expected ${nAll} as worms[0]`);
+  });
+  const cols = selectedColumns(worms[0], opts.neurons);
+  const n = cols.length;
+  const P = pairCount(n);
+  const W = worms.length;
+  const maxSteps = Math.max(...worms.map((w) => w.steps));
+  if (opts.measure === "windowed-correlation") {
+    const o = opts;
+    const window = checkInteger(o.window, "window", 2, Math.max(2, maxSteps));
+    const step = checkInteger(o.step ?? window, "step", 1);
+    const kind = o.affinity ?? "positive";
+    affinity(0, kind);
+    const starts: number[] = [];
+    for (let s = 0; s + window <= maxSteps; s += step) starts.push(s);
+    const T = starts.length;
+    const data = new Float64Array(T * W * P);
+    const mask = new Uint8Array(T * W * P);
+    worms.forEach((worm, w) => {
+      const traces = { steps: worm.steps, data: columnsOf(worm, cols) };
+      if (worm.steps < window) return;
+      const c = slidingCorrelation(traces, { window, step });
+      const finite = new Uint8Array(n);
+      c.starts.forEach((s, t) => {
+        for (let i = 0; i < n; i++) {
+          let ok = 1;
+          for (let u = s; u < s + window && ok; u++) if (!Number.isFinite(traces.data[u * n + i])) ok = 0;
+          finite[i] = ok;
+        }
+        let p = (t * W + w) * P;
+        for (let i = 0; i < n; i++) {
+          for (let j = i + 1; j < n; j++, p++) {
+            if (!(finite[i] && finite[j])) continue;
+            data[p] = affinity(c.data[t * n * n + i * n + j], kind); // constant trace: r undefined -> 0
+            mask[p] = 1;
+          }
+        }
+      });
+    });
+    return { dims: [T, W, P], data, mask, measure, n, neurons: Int32Array.from(cols), starts: Int32Array.from(starts), length: window };
+  }
+  const o = opts as DifferentialTensorOptions;
+  const bin = checkInteger(o.bin ?? 1, "bin", 1);
+  const T = Math.ceil(maxSteps / bin);
+  const data = new Float64Array(T * W * P);
+  const mask = new Uint8Array(T * W * P);
+  const sum = new Float64Array(P);
+  const count = new Int32Array(P);
+  worms.forEach((worm, w) => {
+    const { data: g } = scaledDerivatives(worm, { scaling: o.scaling, neurons: cols });
+    for (let t = 0; t * bin < worm.steps; t++) {
+      sum.fill(0);
+      count.fill(0);
+      const end = Math.min((t + 1) * bin, worm.steps);
+      for (let s = t * bin; s < end; s++) {
+        let p = 0;
+        for (let i = 0; i < n; i++) {
+          const gi = g[s * n + i];
+          if (gi !== gi) {
+            p += n - 1 - i;
+            continue;
+          }
+          for (let j = i + 1; j < n; j++, p++) {
+            const v = gi * g[s * n + j];
+            if (v !== v) continue;
+            if (v > 0) sum[p] += v;
+            count[p]++;
+          }
         }
       }
-      if (mode === 2) for (let k = 0; k < f.length; k++) inner += f[k] * num[k];
+      const base = (t * W + w) * P;
+      for (let p = 0; p < P; p++) {
+        if (count[p] === 0) continue;
+        data[base + p] = sum[p] / count[p];
+        mask[base + p] = 1;
+      }
     }
-    const g = hadamard(hadamard(gramOf(F[0], R), gramOf(F[1], R)), gramOf(F[2], R));
-    let model2 = 0;
-    for (const v of g) model2 += v;
-    error = Math.sqrt(Math.max(0, normX2 - 2 * inner + model2) / (normX2 || 1));
-    if (previous - error < tol) break;
-    previous = error;
-  }
-  // normalise columns, absorb norms into weights, sort by weight
-  const weights = new Float64Array(R).fill(1);
-  for (const f of F) {
-    for (let r = 0; r < R; r++) {
-      let s = 0;
-      for (let a = r; a < f.length; a += R) s += f[a] * f[a];
-      const norm = Math.sqrt(s);
-      weights[r] *= norm;
-      if (norm > 0) for (let a = r; a < f.length; a += R) f[a] /= norm;
+  });
+  const starts = Int32Array.from({ length: T }, (_, t) => t * bin);
+  return { dims: [T, W, P], data, mask, measure, n, neurons: Int32Array.from(cols), starts, length: bin };
+}
+
+/**
+ * Component `r`'s pair factor as an n x n symmetric affinity matrix (row-major, zero diagonal),
+ * scaled by the component's weight: the functional-connectivity graph of that component.
+ */
+export function pairFactorMatrix(model: CPModel, r: number, n: number): Float64Array {
+  checkInteger(r, "r", 0, model.rank - 1);
+  const pairs = model.factors[2];
+  if (pairs.length !== pairCount(n) * model.rank) throw new RangeError(`n must match the pair factor (${pairs.length / model.rank} pairs), got ${n}`);
+  const out = new Float64Array(n * n);
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const v = model.weights[r] * pairs[p++ * model.rank + r];
+      out[i * n + j] = v;
+      out[j * n + i] = v;
     }
   }
-  const order = Array.from({ length: R }, (_, r) => r).sort((a, b) => weights[b] - weights[a]);
-  const permute = (f: Float64Array) => {
-    const out = new Float64Array(f.length);
-    for (let a = 0; a < f.length / R; a++) order.forEach((r, k) => (out[a * R + k] = f[a * R + r]));
-    return out;
-  };
-  return {
-    rank: R,
-    factors: [permute(F[0]), permute(F[1]), permute(F[2])],
-    weights: Float64Array.from(order, (r) => weights[r]),
-    relativeError: error,
-    iterations: Math.min(it, maxIter),
-  };
+  return out;
+}
+
+/** Options of {@link componentCommunities}. */
+export interface ComponentCommunityOptions {
+  /** Seed of Louvain's node order, integer in [0, 2^32 - 1]. Default 0. */
+  seed?: number;
+  /** Modularity resolution (> 0); larger gives smaller communities. Default 1. */
+  resolution?: number;
+  /**
+   * Neurons whose strength in the component (sum of their affinities) is below this fraction of
+   * the strongest neuron's take no part in it (community -1), in [0, 1]. Default 0.2; 0 keeps
+   * every neuron with some affinity.
+   */
+  minStrength?: number;
+}
+
+/** Communities of one component's affinity graph. */
+export interface ComponentCommunities {
+  /** Community of each neuron, 0..count-1 (0 = the most strongly bound); -1 for neurons below `minStrength` in this component. */
+  readonly community: Int32Array;
+  readonly count: number;
+  /** Neurons of each community (ascending), strongest community first (sum of its internal affinities). */
+  readonly groups: number[][];
+  /** Modularity of the partition on the affinity graph among the member neurons. */
+  readonly modularity: number;
+  /** The component's n x n affinity matrix ({@link pairFactorMatrix}). */
+  readonly affinity: Float64Array;
+}
+
+/**
+ * Communities in component `r`'s affinity graph (the pair factor reshaped to n x n), by seeded
+ * Louvain modularity maximisation on the weighted graph of the neurons that take part in the
+ * component (strength >= `minStrength` x the strongest). Unlike {@link componentNeurons}, a
+ * component whose pairs form several separate blocks gives several communities.
+ */
+export function componentCommunities(model: CPModel, r: number, n: number, opts: ComponentCommunityOptions = {}): ComponentCommunities {
+  const a = pairFactorMatrix(model, r, n);
+  const minStrength = checkNonNegative(opts.minStrength ?? 0.2, "minStrength");
+  if (minStrength > 1) throw new RangeError(`minStrength must be in [0, 1], got ${minStrength}`);
+  const strength = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) strength[i] += a[i * n + j];
+  let top = 0;
+  for (const v of strength) top = Math.max(top, v);
+  const member = Uint8Array.from(strength, (v) => (v > 0 && v >= minStrength * top ? 1 : 0));
+  const rows: number[] = [];
+  const colsIdx: number[] = [];
+  const weights: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!member[i]) continue;
+    for (let j = 0; j < n; j++) {
+      const v = a[i * n + j];
+      if (!(v > 0) || !member[j]) continue;
+      rows.push(i);
+      colsIdx.push(j);
+      weights.push(v);
+    }
+  }
+  const g = csrFromEntries(n, rows, colsIdx, weights);
+  const found = louvain(g, { seed: opts.seed, resolution: opts.resolution });
+  const internal = new Map<number, number>();
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    if (!member[i]) continue;
+    const c = found.community[i];
+    if (!members.has(c)) members.set(c, []);
+    members.get(c)!.push(i);
+    let w = 0;
+    for (let j = i + 1; j < n; j++) if (found.community[j] === c) w += a[i * n + j];
+    internal.set(c, (internal.get(c) ?? 0) + w);
+  }
+  const order = [...members.keys()].sort((p, q) => internal.get(q)! - internal.get(p)! || members.get(p)![0] - members.get(q)![0]);
+  const community = new Int32Array(n).fill(-1);
+  const groups = order.map((c, k) => {
+    const list = members.get(c)!;
+    for (const i of list) community[i] = k;
+    return list;
+  });
+  return { community, count: groups.length, groups, modularity: weights.length ? found.modularity : NaN, affinity: a };
 }
 
 /**
  * Neurons of component `r` of a CP model of a functional tensor (pair factor = factors[2]):
  * each neuron's strength is the sum of its pair loadings; returns the neurons whose strength is
- * at least `fraction` (default 0.5) of the largest, strongest first.
+ * at least `fraction` (default 0.5) of the largest, strongest first. A quick summary only: it
+ * merges a component's separate communities into one group (see {@link componentCommunities}).
  */
 export function componentNeurons(model: CPModel, r: number, n: number, opts: { fraction?: number } = {}): number[] {
   checkInteger(r, "r", 0, model.rank - 1);
@@ -277,35 +471,24 @@ function neuronCount(t: Traces): number {
   return n;
 }
 
-/** Matricised tensor times Khatri-Rao product for `mode` (dims[mode] x R). */
-function mttkrp(x: Tensor3, F: readonly Float64Array[], mode: number, R: number): Float64Array {
-  const [I, J, K] = x.dims;
-  const out = new Float64Array(x.dims[mode] * R);
-  const [A, B, C] = F;
-  const d = x.data;
-  for (let a = 0; a < I; a++) {
-    for (let b = 0; b < J; b++) {
-      const base = (a * J + b) * K;
-      for (let c = 0; c < K; c++) {
-        const v = d[base + c];
-        if (v === 0) continue;
-        for (let r = 0; r < R; r++) {
-          if (mode === 0) out[a * R + r] += v * B[b * R + r] * C[c * R + r];
-          else if (mode === 1) out[b * R + r] += v * A[a * R + r] * C[c * R + r];
-          else out[c * R + r] += v * A[a * R + r] * B[b * R + r];
-        }
-      }
-    }
-  }
+function selectedColumns(t: Traces, neurons: readonly number[] | undefined): number[] {
+  const nAll = neuronCount(t);
+  if (neurons === undefined) return Array.from({ length: nAll }, (_, i) => i);
+  if (neurons.length === 0) throw new RangeError("neurons must list at least one column, got []");
+  const seen = new Set<number>();
+  return neurons.map((c, k) => {
+    checkInteger(c, `neurons[${k}]`, 0, nAll - 1);
+    if (seen.has(c)) throw new RangeError(`neurons must not repeat a column, got ${c} twice`);
+    seen.add(c);
+    return c;
+  });
+}
+
+/** The selected columns of a steps x nAll matrix as a steps x cols.length matrix. */
+function columnsOf(t: Traces, cols: readonly number[]): Float64Array {
+  const nAll = neuronCount(t);
+  const n = cols.length;
+  const out = new Float64Array(t.steps * n);
+  for (let s = 0; s < t.steps; s++) for (let i = 0; i < n; i++) out[s * n + i] = t.data[s * nAll + cols[i]];
   return out;
-}
-
-function gramOf(f: Float64Array, R: number): Float64Array {
-  const g = new Float64Array(R * R);
-  for (let a = 0; a < f.length / R; a++) for (let r = 0; r < R; r++) for (let s = 0; s < R; s++) g[r * R + s] += f[a * R + r] * f[a * R + s];
-  return g;
-}
-
-function hadamard(a: Float64Array, b: Float64Array): Float64Array {
-  return a.map((v, k) => v * b[k]);
 }

@@ -13,4 +13,5 @@ export * from "./analysis.js";
 export * from "./layout.js";
 export * from "./simulate.js";
 export * from "./activity.js";
+export * from "./tensor.js";
 export * from "./functional.js";
