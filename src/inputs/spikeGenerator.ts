@@ -7,8 +7,8 @@ import { checkFiniteArray, checkInteger } from "../core/checks.js";
 
 /** Spikes sorted by emission step. */
 export interface SpikeSchedule {
-  /** Step index at whose end each spike is emitted (sorted ascending). */
-  steps: Int32Array;
+  /** Step index at whose end each spike is emitted (sorted ascending; float64 holds exact integers to 2^53, so no step count wraps). */
+  steps: Float64Array;
   /** Neuron index of each spike. */
   neurons: Int32Array;
 }
@@ -23,13 +23,13 @@ export function spikeSchedule(
   if (neurons.length !== times_ms.length) {
     throw new RangeError(`spike generator: neurons and times_ms must have equal lengths, got ${neurons.length} and ${times_ms.length}`);
   }
-  checkFiniteArray(times_ms, "times_ms", { min: dt_ms * 0.5 });
+  checkFiniteArray(times_ms, "times_ms", { min: dt_ms * 0.5, max: Number.MAX_SAFE_INTEGER * dt_ms });
   const order = Array.from({ length: neurons.length }, (_, k) => k);
   const stepOf = (k: number) => Math.round(times_ms[k] / dt_ms) - 1;
   for (let k = 0; k < neurons.length; k++) checkInteger(neurons[k], `neurons[${k}]`, 0, size - 1);
   order.sort((a, b) => stepOf(a) - stepOf(b) || a - b);
   return {
-    steps: Int32Array.from(order, stepOf),
+    steps: Float64Array.from(order, stepOf),
     neurons: Int32Array.from(order, (k) => neurons[k]),
   };
 }

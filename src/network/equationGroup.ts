@@ -185,6 +185,16 @@ export class EquationGroup implements Population {
     if (this.resetFn && this.spikeCount > 0) this.resetFn(this.arrays, this.randoms, this.sharedValues, this.size, this.spiked, this.spikeCount, step * this.dt_ms);
   }
 
+  /** @internal the first non-finite per-neuron value (variable, neuron, value), or null. */
+  firstNonFinite(): { variable: string; index: number; value: number } | null {
+    const names = this.variables;
+    for (let k = 0; k < this.arrays.length; k++) {
+      const a = this.arrays[k];
+      for (let i = 0; i < this.size; i++) if (!Number.isFinite(a[i])) return { variable: names[k], index: i, value: a[i] };
+    }
+    return null;
+  }
+
   /** Whether the model has a reset to run. */
   get hasReset(): boolean {
     return this.model.reset.length > 0;

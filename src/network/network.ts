@@ -49,8 +49,19 @@ import {
 
 /** Options of a {@link Network}. */
 export interface NetworkOptions {
-  /** Time step, ms (> 0). Default 0.1. */
+  /** Time step, ms, in [1e-4, 1000]. Default 0.1. */
   dt_ms?: number;
+  /**
+   * Steps between checks that every neuron's state is finite (default 100; 0 turns the check
+   * off). A NaN or infinity stops the run with an error naming the group, variable, neuron and
+   * time, instead of propagating silently. The check costs about one pass over the state.
+   */
+  checkFinite_steps?: number;
+  /**
+   * Largest memory a built network may take, bytes (default: 80% of the machine's memory, at
+   * most 16 GiB): a bigger network is refused at build with the estimate, not run out of memory.
+   */
+  maxMemory_bytes?: number;
   /** Seed of the network's random numbers, integer in [0, 2^32 - 1]. Default 0. */
   seed?: number;
   /**
@@ -266,8 +277,21 @@ export class Network {
   private planStale = false;
   private stepIndex = 0;
 
+  /** Steps between checks for non-finite state (0: off). */
+  readonly checkFinite_steps: number;
+  /** Memory limit of a build, bytes (see {@link NetworkOptions.maxMemory_bytes}). */
+  readonly maxMemory_bytes: number;
+  /** Set while a run is in progress (runs may not overlap). */
+  private running = false;
+
   constructor(opts: NetworkOptions = {}) {
-    this.dt_ms = checkPositive(opts.dt_ms ?? 0.1, "dt_ms");
+    if (typeof opts !== "object" || opts === null) throw new TypeError("Network options must be an object { dt_ms, seed, wasm }");
+    for (const k of Object.keys(opts)) {
+      if (!["dt_ms", "seed", "wasm", "checkFinite_steps", "maxMemory_bytes"].includes(k)) throw new RangeError(`Network: unknown option "${k}" (allowed: dt_ms, seed, wasm, checkFinite_steps, maxMemory_bytes)`);
+    }
+    this.dt_ms = checkNumber(opts.dt_ms ?? 0.1, "dt_ms", { min: 1e-4, max: 1000 });
+    this.checkFinite_steps = checkInteger(opts.checkFinite_steps ?? 100, "checkFinite_steps", 0);
+    this.maxMemory_bytes = checkPositive(opts.maxMemory_bytes ?? defaultMemoryLimit(), "maxMemory_bytes");
     this.seed = checkInteger(opts.seed ?? 0, "seed", 0, 0xffffffff);
     if (opts.wasm !== undefined && typeof opts.wasm !== "boolean") throw new TypeError(`wasm must be true or false, got ${String(opts.wasm)}`);
     this.wasm = opts.wasm ?? true;
@@ -515,7 +539,12 @@ export class Network {
    */
   run(duration_ms: number, opts: RunOptions = {}): void {
     const seg = this.segment(duration_ms, opts);
-    this.advance(seg, seg.steps);
+    this.running = true;
+    try {
+      this.advance(seg, seg.steps);
+    } finally {
+      this.running = false;
+    }
   }
 
   /**
@@ -526,24 +555,32 @@ export class Network {
    * @returns the final progress.
    */
   async runAsync(duration_ms: number, opts: RunAsyncOptions = {}): Promise<RunProgress> {
-    const seg = this.segment(duration_ms, opts);
     const slice = checkPositive(opts.yieldEvery_ms ?? 50, "yieldEvery_ms");
+    const seg = this.segment(duration_ms, opts);
     const signal = opts.signal;
-    for (;;) {
-      if (signal?.aborted) {
-        const err = new Error(`run interrupted at t = ${this.t_ms.toFixed(3)} ms (${seg.done} of ${seg.steps} steps)`);
-        err.name = "AbortError";
-        throw err;
+    this.running = true;
+    try {
+      for (;;) {
+        if (signal?.aborted) {
+          const err = new Error(`run interrupted at t = ${this.t_ms.toFixed(3)} ms (${seg.done} of ${seg.steps} steps)`);
+          err.name = "AbortError";
+          throw err;
+        }
+        const t0 = performance.now();
+        while (seg.done < seg.steps && performance.now() - t0 < slice) this.advance(seg, Math.min(seg.steps - seg.done, 64));
+        if (seg.done === seg.steps) return { step: seg.done, steps: seg.steps, t_ms: this.t_ms };
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      const t0 = performance.now();
-      while (seg.done < seg.steps && performance.now() - t0 < slice) this.advance(seg, Math.min(seg.steps - seg.done, 64));
-      if (seg.done === seg.steps) return { step: seg.done, steps: seg.steps, t_ms: this.t_ms };
-      await new Promise<void>((resolve) => setImmediate(resolve));
+    } finally {
+      this.running = false;
     }
   }
 
   private segment(duration_ms: number, opts: RunOptions): Segment {
-    checkNumber(duration_ms, "duration_ms", { min: 0 });
+    if (this.running) {
+      throw new Error("a run of this network is already in progress (runs may not overlap: await the running runAsync, and do not call run from onProgress)");
+    }
+    checkNumber(duration_ms, "duration_ms", { min: 0, max: MAX_RUN_STEPS * this.dt_ms });
     const steps = Math.round(duration_ms / this.dt_ms);
     if (Math.abs(steps * this.dt_ms - duration_ms) > 1e-9 * Math.max(1, duration_ms)) {
       throw new RangeError(`duration_ms must be a whole number of steps of dt_ms = ${this.dt_ms}, got ${duration_ms}`);
@@ -581,6 +618,7 @@ export class Network {
    * re-derive connectivity and weights from the rules.
    */
   reset(): void {
+    this.refuseWhileRunning("reset");
     this.built = null;
     this.keepSynapses = true;
     this.stepIndex = 0;
@@ -588,9 +626,14 @@ export class Network {
 
   /** As {@link Network.reset}, and re-derives all connectivity and weights from their rules. */
   rebuild(): void {
+    this.refuseWhileRunning("rebuild");
     this.built = null;
     this.keepSynapses = false;
     this.stepIndex = 0;
+  }
+
+  private refuseWhileRunning(what: string): void {
+    if (this.running) throw new Error(`${what}: a run of this network is in progress; ${what} between runs`);
   }
 
   /** The built network's plan, re-made if components were added since it was made. */
@@ -671,8 +714,23 @@ export class Network {
     }
     // resets of the groups defined by equations (after synapses saw the spikes, as Brian2).
     for (const p of this.populations) if (p instanceof EquationGroup && p.hasReset) add("resets", 0, p.name, "reset", (n) => p.reset(n));
-    // end: monitors.
+    // end: monitors, and every checkFinite_steps a check that no state went non-finite.
     for (const m of this.monitors) add("end", 0, m.constructor.name, "record", (n) => m.record(n));
+    const every = this.checkFinite_steps;
+    const checked = this.populations.filter((p): p is NeuronGroup<any> | EquationGroup => p instanceof NeuronGroup || p instanceof EquationGroup);
+    if (every > 0 && checked.length > 0) {
+      add("end", 1, "network", `non-finite state check every ${every} steps`, (n) => {
+        if ((n + 1) % every !== 0) return;
+        for (const g of checked) {
+          const bad = g.firstNonFinite();
+          if (bad) {
+            throw new RangeError(
+              `${g.name}.${bad.variable}[${bad.index}] became ${bad.value} by t = ${((n + 1) * dt).toFixed(4)} ms (step ${n + 1}; checked every ${every} steps): the state blew up or was given a non-finite value; check dt_ms, parameters and inputs`,
+            );
+          }
+        }
+      });
+    }
     const rank = (x: PlannedOperation) => SLOTS.indexOf(x.slot);
     return ops.map((op, k) => ({ op, k })).sort((a, b) => rank(a.op) - rank(b.op) || a.op.order - b.op.order || a.k - b.k).map((x) => x.op);
   }
@@ -728,6 +786,11 @@ export class Network {
     let bytes = 0;
     this.populations.forEach((p, k) => (bytes += p.arenaBytes(delays[k])));
     for (const { proj } of projections) bytes += projectionArenaBytes(proj);
+    if (bytes > this.maxMemory_bytes) {
+      throw new RangeError(
+        `network: building needs about ${(bytes / 2 ** 30).toFixed(2)} GiB for state, input buffers and connectivity, more than maxMemory_bytes = ${(this.maxMemory_bytes / 2 ** 30).toFixed(2)} GiB; make groups or delays smaller, or raise maxMemory_bytes`,
+      );
+    }
     const arena = new Arena(bytes);
     const homed = projections.map(({ spec, proj }) => ({ spec, proj: intoArena(proj, arena) }));
     this.populations.forEach((p, k) => p.build(this.dt_ms, streams[k], { arena, inputDelaySteps: delays[k], wasm: this.wasm }));
@@ -763,6 +826,17 @@ export class Network {
   private requireMember(p: Population, what: string): void {
     if (!this.populations.includes(p)) throw new RangeError(`${what} must be a population of this network`);
   }
+}
+
+/** Most steps one run may take (a longer simulation is several runs). */
+const MAX_RUN_STEPS = 2 ** 31;
+
+/** 80% of the machine's memory (at most 16 GiB), or 16 GiB where it is unknown. */
+function defaultMemoryLimit(): number {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process;
+  const os = proc?.getBuiltinModule?.("node:os") as { totalmem(): number } | undefined;
+  const total = os ? os.totalmem() : 16 * 2 ** 30;
+  return Math.min(0.8 * total, 16 * 2 ** 30);
 }
 
 /** Weights are stored as float32: their magnitude must stay below float32's largest value. */

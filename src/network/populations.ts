@@ -145,9 +145,11 @@ export class NeuronGroup<P = unknown> implements Population {
     return this.external;
   }
 
-  /** @internal copies `current_pA` into the array the step reads. */
+  /** @internal copies `current_pA` into the array the step reads (refusing non-finite values, which would silently poison the state). */
   currentIn(): void {
-    if (this.external !== this.userCurrent) this.external.set(this.userCurrent);
+    const I = this.userCurrent;
+    for (let i = 0; i < I.length; i++) if (!Number.isFinite(I[i])) throw new RangeError(`${this.name}.current_pA[${i}] must be a finite number, got ${I[i]}`);
+    if (this.external !== I) this.external.set(I);
   }
 
   /** @internal copies the array the step read back into `current_pA`. */
@@ -173,6 +175,16 @@ export class NeuronGroup<P = unknown> implements Population {
     const v = this.state.vars[name];
     if (!v) throw new RangeError(`variable must be one of ${this.model.variables.join(", ")}, got ${JSON.stringify(name)}`);
     return v;
+  }
+
+  /** @internal the first non-finite state value (variable, neuron, value), or null. */
+  firstNonFinite(): { variable: string; index: number; value: number } | null {
+    if (!this.state) return null;
+    for (const v of this.model.variables) {
+      const a = this.state.vars[v];
+      for (let i = 0; i < this.size; i++) if (!Number.isFinite(a[i])) return { variable: v, index: i, value: a[i] };
+    }
+    return null;
   }
 
   /** Receptors by name, in buffer order ("delta" first). */
@@ -266,11 +278,11 @@ export interface PoissonGroupOptions {
 export class PoissonGroup implements Population {
   readonly kind = "poisson";
   readonly size: number;
-  /** Rate of every source, Hz; may be changed between runs. */
-  rate_Hz: number;
   spiked: Int32Array;
   spikeCount = 0;
   private rng: Rng | null = null;
+  private rate = 0;
+  private dt_ms = 0;
   private p = 0;
 
   constructor(
@@ -278,9 +290,20 @@ export class PoissonGroup implements Population {
     opts: PoissonGroupOptions,
   ) {
     this.size = checkInteger(opts.size, `${name}: size`, 1);
-    this.rate_Hz = opts.rate_Hz;
     checkFiniteArray([opts.rate_Hz], `${name}: rate_Hz`, { min: 0 });
+    this.rate = opts.rate_Hz;
     this.spiked = new Int32Array(this.size);
+  }
+
+  /** Rate of every source, Hz; may be changed between runs (or from a progress callback or operation): it applies from the next step. */
+  get rate_Hz(): number {
+    return this.rate;
+  }
+
+  set rate_Hz(rate_Hz: number) {
+    if (this.dt_ms > 0) this.p = checkRate(rate_Hz, `${this.name}: rate_Hz`, this.dt_ms) * this.dt_ms * 1e-3;
+    else checkFiniteArray([rate_Hz], `${this.name}: rate_Hz`, { min: 0 });
+    this.rate = rate_Hz;
   }
 
   arenaBytes(): number {
@@ -288,7 +311,8 @@ export class PoissonGroup implements Population {
   }
 
   build(dt_ms: number, rng: Rng, ctx: BuildContext): void {
-    this.p = checkRate(this.rate_Hz, `${this.name}: rate_Hz`, dt_ms) * dt_ms * 1e-3;
+    this.dt_ms = dt_ms;
+    this.p = checkRate(this.rate, `${this.name}: rate_Hz`, dt_ms) * dt_ms * 1e-3;
     this.spiked = ctx.arena.i32(this.size);
     this.rng = rng;
     this.spikeCount = 0;

@@ -317,6 +317,7 @@ describe("the plan", () => {
       ["resets", "exc", "reset"],
       ["end", "probe", "user operation"],
       ["end", "SpikeMonitor", "record"],
+      ["end", "network", "non-finite state check every 100 steps"],
     ]);
     expect(String(s)).toMatch(/^step of 0\.1 ms, operations in order:\nslot\s+order\s+component\s+operation\ngroups\s+0\s+exc\s+state update/);
     expect(() => net.addOperation(() => {}, { when: "later" as never })).toThrow(/when must be one of start, groups, thresholds, synapses, resets, end/);

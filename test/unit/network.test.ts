@@ -75,7 +75,7 @@ describe("Network", () => {
   });
 
   it("rejects bad arguments with the argument's name and range", () => {
-    expect(() => new Network({ dt_ms: 0 })).toThrow(/dt_ms must be a finite number in \(0, Infinity\), got 0/);
+    expect(() => new Network({ dt_ms: 0 })).toThrow(/dt_ms must be a finite number in \[0.0001, 1000\], got 0/);
     expect(() => new Network({ dt_ms: NaN })).toThrow(/dt_ms/);
     expect(() => fixedProbability(1.5)).toThrow(/p must be a finite number in \[0, 1\], got 1.5/);
     const net = new Network({ dt_ms: 0.1 });

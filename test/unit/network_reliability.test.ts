@@ -1,0 +1,94 @@
+// The network refuses what would crash, hang or silently go wrong: overlapping runs, non-finite
+// state (detected and named), non-finite currents and rates, spike times beyond 32-bit step
+// counts, absurd time steps and runs, networks bigger than the memory limit.
+import { describe, expect, it } from "vitest";
+import { Network, allToAll } from "../../src/index.js";
+
+describe("runs do not overlap", () => {
+  it("a second runAsync while one is running is refused, and the first completes correctly", async () => {
+    const net = new Network({ dt_ms: 0.1 });
+    const g = net.addLif("g", { size: 10 });
+    g.current_pA.fill(400);
+    const m = net.monitorSpikes();
+    const first = net.runAsync(200, { yieldEvery_ms: 1 });
+    await expect(net.runAsync(200)).rejects.toThrow(/a run of this network is already in progress/);
+    expect(() => net.run(10)).toThrow(/already in progress/);
+    expect(() => net.reset()).toThrow(/reset: a run of this network is in progress/);
+    const done = await first;
+    expect(done.t_ms).toBeCloseTo(200, 9);
+    expect(net.t_ms).toBeCloseTo(200, 9);
+    const t = m.times_ms;
+    for (let k = 1; k < t.length; k++) expect(t[k]).toBeGreaterThanOrEqual(t[k - 1]);
+    net.run(10); // the network is usable afterwards
+    expect(net.t_ms).toBeCloseTo(210, 9);
+  });
+
+  it("run() inside onProgress is refused", () => {
+    const net = new Network();
+    net.addLif("g", { size: 1 });
+    expect(() => net.run(10, { progressEvery_steps: 10, onProgress: () => net.run(1) })).toThrow(/already in progress/);
+    net.run(1); // the guard was released
+  });
+});
+
+describe("non-finite values never pass silently", () => {
+  it("a blown-up Izhikevich neuron stops the run naming group, variable, neuron and time", () => {
+    const net = new Network({ dt_ms: 1 });
+    const g = net.addIzhikevich("izh", { size: 3, preset: "RS" });
+    g.current_pA[2] = 1e6;
+    expect(() => net.run(1000)).toThrow(/izh\.(v_mV|u)\[2\] became (NaN|Infinity|-Infinity) by t = \d+\.\d+ ms/);
+  });
+
+  it("an equation model that produces NaN is stopped", () => {
+    const net = new Network({ dt_ms: 0.1, checkFinite_steps: 10 });
+    net.addNeurons("eq", { size: 4, model: "dx/dt = log(x - 2)/ms : 1", init: { x: 1 } });
+    expect(() => net.run(5)).toThrow(/eq\.x\[0\] became NaN by t = 1\.0000 ms \(step 10; checked every 10 steps\)/);
+  });
+
+  it("NaN written into current_pA is refused when the run starts", () => {
+    const net = new Network();
+    const g = net.addLif("g", { size: 3 });
+    g.current_pA[1] = NaN;
+    expect(() => net.run(1)).toThrow(/g\.current_pA\[1\] must be a finite number, got NaN/);
+  });
+
+  it("rates: a changed rate applies from the next run, NaN is refused", () => {
+    const net = new Network({ dt_ms: 0.1 });
+    const p = net.addPoisson("p", { size: 100, rate_Hz: 50 });
+    const m = net.monitorSpikes();
+    net.run(100);
+    expect(m.count).toBeGreaterThan(200);
+    p.rate_Hz = 0;
+    const before = m.count;
+    net.run(100);
+    expect(m.count).toBe(before);
+    expect(() => (p.rate_Hz = NaN)).toThrow(/p: rate_Hz must be a finite number/);
+    expect(() => (p.rate_Hz = 1e6)).toThrow(/p: rate_Hz must be a finite number in \[0, 10000\]/);
+    expect(p.rate_Hz).toBe(0);
+  });
+});
+
+describe("bounds", () => {
+  it("spike times beyond 2^32 steps do not wrap around", () => {
+    const net = new Network({ dt_ms: 0.1 });
+    net.addSpikeGenerator("sg", { size: 1, neurons: [0], times_ms: [429496730.2] });
+    const m = net.monitorSpikes();
+    net.run(10);
+    expect(m.count).toBe(0);
+  });
+
+  it("time steps and run lengths have stated bounds", () => {
+    expect(() => new Network({ dt_ms: 1e-300 })).toThrow(/dt_ms must be a finite number in \[0\.0001, 1000\]/);
+    expect(() => new Network({ tauMs: 5 } as never)).toThrow(/unknown option "tauMs" \(allowed: dt_ms, seed, wasm, checkFinite_steps, maxMemory_bytes\)/);
+    const net = new Network({ dt_ms: 0.0001 });
+    net.addPoisson("p", { size: 1, rate_Hz: 1 });
+    expect(() => net.run(1e9)).toThrow(/duration_ms must be a finite number in \[0, 214748\.3648\]/);
+  });
+
+  it("a network bigger than the memory limit is refused at build with the estimate", () => {
+    const net = new Network({ maxMemory_bytes: 1e6 });
+    const a = net.addLif("a", { size: 2000 });
+    net.connect(a, a, { rule: allToAll(), weight_mV: 0.1 });
+    expect(() => net.build()).toThrow(/network: building needs about 0\.0\d GiB .* more than maxMemory_bytes = 0\.00 GiB/);
+  });
+});
