@@ -12,6 +12,7 @@ export * from "./neurons/izhikevich.js";
 export * from "./neurons/adex.js";
 export * from "./neurons/hh.js";
 export * from "./neurons/stochastic.js";
+export * from "./neurons/equations.js";
 export * from "./synapses/receptors.js";
 export * from "./synapses/gapJunctions.js";
 export * from "./inputs/poisson.js";
