@@ -10,6 +10,7 @@ export * from "./ranks.js";
 export * from "./calc.js";
 export * from "./compare.js";
 export * from "./transform.js";
+export * from "./geodesic.js";
 export * from "./similarity.js";
 export * from "./mds.js";
 export * from "./inference.js";
