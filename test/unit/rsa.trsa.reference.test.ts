@@ -42,9 +42,23 @@ const rules: Case[] = [
 ];
 const geodesicCases = rdmInputs.flatMap((rdm) => rules.map((c) => ({ ...c, rdm })));
 
+/** Layer-identification data: per layer a base RDM, per instance and layer a noisy copy (accuracy between chance and 1). */
+function layeredRdms(nLayers: number, nInstances: number, n: number, noise: number): { rdms: number[][]; layer: number[]; instance: number[] } {
+  const bases = Array.from({ length: nLayers }, () => randomRdm(n));
+  const out = { rdms: [] as number[][], layer: [] as number[], instance: [] as number[] };
+  for (let i = 0; i < nInstances; i++) {
+    bases.forEach((b, l) => {
+      out.rdms.push(b.map((v) => Math.max(0, v + noise * rng.normal())));
+      out.layer.push(l + 1);
+      out.instance.push(i);
+    });
+  }
+  return out;
+}
+const identifyInputs = [layeredRdms(4, 6, 8, 0.9), layeredRdms(3, 5, 7, 1.4), layeredRdms(5, 4, 10, 0.7)];
+
 // ---- run the reference once -----------------------------------------------------------------------
 let ref: { geodesic: (number | "Infinity")[][]; identify: number[] };
-export const identifyInputs: { rdms: number[][]; layer: number[]; instance: number[] }[] = [];
 beforeAll(() => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rsa-trsa-"));
   const input = path.join(dir, "in.json");
@@ -78,5 +92,19 @@ describe("geodesic transforms, convention 'authors' = the tRSA authors' definiti
       const rho = rsa.compareRdm(rsa.makeRdms([a]), rsa.makeRdms([b]), { method: "spearman" })[0][0];
       expect(rho, JSON.stringify(c)).toBeLessThan(0.999);
     }
+  });
+});
+
+describe("layer identification = leave-one-instance-out sklearn NearestCentroid", () => {
+  it("identificationAccuracy matches the reference on noisy layered RDM sets", () => {
+    identifyInputs.forEach((c, k) => {
+      const set = rsa.makeRdms(c.rdms, { rdmDescriptors: { layer: c.layer, instance: c.instance } });
+      const ours = rsa.identificationAccuracy(set);
+      expect(ours.accuracy, `set ${k}`).toBeCloseTo(ref.identify[k], 14);
+      expect(ours.accuracy, `set ${k} must be informative`).toBeGreaterThan(0);
+      expect(ours.accuracy, `set ${k} must be informative`).toBeLessThan(1);
+      // identifyLayers' "rdm" accuracy on the data is the same computation
+      expect(rsa.identifyLayers(set, { transforms: { rdm: "rdm" }, nBootstrap: 0 }).accuracy[0][0]).toBe(ours.accuracy);
+    });
   });
 });
