@@ -11,9 +11,10 @@
 import { checkInteger, checkNonNegative } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
 import { geodesicTransform, TRSA_GEODESIC_DEFAULT } from "./geodesic.js";
+import { crossRows } from "./linalg.js";
 import { nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
 import { RGTM_REGIONS, sampleRgtmThresholds, type GtThresholds, type RgtmRegion } from "./rgtm.js";
-import { geotopologicalTransform } from "./transform.js";
+import { geotopologicalFromNormalised, rankNormalise, sortedFinite } from "../schema/geotopology.js";
 
 /**
  * A transform compared by {@link identifyLayers}: "rdm" (the RDMs as they are), "geodesic" (the
@@ -140,51 +141,68 @@ function gatherRows(v: Float64Array, nRdm: number, p: number, cols: Int32Array, 
   return out;
 }
 
-/** Leave-one-group-out nearest-centroid classification of row vectors (q columns). */
+/**
+ * Leave-one-group-out nearest-centroid classification of row vectors (q columns). Squared
+ * distances as scikit-learn's `euclidean_distances`, ||x||² - 2 x·c + ||c||², the inner products by
+ * the blocked (SIMD) `crossRows` kernel.
+ */
 function looNearestCentroid(x: Float64Array, q: number, cls: Int32Array, nClass: number, grp: Int32Array, nGroup: number): { correct: number; confusion: number[][] } {
   const n = cls.length;
   const sums = new Float64Array(nClass * q);
   const counts = new Float64Array(nClass);
   for (let a = 0; a < n; a++) {
     counts[cls[a]]++;
-    for (let k = 0; k < q; k++) sums[cls[a] * q + k] += x[a * q + k];
+    const xo = a * q;
+    const so = cls[a] * q;
+    for (let k = 0; k < q; k++) sums[so + k] += x[xo + k];
   }
+  const members = Array.from({ length: nGroup }, () => [] as number[]);
+  for (let a = 0; a < n; a++) members[grp[a]].push(a);
   const confusion = Array.from({ length: nClass }, () => new Array<number>(nClass).fill(0));
   let correct = 0;
   const centroid = new Float64Array(nClass * q);
+  const centroidNorm = new Float64Array(nClass);
   const held = new Float64Array(nClass);
   for (let g = 0; g < nGroup; g++) {
+    const test = members[g];
+    if (test.length === 0) continue;
     centroid.set(sums);
     held.fill(0);
-    let any = false;
-    for (let a = 0; a < n; a++) {
-      if (grp[a] !== g) continue;
-      any = true;
+    const t = new Float64Array(test.length * q);
+    test.forEach((a, i) => {
       held[cls[a]]++;
-      for (let k = 0; k < q; k++) centroid[cls[a] * q + k] -= x[a * q + k];
-    }
-    if (!any) continue;
+      const xo = a * q;
+      const co = cls[a] * q;
+      for (let k = 0; k < q; k++) centroid[co + k] -= x[xo + k];
+      t.set(x.subarray(xo, xo + q), i * q);
+    });
     for (let c = 0; c < nClass; c++) {
       const m = counts[c] - held[c];
-      for (let k = 0; k < q; k++) centroid[c * q + k] = m > 0 ? centroid[c * q + k] / m : NaN;
+      const co = c * q;
+      let norm = 0;
+      for (let k = 0; k < q; k++) {
+        const v = m > 0 ? centroid[co + k] / m : 0;
+        centroid[co + k] = v;
+        norm += v * v;
+      }
+      centroidNorm[c] = norm;
     }
-    for (let a = 0; a < n; a++) {
-      if (grp[a] !== g) continue;
+    const dots = crossRows(t, test.length, centroid, nClass, q);
+    test.forEach((a, i) => {
+      const to = i * q;
+      let xx = 0;
+      for (let k = 0; k < q; k++) xx += t[to + k] * t[to + k];
       let best = -1;
       let bestD = Infinity;
       for (let c = 0; c < nClass; c++) {
         if (counts[c] - held[c] <= 0) continue; // class absent from the training instances
-        let d = 0;
-        for (let k = 0; k < q; k++) {
-          const e = x[a * q + k] - centroid[c * q + k];
-          d += e * e;
-        }
+        const d = xx - 2 * dots[i * nClass + c] + centroidNorm[c];
         if (d < bestD) (bestD = d), (best = c);
       }
-      if (best < 0) continue;
+      if (best < 0) return;
       confusion[cls[a]][best]++;
       if (best === cls[a]) correct++;
-    }
+    });
   }
   return { correct, confusion };
 }
@@ -248,7 +266,17 @@ function realise(spec: IdentificationTransform, name: string, rdms: Rdms, draws:
   const geodesic = typeof spec === "object" && spec.geodesic === true;
   if (!RGTM_REGIONS.includes(region)) throw new RangeError(`transforms.${name} must be "rdm", "geodesic", an RGTM region (${RGTM_REGIONS.join(", ")}), {region, geodesic} or a function, got ${JSON.stringify(spec)}`);
   const thresholds = sampleRgtmThresholds(region, { n: draws, seed });
-  const sets = thresholds.map((t) => (geodesic ? geodesicTransform(rdms, { rule: "twoStep", ...t }) : geotopologicalTransform(rdms, t)));
+  if (geodesic) return { sets: thresholds.map((t) => geodesicTransform(rdms, { rule: "twoStep", ...t })), thresholds };
+  // GT_{l,u} = a threshold map of the rank-normalised RDM: rank and sort each RDM once for all draws
+  // (the same numbers as rsa.geotopologicalTransform).
+  const p = nPairs(rdms.nConditions);
+  const normalised = Array.from({ length: rdms.nRdm }, (_, r) => rankNormalise(rdms.dissimilarities.subarray(r * p, (r + 1) * p)));
+  const sorted = normalised.map(sortedFinite);
+  const sets = thresholds.map((t) => {
+    const out = new Float64Array(rdms.dissimilarities.length);
+    normalised.forEach((v, r) => out.set(geotopologicalFromNormalised(v, t.lower, t.upper, sorted[r]), r * p));
+    return rdmsFromVectors(out, rdms.nConditions, { measure: `geo-topological transformed ${rdms.measure}`.trim() });
+  });
   return { sets, thresholds };
 }
 
@@ -317,12 +345,13 @@ export function identifyLayers(rdms: Rdms, opts: IdentificationOptions = {}): Id
         if (set.nRdm !== rdms.nRdm || set.nConditions !== rdms.nConditions) throw new RangeError(`transforms.${name} must return ${rdms.nRdm} RDMs over ${rdms.nConditions} conditions, got ${set.nRdm} over ${set.nConditions}`);
         const v = set.dissimilarities;
         for (let k = 0; k < v.length; k++) if (v[k] === Infinity || v[k] === -Infinity) throw new RangeError(`transforms.${name} produced an infinite dissimilarity (disconnected geodesic graph without re-ranking?); identification needs finite values or NaN`);
+        const hasNaN = v.some(Number.isNaN);
         const cols = completeColumns(v, set.nRdm, p);
         const r = looNearestCentroid(gatherRows(v, set.nRdm, p, cols), cols.length, cls, nClass, grp, instances.length);
         perDraw.push(r.correct / rdms.nRdm);
         r.confusion.forEach((row, i) => row.forEach((c, j) => (confusion[i][j] += c)));
         samples.forEach((s, b) => {
-          const sc = intersectComplete(v, s.rows, p, s.pairs);
+          const sc = hasNaN ? intersectComplete(v, s.rows, p, s.pairs) : s.pairs;
           const rb = looNearestCentroid(gatherRows(v, set.nRdm, p, sc, s.rows), sc.length, Int32Array.from(s.rows, (row) => cls[row]), nClass, s.groups, instances.length);
           boot[b] += rb.correct / s.rows.length / sets.length;
         });
