@@ -40,6 +40,11 @@ export interface IdentificationOptions {
   bootstrapUnit?: "instance" | "rdm";
   /** Random (l, u) draws per RGTM region (default 10, the authors' number). */
   draws?: number;
+  /**
+   * Given bootstrap samples instead of drawing `nBootstrap`: RDM row indices (with repeats; each
+   * row is held out with its instance) and stimulus (condition) indices (with repeats).
+   */
+  samples?: readonly { rows: readonly number[]; stimuli: readonly number[] }[];
   seed?: number;
 }
 
@@ -235,17 +240,30 @@ function drawSamples(n: number, rdms: Rdms, grp: Int32Array, nGroup: number, uni
       }
     }
     const stimuli = Array.from({ length: nc }, () => rng.int(nc));
-    const pairs: number[] = [];
-    for (let a = 0; a < nc; a++) {
-      for (let b = a + 1; b < nc; b++) {
-        const i = stimuli[a];
-        const j = stimuli[b];
-        if (i !== j) pairs.push(i < j ? nc * i - (i * (i + 1)) / 2 + j - i - 1 : nc * j - (j * (j + 1)) / 2 + i - j - 1);
-      }
-    }
-    samples.push({ rows: Int32Array.from(rows), groups: Int32Array.from(groups), pairs: Int32Array.from(pairs) });
+    samples.push({ rows: Int32Array.from(rows), groups: Int32Array.from(groups), pairs: stimulusPairs(stimuli, nc) });
   }
   return samples;
+}
+
+/** Condensed indices of the pairs of resampled stimuli, a stimulus with its own copy left out. */
+function stimulusPairs(stimuli: readonly number[], nc: number): Int32Array {
+  const pairs: number[] = [];
+  for (let a = 0; a < stimuli.length; a++) {
+    for (let b = a + 1; b < stimuli.length; b++) {
+      const i = stimuli[a];
+      const j = stimuli[b];
+      if (i !== j) pairs.push(i < j ? nc * i - (i * (i + 1)) / 2 + j - i - 1 : nc * j - (j * (j + 1)) / 2 + i - j - 1);
+    }
+  }
+  return Int32Array.from(pairs);
+}
+
+function givenSamples(given: NonNullable<IdentificationOptions["samples"]>, rdms: Rdms, grp: Int32Array): IdentificationSample[] {
+  return given.map((g, s) => {
+    const rows = Int32Array.from(g.rows, (r, k) => checkInteger(r, `samples[${s}].rows[${k}]`, 0, rdms.nRdm - 1));
+    const stimuli = Array.from(g.stimuli, (c, k) => checkInteger(c, `samples[${s}].stimuli[${k}]`, 0, rdms.nConditions - 1));
+    return { rows, groups: Int32Array.from(rows, (r) => grp[r]), pairs: stimulusPairs(stimuli, rdms.nConditions) };
+  });
 }
 
 const DEFAULT_TRANSFORMS: Record<string, IdentificationTransform> = Object.freeze({
@@ -300,7 +318,7 @@ export function identifyLayers(rdms: Rdms, opts: IdentificationOptions = {}): Id
   if (instances.length < 2) throw new RangeError(`identification needs at least 2 instances, got ${instances.length}`);
   if (labels.length < 2) throw new RangeError(`identification needs at least 2 labels (classes), got ${labels.length}`);
   const noiseLevels = [...(opts.noiseLevels ?? [0])].map((x, i) => checkNonNegative(x, `noiseLevels[${i}]`));
-  const nBootstrap = checkInteger(opts.nBootstrap ?? 100, "nBootstrap", 0);
+  const nBootstrap = opts.samples ? opts.samples.length : checkInteger(opts.nBootstrap ?? 100, "nBootstrap", 0);
   const unit = opts.bootstrapUnit ?? "instance";
   if (unit !== "instance" && unit !== "rdm") throw new RangeError(`bootstrapUnit must be "instance" or "rdm", got ${JSON.stringify(unit)}`);
   const draws = checkInteger(opts.draws ?? 10, "draws", 1);
@@ -313,7 +331,7 @@ export function identifyLayers(rdms: Rdms, opts: IdentificationOptions = {}): Id
   const drawSeeds = names.map(() => root.int(2 ** 31));
   const cls = Int32Array.from(labelCol, (l) => labels.indexOf(l));
   const grp = Int32Array.from(instCol, (g) => instances.indexOf(g));
-  const samples = drawSamples(nBootstrap, rdms, grp, instances.length, unit, root);
+  const samples = opts.samples ? givenSamples(opts.samples, rdms, grp) : drawSamples(nBootstrap, rdms, grp, instances.length, unit, root);
   const p = nPairs(rdms.nConditions);
   const nClass = labels.length;
   const result: IdentificationResult = {

@@ -70,6 +70,16 @@ def identify(rdms, layer, instance):
     return float(np.mean(np.asarray(truth) == np.asarray(predicted)))
 
 
+def identify_sample(c):
+    """One bootstrap sample as the authors build it: RDM rows with repeats (labels and instances
+    follow the rows), stimuli with repeats, pairs of a stimulus with its own copy dropped."""
+    rows, stim = np.asarray(c["rows"]), np.asarray(c["stimuli"])
+    a, b = np.triu_indices(len(stim), 1)
+    keep = stim[a] != stim[b]
+    vectors = [squareform(np.asarray(c["rdms"][r], dtype=float))[np.ix_(stim, stim)][a[keep], b[keep]] for r in rows]
+    return identify(vectors, np.asarray(c["layer"])[rows], np.asarray(c["instance"])[rows])
+
+
 def clean(x):
     if isinstance(x, (list, tuple, np.ndarray)):
         return [clean(v) for v in x]
@@ -84,6 +94,7 @@ def main(path_in, path_out):
         inp = json.load(f)
     out = {"geodesic": [clean(geodesic(c["rdm"], c)) for c in inp["geodesic"]]}
     out["identify"] = [identify(c["rdms"], c["layer"], c["instance"]) for c in inp["identify"]]
+    out["identify_samples"] = [identify_sample(c) for c in inp["identifySamples"]]
     with open(path_out, "w") as f:
         json.dump(out, f)
 

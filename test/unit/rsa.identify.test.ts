@@ -85,6 +85,11 @@ describe("identifyLayers on synthetic networks", () => {
     const b = rsa.identifyLayers(rdms, opts);
     expect(a.accuracy).toEqual(b.accuracy);
     expect(a.bootstrap.map((t) => t.map((x) => Array.from(x)))).toEqual(b.bootstrap.map((t) => t.map((x) => Array.from(x))));
+    const byRdm = rsa.identifyLayers(rdms, { ...opts, bootstrapUnit: "rdm" });
+    byRdm.bootstrap.flat().forEach((x) => x.forEach((v) => expect(v >= 0 && v <= 1).toBe(true)));
+    expect(byRdm.accuracy).toEqual(a.accuracy); // the unit changes the bootstrap only
+    expect(() => rsa.identifyLayers(rdms, { bootstrapUnit: "subject" as never })).toThrow(/bootstrapUnit must be/);
+    expect(() => rsa.identifyLayers(rdms, { samples: [{ rows: [0, 99], stimuli: [0] }] })).toThrow(/samples\[0\]\.rows\[1\]/);
     expect(() => rsa.identifyLayers(rdms, { label: "region" })).toThrow(/label must name an RDM descriptor/);
     expect(() => rsa.identifyLayers(rdms, { noiseLevels: [-1] })).toThrow(/noiseLevels\[0\]/);
     expect(() => rsa.identifyLayers(rdms, { transforms: { x: "nope" as never } })).toThrow(/transforms.x must be/);

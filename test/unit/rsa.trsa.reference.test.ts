@@ -56,14 +56,21 @@ function layeredRdms(nLayers: number, nInstances: number, n: number, noise: numb
   return out;
 }
 const identifyInputs = [layeredRdms(4, 6, 8, 0.9), layeredRdms(3, 5, 7, 1.4), layeredRdms(5, 4, 10, 0.7)];
+/** Bootstrap samples of the first set: by instance (all layers of drawn instances) and by single RDM rows (the authors'). */
+const boot = identifyInputs[0];
+const draw = (k: number) => Array.from({ length: k }, () => rng.int(k));
+const identifySamples = Array.from({ length: 6 }, (_, s) => {
+  const rows = s % 2 === 0 ? draw(6).flatMap((i) => [0, 1, 2, 3].map((l) => 4 * i + l)) : draw(boot.rdms.length);
+  return { ...boot, rows, stimuli: draw(8) };
+});
 
 // ---- run the reference once -----------------------------------------------------------------------
-let ref: { geodesic: (number | "Infinity")[][]; identify: number[] };
+let ref: { geodesic: (number | "Infinity")[][]; identify: number[]; identify_samples: number[] };
 beforeAll(() => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rsa-trsa-"));
   const input = path.join(dir, "in.json");
   const output = path.join(dir, "out.json");
-  fs.writeFileSync(input, JSON.stringify({ geodesic: geodesicCases, identify: identifyInputs }));
+  fs.writeFileSync(input, JSON.stringify({ geodesic: geodesicCases, identify: identifyInputs, identifySamples }));
   execFileSync(peersPython(), [SCRIPT, input, output], { timeout: 120_000, stdio: ["ignore", "ignore", "pipe"] });
   ref = JSON.parse(fs.readFileSync(output, "utf8"));
   fs.rmSync(dir, { recursive: true, force: true });
@@ -106,5 +113,15 @@ describe("layer identification = leave-one-instance-out sklearn NearestCentroid"
       // identifyLayers' "rdm" accuracy on the data is the same computation
       expect(rsa.identifyLayers(set, { transforms: { rdm: "rdm" }, nBootstrap: 0 }).accuracy[0][0]).toBe(ours.accuracy);
     });
+  });
+});
+
+describe("identifyLayers' bootstrap samples = the authors' resampling (rows and stimuli with repeats, self-pairs dropped)", () => {
+  it("per-sample accuracies equal sklearn's leave-one-instance-out on the resampled RDMs", () => {
+    const set = rsa.makeRdms(boot.rdms, { rdmDescriptors: { layer: boot.layer, instance: boot.instance } });
+    const r = rsa.identifyLayers(set, { transforms: { rdm: "rdm" }, samples: identifySamples.map((s) => ({ rows: s.rows, stimuli: s.stimuli })) });
+    const ours = Array.from(r.bootstrap[0][0]);
+    ours.forEach((a, k) => expect(a, `sample ${k}`).toBeCloseTo(ref.identify_samples[k], 14));
+    expect(new Set(ours).size, "the samples must differ").toBeGreaterThan(1);
   });
 });
