@@ -83,8 +83,10 @@ export interface CkaOptions {
 /**
  * Centred kernel alignment between two representations of the same conditions:
  * HSIC(K, L) / sqrt(HSIC(K, K) HSIC(L, L)) with K, L the condition-by-condition kernels.
- * Linear CKA equals ||Yᵀ X||²_F / (||Xᵀ X||_F ||Yᵀ Y||_F) for column-centred X, Y. In [0, 1]
- * (debiased CKA can be slightly negative); NaN when a representation is constant.
+ * Linear CKA equals ||Yᵀ X||²_F / (||Xᵀ X||_F ||Yᵀ Y||_F) for column-centred X, Y. The RBF
+ * bandwidth follows Kornblith et al.'s reference code by default (see `rbfBandwidth`); debiased CKA
+ * equals theirs (U-centred kernels). In [0, 1] (debiased CKA can be slightly negative); NaN when a
+ * representation is constant.
  */
 export function cka(a: Patterns, b: Patterns, opts: CkaOptions = {}): number {
   const debiased = opts.debiased ?? false;

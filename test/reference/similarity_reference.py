@@ -29,6 +29,23 @@ def cka_from_kernels(k, l):
     return float(np.sum(kc * lc) / np.sqrt(np.sum(kc * kc) * np.sum(lc * lc)))
 
 
+def u_centre(k):
+    """U-centring (Szekely & Rizzo 2014), the unbiased centring of Kornblith et al.'s debiased CKA."""
+    n = k.shape[0]
+    k = k.copy()
+    np.fill_diagonal(k, 0)
+    col = k.sum(axis=0) / (n - 2)
+    col -= k.sum() / (2 * (n - 1) * (n - 2))
+    k = k - col[:, None] - col[None, :]
+    np.fill_diagonal(k, 0)
+    return k
+
+
+def cka_debiased(k, l):
+    kc, lc = u_centre(k), u_centre(l)
+    return float(np.sum(kc * lc) / np.sqrt(np.sum(kc * kc) * np.sum(lc * lc)))
+
+
 def squared_distances(x):
     diff = x[:, None, :] - x[None, :, :]
     return np.sum(diff * diff, axis=-1)
@@ -83,6 +100,8 @@ def main(path_out):
         "rbf_pairwise_0.5": cka_from_kernels(rbf_pairwise(x, 0.5), rbf_pairwise(y, 0.5)),
         "rbf_kornblith_1": cka_from_kernels(rbf_kornblith(x, 1.0), rbf_kornblith(y, 1.0)),
         "linear": cka_from_kernels(x @ x.T, y @ y.T),
+        "linear_debiased": cka_debiased(x @ x.T, y @ y.T),
+        "rbf_kornblith_0.5_debiased": cka_debiased(rbf_kornblith(x, 0.5), rbf_kornblith(y, 0.5)),
     }
     rng = np.random.default_rng(2024)
     a = rng.normal(size=(30, 6)) @ rng.normal(size=(6, 6))

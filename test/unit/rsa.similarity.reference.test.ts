@@ -12,7 +12,7 @@ import { peersPython } from "../../kernel/scripts/setup.mjs";
 const SCRIPT = path.join(__dirname, "..", "reference", "similarity_reference.py");
 
 interface Reference {
-  demo: { x: number[][]; y: number[][]; "rbf_kornblith_0.5": number; "rbf_pairwise_0.5": number; rbf_kornblith_1: number; linear: number };
+  demo: { x: number[][]; y: number[][]; "rbf_kornblith_0.5": number; "rbf_pairwise_0.5": number; rbf_kornblith_1: number; linear: number; linear_debiased: number; "rbf_kornblith_0.5_debiased": number };
   procrustes: { a: number[][]; b: number[][]; c: number[][]; cases: { alpha: number; pair: "same width" | "padded"; metric: "angular" | "euclidean"; value: number }[] };
 }
 
@@ -33,6 +33,11 @@ describe("RBF CKA bandwidth", () => {
     expect(ours.toFixed(5)).toBe("0.65483");
     expect(Math.abs(rsa.cka(d.x, d.y, { kernel: "rbf" }) - d.rbf_kornblith_1)).toBeLessThan(1e-12);
     expect(Math.abs(rsa.cka(d.x, d.y) - d.linear)).toBeLessThan(1e-12);
+  });
+  it("debiased CKA (unbiased HSIC) = Kornblith et al.'s U-centred kernels, linear and RBF", () => {
+    const d = ref.demo;
+    expect(Math.abs(rsa.cka(d.x, d.y, { debiased: true }) - d.linear_debiased)).toBeLessThan(1e-12);
+    expect(Math.abs(rsa.cka(d.x, d.y, { kernel: "rbf", sigma: 0.5, debiased: true }) - d["rbf_kornblith_0.5_debiased"])).toBeLessThan(1e-12);
   });
   it("rbfBandwidth 'pairwiseMedian' is the other convention (0.65401), a real difference", () => {
     const d = ref.demo;
