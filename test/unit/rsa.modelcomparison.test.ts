@@ -51,7 +51,7 @@ const close = (a: ArrayLike<number>, e: ArrayLike<number>, rel: number, what: st
 };
 
 /** The model block of the widget payload, decoded as the extension decodes it. */
-function widgetModels(result: rsa.FixedEvaluation | rsa.BootstrapEvaluation) {
+function widgetModels(result: rsa.FixedEvaluation | rsa.BootstrapEvaluation | rsa.DualBootstrapEvaluation) {
   const bundle = rdmFigure(data, { models: result, mds: false })[MIME_BUNDLE]();
   return decodeRdm(JSON.parse(JSON.stringify(bundle[RDM_MIME]))).models!;
 }
@@ -93,5 +93,9 @@ describe("model comparison: library = rsatoolbox Result = widget payload", () =>
     expect(s.correction).toBe(1);
     close(s.sems, dual.modelVariances.map(Math.sqrt), 1e-15, "sems");
     close(s.pZero, rsa.zeroTTests(dual.means, dual.modelVariances, dual.dof), 1e-15, "p zero");
+    const w = widgetModels(dual);
+    close(w.errors, s.sems, 1e-15, "widget errors");
+    close(w.pValues, s.pZero, 1e-15, "widget p-values");
+    expect(w.noiseCeiling).toEqual([dual.noiseCeiling.lower, dual.noiseCeiling.upper]);
   });
 });
