@@ -5,13 +5,13 @@
  */
 import { geotopological, condensedLength, encodeRdm, RDM_MIME, type ModelComparison, type RdmData, type RdmPayload } from "../schema/index.js";
 import { mds as mdsEmbed } from "../rsa/mds.js";
-import { zeroTTests, type BootstrapEvaluation, type FixedEvaluation } from "../rsa/inference.js";
+import { evaluationSummary, type BootstrapEvaluation, type DualBootstrapEvaluation, type FixedEvaluation } from "../rsa/inference.js";
 import type { Rdms } from "../rsa/rdms.js";
 import { MIME_BUNDLE, type MimeBundle } from "./bundle.js";
 import { clip, fmt, svgOpen, svgText, viridis } from "./svg.js";
 
 /** A model evaluation as accepted by {@link rdmFigure}'s `models` option. */
-export type ModelEvaluation = FixedEvaluation | BootstrapEvaluation | (Omit<ModelComparison, "alpha" | "pValues"> & { alpha?: number; pValues?: number[] });
+export type ModelEvaluation = FixedEvaluation | BootstrapEvaluation | DualBootstrapEvaluation | (Omit<ModelComparison, "alpha" | "pValues"> & { alpha?: number; pValues?: number[] });
 
 /** Options of {@link rdmFigure}. */
 export interface RdmFigureOptions {
@@ -71,20 +71,18 @@ function descriptorLabels(desc: Readonly<Record<string, readonly (string | numbe
   return name ? desc[name].map(String) : Array.from({ length: count }, (_, i) => fallback(i));
 }
 
+/**
+ * The bar chart's numbers. Library results go through `rsa.evaluationSummary` (rsatoolbox's
+ * `Result`: n/(n-1)-corrected variances, SEM error bars, one-sided t-tests against 0), so the
+ * widget shows exactly what the library reports.
+ */
 function modelComparison(m: ModelEvaluation, alpha: number): ModelComparison {
   if ("models" in m) {
-    const k = m.models.length;
-    const variances = m.means.map((_, i) => m.covariance[i]?.[i] ?? NaN);
-    const errors = variances.map((v) => (Number.isFinite(v) && v > 0 ? Math.sqrt(v) : 0));
-    const pValues = variances.every((v) => Number.isFinite(v)) && m.dof >= 1 ? zeroTTests(m.means, variances, m.dof) : [];
-    let noiseCeiling: [number, number] | null = null;
-    if ("noiseCeiling" in m && m.noiseCeiling) noiseCeiling = [m.noiseCeiling.lower, m.noiseCeiling.upper];
-    if ("noiseCeilings" in m) {
-      const ok = m.noiseCeilings.filter((c) => Number.isFinite(c[0]) && Number.isFinite(c[1]));
-      if (ok.length > 0) noiseCeiling = [ok.reduce((s, c) => s + c[0], 0) / ok.length, ok.reduce((s, c) => s + c[1], 0) / ok.length];
-    }
-    if (m.means.length !== k) throw new RangeError(`models: ${k} names but ${m.means.length} means`);
-    return { method: m.method, names: [...m.models], means: [...m.means], errors, pValues: pValues.map((p) => Math.min(1, Math.max(0, p))), alpha, noiseCeiling };
+    if (m.means.length !== m.models.length) throw new RangeError(`models: ${m.models.length} names but ${m.means.length} means`);
+    const s = evaluationSummary(m);
+    const errors = s.sems.map((e) => (Number.isFinite(e) ? e : 0));
+    const pValues = s.pZero.every(Number.isFinite) ? s.pZero.map((p) => Math.min(1, Math.max(0, p))) : [];
+    return { method: m.method, names: [...s.models], means: [...s.means], errors, pValues, alpha, noiseCeiling: s.noiseCeiling };
   }
   return { method: m.method, names: [...m.names], means: [...m.means], errors: [...m.errors], pValues: [...(m.pValues ?? [])], alpha: m.alpha ?? alpha, noiseCeiling: m.noiseCeiling };
 }

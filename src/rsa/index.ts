@@ -1,7 +1,7 @@
 /**
  * Representational geometry (exported as the `rsa` namespace): datasets and RDM sets, RDMs from
  * data (`calcRdm`), RDM comparisons (`compareRdm`), tRSA transforms (rank, geo-topological,
- * geodesic), following rsatoolbox's vocabulary in camelCase. See src/rsa/README.md.
+ * geodesic, RGTM regions), layer identification (the tRSA paper's central analysis), following rsatoolbox's vocabulary in camelCase. See src/rsa/README.md.
  */
 export * from "./descriptors.js";
 export * from "./dataset.js";
@@ -10,6 +10,9 @@ export * from "./ranks.js";
 export * from "./calc.js";
 export * from "./compare.js";
 export * from "./transform.js";
+export * from "./geodesic.js";
+export * from "./rgtm.js";
+export * from "./identify.js";
 export * from "./similarity.js";
 export * from "./mds.js";
 export * from "./inference.js";

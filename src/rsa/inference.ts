@@ -195,6 +195,9 @@ export interface BootstrapEvaluation {
   covariance: number[][];
   /** min(nRdm, nConditions) - 1 for "both", nRdm - 1 for "rdm", nConditions - 1 for "pattern". */
   dof: number;
+  /** Number of RDMs (subjects) and of conditions of the data: the n of the n/(n-1) variance correction. */
+  nRdm: number;
+  nPattern: number;
 }
 
 /**
@@ -222,6 +225,8 @@ export function evalBootstrap(models: readonly FixedModel[], data: Rdms, opts: {
     means: columns.slice(0, models.length).map(mean),
     covariance: sampleCovariance(columns),
     dof,
+    nRdm: data.nRdm,
+    nPattern: data.nConditions,
   };
 }
 
@@ -590,6 +595,94 @@ export function permutationTest(model: FixedModel, data: Rdms, opts: { method?: 
     if (nul[s] >= observed) atLeast++;
   }
   return { model: model.name, observed, p: (1 + atLeast) / (1 + n), null: nul };
+}
+
+/** Result of {@link evaluationSummary}: what rsatoolbox's `Result` reports (`get_sem`, `test_zero`, `test_noise`, `test_pairwise`). */
+export interface EvaluationSummary {
+  models: string[];
+  method: CompareMethod;
+  /** Mean evaluation per model. */
+  means: number[];
+  /** Variance of each model's mean evaluation, small-sample corrected (rsatoolbox's `model_var`). */
+  variances: number[];
+  /** Standard errors sqrt(max(variance, 0)) (rsatoolbox's `get_sem()`). */
+  sems: number[];
+  /** Corrected variances of pairwise differences (squareform order of model pairs). */
+  differenceVariances: number[];
+  /** Corrected variances of each model's difference to the [lower, upper] noise ceiling. */
+  noiseCeilingVariances: [number, number][];
+  /** Noise ceiling [lower, upper] (mean over valid bootstrap samples), or null. */
+  noiseCeiling: [number, number] | null;
+  /** One-sided t-test p-values of "evaluation > 0" (`t_test_0`); NaN without a variance estimate. */
+  pZero: number[];
+  /** Two-sided t-test p-values against the lower noise ceiling (`t_test_nc`); NaN without one. */
+  pNoiseCeiling: number[];
+  /** Two-sided pairwise t-test p-values (`t_tests`), models x models. */
+  pPairwise: number[][];
+  dof: number;
+  /** The factor n/(n-1) applied to the covariance (1 for the dual bootstrap, which corrects itself). */
+  correction: number;
+}
+
+/**
+ * SEMs and t-tests of a model evaluation exactly as rsatoolbox's `Result` computes them: the
+ * covariance of the evaluation is multiplied by n/(n-1) (`extract_variances` / `_correct_1d`), with
+ * n = the number of RDMs for `evalFixed` and RDM bootstraps, the number of conditions for pattern
+ * bootstraps and min(nRdm, nConditions) for the two-factor bootstrap; the dual bootstrap's variances
+ * are already corrected. The RDM widget's error bars and significance marks come from here.
+ */
+export function evaluationSummary(result: FixedEvaluation | BootstrapEvaluation | DualBootstrapEvaluation): EvaluationSummary {
+  const m = result.models.length;
+  const { means, dof, method } = result;
+  let variances: number[];
+  let diffs: number[];
+  let ncVars: [number, number][];
+  let noiseCeiling: [number, number] | null = null;
+  let correction = 1;
+  if ("modelVariances" in result) {
+    variances = [...result.modelVariances];
+    diffs = [...result.differenceVariances];
+    ncVars = result.noiseCeilingVariances.map((v) => [v[0], v[1]]);
+    noiseCeiling = [result.noiseCeiling.lower, result.noiseCeiling.upper];
+  } else {
+    const cov = result.covariance;
+    let n: number;
+    if ("kind" in result) {
+      n = result.kind === "both" ? Math.min(result.nRdm, result.nPattern) : result.kind === "rdm" ? result.nRdm : result.nPattern;
+      const lows = result.noiseCeilings.map((c) => c[0]).filter((v) => !Number.isNaN(v));
+      const highs = result.noiseCeilings.map((c) => c[1]).filter((v) => !Number.isNaN(v));
+      if (lows.length > 0 && highs.length > 0) noiseCeiling = [mean(lows), mean(highs)];
+    } else {
+      n = result.evaluations[0]?.length ?? 0;
+      if (result.noiseCeiling) noiseCeiling = [result.noiseCeiling.lower, result.noiseCeiling.upper];
+    }
+    correction = n > 1 ? n / (n - 1) : NaN;
+    const ncIncluded = cov.length === m + 2;
+    variances = means.map((_, i) => correction * cov[i][i]);
+    diffs = differenceVariances(cov, m).map((v) => correction * v);
+    ncVars = means.map((_, i) =>
+      ncIncluded ? ([m, m + 1].map((c) => correction * (cov[i][i] - 2 * cov[i][c] + cov[c][c])) as [number, number]) : [variances[i], variances[i]],
+    );
+  }
+  const testable = dof >= 1;
+  const pZero = testable ? zeroTTests(means, variances.map((v) => (Number.isNaN(v) ? NaN : v)), dof) : means.map(() => NaN);
+  const pNoiseCeiling = testable && noiseCeiling ? noiseCeilingTTests(means, ncVars.map((v) => v[0]), noiseCeiling[0], dof) : means.map(() => NaN);
+  const pPairwise = testable ? pairwiseTTests(means, diffs, dof) : means.map(() => means.map(() => NaN));
+  return {
+    models: [...result.models],
+    method,
+    means: [...means],
+    variances,
+    sems: variances.map((v) => Math.sqrt(Math.max(v, 0))),
+    differenceVariances: diffs,
+    noiseCeilingVariances: ncVars,
+    noiseCeiling,
+    pZero,
+    pNoiseCeiling,
+    pPairwise,
+    dof,
+    correction,
+  };
 }
 
 /** Student's t cumulative distribution function with `dof` degrees of freedom. */

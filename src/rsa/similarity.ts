@@ -1,7 +1,8 @@
 /**
  * Representational similarity measures computed from the patterns directly (not from RDMs):
- * linear / RBF / debiased CKA (Kornblith et al. 2019), the Procrustes shape metric with partial
- * whitening (Williams et al. 2021), CCA and SVCCA (Raghu et al. 2017).
+ * linear / RBF / debiased CKA (Kornblith et al. 2019; RBF bandwidth as their reference code), the
+ * Procrustes shape metric with partial whitening (Williams et al. 2021; whitening as netrep's
+ * `LinearMetric`), CCA and SVCCA (Raghu et al. 2017).
  *
  * Every function takes two pattern matrices over the same conditions: row-major Float64Array with
  * explicit columns, or `number[][]` (conditions x channels). Columns may differ between them.
@@ -64,10 +65,17 @@ function centerColumns(m: Mat): Float64Array {
 
 /** Options of {@link cka}. */
 export interface CkaOptions {
-  /** "linear" (default) or "rbf" (Gaussian kernel of bandwidth `sigma` x the median pairwise distance). */
+  /** "linear" (default) or "rbf" (Gaussian kernel exp(-d² / (2 σ²)), σ set by `rbfBandwidth`). */
   kernel?: "linear" | "rbf";
-  /** RBF bandwidth as a fraction of the median euclidean distance between conditions (default 1). */
+  /** RBF bandwidth factor (Kornblith et al.'s `threshold`), > 0; default 1. */
   sigma?: number;
+  /**
+   * How `sigma` sets the RBF bandwidth σ:
+   * - "kornblith" (default, Kornblith et al. 2019's reference code `gram_rbf`): σ² = sigma² x the
+   *   median of all n x n squared distances between conditions, the n zeros of the diagonal included;
+   * - "pairwiseMedian": σ = sigma x the median of the n(n-1)/2 distances between distinct conditions.
+   */
+  rbfBandwidth?: "kornblith" | "pairwiseMedian";
   /** Use the unbiased HSIC estimator (Song et al. 2012; needs >= 4 conditions). Default false. */
   debiased?: boolean;
 }
@@ -75,32 +83,48 @@ export interface CkaOptions {
 /**
  * Centred kernel alignment between two representations of the same conditions:
  * HSIC(K, L) / sqrt(HSIC(K, K) HSIC(L, L)) with K, L the condition-by-condition kernels.
- * Linear CKA equals ||Yᵀ X||²_F / (||Xᵀ X||_F ||Yᵀ Y||_F) for column-centred X, Y. In [0, 1]
- * (debiased CKA can be slightly negative); NaN when a representation is constant.
+ * Linear CKA equals ||Yᵀ X||²_F / (||Xᵀ X||_F ||Yᵀ Y||_F) for column-centred X, Y. The RBF
+ * bandwidth follows Kornblith et al.'s reference code by default (see `rbfBandwidth`); debiased CKA
+ * equals theirs (U-centred kernels). In [0, 1] (debiased CKA can be slightly negative); NaN when a
+ * representation is constant.
  */
 export function cka(a: Patterns, b: Patterns, opts: CkaOptions = {}): number {
   const debiased = opts.debiased ?? false;
   const [x, y] = pair(a, b, debiased ? 4 : 2);
   const kernel = opts.kernel ?? "linear";
   if (kernel !== "linear" && kernel !== "rbf") throw new RangeError(`kernel must be "linear" or "rbf", got ${JSON.stringify(kernel)}`);
-  const k = kernel === "linear" ? gramRows(x.x, x.n, x.p) : rbfKernel(x, checkNumber(opts.sigma ?? 1, "sigma", { min: 0, minExclusive: true }));
-  const l = kernel === "linear" ? gramRows(y.x, y.n, y.p) : rbfKernel(y, checkNumber(opts.sigma ?? 1, "sigma", { min: 0, minExclusive: true }));
+  const sigma = checkNumber(opts.sigma ?? 1, "sigma", { min: 0, minExclusive: true });
+  const bandwidth = opts.rbfBandwidth ?? "kornblith";
+  if (bandwidth !== "kornblith" && bandwidth !== "pairwiseMedian") throw new RangeError(`rbfBandwidth must be "kornblith" or "pairwiseMedian", got ${JSON.stringify(bandwidth)}`);
+  const k = kernel === "linear" ? gramRows(x.x, x.n, x.p) : rbfKernel(x, sigma, bandwidth);
+  const l = kernel === "linear" ? gramRows(y.x, y.n, y.p) : rbfKernel(y, sigma, bandwidth);
   const h = debiased ? hsicUnbiased : hsicBiased;
   return h(k, l, x.n) / Math.sqrt(h(k, k, x.n) * h(l, l, x.n));
 }
 
-function rbfKernel(m: Mat, sigma: number): Float64Array {
+function rbfKernel(m: Mat, sigma: number, bandwidth: "kornblith" | "pairwiseMedian"): Float64Array {
   const n = m.n;
   const g = gramRows(m.x, n, m.p);
   const d2 = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) d2[i * n + j] = Math.max(0, g[i * n + i] + g[j * n + j] - 2 * g[i * n + j]);
-  const off: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off.push(Math.sqrt(d2[i * n + j]));
-  off.sort((p, q) => p - q);
-  const mid = off.length >> 1;
-  const median = off.length % 2 ? off[mid] : (off[mid - 1] + off[mid]) / 2;
-  const bw = sigma * median;
-  return d2.map((v) => Math.exp(-v / (2 * bw * bw)));
+  let twoBw2: number; // 2 σ²
+  if (bandwidth === "kornblith") {
+    twoBw2 = 2 * sigma * sigma * median(Float64Array.from(d2));
+  } else {
+    const off = new Float64Array((n * (n - 1)) / 2);
+    let k = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off[k++] = Math.sqrt(d2[i * n + j]);
+    const bw = sigma * median(off);
+    twoBw2 = 2 * bw * bw;
+  }
+  return d2.map((v) => Math.exp(-v / twoBw2));
+}
+
+/** Median (mean of the two middle values for an even count, as numpy); sorts `v` in place. */
+function median(v: Float64Array): number {
+  v.sort();
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
 
 /** tr(HKH HLH) (the 1/(n-1)² factor cancels in CKA). */
@@ -146,19 +170,27 @@ export interface ProcrustesOptions {
   metric?: "angular" | "euclidean";
 }
 
+/** netrep's `eigval_tol`: eigenvalues of XᵀX are clipped to at least this. */
+const WHITEN_EIGENVALUE_FLOOR = 1e-7;
+
 /**
- * Procrustes shape metric (Williams et al. 2021): after centring and partial whitening
- * X ← X (α I + (1 - α) C^{-1/2}) rescaled to keep ||X||_F, the best rotation aligns X with Y;
- * angular distance arccos(||Xᵀ Y||_* / (||X||_F ||Y||_F)), euclidean sqrt(||X||² + ||Y||² - 2 ||XᵀY||_*).
- * Channel counts may differ (zero padding is implicit in the nuclear norm).
+ * Procrustes shape metric (Williams et al. 2021), netrep's `LinearMetric(alpha, center_columns=True,
+ * zero_pad=True)`: centre the columns, partially whiten X ← X Z with
+ * Z = V diag(d) Vᵀ, XᵀX = V diag(λ) Vᵀ (the scatter matrix, not divided by the number of conditions),
+ * λ clipped below at 1e-7, d = (α + (1 - α) λ^{-1/2}) sqrt(Σλ / Σ(α λ^{1/2} + 1 - α)²) (netrep's
+ * variance-preserving rescaling), then the best rotation aligns X with Y: angular distance
+ * arccos(||Xᵀ Y||_* / (||X||_F ||Y||_F)), euclidean sqrt(||X||² + ||Y||² - 2 ||XᵀY||_*).
+ * Channel counts may differ: the narrower representation is zero-padded (the padded channels
+ * enter the rescaling with the clipped eigenvalue, as in netrep).
  */
 export function procrustesDistance(a: Patterns, b: Patterns, opts: ProcrustesOptions = {}): number {
   const [x, y] = pair(a, b, 2);
   const alpha = checkProbability(opts.alpha ?? 1, "alpha");
   const metric = opts.metric ?? "angular";
   if (metric !== "angular" && metric !== "euclidean") throw new RangeError(`metric must be "angular" or "euclidean", got ${JSON.stringify(metric)}`);
-  const xw = partialWhiten(x, alpha);
-  const yw = partialWhiten(y, alpha);
+  const width = Math.max(x.p, y.p);
+  const xw = partialWhiten(x, alpha, width);
+  const yw = partialWhiten(y, alpha, width);
   const nx = Math.sqrt(xw.reduce((s, v) => s + v * v, 0));
   const ny = Math.sqrt(yw.reduce((s, v) => s + v * v, 0));
   // Xᵀ Y (p x q) = rows of Xᵀ against rows of Yᵀ
@@ -168,25 +200,35 @@ export function procrustesDistance(a: Patterns, b: Patterns, opts: ProcrustesOpt
   return Math.sqrt(Math.max(0, nx * nx + ny * ny - 2 * nuclear));
 }
 
-function partialWhiten(m: Mat, alpha: number): Float64Array {
+/**
+ * netrep's `whiten(X - mean, alpha, preserve_variance=True)` of one representation zero-padded to
+ * `width` channels (the padded columns are returned implicitly: they stay zero). Directions of
+ * XᵀX that are numerically null (λ <= n p ε max λ) contribute X v = 0 exactly, instead of the
+ * rounding noise amplified by the clipped λ^{-1/2} in netrep.
+ */
+function partialWhiten(m: Mat, alpha: number, width: number): Float64Array {
   const xc = centerColumns(m);
-  if (alpha === 1) return xc;
+  if (alpha > 1 - WHITEN_EIGENVALUE_FLOOR) return xc;
   const { n, p } = m;
-  const cov = gramRows(transpose(xc, n, p), p, n).map((v) => v / n);
-  const { values, vectors } = symmetricEigen(cov, p);
-  const tol = 1e-7 * Math.max(...values);
-  // Z = α I + (1 - α) C^{-1/2} (pseudo-inverse square root on the non-null eigenvalues)
-  const z = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) z[i * p + i] = alpha;
-  for (let k = 0; k < p; k++) {
-    if (values[k] <= tol) continue;
-    const s = (1 - alpha) / Math.sqrt(values[k]);
-    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) z[i * p + j] += s * vectors[i * p + k] * vectors[j * p + k];
+  const scatter = gramRows(transpose(xc, n, p), p, n); // XᵀX
+  const { values, vectors } = symmetricEigen(scatter, p);
+  const nullTol = n * p * Number.EPSILON * Math.max(0, ...values);
+  // Σλ and the variance after whitening over all `width` channels (padded ones have λ = 0 -> floor).
+  let total = 0;
+  let whitened = 0;
+  const lambdas = Array.from({ length: width }, (_, k) => Math.max(k < p ? values[k] : 0, WHITEN_EIGENVALUE_FLOOR));
+  for (const lam of lambdas) {
+    total += lam;
+    whitened += (alpha * Math.sqrt(lam) + 1 - alpha) ** 2;
   }
-  const w = crossRows(xc, n, transpose(z, p, p), p, p);
-  const before = Math.sqrt(xc.reduce((s, v) => s + v * v, 0));
-  const after = Math.sqrt(w.reduce((s, v) => s + v * v, 0));
-  return after > 0 ? w.map((v) => (v * before) / after) : w;
+  const scale = Math.sqrt(total / whitened);
+  const z = new Float64Array(p * p);
+  for (let k = 0; k < p; k++) {
+    if (values[k] <= nullTol) continue;
+    const d = (alpha + (1 - alpha) / Math.sqrt(lambdas[k])) * scale;
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) z[i * p + j] += d * vectors[i * p + k] * vectors[j * p + k];
+  }
+  return crossRows(xc, n, transpose(z, p, p), p, p);
 }
 
 /** Result of {@link cca} / {@link svcca}. */

@@ -1,14 +1,15 @@
 /**
  * RDM transforms for topological RSA (tRSA; Lin & Kriegeskorte, "The topology and geometry of
  * neural representations", PNAS 2024): rank, min-max, geo-topological (GT) transforms and the
- * RGTM family, geodesic transforms; plus rsatoolbox's sqrt/positive transforms.
+ * RGTM family (geodesic transforms: geodesic.ts); plus rsatoolbox's sqrt/positive transforms.
  */
-import { checkInteger, checkNumber, checkProbability } from "../core/checks.js";
+import { checkNumber, checkProbability } from "../core/checks.js";
 import { geotopological, geotopologicalFromNormalised, linearQuantile, minmaxNormalise } from "../schema/geotopology.js";
 import { rankdata, type RankMethod } from "./ranks.js";
 import { nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
 
-function mapRdms(rdms: Rdms, measure: string, f: (v: Float64Array) => Float64Array): Rdms {
+/** Applies `f` to every RDM vector of a set (same descriptors, new measure name). */
+export function mapRdms(rdms: Rdms, measure: string, f: (v: Float64Array) => Float64Array): Rdms {
   const p = nPairs(rdms.nConditions);
   const out = new Float64Array(rdms.dissimilarities.length);
   for (let r = 0; r < rdms.nRdm; r++) out.set(f(rdms.dissimilarities.subarray(r * p, (r + 1) * p)), r * p);
@@ -100,106 +101,4 @@ export function rgtmTransform(rdms: Rdms, preset: RgtmPreset): Rdms {
   const p = rgtmPresets[preset];
   if (!p) throw new RangeError(`preset must be one of ${Object.keys(rgtmPresets).join(", ")}, got ${JSON.stringify(preset)}`);
   return geotopologicalTransform(rdms, p);
-}
-
-/** Edge-removal rule of {@link geodesicTransform}. */
-export type GeodesicRule =
-  | { rule: "twoStep"; lower: number; upper: number }
-  | { rule: "pShortest"; p: number }
-  | { rule: "pNearest"; p: number }
-  | { rule: "kNearest"; k: number }
-  | { rule: "rsatoolbox" };
-
-/**
- * Geodesic transform: build a graph on the conditions, remove edges by `rule`, take all-pairs
- * shortest paths (Floyd–Warshall) and, unless `rerank` is false, rank-transform the path lengths
- * and min-max normalise them to [0, 1] (disconnected pairs, at Infinity, tie for the top rank).
- *
- * - "twoStep": GT_{l,u} (rank scale) first; edges whose GT value is 1 are removed and the
- *   remaining edges weigh their GT value (0-weight edges are kept).
- * - "pShortest": keep the fraction p of shortest edges overall.
- * - "pNearest": each condition keeps edges to its ceil(p (n - 1)) nearest neighbours (union).
- * - "kNearest": each condition keeps edges to its k nearest neighbours (union).
- * - "rsatoolbox": rsatoolbox 0.3.2 exactly: min-max normalise, drop edges of weight 1 *and* of
- *   weight 0 (networkx ignores zero weights), shortest paths, no re-ranking (rerank ignored).
- *
- * Except for "twoStep", edge weights are the min-max normalised dissimilarities; ties at a
- * cut-off are broken by condensed order. NaN dissimilarities are missing edges.
- */
-export function geodesicTransform(rdms: Rdms, opts: GeodesicRule & { rerank?: boolean } = { rule: "rsatoolbox" }): Rdms {
-  const n = rdms.nConditions;
-  const rule = opts.rule;
-  let keepRank = opts.rerank ?? rule !== "rsatoolbox";
-  if (rule === "rsatoolbox") keepRank = false;
-  if (rule === "twoStep") {
-    checkProbability(opts.lower, "lower");
-    checkNumber(opts.upper, "upper", { min: opts.lower, max: 1 });
-  } else if (rule === "pShortest" || rule === "pNearest") checkProbability(opts.p, "p");
-  else if (rule === "kNearest") checkInteger(opts.k, "k", 0, n - 1);
-  else if (rule !== "rsatoolbox") throw new RangeError(`rule must be "twoStep", "pShortest", "pNearest", "kNearest" or "rsatoolbox", got ${JSON.stringify(rule)}`);
-  return mapRdms(rdms, `geodesic transformed ${rdms.measure}`.trim(), (v) => {
-    let weights: Float64Array;
-    let keep: Uint8Array;
-    if (opts.rule === "twoStep") {
-      weights = geotopologicalFromNormalised(minmaxNormalise(rankdata(v)), opts.lower, opts.upper);
-      keep = Uint8Array.from(weights, (w) => (Number.isNaN(w) || w === 1 ? 0 : 1));
-    } else {
-      weights = minmaxNormalise(v);
-      if (opts.rule === "rsatoolbox") keep = Uint8Array.from(weights, (w) => (Number.isNaN(w) || w === 1 || w === 0 ? 0 : 1));
-      else if (opts.rule === "pShortest") keep = shortestFraction(v, opts.p);
-      else keep = nearestNeighbours(v, n, opts.rule === "kNearest" ? opts.k : Math.ceil(opts.p * (n - 1)));
-    }
-    const paths = floydWarshall(weights, keep, n);
-    return keepRank ? minmaxNormalise(rankdata(paths)) : paths;
-  });
-}
-
-function shortestFraction(v: Float64Array, p: number): Uint8Array {
-  const idx = Array.from(v.keys()).filter((k) => !Number.isNaN(v[k]));
-  idx.sort((a, b) => v[a] - v[b] || a - b);
-  const keep = new Uint8Array(v.length);
-  const count = Math.round(p * idx.length);
-  for (let k = 0; k < count; k++) keep[idx[k]] = 1;
-  return keep;
-}
-
-function nearestNeighbours(v: Float64Array, n: number, k: number): Uint8Array {
-  const keep = new Uint8Array(v.length);
-  for (let i = 0; i < n; i++) {
-    const others: { j: number; pair: number }[] = [];
-    for (let j = 0; j < n; j++) {
-      if (j === i) continue;
-      const pair = i < j ? n * i - (i * (i + 1)) / 2 + j - i - 1 : n * j - (j * (j + 1)) / 2 + i - j - 1;
-      if (!Number.isNaN(v[pair])) others.push({ j, pair });
-    }
-    others.sort((a, b) => v[a.pair] - v[b.pair] || a.pair - b.pair);
-    for (let t = 0; t < Math.min(k, others.length); t++) keep[others[t].pair] = 1;
-  }
-  return keep;
-}
-
-/** All-pairs shortest path lengths (condensed) over the kept edges; Infinity when disconnected. */
-export function floydWarshall(weights: Float64Array, keep: Uint8Array, n: number): Float64Array {
-  const d = new Float64Array(n * n).fill(Infinity);
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    d[i * n + i] = 0;
-    for (let j = i + 1; j < n; j++, k++) if (keep[k]) d[i * n + j] = d[j * n + i] = weights[k];
-  }
-  for (let m = 0; m < n; m++) {
-    const rowM = m * n;
-    for (let i = 0; i < n; i++) {
-      const dim = d[i * n + m];
-      if (dim === Infinity) continue;
-      const rowI = i * n;
-      for (let j = 0; j < n; j++) {
-        const alt = dim + d[rowM + j];
-        if (alt < d[rowI + j]) d[rowI + j] = alt;
-      }
-    }
-  }
-  const out = new Float64Array(nPairs(n));
-  k = 0;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) out[k++] = d[i * n + j];
-  return out;
 }

@@ -36,9 +36,18 @@ export function minmaxNormalise(v: Float64Array): Float64Array {
   return v.map((x) => (range > 0 ? (x - lo) / range : NaN));
 }
 
-/** q-quantile of the non-NaN entries, numpy's default linear interpolation; NaN if none. */
-export function linearQuantile(v: ArrayLike<number>, q: number): number {
-  const s = Float64Array.from(Array.prototype.filter.call(v, (x: number) => !Number.isNaN(x)) as number[]).sort();
+/** The non-NaN entries of `v`, sorted ascending (a new array). */
+export function sortedFinite(v: ArrayLike<number>): Float64Array {
+  let count = 0;
+  for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i])) count++;
+  const s = new Float64Array(count);
+  let k = 0;
+  for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i])) s[k++] = v[i];
+  return s.sort();
+}
+
+/** q-quantile of an ascending array, numpy's default linear interpolation; NaN if empty. */
+export function quantileOfSorted(s: ArrayLike<number>, q: number): number {
   if (s.length === 0) return NaN;
   const h = (s.length - 1) * q;
   const lo = Math.floor(h);
@@ -49,12 +58,21 @@ export function linearQuantile(v: ArrayLike<number>, q: number): number {
   return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
 }
 
-/** GT_{l,u} of already rank-normalised values `r` (see {@link rankNormalise}). */
-export function geotopologicalFromNormalised(r: Float64Array, lower: number, upper: number): Float64Array {
+/** q-quantile of the non-NaN entries, numpy's default linear interpolation; NaN if none. */
+export function linearQuantile(v: ArrayLike<number>, q: number): number {
+  return quantileOfSorted(sortedFinite(v), q);
+}
+
+/**
+ * GT_{l,u} of already rank-normalised values `r` (see {@link rankNormalise}); `sorted` may pass
+ * `sortedFinite(r)` when it is already known (many thresholds on one RDM).
+ */
+export function geotopologicalFromNormalised(r: Float64Array, lower: number, upper: number, sorted?: Float64Array): Float64Array {
   if (!(lower >= 0 && lower <= 1)) throw new RangeError(`lower must be in [0, 1], got ${lower}`);
   if (!(upper >= lower && upper <= 1)) throw new RangeError(`upper must be in [lower, 1] = [${lower}, 1], got ${upper}`);
-  const gl = linearQuantile(r, lower);
-  const gu = linearQuantile(r, upper);
+  const s = sorted ?? sortedFinite(r);
+  const gl = quantileOfSorted(s, lower);
+  const gu = quantileOfSorted(s, upper);
   return r.map((d) => {
     if (Number.isNaN(d)) return NaN;
     if (d < gl) return 0;

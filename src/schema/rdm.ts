@@ -42,7 +42,7 @@ export interface ModelComparison {
   names: string[];
   /** Mean evaluation per model. */
   means: number[];
-  /** Error-bar half-widths (standard errors), >= 0. */
+  /** Error-bar half-widths (standard errors, for library results rsatoolbox's n/(n-1)-corrected `get_sem()` via `rsa.evaluationSummary`), >= 0. */
   errors: number[];
   /** One-sided p-value of "evaluation > 0" per model, or empty. */
   pValues: number[];

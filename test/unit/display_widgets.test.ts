@@ -61,7 +61,8 @@ describe("rdmFigure", () => {
     expect(d.mds).toBeNull();
     expect(d.models!.names).toEqual(["data-like", "other"]);
     expect(d.models!.means).toEqual(ev.means);
-    expect(d.models!.errors[0]).toBeCloseTo(Math.sqrt(ev.covariance[0][0]), 12);
+    // SEM with rsatoolbox's n/(n-1) correction (5 subjects), as rsa.evaluationSummary
+    expect(d.models!.errors[0]).toBeCloseTo(Math.sqrt((5 / 4) * ev.covariance[0][0]), 12);
     expect(d.models!.noiseCeiling).toEqual([ev.noiseCeiling!.lower, ev.noiseCeiling!.upper]);
     expect(d.models!.pValues).toHaveLength(2);
     checkStatic(fig.toSvg());

@@ -222,19 +222,26 @@ describe("tRSA transforms", () => {
     expect(Array.from(step)).toEqual([0, 1, 0, 1, 1, 0]);
     expect(Array.from(rsa.rdmVector(rsa.rgtmTransform(r, "topologySensitive")))).toEqual([0, 1, 0, 1, 1, 0]);
   });
-  it("geodesic kNearest on points along a line recovers the line order", () => {
+  it("geodesic kNearest (convention 'neurolab': symmetric, zero-weight edges kept) on points along a line recovers the line order", () => {
     const pts = [0, 1, 2, 3, 4].map((x) => [x, 0.1 * x * x]);
     const d = rsa.calcRdm(rsa.makeDataset(pts));
-    const geo = rsa.geodesicTransform(d, { rule: "kNearest", k: 1 });
+    const geo = rsa.geodesicTransform(d, { rule: "kNearest", k: 1, convention: "neurolab" });
     // 1-NN graph of a line is the path 0-1-2-3-4: geodesic rank grows with index distance
     const m = rsa.toMatrix(geo);
     expect(m[0][4]).toBe(1);
     expect(m[0][1]).toBeLessThan(m[0][2]);
     expect(m[0][2]).toBeLessThan(m[0][3]);
-    const twoStep = rsa.toMatrix(rsa.geodesicTransform(d, { rule: "twoStep", lower: 0, upper: 0.5 }));
+    const twoStep = rsa.toMatrix(rsa.geodesicTransform(d, { rule: "twoStep", lower: 0, upper: 0.5, convention: "neurolab" }));
     expect(twoStep[0][4]).toBe(1);
-    const none = rsa.rdmVector(rsa.geodesicTransform(d, { rule: "pShortest", p: 0, rerank: false }));
+    const none = rsa.rdmVector(rsa.geodesicTransform(d, { rule: "pShortest", p: 0, rerank: false, convention: "neurolab" }));
     expect(Array.from(none).every((x) => x === Infinity)).toBe(true);
+    // The authors' rule: weights are rank-normalised ((rank - 1) / 9 here), the closest pair (0, 1)
+    // has weight 0 and is no edge, and (i, j), i < j, is kept only when j is i's nearest: edges
+    // {0-2, 1-2}, so 0 -> 1 detours over 2 (4/9 + 1/9) and 3, 4 are cut off.
+    const authors = rsa.toMatrix(rsa.geodesicTransform(d, { rule: "kNearest", k: 1, rerank: false }));
+    expect(authors[0][1]).toBeCloseTo(5 / 9, 14);
+    expect(authors[0][4]).toBe(Infinity);
+    expect(authors[2][3]).toBe(Infinity);
   });
 });
 
