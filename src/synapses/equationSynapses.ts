@@ -257,6 +257,34 @@ export class Synapses {
   }
 
   /**
+   * Per-synapse variables indexed as in Brian2: `syn.vars.w[3]` (one synapse),
+   * `syn.vars.w["i == j"]` (the values where a condition holds, a new array) and
+   * `syn.vars.w["j < 10"] = 0` (sets them; a number, a function of (rng, i, j) or an expression).
+   */
+  get vars(): Record<string, Record<string | number, unknown>> {
+    const out: Record<string, Record<string | number, unknown>> = {};
+    for (const name of this.resolved.vars) {
+      const live = this.variable(name);
+      out[name] = new Proxy(live as unknown as Record<string | number, unknown>, {
+        get: (target, key) => {
+          if (typeof key === "string" && !/^\d+$/.test(key) && !(key in target)) return this.get(name, key);
+          const v = Reflect.get(target, key);
+          return typeof v === "function" ? v.bind(target) : v;
+        },
+        set: (target, key, value) => {
+          if (typeof key === "string" && !/^\d+$/.test(key)) {
+            this.set(name, value as SynapticValue, key);
+            return true;
+          }
+          if (typeof value !== "number" || !Number.isFinite(value)) throw new RangeError(`${this.name}.${name}[${String(key)}] must be a finite number, got ${String(value)}`);
+          return Reflect.set(target, key, value);
+        },
+      });
+    }
+    return out;
+  }
+
+  /**
    * Values of a variable where `condition` holds (Brian2's `S.w['i == j']`): a new array, in
    * synapse order. The condition may use `i`, `j`, synaptic variables and constants.
    */

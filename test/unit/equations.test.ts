@@ -246,6 +246,13 @@ describe("synapses written as equations: the projection handle", () => {
     syn.set("w", "2*w", "j == 2");
     expect(w[2]).toBeCloseTo(0.04, 12);
     expect(Array.from(syn.incoming(1))).toEqual([1, 4, 7, 10]);
+    // Brian2-style indexing through vars: by synapse, by condition, and assignment by condition.
+    const vars = syn.vars;
+    expect(vars.w[4]).toBe(w[4]);
+    vars.w["i == 3"] = 0.5;
+    expect(Array.from(vars.w["i == 3"] as Float64Array)).toEqual([0.5, 0.5, 0.5]);
+    expect((vars.w as unknown as Float64Array).length).toBe(12);
+    expect(() => (vars.w[0] = NaN)).toThrow(/w\[0\] must be a finite number/);
     expect(syn.outgoing(2)).toEqual([6, 9]);
     const d = syn.describe();
     d.variables.w[0] = 99;
