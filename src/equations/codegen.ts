@@ -13,7 +13,7 @@
  * both targets give bitwise-identical results.
  */
 import { fold, FUNCTIONS, powerOf, substitute } from "./expr.js";
-import { namesIn, type Expr } from "./parse.js";
+import { mapChildren, namesIn, type Expr } from "./parse.js";
 import { exactConstants, type Assignment, type ResolvedModel } from "./model.js";
 
 /** Brian2's `timestep(x, dt)`: int((x + 1e-3 dt)/dt). */
@@ -61,22 +61,11 @@ export interface SpecialisedModel {
  * rewritten expression, so they stay bitwise identical.
  */
 export function reciprocalDivisions(e: Expr): Expr {
-  switch (e.k) {
-    case "num":
-    case "name":
-      return e;
-    case "neg":
-    case "not":
-      return { ...e, a: reciprocalDivisions(e.a) };
-    case "bin": {
-      const a = reciprocalDivisions(e.a);
-      const b = reciprocalDivisions(e.b);
-      if (e.op === "/" && b.k === "num" && b.v !== 0 && Number.isFinite(b.v) && Number.isFinite(1 / b.v)) return { k: "bin", op: "*", a, b: { k: "num", v: 1 / b.v } };
-      return { ...e, a, b };
-    }
-    case "call":
-      return { ...e, args: e.args.map(reciprocalDivisions) };
+  const x = mapChildren(e, reciprocalDivisions);
+  if (x.k === "bin" && x.op === "/" && x.b.k === "num" && x.b.v !== 0 && Number.isFinite(x.b.v) && Number.isFinite(1 / x.b.v)) {
+    return { k: "bin", op: "*", a: x.a, b: { k: "num", v: 1 / x.b.v } };
   }
+  return x;
 }
 
 /** Folds constants of a build (dt, N, namespace, the exact propagator) into the model. */

@@ -3,7 +3,7 @@
  * dimensions of expressions (Brian2's unit checking), substitution, constant folding and
  * symbolic differentiation (used to split equations into the linear forms the integrators need).
  */
-import { formatExpr, type Expr } from "./parse.js";
+import { formatExpr, mapChildren, type Expr } from "./parse.js";
 import { DIMENSIONLESS, dimDiv, dimEqual, dimMul, dimPow, formatDimension, isDimensionless, type Dimension } from "./units.js";
 
 /** How a function treats dimensions: all arguments and result dimensionless, or the first argument's kept. */
@@ -150,19 +150,7 @@ export function constantValue(e: Expr): number | undefined {
 
 /** Replaces names by expressions (`map` returns undefined to keep a name). */
 export function substitute(e: Expr, map: (name: string) => Expr | undefined): Expr {
-  switch (e.k) {
-    case "num":
-      return e;
-    case "name":
-      return map(e.name) ?? e;
-    case "neg":
-    case "not":
-      return { ...e, a: substitute(e.a, map) };
-    case "bin":
-      return { ...e, a: substitute(e.a, map), b: substitute(e.b, map) };
-    case "call":
-      return { ...e, args: e.args.map((a) => substitute(a, map)) };
-  }
+  return e.k === "name" ? (map(e.name) ?? e) : mapChildren(e, (x) => substitute(x, map));
 }
 
 const num = (v: number): Expr => ({ k: "num", v });

@@ -12,7 +12,7 @@
  * not_refractory`; `xi` is white noise with Brian2's `xi*sqrt(dt)` (Euler-Maruyama) meaning.
  */
 import { derivative, DimensionMismatchError, dimensionOf, fold, FUNCTIONS, RANDOM_FUNCTIONS, substitute, type Dim } from "./expr.js";
-import { formatExpr, ModelSyntaxError, namesIn, parseEquations, parseExpression, parseStatements, type Equation, type Expr, type Statement } from "./parse.js";
+import { formatExpr, mapChildren, ModelSyntaxError, namesIn, parseEquations, parseExpression, parseStatements, type Equation, type Expr, type Statement } from "./parse.js";
 import { DIMENSIONLESS, dimEqual, dimMul, dimPow, formatDimension, isDimensionless, lookupUnit, type Dimension, type Unit } from "./units.js";
 import { expmAugmented } from "./linear.js";
 
@@ -185,24 +185,12 @@ export function requireDim(d: Dim, want: Dimension, where: string, what: string)
 
 /** Replaces rand()/randn() calls by named per-step random numbers. */
 function extractRandoms(e: Expr, sites: RandomSite[]): Expr {
-  switch (e.k) {
-    case "num":
-    case "name":
-      return e;
-    case "neg":
-    case "not":
-      return { ...e, a: extractRandoms(e.a, sites) };
-    case "bin":
-      return { ...e, a: extractRandoms(e.a, sites), b: extractRandoms(e.b, sites) };
-    case "call": {
-      if ((RANDOM_FUNCTIONS as readonly string[]).includes(e.fn)) {
-        const name = `_rand${sites.length}`;
-        sites.push({ name, kind: e.fn as "rand" | "randn" });
-        return { k: "name", name };
-      }
-      return { ...e, args: e.args.map((a) => extractRandoms(a, sites)) };
-    }
+  if (e.k === "call" && (RANDOM_FUNCTIONS as readonly string[]).includes(e.fn)) {
+    const name = `_rand${sites.length}`;
+    sites.push({ name, kind: e.fn as "rand" | "randn" });
+    return { k: "name", name };
   }
+  return mapChildren(e, (x) => extractRandoms(x, sites));
 }
 
 /** Expands `x op= e` into `x = x op e`. */

@@ -283,6 +283,22 @@ export function parseStatements(src: string, where: string): Statement[] {
   return out;
 }
 
+/** `e` with `f` applied to each direct sub-expression (a building block of tree rewrites). */
+export function mapChildren(e: Expr, f: (x: Expr) => Expr): Expr {
+  switch (e.k) {
+    case "num":
+    case "name":
+      return e;
+    case "neg":
+    case "not":
+      return { ...e, a: f(e.a) };
+    case "bin":
+      return { ...e, a: f(e.a), b: f(e.b) };
+    case "call":
+      return { ...e, args: e.args.map(f) };
+  }
+}
+
 /** Names an expression reads. */
 export function namesIn(e: Expr, out = new Set<string>()): Set<string> {
   switch (e.k) {

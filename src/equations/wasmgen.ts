@@ -8,7 +8,7 @@
  * bitwise-identical results. The module is built for one specialised model when its group is
  * built (well under a millisecond for COBA).
  */
-import { assemble, F64, I32, op, V128, wasmApi, type Code, type ValType, type WasmImport } from "../wasm/assembler.js";
+import { assemble, F64, I32, op, recordSpikeLanes, V128, wasmApi, type Code, type ValType, type WasmImport } from "../wasm/assembler.js";
 import type { Arena } from "../wasm/arena.js";
 import { JS_FUNCTIONS, refractoryBound, type SpecialisedModel, type StepFunction } from "./codegen.js";
 import { FUNCTIONS } from "./expr.js";
@@ -218,20 +218,7 @@ export function wasmStep(s: SpecialisedModel, arena: Arena): StepFunction | unde
       const k = arrayIndex.get("not_refractory")!;
       body.push(...arrayAddress(k), ...get(ZERO), ...arrayAddress(k), ...op.v128Load(), ...get(SPK), ...op.v128Bitselect, ...op.v128Store());
     }
-    const record = (index: Code): Code => [
-      ...get(SPIKED), ...get(COUNT), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...index, ...op.i32Store(),
-      ...get(COUNT), ...op.i32Const(1), ...op.i32Add, ...set(COUNT),
-    ];
-    body.push(
-      ...get(SPK), ...op.v128AnyTrue, ...op.if,
-      ...get(SPK), ...op.i64x2Bitmask, ...set(BITS),
-      ...get(BITS), ...op.i32Const(1), ...op.i32And, ...op.if, ...record(get(I)), ...op.end,
-      ...get(BITS), ...op.i32Const(2), ...op.i32And, ...op.if,
-      ...get(I), ...op.i32Const(1), ...op.i32Add, ...get(N), ...op.i32LtS, ...op.if,
-      ...record([...get(I), ...op.i32Const(1), ...op.i32Add]),
-      ...op.end, ...op.end,
-      ...op.end,
-    );
+    body.push(...recordSpikeLanes({ mask: SPK, bits: BITS, i: I, n: N, spiked: SPIKED, count: COUNT }));
   }
   const loop: Code = [
     ...op.block,

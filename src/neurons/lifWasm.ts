@@ -5,7 +5,7 @@
  * here), so spikes and state are bitwise identical to the TypeScript loop, which stays the
  * reference and the fallback where SIMD is unavailable.
  */
-import { assemble, F64, I32, lazyModule, op, V128, type Code, type ValType } from "../wasm/assembler.js";
+import { assemble, F64, I32, lazyModule, op, recordSpikeLanes, V128, type Code, type ValType } from "../wasm/assembler.js";
 
 // Parameters: pointers (byte addresses), then per-step constants.
 const N = 0, V = 1, REF = 2, GA = 3, GB = 4, IA = 5, IB = 6, EXT = 7, JUMP = 8, SPIKED = 9;
@@ -20,12 +20,6 @@ const { localGet: get, localSet: set } = op;
 /** Address of element `offsetLocal` in the array at pointer parameter `ptr`. */
 const at = (ptr: number, offsetLocal: number): Code => [...get(ptr), ...get(offsetLocal), ...op.i32Add];
 const loadF64x2 = (ptr: number): Code => [...at(ptr, O8), ...op.v128Load()];
-/** spiked[count++] = index (an i32 expression). */
-const recordSpike = (index: Code): Code => [
-  ...get(SPIKED), ...get(COUNT), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...index, ...op.i32Store(),
-  ...get(COUNT), ...op.i32Const(1), ...op.i32Add, ...set(COUNT),
-];
-
 function cobaEulerBody(): Code {
   const splat = (from: number, to: number): Code => [...get(from), ...op.f64x2Splat, ...set(to)];
   return [
@@ -64,14 +58,7 @@ function cobaEulerBody(): Code {
     ...get(SPK), ...get(SPK), ...op.i8x16Shuffle([0, 1, 2, 3, 8, 9, 10, 11, 0, 1, 2, 3, 8, 9, 10, 11]), ...get(S_REF_STEPS), ...op.v128And,
     ...op.i32x4Add, ...op.v128Store64Lane(0),
     // Spike indices, in neuron order; the padding lane past n never counts.
-    ...get(SPK), ...op.v128AnyTrue, ...op.if,
-    ...get(SPK), ...op.i64x2Bitmask, ...set(BITS),
-    ...get(BITS), ...op.i32Const(1), ...op.i32And, ...op.if, ...recordSpike(get(I)), ...op.end,
-    ...get(BITS), ...op.i32Const(2), ...op.i32And, ...op.if,
-    ...get(I), ...op.i32Const(1), ...op.i32Add, ...get(N), ...op.i32LtS, ...op.if,
-    ...recordSpike([...get(I), ...op.i32Const(1), ...op.i32Add]),
-    ...op.end, ...op.end,
-    ...op.end,
+    ...recordSpikeLanes({ mask: SPK, bits: BITS, i: I, n: N, spiked: SPIKED, count: COUNT }),
     // Next pair.
     ...get(O8), ...op.i32Const(16), ...op.i32Add, ...set(O8),
     ...get(O4), ...op.i32Const(8), ...op.i32Add, ...set(O4),

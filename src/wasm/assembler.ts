@@ -190,3 +190,27 @@ export function lazyModule(bytes: () => Uint8Array): () => object | undefined {
     return compiled ?? undefined;
   };
 }
+
+/**
+ * Appends the indices of a pair of neurons (i, i + 1) whose lanes are set in the f64x2 mask in
+ * local `mask` to the i32 spike list at pointer local `spiked`, counting in local `count`, in
+ * neuron order; lane 1 counts only while i + 1 < n (the padding lane never does). `bits` is a
+ * scratch i32 local; `i` and `n` are i32 locals.
+ */
+export function recordSpikeLanes(l: { mask: number; bits: number; i: number; n: number; spiked: number; count: number }): Code {
+  const { localGet: get, localSet: set } = op;
+  const record = (index: Code): Code => [
+    ...get(l.spiked), ...get(l.count), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...index, ...op.i32Store(),
+    ...get(l.count), ...op.i32Const(1), ...op.i32Add, ...set(l.count),
+  ];
+  return [
+    ...get(l.mask), ...op.v128AnyTrue, ...op.if,
+    ...get(l.mask), ...op.i64x2Bitmask, ...set(l.bits),
+    ...get(l.bits), ...op.i32Const(1), ...op.i32And, ...op.if, ...record(get(l.i)), ...op.end,
+    ...get(l.bits), ...op.i32Const(2), ...op.i32And, ...op.if,
+    ...get(l.i), ...op.i32Const(1), ...op.i32Add, ...get(l.n), ...op.i32LtS, ...op.if,
+    ...record([...get(l.i), ...op.i32Const(1), ...op.i32Add]),
+    ...op.end, ...op.end,
+    ...op.end,
+  ];
+}
