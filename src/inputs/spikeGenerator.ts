@@ -4,6 +4,7 @@
  * (off-grid times are rounded to the nearest step end).
  */
 import { checkFiniteArray, checkInteger } from "../core/checks.js";
+import { checkNumberArray, checkOptions, checkPopulationSize } from "../core/validate.js";
 
 /** Spikes sorted by emission step. */
 export interface SpikeSchedule {
@@ -11,6 +12,19 @@ export interface SpikeSchedule {
   steps: Int32Array;
   /** Neuron index of each spike. */
   neurons: Int32Array;
+}
+
+/**
+ * Checks the options of a spike generator called `name` (known keys, size, integer neuron
+ * indices in [0, size), finite times, equal lengths); returns the size.
+ */
+export function checkSpikeGeneratorOptions(opts: { size: number; neurons: ArrayLike<number>; times_ms: ArrayLike<number> }, name: string): number {
+  checkOptions(opts, ["size", "neurons", "times_ms"], `${name}: options`);
+  const size = checkPopulationSize(opts.size, `${name}: size`);
+  const neurons = checkNumberArray(opts.neurons, `${name}: neurons`, { integer: true, min: 0, max: size - 1 });
+  const times = checkNumberArray(opts.times_ms, `${name}: times_ms`);
+  if (neurons.length !== times.length) throw new RangeError(`${name}: neurons and times_ms must have equal lengths, got ${neurons.length} and ${times.length}`);
+  return size;
 }
 
 /** Validates and sorts (neuron, time in ms) pairs into a schedule for `dt_ms`. */
