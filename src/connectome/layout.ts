@@ -5,7 +5,8 @@
  */
 import { checkInteger } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
-import type { Cell, WeightedCsr } from "./connectome.js";
+import { checkGraph, type Cell, type WeightedCsr } from "./connectome.js";
+import { checkArrayLike, checkOptions } from "../core/validate.js";
 import { undirected } from "./analysis.js";
 
 /** 2-D node positions in [0, 1]. */
@@ -47,6 +48,9 @@ export function layerKey(cell: Cell): LayerKey {
  * ordering: by name). Nodes of a layer are evenly spaced in [0, 1] (a single node at 0.5).
  */
 export function layeredLayout(cells: readonly Cell[], g: WeightedCsr, opts: LayeredLayoutOptions = {}): LayeredLayout {
+  checkArrayLike(cells, "cells");
+  checkGraph(g, "g");
+  checkOptions(opts, ["order", "sweeps"], "layeredLayout options");
   const order = opts.order ?? DEFAULT_ORDER;
   const sweeps = checkInteger(opts.sweeps ?? 8, "sweeps", 0, 1000);
   if (g.nPre !== cells.length) throw new RangeError(`g must have one row per cell (${cells.length}), got ${g.nPre}`);
@@ -101,6 +105,9 @@ export interface ForceLayoutOptions {
   weighted?: boolean;
 }
 
+/** Most iterations {@link forceLayout} runs (each is O(n^2); 300 settle a few hundred nodes). */
+export const MAX_FORCE_ITERATIONS = 10_000;
+
 /**
  * Force-directed layout (Fruchterman & Reingold 1991) of the undirected graph of `g`: all pairs
  * repel (k^2 / d), edges attract (d^2 / k), with a linearly cooling step limit. O(n^2) per
@@ -108,7 +115,9 @@ export interface ForceLayoutOptions {
  */
 export function forceLayout(g: WeightedCsr, opts: ForceLayoutOptions = {}): Layout {
   const n = g.nPre;
-  const iterations = checkInteger(opts.iterations ?? 300, "iterations", 1);
+  checkGraph(g, "g");
+  checkOptions(opts, ["seed", "iterations", "weighted"], "forceLayout options");
+  const iterations = checkInteger(opts.iterations ?? 300, "iterations", 1, MAX_FORCE_ITERATIONS);
   const rng = new Rng(opts.seed ?? 0);
   const u = undirected(g);
   const weighted = opts.weighted ?? true;
