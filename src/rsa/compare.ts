@@ -4,7 +4,8 @@
  * covariance, Bures similarity and metric.
  */
 import { cholesky, doubleCenter, symmetricEigen } from "./linalg.js";
-import { nPairs, type Rdms } from "./rdms.js";
+import { checkRdms, nPairs, type Rdms } from "./rdms.js";
+import { checkOptions } from "../core/validate.js";
 import { rankdata } from "./ranks.js";
 
 /** Comparison methods of {@link compareRdm} (rsatoolbox names in camelCase; "kendall" = "tauB"). */
@@ -29,6 +30,9 @@ export interface CompareOptions {
  * has no angle), tau-b gives NaN (scipy), Bures gives NaN (0/0).
  */
 export function compareRdm(rdm1: Rdms, rdm2: Rdms, opts: CompareOptions = {}): number[][] {
+  checkRdms(rdm1, "rdm1");
+  checkRdms(rdm2, "rdm2");
+  checkOptions(opts, ["method", "sigmaK"], "compareRdm options");
   const method = opts.method ?? "cosine";
   if (rdm1.nConditions !== rdm2.nConditions) {
     throw new RangeError(`rdm1 and rdm2 must have the same number of conditions, got ${rdm1.nConditions} and ${rdm2.nConditions}`);

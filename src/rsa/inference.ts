@@ -8,7 +8,11 @@ import { checkInteger } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
 import { compareRdm, type CompareMethod } from "./compare.js";
 import { rankdata } from "./ranks.js";
-import { makeRdms, nPairs, rdmVector, rdmsFromVectors, subsetPatterns, subsetRdms, type Rdms } from "./rdms.js";
+import { checkRdms, makeRdms, nPairs, rdmVector, rdmsFromVectors, subsetPatterns, subsetRdms, type Rdms } from "./rdms.js";
+import { checkArrayLike, checkOneOf, checkOptions, checkString, describeValue } from "../core/validate.js";
+
+/** Most bootstrap samples or permutations one call draws (rsatoolbox's default is 1000). */
+export const MAX_RESAMPLES = 100_000;
 
 /** A fixed model: a named RDM prediction over the data's conditions. */
 export interface FixedModel {
@@ -18,11 +22,19 @@ export interface FixedModel {
 
 /** A fixed model from an RDM set (its first RDM) or a condensed vector. */
 export function modelFixed(name: string, rdm: Rdms | ArrayLike<number>): FixedModel {
+  checkString(name, "name");
+  if (rdm === null || typeof rdm !== "object") throw new TypeError(`rdm must be an RDM set or a condensed vector, got ${describeValue(rdm)}`);
   const r = "dissimilarities" in (rdm as Rdms) ? subsetRdms(rdm as Rdms, [0]) : makeRdms([rdm as ArrayLike<number>]);
   return Object.freeze({ name, rdm: r });
 }
 
 function checkModels(models: readonly FixedModel[], data: Rdms): void {
+  checkArrayLike(models, "models");
+  checkRdms(data, "data");
+  models.forEach((m, k) => {
+    if (m === null || typeof m !== "object") throw new TypeError(`models[${k}] must be a model from modelFixed, got ${describeValue(m)}`);
+    checkRdms(m.rdm, `models[${k}].rdm`);
+  });
   if (models.length === 0) throw new RangeError("models must hold at least one model, got 0");
   models.forEach((m, k) => {
     if (m.rdm.nConditions !== data.nConditions) throw new RangeError(`models[${k}] (${m.name}) must have ${data.nConditions} conditions like the data, got ${m.rdm.nConditions}`);
@@ -167,7 +179,9 @@ export type BootstrapKind = "both" | "rdm" | "pattern";
 
 /** Draws `n` seeded bootstrap samples of RDMs and/or patterns (the identity where not resampled). */
 export function bootstrapSamples(data: Rdms, n: number, opts: { kind?: BootstrapKind; seed?: number } = {}): BootstrapSample[] {
-  checkInteger(n, "n", 1);
+  checkRdms(data, "data");
+  checkInteger(n, "n", 1, MAX_RESAMPLES);
+  checkOptions(opts, ["kind", "seed"], "bootstrapSamples options");
   const kind = opts.kind ?? "both";
   if (!["both", "rdm", "pattern"].includes(kind)) throw new RangeError(`kind must be "both", "rdm" or "pattern", got ${JSON.stringify(kind)}`);
   const rng = new Rng(opts.seed ?? 0);
@@ -573,7 +587,7 @@ export interface PermutationTest {
 export function permutationTest(model: FixedModel, data: Rdms, opts: { method?: CompareMethod; n?: number; seed?: number } = {}): PermutationTest {
   checkModels([model], data);
   const method = opts.method ?? "cosine";
-  const n = checkInteger(opts.n ?? 10000, "n", 1);
+  const n = checkInteger(opts.n ?? 10000, "n", 1, MAX_RESAMPLES);
   const rng = new Rng(opts.seed ?? 0);
   const observed = mean(compareRdm(model.rdm, data, { method })[0]);
   const k = data.nConditions;

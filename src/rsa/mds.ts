@@ -4,7 +4,7 @@
  */
 import { checkInteger, checkPositive } from "../core/checks.js";
 import { classicalMds } from "../schema/geometry.js";
-import { rdmVector, type Rdms } from "./rdms.js";
+import { checkRdms, rdmVector, type Rdms } from "./rdms.js";
 
 /** An embedding: `coordinates[i]` are the `dims` coordinates of condition i. */
 export interface Embedding {
@@ -40,6 +40,7 @@ export interface MdsOptions {
  * classical MDS.
  */
 export function mds(rdms: Rdms, opts: MdsOptions = {}): Embedding {
+  checkRdms(rdms);
   const n = rdms.nConditions;
   const dims = checkInteger(opts.dims ?? 2, "dims", 1, n - 1);
   const method = opts.method ?? "metric";
