@@ -37,15 +37,24 @@ export interface RdmFigureOptions {
 export class RdmFigure {
   constructor(readonly data: RdmData) {}
 
+  /**
+   * The widget payload. RDMs without any finite dissimilarity (e.g. the geo-topological
+   * transform of a constant RDM) have nothing to draw and are left out (the text says so);
+   * RangeError when no RDM is left.
+   */
   payload(): RdmPayload {
-    return encodeRdm(this.data);
+    const drawable = drawableRdms(this.data);
+    if (!drawable) throw new RangeError(`RDM figure "${this.data.title}": no RDM has a finite dissimilarity (all NaN), so there is nothing to draw`);
+    return encodeRdm(drawable);
   }
 
   toString(): string {
     const d = this.data;
     const n = d.rdmNames.length;
+    const empty = emptyRdms(d);
     return `RDM figure "${d.title}": ${n} RDM${n === 1 ? "" : "s"} (${d.measure || "dissimilarity"}) over ${d.nConditions} conditions` +
-      (d.models ? `, ${d.models.names.length} models compared (${d.models.method})` : "");
+      (d.models ? `, ${d.models.names.length} models compared (${d.models.method})` : "") +
+      (empty.length > 0 ? `; all NaN, not drawn: ${empty.map((r) => d.rdmNames[r]).join(", ")}` : "");
   }
 
   toSvg(): string {
@@ -53,8 +62,36 @@ export class RdmFigure {
   }
 
   [MIME_BUNDLE](): MimeBundle {
-    return { [RDM_MIME]: this.payload(), "image/svg+xml": this.toSvg(), "text/plain": this.toString() };
+    const drawable = drawableRdms(this.data);
+    const bundle: MimeBundle = { "image/svg+xml": this.toSvg(), "text/plain": this.toString() };
+    return drawable ? { [RDM_MIME]: encodeRdm(drawable), ...bundle } : bundle;
   }
+}
+
+/** Indices of the RDMs without any finite dissimilarity. */
+function emptyRdms(d: RdmData): number[] {
+  const p = condensedLength(d.nConditions);
+  const out: number[] = [];
+  for (let r = 0; r < d.rdmNames.length; r++) {
+    let any = false;
+    for (let k = r * p; k < (r + 1) * p && !any; k++) any = d.dissimilarities[k] === d.dissimilarities[k];
+    if (!any) out.push(r);
+  }
+  return out;
+}
+
+/** The figure's data without its all-NaN RDMs (and an MDS of one of them), or null when none is left. */
+function drawableRdms(d: RdmData): RdmData | null {
+  const empty = emptyRdms(d);
+  const mdsOk = d.mds !== null && !empty.includes(d.mds.rdm) && d.mds.coordinates.every(Number.isFinite) && Number.isFinite(d.mds.stress);
+  if (empty.length === 0) return mdsOk || d.mds === null ? d : { ...d, mds: null };
+  const keep = d.rdmNames.map((_, r) => r).filter((r) => !empty.includes(r));
+  if (keep.length === 0) return null;
+  const p = condensedLength(d.nConditions);
+  const dissimilarities = new Float64Array(keep.length * p);
+  keep.forEach((r, k) => dissimilarities.set(d.dissimilarities.subarray(r * p, (r + 1) * p), k * p));
+  const mds = mdsOk && d.mds ? { ...d.mds, rdm: keep.indexOf(d.mds.rdm) } : null;
+  return { ...d, rdmNames: keep.map((r) => d.rdmNames[r]), dissimilarities, mds };
 }
 
 function descriptorLabels(desc: Readonly<Record<string, readonly (string | number)[]>>, opt: string | readonly (string | number)[] | undefined, count: number, fallback: (i: number) => string, what: string): string[] {
