@@ -85,6 +85,17 @@ export function normalizeCellName(raw: string, opts: NameOptions = {}): string {
   return name;
 }
 
+/**
+ * The non-neuron, non-muscle cells the pinned sources name: pharyngeal marginal cells (mc1-3),
+ * hypodermis, intestine, CEP sheath glia and the GLR cells.
+ */
+const KNOWN_OTHER = /^(mc[123](dl|dr|v)|hyp|intestine|CEPsh[DV][LR]|GLR([DV][LR]|[LR]))$/;
+
+/** Whether a canonical name is a cell the pinned sources know (a neuron, a muscle or one of their other cells). */
+export function isKnownCell(name: string): boolean {
+  return cellKind(name) !== "other" || KNOWN_OTHER.test(name);
+}
+
 const MUSCLE =
   /^(M[DV][LR]\d\d|pm\d[a-z]*|[uv]m\d[a-z]*[LR]?|intL|intR|anal|sph|LegacyBodyWallMuscles)$/;
 

@@ -95,7 +95,13 @@ const GANGLION_SET: ReadonlySet<string> = new Set(GANGLIA);
  * two ganglia.
  */
 export function parseGanglia(json: string, opts: GanglionOptions = {}): GanglionTable {
-  const data: unknown = JSON.parse(json);
+  if (typeof json !== "string") throw new TypeError(`ganglia table: json must be a string, got ${json === null ? "null" : typeof json}`);
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (e) {
+    throw new SyntaxError(`ganglia table: not valid JSON (truncated file?): ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new SyntaxError("ganglia table: expected a JSON object");
   const record = data as Record<string, unknown>;
   const expectedKeys = [...GANGLIA, ...Object.keys(GANGLION_GROUPS)].sort();

@@ -42,7 +42,7 @@ export function checkRdms(x: unknown, name = "rdms"): Rdms {
 function checkDissimilarities(v: ArrayLike<number>, name: string): void {
   for (let i = 0; i < v.length; i++) {
     const d = v[i];
-    if (typeof d !== "number" || d === Infinity || d === -Infinity) throw new RangeError(`${name}[${i}] must be a finite number (or NaN for a missing pair), got ${describeValue(d)}`);
+    if (typeof d !== "number" || d === Infinity || d === -Infinity) throw new RangeError(`${name}[${i}] must be finite or NaN (a missing pair), got ${describeValue(d)}`);
   }
 }
 
