@@ -200,8 +200,8 @@ function sampleDistinct(n: number, k: number, rng: Rng, exclude: number, name: s
 
 /** Explicit CSR connectivity (row = source): validated, copied, used as given. */
 export function fromCsr(rowPtr: ArrayLike<number>, colIdx: ArrayLike<number>): ConnectivityRule {
-  checkNumberArray(rowPtr, "fromCsr: rowPtr", { integer: true, min: 0, minLength: 1 });
-  checkNumberArray(colIdx, "fromCsr: colIdx", { integer: true, min: 0 });
+  checkNumberArray(colIdx, "fromCsr: colIdx", { integer: true, min: 0, max: MAX_POPULATION_SIZE - 1 });
+  checkNumberArray(rowPtr, "fromCsr: rowPtr", { integer: true, min: 0, max: colIdx.length, minLength: 1 });
   return (nPre, nPost) => {
     checkSizes("fromCsr", nPre, nPost);
     if (rowPtr.length !== nPre + 1) throw new RangeError(`fromCsr: rowPtr must have nPre + 1 = ${nPre + 1} entries, got ${rowPtr.length}`);
