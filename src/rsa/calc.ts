@@ -4,7 +4,8 @@
  * estimates used by the mahalanobis family (`prec_from_residuals`).
  */
 import { checkNumber } from "../core/checks.js";
-import { averageGroups, obsDescriptor, type Dataset } from "./dataset.js";
+import { averageGroups, checkDataset, obsDescriptor, type Dataset } from "./dataset.js";
+import { checkOptions } from "../core/validate.js";
 import { groupBy, type DescriptorValue } from "./descriptors.js";
 import { crossRows, gramRows, invert, matmul } from "./linalg.js";
 import { nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
@@ -44,6 +45,8 @@ export interface CalcRdmOptions {
  * as rsatoolbox does).
  */
 export function calcRdm(dataset: Dataset, opts: CalcRdmOptions = {}): Rdms {
+  checkDataset(dataset);
+  checkOptions(opts, ["method", "descriptor", "noise", "cvDescriptor", "crossValidation", "priorLambda", "priorWeight", "removeMean"], "calcRdm options");
   const method = opts.method ?? "euclidean";
   const c = dataset.nChannels;
   const noise = opts.noise === undefined ? undefined : checkNoise(opts.noise, c);

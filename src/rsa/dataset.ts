@@ -3,6 +3,7 @@
  * (observations x channels, row-major Float64Array) with descriptors per observation
  * (condition, run/session, subject, ...) and per channel. Mirrors rsatoolbox's `Dataset`.
  */
+import { checkArrayLike, checkOptions, describeValue } from "../core/validate.js";
 import { checkDescriptors, groupBy, pickDescriptors, type DescriptorValue, type Descriptors } from "./descriptors.js";
 
 /** Measurements with descriptors. `measurements[o * nChannels + c]` is observation `o`, channel `c`. */
@@ -31,6 +32,16 @@ export interface DatasetOptions {
  * propagate (see the README); infinities are rejected.
  */
 export function makeDataset(measurements: readonly (readonly number[])[] | Float64Array, opts: DatasetOptions & { nChannels?: number } = {}): Dataset {
+  checkOptions(opts, ["obsDescriptors", "channelDescriptors", "descriptors", "nChannels"], "makeDataset options");
+  checkArrayLike(measurements, "measurements");
+  if (!(measurements instanceof Float64Array)) {
+    for (let o = 0; o < measurements.length; o++) {
+      const row = checkArrayLike<unknown>(measurements[o], `measurements[${o}]`);
+      for (let c = 0; c < row.length; c++) {
+        if (typeof row[c] !== "number") throw new TypeError(`measurements[${o}][${c}] must be a number (NaN for missing), got ${describeValue(row[c])}`);
+      }
+    }
+  }
   let data: Float64Array;
   let nObs: number;
   let nChannels: number;
@@ -65,6 +76,18 @@ export function makeDataset(measurements: readonly (readonly number[])[] | Float
     channelDescriptors: checkDescriptors(opts.channelDescriptors as Record<string, DescriptorValue[]>, nChannels, "channelDescriptors"),
     descriptors: Object.freeze({ ...(opts.descriptors ?? {}) }),
   });
+}
+
+/** Checks a dataset argument `name` (O(1): its shape): RangeError/TypeError naming it otherwise. */
+export function checkDataset(x: unknown, name = "dataset"): Dataset {
+  const d = x as Dataset;
+  if (d === null || typeof d !== "object" || !(d.measurements instanceof Float64Array) || d.obsDescriptors === undefined) {
+    throw new TypeError(`${name} must be a dataset (from makeDataset or datasetFromTable), got ${describeValue(x)}`);
+  }
+  if (!(Number.isInteger(d.nChannels) && d.nChannels >= 1 && Number.isInteger(d.nObservations) && d.measurements.length === d.nObservations * d.nChannels)) {
+    throw new RangeError(`${name}: measurements must hold nObservations x nChannels values, got ${d.nObservations} x ${d.nChannels} and ${d.measurements.length}`);
+  }
+  return d;
 }
 
 /** The columns an arquero table must offer to be read (structural, so any arquero version works). */

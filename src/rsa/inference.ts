@@ -53,6 +53,7 @@ function mean(xs: ArrayLike<number>): number {
  * corrCov), or of ranks (spearman, rhoA, tauA, tauB). NaN pairs of the first RDM stay NaN.
  */
 export function poolRdm(rdms: Rdms, method: CompareMethod = "cosine"): Float64Array {
+  checkRdms(rdms);
   const p = nPairs(rdms.nConditions);
   const rows: Float64Array[] = [];
   for (let r = 0; r < rdms.nRdm; r++) {
@@ -113,8 +114,10 @@ export interface NoiseCeiling {
  * RDM in a bootstrap sample stay together).
  */
 export function noiseCeiling(data: Rdms, opts: { method?: CompareMethod; rdmDescriptor?: string } = {}): NoiseCeiling {
+  checkRdms(data, "data");
+  checkOptions(opts, ["method", "rdmDescriptor"], "noiseCeiling options");
   const method = opts.method ?? "cosine";
-  const col = data.rdmDescriptors[opts.rdmDescriptor ?? "index"];
+  const col = Object.hasOwn(data.rdmDescriptors, opts.rdmDescriptor ?? "index") ? data.rdmDescriptors[opts.rdmDescriptor ?? "index"] : undefined;
   if (!col) throw new RangeError(`rdmDescriptor must be an RDM descriptor (${Object.keys(data.rdmDescriptors).join(", ")}), got ${JSON.stringify(opts.rdmDescriptor)}`);
   const groups = [...new Set(col)];
   if (groups.length < 2) throw new RangeError(`noise ceiling needs at least 2 RDM groups (subjects), got ${groups.length}`);
@@ -219,6 +222,7 @@ export interface BootstrapEvaluation {
  */
 export function evalBootstrap(models: readonly FixedModel[], data: Rdms, opts: { method?: CompareMethod; n?: number; kind?: BootstrapKind; seed?: number; samples?: readonly BootstrapSample[] } = {}): BootstrapEvaluation {
   checkModels(models, data);
+  checkOptions(opts, ["method", "n", "kind", "seed", "samples"], "evalBootstrap options");
   const method = opts.method ?? "cosine";
   const kind = opts.kind ?? "both";
   const samples = opts.samples ?? bootstrapSamples(data, opts.n ?? 1000, { kind, seed: opts.seed });
@@ -414,6 +418,8 @@ export interface DualBootstrapEvaluation {
  * models; fixed models need no cross-validation, so this is its k = 1 case.)
  */
 export function evalDualBootstrap(models: readonly FixedModel[], data: Rdms, opts: { method?: CompareMethod; n?: number; seed?: number } = {}): DualBootstrapEvaluation {
+  checkModels(models, data);
+  checkOptions(opts, ["method", "n", "seed"], "evalDualBootstrap options");
   const samples = bootstrapSamples(data, opts.n ?? 1000, { kind: "both", seed: opts.seed });
   const rdmOnly = samples.map((s) => ({ rdmIndices: s.rdmIndices, patternIndices: Array.from({ length: data.nConditions }, (_, i) => i) }));
   const patternOnly = samples.map((s) => ({ rdmIndices: Array.from({ length: data.nRdm }, (_, i) => i), patternIndices: s.patternIndices }));
@@ -467,6 +473,7 @@ export interface CrossvalEvaluation {
  */
 export function evalCrossval(models: readonly FixedModel[], data: Rdms, opts: { method?: CompareMethod; kRdm?: number; kPattern?: number; seed?: number } = {}): CrossvalEvaluation {
   checkModels(models, data);
+  checkOptions(opts, ["method", "kRdm", "kPattern", "seed"], "evalCrossval options");
   const method = opts.method ?? "cosine";
   const kRdm = checkInteger(opts.kRdm ?? Math.min(5, data.nRdm), "kRdm", 2, data.nRdm);
   const kPattern = checkInteger(opts.kPattern ?? 1, "kPattern", 1, Math.floor(data.nConditions / 3));
@@ -586,6 +593,7 @@ export interface PermutationTest {
  */
 export function permutationTest(model: FixedModel, data: Rdms, opts: { method?: CompareMethod; n?: number; seed?: number } = {}): PermutationTest {
   checkModels([model], data);
+  checkOptions(opts, ["method", "n", "seed"], "permutationTest options");
   const method = opts.method ?? "cosine";
   const n = checkInteger(opts.n ?? 10000, "n", 1, MAX_RESAMPLES);
   const rng = new Rng(opts.seed ?? 0);
