@@ -477,6 +477,7 @@ export interface ConnectomeSummary {
 
 /** Counts of cells, connections and synapses. */
 export function summarize(c: Connectome): ConnectomeSummary {
+  checkConnectome(c);
   const count = (kind: CellKind) => c.cells.filter((cell) => cell.kind === kind).length;
   let chemicalSynapses = 0;
   for (const w of c.chemical.weight) chemicalSynapses += w;

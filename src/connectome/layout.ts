@@ -114,8 +114,8 @@ export const MAX_FORCE_ITERATIONS = 10_000;
  * iteration: meant for a few hundred nodes. Output rescaled to [0, 1] on both axes.
  */
 export function forceLayout(g: WeightedCsr, opts: ForceLayoutOptions = {}): Layout {
-  const n = g.nPre;
   checkGraph(g, "g");
+  const n = g.nPre;
   checkOptions(opts, ["seed", "iterations", "weighted"], "forceLayout options");
   const iterations = checkInteger(opts.iterations ?? 300, "iterations", 1, MAX_FORCE_ITERATIONS);
   const rng = new Rng(opts.seed ?? 0);
