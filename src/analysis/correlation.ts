@@ -2,6 +2,7 @@
  * Correlations between spike trains: cross-/auto-correlograms and pairwise spike-count
  * correlation coefficients.
  */
+import { checkOptions } from "../core/validate.js";
 import { checkInteger, checkNumber } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
 import {
@@ -179,8 +180,8 @@ export function pairwiseSpikeCountCorrelation(
   spikes: SpikeInput,
   opts: { binWidth_ms: number; nPairs?: number; seed?: number; pairs?: ArrayLike<number> },
 ): PairwiseCorrelation {
-  const b = makeBinning(spikes.tStart_ms, spikes.tStop_ms, opts.binWidth_ms);
   const t = windowedTrains(spikes);
+  const b = makeBinning(t.tStart_ms, t.tStop_ms, checkOptions(opts, ["binWidth_ms", "nPairs", "seed", "pairs"], "options").binWidth_ms);
   const N = t.nNeurons;
   checkInteger(N, "nNeurons", 2, 0x7fffffff);
   const pairs = choosePairs(N, opts);
