@@ -3,6 +3,9 @@
  * arguments (see fuzzHarness.ts). Small synthetic connectomes; the pinned data is covered by the
  * loader tests.
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { connectome as C } from "../../src/index.js";
@@ -139,5 +142,20 @@ describe("fuzz: connectome", () => {
       expectCleanError(error!, [""], what);
     }
     expect(C.parseCookEdgeList(cook)).toHaveLength(2);
+  });
+
+  it("loaders: unknown options are refused before any file is read; a mirror entry that is a directory names the file", async () => {
+    await expect(C.loadConnectome("cook2019", { kinds: ["alien" as never], offline: true, mirrorDir: [] })).rejects.toThrow(/kinds\[0\] must be one of "neuron", "muscle", "other", got "alien"/);
+    await expect(C.loadConnectome("cook2019", { electricalMerge: "median" as never, offline: true, mirrorDir: [] })).rejects.toThrow(/electricalMerge must be one of "max", "sum", "mean", got "median"/);
+    await expect(C.loadConnectome("cook2019", { offlin: true } as never)).rejects.toThrow(/loadConnectome options: unknown key "offlin"/);
+    await expect(C.loadConnectome("toString" as never)).rejects.toThrow(/dataset must be one of cook2019/);
+    const mirror = fs.mkdtempSync(path.join(os.tmpdir(), "mirror-"));
+    const file = path.join(mirror, C.connectomeSource("cook2019").path);
+    fs.mkdirSync(file, { recursive: true });
+    try {
+      await expect(C.loadEdgeList("cook2019", { mirrorDir: mirror, offline: true })).rejects.toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is a directory, but the data file herm_full_edgelist.csv was expected there`));
+    } finally {
+      fs.rmSync(mirror, { recursive: true, force: true });
+    }
   });
 });
