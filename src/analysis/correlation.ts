@@ -80,6 +80,8 @@ export function autoCorrelogram(times_ms: Float64Array, opts: CorrelogramOptions
 }
 
 function correlogram(A: Float64Array, B: Float64Array, opts: CorrelogramOptions, auto: boolean): Correlogram {
+  if (opts === undefined) throw new TypeError("opts must be { binWidth_ms, maxLag_ms, normalization?, tStart_ms?, tStop_ms? }, got undefined");
+  checkOptions(opts, ["binWidth_ms", "maxLag_ms", "normalization", "tStart_ms", "tStop_ms"], "correlogram options");
   const norm = opts.normalization ?? "counts";
   if (norm !== "counts" && norm !== "rate_Hz" && norm !== "coefficient") {
     throw new RangeError(`normalization must be one of "counts", "rate_Hz", "coefficient", got ${JSON.stringify(norm)}`);

@@ -55,6 +55,7 @@ export function spikeEventsFromMonitor(
   tStart_ms: number,
   tStop_ms: number,
 ): SpikeEvents {
+  if (monitor === null || typeof monitor !== "object") throw new TypeError(`monitor must be a spike monitor (times_ms, neurons, size), got ${describeValue(monitor)}`);
   const ev: SpikeEvents = { times_ms: monitor.times_ms, neurons: monitor.neurons, nNeurons: monitor.size, tStart_ms, tStop_ms };
   checkEvents(ev);
   return ev;
@@ -80,6 +81,7 @@ export function spikeTrainsByNeuron(events: SpikeEvents): SpikeTrains {
 
 /** Spike times (ms) of neuron `i` of per-neuron trains, as a view (no copy). */
 export function neuronTrain_ms(trains: SpikeTrains, i: number): Float64Array {
+  checkTrains(trains);
   checkInteger(i, "i", 0, trains.nNeurons - 1);
   return trains.times_ms.subarray(trains.offsets[i], trains.offsets[i + 1]);
 }

@@ -73,6 +73,7 @@ const BODY_WALL_C302 = /^M([DV])([LR])(\d{1,2})$/;
  * to AWCL/AWCR. Other names are returned trimmed.
  */
 export function normalizeCellName(raw: string, opts: NameOptions = {}): string {
+  if (typeof raw !== "string") throw new TypeError(`cell name must be a string, got ${raw === null ? "null" : typeof raw}`);
   const name = raw.trim();
   let m = NUMBERED_MOTOR.exec(name);
   if (m) return `${m[1]}${m[2]}`;

@@ -6,7 +6,7 @@
  */
 import type { Csr } from "../synapses/connectivity.js";
 import { checkInteger } from "../core/checks.js";
-import { checkAllocation, checkArrayLike, checkEachOneOf, checkFunction, checkNumberArray, checkOneOf, checkOptions, checkString, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
+import { checkAllocation, checkArray, checkArrayLike, checkEachOneOf, checkFunction, checkNumberArray, checkOneOf, checkOptions, checkString, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
 import { cellClass, cellKind, type CellKind } from "./cells.js";
 import { resolveGanglia, type Ganglion, type GanglionGroup, type GanglionTable } from "./ganglia.js";
 import type { EdgeRecord, ExpressionRecord, MasterSheetNeuron, NeuronType, OwmetaCell } from "./parse.js";
@@ -147,7 +147,7 @@ export function checkConnectome(c: unknown, name = "c"): Connectome {
  * are merged per unordered pair (see `electricalMerge`).
  */
 export function buildConnectome(edges: readonly EdgeRecord[], opts: BuildOptions = {}): Connectome {
-  checkArrayLike(edges, "edges");
+  checkArray(edges, "edges");
   checkOptions(opts, BUILD_OPTION_KEYS, "buildConnectome options");
   const keep = new Set<CellKind>(checkEachOneOf(opts.kinds ?? CELL_KINDS, CELL_KINDS, "kinds"));
   const merge = checkOneOf(opts.electricalMerge ?? "max", ELECTRICAL_MERGES, "electricalMerge");
@@ -208,6 +208,10 @@ export function buildConnectome(edges: readonly EdgeRecord[], opts: BuildOptions
  * -1 when it is in `inhibitory`, else +1.
  */
 export function chemicalSigns(cells: readonly Cell[], chemical: WeightedCsr, inhibitory: readonly string[] = ["GABA"]): Int8Array {
+  checkArrayLike(cells, "cells");
+  checkGraph(chemical, "chemical");
+  checkArrayLike(inhibitory, "inhibitory");
+  if (chemical.nPre !== cells.length) throw new RangeError(`chemical must have one row per cell (${cells.length}), got ${chemical.nPre}`);
   const inh = new Set(inhibitory);
   const sign = new Int8Array(chemical.colIdx.length);
   for (let i = 0; i < chemical.nPre; i++) {
@@ -231,6 +235,7 @@ export interface MetadataSources {
  * Bentley 2016; neuropeptides from Bentley 2016; ganglia from the ganglia table.
  */
 export function mergeCellMetadata(sources: MetadataSources): Map<string, CellMetadata> {
+  if (sources === null || typeof sources !== "object") throw new TypeError(`sources must be an object of metadata tables, got ${describeValue(sources)}`);
   type Acc = {
     type?: NeuronType;
     position?: readonly [number, number, number];
@@ -506,6 +511,7 @@ export function summarize(c: Connectome): ConnectomeSummary {
 
 /** A weighted CSR from a map of `row * n + col` -> weight (rows and columns sorted). */
 export function csrFromMap(n: number, entries: ReadonlyMap<number, number>): WeightedCsr {
+  if (!(entries instanceof Map)) throw new TypeError(`entries must be a Map from row * n + col to weight, got ${describeValue(entries)}`);
   const rows = new Int32Array(entries.size);
   const cols = new Int32Array(entries.size);
   const weights = new Float64Array(entries.size);

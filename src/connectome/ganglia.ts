@@ -156,6 +156,7 @@ export function parseGanglia(json: string, opts: GanglionOptions = {}): Ganglion
  * RangeError naming `argument` and listing the allowed names for an unknown name.
  */
 export function resolveGanglia(names: readonly string[], argument = "ganglia"): Set<Ganglion> {
+  if (!Array.isArray(names)) throw new TypeError(`${argument} must be an array of ganglion or group names, got ${names === null ? "null" : typeof names}`);
   const out = new Set<Ganglion>();
   for (const name of names) {
     if (GANGLION_SET.has(name)) out.add(name as Ganglion);

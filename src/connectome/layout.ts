@@ -38,6 +38,7 @@ const DEFAULT_ORDER: readonly LayerKey[] = ["sensory", "inter", "motor", "pharyn
 
 /** The layer key of a cell. */
 export function layerKey(cell: Cell): LayerKey {
+  if (cell === null || typeof cell !== "object") throw new TypeError(`cell must be a connectome cell, got ${cell === null ? "null" : typeof cell}`);
   if (cell.kind !== "neuron") return cell.kind;
   return cell.type ?? "unknown";
 }

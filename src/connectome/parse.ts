@@ -76,6 +76,7 @@ const TRANSMITTERS: Record<string, string> = {
  * DA, 5-HT, OA, TA. Returns null for unknown/orphan/empty entries; other names are returned trimmed.
  */
 export function normalizeNeurotransmitter(raw: string): string | null {
+  if (typeof raw !== "string") throw new TypeError(`neurotransmitter name must be a string, got ${raw === null ? "null" : typeof raw}`);
   const key = raw.trim().toLowerCase();
   if (key === "" || key.startsWith("unknown")) return null;
   return TRANSMITTERS[key] ?? raw.trim();

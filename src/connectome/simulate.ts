@@ -139,6 +139,7 @@ export function connectomeNetwork(c: Connectome, opts: ConnectomeNetworkOptions 
 
 /** Spike count of every neuron of a connectome network after a run, by cell name. */
 export function spikeCountsByName(net: ConnectomeNetwork): Map<string, number> {
+  if (net === null || typeof net !== "object" || !net.monitor || !Array.isArray(net.names)) throw new TypeError("net must be the result of connectomeNetwork");
   const counts = net.monitor.counts();
   return new Map(net.names.map((name, i) => [name, counts[i]]));
 }

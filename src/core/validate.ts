@@ -96,6 +96,12 @@ export function checkArrayLike<T = number>(value: unknown, name: string, opts: {
   return value as ArrayLike<T>;
 }
 
+/** A real array (for arguments iterated with array methods; typed arrays and array-likes are refused). */
+export function checkArray<T = unknown>(value: unknown, name: string, opts: { length?: number; minLength?: number } = {}): readonly T[] {
+  if (!Array.isArray(value)) throw new TypeError(`${name} must be an array, got ${describeValue(value)}`);
+  return checkArrayLike<T>(value, name, opts) as readonly T[];
+}
+
 /** An array-like of finite numbers (checked entry by entry) of the given length, if any. */
 export function checkNumberArray(value: unknown, name: string, opts: { length?: number; minLength?: number; min?: number; max?: number; integer?: boolean } = {}): ArrayLike<number> {
   const a = checkArrayLike<unknown>(value, name, opts);

@@ -3,6 +3,7 @@
  * tau-b (exact tie handling, O(m log m)), whitened cosine/correlation with the pairwise-contrast
  * covariance, Bures similarity and metric.
  */
+import { checkArrayLike } from "../core/validate.js";
 import { cholesky, doubleCenter, symmetricEigen } from "./linalg.js";
 import { checkRdms, nPairs, type Rdms } from "./rdms.js";
 import { checkOptions } from "../core/validate.js";
@@ -143,6 +144,8 @@ function rankRows(x: Float64Array, rows: number, m: number): Float64Array {
  * either vector is constant. Results are clipped to [-1, 1] as scipy does.
  */
 export function kendallTau(x: ArrayLike<number>, y: ArrayLike<number>, variant: "a" | "b" = "b"): number {
+  checkArrayLike(x, "x");
+  checkArrayLike(y, "y", { length: x.length });
   const m = x.length;
   if (y.length !== m) throw new RangeError(`x and y must have the same length, got ${m} and ${y.length}`);
   const order = Array.from({ length: m }, (_, i) => i).sort((p, q) => x[p] - x[q] || y[p] - y[q]);

@@ -3,7 +3,7 @@
  * (observations x channels, row-major Float64Array) with descriptors per observation
  * (condition, run/session, subject, ...) and per channel. Mirrors rsatoolbox's `Dataset`.
  */
-import { checkArrayLike, checkOptions, describeValue } from "../core/validate.js";
+import { checkArrayLike, checkNumberArray, checkOptions, describeValue } from "../core/validate.js";
 import { checkDescriptors, groupBy, pickDescriptors, type DescriptorValue, type Descriptors } from "./descriptors.js";
 
 /** Measurements with descriptors. `measurements[o * nChannels + c]` is observation `o`, channel `c`. */
@@ -103,6 +103,8 @@ export interface TableLike {
  * descriptors (e.g. `["condition", "run"]`).
  */
 export function datasetFromTable(table: TableLike, opts: { channels: readonly string[]; obsDescriptors?: readonly string[]; descriptors?: Record<string, DescriptorValue> }): Dataset {
+  if (table === null || typeof table !== "object" || typeof table.columnNames !== "function") throw new TypeError(`table must be an arquero table, got ${describeValue(table)}`);
+  if (opts === null || typeof opts !== "object" || !Array.isArray(opts.channels)) throw new TypeError("opts.channels must be an array of column names");
   const names = new Set(table.columnNames());
   for (const c of [...opts.channels, ...(opts.obsDescriptors ?? [])]) {
     if (!names.has(c)) throw new RangeError(`table has no column ${JSON.stringify(c)} (columns: ${[...names].join(", ")})`);
@@ -124,6 +126,7 @@ export function datasetFromTable(table: TableLike, opts: { channels: readonly st
 
 /** Observation descriptor `name` of `dataset`, or a RangeError listing the available ones. */
 export function obsDescriptor(dataset: Dataset, name: string): readonly DescriptorValue[] {
+  checkDataset(dataset);
   const col = dataset.obsDescriptors[name];
   if (!col) throw new RangeError(`descriptor must name an observation descriptor (${Object.keys(dataset.obsDescriptors).join(", ") || "none"}), got ${JSON.stringify(name)}`);
   return col;
@@ -131,6 +134,8 @@ export function obsDescriptor(dataset: Dataset, name: string): readonly Descript
 
 /** The observations `indices` of a dataset (descriptors follow). */
 export function subsetObservations(dataset: Dataset, indices: readonly number[]): Dataset {
+  checkDataset(dataset);
+  checkNumberArray(indices, "indices", { integer: true, min: 0, max: dataset.nObservations - 1 });
   const c = dataset.nChannels;
   const data = new Float64Array(indices.length * c);
   indices.forEach((o, k) => {
@@ -154,6 +159,7 @@ export interface Averages {
 
 /** Averages the observations of a dataset per value of an observation descriptor (labels sorted). */
 export function averageBy(dataset: Dataset, descriptor: string): Averages {
+  checkDataset(dataset);
   const { labels, groupOf } = groupBy(obsDescriptor(dataset, descriptor));
   return averageGroups(dataset.measurements, dataset.nChannels, groupOf, labels.length, labels);
 }

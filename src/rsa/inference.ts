@@ -9,7 +9,7 @@ import { Rng } from "../random/rng.js";
 import { compareRdm, type CompareMethod } from "./compare.js";
 import { rankdata } from "./ranks.js";
 import { checkRdms, makeRdms, nPairs, rdmVector, rdmsFromVectors, subsetPatterns, subsetRdms, type Rdms } from "./rdms.js";
-import { checkArrayLike, checkOneOf, checkOptions, checkString, describeValue } from "../core/validate.js";
+import { checkArray, checkArrayLike, checkOneOf, checkOptions, checkString, describeValue } from "../core/validate.js";
 
 /** Most bootstrap samples or permutations one call draws (rsatoolbox's default is 1000). */
 export const MAX_RESAMPLES = 100_000;
@@ -513,6 +513,8 @@ function folds(n: number, k: number, rng: Rng): number[][] {
  * model pairs; returns an m x m matrix with 1 on the diagonal.
  */
 export function pairwiseTTests(means: readonly number[], differenceVariances: readonly number[], dof: number): number[][] {
+  checkArrayLike(means, "means");
+  checkArrayLike(differenceVariances, "differenceVariances");
   const m = means.length;
   if (differenceVariances.length !== nPairs(m)) throw new RangeError(`differenceVariances must have ${nPairs(m)} entries (model pairs), got ${differenceVariances.length}`);
   checkInteger(dof, "dof", 1);
@@ -529,6 +531,8 @@ export function pairwiseTTests(means: readonly number[], differenceVariances: re
 
 /** One-sided t-tests of each model against 0: p = 1 - T_dof(mean / sd) (rsatoolbox's `t_test_0`). */
 export function zeroTTests(means: readonly number[], variances: readonly number[], dof: number): number[] {
+  checkArrayLike(means, "means");
+  checkArrayLike(variances, "variances", { length: means.length });
   if (variances.length !== means.length) throw new RangeError(`variances must have ${means.length} entries (one per model), got ${variances.length}`);
   checkInteger(dof, "dof", 1);
   return means.map((m, i) => 1 - studentTCdf(m / Math.sqrt(Math.max(variances[i], Number.EPSILON)), dof));
@@ -539,13 +543,18 @@ export function zeroTTests(means: readonly number[], variances: readonly number[
  * the difference, p = 2 (1 - T_dof(|t|)) (rsatoolbox's `t_test_nc`).
  */
 export function noiseCeilingTTests(means: readonly number[], differenceToCeilingVariances: readonly number[], ceiling: number, dof: number): number[] {
+  checkArrayLike(means, "means");
+  checkArrayLike(differenceToCeilingVariances, "differenceToCeilingVariances", { length: means.length });
   if (differenceToCeilingVariances.length !== means.length) throw new RangeError(`differenceToCeilingVariances must have ${means.length} entries (one per model), got ${differenceToCeilingVariances.length}`);
   checkInteger(dof, "dof", 1);
   return means.map((m, i) => 2 * (1 - studentTCdf(Math.abs((m - ceiling) / Math.sqrt(Math.max(differenceToCeilingVariances[i], Number.EPSILON))), dof)));
 }
 
 /** Variances of pairwise differences (squareform order of model pairs) from a covariance matrix of the models. */
-export function differenceVariances(covariance: readonly (readonly number[])[], nModels = covariance.length): number[] {
+export function differenceVariances(covariance: readonly (readonly number[])[], nModels?: number): number[] {
+  checkArrayLike(covariance, "covariance");
+  covariance.forEach((row, k) => checkArrayLike(row, `covariance[${k}]`, { minLength: covariance.length }));
+  nModels ??= covariance.length;
   const out: number[] = [];
   for (let i = 0; i < nModels; i++) for (let j = i + 1; j < nModels; j++) out.push(covariance[i][i] + covariance[j][j] - 2 * covariance[i][j]);
   return out;
@@ -556,6 +565,8 @@ export function differenceVariances(covariance: readonly (readonly number[])[], 
  * over samples (ties excluded), shrunk as (N - 1)/N p + 1/N. NaN samples are skipped.
  */
 export function bootstrapPairTests(evaluations: readonly (readonly number[])[]): number[][] {
+  checkArray(evaluations, "evaluations");
+  evaluations.forEach((row, k) => checkArrayLike(row, `evaluations[${k}]`));
   const rows = evaluations.filter((e) => e.every(Number.isFinite));
   const m = evaluations[0]?.length ?? 0;
   const n = rows.length;
@@ -679,6 +690,7 @@ function logGamma(x: number): number {
  * (bootstrap / cross-validation): pass to `aq.table(...)`.
  */
 export function evaluationsToColumns(result: FixedEvaluation | BootstrapEvaluation | CrossvalEvaluation): { model: string[]; index: number[]; evaluation: number[] } {
+  if (result === null || typeof result !== "object" || !Array.isArray(result.models) || !Array.isArray((result as { evaluations?: unknown }).evaluations)) throw new TypeError("result must be an evaluation from evalFixed, evalBootstrap or evalCrossval");
   const cols = { model: [] as string[], index: [] as number[], evaluation: [] as number[] };
   if ("covariance" in result && "noiseCeiling" in result) {
     // fixed: evaluations[model][rdm]

@@ -4,7 +4,7 @@
  * ((0,1), (0,2), ..., (0,n-1), (1,2), ...). Mirrors rsatoolbox's `RDMs`.
  */
 import { checkInteger } from "../core/checks.js";
-import { checkArrayLike, checkNumberArray, checkOptions, checkString, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
+import { checkArray, checkArrayLike, checkNumberArray, checkOptions, checkString, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
 import { checkDescriptors, pickDescriptors, type DescriptorValue, type Descriptors } from "./descriptors.js";
 import { withDisplay } from "../display/bundle.js";
 import { rdmFigure } from "../display/rdm.js";
@@ -104,7 +104,7 @@ export function makeRdms(input: Float64Array | readonly ArrayLike<number>[], opt
 /** Builds an RDM set from square symmetric matrices with zero (or NaN) diagonal. */
 export function rdmsFromMatrices(matrices: readonly (readonly (readonly number[])[])[], opts: RdmsOptions = {}): Rdms {
   checkOptions(opts, ["measure", "patternDescriptors", "rdmDescriptors"], "rdmsFromMatrices options");
-  checkArrayLike(matrices, "matrices");
+  checkArray(matrices, "matrices");
   matrices.forEach((m, r) => checkArrayLike(m, `matrices[${r}]`).length > 0 && Array.from(m).forEach((row, i) => checkDissimilarities(checkArrayLike(row, `matrices[${r}][${i}]`), `matrices[${r}][${i}]`)));
   if (matrices.length === 0) throw new RangeError("matrices must hold at least one RDM, got 0");
   const n = matrices[0].length;
@@ -153,6 +153,8 @@ function range(n: number): number[] {
 
 /** Condensed vector of a square symmetric matrix with zero (or NaN) diagonal. */
 export function squareToVector(m: readonly (readonly number[])[], name = "matrix"): Float64Array {
+  checkArrayLike(m, name);
+  for (let i = 0; i < m.length; i++) checkArrayLike(m[i], `${name}[${i}]`);
   const n = m.length;
   if (n < 2 || !isSquare(m)) throw new RangeError(`${name} must be square with at least 2 rows, got ${n} rows`);
   const v = new Float64Array(nPairs(n));

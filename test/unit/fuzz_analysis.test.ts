@@ -46,7 +46,7 @@ const ON_SPIKES: Record<string, (s: SpikeEvents) => unknown> = {
 
 const FIELDS = ["spikes", "times_ms", "neurons", "nNeurons", "tStart_ms", "tStop_ms", "offsets", "binWidth_ms"];
 
-describe("fuzz: spike-train statistics", () => {
+describe("fuzz: spike-train statistics", { timeout: 60_000 }, () => {
   it("valid spikes give finite statistics (NaN only where undefined by definition)", () => {
     fc.assert(
       fc.property(fc.constantFrom(...Object.keys(ON_SPIKES)), events, (name, s) => {

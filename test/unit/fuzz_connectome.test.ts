@@ -36,7 +36,7 @@ const GRAPH_CALLS: Record<string, (g: unknown) => unknown> = {
   motifCensus: (g) => C.motifCensus(g as never, { samples: 1 }),
 };
 
-describe("fuzz: connectome", () => {
+describe("fuzz: connectome", { timeout: 60_000 }, () => {
   it("buildConnectome and selectCells: unknown kinds, merges, keys and classes are errors listing the allowed values", () => {
     fc.assert(
       fc.property(edges, unknownKey, fc.constantFrom("alien", "median", "Neuron", ""), (list, key, word) => {

@@ -11,7 +11,7 @@ import { badValue, expectRejected, params, unknownKey, withKey } from "./fuzzHar
 
 const MODELS: Record<string, NeuronModel<any>> = { lif, adex, hh, izhikevich, escapeNoiseLif, metaNeuron };
 
-describe("fuzz: neuron group options", () => {
+describe("fuzz: neuron group options", { timeout: 60_000 }, () => {
   it("unknown parameter keys are errors listing the allowed keys", () => {
     fc.assert(
       fc.property(fc.constantFrom(...Object.keys(MODELS)), unknownKey, (name, key) => {
@@ -67,7 +67,7 @@ describe("fuzz: neuron group options", () => {
   });
 });
 
-describe("fuzz: input options", () => {
+describe("fuzz: input options", { timeout: 60_000 }, () => {
   it("Poisson rates and spike-generator spikes: bad values and unknown keys are refused by name", () => {
     fc.assert(
       fc.property(badValue, unknownKey, (v, key) => {

@@ -20,7 +20,7 @@ import {
 import { MAX_POPULATION_SIZE } from "../../src/core/validate.js";
 import { badNumber, badValue, expectCleanError, expectGraceful, expectRejected, params, smallSize, unknownKey, withKey } from "./fuzzHarness.js";
 
-describe("fuzz: Rng", () => {
+describe("fuzz: Rng", { timeout: 60_000 }, () => {
   it("rejects bad seeds and bad distribution parameters with the argument's name", () => {
     fc.assert(
       fc.property(badValue, (v) => {
@@ -62,7 +62,7 @@ const RULES: Record<string, () => ConnectivityRule> = {
   fromDense: () => fromDense([[0, 1], [1, 0]]),
 };
 
-describe("fuzz: connectivity rules", () => {
+describe("fuzz: connectivity rules", { timeout: 60_000 }, () => {
   it("give a valid CSR or a clean error for any sizes, including bad and huge ones", () => {
     const size = fc.oneof(smallSize, fc.constant(0), badNumber, fc.constant(MAX_POPULATION_SIZE + 1), fc.constant(100_000));
     fc.assert(

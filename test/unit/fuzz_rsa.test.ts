@@ -32,7 +32,7 @@ const CALLS_ON_RDMS: Record<string, (r: unknown) => unknown> = {
   noiseCeiling: (r) => rsa.noiseCeiling(r as never),
 };
 
-describe("fuzz: rsa", () => {
+describe("fuzz: rsa", { timeout: 60_000 }, () => {
   it("every function taking an RDM set rejects what is not one, naming the argument", () => {
     fc.assert(
       fc.property(fc.constantFrom(...Object.keys(CALLS_ON_RDMS)), notRdms, (name, r) => {

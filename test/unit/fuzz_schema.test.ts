@@ -29,7 +29,7 @@ function expectRenders(b: Bundle, mime: string, decode: (v: unknown) => unknown,
   }
 }
 
-describe("fuzz: library output always passes the schema validator", () => {
+describe("fuzz: library output always passes the schema validator", { timeout: 60_000 }, () => {
   it("raster: any title and population names", () => {
     fc.assert(
       fc.property(text, text, fc.integer({ min: 1, max: 5 }), (title, name, seed) => {
@@ -65,7 +65,7 @@ describe("fuzz: library output always passes the schema validator", () => {
           }
         },
       ),
-      params(52, 100),
+      params(52, 40),
     );
     const constant = rsa.geotopologicalTransform(rsa.makeRdms([[2, 2, 2, 2, 2, 2]]), { lower: 0.2, upper: 0.8 });
     const bundle = bundleOf(constant);

@@ -19,7 +19,7 @@ function chiSquareCritical(dof: number, z = 3.09): number {
   return dof * (1 - a + z * Math.sqrt(a)) ** 3;
 }
 
-describe("Rng.poisson (PTRS for means >= 10)", () => {
+describe("Rng.poisson (PTRS for means >= 10)", { timeout: 60_000 }, () => {
   for (const lambda of [10, 15.5, 120, 3000]) {
     it(`matches the Poisson(${lambda}) pmf (chi-square, 200000 draws)`, () => {
       const n = 200_000;
