@@ -3,7 +3,7 @@
  * RDM heatmaps with a shared colour scale, live geo-topological thresholds, MDS, model
  * comparison), a static SVG fallback drawn without a browser, and a text summary.
  */
-import { geotopological, condensedLength, encodeRdm, RDM_MIME, type ModelComparison, type RdmData, type RdmPayload } from "../schema/index.js";
+import { geotopological, condensedLength, encodeRdm, RDM_MAX_CONDITIONS, RDM_MAX_ENTRIES, RDM_MAX_RDMS, RDM_MIME, type ModelComparison, type RdmData, type RdmPayload } from "../schema/index.js";
 import { mds as mdsEmbed } from "../rsa/mds.js";
 import { zeroTTests, type BootstrapEvaluation, type FixedEvaluation } from "../rsa/inference.js";
 import type { Rdms } from "../rsa/rdms.js";
@@ -52,9 +52,12 @@ export class RdmFigure {
     const d = this.data;
     const n = d.rdmNames.length;
     const empty = emptyRdms(d);
+    const limit = Math.min(RDM_MAX_RDMS, Math.floor(RDM_MAX_ENTRIES / condensedLength(d.nConditions)));
+    const extra = d.nConditions > RDM_MAX_CONDITIONS ? `; more than ${RDM_MAX_CONDITIONS} conditions: too many for the interactive widget` : n > limit ? `; the interactive widget shows the first ${limit}` : "";
     return `RDM figure "${d.title}": ${n} RDM${n === 1 ? "" : "s"} (${d.measure || "dissimilarity"}) over ${d.nConditions} conditions` +
       (d.models ? `, ${d.models.names.length} models compared (${d.models.method})` : "") +
-      (empty.length > 0 ? `; all NaN, not drawn: ${empty.map((r) => d.rdmNames[r]).join(", ")}` : "");
+      (empty.length > 0 ? `; all NaN, not drawn: ${empty.map((r) => d.rdmNames[r]).join(", ")}` : "") +
+      extra;
   }
 
   toSvg(): string {
@@ -80,9 +83,15 @@ function emptyRdms(d: RdmData): number[] {
   return out;
 }
 
-/** The figure's data without its all-NaN RDMs (and an MDS of one of them), or null when none is left. */
+/**
+ * The figure's data as the widget can take it: without all-NaN RDMs (and an MDS of one of them),
+ * at most RDM_MAX_RDMS RDMs and RDM_MAX_ENTRIES values (the first ones); null when nothing is left
+ * or there are more than RDM_MAX_CONDITIONS conditions.
+ */
 function drawableRdms(d: RdmData): RdmData | null {
-  const empty = emptyRdms(d);
+  if (d.nConditions > RDM_MAX_CONDITIONS) return null;
+  const limit = Math.min(RDM_MAX_RDMS, Math.floor(RDM_MAX_ENTRIES / condensedLength(d.nConditions)));
+  const empty = emptyRdms(d).concat(d.rdmNames.map((_, r) => r).filter((r) => r >= limit));
   const mdsOk = d.mds !== null && !empty.includes(d.mds.rdm) && d.mds.coordinates.every(Number.isFinite) && Number.isFinite(d.mds.stress);
   if (empty.length === 0) return mdsOk || d.mds === null ? d : { ...d, mds: null };
   const keep = d.rdmNames.map((_, r) => r).filter((r) => !empty.includes(r));

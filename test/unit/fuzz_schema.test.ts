@@ -73,6 +73,14 @@ describe("fuzz: library output always passes the schema validator", { timeout: 6
     expect(bundle["text/plain"]).toMatch(/all NaN, not drawn: RDM 1/);
   });
 
+  it("rdm: more RDMs than the widget takes: the first 64 are sent, the text says so", () => {
+    const many = rsa.makeRdms(Array.from({ length: 70 }, (_, r) => [1, 2, 3, 4, 5, 6 + r]));
+    const bundle = bundleOf(rdmFigure(many, { mds: false }));
+    expectRenders(bundle, schema.RDM_MIME, schema.decodeRdm, "70 RDMs");
+    expect(schema.decodeRdm(JSON.parse(JSON.stringify(bundle[schema.RDM_MIME]))).rdmNames).toHaveLength(schema.RDM_MAX_RDMS);
+    expect(bundle["text/plain"]).toMatch(/the interactive widget shows the first 64/);
+  });
+
   it("connectome: any title and connectome name", () => {
     fc.assert(
       fc.property(text, text, (title, name) => {
