@@ -3,6 +3,8 @@
  * properties: each case was a crash, a silently accepted option or garbage before.
  */
 import { describe, expect, it } from "vitest";
+import os from "node:os";
+import { makeTable, parquetInfo, readParquetTable } from "../../src/data/index.js";
 import { allToAll, checkSynapseValue, connectome as C, fixedProbability, Network, Rng, rsa, synapseCount } from "../../src/index.js";
 import {
   checkAllocation,
@@ -103,5 +105,14 @@ describe("issue 16 reproductions", { timeout: 60_000 }, () => {
     expect(() => rsa.pairIndex(4, 1, 1)).toThrow(/i and j must differ/);
     expect(rsa.pairIndex(4, 1, 3)).toBe(4);
     expect(() => rsa.makeRdms([[1, Infinity, 3]])).toThrow("dissimilarities[0][1] must be finite or NaN (a missing pair), got Infinity");
+  });
+
+  it("data: Parquet inputs and tables name what is wrong (type, directory, content) instead of engine errors", async () => {
+    await expect(parquetInfo(42 as never)).rejects.toThrow("input must be a file path, a Uint8Array or an ArrayBuffer, got 42");
+    await expect(readParquetTable(os.tmpdir())).rejects.toThrow(`${os.tmpdir()} is a directory, not a Parquet file`);
+    await expect(parquetInfo(new Uint8Array(10))).rejects.toThrow(/the Uint8Array of 10 bytes: parquet file invalid/);
+    expect(() => makeTable(null as never)).toThrow(/columns must be an object of named columns/);
+    expect(() => makeTable({ a: [1, 2], b: [1] })).toThrow("columns must have equal lengths: columns.b has 1 values, the columns before it 2");
+    expect(makeTable({ a: [1, 2], b: Float64Array.from([3, 4]) }).numRows()).toBe(2);
   });
 });
