@@ -104,6 +104,11 @@ describe("fuzz: rsa", { timeout: 60_000 }, () => {
     );
   });
 
+  it("mds: unknown options and unbounded iterations are refused", () => {
+    expect(() => rsa.mds(good(), { maxIterations: 1e12 })).toThrow(/maxIterations must be an integer in \[1, 100000\], got 1000000000000/);
+    expect(() => rsa.mds(good(), { iterations: 5 } as never)).toThrow(/mds options: unknown key "iterations"/);
+  });
+
   it("rgtmTransform presets are the presets' own names only", () => {
     for (const name of ["toString", "__proto__", "constructor", "valueOf"]) {
       expect(() => rsa.rgtmTransform(good(), name as never), name).toThrow(/preset must be one of "geometrySensitive", "topologySensitive"/);
