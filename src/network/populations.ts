@@ -115,6 +115,7 @@ export class NeuronGroup<P = unknown> implements Population {
     opts: NeuronGroupOptions<P>,
   ) {
     this.kind = model.name;
+    if (opts === undefined) throw new TypeError(`${name}: options must be { size, params?, init?, v0_mV?, receptors? }, got undefined`);
     checkOptions(opts, ["size", "params", "init", "v0_mV", "receptors"], `${name}: options`);
     this.size = checkPopulationSize(opts.size, `${name}: size`);
     this.params = model.params(opts.params);

@@ -22,6 +22,7 @@ describe("fuzz: neuron group options", { timeout: 60_000 }, () => {
       }),
       params(11, 100),
     );
+    expect(() => new Network().addLif("g", undefined as never)).toThrow(/g: options must be \{ size/);
     expect(() => new Network().addLif("g", { size: 3, params: { tauMs: 5 } as never })).toThrow(/lif params: unknown key "tauMs"; allowed keys are "tauM_ms", "cM_pF"/);
   });
 
