@@ -2,6 +2,7 @@
  * Correlations between spike trains: cross-/auto-correlograms and pairwise spike-count
  * correlation coefficients.
  */
+import { checkOptions } from "../core/validate.js";
 import { checkInteger, checkNumber } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
 import {
@@ -79,6 +80,8 @@ export function autoCorrelogram(times_ms: Float64Array, opts: CorrelogramOptions
 }
 
 function correlogram(A: Float64Array, B: Float64Array, opts: CorrelogramOptions, auto: boolean): Correlogram {
+  if (opts === undefined) throw new TypeError("opts must be { binWidth_ms, maxLag_ms, normalization?, tStart_ms?, tStop_ms? }, got undefined");
+  checkOptions(opts, ["binWidth_ms", "maxLag_ms", "normalization", "tStart_ms", "tStop_ms"], "correlogram options");
   const norm = opts.normalization ?? "counts";
   if (norm !== "counts" && norm !== "rate_Hz" && norm !== "coefficient") {
     throw new RangeError(`normalization must be one of "counts", "rate_Hz", "coefficient", got ${JSON.stringify(norm)}`);
@@ -179,8 +182,8 @@ export function pairwiseSpikeCountCorrelation(
   spikes: SpikeInput,
   opts: { binWidth_ms: number; nPairs?: number; seed?: number; pairs?: ArrayLike<number> },
 ): PairwiseCorrelation {
-  const b = makeBinning(spikes.tStart_ms, spikes.tStop_ms, opts.binWidth_ms);
   const t = windowedTrains(spikes);
+  const b = makeBinning(t.tStart_ms, t.tStop_ms, checkOptions(opts, ["binWidth_ms", "nPairs", "seed", "pairs"], "options").binWidth_ms);
   const N = t.nNeurons;
   checkInteger(N, "nNeurons", 2, 0x7fffffff);
   const pairs = choosePairs(N, opts);

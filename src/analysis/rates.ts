@@ -1,6 +1,7 @@
 /**
  * Firing rates: per-neuron mean rates and the binned (optionally smoothed) population rate.
  */
+import { checkOptions } from "../core/validate.js";
 import { checkNumber } from "../core/checks.js";
 import {
   BIN_TOLERANCE,
@@ -24,8 +25,9 @@ export type RateSmoothing = { kernel: "gaussian"; sigma_ms: number } | { kernel:
 
 /** Spike count of each neuron in the window `[tStart_ms, tStop_ms]`. */
 export function spikeCountsPerNeuron(spikes: SpikeInput): Int32Array {
+  const trains = isTrains(spikes);
   const n = spikes.nNeurons;
-  if (isTrains(spikes)) {
+  if (trains) {
     checkTrains(spikes);
     const { offsets, times_ms, tStart_ms, tStop_ms } = spikes;
     const c = new Int32Array(n);
@@ -73,7 +75,8 @@ export interface PopulationRate {
  * edge counts in it). Optional {@link RateSmoothing} afterwards.
  */
 export function populationRate_Hz(spikes: SpikeInput, opts: { binWidth_ms: number; smoothing?: RateSmoothing }): PopulationRate {
-  const b = makeBinning(spikes.tStart_ms, spikes.tStop_ms, opts.binWidth_ms);
+  isTrains(spikes);
+  const b = makeBinning(spikes.tStart_ms, spikes.tStop_ms, checkOptions(opts, ["binWidth_ms", "smoothing"], "options").binWidth_ms);
   const counts = new Float64Array(b.nBins);
   if (isTrains(spikes)) {
     checkTrains(spikes);

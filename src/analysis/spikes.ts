@@ -6,6 +6,7 @@
  * `tStart_ms <= t <= tStop_ms` (closed at both ends) are analysed; spikes outside are ignored.
  */
 import { checkInteger, checkNumber } from "../core/checks.js";
+import { checkAllocation, checkArrayLike, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
 
 /**
  * Spikes as a {@link SpikeMonitor} exposes them: parallel arrays of spike times (ms, sorted by
@@ -54,6 +55,7 @@ export function spikeEventsFromMonitor(
   tStart_ms: number,
   tStop_ms: number,
 ): SpikeEvents {
+  if (monitor === null || typeof monitor !== "object") throw new TypeError(`monitor must be a spike monitor (times_ms, neurons, size), got ${describeValue(monitor)}`);
   const ev: SpikeEvents = { times_ms: monitor.times_ms, neurons: monitor.neurons, nNeurons: monitor.size, tStart_ms, tStop_ms };
   checkEvents(ev);
   return ev;
@@ -79,6 +81,7 @@ export function spikeTrainsByNeuron(events: SpikeEvents): SpikeTrains {
 
 /** Spike times (ms) of neuron `i` of per-neuron trains, as a view (no copy). */
 export function neuronTrain_ms(trains: SpikeTrains, i: number): Float64Array {
+  checkTrains(trains);
   checkInteger(i, "i", 0, trains.nNeurons - 1);
   return trains.times_ms.subarray(trains.offsets[i], trains.offsets[i + 1]);
 }
@@ -89,6 +92,8 @@ export function neuronTrain_ms(trains: SpikeTrains, i: number): Float64Array {
  * {@link crossCorrelogram} for population-level correlograms.
  */
 export function populationTimes_ms(spikes: SpikeInput, start: number, size: number): Float64Array {
+  if (isTrains(spikes)) checkTrains(spikes);
+  else checkEvents(spikes);
   checkInteger(start, "start", 0, spikes.nNeurons - 1);
   checkInteger(size, "size", 1, spikes.nNeurons - start);
   const end = start + size;
@@ -127,6 +132,9 @@ export function meanIgnoringNaN(values: ArrayLike<number>): number {
 
 /** @internal */
 export function isTrains(s: SpikeInput): s is SpikeTrains {
+  if (s === null || typeof s !== "object") {
+    throw new TypeError(`spikes must be SpikeEvents { times_ms, neurons, nNeurons, tStart_ms, tStop_ms } or SpikeTrains { offsets, times_ms, nNeurons, tStart_ms, tStop_ms }, got ${describeValue(s)}`);
+  }
   return (s as SpikeTrains).offsets !== undefined;
 }
 
@@ -138,7 +146,7 @@ export function checkWindow(tStart_ms: number, tStop_ms: number): number {
 }
 
 /** @internal every entry finite and non-decreasing over `[from, to)`. */
-export function checkSortedTimes(times: ArrayLike<number>, name: string, from = 0, to = times.length): void {
+export function checkSortedTimes(times: ArrayLike<number>, name: string, from = 0, to = checkArrayLike(times, name).length): void {
   let prev = -Infinity;
   for (let k = from; k < to; k++) {
     const v = times[k];
@@ -152,8 +160,9 @@ export function checkSortedTimes(times: ArrayLike<number>, name: string, from = 
 
 /** @internal */
 export function checkEvents(e: SpikeEvents): void {
+  isTrains(e);
   checkWindow(e.tStart_ms, e.tStop_ms);
-  const n = checkInteger(e.nNeurons, "nNeurons", 1, 0x7fffffff);
+  const n = checkInteger(e.nNeurons, "nNeurons", 1, MAX_POPULATION_SIZE);
   const { times_ms, neurons } = e;
   if (!times_ms || typeof times_ms.length !== "number") throw new RangeError(`times_ms must be a Float64Array, got ${String(times_ms)}`);
   if (!neurons || neurons.length !== times_ms.length) {
@@ -168,8 +177,9 @@ export function checkEvents(e: SpikeEvents): void {
 
 /** @internal */
 export function checkTrains(t: SpikeTrains): void {
+  isTrains(t);
   checkWindow(t.tStart_ms, t.tStop_ms);
-  const n = checkInteger(t.nNeurons, "nNeurons", 1, 0x7fffffff);
+  const n = checkInteger(t.nNeurons, "nNeurons", 1, MAX_POPULATION_SIZE);
   const { offsets, times_ms } = t;
   if (!offsets || offsets.length !== n + 1) throw new RangeError(`offsets.length must be nNeurons + 1 = ${n + 1}, got ${offsets ? offsets.length : String(offsets)}`);
   if (offsets[0] !== 0) throw new RangeError(`offsets[0] must be 0, got ${offsets[0]}`);
@@ -248,6 +258,7 @@ export function makeBinning(tStart_ms: number, tStop_ms: number, binWidth_ms: nu
   const duration = checkWindow(tStart_ms, tStop_ms);
   checkNumber(binWidth_ms, name, { min: 0, minExclusive: true, max: duration * (1 + BIN_TOLERANCE) });
   const nBins = Math.max(1, Math.floor(duration / binWidth_ms + BIN_TOLERANCE));
+  checkAllocation(nBins, 8, `${name}: ${duration} ms in bins of ${binWidth_ms} ms`);
   return { t0: tStart_ms, w: binWidth_ms, nBins };
 }
 

@@ -1,6 +1,7 @@
 /**
  * Population synchrony: Golomb's chi on binned spike counts.
  */
+import { checkOptions } from "../core/validate.js";
 import { type RateSmoothing, convolveSame, smoothingKernel } from "./rates.js";
 import { type SpikeInput, binIndices, binnedMoments, makeBinning, windowedTrains } from "./spikes.js";
 
@@ -32,8 +33,8 @@ export function spikeTrainSynchrony(
   spikes: SpikeInput,
   opts: { binWidth_ms: number; smoothing?: RateSmoothing; excludeSilent?: boolean },
 ): SpikeTrainSynchrony {
-  const b = makeBinning(spikes.tStart_ms, spikes.tStop_ms, opts.binWidth_ms);
   const t = windowedTrains(spikes);
+  const b = makeBinning(t.tStart_ms, t.tStop_ms, checkOptions(opts, ["binWidth_ms", "smoothing", "excludeSilent"], "options").binWidth_ms);
   const bins = binIndices(t, b);
   const T = b.nBins;
   const off = t.offsets;

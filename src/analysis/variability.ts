@@ -6,6 +6,7 @@
  * {@link meanIgnoringNaN}, which skips them. (Elephant's `cv2`/`lv` with `with_nan=True` return
  * NaN for < 2 ISIs in the same way; its `cv` returns 0 for a single ISI, where we return NaN.)
  */
+import { checkOptions } from "../core/validate.js";
 import { checkFiniteArray } from "../core/checks.js";
 import { type SpikeInput, binIndices, binnedMoments, makeBinning, windowedTrains } from "./spikes.js";
 import { spikeCountsPerNeuron } from "./rates.js";
@@ -112,8 +113,8 @@ export function fanoFactorAcrossTrains(spikes: SpikeInput): number {
  * ~1 for Poisson; NaN for silent neurons.
  */
 export function fanoFactorPerNeuron(spikes: SpikeInput, opts: { binWidth_ms: number }): Float64Array {
-  const b = makeBinning(spikes.tStart_ms, spikes.tStop_ms, opts.binWidth_ms);
   const t = windowedTrains(spikes);
+  const b = makeBinning(t.tStart_ms, t.tStop_ms, checkOptions(opts, ["binWidth_ms"], "options").binWidth_ms);
   const { s1, s2 } = binnedMoments(t, binIndices(t, b));
   const out = new Float64Array(t.nNeurons);
   const T = b.nBins;

@@ -9,6 +9,7 @@ import { readParquetTable, type ParquetInput } from "../data/parquet.js";
 import type { DataSource } from "../data/sources.js";
 import type { Table } from "../data/tables.js";
 import { NEURON_NAMES, normalizeCellName } from "./cells.js";
+import { checkArrayLike, checkOptions, checkString, describeValue } from "../core/validate.js";
 
 /** Facts about the activity dataset. */
 export const CELEGANS_ACTIVITY = {
@@ -45,6 +46,8 @@ export const ACTIVITY_DEFAULT_COLUMNS: readonly string[] = [
  * file's HuggingFace page). Cached at `celegans/worm_data_short.parquet`.
  */
 export function celegansActivitySource(pin: { revision: string; sha256: string }): DataSource {
+  checkOptions(pin, ["revision", "sha256"], "pin");
+  if (pin === undefined) throw new TypeError("pin must be { revision, sha256 }, got undefined");
   if (!/^[0-9a-f]{40}$/.test(pin.revision)) throw new RangeError(`revision must be a 40-hex-digit commit hash, got ${JSON.stringify(pin.revision)}`);
   if (!/^[0-9a-f]{64}$/.test(pin.sha256)) throw new RangeError(`sha256 must be 64 lower-case hex digits, got ${JSON.stringify(pin.sha256)}`);
   return {
@@ -106,7 +109,10 @@ export interface WormRecordingOptions {
  * worm differ in length.
  */
 export function wormRecordings(table: Table, opts: WormRecordingOptions = {}): WormRecording[] {
-  const signal = opts.signal ?? "calcium_data";
+  if (table === null || typeof table !== "object" || typeof (table as Partial<Table>).columnNames !== "function") {
+    throw new TypeError(`table must be an arquero table (from loadActivityTable), got ${describeValue(table)}`);
+  }
+  const signal = checkString(checkOptions(opts, ["signal"], "wormRecordings options").signal, "signal", "calcium_data");
   const names = table.columnNames();
   for (const col of ["source_dataset", "worm", "neuron", "slot", "is_labeled_neuron", signal]) {
     if (!names.includes(col)) throw new RangeError(`table must have a column ${JSON.stringify(col)}; columns: ${names.join(", ")}`);
@@ -130,12 +136,12 @@ export function wormRecordings(table: Table, opts: WormRecordingOptions = {}): W
   const out: WormRecording[] = [];
   for (const rows of groups.values()) {
     const first = rows[0];
-    const steps = traces[first].length;
+    const steps = checkArrayLike(traces[first], `${signal} of row ${first}`).length;
     const data = new Float64Array(steps * nSlots).fill(NaN);
     const recorded = new Uint8Array(nSlots);
     for (const r of rows) {
       const where = `${dataset[r]} ${worm[r]} ${neuron[r]}`;
-      if (traces[r].length !== steps) throw new RangeError(`${signal} of ${where} has ${traces[r].length} samples, expected ${steps} as the worm's other neurons`);
+      if (checkArrayLike(traces[r], `${signal} of row ${r}`).length !== steps) throw new RangeError(`${signal} of ${where} has ${traces[r].length} samples, expected ${steps} as the worm's other neurons`);
       if (!labeled[r]) continue;
       const s = Number(slot[r]);
       if (!(Number.isInteger(s) && s >= 0 && s < nSlots)) throw new RangeError(`slot of ${where} must be an integer in [0, ${nSlots - 1}], got ${slot[r]}`);

@@ -8,9 +8,10 @@
  * Conventions: weights are synapse counts (strengths). Weighted path lengths use
  * length = 1 / weight by default (more synapses = shorter), or the weight itself.
  */
-import { checkInteger, checkNonNegative, checkPositive } from "../core/checks.js";
+import { checkInteger, checkNonNegative, checkNumber, checkPositive } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
-import { csrFromEntries, type WeightedCsr } from "./connectome.js";
+import { checkGraph, csrFromEntries, type WeightedCsr } from "./connectome.js";
+import { checkAllocation, checkBoolean, checkNumberArray, checkOneOf, checkOptions } from "../core/validate.js";
 
 /** In/out degree (number of partners per direction) and strength (sum of weights). */
 export interface DegreeStats {
@@ -22,6 +23,7 @@ export interface DegreeStats {
 
 /** Degrees and strengths of every node (a self loop counts once in each direction). */
 export function degreeStats(g: WeightedCsr): DegreeStats {
+  checkGraph(g, "g");
   const n = g.nPre;
   const inDegree = new Int32Array(n);
   const outDegree = new Int32Array(n);
@@ -47,6 +49,7 @@ export interface Distribution {
 
 /** Distribution (histogram over distinct values) of e.g. degrees or strengths. */
 export function distribution(values: ArrayLike<number>): Distribution {
+  checkNumberArray(values, "values");
   const sorted = Float64Array.from(values).sort();
   const vs: number[] = [];
   const cs: number[] = [];
@@ -65,6 +68,7 @@ export function distribution(values: ArrayLike<number>): Distribution {
  * Self loops are ignored. NaN for a graph without edges.
  */
 export function reciprocity(g: WeightedCsr): number {
+  checkGraph(g, "g");
   let edges = 0;
   let reciprocated = 0;
   for (let i = 0; i < g.nPre; i++) {
@@ -80,6 +84,7 @@ export function reciprocity(g: WeightedCsr): number {
 
 /** Whether the CSR has an entry (i, j) (columns are sorted: binary search). */
 export function hasEdge(g: WeightedCsr, i: number, j: number): boolean {
+  checkGraph(g, "g");
   let lo = g.rowPtr[i];
   let hi = g.rowPtr[i + 1] - 1;
   while (lo <= hi) {
@@ -102,6 +107,7 @@ export interface PathOptions {
 
 /** Hop distance from `source` to every node along edge direction (-1 when unreachable). */
 export function hopDistances(g: WeightedCsr, source: number): Int32Array {
+  checkGraph(g, "g");
   checkInteger(source, "source", 0, g.nPre - 1);
   const dist = new Int32Array(g.nPre).fill(-1);
   const queue = new Int32Array(g.nPre);
@@ -130,7 +136,9 @@ export interface ShortestPaths {
 
 /** Shortest paths from `source` (Dijkstra; lengths from weights, or 1 per edge when `weighted` is false). */
 export function shortestPathTree(g: WeightedCsr, source: number, opts: PathOptions = {}): ShortestPaths {
+  checkGraph(g, "g");
   checkInteger(source, "source", 0, g.nPre - 1);
+  checkOptions(opts, PATH_OPTION_KEYS, "path options");
   const lengths = edgeLengths(g, opts.weighted === false ? "hops" : opts.length);
   const distance = new Float64Array(g.nPre).fill(Infinity);
   const predecessor = new Int32Array(g.nPre).fill(-1);
@@ -159,6 +167,8 @@ export function shortestPathTree(g: WeightedCsr, source: number, opts: PathOptio
  * `weighted` is false (default true).
  */
 export function shortestPath(g: WeightedCsr, from: number, to: number, opts: PathOptions = {}): number[] {
+  checkGraph(g, "g");
+  checkInteger(from, "from", 0, g.nPre - 1);
   checkInteger(to, "to", 0, g.nPre - 1);
   const tree = shortestPathTree(g, from, opts);
   if (!Number.isFinite(tree.distance[to])) return [];
@@ -169,8 +179,10 @@ export function shortestPath(g: WeightedCsr, from: number, to: number, opts: Pat
 
 /** All-pairs distances, row-major n x n (Infinity when unreachable): hops or weighted. */
 export function distanceMatrix(g: WeightedCsr, opts: PathOptions = {}): Float64Array {
+  checkGraph(g, "g");
+  checkOptions(opts, PATH_OPTION_KEYS, "path options");
   const n = g.nPre;
-  const out = new Float64Array(n * n);
+  const out = new Float64Array(checkAllocation(n * n, 8, `distanceMatrix: ${n} x ${n} nodes`));
   for (let s = 0; s < n; s++) {
     if (opts.weighted === false) {
       const d = hopDistances(g, s);
@@ -181,6 +193,8 @@ export function distanceMatrix(g: WeightedCsr, opts: PathOptions = {}): Float64A
   }
   return out;
 }
+
+const PATH_OPTION_KEYS = ["weighted", "length"];
 
 /** Options of {@link betweenness}. */
 export interface BetweennessOptions extends PathOptions {
@@ -194,8 +208,10 @@ export interface BetweennessOptions extends PathOptions {
  * Matches networkx's `betweenness_centrality` (with `weight` set to the length).
  */
 export function betweenness(g: WeightedCsr, opts: BetweennessOptions = {}): Float64Array {
+  checkGraph(g, "g");
+  checkOptions(opts, [...PATH_OPTION_KEYS, "normalized"], "betweenness options");
   const n = g.nPre;
-  const weighted = opts.weighted ?? true;
+  const weighted = checkBoolean(opts.weighted, "weighted", true);
   const lengths = weighted ? edgeLengths(g, opts.length) : null;
   const cb = new Float64Array(n);
   const sigma = new Float64Array(n);
@@ -285,6 +301,7 @@ export function betweenness(g: WeightedCsr, opts: BetweennessOptions = {}): Floa
  * weight = sum of both directions. Stored symmetric.
  */
 export function undirected(g: WeightedCsr): WeightedCsr {
+  checkGraph(g, "g");
   return bothDirections(g, false);
 }
 
@@ -294,6 +311,7 @@ export function undirected(g: WeightedCsr): WeightedCsr {
  * N_k > 1 (as networkx's `rich_club_coefficient(normalized=False)`).
  */
 export function richClub(g: WeightedCsr): Float64Array {
+  checkGraph(g, "g");
   const u = undirected(g);
   const n = u.nPre;
   const deg = new Int32Array(n);
@@ -334,6 +352,7 @@ export interface NullModelOptions {
  * undirected graph (double edge swaps, Maslov & Sneppen 2002): rho(k) = phi(k) / <phi_rand(k)>.
  */
 export function richClubNormalized(g: WeightedCsr, opts: NullModelOptions = {}): { phi: Float64Array; phiRandom: Float64Array; rho: Float64Array } {
+  checkGraph(g, "g");
   const { rng, samples, swapsPerEdge } = nullParams(opts);
   const phi = richClub(g);
   const u = undirected(g);
@@ -364,6 +383,7 @@ const TRICODES = Int8Array.from([
  * Batagelj & Mrvar's O(m * max degree) algorithm, as networkx's `triadic_census`.
  */
 export function triadCensus(g: WeightedCsr): Float64Array {
+  checkGraph(g, "g");
   const n = g.nPre;
   // dyad[i * n + j]: bit 1 = edge i -> j, bit 2 = edge j -> i (self loops ignored)
   const dyad = new Uint8Array(n * n);
@@ -449,6 +469,7 @@ export interface MotifCensus {
  * and optionally every node's mutual dyads (`preserveMutual`).
  */
 export function motifCensus(g: WeightedCsr, opts: NullModelOptions = {}): MotifCensus {
+  checkGraph(g, "g");
   const { rng, samples, swapsPerEdge } = nullParams(opts);
   const counts = triadCensus(g);
   const sum = new Float64Array(16);
@@ -472,6 +493,7 @@ export function motifCensus(g: WeightedCsr, opts: NullModelOptions = {}): MotifC
  * Uses an n x n presence matrix (n^2 bytes).
  */
 export function swapDirected(g: WeightedCsr, swapsPerEdge: number, rng: Rng): WeightedCsr {
+  checkGraph(g, "g");
   const n = g.nPre;
   const present = new Uint8Array(n * n);
   const src: number[] = [];
@@ -509,6 +531,7 @@ export function swapDirected(g: WeightedCsr, swapsPerEdge: number, rng: Rng): We
  * mutual pairs a<->b, c<->d become a<->d, c<->b, only where the new pairs are unconnected.
  */
 export function swapDirectedKeepMutual(g: WeightedCsr, swapsPerEdge: number, rng: Rng): WeightedCsr {
+  checkGraph(g, "g");
   const n = g.nPre;
   const present = new Uint8Array(n * n);
   for (let i = 0; i < n; i++) for (let k = g.rowPtr[i]; k < g.rowPtr[i + 1]; k++) if (g.colIdx[k] !== i) present[i * n + g.colIdx[k]] = 1;
@@ -561,6 +584,7 @@ export function swapDirectedKeepMutual(g: WeightedCsr, swapsPerEdge: number, rng
 
 /** An undirected degree-preserving randomisation (double edge swaps) of a symmetric simple graph. */
 export function swapUndirected(u: WeightedCsr, swapsPerEdge: number, rng: Rng): WeightedCsr {
+  checkGraph(u, "u");
   const n = u.nPre;
   const present = new Uint8Array(n * n);
   const a: number[] = [];
@@ -636,6 +660,8 @@ export interface Communities {
  * modularity.
  */
 export function louvain(g: WeightedCsr, opts: LouvainOptions = {}): Communities {
+  checkGraph(g, "g");
+  checkOptions(opts, ["seed", "resolution"], "louvain options");
   const rng = new Rng(opts.seed ?? 0);
   const gamma = checkPositive(opts.resolution ?? 1, "resolution");
   const sym = symmetrised(g);
@@ -657,6 +683,9 @@ export function louvain(g: WeightedCsr, opts: LouvainOptions = {}): Communities 
  * graph W + W^T (self loops counted once in L_c).
  */
 export function modularity(g: WeightedCsr, community: ArrayLike<number>, resolution = 1): number {
+  checkGraph(g, "g");
+  checkNumberArray(community, "community", { length: g.nPre, integer: true });
+  checkNumber(resolution, "resolution", { min: 0 });
   const sym = symmetrised(g);
   const n = sym.nPre;
   let twoM = 0;
@@ -677,11 +706,18 @@ export function modularity(g: WeightedCsr, community: ArrayLike<number>, resolut
 
 // ---- helpers ----
 
+/** Most null-model samples a randomised analysis draws (each costs a full randomisation and census). */
+export const MAX_NULL_SAMPLES = 10_000;
+
+/** Most edge swaps per edge in one randomisation (mixing is complete long before 100). */
+export const MAX_SWAPS_PER_EDGE = 1000;
+
 function nullParams(opts: NullModelOptions) {
+  checkOptions(opts, ["seed", "samples", "swapsPerEdge", "preserveMutual"], "null model options");
   return {
     rng: new Rng(opts.seed ?? 0),
-    samples: checkInteger(opts.samples ?? 20, "samples", 1),
-    swapsPerEdge: checkNonNegative(opts.swapsPerEdge ?? 10, "swapsPerEdge"),
+    samples: checkInteger(opts.samples ?? 20, "samples", 1, MAX_NULL_SAMPLES),
+    swapsPerEdge: checkNumber(opts.swapsPerEdge ?? 10, "swapsPerEdge", { min: 0, max: MAX_SWAPS_PER_EDGE }),
   };
 }
 

@@ -73,6 +73,7 @@ const BODY_WALL_C302 = /^M([DV])([LR])(\d{1,2})$/;
  * to AWCL/AWCR. Other names are returned trimmed.
  */
 export function normalizeCellName(raw: string, opts: NameOptions = {}): string {
+  if (typeof raw !== "string") throw new TypeError(`cell name must be a string, got ${raw === null ? "null" : typeof raw}`);
   const name = raw.trim();
   let m = NUMBERED_MOTOR.exec(name);
   if (m) return `${m[1]}${m[2]}`;
@@ -83,6 +84,17 @@ export function normalizeCellName(raw: string, opts: NameOptions = {}): string {
     return name === "AWCON" ? opts.awcOn : other;
   }
   return name;
+}
+
+/**
+ * The non-neuron, non-muscle cells the pinned sources name: pharyngeal marginal cells (mc1-3),
+ * hypodermis, intestine, CEP sheath glia and the GLR cells.
+ */
+const KNOWN_OTHER = /^(mc[123](dl|dr|v)|hyp|intestine|CEPsh[DV][LR]|GLR([DV][LR]|[LR]))$/;
+
+/** Whether a canonical name is a cell the pinned sources know (a neuron, a muscle or one of their other cells). */
+export function isKnownCell(name: string): boolean {
+  return cellKind(name) !== "other" || KNOWN_OTHER.test(name);
 }
 
 const MUSCLE =

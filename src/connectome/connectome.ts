@@ -5,6 +5,8 @@
  * conversion gives dense adjacency matrices.
  */
 import type { Csr } from "../synapses/connectivity.js";
+import { checkInteger } from "../core/checks.js";
+import { checkAllocation, checkArray, checkArrayLike, checkEachOneOf, checkFunction, checkNumberArray, checkOneOf, checkOptions, checkString, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
 import { cellClass, cellKind, type CellKind } from "./cells.js";
 import { resolveGanglia, type Ganglion, type GanglionGroup, type GanglionTable } from "./ganglia.js";
 import type { EdgeRecord, ExpressionRecord, MasterSheetNeuron, NeuronType, OwmetaCell } from "./parse.js";
@@ -96,13 +98,64 @@ export interface BuildOptions {
 
 const KIND_ORDER: Record<CellKind, number> = { neuron: 0, muscle: 1, other: 2 };
 
+/** Cell kinds, in index order. */
+export const CELL_KINDS: readonly CellKind[] = ["neuron", "muscle", "other"];
+
+/** Neuron types of the master sheet. */
+export const NEURON_TYPES: readonly NeuronType[] = ["sensory", "inter", "motor", "pharyngeal"];
+
+/** How {@link buildConnectome} merges the two directions of a gap junction. */
+export const ELECTRICAL_MERGES = ["max", "sum", "mean"] as const;
+
+/** Keys of {@link BuildOptions}. */
+export const BUILD_OPTION_KEYS = ["name", "citation", "kinds", "metadata", "inhibitory", "electricalMerge"];
+
+/**
+ * Checks a weighted CSR graph argument `name` (O(1): shapes only, not every entry): square
+ * `nPre` x `nPost`, Int32Array `rowPtr` of nPre + 1 entries, `colIdx` and Float64Array `weight` of
+ * `rowPtr[nPre]` entries each. Returns it.
+ */
+export function checkGraph(g: unknown, name = "g"): WeightedCsr {
+  const m = g as WeightedCsr;
+  if (m === null || typeof m !== "object" || !(m.rowPtr instanceof Int32Array) || !(m.colIdx instanceof Int32Array) || !(m.weight instanceof Float64Array)) {
+    throw new TypeError(`${name} must be a weighted CSR graph { nPre, nPost, rowPtr: Int32Array, colIdx: Int32Array, weight: Float64Array } (e.g. synapseGraph(c)), got ${describeValue(g)}`);
+  }
+  const n = m.nPre;
+  if (!Number.isInteger(n) || n < 0 || m.nPost !== n || m.rowPtr.length !== n + 1 || m.rowPtr[n] !== m.colIdx.length || m.weight.length !== m.colIdx.length) {
+    throw new RangeError(`${name} must be a square CSR graph with rowPtr.length = nPre + 1 and colIdx, weight of rowPtr[nPre] entries; got nPre = ${m.nPre}, nPost = ${m.nPost}, rowPtr.length = ${m.rowPtr.length}, colIdx.length = ${m.colIdx.length}, weight.length = ${m.weight.length}`);
+  }
+  return m;
+}
+
+/** Checks a connectome argument `name` (O(1): its cells, index and both graphs). */
+export function checkConnectome(c: unknown, name = "c"): Connectome {
+  const x = c as Connectome;
+  if (x === null || typeof x !== "object" || !Array.isArray(x.cells) || !(x.indexOf instanceof Map)) {
+    throw new TypeError(`${name} must be a connectome (from loadConnectome or buildConnectome), got ${describeValue(c)}`);
+  }
+  checkGraph(x.chemical, `${name}.chemical`);
+  checkGraph(x.electrical, `${name}.electrical`);
+  if (x.chemical.nPre !== x.cells.length || x.electrical.nPre !== x.cells.length) {
+    throw new RangeError(`${name}: chemical and electrical must have one row per cell (${x.cells.length}), got ${x.chemical.nPre} and ${x.electrical.nPre}`);
+  }
+  return x;
+}
+
 /**
  * Builds a connectome from edge records. Cells are ordered neurons, muscles, other cells, each
  * group sorted by name; repeated chemical rows for one (pre, post) are summed; electrical rows
  * are merged per unordered pair (see `electricalMerge`).
  */
 export function buildConnectome(edges: readonly EdgeRecord[], opts: BuildOptions = {}): Connectome {
-  const keep = new Set<CellKind>(opts.kinds ?? ["neuron", "muscle", "other"]);
+  checkArray(edges, "edges");
+  checkOptions(opts, BUILD_OPTION_KEYS, "buildConnectome options");
+  const keep = new Set<CellKind>(checkEachOneOf(opts.kinds ?? CELL_KINDS, CELL_KINDS, "kinds"));
+  const merge = checkOneOf(opts.electricalMerge ?? "max", ELECTRICAL_MERGES, "electricalMerge");
+  edges.forEach((e, k) => {
+    if (e === null || typeof e !== "object" || typeof e.pre !== "string" || typeof e.post !== "string" || (e.type !== "chemical" && e.type !== "electrical") || !(Number.isFinite(e.count) && e.count >= 0)) {
+      throw new RangeError(`edges[${k}] must be { pre: string, post: string, type: "chemical" | "electrical", count: finite number >= 0 }, got ${JSON.stringify(e)}`);
+    }
+  });
   const kept = edges.filter((e) => keep.has(cellKind(e.pre)) && keep.has(cellKind(e.post)));
   const names = [...new Set(kept.flatMap((e) => [e.pre, e.post]))].sort(
     (a, b) => KIND_ORDER[cellKind(a)] - KIND_ORDER[cellKind(b)] || compareStrings(a, b),
@@ -127,7 +180,6 @@ export function buildConnectome(edges: readonly EdgeRecord[], opts: BuildOptions
     }
   }
   const chemical = csrFromMap(n, chem);
-  const merge = opts.electricalMerge ?? "max";
   const sym = new Map<number, number>();
   for (const [key, { a, b }] of elec) {
     const i = Math.floor(key / n);
@@ -156,6 +208,10 @@ export function buildConnectome(edges: readonly EdgeRecord[], opts: BuildOptions
  * -1 when it is in `inhibitory`, else +1.
  */
 export function chemicalSigns(cells: readonly Cell[], chemical: WeightedCsr, inhibitory: readonly string[] = ["GABA"]): Int8Array {
+  checkArrayLike(cells, "cells");
+  checkGraph(chemical, "chemical");
+  checkArrayLike(inhibitory, "inhibitory");
+  if (chemical.nPre !== cells.length) throw new RangeError(`chemical must have one row per cell (${cells.length}), got ${chemical.nPre}`);
   const inh = new Set(inhibitory);
   const sign = new Int8Array(chemical.colIdx.length);
   for (let i = 0; i < chemical.nPre; i++) {
@@ -179,6 +235,7 @@ export interface MetadataSources {
  * Bentley 2016; neuropeptides from Bentley 2016; ganglia from the ganglia table.
  */
 export function mergeCellMetadata(sources: MetadataSources): Map<string, CellMetadata> {
+  if (sources === null || typeof sources !== "object") throw new TypeError(`sources must be an object of metadata tables, got ${describeValue(sources)}`);
   type Acc = {
     type?: NeuronType;
     position?: readonly [number, number, number];
@@ -248,10 +305,30 @@ export type CellFilter =
  * throw a RangeError, and so does `filter.ganglia` on a connectome without ganglia.
  */
 export function selectCells(c: Connectome, filter: CellFilter): Connectome {
+  checkConnectome(c);
   let pass: (cell: Cell, index: number) => boolean;
   if (typeof filter === "function") {
     pass = filter;
   } else {
+    checkOptions(filter, ["names", "classes", "types", "kinds", "neurotransmitters", "ganglia"], "filter");
+    if (filter === undefined) throw new TypeError("filter must be a predicate (cell, index) => boolean or an object of fields to match");
+    for (const key of ["names", "classes", "types", "kinds", "neurotransmitters", "ganglia"] as const) {
+      if (filter[key] !== undefined && !Array.isArray(filter[key])) throw new TypeError(`filter.${key} must be an array of strings, got ${describeValue(filter[key])}`);
+    }
+    if (filter.types) checkEachOneOf(filter.types, NEURON_TYPES, "filter.types");
+    if (filter.kinds) checkEachOneOf(filter.kinds, CELL_KINDS, "filter.kinds");
+    const present = (field: string, values: readonly string[] | undefined, of: (cell: Cell) => readonly string[]) => {
+      if (!values) return;
+      const have = new Set(c.cells.flatMap(of));
+      for (const v of values) {
+        if (!have.has(v)) {
+          const known = [...have].sort();
+          throw new RangeError(`filter.${field}: no cell of ${c.name} has ${JSON.stringify(v)}; present: ${known.slice(0, 40).join(", ")}${known.length > 40 ? `, ... (${known.length} in all)` : ""}`);
+        }
+      }
+    };
+    present("classes", filter.classes, (cell) => [cell.cellClass]);
+    present("neurotransmitters", filter.neurotransmitters, (cell) => cell.neurotransmitters.slice(0, 1));
     for (const name of filter.names ?? []) {
       if (!c.indexOf.has(name)) throw new RangeError(`names: no cell named ${JSON.stringify(name)} in ${c.name}`);
     }
@@ -303,6 +380,7 @@ export function neuronsOnly(c: Connectome): Connectome {
 
 /** Index of a cell by name; throws a RangeError naming the cell when absent. */
 export function cellIndex(c: Connectome, name: string): number {
+  checkConnectome(c);
   const i = c.indexOf.get(name);
   if (i === undefined) throw new RangeError(`name: no cell named ${JSON.stringify(name)} in ${c.name}`);
   return i;
@@ -310,6 +388,9 @@ export function cellIndex(c: Connectome, name: string): number {
 
 /** Which synapses an adjacency matrix or analysis uses. */
 export type SynapseSelection = "chemical" | "electrical" | "both";
+
+/** The values of {@link SynapseSelection}. */
+export const SYNAPSE_SELECTIONS: readonly SynapseSelection[] = ["chemical", "electrical", "both"];
 
 /** Options of {@link adjacencyMatrix}. */
 export interface AdjacencyOptions {
@@ -331,9 +412,11 @@ export interface DenseMatrix {
 
 /** Dense adjacency matrix of a connectome (row = presynaptic). */
 export function adjacencyMatrix(c: Connectome, opts: AdjacencyOptions = {}): DenseMatrix {
+  checkConnectome(c);
+  checkOptions(opts, ["synapses", "weighted", "signed"], "adjacencyMatrix options");
   const n = c.cells.length;
-  const data = new Float64Array(n * n);
-  const synapses = opts.synapses ?? "chemical";
+  const data = new Float64Array(checkAllocation(n * n, 8, `adjacencyMatrix: ${n} x ${n} cells`));
+  const synapses = checkOneOf(opts.synapses ?? "chemical", SYNAPSE_SELECTIONS, "synapses");
   const weighted = opts.weighted ?? true;
   const add = (m: WeightedCsr, sign: Int8Array | null) => {
     for (let i = 0; i < n; i++) {
@@ -354,6 +437,8 @@ export function adjacencyMatrix(c: Connectome, opts: AdjacencyOptions = {}): Den
  * both merged (weights added), as one directed weighted CSR.
  */
 export function synapseGraph(c: Connectome, synapses: SynapseSelection = "chemical"): WeightedCsr {
+  checkConnectome(c);
+  checkOneOf(synapses, SYNAPSE_SELECTIONS, "synapses");
   if (synapses === "chemical") return c.chemical;
   if (synapses === "electrical") return c.electrical;
   return concatCsr(c.chemical, c.electrical);
@@ -397,6 +482,7 @@ export interface ConnectomeSummary {
 
 /** Counts of cells, connections and synapses. */
 export function summarize(c: Connectome): ConnectomeSummary {
+  checkConnectome(c);
   const count = (kind: CellKind) => c.cells.filter((cell) => cell.kind === kind).length;
   let chemicalSynapses = 0;
   for (const w of c.chemical.weight) chemicalSynapses += w;
@@ -425,6 +511,7 @@ export function summarize(c: Connectome): ConnectomeSummary {
 
 /** A weighted CSR from a map of `row * n + col` -> weight (rows and columns sorted). */
 export function csrFromMap(n: number, entries: ReadonlyMap<number, number>): WeightedCsr {
+  if (!(entries instanceof Map)) throw new TypeError(`entries must be a Map from row * n + col to weight, got ${describeValue(entries)}`);
   const rows = new Int32Array(entries.size);
   const cols = new Int32Array(entries.size);
   const weights = new Float64Array(entries.size);
@@ -442,6 +529,10 @@ export function csrFromMap(n: number, entries: ReadonlyMap<number, number>): Wei
  * (row, col) entries are summed; columns sorted within each row.
  */
 export function csrFromEntries(n: number, rows: ArrayLike<number>, cols: ArrayLike<number>, weights: ArrayLike<number>): WeightedCsr {
+  checkInteger(n, "csrFromEntries: n", 0, MAX_POPULATION_SIZE);
+  checkNumberArray(rows, "csrFromEntries: rows", { integer: true, min: 0, max: n - 1 });
+  checkNumberArray(cols, "csrFromEntries: cols", { integer: true, min: 0, max: n - 1, length: rows.length });
+  checkNumberArray(weights, "csrFromEntries: weights", { length: rows.length });
   const m = rows.length;
   const count = new Int32Array(n + 1);
   for (let k = 0; k < m; k++) count[rows[k] + 1]++;

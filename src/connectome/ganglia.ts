@@ -95,7 +95,13 @@ const GANGLION_SET: ReadonlySet<string> = new Set(GANGLIA);
  * two ganglia.
  */
 export function parseGanglia(json: string, opts: GanglionOptions = {}): GanglionTable {
-  const data: unknown = JSON.parse(json);
+  if (typeof json !== "string") throw new TypeError(`ganglia table: json must be a string, got ${json === null ? "null" : typeof json}`);
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (e) {
+    throw new SyntaxError(`ganglia table: not valid JSON (truncated file?): ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new SyntaxError("ganglia table: expected a JSON object");
   const record = data as Record<string, unknown>;
   const expectedKeys = [...GANGLIA, ...Object.keys(GANGLION_GROUPS)].sort();
@@ -150,6 +156,7 @@ export function parseGanglia(json: string, opts: GanglionOptions = {}): Ganglion
  * RangeError naming `argument` and listing the allowed names for an unknown name.
  */
 export function resolveGanglia(names: readonly string[], argument = "ganglia"): Set<Ganglion> {
+  if (!Array.isArray(names)) throw new TypeError(`${argument} must be an array of ganglion or group names, got ${names === null ? "null" : typeof names}`);
   const out = new Set<Ganglion>();
   for (const name of names) {
     if (GANGLION_SET.has(name)) out.add(name as Ganglion);

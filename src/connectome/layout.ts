@@ -5,7 +5,8 @@
  */
 import { checkInteger } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
-import type { Cell, WeightedCsr } from "./connectome.js";
+import { checkGraph, type Cell, type WeightedCsr } from "./connectome.js";
+import { checkArrayLike, checkOptions } from "../core/validate.js";
 import { undirected } from "./analysis.js";
 
 /** 2-D node positions in [0, 1]. */
@@ -37,6 +38,7 @@ const DEFAULT_ORDER: readonly LayerKey[] = ["sensory", "inter", "motor", "pharyn
 
 /** The layer key of a cell. */
 export function layerKey(cell: Cell): LayerKey {
+  if (cell === null || typeof cell !== "object") throw new TypeError(`cell must be a connectome cell, got ${cell === null ? "null" : typeof cell}`);
   if (cell.kind !== "neuron") return cell.kind;
   return cell.type ?? "unknown";
 }
@@ -47,6 +49,9 @@ export function layerKey(cell: Cell): LayerKey {
  * ordering: by name). Nodes of a layer are evenly spaced in [0, 1] (a single node at 0.5).
  */
 export function layeredLayout(cells: readonly Cell[], g: WeightedCsr, opts: LayeredLayoutOptions = {}): LayeredLayout {
+  checkArrayLike(cells, "cells");
+  checkGraph(g, "g");
+  checkOptions(opts, ["order", "sweeps"], "layeredLayout options");
   const order = opts.order ?? DEFAULT_ORDER;
   const sweeps = checkInteger(opts.sweeps ?? 8, "sweeps", 0, 1000);
   if (g.nPre !== cells.length) throw new RangeError(`g must have one row per cell (${cells.length}), got ${g.nPre}`);
@@ -101,14 +106,19 @@ export interface ForceLayoutOptions {
   weighted?: boolean;
 }
 
+/** Most iterations {@link forceLayout} runs (each is O(n^2); 300 settle a few hundred nodes). */
+export const MAX_FORCE_ITERATIONS = 10_000;
+
 /**
  * Force-directed layout (Fruchterman & Reingold 1991) of the undirected graph of `g`: all pairs
  * repel (k^2 / d), edges attract (d^2 / k), with a linearly cooling step limit. O(n^2) per
  * iteration: meant for a few hundred nodes. Output rescaled to [0, 1] on both axes.
  */
 export function forceLayout(g: WeightedCsr, opts: ForceLayoutOptions = {}): Layout {
+  checkGraph(g, "g");
   const n = g.nPre;
-  const iterations = checkInteger(opts.iterations ?? 300, "iterations", 1);
+  checkOptions(opts, ["seed", "iterations", "weighted"], "forceLayout options");
+  const iterations = checkInteger(opts.iterations ?? 300, "iterations", 1, MAX_FORCE_ITERATIONS);
   const rng = new Rng(opts.seed ?? 0);
   const u = undirected(g);
   const weighted = opts.weighted ?? true;

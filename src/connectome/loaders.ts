@@ -15,7 +15,8 @@ import {
   type DataSource,
 } from "../data/sources.js";
 import type { CellKind, NameOptions } from "./cells.js";
-import { buildConnectome, mergeCellMetadata, type CellMetadata, type Connectome } from "./connectome.js";
+import { buildConnectome, CELL_KINDS, ELECTRICAL_MERGES, mergeCellMetadata, type CellMetadata, type Connectome } from "./connectome.js";
+import { checkEachOneOf, checkOneOf, checkOptions } from "../core/validate.js";
 import { parseGanglia, type GanglionOptions, type GanglionTable } from "./ganglia.js";
 import {
   parseBentleyExpression,
@@ -67,6 +68,9 @@ export interface LoadConnectomeOptions extends CellMetadataOptions {
   electricalMerge?: "max" | "sum" | "mean";
 }
 
+/** Keys of the data-location options (see `data/fetch`). */
+const LOCATION_KEYS = ["cacheDir", "mirrorDir", "offline", "timeout_ms", "env"];
+
 /** The pinned source of a connectome dataset. */
 export function connectomeSource(dataset: ConnectomeDataset): DataSource {
   const d = Object.hasOwn(DATASETS, dataset) ? DATASETS[dataset] : undefined;
@@ -82,6 +86,10 @@ export async function loadEdgeList(dataset: ConnectomeDataset, opts: LoadOptions
 
 /** Loads a connectome: Cook et al. 2019 or one of the White et al. 1986 compilations. */
 export async function loadConnectome(dataset: ConnectomeDataset, opts: LoadConnectomeOptions = {}): Promise<Connectome> {
+  connectomeSource(dataset);
+  checkOptions(opts, [...LOCATION_KEYS, "awcOn", "ganglia", "kinds", "metadata", "inhibitory", "electricalMerge"], "loadConnectome options");
+  if (opts.kinds !== undefined) checkEachOneOf(opts.kinds, CELL_KINDS, "kinds");
+  if (opts.electricalMerge !== undefined) checkOneOf(opts.electricalMerge, ELECTRICAL_MERGES, "electricalMerge");
   if (opts.ganglia && opts.metadata === false) throw new RangeError("ganglia: true needs the cell metadata (the ganglia are part of it): drop metadata: false");
   const [edges, metadata] = await Promise.all([
     loadEdgeList(dataset, opts),

@@ -4,7 +4,7 @@
  * Every cell name goes through {@link normalizeCellName}.
  */
 import { parseDelimited } from "../data/csv.js";
-import { normalizeCellName, type NameOptions } from "./cells.js";
+import { cellKind, isKnownCell, normalizeCellName, type NameOptions } from "./cells.js";
 
 /** Synapse type of an edge-list row. */
 export type SynapseType = "chemical" | "electrical";
@@ -76,6 +76,7 @@ const TRANSMITTERS: Record<string, string> = {
  * DA, 5-HT, OA, TA. Returns null for unknown/orphan/empty entries; other names are returned trimmed.
  */
 export function normalizeNeurotransmitter(raw: string): string | null {
+  if (typeof raw !== "string") throw new TypeError(`neurotransmitter name must be a string, got ${raw === null ? "null" : typeof raw}`);
   const key = raw.trim().toLowerCase();
   if (key === "" || key.startsWith("unknown")) return null;
   return TRANSMITTERS[key] ?? raw.trim();
@@ -83,8 +84,9 @@ export function normalizeNeurotransmitter(raw: string): string | null {
 
 /** Parses Cook et al. 2019's `Source,Target,Weight,Type` edge list (space-padded names). */
 export function parseCookEdgeList(text: string, names: NameOptions = {}): EdgeRecord[] {
-  const rows = parseDelimited(text, ",");
+  const rows = parseDelimited(checkText(text, "Cook 2019 edge list"), ",");
   expectHeader(rows[0], ["Source", "Target", "Weight", "Type"], "Cook 2019 edge list");
+  expectRows(rows.length - 1, "Cook 2019 edge list");
   return rows.slice(1).map((r, k) => edgeRecord(r.length === 4 ? [r[0], r[1], r[3], r[2]] : r, k + 2, names, "Cook 2019 edge list"));
 }
 
@@ -93,15 +95,17 @@ export function parseCookEdgeList(text: string, names: NameOptions = {}): EdgeRe
  * header tab- or space-separated.
  */
 export function parseWhiteEdgeList(text: string, names: NameOptions = {}): EdgeRecord[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
+  const lines = checkText(text, "White 1986 edge list").split(/\r?\n/).filter((l) => l.trim() !== "");
   expectHeader(lines[0]?.trim().split(/\s+/), ["pre", "post", "type", "synapses"], "White 1986 edge list");
+  expectRows(lines.length - 1, "White 1986 edge list");
   return lines.slice(1).map((line, k) => edgeRecord(line.split("\t"), k + 2, names, "White 1986 edge list"));
 }
 
 /** Parses the Simeon et al. 2024 neuron master sheet `label,class,neurotransmitter,type,x,y,z`. */
 export function parseMasterSheet(text: string, names: NameOptions = {}): MasterSheetNeuron[] {
-  const rows = parseDelimited(text, ",");
+  const rows = parseDelimited(checkText(text, "neuron master sheet"), ",");
   expectHeader(rows[0], ["label", "class", "neurotransmitter", "type", "x", "y", "z"], "neuron master sheet");
+  expectRows(rows.length - 1, "neuron master sheet");
   return rows.slice(1).map((r, k) => {
     const type = r[3]?.trim();
     if (r.length !== 7 || !["sensory", "inter", "motor", "pharyngeal"].includes(type)) {
@@ -110,7 +114,7 @@ export function parseMasterSheet(text: string, names: NameOptions = {}): MasterS
     const position = [Number(r[4]), Number(r[5]), Number(r[6])] as const;
     if (!position.every(Number.isFinite)) throw new SyntaxError(`neuron master sheet line ${k + 2}: bad position ${JSON.stringify(r.slice(4))}`);
     return {
-      name: normalizeCellName(r[0], names),
+      name: expectCell(normalizeCellName(r[0], names), k + 2, "neuron master sheet", "neuron"),
       cellClass: r[1].trim(),
       neurotransmitter: normalizeNeurotransmitter(r[2]),
       type: type as NeuronType,
@@ -124,17 +128,20 @@ export function parseMasterSheet(text: string, names: NameOptions = {}): MasterS
  * receptors, neurotransmitters, label, colour]).
  */
 export function parseOwmeta(json: string, names: NameOptions = {}): OwmetaCell[] {
-  const doc = JSON.parse(json) as Record<string, unknown>;
+  const doc = parseJson(checkText(json, "owmeta export"), "owmeta export") as Record<string, unknown>;
   const cells: OwmetaCell[] = [];
   for (const [section, kind] of [["neuron_info", "neuron"], ["muscle_info", "muscle"]] as const) {
     const entries = doc[section];
     if (typeof entries !== "object" || entries === null) throw new SyntaxError(`owmeta export: missing "${section}"`);
+    if (Object.keys(entries).length === 0) throw new SyntaxError(`owmeta export: "${section}" lists no cells`);
     for (const [raw, value] of Object.entries(entries as Record<string, unknown>)) {
       if (!Array.isArray(value) || value.length < 4 || ![1, 2, 3].every((i) => Array.isArray(value[i]))) {
         throw new SyntaxError(`owmeta export: ${section}.${raw} is not [uri, types[], receptors[], neurotransmitters[], ...]`);
       }
+      const name = normalizeCellName(raw, names);
+      if (cellKind(name) !== kind) throw new SyntaxError(`owmeta export: ${section} lists ${JSON.stringify(raw)}, which is not a known ${kind}`);
       cells.push({
-        name: normalizeCellName(raw, names),
+        name,
         kind,
         types: (value[1] as string[]).map(String),
         receptors: (value[2] as string[]).map(String),
@@ -147,8 +154,9 @@ export function parseOwmeta(json: string, names: NameOptions = {}): OwmetaCell[]
 
 /** Parses Bentley et al. 2016 `Entity1,Relationship,Entity2,Evidence,Evidence URL`. */
 export function parseBentleyExpression(text: string, names: NameOptions = {}): ExpressionRecord[] {
-  const rows = parseDelimited(text, ",");
+  const rows = parseDelimited(checkText(text, "Bentley 2016 expression"), ",");
   expectHeader(rows[0], ["Entity1", "Relationship", "Entity2", "Evidence", "Evidence URL"], "Bentley 2016 expression");
+  expectRows(rows.length - 1, "Bentley 2016 expression");
   return rows.slice(1).map((r, k) => {
     const relationship = r[1]?.trim();
     if (r.length !== 5 || !["Neurotransmitter", "Neuropeptide", "Receptor"].includes(relationship)) {
@@ -156,7 +164,7 @@ export function parseBentleyExpression(text: string, names: NameOptions = {}): E
     }
     const molecule = relationship === "Neurotransmitter" ? normalizeNeurotransmitter(r[2]) ?? r[2].trim() : r[2].trim();
     return {
-      neuron: normalizeCellName(r[0], names),
+      neuron: expectCell(normalizeCellName(r[0], names), k + 2, "Bentley 2016 expression", "neuron"),
       relationship: relationship as ExpressionRecord["relationship"],
       molecule,
       evidence: r[3].trim(),
@@ -175,7 +183,34 @@ function edgeRecord(r: (string | undefined)[], line: number, names: NameOptions,
   const pre = normalizeCellName(r[0] ?? "", names);
   const post = normalizeCellName(r[1] ?? "", names);
   if (pre === "" || post === "") throw new SyntaxError(`${what} line ${line}: empty cell name in ${JSON.stringify(r)}`);
-  return { pre, post, type, count };
+  return { pre: expectCell(pre, line, what, "cell"), post: expectCell(post, line, what, "cell"), type, count };
+}
+
+/** A source's text (a string; TypeError naming the source otherwise). */
+function checkText(text: unknown, what: string): string {
+  if (typeof text !== "string") throw new TypeError(`${what}: text must be a string, got ${text === null ? "null" : typeof text}`);
+  return text;
+}
+
+/** At least one data row after the header. */
+function expectRows(count: number, what: string): void {
+  if (count < 1) throw new SyntaxError(`${what}: no data rows after the header (empty or truncated file)`);
+}
+
+/** JSON text parsed, with the source named in the error (e.g. a truncated download). */
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new SyntaxError(`${what}: not valid JSON (truncated file?): ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** A name the pinned sources know: a neuron (`kind` "neuron"), or any known cell. */
+function expectCell(name: string, line: number, what: string, kind: "neuron" | "cell"): string {
+  const ok = kind === "neuron" ? cellKind(name) === "neuron" : isKnownCell(name);
+  if (!ok) throw new SyntaxError(`${what} line ${line}: unknown ${kind === "neuron" ? "neuron" : "cell"} name ${JSON.stringify(name)} (not a C. elegans ${kind === "neuron" ? "neuron" : "neuron, muscle or known other cell"})`);
+  return name;
 }
 
 function expectHeader(found: string[] | undefined, expected: string[], what: string): void {

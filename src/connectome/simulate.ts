@@ -8,7 +8,8 @@
 import { checkNonNegative, checkNumber, checkPositive } from "../core/checks.js";
 import { Network } from "../network/network.js";
 import { fromPairs } from "../synapses/connectivity.js";
-import { cellIndex, type Connectome } from "./connectome.js";
+import { cellIndex, checkConnectome, type Connectome } from "./connectome.js";
+import { checkOptions } from "../core/validate.js";
 
 /** Poisson drive of named neurons (one independent source per neuron, one-to-one). */
 export interface ConnectomeStimulus {
@@ -65,6 +66,8 @@ export interface ConnectomeNetwork {
  * Self connections (autapses) are kept.
  */
 export function connectomeNetwork(c: Connectome, opts: ConnectomeNetworkOptions = {}): ConnectomeNetwork {
+  checkConnectome(c);
+  checkOptions(opts, ["dt_ms", "seed", "mVPerSynapse", "maxWeight_mV", "inhibitoryGain", "nSPerGapJunction", "delay_ms", "neuronParams", "stimulus"], "connectomeNetwork options");
   const perSynapse = checkNonNegative(opts.mVPerSynapse ?? 0.5, "mVPerSynapse");
   const cap = checkPositive(opts.maxWeight_mV ?? 10, "maxWeight_mV");
   const inhibitoryGain = checkNonNegative(opts.inhibitoryGain ?? 1, "inhibitoryGain");
@@ -136,6 +139,7 @@ export function connectomeNetwork(c: Connectome, opts: ConnectomeNetworkOptions 
 
 /** Spike count of every neuron of a connectome network after a run, by cell name. */
 export function spikeCountsByName(net: ConnectomeNetwork): Map<string, number> {
+  if (net === null || typeof net !== "object" || !net.monitor || !Array.isArray(net.names)) throw new TypeError("net must be the result of connectomeNetwork");
   const counts = net.monitor.counts();
   return new Map(net.names.map((name, i) => [name, counts[i]]));
 }

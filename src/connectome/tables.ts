@@ -1,6 +1,6 @@
 /** Connectomes as arquero tables: one row per cell, one row per connection. */
 import { makeTable, type Table } from "../data/tables.js";
-import type { Connectome } from "./connectome.js";
+import { checkConnectome, type Connectome } from "./connectome.js";
 
 /**
  * Edge table: columns `pre`, `post`, `type` ("chemical" | "electrical"), `synapses` (count),
@@ -9,6 +9,7 @@ import type { Connectome } from "./connectome.js";
  * first in CSR order; each gap-junction pair appears once, with `pre` <= `post` by index.
  */
 export function edgeTable(c: Connectome): Table {
+  checkConnectome(c);
   const pre: string[] = [];
   const post: string[] = [];
   const type: string[] = [];
@@ -41,6 +42,7 @@ export function edgeTable(c: Connectome): Table {
  * (null without position).
  */
 export function cellTable(c: Connectome): Table {
+  checkConnectome(c);
   return makeTable({
     index: c.cells.map((_, i) => i),
     name: c.cells.map((cell) => cell.name),

@@ -3,6 +3,8 @@
  * message names the argument, the allowed range and the value received.
  */
 
+import { checkArrayLike } from "./validate.js";
+
 /** A finite number in `[min, max]` (either bound may be open via `minExclusive`/`maxExclusive`). */
 export function checkNumber(
   value: unknown,
@@ -50,6 +52,7 @@ export function checkFiniteArray(
   name: string,
   opts: { min?: number; max?: number } = {},
 ): void {
+  checkArrayLike(values, name);
   const { min = -Infinity, max = Infinity } = opts;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];

@@ -3,7 +3,7 @@
  * data files; delimiter configurable. Returns rows of strings, untrimmed.
  */
 
-/** Parses delimited text into rows of fields. Empty trailing lines are dropped. */
+/** Parses delimited text into rows of fields. Empty trailing lines are dropped; an unterminated quote is a SyntaxError. */
 export function parseDelimited(text: string, delimiter = ","): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
@@ -47,6 +47,7 @@ export function parseDelimited(text: string, delimiter = ","): string[][] {
       i++;
     }
   }
+  if (quoted) throw new SyntaxError(`unterminated quoted field in row ${rows.length + 1} at the end of the text (truncated file?)`);
   if (field !== "" || row.length > 0) {
     row.push(field);
     rows.push(row);

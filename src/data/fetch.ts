@@ -197,8 +197,10 @@ async function readIfExists(file: string): Promise<Uint8Array | null> {
   try {
     return await fs.readFile(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return null;
+    if (code === "EISDIR") throw new Error(`${file} is a directory, but the data file ${path.basename(file)} was expected there (remove the directory or fix the mirror/cache path)`, { cause: e });
+    throw new Error(`cannot read ${file}: ${errorText(e)}`, { cause: e });
   }
 }
 

@@ -3,6 +3,7 @@
  * Nested list columns come back as one array per row.
  */
 import { makeTable, type Table } from "./tables.js";
+import { describeValue } from "../core/validate.js";
 
 /** A Parquet file: a local path, or its bytes. */
 export type ParquetInput = string | Uint8Array | ArrayBuffer;
@@ -30,15 +31,35 @@ function hyparquet() {
 
 async function asyncBuffer(input: ParquetInput) {
   const h = await hyparquet();
-  if (typeof input === "string") return h.asyncBufferFromFile(input);
+  if (typeof input === "string") {
+    try {
+      return await h.asyncBufferFromFile(input);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new Error(code === "EISDIR" ? `${input} is a directory, not a Parquet file` : `cannot read the Parquet file ${input}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
   if (input instanceof ArrayBuffer) return input;
-  return input.buffer.slice(input.byteOffset, input.byteOffset + input.byteLength) as ArrayBuffer;
+  if (input instanceof Uint8Array) return input.buffer.slice(input.byteOffset, input.byteOffset + input.byteLength) as ArrayBuffer;
+  throw new TypeError(`input must be a file path, a Uint8Array or an ArrayBuffer, got ${describeValue(input)}`);
+}
+
+/** Runs a hyparquet read, naming the input when its content is not Parquet. */
+async function named<T>(input: ParquetInput, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    const what = typeof input === "string" ? input : input instanceof ArrayBuffer || input instanceof Uint8Array ? `the ${input.constructor.name} of ${input.byteLength} bytes` : "the input";
+    if ((e as NodeJS.ErrnoException).code === "EISDIR") throw new Error(`${what} is a directory, not a Parquet file`, { cause: e });
+    if (e instanceof Error && /parquet/i.test(e.message) && !e.message.includes(what)) throw new Error(`${what}: ${e.message}`, { cause: e });
+    throw e;
+  }
 }
 
 /** Column names (top level) and number of rows of a Parquet file. */
 export async function parquetInfo(input: ParquetInput): Promise<ParquetInfo> {
   const h = await hyparquet();
-  const metadata = await h.parquetMetadataAsync(await asyncBuffer(input));
+  const metadata = await named(input, async () => h.parquetMetadataAsync(await asyncBuffer(input)));
   const schema = h.parquetSchema(metadata);
   return { columns: schema.children.map((c) => c.element.name), numRows: Number(metadata.num_rows) };
 }
@@ -46,12 +67,15 @@ export async function parquetInfo(input: ParquetInput): Promise<ParquetInfo> {
 /** Rows of a Parquet file as plain objects. */
 export async function readParquetRows(input: ParquetInput, opts: ParquetReadOptions = {}): Promise<Record<string, unknown>[]> {
   const h = await hyparquet();
-  return h.parquetReadObjects({
-    file: await asyncBuffer(input),
-    columns: opts.columns ? [...opts.columns] : undefined,
-    rowStart: opts.rowStart,
-    rowEnd: opts.rowEnd,
-  });
+  const file = await asyncBuffer(input);
+  return named(input, () =>
+    h.parquetReadObjects({
+      file,
+      columns: opts.columns ? [...opts.columns] : undefined,
+      rowStart: opts.rowStart,
+      rowEnd: opts.rowEnd,
+    }),
+  );
 }
 
 /** A Parquet file (or a column / row subset of it) as an arquero table. */

@@ -18,12 +18,23 @@ export interface Table {
   [verb: string]: unknown;
 }
 
+import { checkArrayLike, describeValue } from "../core/validate.js";
+
 interface ArqueroModule {
   table(columns: Record<string, ArrayLike<unknown>>, names?: string[]): Table;
 }
 
 /** Builds an arquero table from named columns (arrays or typed arrays of equal length). */
 export function makeTable(columns: Record<string, ArrayLike<unknown>>): Table {
+  if (columns === null || typeof columns !== "object" || Array.isArray(columns)) {
+    throw new TypeError(`columns must be an object of named columns (arrays of equal length), got ${describeValue(columns)}`);
+  }
+  let rows = -1;
+  for (const [name, col] of Object.entries(columns)) {
+    const n = checkArrayLike(col, `columns.${name}`).length;
+    if (rows >= 0 && n !== rows) throw new RangeError(`columns must have equal lengths: columns.${name} has ${n} values, the columns before it ${rows}`);
+    rows = n;
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const aq = require("arquero") as ArqueroModule;
   return aq.table(columns);

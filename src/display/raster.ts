@@ -8,6 +8,8 @@ import {
   encodeRaster,
   populationOf,
   POPULATION_COLORS,
+  RASTER_MAX_NEURONS,
+  RASTER_MAX_SPIKES,
   RASTER_MAX_STATE_VALUES,
   RASTER_MAX_TRACES,
   RASTER_MIME,
@@ -66,6 +68,12 @@ export class RasterFigure {
 
   /** MIME bundle for Jupyter: widget payload, SVG fallback, text. */
   [MIME_BUNDLE](): MimeBundle {
+    // Beyond the widget's limits the payload would be rejected: show the SVG and text, saying why.
+    const d = this.data;
+    if (d.timesMs.length > RASTER_MAX_SPIKES || d.nNeurons > RASTER_MAX_NEURONS) {
+      const why = `too large for the interactive widget (at most ${RASTER_MAX_SPIKES} spikes and ${RASTER_MAX_NEURONS} neurons): record a shorter window or fewer neurons`;
+      return { "image/svg+xml": this.toSvg(), "text/plain": `${this.toString()}; ${why}` };
+    }
     return { [RASTER_MIME]: this.payload(), "image/svg+xml": this.toSvg(), "text/plain": this.toString() };
   }
 }

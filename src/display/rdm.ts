@@ -3,7 +3,7 @@
  * RDM heatmaps with a shared colour scale, live geo-topological thresholds, MDS, model
  * comparison), a static SVG fallback drawn without a browser, and a text summary.
  */
-import { geotopological, condensedLength, encodeRdm, RDM_MIME, type ModelComparison, type RdmData, type RdmPayload } from "../schema/index.js";
+import { geotopological, condensedLength, encodeRdm, RDM_MAX_CONDITIONS, RDM_MAX_ENTRIES, RDM_MAX_RDMS, RDM_MIME, type ModelComparison, type RdmData, type RdmPayload } from "../schema/index.js";
 import { mds as mdsEmbed } from "../rsa/mds.js";
 import { evaluationSummary, type BootstrapEvaluation, type DualBootstrapEvaluation, type FixedEvaluation } from "../rsa/inference.js";
 import type { Rdms } from "../rsa/rdms.js";
@@ -37,15 +37,27 @@ export interface RdmFigureOptions {
 export class RdmFigure {
   constructor(readonly data: RdmData) {}
 
+  /**
+   * The widget payload. RDMs without any finite dissimilarity (e.g. the geo-topological
+   * transform of a constant RDM) have nothing to draw and are left out (the text says so);
+   * RangeError when no RDM is left.
+   */
   payload(): RdmPayload {
-    return encodeRdm(this.data);
+    const drawable = drawableRdms(this.data);
+    if (!drawable) throw new RangeError(`RDM figure "${this.data.title}": no RDM has a finite dissimilarity (all NaN), so there is nothing to draw`);
+    return encodeRdm(drawable);
   }
 
   toString(): string {
     const d = this.data;
     const n = d.rdmNames.length;
+    const empty = emptyRdms(d);
+    const limit = Math.min(RDM_MAX_RDMS, Math.floor(RDM_MAX_ENTRIES / condensedLength(d.nConditions)));
+    const extra = d.nConditions > RDM_MAX_CONDITIONS ? `; more than ${RDM_MAX_CONDITIONS} conditions: too many for the interactive widget` : n > limit ? `; the interactive widget shows the first ${limit}` : "";
     return `RDM figure "${d.title}": ${n} RDM${n === 1 ? "" : "s"} (${d.measure || "dissimilarity"}) over ${d.nConditions} conditions` +
-      (d.models ? `, ${d.models.names.length} models compared (${d.models.method})` : "");
+      (d.models ? `, ${d.models.names.length} models compared (${d.models.method})` : "") +
+      (empty.length > 0 ? `; all NaN, not drawn: ${empty.map((r) => d.rdmNames[r]).join(", ")}` : "") +
+      extra;
   }
 
   toSvg(): string {
@@ -53,8 +65,42 @@ export class RdmFigure {
   }
 
   [MIME_BUNDLE](): MimeBundle {
-    return { [RDM_MIME]: this.payload(), "image/svg+xml": this.toSvg(), "text/plain": this.toString() };
+    const drawable = drawableRdms(this.data);
+    const bundle: MimeBundle = { "image/svg+xml": this.toSvg(), "text/plain": this.toString() };
+    return drawable ? { [RDM_MIME]: encodeRdm(drawable), ...bundle } : bundle;
   }
+}
+
+/** Indices of the RDMs without any finite dissimilarity. */
+function emptyRdms(d: RdmData): number[] {
+  const p = condensedLength(d.nConditions);
+  const out: number[] = [];
+  for (let r = 0; r < d.rdmNames.length; r++) {
+    let any = false;
+    for (let k = r * p; k < (r + 1) * p && !any; k++) any = d.dissimilarities[k] === d.dissimilarities[k];
+    if (!any) out.push(r);
+  }
+  return out;
+}
+
+/**
+ * The figure's data as the widget can take it: without all-NaN RDMs (and an MDS of one of them),
+ * at most RDM_MAX_RDMS RDMs and RDM_MAX_ENTRIES values (the first ones); null when nothing is left
+ * or there are more than RDM_MAX_CONDITIONS conditions.
+ */
+function drawableRdms(d: RdmData): RdmData | null {
+  if (d.nConditions > RDM_MAX_CONDITIONS) return null;
+  const limit = Math.min(RDM_MAX_RDMS, Math.floor(RDM_MAX_ENTRIES / condensedLength(d.nConditions)));
+  const empty = emptyRdms(d).concat(d.rdmNames.map((_, r) => r).filter((r) => r >= limit));
+  const mdsOk = d.mds !== null && !empty.includes(d.mds.rdm) && d.mds.coordinates.every(Number.isFinite) && Number.isFinite(d.mds.stress);
+  if (empty.length === 0) return mdsOk || d.mds === null ? d : { ...d, mds: null };
+  const keep = d.rdmNames.map((_, r) => r).filter((r) => !empty.includes(r));
+  if (keep.length === 0) return null;
+  const p = condensedLength(d.nConditions);
+  const dissimilarities = new Float64Array(keep.length * p);
+  keep.forEach((r, k) => dissimilarities.set(d.dissimilarities.subarray(r * p, (r + 1) * p), k * p));
+  const mds = mdsOk && d.mds ? { ...d.mds, rdm: keep.indexOf(d.mds.rdm) } : null;
+  return { ...d, rdmNames: keep.map((r) => d.rdmNames[r]), dissimilarities, mds };
 }
 
 function descriptorLabels(desc: Readonly<Record<string, readonly (string | number)[]>>, opt: string | readonly (string | number)[] | undefined, count: number, fallback: (i: number) => string, what: string): string[] {

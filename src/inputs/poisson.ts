@@ -4,6 +4,7 @@
  * O(spikes), not O(neurons).
  */
 import { checkNumber } from "../core/checks.js";
+import { checkOptions, checkPopulationSize } from "../core/validate.js";
 import type { Rng } from "../random/rng.js";
 
 /** Largest rate accepted, Hz: rate * dt must stay a probability. */
@@ -25,6 +26,15 @@ export function poissonStep(n: number, p: number, rng: Rng, out: Int32Array): nu
     i += 1 + rng.geometric(p);
   }
   return count;
+}
+
+/** Checks the options of a Poisson group called `name` (known keys, size, a rate >= 0 in Hz); returns the size. */
+export function checkPoissonOptions(opts: { size: number; rate_Hz: number }, name: string): number {
+  if (opts === undefined) throw new TypeError(`${name}: options must be { size, rate_Hz }, got undefined`);
+  checkOptions(opts, ["size", "rate_Hz"], `${name}: options`);
+  const size = checkPopulationSize(opts.size, `${name}: size`);
+  checkNumber(opts.rate_Hz, `${name}: rate_Hz`, { min: 0 });
+  return size;
 }
 
 /** Checks a rate in Hz for a step of `dt_ms`. */

@@ -3,7 +3,8 @@
  * emitted in the step that ends at t, so times must lie on the grid t = k * dt with k >= 1
  * (off-grid times are rounded to the nearest step end).
  */
-import { checkFiniteArray, checkInteger } from "../core/checks.js";
+import { checkFiniteArray, checkInteger, checkNumber } from "../core/checks.js";
+import { checkArrayLike, checkNumberArray, checkOptions, checkPopulationSize } from "../core/validate.js";
 
 /** Spikes sorted by emission step. */
 export interface SpikeSchedule {
@@ -13,6 +14,20 @@ export interface SpikeSchedule {
   neurons: Int32Array;
 }
 
+/**
+ * Checks the options of a spike generator called `name` (known keys, size, integer neuron
+ * indices in [0, size), finite times, equal lengths); returns the size.
+ */
+export function checkSpikeGeneratorOptions(opts: { size: number; neurons: ArrayLike<number>; times_ms: ArrayLike<number> }, name: string): number {
+  if (opts === undefined) throw new TypeError(`${name}: options must be { size, neurons, times_ms }, got undefined`);
+  checkOptions(opts, ["size", "neurons", "times_ms"], `${name}: options`);
+  const size = checkPopulationSize(opts.size, `${name}: size`);
+  const neurons = checkNumberArray(opts.neurons, `${name}: neurons`, { integer: true, min: 0, max: size - 1 });
+  const times = checkNumberArray(opts.times_ms, `${name}: times_ms`);
+  if (neurons.length !== times.length) throw new RangeError(`${name}: neurons and times_ms must have equal lengths, got ${neurons.length} and ${times.length}`);
+  return size;
+}
+
 /** Validates and sorts (neuron, time in ms) pairs into a schedule for `dt_ms`. */
 export function spikeSchedule(
   size: number,
@@ -20,6 +35,10 @@ export function spikeSchedule(
   times_ms: ArrayLike<number>,
   dt_ms: number,
 ): SpikeSchedule {
+  checkPopulationSize(size, "spike generator: size");
+  checkNumber(dt_ms, "dt_ms", { min: 0, minExclusive: true });
+  checkArrayLike(neurons, "spike generator: neurons");
+  checkArrayLike(times_ms, "spike generator: times_ms");
   if (neurons.length !== times_ms.length) {
     throw new RangeError(`spike generator: neurons and times_ms must have equal lengths, got ${neurons.length} and ${times_ms.length}`);
   }

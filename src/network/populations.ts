@@ -2,7 +2,8 @@
  * Populations of a {@link Network}: thin stateful wrappers that own their parameter and state
  * records and call the pure step functions of `neurons/` and `inputs/`.
  */
-import { checkFiniteArray, checkInteger } from "../core/checks.js";
+import { checkFiniteArray } from "../core/checks.js";
+import { checkOptions, checkPopulationSize } from "../core/validate.js";
 import type { LifParams } from "../neurons/lif.js";
 import { neuronState, type FusedInputs, type NeuronModel, type NeuronState } from "../neurons/model.js";
 import {
@@ -16,8 +17,8 @@ import {
   type ReceptorState,
   type SynapticDrive,
 } from "../synapses/receptors.js";
-import { checkRate, poissonStep } from "../inputs/poisson.js";
-import { spikeSchedule, type SpikeSchedule } from "../inputs/spikeGenerator.js";
+import { checkPoissonOptions, checkRate, poissonStep } from "../inputs/poisson.js";
+import { checkSpikeGeneratorOptions, spikeSchedule, type SpikeSchedule } from "../inputs/spikeGenerator.js";
 import type { Rng } from "../random/rng.js";
 import { delayBuffer, delayBufferBytes, type DelayBuffer } from "../synapses/projection.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
@@ -114,7 +115,9 @@ export class NeuronGroup<P = unknown> implements Population {
     opts: NeuronGroupOptions<P>,
   ) {
     this.kind = model.name;
-    this.size = checkInteger(opts.size, `${name}: size`, 1);
+    if (opts === undefined) throw new TypeError(`${name}: options must be { size, params?, init?, v0_mV?, receptors? }, got undefined`);
+    checkOptions(opts, ["size", "params", "init", "v0_mV", "receptors"], `${name}: options`);
+    this.size = checkPopulationSize(opts.size, `${name}: size`);
     this.params = model.params(opts.params);
     const receptors = opts.receptors ?? {};
     if ("delta" in receptors) throw new RangeError(`${name}: receptors: "delta" is built in and cannot be redefined`);
@@ -289,7 +292,7 @@ export class PoissonGroup implements Population {
     readonly name: string,
     opts: PoissonGroupOptions,
   ) {
-    this.size = checkInteger(opts.size, `${name}: size`, 1);
+    this.size = checkPoissonOptions(opts, name);
     checkFiniteArray([opts.rate_Hz], `${name}: rate_Hz`, { min: 0 });
     this.rate = opts.rate_Hz;
     this.spiked = new Int32Array(this.size);
@@ -346,7 +349,7 @@ export class SpikeGeneratorGroup implements Population {
     readonly name: string,
     readonly opts: SpikeGeneratorOptions,
   ) {
-    this.size = checkInteger(opts.size, `${name}: size`, 1);
+    this.size = checkSpikeGeneratorOptions(opts, name);
     this.spiked = new Int32Array(Math.max(this.size, opts.neurons.length));
   }
 

@@ -13,6 +13,7 @@
  * detection (Brian2's AdEx example).
  */
 import { checkNonNegative, checkNumber, checkPositive } from "../core/checks.js";
+import { checkOptions } from "../core/validate.js";
 import type { SynapticDrive } from "../synapses/receptors.js";
 import type { NeuronModel, NeuronState } from "./model.js";
 
@@ -71,7 +72,7 @@ export const adex: NeuronModel<AdExParams, AdExConstants> = {
   name: "adex",
   variables: ["v_mV", "w_pA"],
   params(partial = {}) {
-    const p: AdExParams = { ...ADEX_DEFAULTS, ...partial };
+    const p: AdExParams = { ...ADEX_DEFAULTS, ...checkOptions(partial, Object.keys(ADEX_DEFAULTS), "adex params") };
     checkPositive(p.cM_pF, "cM_pF");
     checkPositive(p.gL_nS, "gL_nS");
     checkNumber(p.eL_mV, "eL_mV");

@@ -15,6 +15,7 @@
  * of `vSpike_mV` (no reset). Synaptic conductances enter the V equation like the channels.
  */
 import { checkNumber, checkPositive } from "../core/checks.js";
+import { checkOptions } from "../core/validate.js";
 import type { SynapticDrive } from "../synapses/receptors.js";
 import type { NeuronModel, NeuronState } from "./model.js";
 
@@ -71,7 +72,7 @@ export const hh: NeuronModel<HhParams, HhConstants> = {
   name: "hh",
   variables: ["v_mV", "m", "h", "n"],
   params(partial = {}) {
-    const p: HhParams = { ...HH_DEFAULTS, ...partial };
+    const p: HhParams = { ...HH_DEFAULTS, ...checkOptions(partial, Object.keys(HH_DEFAULTS), "hh params") };
     checkPositive(p.cM_pF, "cM_pF");
     for (const k of ["gNa_nS", "gK_nS", "gL_nS"] as const) checkNumber(p[k], k, { min: 0 });
     for (const k of ["eNa_mV", "eK_mV", "eL_mV", "vSpike_mV", "iBias_pA"] as const) checkNumber(p[k], k);

@@ -13,6 +13,7 @@
  * dt = 1 ms this is the paper's code exactly. Delta-receptor jumps are added to v at the end.
  */
 import { checkNumber, checkPositive } from "../core/checks.js";
+import { checkOptions, lookupOwn } from "../core/validate.js";
 import type { SynapticDrive } from "../synapses/receptors.js";
 import type { NeuronModel, NeuronState } from "./model.js";
 
@@ -33,7 +34,7 @@ export interface IzhikevichParams {
 }
 
 /** The firing classes of the 2003 paper (Fig. 2), as (a, b, c, d). */
-export const IZHIKEVICH_PRESETS = Object.freeze({
+export const IZHIKEVICH_PRESETS = ownKeysOnly({
   /** Regular spiking (excitatory cortical cells): tonic spiking with adaptation. */
   RS: { a: 0.02, b: 0.2, c_mV: -65, d: 8 },
   /** Intrinsically bursting: an initial burst, then tonic spikes. */
@@ -50,6 +51,22 @@ export const IZHIKEVICH_PRESETS = Object.freeze({
   RZ: { a: 0.1, b: 0.26, c_mV: -65, d: 2 },
 } satisfies Record<string, Partial<IzhikevichParams>>);
 
+/** Names of the Izhikevich parameters. */
+const IZHIKEVICH_PARAMS = ["a", "b", "c_mV", "d", "vPeak_mV", "iBias"];
+
+/**
+ * A frozen record without a prototype, so that `name in IZHIKEVICH_PRESETS` is true only for the
+ * presets themselves ("toString" or "__proto__" are not presets).
+ */
+function ownKeysOnly<T extends object>(record: T): Readonly<T> {
+  return Object.freeze(Object.assign(Object.create(null) as T, record));
+}
+
+/** The parameters of an Izhikevich preset by name; RangeError listing the presets otherwise. */
+export function izhikevichPreset(name: string): Readonly<Partial<IzhikevichParams>> {
+  return lookupOwn<Partial<IzhikevichParams>>(IZHIKEVICH_PRESETS, name, "preset");
+}
+
 /** Name of an Izhikevich preset. */
 export type IzhikevichPreset = keyof typeof IZHIKEVICH_PRESETS;
 
@@ -63,7 +80,7 @@ export const izhikevich: NeuronModel<IzhikevichParams, IzhikevichConstants> = {
   name: "izhikevich",
   variables: ["v_mV", "u"],
   params(partial = {}) {
-    const p: IzhikevichParams = { ...IZHIKEVICH_PRESETS.RS, vPeak_mV: 30, iBias: 0, ...partial };
+    const p: IzhikevichParams = { ...IZHIKEVICH_PRESETS.RS, vPeak_mV: 30, iBias: 0, ...checkOptions(partial, IZHIKEVICH_PARAMS, "izhikevich params") };
     checkPositive(p.a, "a");
     checkNumber(p.b, "b");
     checkNumber(p.c_mV, "c_mV", { max: p.vPeak_mV, maxExclusive: true });

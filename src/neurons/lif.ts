@@ -13,6 +13,7 @@
  * refractory is dropped for jumps; conductances keep evolving).
  */
 import { checkNonNegative, checkNumber, checkPositive } from "../core/checks.js";
+import { checkOptions } from "../core/validate.js";
 import type { SynapticDrive } from "../synapses/receptors.js";
 import type { FusedInputs, NeuronModel, NeuronState } from "./model.js";
 import { lifWasmModule, type CobaEulerKernel } from "./lifWasm.js";
@@ -67,7 +68,7 @@ export const lif: NeuronModel<LifParams, LifConstants> = {
   name: "lif",
   variables: ["v_mV"],
   params(partial = {}) {
-    const p: LifParams = { ...LIF_DEFAULTS, ...partial };
+    const p: LifParams = { ...LIF_DEFAULTS, ...checkOptions(partial, Object.keys(LIF_DEFAULTS), "lif params") };
     checkPositive(p.tauM_ms, "tauM_ms");
     checkPositive(p.cM_pF, "cM_pF");
     checkNumber(p.vRest_mV, "vRest_mV");

@@ -13,9 +13,10 @@
  * [0, 1]), gain_mV_per_pA, noise_mV (> 0).
  */
 import { checkNonNegative, checkNumber, checkPositive, checkProbability } from "../core/checks.js";
+import { checkOptions } from "../core/validate.js";
 import type { Rng } from "../random/rng.js";
 import type { SynapticDrive } from "../synapses/receptors.js";
-import { lif, type LifConstants, type LifParams } from "./lif.js";
+import { lif, LIF_DEFAULTS, type LifConstants, type LifParams } from "./lif.js";
 import type { NeuronModel, NeuronState } from "./model.js";
 
 /** Escape-noise LIF parameters: the LIF's plus the escape rate. */
@@ -31,7 +32,7 @@ export const escapeNoiseLif: NeuronModel<EscapeNoiseParams, LifConstants> = {
   name: "escapeNoiseLif",
   variables: ["v_mV"],
   params(partial = {}) {
-    const { rho0_Hz = 100, deltaV_mV = 1, ...rest } = partial;
+    const { rho0_Hz = 100, deltaV_mV = 1, ...rest } = checkOptions(partial, [...Object.keys(LIF_DEFAULTS).filter((k) => k !== "integration"), "rho0_Hz", "deltaV_mV"], "escapeNoiseLif params");
     const p = { ...lif.params({ ...rest, integration: "exact" }), rho0_Hz, deltaV_mV };
     checkNonNegative(p.rho0_Hz, "rho0_Hz");
     checkPositive(p.deltaV_mV, "deltaV_mV");
@@ -92,7 +93,7 @@ export const metaNeuron: NeuronModel<MetaNeuronParams, null> = {
   name: "metaNeuron",
   variables: ["v_mV", "threshold_mV", "leak", "gain_mV_per_pA", "noise_mV"],
   params(partial = {}) {
-    const p = { ...META_NEURON_DEFAULTS, ...partial };
+    const p = { ...META_NEURON_DEFAULTS, ...checkOptions(partial, Object.keys(META_NEURON_DEFAULTS), "metaNeuron params") };
     checkNumber(p.threshold_mV, "threshold_mV");
     checkProbability(p.leak, "leak");
     checkNumber(p.gain_mV_per_pA, "gain_mV_per_pA");

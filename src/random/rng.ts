@@ -9,7 +9,10 @@
  * All arithmetic is 32-bit integer or IEEE-754 double, identical on every JavaScript engine;
  * `Math.log`, `Math.cos` and `Math.sqrt` are V8's fdlibm ports, identical across platforms.
  */
-import { checkInteger, checkNonNegative, checkProbability } from "../core/checks.js";
+import { checkInteger, checkNumber, checkProbability } from "../core/checks.js";
+
+/** Largest mean {@link Rng.poisson} accepts: 2^52, where doubles still hold every integer near the mean. */
+export const MAX_POISSON_MEAN = 2 ** 52;
 
 /** A seedable generator. All state is in the instance; copies are independent via {@link Rng.fork}. */
 export class Rng {
@@ -99,11 +102,19 @@ export class Rng {
     return Math.floor(Math.log(u) / Math.log1p(-p));
   }
 
-  /** Poisson variate with mean `lambda` (Knuth for small means, normal-free PTRS is not needed here). */
+  /**
+   * Poisson variate with mean `lambda` in [0, {@link MAX_POISSON_MEAN}]: Knuth's product of
+   * uniforms below 10, else Hoermann's PTRS (transformed rejection with squeeze; W. Hoermann,
+   * "The transformed rejection method for generating Poisson random variables", Insurance:
+   * Mathematics and Economics 12, 1993), the algorithm numpy uses, exact in distribution and
+   * O(1) expected uniforms per variate for any mean. The acceptance test evaluates
+   * log p(k) in a cancellation-free form (Stirling's series around k = lambda), so it stays
+   * accurate for means up to 2^52.
+   */
   poisson(lambda: number): number {
-    checkNonNegative(lambda, "lambda");
+    checkNumber(lambda, "lambda", { min: 0, max: MAX_POISSON_MEAN });
     if (lambda === 0) return 0;
-    if (lambda < 30) {
+    if (lambda < 10) {
       const l = Math.exp(-lambda);
       let k = 0;
       let prod = this.uniform();
@@ -113,15 +124,20 @@ export class Rng {
       }
       return k;
     }
-    // Split large means into a sum of independent Poisson(<30) draws: exact in distribution.
-    let total = 0;
-    let rest = lambda;
-    while (rest > 0) {
-      const part = Math.min(rest, 25);
-      total += this.poisson(part);
-      rest -= part;
+    const sqrtLam = Math.sqrt(lambda);
+    const b = 0.931 + 2.53 * sqrtLam;
+    const a = -0.059 + 0.02483 * b;
+    const invAlpha = 1.1239 + 1.1328 / (b - 3.4);
+    const vR = 0.9277 - 3.6224 / (b - 2);
+    for (;;) {
+      const u = this.uniform() - 0.5;
+      const v = this.uniform();
+      const us = 0.5 - Math.abs(u);
+      const k = Math.floor(((2 * a) / us + b) * u + lambda + 0.43);
+      if (us >= 0.07 && v <= vR) return k;
+      if (k < 0 || (us < 0.013 && v > us)) continue;
+      if (Math.log(v) + Math.log(invAlpha) - Math.log(a / (us * us) + b) <= poissonLogPmf(k, lambda)) return k;
     }
-    return total;
   }
 
   /** An independent generator derived from this one's stream (advances this generator). */
@@ -132,4 +148,25 @@ export class Rng {
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
+}
+
+/** log k! for k < 10 (exact sums of logs). */
+const LOG_FACTORIAL_SMALL = Array.from({ length: 10 }, (_, k) => {
+  let s = 0;
+  for (let i = 2; i <= k; i++) s += Math.log(i);
+  return s;
+});
+
+/**
+ * log of the Poisson(lambda) probability of k, lambda >= 10. For k >= 10 Stirling's series
+ * log k! = k log k - k + log(2 pi k) / 2 + 1/(12k) - 1/(360k^3) + 1/(1260k^5) (error < 1e-12 there)
+ * is combined with -lambda + k log lambda as (k - lambda) - k log1p((k - lambda) / lambda), so
+ * the two O(lambda) terms never cancel numerically.
+ */
+function poissonLogPmf(k: number, lambda: number): number {
+  if (k < 10) return -lambda + k * Math.log(lambda) - LOG_FACTORIAL_SMALL[k];
+  const d = k - lambda;
+  const k2 = k * k;
+  const series = (1 / 12 - (1 / 360 - 1 / (1260 * k2)) / k2) / k;
+  return d - k * Math.log1p(d / lambda) - 0.5 * Math.log(2 * Math.PI * k) - series;
 }

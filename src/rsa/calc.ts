@@ -3,8 +3,10 @@
  * crossnobis, poisson and cross-validated poisson dissimilarities, plus the noise precision
  * estimates used by the mahalanobis family (`prec_from_residuals`).
  */
+import { checkArray, checkArrayLike } from "../core/validate.js";
 import { checkNumber } from "../core/checks.js";
-import { averageGroups, obsDescriptor, type Dataset } from "./dataset.js";
+import { averageGroups, checkDataset, obsDescriptor, type Dataset } from "./dataset.js";
+import { checkOptions } from "../core/validate.js";
 import { groupBy, type DescriptorValue } from "./descriptors.js";
 import { crossRows, gramRows, invert, matmul } from "./linalg.js";
 import { nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
@@ -44,6 +46,8 @@ export interface CalcRdmOptions {
  * as rsatoolbox does).
  */
 export function calcRdm(dataset: Dataset, opts: CalcRdmOptions = {}): Rdms {
+  checkDataset(dataset);
+  checkOptions(opts, ["method", "descriptor", "noise", "cvDescriptor", "crossValidation", "priorLambda", "priorWeight", "removeMean"], "calcRdm options");
   const method = opts.method ?? "euclidean";
   const c = dataset.nChannels;
   const noise = opts.noise === undefined ? undefined : checkNoise(opts.noise, c);
@@ -421,6 +425,7 @@ export type CovarianceMethod = "shrinkageDiag" | "shrinkageEye" | "diag" | "full
  * "shrinkageEye" towards a multiple of the identity (Ledoit & Wolf 2004).
  */
 export function covarianceFromResiduals(residuals: Float64Array | readonly (readonly number[])[], opts: { nChannels?: number; dof?: number; method?: CovarianceMethod } = {}): Float64Array {
+  if (!(residuals instanceof Float64Array)) checkArray(residuals, "residuals").forEach((row, k) => checkArrayLike(row, `residuals[${k}]`));
   const { x, r, c } = rows(residuals, opts.nChannels);
   if (r < 2) throw new RangeError(`residuals must have at least 2 rows, got ${r}`);
   for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new RangeError(`residuals[${Math.floor(i / c)}][${i % c}] must be finite, got ${x[i]}`);
@@ -482,6 +487,7 @@ export function covarianceFromResiduals(residuals: Float64Array | readonly (read
 
 /** Noise precision: the inverse of {@link covarianceFromResiduals} (rsatoolbox's `prec_from_residuals`). */
 export function precisionFromResiduals(residuals: Float64Array | readonly (readonly number[])[], opts: { nChannels?: number; dof?: number; method?: CovarianceMethod } = {}): Float64Array {
+  if (!(residuals instanceof Float64Array)) checkArray(residuals, "residuals").forEach((row, k) => checkArrayLike(row, `residuals[${k}]`));
   const cov = covarianceFromResiduals(residuals, opts);
   const c = Math.round(Math.sqrt(cov.length));
   return invert(cov, c, "covariance");

@@ -3,8 +3,10 @@
  * tau-b (exact tie handling, O(m log m)), whitened cosine/correlation with the pairwise-contrast
  * covariance, Bures similarity and metric.
  */
+import { checkArrayLike } from "../core/validate.js";
 import { cholesky, doubleCenter, symmetricEigen } from "./linalg.js";
-import { nPairs, type Rdms } from "./rdms.js";
+import { checkRdms, nPairs, type Rdms } from "./rdms.js";
+import { checkOptions } from "../core/validate.js";
 import { rankdata } from "./ranks.js";
 
 /** Comparison methods of {@link compareRdm} (rsatoolbox names in camelCase; "kendall" = "tauB"). */
@@ -29,6 +31,9 @@ export interface CompareOptions {
  * has no angle), tau-b gives NaN (scipy), Bures gives NaN (0/0).
  */
 export function compareRdm(rdm1: Rdms, rdm2: Rdms, opts: CompareOptions = {}): number[][] {
+  checkRdms(rdm1, "rdm1");
+  checkRdms(rdm2, "rdm2");
+  checkOptions(opts, ["method", "sigmaK"], "compareRdm options");
   const method = opts.method ?? "cosine";
   if (rdm1.nConditions !== rdm2.nConditions) {
     throw new RangeError(`rdm1 and rdm2 must have the same number of conditions, got ${rdm1.nConditions} and ${rdm2.nConditions}`);
@@ -139,6 +144,8 @@ function rankRows(x: Float64Array, rows: number, m: number): Float64Array {
  * either vector is constant. Results are clipped to [-1, 1] as scipy does.
  */
 export function kendallTau(x: ArrayLike<number>, y: ArrayLike<number>, variant: "a" | "b" = "b"): number {
+  checkArrayLike(x, "x");
+  checkArrayLike(y, "y", { length: x.length });
   const m = x.length;
   if (y.length !== m) throw new RangeError(`x and y must have the same length, got ${m} and ${y.length}`);
   const order = Array.from({ length: m }, (_, i) => i).sort((p, q) => x[p] - x[q] || y[p] - y[q]);

@@ -3,6 +3,7 @@
  * (observations x channels, row-major Float64Array) with descriptors per observation
  * (condition, run/session, subject, ...) and per channel. Mirrors rsatoolbox's `Dataset`.
  */
+import { checkArrayLike, checkNumberArray, checkOptions, describeValue } from "../core/validate.js";
 import { checkDescriptors, groupBy, pickDescriptors, type DescriptorValue, type Descriptors } from "./descriptors.js";
 
 /** Measurements with descriptors. `measurements[o * nChannels + c]` is observation `o`, channel `c`. */
@@ -31,6 +32,16 @@ export interface DatasetOptions {
  * propagate (see the README); infinities are rejected.
  */
 export function makeDataset(measurements: readonly (readonly number[])[] | Float64Array, opts: DatasetOptions & { nChannels?: number } = {}): Dataset {
+  checkOptions(opts, ["obsDescriptors", "channelDescriptors", "descriptors", "nChannels"], "makeDataset options");
+  checkArrayLike(measurements, "measurements");
+  if (!(measurements instanceof Float64Array)) {
+    for (let o = 0; o < measurements.length; o++) {
+      const row = checkArrayLike<unknown>(measurements[o], `measurements[${o}]`);
+      for (let c = 0; c < row.length; c++) {
+        if (typeof row[c] !== "number") throw new TypeError(`measurements[${o}][${c}] must be a number (NaN for missing), got ${describeValue(row[c])}`);
+      }
+    }
+  }
   let data: Float64Array;
   let nObs: number;
   let nChannels: number;
@@ -67,6 +78,18 @@ export function makeDataset(measurements: readonly (readonly number[])[] | Float
   });
 }
 
+/** Checks a dataset argument `name` (O(1): its shape): RangeError/TypeError naming it otherwise. */
+export function checkDataset(x: unknown, name = "dataset"): Dataset {
+  const d = x as Dataset;
+  if (d === null || typeof d !== "object" || !(d.measurements instanceof Float64Array) || d.obsDescriptors === undefined) {
+    throw new TypeError(`${name} must be a dataset (from makeDataset or datasetFromTable), got ${describeValue(x)}`);
+  }
+  if (!(Number.isInteger(d.nChannels) && d.nChannels >= 1 && Number.isInteger(d.nObservations) && d.measurements.length === d.nObservations * d.nChannels)) {
+    throw new RangeError(`${name}: measurements must hold nObservations x nChannels values, got ${d.nObservations} x ${d.nChannels} and ${d.measurements.length}`);
+  }
+  return d;
+}
+
 /** The columns an arquero table must offer to be read (structural, so any arquero version works). */
 export interface TableLike {
   columnNames(): string[];
@@ -80,6 +103,8 @@ export interface TableLike {
  * descriptors (e.g. `["condition", "run"]`).
  */
 export function datasetFromTable(table: TableLike, opts: { channels: readonly string[]; obsDescriptors?: readonly string[]; descriptors?: Record<string, DescriptorValue> }): Dataset {
+  if (table === null || typeof table !== "object" || typeof table.columnNames !== "function") throw new TypeError(`table must be an arquero table, got ${describeValue(table)}`);
+  if (opts === null || typeof opts !== "object" || !Array.isArray(opts.channels)) throw new TypeError("opts.channels must be an array of column names");
   const names = new Set(table.columnNames());
   for (const c of [...opts.channels, ...(opts.obsDescriptors ?? [])]) {
     if (!names.has(c)) throw new RangeError(`table has no column ${JSON.stringify(c)} (columns: ${[...names].join(", ")})`);
@@ -101,6 +126,7 @@ export function datasetFromTable(table: TableLike, opts: { channels: readonly st
 
 /** Observation descriptor `name` of `dataset`, or a RangeError listing the available ones. */
 export function obsDescriptor(dataset: Dataset, name: string): readonly DescriptorValue[] {
+  checkDataset(dataset);
   const col = dataset.obsDescriptors[name];
   if (!col) throw new RangeError(`descriptor must name an observation descriptor (${Object.keys(dataset.obsDescriptors).join(", ") || "none"}), got ${JSON.stringify(name)}`);
   return col;
@@ -108,6 +134,8 @@ export function obsDescriptor(dataset: Dataset, name: string): readonly Descript
 
 /** The observations `indices` of a dataset (descriptors follow). */
 export function subsetObservations(dataset: Dataset, indices: readonly number[]): Dataset {
+  checkDataset(dataset);
+  checkNumberArray(indices, "indices", { integer: true, min: 0, max: dataset.nObservations - 1 });
   const c = dataset.nChannels;
   const data = new Float64Array(indices.length * c);
   indices.forEach((o, k) => {
@@ -131,6 +159,7 @@ export interface Averages {
 
 /** Averages the observations of a dataset per value of an observation descriptor (labels sorted). */
 export function averageBy(dataset: Dataset, descriptor: string): Averages {
+  checkDataset(dataset);
   const { labels, groupOf } = groupBy(obsDescriptor(dataset, descriptor));
   return averageGroups(dataset.measurements, dataset.nChannels, groupOf, labels.length, labels);
 }

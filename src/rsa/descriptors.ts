@@ -2,6 +2,7 @@
  * Descriptors (labels per observation, channel, pattern or RDM) and the small helpers that
  * group and sort by them. A descriptor value is a string or a finite number.
  */
+import { checkArray, checkArrayLike } from "../core/validate.js";
 
 /** One descriptor value: a condition name, a run number, a subject id, ... */
 export type DescriptorValue = string | number;
@@ -20,6 +21,7 @@ export function compareDescriptorValues(a: DescriptorValue, b: DescriptorValue):
 
 /** Distinct values in ascending order (rsatoolbox's `sort_by(..., 'alpha')`). */
 export function sortedUnique(values: readonly DescriptorValue[]): DescriptorValue[] {
+  checkArray(values, "values");
   return [...new Set(values)].sort(compareDescriptorValues);
 }
 
@@ -28,6 +30,7 @@ export function sortedUnique(values: readonly DescriptorValue[]): DescriptorValu
  * index into `labels` of item `i`.
  */
 export function groupBy(values: readonly DescriptorValue[]): { labels: DescriptorValue[]; groupOf: Int32Array } {
+  checkArray(values, "values");
   const labels = sortedUnique(values);
   const index = new Map<DescriptorValue, number>();
   labels.forEach((v, i) => index.set(v, i));
@@ -56,6 +59,8 @@ export function checkDescriptors(descriptors: Record<string, readonly Descriptor
 
 /** Picks the entries `indices` of every descriptor column. */
 export function pickDescriptors(descriptors: Descriptors, indices: ArrayLike<number>): Descriptors {
+  if (descriptors === null || typeof descriptors !== "object") throw new TypeError("descriptors must be an object of descriptor columns");
+  checkArrayLike(indices, "indices");
   const out: Record<string, readonly DescriptorValue[]> = {};
   for (const [name, col] of Object.entries(descriptors)) out[name] = Array.from(indices, (i) => col[i]);
   return out;

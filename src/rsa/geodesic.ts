@@ -18,7 +18,7 @@
 import { checkInteger, checkNumber, checkProbability } from "../core/checks.js";
 import { geotopologicalFromNormalised, linearQuantile, minmaxNormalise } from "../schema/geotopology.js";
 import { rankdata } from "./ranks.js";
-import { nPairs, type Rdms } from "./rdms.js";
+import { checkRdms, nPairs, type Rdms } from "./rdms.js";
 import { mapRdms } from "./transform.js";
 
 /** Edge-removal rule of {@link geodesicTransform}. */
@@ -58,6 +58,8 @@ export const TRSA_GEODESIC_DEFAULT = Object.freeze({ rule: "twoStep", lower: 0, 
  * NaN dissimilarities are missing edges and stay NaN in the ranks of "authors".
  */
 export function geodesicTransform(rdms: Rdms, opts: GeodesicRule & GeodesicOptions = TRSA_GEODESIC_DEFAULT): Rdms {
+  checkRdms(rdms);
+  if (typeof opts !== "object" || opts === null) throw new TypeError(`geodesicTransform: opts must be an object such as { rule: "twoStep", lower, upper }, got ${String(opts)}`);
   const n = rdms.nConditions;
   const rule = opts.rule;
   const convention = opts.convention ?? "authors";

@@ -8,7 +8,11 @@ import { checkInteger } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
 import { compareRdm, type CompareMethod } from "./compare.js";
 import { rankdata } from "./ranks.js";
-import { makeRdms, nPairs, rdmVector, rdmsFromVectors, subsetPatterns, subsetRdms, type Rdms } from "./rdms.js";
+import { checkRdms, makeRdms, nPairs, rdmVector, rdmsFromVectors, subsetPatterns, subsetRdms, type Rdms } from "./rdms.js";
+import { checkArray, checkArrayLike, checkOneOf, checkOptions, checkString, describeValue } from "../core/validate.js";
+
+/** Most bootstrap samples or permutations one call draws (rsatoolbox's default is 1000). */
+export const MAX_RESAMPLES = 100_000;
 
 /** A fixed model: a named RDM prediction over the data's conditions. */
 export interface FixedModel {
@@ -18,11 +22,19 @@ export interface FixedModel {
 
 /** A fixed model from an RDM set (its first RDM) or a condensed vector. */
 export function modelFixed(name: string, rdm: Rdms | ArrayLike<number>): FixedModel {
+  checkString(name, "name");
+  if (rdm === null || typeof rdm !== "object") throw new TypeError(`rdm must be an RDM set or a condensed vector, got ${describeValue(rdm)}`);
   const r = "dissimilarities" in (rdm as Rdms) ? subsetRdms(rdm as Rdms, [0]) : makeRdms([rdm as ArrayLike<number>]);
   return Object.freeze({ name, rdm: r });
 }
 
 function checkModels(models: readonly FixedModel[], data: Rdms): void {
+  checkArrayLike(models, "models");
+  checkRdms(data, "data");
+  models.forEach((m, k) => {
+    if (m === null || typeof m !== "object") throw new TypeError(`models[${k}] must be a model from modelFixed, got ${describeValue(m)}`);
+    checkRdms(m.rdm, `models[${k}].rdm`);
+  });
   if (models.length === 0) throw new RangeError("models must hold at least one model, got 0");
   models.forEach((m, k) => {
     if (m.rdm.nConditions !== data.nConditions) throw new RangeError(`models[${k}] (${m.name}) must have ${data.nConditions} conditions like the data, got ${m.rdm.nConditions}`);
@@ -41,6 +53,7 @@ function mean(xs: ArrayLike<number>): number {
  * corrCov), or of ranks (spearman, rhoA, tauA, tauB). NaN pairs of the first RDM stay NaN.
  */
 export function poolRdm(rdms: Rdms, method: CompareMethod = "cosine"): Float64Array {
+  checkRdms(rdms);
   const p = nPairs(rdms.nConditions);
   const rows: Float64Array[] = [];
   for (let r = 0; r < rdms.nRdm; r++) {
@@ -101,8 +114,10 @@ export interface NoiseCeiling {
  * RDM in a bootstrap sample stay together).
  */
 export function noiseCeiling(data: Rdms, opts: { method?: CompareMethod; rdmDescriptor?: string } = {}): NoiseCeiling {
+  checkRdms(data, "data");
+  checkOptions(opts, ["method", "rdmDescriptor"], "noiseCeiling options");
   const method = opts.method ?? "cosine";
-  const col = data.rdmDescriptors[opts.rdmDescriptor ?? "index"];
+  const col = Object.hasOwn(data.rdmDescriptors, opts.rdmDescriptor ?? "index") ? data.rdmDescriptors[opts.rdmDescriptor ?? "index"] : undefined;
   if (!col) throw new RangeError(`rdmDescriptor must be an RDM descriptor (${Object.keys(data.rdmDescriptors).join(", ")}), got ${JSON.stringify(opts.rdmDescriptor)}`);
   const groups = [...new Set(col)];
   if (groups.length < 2) throw new RangeError(`noise ceiling needs at least 2 RDM groups (subjects), got ${groups.length}`);
@@ -167,7 +182,9 @@ export type BootstrapKind = "both" | "rdm" | "pattern";
 
 /** Draws `n` seeded bootstrap samples of RDMs and/or patterns (the identity where not resampled). */
 export function bootstrapSamples(data: Rdms, n: number, opts: { kind?: BootstrapKind; seed?: number } = {}): BootstrapSample[] {
-  checkInteger(n, "n", 1);
+  checkRdms(data, "data");
+  checkInteger(n, "n", 1, MAX_RESAMPLES);
+  checkOptions(opts, ["kind", "seed"], "bootstrapSamples options");
   const kind = opts.kind ?? "both";
   if (!["both", "rdm", "pattern"].includes(kind)) throw new RangeError(`kind must be "both", "rdm" or "pattern", got ${JSON.stringify(kind)}`);
   const rng = new Rng(opts.seed ?? 0);
@@ -208,6 +225,7 @@ export interface BootstrapEvaluation {
  */
 export function evalBootstrap(models: readonly FixedModel[], data: Rdms, opts: { method?: CompareMethod; n?: number; kind?: BootstrapKind; seed?: number; samples?: readonly BootstrapSample[] } = {}): BootstrapEvaluation {
   checkModels(models, data);
+  checkOptions(opts, ["method", "n", "kind", "seed", "samples"], "evalBootstrap options");
   const method = opts.method ?? "cosine";
   const kind = opts.kind ?? "both";
   const samples = opts.samples ?? bootstrapSamples(data, opts.n ?? 1000, { kind, seed: opts.seed });
@@ -405,6 +423,8 @@ export interface DualBootstrapEvaluation {
  * models; fixed models need no cross-validation, so this is its k = 1 case.)
  */
 export function evalDualBootstrap(models: readonly FixedModel[], data: Rdms, opts: { method?: CompareMethod; n?: number; seed?: number } = {}): DualBootstrapEvaluation {
+  checkModels(models, data);
+  checkOptions(opts, ["method", "n", "seed"], "evalDualBootstrap options");
   const samples = bootstrapSamples(data, opts.n ?? 1000, { kind: "both", seed: opts.seed });
   const rdmOnly = samples.map((s) => ({ rdmIndices: s.rdmIndices, patternIndices: Array.from({ length: data.nConditions }, (_, i) => i) }));
   const patternOnly = samples.map((s) => ({ rdmIndices: Array.from({ length: data.nRdm }, (_, i) => i), patternIndices: s.patternIndices }));
@@ -458,6 +478,7 @@ export interface CrossvalEvaluation {
  */
 export function evalCrossval(models: readonly FixedModel[], data: Rdms, opts: { method?: CompareMethod; kRdm?: number; kPattern?: number; seed?: number } = {}): CrossvalEvaluation {
   checkModels(models, data);
+  checkOptions(opts, ["method", "kRdm", "kPattern", "seed"], "evalCrossval options");
   const method = opts.method ?? "cosine";
   const kRdm = checkInteger(opts.kRdm ?? Math.min(5, data.nRdm), "kRdm", 2, data.nRdm);
   const kPattern = checkInteger(opts.kPattern ?? 1, "kPattern", 1, Math.floor(data.nConditions / 3));
@@ -497,6 +518,8 @@ function folds(n: number, k: number, rng: Rng): number[][] {
  * model pairs; returns an m x m matrix with 1 on the diagonal.
  */
 export function pairwiseTTests(means: readonly number[], differenceVariances: readonly number[], dof: number): number[][] {
+  checkArrayLike(means, "means");
+  checkArrayLike(differenceVariances, "differenceVariances");
   const m = means.length;
   if (differenceVariances.length !== nPairs(m)) throw new RangeError(`differenceVariances must have ${nPairs(m)} entries (model pairs), got ${differenceVariances.length}`);
   checkInteger(dof, "dof", 1);
@@ -513,6 +536,8 @@ export function pairwiseTTests(means: readonly number[], differenceVariances: re
 
 /** One-sided t-tests of each model against 0: p = 1 - T_dof(mean / sd) (rsatoolbox's `t_test_0`). */
 export function zeroTTests(means: readonly number[], variances: readonly number[], dof: number): number[] {
+  checkArrayLike(means, "means");
+  checkArrayLike(variances, "variances", { length: means.length });
   if (variances.length !== means.length) throw new RangeError(`variances must have ${means.length} entries (one per model), got ${variances.length}`);
   checkInteger(dof, "dof", 1);
   return means.map((m, i) => 1 - studentTCdf(m / Math.sqrt(Math.max(variances[i], Number.EPSILON)), dof));
@@ -523,13 +548,18 @@ export function zeroTTests(means: readonly number[], variances: readonly number[
  * the difference, p = 2 (1 - T_dof(|t|)) (rsatoolbox's `t_test_nc`).
  */
 export function noiseCeilingTTests(means: readonly number[], differenceToCeilingVariances: readonly number[], ceiling: number, dof: number): number[] {
+  checkArrayLike(means, "means");
+  checkArrayLike(differenceToCeilingVariances, "differenceToCeilingVariances", { length: means.length });
   if (differenceToCeilingVariances.length !== means.length) throw new RangeError(`differenceToCeilingVariances must have ${means.length} entries (one per model), got ${differenceToCeilingVariances.length}`);
   checkInteger(dof, "dof", 1);
   return means.map((m, i) => 2 * (1 - studentTCdf(Math.abs((m - ceiling) / Math.sqrt(Math.max(differenceToCeilingVariances[i], Number.EPSILON))), dof)));
 }
 
 /** Variances of pairwise differences (squareform order of model pairs) from a covariance matrix of the models. */
-export function differenceVariances(covariance: readonly (readonly number[])[], nModels = covariance.length): number[] {
+export function differenceVariances(covariance: readonly (readonly number[])[], nModels?: number): number[] {
+  checkArrayLike(covariance, "covariance");
+  covariance.forEach((row, k) => checkArrayLike(row, `covariance[${k}]`, { minLength: covariance.length }));
+  nModels ??= covariance.length;
   const out: number[] = [];
   for (let i = 0; i < nModels; i++) for (let j = i + 1; j < nModels; j++) out.push(covariance[i][i] + covariance[j][j] - 2 * covariance[i][j]);
   return out;
@@ -540,6 +570,8 @@ export function differenceVariances(covariance: readonly (readonly number[])[], 
  * over samples (ties excluded), shrunk as (N - 1)/N p + 1/N. NaN samples are skipped.
  */
 export function bootstrapPairTests(evaluations: readonly (readonly number[])[]): number[][] {
+  checkArray(evaluations, "evaluations");
+  evaluations.forEach((row, k) => checkArrayLike(row, `evaluations[${k}]`));
   const rows = evaluations.filter((e) => e.every(Number.isFinite));
   const m = evaluations[0]?.length ?? 0;
   const n = rows.length;
@@ -577,8 +609,9 @@ export interface PermutationTest {
  */
 export function permutationTest(model: FixedModel, data: Rdms, opts: { method?: CompareMethod; n?: number; seed?: number } = {}): PermutationTest {
   checkModels([model], data);
+  checkOptions(opts, ["method", "n", "seed"], "permutationTest options");
   const method = opts.method ?? "cosine";
-  const n = checkInteger(opts.n ?? 10000, "n", 1);
+  const n = checkInteger(opts.n ?? 10000, "n", 1, MAX_RESAMPLES);
   const rng = new Rng(opts.seed ?? 0);
   const observed = mean(compareRdm(model.rdm, data, { method })[0]);
   const k = data.nConditions;
@@ -750,6 +783,7 @@ function logGamma(x: number): number {
  * (bootstrap / cross-validation): pass to `aq.table(...)`.
  */
 export function evaluationsToColumns(result: FixedEvaluation | BootstrapEvaluation | CrossvalEvaluation): { model: string[]; index: number[]; evaluation: number[] } {
+  if (result === null || typeof result !== "object" || !Array.isArray(result.models) || !Array.isArray((result as { evaluations?: unknown }).evaluations)) throw new TypeError("result must be an evaluation from evalFixed, evalBootstrap or evalCrossval");
   const cols = { model: [] as string[], index: [] as number[], evaluation: [] as number[] };
   if ("covariance" in result && "noiseCeiling" in result) {
     // fixed: evaluations[model][rdm]

@@ -4,7 +4,8 @@
  */
 import { checkInteger, checkPositive } from "../core/checks.js";
 import { classicalMds } from "../schema/geometry.js";
-import { rdmVector, type Rdms } from "./rdms.js";
+import { checkRdms, rdmVector, type Rdms } from "./rdms.js";
+import { checkOptions } from "../core/validate.js";
 
 /** An embedding: `coordinates[i]` are the `dims` coordinates of condition i. */
 export interface Embedding {
@@ -34,12 +35,18 @@ export interface MdsOptions {
   tolerance?: number;
 }
 
+/** Most SMACOF iterations {@link mds} runs (each is O(n^2); it converges in a few hundred). */
+export const MAX_MDS_ITERATIONS = 100_000;
+
 /**
  * Embeds the conditions of one RDM in `dims` dimensions so that euclidean distances approximate
  * the dissimilarities. NaN dissimilarities are ignored by metric MDS (zero weight) and rejected by
  * classical MDS.
  */
 export function mds(rdms: Rdms, opts: MdsOptions = {}): Embedding {
+  checkRdms(rdms);
+  checkOptions(opts, ["dims", "method", "distances", "rdm", "maxIterations", "tolerance"], "mds options");
+  if (opts.maxIterations !== undefined) checkInteger(opts.maxIterations, "maxIterations", 1, MAX_MDS_ITERATIONS);
   const n = rdms.nConditions;
   const dims = checkInteger(opts.dims ?? 2, "dims", 1, n - 1);
   const method = opts.method ?? "metric";

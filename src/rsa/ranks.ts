@@ -1,10 +1,12 @@
 /** Ranks with scipy's `rankdata` tie rules; NaN entries stay NaN and are not ranked (`nan_policy='omit'`). */
+import { checkArrayLike } from "../core/validate.js";
 
 /** Tie rules of {@link rankdata}. */
 export type RankMethod = "average" | "min" | "max" | "dense" | "ordinal";
 
 /** 1-based ranks of `x` (ties by `method`, default "average"); NaN stays NaN; +Infinity ranks last. */
 export function rankdata(x: ArrayLike<number>, method: RankMethod = "average"): Float64Array {
+  checkArrayLike(x, "x");
   const out = new Float64Array(x.length).fill(NaN);
   const idx: number[] = [];
   for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i])) idx.push(i);

@@ -3,6 +3,8 @@
  * stored as condensed upper-triangle vectors in scipy `squareform` order
  * ((0,1), (0,2), ..., (0,n-1), (1,2), ...). Mirrors rsatoolbox's `RDMs`.
  */
+import { checkInteger } from "../core/checks.js";
+import { checkArray, checkArrayLike, checkNumberArray, checkOptions, checkString, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
 import { checkDescriptors, pickDescriptors, type DescriptorValue, type Descriptors } from "./descriptors.js";
 import { withDisplay } from "../display/bundle.js";
 import { rdmFigure } from "../display/rdm.js";
@@ -21,6 +23,29 @@ export interface Rdms {
   readonly rdmDescriptors: Descriptors;
 }
 
+/**
+ * Checks an RDM-set argument `name` (O(1): the shape, not the values): an object with a
+ * Float64Array of `nRdm` x n(n-1)/2 dissimilarities and descriptors. Returns it.
+ */
+export function checkRdms(x: unknown, name = "rdms"): Rdms {
+  const r = x as Rdms;
+  if (r === null || typeof r !== "object" || !(r.dissimilarities instanceof Float64Array) || r.patternDescriptors === undefined || r.rdmDescriptors === undefined) {
+    throw new TypeError(`${name} must be an RDM set (from makeRdms, rdmsFromMatrices or calcRdm), got ${describeValue(x)}`);
+  }
+  if (!(Number.isInteger(r.nConditions) && r.nConditions >= 2 && Number.isInteger(r.nRdm) && r.nRdm >= 1 && r.dissimilarities.length === r.nRdm * nPairs(r.nConditions))) {
+    throw new RangeError(`${name}: dissimilarities must hold nRdm x nConditions (nConditions - 1) / 2 entries, got nRdm = ${r.nRdm}, nConditions = ${r.nConditions}, ${r.dissimilarities.length} entries`);
+  }
+  return r;
+}
+
+/** Dissimilarities a user passes in: finite, or NaN for a missing pair (±Infinity is refused). */
+function checkDissimilarities(v: ArrayLike<number>, name: string): void {
+  for (let i = 0; i < v.length; i++) {
+    const d = v[i];
+    if (typeof d !== "number" || d === Infinity || d === -Infinity) throw new RangeError(`${name}[${i}] must be finite or NaN (a missing pair), got ${describeValue(d)}`);
+  }
+}
+
 /** Number of condensed entries for `n` conditions: n (n - 1) / 2. */
 export function nPairs(n: number): number {
   return (n * (n - 1)) / 2;
@@ -35,6 +60,10 @@ export function nConditionsFromPairs(length: number): number {
 
 /** Condensed index of the pair (i, j), i != j, for n conditions (scipy squareform order). */
 export function pairIndex(n: number, i: number, j: number): number {
+  checkInteger(n, "n", 2, MAX_POPULATION_SIZE);
+  checkInteger(i, "i", 0, n - 1);
+  checkInteger(j, "j", 0, n - 1);
+  if (i === j) throw new RangeError(`i and j must differ (the diagonal is not stored), got i = j = ${i}`);
   if (i > j) [i, j] = [j, i];
   return n * i - (i * (i + 1)) / 2 + j - i - 1;
 }
@@ -52,6 +81,11 @@ export interface RdmsOptions {
  * NaN marks a missing dissimilarity. For square matrices use {@link rdmsFromMatrices}.
  */
 export function makeRdms(input: Float64Array | readonly ArrayLike<number>[], opts: RdmsOptions & { nConditions?: number } = {}): Rdms {
+  checkOptions(opts, ["measure", "patternDescriptors", "rdmDescriptors", "nConditions"], "makeRdms options");
+  checkArrayLike(input, "dissimilarities");
+  if (opts.nConditions !== undefined) checkInteger(opts.nConditions, "nConditions", 2, MAX_POPULATION_SIZE);
+  if (input instanceof Float64Array) checkDissimilarities(input, "dissimilarities");
+  else for (let r = 0; r < input.length; r++) checkDissimilarities(checkArrayLike(input[r], `dissimilarities[${r}]`), `dissimilarities[${r}]`);
   if (input instanceof Float64Array) {
     const n = opts.nConditions ?? nConditionsFromPairs(input.length);
     return rdmsFromVectors(Float64Array.from(input), n, opts);
@@ -69,6 +103,9 @@ export function makeRdms(input: Float64Array | readonly ArrayLike<number>[], opt
 
 /** Builds an RDM set from square symmetric matrices with zero (or NaN) diagonal. */
 export function rdmsFromMatrices(matrices: readonly (readonly (readonly number[])[])[], opts: RdmsOptions = {}): Rdms {
+  checkOptions(opts, ["measure", "patternDescriptors", "rdmDescriptors"], "rdmsFromMatrices options");
+  checkArray(matrices, "matrices");
+  matrices.forEach((m, r) => checkArrayLike(m, `matrices[${r}]`).length > 0 && Array.from(m).forEach((row, i) => checkDissimilarities(checkArrayLike(row, `matrices[${r}][${i}]`), `matrices[${r}][${i}]`)));
   if (matrices.length === 0) throw new RangeError("matrices must hold at least one RDM, got 0");
   const n = matrices[0].length;
   const p = nPairs(n);
@@ -86,6 +123,8 @@ function isSquare(m: readonly (readonly number[])[]): boolean {
 
 /** Builds an RDM set around an existing condensed buffer (no copy). */
 export function rdmsFromVectors(vectors: Float64Array, nConditions: number, opts: RdmsOptions = {}): Rdms {
+  if (!(vectors instanceof Float64Array)) throw new TypeError(`vectors must be a Float64Array, got ${describeValue(vectors)}`);
+  if (opts.measure !== undefined) checkString(opts.measure, "measure");
   const p = nPairs(nConditions);
   if (!(Number.isInteger(nConditions) && nConditions >= 2)) throw new RangeError(`nConditions must be an integer >= 2, got ${nConditions}`);
   if (vectors.length === 0 || vectors.length % p !== 0) throw new RangeError(`dissimilarities.length must be a positive multiple of ${p}, got ${vectors.length}`);
@@ -114,6 +153,8 @@ function range(n: number): number[] {
 
 /** Condensed vector of a square symmetric matrix with zero (or NaN) diagonal. */
 export function squareToVector(m: readonly (readonly number[])[], name = "matrix"): Float64Array {
+  checkArrayLike(m, name);
+  for (let i = 0; i < m.length; i++) checkArrayLike(m[i], `${name}[${i}]`);
   const n = m.length;
   if (n < 2 || !isSquare(m)) throw new RangeError(`${name} must be square with at least 2 rows, got ${n} rows`);
   const v = new Float64Array(nPairs(n));
@@ -135,6 +176,7 @@ export function squareToVector(m: readonly (readonly number[])[], name = "matrix
 
 /** Condensed vector of RDM `r` (a view, not a copy). */
 export function rdmVector(rdms: Rdms, r = 0): Float64Array {
+  checkRdms(rdms);
   const p = nPairs(rdms.nConditions);
   if (!(Number.isInteger(r) && r >= 0 && r < rdms.nRdm)) throw new RangeError(`r must be an integer in [0, ${rdms.nRdm - 1}], got ${r}`);
   return rdms.dissimilarities.subarray(r * p, (r + 1) * p);
@@ -158,6 +200,8 @@ export function toMatrix(rdms: Rdms, r = 0): number[][] {
 
 /** RDM `r` as a flat n x n Float64Array (row-major, zero diagonal). */
 export function toSquare(vector: ArrayLike<number>, n: number): Float64Array {
+  checkInteger(n, "n", 1, MAX_POPULATION_SIZE);
+  checkNumberArray(vector, "vector", { length: nPairs(n) });
   const m = new Float64Array(n * n);
   let k = 0;
   for (let i = 0; i < n; i++) {
@@ -172,6 +216,8 @@ export function toSquare(vector: ArrayLike<number>, n: number): Float64Array {
 
 /** The RDMs `indices` of a set (in that order; repeats allowed, as for bootstrap samples). */
 export function subsetRdms(rdms: Rdms, indices: readonly number[]): Rdms {
+  checkRdms(rdms);
+  checkNumberArray(indices, "indices", { integer: true, min: 0, max: rdms.nRdm - 1, minLength: 1 });
   const p = nPairs(rdms.nConditions);
   const out = new Float64Array(indices.length * p);
   indices.forEach((r, k) => out.set(rdmVector(rdms, r), k * p));
@@ -184,7 +230,9 @@ export function subsetRdms(rdms: Rdms, indices: readonly number[]): Rdms {
 
 /** The RDMs whose descriptor `name` takes one of `values`. */
 export function subsetRdmsBy(rdms: Rdms, name: string, values: readonly DescriptorValue[]): Rdms {
-  const col = rdms.rdmDescriptors[name];
+  checkRdms(rdms);
+  checkArrayLike(values, "values");
+  const col = Object.hasOwn(rdms.rdmDescriptors, name) ? rdms.rdmDescriptors[name] : undefined;
   if (!col) throw new RangeError(`name must be an RDM descriptor (${Object.keys(rdms.rdmDescriptors).join(", ")}), got ${JSON.stringify(name)}`);
   const keep = new Set(values);
   return subsetRdms(rdms, col.flatMap((v, i) => (keep.has(v) ? [i] : [])));
@@ -195,6 +243,8 @@ export function subsetRdmsBy(rdms: Rdms, name: string, values: readonly Descript
  * condition with its copy (as rsatoolbox's `subsample_pattern`), so bootstrap samples stay aligned.
  */
 export function subsetPatterns(rdms: Rdms, indices: readonly number[]): Rdms {
+  checkRdms(rdms);
+  checkArrayLike(indices, "indices");
   const n = rdms.nConditions;
   const m = indices.length;
   if (m < 2) throw new RangeError(`indices must select at least 2 conditions, got ${m}`);
@@ -224,6 +274,8 @@ export function subsetPatterns(rdms: Rdms, indices: readonly number[]): Rdms {
 
 /** Concatenates RDM sets over the same conditions; RDM descriptors present in all sets are kept. */
 export function concatRdms(sets: readonly Rdms[]): Rdms {
+  checkArrayLike(sets, "sets");
+  for (let k = 0; k < sets.length; k++) checkRdms(sets[k], `sets[${k}]`);
   if (sets.length === 0) throw new RangeError("sets must hold at least one RDM set, got 0");
   const n = sets[0].nConditions;
   sets.forEach((s, k) => {
@@ -249,6 +301,8 @@ export function concatRdms(sets: readonly Rdms[]): Rdms {
 
 /** Reorders the conditions of every RDM (e.g. to sort by a pattern descriptor). */
 export function reorderPatterns(rdms: Rdms, order: readonly number[]): Rdms {
+  checkRdms(rdms);
+  checkNumberArray(order, "order", { integer: true, min: 0, max: rdms.nConditions - 1 });
   if (order.length !== rdms.nConditions || new Set(order).size !== order.length) {
     throw new RangeError(`order must be a permutation of 0..${rdms.nConditions - 1}, got ${order.length} entries`);
   }
@@ -260,9 +314,10 @@ export function reorderPatterns(rdms: Rdms, order: readonly number[]): Rdms {
 
 /** Long table columns (rdm, i, j, conditions, dissimilarity, RDM descriptors): pass to `aq.table(...)`. */
 export function rdmsToColumns(rdms: Rdms, conditionDescriptor = "index"): Record<string, (number | string)[]> {
+  checkRdms(rdms);
   const n = rdms.nConditions;
   const p = nPairs(n);
-  const labels = rdms.patternDescriptors[conditionDescriptor];
+  const labels = Object.hasOwn(rdms.patternDescriptors, conditionDescriptor) ? rdms.patternDescriptors[conditionDescriptor] : undefined;
   if (!labels) throw new RangeError(`conditionDescriptor must be a pattern descriptor (${Object.keys(rdms.patternDescriptors).join(", ")}), got ${JSON.stringify(conditionDescriptor)}`);
   const cols: Record<string, (number | string)[]> = { rdm: [], i: [], j: [], condition_i: [], condition_j: [], dissimilarity: [] };
   const extra = Object.keys(rdms.rdmDescriptors).filter((k) => k !== "index");

@@ -6,7 +6,8 @@
 import { checkNumber, checkProbability } from "../core/checks.js";
 import { geotopological, geotopologicalFromNormalised, linearQuantile, minmaxNormalise } from "../schema/geotopology.js";
 import { rankdata, type RankMethod } from "./ranks.js";
-import { nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
+import { checkRdms, nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
+import { lookupOwn } from "../core/validate.js";
 
 /** Applies `f` to every RDM vector of a set (same descriptors, new measure name). */
 export function mapRdms(rdms: Rdms, measure: string, f: (v: Float64Array) => Float64Array): Rdms {
@@ -22,22 +23,26 @@ export function mapRdms(rdms: Rdms, measure: string, f: (v: Float64Array) => Flo
 
 /** Ranks of the dissimilarities of each RDM (ties by `method`, default "average"; NaN stays NaN), as rsatoolbox's `rank_transform`. */
 export function rankTransform(rdms: Rdms, method: RankMethod = "average"): Rdms {
+  checkRdms(rdms);
   const measure = rdms.measure.includes("(ranks)") ? rdms.measure : `${rdms.measure} (ranks)`.trim();
   return mapRdms(rdms, measure, (v) => rankdata(v, method));
 }
 
 /** (d - min) / (max - min) per RDM over its non-NaN entries; a constant RDM becomes all NaN (0/0), as in rsatoolbox. */
 export function minmaxTransform(rdms: Rdms): Rdms {
+  checkRdms(rdms);
   return mapRdms(rdms, `minmax transformed ${rdms.measure}`.trim(), minmaxNormalise);
 }
 
 /** Negative dissimilarities set to 0 (rsatoolbox's `positive_transform`). */
 export function positiveTransform(rdms: Rdms): Rdms {
+  checkRdms(rdms);
   return mapRdms(rdms, rdms.measure, (v) => v.map((x) => (x < 0 ? 0 : x)));
 }
 
 /** Square roots of the dissimilarities, negatives set to 0 first (rsatoolbox's `sqrt_transform`). */
 export function sqrtTransform(rdms: Rdms): Rdms {
+  checkRdms(rdms);
   const measure = rdms.measure === "squared euclidean" ? "euclidean" : rdms.measure === "squared mahalanobis" ? "mahalanobis" : `sqrt of ${rdms.measure}`;
   return mapRdms(rdms, measure, (v) => v.map((x) => Math.sqrt(x < 0 ? 0 : x)));
 }
@@ -69,6 +74,7 @@ export interface GeoTopologicalOptions {
  * NaN entries stay NaN; an RDM with fewer than two distinct values is all NaN under "rank".
  */
 export function geotopologicalTransform(rdms: Rdms, opts: GeoTopologicalOptions): Rdms {
+  checkRdms(rdms);
   const lower = checkProbability(opts.lower, "lower");
   const upper = checkNumber(opts.upper, "upper", { min: lower, max: 1 });
   const scale = opts.scale ?? "rank";
@@ -98,7 +104,7 @@ export type RgtmPreset = keyof typeof rgtmPresets;
 
 /** The RGTM transform of a named preset (rank scale). */
 export function rgtmTransform(rdms: Rdms, preset: RgtmPreset): Rdms {
-  const p = rgtmPresets[preset];
-  if (!p) throw new RangeError(`preset must be one of ${Object.keys(rgtmPresets).join(", ")}, got ${JSON.stringify(preset)}`);
+  checkRdms(rdms);
+  const p = lookupOwn(rgtmPresets as Record<string, GeoTopologicalOptions>, preset, "preset");
   return geotopologicalTransform(rdms, p);
 }

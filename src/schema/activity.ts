@@ -13,6 +13,7 @@ import {
   expectInteger,
   expectObject,
   expectString,
+  fitText,
   expectStringArray,
   expectVersion,
   optionalString,
@@ -59,13 +60,13 @@ export function encodeActivity(d: ActivityData): ActivityPayload {
   return {
     schema: "neurolab.activity",
     version: 1,
-    title: d.title,
-    quantity: d.quantity,
+    title: fitText(d.title, 500),
+    quantity: fitText(d.quantity, 100),
     n_neurons: d.nNeurons,
     n_times: d.nTimes,
     t_start_s: d.tStartS,
     dt_s: d.dtS,
-    labels: [...d.labels],
+    labels: d.labels.map((s) => fitText(s, 100)),
     values: typedArrayToBase64(d.values),
   };
 }

@@ -18,6 +18,7 @@ import {
   expectInteger,
   expectObject,
   expectString,
+  fitText,
   expectVersion,
   optionalString,
 } from "./validate.js";
@@ -115,11 +116,11 @@ export function encodeRaster(data: RasterData): RasterPayload {
   return {
     schema: "neurolab.raster",
     version: 1,
-    title: data.title,
+    title: fitText(data.title, 500),
     t_start_ms: data.tStartMs,
     t_stop_ms: data.tStopMs,
     n_neurons: data.nNeurons,
-    populations: data.populations.map((p) => ({ name: p.name, start: p.start, size: p.size })),
+    populations: data.populations.map((p) => ({ name: fitText(p.name, 200), start: p.start, size: p.size })),
     n_spikes: data.timesMs.length,
     spike_times_ms: typedArrayToBase64(data.timesMs),
     spike_neurons: typedArrayToBase64(data.neurons),
@@ -129,12 +130,12 @@ export function encodeRaster(data: RasterData): RasterPayload {
 
 function encodeStates(s: StateTraces): StatesPayload {
   return {
-    variable: s.variable,
-    unit: s.unit,
+    variable: fitText(s.variable, 100),
+    unit: fitText(s.unit, 40),
     t_start_ms: s.tStartMs,
     dt_ms: s.dtMs,
     n_samples: s.nSamples,
-    traces: s.labels.map((label, k) => ({ label, row: s.rows[k] })),
+    traces: s.labels.map((label, k) => ({ label: fitText(label, 200), row: s.rows[k] })),
     values: typedArrayToBase64(s.values),
   };
 }

@@ -18,6 +18,7 @@ import {
   expectNumberArray,
   expectObject,
   expectString,
+  fitText,
   expectStringArray,
   expectVersion,
   optionalString,
@@ -101,21 +102,21 @@ export function encodeRdm(d: RdmData): RdmPayload {
   const p: RdmPayload = {
     schema: "neurolab.rdm",
     version: 1,
-    title: d.title,
-    measure: d.measure,
+    title: fitText(d.title, 500),
+    measure: fitText(d.measure, 200),
     n_conditions: d.nConditions,
     n_rdms: d.rdmNames.length,
-    labels: [...d.labels],
-    rdm_names: [...d.rdmNames],
+    labels: d.labels.map((s) => fitText(s, 200)),
+    rdm_names: d.rdmNames.map((s) => fitText(s, 200)),
     dissimilarities: typedArrayToBase64(d.dissimilarities),
     thresholds: { lower: d.lower, upper: d.upper },
   };
-  if (d.mds) p.mds = { rdm: d.mds.rdm, method: d.mds.method, stress: d.mds.stress, coordinates: typedArrayToBase64(d.mds.coordinates) };
+  if (d.mds) p.mds = { rdm: d.mds.rdm, method: fitText(d.mds.method, 100), stress: d.mds.stress, coordinates: typedArrayToBase64(d.mds.coordinates) };
   if (d.models) {
     const m = d.models;
     p.models = {
-      method: m.method,
-      names: [...m.names],
+      method: fitText(m.method, 100),
+      names: m.names.map((s) => fitText(s, 200)),
       means: [...m.means],
       errors: [...m.errors],
       p_values: [...m.pValues],

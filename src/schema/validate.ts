@@ -13,6 +13,19 @@ export class SchemaError extends Error {
   }
 }
 
+/**
+ * `s` cut to at most `maxLength` characters (the last one an ellipsis) so that an encoder never
+ * emits a string its own decoder rejects; shorter strings are returned unchanged.
+ */
+export function fitText(s: string, maxLength: number): string {
+  const text = String(s);
+  if (text.length <= maxLength) return text;
+  let cut = maxLength - 1;
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut--; // never split a surrogate pair
+  return `${text.slice(0, cut)}\u2026`;
+}
+
 /** A plain (non-array, non-null) object. */
 export function expectObject(v: unknown, what: string): Record<string, unknown> {
   if (typeof v !== "object" || v === null || Array.isArray(v)) {

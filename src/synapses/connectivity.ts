@@ -4,6 +4,7 @@
  * (nPre, nPost, rng) so rules compose and stay free of hidden state.
  */
 import { checkInteger, checkProbability } from "../core/checks.js";
+import { checkAllocation, checkArrayLike, checkBoolean, checkFunction, checkNumberArray, checkOptions, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
 import type { Rng } from "../random/rng.js";
 
 /** A CSR connectivity matrix from `nPre` sources to `nPost` targets. */
@@ -24,23 +25,27 @@ export function synapseCount(c: Csr): number {
   return c.rowPtr[c.nPre];
 }
 
-/** Every source to every target. */
+/** Every source to every target (`allowSelf: false` drops i -> i). */
 export function allToAll(opts: { allowSelf?: boolean } = {}): ConnectivityRule {
-  const allowSelf = opts.allowSelf ?? true;
+  const allowSelf = checkBoolean(checkOptions(opts, ["allowSelf"], "allToAll options").allowSelf, "allowSelf", true);
   return (nPre, nPost) => {
-    const cols: number[] = [];
+    checkSizes("allToAll", nPre, nPost);
+    const self = allowSelf ? 0 : Math.min(nPre, nPost);
+    const colIdx = new Int32Array(checkAllocation(nPre * nPost - self, 4, `allToAll: ${nPre} x ${nPost} synapses`));
     const rowPtr = new Int32Array(nPre + 1);
+    let nnz = 0;
     for (let i = 0; i < nPre; i++) {
-      for (let j = 0; j < nPost; j++) if (allowSelf || i !== j) cols.push(j);
-      rowPtr[i + 1] = cols.length;
+      for (let j = 0; j < nPost; j++) if (allowSelf || i !== j) colIdx[nnz++] = j;
+      rowPtr[i + 1] = nnz;
     }
-    return { nPre, nPost, rowPtr, colIdx: Int32Array.from(cols) };
+    return { nPre, nPost, rowPtr, colIdx };
   };
 }
 
 /** Source i to target i; requires equal sizes. */
 export function oneToOne(): ConnectivityRule {
   return (nPre, nPost) => {
+    checkSizes("oneToOne", nPre, nPost);
     if (nPre !== nPost) throw new RangeError(`oneToOne needs equal sizes, got nPre = ${nPre} and nPost = ${nPost}`);
     const rowPtr = new Int32Array(nPre + 1);
     const colIdx = new Int32Array(nPre);
@@ -59,10 +64,13 @@ export function oneToOne(): ConnectivityRule {
  */
 export function fixedProbability(p: number, opts: { allowSelf?: boolean } = {}): ConnectivityRule {
   checkProbability(p, "p");
-  const allowSelf = opts.allowSelf ?? true;
+  const allowSelf = checkBoolean(checkOptions(opts, ["allowSelf"], "fixedProbability options").allowSelf, "allowSelf", true);
   return (nPre, nPost, rng) => {
+    checkSizes("fixedProbability", nPre, nPost);
     const total = nPre * nPost;
-    let cap = Math.max(16, Math.ceil(total * p * 1.1 + 10 * Math.sqrt(total * p + 1)));
+    const what = `fixedProbability(${p}): ${nPre} x ${nPost} pairs, about ${Math.round(total * p)} synapses`;
+    checkAllocation(Math.ceil(total * p), 4, what);
+    let cap = Math.min(Math.max(16, Math.ceil(total * p * 1.1 + 10 * Math.sqrt(total * p + 1))), total + 1);
     let cols = new Int32Array(cap);
     const rowPtr = new Int32Array(nPre + 1);
     let nnz = 0;
@@ -74,7 +82,7 @@ export function fixedProbability(p: number, opts: { allowSelf?: boolean } = {}):
       while (row < i) rowPtr[++row] = nnz;
       if (allowSelf || i !== j) {
         if (nnz === cap) {
-          cap *= 2;
+          cap = checkAllocation(Math.min(cap * 2, total), 4, what);
           const grown = new Int32Array(cap);
           grown.set(cols);
           cols = grown;
@@ -90,14 +98,18 @@ export function fixedProbability(p: number, opts: { allowSelf?: boolean } = {}):
 
 /** Explicit synapses from (pre, post) index pairs (COO), kept in input order within each row; duplicates stay separate synapses. */
 export function fromPairs(pre: ArrayLike<number>, post: ArrayLike<number>): ConnectivityRule {
+  checkNumberArray(pre, "fromPairs: pre", { integer: true, min: 0 });
+  checkNumberArray(post, "fromPairs: post", { integer: true, min: 0 });
   if (pre.length !== post.length) {
     throw new RangeError(`fromPairs: pre and post must have equal lengths, got ${pre.length} and ${post.length}`);
   }
   return (nPre, nPost) => {
+    checkSizes("fromPairs", nPre, nPost);
+    checkAllocation(pre.length, 4, `fromPairs: ${pre.length} synapses`);
     const counts = new Int32Array(nPre + 1);
     for (let k = 0; k < pre.length; k++) {
-      checkInteger(pre[k], `pre[${k}]`, 0, nPre - 1);
-      checkInteger(post[k], `post[${k}]`, 0, nPost - 1);
+      checkInteger(pre[k], `fromPairs: pre[${k}]`, 0, nPre - 1);
+      checkInteger(post[k], `fromPairs: post[${k}]`, 0, nPost - 1);
       counts[pre[k] + 1]++;
     }
     const rowPtr = new Int32Array(nPre + 1);
@@ -114,10 +126,12 @@ export function fromPairs(pre: ArrayLike<number>, post: ArrayLike<number>): Conn
  * `fixed_indegree` without multapses). `allowSelf: false` excludes i -> i (needs nPre = nPost).
  */
 export function fixedInDegree(k: number, opts: { allowSelf?: boolean } = {}): ConnectivityRule {
-  checkInteger(k, "k", 0);
-  const allowSelf = opts.allowSelf ?? true;
+  checkInteger(k, "k", 0, MAX_POPULATION_SIZE);
+  const allowSelf = checkBoolean(checkOptions(opts, ["allowSelf"], "fixedInDegree options").allowSelf, "allowSelf", true);
   return (nPre, nPost, rng) => {
-    const pre = new Int32Array(nPost * k);
+    checkSizes("fixedInDegree", nPre, nPost);
+    if (k > nPre) throw new RangeError(`fixedInDegree: k must be at most ${nPre} (nPre, the number of candidate sources), got ${k}`);
+    const pre = new Int32Array(checkAllocation(nPost * k, 4, `fixedInDegree(${k}): ${nPost} targets x ${k} synapses`));
     const post = new Int32Array(nPost * k);
     for (let j = 0; j < nPost; j++) {
       const chosen = sampleDistinct(nPre, k, rng, allowSelf ? -1 : j, "k");
@@ -132,11 +146,13 @@ export function fixedInDegree(k: number, opts: { allowSelf?: boolean } = {}): Co
 
 /** Every source makes exactly `k` synapses onto distinct targets drawn uniformly (NEST's `fixed_outdegree`). */
 export function fixedOutDegree(k: number, opts: { allowSelf?: boolean } = {}): ConnectivityRule {
-  checkInteger(k, "k", 0);
-  const allowSelf = opts.allowSelf ?? true;
+  checkInteger(k, "k", 0, MAX_POPULATION_SIZE);
+  const allowSelf = checkBoolean(checkOptions(opts, ["allowSelf"], "fixedOutDegree options").allowSelf, "allowSelf", true);
   return (nPre, nPost, rng) => {
+    checkSizes("fixedOutDegree", nPre, nPost);
+    if (k > nPost) throw new RangeError(`fixedOutDegree: k must be at most ${nPost} (nPost, the number of candidate targets), got ${k}`);
     const rowPtr = new Int32Array(nPre + 1);
-    const colIdx = new Int32Array(nPre * k);
+    const colIdx = new Int32Array(checkAllocation(nPre * k, 4, `fixedOutDegree(${k}): ${nPre} sources x ${k} synapses`));
     for (let i = 0; i < nPre; i++) {
       colIdx.set(sampleDistinct(nPost, k, rng, allowSelf ? -1 : i, "k"), i * k);
       rowPtr[i + 1] = (i + 1) * k;
@@ -147,23 +163,25 @@ export function fixedOutDegree(k: number, opts: { allowSelf?: boolean } = {}): C
 
 /** Synapses where a dense matrix (rows = sources, columns = targets) is non-zero. */
 export function fromDense(matrix: ArrayLike<ArrayLike<number>>): ConnectivityRule {
+  const rows = checkArrayLike<ArrayLike<number>>(matrix, "fromDense: matrix");
+  for (let i = 0; i < rows.length; i++) checkNumberArray(rows[i], `fromDense: matrix[${i}]`);
   return (nPre, nPost) => {
-    if (matrix.length !== nPre) throw new RangeError(`fromDense: matrix must have nPre = ${nPre} rows, got ${matrix.length}`);
-    const pre: number[] = [];
-    const post: number[] = [];
+    checkSizes("fromDense", nPre, nPost);
+    if (rows.length !== nPre) throw new RangeError(`fromDense: matrix must have nPre = ${nPre} rows, got ${rows.length}`);
+    const rowPtr = new Int32Array(nPre + 1);
     for (let i = 0; i < nPre; i++) {
-      const row = matrix[i];
+      const row = rows[i];
       if (row.length !== nPost) throw new RangeError(`fromDense: row ${i} must have nPost = ${nPost} entries, got ${row.length}`);
-      for (let j = 0; j < nPost; j++) {
-        const w = row[j];
-        if (!Number.isFinite(w)) throw new RangeError(`fromDense: matrix[${i}][${j}] must be a finite number, got ${w}`);
-        if (w !== 0) {
-          pre.push(i);
-          post.push(j);
-        }
-      }
+      let count = 0;
+      for (let j = 0; j < nPost; j++) if (row[j] !== 0) count++;
+      rowPtr[i + 1] = rowPtr[i] + count;
     }
-    return fromPairs(pre, post)(nPre, nPost, null as never);
+    const colIdx = new Int32Array(rowPtr[nPre]);
+    for (let i = 0, k = 0; i < nPre; i++) {
+      const row = rows[i];
+      for (let j = 0; j < nPost; j++) if (row[j] !== 0) colIdx[k++] = j;
+    }
+    return { nPre, nPost, rowPtr, colIdx };
   };
 }
 
@@ -182,15 +200,49 @@ function sampleDistinct(n: number, k: number, rng: Rng, exclude: number, name: s
 
 /** Explicit CSR connectivity (row = source): validated, copied, used as given. */
 export function fromCsr(rowPtr: ArrayLike<number>, colIdx: ArrayLike<number>): ConnectivityRule {
+  checkNumberArray(colIdx, "fromCsr: colIdx", { integer: true, min: 0, max: MAX_POPULATION_SIZE - 1 });
+  checkNumberArray(rowPtr, "fromCsr: rowPtr", { integer: true, min: 0, max: colIdx.length, minLength: 1 });
   return (nPre, nPost) => {
+    checkSizes("fromCsr", nPre, nPost);
     if (rowPtr.length !== nPre + 1) throw new RangeError(`fromCsr: rowPtr must have nPre + 1 = ${nPre + 1} entries, got ${rowPtr.length}`);
-    if (rowPtr[0] !== 0 || rowPtr[nPre] !== colIdx.length) {
-      throw new RangeError(`fromCsr: rowPtr must start at 0 and end at colIdx.length = ${colIdx.length}, got ${rowPtr[0]} and ${rowPtr[nPre]}`);
-    }
-    for (let i = 0; i < nPre; i++) {
-      if (!(rowPtr[i + 1] >= rowPtr[i])) throw new RangeError(`fromCsr: rowPtr must not decrease, but rowPtr[${i + 1}] = ${rowPtr[i + 1]} < rowPtr[${i}] = ${rowPtr[i]}`);
-    }
-    for (let k = 0; k < colIdx.length; k++) checkInteger(colIdx[k], `colIdx[${k}]`, 0, nPost - 1);
-    return { nPre, nPost, rowPtr: Int32Array.from(rowPtr), colIdx: Int32Array.from(colIdx) };
+    return checkCsr({ nPre, nPost, rowPtr: Int32Array.from(rowPtr), colIdx: Int32Array.from(colIdx) }, nPre, nPost, "fromCsr");
   };
+}
+
+/**
+ * Checks what a connectivity rule returned for `nPre` x `nPost` before anything trusts it (a
+ * custom rule with an out-of-range index would otherwise make the WebAssembly delivery kernel
+ * trap out of bounds): Int32Array `rowPtr` of nPre + 1 non-decreasing offsets from 0 to
+ * `colIdx.length`, every column in [0, nPost). Returns the CSR; RangeError/TypeError naming
+ * `ruleName` and the first fault otherwise.
+ */
+export function checkCsr(csr: unknown, nPre: number, nPost: number, ruleName = "connectivity rule"): Csr {
+  if (csr === null || typeof csr !== "object") throw new TypeError(`${ruleName} must return a CSR { nPre, nPost, rowPtr, colIdx }, got ${describeValue(csr)}`);
+  const c = csr as Csr;
+  if (c.nPre !== nPre || c.nPost !== nPost) throw new RangeError(`${ruleName} returned a ${describeValue(c.nPre)} x ${describeValue(c.nPost)} CSR for ${nPre} x ${nPost} neurons`);
+  if (!(c.rowPtr instanceof Int32Array) || !(c.colIdx instanceof Int32Array)) throw new TypeError(`${ruleName} must return rowPtr and colIdx as Int32Array, got ${describeValue(c.rowPtr)} and ${describeValue(c.colIdx)}`);
+  const { rowPtr, colIdx } = c;
+  if (rowPtr.length !== nPre + 1) throw new RangeError(`${ruleName}: rowPtr must have nPre + 1 = ${nPre + 1} entries, got ${rowPtr.length}`);
+  if (rowPtr[0] !== 0 || rowPtr[nPre] !== colIdx.length) {
+    throw new RangeError(`${ruleName}: rowPtr must start at 0 and end at colIdx.length = ${colIdx.length}, got ${rowPtr[0]} and ${rowPtr[nPre]}`);
+  }
+  for (let i = 0; i < nPre; i++) {
+    if (rowPtr[i + 1] < rowPtr[i]) throw new RangeError(`${ruleName}: rowPtr must not decrease, but rowPtr[${i + 1}] = ${rowPtr[i + 1]} < rowPtr[${i}] = ${rowPtr[i]}`);
+  }
+  for (let k = 0; k < colIdx.length; k++) {
+    if (colIdx[k] < 0 || colIdx[k] >= nPost) throw new RangeError(`${ruleName}: colIdx[${k}] must be an integer in [0, ${nPost - 1}], got ${colIdx[k]}`);
+  }
+  return c;
+}
+
+/** Runs `rule` for `nPre` x `nPost` and validates its output with {@link checkCsr}. */
+export function applyRule(rule: ConnectivityRule, nPre: number, nPost: number, rng: Rng, ruleName = "connectivity rule"): Csr {
+  checkFunction(rule, ruleName, "a connectivity rule (nPre, nPost, rng) => Csr, e.g. fixedProbability(0.1)");
+  return checkCsr(rule(nPre, nPost, rng), nPre, nPost, ruleName);
+}
+
+/** Sizes a rule is called with: integers in [0, MAX_POPULATION_SIZE]. */
+function checkSizes(rule: string, nPre: number, nPost: number): void {
+  checkInteger(nPre, `${rule}: nPre`, 0, MAX_POPULATION_SIZE);
+  checkInteger(nPost, `${rule}: nPost`, 0, MAX_POPULATION_SIZE);
 }

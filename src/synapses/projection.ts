@@ -6,7 +6,8 @@
  * index per synapse, plus 4 bytes of weight when weights differ between synapses (as GeNN's
  * individual vs global weights) and 2 bytes when delays do.
  */
-import { checkPositive } from "../core/checks.js";
+import { checkNumber, checkPositive } from "../core/checks.js";
+import { describeValue } from "../core/validate.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
 import type { Csr } from "./connectivity.js";
 
@@ -25,6 +26,17 @@ export interface Projection {
 /** Every synapse's weight (a new array when the projection stores one shared weight). */
 export function synapseWeights(p: Projection): Float32Array {
   return typeof p.weight === "number" ? new Float32Array(p.csr.colIdx.length).fill(p.weight) : p.weight;
+}
+
+/**
+ * Checks a per-synapse value argument (`weight_mV`, `delay_ms`, `g_nS`, ...): a finite number in
+ * `[min, max]` or a function `(rng, pre, post) => number`; a string such as "1" or any other type
+ * is a TypeError naming the argument (instead of "f is not a function" at build time).
+ */
+export function checkSynapseValue(value: unknown, name: string, range: { min?: number; max?: number } = {}): number | ((rng: never, pre: number, post: number) => number) {
+  if (typeof value === "function") return value as (rng: never, pre: number, post: number) => number;
+  if (typeof value === "number") return checkNumber(value, name, range);
+  throw new TypeError(`${name} must be a number or a function (rng, pre, post) => number, got ${describeValue(value)}`);
 }
 
 /** Largest delay in steps a projection may have. */

@@ -14,6 +14,7 @@
  * step's start; then the receptor decays over the step and the weights arriving in it are added.
  */
 import { checkNumber, checkPositive } from "../core/checks.js";
+import { checkOptions } from "../core/validate.js";
 import type { Arena } from "../wasm/arena.js";
 
 /** What a receptor carries. */
@@ -46,10 +47,12 @@ export function weightUnit(kind: ReceptorKind): "mV" | "pA" | "nS" {
 
 /** Validates a receptor specification; `name` is used in error messages. */
 export function checkReceptor(spec: ReceptorSpec, name: string): ReceptorSpec {
-  if (spec.kind === "delta") return spec;
+  if (spec === null || typeof spec !== "object") throw new TypeError(`receptor ${name} must be an object { kind, kernel, tau_ms, eRev_mV }, got ${String(spec)}`);
+  if (spec.kind === "delta") return checkOptions(spec, ["kind"], `receptor ${name} (delta)`);
   if (spec.kind !== "current" && spec.kind !== "conductance") {
     throw new RangeError(`receptor ${name}: kind must be "delta", "current" or "conductance", got ${String((spec as { kind: unknown }).kind)}`);
   }
+  checkOptions(spec, spec.kind === "current" ? ["kind", "kernel", "tau_ms"] : ["kind", "kernel", "tau_ms", "eRev_mV"], `receptor ${name} (${spec.kind})`);
   const kernel = spec.kernel ?? "exp";
   if (kernel !== "exp" && kernel !== "alpha") throw new RangeError(`receptor ${name}: kernel must be "exp" or "alpha", got ${String(kernel)}`);
   checkPositive(spec.tau_ms, `receptor ${name}: tau_ms`);
