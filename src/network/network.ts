@@ -16,8 +16,9 @@
  */
 import { checkInteger, checkNumber, checkPositive } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
-import { synapseCount, type ConnectivityRule } from "../synapses/connectivity.js";
+import { applyRule, synapseCount, type ConnectivityRule } from "../synapses/connectivity.js";
 import {
+  checkSynapseValue,
   delayToSteps,
   maxDelaySteps,
   propagate,
@@ -325,8 +326,9 @@ export class Network {
 
   /** Adds Izhikevich (2003) neurons; `preset` picks a firing class (RS, IB, CH, FS, LTS, TC, RZ). */
   addIzhikevich(name: string, opts: NeuronGroupOptions<IzhikevichParams> & { preset?: IzhikevichPreset }): NeuronGroup<IzhikevichParams> {
+    if (typeof opts !== "object" || opts === null) throw new TypeError(`addIzhikevich: options must be an object { size, preset, params }, got ${String(opts)}`);
     const { preset, ...rest } = opts;
-    if (preset !== undefined && !(preset in IZHIKEVICH_PRESETS)) {
+    if (preset !== undefined && !Object.hasOwn(IZHIKEVICH_PRESETS, preset)) {
       throw new RangeError(`preset must be one of ${Object.keys(IZHIKEVICH_PRESETS).join(", ")}, got ${JSON.stringify(preset)}`);
     }
     const params = { ...(preset ? IZHIKEVICH_PRESETS[preset] : {}), ...(rest.params ?? {}) };
@@ -381,9 +383,8 @@ export class Network {
     if (given.length !== 1 || given[0] !== weightName) {
       throw new RangeError(`receptor "${receptorName}" of ${post.name} (${receptor.kind}) takes exactly one weight, ${weightName}; got ${given.join(", ") || "none"}`);
     }
-    const weight = opts[weightName as "weight_mV"]!;
-    if (typeof weight === "number") checkNumber(weight, weightName, WEIGHT_RANGE);
-    if (typeof opts.delay_ms === "number") delayToSteps(opts.delay_ms, this.dt_ms);
+    const weight = checkSynapseValue(opts[weightName as "weight_mV"], weightName, WEIGHT_RANGE) as SynapseValue;
+    if (opts.delay_ms !== undefined && typeof checkSynapseValue(opts.delay_ms, "delay_ms") === "number") delayToSteps(opts.delay_ms as number, this.dt_ms);
     this.specs.push({ pre, post, receptor: receptor.index, weight, weightName, delay: opts.delay_ms, rule: opts.rule });
     this.built = null;
   }
@@ -398,7 +399,8 @@ export class Network {
     for (const [g, what] of [[a, "a"], [b, "b"]] as const) {
       if (!(g instanceof NeuronGroup) || !g.model.variables.includes("v_mV")) throw new TypeError(`${what} must be a neuron group with a membrane potential v_mV`);
     }
-    if (typeof opts.g_nS === "number") checkNumber(opts.g_nS, "g_nS", { min: 0 });
+    if (typeof opts !== "object" || opts === null || typeof opts.rule !== "function") throw new TypeError("connectGap: options must be { rule, g_nS } with a connectivity rule");
+    checkSynapseValue(opts.g_nS, "g_nS", { min: 0 });
     this.gapSpecs.push({ a, b, rule: opts.rule, g: opts.g_nS });
     this.built = null;
   }
@@ -741,7 +743,7 @@ export class Network {
     const streams = this.populations.map(() => rng.fork());
     const projections = this.specs.map((spec) => {
       const r = rng.fork();
-      const csr = spec.rule(spec.pre.size, spec.post.size, r);
+      const csr = applyRule(spec.rule, spec.pre.size, spec.post.size, r, `rule of ${spec.pre.name} -> ${spec.post.name}`);
       let weight: Float32Array | number;
       if (typeof spec.weight === "number") weight = Math.fround(spec.weight);
       else {
@@ -763,7 +765,7 @@ export class Network {
     });
     const gaps = this.gapSpecs.map((spec) => {
       const r = rng.fork();
-      const csr = spec.rule(spec.a.size, spec.b.size, r);
+      const csr = applyRule(spec.rule, spec.a.size, spec.b.size, r, `rule of gap junctions ${spec.a.name} - ${spec.b.name}`);
       const g = new Float64Array(csr.colIdx.length);
       if (typeof spec.g === "number") g.fill(spec.g);
       else forEachSynapse(csr, (k, i, j) => (g[k] = checkNumber((spec.g as Function)(r, i, j), `g_nS(${i}, ${j})`, { min: 0 })));

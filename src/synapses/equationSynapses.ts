@@ -22,7 +22,7 @@ import { dimMul, lookupUnit, type Unit } from "../equations/units.js";
 import type { EquationGroup } from "../network/equationGroup.js";
 import type { Population } from "../network/populations.js";
 import type { Rng } from "../random/rng.js";
-import { synapseCount, type ConnectivityRule, type Csr } from "./connectivity.js";
+import { applyRule, synapseCount, type ConnectivityRule, type Csr } from "./connectivity.js";
 
 /** A per-synapse value: a number (base units), a function of (rng, i, j), or an expression such as `"rand()*w_max"` or `"i == j"`. */
 export type SynapticValue = number | ((rng: Rng, pre: number, post: number) => number) | string;
@@ -328,7 +328,7 @@ export class Synapses {
     this.dt_ms = dt_ms;
     const r = this.resolved;
     if (!(keep && this.csr)) {
-      const csr = this.opts.rule(this.pre.size, this.post.size, rng);
+      const csr = applyRule(this.opts.rule, this.pre.size, this.post.size, rng, `rule of ${this.name}`);
       this.csr = csr;
       const n = synapseCount(csr);
       this.preIdx = new Int32Array(n);

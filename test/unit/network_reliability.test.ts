@@ -85,6 +85,18 @@ describe("bounds", () => {
     expect(() => net.run(1e9)).toThrow(/duration_ms must be a finite number in \[0, 214748\.3648\]/);
   });
 
+  it("a custom rule's output is checked before it reaches the arena; weights of the wrong type are named", () => {
+    const net = new Network();
+    const a = net.addLif("a", { size: 3 });
+    const bad = () => ({ nPre: 3, nPost: 3, rowPtr: Int32Array.from([0, 1, 2, 3]), colIdx: Int32Array.from([0, 7, 1]) });
+    net.connect(a, a, { rule: bad, weight_mV: 1 });
+    expect(() => net.build()).toThrow(/rule of a -> a/);
+    const net2 = new Network();
+    const b = net2.addLif("b", { size: 3 });
+    expect(() => net2.connect(b, b, { rule: allToAll(), weight_mV: "1" as never })).toThrow(/weight_mV must be a number or a function/);
+    expect(() => net2.addIzhikevich("i", undefined as never)).toThrow(/addIzhikevich: options must be an object/);
+  });
+
   it("a network bigger than the memory limit is refused at build with the estimate", () => {
     const net = new Network({ maxMemory_bytes: 1e6 });
     const a = net.addLif("a", { size: 2000 });
