@@ -337,6 +337,24 @@ export class NeurolabServer extends ZmqServer {
 
   private readonly queues = new Map<Socket, SendQueue>();
 
+  /**
+   * Binds every socket with no send high-water mark: zeromq's default (1000 messages) makes
+   * a publisher drop messages silently once a subscriber falls behind; a cell publishing 2000
+   * displays and 2000 updates lost several hundred of them, sometimes the execute_result and
+   * the idle status (the frontend then shows the kernel busy forever). ipykernel queues
+   * without limit as well. The router sockets get the same, so no reply is dropped either.
+   */
+  override async init(): Promise<void> {
+    type Bind = (sock: { sendHighWaterMark?: number }, port: number) => Promise<void>;
+    const bind = (ZmqServer.prototype as unknown as { bindSocket: Bind }).bindSocket;
+    const unlimited: Bind = (sock, port) => {
+      sock.sendHighWaterMark = 0;
+      return bind.call(this, sock, port);
+    };
+    Object.defineProperty(this, "bindSocket", { value: unlimited });
+    await super.init();
+  }
+
   private send(sock: Socket, parent: Message, msgType: string, content: object): void {
     let queue = this.queues.get(sock);
     if (!queue) this.queues.set(sock, (queue = new SendQueue(sock)));

@@ -376,3 +376,28 @@ def test_start_to_first_executed_cell_time():
     (ARTIFACTS / "kernel-timing.json").write_text(json.dumps(timing, indent=2) + "\n")
     print(f"\nneurolab kernel: start -> first executed cell {first_cell:.2f} s (ready {ready:.2f} s)", file=sys.stderr)
     assert first_cell < budget
+
+
+def test_bursts_of_displays_and_updates_lose_no_message(kc):
+    """2000 display() and 2000 handle updates in one cell (4004 iopub messages with
+    execute_input, the result and the statuses): every one arrives, in order, and the final
+    execute_result and idle always do (a publisher's default high-water mark of 1000 dropped
+    them; ipykernel with the same client loses none)."""
+    n = 2000
+    code = (
+        'import { display } from "neurolab-kernel";\n'
+        f"const handles = Array.from({{ length: {n} }}, (_, i) => display(i));\n"
+        "handles.forEach((h, i) => h.update(`u${i}`));\n"
+        "'burst done'"
+    )
+    for attempt in range(2):
+        msg_id = kc.execute(code.replace("handles", f"handles{attempt}"))
+        reply = shell_reply(kc, msg_id, timeout=60)["content"]
+        assert reply["status"] == "ok", reply
+        msgs = iopub_until_idle(kc, msg_id, timeout=60)  # the idle status arrives
+        shown = [m["content"]["data"]["text/plain"] for m in of_type(msgs, "display_data")]
+        updated = [m["content"]["data"]["text/plain"] for m in of_type(msgs, "update_display_data")]
+        assert shown == [str(i) for i in range(n)]
+        assert updated == [repr(f"u{i}") for i in range(n)]
+        assert result_text(msgs) == "'burst done'"
+        assert [m["msg_type"] for m in msgs][-1] == "execute_result"
