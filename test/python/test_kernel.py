@@ -7,6 +7,7 @@ Needs the kernelspec of this checkout in the Python environment running pytest:
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -401,3 +402,94 @@ def test_bursts_of_displays_and_updates_lose_no_message(kc):
         assert updated == [repr(f"u{i}") for i in range(n)]
         assert result_text(msgs) == "'burst done'"
         assert [m["msg_type"] for m in msgs][-1] == "execute_result"
+
+
+def test_names_assigned_before_an_error_survive_it(kc):
+    """As in Python: the names a failed cell assigned before it threw stay usable, with their
+    types; the names it did not reach do not exist."""
+    code = 'const kept = 41;\nlet maybe: string | undefined;\nthrow new Error("midway");\nconst notReached = 1;'
+    reply, _ = execute(kc, code)
+    assert reply["status"] == "error" and reply["evalue"] == "midway"
+    reply, msgs = execute(kc, "[kept + 1, typeof maybe]")
+    assert reply["status"] == "ok", reply
+    assert result_text(msgs) == "[ 42, 'undefined' ]"
+    reply, _ = execute(kc, "notReached")
+    assert reply["ename"] == "TypeScriptError" and "Cannot find name 'notReached'" in reply["evalue"]
+    # A later successful cell that re-declares a name replaces it as usual.
+    reply, msgs = execute(kc, 'const kept = "again";\nkept.length')
+    assert result_text(msgs) == "5"
+
+
+def test_names_survive_an_interrupted_run(kernel):
+    """The README's pattern: `const coba = ...; await coba.net.runAsync(..., progress())`,
+    the stop button, then `coba.net.t_ms` works and the run continues from there."""
+    km, kc = kernel
+    drain(kc)
+    code = (
+        'import * as nl from "neurolab";\nimport { progress } from "neurolab-kernel";\n'
+        "const coba = nl.cobaNetwork({ seed: 1 });\n"
+        "await coba.net.runAsync(1_000_000, progress());\n"
+        "const afterRun = 1;"
+    )
+    # Compile-time first (a SIGINT while a cell is being compiled is lost in Node's vm), then
+    # interrupt once the run's progress bar shows.
+    execute(kc, 'import * as nl from "neurolab";\nimport { progress } from "neurolab-kernel";')
+    msg_id = kc.execute(code)
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "display_data":
+            break
+    time.sleep(0.3)
+    km.interrupt_kernel()
+    reply = shell_reply(kc, msg_id, timeout=20)["content"]
+    assert reply["ename"] == "KeyboardInterrupt", reply
+    iopub_until_idle(kc, msg_id)
+    reply, msgs = execute(kc, "coba.net.t_ms")
+    assert reply["status"] == "ok", reply
+    stopped = float(result_text(msgs))
+    assert 0 < stopped < 1_000_000
+    reply, msgs = execute(kc, "await coba.net.runAsync(1);\ncoba.net.t_ms")
+    assert float(result_text(msgs)) == pytest.approx(stopped + 1)
+    reply, _ = execute(kc, "afterRun")
+    assert "Cannot find name 'afterRun'" in reply["evalue"]
+
+
+def test_type_errors_are_compact_with_the_source_line(kc):
+    reply, msgs = execute(kc, 'const fine = 1;\nconst wrong: number = "text";')
+    assert reply["ename"] == "TypeScriptError"
+    (error,) = of_type(msgs, "error")
+    plain = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in error["content"]["traceback"]]
+    assert plain[0] == "TypeScriptError cell:2:7 Type 'string' is not assignable to type 'number'."
+    assert plain[1] == '  2 | const wrong: number = "text";'
+    assert plain[2] == "    |       ^^^^^"
+    assert "%%nocheck" in plain[-1]
+
+
+def test_nocheck_magic_runs_a_cell_despite_type_errors(kc):
+    code = '%%nocheck\nconst s: number = "abc";\nconst t = await Promise.resolve(s);\n(t as any).length'
+    reply, msgs = execute(kc, code)
+    assert reply["status"] == "ok", reply
+    assert result_text(msgs) == "3"
+    stderr = "".join(m["content"]["text"] for m in of_type(msgs, "stream") if m["content"]["name"] == "stderr")
+    assert "type errors ignored (%%nocheck)" in stderr and "cell:2:7" in stderr
+    # The declarations keep their declared types: s is a number for the checker.
+    reply, _ = execute(kc, "const u: string = s;")
+    assert reply["ename"] == "TypeScriptError"
+    # Without the magic the same error stops the cell.
+    reply, _ = execute(kc, 'const s2: number = "abc";')
+    assert reply["ename"] == "TypeScriptError"
+
+
+def test_type_check_setting_for_every_cell(kc):
+    reply, msgs = execute(kc, 'import { typeCheck } from "neurolab-kernel";\ntypeCheck("warn")')
+    assert result_text(msgs) == "'warn'"
+    try:
+        reply, msgs = execute(kc, 'const w: number = "xy";\n(w as any).length')
+        assert reply["status"] == "ok" and result_text(msgs) == "2"
+        assert any('typeCheck("warn")' in m["content"]["text"] for m in of_type(msgs, "stream"))
+    finally:
+        execute(kc, 'typeCheck("error")')
+    reply, _ = execute(kc, 'const w2: number = "xy";')
+    assert reply["ename"] == "TypeScriptError"
+    reply, _ = execute(kc, 'typeCheck("loose" as any)')
+    assert reply["ename"] == "RangeError" and '"error" or "warn"' in reply["evalue"]
