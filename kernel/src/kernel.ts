@@ -15,6 +15,7 @@ import { JupyterHandlerImpl, ZmqServer } from "tslab/dist/jupyter";
 import { CellCompiler, NOCHECK_MAGIC, stripNocheckMagic } from "./cells.js";
 import { diagnosticLines, diagnosticsError, renameError, thrownError, typeCheckError, type CellError } from "./errors.js";
 import { History, type HistoryRequest } from "./history.js";
+import { completeReply, inspectReply, type Introspector } from "./introspect.js";
 import { abortInterruptSignal, KeyboardInterrupt } from "./interrupt.js";
 import { MEMORY_ENV, MemoryGuard } from "./memory.js";
 import { currentCellOutput, setCellOutput, toMimeBundle, type CellOutput } from "./output.js";
@@ -273,6 +274,38 @@ export class NeurolabHandler extends JupyterHandlerImpl {
     setTimeout(() => {
       if (this.running && this.serial === serial) this.exec.interrupt();
     }, INTERRUPT_GRACE_MS).unref();
+  }
+
+  /** The checker's view of the notebook, with the declarations of every earlier cell. */
+  private get introspector(): Introspector {
+    const node = this.cells.node;
+    return {
+      inspect: (src, position) => node.inspect("", src, position) ?? undefined,
+      complete: (src, position) => node.complete("", src, position),
+    };
+  }
+
+  /** complete_reply content: matches with their kind and (the first ones) their signature. */
+  override handleComplete(req: { code: string; cursor_pos: number }): ReturnType<JupyterHandlerImpl["handleComplete"]> {
+    // A `%%nocheck` first line becomes a comment two characters longer: shift positions.
+    const { code } = stripNocheckMagic(req.code);
+    const shift = code.length - req.code.length;
+    const reply = completeReply(this.introspector, code, req.cursor_pos + shift) as {
+      cursor_start: number;
+      cursor_end: number;
+      metadata: { _jupyter_types_experimental: { start: number; end: number }[] };
+    };
+    reply.cursor_start -= shift;
+    reply.cursor_end -= shift;
+    for (const item of reply.metadata._jupyter_types_experimental) (item.start -= shift), (item.end -= shift);
+    return reply as unknown as ReturnType<JupyterHandlerImpl["handleComplete"]>;
+  }
+
+  /** inspect_reply content: signature, docs and the fields of the parameters' option types. */
+  override handleInspect(req: { code: string; cursor_pos: number }): ReturnType<JupyterHandlerImpl["handleInspect"]> {
+    const { code } = stripNocheckMagic(req.code);
+    const shift = code.length - req.code.length;
+    return inspectReply(this.introspector, code, req.cursor_pos + shift) as ReturnType<JupyterHandlerImpl["handleInspect"]>;
   }
 
   /** kernel_info_reply content. */

@@ -13,7 +13,7 @@ export interface SpikeSchedule {
   neurons: Int32Array;
 }
 
-/** Validates and sorts (neuron, time in ms) pairs into a schedule for `dt_ms`. */
+/** Validates and sorts (neuron, time in ms) pairs into a schedule for `dt_ms`. @internal */
 export function spikeSchedule(
   size: number,
   neurons: ArrayLike<number>,

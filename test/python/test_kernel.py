@@ -493,3 +493,43 @@ def test_type_check_setting_for_every_cell(kc):
     assert reply["ename"] == "TypeScriptError"
     reply, _ = execute(kc, 'typeCheck("loose" as any)')
     assert reply["ename"] == "RangeError" and '"error" or "warn"' in reply["evalue"]
+
+
+def complete(kc, code: str) -> dict:
+    return shell_reply(kc, kc.complete(code, len(code)))["content"]
+
+
+def test_completion_items_have_kind_and_signature(kc):
+    execute(kc, 'import * as nl from "neurolab";\nconst net0 = new nl.Network();')
+    reply = complete(kc, "net0.addL")
+    assert reply["status"] == "ok" and reply["matches"] == ["addLif"]
+    (item,) = reply["metadata"]["_jupyter_types_experimental"]
+    assert (item["start"], item["end"], item["text"], item["type"]) == (5, 9, "addLif", "method")
+    assert item["signature"].startswith("(method) Network.addLif(name: string, opts: nl.NeuronGroupOptions<nl.LifParams>)")
+    reply = complete(kc, "nl.fixedP")
+    (item,) = reply["metadata"]["_jupyter_types_experimental"]
+    assert item["type"] == "function" and item["signature"].startswith("function fixedProbability(p: number")
+
+
+def test_completion_hides_internals(kc):
+    execute(kc, 'import * as nl from "neurolab";')
+    offered = set(complete(kc, "nl.")["matches"])
+    assert {"Network", "fixedProbability", "cobaNetwork", "rsa", "connectome"} <= offered
+    internals = {"checkRate", "escapeXml", "delayBuffer", "delayBufferBytes", "propagate", "withDisplay", "receptorStep"}
+    assert not internals & offered
+
+
+def test_inspection_expands_option_types(kc):
+    execute(kc, 'import * as nl from "neurolab";\nconst net1 = new nl.Network();')
+    code = "new nl.Network("
+    reply = shell_reply(kc, kc.inspect(code, 10))["content"]
+    text = reply["data"]["text/plain"]
+    assert reply["found"] and text.startswith("constructor Network(opts?: nl.NetworkOptions): nl.Network")
+    assert "opts: nl.NetworkOptions\n  dt_ms?: number\n      Time step, ms (> 0). Default 0.1." in text
+    assert "\n  seed?: number\n" in text and "\n  wasm?: boolean\n" in text
+    # Nested option objects are expanded one level further, with units.
+    code = 'net1.addLif("exc", '
+    text = shell_reply(kc, kc.inspect(code, 7))["content"]["data"]["text/plain"]
+    assert "opts: nl.NeuronGroupOptions<nl.LifParams>" in text
+    assert "\n  size: number\n      Number of neurons (>= 1)." in text
+    assert "\n      tauM_ms?: number\n          Membrane time constant, ms (> 0)." in text
