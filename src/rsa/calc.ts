@@ -4,7 +4,7 @@
  * estimates used by the mahalanobis family (`prec_from_residuals`).
  */
 import { checkNumber } from "../core/checks.js";
-import { averageGroups, obsDescriptor, type Dataset } from "./dataset.js";
+import { averageGroups, makeDataset, obsDescriptor, type Dataset } from "./dataset.js";
 import { groupBy, type DescriptorValue } from "./descriptors.js";
 import { crossRows, gramRows, invert, matmul } from "./linalg.js";
 import { nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
@@ -41,9 +41,11 @@ export interface CalcRdmOptions {
  * (observations averaged per condition), dissimilarities are divided by the number of channels
  * (except correlation), as in rsatoolbox. A NaN measurement makes every dissimilarity of its
  * condition NaN (crossnobis "allPairs" without a noise matrix instead skips NaN channels per pair,
- * as rsatoolbox does).
+ * as rsatoolbox does). Plain arrays (one row of channel values per observation, each its own
+ * condition) are read with `makeDataset` first.
  */
-export function calcRdm(dataset: Dataset, opts: CalcRdmOptions = {}): Rdms {
+export function calcRdm(data: Dataset | readonly (readonly number[])[], opts: CalcRdmOptions = {}): Rdms {
+  const dataset: Dataset = "nChannels" in data ? data : makeDataset(data);
   const method = opts.method ?? "euclidean";
   const c = dataset.nChannels;
   const noise = opts.noise === undefined ? undefined : checkNoise(opts.noise, c);
