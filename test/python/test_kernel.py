@@ -533,3 +533,15 @@ def test_inspection_expands_option_types(kc):
     assert "opts: nl.NeuronGroupOptions<nl.LifParams>" in text
     assert "\n  size: number\n      Number of neurons (>= 1)." in text
     assert "\n      tauM_ms?: number\n          Membrane time constant, ms (> 0)." in text
+
+
+def test_network_as_a_cell_value_is_a_summary(kc):
+    code = 'import * as nl from "neurolab";\nconst { net: shown } = nl.cobaNetwork({ seed: 1 });\nshown'
+    reply, msgs = execute(kc, code)
+    assert reply["status"] == "ok", reply
+    (result,) = of_type(msgs, "execute_result")
+    data = result["content"]["data"]
+    assert set(data) == {"text/plain", "text/html"}
+    assert data["text/plain"].startswith("Network: dt = 0.1 ms, seed 1, t = 0 ms (0 steps)")
+    assert "populations: 2, 4,000 neurons" in data["text/plain"]
+    assert "<table" in data["text/html"] and "<script" not in data["text/html"].lower()
