@@ -56,6 +56,9 @@ export class CellCompiler {
   /** Declarations of every earlier cell (a .d.ts text), given to the converter. */
   private decl = "";
   private pending: { declOutput: string; names: string[] } | undefined;
+  /** The notebook's variables (what cells read) and tslab's copy of them (see trackAssignments). */
+  private store: Record<string | symbol, unknown> = {};
+  private tslabExports: Record<string | symbol, unknown> = {};
   /** Assignments to each name in the running cell (see the module comment). */
   private assigned = new Map<string, { count: number; defined: boolean }>();
   /** The compiled JavaScript of the last converted cell. */
@@ -95,28 +98,33 @@ export class CellCompiler {
   }
 
   /**
-   * Watches the assignments of notebook code to tslab's `exports` (call once, after the
-   * executor was created).
+   * Watches the assignments of notebook code to tslab's `exports` (call once, right after the
+   * executor was created). Cells get a proxy over a plain object of ours (one proxy between
+   * notebook code and its variables, as with tslab alone: reads of earlier cells' variables in
+   * hot loops cost no more than before); every assignment is counted and also written to tslab's
+   * own `exports`, which its executor reads (the last value) and cleans up.
    */
   trackAssignments(): void {
-    const slot = (globalThis as { __tslab__?: { exports: object } }).__tslab__;
+    const slot = (globalThis as { __tslab__?: { exports: Record<string | symbol, unknown> } }).__tslab__;
     if (!slot) throw new Error("neurolab-kernel: tslab's executor is not set up");
-    const target = slot.exports;
-    const note = (prop: string | symbol, defined: boolean) => {
-      if (typeof prop !== "string") return;
-      const a = this.assigned.get(prop) ?? { count: 0, defined: false };
-      a.count++;
-      a.defined ||= defined;
-      this.assigned.set(prop, a);
-    };
-    slot.exports = new Proxy(target, {
-      set(t, prop, value) {
-        note(prop, value !== undefined);
-        return Reflect.set(t, prop, value);
-      },
-      defineProperty(t, prop, attrs) {
-        note(prop, true);
-        return Reflect.defineProperty(t, prop, attrs);
+    const tslabExports = slot.exports;
+    const store: Record<string | symbol, unknown> = {};
+    this.store = store;
+    this.tslabExports = tslabExports;
+    slot.exports = new Proxy(store, {
+      // tslab's semantics: named imports arrive as getters and are stored as values (rebindable).
+      defineProperty: (_t, prop, attrs) => {
+        if (prop === "__esModule") return true;
+        const value = attrs.get ? attrs.get() : attrs.value;
+        if (typeof prop === "string") {
+          const a = this.assigned.get(prop) ?? { count: 0, defined: false };
+          a.count++;
+          a.defined ||= value !== undefined;
+          this.assigned.set(prop, a);
+        }
+        store[prop] = value;
+        tslabExports[prop] = value;
+        return true;
       },
     });
   }
@@ -136,6 +144,8 @@ export class CellCompiler {
    * it reached when it failed after it started (an error or an interrupt).
    */
   end(ok: boolean): void {
+    // tslab deletes the cell's last-value variable from its exports after showing it.
+    for (const k of Object.keys(this.store)) if (!(k in this.tslabExports)) delete this.store[k];
     const p = this.pending;
     this.pending = undefined;
     if (!p) return;
