@@ -174,6 +174,33 @@ function fieldsOf(conv: Introspector, code: string, types: string[], deadline: n
   return result;
 }
 
+/**
+ * The library's defaults record whose fields are exactly `names` (e.g. `LIF_DEFAULTS` for the
+ * fields of `LifParams`), if exactly one exported record matches; read from the `neurolab`
+ * package the kernel runs with.
+ */
+function defaultsFor(names: readonly string[]): Record<string, unknown> | undefined {
+  let lib: Record<string, unknown>;
+  try {
+    lib = require("neurolab") as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const wanted = [...names].sort().join(",");
+  const matches = Object.values(lib).filter(
+    (v): v is Record<string, unknown> =>
+      typeof v === "object" && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) && Object.keys(v).sort().join(",") === wanted,
+  );
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** A default value as TypeScript would write it. */
+function formatDefault(value: unknown): string | undefined {
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "string") return JSON.stringify(value);
+  return undefined;
+}
+
 /** Indents every line of `text` by `pad`. */
 const indent = (text: string, pad: string): string => text.split("\n").map((l) => pad + l).join("\n");
 
@@ -191,13 +218,15 @@ export function inspectReply(conv: Introspector, code: string, cursor: number): 
     // One level further for fields that are option objects themselves (e.g. `params`).
     const nested = fields.flat().filter((f) => expandable(f.type, f.parts));
     const nestedFields = fieldsOf(conv, code, nested.map((f) => f.type), deadline);
-    const describe = (f: Field, pad: string): string => {
+    const describe = (f: Field, pad: string, defaults?: Record<string, unknown>): string => {
       const k = nested.indexOf(f);
       const inner = k >= 0 ? (nestedFields[k] ?? []) : [];
+      const innerDefaults = inner.length > 0 ? defaultsFor(inner.map((x) => x.name)) : undefined;
+      const d = defaults ? formatDefault(defaults[f.name]) : undefined;
       return [
-        `${pad}${f.signature}`,
+        `${pad}${f.signature}${d !== undefined ? ` = ${d}` : ""}`,
         ...(f.docs ? [indent(f.docs, pad + "    ")] : []),
-        ...inner.map((x) => describe(x, pad + "    ")),
+        ...inner.map((x) => describe(x, pad + "    ", innerDefaults)),
       ].join("\n");
     };
     params.forEach((p, i) => {

@@ -532,7 +532,9 @@ def test_inspection_expands_option_types(kc):
     text = shell_reply(kc, kc.inspect(code, 7))["content"]["data"]["text/plain"]
     assert "opts: nl.NeuronGroupOptions<nl.LifParams>" in text
     assert "\n  size: number\n      Number of neurons (>= 1)." in text
-    assert "\n      tauM_ms?: number\n          Membrane time constant, ms (> 0)." in text
+    # ... with the model's defaults (LIF_DEFAULTS: tau_m = 10 ms, C_m = 250 pF, as NEST's iaf_psc_*).
+    assert "\n      tauM_ms?: number = 10\n          Membrane time constant, ms (> 0)." in text
+    assert "\n      cM_pF?: number = 250\n" in text
 
 
 def test_network_as_a_cell_value_is_a_summary(kc):
