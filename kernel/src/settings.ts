@@ -12,6 +12,13 @@ type Slot = { [SLOT]?: TypeCheckMode };
  * (default) reports them and runs nothing, `"warn"` runs the cell anyway and shows them as a
  * warning, like a `%%nocheck` first line does for one cell. Without an argument, returns the
  * current mode.
+ *
+ * @example
+ * ```ts
+ * import { typeCheck } from "neurolab-kernel";
+ * typeCheck("warn");   // explore freely: type errors are shown, cells still run
+ * typeCheck("error");  // back to the default
+ * ```
  */
 export function typeCheck(mode?: TypeCheckMode): TypeCheckMode {
   if (mode !== undefined) {
