@@ -41,6 +41,19 @@ export function peersPython({ mustExist = true } = {}) {
  */
 export const PEER_DATA_MIRROR = path.join(ROOT, ".neurolab", "data-mirror");
 const STAMPS = path.join(ROOT, ".neurolab", "stamps");
+/** The shared reference data beside the checkout (see its README), when present. */
+export const SHARED_DATA = path.resolve(ROOT, "..", "shared", "data");
+
+/**
+ * The data mirror list for notebooks (NEUROLAB_DATA_MIRROR): the directories the variable
+ * already lists, then `../shared/data` and the peers' mirror (PEER_DATA_MIRROR) when they
+ * exist, without duplicates, joined by `path.delimiter`. Empty when there is none.
+ */
+export function dataMirrorList(env = process.env) {
+  const given = (env.NEUROLAB_DATA_MIRROR || "").split(path.delimiter).filter(Boolean);
+  const found = [SHARED_DATA, PEER_DATA_MIRROR].filter((dir) => fs.existsSync(dir));
+  return [...new Set([...given, ...found])].join(path.delimiter);
+}
 
 function log(msg) {
   process.stdout.write(`[setup] ${msg}\n`);
@@ -212,8 +225,12 @@ function ensureChromium() {
 function launch(extra) {
   const args = ["-m", "jupyter", "lab", "--ServerApp.ip=127.0.0.1", `--ServerApp.root_dir=${path.join(ROOT, "notebooks")}`];
   if (process.getuid && process.getuid() === 0) args.push("--allow-root");
+  // Notebooks' loaders read pinned data from these mirrors before the cache or the network.
+  const mirrors = dataMirrorList();
+  const env = mirrors ? { ...process.env, NEUROLAB_DATA_MIRROR: mirrors } : process.env;
+  if (mirrors) log(`data mirrors (NEUROLAB_DATA_MIRROR): ${mirrors}`);
   log(`starting JupyterLab: ${PYTHON} ${args.join(" ")} ${extra.join(" ")}`);
-  const res = spawnSync(PYTHON, [...args, ...extra], { stdio: "inherit", cwd: ROOT });
+  const res = spawnSync(PYTHON, [...args, ...extra], { stdio: "inherit", cwd: ROOT, env });
   process.exit(res.status ?? 1);
 }
 

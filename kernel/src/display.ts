@@ -35,6 +35,12 @@ function publish(obj: unknown, options: DisplayOptions, displayId: string, updat
  * Shows `obj` in the current cell's output (display_data): the bundle from its
  * `[Symbol.for("jupyter.mimebundle")]()` method, else `text/plain`. Returns a handle
  * whose `update(obj)` re-renders the same output.
+ *
+ * @example
+ * ```ts
+ * const h = display(spikes.raster());           // shown now, in this cell
+ * h.update(spikes.raster({ title: "later" }));  // replaced in place
+ * ```
  */
 export function display(obj: unknown, options: DisplayOptions = {}): DisplayHandle {
   const displayId = options.displayId ?? randomUUID();

@@ -23,6 +23,57 @@ export function diagnosticsError(lines: string[]): CellError {
   };
 }
 
+/** A type-checker diagnostic with its span in the cell (0-based lines and characters). */
+export interface SpanDiagnostic {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+  messageText: string;
+  fileName?: string;
+}
+
+/**
+ * Compact lines for type-checker diagnostics: one header per error ("cell:L:C message", the
+ * follow-up lines of a chained message indented below it) and the source line with the span
+ * underlined.
+ */
+export function diagnosticLines(diagnostics: readonly SpanDiagnostic[], source: string): string[] {
+  const src = source.split("\n");
+  const out: string[] = [];
+  let previous: SpanDiagnostic | undefined;
+  for (const d of diagnostics) {
+    const sameSpan =
+      previous !== undefined &&
+      previous.fileName === d.fileName &&
+      previous.start.line === d.start.line &&
+      previous.start.character === d.start.character &&
+      previous.end.line === d.end.line &&
+      previous.end.character === d.end.character;
+    previous = d;
+    if (sameSpan) {
+      out.push(`    ${d.messageText}`); // the next link of a message chain
+      continue;
+    }
+    const where = `${d.fileName ?? "cell"}:${d.start.line + 1}:${d.start.character + 1}`;
+    out.push(`${red(TYPESCRIPT_ERROR)} ${where} ${d.messageText}`);
+    const text = d.fileName ? undefined : src[d.start.line];
+    if (text === undefined) continue;
+    const number = String(d.start.line + 1);
+    const width = d.end.line === d.start.line ? Math.max(1, d.end.character - d.start.character) : Math.max(1, text.length - d.start.character);
+    out.push(`  ${number} | ${text}`);
+    out.push(`  ${" ".repeat(number.length)} | ${" ".repeat(d.start.character)}${red("^".repeat(width))}`);
+  }
+  return out;
+}
+
+/** An error for type-checker diagnostics of `source`: evalue "line:col - message" lines, a compact traceback. */
+export function typeCheckError(diagnostics: readonly SpanDiagnostic[], source: string): CellError {
+  const evalue = diagnostics
+    .map((d) => `${d.fileName ? d.fileName + " " : ""}${d.start.line + 1}:${d.start.character + 1} - ${d.messageText}`)
+    .join("\n");
+  const hint = `(run the cell anyway: put ${"%%nocheck"} on its first line)`;
+  return { ename: TYPESCRIPT_ERROR, evalue, traceback: [...diagnosticLines(diagnostics, source), hint] };
+}
+
 /** Removes whitespace and semicolons so that compiled and source statements compare. */
 const squash = (s: string): string => s.replace(/[\s;]+/g, "");
 

@@ -13,3 +13,4 @@ export {
   type RunProgressReport,
   type SimulationProgress,
 } from "./progress.js";
+export { typeCheck, type TypeCheckMode } from "./settings.js";

@@ -10,16 +10,18 @@ import path from "node:path";
 import { format } from "node:util";
 import { getHeapStatistics } from "node:v8";
 import { versions } from "tslab";
-import { createConverter, type Converter } from "tslab/dist/converter";
-import { createExecutor, type ConverterSet, type Executor } from "tslab/dist/executor";
+import { createExecutor, type Executor } from "tslab/dist/executor";
 import { JupyterHandlerImpl, ZmqServer } from "tslab/dist/jupyter";
-import { diagnosticsError, renameError, thrownError, type CellError } from "./errors.js";
+import { CellCompiler, NOCHECK_MAGIC, stripNocheckMagic } from "./cells.js";
+import { diagnosticLines, diagnosticsError, renameError, thrownError, typeCheckError, type CellError } from "./errors.js";
 import { History, type HistoryRequest } from "./history.js";
+import { completeReply, inspectReply, type Introspector } from "./introspect.js";
 import { abortInterruptSignal, KeyboardInterrupt } from "./interrupt.js";
 import { MEMORY_ENV, MemoryGuard } from "./memory.js";
 import { currentCellOutput, setCellOutput, toMimeBundle, type CellOutput } from "./output.js";
 import { stopOpenBars } from "./progress.js";
 import { exposeBundledPackages } from "./resolve.js";
+import { typeCheck } from "./settings.js";
 
 /** This kernel's version (from kernel/package.json). */
 export const KERNEL_VERSION: string = JSON.parse(
@@ -152,28 +154,6 @@ class Message {
 
 // ---------------------------------------------------------------- execution
 
-/** ConverterSet of tslab's main.js, recording the last compiled cell for error mapping. */
-function createConverters(onCompiled: (js: string) => void): ConverterSet {
-  const node = createConverter({ isJS: false, isBrowser: false });
-  const convert = node.convert.bind(node);
-  node.convert = (prevDecl, src) => {
-    const result = convert(prevDecl, src);
-    onCompiled(result.output ?? "");
-    return result;
-  };
-  let browser: Converter | undefined;
-  return {
-    node,
-    get browser() {
-      return (browser ??= createConverter({ isJS: false, isBrowser: true }));
-    },
-    close() {
-      node.close();
-      browser?.close();
-    },
-  };
-}
-
 /** How long an interrupt lets code holding the interrupt signal stop by itself, ms. */
 const INTERRUPT_GRACE_MS = 300;
 
@@ -190,7 +170,6 @@ function isInterruption(value: unknown, interrupted: boolean): boolean {
 
 /** tslab's JupyterHandlerImpl that reports results and errors instead of printing them. */
 export class NeurolabHandler extends JupyterHandlerImpl {
-  private compiled = "";
   private diagnostics: string[] = [];
   private thrown: { value: unknown } | undefined;
   /** Serial number of the running (or last) cell. */
@@ -201,21 +180,25 @@ export class NeurolabHandler extends JupyterHandlerImpl {
   /** The memory guard, when enabled (see memory.ts). */
   memoryGuard: MemoryGuard | undefined;
 
-  private constructor(private readonly exec: Executor) {
+  private constructor(
+    private readonly exec: Executor,
+    private readonly cells: CellCompiler,
+  ) {
     super(exec, false);
   }
 
   /** Creates the handler with a TypeScript executor rooted at `cwd`. */
   static create(cwd: string): NeurolabHandler {
     let handler: NeurolabHandler | undefined;
-    const convs = createConverters((js) => handler && (handler.compiled = js));
-    const exec = createExecutor(cwd, convs, {
+    const cells = new CellCompiler();
+    const exec = createExecutor(cwd, cells.converters, {
       // tslab calls log() with the cell's last expression value, error() with
       // diagnostics ("%s%d:%d - %s", file, line, col, text) and thrown values.
       log: (value: unknown) => currentCellOutput()?.result({ data: toMimeBundle(value), metadata: {} }),
       error: (...args: unknown[]) => handler?.onError(args),
     });
-    handler = new NeurolabHandler(exec);
+    cells.trackAssignments();
+    handler = new NeurolabHandler(exec, cells);
     return handler;
   }
 
@@ -225,9 +208,10 @@ export class NeurolabHandler extends JupyterHandlerImpl {
   }
 
   /** Runs a cell; resolves to its error, if any (outputs go to the current CellOutput). */
-  async run(code: string): Promise<CellError | undefined> {
+  async run(source: string): Promise<CellError | undefined> {
     const serial = ++this.serial;
-    this.compiled = "";
+    const { code, nocheck } = stripNocheckMagic(source);
+    this.cells.begin(nocheck || typeCheck() === "warn");
     this.diagnostics = [];
     this.thrown = undefined;
     this.running = true;
@@ -242,14 +226,21 @@ export class NeurolabHandler extends JupyterHandlerImpl {
       this.running = false;
       this.memoryGuard?.endCell();
     }
+    this.cells.end(ok);
+    if (this.cells.ignored.length > 0) {
+      const how = nocheck ? NOCHECK_MAGIC : 'typeCheck("warn")';
+      const lines = diagnosticLines(this.cells.ignored, code);
+      currentCellOutput()?.stream("stderr", `type errors ignored (${how}):\n${lines.join("\n")}\n`);
+    }
     if (ok && this.diagnostics.length > 0) {
       // `//%module` cells are registered despite type errors: show them as warnings.
       currentCellOutput()?.stream("stderr", this.diagnostics.join("\n") + "\n");
     }
     if (ok) return undefined;
+    if (this.cells.diagnostics.length > 0) return typeCheckError(this.cells.diagnostics, code);
     if (this.diagnostics.length > 0) return diagnosticsError(this.diagnostics);
     const value = this.thrown?.value ?? new Error("execution failed");
-    const error = thrownError(value, code, this.compiled);
+    const error = thrownError(value, code, this.cells.compiled);
     const exceeded = this.memoryGuard?.exceeded(serial);
     if (!isInterruption(value, serial === this.interruptedSerial || exceeded !== undefined)) {
       stopOpenBars("stopped by an error");
@@ -283,6 +274,38 @@ export class NeurolabHandler extends JupyterHandlerImpl {
     setTimeout(() => {
       if (this.running && this.serial === serial) this.exec.interrupt();
     }, INTERRUPT_GRACE_MS).unref();
+  }
+
+  /** The checker's view of the notebook, with the declarations of every earlier cell. */
+  private get introspector(): Introspector {
+    const node = this.cells.node;
+    return {
+      inspect: (src, position) => node.inspect("", src, position) ?? undefined,
+      complete: (src, position) => node.complete("", src, position),
+    };
+  }
+
+  /** complete_reply content: matches with their kind and (the first ones) their signature. */
+  override handleComplete(req: { code: string; cursor_pos: number }): ReturnType<JupyterHandlerImpl["handleComplete"]> {
+    // A `%%nocheck` first line becomes a comment two characters longer: shift positions.
+    const { code } = stripNocheckMagic(req.code);
+    const shift = code.length - req.code.length;
+    const reply = completeReply(this.introspector, code, req.cursor_pos + shift) as {
+      cursor_start: number;
+      cursor_end: number;
+      metadata: { _jupyter_types_experimental: { start: number; end: number }[] };
+    };
+    reply.cursor_start -= shift;
+    reply.cursor_end -= shift;
+    for (const item of reply.metadata._jupyter_types_experimental) (item.start -= shift), (item.end -= shift);
+    return reply as unknown as ReturnType<JupyterHandlerImpl["handleComplete"]>;
+  }
+
+  /** inspect_reply content: signature, docs and the fields of the parameters' option types. */
+  override handleInspect(req: { code: string; cursor_pos: number }): ReturnType<JupyterHandlerImpl["handleInspect"]> {
+    const { code } = stripNocheckMagic(req.code);
+    const shift = code.length - req.code.length;
+    return inspectReply(this.introspector, code, req.cursor_pos + shift) as ReturnType<JupyterHandlerImpl["handleInspect"]>;
   }
 
   /** kernel_info_reply content. */
@@ -336,6 +359,24 @@ export class NeurolabServer extends ZmqServer {
   }
 
   private readonly queues = new Map<Socket, SendQueue>();
+
+  /**
+   * Binds every socket with no send high-water mark: zeromq's default (1000 messages) makes
+   * a publisher drop messages silently once a subscriber falls behind; a cell publishing 2000
+   * displays and 2000 updates lost several hundred of them, sometimes the execute_result and
+   * the idle status (the frontend then shows the kernel busy forever). ipykernel queues
+   * without limit as well. The router sockets get the same, so no reply is dropped either.
+   */
+  override async init(): Promise<void> {
+    type Bind = (sock: { sendHighWaterMark?: number }, port: number) => Promise<void>;
+    const bind = (ZmqServer.prototype as unknown as { bindSocket: Bind }).bindSocket;
+    const unlimited: Bind = (sock, port) => {
+      sock.sendHighWaterMark = 0;
+      return bind.call(this, sock, port);
+    };
+    Object.defineProperty(this, "bindSocket", { value: unlimited });
+    await super.init();
+  }
 
   private send(sock: Socket, parent: Message, msgType: string, content: object): void {
     let queue = this.queues.get(sock);

@@ -117,14 +117,31 @@ export async function sourcePath(source: DataSource, opts: DataLocationOptions =
   const cached = path.resolve(opts.cacheDir ?? defaultCacheDir(env), source.path);
   const bytes = await readIfExists(cached);
   if (bytes && sourceHash(source, bytes) === source.sha256) return cached;
-  if (opts.offline) {
-    const where = [...mirrored.map((file) => `mirror ${file}`), `cache ${cached}`].join(" or ");
-    throw new DataDownloadError(
-      `${source.path} is not available offline: not found (or not intact) in ${where}; download it from ${source.url}`,
-    );
+  const help = offlineHelp(source, mirrored, cached);
+  if (opts.offline) throw new DataDownloadError(`${source.path} is not available offline (offline: true). ${help}`);
+  try {
+    await download(source, cached, checkPositive(opts.timeout_ms ?? 120_000, "timeout_ms"));
+  } catch (e) {
+    if (e instanceof DataDownloadError) throw new DataDownloadError(`${e.message}. ${help}`, { cause: e.cause });
+    throw e;
   }
-  await download(source, cached, checkPositive(opts.timeout_ms ?? 120_000, "timeout_ms"));
   return cached;
+}
+
+/**
+ * What to do when a file cannot be downloaded: where it was looked for, and the three ways
+ * to provide it without the network (a mirror directory through the variable or the option,
+ * or the cache folder), with the pinned URL and hash.
+ */
+function offlineHelp(source: DataSource, mirrored: readonly string[], cached: string): string {
+  const searched = [...mirrored.map((file) => `mirror ${file}`), `cache ${cached}`].join(" or ");
+  return (
+    `Looked in: ${searched}. To work without the network, put the file (SHA-256 ${source.sha256}) at ` +
+    `"${source.path}" inside a mirror directory and list that directory in the environment variable ` +
+    `NEUROLAB_DATA_MIRROR (several separated by "${path.delimiter}"; \`npm start\` adds ../shared/data when it exists) ` +
+    `or pass it as the loader's \`mirrorDir\` option; or copy it to ${cached} (the cache folder, ` +
+    `\`cacheDir\` option or NEUROLAB_CACHE_DIR). Pinned URL: ${source.url}`
+  );
 }
 
 /** Verified content of a source as bytes (see {@link sourcePath}). */

@@ -26,7 +26,7 @@ export function isDisplayable(value: unknown): value is Displayable {
   );
 }
 
-/** Escapes text for inclusion in SVG/HTML. */
+/** Escapes text for inclusion in SVG/HTML. @internal */
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -34,6 +34,7 @@ export function escapeXml(text: string): string {
 /**
  * Makes a plain result record displayable: adds a non-enumerable `[MIME_BUNDLE]` method that
  * builds its figure on demand (the record stays plain data for JSON, equality and spreading).
+ * @internal
  */
 export function withDisplay<T extends object>(record: T, figure: (record: T) => Displayable): T {
   Object.defineProperty(record, MIME_BUNDLE, { value: () => figure(record)[MIME_BUNDLE](), enumerable: false });

@@ -21,7 +21,7 @@ export interface ConnectomeFigureOptions {
   forceIterations?: number;
 }
 
-/** Node types in display order, with their static colours. */
+/** Node types in display order, with their static colours. @internal */
 export const NODE_TYPE_ORDER = ["sensory", "inter", "motor", "pharyngeal", "unknown", "muscle", "other"] as const;
 
 /** A connectome that displays itself. */

@@ -91,7 +91,7 @@ export function rasterFigure(opts: RasterFigureOptions): RasterFigure {
   return new RasterFigure({ ...base, states: stateTraces(opts.spikes, monitors, opts.variable, opts.maxTraces ?? DEFAULT_TRACES, base) });
 }
 
-/** Unit of a variable from its name's suffix ("v_mV" -> "mV"), or "". */
+/** Unit of a variable from its name's suffix ("v_mV" -> "mV"), or "". @internal */
 export function unitOf(variable: string): string {
   const m = /_(mV|V|pA|nA|nS|uS|pF|ms|s|Hz)$/.exec(variable);
   return m ? m[1] : "";

@@ -40,7 +40,7 @@
 import type { NetworkDescription, PopulationDescription, ProjectionDescription } from "../network/network.js";
 import type { ReceptorSpec } from "../synapses/receptors.js";
 
-/** Duration of the pulses that stand for constant currents, ms (NeuroML has no constant current). */
+/** Duration of the pulses that stand for constant currents, ms (NeuroML has no constant current). @internal */
 export const CONSTANT_INPUT_DURATION_MS = 1e9;
 
 /** Options of {@link toNeuroML}. */

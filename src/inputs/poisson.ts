@@ -37,7 +37,7 @@ export function checkPoissonOptions(opts: { size: number; rate_Hz: number }, nam
   return size;
 }
 
-/** Checks a rate in Hz for a step of `dt_ms`. */
+/** Checks a rate in Hz for a step of `dt_ms`. @internal */
 export function checkRate(rate_Hz: number, name: string, dt_ms: number): number {
   return checkNumber(rate_Hz, name, { min: 0, max: maxPoissonRate_Hz(dt_ms) });
 }

@@ -28,7 +28,7 @@ export function checkSpikeGeneratorOptions(opts: { size: number; neurons: ArrayL
   return size;
 }
 
-/** Validates and sorts (neuron, time in ms) pairs into a schedule for `dt_ms`. */
+/** Validates and sorts (neuron, time in ms) pairs into a schedule for `dt_ms`. @internal */
 export function spikeSchedule(
   size: number,
   neurons: ArrayLike<number>,

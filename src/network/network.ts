@@ -38,6 +38,8 @@ import type { NeuronModel } from "../neurons/model.js";
 import { Synapses, type SynapsesOptions } from "../synapses/equationSynapses.js";
 import { EquationGroup, type EquationGroupOptions } from "./equationGroup.js";
 import { RateMonitor, SpikeMonitor, StateMonitor, type StateGroup, type StateMonitorOptions } from "./monitors.js";
+import { networkBundle } from "./summary.js";
+import { MIME_BUNDLE, type MimeBundle } from "../display/bundle.js";
 import {
   NeuronGroup,
   PoissonGroup,
@@ -516,6 +518,16 @@ export class Network {
     const gapJunctions = built.gaps.map(({ spec, gj }) => ({ a: spec.a.name, b: spec.b.name, rowPtr: gj.csr.rowPtr, colIdx: gj.csr.colIdx, g_nS: gj.g_nS }));
     const spikeMonitored = [...new Set(this.monitors.flatMap((m) => (m instanceof SpikeMonitor ? m.populations.map((p) => p.name) : [])))];
     return { dt_ms: this.dt_ms, seed: this.seed, t_ms: this.t_ms, populations, projections, gapJunctions, spikeMonitored, hasCurrentSources: this.currentSources.length > 0 };
+  }
+
+  /** Summary as a cell's value: populations, projections (synapse counts once built), memory, schedule (summary.ts). */
+  [MIME_BUNDLE](): MimeBundle {
+    const built = new Map(this.built?.projections.map((p) => [p.spec, p.proj]) ?? []);
+    const projections = this.specs.map((spec) => ({ ...spec, built: built.get(spec) }));
+    const { dt_ms, seed, wasm, t_ms, populations, gapSpecs: gapJunctions, monitors } = this;
+    const equationSynapses = this.synapses.map((x) => ({ name: x.name, size: x.size, variables: x.variables }));
+    const schedule = this.built ? this.currentPlan().map(({ slot, owner, what }) => ({ slot, owner, what })) : undefined;
+    return networkBundle({ dt_ms, seed, wasm, t_ms, populations, projections, gapJunctions, currentSources: this.currentSources.length, monitors, built: this.built !== null, equationSynapses, schedule });
   }
 
   /** Number of synapses once built (builds the network if needed). */

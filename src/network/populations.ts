@@ -22,6 +22,8 @@ import { checkSpikeGeneratorOptions, spikeSchedule, type SpikeSchedule } from ".
 import type { Rng } from "../random/rng.js";
 import { delayBuffer, delayBufferBytes, type DelayBuffer } from "../synapses/projection.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
+import { MIME_BUNDLE, type MimeBundle } from "../display/bundle.js";
+import { populationBundle } from "./summary.js";
 
 /** Initial values: one value for all, one per neuron, or drawn per neuron from the network's stream. */
 export type InitialPotential = number | ArrayLike<number> | ((rng: Rng, index: number) => number);
@@ -108,6 +110,11 @@ export class NeuronGroup<P = unknown> implements Population {
   private zeros: Float64Array | null = null;
   private rng: Rng | null = null;
   private fused: FusedInputs | null = null;
+
+  /** Summary as a cell's value: name, model, size, state memory, parameters (summary.ts). */
+  [MIME_BUNDLE](): MimeBundle {
+    return populationBundle(this);
+  }
 
   constructor(
     readonly name: string,
@@ -288,6 +295,11 @@ export class PoissonGroup implements Population {
   private dt_ms = 0;
   private p = 0;
 
+  /** Summary as a cell's value: name, model, size, state memory, parameters (summary.ts). */
+  [MIME_BUNDLE](): MimeBundle {
+    return populationBundle(this);
+  }
+
   constructor(
     readonly name: string,
     opts: PoissonGroupOptions,
@@ -344,6 +356,11 @@ export class SpikeGeneratorGroup implements Population {
   spikeCount = 0;
   private schedule: SpikeSchedule | null = null;
   private cursor = 0;
+
+  /** Summary as a cell's value: name, model, size, state memory, parameters (summary.ts). */
+  [MIME_BUNDLE](): MimeBundle {
+    return populationBundle(this);
+  }
 
   constructor(
     readonly name: string,

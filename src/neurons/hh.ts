@@ -51,7 +51,7 @@ function vtrap(x: number): number {
   return Math.abs(x) < 1e-6 ? 10 + x / 2 : x / (1 - Math.exp(-x / 10));
 }
 
-/** Steady-state gate values at `v_mV`: the resting state of the channels. */
+/** Steady-state gate values at `v_mV`: the resting state of the channels. @internal */
 export function hhGatesAt(v_mV: number): { m: number; h: number; n: number } {
   const am = 0.1 * vtrap(v_mV + 40);
   const bm = 4 * Math.exp(-(v_mV + 65) / 18);

@@ -221,6 +221,7 @@ function lifConductanceEuler(p: LifParams, k: LifConstants, s: NeuronState, driv
  * Returns -1 for any other configuration.
  * When the population's arrays live in a wasm arena with the kernels of `lifWasm`, the SIMD
  * kernel runs instead (bitwise identical; `f.wasm` undefined forces this TypeScript loop).
+ * @internal
  */
 export function lifFusedStep(p: LifParams, k: LifConstants, s: NeuronState, f: FusedInputs, spikedOut: Int32Array): number {
   const r = f.receptors;

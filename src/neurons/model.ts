@@ -61,7 +61,7 @@ export interface FusedInputs {
   wasmBuffer: ArrayBuffer | null;
 }
 
-/** A zeroed state, nobody refractory (arrays from `arena` if given). */
+/** A zeroed state, nobody refractory (arrays from `arena` if given). @internal */
 export function neuronState(variables: readonly string[], n: number, arena?: Arena): NeuronState {
   const vars: Record<string, Float64Array> = {};
   for (const name of variables) vars[name] = arena ? arena.f64(n) : new Float64Array(n);

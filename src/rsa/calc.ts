@@ -5,7 +5,7 @@
  */
 import { checkArray, checkArrayLike } from "../core/validate.js";
 import { checkNumber } from "../core/checks.js";
-import { averageGroups, checkDataset, obsDescriptor, type Dataset } from "./dataset.js";
+import { averageGroups, checkDataset, makeDataset, obsDescriptor, type Dataset } from "./dataset.js";
 import { checkOptions } from "../core/validate.js";
 import { groupBy, type DescriptorValue } from "./descriptors.js";
 import { crossRows, gramRows, invert, matmul } from "./linalg.js";
@@ -43,9 +43,11 @@ export interface CalcRdmOptions {
  * (observations averaged per condition), dissimilarities are divided by the number of channels
  * (except correlation), as in rsatoolbox. A NaN measurement makes every dissimilarity of its
  * condition NaN (crossnobis "allPairs" without a noise matrix instead skips NaN channels per pair,
- * as rsatoolbox does).
+ * as rsatoolbox does). Plain arrays (one row of channel values per observation, each its own
+ * condition) are read with `makeDataset` first.
  */
-export function calcRdm(dataset: Dataset, opts: CalcRdmOptions = {}): Rdms {
+export function calcRdm(data: Dataset | readonly (readonly number[])[], opts: CalcRdmOptions = {}): Rdms {
+  const dataset: Dataset = Array.isArray(data) ? makeDataset(data as readonly (readonly number[])[]) : (data as Dataset);
   checkDataset(dataset);
   checkOptions(opts, ["method", "descriptor", "noise", "cvDescriptor", "crossValidation", "priorLambda", "priorWeight", "removeMean"], "calcRdm options");
   const method = opts.method ?? "euclidean";

@@ -16,6 +16,7 @@ export interface GapJunctions {
 /**
  * Adds the coupling currents of one step: reads `vA`, `vB` (mV), adds into `iA`, `iB` (pA).
  * For coupling within one group pass the same arrays as A and B.
+ * @internal
  */
 export function gapJunctionCurrents(gj: GapJunctions, vA: Float64Array, vB: Float64Array, iA: Float64Array, iB: Float64Array): void {
   const { rowPtr, colIdx } = gj.csr;

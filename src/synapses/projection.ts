@@ -23,7 +23,7 @@ export interface Projection {
   readonly delaySteps: number | Uint16Array;
 }
 
-/** Every synapse's weight (a new array when the projection stores one shared weight). */
+/** Every synapse's weight (a new array when the projection stores one shared weight). @internal */
 export function synapseWeights(p: Projection): Float32Array {
   return typeof p.weight === "number" ? new Float32Array(p.csr.colIdx.length).fill(p.weight) : p.weight;
 }
@@ -42,7 +42,7 @@ export function checkSynapseValue(value: unknown, name: string, range: { min?: n
 /** Largest delay in steps a projection may have. */
 export const MAX_DELAY_STEPS = 65535;
 
-/** Converts a delay in ms to whole steps; delays must be at least one step (as in NEST). */
+/** Converts a delay in ms to whole steps; delays must be at least one step (as in NEST). @internal */
 export function delayToSteps(delay_ms: number, dt_ms: number, name = "delay_ms"): number {
   checkPositive(delay_ms, name);
   const steps = Math.round(delay_ms / dt_ms);
@@ -52,7 +52,7 @@ export function delayToSteps(delay_ms: number, dt_ms: number, name = "delay_ms")
   return steps;
 }
 
-/** Largest delay of a projection, in steps. */
+/** Largest delay of a projection, in steps. @internal */
 export function maxDelaySteps(p: Projection): number {
   if (typeof p.delaySteps === "number") return p.delaySteps;
   let m = 1;
@@ -74,12 +74,12 @@ export interface DelayBuffer {
   readonly rows: readonly Float64Array[];
 }
 
-/** Bytes of a ring buffer for `size` neurons and delays of up to `maxDelaySteps`, in an arena. */
+/** Bytes of a ring buffer for `size` neurons and delays of up to `maxDelaySteps`, in an arena. @internal */
 export function delayBufferBytes(size: number, maxDelaySteps: number): number {
   return arenaBytes(size, 8) * (maxDelaySteps + 1);
 }
 
-/** A zeroed ring buffer able to hold delays of up to `maxDelaySteps` (from `arena` if given). */
+/** A zeroed ring buffer able to hold delays of up to `maxDelaySteps` (from `arena` if given). @internal */
 export function delayBuffer(size: number, maxDelaySteps: number, arena?: Arena): DelayBuffer {
   const slots = maxDelaySteps + 1;
   const stride = arenaBytes(size, 8) / 8;
@@ -88,7 +88,7 @@ export function delayBuffer(size: number, maxDelaySteps: number, arena?: Arena):
   return { size, slots, stride, data, rows };
 }
 
-/** The row of input arriving in `step` (a view; its consumer zeroes it for the ring's next round). */
+/** The row of input arriving in `step` (a view; its consumer zeroes it for the ring's next round). @internal */
 export function slotOf(buf: DelayBuffer, step: number): Float64Array {
   return buf.rows[step % buf.slots];
 }
@@ -96,6 +96,7 @@ export function slotOf(buf: DelayBuffer, step: number): Float64Array {
 /**
  * Delivers the spikes of one step (`spiked[0..count)`, source indices) emitted in `step`
  * through `proj` into `buf`: each arrives in step + delay.
+ * @internal
  */
 export function propagate(proj: Projection, spiked: Int32Array, count: number, step: number, buf: DelayBuffer): void {
   const { rowPtr, colIdx } = proj.csr;

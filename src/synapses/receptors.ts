@@ -40,12 +40,12 @@ export interface ReceptorState {
   readonly riseGain: number;
 }
 
-/** Unit of the weights of a receptor kind. */
+/** Unit of the weights of a receptor kind. @internal */
 export function weightUnit(kind: ReceptorKind): "mV" | "pA" | "nS" {
   return kind === "delta" ? "mV" : kind === "current" ? "pA" : "nS";
 }
 
-/** Validates a receptor specification; `name` is used in error messages. */
+/** Validates a receptor specification; `name` is used in error messages. @internal */
 export function checkReceptor(spec: ReceptorSpec, name: string): ReceptorSpec {
   if (spec === null || typeof spec !== "object") throw new TypeError(`receptor ${name} must be an object { kind, kernel, tau_ms, eRev_mV }, got ${String(spec)}`);
   if (spec.kind === "delta") return checkOptions(spec, ["kind"], `receptor ${name} (delta)`);
@@ -60,12 +60,12 @@ export function checkReceptor(spec: ReceptorSpec, name: string): ReceptorSpec {
   return { ...spec, kernel };
 }
 
-/** Number of per-neuron arrays a receptor keeps (for sizing an arena). */
+/** Number of per-neuron arrays a receptor keeps (for sizing an arena). @internal */
 export function receptorArrays(spec: ReceptorSpec): number {
   return spec.kind === "delta" ? 0 : spec.kernel === "alpha" ? 2 : 1;
 }
 
-/** A zeroed receptor state for `n` neurons at step `dt_ms` (arrays from `arena` if given). */
+/** A zeroed receptor state for `n` neurons at step `dt_ms` (arrays from `arena` if given). @internal */
 export function receptorState(name: string, spec: ReceptorSpec, n: number, dt_ms: number, arena?: Arena): ReceptorState {
   if (spec.kind === "delta") return { name, spec, value: new Float64Array(0), rise: new Float64Array(0), decay: 0, riseGain: 0 };
   const alpha = spec.kernel === "alpha";
@@ -84,6 +84,7 @@ export function receptorState(name: string, spec: ReceptorSpec, n: number, dt_ms
  * Advances a receptor by one step and adds the weights arriving in it (`arriving`, one value
  * per neuron). Exact for both kernels: exp: s <- s E + in; alpha: value <- (value + gain rise) E,
  * rise <- rise E + in.
+ * @internal
  */
 export function receptorStep(r: ReceptorState, arriving: Float64Array): void {
   const v = r.value;
@@ -118,7 +119,7 @@ export interface SynapticDrive {
   hasConductance: boolean;
 }
 
-/** Zeroed drive arrays for `n` neurons. */
+/** Zeroed drive arrays for `n` neurons. @internal */
 export function synapticDrive(n: number, hasConductance: boolean): SynapticDrive {
   return {
     current_pA: new Float64Array(n),
@@ -134,6 +135,7 @@ export function synapticDrive(n: number, hasConductance: boolean): SynapticDrive
  * external current and any gap-junction current), then advances the receptor over the step and adds the weights arriving in
  * it (`arriving[r]`, or nothing when null). The drive is complete before any value changes, so
  * this equals gathering first and stepping the receptors after the neuron update.
+ * @internal
  */
 export function gatherDriveAndAdvance(
   drive: SynapticDrive,

@@ -7,6 +7,7 @@ Needs the kernelspec of this checkout in the Python environment running pytest:
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -376,3 +377,173 @@ def test_start_to_first_executed_cell_time():
     (ARTIFACTS / "kernel-timing.json").write_text(json.dumps(timing, indent=2) + "\n")
     print(f"\nneurolab kernel: start -> first executed cell {first_cell:.2f} s (ready {ready:.2f} s)", file=sys.stderr)
     assert first_cell < budget
+
+
+def test_bursts_of_displays_and_updates_lose_no_message(kc):
+    """2000 display() and 2000 handle updates in one cell (4004 iopub messages with
+    execute_input, the result and the statuses): every one arrives, in order, and the final
+    execute_result and idle always do (a publisher's default high-water mark of 1000 dropped
+    them; ipykernel with the same client loses none)."""
+    n = 2000
+    code = (
+        'import { display } from "neurolab-kernel";\n'
+        f"const handles = Array.from({{ length: {n} }}, (_, i) => display(i));\n"
+        "handles.forEach((h, i) => h.update(`u${i}`));\n"
+        "'burst done'"
+    )
+    for attempt in range(2):
+        msg_id = kc.execute(code.replace("handles", f"handles{attempt}"))
+        reply = shell_reply(kc, msg_id, timeout=60)["content"]
+        assert reply["status"] == "ok", reply
+        msgs = iopub_until_idle(kc, msg_id, timeout=60)  # the idle status arrives
+        shown = [m["content"]["data"]["text/plain"] for m in of_type(msgs, "display_data")]
+        updated = [m["content"]["data"]["text/plain"] for m in of_type(msgs, "update_display_data")]
+        assert shown == [str(i) for i in range(n)]
+        assert updated == [repr(f"u{i}") for i in range(n)]
+        assert result_text(msgs) == "'burst done'"
+        assert [m["msg_type"] for m in msgs][-1] == "execute_result"
+
+
+def test_names_assigned_before_an_error_survive_it(kc):
+    """As in Python: the names a failed cell assigned before it threw stay usable, with their
+    types; the names it did not reach do not exist."""
+    code = 'const kept = 41;\nlet maybe: string | undefined;\nthrow new Error("midway");\nconst notReached = 1;'
+    reply, _ = execute(kc, code)
+    assert reply["status"] == "error" and reply["evalue"] == "midway"
+    reply, msgs = execute(kc, "[kept + 1, typeof maybe]")
+    assert reply["status"] == "ok", reply
+    assert result_text(msgs) == "[ 42, 'undefined' ]"
+    reply, _ = execute(kc, "notReached")
+    assert reply["ename"] == "TypeScriptError" and "Cannot find name 'notReached'" in reply["evalue"]
+    # A later successful cell that re-declares a name replaces it as usual.
+    reply, msgs = execute(kc, 'const kept = "again";\nkept.length')
+    assert result_text(msgs) == "5"
+
+
+def test_names_survive_an_interrupted_run(kernel):
+    """The README's pattern: `const coba = ...; await coba.net.runAsync(..., progress())`,
+    the stop button, then `coba.net.t_ms` works and the run continues from there."""
+    km, kc = kernel
+    drain(kc)
+    code = (
+        'import * as nl from "neurolab";\nimport { progress } from "neurolab-kernel";\n'
+        "const coba = nl.cobaNetwork({ seed: 1 });\n"
+        "await coba.net.runAsync(1_000_000, progress());\n"
+        "const afterRun = 1;"
+    )
+    # Compile-time first (a SIGINT while a cell is being compiled is lost in Node's vm), then
+    # interrupt once the run's progress bar shows.
+    execute(kc, 'import * as nl from "neurolab";\nimport { progress } from "neurolab-kernel";')
+    msg_id = kc.execute(code)
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "display_data":
+            break
+    time.sleep(0.3)
+    km.interrupt_kernel()
+    reply = shell_reply(kc, msg_id, timeout=20)["content"]
+    assert reply["ename"] == "KeyboardInterrupt", reply
+    iopub_until_idle(kc, msg_id)
+    reply, msgs = execute(kc, "coba.net.t_ms")
+    assert reply["status"] == "ok", reply
+    stopped = float(result_text(msgs))
+    assert 0 < stopped < 1_000_000
+    reply, msgs = execute(kc, "await coba.net.runAsync(1);\ncoba.net.t_ms")
+    assert float(result_text(msgs)) == pytest.approx(stopped + 1)
+    reply, _ = execute(kc, "afterRun")
+    assert "Cannot find name 'afterRun'" in reply["evalue"]
+
+
+def test_type_errors_are_compact_with_the_source_line(kc):
+    reply, msgs = execute(kc, 'const fine = 1;\nconst wrong: number = "text";')
+    assert reply["ename"] == "TypeScriptError"
+    (error,) = of_type(msgs, "error")
+    plain = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in error["content"]["traceback"]]
+    assert plain[0] == "TypeScriptError cell:2:7 Type 'string' is not assignable to type 'number'."
+    assert plain[1] == '  2 | const wrong: number = "text";'
+    assert plain[2] == "    |       ^^^^^"
+    assert "%%nocheck" in plain[-1]
+
+
+def test_nocheck_magic_runs_a_cell_despite_type_errors(kc):
+    code = '%%nocheck\nconst s: number = "abc";\nconst t = await Promise.resolve(s);\n(t as any).length'
+    reply, msgs = execute(kc, code)
+    assert reply["status"] == "ok", reply
+    assert result_text(msgs) == "3"
+    stderr = "".join(m["content"]["text"] for m in of_type(msgs, "stream") if m["content"]["name"] == "stderr")
+    assert "type errors ignored (%%nocheck)" in stderr and "cell:2:7" in stderr
+    # The declarations keep their declared types: s is a number for the checker.
+    reply, _ = execute(kc, "const u: string = s;")
+    assert reply["ename"] == "TypeScriptError"
+    # Without the magic the same error stops the cell.
+    reply, _ = execute(kc, 'const s2: number = "abc";')
+    assert reply["ename"] == "TypeScriptError"
+
+
+def test_type_check_setting_for_every_cell(kc):
+    reply, msgs = execute(kc, 'import { typeCheck } from "neurolab-kernel";\ntypeCheck("warn")')
+    assert result_text(msgs) == "'warn'"
+    try:
+        reply, msgs = execute(kc, 'const w: number = "xy";\n(w as any).length')
+        assert reply["status"] == "ok" and result_text(msgs) == "2"
+        assert any('typeCheck("warn")' in m["content"]["text"] for m in of_type(msgs, "stream"))
+    finally:
+        execute(kc, 'typeCheck("error")')
+    reply, _ = execute(kc, 'const w2: number = "xy";')
+    assert reply["ename"] == "TypeScriptError"
+    reply, _ = execute(kc, 'typeCheck("loose" as any)')
+    assert reply["ename"] == "RangeError" and '"error" or "warn"' in reply["evalue"]
+
+
+def complete(kc, code: str) -> dict:
+    return shell_reply(kc, kc.complete(code, len(code)))["content"]
+
+
+def test_completion_items_have_kind_and_signature(kc):
+    execute(kc, 'import * as nl from "neurolab";\nconst net0 = new nl.Network();')
+    reply = complete(kc, "net0.addL")
+    assert reply["status"] == "ok" and reply["matches"] == ["addLif"]
+    (item,) = reply["metadata"]["_jupyter_types_experimental"]
+    assert (item["start"], item["end"], item["text"], item["type"]) == (5, 9, "addLif", "method")
+    assert item["signature"].startswith("(method) Network.addLif(name: string, opts: nl.NeuronGroupOptions<nl.LifParams>)")
+    reply = complete(kc, "nl.fixedP")
+    (item,) = reply["metadata"]["_jupyter_types_experimental"]
+    assert item["type"] == "function" and item["signature"].startswith("function fixedProbability(p: number")
+
+
+def test_completion_hides_internals(kc):
+    execute(kc, 'import * as nl from "neurolab";')
+    offered = set(complete(kc, "nl.")["matches"])
+    assert {"Network", "fixedProbability", "cobaNetwork", "rsa", "connectome"} <= offered
+    internals = {"checkRate", "escapeXml", "delayBuffer", "delayBufferBytes", "propagate", "withDisplay", "receptorStep"}
+    assert not internals & offered
+
+
+def test_inspection_expands_option_types(kc):
+    execute(kc, 'import * as nl from "neurolab";\nconst net1 = new nl.Network();')
+    code = "new nl.Network("
+    reply = shell_reply(kc, kc.inspect(code, 10))["content"]
+    text = reply["data"]["text/plain"]
+    assert reply["found"] and text.startswith("constructor Network(opts?: nl.NetworkOptions): nl.Network")
+    assert "opts: nl.NetworkOptions\n  dt_ms?: number\n      Time step, ms (> 0). Default 0.1." in text
+    assert "\n  seed?: number\n" in text and "\n  wasm?: boolean\n" in text
+    # Nested option objects are expanded one level further, with units.
+    code = 'net1.addLif("exc", '
+    text = shell_reply(kc, kc.inspect(code, 7))["content"]["data"]["text/plain"]
+    assert "opts: nl.NeuronGroupOptions<nl.LifParams>" in text
+    assert "\n  size: number\n      Number of neurons (>= 1)." in text
+    # ... with the model's defaults (LIF_DEFAULTS: tau_m = 10 ms, C_m = 250 pF, as NEST's iaf_psc_*).
+    assert "\n      tauM_ms?: number = 10\n          Membrane time constant, ms (> 0)." in text
+    assert "\n      cM_pF?: number = 250\n" in text
+
+
+def test_network_as_a_cell_value_is_a_summary(kc):
+    code = 'import * as nl from "neurolab";\nconst { net: shown } = nl.cobaNetwork({ seed: 1 });\nshown'
+    reply, msgs = execute(kc, code)
+    assert reply["status"] == "ok", reply
+    (result,) = of_type(msgs, "execute_result")
+    data = result["content"]["data"]
+    assert set(data) == {"text/plain", "text/html"}
+    assert data["text/plain"].startswith("Network: dt = 0.1 ms, seed 1, t = 0 ms (0 steps)")
+    assert "populations: 2, 4,000 neurons" in data["text/plain"]
+    assert "<table" in data["text/html"] and "<script" not in data["text/html"].lower()

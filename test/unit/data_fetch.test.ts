@@ -147,6 +147,29 @@ describe("sourcePath: download into the cache", () => {
     expect(off.message).toContain("not available offline");
   });
 
+  it("says how to work offline when a download fails or is not allowed", async () => {
+    // A closed port: the same "fetch failed" a machine without network gives.
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const mirror = await temporaryDir("neurolab-mirror-");
+    const src = { ...source("good.csv"), url: `http://127.0.0.1:${port}/good.csv` };
+    const failed = await sourcePath(src, { cacheDir, mirrorDir: mirror }).catch((e) => e);
+    const off = await sourcePath(src, { cacheDir, mirrorDir: mirror, offline: true }).catch((e) => e);
+    for (const err of [failed, off]) {
+      expect(err).toBeInstanceOf(DataDownloadError);
+      expect(err.message).toContain("NEUROLAB_DATA_MIRROR");
+      expect(err.message).toContain("`mirrorDir` option");
+      expect(err.message).toContain(`mirror ${path.join(mirror, "test/data.csv")}`);
+      expect(err.message).toContain(`copy it to ${path.join(cacheDir, "test/data.csv")} (the cache folder`);
+      expect(err.message).toContain(`Pinned URL: ${src.url}`);
+      expect(err.message).toContain(src.sha256);
+    }
+    expect(failed.message).toMatch(/^download of test\/data.csv from .* failed: fetch failed/);
+    expect(off.message).toMatch(/^test\/data.csv is not available offline \(offline: true\)/);
+  });
+
   it("verifies 'lf-text' sources on LF-normalised text and caches them with LF endings", async () => {
     const src = source("crlf.csv", GOOD, { hashOf: "lf-text" });
     const file = await sourcePath(src, here());
