@@ -23,12 +23,21 @@
 import { checkInteger, checkNonNegative } from "../core/checks.js";
 import { louvain } from "./analysis.js";
 import { csrFromEntries } from "./connectome.js";
-import type { CPModel, Tensor3 } from "./tensor.js";
+import { checkCPModel, type CPModel, type Tensor3 } from "./tensor.js";
+import { checkOptionsObject, describeValue } from "../core/validate.js";
 
 /** Traces of one animal: row-major steps x neurons. */
 export interface Traces {
   readonly steps: number;
   readonly data: Float64Array;
+}
+
+/** @internal Checks a traces argument { steps, data } (time-major, `data.length` a multiple of `steps`). */
+export function checkTraces(traces: unknown, name = "traces"): Traces {
+  const t = traces as Traces;
+  const ok = typeof t === "object" && t !== null && Number.isInteger(t.steps) && t.steps >= 1 && t.data instanceof Float64Array && t.data.length % t.steps === 0;
+  if (!ok) throw new TypeError(`${name} must be { steps: integer >= 1, data: Float64Array of steps x neurons values }, got ${describeValue(traces)}`);
+  return t;
 }
 
 /** Correlation matrices over sliding windows. */
@@ -142,6 +151,8 @@ export interface DifferentialOptions {
  * changes.
  */
 export function scaledDerivatives(traces: Traces, opts: DifferentialOptions = {}): { n: number; steps: number; data: Float64Array } {
+  checkTraces(traces);
+  opts = checkOptionsObject(opts, "options");
   const { steps } = traces;
   const cols = selectedColumns(traces, opts.neurons);
   const scaling = opts.scaling ?? "max";
@@ -343,6 +354,7 @@ export function functionalTensor(worms: readonly Traces[], opts: FunctionalTenso
  * scaled by the component's weight: the functional-connectivity graph of that component.
  */
 export function pairFactorMatrix(model: CPModel, r: number, n: number): Float64Array {
+  checkCPModel(model);
   checkInteger(r, "r", 0, model.rank - 1);
   const pairs = model.factors[2];
   if (pairs.length !== pairCount(n) * model.rank) throw new RangeError(`n must match the pair factor (${pairs.length / model.rank} pairs), got ${n}`);
@@ -392,6 +404,7 @@ export interface ComponentCommunities {
  * component whose pairs form several separate blocks gives several communities.
  */
 export function componentCommunities(model: CPModel, r: number, n: number, opts: ComponentCommunityOptions = {}): ComponentCommunities {
+  opts = checkOptionsObject(opts, "componentCommunities options");
   const a = pairFactorMatrix(model, r, n);
   const minStrength = checkNonNegative(opts.minStrength ?? 0.2, "minStrength");
   if (minStrength > 1) throw new RangeError(`minStrength must be in [0, 1], got ${minStrength}`);

@@ -15,6 +15,7 @@
  * which is 1 for identical models.
  */
 import { checkInteger, checkNonNegative } from "../core/checks.js";
+import { checkOptionsObject, describeValue } from "../core/validate.js";
 import { Rng } from "../random/rng.js";
 
 /** A dense non-negative 3-way tensor, row-major over dims [d0, d1, d2]. */
@@ -45,6 +46,26 @@ export interface CPModel {
   /** ||M * (X - model)|| / ||M * X|| over the observed entries M. */
   readonly relativeError: number;
   readonly iterations: number;
+}
+
+/** @internal Checks a CP model argument (as {@link fitNonnegativeCP} returns). */
+export function checkCPModel(model: unknown, name = "model"): CPModel {
+  const m = model as CPModel;
+  const ok =
+    typeof m === "object" && m !== null && Number.isInteger(m.rank) && m.rank >= 1 && Array.isArray(m.factors) && m.factors.length === 3 &&
+    m.factors.every((f) => f instanceof Float64Array && f.length % m.rank === 0) && m.weights instanceof Float64Array && m.weights.length === m.rank;
+  if (!ok) throw new TypeError(`${name} must be a CP model { rank, factors: [3 Float64Arrays], weights } as fitNonnegativeCP returns, got ${describeValue(model)}`);
+  return m;
+}
+
+/** @internal Checks a 3-way tensor argument { dims, data, mask? }. */
+export function checkTensor3(x: unknown, name = "x"): Tensor3 {
+  const t = x as Tensor3;
+  const ok =
+    typeof t === "object" && t !== null && Array.isArray(t.dims) && t.dims.length === 3 && t.dims.every((d) => Number.isInteger(d) && d >= 1) &&
+    t.data instanceof Float64Array && t.data.length === t.dims[0] * t.dims[1] * t.dims[2] && (t.mask === undefined || (t.mask instanceof Uint8Array && t.mask.length === t.data.length));
+  if (!ok) throw new TypeError(`${name} must be a tensor { dims: [3 positive integers], data: Float64Array of their product, mask?: Uint8Array }, got ${describeValue(x)}`);
+  return t;
 }
 
 /**
@@ -93,6 +114,8 @@ export interface CPFit {
  * found reliably; low values: the rank is too high or the fit is unstable).
  */
 export function fitNonnegativeCP(x: Tensor3, rank: number, opts: CPFitOptions = {}): CPFit {
+  checkTensor3(x);
+  opts = checkOptionsObject(opts, "fitNonnegativeCP options");
   const restarts = checkInteger(opts.restarts ?? 10, "restarts", 1);
   const seeder = new Rng(checkInteger(opts.seed ?? 0, "seed", 0, 0xffffffff));
   const seeds = Uint32Array.from({ length: restarts }, () => seeder.nextUint32());
@@ -125,6 +148,9 @@ export interface CPRankRow {
  * error stops falling steeply while the restarts still agree (mean similarity near 1).
  */
 export function cpRankDiagnostic(x: Tensor3, ranks: readonly number[], opts: CPFitOptions = {}): CPRankRow[] {
+  checkTensor3(x);
+  opts = checkOptionsObject(opts, "cpRankDiagnostic options");
+  if (!Array.isArray(ranks)) throw new TypeError(`ranks must be an array of ranks (integers >= 1), got ${describeValue(ranks)}`);
   if (ranks.length === 0) throw new RangeError("ranks must hold at least one rank, got []");
   return ranks.map((rank) => {
     const fit = fitNonnegativeCP(x, checkInteger(rank, "ranks[]", 1), opts);
@@ -149,6 +175,9 @@ export interface FactorMatch {
  * the weight term.
  */
 export function factorMatchScore(a: CPModel, b: CPModel, opts: { weights?: boolean } = {}): FactorMatch {
+  checkCPModel(a, "a");
+  checkCPModel(b, "b");
+  opts = checkOptionsObject(opts, "factorMatchScore options");
   if (a.rank !== b.rank) throw new RangeError(`models must have the same rank, got ${a.rank} and ${b.rank}`);
   for (let m = 0; m < 3; m++) {
     if (a.factors[m].length !== b.factors[m].length) throw new RangeError(`factor ${m} sizes differ: ${a.factors[m].length} and ${b.factors[m].length}`);
@@ -176,6 +205,7 @@ export function factorMatchScore(a: CPModel, b: CPModel, opts: { weights?: boole
 
 /** The model's value at entry (a, b, c): sum_r weight[r] A[a,r] B[b,r] C[c,r]. */
 export function cpValue(model: CPModel, a: number, b: number, c: number): number {
+  checkCPModel(model);
   const R = model.rank;
   const [A, B, C] = model.factors;
   let v = 0;

@@ -57,6 +57,13 @@ export function checkOptions<T extends object>(value: T | undefined, allowed: re
   return value;
 }
 
+/** An options object (undefined counts as `{}`); a TypeError naming the argument otherwise. */
+export function checkOptionsObject<T extends object>(value: T | undefined, name: string): T {
+  if (value === undefined) return {} as T;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new TypeError(`${name} must be an options object, got ${describeValue(value)}`);
+  return value;
+}
+
 /** One of the `allowed` values (compared with `===`). */
 export function checkOneOf<T>(value: unknown, allowed: readonly T[], name: string): T {
   if (!allowed.includes(value as T)) throw new RangeError(`${name} must be one of ${list(allowed)}, got ${describeValue(value)}`);

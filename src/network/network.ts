@@ -317,7 +317,7 @@ export class Network {
     if (typeof model === "object" && model !== null && typeof (model as EquationGroupOptions).model === "string") {
       return this.addPopulation(new EquationGroup(this.uniqueName(name), model as EquationGroupOptions));
     }
-    if (opts === undefined) throw new TypeError(`addNeurons: give options with equations ({ size, model: "dv/dt = ..." }) or a built-in model and its options`);
+    if (opts === undefined) throw new TypeError(`${name}: options must be { size, params, init, receptors } for a built-in model (or give { size, model: "dv/dt = ..." } for equations), got undefined`);
     return this.addPopulation(new NeuronGroup(this.uniqueName(name), model as NeuronModel<P>, opts));
   }
 

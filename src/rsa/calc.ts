@@ -3,10 +3,9 @@
  * crossnobis, poisson and cross-validated poisson dissimilarities, plus the noise precision
  * estimates used by the mahalanobis family (`prec_from_residuals`).
  */
-import { checkArray, checkArrayLike } from "../core/validate.js";
+import { checkArray, checkArrayLike, checkOptions, checkOptionsObject } from "../core/validate.js";
 import { checkNumber } from "../core/checks.js";
 import { averageGroups, checkDataset, makeDataset, obsDescriptor, type Dataset } from "./dataset.js";
-import { checkOptions } from "../core/validate.js";
 import { groupBy, type DescriptorValue } from "./descriptors.js";
 import { crossRows, gramRows, invert, matmul } from "./linalg.js";
 import { nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
@@ -38,6 +37,16 @@ export interface CalcRdmOptions {
   removeMean?: boolean;
 }
 
+/** A dataset from plain rows; errors name the argument as the user gave it (`dataset`). */
+function datasetFromRows(rows: readonly (readonly number[])[]): Dataset {
+  try {
+    return makeDataset(rows);
+  } catch (e) {
+    const err = e as Error;
+    throw new (err.constructor as ErrorConstructor)(`dataset (rows of numbers): ${err.message}`);
+  }
+}
+
 /**
  * Computes one RDM from a dataset. Conditions are the sorted distinct values of `descriptor`
  * (observations averaged per condition), dissimilarities are divided by the number of channels
@@ -47,7 +56,10 @@ export interface CalcRdmOptions {
  * condition) are read with `makeDataset` first.
  */
 export function calcRdm(data: Dataset | readonly (readonly number[])[], opts: CalcRdmOptions = {}): Rdms {
-  const dataset: Dataset = Array.isArray(data) ? makeDataset(data as readonly (readonly number[])[]) : (data as Dataset);
+  if (Array.isArray(data) && !data.every((row) => Array.isArray(row) || ArrayBuffer.isView(row))) {
+    throw new TypeError(`dataset must be a Dataset (rsa.makeDataset) or rows of numbers (number[][]), got an array whose rows are not all arrays`);
+  }
+  const dataset: Dataset = Array.isArray(data) ? datasetFromRows(data as readonly (readonly number[])[]) : (data as Dataset);
   checkDataset(dataset);
   checkOptions(opts, ["method", "descriptor", "noise", "cvDescriptor", "crossValidation", "priorLambda", "priorWeight", "removeMean"], "calcRdm options");
   const method = opts.method ?? "euclidean";
@@ -427,6 +439,7 @@ export type CovarianceMethod = "shrinkageDiag" | "shrinkageEye" | "diag" | "full
  * "shrinkageEye" towards a multiple of the identity (Ledoit & Wolf 2004).
  */
 export function covarianceFromResiduals(residuals: Float64Array | readonly (readonly number[])[], opts: { nChannels?: number; dof?: number; method?: CovarianceMethod } = {}): Float64Array {
+  opts = checkOptionsObject(opts, "covarianceFromResiduals options");
   if (!(residuals instanceof Float64Array)) checkArray(residuals, "residuals").forEach((row, k) => checkArrayLike(row, `residuals[${k}]`));
   const { x, r, c } = rows(residuals, opts.nChannels);
   if (r < 2) throw new RangeError(`residuals must have at least 2 rows, got ${r}`);

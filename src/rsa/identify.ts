@@ -12,7 +12,8 @@ import { checkInteger, checkNonNegative } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
 import { geodesicTransform, TRSA_GEODESIC_DEFAULT } from "./geodesic.js";
 import { crossRows } from "./linalg.js";
-import { nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
+import { checkRdms, nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
+import { checkOptionsObject } from "../core/validate.js";
 import { RGTM_REGIONS, sampleRgtmThresholds, type GtThresholds, type RgtmRegion } from "./rgtm.js";
 import { geotopologicalFromNormalised, rankNormalise, sortedFinite } from "../schema/geotopology.js";
 
@@ -86,6 +87,7 @@ function sortedDistinct(values: readonly (string | number)[]): (string | number)
  * added to every dissimilarity, negatives clipped to 0 (the authors' `cnn62_g` datasets). Seeded.
  */
 export function addRdmNoise(rdms: Rdms, level: number, seed = 0): Rdms {
+  checkRdms(rdms);
   checkNonNegative(level, "level");
   const v = rdms.dissimilarities;
   let n = 0;
@@ -111,6 +113,8 @@ export function addRdmNoise(rdms: Rdms, level: number, seed = 0): Rdms {
  * class in sorted order, as scikit-learn). Pairs that are NaN in any RDM are left out.
  */
 export function identificationAccuracy(rdms: Rdms, opts: { label?: string; instance?: string } = {}): { accuracy: number; labels: (string | number)[]; confusion: number[][] } {
+  checkRdms(rdms);
+  opts = checkOptionsObject(opts, "identificationAccuracy options");
   const labelCol = descriptor(rdms, opts.label ?? "layer", "label");
   const instCol = descriptor(rdms, opts.instance ?? "instance", "instance");
   const labels = sortedDistinct(labelCol);
@@ -309,6 +313,8 @@ function realise(spec: IdentificationTransform, name: string, rdms: Rdms, draws:
  * "instance").
  */
 export function identifyLayers(rdms: Rdms, opts: IdentificationOptions = {}): IdentificationResult {
+  checkRdms(rdms);
+  opts = checkOptionsObject(opts, "identifyLayers options");
   const labelName = opts.label ?? "layer";
   const instName = opts.instance ?? "instance";
   const labelCol = descriptor(rdms, labelName, "label");

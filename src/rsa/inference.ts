@@ -665,6 +665,10 @@ export interface EvaluationSummary {
  * are already corrected. The RDM widget's error bars and significance marks come from here.
  */
 export function evaluationSummary(result: FixedEvaluation | BootstrapEvaluation | DualBootstrapEvaluation): EvaluationSummary {
+  const r = result as Partial<FixedEvaluation>;
+  if (typeof r !== "object" || r === null || !Array.isArray(r.models) || !Array.isArray(r.means)) {
+    throw new TypeError(`result must be an evaluation result (evalFixed, evalBootstrap, ...), got ${describeValue(result)}`);
+  }
   const m = result.models.length;
   const { means, dof, method } = result;
   let variances: number[];

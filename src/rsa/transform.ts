@@ -11,6 +11,8 @@ import { lookupOwn } from "../core/validate.js";
 
 /** Applies `f` to every RDM vector of a set (same descriptors, new measure name). */
 export function mapRdms(rdms: Rdms, measure: string, f: (v: Float64Array) => Float64Array): Rdms {
+  checkRdms(rdms);
+  if (typeof f !== "function") throw new TypeError(`f must be a function (dissimilarities) => dissimilarities, got ${typeof f}`);
   const p = nPairs(rdms.nConditions);
   const out = new Float64Array(rdms.dissimilarities.length);
   for (let r = 0; r < rdms.nRdm; r++) out.set(f(rdms.dissimilarities.subarray(r * p, (r + 1) * p)), r * p);
