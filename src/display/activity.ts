@@ -105,7 +105,7 @@ function activitySvg(d: ActivityData): string {
 
 function activitySvgWith(d: ActivityData, cells: "vector" | "bitmap"): string {
   const W = 760;
-  const H = Math.min(620, 120 + Math.max(160, d.nNeurons * 3));
+  const H = Math.min(760, 70 + Math.max(170, d.nNeurons * 11));
   const M = { l: 70, r: 70, t: 30, b: 40 };
   const pw = W - M.l - M.r;
   const ph = H - M.t - M.b;
