@@ -99,10 +99,21 @@ function connectomeSvg(d: ConnectomeData): string {
   const py = (i: number) => M.t + layout.y[i] * (H - M.t - M.b);
   const types = [...new Set(d.types)].sort((a, b) => order(a) - order(b) || (a < b ? -1 : 1));
   const colorOf = new Map(types.map((t, k) => [t, CATEGORY_COLORS[k % CATEGORY_COLORS.length]]));
-  const out = [svgOpen(W, H), svgText(W / 2, 18, d.title, 'text-anchor="middle" font-size="13"')];
+  const alt = `Connectome${d.title ? ` "${d.title}"` : ""}: ${d.names.length} cells, ${d.chemical.pre.length} chemical connections and ${d.electrical.pre.length} electrical pairs, ${d.layouts.layered ? `in layers ${d.layers.join(", ")}` : "force-directed layout"}`;
+  const out = [svgOpen(W, H, alt), svgText(W / 2, 18, d.title, 'text-anchor="middle" font-size="13"')];
+  const layered = d.layouts.layered !== undefined;
   const seg = (e: EdgeList) => {
     const parts: string[] = [];
-    for (let k = 0; k < e.pre.length; k++) parts.push(`M${px(e.pre[k]).toFixed(1)} ${py(e.pre[k]).toFixed(1)}L${px(e.post[k]).toFixed(1)} ${py(e.post[k]).toFixed(1)}`);
+    for (let k = 0; k < e.pre.length; k++) {
+      const a = e.pre[k];
+      const b = e.post[k];
+      const [ax, ay, bx, by] = [px(a), py(a), px(b), py(b)];
+      if (layered && a !== b && layout.x[a] === layout.x[b]) {
+        // Within a layer (one column): an arc, right when running down, left when running up (as the widget).
+        const bulge = (by >= ay ? 1 : -1) * Math.min(60, 8 + 0.35 * Math.abs(by - ay));
+        parts.push(`M${ax.toFixed(1)} ${ay.toFixed(1)}Q${(ax + bulge).toFixed(1)} ${((ay + by) / 2).toFixed(1)} ${bx.toFixed(1)} ${by.toFixed(1)}`);
+      } else parts.push(`M${ax.toFixed(1)} ${ay.toFixed(1)}L${bx.toFixed(1)} ${by.toFixed(1)}`);
+    }
     return parts.join("");
   };
   // Gap junctions first (dotted, light), chemical synapses over them so they stay visible.

@@ -185,7 +185,8 @@ function rdmSvg(d: RdmData): string {
   }
   lo = Math.min(lo, 0); // the diagonal, as in the widget
   if (!(hi > lo)) hi = lo + 1;
-  const out: string[] = [svgOpen(width, height)];
+  const alt = `${nR} RDM${nR === 1 ? "" : "s"}${d.title ? ` "${d.title}"` : ""} of ${measureLabel(d.measure)} over ${n} conditions` + (d.mds ? `, with a ${d.mds.method} MDS` : "") + (d.models ? ", with a model comparison" : "");
+  const out: string[] = [svgOpen(width, height, alt)];
   out.push(svgText(width / 2, 18, d.title, 'text-anchor="middle" font-size="13"'));
   const cell = CELL_AREA / n;
   for (let r = 0; r < shown; r++) {
