@@ -99,8 +99,10 @@ export function activityFigure(input: ActivityInput, opts: ActivityFigureOptions
  * {@link STATIC_FALLBACK_BUDGET_BYTES}, else as one PNG (one pixel per cell, palette viridis).
  */
 function activitySvg(d: ActivityData): string {
-  const vector = activitySvgWith(d, "vector");
-  return vector.length <= STATIC_FALLBACK_BUDGET_BYTES ? vector : activitySvgWith(d, "bitmap");
+  // A vector cell costs ~85 bytes: skip the vector attempt when it cannot fit.
+  const cells = Math.min(d.nTimes, 300) * Math.min(d.nNeurons, 200);
+  const vector = 85 * cells <= STATIC_FALLBACK_BUDGET_BYTES ? activitySvgWith(d, "vector") : null;
+  return vector !== null && vector.length <= STATIC_FALLBACK_BUDGET_BYTES ? vector : activitySvgWith(d, "bitmap");
 }
 
 function activitySvgWith(d: ActivityData, cells: "vector" | "bitmap"): string {
@@ -112,7 +114,7 @@ function activitySvgWith(d: ActivityData, cells: "vector" | "bitmap"): string {
   const tb = Math.min(d.nTimes, 300);
   const nb = Math.min(d.nNeurons, 200);
   // Robust colour range: 1st..99th percentile of the finite values.
-  const finite = Array.from(d.values).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  const finite = d.values.filter((v) => !Number.isNaN(v)).sort(); // typed sort: numeric order
   const lo = finite.length ? finite[Math.floor(0.01 * (finite.length - 1))] : 0;
   let hi = finite.length ? finite[Math.ceil(0.99 * (finite.length - 1))] : 1;
   if (!(hi > lo)) hi = lo + 1;

@@ -10,6 +10,7 @@ import type { Rdms } from "../rsa/rdms.js";
 import { MIME_BUNDLE, type MimeBundle } from "./bundle.js";
 import { CATEGORY_COLORS, clip, fmt, svgOpen, svgText, viridis } from "./svg.js";
 import { placeLabels } from "../schema/labels.js";
+import { encodePng, hexRgb, STATIC_FALLBACK_BUDGET_BYTES, svgPngImage } from "./png.js";
 
 /** A model evaluation as accepted by {@link rdmFigure}'s `models` option. */
 export type ModelEvaluation = FixedEvaluation | BootstrapEvaluation | (Omit<ModelComparison, "alpha" | "pValues"> & { alpha?: number; pValues?: number[] });
@@ -189,14 +190,25 @@ function rdmSvg(d: RdmData): string {
   const out: string[] = [svgOpen(width, height, alt)];
   out.push(svgText(width / 2, 18, d.title, 'text-anchor="middle" font-size="13"'));
   const cell = CELL_AREA / n;
+  // Vector cells cost ~90 bytes each: above the budget the matrices are PNG images instead.
+  const bitmap = 90 * n * n * shown > STATIC_FALLBACK_BUDGET_BYTES;
   for (let r = 0; r < shown; r++) {
     const ox = 10 + (r % cols) * panelW + labelW;
     const oy = 40 + Math.floor(r / cols) * (CELL_AREA + (showLabels ? 70 : 24)) + 16;
     out.push(svgText(ox + CELL_AREA / 2, oy - 4, clip(d.rdmNames[r], 30), 'text-anchor="middle"'));
     const v = d.dissimilarities.subarray(r * p, (r + 1) * p);
+    if (bitmap) {
+      // One pixel per cell (palette: 0 = missing pair, 1..255 = viridis), stretched over the panel.
+      const palette = [[255, 255, 255, 0], ...Array.from({ length: 255 }, (_, c) => [...hexRgb(viridis(c / 254)), 255])];
+      const level = (x: number) => (Number.isNaN(x) ? 0 : 1 + Math.round(254 * Math.min(1, Math.max(0, (x - lo) / (hi - lo)))));
+      const pixels = new Uint8Array(n * n).fill(level(0));
+      let q = 0;
+      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++, q++) pixels[i * n + j] = pixels[j * n + i] = level(v[q]);
+      out.push(svgPngImage(encodePng({ width: n, height: n, pixels, palette, text: { Description: alt } }), ox, oy, CELL_AREA, CELL_AREA));
+    }
     let k = 0;
     const rects: string[] = [];
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n && !bitmap; i++) {
       rects.push(`<rect x="${(ox + i * cell).toFixed(2)}" y="${(oy + i * cell).toFixed(2)}" width="${cell.toFixed(2)}" height="${cell.toFixed(2)}" fill="${viridis((0 - lo) / (hi - lo))}"/>`);
       for (let j = i + 1; j < n; j++, k++) {
         const c = viridis((v[k] - lo) / (hi - lo));

@@ -38,10 +38,11 @@ export function fmt(v: number): string {
 
 /**
  * Opening tag of a standalone SVG with a white background; `alt` (plain text) becomes its
- * accessible name (`role="img"`, `aria-label` and a `<title>`), the figure's alt text.
+ * accessible name (`role="img"` with a `<title>` first child), the figure's alt text.
  */
 export function svgOpen(width: number, height: number, alt?: string): string {
-  const a = alt ? ` role="img" aria-label="${escapeXml(alt)}"` : "";
+  // The accessible name comes from the <title> child (text content, never an attribute value).
+  const a = alt ? ` role="img"` : "";
   const title = alt ? `<title>${escapeXml(alt)}</title>` : "";
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11"${a}>${title}<rect width="${width}" height="${height}" fill="white"/>`;
 }
