@@ -395,9 +395,10 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     const axis = { ...axisStyle(theme), showgrid: false, showticklabels: false, zeroline: false, showline: false };
     const lay: Record<string, unknown> = {
       ...baseLayout(theme, HEIGHT, `neurolab-connectome-${this.view}`),
-      margin: { l: 10, r: 10, t: 10, b: this.view === "layered" ? 30 : 10 },
+      // The legend (node categories, edge kinds) sits under the plot, clear of the modebar.
+      margin: { l: 10, r: 10, t: 10, b: this.view === "layered" ? 56 : 36 },
       showlegend: true,
-      legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom", bgcolor: "rgba(0,0,0,0)" },
+      legend: { orientation: "h", x: 0, y: 0, yanchor: "top", yref: "paper", bgcolor: "rgba(0,0,0,0)" },
       xaxis: { ...axis, range: [-0.04, 1.04] },
       yaxis: { ...axis, range: [1.04, -0.04] },
       dragmode: "zoom",

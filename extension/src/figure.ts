@@ -335,9 +335,12 @@ export function roundToStep(data: Pick<RasterData, "tStartMs" | "dtMs">, t: numb
   return Number((data.tStartMs + Math.round((t - data.tStartMs) / dt) * dt).toPrecision(12));
 }
 
-/** How many row names fit on the raster's axis (one per 14 px). */
+/** Vertical pixels per row name on the raster's axis (10 px labels with a gap). */
+export const NAME_TICK_PX = 16;
+
+/** How many row names fit on the raster's axis. */
 export function nameTickCount(height: number, domain: [number, number]): number {
-  return Math.max(2, Math.floor(((height - MARGIN.t - MARGIN.b) * (domain[1] - domain[0])) / 14));
+  return Math.max(2, Math.floor(((height - MARGIN.t - MARGIN.b) * (domain[1] - domain[0])) / NAME_TICK_PX));
 }
 
 /** Builds the complete plotly figure for a decoded raster in the given theme. */
@@ -485,7 +488,7 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
       range: [-0.5, Math.max(1, nNeurons) - 0.5],
       title: { ...axis.title, text: "neuron" },
       showgrid: false,
-      ...(data.neuronNames ? { tickmode: "array", ...nameTicks(data.neuronNames, -0.5, nNeurons - 0.5, nameTickCount(height, domains.raster)), automargin: true } : {}),
+      ...(data.neuronNames ? { tickmode: "array", ...nameTicks(data.neuronNames, -0.5, nNeurons - 0.5, nameTickCount(height, domains.raster)), tickfont: { color: theme.muted, size: 10 }, automargin: true } : {}),
     },
     yaxis2: {
       ...axis,

@@ -193,7 +193,7 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
       if (hasMds && !live) this.mdsTimer = setTimeout(() => this.updateMds(), MDS_SETTLE_MS);
       const started = performance.now();
       const done = mds
-        ? plotly.update(this.gtDiv!, { z: [z, undefined], x: [undefined, mdsColumn(mds, 0)], y: [undefined, mdsColumn(mds, 1)], textposition: [undefined, mdsLabelPositions(d, mds)] }, { "annotations[0].text": gtTitle(d, gt), "annotations[1].text": mdsTitle(d, gt, mds) }, [0, 1])
+        ? plotly.update(this.gtDiv!, { z: [z, undefined], x: [undefined, mdsColumn(mds, 0)], y: [undefined, mdsColumn(mds, 1)], textposition: [undefined, mdsLabelPositions(d, mds, mdsSpanPx(this.gtDiv!, mds))] }, { "annotations[0].text": gtTitle(d, gt), "annotations[1].text": mdsTitle(d, gt, mds) }, [0, 1])
         : plotly.update(this.gtDiv!, { z: [z] }, { "annotations[0].text": gtTitle(d, gt) }, [0]);
       return done.then(() => {
         if (mds) this.shownMds(mds);
@@ -212,7 +212,7 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
       const mds = this.embed(d, gt.v);
       if (!mds) return;
       return plotly
-        .update(this.gtDiv!, { x: [mdsColumn(mds, 0)], y: [mdsColumn(mds, 1)], textposition: [mdsLabelPositions(d, mds)] }, { "annotations[1].text": mdsTitle(d, gt, mds) }, [1])
+        .update(this.gtDiv!, { x: [mdsColumn(mds, 0)], y: [mdsColumn(mds, 1)], textposition: [mdsLabelPositions(d, mds, mdsSpanPx(this.gtDiv!, mds))] }, { "annotations[1].text": mdsTitle(d, gt, mds) }, [1])
         .then(() => this.shownMds(mds));
     });
   }
@@ -237,6 +237,9 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
     const mds = first || !this.lastMds ? this.embed(d, gt.v) : this.lastMds;
     const g = gtFigure(d, gt, mds, theme);
     await plot(this.gtDiv!, g.data, g.layout, cfg);
+    // Place the labels again for the panel's real pixel scale (known once drawn).
+    const spanPx = mds ? mdsSpanPx(this.gtDiv!, mds) : undefined;
+    if (mds && spanPx) await plotly.restyle(this.gtDiv!, { textposition: [mdsLabelPositions(d, mds, spanPx)] }, [1]);
     if (mds) this.shownMds(mds);
     if (this.modelDiv && d.models) {
       const m = modelFigure(d, theme);
@@ -342,16 +345,31 @@ function mdsTitle(d: RdmData, gt: { lower: number; upper: number; rdm: number },
     : `${plotlyText(d.mds!.method)} MDS of ${plotlyText(d.rdmNames[d.mds!.rdm])} (Kruskal stress-1 ${m.stress.toPrecision(3)}; GT has missing pairs)`;
 }
 
-/** Label positions of the MDS points (see `placeLabels`), for a square panel of about 320 px. */
-function mdsLabelPositions(d: RdmData, m: Embedding2): string[] {
+/** Pixels spanned by the embedding in the drawn MDS panel (undefined before it is drawn). */
+function mdsSpanPx(div: HTMLElement, m: Embedding2): number | undefined {
+  const fl = (div as HTMLElement & { _fullLayout?: Record<string, any> })._fullLayout;
+  const xa = fl?.xaxis2;
+  const ya = fl?.yaxis2;
+  if (!xa?._length || !ya?._length) return undefined;
+  const xs = mdsColumn(m, 0);
+  const ys = mdsColumn(m, 1);
+  const perUnit = Math.min(xa._length / Math.abs(xa.range[1] - xa.range[0]), ya._length / Math.abs(ya.range[1] - ya.range[0]));
+  return Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) * perUnit;
+}
+
+/**
+ * Label positions of the MDS points (see `placeLabels`) for a panel whose data span is
+ * `spanPx` pixels (the drawn panel's, else an estimate of a square panel of about 320 px).
+ */
+function mdsLabelPositions(d: RdmData, m: Embedding2, spanPx = 280): string[] {
   const n = d.nConditions;
   const xs = mdsColumn(m, 0);
   const ys = mdsColumn(m, 1);
   const span = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) || 1;
-  const s = 280 / span;
+  const s = spanPx / span;
   const px = xs.map((x) => (x - Math.min(...xs)) * s);
   const py = ys.map((y) => (Math.max(...ys) - y) * s);
-  return n <= 40 ? placeLabels(px, py, d.labels, 10, 4.5).map((p) => p.position) : d.labels.map(() => "top center");
+  return n <= 40 ? placeLabels(px, py, d.labels, 11, 5).map((p) => p.position) : d.labels.map(() => "top center");
 }
 
 function gtFigure(d: RdmData, gt: { v: Float64Array; lower: number; upper: number; rdm: number }, mds: Embedding2 | null, theme: PlotTheme) {

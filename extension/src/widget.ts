@@ -8,7 +8,7 @@
  */
 import { decodeRaster, type RasterData } from "neurolab/schema";
 import { el, keepKeys, plotlyConfig, PlotRenderer, select } from "./base.js";
-import { binChoices, buildFigure, figureHeight, MARGIN, nameTicks, paintSpikes, roundToStep, windowStats, type Figure, type SpikeGroup } from "./figure.js";
+import { binChoices, buildFigure, figureHeight, MARGIN, NAME_TICK_PX, nameTicks, paintSpikes, roundToStep, windowStats, type Figure, type SpikeGroup } from "./figure.js";
 import type { Plotly } from "./plotly.js";
 import type { PlotTheme } from "./theme.js";
 
@@ -273,7 +273,7 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
       const fl = plot?._fullLayout;
       if (!plot || !d?.neuronNames || !this.plotly || !fl?.yaxis || this.isDisposed) return;
       const [y0, y1] = fl.yaxis.range as [number, number];
-      const ticks = nameTicks(d.neuronNames, y0, y1, Math.max(2, Math.floor(fl.yaxis._length / 14)));
+      const ticks = nameTicks(d.neuronNames, y0, y1, Math.max(2, Math.floor(fl.yaxis._length / NAME_TICK_PX)));
       this.node.dataset.nameTicks = String(ticks.tickvals.length);
       this.guard(() => this.plotly!.relayout(plot, { "yaxis.tickvals": ticks.tickvals, "yaxis.ticktext": ticks.ticktext }));
     });

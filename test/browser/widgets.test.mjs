@@ -139,7 +139,7 @@ function malformedCorpus(valid) {
     add("title not a string", (p) => void (p.title = { html: HOSTILE }));
     add("huge title", (p) => void (p.title = HOSTILE.repeat(20_000)));
     for (const key of Object.keys(payload)) {
-      if (["schema", "version", "title", "citation", "thresholds", "mds", "models", "states"].includes(key)) continue; // optional
+      if (["schema", "version", "title", "citation", "thresholds", "mds", "models", "states", "revision", "neuron_names", "dt_ms", "unit", "categories"].includes(key)) continue; // optional
       add(`missing ${key}`, (p) => void delete p[key]);
     }
     for (const [key, value] of Object.entries(payload)) {
