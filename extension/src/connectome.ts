@@ -396,9 +396,10 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     const lay: Record<string, unknown> = {
       ...baseLayout(theme, HEIGHT, `neurolab-connectome-${this.view}`),
       // The legend (node categories, edge kinds) sits under the plot, clear of the modebar.
-      margin: { l: 10, r: 10, t: 10, b: this.view === "layered" ? 56 : 36 },
+      // (in the layered view below the layer names, which hang under the plot area).
+      margin: { l: 10, r: 10, t: 10, b: this.view === "layered" ? 60 : 36 },
       showlegend: true,
-      legend: { orientation: "h", x: 0, y: 0, yanchor: "top", yref: "paper", bgcolor: "rgba(0,0,0,0)" },
+      legend: { orientation: "h", x: 0, y: 0, yanchor: "top", yref: "paper", bgcolor: "rgba(0,0,0,0)", ...(this.view === "layered" ? { y: -0.045 } : {}) },
       xaxis: { ...axis, range: [-0.04, 1.04] },
       yaxis: { ...axis, range: [1.04, -0.04] },
       dragmode: "zoom",
@@ -762,10 +763,13 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       path += `M-0.5,${r - 0.5}L${n - 0.5},${r - 0.5}M${r - 0.5},-0.5L${r - 0.5},${n - 0.5}`;
     }
     if (path) {
-      const line = { color: theme.muted, width: this.order === "class" ? 0.3 : 0.8 };
+      // Class boundaries are many (about 120): faint; type / community boundaries: clear.
+      const line = this.order === "class" ? { color: theme.light ? "rgba(0,0,0,0.12)" : "rgba(255,255,255,0.15)", width: 0.5 } : { color: theme.muted, width: 0.8 };
       shapes.push({ type: "path", xref: "x", yref: "y", path, line, layer: "above" }, { type: "path", xref: "x2", yref: "y2", path, line, layer: "above" });
     }
-    const ticks = classTicks(d, order, n <= 80 ? names : null, 60);
+    // As many class labels as fit one per 11 px along a matrix (each takes 40 % of the width).
+    const matrixPx = 0.4 * Math.max(300, this.plotDiv?.clientWidth ?? 800);
+    const ticks = classTicks(d, order, n <= 80 && matrixPx / n >= 8 ? names : null, Math.max(8, Math.floor(matrixPx / 11)));
     this.node.dataset.adjacencyTicks = String(ticks.tickvals.length);
     const axis = axisStyle(theme);
     const tickAxis = { tickmode: "array", tickvals: ticks.tickvals, ticktext: ticks.ticktext, tickfont: { size: 8 }, ticks: "" };
@@ -779,30 +783,32 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
         hoverongaps: false,
         xaxis: "x",
         yaxis: "y",
-        colorbar: { title: { text: "chemical synapses", side: "right" }, thickness: 10, x: 0.455, len: 0.9, tickfont: { color: theme.muted } },
+        colorbar: { title: { text: "chemical synapses", side: "right" }, thickness: 10, x: 0.42, xanchor: "left", len: 0.7, tickfont: { color: theme.muted } },
       },
       {
         type: "heatmap",
         z: elec,
         text: gapText,
         hovertemplate: "%{text}<br>%{z} gap junctions<extra></extra>",
-        colorscale: "YlOrRd",
-        reversescale: true,
+        // Orange to dark red: a single gap junction stays visible on light and dark backgrounds.
+        colorscale: [[0, "rgb(253,141,60)"], [0.5, "rgb(217,72,1)"], [1, "rgb(127,39,4)"]],
         hoverongaps: false,
         xaxis: "x2",
         yaxis: "y2",
-        colorbar: { title: { text: "gap junctions", side: "right" }, thickness: 10, x: 1.0, len: 0.9, tickfont: { color: theme.muted } },
+        colorbar: { title: { text: "gap junctions", side: "right" }, thickness: 10, x: 0.96, xanchor: "left", len: 0.7, tickfont: { color: theme.muted } },
       },
     ];
-    const title = (text: string, x: number) => ({ text, xref: "paper", yref: "paper", x, y: 1.0, xanchor: "center", yanchor: "bottom", showarrow: false, font: { color: theme.foreground } });
+    // Titles on the matrices' own (square-constrained) domains, just above them.
+    const title = (text: string, axis: "" | "2") => ({ text, xref: `x${axis} domain`, yref: `y${axis} domain`, x: 0.5, y: 1.0, xanchor: "center", yanchor: "bottom", showarrow: false, font: { color: theme.foreground } });
     const lay: Record<string, unknown> = {
       ...baseLayout(theme, HEIGHT, `neurolab-connectome-adjacency`),
       margin: { l: 60, r: 10, t: 26, b: 60 },
       xaxis: { ...axis, ...tickAxis, domain: [0, 0.4], title: { text: "postsynaptic" }, showgrid: false, constrain: "domain", tickangle: -90, automargin: true },
       yaxis: { ...axis, ...tickAxis, title: { text: `presynaptic (ordered by ${this.order})` }, autorange: "reversed", scaleanchor: "x", showgrid: false, constrain: "domain", automargin: true },
       xaxis2: { ...axis, ...tickAxis, domain: [0.54, 0.94], anchor: "y2", title: { text: "partner" }, showgrid: false, constrain: "domain", tickangle: -90, automargin: true },
-      yaxis2: { ...axis, ...tickAxis, anchor: "x2", autorange: "reversed", scaleanchor: "x2", showgrid: false, constrain: "domain", automargin: true },
-      annotations: [title("chemical (pre \u2192 post)", 0.2), title("electrical (symmetric)", 0.74)],
+      // Same order as the chemical matrix: its row labels serve both.
+      yaxis2: { ...axis, ...tickAxis, showticklabels: false, anchor: "x2", autorange: "reversed", scaleanchor: "x2", showgrid: false, constrain: "domain" },
+      annotations: [title("chemical (pre \u2192 post)", ""), title("electrical (symmetric)", "2")],
       shapes,
     };
     for (const [k, v] of Object.entries(adjacencySelection(this.selected, pos))) setLayoutPath(lay, k, v);

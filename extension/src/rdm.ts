@@ -427,7 +427,8 @@ function gtFigure(d: RdmData, gt: { v: Float64Array; lower: number; upper: numbe
     }
     if (cats) {
       layout.showlegend = true;
-      layout.legend = { x: 1, xanchor: "right", y: 0, yanchor: "bottom", bgcolor: "rgba(0,0,0,0)", font: { size: 10, color: theme.muted } };
+      // Under the MDS panel (never over its points).
+      layout.legend = { orientation: "h", x: 0.56, xanchor: "left", y: -0.02, yanchor: "top", bgcolor: "rgba(0,0,0,0)", font: { size: 10, color: theme.muted } };
     }
     layout.xaxis2 = { ...axis, domain: [0.56, 1], anchor: "y2", showticklabels: false, zeroline: false };
     layout.yaxis2 = { ...axis, domain: [0, 1], anchor: "x2", showticklabels: false, scaleanchor: "x2", zeroline: false };
