@@ -281,7 +281,7 @@ function rateSvg(d: RasterData, x: (t: number) => number, top: number, left: num
   const rates = counts.map((c, g) => c.map((v) => (groups[g].size > 0 ? (1000 * v) / (groups[g].size * bin) : 0)));
   let hi = 0;
   for (const r of rates) for (const v of r) hi = Math.max(hi, v);
-  const top5 = niceTicks(0, hi > 0 ? hi : 1, 2);
+  const top5 = niceTicks(0, hi > 0 ? hi : 1, 3);
   const yMax = Math.max(hi, top5[top5.length - 1]) || 1;
   const y = (v: number) => top + SVG_RATE_H - (v / yMax) * (SVG_RATE_H - 4);
   rates.forEach((r, g) => {

@@ -300,14 +300,15 @@ function describe(v: unknown): string {
   return typeof v === "string" ? JSON.stringify(v.slice(0, 40)) : String(v);
 }
 
-/** Colours of populations, in row order (cycled); shared by the static and interactive views. */
+/** Colours of populations, then state traces, in row order (cycled), as the widget's light theme draws them. */
 export const POPULATION_COLORS: readonly string[] = [
+  // The widget's light palette (extension/src/theme.ts), in the same order.
   "#1f77b4",
   "#d62728",
   "#2ca02c",
-  "#9467bd",
   "#ff7f0e",
-  "#17becf",
+  "#9467bd",
   "#8c564b",
   "#e377c2",
+  "#17becf",
 ];
