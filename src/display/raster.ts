@@ -162,7 +162,7 @@ function rasterSvg(d: RasterData): string {
 function rasterSvgWith(d: RasterData, marks: "vector" | "bitmap"): string {
   const names = d.neuronNames ?? null;
   const labelRows = names !== null && d.nNeurons <= 60;
-  const left = names ? Math.min(110, 24 + 6.2 * Math.max(4, ...nameTicks(d).map((i) => clipName(names[i]).length))) : M.left;
+  const left = names ? Math.min(120, 34 + 6.6 * Math.max(4, ...nameTicks(d).map((i) => clipName(names[i]).length))) : M.left; // clear of the axis title
   const pw = W - left - M.right;
   const states = d.states ?? null;
   const rasterTop = M.top + 10;
