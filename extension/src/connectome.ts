@@ -415,6 +415,8 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
         xref: "x",
         yref: "y",
         yanchor: "top",
+        // The outer names start / end at their column so a narrow plot does not clip them.
+        xanchor: d.layers.length > 1 && l === 0 ? "left" : d.layers.length > 1 && l === d.layers.length - 1 ? "right" : "center",
         showarrow: false,
         font: { color: theme.muted },
       }));
