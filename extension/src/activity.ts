@@ -3,15 +3,18 @@
  * (calcium traces, rates) as a neurons x time heatmap with a robust colour range; long
  * recordings are averaged into at most 2000 time columns for drawing.
  */
-import { decodeActivity, type ActivityData } from "neurolab/schema";
+import { activityValueLabel, decodeActivity, type ActivityData } from "neurolab/schema";
+import { nameTicks } from "./figure.js";
 import { axisStyle, baseLayout, el, plotlyConfig, plotlyText, PlotRenderer } from "./base.js";
 import type { Plotly } from "./plotly.js";
 import type { PlotTheme } from "./theme.js";
 
 export const ACTIVITY_CLASS = "neurolab-activity";
 const MAX_COLUMNS = 2000;
-/** Neuron count up to which every row is labelled (rows >= 10 px then). */
-const MAX_TICK_LABELS = 64;
+/** Pixel height of a row up to which the figure grows with the neuron count, and the label spacing. */
+const ROW_PX = 13;
+const LABEL_PX = 13;
+const MARGIN = { l: 80, r: 10, t: 10, b: 44 };
 
 /** Averages time into at most `maxColumns` columns; NaN-aware (all-NaN bins stay null). */
 export function binActivity(d: ActivityData, maxColumns = MAX_COLUMNS): { z: (number | null)[][]; x0: number; dx: number; lo: number; hi: number } {
@@ -46,6 +49,7 @@ export class ActivityRenderer extends PlotRenderer<ActivityData> {
   protected readonly kind = "activity";
   protected readonly readyClass = ACTIVITY_CLASS;
   private plotDiv: HTMLDivElement | null = null;
+  private tickFrame = 0;
 
   protected decode(value: unknown): ActivityData {
     return decodeActivity(value);
@@ -56,7 +60,7 @@ export class ActivityRenderer extends PlotRenderer<ActivityData> {
     this.plotDiv = this.plotContainer("neurolab-activity-plot", height(d));
     this.node.appendChild(this.plotDiv);
     this.node.appendChild(
-      el("div", "neurolab-caption", `${d.nNeurons} neurons \u00b7 ${d.nTimes} samples \u00b7 dt ${Number(d.dtS.toPrecision(4))} s \u00b7 ${d.quantity}`),
+      el("div", "neurolab-caption", `${d.nNeurons} neurons \u00b7 ${d.nTimes} samples \u00b7 dt ${Number(d.dtS.toPrecision(4))} s \u00b7 ${activityValueLabel(d)}`),
     );
     this.node.dataset.nNeurons = String(d.nNeurons);
     this.node.dataset.nTimes = String(d.nTimes);
@@ -66,7 +70,9 @@ export class ActivityRenderer extends PlotRenderer<ActivityData> {
     const b = binActivity(d);
     const labels = d.labels.map(plotlyText);
     const axis = axisStyle(theme);
-    const showTicks = d.nNeurons <= MAX_TICK_LABELS;
+    // Hover names the quantity and its unit; the unit goes in through `meta` (shown, never evaluated).
+    const quantity = plotlyText(d.quantity);
+    const unit = d.unit ? ` ${plotlyText(d.unit)}` : "";
     const data = [
       {
         type: "heatmap",
@@ -75,32 +81,70 @@ export class ActivityRenderer extends PlotRenderer<ActivityData> {
         dx: b.dx,
         y: labels.map((_, i) => i),
         text: labels.map((l) => new Array<string>(b.z[0]?.length ?? 0).fill(l)),
-        hovertemplate: "%{text}<br>t = %{x:.2f} s<br>%{z:.3g}<extra></extra>",
+        meta: [quantity, unit],
+        hovertemplate: "%{text}<br>t = %{x:.2f} s<br>%{meta[0]} = %{z:.3g}%{meta[1]}<extra></extra>",
         colorscale: "Viridis",
         zmin: b.lo,
         zmax: b.hi,
         hoverongaps: false,
-        colorbar: { title: { text: plotlyText(d.quantity), side: "right" }, thickness: 12, tickfont: { color: theme.muted } },
+        colorbar: { title: { text: plotlyText(activityValueLabel(d)), side: "right" }, thickness: 12, tickfont: { color: theme.muted } },
       },
     ];
     const layout = {
       ...baseLayout(theme, height(d), "neurolab-activity"),
-      margin: { l: showTicks ? 70 : 50, r: 10, t: 10, b: 44 },
+      margin: { ...MARGIN },
       xaxis: { ...axis, title: { text: "time (s)" }, showgrid: false },
       yaxis: {
         ...axis,
         autorange: "reversed",
         showgrid: false,
         title: { text: "neuron" },
-        ...(showTicks ? { tickmode: "array", tickvals: labels.map((_, i) => i), ticktext: labels, tickfont: { size: 8 } } : {}),
+        // Readable row labels: every row when rows are >= 13 px, else evenly spaced ones (zoom in for all).
+        tickmode: "array",
+        ...nameTicks(d.labels, -0.5, d.nNeurons - 0.5, labelCount(d)),
+        tickfont: { size: 10 },
+        automargin: true,
       },
     };
     const cfg = plotlyConfig("neurolab-activity");
     if (first) await plotly.newPlot(this.plotDiv!, data, layout, cfg);
     else await plotly.react(this.plotDiv!, data, layout, cfg);
+    if (first) {
+      const div = this.plotDiv as HTMLDivElement & { on(e: string, h: (ev: Record<string, unknown>) => void): void };
+      div.on("plotly_relayout", (ev) => {
+        if (Object.keys(ev ?? {}).some((k) => k.startsWith("yaxis.range") || k === "yaxis.autorange")) this.scheduleTicks();
+      });
+    }
+    this.node.dataset.rowLabels = String(nameTicks(d.labels, -0.5, d.nNeurons - 0.5, labelCount(d)).tickvals.length);
+  }
+
+  /** Relabels the rows in view after a zoom (all of them once they are >= 13 px apart). */
+  private scheduleTicks(): void {
+    if (this.tickFrame) return;
+    this.tickFrame = requestAnimationFrame(() => {
+      this.tickFrame = 0;
+      const div = this.plotDiv as (HTMLDivElement & { _fullLayout?: Record<string, any> }) | null;
+      const d = this.data;
+      const ya = div?._fullLayout?.yaxis;
+      if (!div || !d || !ya || !this.plotly || this.isDisposed) return;
+      const ticks = nameTicks(d.labels, ya.range[0], ya.range[1], Math.max(2, Math.floor(ya._length / LABEL_PX)));
+      this.node.dataset.rowLabels = String(ticks.tickvals.length);
+      this.guard(() => this.plotly!.relayout(div, { "yaxis.tickvals": ticks.tickvals, "yaxis.ticktext": ticks.ticktext }));
+    });
+  }
+
+  protected override reset(): void {
+    if (this.tickFrame) cancelAnimationFrame(this.tickFrame);
+    this.tickFrame = 0;
+    super.reset();
   }
 }
 
+/** Row labels that fit the initial plot (one per 13 px). */
+function labelCount(d: ActivityData): number {
+  return Math.max(2, Math.floor((height(d) - MARGIN.t - MARGIN.b) / LABEL_PX));
+}
+
 function height(d: ActivityData): number {
-  return Math.max(280, Math.min(720, 80 + d.nNeurons * (d.nNeurons <= MAX_TICK_LABELS ? 10 : 3)));
+  return Math.max(280, Math.min(900, MARGIN.t + MARGIN.b + d.nNeurons * ROW_PX));
 }

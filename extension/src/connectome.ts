@@ -66,6 +66,10 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
   private orderWrap: HTMLElement | null = null;
   private searchInput: HTMLInputElement | null = null;
   private searchNote: HTMLSpanElement | null = null;
+  private chemInput: HTMLInputElement | null = null;
+  private elecInput: HTMLInputElement | null = null;
+  /** Time of the last plotly click on a node or matrix cell (a click elsewhere deselects). */
+  private pointClicked = 0;
 
   protected decode(value: unknown): ConnectomeData {
     return decodeConnectome(value);
@@ -88,6 +92,8 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     order.wrap.style.display = "none";
     const chem = checkbox("chemical", "neurolab-connectome-chemical", true);
     const elec = checkbox("electrical", "neurolab-connectome-electrical", true);
+    this.chemInput = chem.input;
+    this.elecInput = elec.input;
     let maxW = 1;
     for (const w of d.chemical.weight) maxW = Math.max(maxW, w);
     for (const w of d.electrical.weight) maxW = Math.max(maxW, w);
@@ -118,6 +124,16 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     this.partnersDiv = el("div", "neurolab-connectome-partners");
     this.partnersDiv.appendChild(el("div", "neurolab-muted", "Click a neuron (or search for one) to list its synaptic partners."));
     body.append(this.plotDiv, this.partnersDiv);
+    // A click on empty plot space (not a drag, not on a node or cell) clears the selection.
+    let downAt: [number, number] | null = null;
+    this.plotDiv.addEventListener("mousedown", (e) => (downAt = [e.clientX, e.clientY]));
+    this.plotDiv.addEventListener("click", (e) => {
+      const target = e.target as Element | null;
+      if (!target?.closest?.(".nsewdrag")) return;
+      const moved = downAt ? Math.hypot(e.clientX - downAt[0], e.clientY - downAt[1]) : 0;
+      if (moved > 4 || this.selected < 0 || performance.now() - this.pointClicked < 400) return;
+      this.selectNode(-1);
+    });
     node.appendChild(body);
     if (d.citation) node.appendChild(el("div", "neurolab-caption", `Data: ${d.citation}`));
     node.dataset.nNodes = String(d.names.length);
@@ -215,7 +231,7 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       const z = this.adjacencyMatrix(d, adj.pos);
       const zChanged = z.edgesShown !== adj.edgesShown || this.threshold !== adj.threshold || this.chemical !== adj.chemical || this.electrical !== adj.electrical;
       if (zChanged) Object.assign(adj, { edgesShown: z.edgesShown, threshold: this.threshold, chemical: this.chemical, electrical: this.electrical });
-      await plotly.update(div, zChanged ? { z: [z.z] } : {}, adjacencySelection(this.selected, adj.pos), [0]);
+      await plotly.update(div, zChanged ? { z: [z.chem, z.elec] } : {}, adjacencySelection(this.selected, adj.pos), [0, 1]);
       this.node.dataset.edgesShown = String(z.edgesShown);
     } else {
       if (!this.nodeLink) return;
@@ -243,8 +259,16 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     const head = el("div", "neurolab-partners-head", d.names[i]);
     const meta = [d.types[i], d.neurotransmitters[i], d.classes[i] !== d.names[i] ? `class ${d.classes[i]}` : "", `community ${d.communities[i]}`].filter(Boolean).join(" \u00b7 ");
     box.append(head, el("div", "neurolab-muted", meta));
+    const theme = this.theme();
+    const swatch: Record<string, string> = { "neurolab-partners-pre": theme.palette[0], "neurolab-partners-post": theme.palette[1], "neurolab-partners-gap": "rgb(230,149,0)" };
     const section = (title: string, cls: string, list: Partner[], unit: string) => {
-      box.appendChild(el("div", "neurolab-partners-title", `${title} (${list.length})`));
+      const heading = el("div", "neurolab-partners-title", `${title} (${list.length})`);
+      // The colour of these edges in the highlighted plot (an edge legend for the selection).
+      const mark = el("span", "neurolab-partners-swatch");
+      mark.style.borderTopColor = swatch[cls];
+      if (cls === "neurolab-partners-gap") mark.style.borderTopStyle = "dashed";
+      heading.prepend(mark);
+      box.appendChild(heading);
       const ul = el("ul", `neurolab-partners ${cls}`);
       for (const q of list) ul.appendChild(el("li", "", `${d.names[q.node]} \u2014 ${q.weight} ${unit}`));
       box.appendChild(ul);
@@ -282,7 +306,16 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       const on = (div as unknown as { on(e: string, h: (ev: any) => void): void }).on.bind(div);
       on("plotly_relayout", () => this.scheduleOverlay());
       on("plotly_relayouting", () => this.scheduleOverlay());
+      on("plotly_legendclick", (ev: any) => {
+        const meta = ev?.data?.[ev.curveNumber]?.meta;
+        if (meta === "edges:chemical" || meta === "edges:electrical") {
+          (meta === "edges:chemical" ? this.chemInput : this.elecInput)?.click();
+          return false;
+        }
+        return true;
+      });
       on("plotly_click", (ev: any) => {
+        this.pointClicked = performance.now();
         const pt = ev?.points?.[0];
         if (!pt) return;
         const cd = pt.customdata;
@@ -349,13 +382,24 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
         showlegend: true,
       });
     }
+    // Edge legend (the edges themselves are a canvas layer): part of plotly's legend, so it is in
+    // the PNG export too; clicking an entry toggles that kind of synapse like its checkbox.
+    const edgeLegend = [
+      ["chemical synapse", theme.light ? "rgba(0,0,0,0.45)" : "rgba(255,255,255,0.45)", "solid", "chemical"],
+      ["gap junction", "rgba(230,149,0,0.9)", "dot", "electrical"],
+    ] as const;
+    for (const [name, color, dash, kind] of edgeLegend) {
+      data.push({ type: "scatter", mode: "lines", name, x: [null], y: [null], line: { color, width: 2, dash }, hoverinfo: "skip", showlegend: true, meta: `edges:${kind}` });
+    }
     this.nodeLink = { layout, nodeColor };
     const axis = { ...axisStyle(theme), showgrid: false, showticklabels: false, zeroline: false, showline: false };
     const lay: Record<string, unknown> = {
       ...baseLayout(theme, HEIGHT, `neurolab-connectome-${this.view}`),
-      margin: { l: 10, r: 10, t: 10, b: this.view === "layered" ? 30 : 10 },
+      // The legend (node categories, edge kinds) sits under the plot, clear of the modebar.
+      // (in the layered view below the layer names, which hang under the plot area).
+      margin: { l: 10, r: 10, t: 10, b: this.view === "layered" ? 60 : 36 },
       showlegend: true,
-      legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom", bgcolor: "rgba(0,0,0,0)" },
+      legend: { orientation: "h", x: 0, y: 0, yanchor: "top", yref: "paper", bgcolor: "rgba(0,0,0,0)", ...(this.view === "layered" ? { y: -0.045 } : {}) },
       xaxis: { ...axis, range: [-0.04, 1.04] },
       yaxis: { ...axis, range: [1.04, -0.04] },
       dragmode: "zoom",
@@ -371,6 +415,8 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
         xref: "x",
         yref: "y",
         yanchor: "top",
+        // The outer names start / end at their column so a narrow plot does not clip them.
+        xanchor: d.layers.length > 1 && l === 0 ? "left" : d.layers.length > 1 && l === d.layers.length - 1 ? "right" : "center",
         showarrow: false,
         font: { color: theme.muted },
       }));
@@ -429,12 +475,19 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     const theme = this.theme();
     const px = m.layout.x.map((x) => xa.l2p(x));
     const py = m.layout.y.map((y) => ya.l2p(y));
+    const layered = this.view === "layered";
     const stroke = (e: ConnectomeData["chemical"], color: string, dash: number[]) => {
       ctx.beginPath();
       for (let k = 0; k < e.pre.length; k++) {
         if (e.weight[k] < this.threshold) continue;
-        ctx.moveTo(px[e.pre[k]], py[e.pre[k]]);
-        ctx.lineTo(px[e.post[k]], py[e.post[k]]);
+        const a = e.pre[k];
+        const b = e.post[k];
+        ctx.moveTo(px[a], py[a]);
+        // Edges within a layer (one column) would run along it and vanish: draw them as arcs.
+        if (layered && a !== b && m.layout.x[a] === m.layout.x[b]) {
+          const [cx, cy] = arcControl(px[a], py[a], px[b], py[b]);
+          ctx.quadraticCurveTo(cx, cy, px[b], py[b]);
+        } else ctx.lineTo(px[b], py[b]);
       }
       ctx.setLineDash(dash);
       ctx.lineWidth = 0.7;
@@ -460,9 +513,10 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     const m = this.nodeLink;
     const fl = div?._fullLayout;
     const sel = this.selected;
-    if (!div || !d || !m || !fl?.xaxis || this.view === "adjacency" || sel < 0) {
+    if (!div || !d || !m || !fl?.xaxis || this.view === "adjacency") {
       this.overlay?.remove();
       delete this.node.dataset.highlighted;
+      delete this.node.dataset.labels;
       return;
     }
     const theme = this.theme();
@@ -495,11 +549,24 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       svg!.appendChild(e);
       return e;
     };
+    if (sel < 0) {
+      delete this.node.dataset.highlighted;
+      this.drawLabels(svg, px, py, w, h, null);
+      return;
+    }
     add("rect", { x: 0, y: 0, width: w, height: h, fill: theme.background, "fill-opacity": 0.72 });
     const partner = new Uint8Array(d.names.length);
     const paths = ["", "", ""];
     const counts = [0, 0, 0];
-    const seg = (a: number, b: number) => `M${px(a).toFixed(1)},${py(a).toFixed(1)}L${px(b).toFixed(1)},${py(b).toFixed(1)}`;
+    const layered = this.view === "layered";
+    const seg = (a: number, b: number) => {
+      const [ax, ay, bx, by] = [px(a), py(a), px(b), py(b)];
+      if (layered && a !== b && m.layout.x[a] === m.layout.x[b]) {
+        const [cx, cy] = arcControl(ax, ay, bx, by);
+        return `M${ax.toFixed(1)},${ay.toFixed(1)}Q${cx.toFixed(1)},${cy.toFixed(1)} ${bx.toFixed(1)},${by.toFixed(1)}`;
+      }
+      return `M${ax.toFixed(1)},${ay.toFixed(1)}L${bx.toFixed(1)},${by.toFixed(1)}`;
+    };
     if (this.chemical) {
       const e = d.chemical;
       for (let k = 0; k < e.pre.length; k++) {
@@ -528,6 +595,76 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     const label = add("text", { x: px(sel).toFixed(1), y: (py(sel) - 13).toFixed(1), "text-anchor": "middle", fill: theme.foreground, "font-size": 13, "font-family": theme.fontFamily, "paint-order": "stroke", stroke: theme.background, "stroke-width": 3 });
     label.textContent = d.names[sel];
     this.node.dataset.highlighted = counts.join(",");
+    this.drawLabels(svg, px, py, w, h, partner);
+  }
+
+  /**
+   * Names nodes in the overlay as long as their labels do not collide: with a selection its
+   * partners (the selected name is already drawn), else every node in view, hubs (most
+   * connections) first. Zooming in therefore names every node once there is room.
+   */
+  private drawLabels(svg: SVGSVGElement, px: (i: number) => number, py: (i: number) => number, w: number, h: number, partners: Uint8Array | null): void {
+    const d = this.data!;
+    const theme = this.theme();
+    const degree = this.degrees(d);
+    const candidates: number[] = [];
+    for (let i = 0; i < d.names.length; i++) {
+      if (partners && !partners[i]) continue;
+      if (i === this.selected) continue;
+      const x = px(i);
+      const y = py(i);
+      if (x >= 0 && x <= w && y >= 0 && y <= h) candidates.push(i);
+    }
+    candidates.sort((a, b) => degree[b] - degree[a] || a - b);
+    const boxes: [number, number, number, number][] = [];
+    if (this.selected >= 0) {
+      const x = px(this.selected);
+      const y = py(this.selected);
+      const tw = 7.5 * d.names[this.selected].length;
+      boxes.push([x - tw / 2, y - 26, x + tw / 2, y - 8], [x - 9, y - 9, x + 9, y + 9]);
+    }
+    const g = document.createElementNS("http://www.w3.org/2000/svg", "g");
+    g.setAttribute("class", "neurolab-connectome-labels");
+    g.setAttribute("font-size", "10");
+    g.setAttribute("font-family", theme.fontFamily);
+    g.setAttribute("fill", theme.foreground);
+    g.setAttribute("paint-order", "stroke");
+    g.setAttribute("stroke", theme.background);
+    g.setAttribute("stroke-width", "2.5");
+    let shown = 0;
+    for (const i of candidates) {
+      const x = px(i) + 5;
+      const y = py(i) + 3.5;
+      const box: [number, number, number, number] = [x, y - 9, x + 6.1 * d.names[i].length + 2, y + 2];
+      if (box[2] > w) continue;
+      if (boxes.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
+      boxes.push(box);
+      const t = document.createElementNS("http://www.w3.org/2000/svg", "text");
+      t.setAttribute("x", x.toFixed(1));
+      t.setAttribute("y", y.toFixed(1));
+      t.textContent = d.names[i]; // text node: names are never markup
+      g.appendChild(t);
+      shown++;
+    }
+    svg.appendChild(g);
+    this.node.dataset.labels = String(shown);
+    this.node.dataset.labelCandidates = String(candidates.length);
+  }
+
+  private degreeCache: { data: ConnectomeData; degree: Float64Array } | null = null;
+
+  /** Number of partners (chemical in + out, electrical) of every node, for label priority. */
+  private degrees(d: ConnectomeData): Float64Array {
+    if (this.degreeCache?.data === d) return this.degreeCache.degree;
+    const degree = new Float64Array(d.names.length);
+    for (const e of [d.chemical, d.electrical]) {
+      for (let k = 0; k < e.pre.length; k++) {
+        degree[e.pre[k]]++;
+        degree[e.post[k]]++;
+      }
+    }
+    this.degreeCache = { data: d, degree };
+    return degree;
   }
 
   /**
@@ -538,6 +675,16 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     const container = this.plotDiv?.querySelector(".svg-container");
     if (!container) return;
     const scale = 2;
+    if (this.view === "adjacency" && this.plotly) {
+      // No layers of our own: plotly's exporter draws the matrices with their colour bars.
+      const box = this.plotDiv!.getBoundingClientRect();
+      const url = await this.plotly.toImage(this.plotDiv!, { format: "png", scale, width: Math.round(box.width), height: HEIGHT });
+      download(url, "neurolab-connectome.png");
+      return;
+    }
+    // Gradients, clip paths and patterns live in the first SVG layer's <defs>: every layer
+    // drawn as a separate image gets a copy, so fills that refer to them survive the export.
+    const defs = container.querySelector(":scope > svg.main-svg defs");
     const box = container.getBoundingClientRect();
     const canvas = document.createElement("canvas");
     canvas.width = Math.round(box.width * scale);
@@ -560,14 +707,12 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
         svg.style.removeProperty("position");
         svg.style.removeProperty("left");
         svg.style.removeProperty("top");
+        if (defs && !svg.querySelector(":scope > defs")) svg.prepend(defs.cloneNode(true));
         const xml = new XMLSerializer().serializeToString(svg);
         ctx.drawImage(await loadImage(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(xml)}`), ...at);
       }
     }
-    const a = document.createElement("a");
-    a.href = canvas.toDataURL("image/png");
-    a.download = "neurolab-connectome.png";
-    a.click();
+    download(canvas.toDataURL("image/png"), "neurolab-connectome.png");
   }
 
   /** Redraws the edge and selection layers once per frame (zoom, pan, resize). */
@@ -582,6 +727,12 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     });
   }
 
+  /**
+   * The adjacency view: the chemical (directed, pre rows x post columns) and electrical
+   * (symmetric) matrices side by side in one node order, each with its own colour bar; class
+   * tick labels (every class when they fit, else evenly thinned) and boundary lines between the
+   * groups of the chosen order (classes, types or communities).
+   */
   private adjacencyFigure(d: ConnectomeData, theme: PlotTheme) {
     const n = d.names.length;
     const key = (i: number): [number | string, string] =>
@@ -594,71 +745,102 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     this.adjOrder = order;
     const pos = new Int32Array(n);
     order.forEach((node, r) => (pos[node] = r));
-    const { z, edgesShown } = this.adjacencyMatrix(d, pos);
+    const { chem, elec, edgesShown } = this.adjacencyMatrix(d, pos);
     this.adjacency = { pos, edgesShown, threshold: this.threshold, chemical: this.chemical, electrical: this.electrical };
     const names = order.map((i) => plotlyText(d.names[i]));
     const text = names.map((pre) => names.map((post) => `${pre} \u2192 ${post}`));
-    // The selection's row and column first (moved by incremental updates), then group boundaries.
+    const gapText = names.map((a) => names.map((b) => `${a} \u2194 ${b}`));
+    // The selection's row and column in both matrices first (moved by incremental updates).
+    const selLine = (color: string) => ({ color, width: 1 });
     const shapes: Record<string, unknown>[] = [
-      { type: "rect", x0: -0.5, x1: n - 0.5, y0: -0.5, y1: 0.5, visible: false, line: { color: theme.palette[1], width: 1 } },
-      { type: "rect", x0: -0.5, x1: 0.5, y0: -0.5, y1: n - 0.5, visible: false, line: { color: theme.palette[0], width: 1 } },
+      { type: "rect", xref: "x", yref: "y", x0: -0.5, x1: n - 0.5, y0: -0.5, y1: 0.5, visible: false, line: selLine(theme.palette[1]) },
+      { type: "rect", xref: "x", yref: "y", x0: -0.5, x1: 0.5, y0: -0.5, y1: n - 0.5, visible: false, line: selLine(theme.palette[0]) },
+      { type: "rect", xref: "x2", yref: "y2", x0: -0.5, x1: n - 0.5, y0: -0.5, y1: 0.5, visible: false, line: selLine("rgb(230,149,0)") },
+      { type: "rect", xref: "x2", yref: "y2", x0: -0.5, x1: 0.5, y0: -0.5, y1: n - 0.5, visible: false, line: selLine("rgb(230,149,0)") },
     ];
+    // Group boundaries (one path per matrix): between classes, types or communities.
+    let path = "";
     for (let r = 1; r < n; r++) {
-      const a = key(order[r - 1])[0];
-      const b = key(order[r])[0];
-      if (a !== b && this.order !== "class") {
-        for (const [x0, x1, y0, y1] of [[-0.5, n - 0.5, r - 0.5, r - 0.5], [r - 0.5, r - 0.5, -0.5, n - 0.5]]) {
-          shapes.push({ type: "line", x0, x1, y0, y1, line: { color: theme.muted, width: 0.6 } });
-        }
-      }
+      if (key(order[r - 1])[0] === key(order[r])[0]) continue;
+      path += `M-0.5,${r - 0.5}L${n - 0.5},${r - 0.5}M${r - 0.5},-0.5L${r - 0.5},${n - 0.5}`;
     }
+    if (path) {
+      // Class boundaries are many (about 120): faint; type / community boundaries: clear.
+      const line = this.order === "class" ? { color: theme.light ? "rgba(0,0,0,0.12)" : "rgba(255,255,255,0.15)", width: 0.5 } : { color: theme.muted, width: 0.8 };
+      shapes.push({ type: "path", xref: "x", yref: "y", path, line, layer: "above" }, { type: "path", xref: "x2", yref: "y2", path, line, layer: "above" });
+    }
+    // As many class labels as fit one per 11 px along a matrix (each takes 40 % of the width).
+    const matrixPx = 0.4 * Math.max(300, this.plotDiv?.clientWidth ?? 800);
+    const ticks = classTicks(d, order, n <= 80 && matrixPx / n >= 8 ? names : null, Math.max(8, Math.floor(matrixPx / 11)));
+    this.node.dataset.adjacencyTicks = String(ticks.tickvals.length);
     const axis = axisStyle(theme);
-    const showTicks = n <= 80;
-    const tickAxis = showTicks ? { tickmode: "array", tickvals: order.map((_, r) => r), ticktext: names, tickfont: { size: 8 } } : { showticklabels: false };
+    const tickAxis = { tickmode: "array", tickvals: ticks.tickvals, ticktext: ticks.ticktext, tickfont: { size: 8 }, ticks: "" };
     const data = [
       {
         type: "heatmap",
-        z,
+        z: chem,
         text,
-        hovertemplate: "%{text}<br>%{z} synapses<extra></extra>",
+        hovertemplate: "%{text}<br>%{z} chemical synapses<extra></extra>",
         colorscale: "Viridis",
         hoverongaps: false,
-        colorbar: { title: { text: "synapses", side: "right" }, thickness: 12, tickfont: { color: theme.muted } },
+        xaxis: "x",
+        yaxis: "y",
+        colorbar: { title: { text: "chemical synapses", side: "right" }, thickness: 10, x: 0.42, xanchor: "left", len: 0.7, tickfont: { color: theme.muted } },
+      },
+      {
+        type: "heatmap",
+        z: elec,
+        text: gapText,
+        hovertemplate: "%{text}<br>%{z} gap junctions<extra></extra>",
+        // Orange to dark red: a single gap junction stays visible on light and dark backgrounds.
+        colorscale: [[0, "rgb(253,141,60)"], [0.5, "rgb(217,72,1)"], [1, "rgb(127,39,4)"]],
+        hoverongaps: false,
+        xaxis: "x2",
+        yaxis: "y2",
+        colorbar: { title: { text: "gap junctions", side: "right" }, thickness: 10, x: 0.96, xanchor: "left", len: 0.7, tickfont: { color: theme.muted } },
       },
     ];
+    // Titles on the matrices' own (square-constrained) domains, just above them.
+    const title = (text: string, axis: "" | "2") => ({ text, xref: `x${axis} domain`, yref: `y${axis} domain`, x: 0.5, y: 1.0, xanchor: "center", yanchor: "bottom", showarrow: false, font: { color: theme.foreground } });
     const lay: Record<string, unknown> = {
       ...baseLayout(theme, HEIGHT, `neurolab-connectome-adjacency`),
-      margin: { l: showTicks ? 60 : 30, r: 10, t: 10, b: showTicks ? 60 : 30 },
-      xaxis: { ...axis, ...tickAxis, title: { text: "postsynaptic" }, showgrid: false, constrain: "domain" },
-      yaxis: { ...axis, ...tickAxis, title: { text: `presynaptic (ordered by ${this.order})` }, autorange: "reversed", scaleanchor: "x", showgrid: false, constrain: "domain" },
+      margin: { l: 60, r: 10, t: 26, b: 60 },
+      xaxis: { ...axis, ...tickAxis, domain: [0, 0.4], title: { text: "postsynaptic" }, showgrid: false, constrain: "domain", tickangle: -90, automargin: true },
+      yaxis: { ...axis, ...tickAxis, title: { text: `presynaptic (ordered by ${this.order})` }, autorange: "reversed", scaleanchor: "x", showgrid: false, constrain: "domain", automargin: true },
+      xaxis2: { ...axis, ...tickAxis, domain: [0.54, 0.94], anchor: "y2", title: { text: "partner" }, showgrid: false, constrain: "domain", tickangle: -90, automargin: true },
+      // Same order as the chemical matrix: its row labels serve both.
+      yaxis2: { ...axis, ...tickAxis, showticklabels: false, anchor: "x2", autorange: "reversed", scaleanchor: "x2", showgrid: false, constrain: "domain" },
+      annotations: [title("chemical (pre \u2192 post)", ""), title("electrical (symmetric)", "2")],
       shapes,
     };
     for (const [k, v] of Object.entries(adjacencySelection(this.selected, pos))) setLayoutPath(lay, k, v);
     return { data, layout: lay, edgesShown };
   }
 
-  /** Summed weights pre (row) x post (column) in display order, for the current threshold and toggles. */
-  private adjacencyMatrix(d: ConnectomeData, pos: Int32Array): { z: (number | null)[][]; edgesShown: number } {
+  /** Summed weights in display order (chemical pre x post; electrical both ways) for the threshold and toggles; null = none. */
+  private adjacencyMatrix(d: ConnectomeData, pos: Int32Array): { chem: (number | null)[][]; elec: (number | null)[][]; edgesShown: number } {
     const n = d.names.length;
-    const z: (number | null)[][] = Array.from({ length: n }, () => new Array<number | null>(n).fill(null));
+    const empty = () => Array.from({ length: n }, () => new Array<number | null>(n).fill(null));
+    const chem = empty();
+    const elec = empty();
     let edgesShown = 0;
-    const add = (a: number, b: number, w: number) => {
+    const add = (z: (number | null)[][], a: number, b: number, w: number) => {
       z[pos[a]][pos[b]] = (z[pos[a]][pos[b]] ?? 0) + w;
     };
     if (this.chemical) {
       const e = d.chemical;
-      for (let k = 0; k < e.pre.length; k++) if (e.weight[k] >= this.threshold) (add(e.pre[k], e.post[k], e.weight[k]), edgesShown++);
+      for (let k = 0; k < e.pre.length; k++) if (e.weight[k] >= this.threshold) (add(chem, e.pre[k], e.post[k], e.weight[k]), edgesShown++);
     }
     if (this.electrical) {
       const e = d.electrical;
       for (let k = 0; k < e.pre.length; k++) {
         if (e.weight[k] < this.threshold) continue;
         edgesShown++;
-        add(e.pre[k], e.post[k], e.weight[k]);
-        if (e.pre[k] !== e.post[k]) add(e.post[k], e.pre[k], e.weight[k]);
+        add(elec, e.pre[k], e.post[k], e.weight[k]);
+        if (e.pre[k] !== e.post[k]) add(elec, e.post[k], e.pre[k], e.weight[k]);
       }
     }
-    return { z, edgesShown };
+    return { chem, elec, edgesShown };
   }
 
   protected override reset(): void {
@@ -686,14 +868,47 @@ interface NodeLinkModel {
 /** Layout update placing (or hiding) the selected neuron's row and column outlines in the adjacency view. */
 function adjacencySelection(sel: number, pos: Int32Array): Record<string, unknown> {
   const r = sel >= 0 ? pos[sel] : 0;
-  return {
-    "shapes[0].visible": sel >= 0,
-    "shapes[0].y0": r - 0.5,
-    "shapes[0].y1": r + 0.5,
-    "shapes[1].visible": sel >= 0,
-    "shapes[1].x0": r - 0.5,
-    "shapes[1].x1": r + 0.5,
-  };
+  const out: Record<string, unknown> = {};
+  for (const k of [0, 2]) Object.assign(out, { [`shapes[${k}].visible`]: sel >= 0, [`shapes[${k}].y0`]: r - 0.5, [`shapes[${k}].y1`]: r + 0.5 });
+  for (const k of [1, 3]) Object.assign(out, { [`shapes[${k}].visible`]: sel >= 0, [`shapes[${k}].x0`]: r - 0.5, [`shapes[${k}].x1`]: r + 0.5 });
+  return out;
+}
+
+/**
+ * Tick positions of the adjacency matrices: every neuron's name when `names` is given (small
+ * connectomes), else one tick per run of equal class in display order at the run's centre,
+ * thinned to at most `max` labels.
+ */
+export function classTicks(d: ConnectomeData, order: readonly number[], names: string[] | null, max: number): { tickvals: number[]; ticktext: string[] } {
+  if (names) return { tickvals: order.map((_, r) => r), ticktext: names };
+  const runs: [number, number, string][] = [];
+  for (let r = 0; r < order.length; r++) {
+    const c = d.classes[order[r]];
+    const last = runs[runs.length - 1];
+    if (last && last[2] === c && last[1] === r - 1) last[1] = r;
+    else runs.push([r, r, c]);
+  }
+  const step = Math.max(1, Math.ceil(runs.length / max));
+  const kept = runs.filter((_, k) => k % step === 0);
+  return { tickvals: kept.map((r) => (r[0] + r[1]) / 2), ticktext: kept.map((r) => plotlyText(r[2])) };
+}
+
+/**
+ * Control point of the quadratic arc drawn for an edge within a layer (a column of the layered
+ * view): it bulges sideways by up to 90 px, to the right when the edge runs down the column and
+ * to the left when it runs up, so the two directions of a reciprocal pair stay apart.
+ */
+function arcControl(ax: number, ay: number, bx: number, by: number): [number, number] {
+  const dy = by - ay;
+  const bulge = (dy >= 0 ? 1 : -1) * Math.min(90, 10 + 0.35 * Math.abs(dy));
+  return [(ax + bx) / 2 + bulge, (ay + by) / 2];
+}
+
+function download(url: string, filename: string): void {
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  a.click();
 }
 
 function loadImage(src: string): Promise<HTMLImageElement> {

@@ -286,6 +286,8 @@ function hoverLayer(data: RasterData, rates: Float64Array): Record<string, unkno
     const p = data.populations[k];
     for (let i = p.start; i < p.start + p.size; i++) text[i][0] = names[k];
   }
+  const cellNames = data.neuronNames ?? null;
+  if (cellNames) for (let i = 0; i < n; i++) text[i][0] = `${plotlyText(cellNames[i])}<br>population: ${text[i][0]}`;
   return {
     type: "heatmap",
     name: "neurons",
@@ -299,8 +301,46 @@ function hoverLayer(data: RasterData, rates: Float64Array): Record<string, unkno
     colorscale: [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
     showscale: false,
     hoverongaps: false,
-    hovertemplate: "neuron %{y}<br>population: %{text}<br>rate %{z:.2f} Hz<extra></extra>",
+    hovertemplate: cellNames ? "neuron %{text} (row %{y})<br>rate %{z:.2f} Hz<extra></extra>" : "neuron %{y}<br>population: %{text}<br>rate %{z:.2f} Hz<extra></extra>",
   };
+}
+
+/**
+ * Tick values and labels of a raster whose rows are named: every row in the visible range
+ * [y0, y1] when at most `maxTicks` fit, else evenly spaced rows (so labels never overlap).
+ */
+export function nameTicks(names: readonly string[], y0: number, y1: number, maxTicks: number): { tickvals: number[]; ticktext: string[] } {
+  const lo = Math.max(0, Math.ceil(Math.min(y0, y1)));
+  const hi = Math.min(names.length - 1, Math.floor(Math.max(y0, y1)));
+  const tickvals: number[] = [];
+  if (hi >= lo) {
+    const step = Math.max(1, Math.ceil((hi - lo + 1) / Math.max(1, maxTicks)));
+    for (let i = Math.ceil(lo / step) * step; i <= hi; i += step) tickvals.push(i);
+  }
+  return { tickvals, ticktext: tickvals.map((i) => plotlyText(names[i])) };
+}
+
+/** Legend name of state trace k: its label, plus the neuron's name when the raster names its rows. */
+export function traceLegendName(data: RasterData, k: number): string {
+  const s = data.states!;
+  const row = s.rows[k];
+  const name = row >= 0 && data.neuronNames ? data.neuronNames[row] : "";
+  return name && !s.labels[k].includes(name) ? `${s.labels[k]} (${name})` : s.labels[k];
+}
+
+/** Rounds a time (ms) to the raster's simulation grid t_start + k dt (unchanged when dt is unknown). */
+export function roundToStep(data: Pick<RasterData, "tStartMs" | "dtMs">, t: number): number {
+  const dt = data.dtMs;
+  if (!dt) return t;
+  return Number((data.tStartMs + Math.round((t - data.tStartMs) / dt) * dt).toPrecision(12));
+}
+
+/** Vertical pixels per row name on the raster's axis (10 px labels with a gap). */
+export const NAME_TICK_PX = 16;
+
+/** How many row names fit on the raster's axis. */
+export function nameTickCount(height: number, domain: [number, number]): number {
+  return Math.max(2, Math.floor(((height - MARGIN.t - MARGIN.b) * (domain[1] - domain[0])) / NAME_TICK_PX));
 }
 
 /** Builds the complete plotly figure for a decoded raster in the given theme. */
@@ -336,12 +376,15 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
     x: g.x,
     y: g.y,
     customdata: perSpike(g, rates),
+    ...(data.neuronNames ? { text: Array.from(g.y, (i) => plotlyText(data.neuronNames![i])) } : {}),
     xaxis: "x",
     yaxis: "y",
     marker: { symbol: "line-ns-open", size, color: g.color, line: { color: g.color, width: 1.5 } },
     selected: { marker: { opacity: 1 } },
     unselected: { marker: { opacity: 0.25 } },
-    hovertemplate: "neuron %{y}<br>population: %{fullData.name}<br>rate %{customdata:.2f} Hz<br>t = %{x:.2f} ms<extra></extra>",
+    hovertemplate: data.neuronNames
+      ? "neuron %{text} (row %{y})<br>population: %{fullData.name}<br>rate %{customdata:.2f} Hz<br>t = %{x:.2f} ms<extra></extra>"
+      : "neuron %{y}<br>population: %{fullData.name}<br>rate %{customdata:.2f} Hz<br>t = %{x:.2f} ms<extra></extra>",
   });
   if (imageMode && nNeurons > 0 && nNeurons <= MAX_HOVER_ROWS) traces.push(hoverLayer(data, rates));
 
@@ -377,8 +420,10 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
       traces.push({
         type: gl ? "scattergl" : "scatter",
         mode: "lines",
-        name: plotlyText(label),
-        showlegend: false,
+        name: plotlyText(traceLegendName(data, k)),
+        // A second legend, inside the state panel, names each trace's neuron.
+        showlegend: true,
+        legend: "legend2",
         x0: states.tStartMs,
         dx: states.dtMs,
         y: states.values.subarray(k * states.nSamples, (k + 1) * states.nSamples),
@@ -443,6 +488,7 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
       range: [-0.5, Math.max(1, nNeurons) - 0.5],
       title: { ...axis.title, text: "neuron" },
       showgrid: false,
+      ...(data.neuronNames ? { tickmode: "array", ...nameTicks(data.neuronNames, -0.5, nNeurons - 0.5, nameTickCount(height, domains.raster)), tickfont: { color: theme.muted, size: 10 }, automargin: true } : {}),
     },
     yaxis2: {
       ...axis,
@@ -453,6 +499,15 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
     shapes,
   };
   if (states && domains.state) {
+    layout.legend2 = {
+      orientation: "h",
+      x: 0,
+      xanchor: "left",
+      y: domains.state[1],
+      yanchor: "bottom",
+      bgcolor: "rgba(0,0,0,0)",
+      font: { size: 11, color: theme.muted },
+    };
     layout.yaxis3 = {
       ...axis,
       domain: domains.state,

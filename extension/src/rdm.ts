@@ -14,6 +14,8 @@ import {
   decodeRdm,
   geotopologicalFromNormalised,
   kruskalStress,
+  measureLabel,
+  placeLabels,
   rankNormalise,
   type RdmData,
 } from "neurolab/schema";
@@ -129,8 +131,8 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
     const caption = el(
       "div",
       "neurolab-caption",
-      `${nR} RDM${nR === 1 ? "" : "s"}${nR > MAX_HEATMAPS ? ` (first ${MAX_HEATMAPS} drawn; all in the tRSA selector)` : ""} \u00b7 ${d.nConditions} conditions \u00b7 ${d.measure || "dissimilarity"}` +
-        (d.mds ? ` \u00b7 MDS (${d.mds.method}) stress ${d.mds.stress.toPrecision(3)}` : ""),
+      // The MDS and its stress are named once, in the MDS panel's title (the embedding shown there).
+      `${nR} RDM${nR === 1 ? "" : "s"}${nR > MAX_HEATMAPS ? ` (first ${MAX_HEATMAPS} drawn; all in the tRSA selector)` : ""} \u00b7 ${d.nConditions} conditions \u00b7 ${measureLabel(d.measure)}`,
     );
     node.appendChild(caption);
     node.dataset.nConditions = String(d.nConditions);
@@ -191,7 +193,7 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
       if (hasMds && !live) this.mdsTimer = setTimeout(() => this.updateMds(), MDS_SETTLE_MS);
       const started = performance.now();
       const done = mds
-        ? plotly.update(this.gtDiv!, { z: [z, undefined], x: [undefined, mdsColumn(mds, 0)], y: [undefined, mdsColumn(mds, 1)] }, { "annotations[0].text": gtTitle(d, gt), "annotations[1].text": mdsTitle(d, gt, mds) }, [0, 1])
+        ? plotly.update(this.gtDiv!, { z: [z, undefined], x: [undefined, mdsColumn(mds, 0)], y: [undefined, mdsColumn(mds, 1)], textposition: [undefined, mdsLabelPositions(d, mds, mdsSpanPx(this.gtDiv!, mds))] }, { "annotations[0].text": gtTitle(d, gt), "annotations[1].text": mdsTitle(d, gt, mds) }, [0, 1])
         : plotly.update(this.gtDiv!, { z: [z] }, { "annotations[0].text": gtTitle(d, gt) }, [0]);
       return done.then(() => {
         if (mds) this.shownMds(mds);
@@ -210,7 +212,7 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
       const mds = this.embed(d, gt.v);
       if (!mds) return;
       return plotly
-        .update(this.gtDiv!, { x: [mdsColumn(mds, 0)], y: [mdsColumn(mds, 1)] }, { "annotations[1].text": mdsTitle(d, gt, mds) }, [1])
+        .update(this.gtDiv!, { x: [mdsColumn(mds, 0)], y: [mdsColumn(mds, 1)], textposition: [mdsLabelPositions(d, mds, mdsSpanPx(this.gtDiv!, mds))] }, { "annotations[1].text": mdsTitle(d, gt, mds) }, [1])
         .then(() => this.shownMds(mds));
     });
   }
@@ -235,6 +237,9 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
     const mds = first || !this.lastMds ? this.embed(d, gt.v) : this.lastMds;
     const g = gtFigure(d, gt, mds, theme);
     await plot(this.gtDiv!, g.data, g.layout, cfg);
+    // Place the labels again for the panel's real pixel scale (known once drawn).
+    const spanPx = mds ? mdsSpanPx(this.gtDiv!, mds) : undefined;
+    if (mds && spanPx) await plotly.restyle(this.gtDiv!, { textposition: [mdsLabelPositions(d, mds, spanPx)] }, [1]);
     if (mds) this.shownMds(mds);
     if (this.modelDiv && d.models) {
       const m = modelFigure(d, theme);
@@ -279,12 +284,13 @@ function heatmapFigure(d: RdmData, theme: PlotTheme) {
   const data: Record<string, unknown>[] = [];
   const layout: Record<string, unknown> = {
     ...baseLayout(theme, heatHeight(nR), "neurolab-rdm"),
-    margin: { l: d.nConditions <= MAX_TICK_LABELS ? 90 : 10, r: 10, t: 40, b: 10 },
+    // Room for the rotated condition labels under the matrices; automargin grows it for long ones.
+    margin: { l: d.nConditions <= MAX_TICK_LABELS ? 90 : 10, r: 10, t: 40, b: d.nConditions <= MAX_TICK_LABELS ? 70 : 10 },
     coloraxis: {
       colorscale: "Viridis",
       cmin: lo,
       cmax: hi,
-      colorbar: { title: { text: plotlyText(d.measure || "dissimilarity"), side: "right", font: { color: theme.muted } }, tickfont: { color: theme.muted }, len: 0.9, thickness: 14 },
+      colorbar: { title: { text: plotlyText(measureLabel(d.measure)), side: "right", font: { color: theme.muted } }, tickfont: { color: theme.muted }, len: 0.9, thickness: 14 },
     },
     annotations: [] as Record<string, unknown>[],
   };
@@ -308,8 +314,8 @@ function heatmapFigure(d: RdmData, theme: PlotTheme) {
       hoverongaps: false,
     });
     const axis = axisStyle(theme);
-    layout[`xaxis${ax}`] = { ...axis, ...ticks(d), domain: [x0, x0 + w], anchor: `y${ax}`, showgrid: false, constrain: "domain", tickangle: 60 };
-    layout[`yaxis${ax}`] = { ...axis, ...ticks(d), ...(c > 0 ? { showticklabels: false } : {}), domain: [y1 - h, y1], anchor: `x${ax}`, showgrid: false, autorange: "reversed", scaleanchor: `x${ax}`, constrain: "domain" };
+    layout[`xaxis${ax}`] = { ...axis, ...ticks(d), domain: [x0, x0 + w], anchor: `y${ax}`, showgrid: false, constrain: "domain", tickangle: 60, automargin: true };
+    layout[`yaxis${ax}`] = { ...axis, ...ticks(d), ...(c > 0 ? { showticklabels: false } : {}), domain: [y1 - h, y1], anchor: `x${ax}`, showgrid: false, autorange: "reversed", scaleanchor: `x${ax}`, constrain: "domain", automargin: true };
     (layout.annotations as Record<string, unknown>[]).push({
       text: plotlyText(d.rdmNames[r]),
       xref: "paper",
@@ -335,8 +341,35 @@ function mdsColumn(m: Embedding2, c: 0 | 1): number[] {
 
 function mdsTitle(d: RdmData, gt: { lower: number; upper: number; rdm: number }, m: Embedding2): string {
   return m.source === "live"
-    ? `MDS of GT<sub>l=${gt.lower.toFixed(2)}, u=${gt.upper.toFixed(2)}</sub> (classical, stress ${m.stress.toPrecision(3)})`
-    : `MDS of ${plotlyText(d.rdmNames[d.mds!.rdm])} (${plotlyText(d.mds!.method)}, stress ${m.stress.toPrecision(3)}; missing pairs)`;
+    ? `classical MDS of GT<sub>l=${gt.lower.toFixed(2)}, u=${gt.upper.toFixed(2)}</sub> (Kruskal stress-1 ${m.stress.toPrecision(3)})`
+    : `${plotlyText(d.mds!.method)} MDS of ${plotlyText(d.rdmNames[d.mds!.rdm])} (Kruskal stress-1 ${m.stress.toPrecision(3)}; GT has missing pairs)`;
+}
+
+/** Pixels spanned by the embedding in the drawn MDS panel (undefined before it is drawn). */
+function mdsSpanPx(div: HTMLElement, m: Embedding2): number | undefined {
+  const fl = (div as HTMLElement & { _fullLayout?: Record<string, any> })._fullLayout;
+  const xa = fl?.xaxis2;
+  const ya = fl?.yaxis2;
+  if (!xa?._length || !ya?._length) return undefined;
+  const xs = mdsColumn(m, 0);
+  const ys = mdsColumn(m, 1);
+  const perUnit = Math.min(xa._length / Math.abs(xa.range[1] - xa.range[0]), ya._length / Math.abs(ya.range[1] - ya.range[0]));
+  return Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) * perUnit;
+}
+
+/**
+ * Label positions of the MDS points (see `placeLabels`) for a panel whose data span is
+ * `spanPx` pixels (the drawn panel's, else an estimate of a square panel of about 320 px).
+ */
+function mdsLabelPositions(d: RdmData, m: Embedding2, spanPx = 280): string[] {
+  const n = d.nConditions;
+  const xs = mdsColumn(m, 0);
+  const ys = mdsColumn(m, 1);
+  const span = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) || 1;
+  const s = spanPx / span;
+  const px = xs.map((x) => (x - Math.min(...xs)) * s);
+  const py = ys.map((y) => (Math.max(...ys) - y) * s);
+  return n <= 40 ? placeLabels(px, py, d.labels, 11, 5).map((p) => p.position) : d.labels.map(() => "top center");
 }
 
 function gtFigure(d: RdmData, gt: { v: Float64Array; lower: number; upper: number; rdm: number }, mds: Embedding2 | null, theme: PlotTheme) {
@@ -362,28 +395,41 @@ function gtFigure(d: RdmData, gt: { v: Float64Array; lower: number; upper: numbe
   ];
   const layout: Record<string, unknown> = {
     ...baseLayout(theme, 360, "neurolab-rdm-gt"),
-    margin: { l: d.nConditions <= MAX_TICK_LABELS ? 90 : 10, r: 10, t: 36, b: 10 },
-    xaxis: { ...axis, ...ticks(d), domain: [0, 0.4], anchor: "y", showgrid: false, constrain: "domain", tickangle: 60 },
-    yaxis: { ...axis, ...ticks(d), domain: [0, 1], anchor: "x", autorange: "reversed", scaleanchor: "x", constrain: "domain", showgrid: false },
+    margin: { l: d.nConditions <= MAX_TICK_LABELS ? 90 : 10, r: 10, t: 36, b: d.nConditions <= MAX_TICK_LABELS ? 70 : 10 },
+    xaxis: { ...axis, ...ticks(d), domain: [0, 0.4], anchor: "y", showgrid: false, constrain: "domain", tickangle: 60, automargin: true },
+    yaxis: { ...axis, ...ticks(d), domain: [0, 1], anchor: "x", autorange: "reversed", scaleanchor: "x", constrain: "domain", showgrid: false, automargin: true },
     annotations,
   };
   if (mds) {
     const xs = mdsColumn(mds, 0);
     const ys = mdsColumn(mds, 1);
     const labels = d.labels.map(plotlyText);
+    const cats = d.categories ?? null;
+    const order = cats ? [...new Set(cats)] : [];
+    const colorOf = new Map(order.map((c, k) => [c, theme.palette[k % theme.palette.length]]));
     data.push({
       type: "scatter",
       mode: n <= 40 ? "markers+text" : "markers",
       x: xs,
       y: ys,
       text: labels,
-      textposition: "top center",
+      textposition: mdsLabelPositions(d, mds),
       textfont: { size: 10, color: theme.foreground },
-      marker: { size: 9, color: theme.palette[0], line: { width: 1, color: theme.background } },
+      marker: { size: 9, color: cats ? cats.map((c) => colorOf.get(c)!) : theme.palette[0], line: { width: 1, color: theme.background } },
       xaxis: "x2",
       yaxis: "y2",
-      hovertemplate: "%{text}<extra></extra>",
+      ...(cats ? { customdata: cats.map(plotlyText), hovertemplate: "%{text}<br>%{customdata}<extra></extra>" } : { hovertemplate: "%{text}<extra></extra>" }),
+      showlegend: false,
     });
+    // One legend entry per category (the points are one trace, so the slider updates move them together).
+    for (const c of order) {
+      data.push({ type: "scatter", mode: "markers", x: [null], y: [null], xaxis: "x2", yaxis: "y2", name: plotlyText(c), marker: { size: 9, color: colorOf.get(c) }, showlegend: true, hoverinfo: "skip" });
+    }
+    if (cats) {
+      layout.showlegend = true;
+      // Under the MDS panel (never over its points).
+      layout.legend = { orientation: "h", x: 0.56, xanchor: "left", y: -0.02, yanchor: "top", bgcolor: "rgba(0,0,0,0)", font: { size: 10, color: theme.muted } };
+    }
     layout.xaxis2 = { ...axis, domain: [0.56, 1], anchor: "y2", showticklabels: false, zeroline: false };
     layout.yaxis2 = { ...axis, domain: [0, 1], anchor: "x2", showticklabels: false, scaleanchor: "x2", zeroline: false };
     annotations.push({

@@ -8,7 +8,7 @@
  */
 import { decodeRaster, type RasterData } from "neurolab/schema";
 import { el, keepKeys, plotlyConfig, PlotRenderer, select } from "./base.js";
-import { binChoices, buildFigure, figureHeight, MARGIN, paintSpikes, windowStats, type Figure, type SpikeGroup } from "./figure.js";
+import { binChoices, buildFigure, figureHeight, MARGIN, NAME_TICK_PX, nameTicks, paintSpikes, roundToStep, windowStats, type Figure, type SpikeGroup } from "./figure.js";
 import type { Plotly } from "./plotly.js";
 import type { PlotTheme } from "./theme.js";
 
@@ -24,7 +24,7 @@ type PlotDiv = HTMLDivElement & {
 };
 
 /** Relayout keys that do not change what the spike image shows. */
-const NOT_GEOMETRY = /^(images|selections|dragmode|selectdirection|hovermode|legend)/;
+const NOT_GEOMETRY = /^(images|selections|dragmode|selectdirection|hovermode|legend|yaxis\.tick)/;
 
 export class RasterRenderer extends PlotRenderer<RasterData> {
   protected readonly kind = "raster";
@@ -41,6 +41,7 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
   private window: [number, number] | null = null;
   private repaintFrame = 0;
   private windowFrame = 0;
+  private tickFrame = 0;
   private eventsBound = false;
 
   protected decode(value: unknown): RasterData {
@@ -123,7 +124,8 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
   protected override reset(): void {
     if (this.repaintFrame) cancelAnimationFrame(this.repaintFrame);
     if (this.windowFrame) cancelAnimationFrame(this.windowFrame);
-    this.repaintFrame = this.windowFrame = 0;
+    if (this.tickFrame) cancelAnimationFrame(this.tickFrame);
+    this.repaintFrame = this.windowFrame = this.tickFrame = 0;
     this.plotDiv = null;
     this.figure = null;
     this.binMs = undefined;
@@ -145,6 +147,7 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
       if (typeof ev?.dragmode === "string" && this.dragSelect) this.dragSelect.value = ev.dragmode === "select" ? "select" : "zoom";
       // Our own image update fires this event too: repaint only for axis / size changes.
       if (this.figure?.imageMode && keys.some((k) => !NOT_GEOMETRY.test(k))) this.scheduleRepaint();
+      if (this.data?.neuronNames && keys.some((k) => k.startsWith("yaxis.range") || k === "yaxis.autorange" || k === "autosize")) this.scheduleNameTicks();
     });
     const fromSelection = (ev: { range?: { x?: number[] } } | undefined): [number, number] | null => {
       const x = ev?.range?.x;
@@ -162,8 +165,9 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
   private setWindow(w: [number, number] | null, now: boolean): void {
     const d = this.data;
     if (!d) return;
-    const t0 = w ? Math.max(d.tStartMs, w[0]) : 0;
-    const t1 = w ? Math.min(d.tStopMs, w[1]) : 0;
+    // Window edges on the simulation's time grid (t_start + k dt) when the payload knows dt.
+    const t0 = w ? Math.max(d.tStartMs, roundToStep(d, w[0])) : 0;
+    const t1 = w ? Math.min(d.tStopMs, roundToStep(d, w[1])) : 0;
     // A box entirely outside the recording selects nothing.
     this.window = w && t1 > t0 ? [t0, t1] : null;
     // While the box is being dragged the panel updates live; `data-selecting` marks that.
@@ -257,6 +261,22 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
     const xr = (figure.layout.xaxis as { range: [number, number] }).range;
     const yr = (figure.layout.yaxis as { range: [number, number] }).range;
     return spikeImage(figure.groups, xr, yr, w, h);
+  }
+
+  /** Relabels the neuron axis with the names of the rows in view (named rasters), once per frame. */
+  private scheduleNameTicks(): void {
+    if (this.tickFrame) return;
+    this.tickFrame = requestAnimationFrame(() => {
+      this.tickFrame = 0;
+      const plot = this.plotDiv;
+      const d = this.data;
+      const fl = plot?._fullLayout;
+      if (!plot || !d?.neuronNames || !this.plotly || !fl?.yaxis || this.isDisposed) return;
+      const [y0, y1] = fl.yaxis.range as [number, number];
+      const ticks = nameTicks(d.neuronNames, y0, y1, Math.max(2, Math.floor(fl.yaxis._length / NAME_TICK_PX)));
+      this.node.dataset.nameTicks = String(ticks.tickvals.length);
+      this.guard(() => this.plotly!.relayout(plot, { "yaxis.tickvals": ticks.tickvals, "yaxis.ticktext": ticks.ticktext }));
+    });
   }
 
   /** Repaints the spike image for the current axis ranges and plot size (image mode). */

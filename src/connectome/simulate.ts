@@ -126,6 +126,7 @@ export function connectomeNetwork(c: Connectome, opts: ConnectomeNetworkOptions 
     });
   }
   const monitor = network.monitorSpikes([neurons]);
+  monitor.neuronNames = c.cells.map((cell) => cell.name); // the raster names its rows
   return {
     network,
     neurons,

@@ -3,7 +3,8 @@
  * interactive payload (`application/vnd.neurolab.activity.v1+json`), a static SVG fallback and a
  * text summary.
  */
-import { ACTIVITY_MIME, encodeActivity, type ActivityData, type ActivityPayload } from "../schema/index.js";
+import { ACTIVITY_MIME, activityValueLabel, encodeActivity, type ActivityData, type ActivityPayload } from "../schema/index.js";
+import { encodePng, hexRgb, STATIC_FALLBACK_BUDGET_BYTES, svgPngImage } from "./png.js";
 import { MIME_BUNDLE, type MimeBundle } from "./bundle.js";
 import { clip, fmt, svgOpen, svgText, viridis } from "./svg.js";
 
@@ -23,8 +24,10 @@ export interface ActivityInput {
 /** Options of {@link activityFigure}. */
 export interface ActivityFigureOptions {
   title?: string;
-  /** Name/unit of the values (default "activity"). */
+  /** Name of the values (default "activity"), e.g. "ΔF/F", "rate", "v". */
   quantity?: string;
+  /** Unit of the values (default "": dimensionless or unknown), e.g. "Hz", "mV". */
+  unit?: string;
   /** Keep only rows with at least one non-NaN value (default true). */
   dropEmpty?: boolean;
 }
@@ -39,7 +42,7 @@ export class ActivityFigure {
 
   toString(): string {
     const d = this.data;
-    return `Activity "${d.title}": ${d.nNeurons} neurons x ${d.nTimes} samples (dt ${fmt(d.dtS)} s, ${d.quantity})`;
+    return `Activity "${d.title}": ${d.nNeurons} neurons x ${d.nTimes} samples (dt ${fmt(d.dtS)} s, ${activityValueLabel(d)})`;
   }
 
   toSvg(): string {
@@ -81,6 +84,7 @@ export function activityFigure(input: ActivityInput, opts: ActivityFigureOptions
   return new ActivityFigure({
     title: opts.title ?? "",
     quantity: opts.quantity ?? "activity",
+    unit: opts.unit ?? "",
     nNeurons: rows.length,
     nTimes,
     tStartS: input.t_start_s ?? 0,
@@ -90,23 +94,38 @@ export function activityFigure(input: ActivityInput, opts: ActivityFigureOptions
   });
 }
 
+/**
+ * The static heatmap: averaged cells as vector rectangles while the SVG stays within
+ * {@link STATIC_FALLBACK_BUDGET_BYTES}, else as one PNG (one pixel per cell, palette viridis).
+ */
 function activitySvg(d: ActivityData): string {
+  // A vector cell costs ~85 bytes: skip the vector attempt when it cannot fit.
+  const cells = Math.min(d.nTimes, 300) * Math.min(d.nNeurons, 200);
+  const vector = 85 * cells <= STATIC_FALLBACK_BUDGET_BYTES ? activitySvgWith(d, "vector") : null;
+  return vector !== null && vector.length <= STATIC_FALLBACK_BUDGET_BYTES ? vector : activitySvgWith(d, "bitmap");
+}
+
+function activitySvgWith(d: ActivityData, cells: "vector" | "bitmap"): string {
   const W = 760;
-  const H = Math.min(620, 120 + Math.max(160, d.nNeurons * 3));
+  const H = Math.min(760, 70 + Math.max(170, d.nNeurons * 11));
   const M = { l: 70, r: 70, t: 30, b: 40 };
   const pw = W - M.l - M.r;
   const ph = H - M.t - M.b;
   const tb = Math.min(d.nTimes, 300);
   const nb = Math.min(d.nNeurons, 200);
   // Robust colour range: 1st..99th percentile of the finite values.
-  const finite = Array.from(d.values).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  const finite = d.values.filter((v) => !Number.isNaN(v)).sort(); // typed sort: numeric order
   const lo = finite.length ? finite[Math.floor(0.01 * (finite.length - 1))] : 0;
   let hi = finite.length ? finite[Math.ceil(0.99 * (finite.length - 1))] : 1;
   if (!(hi > lo)) hi = lo + 1;
-  const out = [svgOpen(W, H), svgText(W / 2, 18, d.title, 'text-anchor="middle" font-size="13"')];
+  const alt = `Activity heatmap${d.title ? ` "${d.title}"` : ""}: ${activityValueLabel(d)} of ${d.nNeurons} neurons over ${fmt(d.nTimes * d.dtS)} s (colour scale ${fmt(lo)} to ${fmt(hi)})`;
+  const out = [svgOpen(W, H, alt), svgText(W / 2, 18, d.title, 'text-anchor="middle" font-size="13"')];
   const cw = pw / tb;
   const ch = ph / nb;
   const rects: string[] = [];
+  // Bitmap: palette 0 = not recorded (transparent), 1..255 = viridis.
+  const palette = [[255, 255, 255, 0], ...Array.from({ length: 255 }, (_, k) => [...hexRgb(viridis(k / 254)), 255])];
+  const pixels = cells === "bitmap" ? new Uint8Array(tb * nb) : null;
   for (let r = 0; r < nb; r++) {
     const i0 = Math.floor((r * d.nNeurons) / nb);
     const i1 = Math.max(i0 + 1, Math.floor(((r + 1) * d.nNeurons) / nb));
@@ -120,19 +139,26 @@ function activitySvg(d: ActivityData): string {
         if (!Number.isNaN(v)) (s += v), c++;
       }
       if (c === 0) continue;
+      if (pixels) {
+        pixels[r * tb + b] = 1 + Math.round(254 * Math.min(1, Math.max(0, (s / c - lo) / (hi - lo))));
+        continue;
+      }
       rects.push(`<rect x="${(M.l + b * cw).toFixed(1)}" y="${(M.t + r * ch).toFixed(1)}" width="${(cw + 0.3).toFixed(2)}" height="${(ch + 0.3).toFixed(2)}" fill="${viridis((s / c - lo) / (hi - lo))}"/>`);
     }
   }
-  out.push(`<g shape-rendering="crispEdges">${rects.join("")}</g>`);
+  if (pixels) out.push(svgPngImage(encodePng({ width: tb, height: nb, pixels, palette, text: { Description: alt } }), M.l, M.t, pw, ph));
+  else out.push(`<g shape-rendering="crispEdges">${rects.join("")}</g>`);
   out.push(`<rect x="${M.l}" y="${M.t}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>`);
-  if (d.nNeurons <= 60) {
-    d.labels.forEach((l, i) => out.push(svgText(M.l - 4, M.t + ((i + 0.5) * ph) / d.nNeurons + 3, clip(l, 10), `text-anchor="end" font-size="${Math.min(10, Math.max(6, ph / d.nNeurons))}"`)));
-  }
+  // Row labels at a readable size (>= 8 px): every row when they fit, else every k-th row.
+  const every = Math.max(1, Math.ceil((9 * d.nNeurons) / ph));
+  const fs = Math.min(10, Math.max(8, (ph / d.nNeurons) * every - 1));
+  for (let i = 0; i < d.nNeurons; i += every) out.push(svgText(M.l - 4, M.t + ((i + 0.5) * ph) / d.nNeurons + fs / 3, clip(d.labels[i], 10), `text-anchor="end" font-size="${fs.toFixed(1)}"`));
   const t0 = d.tStartS;
   const t1 = d.tStartS + (d.nTimes - 1) * d.dtS;
   out.push(svgText(M.l, H - 22, `${fmt(t0)} s`), svgText(M.l + pw, H - 22, `${fmt(t1)} s`, 'text-anchor="end"'), svgText(M.l + pw / 2, H - 8, "time (s)", 'text-anchor="middle"'));
   for (let s = 0; s < 50; s++) out.push(`<rect x="${W - M.r + 10}" y="${(M.t + (49 - s) * 3).toFixed(1)}" width="12" height="3.2" fill="${viridis(s / 49)}"/>`);
   out.push(svgText(W - M.r + 26, M.t + 8, fmt(hi)), svgText(W - M.r + 26, M.t + 150, fmt(lo)), svgText(W - M.r + 10, M.t + 166, clip(d.quantity, 10)));
+  if (d.unit) out.push(svgText(W - M.r + 10, M.t + 180, clip(`(${d.unit})`, 10)));
   out.push("</svg>");
   return out.join("");
 }

@@ -93,16 +93,27 @@ export function connectomeFigure(c: Connectome, opts: ConnectomeFigureOptions = 
 function connectomeSvg(d: ConnectomeData): string {
   const W = 760;
   const H = 560;
-  const M = { l: 30, r: 130, t: 36, b: 40 };
+  const M = { l: 44, r: 140, t: 36, b: 40 }; // room for the arcs beside the outer columns
   const layout = d.layouts.layered ?? d.layouts.force!;
   const px = (i: number) => M.l + layout.x[i] * (W - M.l - M.r);
   const py = (i: number) => M.t + layout.y[i] * (H - M.t - M.b);
   const types = [...new Set(d.types)].sort((a, b) => order(a) - order(b) || (a < b ? -1 : 1));
   const colorOf = new Map(types.map((t, k) => [t, CATEGORY_COLORS[k % CATEGORY_COLORS.length]]));
-  const out = [svgOpen(W, H), svgText(W / 2, 18, d.title, 'text-anchor="middle" font-size="13"')];
+  const alt = `Connectome${d.title ? ` "${d.title}"` : ""}: ${d.names.length} cells, ${d.chemical.pre.length} chemical connections and ${d.electrical.pre.length} electrical pairs, ${d.layouts.layered ? `in layers ${d.layers.join(", ")}` : "force-directed layout"}`;
+  const out = [svgOpen(W, H, alt), svgText(W / 2, 18, d.title, 'text-anchor="middle" font-size="13"')];
+  const layered = d.layouts.layered !== undefined;
   const seg = (e: EdgeList) => {
     const parts: string[] = [];
-    for (let k = 0; k < e.pre.length; k++) parts.push(`M${px(e.pre[k]).toFixed(1)} ${py(e.pre[k]).toFixed(1)}L${px(e.post[k]).toFixed(1)} ${py(e.post[k]).toFixed(1)}`);
+    for (let k = 0; k < e.pre.length; k++) {
+      const a = e.pre[k];
+      const b = e.post[k];
+      const [ax, ay, bx, by] = [px(a), py(a), px(b), py(b)];
+      if (layered && a !== b && layout.x[a] === layout.x[b]) {
+        // Within a layer (one column): an arc, right when running down, left when running up (as the widget).
+        const bulge = (by >= ay ? 1 : -1) * Math.min(40, 6 + 0.3 * Math.abs(by - ay)); // the curve reaches half of it
+        parts.push(`M${ax.toFixed(1)} ${ay.toFixed(1)}Q${(ax + bulge).toFixed(1)} ${((ay + by) / 2).toFixed(1)} ${bx.toFixed(1)} ${by.toFixed(1)}`);
+      } else parts.push(`M${ax.toFixed(1)} ${ay.toFixed(1)}L${bx.toFixed(1)} ${by.toFixed(1)}`);
+    }
     return parts.join("");
   };
   // Gap junctions first (dotted, light), chemical synapses over them so they stay visible.
@@ -122,12 +133,12 @@ function connectomeSvg(d: ConnectomeData): string {
     });
   }
   types.forEach((t, k) => {
-    out.push(`<circle cx="${W - M.r + 16}" cy="${M.t + 10 + 16 * k}" r="4" fill="${colorOf.get(t)}"/>`);
-    out.push(svgText(W - M.r + 24, M.t + 14 + 16 * k, clip(t || "unknown", 16)));
+    out.push(`<circle cx="${W - M.r + 36}" cy="${M.t + 10 + 16 * k}" r="4" fill="${colorOf.get(t)}"/>`);
+    out.push(svgText(W - M.r + 44, M.t + 14 + 16 * k, clip(t || "unknown", 16)));
   });
   const k0 = types.length;
-  out.push(`<line x1="${W - M.r + 10}" x2="${W - M.r + 22}" y1="${M.t + 14 + 16 * k0}" y2="${M.t + 14 + 16 * k0}" stroke="#555"/>`, svgText(W - M.r + 26, M.t + 18 + 16 * k0, "chemical"));
-  out.push(`<line x1="${W - M.r + 10}" x2="${W - M.r + 22}" y1="${M.t + 30 + 16 * k0}" y2="${M.t + 30 + 16 * k0}" stroke="#e69500" stroke-dasharray="2 2"/>`, svgText(W - M.r + 26, M.t + 34 + 16 * k0, "electrical"));
+  out.push(`<line x1="${W - M.r + 30}" x2="${W - M.r + 42}" y1="${M.t + 14 + 16 * k0}" y2="${M.t + 14 + 16 * k0}" stroke="#555"/>`, svgText(W - M.r + 46, M.t + 18 + 16 * k0, "chemical"));
+  out.push(`<line x1="${W - M.r + 30}" x2="${W - M.r + 42}" y1="${M.t + 30 + 16 * k0}" y2="${M.t + 30 + 16 * k0}" stroke="#e69500" stroke-dasharray="2 2"/>`, svgText(W - M.r + 46, M.t + 34 + 16 * k0, "electrical"));
   if (d.citation) out.push(svgText(M.l, H - 2, clip(d.citation, 130), 'font-size="9" fill="#666"'));
   out.push("</svg>");
   return out.join("");

@@ -3,12 +3,14 @@
  * RDM heatmaps with a shared colour scale, live geo-topological thresholds, MDS, model
  * comparison), a static SVG fallback drawn without a browser, and a text summary.
  */
-import { geotopological, condensedLength, encodeRdm, RDM_MAX_CONDITIONS, RDM_MAX_ENTRIES, RDM_MAX_RDMS, RDM_MIME, type ModelComparison, type RdmData, type RdmPayload } from "../schema/index.js";
+import { geotopological, condensedLength, encodeRdm, measureLabel, RDM_MAX_CONDITIONS, RDM_MAX_ENTRIES, RDM_MAX_RDMS, RDM_MIME, type ModelComparison, type RdmData, type RdmPayload } from "../schema/index.js";
 import { mds as mdsEmbed } from "../rsa/mds.js";
 import { evaluationSummary, type BootstrapEvaluation, type DualBootstrapEvaluation, type FixedEvaluation } from "../rsa/inference.js";
 import type { Rdms } from "../rsa/rdms.js";
 import { MIME_BUNDLE, type MimeBundle } from "./bundle.js";
-import { clip, fmt, svgOpen, svgText, viridis } from "./svg.js";
+import { CATEGORY_COLORS, clip, fmt, svgOpen, svgText, viridis } from "./svg.js";
+import { placeLabels } from "../schema/labels.js";
+import { encodePng, hexRgb, STATIC_FALLBACK_BUDGET_BYTES, svgPngImage } from "./png.js";
 
 /** A model evaluation as accepted by {@link rdmFigure}'s `models` option. */
 export type ModelEvaluation = FixedEvaluation | BootstrapEvaluation | DualBootstrapEvaluation | (Omit<ModelComparison, "alpha" | "pValues"> & { alpha?: number; pValues?: number[] });
@@ -31,6 +33,12 @@ export interface RdmFigureOptions {
   models?: ModelEvaluation;
   /** Significance level of the bar marks (default 0.05, one-sided t-test against 0, uncorrected). */
   alpha?: number;
+  /**
+   * Category of every condition, colouring the MDS points: a pattern descriptor name or one
+   * value per condition. Default: the first pattern descriptor (other than "index" and the
+   * labels' one) with repeated values, else none.
+   */
+  categories?: string | readonly (string | number)[];
 }
 
 /** An RDM set (plus optional MDS and model comparison) that displays itself. */
@@ -162,6 +170,7 @@ export function rdmFigure(rdms: Rdms, opts: RdmFigureOptions = {}): RdmFigure {
     mds = { rdm, method, stress: e.stress, coordinates };
   }
   const models = opts.models ? modelComparison(opts.models, opts.alpha ?? 0.05) : null;
+  const categories = conditionCategories(rdms, opts, n);
   return new RdmFigure({
     title: opts.title ?? "",
     measure: rdms.measure,
@@ -173,7 +182,20 @@ export function rdmFigure(rdms: Rdms, opts: RdmFigureOptions = {}): RdmFigure {
     upper,
     mds,
     models,
+    categories,
   });
+}
+
+function conditionCategories(rdms: Rdms, opts: RdmFigureOptions, n: number): string[] | null {
+  const c = opts.categories;
+  if (c !== undefined) return descriptorLabels(rdms.patternDescriptors, c, n, String, "categories");
+  const labelKey = typeof opts.labels === "string" ? opts.labels : opts.labels === undefined ? Object.keys(rdms.patternDescriptors).find((k) => k !== "index") : undefined;
+  for (const [key, values] of Object.entries(rdms.patternDescriptors)) {
+    if (key === "index" || key === labelKey || values.length !== n) continue;
+    const distinct = new Set(values.map(String)).size;
+    if (distinct >= 2 && distinct < n) return values.map(String);
+  }
+  return null;
 }
 
 // ---- static SVG ----
@@ -208,17 +230,29 @@ function rdmSvg(d: RdmData): string {
   }
   lo = Math.min(lo, 0); // the diagonal, as in the widget
   if (!(hi > lo)) hi = lo + 1;
-  const out: string[] = [svgOpen(width, height)];
+  const alt = `${nR} RDM${nR === 1 ? "" : "s"}${d.title ? ` "${d.title}"` : ""} of ${measureLabel(d.measure)} over ${n} conditions` + (d.mds ? `, with a ${d.mds.method} MDS` : "") + (d.models ? ", with a model comparison" : "");
+  const out: string[] = [svgOpen(width, height, alt)];
   out.push(svgText(width / 2, 18, d.title, 'text-anchor="middle" font-size="13"'));
   const cell = CELL_AREA / n;
+  // Vector cells cost ~90 bytes each: above the budget the matrices are PNG images instead.
+  const bitmap = 90 * n * n * shown > STATIC_FALLBACK_BUDGET_BYTES;
   for (let r = 0; r < shown; r++) {
     const ox = 10 + (r % cols) * panelW + labelW;
     const oy = 40 + Math.floor(r / cols) * (CELL_AREA + (showLabels ? 70 : 24)) + 16;
     out.push(svgText(ox + CELL_AREA / 2, oy - 4, clip(d.rdmNames[r], 30), 'text-anchor="middle"'));
     const v = d.dissimilarities.subarray(r * p, (r + 1) * p);
+    if (bitmap) {
+      // One pixel per cell (palette: 0 = missing pair, 1..255 = viridis), stretched over the panel.
+      const palette = [[255, 255, 255, 0], ...Array.from({ length: 255 }, (_, c) => [...hexRgb(viridis(c / 254)), 255])];
+      const level = (x: number) => (Number.isNaN(x) ? 0 : 1 + Math.round(254 * Math.min(1, Math.max(0, (x - lo) / (hi - lo)))));
+      const pixels = new Uint8Array(n * n).fill(level(0));
+      let q = 0;
+      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++, q++) pixels[i * n + j] = pixels[j * n + i] = level(v[q]);
+      out.push(svgPngImage(encodePng({ width: n, height: n, pixels, palette, text: { Description: alt } }), ox, oy, CELL_AREA, CELL_AREA));
+    }
     let k = 0;
     const rects: string[] = [];
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n && !bitmap; i++) {
       rects.push(`<rect x="${(ox + i * cell).toFixed(2)}" y="${(oy + i * cell).toFixed(2)}" width="${cell.toFixed(2)}" height="${cell.toFixed(2)}" fill="${viridis((0 - lo) / (hi - lo))}"/>`);
       for (let j = i + 1; j < n; j++, k++) {
         const c = viridis((v[k] - lo) / (hi - lo));
@@ -245,7 +279,7 @@ function rdmSvg(d: RdmData): string {
   out.push(svgText(cbx + 16, cby + 8, fmt(hi)), svgText(cbx + 16, cby + 150, fmt(lo)));
   // Centred on the bar, at most as long as the heatmap rows are tall (clipped with an ellipsis).
   const maxChars = Math.max(8, Math.floor((heatH - 20) / 6.2));
-  out.push(`<text transform="translate(${cbLabelX.toFixed(1)} ${cby + 75}) rotate(90)" text-anchor="middle">${escapeText(clip(d.measure || "dissimilarity", Math.min(30, maxChars)))}</text>`);
+  out.push(`<text transform="translate(${cbLabelX.toFixed(1)} ${cby + 75}) rotate(90)" text-anchor="middle">${escapeText(clip(measureLabel(d.measure), Math.min(32, maxChars)))}</text>`);
   let bx = 10;
   const by = 40 + heatH;
   if (d.mds) {
@@ -285,12 +319,24 @@ function mdsSvg(d: RdmData, x0: number, y0: number, w: number, h: number): strin
   const s = (Math.min(w, h) - 60) / span;
   const px = (x: number) => x0 + w / 2 + (x - cx) * s;
   const py = (y: number) => y0 + 20 + (h - 20) / 2 - (y - cy) * s;
-  const out = [svgText(x0 + w / 2, y0 + 12, `MDS of ${clip(d.rdmNames[m.rdm], 30)} (stress ${fmt(m.stress)})`, 'text-anchor="middle"')];
+  const out = [svgText(x0 + w / 2, y0 + 12, `${m.method} MDS of ${clip(d.rdmNames[m.rdm], 24)} (Kruskal stress-1 ${fmt(m.stress)})`, 'text-anchor="middle"')];
   out.push(`<rect x="${x0}" y="${y0 + 20}" width="${w}" height="${h - 20}" fill="none" stroke="#ccc"/>`);
+  const cats = d.categories ?? null;
+  const order = cats ? [...new Set(cats)] : [];
+  const colorOf = (i: number) => (cats ? CATEGORY_COLORS[order.indexOf(cats[i]) % CATEGORY_COLORS.length] : CATEGORY_COLORS[0]);
+  const placed = n <= 40 ? placeLabels(xs.map(px), ys.map(py), d.labels.map((l) => clip(l, 14)), 9, 4) : null;
   for (let i = 0; i < n; i++) {
-    out.push(`<circle cx="${px(xs[i]).toFixed(1)}" cy="${py(ys[i]).toFixed(1)}" r="4" fill="#1f77b4"/>`);
-    if (n <= 40) out.push(svgText(px(xs[i]) + 5, py(ys[i]) - 4, clip(d.labels[i], 14), 'font-size="9"'));
+    out.push(`<circle cx="${px(xs[i]).toFixed(1)}" cy="${py(ys[i]).toFixed(1)}" r="4" fill="${colorOf(i)}"/>`);
+    if (placed) {
+      const p = placed[i];
+      const anchor = p.dx > 0 ? "start" : p.dx < 0 ? "end" : "middle";
+      out.push(svgText(px(xs[i]) + p.dx, py(ys[i]) + p.dy, clip(d.labels[i], 14), `font-size="9" text-anchor="${anchor}"`));
+    }
   }
+  order.forEach((c, k) => {
+    out.push(`<circle cx="${x0 + 10}" cy="${y0 + 32 + 13 * k}" r="4" fill="${CATEGORY_COLORS[k % CATEGORY_COLORS.length]}"/>`);
+    out.push(svgText(x0 + 18, y0 + 35 + 13 * k, clip(c, 16), 'font-size="9"'));
+  });
   return out;
 }
 

@@ -36,9 +36,15 @@ export function fmt(v: number): string {
   return Number(v.toPrecision(3)).toString();
 }
 
-/** Opening tag of a standalone SVG with a white background. */
-export function svgOpen(width: number, height: number): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11"><rect width="${width}" height="${height}" fill="white"/>`;
+/**
+ * Opening tag of a standalone SVG with a white background; `alt` (plain text) becomes its
+ * accessible name (`role="img"` with a `<title>` first child), the figure's alt text.
+ */
+export function svgOpen(width: number, height: number, alt?: string): string {
+  // The accessible name comes from the <title> child (text content, never an attribute value).
+  const a = alt ? ` role="img"` : "";
+  const title = alt ? `<title>${escapeXml(alt)}</title>` : "";
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11"${a}>${title}<rect width="${width}" height="${height}" fill="white"/>`;
 }
 
 /** Categorical colours (Tableau 10) for static figures. */

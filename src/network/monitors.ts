@@ -59,6 +59,8 @@ export class SpikeMonitor {
   private started = false;
   private cachedTimes: Float64Array | null = null;
   private cachedNeurons: Int32Array | null = null;
+  /** Optional name of every monitored neuron (row), shown by the raster on its axis and in hover. */
+  neuronNames: readonly string[] | null = null;
 
   constructor(readonly populations: readonly Population[]) {
     let offset = 0;
@@ -130,8 +132,10 @@ export class SpikeMonitor {
   }
 
   /** A raster figure of the recorded spikes; renders as an interactive widget in the neurolab kernel. */
-  raster(opts: { title?: string } = {}): RasterFigure {
+  raster(opts: { title?: string; neuronNames?: readonly string[] } = {}): RasterFigure {
     return new RasterFigure({
+      neuronNames: opts.neuronNames ?? this.neuronNames,
+      dtMs: Number.isFinite(this.dt_ms) ? this.dt_ms : null,
       title: opts.title ?? this.populations.map((p) => p.name).join(" + "),
       tStartMs: this.tStart_ms,
       tStopMs: this.tStop_ms,

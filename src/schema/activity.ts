@@ -3,6 +3,10 @@
  * activity (calcium traces, rates, membrane potentials) as a neurons x time heatmap. Values
  * travel as one base64 little-endian Float32Array, row-major neurons x time; NaN marks a
  * neuron not recorded at that time (drawn blank).
+ *
+ * Revision 2 (additive within version 1) adds `revision` and the optional `unit` of the values
+ * (e.g. "Hz", "mV"; "" = dimensionless or unknown), named with the quantity in hover and on the
+ * colour bar.
  */
 import { typedArrayToBase64 } from "./base64.js";
 import {
@@ -33,6 +37,10 @@ export interface ActivityPayload {
   title?: string;
   /** Unit / name of the values, e.g. "ΔF/F". */
   quantity: string;
+  /** Additive revision within version 1 (absent = 1). */
+  revision?: number;
+  /** Unit of the values (revision 2), "" when dimensionless or unknown. */
+  unit?: string;
   n_neurons: number;
   n_times: number;
   /** Time of the first sample and the sampling interval, s. */
@@ -47,6 +55,8 @@ export interface ActivityPayload {
 export interface ActivityData {
   title: string;
   quantity: string;
+  /** Unit of the values ("" when dimensionless or unknown). */
+  unit?: string;
   nNeurons: number;
   nTimes: number;
   tStartS: number;
@@ -60,8 +70,10 @@ export function encodeActivity(d: ActivityData): ActivityPayload {
   return {
     schema: "neurolab.activity",
     version: 1,
+    revision: 2,
     title: fitText(d.title, 500),
     quantity: fitText(d.quantity, 100),
+    ...(d.unit ? { unit: fitText(d.unit, 40) } : {}),
     n_neurons: d.nNeurons,
     n_times: d.nTimes,
     t_start_s: d.tStartS,
@@ -69,6 +81,11 @@ export function encodeActivity(d: ActivityData): ActivityPayload {
     labels: d.labels.map((s) => fitText(s, 100)),
     values: typedArrayToBase64(d.values),
   };
+}
+
+/** "quantity (unit)", or the quantity alone when there is no unit (plain text). */
+export function activityValueLabel(d: Pick<ActivityData, "quantity" | "unit">): string {
+  return d.unit ? `${d.quantity} (${d.unit})` : d.quantity;
 }
 
 /** Validates and decodes an activity payload of unknown origin (SchemaError naming the field). */
@@ -80,6 +97,8 @@ export function decodeActivity(value: unknown): ActivityData {
   expectVersion(p.version, 1, "payload.version");
   const title = optionalString(p.title, "payload.title", 500) ?? "";
   const quantity = expectString(p.quantity, "payload.quantity", 100);
+  if (p.revision !== undefined) expectInteger(p.revision, "payload.revision", 1, 1_000_000);
+  const unit = optionalString(p.unit, "payload.unit", 40) ?? "";
   const nNeurons = expectInteger(p.n_neurons, "payload.n_neurons", 1, ACTIVITY_MAX_NEURONS);
   const nTimes = expectInteger(p.n_times, "payload.n_times", 1, ACTIVITY_MAX_VALUES);
   if (nNeurons * nTimes > ACTIVITY_MAX_VALUES) {
@@ -92,5 +111,5 @@ export function decodeActivity(value: unknown): ActivityData {
   const values = expectBase64Array(p.values, "payload.values", "float32", nNeurons * nTimes);
   checkValues(values, "payload.values", { nan: "allow" });
   if (!values.some((v) => v === v)) throw new SchemaError("payload.values has no finite value (all NaN)");
-  return { title, quantity, nNeurons, nTimes, tStartS, dtS, labels, values };
+  return { title, quantity, unit, nNeurons, nTimes, tStartS, dtS, labels, values };
 }

@@ -11,3 +11,4 @@ export * from "./geometry.js";
 export * from "./rdm.js";
 export * from "./connectome.js";
 export * from "./activity.js";
+export * from "./labels.js";

@@ -7,6 +7,12 @@
  * monitor) sampled on a regular time grid, sharing the raster's time axis. The block is
  * additive: version-1 payloads without it stay valid, and a reader that ignores it still draws
  * the raster.
+ *
+ * Revisions (all additive within version 1; a reader ignores fields it does not know):
+ * revision 1 is the original payload; revision 2 adds `revision` itself and the optional
+ * `neuron_names` (one name per raster row, e.g. C. elegans cell names), shown on the neuron
+ * axis and in hover, and the optional `dt_ms` (the simulation step, to which the widget rounds
+ * the edges of a selected time window). A missing `revision` means 1.
  */
 import { base64ToTypedArray, typedArrayToBase64 } from "./base64.js";
 import {
@@ -19,6 +25,7 @@ import {
   expectObject,
   expectString,
   fitText,
+  expectStringArray,
   expectVersion,
   optionalString,
 } from "./validate.js";
@@ -31,6 +38,12 @@ export const RASTER_MAX_SPIKES = 20_000_000;
 
 /** Largest neuron count a raster payload may declare. */
 export const RASTER_MAX_NEURONS = 10_000_000;
+
+/** Largest raster whose rows may be named (`neuron_names`). */
+export const RASTER_MAX_NAMED_NEURONS = 100_000;
+
+/** Payload revision written by {@link encodeRaster} (see the module header). */
+export const RASTER_REVISION = 2;
 
 /** Largest number of state traces in a raster payload. */
 export const RASTER_MAX_TRACES = 64;
@@ -49,6 +62,8 @@ export interface PopulationRange {
 export interface RasterPayload {
   schema: "neurolab.raster";
   version: 1;
+  /** Additive revision within version 1 (absent = 1). */
+  revision?: number;
   title?: string;
   /** Start of the recorded window, ms. */
   t_start_ms: number;
@@ -65,6 +80,10 @@ export interface RasterPayload {
   spike_neurons: string;
   /** Optional state-trace panel. */
   states?: StatesPayload;
+  /** Optional name of every row (revision 2), n_neurons strings. */
+  neuron_names?: string[];
+  /** Optional simulation time step, ms (revision 2): spike times are multiples of it. */
+  dt_ms?: number;
 }
 
 /** The state-trace block of a raster payload: traces sampled every `dt_ms` from `t_start_ms`. */
@@ -109,6 +128,10 @@ export interface RasterData {
   neurons: Uint32Array;
   /** Optional state traces on the same time axis. */
   states?: StateTraces | null;
+  /** Optional name of every neuron (row), e.g. cell names; null or absent: rows are numbered. */
+  neuronNames?: readonly string[] | null;
+  /** Optional simulation time step, ms (window edges are rounded to it); null when unknown. */
+  dtMs?: number | null;
 }
 
 /** Builds a raster payload from spike arrays (times in ms, neuron indices). */
@@ -116,6 +139,7 @@ export function encodeRaster(data: RasterData): RasterPayload {
   return {
     schema: "neurolab.raster",
     version: 1,
+    revision: RASTER_REVISION,
     title: fitText(data.title, 500),
     t_start_ms: data.tStartMs,
     t_stop_ms: data.tStopMs,
@@ -125,7 +149,15 @@ export function encodeRaster(data: RasterData): RasterPayload {
     spike_times_ms: typedArrayToBase64(data.timesMs),
     spike_neurons: typedArrayToBase64(data.neurons),
     ...(data.states ? { states: encodeStates(data.states) } : {}),
+    ...(data.neuronNames && data.nNeurons <= RASTER_MAX_NAMED_NEURONS ? { neuron_names: checkedNames(data.neuronNames, data.nNeurons) } : {}),
+    ...(data.dtMs != null && data.dtMs > 0 && Number.isFinite(data.dtMs) ? { dt_ms: data.dtMs } : {}),
   };
+}
+
+/** Names within the decoder's limits (longer names are shortened, never refused: a figure the library makes must render). */
+function checkedNames(names: readonly string[], nNeurons: number): string[] {
+  if (names.length !== nNeurons) throw new RangeError(`neuronNames must have one name per neuron (${nNeurons}), got ${names.length}`);
+  return names.map((s) => fitText(String(s), 100));
 }
 
 function encodeStates(s: StateTraces): StatesPayload {
@@ -163,6 +195,7 @@ export function decodeRaster(value: unknown): RasterData {
     throw new SchemaError(`payload.schema must be "neurolab.raster", got ${describe(p.schema)}`);
   }
   expectVersion(p.version, 1, "payload.version");
+  if (p.revision !== undefined) expectInteger(p.revision, "payload.revision", 1, 1_000_000);
   const title = optionalString(p.title, "payload.title", 500) ?? "";
   const tStartMs = expectFiniteNumber(p.t_start_ms, "payload.t_start_ms");
   const tStopMs = expectFiniteNumber(p.t_stop_ms, "payload.t_stop_ms");
@@ -208,7 +241,17 @@ export function decodeRaster(value: unknown): RasterData {
     }
   }
   const states = p.states === undefined ? null : decodeStates(p.states, tStartMs, tStopMs, nNeurons);
-  return { title, tStartMs, tStopMs, nNeurons, populations: pops, timesMs, neurons, states };
+  let neuronNames: string[] | null = null;
+  if (p.neuron_names !== undefined) {
+    if (nNeurons > RASTER_MAX_NAMED_NEURONS) throw new SchemaError(`payload.neuron_names: at most ${RASTER_MAX_NAMED_NEURONS} neurons can be named, payload.n_neurons is ${nNeurons}`);
+    neuronNames = expectStringArray(p.neuron_names, "payload.neuron_names", nNeurons, 100);
+  }
+  let dtMs: number | null = null;
+  if (p.dt_ms !== undefined) {
+    dtMs = expectFiniteNumber(p.dt_ms, "payload.dt_ms");
+    if (!(dtMs > 0)) throw new SchemaError(`payload.dt_ms must be > 0, got ${dtMs}`);
+  }
+  return { title, tStartMs, tStopMs, nNeurons, populations: pops, timesMs, neurons, states, neuronNames, dtMs };
 }
 
 function decodeStates(value: unknown, tStartMs: number, tStopMs: number, nNeurons: number): StateTraces {
@@ -254,14 +297,15 @@ function describe(v: unknown): string {
   return typeof v === "string" ? JSON.stringify(v.slice(0, 40)) : String(v);
 }
 
-/** Colours of populations, in row order (cycled); shared by the static and interactive views. */
+/** Colours of populations, then state traces, in row order (cycled), as the widget's light theme draws them. */
 export const POPULATION_COLORS: readonly string[] = [
+  // The widget's light palette (extension/src/theme.ts), in the same order.
   "#1f77b4",
   "#d62728",
   "#2ca02c",
-  "#9467bd",
   "#ff7f0e",
-  "#17becf",
+  "#9467bd",
   "#8c564b",
   "#e377c2",
+  "#17becf",
 ];

@@ -69,6 +69,8 @@ export interface RdmPayload {
   dissimilarities: string;
   /** Initial tRSA thresholds. */
   thresholds?: { lower: number; upper: number };
+  /** Optional category per condition (additive): colours the MDS points. */
+  categories?: string[];
   /** 2-D MDS of RDM `rdm`: base64 Float64Array of n x 2 coordinates. */
   mds?: { rdm: number; method: string; stress: number; coordinates: string };
   models?: {
@@ -95,6 +97,23 @@ export interface RdmData {
   upper: number;
   mds: { rdm: number; method: string; stress: number; coordinates: Float64Array } | null;
   models: ModelComparison | null;
+  /** Optional category of every condition (colours the MDS points); null or absent: none. */
+  categories?: string[] | null;
+}
+
+/**
+ * The name of a dissimilarity measure as a figure should print it (colour bars, captions):
+ * "correlation" (1 - Pearson r, rsatoolbox's method name) is a correlation *distance*.
+ */
+export function measureLabel(measure: string): string {
+  const m = measure.trim();
+  if (m === "") return "dissimilarity";
+  if (/^correlation$/i.test(m)) return "correlation distance (1 \u2212 r)";
+  if (/^(squared )?(euclidean|mahalanobis)$/i.test(m)) return `${m} distance`;
+  if (/^crossnobis$/i.test(m)) return "crossnobis distance";
+  if (/^poisson$/i.test(m)) return "Poisson KL divergence";
+  if (/^poisson_?cv$/i.test(m)) return "cross-validated Poisson KL divergence";
+  return m;
 }
 
 /** Builds an RDM payload. */
@@ -110,6 +129,7 @@ export function encodeRdm(d: RdmData): RdmPayload {
     rdm_names: d.rdmNames.map((s) => fitText(s, 200)),
     dissimilarities: typedArrayToBase64(d.dissimilarities),
     thresholds: { lower: d.lower, upper: d.upper },
+    ...(d.categories ? { categories: [...d.categories] } : {}),
   };
   if (d.mds) p.mds = { rdm: d.mds.rdm, method: fitText(d.mds.method, 100), stress: d.mds.stress, coordinates: typedArrayToBase64(d.mds.coordinates) };
   if (d.models) {
@@ -190,7 +210,8 @@ export function decodeRdm(value: unknown): RdmData {
     }
     models = { method, names, means, errors, pValues, alpha, noiseCeiling };
   }
-  return { title, measure, nConditions: n, labels, rdmNames, dissimilarities, lower, upper, mds, models };
+  const categories = p.categories === undefined ? null : expectStringArray(p.categories, "payload.categories", n, 200);
+  return { title, measure, nConditions: n, labels, rdmNames, dissimilarities, lower, upper, mds, models, categories };
 }
 
 function describe(v: unknown): string {

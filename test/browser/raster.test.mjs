@@ -70,7 +70,9 @@ describe("raster widget: state panel and time-window selection in JupyterLab", {
     try {
       const svg = sim.figure.toSvg();
       assert.ok(!/<script/i.test(svg) && !/<[^>]*\son\w+\s*=/i.test(svg));
-      assert.equal((svg.match(/<polyline /g) ?? []).length, 3, "one polyline per trace");
+      assert.equal((svg.match(/<polyline [^>]*stroke-opacity="0.85"/g) ?? []).length, 3, "one polyline per trace");
+      assert.equal((svg.match(/<polyline /g) ?? []).length, 3 + 2, "and one rate line per population (input, exc)");
+      for (const label of ["exc 0", "exc 5", "exc 9"]) assert.ok(svg.includes(`>${label}</text>`), `legend names ${label}`);
       await p.setContent(`<!doctype html><html><body style="margin:0;background:#fff">${svg}</body></html>`);
       await p.locator("svg").first().screenshot({ path: path.join(ARTIFACTS, "static-raster-states.png") });
     } finally {

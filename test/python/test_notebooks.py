@@ -54,6 +54,8 @@ def test_notebook_executes_cleanly(path):
             assert "image/svg+xml" in out.data or "text/html" in out.data, f"cell {index}: no static fallback"
             static = out.data.get("image/svg+xml", "") + out.data.get("text/html", "")
             assert "<script" not in static.lower(), f"cell {index}: static fallback contains a script"
+            # The per-widget budget of the static fallback (STATIC_FALLBACK_BUDGET_BYTES, src/display/png.ts).
+            assert len(static.encode()) <= 256 * 1024, f"cell {index}: static fallback of {len(static.encode())} bytes exceeds 256 KiB"
 
 
 def raster_payloads(nb):

@@ -204,7 +204,9 @@ describe("rasterFigure with a state-trace panel", () => {
     expect(d.timesMs.length).toBe(spikes.count);
     const svg = b["image/svg+xml"] as string;
     checkStatic(svg);
-    expect(svg.match(/<polyline /g)).toHaveLength(3);
+    expect(svg.match(/<polyline [^>]*stroke-opacity="0.85"/g)).toHaveLength(3); // the state traces
+    expect(svg.match(/<polyline /g)).toHaveLength(3 + d.populations.length); // + one rate line per population
+    for (const label of ["exc 2", "exc 7", "inh 1"]) expect(svg).toContain(`>${label}</text>`); // the state legend
     expect(svg).toContain("v (mV)");
     expect(b["text/plain"]).toMatch(/3 v_mV traces \(400 samples every 0.5 ms\)/);
     // Without states it is the monitor's own raster.
