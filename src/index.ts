@@ -36,3 +36,4 @@ export * from "./export/neuroml.js";
 export * as connectome from "./connectome/index.js";
 export * as rsa from "./rsa/index.js";
 export * as data from "./data/index.js";
+export * as train from "./train/index.js";
