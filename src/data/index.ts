@@ -7,3 +7,4 @@ export * from "./fetch.js";
 export * from "./csv.js";
 export * from "./tables.js";
 export * from "./parquet.js";
+export * from "./braille.js";

@@ -61,8 +61,15 @@ export interface LifOptions {
   learnAlpha?: boolean;
   /** Learn the threshold per neuron (default false). */
   learnThreshold?: boolean;
-  /** Scale of the uniform weight initialisation relative to 1/sqrt(inputs) (default 1). */
+  /** Scale of the weight initialisation relative to 1/sqrt(inputs) (default 1). */
   weightScale?: number;
+  /** Scale of the recurrent weights' initialisation relative to 1/sqrt(size) (default: `weightScale`). */
+  recurrentScale?: number;
+  /**
+   * Initial weight distribution: "uniform" U(-s, s) (PyTorch's `nn.Linear`, default) or "normal"
+   * N(0, s^2) (SpyTorch's), s = scale / sqrt(fan-in); biases are initialised as "uniform" or zero ("normal").
+   */
+  init?: "uniform" | "normal";
 }
 
 /** Options of {@link readout}. */
@@ -81,8 +88,10 @@ export interface ReadoutOptions {
   bias?: boolean;
   /** Learn beta per output (default false). */
   learnBeta?: boolean;
-  /** Scale of the uniform weight initialisation relative to 1/sqrt(inputs) (default 1). */
+  /** Scale of the weight initialisation relative to 1/sqrt(inputs) (default 1). */
   weightScale?: number;
+  /** Initial weight distribution (see {@link LifOptions.init}). */
+  init?: "uniform" | "normal";
 }
 
 /** A validated LIF layer description. */
@@ -101,6 +110,8 @@ export interface LifSpec {
   readonly learnAlpha: boolean;
   readonly learnThreshold: boolean;
   readonly weightScale: number;
+  readonly recurrentScale: number;
+  readonly init: "uniform" | "normal";
 }
 
 /** A validated readout layer description. */
@@ -112,6 +123,7 @@ export interface ReadoutSpec {
   readonly bias: boolean;
   readonly learnBeta: boolean;
   readonly weightScale: number;
+  readonly init: "uniform" | "normal";
 }
 
 /** Any layer description. */
@@ -147,7 +159,15 @@ export function lif(opts: LifOptions): LifSpec {
     learnAlpha: opts.learnAlpha ?? false,
     learnThreshold: opts.learnThreshold ?? false,
     weightScale: checkNumber(opts.weightScale ?? 1, "weightScale", { min: 0 }),
+    recurrentScale: checkNumber(opts.recurrentScale ?? opts.weightScale ?? 1, "recurrentScale", { min: 0 }),
+    init: checkInit(opts.init),
   };
+}
+
+function checkInit(init: string | undefined): "uniform" | "normal" {
+  if (init === undefined) return "uniform";
+  if (init !== "uniform" && init !== "normal") throw new RangeError(`init must be "uniform" or "normal", got ${JSON.stringify(init)}`);
+  return init;
 }
 
 /** A leaky-integrator (or linear, beta = 0) readout reduced over time by max or mean. */
@@ -162,6 +182,7 @@ export function readout(opts: ReadoutOptions): ReadoutSpec {
     bias: opts.bias ?? true,
     learnBeta: opts.learnBeta ?? false,
     weightScale: checkNumber(opts.weightScale ?? 1, "weightScale", { min: 0 }),
+    init: checkInit(opts.init),
   };
 }
 

@@ -166,15 +166,16 @@ export class SpikingModel {
       const beta = add(`layer${k}.beta`, 1, n, spec.learnBeta, [0, 1]);
       const alpha = isLif && spec.alpha !== null ? add(`layer${k}.alpha`, 1, n, spec.learnAlpha, [0, 1]) : null;
       const threshold = isLif ? add(`layer${k}.threshold`, 1, n, spec.learnThreshold) : null;
-      // nn.Linear initialisation: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and bias.
+      // nn.Linear initialisation: U(-s, s), s = scale / sqrt(fan_in), for weights and bias;
+      // or SpyTorch's N(0, s^2) for weights with zero bias.
       const init = (p: Parameter, fanIn: number, scale: number) => {
-        const bound = scale / Math.sqrt(fanIn);
+        const s = scale / Math.sqrt(fanIn);
         const v = this.ws.f32(p.offset, p.rows * p.stride);
-        for (let r = 0; r < p.rows; r++) for (let c = 0; c < p.cols; c++) v[r * p.stride + c] = bound * (2 * rng.uniform() - 1);
+        for (let r = 0; r < p.rows; r++) for (let c = 0; c < p.cols; c++) v[r * p.stride + c] = spec.init === "normal" ? s * rng.normal() : s * (2 * rng.uniform() - 1);
       };
       init(W, nIn, spec.weightScale);
-      if (spec.bias) init(b, nIn, spec.weightScale);
-      if (V) init(V, n, spec.weightScale);
+      if (spec.bias && spec.init === "uniform") init(b, nIn, spec.weightScale);
+      if (V) init(V, n, (spec as LifSpec).recurrentScale);
       this.ws.f32(beta.offset, n).fill(spec.beta);
       if (alpha) this.ws.f32(alpha.offset, n).fill((spec as LifSpec).alpha!);
       if (threshold) this.ws.f32(threshold.offset, n).fill((spec as LifSpec).threshold);
