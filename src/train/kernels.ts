@@ -151,29 +151,55 @@ function rowsBody(indexed: "src" | "dst"): Code {
 
 // dotRows: params (rows, g, w, nIn, stride, gx, strideIn).
 const D_ROWS = 0, D_G = 1, D_W = 2, D_NIN = 3, D_STRIDE = 4, D_GX = 5, D_STRIDEIN = 6;
-const DL_R = 7, DL_I = 8, DL_J = 9, DL_GR = 10, DL_WI = 11, DL_BYTES = 12, DL_AT = 13, DL_ACC = 14;
+const DL_R = 7, DL_I = 8, DL_J = 9, DL_GR = 10, DL_BYTES = 11, DL_AT = 12, DL_NIN4 = 13;
+const DL_WI = [14, 15, 16, 17];
+const DL_ACC = [18, 19, 20, 21], DL_GV = 22, DL_TMP = 23;
 
+/**
+ * Four rows of W at a time (four independent accumulator chains, one load of g for four rows),
+ * then the remaining rows one by one; each (r, i) still sums its lanes over j in order, so the
+ * result is the reference's.
+ */
 function dotRowsBody(): Code {
-  const lane = (l: number): Code => [...get(DL_ACC), ...f32x4.extractLane(l)];
+  const lane = (acc: number, l: number): Code => [...get(acc), ...f32x4.extractLane(l)];
+  // gx[r * strideIn + i + k] += (l0 + l1) + (l2 + l3)
+  const finish = (acc: number, k: number): Code => [
+    ...get(D_GX), ...get(DL_R), ...get(D_STRIDEIN), ...i32Mul, ...get(DL_I), ...op.i32Add, ...op.i32Const(2), ...op.i32Shl, ...op.i32Add,
+    ...op.localTee(DL_AT), ...f32Load(4 * k),
+    ...lane(acc, 0), ...lane(acc, 1), ...f32Add, ...lane(acc, 2), ...lane(acc, 3), ...f32Add, ...f32Add,
+    ...f32Add, ...set(DL_TMP),
+    ...get(DL_AT), ...get(DL_TMP), ...f32Store(4 * k),
+  ];
+  const zero = (acc: number): Code => [...op.i32Const(0), ...op.i32x4Splat, ...set(acc)]; // four +0.0f lanes
+  const accumulate = (acc: number, wi: number): Code => [
+    ...get(acc), ...get(wi), ...get(DL_J), ...op.i32Add, ...op.v128Load(), ...get(DL_GV), ...f32x4.mul, ...f32x4.add, ...set(acc),
+  ];
   return [
     ...get(D_STRIDE), ...op.i32Const(2), ...op.i32Shl, ...set(DL_BYTES),
+    ...get(D_NIN), ...op.i32Const(-4), ...op.i32And, ...set(DL_NIN4),
     ...forLoop(DL_R, op.i32Const(0), get(D_ROWS), [
       ...rowAddress(get(D_G), get(DL_R), get(D_STRIDE)), ...set(DL_GR),
-      ...forLoop(DL_I, op.i32Const(0), get(D_NIN), [
-        ...rowAddress(get(D_W), get(DL_I), get(D_STRIDE)), ...set(DL_WI),
-        ...op.i32Const(0), ...op.i32x4Splat, ...set(DL_ACC), // all-zero bits: four +0.0f lanes
+      ...forLoop(DL_I, op.i32Const(0), get(DL_NIN4), [
+        ...rowAddress(get(D_W), get(DL_I), get(D_STRIDE)), ...set(DL_WI[0]),
+        ...get(DL_WI[0]), ...get(DL_BYTES), ...op.i32Add, ...set(DL_WI[1]),
+        ...get(DL_WI[1]), ...get(DL_BYTES), ...op.i32Add, ...set(DL_WI[2]),
+        ...get(DL_WI[2]), ...get(DL_BYTES), ...op.i32Add, ...set(DL_WI[3]),
+        ...zero(DL_ACC[0]), ...zero(DL_ACC[1]), ...zero(DL_ACC[2]), ...zero(DL_ACC[3]),
         ...forLoop(DL_J, op.i32Const(0), get(DL_BYTES), [
-          ...get(DL_ACC),
-          ...get(DL_WI), ...get(DL_J), ...op.i32Add, ...op.v128Load(),
-          ...get(DL_GR), ...get(DL_J), ...op.i32Add, ...op.v128Load(),
-          ...f32x4.mul, ...f32x4.add, ...set(DL_ACC),
+          ...get(DL_GR), ...get(DL_J), ...op.i32Add, ...op.v128Load(), ...set(DL_GV),
+          ...accumulate(DL_ACC[0], DL_WI[0]), ...accumulate(DL_ACC[1], DL_WI[1]),
+          ...accumulate(DL_ACC[2], DL_WI[2]), ...accumulate(DL_ACC[3], DL_WI[3]),
         ], 16),
-        // gx[r * strideIn + i] += (l0 + l1) + (l2 + l3)
-        ...get(D_GX), ...get(DL_R), ...get(D_STRIDEIN), ...i32Mul, ...get(DL_I), ...op.i32Add, ...op.i32Const(2), ...op.i32Shl, ...op.i32Add,
-        ...op.localTee(DL_AT), ...f32Load(),
-        ...lane(0), ...lane(1), ...f32Add, ...lane(2), ...lane(3), ...f32Add, ...f32Add,
-        ...f32Add, ...set(DL_ACC + 1),
-        ...get(DL_AT), ...get(DL_ACC + 1), ...f32Store(),
+        ...finish(DL_ACC[0], 0), ...finish(DL_ACC[1], 1), ...finish(DL_ACC[2], 2), ...finish(DL_ACC[3], 3),
+      ], 4),
+      ...forLoop(DL_I, get(DL_NIN4), get(D_NIN), [
+        ...rowAddress(get(D_W), get(DL_I), get(D_STRIDE)), ...set(DL_WI[0]),
+        ...zero(DL_ACC[0]),
+        ...forLoop(DL_J, op.i32Const(0), get(DL_BYTES), [
+          ...get(DL_GR), ...get(DL_J), ...op.i32Add, ...op.v128Load(), ...set(DL_GV),
+          ...accumulate(DL_ACC[0], DL_WI[0]),
+        ], 16),
+        ...finish(DL_ACC[0], 0),
       ]),
     ]),
   ];
@@ -186,6 +212,6 @@ export const trainWasmModule = lazyModule(() =>
   assemble([
     { name: "rowsForward", params: Array(7).fill(I32), results: [], locals: [I32, I32, I32, I32, I32, I32, I32, V128], body: rowsBody("src") },
     { name: "rowsBackward", params: Array(7).fill(I32), results: [], locals: [I32, I32, I32, I32, I32, I32, I32, V128], body: rowsBody("dst") },
-    { name: "dotRows", params: Array(7).fill(I32), results: [], locals: [I32, I32, I32, I32, I32, I32, I32, V128, F32], body: dotRowsBody() },
+    { name: "dotRows", params: Array(7).fill(I32), results: [], locals: [...Array(11).fill(I32), V128, V128, V128, V128, V128, F32], body: dotRowsBody() },
   ]),
 );

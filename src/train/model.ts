@@ -320,11 +320,6 @@ export class SpikingModel {
       const K = this.ws.kernels();
       // Weight and bias gradients: dW[i] += x[r, i] gI[r] at the non-zero inputs only.
       K.rowsBackward(T * B, csr.rowPtr, csr.idx, csr.val, s.cur, s.stride, s.W.gradOffset);
-      if (s.spec.bias) {
-        const gI = this.ws.f32(s.cur, T * B * s.stride);
-        const db = this.ws.f32(s.b.gradOffset, s.stride);
-        for (let r = 0; r < T * B; r++) for (let i = 0; i < s.n; i++) db[i] += gI[r * s.stride + i];
-      }
       if (below) K.dotRows(T * B, s.cur, s.W.offset, s.nIn, s.stride, below.gS, below.stride);
     }
   }
@@ -391,6 +386,8 @@ export class SpikingModel {
     if (s.spec.bias) {
       const b = this.ws.f32(s.b.offset, s.stride);
       for (let r = 0; r < R; r++) cur.set(b, r * s.stride);
+    } else {
+      cur.fill(0);
     }
     this.ws.kernels().rowsForward(R, csr.rowPtr, csr.idx, csr.val, s.W.offset, s.stride, s.cur);
   }
@@ -447,6 +444,7 @@ export class SpikingModel {
     const alpha = s.alpha ? ws.f32(s.alpha.offset, n) : null;
     const dBeta = ws.f32(s.beta.gradOffset, n), dThr = ws.f32(s.threshold!.gradOffset, n);
     const dAlpha = s.alpha ? ws.f32(s.alpha.gradOffset, n) : null;
+    const dB = ws.f32(s.b.gradOffset, n), bias = spec.bias;
     const carry = ws.f32(s.carry, 2 * B * S);
     carry.fill(0);
     const gmNext = carry.subarray(0, B * S), gsynNext = carry.subarray(B * S);
@@ -473,8 +471,10 @@ export class SpikingModel {
             if (t > 0) dAlpha![i] += gsyn * syn[rp + i];
             gsynNext[c + i] = gsyn;
             gI[r + i] = gsyn;
+            if (bias) dB[i] += gsyn;
           } else {
             gI[r + i] = gm;
+            if (bias) dB[i] += gm;
           }
         }
       }
@@ -533,6 +533,7 @@ export class SpikingModel {
     const S = s.stride, n = s.n, ws = this.ws;
     const gI = ws.f32(s.cur, T * B * S), u = ws.f32(s.mem, T * B * S), beta = ws.f32(s.beta.offset, n), dBeta = ws.f32(s.beta.gradOffset, n);
     const arg = ws.i32(s.argmax, B * S);
+    const dB = ws.f32(s.b.gradOffset, n), bias = spec.bias;
     const gNext = ws.f32(s.carry, B * S);
     gNext.fill(0);
     for (let t = T - 1; t >= 0; t--) {
@@ -545,6 +546,7 @@ export class SpikingModel {
           if (t > 0) dBeta[i] += gu * u[rp + i];
           gNext[b * S + i] = gu;
           gI[r + i] = gu;
+          if (bias) dB[i] += gu;
         }
       }
     }

@@ -53,14 +53,17 @@ export class Workspace {
     return this.top;
   }
 
-  /** Allocates `bytes` (zeroed) and returns their offset; persistent allocations must come first. */
-  alloc(bytes: number, persistent = false): number {
+  /**
+   * Allocates `bytes` and returns their offset; persistent allocations (zeroed) must come first.
+   * Transient allocations are zeroed only with `zero` (a batch's states are overwritten anyway).
+   */
+  alloc(bytes: number, persistent = false, zero = persistent): number {
     if (persistent && this.top !== this.persistentTop) throw new Error("workspace: persistent arrays must be allocated before transient ones");
     const at = this.top;
     this.ensure(at + align16(bytes));
     this.top = at + align16(bytes);
     if (persistent) this.persistentTop = this.top;
-    new Uint8Array(this.buffer, at, align16(bytes)).fill(0);
+    if (zero) new Uint8Array(this.buffer, at, align16(bytes)).fill(0);
     return at;
   }
 
