@@ -401,25 +401,28 @@ export class SpikingModel {
     const beta = ws.f32(s.beta.offset, n), thr = ws.f32(s.threshold!.offset, n);
     const alpha = s.alpha ? ws.f32(s.alpha.offset, n) : null;
     const rowPtr = ws.i32(s.rowPtr, R + 1), idx = ws.i32(s.idx, R * n), val = ws.f32(s.val, R * n);
-    const reset = spec.reset;
+    const subtract = spec.reset === "subtract", zeroReset = spec.reset === "zero";
     let nnz = 0;
     rowPtr[0] = 0;
     for (let t = 0; t < T; t++) {
       if (s.V && t > 0) K.rowsForward(B, s.rowPtr + 4 * (t - 1) * B, s.idx, s.val, s.V.offset, S, s.cur + 4 * t * B * S);
+      const first = t === 0;
       for (let b = 0; b < B; b++) {
         const r = (t * B + b) * S, rp = r - B * S;
         for (let i = 0; i < n; i++) {
           let drive = cur[r + i];
           if (syn) {
-            drive = Math.fround(t > 0 ? alpha![i] * syn[rp + i] + drive : drive);
+            if (!first) drive = Math.fround(alpha![i] * syn[rp + i] + drive);
             syn[r + i] = drive;
           }
-          const vPrev = t > 0 ? mem[rp + i] : 0, sPrev = t > 0 ? spk[rp + i] : 0;
-          let v: number;
-          if (reset === "subtract") v = beta[i] * vPrev + drive - sPrev * thr[i];
-          else if (reset === "zero") v = beta[i] * ((1 - sPrev) * vPrev) + drive;
-          else v = beta[i] * vPrev + drive;
-          v = Math.fround(v);
+          let v = drive;
+          if (!first) {
+            const vPrev = mem[rp + i], sPrev = spk[rp + i];
+            if (subtract) v = beta[i] * vPrev + drive - sPrev * thr[i];
+            else if (zeroReset) v = beta[i] * ((1 - sPrev) * vPrev) + drive;
+            else v = beta[i] * vPrev + drive;
+            v = Math.fround(v);
+          }
           mem[r + i] = v;
           if (v - thr[i] > 0) {
             spk[r + i] = 1;
@@ -449,33 +452,32 @@ export class SpikingModel {
     carry.fill(0);
     const gmNext = carry.subarray(0, B * S), gsynNext = carry.subarray(B * S);
     const surrogate = spec.surrogate.derivative;
-    const reset = spec.reset, attached = !spec.detachReset && reset !== "none";
+    const subtract = spec.reset === "subtract", zeroReset = spec.reset === "zero";
+    const attached = !spec.detachReset && spec.reset !== "none";
     for (let t = T - 1; t >= 0; t--) {
       // Recurrent input: dL/ds[t] += V gI[t+1].
       if (s.V && t < T - 1) K.dotRows(B, s.cur + 4 * (t + 1) * B * S, s.V.offset, n, S, s.gS + 4 * t * B * S, S);
+      const first = t === 0;
       for (let b = 0; b < B; b++) {
         const r = (t * B + b) * S, rp = r - B * S, c = b * S;
         for (let i = 0; i < n; i++) {
           const gmN = gmNext[c + i];
-          const v = mem[r + i], sp = spk[r + i];
+          const v = mem[r + i], sp = spk[r + i], th = thr[i], be = beta[i];
           let gs = gS[r + i];
-          if (attached) gs += reset === "subtract" ? -thr[i] * gmN : -beta[i] * v * gmN;
-          const sg = surrogate(v - thr[i]);
-          const gm = gs * sg + (reset === "zero" ? beta[i] * (1 - sp) * gmN : beta[i] * gmN);
-          dThr[i] += -gs * sg + (reset === "subtract" ? -sp * gmN : 0);
-          const vPrev = t > 0 ? mem[rp + i] : 0;
-          if (t > 0) dBeta[i] += gm * (reset === "zero" ? (1 - spk[rp + i]) * vPrev : vPrev);
+          if (attached) gs -= subtract ? th * gmN : be * v * gmN;
+          const gsg = gs * surrogate(v - th);
+          const gm = gsg + (zeroReset ? be * (1 - sp) * gmN : be * gmN);
+          dThr[i] -= subtract ? gsg + sp * gmN : gsg;
+          if (!first) dBeta[i] += gm * (zeroReset ? (1 - spk[rp + i]) * mem[rp + i] : mem[rp + i]);
           gmNext[c + i] = gm;
+          let g = gm;
           if (syn) {
-            const gsyn = gm + (t < T - 1 ? alpha![i] * gsynNext[c + i] : 0);
-            if (t > 0) dAlpha![i] += gsyn * syn[rp + i];
-            gsynNext[c + i] = gsyn;
-            gI[r + i] = gsyn;
-            if (bias) dB[i] += gsyn;
-          } else {
-            gI[r + i] = gm;
-            if (bias) dB[i] += gm;
+            g = gm + alpha![i] * gsynNext[c + i];
+            if (!first) dAlpha![i] += g * syn[rp + i];
+            gsynNext[c + i] = g;
           }
+          gI[r + i] = g;
+          if (bias) dB[i] += g;
         }
       }
     }

@@ -26,14 +26,14 @@ export interface Surrogate {
 /** Fast sigmoid (SuperSpike's shape with snnTorch's slope): 1 / (slope |x| + 1)^2. */
 export function fastSigmoid(slope = 25): Surrogate {
   checkPositive(slope, "slope");
-  return { kind: "fastSigmoid", params: { slope }, derivative: (x) => 1 / (slope * Math.abs(x) + 1) ** 2 };
+  return { kind: "fastSigmoid", params: { slope }, derivative: (x) => { const d = slope * Math.abs(x) + 1; return 1 / (d * d); } };
 }
 
 /** Arctangent: (alpha / 2) / (1 + (pi alpha x / 2)^2) (snnTorch's default). */
 export function atan(alpha = 2): Surrogate {
   checkPositive(alpha, "alpha");
   const c = (Math.PI / 2) * alpha;
-  return { kind: "atan", params: { alpha }, derivative: (x) => alpha / 2 / (1 + (c * x) ** 2) };
+  return { kind: "atan", params: { alpha }, derivative: (x) => { const y = c * x; return alpha / 2 / (1 + y * y); } };
 }
 
 /** Triangle (Bellec et al. 2018): gamma max(0, 1 - |x| / width). */
@@ -46,7 +46,7 @@ export function triangle(gamma = 0.3, width = 1): Surrogate {
 /** SuperSpike (Zenke & Ganguli 2018): 1 / (beta |x| + 1)^2, beta = 100 as Norse and SpyTorch. */
 export function superSpike(beta = 100): Surrogate {
   checkPositive(beta, "beta");
-  return { kind: "superSpike", params: { beta }, derivative: (x) => 1 / (beta * Math.abs(x) + 1) ** 2 };
+  return { kind: "superSpike", params: { beta }, derivative: (x) => { const d = beta * Math.abs(x) + 1; return 1 / (d * d); } };
 }
 
 /** Rebuilds a surrogate from its kind and parameters (save/load). */
