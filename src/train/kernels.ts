@@ -96,6 +96,7 @@ const f32x4 = {
   mul: simd(230),
 };
 const i32Mul: Code = [0x6c];
+const i32Sub: Code = [0x6b];
 const f32Add: Code = [0x92];
 const f32Load = (offset = 0): Code => [0x2a, 2, ...uleb(offset)];
 const f32Store = (offset = 0): Code => [0x38, 2, ...uleb(offset)];
@@ -123,6 +124,8 @@ const rowAddress = (base: Code, index: Code, stride: Code): Code => [
 // rowsForward / rowsBackward: params (rows, rowPtr, idx, val, src, stride, dst), locals below.
 const P_ROWS = 0, P_ROWPTR = 1, P_IDX = 2, P_VAL = 3, P_SRC = 4, P_STRIDE = 5, P_DST = 6;
 const L_R = 7, L_K = 8, L_J = 9, L_S = 10, L_D = 11, L_END = 12, L_BYTES = 13, L_A = 14;
+const L_K4END = 15, L_SQ = [L_S, 16, 17, 18], L_AQ = [L_A, 19, 20, 21], L_DV = 22;
+const ROWS_LOCALS: ValType[] = [I32, I32, I32, I32, I32, I32, I32, V128, I32, I32, I32, I32, V128, V128, V128, V128];
 
 function rowsBody(indexed: "src" | "dst"): Code {
   const idxAt: Code = [...get(P_IDX), ...get(L_K), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...op.i32Load()];
@@ -139,12 +142,41 @@ function rowsBody(indexed: "src" | "dst"): Code {
       ...f32x4.add, ...op.v128Store(),
     ], 16),
   ];
+  if (indexed === "dst") {
+    return [
+      ...get(P_STRIDE), ...op.i32Const(2), ...op.i32Shl, ...set(L_BYTES),
+      ...forLoop(L_R, op.i32Const(0), get(P_ROWS), [
+        ...rowOfR(P_SRC), ...set(L_S),
+        ...rowPtrAt(4), ...set(L_END),
+        ...forLoop(L_K, rowPtrAt(0), get(L_END), inner),
+      ]),
+    ];
+  }
+  // Forward: four source rows per pass over the destination row (it is loaded and stored once
+  // per four rows; the additions happen in the same order as one row at a time).
+  const kAddr = (base: number): Code => [...get(base), ...get(L_K), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add];
+  const block: Code = [
+    ...[0, 1, 2, 3].flatMap((q) => [
+      ...kAddr(P_VAL), ...f32Load(4 * q), ...f32x4.splat, ...set(L_AQ[q]),
+      ...rowAddress(get(P_SRC), [...kAddr(P_IDX), ...op.i32Load(4 * q)], get(P_STRIDE)), ...set(L_SQ[q]),
+    ]),
+    ...forLoop(L_J, op.i32Const(0), get(L_BYTES), [
+      ...get(L_D), ...get(L_J), ...op.i32Add, ...op.v128Load(), ...set(L_DV),
+      ...[0, 1, 2, 3].flatMap((q) => [
+        ...get(L_DV), ...get(L_AQ[q]), ...get(L_SQ[q]), ...get(L_J), ...op.i32Add, ...op.v128Load(), ...f32x4.mul, ...f32x4.add, ...set(L_DV),
+      ]),
+      ...get(L_D), ...get(L_J), ...op.i32Add, ...get(L_DV), ...op.v128Store(),
+    ], 16),
+  ];
   return [
     ...get(P_STRIDE), ...op.i32Const(2), ...op.i32Shl, ...set(L_BYTES),
     ...forLoop(L_R, op.i32Const(0), get(P_ROWS), [
-      ...(indexed === "src" ? [...rowOfR(P_DST), ...set(L_D)] : [...rowOfR(P_SRC), ...set(L_S)]),
+      ...rowOfR(P_DST), ...set(L_D),
       ...rowPtrAt(4), ...set(L_END),
-      ...forLoop(L_K, rowPtrAt(0), get(L_END), inner),
+      // k4End = rowPtr[r] + ((end - rowPtr[r]) & -4)
+      ...rowPtrAt(0), ...get(L_END), ...rowPtrAt(0), ...i32Sub, ...op.i32Const(-4), ...op.i32And, ...op.i32Add, ...set(L_K4END),
+      ...forLoop(L_K, rowPtrAt(0), get(L_K4END), block, 4),
+      ...forLoop(L_K, get(L_K4END), get(L_END), inner),
     ]),
   ];
 }
@@ -210,8 +242,8 @@ const F32 = 0x7d as unknown as ValType;
 /** The compiled kernel module (compiled once, lazily; undefined without WebAssembly SIMD). */
 export const trainWasmModule = lazyModule(() =>
   assemble([
-    { name: "rowsForward", params: Array(7).fill(I32), results: [], locals: [I32, I32, I32, I32, I32, I32, I32, V128], body: rowsBody("src") },
-    { name: "rowsBackward", params: Array(7).fill(I32), results: [], locals: [I32, I32, I32, I32, I32, I32, I32, V128], body: rowsBody("dst") },
+    { name: "rowsForward", params: Array(7).fill(I32), results: [], locals: ROWS_LOCALS, body: rowsBody("src") },
+    { name: "rowsBackward", params: Array(7).fill(I32), results: [], locals: ROWS_LOCALS, body: rowsBody("dst") },
     { name: "dotRows", params: Array(7).fill(I32), results: [], locals: [...Array(11).fill(I32), V128, V128, V128, V128, V128, F32], body: dotRowsBody() },
   ]),
 );
