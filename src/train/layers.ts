@@ -126,8 +126,83 @@ export interface ReadoutSpec {
   readonly init: "uniform" | "normal";
 }
 
+/** Options of {@link meta}. */
+export interface MetaOptions {
+  /** Number of neurons. */
+  size: number;
+  /** Initial per-neuron threshold (default 1). */
+  threshold?: number;
+  /** Initial per-neuron leak per step, in [0, 1] (default 0.95). */
+  leak?: number;
+  /** Initial per-neuron input gain (default 1). */
+  gain?: number;
+  /** Initial per-neuron noise (softness of the firing probability, > 0; default 0.1). */
+  noise?: number;
+  /** Learn threshold, leak, gain and noise per neuron (default true for all four). */
+  learnThreshold?: boolean;
+  learnLeak?: boolean;
+  learnGain?: boolean;
+  learnNoise?: boolean;
+  /** Recurrent weights (default false). */
+  recurrent?: boolean;
+  bias?: boolean;
+  weightScale?: number;
+  recurrentScale?: number;
+  init?: "uniform" | "normal";
+}
+
+/** A validated meta-neuron layer description. */
+export interface MetaSpec {
+  readonly type: "meta";
+  readonly size: number;
+  readonly threshold: number;
+  readonly leak: number;
+  readonly gain: number;
+  readonly noise: number;
+  readonly learnThreshold: boolean;
+  readonly learnLeak: boolean;
+  readonly learnGain: boolean;
+  readonly learnNoise: boolean;
+  readonly recurrent: boolean;
+  readonly bias: boolean;
+  readonly weightScale: number;
+  readonly recurrentScale: number;
+  readonly init: "uniform" | "normal";
+}
+
+/**
+ * A layer of probabilistic "meta neurons" (the simulator's `metaNeuron`, trainable): per step
+ *
+ *     v[t] = leak (1 - s[t-1]) v[t-1] + gain I[t],   p[t] = 1 / (1 + exp(-(v[t] - threshold) / noise)),
+ *     s[t] ~ Bernoulli(p[t])   (seeded; the model's seed)
+ *
+ * with threshold, leak, gain and noise learnable per neuron. The gradient passes through the
+ * sample by the straight-through estimator ds/dx := dp/dx (so for v: p (1 - p) / noise, for the
+ * threshold its negative, for the noise -p (1 - p) (v - threshold) / noise^2); the reset is detached.
+ * The optimiser keeps leak in [0, 1] and noise >= 1e-3.
+ */
+export function meta(opts: MetaOptions): MetaSpec {
+  return {
+    type: "meta",
+    size: checkInteger(opts.size, "size", 1),
+    threshold: checkNumber(opts.threshold ?? 1, "threshold"),
+    leak: checkNumber(opts.leak ?? 0.95, "leak", { min: 0, max: 1 }),
+    gain: checkNumber(opts.gain ?? 1, "gain"),
+    noise: checkNumber(opts.noise ?? 0.1, "noise", { min: 1e-3 }),
+    learnThreshold: opts.learnThreshold ?? true,
+    learnLeak: opts.learnLeak ?? true,
+    learnGain: opts.learnGain ?? true,
+    learnNoise: opts.learnNoise ?? true,
+    recurrent: opts.recurrent ?? false,
+    bias: opts.bias ?? true,
+    weightScale: checkNumber(opts.weightScale ?? 1, "weightScale", { min: 0 }),
+    recurrentScale: checkNumber(opts.recurrentScale ?? opts.weightScale ?? 1, "recurrentScale", { min: 0 }),
+    init: checkInit(opts.init),
+  };
+}
+
 /** Any layer description. */
-export type LayerSpec = LifSpec | ReadoutSpec;
+export type LayerSpec = LifSpec | ReadoutSpec | MetaSpec;
 
 function decay(value: number | undefined, tau: number | undefined, dt: number | undefined, name: string, tauName: string, fallback: number | null): number | null {
   if (value !== undefined && tau !== undefined) throw new RangeError(`give either ${name} or ${tauName}, not both`);

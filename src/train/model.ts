@@ -20,7 +20,7 @@
  */
 import { checkInteger } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
-import type { LayerSpec, LifSpec, ReadoutSpec } from "./layers.js";
+import type { LayerSpec, LifSpec, MetaSpec, ReadoutSpec } from "./layers.js";
 import { align16, Workspace } from "./workspace.js";
 
 /** A batch of inputs in CSR form: row r = t * batch + b holds sample b's non-zero inputs at step t. */
@@ -97,6 +97,8 @@ interface LayerState {
   beta: Parameter;
   alpha: Parameter | null;
   threshold: Parameter | null;
+  gain: Parameter | null;
+  noise: Parameter | null;
   // transient (per batch) byte offsets
   cur: number;
   mem: number;
@@ -131,6 +133,8 @@ export class SpikingModel {
   readonly parameters: readonly Parameter[];
   private readonly ws: Workspace;
   private readonly states: LayerState[];
+  /** Draws of the meta neurons' spikes (seeded by the model's seed). */
+  private readonly sampler: Rng;
   private last: { steps: number; batch: number } | null = null;
   private inRowPtr = 0;
   private inIdx = 0;
@@ -159,13 +163,15 @@ export class SpikingModel {
     opts.layers.forEach((spec, k) => {
       const n = spec.size;
       const stride = Math.ceil(n / 4) * 4;
-      const isLif = spec.type === "lif";
+      const isLif = spec.type === "lif", isMeta = spec.type === "meta", spiking = isLif || isMeta;
       const W = add(`layer${k}.W`, nIn, n, true);
       const b = add(`layer${k}.b`, 1, n, spec.bias);
-      const V = isLif && spec.recurrent ? add(`layer${k}.V`, n, n, true) : null;
-      const beta = add(`layer${k}.beta`, 1, n, spec.learnBeta, [0, 1]);
+      const V = spiking && spec.recurrent ? add(`layer${k}.V`, n, n, true) : null;
+      const beta = isMeta ? add(`layer${k}.leak`, 1, n, spec.learnLeak, [0, 1]) : add(`layer${k}.beta`, 1, n, spec.learnBeta, [0, 1]);
       const alpha = isLif && spec.alpha !== null ? add(`layer${k}.alpha`, 1, n, spec.learnAlpha, [0, 1]) : null;
-      const threshold = isLif ? add(`layer${k}.threshold`, 1, n, spec.learnThreshold) : null;
+      const threshold = spiking ? add(`layer${k}.threshold`, 1, n, spec.learnThreshold) : null;
+      const gain = isMeta ? add(`layer${k}.gain`, 1, n, spec.learnGain) : null;
+      const noise = isMeta ? add(`layer${k}.noise`, 1, n, spec.learnNoise, [1e-3, Infinity]) : null;
       // nn.Linear initialisation: U(-s, s), s = scale / sqrt(fan_in), for weights and bias;
       // or SpyTorch's N(0, s^2) for weights with zero bias.
       const init = (p: Parameter, fanIn: number, scale: number) => {
@@ -175,14 +181,17 @@ export class SpikingModel {
       };
       init(W, nIn, spec.weightScale);
       if (spec.bias && spec.init === "uniform") init(b, nIn, spec.weightScale);
-      if (V) init(V, n, (spec as LifSpec).recurrentScale);
-      this.ws.f32(beta.offset, n).fill(spec.beta);
+      if (V) init(V, n, (spec as LifSpec | MetaSpec).recurrentScale);
+      this.ws.f32(beta.offset, n).fill(spec.type === "meta" ? spec.leak : spec.beta);
       if (alpha) this.ws.f32(alpha.offset, n).fill((spec as LifSpec).alpha!);
-      if (threshold) this.ws.f32(threshold.offset, n).fill((spec as LifSpec).threshold);
-      this.states.push({ spec, nIn, n, stride, W, b, V, beta, alpha, threshold, cur: 0, mem: 0, spk: 0, syn: 0, gS: 0, rowPtr: 0, idx: 0, val: 0, argmax: 0, carry: 0 });
+      if (threshold) this.ws.f32(threshold.offset, n).fill((spec as LifSpec | MetaSpec).threshold);
+      if (gain) this.ws.f32(gain.offset, n).fill((spec as MetaSpec).gain);
+      if (noise) this.ws.f32(noise.offset, n).fill((spec as MetaSpec).noise);
+      this.states.push({ spec, nIn, n, stride, W, b, V, beta, alpha, threshold, gain, noise, cur: 0, mem: 0, spk: 0, syn: 0, gS: 0, rowPtr: 0, idx: 0, val: 0, argmax: 0, carry: 0 });
       nIn = n;
     });
     this.parameters = params;
+    this.sampler = rng.fork();
   }
 
   /** Whether the WebAssembly kernels run. */
@@ -267,6 +276,7 @@ export class SpikingModel {
     let csr = { rowPtr: this.inRowPtr, idx: this.inIdx, val: this.inVal };
     for (const s of this.states) {
       if (s.spec.type === "lif") this.lifForward(s, s.spec, csr, T, B);
+      else if (s.spec.type === "meta") this.metaForward(s, csr, T, B);
       else this.readoutForward(s, s.spec, csr, T, B);
       csr = { rowPtr: s.rowPtr, idx: s.idx, val: s.val };
     }
@@ -276,7 +286,7 @@ export class SpikingModel {
   /** Spikes of layer `k` from the last forward pass, time-major `steps x batch x size` (0/1). */
   spikes(k: number): Float32Array {
     const s = this.states[checkInteger(k, "k", 0, this.states.length - 1)];
-    if (s.spec.type !== "lif" || !this.last) throw new RangeError(`layer ${k} has no spikes from a forward pass`);
+    if (s.spec.type === "readout" || !this.last) throw new RangeError(`layer ${k} has no spikes from a forward pass`);
     return this.unpad(s.spk, this.last.steps * this.last.batch, s);
   }
 
@@ -297,16 +307,16 @@ export class SpikingModel {
     const { steps: T, batch: B } = this.last;
     const C = this.outputs;
     if (gradOutput.length !== B * C) throw new RangeError(`gradOutput must have batch x outputs = ${B * C} entries, got ${gradOutput.length}`);
-    for (const s of this.states) if (s.spec.type === "lif") this.ws.f32(s.gS, T * B * s.stride).fill(0);
+    for (const s of this.states) if (s.spec.type !== "readout") this.ws.f32(s.gS, T * B * s.stride).fill(0);
     for (const [k, g] of spikeGrads) {
       const s = this.states[k];
-      if (!s || s.spec.type !== "lif") throw new RangeError(`spikeGrads: layer ${k} is not a spiking layer`);
+      if (!s || s.spec.type === "readout") throw new RangeError(`spikeGrads: layer ${k} is not a spiking layer`);
       if (g.length !== T * B * s.n) throw new RangeError(`spikeGrads[${k}] must have steps x batch x size = ${T * B * s.n} entries, got ${g.length}`);
       const gS = this.ws.f32(s.gS, T * B * s.stride);
       for (let r = 0; r < T * B; r++) for (let i = 0; i < s.n; i++) gS[r * s.stride + i] += g[r * s.n + i];
     }
     const top = this.states[this.states.length - 1];
-    if (top.spec.type === "lif") {
+    if (top.spec.type !== "readout") {
       // d count / d s[t] = 1 at every step.
       const gS = this.ws.f32(top.gS, T * B * top.stride);
       for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) for (let i = 0; i < C; i++) gS[(t * B + b) * top.stride + i] += gradOutput[b * C + i];
@@ -316,6 +326,7 @@ export class SpikingModel {
       const below = k > 0 ? this.states[k - 1] : null;
       const csr = below ? { rowPtr: below.rowPtr, idx: below.idx, val: below.val } : { rowPtr: this.inRowPtr, idx: this.inIdx, val: this.inVal };
       if (s.spec.type === "lif") this.lifBackward(s, s.spec, T, B);
+      else if (s.spec.type === "meta") this.metaBackward(s, T, B);
       else this.readoutBackward(s, s.spec, gradOutput, T, B);
       const K = this.ws.kernels();
       // Weight and bias gradients: dW[i] += x[r, i] gI[r] at the non-zero inputs only.
@@ -344,7 +355,7 @@ export class SpikingModel {
     let bytes = align16((R + 1) * 4) + 2 * align16(inputNnz * 4);
     for (const s of this.states) {
       const rows = align16(R * s.stride * 4);
-      if (s.spec.type === "lif") {
+      if (s.spec.type !== "readout") {
         bytes += 4 * rows + (s.alpha ? rows : 0) + align16((R + 1) * 4) + 2 * align16(R * s.n * 4) + 2 * align16(B * s.stride * 4);
       } else {
         bytes += 2 * rows + align16(B * s.stride * 4) + 2 * align16(B * s.stride * 4);
@@ -364,7 +375,7 @@ export class SpikingModel {
       const rows = R * s.stride * 4;
       s.cur = ws.alloc(rows);
       s.mem = ws.alloc(rows);
-      if (s.spec.type === "lif") {
+      if (s.spec.type !== "readout") {
         s.spk = ws.alloc(rows);
         s.gS = ws.alloc(rows);
         s.syn = s.alpha ? ws.alloc(rows) : 0;
@@ -484,6 +495,73 @@ export class SpikingModel {
     if (s.V) K.rowsBackward((T - 1) * B, s.rowPtr, s.idx, s.val, s.cur + 4 * B * S, S, s.V.gradOffset);
   }
 
+  private metaForward(s: LayerState, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number): void {
+    const R = T * B, S = s.stride, n = s.n, ws = this.ws;
+    this.inputCurrents(s, csr, R);
+    const K = ws.kernels();
+    const cur = ws.f32(s.cur, R * S), mem = ws.f32(s.mem, R * S), spk = ws.f32(s.spk, R * S);
+    const leak = ws.f32(s.beta.offset, n), thr = ws.f32(s.threshold!.offset, n), gain = ws.f32(s.gain!.offset, n), noise = ws.f32(s.noise!.offset, n);
+    const rowPtr = ws.i32(s.rowPtr, R + 1), idx = ws.i32(s.idx, R * n), val = ws.f32(s.val, R * n);
+    const rng = this.sampler;
+    let nnz = 0;
+    rowPtr[0] = 0;
+    for (let t = 0; t < T; t++) {
+      if (s.V && t > 0) K.rowsForward(B, s.rowPtr + 4 * (t - 1) * B, s.idx, s.val, s.V.offset, S, s.cur + 4 * t * B * S);
+      for (let b = 0; b < B; b++) {
+        const r = (t * B + b) * S, rp = r - B * S;
+        for (let i = 0; i < n; i++) {
+          const kept = t > 0 ? leak[i] * ((1 - spk[rp + i]) * mem[rp + i]) : 0;
+          const v = Math.fround(kept + gain[i] * cur[r + i]);
+          mem[r + i] = v;
+          const p = 1 / (1 + Math.exp(-(v - thr[i]) / noise[i]));
+          if (rng.uniform() < p) {
+            spk[r + i] = 1;
+            idx[nnz] = i;
+            val[nnz] = 1;
+            nnz++;
+          } else {
+            spk[r + i] = 0;
+          }
+        }
+        rowPtr[t * B + b + 1] = nnz;
+      }
+    }
+  }
+
+  private metaBackward(s: LayerState, T: number, B: number): void {
+    const R = T * B, S = s.stride, n = s.n, ws = this.ws;
+    const K = ws.kernels();
+    const gI = ws.f32(s.cur, R * S), mem = ws.f32(s.mem, R * S), spk = ws.f32(s.spk, R * S), gS = ws.f32(s.gS, R * S);
+    const leak = ws.f32(s.beta.offset, n), thr = ws.f32(s.threshold!.offset, n), gain = ws.f32(s.gain!.offset, n), noise = ws.f32(s.noise!.offset, n);
+    const dLeak = ws.f32(s.beta.gradOffset, n), dThr = ws.f32(s.threshold!.gradOffset, n), dGain = ws.f32(s.gain!.gradOffset, n), dNoise = ws.f32(s.noise!.gradOffset, n);
+    const dB = ws.f32(s.b.gradOffset, n), bias = s.spec.bias;
+    const gmNext = ws.f32(s.carry, B * S);
+    gmNext.fill(0);
+    for (let t = T - 1; t >= 0; t--) {
+      if (s.V && t < T - 1) K.dotRows(B, s.cur + 4 * (t + 1) * B * S, s.V.offset, n, S, s.gS + 4 * t * B * S, S);
+      for (let b = 0; b < B; b++) {
+        const r = (t * B + b) * S, rp = r - B * S, c = b * S;
+        for (let i = 0; i < n; i++) {
+          const v = mem[r + i], x = (v - thr[i]) / noise[i];
+          const p = 1 / (1 + Math.exp(-x));
+          const dpdx = (p * (1 - p)) / noise[i]; // dp/dv
+          const gs = gS[r + i];
+          const gm = gs * dpdx + leak[i] * (1 - spk[r + i]) * gmNext[c + i];
+          dThr[i] -= gs * dpdx;
+          dNoise[i] -= gs * dpdx * x;
+          // dv/dgain = I[t]: the current at t is still in place (its gradient overwrites it below).
+          if (t > 0) dLeak[i] += gm * ((1 - spk[rp + i]) * mem[rp + i]);
+          dGain[i] += gm * gI[r + i];
+          gmNext[c + i] = gm;
+          const g = gm * gain[i];
+          gI[r + i] = g;
+          if (bias) dB[i] += g;
+        }
+      }
+    }
+    if (s.V) K.rowsBackward((T - 1) * B, s.rowPtr, s.idx, s.val, s.cur + 4 * B * S, S, s.V.gradOffset);
+  }
+
   private readoutForward(s: LayerState, spec: ReadoutSpec, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number): void {
     const R = T * B, S = s.stride, n = s.n, ws = this.ws;
     this.inputCurrents(s, csr, R);
@@ -500,7 +578,7 @@ export class SpikingModel {
   private output(T: number, B: number): Float32Array {
     const s = this.states[this.states.length - 1], S = s.stride, n = s.n, ws = this.ws;
     const out = new Float32Array(B * n);
-    if (s.spec.type === "lif") {
+    if (s.spec.type !== "readout") {
       const spk = ws.f32(s.spk, T * B * S);
       for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) for (let i = 0; i < n; i++) out[b * n + i] += spk[(t * B + b) * S + i];
       return out;

@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  atan, batchFromDense, crossEntropy, fastSigmoid, lif, readout, spikeCountMse, superSpike, triangle,
+  atan, batchFromDense, crossEntropy, fastSigmoid, lif, meta, readout, spikeCountMse, superSpike, triangle,
   SpikingModel, type LayerSpec, type LifSpec, type Surrogate,
 } from "../../src/train/index.js";
 import { Rng } from "../../src/random/rng.js";
@@ -144,4 +144,54 @@ describe("train: gradients vs tfjs autodiff", () => {
       tf.dispose([...values, ...grads, value, xt, onehot, tfOut]);
     });
   }
+});
+
+describe("train: meta neuron gradients vs tfjs (straight-through estimator, same samples)", () => {
+  it("recurrent meta neurons with learnable threshold, leak, gain and noise -> leaky readout", () => {
+    const T = 12, B = 3, nIn = 7, n = 6, C = 4;
+    const rng = new Rng(77);
+    const x = Float32Array.from({ length: T * B * nIn }, () => (rng.uniform() < 0.4 ? 1 : 0));
+    const labels = Int32Array.from({ length: B }, () => rng.int(C));
+    const model = new SpikingModel({ inputs: nIn, seed: 5, layers: [meta({ size: n, recurrent: true, weightScale: 2, noise: 0.3, threshold: 0.5 }), readout({ size: C, beta: 0.85 })] });
+    const out = model.forward(batchFromDense(x, { steps: T, batch: B, inputs: nIn }));
+    const loss = crossEntropy(out, labels, C);
+    model.zeroGrad();
+    model.backward(loss.grad);
+    const S = model.spikes(0);
+    expect(S.some((v) => v === 1) && S.some((v) => v === 0)).toBe(true);
+    const names = model.parameters.map((p) => p.name);
+    const values = model.parameters.map((p) => tf.tensor(model.get(p.name), p.rows === 1 ? [p.cols] : [p.rows, p.cols]));
+    const P = (ps: tf.Tensor[], name: string) => ps[names.indexOf(name)];
+    const xs = tf.unstack(tf.tensor3d(x, [T, B, nIn])) as tf.Tensor2D[];
+    const ours = tf.unstack(tf.tensor3d(S, [T, B, n])) as tf.Tensor2D[];
+    const onehot = tf.oneHot(tf.tensor1d(labels, "int32"), C);
+    const constant = tf.customGrad((a, save) => { save([a as tf.Tensor]); return { value: tf.clone(a as tf.Tensor), gradFunc: (_dy, saved) => [tf.zerosLike(saved[0])] }; });
+    const f = (...ps: tf.Tensor[]) => {
+      let v: tf.Tensor | null = null, s: tf.Tensor | null = null, u: tf.Tensor | null = null;
+      const us: tf.Tensor[] = [];
+      for (let t = 0; t < T; t++) {
+        let cur: tf.Tensor = tf.add(tf.matMul(xs[t], P(ps, "layer0.W") as tf.Tensor2D), P(ps, "layer0.b"));
+        if (s) cur = tf.add(cur, tf.matMul(s as tf.Tensor2D, P(ps, "layer0.V") as tf.Tensor2D));
+        const driven = tf.mul(P(ps, "layer0.gain"), cur);
+        v = v ? tf.add(tf.mul(P(ps, "layer0.leak"), tf.mul(tf.sub(1, ours[t - 1]), v)), driven) : driven;
+        const p = tf.sigmoid(tf.div(tf.sub(v, P(ps, "layer0.threshold")), P(ps, "layer0.noise")));
+        s = tf.add(p, constant(tf.sub(ours[t], p)));
+        const c2 = tf.add(tf.matMul(s as tf.Tensor2D, P(ps, "layer1.W") as tf.Tensor2D), P(ps, "layer1.b"));
+        u = u ? tf.add(tf.mul(P(ps, "layer1.beta"), u), c2) : c2;
+        us.push(u);
+      }
+      const logits = tf.max(tf.stack(us), 0);
+      return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+    };
+    const { value, grads } = tf.valueAndGrads(f)(values);
+    expect(value.dataSync()[0]).toBeCloseTo(loss.loss, 4);
+    grads.forEach((g, i) => {
+      const ref = g.dataSync(), ours2 = model.grad(names[i]);
+      let scale = 0, err = 0;
+      for (let j = 0; j < ref.length; j++) { scale = Math.max(scale, Math.abs(ref[j])); err = Math.max(err, Math.abs(ref[j] - ours2[j])); }
+      expect(scale, names[i]).toBeGreaterThan(0);
+      expect(err, `${names[i]}: max |error| ${err} vs max |grad| ${scale}`).toBeLessThanOrEqual(2e-5 * scale + 1e-7);
+    });
+    tf.dispose([...values, ...grads, value, onehot, ...xs, ...ours]);
+  });
 });
