@@ -39,11 +39,17 @@ export interface SpikeBatch {
   readonly val: Float32Array;
 }
 
+/** Anything with tfjs's `dataSync()` (a `tf.Tensor`), read without importing tfjs. */
+export interface TensorLike {
+  dataSync(): ArrayLike<number>;
+}
+
 /**
- * A batch from a dense time-major array `x[(t * batch + b) * inputs + i]` (zeros are skipped).
- * Non-finite values are refused.
+ * A batch from a dense time-major array `x[(t * batch + b) * inputs + i]` (zeros are skipped), or
+ * a tfjs tensor of shape [steps, batch, inputs]. Non-finite values are refused.
  */
-export function batchFromDense(x: ArrayLike<number>, shape: { steps: number; batch: number; inputs: number }): SpikeBatch {
+export function batchFromDense(input: ArrayLike<number> | TensorLike, shape: { steps: number; batch: number; inputs: number }): SpikeBatch {
+  const x: ArrayLike<number> = typeof (input as TensorLike).dataSync === "function" ? (input as TensorLike).dataSync() : (input as ArrayLike<number>);
   const steps = checkInteger(shape.steps, "steps", 1);
   const batch = checkInteger(shape.batch, "batch", 1);
   const inputs = checkInteger(shape.inputs, "inputs", 1);

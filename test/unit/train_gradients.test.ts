@@ -129,6 +129,8 @@ describe("train: gradients vs tfjs autodiff", () => {
       };
       const tfOut = tfForward(c.layers, names, values, xt, T);
       const tfOutValues = tfOut.dataSync();
+      // A tfjs tensor is accepted as input directly.
+      expect(Array.from(model.forward(batchFromDense(xt, { steps: T, batch: B, inputs: nIn })))).toEqual(Array.from(out));
       for (let j = 0; j < out.length; j++) expect(Math.abs(tfOutValues[j] - out[j])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(out[j])));
       const { value, grads } = tf.valueAndGrads(f)(values);
       expect(value.dataSync()[0]).toBeCloseTo(loss.loss, 4);
