@@ -1,4 +1,9 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { peersPython } from "../../kernel/scripts/setup.mjs";
 import {
   adam, evaluate, fit, lif, loadModel, makeBatch, readout, saveModel, sgd, SpikingModel, trainStep,
   type SpikeDataset, type TrainProgress,
@@ -98,4 +103,34 @@ describe("train: fit, optimisers, reproducibility, save/load", () => {
     expect(() => model.forward(makeBatch({ ...data, inputs: 19, x: data.x.subarray(0, 4 * 30 * 19) }, [0]))).toThrow(/inputs/);
     expect(() => trainStep(model, makeBatch(data, [0]), Int32Array.from([7]), opt)).toThrow(/labels\[0\]/);
   });
+});
+
+describe("train: optimisers vs torch.optim", () => {
+  it("Adam and SGD with momentum give PyTorch's parameters after five steps (float32, 1e-6 relative)", () => {
+    const rng = new Rng(21);
+    const model = new SpikingModel({ inputs: 3, seed: 4, layers: [lif({ size: 5 })] });
+    const p = model.parameters.find((q) => q.name === "layer0.W")!;
+    const start = model.get("layer0.W");
+    const grads = Array.from({ length: 5 }, () => Array.from({ length: start.length }, () => rng.normal() * 0.1));
+    const run = (opt: ReturnType<typeof adam>) => {
+      model.set("layer0.W", start);
+      for (const g of grads) {
+        model.zeroGrad();
+        const { grad } = model.views(p);
+        for (let r = 0; r < p.rows; r++) for (let c = 0; c < p.cols; c++) grad[r * p.stride + c] = g[r * p.cols + c];
+        opt.step();
+      }
+      return model.get("layer0.W");
+    };
+    const ours = { adam: run(adam(model, { lr: 0.01, beta1: 0.8, beta2: 0.99, eps: 1e-6 })), sgd: run(sgd(model, { lr: 0.05, momentum: 0.9 })) };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nl-optim-"));
+    fs.writeFileSync(path.join(dir, "in.json"), JSON.stringify({ params: Array.from(start), grads, adam: { lr: 0.01, betas: [0.8, 0.99], eps: 1e-6 }, sgd: { lr: 0.05, momentum: 0.9 } }));
+    execFileSync(peersPython(), [path.join(__dirname, "..", "reference", "torch_optim.py"), path.join(dir, "in.json"), path.join(dir, "out.json")], { timeout: 120_000, stdio: ["ignore", "ignore", "pipe"] });
+    const ref = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8")) as { adam: number[]; sgd: number[] };
+    fs.rmSync(dir, { recursive: true });
+    for (const name of ["adam", "sgd"] as const) {
+      ref[name].forEach((v, k) => expect(Math.abs(ours[name][k] - v), `${name}[${k}]`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(v))));
+      expect(Array.from(ours[name])).not.toEqual(Array.from(start));
+    }
+  }, 120_000);
 });
