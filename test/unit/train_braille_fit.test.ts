@@ -2,7 +2,9 @@
  * Tactile Braille letters with a 200-unit recurrent current-based LIF network (SpyTorch tutorial
  * 5's network: tau_mem 20 ms, tau_syn 10 ms at dt 1 ms, leaky readout with max over time,
  * cross-entropy, Adam): >= 90 % test accuracy on a seeded 80/20 split in a CI-sized run
- * (EPOCHS epochs, about 5 s of CPU each). The same seed gives the same run, bitwise.
+ * (EPOCHS epochs, about 5 s of CPU each). The same seed gives the same run, bitwise. Then LIF vs
+ * the probabilistic meta neuron on the same seed, split and training (3 epochs each, evaluated
+ * after every epoch): both must learn (>= 50 %, chance is 3.7 %); the accuracies are printed.
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,5 +41,22 @@ describe("train: Braille letters", () => {
     const accuracy = evaluate(model, test);
     console.log(`Braille, recurrent LIF: test accuracy ${(100 * accuracy).toFixed(1)}% after ${EPOCHS} epochs (train ${(100 * history[EPOCHS - 1].accuracy).toFixed(1)}%)`);
     expect(accuracy).toBeGreaterThanOrEqual(0.9);
+  }, 1_800_000);
+
+  it("LIF vs meta neuron: same seed, split and training, 3 epochs each", async () => {
+    const { train, test } = await split();
+    const hidden = {
+      lif: lif({ size: 200, recurrent: true, tauMem_ms: 20, tauSyn_ms: 10, dt_ms: 1, weightScale: 1, recurrentScale: 0.03, init: "normal" }),
+      meta: meta({ size: 200, recurrent: true, weightScale: 1, recurrentScale: 0.03, init: "normal", leak: Math.exp(-1 / 20), noise: 0.1 }),
+    };
+    const accuracy: Record<string, number> = {};
+    for (const [name, layer] of Object.entries(hidden)) {
+      const model = new SpikingModel({ inputs: 4, seed: 1, layers: [layer, readout({ size: 27, tau_ms: 20, dt_ms: 1, init: "normal" })] });
+      const history = await fit(model, train, { epochs: 3, batchSize: 32, optimizer: adam(model, { lr: 1e-3 }), seed: 1, validation: test });
+      accuracy[name] = history[2].validationAccuracy!;
+    }
+    console.log(`Braille, 3 epochs: LIF ${(100 * accuracy.lif).toFixed(1)}%, meta neuron ${(100 * accuracy.meta).toFixed(1)}%`);
+    expect(accuracy.lif).toBeGreaterThanOrEqual(0.5);
+    expect(accuracy.meta).toBeGreaterThanOrEqual(0.5);
   }, 1_800_000);
 });
