@@ -8,3 +8,4 @@ export * from "./csv.js";
 export * from "./tables.js";
 export * from "./parquet.js";
 export * from "./shd.js";
+export * from "./braille.js";

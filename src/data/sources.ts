@@ -151,3 +151,18 @@ export const C_ELEGANS_SOURCES: readonly DataSource[] = [
   NEURON_MASTER_SHEET,
   WORM_NEURO_ATLAS_GANGLIA,
 ];
+
+/**
+ * Tactile Braille letters (Müller-Cleve et al. 2022) as distributed with Zenke's SpyTorch
+ * tutorial 5: a gzipped Python pickle of 1,350 trials (see `src/data/braille.ts`).
+ */
+export const BRAILLE_SPYTORCH: DataSource = {
+  id: "braille_spytorch",
+  path: "spiking/tutorial5_braille_spiking_data.pkl.gz",
+  url: "https://raw.githubusercontent.com/fzenke/spytorch/d363dbf93a04bf97b4819f1a41579bbbec17b1d2/notebooks/data/tutorial5_braille_spiking_data.pkl.gz",
+  sha256: "f48a449264a00ee665df62329f2364059e49d0d0faeee4993e595d08616e5a1c",
+  description: "Tactile Braille letters: 27 letters x 50 repetitions, 76-77 steps x 12 taxels (SpyTorch tutorial 5)",
+  citation:
+    "Müller-Cleve SF, Fra V, Khacef L, et al. (2022) Braille letter reading: a benchmark for spatio-temporal pattern recognition on neuromorphic hardware. arXiv:2205.15864; dataset doi:10.5281/zenodo.6556273",
+  license: "CC BY 4.0 (fzenke/spytorch)",
+};

@@ -1,0 +1,640 @@
+/**
+ * A feed-forward stack of spiking layers ({@link lif}, {@link readout}) trained by
+ * backpropagation through time with surrogate gradients (Neftci, Mostafa & Zenke 2019).
+ *
+ * Forward: layer k's input currents for all steps and samples are one sparse-times-dense product
+ * over the CSR of its input (`rowsForward`: only the weight rows of inputs that spiked are added),
+ * then the neuron update runs step by step (a recurrent layer adds `V s[t-1]` per step the same
+ * way). Backward: the neuron update is reversed step by step (recurrent layers accumulate
+ * `V^T`-products of the next step's current gradient with `dotRows`), then the weight gradient
+ * is accumulated only at presynaptic spikes (`rowsBackward`) and the input gradient of the layer
+ * below with one dense `dotRows`. The O(N^2) parts run in the WebAssembly SIMD kernels
+ * (`kernels.ts`); the element-wise neuron updates are TypeScript loops over float32 arrays.
+ *
+ * Stored for BPTT, per spiking layer of n neurons (stride n' = n rounded up to 4), T steps,
+ * B samples: the input current (reused for its gradient), the membrane potential, the spikes
+ * and the spike gradient, 4 x 4 B T n' bytes, plus 4 B T n' for the synaptic current of a
+ * current-based layer, plus the spike list (8 bytes per spike) and 4 (B T + 1) bytes of row
+ * pointers; a readout stores 3 x 4 B T n' bytes. `memoryBytes(steps, batch)` gives the total.
+ * Example: 200 recurrent LIF neurons, 100 steps, batch 256: 124 MB (plus 8 bytes per non-zero input).
+ */
+import { checkInteger } from "../core/checks.js";
+import { Rng } from "../random/rng.js";
+import type { LayerSpec, LifSpec, MetaSpec, ReadoutSpec } from "./layers.js";
+import { align16, Workspace } from "./workspace.js";
+
+/** A batch of inputs in CSR form: row r = t * batch + b holds sample b's non-zero inputs at step t. */
+export interface SpikeBatch {
+  /** Time steps. */
+  readonly steps: number;
+  /** Samples. */
+  readonly batch: number;
+  /** Input channels. */
+  readonly inputs: number;
+  /** Row pointers, length steps * batch + 1. */
+  readonly rowPtr: Int32Array;
+  /** Input channel of each non-zero entry. */
+  readonly idx: Int32Array;
+  /** Value of each non-zero entry (1 for a spike; graded inputs allowed). */
+  readonly val: Float32Array;
+}
+
+/** Anything with tfjs's `dataSync()` (a `tf.Tensor`), read without importing tfjs. */
+export interface TensorLike {
+  dataSync(): ArrayLike<number>;
+}
+
+/**
+ * A batch from a dense time-major array `x[(t * batch + b) * inputs + i]` (zeros are skipped), or
+ * a tfjs tensor of shape [steps, batch, inputs]. Non-finite values are refused.
+ */
+export function batchFromDense(input: ArrayLike<number> | TensorLike, shape: { steps: number; batch: number; inputs: number }): SpikeBatch {
+  const x: ArrayLike<number> = typeof (input as TensorLike).dataSync === "function" ? (input as TensorLike).dataSync() : (input as ArrayLike<number>);
+  const steps = checkInteger(shape.steps, "steps", 1);
+  const batch = checkInteger(shape.batch, "batch", 1);
+  const inputs = checkInteger(shape.inputs, "inputs", 1);
+  if (x.length !== steps * batch * inputs) throw new RangeError(`x must have steps * batch * inputs = ${steps * batch * inputs} entries, got ${x.length}`);
+  const rows = steps * batch;
+  const rowPtr = new Int32Array(rows + 1);
+  let nnz = 0;
+  for (let k = 0; k < x.length; k++) {
+    const v = x[k];
+    if (!Number.isFinite(v)) throw new RangeError(`x[${k}] must be finite, got ${v}`);
+    if (v !== 0) nnz++;
+  }
+  const idx = new Int32Array(nnz);
+  const val = new Float32Array(nnz);
+  let at = 0;
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < inputs; i++) {
+      const v = x[r * inputs + i];
+      if (v !== 0) { idx[at] = i; val[at] = v; at++; }
+    }
+    rowPtr[r + 1] = at;
+  }
+  return { steps, batch, inputs, rowPtr, idx, val };
+}
+
+/** One parameter array of a model. */
+export interface Parameter {
+  /** "layer<k>.<W|V|b|beta|alpha|threshold>". */
+  readonly name: string;
+  /** Rows x columns (columns padded to `stride` in memory). */
+  readonly rows: number;
+  readonly cols: number;
+  readonly stride: number;
+  /** Updated by optimisers. */
+  readonly trainable: boolean;
+  /** Range enforced after each optimiser step (beta and alpha: [0, 1]). */
+  readonly clamp?: readonly [number, number];
+  /** Byte offsets of the values and gradients in the workspace. */
+  readonly offset: number;
+  readonly gradOffset: number;
+}
+
+interface LayerState {
+  spec: LayerSpec;
+  nIn: number;
+  n: number;
+  stride: number;
+  W: Parameter;
+  b: Parameter;
+  V: Parameter | null;
+  beta: Parameter;
+  alpha: Parameter | null;
+  threshold: Parameter | null;
+  gain: Parameter | null;
+  noise: Parameter | null;
+  // transient (per batch) byte offsets
+  cur: number;
+  mem: number;
+  spk: number;
+  syn: number;
+  gS: number;
+  rowPtr: number;
+  idx: number;
+  val: number;
+  argmax: number;
+  carry: number;
+}
+
+/** Options of {@link SpikingModel}. */
+export interface ModelOptions {
+  /** Number of input channels. */
+  inputs: number;
+  /** The layers, first to last; the last is the output. */
+  layers: readonly LayerSpec[];
+  /** Seed of the weight initialisation. */
+  seed: number;
+  /** Use the WebAssembly kernels when available (default true); false runs the TypeScript reference. */
+  wasm?: boolean;
+}
+
+/** A spiking network trained with surrogate gradients (see the module header). */
+export class SpikingModel {
+  readonly inputs: number;
+  readonly layers: readonly LayerSpec[];
+  readonly seed: number;
+  /** All parameters, in layer order. */
+  readonly parameters: readonly Parameter[];
+  private readonly ws: Workspace;
+  private readonly states: LayerState[];
+  /** Draws of the meta neurons' spikes (seeded by the model's seed). */
+  private readonly sampler: Rng;
+  private last: { steps: number; batch: number } | null = null;
+  private inRowPtr = 0;
+  private inIdx = 0;
+  private inVal = 0;
+
+  constructor(opts: ModelOptions) {
+    this.inputs = checkInteger(opts.inputs, "inputs", 1);
+    if (!Array.isArray(opts.layers) || opts.layers.length === 0) throw new RangeError("layers must be a non-empty array of lif(...) / readout(...) layers");
+    opts.layers.forEach((l, k) => {
+      if (l.type === "readout" && k !== opts.layers.length - 1) throw new RangeError(`layers[${k}]: a readout must be the last layer`);
+    });
+    this.layers = opts.layers;
+    this.seed = checkInteger(opts.seed, "seed", 0, 2 ** 32 - 1);
+    this.ws = new Workspace({ wasm: opts.wasm });
+    const params: Parameter[] = [];
+    const rng = new Rng(this.seed);
+    const add = (name: string, rows: number, cols: number, trainable: boolean, clamp?: [number, number]): Parameter => {
+      const stride = Math.ceil(cols / 4) * 4;
+      const bytes = rows * stride * 4;
+      const p: Parameter = { name, rows, cols, stride, trainable, clamp, offset: this.ws.alloc(bytes, true), gradOffset: this.ws.alloc(bytes, true) };
+      params.push(p);
+      return p;
+    };
+    this.states = [];
+    let nIn = this.inputs;
+    opts.layers.forEach((spec, k) => {
+      const n = spec.size;
+      const stride = Math.ceil(n / 4) * 4;
+      const isLif = spec.type === "lif", isMeta = spec.type === "meta", spiking = isLif || isMeta;
+      const W = add(`layer${k}.W`, nIn, n, true);
+      const b = add(`layer${k}.b`, 1, n, spec.bias);
+      const V = spiking && spec.recurrent ? add(`layer${k}.V`, n, n, true) : null;
+      const beta = isMeta ? add(`layer${k}.leak`, 1, n, spec.learnLeak, [0, 1]) : add(`layer${k}.beta`, 1, n, spec.learnBeta, [0, 1]);
+      const alpha = isLif && spec.alpha !== null ? add(`layer${k}.alpha`, 1, n, spec.learnAlpha, [0, 1]) : null;
+      const threshold = spiking ? add(`layer${k}.threshold`, 1, n, spec.learnThreshold) : null;
+      const gain = isMeta ? add(`layer${k}.gain`, 1, n, spec.learnGain) : null;
+      const noise = isMeta ? add(`layer${k}.noise`, 1, n, spec.learnNoise, [1e-3, Infinity]) : null;
+      // nn.Linear initialisation: U(-s, s), s = scale / sqrt(fan_in), for weights and bias;
+      // or SpyTorch's N(0, s^2) for weights with zero bias.
+      const init = (p: Parameter, fanIn: number, scale: number) => {
+        const s = scale / Math.sqrt(fanIn);
+        const v = this.ws.f32(p.offset, p.rows * p.stride);
+        for (let r = 0; r < p.rows; r++) for (let c = 0; c < p.cols; c++) v[r * p.stride + c] = spec.init === "normal" ? s * rng.normal() : s * (2 * rng.uniform() - 1);
+      };
+      init(W, nIn, spec.weightScale);
+      if (spec.bias && spec.init === "uniform") init(b, nIn, spec.weightScale);
+      if (V) init(V, n, (spec as LifSpec | MetaSpec).recurrentScale);
+      this.ws.f32(beta.offset, n).fill(spec.type === "meta" ? spec.leak : spec.beta);
+      if (alpha) this.ws.f32(alpha.offset, n).fill((spec as LifSpec).alpha!);
+      if (threshold) this.ws.f32(threshold.offset, n).fill((spec as LifSpec | MetaSpec).threshold);
+      if (gain) this.ws.f32(gain.offset, n).fill((spec as MetaSpec).gain);
+      if (noise) this.ws.f32(noise.offset, n).fill((spec as MetaSpec).noise);
+      this.states.push({ spec, nIn, n, stride, W, b, V, beta, alpha, threshold, gain, noise, cur: 0, mem: 0, spk: 0, syn: 0, gS: 0, rowPtr: 0, idx: 0, val: 0, argmax: 0, carry: 0 });
+      nIn = n;
+    });
+    this.parameters = params;
+    this.sampler = rng.fork();
+  }
+
+  /** Whether the WebAssembly kernels run. */
+  get wasm(): boolean {
+    return this.ws.wasm;
+  }
+
+  /** Number of outputs (the last layer's size). */
+  get outputs(): number {
+    return this.layers[this.layers.length - 1].size;
+  }
+
+  /** Bytes of the workspace a batch of `steps` x `batch` needs (parameters, gradients and stored states). */
+  memoryBytes(steps: number, batch: number): number {
+    let bytes = 0;
+    for (const p of this.parameters) bytes += 2 * align16(p.rows * p.stride * 4);
+    return bytes + this.transientBytes(steps, batch, 0);
+  }
+
+  /** A copy of a parameter's values, rows x cols, row-major without padding. */
+  get(name: string): Float32Array {
+    const p = this.param(name);
+    const v = this.ws.f32(p.offset, p.rows * p.stride);
+    const out = new Float32Array(p.rows * p.cols);
+    for (let r = 0; r < p.rows; r++) out.set(v.subarray(r * p.stride, r * p.stride + p.cols), r * p.cols);
+    return out;
+  }
+
+  /** Sets a parameter's values (rows x cols, row-major). */
+  set(name: string, values: ArrayLike<number>): void {
+    const p = this.param(name);
+    if (values.length !== p.rows * p.cols) throw new RangeError(`${name} needs ${p.rows * p.cols} values (${p.rows} x ${p.cols}), got ${values.length}`);
+    const v = this.ws.f32(p.offset, p.rows * p.stride);
+    for (let r = 0; r < p.rows; r++) {
+      for (let c = 0; c < p.cols; c++) {
+        const x = values[r * p.cols + c];
+        if (!Number.isFinite(x)) throw new RangeError(`${name}[${r * p.cols + c}] must be finite, got ${x}`);
+        v[r * p.stride + c] = x;
+      }
+    }
+  }
+
+  /** A copy of a parameter's gradient from the last `backward` (rows x cols). */
+  grad(name: string): Float32Array {
+    const p = this.param(name);
+    const v = this.ws.f32(p.gradOffset, p.rows * p.stride);
+    const out = new Float32Array(p.rows * p.cols);
+    for (let r = 0; r < p.rows; r++) out.set(v.subarray(r * p.stride, r * p.stride + p.cols), r * p.cols);
+    return out;
+  }
+
+  /** Live views (values, gradients; padded rows) of a parameter, for optimisers. */
+  views(p: Parameter): { value: Float32Array; grad: Float32Array } {
+    const len = p.rows * p.stride;
+    return { value: this.ws.f32(p.offset, len), grad: this.ws.f32(p.gradOffset, len) };
+  }
+
+  /** Sets every gradient to zero. */
+  zeroGrad(): void {
+    for (const p of this.parameters) this.ws.f32(p.gradOffset, p.rows * p.stride).fill(0);
+  }
+
+  /**
+   * Runs the network on a batch and returns the output per sample, `batch x outputs`
+   * (row-major): the readout's logits, or a spiking output layer's spike counts.
+   * The states are kept for {@link SpikingModel.backward}.
+   */
+  forward(input: SpikeBatch): Float32Array {
+    if (input.inputs !== this.inputs) throw new RangeError(`input.inputs must be ${this.inputs}, got ${input.inputs}`);
+    const T = input.steps, B = input.batch, R = T * B;
+    if (input.rowPtr.length !== R + 1 || input.rowPtr[R] !== input.idx.length || input.val.length !== input.idx.length) {
+      throw new RangeError("input: rowPtr must have steps * batch + 1 entries ending at idx.length, and val as many entries as idx");
+    }
+    this.plan(T, B, input.idx.length);
+    this.ws.i32(this.inRowPtr, R + 1).set(input.rowPtr);
+    const idxView = this.ws.i32(this.inIdx, input.idx.length);
+    idxView.set(input.idx);
+    for (let k = 0; k < idxView.length; k++) {
+      if (!(idxView[k] >= 0 && idxView[k] < this.inputs)) throw new RangeError(`input.idx[${k}] must be an input channel in [0, ${this.inputs - 1}], got ${idxView[k]}`);
+    }
+    this.ws.f32(this.inVal, input.val.length).set(input.val);
+    let csr = { rowPtr: this.inRowPtr, idx: this.inIdx, val: this.inVal };
+    for (const s of this.states) {
+      if (s.spec.type === "lif") this.lifForward(s, s.spec, csr, T, B);
+      else if (s.spec.type === "meta") this.metaForward(s, csr, T, B);
+      else this.readoutForward(s, s.spec, csr, T, B);
+      csr = { rowPtr: s.rowPtr, idx: s.idx, val: s.val };
+    }
+    return this.output(T, B);
+  }
+
+  /** Spikes of layer `k` from the last forward pass, time-major `steps x batch x size` (0/1). */
+  spikes(k: number): Float32Array {
+    const s = this.states[checkInteger(k, "k", 0, this.states.length - 1)];
+    if (s.spec.type === "readout" || !this.last) throw new RangeError(`layer ${k} has no spikes from a forward pass`);
+    return this.unpad(s.spk, this.last.steps * this.last.batch, s);
+  }
+
+  /** Membrane potentials (or readout values) of layer `k` from the last forward pass, `steps x batch x size`. */
+  potentials(k: number): Float32Array {
+    const s = this.states[checkInteger(k, "k", 0, this.states.length - 1)];
+    if (!this.last) throw new RangeError("no forward pass yet");
+    return this.unpad(s.mem, this.last.steps * this.last.batch, s);
+  }
+
+  /**
+   * Backpropagates `gradOutput` (dLoss/doutput, `batch x outputs`) through the last forward
+   * pass and adds the parameter gradients to `grad`. `spikeGrads[k]` optionally adds
+   * dLoss/dspikes of layer k (time-major `steps x batch x size`, e.g. a rate regulariser).
+   */
+  backward(gradOutput: ArrayLike<number>, spikeGrads: ReadonlyMap<number, Float32Array> = new Map()): void {
+    if (!this.last) throw new RangeError("backward needs a forward pass first");
+    const { steps: T, batch: B } = this.last;
+    const C = this.outputs;
+    if (gradOutput.length !== B * C) throw new RangeError(`gradOutput must have batch x outputs = ${B * C} entries, got ${gradOutput.length}`);
+    for (const s of this.states) if (s.spec.type !== "readout") this.ws.f32(s.gS, T * B * s.stride).fill(0);
+    for (const [k, g] of spikeGrads) {
+      const s = this.states[k];
+      if (!s || s.spec.type === "readout") throw new RangeError(`spikeGrads: layer ${k} is not a spiking layer`);
+      if (g.length !== T * B * s.n) throw new RangeError(`spikeGrads[${k}] must have steps x batch x size = ${T * B * s.n} entries, got ${g.length}`);
+      const gS = this.ws.f32(s.gS, T * B * s.stride);
+      for (let r = 0; r < T * B; r++) for (let i = 0; i < s.n; i++) gS[r * s.stride + i] += g[r * s.n + i];
+    }
+    const top = this.states[this.states.length - 1];
+    if (top.spec.type !== "readout") {
+      // d count / d s[t] = 1 at every step.
+      const gS = this.ws.f32(top.gS, T * B * top.stride);
+      for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) for (let i = 0; i < C; i++) gS[(t * B + b) * top.stride + i] += gradOutput[b * C + i];
+    }
+    for (let k = this.states.length - 1; k >= 0; k--) {
+      const s = this.states[k];
+      const below = k > 0 ? this.states[k - 1] : null;
+      const csr = below ? { rowPtr: below.rowPtr, idx: below.idx, val: below.val } : { rowPtr: this.inRowPtr, idx: this.inIdx, val: this.inVal };
+      if (s.spec.type === "lif") this.lifBackward(s, s.spec, T, B);
+      else if (s.spec.type === "meta") this.metaBackward(s, T, B);
+      else this.readoutBackward(s, s.spec, gradOutput, T, B);
+      const K = this.ws.kernels();
+      // Weight and bias gradients: dW[i] += x[r, i] gI[r] at the non-zero inputs only.
+      K.rowsBackward(T * B, csr.rowPtr, csr.idx, csr.val, s.cur, s.stride, s.W.gradOffset);
+      if (below) K.dotRows(T * B, s.cur, s.W.offset, s.nIn, s.stride, below.gS, below.stride);
+    }
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private param(name: string): Parameter {
+    const p = this.parameters.find((q) => q.name === name);
+    if (!p) throw new RangeError(`no parameter ${JSON.stringify(name)}; parameters are ${this.parameters.map((q) => q.name).join(", ")}`);
+    return p;
+  }
+
+  private unpad(offset: number, rows: number, s: LayerState): Float32Array {
+    const v = this.ws.f32(offset, rows * s.stride);
+    const out = new Float32Array(rows * s.n);
+    for (let r = 0; r < rows; r++) out.set(v.subarray(r * s.stride, r * s.stride + s.n), r * s.n);
+    return out;
+  }
+
+  private transientBytes(T: number, B: number, inputNnz: number): number {
+    const R = T * B;
+    let bytes = align16((R + 1) * 4) + 2 * align16(inputNnz * 4);
+    for (const s of this.states) {
+      const rows = align16(R * s.stride * 4);
+      if (s.spec.type !== "readout") {
+        bytes += 4 * rows + (s.alpha ? rows : 0) + align16((R + 1) * 4) + 2 * align16(R * s.n * 4) + 2 * align16(B * s.stride * 4);
+      } else {
+        bytes += 2 * rows + align16(B * s.stride * 4) + 2 * align16(B * s.stride * 4);
+      }
+    }
+    return bytes;
+  }
+
+  private plan(T: number, B: number, inputNnz: number): void {
+    const ws = this.ws;
+    ws.releaseTransient();
+    const R = T * B;
+    this.inRowPtr = ws.alloc((R + 1) * 4);
+    this.inIdx = ws.alloc(inputNnz * 4);
+    this.inVal = ws.alloc(inputNnz * 4);
+    for (const s of this.states) {
+      const rows = R * s.stride * 4;
+      s.cur = ws.alloc(rows);
+      s.mem = ws.alloc(rows);
+      if (s.spec.type !== "readout") {
+        s.spk = ws.alloc(rows);
+        s.gS = ws.alloc(rows);
+        s.syn = s.alpha ? ws.alloc(rows) : 0;
+        s.rowPtr = ws.alloc((R + 1) * 4);
+        s.idx = ws.alloc(R * s.n * 4);
+        s.val = ws.alloc(R * s.n * 4);
+        s.carry = ws.alloc(2 * B * s.stride * 4);
+      } else {
+        s.argmax = ws.alloc(B * s.stride * 4);
+        s.carry = ws.alloc(2 * B * s.stride * 4);
+      }
+    }
+    this.last = { steps: T, batch: B };
+  }
+
+  /** Input currents of all rows: bias + W x (sparse rows). */
+  private inputCurrents(s: LayerState, csr: { rowPtr: number; idx: number; val: number }, R: number): void {
+    const cur = this.ws.f32(s.cur, R * s.stride);
+    if (s.spec.bias) {
+      const b = this.ws.f32(s.b.offset, s.stride);
+      for (let r = 0; r < R; r++) cur.set(b, r * s.stride);
+    } else {
+      cur.fill(0);
+    }
+    this.ws.kernels().rowsForward(R, csr.rowPtr, csr.idx, csr.val, s.W.offset, s.stride, s.cur);
+  }
+
+  private lifForward(s: LayerState, spec: LifSpec, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number): void {
+    const R = T * B, S = s.stride, n = s.n, ws = this.ws;
+    this.inputCurrents(s, csr, R);
+    const K = ws.kernels();
+    const cur = ws.f32(s.cur, R * S), mem = ws.f32(s.mem, R * S), spk = ws.f32(s.spk, R * S);
+    const syn = s.alpha ? ws.f32(s.syn, R * S) : null;
+    const beta = ws.f32(s.beta.offset, n), thr = ws.f32(s.threshold!.offset, n);
+    const alpha = s.alpha ? ws.f32(s.alpha.offset, n) : null;
+    const rowPtr = ws.i32(s.rowPtr, R + 1), idx = ws.i32(s.idx, R * n), val = ws.f32(s.val, R * n);
+    const subtract = spec.reset === "subtract", zeroReset = spec.reset === "zero";
+    let nnz = 0;
+    rowPtr[0] = 0;
+    for (let t = 0; t < T; t++) {
+      if (s.V && t > 0) K.rowsForward(B, s.rowPtr + 4 * (t - 1) * B, s.idx, s.val, s.V.offset, S, s.cur + 4 * t * B * S);
+      const first = t === 0;
+      for (let b = 0; b < B; b++) {
+        const r = (t * B + b) * S, rp = r - B * S;
+        for (let i = 0; i < n; i++) {
+          let drive = cur[r + i];
+          if (syn) {
+            if (!first) drive = Math.fround(alpha![i] * syn[rp + i] + drive);
+            syn[r + i] = drive;
+          }
+          let v = drive;
+          if (!first) {
+            const vPrev = mem[rp + i], sPrev = spk[rp + i];
+            if (subtract) v = beta[i] * vPrev + drive - sPrev * thr[i];
+            else if (zeroReset) v = beta[i] * ((1 - sPrev) * vPrev) + drive;
+            else v = beta[i] * vPrev + drive;
+            v = Math.fround(v);
+          }
+          mem[r + i] = v;
+          if (v - thr[i] > 0) {
+            spk[r + i] = 1;
+            idx[nnz] = i;
+            val[nnz] = 1;
+            nnz++;
+          } else {
+            spk[r + i] = 0;
+          }
+        }
+        rowPtr[t * B + b + 1] = nnz;
+      }
+    }
+  }
+
+  private lifBackward(s: LayerState, spec: LifSpec, T: number, B: number): void {
+    const R = T * B, S = s.stride, n = s.n, ws = this.ws;
+    const K = ws.kernels();
+    const gI = ws.f32(s.cur, R * S), mem = ws.f32(s.mem, R * S), spk = ws.f32(s.spk, R * S), gS = ws.f32(s.gS, R * S);
+    const syn = s.alpha ? ws.f32(s.syn, R * S) : null;
+    const beta = ws.f32(s.beta.offset, n), thr = ws.f32(s.threshold!.offset, n);
+    const alpha = s.alpha ? ws.f32(s.alpha.offset, n) : null;
+    const dBeta = ws.f32(s.beta.gradOffset, n), dThr = ws.f32(s.threshold!.gradOffset, n);
+    const dAlpha = s.alpha ? ws.f32(s.alpha.gradOffset, n) : null;
+    const dB = ws.f32(s.b.gradOffset, n), bias = spec.bias;
+    const carry = ws.f32(s.carry, 2 * B * S);
+    carry.fill(0);
+    const gmNext = carry.subarray(0, B * S), gsynNext = carry.subarray(B * S);
+    const surrogate = spec.surrogate.derivative;
+    const subtract = spec.reset === "subtract", zeroReset = spec.reset === "zero";
+    const attached = !spec.detachReset && spec.reset !== "none";
+    for (let t = T - 1; t >= 0; t--) {
+      // Recurrent input: dL/ds[t] += V gI[t+1].
+      if (s.V && t < T - 1) K.dotRows(B, s.cur + 4 * (t + 1) * B * S, s.V.offset, n, S, s.gS + 4 * t * B * S, S);
+      const first = t === 0;
+      for (let b = 0; b < B; b++) {
+        const r = (t * B + b) * S, rp = r - B * S, c = b * S;
+        for (let i = 0; i < n; i++) {
+          const gmN = gmNext[c + i];
+          const v = mem[r + i], sp = spk[r + i], th = thr[i], be = beta[i];
+          let gs = gS[r + i];
+          if (attached) gs -= subtract ? th * gmN : be * v * gmN;
+          const gsg = gs * surrogate(v - th);
+          const gm = gsg + (zeroReset ? be * (1 - sp) * gmN : be * gmN);
+          dThr[i] -= subtract ? gsg + sp * gmN : gsg;
+          if (!first) dBeta[i] += gm * (zeroReset ? (1 - spk[rp + i]) * mem[rp + i] : mem[rp + i]);
+          gmNext[c + i] = gm;
+          let g = gm;
+          if (syn) {
+            g = gm + alpha![i] * gsynNext[c + i];
+            if (!first) dAlpha![i] += g * syn[rp + i];
+            gsynNext[c + i] = g;
+          }
+          gI[r + i] = g;
+          if (bias) dB[i] += g;
+        }
+      }
+    }
+    if (s.V) K.rowsBackward((T - 1) * B, s.rowPtr, s.idx, s.val, s.cur + 4 * B * S, S, s.V.gradOffset);
+  }
+
+  private metaForward(s: LayerState, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number): void {
+    const R = T * B, S = s.stride, n = s.n, ws = this.ws;
+    this.inputCurrents(s, csr, R);
+    const K = ws.kernels();
+    const cur = ws.f32(s.cur, R * S), mem = ws.f32(s.mem, R * S), spk = ws.f32(s.spk, R * S);
+    const leak = ws.f32(s.beta.offset, n), thr = ws.f32(s.threshold!.offset, n), gain = ws.f32(s.gain!.offset, n), noise = ws.f32(s.noise!.offset, n);
+    const rowPtr = ws.i32(s.rowPtr, R + 1), idx = ws.i32(s.idx, R * n), val = ws.f32(s.val, R * n);
+    const rng = this.sampler;
+    let nnz = 0;
+    rowPtr[0] = 0;
+    for (let t = 0; t < T; t++) {
+      if (s.V && t > 0) K.rowsForward(B, s.rowPtr + 4 * (t - 1) * B, s.idx, s.val, s.V.offset, S, s.cur + 4 * t * B * S);
+      for (let b = 0; b < B; b++) {
+        const r = (t * B + b) * S, rp = r - B * S;
+        for (let i = 0; i < n; i++) {
+          const kept = t > 0 ? leak[i] * ((1 - spk[rp + i]) * mem[rp + i]) : 0;
+          const v = Math.fround(kept + gain[i] * cur[r + i]);
+          mem[r + i] = v;
+          const p = 1 / (1 + Math.exp(-(v - thr[i]) / noise[i]));
+          if (rng.uniform() < p) {
+            spk[r + i] = 1;
+            idx[nnz] = i;
+            val[nnz] = 1;
+            nnz++;
+          } else {
+            spk[r + i] = 0;
+          }
+        }
+        rowPtr[t * B + b + 1] = nnz;
+      }
+    }
+  }
+
+  private metaBackward(s: LayerState, T: number, B: number): void {
+    const R = T * B, S = s.stride, n = s.n, ws = this.ws;
+    const K = ws.kernels();
+    const gI = ws.f32(s.cur, R * S), mem = ws.f32(s.mem, R * S), spk = ws.f32(s.spk, R * S), gS = ws.f32(s.gS, R * S);
+    const leak = ws.f32(s.beta.offset, n), thr = ws.f32(s.threshold!.offset, n), gain = ws.f32(s.gain!.offset, n), noise = ws.f32(s.noise!.offset, n);
+    const dLeak = ws.f32(s.beta.gradOffset, n), dThr = ws.f32(s.threshold!.gradOffset, n), dGain = ws.f32(s.gain!.gradOffset, n), dNoise = ws.f32(s.noise!.gradOffset, n);
+    const dB = ws.f32(s.b.gradOffset, n), bias = s.spec.bias;
+    const gmNext = ws.f32(s.carry, B * S);
+    gmNext.fill(0);
+    for (let t = T - 1; t >= 0; t--) {
+      if (s.V && t < T - 1) K.dotRows(B, s.cur + 4 * (t + 1) * B * S, s.V.offset, n, S, s.gS + 4 * t * B * S, S);
+      for (let b = 0; b < B; b++) {
+        const r = (t * B + b) * S, rp = r - B * S, c = b * S;
+        for (let i = 0; i < n; i++) {
+          const v = mem[r + i], x = (v - thr[i]) / noise[i];
+          const p = 1 / (1 + Math.exp(-x));
+          const dpdx = (p * (1 - p)) / noise[i]; // dp/dv
+          const gs = gS[r + i];
+          const gm = gs * dpdx + leak[i] * (1 - spk[r + i]) * gmNext[c + i];
+          dThr[i] -= gs * dpdx;
+          dNoise[i] -= gs * dpdx * x;
+          // dv/dgain = I[t]: the current at t is still in place (its gradient overwrites it below).
+          if (t > 0) dLeak[i] += gm * ((1 - spk[rp + i]) * mem[rp + i]);
+          dGain[i] += gm * gI[r + i];
+          gmNext[c + i] = gm;
+          const g = gm * gain[i];
+          gI[r + i] = g;
+          if (bias) dB[i] += g;
+        }
+      }
+    }
+    if (s.V) K.rowsBackward((T - 1) * B, s.rowPtr, s.idx, s.val, s.cur + 4 * B * S, S, s.V.gradOffset);
+  }
+
+  private readoutForward(s: LayerState, spec: ReadoutSpec, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number): void {
+    const R = T * B, S = s.stride, n = s.n, ws = this.ws;
+    this.inputCurrents(s, csr, R);
+    const cur = ws.f32(s.cur, R * S), u = ws.f32(s.mem, R * S), beta = ws.f32(s.beta.offset, n);
+    for (let t = 0; t < T; t++) {
+      for (let b = 0; b < B; b++) {
+        const r = (t * B + b) * S, rp = r - B * S;
+        for (let i = 0; i < n; i++) u[r + i] = t > 0 ? beta[i] * u[rp + i] + cur[r + i] : cur[r + i];
+      }
+    }
+    void spec;
+  }
+
+  private output(T: number, B: number): Float32Array {
+    const s = this.states[this.states.length - 1], S = s.stride, n = s.n, ws = this.ws;
+    const out = new Float32Array(B * n);
+    if (s.spec.type !== "readout") {
+      const spk = ws.f32(s.spk, T * B * S);
+      for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) for (let i = 0; i < n; i++) out[b * n + i] += spk[(t * B + b) * S + i];
+      return out;
+    }
+    const u = ws.f32(s.mem, T * B * S);
+    if (s.spec.reduce === "max") {
+      const arg = ws.i32(s.argmax, B * S);
+      for (let b = 0; b < B; b++) {
+        for (let i = 0; i < n; i++) {
+          let best = u[b * S + i], at = 0;
+          for (let t = 1; t < T; t++) {
+            const x = u[(t * B + b) * S + i];
+            if (x > best) { best = x; at = t; }
+          }
+          out[b * n + i] = best;
+          arg[b * S + i] = at;
+        }
+      }
+    } else {
+      for (let b = 0; b < B; b++) {
+        for (let i = 0; i < n; i++) {
+          let sum = 0;
+          for (let t = 0; t < T; t++) sum += u[(t * B + b) * S + i];
+          out[b * n + i] = sum / T;
+        }
+      }
+    }
+    return out;
+  }
+
+  private readoutBackward(s: LayerState, spec: ReadoutSpec, gOut: ArrayLike<number>, T: number, B: number): void {
+    const S = s.stride, n = s.n, ws = this.ws;
+    const gI = ws.f32(s.cur, T * B * S), u = ws.f32(s.mem, T * B * S), beta = ws.f32(s.beta.offset, n), dBeta = ws.f32(s.beta.gradOffset, n);
+    const arg = ws.i32(s.argmax, B * S);
+    const dB = ws.f32(s.b.gradOffset, n), bias = spec.bias;
+    const gNext = ws.f32(s.carry, B * S);
+    gNext.fill(0);
+    for (let t = T - 1; t >= 0; t--) {
+      for (let b = 0; b < B; b++) {
+        const r = (t * B + b) * S, rp = r - B * S;
+        for (let i = 0; i < n; i++) {
+          const g = gOut[b * n + i];
+          const direct = spec.reduce === "max" ? (arg[b * S + i] === t ? g : 0) : g / T;
+          const gu = direct + beta[i] * gNext[b * S + i];
+          if (t > 0) dBeta[i] += gu * u[rp + i];
+          gNext[b * S + i] = gu;
+          gI[r + i] = gu;
+          if (bias) dB[i] += gu;
+        }
+      }
+    }
+  }
+}
