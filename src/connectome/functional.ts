@@ -24,7 +24,7 @@ import { checkInteger, checkNonNegative } from "../core/checks.js";
 import { louvain } from "./analysis.js";
 import { csrFromEntries } from "./connectome.js";
 import { checkCPModel, type CPModel, type Tensor3 } from "./tensor.js";
-import { checkOptionsObject, describeValue } from "../core/validate.js";
+import { checkOptionsObject, checkRequiredOptions, describeValue } from "../core/validate.js";
 
 /** Traces of one animal: row-major steps x neurons. */
 export interface Traces {
@@ -62,6 +62,8 @@ export interface WindowOptions {
 
 /** Pearson correlation of every neuron pair in each sliding window (diagonal 1 where defined). */
 export function slidingCorrelation(traces: Traces, opts: WindowOptions): WindowedCorrelation {
+  checkTraces(traces);
+  checkRequiredOptions(opts, "slidingCorrelation options", "window (steps)");
   const { steps, data } = traces;
   const n = neuronCount(traces);
   const window = checkInteger(opts.window, "window", 2, Math.max(2, steps));
@@ -259,6 +261,9 @@ export interface FunctionalTensor extends Tensor3 {
  * samples). Masked entries hold 0 in `data`.
  */
 export function functionalTensor(worms: readonly Traces[], opts: FunctionalTensorOptions = {}): FunctionalTensor {
+  if (!Array.isArray(worms)) throw new TypeError(`worms must be an array of recordings { steps, data }, got ${describeValue(worms)}`);
+  worms.forEach((w, k) => checkTraces(w, `worms[${k}]`));
+  opts = checkOptionsObject(opts, "functionalTensor options");
   if (worms.length === 0) throw new RangeError("worms must hold at least one recording, got 0");
   const measure = opts.measure ?? "differential";
   if (measure !== "differential" && measure !== "windowed-correlation") {
@@ -456,6 +461,8 @@ export function componentCommunities(model: CPModel, r: number, n: number, opts:
  * merges a component's separate communities into one group (see {@link componentCommunities}).
  */
 export function componentNeurons(model: CPModel, r: number, n: number, opts: { fraction?: number } = {}): number[] {
+  checkCPModel(model);
+  opts = checkOptionsObject(opts, "componentNeurons options");
   checkInteger(r, "r", 0, model.rank - 1);
   const fraction = checkNonNegative(opts.fraction ?? 0.5, "fraction");
   const pairs = model.factors[2];

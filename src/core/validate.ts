@@ -57,6 +57,12 @@ export function checkOptions<T extends object>(value: T | undefined, allowed: re
   return value;
 }
 
+/** A required options object; a TypeError naming the argument and its required keys otherwise. */
+export function checkRequiredOptions<T extends object>(value: T, name: string, required: string): T {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new TypeError(`${name} must be an options object with ${required}, got ${describeValue(value)}`);
+  return value;
+}
+
 /** An options object (undefined counts as `{}`); a TypeError naming the argument otherwise. */
 export function checkOptionsObject<T extends object>(value: T | undefined, name: string): T {
   if (value === undefined) return {} as T;

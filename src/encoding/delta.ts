@@ -12,6 +12,7 @@
  * they cross the threshold.
  */
 import { checkFiniteArray, checkInteger, checkPositive } from "../core/checks.js";
+import { checkArrayLike, checkOptionsObject, checkRequiredOptions } from "../core/validate.js";
 import type { SpikeRaster } from "./raster.js";
 
 /** Options shared by the delta codes. */
@@ -37,6 +38,8 @@ function shape(signal: ArrayLike<number>, nInputs: number): number {
 
 /** snnTorch's `spikegen.delta` on a time-major signal (see the module header). */
 export function deltaEncode(signal: ArrayLike<number>, opts: DeltaOptions & { padding?: boolean }): SpikeRaster {
+  checkArrayLike(signal, "signal");
+  checkRequiredOptions(opts, "deltaEncode options", "nInputs and threshold");
   const { nInputs, dt_ms = 1, offSpikes = false, padding = false } = opts;
   const threshold = checkPositive(opts.threshold, "threshold");
   checkPositive(dt_ms, "dt_ms");
@@ -55,6 +58,8 @@ export function deltaEncode(signal: ArrayLike<number>, opts: DeltaOptions & { pa
 
 /** Send-on-delta events of a time-major signal (see the module header). */
 export function sendOnDelta(signal: ArrayLike<number>, opts: DeltaOptions): SpikeRaster {
+  checkArrayLike(signal, "signal");
+  checkRequiredOptions(opts, "sendOnDelta options", "nInputs and threshold");
   const { nInputs, dt_ms = 1, offSpikes = true } = opts;
   const threshold = checkPositive(opts.threshold, "threshold");
   checkPositive(dt_ms, "dt_ms");

@@ -13,6 +13,7 @@
  * with `clip` drops the spikes of inputs below `threshold`.
  */
 import { checkFiniteArray, checkInteger, checkNumber, checkPositive } from "../core/checks.js";
+import { checkArrayLike, checkOptionsObject, checkRequiredOptions } from "../core/validate.js";
 import type { SpikeRaster } from "./raster.js";
 
 /** Options of {@link latencyEncode} and {@link latencySpikeTimes} (snnTorch's names in brackets). */
@@ -47,6 +48,8 @@ export interface LatencyOptions {
  * must lie in [0, 1].
  */
 export function latencySpikeTimes(values: ArrayLike<number>, opts: LatencyOptions): Float64Array {
+  checkArrayLike(values, "values");
+  checkRequiredOptions(opts, "latencySpikeTimes options", "nSteps");
   const { nSteps, threshold = 0.01, firstSpikeTime = 0, normalize = false, linear = false, epsilon = 1e-7 } = opts;
   let tau = opts.tau ?? 1;
   checkInteger(nSteps, "nSteps", 1, 2 ** 31 - 1);
@@ -80,6 +83,8 @@ export function latencySpikeTimes(values: ArrayLike<number>, opts: LatencyOption
 
 /** Latency code of `values` in [0, 1] as a time-major raster (one spike per input at most). */
 export function latencyEncode(values: ArrayLike<number>, opts: LatencyOptions): SpikeRaster {
+  checkArrayLike(values, "values");
+  checkRequiredOptions(opts, "latencyEncode options", "nSteps");
   const { nSteps, dt_ms = 1, threshold = 0.01, clip = false, allowLate = false } = opts;
   checkPositive(dt_ms, "dt_ms");
   const times = latencySpikeTimes(values, opts);

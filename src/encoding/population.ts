@@ -8,6 +8,7 @@
  * whose response is below `minResponse` do not fire (the paper: "not firing" for late times).
  */
 import { checkFiniteArray, checkInteger, checkNumber, checkPositive } from "../core/checks.js";
+import { checkArrayLike, checkOptionsObject, checkRequiredOptions } from "../core/validate.js";
 import type { SpikeEvents } from "../analysis/spikes.js";
 
 /** Options of {@link gaussianPopulation}. */
@@ -28,6 +29,7 @@ export interface GaussianPopulationOptions {
 
 /** Receptive-field centres (length m) and the common width of {@link gaussianPopulation}. */
 export function gaussianReceptiveFields(opts: GaussianPopulationOptions): { centres: Float64Array; sigma: number } {
+  checkRequiredOptions(opts, "gaussianReceptiveFields options", "nNeurons");
   const m = checkInteger(opts.nNeurons, "nNeurons", 3);
   const min = checkNumber(opts.min, "min");
   const max = checkNumber(opts.max, "max", { min, minExclusive: true });
@@ -51,6 +53,8 @@ export interface PopulationCode {
  * `values.length * nNeurons` neurons, the responses and one spike per responding neuron.
  */
 export function gaussianPopulation(values: ArrayLike<number>, opts: GaussianPopulationOptions): PopulationCode {
+  checkArrayLike(values, "values");
+  checkRequiredOptions(opts, "gaussianPopulation options", "nNeurons");
   const { centres, sigma } = gaussianReceptiveFields(opts);
   const tMax_ms = checkPositive(opts.tMax_ms ?? 10, "tMax_ms");
   const minResponse = checkNumber(opts.minResponse ?? 0.1, "minResponse", { min: 0, max: 1, maxExclusive: true });

@@ -4,6 +4,7 @@
  * spike events the analysis functions take.
  */
 import { checkInteger, checkPositive } from "../core/checks.js";
+import { checkArrayLike, checkOptionsObject, checkRequiredOptions } from "../core/validate.js";
 import type { SpikeEvents } from "../analysis/spikes.js";
 import { Rng } from "../random/rng.js";
 
@@ -25,6 +26,12 @@ export interface SpikeRaster {
  * (then ON spikes are dropped) and dropped by default.
  */
 export function rasterToEvents(raster: SpikeRaster, opts: { signed?: "on" | "off" } = {}): SpikeEvents {
+  checkRequiredOptions(raster, "raster", "nSteps, nInputs, dt_ms and spikes (as the encoders return)");
+  const r = raster as Partial<SpikeRaster>;
+  if (!(r.spikes instanceof Int8Array) || !Number.isInteger(r.nSteps) || !Number.isInteger(r.nInputs) || r.spikes.length !== r.nSteps! * r.nInputs! || !(typeof r.dt_ms === "number" && r.dt_ms > 0)) {
+    throw new RangeError(`raster must be { nSteps, nInputs, dt_ms, spikes: Int8Array of nSteps x nInputs } as the encoders return`);
+  }
+  opts = checkOptionsObject(opts, "rasterToEvents options");
   const want = opts.signed === "off" ? -1 : 1;
   const { nSteps, nInputs, dt_ms, spikes } = raster;
   let n = 0;

@@ -11,6 +11,7 @@
  * Poisson(rate * D / 1000), Fano factor 1.
  */
 import { checkFiniteArray, checkNonNegative, checkPositive } from "../core/checks.js";
+import { checkArrayLike, checkOptionsObject, checkRequiredOptions } from "../core/validate.js";
 import type { SpikeEvents } from "../analysis/spikes.js";
 import { type RandomSource, type SpikeRaster, checkSteps, rngFrom } from "./raster.js";
 
@@ -31,6 +32,8 @@ export interface RateEncodeOptions {
  * as snnTorch's `spikegen.rate`): a time-major raster of `nSteps` x `values.length`.
  */
 export function rateEncode(values: ArrayLike<number>, opts: RateEncodeOptions): SpikeRaster {
+  checkArrayLike(values, "values");
+  checkRequiredOptions(opts, "rateEncode options", "nSteps");
   const { nSteps, dt_ms = 1, gain = 1 } = opts;
   checkSteps(nSteps, dt_ms);
   checkFiniteArray(values, "values");
@@ -58,6 +61,8 @@ export interface PoissonSpikeTimesOptions {
  * exponential intervals; inputs are drawn in index order, so a seed fixes every spike.
  */
 export function poissonSpikeTimes(rates_Hz: ArrayLike<number>, opts: PoissonSpikeTimesOptions): SpikeEvents {
+  checkArrayLike(rates_Hz, "rates_Hz");
+  checkRequiredOptions(opts, "poissonSpikeTimes options", "duration_ms");
   const duration_ms = checkPositive(opts.duration_ms, "duration_ms");
   checkFiniteArray(rates_Hz, "rates_Hz", { min: 0 });
   const rng = rngFrom(opts.seed);

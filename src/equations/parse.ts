@@ -72,6 +72,7 @@ function tokenize(src: string, where: string): Token[] {
 
 /** Parses one expression; `where` names it in errors (e.g. the equation). */
 export function parseExpression(src: string, where = "expression"): Expr {
+  if (typeof src !== "string") throw new TypeError(`${where} must be a string, got ${typeof src}`);
   const toks = tokenize(src, where);
   let p = 0;
   const peek = () => toks[p];

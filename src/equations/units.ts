@@ -127,6 +127,7 @@ const LONG_PREFIXES: Record<string, number> = { pico: 1e-12, nano: 1e-9, micro: 
  * `pF`, `Hz`, `Mohm`, `umetre`, `cm2` ..., and `1` for dimensionless), or undefined.
  */
 export function lookupUnit(name: string): Unit | undefined {
+  if (typeof name !== "string") throw new TypeError(`unit name must be a string such as "mV", got ${typeof name}`);
   if (name === "1") return { dim: DIMENSIONLESS, scale: 1 };
   const power = /^(.*?)([23])$/.exec(name);
   if (power && power[1] !== "") {

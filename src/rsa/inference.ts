@@ -557,7 +557,7 @@ export function noiseCeilingTTests(means: readonly number[], differenceToCeiling
 
 /** Variances of pairwise differences (squareform order of model pairs) from a covariance matrix of the models. */
 export function differenceVariances(covariance: readonly (readonly number[])[], nModels?: number): number[] {
-  checkArrayLike(covariance, "covariance");
+  checkArray(covariance, "covariance");
   covariance.forEach((row, k) => checkArrayLike(row, `covariance[${k}]`, { minLength: covariance.length }));
   nModels ??= covariance.length;
   const out: number[] = [];

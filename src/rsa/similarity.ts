@@ -9,6 +9,7 @@
  */
 import { SingularValueDecomposition } from "ml-matrix";
 import { checkInteger, checkNumber, checkProbability } from "../core/checks.js";
+import { checkArrayLike, checkOptionsObject, describeValue } from "../core/validate.js";
 import { crossRows, doubleCenter, gramRows, symmetricEigen, toMlMatrix, transpose } from "./linalg.js";
 
 /** Patterns: conditions x channels as rows, or a row-major Float64Array with `columns`. */
@@ -26,6 +27,7 @@ function asMat(m: Patterns, name: string): Mat {
   let p: number;
   if (Array.isArray(m)) {
     const rows = m as readonly (readonly number[])[];
+    rows.forEach((r, i) => checkArrayLike(r, `${name}[${i}]`));
     n = rows.length;
     p = n > 0 ? rows[0].length : 0;
     x = new Float64Array(n * p);
@@ -35,6 +37,9 @@ function asMat(m: Patterns, name: string): Mat {
     });
   } else {
     const mm = m as { data: Float64Array; rows: number; columns: number };
+    if (mm === null || typeof mm !== "object" || !(mm.data instanceof Float64Array) || !Number.isInteger(mm.rows) || !Number.isInteger(mm.columns)) {
+      throw new TypeError(`${name} must be rows of numbers (number[][]) or { data: Float64Array, rows, columns }, got ${describeValue(m)}`);
+    }
     ({ rows: n, columns: p } = mm);
     if (mm.data.length !== n * p) throw new RangeError(`${name}.data must have rows x columns = ${n * p} entries, got ${mm.data.length}`);
     x = mm.data;
@@ -89,6 +94,7 @@ export interface CkaOptions {
  * representation is constant.
  */
 export function cka(a: Patterns, b: Patterns, opts: CkaOptions = {}): number {
+  opts = checkOptionsObject(opts, "cka options");
   const debiased = opts.debiased ?? false;
   const [x, y] = pair(a, b, debiased ? 4 : 2);
   const kernel = opts.kernel ?? "linear";
@@ -184,6 +190,7 @@ const WHITEN_EIGENVALUE_FLOOR = 1e-7;
  * enter the rescaling with the clipped eigenvalue, as in netrep).
  */
 export function procrustesDistance(a: Patterns, b: Patterns, opts: ProcrustesOptions = {}): number {
+  opts = checkOptionsObject(opts, "procrustesDistance options");
   const [x, y] = pair(a, b, 2);
   const alpha = checkProbability(opts.alpha ?? 1, "alpha");
   const metric = opts.metric ?? "angular";
@@ -255,6 +262,7 @@ export function cca(a: Patterns, b: Patterns): CcaResult {
  * explain `varianceFraction` of the variance; default 0.99), then CCA on those.
  */
 export function svcca(a: Patterns, b: Patterns, opts: { dims?: number; varianceFraction?: number } = {}): CcaResult {
+  opts = checkOptionsObject(opts, "svcca options");
   const [x, y] = pair(a, b, 2);
   const dims = opts.dims === undefined ? Infinity : checkInteger(opts.dims, "dims", 1);
   const fraction = checkNumber(opts.varianceFraction ?? 0.99, "varianceFraction", { min: 0, minExclusive: true, max: 1 });
