@@ -69,7 +69,7 @@ export interface ResolvedModel {
   readonly temps: readonly Assignment[];
   /** New value of each state variable: a temporary or an expression of the step's starting state. */
   readonly updates: readonly Assignment[];
-  /** The constant matrix M of an "exact" linear update x' = M x + c (see {@link exactConstants}). */
+  /** The constant matrix M of an "exact" linear update x' = M x + c (P and Q follow from it at build). */
   readonly exactMatrix?: readonly (readonly number[])[];
   /** State variables frozen while refractory. */
   readonly unlessRefractory: ReadonlySet<string>;

@@ -592,7 +592,9 @@ export class Network {
 
   private segment(duration_ms: number, opts: RunOptions): Segment {
     if (this.running) {
-      throw new Error("a run of this network is already in progress (runs may not overlap: await the running runAsync, and do not call run from onProgress)");
+      throw new Error(
+        "a run of this network is already in progress, or the last one was stopped mid-step (runs may not overlap: await the running runAsync and do not call run from onProgress; after an interrupted synchronous run, call net.reset())",
+      );
     }
     checkNumber(duration_ms, "duration_ms", { min: 0, max: MAX_RUN_STEPS * this.dt_ms });
     const steps = Math.round(duration_ms / this.dt_ms);
@@ -613,6 +615,9 @@ export class Network {
     const groups = seg.built.groups;
     for (const g of groups) g.currentIn();
     for (let s = seg.done; s < end; s++) {
+      if (this.built !== seg.built) {
+        throw new Error(`the network was reset or rebuilt during a run (from a callback or while a runAsync was pending); that run stopped after ${s} of ${seg.steps} steps`);
+      }
       this.step(seg.built, seg.first + s);
       this.stepIndex = seg.first + s + 1;
       if (seg.onProgress && ((s + 1) % seg.every === 0 || s + 1 === seg.steps)) {
@@ -632,7 +637,7 @@ export class Network {
    * re-derive connectivity and weights from the rules.
    */
   reset(): void {
-    this.refuseWhileRunning("reset");
+    this.running = false; // a run interrupted mid-step (terminated, so its finally never ran) leaves the flag set; a run still pending stops at its next step
     this.built = null;
     this.keepSynapses = true;
     this.stepIndex = 0;
@@ -640,14 +645,10 @@ export class Network {
 
   /** As {@link Network.reset}, and re-derives all connectivity and weights from their rules. */
   rebuild(): void {
-    this.refuseWhileRunning("rebuild");
+    this.running = false;
     this.built = null;
     this.keepSynapses = false;
     this.stepIndex = 0;
-  }
-
-  private refuseWhileRunning(what: string): void {
-    if (this.running) throw new Error(`${what}: a run of this network is in progress; ${what} between runs`);
   }
 
   /** The built network's plan, re-made if components were added since it was made. */

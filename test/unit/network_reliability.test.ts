@@ -13,7 +13,6 @@ describe("runs do not overlap", () => {
     const first = net.runAsync(200, { yieldEvery_ms: 1 });
     await expect(net.runAsync(200)).rejects.toThrow(/a run of this network is already in progress/);
     expect(() => net.run(10)).toThrow(/already in progress/);
-    expect(() => net.reset()).toThrow(/reset: a run of this network is in progress/);
     const done = await first;
     expect(done.t_ms).toBeCloseTo(200, 9);
     expect(net.t_ms).toBeCloseTo(200, 9);
@@ -21,6 +20,28 @@ describe("runs do not overlap", () => {
     for (let k = 1; k < t.length; k++) expect(t[k]).toBeGreaterThanOrEqual(t[k - 1]);
     net.run(10); // the network is usable afterwards
     expect(net.t_ms).toBeCloseTo(210, 9);
+  });
+
+  it("a reset while a runAsync is pending stops that run before it steps the new build", async () => {
+    const net = new Network({ dt_ms: 0.1 });
+    net.addLif("g", { size: 10 });
+    const pending = net.runAsync(500, { yieldEvery_ms: 1 });
+    await new Promise((r) => setImmediate(r));
+    net.reset();
+    await expect(pending).rejects.toThrow(/the network was reset or rebuilt during a run/);
+    expect(net.t_ms).toBe(0);
+    net.run(1); // and the reset network runs
+    expect(net.t_ms).toBeCloseTo(1, 9);
+  });
+
+  it("after a run stopped mid-step (as the kernel's interrupt terminates it), runs ask for reset() and reset() recovers", () => {
+    const net = new Network();
+    net.addLif("g", { size: 1 });
+    (net as unknown as { running: boolean }).running = true; // what a terminated run leaves behind (its finally never runs)
+    expect(() => net.run(1)).toThrow(/stopped mid-step .* call net\.reset\(\)/);
+    net.reset();
+    net.run(1);
+    expect(net.t_ms).toBeCloseTo(1, 9);
   });
 
   it("run() inside onProgress is refused", () => {
