@@ -284,8 +284,8 @@ export class Network {
   readonly checkFinite_steps: number;
   /** Memory limit of a build, bytes (see {@link NetworkOptions.maxMemory_bytes}). */
   readonly maxMemory_bytes: number;
-  /** Set while a run is in progress (runs may not overlap). */
-  private running = false;
+  /** The run in progress (a token), or null: runs may not overlap. */
+  private activeRun: object | null = null;
 
   constructor(opts: NetworkOptions = {}) {
     if (typeof opts !== "object" || opts === null) throw new TypeError("Network options must be an object { dt_ms, seed, wasm }");
@@ -553,11 +553,11 @@ export class Network {
    */
   run(duration_ms: number, opts: RunOptions = {}): void {
     const seg = this.segment(duration_ms, opts);
-    this.running = true;
+    const token = (this.activeRun = {});
     try {
       this.advance(seg, seg.steps);
     } finally {
-      this.running = false;
+      if (this.activeRun === token) this.activeRun = null;
     }
   }
 
@@ -572,7 +572,7 @@ export class Network {
     const slice = checkPositive(opts.yieldEvery_ms ?? 50, "yieldEvery_ms");
     const seg = this.segment(duration_ms, opts);
     const signal = opts.signal;
-    this.running = true;
+    const token = (this.activeRun = {});
     try {
       for (;;) {
         if (signal?.aborted) {
@@ -586,12 +586,12 @@ export class Network {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
-      this.running = false;
+      if (this.activeRun === token) this.activeRun = null;
     }
   }
 
   private segment(duration_ms: number, opts: RunOptions): Segment {
-    if (this.running) {
+    if (this.activeRun !== null) {
       throw new Error(
         "a run of this network is already in progress, or the last one was stopped mid-step (runs may not overlap: await the running runAsync and do not call run from onProgress; after an interrupted synchronous run, call net.reset())",
       );
@@ -637,7 +637,7 @@ export class Network {
    * re-derive connectivity and weights from the rules.
    */
   reset(): void {
-    this.running = false; // a run interrupted mid-step (terminated, so its finally never ran) leaves the flag set; a run still pending stops at its next step
+    this.activeRun = null; // a run interrupted mid-step (terminated: its finally never ran) leaves its token; a run still pending stops at its next step
     this.built = null;
     this.keepSynapses = true;
     this.stepIndex = 0;
@@ -645,7 +645,7 @@ export class Network {
 
   /** As {@link Network.reset}, and re-derives all connectivity and weights from their rules. */
   rebuild(): void {
-    this.running = false;
+    this.activeRun = null;
     this.built = null;
     this.keepSynapses = false;
     this.stepIndex = 0;

@@ -37,7 +37,7 @@ describe("runs do not overlap", () => {
   it("after a run stopped mid-step (as the kernel's interrupt terminates it), runs ask for reset() and reset() recovers", () => {
     const net = new Network();
     net.addLif("g", { size: 1 });
-    (net as unknown as { running: boolean }).running = true; // what a terminated run leaves behind (its finally never runs)
+    (net as unknown as { activeRun: object }).activeRun = {}; // what a terminated run leaves behind (its finally never runs)
     expect(() => net.run(1)).toThrow(/stopped mid-step .* call net\.reset\(\)/);
     net.reset();
     net.run(1);
