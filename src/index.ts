@@ -40,3 +40,4 @@ export * as connectome from "./connectome/index.js";
 export * as rsa from "./rsa/index.js";
 export * as data from "./data/index.js";
 export * as encoding from "./encoding/index.js";
+export * as plasticity from "./plasticity/index.js";

@@ -39,6 +39,13 @@ export interface SynapsesOptions {
   on_post?: string;
   /** Delay of `on_pre`, ms (a multiple of dt, >= 0; default 0 as in Brian2): one for all, or per synapse. */
   delay_ms?: number | ((rng: Rng, pre: number, post: number) => number) | string;
+  /**
+   * Delay of `on_post`, ms (a multiple of dt, >= 0; default 0 as in Brian2): a postsynaptic spike
+   * of step n runs `on_post` in the "synapses" slot of step n + delay_post/dt, after that step's
+   * `on_pre`. Brian2's `S.post.delay`; with `delay_ms` it expresses dendritic delays (NEST's
+   * convention, see `plasticity.stdpPair`). One for all, or per synapse.
+   */
+  delay_post_ms?: number | ((rng: Rng, pre: number, post: number) => number) | string;
   /** Constants the statements use (plain numbers in base units, or strings with units). */
   namespace?: Record<string, NamespaceValue>;
   /** Initial values of synaptic variables (unset ones start at 0). */
@@ -181,7 +188,9 @@ export class Synapses {
   private store = new Map<string, Float64Array>();
   private lastupdate: Float64Array = new Float64Array(0);
   private delaySteps: number | Int32Array = 0;
+  private delayPostSteps: number | Int32Array = 0;
   private queue: SpikeQueue | null = null;
+  private postQueue: SpikeQueue | null = null;
   private onPreFn: EventFunction | null = null;
   private onPostFn: EventFunction | null = null;
   private summedFn: ((a: Arrays, colIdx: Int32Array, preIdx: Int32Array, n: number) => void) | null = null;
@@ -196,10 +205,10 @@ export class Synapses {
   ) {
     if (typeof opts.rule !== "function") throw new TypeError(`${name}: rule must be a connectivity rule, e.g. fixedProbability(0.1)`);
     for (const k of Object.keys(opts)) {
-      if (!["rule", "model", "on_pre", "on_post", "delay_ms", "namespace", "init"].includes(k)) throw new RangeError(`${name}: unknown option "${k}" (allowed: rule, model, on_pre, on_post, delay_ms, namespace, init)`);
+      if (!["rule", "model", "on_pre", "on_post", "delay_ms", "delay_post_ms", "namespace", "init"].includes(k)) throw new RangeError(`${name}: unknown option "${k}" (allowed: rule, model, on_pre, on_post, delay_ms, delay_post_ms, namespace, init)`);
     }
     this.resolved = resolveSynapses(opts, pre, post, name);
-    if (this.resolved.onPost.length && (post as Partial<EquationGroup>).kind !== "equations") throw new RangeError(`${name}: on_post needs a postsynaptic group defined by equations`);
+    // on_post may follow any spiking population (a spike generator, too); statements naming a postsynaptic variable need a group defined by equations (checked by resolveSynapses).
     for (const v of Object.keys(opts.init ?? {})) {
       if (!this.resolved.vars.includes(v)) throw new RangeError(`${name}: init: variable must be one of ${this.resolved.vars.join(", ") || "(none)"}, got ${JSON.stringify(v)}`);
     }
@@ -231,6 +240,13 @@ export class Synapses {
   get delay_ms(): Float64Array {
     this.requireBuilt();
     const d = this.delaySteps;
+    return typeof d === "number" ? new Float64Array(this.size).fill(d * this.dt_ms) : Float64Array.from(d, (x) => x * this.dt_ms);
+  }
+
+  /** Delay of `on_post` of every synapse, ms (a copy). */
+  get delay_post_ms(): Float64Array {
+    this.requireBuilt();
+    const d = this.delayPostSteps;
     return typeof d === "number" ? new Float64Array(this.size).fill(d * this.dt_ms) : Float64Array.from(d, (x) => x * this.dt_ms);
   }
 
@@ -280,7 +296,7 @@ export class Synapses {
   }
 
   /** A plain copy of the connectivity and every variable. */
-  describe(): { pre: string; post: string; i: Int32Array; j: Int32Array; delay_ms: Float64Array; variables: Record<string, Float64Array> } {
+  describe(): { pre: string; post: string; i: Int32Array; j: Int32Array; delay_ms: Float64Array; delay_post_ms: Float64Array; variables: Record<string, Float64Array> } {
     this.requireBuilt();
     return {
       pre: this.pre.name,
@@ -288,6 +304,7 @@ export class Synapses {
       i: this.preIdx.slice(),
       j: this.csr!.colIdx.slice(),
       delay_ms: this.delay_ms,
+      delay_post_ms: this.delay_post_ms,
       variables: Object.fromEntries([...this.store].map(([k, v]) => [k, v.slice()])),
     };
   }
@@ -314,7 +331,8 @@ export class Synapses {
       for (let k = 0; k < n; k++) this.byPost[fill[csr.colIdx[k]]++] = k;
       this.store = new Map(r.vars.map((v) => [v, new Float64Array(n)]));
       for (const [v, x] of Object.entries(this.opts.init ?? {})) this.store.get(v)!.set(this.evaluate(x, `${this.name}: init.${v}`, rng));
-      this.delaySteps = this.delays(rng);
+      this.delaySteps = this.delays(rng, this.opts.delay_ms, "delay_ms");
+      this.delayPostSteps = this.delays(rng, this.opts.delay_post_ms, "delay_post_ms");
     } else {
       // Event-driven variables are state, not learned parameters: they restart from their initial values.
       for (const e of r.eventDriven) {
@@ -325,6 +343,8 @@ export class Synapses {
     this.lastupdate = new Float64Array(this.size);
     const maxDelay = typeof this.delaySteps === "number" ? this.delaySteps : this.delaySteps.reduce((m, x) => Math.max(m, x), 0);
     this.queue = new SpikeQueue(maxDelay + 1);
+    const dp = this.delayPostSteps;
+    this.postQueue = dp === 0 ? null : new SpikeQueue((typeof dp === "number" ? dp : dp.reduce((m, x) => Math.max(m, x), 0)) + 1);
     this.compile();
   }
 
@@ -362,10 +382,26 @@ export class Synapses {
 
   /** @internal postsynaptic spikes of this step run on_post ("synapses" slot). */
   propagatePost(step: number): void {
-    if (this.onPostFn && this.post.spikeCount > 0) {
-      const csr = this.csr!;
-      this.onPostFn(this.post.spiked, this.post.spikeCount, step * this.dt_ms, this.arrays!, csr.rowPtr, csr.colIdx, this.preIdx, this.byPost, this.postPtr);
+    if (!this.onPostFn) return;
+    const csr = this.csr!;
+    const q = this.postQueue;
+    if (q === null) {
+      if (this.post.spikeCount > 0) this.onPostFn(this.post.spiked, this.post.spikeCount, step * this.dt_ms, this.arrays!, csr.rowPtr, csr.colIdx, this.preIdx, this.byPost, this.postPtr);
+      return;
     }
+    const d = this.delayPostSteps;
+    if (typeof d === "number") {
+      // Uniform delay: queue postsynaptic indices.
+      if (this.post.spikeCount > 0) q.push((step + d) % q.slots, this.post.spiked, this.post.spikeCount);
+    } else {
+      // Per-synapse delays: queue synapse indices.
+      for (let s = 0; s < this.post.spikeCount; s++) {
+        const j = this.post.spiked[s];
+        for (let p = this.postPtr[j]; p < this.postPtr[j + 1]; p++) q.pushOne((step + d[this.byPost[p]]) % q.slots, this.byPost[p]);
+      }
+    }
+    const count = q.take(step % q.slots);
+    if (count > 0) this.onPostFn(q.taken, count, step * this.dt_ms, this.arrays!, csr.rowPtr, csr.colIdx, this.preIdx, this.byPost, this.postPtr);
   }
 
   /** Whether the synapses run code on postsynaptic spikes. */
@@ -377,8 +413,8 @@ export class Synapses {
     if (!this.csr) throw new Error(`${this.name}: synapses exist once the network has been built (net.build() or a run)`);
   }
 
-  private delays(rng: Rng): number | Int32Array {
-    const d = this.opts.delay_ms ?? 0;
+  private delays(rng: Rng, given: SynapsesOptions["delay_ms"], what: string): number | Int32Array {
+    const d = given ?? 0;
     const steps = (x: number, what: string) => {
       checkNumber(x, what, { min: 0 });
       const s = Math.round(x / this.dt_ms);
@@ -386,9 +422,9 @@ export class Synapses {
       if (s > 65535) throw new RangeError(`${what} must be at most 65535 steps (${65535 * this.dt_ms} ms), got ${x}`);
       return s;
     };
-    if (typeof d === "number") return steps(d, `${this.name}: delay_ms`);
-    const v = this.evaluate(d, `${this.name}: delay_ms`, rng);
-    return Int32Array.from(v, (x, k) => steps(x, `${this.name}: delay_ms[${k}]`));
+    if (typeof d === "number") return steps(d, `${this.name}: ${what}`);
+    const v = this.evaluate(d, `${this.name}: ${what}`, rng);
+    return Int32Array.from(v, (x, k) => steps(x, `${this.name}: ${what}[${k}]`));
   }
 
   private where(condition: string): Uint8Array {
@@ -489,9 +525,11 @@ export class Synapses {
           : `for (let s = 0; s < count; s++) { const k = list[s]; const i = preIdx[k]; const j = colIdx[k];\n${perSynapse}\n}`,
       );
     } else this.onPreFn = null;
-    this.onPostFn = r.onPost.length
-      ? make(`for (let s = 0; s < count; s++) { const j = list[s]; for (let q = postPtr[j], end = postPtr[j + 1]; q < end; q++) { const k = byPost[q]; const i = preIdx[k];\n${event(r.onPost)}\n} }`)
-      : null;
+    this.onPostFn = !r.onPost.length
+      ? null
+      : typeof this.delayPostSteps === "number"
+        ? make(`for (let s = 0; s < count; s++) { const j = list[s]; for (let q = postPtr[j], end = postPtr[j + 1]; q < end; q++) { const k = byPost[q]; const i = preIdx[k];\n${event(r.onPost)}\n} }`)
+        : make(`for (let s = 0; s < count; s++) { const k = list[s]; const i = preIdx[k]; const j = colIdx[k];\n${event(r.onPost)}\n}`);
     if (r.summed.length) {
       const lines = r.summed.map((s) => `POST${postNames.indexOf(s.target)}.fill(0);`);
       lines.push("for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];");

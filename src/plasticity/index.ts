@@ -1,0 +1,6 @@
+/**
+ * Synaptic plasticity rules as synapse models (model text + on_pre + on_post + namespace) under
+ * the names NEST and Brian2 users know; see src/plasticity/README.md.
+ */
+export { stdpPair, type StdpPairOptions } from "./stdpPair.js";
+export type { DelayConvention, SynapseModel } from "./common.js";
