@@ -32,20 +32,20 @@ export function runNest(c: NestCase): { weights: number[][]; final: number[] } {
 }
 
 /** Runs our synapse model on the same spike times: the weight after each presynaptic spike's on_pre, per pair. */
-export function runOurs(pre: number[][], post: number[][], model: Omit<SynapsesOptions, "rule">, duration_ms: number): { weights: number[][]; final: number[] } {
-  const net = new Network({ dt_ms: DT, seed: 1 });
+export function runOurs(pre: number[][], post: number[][], model: Omit<SynapsesOptions, "rule">, duration_ms: number, dt_ms = DT): { weights: number[][]; final: number[] } {
+  const net = new Network({ dt_ms, seed: 1 });
   const flat = (trains: number[][]) => ({ neurons: trains.flatMap((tr, k) => tr.map(() => k)), times_ms: trains.flat() });
   const a = net.addSpikeGenerator("pre", { size: pre.length, ...flat(pre) });
   const b = net.addSpikeGenerator("post", { size: post.length, ...flat(post) });
   const syn = net.connect(a, b, { rule: oneToOne(), ...model });
   // A spike stamped at T lives in the step starting at T - dt; on_pre runs delay/dt steps later.
-  const dSteps = Math.round(((model.delay_ms as number | undefined) ?? 0) / DT);
+  const dSteps = Math.round(((model.delay_ms as number | undefined) ?? 0) / dt_ms);
   const due = new Map<number, number[]>();
-  pre.forEach((tr, k) => tr.forEach((t) => due.set(Math.round(t / DT) - 1 + dSteps, [...(due.get(Math.round(t / DT) - 1 + dSteps) ?? []), k])));
+  pre.forEach((tr, k) => tr.forEach((t) => due.set(Math.round(t / dt_ms) - 1 + dSteps, [...(due.get(Math.round(t / dt_ms) - 1 + dSteps) ?? []), k])));
   const weights = pre.map(() => [] as number[]);
   net.addOperation(
     (t) => {
-      const ks = due.get(Math.round(t / DT));
+      const ks = due.get(Math.round(t / dt_ms));
       if (ks) for (const k of ks) weights[k].push(syn.variable("w")[k]);
     },
     { when: "end" },
