@@ -46,6 +46,16 @@ export interface SynapsesOptions {
    * convention, see `plasticity.stdpPair`). One for all, or per synapse.
    */
   delay_post_ms?: number | ((rng: Rng, pre: number, post: number) => number) | string;
+  /**
+   * A population whose every spike runs `on_modulator` on all synapses (a neuromodulator such as
+   * dopamine, as NEST's volume transmitter or Brian2's synapses onto synapses); it must belong to
+   * the same network. Its spikes act in the "synapses" slot of their step, after on_pre and on_post.
+   */
+  modulator?: Population;
+  /** Statements run per synapse for each spike of `modulator` (or each `syn.modulate(t_ms)` call), e.g. `"n += 1/tau_n"`. */
+  on_modulator?: string;
+  /** Delay of the modulator's spikes, ms (one for all synapses; a multiple of dt, >= 0; default 0). */
+  delay_modulator_ms?: number;
   /** Constants the statements use (plain numbers in base units, or strings with units). */
   namespace?: Record<string, NamespaceValue>;
   /** Initial values of synaptic variables (unset ones start at 0). */
@@ -63,6 +73,7 @@ interface Resolved {
   summed: { target: string; expr: Expr }[];
   onPre: { place: Place; name: string; expr: Expr }[];
   onPost: { place: Place; name: string; expr: Expr }[];
+  onModulator: { place: Place; name: string; expr: Expr }[];
   constants: Map<string, number>;
   /** Resolves a name in a statement or expression to where it lives. */
   locate: (name: string) => { place: Place; name: string } | { place: "builtin"; name: string } | undefined;
@@ -160,7 +171,7 @@ function resolveSynapses(opts: SynapsesOptions, pre: Population, post: Populatio
           else if (targetDim !== "any") requireDim(d, targetDim, where, `"${formatExpr(s.expr)}" (assigned to ${s.target})`);
           return { place: target.place, name: target.name, expr: fold(expandStatement(s), constOf) };
         });
-  return { vars, units, eventDriven, summed, onPre: statements(opts.on_pre, "on_pre"), onPost: statements(opts.on_post, "on_post"), constants, locate };
+  return { vars, units, eventDriven, summed, onPre: statements(opts.on_pre, "on_pre"), onPost: statements(opts.on_post, "on_post"), onModulator: statements(opts.on_modulator, "on_modulator"), constants, locate };
 }
 
 /** The arrays a generated synapse function reads. */
@@ -191,8 +202,11 @@ export class Synapses {
   private delayPostSteps: number | Int32Array = 0;
   private queue: SpikeQueue | null = null;
   private postQueue: SpikeQueue | null = null;
+  /** Modulator spikes due per future step (a ring of counts). */
+  private modulatorDue = new Int32Array(1);
   private onPreFn: EventFunction | null = null;
   private onPostFn: EventFunction | null = null;
+  private onModulatorFn: ((times: number, t: number, a: Arrays, preIdx: Int32Array, colIdx: Int32Array, n: number) => void) | null = null;
   private summedFn: ((a: Arrays, colIdx: Int32Array, preIdx: Int32Array, n: number) => void) | null = null;
   private arrays: Arrays | null = null;
   private dt_ms = 0;
@@ -205,9 +219,12 @@ export class Synapses {
   ) {
     if (typeof opts.rule !== "function") throw new TypeError(`${name}: rule must be a connectivity rule, e.g. fixedProbability(0.1)`);
     for (const k of Object.keys(opts)) {
-      if (!["rule", "model", "on_pre", "on_post", "delay_ms", "delay_post_ms", "namespace", "init"].includes(k)) throw new RangeError(`${name}: unknown option "${k}" (allowed: rule, model, on_pre, on_post, delay_ms, delay_post_ms, namespace, init)`);
+      if (!SYNAPSE_OPTIONS.includes(k)) throw new RangeError(`${name}: unknown option "${k}" (allowed: ${SYNAPSE_OPTIONS.join(", ")})`);
     }
     this.resolved = resolveSynapses(opts, pre, post, name);
+    const m = opts.modulator as Partial<Population> | undefined;
+    if (m !== undefined && !(m && m.spiked instanceof Int32Array && typeof m.name === "string")) throw new TypeError(`${name}: modulator must be a population of the network (e.g. a spike generator or a neuron group)`);
+    if (m !== undefined && opts.on_modulator === undefined) throw new RangeError(`${name}: modulator needs on_modulator statements (what each of its spikes does to every synapse)`);
     // on_post may follow any spiking population (a spike generator, too); statements naming a postsynaptic variable need a group defined by equations (checked by resolveSynapses).
     for (const v of Object.keys(opts.init ?? {})) {
       if (!this.resolved.vars.includes(v)) throw new RangeError(`${name}: init: variable must be one of ${this.resolved.vars.join(", ") || "(none)"}, got ${JSON.stringify(v)}`);
@@ -344,6 +361,9 @@ export class Synapses {
     const maxDelay = typeof this.delaySteps === "number" ? this.delaySteps : this.delaySteps.reduce((m, x) => Math.max(m, x), 0);
     this.queue = new SpikeQueue(maxDelay + 1);
     const dp = this.delayPostSteps;
+    const dm = typeof this.opts.delay_modulator_ms === "number" ? this.delays(rng, this.opts.delay_modulator_ms, "delay_modulator_ms") : 0;
+    if (this.opts.delay_modulator_ms !== undefined && typeof this.opts.delay_modulator_ms !== "number") throw new TypeError(`${this.name}: delay_modulator_ms must be a number (ms)`);
+    this.modulatorDue = new Int32Array((dm as number) + 1);
     this.postQueue = dp === 0 ? null : new SpikeQueue((typeof dp === "number" ? dp : dp.reduce((m, x) => Math.max(m, x), 0)) + 1);
     this.compile();
   }
@@ -380,8 +400,33 @@ export class Synapses {
     if (count > 0 && this.onPreFn) this.onPreFn(q.taken, count, t, this.arrays!, csr.rowPtr, csr.colIdx, this.preIdx, this.byPost, this.postPtr);
   }
 
-  /** @internal postsynaptic spikes of this step run on_post ("synapses" slot). */
+  /**
+   * Runs `on_modulator` on every synapse at time `t_ms` (event-driven variables brought up to
+   * it first), `times` times: for a neuromodulatory signal set from a callback, e.g.
+   * `net.addOperation((t) => { if (...) syn.modulate(t) })` (Brian2's `run_regularly`).
+   */
+  modulate(t_ms: number, times = 1): void {
+    this.requireBuilt();
+    if (!this.onModulatorFn) throw new Error(`${this.name}: modulate needs on_modulator statements`);
+    checkNumber(t_ms, "t_ms", { min: 0 });
+    checkInteger(times, "times", 0);
+    if (times > 0) this.onModulatorFn(times, t_ms, this.arrays!, this.preIdx, this.csr!.colIdx, this.size);
+  }
+
+  /** @internal postsynaptic spikes of this step run on_post, then modulator spikes run on_modulator ("synapses" slot). */
   propagatePost(step: number): void {
+    this.propagatePostOnly(step);
+    const m = this.opts.modulator;
+    if (m && this.onModulatorFn) {
+      const due = this.modulatorDue;
+      due[(step + due.length - 1) % due.length] += m.spikeCount;
+      const count = due[step % due.length];
+      due[step % due.length] = 0;
+      if (count > 0) this.onModulatorFn(count, step * this.dt_ms, this.arrays!, this.preIdx, this.csr!.colIdx, this.size);
+    }
+  }
+
+  private propagatePostOnly(step: number): void {
     if (!this.onPostFn) return;
     const csr = this.csr!;
     const q = this.postQueue;
@@ -406,7 +451,7 @@ export class Synapses {
 
   /** Whether the synapses run code on postsynaptic spikes. */
   get hasOnPost(): boolean {
-    return this.resolved.onPost.length > 0;
+    return this.resolved.onPost.length > 0 || (this.opts.modulator !== undefined && this.resolved.onModulator.length > 0);
   }
 
   private requireBuilt(): void {
@@ -530,6 +575,9 @@ export class Synapses {
       : typeof this.delayPostSteps === "number"
         ? make(`for (let s = 0; s < count; s++) { const j = list[s]; for (let q = postPtr[j], end = postPtr[j + 1]; q < end; q++) { const k = byPost[q]; const i = preIdx[k];\n${event(r.onPost)}\n} }`)
         : make(`for (let s = 0; s < count; s++) { const k = list[s]; const i = preIdx[k]; const j = colIdx[k];\n${event(r.onPost)}\n}`);
+    this.onModulatorFn = r.onModulator.length
+      ? new Function("F", `return function(times, t, a, preIdx, colIdx, n) {\n${header}\nfor (let s = 0; s < times; s++) for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];\n${event(r.onModulator)}\n}\n};`)(JS_FUNCTIONS)
+      : null;
     if (r.summed.length) {
       const lines = r.summed.map((s) => `POST${postNames.indexOf(s.target)}.fill(0);`);
       lines.push("for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];");
@@ -539,6 +587,8 @@ export class Synapses {
     } else this.summedFn = null;
   }
 }
+
+const SYNAPSE_OPTIONS = ["rule", "model", "on_pre", "on_post", "delay_ms", "delay_post_ms", "modulator", "on_modulator", "delay_modulator_ms", "namespace", "init"];
 
 /**
  * Brian2's spike queue: a ring of `slots` lists (one per future step) of presynaptic or synapse

@@ -4,8 +4,8 @@ usage: nest_stdp.py <case.json>; prints JSON {"weights": [[w after each presynap
 "times": [...]}, one list per pre/post pair.
 The case: {"dt_ms", "duration_ms", "synapse_model" (e.g. "stdp_synapse"), "syn": {NEST synapse
 parameters, incl. weight and delay}, "post": {parameters of the postsynaptic parrot, e.g. tau_minus},
-"pre_times": [[ms...] per pair], "post_times": [[ms...] per pair], optional "dopamine_times": [ms...]
-and "volume_transmitter": bool}. Spike times are those of the parrot neurons: each spike generator
+"pre_times": [[ms...] per pair], "post_times": [[ms...] per pair], optional "common": {the synapse model's common properties, set
+with CopyModel}, optional "dopamine_times": [ms...] (a parrot driving a volume transmitter, delay one step)}. Spike times are those of the parrot neurons: each spike generator
 fires one resolution step earlier and reaches its parrot after a delay of one step. Each pair is a
 pre parrot connected to a post parrot's receptor 1 (where parrot_neuron ignores spikes), so the post
 spikes are exactly the given ones.
@@ -39,12 +39,13 @@ post = parrots(case["post_times"])
 post.set(case.get("post", {}))
 recorder = nest.Create("weight_recorder")
 syn = dict(case["syn"])
+common = dict(case.get("common", {}))
 if case.get("dopamine_times") is not None:
     dop = parrots([case["dopamine_times"]])
     vt = nest.Create("volume_transmitter")
-    nest.Connect(dop, vt)
-    syn["volume_transmitter"] = vt
-nest.CopyModel(case["synapse_model"], "recorded_synapse", {"weight_recorder": recorder})
+    nest.Connect(dop, vt, syn_spec={"delay": dt})
+    common["volume_transmitter"] = vt
+nest.CopyModel(case["synapse_model"], "recorded_synapse", {"weight_recorder": recorder, **common})
 nest.Connect(pre, post, "one_to_one", {"synapse_model": "recorded_synapse", "receptor_type": 1, **syn})
 nest.Simulate(case["duration_ms"])
 

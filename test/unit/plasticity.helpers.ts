@@ -18,6 +18,7 @@ export interface NestCase {
   post?: Record<string, number>;
   pre_times: number[][];
   post_times: number[][];
+  common?: Record<string, number>;
   dopamine_times?: number[];
 }
 
