@@ -66,4 +66,56 @@ describe("stdpDopamine against NEST 3.10 stdp_dopamine_synapse", () => {
     expect(syn.variable("w")[0]).toBeCloseTo(w, 12);
     expect(() => syn.modulate(Number.NaN)).toThrow(/t_ms/);
   });
+
+  it("a dopamine level set from a callback every k steps (syn.modulate(t), then syn.set('n', level)) follows the closed form", () => {
+    // Pairing as above; the level is set every 1000 steps (100 ms) to 0.002, 0, 0.004, 0.001 (1/ms) from 100 ms on.
+    const levels = [0.002, 0, 0.004, 0.001];
+    const net = new Network({ dt_ms: DT, seed: 1 });
+    const a = net.addSpikeGenerator("a", { size: 1, neurons: [0, 0], times_ms: [10, 500] });
+    const b = net.addSpikeGenerator("b", { size: 1, neurons: [0], times_ms: [20] });
+    const syn = net.connect(a, b, { rule: allToAll(), ...plasticity.stdpDopamine({ w0: 35, delay_ms: 0, delayConvention: "axonal" }) });
+    net.addOperation((t) => {
+      const step = Math.round(t / DT);
+      if (step % 1000 === 0 && step >= 1000 && step / 1000 - 1 < levels.length) {
+        syn.modulate(t);
+        syn.set("n", levels[step / 1000 - 1]);
+      }
+    }, { when: "end" });
+    net.run(600);
+    const tc = 1000, tn = 200, ts = (tc * tn) / (tc + tn);
+    let w = 35;
+    let c = Math.exp(-10 / 20) * Math.exp(-(100 - 19.9) / tc);
+    // Each interval [100 k, 100 (k + 1)) with n(t) = level e^{-(t - 100 k)/tau_n}; the read-out at 499.9 ms ends the last.
+    levels.forEach((n0, k) => {
+      const len = k < 3 ? 100 : 99.9;
+      w += c * n0 * ts * (1 - Math.exp(-len / ts));
+      c *= Math.exp(-len / tc);
+    });
+    expect(syn.variable("w")[0]).toBeCloseTo(w, 12);
+  });
+});
+
+describe("modulator events of synapses written as equations", () => {
+  it("run on_modulator once per modulator spike (several in one step add up), after delay_modulator_ms", () => {
+    const net = new Network({ dt_ms: 0.5, seed: 1 });
+    const a = net.addSpikeGenerator("a", { size: 2, neurons: [], times_ms: [] });
+    const b = net.addSpikeGenerator("b", { size: 1, neurons: [], times_ms: [] });
+    const m = net.addSpikeGenerator("m", { size: 3, neurons: [0, 1, 2], times_ms: [5, 5, 8] });
+    const syn = net.connect(a, b, { rule: allToAll(), model: "x : 1\ntseen : second", modulator: m, on_modulator: "x += 1\ntseen = t", delay_modulator_ms: 2 });
+    net.run(20);
+    expect(Array.from(syn.get("x"))).toEqual([3, 3]);
+    // The last spike at 8 ms lives in the step starting at 7.5 ms; + 2 ms.
+    expect(Array.from(syn.get("tseen"))).toEqual([9.5, 9.5]);
+  });
+  it("refuses a modulator without statements, modulate() without on_modulator, and unknown options", () => {
+    const net = new Network({ dt_ms: 0.5, seed: 1 });
+    const a = net.addSpikeGenerator("a", { size: 1, neurons: [], times_ms: [] });
+    expect(() => net.connect(a, a, { rule: allToAll(), model: "x : 1", modulator: a })).toThrow(/modulator needs on_modulator/);
+    expect(() => net.connect(a, a, { rule: allToAll(), model: "x : 1", modulator: {} as never, on_modulator: "x += 1" })).toThrow(/modulator must be a population/);
+    const syn = net.connect(a, a, { rule: allToAll(), model: "x : 1", on_pre: "x += 1" });
+    net.build();
+    expect(() => syn.modulate(0)).toThrow(/needs on_modulator/);
+    expect(() => plasticity.stdpDopamine({ tauC: 3 } as never)).toThrow(/unknown option "tauC"/);
+    expect(() => plasticity.stdpDopamine({ Wmin: 5, Wmax: 1 })).toThrow(/Wmax/);
+  });
 });
