@@ -224,6 +224,7 @@ export class Synapses {
     this.resolved = resolveSynapses(opts, pre, post, name);
     const m = opts.modulator as Partial<Population> | undefined;
     if (m !== undefined && !(m && m.spiked instanceof Int32Array && typeof m.name === "string")) throw new TypeError(`${name}: modulator must be a population of the network (e.g. a spike generator or a neuron group)`);
+    if (opts.delay_modulator_ms !== undefined && typeof opts.delay_modulator_ms !== "number") throw new TypeError(`${name}: delay_modulator_ms must be a number (ms, one for all synapses)`);
     if (m !== undefined && opts.on_modulator === undefined) throw new RangeError(`${name}: modulator needs on_modulator statements (what each of its spikes does to every synapse)`);
     // on_post may follow any spiking population (a spike generator, too); statements naming a postsynaptic variable need a group defined by equations (checked by resolveSynapses).
     for (const v of Object.keys(opts.init ?? {})) {
@@ -361,9 +362,7 @@ export class Synapses {
     const maxDelay = typeof this.delaySteps === "number" ? this.delaySteps : this.delaySteps.reduce((m, x) => Math.max(m, x), 0);
     this.queue = new SpikeQueue(maxDelay + 1);
     const dp = this.delayPostSteps;
-    const dm = typeof this.opts.delay_modulator_ms === "number" ? this.delays(rng, this.opts.delay_modulator_ms, "delay_modulator_ms") : 0;
-    if (this.opts.delay_modulator_ms !== undefined && typeof this.opts.delay_modulator_ms !== "number") throw new TypeError(`${this.name}: delay_modulator_ms must be a number (ms)`);
-    this.modulatorDue = new Int32Array((dm as number) + 1);
+    this.modulatorDue = new Int32Array((this.delays(rng, this.opts.delay_modulator_ms, "delay_modulator_ms") as number) + 1);
     this.postQueue = dp === 0 ? null : new SpikeQueue((typeof dp === "number" ? dp : dp.reduce((m, x) => Math.max(m, x), 0)) + 1);
     this.compile();
   }

@@ -112,6 +112,7 @@ describe("modulator events of synapses written as equations", () => {
     const a = net.addSpikeGenerator("a", { size: 1, neurons: [], times_ms: [] });
     expect(() => net.connect(a, a, { rule: allToAll(), model: "x : 1", modulator: a })).toThrow(/modulator needs on_modulator/);
     expect(() => net.connect(a, a, { rule: allToAll(), model: "x : 1", modulator: {} as never, on_modulator: "x += 1" })).toThrow(/modulator must be a population/);
+    expect(() => net.connect(a, a, { rule: allToAll(), model: "x : 1", modulator: a, on_modulator: "x += 1", delay_modulator_ms: "1*ms" as never })).toThrow(/delay_modulator_ms must be a number/);
     const syn = net.connect(a, a, { rule: allToAll(), model: "x : 1", on_pre: "x += 1" });
     net.build();
     expect(() => syn.modulate(0)).toThrow(/needs on_modulator/);
