@@ -54,7 +54,7 @@ export interface StdpDopamineOptions {
 }
 
 /** What {@link stdpDopamine} returns: a synapse model with the neuromodulator wiring. */
-export type DopamineSynapseModel = SynapseModel & { on_modulator: string; modulator?: Population; delay_modulator_ms: number };
+export type DopamineSynapseModel = SynapseModel & { on_modulator: string; modulator?: Population; delay_modulator_ms: number; state: string[] };
 
 /**
  * Dopamine-modulated STDP (NEST's `stdp_dopamine_synapse`) as a synapse model to spread into
@@ -99,6 +99,8 @@ export function stdpDopamine(opts: StdpDopamineOptions = {}): DopamineSynapseMod
       Wmax,
     },
     init: { w: opts.w0 ?? 1 },
+    // Eligibility, dopamine and the time of the last update restart on net.reset(); w is learned and kept.
+    state: ["c", "n", "tlast"],
     delay_ms,
     delay_post_ms,
   };

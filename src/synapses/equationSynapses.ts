@@ -60,6 +60,12 @@ export interface SynapsesOptions {
   namespace?: Record<string, NamespaceValue>;
   /** Initial values of synaptic variables (unset ones start at 0). */
   init?: Record<string, SynapticValue>;
+  /**
+   * Per-synapse parameters that are state rather than learned values (e.g. an eligibility trace
+   * kept by hand): `net.reset()` restarts them from `init` (or 0), as it does event-driven variables;
+   * other parameters (weights) are kept.
+   */
+  state?: string[];
 }
 
 /** Which neuron a name refers to, and how. */
@@ -227,6 +233,9 @@ export class Synapses {
     if (opts.delay_modulator_ms !== undefined && typeof opts.delay_modulator_ms !== "number") throw new TypeError(`${name}: delay_modulator_ms must be a number (ms, one for all synapses)`);
     if (m !== undefined && opts.on_modulator === undefined) throw new RangeError(`${name}: modulator needs on_modulator statements (what each of its spikes does to every synapse)`);
     // on_post may follow any spiking population (a spike generator, too); statements naming a postsynaptic variable need a group defined by equations (checked by resolveSynapses).
+    if (opts.state !== undefined && !(Array.isArray(opts.state) && opts.state.every((v) => this.resolved.vars.includes(v)))) {
+      throw new RangeError(`${name}: state must list synaptic variables (${this.resolved.vars.join(", ") || "none"}), got ${JSON.stringify(opts.state)}`);
+    }
     for (const v of Object.keys(opts.init ?? {})) {
       if (!this.resolved.vars.includes(v)) throw new RangeError(`${name}: init: variable must be one of ${this.resolved.vars.join(", ") || "(none)"}, got ${JSON.stringify(v)}`);
     }
@@ -352,10 +361,10 @@ export class Synapses {
       this.delaySteps = this.delays(rng, this.opts.delay_ms, "delay_ms");
       this.delayPostSteps = this.delays(rng, this.opts.delay_post_ms, "delay_post_ms");
     } else {
-      // Event-driven variables are state, not learned parameters: they restart from their initial values.
-      for (const e of r.eventDriven) {
-        const x = this.opts.init?.[e.name];
-        this.store.get(e.name)!.set(x === undefined ? new Float64Array(this.size) : this.evaluate(x, `${this.name}: init.${e.name}`, rng));
+      // Event-driven variables (and those listed in `state`) are state, not learned parameters: they restart from their initial values.
+      for (const name of new Set([...r.eventDriven.map((e) => e.name), ...(this.opts.state ?? [])])) {
+        const x = this.opts.init?.[name];
+        this.store.get(name)!.set(x === undefined ? new Float64Array(this.size) : this.evaluate(x, `${this.name}: init.${name}`, rng));
       }
     }
     this.lastupdate = new Float64Array(this.size);
@@ -587,7 +596,7 @@ export class Synapses {
   }
 }
 
-const SYNAPSE_OPTIONS = ["rule", "model", "on_pre", "on_post", "delay_ms", "delay_post_ms", "modulator", "on_modulator", "delay_modulator_ms", "namespace", "init"];
+const SYNAPSE_OPTIONS = ["rule", "model", "on_pre", "on_post", "delay_ms", "delay_post_ms", "modulator", "on_modulator", "delay_modulator_ms", "namespace", "init", "state"];
 
 /**
  * Brian2's spike queue: a ring of `slots` lists (one per future step) of presynaptic or synapse

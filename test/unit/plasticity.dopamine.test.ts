@@ -120,3 +120,26 @@ describe("modulator events of synapses written as equations", () => {
     expect(() => plasticity.stdpDopamine({ Wmin: 5, Wmax: 1 })).toThrow(/Wmax/);
   });
 });
+
+describe("stdpDopamine and net.reset()", () => {
+  it("keeps the learned weight and restarts c, n and tlast: a second run equals a fresh network started from the learned weight", () => {
+    const build = (w0: number) => {
+      const net = new Network({ dt_ms: DT, seed: 1 });
+      const a = net.addSpikeGenerator("a", { size: 1, neurons: [0, 0, 0], times_ms: [10, 50, 290] });
+      const b = net.addSpikeGenerator("b", { size: 1, neurons: [0, 0], times_ms: [20, 60] });
+      const vta = net.addSpikeGenerator("vta", { size: 1, neurons: [0], times_ms: [100] });
+      const syn = net.connect(a, b, { rule: allToAll(), ...plasticity.stdpDopamine({ dopamine: vta, w0 }) });
+      return { net, syn };
+    };
+    const first = build(35);
+    first.net.run(300);
+    const learned = first.syn.variable("w")[0];
+    expect(learned).not.toBe(35);
+    first.net.reset();
+    first.net.run(300);
+    const fresh = build(learned);
+    fresh.net.run(300);
+    expect(first.syn.variable("w")[0]).toBe(fresh.syn.variable("w")[0]);
+    expect(first.syn.get("c")).toEqual(fresh.syn.get("c"));
+  });
+});
