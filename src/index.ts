@@ -42,3 +42,4 @@ export * as rsa from "./rsa/index.js";
 export * as data from "./data/index.js";
 export * as encoding from "./encoding/index.js";
 export * as train from "./train/index.js";
+export * as plasticity from "./plasticity/index.js";

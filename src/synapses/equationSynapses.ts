@@ -39,10 +39,33 @@ export interface SynapsesOptions {
   on_post?: string;
   /** Delay of `on_pre`, ms (a multiple of dt, >= 0; default 0 as in Brian2): one for all, or per synapse. */
   delay_ms?: number | ((rng: Rng, pre: number, post: number) => number) | string;
+  /**
+   * Delay of `on_post`, ms (a multiple of dt, >= 0; default 0 as in Brian2): a postsynaptic spike
+   * of step n runs `on_post` in the "synapses" slot of step n + delay_post/dt, after that step's
+   * `on_pre`. Brian2's `S.post.delay`; with `delay_ms` it expresses dendritic delays (NEST's
+   * convention, see `plasticity.stdpPair`). One for all, or per synapse.
+   */
+  delay_post_ms?: number | ((rng: Rng, pre: number, post: number) => number) | string;
+  /**
+   * A population whose every spike runs `on_modulator` on all synapses (a neuromodulator such as
+   * dopamine, as NEST's volume transmitter or Brian2's synapses onto synapses); it must belong to
+   * the same network. Its spikes act in the "synapses" slot of their step, after on_pre and on_post.
+   */
+  modulator?: Population;
+  /** Statements run per synapse for each spike of `modulator` (or each `syn.modulate(t_ms)` call), e.g. `"n += 1/tau_n"`. */
+  on_modulator?: string;
+  /** Delay of the modulator's spikes, ms (one for all synapses; a multiple of dt, >= 0; default 0). */
+  delay_modulator_ms?: number;
   /** Constants the statements use (plain numbers in base units, or strings with units). */
   namespace?: Record<string, NamespaceValue>;
   /** Initial values of synaptic variables (unset ones start at 0). */
   init?: Record<string, SynapticValue>;
+  /**
+   * Per-synapse parameters that are state rather than learned values (e.g. an eligibility trace
+   * kept by hand): `net.reset()` restarts them from `init` (or 0), as it does event-driven variables;
+   * other parameters (weights) are kept.
+   */
+  state?: string[];
 }
 
 /** Which neuron a name refers to, and how. */
@@ -56,6 +79,7 @@ interface Resolved {
   summed: { target: string; expr: Expr }[];
   onPre: { place: Place; name: string; expr: Expr }[];
   onPost: { place: Place; name: string; expr: Expr }[];
+  onModulator: { place: Place; name: string; expr: Expr }[];
   constants: Map<string, number>;
   /** Resolves a name in a statement or expression to where it lives. */
   locate: (name: string) => { place: Place; name: string } | { place: "builtin"; name: string } | undefined;
@@ -153,7 +177,7 @@ function resolveSynapses(opts: SynapsesOptions, pre: Population, post: Populatio
           else if (targetDim !== "any") requireDim(d, targetDim, where, `"${formatExpr(s.expr)}" (assigned to ${s.target})`);
           return { place: target.place, name: target.name, expr: fold(expandStatement(s), constOf) };
         });
-  return { vars, units, eventDriven, summed, onPre: statements(opts.on_pre, "on_pre"), onPost: statements(opts.on_post, "on_post"), constants, locate };
+  return { vars, units, eventDriven, summed, onPre: statements(opts.on_pre, "on_pre"), onPost: statements(opts.on_post, "on_post"), onModulator: statements(opts.on_modulator, "on_modulator"), constants, locate };
 }
 
 /** The arrays a generated synapse function reads. */
@@ -181,9 +205,14 @@ export class Synapses {
   private store = new Map<string, Float64Array>();
   private lastupdate: Float64Array = new Float64Array(0);
   private delaySteps: number | Int32Array = 0;
+  private delayPostSteps: number | Int32Array = 0;
   private queue: SpikeQueue | null = null;
+  private postQueue: SpikeQueue | null = null;
+  /** Modulator spikes due per future step (a ring of counts). */
+  private modulatorDue = new Int32Array(1);
   private onPreFn: EventFunction | null = null;
   private onPostFn: EventFunction | null = null;
+  private onModulatorFn: ((times: number, t: number, a: Arrays, preIdx: Int32Array, colIdx: Int32Array, n: number) => void) | null = null;
   private summedFn: ((a: Arrays, colIdx: Int32Array, preIdx: Int32Array, n: number) => void) | null = null;
   private arrays: Arrays | null = null;
   private dt_ms = 0;
@@ -196,10 +225,17 @@ export class Synapses {
   ) {
     if (typeof opts.rule !== "function") throw new TypeError(`${name}: rule must be a connectivity rule, e.g. fixedProbability(0.1)`);
     for (const k of Object.keys(opts)) {
-      if (!["rule", "model", "on_pre", "on_post", "delay_ms", "namespace", "init"].includes(k)) throw new RangeError(`${name}: unknown option "${k}" (allowed: rule, model, on_pre, on_post, delay_ms, namespace, init)`);
+      if (!SYNAPSE_OPTIONS.includes(k)) throw new RangeError(`${name}: unknown option "${k}" (allowed: ${SYNAPSE_OPTIONS.join(", ")})`);
     }
     this.resolved = resolveSynapses(opts, pre, post, name);
-    if (this.resolved.onPost.length && (post as Partial<EquationGroup>).kind !== "equations") throw new RangeError(`${name}: on_post needs a postsynaptic group defined by equations`);
+    const m = opts.modulator as Partial<Population> | undefined;
+    if (m !== undefined && !(m && m.spiked instanceof Int32Array && typeof m.name === "string")) throw new TypeError(`${name}: modulator must be a population of the network (e.g. a spike generator or a neuron group)`);
+    if (opts.delay_modulator_ms !== undefined && typeof opts.delay_modulator_ms !== "number") throw new TypeError(`${name}: delay_modulator_ms must be a number (ms, one for all synapses)`);
+    if (m !== undefined && opts.on_modulator === undefined) throw new RangeError(`${name}: modulator needs on_modulator statements (what each of its spikes does to every synapse)`);
+    // on_post may follow any spiking population (a spike generator, too); statements naming a postsynaptic variable need a group defined by equations (checked by resolveSynapses).
+    if (opts.state !== undefined && !(Array.isArray(opts.state) && opts.state.every((v) => this.resolved.vars.includes(v)))) {
+      throw new RangeError(`${name}: state must list synaptic variables (${this.resolved.vars.join(", ") || "none"}), got ${JSON.stringify(opts.state)}`);
+    }
     for (const v of Object.keys(opts.init ?? {})) {
       if (!this.resolved.vars.includes(v)) throw new RangeError(`${name}: init: variable must be one of ${this.resolved.vars.join(", ") || "(none)"}, got ${JSON.stringify(v)}`);
     }
@@ -231,6 +267,13 @@ export class Synapses {
   get delay_ms(): Float64Array {
     this.requireBuilt();
     const d = this.delaySteps;
+    return typeof d === "number" ? new Float64Array(this.size).fill(d * this.dt_ms) : Float64Array.from(d, (x) => x * this.dt_ms);
+  }
+
+  /** Delay of `on_post` of every synapse, ms (a copy). */
+  get delay_post_ms(): Float64Array {
+    this.requireBuilt();
+    const d = this.delayPostSteps;
     return typeof d === "number" ? new Float64Array(this.size).fill(d * this.dt_ms) : Float64Array.from(d, (x) => x * this.dt_ms);
   }
 
@@ -308,7 +351,7 @@ export class Synapses {
   }
 
   /** A plain copy of the connectivity and every variable. */
-  describe(): { pre: string; post: string; i: Int32Array; j: Int32Array; delay_ms: Float64Array; variables: Record<string, Float64Array> } {
+  describe(): { pre: string; post: string; i: Int32Array; j: Int32Array; delay_ms: Float64Array; delay_post_ms: Float64Array; variables: Record<string, Float64Array> } {
     this.requireBuilt();
     return {
       pre: this.pre.name,
@@ -316,6 +359,7 @@ export class Synapses {
       i: this.preIdx.slice(),
       j: this.csr!.colIdx.slice(),
       delay_ms: this.delay_ms,
+      delay_post_ms: this.delay_post_ms,
       variables: Object.fromEntries([...this.store].map(([k, v]) => [k, v.slice()])),
     };
   }
@@ -342,17 +386,21 @@ export class Synapses {
       for (let k = 0; k < n; k++) this.byPost[fill[csr.colIdx[k]]++] = k;
       this.store = new Map(r.vars.map((v) => [v, new Float64Array(n)]));
       for (const [v, x] of Object.entries(this.opts.init ?? {})) this.store.get(v)!.set(this.evaluate(x, `${this.name}: init.${v}`, rng));
-      this.delaySteps = this.delays(rng);
+      this.delaySteps = this.delays(rng, this.opts.delay_ms, "delay_ms");
+      this.delayPostSteps = this.delays(rng, this.opts.delay_post_ms, "delay_post_ms");
     } else {
-      // Event-driven variables are state, not learned parameters: they restart from their initial values.
-      for (const e of r.eventDriven) {
-        const x = this.opts.init?.[e.name];
-        this.store.get(e.name)!.set(x === undefined ? new Float64Array(this.size) : this.evaluate(x, `${this.name}: init.${e.name}`, rng));
+      // Event-driven variables (and those listed in `state`) are state, not learned parameters: they restart from their initial values.
+      for (const name of new Set([...r.eventDriven.map((e) => e.name), ...(this.opts.state ?? [])])) {
+        const x = this.opts.init?.[name];
+        this.store.get(name)!.set(x === undefined ? new Float64Array(this.size) : this.evaluate(x, `${this.name}: init.${name}`, rng));
       }
     }
     this.lastupdate = new Float64Array(this.size);
     const maxDelay = typeof this.delaySteps === "number" ? this.delaySteps : this.delaySteps.reduce((m, x) => Math.max(m, x), 0);
     this.queue = new SpikeQueue(maxDelay + 1);
+    const dp = this.delayPostSteps;
+    this.modulatorDue = new Int32Array((this.delays(rng, this.opts.delay_modulator_ms, "delay_modulator_ms") as number) + 1);
+    this.postQueue = dp === 0 ? null : new SpikeQueue((typeof dp === "number" ? dp : dp.reduce((m, x) => Math.max(m, x), 0)) + 1);
     this.compile();
   }
 
@@ -388,25 +436,66 @@ export class Synapses {
     if (count > 0 && this.onPreFn) this.onPreFn(q.taken, count, t, this.arrays!, csr.rowPtr, csr.colIdx, this.preIdx, this.byPost, this.postPtr);
   }
 
-  /** @internal postsynaptic spikes of this step run on_post ("synapses" slot). */
+  /**
+   * Runs `on_modulator` on every synapse at time `t_ms` (event-driven variables brought up to
+   * it first), `times` times: for a neuromodulatory signal set from a callback, e.g.
+   * `net.addOperation((t) => { if (...) syn.modulate(t) })` (Brian2's `run_regularly`).
+   */
+  modulate(t_ms: number, times = 1): void {
+    this.requireBuilt();
+    if (!this.onModulatorFn) throw new Error(`${this.name}: modulate needs on_modulator statements`);
+    checkNumber(t_ms, "t_ms", { min: 0 });
+    checkInteger(times, "times", 0);
+    if (times > 0) this.onModulatorFn(times, t_ms, this.arrays!, this.preIdx, this.csr!.colIdx, this.size);
+  }
+
+  /** @internal postsynaptic spikes of this step run on_post, then modulator spikes run on_modulator ("synapses" slot). */
   propagatePost(step: number): void {
-    if (this.onPostFn && this.post.spikeCount > 0) {
-      const csr = this.csr!;
-      this.onPostFn(this.post.spiked, this.post.spikeCount, step * this.dt_ms, this.arrays!, csr.rowPtr, csr.colIdx, this.preIdx, this.byPost, this.postPtr);
+    this.propagatePostOnly(step);
+    const m = this.opts.modulator;
+    if (m && this.onModulatorFn) {
+      const due = this.modulatorDue;
+      due[(step + due.length - 1) % due.length] += m.spikeCount;
+      const count = due[step % due.length];
+      due[step % due.length] = 0;
+      if (count > 0) this.onModulatorFn(count, step * this.dt_ms, this.arrays!, this.preIdx, this.csr!.colIdx, this.size);
     }
+  }
+
+  private propagatePostOnly(step: number): void {
+    if (!this.onPostFn) return;
+    const csr = this.csr!;
+    const q = this.postQueue;
+    if (q === null) {
+      if (this.post.spikeCount > 0) this.onPostFn(this.post.spiked, this.post.spikeCount, step * this.dt_ms, this.arrays!, csr.rowPtr, csr.colIdx, this.preIdx, this.byPost, this.postPtr);
+      return;
+    }
+    const d = this.delayPostSteps;
+    if (typeof d === "number") {
+      // Uniform delay: queue postsynaptic indices.
+      if (this.post.spikeCount > 0) q.push((step + d) % q.slots, this.post.spiked, this.post.spikeCount);
+    } else {
+      // Per-synapse delays: queue synapse indices.
+      for (let s = 0; s < this.post.spikeCount; s++) {
+        const j = this.post.spiked[s];
+        for (let p = this.postPtr[j]; p < this.postPtr[j + 1]; p++) q.pushOne((step + d[this.byPost[p]]) % q.slots, this.byPost[p]);
+      }
+    }
+    const count = q.take(step % q.slots);
+    if (count > 0) this.onPostFn(q.taken, count, step * this.dt_ms, this.arrays!, csr.rowPtr, csr.colIdx, this.preIdx, this.byPost, this.postPtr);
   }
 
   /** Whether the synapses run code on postsynaptic spikes. */
   get hasOnPost(): boolean {
-    return this.resolved.onPost.length > 0;
+    return this.resolved.onPost.length > 0 || (this.opts.modulator !== undefined && this.resolved.onModulator.length > 0);
   }
 
   private requireBuilt(): void {
     if (!this.csr) throw new Error(`${this.name}: synapses exist once the network has been built (net.build() or a run)`);
   }
 
-  private delays(rng: Rng): number | Int32Array {
-    const d = this.opts.delay_ms ?? 0;
+  private delays(rng: Rng, given: SynapsesOptions["delay_ms"], what: string): number | Int32Array {
+    const d = given ?? 0;
     const steps = (x: number, what: string) => {
       checkNumber(x, what, { min: 0 });
       const s = Math.round(x / this.dt_ms);
@@ -414,9 +503,9 @@ export class Synapses {
       if (s > 65535) throw new RangeError(`${what} must be at most 65535 steps (${65535 * this.dt_ms} ms), got ${x}`);
       return s;
     };
-    if (typeof d === "number") return steps(d, `${this.name}: delay_ms`);
-    const v = this.evaluate(d, `${this.name}: delay_ms`, rng);
-    return Int32Array.from(v, (x, k) => steps(x, `${this.name}: delay_ms[${k}]`));
+    if (typeof d === "number") return steps(d, `${this.name}: ${what}`);
+    const v = this.evaluate(d, `${this.name}: ${what}`, rng);
+    return Int32Array.from(v, (x, k) => steps(x, `${this.name}: ${what}[${k}]`));
   }
 
   private where(condition: string): Uint8Array {
@@ -517,8 +606,13 @@ export class Synapses {
           : `for (let s = 0; s < count; s++) { const k = list[s]; const i = preIdx[k]; const j = colIdx[k];\n${perSynapse}\n}`,
       );
     } else this.onPreFn = null;
-    this.onPostFn = r.onPost.length
-      ? make(`for (let s = 0; s < count; s++) { const j = list[s]; for (let q = postPtr[j], end = postPtr[j + 1]; q < end; q++) { const k = byPost[q]; const i = preIdx[k];\n${event(r.onPost)}\n} }`)
+    this.onPostFn = !r.onPost.length
+      ? null
+      : typeof this.delayPostSteps === "number"
+        ? make(`for (let s = 0; s < count; s++) { const j = list[s]; for (let q = postPtr[j], end = postPtr[j + 1]; q < end; q++) { const k = byPost[q]; const i = preIdx[k];\n${event(r.onPost)}\n} }`)
+        : make(`for (let s = 0; s < count; s++) { const k = list[s]; const i = preIdx[k]; const j = colIdx[k];\n${event(r.onPost)}\n}`);
+    this.onModulatorFn = r.onModulator.length
+      ? new Function("F", `return function(times, t, a, preIdx, colIdx, n) {\n${header}\nfor (let s = 0; s < times; s++) for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];\n${event(r.onModulator)}\n}\n};`)(JS_FUNCTIONS)
       : null;
     if (r.summed.length) {
       const lines = r.summed.map((s) => `POST${postNames.indexOf(s.target)}.fill(0);`);
@@ -529,6 +623,8 @@ export class Synapses {
     } else this.summedFn = null;
   }
 }
+
+const SYNAPSE_OPTIONS = ["rule", "model", "on_pre", "on_post", "delay_ms", "delay_post_ms", "modulator", "on_modulator", "delay_modulator_ms", "namespace", "init", "state"];
 
 /**
  * Brian2's spike queue: a ring of `slots` lists (one per future step) of presynaptic or synapse

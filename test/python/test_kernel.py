@@ -525,7 +525,8 @@ def test_inspection_expands_option_types(kc):
     reply = shell_reply(kc, kc.inspect(code, 10))["content"]
     text = reply["data"]["text/plain"]
     assert reply["found"] and text.startswith("constructor Network(opts?: nl.NetworkOptions): nl.Network")
-    assert "opts: nl.NetworkOptions\n  dt_ms?: number\n      Time step, ms, in [1e-4, 1000]. Default 0.1." in text
+    assert "opts: nl.NetworkOptions\n" in text
+    assert "\n  dt_ms?: number\n      Time step, ms, in [1e-4, 1000]. Default 0.1." in text
     assert "\n  seed?: number\n" in text and "\n  wasm?: boolean\n" in text
     # Nested option objects are expanded one level further, with units.
     code = 'net1.addLif("exc", '

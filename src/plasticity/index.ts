@@ -1,0 +1,9 @@
+/**
+ * Synaptic plasticity rules as synapse models (model text + on_pre + on_post + namespace) under
+ * the names NEST and Brian2 users know; see src/plasticity/README.md.
+ */
+export { stdpPair, type StdpPairOptions } from "./stdpPair.js";
+export type { DelayConvention, SynapseModel } from "./common.js";
+export { stdpTriplet, NEST_TRIPLET_DEFAULTS, type StdpTripletOptions, type TripletParameters } from "./stdpTriplet.js";
+export { stdpDopamine, type StdpDopamineOptions, type DopamineSynapseModel } from "./stdpDopamine.js";
+export { songAbbott2000, type SongAbbottOptions, type SongAbbottNetwork } from "./songAbbott.js";

@@ -1,0 +1,112 @@
+/**
+ * Triplet STDP as a synapse model (Pfister & Gerstner 2006, J Neurosci 26:9673, eq. 3-4;
+ * NEST's `stdp_triplet_synapse`): two presynaptic traces r1 (tau_plus), r2 (tau_x) and two
+ * postsynaptic traces o1 (tau_minus), o2 (tau_y). A presynaptic spike depresses
+ *   w <- max(0, w - o1 (A2_minus + A3_minus r2(t - ε)))
+ * and a postsynaptic spike potentiates
+ *   w <- min(Wmax, w + r1 (A2_plus + A3_plus o2(t - ε))),
+ * where (t - ε) means the trace just before its own increment (so the statements update w first,
+ * then the traces). All-to-all interaction adds 1 to each trace per spike; nearest-spike
+ * interaction sets it to 1 (the paper's two interaction schemes). Weights are additive and in
+ * the weight's own unit, as NEST's. Delays: as {@link stdpPair} (NEST's dendritic convention by default).
+ */
+import type { SynapticValue } from "../synapses/equationSynapses.js";
+import { delays, nonNegative, oneOf, positive, type DelayConvention, type SynapseModel } from "./common.js";
+
+/** Parameters of the triplet rule (time constants in ms, amplitudes in the weight's unit). */
+export interface TripletParameters {
+  /** Time constant of the presynaptic pair trace r1, ms. */
+  tau_plus_ms: number;
+  /** Time constant of the presynaptic triplet trace r2, ms (NEST: tau_plus_triplet). */
+  tau_x_ms: number;
+  /** Time constant of the postsynaptic pair trace o1, ms. */
+  tau_minus_ms: number;
+  /** Time constant of the postsynaptic triplet trace o2, ms (NEST: tau_minus_triplet). */
+  tau_y_ms: number;
+  /** Pair potentiation amplitude (NEST: Aplus). */
+  A2_plus: number;
+  /** Triplet potentiation amplitude (NEST: Aplus_triplet). */
+  A3_plus: number;
+  /** Pair depression amplitude (NEST: Aminus). */
+  A2_minus: number;
+  /** Triplet depression amplitude (NEST: Aminus_triplet). */
+  A3_minus: number;
+}
+
+/**
+ * NEST 3.10's defaults of `stdp_triplet_synapse` (and of its neurons' tau_minus, tau_minus_triplet):
+ * the values NEST's documentation attributes to Pfister & Gerstner 2006's all-to-all fit of the
+ * visual-cortex data (not checked here against the paper's Table 4; see src/plasticity/README.md).
+ */
+export const NEST_TRIPLET_DEFAULTS: Readonly<TripletParameters> = Object.freeze({
+  tau_plus_ms: 16.8,
+  tau_x_ms: 101,
+  tau_minus_ms: 33.7,
+  tau_y_ms: 125,
+  A2_plus: 5e-10,
+  A3_plus: 6.2e-3,
+  A2_minus: 7e-3,
+  A3_minus: 2.3e-4,
+});
+
+/** Options of {@link stdpTriplet}: any {@link TripletParameters} (defaults {@link NEST_TRIPLET_DEFAULTS}) and the following. */
+export interface StdpTripletOptions extends Partial<TripletParameters> {
+  /** "all-to-all" (default; NEST's only scheme) or "nearest" (traces set to 1 at each spike). */
+  interaction?: "all-to-all" | "nearest";
+  /** Upper bound of the weight, in the weight's unit (default 100, NEST's). */
+  Wmax?: number;
+  /** Synaptic delay, ms (default 1; a multiple of dt). */
+  delay_ms?: number;
+  /** "dendritic" (default, NEST) or "axonal" (Brian2): as in stdpPair. */
+  delayConvention?: DelayConvention;
+  /** Unit of w in the model text (default "1"). */
+  weightUnit?: string;
+  /** Initial weight (default 1, NEST's). */
+  w0?: SynapticValue;
+  /** What a presynaptic spike does to the postsynaptic neuron after the weight update, e.g. `"ge_post += w"`. */
+  transmit?: string;
+}
+
+/**
+ * Triplet STDP (Pfister & Gerstner 2006; NEST's `stdp_triplet_synapse` for all-to-all) as a
+ * synapse model to spread into `net.connect`: `net.connect(pre, post, { rule, ...stdpTriplet({
+ * w0: 1, transmit: "ge_post += w*nS" }) })`.
+ */
+export function stdpTriplet(opts: StdpTripletOptions = {}): SynapseModel {
+  for (const k of Object.keys(opts)) {
+    if (!TRIPLET_KEYS.includes(k)) throw new RangeError(`stdpTriplet: unknown option "${k}" (allowed: ${TRIPLET_KEYS.join(", ")})`);
+  }
+  const p = { ...NEST_TRIPLET_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as TripletParameters & StdpTripletOptions;
+  const interaction = oneOf(opts.interaction, "all-to-all", ["all-to-all", "nearest"], "interaction");
+  const unit = opts.weightUnit ?? "1";
+  if (typeof unit !== "string" || unit.trim() === "") throw new RangeError(`weightUnit must be a unit such as "1", "nS" or "pA", got ${JSON.stringify(unit)}`);
+  const { delay_ms, delay_post_ms } = delays(opts.delay_ms, opts.delayConvention);
+  const bump = interaction === "all-to-all" ? "+= 1" : "= 1";
+  return {
+    model: [
+      `w : ${unit}`,
+      "dr1/dt = -r1/tau_plus : 1 (event-driven)",
+      "dr2/dt = -r2/tau_x : 1 (event-driven)",
+      "do1/dt = -o1/tau_minus : 1 (event-driven)",
+      "do2/dt = -o2/tau_y : 1 (event-driven)",
+    ].join("\n"),
+    on_pre: ["w = clip(w - o1*(A2_minus + A3_minus*r2), 0, Wmax)", `r1 ${bump}`, `r2 ${bump}`, ...(opts.transmit === undefined ? [] : [opts.transmit])].join("\n"),
+    on_post: ["w = clip(w + r1*(A2_plus + A3_plus*o2), 0, Wmax)", `o1 ${bump}`, `o2 ${bump}`].join("\n"),
+    namespace: {
+      tau_plus: positive(p.tau_plus_ms, 0, "tau_plus_ms"),
+      tau_x: positive(p.tau_x_ms, 0, "tau_x_ms"),
+      tau_minus: positive(p.tau_minus_ms, 0, "tau_minus_ms"),
+      tau_y: positive(p.tau_y_ms, 0, "tau_y_ms"),
+      A2_plus: nonNegative(p.A2_plus, 0, "A2_plus"),
+      A3_plus: nonNegative(p.A3_plus, 0, "A3_plus"),
+      A2_minus: nonNegative(p.A2_minus, 0, "A2_minus"),
+      A3_minus: nonNegative(p.A3_minus, 0, "A3_minus"),
+      Wmax: positive(opts.Wmax, 100, "Wmax"),
+    },
+    init: { w: opts.w0 ?? 1 },
+    delay_ms,
+    delay_post_ms,
+  };
+}
+
+const TRIPLET_KEYS = ["tau_plus_ms", "tau_x_ms", "tau_minus_ms", "tau_y_ms", "A2_plus", "A3_plus", "A2_minus", "A3_minus", "interaction", "Wmax", "delay_ms", "delayConvention", "weightUnit", "w0", "transmit"];
