@@ -276,7 +276,8 @@ export function resolveNeuronModel(spec: EquationModelSpec, owner = "model"): Re
       if (eq.kind === "sub") throw new ModelSyntaxError(`${where}: "${s.target}" is a subexpression and cannot be assigned`);
       if (eq.flags.includes("constant") || eq.flags.includes("shared")) throw new ModelSyntaxError(`${where}: "${s.target}" is a constant parameter and cannot be assigned in a reset`);
       const d = dimensionOf(s.expr, lookup(where), where);
-      requireDim(s.op === "*=" || s.op === "/=" ? (d === "any" ? d : d) : d, s.op === "*=" || s.op === "/=" ? DIMENSIONLESS : units.get(s.target)!.dim, where, `"${formatExpr(s.expr)}"`);
+      const scaling = s.op === "*=" || s.op === "/="; // x *= e needs a dimensionless e
+      requireDim(d, scaling ? DIMENSIONLESS : units.get(s.target)!.dim, where, `"${formatExpr(s.expr)}"`);
       reset.push({ name: s.target, expr: prepare(expandStatement(s)) });
     }
   }

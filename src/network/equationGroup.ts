@@ -6,7 +6,7 @@
  * synapses have seen the spikes (Brian2's order).
  */
 import { checkInteger } from "../core/checks.js";
-import { jsReset, jsStep, specialise, storedVariables, type ResetFunction, type SpecialisedModel, type StepFunction } from "../equations/codegen.js";
+import { jsReset, jsStep, specialise, storedVariables, type ResetFunction, type StepFunction } from "../equations/codegen.js";
 import { applyBinary, FUNCTIONS, fold } from "../equations/expr.js";
 import { resolveNeuronModel, type EquationModelSpec, type ResolvedModel } from "../equations/model.js";
 import { formatExpr, parseExpression, type Expr } from "../equations/parse.js";
@@ -54,7 +54,6 @@ export class EquationGroup implements Population {
   private sharedValues: Float64Array = new Float64Array(0);
   private stepFn: StepFunction | null = null;
   private resetFn: ResetFunction | null = null;
-  private specialised: SpecialisedModel | null = null;
   private rng: Rng | null = null;
   private dt_ms = 0;
   /** Which target ran the last build's step: "wasm" or "js". */
@@ -132,7 +131,6 @@ export class EquationGroup implements Population {
       if (x !== undefined) this.assign(v, x);
     });
     const s = specialise(this.model, dt_ms, n);
-    this.specialised = s;
     const wasm = ctx.wasm ? wasmStep(s, arena) : undefined;
     this.stepFn = wasm ?? jsStep(s);
     this.target = wasm ? "wasm" : "js";
