@@ -209,15 +209,18 @@ export function wasmStep(s: SpecialisedModel, arena: Arena): StepFunction | unde
     const SPK = L.add(V128);
     const thr = toMask(compile(s.threshold, (n) => (after.has(n) ? get(after.get(n)!) : ref(n))));
     body.push(...thr, ...get(NR), ...op.v128And, ...set(SPK));
-    // lastspike <- t and not_refractory <- 0 where spiking.
+    // lastspike <- t and not_refractory <- 0 where spiking: only in pairs with a spike (the
+    // stored values of the step's start are still in locals).
+    const onSpike: Code = [];
     if (refr.kind !== "none") {
       const k = arrayIndex.get("lastspike")!;
-      body.push(...arrayAddress(k), ...get(TV), ...arrayAddress(k), ...op.v128Load(), ...get(SPK), ...op.v128Bitselect, ...op.v128Store());
+      onSpike.push(...arrayAddress(k), ...get(TV), ...get(varLocals.get("lastspike")!), ...get(SPK), ...op.v128Bitselect, ...op.v128Store());
     }
     if (refr.kind === "condition") {
       const k = arrayIndex.get("not_refractory")!;
-      body.push(...arrayAddress(k), ...get(ZERO), ...arrayAddress(k), ...op.v128Load(), ...get(SPK), ...op.v128Bitselect, ...op.v128Store());
+      onSpike.push(...arrayAddress(k), ...get(ZERO), ...get(NR), ...get(ONE), ...op.v128And, ...get(SPK), ...op.v128Bitselect, ...op.v128Store());
     }
+    if (onSpike.length > 0) body.push(...get(SPK), ...op.v128AnyTrue, ...op.if, ...onSpike, ...op.end);
     body.push(...recordSpikeLanes({ mask: SPK, bits: BITS, i: I, n: N, spiked: SPIKED, count: COUNT }));
   }
   const loop: Code = [
