@@ -89,6 +89,16 @@ describe("non-finite values never pass silently", () => {
   });
 });
 
+describe("time", () => {
+  it("t_ms reads as the step count times dt, without rounding noise", () => {
+    const net = new Network({ dt_ms: 0.1 });
+    net.addPoisson("p", { size: 1, rate_Hz: 1 });
+    net.run(28844.8);
+    expect(net.t_ms).toBe(28844.8); // 288448 x 0.1 is 28844.800000000003 in floating point
+    expect(String(net.t_ms)).toBe("28844.8");
+  });
+});
+
 describe("bounds", () => {
   it("spike times beyond 2^32 steps do not wrap around", () => {
     const net = new Network({ dt_ms: 0.1 });
