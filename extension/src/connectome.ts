@@ -318,36 +318,12 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
         this.pointClicked = performance.now();
         const pt = ev?.points?.[0];
         if (!pt) return;
-        const picked = pt.customdata;
-        // Plotly reports the nearest point of one trace (one trace per category), which can be a
-        // neighbour in another colour when markers crowd: take the node nearest to the cursor.
-        const cd = typeof picked === "number" && picked >= 0 && picked < d.names.length ? (this.nodeNearest(ev?.event) ?? picked) : picked;
+        const cd = pt.customdata;
         if (typeof cd === "number" && cd >= 0 && cd < d.names.length) this.selectNode(cd === this.selected ? -1 : cd);
         else if (this.view === "adjacency" && typeof pt.y === "number" && this.adjOrder) this.selectNode(this.adjOrder[pt.y]);
       });
     }
     this.listPartners(d);
-  }
-
-  /** The node drawn nearest to a mouse event in the layered or force view (within 20 px), or null. */
-  private nodeNearest(e: MouseEvent | undefined): number | null {
-    const div = this.plotDiv as (HTMLDivElement & { _fullLayout?: Record<string, any> }) | null;
-    const fl = div?._fullLayout;
-    const m = this.nodeLink;
-    if (!e || typeof e.clientX !== "number" || !div || !fl?.xaxis || !m || this.view === "adjacency") return null;
-    const r = div.getBoundingClientRect();
-    const x = e.clientX - r.left - fl.xaxis._offset;
-    const y = e.clientY - r.top - fl.yaxis._offset;
-    let best: number | null = null;
-    let bestD = 20;
-    for (let i = 0; i < m.layout.x.length; i++) {
-      const dist = Math.hypot(fl.xaxis.l2p(m.layout.x[i]) - x, fl.yaxis.l2p(m.layout.y[i]) - y);
-      if (dist < bestD) {
-        bestD = dist;
-        best = i;
-      }
-    }
-    return best;
   }
 
   private adjOrder: number[] | null = null;
