@@ -64,6 +64,14 @@ export interface Correlogram {
  * equals Elephant's binned `cross_correlation_histogram` at window `[-K, K]`; Elephant reports the
  * left bin edges `(k - 1/2) w` as its time axis where we report centres. Population
  * correlograms: pass merged trains from {@link populationTimes_ms}. O(n_A + pairs within maxLag).
+ *
+ * @example
+ * ```ts
+ * import { crossCorrelogram } from "neurolab";
+ * const a = new Float64Array([10, 50, 90]), b = new Float64Array([12, 52, 95]);
+ * const cc = crossCorrelogram(a, b, { binWidth_ms: 1, maxLag_ms: 5 });
+ * cc.lags_ms; // -5 ... 5 ms; cc.values counts B spikes at each lag after an A spike
+ * ```
  */
 export function crossCorrelogram(timesA_ms: Float64Array, timesB_ms: Float64Array, opts: CorrelogramOptions): Correlogram {
   return correlogram(timesA_ms, timesB_ms, opts, false);
@@ -74,6 +82,13 @@ export function crossCorrelogram(timesA_ms: Float64Array, timesB_ms: Float64Arra
  * itself without the trivial self-pairs (`i = j`) at lag 0, so `values` is symmetric and its
  * lag-0 bin counts only distinct spikes closer than `w / 2`. (Elephant's CCH of a train with
  * itself includes the self-pairs: add `n` to the lag-0 count to compare.)
+ *
+ * @example
+ * ```ts
+ * import { autoCorrelogram } from "neurolab";
+ * const ac = autoCorrelogram(new Float64Array([0, 10, 20, 30]), { binWidth_ms: 5, maxLag_ms: 20 });
+ * ac.values; // peaks at lags of +-10 and +-20 ms
+ * ```
  */
 export function autoCorrelogram(times_ms: Float64Array, opts: CorrelogramOptions): Correlogram {
   return correlogram(times_ms, times_ms, opts, true);
@@ -177,6 +192,14 @@ export interface PairwiseCorrelation {
  * pairs if there are at most `nPairs` (default 1000), else `nPairs` distinct pairs drawn
  * uniformly with `new Rng(seed)` (default seed 0). Silent neurons give NaN, skipped by `mean`.
  * O(spikes + sum over pairs of their spike counts); no dense count matrix.
+ *
+ * @example
+ * ```ts
+ * import { pairwiseSpikeCountCorrelation } from "neurolab";
+ * const spikes = { times_ms: new Float64Array([5, 6, 55, 56, 80]), neurons: new Int32Array([0, 1, 0, 1, 2]),
+ *   nNeurons: 3, tStart_ms: 0, tStop_ms: 100 };
+ * pairwiseSpikeCountCorrelation(spikes, { binWidth_ms: 20 }).mean;
+ * ```
  */
 export function pairwiseSpikeCountCorrelation(
   spikes: SpikeInput,

@@ -26,6 +26,13 @@ import { type SpikeInput, binIndices, makeBinning, windowedTrains } from "./spik
  * LZ76 complexity `c(n)` (number of components of the exhaustive-history parsing) of a sequence
  * of symbols, by the Kaspar-Schuster algorithm. Symbols are compared for equality only (any
  * integers; e.g. 0/1 spike bins). `c = 0` for an empty sequence, 1 for a single symbol.
+ *
+ * @example
+ * ```ts
+ * import { lempelZivComplexity } from "neurolab";
+ * lempelZivComplexity([0, 0, 0, 0, 0, 0]); // 2 phrases: 0 | 00000
+ * lempelZivComplexity([0, 1, 1, 0, 1, 0, 0, 1]);
+ * ```
  */
 export function lempelZivComplexity(sequence: ArrayLike<number>): number {
   const n = sequence.length;
@@ -69,6 +76,12 @@ export function lempelZivComplexity(sequence: ArrayLike<number>): number {
  * Normalised LZ76 complexity `c(n) / (n / log_k n)` (k = `alphabetSize`, default 2 for spike
  * bins). Dimensionless; near 1 for a long i.i.d. uniform sequence, near 0 for a periodic one.
  * Needs n >= 2 (the normaliser is 0 for n = 1).
+ *
+ * @example
+ * ```ts
+ * import { normalizedLempelZiv } from "neurolab";
+ * normalizedLempelZiv([0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0]); // c / (n / log2 n): tends to 1 for long random sequences
+ * ```
  */
 export function normalizedLempelZiv(sequence: ArrayLike<number>, alphabetSize = 2): number {
   checkInteger(alphabetSize, "alphabetSize", 2);
@@ -87,6 +100,13 @@ export function normalizedLempelZiv(sequence: ArrayLike<number>, alphabetSize = 
  * Each neuron's spike train as a binary sequence: bin `b` is 1 when the neuron spiked at least
  * once in `[tStart + b w, tStart + (b+1) w)` (the analysis module's binning convention, see
  * README). Returns one `Uint8Array` of `floor(D / w)` bins per neuron.
+ *
+ * @example
+ * ```ts
+ * import { binarySpikeSequences } from "neurolab";
+ * const spikes = { times_ms: new Float64Array([1, 7]), neurons: new Int32Array([0, 1]), nNeurons: 2, tStart_ms: 0, tStop_ms: 10 };
+ * binarySpikeSequences(spikes, 2); // one Uint8Array of 5 bins per neuron
+ * ```
  */
 export function binarySpikeSequences(spikes: SpikeInput, binWidth_ms: number): Uint8Array[] {
   const t = windowedTrains(spikes);
@@ -104,6 +124,13 @@ export function binarySpikeSequences(spikes: SpikeInput, binWidth_ms: number): U
 /**
  * Per-neuron normalised LZC of binary spike sequences (binWidth_ms bins, see
  * {@link binarySpikeSequences}): the feature vector of one trial, length `nNeurons`.
+ *
+ * @example
+ * ```ts
+ * import { lzcFeatures } from "neurolab";
+ * const spikes = { times_ms: new Float64Array([1, 3, 7]), neurons: new Int32Array([0, 0, 1]), nNeurons: 2, tStart_ms: 0, tStop_ms: 10 };
+ * lzcFeatures(spikes, 1); // one normalised LZ complexity per neuron
+ * ```
  */
 export function lzcFeatures(spikes: SpikeInput, binWidth_ms: number): Float64Array {
   const seqs = binarySpikeSequences(spikes, binWidth_ms);
@@ -133,6 +160,14 @@ export interface LzcClassifier {
  * output spike trains; only its abstract was available here, so this documented rule is ours:
  * the simplest classifier on the same features (feed it the LZC of the SNN's output neurons).
  * `minSd` (default 1e-6) keeps constant features from dividing by zero.
+ *
+ * @example
+ * ```ts
+ * import { fitLzcClassifier, predictLzcClassifier } from "neurolab";
+ * const features = [[0.2, 0.9], [0.25, 0.8], [0.8, 0.1], [0.9, 0.2]];
+ * const model = fitLzcClassifier(features, [0, 0, 1, 1]);
+ * predictLzcClassifier(model, [[0.22, 0.85]]); // Int32Array [0]
+ * ```
  */
 export function fitLzcClassifier(
   features: readonly ArrayLike<number>[],
@@ -174,7 +209,16 @@ export function fitLzcClassifier(
   return { classes, means, sd, nFeatures };
 }
 
-/** Predicted class of each feature vector under a fitted {@link LzcClassifier}. */
+/**
+ * Predicted class of each feature vector under a fitted {@link LzcClassifier}.
+ *
+ * @example
+ * ```ts
+ * import { fitLzcClassifier, predictLzcClassifier } from "neurolab";
+ * const model = fitLzcClassifier([[0.1], [0.2], [0.9], [1.0]], [3, 3, 7, 7]);
+ * predictLzcClassifier(model, [[0.15], [0.95]]); // Int32Array [3, 7]
+ * ```
+ */
 export function predictLzcClassifier(model: LzcClassifier, features: readonly ArrayLike<number>[]): Int32Array {
   const { classes, means, sd, nFeatures } = model;
   const out = new Int32Array(features.length);

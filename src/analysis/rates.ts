@@ -23,7 +23,16 @@ import {
  */
 export type RateSmoothing = { kernel: "gaussian"; sigma_ms: number } | { kernel: "box"; width_ms: number };
 
-/** Spike count of each neuron in the window `[tStart_ms, tStop_ms]`. */
+/**
+ * Spike count of each neuron in the window `[tStart_ms, tStop_ms]`.
+ *
+ * @example
+ * ```ts
+ * import { spikeCountsPerNeuron } from "neurolab";
+ * const spikes = { times_ms: new Float64Array([1, 2, 3]), neurons: new Int32Array([0, 2, 0]), nNeurons: 3, tStart_ms: 0, tStop_ms: 10 };
+ * spikeCountsPerNeuron(spikes); // Int32Array [2, 0, 1]
+ * ```
+ */
 export function spikeCountsPerNeuron(spikes: SpikeInput): Int32Array {
   const trains = isTrains(spikes);
   const n = spikes.nNeurons;
@@ -50,6 +59,13 @@ export function spikeCountsPerNeuron(spikes: SpikeInput): Int32Array {
  * Mean firing rate of each neuron, Hz (Elephant `mean_firing_rate`):
  * `r_i = N_i / ((tStop_ms - tStart_ms) / 1000)` with `N_i` the neuron's spikes in
  * `[tStart_ms, tStop_ms]`.
+ *
+ * @example
+ * ```ts
+ * import { firingRates_Hz } from "neurolab";
+ * const spikes = { times_ms: new Float64Array([100, 200, 300]), neurons: new Int32Array([0, 0, 1]), nNeurons: 2, tStart_ms: 0, tStop_ms: 1000 };
+ * firingRates_Hz(spikes); // Float64Array [2, 1] (spikes per second)
+ * ```
  */
 export function firingRates_Hz(spikes: SpikeInput): Float64Array {
   const counts = spikeCountsPerNeuron(spikes);
@@ -73,6 +89,17 @@ export interface PopulationRate {
  * bin `k`. Bins `[tStart_ms + k w, tStart_ms + (k+1) w)`, `k < floor(D / w)` (D = window
  * length; spikes past the last full bin are dropped; a spike exactly at the last bin's right
  * edge counts in it). Optional {@link RateSmoothing} afterwards.
+ *
+ * @example
+ * ```ts
+ * import { Network, populationRate_Hz, spikeEventsFromMonitor } from "neurolab";
+ * const net = new Network({ dt_ms: 0.1, seed: 1 });
+ * const inp = net.addPoisson("in", { size: 100, rate_Hz: 10 });
+ * const mon = net.monitorSpikes([inp]);
+ * net.run(500);
+ * const rate = populationRate_Hz(spikeEventsFromMonitor(mon, 0, 500), { binWidth_ms: 10, smoothing: { kernel: "gaussian", sigma_ms: 20 } });
+ * rate.rate_Hz; // about 10 Hz in every bin
+ * ```
  */
 export function populationRate_Hz(spikes: SpikeInput, opts: { binWidth_ms: number; smoothing?: RateSmoothing }): PopulationRate {
   isTrains(spikes);
@@ -114,6 +141,12 @@ function histogramInto(counts: Float64Array, b: Binning, times: Float64Array, lo
 /**
  * Smooths a binned signal (bin width `binWidth_ms`, ms) with a {@link RateSmoothing} window,
  * zero-padded "same" convolution as `numpy.convolve(x, window / sum(window), "same")`.
+ *
+ * @example
+ * ```ts
+ * import { smoothBinned } from "neurolab";
+ * smoothBinned([0, 0, 100, 0, 0], 1, { kernel: "box", width_ms: 3 }); // the peak spread over 3 bins
+ * ```
  */
 export function smoothBinned(values: ArrayLike<number>, binWidth_ms: number, smoothing: RateSmoothing): Float64Array {
   checkNumber(binWidth_ms, "binWidth_ms", { min: 0, minExclusive: true });

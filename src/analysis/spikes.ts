@@ -49,6 +49,16 @@ export type SpikeInput = SpikeEvents | SpikeTrains;
  * Wraps a spike monitor's recording (or anything with `times_ms`, `neurons` and `size`) as
  * {@link SpikeEvents} over the window `[tStart_ms, tStop_ms]` (ms). Copies nothing beyond the
  * monitor's own getters.
+ *
+ * @example
+ * ```ts
+ * import { Network, spikeEventsFromMonitor, isiIntervals } from "neurolab";
+ * const net = new Network({ seed: 3 });
+ * const inp = net.addPoisson("in", { size: 20, rate_Hz: 30 });
+ * const mon = net.monitorSpikes([inp]);
+ * net.run(1000);
+ * isiIntervals(spikeEventsFromMonitor(mon, 0, 1000)).isi_ms.length;
+ * ```
  */
 export function spikeEventsFromMonitor(
   monitor: { readonly times_ms: Float64Array; readonly neurons: Int32Array; readonly size: number },
@@ -64,6 +74,14 @@ export function spikeEventsFromMonitor(
 /**
  * Splits time-sorted spike events into per-neuron trains (stable counting sort, O(spikes +
  * neurons)), keeping only spikes in `[tStart_ms, tStop_ms]`. Each train stays sorted by time.
+ *
+ * @example
+ * ```ts
+ * import { spikeTrainsByNeuron, neuronTrain_ms } from "neurolab";
+ * const events = { times_ms: new Float64Array([1, 2, 3]), neurons: new Int32Array([1, 0, 1]), nNeurons: 2, tStart_ms: 0, tStop_ms: 5 };
+ * const trains = spikeTrainsByNeuron(events);
+ * neuronTrain_ms(trains, 1); // Float64Array [1, 3]
+ * ```
  */
 export function spikeTrainsByNeuron(events: SpikeEvents): SpikeTrains {
   checkEvents(events);
@@ -79,7 +97,16 @@ export function spikeTrainsByNeuron(events: SpikeEvents): SpikeTrains {
   return { offsets, times_ms: times, nNeurons, tStart_ms, tStop_ms };
 }
 
-/** Spike times (ms) of neuron `i` of per-neuron trains, as a view (no copy). */
+/**
+ * Spike times (ms) of neuron `i` of per-neuron trains, as a view (no copy).
+ *
+ * @example
+ * ```ts
+ * import { spikeTrainsByNeuron, neuronTrain_ms } from "neurolab";
+ * const trains = spikeTrainsByNeuron({ times_ms: new Float64Array([4, 9]), neurons: new Int32Array([0, 0]), nNeurons: 1, tStart_ms: 0, tStop_ms: 10 });
+ * neuronTrain_ms(trains, 0); // Float64Array [4, 9] (a view, not a copy)
+ * ```
+ */
 export function neuronTrain_ms(trains: SpikeTrains, i: number): Float64Array {
   checkTrains(trains);
   checkInteger(i, "i", 0, trains.nNeurons - 1);
@@ -90,6 +117,13 @@ export function neuronTrain_ms(trains: SpikeTrains, i: number): Float64Array {
  * Time-sorted spike times (ms) of the neurons `[start, start + size)` merged into one train,
  * restricted to the window; e.g. one population of a monitor (`monitor.ranges`). Feed it to
  * {@link crossCorrelogram} for population-level correlograms.
+ *
+ * @example
+ * ```ts
+ * import { populationTimes_ms } from "neurolab";
+ * const spikes = { times_ms: new Float64Array([1, 2, 3]), neurons: new Int32Array([0, 5, 6]), nNeurons: 8, tStart_ms: 0, tStop_ms: 5 };
+ * populationTimes_ms(spikes, 4, 4); // spikes of neurons 4..7: Float64Array [2, 3]
+ * ```
  */
 export function populationTimes_ms(spikes: SpikeInput, start: number, size: number): Float64Array {
   if (isTrains(spikes)) checkTrains(spikes);
@@ -113,7 +147,15 @@ export function populationTimes_ms(spikes: SpikeInput, start: number, size: numb
   return t.times_ms.slice(t.offsets[start], t.offsets[end]).sort();
 }
 
-/** Mean of the non-NaN entries (e.g. per-neuron CVs, where NaN marks "too few spikes"); NaN if none. */
+/**
+ * Mean of the non-NaN entries (e.g. per-neuron CVs, where NaN marks "too few spikes"); NaN if none.
+ *
+ * @example
+ * ```ts
+ * import { meanIgnoringNaN } from "neurolab";
+ * meanIgnoringNaN([1, NaN, 3]); // 2
+ * ```
+ */
 export function meanIgnoringNaN(values: ArrayLike<number>): number {
   let s = 0;
   let n = 0;

@@ -28,6 +28,13 @@ export interface SpikeTrainSynchrony {
  * finite-duration bias). All `nNeurons` neurons count (silent ones add 0 variance and lower
  * chi) unless `excludeSilent`. NaN if every signal is constant. O(spikes + bins) without
  * smoothing; O(N * bins * kernel) with it.
+ *
+ * @example
+ * ```ts
+ * import { spikeTrainSynchrony } from "neurolab";
+ * const same = { times_ms: new Float64Array([10, 10, 50, 50]), neurons: new Int32Array([0, 1, 0, 1]), nNeurons: 2, tStart_ms: 0, tStop_ms: 100 };
+ * spikeTrainSynchrony(same, { binWidth_ms: 1, smoothing: { kernel: "gaussian", sigma_ms: 2 } }).chi; // 1 (identical trains)
+ * ```
  */
 export function spikeTrainSynchrony(
   spikes: SpikeInput,

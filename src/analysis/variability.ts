@@ -20,6 +20,13 @@ export interface IsiSets {
 /**
  * Inter-spike intervals of each neuron, ms: `I_k = t_{k+1} - t_k` over its spikes in the window
  * (Elephant `isi`). A neuron with `n` spikes has `max(n - 1, 0)` intervals.
+ *
+ * @example
+ * ```ts
+ * import { isiIntervals } from "neurolab";
+ * const spikes = { times_ms: new Float64Array([0, 10, 30]), neurons: new Int32Array([0, 0, 0]), nNeurons: 1, tStart_ms: 0, tStop_ms: 40 };
+ * isiIntervals(spikes).isi_ms; // Float64Array [10, 20]
+ * ```
  */
 export function isiIntervals(spikes: SpikeInput): IsiSets {
   const t = windowedTrains(spikes);
@@ -40,6 +47,13 @@ export function isiIntervals(spikes: SpikeInput): IsiSets {
  * Coefficient of variation of one ISI sequence (Elephant `cv` = `scipy.stats.variation`,
  * population sd): `CV = sqrt(mean((I - mean(I))^2)) / mean(I)`. Dimensionless; 1 for a Poisson
  * process, 0 for a regular train. NaN for fewer than 2 intervals (or a zero mean).
+ *
+ * @example
+ * ```ts
+ * import { isiCv } from "neurolab";
+ * isiCv([10, 10, 10]); // 0: a regular train
+ * isiCv([2, 30, 5, 18]); // near 1 for Poisson-like trains
+ * ```
  */
 export function isiCv(isi_ms: ArrayLike<number>): number {
   checkFiniteArray(isi_ms, "isi_ms", { min: 0 });
@@ -50,6 +64,12 @@ export function isiCv(isi_ms: ArrayLike<number>): number {
  * CV2 of one ISI sequence (Holt et al. 1996; Elephant `cv2`):
  * `CV2 = 2/(n-1) * sum_{k=1}^{n-1} |I_{k+1} - I_k| / (I_{k+1} + I_k)` for `n` intervals.
  * ~1 for Poisson, 0 for regular. NaN for fewer than 2 intervals.
+ *
+ * @example
+ * ```ts
+ * import { isiCv2 } from "neurolab";
+ * isiCv2([10, 20, 10, 20]); // Holt's CV2: local variability of neighbouring intervals
+ * ```
  */
 export function isiCv2(isi_ms: ArrayLike<number>): number {
   checkFiniteArray(isi_ms, "isi_ms", { min: 0 });
@@ -60,23 +80,56 @@ export function isiCv2(isi_ms: ArrayLike<number>): number {
  * Local variation LV of one ISI sequence (Shinomoto et al. 2003; Elephant `lv`):
  * `LV = 3/(n-1) * sum_{k=1}^{n-1} ((I_k - I_{k+1}) / (I_k + I_{k+1}))^2`.
  * 1 for Poisson, 0 for regular. NaN for fewer than 2 intervals.
+ *
+ * @example
+ * ```ts
+ * import { isiLv } from "neurolab";
+ * isiLv([10, 10, 10]); // 0; Shinomoto's LV is 1 for a Poisson process
+ * ```
  */
 export function isiLv(isi_ms: ArrayLike<number>): number {
   checkFiniteArray(isi_ms, "isi_ms", { min: 0 });
   return lvOf(isi_ms, 0, isi_ms.length);
 }
 
-/** ISI coefficient of variation ({@link isiCv}) of each neuron; NaN for neurons with < 3 spikes in the window. */
+/**
+ * ISI coefficient of variation ({@link isiCv}) of each neuron; NaN for neurons with < 3 spikes in the window.
+ *
+ * @example
+ * ```ts
+ * import { coefficientOfVariation } from "neurolab";
+ * const spikes = { times_ms: new Float64Array([0, 5, 7, 10, 20]), neurons: new Int32Array([0, 1, 1, 0, 0]), nNeurons: 2, tStart_ms: 0, tStop_ms: 30 };
+ * coefficientOfVariation(spikes); // per neuron; NaN where a neuron has fewer than 2 intervals
+ * ```
+ */
 export function coefficientOfVariation(spikes: SpikeInput): Float64Array {
   return perNeuron(spikes, trainCv);
 }
 
-/** CV2 ({@link isiCv2}) of each neuron; NaN for neurons with < 3 spikes in the window. */
+/**
+ * CV2 ({@link isiCv2}) of each neuron; NaN for neurons with < 3 spikes in the window.
+ *
+ * @example
+ * ```ts
+ * import { localCoefficientOfVariation } from "neurolab";
+ * const spikes = { times_ms: new Float64Array([0, 10, 30, 40]), neurons: new Int32Array([0, 0, 0, 0]), nNeurons: 1, tStart_ms: 0, tStop_ms: 50 };
+ * localCoefficientOfVariation(spikes); // CV2 per neuron
+ * ```
+ */
 export function localCoefficientOfVariation(spikes: SpikeInput): Float64Array {
   return perNeuron(spikes, trainCv2);
 }
 
-/** Local variation LV ({@link isiLv}) of each neuron; NaN for neurons with < 3 spikes in the window. */
+/**
+ * Local variation LV ({@link isiLv}) of each neuron; NaN for neurons with < 3 spikes in the window.
+ *
+ * @example
+ * ```ts
+ * import { localVariation } from "neurolab";
+ * const spikes = { times_ms: new Float64Array([0, 10, 30, 40]), neurons: new Int32Array([0, 0, 0, 0]), nNeurons: 1, tStart_ms: 0, tStop_ms: 50 };
+ * localVariation(spikes); // LV per neuron
+ * ```
+ */
 export function localVariation(spikes: SpikeInput): Float64Array {
   return perNeuron(spikes, trainLv);
 }
@@ -84,6 +137,12 @@ export function localVariation(spikes: SpikeInput): Float64Array {
 /**
  * Fano factor of a set of counts (Elephant `fanofactor` on their counts):
  * `F = var(c) / mean(c)` with the population variance (ddof 0). NaN if empty or all zero.
+ *
+ * @example
+ * ```ts
+ * import { fanoFactor } from "neurolab";
+ * fanoFactor([3, 5, 4, 4]); // variance / mean of the counts
+ * ```
  */
 export function fanoFactor(counts: ArrayLike<number>): number {
   checkFiniteArray(counts, "counts", { min: 0 });
@@ -102,6 +161,13 @@ export function fanoFactor(counts: ArrayLike<number>): number {
  * Fano factor across trains (Elephant `fanofactor(spiketrains)`): `var(N_i) / mean(N_i)` of the
  * spike counts `N_i` in `[tStart_ms, tStop_ms]` over the neurons `i`. Use it across trials by
  * recording each trial as one "neuron" (same window). NaN if no neuron spiked.
+ *
+ * @example
+ * ```ts
+ * import { fanoFactorAcrossTrains } from "neurolab";
+ * const spikes = { times_ms: new Float64Array([1, 2, 3, 4]), neurons: new Int32Array([0, 0, 1, 2]), nNeurons: 3, tStart_ms: 0, tStop_ms: 10 };
+ * fanoFactorAcrossTrains(spikes); // Fano factor of the per-neuron counts [2, 1, 1]
+ * ```
  */
 export function fanoFactorAcrossTrains(spikes: SpikeInput): number {
   return fanoFactor(spikeCountsPerNeuron(spikes));
@@ -111,6 +177,13 @@ export function fanoFactorAcrossTrains(spikes: SpikeInput): number {
  * Fano factor of each neuron's spike counts over consecutive bins of `binWidth_ms` (ms):
  * `F_i = var_k(x_i(k)) / mean_k(x_i(k))` (ddof 0) over the `floor(D / w)` bins of the window.
  * ~1 for Poisson; NaN for silent neurons.
+ *
+ * @example
+ * ```ts
+ * import { fanoFactorPerNeuron } from "neurolab";
+ * const spikes = { times_ms: new Float64Array([1, 2, 11, 25]), neurons: new Int32Array([0, 0, 0, 0]), nNeurons: 1, tStart_ms: 0, tStop_ms: 30 };
+ * fanoFactorPerNeuron(spikes, { binWidth_ms: 10 }); // counts per 10 ms window: [2, 1, 1]
+ * ```
  */
 export function fanoFactorPerNeuron(spikes: SpikeInput, opts: { binWidth_ms: number }): Float64Array {
   const t = windowedTrains(spikes);
