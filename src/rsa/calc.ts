@@ -54,6 +54,14 @@ function datasetFromRows(rows: readonly (readonly number[])[]): Dataset {
  * condition NaN (crossnobis "allPairs" without a noise matrix instead skips NaN channels per pair,
  * as rsatoolbox does). Plain arrays (one row of channel values per observation, each its own
  * condition) are read with `makeDataset` first.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * // 3 conditions x 4 channels, as plain rows (each row its own condition)
+ * const rdms = rsa.calcRdm([[1, 2, 3, 4], [2, 3, 4, 5], [4, 1, 0, 2]], { method: "euclidean" });
+ * rdms.dissimilarities; // Float64Array of 3 pairs, squareform order: (0,1), (0,2), (1,2)
+ * ```
  */
 export function calcRdm(data: Dataset | readonly (readonly number[])[], opts: CalcRdmOptions = {}): Rdms {
   if (Array.isArray(data) && !data.every((row) => Array.isArray(row) || ArrayBuffer.isView(row))) {
@@ -154,7 +162,16 @@ function checkNoise(noise: Float64Array | readonly (readonly number[])[], c: num
   return p;
 }
 
-/** Subtracts from every row of a row-major n x c matrix its mean. */
+/**
+ * Subtracts from every row of a row-major n x c matrix its mean.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const x = new Float64Array([1, 2, 3, 10, 20, 30]); // 2 rows x 3 channels, row-major
+ * rsa.removeRowMeans(x, 2, 3); // in place: [-1, 0, 1, -10, 0, 10]
+ * ```
+ */
 export function removeRowMeans(x: Float64Array, n: number, c: number): void {
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -175,18 +192,43 @@ function kernelToDistances(g: Float64Array, n: number, c: number): Float64Array 
   return v;
 }
 
-/** Squared euclidean distances between rows divided by the number of channels. */
+/**
+ * Squared euclidean distances between rows divided by the number of channels.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.euclideanDistances(new Float64Array([0, 0, 3, 4]), 2, 2); // [12.5]: squared distance / channels
+ * ```
+ */
 export function euclideanDistances(x: Float64Array, n: number, c: number): Float64Array {
   return kernelToDistances(gramRows(x, n, c), n, c);
 }
 
-/** Squared mahalanobis distances (x_i - x_j)ᵀ P (x_i - x_j) / c for a precision matrix P. */
+/**
+ * Squared mahalanobis distances (x_i - x_j)ᵀ P (x_i - x_j) / c for a precision matrix P.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const identity = new Float64Array([1, 0, 0, 1]);
+ * rsa.mahalanobisDistances(new Float64Array([0, 0, 3, 4]), 2, 2, identity); // equals the euclidean [12.5]
+ * ```
+ */
 export function mahalanobisDistances(x: Float64Array, n: number, c: number, precision: Float64Array): Float64Array {
   const xp = matmul(x, n, c, precision, c);
   return kernelToDistances(crossRows(xp, n, x, n, c), n, c);
 }
 
-/** Correlation distances 1 - r between rows (not divided by channels; a constant row gives NaN). */
+/**
+ * Correlation distances 1 - r between rows (not divided by channels; a constant row gives NaN).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.correlationDistances(new Float64Array([1, 2, 3, 3, 2, 1]), 2, 3); // [2]: 1 - r with r = -1
+ * ```
+ */
 export function correlationDistances(x: Float64Array, n: number, c: number): Float64Array {
   const z = Float64Array.from(x);
   for (let i = 0; i < n; i++) {
@@ -223,7 +265,15 @@ function logOf(x: Float64Array): Float64Array {
   return y;
 }
 
-/** Symmetrised Poisson KL divergences Σ (x_i - x_j)(log x_i - log x_j) / c of prior-smoothed rates (negative rates give NaN). */
+/**
+ * Symmetrised Poisson KL divergences Σ (x_i - x_j)(log x_i - log x_j) / c of prior-smoothed rates (negative rates give NaN).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.poissonDistances(new Float64Array([1, 2, 2, 1]), 2, 2); // symmetrised KL divergence per channel
+ * ```
+ */
 export function poissonDistances(rates: Float64Array, n: number, c: number): Float64Array {
   return kernelToDistances(crossRows(rates, n, logOf(rates), n, c), n, c);
 }
@@ -437,6 +487,13 @@ export type CovarianceMethod = "shrinkageDiag" | "shrinkageEye" | "diag" | "full
  * `cov_from_residuals`: residuals are de-meaned per channel; `dof` defaults to nResiduals - 1.
  * "shrinkageDiag" (default) shrinks towards the diagonal (Schäfer & Strimmer 2005),
  * "shrinkageEye" towards a multiple of the identity (Ledoit & Wolf 2004).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const residuals = [[0.1, -0.2], [-0.1, 0.3], [0.05, -0.1], [-0.05, 0.0]];
+ * rsa.covarianceFromResiduals(residuals, { method: "shrinkageDiag" }); // 2 x 2, row-major
+ * ```
  */
 export function covarianceFromResiduals(residuals: Float64Array | readonly (readonly number[])[], opts: { nChannels?: number; dof?: number; method?: CovarianceMethod } = {}): Float64Array {
   opts = checkOptionsObject(opts, "covarianceFromResiduals options");
@@ -500,7 +557,17 @@ export function covarianceFromResiduals(residuals: Float64Array | readonly (read
   throw new RangeError(`method must be "shrinkageDiag", "shrinkageEye", "diag" or "full", got ${JSON.stringify(method)}`);
 }
 
-/** Noise precision: the inverse of {@link covarianceFromResiduals} (rsatoolbox's `prec_from_residuals`). */
+/**
+ * Noise precision: the inverse of {@link covarianceFromResiduals} (rsatoolbox's `prec_from_residuals`).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const residuals = [[0.1, -0.2], [-0.1, 0.3], [0.05, -0.1], [-0.05, 0.0]];
+ * const precision = rsa.precisionFromResiduals(residuals);
+ * rsa.calcRdm([[1, 2], [2, 0], [0, 1]], { method: "mahalanobis", noise: precision });
+ * ```
+ */
 export function precisionFromResiduals(residuals: Float64Array | readonly (readonly number[])[], opts: { nChannels?: number; dof?: number; method?: CovarianceMethod } = {}): Float64Array {
   if (!(residuals instanceof Float64Array)) checkArray(residuals, "residuals").forEach((row, k) => checkArrayLike(row, `residuals[${k}]`));
   const cov = covarianceFromResiduals(residuals, opts);

@@ -29,6 +29,14 @@ export interface CompareOptions {
  * have their NaNs at the same pairs (RangeError otherwise), as in rsatoolbox.
  * Zero-variance inputs follow rsatoolbox: cosine/corr/spearman/rho-a/tau-a give 0 (a zero vector
  * has no angle), tau-b gives NaN (scipy), Bures gives NaN (0/0).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const a = rsa.makeRdms([[1, 2, 3, 4, 5, 6]]); // one RDM over 4 conditions
+ * const b = rsa.makeRdms([[2, 1, 3, 5, 4, 6]]);
+ * rsa.compareRdm(a, b, { method: "spearman" }); // [[0.886]]
+ * ```
  */
 export function compareRdm(rdm1: Rdms, rdm2: Rdms, opts: CompareOptions = {}): number[][] {
   checkRdms(rdm1, "rdm1");
@@ -142,6 +150,12 @@ function rankRows(x: Float64Array, rows: number, m: number): Float64Array {
  * Kendall's tau between two vectors with exact tie handling (Knight's O(m log m) algorithm, as
  * scipy): tau-a = (C - D) / (m(m-1)/2); tau-b = (C - D) / sqrt((T - Tx)(T - Ty)), NaN when
  * either vector is constant. Results are clipped to [-1, 1] as scipy does.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.kendallTau([1, 2, 3, 4], [1, 3, 2, 4], "a"); // 4/6 = 0.667
+ * ```
  */
 export function kendallTau(x: ArrayLike<number>, y: ArrayLike<number>, variant: "a" | "b" = "b"): number {
   checkArrayLike(x, "x");
@@ -356,7 +370,15 @@ function solveUpperT(l: Float64Array, y: Float64Array, m: number): Float64Array 
   return x;
 }
 
-/** Double-centred second moment H(-D/2)H of a complete condensed RDM (n x n, row-major). */
+/**
+ * Double-centred second moment H(-D/2)H of a complete condensed RDM (n x n, row-major).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.centeredKernel([1, 4, 1], 3); // -0.5 H D H for the 3 x 3 RDM, row-major
+ * ```
+ */
 export function centeredKernel(d: ArrayLike<number>, n: number): Float64Array {
   const g = new Float64Array(n * n);
   let k = 0;

@@ -30,6 +30,15 @@ export interface DatasetOptions {
  * Builds a dataset from rows of measurements (`number[][]`, observations x channels) or from a
  * row-major Float64Array with an explicit `nChannels`. NaN measurements are allowed and
  * propagate (see the README); infinities are rejected.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const ds = rsa.makeDataset([[1, 2], [2, 1], [1, 2.5], [2, 0.5]], {
+ *   obsDescriptors: { condition: ["a", "b", "a", "b"], run: [0, 0, 1, 1] },
+ * });
+ * rsa.calcRdm(ds, { descriptor: "condition" }).nConditions; // 2
+ * ```
  */
 export function makeDataset(measurements: readonly (readonly number[])[] | Float64Array, opts: DatasetOptions & { nChannels?: number } = {}): Dataset {
   checkOptions(opts, ["obsDescriptors", "channelDescriptors", "descriptors", "nChannels"], "makeDataset options");
@@ -78,7 +87,15 @@ export function makeDataset(measurements: readonly (readonly number[])[] | Float
   });
 }
 
-/** Checks a dataset argument `name` (O(1): its shape): RangeError/TypeError naming it otherwise. */
+/**
+ * Checks a dataset argument `name` (O(1): its shape): RangeError/TypeError naming it otherwise.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const ds = rsa.checkDataset(rsa.makeDataset([[1, 2]]), "patterns"); // throws naming "patterns" if malformed
+ * ```
+ */
 export function checkDataset(x: unknown, name = "dataset"): Dataset {
   const d = x as Dataset;
   if (d === null || typeof d !== "object" || !(d.measurements instanceof Float64Array) || d.obsDescriptors === undefined) {
@@ -101,6 +118,15 @@ export interface TableLike {
  * Builds a dataset from an arquero table in wide format: one row per observation, the
  * `channels` columns are measurements, the `obsDescriptors` columns become observation
  * descriptors (e.g. `["condition", "run"]`).
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { rsa } from "neurolab";
+ * const table = aq.table({ stimulus: ["face", "house", "face"], v1: [1, 4, 2], v2: [0, 1, 1] });
+ * const ds = rsa.datasetFromTable(table, { channels: ["v1", "v2"], obsDescriptors: ["stimulus"] });
+ * rsa.calcRdm(ds, { descriptor: "stimulus" });
+ * ```
  */
 export function datasetFromTable(table: TableLike, opts: { channels: readonly string[]; obsDescriptors?: readonly string[]; descriptors?: Record<string, DescriptorValue> }): Dataset {
   if (table === null || typeof table !== "object" || typeof table.columnNames !== "function") throw new TypeError(`table must be an arquero table, got ${describeValue(table)}`);
@@ -124,7 +150,16 @@ export function datasetFromTable(table: TableLike, opts: { channels: readonly st
   return makeDataset(data, { nChannels, obsDescriptors, channelDescriptors: { channel: [...opts.channels] }, descriptors: opts.descriptors });
 }
 
-/** Observation descriptor `name` of `dataset`, or a RangeError listing the available ones. */
+/**
+ * Observation descriptor `name` of `dataset`, or a RangeError listing the available ones.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const ds = rsa.makeDataset([[1], [2]], { obsDescriptors: { condition: ["x", "y"] } });
+ * rsa.obsDescriptor(ds, "condition"); // ["x", "y"]
+ * ```
+ */
 export function obsDescriptor(dataset: Dataset, name: string): readonly DescriptorValue[] {
   checkDataset(dataset);
   const col = dataset.obsDescriptors[name];
@@ -132,7 +167,16 @@ export function obsDescriptor(dataset: Dataset, name: string): readonly Descript
   return col;
 }
 
-/** The observations `indices` of a dataset (descriptors follow). */
+/**
+ * The observations `indices` of a dataset (descriptors follow).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const ds = rsa.makeDataset([[1, 0], [0, 1], [1, 1]]);
+ * rsa.subsetObservations(ds, [0, 2]).nObservations; // 2
+ * ```
+ */
 export function subsetObservations(dataset: Dataset, indices: readonly number[]): Dataset {
   checkDataset(dataset);
   checkNumberArray(indices, "indices", { integer: true, min: 0, max: dataset.nObservations - 1 });
@@ -157,14 +201,32 @@ export interface Averages {
   readonly counts: Int32Array;
 }
 
-/** Averages the observations of a dataset per value of an observation descriptor (labels sorted). */
+/**
+ * Averages the observations of a dataset per value of an observation descriptor (labels sorted).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const ds = rsa.makeDataset([[1, 2], [3, 4], [10, 20]], { obsDescriptors: { condition: ["a", "a", "b"] } });
+ * rsa.averageBy(ds, "condition"); // means [2, 3, 10, 20], labels ["a", "b"], counts [2, 1]
+ * ```
+ */
 export function averageBy(dataset: Dataset, descriptor: string): Averages {
   checkDataset(dataset);
   const { labels, groupOf } = groupBy(obsDescriptor(dataset, descriptor));
   return averageGroups(dataset.measurements, dataset.nChannels, groupOf, labels.length, labels);
 }
 
-/** Averages rows of a row-major matrix by group index (rows with `groupOf[o] < 0` are skipped). */
+/**
+ * Averages rows of a row-major matrix by group index (rows with `groupOf[o] < 0` are skipped).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const x = new Float64Array([1, 2, 3, 4, 10, 20]); // 3 rows x 2 channels
+ * rsa.averageGroups(x, 2, new Int32Array([0, 0, 1]), 2, ["a", "b"]).means; // [2, 3, 10, 20]
+ * ```
+ */
 export function averageGroups(x: Float64Array, nChannels: number, groupOf: Int32Array, nGroups: number, labels: DescriptorValue[]): Averages {
   const means = new Float64Array(nGroups * nChannels);
   const counts = new Int32Array(nGroups);

@@ -10,7 +10,15 @@ export type DescriptorValue = string | number;
 /** Named descriptor columns; every column has one value per described item. */
 export type Descriptors = Readonly<Record<string, readonly DescriptorValue[]>>;
 
-/** Compares two descriptor values as numpy's `np.sort` does: numbers numerically, strings by code point. */
+/**
+ * Compares two descriptor values as numpy's `np.sort` does: numbers numerically, strings by code point.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * [10, 2, 33].sort(rsa.compareDescriptorValues); // [2, 10, 33]; strings compare as strings, never mixed with numbers
+ * ```
+ */
 export function compareDescriptorValues(a: DescriptorValue, b: DescriptorValue): number {
   if (typeof a === "number" && typeof b === "number") return a - b;
   if (typeof a === "number" || typeof b === "number") {
@@ -19,7 +27,15 @@ export function compareDescriptorValues(a: DescriptorValue, b: DescriptorValue):
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Distinct values in ascending order (rsatoolbox's `sort_by(..., 'alpha')`). */
+/**
+ * Distinct values in ascending order (rsatoolbox's `sort_by(..., 'alpha')`).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.sortedUnique(["b", "a", "b", "c"]); // ["a", "b", "c"]
+ * ```
+ */
 export function sortedUnique(values: readonly DescriptorValue[]): DescriptorValue[] {
   checkArray(values, "values");
   return [...new Set(values)].sort(compareDescriptorValues);
@@ -28,6 +44,12 @@ export function sortedUnique(values: readonly DescriptorValue[]): DescriptorValu
 /**
  * Groups items by a descriptor: `labels` are the sorted distinct values and `groupOf[i]` is the
  * index into `labels` of item `i`.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.groupBy(["b", "a", "b"]); // labels ["a", "b"], index of each value's group [1, 0, 1]
+ * ```
  */
 export function groupBy(values: readonly DescriptorValue[]): { labels: DescriptorValue[]; groupOf: Int32Array } {
   checkArray(values, "values");
@@ -39,7 +61,15 @@ export function groupBy(values: readonly DescriptorValue[]): { labels: Descripto
   return { labels, groupOf };
 }
 
-/** Checks that every column of `descriptors` has `length` valid values; returns a frozen copy. */
+/**
+ * Checks that every column of `descriptors` has `length` valid values; returns a frozen copy.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.checkDescriptors({ run: [0, 1, 0] }, 3, "obsDescriptors"); // throws if a column's length is not 3
+ * ```
+ */
 export function checkDescriptors(descriptors: Record<string, readonly DescriptorValue[]> | undefined, length: number, what: string): Descriptors {
   const out: Record<string, readonly DescriptorValue[]> = {};
   for (const [name, col] of Object.entries(descriptors ?? {})) {
@@ -57,7 +87,15 @@ export function checkDescriptors(descriptors: Record<string, readonly Descriptor
   return Object.freeze(out);
 }
 
-/** Picks the entries `indices` of every descriptor column. */
+/**
+ * Picks the entries `indices` of every descriptor column.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.pickDescriptors({ condition: ["a", "b", "c"] }, [2, 0]); // { condition: ["c", "a"] }
+ * ```
+ */
 export function pickDescriptors(descriptors: Descriptors, indices: ArrayLike<number>): Descriptors {
   if (descriptors === null || typeof descriptors !== "object") throw new TypeError("descriptors must be an object of descriptor columns");
   checkArrayLike(indices, "indices");

@@ -56,6 +56,14 @@ export const TRSA_GEODESIC_DEFAULT = Object.freeze({ rule: "twoStep", lower: 0, 
  * - "rsatoolbox": rsatoolbox 0.3.2: min-max normalise, drop edges of weight 1 and of weight 0,
  *   shortest paths, no re-ranking.
  * NaN dissimilarities are missing edges and stay NaN in the ranks of "authors".
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const rdms = rsa.calcRdm([[0, 0], [1, 0], [2, 0], [3, 0], [3, 1]]);
+ * rsa.geodesicTransform(rdms); // the tRSA paper's default: geo-topological (0, 0.075), then graph geodesics
+ * rsa.geodesicTransform(rdms, { rule: "kNearest", k: 2 });
+ * ```
  */
 export function geodesicTransform(rdms: Rdms, opts: GeodesicRule & GeodesicOptions = TRSA_GEODESIC_DEFAULT): Rdms {
   checkRdms(rdms);
@@ -151,8 +159,22 @@ function shortestFraction(v: Float64Array, p: number): Uint8Array {
   return keep;
 }
 
-/** All-pairs shortest path lengths (condensed) over the kept edges; Infinity when disconnected. */
+/**
+ * All-pairs shortest path lengths (condensed) over the kept edges; Infinity when disconnected.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * // condensed pairs (0,1), (0,2), (1,2): a path graph 0 - 1 - 2; the pair (0, 2) is not an edge
+ * const w = new Float64Array([1, 9, 1]);
+ * const keep = new Uint8Array([1, 0, 1]);
+ * rsa.floydWarshall(w, keep, 3); // [1, 2, 1]
+ * ```
+ */
 export function floydWarshall(weights: Float64Array, keep: Uint8Array, n: number): Float64Array {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n (conditions) must be an integer >= 0, got ${n}`);
+  if (weights.length !== nPairs(n) || keep.length !== nPairs(n))
+    throw new RangeError(`weights and keep must be condensed over n = ${n} conditions (length ${nPairs(n)}), got ${weights.length} and ${keep.length}`);
   const d = new Float64Array(n * n).fill(Infinity);
   let k = 0;
   for (let i = 0; i < n; i++) {

@@ -85,6 +85,13 @@ function sortedDistinct(values: readonly (string | number)[]): (string | number)
 /**
  * Gaussian noise of standard deviation `level` x sd(all non-NaN dissimilarities of the set, ddof 0)
  * added to every dissimilarity, negatives clipped to 0 (the authors' `cnn62_g` datasets). Seeded.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const rdms = rsa.makeRdms([[1, 2, 3]]);
+ * rsa.addRdmNoise(rdms, 0.5, 7); // + Gaussian noise of 0.5 x sd(RDMs), clipped at 0; seeded
+ * ```
  */
 export function addRdmNoise(rdms: Rdms, level: number, seed = 0): Rdms {
   checkRdms(rdms);
@@ -111,6 +118,14 @@ export function addRdmNoise(rdms: Rdms, level: number, seed = 0): Rdms {
  * the centroid of every class is the mean RDM vector of the other instances' RDMs of that class,
  * and each held-out RDM is assigned the class of the nearest centroid (euclidean; ties to the first
  * class in sorted order, as scikit-learn). Pairs that are NaN in any RDM are left out.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const rdms = rsa.makeRdms([[1, 2, 3], [1.1, 2, 3], [3, 2, 1], [3, 2.1, 1]],
+ *   { rdmDescriptors: { layer: ["conv", "conv", "fc", "fc"], instance: [0, 1, 0, 1] } });
+ * rsa.identificationAccuracy(rdms, { label: "layer", instance: "instance" }).accuracy; // 1
+ * ```
  */
 export function identificationAccuracy(rdms: Rdms, opts: { label?: string; instance?: string } = {}): { accuracy: number; labels: (string | number)[]; confusion: number[][] } {
   checkRdms(rdms);
@@ -311,6 +326,15 @@ function realise(spec: IdentificationTransform, name: string, rdms: Rdms, draws:
  * Transforms are applied to the whole RDMs before the stimuli are resampled, as in the authors'
  * code. `rdms` needs RDM descriptors for the label (default "layer") and the instance (default
  * "instance").
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const rdms = rsa.makeRdms([[1, 2, 3, 4, 5, 6], [1.2, 2, 3, 4, 5, 6.1], [6, 5, 4, 3, 2, 1], [6, 5.2, 4, 3, 2, 1]],
+ *   { rdmDescriptors: { layer: ["conv", "conv", "fc", "fc"], instance: [0, 1, 0, 1] } });
+ * const result = rsa.identifyLayers(rdms, { noiseLevels: [0, 1], nBootstrap: 20, seed: 1 });
+ * result.accuracy; // one row per transform ("rdm", "geodesic", ...), one column per noise level
+ * ```
  */
 export function identifyLayers(rdms: Rdms, opts: IdentificationOptions = {}): IdentificationResult {
   checkRdms(rdms);

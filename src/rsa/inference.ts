@@ -20,7 +20,15 @@ export interface FixedModel {
   readonly rdm: Rdms;
 }
 
-/** A fixed model from an RDM set (its first RDM) or a condensed vector. */
+/**
+ * A fixed model from an RDM set (its first RDM) or a condensed vector.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const model = rsa.modelFixed("graded", [1, 2, 3]); // an RDM over 3 conditions as a vector
+ * ```
+ */
 export function modelFixed(name: string, rdm: Rdms | ArrayLike<number>): FixedModel {
   checkString(name, "name");
   if (rdm === null || typeof rdm !== "object") throw new TypeError(`rdm must be an RDM set or a condensed vector, got ${describeValue(rdm)}`);
@@ -51,6 +59,13 @@ function mean(xs: ArrayLike<number>): number {
  * The RDM that best represents a set under `method` (rsatoolbox's `pool_rdm`): mean of
  * RMS-normalised RDMs (cosine, cosineCov), of z-scored RDMs shifted to a zero minimum (corr,
  * corrCov), or of ranks (spearman, rhoA, tauA, tauB). NaN pairs of the first RDM stay NaN.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const data = rsa.makeRdms([[1, 2, 3], [2, 3, 4]]);
+ * rsa.poolRdm(data, "corr"); // the mean RDM after the normalisation the method implies
+ * ```
  */
 export function poolRdm(rdms: Rdms, method: CompareMethod = "cosine"): Float64Array {
   checkRdms(rdms);
@@ -112,6 +127,13 @@ export interface NoiseCeiling {
  * Noise ceiling by leave-one-subject-out (lower) and all subjects (upper), as rsatoolbox's
  * `boot_noise_ceiling`. `rdmDescriptor` groups RDMs (default "index": each RDM, and copies of one
  * RDM in a bootstrap sample stay together).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const data = rsa.makeRdms([[1, 2, 3, 4, 5, 6], [1, 3, 2, 4, 6, 5], [2, 1, 3, 4, 5, 6]]);
+ * rsa.noiseCeiling(data, { method: "corr" }); // { lower, upper } (leave-one-out and all-subjects)
+ * ```
  */
 export function noiseCeiling(data: Rdms, opts: { method?: CompareMethod; rdmDescriptor?: string } = {}): NoiseCeiling {
   checkRdms(data, "data");
@@ -152,7 +174,17 @@ export interface FixedEvaluation {
   dof: number;
 }
 
-/** Evaluates fixed models against every RDM (subject), as rsatoolbox's `eval_fixed`. */
+/**
+ * Evaluates fixed models against every RDM (subject), as rsatoolbox's `eval_fixed`.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const data = rsa.makeRdms([[1, 2, 3, 4, 5, 6], [1, 3, 2, 4, 6, 5], [2, 1, 3, 4, 5, 6]]);
+ * const models = [rsa.modelFixed("graded", [1, 2, 3, 4, 5, 6]), rsa.modelFixed("flat", [1, 1, 2, 1, 1, 2])];
+ * rsa.evalFixed(models, data, { method: "corr" }).means;
+ * ```
+ */
 export function evalFixed(models: readonly FixedModel[], data: Rdms, opts: { method?: CompareMethod } = {}): FixedEvaluation {
   checkModels(models, data);
   const method = opts.method ?? "cosine";
@@ -180,7 +212,16 @@ export interface BootstrapSample {
 /** What a bootstrap resamples: RDMs (subjects), patterns (conditions) or both. */
 export type BootstrapKind = "both" | "rdm" | "pattern";
 
-/** Draws `n` seeded bootstrap samples of RDMs and/or patterns (the identity where not resampled). */
+/**
+ * Draws `n` seeded bootstrap samples of RDMs and/or patterns (the identity where not resampled).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const data = rsa.makeRdms([[1, 2, 3], [2, 3, 1]]);
+ * rsa.bootstrapSamples(data, 10, { kind: "rdm", seed: 1 }); // 10 resamples of the subjects (RDMs)
+ * ```
+ */
 export function bootstrapSamples(data: Rdms, n: number, opts: { kind?: BootstrapKind; seed?: number } = {}): BootstrapSample[] {
   checkRdms(data, "data");
   checkInteger(n, "n", 1, MAX_RESAMPLES);
@@ -222,6 +263,15 @@ export interface BootstrapEvaluation {
  * `eval_bootstrap_pattern`): per sample, the mean similarity of each model with the resampled RDMs
  * and the sample's noise ceiling. Pass `samples` to reuse given indices, else `n` (default 1000)
  * are drawn with `seed`.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const data = rsa.makeRdms([[1, 2, 3, 4, 5, 6], [1, 3, 2, 4, 6, 5], [2, 1, 3, 4, 5, 6], [1, 2, 4, 3, 5, 6]]);
+ * const models = [rsa.modelFixed("graded", [1, 2, 3, 4, 5, 6])];
+ * const result = rsa.evalBootstrap(models, data, { method: "corr", n: 200, kind: "rdm", seed: 1 });
+ * rsa.evaluationSummary(result).sems;
+ * ```
  */
 export function evalBootstrap(models: readonly FixedModel[], data: Rdms, opts: { method?: CompareMethod; n?: number; kind?: BootstrapKind; seed?: number; samples?: readonly BootstrapSample[] } = {}): BootstrapEvaluation {
   checkModels(models, data);
@@ -421,6 +471,14 @@ export interface DualBootstrapEvaluation {
  * bounded below by each single-factor term and above by v_both. Counters the double counting of
  * the plain two-factor bootstrap. (rsatoolbox's `eval_dual_bootstrap` also cross-validates fitted
  * models; fixed models need no cross-validation, so this is its k = 1 case.)
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const data = rsa.makeRdms([[1, 2, 3, 4, 5, 6], [1, 3, 2, 4, 6, 5], [2, 1, 3, 4, 5, 6], [1, 2, 4, 3, 5, 6]]);
+ * const models = [rsa.modelFixed("graded", [1, 2, 3, 4, 5, 6])];
+ * rsa.evalDualBootstrap(models, data, { method: "corr", n: 100, seed: 1 }).modelVariances;
+ * ```
  */
 export function evalDualBootstrap(models: readonly FixedModel[], data: Rdms, opts: { method?: CompareMethod; n?: number; seed?: number } = {}): DualBootstrapEvaluation {
   checkModels(models, data);
@@ -475,6 +533,13 @@ export interface CrossvalEvaluation {
  * k-fold cross-validation over RDMs (subjects) and patterns (conditions), seeded: every test set
  * is one RDM fold restricted to one pattern fold (>= 3 conditions). Fixed models need no
  * training; the training RDMs give the fold's lower noise ceiling.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const data = rsa.makeRdms([[1, 2, 3, 4, 5, 6], [1, 3, 2, 4, 6, 5], [2, 1, 3, 4, 5, 6], [1, 2, 4, 3, 5, 6]]);
+ * rsa.evalCrossval([rsa.modelFixed("graded", [1, 2, 3, 4, 5, 6])], data, { kRdm: 2, kPattern: 1, seed: 1 }).means;
+ * ```
  */
 export function evalCrossval(models: readonly FixedModel[], data: Rdms, opts: { method?: CompareMethod; kRdm?: number; kPattern?: number; seed?: number } = {}): CrossvalEvaluation {
   checkModels(models, data);
@@ -516,6 +581,12 @@ function folds(n: number, k: number, rng: Rng): number[][] {
  * Two-sided t-tests of every pair of models: t = (mean_i - mean_j) / sqrt(var of the difference),
  * p = 2 (1 - T_dof(|t|)) (rsatoolbox's `t_tests`). `differenceVariances` in squareform order of
  * model pairs; returns an m x m matrix with 1 on the diagonal.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.pairwiseTTests([0.5, 0.2], [0.01], 9); // p-values of model differences, 2 x 2
+ * ```
  */
 export function pairwiseTTests(means: readonly number[], differenceVariances: readonly number[], dof: number): number[][] {
   checkArrayLike(means, "means");
@@ -534,7 +605,15 @@ export function pairwiseTTests(means: readonly number[], differenceVariances: re
   return p;
 }
 
-/** One-sided t-tests of each model against 0: p = 1 - T_dof(mean / sd) (rsatoolbox's `t_test_0`). */
+/**
+ * One-sided t-tests of each model against 0: p = 1 - T_dof(mean / sd) (rsatoolbox's `t_test_0`).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.zeroTTests([0.5, 0.02], [0.01, 0.01], 9); // one-sided p-values against 0
+ * ```
+ */
 export function zeroTTests(means: readonly number[], variances: readonly number[], dof: number): number[] {
   checkArrayLike(means, "means");
   checkArrayLike(variances, "variances", { length: means.length });
@@ -546,6 +625,12 @@ export function zeroTTests(means: readonly number[], variances: readonly number[
 /**
  * Two-sided t-tests of each model against the (lower) noise ceiling: t = (mean - ceiling) / sd of
  * the difference, p = 2 (1 - T_dof(|t|)) (rsatoolbox's `t_test_nc`).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.noiseCeilingTTests([0.5, 0.2], [0.01, 0.01], 0.6, 9); // p-values of "model below the lower ceiling"
+ * ```
  */
 export function noiseCeilingTTests(means: readonly number[], differenceToCeilingVariances: readonly number[], ceiling: number, dof: number): number[] {
   checkArrayLike(means, "means");
@@ -555,7 +640,15 @@ export function noiseCeilingTTests(means: readonly number[], differenceToCeiling
   return means.map((m, i) => 2 * (1 - studentTCdf(Math.abs((m - ceiling) / Math.sqrt(Math.max(differenceToCeilingVariances[i], Number.EPSILON))), dof)));
 }
 
-/** Variances of pairwise differences (squareform order of model pairs) from a covariance matrix of the models. */
+/**
+ * Variances of pairwise differences (squareform order of model pairs) from a covariance matrix of the models.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.differenceVariances([[0.04, 0.01], [0.01, 0.09]]); // [0.04 + 0.09 - 2 * 0.01] = [0.11]
+ * ```
+ */
 export function differenceVariances(covariance: readonly (readonly number[])[], nModels?: number): number[] {
   checkArray(covariance, "covariance");
   covariance.forEach((row, k) => checkArrayLike(row, `covariance[${k}]`, { minLength: covariance.length }));
@@ -568,6 +661,13 @@ export function differenceVariances(covariance: readonly (readonly number[])[], 
 /**
  * Bootstrap pair tests (rsatoolbox's `bootstrap_pair_tests`): p = 2 min(P(e_i < e_j), 1 - ...)
  * over samples (ties excluded), shrunk as (N - 1)/N p + 1/N. NaN samples are skipped.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const evaluations = [[0.5, 0.2], [0.6, 0.1], [0.4, 0.3], [0.55, 0.25]]; // bootstrap samples x models
+ * rsa.bootstrapPairTests(evaluations); // two-sided p-values per model pair
+ * ```
  */
 export function bootstrapPairTests(evaluations: readonly (readonly number[])[]): number[][] {
   checkArray(evaluations, "evaluations");
@@ -606,6 +706,13 @@ export interface PermutationTest {
  * Condition-label randomisation test (Nili et al. 2014; not in rsatoolbox): the model RDM's
  * conditions are permuted `n` times (default 10000, seeded) and the mean similarity with the data
  * recomputed; p is the share of permutations at least as similar as the true labelling.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const data = rsa.makeRdms([[1, 2, 3, 4, 5, 6], [1, 3, 2, 4, 6, 5]]);
+ * rsa.permutationTest(rsa.modelFixed("graded", [1, 2, 3, 4, 5, 6]), data, { n: 200, seed: 1 }).p;
+ * ```
  */
 export function permutationTest(model: FixedModel, data: Rdms, opts: { method?: CompareMethod; n?: number; seed?: number } = {}): PermutationTest {
   checkModels([model], data);
@@ -663,6 +770,14 @@ export interface EvaluationSummary {
  * n = the number of RDMs for `evalFixed` and RDM bootstraps, the number of conditions for pattern
  * bootstraps and min(nRdm, nConditions) for the two-factor bootstrap; the dual bootstrap's variances
  * are already corrected. The RDM widget's error bars and significance marks come from here.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const data = rsa.makeRdms([[1, 2, 3, 4, 5, 6], [1, 3, 2, 4, 6, 5], [2, 1, 3, 4, 5, 6]]);
+ * const summary = rsa.evaluationSummary(rsa.evalFixed([rsa.modelFixed("graded", [1, 2, 3, 4, 5, 6])], data));
+ * summary.sems; summary.pZero; // as rsatoolbox's results.get_sem() and test_zero()
+ * ```
  */
 export function evaluationSummary(result: FixedEvaluation | BootstrapEvaluation | DualBootstrapEvaluation): EvaluationSummary {
   const r = result as Partial<FixedEvaluation>;
@@ -722,7 +837,15 @@ export function evaluationSummary(result: FixedEvaluation | BootstrapEvaluation 
   };
 }
 
-/** Student's t cumulative distribution function with `dof` degrees of freedom. */
+/**
+ * Student's t cumulative distribution function with `dof` degrees of freedom.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.studentTCdf(0, 10); // 0.5
+ * ```
+ */
 export function studentTCdf(t: number, dof: number): number {
   if (Number.isNaN(t)) return NaN;
   if (t === Infinity) return 1;
@@ -785,6 +908,15 @@ function logGamma(x: number): number {
 /**
  * Long table columns of model evaluations, one row per model and RDM (fixed) or sample
  * (bootstrap / cross-validation): pass to `aq.table(...)`.
+ *
+ * @example
+ * ```ts
+ * import * as aq from "arquero";
+ * import { rsa } from "neurolab";
+ * const data = rsa.makeRdms([[1, 2, 3], [1, 3, 2]]);
+ * const result = rsa.evalFixed([rsa.modelFixed("graded", [1, 2, 3])], data);
+ * aq.table(rsa.evaluationsToColumns(result)); // one row per model and evaluation
+ * ```
  */
 export function evaluationsToColumns(result: FixedEvaluation | BootstrapEvaluation | CrossvalEvaluation): { model: string[]; index: number[]; evaluation: number[] } {
   if (result === null || typeof result !== "object" || !Array.isArray(result.models) || !Array.isArray((result as { evaluations?: unknown }).evaluations)) throw new TypeError("result must be an evaluation from evalFixed, evalBootstrap or evalCrossval");

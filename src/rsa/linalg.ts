@@ -12,6 +12,13 @@ const TILE = 63; // rows per tile (a multiple of 3): 2 x 63 x 256 doubles = 252 
 /**
  * `A Bᵀ` for row-major A (na x c) and B (nb x c): entry (i, j) is the inner product of row i of A
  * and row j of B. With `symmetric` (A and B the same matrix) only j >= i is computed and mirrored.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const a = new Float64Array([1, 0, 0, 1]); // 2 rows x 2
+ * rsa.crossRows(a, 2, a, 2, 2); // a a^T, row-major: [1, 0, 0, 1]
+ * ```
  */
 export function crossRows(a: Float64Array, na: number, b: Float64Array, nb: number, c: number, symmetric = false): Float64Array {
   if (na >= 3 && nb >= 3 && c >= 32 && na * nb * c >= 1e6) {
@@ -136,7 +143,15 @@ function dotRange(a: Float64Array, ao: number, b: Float64Array, bo: number, k0: 
   return s;
 }
 
-/** Gram matrix `X Xᵀ` of the rows of a row-major n x c matrix (n x n, symmetric). */
+/**
+ * Gram matrix `X Xᵀ` of the rows of a row-major n x c matrix (n x n, symmetric).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.gramRows(new Float64Array([1, 2, 3, 4]), 2, 2); // x x^T: [5, 11, 11, 25]
+ * ```
+ */
 export function gramRows(x: Float64Array, n: number, c: number): Float64Array {
   return crossRows(x, n, x, n, c, true);
 }

@@ -42,6 +42,13 @@ export const MAX_MDS_ITERATIONS = 100_000;
  * Embeds the conditions of one RDM in `dims` dimensions so that euclidean distances approximate
  * the dissimilarities. NaN dissimilarities are ignored by metric MDS (zero weight) and rejected by
  * classical MDS.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const rdms = rsa.calcRdm([[0, 0], [1, 0], [0, 1], [1, 1]]);
+ * const { coordinates, stress } = rsa.mds(rdms, { dims: 2 }); // classical MDS of one RDM
+ * ```
  */
 export function mds(rdms: Rdms, opts: MdsOptions = {}): Embedding {
   checkRdms(rdms);

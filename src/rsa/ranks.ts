@@ -4,7 +4,15 @@ import { checkArrayLike } from "../core/validate.js";
 /** Tie rules of {@link rankdata}. */
 export type RankMethod = "average" | "min" | "max" | "dense" | "ordinal";
 
-/** 1-based ranks of `x` (ties by `method`, default "average"); NaN stays NaN; +Infinity ranks last. */
+/**
+ * 1-based ranks of `x` (ties by `method`, default "average"); NaN stays NaN; +Infinity ranks last.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.rankdata([10, 20, 20, 5]); // [2, 3.5, 3.5, 1] (ties averaged, as scipy)
+ * ```
+ */
 export function rankdata(x: ArrayLike<number>, method: RankMethod = "average"): Float64Array {
   checkArrayLike(x, "x");
   const out = new Float64Array(x.length).fill(NaN);

@@ -26,6 +26,12 @@ export interface Rdms {
 /**
  * Checks an RDM-set argument `name` (O(1): the shape, not the values): an object with a
  * Float64Array of `nRdm` x n(n-1)/2 dissimilarities and descriptors. Returns it.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.checkRdms(rsa.makeRdms([[1, 2, 3]]), "data"); // throws naming "data" if malformed
+ * ```
  */
 export function checkRdms(x: unknown, name = "rdms"): Rdms {
   const r = x as Rdms;
@@ -46,19 +52,43 @@ function checkDissimilarities(v: ArrayLike<number>, name: string): void {
   }
 }
 
-/** Number of condensed entries for `n` conditions: n (n - 1) / 2. */
+/**
+ * Number of condensed entries for `n` conditions: n (n - 1) / 2.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.nPairs(4); // 6
+ * ```
+ */
 export function nPairs(n: number): number {
   return (n * (n - 1)) / 2;
 }
 
-/** Number of conditions of a condensed vector of `length` entries; RangeError if it is not triangular. */
+/**
+ * Number of conditions of a condensed vector of `length` entries; RangeError if it is not triangular.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.nConditionsFromPairs(6); // 4
+ * ```
+ */
 export function nConditionsFromPairs(length: number): number {
   const n = Math.round((1 + Math.sqrt(1 + 8 * length)) / 2);
   if (nPairs(n) !== length || n < 2) throw new RangeError(`condensed RDM length must be n(n-1)/2 for an integer n >= 2, got ${length}`);
   return n;
 }
 
-/** Condensed index of the pair (i, j), i != j, for n conditions (scipy squareform order). */
+/**
+ * Condensed index of the pair (i, j), i != j, for n conditions (scipy squareform order).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.pairIndex(4, 1, 3); // 4: the position of (1, 3) in the squareform vector
+ * ```
+ */
 export function pairIndex(n: number, i: number, j: number): number {
   checkInteger(n, "n", 2, MAX_POPULATION_SIZE);
   checkInteger(i, "i", 0, n - 1);
@@ -79,6 +109,15 @@ export interface RdmsOptions {
  * Builds an RDM set from condensed vectors: an array of vectors, or one Float64Array holding
  * `nRdm` concatenated vectors (then `nConditions` is needed if there is more than one RDM).
  * NaN marks a missing dissimilarity. For square matrices use {@link rdmsFromMatrices}.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const rdms = rsa.makeRdms([[1, 2, 3], [2, 2, 1]], {
+ *   measure: "euclidean", patternDescriptors: { condition: ["a", "b", "c"] }, rdmDescriptors: { subject: [1, 2] },
+ * });
+ * rdms.nRdm; // 2
+ * ```
  */
 export function makeRdms(input: Float64Array | readonly ArrayLike<number>[], opts: RdmsOptions & { nConditions?: number } = {}): Rdms {
   checkOptions(opts, ["measure", "patternDescriptors", "rdmDescriptors", "nConditions"], "makeRdms options");
@@ -101,7 +140,15 @@ export function makeRdms(input: Float64Array | readonly ArrayLike<number>[], opt
   return rdmsFromVectors(vectors, n, opts);
 }
 
-/** Builds an RDM set from square symmetric matrices with zero (or NaN) diagonal. */
+/**
+ * Builds an RDM set from square symmetric matrices with zero (or NaN) diagonal.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.rdmsFromMatrices([[[0, 1, 2], [1, 0, 3], [2, 3, 0]]]).dissimilarities; // [1, 2, 3]
+ * ```
+ */
 export function rdmsFromMatrices(matrices: readonly (readonly (readonly number[])[])[], opts: RdmsOptions = {}): Rdms {
   checkOptions(opts, ["measure", "patternDescriptors", "rdmDescriptors"], "rdmsFromMatrices options");
   checkArray(matrices, "matrices");
@@ -121,7 +168,15 @@ function isSquare(m: readonly (readonly number[])[]): boolean {
   return m.every((row) => Array.isArray(row) && row.length === m.length);
 }
 
-/** Builds an RDM set around an existing condensed buffer (no copy). */
+/**
+ * Builds an RDM set around an existing condensed buffer (no copy).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.rdmsFromVectors(new Float64Array([1, 2, 3, 4, 5, 6]), 3).nRdm; // 2 RDMs over 3 conditions
+ * ```
+ */
 export function rdmsFromVectors(vectors: Float64Array, nConditions: number, opts: RdmsOptions = {}): Rdms {
   if (!(vectors instanceof Float64Array)) throw new TypeError(`vectors must be a Float64Array, got ${describeValue(vectors)}`);
   if (opts.measure !== undefined) checkString(opts.measure, "measure");
@@ -151,7 +206,15 @@ function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
-/** Condensed vector of a square symmetric matrix with zero (or NaN) diagonal. */
+/**
+ * Condensed vector of a square symmetric matrix with zero (or NaN) diagonal.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.squareToVector([[0, 1, 2], [1, 0, 3], [2, 3, 0]]); // [1, 2, 3]
+ * ```
+ */
 export function squareToVector(m: readonly (readonly number[])[], name = "matrix"): Float64Array {
   checkArrayLike(m, name);
   for (let i = 0; i < m.length; i++) checkArrayLike(m[i], `${name}[${i}]`);
@@ -174,7 +237,15 @@ export function squareToVector(m: readonly (readonly number[])[], name = "matrix
   return v;
 }
 
-/** Condensed vector of RDM `r` (a view, not a copy). */
+/**
+ * Condensed vector of RDM `r` (a view, not a copy).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.rdmVector(rsa.makeRdms([[1, 2, 3], [4, 5, 6]]), 1); // [4, 5, 6] (a view)
+ * ```
+ */
 export function rdmVector(rdms: Rdms, r = 0): Float64Array {
   checkRdms(rdms);
   const p = nPairs(rdms.nConditions);
@@ -182,7 +253,15 @@ export function rdmVector(rdms: Rdms, r = 0): Float64Array {
   return rdms.dissimilarities.subarray(r * p, (r + 1) * p);
 }
 
-/** RDM `r` as a square matrix (`number[][]`, zero diagonal). */
+/**
+ * RDM `r` as a square matrix (`number[][]`, zero diagonal).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.toMatrix(rsa.makeRdms([[1, 2, 3]])); // [[0, 1, 2], [1, 0, 3], [2, 3, 0]]
+ * ```
+ */
 export function toMatrix(rdms: Rdms, r = 0): number[][] {
   const v = rdmVector(rdms, r);
   const n = rdms.nConditions;
@@ -198,7 +277,15 @@ export function toMatrix(rdms: Rdms, r = 0): number[][] {
   return m;
 }
 
-/** RDM `r` as a flat n x n Float64Array (row-major, zero diagonal). */
+/**
+ * RDM `r` as a flat n x n Float64Array (row-major, zero diagonal).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.toSquare([1, 2, 3], 3); // row-major 3 x 3 with a zero diagonal
+ * ```
+ */
 export function toSquare(vector: ArrayLike<number>, n: number): Float64Array {
   checkInteger(n, "n", 1, MAX_POPULATION_SIZE);
   checkNumberArray(vector, "vector", { length: nPairs(n) });
@@ -214,7 +301,15 @@ export function toSquare(vector: ArrayLike<number>, n: number): Float64Array {
   return m;
 }
 
-/** The RDMs `indices` of a set (in that order; repeats allowed, as for bootstrap samples). */
+/**
+ * The RDMs `indices` of a set (in that order; repeats allowed, as for bootstrap samples).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.subsetRdms(rsa.makeRdms([[1, 2, 3], [4, 5, 6]]), [1]).nRdm; // 1
+ * ```
+ */
 export function subsetRdms(rdms: Rdms, indices: readonly number[]): Rdms {
   checkRdms(rdms);
   checkNumberArray(indices, "indices", { integer: true, min: 0, max: rdms.nRdm - 1, minLength: 1 });
@@ -228,7 +323,16 @@ export function subsetRdms(rdms: Rdms, indices: readonly number[]): Rdms {
   });
 }
 
-/** The RDMs whose descriptor `name` takes one of `values`. */
+/**
+ * The RDMs whose descriptor `name` takes one of `values`.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const rdms = rsa.makeRdms([[1, 2, 3], [4, 5, 6]], { rdmDescriptors: { subject: ["s1", "s2"] } });
+ * rsa.subsetRdmsBy(rdms, "subject", ["s2"]).nRdm; // 1
+ * ```
+ */
 export function subsetRdmsBy(rdms: Rdms, name: string, values: readonly DescriptorValue[]): Rdms {
   checkRdms(rdms);
   checkArrayLike(values, "values");
@@ -241,6 +345,12 @@ export function subsetRdmsBy(rdms: Rdms, name: string, values: readonly Descript
 /**
  * The conditions `indices` of every RDM (at least 2). Repeated indices give NaN for the pair of a
  * condition with its copy (as rsatoolbox's `subsample_pattern`), so bootstrap samples stay aligned.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.subsetPatterns(rsa.makeRdms([[1, 2, 3]]), [0, 2]).dissimilarities; // [2]: only the pair (0, 2)
+ * ```
  */
 export function subsetPatterns(rdms: Rdms, indices: readonly number[]): Rdms {
   checkRdms(rdms);
@@ -272,7 +382,15 @@ export function subsetPatterns(rdms: Rdms, indices: readonly number[]): Rdms {
   });
 }
 
-/** Concatenates RDM sets over the same conditions; RDM descriptors present in all sets are kept. */
+/**
+ * Concatenates RDM sets over the same conditions; RDM descriptors present in all sets are kept.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.concatRdms([rsa.makeRdms([[1, 2, 3]]), rsa.makeRdms([[3, 2, 1]])]).nRdm; // 2
+ * ```
+ */
 export function concatRdms(sets: readonly Rdms[]): Rdms {
   checkArrayLike(sets, "sets");
   for (let k = 0; k < sets.length; k++) checkRdms(sets[k], `sets[${k}]`);
@@ -299,7 +417,15 @@ export function concatRdms(sets: readonly Rdms[]): Rdms {
   });
 }
 
-/** Reorders the conditions of every RDM (e.g. to sort by a pattern descriptor). */
+/**
+ * Reorders the conditions of every RDM (e.g. to sort by a pattern descriptor).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.reorderPatterns(rsa.makeRdms([[1, 2, 3]]), [2, 1, 0]).dissimilarities; // [3, 2, 1]
+ * ```
+ */
 export function reorderPatterns(rdms: Rdms, order: readonly number[]): Rdms {
   checkRdms(rdms);
   checkNumberArray(order, "order", { integer: true, min: 0, max: rdms.nConditions - 1 });
@@ -312,7 +438,15 @@ export function reorderPatterns(rdms: Rdms, order: readonly number[]): Rdms {
   return rdmsFromVectors(r.dissimilarities, r.nConditions, { measure: r.measure, patternDescriptors: pattern as Record<string, DescriptorValue[]>, rdmDescriptors: r.rdmDescriptors as Record<string, DescriptorValue[]> });
 }
 
-/** Long table columns (rdm, i, j, conditions, dissimilarity, RDM descriptors): pass to `aq.table(...)`. */
+/**
+ * Long table columns (rdm, i, j, conditions, dissimilarity, RDM descriptors): pass to `aq.table(...)`.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.rdmsToColumns(rsa.makeRdms([[1, 2, 3]])); // long format: one row per RDM and pair
+ * ```
+ */
 export function rdmsToColumns(rdms: Rdms, conditionDescriptor = "index"): Record<string, (number | string)[]> {
   checkRdms(rdms);
   const n = rdms.nConditions;
@@ -339,7 +473,15 @@ export function rdmsToColumns(rdms: Rdms, conditionDescriptor = "index"): Record
   return cols;
 }
 
-/** The RDM set as a long arquero table (one row per RDM and pair); see {@link rdmsToColumns}. */
+/**
+ * The RDM set as a long arquero table (one row per RDM and pair); see {@link rdmsToColumns}.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.rdmsToTable(rsa.makeRdms([[1, 2, 3]])); // the same columns as an arquero table
+ * ```
+ */
 export function rdmsToTable(rdms: Rdms, conditionDescriptor = "index"): unknown {
   // arquero is ESM-only; Node >= 20.19 loads it through require().
   // eslint-disable-next-line @typescript-eslint/no-var-requires

@@ -29,7 +29,15 @@ export interface GtThresholds {
   upper: number;
 }
 
-/** The region that contains (lower, upper) (the authors' `get_rgtm_type`; the regions are disjoint). */
+/**
+ * The region that contains (lower, upper) (the authors' `get_rgtm_type`; the regions are disjoint).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.rgtmRegionOf(0, 0.1); // "local"
+ * ```
+ */
 export function rgtmRegionOf(lower: number, upper: number): RgtmRegion {
   if (!(lower >= 0 && lower <= 1)) throw new RangeError(`lower must be in [0, 1], got ${lower}`);
   if (!(upper >= lower && upper <= 1)) throw new RangeError(`upper must be in [lower, 1] = [${lower}, 1], got ${upper}`);
@@ -51,6 +59,12 @@ function checkRegion(region: RgtmRegion): RgtmRegion {
  * uniform pair, corners l + u <= 0.01 or >= 1.99 rejected, rounded to 0.01, kept if in the region).
  * The authors add 1e-5 to u after rounding to avoid their 0/0 at l = u; neurolab's GT is a step
  * function there, so u is left as rounded.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.sampleRgtmThresholds("intermediate", { n: 10, seed: 1 }); // 10 (lower, upper) draws in the region
+ * ```
  */
 export function sampleRgtmThresholds(region: RgtmRegion, opts: { n?: number; seed?: number } = {}): GtThresholds[] {
   checkRegion(region);
@@ -88,6 +102,16 @@ export interface RgtmRegionAverage {
  * The region's value as the authors report it: `evaluate` the RGTM transform at `n` (default 10)
  * seeded draws of (l, u) inside the region and average. `evaluate` receives the transformed RDMs
  * and the thresholds, e.g. `(t) => rsa.compareRdm(model, t, { method: "corr" })[0][0]`.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const data = rsa.makeRdms([[1, 2, 3, 4, 5, 6]]);
+ * const model = rsa.makeRdms([[1, 3, 2, 4, 5, 6]]);
+ * const avg = rsa.rgtmRegionAverage(data, "local", (t, th) =>
+ *   rsa.compareRdm(t, rsa.geotopologicalTransform(model, th))[0][0], { n: 10, seed: 1 });
+ * avg.mean; avg.sd;
+ * ```
  */
 export function rgtmRegionAverage(rdms: Rdms, region: RgtmRegion, evaluate: (transformed: Rdms, thresholds: GtThresholds) => number, opts: { n?: number; seed?: number } = {}): RgtmRegionAverage {
   const draws = sampleRgtmThresholds(region, opts).map((t) => ({ ...t, value: evaluate(geotopologicalTransform(rdms, t), t) }));

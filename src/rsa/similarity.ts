@@ -92,6 +92,15 @@ export interface CkaOptions {
  * bandwidth follows Kornblith et al.'s reference code by default (see `rbfBandwidth`); debiased CKA
  * equals theirs (U-centred kernels). In [0, 1] (debiased CKA can be slightly negative); NaN when a
  * representation is constant.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const x = [[1, 0], [0, 1], [1, 1], [2, 0]];
+ * const y = x.map(([a, b]) => [2 * b, -2 * a]); // x rotated by 90 degrees and scaled
+ * rsa.cka(x, y); // linear CKA: 1 (invariant to rotation and isotropic scaling)
+ * rsa.cka(x, y, { kernel: "rbf" }); // RBF bandwidth as Kornblith et al.'s code
+ * ```
  */
 export function cka(a: Patterns, b: Patterns, opts: CkaOptions = {}): number {
   opts = checkOptionsObject(opts, "cka options");
@@ -188,6 +197,13 @@ const WHITEN_EIGENVALUE_FLOOR = 1e-7;
  * arccos(||Xᵀ Y||_* / (||X||_F ||Y||_F)), euclidean sqrt(||X||² + ||Y||² - 2 ||XᵀY||_*).
  * Channel counts may differ: the narrower representation is zero-padded (the padded channels
  * enter the rescaling with the clipped eigenvalue, as in netrep).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const x = [[1, 0], [0, 1], [1, 1], [2, 0]];
+ * rsa.procrustesDistance(x, x.map(([a, b]) => [b, -a])); // ~0: a rotation
+ * ```
  */
 export function procrustesDistance(a: Patterns, b: Patterns, opts: ProcrustesOptions = {}): number {
   opts = checkOptionsObject(opts, "procrustesDistance options");
@@ -251,6 +267,13 @@ export interface CcaResult {
  * of the column-centred patterns (directions with singular value below 1e-10 of the largest are
  * dropped, so rank-deficient inputs are fine). Needs more conditions than retained dimensions
  * for a meaningful result (otherwise all correlations are 1).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const x = [[1, 0], [0, 1], [1, 1], [2, 0], [0, 3]];
+ * rsa.cca(x, x.map(([a, b]) => [a + b, a - b])).mean; // 1: a linear transform
+ * ```
  */
 export function cca(a: Patterns, b: Patterns): CcaResult {
   const [x, y] = pair(a, b, 2);
@@ -260,6 +283,13 @@ export function cca(a: Patterns, b: Patterns): CcaResult {
 /**
  * SVCCA: keep the top singular directions of each representation (`dims` of them, or enough to
  * explain `varianceFraction` of the variance; default 0.99), then CCA on those.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const x = [[1, 0, 0], [0, 1, 0], [1, 1, 1], [2, 0, 1], [0, 3, 1], [1, 2, 0]];
+ * rsa.svcca(x, x, { dims: 2 }).correlations;
+ * ```
  */
 export function svcca(a: Patterns, b: Patterns, opts: { dims?: number; varianceFraction?: number } = {}): CcaResult {
   opts = checkOptionsObject(opts, "svcca options");

@@ -9,7 +9,15 @@ import { rankdata, type RankMethod } from "./ranks.js";
 import { checkRdms, nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
 import { lookupOwn } from "../core/validate.js";
 
-/** Applies `f` to every RDM vector of a set (same descriptors, new measure name). */
+/**
+ * Applies `f` to every RDM vector of a set (same descriptors, new measure name).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.mapRdms(rsa.makeRdms([[1, 4, 9]]), "sqrt euclidean", (v) => v.map(Math.sqrt)).dissimilarities; // [1, 2, 3]
+ * ```
+ */
 export function mapRdms(rdms: Rdms, measure: string, f: (v: Float64Array) => Float64Array): Rdms {
   checkRdms(rdms);
   if (typeof f !== "function") throw new TypeError(`f must be a function (dissimilarities) => dissimilarities, got ${typeof f}`);
@@ -23,33 +31,73 @@ export function mapRdms(rdms: Rdms, measure: string, f: (v: Float64Array) => Flo
   });
 }
 
-/** Ranks of the dissimilarities of each RDM (ties by `method`, default "average"; NaN stays NaN), as rsatoolbox's `rank_transform`. */
+/**
+ * Ranks of the dissimilarities of each RDM (ties by `method`, default "average"; NaN stays NaN), as rsatoolbox's `rank_transform`.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.rankTransform(rsa.makeRdms([[0.3, 0.1, 0.2]])).dissimilarities; // [3, 1, 2]
+ * ```
+ */
 export function rankTransform(rdms: Rdms, method: RankMethod = "average"): Rdms {
   checkRdms(rdms);
   const measure = rdms.measure.includes("(ranks)") ? rdms.measure : `${rdms.measure} (ranks)`.trim();
   return mapRdms(rdms, measure, (v) => rankdata(v, method));
 }
 
-/** (d - min) / (max - min) per RDM over its non-NaN entries; a constant RDM becomes all NaN (0/0), as in rsatoolbox. */
+/**
+ * (d - min) / (max - min) per RDM over its non-NaN entries; a constant RDM becomes all NaN (0/0), as in rsatoolbox.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.minmaxTransform(rsa.makeRdms([[2, 4, 6]])).dissimilarities; // [0, 0.5, 1]
+ * ```
+ */
 export function minmaxTransform(rdms: Rdms): Rdms {
   checkRdms(rdms);
   return mapRdms(rdms, `minmax transformed ${rdms.measure}`.trim(), minmaxNormalise);
 }
 
-/** Negative dissimilarities set to 0 (rsatoolbox's `positive_transform`). */
+/**
+ * Negative dissimilarities set to 0 (rsatoolbox's `positive_transform`).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.positiveTransform(rsa.makeRdms([[-1, 2, 3]])).dissimilarities; // [0, 2, 3]
+ * ```
+ */
 export function positiveTransform(rdms: Rdms): Rdms {
   checkRdms(rdms);
   return mapRdms(rdms, rdms.measure, (v) => v.map((x) => (x < 0 ? 0 : x)));
 }
 
-/** Square roots of the dissimilarities, negatives set to 0 first (rsatoolbox's `sqrt_transform`). */
+/**
+ * Square roots of the dissimilarities, negatives set to 0 first (rsatoolbox's `sqrt_transform`).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.sqrtTransform(rsa.makeRdms([[1, 4, 9]])).dissimilarities; // [1, 2, 3]
+ * ```
+ */
 export function sqrtTransform(rdms: Rdms): Rdms {
   checkRdms(rdms);
   const measure = rdms.measure === "squared euclidean" ? "euclidean" : rdms.measure === "squared mahalanobis" ? "mahalanobis" : `sqrt of ${rdms.measure}`;
   return mapRdms(rdms, measure, (v) => v.map((x) => Math.sqrt(x < 0 ? 0 : x)));
 }
 
-/** The q-quantile of the non-NaN entries with numpy's default (linear) interpolation. */
+/**
+ * The q-quantile of the non-NaN entries with numpy's default (linear) interpolation.
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.quantile([1, 2, 3, 4, 5], 0.5); // 3
+ * ```
+ */
 export function quantile(v: ArrayLike<number>, q: number): number {
   return linearQuantile(v, checkProbability(q, "q"));
 }
@@ -74,6 +122,13 @@ export interface GeoTopologicalOptions {
  * Geo-topological transform GT_{l,u}: 0 below g_l, (d - g_l)/(g_u - g_l) between, 1 above g_u.
  * With l = u it is a step function (d <= g → 0, d > g → 1) instead of rsatoolbox's 0/0.
  * NaN entries stay NaN; an RDM with fewer than two distinct values is all NaN under "rank".
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * const rdms = rsa.makeRdms([[1, 2, 3, 4, 5, 6]]);
+ * rsa.geotopologicalTransform(rdms, { lower: 0.2, upper: 0.8 }).dissimilarities; // 0 below, 1 above, linear between
+ * ```
  */
 export function geotopologicalTransform(rdms: Rdms, opts: GeoTopologicalOptions): Rdms {
   checkRdms(rdms);
@@ -104,7 +159,15 @@ export const rgtmPresets = Object.freeze({
 /** Names of {@link rgtmPresets}. */
 export type RgtmPreset = keyof typeof rgtmPresets;
 
-/** The RGTM transform of a named preset (rank scale). */
+/**
+ * The RGTM transform of a named preset (rank scale).
+ *
+ * @example
+ * ```ts
+ * import { rsa } from "neurolab";
+ * rsa.rgtmTransform(rsa.makeRdms([[1, 2, 3, 4, 5, 6]]), "local");
+ * ```
+ */
 export function rgtmTransform(rdms: Rdms, preset: RgtmPreset): Rdms {
   checkRdms(rdms);
   const p = lookupOwn(rgtmPresets as Record<string, GeoTopologicalOptions>, preset, "preset");
