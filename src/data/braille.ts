@@ -48,7 +48,17 @@ class DType {
 const MARK = Symbol("mark");
 const GLOBALS = new Set(["numpy.core.multiarray._reconstruct", "numpy.ndarray", "numpy.dtype", "numpy._core.multiarray._reconstruct"]);
 
-/** Reads the (gunzipped) Braille pickle: the list of trials. */
+/**
+ * Reads the (gunzipped) Braille pickle: the list of trials.
+ *
+ * @example
+ * ```ts no-run
+ * import { readFileSync } from "node:fs";
+ * import { gunzipSync } from "node:zlib";
+ * import { data } from "neurolab";
+ * const trials = data.readBraillePickle(gunzipSync(readFileSync("tutorial5_braille_spiking_data.pkl.gz")));
+ * ```
+ */
 export function readBraillePickle(bytes: Uint8Array): BrailleTrial[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const text = new TextDecoder("utf-8", { fatal: true });
@@ -174,7 +184,16 @@ function toTrials(result: unknown): BrailleTrial[] {
   });
 }
 
-/** Loads the trials from the pinned, verified file (mirror, cache or download; see `sourcePath`). */
+/**
+ * Loads the trials from the pinned, verified file (mirror, cache or download; see `sourcePath`).
+ *
+ * @example
+ * ```ts
+ * import { data } from "neurolab";
+ * const trials = await data.loadBrailleTrials(); // downloads once, checks the SHA-256, then reads the cache
+ * trials.length; // 1350 trials of 27 letters
+ * ```
+ */
 export async function loadBrailleTrials(opts: DataLocationOptions = {}): Promise<BrailleTrial[]> {
   return readBraillePickle(gunzipSync(await readSourceBytes(BRAILLE_SPYTORCH, opts)));
 }
@@ -187,7 +206,17 @@ export interface BrailleDataset {
   labels: Int32Array;
 }
 
-/** SpyTorch tutorial 5's preprocessing of the trials (see the module header). */
+/**
+ * SpyTorch tutorial 5's preprocessing of the trials (see the module header).
+ *
+ * @example
+ * ```ts
+ * import { data } from "neurolab";
+ * const trials = await data.loadBrailleTrials();
+ * const ds = data.brailleDataset(trials); // x: trials x steps x inputs (Float32Array), labels 0..26
+ * ds.labels.length;
+ * ```
+ */
 export function brailleDataset(trials: readonly BrailleTrial[], opts: { taxels?: readonly number[]; upsample?: number } = {}): BrailleDataset {
   const taxels = opts.taxels ?? [1, 2, 6, 10];
   taxels.forEach((t, k) => checkInteger(t, `taxels[${k}]`, 0, 11));

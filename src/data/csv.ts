@@ -3,7 +3,15 @@
  * data files; delimiter configurable. Returns rows of strings, untrimmed.
  */
 
-/** Parses delimited text into rows of fields. Empty trailing lines are dropped; an unterminated quote is a SyntaxError. */
+/**
+ * Parses delimited text into rows of fields. Empty trailing lines are dropped; an unterminated quote is a SyntaxError.
+ *
+ * @example
+ * ```ts
+ * import { data } from "neurolab";
+ * data.parseDelimited('a,b\n1,"x, y"\n'); // [["a", "b"], ["1", "x, y"]]
+ * ```
+ */
 export function parseDelimited(text: string, delimiter = ","): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];

@@ -63,6 +63,12 @@ export class DataDownloadError extends Error {
  * The user's cache directory for neurolab: `$XDG_CACHE_HOME/neurolab` or `~/.cache/neurolab`
  * on Linux, `~/Library/Caches/neurolab` on macOS, `%LOCALAPPDATA%\neurolab\Cache` on Windows.
  * `NEUROLAB_CACHE_DIR` overrides all of them.
+ *
+ * @example
+ * ```ts
+ * import { data } from "neurolab";
+ * data.defaultCacheDir(); // $NEUROLAB_CACHE_DIR, else ~/.cache/neurolab (XDG / platform conventions)
+ * ```
  */
 export function defaultCacheDir(
   env: Record<string, string | undefined> = process.env,
@@ -75,12 +81,28 @@ export function defaultCacheDir(
   return path.join(env.XDG_CACHE_HOME || path.join(home, ".cache"), "neurolab");
 }
 
-/** SHA-256 of bytes, lower-case hex. */
+/**
+ * SHA-256 of bytes, lower-case hex.
+ *
+ * @example
+ * ```ts
+ * import { data } from "neurolab";
+ * data.sha256Hex(new TextEncoder().encode("abc")); // "ba7816bf..."
+ * ```
+ */
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** SHA-256 of a source's content as its `hashOf` defines it (raw bytes or LF-normalised text). */
+/**
+ * SHA-256 of a source's content as its `hashOf` defines it (raw bytes or LF-normalised text).
+ *
+ * @example
+ * ```ts
+ * import { data } from "neurolab";
+ * data.sourceHash(data.COOK_2019, new TextEncoder().encode("not the file")); // differs from COOK_2019.sha256
+ * ```
+ */
 export function sourceHash(source: DataSource, bytes: Uint8Array): string {
   return createHash(source.digest ?? "sha256").update(source.hashOf === "lf-text" ? toLfText(bytes) : bytes).digest("hex");
 }
@@ -89,6 +111,13 @@ export function sourceHash(source: DataSource, bytes: Uint8Array): string {
  * The mirror directories that {@link sourcePath} searches, in order: `opts.mirrorDir` (a list,
  * or one string of directories separated by `path.delimiter`), else env `NEUROLAB_DATA_MIRROR`
  * split the same way; empty entries are dropped.
+ *
+ * @example
+ * ```ts
+ * import { data } from "neurolab";
+ * data.mirrorDirs({ mirrorDir: ["/data/a", "/data/b"] }); // ["/data/a", "/data/b"]
+ * data.mirrorDirs(); // from NEUROLAB_DATA_MIRROR (separated by ":")
+ * ```
  */
 export function mirrorDirs(opts: Pick<DataLocationOptions, "mirrorDir" | "env"> = {}): string[] {
   const given = opts.mirrorDir === undefined ? (opts.env ?? process.env).NEUROLAB_DATA_MIRROR : opts.mirrorDir;
@@ -102,6 +131,12 @@ export function mirrorDirs(opts: Pick<DataLocationOptions, "mirrorDir" | "env"> 
  * that has the file, else the cached copy if present and intact, else a fresh download into
  * the cache. Throws {@link DataIntegrityError} when a mirror copy or a download has the wrong
  * SHA-256, and {@link DataDownloadError} when a download fails or `offline` forbids it.
+ *
+ * @example
+ * ```ts
+ * import { data } from "neurolab";
+ * await data.sourcePath(data.COOK_2019); // a verified local file: mirror, else cache, else downloaded
+ * ```
  */
 export async function sourcePath(source: DataSource, opts: DataLocationOptions = {}): Promise<string> {
   const env = opts.env ?? process.env;
@@ -144,12 +179,29 @@ function offlineHelp(source: DataSource, mirrored: readonly string[], cached: st
   );
 }
 
-/** Verified content of a source as bytes (see {@link sourcePath}). */
+/**
+ * Verified content of a source as bytes (see {@link sourcePath}).
+ *
+ * @example
+ * ```ts
+ * import { data } from "neurolab";
+ * const bytes = await data.readSourceBytes(data.BRAILLE_SPYTORCH, { offline: true }); // never downloads
+ * ```
+ */
 export async function readSourceBytes(source: DataSource, opts: DataLocationOptions = {}): Promise<Uint8Array> {
   return fs.readFile(await sourcePath(source, opts));
 }
 
-/** Verified content of a source as UTF-8 text (see {@link sourcePath}). */
+/**
+ * Verified content of a source as UTF-8 text (see {@link sourcePath}).
+ *
+ * @example
+ * ```ts
+ * import { data } from "neurolab";
+ * const csv = await data.readSourceText(data.COOK_2019);
+ * data.parseDelimited(csv).length;
+ * ```
+ */
 export async function readSourceText(source: DataSource, opts: DataLocationOptions = {}): Promise<string> {
   return fs.readFile(await sourcePath(source, opts), "utf8");
 }

@@ -56,7 +56,16 @@ async function named<T>(input: ParquetInput, read: () => Promise<T>): Promise<T>
   }
 }
 
-/** Column names (top level) and number of rows of a Parquet file. */
+/**
+ * Column names (top level) and number of rows of a Parquet file.
+ *
+ * @example
+ * ```ts no-run
+ * import { data } from "neurolab";
+ * const info = await data.parquetInfo("activity.parquet");
+ * info.columns; info.numRows;
+ * ```
+ */
 export async function parquetInfo(input: ParquetInput): Promise<ParquetInfo> {
   const h = await hyparquet();
   const metadata = await named(input, async () => h.parquetMetadataAsync(await asyncBuffer(input)));
@@ -64,7 +73,15 @@ export async function parquetInfo(input: ParquetInput): Promise<ParquetInfo> {
   return { columns: schema.children.map((c) => c.element.name), numRows: Number(metadata.num_rows) };
 }
 
-/** Rows of a Parquet file as plain objects. */
+/**
+ * Rows of a Parquet file as plain objects.
+ *
+ * @example
+ * ```ts no-run
+ * import { data } from "neurolab";
+ * const rows = await data.readParquetRows("activity.parquet", { columns: ["neuron", "t_s"], rowEnd: 100 });
+ * ```
+ */
 export async function readParquetRows(input: ParquetInput, opts: ParquetReadOptions = {}): Promise<Record<string, unknown>[]> {
   const h = await hyparquet();
   const file = await asyncBuffer(input);
@@ -78,7 +95,16 @@ export async function readParquetRows(input: ParquetInput, opts: ParquetReadOpti
   );
 }
 
-/** A Parquet file (or a column / row subset of it) as an arquero table. */
+/**
+ * A Parquet file (or a column / row subset of it) as an arquero table.
+ *
+ * @example
+ * ```ts no-run
+ * import { data } from "neurolab";
+ * const table = await data.readParquetTable("activity.parquet");
+ * table.numRows(); // an arquero table
+ * ```
+ */
 export async function readParquetTable(input: ParquetInput, opts: ParquetReadOptions = {}): Promise<Table> {
   const rows = await readParquetRows(input, opts);
   const names = opts.columns ? [...opts.columns] : (await parquetInfo(input)).columns;

@@ -87,6 +87,13 @@ export interface LoadShdOptions extends DataLocationOptions {
 /**
  * Loads an SHD split: a verified copy of the gzipped file (mirror or download cache, MD5
  * checked), decompressed once into the cache directory, then read with {@link readShdFile}.
+ *
+ * @example
+ * ```ts no-run
+ * import { data } from "neurolab";
+ * const test = await data.loadShd("test"); // Spiking Heidelberg Digits, pinned URL and checksum
+ * test.nSamples;
+ * ```
  */
 export async function loadShd(split: "train" | "test", opts: LoadShdOptions = {}): Promise<ShdDataset> {
   if (split !== "train" && split !== "test") throw new RangeError(`split must be "train" or "test", got ${JSON.stringify(split)}`);
@@ -102,6 +109,12 @@ export async function loadShd(split: "train" | "test", opts: LoadShdOptions = {}
  * Reads an HDF5 file in the SHD layout (see the module header). Throws an `Error` naming the
  * file and the problem when a dataset is missing, has the wrong type or shape, or the times
  * and units of a sample differ in length.
+ *
+ * @example
+ * ```ts no-run
+ * import { data } from "neurolab";
+ * const shd = await data.readShdFile("shd_test.h5");
+ * ```
  */
 export async function readShdFile(file: string): Promise<ShdDataset> {
   const h5 = await import("h5wasm/node");
@@ -159,6 +172,13 @@ export async function readShdFile(file: string): Promise<ShdDataset> {
  * Sample `k` binned into a dense, time-major count matrix `[nSteps x nChannels]` (Float32Array)
  * with bins of `maxTime_ms / nSteps`; spikes at or after `maxTime_ms` are dropped (SpyTorch's
  * SHD tutorial: 100 steps over 1.4 s).
+ *
+ * @example
+ * ```ts no-run
+ * import { data } from "neurolab";
+ * const shd = await data.readShdFile("shd_test.h5");
+ * data.shdSampleCounts(shd, 0, { nSteps: 100, maxTime_ms: 1000 }); // 100 x 700 spike counts of sample 0
+ * ```
  */
 export function shdSampleCounts(data: ShdDataset, k: number, opts: { nSteps: number; maxTime_ms: number }): Float32Array {
   checkInteger(k, "k", 0, data.nSamples - 1);
@@ -271,7 +291,15 @@ function decode(bytes: Uint8Array, length: number, m: NumericMetadata): Float64A
   return out;
 }
 
-/** IEEE 754 binary16 -> number (exact). */
+/**
+ * IEEE 754 binary16 -> number (exact).
+ *
+ * @example
+ * ```ts
+ * import { data } from "neurolab";
+ * data.halfToNumber(0x3c00); // 1 (IEEE 754 half precision)
+ * ```
+ */
 export function halfToNumber(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const exponent = (h >> 10) & 0x1f;

@@ -24,7 +24,15 @@ interface ArqueroModule {
   table(columns: Record<string, ArrayLike<unknown>>, names?: string[]): Table;
 }
 
-/** Builds an arquero table from named columns (arrays or typed arrays of equal length). */
+/**
+ * Builds an arquero table from named columns (arrays or typed arrays of equal length).
+ *
+ * @example
+ * ```ts
+ * import { data } from "neurolab";
+ * data.makeTable({ neuron: ["AVAL", "AVAR"], degree: [98, 95] }).numRows(); // 2
+ * ```
+ */
 export function makeTable(columns: Record<string, ArrayLike<unknown>>): Table {
   if (columns === null || typeof columns !== "object" || Array.isArray(columns)) {
     throw new TypeError(`columns must be an object of named columns (arrays of equal length), got ${describeValue(columns)}`);

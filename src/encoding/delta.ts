@@ -36,7 +36,17 @@ function shape(signal: ArrayLike<number>, nInputs: number): number {
   return signal.length / nInputs;
 }
 
-/** snnTorch's `spikegen.delta` on a time-major signal (see the module header). */
+/**
+ * snnTorch's `spikegen.delta` on a time-major signal (see the module header).
+ *
+ * @example
+ * ```ts
+ * import { encoding } from "neurolab";
+ * // snnTorch's spikegen.delta: a spike where the signal rose by at least the threshold since the last step
+ * const raster = encoding.deltaEncode([0, 0.5, 0.6, 0.1], { nInputs: 1, threshold: 0.3, offSpikes: true });
+ * raster.spikes; // Int8Array [0, 1, 0, -1]
+ * ```
+ */
 export function deltaEncode(signal: ArrayLike<number>, opts: DeltaOptions & { padding?: boolean }): SpikeRaster {
   checkArrayLike(signal, "signal");
   checkRequiredOptions(opts, "deltaEncode options", "nInputs and threshold");
@@ -56,7 +66,16 @@ export function deltaEncode(signal: ArrayLike<number>, opts: DeltaOptions & { pa
   return { nSteps, nInputs, dt_ms, spikes };
 }
 
-/** Send-on-delta events of a time-major signal (see the module header). */
+/**
+ * Send-on-delta events of a time-major signal (see the module header).
+ *
+ * @example
+ * ```ts
+ * import { encoding } from "neurolab";
+ * // a spike each time the signal moved by the threshold since the last spike (send-on-delta)
+ * encoding.sendOnDelta([0, 0.2, 0.4, 0.5, 0.1], { nInputs: 1, threshold: 0.3, offSpikes: true }).spikes;
+ * ```
+ */
 export function sendOnDelta(signal: ArrayLike<number>, opts: DeltaOptions): SpikeRaster {
   checkArrayLike(signal, "signal");
   checkRequiredOptions(opts, "sendOnDelta options", "nInputs and threshold");

@@ -46,6 +46,13 @@ export interface LatencyOptions {
 /**
  * Spike time of each input, in steps (not rounded): snnTorch's `latency_code` values. Inputs
  * must lie in [0, 1].
+ *
+ * @example
+ * ```ts
+ * import { encoding } from "neurolab";
+ * // stronger inputs fire earlier (RC latency code as snnTorch's spikegen.latency)
+ * encoding.latencySpikeTimes([0.1, 0.5, 1.0], { nSteps: 100, tau: 5, threshold: 0.01 });
+ * ```
  */
 export function latencySpikeTimes(values: ArrayLike<number>, opts: LatencyOptions): Float64Array {
   checkArrayLike(values, "values");
@@ -81,7 +88,16 @@ export function latencySpikeTimes(values: ArrayLike<number>, opts: LatencyOption
   return t;
 }
 
-/** Latency code of `values` in [0, 1] as a time-major raster (one spike per input at most). */
+/**
+ * Latency code of `values` in [0, 1] as a time-major raster (one spike per input at most).
+ *
+ * @example
+ * ```ts
+ * import { encoding } from "neurolab";
+ * const raster = encoding.latencyEncode([0.2, 0.9], { nSteps: 50, linear: true, normalize: true });
+ * encoding.rasterToEvents(raster).times_ms; // one spike per input; the strong one first
+ * ```
+ */
 export function latencyEncode(values: ArrayLike<number>, opts: LatencyOptions): SpikeRaster {
   checkArrayLike(values, "values");
   checkRequiredOptions(opts, "latencyEncode options", "nSteps");
@@ -106,7 +122,15 @@ export function latencyEncode(values: ArrayLike<number>, opts: LatencyOptions): 
   return { nSteps, nInputs: n, dt_ms, spikes };
 }
 
-/** Round half to even (IEEE `roundTiesToEven`, as `torch.round` and numpy's `round`). */
+/**
+ * Round half to even (IEEE `roundTiesToEven`, as `torch.round` and numpy's `round`).
+ *
+ * @example
+ * ```ts
+ * import { encoding } from "neurolab";
+ * [encoding.roundHalfEven(2.5), encoding.roundHalfEven(3.5)]; // [2, 4], as torch.round
+ * ```
+ */
 export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;

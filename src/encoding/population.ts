@@ -27,7 +27,15 @@ export interface GaussianPopulationOptions {
   minResponse?: number;
 }
 
-/** Receptive-field centres (length m) and the common width of {@link gaussianPopulation}. */
+/**
+ * Receptive-field centres (length m) and the common width of {@link gaussianPopulation}.
+ *
+ * @example
+ * ```ts
+ * import { encoding } from "neurolab";
+ * encoding.gaussianReceptiveFields({ nNeurons: 5, min: 0, max: 1 }); // evenly spaced centres and one width
+ * ```
+ */
 export function gaussianReceptiveFields(opts: GaussianPopulationOptions): { centres: Float64Array; sigma: number } {
   checkRequiredOptions(opts, "gaussianReceptiveFields options", "nNeurons");
   const m = checkInteger(opts.nNeurons, "nNeurons", 3);
@@ -51,6 +59,13 @@ export interface PopulationCode {
 /**
  * Gaussian population code of `values` (one value per input dimension, each in [min, max]):
  * `values.length * nNeurons` neurons, the responses and one spike per responding neuron.
+ *
+ * @example
+ * ```ts
+ * import { encoding } from "neurolab";
+ * const code = encoding.gaussianPopulation([0.3], { nNeurons: 8, min: 0, max: 1, tMax_ms: 10 });
+ * code.responses; code.events; // the neurons tuned near 0.3 respond most and fire first
+ * ```
  */
 export function gaussianPopulation(values: ArrayLike<number>, opts: GaussianPopulationOptions): PopulationCode {
   checkArrayLike(values, "values");

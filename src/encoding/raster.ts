@@ -24,6 +24,13 @@ export interface SpikeRaster {
  * The raster's spikes as {@link SpikeEvents} (times in ms, a spike in step `t` stamped at
  * `t * dt_ms`; window `[0, nSteps * dt_ms]`). OFF spikes (-1) are kept only with `signed: "off"`
  * (then ON spikes are dropped) and dropped by default.
+ *
+ * @example
+ * ```ts
+ * import { encoding } from "neurolab";
+ * const raster = encoding.rateEncode([0.2, 0.8], { nSteps: 100, seed: 1 });
+ * encoding.rasterToEvents(raster); // spike times (ms) and neuron indices, ready for analysis or a raster
+ * ```
  */
 export function rasterToEvents(raster: SpikeRaster, opts: { signed?: "on" | "off" } = {}): SpikeEvents {
   checkRequiredOptions(raster, "raster", "nSteps, nInputs, dt_ms and spikes (as the encoders return)");

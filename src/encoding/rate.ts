@@ -30,6 +30,14 @@ export interface RateEncodeOptions {
 /**
  * Bernoulli rate code of `values` (spike probability per step, clamped to [0, 1] after `gain`,
  * as snnTorch's `spikegen.rate`): a time-major raster of `nSteps` x `values.length`.
+ *
+ * @example
+ * ```ts
+ * import { encoding } from "neurolab";
+ * // Bernoulli spikes with probability = value per step (snnTorch's spikegen.rate), seeded
+ * const raster = encoding.rateEncode([0.1, 0.5, 0.9], { nSteps: 1000, seed: 42 });
+ * raster.spikes.length; // nSteps x nInputs, time-major
+ * ```
  */
 export function rateEncode(values: ArrayLike<number>, opts: RateEncodeOptions): SpikeRaster {
   checkArrayLike(values, "values");
@@ -59,6 +67,13 @@ export interface PoissonSpikeTimesOptions {
  * Independent homogeneous Poisson spike trains in continuous time, one per entry of `rates_Hz`
  * (>= 0), in `[0, duration_ms)`, as time-sorted {@link SpikeEvents}. Each train is drawn from
  * exponential intervals; inputs are drawn in index order, so a seed fixes every spike.
+ *
+ * @example
+ * ```ts
+ * import { encoding, firingRates_Hz } from "neurolab";
+ * const spikes = encoding.poissonSpikeTimes([5, 20, 80], { duration_ms: 10_000, seed: 7 });
+ * firingRates_Hz(spikes); // about [5, 20, 80]
+ * ```
  */
 export function poissonSpikeTimes(rates_Hz: ArrayLike<number>, opts: PoissonSpikeTimesOptions): SpikeEvents {
   checkArrayLike(rates_Hz, "rates_Hz");

@@ -20,6 +20,8 @@ export interface DocExample {
   line: number;
   /** The example's code (TypeScript). */
   code: string;
+  /** Fenced as ```` ```ts no-run ````: type-checked only (it needs a download or a kernel). */
+  noRun?: boolean;
 }
 
 /** Finds the fenced TypeScript blocks that follow `@example` tags in a source file's comments. */
@@ -37,7 +39,8 @@ export function extractExamples(file: string, text: string): DocExample[] {
     const body: string[] = [];
     let k = j + 1;
     for (; k < lines.length && !/^\s*\*\s*```/.test(lines[k]); k++) body.push(lines[k].replace(/^\s*\* ?/, ""));
-    if (k < lines.length) out.push({ file, line: i + 1, code: body.join("\n") });
+    const noRun = /\bno-run\b/.test(lines[j]);
+    if (k < lines.length) out.push({ file, line: i + 1, code: body.join("\n"), ...(noRun ? { noRun } : {}) });
     i = k;
   }
   return out;
@@ -64,6 +67,10 @@ describe("extractExamples", () => {
   test("finds fenced blocks after @example and strips the comment margin", () => {
     const text = ["/**", " * Adds.", " * @example", " * ```ts", " * const x = 1;", " *   x + 1;", " * ```", " */", "export const a = 1;"].join("\n");
     expect(extractExamples("f.ts", text)).toEqual([{ file: "f.ts", line: 3, code: "const x = 1;\n  x + 1;" }]);
+  });
+  test("marks a no-run block", () => {
+    const text = ["/**", " * @example", " * ```ts no-run", " * await download();", " * ```", " */"].join("\n");
+    expect(extractExamples("f.ts", text)).toEqual([{ file: "f.ts", line: 2, code: "await download();", noRun: true }]);
   });
   test("ignores an @example without a fenced block", () => {
     expect(extractExamples("f.ts", "/**\n * @example\n * foo()\n */")).toEqual([]);
@@ -103,7 +110,9 @@ describe.skipIf(examples.length === 0)("TSDoc examples", () => {
   const results = new Map<string, string>();
   const runAll = () => {
     if (results.size > 0) return;
+    const run = files.filter((_, i) => !examples[i].noRun);
     files.forEach((p, i) => {
+      if (examples[i].noRun) return;
       const js = ts.transpileModule(fs.readFileSync(p, "utf8"), {
         compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 },
       }).outputText;
@@ -111,7 +120,7 @@ describe.skipIf(examples.length === 0)("TSDoc examples", () => {
     });
     const runner = [
       "const out = {};",
-      `for (const f of ${JSON.stringify(files.map((p) => path.basename(p, ".mts") + ".mjs"))}) {`,
+      `for (const f of ${JSON.stringify(run.map((p) => path.basename(p, ".mts") + ".mjs"))}) {`,
       "  try { await import('./' + f); out[f] = 'ok'; }",
       "  catch (e) { out[f] = String(e && e.stack || e); }",
       "}",
@@ -125,6 +134,7 @@ describe.skipIf(examples.length === 0)("TSDoc examples", () => {
   };
 
   examples.forEach((e, i) => {
+    if (e.noRun) return;
     test(`runs ${name(e)}`, () => {
       runAll();
       expect(results.get(`${stem(e, i)}.mjs`)).toBe("ok");
