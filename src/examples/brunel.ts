@@ -45,7 +45,18 @@ export interface Brunel {
   externalRate_Hz: number;
 }
 
-/** Builds Brunel's (2000) network in a given regime (see the module documentation). */
+/**
+ * Builds Brunel's (2000) network in a given regime (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * import { brunelNetwork } from "neurolab";
+ * // Brunel 2000's sparse network, scaled down; g = 5, eta = 2: asynchronous irregular
+ * const { net, spikes } = brunelNetwork({ g: 5, eta: 2, scale: 0.1, seed: 1 });
+ * net.run(200);
+ * spikes.meanRate_Hz();
+ * ```
+ */
 export function brunelNetwork(opts: BrunelOptions): Brunel {
   const g = checkNumber(opts.g, "g", { min: 0 });
   const eta = checkNumber(opts.eta, "eta", { min: 0 });

@@ -36,7 +36,17 @@ export interface Coba {
   spikes: SpikeMonitor | null;
 }
 
-/** Builds the COBA benchmark network (see the module documentation). */
+/**
+ * Builds the COBA benchmark network (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * import { cobaNetwork } from "neurolab";
+ * const { net, spikes } = cobaNetwork({ seed: 1 }); // Brette et al. 2007's COBA benchmark (4000 LIF)
+ * net.run(200);
+ * spikes!.meanRate_Hz("exc");
+ * ```
+ */
 export function cobaNetwork(opts: CobaOptions = {}): Coba {
   const { seed = 0, nExc = 3200, nInh = 800, p = 0.02, dt_ms = 0.1, integration = "euler", monitor = true, wasm = true } = opts;
   const net = new Network({ dt_ms, seed, wasm });

@@ -11,7 +11,16 @@ import type { LifParams } from "../neurons/lif.js";
 import { Network } from "../network/network.js";
 import type { Coba, CobaOptions } from "./coba.js";
 
-/** Builds the CUBA benchmark network (see the module documentation). */
+/**
+ * Builds the CUBA benchmark network (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * import { cubaNetwork } from "neurolab";
+ * const { net, spikes } = cubaNetwork({ seed: 1 }); // the current-based variant
+ * net.run(200);
+ * ```
+ */
 export function cubaNetwork(opts: CobaOptions = {}): Coba {
   const { seed = 0, nExc = 3200, nInh = 800, p = 0.02, dt_ms = 0.1, integration = "exact", monitor = true } = opts;
   const net = new Network({ dt_ms, seed });

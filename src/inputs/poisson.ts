@@ -7,7 +7,15 @@ import { checkNumber } from "../core/checks.js";
 import { checkOptions, checkPopulationSize } from "../core/validate.js";
 import type { Rng } from "../random/rng.js";
 
-/** Largest rate accepted, Hz: rate * dt must stay a probability. */
+/**
+ * Largest rate accepted, Hz: rate * dt must stay a probability.
+ *
+ * @example
+ * ```ts
+ * import { maxPoissonRate_Hz } from "neurolab";
+ * maxPoissonRate_Hz(0.1); // 10000 Hz: at most one spike per 0.1 ms step
+ * ```
+ */
 export function maxPoissonRate_Hz(dt_ms: number): number {
   return 1000 / dt_ms;
 }
@@ -16,6 +24,14 @@ export function maxPoissonRate_Hz(dt_ms: number): number {
  * Writes the indices of the neurons of a Poisson group of `n` neurons that spike in one
  * step to `out`, in increasing order. `p` = rate * dt is the per-step spike probability.
  * @returns the number of spikes.
+ *
+ * @example
+ * ```ts
+ * import { Rng, poissonStep } from "neurolab";
+ * const spiked = new Int32Array(100);
+ * const n = poissonStep(100, 0.01, new Rng(1), spiked); // each of 100 neurons fires with probability 0.01
+ * spiked.subarray(0, n); // the indices that fired
+ * ```
  */
 export function poissonStep(n: number, p: number, rng: Rng, out: Int32Array): number {
   let count = 0;
@@ -28,7 +44,15 @@ export function poissonStep(n: number, p: number, rng: Rng, out: Int32Array): nu
   return count;
 }
 
-/** Checks the options of a Poisson group called `name` (known keys, size, a rate >= 0 in Hz); returns the size. */
+/**
+ * Checks the options of a Poisson group called `name` (known keys, size, a rate >= 0 in Hz); returns the size.
+ *
+ * @example
+ * ```ts
+ * import { checkPoissonOptions } from "neurolab";
+ * checkPoissonOptions({ size: 10, rate_Hz: 20 }, "input"); // throws naming "input" and the range if invalid
+ * ```
+ */
 export function checkPoissonOptions(opts: { size: number; rate_Hz: number }, name: string): number {
   if (opts === undefined) throw new TypeError(`${name}: options must be { size, rate_Hz }, got undefined`);
   checkOptions(opts, ["size", "rate_Hz"], `${name}: options`);

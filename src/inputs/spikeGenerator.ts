@@ -17,6 +17,12 @@ export interface SpikeSchedule {
 /**
  * Checks the options of a spike generator called `name` (known keys, size, integer neuron
  * indices in [0, size), finite times, equal lengths); returns the size.
+ *
+ * @example
+ * ```ts
+ * import { checkSpikeGeneratorOptions } from "neurolab";
+ * checkSpikeGeneratorOptions({ size: 2, neurons: [0, 1], times_ms: [5, 10] }, "stimulus"); // throws if invalid
+ * ```
  */
 export function checkSpikeGeneratorOptions(opts: { size: number; neurons: ArrayLike<number>; times_ms: ArrayLike<number> }, name: string): number {
   if (opts === undefined) throw new TypeError(`${name}: options must be { size, neurons, times_ms }, got undefined`);

@@ -92,7 +92,22 @@ export const adex: NeuronModel<AdExParams, AdExConstants> = {
   step: adexStep,
 };
 
-/** Advances every AdEx neuron by one step. */
+/**
+ * Advances every AdEx neuron by one step.
+ *
+ * @example
+ * ```ts
+ * import { adex, adexStep } from "neurolab";
+ * const p = adex.params({});
+ * const k = adex.prepare(p, 0.1);
+ * const init = adex.initial(p);
+ * const s = { vars: { v_mV: Float64Array.of(init.v_mV), w_pA: Float64Array.of(init.w_pA) }, refractorySteps: new Int32Array(1) };
+ * const drive = { current_pA: Float64Array.of(800), g_nS: new Float64Array(1), gE_pA: new Float64Array(1),
+ *   jump_mV: new Float64Array(1), hasConductance: false };
+ * let spikes = 0;
+ * for (let t = 0; t < 5000; t++) spikes += adexStep(p, k, s, drive, new Int32Array(1)); // 500 ms of 800 pA
+ * ```
+ */
 export function adexStep(p: AdExParams, k: AdExConstants, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number {
   const v = s.vars.v_mV;
   const w = s.vars.w_pA;

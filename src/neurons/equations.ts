@@ -24,6 +24,14 @@ export type ModelEquations = Required<Pick<EquationModelSpec, "model" | "namespa
 /**
  * Leaky integrate-and-fire neuron with an input current `I` (pA, a per-neuron parameter),
  * exact integration: tau_m dv/dt = (E_L - v) + R (I + I_bias).
+ *
+ * @example
+ * ```ts
+ * import { Network, lifEquations } from "neurolab";
+ * const net = new Network();
+ * const cells = net.addNeurons("cells", { size: 10, ...lifEquations({ tauM_ms: 10 }), init: { I: "400*pA" } });
+ * cells.describe().equations; // the model as Brian2-style equations
+ * ```
  */
 export function lifEquations(params: Partial<LifParams> = {}): ModelEquations {
   const p = { ...LIF_DEFAULTS, ...params };
@@ -38,7 +46,16 @@ I : amp`,
   };
 }
 
-/** Adaptive exponential integrate-and-fire (Brette & Gerstner 2005), forward Euler, input current `I` (pA). */
+/**
+ * Adaptive exponential integrate-and-fire (Brette & Gerstner 2005), forward Euler, input current `I` (pA).
+ *
+ * @example
+ * ```ts
+ * import { Network, adexEquations } from "neurolab";
+ * const net = new Network();
+ * net.addNeurons("cells", { size: 100, ...adexEquations(), init: { I: "1*nA" } });
+ * ```
+ */
 export function adexEquations(params: Partial<AdExParams> = {}): ModelEquations {
   const p = { ...ADEX_DEFAULTS, ...params };
   return {
@@ -53,7 +70,16 @@ I : amp`,
   };
 }
 
-/** Izhikevich (2003) in Brian2's notation (v and u in mV, time in ms), input `I` (the paper's units, per neuron). */
+/**
+ * Izhikevich (2003) in Brian2's notation (v and u in mV, time in ms), input `I` (the paper's units, per neuron).
+ *
+ * @example
+ * ```ts
+ * import { Network, izhikevichEquations } from "neurolab";
+ * const net = new Network();
+ * const rs = net.addNeurons("rs", { size: 50, ...izhikevichEquations({ preset: "RS" }), init: { I: 10 } });
+ * ```
+ */
 export function izhikevichEquations(params: Partial<IzhikevichParams> & { preset?: IzhikevichPreset } = {}): ModelEquations {
   const { preset, ...rest } = params;
   if (preset !== undefined && !Object.hasOwn(IZHIKEVICH_PRESETS, preset)) throw new RangeError(`preset must be one of ${Object.keys(IZHIKEVICH_PRESETS).join(", ")}, got ${JSON.stringify(preset)}`);
@@ -72,6 +98,14 @@ I : 1`,
 /**
  * Hodgkin-Huxley (NEST hh_psc_alpha parameters, as `hh`), exponential Euler; a spike is an
  * upward crossing of `vSpike_mV` (the refractory condition holds while v stays above it).
+ *
+ * @example
+ * ```ts
+ * import { Network, hhEquations } from "neurolab";
+ * const net = new Network({ dt_ms: 0.01 });
+ * net.addNeurons("hh", { size: 1, ...hhEquations(), init: { I: "500*pA" } });
+ * net.run(50);
+ * ```
  */
 export function hhEquations(params: Partial<HhParams> = {}): ModelEquations {
   const p = { ...HH_DEFAULTS, ...params };

@@ -83,7 +83,23 @@ export const hh: NeuronModel<HhParams, HhConstants> = {
   step: hhStep,
 };
 
-/** Advances every Hodgkin-Huxley neuron by one step (exponential Euler). */
+/**
+ * Advances every Hodgkin-Huxley neuron by one step (exponential Euler).
+ *
+ * @example
+ * ```ts
+ * import { hh, hhStep } from "neurolab";
+ * const p = hh.params({});
+ * const k = hh.prepare(p, 0.01);
+ * const init = hh.initial(p);
+ * const s = { vars: { v_mV: Float64Array.of(init.v_mV), m: Float64Array.of(init.m), h: Float64Array.of(init.h), n: Float64Array.of(init.n) },
+ *   refractorySteps: new Int32Array(1) };
+ * const drive = { current_pA: Float64Array.of(500), g_nS: new Float64Array(1), gE_pA: new Float64Array(1),
+ *   jump_mV: new Float64Array(1), hasConductance: false };
+ * let spikes = 0;
+ * for (let t = 0; t < 10_000; t++) spikes += hhStep(p, k, s, drive, new Int32Array(1)); // 100 ms
+ * ```
+ */
 export function hhStep(p: HhParams, k: HhConstants, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number {
   const { v_mV: v, m, h, n } = s.vars;
   const size = v.length;

@@ -62,7 +62,17 @@ function ownKeysOnly<T extends object>(record: T): Readonly<T> {
   return Object.freeze(Object.assign(Object.create(null) as T, record));
 }
 
-/** The parameters of an Izhikevich preset by name; RangeError listing the presets otherwise. */
+/**
+ * The parameters of an Izhikevich preset by name; RangeError listing the presets otherwise.
+ *
+ * @example
+ * ```ts
+ * import { Network, izhikevichEquations, izhikevichPreset } from "neurolab";
+ * izhikevichPreset("CH"); // chattering: { a: 0.02, b: 0.2, c_mV: -50, d: 2 }
+ * const net = new Network();
+ * net.addNeurons("ch", { size: 1, ...izhikevichEquations({ preset: "CH" }), init: { I: 10 } });
+ * ```
+ */
 export function izhikevichPreset(name: string): Readonly<Partial<IzhikevichParams>> {
   return lookupOwn<Partial<IzhikevichParams>>(IZHIKEVICH_PRESETS, name, "preset");
 }
@@ -95,7 +105,22 @@ export const izhikevich: NeuronModel<IzhikevichParams, IzhikevichConstants> = {
   step: izhikevichStep,
 };
 
-/** Advances every Izhikevich neuron by one step. */
+/**
+ * Advances every Izhikevich neuron by one step.
+ *
+ * @example
+ * ```ts
+ * import { izhikevich, izhikevichPreset, izhikevichStep } from "neurolab";
+ * const p = izhikevich.params({ ...izhikevichPreset("RS"), iBias: 10 });
+ * const k = izhikevich.prepare(p, 0.5);
+ * const init = izhikevich.initial(p);
+ * const s = { vars: { v_mV: Float64Array.of(init.v_mV), u: Float64Array.of(init.u) }, refractorySteps: new Int32Array(1) };
+ * const drive = { current_pA: new Float64Array(1), g_nS: new Float64Array(1), gE_pA: new Float64Array(1),
+ *   jump_mV: new Float64Array(1), hasConductance: false };
+ * let spikes = 0;
+ * for (let t = 0; t < 2000; t++) spikes += izhikevichStep(p, k, s, drive, new Int32Array(1)); // 1 s
+ * ```
+ */
 export function izhikevichStep(
   p: IzhikevichParams,
   k: IzhikevichConstants,

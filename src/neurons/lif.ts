@@ -94,7 +94,15 @@ export const lif: NeuronModel<LifParams, LifConstants> = {
   wasmModule: lifWasmModule,
 };
 
-/** Completes partial LIF parameters with {@link LIF_DEFAULTS} and validates them. */
+/**
+ * Completes partial LIF parameters with {@link LIF_DEFAULTS} and validates them.
+ *
+ * @example
+ * ```ts
+ * import { lifParams } from "neurolab";
+ * lifParams({ tauM_ms: 10 }); // the other fields from LIF_DEFAULTS; an out-of-range value throws naming it
+ * ```
+ */
 export function lifParams(partial: Partial<LifParams> = {}): LifParams {
   return lif.params(partial);
 }
@@ -103,6 +111,19 @@ export function lifParams(partial: Partial<LifParams> = {}): LifParams {
  * Advances every LIF neuron by one step (see the module documentation). Dispatches to one tight
  * loop per integration scheme and drive kind, so the hot loops carry no per-neuron branching on
  * loop-invariant flags.
+ *
+ * @example
+ * ```ts
+ * import { lif, lifStep } from "neurolab";
+ * // the pure step over an explicit parameter record and state (what a NeuronGroup calls each step)
+ * const p = lif.params({ integration: "euler" });
+ * const k = lif.prepare(p, 0.1); // dt = 0.1 ms
+ * const s = { vars: { v_mV: Float64Array.of(-70, -50.1) }, refractorySteps: new Int32Array(2) };
+ * const drive = { current_pA: Float64Array.of(0, 400), g_nS: new Float64Array(2), gE_pA: new Float64Array(2),
+ *   jump_mV: new Float64Array(2), hasConductance: false };
+ * const spiked = new Int32Array(2);
+ * lifStep(p, k, s, drive, spiked); // returns the number of spikes; their indices are in `spiked`
+ * ```
  */
 export function lifStep(p: LifParams, k: LifConstants, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number {
   if (drive.hasConductance) return p.integration === "exact" ? lifConductanceExact(p, k, s, drive, spikedOut) : lifConductanceEuler(p, k, s, drive, spikedOut);

@@ -106,7 +106,23 @@ export const metaNeuron: NeuronModel<MetaNeuronParams, null> = {
   step: metaNeuronStep,
 };
 
-/** Advances every meta neuron by one step. */
+/**
+ * Advances every meta neuron by one step.
+ *
+ * @example
+ * ```ts
+ * import { Rng, metaNeuron, metaNeuronStep } from "neurolab";
+ * const p = metaNeuron.params({});
+ * const init = metaNeuron.initial(p);
+ * const vars: Record<string, Float64Array> = {};
+ * for (const name of metaNeuron.variables) vars[name] = Float64Array.of(init[name]);
+ * const s = { vars, refractorySteps: new Int32Array(1) };
+ * const drive = { current_pA: Float64Array.of(50), g_nS: new Float64Array(1), gE_pA: new Float64Array(1),
+ *   jump_mV: new Float64Array(1), hasConductance: false };
+ * const rng = new Rng(1);
+ * metaNeuronStep(p, null, s, drive, new Int32Array(1), rng); // 1 if it fired this step
+ * ```
+ */
 export function metaNeuronStep(p: MetaNeuronParams, _k: null, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array, rng: Rng): number {
   const { v_mV: v, threshold_mV: th, leak, gain_mV_per_pA: gain, noise_mV: noise } = s.vars;
   const { current_pA: cur, jump_mV: jump } = drive;

@@ -14,7 +14,17 @@ import { checkInteger, checkNumber, checkProbability } from "../core/checks.js";
 /** Largest mean {@link Rng.poisson} accepts: 2^52, where doubles still hold every integer near the mean. */
 export const MAX_POISSON_MEAN = 2 ** 52;
 
-/** A seedable generator. All state is in the instance; copies are independent via {@link Rng.fork}. */
+/**
+ * A seedable generator. All state is in the instance; copies are independent via {@link Rng.fork}.
+ *
+ * @example
+ * ```ts
+ * import { Rng } from "neurolab";
+ * const rng = new Rng(2026); // xoshiro128**: same seed, same numbers on every machine
+ * rng.uniform(); rng.normal(); rng.int(10); rng.poisson(3.5);
+ * const stream = rng.fork(); // an independent child stream (e.g. one per population)
+ * ```
+ */
 export class Rng {
   private s0: number;
   private s1: number;

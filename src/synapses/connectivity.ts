@@ -20,12 +20,31 @@ export interface Csr {
 /** A connectivity rule: builds a CSR matrix, drawing any randomness from `rng`. */
 export type ConnectivityRule = (nPre: number, nPost: number, rng: Rng) => Csr;
 
-/** Number of synapses of a CSR matrix. */
+/**
+ * Number of synapses of a CSR matrix.
+ *
+ * @example
+ * ```ts
+ * import { applyRule, fixedProbability, synapseCount, Rng } from "neurolab";
+ * synapseCount(applyRule(fixedProbability(0.1), 100, 100, new Rng(1))); // about 1000
+ * ```
+ */
 export function synapseCount(c: Csr): number {
   return c.rowPtr[c.nPre];
 }
 
-/** Every source to every target (`allowSelf: false` drops i -> i). */
+/**
+ * Every source to every target (`allowSelf: false` drops i -> i).
+ *
+ * @example
+ * ```ts
+ * import { Network, allToAll } from "neurolab";
+ * const net = new Network();
+ * const a = net.addPoisson("a", { size: 10, rate_Hz: 5 });
+ * const b = net.addLif("b", { size: 5 });
+ * net.connect(a, b, { rule: allToAll(), weight_mV: 0.5 }); // 50 synapses
+ * ```
+ */
 export function allToAll(opts: { allowSelf?: boolean } = {}): ConnectivityRule {
   const allowSelf = checkBoolean(checkOptions(opts, ["allowSelf"], "allToAll options").allowSelf, "allowSelf", true);
   return (nPre, nPost) => {
@@ -42,7 +61,18 @@ export function allToAll(opts: { allowSelf?: boolean } = {}): ConnectivityRule {
   };
 }
 
-/** Source i to target i; requires equal sizes. */
+/**
+ * Source i to target i; requires equal sizes.
+ *
+ * @example
+ * ```ts
+ * import { Network, oneToOne } from "neurolab";
+ * const net = new Network();
+ * const a = net.addPoisson("a", { size: 10, rate_Hz: 5 });
+ * const b = net.addLif("b", { size: 10 });
+ * net.connect(a, b, { rule: oneToOne(), weight_mV: 2 }); // i -> i
+ * ```
+ */
 export function oneToOne(): ConnectivityRule {
   return (nPre, nPost) => {
     checkSizes("oneToOne", nPre, nPost);
@@ -61,6 +91,14 @@ export function oneToOne(): ConnectivityRule {
  * Each (source, target) pair is connected independently with probability `p` (Bernoulli),
  * sampled by geometric skipping over the row-major pair grid: O(synapses), not O(pairs).
  * `allowSelf` (default true, as Brian2's and NEST's benchmarks) keeps i -> i pairs.
+ *
+ * @example
+ * ```ts
+ * import { Network, fixedProbability } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const e = net.addLif("e", { size: 400 });
+ * net.connect(e, e, { rule: fixedProbability(0.02, { allowSelf: false }), weight_mV: 0.2 });
+ * ```
  */
 export function fixedProbability(p: number, opts: { allowSelf?: boolean } = {}): ConnectivityRule {
   checkProbability(p, "p");
@@ -96,7 +134,17 @@ export function fixedProbability(p: number, opts: { allowSelf?: boolean } = {}):
   };
 }
 
-/** Explicit synapses from (pre, post) index pairs (COO), kept in input order within each row; duplicates stay separate synapses. */
+/**
+ * Explicit synapses from (pre, post) index pairs (COO), kept in input order within each row; duplicates stay separate synapses.
+ *
+ * @example
+ * ```ts
+ * import { Network, fromPairs } from "neurolab";
+ * const net = new Network();
+ * const a = net.addLif("a", { size: 3 });
+ * net.connect(a, a, { rule: fromPairs([0, 1], [1, 2]), weight_mV: 1 }); // 0 -> 1 and 1 -> 2
+ * ```
+ */
 export function fromPairs(pre: ArrayLike<number>, post: ArrayLike<number>): ConnectivityRule {
   checkNumberArray(pre, "fromPairs: pre", { integer: true, min: 0 });
   checkNumberArray(post, "fromPairs: post", { integer: true, min: 0 });
@@ -124,6 +172,15 @@ export function fromPairs(pre: ArrayLike<number>, post: ArrayLike<number>): Conn
 /**
  * Every target receives exactly `k` synapses from distinct sources drawn uniformly (NEST's
  * `fixed_indegree` without multapses). `allowSelf: false` excludes i -> i (needs nPre = nPost).
+ *
+ * @example
+ * ```ts
+ * import { Network, fixedInDegree } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const src = net.addPoisson("src", { size: 1000, rate_Hz: 8 });
+ * const tgt = net.addLif("tgt", { size: 100 });
+ * net.connect(src, tgt, { rule: fixedInDegree(100), weight_mV: 0.1 }); // each target gets exactly 100 inputs
+ * ```
  */
 export function fixedInDegree(k: number, opts: { allowSelf?: boolean } = {}): ConnectivityRule {
   checkInteger(k, "k", 0, MAX_POPULATION_SIZE);
@@ -144,7 +201,18 @@ export function fixedInDegree(k: number, opts: { allowSelf?: boolean } = {}): Co
   };
 }
 
-/** Every source makes exactly `k` synapses onto distinct targets drawn uniformly (NEST's `fixed_outdegree`). */
+/**
+ * Every source makes exactly `k` synapses onto distinct targets drawn uniformly (NEST's `fixed_outdegree`).
+ *
+ * @example
+ * ```ts
+ * import { Network, fixedOutDegree } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const src = net.addPoisson("src", { size: 100, rate_Hz: 8 });
+ * const tgt = net.addLif("tgt", { size: 100 });
+ * net.connect(src, tgt, { rule: fixedOutDegree(10), weight_mV: 0.1 }); // each source projects to 10 targets
+ * ```
+ */
 export function fixedOutDegree(k: number, opts: { allowSelf?: boolean } = {}): ConnectivityRule {
   checkInteger(k, "k", 0, MAX_POPULATION_SIZE);
   const allowSelf = checkBoolean(checkOptions(opts, ["allowSelf"], "fixedOutDegree options").allowSelf, "allowSelf", true);
@@ -161,7 +229,17 @@ export function fixedOutDegree(k: number, opts: { allowSelf?: boolean } = {}): C
   };
 }
 
-/** Synapses where a dense matrix (rows = sources, columns = targets) is non-zero. */
+/**
+ * Synapses where a dense matrix (rows = sources, columns = targets) is non-zero.
+ *
+ * @example
+ * ```ts
+ * import { Network, fromDense } from "neurolab";
+ * const net = new Network();
+ * const a = net.addLif("a", { size: 2 });
+ * net.connect(a, a, { rule: fromDense([[0, 1], [1, 0]]), weight_mV: 1 }); // non-zero entries become synapses
+ * ```
+ */
 export function fromDense(matrix: ArrayLike<ArrayLike<number>>): ConnectivityRule {
   const rows = checkArrayLike<ArrayLike<number>>(matrix, "fromDense: matrix");
   for (let i = 0; i < rows.length; i++) checkNumberArray(rows[i], `fromDense: matrix[${i}]`);
@@ -198,7 +276,18 @@ function sampleDistinct(n: number, k: number, rng: Rng, exclude: number, name: s
   return Int32Array.from(chosen, (x) => (exclude >= 0 && x >= exclude ? x + 1 : x)).sort();
 }
 
-/** Explicit CSR connectivity (row = source): validated, copied, used as given. */
+/**
+ * Explicit CSR connectivity (row = source): validated, copied, used as given.
+ *
+ * @example
+ * ```ts
+ * import { Network, fromCsr } from "neurolab";
+ * const net = new Network();
+ * const a = net.addLif("a", { size: 3 });
+ * // row i lists the targets of neuron i: 0 -> {1, 2}, 1 -> {}, 2 -> {0}
+ * net.connect(a, a, { rule: fromCsr([0, 2, 2, 3], [1, 2, 0]), weight_mV: 1 });
+ * ```
+ */
 export function fromCsr(rowPtr: ArrayLike<number>, colIdx: ArrayLike<number>): ConnectivityRule {
   checkNumberArray(colIdx, "fromCsr: colIdx", { integer: true, min: 0, max: MAX_POPULATION_SIZE - 1 });
   checkNumberArray(rowPtr, "fromCsr: rowPtr", { integer: true, min: 0, max: colIdx.length, minLength: 1 });
@@ -215,6 +304,12 @@ export function fromCsr(rowPtr: ArrayLike<number>, colIdx: ArrayLike<number>): C
  * trap out of bounds): Int32Array `rowPtr` of nPre + 1 non-decreasing offsets from 0 to
  * `colIdx.length`, every column in [0, nPost). Returns the CSR; RangeError/TypeError naming
  * `ruleName` and the first fault otherwise.
+ *
+ * @example
+ * ```ts
+ * import { checkCsr } from "neurolab";
+ * checkCsr({ nPre: 2, nPost: 2, rowPtr: Int32Array.of(0, 1, 2), colIdx: Int32Array.of(1, 0) }, 2, 2); // throws naming the fault if malformed
+ * ```
  */
 export function checkCsr(csr: unknown, nPre: number, nPost: number, ruleName = "connectivity rule"): Csr {
   if (csr === null || typeof csr !== "object") throw new TypeError(`${ruleName} must return a CSR { nPre, nPost, rowPtr, colIdx }, got ${describeValue(csr)}`);
@@ -235,7 +330,16 @@ export function checkCsr(csr: unknown, nPre: number, nPost: number, ruleName = "
   return c;
 }
 
-/** Runs `rule` for `nPre` x `nPost` and validates its output with {@link checkCsr}. */
+/**
+ * Runs `rule` for `nPre` x `nPost` and validates its output with {@link checkCsr}.
+ *
+ * @example
+ * ```ts
+ * import { Rng, applyRule, fixedProbability } from "neurolab";
+ * const csr = applyRule(fixedProbability(0.5), 4, 4, new Rng(7)); // the connectivity a rule builds
+ * csr.rowPtr; csr.colIdx;
+ * ```
+ */
 export function applyRule(rule: ConnectivityRule, nPre: number, nPost: number, rng: Rng, ruleName = "connectivity rule"): Csr {
   checkFunction(rule, ruleName, "a connectivity rule (nPre, nPost, rng) => Csr, e.g. fixedProbability(0.1)");
   return checkCsr(rule(nPre, nPost, rng), nPre, nPost, ruleName);
