@@ -44,6 +44,12 @@ export const ACTIVITY_DEFAULT_COLUMNS: readonly string[] = [
  * A pinned source for the activity file: the HuggingFace download URL at a given dataset
  * revision (commit hash) and the file's SHA-256 (shown as the LFS object's SHA256 on the
  * file's HuggingFace page). Cached at `celegans/worm_data_short.parquet`.
+ *
+ * @example
+ * ```ts no-run
+ * import { connectome } from "neurolab";
+ * const source = connectome.celegansActivitySource({ revision: "<commit>", sha256: "<hash>" }); // pin a release
+ * ```
  */
 export function celegansActivitySource(pin: { revision: string; sha256: string }): DataSource {
   checkOptions(pin, ["revision", "sha256"], "pin");
@@ -72,6 +78,12 @@ export interface ActivityLoadOptions {
 /**
  * The activity dataset (or a file in its schema) as an arquero table, one row per
  * dataset x worm x neuron; list columns (traces) hold one array per row.
+ *
+ * @example
+ * ```ts no-run
+ * import { connectome } from "neurolab";
+ * const table = await connectome.loadActivityTable("worm_data_short.parquet");
+ * ```
  */
 export async function loadActivityTable(input: ParquetInput | DataSource, opts: ActivityLoadOptions = {}): Promise<Table> {
   const file = isSource(input) ? await sourcePath(input, opts.location) : input;
@@ -107,6 +119,13 @@ export interface WormRecordingOptions {
  * checked against the neuron name); unlabelled rows are skipped. Worms keep their order of
  * first appearance. Throws when a labelled row's slot and name disagree, or when traces of one
  * worm differ in length.
+ *
+ * @example
+ * ```ts no-run
+ * import { connectome } from "neurolab";
+ * const worms = connectome.wormRecordings(await connectome.loadActivityTable("worm_data_short.parquet"));
+ * worms[0].neurons; worms[0].data; // steps x neurons; `recorded` marks the neurons measured
+ * ```
  */
 export function wormRecordings(table: Table, opts: WormRecordingOptions = {}): WormRecording[] {
   if (table === null || typeof table !== "object" || typeof (table as Partial<Table>).columnNames !== "function") {

@@ -21,7 +21,16 @@ export interface DegreeStats {
   readonly outStrength: Float64Array;
 }
 
-/** Degrees and strengths of every node (a self loop counts once in each direction). */
+/**
+ * Degrees and strengths of every node (a self loop counts once in each direction).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const g = connectome.csrFromEntries(3, [0, 0, 1], [1, 2, 2], [5, 1, 2]); // 0->1 (5), 0->2 (1), 1->2 (2)
+ * connectome.degreeStats(g); // inDegree [0, 1, 2], outStrength [6, 2, 0], ...
+ * ```
+ */
 export function degreeStats(g: WeightedCsr): DegreeStats {
   checkGraph(g, "g");
   const n = g.nPre;
@@ -47,7 +56,15 @@ export interface Distribution {
   readonly counts: Int32Array;
 }
 
-/** Distribution (histogram over distinct values) of e.g. degrees or strengths. */
+/**
+ * Distribution (histogram over distinct values) of e.g. degrees or strengths.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * connectome.distribution([1, 3, 1, 2, 1]); // values [1, 2, 3], counts [3, 1, 1]
+ * ```
+ */
 export function distribution(values: ArrayLike<number>): Distribution {
   checkNumberArray(values, "values");
   const sorted = Float64Array.from(values).sort();
@@ -66,6 +83,13 @@ export function distribution(values: ArrayLike<number>): Distribution {
 /**
  * Reciprocity: fraction of directed edges i -> j (i != j) whose reverse j -> i also exists.
  * Self loops are ignored. NaN for a graph without edges.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const g = connectome.csrFromEntries(3, [0, 1, 1], [1, 0, 2], [1, 1, 1]);
+ * connectome.reciprocity(g); // 2/3 of the edges have a reverse edge
+ * ```
  */
 export function reciprocity(g: WeightedCsr): number {
   checkGraph(g, "g");
@@ -82,7 +106,16 @@ export function reciprocity(g: WeightedCsr): number {
   return edges === 0 ? NaN : reciprocated / edges;
 }
 
-/** Whether the CSR has an entry (i, j) (columns are sorted: binary search). */
+/**
+ * Whether the CSR has an entry (i, j) (columns are sorted: binary search).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const g = connectome.csrFromEntries(2, [0], [1], [3]);
+ * [connectome.hasEdge(g, 0, 1), connectome.hasEdge(g, 1, 0)]; // [true, false]
+ * ```
+ */
 export function hasEdge(g: WeightedCsr, i: number, j: number): boolean {
   checkGraph(g, "g");
   let lo = g.rowPtr[i];
@@ -105,7 +138,16 @@ export interface PathOptions {
   length?: "inverse" | "weight";
 }
 
-/** Hop distance from `source` to every node along edge direction (-1 when unreachable). */
+/**
+ * Hop distance from `source` to every node along edge direction (-1 when unreachable).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const g = connectome.csrFromEntries(3, [0, 1], [1, 2], [1, 1]);
+ * connectome.hopDistances(g, 0); // [0, 1, 2]; -1 where unreachable
+ * ```
+ */
 export function hopDistances(g: WeightedCsr, source: number): Int32Array {
   checkGraph(g, "g");
   checkInteger(source, "source", 0, g.nPre - 1);
@@ -134,7 +176,16 @@ export interface ShortestPaths {
   readonly predecessor: Int32Array;
 }
 
-/** Shortest paths from `source` (Dijkstra; lengths from weights, or 1 per edge when `weighted` is false). */
+/**
+ * Shortest paths from `source` (Dijkstra; lengths from weights, or 1 per edge when `weighted` is false).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const g = connectome.csrFromEntries(3, [0, 0, 1], [1, 2, 2], [1, 1, 10]);
+ * connectome.shortestPathTree(g, 0, { weighted: true }).distance; // lengths 1/weight: strong synapses are short
+ * ```
+ */
 export function shortestPathTree(g: WeightedCsr, source: number, opts: PathOptions = {}): ShortestPaths {
   checkGraph(g, "g");
   checkInteger(source, "source", 0, g.nPre - 1);
@@ -165,6 +216,14 @@ export function shortestPathTree(g: WeightedCsr, source: number, opts: PathOptio
 /**
  * One shortest path from `from` to `to` as node indices (empty when unreachable): by hops when
  * `weighted` is false (default true).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = await connectome.loadConnectome("cook2019");
+ * const path = connectome.shortestPath(connectome.synapseGraph(c), connectome.cellIndex(c, "ASHL"), connectome.cellIndex(c, "AVAL"));
+ * path.map((i) => c.cells[i].name); // ["ASHL", "AVAL"]: a direct synapse
+ * ```
  */
 export function shortestPath(g: WeightedCsr, from: number, to: number, opts: PathOptions = {}): number[] {
   checkGraph(g, "g");
@@ -177,7 +236,16 @@ export function shortestPath(g: WeightedCsr, from: number, to: number, opts: Pat
   return path.reverse();
 }
 
-/** All-pairs distances, row-major n x n (Infinity when unreachable): hops or weighted. */
+/**
+ * All-pairs distances, row-major n x n (Infinity when unreachable): hops or weighted.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const g = connectome.csrFromEntries(3, [0, 1], [1, 2], [1, 1]);
+ * connectome.distanceMatrix(g); // 3 x 3 hop counts, Infinity where unreachable
+ * ```
+ */
 export function distanceMatrix(g: WeightedCsr, opts: PathOptions = {}): Float64Array {
   checkGraph(g, "g");
   checkOptions(opts, PATH_OPTION_KEYS, "path options");
@@ -206,6 +274,14 @@ export interface BetweennessOptions extends PathOptions {
  * Betweenness centrality of every node on directed shortest paths (Brandes 2001): hop paths
  * when `weighted` is false, else weighted lengths (default weighted, length 1 / weight).
  * Matches networkx's `betweenness_centrality` (with `weight` set to the length).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = await connectome.loadConnectome("cook2019");
+ * const b = connectome.betweenness(connectome.synapseGraph(c), { normalized: true });
+ * c.cells[b.indexOf(Math.max(...b))].name; // the most central neuron
+ * ```
  */
 export function betweenness(g: WeightedCsr, opts: BetweennessOptions = {}): Float64Array {
   checkGraph(g, "g");
@@ -299,6 +375,13 @@ export function betweenness(g: WeightedCsr, opts: BetweennessOptions = {}): Floa
 /**
  * The undirected simple graph of `g`: an edge {i, j} (i != j) where i -> j or j -> i exists,
  * weight = sum of both directions. Stored symmetric.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const g = connectome.csrFromEntries(2, [0], [1], [3]);
+ * connectome.undirected(g); // 0 - 1 both ways
+ * ```
  */
 export function undirected(g: WeightedCsr): WeightedCsr {
   checkGraph(g, "g");
@@ -309,6 +392,13 @@ export function undirected(g: WeightedCsr): WeightedCsr {
  * Rich-club coefficient phi(k) = 2 E_k / (N_k (N_k - 1)) of the undirected simple graph of `g`,
  * where N_k nodes have degree > k and E_k edges join them; entry k for k = 0, 1, ... while
  * N_k > 1 (as networkx's `rich_club_coefficient(normalized=False)`).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = await connectome.loadConnectome("cook2019");
+ * connectome.richClub(connectome.synapseGraph(c)); // phi(k) for every degree k
+ * ```
  */
 export function richClub(g: WeightedCsr): Float64Array {
   checkGraph(g, "g");
@@ -350,6 +440,13 @@ export interface NullModelOptions {
 /**
  * Rich-club coefficient normalised by its mean over degree-preserving randomisations of the
  * undirected graph (double edge swaps, Maslov & Sneppen 2002): rho(k) = phi(k) / <phi_rand(k)>.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = await connectome.loadConnectome("cook2019");
+ * const { rho } = connectome.richClubNormalized(connectome.synapseGraph(c), { samples: 5, seed: 1 });
+ * ```
  */
 export function richClubNormalized(g: WeightedCsr, opts: NullModelOptions = {}): { phi: Float64Array; phiRandom: Float64Array; rho: Float64Array } {
   checkGraph(g, "g");
@@ -381,6 +478,13 @@ const TRICODES = Int8Array.from([
  * Triad census of the directed graph (self loops ignored): how many node triples form each of
  * the 16 triad types of {@link TRIAD_TYPES}; the 13 connected types are the 3-node motifs.
  * Batagelj & Mrvar's O(m * max degree) algorithm, as networkx's `triadic_census`.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const g = connectome.csrFromEntries(3, [0, 1, 2], [1, 2, 0], [1, 1, 1]);
+ * connectome.triadCensus(g); // counts in TRIAD_TYPES order: one "030C" (a cycle)
+ * ```
  */
 export function triadCensus(g: WeightedCsr): Float64Array {
   checkGraph(g, "g");
@@ -467,6 +571,14 @@ export interface MotifCensus {
  * 3-node motif (triad) census against a null model preserving every node's in- and out-degree
  * (directed edge swaps a->b, c->d => a->d, c->b that create no self loop or duplicate edge),
  * and optionally every node's mutual dyads (`preserveMutual`).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = await connectome.loadConnectome("cook2019");
+ * const census = connectome.motifCensus(connectome.synapseGraph(c, "chemical"), { samples: 5, seed: 1 });
+ * census.types; census.z; // z-scores against a degree-preserving null
+ * ```
  */
 export function motifCensus(g: WeightedCsr, opts: NullModelOptions = {}): MotifCensus {
   checkGraph(g, "g");
@@ -491,6 +603,13 @@ export function motifCensus(g: WeightedCsr, opts: NullModelOptions = {}): MotifC
  * A directed degree-preserving randomisation of `g` (binary; self loops dropped): each of
  * `swapsPerEdge * m` attempts picks two edges and exchanges their targets when allowed.
  * Uses an n x n presence matrix (n^2 bytes).
+ *
+ * @example
+ * ```ts
+ * import { Rng, connectome } from "neurolab";
+ * const g = connectome.csrFromEntries(4, [0, 1, 2, 3], [1, 2, 3, 0], [1, 1, 1, 1]);
+ * connectome.swapDirected(g, 10, new Rng(1)); // same in- and out-degrees, rewired
+ * ```
  */
 export function swapDirected(g: WeightedCsr, swapsPerEdge: number, rng: Rng): WeightedCsr {
   checkGraph(g, "g");
@@ -529,6 +648,13 @@ export function swapDirected(g: WeightedCsr, swapsPerEdge: number, rng: Rng): We
  * A directed randomisation of `g` (binary; self loops dropped) that keeps every node's in- and
  * out-degree and its number of mutual dyads: one-way edges a->b, c->d become a->d, c->b, and
  * mutual pairs a<->b, c<->d become a<->d, c<->b, only where the new pairs are unconnected.
+ *
+ * @example
+ * ```ts
+ * import { Rng, connectome } from "neurolab";
+ * const g = connectome.csrFromEntries(4, [0, 1, 2, 3], [1, 0, 3, 2], [1, 1, 1, 1]);
+ * connectome.swapDirectedKeepMutual(g, 10, new Rng(1)); // also keeps the number of reciprocal pairs
+ * ```
  */
 export function swapDirectedKeepMutual(g: WeightedCsr, swapsPerEdge: number, rng: Rng): WeightedCsr {
   checkGraph(g, "g");
@@ -582,7 +708,16 @@ export function swapDirectedKeepMutual(g: WeightedCsr, swapsPerEdge: number, rng
   return binaryCsr(n, present);
 }
 
-/** An undirected degree-preserving randomisation (double edge swaps) of a symmetric simple graph. */
+/**
+ * An undirected degree-preserving randomisation (double edge swaps) of a symmetric simple graph.
+ *
+ * @example
+ * ```ts
+ * import { Rng, connectome } from "neurolab";
+ * const u = connectome.undirected(connectome.csrFromEntries(4, [0, 2], [1, 3], [1, 1]));
+ * connectome.swapUndirected(u, 10, new Rng(1));
+ * ```
+ */
 export function swapUndirected(u: WeightedCsr, swapsPerEdge: number, rng: Rng): WeightedCsr {
   checkGraph(u, "u");
   const n = u.nPre;
@@ -658,6 +793,13 @@ export interface Communities {
  * Louvain community detection (Blondel et al. 2008) on the symmetrised weighted graph
  * W + W^T: local moving in a seeded random order, then aggregation, until no move improves
  * modularity.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = await connectome.loadConnectome("cook2019");
+ * const { community, count, modularity } = connectome.louvain(connectome.synapseGraph(c), { seed: 1 });
+ * ```
  */
 export function louvain(g: WeightedCsr, opts: LouvainOptions = {}): Communities {
   checkGraph(g, "g");
@@ -681,6 +823,13 @@ export function louvain(g: WeightedCsr, opts: LouvainOptions = {}): Communities 
 /**
  * Modularity Q = sum_c [ L_c / m - gamma (d_c / 2m)^2 ] of a partition of the symmetrised
  * graph W + W^T (self loops counted once in L_c).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const g = connectome.csrFromEntries(4, [0, 1, 2, 3], [1, 0, 3, 2], [1, 1, 1, 1]); // two disjoint pairs
+ * connectome.modularity(g, [0, 0, 1, 1]); // 0.5
+ * ```
  */
 export function modularity(g: WeightedCsr, community: ArrayLike<number>, resolution = 1): number {
   checkGraph(g, "g");

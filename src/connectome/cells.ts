@@ -71,6 +71,13 @@ const BODY_WALL_C302 = /^M([DV])([LR])(\d{1,2})$/;
  * zero padding of numbered motor neurons (`DA01` -> `DA1`), writes body-wall muscles as
  * `MDL01` (from Cook's `dBWML1` and White's `BWM-DL01`), and optionally maps AWCON/AWCOFF
  * to AWCL/AWCR. Other names are returned trimmed.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * connectome.normalizeCellName("VA01"); // "VA1"
+ * connectome.normalizeCellName("BWM-DL01"); // "MDL01" (body-wall muscles as in Cook 2019)
+ * ```
  */
 export function normalizeCellName(raw: string, opts: NameOptions = {}): string {
   if (typeof raw !== "string") throw new TypeError(`cell name must be a string, got ${raw === null ? "null" : typeof raw}`);
@@ -92,7 +99,15 @@ export function normalizeCellName(raw: string, opts: NameOptions = {}): string {
  */
 const KNOWN_OTHER = /^(mc[123](dl|dr|v)|hyp|intestine|CEPsh[DV][LR]|GLR([DV][LR]|[LR]))$/;
 
-/** Whether a canonical name is a cell the pinned sources know (a neuron, a muscle or one of their other cells). */
+/**
+ * Whether a canonical name is a cell the pinned sources know (a neuron, a muscle or one of their other cells).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * [connectome.isKnownCell("AVAL"), connectome.isKnownCell("XYZ")]; // [true, false]
+ * ```
+ */
 export function isKnownCell(name: string): boolean {
   return cellKind(name) !== "other" || KNOWN_OTHER.test(name);
 }
@@ -100,7 +115,15 @@ export function isKnownCell(name: string): boolean {
 const MUSCLE =
   /^(M[DV][LR]\d\d|pm\d[a-z]*|[uv]m\d[a-z]*[LR]?|intL|intR|anal|sph|LegacyBodyWallMuscles)$/;
 
-/** Whether a canonical name (see {@link normalizeCellName}) is a neuron, a muscle or another cell. */
+/**
+ * Whether a canonical name (see {@link normalizeCellName}) is a neuron, a muscle or another cell.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * [connectome.cellKind("AVAL"), connectome.cellKind("MDL01"), connectome.cellKind("hyp")]; // ["neuron", "muscle", "other"]
+ * ```
+ */
 export function cellKind(name: string): CellKind {
   if (CLASS_OF_NEURON.has(name) || name === "AWCON" || name === "AWCOFF") return "neuron";
   return MUSCLE.test(name) ? "muscle" : "other";
@@ -109,6 +132,12 @@ export function cellKind(name: string): CellKind {
 /**
  * Class of a cell: the neuron class (`AVAL` -> `AVA`, `DA1` -> `DA`, `AWCON` -> `AWC`),
  * `BWM` for body-wall muscles, and the name itself for any other cell.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * connectome.cellClass("AVAL"); // "AVA"
+ * ```
  */
 export function cellClass(name: string): string {
   const cls = CLASS_OF_NEURON.get(name);

@@ -114,6 +114,12 @@ export const BUILD_OPTION_KEYS = ["name", "citation", "kinds", "metadata", "inhi
  * Checks a weighted CSR graph argument `name` (O(1): shapes only, not every entry): square
  * `nPre` x `nPost`, Int32Array `rowPtr` of nPre + 1 entries, `colIdx` and Float64Array `weight` of
  * `rowPtr[nPre]` entries each. Returns it.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * connectome.checkGraph(connectome.csrFromEntries(2, [0], [1], [1]), "graph"); // throws naming "graph" if malformed
+ * ```
  */
 export function checkGraph(g: unknown, name = "g"): WeightedCsr {
   const m = g as WeightedCsr;
@@ -127,7 +133,15 @@ export function checkGraph(g: unknown, name = "g"): WeightedCsr {
   return m;
 }
 
-/** Checks a connectome argument `name` (O(1): its cells, index and both graphs). */
+/**
+ * Checks a connectome argument `name` (O(1): its cells, index and both graphs).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = connectome.checkConnectome(await connectome.loadConnectome("cook2019"), "c");
+ * ```
+ */
 export function checkConnectome(c: unknown, name = "c"): Connectome {
   const x = c as Connectome;
   if (x === null || typeof x !== "object" || !Array.isArray(x.cells) || !(x.indexOf instanceof Map)) {
@@ -145,6 +159,16 @@ export function checkConnectome(c: unknown, name = "c"): Connectome {
  * Builds a connectome from edge records. Cells are ordered neurons, muscles, other cells, each
  * group sorted by name; repeated chemical rows for one (pre, post) are summed; electrical rows
  * are merged per unordered pair (see `electricalMerge`).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = connectome.buildConnectome([
+ *   { pre: "ASHL", post: "AVAL", type: "chemical", count: 7 },
+ *   { pre: "AVAL", post: "AVAR", type: "electrical", count: 3 },
+ * ], { name: "toy" });
+ * connectome.summarize(c);
+ * ```
  */
 export function buildConnectome(edges: readonly EdgeRecord[], opts: BuildOptions = {}): Connectome {
   checkArray(edges, "edges");
@@ -206,6 +230,13 @@ export function buildConnectome(edges: readonly EdgeRecord[], opts: BuildOptions
 /**
  * Sign of each chemical synapse from its presynaptic cell's primary neurotransmitter:
  * -1 when it is in `inhibitory`, else +1.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = await connectome.loadConnectome("cook2019");
+ * connectome.chemicalSigns(c.cells, c.chemical); // +1, or -1 for GABAergic presynaptic neurons, per chemical edge
+ * ```
  */
 export function chemicalSigns(cells: readonly Cell[], chemical: WeightedCsr, inhibitory: readonly string[] = ["GABA"]): Int8Array {
   checkArrayLike(cells, "cells");
@@ -233,6 +264,13 @@ export interface MetadataSources {
  * Merges metadata per cell name: type and position from the master sheet; neurotransmitters
  * master-sheet primary first, then owmeta, then Bentley 2016; receptors from owmeta and
  * Bentley 2016; neuropeptides from Bentley 2016; ganglia from the ganglia table.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const metadata = connectome.mergeCellMetadata({ masterSheet: await connectome.loadMasterSheet() });
+ * metadata.get("AVAL")?.type; // "inter"
+ * ```
  */
 export function mergeCellMetadata(sources: MetadataSources): Map<string, CellMetadata> {
   if (sources === null || typeof sources !== "object") throw new TypeError(`sources must be an object of metadata tables, got ${describeValue(sources)}`);
@@ -303,6 +341,14 @@ export type CellFilter =
  * The sub-connectome induced by the cells that pass `filter` (kept in their original order),
  * with every synapse between two kept cells. Unknown names in `filter.names` or `filter.ganglia`
  * throw a RangeError, and so does `filter.ganglia` on a connectome without ganglia.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = await connectome.loadConnectome("cook2019");
+ * connectome.selectCells(c, { classes: ["AVA", "AVB", "AVD", "AVE", "PVC"] }); // the command interneurons
+ * connectome.selectCells(c, (cell) => cell.type === "sensory");
+ * ```
  */
 export function selectCells(c: Connectome, filter: CellFilter): Connectome {
   checkConnectome(c);
@@ -373,12 +419,30 @@ export function selectCells(c: Connectome, filter: CellFilter): Connectome {
   );
 }
 
-/** The neurons only (drops muscles and other cells). */
+/**
+ * The neurons only (drops muscles and other cells).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = await connectome.loadConnectome("cook2019", { kinds: ["neuron", "muscle"] });
+ * connectome.neuronsOnly(c).cells.length; // 300
+ * ```
+ */
 export function neuronsOnly(c: Connectome): Connectome {
   return selectCells(c, { kinds: ["neuron"] });
 }
 
-/** Index of a cell by name; throws a RangeError naming the cell when absent. */
+/**
+ * Index of a cell by name; throws a RangeError naming the cell when absent.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = await connectome.loadConnectome("cook2019");
+ * c.cells[connectome.cellIndex(c, "AVAL")].name; // "AVAL"; an unknown name throws
+ * ```
+ */
 export function cellIndex(c: Connectome, name: string): number {
   checkConnectome(c);
   const i = c.indexOf.get(name);
@@ -410,7 +474,16 @@ export interface DenseMatrix {
   readonly data: Float64Array;
 }
 
-/** Dense adjacency matrix of a connectome (row = presynaptic). */
+/**
+ * Dense adjacency matrix of a connectome (row = presynaptic).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = connectome.selectCells(await connectome.loadConnectome("cook2019"), { classes: ["AVA", "AVB"] });
+ * const m = connectome.adjacencyMatrix(c, { synapses: "chemical", weighted: true }); // m.data is n x n, row = pre
+ * ```
+ */
 export function adjacencyMatrix(c: Connectome, opts: AdjacencyOptions = {}): DenseMatrix {
   checkConnectome(c);
   checkOptions(opts, ["synapses", "weighted", "signed"], "adjacencyMatrix options");
@@ -435,6 +508,13 @@ export function adjacencyMatrix(c: Connectome, opts: AdjacencyOptions = {}): Den
 /**
  * The graph analysed by the analysis functions: chemical, electrical (both directions) or
  * both merged (weights added), as one directed weighted CSR.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = await connectome.loadConnectome("cook2019");
+ * const both = connectome.synapseGraph(c, "both"); // chemical + electrical (both directions) as one graph
+ * ```
  */
 export function synapseGraph(c: Connectome, synapses: SynapseSelection = "chemical"): WeightedCsr {
   checkConnectome(c);
@@ -480,7 +560,15 @@ export interface ConnectomeSummary {
   readonly electricalSynapses: number;
 }
 
-/** Counts of cells, connections and synapses. */
+/**
+ * Counts of cells, connections and synapses.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * connectome.summarize(await connectome.loadConnectome("cook2019")); // { cells: 448, neurons: 300, muscles: 137, chemicalPairs: 4681, ... }
+ * ```
+ */
 export function summarize(c: Connectome): ConnectomeSummary {
   checkConnectome(c);
   const count = (kind: CellKind) => c.cells.filter((cell) => cell.kind === kind).length;
@@ -509,7 +597,15 @@ export function summarize(c: Connectome): ConnectomeSummary {
   };
 }
 
-/** A weighted CSR from a map of `row * n + col` -> weight (rows and columns sorted). */
+/**
+ * A weighted CSR from a map of `row * n + col` -> weight (rows and columns sorted).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const g = connectome.csrFromMap(3, new Map([[0 * 3 + 1, 2], [2 * 3 + 0, 5]])); // keys i * n + j: 0->1 (2), 2->0 (5)
+ * ```
+ */
 export function csrFromMap(n: number, entries: ReadonlyMap<number, number>): WeightedCsr {
   if (!(entries instanceof Map)) throw new TypeError(`entries must be a Map from row * n + col to weight, got ${describeValue(entries)}`);
   const rows = new Int32Array(entries.size);
@@ -527,6 +623,12 @@ export function csrFromMap(n: number, entries: ReadonlyMap<number, number>): Wei
 /**
  * A weighted n x n CSR from (row, col, weight) entries in any order; weights of repeated
  * (row, col) entries are summed; columns sorted within each row.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * connectome.csrFromEntries(3, [0, 2], [1, 0], [2, 5]); // 0->1 (2), 2->0 (5); duplicates are summed
+ * ```
  */
 export function csrFromEntries(n: number, rows: ArrayLike<number>, cols: ArrayLike<number>, weights: ArrayLike<number>): WeightedCsr {
   checkInteger(n, "csrFromEntries: n", 0, MAX_POPULATION_SIZE);

@@ -93,6 +93,13 @@ const GANGLION_SET: ReadonlySet<string> = new Set(GANGLIA);
  * pharynx: [ganglion, ...] }`). Throws a SyntaxError when the keys or groups differ from
  * {@link GANGLIA} / {@link GANGLION_GROUPS}, a name is not a neuron, or a neuron is listed in
  * two ganglia.
+ *
+ * @example
+ * ```ts no-run
+ * import { readFileSync } from "node:fs";
+ * import { connectome } from "neurolab";
+ * connectome.parseGanglia(readFileSync("ganglia.json", "utf8")); // corrections applied (see GANGLION_CORRECTIONS)
+ * ```
  */
 export function parseGanglia(json: string, opts: GanglionOptions = {}): GanglionTable {
   if (typeof json !== "string") throw new TypeError(`ganglia table: json must be a string, got ${json === null ? "null" : typeof json}`);
@@ -154,6 +161,12 @@ export function parseGanglia(json: string, opts: GanglionOptions = {}): Ganglion
 /**
  * The set of ganglia named by `names` (ganglia or group names such as "head"). Throws a
  * RangeError naming `argument` and listing the allowed names for an unknown name.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * connectome.resolveGanglia(["pharynx", "lumbar ganglion"]); // groups expand to their ganglia
+ * ```
  */
 export function resolveGanglia(names: readonly string[], argument = "ganglia"): Set<Ganglion> {
   if (!Array.isArray(names)) throw new TypeError(`${argument} must be an array of ganglion or group names, got ${names === null ? "null" : typeof names}`);

@@ -36,7 +36,16 @@ export interface LayeredLayoutOptions {
 
 const DEFAULT_ORDER: readonly LayerKey[] = ["sensory", "inter", "motor", "pharyngeal", "unknown", "muscle", "other"];
 
-/** The layer key of a cell. */
+/**
+ * The layer key of a cell.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = await connectome.loadConnectome("cook2019");
+ * connectome.layerKey(c.cells[connectome.cellIndex(c, "ASHL")]); // "sensory"
+ * ```
+ */
 export function layerKey(cell: Cell): LayerKey {
   if (cell === null || typeof cell !== "object") throw new TypeError(`cell must be a connectome cell, got ${cell === null ? "null" : typeof cell}`);
   if (cell.kind !== "neuron") return cell.kind;
@@ -47,6 +56,13 @@ export function layerKey(cell: Cell): LayerKey {
  * Layered layout: x by layer (evenly spaced), y by position within the layer, ordered to
  * reduce crossings by alternating barycentre sweeps over the undirected graph `g` (first
  * ordering: by name). Nodes of a layer are evenly spaced in [0, 1] (a single node at 0.5).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = await connectome.loadConnectome("cook2019");
+ * const { x, y, layers } = connectome.layeredLayout(c.cells, connectome.synapseGraph(c)); // sensory -> inter -> motor
+ * ```
  */
 export function layeredLayout(cells: readonly Cell[], g: WeightedCsr, opts: LayeredLayoutOptions = {}): LayeredLayout {
   checkArrayLike(cells, "cells");
@@ -113,6 +129,13 @@ export const MAX_FORCE_ITERATIONS = 10_000;
  * Force-directed layout (Fruchterman & Reingold 1991) of the undirected graph of `g`: all pairs
  * repel (k^2 / d), edges attract (d^2 / k), with a linearly cooling step limit. O(n^2) per
  * iteration: meant for a few hundred nodes. Output rescaled to [0, 1] on both axes.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = await connectome.loadConnectome("cook2019");
+ * const { x, y } = connectome.forceLayout(connectome.synapseGraph(c), { seed: 1, iterations: 200 });
+ * ```
  */
 export function forceLayout(g: WeightedCsr, opts: ForceLayoutOptions = {}): Layout {
   checkGraph(g, "g");

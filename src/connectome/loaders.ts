@@ -71,20 +71,46 @@ export interface LoadConnectomeOptions extends CellMetadataOptions {
 /** Keys of the data-location options (see `data/fetch`). */
 const LOCATION_KEYS = ["cacheDir", "mirrorDir", "offline", "timeout_ms", "env"];
 
-/** The pinned source of a connectome dataset. */
+/**
+ * The pinned source of a connectome dataset.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * connectome.connectomeSource("cook2019").url; // the pinned upstream file (with its SHA-256)
+ * ```
+ */
 export function connectomeSource(dataset: ConnectomeDataset): DataSource {
   const d = Object.hasOwn(DATASETS, dataset) ? DATASETS[dataset] : undefined;
   if (!d) throw new RangeError(`dataset must be one of ${Object.keys(DATASETS).join(", ")}, got ${JSON.stringify(dataset)}`);
   return d.source;
 }
 
-/** Edge records of a connectome dataset (canonical names, all cells). */
+/**
+ * Edge records of a connectome dataset (canonical names, all cells).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const edges = await connectome.loadEdgeList("white1986_whole");
+ * edges[0]; // { pre, post, type, count }
+ * ```
+ */
 export async function loadEdgeList(dataset: ConnectomeDataset, opts: LoadOptions = {}): Promise<EdgeRecord[]> {
   const source = connectomeSource(dataset);
   return DATASETS[dataset].parse(await readSourceText(source, opts), opts);
 }
 
-/** Loads a connectome: Cook et al. 2019 or one of the White et al. 1986 compilations. */
+/**
+ * Loads a connectome: Cook et al. 2019 or one of the White et al. 1986 compilations.
+ *
+ * @example
+ * ```ts
+ * import { connectome, connectomeFigure } from "neurolab";
+ * const c = await connectome.loadConnectome("cook2019"); // 448 cells (300 neurons), chemical and electrical synapses
+ * connectomeFigure(c); // an interactive figure in the notebook
+ * ```
+ */
 export async function loadConnectome(dataset: ConnectomeDataset, opts: LoadConnectomeOptions = {}): Promise<Connectome> {
   connectomeSource(dataset);
   checkOptions(opts, [...LOCATION_KEYS, "awcOn", "ganglia", "kinds", "metadata", "inhibitory", "electricalMerge"], "loadConnectome options");
@@ -106,17 +132,42 @@ export async function loadConnectome(dataset: ConnectomeDataset, opts: LoadConne
   });
 }
 
-/** The Simeon et al. 2024 neuron master sheet (300 neurons, sorted by label = dataset slot order). */
+/**
+ * The Simeon et al. 2024 neuron master sheet (300 neurons, sorted by label = dataset slot order).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const sheet = await connectome.loadMasterSheet();
+ * sheet.find((n) => n.name === "AVAL");
+ * ```
+ */
 export async function loadMasterSheet(opts: LoadOptions = {}): Promise<MasterSheetNeuron[]> {
   return parseMasterSheet(await readSourceText(NEURON_MASTER_SHEET, opts), opts);
 }
 
-/** The OpenWorm owmeta cell export (302 neurons, 95 body-wall muscles). */
+/**
+ * The OpenWorm owmeta cell export (302 neurons, 95 body-wall muscles).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const cells = await connectome.loadOwmetaCells();
+ * ```
+ */
 export async function loadOwmetaCells(opts: LoadOptions = {}): Promise<OwmetaCell[]> {
   return parseOwmeta(await readSourceText(OWMETA_CELLS, opts), opts);
 }
 
-/** Bentley et al. 2016 expression records. */
+/**
+ * Bentley et al. 2016 expression records.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const expression = await connectome.loadBentleyExpression(); // monoamine and neuropeptide receptors per neuron
+ * ```
+ */
 export async function loadBentleyExpression(opts: LoadOptions = {}): Promise<ExpressionRecord[]> {
   return parseBentleyExpression(await readSourceText(BENTLEY_2016, opts), opts);
 }
@@ -124,6 +175,12 @@ export async function loadBentleyExpression(opts: LoadOptions = {}): Promise<Exp
 /**
  * The Worm Neuro Atlas ganglia table (Randi et al. 2023): 12 ganglia, with the documented
  * corrections (`GANGLION_CORRECTIONS`) unless `corrections: false`.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const ganglia = await connectome.loadGanglia(); // the Worm Neuro Atlas table (opt-in, GPL; see the README)
+ * ```
  */
 export async function loadGanglia(opts: LoadOptions & GanglionOptions = {}): Promise<GanglionTable> {
   return parseGanglia(await readSourceText(WORM_NEURO_ATLAS_GANGLIA, opts), opts);
@@ -132,6 +189,13 @@ export async function loadGanglia(opts: LoadOptions & GanglionOptions = {}): Pro
 /**
  * Merged cell metadata from the master sheet, owmeta and Bentley 2016, and with
  * `ganglia: true` the ganglia table (see `mergeCellMetadata`).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const metadata = await connectome.loadCellMetadata();
+ * metadata.get("AVAL")?.neurotransmitters; // ["ACh"]
+ * ```
  */
 export async function loadCellMetadata(opts: CellMetadataOptions = {}): Promise<Map<string, CellMetadata>> {
   const [masterSheet, owmeta, expression, ganglia] = await Promise.all([

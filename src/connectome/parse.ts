@@ -74,6 +74,12 @@ const TRANSMITTERS: Record<string, string> = {
 /**
  * Canonical abbreviation of a neurotransmitter name in any source's spelling: ACh, Glu, GABA,
  * DA, 5-HT, OA, TA. Returns null for unknown/orphan/empty entries; other names are returned trimmed.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * connectome.normalizeNeurotransmitter("acetylcholine"); // "ACh"
+ * ```
  */
 export function normalizeNeurotransmitter(raw: string): string | null {
   if (typeof raw !== "string") throw new TypeError(`neurotransmitter name must be a string, got ${raw === null ? "null" : typeof raw}`);
@@ -82,7 +88,16 @@ export function normalizeNeurotransmitter(raw: string): string | null {
   return TRANSMITTERS[key] ?? raw.trim();
 }
 
-/** Parses Cook et al. 2019's `Source,Target,Weight,Type` edge list (space-padded names). */
+/**
+ * Parses Cook et al. 2019's `Source,Target,Weight,Type` edge list (space-padded names).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const csv = "Source,Target,Weight,Type\nASHL,AVAL,7,chemical\n";
+ * connectome.parseCookEdgeList(csv); // [{ pre: "ASHL", post: "AVAL", type: "chemical", count: 7 }]
+ * ```
+ */
 export function parseCookEdgeList(text: string, names: NameOptions = {}): EdgeRecord[] {
   const rows = parseDelimited(checkText(text, "Cook 2019 edge list"), ",");
   expectHeader(rows[0], ["Source", "Target", "Weight", "Type"], "Cook 2019 edge list");
@@ -93,6 +108,13 @@ export function parseCookEdgeList(text: string, names: NameOptions = {}): EdgeRe
 /**
  * Parses a White et al. 1986 (c302) edge list `pre post type synapses`: rows tab-separated,
  * header tab- or space-separated.
+ *
+ * @example
+ * ```ts no-run
+ * import { readFileSync } from "node:fs";
+ * import { connectome } from "neurolab";
+ * connectome.parseWhiteEdgeList(readFileSync("aconnectome_white_1986_whole.csv", "utf8"));
+ * ```
  */
 export function parseWhiteEdgeList(text: string, names: NameOptions = {}): EdgeRecord[] {
   const lines = checkText(text, "White 1986 edge list").split(/\r?\n/).filter((l) => l.trim() !== "");
@@ -101,7 +123,16 @@ export function parseWhiteEdgeList(text: string, names: NameOptions = {}): EdgeR
   return lines.slice(1).map((line, k) => edgeRecord(line.split("\t"), k + 2, names, "White 1986 edge list"));
 }
 
-/** Parses the Simeon et al. 2024 neuron master sheet `label,class,neurotransmitter,type,x,y,z`. */
+/**
+ * Parses the Simeon et al. 2024 neuron master sheet `label,class,neurotransmitter,type,x,y,z`.
+ *
+ * @example
+ * ```ts no-run
+ * import { readFileSync } from "node:fs";
+ * import { connectome } from "neurolab";
+ * connectome.parseMasterSheet(readFileSync("neuron_master_sheet.csv", "utf8"));
+ * ```
+ */
 export function parseMasterSheet(text: string, names: NameOptions = {}): MasterSheetNeuron[] {
   const rows = parseDelimited(checkText(text, "neuron master sheet"), ",");
   expectHeader(rows[0], ["label", "class", "neurotransmitter", "type", "x", "y", "z"], "neuron master sheet");
@@ -126,6 +157,13 @@ export function parseMasterSheet(text: string, names: NameOptions = {}): MasterS
 /**
  * Parses the owmeta export (`neuron_info` / `muscle_info`, each name -> [uri, types,
  * receptors, neurotransmitters, label, colour]).
+ *
+ * @example
+ * ```ts no-run
+ * import { readFileSync } from "node:fs";
+ * import { connectome } from "neurolab";
+ * connectome.parseOwmeta(readFileSync("owmeta_cache.json", "utf8"));
+ * ```
  */
 export function parseOwmeta(json: string, names: NameOptions = {}): OwmetaCell[] {
   const doc = parseJson(checkText(json, "owmeta export"), "owmeta export") as Record<string, unknown>;
@@ -152,7 +190,16 @@ export function parseOwmeta(json: string, names: NameOptions = {}): OwmetaCell[]
   return cells;
 }
 
-/** Parses Bentley et al. 2016 `Entity1,Relationship,Entity2,Evidence,Evidence URL`. */
+/**
+ * Parses Bentley et al. 2016 `Entity1,Relationship,Entity2,Evidence,Evidence URL`.
+ *
+ * @example
+ * ```ts no-run
+ * import { readFileSync } from "node:fs";
+ * import { connectome } from "neurolab";
+ * connectome.parseBentleyExpression(readFileSync("Bentley_et_al_2016_expression.csv", "utf8"));
+ * ```
+ */
 export function parseBentleyExpression(text: string, names: NameOptions = {}): ExpressionRecord[] {
   const rows = parseDelimited(checkText(text, "Bentley 2016 expression"), ",");
   expectHeader(rows[0], ["Entity1", "Relationship", "Entity2", "Evidence", "Evidence URL"], "Bentley 2016 expression");

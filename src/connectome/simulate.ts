@@ -64,6 +64,15 @@ export interface ConnectomeNetwork {
  * Builds a spiking network from a connectome: weight of connection i -> j =
  * sign * min(count * mVPerSynapse, maxWeight_mV), times `inhibitoryGain` when negative.
  * Self connections (autapses) are kept.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const c = await connectome.loadConnectome("cook2019");
+ * const sim = connectome.connectomeNetwork(c, { seed: 1, stimulus: { neurons: ["PLML", "PLMR"], rate_Hz: 50, weight_mV: 5 } });
+ * sim.network.run(500);
+ * connectome.spikeCountsByName(sim).get("AVBL");
+ * ```
  */
 export function connectomeNetwork(c: Connectome, opts: ConnectomeNetworkOptions = {}): ConnectomeNetwork {
   checkConnectome(c);
@@ -138,7 +147,17 @@ export function connectomeNetwork(c: Connectome, opts: ConnectomeNetworkOptions 
   };
 }
 
-/** Spike count of every neuron of a connectome network after a run, by cell name. */
+/**
+ * Spike count of every neuron of a connectome network after a run, by cell name.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const sim = connectome.connectomeNetwork(await connectome.loadConnectome("cook2019"), { seed: 1 });
+ * sim.network.run(100);
+ * connectome.spikeCountsByName(sim); // Map name -> spikes
+ * ```
+ */
 export function spikeCountsByName(net: ConnectomeNetwork): Map<string, number> {
   if (net === null || typeof net !== "object" || !net.monitor || !Array.isArray(net.names)) throw new TypeError("net must be the result of connectomeNetwork");
   const counts = net.monitor.counts();

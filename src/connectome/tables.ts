@@ -7,6 +7,13 @@ import { checkConnectome, type Connectome } from "./connectome.js";
  * `sign` (+1/-1 for chemical, 0 for electrical), `pre_kind`, `post_kind`, `pre_ganglion`,
  * `post_ganglion` (null when unknown, see `Cell.ganglion`). Chemical rows come
  * first in CSR order; each gap-junction pair appears once, with `pre` <= `post` by index.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const edges = connectome.edgeTable(await connectome.loadConnectome("cook2019")); // an arquero table
+ * edges.numRows();
+ * ```
  */
 export function edgeTable(c: Connectome): Table {
   checkConnectome(c);
@@ -40,6 +47,12 @@ export function edgeTable(c: Connectome): Table {
  * Cell table: columns `index`, `name`, `kind`, `class`, `type` (null when unknown),
  * `neurotransmitter` (primary, null when unknown), `ganglion` (null when unknown), `x`, `y`, `z`
  * (null without position).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * connectome.cellTable(await connectome.loadConnectome("cook2019")).columnNames();
+ * ```
  */
 export function cellTable(c: Connectome): Table {
   checkConnectome(c);

@@ -72,6 +72,14 @@ export function checkTensor3(x: unknown, name = "x"): Tensor3 {
  * Non-negative CP decomposition by multiplicative updates on the (masked) Frobenius loss.
  * Seeded; components are returned in decreasing weight. With a mask, missing entries are left
  * out of the loss (not treated as 0).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const x = { dims: [2, 2, 2] as [number, number, number], data: new Float64Array([1, 2, 2, 4, 2, 4, 4, 8]) }; // rank 1
+ * const model = connectome.nonnegativeCP(x, 1, { seed: 1 });
+ * connectome.cpValue(model, 1, 1, 1); // ~8
+ * ```
  */
 export function nonnegativeCP(x: Tensor3, rank: number, opts: NonnegativeCPOptions = {}): CPModel {
   const R = checkInteger(rank, "rank", 1);
@@ -112,6 +120,13 @@ export interface CPFit {
  * Non-negative CP with `restarts` seeded random starts: keeps the lowest-error fit and reports the
  * factor match score of every restart against it (values near 1: the decomposition is unique and
  * found reliably; low values: the rank is too high or the fit is unstable).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const x = { dims: [2, 2, 2] as [number, number, number], data: new Float64Array([1, 2, 2, 4, 2, 4, 4, 8]) };
+ * const fit = connectome.fitNonnegativeCP(x, 1, { restarts: 5, seed: 1 }); // best of 5 starts, with stability
+ * ```
  */
 export function fitNonnegativeCP(x: Tensor3, rank: number, opts: CPFitOptions = {}): CPFit {
   checkTensor3(x);
@@ -146,6 +161,13 @@ export interface CPRankRow {
 /**
  * Error-vs-rank diagnostic: {@link fitNonnegativeCP} at each rank. Choose the rank where the
  * error stops falling steeply while the restarts still agree (mean similarity near 1).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const x = { dims: [2, 2, 2] as [number, number, number], data: new Float64Array([1, 2, 2, 4, 2, 4, 4, 8]) };
+ * connectome.cpRankDiagnostic(x, [1, 2], { restarts: 3, seed: 1 }); // error per rank
+ * ```
  */
 export function cpRankDiagnostic(x: Tensor3, ranks: readonly number[], opts: CPFitOptions = {}): CPRankRow[] {
   checkTensor3(x);
@@ -173,6 +195,13 @@ export interface FactorMatch {
  * pairing of components (Hungarian algorithm) of (1 - |w_r - w_s| / max(w_r, w_s)) times the
  * product over modes of the cosine between the paired factor columns. `weights: false` leaves out
  * the weight term.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const x = { dims: [2, 2, 2] as [number, number, number], data: new Float64Array([1, 2, 2, 4, 2, 4, 4, 8]) };
+ * connectome.factorMatchScore(connectome.nonnegativeCP(x, 1, { seed: 1 }), connectome.nonnegativeCP(x, 1, { seed: 2 })); // ~1
+ * ```
  */
 export function factorMatchScore(a: CPModel, b: CPModel, opts: { weights?: boolean } = {}): FactorMatch {
   checkCPModel(a, "a");
@@ -203,7 +232,16 @@ export function factorMatchScore(a: CPModel, b: CPModel, opts: { weights?: boole
   return { score: total / R, permutation, componentScores };
 }
 
-/** The model's value at entry (a, b, c): sum_r weight[r] A[a,r] B[b,r] C[c,r]. */
+/**
+ * The model's value at entry (a, b, c): sum_r weight[r] A[a,r] B[b,r] C[c,r].
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const x = { dims: [2, 2, 2] as [number, number, number], data: new Float64Array([1, 2, 2, 4, 2, 4, 4, 8]) };
+ * connectome.cpValue(connectome.nonnegativeCP(x, 1, { seed: 1 }), 0, 0, 0); // ~1
+ * ```
+ */
 export function cpValue(model: CPModel, a: number, b: number, c: number): number {
   checkCPModel(model);
   const R = model.rank;
