@@ -35,7 +35,20 @@ export interface DataLocationOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** A file's content does not match its pinned SHA-256. */
+/**
+ * A file's content does not match its pinned SHA-256.
+ *
+ * @example
+ * ```ts
+ * import { connectome, data } from "neurolab";
+ * try {
+ *   await connectome.loadConnectome("cook2019");
+ * } catch (e) {
+ *   if (e instanceof data.DataIntegrityError) console.error(`${e.file}: expected ${e.expected}, got ${e.actual}`);
+ *   else throw e;
+ * }
+ * ```
+ */
 export class DataIntegrityError extends Error {
   constructor(
     /** The file (or URL) whose content was checked. */
@@ -51,7 +64,20 @@ export class DataIntegrityError extends Error {
   }
 }
 
-/** A download failed (network error, HTTP status, truncated body) or is not allowed (offline). */
+/**
+ * A download failed (network error, HTTP status, truncated body) or is not allowed (offline).
+ *
+ * @example
+ * ```ts
+ * import { connectome, data } from "neurolab";
+ * try {
+ *   await connectome.loadConnectome("cook2019", { offline: true });
+ * } catch (e) {
+ *   if (e instanceof data.DataDownloadError) console.error(e.message); // where it looked, the pinned URL, the hash
+ *   else throw e;
+ * }
+ * ```
+ */
 export class DataDownloadError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -141,3 +141,51 @@ describe.skipIf(examples.length === 0)("TSDoc examples", () => {
     }, 240_000);
   });
 });
+
+/**
+ * Public functions and classes of `neurolab` (by namespace: "" for the top level) with and
+ * without an `@example`, read from the source through the TypeScript checker.
+ */
+function exampleCoverage(): Map<string, { documented: string[]; missing: string[] }> {
+  const program = ts.createProgram([path.join(ROOT, "src", "index.ts")], {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.Node16,
+    moduleResolution: ts.ModuleResolutionKind.Node16,
+    noEmit: true,
+    skipLibCheck: true,
+  });
+  const checker = program.getTypeChecker();
+  const out = new Map<string, { documented: string[]; missing: string[] }>();
+  const visit = (moduleSymbol: ts.Symbol, ns: string) => {
+    for (const exported of checker.getExportsOfModule(moduleSymbol)) {
+      const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+      const decl = symbol.declarations?.[0];
+      if (!decl) continue;
+      if (ts.isSourceFile(decl) || ts.isModuleDeclaration(decl)) {
+        visit(symbol, exported.name);
+        continue;
+      }
+      if (!(ts.isFunctionDeclaration(decl) || ts.isClassDeclaration(decl))) continue;
+      if (ts.getJSDocTags(decl).some((t) => t.tagName.text === "internal")) continue;
+      const entry = out.get(ns) ?? { documented: [], missing: [] };
+      const has = (symbol.declarations ?? []).some((d) => ts.getJSDocTags(d).some((t) => t.tagName.text === "example"));
+      (has ? entry.documented : entry.missing).push(exported.name);
+      out.set(ns, entry);
+    }
+  };
+  const index = program.getSourceFile(path.join(ROOT, "src", "index.ts"))!;
+  visit(checker.getSymbolAtLocation(index)!, "");
+  return out;
+}
+
+// Namespaces whose every public function and class has an example; the list only grows.
+const COMPLETE = ["rsa", "data", "encoding"];
+
+describe("example coverage", () => {
+  const coverage = exampleCoverage();
+  test.each(COMPLETE)("every public function and class of %s has an @example", (ns) => {
+    const entry = coverage.get(ns);
+    expect(entry?.documented.length ?? 0).toBeGreaterThan(0);
+    expect(entry?.missing ?? []).toEqual([]);
+  });
+});
