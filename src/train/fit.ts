@@ -31,7 +31,15 @@ export interface SpikeDataset {
 /** Number of samples of a dataset. */
 export const datasetSize = (d: SpikeDataset): number => d.labels.length;
 
-/** Checks a dataset's shape and values. */
+/**
+ * Checks a dataset's shape and values.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * train.checkDataset({ steps: 2, inputs: 1, x: new Float32Array(4), labels: Int32Array.of(0, 1) }, "data");
+ * ```
+ */
 export function checkDataset(d: SpikeDataset, name = "data"): void {
   checkInteger(d.steps, `${name}.steps`, 1);
   checkInteger(d.inputs, `${name}.inputs`, 1);
@@ -41,7 +49,16 @@ export function checkDataset(d: SpikeDataset, name = "data"): void {
   for (let k = 0; k < d.x.length; k++) if (!Number.isFinite(d.x[k])) throw new RangeError(`${name}.x[${k}] must be finite, got ${d.x[k]}`);
 }
 
-/** The batch (time-major CSR) of samples `indices` of a dataset. */
+/**
+ * The batch (time-major CSR) of samples `indices` of a dataset.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const data = { steps: 2, inputs: 1, x: Float32Array.of(1, 0, 0, 1), labels: Int32Array.of(0, 1) };
+ * train.makeBatch(data, [1, 0]); // samples 1 and 0 as one sparse batch
+ * ```
+ */
 export function makeBatch(d: SpikeDataset, indices: ArrayLike<number>): SpikeBatch {
   const B = indices.length, T = d.steps, n = d.inputs;
   const rowPtr = new Int32Array(T * B + 1);
@@ -135,7 +152,17 @@ function evalLoss(spec: LossSpec, out: Float32Array, labels: Int32Array, classes
   throw new RangeError(`loss must be "crossEntropy", { kind: "spikeCountMse" } or a function`);
 }
 
-/** One training step on a batch: forward, loss (+ regularisers), backward, optimiser step. */
+/**
+ * One training step on a batch: forward, loss (+ regularisers), backward, optimiser step.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const model = new train.SpikingModel({ inputs: 1, layers: [train.lif({ size: 4 }), train.readout({ size: 2 })], seed: 1 });
+ * const data = { steps: 2, inputs: 1, x: Float32Array.of(1, 0, 0, 1), labels: Int32Array.of(0, 1) };
+ * train.trainStep(model, train.makeBatch(data, [0, 1]), data.labels, train.adam(model)); // { loss, correct }
+ * ```
+ */
 export function trainStep(model: SpikingModel, batch: SpikeBatch, labels: Int32Array, optimizer: Optimizer, opts: { loss?: LossSpec; regularizers?: readonly RegularizerSpec[] } = {}): { loss: number; correct: number } {
   const out = model.forward(batch);
   const classes = model.outputs;
@@ -160,7 +187,16 @@ export function trainStep(model: SpikingModel, batch: SpikeBatch, labels: Int32A
   return { loss, correct };
 }
 
-/** Accuracy (fraction correct) of the model on a dataset, in batches of `batchSize`. */
+/**
+ * Accuracy (fraction correct) of the model on a dataset, in batches of `batchSize`.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const model = new train.SpikingModel({ inputs: 1, layers: [train.readout({ size: 2 })], seed: 1 });
+ * train.evaluate(model, { steps: 2, inputs: 1, x: Float32Array.of(1, 0, 0, 1), labels: Int32Array.of(0, 1) }); // accuracy
+ * ```
+ */
 export function evaluate(model: SpikingModel, data: SpikeDataset, batchSize = 256): number {
   checkDataset(data);
   const n = datasetSize(data);
@@ -173,7 +209,15 @@ export function evaluate(model: SpikingModel, data: SpikeDataset, batchSize = 25
   return correct / n;
 }
 
-/** A seeded permutation of 0..n-1 (Fisher-Yates). */
+/**
+ * A seeded permutation of 0..n-1 (Fisher-Yates).
+ *
+ * @example
+ * ```ts
+ * import { Rng, train } from "neurolab";
+ * train.permutation(5, new Rng(1)); // a seeded shuffle of 0..4
+ * ```
+ */
 export function permutation(n: number, rng: Rng): Int32Array {
   const p = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
@@ -183,7 +227,22 @@ export function permutation(n: number, rng: Rng): Int32Array {
   return p;
 }
 
-/** Trains a model (see the module header); resolves with one record per epoch. */
+/**
+ * Trains a model (see the module header); resolves with one record per epoch.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const task = train.randomPoissonPatterns({ nClasses: 2, nInputs: 20, samplesPerClass: 8, duration_ms: 50, rate_Hz: 20, seed: 1 });
+ * const steps = 50, n = task.samples.length;
+ * const x = new Float32Array(n * steps * 20);
+ * for (let k = 0; k < n; k++) x.set(train.taskSampleCounts(task, k, steps), k * steps * 20);
+ * const data = { steps, inputs: 20, x, labels: task.labels };
+ * const model = new train.SpikingModel({ inputs: 20, layers: [train.lif({ size: 32 }), train.readout({ size: 2 })], seed: 1 });
+ * const history = await train.fit(model, data, { epochs: 5, batchSize: 8, optimizer: train.adam(model, { lr: 5e-3 }), seed: 1 });
+ * history.at(-1)!.accuracy;
+ * ```
+ */
 export async function fit(model: SpikingModel, data: SpikeDataset, opts: FitOptions): Promise<EpochRecord[]> {
   checkDataset(data);
   if (data.inputs !== model.inputs) throw new RangeError(`data.inputs must be the model's inputs (${model.inputs}), got ${data.inputs}`);

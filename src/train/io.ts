@@ -17,7 +17,17 @@ export interface SavedModel {
   parameters: { name: string; rows: number; cols: number; byteOffset: number }[];
 }
 
-/** The model's description (JSON-safe) and its parameter values (binary). */
+/**
+ * The model's description (JSON-safe) and its parameter values (binary).
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const model = new train.SpikingModel({ inputs: 4, layers: [train.lif({ size: 8 }), train.readout({ size: 2 })], seed: 1 });
+ * const { json, binary } = train.saveModel(model); // plain JSON + the parameters as bytes
+ * const again = train.loadModel(json, binary);
+ * ```
+ */
 export function saveModel(model: SpikingModel): { json: SavedModel; binary: Uint8Array } {
   const layers = model.layers.map((l) => (l.type === "lif" ? { ...l, surrogate: { kind: l.surrogate.kind, params: { ...l.surrogate.params } } } : { ...l }));
   const parameters: SavedModel["parameters"] = [];
@@ -35,7 +45,16 @@ export function saveModel(model: SpikingModel): { json: SavedModel; binary: Uint
   return { json: { format: "neurolab.train.model", version: 1, inputs: model.inputs, seed: model.seed, layers, parameters }, binary };
 }
 
-/** Rebuilds a saved model (values bitwise as saved). */
+/**
+ * Rebuilds a saved model (values bitwise as saved).
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const saved = train.saveModel(new train.SpikingModel({ inputs: 4, layers: [train.readout({ size: 2 })], seed: 1 }));
+ * const model = train.loadModel(JSON.parse(JSON.stringify(saved.json)), saved.binary); // e.g. after writing both to disk
+ * ```
+ */
 export function loadModel(json: SavedModel, binary: Uint8Array, opts: { wasm?: boolean } = {}): SpikingModel {
   if (!json || json.format !== "neurolab.train.model" || json.version !== 1) throw new RangeError(`json must be a saved model (format "neurolab.train.model", version 1)`);
   const layers = json.layers.map((l, k): LayerSpec => {

@@ -180,6 +180,13 @@ export interface MetaSpec {
  * sample by the straight-through estimator ds/dx := dp/dx (so for v: p (1 - p) / noise, for the
  * threshold its negative, for the noise -p (1 - p) (v - threshold) / noise^2); the reset is detached.
  * The optimiser keeps leak in [0, 1] and noise >= 1e-3.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * // the probabilistic meta neuron: threshold, leak, gain and noise learned per neuron with the weights
+ * const model = new train.SpikingModel({ inputs: 12, layers: [train.meta({ size: 64, recurrent: true }), train.readout({ size: 27 })], seed: 1 });
+ * ```
  */
 export function meta(opts: MetaOptions): MetaSpec {
   return {
@@ -215,7 +222,16 @@ function decay(value: number | undefined, tau: number | undefined, dt: number | 
   return fallback;
 }
 
-/** A layer of leaky integrate-and-fire neurons with its input weights (see the module header). */
+/**
+ * A layer of leaky integrate-and-fire neurons with its input weights (see the module header).
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * train.lif({ size: 200, tauMem_ms: 20, tauSyn_ms: 10, dt_ms: 1, recurrent: true }); // SpyTorch's tutorial network
+ * train.lif({ size: 128, beta: 0.9, reset: "zero", detachReset: true, learnBeta: true }); // snnTorch-style
+ * ```
+ */
 export function lif(opts: LifOptions): LifSpec {
   const reset = opts.reset ?? "subtract";
   if (!["subtract", "zero", "none"].includes(reset)) throw new RangeError(`reset must be "subtract", "zero" or "none", got ${JSON.stringify(reset)}`);
@@ -245,7 +261,15 @@ function checkInit(init: string | undefined): "uniform" | "normal" {
   return init;
 }
 
-/** A leaky-integrator (or linear, beta = 0) readout reduced over time by max or mean. */
+/**
+ * A leaky-integrator (or linear, beta = 0) readout reduced over time by max or mean.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * train.readout({ size: 10, reduce: "max" }); // a leaky integrator; the loss reads its maximum over time
+ * ```
+ */
 export function readout(opts: ReadoutOptions): ReadoutSpec {
   const reduce = opts.reduce ?? "max";
   if (reduce !== "max" && reduce !== "mean") throw new RangeError(`reduce must be "max" or "mean", got ${JSON.stringify(reduce)}`);
@@ -261,7 +285,15 @@ export function readout(opts: ReadoutOptions): ReadoutSpec {
   };
 }
 
-/** The membrane time constant (ms) of a decay per step beta at time step dt_ms: -dt / ln(beta). */
+/**
+ * The membrane time constant (ms) of a decay per step beta at time step dt_ms: -dt / ln(beta).
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * train.timeConstant_ms(0.95, 1); // the membrane time constant (ms) a decay beta means at dt = 1 ms: 19.5
+ * ```
+ */
 export function timeConstant_ms(beta: number, dt_ms: number): number {
   return -dt_ms / Math.log(beta);
 }

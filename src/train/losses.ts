@@ -24,7 +24,15 @@ function checkLabels(labels: ArrayLike<number>, batch: number, classes: number):
   for (let b = 0; b < batch; b++) checkInteger(labels[b], `labels[${b}]`, 0, classes - 1);
 }
 
-/** Softmax cross-entropy, mean over the batch. */
+/**
+ * Softmax cross-entropy, mean over the batch.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const { loss, grad } = train.crossEntropy([2, 0, -1, 0, 3, 0], [0, 1], 3); // 2 samples x 3 classes
+ * ```
+ */
 export function crossEntropy(output: ArrayLike<number>, labels: ArrayLike<number>, classes: number): LossResult {
   const batch = output.length / classes;
   if (!Number.isInteger(batch)) throw new RangeError(`output length ${output.length} is not a multiple of classes = ${classes}`);
@@ -43,7 +51,16 @@ export function crossEntropy(output: ArrayLike<number>, labels: ArrayLike<number
   return { loss: loss / batch, grad };
 }
 
-/** snnTorch's `mse_count_loss`: spike counts vs `rate x steps` targets, mean over batch and outputs. */
+/**
+ * snnTorch's `mse_count_loss`: spike counts vs `rate x steps` targets, mean over batch and outputs.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * // snnTorch's mse_count_loss: the correct class should fire in 80 % of the steps, the others in 20 %
+ * train.spikeCountMse([40, 10, 12, 45], [0, 1], 2, { steps: 50, correctRate: 0.8, incorrectRate: 0.2 }).loss;
+ * ```
+ */
 export function spikeCountMse(counts: ArrayLike<number>, labels: ArrayLike<number>, classes: number, opts: { steps: number; correctRate?: number; incorrectRate?: number }): LossResult {
   const batch = counts.length / classes;
   if (!Number.isInteger(batch)) throw new RangeError(`counts length ${counts.length} is not a multiple of classes = ${classes}`);
@@ -64,7 +81,16 @@ export function spikeCountMse(counts: ArrayLike<number>, labels: ArrayLike<numbe
   return { loss: loss / m, grad };
 }
 
-/** SpyTorch's rate regulariser on spikes `steps x batch x size`: value and gradient w.r.t. the spikes. */
+/**
+ * SpyTorch's rate regulariser on spikes `steps x batch x size`: value and gradient w.r.t. the spikes.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const spikes = new Float32Array([1, 0, 1, 1, 0, 0]); // (steps x batch) x 2 neurons
+ * train.rateRegularizer(spikes, 2, { l2: 1e-3 }).loss;
+ * ```
+ */
 export function rateRegularizer(spikes: Float32Array, size: number, opts: { l1?: number; l2?: number }): LossResult {
   const l1 = checkNonNegative(opts.l1 ?? 0, "l1");
   const l2 = checkNonNegative(opts.l2 ?? 0, "l2");
@@ -81,7 +107,15 @@ export function rateRegularizer(spikes: Float32Array, size: number, opts: { l1?:
   return { loss: l1 * total + (l2 * sq) / size, grad };
 }
 
-/** Index of the largest entry of each row (ties: the first), `batch` entries. */
+/**
+ * Index of the largest entry of each row (ties: the first), `batch` entries.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * train.argmaxRows([0.1, 0.9, 0.7, 0.3], 2); // Int32Array [1, 0]
+ * ```
+ */
 export function argmaxRows(output: ArrayLike<number>, classes: number): Int32Array {
   const batch = output.length / classes;
   const out = new Int32Array(batch);

@@ -47,6 +47,13 @@ export interface TensorLike {
 /**
  * A batch from a dense time-major array `x[(t * batch + b) * inputs + i]` (zeros are skipped), or
  * a tfjs tensor of shape [steps, batch, inputs]. Non-finite values are refused.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * // 2 steps x 1 sample x 3 inputs, time-major (as snnTorch's [time, batch, inputs])
+ * const batch = train.batchFromDense([0, 1, 0, 1, 0, 1], { steps: 2, batch: 1, inputs: 3 });
+ * ```
  */
 export function batchFromDense(input: ArrayLike<number> | TensorLike, shape: { steps: number; batch: number; inputs: number }): SpikeBatch {
   const x: ArrayLike<number> = typeof (input as TensorLike).dataSync === "function" ? (input as TensorLike).dataSync() : (input as ArrayLike<number>);
@@ -130,7 +137,21 @@ export interface ModelOptions {
   wasm?: boolean;
 }
 
-/** A spiking network trained with surrogate gradients (see the module header). */
+/**
+ * A spiking network trained with surrogate gradients (see the module header).
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const model = new train.SpikingModel({
+ *   inputs: 12,
+ *   layers: [train.lif({ size: 200, tauMem_ms: 20, tauSyn_ms: 10, dt_ms: 1, recurrent: true }), train.readout({ size: 27 })],
+ *   seed: 1,
+ * });
+ * const out = model.forward(train.batchFromDense(new Float32Array(100 * 12), { steps: 100, batch: 1, inputs: 12 }));
+ * model.memoryBytes(100, 64); // stored states for BPTT at 100 steps x batch 64
+ * ```
+ */
 export class SpikingModel {
   readonly inputs: number;
   readonly layers: readonly LayerSpec[];

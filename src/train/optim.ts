@@ -21,7 +21,16 @@ function clampParam(p: Parameter, value: Float32Array): void {
   for (let i = 0; i < p.cols; i++) value[i] = Math.min(hi, Math.max(lo, value[i]));
 }
 
-/** Adam (Kingma & Ba 2015), PyTorch defaults betas (0.9, 0.999), eps 1e-8. */
+/**
+ * Adam (Kingma & Ba 2015), PyTorch defaults betas (0.9, 0.999), eps 1e-8.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const model = new train.SpikingModel({ inputs: 4, layers: [train.lif({ size: 8 }), train.readout({ size: 2 })], seed: 1 });
+ * const optimizer = train.adam(model, { lr: 2e-3 }); // torch.optim.Adam's update and defaults
+ * ```
+ */
 export function adam(model: SpikingModel, opts: { lr?: number; beta1?: number; beta2?: number; eps?: number } = {}): Optimizer {
   const b1 = checkNumber(opts.beta1 ?? 0.9, "beta1", { min: 0, max: 1, maxExclusive: true });
   const b2 = checkNumber(opts.beta2 ?? 0.999, "beta2", { min: 0, max: 1, maxExclusive: true });
@@ -51,7 +60,16 @@ export function adam(model: SpikingModel, opts: { lr?: number; beta1?: number; b
   return opt;
 }
 
-/** SGD with momentum (PyTorch's form; momentum 0 is plain SGD). */
+/**
+ * SGD with momentum (PyTorch's form; momentum 0 is plain SGD).
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const model = new train.SpikingModel({ inputs: 4, layers: [train.lif({ size: 8 }), train.readout({ size: 2 })], seed: 1 });
+ * const optimizer = train.sgd(model, { lr: 0.1, momentum: 0.9 });
+ * ```
+ */
 export function sgd(model: SpikingModel, opts: { lr?: number; momentum?: number } = {}): Optimizer {
   const mu = checkNonNegative(opts.momentum ?? 0, "momentum");
   const params = model.parameters.filter((p) => p.trainable);

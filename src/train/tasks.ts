@@ -59,7 +59,17 @@ export interface PoissonPatternOptions {
   seed: number;
 }
 
-/** Classes of frozen Poisson patterns with jitter (see the module header). Samples are ordered by class, then repetition. */
+/**
+ * Classes of frozen Poisson patterns with jitter (see the module header). Samples are ordered by class, then repetition.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const task = train.randomPoissonPatterns({ nClasses: 3, nInputs: 50, samplesPerClass: 10, duration_ms: 200,
+ *   rate_Hz: 10, jitter_ms: 2, seed: 1 }); // jittered copies of one frozen Poisson pattern per class
+ * task.samples.length; // 30
+ * ```
+ */
 export function randomPoissonPatterns(opts: PoissonPatternOptions): SpikeTask {
   const nClasses = checkInteger(opts.nClasses, "nClasses", 1);
   const nInputs = checkInteger(opts.nInputs, "nInputs", 1);
@@ -126,7 +136,16 @@ export interface ManifoldTask extends SpikeTask {
   readonly manifoldDim: number;
 }
 
-/** Smooth random manifold classification task (see the module header). Samples ordered by class. */
+/**
+ * Smooth random manifold classification task (see the module header). Samples ordered by class.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const task = train.randomManifolds({ nClasses: 2, nInputs: 20, samplesPerClass: 5, duration_ms: 100, seed: 1 });
+ * task.coordinates; // each sample's position on its class's smooth manifold
+ * ```
+ */
 export function randomManifolds(opts: RandomManifoldOptions): ManifoldTask {
   const nClasses = checkInteger(opts.nClasses, "nClasses", 1);
   const nInputs = checkInteger(opts.nInputs, "nInputs", 1);
@@ -180,6 +199,13 @@ export function randomManifolds(opts: RandomManifoldOptions): ManifoldTask {
 /**
  * A sample as a dense, time-major count matrix `[nSteps x nInputs]` with bins of
  * `duration_ms / nSteps` (spikes at `duration_ms` fall in the last bin).
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const task = train.randomPoissonPatterns({ nClasses: 2, nInputs: 20, samplesPerClass: 4, duration_ms: 100, rate_Hz: 20, seed: 1 });
+ * const x = train.taskSampleCounts(task, 0, 100); // 100 steps x 20 inputs of spike counts for sample 0
+ * ```
  */
 export function taskSampleCounts(task: SpikeTask, k: number, nSteps: number): Float32Array {
   checkInteger(k, "k", 0, task.samples.length - 1);

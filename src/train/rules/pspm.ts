@@ -75,6 +75,15 @@ function resolve(p: PspmNetworkParams) {
 /**
  * Runs the network for `nSteps` steps from rest on the external input spike trains (step
  * indices, one train per input) and returns every neuron's spike steps.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const network = { nNeurons: 2, nInputs: 3 };
+ * const weights = { input_mV: new Float64Array(6).fill(8), recurrent_mV: new Float64Array(4) };
+ * const input = train.stepTrains([[5, 6, 7], [5, 6], [6]]); // spike steps per input
+ * train.simulatePspmNetwork(network, weights, input, 50); // output spike steps per neuron
+ * ```
  */
 export function simulatePspmNetwork(params: PspmNetworkParams, weights: PspmWeights, input: StepTrains, nSteps: number): StepTrains {
   const { N, M, dt, tau, vThr, vReset, tRef } = resolve(params);
@@ -127,6 +136,13 @@ export function simulatePspmNetwork(params: PspmNetworkParams, weights: PspmWeig
  * causal exponential kernel of time constant `tau` (same unit as the times):
  * `D^2 = (1/tau) int (f - g)^2 dt = 1/2 sum_{ij} e^{-|a_i - a_j|/tau} + 1/2 sum_{ij} e^{-|b_i - b_j|/tau} - sum_{ij} e^{-|a_i - b_j|/tau}`.
  * One spike against none: `D = sqrt(1/2)`.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * train.vanRossumDistance([10, 20], [10, 20], 5); // 0
+ * train.vanRossumDistance([10], [], 5); // one unmatched spike
+ * ```
  */
 export function vanRossumDistance(a: ArrayLike<number>, b: ArrayLike<number>, tau: number): number {
   checkPositive(tau, "tau");
@@ -175,7 +191,20 @@ export interface PspmIteration {
   readonly vanRossum: number;
 }
 
-/** A PSPM learner: holds the network's weights and updates them towards target spike trains. */
+/**
+ * A PSPM learner: holds the network's weights and updates them towards target spike trains.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const network = { nNeurons: 2, nInputs: 4 };
+ * const weights = { input_mV: new Float64Array(8).fill(2), recurrent_mV: new Float64Array(4) };
+ * const pspm = new train.Pspm({ network, weights, seed: 1 });
+ * const input = train.stepTrains([[5, 25], [10], [15, 30], [20]]);
+ * const target = train.stepTrains([[30], [40]]);
+ * for (let it = 0; it < 20; it++) pspm.iterate(input, target, 60); // hits, missing, extra, van Rossum distance
+ * ```
+ */
 export class Pspm {
   readonly weights: PspmWeights;
   readonly network: PspmNetworkParams;
@@ -321,7 +350,15 @@ function byStep(trains: StepTrains, n: number, nSteps: number): { offsets: Int32
   return { offsets, sources };
 }
 
-/** Per-source step lists -> {@link StepTrains}. */
+/**
+ * Per-source step lists -> {@link StepTrains}.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const trains = train.stepTrains([[3, 9], [], [4]]); // CSR: offsets [0, 2, 2, 3], steps [3, 9, 4]
+ * ```
+ */
 export function stepTrains(lists: readonly ArrayLike<number>[]): StepTrains {
   const offsets = new Int32Array(lists.length + 1);
   lists.forEach((l, i) => (offsets[i + 1] = offsets[i] + l.length));

@@ -29,7 +29,15 @@ export interface SpikePattern {
   readonly afferents: Int32Array;
 }
 
-/** Builds a {@link SpikePattern} from per-afferent spike times (ms), sorted by time (ties by afferent). */
+/**
+ * Builds a {@link SpikePattern} from per-afferent spike times (ms), sorted by time (ties by afferent).
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const pattern = train.spikePattern([[12.5], [], [40, 80]]); // afferent 0 fires at 12.5 ms, afferent 2 twice
+ * ```
+ */
 export function spikePattern(trains: readonly ArrayLike<number>[]): SpikePattern {
   const t: number[] = [];
   const a: number[] = [];
@@ -94,7 +102,18 @@ export interface TempotronTrainResult {
   readonly epochs: number;
 }
 
-/** A Tempotron: weights plus the kernel; see the module header. */
+/**
+ * A Tempotron: weights plus the kernel; see the module header.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const tempotron = new train.Tempotron({ nAfferents: 3, learningRate: 0.05, seed: 1 }); // tau = 15 ms, tau_s = 3.75 ms
+ * const patterns = [train.spikePattern([[10], [], [30]]), train.spikePattern([[], [20], []])];
+ * tempotron.train(patterns, [1, 0], { maxEpochs: 100 });
+ * tempotron.classify(patterns); // Uint8Array [1, 0]
+ * ```
+ */
 export class Tempotron {
   /** Synaptic weights, one per afferent (in units of the threshold-normalised PSP). */
   readonly weights: Float64Array;
