@@ -3,25 +3,20 @@
 usage: song_abbott.py <numpy|cython|cpp_standalone> [seed] [duration_ms] [N] [--weights]
 Prints {"seconds": simulation loop time, "spikes", "rate_Hz", "hist": final w/gmax in 10 bins[, "w": [...]]}."""
 import json
+import pathlib
 import sys
-import tempfile
-import time
 
-import brian2 as b2
 import numpy as np
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from peers_common import configure_brian2, timed_brian2_run  # noqa: E402
 
 args = [a for a in sys.argv[1:] if not a.startswith("--")]
 target = args[0]
 seed = int(args[1]) if len(args) > 1 else 0
 duration = float(args[2]) if len(args) > 2 else 100000.0
 N = int(args[3]) if len(args) > 3 else 1000
-if target == "cpp_standalone":
-    b2.set_device("cpp_standalone", directory=tempfile.mkdtemp(prefix="brian2-song-abbott-"))
-    b2.prefs.devices.cpp_standalone.openmp_threads = 0
-else:
-    b2.prefs.codegen.target = target
-b2.defaultclock.dt = 0.1 * b2.ms
-b2.seed(seed)
+b2 = configure_brian2(target, seed, "song-abbott")
 taum, taupre, taupost, taue = 10 * b2.ms, 20 * b2.ms, 20 * b2.ms, 5 * b2.ms
 Ee, vt, vr, El = 0 * b2.mV, -54 * b2.mV, -60 * b2.mV, -74 * b2.mV
 F = 15 * b2.Hz
@@ -49,10 +44,7 @@ S = b2.Synapses(inp, neuron,
 S.connect()
 S.w = "rand() * gmax"
 M = b2.SpikeMonitor(neuron)
-t0 = time.perf_counter()
-b2.run(duration * b2.ms)
-wall = time.perf_counter() - t0
-seconds = b2.device._last_run_time if target == "cpp_standalone" else wall
+seconds = timed_brian2_run(b2, target, duration)
 w = np.asarray(S.w) / gmax
 hist = np.histogram(w, bins=10, range=(0, 1))[0]
 out = {"seconds": float(seconds), "spikes": int(M.num_spikes), "rate_Hz": float(M.num_spikes / (duration / 1000)), "hist": hist.tolist()}

@@ -2,23 +2,16 @@
 usage: coba.py <numpy|cython|cpp_standalone> [seed] [duration_ms]
 Prints {"seconds": simulation loop time, "rate_exc_Hz", "rate_inh_Hz", "spikes", "cv_isi"}."""
 import json
+import pathlib
 import sys
-import tempfile
-import time
 
-import brian2 as b2
-import numpy as np
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from peers_common import configure_brian2, spike_stats, timed_brian2_run  # noqa: E402
 
 target = sys.argv[1]
 seed = int(sys.argv[2]) if len(sys.argv) > 2 else 0
 duration = float(sys.argv[3]) if len(sys.argv) > 3 else 1000.0
-if target == "cpp_standalone":
-    b2.set_device("cpp_standalone", directory=tempfile.mkdtemp(prefix="brian2-coba-"))
-    b2.prefs.devices.cpp_standalone.openmp_threads = 0
-else:
-    b2.prefs.codegen.target = target
-b2.defaultclock.dt = 0.1 * b2.ms
-b2.seed(seed)
+b2 = configure_brian2(target, seed, "coba")
 taum, taue, taui = 20 * b2.ms, 5 * b2.ms, 10 * b2.ms
 Vt, Vr, El = -50 * b2.mV, -60 * b2.mV, -60 * b2.mV
 Ee, Ei = 0 * b2.mV, -80 * b2.mV
@@ -37,22 +30,5 @@ Ci = b2.Synapses(Pi, P, on_pre="gi += wi")
 Ce.connect(p=0.02)
 Ci.connect(p=0.02)
 M = b2.SpikeMonitor(P)
-t0 = time.perf_counter()
-b2.run(duration * b2.ms)
-wall = time.perf_counter() - t0
-seconds = b2.device._last_run_time if target == "cpp_standalone" else wall
-i, t = np.asarray(M.i), np.asarray(M.t / b2.ms)
-counts = np.bincount(i, minlength=4000)
-cvs = []
-for n in range(0, 4000, 10):
-    ts = np.sort(t[i == n])
-    if len(ts) >= 3:
-        isi = np.diff(ts)
-        cvs.append(isi.std() / isi.mean())
-print(json.dumps({
-    "seconds": float(seconds),
-    "spikes": int(len(i)),
-    "rate_exc_Hz": float(counts[:3200].sum() / 3200 / (duration / 1000)),
-    "rate_inh_Hz": float(counts[3200:].sum() / 800 / (duration / 1000)),
-    "cv_isi": float(np.mean(cvs)) if cvs else None,
-}))
+seconds = timed_brian2_run(b2, target, duration)
+print(json.dumps({"seconds": seconds, **spike_stats(M.i, M.t / b2.ms, 4000, 3200, duration)}))

@@ -4,23 +4,16 @@ parameters, p = 0.1, driven by 1000 Poisson inputs at 20 Hz, p = 0.1, 1.5 mV), f
 usage: izhikevich_equations.py <numpy|cython|cpp_standalone> [seed] [duration_ms]
 Prints {"seconds": simulation loop time, "rate_exc_Hz", "rate_inh_Hz", "spikes"}."""
 import json
+import pathlib
 import sys
-import tempfile
-import time
 
-import brian2 as b2
-import numpy as np
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from peers_common import configure_brian2, spike_stats, timed_brian2_run  # noqa: E402
 
 target = sys.argv[1]
 seed = int(sys.argv[2]) if len(sys.argv) > 2 else 0
 duration = float(sys.argv[3]) if len(sys.argv) > 3 else 1000.0
-if target == "cpp_standalone":
-    b2.set_device("cpp_standalone", directory=tempfile.mkdtemp(prefix="brian2-izh-"))
-    b2.prefs.devices.cpp_standalone.openmp_threads = 0
-else:
-    b2.prefs.codegen.target = target
-b2.defaultclock.dt = 0.1 * b2.ms
-b2.seed(seed)
+b2 = configure_brian2(target, seed, "izh")
 eqs = """
 dv/dt = (0.04*v**2/mV + 5*v + 140*mV - u)/ms : volt
 du/dt = a*(b*v - u)/ms : volt
@@ -44,15 +37,5 @@ Se.connect(p=0.1)
 Si = b2.Synapses(G[800:], G, on_pre="v -= 1*mV")
 Si.connect(p=0.1)
 M = b2.SpikeMonitor(G)
-t0 = time.perf_counter()
-b2.run(duration * b2.ms)
-wall = time.perf_counter() - t0
-seconds = b2.device._last_run_time if target == "cpp_standalone" else wall
-i = np.asarray(M.i)
-counts = np.bincount(i, minlength=1000)
-print(json.dumps({
-    "seconds": float(seconds),
-    "spikes": int(len(i)),
-    "rate_exc_Hz": float(counts[:800].sum() / 800 / (duration / 1000)),
-    "rate_inh_Hz": float(counts[800:].sum() / 200 / (duration / 1000)),
-}))
+seconds = timed_brian2_run(b2, target, duration)
+print(json.dumps({"seconds": seconds, **spike_stats(M.i, None, 1000, 800, duration, cv=False)}))
