@@ -8,3 +8,4 @@ export { stdpTriplet, NEST_TRIPLET_DEFAULTS, type StdpTripletOptions, type Tripl
 export { stdpDopamine, type StdpDopamineOptions, type DopamineSynapseModel } from "./stdpDopamine.js";
 export { songAbbott2000, type SongAbbottOptions, type SongAbbottNetwork } from "./songAbbott.js";
 export { vogelsSprekeler, type VogelsSprekelerOptions } from "./vogelsSprekeler.js";
+export { addSynapticScaling, type SynapticScaling, type SynapticScalingOptions } from "./synapticScaling.js";

@@ -1,12 +1,13 @@
 // Homeostasis: the adaptive-threshold neuron (adaptiveThresholdEquations) against its closed form
 // and against Brian2 2.9 running the same equations (test/reference/brian2_equations.py), and
-// the homeostatic threshold's convergence to its target rate.
+// the homeostatic threshold's convergence to its target rate; synaptic scaling (addSynapticScaling)
+// against its closed form and its convergence to the target rate from too much and too little drive.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { Network, adaptiveThresholdEquations } from "../../src/index.js";
+import { Network, adaptiveThresholdEquations, allToAll, fixedProbability, plasticity } from "../../src/index.js";
 import { peersPython } from "../../kernel/scripts/setup.mjs";
 
 /** Our adaptive-threshold group with per-neuron input currents (pA); spikes and the final state. */
@@ -121,4 +122,75 @@ describe("adaptiveThresholdEquations against Brian2 2.9 (same equations, exact i
     expect(Array.from(spikes.neurons)).toEqual(brian.i);
     brian.t_ms.forEach((tb, k) => expect(Math.abs(spikes.times_ms[k] - 0.1 - tb)).toBeLessThan(1e-6));
   }, 600_000);
+});
+
+describe("addSynapticScaling", () => {
+  it("one scaling step equals the closed form w exp(T (1 - a/rho0)/tau_s), a = Σ e^{-(t - t_k)/tau_r}/tau_r", () => {
+    const net = new Network({ dt_ms: 0.1, seed: 1 });
+    const pre = net.addSpikeGenerator("pre", { size: 2, neurons: [], times_ms: [] });
+    // Post neuron 0 spikes at 10, 30, 70 ms, neuron 1 at 50 ms, neuron 2 never.
+    const post = net.addSpikeGenerator("post", { size: 3, neurons: [0, 0, 0, 1], times_ms: [10, 30, 70, 50] });
+    const syn = net.connect(pre, post, { rule: allToAll(), model: "w : 1", init: { w: "1 + i + 3*j" } });
+    const sc = plasticity.addSynapticScaling(net, syn, { target_Hz: 10, tau_rate_ms: 200, tau_scaling_ms: 1000, interval_ms: 100 });
+    net.run(99.9);
+    expect(sc.applied).toBe(0);
+    const w0 = Array.from(syn.variable("w"));
+    net.run(0.1);
+    expect(sc.applied).toBe(1);
+    const a_per_ms = [[10, 30, 70], [50], []].map((ts) => ts.reduce((s, t) => s + Math.exp(-(100 - t) / 200) / 200, 0));
+    const factor = a_per_ms.map((a) => Math.exp((100 * (1 - a / 0.01)) / 1000));
+    const w = syn.variable("w");
+    const j = syn.j;
+    for (let k = 0; k < w.length; k++) expect(w[k]).toBeCloseTo(w0[k] * factor[j[k]], 12);
+    expect(factor[0]).toBeLessThan(1); // 3 spikes in 100 ms: above 10 Hz, scaled down
+    expect(factor[2]).toBeCloseTo(Math.exp(0.1), 14); // silent: scaled up
+    for (let q = 0; q < 3; q++) expect(sc.trace_Hz[q]).toBeCloseTo(1000 * a_per_ms[q], 10);
+    expect(String(net.schedule())).toMatch(/synaptic scaling/);
+  });
+
+  it("a neuron driven too hard or too weakly converges to the target rate", () => {
+    const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
+    const drive = (w0: number, seed: number) => {
+      // 20 conductance-based LIF neurons, each with about 200 of 400 Poisson inputs at 10 Hz.
+      const net = new Network({ dt_ms: 0.1, seed });
+      const post = net.addNeurons("post", {
+        size: 20,
+        model: "dv/dt = (El - v + ge*(Ee - v))/taum : volt (unless refractory)\ndge/dt = -ge/taue : 1",
+        threshold: "v > Vt",
+        reset: "v = Vr",
+        refractory: 5,
+        method: "euler",
+        namespace: { taum: "20*ms", taue: "5*ms", El: "-60*mV", Ee: "0*mV", Vt: "-50*mV", Vr: "-60*mV" },
+        init: { v: "Vr" },
+      });
+      const exc = net.addPoisson("exc", { size: 400, rate_Hz: 10 });
+      const syn = net.connect(exc, post, { rule: fixedProbability(0.5), model: "w : 1", on_pre: "ge_post += w", init: { w: w0 } });
+      plasticity.addSynapticScaling(net, syn, { target_Hz: 10, tau_rate_ms: 500, tau_scaling_ms: 3000, interval_ms: 100 });
+      const spikes = net.monitorSpikes([post]);
+      const rates: number[] = [];
+      for (let s = 0, last = 0; s < 40; s++) {
+        net.run(1000);
+        rates.push((spikes.count - last) / 20);
+        last = spikes.count;
+      }
+      return rates;
+    };
+    const hard = drive(0.05, 1);
+    const weak = drive(0.005, 2);
+    expect(hard[0]).toBeGreaterThan(30);
+    expect(weak[0]).toBeLessThan(1);
+    // The last 20 s: 10 Hz within 10% (the rate then fluctuates by about ±2 Hz from second to second).
+    for (const r of [hard, weak]) expect(Math.abs(mean(r.slice(-20)) - 10)).toBeLessThan(1);
+  }, 120_000);
+
+  it("refuses bad options with their names", () => {
+    const net = new Network({ dt_ms: 0.1, seed: 1 });
+    const a = net.addSpikeGenerator("a", { size: 1, neurons: [], times_ms: [] });
+    const syn = net.connect(a, a, { rule: allToAll(), model: "w : 1" });
+    expect(() => plasticity.addSynapticScaling(net, syn, { target_Hz: 0 })).toThrow(/target_Hz/);
+    expect(() => plasticity.addSynapticScaling(net, syn, { target_Hz: 5, interval_ms: 0.05 })).toThrow(/interval_ms/);
+    expect(() => plasticity.addSynapticScaling(net, syn, { target_Hz: 5, variable: "g" })).toThrow(/variable/);
+    expect(() => plasticity.addSynapticScaling(net, syn, { target_Hz: 5, when: "start" })).toThrow(/when/);
+    expect(() => plasticity.addSynapticScaling(net, syn, { target_Hz: 5, rate: 3 } as never)).toThrow(/unknown option "rate"/);
+  });
 });
