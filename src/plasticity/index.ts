@@ -9,3 +9,4 @@ export { stdpDopamine, type StdpDopamineOptions, type DopamineSynapseModel } fro
 export { songAbbott2000, type SongAbbottOptions, type SongAbbottNetwork } from "./songAbbott.js";
 export { vogelsSprekeler, type VogelsSprekelerOptions } from "./vogelsSprekeler.js";
 export { addSynapticScaling, type SynapticScaling, type SynapticScalingOptions } from "./synapticScaling.js";
+export { recordWeightHistogram, WeightHistogram, type WeightHistogramOptions } from "./weightHistogram.js";
