@@ -10,3 +10,4 @@ export { songAbbott2000, type SongAbbottOptions, type SongAbbottNetwork } from "
 export { vogelsSprekeler, type VogelsSprekelerOptions } from "./vogelsSprekeler.js";
 export { addSynapticScaling, type SynapticScaling, type SynapticScalingOptions } from "./synapticScaling.js";
 export { recordWeightHistogram, WeightHistogram, type WeightHistogramOptions } from "./weightHistogram.js";
+export { distalReward2007, type DistalReward, type DistalRewardOptions } from "./distalReward.js";
