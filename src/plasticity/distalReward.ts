@@ -9,11 +9,12 @@
  * when the dopamine comes, and the synapse grows to the bound while the others (whose c is as
  * often negative as positive when the reward arrives) stay low: the distal reward problem solved.
  *
- * As in the paper: Izhikevich neurons (RS a = 0.02, d = 8; FS a = 0.1, d = 2; b = 0.2,
- * c = -65 mV), delta synapses in mV with a 1 ms delay, excitatory weights start at 1 mV with
- * bound 4 mV, inhibitory ones fixed at -1 mV (onto excitatory neurons), uniform input current
- * 13 (rand - 0.5) drawn every ms, a 20 ms coincidence window, rewards 1-3 s late, STDP on the
- * eligibility trace with A+ = 1 and 20 ms traces, tau_c = 1 s, tau_n = 200 ms. The rule is
+ * As in `daspnet.m`'s set-up: Izhikevich neurons (RS a = 0.02, d = 8; FS a = 0.1, d = 2;
+ * b = 0.2, c = -65 mV), delta synapses in mV with a 1 ms delay, excitatory weights start at 1 mV
+ * with bound 4 mV, inhibitory ones fixed at -1 mV (onto excitatory neurons), uniform input
+ * current 13 (rand - 0.5) drawn every ms, a 20 ms coincidence window. As in the paper's text:
+ * rewards 1-3 s late, STDP on the eligibility trace with A+ = 1 and 20 ms traces, tau_c = 1 s,
+ * tau_n = 200 ms (the reward and update part of `daspnet.m` could not be read here). The rule is
  * NEST's `stdp_dopamine_synapse` ({@link stdpDopamine}: dw/dt = c (n - b), w clipped to
  * [0, 4]) with pairing at the synapse (axonal delay).
  * Scaled down (see src/plasticity/README.md): 200 neurons with 20 targets each (the paper: 1000
