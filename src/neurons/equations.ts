@@ -133,3 +133,65 @@ export const LIF_EQUATIONS: ModelEquations = lifEquations();
 export const ADEX_EQUATIONS: ModelEquations = adexEquations();
 export const IZHIKEVICH_EQUATIONS: ModelEquations = izhikevichEquations();
 export const HH_EQUATIONS: ModelEquations = hhEquations();
+
+/** Parameters of {@link adaptiveThresholdEquations} besides the LIF's. */
+export interface AdaptiveThresholdParams {
+  /** Jump of the threshold variable vt at each spike, mV (default 2). */
+  thresholdJump_mV: number;
+  /** Time constant of vt's relaxation back to vThresh_mV, ms (default 50). */
+  tauThreshold_ms: number;
+  /** Target rate of the slow homeostatic offset theta, Hz (default 5; unused when homeostasisStep_mV is 0). */
+  target_Hz: number;
+  /** Rise of theta per spike, mV (default 0: no homeostasis); theta falls by this times target_Hz per second. */
+  homeostasisStep_mV: number;
+}
+
+/** Defaults of {@link adaptiveThresholdEquations}'s threshold parameters. */
+export const ADAPTIVE_THRESHOLD_DEFAULTS: Readonly<AdaptiveThresholdParams> = Object.freeze({ thresholdJump_mV: 2, tauThreshold_ms: 50, target_Hz: 5, homeostasisStep_mV: 0 });
+
+/**
+ * LIF with an adaptive threshold (intrinsic plasticity), exact integration, input current `I` (pA):
+ *   tau_m dv/dt = (E_L - v) + R (I + I_bias),   dvt/dt = (V_th - vt)/tau_vt,
+ *   theta = eta (count - rho0 t),   spike when v >= vt + theta;  reset v = V_r, vt += dVt, count += 1.
+ * `vt` is the fast threshold that jumps at a spike and relaxes back (Brian2's example
+ * `adaptive_threshold.py`; spike-frequency adaptation). `theta` is a slow homeostatic offset, an
+ * integral controller of the rate (dtheta/dt = eta (Σ δ(t - t_spike) - rho0)): it rises by eta at
+ * each spike and falls by eta rho0 per unit time, so over any window of length T with N spikes it
+ * changes by eta (N - rho0 T), and while it stays bounded the rate is driven to rho0
+ * (`target_Hz`) whatever the input (Diehl & Cook 2015's adaptive theta, with a constant decay
+ * instead of an exponential one). It is written through the spike count and t rather than as an
+ * ODE because Brian2's exact integrator refuses an integrator without a leak; the two are equal.
+ * Namespace constants are in base units (mV, ms, pA, pF; `rho0` in 1/ms); `init` starts v at
+ * E_L and vt at V_th (spread it into `addNeurons` with the size, or change it).
+ */
+export function adaptiveThresholdEquations(params: Partial<LifParams & AdaptiveThresholdParams> = {}): ModelEquations & { init: Record<string, number> } {
+  const p = { ...LIF_DEFAULTS, ...ADAPTIVE_THRESHOLD_DEFAULTS, ...params };
+  const positive = (x: number, name: string) => {
+    if (!(typeof x === "number" && Number.isFinite(x) && x > 0)) throw new RangeError(`${name} must be a finite number > 0, got ${x}`);
+    return x;
+  };
+  const nonNegative = (x: number, name: string) => {
+    if (!(typeof x === "number" && Number.isFinite(x) && x >= 0)) throw new RangeError(`${name} must be a finite number >= 0, got ${x}`);
+    return x;
+  };
+  const lif = lifEquations(Object.fromEntries(Object.entries(p).filter(([k]) => k in LIF_DEFAULTS)) as Partial<LifParams>);
+  return {
+    model: `dv/dt = (El - v)/taum + (I + Ibias)/Cm : volt (unless refractory)
+dvt/dt = (Vth - vt)/tau_vt : volt
+theta = eta*(count - rho0*t) : volt
+count : 1
+I : amp`,
+    threshold: "v >= vt + theta",
+    reset: "v = Vr; vt += dVt; count += 1",
+    refractory: lif.refractory,
+    method: lif.method,
+    namespace: {
+      ...lif.namespace,
+      dVt: nonNegative(p.thresholdJump_mV, "thresholdJump_mV"),
+      tau_vt: positive(p.tauThreshold_ms, "tauThreshold_ms"),
+      eta: nonNegative(p.homeostasisStep_mV, "homeostasisStep_mV"),
+      rho0: nonNegative(p.target_Hz, "target_Hz") * 1e-3,
+    },
+    init: { v: p.vRest_mV, vt: p.vThresh_mV },
+  };
+}

@@ -35,7 +35,7 @@ export interface StdpDopamineOptions {
   tau_c_ms?: number;
   /** Dopamine trace time constant, ms (default 200). */
   tau_n_ms?: number;
-  /** Dopamine baseline, 1/ms (default 0). */
+  /** Dopamine baseline, 1/ms (default 0): dw/dt = c (n - b); a negative b is a tonic dopamine level (Izhikevich 2007's baseline). */
   b_per_ms?: number;
   /** Lower weight bound (default 0). */
   Wmin?: number;
@@ -94,7 +94,7 @@ export function stdpDopamine(opts: StdpDopamineOptions = {}): DopamineSynapseMod
       tau_c,
       tau_n,
       taus: (tau_c + tau_n) / (tau_c * tau_n),
-      b: nonNegative(opts.b_per_ms, 0, "b_per_ms"),
+      b: checkNumber(opts.b_per_ms ?? 0, "b_per_ms"),
       Wmin,
       Wmax,
     },

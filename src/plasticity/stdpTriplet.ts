@@ -34,9 +34,12 @@ export interface TripletParameters {
 }
 
 /**
- * NEST 3.10's defaults of `stdp_triplet_synapse` (and of its neurons' tau_minus, tau_minus_triplet):
- * the values NEST's documentation attributes to Pfister & Gerstner 2006's all-to-all fit of the
- * visual-cortex data (not checked here against the paper's Table 4; see src/plasticity/README.md).
+ * Pfister & Gerstner 2006's fit of the visual-cortex data (Sjöström et al. 2001), all-to-all
+ * interaction, full model. The synapse's six values equal NEST 3.10's `stdp_triplet_synapse`
+ * defaults (checked against NEST in test/unit/plasticity.triplet.test.ts); tau_minus = 33.7 ms
+ * and tau_y = 125 ms are the neuron-side values of the same row (NEST's neurons default to 20
+ * and 110 ms). The paper's table itself could not be read here: the row is the one on which
+ * NEST and two independent public transcriptions of the table agree (see src/plasticity/README.md).
  */
 export const NEST_TRIPLET_DEFAULTS: Readonly<TripletParameters> = Object.freeze({
   tau_plus_ms: 16.8,
@@ -49,8 +52,20 @@ export const NEST_TRIPLET_DEFAULTS: Readonly<TripletParameters> = Object.freeze(
   A3_minus: 2.3e-4,
 });
 
+/**
+ * Named parameter sets of Pfister & Gerstner 2006 (Tables 3-4) that could be verified: only the
+ * visual-cortex, all-to-all, full row (see {@link NEST_TRIPLET_DEFAULTS}). The other rows
+ * (minimal models, nearest-spike, hippocampal culture) are not shipped: the paper could not be
+ * read, and the public transcriptions found disagree or are single sources (README).
+ */
+export const TRIPLET_PRESETS: Readonly<Record<"visualCortexAllToAllFull", Readonly<TripletParameters>>> = Object.freeze({
+  visualCortexAllToAllFull: NEST_TRIPLET_DEFAULTS,
+});
+
 /** Options of {@link stdpTriplet}: any {@link TripletParameters} (defaults {@link NEST_TRIPLET_DEFAULTS}) and the following. */
 export interface StdpTripletOptions extends Partial<TripletParameters> {
+  /** A named parameter set of {@link TRIPLET_PRESETS} (its interaction scheme is set with it); explicit parameters override it. */
+  preset?: keyof typeof TRIPLET_PRESETS;
   /** "all-to-all" (default; NEST's only scheme) or "nearest" (traces set to 1 at each spike). */
   interaction?: "all-to-all" | "nearest";
   /** Upper bound of the weight, in the weight's unit (default 100, NEST's). */
@@ -76,7 +91,8 @@ export function stdpTriplet(opts: StdpTripletOptions = {}): SynapseModel {
   for (const k of Object.keys(opts)) {
     if (!TRIPLET_KEYS.includes(k)) throw new RangeError(`stdpTriplet: unknown option "${k}" (allowed: ${TRIPLET_KEYS.join(", ")})`);
   }
-  const p = { ...NEST_TRIPLET_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as TripletParameters & StdpTripletOptions;
+  const preset = opts.preset === undefined ? NEST_TRIPLET_DEFAULTS : TRIPLET_PRESETS[oneOf(opts.preset, "visualCortexAllToAllFull", Object.keys(TRIPLET_PRESETS) as (keyof typeof TRIPLET_PRESETS)[], "preset")];
+  const p = { ...preset, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as TripletParameters & StdpTripletOptions;
   const interaction = oneOf(opts.interaction, "all-to-all", ["all-to-all", "nearest"], "interaction");
   const unit = opts.weightUnit ?? "1";
   if (typeof unit !== "string" || unit.trim() === "") throw new RangeError(`weightUnit must be a unit such as "1", "nS" or "pA", got ${JSON.stringify(unit)}`);
@@ -109,4 +125,4 @@ export function stdpTriplet(opts: StdpTripletOptions = {}): SynapseModel {
   };
 }
 
-const TRIPLET_KEYS = ["tau_plus_ms", "tau_x_ms", "tau_minus_ms", "tau_y_ms", "A2_plus", "A3_plus", "A2_minus", "A3_minus", "interaction", "Wmax", "delay_ms", "delayConvention", "weightUnit", "w0", "transmit"];
+const TRIPLET_KEYS = ["preset", "tau_plus_ms", "tau_x_ms", "tau_minus_ms", "tau_y_ms", "A2_plus", "A3_plus", "A2_minus", "A3_minus", "interaction", "Wmax", "delay_ms", "delayConvention", "weightUnit", "w0", "transmit"];

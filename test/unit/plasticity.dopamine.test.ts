@@ -67,6 +67,18 @@ describe("stdpDopamine against NEST 3.10 stdp_dopamine_synapse", () => {
     expect(() => syn.modulate(Number.NaN)).toThrow(/t_ms/);
   });
 
+  it("a negative baseline b (tonic dopamine) moves w with c between events: the closed form", () => {
+    const net = new Network({ dt_ms: DT, seed: 1 });
+    const a = net.addSpikeGenerator("a", { size: 1, neurons: [0, 0], times_ms: [10, 500] });
+    const b = net.addSpikeGenerator("b", { size: 1, neurons: [0], times_ms: [20] });
+    const syn = net.connect(a, b, { rule: allToAll(), ...plasticity.stdpDopamine({ w0: 35, b_per_ms: -0.002, delay_ms: 0, delayConvention: "axonal" }) });
+    net.run(600);
+    // c = e^{-10/20} from 19.9 ms; dw/dt = c (0 - b) until the read-out at 499.9 ms.
+    const w = 35 + Math.exp(-10 / 20) * 0.002 * 1000 * (1 - Math.exp(-(499.9 - 19.9) / 1000));
+    expect(syn.variable("w")[0]).toBeCloseTo(w, 12);
+    expect(() => plasticity.stdpDopamine({ b_per_ms: Number.NaN })).toThrow(/b_per_ms/);
+  });
+
   it("a dopamine level set from a callback every k steps (syn.modulate(t), then syn.set('n', level)) follows the closed form", () => {
     // Pairing as above; the level is set every 1000 steps (100 ms) to 0.002, 0, 0.004, 0.001 (1/ms) from 100 ms on.
     const levels = [0.002, 0, 0.004, 0.001];

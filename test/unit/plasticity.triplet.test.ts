@@ -1,6 +1,9 @@
 // Triplet STDP (Pfister & Gerstner 2006) against closed forms and NEST 3.10's stdp_triplet_synapse
 // on the Sjöström et al. 2001 pairing-frequency protocol (60 pairings, 0.1-50 Hz, Δt = ±10 ms).
+import { execFileSync } from "node:child_process";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { peersPython } from "../../kernel/scripts/setup.mjs";
 import { Network, allToAll, plasticity } from "../../src/index.js";
 import { runNest, runOurs } from "./plasticity.helpers.js";
 
@@ -78,4 +81,17 @@ describe("stdpTriplet on the Sjöström et al. 2001 protocol", () => {
       if (p.d === -10) expect(pair.weights[k][60]).toBeLessThan(1);
     });
   }, 300_000);
+});
+
+describe("stdpTriplet presets (Pfister & Gerstner 2006)", () => {
+  it("visualCortexAllToAllFull: the synapse's values equal NEST 3.10's stdp_triplet_synapse defaults", () => {
+    const out = execFileSync(peersPython(), [path.join(__dirname, "..", "reference", "nest_triplet_defaults.py")], { encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "ignore"] });
+    const nest = JSON.parse(out.trim().split("\n").pop()!);
+    const p = plasticity.TRIPLET_PRESETS.visualCortexAllToAllFull;
+    expect([p.tau_plus_ms, p.tau_x_ms, p.A2_plus, p.A3_plus, p.A2_minus, p.A3_minus]).toEqual([nest.tau_plus, nest.tau_plus_triplet, nest.Aplus, nest.Aplus_triplet, nest.Aminus, nest.Aminus_triplet]);
+    expect([p.tau_minus_ms, p.tau_y_ms]).toEqual([33.7, 125]);
+    const m = plasticity.stdpTriplet({ preset: "visualCortexAllToAllFull", A3_plus: 0.01 });
+    expect([m.namespace.tau_y, m.namespace.A3_plus]).toEqual([125, 0.01]);
+    expect(() => plasticity.stdpTriplet({ preset: "hippocampalMinimal" as never })).toThrow(/preset must be one of "visualCortexAllToAllFull"/);
+  }, 120_000);
 });
