@@ -68,7 +68,18 @@ export interface DistalReward {
   Wmax: number;
 }
 
-/** Builds the scaled-down distal-reward experiment of Izhikevich 2007 (see the module comment). */
+/**
+ * Builds the scaled-down distal-reward experiment of Izhikevich 2007 (see the module comment).
+ *
+ * @example
+ * ```ts
+ * import { plasticity } from "neurolab";
+ * // Izhikevich 2007's distal reward experiment, scaled down (see the module docs)
+ * const exp = plasticity.distalReward2007({ seed: 1 });
+ * exp.net.run(1000); // the paper's result needs ~1200 s
+ * exp.synapses.variable("w")[exp.rewarded]; // the rewarded synapse's weight, mV
+ * ```
+ */
 export function distalReward2007(opts: DistalRewardOptions = {}): DistalReward {
   for (const k of Object.keys(opts)) {
     if (!DISTAL_KEYS.includes(k)) throw new RangeError(`distalReward2007: unknown option "${k}" (allowed: ${DISTAL_KEYS.join(", ")})`);

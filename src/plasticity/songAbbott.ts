@@ -40,7 +40,18 @@ export interface SongAbbottNetwork {
   spikes: SpikeMonitor;
 }
 
-/** Builds Song, Miller & Abbott 2000 as Brian2's STDP example (weights start uniform in [0, gmax]); run it with `net.run(ms)`. */
+/**
+ * Builds Song, Miller & Abbott 2000 as Brian2's STDP example (weights start uniform in [0, gmax]); run it with `net.run(ms)`.
+ *
+ * @example
+ * ```ts
+ * import { plasticity } from "neurolab";
+ * // Brian2's STDP example: 1000 Poisson inputs at 15 Hz onto one neuron, additive pair STDP
+ * const { net, synapses } = plasticity.songAbbott2000({ N: 200, seed: 1 });
+ * net.run(2000);
+ * synapses.variable("w"); // becomes bimodal over 100 s
+ * ```
+ */
 export function songAbbott2000(opts: SongAbbottOptions = {}): SongAbbottNetwork {
   const N = checkInteger(opts.N ?? 1000, "N", 1);
   const F = checkNumber(opts.F_Hz ?? 15, "F_Hz", { min: 0 });

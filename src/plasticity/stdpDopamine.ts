@@ -59,6 +59,18 @@ export type DopamineSynapseModel = SynapseModel & { on_modulator: string; modula
 /**
  * Dopamine-modulated STDP (NEST's `stdp_dopamine_synapse`) as a synapse model to spread into
  * `net.connect`: `net.connect(pre, post, { rule, ...stdpDopamine({ dopamine: vta, w0: 35 }) })`.
+ *
+ * @example
+ * ```ts
+ * import { Network, fixedProbability, plasticity } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const pre = net.addPoisson("pre", { size: 50, rate_Hz: 10 });
+ * const post = net.addNeurons("post", { size: 5, model: "dv/dt = -v/(20*ms) : volt", threshold: "v > 10*mV", reset: "v = 0*mV" });
+ * const da = net.addPoisson("dopamine", { size: 1, rate_Hz: 1 }); // each spike releases one dopamine quantum
+ * const rule = plasticity.stdpDopamine({ dopamine: da, Wmax: 5, w0: 1, transmit: "v_post += w*mV" });
+ * net.connect(pre, post, { rule: fixedProbability(0.5), ...rule });
+ * net.run(2000);
+ * ```
  */
 export function stdpDopamine(opts: StdpDopamineOptions = {}): DopamineSynapseModel {
   for (const k of Object.keys(opts)) {

@@ -55,6 +55,19 @@ export interface StdpPairOptions {
  * synapse model to spread into `net.connect`: `net.connect(pre, post, { rule, ...stdpPair({
  * w0: 50, transmit: "ge_post += w*nS" }) })`. The returned model text, statements and
  * namespace are plain strings and numbers: print, copy and change them.
+ *
+ * @example
+ * ```ts
+ * import { Network, fixedProbability, plasticity } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const pre = net.addPoisson("pre", { size: 100, rate_Hz: 10 });
+ * const post = net.addNeurons("post", { size: 10, model: "dv/dt = -v/(20*ms) : volt", threshold: "v > 10*mV", reset: "v = 0*mV" });
+ * // NEST's stdp_synapse, additive; the presynaptic spike adds w (mV) to v
+ * const stdp = plasticity.stdpPair({ weightDependence: "additive", Wmax: 5, w0: 1, transmit: "v_post += w*mV" });
+ * const syn = net.connect(pre, post, { rule: fixedProbability(0.5), ...stdp });
+ * net.run(1000);
+ * syn.variable("w"); // the learned weights (live view)
+ * ```
  */
 export function stdpPair(opts: StdpPairOptions = {}): SynapseModel {
   for (const k of Object.keys(opts)) {

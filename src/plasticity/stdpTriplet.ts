@@ -86,6 +86,14 @@ export interface StdpTripletOptions extends Partial<TripletParameters> {
  * Triplet STDP (Pfister & Gerstner 2006; NEST's `stdp_triplet_synapse` for all-to-all) as a
  * synapse model to spread into `net.connect`: `net.connect(pre, post, { rule, ...stdpTriplet({
  * w0: 1, transmit: "ge_post += w*nS" }) })`.
+ *
+ * @example
+ * ```ts
+ * import { plasticity } from "neurolab";
+ * // Pfister & Gerstner 2006, visual cortex, all-to-all, full model (equal to NEST's defaults)
+ * const triplet = plasticity.stdpTriplet({ preset: "visualCortexAllToAllFull", Wmax: 1, w0: 0.5, transmit: "ge_post += w" });
+ * triplet.model; triplet.on_pre; triplet.on_post; // read, copy and change them as equations
+ * ```
  */
 export function stdpTriplet(opts: StdpTripletOptions = {}): SynapseModel {
   for (const k of Object.keys(opts)) {

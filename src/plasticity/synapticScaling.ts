@@ -56,6 +56,18 @@ export interface SynapticScaling {
  * "synaptic scaling <name>", shown by `net.schedule()`): `addSynapticScaling(net, syn, {
  * target_Hz: 5 })`. The synapses must be built with a per-synapse variable `variable`. After
  * `net.reset()` the traces restart at 0; the weights are kept.
+ *
+ * @example
+ * ```ts
+ * import { Network, allToAll, plasticity } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const inp = net.addPoisson("in", { size: 100, rate_Hz: 20 });
+ * const cell = net.addNeurons("cell", { size: 5, model: "dv/dt = -v/(20*ms) : volt", threshold: "v > 10*mV", reset: "v = 0*mV" });
+ * const syn = net.connect(inp, cell, { rule: allToAll(), model: "w : 1", on_pre: "v_post += w*mV", init: { w: 2 } });
+ * const scaling = plasticity.addSynapticScaling(net, syn, { target_Hz: 10, interval_ms: 100 });
+ * net.run(5000);
+ * scaling.trace_Hz; // each neuron's rate estimate, pulled toward 10 Hz by scaling its incoming weights
+ * ```
  */
 export function addSynapticScaling(net: Network, synapses: Synapses, opts: SynapticScalingOptions): SynapticScaling {
   if (opts === null || typeof opts !== "object") throw new TypeError("addSynapticScaling: opts must be an object with target_Hz");

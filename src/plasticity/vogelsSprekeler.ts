@@ -45,6 +45,14 @@ export interface VogelsSprekelerOptions {
  * spread into `net.connect`: `net.connect(inh, exc, { rule, ...vogelsSprekeler({ rho0_Hz: 5,
  * transmit: "gi_post += w" }) })`. Weights are non-negative; the transmission statement gives
  * the sign (NEST stores inhibitory weights as negative numbers with Wmax < 0).
+ *
+ * @example
+ * ```ts
+ * import { plasticity } from "neurolab";
+ * // inhibitory STDP (NEST's vogels_sprekeler_synapse): drives the postsynaptic rate to rho0
+ * const istdp = plasticity.vogelsSprekeler({ eta: 0.01, rho0_Hz: 5, Wmax: 100, w0: 1, transmit: "gi_post += w*nS" });
+ * istdp.on_pre; istdp.on_post;
+ * ```
  */
 export function vogelsSprekeler(opts: VogelsSprekelerOptions = {}): SynapseModel {
   for (const k of Object.keys(opts)) {

@@ -28,7 +28,18 @@ export interface WeightHistogramOptions {
   when?: Slot;
 }
 
-/** A weight histogram over time (see {@link recordWeightHistogram}). */
+/**
+ * A weight histogram over time (see {@link recordWeightHistogram}).
+ *
+ * @example
+ * ```ts
+ * import { plasticity } from "neurolab";
+ * const { net, synapses } = plasticity.songAbbott2000({ N: 100, seed: 1 });
+ * const hist: plasticity.WeightHistogram = plasticity.recordWeightHistogram(net, synapses, { hi: 0.01 });
+ * net.run(1000);
+ * hist.times_ms; hist.counts; // one histogram per recording time
+ * ```
+ */
 export class WeightHistogram {
   /** Time of every sample, ms: 0 (the initial weights), then the end of every sampling interval (continuing across `net.reset()`). */
   readonly times_ms: number[] = [];
@@ -93,6 +104,15 @@ export class WeightHistogram {
  * Records the histogram of `synapses`' `variable` every `every_ms` while `net` runs (an operation
  * of the plan named "weight histogram <name>"): `const hist = recordWeightHistogram(net, syn, {
  * hi: gmax })`, then `hist.counts`, `hist.times_ms`, `hist.figure()`.
+ *
+ * @example
+ * ```ts
+ * import { plasticity } from "neurolab";
+ * const { net, synapses } = plasticity.songAbbott2000({ N: 200, seed: 1 });
+ * const hist = plasticity.recordWeightHistogram(net, synapses, { hi: 0.01, bins: 20, every_ms: 500 });
+ * net.run(5000);
+ * hist.figure({ title: "weights while learning" }); // bins x time, as a heatmap
+ * ```
  */
 export function recordWeightHistogram(net: Network, synapses: Synapses, opts: WeightHistogramOptions): WeightHistogram {
   if (opts === null || typeof opts !== "object") throw new TypeError("recordWeightHistogram: opts must be an object with hi");
