@@ -242,3 +242,44 @@ export function ridgeClassifier(X: MatrixLike, labels: ArrayLike<number>, opts: 
   );
   return new RidgeClassifierModel(ridgeFit(X, Y, opts), nClasses);
 }
+
+/** Spike samples laid one after another on one input's time axis (see {@link concatenateSamples}). */
+export interface SampleSequence {
+  /** Spike times, ms (sorted). */
+  readonly times_ms: Float64Array;
+  /** Input index of each spike. */
+  readonly neurons: Int32Array;
+  /** Start of each sample's slot, ms. */
+  readonly starts_ms: Float64Array;
+}
+
+/**
+ * Lays spike samples (`{ times_ms, afferents }`, e.g. `train.randomPoissonPatterns(...).samples`)
+ * one after another, sample k in the slot [start + k slot, start + (k+1) slot), for one
+ * spike generator: `net.addSpikeGenerator("in", { size, ...concatenateSamples(task.samples, { slot_ms }) })`.
+ */
+export function concatenateSamples(samples: readonly { times_ms: ArrayLike<number>; afferents: ArrayLike<number> }[], opts: { slot_ms: number; start_ms?: number }): SampleSequence {
+  const slot = checkNumber(opts.slot_ms, "slot_ms", { min: 0, minExclusive: true });
+  const start = checkNumber(opts.start_ms ?? 0, "start_ms", { min: 0 });
+  let total = 0;
+  samples.forEach((s, k) => {
+    if (s.times_ms.length !== s.afferents.length) throw new RangeError(`samples[${k}]: times_ms and afferents must have equal lengths`);
+    for (let q = 0; q < s.times_ms.length; q++) {
+      if (!(s.times_ms[q] >= 0 && s.times_ms[q] < slot)) throw new RangeError(`samples[${k}].times_ms[${q}] must lie in [0, slot_ms = ${slot}), got ${s.times_ms[q]}`);
+    }
+    total += s.times_ms.length;
+  });
+  const times_ms = new Float64Array(total);
+  const neurons = new Int32Array(total);
+  const starts_ms = new Float64Array(samples.length);
+  let n = 0;
+  samples.forEach((s, k) => {
+    starts_ms[k] = start + k * slot;
+    const order = Array.from({ length: s.times_ms.length }, (_, q) => q).sort((a, b) => s.times_ms[a] - s.times_ms[b]);
+    for (const q of order) {
+      times_ms[n] = starts_ms[k] + s.times_ms[q];
+      neurons[n++] = s.afferents[q];
+    }
+  });
+  return { times_ms, neurons, starts_ms };
+}
