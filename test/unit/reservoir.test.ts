@@ -81,6 +81,7 @@ describe("ridge readout and power-law fit against scikit-learn / scipy", () => {
         want.intercept.forEach((b, t) => (worst = Math.max(worst, Math.abs(model.intercept[t] - b))));
       });
     });
+    if (process.env.RESERVOIR_REPORT) console.log(`ridge vs sklearn: max |difference| ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-8);
   });
 
@@ -95,6 +96,7 @@ describe("ridge readout and power-law fit against scikit-learn / scipy", () => {
     zetaArgs.forEach(([s, q], k) => expect(Math.abs(reservoir.hurwitzZeta(s, q) / ref.powerlaw.zetas[k] - 1)).toBeLessThan(1e-12));
     const fit = reservoir.powerLawFit(sizes, { sMin: 5, sMax: 5000 });
     expect(fit.n).toBe(ref.powerlaw.n);
+    if (process.env.RESERVOIR_REPORT) console.log(`power law: ours ${fit.alpha}, scipy ${ref.powerlaw.alpha}`);
     expect(Math.abs(fit.alpha - ref.powerlaw.alpha)).toBeLessThan(1e-6);
   });
 });
@@ -119,6 +121,7 @@ describe("criticality measures on branching processes with known sigma", () => {
     }
     // The tail P(S = n) ~ n^{-3/2} / sqrt(2 pi): the trees kept are exactly those with S <= cap.
     const fit = reservoir.powerLawFit(sizes, { sMin: 10, sMax: cap });
+    if (process.env.RESERVOIR_REPORT) console.log(`critical GW: alpha ${fit.alpha} ± ${fit.standardError}, n ${fit.n}`);
     expect(fit.standardError).toBeLessThan(0.02);
     expect(Math.abs(fit.alpha - 1.5)).toBeLessThan(3 * fit.standardError + 0.01);
     // Subcritical trees have an exponential cut-off: a steeper apparent exponent.
@@ -192,6 +195,7 @@ describe("criticality measures on branching processes with known sigma", () => {
         }
       }
       const bf = reservoir.branchingFactor({ times_ms: times, neurons }, csr, { window_ms: 1, start_ms: 0, stop_ms: steps });
+      if (process.env.RESERVOIR_REPORT) console.log(`network branching process sigma ${sigma}: estimate ${bf.sigma} from ${bf.spikes} spikes`);
       expect(bf.spikes).toBeGreaterThan(1000);
       expect(Math.abs(bf.sigma - sigma)).toBeLessThan(0.05);
     }
