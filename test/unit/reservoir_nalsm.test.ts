@@ -4,7 +4,7 @@
 // a ridge readout of its states must classify jittered Poisson patterns at least as well as the
 // same liquid without astrocyte and plasticity, on the same seed.
 import { describe, expect, it } from "vitest";
-import { Network, Rng, reservoir, train } from "../../src/index.js";
+import { Network, Rng, fromPairs, reservoir, train } from "../../src/index.js";
 
 const N_INPUTS = 50;
 const WARM_ms = 3000;
@@ -32,6 +32,49 @@ function run(seed: number, mode: "plain" | "nalsm", task?: train.SpikeTask) {
   const states = reservoir.liquidStates(spikes, { times_ms: Array.from(b.starts_ms, (s) => s + PATTERN_ms), size: built.liquid.size });
   return { sigma, states, labels: order.map((k) => task?.labels[k] ?? 0), astrocyte: built.astrocyte };
 }
+
+describe("NALSM astrocyte: the update rule", () => {
+  it("follows A <- A + (w (S_liquid - S_input) + b - A) dt/tau every ms and writes A / eta into alpha", () => {
+    // Known spikes: a "liquid" of 4 generators and an "input" of 2, on a 0.1 ms grid.
+    const rng = new Rng(3);
+    const spikes = (n: number, count: number) => {
+      const t: number[] = [];
+      const i: number[] = [];
+      for (let k = 0; k < count; k++) {
+        t.push(Math.round(rng.uniform() * 995) / 10 + 0.1);
+        i.push(Math.floor(rng.uniform() * n));
+      }
+      return { times_ms: t, neurons: i };
+    };
+    const L = spikes(4, 300);
+    const I = spikes(2, 80);
+    const net = new Network({ dt_ms: 0.1, seed: 1 });
+    const liquid = net.addSpikeGenerator("liquid", { size: 4, ...L });
+    const input = net.addSpikeGenerator("input", { size: 2, ...I });
+    const post = net.addNeurons("post", { size: 1, model: "dIe/dt = -Ie/(5*ms) : amp" });
+    const syn = net.connect(liquid, post, { rule: fromPairs([0, 1], [0, 0]), ...reservoir.astrocyteModulatedStdp({ lambda: 0.01, tau_ms: 10, Wmax_nA: 60, w0_nA: 30, delay_ms: 0.1, transmit: "Ie_post += w" }) });
+    const astro = reservoir.addAstrocyte(net, { liquid, input, synapses: syn, weight: 0.02, tau_ms: 50 });
+    net.run(100);
+    // The recursion from the spike counts per 1 ms (a spike at t lies in the ms containing t - dt/2).
+    let A = 0.15;
+    const want: number[] = [];
+    for (let m = 0; m < 100; m++) {
+      const inMs = (x: { times_ms: number[] }) => x.times_ms.filter((t) => t > m && t <= m + 1 + 1e-9).length;
+      A += (0.02 * (inMs(L) - inMs(I)) + 0.15 - A) * (1 / 50);
+      want.push(A);
+    }
+    expect(astro.values.length).toBe(100);
+    expect(astro.times_ms[0]).toBeCloseTo(1, 12);
+    astro.values.forEach((a, k) => expect(Math.abs(a - want[k])).toBeLessThan(1e-12));
+    expect(Array.from(syn.variable("alpha"))).toEqual([astro.A / 0.15, astro.A / 0.15]);
+    // A new run from time 0 restarts the astrocyte; learned weights stay.
+    const w = Array.from(syn.variable("w"));
+    net.reset();
+    expect(Array.from(syn.variable("w"))).toEqual(w);
+    net.run(1);
+    expect(astro.values).toEqual([want[0]]);
+  });
+});
 
 describe("NALSM: astrocyte-modulated STDP", () => {
   it("brings the branching factor from the plain liquid's (~1.4) toward 1 (seeds 1, 2, 5)", () => {
