@@ -51,7 +51,10 @@ function sortedTimesByNeuron(spikes: SpikeEvents, n: number, offset: number): Fl
   const counts = new Int32Array(n);
   const T = spikes.times_ms;
   const N = spikes.neurons;
-  if (T.length !== N.length) throw new RangeError(`spikes: times_ms and neurons must have equal lengths, got ${T.length} and ${N.length}`);
+  if (T.length !== N.length)
+    throw new RangeError(
+      `spikes: times_ms and neurons must have equal lengths, got ${T.length} and ${N.length}`,
+    );
   for (let s = 0; s < N.length; s++) {
     const j = N[s] - offset;
     if (j >= 0 && j < n) counts[j]++;
@@ -87,16 +90,31 @@ function countIn(a: Float64Array, lo: number, hi: number, rightClosed: boolean):
  * NALSM's branching factor of a spiking network (see the module header) from its spikes and its
  * connectivity (CSR, rows = presynaptic neuron; e.g. `liquid.connectivity`).
  */
-export function branchingFactor(spikes: SpikeEvents, connectivity: Csr, opts: BranchingFactorOptions = {}): BranchingFactor {
-  for (const k of Object.keys(opts)) if (!["window_ms", "start_ms", "stop_ms", "offset"].includes(k)) throw new RangeError(`branchingFactor: unknown option "${k}" (allowed: window_ms, start_ms, stop_ms, offset)`);
+export function branchingFactor(
+  spikes: SpikeEvents,
+  connectivity: Csr,
+  opts: BranchingFactorOptions = {},
+): BranchingFactor {
+  for (const k of Object.keys(opts))
+    if (!["window_ms", "start_ms", "stop_ms", "offset"].includes(k))
+      throw new RangeError(
+        `branchingFactor: unknown option "${k}" (allowed: window_ms, start_ms, stop_ms, offset)`,
+      );
   const win = checkNumber(opts.window_ms ?? 4, "window_ms", { min: 0, minExclusive: true });
   const offset = checkInteger(opts.offset ?? 0, "offset", 0);
   const n = connectivity.nPre;
-  if (connectivity.nPost !== n) throw new RangeError(`connectivity must be square (a network onto itself), got ${connectivity.nPre} x ${connectivity.nPost}`);
+  if (connectivity.nPost !== n)
+    throw new RangeError(
+      `connectivity must be square (a network onto itself), got ${connectivity.nPre} x ${connectivity.nPost}`,
+    );
   const byNeuron = sortedTimesByNeuron(spikes, n, offset);
   let first = Infinity;
   let last = -Infinity;
-  for (const a of byNeuron) if (a.length) { first = Math.min(first, a[0]); last = Math.max(last, a[a.length - 1]); }
+  for (const a of byNeuron)
+    if (a.length) {
+      first = Math.min(first, a[0]);
+      last = Math.max(last, a[a.length - 1]);
+    }
   const start = checkNumber(opts.start_ms ?? (Number.isFinite(first) ? first : 0), "start_ms");
   const stop = checkNumber(opts.stop_ms ?? (Number.isFinite(last) ? last : 0), "stop_ms");
   // Presynaptic lists (the transpose of the CSR).
@@ -106,7 +124,8 @@ export function branchingFactor(spikes: SpikeEvents, connectivity: Csr, opts: Br
   for (let j = 0; j < n; j++) inPtr[j + 1] += inPtr[j];
   const inIdx = new Int32Array(rowPtr[n]);
   const fill = inPtr.slice(0, n);
-  for (let i = 0; i < n; i++) for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) inIdx[fill[colIdx[k]]++] = i;
+  for (let i = 0; i < n; i++)
+    for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) inIdx[fill[colIdx[k]]++] = i;
   const perNeuron = new Float64Array(n).fill(NaN);
   let used = 0;
   let sum = 0;
@@ -117,9 +136,11 @@ export function branchingFactor(spikes: SpikeEvents, connectivity: Csr, opts: Br
     for (const t of byNeuron[j]) {
       if (t < start + win || t >= stop - win) continue;
       let anc = 0;
-      for (let q = inPtr[j]; q < inPtr[j + 1]; q++) anc += countIn(byNeuron[inIdx[q]], t - win, t, false);
+      for (let q = inPtr[j]; q < inPtr[j + 1]; q++)
+        anc += countIn(byNeuron[inIdx[q]], t - win, t, false);
       let desc = 0;
-      for (let k = rowPtr[j]; k < rowPtr[j + 1]; k++) desc += countIn(byNeuron[colIdx[k]], t, t + win, true);
+      for (let k = rowPtr[j]; k < rowPtr[j + 1]; k++)
+        desc += countIn(byNeuron[colIdx[k]], t, t + win, true);
       total += desc / Math.max(anc, 1);
       count++;
     }
@@ -150,7 +171,10 @@ export function spikeCountsPerBin(spikes: SpikeEvents, opts: BinOptions): Int32A
   const T = spikes.times_ms;
   let last = start;
   for (let s = 0; s < T.length; s++) last = Math.max(last, T[s]);
-  const stop = checkNumber(opts.stop_ms ?? last + bin, "stop_ms", { min: start, minExclusive: true });
+  const stop = checkNumber(opts.stop_ms ?? last + bin, "stop_ms", {
+    min: start,
+    minExclusive: true,
+  });
   const nBins = Math.ceil((stop - start) / bin - 1e-9);
   const counts = new Int32Array(nBins);
   for (let s = 0; s < T.length; s++) {
@@ -169,7 +193,8 @@ export function branchingRatio(counts: ArrayLike<number>): number {
     den += counts[t];
     num += counts[t + 1];
   }
-  if (den === 0) throw new RangeError("branchingRatio: no events before the last bin (the ratio is undefined)");
+  if (den === 0)
+    throw new RangeError("branchingRatio: no events before the last bin (the ratio is undefined)");
   return num / den;
 }
 
@@ -192,7 +217,10 @@ export function avalanches(counts: ArrayLike<number>): Avalanches {
   const n = counts.length;
   for (let k = 0; k < n; k++) checkNumber(counts[k], `counts[${k}]`, { min: 0 });
   while (t < n) {
-    if (counts[t] === 0) { t++; continue; }
+    if (counts[t] === 0) {
+      t++;
+      continue;
+    }
     const s0 = t;
     let size = 0;
     while (t < n && counts[t] !== 0) size += counts[t++];
@@ -202,10 +230,25 @@ export function avalanches(counts: ArrayLike<number>): Avalanches {
       starts.push(s0);
     }
   }
-  return { sizes: Float64Array.from(sizes), durations: Int32Array.from(durations), starts: Int32Array.from(starts) };
+  return {
+    sizes: Float64Array.from(sizes),
+    durations: Int32Array.from(durations),
+    starts: Int32Array.from(starts),
+  };
 }
 
-const BERNOULLI_2J = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798, -174611 / 330];
+const BERNOULLI_2J = [
+  1 / 6,
+  -1 / 30,
+  1 / 42,
+  -1 / 30,
+  5 / 66,
+  -691 / 2730,
+  7 / 6,
+  -3617 / 510,
+  43867 / 798,
+  -174611 / 330,
+];
 
 /**
  * The Hurwitz zeta function ζ(s, q) = Σ_{k>=0} (q + k)^-s for s > 1, q > 0 (Euler-Maclaurin
@@ -258,7 +301,9 @@ export interface PowerLawFit {
 
 /** Discrete maximum-likelihood power-law exponent of integer sizes (see the module header). */
 export function powerLawFit(sizes: ArrayLike<number>, opts: PowerLawOptions = {}): PowerLawFit {
-  for (const k of Object.keys(opts)) if (!["sMin", "sMax"].includes(k)) throw new RangeError(`powerLawFit: unknown option "${k}" (allowed: sMin, sMax)`);
+  for (const k of Object.keys(opts))
+    if (!["sMin", "sMax"].includes(k))
+      throw new RangeError(`powerLawFit: unknown option "${k}" (allowed: sMin, sMax)`);
   const sMin = checkInteger(opts.sMin ?? 1, "sMin", 1);
   const sMax = opts.sMax === undefined ? Infinity : checkInteger(opts.sMax, "sMax", sMin);
   let n = 0;
@@ -271,7 +316,10 @@ export function powerLawFit(sizes: ArrayLike<number>, opts: PowerLawOptions = {}
       sumLog += Math.log(s);
     }
   }
-  if (n < 2) throw new RangeError(`powerLawFit: needs at least 2 sizes in [sMin, sMax] = [${sMin}, ${sMax}], got ${n}`);
+  if (n < 2)
+    throw new RangeError(
+      `powerLawFit: needs at least 2 sizes in [sMin, sMax] = [${sMin}, ${sMax}], got ${n}`,
+    );
   const direct = sMax - sMin <= 1e4;
   const logZ = (a: number): number => {
     if (Number.isFinite(sMax) && direct) {
@@ -279,7 +327,11 @@ export function powerLawFit(sizes: ArrayLike<number>, opts: PowerLawOptions = {}
       for (let s = sMax; s >= sMin; s--) z += Math.pow(s, -a);
       return Math.log(z);
     }
-    return Math.log(Number.isFinite(sMax) ? hurwitzZeta(a, sMin) - hurwitzZeta(a, sMax + 1) : hurwitzZeta(a, sMin));
+    return Math.log(
+      Number.isFinite(sMax)
+        ? hurwitzZeta(a, sMin) - hurwitzZeta(a, sMax + 1)
+        : hurwitzZeta(a, sMin),
+    );
   };
   const ll = (a: number) => -a * sumLog - n * logZ(a);
   // The log-likelihood is concave in alpha (log Z is a log-partition function): golden section.

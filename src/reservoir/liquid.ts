@@ -53,7 +53,17 @@ export const MAASS_2002 = {
     IE: { U: 0.25, D_ms: 700, F_ms: 20 },
     II: { U: 0.32, D_ms: 144, F_ms: 60 },
   } as Record<ConnectionType, DynamicSynapseParams>,
-  neuron: { tauM_ms: 30, vThresh_mV: 15, vReset_mV: 13.5, vRest_mV: 0, r_MOhm: 1, iBias_nA: 13.5, tRefE_ms: 3, tRefI_ms: 2, v0_mV: [13.5, 15] as [number, number] },
+  neuron: {
+    tauM_ms: 30,
+    vThresh_mV: 15,
+    vReset_mV: 13.5,
+    vRest_mV: 0,
+    r_MOhm: 1,
+    iBias_nA: 13.5,
+    tRefE_ms: 3,
+    tRefI_ms: 2,
+    v0_mV: [13.5, 15] as [number, number],
+  },
   tauSyn_ms: { exc: 3, inh: 6 },
   input: { connectionProbability: 0.3, amplitude_nA: { E: 18, I: 9 }, delay_ms: 0 },
 } as const;
@@ -68,9 +78,14 @@ export const MAASS_2002 = {
  * The event-driven variables z (= u_n after spike n, decaying with F) and r (= R_n - u_n R_n - 1,
  * decaying with D) carry the memory; u and R hold the last spike's values. Weight w in nA.
  */
-export function dynamicSynapse(p: DynamicSynapseParams, target: string, w_nA: number): Omit<SynapsesOptions, "rule" | "delay_ms"> {
+export function dynamicSynapse(
+  p: DynamicSynapseParams,
+  target: string,
+  w_nA: number,
+): Omit<SynapsesOptions, "rule" | "delay_ms"> {
   return {
-    model: "w : amp\nu : 1\nR : 1\ndz/dt = -z/F : 1 (event-driven)\ndr/dt = -r/D : 1 (event-driven)",
+    model:
+      "w : amp\nu : 1\nR : 1\ndz/dt = -z/F : 1 (event-driven)\ndr/dt = -r/D : 1 (event-driven)",
     on_pre: `u = U + (1 - U)*z\nR = 1 + r\n${target} += w*u*R\nz = u\nr = R - u*R - 1`,
     namespace: { U: p.U, D: p.D_ms, F: p.F_ms },
     init: { w: `${w_nA}*nA` },
@@ -144,7 +159,22 @@ export interface Liquid {
   readonly counts: Record<ConnectionType, number>;
 }
 
-const LIQUID_KEYS = ["grid", "fractionInhibitory", "C", "lambda", "amplitude_nA", "delay_ms", "synapses", "dynamic", "tauSyn_ms", "iBias_nA", "custom", "input", "name", "seed"];
+const LIQUID_KEYS = [
+  "grid",
+  "fractionInhibitory",
+  "C",
+  "lambda",
+  "amplitude_nA",
+  "delay_ms",
+  "synapses",
+  "dynamic",
+  "tauSyn_ms",
+  "iBias_nA",
+  "custom",
+  "input",
+  "name",
+  "seed",
+];
 
 /** The model text of a liquid neuron (current-based LIF with exponential E and I currents). */
 export const LIQUID_NEURON_MODEL = `dv/dt = (Vrest - v + R*(Ie + Ii + Ib))/taum : volt (unless refractory)
@@ -159,15 +189,27 @@ tref : second (constant)`;
  * and the liquid's structure (positions, E/I labels, connectivity as CSR).
  */
 export function liquidStateMachine(net: Network, opts: LiquidOptions = {}): Liquid {
-  if (typeof opts !== "object" || opts === null) throw new TypeError("liquidStateMachine: options must be an object");
-  for (const k of Object.keys(opts)) if (!LIQUID_KEYS.includes(k)) throw new RangeError(`liquidStateMachine: unknown option "${k}" (allowed: ${LIQUID_KEYS.join(", ")})`);
+  if (typeof opts !== "object" || opts === null)
+    throw new TypeError("liquidStateMachine: options must be an object");
+  for (const k of Object.keys(opts))
+    if (!LIQUID_KEYS.includes(k))
+      throw new RangeError(
+        `liquidStateMachine: unknown option "${k}" (allowed: ${LIQUID_KEYS.join(", ")})`,
+      );
   const grid = opts.grid ?? [15, 3, 3];
-  if (!Array.isArray(grid) || grid.length !== 3) throw new RangeError(`grid must be [nx, ny, nz], got ${JSON.stringify(grid)}`);
+  if (!Array.isArray(grid) || grid.length !== 3)
+    throw new RangeError(`grid must be [nx, ny, nz], got ${JSON.stringify(grid)}`);
   const [nx, ny, nz] = grid.map((g, k) => checkInteger(g, `grid[${k}]`, 1, 4096));
   const n = nx * ny * nz;
-  if (n > 1 << 16) throw new RangeError(`grid must have at most 65536 neurons (the pair loop is O(n^2)), got ${n}`);
+  if (n > 1 << 16)
+    throw new RangeError(
+      `grid must have at most 65536 neurons (the pair loop is O(n^2)), got ${n}`,
+    );
   const fInh = checkProbability(opts.fractionInhibitory ?? 0.2, "fractionInhibitory");
-  const lambda = checkNumber(opts.lambda ?? MAASS_2002.lambda, "lambda", { min: 0, minExclusive: true });
+  const lambda = checkNumber(opts.lambda ?? MAASS_2002.lambda, "lambda", {
+    min: 0,
+    minExclusive: true,
+  });
   const C = { ...MAASS_2002.C, ...(opts.C ?? {}) };
   const A = { ...MAASS_2002.amplitude_nA, ...(opts.amplitude_nA ?? {}) };
   const delays = { ...MAASS_2002.delay_ms, ...(opts.delay_ms ?? {}) };
@@ -181,7 +223,8 @@ export function liquidStateMachine(net: Network, opts: LiquidOptions = {}): Liqu
     checkNumber(dyn[t].F_ms, `dynamic.${t}.F_ms`, { min: 0, minExclusive: true });
   }
   const kind = opts.synapses ?? "dynamic";
-  if (kind !== "dynamic" && kind !== "static") throw new RangeError(`synapses must be "dynamic" or "static", got ${JSON.stringify(kind)}`);
+  if (kind !== "dynamic" && kind !== "static")
+    throw new RangeError(`synapses must be "dynamic" or "static", got ${JSON.stringify(kind)}`);
   const tauSyn = opts.tauSyn_ms ?? MAASS_2002.tauSyn_ms;
   checkNumber(tauSyn.exc, "tauSyn_ms.exc", { min: 0, minExclusive: true });
   checkNumber(tauSyn.inh, "tauSyn_ms.inh", { min: 0, minExclusive: true });
@@ -206,8 +249,14 @@ export function liquidStateMachine(net: Network, opts: LiquidOptions = {}): Liqu
   }
   const nInh = Math.round(fInh * n);
   for (let k = 0; k < nInh; k++) excitatory[order[k]] = 0;
-  const pairs: Record<ConnectionType, { pre: number[]; post: number[] }> = { EE: { pre: [], post: [] }, EI: { pre: [], post: [] }, IE: { pre: [], post: [] }, II: { pre: [], post: [] } };
-  const typeOf = (a: number, b: number): ConnectionType => ((excitatory[a] ? "E" : "I") + (excitatory[b] ? "E" : "I")) as ConnectionType;
+  const pairs: Record<ConnectionType, { pre: number[]; post: number[] }> = {
+    EE: { pre: [], post: [] },
+    EI: { pre: [], post: [] },
+    IE: { pre: [], post: [] },
+    II: { pre: [], post: [] },
+  };
+  const typeOf = (a: number, b: number): ConnectionType =>
+    ((excitatory[a] ? "E" : "I") + (excitatory[b] ? "E" : "I")) as ConnectionType;
   const inv2 = 1 / (lambda * lambda);
   for (let a = 0; a < n; a++) {
     for (let b = 0; b < n; b++) {
@@ -232,7 +281,15 @@ export function liquidStateMachine(net: Network, opts: LiquidOptions = {}): Liqu
     reset: "v = Vreset",
     refractory: "tref",
     method: "exact",
-    namespace: { Vrest: p.vRest_mV, Vthresh: p.vThresh_mV, Vreset: p.vReset_mV, R: `${p.r_MOhm}*Mohm`, taum: p.tauM_ms, taue: tauSyn.exc, taui: tauSyn.inh },
+    namespace: {
+      Vrest: p.vRest_mV,
+      Vthresh: p.vThresh_mV,
+      Vreset: p.vReset_mV,
+      R: `${p.r_MOhm}*Mohm`,
+      taum: p.tauM_ms,
+      taue: tauSyn.exc,
+      taui: tauSyn.inh,
+    },
     init: {
       v: v0,
       Ib: `${iBias}*nA`,
@@ -250,27 +307,51 @@ export function liquidStateMachine(net: Network, opts: LiquidOptions = {}): Liqu
     const custom = opts.custom?.[t];
     let spec: Omit<SynapsesOptions, "rule">;
     if (custom) spec = custom;
-    else if (kind === "static") spec = { model: "w : amp", on_pre: `${target}_post += w`, init: { w: `${A[t]}*nA` }, delay_ms: delays[t] };
+    else if (kind === "static")
+      spec = {
+        model: "w : amp",
+        on_pre: `${target}_post += w`,
+        init: { w: `${A[t]}*nA` },
+        delay_ms: delays[t],
+      };
     else spec = { ...dynamicSynapse(dyn[t], `${target}_post`, A[t]), delay_ms: delays[t] };
     synapses[t] = net.connect(group, group, { rule, ...spec });
   }
 
   // All recurrent synapses as one CSR (rows = presynaptic neuron), for the branching factor.
-  const all = { pre: CONNECTION_TYPES.flatMap((t) => pairs[t].pre), post: CONNECTION_TYPES.flatMap((t) => pairs[t].post) };
+  const all = {
+    pre: CONNECTION_TYPES.flatMap((t) => pairs[t].pre),
+    post: CONNECTION_TYPES.flatMap((t) => pairs[t].post),
+  };
   const connectivity = fromPairs(all.pre, all.post)(n, n, rng);
 
   const input: Liquid["input"] = {};
   if (opts.input !== undefined) {
     const io = opts.input;
     const src = io.population as Partial<Population> | undefined;
-    if (!src || typeof src.size !== "number" || !(src.spiked instanceof Int32Array)) throw new TypeError("input.population must be a population of the network (e.g. net.addSpikeGenerator(...))");
-    for (const k of Object.keys(io)) if (!["population", "connectionProbability", "amplitude_nA", "delay_ms"].includes(k)) throw new RangeError(`input: unknown option "${k}" (allowed: population, connectionProbability, amplitude_nA, delay_ms)`);
-    const pIn = checkProbability(io.connectionProbability ?? MAASS_2002.input.connectionProbability, "input.connectionProbability");
+    if (!src || typeof src.size !== "number" || !(src.spiked instanceof Int32Array))
+      throw new TypeError(
+        "input.population must be a population of the network (e.g. net.addSpikeGenerator(...))",
+      );
+    for (const k of Object.keys(io))
+      if (!["population", "connectionProbability", "amplitude_nA", "delay_ms"].includes(k))
+        throw new RangeError(
+          `input: unknown option "${k}" (allowed: population, connectionProbability, amplitude_nA, delay_ms)`,
+        );
+    const pIn = checkProbability(
+      io.connectionProbability ?? MAASS_2002.input.connectionProbability,
+      "input.connectionProbability",
+    );
     const amp = io.amplitude_nA ?? MAASS_2002.input.amplitude_nA;
     checkNumber(amp.E, "input.amplitude_nA.E");
     checkNumber(amp.I, "input.amplitude_nA.I");
-    const delay = checkNumber(io.delay_ms ?? MAASS_2002.input.delay_ms, "input.delay_ms", { min: 0 });
-    const inPairs = { E: { pre: [] as number[], post: [] as number[] }, I: { pre: [] as number[], post: [] as number[] } };
+    const delay = checkNumber(io.delay_ms ?? MAASS_2002.input.delay_ms, "input.delay_ms", {
+      min: 0,
+    });
+    const inPairs = {
+      E: { pre: [] as number[], post: [] as number[] },
+      I: { pre: [] as number[], post: [] as number[] },
+    };
     for (let i = 0; i < src.size; i++) {
       for (let b = 0; b < n; b++) {
         if (rng.uniform() < pIn) {
@@ -282,7 +363,13 @@ export function liquidStateMachine(net: Network, opts: LiquidOptions = {}): Liqu
     }
     for (const side of ["E", "I"] as const) {
       if (inPairs[side].pre.length === 0) continue;
-      input[side] = net.connect(src as Population, group, { rule: fromPairs(inPairs[side].pre, inPairs[side].post), model: "w : amp", on_pre: "Ie_post += w", init: { w: `${amp[side]}*nA` }, delay_ms: delay });
+      input[side] = net.connect(src as Population, group, {
+        rule: fromPairs(inPairs[side].pre, inPairs[side].post),
+        model: "w : amp",
+        on_pre: "Ie_post += w",
+        init: { w: `${amp[side]}*nA` },
+        delay_ms: delay,
+      });
     }
   }
   return { group, size: n, positions, excitatory, synapses, input, connectivity, counts };

@@ -60,9 +60,7 @@ export class Astrocyte {
   /** A after each update. */
   readonly values: number[] = [];
 
-  constructor(
-    readonly opts: Required<Omit<AstrocyteOptions, "liquid" | "input" | "synapses">>,
-  ) {
+  constructor(readonly opts: Required<Omit<AstrocyteOptions, "liquid" | "input" | "synapses">>) {
     this.A = opts.A0;
   }
 
@@ -78,16 +76,42 @@ export class Astrocyte {
  * potentiation rate into the synapses' `variable` (all synapses share it).
  */
 export function addAstrocyte(net: Network, opts: AstrocyteOptions): Astrocyte {
-  const keys = ["liquid", "input", "synapses", "variable", "potentiationRate", "A0", "bias", "weight", "tau_ms", "interval_ms"];
-  for (const k of Object.keys(opts)) if (!keys.includes(k)) throw new RangeError(`addAstrocyte: unknown option "${k}" (allowed: ${keys.join(", ")})`);
+  const keys = [
+    "liquid",
+    "input",
+    "synapses",
+    "variable",
+    "potentiationRate",
+    "A0",
+    "bias",
+    "weight",
+    "tau_ms",
+    "interval_ms",
+  ];
+  for (const k of Object.keys(opts))
+    if (!keys.includes(k))
+      throw new RangeError(`addAstrocyte: unknown option "${k}" (allowed: ${keys.join(", ")})`);
   const variable = opts.variable ?? "alpha";
-  if (!opts.synapses || typeof opts.synapses.variable !== "function" || !opts.synapses.variables.includes(variable)) {
-    throw new RangeError(`addAstrocyte: synapses must be equation synapses with a per-synapse parameter "${variable}" (e.g. those of nalsm())`);
+  if (
+    !opts.synapses ||
+    typeof opts.synapses.variable !== "function" ||
+    !opts.synapses.variables.includes(variable)
+  ) {
+    throw new RangeError(
+      `addAstrocyte: synapses must be equation synapses with a per-synapse parameter "${variable}" (e.g. those of nalsm())`,
+    );
   }
-  const eta = checkNumber(opts.potentiationRate ?? 0.15, "potentiationRate", { min: 0, minExclusive: true });
-  const interval = checkNumber(opts.interval_ms ?? 1, "interval_ms", { min: 0, minExclusive: true });
+  const eta = checkNumber(opts.potentiationRate ?? 0.15, "potentiationRate", {
+    min: 0,
+    minExclusive: true,
+  });
+  const interval = checkNumber(opts.interval_ms ?? 1, "interval_ms", {
+    min: 0,
+    minExclusive: true,
+  });
   const steps = Math.round(interval / net.dt_ms);
-  if (steps < 1 || Math.abs(steps * net.dt_ms - interval) > 1e-9 * interval) throw new RangeError(`interval_ms must be a multiple of dt_ms = ${net.dt_ms}, got ${interval}`);
+  if (steps < 1 || Math.abs(steps * net.dt_ms - interval) > 1e-9 * interval)
+    throw new RangeError(`interval_ms must be a multiple of dt_ms = ${net.dt_ms}, got ${interval}`);
   const astro = new Astrocyte({
     variable,
     potentiationRate: eta,
@@ -157,7 +181,15 @@ export interface Nalsm {
  * The E->E synapse model of the NALSM: `plasticity.stdpPair` (additive) with `alpha` a
  * per-synapse parameter (`alpha : 1`) instead of a constant, starting at `alpha0`.
  */
-export function astrocyteModulatedStdp(opts: { lambda: number; tau_ms: number; Wmax_nA: number; w0_nA: number; delay_ms: number; transmit: string; alpha0?: number }): Omit<SynapsesOptions, "rule"> {
+export function astrocyteModulatedStdp(opts: {
+  lambda: number;
+  tau_ms: number;
+  Wmax_nA: number;
+  w0_nA: number;
+  delay_ms: number;
+  transmit: string;
+  alpha0?: number;
+}): Omit<SynapsesOptions, "rule"> {
   const base = stdpPair({
     weightDependence: "additive",
     lambda: opts.lambda,
@@ -171,7 +203,12 @@ export function astrocyteModulatedStdp(opts: { lambda: number; tau_ms: number; W
   });
   const { alpha: _unused, ...namespace } = base.namespace;
   void _unused;
-  return { ...base, model: `${base.model}\nalpha : 1`, namespace, init: { ...base.init, alpha: opts.alpha0 ?? 1 } };
+  return {
+    ...base,
+    model: `${base.model}\nalpha : 1`,
+    namespace,
+    init: { ...base.init, alpha: opts.alpha0 ?? 1 },
+  };
 }
 
 /**
@@ -180,8 +217,15 @@ export function astrocyteModulatedStdp(opts: { lambda: number; tau_ms: number; W
  * ({@link addAstrocyte}) that sets their depression ratio.
  */
 export function nalsm(net: Network, opts: NalsmOptions): Nalsm {
-  if (!opts || typeof opts !== "object" || !opts.liquid || !opts.liquid.input) throw new TypeError("nalsm: options must be { liquid: { ..., input: { population } }, stdp?, astrocyte? }");
-  for (const k of Object.keys(opts)) if (!["liquid", "stdp", "astrocyte", "withAstrocyte"].includes(k)) throw new RangeError(`nalsm: unknown option "${k}" (allowed: liquid, stdp, astrocyte, withAstrocyte)`);
+  if (!opts || typeof opts !== "object" || !opts.liquid || !opts.liquid.input)
+    throw new TypeError(
+      "nalsm: options must be { liquid: { ..., input: { population } }, stdp?, astrocyte? }",
+    );
+  for (const k of Object.keys(opts))
+    if (!["liquid", "stdp", "astrocyte", "withAstrocyte"].includes(k))
+      throw new RangeError(
+        `nalsm: unknown option "${k}" (allowed: liquid, stdp, astrocyte, withAstrocyte)`,
+      );
   const A_EE = opts.liquid.amplitude_nA?.EE ?? MAASS_2002.amplitude_nA.EE;
   if (!(A_EE > 0)) throw new RangeError(`nalsm: the E->E amplitude must be positive, got ${A_EE}`);
   const s = opts.stdp ?? {};
@@ -193,10 +237,20 @@ export function nalsm(net: Network, opts: NalsmOptions): Nalsm {
     delay_ms: opts.liquid.delay_ms?.EE ?? MAASS_2002.delay_ms.EE,
     transmit: "Ie_post += w",
   });
-  const liquid = liquidStateMachine(net, { synapses: "static", ...opts.liquid, custom: { ...(opts.liquid.custom ?? {}), EE: ee } });
+  const liquid = liquidStateMachine(net, {
+    synapses: "static",
+    ...opts.liquid,
+    custom: { ...(opts.liquid.custom ?? {}), EE: ee },
+  });
   const plastic = liquid.synapses.EE;
-  if (!plastic) throw new RangeError("nalsm: the liquid has no E->E synapses (grid too small or C.EE = 0)");
+  if (!plastic)
+    throw new RangeError("nalsm: the liquid has no E->E synapses (grid too small or C.EE = 0)");
   if (opts.withAstrocyte === false) return { liquid, plastic };
-  const astrocyte = addAstrocyte(net, { ...(opts.astrocyte ?? {}), liquid: liquid.group, input: opts.liquid.input.population, synapses: plastic });
+  const astrocyte = addAstrocyte(net, {
+    ...(opts.astrocyte ?? {}),
+    liquid: liquid.group,
+    input: opts.liquid.input.population,
+    synapses: plastic,
+  });
   return { liquid, plastic, astrocyte };
 }

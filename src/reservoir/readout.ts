@@ -59,13 +59,22 @@ export function liquidStates(spikes: SpikeEvents, opts: LiquidStateOptions): Sta
   for (let k = 0; k < m; k++) checkNumber(times[k], `times_ms[${k}]`);
   const T = spikes.times_ms;
   const N = spikes.neurons;
-  if (T.length !== N.length) throw new RangeError(`spikes: times_ms and neurons must have equal lengths, got ${T.length} and ${N.length}`);
+  if (T.length !== N.length)
+    throw new RangeError(
+      `spikes: times_ms and neurons must have equal lengths, got ${T.length} and ${N.length}`,
+    );
   // Spikes in time order (a monitor's already are; a stable sort keeps them so).
   let sorted = true;
-  for (let s = 1; s < T.length; s++) if (T[s] < T[s - 1]) { sorted = false; break; }
+  for (let s = 1; s < T.length; s++)
+    if (T[s] < T[s - 1]) {
+      sorted = false;
+      break;
+    }
   const idx = Int32Array.from({ length: T.length }, (_, s) => s);
   if (!sorted) idx.sort((a, b) => T[a] - T[b] || a - b);
-  const order = Int32Array.from({ length: m }, (_, k) => k).sort((a, b) => times[a] - times[b] || a - b);
+  const order = Int32Array.from({ length: m }, (_, k) => k).sort(
+    (a, b) => times[a] - times[b] || a - b,
+  );
   const trace = new Float64Array(size);
   const last = new Float64Array(size);
   const data = new Float64Array(m * size);
@@ -80,7 +89,8 @@ export function liquidStates(spikes: SpikeEvents, opts: LiquidStateOptions): Sta
       last[j] = ts;
     }
     const base = row * size;
-    for (let j = 0; j < size; j++) data[base + j] = trace[j] === 0 ? 0 : trace[j] * Math.exp(-(t - last[j]) / tau);
+    for (let j = 0; j < size; j++)
+      data[base + j] = trace[j] === 0 ? 0 : trace[j] * Math.exp(-(t - last[j]) / tau);
   }
   return { rows: m, cols: size, data };
 }
@@ -89,20 +99,31 @@ export function liquidStates(spikes: SpikeEvents, opts: LiquidStateOptions): Sta
 export type MatrixLike = StateMatrix | ArrayLike<ArrayLike<number>>;
 
 function toMatrix(X: MatrixLike, what: string): Matrix {
-  if ((X as StateMatrix).data instanceof Float64Array && typeof (X as StateMatrix).rows === "number") {
+  if (
+    (X as StateMatrix).data instanceof Float64Array &&
+    typeof (X as StateMatrix).rows === "number"
+  ) {
     const S = X as StateMatrix;
-    if (S.data.length !== S.rows * S.cols) throw new RangeError(`${what}: data must have rows * cols = ${S.rows * S.cols} values, got ${S.data.length}`);
+    if (S.data.length !== S.rows * S.cols)
+      throw new RangeError(
+        `${what}: data must have rows * cols = ${S.rows * S.cols} values, got ${S.data.length}`,
+      );
     const M = new Matrix(S.rows, S.cols);
-    for (let i = 0; i < S.rows; i++) for (let j = 0; j < S.cols; j++) M.set(i, j, S.data[i * S.cols + j]);
+    for (let i = 0; i < S.rows; i++)
+      for (let j = 0; j < S.cols; j++) M.set(i, j, S.data[i * S.cols + j]);
     checkFinite(M, what);
     return M;
   }
   const rows = X as ArrayLike<ArrayLike<number>>;
-  if (typeof rows.length !== "number" || rows.length === 0) throw new RangeError(`${what} must have at least one row`);
+  if (typeof rows.length !== "number" || rows.length === 0)
+    throw new RangeError(`${what} must have at least one row`);
   const cols = rows[0].length;
   const M = new Matrix(rows.length, cols);
   for (let i = 0; i < rows.length; i++) {
-    if (rows[i].length !== cols) throw new RangeError(`${what}: every row must have ${cols} values, row ${i} has ${rows[i].length}`);
+    if (rows[i].length !== cols)
+      throw new RangeError(
+        `${what}: every row must have ${cols} values, row ${i} has ${rows[i].length}`,
+      );
     for (let j = 0; j < cols; j++) M.set(i, j, rows[i][j]);
   }
   checkFinite(M, what);
@@ -110,7 +131,10 @@ function toMatrix(X: MatrixLike, what: string): Matrix {
 }
 
 function checkFinite(M: Matrix, what: string): void {
-  for (let i = 0; i < M.rows; i++) for (let j = 0; j < M.columns; j++) if (!Number.isFinite(M.get(i, j))) throw new RangeError(`${what}[${i}][${j}] must be finite, got ${M.get(i, j)}`);
+  for (let i = 0; i < M.rows; i++)
+    for (let j = 0; j < M.columns; j++)
+      if (!Number.isFinite(M.get(i, j)))
+        throw new RangeError(`${what}[${i}][${j}] must be finite, got ${M.get(i, j)}`);
 }
 
 /** Options of {@link ridgeFit}. */
@@ -133,9 +157,11 @@ export class RidgeModel {
   /** Predictions, samples x targets. */
   predict(X: MatrixLike): Matrix {
     const M = toMatrix(X, "X");
-    if (M.columns !== this.coef.columns) throw new RangeError(`X must have ${this.coef.columns} columns (features), got ${M.columns}`);
+    if (M.columns !== this.coef.columns)
+      throw new RangeError(`X must have ${this.coef.columns} columns (features), got ${M.columns}`);
     const P = M.mmul(this.coef.transpose());
-    for (let i = 0; i < P.rows; i++) for (let t = 0; t < P.columns; t++) P.set(i, t, P.get(i, t) + this.intercept[t]);
+    for (let i = 0; i < P.rows; i++)
+      for (let t = 0; t < P.columns; t++) P.set(i, t, P.get(i, t) + this.intercept[t]);
     return P;
   }
 }
@@ -144,14 +170,25 @@ export class RidgeModel {
  * Ridge regression in closed form (see the module header). `Y`: one target per sample (an array)
  * or several (rows). Equal to scikit-learn's `Ridge(alpha, fit_intercept)` to rounding.
  */
-export function ridgeFit(X: MatrixLike, Y: ArrayLike<number> | ArrayLike<ArrayLike<number>>, opts: RidgeOptions = {}): RidgeModel {
-  for (const k of Object.keys(opts)) if (!["alpha", "fitIntercept"].includes(k)) throw new RangeError(`ridgeFit: unknown option "${k}" (allowed: alpha, fitIntercept)`);
+export function ridgeFit(
+  X: MatrixLike,
+  Y: ArrayLike<number> | ArrayLike<ArrayLike<number>>,
+  opts: RidgeOptions = {},
+): RidgeModel {
+  for (const k of Object.keys(opts))
+    if (!["alpha", "fitIntercept"].includes(k))
+      throw new RangeError(`ridgeFit: unknown option "${k}" (allowed: alpha, fitIntercept)`);
   const alpha = checkNumber(opts.alpha ?? 1, "alpha", { min: 0 });
   const fitIntercept = opts.fitIntercept ?? true;
   const Xm = toMatrix(X, "X");
   const single = Y.length > 0 && typeof Y[0] === "number";
-  const Ym = single ? Matrix.columnVector(Array.from(Y as ArrayLike<number>)) : toMatrix(Y as ArrayLike<ArrayLike<number>>, "Y");
-  if (Ym.rows !== Xm.rows) throw new RangeError(`X and Y must have the same number of samples, got ${Xm.rows} and ${Ym.rows}`);
+  const Ym = single
+    ? Matrix.columnVector(Array.from(Y as ArrayLike<number>))
+    : toMatrix(Y as ArrayLike<ArrayLike<number>>, "Y");
+  if (Ym.rows !== Xm.rows)
+    throw new RangeError(
+      `X and Y must have the same number of samples, got ${Xm.rows} and ${Ym.rows}`,
+    );
   checkFinite(Ym, "Y");
   const n = Xm.rows;
   const p = Xm.columns;
@@ -193,7 +230,10 @@ export function ridgeFit(X: MatrixLike, Y: ArrayLike<number> | ArrayLike<ArrayLi
 
 function solveSpd(A: Matrix, B: Matrix): Matrix {
   const chol = new CholeskyDecomposition(A);
-  if (!chol.isPositiveDefinite()) throw new RangeError("ridgeFit: the system is singular (alpha = 0 with collinear features or fewer samples than features); use alpha > 0");
+  if (!chol.isPositiveDefinite())
+    throw new RangeError(
+      "ridgeFit: the system is singular (alpha = 0 with collinear features or fewer samples than features); use alpha > 0",
+    );
   return chol.solve(B);
 }
 
@@ -219,7 +259,10 @@ export class RidgeClassifierModel {
   /** Fraction of samples classified correctly. */
   accuracy(X: MatrixLike, labels: ArrayLike<number>): number {
     const pred = this.predict(X);
-    if (labels.length !== pred.length) throw new RangeError(`labels must have one entry per sample (${pred.length}), got ${labels.length}`);
+    if (labels.length !== pred.length)
+      throw new RangeError(
+        `labels must have one entry per sample (${pred.length}), got ${labels.length}`,
+      );
     let ok = 0;
     for (let i = 0; i < pred.length; i++) if (pred[i] === labels[i]) ok++;
     return ok / pred.length;
@@ -230,15 +273,22 @@ export class RidgeClassifierModel {
  * Fits a ridge classifier (scikit-learn's `RidgeClassifier`): labels 0..nClasses-1; two classes
  * use one output (+1 for class 1, -1 for class 0), more use one output per class.
  */
-export function ridgeClassifier(X: MatrixLike, labels: ArrayLike<number>, opts: RidgeOptions = {}): RidgeClassifierModel {
+export function ridgeClassifier(
+  X: MatrixLike,
+  labels: ArrayLike<number>,
+  opts: RidgeOptions = {},
+): RidgeClassifierModel {
   let nClasses = 0;
   for (let i = 0; i < labels.length; i++) {
     checkInteger(labels[i], `labels[${i}]`, 0);
     nClasses = Math.max(nClasses, labels[i] + 1);
   }
-  if (nClasses < 2) throw new RangeError(`labels must contain at least two classes (0 and 1), got ${nClasses}`);
+  if (nClasses < 2)
+    throw new RangeError(`labels must contain at least two classes (0 and 1), got ${nClasses}`);
   const Y = Array.from({ length: labels.length }, (_, i) =>
-    nClasses === 2 ? [labels[i] === 1 ? 1 : -1] : Array.from({ length: nClasses }, (_, c) => (labels[i] === c ? 1 : -1)),
+    nClasses === 2
+      ? [labels[i] === 1 ? 1 : -1]
+      : Array.from({ length: nClasses }, (_, c) => (labels[i] === c ? 1 : -1)),
   );
   return new RidgeClassifierModel(ridgeFit(X, Y, opts), nClasses);
 }
@@ -258,14 +308,21 @@ export interface SampleSequence {
  * one after another, sample k in the slot [start + k slot, start + (k+1) slot), for one
  * spike generator: `net.addSpikeGenerator("in", { size, ...concatenateSamples(task.samples, { slot_ms }) })`.
  */
-export function concatenateSamples(samples: readonly { times_ms: ArrayLike<number>; afferents: ArrayLike<number> }[], opts: { slot_ms: number; start_ms?: number }): SampleSequence {
+export function concatenateSamples(
+  samples: readonly { times_ms: ArrayLike<number>; afferents: ArrayLike<number> }[],
+  opts: { slot_ms: number; start_ms?: number },
+): SampleSequence {
   const slot = checkNumber(opts.slot_ms, "slot_ms", { min: 0, minExclusive: true });
   const start = checkNumber(opts.start_ms ?? 0, "start_ms", { min: 0 });
   let total = 0;
   samples.forEach((s, k) => {
-    if (s.times_ms.length !== s.afferents.length) throw new RangeError(`samples[${k}]: times_ms and afferents must have equal lengths`);
+    if (s.times_ms.length !== s.afferents.length)
+      throw new RangeError(`samples[${k}]: times_ms and afferents must have equal lengths`);
     for (let q = 0; q < s.times_ms.length; q++) {
-      if (!(s.times_ms[q] >= 0 && s.times_ms[q] < slot)) throw new RangeError(`samples[${k}].times_ms[${q}] must lie in [0, slot_ms = ${slot}), got ${s.times_ms[q]}`);
+      if (!(s.times_ms[q] >= 0 && s.times_ms[q] < slot))
+        throw new RangeError(
+          `samples[${k}].times_ms[${q}] must lie in [0, slot_ms = ${slot}), got ${s.times_ms[q]}`,
+        );
     }
     total += s.times_ms.length;
   });
@@ -275,7 +332,9 @@ export function concatenateSamples(samples: readonly { times_ms: ArrayLike<numbe
   let n = 0;
   samples.forEach((s, k) => {
     starts_ms[k] = start + k * slot;
-    const order = Array.from({ length: s.times_ms.length }, (_, q) => q).sort((a, b) => s.times_ms[a] - s.times_ms[b]);
+    const order = Array.from({ length: s.times_ms.length }, (_, q) => q).sort(
+      (a, b) => s.times_ms[a] - s.times_ms[b],
+    );
     for (const q of order) {
       times_ms[n] = starts_ms[k] + s.times_ms[q];
       neurons[n++] = s.afferents[q];

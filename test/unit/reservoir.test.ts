@@ -16,7 +16,7 @@ const SCRIPT = path.join(__dirname, "..", "reference", "reservoir_reference.py")
 function gwTree(rng: Rng, sigma: number, cap: number): number[] | null {
   const gens = [1];
   let total = 1;
-  for (let z = 1; z > 0; ) {
+  for (let z = 1; z > 0;) {
     z = rng.poisson(sigma * z);
     if (z > 0) gens.push(z);
     total += z;
@@ -43,7 +43,9 @@ describe("ridge readout and power-law fit against scikit-learn / scipy", () => {
     { X: randomMatrix(rng, 15, 40), targets: 2 }, // fewer samples than features (dual system)
   ].map(({ X, targets }) => {
     const W = randomMatrix(rng, targets, X[0].length);
-    const Y = X.map((x) => W.map((w) => w.reduce((s, wk, k) => s + wk * x[k], 0) + 0.5 + 0.3 * rng.normal()));
+    const Y = X.map((x) =>
+      W.map((w) => w.reduce((s, wk, k) => s + wk * x[k], 0) + 0.5 + 0.3 * rng.normal()),
+    );
     const labels = X.map((x) => (x[0] + 0.5 * x[1] > 0 ? (x[2] > 0 ? 2 : 1) : 0));
     return { X, Y, labels };
   });
@@ -58,15 +60,30 @@ describe("ridge readout and power-law fit against scikit-learn / scipy", () => {
     const t = gwTree(gw, 1, 5000);
     if (t) sizes.push(t.reduce((a, b) => a + b, 0));
   }
-  const zetaArgs = [[1.5, 1], [1.5, 10], [2.7, 3], [1.01, 1000]];
+  const zetaArgs = [
+    [1.5, 1],
+    [1.5, 10],
+    [2.7, 3],
+    [1.01, 1000],
+  ];
   const job = {
-    ridge: datasets.map((d) => ({ X: d.X, Y: d.Y, cases, classifier: { alpha: 1, labels: d.labels } })),
+    ridge: datasets.map((d) => ({
+      X: d.X,
+      Y: d.Y,
+      cases,
+      classifier: { alpha: 1, labels: d.labels },
+    })),
     powerlaw: { sizes, sMin: 5, sMax: 5000, zetaArgs },
   };
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "reservoir-")), "job.json");
   fs.writeFileSync(file, JSON.stringify(job));
-  const ref = JSON.parse(execFileSync(peersPython(), [SCRIPT, file], { encoding: "utf8", timeout: 120_000 })) as {
-    ridge: { cases: { coef: number[][]; intercept: number[] }[]; classifierPredictions: number[] }[];
+  const ref = JSON.parse(
+    execFileSync(peersPython(), [SCRIPT, file], { encoding: "utf8", timeout: 120_000 }),
+  ) as {
+    ridge: {
+      cases: { coef: number[][]; intercept: number[] }[];
+      classifierPredictions: number[];
+    }[];
     powerlaw: { alpha: number; n: number; zetas: number[] };
   };
 
@@ -77,11 +94,16 @@ describe("ridge readout and power-law fit against scikit-learn / scipy", () => {
         const model = reservoir.ridgeFit(d.X, d.Y, c);
         const want = ref.ridge[k].cases[m];
         expect(model.coef.rows).toBe(want.coef.length);
-        want.coef.forEach((row, t) => row.forEach((x, j) => (worst = Math.max(worst, Math.abs(model.coef.get(t, j) - x)))));
-        want.intercept.forEach((b, t) => (worst = Math.max(worst, Math.abs(model.intercept[t] - b))));
+        want.coef.forEach((row, t) =>
+          row.forEach((x, j) => (worst = Math.max(worst, Math.abs(model.coef.get(t, j) - x)))),
+        );
+        want.intercept.forEach(
+          (b, t) => (worst = Math.max(worst, Math.abs(model.intercept[t] - b))),
+        );
       });
     });
-    if (process.env.RESERVOIR_REPORT) console.log(`ridge vs sklearn: max |difference| ${worst.toExponential(2)}`);
+    if (process.env.RESERVOIR_REPORT)
+      console.log(`ridge vs sklearn: max |difference| ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-8);
   });
 
@@ -93,10 +115,13 @@ describe("ridge readout and power-law fit against scikit-learn / scipy", () => {
   });
 
   it("hurwitzZeta equals scipy.special.zeta and powerLawFit equals scipy's maximiser", () => {
-    zetaArgs.forEach(([s, q], k) => expect(Math.abs(reservoir.hurwitzZeta(s, q) / ref.powerlaw.zetas[k] - 1)).toBeLessThan(1e-12));
+    zetaArgs.forEach(([s, q], k) =>
+      expect(Math.abs(reservoir.hurwitzZeta(s, q) / ref.powerlaw.zetas[k] - 1)).toBeLessThan(1e-12),
+    );
     const fit = reservoir.powerLawFit(sizes, { sMin: 5, sMax: 5000 });
     expect(fit.n).toBe(ref.powerlaw.n);
-    if (process.env.RESERVOIR_REPORT) console.log(`power law: ours ${fit.alpha}, scipy ${ref.powerlaw.alpha}`);
+    if (process.env.RESERVOIR_REPORT)
+      console.log(`power law: ours ${fit.alpha}, scipy ${ref.powerlaw.alpha}`);
     expect(Math.abs(fit.alpha - ref.powerlaw.alpha)).toBeLessThan(1e-6);
   });
 });
@@ -121,7 +146,8 @@ describe("criticality measures on branching processes with known sigma", () => {
     }
     // The tail P(S = n) ~ n^{-3/2} / sqrt(2 pi): the trees kept are exactly those with S <= cap.
     const fit = reservoir.powerLawFit(sizes, { sMin: 10, sMax: cap });
-    if (process.env.RESERVOIR_REPORT) console.log(`critical GW: alpha ${fit.alpha} ± ${fit.standardError}, n ${fit.n}`);
+    if (process.env.RESERVOIR_REPORT)
+      console.log(`critical GW: alpha ${fit.alpha} ± ${fit.standardError}, n ${fit.n}`);
     expect(fit.standardError).toBeLessThan(0.02);
     expect(Math.abs(fit.alpha - 1.5)).toBeLessThan(3 * fit.standardError + 0.01);
     // Subcritical trees have an exponential cut-off: a steeper apparent exponent.
@@ -154,7 +180,9 @@ describe("criticality measures on branching processes with known sigma", () => {
       for (let t = 0; t < 15; t++) series.push(rng.poisson(sigma * series[t]));
       const den = series.slice(0, -1).reduce((a, b) => a + b, 0);
       // Var(estimate) = sigma / Σ Z_t for Poisson offspring.
-      expect(Math.abs(reservoir.branchingRatio(series) - sigma)).toBeLessThan(4 * Math.sqrt(sigma / den));
+      expect(Math.abs(reservoir.branchingRatio(series) - sigma)).toBeLessThan(
+        4 * Math.sqrt(sigma / den),
+      );
     }
     expect(() => reservoir.branchingRatio([0, 0, 5])).toThrow(/no events/);
   });
@@ -186,7 +214,9 @@ describe("criticality measures on branching processes with known sigma", () => {
       const steps = 40000;
       for (let t = 0; t < steps; t++) {
         const next = new Set<number>();
-        for (const i of active) for (let q = csr.rowPtr[i]; q < csr.rowPtr[i + 1]; q++) if (rng.uniform() < sigma / k) next.add(csr.colIdx[q]);
+        for (const i of active)
+          for (let q = csr.rowPtr[i]; q < csr.rowPtr[i + 1]; q++)
+            if (rng.uniform() < sigma / k) next.add(csr.colIdx[q]);
         for (let s = rng.poisson(0.02); s > 0; s--) next.add(Math.floor(rng.uniform() * n));
         active = [...next].sort((a, b) => a - b);
         for (const i of active) {
@@ -194,8 +224,15 @@ describe("criticality measures on branching processes with known sigma", () => {
           neurons.push(i);
         }
       }
-      const bf = reservoir.branchingFactor({ times_ms: times, neurons }, csr, { window_ms: 1, start_ms: 0, stop_ms: steps });
-      if (process.env.RESERVOIR_REPORT) console.log(`network branching process sigma ${sigma}: estimate ${bf.sigma} from ${bf.spikes} spikes`);
+      const bf = reservoir.branchingFactor({ times_ms: times, neurons }, csr, {
+        window_ms: 1,
+        start_ms: 0,
+        stop_ms: steps,
+      });
+      if (process.env.RESERVOIR_REPORT)
+        console.log(
+          `network branching process sigma ${sigma}: estimate ${bf.sigma} from ${bf.spikes} spikes`,
+        );
       expect(bf.spikes).toBeGreaterThan(1000);
       expect(Math.abs(bf.sigma - sigma)).toBeLessThan(0.05);
     }
@@ -206,7 +243,10 @@ describe("liquid state machine", () => {
   it("draws E/I labels and distance-dependent connectivity as C exp(-(D/lambda)^2)", () => {
     const net = new Network({ dt_ms: 0.1, seed: 1 });
     const input = net.addPoisson("in", { size: 40, rate_Hz: 10 });
-    const liq = reservoir.liquidStateMachine(net, { grid: [12, 12, 6], input: { population: input } });
+    const liq = reservoir.liquidStateMachine(net, {
+      grid: [12, 12, 6],
+      input: { population: input },
+    });
     net.build();
     const n = liq.size;
     expect(n).toBe(864);
@@ -215,13 +255,15 @@ describe("liquid state machine", () => {
     // Pooled by connection type and squared distance: connected / possible pairs.
     const has = new Set<number>();
     const { rowPtr, colIdx } = liq.connectivity;
-    for (let a = 0; a < n; a++) for (let q = rowPtr[a]; q < rowPtr[a + 1]; q++) has.add(a * n + colIdx[q]);
+    for (let a = 0; a < n; a++)
+      for (let q = rowPtr[a]; q < rowPtr[a + 1]; q++) has.add(a * n + colIdx[q]);
     for (const d2 of [1, 2, 4, 9]) {
       const tally: Record<string, { pairs: number; links: number }> = {};
       for (let a = 0; a < n; a++) {
         for (let b = 0; b < n; b++) {
           let s = 0;
-          for (let c = 0; c < 3; c++) s += (liq.positions[3 * a + c] - liq.positions[3 * b + c]) ** 2;
+          for (let c = 0; c < 3; c++)
+            s += (liq.positions[3 * a + c] - liq.positions[3 * b + c]) ** 2;
           if (s !== d2) continue;
           const t = (liq.excitatory[a] ? "E" : "I") + (liq.excitatory[b] ? "E" : "I");
           tally[t] ??= { pairs: 0, links: 0 };
@@ -231,21 +273,36 @@ describe("liquid state machine", () => {
       }
       for (const [t, { pairs, links }] of Object.entries(tally)) {
         const p = C[t as reservoir.ConnectionType] * Math.exp(-d2 / 4);
-        expect(Math.abs(links / pairs - p)).toBeLessThan(4.5 * Math.sqrt((p * (1 - p)) / pairs) + 1e-9);
+        expect(Math.abs(links / pairs - p)).toBeLessThan(
+          4.5 * Math.sqrt((p * (1 - p)) / pairs) + 1e-9,
+        );
       }
     }
     const inputSynapses = liq.input.E!.size + liq.input.I!.size;
     const p = reservoir.MAASS_2002.input.connectionProbability;
-    expect(Math.abs(inputSynapses / (40 * n) - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / (40 * n)));
+    expect(Math.abs(inputSynapses / (40 * n) - p)).toBeLessThan(
+      4 * Math.sqrt((p * (1 - p)) / (40 * n)),
+    );
   });
 
   it("dynamic synapses follow Markram et al.'s recursion", () => {
     const net = new Network({ dt_ms: 0.1, seed: 1 });
     const times = [5, 12, 20.5, 21, 60, 300.3];
-    const pre = net.addSpikeGenerator("pre", { size: 1, neurons: times.map(() => 0), times_ms: times });
-    const post = net.addNeurons("post", { size: 1, model: "dIe/dt = 0*amp/ms : amp", method: "euler" });
+    const pre = net.addSpikeGenerator("pre", {
+      size: 1,
+      neurons: times.map(() => 0),
+      times_ms: times,
+    });
+    const post = net.addNeurons("post", {
+      size: 1,
+      model: "dIe/dt = 0*amp/ms : amp",
+      method: "euler",
+    });
     const params = reservoir.MAASS_2002.dynamic.EE;
-    net.connect(pre, post, { rule: fromPairs([0], [0]), ...reservoir.dynamicSynapse(params, "Ie_post", 1) });
+    net.connect(pre, post, {
+      rule: fromPairs([0], [0]),
+      ...reservoir.dynamicSynapse(params, "Ie_post", 1),
+    });
     const mon = net.monitorState(post, ["Ie"]);
     net.run(400);
     const ie = mon.values("Ie");
@@ -271,7 +328,10 @@ describe("liquid state machine", () => {
     const run = () => {
       const net = new Network({ dt_ms: 0.1, seed: 9 });
       const input = net.addPoisson("in", { size: 20, rate_Hz: 20 });
-      const liq = reservoir.liquidStateMachine(net, { grid: [5, 3, 3], input: { population: input } });
+      const liq = reservoir.liquidStateMachine(net, {
+        grid: [5, 3, 3],
+        input: { population: input },
+      });
       const sp = net.monitorSpikes([liq.group]);
       net.run(300);
       return { sp, liq };
@@ -299,10 +359,14 @@ describe("liquid state machine", () => {
     expect(() => reservoir.liquidStateMachine(net, { grid: [0, 3, 3] })).toThrow(/grid\[0\]/);
     expect(() => reservoir.liquidStateMachine(net, { lambda: -1 })).toThrow(/lambda/);
     expect(() => reservoir.liquidStateMachine(net, { C: { EE: 2 } })).toThrow(/C\.EE/);
-    expect(() => reservoir.liquidStateMachine(net, { synapses: "plastic" as never })).toThrow(/synapses/);
+    expect(() => reservoir.liquidStateMachine(net, { synapses: "plastic" as never })).toThrow(
+      /synapses/,
+    );
     expect(() => reservoir.ridgeFit([[1, 2]], [1, 2])).toThrow(/samples/);
     expect(() => reservoir.ridgeFit([[1, NaN]], [1])).toThrow(/X\[0\]\[1\]/);
     expect(() => reservoir.powerLawFit([1, 2, 3], { sMin: 0 })).toThrow(/sMin/);
-    expect(() => reservoir.liquidStates({ times_ms: [1], neurons: [0] }, { times_ms: [1], size: 0 })).toThrow(/size/);
+    expect(() =>
+      reservoir.liquidStates({ times_ms: [1], neurons: [0] }, { times_ms: [1], size: 0 }),
+    ).toThrow(/size/);
   });
 });
