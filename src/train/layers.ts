@@ -25,6 +25,7 @@
  */
 import { checkInteger, checkNumber, checkPositive } from "../core/checks.js";
 import { atan, type Surrogate } from "./surrogate.js";
+import { delaySpec, type DelayOptions, type DelaySpec } from "./delays.js";
 
 /** Reset of the membrane after a spike. */
 export type ResetMode = "subtract" | "zero" | "none";
@@ -70,6 +71,8 @@ export interface LifOptions {
    * N(0, s^2) (SpyTorch's), s = scale / sqrt(fan-in); biases are initialised as "uniform" or zero ("normal").
    */
   init?: "uniform" | "normal";
+  /** Learnable per-synapse delays on the input weights (DCLS, see `delays.ts`): `{ taps, sigma, learn, init }`. */
+  delays?: DelayOptions;
 }
 
 /** Options of {@link readout}. */
@@ -112,6 +115,8 @@ export interface LifSpec {
   readonly weightScale: number;
   readonly recurrentScale: number;
   readonly init: "uniform" | "normal";
+  /** Learnable input delays (absent: none). */
+  readonly delays?: DelaySpec;
 }
 
 /** A validated readout layer description. */
@@ -236,6 +241,7 @@ export function lif(opts: LifOptions): LifSpec {
     weightScale: checkNumber(opts.weightScale ?? 1, "weightScale", { min: 0 }),
     recurrentScale: checkNumber(opts.recurrentScale ?? opts.weightScale ?? 1, "recurrentScale", { min: 0 }),
     init: checkInit(opts.init),
+    ...(opts.delays !== undefined ? { delays: delaySpec(opts.delays) } : {}),
   };
 }
 

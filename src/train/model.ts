@@ -22,6 +22,7 @@ import { checkInteger } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
 import type { LayerSpec, LifSpec, MetaSpec, ReadoutSpec } from "./layers.js";
 import { align16, Workspace } from "./workspace.js";
+import { DelaySynapses } from "./delays.js";
 
 /** A batch of inputs in CSR form: row r = t * batch + b holds sample b's non-zero inputs at step t. */
 export interface SpikeBatch {
@@ -87,6 +88,8 @@ export interface Parameter {
   readonly trainable: boolean;
   /** Range enforced after each optimiser step (beta and alpha: [0, 1]). */
   readonly clamp?: readonly [number, number];
+  /** Factor on the optimiser's learning rate (default 1; delays: 100, as SNN-delays' `lr_pos`). */
+  readonly lrScale?: number;
   /** Byte offsets of the values and gradients in the workspace. */
   readonly offset: number;
   readonly gradOffset: number;
@@ -105,6 +108,7 @@ interface LayerState {
   threshold: Parameter | null;
   gain: Parameter | null;
   noise: Parameter | null;
+  delays: DelaySynapses | null;
   // transient (per batch) byte offsets
   cur: number;
   mem: number;
@@ -157,10 +161,10 @@ export class SpikingModel {
     this.ws = new Workspace({ wasm: opts.wasm });
     const params: Parameter[] = [];
     const rng = new Rng(this.seed);
-    const add = (name: string, rows: number, cols: number, trainable: boolean, clamp?: [number, number]): Parameter => {
+    const add = (name: string, rows: number, cols: number, trainable: boolean, clamp?: [number, number], lrScale?: number): Parameter => {
       const stride = Math.ceil(cols / 4) * 4;
       const bytes = rows * stride * 4;
-      const p: Parameter = { name, rows, cols, stride, trainable, clamp, offset: this.ws.alloc(bytes, true), gradOffset: this.ws.alloc(bytes, true) };
+      const p: Parameter = { name, rows, cols, stride, trainable, clamp, lrScale, offset: this.ws.alloc(bytes, true), gradOffset: this.ws.alloc(bytes, true) };
       params.push(p);
       return p;
     };
@@ -193,7 +197,8 @@ export class SpikingModel {
       if (threshold) this.ws.f32(threshold.offset, n).fill((spec as LifSpec | MetaSpec).threshold);
       if (gain) this.ws.f32(gain.offset, n).fill((spec as MetaSpec).gain);
       if (noise) this.ws.f32(noise.offset, n).fill((spec as MetaSpec).noise);
-      this.states.push({ spec, nIn, n, stride, W, b, V, beta, alpha, threshold, gain, noise, cur: 0, mem: 0, spk: 0, syn: 0, gS: 0, rowPtr: 0, idx: 0, val: 0, argmax: 0, carry: 0 });
+      const delays = isLif && spec.delays ? DelaySynapses.create(spec.delays, k, nIn, n, stride, W, this.ws, rng, add) : null;
+      this.states.push({ spec, nIn, n, stride, W, b, V, beta, alpha, threshold, gain, noise, delays, cur: 0, mem: 0, spk: 0, syn: 0, gS: 0, rowPtr: 0, idx: 0, val: 0, argmax: 0, carry: 0 });
       nIn = n;
     });
     this.parameters = params;
@@ -336,8 +341,9 @@ export class SpikingModel {
       else this.readoutBackward(s, s.spec, gradOutput, T, B);
       const K = this.ws.kernels();
       // Weight and bias gradients: dW[i] += x[r, i] gI[r] at the non-zero inputs only.
-      K.rowsBackward(T * B, csr.rowPtr, csr.idx, csr.val, s.cur, s.stride, s.W.gradOffset);
-      if (below) K.dotRows(T * B, s.cur, s.W.offset, s.nIn, s.stride, below.gS, below.stride);
+      if (s.delays) s.delays.backward(this.ws, csr, T, B, s.cur, below && { offset: below.gS, stride: below.stride });
+      else K.rowsBackward(T * B, csr.rowPtr, csr.idx, csr.val, s.cur, s.stride, s.W.gradOffset);
+      if (below && !s.delays) K.dotRows(T * B, s.cur, s.W.offset, s.nIn, s.stride, below.gS, below.stride);
     }
   }
 
@@ -361,6 +367,7 @@ export class SpikingModel {
     let bytes = align16((R + 1) * 4) + 2 * align16(inputNnz * 4);
     for (const s of this.states) {
       const rows = align16(R * s.stride * 4);
+      if (s.delays) bytes += s.delays.transientBytes();
       if (s.spec.type !== "readout") {
         bytes += 4 * rows + (s.alpha ? rows : 0) + align16((R + 1) * 4) + 2 * align16(R * s.n * 4) + 2 * align16(B * s.stride * 4);
       } else {
@@ -381,6 +388,7 @@ export class SpikingModel {
       const rows = R * s.stride * 4;
       s.cur = ws.alloc(rows);
       s.mem = ws.alloc(rows);
+      if (s.delays) s.delays.plan(ws);
       if (s.spec.type !== "readout") {
         s.spk = ws.alloc(rows);
         s.gS = ws.alloc(rows);
@@ -406,7 +414,8 @@ export class SpikingModel {
     } else {
       cur.fill(0);
     }
-    this.ws.kernels().rowsForward(R, csr.rowPtr, csr.idx, csr.val, s.W.offset, s.stride, s.cur);
+    if (s.delays) s.delays.forward(this.ws, csr, this.last!.steps, this.last!.batch, s.cur);
+    else this.ws.kernels().rowsForward(R, csr.rowPtr, csr.idx, csr.val, s.W.offset, s.stride, s.cur);
   }
 
   private lifForward(s: LayerState, spec: LifSpec, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number): void {
