@@ -32,7 +32,7 @@
  * products; memory: 2 x 4 taps inputs size' bytes per batch (K and dK).
  */
 import { checkInteger, checkNumber } from "../core/checks.js";
-import type { Rng } from "../random/rng.js";
+import { Rng } from "../random/rng.js";
 import type { Parameter, SpikingModel } from "./model.js";
 import { align16, type Workspace } from "./workspace.js";
 
@@ -236,4 +236,48 @@ export class DelaySynapses {
       }
     }
   }
+}
+
+/** Options of {@link intervalTask}. */
+export interface IntervalTaskOptions {
+  /** The intervals, steps, one class each (input B fires this many steps after input A). */
+  intervals_steps: readonly number[];
+  /** Samples per class. */
+  samplesPerClass: number;
+  /** Steps per sample. */
+  steps: number;
+  /** Pairs of (A, B) inputs; each sample uses one pair at random, the others stay silent (default 1). */
+  pairs?: number;
+  /** Probability per step and input of a noise spike (default 0). */
+  noise?: number;
+  seed: number;
+}
+
+/**
+ * A task only delays solve without memory: class c is "input B fires `intervals_steps[c]` steps
+ * after input A" at a random onset. A layer without membrane memory (beta = 0) followed by a
+ * readout reduced by max over time must detect the coincidence of A delayed by the interval
+ * with B, so the right delay per synapse is the whole solution. Samples in class order, seeded.
+ */
+export function intervalTask(opts: IntervalTaskOptions): { steps: number; inputs: number; x: Float32Array; labels: Int32Array } {
+  const intervals = opts.intervals_steps.map((d, k) => checkInteger(d, `intervals_steps[${k}]`, 0));
+  if (intervals.length < 2) throw new RangeError("intervals_steps must hold at least two intervals");
+  const per = checkInteger(opts.samplesPerClass, "samplesPerClass", 1);
+  const T = checkInteger(opts.steps, "steps", Math.max(...intervals) + 1);
+  const pairs = checkInteger(opts.pairs ?? 1, "pairs", 1);
+  const noise = checkNumber(opts.noise ?? 0, "noise", { min: 0, max: 1 });
+  const rng = new Rng(checkInteger(opts.seed, "seed", 0));
+  const inputs = 2 * pairs, n = intervals.length * per;
+  const x = new Float32Array(n * T * inputs), labels = new Int32Array(n);
+  for (let c = 0, s = 0; c < intervals.length; c++) {
+    for (let k = 0; k < per; k++, s++) {
+      labels[s] = c;
+      const base = s * T * inputs;
+      if (noise > 0) for (let j = 0; j < T * inputs; j++) if (rng.uniform() < noise) x[base + j] = 1;
+      const p = rng.int(pairs), onset = rng.int(T - intervals[c]);
+      x[base + onset * inputs + 2 * p] = 1;
+      x[base + (onset + intervals[c]) * inputs + 2 * p + 1] = 1;
+    }
+  }
+  return { steps: T, inputs, x, labels };
 }
