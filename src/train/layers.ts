@@ -26,6 +26,7 @@
 import { checkInteger, checkNumber, checkPositive } from "../core/checks.js";
 import { atan, type Surrogate } from "./surrogate.js";
 import { delaySpec, type DelayOptions, type DelaySpec } from "./delays.js";
+import type { ElmSpec } from "./elm.js";
 
 /** Reset of the membrane after a spike. */
 export type ResetMode = "subtract" | "zero" | "none";
@@ -207,7 +208,7 @@ export function meta(opts: MetaOptions): MetaSpec {
 }
 
 /** Any layer description. */
-export type LayerSpec = LifSpec | ReadoutSpec | MetaSpec;
+export type LayerSpec = LifSpec | ReadoutSpec | MetaSpec | ElmSpec;
 
 function decay(value: number | undefined, tau: number | undefined, dt: number | undefined, name: string, tauName: string, fallback: number | null): number | null {
   if (value !== undefined && tau !== undefined) throw new RangeError(`give either ${name} or ${tauName}, not both`);
