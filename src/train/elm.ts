@@ -29,7 +29,7 @@
  * output's CSR (8 bytes per output value) and its gradient (4 size' bytes).
  */
 import { checkInteger, checkNumber, checkPositive } from "../core/checks.js";
-import type { Rng } from "../random/rng.js";
+import { Rng } from "../random/rng.js";
 import type { Parameter } from "./model.js";
 import { align16, type Workspace } from "./workspace.js";
 
@@ -290,4 +290,44 @@ export class ElmLayer {
     addTo(this.ws, dws, nI); addTo(this.W1, dW1, nH); addTo(this.b1, db1, nH); addTo(this.W2, dW2, nM); addTo(this.b2, db2, nM);
     addTo(this.Wy, dWy, nY); addTo(this.by, dby, nY);
   }
+}
+
+/** Options of {@link delayedXorTask}. */
+export interface DelayedXorOptions {
+  /** Number of samples (classes alternate). */
+  samples: number;
+  /** Steps between the end of the first cue and the start of the second. */
+  gap_steps: number;
+  /** Steps of each cue (default 5) and after the second cue (default 10). */
+  cue_steps?: number;
+  tail_steps?: number;
+  /** Probability per step of a spike on each of the 4 noise inputs (default 0.02). */
+  noise?: number;
+  seed: number;
+}
+
+/**
+ * A task that needs memory over `gap_steps`: input 0 or 1 fires during the first cue (bit a),
+ * input 2 or 3 during the second cue (bit b), 4 noise inputs fire at random throughout; the
+ * class is a XOR b. Before the second cue nothing predicts the class, so a readout reduced over
+ * time (max or mean) must rely on what the network kept of the first cue. Seeded.
+ */
+export function delayedXorTask(opts: DelayedXorOptions): { steps: number; inputs: number; x: Float32Array; labels: Int32Array } {
+  const n = checkInteger(opts.samples, "samples", 1), gap = checkInteger(opts.gap_steps, "gap_steps", 0);
+  const cue = checkInteger(opts.cue_steps ?? 5, "cue_steps", 1), tail = checkInteger(opts.tail_steps ?? 10, "tail_steps", 0);
+  const noise = checkNumber(opts.noise ?? 0.02, "noise", { min: 0, max: 1 });
+  const rng = new Rng(checkInteger(opts.seed, "seed", 0));
+  const T = 2 * cue + gap + tail, inputs = 8;
+  const x = new Float32Array(n * T * inputs), labels = new Int32Array(n);
+  for (let s = 0; s < n; s++) {
+    const a = rng.int(2), b = rng.int(2);
+    labels[s] = a ^ b;
+    const base = s * T * inputs;
+    for (let t = 0; t < T; t++) for (let i = 4; i < 8; i++) if (rng.uniform() < noise) x[base + t * inputs + i] = 1;
+    for (let t = 0; t < cue; t++) {
+      x[base + t * inputs + a] = 1;
+      x[base + (cue + gap + t) * inputs + 2 + b] = 1;
+    }
+  }
+  return { steps: T, inputs, x, labels };
 }
