@@ -52,6 +52,12 @@ export interface ElmOptions {
   dt_ms?: number;
   /** Initial synapse weight w_s (default 0.5). */
   wSyn?: number;
+  /**
+   * Checkpointing: when a batch's stored states (s, m, h, tanh: `stateBytesPerStep` x steps x
+   * samples) would exceed this many bytes, only the states before every segment of steps are
+   * kept and each segment is recomputed in the backward pass (default 256 MiB).
+   */
+  stateLimitBytes?: number;
 }
 
 /** A validated ELM layer description. */
@@ -66,6 +72,7 @@ export interface ElmSpec {
   readonly tauMemMax_ms: number;
   readonly dt_ms: number;
   readonly wSyn: number;
+  readonly stateLimitBytes: number;
 }
 
 /** A layer of ELM neurons' dynamics with `size` outputs (see the module header); follow it with a `readout`. */
@@ -83,6 +90,7 @@ export function elm(opts: ElmOptions): ElmSpec {
     tauMemMax_ms: checkNumber(opts.tauMemMax_ms ?? 1000, "tauMemMax_ms", { min: tauMemMin_ms }),
     dt_ms: checkPositive(opts.dt_ms ?? 1, "dt_ms"),
     wSyn: checkNumber(opts.wSyn ?? 0.5, "wSyn"),
+    stateLimitBytes: checkInteger(opts.stateLimitBytes ?? 256 * 1024 ** 2, "stateLimitBytes", 1),
   };
 }
 
@@ -112,11 +120,17 @@ export class ElmLayer {
   private readonly nM: number;
   private readonly nH: number;
   private readonly nY: number;
-  // per-batch byte offsets of s, m, h, tanh (rows of nI', nM', nH', nM') and y (rows of nY')
+  // Per-batch layout (byte offsets): s, m, h, tanh of one segment of L steps, rows of
+  // nI', nM', nH', nM' floats, with one leading block of B rows holding the state before the
+  // segment; the checkpoints (s, m before every segment); the segment length and count.
   private s = 0;
   private m = 0;
   private h = 0;
   private th = 0;
+  private cs = 0;
+  private cm = 0;
+  private L = 0;
+  private K = 0;
 
   constructor(readonly spec: ElmSpec, nIn: number, ws: Workspace, rng: Rng, add: AddParameter, k: number) {
     const M = spec.memory, H = spec.hidden, Z = nIn + M;
@@ -138,43 +152,77 @@ export class ElmLayer {
     this.kappaM = elmMemoryTaus_ms(spec).map((tau) => Math.exp(-spec.dt_ms / tau));
   }
 
-  /** Bytes per batch: the stored states, the output rows, their CSR and gradient. */
+  /** Bytes of stored state per step and sample (s, m, h, tanh). */
+  get stateBytesPerStep(): number {
+    return 4 * (pad4(this.nI) + 2 * pad4(this.nM) + pad4(this.nH));
+  }
+
+  /**
+   * Steps per recomputed segment for a batch of T steps and B samples: T when the stored states
+   * (`stateBytesPerStep` T B) fit in `spec.stateLimitBytes`, else the most that fit (at least 1).
+   */
+  segmentSteps(T: number, B: number): number {
+    const perStep = this.stateBytesPerStep * B;
+    return perStep * T <= this.spec.stateLimitBytes ? T : Math.max(1, Math.floor(this.spec.stateLimitBytes / perStep) - 1);
+  }
+
+  /** Bytes per batch: the stored states (one segment), the checkpoints, the output rows, their CSR and gradient. */
   transientBytes(T: number, B: number): number {
-    const R = T * B, y = pad4(this.nY);
-    return [pad4(this.nI), pad4(this.nM), pad4(this.nH), pad4(this.nM), y, y].reduce((a, w) => a + align16(R * w * 4), 0)
-      + align16((R + 1) * 4) + 2 * align16(R * this.nY * 4);
+    const L = this.segmentSteps(T, B), K = Math.ceil(T / L), R = T * B, y = pad4(this.nY);
+    const segment = [pad4(this.nI), pad4(this.nM), pad4(this.nH), pad4(this.nM)].reduce((a, w) => a + align16((L + 1) * B * w * 4), 0);
+    const checkpoints = align16(K * B * pad4(this.nI) * 4) + align16(K * B * pad4(this.nM) * 4);
+    return segment + checkpoints + 2 * align16(R * y * 4) + align16((R + 1) * 4) + 2 * align16(R * this.nY * 4);
   }
 
   /** Allocates the per-batch arrays; returns the output rows (`mem`), their CSR and gradient rows (`gS`). */
   plan(ws: Workspace, T: number, B: number): { mem: number; gS: number; rowPtr: number; idx: number; val: number } {
-    const R = T * B;
-    this.s = ws.alloc(R * pad4(this.nI) * 4);
-    this.m = ws.alloc(R * pad4(this.nM) * 4);
-    this.h = ws.alloc(R * pad4(this.nH) * 4);
-    this.th = ws.alloc(R * pad4(this.nM) * 4);
+    const R = T * B, L = this.segmentSteps(T, B), rows = (L + 1) * B;
+    this.L = L;
+    this.K = Math.ceil(T / L);
+    this.s = ws.alloc(rows * pad4(this.nI) * 4, false, true);
+    this.m = ws.alloc(rows * pad4(this.nM) * 4, false, true);
+    this.h = ws.alloc(rows * pad4(this.nH) * 4);
+    this.th = ws.alloc(rows * pad4(this.nM) * 4);
+    this.cs = ws.alloc(this.K * B * pad4(this.nI) * 4, false, true);
+    this.cm = ws.alloc(this.K * B * pad4(this.nM) * 4, false, true);
     const rowBytes = R * pad4(this.nY) * 4;
     return { mem: ws.alloc(rowBytes, false, true), gS: ws.alloc(rowBytes), rowPtr: ws.alloc((R + 1) * 4), idx: ws.alloc(R * this.nY * 4), val: ws.alloc(R * this.nY * 4) };
   }
 
   /** Runs the layer on the input CSR rows; writes y rows at `out.mem` and the output CSR. */
   forward(wsp: Workspace, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number, out: { mem: number; rowPtr: number; idx: number; val: number }): void {
-    const { nI, nM, nH, nY } = this, R = T * B, SI = pad4(nI), SM = pad4(nM), SH = pad4(nH), SY = pad4(nY);
+    wsp.i32(out.rowPtr, 1)[0] = 0;
+    for (let k = 0; k < this.K; k++) this.segment(wsp, csr, k, T, B, out);
+  }
+
+  /**
+   * Steps of segment k (global steps kL .. min(T, (k+1)L) - 1, local rows 1..): from the
+   * checkpoint before it (zero for k = 0) into the segment rows. With `out` (the forward pass)
+   * also writes the outputs and the next checkpoint; without (recomputation in the backward
+   * pass) only the states, which come out bitwise as in the forward pass.
+   */
+  private segment(wsp: Workspace, csr: { rowPtr: number; idx: number; val: number }, k: number, T: number, B: number, out: { mem: number; rowPtr: number; idx: number; val: number } | null): void {
+    const { nI, nM, nH, nY, L } = this, R = T * B, SI = pad4(nI), SM = pad4(nM), SH = pad4(nH), SY = pad4(nY), rows = (L + 1) * B;
+    const t0 = k * L, t1 = Math.min(T, t0 + L);
     const inPtr = wsp.i32(csr.rowPtr, R + 1), nnz = inPtr[R], inIdx = wsp.i32(csr.idx, nnz), inVal = wsp.f32(csr.val, nnz);
-    const sA = wsp.f32(this.s, R * SI), mA = wsp.f32(this.m, R * SM), hA = wsp.f32(this.h, R * SH), thA = wsp.f32(this.th, R * SM), yA = wsp.f32(out.mem, R * SY);
+    const sA = wsp.f32(this.s, rows * SI), mA = wsp.f32(this.m, rows * SM), hA = wsp.f32(this.h, rows * SH), thA = wsp.f32(this.th, rows * SM);
+    // the state before the segment -> the leading block
+    sA.set(wsp.f32(this.cs + 4 * k * B * SI, B * SI), 0);
+    mA.set(wsp.f32(this.cm + 4 * k * B * SM, B * SM), 0);
     const wsyn = wsp.f32(this.ws.offset, nI), W1 = wsp.f32(this.W1.offset, (nI + nM) * this.W1.stride), b1 = wsp.f32(this.b1.offset, nH);
     const W2 = wsp.f32(this.W2.offset, nH * this.W2.stride), b2 = wsp.f32(this.b2.offset, nM), Wy = wsp.f32(this.Wy.offset, nM * this.Wy.stride), by = wsp.f32(this.by.offset, nY);
     const s1 = this.W1.stride, s2 = this.W2.stride, sy = this.Wy.stride, kS = this.kappaS, kM = this.kappaM, lam = this.spec.lambda;
     const z = new Float64Array(nI + nM), h = new Float64Array(nH), o = new Float64Array(nM), y = new Float64Array(nY);
-    const outPtr = wsp.i32(out.rowPtr, R + 1), outIdx = wsp.i32(out.idx, R * nY), outVal = wsp.f32(out.val, R * nY);
-    outPtr[0] = 0;
-    for (let t = 0; t < T; t++) {
+    const yA = out ? wsp.f32(out.mem, R * SY) : null;
+    const outPtr = out ? wsp.i32(out.rowPtr, R + 1) : null, outIdx = out ? wsp.i32(out.idx, R * nY) : null, outVal = out ? wsp.f32(out.val, R * nY) : null;
+    for (let t = t0; t < t1; t++) {
       for (let b = 0; b < B; b++) {
-        const r = t * B + b, rp = r - B;
+        const r = t * B + b, l = (t - t0 + 1) * B + b, lp = l - B;
         // synaptic traces
-        for (let i = 0; i < nI; i++) z[i] = t > 0 ? kS * sA[rp * SI + i] : 0;
-        for (let k = inPtr[r]; k < inPtr[r + 1]; k++) { const i = inIdx[k]; z[i] += Math.max(0, wsyn[i]) * inVal[k]; }
-        for (let i = 0; i < nI; i++) { sA[r * SI + i] = z[i]; z[i] = sA[r * SI + i]; }
-        for (let i = 0; i < nM; i++) z[nI + i] = t > 0 ? kM[i] * mA[rp * SM + i] : 0;
+        for (let i = 0; i < nI; i++) z[i] = kS * sA[lp * SI + i];
+        for (let q = inPtr[r]; q < inPtr[r + 1]; q++) { const i = inIdx[q]; z[i] += Math.max(0, wsyn[i]) * inVal[q]; }
+        for (let i = 0; i < nI; i++) { sA[l * SI + i] = z[i]; z[i] = sA[l * SI + i]; }
+        for (let i = 0; i < nM; i++) z[nI + i] = kM[i] * mA[lp * SM + i];
         // MLP
         for (let j = 0; j < nH; j++) h[j] = b1[j];
         for (let i = 0; i < nI + nM; i++) {
@@ -183,7 +231,7 @@ export class ElmLayer {
           const row = i * s1;
           for (let j = 0; j < nH; j++) h[j] += zi * W1[row + j];
         }
-        for (let j = 0; j < nH; j++) { const v = Math.fround(h[j] > 0 ? h[j] : 0); hA[r * SH + j] = v; h[j] = v; }
+        for (let j = 0; j < nH; j++) { const v = Math.fround(h[j] > 0 ? h[j] : 0); hA[l * SH + j] = v; h[j] = v; }
         for (let i = 0; i < nM; i++) o[i] = b2[i];
         for (let j = 0; j < nH; j++) {
           const hj = h[j];
@@ -193,35 +241,41 @@ export class ElmLayer {
         }
         for (let i = 0; i < nM; i++) {
           const th = Math.fround(Math.tanh(G * o[i]));
-          thA[r * SM + i] = th;
-          const prev = t > 0 ? mA[rp * SM + i] : 0;
-          mA[r * SM + i] = kM[i] * prev + lam * (1 - kM[i]) * A * th;
+          thA[l * SM + i] = th;
+          mA[l * SM + i] = kM[i] * mA[lp * SM + i] + lam * (1 - kM[i]) * A * th;
         }
+        if (!out) continue;
         // output
         for (let j = 0; j < nY; j++) y[j] = by[j];
         for (let i = 0; i < nM; i++) {
-          const mi = mA[r * SM + i], row = i * sy;
+          const mi = mA[l * SM + i], row = i * sy;
           for (let j = 0; j < nY; j++) y[j] += mi * Wy[row + j];
         }
         for (let j = 0; j < nY; j++) {
           const v = Math.fround(y[j]);
-          yA[r * SY + j] = v;
-          outIdx[r * nY + j] = j;
-          outVal[r * nY + j] = v;
+          yA![r * SY + j] = v;
+          outIdx![r * nY + j] = j;
+          outVal![r * nY + j] = v;
         }
-        outPtr[r + 1] = (r + 1) * nY;
+        outPtr![r + 1] = (r + 1) * nY;
       }
+    }
+    if (out && k + 1 < this.K) {
+      const last = (t1 - t0) * B;
+      wsp.f32(this.cs + 4 * (k + 1) * B * SI, B * SI).set(sA.subarray(last * SI, (last + B) * SI));
+      wsp.f32(this.cm + 4 * (k + 1) * B * SM, B * SM).set(mA.subarray(last * SM, (last + B) * SM));
     }
   }
 
   /**
-   * Backpropagates the output gradient rows `gS` (dLoss/dy) through time; adds the parameter
-   * gradients and (if `below` is given) dLoss/dx to the layer below's gradient rows.
+   * Backpropagates the output gradient rows `gS` (dLoss/dy) through time, segment by segment
+   * from the last (every segment but the last is recomputed from its checkpoint first); adds the
+   * parameter gradients and (if `below` is given) dLoss/dx to the layer below's gradient rows.
    */
   backward(wsp: Workspace, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number, gS: number, below: { offset: number; stride: number } | null): void {
-    const { nI, nM, nH, nY } = this, R = T * B, SI = pad4(nI), SM = pad4(nM), SH = pad4(nH), SY = pad4(nY), Z = nI + nM;
+    const { nI, nM, nH, nY, L } = this, R = T * B, SI = pad4(nI), SM = pad4(nM), SH = pad4(nH), SY = pad4(nY), Z = nI + nM, rows = (L + 1) * B;
     const inPtr = wsp.i32(csr.rowPtr, R + 1), nnz = inPtr[R], inIdx = wsp.i32(csr.idx, nnz), inVal = wsp.f32(csr.val, nnz);
-    const sA = wsp.f32(this.s, R * SI), mA = wsp.f32(this.m, R * SM), hA = wsp.f32(this.h, R * SH), thA = wsp.f32(this.th, R * SM), gY = wsp.f32(gS, R * SY);
+    const sA = wsp.f32(this.s, rows * SI), mA = wsp.f32(this.m, rows * SM), hA = wsp.f32(this.h, rows * SH), thA = wsp.f32(this.th, rows * SM), gY = wsp.f32(gS, R * SY);
     const wsyn = wsp.f32(this.ws.offset, nI), W1 = wsp.f32(this.W1.offset, Z * this.W1.stride), W2 = wsp.f32(this.W2.offset, nH * this.W2.stride), Wy = wsp.f32(this.Wy.offset, nM * this.Wy.stride);
     const s1 = this.W1.stride, s2 = this.W2.stride, sy = this.Wy.stride, kS = this.kappaS, kM = this.kappaM, lam = this.spec.lambda;
     // float64 accumulators of the parameter gradients, added to the model's at the end
@@ -230,56 +284,60 @@ export class ElmLayer {
     const carryS = new Float64Array(B * nI), carryM = new Float64Array(B * nM);
     const gm = new Float64Array(nM), go = new Float64Array(nM), gh = new Float64Array(nH), gz = new Float64Array(Z), z = new Float64Array(Z);
     const gx = below ? wsp.f32(below.offset, R * below.stride) : null;
-    for (let t = T - 1; t >= 0; t--) {
-      for (let b = 0; b < B; b++) {
-        const r = t * B + b, rp = r - B;
-        // y = Wyᵀ m + by
-        for (let i = 0; i < nM; i++) gm[i] = carryM[b * nM + i];
-        for (let j = 0; j < nY; j++) {
-          const g = gY[r * SY + j];
-          if (g === 0) continue;
-          dby[j] += g;
-          for (let i = 0; i < nM; i++) { gm[i] += Wy[i * sy + j] * g; dWy[i * nY + j] += mA[r * SM + i] * g; }
-        }
-        // m = κ m' + λ (1 - κ) A tanh(G o)
-        for (let i = 0; i < nM; i++) {
-          const th = thA[r * SM + i];
-          go[i] = gm[i] * lam * (1 - kM[i]) * A * G * (1 - th * th);
-          db2[i] += go[i];
-        }
-        for (let j = 0; j < nH; j++) {
-          const hj = hA[r * SH + j];
-          if (hj === 0) { gh[j] = 0; continue; }
-          const row = j * s2;
-          let acc = 0;
-          for (let i = 0; i < nM; i++) { acc += W2[row + i] * go[i]; dW2[j * nM + i] += hj * go[i]; }
-          gh[j] = acc;
-          db1[j] += acc;
-        }
-        // h = relu(W1ᵀ z + b1), z = [s, κ m']
-        for (let i = 0; i < nI; i++) z[i] = sA[r * SI + i];
-        for (let i = 0; i < nM; i++) z[nI + i] = t > 0 ? kM[i] * mA[rp * SM + i] : 0;
-        for (let i = 0; i < Z; i++) {
-          const row = i * s1, zi = z[i];
-          let acc = 0;
-          for (let j = 0; j < nH; j++) { const g = gh[j]; acc += W1[row + j] * g; dW1[i * nH + j] += zi * g; }
-          gz[i] = acc;
-        }
-        // memory carried to t - 1: directly (κ) and through z (κ)
-        for (let i = 0; i < nM; i++) carryM[b * nM + i] = kM[i] * (gm[i] + gz[nI + i]);
-        // s = κ_s s' + relu(w_s) x
-        for (let i = 0; i < nI; i++) {
-          const gs = gz[i] + carryS[b * nI + i];
-          carryS[b * nI + i] = kS * gs;
-          gz[i] = gs;
-        }
-        for (let k = inPtr[r]; k < inPtr[r + 1]; k++) {
-          const i = inIdx[k];
-          if (wsyn[i] > 0) dws[i] += gz[i] * inVal[k];
-        }
-        if (gx) {
-          const st = below!.stride;
-          for (let i = 0; i < nI; i++) gx[r * st + i] += gz[i] * Math.max(0, wsyn[i]);
+    for (let k = this.K - 1; k >= 0; k--) {
+      if (k < this.K - 1) this.segment(wsp, csr, k, T, B, null);
+      const t0 = k * L, t1 = Math.min(T, t0 + L);
+      for (let t = t1 - 1; t >= t0; t--) {
+        for (let b = 0; b < B; b++) {
+          const r = t * B + b, l = (t - t0 + 1) * B + b, lp = l - B;
+          // y = Wyᵀ m + by
+          for (let i = 0; i < nM; i++) gm[i] = carryM[b * nM + i];
+          for (let j = 0; j < nY; j++) {
+            const g = gY[r * SY + j];
+            if (g === 0) continue;
+            dby[j] += g;
+            for (let i = 0; i < nM; i++) { gm[i] += Wy[i * sy + j] * g; dWy[i * nY + j] += mA[l * SM + i] * g; }
+          }
+          // m = κ m' + λ (1 - κ) A tanh(G o)
+          for (let i = 0; i < nM; i++) {
+            const th = thA[l * SM + i];
+            go[i] = gm[i] * lam * (1 - kM[i]) * A * G * (1 - th * th);
+            db2[i] += go[i];
+          }
+          for (let j = 0; j < nH; j++) {
+            const hj = hA[l * SH + j];
+            if (hj === 0) { gh[j] = 0; continue; }
+            const row = j * s2;
+            let acc = 0;
+            for (let i = 0; i < nM; i++) { acc += W2[row + i] * go[i]; dW2[j * nM + i] += hj * go[i]; }
+            gh[j] = acc;
+            db1[j] += acc;
+          }
+          // h = relu(W1ᵀ z + b1), z = [s, κ m']
+          for (let i = 0; i < nI; i++) z[i] = sA[l * SI + i];
+          for (let i = 0; i < nM; i++) z[nI + i] = kM[i] * mA[lp * SM + i];
+          for (let i = 0; i < Z; i++) {
+            const row = i * s1, zi = z[i];
+            let acc = 0;
+            for (let j = 0; j < nH; j++) { const g = gh[j]; acc += W1[row + j] * g; dW1[i * nH + j] += zi * g; }
+            gz[i] = acc;
+          }
+          // memory carried to t - 1: directly (κ) and through z (κ)
+          for (let i = 0; i < nM; i++) carryM[b * nM + i] = kM[i] * (gm[i] + gz[nI + i]);
+          // s = κ_s s' + relu(w_s) x
+          for (let i = 0; i < nI; i++) {
+            const gs = gz[i] + carryS[b * nI + i];
+            carryS[b * nI + i] = kS * gs;
+            gz[i] = gs;
+          }
+          for (let q = inPtr[r]; q < inPtr[r + 1]; q++) {
+            const i = inIdx[q];
+            if (wsyn[i] > 0) dws[i] += gz[i] * inVal[q];
+          }
+          if (gx) {
+            const st = below!.stride;
+            for (let i = 0; i < nI; i++) gx[r * st + i] += gz[i] * Math.max(0, wsyn[i]);
+          }
         }
       }
     }
