@@ -59,7 +59,15 @@ export interface DelaySpec {
   readonly lrScale: number;
 }
 
-/** Validates {@link DelayOptions}. */
+/**
+ * Validates {@link DelayOptions} (what `lif({ delays })` calls).
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * train.delaySpec({ taps: 25 }); // { taps: 25, sigma: 12, learn: true, init: "uniform", lrScale: 100 }
+ * ```
+ */
 export function delaySpec(opts: DelayOptions): DelaySpec {
   if (opts === null || typeof opts !== "object") throw new RangeError("delays must be an object { taps, sigma, learn, init }");
   const taps = checkInteger(opts.taps, "delays.taps", 1, 4096);
@@ -81,6 +89,14 @@ export const DELAY_SIGMA_MIN = 0.23;
  * σ at the start of epoch `epoch` (0-based) under SNN-delays' schedule: σ0 multiplied by
  * (0.23 / σ0)^(1 / finalEpoch) per epoch, down to 0.23 at `finalEpoch` (SNN-delays: a quarter
  * of the epochs), constant after.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * train.delaySigma(0, { sigma0: 12, finalEpoch: 10 });  // 12
+ * train.delaySigma(5, { sigma0: 12, finalEpoch: 10 });  // sqrt(12 * 0.23) = 1.66
+ * train.delaySigma(20, { sigma0: 12, finalEpoch: 10 }); // 0.23
+ * ```
  */
 export function delaySigma(epoch: number, opts: { sigma0: number; finalEpoch: number }): number {
   checkInteger(epoch, "epoch", 0);
@@ -94,6 +110,16 @@ export function delaySigma(epoch: number, opts: { sigma0: number; finalEpoch: nu
  * Sets σ of every delayed layer of `model` for epoch `epoch` (0-based) of `epochs` with
  * {@link delaySigma} (σ0 from the layer's spec; `finalEpoch` default floor(epochs / 4), at least 1).
  * Call it from `fit`'s `onEpoch`.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const model = new train.SpikingModel({ inputs: 8, seed: 1, layers: [train.lif({ size: 16, delays: { taps: 13 } }), train.readout({ size: 4 })] });
+ * const epochs = 40;
+ * // in train.fit(model, data, { epochs, ..., onEpoch: (r) => train.scheduleDelaySigma(model, r.epoch, epochs) }):
+ * train.scheduleDelaySigma(model, 5, epochs);
+ * model.get("layer0.sigma"); // 6 (0.23 / 6)^(1/2) = 1.17 after 5 of 10 decaying epochs
+ * ```
  */
 export function scheduleDelaySigma(model: SpikingModel, epoch: number, epochs: number, finalEpoch?: number): void {
   const fe = finalEpoch ?? Math.max(1, Math.floor(checkInteger(epochs, "epochs", 1) / 4));
@@ -102,7 +128,18 @@ export function scheduleDelaySigma(model: SpikingModel, epoch: number, epochs: n
   });
 }
 
-/** Rounds every delay of `model` to whole steps and sets σ = 0 (SNN-delays' evaluation: `round_pos`, DCLS "max" with SIG 0). */
+/**
+ * Rounds every delay of `model` to whole steps and sets σ = 0 (SNN-delays' evaluation:
+ * `round_pos`, DCLS "max" with SIG 0).
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const model = new train.SpikingModel({ inputs: 2, seed: 1, layers: [train.lif({ size: 4, delays: { taps: 9 } }), train.readout({ size: 2 })] });
+ * train.roundDelays(model);
+ * model.get("layer0.delay"); // whole steps in [0, 8]
+ * ```
+ */
 export function roundDelays(model: SpikingModel): void {
   model.layers.forEach((l, k) => {
     if (l.type !== "lif" || !l.delays) return;
@@ -141,7 +178,7 @@ function taps(delta: number, sigma: number, n: number, w: Float64Array, dw: Floa
   }
 }
 
-/** The delayed synapses of one LIF layer (built by the model; see the module header). */
+/** The delayed synapses of one LIF layer (built by the model; see the module header). @internal */
 export class DelaySynapses {
   /** Per-batch byte offsets of the taps K and their gradient dK (taps x inputs x stride floats each). */
   private kernel = 0;
@@ -258,6 +295,13 @@ export interface IntervalTaskOptions {
  * after input A" at a random onset. A layer without membrane memory (beta = 0) followed by a
  * readout reduced by max over time must detect the coincidence of A delayed by the interval
  * with B, so the right delay per synapse is the whole solution. Samples in class order, seeded.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const task = train.intervalTask({ intervals_steps: [2, 5, 8, 11], samplesPerClass: 20, steps: 30, pairs: 4, seed: 1 });
+ * task.labels.length; // 80 samples of 30 steps x 8 inputs, for train.fit
+ * ```
  */
 export function intervalTask(opts: IntervalTaskOptions): { steps: number; inputs: number; x: Float32Array; labels: Int32Array } {
   const intervals = opts.intervals_steps.map((d, k) => checkInteger(d, `intervals_steps[${k}]`, 0));

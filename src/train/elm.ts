@@ -75,7 +75,18 @@ export interface ElmSpec {
   readonly stateLimitBytes: number;
 }
 
-/** A layer of ELM neurons' dynamics with `size` outputs (see the module header); follow it with a `readout`. */
+/**
+ * A layer of ELM neurons' dynamics with `size` outputs (see the module header); follow it with a `readout`.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const model = new train.SpikingModel({ inputs: 8, seed: 1, layers: [
+ *   train.elm({ size: 8, memory: 10 }),             // 10 memory units, tau_m 1..1000 ms, MLP of 20
+ *   train.readout({ size: 2, reduce: "mean" }),
+ * ] });
+ * ```
+ */
 export function elm(opts: ElmOptions): ElmSpec {
   const memory = checkInteger(opts.memory ?? 100, "memory", 1);
   const tauMemMin_ms = checkPositive(opts.tauMemMin_ms ?? 1, "tauMemMin_ms");
@@ -94,7 +105,15 @@ export function elm(opts: ElmOptions): ElmSpec {
   };
 }
 
-/** The memory time constants, ms: M values log-spaced from τ_min to τ_max. */
+/**
+ * The memory time constants, ms: M values log-spaced from τ_min to τ_max.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * train.elmMemoryTaus_ms(train.elm({ size: 1, memory: 4 })); // 1, 10, 100, 1000 ms
+ * ```
+ */
 export function elmMemoryTaus_ms(spec: ElmSpec): Float64Array {
   const M = spec.memory, a = Math.log(spec.tauMemMin_ms), b = Math.log(spec.tauMemMax_ms);
   return Float64Array.from({ length: M }, (_, i) => Math.exp(M === 1 ? a : a + ((b - a) * i) / (M - 1)));
@@ -105,7 +124,7 @@ const A = 1.7159, G = 2 / 3;
 
 type AddParameter = (name: string, rows: number, cols: number, trainable: boolean) => Parameter;
 
-/** The ELM layer's parameters, stored states and passes (built by the model). */
+/** The ELM layer's parameters, stored states and passes (built by the model). @internal */
 export class ElmLayer {
   readonly ws: Parameter;
   readonly W1: Parameter;
@@ -369,6 +388,12 @@ export interface DelayedXorOptions {
  * input 2 or 3 during the second cue (bit b), 4 noise inputs fire at random throughout; the
  * class is a XOR b. Before the second cue nothing predicts the class, so a readout reduced over
  * time (max or mean) must rely on what the network kept of the first cue. Seeded.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * const task = train.delayedXorTask({ samples: 64, gap_steps: 60, seed: 1 }); // 80 steps x 8 inputs each
+ * ```
  */
 export function delayedXorTask(opts: DelayedXorOptions): { steps: number; inputs: number; x: Float32Array; labels: Int32Array } {
   const n = checkInteger(opts.samples, "samples", 1), gap = checkInteger(opts.gap_steps, "gap_steps", 0);
