@@ -9,6 +9,8 @@ export * from "./losses.js";
 export * from "./optim.js";
 export * from "./fit.js";
 export * from "./io.js";
+export * from "./delays.js";
+export * from "./elm.js";
 export { referenceKernels, trainWasmModule, type KernelSet } from "./kernels.js";
 export { Workspace } from "./workspace.js";
 export * from "./rules/index.js";

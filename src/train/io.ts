@@ -62,8 +62,8 @@ export function loadModel(json: SavedModel, binary: Uint8Array, opts: { wasm?: b
       const s = l.surrogate as { kind: string; params: Record<string, number> };
       return { ...(l as object), surrogate: surrogateFrom(s.kind, s.params) } as LayerSpec;
     }
-    if (l.type === "readout" || l.type === "meta") return l as unknown as LayerSpec;
-    throw new RangeError(`json.layers[${k}].type must be "lif", "meta" or "readout", got ${JSON.stringify(l.type)}`);
+    if (l.type === "readout" || l.type === "meta" || l.type === "elm") return l as unknown as LayerSpec;
+    throw new RangeError(`json.layers[${k}].type must be "lif", "meta", "elm" or "readout", got ${JSON.stringify(l.type)}`);
   });
   const model = new SpikingModel({ inputs: json.inputs, layers, seed: json.seed, wasm: opts.wasm });
   const view = new DataView(binary.buffer, binary.byteOffset, binary.byteLength);

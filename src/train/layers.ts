@@ -25,6 +25,8 @@
  */
 import { checkInteger, checkNumber, checkPositive } from "../core/checks.js";
 import { atan, type Surrogate } from "./surrogate.js";
+import { delaySpec, type DelayOptions, type DelaySpec } from "./delays.js";
+import type { ElmSpec } from "./elm.js";
 
 /** Reset of the membrane after a spike. */
 export type ResetMode = "subtract" | "zero" | "none";
@@ -70,6 +72,8 @@ export interface LifOptions {
    * N(0, s^2) (SpyTorch's), s = scale / sqrt(fan-in); biases are initialised as "uniform" or zero ("normal").
    */
   init?: "uniform" | "normal";
+  /** Learnable per-synapse delays on the input weights (DCLS, see `delays.ts`): `{ taps, sigma, learn, init }`. */
+  delays?: DelayOptions;
 }
 
 /** Options of {@link readout}. */
@@ -112,6 +116,8 @@ export interface LifSpec {
   readonly weightScale: number;
   readonly recurrentScale: number;
   readonly init: "uniform" | "normal";
+  /** Learnable input delays (absent: none). */
+  readonly delays?: DelaySpec;
 }
 
 /** A validated readout layer description. */
@@ -209,7 +215,7 @@ export function meta(opts: MetaOptions): MetaSpec {
 }
 
 /** Any layer description. */
-export type LayerSpec = LifSpec | ReadoutSpec | MetaSpec;
+export type LayerSpec = LifSpec | ReadoutSpec | MetaSpec | ElmSpec;
 
 function decay(value: number | undefined, tau: number | undefined, dt: number | undefined, name: string, tauName: string, fallback: number | null): number | null {
   if (value !== undefined && tau !== undefined) throw new RangeError(`give either ${name} or ${tauName}, not both`);
@@ -252,6 +258,7 @@ export function lif(opts: LifOptions): LifSpec {
     weightScale: checkNumber(opts.weightScale ?? 1, "weightScale", { min: 0 }),
     recurrentScale: checkNumber(opts.recurrentScale ?? opts.weightScale ?? 1, "recurrentScale", { min: 0 }),
     init: checkInit(opts.init),
+    ...(opts.delays !== undefined ? { delays: delaySpec(opts.delays) } : {}),
   };
 }
 

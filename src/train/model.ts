@@ -22,6 +22,8 @@ import { checkInteger } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
 import type { LayerSpec, LifSpec, MetaSpec, ReadoutSpec } from "./layers.js";
 import { align16, Workspace } from "./workspace.js";
+import { DelaySynapses } from "./delays.js";
+import { ElmLayer } from "./elm.js";
 
 /** A batch of inputs in CSR form: row r = t * batch + b holds sample b's non-zero inputs at step t. */
 export interface SpikeBatch {
@@ -94,6 +96,8 @@ export interface Parameter {
   readonly trainable: boolean;
   /** Range enforced after each optimiser step (beta and alpha: [0, 1]). */
   readonly clamp?: readonly [number, number];
+  /** Factor on the optimiser's learning rate (default 1; delays: 100, as SNN-delays' `lr_pos`). */
+  readonly lrScale?: number;
   /** Byte offsets of the values and gradients in the workspace. */
   readonly offset: number;
   readonly gradOffset: number;
@@ -112,6 +116,8 @@ interface LayerState {
   threshold: Parameter | null;
   gain: Parameter | null;
   noise: Parameter | null;
+  delays: DelaySynapses | null;
+  elm: ElmLayer | null;
   // transient (per batch) byte offsets
   cur: number;
   mem: number;
@@ -172,16 +178,17 @@ export class SpikingModel {
     if (!Array.isArray(opts.layers) || opts.layers.length === 0) throw new RangeError("layers must be a non-empty array of lif(...) / readout(...) layers");
     opts.layers.forEach((l, k) => {
       if (l.type === "readout" && k !== opts.layers.length - 1) throw new RangeError(`layers[${k}]: a readout must be the last layer`);
+      if (l.type === "elm" && k === opts.layers.length - 1) throw new RangeError(`layers[${k}]: an elm layer must be followed by another layer (a readout)`);
     });
     this.layers = opts.layers;
     this.seed = checkInteger(opts.seed, "seed", 0, 2 ** 32 - 1);
     this.ws = new Workspace({ wasm: opts.wasm });
     const params: Parameter[] = [];
     const rng = new Rng(this.seed);
-    const add = (name: string, rows: number, cols: number, trainable: boolean, clamp?: [number, number]): Parameter => {
+    const add = (name: string, rows: number, cols: number, trainable: boolean, clamp?: [number, number], lrScale?: number): Parameter => {
       const stride = Math.ceil(cols / 4) * 4;
       const bytes = rows * stride * 4;
-      const p: Parameter = { name, rows, cols, stride, trainable, clamp, offset: this.ws.alloc(bytes, true), gradOffset: this.ws.alloc(bytes, true) };
+      const p: Parameter = { name, rows, cols, stride, trainable, clamp, lrScale, offset: this.ws.alloc(bytes, true), gradOffset: this.ws.alloc(bytes, true) };
       params.push(p);
       return p;
     };
@@ -190,6 +197,13 @@ export class SpikingModel {
     opts.layers.forEach((spec, k) => {
       const n = spec.size;
       const stride = Math.ceil(n / 4) * 4;
+      if (spec.type === "elm") {
+        const elm = new ElmLayer(spec, nIn, this.ws, rng, add, k);
+        const none = null as unknown as Parameter; // W, b, beta: not used by an elm layer
+        this.states.push({ spec, nIn, n, stride, W: none, b: none, V: null, beta: none, alpha: null, threshold: null, gain: null, noise: null, delays: null, elm, cur: 0, mem: 0, spk: 0, syn: 0, gS: 0, rowPtr: 0, idx: 0, val: 0, argmax: 0, carry: 0 });
+        nIn = n;
+        return;
+      }
       const isLif = spec.type === "lif", isMeta = spec.type === "meta", spiking = isLif || isMeta;
       const W = add(`layer${k}.W`, nIn, n, true);
       const b = add(`layer${k}.b`, 1, n, spec.bias);
@@ -214,7 +228,8 @@ export class SpikingModel {
       if (threshold) this.ws.f32(threshold.offset, n).fill((spec as LifSpec | MetaSpec).threshold);
       if (gain) this.ws.f32(gain.offset, n).fill((spec as MetaSpec).gain);
       if (noise) this.ws.f32(noise.offset, n).fill((spec as MetaSpec).noise);
-      this.states.push({ spec, nIn, n, stride, W, b, V, beta, alpha, threshold, gain, noise, cur: 0, mem: 0, spk: 0, syn: 0, gS: 0, rowPtr: 0, idx: 0, val: 0, argmax: 0, carry: 0 });
+      const delays = isLif && spec.delays ? DelaySynapses.create(spec.delays, k, nIn, n, stride, W, this.ws, rng, add) : null;
+      this.states.push({ spec, nIn, n, stride, W, b, V, beta, alpha, threshold, gain, noise, delays, elm: null, cur: 0, mem: 0, spk: 0, syn: 0, gS: 0, rowPtr: 0, idx: 0, val: 0, argmax: 0, carry: 0 });
       nIn = n;
     });
     this.parameters = params;
@@ -302,9 +317,10 @@ export class SpikingModel {
     this.ws.f32(this.inVal, input.val.length).set(input.val);
     let csr = { rowPtr: this.inRowPtr, idx: this.inIdx, val: this.inVal };
     for (const s of this.states) {
-      if (s.spec.type === "lif") this.lifForward(s, s.spec, csr, T, B);
+      if (s.elm) s.elm.forward(this.ws, csr, T, B, s);
+      else if (s.spec.type === "lif") this.lifForward(s, s.spec, csr, T, B);
       else if (s.spec.type === "meta") this.metaForward(s, csr, T, B);
-      else this.readoutForward(s, s.spec, csr, T, B);
+      else if (s.spec.type === "readout") this.readoutForward(s, s.spec, csr, T, B);
       csr = { rowPtr: s.rowPtr, idx: s.idx, val: s.val };
     }
     return this.output(T, B);
@@ -313,7 +329,7 @@ export class SpikingModel {
   /** Spikes of layer `k` from the last forward pass, time-major `steps x batch x size` (0/1). */
   spikes(k: number): Float32Array {
     const s = this.states[checkInteger(k, "k", 0, this.states.length - 1)];
-    if (s.spec.type === "readout" || !this.last) throw new RangeError(`layer ${k} has no spikes from a forward pass`);
+    if (s.spec.type === "readout" || s.elm || !this.last) throw new RangeError(`layer ${k} has no spikes from a forward pass`);
     return this.unpad(s.spk, this.last.steps * this.last.batch, s);
   }
 
@@ -352,13 +368,15 @@ export class SpikingModel {
       const s = this.states[k];
       const below = k > 0 ? this.states[k - 1] : null;
       const csr = below ? { rowPtr: below.rowPtr, idx: below.idx, val: below.val } : { rowPtr: this.inRowPtr, idx: this.inIdx, val: this.inVal };
+      if (s.elm) { s.elm.backward(this.ws, csr, T, B, s.gS, below && { offset: below.gS, stride: below.stride }); continue; }
       if (s.spec.type === "lif") this.lifBackward(s, s.spec, T, B);
       else if (s.spec.type === "meta") this.metaBackward(s, T, B);
-      else this.readoutBackward(s, s.spec, gradOutput, T, B);
+      else if (s.spec.type === "readout") this.readoutBackward(s, s.spec, gradOutput, T, B);
       const K = this.ws.kernels();
       // Weight and bias gradients: dW[i] += x[r, i] gI[r] at the non-zero inputs only.
-      K.rowsBackward(T * B, csr.rowPtr, csr.idx, csr.val, s.cur, s.stride, s.W.gradOffset);
-      if (below) K.dotRows(T * B, s.cur, s.W.offset, s.nIn, s.stride, below.gS, below.stride);
+      if (s.delays) s.delays.backward(this.ws, csr, T, B, s.cur, below && { offset: below.gS, stride: below.stride });
+      else K.rowsBackward(T * B, csr.rowPtr, csr.idx, csr.val, s.cur, s.stride, s.W.gradOffset);
+      if (below && !s.delays) K.dotRows(T * B, s.cur, s.W.offset, s.nIn, s.stride, below.gS, below.stride);
     }
   }
 
@@ -382,6 +400,8 @@ export class SpikingModel {
     let bytes = align16((R + 1) * 4) + 2 * align16(inputNnz * 4);
     for (const s of this.states) {
       const rows = align16(R * s.stride * 4);
+      if (s.elm) { bytes += s.elm.transientBytes(T, B); continue; }
+      if (s.delays) bytes += s.delays.transientBytes();
       if (s.spec.type !== "readout") {
         bytes += 4 * rows + (s.alpha ? rows : 0) + align16((R + 1) * 4) + 2 * align16(R * s.n * 4) + 2 * align16(B * s.stride * 4);
       } else {
@@ -400,8 +420,10 @@ export class SpikingModel {
     this.inVal = ws.alloc(inputNnz * 4);
     for (const s of this.states) {
       const rows = R * s.stride * 4;
+      if (s.elm) { Object.assign(s, s.elm.plan(ws, T, B)); continue; }
       s.cur = ws.alloc(rows);
       s.mem = ws.alloc(rows);
+      if (s.delays) s.delays.plan(ws);
       if (s.spec.type !== "readout") {
         s.spk = ws.alloc(rows);
         s.gS = ws.alloc(rows);
@@ -421,13 +443,14 @@ export class SpikingModel {
   /** Input currents of all rows: bias + W x (sparse rows). */
   private inputCurrents(s: LayerState, csr: { rowPtr: number; idx: number; val: number }, R: number): void {
     const cur = this.ws.f32(s.cur, R * s.stride);
-    if (s.spec.bias) {
+    if ((s.spec as LifSpec | MetaSpec | ReadoutSpec).bias) {
       const b = this.ws.f32(s.b.offset, s.stride);
       for (let r = 0; r < R; r++) cur.set(b, r * s.stride);
     } else {
       cur.fill(0);
     }
-    this.ws.kernels().rowsForward(R, csr.rowPtr, csr.idx, csr.val, s.W.offset, s.stride, s.cur);
+    if (s.delays) s.delays.forward(this.ws, csr, this.last!.steps, this.last!.batch, s.cur);
+    else this.ws.kernels().rowsForward(R, csr.rowPtr, csr.idx, csr.val, s.W.offset, s.stride, s.cur);
   }
 
   private lifForward(s: LayerState, spec: LifSpec, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number): void {
@@ -561,7 +584,7 @@ export class SpikingModel {
     const gI = ws.f32(s.cur, R * S), mem = ws.f32(s.mem, R * S), spk = ws.f32(s.spk, R * S), gS = ws.f32(s.gS, R * S);
     const leak = ws.f32(s.beta.offset, n), thr = ws.f32(s.threshold!.offset, n), gain = ws.f32(s.gain!.offset, n), noise = ws.f32(s.noise!.offset, n);
     const dLeak = ws.f32(s.beta.gradOffset, n), dThr = ws.f32(s.threshold!.gradOffset, n), dGain = ws.f32(s.gain!.gradOffset, n), dNoise = ws.f32(s.noise!.gradOffset, n);
-    const dB = ws.f32(s.b.gradOffset, n), bias = s.spec.bias;
+    const dB = ws.f32(s.b.gradOffset, n), bias = (s.spec as MetaSpec).bias;
     const gmNext = ws.f32(s.carry, B * S);
     gmNext.fill(0);
     for (let t = T - 1; t >= 0; t--) {

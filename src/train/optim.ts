@@ -46,12 +46,12 @@ export function adam(model: SpikingModel, opts: { lr?: number; beta1?: number; b
       const c1 = 1 - b1 ** t, c2 = 1 - b2 ** t;
       params.forEach((p, k) => {
         const { value, grad } = model.views(p);
-        const mk = m[k], vk = v[k];
+        const mk = m[k], vk = v[k], lr = opt.lr * (p.lrScale ?? 1);
         for (let i = 0; i < value.length; i++) {
           const g = grad[i];
           mk[i] = b1 * mk[i] + (1 - b1) * g;
           vk[i] = b2 * vk[i] + (1 - b2) * g * g;
-          value[i] -= (opt.lr * (mk[i] / c1)) / (Math.sqrt(vk[i] / c2) + eps);
+          value[i] -= (lr * (mk[i] / c1)) / (Math.sqrt(vk[i] / c2) + eps);
         }
         clampParam(p, value);
       });
@@ -80,10 +80,10 @@ export function sgd(model: SpikingModel, opts: { lr?: number; momentum?: number 
     step() {
       params.forEach((p, k) => {
         const { value, grad } = model.views(p);
-        const bk = buf[k];
+        const bk = buf[k], lr = opt.lr * (p.lrScale ?? 1);
         for (let i = 0; i < value.length; i++) {
           bk[i] = first ? grad[i] : mu * bk[i] + grad[i];
-          value[i] -= opt.lr * (mu > 0 ? bk[i] : grad[i]);
+          value[i] -= lr * (mu > 0 ? bk[i] : grad[i]);
         }
         clampParam(p, value);
       });
