@@ -5,6 +5,7 @@
  */
 import { checkFiniteArray, checkInteger, checkNumber } from "../core/checks.js";
 import { checkArrayLike, checkNumberArray, checkOptions, checkPopulationSize } from "../core/validate.js";
+import { describeName } from "../core/describe.js";
 
 /** Spikes sorted by emission step. */
 export interface SpikeSchedule {
@@ -19,6 +20,7 @@ export interface SpikeSchedule {
  * indices in [0, size), finite times, equal lengths); returns the size.
  */
 export function checkSpikeGeneratorOptions(opts: { size: number; neurons: ArrayLike<number>; times_ms: ArrayLike<number> }, name: string): number {
+  name = describeName(name);
   if (opts === undefined) throw new TypeError(`${name}: options must be { size, neurons, times_ms }, got undefined`);
   checkOptions(opts, ["size", "neurons", "times_ms"], `${name}: options`);
   const size = checkPopulationSize(opts.size, `${name}: size`);
