@@ -4,11 +4,12 @@
  * neurobiological networks", ICLR (code: github.com/dyballa/dynamic-connectomes):
  *
  * 1. affinities between every neuron pair, per worm, as a time series. The paper's affinity is
- *    differential and local in time: with g_i(t) the time derivative of neuron i's trace
- *    (central differences, numpy.gradient's convention) scaled per neuron to [-1, 1]
- *    (g_i / max_t |g_i|), a_ij(t) = max(0, g_i(t) g_j(t)): large when both neurons rise, or
- *    both fall, steeply at the same sample; 0 when they change in opposite directions or one is
- *    flat. The windowed Pearson correlation (clipped at 0) is kept as the measure
+ *    differential and local in time; its exact formula could not be read (the authors' notebook
+ *    is not in the available snapshot, see the README), and neurolab's reading is: with g_i(t)
+ *    the time derivative of neuron i's trace (central differences, numpy.gradient's convention)
+ *    scaled per neuron to [-1, 1] (g_i / max_t |g_i|), a_ij(t) = max(0, g_i(t) g_j(t)): large
+ *    when both neurons rise, or both fall, steeply at the same sample; 0 when they change in
+ *    opposite directions or one is flat. The windowed Pearson correlation (clipped at 0) is kept as the measure
  *    "windowed-correlation": it scores co-fluctuation of the levels over a whole window.
  * 2. a time x worm x neuron-pair tensor of these affinities in which unrecorded neurons, missing
  *    samples and the tail of worms shorter than the longest are *missing* (mask 0), not 0;
