@@ -39,7 +39,7 @@ function describeAt(v: unknown, depth: number): string {
   if (v === null) return "null";
   try {
     if (Array.isArray(v)) {
-      if (depth === 0 && v.length <= 8 && v.every((x) => x === null || (typeof x !== "object" && typeof x !== "function"))) {
+      if (depth === 0 && v.length >= 1 && v.length <= 8 && v.every((x) => x === null || (typeof x !== "object" && typeof x !== "function"))) {
         return `[${v.map((x) => describeAt(x, 1)).join(", ")}]`;
       }
       return `an array of length ${v.length}`;

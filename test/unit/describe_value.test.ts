@@ -15,6 +15,7 @@ describe("describeValue", () => {
     expect(describeValue(undefined)).toBe("undefined");
     expect(describeValue([1, "a", 2n, Symbol("x")])).toBe('[1, "a", 2n, a Symbol]');
     expect(describeValue(new Array(20).fill(0))).toBe("an array of length 20");
+    expect(describeValue([])).toBe("an array of length 0");
     expect(describeValue(new Float64Array(3))).toBe("a Float64Array of length 3");
     expect(describeValue({ rule: "x", k: 3 })).toBe('{ rule: "x", k: 3 }');
     expect(describeValue({})).toBe("{}");
