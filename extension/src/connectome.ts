@@ -70,6 +70,10 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
   private elecInput: HTMLInputElement | null = null;
   /** Time of the last plotly click on a node or matrix cell (a click elsewhere deselects). */
   private pointClicked = 0;
+  /** A zoom or pan drag ended since the last mousedown on the plot (see the capture listener in skeleton). */
+  private axesDragged = false;
+  /** Set while plotly handles the second click of a double click (its click point is in the reset view). */
+  private doubleClicking = false;
 
   protected decode(value: unknown): ConnectomeData {
     return decodeConnectome(value);
@@ -127,6 +131,20 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     // A click on empty plot space (not a drag, not on a node or cell) clears the selection.
     let downAt: [number, number] | null = null;
     this.plotDiv.addEventListener("mousedown", (e) => (downAt = [e.clientX, e.clientY]));
+    // Plotly counts a mousedown that comes within doubleClickDelay (300 ms) of the previous one as
+    // the second click of a double click, even when the previous one began a zoom or pan drag. A
+    // quick click on a neuron right after zooming then reset the zoom and was hit-tested in the
+    // reset view, selecting whatever neuron lay under the cursor there (a neuron 427 px from the
+    // hovered one in a CI run). A drag ends the click train: the next mousedown starts a new one
+    // (this capture-phase listener runs before plotly's own mousedown handler).
+    this.plotDiv.addEventListener(
+      "mousedown",
+      () => {
+        if (this.axesDragged) (this.plotDiv as unknown as { _mouseDownTime?: number })._mouseDownTime = 0;
+        this.axesDragged = false;
+      },
+      true,
+    );
     this.plotDiv.addEventListener("click", (e) => {
       const target = e.target as Element | null;
       if (!target?.closest?.(".nsewdrag")) return;
@@ -304,7 +322,18 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     this.drawOverlay();
     if (fresh) {
       const on = (div as unknown as { on(e: string, h: (ev: any) => void): void }).on.bind(div);
-      on("plotly_relayout", () => this.scheduleOverlay());
+      on("plotly_relayout", (ev: Record<string, unknown> | undefined) => {
+        // Axis ranges in a relayout event come from a zoom or pan drag (or a double-click reset).
+        if (ev && Object.keys(ev).some((k) => /^[xy]axis\.(range|autorange)/.test(k))) this.axesDragged = true;
+        this.scheduleOverlay();
+      });
+      // Plotly handles the second click of a double click by resetting the axes and then
+      // hit-testing the click in the reset view: the point it reports is whatever lies under the
+      // cursor after the zoom-out, not what the user clicked. A double click only zooms out here.
+      on("plotly_doubleclick", () => {
+        this.doubleClicking = true;
+        setTimeout(() => (this.doubleClicking = false), 0);
+      });
       on("plotly_relayouting", () => this.scheduleOverlay());
       on("plotly_legendclick", (ev: any) => {
         const meta = ev?.data?.[ev.curveNumber]?.meta;
@@ -316,6 +345,7 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       });
       on("plotly_click", (ev: any) => {
         this.pointClicked = performance.now();
+        if (this.doubleClicking) return;
         const pt = ev?.points?.[0];
         if (!pt) return;
         const cd = pt.customdata;

@@ -17,7 +17,7 @@ import { diagnosticLines, diagnosticsError, renameError, thrownError, typeCheckE
 import { History, type HistoryRequest } from "./history.js";
 import { completeReply, inspectReply, type Introspector } from "./introspect.js";
 import { abortInterruptSignal, KeyboardInterrupt } from "./interrupt.js";
-import { MEMORY_ENV, MemoryGuard } from "./memory.js";
+import { MEMORY_ADVICE, MEMORY_ENV, MemoryGuard } from "./memory.js";
 import { currentCellOutput, setCellOutput, toMimeBundle, type CellOutput } from "./output.js";
 import { stopOpenBars } from "./progress.js";
 import { exposeBundledPackages } from "./resolve.js";
@@ -248,15 +248,33 @@ export class NeurolabHandler extends JupyterHandlerImpl {
     }
     if (exceeded) {
       stopOpenBars("stopped by the memory limit");
+      // Decide now, while this cell's reply is still to be sent, whether the kernel can go on:
+      // the message then always reaches the cell, never only the kernel's log.
+      const after = this.memoryGuard!.settle();
+      const ending = after.overHardLimit
+        ? ` It still uses ${after.rssMb} MB, more than 1.25 × the limit (memory still referenced, e.g. by a ` +
+          "top-level variable): the kernel ends now and Jupyter restarts it (variables are lost)."
+        : "";
+      if (after.overHardLimit) this.endForMemory();
       return renameError(
         error,
         "MemoryError",
         `the kernel uses ${exceeded.rssMb} MB, more than its memory limit of ${exceeded.limitMb} MB (${MEMORY_ENV}): ` +
-          "the cell was interrupted. Free memory (drop references to big arrays) or raise the limit.",
+          `the cell was interrupted.${ending} ${MEMORY_ADVICE}`,
       );
     }
     stopOpenBars("interrupted");
     return renameError(error, "KeyboardInterrupt");
+  }
+
+  /** Set once the kernel decided to end over memory. */
+  endingForMemory = false;
+
+  /** Ends the process shortly (after the current replies and messages went out). */
+  endForMemory(): void {
+    if (this.endingForMemory) return;
+    this.endingForMemory = true;
+    setTimeout(() => process.exit(1), 500);
   }
 
   /**
@@ -589,15 +607,31 @@ export async function startKernel(configPath: string, options: KernelOptions = {
     limit = MIN_MEMORY_LIMIT_MB;
   }
   if (limit > 0) {
-    kernel.memoryGuard = new MemoryGuard(limit, (rssMb) => {
+    const guard = new MemoryGuard(limit, (rssMb) => {
+      // The main thread runs again: the cell that overflowed was interrupted or has finished.
+      // Memory it left unreachable is returned by a collection; only memory still in use ends
+      // the kernel.
+      if (kernel.endingForMemory) return;
+      const { rssMb: nowMb, overHardLimit } = guard.settle();
+      const advice = MEMORY_ADVICE;
+      if (!overHardLimit) {
+        const text =
+          `MemoryError: the kernel reached ${rssMb} MB, more than 1.25 × its memory limit of ${limit} MB (${MEMORY_ENV}), ` +
+          `inside one operation that could not be interrupted; it uses ${nowMb} MB again and continues. ${advice}\n`;
+        log(text.trim());
+        currentCellOutput()?.stream("stderr", text);
+        return;
+      }
       const text =
-        `MemoryError: the kernel uses ${rssMb} MB, more than 1.25 × its memory limit of ${limit} MB (${MEMORY_ENV}), ` +
-        "and interrupting did not stop the growth (code allocating in the background, e.g. an async loop that " +
-        "ignores interruptSignal(), or one huge uninterruptible operation). Ending the kernel; Jupyter restarts it.\n";
+        `MemoryError: the kernel uses ${nowMb} MB, more than 1.25 × its memory limit of ${limit} MB (${MEMORY_ENV}), ` +
+        "and interrupting did not bring it back (memory still referenced, e.g. by a top-level variable, or code " +
+        "allocating in the background, e.g. an async loop that ignores interruptSignal()). Ending the kernel; " +
+        `Jupyter restarts it (variables are lost). ${advice}\n`;
       log(text.trim());
       currentCellOutput()?.stream("stderr", text);
-      setTimeout(() => process.exit(1), 200); // lets the message go out
+      kernel.endForMemory();
     });
+    kernel.memoryGuard = guard;
     const heapMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
     if (heapMb < limit) {
       log(`memory limit ${limit} MB is above V8's heap limit (${heapMb} MB): JavaScript heap growth beyond that ` +

@@ -20,6 +20,7 @@ import {
   upperBound,
   windowedTrains,
 } from "./spikes.js";
+import { describeValue } from "../core/describe.js";
 
 /**
  * How a correlogram is scaled:
@@ -99,7 +100,7 @@ function correlogram(A: Float64Array, B: Float64Array, opts: CorrelogramOptions,
   checkOptions(opts, ["binWidth_ms", "maxLag_ms", "normalization", "tStart_ms", "tStop_ms"], "correlogram options");
   const norm = opts.normalization ?? "counts";
   if (norm !== "counts" && norm !== "rate_Hz" && norm !== "coefficient") {
-    throw new RangeError(`normalization must be one of "counts", "rate_Hz", "coefficient", got ${JSON.stringify(norm)}`);
+    throw new RangeError(`normalization must be one of "counts", "rate_Hz", "coefficient", got ${describeValue(norm)}`);
   }
   const w = checkNumber(opts.binWidth_ms, "binWidth_ms", { min: 0, minExclusive: true });
   const maxLag = checkNumber(opts.maxLag_ms, "maxLag_ms", { min: 0 });

@@ -14,6 +14,7 @@ import {
   makeBinning,
   upperBound,
 } from "./spikes.js";
+import { describeValue } from "../core/describe.js";
 
 /**
  * Smoothing of a binned rate, as Brian2's `PopulationRateMonitor.smooth_rate` (a normalised
@@ -168,7 +169,7 @@ export function smoothingKernel(s: RateSmoothing, w: number): Float64Array {
     const width = checkNumber(s.width_ms, "smoothing.width_ms", { min: 0, minExclusive: true });
     taps = new Float64Array(2 * Math.trunc(width / (2 * w) + 1e-9) + 1).fill(1);
   } else {
-    throw new RangeError(`smoothing.kernel must be one of "gaussian", "box", got ${JSON.stringify((s as { kernel?: unknown })?.kernel)}`);
+    throw new RangeError(`smoothing.kernel must be one of "gaussian", "box", got ${describeValue((s as { kernel?: unknown })?.kernel)}`);
   }
   let sum = 0;
   for (let k = 0; k < taps.length; k++) sum += taps[k];

@@ -206,7 +206,7 @@ export function checkEvents(e: SpikeEvents): void {
   checkWindow(e.tStart_ms, e.tStop_ms);
   const n = checkInteger(e.nNeurons, "nNeurons", 1, MAX_POPULATION_SIZE);
   const { times_ms, neurons } = e;
-  if (!times_ms || typeof times_ms.length !== "number") throw new RangeError(`times_ms must be a Float64Array, got ${String(times_ms)}`);
+  if (!times_ms || typeof times_ms.length !== "number") throw new RangeError(`times_ms must be a Float64Array, got ${describeValue(times_ms)}`);
   if (!neurons || neurons.length !== times_ms.length) {
     throw new RangeError(`neurons.length must equal times_ms.length = ${times_ms.length}, got ${neurons ? neurons.length : String(neurons)}`);
   }

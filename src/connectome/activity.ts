@@ -54,8 +54,8 @@ export const ACTIVITY_DEFAULT_COLUMNS: readonly string[] = [
 export function celegansActivitySource(pin: { revision: string; sha256: string }): DataSource {
   checkOptions(pin, ["revision", "sha256"], "pin");
   if (pin === undefined) throw new TypeError("pin must be { revision, sha256 }, got undefined");
-  if (!/^[0-9a-f]{40}$/.test(pin.revision)) throw new RangeError(`revision must be a 40-hex-digit commit hash, got ${JSON.stringify(pin.revision)}`);
-  if (!/^[0-9a-f]{64}$/.test(pin.sha256)) throw new RangeError(`sha256 must be 64 lower-case hex digits, got ${JSON.stringify(pin.sha256)}`);
+  if (typeof pin.revision !== "string" || !/^[0-9a-f]{40}$/.test(pin.revision)) throw new RangeError(`revision must be a 40-hex-digit commit hash, got ${describeValue(pin.revision)}`);
+  if (typeof pin.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(pin.sha256)) throw new RangeError(`sha256 must be 64 lower-case hex digits, got ${describeValue(pin.sha256)}`);
   return {
     id: "simeon2024_activity",
     path: `celegans/${CELEGANS_ACTIVITY.file}`,
@@ -134,7 +134,7 @@ export function wormRecordings(table: Table, opts: WormRecordingOptions = {}): W
   const signal = checkString(checkOptions(opts, ["signal"], "wormRecordings options").signal, "signal", "calcium_data");
   const names = table.columnNames();
   for (const col of ["source_dataset", "worm", "neuron", "slot", "is_labeled_neuron", signal]) {
-    if (!names.includes(col)) throw new RangeError(`table must have a column ${JSON.stringify(col)}; columns: ${names.join(", ")}`);
+    if (!names.includes(col)) throw new RangeError(`table must have a column ${describeValue(col)}; columns: ${names.join(", ")}`);
   }
   const dataset = table.array("source_dataset") as ArrayLike<string>;
   const worm = table.array("worm") as ArrayLike<string>;

@@ -12,6 +12,7 @@ import { checkInteger, checkNonNegative, checkNumber, checkPositive } from "../c
 import { Rng } from "../random/rng.js";
 import { checkGraph, csrFromEntries, type WeightedCsr } from "./connectome.js";
 import { checkAllocation, checkBoolean, checkNumberArray, checkOneOf, checkOptions } from "../core/validate.js";
+import { describeValue } from "../core/describe.js";
 
 /** In/out degree (number of partners per direction) and strength (sum of weights). */
 export interface DegreeStats {
@@ -872,7 +873,7 @@ function nullParams(opts: NullModelOptions) {
 
 function edgeLengths(g: WeightedCsr, mode: "inverse" | "weight" | "hops" = "inverse"): Float64Array {
   if (mode === "hops") return new Float64Array(g.colIdx.length).fill(1);
-  if (mode !== "inverse" && mode !== "weight") throw new RangeError(`length must be "inverse" or "weight", got ${JSON.stringify(mode)}`);
+  if (mode !== "inverse" && mode !== "weight") throw new RangeError(`length must be "inverse" or "weight", got ${describeValue(mode)}`);
   const out = new Float64Array(g.weight.length);
   for (let k = 0; k < out.length; k++) {
     const w = g.weight[k];

@@ -10,6 +10,8 @@
  * "other".
  */
 
+import { describeValue } from "../core/describe.js";
+
 /** What a cell is. */
 export type CellKind = "neuron" | "muscle" | "other";
 
@@ -109,6 +111,7 @@ const KNOWN_OTHER = /^(mc[123](dl|dr|v)|hyp|intestine|CEPsh[DV][LR]|GLR([DV][LR]
  * ```
  */
 export function isKnownCell(name: string): boolean {
+  if (typeof name !== "string") return false;
   return cellKind(name) !== "other" || KNOWN_OTHER.test(name);
 }
 
@@ -125,6 +128,7 @@ const MUSCLE =
  * ```
  */
 export function cellKind(name: string): CellKind {
+  if (typeof name !== "string") throw new TypeError(`name must be a cell name (a string), got ${describeValue(name)}`);
   if (CLASS_OF_NEURON.has(name) || name === "AWCON" || name === "AWCOFF") return "neuron";
   return MUSCLE.test(name) ? "muscle" : "other";
 }

@@ -12,6 +12,7 @@ import { resolveGanglia, type Ganglion, type GanglionGroup, type GanglionTable }
 import type { EdgeRecord, ExpressionRecord, MasterSheetNeuron, NeuronType, OwmetaCell } from "./parse.js";
 import { withDisplay } from "../display/bundle.js";
 import { connectomeFigure } from "../display/connectome.js";
+import { describeName } from "../core/describe.js";
 
 /** A CSR matrix with one weight per entry. */
 export interface WeightedCsr extends Csr {
@@ -143,6 +144,7 @@ export function checkGraph(g: unknown, name = "g"): WeightedCsr {
  * ```
  */
 export function checkConnectome(c: unknown, name = "c"): Connectome {
+  name = describeName(name);
   const x = c as Connectome;
   if (x === null || typeof x !== "object" || !Array.isArray(x.cells) || !(x.indexOf instanceof Map)) {
     throw new TypeError(`${name} must be a connectome (from loadConnectome or buildConnectome), got ${describeValue(c)}`);
@@ -177,7 +179,7 @@ export function buildConnectome(edges: readonly EdgeRecord[], opts: BuildOptions
   const merge = checkOneOf(opts.electricalMerge ?? "max", ELECTRICAL_MERGES, "electricalMerge");
   edges.forEach((e, k) => {
     if (e === null || typeof e !== "object" || typeof e.pre !== "string" || typeof e.post !== "string" || (e.type !== "chemical" && e.type !== "electrical") || !(Number.isFinite(e.count) && e.count >= 0)) {
-      throw new RangeError(`edges[${k}] must be { pre: string, post: string, type: "chemical" | "electrical", count: finite number >= 0 }, got ${JSON.stringify(e)}`);
+      throw new RangeError(`edges[${k}] must be { pre: string, post: string, type: "chemical" | "electrical", count: finite number >= 0 }, got ${describeValue(e)}`);
     }
   });
   const kept = edges.filter((e) => keep.has(cellKind(e.pre)) && keep.has(cellKind(e.post)));
@@ -369,14 +371,14 @@ export function selectCells(c: Connectome, filter: CellFilter): Connectome {
       for (const v of values) {
         if (!have.has(v)) {
           const known = [...have].sort();
-          throw new RangeError(`filter.${field}: no cell of ${c.name} has ${JSON.stringify(v)}; present: ${known.slice(0, 40).join(", ")}${known.length > 40 ? `, ... (${known.length} in all)` : ""}`);
+          throw new RangeError(`filter.${field}: no cell of ${c.name} has ${describeValue(v)}; present: ${known.slice(0, 40).join(", ")}${known.length > 40 ? `, ... (${known.length} in all)` : ""}`);
         }
       }
     };
     present("classes", filter.classes, (cell) => [cell.cellClass]);
     present("neurotransmitters", filter.neurotransmitters, (cell) => cell.neurotransmitters.slice(0, 1));
     for (const name of filter.names ?? []) {
-      if (!c.indexOf.has(name)) throw new RangeError(`names: no cell named ${JSON.stringify(name)} in ${c.name}`);
+      if (!c.indexOf.has(name)) throw new RangeError(`names: no cell named ${describeValue(name)} in ${c.name}`);
     }
     if (filter.ganglia && !c.cells.some((cell) => cell.ganglion !== null)) {
       throw new RangeError(`ganglia: no cell of ${c.name} has a ganglion; load it with { ganglia: true }`);
@@ -446,7 +448,7 @@ export function neuronsOnly(c: Connectome): Connectome {
 export function cellIndex(c: Connectome, name: string): number {
   checkConnectome(c);
   const i = c.indexOf.get(name);
-  if (i === undefined) throw new RangeError(`name: no cell named ${JSON.stringify(name)} in ${c.name}`);
+  if (i === undefined) throw new RangeError(`name: no cell named ${describeValue(name)} in ${c.name}`);
   return i;
 }
 

@@ -4,11 +4,12 @@
  * neurobiological networks", ICLR (code: github.com/dyballa/dynamic-connectomes):
  *
  * 1. affinities between every neuron pair, per worm, as a time series. The paper's affinity is
- *    differential and local in time: with g_i(t) the time derivative of neuron i's trace
- *    (central differences, numpy.gradient's convention) scaled per neuron to [-1, 1]
- *    (g_i / max_t |g_i|), a_ij(t) = max(0, g_i(t) g_j(t)): large when both neurons rise, or
- *    both fall, steeply at the same sample; 0 when they change in opposite directions or one is
- *    flat. The windowed Pearson correlation (clipped at 0) is kept as the measure
+ *    differential and local in time; its exact formula could not be read (the authors' notebook
+ *    is not in the available snapshot, see the README), and neurolab's reading is: with g_i(t)
+ *    the time derivative of neuron i's trace (central differences, numpy.gradient's convention)
+ *    scaled per neuron to [-1, 1] (g_i / max_t |g_i|), a_ij(t) = max(0, g_i(t) g_j(t)): large
+ *    when both neurons rise, or both fall, steeply at the same sample; 0 when they change in
+ *    opposite directions or one is flat. The windowed Pearson correlation (clipped at 0) is kept as the measure
  *    "windowed-correlation": it scores co-fluctuation of the levels over a whole window.
  * 2. a time x worm x neuron-pair tensor of these affinities in which unrecorded neurons, missing
  *    samples and the tail of worms shorter than the longest are *missing* (mask 0), not 0;
@@ -25,6 +26,7 @@ import { louvain } from "./analysis.js";
 import { csrFromEntries } from "./connectome.js";
 import { checkCPModel, type CPModel, type Tensor3 } from "./tensor.js";
 import { checkOptionsObject, checkRequiredOptions, describeValue } from "../core/validate.js";
+import { describeName } from "../core/describe.js";
 
 /** Traces of one animal: row-major steps x neurons. */
 export interface Traces {
@@ -34,6 +36,7 @@ export interface Traces {
 
 /** @internal Checks a traces argument { steps, data } (time-major, `data.length` a multiple of `steps`). */
 export function checkTraces(traces: unknown, name = "traces"): Traces {
+  name = describeName(name);
   const t = traces as Traces;
   const ok = typeof t === "object" && t !== null && Number.isInteger(t.steps) && t.steps >= 1 && t.data instanceof Float64Array && t.data.length % t.steps === 0;
   if (!ok) throw new TypeError(`${name} must be { steps: integer >= 1, data: Float64Array of steps x neurons values }, got ${describeValue(traces)}`);
@@ -116,11 +119,12 @@ export function affinity(r: number, kind: AffinityKind = "positive"): number {
   if (kind === "positive") return r > 0 ? r : 0;
   if (kind === "absolute") return Math.abs(r);
   if (kind === "shifted") return (r + 1) / 2;
-  throw new RangeError(`kind must be "positive", "absolute" or "shifted", got ${JSON.stringify(kind)}`);
+  throw new RangeError(`kind must be "positive", "absolute" or "shifted", got ${describeValue(kind)}`);
 }
 
 /** Number of unordered neuron pairs (i < j) of n neurons. */
 export function pairCount(n: number): number {
+  checkInteger(n, "n");
   return (n * (n - 1)) / 2;
 }
 
@@ -158,7 +162,7 @@ export function scaledDerivatives(traces: Traces, opts: DifferentialOptions = {}
   const { steps } = traces;
   const cols = selectedColumns(traces, opts.neurons);
   const scaling = opts.scaling ?? "max";
-  if (scaling !== "max" && scaling !== "std") throw new RangeError(`scaling must be "max" or "std", got ${JSON.stringify(scaling)}`);
+  if (scaling !== "max" && scaling !== "std") throw new RangeError(`scaling must be "max" or "std", got ${describeValue(scaling)}`);
   if (steps < 2) throw new RangeError(`steps must be >= 2 to take a derivative, got ${steps}`);
   const nAll = neuronCount(traces);
   const n = cols.length;
@@ -267,7 +271,7 @@ export function functionalTensor(worms: readonly Traces[], opts: FunctionalTenso
   if (worms.length === 0) throw new RangeError("worms must hold at least one recording, got 0");
   const measure = opts.measure ?? "differential";
   if (measure !== "differential" && measure !== "windowed-correlation") {
-    throw new RangeError(`measure must be "differential" or "windowed-correlation", got ${JSON.stringify(measure)}`);
+    throw new RangeError(`measure must be "differential" or "windowed-correlation", got ${describeValue(measure)}`);
   }
   if (measure === "differential" && "window" in opts) throw new RangeError('window applies to measure "windowed-correlation"; the differential measure takes bin');
   const nAll = neuronCount(worms[0]);

@@ -4,6 +4,7 @@
  * "pharynx"), and a validating parser that applies three documented corrections.
  */
 import { cellKind, normalizeCellName, type NameOptions } from "./cells.js";
+import { describeValue, describeName } from "../core/describe.js";
 
 /**
  * The ganglia of the source, in its order (anterior to posterior, with the pharyngeal bulbs
@@ -118,7 +119,7 @@ export function parseGanglia(json: string, opts: GanglionOptions = {}): Ganglion
   }
   for (const [group, ganglia] of Object.entries(GANGLION_GROUPS)) {
     if (JSON.stringify(record[group]) !== JSON.stringify(ganglia)) {
-      throw new SyntaxError(`ganglia table: group "${group}" should be ${JSON.stringify(ganglia)}, got ${JSON.stringify(record[group])}`);
+      throw new SyntaxError(`ganglia table: group "${group}" should be ${JSON.stringify(ganglia)}, got ${describeValue(record[group])}`);
     }
   }
   const ganglionOf = new Map<string, Ganglion>();
@@ -169,6 +170,7 @@ export function parseGanglia(json: string, opts: GanglionOptions = {}): Ganglion
  * ```
  */
 export function resolveGanglia(names: readonly string[], argument = "ganglia"): Set<Ganglion> {
+  argument = describeName(argument);
   if (!Array.isArray(names)) throw new TypeError(`${argument} must be an array of ganglion or group names, got ${names === null ? "null" : typeof names}`);
   const out = new Set<Ganglion>();
   for (const name of names) {
@@ -176,7 +178,7 @@ export function resolveGanglia(names: readonly string[], argument = "ganglia"): 
     else if (Object.hasOwn(GANGLION_GROUPS, name)) GANGLION_GROUPS[name as GanglionGroup].forEach((g) => out.add(g));
     else {
       const allowed = [...GANGLIA, ...Object.keys(GANGLION_GROUPS)].map((g) => JSON.stringify(g)).join(", ");
-      throw new RangeError(`${argument}: unknown ganglion ${JSON.stringify(name)}; allowed: ${allowed}`);
+      throw new RangeError(`${argument}: unknown ganglion ${describeValue(name)}; allowed: ${allowed}`);
     }
   }
   return out;

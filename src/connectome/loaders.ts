@@ -29,6 +29,7 @@ import {
   type MasterSheetNeuron,
   type OwmetaCell,
 } from "./parse.js";
+import { describeValue } from "../core/describe.js";
 
 /** Connectome datasets with pinned sources. */
 export type ConnectomeDataset = "cook2019" | "white1986_whole" | "white1986_n2u" | "white1986_jsh";
@@ -81,8 +82,8 @@ const LOCATION_KEYS = ["cacheDir", "mirrorDir", "offline", "timeout_ms", "env"];
  * ```
  */
 export function connectomeSource(dataset: ConnectomeDataset): DataSource {
-  const d = Object.hasOwn(DATASETS, dataset) ? DATASETS[dataset] : undefined;
-  if (!d) throw new RangeError(`dataset must be one of ${Object.keys(DATASETS).join(", ")}, got ${JSON.stringify(dataset)}`);
+  const d = typeof dataset === "string" && Object.hasOwn(DATASETS, dataset) ? DATASETS[dataset] : undefined;
+  if (!d) throw new RangeError(`dataset must be one of ${Object.keys(DATASETS).join(", ")}, got ${describeValue(dataset)}`);
   return d.source;
 }
 

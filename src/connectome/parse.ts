@@ -5,6 +5,7 @@
  */
 import { parseDelimited } from "../data/csv.js";
 import { cellKind, isKnownCell, normalizeCellName, type NameOptions } from "./cells.js";
+import { describeValue } from "../core/describe.js";
 
 /** Synapse type of an edge-list row. */
 export type SynapseType = "chemical" | "electrical";
@@ -140,7 +141,7 @@ export function parseMasterSheet(text: string, names: NameOptions = {}): MasterS
   return rows.slice(1).map((r, k) => {
     const type = r[3]?.trim();
     if (r.length !== 7 || !["sensory", "inter", "motor", "pharyngeal"].includes(type)) {
-      throw new SyntaxError(`neuron master sheet line ${k + 2}: expected 7 fields with a known type, got ${JSON.stringify(r)}`);
+      throw new SyntaxError(`neuron master sheet line ${k + 2}: expected 7 fields with a known type, got ${describeValue(r)}`);
     }
     const position = [Number(r[4]), Number(r[5]), Number(r[6])] as const;
     if (!position.every(Number.isFinite)) throw new SyntaxError(`neuron master sheet line ${k + 2}: bad position ${JSON.stringify(r.slice(4))}`);
@@ -225,7 +226,7 @@ function edgeRecord(r: (string | undefined)[], line: number, names: NameOptions,
   const type = r[2]?.trim();
   const count = Number(r[3]);
   if (r.length !== 4 || (type !== "chemical" && type !== "electrical") || !(Number.isFinite(count) && count > 0)) {
-    throw new SyntaxError(`${what} line ${line}: expected pre, post, chemical|electrical, positive count; got ${JSON.stringify(r)}`);
+    throw new SyntaxError(`${what} line ${line}: expected pre, post, chemical|electrical, positive count; got ${describeValue(r)}`);
   }
   const pre = normalizeCellName(r[0] ?? "", names);
   const post = normalizeCellName(r[1] ?? "", names);
@@ -263,6 +264,6 @@ function expectCell(name: string, line: number, what: string, kind: "neuron" | "
 function expectHeader(found: string[] | undefined, expected: string[], what: string): void {
   const got = (found ?? []).map((h) => h.trim());
   if (got.length !== expected.length || got.some((h, i) => h !== expected[i])) {
-    throw new SyntaxError(`${what}: expected header ${expected.join(",")}, got ${JSON.stringify(found ?? null)}`);
+    throw new SyntaxError(`${what}: expected header ${expected.join(",")}, got ${describeValue(found ?? null)}`);
   }
 }

@@ -17,6 +17,7 @@
 import { checkInteger, checkNonNegative } from "../core/checks.js";
 import { checkOptionsObject, describeValue } from "../core/validate.js";
 import { Rng } from "../random/rng.js";
+import { describeName } from "../core/describe.js";
 
 /** A dense non-negative 3-way tensor, row-major over dims [d0, d1, d2]. */
 export interface Tensor3 {
@@ -50,6 +51,7 @@ export interface CPModel {
 
 /** @internal Checks a CP model argument (as {@link fitNonnegativeCP} returns). */
 export function checkCPModel(model: unknown, name = "model"): CPModel {
+  name = describeName(name);
   const m = model as CPModel;
   const ok =
     typeof m === "object" && m !== null && Number.isInteger(m.rank) && m.rank >= 1 && Array.isArray(m.factors) && m.factors.length === 3 &&
@@ -60,6 +62,7 @@ export function checkCPModel(model: unknown, name = "model"): CPModel {
 
 /** @internal Checks a 3-way tensor argument { dims, data, mask? }. */
 export function checkTensor3(x: unknown, name = "x"): Tensor3 {
+  name = describeName(name);
   const t = x as Tensor3;
   const ok =
     typeof t === "object" && t !== null && Array.isArray(t.dims) && t.dims.length === 3 && t.dims.every((d) => Number.isInteger(d) && d >= 1) &&

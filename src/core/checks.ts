@@ -3,6 +3,7 @@
  * message names the argument, the allowed range and the value received.
  */
 
+import { describeValue, describeName } from "./describe.js";
 import { checkArrayLike } from "./validate.js";
 
 /** A finite number in `[min, max]` (either bound may be open via `minExclusive`/`maxExclusive`). */
@@ -18,7 +19,7 @@ export function checkNumber(
     (minExclusive ? value > min : value >= min) &&
     (maxExclusive ? value < max : value <= max);
   if (!ok) {
-    throw new RangeError(`${name} must be a finite number in ${interval(min, max, minExclusive, maxExclusive)}, got ${show(value)}`);
+    throw new RangeError(`${describeName(name)} must be a finite number in ${interval(min, max, minExclusive, maxExclusive)}, got ${show(value)}`);
   }
   return value as number;
 }
@@ -41,7 +42,7 @@ export function checkProbability(value: unknown, name: string): number {
 /** An integer in `[min, max]`. */
 export function checkInteger(value: unknown, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${show(value)}`);
+    throw new RangeError(`${describeName(name)} must be an integer in [${describeValue(min)}, ${describeValue(max)}], got ${show(value)}`);
   }
   return value;
 }
@@ -57,16 +58,15 @@ export function checkFiniteArray(
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!(Number.isFinite(v) && v >= min && v <= max)) {
-      throw new RangeError(`${name}[${i}] must be a finite number in ${interval(min, max, false, false)}, got ${show(v)}`);
+      throw new RangeError(`${describeName(name)}[${i}] must be a finite number in ${interval(min, max, false, false)}, got ${show(v)}`);
     }
   }
 }
 
 function interval(min: number, max: number, minEx: boolean, maxEx: boolean): string {
-  return `${minEx || min === -Infinity ? "(" : "["}${min}, ${max}${maxEx || max === Infinity ? ")" : "]"}`;
+  return `${minEx || min === -Infinity ? "(" : "["}${describeValue(min)}, ${describeValue(max)}${maxEx || max === Infinity ? ")" : "]"}`;
 }
 
 function show(v: unknown): string {
-  if (typeof v === "string") return JSON.stringify(v);
-  return String(v);
+  return describeValue(v);
 }

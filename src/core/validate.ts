@@ -6,6 +6,10 @@
  * such as `{ tauMs: 5 }` would otherwise leave the default in place without a word).
  */
 
+import { describeValue } from "./describe.js";
+
+export { describeName, describeValue } from "./describe.js";
+
 /** Largest number of elements of one typed array neurolab allocates (CSR offsets are Int32). */
 export const MAX_ARRAY_ELEMENTS = 2 ** 31 - 1;
 
@@ -26,18 +30,8 @@ export function checkPopulationSize(value: unknown, name: string): number {
   return value;
 }
 
-/** A value for an error message: strings quoted, everything else as `String` (arrays abridged). */
-export function describeValue(v: unknown): string {
-  if (typeof v === "string") return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
-  if (typeof v === "symbol" || typeof v === "function") return typeof v;
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of length ${(v as unknown as ArrayLike<unknown>).length}`;
-  if (v !== null && typeof v === "object") return "an object";
-  return String(v);
-}
-
 function list(allowed: readonly unknown[]): string {
-  return allowed.map((a) => (typeof a === "string" ? JSON.stringify(a) : String(a))).join(", ");
+  return allowed.map((a) => describeValue(a)).join(", ");
 }
 
 /**

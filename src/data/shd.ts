@@ -20,6 +20,7 @@ import { createGunzip } from "node:zlib";
 import { checkInteger, checkPositive } from "../core/checks.js";
 import { type DataLocationOptions, defaultCacheDir, sourcePath } from "./fetch.js";
 import type { DataSource } from "./sources.js";
+import { describeValue } from "../core/describe.js";
 
 const SHD_CITATION =
   "Cramer B, Stradmann Y, Schemmel J, Zenke F (2020) The Heidelberg spiking data sets for the systematic evaluation of spiking neural networks. IEEE Trans Neural Netw Learn Syst 33:2744-2757. doi:10.1109/TNNLS.2020.3044364";
@@ -96,9 +97,9 @@ export interface LoadShdOptions extends DataLocationOptions {
  * ```
  */
 export async function loadShd(split: "train" | "test", opts: LoadShdOptions = {}): Promise<ShdDataset> {
-  if (split !== "train" && split !== "test") throw new RangeError(`split must be "train" or "test", got ${JSON.stringify(split)}`);
+  if (split !== "train" && split !== "test") throw new RangeError(`split must be "train" or "test", got ${describeValue(split)}`);
   const source = opts.source ?? (split === "train" ? SHD_TRAIN : SHD_TEST);
-  if (!source.path.endsWith(".gz")) throw new RangeError(`source.path must end in ".gz" (a gzipped HDF5 file), got ${JSON.stringify(source.path)}`);
+  if (!source.path.endsWith(".gz")) throw new RangeError(`source.path must end in ".gz" (a gzipped HDF5 file), got ${describeValue(source.path)}`);
   const gz = await sourcePath(source, opts);
   const h5 = path.resolve(opts.cacheDir ?? defaultCacheDir(opts.env ?? process.env), source.path.replace(/\.gz$/, ""));
   if (!(await exists(h5)) || (await fs.stat(h5)).mtimeMs < (await fs.stat(gz)).mtimeMs) await gunzipAtomically(gz, h5);

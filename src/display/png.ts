@@ -11,6 +11,7 @@
  * specification recommends, section 12.8).
  */
 import { deflateSync } from "node:zlib";
+import { describeValue } from "../core/describe.js";
 
 /**
  * The size budget of one widget's static fallback (the SVG stored beside the widget payload),
@@ -135,7 +136,7 @@ export function encodePng(img: PngImage): Uint8Array {
 /** `#rrggbb` -> [r, g, b]. */
 export function hexRgb(color: string): [number, number, number] {
   const m = /^#([0-9a-f]{6})$/i.exec(color);
-  if (!m) throw new RangeError(`color must be #rrggbb, got ${JSON.stringify(color)}`);
+  if (!m) throw new RangeError(`color must be #rrggbb, got ${describeValue(color)}`);
   return [0, 2, 4].map((k) => parseInt(m[1].slice(k, k + 2), 16)) as [number, number, number];
 }
 

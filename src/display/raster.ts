@@ -22,6 +22,7 @@ import {
 import { escapeXml, MIME_BUNDLE, type MimeBundle } from "./bundle.js";
 import { encodePng, hexRgb, STATIC_FALLBACK_BUDGET_BYTES, svgPngImage } from "./png.js";
 import { svgOpen } from "./svg.js";
+import { describeValue } from "../core/describe.js";
 
 /** Spikes beyond this count are drawn binned (density) in the static SVG. */
 const SVG_MAX_MARKS = 20_000;
@@ -106,7 +107,7 @@ function stateTraces(spikes: SpikeMonitor, monitors: readonly StateMonitor[], va
   const name = pick(monitors[0]);
   monitors.forEach((m, k) => {
     if (!m.variables.includes(pick(m)) || pick(m) !== name) {
-      throw new RangeError(`variable must be recorded by every state monitor (states[${k}] records ${m.variables.join(", ")}), got ${JSON.stringify(name)}`);
+      throw new RangeError(`variable must be recorded by every state monitor (states[${k}] records ${m.variables.join(", ")}), got ${describeValue(name)}`);
     }
   });
   const times = monitors[0].times_ms;

@@ -11,6 +11,7 @@ import { MIME_BUNDLE, type MimeBundle } from "./bundle.js";
 import { CATEGORY_COLORS, clip, fmt, svgOpen, svgText, viridis } from "./svg.js";
 import { placeLabels } from "../schema/labels.js";
 import { encodePng, hexRgb, STATIC_FALLBACK_BUDGET_BYTES, svgPngImage } from "./png.js";
+import { describeValue } from "../core/describe.js";
 
 /** A model evaluation as accepted by {@link rdmFigure}'s `models` option. */
 export type ModelEvaluation = FixedEvaluation | BootstrapEvaluation | DualBootstrapEvaluation | (Omit<ModelComparison, "alpha" | "pValues"> & { alpha?: number; pValues?: number[] });
@@ -118,7 +119,7 @@ function descriptorLabels(desc: Readonly<Record<string, readonly (string | numbe
   }
   if (typeof opt === "string") {
     const values = desc[opt];
-    if (!values) throw new RangeError(`${what}: no descriptor ${JSON.stringify(opt)} (have ${Object.keys(desc).join(", ")})`);
+    if (!values) throw new RangeError(`${what}: no descriptor ${describeValue(opt)} (have ${Object.keys(desc).join(", ")})`);
     return values.map(String);
   }
   const name = Object.keys(desc).find((k) => k !== "index");

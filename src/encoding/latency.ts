@@ -15,6 +15,7 @@
 import { checkFiniteArray, checkInteger, checkNumber, checkPositive } from "../core/checks.js";
 import { checkArrayLike, checkOptionsObject, checkRequiredOptions } from "../core/validate.js";
 import type { SpikeRaster } from "./raster.js";
+import { describeValue } from "../core/describe.js";
 
 /** Options of {@link latencyEncode} and {@link latencySpikeTimes} (snnTorch's names in brackets). */
 export interface LatencyOptions {
@@ -132,6 +133,7 @@ export function latencyEncode(values: ArrayLike<number>, opts: LatencyOptions): 
  * ```
  */
 export function roundHalfEven(x: number): number {
+  if (typeof x !== "number") throw new TypeError(`x must be a number, got ${describeValue(x)}`);
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

@@ -15,6 +15,7 @@ import { derivative, DimensionMismatchError, dimensionOf, fold, FUNCTIONS, RANDO
 import { formatExpr, mapChildren, ModelSyntaxError, namesIn, parseEquations, parseExpression, parseStatements, type Equation, type Expr, type Statement } from "./parse.js";
 import { DIMENSIONLESS, dimEqual, dimMul, dimPow, formatDimension, isDimensionless, lookupUnit, type Dimension, type Unit } from "./units.js";
 import { expmAugmented } from "./linear.js";
+import { describeValue } from "../core/describe.js";
 
 /** Integration methods (Brian2's names). */
 export const METHODS = ["euler", "exponential_euler", "rk2", "rk4", "exact"] as const;
@@ -366,7 +367,7 @@ function integrate(
   randoms: RandomSite[],
 ): { method: Method; temps: Assignment[]; updates: Assignment[]; matrix?: number[][] } {
   if (requested !== undefined && !(METHODS as readonly string[]).includes(requested)) {
-    throw new RangeError(`method must be one of ${METHODS.join(", ")}, got ${JSON.stringify(requested)}`);
+    throw new RangeError(`method must be one of ${METHODS.join(", ")}, got ${describeValue(requested)}`);
   }
   const text = (v: string) => eqs.find((e) => e.name === v)!.text;
   const dt = name("dt");

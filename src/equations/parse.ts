@@ -12,6 +12,8 @@
  * generators (JavaScript and WebAssembly) walk.
  */
 
+import { describeName } from "../core/describe.js";
+
 /** An expression. */
 export type Expr =
   | { readonly k: "num"; readonly v: number }
@@ -72,6 +74,7 @@ function tokenize(src: string, where: string): Token[] {
 
 /** Parses one expression; `where` names it in errors (e.g. the equation). */
 export function parseExpression(src: string, where = "expression"): Expr {
+  where = describeName(where);
   if (typeof src !== "string") throw new TypeError(`${where} must be a string, got ${typeof src}`);
   const toks = tokenize(src, where);
   let p = 0;
@@ -272,6 +275,7 @@ export interface Statement {
 
 /** Parses statements, one per line or separated by `;` (e.g. `"v = Vr; w += 1"`). */
 export function parseStatements(src: string, where: string): Statement[] {
+  where = describeName(where);
   if (typeof src !== "string") throw new TypeError(`${where} must be a string of statements, got ${typeof src}`);
   const out: Statement[] = [];
   for (const raw of src.split(/[\n;]/)) {

@@ -39,6 +39,7 @@
  */
 import type { NetworkDescription, PopulationDescription, ProjectionDescription } from "../network/network.js";
 import type { ReceptorSpec } from "../synapses/receptors.js";
+import { describeValue } from "../core/describe.js";
 
 /** Duration of the pulses that stand for constant currents, ms (NeuroML has no constant current). @internal */
 export const CONSTANT_INPUT_DURATION_MS = 1e9;
@@ -91,14 +92,14 @@ export function toNeuroML(net: Describable, opts: NeuroMLExportOptions): NeuroML
   if (opts === null || typeof opts !== "object") throw new RangeError("toNeuroML: options { duration_ms } are required");
   const { duration_ms } = opts;
   if (typeof duration_ms !== "number" || !Number.isFinite(duration_ms) || duration_ms <= 0) {
-    throw new RangeError(`toNeuroML: duration_ms must be a finite number > 0, got ${String(duration_ms)}`);
+    throw new RangeError(`toNeuroML: duration_ms must be a finite number > 0, got ${describeValue(duration_ms)}`);
   }
   const d = net.describe();
   if (d.t_ms !== 0) throw new RangeError(`toNeuroML: the network has run to t = ${d.t_ms} ms; NeuroML describes a network from its start: export before running or after net.reset()`);
   if (d.hasCurrentSources) throw new RangeError("toNeuroML: networks with current sources (JavaScript functions) cannot be exported");
   if (d.gapJunctions.length > 0) throw new RangeError("toNeuroML: gap junctions cannot be exported to NeuroML");
 
-  if (opts.id !== undefined && (typeof opts.id !== "string" || opts.id.length === 0)) throw new RangeError(`toNeuroML: id must be a non-empty string, got ${String(opts.id)}`);
+  if (opts.id !== undefined && (typeof opts.id !== "string" || opts.id.length === 0)) throw new RangeError(`toNeuroML: id must be a non-empty string, got ${describeValue(opts.id)}`);
   const ids = new IdAllocator();
   const networkId = ids.take(opts.id ?? "network");
   const docId = ids.take(`${networkId}_doc`);

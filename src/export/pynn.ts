@@ -20,6 +20,7 @@
 import type { NetworkDescription, PopulationDescription, ProjectionDescription } from "../network/network.js";
 import type { ReceptorSpec } from "../synapses/receptors.js";
 import { typedArrayToBase64 } from "../schema/base64.js";
+import { describeValue } from "../core/describe.js";
 
 /** Options of {@link toPyNN}. */
 export interface PyNNExportOptions {
@@ -35,7 +36,7 @@ type Describable = { describe(): NetworkDescription };
 export function toPyNN(net: Describable, opts: PyNNExportOptions = {}): string {
   const d = net.describe();
   const simulator = opts.simulator ?? "nest";
-  if (!/^[a-z0-9_.]+$/.test(simulator)) throw new RangeError(`simulator must be a PyNN backend module name such as "nest", got ${JSON.stringify(simulator)}`);
+  if (!/^[a-z0-9_.]+$/.test(simulator)) throw new RangeError(`simulator must be a PyNN backend module name such as "nest", got ${describeValue(simulator)}`);
   if (d.hasCurrentSources) throw new RangeError("toPyNN: networks with current sources (JavaScript functions) cannot be exported");
   if (d.gapJunctions.length > 0) throw new RangeError("toPyNN: gap junctions cannot be exported to PyNN");
   const minDelay = Math.min(d.dt_ms, ...d.projections.map((p) => (typeof p.delay_ms === "number" ? p.delay_ms : Math.min(...p.delay_ms))));

@@ -3,7 +3,7 @@
  * rate * dt (as Brian2's PoissonGroup), sampled by geometric skipping so a step costs
  * O(spikes), not O(neurons).
  */
-import { checkNumber } from "../core/checks.js";
+import { checkNumber, checkPositive } from "../core/checks.js";
 import { checkOptions, checkPopulationSize } from "../core/validate.js";
 import type { Rng } from "../random/rng.js";
 
@@ -17,7 +17,7 @@ import type { Rng } from "../random/rng.js";
  * ```
  */
 export function maxPoissonRate_Hz(dt_ms: number): number {
-  return 1000 / dt_ms;
+  return 1000 / checkPositive(dt_ms, "dt_ms");
 }
 
 /**

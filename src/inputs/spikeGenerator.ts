@@ -5,6 +5,7 @@
  */
 import { checkFiniteArray, checkInteger, checkNumber } from "../core/checks.js";
 import { checkArrayLike, checkNumberArray, checkOptions, checkPopulationSize } from "../core/validate.js";
+import { describeName } from "../core/describe.js";
 
 /** Spikes sorted by emission step. */
 export interface SpikeSchedule {
@@ -25,6 +26,7 @@ export interface SpikeSchedule {
  * ```
  */
 export function checkSpikeGeneratorOptions(opts: { size: number; neurons: ArrayLike<number>; times_ms: ArrayLike<number> }, name: string): number {
+  name = describeName(name);
   if (opts === undefined) throw new TypeError(`${name}: options must be { size, neurons, times_ms }, got undefined`);
   checkOptions(opts, ["size", "neurons", "times_ms"], `${name}: options`);
   const size = checkPopulationSize(opts.size, `${name}: size`);

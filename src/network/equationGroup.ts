@@ -15,6 +15,7 @@ import { wasmStep } from "../equations/wasmgen.js";
 import type { Rng } from "../random/rng.js";
 import { arenaBytes } from "../wasm/arena.js";
 import type { BuildContext, Population } from "./populations.js";
+import { describeValue } from "../core/describe.js";
 
 /** An initial or assigned value: a number (base units), one per neuron, drawn per neuron, or an expression string such as `"Vr + rand()*(Vt - Vr)"`. */
 export type VariableValue = number | ArrayLike<number> | ((rng: Rng, index: number) => number) | string;
@@ -66,13 +67,13 @@ export class EquationGroup implements Population {
     if (typeof opts !== "object" || opts === null) throw new TypeError(`${name}: options must be an object { size, model, threshold, reset, ... }`);
     this.size = checkInteger(opts.size, `${name}: size`, 1, 2 ** 28);
     if (opts.precision !== undefined && opts.precision !== "float64") {
-      throw new RangeError(`${name}: precision must be "float64" (float32 kernels are not implemented yet), got ${JSON.stringify(opts.precision)}`);
+      throw new RangeError(`${name}: precision must be "float64" (float32 kernels are not implemented yet), got ${describeValue(opts.precision)}`);
     }
     this.model = resolveNeuronModel(opts, name);
     const stored = storedVariables(this.model);
     this.init = { ...(opts.init ?? {}) };
     for (const v of Object.keys(this.init)) {
-      if (!stored.includes(v) && !this.model.shared.includes(v)) throw new RangeError(`${name}: init: variable must be one of ${[...stored, ...this.model.shared].join(", ")}, got ${JSON.stringify(v)}`);
+      if (!stored.includes(v) && !this.model.shared.includes(v)) throw new RangeError(`${name}: init: variable must be one of ${[...stored, ...this.model.shared].join(", ")}, got ${describeValue(v)}`);
     }
     for (const v of this.model.shared) {
       const x = this.init[v] ?? 0;
@@ -90,14 +91,14 @@ export class EquationGroup implements Population {
   /** The unit of a variable, e.g. "volt" (base unit mV), for display. */
   unitOf(name: string): string {
     const u = this.model.units.get(name);
-    if (!u) throw new RangeError(`variable must be one of ${this.variables.join(", ")}, got ${JSON.stringify(name)}`);
+    if (!u) throw new RangeError(`variable must be one of ${this.variables.join(", ")}, got ${describeValue(name)}`);
     return formatDimension(u.dim);
   }
 
   /** A variable's live values (base units); valid once the network has been built. */
   variable(name: string): Float64Array {
     const k = this.variables.indexOf(name);
-    if (k < 0) throw new RangeError(`variable must be one of ${this.variables.join(", ")}, got ${JSON.stringify(name)}`);
+    if (k < 0) throw new RangeError(`variable must be one of ${this.variables.join(", ")}, got ${describeValue(name)}`);
     if (this.arrays.length === 0) throw new Error(`${this.name}: state exists once the network has been run or built`);
     return this.arrays[k];
   }

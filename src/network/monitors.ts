@@ -5,6 +5,7 @@ import { MIME_BUNDLE, type MimeBundle } from "../display/bundle.js";
 import { RasterFigure } from "../display/raster.js";
 import { checkInteger } from "../core/checks.js";
 import type { Population } from "./populations.js";
+import { describeValue } from "../core/describe.js";
 
 /** A population with named per-neuron state (a neuron group, or a group defined by equations). */
 export interface StateGroup extends Population {
@@ -170,7 +171,7 @@ export class SpikeMonitor {
 
   private range(name: string): { start: number; size: number } {
     const r = this.ranges.find((x) => x.name === name);
-    if (!r) throw new RangeError(`population must be one of ${this.ranges.map((x) => JSON.stringify(x.name)).join(", ")}, got ${JSON.stringify(name)}`);
+    if (!r) throw new RangeError(`population must be one of ${this.ranges.map((x) => JSON.stringify(x.name)).join(", ")}, got ${describeValue(name)}`);
     return r;
   }
 }
@@ -204,7 +205,7 @@ export class StateMonitor {
   ) {
     for (const v of variables) {
       if (!group.variables.includes(v)) {
-        throw new RangeError(`variables must be among ${group.variables.join(", ")} of ${group.name}, got ${JSON.stringify(v)}`);
+        throw new RangeError(`variables must be among ${group.variables.join(", ")} of ${group.name}, got ${describeValue(v)}`);
       }
     }
     const idx = opts.indices ?? Array.from({ length: group.size }, (_, i) => i);
@@ -221,7 +222,7 @@ export class StateMonitor {
   /** Recorded values of `variable`: one row per sample, one column per recorded neuron (row-major). */
   values(variable: string): Float64Array {
     const d = this.data.get(variable);
-    if (!d) throw new RangeError(`variable must be one of ${this.variables.join(", ")}, got ${JSON.stringify(variable)}`);
+    if (!d) throw new RangeError(`variable must be one of ${this.variables.join(", ")}, got ${describeValue(variable)}`);
     return d.slice(0, this.samples * this.indices.length);
   }
 
@@ -290,7 +291,7 @@ export class RateMonitor {
    */
   rate_Hz(name: string, binWidth_ms?: number): { t_ms: Float64Array; rate_Hz: Float64Array } {
     const k = this.populations.findIndex((p) => p.name === name);
-    if (k < 0) throw new RangeError(`name must be one of ${this.names.map((x) => JSON.stringify(x)).join(", ")}, got ${JSON.stringify(name)}`);
+    if (k < 0) throw new RangeError(`name must be one of ${this.names.map((x) => JSON.stringify(x)).join(", ")}, got ${describeValue(name)}`);
     const per = binWidth_ms === undefined ? 1 : Math.round(binWidth_ms / this.dt_ms);
     if (!(per >= 1) || Math.abs(per * this.dt_ms - (binWidth_ms ?? this.dt_ms)) > 1e-9) {
       throw new RangeError(`binWidth_ms must be a whole number (>= 1) of steps of ${this.dt_ms} ms, got ${binWidth_ms}`);

@@ -49,6 +49,7 @@ import {
   type PoissonGroupOptions,
   type SpikeGeneratorOptions,
 } from "./populations.js";
+import { describeValue } from "../core/describe.js";
 
 /** Options of a {@link Network}. */
 export interface NetworkOptions {
@@ -296,7 +297,7 @@ export class Network {
     this.checkFinite_steps = checkInteger(opts.checkFinite_steps ?? 100, "checkFinite_steps", 0);
     this.maxMemory_bytes = checkPositive(opts.maxMemory_bytes ?? defaultMemoryLimit(), "maxMemory_bytes");
     this.seed = checkInteger(opts.seed ?? 0, "seed", 0, 0xffffffff);
-    if (opts.wasm !== undefined && typeof opts.wasm !== "boolean") throw new TypeError(`wasm must be true or false, got ${String(opts.wasm)}`);
+    if (opts.wasm !== undefined && typeof opts.wasm !== "boolean") throw new TypeError(`wasm must be true or false, got ${describeValue(opts.wasm)}`);
     this.wasm = opts.wasm ?? true;
   }
 
@@ -328,10 +329,10 @@ export class Network {
 
   /** Adds Izhikevich (2003) neurons; `preset` picks a firing class (RS, IB, CH, FS, LTS, TC, RZ). */
   addIzhikevich(name: string, opts: NeuronGroupOptions<IzhikevichParams> & { preset?: IzhikevichPreset }): NeuronGroup<IzhikevichParams> {
-    if (typeof opts !== "object" || opts === null) throw new TypeError(`addIzhikevich: options must be an object { size, preset, params }, got ${String(opts)}`);
+    if (typeof opts !== "object" || opts === null) throw new TypeError(`addIzhikevich: options must be an object { size, preset, params }, got ${describeValue(opts)}`);
     const { preset, ...rest } = opts;
     if (preset !== undefined && !Object.hasOwn(IZHIKEVICH_PRESETS, preset)) {
-      throw new RangeError(`preset must be one of ${Object.keys(IZHIKEVICH_PRESETS).join(", ")}, got ${JSON.stringify(preset)}`);
+      throw new RangeError(`preset must be one of ${Object.keys(IZHIKEVICH_PRESETS).join(", ")}, got ${describeValue(preset)}`);
     }
     const params = { ...(preset ? IZHIKEVICH_PRESETS[preset] : {}), ...(rest.params ?? {}) };
     return this.addNeurons(name, izhikevich, { ...rest, params });
@@ -425,7 +426,7 @@ export class Network {
   addOperation(fn: (t_ms: number) => void, opts: OperationOptions = {}): void {
     if (typeof fn !== "function") throw new TypeError("fn must be a function (t_ms) => void");
     const when = opts.when ?? "start";
-    if (!(SLOTS as readonly string[]).includes(when)) throw new RangeError(`when must be one of ${SLOTS.join(", ")}, got ${JSON.stringify(when)}`);
+    if (!(SLOTS as readonly string[]).includes(when)) throw new RangeError(`when must be one of ${SLOTS.join(", ")}, got ${describeValue(when)}`);
     const order = checkNumber(opts.order ?? 0, "order");
     this.operations.push({ fn, when, order, name: opts.name ?? `operation ${this.operations.length}` });
     this.planStale = true;
@@ -833,7 +834,7 @@ export class Network {
   }
 
   private uniqueName(name: string): string {
-    if (typeof name !== "string" || name.length === 0) throw new TypeError(`name must be a non-empty string, got ${String(name)}`);
+    if (typeof name !== "string" || name.length === 0) throw new TypeError(`name must be a non-empty string, got ${describeValue(name)}`);
     if (this.populations.some((p) => p.name === name)) throw new RangeError(`name must be unique in the network: "${name}" is taken`);
     return name;
   }

@@ -24,6 +24,7 @@ import { delayBuffer, delayBufferBytes, type DelayBuffer } from "../synapses/pro
 import { arenaBytes, type Arena } from "../wasm/arena.js";
 import { MIME_BUNDLE, type MimeBundle } from "../display/bundle.js";
 import { populationBundle } from "./summary.js";
+import { describeValue } from "../core/describe.js";
 
 /** Initial values: one value for all, one per neuron, or drawn per neuron from the network's stream. */
 export type InitialPotential = number | ArrayLike<number> | ((rng: Rng, index: number) => number);
@@ -133,7 +134,7 @@ export class NeuronGroup<P = unknown> implements Population {
     this.init = { ...(opts.init ?? {}) };
     if (opts.v0_mV !== undefined) this.init.v_mV = opts.v0_mV;
     for (const v of Object.keys(this.init)) {
-      if (!model.variables.includes(v)) throw new RangeError(`${name}: init: variable must be one of ${model.variables.join(", ")}, got ${JSON.stringify(v)}`);
+      if (!model.variables.includes(v)) throw new RangeError(`${name}: init: variable must be one of ${model.variables.join(", ")}, got ${describeValue(v)}`);
     }
     this.userCurrent = new Float64Array(this.size);
     this.external = this.userCurrent;
@@ -170,7 +171,7 @@ export class NeuronGroup<P = unknown> implements Population {
   /** The receptor called `name` (its index in buffer order and kind); throws naming the choices. */
   receptor(name: string): { index: number; kind: ReceptorKind } {
     const index = this.receptorNames.indexOf(name);
-    if (index < 0) throw new RangeError(`receptor must be one of ${this.receptorNames.map((r) => JSON.stringify(r)).join(", ")} of ${this.name}, got ${JSON.stringify(name)}`);
+    if (index < 0) throw new RangeError(`receptor must be one of ${this.receptorNames.map((r) => JSON.stringify(r)).join(", ")} of ${this.name}, got ${describeValue(name)}`);
     return { index, kind: this.receptorSpecs[index].kind };
   }
 
@@ -183,7 +184,7 @@ export class NeuronGroup<P = unknown> implements Population {
   variable(name: string): Float64Array {
     if (!this.state) throw new Error(`${this.name}: state exists once the network has been run or built`);
     const v = this.state.vars[name];
-    if (!v) throw new RangeError(`variable must be one of ${this.model.variables.join(", ")}, got ${JSON.stringify(name)}`);
+    if (!v) throw new RangeError(`variable must be one of ${this.model.variables.join(", ")}, got ${describeValue(name)}`);
     return v;
   }
 

@@ -17,6 +17,7 @@ import { ADEX_DEFAULTS, type AdExParams } from "./adex.js";
 import { HH_DEFAULTS, type HhParams } from "./hh.js";
 import { IZHIKEVICH_PRESETS, type IzhikevichParams, type IzhikevichPreset } from "./izhikevich.js";
 import { LIF_DEFAULTS, type LifParams } from "./lif.js";
+import { describeValue } from "../core/describe.js";
 
 /** A model spec without the size (what `addNeurons` takes besides `size`). */
 export type ModelEquations = Required<Pick<EquationModelSpec, "model" | "namespace">> & Omit<EquationModelSpec, "model" | "namespace">;
@@ -82,7 +83,7 @@ I : amp`,
  */
 export function izhikevichEquations(params: Partial<IzhikevichParams> & { preset?: IzhikevichPreset } = {}): ModelEquations {
   const { preset, ...rest } = params;
-  if (preset !== undefined && !Object.hasOwn(IZHIKEVICH_PRESETS, preset)) throw new RangeError(`preset must be one of ${Object.keys(IZHIKEVICH_PRESETS).join(", ")}, got ${JSON.stringify(preset)}`);
+  if (preset !== undefined && !Object.hasOwn(IZHIKEVICH_PRESETS, preset)) throw new RangeError(`preset must be one of ${Object.keys(IZHIKEVICH_PRESETS).join(", ")}, got ${describeValue(preset)}`);
   const p: IzhikevichParams = { ...IZHIKEVICH_PRESETS[preset ?? "RS"], vPeak_mV: 30, iBias: 0, ...rest };
   return {
     model: `dv/dt = (0.04*v**2/mV + 5*v + 140*mV - u + (I + Ibias)*mV)/ms : volt

@@ -17,6 +17,7 @@ import { checkOptions } from "../core/validate.js";
 import type { SynapticDrive } from "../synapses/receptors.js";
 import type { FusedInputs, NeuronModel, NeuronState } from "./model.js";
 import { lifWasmModule, type CobaEulerKernel } from "./lifWasm.js";
+import { describeValue } from "../core/describe.js";
 
 /** LIF parameters (units in the names). */
 export interface LifParams {
@@ -77,7 +78,7 @@ export const lif: NeuronModel<LifParams, LifConstants> = {
     checkNonNegative(p.tRef_ms, "tRef_ms");
     checkNumber(p.iBias_pA, "iBias_pA");
     if (p.integration !== "exact" && p.integration !== "euler") {
-      throw new RangeError(`integration must be "exact" or "euler", got ${String(p.integration)}`);
+      throw new RangeError(`integration must be "exact" or "euler", got ${describeValue(p.integration)}`);
     }
     return p;
   },

@@ -2,6 +2,7 @@
 import { checkNumber } from "../core/checks.js";
 import type { NamespaceValue } from "../equations/model.js";
 import type { SynapsesOptions } from "../synapses/equationSynapses.js";
+import { describeValue } from "../core/describe.js";
 
 /** What a preset returns: everything of `net.connect`'s options except the connectivity rule. */
 export type SynapseModel = Required<Pick<SynapsesOptions, "model" | "on_pre" | "on_post" | "namespace" | "init">> & Pick<SynapsesOptions, "delay_ms" | "delay_post_ms">;
@@ -22,7 +23,7 @@ export function nonNegative(x: number | undefined, fallback: number, name: strin
 /** One of the allowed strings, or a clear error naming the argument. */
 export function oneOf<T extends string>(x: T | undefined, fallback: T, allowed: readonly T[], name: string): T {
   const v = x ?? fallback;
-  if (!allowed.includes(v)) throw new RangeError(`${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${JSON.stringify(x)}`);
+  if (!allowed.includes(v)) throw new RangeError(`${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describeValue(x)}`);
   return v;
 }
 

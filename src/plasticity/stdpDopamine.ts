@@ -18,6 +18,7 @@ import type { Population } from "../network/populations.js";
 import type { SynapticValue } from "../synapses/equationSynapses.js";
 import { checkNumber } from "../core/checks.js";
 import { delays, nonNegative, positive, type DelayConvention, type SynapseModel } from "./common.js";
+import { describeValue } from "../core/describe.js";
 
 /** Options of {@link stdpDopamine}; defaults are NEST 3.10's `stdp_dopamine_synapse`. */
 export interface StdpDopamineOptions {
@@ -81,7 +82,7 @@ export function stdpDopamine(opts: StdpDopamineOptions = {}): DopamineSynapseMod
   const Wmin = checkNumber(opts.Wmin ?? 0, "Wmin");
   const Wmax = checkNumber(opts.Wmax ?? 200, "Wmax", { min: Wmin });
   const unit = opts.weightUnit ?? "1";
-  if (typeof unit !== "string" || unit.trim() === "") throw new RangeError(`weightUnit must be a unit such as "1", "nS" or "pA", got ${JSON.stringify(unit)}`);
+  if (typeof unit !== "string" || unit.trim() === "") throw new RangeError(`weightUnit must be a unit such as "1", "nS" or "pA", got ${describeValue(unit)}`);
   const { delay_ms, delay_post_ms, convention } = delays(opts.delay_ms, opts.delayConvention);
   // Brings w, c and n from the synapse's last event (tlast) to now, in closed form.
   const advance = [

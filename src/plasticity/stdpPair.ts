@@ -13,6 +13,7 @@
  */
 import type { SynapticValue } from "../synapses/equationSynapses.js";
 import { delays, nonNegative, oneOf, positive, type DelayConvention, type SynapseModel } from "./common.js";
+import { describeValue } from "../core/describe.js";
 
 /** Options of {@link stdpPair}; defaults are NEST 3.10's `stdp_synapse` and `iaf_*` neuron's `tau_minus`. */
 export interface StdpPairOptions {
@@ -77,7 +78,7 @@ export function stdpPair(opts: StdpPairOptions = {}): SynapseModel {
   const mu = dep === "multiplicative" ? 1 : 0;
   const pairing = oneOf(opts.pairing, "all-to-all", ["all-to-all", "nearest"], "pairing");
   const unit = opts.weightUnit ?? "1";
-  if (typeof unit !== "string" || unit.trim() === "") throw new RangeError(`weightUnit must be a unit such as "1", "nS" or "pA", got ${JSON.stringify(unit)}`);
+  if (typeof unit !== "string" || unit.trim() === "") throw new RangeError(`weightUnit must be a unit such as "1", "nS" or "pA", got ${describeValue(unit)}`);
   const { delay_ms, delay_post_ms } = delays(opts.delay_ms, opts.delayConvention);
   const bump = pairing === "all-to-all" ? "+= 1" : "= 1";
   const transmit = opts.transmit === undefined ? [] : [opts.transmit];

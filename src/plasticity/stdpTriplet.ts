@@ -12,6 +12,7 @@
  */
 import type { SynapticValue } from "../synapses/equationSynapses.js";
 import { delays, nonNegative, oneOf, positive, type DelayConvention, type SynapseModel } from "./common.js";
+import { describeValue } from "../core/describe.js";
 
 /** Parameters of the triplet rule (time constants in ms, amplitudes in the weight's unit). */
 export interface TripletParameters {
@@ -103,7 +104,7 @@ export function stdpTriplet(opts: StdpTripletOptions = {}): SynapseModel {
   const p = { ...preset, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as TripletParameters & StdpTripletOptions;
   const interaction = oneOf(opts.interaction, "all-to-all", ["all-to-all", "nearest"], "interaction");
   const unit = opts.weightUnit ?? "1";
-  if (typeof unit !== "string" || unit.trim() === "") throw new RangeError(`weightUnit must be a unit such as "1", "nS" or "pA", got ${JSON.stringify(unit)}`);
+  if (typeof unit !== "string" || unit.trim() === "") throw new RangeError(`weightUnit must be a unit such as "1", "nS" or "pA", got ${describeValue(unit)}`);
   const { delay_ms, delay_post_ms } = delays(opts.delay_ms, opts.delayConvention);
   const bump = interaction === "all-to-all" ? "+= 1" : "= 1";
   return {

@@ -9,6 +9,7 @@ import { averageGroups, checkDataset, makeDataset, obsDescriptor, type Dataset }
 import { groupBy, type DescriptorValue } from "./descriptors.js";
 import { crossRows, gramRows, invert, matmul } from "./linalg.js";
 import { nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
+import { describeValue } from "../core/describe.js";
 
 /** Dissimilarity measures of {@link calcRdm} (rsatoolbox names in camelCase). */
 export type RdmMethod = "euclidean" | "correlation" | "mahalanobis" | "crossnobis" | "poisson" | "poissonCv";
@@ -94,7 +95,7 @@ export function calcRdm(data: Dataset | readonly (readonly number[])[], opts: Ca
     case "poissonCv": {
       const folds = crossValidationFolds(dataset, opts.descriptor, opts.cvDescriptor, method);
       const scheme = opts.crossValidation ?? "auto";
-      if (!["auto", "leaveOneOut", "allPairs"].includes(scheme)) throw new RangeError(`crossValidation must be "auto", "leaveOneOut" or "allPairs", got ${JSON.stringify(scheme)}`);
+      if (!["auto", "leaveOneOut", "allPairs"].includes(scheme)) throw new RangeError(`crossValidation must be "auto", "leaveOneOut" or "allPairs", got ${describeValue(scheme)}`);
       const balanced = folds.everyConditionInEveryFold;
       if (scheme === "leaveOneOut" && !balanced) throw new RangeError(`crossValidation "leaveOneOut" needs every condition in every fold of ${JSON.stringify(folds.cvName)}; use "allPairs" for unbalanced data`);
       let v: Float64Array;
@@ -110,7 +111,7 @@ export function calcRdm(data: Dataset | readonly (readonly number[])[], opts: Ca
       return build(v, folds.nConditions, method === "crossnobis" ? "crossnobis" : "poisson_cv", dataset, opts.descriptor, folds.labels);
     }
     default:
-      throw new RangeError(`method must be one of euclidean, correlation, mahalanobis, crossnobis, poisson, poissonCv, got ${JSON.stringify(method)}`);
+      throw new RangeError(`method must be one of euclidean, correlation, mahalanobis, crossnobis, poisson, poissonCv, got ${describeValue(method)}`);
   }
 }
 
@@ -554,7 +555,7 @@ export function covarianceFromResiduals(residuals: Float64Array | readonly (read
     const lambda = Math.max(Math.min(num / den, 1), 0);
     return s.map((v, i) => (i % (c + 1) === 0 ? v : v * (1 - lambda)));
   }
-  throw new RangeError(`method must be "shrinkageDiag", "shrinkageEye", "diag" or "full", got ${JSON.stringify(method)}`);
+  throw new RangeError(`method must be "shrinkageDiag", "shrinkageEye", "diag" or "full", got ${describeValue(method)}`);
 }
 
 /**

@@ -8,6 +8,7 @@ import { cholesky, doubleCenter, symmetricEigen } from "./linalg.js";
 import { checkRdms, nPairs, type Rdms } from "./rdms.js";
 import { checkOptions } from "../core/validate.js";
 import { rankdata } from "./ranks.js";
+import { describeValue } from "../core/describe.js";
 
 /** Comparison methods of {@link compareRdm} (rsatoolbox names in camelCase; "kendall" = "tauB"). */
 export type CompareMethod = "cosine" | "corr" | "spearman" | "rhoA" | "tauA" | "tauB" | "kendall" | "cosineCov" | "corrCov" | "bures" | "buresMetric";
@@ -83,7 +84,7 @@ export function compareRdm(rdm1: Rdms, rdm2: Rdms, opts: CompareOptions = {}): n
       return allCombinations(rows1, rows2, (i, j) => bures(g1[i], roots[i], g2[j], n, method === "buresMetric"));
     }
     default:
-      throw new RangeError(`method must be one of cosine, corr, spearman, rhoA, tauA, tauB, kendall, cosineCov, corrCov, bures, buresMetric, got ${JSON.stringify(method)}`);
+      throw new RangeError(`method must be one of cosine, corr, spearman, rhoA, tauA, tauB, kendall, cosineCov, corrCov, bures, buresMetric, got ${describeValue(method)}`);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { checkArrayLike, checkNumberArray, checkOptions, describeValue } from "../core/validate.js";
 import { checkDescriptors, groupBy, pickDescriptors, type DescriptorValue, type Descriptors } from "./descriptors.js";
+import { describeName } from "../core/describe.js";
 
 /** Measurements with descriptors. `measurements[o * nChannels + c]` is observation `o`, channel `c`. */
 export interface Dataset {
@@ -97,6 +98,7 @@ export function makeDataset(measurements: readonly (readonly number[])[] | Float
  * ```
  */
 export function checkDataset(x: unknown, name = "dataset"): Dataset {
+  name = describeName(name);
   const d = x as Dataset;
   if (d === null || typeof d !== "object" || !(d.measurements instanceof Float64Array) || d.obsDescriptors === undefined) {
     throw new TypeError(`${name} must be a dataset (from makeDataset or datasetFromTable), got ${describeValue(x)}`);
@@ -133,7 +135,7 @@ export function datasetFromTable(table: TableLike, opts: { channels: readonly st
   if (opts === null || typeof opts !== "object" || !Array.isArray(opts.channels)) throw new TypeError("opts.channels must be an array of column names");
   const names = new Set(table.columnNames());
   for (const c of [...opts.channels, ...(opts.obsDescriptors ?? [])]) {
-    if (!names.has(c)) throw new RangeError(`table has no column ${JSON.stringify(c)} (columns: ${[...names].join(", ")})`);
+    if (!names.has(c)) throw new RangeError(`table has no column ${describeValue(c)} (columns: ${[...names].join(", ")})`);
   }
   const nObs = table.numRows();
   const nChannels = opts.channels.length;
@@ -163,7 +165,7 @@ export function datasetFromTable(table: TableLike, opts: { channels: readonly st
 export function obsDescriptor(dataset: Dataset, name: string): readonly DescriptorValue[] {
   checkDataset(dataset);
   const col = dataset.obsDescriptors[name];
-  if (!col) throw new RangeError(`descriptor must name an observation descriptor (${Object.keys(dataset.obsDescriptors).join(", ") || "none"}), got ${JSON.stringify(name)}`);
+  if (!col) throw new RangeError(`descriptor must name an observation descriptor (${Object.keys(dataset.obsDescriptors).join(", ") || "none"}), got ${describeValue(name)}`);
   return col;
 }
 

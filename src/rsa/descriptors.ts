@@ -3,6 +3,7 @@
  * group and sort by them. A descriptor value is a string or a finite number.
  */
 import { checkArray, checkArrayLike } from "../core/validate.js";
+import { describeName, describeValue } from "../core/describe.js";
 
 /** One descriptor value: a condition name, a run number, a subject id, ... */
 export type DescriptorValue = string | number;
@@ -22,7 +23,10 @@ export type Descriptors = Readonly<Record<string, readonly DescriptorValue[]>>;
 export function compareDescriptorValues(a: DescriptorValue, b: DescriptorValue): number {
   if (typeof a === "number" && typeof b === "number") return a - b;
   if (typeof a === "number" || typeof b === "number") {
-    throw new RangeError(`descriptor values must be all numbers or all strings, got ${JSON.stringify(a)} and ${JSON.stringify(b)}`);
+    throw new RangeError(`descriptor values must be all numbers or all strings, got ${describeValue(a)} and ${describeValue(b)}`);
+  }
+  if (typeof a !== "string" || typeof b !== "string") {
+    throw new TypeError(`descriptor values must be numbers or strings, got ${describeValue(a)} and ${describeValue(b)}`);
   }
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -71,15 +75,16 @@ export function groupBy(values: readonly DescriptorValue[]): { labels: Descripto
  * ```
  */
 export function checkDescriptors(descriptors: Record<string, readonly DescriptorValue[]> | undefined, length: number, what: string): Descriptors {
+  what = describeName(what);
   const out: Record<string, readonly DescriptorValue[]> = {};
   for (const [name, col] of Object.entries(descriptors ?? {})) {
     if (!Array.isArray(col) || col.length !== length) {
-      throw new RangeError(`${what}.${name} must have ${length} values (one per item), got ${Array.isArray(col) ? col.length : typeof col}`);
+      throw new RangeError(`${what}.${name} must have ${describeValue(length)} values (one per item), got ${Array.isArray(col) ? col.length : typeof col}`);
     }
     for (let i = 0; i < col.length; i++) {
       const v = col[i];
       if (!(typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))) {
-        throw new RangeError(`${what}.${name}[${i}] must be a string or a finite number, got ${String(v)}`);
+        throw new RangeError(`${what}.${name}[${i}] must be a string or a finite number, got ${describeValue(v)}`);
       }
     }
     out[name] = Object.freeze([...col]);

@@ -20,6 +20,7 @@ import { geotopologicalFromNormalised, linearQuantile, minmaxNormalise } from ".
 import { rankdata } from "./ranks.js";
 import { checkRdms, nPairs, type Rdms } from "./rdms.js";
 import { mapRdms } from "./transform.js";
+import { describeValue } from "../core/describe.js";
 
 /** Edge-removal rule of {@link geodesicTransform}. */
 export type GeodesicRule =
@@ -67,11 +68,11 @@ export const TRSA_GEODESIC_DEFAULT = Object.freeze({ rule: "twoStep", lower: 0, 
  */
 export function geodesicTransform(rdms: Rdms, opts: GeodesicRule & GeodesicOptions = TRSA_GEODESIC_DEFAULT): Rdms {
   checkRdms(rdms);
-  if (typeof opts !== "object" || opts === null) throw new TypeError(`geodesicTransform: opts must be an object such as { rule: "twoStep", lower, upper }, got ${String(opts)}`);
+  if (typeof opts !== "object" || opts === null) throw new TypeError(`geodesicTransform: opts must be an object such as { rule: "twoStep", lower, upper }, got ${describeValue(opts)}`);
   const n = rdms.nConditions;
   const rule = opts.rule;
   const convention = opts.convention ?? "authors";
-  if (convention !== "authors" && convention !== "neurolab") throw new RangeError(`convention must be "authors" or "neurolab", got ${JSON.stringify(convention)}`);
+  if (convention !== "authors" && convention !== "neurolab") throw new RangeError(`convention must be "authors" or "neurolab", got ${describeValue(convention)}`);
   let lower = 0;
   let upper = 0;
   if (rule === "twoStep") {
@@ -79,7 +80,7 @@ export function geodesicTransform(rdms: Rdms, opts: GeodesicRule & GeodesicOptio
     upper = checkNumber(opts.upper ?? TRSA_GEODESIC_DEFAULT.upper, "upper", { min: lower, max: 1 });
   } else if (rule === "pShortest" || rule === "pNearest") checkProbability(opts.p, "p");
   else if (rule === "kNearest") checkInteger(opts.k, "k", 0, n - 1);
-  else if (rule !== "rsatoolbox") throw new RangeError(`rule must be "twoStep", "pShortest", "pNearest", "kNearest" or "rsatoolbox", got ${JSON.stringify(rule)}`);
+  else if (rule !== "rsatoolbox") throw new RangeError(`rule must be "twoStep", "pShortest", "pNearest", "kNearest" or "rsatoolbox", got ${describeValue(rule)}`);
   const rerank = rule !== "rsatoolbox" && (opts.rerank ?? true);
   const authors = convention === "authors";
   return mapRdms(rdms, `geodesic transformed ${rdms.measure}`.trim(), (v) => {

@@ -16,6 +16,7 @@ import { checkRdms, nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
 import { checkOptionsObject } from "../core/validate.js";
 import { RGTM_REGIONS, sampleRgtmThresholds, type GtThresholds, type RgtmRegion } from "./rgtm.js";
 import { geotopologicalFromNormalised, rankNormalise, sortedFinite } from "../schema/geotopology.js";
+import { describeValue } from "../core/describe.js";
 
 /**
  * A transform compared by {@link identifyLayers}: "rdm" (the RDMs as they are), "geodesic" (the
@@ -74,7 +75,7 @@ export interface IdentificationResult {
 /** Labels of an RDM descriptor, checked. */
 function descriptor(rdms: Rdms, name: string, what: string): readonly (string | number)[] {
   const col = rdms.rdmDescriptors[name];
-  if (!col) throw new RangeError(`${what} must name an RDM descriptor (${Object.keys(rdms.rdmDescriptors).join(", ")}), got ${JSON.stringify(name)}`);
+  if (!col) throw new RangeError(`${what} must name an RDM descriptor (${Object.keys(rdms.rdmDescriptors).join(", ")}), got ${describeValue(name)}`);
   return col as readonly (string | number)[];
 }
 
@@ -301,7 +302,7 @@ function realise(spec: IdentificationTransform, name: string, rdms: Rdms, draws:
   if (spec === "geodesic") return { sets: [geodesicTransform(rdms, TRSA_GEODESIC_DEFAULT)], thresholds: [] };
   const region = typeof spec === "string" ? spec : spec.region;
   const geodesic = typeof spec === "object" && spec.geodesic === true;
-  if (!RGTM_REGIONS.includes(region)) throw new RangeError(`transforms.${name} must be "rdm", "geodesic", an RGTM region (${RGTM_REGIONS.join(", ")}), {region, geodesic} or a function, got ${JSON.stringify(spec)}`);
+  if (!RGTM_REGIONS.includes(region)) throw new RangeError(`transforms.${name} must be "rdm", "geodesic", an RGTM region (${RGTM_REGIONS.join(", ")}), {region, geodesic} or a function, got ${describeValue(spec)}`);
   const thresholds = sampleRgtmThresholds(region, { n: draws, seed });
   if (geodesic) return { sets: thresholds.map((t) => geodesicTransform(rdms, { rule: "twoStep", ...t })), thresholds };
   // GT_{l,u} = a threshold map of the rank-normalised RDM: rank and sort each RDM once for all draws
@@ -350,7 +351,7 @@ export function identifyLayers(rdms: Rdms, opts: IdentificationOptions = {}): Id
   const noiseLevels = [...(opts.noiseLevels ?? [0])].map((x, i) => checkNonNegative(x, `noiseLevels[${i}]`));
   const nBootstrap = opts.samples ? opts.samples.length : checkInteger(opts.nBootstrap ?? 100, "nBootstrap", 0);
   const unit = opts.bootstrapUnit ?? "instance";
-  if (unit !== "instance" && unit !== "rdm") throw new RangeError(`bootstrapUnit must be "instance" or "rdm", got ${JSON.stringify(unit)}`);
+  if (unit !== "instance" && unit !== "rdm") throw new RangeError(`bootstrapUnit must be "instance" or "rdm", got ${describeValue(unit)}`);
   const draws = checkInteger(opts.draws ?? 10, "draws", 1);
   const transforms = opts.transforms ?? DEFAULT_TRANSFORMS;
   const names = Object.keys(transforms);

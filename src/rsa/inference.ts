@@ -83,7 +83,7 @@ export function poolRdm(rdms: Rdms, method: CompareMethod = "cosine"): Float64Ar
       w = v.map((x) => (x - m) / sd);
     } else if (method === "spearman" || method === "rhoA" || method === "tauA" || method === "tauB" || method === "kendall") {
       w = rankdata(v);
-    } else throw new RangeError(`method ${JSON.stringify(method)} has no pooled RDM (noise ceiling); use cosine, corr, spearman, rhoA, tauA, tauB, cosineCov or corrCov`);
+    } else throw new RangeError(`method ${describeValue(method)} has no pooled RDM (noise ceiling); use cosine, corr, spearman, rhoA, tauA, tauB, cosineCov or corrCov`);
     rows.push(w);
   }
   const first = rows[0];
@@ -140,7 +140,7 @@ export function noiseCeiling(data: Rdms, opts: { method?: CompareMethod; rdmDesc
   checkOptions(opts, ["method", "rdmDescriptor"], "noiseCeiling options");
   const method = opts.method ?? "cosine";
   const col = Object.hasOwn(data.rdmDescriptors, opts.rdmDescriptor ?? "index") ? data.rdmDescriptors[opts.rdmDescriptor ?? "index"] : undefined;
-  if (!col) throw new RangeError(`rdmDescriptor must be an RDM descriptor (${Object.keys(data.rdmDescriptors).join(", ")}), got ${JSON.stringify(opts.rdmDescriptor)}`);
+  if (!col) throw new RangeError(`rdmDescriptor must be an RDM descriptor (${Object.keys(data.rdmDescriptors).join(", ")}), got ${describeValue(opts.rdmDescriptor)}`);
   const groups = [...new Set(col)];
   if (groups.length < 2) throw new RangeError(`noise ceiling needs at least 2 RDM groups (subjects), got ${groups.length}`);
   const n = data.nConditions;
@@ -227,7 +227,7 @@ export function bootstrapSamples(data: Rdms, n: number, opts: { kind?: Bootstrap
   checkInteger(n, "n", 1, MAX_RESAMPLES);
   checkOptions(opts, ["kind", "seed"], "bootstrapSamples options");
   const kind = opts.kind ?? "both";
-  if (!["both", "rdm", "pattern"].includes(kind)) throw new RangeError(`kind must be "both", "rdm" or "pattern", got ${JSON.stringify(kind)}`);
+  if (!["both", "rdm", "pattern"].includes(kind)) throw new RangeError(`kind must be "both", "rdm" or "pattern", got ${describeValue(kind)}`);
   const rng = new Rng(opts.seed ?? 0);
   const identity = (k: number) => Array.from({ length: k }, (_, i) => i);
   const draw = (k: number) => Array.from({ length: k }, () => rng.int(k));
@@ -652,7 +652,7 @@ export function noiseCeilingTTests(means: readonly number[], differenceToCeiling
 export function differenceVariances(covariance: readonly (readonly number[])[], nModels?: number): number[] {
   checkArray(covariance, "covariance");
   covariance.forEach((row, k) => checkArrayLike(row, `covariance[${k}]`, { minLength: covariance.length }));
-  nModels ??= covariance.length;
+  nModels = nModels === undefined ? covariance.length : checkInteger(nModels, "nModels", 0, covariance.length);
   const out: number[] = [];
   for (let i = 0; i < nModels; i++) for (let j = i + 1; j < nModels; j++) out.push(covariance[i][i] + covariance[j][j] - 2 * covariance[i][j]);
   return out;
@@ -847,6 +847,8 @@ export function evaluationSummary(result: FixedEvaluation | BootstrapEvaluation 
  * ```
  */
 export function studentTCdf(t: number, dof: number): number {
+  if (typeof t !== "number") throw new TypeError(`t must be a number, got ${describeValue(t)}`);
+  if (typeof dof !== "number" || !(dof > 0)) throw new RangeError(`dof must be a number > 0, got ${describeValue(dof)}`);
   if (Number.isNaN(t)) return NaN;
   if (t === Infinity) return 1;
   if (t === -Infinity) return 0;

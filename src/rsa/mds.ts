@@ -6,6 +6,7 @@ import { checkInteger, checkPositive } from "../core/checks.js";
 import { classicalMds } from "../schema/geometry.js";
 import { checkRdms, rdmVector, type Rdms } from "./rdms.js";
 import { checkOptions } from "../core/validate.js";
+import { describeValue } from "../core/describe.js";
 
 /** An embedding: `coordinates[i]` are the `dims` coordinates of condition i. */
 export interface Embedding {
@@ -57,7 +58,7 @@ export function mds(rdms: Rdms, opts: MdsOptions = {}): Embedding {
   const n = rdms.nConditions;
   const dims = checkInteger(opts.dims ?? 2, "dims", 1, n - 1);
   const method = opts.method ?? "metric";
-  if (method !== "classical" && method !== "metric") throw new RangeError(`method must be "classical" or "metric", got ${JSON.stringify(method)}`);
+  if (method !== "classical" && method !== "metric") throw new RangeError(`method must be "classical" or "metric", got ${describeValue(method)}`);
   const transform = opts.distances ?? (/^(squared euclidean|squared mahalanobis|crossnobis)$/.test(rdms.measure) ? "sqrt" : "identity");
   const v = rdmVector(rdms, opts.rdm ?? 0);
   const delta = new Float64Array(n * n);

@@ -1,5 +1,6 @@
 /** Ranks with scipy's `rankdata` tie rules; NaN entries stay NaN and are not ranked (`nan_policy='omit'`). */
 import { checkArrayLike } from "../core/validate.js";
+import { describeValue } from "../core/describe.js";
 
 /** Tie rules of {@link rankdata}. */
 export type RankMethod = "average" | "min" | "max" | "dense" | "ordinal";
@@ -43,7 +44,7 @@ export function rankdata(x: ArrayLike<number>, method: RankMethod = "average"): 
           r = k + 1;
           break;
         default:
-          throw new RangeError(`method must be "average", "min", "max", "dense" or "ordinal", got ${JSON.stringify(method)}`);
+          throw new RangeError(`method must be "average", "min", "max", "dense" or "ordinal", got ${describeValue(method)}`);
       }
       out[idx[k]] = r;
     }

@@ -8,6 +8,7 @@ import { checkArray, checkArrayLike, checkNumberArray, checkOptions, checkString
 import { checkDescriptors, pickDescriptors, type DescriptorValue, type Descriptors } from "./descriptors.js";
 import { withDisplay } from "../display/bundle.js";
 import { rdmFigure } from "../display/rdm.js";
+import { describeName } from "../core/describe.js";
 
 /** A set of `nRdm` RDMs over `nConditions` conditions. */
 export interface Rdms {
@@ -34,6 +35,7 @@ export interface Rdms {
  * ```
  */
 export function checkRdms(x: unknown, name = "rdms"): Rdms {
+  name = describeName(name);
   const r = x as Rdms;
   if (r === null || typeof r !== "object" || !(r.dissimilarities instanceof Float64Array) || r.patternDescriptors === undefined || r.rdmDescriptors === undefined) {
     throw new TypeError(`${name} must be an RDM set (from makeRdms, rdmsFromMatrices or calcRdm), got ${describeValue(x)}`);
@@ -62,6 +64,7 @@ function checkDissimilarities(v: ArrayLike<number>, name: string): void {
  * ```
  */
 export function nPairs(n: number): number {
+  checkInteger(n, "n (conditions)");
   return (n * (n - 1)) / 2;
 }
 
@@ -75,6 +78,7 @@ export function nPairs(n: number): number {
  * ```
  */
 export function nConditionsFromPairs(length: number): number {
+  checkInteger(length, "condensed RDM length");
   const n = Math.round((1 + Math.sqrt(1 + 8 * length)) / 2);
   if (nPairs(n) !== length || n < 2) throw new RangeError(`condensed RDM length must be n(n-1)/2 for an integer n >= 2, got ${length}`);
   return n;
@@ -337,7 +341,7 @@ export function subsetRdmsBy(rdms: Rdms, name: string, values: readonly Descript
   checkRdms(rdms);
   checkArrayLike(values, "values");
   const col = Object.hasOwn(rdms.rdmDescriptors, name) ? rdms.rdmDescriptors[name] : undefined;
-  if (!col) throw new RangeError(`name must be an RDM descriptor (${Object.keys(rdms.rdmDescriptors).join(", ")}), got ${JSON.stringify(name)}`);
+  if (!col) throw new RangeError(`name must be an RDM descriptor (${Object.keys(rdms.rdmDescriptors).join(", ")}), got ${describeValue(name)}`);
   const keep = new Set(values);
   return subsetRdms(rdms, col.flatMap((v, i) => (keep.has(v) ? [i] : [])));
 }
@@ -452,7 +456,7 @@ export function rdmsToColumns(rdms: Rdms, conditionDescriptor = "index"): Record
   const n = rdms.nConditions;
   const p = nPairs(n);
   const labels = Object.hasOwn(rdms.patternDescriptors, conditionDescriptor) ? rdms.patternDescriptors[conditionDescriptor] : undefined;
-  if (!labels) throw new RangeError(`conditionDescriptor must be a pattern descriptor (${Object.keys(rdms.patternDescriptors).join(", ")}), got ${JSON.stringify(conditionDescriptor)}`);
+  if (!labels) throw new RangeError(`conditionDescriptor must be a pattern descriptor (${Object.keys(rdms.patternDescriptors).join(", ")}), got ${describeValue(conditionDescriptor)}`);
   const cols: Record<string, (number | string)[]> = { rdm: [], i: [], j: [], condition_i: [], condition_j: [], dissimilarity: [] };
   const extra = Object.keys(rdms.rdmDescriptors).filter((k) => k !== "index");
   for (const k of extra) cols[k] = [];

@@ -14,6 +14,7 @@ import { checkInteger } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
 import type { Rdms } from "./rdms.js";
 import { geotopologicalTransform } from "./transform.js";
+import { describeValue } from "../core/describe.js";
 
 /** The five RGTM families (regions of the (l, u) plane). */
 export type RgtmRegion = "local" | "global" | "geometrySensitive" | "topologySensitive" | "intermediate";
@@ -39,6 +40,7 @@ export interface GtThresholds {
  * ```
  */
 export function rgtmRegionOf(lower: number, upper: number): RgtmRegion {
+  if (typeof lower !== "number" || typeof upper !== "number") throw new TypeError(`lower and upper must be numbers in [0, 1], got ${describeValue(lower)} and ${describeValue(upper)}`);
   if (!(lower >= 0 && lower <= 1)) throw new RangeError(`lower must be in [0, 1], got ${lower}`);
   if (!(upper >= lower && upper <= 1)) throw new RangeError(`upper must be in [lower, 1] = [${lower}, 1], got ${upper}`);
   const mid = (lower + upper) / 2;
@@ -50,7 +52,7 @@ export function rgtmRegionOf(lower: number, upper: number): RgtmRegion {
 }
 
 function checkRegion(region: RgtmRegion): RgtmRegion {
-  if (!RGTM_REGIONS.includes(region)) throw new RangeError(`region must be one of ${RGTM_REGIONS.join(", ")}, got ${JSON.stringify(region)}`);
+  if (!RGTM_REGIONS.includes(region)) throw new RangeError(`region must be one of ${RGTM_REGIONS.join(", ")}, got ${describeValue(region)}`);
   return region;
 }
 

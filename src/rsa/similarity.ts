@@ -107,10 +107,10 @@ export function cka(a: Patterns, b: Patterns, opts: CkaOptions = {}): number {
   const debiased = opts.debiased ?? false;
   const [x, y] = pair(a, b, debiased ? 4 : 2);
   const kernel = opts.kernel ?? "linear";
-  if (kernel !== "linear" && kernel !== "rbf") throw new RangeError(`kernel must be "linear" or "rbf", got ${JSON.stringify(kernel)}`);
+  if (kernel !== "linear" && kernel !== "rbf") throw new RangeError(`kernel must be "linear" or "rbf", got ${describeValue(kernel)}`);
   const sigma = checkNumber(opts.sigma ?? 1, "sigma", { min: 0, minExclusive: true });
   const bandwidth = opts.rbfBandwidth ?? "kornblith";
-  if (bandwidth !== "kornblith" && bandwidth !== "pairwiseMedian") throw new RangeError(`rbfBandwidth must be "kornblith" or "pairwiseMedian", got ${JSON.stringify(bandwidth)}`);
+  if (bandwidth !== "kornblith" && bandwidth !== "pairwiseMedian") throw new RangeError(`rbfBandwidth must be "kornblith" or "pairwiseMedian", got ${describeValue(bandwidth)}`);
   const k = kernel === "linear" ? gramRows(x.x, x.n, x.p) : rbfKernel(x, sigma, bandwidth);
   const l = kernel === "linear" ? gramRows(y.x, y.n, y.p) : rbfKernel(y, sigma, bandwidth);
   const h = debiased ? hsicUnbiased : hsicBiased;
@@ -210,7 +210,7 @@ export function procrustesDistance(a: Patterns, b: Patterns, opts: ProcrustesOpt
   const [x, y] = pair(a, b, 2);
   const alpha = checkProbability(opts.alpha ?? 1, "alpha");
   const metric = opts.metric ?? "angular";
-  if (metric !== "angular" && metric !== "euclidean") throw new RangeError(`metric must be "angular" or "euclidean", got ${JSON.stringify(metric)}`);
+  if (metric !== "angular" && metric !== "euclidean") throw new RangeError(`metric must be "angular" or "euclidean", got ${describeValue(metric)}`);
   const width = Math.max(x.p, y.p);
   const xw = partialWhiten(x, alpha, width);
   const yw = partialWhiten(y, alpha, width);

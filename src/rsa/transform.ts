@@ -8,6 +8,7 @@ import { geotopological, geotopologicalFromNormalised, linearQuantile, minmaxNor
 import { rankdata, type RankMethod } from "./ranks.js";
 import { checkRdms, nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
 import { lookupOwn } from "../core/validate.js";
+import { describeValue } from "../core/describe.js";
 
 /**
  * Applies `f` to every RDM vector of a set (same descriptors, new measure name).
@@ -135,7 +136,7 @@ export function geotopologicalTransform(rdms: Rdms, opts: GeoTopologicalOptions)
   const lower = checkProbability(opts.lower, "lower");
   const upper = checkNumber(opts.upper, "upper", { min: lower, max: 1 });
   const scale = opts.scale ?? "rank";
-  if (scale !== "rank" && scale !== "raw") throw new RangeError(`scale must be "rank" or "raw", got ${JSON.stringify(scale)}`);
+  if (scale !== "rank" && scale !== "raw") throw new RangeError(`scale must be "rank" or "raw", got ${describeValue(scale)}`);
   // One definition, shared with the extension's live sliders (src/schema/geotopology.ts).
   return mapRdms(rdms, `geo-topological transformed ${rdms.measure}`.trim(), (v) =>
     scale === "rank" ? geotopological(v, lower, upper) : geotopologicalFromNormalised(v, lower, upper),

@@ -22,6 +22,7 @@ import {
   expectVersion,
   optionalString,
 } from "./validate.js";
+import { describeValue } from "../core/describe.js";
 
 /** MIME type of activity payloads (version 1). */
 export const ACTIVITY_MIME = "application/vnd.neurolab.activity.v1+json";
@@ -92,7 +93,7 @@ export function activityValueLabel(d: Pick<ActivityData, "quantity" | "unit">): 
 export function decodeActivity(value: unknown): ActivityData {
   const p = expectObject(value, "payload");
   if (p.schema !== "neurolab.activity") {
-    throw new SchemaError(`payload.schema must be "neurolab.activity", got ${typeof p.schema === "string" ? JSON.stringify(p.schema.slice(0, 40)) : String(p.schema)}`);
+    throw new SchemaError(`payload.schema must be "neurolab.activity", got ${describeValue(p.schema)}`);
   }
   expectVersion(p.version, 1, "payload.version");
   const title = optionalString(p.title, "payload.title", 500) ?? "";

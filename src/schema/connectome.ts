@@ -20,6 +20,7 @@ import {
   expectVersion,
   optionalString,
 } from "./validate.js";
+import { describeValue } from "../core/describe.js";
 
 /** MIME type of connectome payloads (version 1). */
 export const CONNECTOME_MIME = "application/vnd.neurolab.connectome.v1+json";
@@ -167,5 +168,5 @@ export function decodeConnectome(value: unknown): ConnectomeData {
 }
 
 function describe(v: unknown): string {
-  return typeof v === "string" ? JSON.stringify(v.slice(0, 40)) : String(v);
+  return describeValue(v);
 }

@@ -29,6 +29,7 @@ import {
   expectVersion,
   optionalString,
 } from "./validate.js";
+import { describeValue } from "../core/describe.js";
 
 /** MIME type of raster payloads (version 1). */
 export const RASTER_MIME = "application/vnd.neurolab.raster.v1+json";
@@ -294,7 +295,7 @@ export function populationOf(populations: readonly PopulationRange[], index: num
 }
 
 function describe(v: unknown): string {
-  return typeof v === "string" ? JSON.stringify(v.slice(0, 40)) : String(v);
+  return describeValue(v);
 }
 
 /** Colours of populations, then state traces, in row order (cycled), as the widget's light theme draws them. */

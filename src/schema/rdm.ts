@@ -23,6 +23,7 @@ import {
   expectVersion,
   optionalString,
 } from "./validate.js";
+import { describeValue } from "../core/describe.js";
 
 /** MIME type of RDM payloads (version 1). */
 export const RDM_MIME = "application/vnd.neurolab.rdm.v1+json";
@@ -215,5 +216,5 @@ export function decodeRdm(value: unknown): RdmData {
 }
 
 function describe(v: unknown): string {
-  return typeof v === "string" ? JSON.stringify(v.slice(0, 40)) : String(v);
+  return describeValue(v);
 }

@@ -3,6 +3,7 @@
  * whose message names the field and the allowed range.
  */
 
+import { describeValue } from "../core/describe.js";
 import { base64ToTypedArray, type DType } from "./base64.js";
 
 /** A payload failed validation; `message` names the field and what was expected. */
@@ -18,6 +19,8 @@ export class SchemaError extends Error {
  * emits a string its own decoder rejects; shorter strings are returned unchanged.
  */
 export function fitText(s: string, maxLength: number): string {
+  if (typeof maxLength !== "number" || !Number.isInteger(maxLength) || maxLength < 1) throw new RangeError(`maxLength must be an integer >= 1, got ${describeValue(maxLength)}`);
+  if (typeof s === "symbol") throw new TypeError(`s must be a string, got ${describeValue(s)}`);
   const text = String(s);
   if (text.length <= maxLength) return text;
   let cut = maxLength - 1;
@@ -37,7 +40,7 @@ export function expectObject(v: unknown, what: string): Record<string, unknown> 
 /** A finite number (no NaN, no Infinity). */
 export function expectFiniteNumber(v: unknown, what: string): number {
   if (typeof v !== "number" || !Number.isFinite(v)) {
-    throw new SchemaError(`${what} must be a finite number, got ${String(v)}`);
+    throw new SchemaError(`${what} must be a finite number, got ${describeValue(v)}`);
   }
   return v;
 }
@@ -45,7 +48,7 @@ export function expectFiniteNumber(v: unknown, what: string): number {
 /** An integer in `[min, max]`. */
 export function expectInteger(v: unknown, what: string, min: number, max: number): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    throw new SchemaError(`${what} must be an integer in [${min}, ${max}], got ${String(v)}`);
+    throw new SchemaError(`${what} must be an integer in [${min}, ${max}], got ${describeValue(v)}`);
   }
   return v;
 }
@@ -72,7 +75,7 @@ export function expectArray(v: unknown, what: string, maxLength: number): unknow
 /** The exact schema version this reader understands. */
 export function expectVersion(v: unknown, version: number, what: string): void {
   if (v !== version) {
-    throw new SchemaError(`${what} must be ${version} (this reader understands version ${version}), got ${String(v)}`);
+    throw new SchemaError(`${what} must be ${version} (this reader understands version ${version}), got ${describeValue(v)}`);
   }
 }
 

@@ -6,6 +6,7 @@
 import { checkInteger, checkProbability } from "../core/checks.js";
 import { checkAllocation, checkArrayLike, checkBoolean, checkFunction, checkNumberArray, checkOptions, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
 import type { Rng } from "../random/rng.js";
+import { describeName } from "../core/describe.js";
 
 /** A CSR connectivity matrix from `nPre` sources to `nPost` targets. */
 export interface Csr {
@@ -312,9 +313,10 @@ export function fromCsr(rowPtr: ArrayLike<number>, colIdx: ArrayLike<number>): C
  * ```
  */
 export function checkCsr(csr: unknown, nPre: number, nPost: number, ruleName = "connectivity rule"): Csr {
+  ruleName = describeName(ruleName);
   if (csr === null || typeof csr !== "object") throw new TypeError(`${ruleName} must return a CSR { nPre, nPost, rowPtr, colIdx }, got ${describeValue(csr)}`);
   const c = csr as Csr;
-  if (c.nPre !== nPre || c.nPost !== nPost) throw new RangeError(`${ruleName} returned a ${describeValue(c.nPre)} x ${describeValue(c.nPost)} CSR for ${nPre} x ${nPost} neurons`);
+  if (c.nPre !== nPre || c.nPost !== nPost) throw new RangeError(`${ruleName} returned a ${describeValue(c.nPre)} x ${describeValue(c.nPost)} CSR for ${describeValue(nPre)} x ${describeValue(nPost)} neurons`);
   if (!(c.rowPtr instanceof Int32Array) || !(c.colIdx instanceof Int32Array)) throw new TypeError(`${ruleName} must return rowPtr and colIdx as Int32Array, got ${describeValue(c.rowPtr)} and ${describeValue(c.colIdx)}`);
   const { rowPtr, colIdx } = c;
   if (rowPtr.length !== nPre + 1) throw new RangeError(`${ruleName}: rowPtr must have nPre + 1 = ${nPre + 1} entries, got ${rowPtr.length}`);

@@ -23,6 +23,7 @@ import type { EquationGroup } from "../network/equationGroup.js";
 import type { Population } from "../network/populations.js";
 import type { Rng } from "../random/rng.js";
 import { applyRule, synapseCount, type ConnectivityRule, type Csr } from "./connectivity.js";
+import { describeValue } from "../core/describe.js";
 
 /** A per-synapse value: a number (base units), a function of (rng, i, j), or an expression such as `"rand()*w_max"` or `"i == j"`. */
 export type SynapticValue = number | ((rng: Rng, pre: number, post: number) => number) | string;
@@ -234,10 +235,10 @@ export class Synapses {
     if (m !== undefined && opts.on_modulator === undefined) throw new RangeError(`${name}: modulator needs on_modulator statements (what each of its spikes does to every synapse)`);
     // on_post may follow any spiking population (a spike generator, too); statements naming a postsynaptic variable need a group defined by equations (checked by resolveSynapses).
     if (opts.state !== undefined && !(Array.isArray(opts.state) && opts.state.every((v) => this.resolved.vars.includes(v)))) {
-      throw new RangeError(`${name}: state must list synaptic variables (${this.resolved.vars.join(", ") || "none"}), got ${JSON.stringify(opts.state)}`);
+      throw new RangeError(`${name}: state must list synaptic variables (${this.resolved.vars.join(", ") || "none"}), got ${describeValue(opts.state)}`);
     }
     for (const v of Object.keys(opts.init ?? {})) {
-      if (!this.resolved.vars.includes(v)) throw new RangeError(`${name}: init: variable must be one of ${this.resolved.vars.join(", ") || "(none)"}, got ${JSON.stringify(v)}`);
+      if (!this.resolved.vars.includes(v)) throw new RangeError(`${name}: init: variable must be one of ${this.resolved.vars.join(", ") || "(none)"}, got ${describeValue(v)}`);
     }
   }
 
@@ -295,7 +296,7 @@ export class Synapses {
   variable(name: string): Float64Array {
     this.requireBuilt();
     const a = this.store.get(name);
-    if (!a) throw new RangeError(`variable must be one of ${this.resolved.vars.join(", ") || "(none)"}, got ${JSON.stringify(name)}`);
+    if (!a) throw new RangeError(`variable must be one of ${this.resolved.vars.join(", ") || "(none)"}, got ${describeValue(name)}`);
     return a;
   }
 
@@ -319,7 +320,7 @@ export class Synapses {
             this.set(name, value as SynapticValue, key);
             return true;
           }
-          if (typeof value !== "number" || !Number.isFinite(value)) throw new RangeError(`${this.name}.${name}[${String(key)}] must be a finite number, got ${String(value)}`);
+          if (typeof value !== "number" || !Number.isFinite(value)) throw new RangeError(`${this.name}.${name}[${String(key)}] must be a finite number, got ${describeValue(value)}`);
           return Reflect.set(target, key, value);
         },
       });

@@ -10,6 +10,7 @@ import { checkNumber, checkPositive } from "../core/checks.js";
 import { describeValue } from "../core/validate.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
 import type { Csr } from "./connectivity.js";
+import { describeName } from "../core/describe.js";
 
 /** Static synapses over a CSR matrix. */
 export interface Projection {
@@ -34,6 +35,7 @@ export function synapseWeights(p: Projection): Float32Array {
  * is a TypeError naming the argument (instead of "f is not a function" at build time).
  */
 export function checkSynapseValue(value: unknown, name: string, range: { min?: number; max?: number } = {}): number | ((rng: never, pre: number, post: number) => number) {
+  name = describeName(name);
   if (typeof value === "function") return value as (rng: never, pre: number, post: number) => number;
   if (typeof value === "number") return checkNumber(value, name, range);
   throw new TypeError(`${name} must be a number or a function (rng, pre, post) => number, got ${describeValue(value)}`);

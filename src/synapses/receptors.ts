@@ -16,6 +16,7 @@
 import { checkNumber, checkPositive } from "../core/checks.js";
 import { checkOptions } from "../core/validate.js";
 import type { Arena } from "../wasm/arena.js";
+import { describeValue, describeName } from "../core/describe.js";
 
 /** What a receptor carries. */
 export type ReceptorKind = "delta" | "current" | "conductance";
@@ -47,14 +48,15 @@ export function weightUnit(kind: ReceptorKind): "mV" | "pA" | "nS" {
 
 /** Validates a receptor specification; `name` is used in error messages. @internal */
 export function checkReceptor(spec: ReceptorSpec, name: string): ReceptorSpec {
-  if (spec === null || typeof spec !== "object") throw new TypeError(`receptor ${name} must be an object { kind, kernel, tau_ms, eRev_mV }, got ${String(spec)}`);
+  name = describeName(name);
+  if (spec === null || typeof spec !== "object") throw new TypeError(`receptor ${name} must be an object { kind, kernel, tau_ms, eRev_mV }, got ${describeValue(spec)}`);
   if (spec.kind === "delta") return checkOptions(spec, ["kind"], `receptor ${name} (delta)`);
   if (spec.kind !== "current" && spec.kind !== "conductance") {
-    throw new RangeError(`receptor ${name}: kind must be "delta", "current" or "conductance", got ${String((spec as { kind: unknown }).kind)}`);
+    throw new RangeError(`receptor ${name}: kind must be "delta", "current" or "conductance", got ${describeValue((spec as { kind: unknown }).kind)}`);
   }
   checkOptions(spec, spec.kind === "current" ? ["kind", "kernel", "tau_ms"] : ["kind", "kernel", "tau_ms", "eRev_mV"], `receptor ${name} (${spec.kind})`);
   const kernel = spec.kernel ?? "exp";
-  if (kernel !== "exp" && kernel !== "alpha") throw new RangeError(`receptor ${name}: kernel must be "exp" or "alpha", got ${String(kernel)}`);
+  if (kernel !== "exp" && kernel !== "alpha") throw new RangeError(`receptor ${name}: kernel must be "exp" or "alpha", got ${describeValue(kernel)}`);
   checkPositive(spec.tau_ms, `receptor ${name}: tau_ms`);
   if (spec.kind === "conductance") checkNumber(spec.eRev_mV, `receptor ${name}: eRev_mV`);
   return { ...spec, kernel };

@@ -6,6 +6,7 @@
 import { surrogateFrom } from "./surrogate.js";
 import type { LayerSpec } from "./layers.js";
 import { SpikingModel } from "./model.js";
+import { describeValue } from "../core/describe.js";
 
 /** The JSON half of a saved model. */
 export interface SavedModel {
@@ -63,7 +64,7 @@ export function loadModel(json: SavedModel, binary: Uint8Array, opts: { wasm?: b
       return { ...(l as object), surrogate: surrogateFrom(s.kind, s.params) } as LayerSpec;
     }
     if (l.type === "readout" || l.type === "meta" || l.type === "elm") return l as unknown as LayerSpec;
-    throw new RangeError(`json.layers[${k}].type must be "lif", "meta", "elm" or "readout", got ${JSON.stringify(l.type)}`);
+    throw new RangeError(`json.layers[${k}].type must be "lif", "meta", "elm" or "readout", got ${describeValue(l.type)}`);
   });
   const model = new SpikingModel({ inputs: json.inputs, layers, seed: json.seed, wasm: opts.wasm });
   const view = new DataView(binary.buffer, binary.byteOffset, binary.byteLength);

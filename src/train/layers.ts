@@ -25,6 +25,7 @@
  */
 import { checkInteger, checkNumber, checkPositive } from "../core/checks.js";
 import { atan, type Surrogate } from "./surrogate.js";
+import { describeValue } from "../core/describe.js";
 import { delaySpec, type DelayOptions, type DelaySpec } from "./delays.js";
 import type { ElmSpec } from "./elm.js";
 
@@ -240,7 +241,7 @@ function decay(value: number | undefined, tau: number | undefined, dt: number | 
  */
 export function lif(opts: LifOptions): LifSpec {
   const reset = opts.reset ?? "subtract";
-  if (!["subtract", "zero", "none"].includes(reset)) throw new RangeError(`reset must be "subtract", "zero" or "none", got ${JSON.stringify(reset)}`);
+  if (!["subtract", "zero", "none"].includes(reset)) throw new RangeError(`reset must be "subtract", "zero" or "none", got ${describeValue(reset)}`);
   return {
     type: "lif",
     size: checkInteger(opts.size, "size", 1),
@@ -264,7 +265,7 @@ export function lif(opts: LifOptions): LifSpec {
 
 function checkInit(init: string | undefined): "uniform" | "normal" {
   if (init === undefined) return "uniform";
-  if (init !== "uniform" && init !== "normal") throw new RangeError(`init must be "uniform" or "normal", got ${JSON.stringify(init)}`);
+  if (init !== "uniform" && init !== "normal") throw new RangeError(`init must be "uniform" or "normal", got ${describeValue(init)}`);
   return init;
 }
 
@@ -279,7 +280,7 @@ function checkInit(init: string | undefined): "uniform" | "normal" {
  */
 export function readout(opts: ReadoutOptions): ReadoutSpec {
   const reduce = opts.reduce ?? "max";
-  if (reduce !== "max" && reduce !== "mean") throw new RangeError(`reduce must be "max" or "mean", got ${JSON.stringify(reduce)}`);
+  if (reduce !== "max" && reduce !== "mean") throw new RangeError(`reduce must be "max" or "mean", got ${describeValue(reduce)}`);
   return {
     type: "readout",
     size: checkInteger(opts.size, "size", 1),

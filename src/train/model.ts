@@ -22,6 +22,7 @@ import { checkInteger } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
 import type { LayerSpec, LifSpec, MetaSpec, ReadoutSpec } from "./layers.js";
 import { align16, Workspace } from "./workspace.js";
+import { describeValue } from "../core/describe.js";
 import { DelaySynapses } from "./delays.js";
 import { ElmLayer } from "./elm.js";
 
@@ -384,7 +385,7 @@ export class SpikingModel {
 
   private param(name: string): Parameter {
     const p = this.parameters.find((q) => q.name === name);
-    if (!p) throw new RangeError(`no parameter ${JSON.stringify(name)}; parameters are ${this.parameters.map((q) => q.name).join(", ")}`);
+    if (!p) throw new RangeError(`no parameter ${describeValue(name)}; parameters are ${this.parameters.map((q) => q.name).join(", ")}`);
     return p;
   }
 

@@ -13,6 +13,7 @@
  * neurolab's own default is snnTorch's (atan, alpha 2).
  */
 import { checkPositive } from "../core/checks.js";
+import { describeValue } from "../core/describe.js";
 
 /** A surrogate gradient: its name, parameter and pseudo-derivative. */
 export interface Surrogate {
@@ -98,6 +99,6 @@ export function surrogateFrom(kind: string, params: Record<string, number>): Sur
     case "atan": return atan(params.alpha);
     case "triangle": return triangle(params.gamma, params.width);
     case "superSpike": return superSpike(params.beta);
-    default: throw new RangeError(`surrogate kind must be one of "fastSigmoid", "atan", "triangle", "superSpike", got ${JSON.stringify(kind)}`);
+    default: throw new RangeError(`surrogate kind must be one of "fastSigmoid", "atan", "triangle", "superSpike", got ${describeValue(kind)}`);
   }
 }

@@ -254,3 +254,53 @@ def test_memory_guard_ends_a_kernel_that_keeps_allocating_in_the_background():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def error_outputs(msgs: list) -> list:
+    return [m["content"] for m in msgs if m["msg_type"] == "error"]
+
+
+def test_memory_guard_message_reaches_the_cell_after_one_uninterruptible_allocation(small_kernel):
+    """One builtin call (a typed-array fill) cannot be interrupted: it runs past the hard limit
+    (1.25 x the limit) with the kernel's main thread blocked. The watchdog used to kill the
+    process 2 s later, before the cell got any output (the frontend showed it busy forever).
+    Now the operation may finish, the cell gets an error output naming the limit and what to do,
+    and the kernel goes on once the memory is unreachable again."""
+    km, kc = small_kernel
+    drain(kc)
+    reply, msgs = execute(kc, "{ const big = new Float64Array(4e8).fill(1); }", timeout=60)
+    assert reply["status"] == "error" and reply["ename"] == "MemoryError", reply
+    (err,) = error_outputs(msgs)
+    assert err["ename"] == "MemoryError"
+    assert "memory limit of 600 MB" in err["evalue"] and "NEUROLAB_KERNEL_MEMORY_MB" in err["evalue"]
+    assert "raise the limit" in err["evalue"] and "smaller pieces" in err["evalue"]
+    assert km.is_alive()
+    assert value(kc, "'alive'") == "'alive'"
+    # The guard is armed again: the next cell that overflows is interrupted too.
+    reply, _ = execute(kc, "{ const chunks: Float64Array[] = []; while (true) chunks.push(new Float64Array(1e6).fill(1)); }", timeout=20)
+    assert reply["ename"] == "MemoryError", reply
+    assert value(kc, "2 + 2") == "4"
+
+
+def test_memory_guard_ending_the_kernel_says_so_in_the_cell():
+    """Memory that stays referenced above the hard limit (a top-level array) ends the kernel,
+    and the interrupted cell's error output says so and what to do, before the process ends;
+    after the restart (what Jupyter does) the kernel works."""
+    km, kc = start_small_kernel()
+    try:
+        reply, msgs = execute(kc, "const kept = new Float64Array(1.2e8);\nkept.fill(1);", timeout=60)
+        assert reply["ename"] == "MemoryError", reply
+        (err,) = error_outputs(msgs)
+        assert "memory limit of 600 MB" in err["evalue"] and "NEUROLAB_KERNEL_MEMORY_MB" in err["evalue"]
+        assert "the kernel ends now and Jupyter restarts it" in err["evalue"] and "raise the limit" in err["evalue"]
+        t0 = time.monotonic()
+        while km.is_alive() and time.monotonic() - t0 < 10:
+            time.sleep(0.1)
+        assert not km.is_alive(), "the kernel should have ended"
+        km.restart_kernel(now=True)
+        kc.wait_for_ready(timeout=30)
+        drain(kc)
+        assert value(kc, "'restarted'") == "'restarted'"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -90,8 +90,18 @@ function describe(v: unknown): string {
 /** Numbers no size, index, rate or time may take: NaN, ±Infinity, negative, fractional, huge. */
 export const badNumber = fc.constantFrom(NaN, Infinity, -Infinity, -1, -0.5, 0.5, 1e300, 2 ** 53, -(2 ** 31));
 
-/** Values of the wrong type where a number is expected. */
-export const wrongType = fc.constantFrom<unknown>("1", "", null, {}, [], [1], true, Symbol.for("x"), () => 1, 10n);
+/** An object that contains itself (JSON.stringify throws on it). */
+const cyclic: Record<string, unknown> = { a: 1 };
+cyclic.self = cyclic;
+
+/**
+ * Values of the wrong type where a number is expected, including those a careless message cannot
+ * print: Symbols (template interpolation throws), BigInts (JSON.stringify and mixed arithmetic
+ * throw), objects without a prototype (no toString), cyclic objects and functions.
+ */
+export const wrongType = fc.constantFrom<unknown>(
+  "1", "", null, {}, [], [1], true, Symbol.for("x"), Symbol("s"), () => 1, 10n, -(2n ** 64n), [1n], [Symbol("s")], Object.create(null), cyclic,
+);
 
 /** A bad value for a number argument: out of range or of the wrong type. */
 export const badValue = fc.oneof(badNumber, wrongType);
@@ -110,4 +120,17 @@ export function withKey<T extends object>(base: T, key: string, value: unknown):
   const out = { ...base } as Record<string, unknown>;
   Object.defineProperty(out, key, { value, enumerable: true, configurable: true, writable: true });
   return out as T;
+}
+
+/** A test-side description of any value for failure contexts (never throws: Symbols, BigInts, prototype-less and cyclic objects). */
+export function show(v: unknown): string {
+  if (typeof v === "symbol") return v.toString();
+  if (typeof v === "bigint") return `${v.toString()}n`;
+  if (typeof v === "function") return "a function";
+  if (v === null || typeof v !== "object") return String(v);
+  try {
+    return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? `${x.toString()}n` : typeof x === "symbol" ? x.toString() : x)) ?? "an object";
+  } catch {
+    return "a cyclic object";
+  }
 }

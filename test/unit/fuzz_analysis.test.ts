@@ -21,7 +21,7 @@ import {
   spikeTrainSynchrony,
   type SpikeEvents,
 } from "../../src/index.js";
-import { badNumber, badValue, expectFiniteResult, expectGraceful, expectRejected, params, wrongType } from "./fuzzHarness.js";
+import { badNumber, badValue, expectFiniteResult, expectGraceful, expectRejected, params, wrongType, show } from "./fuzzHarness.js";
 
 /** Valid events: sorted times in a window, neuron indices in range. */
 const events = fc
@@ -69,7 +69,7 @@ describe("fuzz: spike-train statistics", { timeout: 60_000 }, () => {
         if (field === "tStart_ms" && typeof value === "number" && Number.isFinite(value) && value < 10 && value <= 1) return; // still a valid window
         if (field === "tStop_ms" && typeof value === "number" && Number.isFinite(value) && value > 0) return;
         if (field === "nNeurons" && typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 2 ** 26) return;
-        expectRejected(() => ON_SPIKES[name](s as unknown as SpikeEvents), FIELDS, `${name} with ${field} = ${String(value)}`);
+        expectRejected(() => ON_SPIKES[name](s as unknown as SpikeEvents), FIELDS, `${name} with ${field} = ${show(value)}`);
       }),
       params(42),
     );
@@ -78,14 +78,14 @@ describe("fuzz: spike-train statistics", { timeout: 60_000 }, () => {
   it("not spike data at all, and bad bin widths, are refused by name", () => {
     fc.assert(
       fc.property(fc.constantFrom(...Object.keys(ON_SPIKES)), wrongType, badValue, (name, s, width) => {
-        expectRejected(() => ON_SPIKES[name](s as never), FIELDS, `${name}(${String(s)})`);
+        expectRejected(() => ON_SPIKES[name](s as never), FIELDS, `${name}(${show(s)})`);
         const ok: SpikeEvents = { times_ms: Float64Array.from([1, 2]), neurons: Int32Array.from([0, 1]), nNeurons: 2, tStart_ms: 0, tStop_ms: 10 };
         if (!(typeof width === "number" && width > 0 && Number.isFinite(width))) {
-          expectRejected(() => populationRate_Hz(ok, { binWidth_ms: width as number }), ["binWidth_ms"], `binWidth ${String(width)}`);
-          expectRejected(() => crossCorrelogram(ok.times_ms, ok.times_ms, { binWidth_ms: width as number, maxLag_ms: 5 } as never), ["binWidth_ms"], `correlogram binWidth ${String(width)}`);
+          expectRejected(() => populationRate_Hz(ok, { binWidth_ms: width as number }), ["binWidth_ms"], `binWidth ${show(width)}`);
+          expectRejected(() => crossCorrelogram(ok.times_ms, ok.times_ms, { binWidth_ms: width as number, maxLag_ms: 5 } as never), ["binWidth_ms"], `correlogram binWidth ${show(width)}`);
         }
-        if (!Array.isArray(s)) expectRejected(() => fanoFactor(s as never), ["counts"], `fanoFactor(${String(s)})`);
-        if (!Array.isArray(s)) expectRejected(() => autoCorrelogram(s as never, { binWidth_ms: 1, maxLag_ms: 5 } as never), ["times_ms"], `autoCorrelogram(${String(s)})`);
+        if (!Array.isArray(s)) expectRejected(() => fanoFactor(s as never), ["counts"], `fanoFactor(${show(s)})`);
+        if (!Array.isArray(s)) expectRejected(() => autoCorrelogram(s as never, { binWidth_ms: 1, maxLag_ms: 5 } as never), ["times_ms"], `autoCorrelogram(${show(s)})`);
       }),
       params(43),
     );

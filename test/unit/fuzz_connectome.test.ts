@@ -9,7 +9,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { connectome as C } from "../../src/index.js";
-import { badValue, expectCleanError, expectGraceful, expectRejected, params, unknownKey, withKey, wrongType } from "./fuzzHarness.js";
+import { badValue, expectCleanError, expectGraceful, expectRejected, params, unknownKey, withKey, wrongType, show } from "./fuzzHarness.js";
 
 const NEURONS = ["ADAL", "ADAR", "AVAL", "AVAR", "AVBL", "DA1", "VB2", "PVCL"];
 
@@ -99,15 +99,15 @@ describe("fuzz: connectome", { timeout: 60_000 }, () => {
         const g = C.csrFromEntries(n, rows, cols, rows.map(() => 1));
         const isIndex = typeof bad === "number" && Number.isInteger(bad) && bad >= 0 && bad < n;
         if (!isIndex) {
-          expectRejected(() => C.csrFromEntries(n, [...rows.slice(1), bad as number], cols, rows.map(() => 1)), ["csrFromEntries: rows"], `rows ${String(bad)}`);
-          expectRejected(() => C.csrFromEntries(n, rows, [...cols.slice(1), bad as number], rows.map(() => 1)), ["csrFromEntries: cols"], `cols ${String(bad)}`);
-          expectRejected(() => C.hopDistances(g, bad as number), ["source"], `source ${String(bad)}`);
-          expectRejected(() => C.shortestPath(g, bad as number, 0), ["from"], `from ${String(bad)}`);
+          expectRejected(() => C.csrFromEntries(n, [...rows.slice(1), bad as number], cols, rows.map(() => 1)), ["csrFromEntries: rows"], `rows ${show(bad)}`);
+          expectRejected(() => C.csrFromEntries(n, rows, [...cols.slice(1), bad as number], rows.map(() => 1)), ["csrFromEntries: cols"], `cols ${show(bad)}`);
+          expectRejected(() => C.hopDistances(g, bad as number), ["source"], `source ${show(bad)}`);
+          expectRejected(() => C.shortestPath(g, bad as number, 0), ["from"], `from ${show(bad)}`);
         }
         expectRejected(() => C.csrFromEntries(n, rows, cols, rows.slice(1).map(() => 1)), ["csrFromEntries: weights"], "short weights");
         expectRejected(() => C.modularity(g, rows.slice(1)), ["community"], "short community");
-        if (!(typeof bad === "number" && Number.isInteger(bad))) expectRejected(() => C.modularity(g, rows.map(() => bad as number)), ["community"], `community ${String(bad)}`);
-        if (!(typeof bad === "number" && Number.isInteger(bad) && bad >= 0 && bad <= 2 ** 26)) expectRejected(() => C.csrFromEntries(bad as number, [], [], []), ["csrFromEntries: n"], `n ${String(bad)}`);
+        if (!(typeof bad === "number" && Number.isInteger(bad))) expectRejected(() => C.modularity(g, rows.map(() => bad as number)), ["community"], `community ${show(bad)}`);
+        if (!(typeof bad === "number" && Number.isInteger(bad) && bad >= 0 && bad <= 2 ** 26)) expectRejected(() => C.csrFromEntries(bad as number, [], [], []), ["csrFromEntries: n"], `n ${show(bad)}`);
       }),
       params(34),
     );

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import * as nl from "../../src/index.js";
 import { attempt, params } from "./fuzzHarness.js";
 
-const INTERNAL = /Cannot read propert|Cannot set propert|is not a function|is not iterable|Invalid typed array length|Invalid array length|Array buffer allocation failed|is not a constructor|Cannot convert|Cannot destructure|Maximum call stack|undefined is not|null is not/;
+const INTERNAL = /Do not know how to serialize a BigInt|Cannot mix BigInt|circular structure|Cannot read propert|Cannot set propert|is not a function|is not iterable|Invalid typed array length|Invalid array length|Array buffer allocation failed|is not a constructor|Cannot convert|Cannot destructure|Maximum call stack|undefined is not|null is not/;
 
 /** Functions that read files or the network, or are another module's own (tested there). */
 const SKIP = new Set([
@@ -53,8 +53,32 @@ function entryPoints(): [string, (...args: unknown[]) => unknown][] {
   return out;
 }
 
-// (Symbols are left out here: a message that interpolates one throws; the targeted fuzz files pass them where a number is expected.)
-const hostile = fc.constantFrom<unknown>(undefined, null, 0, -1, NaN, Infinity, "x", "", true, {}, [], [NaN], new Float64Array(0), () => 1, [[1, 2], [3]], { length: 2 });
+/** An object that refers to itself (JSON.stringify throws on it). */
+const cyclic: Record<string, unknown> = { a: 1 };
+cyclic.self = cyclic;
+/** Every property read gives a Symbol (as an options record or array, each field is one). */
+const symbolFields = new Proxy({}, { get: (_t, key) => (key === Symbol.toPrimitive || key === "toString" || key === "valueOf" ? undefined : Symbol("field")) });
+/** Every property read gives a BigInt. */
+const bigintFields = new Proxy({}, { get: (_t, key) => (typeof key === "symbol" || key === "toString" || key === "valueOf" ? undefined : 7n) });
+
+/**
+ * Values of every type, including those that break a careless message: Symbols (String(s) works,
+ * but template interpolation and `+` throw), BigInts (JSON.stringify and arithmetic with numbers
+ * throw), functions, cyclic objects and records whose every field is one of those.
+ */
+const hostile = fc.constantFrom<unknown>(
+  undefined, null, 0, -1, NaN, Infinity, "x", "", true, {}, [], [NaN], new Float64Array(0), () => 1, [[1, 2], [3]], { length: 2 },
+  Symbol("s"), Symbol.iterator, 10n, -(2n ** 70n), [Symbol("s")], [1n, 2n], { length: 3n }, cyclic, [cyclic], symbolFields, bigintFields,
+  Object.create(null), class Foo {},
+);
+
+function safeJson(a: unknown): string {
+  try {
+    return JSON.stringify(a) ?? String(a);
+  } catch {
+    return typeof a === "bigint" ? `${a}n` : "a cyclic object";
+  }
+}
 
 describe("fuzz: every exported function", { timeout: 60_000 }, () => {
   const fns = entryPoints();
@@ -70,7 +94,7 @@ describe("fuzz: every exported function", { timeout: 60_000 }, () => {
         const [name, f] = fns[k];
         const out = attempt(() => f(...args));
         if (!out.ok && (INTERNAL.test(out.error.message) || out.error instanceof WebAssembly.RuntimeError)) {
-          if (!leaks.has(name)) leaks.set(name, `${out.error.message} (args: ${args.map((a) => (typeof a === "symbol" ? "symbol" : typeof a === "function" ? "function" : JSON.stringify(a) ?? "undefined")).join(", ")})`);
+          if (!leaks.has(name)) leaks.set(name, `${out.error.message} @ ${(out.error.stack ?? "").split("\n").filter((l) => l.includes("/src/")).slice(0, 2).map((l) => l.replace(/.*\/src\//, "").replace(/\)$/, "")).join(" < ")} (args: ${args.map((a) => (typeof a === "symbol" ? "symbol" : typeof a === "function" ? "function" : safeJson(a))).join(", ")})`);
         }
         if (out.ok && out.value instanceof Promise) out.value.catch(() => undefined);
       }),

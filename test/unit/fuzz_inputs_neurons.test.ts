@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { adex, escapeNoiseLif, hh, izhikevich, izhikevichPreset, IZHIKEVICH_PRESETS, lif, metaNeuron, Network, type NeuronModel } from "../../src/index.js";
 import { MAX_POPULATION_SIZE } from "../../src/core/validate.js";
-import { badValue, expectRejected, params, unknownKey, withKey } from "./fuzzHarness.js";
+import { badValue, expectRejected, params, unknownKey, withKey, show } from "./fuzzHarness.js";
 
 const MODELS: Record<string, NeuronModel<any>> = { lif, adex, hh, izhikevich, escapeNoiseLif, metaNeuron };
 
@@ -30,9 +30,9 @@ describe("fuzz: neuron group options", { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(fc.oneof(badValue, fc.constant(0), fc.constant(MAX_POPULATION_SIZE + 1), fc.constant(1e9)), (size) => {
         const net = new Network();
-        expectRejected(() => net.addLif("exc", { size: size as number }), ["exc: size"], `addLif size ${String(size)}`);
-        expectRejected(() => net.addPoisson("in", { size: size as number, rate_Hz: 5 }), ["in: size"], `addPoisson size ${String(size)}`);
-        expectRejected(() => net.addSpikeGenerator("sg", { size: size as number, neurons: [], times_ms: [] }), ["sg: size"], `addSpikeGenerator size ${String(size)}`);
+        expectRejected(() => net.addLif("exc", { size: size as number }), ["exc: size"], `addLif size ${show(size)}`);
+        expectRejected(() => net.addPoisson("in", { size: size as number, rate_Hz: 5 }), ["in: size"], `addPoisson size ${show(size)}`);
+        expectRejected(() => net.addSpikeGenerator("sg", { size: size as number, neurons: [], times_ms: [] }), ["sg: size"], `addSpikeGenerator size ${show(size)}`);
       }),
       params(12, 100),
     );
@@ -43,8 +43,8 @@ describe("fuzz: neuron group options", { timeout: 60_000 }, () => {
       fc.property(badValue, (v) => {
         const net = new Network();
         if (typeof v === "number" && v > 0 && Number.isFinite(v)) return;
-        expectRejected(() => net.addLif("g", { size: 2, params: { tauM_ms: v as number } }), ["tauM_ms"], `tauM_ms ${String(v)}`);
-        expectRejected(() => net.addAdEx("g", { size: 2, params: { cM_pF: v as number } }), ["cM_pF"], `cM_pF ${String(v)}`);
+        expectRejected(() => net.addLif("g", { size: 2, params: { tauM_ms: v as number } }), ["tauM_ms"], `tauM_ms ${show(v)}`);
+        expectRejected(() => net.addAdEx("g", { size: 2, params: { cM_pF: v as number } }), ["cM_pF"], `cM_pF ${show(v)}`);
       }),
       params(13, 100),
     );
@@ -73,11 +73,11 @@ describe("fuzz: input options", { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(badValue, unknownKey, (v, key) => {
         const net = new Network();
-        if (!(typeof v === "number" && v >= 0 && Number.isFinite(v))) expectRejected(() => net.addPoisson("in", { size: 3, rate_Hz: v as number }), ["in: rate_Hz"], `rate_Hz ${String(v)}`);
+        if (!(typeof v === "number" && v >= 0 && Number.isFinite(v))) expectRejected(() => net.addPoisson("in", { size: 3, rate_Hz: v as number }), ["in: rate_Hz"], `rate_Hz ${show(v)}`);
         expectRejected(() => net.addPoisson("in", withKey({ size: 3, rate_Hz: 5 }, key, 1)), [`unknown key ${JSON.stringify(key)}`], `poisson key ${key}`);
-        expectRejected(() => net.addSpikeGenerator("sg", { size: 3, neurons: [0, v as number], times_ms: [1, 2] }), ["sg: neurons"], `neurons ${String(v)}`);
-        if (!(typeof v === "number" && Number.isFinite(v))) expectRejected(() => net.addSpikeGenerator("sg", { size: 3, neurons: [0, 1], times_ms: [1, v as number] }), ["sg: times_ms"], `times ${String(v)}`);
-        if (!Array.isArray(v)) expectRejected(() => net.addSpikeGenerator("sg", { size: 3, neurons: v as never, times_ms: [1] }), ["sg: neurons"], `neurons array ${String(v)}`);
+        expectRejected(() => net.addSpikeGenerator("sg", { size: 3, neurons: [0, v as number], times_ms: [1, 2] }), ["sg: neurons"], `neurons ${show(v)}`);
+        if (!(typeof v === "number" && Number.isFinite(v))) expectRejected(() => net.addSpikeGenerator("sg", { size: 3, neurons: [0, 1], times_ms: [1, v as number] }), ["sg: times_ms"], `times ${show(v)}`);
+        if (!Array.isArray(v)) expectRejected(() => net.addSpikeGenerator("sg", { size: 3, neurons: v as never, times_ms: [1] }), ["sg: neurons"], `neurons array ${show(v)}`);
       }),
       params(14, 100),
     );

@@ -18,17 +18,17 @@ import {
   type ConnectivityRule,
 } from "../../src/index.js";
 import { MAX_POPULATION_SIZE } from "../../src/core/validate.js";
-import { badNumber, badValue, expectCleanError, expectGraceful, expectRejected, params, smallSize, unknownKey, withKey } from "./fuzzHarness.js";
+import { badNumber, badValue, expectCleanError, expectGraceful, expectRejected, params, smallSize, unknownKey, withKey, show } from "./fuzzHarness.js";
 
 describe("fuzz: Rng", { timeout: 60_000 }, () => {
   it("rejects bad seeds and bad distribution parameters with the argument's name", () => {
     fc.assert(
       fc.property(badValue, (v) => {
-        expectRejected(() => new Rng(v as number), ["seed"], `new Rng(${String(v)})`);
+        expectRejected(() => new Rng(v as number), ["seed"], `new Rng(${show(v)})`);
         const r = new Rng(1);
-        if (!(typeof v === "number" && v >= 0 && v <= 2 ** 52)) expectRejected(() => r.poisson(v as number), ["lambda"], `poisson(${String(v)})`);
-        expectRejected(() => r.int(v as number), ["n"], `int(${String(v)})`);
-        if (!(typeof v === "number" && v >= 0 && v <= 1)) expectRejected(() => r.geometric(v as number), ["p"], `geometric(${String(v)})`);
+        if (!(typeof v === "number" && v >= 0 && v <= 2 ** 52)) expectRejected(() => r.poisson(v as number), ["lambda"], `poisson(${show(v)})`);
+        expectRejected(() => r.int(v as number), ["n"], `int(${show(v)})`);
+        if (!(typeof v === "number" && v >= 0 && v <= 1)) expectRejected(() => r.geometric(v as number), ["p"], `geometric(${show(v)})`);
       }),
       params(1),
     );
@@ -91,15 +91,15 @@ describe("fuzz: connectivity rules", { timeout: 60_000 }, () => {
   it("factories reject bad parameters and unknown option keys", () => {
     fc.assert(
       fc.property(badValue, unknownKey, (v, key) => {
-        if (!(typeof v === "number" && v >= 0 && v <= 1)) expectRejected(() => fixedProbability(v as number), ["p"], `fixedProbability(${String(v)})`);
-        expectRejected(() => fixedInDegree(v as number), ["k"], `fixedInDegree(${String(v)})`);
-        expectRejected(() => fixedOutDegree(v as number), ["k"], `fixedOutDegree(${String(v)})`);
-        expectRejected(() => fromPairs([0, v as number], [0, 1])(2, 2, new Rng(1)), ["pre"], `fromPairs pre ${String(v)}`);
-        expectRejected(() => fromCsr([0, v as number, 2], [0, 1])(2, 2, new Rng(1)), ["rowPtr"], `fromCsr rowPtr ${String(v)}`);
-        if (!(typeof v === "number" && Number.isFinite(v))) expectRejected(() => fromDense([[0, v as number]]), ["matrix"], `fromDense ${String(v)}`);
+        if (!(typeof v === "number" && v >= 0 && v <= 1)) expectRejected(() => fixedProbability(v as number), ["p"], `fixedProbability(${show(v)})`);
+        expectRejected(() => fixedInDegree(v as number), ["k"], `fixedInDegree(${show(v)})`);
+        expectRejected(() => fixedOutDegree(v as number), ["k"], `fixedOutDegree(${show(v)})`);
+        expectRejected(() => fromPairs([0, v as number], [0, 1])(2, 2, new Rng(1)), ["pre"], `fromPairs pre ${show(v)}`);
+        expectRejected(() => fromCsr([0, v as number, 2], [0, 1])(2, 2, new Rng(1)), ["rowPtr"], `fromCsr rowPtr ${show(v)}`);
+        if (!(typeof v === "number" && Number.isFinite(v))) expectRejected(() => fromDense([[0, v as number]]), ["matrix"], `fromDense ${show(v)}`);
         expectRejected(() => fixedProbability(0.1, withKey({}, key, true)), [key], `fixedProbability option ${key}`);
         expectRejected(() => allToAll(withKey({}, key, true)), [key], `allToAll option ${key}`);
-        if (typeof v !== "boolean") expectRejected(() => allToAll({ allowSelf: v as boolean }), ["allowSelf"], `allowSelf ${String(v)}`);
+        if (typeof v !== "boolean") expectRejected(() => allToAll({ allowSelf: v as boolean }), ["allowSelf"], `allowSelf ${show(v)}`);
       }),
       params(4),
     );

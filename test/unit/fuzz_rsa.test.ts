@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { rsa } from "../../src/index.js";
-import { badNumber, badValue, expectGraceful, expectRejected, finite, params, unknownKey, withKey, wrongType } from "./fuzzHarness.js";
+import { badNumber, badValue, expectGraceful, expectRejected, finite, params, unknownKey, withKey, wrongType, show } from "./fuzzHarness.js";
 
 const good = () => rsa.makeRdms([[1, 2, 3, 4, 5, 6], [2, 1, 4, 3, 6, 5]]);
 
@@ -47,7 +47,7 @@ describe("fuzz: rsa", { timeout: 60_000 }, () => {
       fc.property(fc.array(finite, { minLength: 1, maxLength: 12 }), fc.oneof(fc.constantFrom(Infinity, -Infinity), wrongType), fc.nat(11), unknownKey, (values, bad, at, key) => {
         const v = values.slice();
         v[at % v.length] = bad as number;
-        expectRejected(() => rsa.makeRdms([v]), ["dissimilarities", "condensed RDM length"], `makeRdms with ${String(bad)}`);
+        expectRejected(() => rsa.makeRdms([v]), ["dissimilarities", "condensed RDM length"], `makeRdms with ${show(bad)}`);
         expectRejected(() => rsa.makeRdms([[1, 2, 3]], withKey({}, key, 1)), [`unknown key ${JSON.stringify(key)}`], `makeRdms option ${key}`);
         expectGraceful(() => rsa.makeRdms([values]), ["condensed RDM length"], "makeRdms finite", (r) => expect((r as rsa.Rdms).dissimilarities).toEqual(Float64Array.from(values)));
       }),
@@ -63,9 +63,9 @@ describe("fuzz: rsa", { timeout: 60_000 }, () => {
         if (valid) {
           const k = rsa.pairIndex(n, i as number, j);
           expect(Number.isInteger(k) && k >= 0 && k < rsa.nPairs(n)).toBe(true);
-        } else expectRejected(() => rsa.pairIndex(n, i as number, j), ["i", "j"], `pairIndex(${n}, ${String(i)}, ${j})`);
+        } else expectRejected(() => rsa.pairIndex(n, i as number, j), ["i", "j"], `pairIndex(${n}, ${show(i)}, ${j})`);
         expectRejected(() => rsa.toSquare(new Float64Array(rsa.nPairs(n) + 1), n), ["vector"], `toSquare wrong length n=${n}`);
-        if (i !== n) expectRejected(() => rsa.toSquare(new Float64Array(rsa.nPairs(n)), i as number), ["n", "vector"], `toSquare n=${String(i)}`);
+        if (i !== n) expectRejected(() => rsa.toSquare(new Float64Array(rsa.nPairs(n)), i as number), ["n", "vector"], `toSquare n=${show(i)}`);
       }),
       params(23),
     );
@@ -79,9 +79,9 @@ describe("fuzz: rsa", { timeout: 60_000 }, () => {
     fc.assert(
       // null, like undefined, means "the default" everywhere (the `??` convention).
       fc.property(fc.oneof(badValue, fc.constant(1e7), fc.constant(0)).filter((n) => n !== null), (n) => {
-        expectRejected(() => rsa.evalBootstrap([m], data, { n: n as number }), ["n"], `evalBootstrap n=${String(n)}`);
-        expectRejected(() => rsa.bootstrapSamples(data, n as number), ["n"], `bootstrapSamples n=${String(n)}`);
-        expectRejected(() => rsa.permutationTest(m, data, { n: n as number }), ["n"], `permutationTest n=${String(n)}`);
+        expectRejected(() => rsa.evalBootstrap([m], data, { n: n as number }), ["n"], `evalBootstrap n=${show(n)}`);
+        expectRejected(() => rsa.bootstrapSamples(data, n as number), ["n"], `bootstrapSamples n=${show(n)}`);
+        expectRejected(() => rsa.permutationTest(m, data, { n: n as number }), ["n"], `permutationTest n=${show(n)}`);
       }),
       params(24, 60),
     );
@@ -119,10 +119,10 @@ describe("fuzz: rsa", { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(fc.oneof(badNumber, wrongType), unknownKey, (v, key) => {
         if (!(typeof v === "number" && (Number.isFinite(v) || Number.isNaN(v)))) {
-          expectRejected(() => rsa.makeDataset([[1, 2], [3, v as number]]), ["measurements"], `makeDataset value ${String(v)}`);
+          expectRejected(() => rsa.makeDataset([[1, 2], [3, v as number]]), ["measurements"], `makeDataset value ${show(v)}`);
         }
         expectRejected(() => rsa.makeDataset([[1, 2], [3, 4]], withKey({}, key, 1)), [`unknown key ${JSON.stringify(key)}`], `makeDataset option ${key}`);
-        expectRejected(() => rsa.calcRdm(v as never), ["dataset"], `calcRdm(${String(v)})`);
+        expectRejected(() => rsa.calcRdm(v as never), ["dataset"], `calcRdm(${show(v)})`);
         expectRejected(() => rsa.calcRdm(rsa.makeDataset([[1, 2], [3, 4], [5, 6]]), withKey({}, key, 1)), [`unknown key ${JSON.stringify(key)}`], `calcRdm option ${key}`);
       }),
       params(26, 100),

@@ -29,6 +29,7 @@
  */
 import { checkInteger, checkNonNegative, checkNumber, checkPositive, checkProbability } from "../../core/checks.js";
 import { Rng } from "../../random/rng.js";
+import { describeValue } from "../../core/describe.js";
 
 /** Parameters of the recurrent delta-synapse LIF network that PSPM trains. Voltages relative to rest, mV. */
 export interface PspmNetworkParams {
@@ -318,7 +319,7 @@ export class Pspm {
 }
 
 function checkBounds(b: readonly [number, number], name: string): readonly [number, number] {
-  if (!Array.isArray(b) || b.length !== 2) throw new RangeError(`${name} must be [min, max], got ${String(b)}`);
+  if (!Array.isArray(b) || b.length !== 2) throw new RangeError(`${name} must be [min, max], got ${describeValue(b)}`);
   checkNumber(b[0], `${name}[0]`);
   checkNumber(b[1], `${name}[1]`, { min: b[0] });
   return [b[0], b[1]];
