@@ -43,3 +43,4 @@ export * as data from "./data/index.js";
 export * as encoding from "./encoding/index.js";
 export * as train from "./train/index.js";
 export * as plasticity from "./plasticity/index.js";
+export * as astrocytes from "./astrocytes/index.js";
