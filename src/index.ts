@@ -37,6 +37,7 @@ export * from "./examples/brunel.js";
 export * from "./analysis/index.js";
 export * from "./export/pynn.js";
 export * from "./export/neuroml.js";
+export { ifCurrExpEquations, IF_CURR_EXP_DEFAULTS, IF_CURR_EXP_UNITS, IF_CURR_EXP_EQUATIONS, type IfCurrExpParameters } from "./export/pynnCells.js";
 export * as connectome from "./connectome/index.js";
 export * as rsa from "./rsa/index.js";
 export * as data from "./data/index.js";
