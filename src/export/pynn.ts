@@ -63,6 +63,13 @@ export function toPyNN(net: Describable, opts: PyNNExportOptions = {}): string {
     if (rule.kind === "stdpPair" && rule.opts.pairing === "nearest") throw new RangeError(`toPyNN: synapses ${syn.name} use stdpPair with nearest-spike pairing (NEST stdp_nn_symm_synapse), which PyNN 0.13 has no standard synapse type for (its SpikePairRule pairs all-to-all)`);
     if (rule.kind === "stdpPair" && rule.opts.delayConvention === "axonal") throw new RangeError(`toPyNN: synapses ${syn.name} use stdpPair with the axonal delay convention (or delay 0); PyNN's STDPMechanism on NEST treats every delay as dendritic (use delayConvention "dendritic" and delay_ms >= dt)`);
   }
+  const tauMinus = new Map<string, number>();
+  for (const { syn, rule } of synapses) {
+    if (rule.kind !== "stdpPair") continue;
+    const seen = tauMinus.get(syn.post);
+    if (seen !== undefined && seen !== rule.opts.tau_minus_ms) throw new RangeError(`toPyNN: STDP synapses onto ${syn.post} use tau_minus ${seen} ms and ${rule.opts.tau_minus_ms} ms; NEST keeps one tau_minus per postsynaptic neuron`);
+    tauMinus.set(syn.post, rule.opts.tau_minus_ms);
+  }
   const delays = [...d.projections.map((p) => (typeof p.delay_ms === "number" ? p.delay_ms : Math.min(...p.delay_ms))), ...synapses.filter(({ syn }) => syn.delay_ms.length > 0).map(({ syn }) => Math.min(...syn.delay_ms))];
   const minDelay = Math.min(d.dt_ms, ...delays);
   if (minDelay <= 0) throw new RangeError("toPyNN: synapses with delay 0 cannot be exported (NEST's minimum delay is one time step); give delay_ms >= dt");

@@ -95,7 +95,7 @@ function runPyNN(script: string, duration_ms: number): { spikes: number[][]; wei
 
 describe("toPyNN exports plasticity.stdpPair as PyNN's STDPMechanism (NEST stdp_synapse)", () => {
   it("writes SpikePairRule with the matching weight dependence, and refuses rules PyNN lacks by name", () => {
-    const { net } = buildPlastic(3, [{ weightDependence: "additive", Wmax: 500, lambda: 0.02, alpha: 1.1, delay_ms: 1.5 }, { Wmax: 400, tau_plus_ms: 15, tau_minus_ms: 25, delay_ms: 1 }], 500);
+    const { net } = buildPlastic(3, [{ weightDependence: "additive", Wmax: 500, lambda: 0.02, alpha: 1.1, delay_ms: 1.5 }, { Wmax: 400, tau_plus_ms: 15, delay_ms: 1 }], 500);
     const script = toPyNN(net);
     expect(script).toContain("sim.IF_curr_exp(tau_m=10.0, cm=0.25, v_rest=-65.0, v_reset=-70.0, v_thresh=-55.0, tau_refrac=2.0, tau_syn_E=0.5, tau_syn_I=1.0, i_offset=0.0)");
     expect(script).toContain("sim.SpikePairRule(tau_plus=20.0, tau_minus=20.0, A_plus=0.02, A_minus=0.022000000000000002), weight_dependence=sim.AdditiveWeightDependence(w_min=0.0, w_max=0.5)");
@@ -117,6 +117,16 @@ describe("toPyNN exports plasticity.stdpPair as PyNN's STDPMechanism (NEST stdp_
     // A changed copy of the preset is not the preset.
     const changed = plasticity.stdpPair({ weightUnit: "pA", transmit });
     refused({ ...changed, on_post: changed.on_post.replace("lambda*", "2*lambda*") }, /not one of the exportable presets/);
+    const n2 = new Network({ dt_ms: DT });
+    const a2 = n2.addSpikeGenerator("a", { size: 1, neurons: [0], times_ms: [1] });
+    const b2 = n2.addNeurons("b", { size: 1, ...ifCurrExpEquations() });
+    n2.connect(a2, b2, { rule: oneToOne(), ...plasticity.stdpPair({ weightUnit: "pA", transmit, tau_minus_ms: 20 }) });
+    n2.connect(a2, b2, { rule: oneToOne(), ...plasticity.stdpPair({ weightUnit: "pA", transmit, tau_minus_ms: 30 }) });
+    expect(() => toPyNN(n2)).toThrow(/STDP synapses onto b use tau_minus 20 ms and 30 ms; NEST keeps one tau_minus per postsynaptic neuron/);
+    // A population written as other equations has no PyNN cell.
+    const n3 = new Network({ dt_ms: DT });
+    n3.addNeurons("c", { size: 1, model: "dv/dt = -v/(10*ms) : volt" });
+    expect(() => toPyNN(n3)).toThrow(/population c is written as equations that are not a PyNN standard cell \(build it with ifCurrExpEquations/);
     // Song & Abbott's network uses stdpPair with Brian2's axonal delay 0.
     expect(() => toPyNN(plasticity.songAbbott2000({ N: 10 }).net)).toThrow(/synapses input -> neuron use stdpPair with the axonal delay convention \(or delay 0\)/);
   });
