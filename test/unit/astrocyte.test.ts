@@ -54,6 +54,24 @@ describe("astrocyteLr1994 closed forms", () => {
     expect(mon.trace("v", 0)[9]).toBeGreaterThan(0);
   });
 
+  it("the WebAssembly step equals the JavaScript reference bitwise", () => {
+    const run = (wasm: boolean) => {
+      const params = { delta_IP3: 0.05 };
+      const net = new Network({ dt_ms: 0.1, seed: 3, wasm });
+      const astro = net.addNeurons("astro", { size: 5, ...astrocytes.astrocyteLr1994({ params }) });
+      const gen = net.addSpikeGenerator("in", { size: 5, neurons: Array.from({ length: 200 }, (_, k) => k % 5), times_ms: Array.from({ length: 200 }, (_, k) => 1 + 5 * k) });
+      const cells = net.addNeurons("cells", { size: 5, model: "dv/dt = (I_sic/(100*pF)) - v/(10*ms) : volt\nI_sic : amp", method: "euler" });
+      net.connect(gen, astro, { rule: allToAll(), ...astrocytes.astrocyteInput({ params, weight: "1 + i" }) });
+      net.connect(astro, cells, { rule: allToAll(), ...astrocytes.sicConnection({ weight: 0.5 }) });
+      net.run(3000);
+      expect(astro.target).toBe(wasm ? "wasm" : "js");
+      return [...["IP3", "Ca_astro", "h_IP3R"].map((v) => Array.from(astro.variable(v))), Array.from(cells.variable("I_sic"))];
+    };
+    const [a, b] = [run(true), run(false)];
+    expect(a[3].some((x) => x > 0)).toBe(true);
+    expect(a).toEqual(b);
+  });
+
   it("reset() restarts the astrocyte from its initial state", () => {
     const params = { delta_IP3: 0.05 };
     const net = new Network({ dt_ms: 0.1, seed: 1 });
