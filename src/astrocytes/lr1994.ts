@@ -164,7 +164,7 @@ export function astrocyteLr1994Parameters(params: Partial<AstrocyteLr1994Paramet
 export interface AstrocyteLr1994Options {
   /** Parameters (NEST's names and units); unset ones are NEST's defaults. */
   params?: Partial<AstrocyteLr1994Parameters>;
-  /** Initial state (µM, µM, 1); default NEST's: IP3 = IP3_0, Ca_astro = 0.073, h_IP3R = 0.793. */
+  /** Initial state (µM, µM, 1); default NEST's: IP3 = IP3_0, Ca_astro = 0.073 (at most Ca_tot), h_IP3R = 0.793. */
   init?: Partial<AstrocyteLr1994State>;
   /** Integration method (default "rk4"; the model is non-linear, so "euler", "rk2" or "rk4"). */
   method?: "rk4" | "rk2" | "euler";
@@ -187,7 +187,8 @@ export function astrocyteLr1994(opts: AstrocyteLr1994Options = {}): Omit<Equatio
     if (!["IP3", "Ca_astro", "h_IP3R"].includes(k)) throw new RangeError(`init must name IP3, Ca_astro or h_IP3R, got ${JSON.stringify(k)}`);
   }
   const IP3 = checkNumber(s.IP3 ?? p.IP3_0, "init.IP3", { min: 0 });
-  const Ca = checkNumber(s.Ca_astro ?? ASTROCYTE_LR_1994_INITIAL.Ca_astro, "init.Ca_astro", { min: 0 });
+  // NEST accepts any Ca >= 0 and clips it to Ca_tot after the first step; the clip is not modelled here (see the module header).
+  const Ca = checkNumber(s.Ca_astro ?? ASTROCYTE_LR_1994_INITIAL.Ca_astro, "init.Ca_astro", { min: 0, max: p.Ca_tot });
   const h = checkNumber(s.h_IP3R ?? ASTROCYTE_LR_1994_INITIAL.h_IP3R, "init.h_IP3R", { min: 0, max: 1 });
   const namespace: Record<string, string> = {};
   for (const [k, unit] of Object.entries(PARAMETER_UNITS)) {

@@ -94,6 +94,7 @@ describe("astrocyte presets: argument checks", () => {
     expect(() => astrocytes.astrocyteLr1994({ params: { tau_IP3: 0 } })).toThrow(/tau_IP3 must be a finite number in \(0/);
     expect(() => astrocytes.astrocyteLr1994({ params: { Ca_tot: Number.NaN } })).toThrow(/Ca_tot/);
     expect(() => astrocytes.astrocyteLr1994({ init: { h_IP3R: 1.5 } })).toThrow(/init.h_IP3R must be a finite number in \[0, 1\]/);
+    expect(() => astrocytes.astrocyteLr1994({ init: { Ca_astro: 2.5 } })).toThrow(/init.Ca_astro must be a finite number in \[0, 2\]/);
     expect(() => astrocytes.astrocyteLr1994({ method: "exact" as never })).toThrow(/method must be one of/);
     expect(() => astrocytes.astrocyteLr1994({ seed: 1 } as never)).toThrow(/unknown option "seed"/);
     expect(() => astrocytes.astrocyteInput({ weight: -1 })).toThrow(/weight must be a finite number in \[0/);
