@@ -27,8 +27,9 @@
  * under the equations (at Ca = 0 the leak is positive, at Ca = Ca_tot the ER is empty and leak
  * and pump are negative), so the clamp inside the fluxes is kept and the one after the step
  * omitted (a current input to the calcium, NEST's J_noise, is not modelled). NEST's SIC reaches a
- * neuron after the connection's delay (at least one step); the summed variable here acts in the
- * next step, i.e. it equals NEST's `sic_connection` with delay = dt.
+ * neuron after the connection's delay (at least one step); the summed variable here is computed
+ * from the calcium at the start of a step and drives the neuron in that step: the same values as
+ * NEST's with delay = dt, acting one step earlier.
  */
 import { checkNumber } from "../core/checks.js";
 import type { EquationGroupOptions } from "../network/equationGroup.js";
@@ -245,8 +246,8 @@ export interface SicConnectionOptions {
 }
 
 /**
- * Astrocyte -> neuron slow inward current as a summed variable (NEST's `sic_connection`, with
- * delay one step): `I_sic_post = w · SIC_scale · H(ln y) ln y · pA`, y = (Ca_astro_pre - SIC_th)
+ * Astrocyte -> neuron slow inward current as a summed variable (NEST's `sic_connection`; it acts
+ * in the step whose starting calcium it is computed from, one step before NEST's shortest delay): `I_sic_post = w · SIC_scale · H(ln y) ln y · pA`, y = (Ca_astro_pre - SIC_th)
  * / nM. The neuron's model needs the target as a current parameter, e.g. `I_sic : amp` used in
  * its `dv/dt`. Spread into `net.connect(astrocytes, neurons, { rule, ...sicConnection() })`.
  */

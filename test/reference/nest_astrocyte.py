@@ -1,7 +1,7 @@
 """Runs NEST 3.10's astrocyte_lr_1994 on given input spikes (the NEST side of test/unit/astrocyte*.test.ts).
 
 usage: nest_astrocyte.py <case.json>; prints JSON {"times": [ms], "IP3": [uM], "Ca_astro": [uM],
-"h_IP3R": [1], "I_SIC": [pA]}, sampled at the end of every resolution step.
+"h_IP3R": [1], "I_SIC": [pA], "V_m": [mV], "w": [pA]} (I_SIC, V_m and w of the neuron), sampled at the end of every resolution step.
 The case: {"dt_ms", "duration_ms", "astro": {astrocyte_lr_1994 parameters and initial state},
 "inputs": [{"times": [ms], "weight": w, "delay": ms}] (one spike_generator each, connected to the
 astrocyte with a static synapse), "sic": {"weight": w, "delay": ms} (a sic_connection from the
@@ -29,7 +29,7 @@ neuron = nest.Create("aeif_cond_alpha_astro", params=case.get("neuron", {}))
 nest.Connect(astro, neuron, syn_spec={"synapse_model": "sic_connection", **case["sic"]})
 
 rec_astro = nest.Create("multimeter", params={"record_from": ["IP3", "Ca_astro", "h_IP3R"], "interval": dt})
-rec_neuron = nest.Create("multimeter", params={"record_from": ["I_SIC"], "interval": dt})
+rec_neuron = nest.Create("multimeter", params={"record_from": ["I_SIC", "V_m", "w"], "interval": dt})
 nest.Connect(rec_astro, astro)
 nest.Connect(rec_neuron, neuron)
 nest.Simulate(case["duration_ms"])
@@ -41,5 +41,6 @@ order_n = sorted(range(len(n["times"])), key=lambda k: n["times"][k])
 out = {"times": [float(a["times"][k]) for k in order_a]}
 for v in ("IP3", "Ca_astro", "h_IP3R"):
     out[v] = [float(a[v][k]) for k in order_a]
-out["I_SIC"] = [float(n["I_SIC"][k]) for k in order_n]
+for v in ("I_SIC", "V_m", "w"):
+    out[v] = [float(n[v][k]) for k in order_n]
 print(json.dumps(out))
