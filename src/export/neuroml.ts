@@ -40,6 +40,7 @@
 import type { NetworkDescription, PopulationDescription, ProjectionDescription } from "../network/network.js";
 import type { ReceptorSpec } from "../synapses/receptors.js";
 import { describeValue } from "../core/describe.js";
+import { synapseRule } from "./synapseRules.js";
 
 /** Duration of the pulses that stand for constant currents, ms (NeuroML has no constant current). @internal */
 export const CONSTANT_INPUT_DURATION_MS = 1e9;
@@ -98,6 +99,12 @@ export function toNeuroML(net: Describable, opts: NeuroMLExportOptions): NeuroML
   if (d.t_ms !== 0) throw new RangeError(`toNeuroML: the network has run to t = ${d.t_ms} ms; NeuroML describes a network from its start: export before running or after net.reset()`);
   if (d.hasCurrentSources) throw new RangeError("toNeuroML: networks with current sources (JavaScript functions) cannot be exported");
   if (d.gapJunctions.length > 0) throw new RangeError("toNeuroML: gap junctions cannot be exported to NeuroML");
+  for (const syn of d.synapses ?? []) {
+    const rule = synapseRule(syn);
+    if (rule.kind === "stdpPair") throw new RangeError(`toNeuroML: synapses ${syn.name} use stdpPair (pair STDP, NEST stdp_synapse); NeuroML 2's standard components have no STDP rule`);
+    if (rule.kind === "other") throw new RangeError(`toNeuroML: synapses ${syn.name} use ${rule.rule}; NeuroML 2's standard components have no plasticity rules`);
+    throw new RangeError(`toNeuroML: synapses ${syn.name} are written as equations; NeuroML export covers projections made with net.connect onto LIF populations`);
+  }
 
   if (opts.id !== undefined && (typeof opts.id !== "string" || opts.id.length === 0)) throw new RangeError(`toNeuroML: id must be a non-empty string, got ${describeValue(opts.id)}`);
   const ids = new IdAllocator();
@@ -140,6 +147,7 @@ export function toNeuroML(net: Describable, opts: NeuroMLExportOptions): NeuroML
       byName.set(p.name, { base, popIds, synapseIds: new Map() });
       continue;
     }
+    if (p.kind === "equations") throw new RangeError(`toNeuroML: population ${p.name} is written as equations; NeuroML export covers LIF and Izhikevich populations (addLif, addIzhikevich)`);
     const cellId = ids.take(`${base}_cell`);
     const synapseIds = new Map<string, string>();
     const par = p.params as Record<string, number>;

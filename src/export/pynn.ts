@@ -15,12 +15,30 @@
  * - Izhikevich -> `Izhikevich` (i_offset = iBias / 1000, as NEST's I_e in pA).
  * - Poisson group -> `SpikeSourcePoisson`; spike generator -> `SpikeSourceArray`.
  * PyNN's current-based inhibitory synapses take negative weights; conductance weights are >= 0.
+ * - Equation groups made by {@link ifCurrExpEquations} -> `IF_curr_exp` (PyNN's parameters as
+ *   they are; `v`, `isyn_exc`, `isyn_inh` initialised from the current state).
+ * - Synapses written as equations onto such groups (`on_pre: "i_syn_E_post += w"`, or `i_syn_I`
+ *   for the inhibitory receptor; weights pA -> nA): static ones (`model: "w : amp"`) ->
+ *   `StaticSynapse`; the pair-STDP preset `plasticity.stdpPair` (all-to-all pairing, NEST's
+ *   dendritic delays) -> `STDPMechanism(SpikePairRule(tau_plus, tau_minus, A_plus = lambda,
+ *   A_minus = alpha lambda), <weight dependence>(w_min = 0, w_max = Wmax))`, which PyNN's NEST
+ *   backend runs as NEST's `stdp_synapse` (tau_minus set on the postsynaptic cells): mu_plus =
+ *   mu_minus = 0 -> `AdditiveWeightDependence`, 1 -> `MultiplicativeWeightDependence`, (0, 1) ->
+ *   `AdditivePotentiationMultiplicativeDepression`, other mu -> `GutigWeightDependence`. Weights
+ *   are exported as they are now; STDP traces start at zero in the script (PyNN cannot set them).
+ * - Refused with the rule's name: nearest-spike pairing (NEST's stdp_nn_symm_synapse has no PyNN
+ *   standard type), the axonal delay convention (PyNN's NEST backend treats every delay as
+ *   dendritic), `stdpTriplet` (PyNN 0.13 declares no triplet rule: `PfisterSpikeTripletRule` is
+ *   commented out as not implemented), `stdpDopamine` (no reward-modulated STDP in PyNN's
+ *   standard models), and any other plasticity written as equations.
  * Not exportable (an error names it): other models, gap junctions, current sources (functions).
  */
 import type { NetworkDescription, PopulationDescription, ProjectionDescription } from "../network/network.js";
 import type { ReceptorSpec } from "../synapses/receptors.js";
 import { typedArrayToBase64 } from "../schema/base64.js";
 import { describeValue } from "../core/describe.js";
+import { recogniseIfCurrExp } from "./pynnCells.js";
+import { synapseRule, type SynapsesDescription } from "./synapseRules.js";
 
 /** Options of {@link toPyNN}. */
 export interface PyNNExportOptions {
@@ -39,7 +57,23 @@ export function toPyNN(net: Describable, opts: PyNNExportOptions = {}): string {
   if (!/^[a-z0-9_.]+$/.test(simulator)) throw new RangeError(`simulator must be a PyNN backend module name such as "nest", got ${describeValue(simulator)}`);
   if (d.hasCurrentSources) throw new RangeError("toPyNN: networks with current sources (JavaScript functions) cannot be exported");
   if (d.gapJunctions.length > 0) throw new RangeError("toPyNN: gap junctions cannot be exported to PyNN");
-  const minDelay = Math.min(d.dt_ms, ...d.projections.map((p) => (typeof p.delay_ms === "number" ? p.delay_ms : Math.min(...p.delay_ms))));
+  const synapses = (d.synapses ?? []).map((syn) => ({ syn, rule: synapseRule(syn) }));
+  // Refuse what has no PyNN form before writing anything, naming the rule.
+  for (const { syn, rule } of synapses) {
+    if (rule.kind === "other") throw new RangeError(`toPyNN: synapses ${syn.name} use ${rule.rule}, which PyNN 0.13 has no standard synapse type for`);
+    if (rule.kind === "stdpPair" && rule.opts.pairing === "nearest") throw new RangeError(`toPyNN: synapses ${syn.name} use stdpPair with nearest-spike pairing (NEST stdp_nn_symm_synapse), which PyNN 0.13 has no standard synapse type for (its SpikePairRule pairs all-to-all)`);
+    if (rule.kind === "stdpPair" && rule.opts.delayConvention === "axonal") throw new RangeError(`toPyNN: synapses ${syn.name} use stdpPair with the axonal delay convention (or delay 0); PyNN's STDPMechanism on NEST treats every delay as dendritic (use delayConvention "dendritic" and delay_ms >= dt)`);
+  }
+  const tauMinus = new Map<string, number>();
+  for (const { syn, rule } of synapses) {
+    if (rule.kind !== "stdpPair") continue;
+    const seen = tauMinus.get(syn.post);
+    if (seen !== undefined && seen !== rule.opts.tau_minus_ms) throw new RangeError(`toPyNN: STDP synapses onto ${syn.post} use tau_minus ${seen} ms and ${rule.opts.tau_minus_ms} ms; NEST keeps one tau_minus per postsynaptic neuron`);
+    tauMinus.set(syn.post, rule.opts.tau_minus_ms);
+  }
+  const delays = [...d.projections.map((p) => (typeof p.delay_ms === "number" ? p.delay_ms : Math.min(...p.delay_ms))), ...synapses.filter(({ syn }) => syn.delay_ms.length > 0).map(({ syn }) => Math.min(...syn.delay_ms))];
+  const minDelay = Math.min(d.dt_ms, ...delays);
+  if (minDelay <= 0) throw new RangeError("toPyNN: synapses with delay 0 cannot be exported (NEST's minimum delay is one time step); give delay_ms >= dt");
   const lines: string[] = [
     `# PyNN script exported by neurolab: ${d.populations.length} populations, ${d.projections.length} projections.`,
     `import base64`,
@@ -49,14 +83,31 @@ export function toPyNN(net: Describable, opts: PyNNExportOptions = {}): string {
     `def _array(text, dtype):`,
     `    return np.frombuffer(base64.b64decode(text), dtype=dtype)`,
     ``,
+    `def _times(times):`,
+    `    # PyNN's NEST backend subtracts min_delay from these times and NEST moves a time the least bit`,
+    `    # past its grid point to the next step; 1e-6 ms earlier (far below NEST's 1e-3 ms tic) keeps each spike on its step.`,
+    `    return sim.Sequence([t - 1e-6 for t in times] if sim.__name__ == "pyNN.nest" else times)`,
+    ``,
     `def _initialize(pop, variable, values):`,
     `    pop.initialize(**{variable: values})`,
     `    # PyNN 0.13's NEST IF_curr_delta lacks the v -> V_m map, so initialize(v=...) is ignored there.`,
     `    if sim.__name__ == "pyNN.nest" and variable == "v" and not hasattr(pop.celltype, "variable_map"):`,
     `        pop.node_collection.set(V_m=[float(x) for x in values])`,
     ``,
-    `sim.setup(timestep=${num(d.dt_ms)}, min_delay=${num(minDelay)})`,
+    ...(synapses.some(({ rule }) => rule.kind === "stdpPair" && !gutigIsStandard(rule.opts.mu_plus, rule.opts.mu_minus))
+      ? [
+          `def _gutig(w_max, mu_plus, mu_minus):`,
+          `    # PyNN 0.13's GutigWeightDependence for NEST drops mu_plus and mu_minus in its constructor.`,
+          `    wd = sim.GutigWeightDependence(w_min=0.0, w_max=w_max, mu_plus=mu_plus, mu_minus=mu_minus)`,
+          `    wd.parameter_space.update(mu_plus=mu_plus, mu_minus=mu_minus)`,
+          `    return wd`,
+          ``,
+        ]
+      : []),
+    // NEST: spikes on the time grid as in neurolab (PyNN's default "off_grid" picks NEST's precise-timing models).
+    `sim.setup(timestep=${num(d.dt_ms)}, min_delay=${num(minDelay)}${simulator === "nest" ? `, spike_precision="on_grid"` : ""})`,
     `pops = {}`,
+    `projections = {}`,
   ];
   const receptorMaps = new Map<string, Map<string, "excitatory" | "inhibitory">>();
   for (const p of d.populations) {
@@ -68,6 +119,7 @@ export function toPyNN(net: Describable, opts: PyNNExportOptions = {}): string {
     }
   }
   d.projections.forEach((proj, k) => lines.push(...projection(proj, k, receptorMaps.get(proj.post)!)));
+  synapses.forEach(({ syn, rule }, k) => lines.push(...equationSynapses(syn, rule as Exclude<typeof rule, { kind: "other" }>, k, d.populations.find((p) => p.name === syn.post)!, receptorMaps.get(syn.post)!, d.t_ms)));
   for (const name of d.spikeMonitored) lines.push(`pops[${py(name)}].record("spikes")`);
   if (opts.run_ms !== undefined) lines.push(`sim.run(${num(opts.run_ms)})`);
   return lines.join("\n") + "\n";
@@ -76,11 +128,23 @@ export function toPyNN(net: Describable, opts: PyNNExportOptions = {}): string {
 function cellType(p: PopulationDescription): { cell: string; receptorMap: Map<string, "excitatory" | "inhibitory">; init: Record<string, Float64Array> } {
   const receptorMap = new Map<string, "excitatory" | "inhibitory">();
   if (p.kind === "poisson") return { cell: `sim.SpikeSourcePoisson(rate=${num(p.rate_Hz)})`, receptorMap, init: {} };
+  if (p.kind === "equations") {
+    const c = recogniseIfCurrExp(p.spec);
+    if (!c) throw new RangeError(`toPyNN: population ${p.name} is written as equations that are not a PyNN standard cell (build it with ifCurrExpEquations(...) to export it as IF_curr_exp)`);
+    receptorMap.set("i_syn_E", "excitatory");
+    receptorMap.set("i_syn_I", "inhibitory");
+    const cell = `sim.IF_curr_exp(${Object.entries(c).map(([k, v]) => `${k}=${num(v)}`).join(", ")})`;
+    const nA = (a: Float64Array) => Float64Array.from(a, (x) => x / 1000);
+    const init: Record<string, Float64Array> = { v: p.state.v };
+    if (p.state.i_syn_E.some((x) => x !== 0)) init.isyn_exc = nA(p.state.i_syn_E);
+    if (p.state.i_syn_I.some((x) => x !== 0)) init.isyn_inh = nA(p.state.i_syn_I);
+    return { cell, receptorMap, init };
+  }
   if (p.kind === "spikeGenerator") {
     const trains: number[][] = Array.from({ length: p.size }, () => []);
     p.neurons.forEach((i, k) => trains[i].push(p.times_ms[k]));
     for (const t of trains) t.sort((a, b) => a - b);
-    return { cell: `sim.SpikeSourceArray(spike_times=[${trains.map((t) => `sim.Sequence([${t.map(num).join(", ")}])`).join(", ")}])`, receptorMap, init: {} };
+    return { cell: `sim.SpikeSourceArray(spike_times=[${trains.map((t) => `_times([${t.map(num).join(", ")}])`).join(", ")}])`, receptorMap, init: {} };
   }
   const uniformCurrent = p.current_pA.every((x) => x === p.current_pA[0]) ? p.current_pA[0] : NaN;
   if (Number.isNaN(uniformCurrent)) throw new RangeError(`toPyNN: population ${p.name} has per-neuron external currents; set iBias_pA instead`);
@@ -142,6 +206,44 @@ function projection(p: ProjectionDescription, k: number, receptors: Map<string, 
     if (!receptor) throw new RangeError(`toPyNN: receptor ${p.receptor} of ${p.post} is not exportable`);
     emit(() => true, receptor, 1, "");
   }
+  return out;
+}
+
+/** Whether PyNN has a named weight dependence for these exponents (else Gütig's general one). */
+function gutigIsStandard(mu_plus: number, mu_minus: number): boolean {
+  return (mu_plus === 0 && (mu_minus === 0 || mu_minus === 1)) || (mu_plus === 1 && mu_minus === 1);
+}
+
+/** Synapses written as equations onto an IF_curr_exp group: static or pair STDP (see the module documentation). */
+function equationSynapses(s: SynapsesDescription, rule: { kind: "static"; target: string } | Extract<ReturnType<typeof synapseRule>, { kind: "stdpPair" }>, k: number, post: PopulationDescription, receptors: Map<string, "excitatory" | "inhibitory">, t_ms: number): string[] {
+  const receptor = receptors.get(rule.target);
+  if (post.kind !== "equations" || !receptor) throw new RangeError(`toPyNN: synapses ${s.name} add to "${rule.target}" of ${s.post}, which is not a receptor of an exported cell (IF_curr_exp groups take i_syn_E or i_syn_I)`);
+  const w = s.variables.w;
+  // Weights are currents (pA) for IF_curr_exp: PyNN's unit is nA.
+  const weight = Float64Array.from(w, (x) => x / 1000);
+  const v = `s${k}`;
+  const out = [
+    `${v} = np.column_stack([_array(${py(b64(s.i))}, "<i4"), _array(${py(b64(s.j))}, "<i4"), _array(${py(b64(weight))}, "<f8"), _array(${py(b64(Float64Array.from(s.delay_ms)))}, "<f8")])`,
+  ];
+  let synapse = "sim.StaticSynapse()";
+  if (rule.kind === "stdpPair") {
+    const o = rule.opts;
+    const wd = { w_min: "0.0", w_max: num(o.Wmax / 1000) };
+    let dependence: string;
+    if (o.mu_plus === 0 && o.mu_minus === 0) dependence = `sim.AdditiveWeightDependence(w_min=${wd.w_min}, w_max=${wd.w_max})`;
+    else if (o.mu_plus === 1 && o.mu_minus === 1) dependence = `sim.MultiplicativeWeightDependence(w_min=${wd.w_min}, w_max=${wd.w_max})`;
+    else if (o.mu_plus === 0 && o.mu_minus === 1) dependence = `sim.AdditivePotentiationMultiplicativeDepression(w_min=${wd.w_min}, w_max=${wd.w_max})`;
+    else dependence = `_gutig(w_max=${wd.w_max}, mu_plus=${num(o.mu_plus)}, mu_minus=${num(o.mu_minus)})`;
+    if (t_ms > 0) out.push(`# ${s.name}: weights learned until t = ${t_ms} ms; the STDP traces restart at zero here.`);
+    out.push(
+      `# ${s.name}: plasticity.stdpPair (NEST stdp_synapse, dendritic delays).`,
+      `${v}_stdp = sim.STDPMechanism(timing_dependence=sim.SpikePairRule(tau_plus=${num(o.tau_plus_ms)}, tau_minus=${num(o.tau_minus_ms)}, A_plus=${num(o.lambda)}, A_minus=${num(o.alpha * o.lambda)}), weight_dependence=${dependence}, dendritic_delay_fraction=1.0)`,
+    );
+    synapse = `${v}_stdp`;
+  }
+  out.push(
+    `projections[${py(s.name)}] = sim.Projection(pops[${py(s.pre)}], pops[${py(s.post)}], sim.FromListConnector(${v}, column_names=["weight", "delay"]), ${synapse}, receptor_type=${py(receptor)}, label=${py(s.name)})`,
+  );
   return out;
 }
 

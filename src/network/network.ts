@@ -163,6 +163,8 @@ export interface NetworkDescription {
   spikeMonitored: string[];
   /** True when time-varying current sources (functions, not exportable) are attached. */
   hasCurrentSources: boolean;
+  /** Synapses written as equations: their options (model, on_pre, on_post, namespace), connectivity and per-synapse variables. */
+  synapses: (ReturnType<Synapses["describe"]> & { name: string; options: Omit<SynapsesOptions, "rule" | "modulator"> })[];
 }
 
 /** One population of a {@link NetworkDescription}. */
@@ -180,6 +182,7 @@ export type PopulationDescription =
       current_pA: Float64Array;
     }
   | { kind: "poisson"; name: string; size: number; rate_Hz: number }
+  | { kind: "equations"; name: string; size: number; spec: EquationGroup["model"]["spec"]; state: Record<string, Float64Array> }
   | { kind: "spikeGenerator"; name: string; size: number; neurons: Int32Array; times_ms: Float64Array };
 
 /** One projection of a {@link NetworkDescription}. */
@@ -501,6 +504,7 @@ export class Network {
       if (p instanceof SpikeGeneratorGroup) {
         return { kind: "spikeGenerator", name: p.name, size: p.size, neurons: Int32Array.from(p.opts.neurons), times_ms: Float64Array.from(p.opts.times_ms) };
       }
+      if (p instanceof EquationGroup) return { kind: "equations", name: p.name, size: p.size, spec: p.model.spec, state: Object.fromEntries(p.variables.map((v) => [v, p.variable(v).slice()])) };
       throw new TypeError(`population ${p.name} of kind ${p.kind} cannot be described`);
     });
     const projections = built.projections.map(({ spec, proj }) => {
@@ -518,7 +522,11 @@ export class Network {
     });
     const gapJunctions = built.gaps.map(({ spec, gj }) => ({ a: spec.a.name, b: spec.b.name, rowPtr: gj.csr.rowPtr, colIdx: gj.csr.colIdx, g_nS: gj.g_nS }));
     const spikeMonitored = [...new Set(this.monitors.flatMap((m) => (m instanceof SpikeMonitor ? m.populations.map((p) => p.name) : [])))];
-    return { dt_ms: this.dt_ms, seed: this.seed, t_ms: this.t_ms, populations, projections, gapJunctions, spikeMonitored, hasCurrentSources: this.currentSources.length > 0 };
+    const synapses = this.synapses.map((s) => {
+      const { rule: _rule, modulator: _modulator, ...options } = s.opts;
+      return { name: s.name, options, ...s.describe() };
+    });
+    return { dt_ms: this.dt_ms, seed: this.seed, t_ms: this.t_ms, populations, projections, gapJunctions, spikeMonitored, hasCurrentSources: this.currentSources.length > 0, synapses };
   }
 
   /** Summary as a cell's value: populations, projections (synapse counts once built), memory, schedule (summary.ts). */
