@@ -7,6 +7,7 @@ import { activityValueLabel, decodeActivity, type ActivityData } from "neurolab/
 import { nameTicks } from "./figure.js";
 import { axisStyle, baseLayout, el, plotlyConfig, plotlyText, PlotRenderer } from "./base.js";
 import type { Plotly } from "./plotly.js";
+import type { FullLayout } from "plotly.js-dist-min";
 import type { PlotTheme } from "./theme.js";
 
 export const ACTIVITY_CLASS = "neurolab-activity";
@@ -29,7 +30,10 @@ export function binActivity(d: ActivityData, maxColumns = MAX_COLUMNS): { z: (nu
       let k = 0;
       for (let t = c * factor; t < Math.min(d.nTimes, (c + 1) * factor); t++) {
         const v = d.values[i * d.nTimes + t];
-        if (v === v) (s += v), k++;
+        if (v === v) {
+          s += v;
+          k++;
+        }
       }
       if (k > 0) {
         row[c] = s / k;
@@ -123,7 +127,7 @@ export class ActivityRenderer extends PlotRenderer<ActivityData> {
     if (this.tickFrame) return;
     this.tickFrame = requestAnimationFrame(() => {
       this.tickFrame = 0;
-      const div = this.plotDiv as (HTMLDivElement & { _fullLayout?: Record<string, any> }) | null;
+      const div = this.plotDiv as (HTMLDivElement & { _fullLayout?: FullLayout }) | null;
       const d = this.data;
       const ya = div?._fullLayout?.yaxis;
       if (!div || !d || !ya || !this.plotly || this.isDisposed) return;

@@ -258,7 +258,10 @@ export function windowStats(groups: readonly SpikeGroup[], nNeurons: number, t0:
       if (t < t0 || t >= t1) continue;
       spikes++;
       const i = g.y[k];
-      if (!seen[i]) (seen[i] = 1), active++;
+      if (!seen[i]) {
+        seen[i] = 1;
+        active++;
+      }
     }
     return { name: g.name, color: g.color, spikes, rate_Hz: g.nNeurons > 0 && seconds > 0 ? spikes / (g.nNeurons * seconds) : 0, active, nNeurons: g.nNeurons };
   });
@@ -281,7 +284,10 @@ function hoverLayer(data: RasterData, rates: Float64Array): Record<string, unkno
   const z: number[][] = new Array(n);
   const text: string[][] = new Array(n);
   const other = data.populations.length === 0 ? "neurons" : "other neurons";
-  for (let i = 0; i < n; i++) (z[i] = [rates[i]]), (text[i] = [other]);
+  for (let i = 0; i < n; i++) {
+    z[i] = [rates[i]];
+    text[i] = [other];
+  }
   for (let k = data.populations.length - 1; k >= 0; k--) {
     const p = data.populations[k];
     for (let i = p.start; i < p.start + p.size; i++) text[i][0] = names[k];

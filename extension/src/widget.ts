@@ -10,6 +10,7 @@ import { decodeRaster, type RasterData } from "neurolab/schema";
 import { el, keepKeys, plotlyConfig, PlotRenderer, select } from "./base.js";
 import { binChoices, buildFigure, figureHeight, MARGIN, NAME_TICK_PX, nameTicks, paintSpikes, roundToStep, windowStats, type Figure, type SpikeGroup } from "./figure.js";
 import type { Plotly } from "./plotly.js";
+import type { FullLayout, PlotlyEvent } from "plotly.js-dist-min";
 import type { PlotTheme } from "./theme.js";
 
 export { ERROR_CLASS } from "./base.js";
@@ -19,8 +20,8 @@ export { IMAGE_MODE_SPIKES } from "./figure.js";
 export const RASTER_CLASS = "neurolab-raster";
 
 type PlotDiv = HTMLDivElement & {
-  on(event: string, handler: (ev: any) => void): void;
-  _fullLayout?: Record<string, any>;
+  on(event: string, handler: (ev: PlotlyEvent | undefined) => void): void;
+  _fullLayout?: FullLayout;
 };
 
 /** Relayout keys that do not change what the spike image shows. */
@@ -142,7 +143,7 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
 
   private bindEvents(plot: PlotDiv): void {
     this.eventsBound = true;
-    plot.on("plotly_relayout", (ev: Record<string, unknown> | undefined) => {
+    plot.on("plotly_relayout", (ev) => {
       const keys = Object.keys(ev ?? {});
       if (typeof ev?.dragmode === "string" && this.dragSelect) this.dragSelect.value = ev.dragmode === "select" ? "select" : "zoom";
       // Our own image update fires this event too: repaint only for axis / size changes.
@@ -156,8 +157,8 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
       if (s && s.xref === "x" && Number.isFinite(s.x0) && Number.isFinite(s.x1)) return [Math.min(s.x0, s.x1), Math.max(s.x0, s.x1)];
       return null;
     };
-    plot.on("plotly_selecting", (ev: any) => this.setWindow(fromSelection(ev), false));
-    plot.on("plotly_selected", (ev: any) => this.setWindow(fromSelection(ev), true));
+    plot.on("plotly_selecting", (ev) => this.setWindow(fromSelection(ev), false));
+    plot.on("plotly_selected", (ev) => this.setWindow(fromSelection(ev), true));
     plot.on("plotly_deselect", () => this.setWindow(null, true));
   }
 

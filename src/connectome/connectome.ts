@@ -6,7 +6,7 @@
  */
 import type { Csr } from "../synapses/connectivity.js";
 import { checkInteger } from "../core/checks.js";
-import { checkAllocation, checkArray, checkArrayLike, checkEachOneOf, checkFunction, checkNumberArray, checkOneOf, checkOptions, checkString, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
+import { checkAllocation, checkArray, checkArrayLike, checkEachOneOf, checkNumberArray, checkOneOf, checkOptions, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
 import { cellClass, cellKind, type CellKind } from "./cells.js";
 import { resolveGanglia, type Ganglion, type GanglionGroup, type GanglionTable } from "./ganglia.js";
 import type { EdgeRecord, ExpressionRecord, MasterSheetNeuron, NeuronType, OwmetaCell } from "./parse.js";

@@ -136,7 +136,10 @@ function activitySvgWith(d: ActivityData, cells: "vector" | "bitmap"): string {
       let c = 0;
       for (let i = i0; i < i1; i++) for (let t = t0; t < t1; t++) {
         const v = d.values[i * d.nTimes + t];
-        if (!Number.isNaN(v)) (s += v), c++;
+        if (!Number.isNaN(v)) {
+          s += v;
+          c++;
+        }
       }
       if (c === 0) continue;
       if (pixels) {

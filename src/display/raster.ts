@@ -325,7 +325,10 @@ function stateSvg(d: RasterData, s: StateTraces, x: (t: number) => number, top: 
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  if (!(hi > lo)) (lo -= 1), (hi += 1);
+  if (!(hi > lo)) {
+    lo -= 1;
+    hi += 1;
+  }
   const y = (v: number) => top + h - ((v - lo) / (hi - lo)) * h;
   const step = Math.max(1, Math.ceil(s.nSamples / 1000));
   const out = [`<rect x="${left}" y="${top}" width="${pw}" height="${h}" fill="none" stroke="#444"/>`];

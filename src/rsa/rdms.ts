@@ -342,7 +342,7 @@ export function rdmsToColumns(rdms: Rdms, conditionDescriptor = "index"): Record
 /** The RDM set as a long arquero table (one row per RDM and pair); see {@link rdmsToColumns}. */
 export function rdmsToTable(rdms: Rdms, conditionDescriptor = "index"): unknown {
   // arquero is ESM-only; Node >= 20.19 loads it through require().
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- arquero is ESM-only and this function is synchronous (a dynamic import() would make it async)
   const aq = require("arquero") as { table: (cols: Record<string, unknown[]>) => unknown };
   return aq.table(rdmsToColumns(rdms, conditionDescriptor));
 }

@@ -661,8 +661,6 @@ describe("neurolab-jupyterlab RDM, connectome and activity widgets in JupyterLab
     const selected = await root.getAttribute("data-selected");
     const drawnAt = await page.evaluate((node) => {
       const gd = document.querySelector(".neurolab-connectome .js-plotly-plot");
-      const fl = gd._fullLayout;
-      const r = gd.getBoundingClientRect();
       for (const t of gd._fullData.filter((d) => d.mode === "markers")) {
         const k = Array.from(t.customdata).indexOf(node);
         if (k >= 0) return { x: t.x[k], y: t.y[k] };
@@ -760,7 +758,6 @@ describe("neurolab-jupyterlab RDM, connectome and activity widgets in JupyterLab
     // Windowed notebooks render lazily: scroll through every cell.
     const total = cells.length;
     await page.locator(".jp-Notebook .jp-Cell").first().waitFor({ timeout: 60_000 });
-    const counts = async () => page.evaluate(() => ({ errors: document.querySelectorAll(".neurolab-error").length, ready: document.querySelectorAll(".neurolab-output[data-render-ms]").length }));
     for (let k = 0; k < total; k++) {
       const cell = page.locator(".jp-Notebook .jp-Cell").nth(k);
       await cell.scrollIntoViewIfNeeded();
