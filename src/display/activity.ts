@@ -5,7 +5,8 @@
  */
 import { ACTIVITY_MIME, activityValueLabel, encodeActivity, type ActivityData, type ActivityPayload } from "../schema/index.js";
 import { encodePng, hexRgb, STATIC_FALLBACK_BUDGET_BYTES, svgPngImage } from "./png.js";
-import { MIME_BUNDLE, type MimeBundle } from "./bundle.js";
+import { checkOptions, describeValue } from "../core/validate.js";
+import { figureClass, type Figure, type FigureKind } from "./figure.js";
 import { clip, fmt, svgOpen, svgText, viridis } from "./svg.js";
 
 /** Input of {@link activityFigure}. */
@@ -32,30 +33,32 @@ export interface ActivityFigureOptions {
   dropEmpty?: boolean;
 }
 
+/** The activity figure kind: payload, static SVG and text of an {@link ActivityData}. */
+export const ACTIVITY_FIGURE: FigureKind<ActivityData, ActivityPayload> = {
+  mime: ACTIVITY_MIME,
+  payload: encodeActivity,
+  svg: activitySvg,
+  text: (d) => `Activity "${d.title}": ${d.nNeurons} neurons x ${d.nTimes} samples (dt ${fmt(d.dtS)} s, ${activityValueLabel(d)})`,
+};
+
 /** An activity heatmap that displays itself. */
-export class ActivityFigure {
-  constructor(readonly data: ActivityData) {}
+export type ActivityFigure = Figure<ActivityData, ActivityPayload>;
+/** `new ActivityFigure(data)`: an activity figure of heatmap data (see {@link ACTIVITY_FIGURE}). */
+export const ActivityFigure = figureClass(ACTIVITY_FIGURE);
 
-  payload(): ActivityPayload {
-    return encodeActivity(this.data);
-  }
-
-  toString(): string {
-    const d = this.data;
-    return `Activity "${d.title}": ${d.nNeurons} neurons x ${d.nTimes} samples (dt ${fmt(d.dtS)} s, ${activityValueLabel(d)})`;
-  }
-
-  toSvg(): string {
-    return activitySvg(this.data);
-  }
-
-  [MIME_BUNDLE](): MimeBundle {
-    return { [ACTIVITY_MIME]: this.payload(), "image/svg+xml": this.toSvg(), "text/plain": this.toString() };
-  }
-}
+const ACTIVITY_INPUT_KEYS: Record<keyof ActivityInput, true> = { data: true, nNeurons: true, nTimes: true, layout: true, dt_s: true, t_start_s: true, labels: true };
+const ACTIVITY_FIGURE_KEYS: Record<keyof ActivityFigureOptions, true> = { title: true, quantity: true, unit: true, dropEmpty: true };
 
 /** A displayable neurons x time heatmap of continuous activity (e.g. C. elegans calcium traces). */
 export function activityFigure(input: ActivityInput, opts: ActivityFigureOptions = {}): ActivityFigure {
+  if (input === undefined) throw new TypeError("activityFigure needs an input object with data, nNeurons, nTimes and dt_s");
+  checkOptions(input, Object.keys(ACTIVITY_INPUT_KEYS), "activityFigure input");
+  checkOptions(opts, Object.keys(ACTIVITY_FIGURE_KEYS), "activityFigure options");
+  if (input.layout !== undefined && input.layout !== "neurons x time" && input.layout !== "time x neurons") throw new RangeError(`activityFigure input.layout must be "neurons x time" or "time x neurons", got ${describeValue(input.layout)}`);
+  for (const key of ["title", "quantity", "unit"] as const) {
+    if (opts[key] !== undefined && typeof opts[key] !== "string") throw new TypeError(`activityFigure options.${key} must be a string, got ${describeValue(opts[key])}`);
+  }
+  if (opts.dropEmpty !== undefined && typeof opts.dropEmpty !== "boolean") throw new TypeError(`activityFigure options.dropEmpty must be true or false, got ${describeValue(opts.dropEmpty)}`);
   const { nNeurons, nTimes } = input;
   if (!(Number.isInteger(nNeurons) && nNeurons >= 1)) throw new RangeError(`nNeurons must be an integer >= 1, got ${nNeurons}`);
   if (!(Number.isInteger(nTimes) && nTimes >= 1)) throw new RangeError(`nTimes must be an integer >= 1, got ${nTimes}`);

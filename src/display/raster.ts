@@ -3,15 +3,12 @@
  * (`application/vnd.neurolab.raster.v1+json`, optionally with a state-trace panel), a static SVG
  * fallback drawn without a browser, and a text summary.
  */
-import type { SpikeMonitor, StateMonitor } from "../network/monitors.js";
 import {
   encodeRaster,
   populationOf,
   POPULATION_COLORS,
   RASTER_MAX_NEURONS,
   RASTER_MAX_SPIKES,
-  RASTER_MAX_STATE_VALUES,
-  RASTER_MAX_TRACES,
   RASTER_MIME,
   stateAxisLabel,
   stateTime,
@@ -19,137 +16,38 @@ import {
   type RasterPayload,
   type StateTraces,
 } from "../schema/index.js";
-import { escapeXml, MIME_BUNDLE, type MimeBundle } from "./bundle.js";
+import { figureClass, type Figure, type FigureKind } from "./figure.js";
 import { encodePng, hexRgb, STATIC_FALLBACK_BUDGET_BYTES, svgPngImage } from "./png.js";
-import { svgOpen } from "./svg.js";
+import { escapeXml, svgOpen } from "./svg.js";
 
 /** Spikes beyond this count are drawn binned (density) in the static SVG. */
 const SVG_MAX_MARKS = 20_000;
 const W = 720;
 const M = { left: 56, right: 16, top: 28, bottom: 40 };
-/** Default number of state traces drawn from a monitor ({@link RasterFigureOptions.maxTraces}). */
-const DEFAULT_TRACES = 8;
 
-/** Options of {@link rasterFigure}. */
-export interface RasterFigureOptions {
-  /** The recorded spikes. */
-  spikes: SpikeMonitor;
-  /** State monitor(s) whose traces fill a panel below the raster, on the same time axis. */
-  states?: StateMonitor | readonly StateMonitor[];
-  /** Variable to draw (default "v_mV" when recorded, else each monitor's first variable). */
-  variable?: string;
-  /** At most this many traces (default 8, at most 64), taken in monitor and index order. */
-  maxTraces?: number;
-  title?: string;
-  /** Name of every neuron (row) of the raster, shown on its axis and in hover (default: the monitor's `neuronNames`). */
-  neuronNames?: readonly string[];
-}
-
-/** A spike raster: neurons x time. */
-export class RasterFigure {
-  constructor(readonly data: RasterData) {}
-
-  /** The JSON payload of the interactive widget. */
-  payload(): RasterPayload {
-    return encodeRaster(this.data);
-  }
-
-  /** A one-line text summary. */
-  toString(): string {
-    const d = this.data;
+/** The raster figure kind: payload, static SVG and text of a {@link RasterData}. */
+export const RASTER_FIGURE: FigureKind<RasterData, RasterPayload> = {
+  mime: RASTER_MIME,
+  payload: encodeRaster,
+  svg: rasterSvg,
+  text(d) {
     const s = d.states;
-    return `Raster "${d.title}": ${d.timesMs.length} spikes from ${d.nNeurons} neurons in [${d.tStartMs}, ${d.tStopMs}] ms` +
-      (s ? `; ${s.labels.length} ${s.variable} trace${s.labels.length === 1 ? "" : "s"} (${s.nSamples} samples every ${s.dtMs} ms)` : "");
-  }
+    return (
+      `Raster "${d.title}": ${d.timesMs.length} spikes from ${d.nNeurons} neurons in [${d.tStartMs}, ${d.tStopMs}] ms` +
+      (s ? `; ${s.labels.length} ${s.variable} trace${s.labels.length === 1 ? "" : "s"} (${s.nSamples} samples every ${s.dtMs} ms)` : "")
+    );
+  },
+  // Beyond the widget's limits the payload would be rejected: show the SVG and text, saying why.
+  withoutWidget(d) {
+    if (d.timesMs.length <= RASTER_MAX_SPIKES && d.nNeurons <= RASTER_MAX_NEURONS) return null;
+    return `too large for the interactive widget (at most ${RASTER_MAX_SPIKES} spikes and ${RASTER_MAX_NEURONS} neurons): record a shorter window or fewer neurons`;
+  },
+};
 
-  /** The static SVG fallback (no script). */
-  toSvg(): string {
-    return rasterSvg(this.data);
-  }
-
-  /** MIME bundle for Jupyter: widget payload, SVG fallback, text. */
-  [MIME_BUNDLE](): MimeBundle {
-    // Beyond the widget's limits the payload would be rejected: show the SVG and text, saying why.
-    const d = this.data;
-    if (d.timesMs.length > RASTER_MAX_SPIKES || d.nNeurons > RASTER_MAX_NEURONS) {
-      const why = `too large for the interactive widget (at most ${RASTER_MAX_SPIKES} spikes and ${RASTER_MAX_NEURONS} neurons): record a shorter window or fewer neurons`;
-      return { "image/svg+xml": this.toSvg(), "text/plain": `${this.toString()}; ${why}` };
-    }
-    return { [RASTER_MIME]: this.payload(), "image/svg+xml": this.toSvg(), "text/plain": this.toString() };
-  }
-}
-
-/**
- * A raster of a spike monitor with an optional state-trace panel (e.g. membrane potentials of a
- * few neurons from a state monitor) on the same time axis; the widget links the panels' zoom,
- * and hovering a trace names its neuron. Traces of neurons that are also in the raster know
- * their raster row. States must be sampled on a regular grid within the spikes' recorded window.
- */
-export function rasterFigure(opts: RasterFigureOptions): RasterFigure {
-  const base = opts.spikes.raster({ title: opts.title, neuronNames: opts.neuronNames }).data;
-  const monitors = opts.states === undefined ? [] : Array.isArray(opts.states) ? opts.states : [opts.states as StateMonitor];
-  if (monitors.length === 0) return new RasterFigure(base);
-  return new RasterFigure({ ...base, states: stateTraces(opts.spikes, monitors, opts.variable, opts.maxTraces ?? DEFAULT_TRACES, base) });
-}
-
-/** Unit of a variable from its name's suffix ("v_mV" -> "mV"), or "". @internal */
-export function unitOf(variable: string): string {
-  const m = /_(mV|V|pA|nA|nS|uS|pF|ms|s|Hz)$/.exec(variable);
-  return m ? m[1] : "";
-}
-
-function stateTraces(spikes: SpikeMonitor, monitors: readonly StateMonitor[], variable: string | undefined, maxTraces: number, window: RasterData): StateTraces {
-  if (!(Number.isInteger(maxTraces) && maxTraces >= 1 && maxTraces <= RASTER_MAX_TRACES)) {
-    throw new RangeError(`maxTraces must be an integer in [1, ${RASTER_MAX_TRACES}], got ${maxTraces}`);
-  }
-  const pick = (m: StateMonitor) => variable ?? (m.variables.includes("v_mV") ? "v_mV" : m.variables[0]);
-  const name = pick(monitors[0]);
-  monitors.forEach((m, k) => {
-    if (!m.variables.includes(pick(m)) || pick(m) !== name) {
-      throw new RangeError(`variable must be recorded by every state monitor (states[${k}] records ${m.variables.join(", ")}), got ${JSON.stringify(name)}`);
-    }
-  });
-  const times = monitors[0].times_ms;
-  if (times.length === 0) throw new RangeError("states: the state monitor has no samples yet (run the network first)");
-  // The sampling interval, rid of the rounding of (last - first) / (n - 1).
-  const dtMs = times.length > 1 ? Number(((times[times.length - 1] - times[0]) / (times.length - 1)).toPrecision(12)) : 1;
-  monitors.forEach((m, k) => {
-    const t = k === 0 ? times : m.times_ms;
-    const same = t.length === times.length && t.every((x, i) => Math.abs(x - (times[0] + i * dtMs)) <= 1e-6 * Math.max(1, dtMs));
-    if (!same) throw new RangeError(`states[${k}] must be sampled on the regular grid of states[0] (${times.length} samples from ${times[0]} ms every ${dtMs} ms)`);
-  });
-  const eps = 1e-6 * Math.max(1, Math.abs(window.tStopMs));
-  if (times[0] < window.tStartMs - eps || times[times.length - 1] > window.tStopMs + eps) {
-    throw new RangeError(`states: samples span [${times[0]}, ${times[times.length - 1]}] ms, outside the spikes' recorded window [${window.tStartMs}, ${window.tStopMs}] ms (record both over the same runs)`);
-  }
-  const ranges = spikes.ranges;
-  const labels: string[] = [];
-  const rows: number[] = [];
-  const columns: { values: Float64Array; stride: number; column: number }[] = [];
-  for (const m of monitors) {
-    const k = spikes.populations.indexOf(m.group as never);
-    const values = m.values(name);
-    for (let c = 0; c < m.indices.length && labels.length < maxTraces; c++) {
-      const index = m.indices[c];
-      labels.push(`${m.group.name} ${index}`);
-      rows.push(k >= 0 ? ranges[k].start + index : -1);
-      columns.push({ values, stride: m.indices.length, column: c });
-    }
-  }
-  const nSamples = times.length;
-  if (labels.length * nSamples > RASTER_MAX_STATE_VALUES) {
-    throw new RangeError(`states: ${labels.length} traces x ${nSamples} samples exceeds ${RASTER_MAX_STATE_VALUES} values; record fewer neurons or sample less often (every_steps)`);
-  }
-  const values = new Float32Array(labels.length * nSamples);
-  columns.forEach((c, j) => {
-    for (let s = 0; s < nSamples; s++) {
-      const x = c.values[s * c.stride + c.column];
-      if (!Number.isFinite(x)) throw new RangeError(`states: ${name} of ${labels[j]} must be finite, got ${x} at t = ${times[s]} ms`);
-      values[j * nSamples + s] = x;
-    }
-  });
-  return { variable: name, unit: unitOf(name), tStartMs: times[0], dtMs, nSamples, labels, rows, values };
-}
+/** A spike raster (neurons x time, optionally with a state-trace panel) that displays itself. */
+export type RasterFigure = Figure<RasterData, RasterPayload>;
+/** `new RasterFigure(data)`: a raster figure of spike data (see {@link RASTER_FIGURE}). */
+export const RasterFigure = figureClass(RASTER_FIGURE);
 
 /** Heights (px) of the static panels: raster, rate, state; gap between panels. */
 const SVG_RASTER_H = 250;

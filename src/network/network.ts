@@ -39,7 +39,7 @@ import { Synapses, type SynapsesOptions } from "../synapses/equationSynapses.js"
 import { EquationGroup, type EquationGroupOptions } from "./equationGroup.js";
 import { RateMonitor, SpikeMonitor, StateMonitor, type StateGroup, type StateMonitorOptions } from "./monitors.js";
 import { networkBundle } from "./summary.js";
-import { MIME_BUNDLE, type MimeBundle } from "../display/bundle.js";
+import { MIME_BUNDLE, type MimeBundle } from "../display/protocol.js";
 import {
   NeuronGroup,
   PoissonGroup,

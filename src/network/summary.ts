@@ -8,7 +8,7 @@
  * drawn when a network is built, so before its first run the projections show no counts).
  * The HTML is script-free (tables, escaped text).
  */
-import type { MimeBundle } from "../display/bundle.js";
+import type { MimeBundle } from "../display/protocol.js";
 import type { ConnectivityRule } from "../synapses/connectivity.js";
 import type { Projection } from "../synapses/projection.js";
 import type { NeuronGroup, Population } from "./populations.js";

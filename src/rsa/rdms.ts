@@ -6,8 +6,7 @@
 import { checkInteger } from "../core/checks.js";
 import { checkArray, checkArrayLike, checkNumberArray, checkOptions, checkString, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
 import { checkDescriptors, pickDescriptors, type DescriptorValue, type Descriptors } from "./descriptors.js";
-import { withDisplay } from "../display/bundle.js";
-import { rdmFigure } from "../display/rdm.js";
+import { displayAs } from "../display/protocol.js";
 
 /** A set of `nRdm` RDMs over `nConditions` conditions. */
 export interface Rdms {
@@ -121,6 +120,9 @@ function isSquare(m: readonly (readonly number[])[]): boolean {
   return m.every((row) => Array.isArray(row) && row.length === m.length);
 }
 
+/** Display kind of an RDM set (its figure: `rdmFigure`, registered by rsa/figure.ts). @internal */
+export const RDMS_DISPLAY = "neurolab.rsa.rdms";
+
 /** Builds an RDM set around an existing condensed buffer (no copy). */
 export function rdmsFromVectors(vectors: Float64Array, nConditions: number, opts: RdmsOptions = {}): Rdms {
   if (!(vectors instanceof Float64Array)) throw new TypeError(`vectors must be a Float64Array, got ${describeValue(vectors)}`);
@@ -131,9 +133,9 @@ export function rdmsFromVectors(vectors: Float64Array, nConditions: number, opts
   const nRdm = vectors.length / p;
   const pattern = { index: range(nConditions), ...(opts.patternDescriptors ?? {}) };
   const rdm = { index: range(nRdm), ...(opts.rdmDescriptors ?? {}) };
-  // Displays as the RDM widget when it is a cell's last value in the neurolab kernel.
+  // Displays as the RDM widget when it is a cell's last value in the neurolab kernel (rsa/figure.ts).
   return Object.freeze(
-    withDisplay(
+    displayAs(
       {
         dissimilarities: vectors,
         nRdm,
@@ -142,7 +144,7 @@ export function rdmsFromVectors(vectors: Float64Array, nConditions: number, opts
         patternDescriptors: checkDescriptors(pattern, nConditions, "patternDescriptors"),
         rdmDescriptors: checkDescriptors(rdm, nRdm, "rdmDescriptors"),
       },
-      (r) => rdmFigure(r),
+      RDMS_DISPLAY,
     ),
   );
 }
