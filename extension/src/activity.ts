@@ -46,7 +46,7 @@ export function binActivity(d: ActivityData, maxColumns = MAX_COLUMNS): { z: (nu
   const lo = finite.length ? finite[Math.floor(0.01 * (finite.length - 1))] : 0;
   let hi = finite.length ? finite[Math.ceil(0.99 * (finite.length - 1))] : 1;
   if (!(hi > lo)) hi = lo + 1;
-  return { z, x0: d.tStartS + ((factor - 1) * d.dtS) / 2, dx: factor * d.dtS, lo, hi };
+  return { z, x0: d.tStart_s + ((factor - 1) * d.dt_s) / 2, dx: factor * d.dt_s, lo, hi };
 }
 
 export class ActivityRenderer extends PlotRenderer<ActivityData> {
@@ -64,7 +64,7 @@ export class ActivityRenderer extends PlotRenderer<ActivityData> {
     this.plotDiv = this.plotContainer("neurolab-activity-plot", height(d));
     this.node.appendChild(this.plotDiv);
     this.node.appendChild(
-      el("div", "neurolab-caption", `${d.nNeurons} neurons \u00b7 ${d.nTimes} samples \u00b7 dt ${Number(d.dtS.toPrecision(4))} s \u00b7 ${activityValueLabel(d)}`),
+      el("div", "neurolab-caption", `${d.nNeurons} neurons \u00b7 ${d.nTimes} samples \u00b7 dt ${Number(d.dt_s.toPrecision(4))} s \u00b7 ${activityValueLabel(d)}`),
     );
     this.node.dataset.nNeurons = String(d.nNeurons);
     this.node.dataset.nTimes = String(d.nTimes);

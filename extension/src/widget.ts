@@ -60,7 +60,7 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
     const caption = el("div", "neurolab-raster-caption");
     this.summary = el("span", "neurolab-raster-summary");
     caption.appendChild(this.summary);
-    const choices = binChoices(d.tStopMs - d.tStartMs);
+    const choices = binChoices(d.tStop_ms - d.tStart_ms);
     if (choices.length > 0) {
       const label = el("label", "neurolab-raster-bin", " \u00b7 rate bin ");
       const bin = el("select", "neurolab-raster-bin-select");
@@ -92,7 +92,7 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
     this.windowBox = el("div", "neurolab-raster-window");
     this.windowBox.appendChild(el("span", "neurolab-muted", "Select a time window (drag to: select a time window, or the toolbar's box select) for spike counts and rates per population."));
     node.appendChild(this.windowBox);
-    node.dataset.nSpikes = String(d.timesMs.length);
+    node.dataset.nSpikes = String(d.times_ms.length);
     node.dataset.nNeurons = String(d.nNeurons);
     node.dataset.nPopulations = String(d.populations.length);
     if (d.states) node.dataset.nTraces = String(d.states.labels.length);
@@ -167,8 +167,8 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
     const d = this.data;
     if (!d) return;
     // Window edges on the simulation's time grid (t_start + k dt) when the payload knows dt.
-    const t0 = w ? Math.max(d.tStartMs, roundToStep(d, w[0])) : 0;
-    const t1 = w ? Math.min(d.tStopMs, roundToStep(d, w[1])) : 0;
+    const t0 = w ? Math.max(d.tStart_ms, roundToStep(d, w[0])) : 0;
+    const t1 = w ? Math.min(d.tStop_ms, roundToStep(d, w[1])) : 0;
     // A box entirely outside the recording selects nothing.
     this.window = w && t1 > t0 ? [t0, t1] : null;
     // While the box is being dragged the panel updates live; `data-selecting` marks that.
@@ -245,7 +245,7 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
     if (this.summary) {
       this.summary.textContent =
         `${figure.nSpikes.toLocaleString("en-US")} spikes \u00b7 ${d.nNeurons.toLocaleString("en-US")} neurons` +
-        ` \u00b7 ${formatMs(d.tStopMs - d.tStartMs)}` +
+        ` \u00b7 ${formatMs(d.tStop_ms - d.tStart_ms)}` +
         (s ? ` \u00b7 ${s.labels.length} ${s.variable} trace${s.labels.length === 1 ? "" : "s"}` : "") +
         (this.binMs === undefined && !this.autoOption ? ` \u00b7 rate bin ${formatMs(figure.rate.binMs)}` : "");
     }

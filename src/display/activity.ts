@@ -38,7 +38,7 @@ export const ACTIVITY_FIGURE: FigureKind<ActivityData, ActivityPayload> = {
   mime: ACTIVITY_MIME,
   payload: encodeActivity,
   svg: activitySvg,
-  text: (d) => `Activity "${d.title}": ${d.nNeurons} neurons x ${d.nTimes} samples (dt ${fmt(d.dtS)} s, ${activityValueLabel(d)})`,
+  text: (d) => `Activity "${d.title}": ${d.nNeurons} neurons x ${d.nTimes} samples (dt ${fmt(d.dt_s)} s, ${activityValueLabel(d)})`,
 };
 
 /** An activity heatmap that displays itself. */
@@ -90,8 +90,8 @@ export function activityFigure(input: ActivityInput, opts: ActivityFigureOptions
     unit: opts.unit ?? "",
     nNeurons: rows.length,
     nTimes,
-    tStartS: input.t_start_s ?? 0,
-    dtS: input.dt_s,
+    tStart_s: input.t_start_s ?? 0,
+    dt_s: input.dt_s,
     labels: rows.map((i) => labels[i]),
     values,
   });
@@ -121,7 +121,7 @@ function activitySvgWith(d: ActivityData, cells: "vector" | "bitmap"): string {
   const lo = finite.length ? finite[Math.floor(0.01 * (finite.length - 1))] : 0;
   let hi = finite.length ? finite[Math.ceil(0.99 * (finite.length - 1))] : 1;
   if (!(hi > lo)) hi = lo + 1;
-  const alt = `Activity heatmap${d.title ? ` "${d.title}"` : ""}: ${activityValueLabel(d)} of ${d.nNeurons} neurons over ${fmt(d.nTimes * d.dtS)} s (colour scale ${fmt(lo)} to ${fmt(hi)})`;
+  const alt = `Activity heatmap${d.title ? ` "${d.title}"` : ""}: ${activityValueLabel(d)} of ${d.nNeurons} neurons over ${fmt(d.nTimes * d.dt_s)} s (colour scale ${fmt(lo)} to ${fmt(hi)})`;
   const out = [svgOpen(W, H, alt), svgText(W / 2, 18, d.title, 'text-anchor="middle" font-size="13"')];
   const cw = pw / tb;
   const ch = ph / nb;
@@ -159,8 +159,8 @@ function activitySvgWith(d: ActivityData, cells: "vector" | "bitmap"): string {
   const every = Math.max(1, Math.ceil((9 * d.nNeurons) / ph));
   const fs = Math.min(10, Math.max(8, (ph / d.nNeurons) * every - 1));
   for (let i = 0; i < d.nNeurons; i += every) out.push(svgText(M.l - 4, M.t + ((i + 0.5) * ph) / d.nNeurons + fs / 3, clip(d.labels[i], 10), `text-anchor="end" font-size="${fs.toFixed(1)}"`));
-  const t0 = d.tStartS;
-  const t1 = d.tStartS + (d.nTimes - 1) * d.dtS;
+  const t0 = d.tStart_s;
+  const t1 = d.tStart_s + (d.nTimes - 1) * d.dt_s;
   out.push(svgText(M.l, H - 22, `${fmt(t0)} s`), svgText(M.l + pw, H - 22, `${fmt(t1)} s`, 'text-anchor="end"'), svgText(M.l + pw / 2, H - 8, "time (s)", 'text-anchor="middle"'));
   for (let s = 0; s < 50; s++) out.push(`<rect x="${W - M.r + 10}" y="${(M.t + (49 - s) * 3).toFixed(1)}" width="12" height="3.2" fill="${viridis(s / 49)}"/>`);
   out.push(svgText(W - M.r + 26, M.t + 8, fmt(hi)), svgText(W - M.r + 26, M.t + 150, fmt(lo)), svgText(W - M.r + 10, M.t + 166, clip(d.quantity, 10)));

@@ -33,13 +33,13 @@ export const RASTER_FIGURE: FigureKind<RasterData, RasterPayload> = {
   text(d) {
     const s = d.states;
     return (
-      `Raster "${d.title}": ${d.timesMs.length} spikes from ${d.nNeurons} neurons in [${d.tStartMs}, ${d.tStopMs}] ms` +
-      (s ? `; ${s.labels.length} ${s.variable} trace${s.labels.length === 1 ? "" : "s"} (${s.nSamples} samples every ${s.dtMs} ms)` : "")
+      `Raster "${d.title}": ${d.times_ms.length} spikes from ${d.nNeurons} neurons in [${d.tStart_ms}, ${d.tStop_ms}] ms` +
+      (s ? `; ${s.labels.length} ${s.variable} trace${s.labels.length === 1 ? "" : "s"} (${s.nSamples} samples every ${s.dt_ms} ms)` : "")
     );
   },
   // Beyond the widget's limits the payload would be rejected: show the SVG and text, saying why.
   withoutWidget(d) {
-    if (d.timesMs.length <= RASTER_MAX_SPIKES && d.nNeurons <= RASTER_MAX_NEURONS) return null;
+    if (d.times_ms.length <= RASTER_MAX_SPIKES && d.nNeurons <= RASTER_MAX_NEURONS) return null;
     return `too large for the interactive widget (at most ${RASTER_MAX_SPIKES} spikes and ${RASTER_MAX_NEURONS} neurons): record a shorter window or fewer neurons`;
   },
 };
@@ -61,7 +61,7 @@ const SVG_GAP = 16;
  * {@link STATIC_FALLBACK_BUDGET_BYTES}; above, they are painted into a PNG inside the same frame.
  */
 function rasterSvg(d: RasterData): string {
-  const vector = d.timesMs.length <= SVG_MAX_MARKS ? rasterSvgWith(d, "vector") : null;
+  const vector = d.times_ms.length <= SVG_MAX_MARKS ? rasterSvgWith(d, "vector") : null;
   return vector !== null && vector.length <= STATIC_FALLBACK_BUDGET_BYTES ? vector : rasterSvgWith(d, "bitmap");
 }
 
@@ -77,16 +77,16 @@ function rasterSvgWith(d: RasterData, marks: "vector" | "bitmap"): string {
   const axisY = (states ? stateTop + SVG_STATE_H : rateTop + SVG_RATE_H);
   const legendH = states ? 16 * Math.ceil(states.labels.length / 4) : 0;
   const height = axisY + 40 + legendH;
-  const span = d.tStopMs - d.tStartMs || 1;
+  const span = d.tStop_ms - d.tStart_ms || 1;
   const rows = Math.max(1, d.nNeurons);
-  const x = (t: number) => left + ((t - d.tStartMs) / span) * pw;
+  const x = (t: number) => left + ((t - d.tStart_ms) / span) * pw;
   // Row i is centred at i + 0.5 from the bottom, as in the widget (y range [-0.5, n - 0.5]).
   const y = (i: number) => rasterTop + SVG_RASTER_H - ((i + 0.5) / rows) * SVG_RASTER_H;
   const popOf = (i: number) => Math.max(0, populationOf(d.populations, i));
   const color = (i: number) => POPULATION_COLORS[popOf(i) % POPULATION_COLORS.length];
-  const n = d.timesMs.length;
+  const n = d.times_ms.length;
   const alt = `Spike raster${d.title ? ` "${d.title}"` : ""}: ${n} spikes of ${d.nNeurons} neurons` +
-    `${d.populations.length ? ` (${d.populations.map((p) => `${p.name}: ${p.size}`).join(", ")})` : ""} from ${fmt(d.tStartMs)} to ${fmt(d.tStopMs)} ms, with the population rate` +
+    `${d.populations.length ? ` (${d.populations.map((p) => `${p.name}: ${p.size}`).join(", ")})` : ""} from ${fmt(d.tStart_ms)} to ${fmt(d.tStop_ms)} ms, with the population rate` +
     (states ? ` and ${states.labels.length} ${states.variable} traces` : "");
   const out: string[] = [svgOpen(W, height, alt), `<text x="${W / 2}" y="16" text-anchor="middle" font-size="13">${escapeXml(d.title)}</text>`];
   if (marks === "vector") {
@@ -95,7 +95,7 @@ function rasterSvgWith(d: RasterData, marks: "vector" | "bitmap"): string {
     for (let k = 0; k < n; k++) {
       const c = color(d.neurons[k]);
       const path = byColor.get(c) ?? [];
-      path.push(`M${x(d.timesMs[k]).toFixed(1)} ${(y(d.neurons[k]) - Number(h) / 2).toFixed(1)}v${h}`);
+      path.push(`M${x(d.times_ms[k]).toFixed(1)} ${(y(d.neurons[k]) - Number(h) / 2).toFixed(1)}v${h}`);
       byColor.set(c, path);
     }
     for (const [c, path] of byColor) out.push(`<path stroke="${c}" stroke-width="1" d="${path.join("")}"/>`);
@@ -109,7 +109,7 @@ function rasterSvgWith(d: RasterData, marks: "vector" | "bitmap"): string {
     const yy = rasterTop + SVG_RASTER_H - (p.start / rows) * SVG_RASTER_H;
     out.push(`<line x1="${left}" x2="${left + pw}" y1="${yy.toFixed(1)}" y2="${yy.toFixed(1)}" stroke="#888" stroke-dasharray="2 3"/>`);
   }
-  const ticks = niceTicks(d.tStartMs, d.tStopMs, 6);
+  const ticks = niceTicks(d.tStart_ms, d.tStop_ms, 6);
   for (const top of [rasterTop + SVG_RASTER_H, rateTop + SVG_RATE_H, ...(states ? [stateTop + SVG_STATE_H] : [])]) {
     for (const t of ticks) out.push(`<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${top}" y2="${top + 4}" stroke="#444"/>`);
   }
@@ -153,11 +153,11 @@ function spikeBitmap(d: RasterData, left: number, top: number, pw: number, alt: 
   const nColors = Math.min(POPULATION_COLORS.length, Math.max(1, d.populations.length));
   const palette = [[255, 255, 255, 0], ...POPULATION_COLORS.slice(0, nColors).map((c) => [...hexRgb(c), 255])];
   const pixels = new Uint8Array(w * h);
-  const span = d.tStopMs - d.tStartMs || 1;
+  const span = d.tStop_ms - d.tStart_ms || 1;
   const rowPx = h / rows;
-  for (let k = 0; k < d.timesMs.length; k++) {
+  for (let k = 0; k < d.times_ms.length; k++) {
     const i = d.neurons[k];
-    const col = Math.min(w - 1, Math.max(0, Math.floor(((d.timesMs[k] - d.tStartMs) / span) * w)));
+    const col = Math.min(w - 1, Math.max(0, Math.floor(((d.times_ms[k] - d.tStart_ms) / span) * w)));
     const bottom = h - i * rowPx;
     const r1 = Math.min(h, Math.ceil(bottom));
     const r0 = Math.max(0, Math.min(r1 - 1, Math.floor(bottom - rowPx)));
@@ -170,7 +170,7 @@ function spikeBitmap(d: RasterData, left: number, top: number, pw: number, alt: 
 
 /** The population-rate panel: one step line per population, ~100 bins (as the widget's automatic bin). */
 function rateSvg(d: RasterData, x: (t: number) => number, top: number, left: number, pw: number): string[] {
-  const span = d.tStopMs - d.tStartMs;
+  const span = d.tStop_ms - d.tStart_ms;
   const out = [`<rect x="${left}" y="${top}" width="${pw}" height="${SVG_RATE_H}" fill="none" stroke="#444"/>`];
   out.push(`<text transform="translate(12 ${top + SVG_RATE_H / 2}) rotate(-90)" text-anchor="middle">rate (Hz)</text>`);
   if (!(span > 0)) return out;
@@ -178,10 +178,10 @@ function rateSvg(d: RasterData, x: (t: number) => number, top: number, left: num
   const nBins = Math.max(1, Math.ceil(span / bin - 1e-9));
   const groups = d.populations.length > 0 ? d.populations : [{ name: "neurons", start: 0, size: d.nNeurons }];
   const counts = groups.map(() => new Float64Array(nBins));
-  for (let k = 0; k < d.timesMs.length; k++) {
+  for (let k = 0; k < d.times_ms.length; k++) {
     const g = d.populations.length > 0 ? populationOf(d.populations, d.neurons[k]) : 0;
     if (g < 0) continue;
-    const b = Math.min(nBins - 1, Math.max(0, Math.floor((d.timesMs[k] - d.tStartMs) / bin)));
+    const b = Math.min(nBins - 1, Math.max(0, Math.floor((d.times_ms[k] - d.tStart_ms) / bin)));
     counts[g][b]++;
   }
   const rates = counts.map((c, g) => c.map((v) => (groups[g].size > 0 ? (1000 * v) / (groups[g].size * bin) : 0)));
@@ -193,8 +193,8 @@ function rateSvg(d: RasterData, x: (t: number) => number, top: number, left: num
   rates.forEach((r, g) => {
     const pts: string[] = [];
     for (let b = 0; b < nBins; b++) {
-      const t0 = d.tStartMs + b * bin;
-      const t1 = Math.min(d.tStopMs, t0 + bin);
+      const t0 = d.tStart_ms + b * bin;
+      const t1 = Math.min(d.tStop_ms, t0 + bin);
       pts.push(`${x(t0).toFixed(1)},${y(r[b]).toFixed(1)} ${x(t1).toFixed(1)},${y(r[b]).toFixed(1)}`);
     }
     out.push(`<polyline fill="none" stroke="${POPULATION_COLORS[g % POPULATION_COLORS.length]}" stroke-width="1.2" points="${pts.join(" ")}"/>`);

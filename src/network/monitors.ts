@@ -139,13 +139,13 @@ export class SpikeMonitor {
     if (opts.neuronNames !== undefined && !Array.isArray(opts.neuronNames)) throw new TypeError(`raster options.neuronNames must be an array of ${this.size} names, got ${typeof opts.neuronNames}`);
     return new RasterFigure({
       neuronNames: opts.neuronNames ?? this.neuronNames,
-      dtMs: Number.isFinite(this.dt_ms) ? this.dt_ms : null,
+      dt_ms: Number.isFinite(this.dt_ms) ? this.dt_ms : null,
       title: opts.title ?? this.populations.map((p) => p.name).join(" + "),
-      tStartMs: this.tStart_ms,
-      tStopMs: this.tStop_ms,
+      tStart_ms: this.tStart_ms,
+      tStop_ms: this.tStop_ms,
       nNeurons: this.size,
       populations: this.ranges,
-      timesMs: Float32Array.from(this.times_ms),
+      times_ms: Float32Array.from(this.times_ms),
       neurons: new Uint32Array(this.log.neurons.buffer, 0, this.log.length).slice(),
     });
   }

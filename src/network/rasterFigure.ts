@@ -68,15 +68,15 @@ function stateTraces(spikes: SpikeMonitor, monitors: readonly StateMonitor[], va
   const times = monitors[0].times_ms;
   if (times.length === 0) throw new RangeError("states: the state monitor has no samples yet (run the network first)");
   // The sampling interval, rid of the rounding of (last - first) / (n - 1).
-  const dtMs = times.length > 1 ? Number(((times[times.length - 1] - times[0]) / (times.length - 1)).toPrecision(12)) : 1;
+  const dt_ms = times.length > 1 ? Number(((times[times.length - 1] - times[0]) / (times.length - 1)).toPrecision(12)) : 1;
   monitors.forEach((m, k) => {
     const t = k === 0 ? times : m.times_ms;
-    const same = t.length === times.length && t.every((x, i) => Math.abs(x - (times[0] + i * dtMs)) <= 1e-6 * Math.max(1, dtMs));
-    if (!same) throw new RangeError(`states[${k}] must be sampled on the regular grid of states[0] (${times.length} samples from ${times[0]} ms every ${dtMs} ms)`);
+    const same = t.length === times.length && t.every((x, i) => Math.abs(x - (times[0] + i * dt_ms)) <= 1e-6 * Math.max(1, dt_ms));
+    if (!same) throw new RangeError(`states[${k}] must be sampled on the regular grid of states[0] (${times.length} samples from ${times[0]} ms every ${dt_ms} ms)`);
   });
-  const eps = 1e-6 * Math.max(1, Math.abs(window.tStopMs));
-  if (times[0] < window.tStartMs - eps || times[times.length - 1] > window.tStopMs + eps) {
-    throw new RangeError(`states: samples span [${times[0]}, ${times[times.length - 1]}] ms, outside the spikes' recorded window [${window.tStartMs}, ${window.tStopMs}] ms (record both over the same runs)`);
+  const eps = 1e-6 * Math.max(1, Math.abs(window.tStop_ms));
+  if (times[0] < window.tStart_ms - eps || times[times.length - 1] > window.tStop_ms + eps) {
+    throw new RangeError(`states: samples span [${times[0]}, ${times[times.length - 1]}] ms, outside the spikes' recorded window [${window.tStart_ms}, ${window.tStop_ms}] ms (record both over the same runs)`);
   }
   const ranges = spikes.ranges;
   const labels: string[] = [];
@@ -104,5 +104,5 @@ function stateTraces(spikes: SpikeMonitor, monitors: readonly StateMonitor[], va
       values[j * nSamples + s] = x;
     }
   });
-  return { variable: name, unit: unitOf(name), tStartMs: times[0], dtMs, nSamples, labels, rows, values };
+  return { variable: name, unit: unitOf(name), tStart_ms: times[0], dt_ms, nSamples, labels, rows, values };
 }
