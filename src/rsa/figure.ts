@@ -53,6 +53,7 @@ function descriptorLabels(desc: Readonly<Record<string, readonly (string | numbe
     if (!values) throw new RangeError(`${what}: no descriptor ${JSON.stringify(opt)} (have ${Object.keys(desc).join(", ")})`);
     return values.map(String);
   }
+  if (opt !== undefined) throw new TypeError(`${what} must be a descriptor name or an array of ${count} labels, got ${describeValue(opt)}`);
   const name = Object.keys(desc).find((k) => k !== "index");
   return name ? desc[name].map(String) : Array.from({ length: count }, (_, i) => fallback(i));
 }
