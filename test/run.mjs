@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: set up (idempotently) and run every test suite against the real parts:
+//   lint      ESLint and `prettier --check` (seconds; a failure stops the run: `npm run lint`,
+//             `npm run format` fix most findings)
 //   unit      vitest: library and payload schema
 //   python    pytest in the project venv: the kernel (jupyter_client, jupyter_kernel_test),
 //             every notebook executed with nbclient, the extension's wheel
@@ -81,6 +83,26 @@ const setupSeconds = (Date.now() - t0) / 1000;
 
 const results = [];
 const want = (name) => only.length === 0 || only.includes(name);
+if (want("lint")) {
+  // The fast first stage: each tool counts as one check; a failing one ends the run here.
+  section("lint");
+  const start = Date.now();
+  const bin = (...p) => path.join(ROOT, "node_modules", ...p);
+  const checks = [
+    ["eslint", [bin("eslint", "bin", "eslint.js"), "--cache", "--cache-location", bin(".cache", "eslint") + path.sep, "."]],
+    ["prettier --check", [bin("prettier", "bin", "prettier.cjs"), "--check", "--cache", "--log-level", "warn", "."]],
+  ];
+  let failed = 0;
+  for (const [name, args] of checks) {
+    const res = spawnSync(process.execPath, args, { cwd: ROOT, stdio: "inherit" });
+    process.stdout.write(`${name}: ${res.status === 0 ? "ok" : "FAILED"}\n`);
+    if (res.status !== 0) failed++;
+  }
+  results.push({ name: "lint", seconds: (Date.now() - start) / 1000, passed: checks.length - failed, failed, skipped: 0 });
+  if (failed > 0) process.stdout.write("lint failed: `npm run lint` lists the findings, `npm run format` rewrites the layout; later suites are skipped\n");
+}
+const lintFailed = results.some((r) => r.name === "lint" && r.failed > 0);
+if (lintFailed) only.splice(0, only.length, "lint");
 if (want("unit")) {
   const report = path.join(ARTIFACTS, "vitest.json");
   results.push(

@@ -15,7 +15,7 @@ const mean = (v) => v.reduce((s, x) => s + (Number.isFinite(x) ? x : 0), 0) / v.
 const [name, ...sizes] = process.argv.slice(2);
 const args = sizes.map(Number);
 let seconds;
-let stats = {};
+let stats;
 if (name === "correlation") {
   const [n, c] = args;
   const ds = rsa.makeDataset(patterns(n, c), { nChannels: c });

@@ -7,6 +7,7 @@ import { activityValueLabel, decodeActivity, type ActivityData } from "neurolab/
 import { nameTicks } from "./figure.js";
 import { axisStyle, baseLayout, el, plotlyConfig, plotlyText, PlotRenderer } from "./base.js";
 import type { Plotly } from "./plotly.js";
+import type { FullLayout } from "plotly.js-dist-min";
 import type { PlotTheme } from "./theme.js";
 
 export const ACTIVITY_CLASS = "neurolab-activity";
@@ -29,7 +30,10 @@ export function binActivity(d: ActivityData, maxColumns = MAX_COLUMNS): { z: (nu
       let k = 0;
       for (let t = c * factor; t < Math.min(d.nTimes, (c + 1) * factor); t++) {
         const v = d.values[i * d.nTimes + t];
-        if (v === v) (s += v), k++;
+        if (v === v) {
+          s += v;
+          k++;
+        }
       }
       if (k > 0) {
         row[c] = s / k;
@@ -42,7 +46,7 @@ export function binActivity(d: ActivityData, maxColumns = MAX_COLUMNS): { z: (nu
   const lo = finite.length ? finite[Math.floor(0.01 * (finite.length - 1))] : 0;
   let hi = finite.length ? finite[Math.ceil(0.99 * (finite.length - 1))] : 1;
   if (!(hi > lo)) hi = lo + 1;
-  return { z, x0: d.tStartS + ((factor - 1) * d.dtS) / 2, dx: factor * d.dtS, lo, hi };
+  return { z, x0: d.tStart_s + ((factor - 1) * d.dt_s) / 2, dx: factor * d.dt_s, lo, hi };
 }
 
 export class ActivityRenderer extends PlotRenderer<ActivityData> {
@@ -60,7 +64,7 @@ export class ActivityRenderer extends PlotRenderer<ActivityData> {
     this.plotDiv = this.plotContainer("neurolab-activity-plot", height(d));
     this.node.appendChild(this.plotDiv);
     this.node.appendChild(
-      el("div", "neurolab-caption", `${d.nNeurons} neurons \u00b7 ${d.nTimes} samples \u00b7 dt ${Number(d.dtS.toPrecision(4))} s \u00b7 ${activityValueLabel(d)}`),
+      el("div", "neurolab-caption", `${d.nNeurons} neurons \u00b7 ${d.nTimes} samples \u00b7 dt ${Number(d.dt_s.toPrecision(4))} s \u00b7 ${activityValueLabel(d)}`),
     );
     this.node.dataset.nNeurons = String(d.nNeurons);
     this.node.dataset.nTimes = String(d.nTimes);
@@ -123,7 +127,7 @@ export class ActivityRenderer extends PlotRenderer<ActivityData> {
     if (this.tickFrame) return;
     this.tickFrame = requestAnimationFrame(() => {
       this.tickFrame = 0;
-      const div = this.plotDiv as (HTMLDivElement & { _fullLayout?: Record<string, any> }) | null;
+      const div = this.plotDiv as (HTMLDivElement & { _fullLayout?: FullLayout }) | null;
       const d = this.data;
       const ya = div?._fullLayout?.yaxis;
       if (!div || !d || !ya || !this.plotly || this.isDisposed) return;

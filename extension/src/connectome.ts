@@ -11,6 +11,7 @@
 import { decodeConnectome, type ConnectomeData } from "neurolab/schema";
 import { axisStyle, baseLayout, el, keepKeys, plotlyConfig, plotlyText, PlotRenderer, select, slider } from "./base.js";
 import type { Plotly } from "./plotly.js";
+import type { FullLayout, PlotlyEvent } from "plotly.js-dist-min";
 import type { PlotTheme } from "./theme.js";
 
 export const CONNECTOME_CLASS = "neurolab-connectome";
@@ -321,8 +322,8 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     this.drawEdges();
     this.drawOverlay();
     if (fresh) {
-      const on = (div as unknown as { on(e: string, h: (ev: any) => void): void }).on.bind(div);
-      on("plotly_relayout", (ev: Record<string, unknown> | undefined) => {
+      const on = (div as unknown as { on(e: string, h: (ev: PlotlyEvent | undefined) => unknown): void }).on.bind(div);
+      on("plotly_relayout", (ev) => {
         // Axis ranges in a relayout event come from a zoom or pan drag (or a double-click reset).
         if (ev && Object.keys(ev).some((k) => /^[xy]axis\.(range|autorange)/.test(k))) this.axesDragged = true;
         this.scheduleOverlay();
@@ -335,7 +336,7 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
         setTimeout(() => (this.doubleClicking = false), 0);
       });
       on("plotly_relayouting", () => this.scheduleOverlay());
-      on("plotly_legendclick", (ev: any) => {
+      on("plotly_legendclick", (ev) => {
         const meta = ev?.data?.[ev.curveNumber]?.meta;
         if (meta === "edges:chemical" || meta === "edges:electrical") {
           (meta === "edges:chemical" ? this.chemInput : this.elecInput)?.click();
@@ -343,7 +344,7 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
         }
         return true;
       });
-      on("plotly_click", (ev: any) => {
+      on("plotly_click", (ev) => {
         this.pointClicked = performance.now();
         if (this.doubleClicking) return;
         const pt = ev?.points?.[0];
@@ -468,7 +469,7 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
    * zoom and pan repaint it (a few ms for the whole C. elegans connectome) without a replot.
    */
   private drawEdges(): void {
-    const div = this.plotDiv as (HTMLDivElement & { _fullLayout?: Record<string, any> }) | null;
+    const div = this.plotDiv as (HTMLDivElement & { _fullLayout?: FullLayout }) | null;
     const d = this.data;
     const m = this.nodeLink;
     const fl = div?._fullLayout;
@@ -538,7 +539,7 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
    * zoom and pan through plotly's axis mapping; draws nothing (and never replots) without a selection.
    */
   private drawOverlay(): void {
-    const div = this.plotDiv as (HTMLDivElement & { _fullLayout?: Record<string, any> }) | null;
+    const div = this.plotDiv as (HTMLDivElement & { _fullLayout?: FullLayout }) | null;
     const d = this.data;
     const m = this.nodeLink;
     const fl = div?._fullLayout;
@@ -601,8 +602,15 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       const e = d.chemical;
       for (let k = 0; k < e.pre.length; k++) {
         if (e.weight[k] < this.threshold) continue;
-        if (e.post[k] === sel) (paths[0] += seg(e.pre[k], sel)), counts[0]++, (partner[e.pre[k]] = 1);
-        else if (e.pre[k] === sel) (paths[1] += seg(sel, e.post[k])), counts[1]++, (partner[e.post[k]] = 1);
+        if (e.post[k] === sel) {
+          paths[0] += seg(e.pre[k], sel);
+          counts[0]++;
+          partner[e.pre[k]] = 1;
+        } else if (e.pre[k] === sel) {
+          paths[1] += seg(sel, e.post[k]);
+          counts[1]++;
+          partner[e.post[k]] = 1;
+        }
       }
     }
     if (this.electrical) {
@@ -859,7 +867,10 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     };
     if (this.chemical) {
       const e = d.chemical;
-      for (let k = 0; k < e.pre.length; k++) if (e.weight[k] >= this.threshold) (add(chem, e.pre[k], e.post[k], e.weight[k]), edgesShown++);
+      for (let k = 0; k < e.pre.length; k++) if (e.weight[k] >= this.threshold) {
+        add(chem, e.pre[k], e.post[k], e.weight[k]);
+        edgesShown++;
+      }
     }
     if (this.electrical) {
       const e = d.electrical;

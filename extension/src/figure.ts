@@ -122,8 +122,8 @@ export function paintSpikes(groups: readonly SpikeGroup[], x0: number, x1: numbe
 }
 
 /** A "nice" bin width (1, 2, 2.5 or 5 x 10^k ms) giving roughly `targetBins` bins. */
-export function defaultBinMs(tStartMs: number, tStopMs: number, targetBins = 100): number {
-  const duration = tStopMs - tStartMs;
+export function defaultBinMs(tStart_ms: number, tStop_ms: number, targetBins = 100): number {
+  const duration = tStop_ms - tStart_ms;
   if (!(duration > 0)) return 1;
   const raw = duration / targetBins;
   const base = Math.pow(10, Math.floor(Math.log10(raw)));
@@ -141,7 +141,7 @@ export function defaultBinMs(tStartMs: number, tStopMs: number, targetBins = 100
  * has neurons. Without populations, all neurons form one group.
  */
 export function groupSpikes(data: RasterData, theme: PlotTheme): SpikeGroup[] {
-  const { populations, nNeurons, timesMs, neurons } = data;
+  const { populations, nNeurons, times_ms, neurons } = data;
   const nPops = populations.length;
   const other = nPops; // group index of unassigned neurons
   const groupOf = nPops + 1 <= 0xffff ? new Uint16Array(nNeurons) : new Uint32Array(nNeurons);
@@ -161,7 +161,7 @@ export function groupSpikes(data: RasterData, theme: PlotTheme): SpikeGroup[] {
   for (let i = 0; i < neurons.length; i++) {
     const g = groupOf[neurons[i]];
     const j = fill[g]++;
-    xs[g][j] = timesMs[i];
+    xs[g][j] = times_ms[i];
     ys[g][j] = neurons[i];
   }
 
@@ -190,17 +190,17 @@ export function groupSpikes(data: RasterData, theme: PlotTheme): SpikeGroup[] {
 /** Population rate: spikes per bin / (neurons in population * bin width), in Hz. */
 export function rateHistogram(
   groups: readonly SpikeGroup[],
-  tStartMs: number,
-  tStopMs: number,
-  binMs = defaultBinMs(tStartMs, tStopMs),
+  tStart_ms: number,
+  tStop_ms: number,
+  binMs = defaultBinMs(tStart_ms, tStop_ms),
 ): RateHistogram {
-  const nBins = Math.max(1, Math.ceil((tStopMs - tStartMs) / binMs - 1e-9));
+  const nBins = Math.max(1, Math.ceil((tStop_ms - tStart_ms) / binMs - 1e-9));
   const edges = new Float64Array(nBins + 1);
-  for (let b = 0; b <= nBins; b++) edges[b] = tStartMs + b * binMs;
+  for (let b = 0; b <= nBins; b++) edges[b] = tStart_ms + b * binMs;
   const rates = groups.map((g) => {
     const counts = new Float64Array(nBins);
     for (let i = 0; i < g.x.length; i++) {
-      const b = Math.floor((g.x[i] - tStartMs) / binMs);
+      const b = Math.floor((g.x[i] - tStart_ms) / binMs);
       counts[b < 0 ? 0 : b >= nBins ? nBins - 1 : b]++;
     }
     const norm = g.nNeurons > 0 ? 1000 / (g.nNeurons * binMs) : 0;
@@ -226,7 +226,7 @@ function markerSize(nNeurons: number, rasterPx: number): number {
 export function neuronRates(data: RasterData): Float64Array {
   const rates = new Float64Array(data.nNeurons);
   for (let i = 0; i < data.neurons.length; i++) rates[data.neurons[i]]++;
-  const seconds = (data.tStopMs - data.tStartMs) / 1000;
+  const seconds = (data.tStop_ms - data.tStart_ms) / 1000;
   for (let i = 0; i < rates.length; i++) rates[i] = seconds > 0 ? rates[i] / seconds : 0;
   return rates;
 }
@@ -258,7 +258,10 @@ export function windowStats(groups: readonly SpikeGroup[], nNeurons: number, t0:
       if (t < t0 || t >= t1) continue;
       spikes++;
       const i = g.y[k];
-      if (!seen[i]) (seen[i] = 1), active++;
+      if (!seen[i]) {
+        seen[i] = 1;
+        active++;
+      }
     }
     return { name: g.name, color: g.color, spikes, rate_Hz: g.nNeurons > 0 && seconds > 0 ? spikes / (g.nNeurons * seconds) : 0, active, nNeurons: g.nNeurons };
   });
@@ -281,7 +284,10 @@ function hoverLayer(data: RasterData, rates: Float64Array): Record<string, unkno
   const z: number[][] = new Array(n);
   const text: string[][] = new Array(n);
   const other = data.populations.length === 0 ? "neurons" : "other neurons";
-  for (let i = 0; i < n; i++) (z[i] = [rates[i]]), (text[i] = [other]);
+  for (let i = 0; i < n; i++) {
+    z[i] = [rates[i]];
+    text[i] = [other];
+  }
   for (let k = data.populations.length - 1; k >= 0; k--) {
     const p = data.populations[k];
     for (let i = p.start; i < p.start + p.size; i++) text[i][0] = names[k];
@@ -293,7 +299,7 @@ function hoverLayer(data: RasterData, rates: Float64Array): Record<string, unkno
     name: "neurons",
     z,
     text,
-    x: [data.tStartMs, data.tStopMs > data.tStartMs ? data.tStopMs : data.tStartMs + 1],
+    x: [data.tStart_ms, data.tStop_ms > data.tStart_ms ? data.tStop_ms : data.tStart_ms + 1],
     y0: 0,
     dy: 1,
     xaxis: "x",
@@ -329,10 +335,10 @@ export function traceLegendName(data: RasterData, k: number): string {
 }
 
 /** Rounds a time (ms) to the raster's simulation grid t_start + k dt (unchanged when dt is unknown). */
-export function roundToStep(data: Pick<RasterData, "tStartMs" | "dtMs">, t: number): number {
-  const dt = data.dtMs;
+export function roundToStep(data: Pick<RasterData, "tStart_ms" | "dt_ms">, t: number): number {
+  const dt = data.dt_ms;
   if (!dt) return t;
-  return Number((data.tStartMs + Math.round((t - data.tStartMs) / dt) * dt).toPrecision(12));
+  return Number((data.tStart_ms + Math.round((t - data.tStart_ms) / dt) * dt).toPrecision(12));
 }
 
 /** Vertical pixels per row name on the raster's axis (10 px labels with a gap). */
@@ -346,11 +352,11 @@ export function nameTickCount(height: number, domain: [number, number]): number 
 /** Builds the complete plotly figure for a decoded raster in the given theme. */
 export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number): Figure {
   const groups = groupSpikes(data, theme);
-  const { tStartMs, tStopMs, nNeurons } = data;
+  const { tStart_ms, tStop_ms, nNeurons } = data;
   const states = data.states ?? null;
   const height = figureHeight(states !== null);
   const domains = panelDomains(states !== null);
-  const rate = rateHistogram(groups, tStartMs, tStopMs, binMs);
+  const rate = rateHistogram(groups, tStart_ms, tStop_ms, binMs);
   const size = markerSize(nNeurons, (height - MARGIN.t - MARGIN.b) * (domains.raster[1] - domains.raster[0]));
   const nSpikes = groups.reduce((n, g) => n + g.x.length, 0);
   const imageMode = nSpikes > IMAGE_MODE_SPIKES;
@@ -424,8 +430,8 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
         // A second legend, inside the state panel, names each trace's neuron.
         showlegend: true,
         legend: "legend2",
-        x0: states.tStartMs,
-        dx: states.dtMs,
+        x0: states.tStart_ms,
+        dx: states.dt_ms,
         y: states.values.subarray(k * states.nSamples, (k + 1) * states.nSamples),
         xaxis: "x",
         yaxis: "y3",
@@ -452,7 +458,7 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
       layer: "below",
     }));
 
-  const xPad = tStopMs > tStartMs ? 0 : 0.5;
+  const xPad = tStop_ms > tStart_ms ? 0 : 0.5;
   const axis = {
     gridcolor: theme.grid,
     linecolor: theme.grid,
@@ -479,7 +485,7 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
     xaxis: {
       ...axis,
       anchor: states ? "y3" : "y2",
-      range: [tStartMs - xPad, tStopMs + xPad],
+      range: [tStart_ms - xPad, tStop_ms + xPad],
       title: { ...axis.title, text: "time (ms)" },
     },
     yaxis: {

@@ -21,6 +21,7 @@ import {
 } from "neurolab/schema";
 import { axisStyle, baseLayout, el, keepKeys, plotlyConfig, plotlyText, PlotRenderer, select, slider } from "./base.js";
 import type { Plotly } from "./plotly.js";
+import type { FullLayout } from "plotly.js-dist-min";
 import type { PlotTheme } from "./theme.js";
 
 export const RDM_CLASS = "neurolab-rdm";
@@ -277,7 +278,10 @@ function heatmapFigure(d: RdmData, theme: PlotTheme) {
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  if (!(lo <= hi)) (lo = 0), (hi = 1);
+  if (!(lo <= hi)) {
+    lo = 0;
+    hi = 1;
+  }
   lo = Math.min(lo, 0);
   if (hi === lo) hi = lo + 1;
   const text = hoverText(d);
@@ -347,7 +351,7 @@ function mdsTitle(d: RdmData, gt: { lower: number; upper: number; rdm: number },
 
 /** Pixels spanned by the embedding in the drawn MDS panel (undefined before it is drawn). */
 function mdsSpanPx(div: HTMLElement, m: Embedding2): number | undefined {
-  const fl = (div as HTMLElement & { _fullLayout?: Record<string, any> })._fullLayout;
+  const fl = (div as HTMLElement & { _fullLayout?: FullLayout })._fullLayout;
   const xa = fl?.xaxis2;
   const ya = fl?.yaxis2;
   if (!xa?._length || !ya?._length) return undefined;

@@ -10,6 +10,7 @@ import { decodeRaster, type RasterData } from "neurolab/schema";
 import { el, keepKeys, plotlyConfig, PlotRenderer, select } from "./base.js";
 import { binChoices, buildFigure, figureHeight, MARGIN, NAME_TICK_PX, nameTicks, paintSpikes, roundToStep, windowStats, type Figure, type SpikeGroup } from "./figure.js";
 import type { Plotly } from "./plotly.js";
+import type { FullLayout, PlotlyEvent } from "plotly.js-dist-min";
 import type { PlotTheme } from "./theme.js";
 
 export { ERROR_CLASS } from "./base.js";
@@ -19,8 +20,8 @@ export { IMAGE_MODE_SPIKES } from "./figure.js";
 export const RASTER_CLASS = "neurolab-raster";
 
 type PlotDiv = HTMLDivElement & {
-  on(event: string, handler: (ev: any) => void): void;
-  _fullLayout?: Record<string, any>;
+  on(event: string, handler: (ev: PlotlyEvent | undefined) => void): void;
+  _fullLayout?: FullLayout;
 };
 
 /** Relayout keys that do not change what the spike image shows. */
@@ -59,7 +60,7 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
     const caption = el("div", "neurolab-raster-caption");
     this.summary = el("span", "neurolab-raster-summary");
     caption.appendChild(this.summary);
-    const choices = binChoices(d.tStopMs - d.tStartMs);
+    const choices = binChoices(d.tStop_ms - d.tStart_ms);
     if (choices.length > 0) {
       const label = el("label", "neurolab-raster-bin", " \u00b7 rate bin ");
       const bin = el("select", "neurolab-raster-bin-select");
@@ -91,7 +92,7 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
     this.windowBox = el("div", "neurolab-raster-window");
     this.windowBox.appendChild(el("span", "neurolab-muted", "Select a time window (drag to: select a time window, or the toolbar's box select) for spike counts and rates per population."));
     node.appendChild(this.windowBox);
-    node.dataset.nSpikes = String(d.timesMs.length);
+    node.dataset.nSpikes = String(d.times_ms.length);
     node.dataset.nNeurons = String(d.nNeurons);
     node.dataset.nPopulations = String(d.populations.length);
     if (d.states) node.dataset.nTraces = String(d.states.labels.length);
@@ -142,7 +143,7 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
 
   private bindEvents(plot: PlotDiv): void {
     this.eventsBound = true;
-    plot.on("plotly_relayout", (ev: Record<string, unknown> | undefined) => {
+    plot.on("plotly_relayout", (ev) => {
       const keys = Object.keys(ev ?? {});
       if (typeof ev?.dragmode === "string" && this.dragSelect) this.dragSelect.value = ev.dragmode === "select" ? "select" : "zoom";
       // Our own image update fires this event too: repaint only for axis / size changes.
@@ -156,8 +157,8 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
       if (s && s.xref === "x" && Number.isFinite(s.x0) && Number.isFinite(s.x1)) return [Math.min(s.x0, s.x1), Math.max(s.x0, s.x1)];
       return null;
     };
-    plot.on("plotly_selecting", (ev: any) => this.setWindow(fromSelection(ev), false));
-    plot.on("plotly_selected", (ev: any) => this.setWindow(fromSelection(ev), true));
+    plot.on("plotly_selecting", (ev) => this.setWindow(fromSelection(ev), false));
+    plot.on("plotly_selected", (ev) => this.setWindow(fromSelection(ev), true));
     plot.on("plotly_deselect", () => this.setWindow(null, true));
   }
 
@@ -166,8 +167,8 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
     const d = this.data;
     if (!d) return;
     // Window edges on the simulation's time grid (t_start + k dt) when the payload knows dt.
-    const t0 = w ? Math.max(d.tStartMs, roundToStep(d, w[0])) : 0;
-    const t1 = w ? Math.min(d.tStopMs, roundToStep(d, w[1])) : 0;
+    const t0 = w ? Math.max(d.tStart_ms, roundToStep(d, w[0])) : 0;
+    const t1 = w ? Math.min(d.tStop_ms, roundToStep(d, w[1])) : 0;
     // A box entirely outside the recording selects nothing.
     this.window = w && t1 > t0 ? [t0, t1] : null;
     // While the box is being dragged the panel updates live; `data-selecting` marks that.
@@ -244,7 +245,7 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
     if (this.summary) {
       this.summary.textContent =
         `${figure.nSpikes.toLocaleString("en-US")} spikes \u00b7 ${d.nNeurons.toLocaleString("en-US")} neurons` +
-        ` \u00b7 ${formatMs(d.tStopMs - d.tStartMs)}` +
+        ` \u00b7 ${formatMs(d.tStop_ms - d.tStart_ms)}` +
         (s ? ` \u00b7 ${s.labels.length} ${s.variable} trace${s.labels.length === 1 ? "" : "s"}` : "") +
         (this.binMs === undefined && !this.autoOption ? ` \u00b7 rate bin ${formatMs(figure.rate.binMs)}` : "");
     }

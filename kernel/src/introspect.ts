@@ -182,6 +182,7 @@ function fieldsOf(conv: Introspector, code: string, types: string[], deadline: n
 function defaultsFor(names: readonly string[]): Record<string, unknown> | undefined {
   let lib: Record<string, unknown>;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the kernel is CommonJS and resolves the library lazily, only when a completion needs its defaults
     lib = require("neurolab") as Record<string, unknown>;
   } catch {
     return undefined;

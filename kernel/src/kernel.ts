@@ -109,6 +109,7 @@ class Message {
     public header: Header,
     public parent: Partial<Header>,
     public metadata: Record<string, unknown>,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON whose shape depends on msg_type; each handler reads its own fields
     public content: any,
     public extra: Buffer[] = [],
   ) {}
@@ -315,7 +316,10 @@ export class NeurolabHandler extends JupyterHandlerImpl {
     };
     reply.cursor_start -= shift;
     reply.cursor_end -= shift;
-    for (const item of reply.metadata._jupyter_types_experimental) (item.start -= shift), (item.end -= shift);
+    for (const item of reply.metadata._jupyter_types_experimental) {
+      item.start -= shift;
+      item.end -= shift;
+    }
     return reply as unknown as ReturnType<JupyterHandlerImpl["handleComplete"]>;
   }
 
@@ -472,6 +476,7 @@ export class NeurolabServer extends ZmqServer {
     const { sock, msg } = req;
     const type = msg.header.msg_type;
     const reply = (content: object) => this.send(sock, msg, type.replace(/_request$/, "_reply"), content);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one table of handlers of different request types (see Message.content)
     const handlers: Record<string, (content: any) => object> = {
       kernel_info_request: () => this.kernel.handleKernel(),
       is_complete_request: (c) => this.kernel.handleIsComplete(c),

@@ -14,9 +14,11 @@ if (!configPath) {
 }
 // Node >= 22.1 can cache compiled code (TypeScript's compiler is large): faster restarts.
 (Module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-// Loaded after enabling the cache.
+// Loaded after enabling the cache (a static import would load them before it).
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports -- deliberate late require, see above */
 const { startKernel } = require("./kernel.js") as typeof import("./kernel.js");
 const { resolveMemoryLimitMb } = require("./memory.js") as typeof import("./memory.js");
+/* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
 Promise.resolve()
   .then(() => startKernel(configPath, { memoryLimitMb: resolveMemoryLimitMb(values["memory-limit-mb"]) }))
   .catch((e: unknown) => {

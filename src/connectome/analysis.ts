@@ -8,10 +8,10 @@
  * Conventions: weights are synapse counts (strengths). Weighted path lengths use
  * length = 1 / weight by default (more synapses = shorter), or the weight itself.
  */
-import { checkInteger, checkNonNegative, checkNumber, checkPositive } from "../core/checks.js";
+import { checkInteger, checkNumber, checkPositive } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
 import { checkGraph, csrFromEntries, type WeightedCsr } from "./connectome.js";
-import { checkAllocation, checkBoolean, checkNumberArray, checkOneOf, checkOptions } from "../core/validate.js";
+import { checkAllocation, checkBoolean, checkNumberArray, checkOptions } from "../core/validate.js";
 import { describeValue } from "../core/describe.js";
 
 /** In/out degree (number of partners per direction) and strength (sum of weights). */
@@ -879,16 +879,6 @@ function edgeLengths(g: WeightedCsr, mode: "inverse" | "weight" | "hops" = "inve
     const w = g.weight[k];
     if (!(w > 0)) throw new RangeError(`weights must be > 0 for weighted paths, got ${w} at entry ${k}`);
     out[k] = mode === "inverse" ? 1 / w : w;
-  }
-  return out;
-}
-
-function adjacencySets(g: WeightedCsr): Set<number>[] {
-  const out: Set<number>[] = [];
-  for (let i = 0; i < g.nPre; i++) {
-    const s = new Set<number>();
-    for (let k = g.rowPtr[i]; k < g.rowPtr[i + 1]; k++) if (g.colIdx[k] !== i) s.add(g.colIdx[k]);
-    out.push(s);
   }
   return out;
 }

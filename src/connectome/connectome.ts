@@ -6,12 +6,11 @@
  */
 import type { Csr } from "../synapses/connectivity.js";
 import { checkInteger } from "../core/checks.js";
-import { checkAllocation, checkArray, checkArrayLike, checkEachOneOf, checkFunction, checkNumberArray, checkOneOf, checkOptions, checkString, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
+import { checkAllocation, checkArray, checkArrayLike, checkEachOneOf, checkNumberArray, checkOneOf, checkOptions, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
 import { cellClass, cellKind, type CellKind } from "./cells.js";
 import { resolveGanglia, type Ganglion, type GanglionGroup, type GanglionTable } from "./ganglia.js";
 import type { EdgeRecord, ExpressionRecord, MasterSheetNeuron, NeuronType, OwmetaCell } from "./parse.js";
-import { withDisplay } from "../display/bundle.js";
-import { connectomeFigure } from "../display/connectome.js";
+import { displayAs } from "../display/protocol.js";
 import { describeName } from "../core/describe.js";
 
 /** A CSR matrix with one weight per entry. */
@@ -110,6 +109,9 @@ export const ELECTRICAL_MERGES = ["max", "sum", "mean"] as const;
 
 /** Keys of {@link BuildOptions}. */
 export const BUILD_OPTION_KEYS = ["name", "citation", "kinds", "metadata", "inhibitory", "electricalMerge"];
+
+/** Display kind of a connectome (its figure: `connectomeFigure`, registered by connectome/figure.ts). @internal */
+export const CONNECTOME_DISPLAY = "neurolab.connectome";
 
 /**
  * Checks a weighted CSR graph argument `name` (O(1): shapes only, not every entry): square
@@ -215,7 +217,7 @@ export function buildConnectome(edges: readonly EdgeRecord[], opts: BuildOptions
     sym.set(j * n + i, w);
   }
   const electrical = csrFromMap(n, sym);
-  return withDisplay(
+  return displayAs(
     {
       name: opts.name ?? "connectome",
       citation: opts.citation ?? "",
@@ -225,7 +227,7 @@ export function buildConnectome(edges: readonly EdgeRecord[], opts: BuildOptions
       chemicalSign: chemicalSigns(cells, chemical, opts.inhibitory ?? ["GABA"]),
       electrical,
     },
-    (c) => connectomeFigure(c),
+    CONNECTOME_DISPLAY,
   );
 }
 
@@ -407,7 +409,7 @@ export function selectCells(c: Connectome, filter: CellFilter): Connectome {
   keep.forEach((old, k) => (newIndex[old] = k));
   const cells = keep.map((i) => c.cells[i]);
   const chem = subCsr(c.chemical, keep, newIndex, c.chemicalSign);
-  return withDisplay(
+  return displayAs(
     {
       name: c.name,
       citation: c.citation,
@@ -417,7 +419,7 @@ export function selectCells(c: Connectome, filter: CellFilter): Connectome {
       chemicalSign: chem.sign,
       electrical: subCsr(c.electrical, keep, newIndex, null).csr,
     },
-    (sub) => connectomeFigure(sub),
+    CONNECTOME_DISPLAY,
   );
 }
 

@@ -108,7 +108,7 @@ export function parseGanglia(json: string, opts: GanglionOptions = {}): Ganglion
   try {
     data = JSON.parse(json);
   } catch (e) {
-    throw new SyntaxError(`ganglia table: not valid JSON (truncated file?): ${e instanceof Error ? e.message : String(e)}`);
+    throw new SyntaxError(`ganglia table: not valid JSON (truncated file?): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new SyntaxError("ganglia table: expected a JSON object");
   const record = data as Record<string, unknown>;

@@ -15,3 +15,4 @@ export * from "./simulate.js";
 export * from "./activity.js";
 export * from "./tensor.js";
 export * from "./functional.js";
+export * from "./figure.js";

@@ -250,7 +250,7 @@ function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new SyntaxError(`${what}: not valid JSON (truncated file?): ${e instanceof Error ? e.message : String(e)}`);
+    throw new SyntaxError(`${what}: not valid JSON (truncated file?): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 }
 

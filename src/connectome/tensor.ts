@@ -281,7 +281,7 @@ const EPS = 1e-12;
 function denseUpdates(x: Tensor3, F: Float64Array[], R: number, maxIter: number, tol: number, normX2: number) {
   let previous = Infinity;
   let error = NaN;
-  let it = 0;
+  let it: number;
   for (it = 1; it <= maxIter; it++) {
     let inner = 0;
     for (let mode = 0; mode < 3; mode++) {
@@ -317,7 +317,7 @@ function maskedUpdates(x: Tensor3, F: Float64Array[], R: number, maxIter: number
   const [A, B, C] = F;
   let previous = Infinity;
   let error = NaN;
-  let it = 0;
+  let it: number;
   const prod = new Float64Array(R);
   for (it = 1; it <= maxIter; it++) {
     for (let mode = 0; mode < 3; mode++) {

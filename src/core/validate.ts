@@ -124,7 +124,7 @@ export function checkNumberArray(value: unknown, name: string, opts: { length?: 
 }
 
 /** A function (for callbacks and user-supplied rules). */
-export function checkFunction<F extends Function>(value: unknown, name: string, signature = "a function"): F {
+export function checkFunction<F extends (...args: never[]) => unknown>(value: unknown, name: string, signature = "a function"): F {
   if (typeof value !== "function") throw new TypeError(`${name} must be ${signature}, got ${describeValue(value)}`);
   return value as F;
 }

@@ -127,7 +127,7 @@ export async function readShdFile(file: string): Promise<ShdDataset> {
   try {
     f = new h5.File(absolute, "r");
   } catch (e) {
-    throw new Error(`${absolute} is not a readable HDF5 file: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`${absolute} is not a readable HDF5 file: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   try {
     const dataset = (name: string) => {

@@ -5,7 +5,8 @@
  */
 import { ACTIVITY_MIME, activityValueLabel, encodeActivity, type ActivityData, type ActivityPayload } from "../schema/index.js";
 import { encodePng, hexRgb, STATIC_FALLBACK_BUDGET_BYTES, svgPngImage } from "./png.js";
-import { MIME_BUNDLE, type MimeBundle } from "./bundle.js";
+import { checkOptions, describeValue } from "../core/validate.js";
+import { figureClass, type Figure, type FigureKind } from "./figure.js";
 import { clip, fmt, svgOpen, svgText, viridis } from "./svg.js";
 
 /** Input of {@link activityFigure}. */
@@ -32,30 +33,32 @@ export interface ActivityFigureOptions {
   dropEmpty?: boolean;
 }
 
+/** The activity figure kind: payload, static SVG and text of an {@link ActivityData}. */
+export const ACTIVITY_FIGURE: FigureKind<ActivityData, ActivityPayload> = {
+  mime: ACTIVITY_MIME,
+  payload: encodeActivity,
+  svg: activitySvg,
+  text: (d) => `Activity "${d.title}": ${d.nNeurons} neurons x ${d.nTimes} samples (dt ${fmt(d.dt_s)} s, ${activityValueLabel(d)})`,
+};
+
 /** An activity heatmap that displays itself. */
-export class ActivityFigure {
-  constructor(readonly data: ActivityData) {}
+export type ActivityFigure = Figure<ActivityData, ActivityPayload>;
+/** `new ActivityFigure(data)`: an activity figure of heatmap data (see {@link ACTIVITY_FIGURE}). */
+export const ActivityFigure = figureClass(ACTIVITY_FIGURE);
 
-  payload(): ActivityPayload {
-    return encodeActivity(this.data);
-  }
-
-  toString(): string {
-    const d = this.data;
-    return `Activity "${d.title}": ${d.nNeurons} neurons x ${d.nTimes} samples (dt ${fmt(d.dtS)} s, ${activityValueLabel(d)})`;
-  }
-
-  toSvg(): string {
-    return activitySvg(this.data);
-  }
-
-  [MIME_BUNDLE](): MimeBundle {
-    return { [ACTIVITY_MIME]: this.payload(), "image/svg+xml": this.toSvg(), "text/plain": this.toString() };
-  }
-}
+const ACTIVITY_INPUT_KEYS: Record<keyof ActivityInput, true> = { data: true, nNeurons: true, nTimes: true, layout: true, dt_s: true, t_start_s: true, labels: true };
+const ACTIVITY_FIGURE_KEYS: Record<keyof ActivityFigureOptions, true> = { title: true, quantity: true, unit: true, dropEmpty: true };
 
 /** A displayable neurons x time heatmap of continuous activity (e.g. C. elegans calcium traces). */
 export function activityFigure(input: ActivityInput, opts: ActivityFigureOptions = {}): ActivityFigure {
+  if (input === undefined) throw new TypeError("activityFigure needs an input object with data, nNeurons, nTimes and dt_s");
+  checkOptions(input, Object.keys(ACTIVITY_INPUT_KEYS), "activityFigure input");
+  checkOptions(opts, Object.keys(ACTIVITY_FIGURE_KEYS), "activityFigure options");
+  if (input.layout !== undefined && input.layout !== "neurons x time" && input.layout !== "time x neurons") throw new RangeError(`activityFigure input.layout must be "neurons x time" or "time x neurons", got ${describeValue(input.layout)}`);
+  for (const key of ["title", "quantity", "unit"] as const) {
+    if (opts[key] !== undefined && typeof opts[key] !== "string") throw new TypeError(`activityFigure options.${key} must be a string, got ${describeValue(opts[key])}`);
+  }
+  if (opts.dropEmpty !== undefined && typeof opts.dropEmpty !== "boolean") throw new TypeError(`activityFigure options.dropEmpty must be true or false, got ${describeValue(opts.dropEmpty)}`);
   const { nNeurons, nTimes } = input;
   if (!(Number.isInteger(nNeurons) && nNeurons >= 1)) throw new RangeError(`nNeurons must be an integer >= 1, got ${nNeurons}`);
   if (!(Number.isInteger(nTimes) && nTimes >= 1)) throw new RangeError(`nTimes must be an integer >= 1, got ${nTimes}`);
@@ -87,8 +90,8 @@ export function activityFigure(input: ActivityInput, opts: ActivityFigureOptions
     unit: opts.unit ?? "",
     nNeurons: rows.length,
     nTimes,
-    tStartS: input.t_start_s ?? 0,
-    dtS: input.dt_s,
+    tStart_s: input.t_start_s ?? 0,
+    dt_s: input.dt_s,
     labels: rows.map((i) => labels[i]),
     values,
   });
@@ -118,7 +121,7 @@ function activitySvgWith(d: ActivityData, cells: "vector" | "bitmap"): string {
   const lo = finite.length ? finite[Math.floor(0.01 * (finite.length - 1))] : 0;
   let hi = finite.length ? finite[Math.ceil(0.99 * (finite.length - 1))] : 1;
   if (!(hi > lo)) hi = lo + 1;
-  const alt = `Activity heatmap${d.title ? ` "${d.title}"` : ""}: ${activityValueLabel(d)} of ${d.nNeurons} neurons over ${fmt(d.nTimes * d.dtS)} s (colour scale ${fmt(lo)} to ${fmt(hi)})`;
+  const alt = `Activity heatmap${d.title ? ` "${d.title}"` : ""}: ${activityValueLabel(d)} of ${d.nNeurons} neurons over ${fmt(d.nTimes * d.dt_s)} s (colour scale ${fmt(lo)} to ${fmt(hi)})`;
   const out = [svgOpen(W, H, alt), svgText(W / 2, 18, d.title, 'text-anchor="middle" font-size="13"')];
   const cw = pw / tb;
   const ch = ph / nb;
@@ -136,7 +139,10 @@ function activitySvgWith(d: ActivityData, cells: "vector" | "bitmap"): string {
       let c = 0;
       for (let i = i0; i < i1; i++) for (let t = t0; t < t1; t++) {
         const v = d.values[i * d.nTimes + t];
-        if (!Number.isNaN(v)) (s += v), c++;
+        if (!Number.isNaN(v)) {
+          s += v;
+          c++;
+        }
       }
       if (c === 0) continue;
       if (pixels) {
@@ -153,8 +159,8 @@ function activitySvgWith(d: ActivityData, cells: "vector" | "bitmap"): string {
   const every = Math.max(1, Math.ceil((9 * d.nNeurons) / ph));
   const fs = Math.min(10, Math.max(8, (ph / d.nNeurons) * every - 1));
   for (let i = 0; i < d.nNeurons; i += every) out.push(svgText(M.l - 4, M.t + ((i + 0.5) * ph) / d.nNeurons + fs / 3, clip(d.labels[i], 10), `text-anchor="end" font-size="${fs.toFixed(1)}"`));
-  const t0 = d.tStartS;
-  const t1 = d.tStartS + (d.nTimes - 1) * d.dtS;
+  const t0 = d.tStart_s;
+  const t1 = d.tStart_s + (d.nTimes - 1) * d.dt_s;
   out.push(svgText(M.l, H - 22, `${fmt(t0)} s`), svgText(M.l + pw, H - 22, `${fmt(t1)} s`, 'text-anchor="end"'), svgText(M.l + pw / 2, H - 8, "time (s)", 'text-anchor="middle"'));
   for (let s = 0; s < 50; s++) out.push(`<rect x="${W - M.r + 10}" y="${(M.t + (49 - s) * 3).toFixed(1)}" width="12" height="3.2" fill="${viridis(s / 49)}"/>`);
   out.push(svgText(W - M.r + 26, M.t + 8, fmt(hi)), svgText(W - M.r + 26, M.t + 150, fmt(lo)), svgText(W - M.r + 10, M.t + 166, clip(d.quantity, 10)));

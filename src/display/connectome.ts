@@ -2,93 +2,32 @@
  * Connectomes as displayable figures: the interactive payload
  * (`application/vnd.neurolab.connectome.v1+json`: node-link view with layered and force
  * layouts, adjacency matrix, chemical / electrical toggles, weight threshold, search, click to
- * list partners), a static SVG fallback (layered node-link) and a text summary.
+ * list partners), a static SVG fallback (layered node-link) and a text summary. Layouts and
+ * communities arrive computed (see `connectomeFigure` in src/connectome/figure.ts).
  */
 import { CONNECTOME_MIME, encodeConnectome, type ConnectomeData, type ConnectomePayload, type EdgeList } from "../schema/index.js";
-import { louvain } from "../connectome/analysis.js";
-import { synapseGraph, type Connectome, type WeightedCsr } from "../connectome/connectome.js";
-import { forceLayout, layeredLayout, layerKey } from "../connectome/layout.js";
-import { MIME_BUNDLE, type MimeBundle } from "./bundle.js";
+import { figureClass, type Figure, type FigureKind } from "./figure.js";
 import { CATEGORY_COLORS, clip, svgOpen, svgText } from "./svg.js";
-
-/** Options of {@link connectomeFigure}. */
-export interface ConnectomeFigureOptions {
-  /** Title (default: the connectome's name). */
-  title?: string;
-  /** Seed of the force layout and the Louvain communities (default 1). */
-  seed?: number;
-  /** Force-layout iterations (default 300). */
-  forceIterations?: number;
-}
 
 /** Node types in display order, with their static colours. @internal */
 export const NODE_TYPE_ORDER = ["sensory", "inter", "motor", "pharyngeal", "unknown", "muscle", "other"] as const;
 
-/** A connectome that displays itself. */
-export class ConnectomeFigure {
-  constructor(readonly data: ConnectomeData) {}
-
-  payload(): ConnectomePayload {
-    return encodeConnectome(this.data);
-  }
-
-  toString(): string {
-    const d = this.data;
+/** The connectome figure kind: payload, static SVG and text of a {@link ConnectomeData}. */
+export const CONNECTOME_FIGURE: FigureKind<ConnectomeData, ConnectomePayload> = {
+  mime: CONNECTOME_MIME,
+  payload: encodeConnectome,
+  svg: connectomeSvg,
+  text(d) {
     const sum = (w: Float32Array) => w.reduce((s, x) => s + x, 0);
     return `Connectome "${d.title}": ${d.names.length} cells, ${d.chemical.pre.length} chemical connections (${sum(d.chemical.weight)} synapses), ` +
       `${d.electrical.pre.length} electrical pairs (${sum(d.electrical.weight)} junctions)${d.citation ? `. Data: ${d.citation}` : ""}`;
-  }
+  },
+};
 
-  toSvg(): string {
-    return connectomeSvg(this.data);
-  }
-
-  [MIME_BUNDLE](): MimeBundle {
-    return { [CONNECTOME_MIME]: this.payload(), "image/svg+xml": this.toSvg(), "text/plain": this.toString() };
-  }
-}
-
-function edgesOf(g: WeightedCsr, undirectedOnce: boolean): EdgeList {
-  const pre: number[] = [];
-  const post: number[] = [];
-  const weight: number[] = [];
-  for (let i = 0; i < g.nPre; i++) {
-    for (let k = g.rowPtr[i]; k < g.rowPtr[i + 1]; k++) {
-      const j = g.colIdx[k];
-      if (undirectedOnce && j < i) continue;
-      pre.push(i);
-      post.push(j);
-      weight.push(g.weight[k]);
-    }
-  }
-  return { pre: Uint32Array.from(pre), post: Uint32Array.from(post), weight: Float32Array.from(weight) };
-}
-
-/**
- * A displayable figure of a connectome: layered (sensory -> inter -> motor) and force layouts,
- * Louvain communities on chemical + electrical synapses, and both edge lists. Meant for a few
- * hundred cells (the whole C. elegans nervous system: ~300 neurons, ~5,000 connections).
- */
-export function connectomeFigure(c: Connectome, opts: ConnectomeFigureOptions = {}): ConnectomeFigure {
-  const seed = opts.seed ?? 1;
-  const both = synapseGraph(c, "both");
-  const layered = layeredLayout(c.cells, both);
-  const force = forceLayout(both, { seed, iterations: opts.forceIterations ?? 300 });
-  const communities = c.cells.length > 0 ? louvain(both, { seed }).community : new Int32Array(0);
-  return new ConnectomeFigure({
-    title: opts.title ?? c.name,
-    citation: c.citation,
-    names: c.cells.map((x) => x.name),
-    types: c.cells.map((x) => layerKey(x)),
-    neurotransmitters: c.cells.map((x) => x.neurotransmitters[0] ?? ""),
-    classes: c.cells.map((x) => x.cellClass),
-    communities: Int32Array.from(communities),
-    layers: [...layered.layers],
-    layouts: { layered: { x: Float32Array.from(layered.x), y: Float32Array.from(layered.y) }, force: { x: Float32Array.from(force.x), y: Float32Array.from(force.y) } },
-    chemical: edgesOf(c.chemical, false),
-    electrical: edgesOf(c.electrical, true),
-  });
-}
+/** A connectome that displays itself. */
+export type ConnectomeFigure = Figure<ConnectomeData, ConnectomePayload>;
+/** `new ConnectomeFigure(data)`: a connectome figure of computed figure data (see {@link CONNECTOME_FIGURE}). */
+export const ConnectomeFigure = figureClass(CONNECTOME_FIGURE);
 
 function connectomeSvg(d: ConnectomeData): string {
   const W = 760;

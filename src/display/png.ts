@@ -77,7 +77,10 @@ function filterRows(pixels: Uint8Array, width: number, height: number, bpp: numb
         c[i] = v;
         sum += v < 128 ? v : 256 - v;
       }
-      if (sum < bestSum) (bestSum = sum), (best = f);
+      if (sum < bestSum) {
+        bestSum = sum;
+        best = f;
+      }
     }
     out[y * (stride + 1)] = best;
     out.set(candidates[best], y * (stride + 1) + 1);
@@ -129,7 +132,10 @@ export function encodePng(img: PngImage): Uint8Array {
   parts.push(chunk("IEND", new Uint8Array(0)));
   const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
   let at = 0;
-  for (const p of parts) out.set(p, at), (at += p.length);
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
@@ -186,8 +192,14 @@ export class PixelCanvas {
       this.blend(x, y, rgb, alpha);
       if (x === xe && y === ye) break;
       const e2 = 2 * err;
-      if (e2 >= dy) (err += dy), (x += sx);
-      if (e2 <= dx) (err += dx), (y += sy);
+      if (e2 >= dy) {
+        err += dy;
+        x += sx;
+      }
+      if (e2 <= dx) {
+        err += dx;
+        y += sy;
+      }
     }
   }
 

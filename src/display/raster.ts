@@ -3,15 +3,12 @@
  * (`application/vnd.neurolab.raster.v1+json`, optionally with a state-trace panel), a static SVG
  * fallback drawn without a browser, and a text summary.
  */
-import type { SpikeMonitor, StateMonitor } from "../network/monitors.js";
 import {
   encodeRaster,
   populationOf,
   POPULATION_COLORS,
   RASTER_MAX_NEURONS,
   RASTER_MAX_SPIKES,
-  RASTER_MAX_STATE_VALUES,
-  RASTER_MAX_TRACES,
   RASTER_MIME,
   stateAxisLabel,
   stateTime,
@@ -19,138 +16,38 @@ import {
   type RasterPayload,
   type StateTraces,
 } from "../schema/index.js";
-import { escapeXml, MIME_BUNDLE, type MimeBundle } from "./bundle.js";
+import { figureClass, type Figure, type FigureKind } from "./figure.js";
 import { encodePng, hexRgb, STATIC_FALLBACK_BUDGET_BYTES, svgPngImage } from "./png.js";
-import { svgOpen } from "./svg.js";
-import { describeValue } from "../core/describe.js";
+import { escapeXml, svgOpen } from "./svg.js";
 
 /** Spikes beyond this count are drawn binned (density) in the static SVG. */
 const SVG_MAX_MARKS = 20_000;
 const W = 720;
 const M = { left: 56, right: 16, top: 28, bottom: 40 };
-/** Default number of state traces drawn from a monitor ({@link RasterFigureOptions.maxTraces}). */
-const DEFAULT_TRACES = 8;
 
-/** Options of {@link rasterFigure}. */
-export interface RasterFigureOptions {
-  /** The recorded spikes. */
-  spikes: SpikeMonitor;
-  /** State monitor(s) whose traces fill a panel below the raster, on the same time axis. */
-  states?: StateMonitor | readonly StateMonitor[];
-  /** Variable to draw (default "v_mV" when recorded, else each monitor's first variable). */
-  variable?: string;
-  /** At most this many traces (default 8, at most 64), taken in monitor and index order. */
-  maxTraces?: number;
-  title?: string;
-  /** Name of every neuron (row) of the raster, shown on its axis and in hover (default: the monitor's `neuronNames`). */
-  neuronNames?: readonly string[];
-}
-
-/** A spike raster: neurons x time. */
-export class RasterFigure {
-  constructor(readonly data: RasterData) {}
-
-  /** The JSON payload of the interactive widget. */
-  payload(): RasterPayload {
-    return encodeRaster(this.data);
-  }
-
-  /** A one-line text summary. */
-  toString(): string {
-    const d = this.data;
+/** The raster figure kind: payload, static SVG and text of a {@link RasterData}. */
+export const RASTER_FIGURE: FigureKind<RasterData, RasterPayload> = {
+  mime: RASTER_MIME,
+  payload: encodeRaster,
+  svg: rasterSvg,
+  text(d) {
     const s = d.states;
-    return `Raster "${d.title}": ${d.timesMs.length} spikes from ${d.nNeurons} neurons in [${d.tStartMs}, ${d.tStopMs}] ms` +
-      (s ? `; ${s.labels.length} ${s.variable} trace${s.labels.length === 1 ? "" : "s"} (${s.nSamples} samples every ${s.dtMs} ms)` : "");
-  }
+    return (
+      `Raster "${d.title}": ${d.times_ms.length} spikes from ${d.nNeurons} neurons in [${d.tStart_ms}, ${d.tStop_ms}] ms` +
+      (s ? `; ${s.labels.length} ${s.variable} trace${s.labels.length === 1 ? "" : "s"} (${s.nSamples} samples every ${s.dt_ms} ms)` : "")
+    );
+  },
+  // Beyond the widget's limits the payload would be rejected: show the SVG and text, saying why.
+  withoutWidget(d) {
+    if (d.times_ms.length <= RASTER_MAX_SPIKES && d.nNeurons <= RASTER_MAX_NEURONS) return null;
+    return `too large for the interactive widget (at most ${RASTER_MAX_SPIKES} spikes and ${RASTER_MAX_NEURONS} neurons): record a shorter window or fewer neurons`;
+  },
+};
 
-  /** The static SVG fallback (no script). */
-  toSvg(): string {
-    return rasterSvg(this.data);
-  }
-
-  /** MIME bundle for Jupyter: widget payload, SVG fallback, text. */
-  [MIME_BUNDLE](): MimeBundle {
-    // Beyond the widget's limits the payload would be rejected: show the SVG and text, saying why.
-    const d = this.data;
-    if (d.timesMs.length > RASTER_MAX_SPIKES || d.nNeurons > RASTER_MAX_NEURONS) {
-      const why = `too large for the interactive widget (at most ${RASTER_MAX_SPIKES} spikes and ${RASTER_MAX_NEURONS} neurons): record a shorter window or fewer neurons`;
-      return { "image/svg+xml": this.toSvg(), "text/plain": `${this.toString()}; ${why}` };
-    }
-    return { [RASTER_MIME]: this.payload(), "image/svg+xml": this.toSvg(), "text/plain": this.toString() };
-  }
-}
-
-/**
- * A raster of a spike monitor with an optional state-trace panel (e.g. membrane potentials of a
- * few neurons from a state monitor) on the same time axis; the widget links the panels' zoom,
- * and hovering a trace names its neuron. Traces of neurons that are also in the raster know
- * their raster row. States must be sampled on a regular grid within the spikes' recorded window.
- */
-export function rasterFigure(opts: RasterFigureOptions): RasterFigure {
-  const base = opts.spikes.raster({ title: opts.title, neuronNames: opts.neuronNames }).data;
-  const monitors = opts.states === undefined ? [] : Array.isArray(opts.states) ? opts.states : [opts.states as StateMonitor];
-  if (monitors.length === 0) return new RasterFigure(base);
-  return new RasterFigure({ ...base, states: stateTraces(opts.spikes, monitors, opts.variable, opts.maxTraces ?? DEFAULT_TRACES, base) });
-}
-
-/** Unit of a variable from its name's suffix ("v_mV" -> "mV"), or "". @internal */
-export function unitOf(variable: string): string {
-  const m = /_(mV|V|pA|nA|nS|uS|pF|ms|s|Hz)$/.exec(variable);
-  return m ? m[1] : "";
-}
-
-function stateTraces(spikes: SpikeMonitor, monitors: readonly StateMonitor[], variable: string | undefined, maxTraces: number, window: RasterData): StateTraces {
-  if (!(Number.isInteger(maxTraces) && maxTraces >= 1 && maxTraces <= RASTER_MAX_TRACES)) {
-    throw new RangeError(`maxTraces must be an integer in [1, ${RASTER_MAX_TRACES}], got ${maxTraces}`);
-  }
-  const pick = (m: StateMonitor) => variable ?? (m.variables.includes("v_mV") ? "v_mV" : m.variables[0]);
-  const name = pick(monitors[0]);
-  monitors.forEach((m, k) => {
-    if (!m.variables.includes(pick(m)) || pick(m) !== name) {
-      throw new RangeError(`variable must be recorded by every state monitor (states[${k}] records ${m.variables.join(", ")}), got ${describeValue(name)}`);
-    }
-  });
-  const times = monitors[0].times_ms;
-  if (times.length === 0) throw new RangeError("states: the state monitor has no samples yet (run the network first)");
-  // The sampling interval, rid of the rounding of (last - first) / (n - 1).
-  const dtMs = times.length > 1 ? Number(((times[times.length - 1] - times[0]) / (times.length - 1)).toPrecision(12)) : 1;
-  monitors.forEach((m, k) => {
-    const t = k === 0 ? times : m.times_ms;
-    const same = t.length === times.length && t.every((x, i) => Math.abs(x - (times[0] + i * dtMs)) <= 1e-6 * Math.max(1, dtMs));
-    if (!same) throw new RangeError(`states[${k}] must be sampled on the regular grid of states[0] (${times.length} samples from ${times[0]} ms every ${dtMs} ms)`);
-  });
-  const eps = 1e-6 * Math.max(1, Math.abs(window.tStopMs));
-  if (times[0] < window.tStartMs - eps || times[times.length - 1] > window.tStopMs + eps) {
-    throw new RangeError(`states: samples span [${times[0]}, ${times[times.length - 1]}] ms, outside the spikes' recorded window [${window.tStartMs}, ${window.tStopMs}] ms (record both over the same runs)`);
-  }
-  const ranges = spikes.ranges;
-  const labels: string[] = [];
-  const rows: number[] = [];
-  const columns: { values: Float64Array; stride: number; column: number }[] = [];
-  for (const m of monitors) {
-    const k = spikes.populations.indexOf(m.group as never);
-    const values = m.values(name);
-    for (let c = 0; c < m.indices.length && labels.length < maxTraces; c++) {
-      const index = m.indices[c];
-      labels.push(`${m.group.name} ${index}`);
-      rows.push(k >= 0 ? ranges[k].start + index : -1);
-      columns.push({ values, stride: m.indices.length, column: c });
-    }
-  }
-  const nSamples = times.length;
-  if (labels.length * nSamples > RASTER_MAX_STATE_VALUES) {
-    throw new RangeError(`states: ${labels.length} traces x ${nSamples} samples exceeds ${RASTER_MAX_STATE_VALUES} values; record fewer neurons or sample less often (every_steps)`);
-  }
-  const values = new Float32Array(labels.length * nSamples);
-  columns.forEach((c, j) => {
-    for (let s = 0; s < nSamples; s++) {
-      const x = c.values[s * c.stride + c.column];
-      if (!Number.isFinite(x)) throw new RangeError(`states: ${name} of ${labels[j]} must be finite, got ${x} at t = ${times[s]} ms`);
-      values[j * nSamples + s] = x;
-    }
-  });
-  return { variable: name, unit: unitOf(name), tStartMs: times[0], dtMs, nSamples, labels, rows, values };
-}
+/** A spike raster (neurons x time, optionally with a state-trace panel) that displays itself. */
+export type RasterFigure = Figure<RasterData, RasterPayload>;
+/** `new RasterFigure(data)`: a raster figure of spike data (see {@link RASTER_FIGURE}). */
+export const RasterFigure = figureClass(RASTER_FIGURE);
 
 /** Heights (px) of the static panels: raster, rate, state; gap between panels. */
 const SVG_RASTER_H = 250;
@@ -164,7 +61,7 @@ const SVG_GAP = 16;
  * {@link STATIC_FALLBACK_BUDGET_BYTES}; above, they are painted into a PNG inside the same frame.
  */
 function rasterSvg(d: RasterData): string {
-  const vector = d.timesMs.length <= SVG_MAX_MARKS ? rasterSvgWith(d, "vector") : null;
+  const vector = d.times_ms.length <= SVG_MAX_MARKS ? rasterSvgWith(d, "vector") : null;
   return vector !== null && vector.length <= STATIC_FALLBACK_BUDGET_BYTES ? vector : rasterSvgWith(d, "bitmap");
 }
 
@@ -180,16 +77,16 @@ function rasterSvgWith(d: RasterData, marks: "vector" | "bitmap"): string {
   const axisY = (states ? stateTop + SVG_STATE_H : rateTop + SVG_RATE_H);
   const legendH = states ? 16 * Math.ceil(states.labels.length / 4) : 0;
   const height = axisY + 40 + legendH;
-  const span = d.tStopMs - d.tStartMs || 1;
+  const span = d.tStop_ms - d.tStart_ms || 1;
   const rows = Math.max(1, d.nNeurons);
-  const x = (t: number) => left + ((t - d.tStartMs) / span) * pw;
+  const x = (t: number) => left + ((t - d.tStart_ms) / span) * pw;
   // Row i is centred at i + 0.5 from the bottom, as in the widget (y range [-0.5, n - 0.5]).
   const y = (i: number) => rasterTop + SVG_RASTER_H - ((i + 0.5) / rows) * SVG_RASTER_H;
   const popOf = (i: number) => Math.max(0, populationOf(d.populations, i));
   const color = (i: number) => POPULATION_COLORS[popOf(i) % POPULATION_COLORS.length];
-  const n = d.timesMs.length;
+  const n = d.times_ms.length;
   const alt = `Spike raster${d.title ? ` "${d.title}"` : ""}: ${n} spikes of ${d.nNeurons} neurons` +
-    `${d.populations.length ? ` (${d.populations.map((p) => `${p.name}: ${p.size}`).join(", ")})` : ""} from ${fmt(d.tStartMs)} to ${fmt(d.tStopMs)} ms, with the population rate` +
+    `${d.populations.length ? ` (${d.populations.map((p) => `${p.name}: ${p.size}`).join(", ")})` : ""} from ${fmt(d.tStart_ms)} to ${fmt(d.tStop_ms)} ms, with the population rate` +
     (states ? ` and ${states.labels.length} ${states.variable} traces` : "");
   const out: string[] = [svgOpen(W, height, alt), `<text x="${W / 2}" y="16" text-anchor="middle" font-size="13">${escapeXml(d.title)}</text>`];
   if (marks === "vector") {
@@ -198,7 +95,7 @@ function rasterSvgWith(d: RasterData, marks: "vector" | "bitmap"): string {
     for (let k = 0; k < n; k++) {
       const c = color(d.neurons[k]);
       const path = byColor.get(c) ?? [];
-      path.push(`M${x(d.timesMs[k]).toFixed(1)} ${(y(d.neurons[k]) - Number(h) / 2).toFixed(1)}v${h}`);
+      path.push(`M${x(d.times_ms[k]).toFixed(1)} ${(y(d.neurons[k]) - Number(h) / 2).toFixed(1)}v${h}`);
       byColor.set(c, path);
     }
     for (const [c, path] of byColor) out.push(`<path stroke="${c}" stroke-width="1" d="${path.join("")}"/>`);
@@ -212,7 +109,7 @@ function rasterSvgWith(d: RasterData, marks: "vector" | "bitmap"): string {
     const yy = rasterTop + SVG_RASTER_H - (p.start / rows) * SVG_RASTER_H;
     out.push(`<line x1="${left}" x2="${left + pw}" y1="${yy.toFixed(1)}" y2="${yy.toFixed(1)}" stroke="#888" stroke-dasharray="2 3"/>`);
   }
-  const ticks = niceTicks(d.tStartMs, d.tStopMs, 6);
+  const ticks = niceTicks(d.tStart_ms, d.tStop_ms, 6);
   for (const top of [rasterTop + SVG_RASTER_H, rateTop + SVG_RATE_H, ...(states ? [stateTop + SVG_STATE_H] : [])]) {
     for (const t of ticks) out.push(`<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${top}" y2="${top + 4}" stroke="#444"/>`);
   }
@@ -256,11 +153,11 @@ function spikeBitmap(d: RasterData, left: number, top: number, pw: number, alt: 
   const nColors = Math.min(POPULATION_COLORS.length, Math.max(1, d.populations.length));
   const palette = [[255, 255, 255, 0], ...POPULATION_COLORS.slice(0, nColors).map((c) => [...hexRgb(c), 255])];
   const pixels = new Uint8Array(w * h);
-  const span = d.tStopMs - d.tStartMs || 1;
+  const span = d.tStop_ms - d.tStart_ms || 1;
   const rowPx = h / rows;
-  for (let k = 0; k < d.timesMs.length; k++) {
+  for (let k = 0; k < d.times_ms.length; k++) {
     const i = d.neurons[k];
-    const col = Math.min(w - 1, Math.max(0, Math.floor(((d.timesMs[k] - d.tStartMs) / span) * w)));
+    const col = Math.min(w - 1, Math.max(0, Math.floor(((d.times_ms[k] - d.tStart_ms) / span) * w)));
     const bottom = h - i * rowPx;
     const r1 = Math.min(h, Math.ceil(bottom));
     const r0 = Math.max(0, Math.min(r1 - 1, Math.floor(bottom - rowPx)));
@@ -273,7 +170,7 @@ function spikeBitmap(d: RasterData, left: number, top: number, pw: number, alt: 
 
 /** The population-rate panel: one step line per population, ~100 bins (as the widget's automatic bin). */
 function rateSvg(d: RasterData, x: (t: number) => number, top: number, left: number, pw: number): string[] {
-  const span = d.tStopMs - d.tStartMs;
+  const span = d.tStop_ms - d.tStart_ms;
   const out = [`<rect x="${left}" y="${top}" width="${pw}" height="${SVG_RATE_H}" fill="none" stroke="#444"/>`];
   out.push(`<text transform="translate(12 ${top + SVG_RATE_H / 2}) rotate(-90)" text-anchor="middle">rate (Hz)</text>`);
   if (!(span > 0)) return out;
@@ -281,10 +178,10 @@ function rateSvg(d: RasterData, x: (t: number) => number, top: number, left: num
   const nBins = Math.max(1, Math.ceil(span / bin - 1e-9));
   const groups = d.populations.length > 0 ? d.populations : [{ name: "neurons", start: 0, size: d.nNeurons }];
   const counts = groups.map(() => new Float64Array(nBins));
-  for (let k = 0; k < d.timesMs.length; k++) {
+  for (let k = 0; k < d.times_ms.length; k++) {
     const g = d.populations.length > 0 ? populationOf(d.populations, d.neurons[k]) : 0;
     if (g < 0) continue;
-    const b = Math.min(nBins - 1, Math.max(0, Math.floor((d.timesMs[k] - d.tStartMs) / bin)));
+    const b = Math.min(nBins - 1, Math.max(0, Math.floor((d.times_ms[k] - d.tStart_ms) / bin)));
     counts[g][b]++;
   }
   const rates = counts.map((c, g) => c.map((v) => (groups[g].size > 0 ? (1000 * v) / (groups[g].size * bin) : 0)));
@@ -296,8 +193,8 @@ function rateSvg(d: RasterData, x: (t: number) => number, top: number, left: num
   rates.forEach((r, g) => {
     const pts: string[] = [];
     for (let b = 0; b < nBins; b++) {
-      const t0 = d.tStartMs + b * bin;
-      const t1 = Math.min(d.tStopMs, t0 + bin);
+      const t0 = d.tStart_ms + b * bin;
+      const t1 = Math.min(d.tStop_ms, t0 + bin);
       pts.push(`${x(t0).toFixed(1)},${y(r[b]).toFixed(1)} ${x(t1).toFixed(1)},${y(r[b]).toFixed(1)}`);
     }
     out.push(`<polyline fill="none" stroke="${POPULATION_COLORS[g % POPULATION_COLORS.length]}" stroke-width="1.2" points="${pts.join(" ")}"/>`);
@@ -326,7 +223,10 @@ function stateSvg(d: RasterData, s: StateTraces, x: (t: number) => number, top: 
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  if (!(hi > lo)) (lo -= 1), (hi += 1);
+  if (!(hi > lo)) {
+    lo -= 1;
+    hi += 1;
+  }
   const y = (v: number) => top + h - ((v - lo) / (hi - lo)) * h;
   const step = Math.max(1, Math.ceil(s.nSamples / 1000));
   const out = [`<rect x="${left}" y="${top}" width="${pw}" height="${h}" fill="none" stroke="#444"/>`];

@@ -1,64 +1,29 @@
 /**
  * RDM sets as displayable figures: the interactive payload (`application/vnd.neurolab.rdm.v1+json`:
  * RDM heatmaps with a shared colour scale, live geo-topological thresholds, MDS, model
- * comparison), a static SVG fallback drawn without a browser, and a text summary.
+ * comparison), a static SVG fallback drawn without a browser, and a text summary. The MDS and the
+ * model comparison arrive computed (see `rdmFigure` in src/rsa/figure.ts).
  */
 import { geotopological, condensedLength, encodeRdm, measureLabel, RDM_MAX_CONDITIONS, RDM_MAX_ENTRIES, RDM_MAX_RDMS, RDM_MIME, type ModelComparison, type RdmData, type RdmPayload } from "../schema/index.js";
-import { mds as mdsEmbed } from "../rsa/mds.js";
-import { evaluationSummary, type BootstrapEvaluation, type DualBootstrapEvaluation, type FixedEvaluation } from "../rsa/inference.js";
-import type { Rdms } from "../rsa/rdms.js";
-import { MIME_BUNDLE, type MimeBundle } from "./bundle.js";
+import { figureClass, type Figure, type FigureKind } from "./figure.js";
 import { CATEGORY_COLORS, clip, fmt, svgOpen, svgText, viridis } from "./svg.js";
 import { placeLabels } from "../schema/labels.js";
 import { encodePng, hexRgb, STATIC_FALLBACK_BUDGET_BYTES, svgPngImage } from "./png.js";
-import { describeValue } from "../core/describe.js";
 
-/** A model evaluation as accepted by {@link rdmFigure}'s `models` option. */
-export type ModelEvaluation = FixedEvaluation | BootstrapEvaluation | DualBootstrapEvaluation | (Omit<ModelComparison, "alpha" | "pValues"> & { alpha?: number; pValues?: number[] });
-
-/** Options of {@link rdmFigure}. */
-export interface RdmFigureOptions {
-  title?: string;
-  /** Condition labels: a pattern descriptor name, or one label per condition. Default: the first descriptor other than "index", else the index. */
-  labels?: string | readonly (string | number)[];
-  /** RDM names: an RDM descriptor name, or one name per RDM. Default: the first descriptor other than "index", else "RDM 1", "RDM 2", ... */
-  rdmNames?: string | readonly (string | number)[];
-  /** Compute a 2-D MDS of RDM `mdsRdm` (default true; metric MDS, see `rsa.mds`). */
-  mds?: boolean | "classical" | "metric";
-  /** Which RDM the MDS embeds (default 0). */
-  mdsRdm?: number;
-  /** Initial tRSA thresholds (quantiles), default l = 0, u = 1. */
-  lower?: number;
-  upper?: number;
-  /** Model comparison to show as a bar chart (evalFixed / evalBootstrap result or explicit values). */
-  models?: ModelEvaluation;
-  /** Significance level of the bar marks (default 0.05, one-sided t-test against 0, uncorrected). */
-  alpha?: number;
-  /**
-   * Category of every condition, colouring the MDS points: a pattern descriptor name or one
-   * value per condition. Default: the first pattern descriptor (other than "index" and the
-   * labels' one) with repeated values, else none.
-   */
-  categories?: string | readonly (string | number)[];
-}
-
-/** An RDM set (plus optional MDS and model comparison) that displays itself. */
-export class RdmFigure {
-  constructor(readonly data: RdmData) {}
-
-  /**
-   * The widget payload. RDMs without any finite dissimilarity (e.g. the geo-topological
-   * transform of a constant RDM) have nothing to draw and are left out (the text says so);
-   * RangeError when no RDM is left.
-   */
-  payload(): RdmPayload {
-    const drawable = drawableRdms(this.data);
-    if (!drawable) throw new RangeError(`RDM figure "${this.data.title}": no RDM has a finite dissimilarity (all NaN), so there is nothing to draw`);
+/**
+ * The RDM figure kind. RDMs without any finite dissimilarity (e.g. the geo-topological
+ * transform of a constant RDM) have nothing to draw and are left out of the payload (the text
+ * says so); with none left, or too many conditions, the bundle has no payload.
+ */
+export const RDM_FIGURE: FigureKind<RdmData, RdmPayload> = {
+  mime: RDM_MIME,
+  payload(d) {
+    const drawable = drawableRdms(d);
+    if (!drawable) throw new RangeError(`RDM figure "${d.title}": no RDM has a finite dissimilarity (all NaN), so there is nothing to draw`);
     return encodeRdm(drawable);
-  }
-
-  toString(): string {
-    const d = this.data;
+  },
+  svg: rdmSvg,
+  text(d) {
     const n = d.rdmNames.length;
     const empty = emptyRdms(d);
     const limit = Math.min(RDM_MAX_RDMS, Math.floor(RDM_MAX_ENTRIES / condensedLength(d.nConditions)));
@@ -67,18 +32,14 @@ export class RdmFigure {
       (d.models ? `, ${d.models.names.length} models compared (${d.models.method})` : "") +
       (empty.length > 0 ? `; all NaN, not drawn: ${empty.map((r) => d.rdmNames[r]).join(", ")}` : "") +
       extra;
-  }
+  },
+  withoutWidget: (d) => (drawableRdms(d) ? null : ""),
+};
 
-  toSvg(): string {
-    return rdmSvg(this.data);
-  }
-
-  [MIME_BUNDLE](): MimeBundle {
-    const drawable = drawableRdms(this.data);
-    const bundle: MimeBundle = { "image/svg+xml": this.toSvg(), "text/plain": this.toString() };
-    return drawable ? { [RDM_MIME]: encodeRdm(drawable), ...bundle } : bundle;
-  }
-}
+/** An RDM set (plus optional MDS and model comparison) that displays itself. */
+export type RdmFigure = Figure<RdmData, RdmPayload>;
+/** `new RdmFigure(data)`: an RDM figure of computed figure data (see {@link RDM_FIGURE}). */
+export const RdmFigure = figureClass(RDM_FIGURE);
 
 /** Indices of the RDMs without any finite dissimilarity. */
 function emptyRdms(d: RdmData): number[] {
@@ -110,93 +71,6 @@ function drawableRdms(d: RdmData): RdmData | null {
   keep.forEach((r, k) => dissimilarities.set(d.dissimilarities.subarray(r * p, (r + 1) * p), k * p));
   const mds = mdsOk && d.mds ? { ...d.mds, rdm: keep.indexOf(d.mds.rdm) } : null;
   return { ...d, rdmNames: keep.map((r) => d.rdmNames[r]), dissimilarities, mds };
-}
-
-function descriptorLabels(desc: Readonly<Record<string, readonly (string | number)[]>>, opt: string | readonly (string | number)[] | undefined, count: number, fallback: (i: number) => string, what: string): string[] {
-  if (Array.isArray(opt)) {
-    if (opt.length !== count) throw new RangeError(`${what} must have ${count} entries, got ${opt.length}`);
-    return opt.map(String);
-  }
-  if (typeof opt === "string") {
-    const values = desc[opt];
-    if (!values) throw new RangeError(`${what}: no descriptor ${describeValue(opt)} (have ${Object.keys(desc).join(", ")})`);
-    return values.map(String);
-  }
-  const name = Object.keys(desc).find((k) => k !== "index");
-  return name ? desc[name].map(String) : Array.from({ length: count }, (_, i) => fallback(i));
-}
-
-/**
- * The bar chart's numbers. Library results go through `rsa.evaluationSummary` (rsatoolbox's
- * `Result`: n/(n-1)-corrected variances, SEM error bars, one-sided t-tests against 0), so the
- * widget shows exactly what the library reports.
- */
-function modelComparison(m: ModelEvaluation, alpha: number): ModelComparison {
-  if ("models" in m) {
-    if (m.means.length !== m.models.length) throw new RangeError(`models: ${m.models.length} names but ${m.means.length} means`);
-    const s = evaluationSummary(m);
-    const errors = s.sems.map((e) => (Number.isFinite(e) ? e : 0));
-    const pValues = s.pZero.every(Number.isFinite) ? s.pZero.map((p) => Math.min(1, Math.max(0, p))) : [];
-    return { method: m.method, names: [...s.models], means: [...s.means], errors, pValues, alpha, noiseCeiling: s.noiseCeiling };
-  }
-  return { method: m.method, names: [...m.names], means: [...m.means], errors: [...m.errors], pValues: [...(m.pValues ?? [])], alpha: m.alpha ?? alpha, noiseCeiling: m.noiseCeiling };
-}
-
-/**
- * A displayable figure of an RDM set: heatmaps with condition labels and one colour scale
- * shared by all RDMs, live tRSA thresholds (geo-topological transform computed in the browser
- * from the RDM, same definition as `rsa.geotopologicalTransform`), a 2-D MDS of the conditions
- * and, with `models`, an rsatoolbox-style model-comparison bar chart.
- */
-export function rdmFigure(rdms: Rdms, opts: RdmFigureOptions = {}): RdmFigure {
-  const n = rdms.nConditions;
-  const labels = descriptorLabels(rdms.patternDescriptors, opts.labels, n, (i) => String(i), "labels");
-  const rdmNames = descriptorLabels(rdms.rdmDescriptors, opts.rdmNames, rdms.nRdm, (i) => `RDM ${i + 1}`, "rdmNames");
-  const lower = opts.lower ?? 0;
-  const upper = opts.upper ?? 1;
-  if (!(lower >= 0 && lower <= 1)) throw new RangeError(`lower must be in [0, 1], got ${lower}`);
-  if (!(upper >= lower && upper <= 1)) throw new RangeError(`upper must be in [lower, 1] = [${lower}, 1], got ${upper}`);
-  for (let k = 0; k < rdms.dissimilarities.length; k++) {
-    const v = rdms.dissimilarities[k];
-    if (v === Infinity || v === -Infinity) throw new RangeError(`dissimilarities[${k}] must be finite or NaN (missing), got ${v}`);
-  }
-  let mds: RdmData["mds"] = null;
-  const mdsOpt = opts.mds ?? true;
-  if (mdsOpt !== false && n >= 3) {
-    const rdm = opts.mdsRdm ?? 0;
-    const method = mdsOpt === "classical" ? "classical" : "metric";
-    const e = mdsEmbed(rdms, { dims: 2, method, rdm });
-    const coordinates = new Float64Array(2 * n);
-    e.coordinates.forEach((c, i) => ((coordinates[2 * i] = c[0]), (coordinates[2 * i + 1] = c[1])));
-    mds = { rdm, method, stress: e.stress, coordinates };
-  }
-  const models = opts.models ? modelComparison(opts.models, opts.alpha ?? 0.05) : null;
-  const categories = conditionCategories(rdms, opts, n);
-  return new RdmFigure({
-    title: opts.title ?? "",
-    measure: rdms.measure,
-    nConditions: n,
-    labels,
-    rdmNames,
-    dissimilarities: Float64Array.from(rdms.dissimilarities),
-    lower,
-    upper,
-    mds,
-    models,
-    categories,
-  });
-}
-
-function conditionCategories(rdms: Rdms, opts: RdmFigureOptions, n: number): string[] | null {
-  const c = opts.categories;
-  if (c !== undefined) return descriptorLabels(rdms.patternDescriptors, c, n, String, "categories");
-  const labelKey = typeof opts.labels === "string" ? opts.labels : opts.labels === undefined ? Object.keys(rdms.patternDescriptors).find((k) => k !== "index") : undefined;
-  for (const [key, values] of Object.entries(rdms.patternDescriptors)) {
-    if (key === "index" || key === labelKey || values.length !== n) continue;
-    const distinct = new Set(values.map(String)).size;
-    if (distinct >= 2 && distinct < n) return values.map(String);
-  }
-  return null;
 }
 
 // ---- static SVG ----

@@ -1,5 +1,9 @@
 /** Small helpers shared by the static SVG fallbacks (no script, labels escaped). */
-import { escapeXml } from "./bundle.js";
+
+/** Escapes text for inclusion in SVG/HTML. @internal */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
 
 /** Viridis, 9 stops (matplotlib), for static heatmaps; plotly's "Viridis" in the widget. */
 const VIRIDIS = ["#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30", "#fde725"];

@@ -12,7 +12,7 @@
  * they cross the threshold.
  */
 import { checkFiniteArray, checkInteger, checkPositive } from "../core/checks.js";
-import { checkArrayLike, checkOptionsObject, checkRequiredOptions } from "../core/validate.js";
+import { checkArrayLike, checkRequiredOptions } from "../core/validate.js";
 import type { SpikeRaster } from "./raster.js";
 
 /** Options shared by the delta codes. */

@@ -13,7 +13,7 @@
  * with `clip` drops the spikes of inputs below `threshold`.
  */
 import { checkFiniteArray, checkInteger, checkNumber, checkPositive } from "../core/checks.js";
-import { checkArrayLike, checkOptionsObject, checkRequiredOptions } from "../core/validate.js";
+import { checkArrayLike, checkRequiredOptions } from "../core/validate.js";
 import type { SpikeRaster } from "./raster.js";
 import { describeValue } from "../core/describe.js";
 

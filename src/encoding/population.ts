@@ -8,7 +8,7 @@
  * whose response is below `minResponse` do not fire (the paper: "not firing" for late times).
  */
 import { checkFiniteArray, checkInteger, checkNumber, checkPositive } from "../core/checks.js";
-import { checkArrayLike, checkOptionsObject, checkRequiredOptions } from "../core/validate.js";
+import { checkArrayLike, checkRequiredOptions } from "../core/validate.js";
 import type { SpikeEvents } from "../analysis/spikes.js";
 
 /** Options of {@link gaussianPopulation}. */

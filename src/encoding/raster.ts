@@ -4,7 +4,7 @@
  * spike events the analysis functions take.
  */
 import { checkInteger, checkPositive } from "../core/checks.js";
-import { checkArrayLike, checkOptionsObject, checkRequiredOptions } from "../core/validate.js";
+import { checkOptionsObject, checkRequiredOptions } from "../core/validate.js";
 import type { SpikeEvents } from "../analysis/spikes.js";
 import { Rng } from "../random/rng.js";
 

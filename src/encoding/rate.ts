@@ -11,7 +11,7 @@
  * Poisson(rate * D / 1000), Fano factor 1.
  */
 import { checkFiniteArray, checkNonNegative, checkPositive } from "../core/checks.js";
-import { checkArrayLike, checkOptionsObject, checkRequiredOptions } from "../core/validate.js";
+import { checkArrayLike, checkRequiredOptions } from "../core/validate.js";
 import type { SpikeEvents } from "../analysis/spikes.js";
 import { type RandomSource, type SpikeRaster, checkSteps, rngFrom } from "./raster.js";
 

@@ -119,6 +119,7 @@ export function dimensionOf(e: Expr, lookup: (name: string) => Dim, where: strin
             return dimPow(a, p);
           }
         }
+        throw new DimensionMismatchError(`${where}: unknown operator in "${formatExpr(x)}"`);
       }
       case "call": {
         if ((RANDOM_FUNCTIONS as readonly string[]).includes(x.fn)) {

@@ -266,6 +266,6 @@ export function wasmStep(s: SpecialisedModel, arena: Arena): StepFunction | unde
     }
     args![0] = n;
     args![1] = t;
-    return step.apply(null, args!);
+    return step(...args!);
   };
 }

@@ -99,7 +99,9 @@ export function toNeuroML(net: Describable, opts: NeuroMLExportOptions): NeuroML
   if (d.t_ms !== 0) throw new RangeError(`toNeuroML: the network has run to t = ${d.t_ms} ms; NeuroML describes a network from its start: export before running or after net.reset()`);
   if (d.hasCurrentSources) throw new RangeError("toNeuroML: networks with current sources (JavaScript functions) cannot be exported");
   if (d.gapJunctions.length > 0) throw new RangeError("toNeuroML: gap junctions cannot be exported to NeuroML");
-  for (const syn of d.synapses ?? []) {
+  // Equation synapses are refused: the first one's rule names the reason.
+  const syn = d.synapses?.[0];
+  if (syn !== undefined) {
     const rule = synapseRule(syn);
     if (rule.kind === "stdpPair") throw new RangeError(`toNeuroML: synapses ${syn.name} use stdpPair (pair STDP, NEST stdp_synapse); NeuroML 2's standard components have no STDP rule`);
     if (rule.kind === "other") throw new RangeError(`toNeuroML: synapses ${syn.name} use ${rule.rule}; NeuroML 2's standard components have no plasticity rules`);

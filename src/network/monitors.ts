@@ -1,9 +1,10 @@
 /**
  * Monitors record what happens during a run, after each step (the last slot of the schedule).
  */
-import { MIME_BUNDLE, type MimeBundle } from "../display/bundle.js";
+import { MIME_BUNDLE, type MimeBundle } from "../display/protocol.js";
 import { RasterFigure } from "../display/raster.js";
 import { checkInteger } from "../core/checks.js";
+import { checkOptions, checkString } from "../core/validate.js";
 import type { Population } from "./populations.js";
 import { describeValue } from "../core/describe.js";
 
@@ -134,15 +135,18 @@ export class SpikeMonitor {
 
   /** A raster figure of the recorded spikes; renders as an interactive widget in the neurolab kernel. */
   raster(opts: { title?: string; neuronNames?: readonly string[] } = {}): RasterFigure {
+    checkOptions(opts, ["title", "neuronNames"], "raster options");
+    if (opts.title !== undefined) checkString(opts.title, "raster options.title");
+    if (opts.neuronNames !== undefined && !Array.isArray(opts.neuronNames)) throw new TypeError(`raster options.neuronNames must be an array of ${this.size} names, got ${typeof opts.neuronNames}`);
     return new RasterFigure({
       neuronNames: opts.neuronNames ?? this.neuronNames,
-      dtMs: Number.isFinite(this.dt_ms) ? this.dt_ms : null,
+      dt_ms: Number.isFinite(this.dt_ms) ? this.dt_ms : null,
       title: opts.title ?? this.populations.map((p) => p.name).join(" + "),
-      tStartMs: this.tStart_ms,
-      tStopMs: this.tStop_ms,
+      tStart_ms: this.tStart_ms,
+      tStop_ms: this.tStop_ms,
       nNeurons: this.size,
       populations: this.ranges,
-      timesMs: Float32Array.from(this.times_ms),
+      times_ms: Float32Array.from(this.times_ms),
       neurons: new Uint32Array(this.log.neurons.buffer, 0, this.log.length).slice(),
     });
   }

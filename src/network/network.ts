@@ -39,7 +39,7 @@ import { Synapses, type SynapsesOptions } from "../synapses/equationSynapses.js"
 import { EquationGroup, type EquationGroupOptions } from "./equationGroup.js";
 import { RateMonitor, SpikeMonitor, StateMonitor, type StateGroup, type StateMonitorOptions } from "./monitors.js";
 import { networkBundle } from "./summary.js";
-import { MIME_BUNDLE, type MimeBundle } from "../display/bundle.js";
+import { MIME_BUNDLE, type MimeBundle } from "../display/protocol.js";
 import {
   NeuronGroup,
   PoissonGroup,
@@ -144,8 +144,8 @@ interface ProjectionSpec {
 }
 
 interface GapSpec {
-  a: NeuronGroup<any>;
-  b: NeuronGroup<any>;
+  a: NeuronGroup;
+  b: NeuronGroup;
   rule: ConnectivityRule;
   g: SynapseValue;
 }
@@ -204,7 +204,7 @@ export type CurrentSource = (t_ms: number, current_pA: Float64Array) => void;
 
 interface Built {
   /** The neuron groups (their external current is synchronised around runs). */
-  groups: NeuronGroup<any>[];
+  groups: NeuronGroup[];
   /** Projections with their target ring buffer and, when it can run in place, the wasm delivery kernel. */
   projections: { spec: ProjectionSpec; proj: Projection; buffer: DelayBuffer; deliver: DeliverKernels | undefined }[];
   gaps: { spec: GapSpec; gj: GapJunctions }[];
@@ -274,7 +274,7 @@ export class Network {
   private readonly specs: ProjectionSpec[] = [];
   private readonly monitors: (SpikeMonitor | StateMonitor | RateMonitor)[] = [];
   private readonly gapSpecs: GapSpec[] = [];
-  private readonly currentSources: { group: NeuronGroup<any>; fn: CurrentSource }[] = [];
+  private readonly currentSources: { group: NeuronGroup; fn: CurrentSource }[] = [];
   private readonly synapses: Synapses[] = [];
   private readonly operations: { fn: (t_ms: number) => void; when: Slot; order: number; name: string }[] = [];
   private built: Built | null = null;
@@ -357,7 +357,7 @@ export class Network {
   }
 
   /** Connects `pre` to a receptor of the neuron group `post` with static synapses. */
-  connect(pre: Population, post: NeuronGroup<any>, opts: ConnectOptions): void;
+  connect(pre: Population, post: NeuronGroup, opts: ConnectOptions): void;
   /**
    * Connects `pre` to `post` with synapses written as equations (Brian2's `Synapses`):
    * `net.connect(exc, all, { rule: fixedProbability(0.02), model: "w : 1", on_pre: "ge += w" })`.
@@ -376,10 +376,10 @@ export class Network {
       this.keepSynapses = false;
       return syn;
     }
-    this.connectStatic(pre, post as NeuronGroup<any>, opts as ConnectOptions);
+    this.connectStatic(pre, post as NeuronGroup, opts as ConnectOptions);
   }
 
-  private connectStatic(pre: Population, post: NeuronGroup<any>, opts: ConnectOptions): void {
+  private connectStatic(pre: Population, post: NeuronGroup, opts: ConnectOptions): void {
     if (!(post instanceof NeuronGroup)) throw new TypeError(`post must be a neuron group, got ${(post as Population).kind}`);
     if (typeof opts.rule !== "function") throw new TypeError("rule must be a connectivity rule, e.g. fixedProbability(0.1)");
     const receptorName = opts.receptor ?? "delta";
@@ -399,7 +399,7 @@ export class Network {
    * Couples neurons of `a` and `b` (the same group for coupling within it) by gap junctions of
    * conductance `g_nS` (one number or a function of the pair); `rule` lists each pair once.
    */
-  connectGap(a: NeuronGroup<any>, b: NeuronGroup<any>, opts: { rule: ConnectivityRule; g_nS: SynapseValue }): void {
+  connectGap(a: NeuronGroup, b: NeuronGroup, opts: { rule: ConnectivityRule; g_nS: SynapseValue }): void {
     this.requireMember(a, "a");
     this.requireMember(b, "b");
     for (const [g, what] of [[a, "a"], [b, "b"]] as const) {
@@ -415,7 +415,7 @@ export class Network {
    * Calls `fn(t_ms, current_pA)` with the group's external current at the start of every step (the inputs slot), so it can set
    * a time-varying external current (as Brian2's TimedArray or network_operation).
    */
-  addCurrentSource(group: NeuronGroup<any>, fn: CurrentSource): void {
+  addCurrentSource(group: NeuronGroup, fn: CurrentSource): void {
     this.requireMember(group, "group");
     if (typeof fn !== "function") throw new TypeError("fn must be a function (t_ms, current_pA) => void");
     this.currentSources.push({ group, fn });
@@ -741,7 +741,7 @@ export class Network {
     // end: monitors, and every checkFinite_steps a check that no state went non-finite.
     for (const m of this.monitors) add("end", 0, m.constructor.name, "record", (n) => m.record(n));
     const every = this.checkFinite_steps;
-    const checked = this.populations.filter((p): p is NeuronGroup<any> | EquationGroup => p instanceof NeuronGroup || p instanceof EquationGroup);
+    const checked = this.populations.filter((p): p is NeuronGroup | EquationGroup => p instanceof NeuronGroup || p instanceof EquationGroup);
     if (every > 0 && checked.length > 0) {
       add("end", 1, "network", `non-finite state check every ${every} steps`, (n) => {
         if ((n + 1) % every !== 0) return;
@@ -789,8 +789,9 @@ export class Network {
       const r = rng.fork();
       const csr = applyRule(spec.rule, spec.a.size, spec.b.size, r, `rule of gap junctions ${spec.a.name} - ${spec.b.name}`);
       const g = new Float64Array(csr.colIdx.length);
-      if (typeof spec.g === "number") g.fill(spec.g);
-      else forEachSynapse(csr, (k, i, j) => (g[k] = checkNumber((spec.g as Function)(r, i, j), `g_nS(${i}, ${j})`, { min: 0 })));
+      const gSpec = spec.g;
+      if (typeof gSpec === "number") g.fill(gSpec);
+      else forEachSynapse(csr, (k, i, j) => (g[k] = checkNumber(gSpec(r, i, j), `g_nS(${i}, ${j})`, { min: 0 })));
       for (const grp of [spec.a, spec.b]) grp.coupling_pA ??= new Float64Array(grp.size);
       return { spec, gj: { csr, g_nS: g } };
     });
@@ -819,7 +820,7 @@ export class Network {
     const homed = projections.map(({ spec, proj }) => ({ spec, proj: intoArena(proj, arena) }));
     this.populations.forEach((p, k) => p.build(this.dt_ms, streams[k], { arena, inputDelaySteps: delays[k], wasm: this.wasm }));
     const deliver = this.wasm ? deliverKernels(arena) : undefined;
-    const groups = this.populations.filter((p): p is NeuronGroup<any> => p instanceof NeuronGroup);
+    const groups = this.populations.filter((p): p is NeuronGroup => p instanceof NeuronGroup);
     const builtProjections = homed.map(({ spec, proj }) => {
       const buffer = spec.post.inputBuffers[spec.receptor];
       const inPlace = deliver !== undefined && typeof proj.delaySteps === "number" && arena.buffer !== null && spec.pre.spiked.buffer === arena.buffer;

@@ -22,7 +22,7 @@ import { checkSpikeGeneratorOptions, spikeSchedule, type SpikeSchedule } from ".
 import type { Rng } from "../random/rng.js";
 import { delayBuffer, delayBufferBytes, type DelayBuffer } from "../synapses/projection.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
-import { MIME_BUNDLE, type MimeBundle } from "../display/bundle.js";
+import { MIME_BUNDLE, type MimeBundle } from "../display/protocol.js";
 import { populationBundle } from "./summary.js";
 import { describeValue } from "../core/describe.js";
 

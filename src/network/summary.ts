@@ -8,7 +8,7 @@
  * drawn when a network is built, so before its first run the projections show no counts).
  * The HTML is script-free (tables, escaped text).
  */
-import type { MimeBundle } from "../display/bundle.js";
+import type { MimeBundle } from "../display/protocol.js";
 import type { ConnectivityRule } from "../synapses/connectivity.js";
 import type { Projection } from "../synapses/projection.js";
 import type { NeuronGroup, Population } from "./populations.js";
@@ -23,7 +23,7 @@ export interface NetworkSummaryInput {
   /** Projections as specified, with the built projection when the network is built. */
   projections: readonly {
     pre: Population;
-    post: NeuronGroup<any>;
+    post: NeuronGroup;
     receptor: number;
     weightName: string;
     weight: unknown;
@@ -60,7 +60,10 @@ export function formatBytes(bytes: number): string {
   const units = ["B", "kB", "MB", "GB", "TB"];
   let v = bytes;
   let u = 0;
-  while (v >= 1024 && u < units.length - 1) (v /= 1024), u++;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
   return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
 }
 

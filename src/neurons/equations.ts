@@ -12,6 +12,7 @@
  * u with one Euler step (Brian2's way), the hand-written model takes the paper's two half steps
  * for v.
  */
+import { checkOptionsObject } from "../core/validate.js";
 import type { EquationModelSpec } from "../equations/model.js";
 import { ADEX_DEFAULTS, type AdExParams } from "./adex.js";
 import { HH_DEFAULTS, type HhParams } from "./hh.js";
@@ -82,7 +83,7 @@ I : amp`,
  * ```
  */
 export function izhikevichEquations(params: Partial<IzhikevichParams> & { preset?: IzhikevichPreset } = {}): ModelEquations {
-  const { preset, ...rest } = params;
+  const { preset, ...rest } = checkOptionsObject(params, "izhikevichEquations params");
   if (preset !== undefined && !Object.hasOwn(IZHIKEVICH_PRESETS, preset)) throw new RangeError(`preset must be one of ${Object.keys(IZHIKEVICH_PRESETS).join(", ")}, got ${describeValue(preset)}`);
   const p: IzhikevichParams = { ...IZHIKEVICH_PRESETS[preset ?? "RS"], vPeak_mV: 30, iBias: 0, ...rest };
   return {

@@ -100,7 +100,10 @@ export function addRdmNoise(rdms: Rdms, level: number, seed = 0): Rdms {
   const v = rdms.dissimilarities;
   let n = 0;
   let s = 0;
-  for (const x of v) if (!Number.isNaN(x)) (s += x), n++;
+  for (const x of v) if (!Number.isNaN(x)) {
+    s += x;
+    n++;
+  }
   const m = s / n;
   let ss = 0;
   for (const x of v) if (!Number.isNaN(x)) ss += (x - m) ** 2;
@@ -222,7 +225,10 @@ function looNearestCentroid(x: Float64Array, q: number, cls: Int32Array, nClass:
       for (let c = 0; c < nClass; c++) {
         if (counts[c] - held[c] <= 0) continue; // class absent from the training instances
         const d = xx - 2 * dots[i * nClass + c] + centroidNorm[c];
-        if (d < bestD) (bestD = d), (best = c);
+        if (d < bestD) {
+          bestD = d;
+          best = c;
+        }
       }
       if (best < 0) return;
       confusion[cls[a]][best]++;
@@ -251,12 +257,16 @@ function drawSamples(n: number, rdms: Rdms, grp: Int32Array, nGroup: number, uni
     if (unit === "instance") {
       for (let k = 0; k < nGroup; k++) {
         const g = rng.int(nGroup);
-        for (const r of byGroup[g]) rows.push(r), groups.push(g);
+        for (const r of byGroup[g]) {
+          rows.push(r);
+          groups.push(g);
+        }
       }
     } else {
       for (let k = 0; k < rdms.nRdm; k++) {
         const r = rng.int(rdms.nRdm);
-        rows.push(r), groups.push(grp[r]);
+        rows.push(r);
+        groups.push(grp[r]);
       }
     }
     const stimuli = Array.from({ length: nc }, () => rng.int(nc));

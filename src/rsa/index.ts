@@ -17,3 +17,4 @@ export * from "./similarity.js";
 export * from "./mds.js";
 export * from "./inference.js";
 export { crossRows, gramRows } from "./linalg.js";
+export * from "./figure.js";

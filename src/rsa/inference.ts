@@ -9,7 +9,7 @@ import { Rng } from "../random/rng.js";
 import { compareRdm, type CompareMethod } from "./compare.js";
 import { rankdata } from "./ranks.js";
 import { checkRdms, makeRdms, nPairs, rdmVector, rdmsFromVectors, subsetPatterns, subsetRdms, type Rdms } from "./rdms.js";
-import { checkArray, checkArrayLike, checkOneOf, checkOptions, checkString, describeValue } from "../core/validate.js";
+import { checkArray, checkArrayLike, checkOptions, checkString, describeValue } from "../core/validate.js";
 
 /** Most bootstrap samples or permutations one call draws (rsatoolbox's default is 1000). */
 export const MAX_RESAMPLES = 100_000;

@@ -125,10 +125,7 @@ function smacof(x0: Float64Array, delta: Float64Array, n: number, dims: number, 
     else next = weightedGuttman(bx, weight, n, dims);
     x = next;
     const s = stress(x, delta, n, dims);
-    if (prev - s <= tolerance * Math.max(prev, 1e-300)) {
-      prev = s;
-      break;
-    }
+    if (prev - s <= tolerance * Math.max(prev, 1e-300)) break;
     prev = s;
   }
   return x;

@@ -6,8 +6,7 @@
 import { checkInteger } from "../core/checks.js";
 import { checkArray, checkArrayLike, checkNumberArray, checkOptions, checkString, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
 import { checkDescriptors, pickDescriptors, type DescriptorValue, type Descriptors } from "./descriptors.js";
-import { withDisplay } from "../display/bundle.js";
-import { rdmFigure } from "../display/rdm.js";
+import { displayAs } from "../display/protocol.js";
 import { describeName } from "../core/describe.js";
 
 /** A set of `nRdm` RDMs over `nConditions` conditions. */
@@ -172,6 +171,9 @@ function isSquare(m: readonly (readonly number[])[]): boolean {
   return m.every((row) => Array.isArray(row) && row.length === m.length);
 }
 
+/** Display kind of an RDM set (its figure: `rdmFigure`, registered by rsa/figure.ts). @internal */
+export const RDMS_DISPLAY = "neurolab.rsa.rdms";
+
 /**
  * Builds an RDM set around an existing condensed buffer (no copy).
  *
@@ -190,9 +192,9 @@ export function rdmsFromVectors(vectors: Float64Array, nConditions: number, opts
   const nRdm = vectors.length / p;
   const pattern = { index: range(nConditions), ...(opts.patternDescriptors ?? {}) };
   const rdm = { index: range(nRdm), ...(opts.rdmDescriptors ?? {}) };
-  // Displays as the RDM widget when it is a cell's last value in the neurolab kernel.
+  // Displays as the RDM widget when it is a cell's last value in the neurolab kernel (rsa/figure.ts).
   return Object.freeze(
-    withDisplay(
+    displayAs(
       {
         dissimilarities: vectors,
         nRdm,
@@ -201,7 +203,7 @@ export function rdmsFromVectors(vectors: Float64Array, nConditions: number, opts
         patternDescriptors: checkDescriptors(pattern, nConditions, "patternDescriptors"),
         rdmDescriptors: checkDescriptors(rdm, nRdm, "rdmDescriptors"),
       },
-      (r) => rdmFigure(r),
+      RDMS_DISPLAY,
     ),
   );
 }
@@ -488,7 +490,7 @@ export function rdmsToColumns(rdms: Rdms, conditionDescriptor = "index"): Record
  */
 export function rdmsToTable(rdms: Rdms, conditionDescriptor = "index"): unknown {
   // arquero is ESM-only; Node >= 20.19 loads it through require().
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- arquero is ESM-only and this function is synchronous (a dynamic import() would make it async)
   const aq = require("arquero") as { table: (cols: Record<string, unknown[]>) => unknown };
   return aq.table(rdmsToColumns(rdms, conditionDescriptor));
 }

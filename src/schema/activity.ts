@@ -60,8 +60,8 @@ export interface ActivityData {
   unit?: string;
   nNeurons: number;
   nTimes: number;
-  tStartS: number;
-  dtS: number;
+  tStart_s: number;
+  dt_s: number;
   labels: string[];
   values: Float32Array;
 }
@@ -77,8 +77,8 @@ export function encodeActivity(d: ActivityData): ActivityPayload {
     ...(d.unit ? { unit: fitText(d.unit, 40) } : {}),
     n_neurons: d.nNeurons,
     n_times: d.nTimes,
-    t_start_s: d.tStartS,
-    dt_s: d.dtS,
+    t_start_s: d.tStart_s,
+    dt_s: d.dt_s,
     labels: d.labels.map((s) => fitText(s, 100)),
     values: typedArrayToBase64(d.values),
   };
@@ -105,12 +105,12 @@ export function decodeActivity(value: unknown): ActivityData {
   if (nNeurons * nTimes > ACTIVITY_MAX_VALUES) {
     throw new SchemaError(`payload.n_neurons x payload.n_times = ${nNeurons * nTimes} exceeds ${ACTIVITY_MAX_VALUES}`);
   }
-  const tStartS = expectFiniteNumber(p.t_start_s, "payload.t_start_s");
-  const dtS = expectFiniteNumber(p.dt_s, "payload.dt_s");
-  if (!(dtS > 0)) throw new SchemaError(`payload.dt_s must be > 0, got ${dtS}`);
+  const tStart_s = expectFiniteNumber(p.t_start_s, "payload.t_start_s");
+  const dt_s = expectFiniteNumber(p.dt_s, "payload.dt_s");
+  if (!(dt_s > 0)) throw new SchemaError(`payload.dt_s must be > 0, got ${dt_s}`);
   const labels = expectStringArray(p.labels, "payload.labels", nNeurons, 100);
   const values = expectBase64Array(p.values, "payload.values", "float32", nNeurons * nTimes);
   checkValues(values, "payload.values", { nan: "allow" });
   if (!values.some((v) => v === v)) throw new SchemaError("payload.values has no finite value (all NaN)");
-  return { title, quantity, unit, nNeurons, nTimes, tStartS, dtS, labels, values };
+  return { title, quantity, unit, nNeurons, nTimes, tStart_s, dt_s, labels, values };
 }

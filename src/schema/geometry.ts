@@ -246,7 +246,10 @@ export function kruskalStress(x: ArrayLike<number>, v: ArrayLike<number>, n: num
 export function alignPlanar(x: ArrayLike<number>, reference: ArrayLike<number>, n: number): Float64Array {
   let rx = 0;
   let ry = 0;
-  for (let i = 0; i < n; i++) (rx += reference[2 * i]), (ry += reference[2 * i + 1]);
+  for (let i = 0; i < n; i++) {
+    rx += reference[2 * i];
+    ry += reference[2 * i + 1];
+  }
   rx /= n;
   ry /= n;
   // Cross-covariance M = Σ x_iᵀ r_i (2 x 2).

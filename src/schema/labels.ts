@@ -47,7 +47,10 @@ export function placeLabels(x: readonly number[], y: readonly number[], labels: 
     candidates.forEach((c, k) => {
       let cost = 0;
       for (let j = 0; j < boxes.length; j++) if (j !== i) cost += overlap(c[2], boxes[j]);
-      if (cost < bestCost - 1e-9) (bestCost = cost), (best = k);
+      if (cost < bestCost - 1e-9) {
+        bestCost = cost;
+        best = k;
+      }
     });
     const c = candidates[best];
     boxes.push(c[2]);

@@ -108,8 +108,8 @@ export interface StatesPayload {
 export interface StateTraces {
   variable: string;
   unit: string;
-  tStartMs: number;
-  dtMs: number;
+  tStart_ms: number;
+  dt_ms: number;
   nSamples: number;
   labels: string[];
   /** Raster row of each trace's neuron, or -1. */
@@ -121,18 +121,18 @@ export interface StateTraces {
 /** A validated, decoded raster. */
 export interface RasterData {
   title: string;
-  tStartMs: number;
-  tStopMs: number;
+  tStart_ms: number;
+  tStop_ms: number;
   nNeurons: number;
   populations: PopulationRange[];
-  timesMs: Float32Array;
+  times_ms: Float32Array;
   neurons: Uint32Array;
   /** Optional state traces on the same time axis. */
   states?: StateTraces | null;
   /** Optional name of every neuron (row), e.g. cell names; null or absent: rows are numbered. */
   neuronNames?: readonly string[] | null;
   /** Optional simulation time step, ms (window edges are rounded to it); null when unknown. */
-  dtMs?: number | null;
+  dt_ms?: number | null;
 }
 
 /** Builds a raster payload from spike arrays (times in ms, neuron indices). */
@@ -142,16 +142,16 @@ export function encodeRaster(data: RasterData): RasterPayload {
     version: 1,
     revision: RASTER_REVISION,
     title: fitText(data.title, 500),
-    t_start_ms: data.tStartMs,
-    t_stop_ms: data.tStopMs,
+    t_start_ms: data.tStart_ms,
+    t_stop_ms: data.tStop_ms,
     n_neurons: data.nNeurons,
     populations: data.populations.map((p) => ({ name: fitText(p.name, 200), start: p.start, size: p.size })),
-    n_spikes: data.timesMs.length,
-    spike_times_ms: typedArrayToBase64(data.timesMs),
+    n_spikes: data.times_ms.length,
+    spike_times_ms: typedArrayToBase64(data.times_ms),
     spike_neurons: typedArrayToBase64(data.neurons),
     ...(data.states ? { states: encodeStates(data.states) } : {}),
     ...(data.neuronNames && data.nNeurons <= RASTER_MAX_NAMED_NEURONS ? { neuron_names: checkedNames(data.neuronNames, data.nNeurons) } : {}),
-    ...(data.dtMs != null && data.dtMs > 0 && Number.isFinite(data.dtMs) ? { dt_ms: data.dtMs } : {}),
+    ...(data.dt_ms != null && data.dt_ms > 0 && Number.isFinite(data.dt_ms) ? { dt_ms: data.dt_ms } : {}),
   };
 }
 
@@ -165,8 +165,8 @@ function encodeStates(s: StateTraces): StatesPayload {
   return {
     variable: fitText(s.variable, 100),
     unit: fitText(s.unit, 40),
-    t_start_ms: s.tStartMs,
-    dt_ms: s.dtMs,
+    t_start_ms: s.tStart_ms,
+    dt_ms: s.dt_ms,
     n_samples: s.nSamples,
     traces: s.labels.map((label, k) => ({ label: fitText(label, 200), row: s.rows[k] })),
     values: typedArrayToBase64(s.values),
@@ -182,8 +182,8 @@ export function stateAxisLabel(s: Pick<StateTraces, "variable" | "unit">): strin
 }
 
 /** Time of sample `k` of a state block, ms. */
-export function stateTime(s: Pick<StateTraces, "tStartMs" | "dtMs">, k: number): number {
-  return s.tStartMs + k * s.dtMs;
+export function stateTime(s: Pick<StateTraces, "tStart_ms" | "dt_ms">, k: number): number {
+  return s.tStart_ms + k * s.dt_ms;
 }
 
 /**
@@ -198,10 +198,10 @@ export function decodeRaster(value: unknown): RasterData {
   expectVersion(p.version, 1, "payload.version");
   if (p.revision !== undefined) expectInteger(p.revision, "payload.revision", 1, 1_000_000);
   const title = optionalString(p.title, "payload.title", 500) ?? "";
-  const tStartMs = expectFiniteNumber(p.t_start_ms, "payload.t_start_ms");
-  const tStopMs = expectFiniteNumber(p.t_stop_ms, "payload.t_stop_ms");
-  if (!(tStopMs >= tStartMs)) {
-    throw new SchemaError(`payload.t_stop_ms (${tStopMs}) must be >= payload.t_start_ms (${tStartMs})`);
+  const tStart_ms = expectFiniteNumber(p.t_start_ms, "payload.t_start_ms");
+  const tStop_ms = expectFiniteNumber(p.t_stop_ms, "payload.t_stop_ms");
+  if (!(tStop_ms >= tStart_ms)) {
+    throw new SchemaError(`payload.t_stop_ms (${tStop_ms}) must be >= payload.t_start_ms (${tStart_ms})`);
   }
   const nNeurons = expectInteger(p.n_neurons, "payload.n_neurons", 0, RASTER_MAX_NEURONS);
   const nSpikes = expectInteger(p.n_spikes, "payload.n_spikes", 0, RASTER_MAX_SPIKES);
@@ -212,7 +212,7 @@ export function decodeRaster(value: unknown): RasterData {
     const size = expectInteger(o.size, `payload.populations[${i}].size`, 0, nNeurons - start);
     return { name, start, size };
   });
-  const timesMs = base64ToTypedArray(
+  const times_ms = base64ToTypedArray(
     expectString(p.spike_times_ms, "payload.spike_times_ms"),
     "float32",
     "payload.spike_times_ms",
@@ -222,46 +222,46 @@ export function decodeRaster(value: unknown): RasterData {
     "uint32",
     "payload.spike_neurons",
   );
-  if (timesMs.length !== nSpikes) {
-    throw new SchemaError(`payload.spike_times_ms holds ${timesMs.length} values, payload.n_spikes says ${nSpikes}`);
+  if (times_ms.length !== nSpikes) {
+    throw new SchemaError(`payload.spike_times_ms holds ${times_ms.length} values, payload.n_spikes says ${nSpikes}`);
   }
   if (neurons.length !== nSpikes) {
     throw new SchemaError(`payload.spike_neurons holds ${neurons.length} values, payload.n_spikes says ${nSpikes}`);
   }
   // Float32 rounding of the window ends: allow half an ulp-ish slack relative to the magnitude.
-  const slack = 1e-6 * Math.max(1, Math.abs(tStartMs), Math.abs(tStopMs));
+  const slack = 1e-6 * Math.max(1, Math.abs(tStart_ms), Math.abs(tStop_ms));
   for (let i = 0; i < nSpikes; i++) {
-    const t = timesMs[i];
-    if (!(t >= tStartMs - slack && t <= tStopMs + slack)) {
+    const t = times_ms[i];
+    if (!(t >= tStart_ms - slack && t <= tStop_ms + slack)) {
       throw new SchemaError(
-        `payload.spike_times_ms[${i}] = ${t} is outside [t_start_ms, t_stop_ms] = [${tStartMs}, ${tStopMs}]`,
+        `payload.spike_times_ms[${i}] = ${t} is outside [t_start_ms, t_stop_ms] = [${tStart_ms}, ${tStop_ms}]`,
       );
     }
     if (neurons[i] >= nNeurons) {
       throw new SchemaError(`payload.spike_neurons[${i}] = ${neurons[i]} is outside [0, n_neurons) = [0, ${nNeurons})`);
     }
   }
-  const states = p.states === undefined ? null : decodeStates(p.states, tStartMs, tStopMs, nNeurons);
+  const states = p.states === undefined ? null : decodeStates(p.states, tStart_ms, tStop_ms, nNeurons);
   let neuronNames: string[] | null = null;
   if (p.neuron_names !== undefined) {
     if (nNeurons > RASTER_MAX_NAMED_NEURONS) throw new SchemaError(`payload.neuron_names: at most ${RASTER_MAX_NAMED_NEURONS} neurons can be named, payload.n_neurons is ${nNeurons}`);
     neuronNames = expectStringArray(p.neuron_names, "payload.neuron_names", nNeurons, 100);
   }
-  let dtMs: number | null = null;
+  let dt_ms: number | null = null;
   if (p.dt_ms !== undefined) {
-    dtMs = expectFiniteNumber(p.dt_ms, "payload.dt_ms");
-    if (!(dtMs > 0)) throw new SchemaError(`payload.dt_ms must be > 0, got ${dtMs}`);
+    dt_ms = expectFiniteNumber(p.dt_ms, "payload.dt_ms");
+    if (!(dt_ms > 0)) throw new SchemaError(`payload.dt_ms must be > 0, got ${dt_ms}`);
   }
-  return { title, tStartMs, tStopMs, nNeurons, populations: pops, timesMs, neurons, states, neuronNames, dtMs };
+  return { title, tStart_ms, tStop_ms, nNeurons, populations: pops, times_ms, neurons, states, neuronNames, dt_ms };
 }
 
-function decodeStates(value: unknown, tStartMs: number, tStopMs: number, nNeurons: number): StateTraces {
+function decodeStates(value: unknown, tStart_ms: number, tStop_ms: number, nNeurons: number): StateTraces {
   const s = expectObject(value, "payload.states");
   const variable = expectString(s.variable, "payload.states.variable", 100);
   const unit = expectString(s.unit, "payload.states.unit", 40);
   const t0 = expectFiniteNumber(s.t_start_ms, "payload.states.t_start_ms");
-  const dtMs = expectFiniteNumber(s.dt_ms, "payload.states.dt_ms");
-  if (!(dtMs > 0)) throw new SchemaError(`payload.states.dt_ms must be > 0, got ${dtMs}`);
+  const dt_ms = expectFiniteNumber(s.dt_ms, "payload.states.dt_ms");
+  if (!(dt_ms > 0)) throw new SchemaError(`payload.states.dt_ms must be > 0, got ${dt_ms}`);
   const traces = expectArray(s.traces, "payload.states.traces", RASTER_MAX_TRACES).map((raw, k) => {
     const o = expectObject(raw, `payload.states.traces[${k}]`);
     return {
@@ -273,16 +273,16 @@ function decodeStates(value: unknown, tStartMs: number, tStopMs: number, nNeuron
   const maxSamples = Math.floor(RASTER_MAX_STATE_VALUES / traces.length);
   const nSamples = expectInteger(s.n_samples, "payload.states.n_samples", 1, maxSamples);
   // Samples must lie in the raster's window (they share its time axis).
-  const slack = 1e-6 * Math.max(1, Math.abs(tStartMs), Math.abs(tStopMs)) + 1e-9 * dtMs * nSamples;
-  const t1 = t0 + (nSamples - 1) * dtMs;
-  if (!(t0 >= tStartMs - slack && t1 <= tStopMs + slack)) {
+  const slack = 1e-6 * Math.max(1, Math.abs(tStart_ms), Math.abs(tStop_ms)) + 1e-9 * dt_ms * nSamples;
+  const t1 = t0 + (nSamples - 1) * dt_ms;
+  if (!(t0 >= tStart_ms - slack && t1 <= tStop_ms + slack)) {
     throw new SchemaError(
-      `payload.states samples span [${t0}, ${t1}] ms, outside the raster's [t_start_ms, t_stop_ms] = [${tStartMs}, ${tStopMs}]`,
+      `payload.states samples span [${t0}, ${t1}] ms, outside the raster's [t_start_ms, t_stop_ms] = [${tStart_ms}, ${tStop_ms}]`,
     );
   }
   const values = expectBase64Array(s.values, "payload.states.values", "float32", traces.length * nSamples);
   checkValues(values, "payload.states.values");
-  return { variable, unit, tStartMs: t0, dtMs, nSamples, labels: traces.map((t) => t.label), rows: traces.map((t) => t.row), values };
+  return { variable, unit, tStart_ms: t0, dt_ms, nSamples, labels: traces.map((t) => t.label), rows: traces.map((t) => t.row), values };
 }
 
 /** Index of the population holding neuron `index`, or -1. */

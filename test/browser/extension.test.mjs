@@ -46,11 +46,11 @@ function demoRaster() {
   });
   return {
     title: TITLE,
-    tStartMs: 0,
-    tStopMs: 1000,
+    tStart_ms: 0,
+    tStop_ms: 1000,
     nNeurons: 120,
     populations: POPULATIONS,
-    timesMs: Float32Array.from(times),
+    times_ms: Float32Array.from(times),
     neurons: Uint32Array.from(neurons),
   };
 }
@@ -67,7 +67,7 @@ function displayCell(source, payload) {
 
 const demo = demoRaster();
 const demoPayload = encodeRaster(demo);
-const emptyPayload = encodeRaster({ ...demo, title: "empty raster", timesMs: new Float32Array(0), neurons: new Uint32Array(0) });
+const emptyPayload = encodeRaster({ ...demo, title: "empty raster", times_ms: new Float32Array(0), neurons: new Uint32Array(0) });
 const badSchema = { ...demoPayload, schema: '<img src=x onerror="window.__neurolabPwned=2">' };
 const badCount = { ...demoPayload, n_spikes: demoPayload.n_spikes + 1 };
 const NOTEBOOK = {
@@ -173,7 +173,7 @@ describe("neurolab-jupyterlab raster renderer in JupyterLab", { timeout: 240_000
     await page.waitForFunction(() => document.querySelectorAll(".neurolab-raster").length >= 2, null, { timeout: 90_000 });
     await page.locator(".jp-NotebookPanel").first().screenshot({ path: path.join(ARTIFACTS, "extension-light.png") });
     const [r] = await page.evaluate(inspectRasters);
-    const n = demo.timesMs.length;
+    const n = demo.times_ms.length;
     assert.ok(n > 1500 && n < 2500, `demo has ${n} spikes`);
     assert.equal(r.nSpikesAttr, String(n));
     const raster = r.traces.filter((t) => t.type === "scattergl");

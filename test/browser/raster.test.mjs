@@ -183,8 +183,8 @@ describe("raster widget: state panel and time-window selection in JupyterLab", {
     const d = decodeRaster(payload);
     d.populations.forEach((p, k) => {
       const inWindow = [];
-      for (let i = 0; i < d.timesMs.length; i++) {
-        const t = d.timesMs[i];
+      for (let i = 0; i < d.times_ms.length; i++) {
+        const t = d.times_ms[i];
         const n = d.neurons[i];
         if (t >= t0 && t < t1 && n >= p.start && n < p.start + p.size) inWindow.push(n);
       }

@@ -202,7 +202,7 @@ describe("widget figure details in JupyterLab", { timeout: 600_000 }, () => {
     await page.mouse.up();
     await page.waitForFunction(() => document.querySelector(".neurolab-raster").dataset.windowMs && !document.querySelector(".neurolab-raster").dataset.selecting, null, { timeout: 10_000 });
     const w = (await page.locator(".neurolab-raster").first().getAttribute("data-window-ms")).split(",").map(Number);
-    const dt = raster.data.dtMs;
+    const dt = raster.data.dt_ms;
     assert.equal(dt, 0.1);
     for (const t of w) assert.ok(Math.abs(t / dt - Math.round(t / dt)) < 1e-6, `window edge ${t} ms is on the ${dt} ms grid`);
     assert.match(await page.locator(".neurolab-raster-window-head").first().textContent(), new RegExp(`window ${w[0]}\u2013${w[1]} ms`));

@@ -102,14 +102,14 @@ function raster1M() {
   }
   return schema.encodeRaster({
     title: "1,000,000 spikes (benchmark)",
-    tStartMs: 0,
-    tStopMs: tStop,
+    tStart_ms: 0,
+    tStop_ms: tStop,
     nNeurons,
     populations: [
       { name: "exc", start: 0, size: 1600 },
       { name: "inh", start: 1600, size: 400 },
     ],
-    timesMs: times,
+    times_ms: times,
     neurons,
   });
 }
@@ -208,13 +208,13 @@ function hostileValidCorpus() {
   const rdm = nl.rdmFigure(rdms, { title: evil[2], labels: "label", rdmNames: [evil[1]], models: { method: evil[4], names: evil.slice(0, 2), means: [0.2, 0.1], errors: [0.01, 0.02], noiseCeiling: [0.3, 0.4] } }).payload();
   const raster = schema.encodeRaster({
     title: evil[1],
-    tStartMs: 0,
-    tStopMs: 10,
+    tStart_ms: 0,
+    tStop_ms: 10,
     nNeurons: 2,
     populations: [{ name: evil[2], start: 0, size: 2 }],
-    timesMs: Float32Array.from([1, 2]),
+    times_ms: Float32Array.from([1, 2]),
     neurons: Uint32Array.from([0, 1]),
-    states: { variable: evil[3], unit: evil[4].slice(0, 40), tStartMs: 0, dtMs: 1, nSamples: 11, labels: [evil[0], evil[2]], rows: [0, -1], values: new Float32Array(22) },
+    states: { variable: evil[3], unit: evil[4].slice(0, 40), tStart_ms: 0, dt_ms: 1, nSamples: 11, labels: [evil[0], evil[2]], rows: [0, -1], values: new Float32Array(22) },
   });
   const con = schema.encodeConnectome({
     title: evil[0],
@@ -293,13 +293,13 @@ describe("neurolab-jupyterlab RDM, connectome and activity widgets in JupyterLab
       [ACTIVITY_MIME]: activity.payload(),
       [RASTER_MIME]: schema.encodeRaster({
         title: "r",
-        tStartMs: 0,
-        tStopMs: 100,
+        tStart_ms: 0,
+        tStop_ms: 100,
         nNeurons: 3,
         populations: [{ name: "p", start: 0, size: 3 }],
-        timesMs: Float32Array.from([1, 50, 99]),
+        times_ms: Float32Array.from([1, 50, 99]),
         neurons: Uint32Array.from([0, 1, 2]),
-        states: { variable: "v_mV", unit: "mV", tStartMs: 1, dtMs: 2, nSamples: 50, labels: ["p 0", "p 2"], rows: [0, 2], values: Float32Array.from({ length: 100 }, (_, k) => -70 + (k % 50) / 5) },
+        states: { variable: "v_mV", unit: "mV", tStart_ms: 1, dt_ms: 2, nSamples: 50, labels: ["p 0", "p 2"], rows: [0, 2], values: Float32Array.from({ length: 100 }, (_, k) => -70 + (k % 50) / 5) },
       }),
     };
     rootDir = fs.mkdtempSync(path.join(os.tmpdir(), "neurolab-widgets-"));
@@ -788,7 +788,6 @@ describe("neurolab-jupyterlab RDM, connectome and activity widgets in JupyterLab
     // Windowed notebooks render lazily: scroll through every cell.
     const total = cells.length;
     await page.locator(".jp-Notebook .jp-Cell").first().waitFor({ timeout: 60_000 });
-    const counts = async () => page.evaluate(() => ({ errors: document.querySelectorAll(".neurolab-error").length, ready: document.querySelectorAll(".neurolab-output[data-render-ms]").length }));
     for (let k = 0; k < total; k++) {
       const cell = page.locator(".jp-Notebook .jp-Cell").nth(k);
       await cell.scrollIntoViewIfNeeded();
@@ -915,8 +914,8 @@ describe("neurolab-jupyterlab RDM, connectome and activity widgets in JupyterLab
       return { w: root.dataset.windowMs.split(",").map(Number), spikes: [...root.querySelectorAll(".neurolab-raster-window-row")].map((r) => Number(r.dataset.spikes)) };
     });
     const expected = [0, 0];
-    for (let i = 0; i < decoded.timesMs.length; i++) {
-      const t = decoded.timesMs[i];
+    for (let i = 0; i < decoded.times_ms.length; i++) {
+      const t = decoded.times_ms[i];
       if (t >= win.w[0] && t < win.w[1]) expected[decoded.neurons[i] < 1600 ? 0 : 1]++;
     }
     assert.deepEqual(win.spikes, expected);

@@ -135,7 +135,7 @@ describe(`static fallbacks stay within ${STATIC_FALLBACK_BUDGET_BYTES} bytes`, (
   }, 60_000);
 
   it("small rasters stay vector, with names on the axis", () => {
-    const fig = new RasterFigure({ title: "worm", tStartMs: 0, tStopMs: 100, nNeurons: 3, populations: [{ name: "neurons", start: 0, size: 3 }], timesMs: Float32Array.from([1, 2, 3]), neurons: Uint32Array.from([0, 1, 2]), neuronNames: ["AVAL", "AVAR", "PVCL"] });
+    const fig = new RasterFigure({ title: "worm", tStart_ms: 0, tStop_ms: 100, nNeurons: 3, populations: [{ name: "neurons", start: 0, size: 3 }], times_ms: Float32Array.from([1, 2, 3]), neurons: Uint32Array.from([0, 1, 2]), neuronNames: ["AVAL", "AVAR", "PVCL"] });
     const svg = fig.toSvg();
     expect(pngsIn(svg)).toHaveLength(0);
     for (const n of ["AVAL", "AVAR", "PVCL"]) expect(svg).toContain(`>${n}</text>`);

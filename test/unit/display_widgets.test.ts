@@ -197,11 +197,11 @@ describe("rasterFigure with a state-trace panel", () => {
     expect(s.labels).toEqual(["exc 2", "exc 7", "inh 1"]);
     expect(s.rows).toEqual([50 + 2, 50 + 7, -1]); // exc follows the 50 inputs in the raster; inh is not in it
     expect(s.nSamples).toBe(400);
-    expect(s.dtMs).toBeCloseTo(0.5, 12);
-    expect(s.tStartMs).toBeCloseTo(0.5, 12);
+    expect(s.dt_ms).toBeCloseTo(0.5, 12);
+    expect(s.tStart_ms).toBeCloseTo(0.5, 12);
     expect(Array.from(s.values.subarray(400, 800))).toEqual(Array.from(Float32Array.from(vExc.trace("v_mV", 1))));
     expect(Array.from(s.values.subarray(800))).toEqual(Array.from(Float32Array.from(vInh.trace("v_mV", 0))));
-    expect(d.timesMs.length).toBe(spikes.count);
+    expect(d.times_ms.length).toBe(spikes.count);
     const svg = b["image/svg+xml"] as string;
     checkStatic(svg);
     expect(svg.match(/<polyline [^>]*stroke-opacity="0.85"/g)).toHaveLength(3); // the state traces

@@ -9,6 +9,7 @@ const at = (line: number, character: number, endCharacter: number, messageText =
   category: 1,
   code: 2322,
 });
+// eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC
 const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
 
 describe("kernel cells: declarations of a failed cell", () => {

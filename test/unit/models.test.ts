@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IZHIKEVICH_PRESETS, Network, fromPairs, oneToOne, receptorState, receptorStep } from "../../src/index.js";
+import { type IZHIKEVICH_PRESETS, Network, fromPairs, oneToOne, receptorState, receptorStep } from "../../src/index.js";
 
 /** Spike times of one Izhikevich neuron of a preset under a constant input. */
 function izhikevichSpikes(preset: keyof typeof IZHIKEVICH_PRESETS, iBias: number, duration = 500) {

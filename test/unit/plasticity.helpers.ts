@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Network, Rng, oneToOne, type SynapsesOptions } from "../../src/index.js";
+import { Network, type Rng, oneToOne, type SynapsesOptions } from "../../src/index.js";
 import { peersPython } from "../../kernel/scripts/setup.mjs";
 
 const ROOT = path.resolve(__dirname, "..", "..");

@@ -8,9 +8,9 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Rng } from "../../src/random/rng.js";
 import * as rsa from "../../src/rsa/index.js";
-import { rdmFigure } from "../../src/display/rdm.js";
+import { rdmFigure } from "../../src/rsa/figure.js";
 import { decodeRdm, RDM_MIME } from "../../src/schema/index.js";
-import { MIME_BUNDLE } from "../../src/display/bundle.js";
+import { MIME_BUNDLE } from "../../src/display/protocol.js";
 import { peersPython } from "../../kernel/scripts/setup.mjs";
 
 const SCRIPT = path.join(__dirname, "..", "reference", "rsatoolbox_results.py");

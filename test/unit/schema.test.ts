@@ -13,14 +13,14 @@ import {
 function sampleRaster() {
   return {
     title: "test <b>",
-    tStartMs: 0,
-    tStopMs: 100,
+    tStart_ms: 0,
+    tStop_ms: 100,
     nNeurons: 10,
     populations: [
       { name: "exc", start: 0, size: 8 },
       { name: "inh", start: 8, size: 2 },
     ],
-    timesMs: Float32Array.from([0.1, 5, 99.9, 100]),
+    times_ms: Float32Array.from([0.1, 5, 99.9, 100]),
     neurons: Uint32Array.from([0, 9, 3, 8]),
   };
 }
@@ -57,7 +57,7 @@ describe("raster payload", () => {
     expect(RASTER_MIME).toBe("application/vnd.neurolab.raster.v1+json");
     const back = decodeRaster(JSON.parse(JSON.stringify(payload)));
     expect(Array.from(back.neurons)).toEqual([0, 9, 3, 8]);
-    expect(Array.from(back.timesMs)).toEqual(Array.from(sampleRaster().timesMs));
+    expect(Array.from(back.times_ms)).toEqual(Array.from(sampleRaster().times_ms));
     expect(back.title).toBe("test <b>");
     const raw = base64ToBytes(payload.spike_times_ms).length + base64ToBytes(payload.spike_neurons).length;
     expect(raw / payload.n_spikes).toBe(8);

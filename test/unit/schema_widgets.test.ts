@@ -178,8 +178,8 @@ describe("activity payload", () => {
     quantity: "dF/F",
     nNeurons: 2,
     nTimes: 3,
-    tStartS: 0,
-    dtS: 0.5,
+    tStart_s: 0,
+    dt_s: 0.5,
     labels: ["AVAL", "AVAR"],
     values: Float32Array.from([0, 1, NaN, 2, 3, 4]),
   });
@@ -209,18 +209,18 @@ describe("activity payload", () => {
 describe("raster payload with a state-trace panel", () => {
   const base = () => ({
     title: "states",
-    tStartMs: 0,
-    tStopMs: 10,
+    tStart_ms: 0,
+    tStop_ms: 10,
     nNeurons: 4,
     populations: [{ name: "p", start: 0, size: 4 }],
-    timesMs: Float32Array.from([1, 2.5]),
+    times_ms: Float32Array.from([1, 2.5]),
     neurons: Uint32Array.from([0, 3]),
   });
   const states = () => ({
     variable: "v_mV",
     unit: "mV",
-    tStartMs: 0.5,
-    dtMs: 0.5,
+    tStart_ms: 0.5,
+    dt_ms: 0.5,
     nSamples: 20,
     labels: ["p 0", "other 2"],
     rows: [0, -1],

@@ -12,8 +12,35 @@ declare module "plotly.js-dist-min" {
     data?: Data[];
     layout?: Layout;
     _fullData?: Data[];
-    on(event: string, handler: (event: any) => void): void;
+    on(event: string, handler: (event: PlotlyEvent | undefined) => unknown): void;
     removeAllListeners?(event: string): void;
+  }
+
+  /** The fields of plotly's events (click, legend click, selection, relayout) that the renderers read. */
+  export interface PlotlyEvent {
+    points?: { customdata?: unknown; x?: unknown; y?: unknown }[];
+    curveNumber: number;
+    data?: { meta?: unknown }[];
+    range?: { x?: number[]; y?: number[] };
+    dragmode?: unknown;
+    [key: string]: unknown;
+  }
+
+  /** An axis of plotly's private computed layout: data range, pixel length and offset, data -> pixel. */
+  export interface FullAxis {
+    range: [number, number];
+    _length: number;
+    _offset: number;
+    l2p(value: number): number;
+  }
+
+  /** Plotly's private computed layout (`div._fullLayout`), the parts the renderers read. */
+  export interface FullLayout {
+    xaxis: FullAxis;
+    yaxis: FullAxis;
+    xaxis2?: FullAxis;
+    yaxis2?: FullAxis;
+    selections?: { xref?: string; x0: number; x1: number }[];
   }
 
   export function newPlot(root: HTMLElement, data: Data[], layout?: Layout, config?: Config): Promise<PlotlyHTMLElement>;
