@@ -44,6 +44,13 @@ function edgesOf(g: WeightedCsr, undirectedOnce: boolean): EdgeList {
  * A displayable figure of a connectome: layered (sensory -> inter -> motor) and force layouts,
  * Louvain communities on chemical + electrical synapses, and both edge lists. Meant for a few
  * hundred cells (the whole C. elegans nervous system: ~300 neurons, ~5,000 connections).
+ *
+ * @example
+ * ```ts
+ * import { connectome, connectomeFigure } from "neurolab";
+ * const c = connectome.selectCells(await connectome.loadConnectome("cook2019"), { types: ["inter"] });
+ * connectomeFigure(c, { title: "C. elegans interneurons" }); // layered and force views, adjacency, search
+ * ```
  */
 export function connectomeFigure(c: Connectome, opts: ConnectomeFigureOptions = {}): ConnectomeFigure {
   checkConnectome(c, "connectomeFigure: c");

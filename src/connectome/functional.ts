@@ -63,7 +63,18 @@ export interface WindowOptions {
   step?: number;
 }
 
-/** Pearson correlation of every neuron pair in each sliding window (diagonal 1 where defined). */
+/**
+ * Pearson correlation of every neuron pair in each sliding window (diagonal 1 where defined).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * // 3 neurons x 100 samples (time-major: sample t holds neurons 0..2)
+ * const steps = 100, data = new Float64Array(steps * 3);
+ * for (let t = 0; t < steps; t++) [data[3 * t], data[3 * t + 1], data[3 * t + 2]] = [Math.sin(t / 5), Math.sin(t / 5 + 0.2), Math.cos(t / 3)];
+ * connectome.slidingCorrelation({ steps, data }, { window: 20, step: 10 }).data; // r per pair and window
+ * ```
+ */
 export function slidingCorrelation(traces: Traces, opts: WindowOptions): WindowedCorrelation {
   checkTraces(traces);
   checkRequiredOptions(opts, "slidingCorrelation options", "window (steps)");
@@ -113,7 +124,15 @@ export function slidingCorrelation(traces: Traces, opts: WindowOptions): Windowe
 /** How a correlation r becomes a non-negative affinity. */
 export type AffinityKind = "positive" | "absolute" | "shifted";
 
-/** Affinity of a correlation: max(r, 0) ("positive"), |r| ("absolute") or (r + 1) / 2 ("shifted"); NaN -> 0. */
+/**
+ * Affinity of a correlation: max(r, 0) ("positive"), |r| ("absolute") or (r + 1) / 2 ("shifted"); NaN -> 0.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * [connectome.affinity(-0.4, "positive"), connectome.affinity(-0.4, "absolute"), connectome.affinity(-0.4, "shifted")]; // [0, 0.4, 0.3]
+ * ```
+ */
 export function affinity(r: number, kind: AffinityKind = "positive"): number {
   if (!Number.isFinite(r)) return 0;
   if (kind === "positive") return r > 0 ? r : 0;
@@ -122,13 +141,29 @@ export function affinity(r: number, kind: AffinityKind = "positive"): number {
   throw new RangeError(`kind must be "positive", "absolute" or "shifted", got ${describeValue(kind)}`);
 }
 
-/** Number of unordered neuron pairs (i < j) of n neurons. */
+/**
+ * Number of unordered neuron pairs (i < j) of n neurons.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * connectome.pairCount(300); // 44850 neuron pairs
+ * ```
+ */
 export function pairCount(n: number): number {
   checkInteger(n, "n");
   return (n * (n - 1)) / 2;
 }
 
-/** Index of the pair (i, j), i != j, in the order (0,1), (0,2), ..., (0,n-1), (1,2), ... */
+/**
+ * Index of the pair (i, j), i != j, in the order (0,1), (0,2), ..., (0,n-1), (1,2), ...
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * connectome.pairIndex(0, 2, 4); // position of the pair (0, 2) among the 6 pairs of 4 neurons
+ * ```
+ */
 export function pairIndex(i: number, j: number, n: number): number {
   if (i === j) throw new RangeError(`i and j must differ, got ${i} and ${j}`);
   const a = Math.min(i, j);
@@ -155,6 +190,14 @@ export interface DifferentialOptions {
  * one-sided at the ends (numpy.gradient with unit spacing), divided by the neuron's scale (see
  * {@link DifferentialOptions}); NaN where a sample it uses is missing; 0 for a neuron that never
  * changes.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const steps = 50, data = new Float64Array(steps * 2);
+ * for (let t = 0; t < steps; t++) [data[2 * t], data[2 * t + 1]] = [t, 2 * t];
+ * connectome.scaledDerivatives({ steps, data }).data; // per-neuron scaled derivatives (both 1 after scaling by the max)
+ * ```
  */
 export function scaledDerivatives(traces: Traces, opts: DifferentialOptions = {}): { n: number; steps: number; data: Float64Array } {
   checkTraces(traces);
@@ -204,6 +247,14 @@ export interface PairSeries {
 /**
  * The paper's differential affinity at every sample: a_ij(t) = max(0, g_i(t) g_j(t)) with g the
  * scaled derivatives of {@link scaledDerivatives}. NaN where either derivative is missing.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const steps = 50, data = new Float64Array(steps * 2);
+ * for (let t = 0; t < steps; t++) [data[2 * t], data[2 * t + 1]] = [Math.sin(t / 4), Math.sin(t / 4)];
+ * connectome.differentialAffinity({ steps, data }).data; // one affinity per pair and sample: high while both rise or fall together
+ * ```
  */
 export function differentialAffinity(traces: Traces, opts: DifferentialOptions = {}): PairSeries {
   const { n, steps, data: g } = scaledDerivatives(traces, opts);
@@ -263,6 +314,18 @@ export interface FunctionalTensor extends Tensor3 {
  * sliding windows mapped to affinities. Worms may differ in length: the time axis spans the
  * longest, and entries past a worm's end are masked, as are pairs with an unrecorded neuron (NaN
  * samples). Masked entries hold 0 in `data`.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const worm = (steps: number, phase: number) => {
+ *   const data = new Float64Array(steps * 3);
+ *   for (let t = 0; t < steps; t++) [data[3 * t], data[3 * t + 1], data[3 * t + 2]] = [Math.sin(t / 5 + phase), Math.sin(t / 5 + phase), Math.cos(t / 7)];
+ *   return { steps, data };
+ * };
+ * const x = connectome.functionalTensor([worm(120, 0), worm(90, 1)]); // time x worm x pair; the shorter worm is masked, not truncated
+ * const fit = connectome.fitNonnegativeCP(x, 2, { restarts: 3, seed: 1 });
+ * ```
  */
 export function functionalTensor(worms: readonly Traces[], opts: FunctionalTensorOptions = {}): FunctionalTensor {
   if (!Array.isArray(worms)) throw new TypeError(`worms must be an array of recordings { steps, data }, got ${describeValue(worms)}`);
@@ -361,6 +424,14 @@ export function functionalTensor(worms: readonly Traces[], opts: FunctionalTenso
 /**
  * Component `r`'s pair factor as an n x n symmetric affinity matrix (row-major, zero diagonal),
  * scaled by the component's weight: the functional-connectivity graph of that component.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const x = { dims: [4, 2, 3] as [number, number, number], data: new Float64Array(24).fill(1) }; // time x worm x 3 pairs of 3 neurons
+ * const model = connectome.nonnegativeCP(x, 1, { seed: 1 });
+ * connectome.pairFactorMatrix(model, 0, 3); // component 0's pair loadings as a symmetric 3 x 3 affinity matrix
+ * ```
  */
 export function pairFactorMatrix(model: CPModel, r: number, n: number): Float64Array {
   checkCPModel(model);
@@ -411,6 +482,14 @@ export interface ComponentCommunities {
  * Louvain modularity maximisation on the weighted graph of the neurons that take part in the
  * component (strength >= `minStrength` x the strongest). Unlike {@link componentNeurons}, a
  * component whose pairs form several separate blocks gives several communities.
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const x = { dims: [4, 2, 6] as [number, number, number], data: new Float64Array(48).fill(1) }; // 6 pairs of 4 neurons
+ * const model = connectome.nonnegativeCP(x, 1, { seed: 1 });
+ * connectome.componentCommunities(model, 0, 4, { seed: 1 }); // communities in component 0's affinity graph (Louvain)
+ * ```
  */
 export function componentCommunities(model: CPModel, r: number, n: number, opts: ComponentCommunityOptions = {}): ComponentCommunities {
   opts = checkOptionsObject(opts, "componentCommunities options");
@@ -463,6 +542,14 @@ export function componentCommunities(model: CPModel, r: number, n: number, opts:
  * each neuron's strength is the sum of its pair loadings; returns the neurons whose strength is
  * at least `fraction` (default 0.5) of the largest, strongest first. A quick summary only: it
  * merges a component's separate communities into one group (see {@link componentCommunities}).
+ *
+ * @example
+ * ```ts
+ * import { connectome } from "neurolab";
+ * const x = { dims: [4, 2, 6] as [number, number, number], data: new Float64Array(48).fill(1) };
+ * const model = connectome.nonnegativeCP(x, 1, { seed: 1 });
+ * connectome.componentNeurons(model, 0, 4); // neurons ranked by their summed loading in component 0
+ * ```
  */
 export function componentNeurons(model: CPModel, r: number, n: number, opts: { fraction?: number } = {}): number[] {
   checkCPModel(model);

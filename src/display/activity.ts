@@ -49,7 +49,16 @@ export const ActivityFigure = figureClass(ACTIVITY_FIGURE);
 const ACTIVITY_INPUT_KEYS: Record<keyof ActivityInput, true> = { data: true, nNeurons: true, nTimes: true, layout: true, dt_s: true, t_start_s: true, labels: true };
 const ACTIVITY_FIGURE_KEYS: Record<keyof ActivityFigureOptions, true> = { title: true, quantity: true, unit: true, dropEmpty: true };
 
-/** A displayable neurons x time heatmap of continuous activity (e.g. C. elegans calcium traces). */
+/**
+ * A displayable neurons x time heatmap of continuous activity (e.g. C. elegans calcium traces).
+ *
+ * @example
+ * ```ts
+ * import { activityFigure } from "neurolab";
+ * // 3 neurons x 4 samples at 1 Hz (calcium-imaging style), rows named
+ * activityFigure({ labels: ["AVAL", "AVAR", "RIML"], data: [0, 1, 2, 1, 0, 1, 2, 1.5, 2, 1, 0, 0], nNeurons: 3, nTimes: 4, dt_s: 1 });
+ * ```
+ */
 export function activityFigure(input: ActivityInput, opts: ActivityFigureOptions = {}): ActivityFigure {
   if (input === undefined) throw new TypeError("activityFigure needs an input object with data, nNeurons, nTimes and dt_s");
   checkOptions(input, Object.keys(ACTIVITY_INPUT_KEYS), "activityFigure input");

@@ -33,6 +33,19 @@ const RASTER_FIGURE_KEYS: Record<keyof RasterFigureOptions, true> = { spikes: tr
  * few neurons from a state monitor) on the same time axis; the widget links the panels' zoom,
  * and hovering a trace names its neuron. Traces of neurons that are also in the raster know
  * their raster row. States must be sampled on a regular grid within the spikes' recorded window.
+ *
+ * @example
+ * ```ts
+ * import { Network, allToAll, rasterFigure } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const inp = net.addPoisson("in", { size: 50, rate_Hz: 20 });
+ * const cells = net.addLif("cells", { size: 10 });
+ * net.connect(inp, cells, { rule: allToAll(), weight_mV: 1.5 });
+ * const spikes = net.monitorSpikes([inp, cells]);
+ * const v = net.monitorState(cells, ["v_mV"], { indices: [0, 1] });
+ * net.run(500);
+ * rasterFigure({ spikes, states: v, title: "input and LIF cells, with two membrane potentials" });
+ * ```
  */
 export function rasterFigure(opts: RasterFigureOptions): RasterFigure {
   if (opts === undefined) throw new TypeError("rasterFigure needs an options object with `spikes` (a spike monitor)");

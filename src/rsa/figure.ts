@@ -79,6 +79,13 @@ function modelComparison(m: ModelEvaluation, alpha: number): ModelComparison {
  * shared by all RDMs, live tRSA thresholds (geo-topological transform computed in the browser
  * from the RDM, same definition as `rsa.geotopologicalTransform`), a 2-D MDS of the conditions
  * and, with `models`, an rsatoolbox-style model-comparison bar chart.
+ *
+ * @example
+ * ```ts
+ * import { rdmFigure, rsa } from "neurolab";
+ * const rdms = rsa.calcRdm([[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0, 0.9, 0.2]], { method: "correlation" });
+ * rdmFigure(rdms, { title: "four conditions", labels: ["a1", "a2", "b1", "b2"] }); // heatmap, tRSA sliders, MDS
+ * ```
  */
 export function rdmFigure(rdms: Rdms, opts: RdmFigureOptions = {}): RdmFigure {
   if (typeof rdms !== "object" || rdms === null || !(rdms.dissimilarities instanceof Float64Array)) throw new TypeError(`rdmFigure: rdms must be an RDM set (rsa.makeRdms, rsa.calcRdm), got ${describeValue(rdms)}`);

@@ -222,6 +222,7 @@ function range(n: number): number[] {
  * ```
  */
 export function squareToVector(m: readonly (readonly number[])[], name = "matrix"): Float64Array {
+  name = describeName(name);
   checkArrayLike(m, name);
   for (let i = 0; i < m.length; i++) checkArrayLike(m[i], `${name}[${i}]`);
   const n = m.length;

@@ -22,7 +22,7 @@ import {
   expectVersion,
   optionalString,
 } from "./validate.js";
-import { describeValue } from "../core/describe.js";
+import { describeValue } from "./describe.js";
 
 /** MIME type of activity payloads (version 1). */
 export const ACTIVITY_MIME = "application/vnd.neurolab.activity.v1+json";

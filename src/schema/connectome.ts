@@ -20,7 +20,7 @@ import {
   expectVersion,
   optionalString,
 } from "./validate.js";
-import { describeValue } from "../core/describe.js";
+import { describeValue } from "./describe.js";
 
 /** MIME type of connectome payloads (version 1). */
 export const CONNECTOME_MIME = "application/vnd.neurolab.connectome.v1+json";

@@ -29,7 +29,7 @@ import {
   expectVersion,
   optionalString,
 } from "./validate.js";
-import { describeValue } from "../core/describe.js";
+import { describeValue } from "./describe.js";
 
 /** MIME type of raster payloads (version 1). */
 export const RASTER_MIME = "application/vnd.neurolab.raster.v1+json";

@@ -23,7 +23,7 @@ import {
   expectVersion,
   optionalString,
 } from "./validate.js";
-import { describeValue } from "../core/describe.js";
+import { describeValue } from "./describe.js";
 
 /** MIME type of RDM payloads (version 1). */
 export const RDM_MIME = "application/vnd.neurolab.rdm.v1+json";

@@ -3,7 +3,7 @@
  * whose message names the field and the allowed range.
  */
 
-import { describeValue } from "../core/describe.js";
+import { describeValue } from "./describe.js";
 import { base64ToTypedArray, type DType } from "./base64.js";
 
 /** A payload failed validation; `message` names the field and what was expected. */

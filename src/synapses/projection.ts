@@ -36,6 +36,7 @@ export function synapseWeights(p: Projection): Float32Array {
  */
 export function checkSynapseValue(value: unknown, name: string, range: { min?: number; max?: number } = {}): number | ((rng: never, pre: number, post: number) => number) {
   name = describeName(name);
+  if (range === null || typeof range !== "object") throw new TypeError(`${name}: range must be an object { min?, max? }, got ${describeValue(range)}`);
   if (typeof value === "function") return value as (rng: never, pre: number, post: number) => number;
   if (typeof value === "number") return checkNumber(value, name, range);
   throw new TypeError(`${name} must be a number or a function (rng, pre, post) => number, got ${describeValue(value)}`);

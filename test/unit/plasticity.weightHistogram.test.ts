@@ -43,7 +43,7 @@ describe("recordWeightHistogram", () => {
     for (const c of hist.counts) expect(c.reduce((a, b) => a + b, 0)).toBe(1000);
     const fig = hist.figure({ title: "Song-Abbott" });
     const d = fig.data;
-    expect([d.nNeurons, d.nTimes, d.dtS]).toEqual([10, 11, 0.5]);
+    expect([d.nNeurons, d.nTimes, d.dt_s]).toEqual([10, 11, 0.5]);
     expect(d.labels[0]).toBe("0.0090–0.0100");
     expect(d.labels[9]).toBe("0.0000–0.0010");
     for (let t = 0; t < 11; t++) {
