@@ -724,8 +724,9 @@ export class Network {
       }
     }
     for (const syn of this.synapses) {
-      add("synapses", 0, syn.name, "on_pre", (n) => syn.propagate(n));
-      if (syn.hasOnPost) add("synapses", 0, syn.name, "on_post", (n) => syn.propagatePost(n));
+      const { on_pre, on_post } = syn.eventTargets;
+      add("synapses", 0, syn.name, on_pre ? `on_pre, ${on_pre}` : "on_pre (spike queue)", (n) => syn.propagate(n));
+      if (syn.hasOnPost) add("synapses", 0, syn.name, on_post ? `on_post, ${on_post}` : "on_post", (n) => syn.propagatePost(n));
     }
     // resets of the groups defined by equations (after synapses saw the spikes, as Brian2).
     for (const p of this.populations) if (p instanceof EquationGroup && p.hasReset) add("resets", 0, p.name, "reset", (n) => p.reset(n));
@@ -801,6 +802,10 @@ export class Network {
     let bytes = 0;
     this.populations.forEach((p, k) => (bytes += p.arenaBytes(delays[k])));
     for (const { proj } of projections) bytes += projectionArenaBytes(proj);
+    // Equation synapses come after the others in the random streams, so adding them leaves the
+    // rest unchanged; their connectivity is made first, so that the arena can hold it.
+    const synapseStreams = this.synapses.map(() => rng.fork());
+    this.synapses.forEach((syn, k) => (bytes += syn.prepare(this.dt_ms, synapseStreams[k], this.keepSynapses)));
     if (bytes > this.maxMemory_bytes) {
       throw new RangeError(
         `network: building needs about ${(bytes / 2 ** 30).toFixed(2)} GiB for state, input buffers and connectivity, more than maxMemory_bytes = ${(this.maxMemory_bytes / 2 ** 30).toFixed(2)} GiB; make groups or delays smaller, or raise maxMemory_bytes`,
@@ -816,8 +821,7 @@ export class Network {
       const inPlace = deliver !== undefined && typeof proj.delaySteps === "number" && arena.buffer !== null && spec.pre.spiked.buffer === arena.buffer;
       return { spec, proj, buffer, deliver: inPlace ? deliver : undefined };
     });
-    // Equation synapses come after the others in the random streams, so adding them leaves the rest unchanged.
-    for (const syn of this.synapses) syn.build(this.dt_ms, rng.fork(), this.keepSynapses);
+    this.synapses.forEach((syn, k) => syn.build(this.dt_ms, synapseStreams[k], this.keepSynapses, { arena, wasm: this.wasm }));
     this.keepSynapses = false;
     this.stepIndex = 0;
     this.built = { groups, projections: builtProjections, gaps, plan: this.makePlan(builtProjections, gaps) };

@@ -111,6 +111,27 @@ export const op = {
   i32Sub: [0x6b] as Code,
   i32Mul: [0x6c] as Code,
   call: (index: number): Code => [0x10, ...uleb(index)],
+  // Scalar f64 and i32 (synapse event code).
+  i32Or: [0x72] as Code,
+  i32ShrU: [0x76] as Code,
+  f64Eq: [0x61] as Code,
+  f64Ne: [0x62] as Code,
+  f64Lt: [0x63] as Code,
+  f64Gt: [0x64] as Code,
+  f64Le: [0x65] as Code,
+  f64Ge: [0x66] as Code,
+  f64Abs: [0x99] as Code,
+  f64Neg: [0x9a] as Code,
+  f64Ceil: [0x9b] as Code,
+  f64Floor: [0x9c] as Code,
+  f64Trunc: [0x9d] as Code,
+  f64Sqrt: [0x9f] as Code,
+  f64Sub: [0xa1] as Code,
+  f64Mul: [0xa2] as Code,
+  f64Div: [0xa3] as Code,
+  f64Min: [0xa4] as Code,
+  f64Max: [0xa5] as Code,
+  f64ConvertI32U: [0xb8] as Code,
 };
 
 /** One exported function. */

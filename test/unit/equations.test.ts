@@ -320,7 +320,7 @@ describe("the plan", () => {
     const s = net.schedule();
     expect(s.entries.map((e) => [e.slot, e.owner, e.what])).toEqual([
       ["groups", "exc", "state update (exact) + threshold, WebAssembly SIMD"],
-      ["synapses", "exc -> exc", "on_pre"],
+      ["synapses", "exc -> exc", "on_pre, WebAssembly"],
       ["resets", "exc", "reset"],
       ["end", "probe", "user operation"],
       ["end", "SpikeMonitor", "record"],
