@@ -68,11 +68,59 @@ export function reciprocalDivisions(e: Expr): Expr {
   return x;
 }
 
+/**
+ * Fewer operations for the same value, applied after constant folding (both targets see the
+ * result, so they stay bitwise identical). Exact rewrites: a constant factor moves first,
+ * negations move out of products and into sums (`c*(-x)` -> `(-c)*x`, `x*(-y)` -> `-(x*y)`,
+ * `a + (-b)` -> `a - b`, `(-a) + b` -> `b - a`). Rewrites that round differently (at most an
+ * ulp or so, as Brian2's C++ targets compiled with -ffast-math): constant factors merge
+ * (`c1*(c2*x)` -> `(c1 c2)*x`), and a variable plus a multiple of itself becomes one product
+ * (`x + c*x` -> `(1 + c)*x`, the forward-Euler step of a linear decay).
+ */
+export function fewerOperations(e: Expr): Expr {
+  const x = mapChildren(e, fewerOperations);
+  const isNum = (q: Expr): q is { k: "num"; v: number } => q.k === "num";
+  if (x.k === "neg") {
+    if (isNum(x.a)) return { k: "num", v: -x.a.v };
+    if (x.a.k === "neg") return x.a.a;
+    return x;
+  }
+  if (x.k !== "bin") return x;
+  if (x.op === "*") {
+    let { a, b } = x;
+    if (isNum(b) && !isNum(a)) [a, b] = [b, a];
+    if (isNum(a)) {
+      if (b.k === "neg") return fewerOperations({ k: "bin", op: "*", a: { k: "num", v: -a.v }, b: b.a });
+      if (b.k === "bin" && b.op === "*" && (isNum(b.a) || isNum(b.b))) {
+        const c = isNum(b.a) ? b.a.v : (b.b as { v: number }).v;
+        const rest = isNum(b.a) ? b.b : b.a;
+        const merged = a.v * c;
+        if (Number.isFinite(merged) && merged !== 0) return { k: "bin", op: "*", a: { k: "num", v: merged }, b: rest };
+      }
+      return { k: "bin", op: "*", a, b };
+    }
+    if (b.k === "neg") return { k: "neg", a: { k: "bin", op: "*", a, b: b.a } };
+    if (a.k === "neg") return { k: "neg", a: { k: "bin", op: "*", a: a.a, b } };
+    return x;
+  }
+  if (x.op === "+" || x.op === "-") {
+    if (x.b.k === "neg") return fewerOperations({ k: "bin", op: x.op === "+" ? "-" : "+", a: x.a, b: x.b.a });
+    if (x.op === "+" && x.a.k === "neg") return { k: "bin", op: "-", a: x.b, b: x.a.a };
+    // x + c*x (after the rewrites above, c*x has its constant first)
+    const other = x.b;
+    if (x.a.k === "name" && other.k === "bin" && other.op === "*" && isNum(other.a) && other.b.k === "name" && other.b.name === x.a.name) {
+      const factor = x.op === "+" ? 1 + other.a.v : 1 - other.a.v;
+      return { k: "bin", op: "*", a: { k: "num", v: factor }, b: x.a };
+    }
+  }
+  return x;
+}
+
 /** Folds constants of a build (dt, N, namespace, the exact propagator) into the model. */
 export function specialise(model: ResolvedModel, dt_ms: number, size: number): SpecialisedModel {
   const exact = exactConstants(model, dt_ms);
   const value = (n: string) => (n === "dt" ? dt_ms : n === "N" ? size : exact.get(n) ?? model.constants.get(n));
-  const f = (e: Expr) => reciprocalDivisions(fold(e, value));
+  const f = (e: Expr) => fewerOperations(reciprocalDivisions(fold(e, value)));
   const updates = model.updates.map((u) => ({ name: u.name, expr: f(u.expr) }));
   // Drop temporaries nothing reads.
   const needed = new Set<string>();
@@ -163,13 +211,16 @@ export function jsStepSource(s: SpecialisedModel): string {
   };
   const lines: string[] = [];
   s.stored.forEach((v, k) => lines.push(`const A${k} = A[${k}];`));
-  lines.push("const rs = n + (n & 1);", "let count = 0;", "for (let i = 0; i < n; i++) {");
+  lines.push("const rs = n + (n & 1);", "let count = 0;");
+  // A constant refractory period: the neuron is free when lastspike <= t - bound (one subtraction per step).
+  if (s.refractory.kind === "time" && s.refractory.expr.k === "num") lines.push(`const _tb = t - ${refractoryBound(s.refractory.expr.v, s.dt_ms)};`);
+  lines.push("for (let i = 0; i < n; i++) {");
   s.stored.forEach((v, k) => lines.push(`  const ${local(v)} = A${k}[i];`));
   const refr = s.refractory;
   if (refr.kind === "time" && refr.expr.k === "num") {
     // A constant period: refractory for timestep(period) steps after the spike; t and lastspike
     // are both whole steps times dt, so comparing with half a step less is exact.
-    lines.push(`  const _nr = t - ${local("lastspike")} >= ${refractoryBound(refr.expr.v, s.dt_ms)} ? 1 : 0;`);
+    lines.push(`  const _nr = ${local("lastspike")} <= _tb ? 1 : 0;`);
   } else if (refr.kind === "time") {
     const dt = s.dt_ms;
     lines.push(`  const _nr = Math.trunc((t - ${local("lastspike")} + ${1e-3 * dt}) / ${dt}) >= Math.trunc((${jsExpr(refr.expr, ref)} + ${1e-3 * dt}) / ${dt}) ? 1 : 0;`);

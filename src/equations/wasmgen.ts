@@ -36,21 +36,27 @@ class Locals {
  * Compiles the step of `s` to WebAssembly on `arena`'s memory; undefined where the host lacks
  * WebAssembly SIMD or the arena holds ordinary arrays (the caller then runs the JavaScript step).
  */
-export function wasmStep(s: SpecialisedModel, arena: Arena): StepFunction | undefined {
+export function wasmStep(s: SpecialisedModel, arena: Arena, state: BoundState): WasmStep | undefined {
   const wasm = wasmApi();
   if (!wasm || arena.buffer === null) return undefined;
+  const buffer = arena.buffer;
   const { model } = s;
   const nArrays = s.stored.length;
-  // Parameters: n, t, one pointer per stored array, randoms, random stride (bytes), shared, spiked.
-  const N = 0;
-  const T = 1;
-  const ARR = 2;
-  const RND = ARR + nArrays;
-  const RSTRIDE = RND + 1;
-  const SHARED = RSTRIDE + 1;
-  const SPIKED = SHARED + 1;
-  const params: ValType[] = [I32, F64, ...new Array<ValType>(nArrays).fill(I32), I32, I32, I32, I32];
+  if (state.arrays.length !== nArrays || ![...state.arrays, state.randoms, state.shared, state.spiked].every((a) => a.buffer === buffer)) return undefined;
+  // One parameter, t; the size and every address are constants of this build (the arrays of a
+  // built group never move): pointers sit in locals set once per call, arrays are addressed
+  // by their byte offsets as load/store immediates.
+  const T = 0;
+  const params: ValType[] = [F64];
   const L = new Locals(params.length);
+  const N = L.add(I32);
+  const SHARED = L.add(I32);
+  const SPIKED = L.add(I32);
+  const pointers: Code = [
+    ...op.i32Const(state.n), ...set(N),
+    ...op.i32Const(state.shared.byteOffset), ...set(SHARED),
+    ...op.i32Const(state.spiked.byteOffset), ...set(SPIKED),
+  ];
   const I = L.add(I32);
   const O8 = L.add(I32);
   const COUNT = L.add(I32);
@@ -96,8 +102,8 @@ export function wasmStep(s: SpecialisedModel, arena: Arena): StepFunction | unde
   const randomIndex = new Map(model.randoms.map((r, k) => [r.name, k]));
   const varLocals = new Map<string, number>(); // loaded values of the step's start, and temporaries
 
-  const at = (ptr: Code): Code => [...ptr, ...get(O8), ...op.i32Add];
-  const arrayAddress = (k: number): Code => at(get(ARR + k));
+  const arrayAddress = (_k: number): Code => get(O8);
+  const arrayOffset = (k: number): number => state.arrays[k].byteOffset;
   const toNumber = (v: Value): Code => (v.mask ? [...v.code, ...get(ONE), ...op.v128And] : v.code);
   const toMask = (v: Value): Code => (v.mask ? v.code : [...v.code, ...get(ZERO), ...op.f64x2Ne]);
 
@@ -161,8 +167,8 @@ export function wasmStep(s: SpecialisedModel, arena: Arena): StepFunction | unde
     if (l !== undefined) return get(l);
     const r = randomIndex.get(name);
     if (r !== undefined) {
-      // randoms[r * stride + i]
-      return [...get(RND), ...get(RSTRIDE), ...op.i32Const(r), ...op.i32Mul, ...op.i32Add, ...get(O8), ...op.i32Add, ...op.v128Load()];
+      // randoms[r * stride + i]: the offset is a constant
+      return [...get(O8), ...op.v128Load(state.randoms.byteOffset + r * randomStrideBytes(state.n))];
     }
     const sh = sharedLocals.get(name);
     if (sh !== undefined) return get(sh);
@@ -177,19 +183,21 @@ export function wasmStep(s: SpecialisedModel, arena: Arena): StepFunction | unde
   for (const [k, v] of s.stored.entries()) {
     const l = L.add(V128);
     varLocals.set(v, l);
-    body.push(...arrayAddress(k), ...op.v128Load(), ...set(l));
+    body.push(...arrayAddress(k), ...op.v128Load(arrayOffset(k)), ...set(l));
   }
   const refr = s.refractory;
   const c = 1e-3 * s.dt_ms;
   if (refr.kind === "time" && refr.expr.k === "num") {
-    body.push(...get(TV), ...get(varLocals.get("lastspike")!), ...op.f64x2Sub, ...constant(refractoryBound(refr.expr.v, s.dt_ms)), ...op.f64x2Ge, ...set(NR));
+    const TB = L.add(V128);
+    prologue.push(...get(T), ...op.f64Const(refractoryBound(refr.expr.v, s.dt_ms)), ...op.f64Sub, ...op.f64x2Splat, ...set(TB));
+    body.push(...get(varLocals.get("lastspike")!), ...get(TB), ...op.f64x2Le, ...set(NR));
   } else if (refr.kind === "time") {
     const steps = (x: Code): Code => [...x, ...constant(c), ...op.f64x2Add, ...constant(s.dt_ms), ...op.f64x2Div, ...op.f64x2Trunc];
     body.push(...steps([...get(TV), ...get(varLocals.get("lastspike")!), ...op.f64x2Sub]), ...steps(toNumber(compile(refr.expr, ref))), ...op.f64x2Ge, ...set(NR));
   } else if (refr.kind === "condition") {
     const k = arrayIndex.get("not_refractory")!;
     body.push(...get(varLocals.get("not_refractory")!), ...get(ZERO), ...op.f64x2Ne, ...toMask(compile(refr.expr, ref)), ...op.v128Not, ...op.v128Or, ...set(NR));
-    body.push(...arrayAddress(k), ...get(NR), ...get(ONE), ...op.v128And, ...op.v128Store());
+    body.push(...arrayAddress(k), ...get(NR), ...get(ONE), ...op.v128And, ...op.v128Store(arrayOffset(k)));
   } else body.push(...op.i32Const(-1), ...op.i32x4Splat, ...set(NR));
   for (const t of s.temps) {
     const l = L.add(V128);
@@ -202,7 +210,7 @@ export function wasmStep(s: SpecialisedModel, arena: Arena): StepFunction | unde
     const value = toNumber(compile(u.expr, ref));
     const frozen = refr.kind !== "none" && model.unlessRefractory.has(u.name);
     body.push(...(frozen ? [...value, ...get(varLocals.get(u.name)!), ...get(NR), ...op.v128Bitselect] : value), ...set(l));
-    body.push(...arrayAddress(arrayIndex.get(u.name)!), ...get(l), ...op.v128Store());
+    body.push(...arrayAddress(arrayIndex.get(u.name)!), ...get(l), ...op.v128Store(arrayOffset(arrayIndex.get(u.name)!)));
     after.set(u.name, l);
   }
   if (s.threshold) {
@@ -214,11 +222,11 @@ export function wasmStep(s: SpecialisedModel, arena: Arena): StepFunction | unde
     const onSpike: Code = [];
     if (refr.kind !== "none") {
       const k = arrayIndex.get("lastspike")!;
-      onSpike.push(...arrayAddress(k), ...get(TV), ...get(varLocals.get("lastspike")!), ...get(SPK), ...op.v128Bitselect, ...op.v128Store());
+      onSpike.push(...arrayAddress(k), ...get(TV), ...get(varLocals.get("lastspike")!), ...get(SPK), ...op.v128Bitselect, ...op.v128Store(arrayOffset(k)));
     }
     if (refr.kind === "condition") {
       const k = arrayIndex.get("not_refractory")!;
-      onSpike.push(...arrayAddress(k), ...get(ZERO), ...get(NR), ...get(ONE), ...op.v128And, ...get(SPK), ...op.v128Bitselect, ...op.v128Store());
+      onSpike.push(...arrayAddress(k), ...get(ZERO), ...get(NR), ...get(ONE), ...op.v128And, ...get(SPK), ...op.v128Bitselect, ...op.v128Store(arrayOffset(k)));
     }
     if (onSpike.length > 0) body.push(...get(SPK), ...op.v128AnyTrue, ...op.if, ...onSpike, ...op.end);
     body.push(...recordSpikeLanes({ mask: SPK, bits: BITS, i: I, n: N, spiked: SPIKED, count: COUNT }));
@@ -234,6 +242,7 @@ export function wasmStep(s: SpecialisedModel, arena: Arena): StepFunction | unde
     ...op.end,
   ];
   const fnBody: Code = [
+    ...pointers,
     ...op.i32Const(0), ...op.i32x4Splat, ...set(ZERO),
     ...op.f64Const(1), ...op.f64x2Splat, ...set(ONE),
     ...get(T), ...op.f64x2Splat, ...set(TV),
@@ -241,7 +250,29 @@ export function wasmStep(s: SpecialisedModel, arena: Arena): StepFunction | unde
     ...loop,
     ...get(COUNT),
   ];
-  const bytes = assemble([{ name: "step", params, results: [I32], locals: L.types, body: fnBody }], imports);
+  // finite() -> 1 when every stored value (padding lanes included) is finite: the sum of x - x
+  // over all of them is 0 then, and NaN as soon as one is NaN or infinite.
+  const ACC = 0, O = 1, K = 2;
+  const pairs = Math.ceil(state.n / 2);
+  const finiteBody: Code = [...op.i32Const(0), ...op.i32x4Splat, ...set(ACC)];
+  for (const a of state.arrays) {
+    finiteBody.push(
+      ...op.i32Const(0), ...set(O), ...op.i32Const(0), ...set(K),
+      ...op.loop,
+      ...get(ACC), ...get(O), ...op.v128Load(a.byteOffset), ...op.localTee(3), ...get(3), ...op.f64x2Sub, ...op.f64x2Add, ...set(ACC),
+      ...get(O), ...op.i32Const(16), ...op.i32Add, ...set(O),
+      ...get(K), ...op.i32Const(1), ...op.i32Add, ...op.localTee(K), ...op.i32Const(pairs), ...op.i32LtS, ...op.brIf(0),
+      ...op.end,
+    );
+  }
+  finiteBody.push(...get(ACC), ...op.f64x2ExtractLane(0), ...get(ACC), ...op.f64x2ExtractLane(1), ...op.f64Add, ...op.f64Const(0), ...op.f64Eq);
+  const bytes = assemble(
+    [
+      { name: "step", params, results: [I32], locals: L.types, body: fnBody },
+      { name: "finite", params: [], results: [I32], locals: [V128, I32, I32, V128], body: finiteBody },
+    ],
+    imports,
+  );
   let module: object;
   try {
     if (!wasm.validate(bytes)) return undefined;
@@ -252,20 +283,28 @@ export function wasmStep(s: SpecialisedModel, arena: Arena): StepFunction | unde
   const functions = Object.fromEntries(imports.map((f) => [f.name, JS_FUNCTIONS[f.name]]));
   const exports = arena.instance(module, functions);
   if (!exports) return undefined;
-  const step = exports.step as (...args: number[]) => number;
-  const buffer = arena.buffer;
-  // The arguments, made once: the arrays of a built group never move.
-  let args: number[] | null = null;
-  let bound: Float64Array[] | null = null;
-  return (arrays, randoms, shared, n, t, spiked) => {
-    if (bound !== arrays) {
-      for (const a of [...arrays, randoms, shared]) if (a.buffer !== buffer) throw new Error("wasm step: state arrays must live in the arena");
-      if (spiked.buffer !== buffer) throw new Error("wasm step: the spike list must live in the arena");
-      args = [n, t, ...arrays.map((a) => a.byteOffset), randoms.byteOffset, (n + (n & 1)) * 8, shared.byteOffset, spiked.byteOffset];
-      bound = arrays;
-    }
-    args![0] = n;
-    args![1] = t;
-    return step.apply(null, args!);
+  const step = exports.step as (t: number) => number;
+  const step2 = (arrays: Float64Array[], _r: Float64Array, _s: Float64Array, n: number, t: number): number => {
+    if (arrays !== state.arrays || n !== state.n) throw new Error("wasm step: called with arrays other than those it was built for");
+    return step(t);
   };
+  return { step: step2, finite: exports.finite as () => number };
 }
+
+/** The arrays a wasm step is built for (their addresses become constants of the code). */
+export interface BoundState {
+  arrays: Float64Array[];
+  randoms: Float64Array;
+  shared: Float64Array;
+  spiked: Int32Array;
+  n: number;
+}
+
+/** A compiled step, and a fast check that every stored value is finite (1) or maybe not (0). */
+export interface WasmStep {
+  step: StepFunction;
+  finite: () => number;
+}
+
+/** Bytes between two random-number sites (n rounded up to even, for SIMD pairs). */
+const randomStrideBytes = (n: number) => (n + (n & 1)) * 8;

@@ -54,6 +54,8 @@ export class EquationGroup implements Population {
   private sharedValues: Float64Array = new Float64Array(0);
   private stepFn: StepFunction | null = null;
   private resetFn: ResetFunction | null = null;
+  /** The wasm check that every stored value is finite (1), or null (JavaScript step). */
+  private finiteFn: (() => number) | null = null;
   private rng: Rng | null = null;
   private dt_ms = 0;
   /** Which target ran the last build's step: "wasm" or "js". */
@@ -131,8 +133,9 @@ export class EquationGroup implements Population {
       if (x !== undefined) this.assign(v, x);
     });
     const s = specialise(this.model, dt_ms, n);
-    const wasm = ctx.wasm ? wasmStep(s, arena) : undefined;
-    this.stepFn = wasm ?? jsStep(s);
+    const wasm = ctx.wasm ? wasmStep(s, arena, { arrays: this.arrays, randoms: this.randoms, shared: this.sharedValues, spiked: this.spiked, n }) : undefined;
+    this.stepFn = wasm?.step ?? jsStep(s);
+    this.finiteFn = wasm?.finite ?? null;
     this.target = wasm ? "wasm" : "js";
     this.resetFn = jsReset(s);
   }
@@ -185,6 +188,7 @@ export class EquationGroup implements Population {
 
   /** @internal the first non-finite per-neuron value (variable, neuron, value), or null. */
   firstNonFinite(): { variable: string; index: number; value: number } | null {
+    if (this.finiteFn !== null && this.finiteFn() === 1) return null; // the fast check; else look closely (padding lanes may be the culprit)
     const names = this.variables;
     for (let k = 0; k < this.arrays.length; k++) {
       const a = this.arrays[k];

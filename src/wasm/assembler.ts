@@ -72,6 +72,8 @@ export const op = {
   f64PromoteF32: [0xbb] as Code,
   f64Store: (offset = 0): Code => [0x39, ...memarg(3, offset)],
   v128Load: (offset = 0): Code => simd(0, ...memarg(4, offset)),
+  /** v128.const of two f64 lanes with the same value. */
+  f64x2Const: (x: number): Code => simd(12, ...new Uint8Array(new Float64Array([x, x]).buffer)),
   v128Store: (offset = 0): Code => simd(11, ...memarg(4, offset)),
   v128Load64Zero: (offset = 0): Code => simd(93, ...memarg(3, offset)),
   v128Store64Lane: (lane: number, offset = 0): Code => simd(91, ...memarg(3, offset), lane),
