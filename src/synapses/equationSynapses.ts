@@ -212,6 +212,9 @@ export class Synapses {
   private postQueue: DueLists | null = null;
   private onPreKernel: EventKernel | null = null;
   private onPostKernel: EventKernel | null = null;
+  /** Whether on_pre / on_post read the spike lists of the groups directly (no delay). */
+  private preDirect = false;
+  private postDirect = false;
   /** Whether this build's connectivity is new (else kept from the last build). */
   private fresh = true;
   private prepared: { rng: Rng; keep: boolean } | null = null;
@@ -475,6 +478,12 @@ export class Synapses {
 
   /** @internal presynaptic spikes of this step enter the queue; those due now run on_pre ("synapses" slot). */
   propagate(step: number): void {
+    if (this.preDirect) {
+      // No delay: this step's spikes are due now; the kernel reads the group's own spike list.
+      const count = this.pre.spikeCount;
+      if (count > 0) this.runOn(this.onPreKernel, this.onPreFn, this.pre.spiked, count, step * this.dt_ms);
+      return;
+    }
     const q = this.queue!;
     if (typeof this.delaySteps === "number") {
       // Uniform delay: queue presynaptic indices, walk their rows when due.
@@ -490,6 +499,18 @@ export class Synapses {
     }
     const count = q.take(step);
     if (count > 0) this.run(this.onPreKernel, this.onPreFn, q, count, step * this.dt_ms);
+  }
+
+  /** Runs one event kind on the `count` entries of `list`, an arena array when a kernel runs. */
+  private runOn(kernel: EventKernel | null, fn: EventFunction | null, list: Int32Array, count: number, t: number): void {
+    if (kernel) {
+      this.kernelCalls.wasm++;
+      kernel(list.byteOffset, count, t);
+    } else if (fn) {
+      this.kernelCalls.js++;
+      const csr = this.csr!;
+      fn(list, count, t, this.arrays!, csr.rowPtr, csr.colIdx, this.preIdx, this.byPost, this.postPtr);
+    }
   }
 
   /** Runs one event kind on the `count` entries due in `q`: the WebAssembly kernel, or the JavaScript function. */
@@ -531,6 +552,11 @@ export class Synapses {
   }
 
   private propagatePostOnly(step: number): void {
+    if (this.postDirect) {
+      const count = this.post.spikeCount;
+      if (count > 0) this.runOn(this.onPostKernel, this.onPostFn, this.post.spiked, count, step * this.dt_ms);
+      return;
+    }
     const q = this.postQueue;
     if (q === null) return;
     const d = this.delayPostSteps;
@@ -691,6 +717,11 @@ export class Synapses {
       if (this.onPreFn) [this.onPreKernel, this.eventTargets.on_pre] = kernel(r.onPre, preLoop);
       if (this.onPostFn) [this.onPostKernel, this.eventTargets.on_post] = kernel(r.onPost, postLoop);
     }
+    // Without a delay the spikes need no queue: the events read the group's spike list directly
+    // (a kernel only where that list lives in the arena).
+    const inArena = (p: Population) => arena !== null && p.spiked.buffer === arena.buffer;
+    this.preDirect = this.delaySteps === 0 && (this.onPreKernel === null || inArena(this.pre));
+    this.postDirect = this.delayPostSteps === 0 && (this.onPostKernel === null || inArena(this.post));
     this.onModulatorFn = r.onModulator.length
       ? new Function("F", `return function(times, t, a, preIdx, colIdx, n) {\n${header}\nfor (let s = 0; s < times; s++) for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];\n${event(r.onModulator)}\n}\n};`)(JS_FUNCTIONS)
       : null;
