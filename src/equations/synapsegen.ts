@@ -119,6 +119,9 @@ export interface EventLayout {
   syn: readonly number[];
   pre: readonly number[];
   post: readonly number[];
+  /** Which pre / post arrays hold float32 (a float32 group's variables; values are widened when read and rounded when stored). */
+  preFloat32: readonly boolean[];
+  postFloat32: readonly boolean[];
   lastupdate: number;
 }
 
@@ -138,6 +141,7 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
   const locals: ValType[] = [];
   const local = (t: ValType) => (locals.push(t), params.length + locals.length - 1);
   const S = local(I32), I = local(I32), J = local(I32), K = local(I32), I8 = local(I32), J8 = local(I32), K8 = local(I32), Q = local(I32), END = local(I32);
+  const I4 = local(I32), J4 = local(I32);
   const { localGet: get, localSet: set, localTee: tee } = op;
   const temps = new Map<string, number>();
   const imports: WasmImport[] = [];
@@ -153,17 +157,17 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
   };
   let failure: string | null = null;
   /** Address (an i32 on the stack) and load/store offset of a stored name. */
-  const place = (n: string): { address: Code; offset: number } | null => {
+  const place = (n: string): { address: Code; offset: number; f32: boolean } | null => {
     const loc = p.locate(n);
-    if (loc.kind === "syn") return { address: get(K8), offset: layout.syn[loc.index] };
-    if (loc.kind === "pre") return { address: get(I8), offset: layout.pre[loc.index] };
-    if (loc.kind === "post") return { address: get(J8), offset: layout.post[loc.index] };
-    if (loc.kind === "lastupdate") return { address: get(K8), offset: layout.lastupdate };
+    if (loc.kind === "syn") return { address: get(K8), offset: layout.syn[loc.index], f32: false };
+    if (loc.kind === "pre") return layout.preFloat32[loc.index] ? { address: get(I4), offset: layout.pre[loc.index], f32: true } : { address: get(I8), offset: layout.pre[loc.index], f32: false };
+    if (loc.kind === "post") return layout.postFloat32[loc.index] ? { address: get(J4), offset: layout.post[loc.index], f32: true } : { address: get(J8), offset: layout.post[loc.index], f32: false };
+    if (loc.kind === "lastupdate") return { address: get(K8), offset: layout.lastupdate, f32: false };
     return null;
   };
   const ref = (n: string): Code => {
     const at = place(n);
-    if (at) return [...at.address, ...op.f64Load(at.offset)];
+    if (at) return at.f32 ? [...at.address, ...op.f32Load(at.offset), ...op.f64PromoteF32] : [...at.address, ...op.f64Load(at.offset)];
     const loc = p.locate(n);
     if (loc.kind === "temp") return get(temps.get(n)!);
     if (loc.kind === "t") return get(T);
@@ -225,7 +229,7 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
   for (const s of p.steps) {
     const value = toNumber(compile(s.expr));
     const at = place(s.target);
-    if (at) body.push(...at.address, ...value, ...op.f64Store(at.offset));
+    if (at) body.push(...at.address, ...value, ...(at.f32 ? [...op.f32DemoteF64, ...op.f32Store(at.offset)] : op.f64Store(at.offset)));
     else {
       const l = local(F64);
       temps.set(s.target, l);
@@ -234,7 +238,11 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
   }
   if (failure) return failure;
   const load = (offset: number, index: Code): Code => [...index, ...op.i32Const(2), ...op.i32Shl, ...op.i32Load(offset)];
-  const shift3 = (from: number, to: number): Code => [...get(from), ...op.i32Const(3), ...op.i32Shl, ...set(to)];
+  /** Byte offsets of index `from` in float64 arrays (`to`) and, for neuron indices, in float32 arrays (`to4`). */
+  const shift3 = (from: number, to: number, to4?: number): Code => [
+    ...get(from), ...op.i32Const(3), ...op.i32Shl, ...set(to),
+    ...(to4 === undefined ? [] : [...get(from), ...op.i32Const(2), ...op.i32Shl, ...set(to4)]),
+  ];
   const entry = [...get(LIST), ...get(S), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...op.i32Load()];
   /** for (x = from; x < END; x++) inner */
   const range = (x: number, from: Code, to: Code, inner: Code): Code => [
@@ -247,18 +255,18 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
   let perEntry: Code;
   if (loop === "rows") {
     perEntry = [
-      ...entry, ...set(I), ...shift3(I, I8),
-      ...range(K, load(layout.rowPtr, get(I)), load(layout.rowPtr + 4, get(I)), [...load(layout.colIdx, get(K)), ...set(J), ...shift3(J, J8), ...shift3(K, K8), ...body]),
+      ...entry, ...set(I), ...shift3(I, I8, I4),
+      ...range(K, load(layout.rowPtr, get(I)), load(layout.rowPtr + 4, get(I)), [...load(layout.colIdx, get(K)), ...set(J), ...shift3(J, J8, J4), ...shift3(K, K8), ...body]),
     ];
   } else if (loop === "columns") {
     perEntry = [
-      ...entry, ...set(J), ...shift3(J, J8),
+      ...entry, ...set(J), ...shift3(J, J8, J4),
       ...range(Q, load(layout.postPtr, get(J)), load(layout.postPtr + 4, get(J)), [
-        ...load(layout.byPost, get(Q)), ...set(K), ...shift3(K, K8), ...load(layout.preIdx, get(K)), ...set(I), ...shift3(I, I8), ...body,
+        ...load(layout.byPost, get(Q)), ...set(K), ...shift3(K, K8), ...load(layout.preIdx, get(K)), ...set(I), ...shift3(I, I8, I4), ...body,
       ]),
     ];
   } else {
-    perEntry = [...entry, ...set(K), ...shift3(K, K8), ...load(layout.preIdx, get(K)), ...set(I), ...shift3(I, I8), ...load(layout.colIdx, get(K)), ...set(J), ...shift3(J, J8), ...body];
+    perEntry = [...entry, ...set(K), ...shift3(K, K8), ...load(layout.preIdx, get(K)), ...set(I), ...shift3(I, I8, I4), ...load(layout.colIdx, get(K)), ...set(J), ...shift3(J, J8, J4), ...body];
   }
   const fnBody: Code = [
     ...op.block, ...get(COUNT), ...op.i32Eqz, ...op.brIf(0),

@@ -309,13 +309,15 @@ export class Network {
    * Adds a population whose model is written as equations, in Brian2's notation:
    * `net.addNeurons("exc", { size: 3200, model: "dv/dt = (El - v)/taum : volt", threshold:
    * "v > Vt", reset: "v = Vr", refractory: "5*ms", namespace: { taum: "20*ms", ... } })`.
+   * With `precision: "float32"` its variables are Float32Arrays.
    */
+  addNeurons(name: string, opts: EquationGroupOptions & { precision: "float32" }): EquationGroup<Float32Array>;
   addNeurons(name: string, opts: EquationGroupOptions): EquationGroup;
   /** Adds a population of one of the built-in neuron models (see `neurons/model`). */
   addNeurons<P>(name: string, model: NeuronModel<P>, opts: NeuronGroupOptions<P>): NeuronGroup<P>;
-  addNeurons<P>(name: string, model: NeuronModel<P> | EquationGroupOptions, opts?: NeuronGroupOptions<P>): NeuronGroup<P> | EquationGroup {
+  addNeurons<P>(name: string, model: NeuronModel<P> | EquationGroupOptions, opts?: NeuronGroupOptions<P>): NeuronGroup<P> | EquationGroup | EquationGroup<Float32Array> {
     if (typeof model === "object" && model !== null && typeof (model as EquationGroupOptions).model === "string") {
-      return this.addPopulation(new EquationGroup(this.uniqueName(name), model as EquationGroupOptions));
+      return this.addPopulation(new EquationGroup<Float64Array>(this.uniqueName(name), model as EquationGroupOptions));
     }
     if (opts === undefined) throw new TypeError(`${name}: options must be { size, params, init, receptors } for a built-in model (or give { size, model: "dv/dt = ..." } for equations), got undefined`);
     return this.addPopulation(new NeuronGroup(this.uniqueName(name), model as NeuronModel<P>, opts));
@@ -697,7 +699,8 @@ export class Network {
           p.update(n, arriving);
         });
       } else if (p instanceof EquationGroup) {
-        add("groups", 0, p.name, `state update (${p.model.method}) + threshold, ${p.target === "wasm" ? "WebAssembly SIMD" : "JavaScript"}`, (n) => p.update(n));
+        const simd = p.precision === "float32" ? "WebAssembly SIMD (f32x4)" : "WebAssembly SIMD";
+        add("groups", 0, p.name, `state update (${p.model.method}) + threshold, ${p.target === "wasm" ? simd : p.precision === "float32" ? "JavaScript (float32)" : "JavaScript"}`, (n) => p.update(n));
       } else add("groups", 0, p.name, `${p.kind}: spikes`, (n) => p.update(n, null));
     }
     // synapses: spikes walk their projections.

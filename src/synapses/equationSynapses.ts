@@ -14,7 +14,7 @@
  * changes the next state update.
  */
 import { checkInteger, checkNumber } from "../core/checks.js";
-import { jsExpr, JS_FUNCTIONS } from "../equations/codegen.js";
+import { jsExpr, JS_FUNCTIONS, type StateArray } from "../equations/codegen.js";
 import { eventProgram, jsEventBody, wasmEventKernel, type EventKernel, type EventLayout, type EventLocation, type EventLoop } from "../equations/synapsegen.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
 import { derivative, dimensionOf, fold, substitute, type Dim } from "../equations/expr.js";
@@ -185,8 +185,8 @@ function resolveSynapses(opts: SynapsesOptions, pre: Population, post: Populatio
 /** The arrays a generated synapse function reads. */
 interface Arrays {
   syn: Float64Array[];
-  pre: Float64Array[];
-  post: Float64Array[];
+  pre: StateArray[];
+  post: StateArray[];
   lastupdate: Float64Array;
 }
 
@@ -621,8 +621,8 @@ export class Synapses {
         if (name === "j") return (k) => csr.colIdx[k];
         const loc = r.locate(name);
         if (loc?.place === "syn") return (k) => this.store.get(name)![k];
-        if (loc?.place === "pre") return (k) => (this.pre as EquationGroup).variable(loc.name)[this.preIdx[k]];
-        if (loc?.place === "post") return (k) => (this.post as EquationGroup).variable(loc.name)[csr.colIdx[k]];
+        if (loc?.place === "pre") return (k) => (this.pre as EquationGroup<StateArray>).variable(loc.name)[this.preIdx[k]];
+        if (loc?.place === "post") return (k) => (this.post as EquationGroup<StateArray>).variable(loc.name)[csr.colIdx[k]];
         const c = r.constants.get(name) ?? lookupUnit(name)?.scale;
         if (c === undefined) throw new ModelSyntaxError(`${where}: "${name}" is not defined`);
         return c;
@@ -640,8 +640,8 @@ export class Synapses {
   /** Generates the event code for the current build: WebAssembly kernels on `arena` where possible, and the JavaScript reference. */
   private compile(arena: Arena | null): void {
     const r = this.resolved;
-    const preG = this.pre as EquationGroup;
-    const postG = this.post as EquationGroup;
+    const preG = this.pre as EquationGroup<StateArray>;
+    const postG = this.post as EquationGroup<StateArray>;
     const preNames = groupVariables(this.pre).names;
     const postNames = groupVariables(this.post).names;
     this.arrays = {
@@ -708,6 +708,8 @@ export class Synapses {
         syn: this.arrays.syn.map((a) => a.byteOffset),
         pre: this.arrays.pre.map((a) => a.byteOffset),
         post: this.arrays.post.map((a) => a.byteOffset),
+        preFloat32: this.arrays.pre.map((a) => a instanceof Float32Array),
+        postFloat32: this.arrays.post.map((a) => a instanceof Float32Array),
         lastupdate: this.lastupdate.byteOffset,
       };
       const kernel = (statements: Resolved["onPre"], loop: EventLoop): [EventKernel | null, string] => {

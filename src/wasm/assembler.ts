@@ -134,6 +134,33 @@ export const op = {
   f64Min: [0xa4] as Code,
   f64Max: [0xa5] as Code,
   f64ConvertI32U: [0xb8] as Code,
+  // float32 (scalar and f32x4) for `precision: "float32"`.
+  f32Const: (x: number): Code => [0x43, ...new Uint8Array(new Float32Array([x]).buffer)],
+  f32Store: (offset = 0): Code => [0x38, ...memarg(2, offset)],
+  f32DemoteF64: [0xb6] as Code,
+  f32x4Splat: simd(19),
+  f32x4ExtractLane: (lane: number): Code => simd(31, lane),
+  f32x4ReplaceLane: (lane: number): Code => simd(32, lane),
+  f32x4Eq: simd(65),
+  f32x4Ne: simd(66),
+  f32x4Lt: simd(67),
+  f32x4Gt: simd(68),
+  f32x4Le: simd(69),
+  f32x4Ge: simd(70),
+  f32x4Ceil: simd(103),
+  f32x4Floor: simd(104),
+  f32x4Trunc: simd(105),
+  f32x4Abs: simd(224),
+  f32x4Neg: simd(225),
+  f32x4Sqrt: simd(227),
+  f32x4Add: simd(228),
+  f32x4Sub: simd(229),
+  f32x4Mul: simd(230),
+  f32x4Div: simd(231),
+  f32x4ConvertI32x4S: simd(250),
+  i32x4Bitmask: simd(164),
+  i64x2ExtendHighI32x4S: simd(200),
+  v128Const: (bytes: readonly number[]): Code => simd(12, ...bytes),
 };
 
 /** One exported function. */
@@ -215,25 +242,24 @@ export function lazyModule(bytes: () => Uint8Array): () => object | undefined {
 }
 
 /**
- * Appends the indices of a pair of neurons (i, i + 1) whose lanes are set in the f64x2 mask in
- * local `mask` to the i32 spike list at pointer local `spiked`, counting in local `count`, in
- * neuron order; lane 1 counts only while i + 1 < n (the padding lane never does). `bits` is a
- * scratch i32 local; `i` and `n` are i32 locals.
+ * Appends the indices of the neurons i, i + 1, ... (`lanes` of them: 2 for an f64x2 mask, 4 for
+ * an f32x4 one) whose lanes are set in the mask in local `mask` to the i32 spike list at pointer
+ * local `spiked`, counting in local `count`, in neuron order; lane L counts only while i + L < n
+ * (padding lanes never do). `bits` is a scratch i32 local; `i` and `n` are i32 locals.
  */
-export function recordSpikeLanes(l: { mask: number; bits: number; i: number; n: number; spiked: number; count: number }): Code {
+export function recordSpikeLanes(l: { mask: number; bits: number; i: number; n: number; spiked: number; count: number }, lanes: 2 | 4 = 2): Code {
   const { localGet: get, localSet: set } = op;
-  const record = (index: Code): Code => [
-    ...get(l.spiked), ...get(l.count), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...index, ...op.i32Store(),
+  const index = (L: number): Code => (L === 0 ? get(l.i) : [...get(l.i), ...op.i32Const(L), ...op.i32Add]);
+  const record = (L: number): Code => [
+    ...get(l.spiked), ...get(l.count), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...index(L), ...op.i32Store(),
     ...get(l.count), ...op.i32Const(1), ...op.i32Add, ...set(l.count),
   ];
-  return [
-    ...get(l.mask), ...op.v128AnyTrue, ...op.if,
-    ...get(l.mask), ...op.i64x2Bitmask, ...set(l.bits),
-    ...get(l.bits), ...op.i32Const(1), ...op.i32And, ...op.if, ...record(get(l.i)), ...op.end,
-    ...get(l.bits), ...op.i32Const(2), ...op.i32And, ...op.if,
-    ...get(l.i), ...op.i32Const(1), ...op.i32Add, ...get(l.n), ...op.i32LtS, ...op.if,
-    ...record([...get(l.i), ...op.i32Const(1), ...op.i32Add]),
-    ...op.end, ...op.end,
-    ...op.end,
-  ];
+  const out: Code = [...get(l.mask), ...op.v128AnyTrue, ...op.if, ...get(l.mask), ...(lanes === 2 ? op.i64x2Bitmask : op.i32x4Bitmask), ...set(l.bits)];
+  for (let L = 0; L < lanes; L++) {
+    out.push(...get(l.bits), ...op.i32Const(1 << L), ...op.i32And, ...op.if);
+    if (L === 0) out.push(...record(0), ...op.end);
+    else out.push(...index(L), ...get(l.n), ...op.i32LtS, ...op.if, ...record(L), ...op.end, ...op.end);
+  }
+  out.push(...op.end);
+  return out;
 }
