@@ -84,6 +84,20 @@ describe('precision: "float32"', () => {
     expect(String(a.net.schedule())).toMatch(/exc\s+state update \(euler\) \+ threshold, WebAssembly SIMD \(f32x4\)/);
   }, 120_000);
 
+  it("exact integration in float32: a decay follows its closed form to float32 accuracy", () => {
+    const net = new Network({ dt_ms: 0.1 });
+    const g = net.addNeurons("g", { size: 3, model: "dv/dt = (El - v)/tau : volt\nEl : volt", method: "exact", namespace: { tau: "10*ms" }, init: { v: "10*mV", El: "-2*mV*i" }, precision: "float32" });
+    net.run(50);
+    const v = g.variable("v");
+    for (let i = 0; i < 3; i++) {
+      const El = -2 * i;
+      const exact = El + (10 - El) * Math.exp(-50 / 10);
+      // 500 steps, each rounding to float32 (relative 6e-8): well within 1e-5 mV here
+      expect(Math.abs(v[i] - exact), `v[${i}] = ${v[i]} vs ${exact}`).toBeLessThan(1e-5);
+      expect(Math.abs(v[i] - exact)).toBeGreaterThan(0); // float32, not float64
+    }
+  });
+
   it("time, index, shared parameters, functions, a refractory condition and synapses (float64 code, float32 targets): wasm equals JavaScript", () => {
     const run = (wasm: boolean) => {
       const net = new Network({ dt_ms: 0.1, seed: 5, wasm });
