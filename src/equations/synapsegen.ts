@@ -20,8 +20,24 @@
 import { assemble, F64, I32, op, wasmApi, type Code, type ValType, type WasmImport } from "../wasm/assembler.js";
 import type { Arena } from "../wasm/arena.js";
 import { jsExpr, JS_FUNCTIONS } from "./codegen.js";
+import { expSynapse, wasmExpFunction } from "./exp.js";
 import { FUNCTIONS } from "./expr.js";
-import type { Expr } from "./parse.js";
+import { mapChildren, type Expr } from "./parse.js";
+
+/**
+ * The functions synapse code calls (`F.exp`, ...): those of neuron code, except exp, which is
+ * neurolab's own (exp.ts) so that event kernels compute it inside WebAssembly.
+ */
+export const SYNAPSE_FUNCTIONS: Record<string, (...x: number[]) => number> = { ...JS_FUNCTIONS, exp: expSynapse };
+
+/** Functions an event kernel computes without calling JavaScript. */
+const INLINE_FUNCTIONS = new Set(["sqrt", "abs", "floor", "ceil", "int", "clip", "exp"]);
+
+/** A small integer constant exponent (computed by repeated multiplication), or undefined. */
+function smallPower(b: Expr): number | undefined {
+  const p = b.k === "num" ? b.v : b.k === "neg" && b.a.k === "num" ? -b.a.v : undefined;
+  return p !== undefined && Number.isInteger(p) && Math.abs(p) <= 4 ? p : undefined;
+}
 
 /** Where a name of synapse code lives. */
 export type EventLocation =
@@ -156,6 +172,16 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
     return k;
   };
   let failure: string | null = null;
+  // Imports first (their indices precede the module's own functions): every function called
+  // that has no inline form, found before compiling; then the kernel, then exp.
+  const scan = (e: Expr): Expr => {
+    if (e.k === "call" && !INLINE_FUNCTIONS.has(e.fn) && FUNCTIONS[e.fn] && JS_FUNCTIONS[e.fn]) importOf(e.fn, e.args.length);
+    if (e.k === "bin" && e.op === "**" && smallPower(e.b) === undefined) importOf("pow", 2);
+    return mapChildren(e, scan);
+  };
+  p.steps.forEach((st) => scan(st.expr));
+  const importCount = () => imports.length;
+  const EXP = importCount() + 1;
   /** Address (an i32 on the stack) and load/store offset of a stored name. */
   const place = (n: string): { address: Code; offset: number; f32: boolean } | null => {
     const loc = p.locate(n);
@@ -200,8 +226,8 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
         if (e.op in cmp) return { code: [...n(e.a), ...n(e.b), ...cmp[e.op]], mask: true };
         if (e.op === "and" || e.op === "or") return { code: [...toMask(compile(e.a)), ...toMask(compile(e.b)), ...(e.op === "and" ? op.i32And : op.i32Or)], mask: true };
         // **: small integer constant powers as repeated multiplication (as powerOf), else powerOf.
-        const pw = e.b.k === "num" ? e.b.v : e.b.k === "neg" && e.b.a.k === "num" ? -e.b.a.v : undefined;
-        if (pw !== undefined && Number.isInteger(pw) && Math.abs(pw) <= 4) {
+        const pw = smallPower(e.b);
+        if (pw !== undefined) {
           if (pw === 0) return { code: op.f64Const(1), mask: false };
           const base = local(F64);
           const acc = local(F64);
@@ -217,6 +243,7 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
         if (scalar[e.fn]) return { code: [...n(e.args[0]), ...scalar[e.fn]], mask: false };
         // clip(x, lo, hi) = Math.min(Math.max(x, lo), hi): f64.max/f64.min have Math's NaN and signed-zero rules.
         if (e.fn === "clip") return { code: [...n(e.args[0]), ...n(e.args[1]), ...op.f64Max, ...n(e.args[2]), ...op.f64Min], mask: false };
+        if (e.fn === "exp") return { code: [...n(e.args[0]), ...op.call(EXP)], mask: false };
         if (!FUNCTIONS[e.fn] || !JS_FUNCTIONS[e.fn]) {
           failure ??= `function ${e.fn}() has no WebAssembly form`;
           return { code: op.f64Const(0), mask: false };
@@ -237,6 +264,7 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
     }
   }
   if (failure) return failure;
+  if (importCount() !== EXP - 1) throw new Error("synapsegen: an import was found only while compiling");
   const load = (offset: number, index: Code): Code => [...index, ...op.i32Const(2), ...op.i32Shl, ...op.i32Load(offset)];
   /** Byte offsets of index `from` in float64 arrays (`to`) and, for neuron indices, in float32 arrays (`to4`). */
   const shift3 = (from: number, to: number, to4?: number): Code => [
@@ -274,7 +302,7 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
     ...get(S), ...op.i32Const(1), ...op.i32Add, ...tee(S), ...get(COUNT), ...op.i32LtS, ...op.brIf(0),
     ...op.end, ...op.end,
   ];
-  const bytes = assemble([{ name: "event", params, results: [], locals, body: fnBody }], imports);
+  const bytes = assemble([{ name: "event", params, results: [], locals, body: fnBody }, { name: "exp", ...wasmExpFunction() }], imports);
   let module: object;
   try {
     if (!wasm.validate(bytes)) return "the generated module did not validate";
@@ -282,7 +310,7 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
   } catch (err) {
     return `the generated module was refused (${(err as Error).message})`;
   }
-  const exports = arena.instance(module, Object.fromEntries(imports.map((f) => [f.name, JS_FUNCTIONS[f.name]])));
+  const exports = arena.instance(module, Object.fromEntries(imports.map((f) => [f.name, SYNAPSE_FUNCTIONS[f.name]])));
   if (!exports) return "no WebAssembly memory";
   return exports.event as EventKernel;
 }

@@ -15,7 +15,7 @@
  */
 import { checkInteger, checkNumber } from "../core/checks.js";
 import { jsExpr, JS_FUNCTIONS, type StateArray } from "../equations/codegen.js";
-import { eventProgram, jsEventBody, wasmEventKernel, type EventKernel, type EventLayout, type EventLocation, type EventLoop } from "../equations/synapsegen.js";
+import { eventProgram, jsEventBody, SYNAPSE_FUNCTIONS, wasmEventKernel, type EventKernel, type EventLayout, type EventLocation, type EventLoop } from "../equations/synapsegen.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
 import { derivative, dimensionOf, fold, substitute, type Dim } from "../equations/expr.js";
 import { evalUnit, expandStatement, makeScope, requireDim, type NamespaceValue } from "../equations/model.js";
@@ -676,7 +676,7 @@ export class Synapses {
       "const LU = a.lastupdate;",
     ].join("\n");
     const event = (statements: Resolved["onPre"]): string => jsEventBody(program(statements), this.dt_ms);
-    const make = (body: string) => new Function("F", `return function(list, count, t, a, rowPtr, colIdx, preIdx, byPost, postPtr) {\n${header}\n${body}\n};`)(JS_FUNCTIONS) as EventFunction;
+    const make = (body: string) => new Function("F", `return function(list, count, t, a, rowPtr, colIdx, preIdx, byPost, postPtr) {\n${header}\n${body}\n};`)(SYNAPSE_FUNCTIONS) as EventFunction;
     const preLoop: EventLoop = typeof this.delaySteps === "number" ? "rows" : "synapses";
     const postLoop: EventLoop = typeof this.delayPostSteps === "number" ? "columns" : "synapses";
     if (r.onPre.length || r.eventDriven.length) {
@@ -725,14 +725,14 @@ export class Synapses {
     this.preDirect = this.delaySteps === 0 && (this.onPreKernel === null || inArena(this.pre));
     this.postDirect = this.delayPostSteps === 0 && (this.onPostKernel === null || inArena(this.post));
     this.onModulatorFn = r.onModulator.length
-      ? new Function("F", `return function(times, t, a, preIdx, colIdx, n) {\n${header}\nfor (let s = 0; s < times; s++) for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];\n${event(r.onModulator)}\n}\n};`)(JS_FUNCTIONS)
+      ? new Function("F", `return function(times, t, a, preIdx, colIdx, n) {\n${header}\nfor (let s = 0; s < times; s++) for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];\n${event(r.onModulator)}\n}\n};`)(SYNAPSE_FUNCTIONS)
       : null;
     if (r.summed.length) {
       const lines = r.summed.map((s) => `POST${postNames.indexOf(s.target)}.fill(0);`);
       lines.push("for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];");
       for (const s of r.summed) lines.push(`POST${postNames.indexOf(s.target)}[j] += ${jsExpr(s.expr, ref)};`);
       lines.push("}");
-      this.summedFn = new Function("F", `return function(a, colIdx, preIdx, n) {\n${header}\nconst t = 0;\n${lines.join("\n")}\n};`)(JS_FUNCTIONS);
+      this.summedFn = new Function("F", `return function(a, colIdx, preIdx, n) {\n${header}\nconst t = 0;\n${lines.join("\n")}\n};`)(SYNAPSE_FUNCTIONS);
     } else this.summedFn = null;
   }
 }

@@ -161,6 +161,22 @@ export const op = {
   i32x4Bitmask: simd(164),
   i64x2ExtendHighI32x4S: simd(200),
   v128Const: (bytes: readonly number[]): Code => simd(12, ...bytes),
+  // Control and integer bit manipulation (the exp of synapse code).
+  ifF64: [0x04, 0x7c] as Code,
+  else: [0x05] as Code,
+  return: [0x0f] as Code,
+  i32Eq: [0x46] as Code,
+  i32GtU: [0x4b] as Code,
+  i32GeU: [0x4f] as Code,
+  i32TruncF64S: [0xaa] as Code,
+  i32WrapI64: [0xa7] as Code,
+  i64Const: (n: number): Code => [0x42, ...sleb(n)],
+  i64Add: [0x7c] as Code,
+  i64Shl: [0x86] as Code,
+  i64ShrU: [0x88] as Code,
+  i64ExtendI32S: [0xac] as Code,
+  i64ReinterpretF64: [0xbd] as Code,
+  f64ReinterpretI64: [0xbf] as Code,
 };
 
 /** One exported function. */

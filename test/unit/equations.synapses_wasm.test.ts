@@ -95,3 +95,31 @@ describe("synapse events as WebAssembly", () => {
     expect(syn.kernelCalls.js).toBe(0);
   });
 });
+
+describe("exp of synapse code (fdlibm's algorithm, both targets)", () => {
+  it("the WebAssembly and JavaScript versions agree bit for bit, within 1 ulp of Math.exp, special values exact", async () => {
+    const { expSynapse, wasmExpFunction } = await import("../../src/equations/exp.js");
+    const { assemble } = await import("../../src/wasm/assembler.js");
+    const { Arena } = await import("../../src/wasm/arena.js");
+    const wasm = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object } }).WebAssembly;
+    const exports = new Arena(65536).instance(new wasm.Module(assemble([{ name: "exp", ...wasmExpFunction() }])))!;
+    const wexp = exports.exp as (x: number) => number;
+    const rng = new Rng(9);
+    const xs = [0, -0, 1, -1, 0.5, 1e-300, -1e-300, 1e-9, 0.34657359, 0.3465736, 1.0397208, 1.04, 709.78, 709.79, -745.1, -745.2, -708.5, -720, 700, Infinity, -Infinity, NaN, 2 ** -28, -(2 ** -28)];
+    for (let k = 0; k < 20000; k++) xs.push((rng.uniform() - 0.5) * 2 * [1, 10, 100, 1500][k % 4]);
+    const f = new Float64Array(2);
+    const u = new BigInt64Array(f.buffer);
+    for (const x of xs) {
+      const a = expSynapse(x);
+      const b = wexp(x);
+      expect(Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b)), `exp(${x}): js ${a} wasm ${b}`).toBe(true);
+      const m = Math.exp(x);
+      if (!Number.isFinite(m) || m === 0 || Number.isNaN(m)) expect(Object.is(a, m) || (Number.isNaN(a) && Number.isNaN(m)), `exp(${x})`).toBe(true);
+      else {
+        f[0] = a;
+        f[1] = m;
+        expect(Math.abs(Number(u[0] - u[1])), `exp(${x}): ${a} vs Math.exp ${m}`).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+});
