@@ -148,6 +148,27 @@ export function specialise(model: ResolvedModel, dt_ms: number, size: number, fl
   };
 }
 
+/**
+ * The stored variables the step reads (the others, e.g. parameters only the reset uses, are not
+ * loaded): those named by temporaries, updates, threshold and refractoriness, the variables an
+ * update freezes while refractory, and lastspike / not_refractory.
+ */
+export function readByStep(s: SpecialisedModel): Set<string> {
+  const used = new Set<string>();
+  for (const t of s.temps) namesIn(t.expr, used);
+  for (const u of s.updates) {
+    namesIn(u.expr, used);
+    if (s.refractory.kind !== "none" && s.model.unlessRefractory.has(u.name)) used.add(u.name);
+  }
+  if (s.threshold) namesIn(s.threshold, used);
+  if (s.refractory.kind !== "none") {
+    namesIn(s.refractory.expr, used);
+    used.add("lastspike");
+  }
+  if (s.refractory.kind === "condition") used.add("not_refractory");
+  return used;
+}
+
 /** JavaScript text of an expression; `ref` maps names to JS expressions. */
 export function jsExpr(e: Expr, ref: (name: string) => string, float32 = false): string {
   const R = float32 ? (s: string) => `F.fround(${s})` : (s: string) => s;
@@ -241,7 +262,10 @@ export function jsStepSource(s: SpecialisedModel): string {
   // A constant refractory period: the neuron is free when lastspike <= t - bound (one subtraction per step).
   if (s.refractory.kind === "time" && s.refractory.expr.k === "num") lines.push(`const _tb = t - ${refractoryBound(s.refractory.expr.v, s.dt_ms)};`);
   lines.push("for (let i = 0; i < n; i++) {");
-  s.stored.forEach((v, k) => lines.push(`  const ${local(v)} = A${k}[i];`));
+  const used = readByStep(s);
+  s.stored.forEach((v, k) => {
+    if (used.has(v)) lines.push(`  const ${local(v)} = A${k}[i];`);
+  });
   const refr = s.refractory;
   if (refr.kind === "time" && refr.expr.k === "num") {
     // A constant period: refractory for timestep(period) steps after the spike; t and lastspike

@@ -12,7 +12,7 @@
  */
 import { assemble, F64, I32, op, recordSpikeLanes, V128, wasmApi, type Code, type ValType, type WasmImport } from "../wasm/assembler.js";
 import type { Arena } from "../wasm/arena.js";
-import { JS_FUNCTIONS, refractoryBound, type SpecialisedModel, type StateArray, type StepFunction } from "./codegen.js";
+import { JS_FUNCTIONS, readByStep, refractoryBound, type SpecialisedModel, type StateArray, type StepFunction } from "./codegen.js";
 import { FUNCTIONS } from "./expr.js";
 import type { Expr } from "./parse.js";
 
@@ -230,7 +230,9 @@ export function wasmStep(s: SpecialisedModel, arena: Arena, state: BoundState): 
   const body: Code = [];
   // Load the step's starting values (lastspike of a float32 group: two f64x2 halves).
   const halves = new Map<string, [number, number]>();
+  const used = readByStep(s);
   for (const [k, v] of s.stored.entries()) {
+    if (!used.has(v)) continue;
     if (isTime(v) && V.width === 4) {
       const lo = L.add(V128);
       const hi = L.add(V128);
