@@ -1,15 +1,16 @@
 // neurolab side of the COBA benchmark written as equations: the Brian2 benchmark's own model
 // text (bench/sim/coba.py), compiled to WebAssembly by neurolab's code generator.
-// usage: coba_equations.mjs [seed] [duration_ms]. Prints {"seconds": simulation loop, ...stats}.
+// usage: coba_equations.mjs [seed] [duration_ms] [float64|float32]. Prints {"seconds": simulation loop, ...stats}.
 import { cobaEquations, cobaStats } from "./coba_network.mjs";
 
 const seed = Number(process.argv[2] ?? 0);
 const duration = Number(process.argv[3] ?? 1000);
+const precision = process.argv[4] ?? "float64";
 const tStart = performance.now();
-const { net, exc, spikes } = cobaEquations(seed);
+const { net, exc, spikes } = cobaEquations(seed, undefined, precision);
 const tBuild = performance.now();
 net.build(); // code generation, connectivity and initial values, before the timed loop (as Brian2's before_run)
 const t0 = performance.now();
 net.run(duration);
 const seconds = (performance.now() - t0) / 1000;
-console.log(JSON.stringify({ seconds, build_s: (t0 - tBuild) / 1000, setup_s: (tBuild - tStart) / 1000, target: exc.target, ...cobaStats(spikes, duration) }));
+console.log(JSON.stringify({ seconds, build_s: (t0 - tBuild) / 1000, setup_s: (tBuild - tStart) / 1000, target: exc.target, precision, ...cobaStats(spikes, duration) }));

@@ -12,12 +12,12 @@ export const COBA_NAMESPACE = { taum: "20*ms", taue: "5*ms", taui: "10*ms", Vt: 
 
 /**
  * COBA 4000 (3200 excitatory, 800 inhibitory, p = 0.02). `excToExc` gives the E -> E synapse
- * options (default: static `ge += we`). Returns the network, groups, the E -> E projection and a monitor.
+ * options (default: static `ge += we`); `precision` the groups' ("float64" or "float32"). Returns the network, groups, the E -> E projection and a monitor.
  */
-export function cobaEquations(seed, excToExc = { on_pre: "ge += we", namespace: COBA_NAMESPACE }) {
+export function cobaEquations(seed, excToExc = { on_pre: "ge += we", namespace: COBA_NAMESPACE }, precision = "float64") {
   const net = new Network({ dt_ms: 0.1, seed });
   const group = (name, size) =>
-    net.addNeurons(name, { size, model: MODEL, threshold: "v > Vt", reset: "v = Vr", refractory: "5*ms", method: "euler", namespace: COBA_NAMESPACE, init: { v: "Vr + rand()*(Vt - Vr)" } });
+    net.addNeurons(name, { size, model: MODEL, threshold: "v > Vt", reset: "v = Vr", refractory: "5*ms", method: "euler", namespace: COBA_NAMESPACE, init: { v: "Vr + rand()*(Vt - Vr)" }, precision });
   const exc = group("exc", 3200);
   const inh = group("inh", 800);
   const ee = net.connect(exc, exc, { rule: fixedProbability(0.02), ...excToExc });

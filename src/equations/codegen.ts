@@ -53,6 +53,12 @@ export interface SpecialisedModel {
   /** Refractory period, ms, as an expression of per-neuron values (time kind), or the condition. */
   readonly refractory: ResolvedModel["refractory"];
   readonly dt_ms: number;
+  /**
+   * Arithmetic in float32 (`precision: "float32"`): every operation rounded to float32 (the
+   * JavaScript reference wraps each in Math.fround; WebAssembly uses f32x4), state variables and
+   * parameters stored as float32; time (`lastspike`) stays float64.
+   */
+  readonly float32: boolean;
 }
 
 /**
@@ -68,11 +74,59 @@ export function reciprocalDivisions(e: Expr): Expr {
   return x;
 }
 
+/**
+ * Fewer operations for the same value, applied after constant folding (both targets see the
+ * result, so they stay bitwise identical). Exact rewrites: a constant factor moves first,
+ * negations move out of products and into sums (`c*(-x)` -> `(-c)*x`, `x*(-y)` -> `-(x*y)`,
+ * `a + (-b)` -> `a - b`, `(-a) + b` -> `b - a`). Rewrites that round differently (at most an
+ * ulp or so, as Brian2's C++ targets compiled with -ffast-math): constant factors merge
+ * (`c1*(c2*x)` -> `(c1 c2)*x`), and a variable plus a multiple of itself becomes one product
+ * (`x + c*x` -> `(1 + c)*x`, the forward-Euler step of a linear decay).
+ */
+export function fewerOperations(e: Expr): Expr {
+  const x = mapChildren(e, fewerOperations);
+  const isNum = (q: Expr): q is { k: "num"; v: number } => q.k === "num";
+  if (x.k === "neg") {
+    if (isNum(x.a)) return { k: "num", v: -x.a.v };
+    if (x.a.k === "neg") return x.a.a;
+    return x;
+  }
+  if (x.k !== "bin") return x;
+  if (x.op === "*") {
+    let { a, b } = x;
+    if (isNum(b) && !isNum(a)) [a, b] = [b, a];
+    if (isNum(a)) {
+      if (b.k === "neg") return fewerOperations({ k: "bin", op: "*", a: { k: "num", v: -a.v }, b: b.a });
+      if (b.k === "bin" && b.op === "*" && (isNum(b.a) || isNum(b.b))) {
+        const c = isNum(b.a) ? b.a.v : (b.b as { v: number }).v;
+        const rest = isNum(b.a) ? b.b : b.a;
+        const merged = a.v * c;
+        if (Number.isFinite(merged) && merged !== 0) return { k: "bin", op: "*", a: { k: "num", v: merged }, b: rest };
+      }
+      return { k: "bin", op: "*", a, b };
+    }
+    if (b.k === "neg") return { k: "neg", a: { k: "bin", op: "*", a, b: b.a } };
+    if (a.k === "neg") return { k: "neg", a: { k: "bin", op: "*", a: a.a, b } };
+    return x;
+  }
+  if (x.op === "+" || x.op === "-") {
+    if (x.b.k === "neg") return fewerOperations({ k: "bin", op: x.op === "+" ? "-" : "+", a: x.a, b: x.b.a });
+    if (x.op === "+" && x.a.k === "neg") return { k: "bin", op: "-", a: x.b, b: x.a.a };
+    // x + c*x (after the rewrites above, c*x has its constant first)
+    const other = x.b;
+    if (x.a.k === "name" && other.k === "bin" && other.op === "*" && isNum(other.a) && other.b.k === "name" && other.b.name === x.a.name) {
+      const factor = x.op === "+" ? 1 + other.a.v : 1 - other.a.v;
+      return { k: "bin", op: "*", a: { k: "num", v: factor }, b: x.a };
+    }
+  }
+  return x;
+}
+
 /** Folds constants of a build (dt, N, namespace, the exact propagator) into the model. */
-export function specialise(model: ResolvedModel, dt_ms: number, size: number): SpecialisedModel {
+export function specialise(model: ResolvedModel, dt_ms: number, size: number, float32 = false): SpecialisedModel {
   const exact = exactConstants(model, dt_ms);
   const value = (n: string) => (n === "dt" ? dt_ms : n === "N" ? size : exact.get(n) ?? model.constants.get(n));
-  const f = (e: Expr) => reciprocalDivisions(fold(e, value));
+  const f = (e: Expr) => fewerOperations(reciprocalDivisions(fold(e, value)));
   const updates = model.updates.map((u) => ({ name: u.name, expr: f(u.expr) }));
   // Drop temporaries nothing reads.
   const needed = new Set<string>();
@@ -90,14 +144,38 @@ export function specialise(model: ResolvedModel, dt_ms: number, size: number): S
     reset: model.reset.map((r) => ({ name: r.name, expr: f(r.expr) })),
     refractory,
     dt_ms,
+    float32,
   };
 }
 
+/**
+ * The stored variables the step reads (the others, e.g. parameters only the reset uses, are not
+ * loaded): those named by temporaries, updates, threshold and refractoriness, the variables an
+ * update freezes while refractory, and lastspike / not_refractory.
+ */
+export function readByStep(s: SpecialisedModel): Set<string> {
+  const used = new Set<string>();
+  for (const t of s.temps) namesIn(t.expr, used);
+  for (const u of s.updates) {
+    namesIn(u.expr, used);
+    if (s.refractory.kind !== "none" && s.model.unlessRefractory.has(u.name)) used.add(u.name);
+  }
+  if (s.threshold) namesIn(s.threshold, used);
+  if (s.refractory.kind !== "none") {
+    namesIn(s.refractory.expr, used);
+    used.add("lastspike");
+  }
+  if (s.refractory.kind === "condition") used.add("not_refractory");
+  return used;
+}
+
 /** JavaScript text of an expression; `ref` maps names to JS expressions. */
-export function jsExpr(e: Expr, ref: (name: string) => string): string {
+export function jsExpr(e: Expr, ref: (name: string) => string, float32 = false): string {
+  const R = float32 ? (s: string) => `F.fround(${s})` : (s: string) => s;
   const go = (x: Expr): string => {
     switch (x.k) {
       case "num":
+        if (float32 && x.v !== Math.fround(x.v)) return go({ k: "num", v: Math.fround(x.v) });
         return Number.isNaN(x.v) ? "NaN" : x.v === Infinity ? "Infinity" : x.v === -Infinity ? "(-Infinity)" : Object.is(x.v, -0) ? "(-0)" : x.v < 0 ? `(${x.v})` : String(x.v);
       case "name":
         return ref(x.name);
@@ -111,9 +189,9 @@ export function jsExpr(e: Expr, ref: (name: string) => string): string {
           case "-":
           case "*":
           case "/":
-            return `(${go(x.a)} ${x.op} ${go(x.b)})`;
+            return R(`(${go(x.a)} ${x.op} ${go(x.b)})`);
           case "**":
-            return `F.pow(${go(x.a)}, ${go(x.b)})`;
+            return float32 ? `F.pow32(${go(x.a)}, ${go(x.b)})` : `F.pow(${go(x.a)}, ${go(x.b)})`;
           case "==":
             return `(${go(x.a)} === ${go(x.b)} ? 1 : 0)`;
           case "!=":
@@ -126,22 +204,37 @@ export function jsExpr(e: Expr, ref: (name: string) => string): string {
             return `(${go(x.a)} ${x.op} ${go(x.b)} ? 1 : 0)`;
         }
       case "call":
-        return `F.${x.fn}(${x.args.map(go).join(", ")})`;
+        return R(`F.${x.fn}(${x.args.map(go).join(", ")})`);
     }
   };
   return go(e);
+}
+
+/** x ** p in float32 as the generated code computes it: small integer powers by repeated float32 multiplication, else the float64 power rounded. */
+export function powerOf32(x: number, p: number): number {
+  if (Number.isInteger(p) && Math.abs(p) <= 4) {
+    if (p === 0) return 1;
+    let r = x;
+    for (let k = 1; k < Math.abs(p); k++) r = Math.fround(r * x);
+    return p < 0 ? Math.fround(1 / r) : r;
+  }
+  return Math.fround(powerOf(x, p));
 }
 
 /** The functions generated JavaScript calls (`F.exp`, `F.pow`, ...). */
 export const JS_FUNCTIONS: Record<string, (...x: number[]) => number> = {
   ...Object.fromEntries(Object.entries(FUNCTIONS).map(([k, f]) => [k, f.impl])),
   pow: powerOf,
+  pow32: powerOf32,
+  fround: Math.fround,
 };
 
 /** A generated step (see the module comment). */
-export type StepFunction = (arrays: Float64Array[], randoms: Float64Array, shared: Float64Array, n: number, t_ms: number, spiked: Int32Array) => number;
+export type StepFunction = (arrays: StateArray[], randoms: StateArray, shared: Float64Array, n: number, t_ms: number, spiked: Int32Array) => number;
+/** A per-neuron array of a group: float64, or float32 with `precision: "float32"`. */
+export type StateArray = Float64Array | Float32Array;
 /** A generated reset (see the module comment). */
-export type ResetFunction = (arrays: Float64Array[], randoms: Float64Array, shared: Float64Array, n: number, spiked: Int32Array, count: number, t_ms: number) => void;
+export type ResetFunction = (arrays: StateArray[], randoms: StateArray, shared: Float64Array, n: number, spiked: Int32Array, count: number, t_ms: number) => void;
 
 const local = (name: string) => `_${name}`;
 
@@ -155,40 +248,48 @@ export function jsStepSource(s: SpecialisedModel): string {
   const ref = (name: string): string => {
     if (arrayIndex.has(name) || temps.has(name)) return local(name);
     if (randomIndex.has(name)) return `R[${randomIndex.get(name)} * rs + i]`;
-    if (sharedIndex.has(name)) return `S[${sharedIndex.get(name)}]`;
-    if (name === "t") return "t";
-    if (name === "i") return "i";
+    if (sharedIndex.has(name)) return s.float32 ? `F.fround(S[${sharedIndex.get(name)}])` : `S[${sharedIndex.get(name)}]`;
+    if (name === "t") return s.float32 ? "_t32" : "t";
+    if (name === "i") return s.float32 ? "F.fround(i)" : "i";
     if (name === "not_refractory") return "_nr";
     throw new Error(`codegen: unresolved name ${name}`);
   };
+  const js = (e: Expr, r = ref) => jsExpr(e, r, s.float32);
   const lines: string[] = [];
   s.stored.forEach((v, k) => lines.push(`const A${k} = A[${k}];`));
-  lines.push("const rs = n + (n & 1);", "let count = 0;", "for (let i = 0; i < n; i++) {");
-  s.stored.forEach((v, k) => lines.push(`  const ${local(v)} = A${k}[i];`));
+  lines.push(`const rs = ${s.float32 ? "n + ((4 - (n & 3)) & 3)" : "n + (n & 1)"};`, "let count = 0;");
+  if (s.float32) lines.push("const _t32 = F.fround(t);");
+  // A constant refractory period: the neuron is free when lastspike <= t - bound (one subtraction per step).
+  if (s.refractory.kind === "time" && s.refractory.expr.k === "num") lines.push(`const _tb = t - ${refractoryBound(s.refractory.expr.v, s.dt_ms)};`);
+  lines.push("for (let i = 0; i < n; i++) {");
+  const used = readByStep(s);
+  s.stored.forEach((v, k) => {
+    if (used.has(v)) lines.push(`  const ${local(v)} = A${k}[i];`);
+  });
   const refr = s.refractory;
   if (refr.kind === "time" && refr.expr.k === "num") {
     // A constant period: refractory for timestep(period) steps after the spike; t and lastspike
     // are both whole steps times dt, so comparing with half a step less is exact.
-    lines.push(`  const _nr = t - ${local("lastspike")} >= ${refractoryBound(refr.expr.v, s.dt_ms)} ? 1 : 0;`);
+    lines.push(`  const _nr = ${local("lastspike")} <= _tb ? 1 : 0;`);
   } else if (refr.kind === "time") {
     const dt = s.dt_ms;
-    lines.push(`  const _nr = Math.trunc((t - ${local("lastspike")} + ${1e-3 * dt}) / ${dt}) >= Math.trunc((${jsExpr(refr.expr, ref)} + ${1e-3 * dt}) / ${dt}) ? 1 : 0;`);
+    lines.push(`  const _nr = Math.trunc((t - ${local("lastspike")} + ${1e-3 * dt}) / ${dt}) >= Math.trunc((${js(refr.expr)} + ${1e-3 * dt}) / ${dt}) ? 1 : 0;`);
   } else if (refr.kind === "condition") {
-    lines.push(`  const _nr = (${local("not_refractory")} !== 0) | (${jsExpr(refr.expr, ref)} === 0);`);
+    lines.push(`  const _nr = (${local("not_refractory")} !== 0) | (${js(refr.expr)} === 0);`);
     lines.push(`  A${arrayIndex.get("not_refractory")}[i] = _nr;`);
   } else lines.push("  const _nr = 1;");
-  for (const t of s.temps) lines.push(`  const ${local(t.name)} = ${jsExpr(t.expr, ref)};`);
+  for (const t of s.temps) lines.push(`  const ${local(t.name)} = ${js(t.expr)};`);
   const after = new Map<string, string>();
   for (const u of s.updates) {
     const k = arrayIndex.get(u.name)!;
-    const value = jsExpr(u.expr, ref);
+    const value = js(u.expr);
     const frozen = refr.kind !== "none" && model.unlessRefractory.has(u.name);
     lines.push(`  const ${local(`${u.name}_next`)} = ${frozen ? `_nr !== 0 ? ${value} : ${local(u.name)}` : value};`);
     lines.push(`  A${k}[i] = ${local(`${u.name}_next`)};`);
     after.set(u.name, local(`${u.name}_next`));
   }
   if (s.threshold) {
-    const thr = jsExpr(s.threshold, (n) => after.get(n) ?? ref(n));
+    const thr = js(s.threshold, (n) => after.get(n) ?? ref(n));
     lines.push(`  if ((${thr}) !== 0 && _nr !== 0) {`, "    spiked[count++] = i;");
     if (refr.kind !== "none") lines.push(`    A${arrayIndex.get("lastspike")}[i] = t;`);
     if (refr.kind === "condition") lines.push(`    A${arrayIndex.get("not_refractory")}[i] = 0;`);
@@ -214,17 +315,17 @@ export function jsReset(s: SpecialisedModel): ResetFunction | null {
   const arrayIndex = new Map(s.stored.map((n, k) => [n, k]));
   const ref = (name: string): string => {
     if (arrayIndex.has(name)) return `A${arrayIndex.get(name)}[i]`;
-    if (sharedIndex.has(name)) return `S[${sharedIndex.get(name)}]`;
+    if (sharedIndex.has(name)) return s.float32 ? `F.fround(S[${sharedIndex.get(name)}])` : `S[${sharedIndex.get(name)}]`;
     if (randomIndex.has(name)) return `R[${randomIndex.get(name)} * rs + i]`;
-    if (name === "t") return "t";
-    if (name === "i") return "i";
+    if (name === "t") return s.float32 ? "F.fround(t)" : "t";
+    if (name === "i") return s.float32 ? "F.fround(i)" : "i";
     if (name === "not_refractory") return "0";
     throw new Error(`codegen: unresolved name ${name} in reset`);
   };
   const lines: string[] = [];
   s.stored.forEach((_, k) => lines.push(`const A${k} = A[${k}];`));
-  lines.push("const rs = n + (n & 1);", "for (let k = 0; k < count; k++) {", "  const i = spiked[k];");
-  for (const r of s.reset) lines.push(`  A${arrayIndex.get(r.name)}[i] = ${jsExpr(r.expr, ref)};`);
+  lines.push(`const rs = ${s.float32 ? "n + ((4 - (n & 3)) & 3)" : "n + (n & 1)"};`, "for (let k = 0; k < count; k++) {", "  const i = spiked[k];");
+  for (const r of s.reset) lines.push(`  A${arrayIndex.get(r.name)}[i] = ${jsExpr(r.expr, ref, s.float32)};`);
   lines.push("}");
   const make = new Function("F", `return function reset(A, R, S, n, spiked, count, t) {\n${lines.join("\n")}\n};`) as (f: typeof JS_FUNCTIONS) => ResetFunction;
   return make(JS_FUNCTIONS);

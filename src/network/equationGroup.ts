@@ -6,7 +6,7 @@
  * synapses have seen the spikes (Brian2's order).
  */
 import { checkInteger } from "../core/checks.js";
-import { jsReset, jsStep, specialise, storedVariables, type ResetFunction, type StepFunction } from "../equations/codegen.js";
+import { jsReset, jsStep, specialise, storedVariables, type ResetFunction, type StateArray, type StepFunction } from "../equations/codegen.js";
 import { applyBinary, FUNCTIONS, fold } from "../equations/expr.js";
 import { resolveNeuronModel, type EquationModelSpec, type ResolvedModel } from "../equations/model.js";
 import { formatExpr, parseExpression, type Expr } from "../equations/parse.js";
@@ -27,20 +27,27 @@ export interface EquationGroupOptions extends EquationModelSpec {
   /** Initial values by variable (state and parameters); unset variables start at 0, as in Brian2. */
   init?: Record<string, VariableValue>;
   /**
-   * Arithmetic precision of the generated step: "float64" (default) or "float32". Float32 is
-   * not available yet: it is refused with an error rather than silently run in float64.
+   * Arithmetic precision of the generated step: "float64" (default) or "float32": state
+   * variables and parameters stored as float32 (`variable()` returns Float32Arrays), every
+   * operation of the step and the reset rounded to float32 (f32x4 SIMD, four neurons per
+   * instruction; the JavaScript reference rounds with Math.fround), constants rounded to
+   * float32. Times stay float64 (`lastspike`, so refractoriness stays exact in long runs); a
+   * refractory period must then be a constant or a condition. Synapse code runs in float64 and
+   * rounds what it stores into a float32 group.
    */
   precision?: "float64" | "float32";
 }
 
-/** Elements between two random-number sites in the per-step buffer (n rounded up to even, for SIMD pairs). */
-const randomStride = (n: number) => n + (n & 1);
+/** Neurons per SIMD vector: 2 (f64x2) or 4 (f32x4); arrays read by vectors are padded to it. */
+const lanesOf = (float32: boolean) => (float32 ? 4 : 2);
+/** Elements between two random-number sites in the per-step buffer (n rounded up to whole vectors). */
+const randomStride = (n: number, float32: boolean) => Math.ceil(n / lanesOf(float32)) * lanesOf(float32);
 
 /** Brian2's initial `lastspike` (-10000 s), ms. */
 const NEVER_SPIKED_ms = -1e7;
 
 /** A population defined by equations (see the module comment). */
-export class EquationGroup implements Population {
+export class EquationGroup<A extends StateArray = Float64Array> implements Population {
   readonly kind = "equations";
   readonly size: number;
   /** The resolved model: variables, units, integration method, threshold and reset. */
@@ -50,11 +57,15 @@ export class EquationGroup implements Population {
   /** Shared parameter values, by name (base units); set before a run. */
   readonly shared: Record<string, number> = {};
   private readonly init: Record<string, VariableValue>;
-  private arrays: Float64Array[] = [];
-  private randoms: Float64Array = new Float64Array(0);
+  /** "float64" or "float32" (see {@link EquationGroupOptions.precision}). */
+  readonly precision: "float64" | "float32";
+  private arrays: StateArray[] = [];
+  private randoms: StateArray = new Float64Array(0);
   private sharedValues: Float64Array = new Float64Array(0);
   private stepFn: StepFunction | null = null;
   private resetFn: ResetFunction | null = null;
+  /** The wasm check that every stored value is finite (1), or null (JavaScript step). */
+  private finiteFn: (() => number) | null = null;
   private rng: Rng | null = null;
   private dt_ms = 0;
   /** Which target ran the last build's step: "wasm" or "js". */
@@ -66,9 +77,10 @@ export class EquationGroup implements Population {
   ) {
     if (typeof opts !== "object" || opts === null) throw new TypeError(`${name}: options must be an object { size, model, threshold, reset, ... }`);
     this.size = checkInteger(opts.size, `${name}: size`, 1, 2 ** 28);
-    if (opts.precision !== undefined && opts.precision !== "float64") {
-      throw new RangeError(`${name}: precision must be "float64" (float32 kernels are not implemented yet), got ${describeValue(opts.precision)}`);
+    if (opts.precision !== undefined && opts.precision !== "float64" && opts.precision !== "float32") {
+      throw new RangeError(`${name}: precision must be "float64" or "float32", got ${describeValue(opts.precision)}`);
     }
+    this.precision = opts.precision ?? "float64";
     this.model = resolveNeuronModel(opts, name);
     const stored = storedVariables(this.model);
     this.init = { ...(opts.init ?? {}) };
@@ -95,22 +107,33 @@ export class EquationGroup implements Population {
     return formatDimension(u.dim);
   }
 
-  /** A variable's live values (base units); valid once the network has been built. */
-  variable(name: string): Float64Array {
+  /**
+   * A variable's live values (base units); valid once the network has been built. Float32Arrays
+   * in a float32 group (except `lastspike`, always float64).
+   */
+  variable(name: string): A {
     const k = this.variables.indexOf(name);
     if (k < 0) throw new RangeError(`variable must be one of ${this.variables.join(", ")}, got ${describeValue(name)}`);
     if (this.arrays.length === 0) throw new Error(`${this.name}: state exists once the network has been run or built`);
-    return this.arrays[k];
+    return this.arrays[k] as A;
   }
 
-  /** A copy of every per-neuron variable. */
+  /** A copy of every per-neuron variable (float64). */
   snapshot(): Record<string, Float64Array> {
-    return Object.fromEntries(this.variables.map((v) => [v, this.variable(v).slice()]));
+    return Object.fromEntries(this.variables.map((v) => [v, Float64Array.from(this.variable(v))]));
+  }
+
+  /** Whether variable `name` is stored as float32 (float32 groups: all but lastspike). */
+  private isFloat32(name: string): boolean {
+    return this.precision === "float32" && name !== "lastspike";
   }
 
   arenaBytes(): number {
     const n = this.size;
-    return arenaBytes(n, 8) * this.variables.length + arenaBytes(randomStride(n) * this.model.randoms.length, 8) + arenaBytes(n, 4) + arenaBytes(Math.max(1, this.model.shared.length), 8);
+    const f32 = this.precision === "float32";
+    const padded = randomStride(n, f32);
+    const arrays = this.variables.reduce((b, v) => b + (this.isFloat32(v) ? arenaBytes(n, 4) : arenaBytes(padded, 8)), 0);
+    return arrays + arenaBytes(padded * this.model.randoms.length, f32 ? 4 : 8) + arenaBytes(n, 4) + arenaBytes(Math.max(1, this.model.shared.length), 8);
   }
 
   build(dt_ms: number, rng: Rng, ctx: BuildContext): void {
@@ -118,8 +141,11 @@ export class EquationGroup implements Population {
     const n = this.size;
     this.dt_ms = dt_ms;
     this.rng = rng;
-    this.arrays = this.variables.map(() => arena.f64(n));
-    this.randoms = arena.f64(randomStride(n) * this.model.randoms.length);
+    const f32 = this.precision === "float32";
+    const padded = randomStride(n, f32);
+    // float64 arrays of a float32 group (lastspike) are read four neurons at a time: padded to 4.
+    this.arrays = this.variables.map((v) => (this.isFloat32(v) ? arena.f32(n) : arena.f64(padded).subarray(0, n)));
+    this.randoms = f32 ? arena.f32(padded * this.model.randoms.length) : arena.f64(padded * this.model.randoms.length);
     this.sharedValues = arena.f64(Math.max(1, this.model.shared.length));
     this.spiked = arena.i32(n);
     this.spikeCount = 0;
@@ -131,9 +157,13 @@ export class EquationGroup implements Population {
       const x = this.init[v];
       if (x !== undefined) this.assign(v, x);
     });
-    const s = specialise(this.model, dt_ms, n);
-    const wasm = ctx.wasm ? wasmStep(s, arena) : undefined;
-    this.stepFn = wasm ?? jsStep(s);
+    const s = specialise(this.model, dt_ms, n, f32);
+    if (f32 && s.refractory.kind === "time" && s.refractory.expr.k !== "num") {
+      throw new RangeError(`${this.name}: precision "float32" needs a constant refractory period or a condition, got "${formatExpr(this.model.refractory.kind === "time" ? this.model.refractory.expr : s.refractory.expr)}" (a per-neuron period compares times, which float32 cannot hold exactly; use precision "float64")`);
+    }
+    const wasm = ctx.wasm ? wasmStep(s, arena, { arrays: this.arrays, randoms: this.randoms, shared: this.sharedValues, spiked: this.spiked, n }) : undefined;
+    this.stepFn = wasm?.step ?? jsStep(s);
+    this.finiteFn = wasm?.finite ?? null;
     this.target = wasm ? "wasm" : "js";
     this.resetFn = jsReset(s);
   }
@@ -171,7 +201,7 @@ export class EquationGroup implements Population {
     const sites = this.model.randoms;
     for (let k = 0; k < sites.length; k++) {
       const r = this.randoms;
-      const off = k * randomStride(n);
+      const off = k * randomStride(n, this.precision === "float32");
       if (sites[k].kind === "rand") for (let i = 0; i < n; i++) r[off + i] = rng.uniform();
       else for (let i = 0; i < n; i++) r[off + i] = rng.normal();
     }
@@ -186,6 +216,7 @@ export class EquationGroup implements Population {
 
   /** @internal the first non-finite per-neuron value (variable, neuron, value), or null. */
   firstNonFinite(): { variable: string; index: number; value: number } | null {
+    if (this.finiteFn !== null && this.finiteFn() === 1) return null; // the fast check; else look closely (padding lanes may be the culprit)
     const names = this.variables;
     for (let k = 0; k < this.arrays.length; k++) {
       const a = this.arrays[k];
@@ -213,7 +244,7 @@ export class EquationGroup implements Population {
 }
 
 /** Evaluates an expression for neuron `i` (initial values and assignments; not a hot path). */
-function evaluate(e: Expr, i: number, g: EquationGroup, vals: Float64Array[], rng: Rng, where: string): number {
+function evaluate(e: Expr, i: number, g: EquationGroup<StateArray>, vals: StateArray[], rng: Rng, where: string): number {
   const go = (x: Expr): number => {
     switch (x.k) {
       case "num":

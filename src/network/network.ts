@@ -313,13 +313,15 @@ export class Network {
    * Adds a population whose model is written as equations, in Brian2's notation:
    * `net.addNeurons("exc", { size: 3200, model: "dv/dt = (El - v)/taum : volt", threshold:
    * "v > Vt", reset: "v = Vr", refractory: "5*ms", namespace: { taum: "20*ms", ... } })`.
+   * With `precision: "float32"` its variables are Float32Arrays.
    */
+  addNeurons(name: string, opts: EquationGroupOptions & { precision: "float32" }): EquationGroup<Float32Array>;
   addNeurons(name: string, opts: EquationGroupOptions): EquationGroup;
   /** Adds a population of one of the built-in neuron models (see `neurons/model`). */
   addNeurons<P>(name: string, model: NeuronModel<P>, opts: NeuronGroupOptions<P>): NeuronGroup<P>;
-  addNeurons<P>(name: string, model: NeuronModel<P> | EquationGroupOptions, opts?: NeuronGroupOptions<P>): NeuronGroup<P> | EquationGroup {
+  addNeurons<P>(name: string, model: NeuronModel<P> | EquationGroupOptions, opts?: NeuronGroupOptions<P>): NeuronGroup<P> | EquationGroup | EquationGroup<Float32Array> {
     if (typeof model === "object" && model !== null && typeof (model as EquationGroupOptions).model === "string") {
-      return this.addPopulation(new EquationGroup(this.uniqueName(name), model as EquationGroupOptions));
+      return this.addPopulation(new EquationGroup<Float64Array>(this.uniqueName(name), model as EquationGroupOptions));
     }
     if (opts === undefined) throw new TypeError(`${name}: options must be { size, params, init, receptors } for a built-in model (or give { size, model: "dv/dt = ..." } for equations), got undefined`);
     return this.addPopulation(new NeuronGroup(this.uniqueName(name), model as NeuronModel<P>, opts));
@@ -706,7 +708,8 @@ export class Network {
           p.update(n, arriving);
         });
       } else if (p instanceof EquationGroup) {
-        add("groups", 0, p.name, `state update (${p.model.method}) + threshold, ${p.target === "wasm" ? "WebAssembly SIMD" : "JavaScript"}`, (n) => p.update(n));
+        const simd = p.precision === "float32" ? "WebAssembly SIMD (f32x4)" : "WebAssembly SIMD";
+        add("groups", 0, p.name, `state update (${p.model.method}) + threshold, ${p.target === "wasm" ? simd : p.precision === "float32" ? "JavaScript (float32)" : "JavaScript"}`, (n) => p.update(n));
       } else add("groups", 0, p.name, `${p.kind}: spikes`, (n) => p.update(n, null));
     }
     // synapses: spikes walk their projections.
@@ -733,8 +736,9 @@ export class Network {
       }
     }
     for (const syn of this.synapses) {
-      add("synapses", 0, syn.name, "on_pre", (n) => syn.propagate(n));
-      if (syn.hasOnPost) add("synapses", 0, syn.name, "on_post", (n) => syn.propagatePost(n));
+      const { on_pre, on_post } = syn.eventTargets;
+      add("synapses", 0, syn.name, on_pre ? `on_pre, ${on_pre}` : "on_pre (spike queue)", (n) => syn.propagate(n));
+      if (syn.hasOnPost) add("synapses", 0, syn.name, on_post ? `on_post, ${on_post}` : "on_post", (n) => syn.propagatePost(n));
     }
     // resets of the groups defined by equations (after synapses saw the spikes, as Brian2).
     for (const p of this.populations) if (p instanceof EquationGroup && p.hasReset) add("resets", 0, p.name, "reset", (n) => p.reset(n));
@@ -811,6 +815,10 @@ export class Network {
     let bytes = 0;
     this.populations.forEach((p, k) => (bytes += p.arenaBytes(delays[k])));
     for (const { proj } of projections) bytes += projectionArenaBytes(proj);
+    // Equation synapses come after the others in the random streams, so adding them leaves the
+    // rest unchanged; their connectivity is made first, so that the arena can hold it.
+    const synapseStreams = this.synapses.map(() => rng.fork());
+    this.synapses.forEach((syn, k) => (bytes += syn.prepare(this.dt_ms, synapseStreams[k], this.keepSynapses)));
     if (bytes > this.maxMemory_bytes) {
       throw new RangeError(
         `network: building needs about ${(bytes / 2 ** 30).toFixed(2)} GiB for state, input buffers and connectivity, more than maxMemory_bytes = ${(this.maxMemory_bytes / 2 ** 30).toFixed(2)} GiB; make groups or delays smaller, or raise maxMemory_bytes`,
@@ -826,8 +834,7 @@ export class Network {
       const inPlace = deliver !== undefined && typeof proj.delaySteps === "number" && arena.buffer !== null && spec.pre.spiked.buffer === arena.buffer;
       return { spec, proj, buffer, deliver: inPlace ? deliver : undefined };
     });
-    // Equation synapses come after the others in the random streams, so adding them leaves the rest unchanged.
-    for (const syn of this.synapses) syn.build(this.dt_ms, rng.fork(), this.keepSynapses);
+    this.synapses.forEach((syn, k) => syn.build(this.dt_ms, synapseStreams[k], this.keepSynapses, { arena, wasm: this.wasm }));
     this.keepSynapses = false;
     this.stepIndex = 0;
     this.built = { groups, projections: builtProjections, gaps, plan: this.makePlan(builtProjections, gaps) };

@@ -14,7 +14,9 @@
  * changes the next state update.
  */
 import { checkInteger, checkNumber } from "../core/checks.js";
-import { jsExpr, JS_FUNCTIONS } from "../equations/codegen.js";
+import { jsExpr, JS_FUNCTIONS, type StateArray } from "../equations/codegen.js";
+import { eventProgram, jsEventBody, SYNAPSE_FUNCTIONS, wasmEventKernel, type EventKernel, type EventLayout, type EventLocation, type EventLoop } from "../equations/synapsegen.js";
+import { arenaBytes, type Arena } from "../wasm/arena.js";
 import { derivative, dimensionOf, fold, substitute, type Dim } from "../equations/expr.js";
 import { evalUnit, expandStatement, makeScope, requireDim, type NamespaceValue } from "../equations/model.js";
 import { formatExpr, ModelSyntaxError, namesIn, parseEquations, parseExpression, parseStatements, type Equation, type Expr } from "../equations/parse.js";
@@ -184,8 +186,8 @@ function resolveSynapses(opts: SynapsesOptions, pre: Population, post: Populatio
 /** The arrays a generated synapse function reads. */
 interface Arrays {
   syn: Float64Array[];
-  pre: Float64Array[];
-  post: Float64Array[];
+  pre: StateArray[];
+  post: StateArray[];
   lastupdate: Float64Array;
 }
 
@@ -200,15 +202,27 @@ export class Synapses {
   readonly kind = "synapses";
   private readonly resolved: Resolved;
   private csr: Csr | null = null;
-  private preIdx = new Int32Array(0);
-  private postPtr = new Int32Array(0);
-  private byPost = new Int32Array(0);
+  private preIdx: Int32Array = new Int32Array(0);
+  private postPtr: Int32Array = new Int32Array(0);
+  private byPost: Int32Array = new Int32Array(0);
   private store = new Map<string, Float64Array>();
   private lastupdate: Float64Array = new Float64Array(0);
   private delaySteps: number | Int32Array = 0;
   private delayPostSteps: number | Int32Array = 0;
-  private queue: SpikeQueue | null = null;
-  private postQueue: SpikeQueue | null = null;
+  private queue: DueLists | null = null;
+  private postQueue: DueLists | null = null;
+  private onPreKernel: EventKernel | null = null;
+  private onPostKernel: EventKernel | null = null;
+  /** Whether on_pre / on_post read the spike lists of the groups directly (no delay). */
+  private preDirect = false;
+  private postDirect = false;
+  /** Whether this build's connectivity is new (else kept from the last build). */
+  private fresh = true;
+  private prepared: { rng: Rng; keep: boolean } | null = null;
+  /** @internal how each event kind runs in this build ("WebAssembly", or "JavaScript (why)"; null: none). */
+  eventTargets: { on_pre: string | null; on_post: string | null } = { on_pre: null, on_post: null };
+  /** @internal calls of event code since the build, by target (tests check that no kernel silently fell back). */
+  readonly kernelCalls = { wasm: 0, js: 0 };
   /** Modulator spikes due per future step (a ring of counts). */
   private modulatorDue = new Int32Array(1);
   private onPreFn: EventFunction | null = null;
@@ -366,43 +380,91 @@ export class Synapses {
   }
 
   /**
-   * @internal builds connectivity and variables (`keep`: reuse the connectivity and the
-   * per-synapse parameters of an earlier build, as `Network.reset` does).
+   * @internal first half of a build, before the network's arena exists: the connectivity (from
+   * the rule, unless `keep` reuses that of an earlier build, as `Network.reset` does). Returns
+   * the bytes the second half ({@link build}) takes in the arena.
    */
-  build(dt_ms: number, rng: Rng, keep: boolean): void {
+  prepare(dt_ms: number, rng: Rng, keep: boolean): number {
     this.dt_ms = dt_ms;
-    const r = this.resolved;
     if (!(keep && this.csr)) {
-      const csr = applyRule(this.opts.rule, this.pre.size, this.post.size, rng, `rule of ${this.name}`);
-      this.csr = csr;
-      const n = synapseCount(csr);
-      this.preIdx = new Int32Array(n);
+      this.csr = applyRule(this.opts.rule, this.pre.size, this.post.size, rng, `rule of ${this.name}`);
+      this.fresh = true;
+    } else this.fresh = false;
+    this.prepared = { rng, keep };
+    const csr = this.csr;
+    const n = synapseCount(csr);
+    const r = this.resolved;
+    const queueBytes = (given: SynapsesOptions["delay_ms"], kept: number | Int32Array, size: number): number => {
+      const d = this.fresh ? (typeof given === "number" || given === undefined ? Math.round((given ?? 0) / dt_ms) : null) : typeof kept === "number" ? kept : null;
+      // (an invalid delay is refused by the build itself, with its own message)
+      return d === null ? arenaBytes(n, 4) : (Math.min(65535, Math.max(0, d) || 0) + 1) * arenaBytes(size, 4);
+    };
+    return (
+      arenaBytes(csr.rowPtr.length, 4) + 3 * arenaBytes(n, 4) + arenaBytes(csr.nPost + 1, 4) +
+      (r.vars.length + (this.needsLastupdate ? 1 : 0)) * arenaBytes(n, 8) +
+      queueBytes(this.opts.delay_ms, this.delaySteps, this.pre.size) + (r.onPost.length ? queueBytes(this.opts.delay_post_ms, this.delayPostSteps, this.post.size) : 0)
+    );
+  }
+
+  /** Whether the events read or write `lastupdate` (event-driven variables, or the name itself). */
+  private get needsLastupdate(): boolean {
+    const r = this.resolved;
+    return r.eventDriven.length > 0 || [...r.onPre, ...r.onPost, ...r.onModulator].some((s) => namesIn(s.expr).has("lastupdate"));
+  }
+
+  /**
+   * @internal second half of a build: connectivity, variables and spike queues in the arena
+   * (or on the heap without one), initial values, delays, and the generated event code
+   * (WebAssembly where `ctx.wasm` and the generator allow, else JavaScript).
+   */
+  build(dt_ms: number, rng: Rng, keep: boolean, ctx?: { arena: Arena; wasm: boolean }): void {
+    if (!this.prepared) this.prepare(dt_ms, rng, keep);
+    rng = this.prepared!.rng;
+    this.prepared = null;
+    const mem: Pick<Arena, "f64" | "i32"> = ctx?.arena ?? { f64: (n) => new Float64Array(n), i32: (n) => new Int32Array(n) };
+    const r = this.resolved;
+    const csr = this.csr!;
+    const n = synapseCount(csr);
+    const copy = <A extends Int32Array | Float64Array>(make: (n: number) => A, from: ArrayLike<number>): A => {
+      const a = make(from.length);
+      a.set(from);
+      return a;
+    };
+    const i32 = (x: ArrayLike<number>) => copy((k) => mem.i32(k), x);
+    // Connectivity and per-synapse variables move into this build's memory (kept values too).
+    this.csr = { ...csr, rowPtr: i32(csr.rowPtr), colIdx: i32(csr.colIdx) };
+    if (this.fresh) {
+      this.preIdx = mem.i32(n);
       for (let i = 0; i < csr.nPre; i++) this.preIdx.fill(i, csr.rowPtr[i], csr.rowPtr[i + 1]);
       // Post -> synapse index (CSC order).
-      this.postPtr = new Int32Array(csr.nPost + 1);
+      this.postPtr = mem.i32(csr.nPost + 1);
       for (let k = 0; k < n; k++) this.postPtr[csr.colIdx[k] + 1]++;
       for (let j = 0; j < csr.nPost; j++) this.postPtr[j + 1] += this.postPtr[j];
       const fill = this.postPtr.slice(0, csr.nPost);
-      this.byPost = new Int32Array(n);
+      this.byPost = mem.i32(n);
       for (let k = 0; k < n; k++) this.byPost[fill[csr.colIdx[k]]++] = k;
-      this.store = new Map(r.vars.map((v) => [v, new Float64Array(n)]));
+      this.store = new Map(r.vars.map((v) => [v, mem.f64(n)]));
       for (const [v, x] of Object.entries(this.opts.init ?? {})) this.store.get(v)!.set(this.evaluate(x, `${this.name}: init.${v}`, rng));
       this.delaySteps = this.delays(rng, this.opts.delay_ms, "delay_ms");
       this.delayPostSteps = this.delays(rng, this.opts.delay_post_ms, "delay_post_ms");
     } else {
+      this.preIdx = i32(this.preIdx);
+      this.postPtr = i32(this.postPtr);
+      this.byPost = i32(this.byPost);
+      this.store = new Map([...this.store].map(([v, a]) => [v, copy((k) => mem.f64(k), a)]));
       // Event-driven variables (and those listed in `state`) are state, not learned parameters: they restart from their initial values.
       for (const name of new Set([...r.eventDriven.map((e) => e.name), ...(this.opts.state ?? [])])) {
         const x = this.opts.init?.[name];
         this.store.get(name)!.set(x === undefined ? new Float64Array(this.size) : this.evaluate(x, `${this.name}: init.${name}`, rng));
       }
     }
-    this.lastupdate = new Float64Array(this.size);
-    const maxDelay = typeof this.delaySteps === "number" ? this.delaySteps : this.delaySteps.reduce((m, x) => Math.max(m, x), 0);
-    this.queue = new SpikeQueue(maxDelay + 1);
-    const dp = this.delayPostSteps;
+    this.lastupdate = this.needsLastupdate ? mem.f64(n) : new Float64Array(0);
+    const maxOf = (d: number | Int32Array) => (typeof d === "number" ? d : d.reduce((m, x) => Math.max(m, x), 0));
+    this.queue = new DueLists(this.delaySteps, maxOf(this.delaySteps) + 1, this.pre.size, n, mem);
     this.modulatorDue = new Int32Array((this.delays(rng, this.opts.delay_modulator_ms, "delay_modulator_ms") as number) + 1);
-    this.postQueue = dp === 0 ? null : new SpikeQueue((typeof dp === "number" ? dp : dp.reduce((m, x) => Math.max(m, x), 0)) + 1);
-    this.compile();
+    const dp = this.delayPostSteps;
+    this.postQueue = r.onPost.length ? new DueLists(dp, maxOf(dp) + 1, this.post.size, n, mem) : null;
+    this.compile(ctx?.wasm ? ctx.arena : null);
   }
 
   /** @internal summed variables, before the postsynaptic group's state update ("groups" slot). */
@@ -417,24 +479,51 @@ export class Synapses {
 
   /** @internal presynaptic spikes of this step enter the queue; those due now run on_pre ("synapses" slot). */
   propagate(step: number): void {
-    const q = this.queue!;
-    const t = step * this.dt_ms;
-    const csr = this.csr!;
-    if (typeof this.delaySteps === "number") {
-      // Uniform delay: queue presynaptic indices, walk their rows when due.
-      if (this.pre.spikeCount > 0) q.push((step + this.delaySteps) % q.slots, this.pre.spiked, this.pre.spikeCount);
-      const count = q.take(step % q.slots);
-      if (count > 0 && this.onPreFn) this.onPreFn(q.taken, count, t, this.arrays!, csr.rowPtr, csr.colIdx, this.preIdx, this.byPost, this.postPtr);
+    if (this.preDirect) {
+      // No delay: this step's spikes are due now; the kernel reads the group's own spike list.
+      const count = this.pre.spikeCount;
+      if (count > 0) this.runOn(this.onPreKernel, this.onPreFn, this.pre.spiked, count, step * this.dt_ms);
       return;
     }
-    // Per-synapse delays: queue synapse indices.
-    const d = this.delaySteps;
-    for (let s = 0; s < this.pre.spikeCount; s++) {
-      const i = this.pre.spiked[s];
-      for (let k = csr.rowPtr[i]; k < csr.rowPtr[i + 1]; k++) q.pushOne((step + d[k]) % q.slots, k);
+    const q = this.queue!;
+    if (typeof this.delaySteps === "number") {
+      // Uniform delay: queue presynaptic indices, walk their rows when due.
+      q.pushNeurons(step, this.pre.spiked, this.pre.spikeCount);
+    } else {
+      // Per-synapse delays: queue synapse indices.
+      const d = this.delaySteps;
+      const rowPtr = this.csr!.rowPtr;
+      for (let s = 0; s < this.pre.spikeCount; s++) {
+        const i = this.pre.spiked[s];
+        for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) q.pushOne((step + d[k]) % q.slots, k);
+      }
     }
-    const count = q.take(step % q.slots);
-    if (count > 0 && this.onPreFn) this.onPreFn(q.taken, count, t, this.arrays!, csr.rowPtr, csr.colIdx, this.preIdx, this.byPost, this.postPtr);
+    const count = q.take(step);
+    if (count > 0) this.run(this.onPreKernel, this.onPreFn, q, count, step * this.dt_ms);
+  }
+
+  /** Runs one event kind on the `count` entries of `list`, an arena array when a kernel runs. */
+  private runOn(kernel: EventKernel | null, fn: EventFunction | null, list: Int32Array, count: number, t: number): void {
+    if (kernel) {
+      this.kernelCalls.wasm++;
+      kernel(list.byteOffset, count, t);
+    } else if (fn) {
+      this.kernelCalls.js++;
+      const csr = this.csr!;
+      fn(list, count, t, this.arrays!, csr.rowPtr, csr.colIdx, this.preIdx, this.byPost, this.postPtr);
+    }
+  }
+
+  /** Runs one event kind on the `count` entries due in `q`: the WebAssembly kernel, or the JavaScript function. */
+  private run(kernel: EventKernel | null, fn: EventFunction | null, q: DueLists, count: number, t: number): void {
+    if (kernel) {
+      this.kernelCalls.wasm++;
+      kernel(q.takenInArena(count), count, t);
+    } else if (fn) {
+      this.kernelCalls.js++;
+      const csr = this.csr!;
+      fn(q.taken, count, t, this.arrays!, csr.rowPtr, csr.colIdx, this.preIdx, this.byPost, this.postPtr);
+    }
   }
 
   /**
@@ -464,17 +553,17 @@ export class Synapses {
   }
 
   private propagatePostOnly(step: number): void {
-    if (!this.onPostFn) return;
-    const csr = this.csr!;
-    const q = this.postQueue;
-    if (q === null) {
-      if (this.post.spikeCount > 0) this.onPostFn(this.post.spiked, this.post.spikeCount, step * this.dt_ms, this.arrays!, csr.rowPtr, csr.colIdx, this.preIdx, this.byPost, this.postPtr);
+    if (this.postDirect) {
+      const count = this.post.spikeCount;
+      if (count > 0) this.runOn(this.onPostKernel, this.onPostFn, this.post.spiked, count, step * this.dt_ms);
       return;
     }
+    const q = this.postQueue;
+    if (q === null) return;
     const d = this.delayPostSteps;
     if (typeof d === "number") {
       // Uniform delay: queue postsynaptic indices.
-      if (this.post.spikeCount > 0) q.push((step + d) % q.slots, this.post.spiked, this.post.spikeCount);
+      q.pushNeurons(step, this.post.spiked, this.post.spikeCount);
     } else {
       // Per-synapse delays: queue synapse indices.
       for (let s = 0; s < this.post.spikeCount; s++) {
@@ -482,8 +571,8 @@ export class Synapses {
         for (let p = this.postPtr[j]; p < this.postPtr[j + 1]; p++) q.pushOne((step + d[this.byPost[p]]) % q.slots, this.byPost[p]);
       }
     }
-    const count = q.take(step % q.slots);
-    if (count > 0) this.onPostFn(q.taken, count, step * this.dt_ms, this.arrays!, csr.rowPtr, csr.colIdx, this.preIdx, this.byPost, this.postPtr);
+    const count = q.take(step);
+    if (count > 0) this.run(this.onPostKernel, this.onPostFn, q, count, step * this.dt_ms);
   }
 
   /** Whether the synapses run code on postsynaptic spikes. */
@@ -533,8 +622,8 @@ export class Synapses {
         if (name === "j") return (k) => csr.colIdx[k];
         const loc = r.locate(name);
         if (loc?.place === "syn") return (k) => this.store.get(name)![k];
-        if (loc?.place === "pre") return (k) => (this.pre as EquationGroup).variable(loc.name)[this.preIdx[k]];
-        if (loc?.place === "post") return (k) => (this.post as EquationGroup).variable(loc.name)[csr.colIdx[k]];
+        if (loc?.place === "pre") return (k) => (this.pre as EquationGroup<StateArray>).variable(loc.name)[this.preIdx[k]];
+        if (loc?.place === "post") return (k) => (this.post as EquationGroup<StateArray>).variable(loc.name)[csr.colIdx[k]];
         const c = r.constants.get(name) ?? lookupUnit(name)?.scale;
         if (c === undefined) throw new ModelSyntaxError(`${where}: "${name}" is not defined`);
         return c;
@@ -549,11 +638,11 @@ export class Synapses {
     return out;
   }
 
-  /** Generates the event functions for the current build. */
-  private compile(): void {
+  /** Generates the event code for the current build: WebAssembly kernels on `arena` where possible, and the JavaScript reference. */
+  private compile(arena: Arena | null): void {
     const r = this.resolved;
-    const preG = this.pre as EquationGroup;
-    const postG = this.post as EquationGroup;
+    const preG = this.pre as EquationGroup<StateArray>;
+    const postG = this.post as EquationGroup<StateArray>;
     const preNames = groupVariables(this.pre).names;
     const postNames = groupVariables(this.post).names;
     this.arrays = {
@@ -562,17 +651,24 @@ export class Synapses {
       post: postNames.map((v) => postG.variable(v)),
       lastupdate: this.lastupdate,
     };
-    const ref = (name: string): string => {
-      if (name === "i") return "i";
-      if (name === "j") return "j";
-      if (name === "t") return "t";
-      if (name === "dt") return String(this.dt_ms);
-      if (name === "lastupdate") return "LU[k]";
+    const locate = (name: string): EventLocation => {
+      if (name === "i" || name === "j" || name === "t" || name === "dt" || name === "lastupdate") return { kind: name };
       const loc = r.locate(name);
-      if (loc?.place === "syn") return `SV${r.vars.indexOf(loc.name)}[k]`;
-      if (loc?.place === "pre") return `PRE${preNames.indexOf(loc.name)}[i]`;
-      if (loc?.place === "post") return `POST${postNames.indexOf(loc.name)}[j]`;
+      if (loc?.place === "syn") return { kind: "syn", index: r.vars.indexOf(loc.name) };
+      if (loc?.place === "pre") return { kind: "pre", index: preNames.indexOf(loc.name) };
+      if (loc?.place === "post") return { kind: "post", index: postNames.indexOf(loc.name) };
       throw new Error(`synapse codegen: unresolved name ${name}`);
+    };
+    const target = (s: Resolved["onPre"][number]) => ({ target: s.place === "syn" ? s.name : s.place === "pre" ? `${s.name}_pre` : `${s.name}_post`, expr: s.expr });
+    const program = (statements: Resolved["onPre"]) => eventProgram(r.eventDriven, statements.map(target), locate);
+    const ref = (name: string): string => {
+      const loc = locate(name);
+      if (loc.kind === "syn") return `SV${loc.index}[k]`;
+      if (loc.kind === "pre") return `PRE${loc.index}[i]`;
+      if (loc.kind === "post") return `POST${loc.index}[j]`;
+      if (loc.kind === "lastupdate") return "LU[k]";
+      if (loc.kind === "dt") return String(this.dt_ms);
+      return loc.kind;
     };
     const header = [
       ...r.vars.map((_, k) => `const SV${k} = a.syn[${k}];`),
@@ -580,47 +676,64 @@ export class Synapses {
       ...postNames.map((_, k) => `const POST${k} = a.post[${k}];`),
       "const LU = a.lastupdate;",
     ].join("\n");
-    const event = (statements: Resolved["onPre"]): string => {
-      const lines: string[] = [];
-      if (r.eventDriven.length) {
-        lines.push("const _delta = t - LU[k];");
-        for (const e of r.eventDriven) {
-          const x = ref(e.name);
-          const B = jsExpr(e.B, ref);
-          const A = jsExpr(e.A, ref);
-          const isZero = (q: Expr) => q.k === "num" && q.v === 0;
-          if (isZero(e.B)) lines.push(`${x} = ${x} + ${A} * _delta;`);
-          else if (isZero(e.A)) lines.push(`${x} = ${x} * F.exp(${B} * _delta);`);
-          else lines.push(`{ const _ba = ${A} / ${B}; ${x} = -_ba + (${x} + _ba) * F.exp(${B} * _delta); }`);
-        }
-        lines.push("LU[k] = t;");
-      }
-      for (const s of statements) lines.push(`${ref(s.place === "syn" ? s.name : s.place === "pre" ? `${s.name}_pre` : `${s.name}_post`)} = ${jsExpr(s.expr, ref)};`);
-      return lines.join("\n");
-    };
-    const make = (body: string) => new Function("F", `return function(list, count, t, a, rowPtr, colIdx, preIdx, byPost, postPtr) {\n${header}\n${body}\n};`)(JS_FUNCTIONS) as EventFunction;
+    const event = (statements: Resolved["onPre"]): string => jsEventBody(program(statements), this.dt_ms);
+    const make = (body: string) => new Function("F", `return function(list, count, t, a, rowPtr, colIdx, preIdx, byPost, postPtr) {\n${header}\n${body}\n};`)(SYNAPSE_FUNCTIONS) as EventFunction;
+    const preLoop: EventLoop = typeof this.delaySteps === "number" ? "rows" : "synapses";
+    const postLoop: EventLoop = typeof this.delayPostSteps === "number" ? "columns" : "synapses";
     if (r.onPre.length || r.eventDriven.length) {
       const perSynapse = event(r.onPre);
       this.onPreFn = make(
-        typeof this.delaySteps === "number"
+        preLoop === "rows"
           ? `for (let s = 0; s < count; s++) { const i = list[s]; for (let k = rowPtr[i], end = rowPtr[i + 1]; k < end; k++) { const j = colIdx[k];\n${perSynapse}\n} }`
           : `for (let s = 0; s < count; s++) { const k = list[s]; const i = preIdx[k]; const j = colIdx[k];\n${perSynapse}\n}`,
       );
     } else this.onPreFn = null;
     this.onPostFn = !r.onPost.length
       ? null
-      : typeof this.delayPostSteps === "number"
+      : postLoop === "columns"
         ? make(`for (let s = 0; s < count; s++) { const j = list[s]; for (let q = postPtr[j], end = postPtr[j + 1]; q < end; q++) { const k = byPost[q]; const i = preIdx[k];\n${event(r.onPost)}\n} }`)
         : make(`for (let s = 0; s < count; s++) { const k = list[s]; const i = preIdx[k]; const j = colIdx[k];\n${event(r.onPost)}\n}`);
+    // The same programs as WebAssembly, where every array they touch lives in the arena.
+    this.onPreKernel = null;
+    this.onPostKernel = null;
+    this.eventTargets = { on_pre: this.onPreFn ? "JavaScript" : null, on_post: this.onPostFn ? "JavaScript" : null };
+    if (arena !== null && (this.onPreFn || this.onPostFn)) {
+      const all = [this.csr!.rowPtr, this.csr!.colIdx, this.preIdx, this.postPtr, this.byPost, ...this.arrays.syn, ...this.arrays.pre, ...this.arrays.post, this.lastupdate];
+      const outside = arena.buffer === null ? "no WebAssembly memory" : all.some((a) => a.length > 0 && a.buffer !== arena.buffer) ? "a neuron group's state is not in the network's arena" : null;
+      const layout: EventLayout = {
+        rowPtr: this.csr!.rowPtr.byteOffset,
+        colIdx: this.csr!.colIdx.byteOffset,
+        preIdx: this.preIdx.byteOffset,
+        postPtr: this.postPtr.byteOffset,
+        byPost: this.byPost.byteOffset,
+        syn: this.arrays.syn.map((a) => a.byteOffset),
+        pre: this.arrays.pre.map((a) => a.byteOffset),
+        post: this.arrays.post.map((a) => a.byteOffset),
+        preFloat32: this.arrays.pre.map((a) => a instanceof Float32Array),
+        postFloat32: this.arrays.post.map((a) => a instanceof Float32Array),
+        lastupdate: this.lastupdate.byteOffset,
+      };
+      const kernel = (statements: Resolved["onPre"], loop: EventLoop): [EventKernel | null, string] => {
+        const k = outside ?? wasmEventKernel(program(statements), loop, layout, this.dt_ms, arena);
+        return typeof k === "string" ? [null, `JavaScript (${k})`] : [k, "WebAssembly"];
+      };
+      if (this.onPreFn) [this.onPreKernel, this.eventTargets.on_pre] = kernel(r.onPre, preLoop);
+      if (this.onPostFn) [this.onPostKernel, this.eventTargets.on_post] = kernel(r.onPost, postLoop);
+    }
+    // Without a delay the spikes need no queue: the events read the group's spike list directly
+    // (a kernel only where that list lives in the arena).
+    const inArena = (p: Population) => arena !== null && p.spiked.buffer === arena.buffer;
+    this.preDirect = this.delaySteps === 0 && (this.onPreKernel === null || inArena(this.pre));
+    this.postDirect = this.delayPostSteps === 0 && (this.onPostKernel === null || inArena(this.post));
     this.onModulatorFn = r.onModulator.length
-      ? new Function("F", `return function(times, t, a, preIdx, colIdx, n) {\n${header}\nfor (let s = 0; s < times; s++) for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];\n${event(r.onModulator)}\n}\n};`)(JS_FUNCTIONS)
+      ? new Function("F", `return function(times, t, a, preIdx, colIdx, n) {\n${header}\nfor (let s = 0; s < times; s++) for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];\n${event(r.onModulator)}\n}\n};`)(SYNAPSE_FUNCTIONS)
       : null;
     if (r.summed.length) {
       const lines = r.summed.map((s) => `POST${postNames.indexOf(s.target)}.fill(0);`);
       lines.push("for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];");
       for (const s of r.summed) lines.push(`POST${postNames.indexOf(s.target)}[j] += ${jsExpr(s.expr, ref)};`);
       lines.push("}");
-      this.summedFn = new Function("F", `return function(a, colIdx, preIdx, n) {\n${header}\nconst t = 0;\n${lines.join("\n")}\n};`)(JS_FUNCTIONS);
+      this.summedFn = new Function("F", `return function(a, colIdx, preIdx, n) {\n${header}\nconst t = 0;\n${lines.join("\n")}\n};`)(SYNAPSE_FUNCTIONS);
     } else this.summedFn = null;
   }
 }
@@ -628,45 +741,59 @@ export class Synapses {
 const SYNAPSE_OPTIONS = ["rule", "model", "on_pre", "on_post", "delay_ms", "delay_post_ms", "modulator", "on_modulator", "delay_modulator_ms", "namespace", "init", "state"];
 
 /**
- * Brian2's spike queue: a ring of `slots` lists (one per future step) of presynaptic or synapse
- * indices, each a growable typed array (amortised growth; no allocation per spike).
+ * Brian2's spike queue: a ring of `slots` lists (one per future step) of entries due then. With
+ * one delay for all synapses the entries are neurons (at most `size` per step), and every list
+ * lives in the arena; with a delay per synapse they are synapse indices in growable heap arrays
+ * (amortised growth; no allocation per spike), copied into an arena list of `synapses` entries
+ * (each synapse is due at most once per step) when a WebAssembly kernel reads them.
  */
-class SpikeQueue {
+class DueLists {
   private readonly lists: Int32Array[];
   private readonly counts: Int32Array;
+  private readonly scratch: Int32Array | null;
   /** The list of the last `take` (valid until the next push to its slot). */
   taken: Int32Array = new Int32Array(0);
 
-  constructor(readonly slots: number) {
-    this.lists = Array.from({ length: slots }, () => new Int32Array(64));
+  constructor(delay: number | Int32Array, readonly slots: number, size: number, synapses: number, mem: Pick<Arena, "i32">) {
+    const uniform = typeof delay === "number";
+    this.lists = Array.from({ length: slots }, () => (uniform ? mem.i32(size) : new Int32Array(64)));
     this.counts = new Int32Array(slots);
+    this.scratch = uniform ? null : mem.i32(synapses);
+    this.delay = uniform ? delay : 0;
   }
 
-  push(slot: number, items: Int32Array, count: number): void {
-    this.reserve(slot, count);
+  private readonly delay: number;
+
+  /** Queues the `count` neurons of `items` that spiked at `step` (one delay for all). */
+  pushNeurons(step: number, items: Int32Array, count: number): void {
+    if (count === 0) return;
+    const slot = (step + this.delay) % this.slots;
     this.lists[slot].set(items.subarray(0, count), this.counts[slot]);
     this.counts[slot] += count;
   }
 
   pushOne(slot: number, item: number): void {
-    this.reserve(slot, 1);
+    if (this.counts[slot] === this.lists[slot].length) {
+      const grown = new Int32Array(this.lists[slot].length * 2);
+      grown.set(this.lists[slot]);
+      this.lists[slot] = grown;
+    }
     this.lists[slot][this.counts[slot]++] = item;
   }
 
-  /** Empties `slot`: returns how many items were due; they are in `taken`. */
-  take(slot: number): number {
+  /** Empties the slot of `step`: returns how many entries were due; they are in `taken`. */
+  take(step: number): number {
+    const slot = step % this.slots;
     const count = this.counts[slot];
     this.counts[slot] = 0;
     this.taken = this.lists[slot];
     return count;
   }
 
-  private reserve(slot: number, extra: number): void {
-    const need = this.counts[slot] + extra;
-    if (need > this.lists[slot].length) {
-      const grown = new Int32Array(Math.max(need, this.lists[slot].length * 2));
-      grown.set(this.lists[slot].subarray(0, this.counts[slot]));
-      this.lists[slot] = grown;
-    }
+  /** Byte offset in the arena of the first `count` entries of `taken`. */
+  takenInArena(count: number): number {
+    if (this.scratch === null) return this.taken.byteOffset;
+    this.scratch.set(this.taken.subarray(0, count));
+    return this.scratch.byteOffset;
   }
 }

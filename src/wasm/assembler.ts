@@ -72,6 +72,8 @@ export const op = {
   f64PromoteF32: [0xbb] as Code,
   f64Store: (offset = 0): Code => [0x39, ...memarg(3, offset)],
   v128Load: (offset = 0): Code => simd(0, ...memarg(4, offset)),
+  /** v128.const of two f64 lanes with the same value. */
+  f64x2Const: (x: number): Code => simd(12, ...new Uint8Array(new Float64Array([x, x]).buffer)),
   v128Store: (offset = 0): Code => simd(11, ...memarg(4, offset)),
   v128Load64Zero: (offset = 0): Code => simd(93, ...memarg(3, offset)),
   v128Store64Lane: (lane: number, offset = 0): Code => simd(91, ...memarg(3, offset), lane),
@@ -111,6 +113,70 @@ export const op = {
   i32Sub: [0x6b] as Code,
   i32Mul: [0x6c] as Code,
   call: (index: number): Code => [0x10, ...uleb(index)],
+  // Scalar f64 and i32 (synapse event code).
+  i32Or: [0x72] as Code,
+  i32ShrU: [0x76] as Code,
+  f64Eq: [0x61] as Code,
+  f64Ne: [0x62] as Code,
+  f64Lt: [0x63] as Code,
+  f64Gt: [0x64] as Code,
+  f64Le: [0x65] as Code,
+  f64Ge: [0x66] as Code,
+  f64Abs: [0x99] as Code,
+  f64Neg: [0x9a] as Code,
+  f64Ceil: [0x9b] as Code,
+  f64Floor: [0x9c] as Code,
+  f64Trunc: [0x9d] as Code,
+  f64Sqrt: [0x9f] as Code,
+  f64Sub: [0xa1] as Code,
+  f64Mul: [0xa2] as Code,
+  f64Div: [0xa3] as Code,
+  f64Min: [0xa4] as Code,
+  f64Max: [0xa5] as Code,
+  f64ConvertI32U: [0xb8] as Code,
+  // float32 (scalar and f32x4) for `precision: "float32"`.
+  f32Const: (x: number): Code => [0x43, ...new Uint8Array(new Float32Array([x]).buffer)],
+  f32Store: (offset = 0): Code => [0x38, ...memarg(2, offset)],
+  f32DemoteF64: [0xb6] as Code,
+  f32x4Splat: simd(19),
+  f32x4ExtractLane: (lane: number): Code => simd(31, lane),
+  f32x4ReplaceLane: (lane: number): Code => simd(32, lane),
+  f32x4Eq: simd(65),
+  f32x4Ne: simd(66),
+  f32x4Lt: simd(67),
+  f32x4Gt: simd(68),
+  f32x4Le: simd(69),
+  f32x4Ge: simd(70),
+  f32x4Ceil: simd(103),
+  f32x4Floor: simd(104),
+  f32x4Trunc: simd(105),
+  f32x4Abs: simd(224),
+  f32x4Neg: simd(225),
+  f32x4Sqrt: simd(227),
+  f32x4Add: simd(228),
+  f32x4Sub: simd(229),
+  f32x4Mul: simd(230),
+  f32x4Div: simd(231),
+  f32x4ConvertI32x4S: simd(250),
+  i32x4Bitmask: simd(164),
+  i64x2ExtendHighI32x4S: simd(200),
+  v128Const: (bytes: readonly number[]): Code => simd(12, ...bytes),
+  // Control and integer bit manipulation (the exp of synapse code).
+  ifF64: [0x04, 0x7c] as Code,
+  else: [0x05] as Code,
+  return: [0x0f] as Code,
+  i32Eq: [0x46] as Code,
+  i32GtU: [0x4b] as Code,
+  i32GeU: [0x4f] as Code,
+  i32TruncF64S: [0xaa] as Code,
+  i32WrapI64: [0xa7] as Code,
+  i64Const: (n: number): Code => [0x42, ...sleb(n)],
+  i64Add: [0x7c] as Code,
+  i64Shl: [0x86] as Code,
+  i64ShrU: [0x88] as Code,
+  i64ExtendI32S: [0xac] as Code,
+  i64ReinterpretF64: [0xbd] as Code,
+  f64ReinterpretI64: [0xbf] as Code,
 };
 
 /** One exported function. */
@@ -192,25 +258,24 @@ export function lazyModule(bytes: () => Uint8Array): () => object | undefined {
 }
 
 /**
- * Appends the indices of a pair of neurons (i, i + 1) whose lanes are set in the f64x2 mask in
- * local `mask` to the i32 spike list at pointer local `spiked`, counting in local `count`, in
- * neuron order; lane 1 counts only while i + 1 < n (the padding lane never does). `bits` is a
- * scratch i32 local; `i` and `n` are i32 locals.
+ * Appends the indices of the neurons i, i + 1, ... (`lanes` of them: 2 for an f64x2 mask, 4 for
+ * an f32x4 one) whose lanes are set in the mask in local `mask` to the i32 spike list at pointer
+ * local `spiked`, counting in local `count`, in neuron order; lane L counts only while i + L < n
+ * (padding lanes never do). `bits` is a scratch i32 local; `i` and `n` are i32 locals.
  */
-export function recordSpikeLanes(l: { mask: number; bits: number; i: number; n: number; spiked: number; count: number }): Code {
+export function recordSpikeLanes(l: { mask: number; bits: number; i: number; n: number; spiked: number; count: number }, lanes: 2 | 4 = 2): Code {
   const { localGet: get, localSet: set } = op;
-  const record = (index: Code): Code => [
-    ...get(l.spiked), ...get(l.count), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...index, ...op.i32Store(),
+  const index = (L: number): Code => (L === 0 ? get(l.i) : [...get(l.i), ...op.i32Const(L), ...op.i32Add]);
+  const record = (L: number): Code => [
+    ...get(l.spiked), ...get(l.count), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...index(L), ...op.i32Store(),
     ...get(l.count), ...op.i32Const(1), ...op.i32Add, ...set(l.count),
   ];
-  return [
-    ...get(l.mask), ...op.v128AnyTrue, ...op.if,
-    ...get(l.mask), ...op.i64x2Bitmask, ...set(l.bits),
-    ...get(l.bits), ...op.i32Const(1), ...op.i32And, ...op.if, ...record(get(l.i)), ...op.end,
-    ...get(l.bits), ...op.i32Const(2), ...op.i32And, ...op.if,
-    ...get(l.i), ...op.i32Const(1), ...op.i32Add, ...get(l.n), ...op.i32LtS, ...op.if,
-    ...record([...get(l.i), ...op.i32Const(1), ...op.i32Add]),
-    ...op.end, ...op.end,
-    ...op.end,
-  ];
+  const out: Code = [...get(l.mask), ...op.v128AnyTrue, ...op.if, ...get(l.mask), ...(lanes === 2 ? op.i64x2Bitmask : op.i32x4Bitmask), ...set(l.bits)];
+  for (let L = 0; L < lanes; L++) {
+    out.push(...get(l.bits), ...op.i32Const(1 << L), ...op.i32And, ...op.if);
+    if (L === 0) out.push(...record(0), ...op.end);
+    else out.push(...index(L), ...get(l.n), ...op.i32LtS, ...op.if, ...record(L), ...op.end, ...op.end);
+  }
+  out.push(...op.end);
+  return out;
 }

@@ -213,9 +213,12 @@ describe("threshold, reset, refractoriness", () => {
     expect(ia[7]).toBe(7);
   });
 
-  it("refuses float32 clearly (not silently float64) and unknown init variables", () => {
+  it("refuses unknown precisions, float32 with a per-neuron refractory period, and unknown init variables", () => {
     const net = new Network();
-    expect(() => net.addNeurons("a", { size: 1, model, namespace, precision: "float32" })).toThrow(/precision must be "float64"/);
+    expect(() => net.addNeurons("a", { size: 1, model, namespace, precision: "float16" as never })).toThrow(/precision must be "float64" or "float32", got "float16"/);
+    const f = new Network();
+    f.addNeurons("f", { size: 2, model: "dv/dt = -v/(10*ms) : volt (unless refractory)\ntref : second", threshold: "v > 1*mV", refractory: "tref", precision: "float32" });
+    expect(() => f.run(1)).toThrow(/f: precision "float32" needs a constant refractory period or a condition, got "tref"/);
     expect(() => net.addNeurons("b", { size: 1, model, namespace, init: { w: 1 } })).toThrow(/init: variable must be one of v, I/);
   });
 });
@@ -320,7 +323,7 @@ describe("the plan", () => {
     const s = net.schedule();
     expect(s.entries.map((e) => [e.slot, e.owner, e.what])).toEqual([
       ["groups", "exc", "state update (exact) + threshold, WebAssembly SIMD"],
-      ["synapses", "exc -> exc", "on_pre"],
+      ["synapses", "exc -> exc", "on_pre, WebAssembly"],
       ["resets", "exc", "reset"],
       ["end", "probe", "user operation"],
       ["end", "SpikeMonitor", "record"],
@@ -374,14 +377,14 @@ function randomModel(rng: Rng): { model: string; threshold?: string; reset?: str
 }
 
 describe("WebAssembly and JavaScript targets", () => {
-  it("are bitwise identical on random valid models (odd and even sizes, randoms, refractoriness)", () => {
+  it.each(["float64", "float32"] as const)("are bitwise identical on random valid models (%s; odd and even sizes, randoms, refractoriness)", (precision) => {
     const rng = new Rng(2024);
     for (let trial = 0; trial < 25; trial++) {
       const spec = randomModel(rng);
       const size = 1 + rng.int(9);
       const run = (wasm: boolean) => {
         const net = new Network({ dt_ms: 0.1, seed: trial, wasm });
-        const g: EquationGroup = net.addNeurons("g", { size, ...spec });
+        const g: EquationGroup<Float64Array | Float32Array> = net.addNeurons("g", { size, ...spec, precision });
         const m = net.monitorSpikes([g]);
         net.run(20);
         return { g, m };
@@ -390,7 +393,8 @@ describe("WebAssembly and JavaScript targets", () => {
       const b = run(false);
       expect(a.g.target).toBe("wasm");
       expect(b.g.target).toBe("js");
-      const label = `trial ${trial}: ${spec.method}\n${spec.model}`;
+      const label = `trial ${trial} (${precision}): ${spec.method}\n${spec.model}`;
+      if (precision === "float32") expect(a.g.variable("p")).toBeInstanceOf(Float32Array);
       expect(Array.from(a.m.times_ms), label).toEqual(Array.from(b.m.times_ms));
       for (const v of a.g.variables) {
         const x = a.g.variable(v);
