@@ -77,6 +77,10 @@ export default defineConfig(
       "no-eval": "error",
       "no-throw-literal": "error",
       "default-case-last": "error",
+      // The library compiles to CommonJS, where a local named `exports` shadows the module's own
+      // exports object: reading an exported binding of the same module in that scope is then a
+      // temporal-dead-zone error at run time (seen once in src/equations/synapsegen.ts).
+      "no-restricted-syntax": ["error", { selector: "VariableDeclarator[id.name='exports'], FunctionDeclaration > Identifier.params[name='exports']", message: "Do not name a variable `exports`: in the CommonJS build it shadows the module's exports." }],
       // Imports used only as types say so: they load nothing at runtime (and the import-cycle
       // test in test/unit/import_cycles.test.ts tells them apart).
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],

@@ -309,7 +309,9 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
   } catch (err) {
     return `the generated module was refused (${(err as Error).message})`;
   }
-  const exports = arena.instance(module, Object.fromEntries(imports.map((f) => [f.name, SYNAPSE_FUNCTIONS[f.name]])));
-  if (!exports) return "no WebAssembly memory";
-  return exports.event as EventKernel;
+  // Not named `exports`: in the CommonJS build that name would shadow the module's own exports
+  // (SYNAPSE_FUNCTIONS is read through it), a temporal-dead-zone error at run time.
+  const instance = arena.instance(module, Object.fromEntries(imports.map((f) => [f.name, SYNAPSE_FUNCTIONS[f.name]])));
+  if (!instance) return "no WebAssembly memory";
+  return instance.event as EventKernel;
 }

@@ -359,14 +359,14 @@ export function wasmStep(s: SpecialisedModel, arena: Arena, state: BoundState): 
     return undefined;
   }
   const functions = Object.fromEntries(imports.map((f) => [f.name, JS_FUNCTIONS[f.name]]));
-  const exports = arena.instance(module, functions);
-  if (!exports) return undefined;
-  const step = exports.step as (t: number) => number;
+  const instance = arena.instance(module, functions);
+  if (!instance) return undefined;
+  const step = instance.step as (t: number) => number;
   const bound: StepFunction = (arrays, _r, _s, n, t) => {
     if (arrays !== state.arrays || n !== state.n) throw new Error("wasm step: called with arrays other than those it was built for");
     return step(t);
   };
-  return { step: bound, finite: exports.finite as () => number };
+  return { step: bound, finite: instance.finite as () => number };
 }
 
 /** The arrays a wasm step is built for (their addresses become constants of the code). */

@@ -402,7 +402,7 @@ export class Synapses {
     return (
       arenaBytes(csr.rowPtr.length, 4) + 3 * arenaBytes(n, 4) + arenaBytes(csr.nPost + 1, 4) +
       (r.vars.length + (this.needsLastupdate ? 1 : 0)) * arenaBytes(n, 8) +
-      queueBytes(this.opts.delay_ms, this.delaySteps, this.pre.size) + (r.onPost.length ? queueBytes(this.opts.delay_post_ms, this.delayPostSteps, this.post.size) : 0)
+      queueBytes(this.opts.delay_ms, this.delaySteps, spikesPerStep(this.pre)) + (r.onPost.length ? queueBytes(this.opts.delay_post_ms, this.delayPostSteps, spikesPerStep(this.post)) : 0)
     );
   }
 
@@ -460,10 +460,10 @@ export class Synapses {
     }
     this.lastupdate = this.needsLastupdate ? mem.f64(n) : new Float64Array(0);
     const maxOf = (d: number | Int32Array) => (typeof d === "number" ? d : d.reduce((m, x) => Math.max(m, x), 0));
-    this.queue = new DueLists(this.delaySteps, maxOf(this.delaySteps) + 1, this.pre.size, n, mem);
+    this.queue = new DueLists(this.delaySteps, maxOf(this.delaySteps) + 1, spikesPerStep(this.pre), n, mem);
     this.modulatorDue = new Int32Array((this.delays(rng, this.opts.delay_modulator_ms, "delay_modulator_ms") as number) + 1);
     const dp = this.delayPostSteps;
-    this.postQueue = r.onPost.length ? new DueLists(dp, maxOf(dp) + 1, this.post.size, n, mem) : null;
+    this.postQueue = r.onPost.length ? new DueLists(dp, maxOf(dp) + 1, spikesPerStep(this.post), n, mem) : null;
     this.compile(ctx?.wasm ? ctx.arena : null);
   }
 
@@ -736,6 +736,15 @@ export class Synapses {
       this.summedFn = new Function("F", `return function(a, colIdx, preIdx, n) {\n${header}\nconst t = 0;\n${lines.join("\n")}\n};`)(SYNAPSE_FUNCTIONS);
     } else this.summedFn = null;
   }
+}
+
+/**
+ * How many entries one step's spike list of a population can hold: its size, or more when a
+ * neuron may spike several times in one step (a spike generator's repeated times, NEST's
+ * multiplicity). A queue slot of a uniform delay holds one step's list.
+ */
+function spikesPerStep(p: { size: number; spiked: Int32Array }): number {
+  return Math.max(p.size, p.spiked.length);
 }
 
 const SYNAPSE_OPTIONS = ["rule", "model", "on_pre", "on_post", "delay_ms", "delay_post_ms", "modulator", "on_modulator", "delay_modulator_ms", "namespace", "init", "state"];

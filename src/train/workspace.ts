@@ -88,8 +88,8 @@ export class Workspace {
     if (this.kernelsFor !== buffer || !this.boundKernels) {
       if (this.memory) {
         const api = wasmApi()!;
-        const exports = new api.Instance(trainWasmModule()!, { env: { mem: this.memory } }).exports;
-        this.boundKernels = exports as unknown as KernelSet;
+        const instance = new api.Instance(trainWasmModule()!, { env: { mem: this.memory } }).exports;
+        this.boundKernels = instance as unknown as KernelSet;
       } else {
         this.boundKernels = referenceKernels(buffer);
       }

@@ -63,12 +63,12 @@ export class Arena {
   instance(module: object | undefined, functions: Record<string, (...x: number[]) => number> = {}): Record<string, unknown> | undefined {
     const wasm = wasmApi();
     if (!module || !wasm || !this.memory) return undefined;
-    let exports = this.instances.get(module);
-    if (!exports) {
-      exports = new wasm.Instance(module, { env: { ...functions, mem: this.memory } }).exports;
-      this.instances.set(module, exports);
+    let instance = this.instances.get(module);
+    if (!instance) {
+      instance = new wasm.Instance(module, { env: { ...functions, mem: this.memory } }).exports;
+      this.instances.set(module, instance);
     }
-    return exports;
+    return instance;
   }
 
   private take(bytes: number): number {
