@@ -77,7 +77,8 @@ export interface KernelSet {
    * all lanes computed, spikes recorded for neurons < n), given the input currents `cur`
    * (bias + W x): per step, the recurrent input `V s[t-1]` is added to `cur[t]`, then
    * syn[t] = alpha syn[t-1] + cur[t], v[t] per the reset mode (see `layers.ts`), s[t] = v[t] > theta.
-   * Writes `mem`, `spk`, `syn` and the CSR of the spikes (`rowPtr`, `idx`, `val` = 1).
+   * Writes `mem`, `spk`, `syn` and the CSR of the spikes (`rowPtr`, `idx`, `val` = 1); `idx` and
+   * `val` need room for one entry more than the spikes (the kernel writes ahead).
    */
   lifForward(steps: number, batch: number, n: number, stride: number, cur: number, mem: number, spk: number, syn: number, beta: number, alpha: number, thr: number, V: number, rowPtr: number, idx: number, val: number, flags: number): void;
   /**
@@ -283,7 +284,7 @@ const store = (addr: Code, value: Code, off = 0): Code => [...addr, ...value, ..
 const vadd = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.add];
 const vsub = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.sub];
 const vmul = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.mul];
-const TILES = [8, 4, 1];
+const TILES = [8, 4, 2, 1];
 
 // rowsForward(rows, rowPtr, idx, val, src, stride, dst, ones)
 function rowsForwardFn() {
@@ -453,14 +454,15 @@ function lifForwardFn() {
   const at = (base: number, row: number): Code => add(add(get(base), get(row)), get(c));
   const prev = (base: number): Code => load(at(base, rpo));
   const ONE = v128Const(1);
-  const record = (l: number): Code => ifElse(
-    [...get(bits), ...i32c(1 << l), ...op.i32And, ...op.i32Eqz, ...op.i32Eqz, ...shr2(get(c)), ...i32c(l), ...op.i32Add, ...tee(lane), ...get(N), ...op.i32LtS, ...op.i32And],
-    [
-      ...add(get(IDX), shl2(get(nnz))), ...get(lane), ...op.i32Store(),
-      ...add(get(VAL), shl2(get(nnz))), ...f32Const(1), ...f32Store(),
-      ...get(nnz), ...i32c(1), ...op.i32Add, ...set(nnz),
-    ],
-  );
+  // Branch-free: idx[nnz] = i + l, val[nnz] = 1, and nnz advances if lane l spiked and i + l < n.
+  const record = (l: number): Code => [
+    ...add(get(IDX), shl2(get(nnz))), ...shr2(get(c)), ...i32c(l), ...op.i32Add, ...tee(lane), ...op.i32Store(),
+    ...add(get(VAL), shl2(get(nnz))), ...f32Const(1), ...f32Store(),
+    ...get(nnz),
+    ...get(bits), ...i32c(l), ...i32ShrU, ...i32c(1), ...op.i32And,
+    ...get(lane), ...get(N), ...op.i32LtS, ...op.i32And,
+    ...op.i32Add, ...set(nnz),
+  ];
   const neuron: Code = [
     ...load(at(CUR, ro)), ...set(drive),
     ...ifElse(hasFlag(4), [

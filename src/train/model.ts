@@ -386,45 +386,47 @@ export class SpikingModel {
     return out;
   }
 
+  /** Bytes of the per-batch arrays (the layout of {@link SpikingModel.plan}, counted). */
   private transientBytes(T: number, B: number, inputNnz: number): number {
-    const R = T * B;
-    let bytes = align16((R + 1) * 4) + 2 * align16(inputNnz * 4);
-    for (const s of this.states) {
-      const rows = align16(R * s.stride * 4);
-      if (s.spec.type !== "readout") {
-        bytes += 4 * rows + (s.alpha ? rows : 0) + align16((R + 1) * 4) + 2 * align16(R * s.n * 4) + 2 * align16(B * s.stride * 4);
-      } else {
-        bytes += 2 * rows + align16(B * s.stride * 4) + 2 * align16(B * s.stride * 4);
-      }
-    }
+    let bytes = 0;
+    this.layout(T, B, inputNnz, (n) => { const at = bytes; bytes += align16(n); return at; });
     return bytes;
   }
 
+  /** Allocates the per-batch arrays in the workspace (after the last batch's are released). */
   private plan(T: number, B: number, inputNnz: number): void {
-    const ws = this.ws;
-    ws.releaseTransient();
-    const R = T * B;
-    this.inRowPtr = ws.alloc((R + 1) * 4);
-    this.inIdx = ws.alloc(inputNnz * 4);
-    this.inVal = ws.alloc(inputNnz * 4);
-    for (const s of this.states) {
-      const rows = R * s.stride * 4;
-      s.cur = ws.alloc(rows);
-      s.mem = ws.alloc(rows);
-      if (s.spec.type !== "readout") {
-        s.spk = ws.alloc(rows);
-        s.gS = ws.alloc(rows);
-        s.syn = s.alpha ? ws.alloc(rows) : 0;
-        s.rowPtr = ws.alloc((R + 1) * 4);
-        s.idx = ws.alloc(R * s.n * 4);
-        s.val = ws.alloc(R * s.n * 4);
-        s.carry = ws.alloc(2 * B * s.stride * 4);
-      } else {
-        s.argmax = ws.alloc(B * s.stride * 4);
-        s.carry = ws.alloc(2 * B * s.stride * 4);
-      }
-    }
+    this.ws.releaseTransient();
+    const { input, layers } = this.layout(T, B, inputNnz, (n) => this.ws.alloc(n));
+    [this.inRowPtr, this.inIdx, this.inVal] = input;
+    layers.forEach((offsets, k) => Object.assign(this.states[k], offsets));
     this.last = { steps: T, batch: B };
+  }
+
+  /**
+   * The per-batch arrays of the input CSR and of every layer, in allocation order: `alloc(bytes)`
+   * returns an offset (one walk shared by {@link SpikingModel.plan} and `memoryBytes`).
+   */
+  private layout(T: number, B: number, inputNnz: number, alloc: (bytes: number) => number) {
+    const R = T * B;
+    const input = [alloc((R + 1) * 4), alloc(inputNnz * 4), alloc(inputNnz * 4)];
+    const layers = this.states.map((s) => {
+      const rows = R * s.stride * 4, spiking = s.spec.type !== "readout";
+      const o = { cur: alloc(rows), mem: alloc(rows), spk: 0, gS: 0, syn: 0, rowPtr: 0, idx: 0, val: 0, argmax: 0, carry: 0 };
+      if (spiking) {
+        o.spk = alloc(rows);
+        o.gS = alloc(rows);
+        o.syn = s.alpha ? alloc(rows) : 0;
+        o.rowPtr = alloc((R + 1) * 4);
+        // One entry more than the most spikes: the LIF kernel writes ahead.
+        o.idx = alloc((R * s.n + 1) * 4);
+        o.val = alloc((R * s.n + 1) * 4);
+      } else {
+        o.argmax = alloc(B * s.stride * 4);
+      }
+      o.carry = alloc((spiking ? 2 : 1) * B * s.stride * 4);
+      return o;
+    });
+    return { input, layers };
   }
 
   /**

@@ -102,7 +102,7 @@ describe("training kernels: the LIF update over all steps, WebAssembly vs TypeSc
           const rows = (count: number) => ws.alloc(count * S * 4, false, true);
           const cur = rows(R), mem = rows(R), spk = rows(R), syn = rows(R), gS = rows(R), carry = rows(2 * B);
           const beta = rows(1), alpha = rows(1), thr = rows(1), dBeta = rows(1), dAlpha = rows(1), dThr = rows(1), dB = rows(1), V = rows(n);
-          const rowPtr = ws.alloc((R + 1) * 4), idx = ws.alloc(R * n * 4), val = ws.alloc(R * n * 4);
+          const rowPtr = ws.alloc((R + 1) * 4), idx = ws.alloc((R * n + 1) * 4), val = ws.alloc((R * n + 1) * 4);
           const fill = (off: number, count: number, f: () => number) => { const v = ws.f32(off, count * S); for (let r = 0; r < count; r++) for (let i = 0; i < n; i++) v[r * S + i] = f(); };
           fill(cur, R, () => 0.6 * rng.normal() + 0.3);
           fill(gS, R, () => rng.normal());
