@@ -16,7 +16,7 @@
  * spikes) the products are skipped: 1 x w = w exactly, so the result is the same.
  *
  * How the WebAssembly versions are fast (each keeps the reference's order of additions per
- * element): `rowsForward` holds a tile of 8 (then 4, then 1) output vectors of a row in registers
+ * element): `rowsForward` holds a tile of 8 (then the remaining 1-7) output vectors of a row in registers
  * while it adds the weight rows of that row's inputs; `rowsBackward` sorts a block of rows'
  * entries by input (a counting sort, rows kept in order) and then adds, per input, all of its
  * block's gradient rows into a register tile of `dW` (one load and store of `dW` per block
@@ -284,7 +284,8 @@ const store = (addr: Code, value: Code, off = 0): Code => [...addr, ...value, ..
 const vadd = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.add];
 const vsub = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.sub];
 const vmul = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.mul];
-const TILES = [8, 4, 2, 1];
+// Column tiles (vectors): 8 at a time, then the remainder (< 8) in one pass.
+const TILES = [8, 7, 6, 5, 4, 3, 2, 1];
 
 // rowsForward(rows, rowPtr, idx, val, src, stride, dst, ones)
 function rowsForwardFn() {
