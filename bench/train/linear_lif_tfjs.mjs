@@ -23,7 +23,11 @@ const spike = tf.customGrad((v, save) => {
   // atan(alpha = 2): d/dv = 1 / (1 + (pi v)^2)
   return { value: tf.cast(tf.greater(v, 0), "float32"), gradFunc: (dy, [s]) => [tf.div(dy, tf.add(1, tf.square(tf.mul(Math.PI, s))))] };
 });
-const detached = (v) => tf.stopGradient(tf.cast(tf.greater(v, 0), "float32"));
+// tfjs has no stopGradient: the detached reset is a spike whose gradient is zero.
+const detached = tf.customGrad((v, save) => {
+  save([v]);
+  return { value: tf.cast(tf.greater(v, 0), "float32"), gradFunc: (dy, [s]) => [tf.zerosLike(s)] };
+});
 const run = (steps) => {
   const xs = tf.unstack(tf.tensor3d(x.subarray(0, steps * B * N), [steps, B, N]));
   const f = (w, bias) => {

@@ -78,15 +78,30 @@ export interface KernelSet {
    * (bias + W x): per step, the recurrent input `V s[t-1]` is added to `cur[t]`, then
    * syn[t] = alpha syn[t-1] + cur[t], v[t] per the reset mode (see `layers.ts`), s[t] = v[t] > theta.
    * Writes `mem`, `spk`, `syn` and the CSR of the spikes (`rowPtr`, `idx`, `val` = 1); `idx` and
-   * `val` need room for one entry more than the spikes (the kernel writes ahead).
+   * `val` need room for three entries more than the spikes (the kernel writes ahead); `table`:
+   * the 256 bytes of {@link spikeTable} (WebAssembly only).
    */
-  lifForward(steps: number, batch: number, n: number, stride: number, cur: number, mem: number, spk: number, syn: number, beta: number, alpha: number, thr: number, V: number, rowPtr: number, idx: number, val: number, flags: number): void;
+  lifForward(steps: number, batch: number, n: number, stride: number, cur: number, mem: number, spk: number, syn: number, beta: number, alpha: number, thr: number, V: number, rowPtr: number, idx: number, val: number, flags: number, table: number): void;
   /**
    * The reverse of {@link KernelSet.lifForward}: from dLoss/dspikes `gS` (the recurrent part
    * `V gI[t+1]` is added per step), overwrites `cur` with dLoss/dI and adds the gradients of
    * beta, alpha, threshold and bias; `carry`: 2 x batch x stride floats of scratch.
    */
   lifBackward(steps: number, batch: number, n: number, stride: number, cur: number, mem: number, spk: number, gS: number, syn: number, beta: number, alpha: number, thr: number, dBeta: number, dAlpha: number, dThr: number, dB: number, carry: number, V: number, flags: number, surrogate: number, p0: number, p1: number): void;
+}
+
+/**
+ * The byte-shuffle patterns that pack the indices of the spiking lanes of a four-lane mask
+ * (bit l = lane l): pattern m moves the four bytes of each set lane to the front, in lane order,
+ * and zeroes the rest (index 0x80). 16 patterns x 16 bytes.
+ */
+export function spikeTable(): Uint8Array {
+  const t = new Uint8Array(256).fill(0x80);
+  for (let m = 0; m < 16; m++) {
+    let k = 0;
+    for (let l = 0; l < 4; l++) if (m & (1 << l)) { for (let byte = 0; byte < 4; byte++) t[16 * m + 4 * k + byte] = 4 * l + byte; k++; }
+  }
+  return t;
 }
 
 /** The TypeScript reference of the kernels, over the memory `buffer`. */
@@ -230,6 +245,9 @@ const f32x4 = {
   max: simd(233),
 };
 const i32x4Bitmask = simd(164);
+const i8x16Swizzle = simd(14);
+const i32Popcnt: Code = [0x69];
+const v128ConstI32 = (x: number[]): Code => [...simd(12), ...new Uint8Array(new Int32Array(x).buffer)];
 const i32Mul: Code = [0x6c];
 const i32Sub: Code = [0x6b];
 const i32Ne: Code = [0x47];
@@ -444,10 +462,10 @@ function dotRowsFn() {
 
 const FN_ROWS_FORWARD = 0, FN_DOT_ROWS = 2;
 
-// lifForward(T, B, n, S, cur, mem, spk, syn, beta, alpha, thr, V, rowPtr, idx, val, flags)
+// lifForward(T, B, n, S, cur, mem, spk, syn, beta, alpha, thr, V, rowPtr, idx, val, flags, table)
 function lifForwardFn() {
-  const [T, B, N, S, CUR, MEM, SPK, SYN, BETA, ALPHA, THR, VW, ROWPTR, IDX, VAL, FLAGS] = [...Array(16).keys()];
-  const F = new Frame(16);
+  const [T, B, N, S, CUR, MEM, SPK, SYN, BETA, ALPHA, THR, VW, ROWPTR, IDX, VAL, FLAGS, TABLE] = [...Array(17).keys()];
+  const F = new Frame(17);
   const t = F.i32(), b = F.i32(), c = F.i32(), bytes = F.i32(), stepBytes = F.i32(), ro = F.i32(), rpo = F.i32(), nnz = F.i32(), mode = F.i32();
   const bits = F.i32(), lane = F.i32();
   const drive = F.v128(), v = F.v128(), th = F.v128(), mask = F.v128();
@@ -455,14 +473,20 @@ function lifForwardFn() {
   const at = (base: number, row: number): Code => add(add(get(base), get(row)), get(c));
   const prev = (base: number): Code => load(at(base, rpo));
   const ONE = v128Const(1);
-  // Branch-free: idx[nnz] = i + l, val[nnz] = 1, and nnz advances if lane l spiked and i + l < n.
-  const record = (l: number): Code => [
-    ...add(get(IDX), shl2(get(nnz))), ...shr2(get(c)), ...i32c(l), ...op.i32Add, ...tee(lane), ...op.i32Store(),
-    ...add(get(VAL), shl2(get(nnz))), ...f32Const(1), ...f32Store(),
-    ...get(nnz),
-    ...get(bits), ...i32c(l), ...i32ShrU, ...i32c(1), ...op.i32And,
-    ...get(lane), ...get(N), ...op.i32LtS, ...op.i32And,
-    ...op.i32Add, ...set(nnz),
+  // Branch-free: the indices of the spiking lanes (i + l, l < 4, i + l < n) are packed by a
+  // byte shuffle from the table (`spikeTable`, one 16-byte pattern per 4-bit mask) and stored as
+  // four entries at idx[nnz] (those past the spikes are overwritten next), val[nnz..] = 1, and nnz
+  // advances by the number of spikes.
+  const record: Code = [
+    ...get(mask), ...i32x4Bitmask, ...set(bits),
+    ...get(N), ...shr2(get(c)), ...i32Sub, ...tee(lane), ...i32c(4), ...op.i32LtS,
+    ...op.if, ...get(bits), ...i32c(1), ...get(lane), ...op.i32Shl, ...i32c(-1), ...op.i32Add, ...op.i32And, ...set(bits), ...op.end,
+    ...add(get(IDX), shl2(get(nnz))),
+    ...shr2(get(c)), ...op.i32x4Splat, ...v128ConstI32([0, 1, 2, 3]), ...op.i32x4Add,
+    ...load(add(get(TABLE), [...get(bits), ...i32c(4), ...op.i32Shl])), ...i8x16Swizzle,
+    ...op.v128Store(),
+    ...store(add(get(VAL), shl2(get(nnz))), ONE),
+    ...get(nnz), ...get(bits), ...i32Popcnt, ...op.i32Add, ...set(nnz),
   ];
   const neuron: Code = [
     ...load(at(CUR, ro)), ...set(drive),
@@ -483,10 +507,7 @@ function lifForwardFn() {
     ...store(at(MEM, ro), get(v)),
     ...get(v), ...get(th), ...f32x4.gt, ...set(mask),
     ...store(at(SPK, ro), [...get(mask), ...ONE, ...op.v128And]),
-    ...ifElse([...get(mask), ...op.v128AnyTrue], [
-      ...get(mask), ...i32x4Bitmask, ...set(bits),
-      ...record(0), ...record(1), ...record(2), ...record(3),
-    ]),
+    ...record,
   ];
   const body: Code = [
     ...shl2(get(S)), ...set(bytes),
@@ -506,7 +527,7 @@ function lifForwardFn() {
       ]),
     ]),
   ];
-  return { name: "lifForward", params: Array(16).fill(I32), results: [], locals: F.locals, body };
+  return { name: "lifForward", params: Array(17).fill(I32), results: [], locals: F.locals, body };
 }
 
 const shr2 = (a: Code): Code => [...a, ...i32c(2), ...i32ShrU];

@@ -417,9 +417,9 @@ export class SpikingModel {
         o.gS = alloc(rows);
         o.syn = s.alpha ? alloc(rows) : 0;
         o.rowPtr = alloc((R + 1) * 4);
-        // One entry more than the most spikes: the LIF kernel writes ahead.
-        o.idx = alloc((R * s.n + 1) * 4);
-        o.val = alloc((R * s.n + 1) * 4);
+        // Three entries more than the most spikes: the LIF kernel writes ahead.
+        o.idx = alloc((R * s.n + 3) * 4);
+        o.val = alloc((R * s.n + 3) * 4);
       } else {
         o.argmax = alloc(B * s.stride * 4);
       }
@@ -458,7 +458,7 @@ export class SpikingModel {
 
   private lifForward(s: LayerState, spec: LifSpec, csr: Csr, T: number, B: number): void {
     this.inputCurrents(s, csr, T * B);
-    this.ws.kernels().lifForward(T, B, s.n, s.stride, s.cur, s.mem, s.spk, s.syn, s.beta.offset, s.alpha?.offset ?? 0, s.threshold!.offset, s.V?.offset ?? 0, s.rowPtr, s.idx, s.val, lifFlags(s, spec));
+    this.ws.kernels().lifForward(T, B, s.n, s.stride, s.cur, s.mem, s.spk, s.syn, s.beta.offset, s.alpha?.offset ?? 0, s.threshold!.offset, s.V?.offset ?? 0, s.rowPtr, s.idx, s.val, lifFlags(s, spec), this.ws.spikeTable);
   }
 
   private lifBackward(s: LayerState, spec: LifSpec, T: number, B: number): void {

@@ -102,7 +102,7 @@ describe("training kernels: the LIF update over all steps, WebAssembly vs TypeSc
           const rows = (count: number) => ws.alloc(count * S * 4, false, true);
           const cur = rows(R), mem = rows(R), spk = rows(R), syn = rows(R), gS = rows(R), carry = rows(2 * B);
           const beta = rows(1), alpha = rows(1), thr = rows(1), dBeta = rows(1), dAlpha = rows(1), dThr = rows(1), dB = rows(1), V = rows(n);
-          const rowPtr = ws.alloc((R + 1) * 4), idx = ws.alloc((R * n + 1) * 4), val = ws.alloc((R * n + 1) * 4);
+          const rowPtr = ws.alloc((R + 1) * 4), idx = ws.alloc((R * n + 3) * 4), val = ws.alloc((R * n + 3) * 4);
           const fill = (off: number, count: number, f: () => number) => { const v = ws.f32(off, count * S); for (let r = 0; r < count; r++) for (let i = 0; i < n; i++) v[r * S + i] = f(); };
           fill(cur, R, () => 0.6 * rng.normal() + 0.3);
           fill(gS, R, () => rng.normal());
@@ -111,7 +111,7 @@ describe("training kernels: the LIF update over all steps, WebAssembly vs TypeSc
           fill(thr, 1, () => 0.5 + rng.uniform());
           fill(V, n, () => 0.5 * rng.normal());
           const K = ws.kernels();
-          K.lifForward(T, B, n, S, cur, mem, spk, syn, beta, alpha, thr, V, rowPtr, idx, val, flags);
+          K.lifForward(T, B, n, S, cur, mem, spk, syn, beta, alpha, thr, V, rowPtr, idx, val, flags, ws.spikeTable);
           const forward = [ws.f32(mem, R * S).slice(), ws.f32(spk, R * S).slice(), ws.f32(syn, R * S).slice(), ws.f32(cur, R * S).slice()];
           const nnz = ws.i32(rowPtr, R + 1)[R];
           const csr = [Float32Array.from(ws.i32(rowPtr, R + 1)), Float32Array.from(ws.i32(idx, nnz)), ws.f32(val, nnz).slice()];
