@@ -8,14 +8,16 @@
  * way). Backward: the neuron update is reversed step by step (recurrent layers accumulate
  * `V^T`-products of the next step's current gradient with `dotRows`), then the weight gradient
  * is accumulated only at presynaptic spikes (`rowsBackward`) and the input gradient of the layer
- * below with one dense `dotRows`. The O(N^2) parts run in the WebAssembly SIMD kernels
- * (`kernels.ts`); the element-wise neuron updates are TypeScript loops over float32 arrays.
+ * below with one dense `dotRows`. The products and the LIF neuron update (all steps of a layer in
+ * one call, `lifForward` / `lifBackward`) run in the WebAssembly SIMD kernels (`kernels.ts`); the
+ * meta neuron (it draws from the model's JavaScript generator) and the readout are TypeScript loops.
  *
  * Stored for BPTT, per spiking layer of n neurons (stride n' = n rounded up to 4), T steps,
  * B samples: the input current (reused for its gradient), the membrane potential, the spikes
  * and the spike gradient, 4 x 4 B T n' bytes, plus 4 B T n' for the synaptic current of a
  * current-based layer, plus the spike list (8 bytes per spike) and 4 (B T + 1) bytes of row
- * pointers; a readout stores 3 x 4 B T n' bytes. `memoryBytes(steps, batch)` gives the total.
+ * pointers; a readout stores 2 x 4 B T n' bytes. The weight gradient's sort of a block of rows
+ * takes 4 (inputs + 1) + 8 x (entries in the block) bytes more, during `backward`. `memoryBytes(steps, batch)` gives the total.
  * Example: 200 recurrent LIF neurons, 100 steps, batch 256: 124 MB (plus 8 bytes per non-zero input).
  */
 import { checkInteger } from "../core/checks.js";
@@ -309,7 +311,9 @@ export class SpikingModel {
       if (!(idxView[k] >= 0 && idxView[k] < this.inputs)) throw new RangeError(`input.idx[${k}] must be an input channel in [0, ${this.inputs - 1}], got ${idxView[k]}`);
     }
     this.ws.f32(this.inVal, input.val.length).set(input.val);
-    this.inOnes = input.val.every((v) => v === 1) ? 1 : 0;
+    let ones = 1;
+    for (let k = 0; k < input.val.length; k++) if (input.val[k] !== 1) { ones = 0; break; }
+    this.inOnes = ones;
     let csr: Csr = { rowPtr: this.inRowPtr, idx: this.inIdx, val: this.inVal, ones: this.inOnes };
     for (const s of this.states) {
       if (s.spec.type === "lif") this.lifForward(s, s.spec, csr, T, B);
