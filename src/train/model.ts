@@ -175,6 +175,8 @@ export class SpikingModel {
   private inRowPtr = 0;
   private inIdx = 0;
   private inVal = 0;
+  /** The weight gradient's sorting scratch (a transient allocation, reset by `plan`). */
+  private scratch = { offset: 0, bytes: 0 };
   /** Whether every input value of the last batch is 1 (spikes): the kernels skip the products. */
   private inOnes = 0;
 
@@ -403,6 +405,7 @@ export class SpikingModel {
     const { input, layers } = this.layout(T, B, inputNnz, (n) => this.ws.alloc(n));
     [this.inRowPtr, this.inIdx, this.inVal] = input;
     layers.forEach((offsets, k) => Object.assign(this.states[k], offsets));
+    this.scratch = { offset: 0, bytes: 0 };
     this.last = { steps: T, batch: B };
   }
 
@@ -444,8 +447,10 @@ export class SpikingModel {
     const block = Math.max(16, Math.min(256, Math.ceil((16 * rows * nIn) / nnz)));
     let most = 0;
     for (let r = 0; r < rows; r += block) most = Math.max(most, rowPtr[Math.min(rows, r + block)] - rowPtr[r]);
-    const scratch = this.ws.alloc(4 * (nIn + 1) + 8 * most);
-    this.ws.kernels().rowsBackward(rows, csr.rowPtr, csr.idx, csr.val, src, stride, dst, csr.ones, nIn, scratch, block);
+    const bytes = 4 * (nIn + 1) + 8 * most;
+    // One scratch per batch, grown when a layer needs more (repeated backward calls reuse it).
+    if (bytes > this.scratch.bytes) this.scratch = { offset: this.ws.alloc(bytes), bytes };
+    this.ws.kernels().rowsBackward(rows, csr.rowPtr, csr.idx, csr.val, src, stride, dst, csr.ones, nIn, this.scratch.offset, block);
   }
 
   /** Input currents of all rows: bias + W x (sparse rows). */

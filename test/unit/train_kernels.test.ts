@@ -81,6 +81,26 @@ describe("training kernels: WebAssembly SIMD vs the TypeScript reference", () =>
     for (const p of m1.parameters) expect(sameBits(m1.grad(p.name), m2.grad(p.name)), p.name).toBe(true);
     expect(m1.spikes(0).some((s) => s === 1)).toBe(true);
   });
+  it("backward may be repeated after one forward: gradients add up, the workspace does not grow", () => {
+    const rng = new Rng(8);
+    const T = 20, B = 4, nIn = 30;
+    const x = Float32Array.from({ length: T * B * nIn }, () => (rng.uniform() < 0.4 ? 1 : 0));
+    const m = new SpikingModel({ inputs: nIn, seed: 3, layers: [lif({ size: 25, recurrent: true, weightScale: 3 }), readout({ size: 5 })] });
+    m.forward(batchFromDense(x, { steps: T, batch: B, inputs: nIn }));
+    const g = Float32Array.from({ length: B * 5 }, () => rng.normal());
+    m.zeroGrad();
+    m.backward(g);
+    const once = m.parameters.map((p) => m.grad(p.name));
+    const used = m["ws"].bytesUsed;
+    m.backward(g);
+    m.backward(g);
+    expect(m["ws"].bytesUsed).toBe(used);
+    m.parameters.forEach((p, k) => {
+      const thrice = m.grad(p.name), scale = Math.max(1e-6, ...once[k].map(Math.abs));
+      thrice.forEach((v, i) => expect(Math.abs(v - 3 * once[k][i]) / scale, `${p.name}[${i}]`).toBeLessThan(1e-5));
+    });
+    expect(once[m.parameters.findIndex((p) => p.name === "layer0.V")].some((v) => v !== 0)).toBe(true);
+  });
 });
 
 describe("training kernels: the LIF update over all steps, WebAssembly vs TypeScript", () => {
