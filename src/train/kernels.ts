@@ -57,9 +57,10 @@ export const SURROGATE_KIND = { atan: 0, fastSigmoid: 1, superSpike: 1, triangle
 export interface KernelSet {
   /**
    * For each of `rows` rows r: `dst[r] += val[k] * src[idx[k]]` for k in `rowPtr[r]..rowPtr[r+1]`,
-   * rows of `stride` floats (`dst` row r at `dst + 4 r stride`); `ones` (0/1): every val is 1.
+   * rows of `stride` floats (`dst` row r at `dst + 4 r stride`); `ones` (0/1, default 0): every
+   * val is 1.
    */
-  rowsForward(rows: number, rowPtr: number, idx: number, val: number, src: number, stride: number, dst: number, ones: number): void;
+  rowsForward(rows: number, rowPtr: number, idx: number, val: number, src: number, stride: number, dst: number, ones?: number): void;
   /**
    * For each of `rows` rows r: `dst[idx[k]] += val[k] * src[r]` for k in `rowPtr[r]..rowPtr[r+1]`,
    * the additions to each `dst` row in order of r. `nIn`: rows of `dst` (idx < nIn); `block`: rows

@@ -27,12 +27,12 @@ import { LIF_FLAGS, SURROGATE_KIND } from "./kernels.js";
 import type { Surrogate } from "./surrogate.js";
 import { align16, Workspace } from "./workspace.js";
 
-/** A CSR in the workspace (byte offsets); `ones`: 1 if every value is 1. */
+/** A CSR in the workspace (byte offsets); `ones`: 1 if every value is 1 (default 0). */
 interface Csr {
   rowPtr: number;
   idx: number;
   val: number;
-  ones: number;
+  ones?: number;
 }
 
 /** The neuron-update flags of a LIF layer for the kernels. */
@@ -450,7 +450,7 @@ export class SpikingModel {
     const bytes = 4 * (nIn + 1) + 8 * most;
     // One scratch per batch, grown when a layer needs more (repeated backward calls reuse it).
     if (bytes > this.scratch.bytes) this.scratch = { offset: this.ws.alloc(bytes), bytes };
-    this.ws.kernels().rowsBackward(rows, csr.rowPtr, csr.idx, csr.val, src, stride, dst, csr.ones, nIn, this.scratch.offset, block);
+    this.ws.kernels().rowsBackward(rows, csr.rowPtr, csr.idx, csr.val, src, stride, dst, csr.ones ?? 0, nIn, this.scratch.offset, block);
   }
 
   /** Input currents of all rows: bias + W x (sparse rows). */
@@ -462,7 +462,7 @@ export class SpikingModel {
     } else {
       cur.fill(0);
     }
-    this.ws.kernels().rowsForward(R, csr.rowPtr, csr.idx, csr.val, s.W.offset, s.stride, s.cur, csr.ones);
+    this.ws.kernels().rowsForward(R, csr.rowPtr, csr.idx, csr.val, s.W.offset, s.stride, s.cur, csr.ones ?? 0);
   }
 
   private lifForward(s: LayerState, spec: LifSpec, csr: Csr, T: number, B: number): void {
