@@ -76,7 +76,8 @@ for (const suite of suites) {
   for (const c of cases) {
     const [ours, ...peers] = measureInterleaved([
       [process.execPath, [path.join(dir, c.neurolab), ...(c.args ?? [])]],
-      ...c.peers.map((peer) => [peersPython(), [path.join(dir, peer.script), ...(peer.args ?? []), ...(c.args ?? [])]]),
+      // A peer script ending in .mjs (e.g. tfjs) runs in Node, the others in the peers' Python.
+      ...c.peers.map((peer) => [peer.script.endsWith(".mjs") ? process.execPath : peersPython(), [path.join(dir, peer.script), ...(peer.args ?? []), ...(c.args ?? [])]]),
     ]);
     if (c.peers.length === 0) {
       // A neurolab-only measurement (e.g. scaling): no ratio.

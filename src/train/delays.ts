@@ -222,7 +222,7 @@ export class DelaySynapses {
   }
 
   /** Adds Σ_d K[d] x[t - d] to the currents at byte offset `cur` (rows of `stride` floats). */
-  forward(ws: Workspace, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number, cur: number): void {
+  forward(ws: Workspace, csr: { rowPtr: number; idx: number; val: number; ones?: number }, T: number, B: number, cur: number): void {
     const D = this.spec.taps, S = this.stride, nIn = this.nIn, n = this.n;
     const delta = ws.f32(this.delay.offset, nIn * this.delay.stride);
     for (let k = 0; k < delta.length; k++) delta[k] = Math.min(D - 1, Math.max(0, delta[k]));
@@ -238,21 +238,23 @@ export class DelaySynapses {
     }
     const kern = ws.kernels();
     for (let d = 0; d < D && d < T; d++) {
-      kern.rowsForward((T - d) * B, csr.rowPtr, csr.idx, csr.val, this.kernel + 4 * d * nIn * S, S, cur + 4 * d * B * S);
+      kern.rowsForward((T - d) * B, csr.rowPtr, csr.idx, csr.val, this.kernel + 4 * d * nIn * S, S, cur + 4 * d * B * S, csr.ones ?? 0);
     }
   }
 
   /**
    * From the current gradient at byte offset `gI`: adds dW and dδ, and (if `below` is given)
-   * the input gradient Σ_d K[d] gI[t + d] to its rows.
+   * the input gradient Σ_d K[d] gI[t + d] to its rows. `weightGrad(rows, src, dst)` is the
+   * model's sparse weight-gradient product over the input's first `rows` rows (`rowsBackward`
+   * with its scratch).
    */
-  backward(ws: Workspace, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number, gI: number, below: { offset: number; stride: number } | null): void {
+  backward(ws: Workspace, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number, gI: number, below: { offset: number; stride: number } | null, weightGrad: (rows: number, src: number, dst: number) => void): void {
     const D = this.spec.taps, S = this.stride, nIn = this.nIn, n = this.n;
     const kern = ws.kernels();
     ws.f32(this.gradKernel, D * nIn * S).fill(0);
     for (let d = 0; d < D && d < T; d++) {
       const shifted = gI + 4 * d * B * S;
-      kern.rowsBackward((T - d) * B, csr.rowPtr, csr.idx, csr.val, shifted, S, this.gradKernel + 4 * d * nIn * S);
+      weightGrad((T - d) * B, shifted, this.gradKernel + 4 * d * nIn * S);
       if (below) kern.dotRows((T - d) * B, shifted, this.kernel + 4 * d * nIn * S, nIn, S, below.offset, below.stride);
     }
     const delta = ws.f32(this.delay.offset, nIn * this.delay.stride), sigma = ws.f32(this.sigma.offset, 1)[0];

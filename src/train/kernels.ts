@@ -1,10 +1,10 @@
 /**
- * The training engine's hot kernels: the O(rows x inputs x outputs) parts of a spiking layer's
- * forward and backward pass, in WebAssembly SIMD (four float32 lanes per `f32x4` instruction,
- * assembled with `src/wasm/assembler.ts`) and as a readable TypeScript reference performing the
- * same IEEE single-precision operations in the same order (every product and sum rounded to
- * float32 with `Math.fround`), so both give bitwise-identical results
- * (`test/unit/train_kernels.test.ts`).
+ * The training engine's kernels: the O(rows x inputs x outputs) products of a spiking layer's
+ * forward and backward pass and the LIF neuron's element-wise update over all time steps, in
+ * WebAssembly SIMD (four float32 lanes per `f32x4` instruction, assembled with
+ * `src/wasm/assembler.ts`) and as a readable TypeScript reference performing the same IEEE
+ * single-precision operations in the same order (every product and sum rounded to float32 with
+ * `Math.fround`), so both give bitwise-identical results (`test/unit/train_kernels.test.ts`).
  *
  * Sparse input: a batch of input rows (one row per time step and sample) is given in CSR form
  * (`rowPtr`, `idx`, `val`: the inputs that are non-zero in each row and their values). The
@@ -12,7 +12,18 @@
  * (`out[r] += val * W[idx]`, {@link KernelSet.rowsForward}); the weight gradient accumulates only
  * at presynaptic spikes (`dW[idx] += val * g[r]`, {@link KernelSet.rowsBackward}); the gradient
  * w.r.t. a layer's input is dense (the surrogate makes every input matter):
- * `gx[r, i] += W[i] . g[r]` ({@link KernelSet.dotRows}).
+ * `gx[r, i] += W[i] . g[r]` ({@link KernelSet.dotRows}). With `ones` (every value is 1, as for
+ * spikes) the products are skipped: 1 x w = w exactly, so the result is the same.
+ *
+ * How the WebAssembly versions are fast (each keeps the reference's order of additions per
+ * element): `rowsForward` holds a tile of 8 (then the remaining 1-7) output vectors of a row in registers
+ * while it adds the weight rows of that row's inputs; `rowsBackward` sorts a block of rows'
+ * entries by input (a counting sort, rows kept in order) and then adds, per input, all of its
+ * block's gradient rows into a register tile of `dW` (one load and store of `dW` per block
+ * instead of per entry); `dotRows` computes 2 rows x 4 weight rows of dot products per pass
+ * (eight accumulators, six loads per eight products). `lifForward` / `lifBackward` run all time
+ * steps of a LIF layer in one call (the recurrent products called from inside), four neurons per
+ * instruction.
  *
  * Memory layout: every matrix row has a stride padded to a multiple of four floats, the padding
  * held at zero, so a kernel may read and write whole four-lane vectors. All arguments are byte
@@ -20,21 +31,78 @@
  */
 import { assemble, I32, lazyModule, op, uleb, V128, type Code, type ValType } from "../wasm/assembler.js";
 
+/** Bits of the `flags` argument of {@link KernelSet.lifForward} / {@link KernelSet.lifBackward}. */
+export const LIF_FLAGS = {
+  /** Reset mode in bits 0-1: 0 subtract, 1 zero, 2 none. */
+  resetZero: 1,
+  resetNone: 2,
+  /** A synaptic current (current-based LIF). */
+  synaptic: 4,
+  /** Recurrent weights V. */
+  recurrent: 8,
+  /** The reset is attached to the graph (backward only). */
+  attached: 16,
+  /** A bias (backward only: accumulate its gradient). */
+  bias: 32,
+} as const;
+
+/**
+ * Surrogate kinds of {@link KernelSet.lifBackward}, evaluated in float32 at x = v - threshold:
+ * 0: p1 / (1 + (p0 x)^2) (atan: p0 = pi alpha / 2, p1 = alpha / 2);
+ * 1: 1 / (p0 |x| + 1)^2 (fast sigmoid, SuperSpike); 2: p0 max(0, 1 - |x| / p1) (triangle).
+ */
+export const SURROGATE_KIND = { atan: 0, fastSigmoid: 1, superSpike: 1, triangle: 2 } as const;
+
 /** The kernel operations of the training engine (byte offsets into one memory). */
 export interface KernelSet {
   /**
    * For each of `rows` rows r: `dst[r] += val[k] * src[idx[k]]` for k in `rowPtr[r]..rowPtr[r+1]`,
-   * rows of `stride` floats (`dst` row r at `dst + 4 r stride`).
+   * rows of `stride` floats (`dst` row r at `dst + 4 r stride`); `ones` (0/1, default 0): every
+   * val is 1.
    */
-  rowsForward(rows: number, rowPtr: number, idx: number, val: number, src: number, stride: number, dst: number): void;
-  /** For each of `rows` rows r: `dst[idx[k]] += val[k] * src[r]` for k in `rowPtr[r]..rowPtr[r+1]`. */
-  rowsBackward(rows: number, rowPtr: number, idx: number, val: number, src: number, stride: number, dst: number): void;
+  rowsForward(rows: number, rowPtr: number, idx: number, val: number, src: number, stride: number, dst: number, ones?: number): void;
+  /**
+   * For each of `rows` rows r: `dst[idx[k]] += val[k] * src[r]` for k in `rowPtr[r]..rowPtr[r+1]`,
+   * the additions to each `dst` row in order of r. `nIn`: rows of `dst` (idx < nIn); `block`: rows
+   * sorted at a time; `scratch`: 4 (nIn + 1) + 8 (most entries in a block) bytes (WebAssembly only).
+   */
+  rowsBackward(rows: number, rowPtr: number, idx: number, val: number, src: number, stride: number, dst: number, ones: number, nIn: number, scratch: number, block: number): void;
   /**
    * For each of `rows` rows r and each i < `nIn`: `gx[r * strideIn + i] += W[i] . g[r]`, rows of
    * `W` and `g` of `stride` floats; the dot product sums four lanes (lane l takes the columns
    * j = l mod 4) and adds them as `(l0 + l1) + (l2 + l3)`.
    */
   dotRows(rows: number, g: number, w: number, nIn: number, stride: number, gx: number, strideIn: number): void;
+  /**
+   * A LIF layer's neuron update over `steps` x `batch` rows (time-major, `stride` floats per row;
+   * all lanes computed, spikes recorded for neurons < n), given the input currents `cur`
+   * (bias + W x): per step, the recurrent input `V s[t-1]` is added to `cur[t]`, then
+   * syn[t] = alpha syn[t-1] + cur[t], v[t] per the reset mode (see `layers.ts`), s[t] = v[t] > theta.
+   * Writes `mem`, `spk`, `syn` and the CSR of the spikes (`rowPtr`, `idx`, `val` = 1); `idx` and
+   * `val` need room for three entries more than the spikes (the kernel writes ahead); `table`:
+   * the 256 bytes of {@link spikeTable} (WebAssembly only).
+   */
+  lifForward(steps: number, batch: number, n: number, stride: number, cur: number, mem: number, spk: number, syn: number, beta: number, alpha: number, thr: number, V: number, rowPtr: number, idx: number, val: number, flags: number, table: number): void;
+  /**
+   * The reverse of {@link KernelSet.lifForward}: from dLoss/dspikes `gS` (the recurrent part
+   * `V gI[t+1]` is added per step), overwrites `cur` with dLoss/dI and adds the gradients of
+   * beta, alpha, threshold and bias; `carry`: 2 x batch x stride floats of scratch.
+   */
+  lifBackward(steps: number, batch: number, n: number, stride: number, cur: number, mem: number, spk: number, gS: number, syn: number, beta: number, alpha: number, thr: number, dBeta: number, dAlpha: number, dThr: number, dB: number, carry: number, V: number, flags: number, surrogate: number, p0: number, p1: number): void;
+}
+
+/**
+ * The byte-shuffle patterns that pack the indices of the spiking lanes of a four-lane mask
+ * (bit l = lane l): pattern m moves the four bytes of each set lane to the front, in lane order,
+ * and zeroes the rest (index 0x80). 16 patterns x 16 bytes.
+ */
+export function spikeTable(): Uint8Array {
+  const t = new Uint8Array(256).fill(0x80);
+  for (let m = 0; m < 16; m++) {
+    let k = 0;
+    for (let l = 0; l < 4; l++) if (m & (1 << l)) { for (let byte = 0; byte < 4; byte++) t[16 * m + 4 * k + byte] = 4 * l + byte; k++; }
+  }
+  return t;
 }
 
 /** The TypeScript reference of the kernels, over the memory `buffer`. */
@@ -42,7 +110,7 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
   const f = new Float32Array(buffer);
   const i32 = new Int32Array(buffer);
   const fr = Math.fround;
-  return {
+  const K: KernelSet = {
     rowsForward(rows, rowPtr, idx, val, src, stride, dst) {
       const rp = rowPtr >> 2, ix = idx >> 2, vl = val >> 2, s0 = src >> 2, d0 = dst >> 2;
       for (let r = 0; r < rows; r++) {
@@ -83,167 +151,459 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
         }
       }
     },
+    lifForward(T, B, n, S, cur, mem, spk, syn, beta, alpha, thr, V, rowPtr, idx, val, flags) {
+      const c0 = cur >> 2, m0 = mem >> 2, s0 = spk >> 2, y0 = syn >> 2, be0 = beta >> 2, al0 = alpha >> 2, th0 = thr >> 2;
+      const rp = rowPtr >> 2, ix = idx >> 2, vl = val >> 2;
+      const mode = flags & 3, hasSyn = (flags & LIF_FLAGS.synaptic) !== 0, recurrent = (flags & LIF_FLAGS.recurrent) !== 0;
+      let nnz = 0;
+      i32[rp] = 0;
+      for (let t = 0; t < T; t++) {
+        if (recurrent && t > 0) K.rowsForward(B, rowPtr + 4 * (t - 1) * B, idx, val, V, S, cur + 4 * t * B * S, 1);
+        for (let b = 0; b < B; b++) {
+          const r = (t * B + b) * S, rp0 = r - B * S;
+          for (let i = 0; i < S; i++) {
+            let drive = f[c0 + r + i];
+            if (hasSyn) {
+              if (t > 0) drive = fr(fr(f[al0 + i] * f[y0 + rp0 + i]) + drive);
+              f[y0 + r + i] = drive;
+            }
+            let v = drive;
+            if (t > 0) {
+              const vp = f[m0 + rp0 + i], sp = f[s0 + rp0 + i], be = f[be0 + i];
+              if (mode === 0) v = fr(fr(fr(be * vp) + drive) - fr(sp * f[th0 + i]));
+              else if (mode === 1) v = fr(fr(be * fr((1 - sp) * vp)) + drive);
+              else v = fr(fr(be * vp) + drive);
+            }
+            f[m0 + r + i] = v;
+            if (v > f[th0 + i]) {
+              f[s0 + r + i] = 1;
+              if (i < n) { i32[ix + nnz] = i; f[vl + nnz] = 1; nnz++; }
+            } else {
+              f[s0 + r + i] = 0;
+            }
+          }
+          i32[rp + t * B + b + 1] = nnz;
+        }
+      }
+    },
+    lifBackward(T, B, n, S, cur, mem, spk, gS, syn, beta, alpha, thr, dBeta, dAlpha, dThr, dB, carry, V, flags, kind, p0, p1) {
+      const c0 = cur >> 2, m0 = mem >> 2, s0 = spk >> 2, g0 = gS >> 2, y0 = syn >> 2, be0 = beta >> 2, al0 = alpha >> 2, th0 = thr >> 2;
+      const dbe0 = dBeta >> 2, dal0 = dAlpha >> 2, dth0 = dThr >> 2, db0 = dB >> 2, cm0 = carry >> 2, cs0 = cm0 + B * S;
+      const mode = flags & 3, hasSyn = (flags & LIF_FLAGS.synaptic) !== 0, recurrent = (flags & LIF_FLAGS.recurrent) !== 0;
+      const attached = (flags & LIF_FLAGS.attached) !== 0, bias = (flags & LIF_FLAGS.bias) !== 0;
+      const P0 = fr(p0), P1 = fr(p1);
+      f.fill(0, cm0, cm0 + 2 * B * S);
+      for (let t = T - 1; t >= 0; t--) {
+        if (recurrent && t < T - 1) K.dotRows(B, cur + 4 * (t + 1) * B * S, V, n, S, gS + 4 * t * B * S, S);
+        for (let b = 0; b < B; b++) {
+          const r = (t * B + b) * S, rp0 = r - B * S, cm = cm0 + b * S, cs = cs0 + b * S;
+          for (let i = 0; i < S; i++) {
+            const gmN = f[cm + i], v = f[m0 + r + i], sp = f[s0 + r + i], th = f[th0 + i], be = f[be0 + i];
+            let gs = f[g0 + r + i];
+            if (attached) gs = fr(gs - (mode === 0 ? fr(th * gmN) : fr(fr(be * v) * gmN)));
+            const x = fr(v - th);
+            let sur: number;
+            if (kind === 0) { const y = fr(P0 * x); sur = fr(P1 / fr(1 + fr(y * y))); }
+            else if (kind === 1) { const d = fr(fr(P0 * Math.abs(x)) + 1); sur = fr(1 / fr(d * d)); }
+            else sur = fr(P0 * Math.max(0, fr(1 - fr(Math.abs(x) / P1))));
+            const gsg = fr(gs * sur);
+            const gm = fr(gsg + (mode === 1 ? fr(fr(be * (1 - sp)) * gmN) : fr(be * gmN)));
+            f[dth0 + i] = fr(f[dth0 + i] - (mode === 0 ? fr(gsg + fr(sp * gmN)) : gsg));
+            if (t > 0) {
+              const prev = mode === 1 ? fr((1 - f[s0 + rp0 + i]) * f[m0 + rp0 + i]) : f[m0 + rp0 + i];
+              f[dbe0 + i] = fr(f[dbe0 + i] + fr(gm * prev));
+            }
+            f[cm + i] = gm;
+            let g = gm;
+            if (hasSyn) {
+              g = fr(gm + fr(f[al0 + i] * f[cs + i]));
+              if (t > 0) f[dal0 + i] = fr(f[dal0 + i] + fr(g * f[y0 + rp0 + i]));
+              f[cs + i] = g;
+            }
+            f[c0 + r + i] = g;
+            if (bias) f[db0 + i] = fr(f[db0 + i] + g);
+          }
+        }
+      }
+    },
   };
+  return K;
 }
 
 // ------------------------------------------------------------------ WebAssembly
 
 const simd = (code: number): Code => [0xfd, ...uleb(code)];
+const F32 = 0x7d as unknown as ValType;
 const f32x4 = {
   splat: simd(19),
   extractLane: (lane: number): Code => [...simd(31), lane],
+  gt: simd(68),
+  abs: simd(224),
   add: simd(228),
+  sub: simd(229),
   mul: simd(230),
+  div: simd(231),
+  max: simd(233),
 };
+const i32x4Bitmask = simd(164);
+const i8x16Swizzle = simd(14);
+const i32Popcnt: Code = [0x69];
+const v128ConstI32 = (x: number[]): Code => [...simd(12), ...new Uint8Array(new Int32Array(x).buffer)];
 const i32Mul: Code = [0x6c];
 const i32Sub: Code = [0x6b];
+const i32Ne: Code = [0x47];
+const i32Eq: Code = [0x46];
+const i32GtS: Code = [0x4a];
+const i32ShrU: Code = [0x76];
 const f32Add: Code = [0x92];
 const f32Load = (offset = 0): Code => [0x2a, 2, ...uleb(offset)];
 const f32Store = (offset = 0): Code => [0x38, 2, ...uleb(offset)];
+const v128Const = (x: number): Code => [...simd(12), ...new Uint8Array(new Float32Array([x, x, x, x]).buffer)];
 const br = (depth: number): Code => [0x0c, ...uleb(depth)];
-const { localGet: get, localSet: set } = op;
+const { localGet: get, localSet: set, localTee: tee } = op;
+const i32c = op.i32Const;
+
+/** Locals of one function: the parameters first, then locals allocated by type. */
+class Frame {
+  readonly locals: ValType[] = [];
+  constructor(private readonly nParams: number) {}
+  private add(t: ValType): number {
+    this.locals.push(t);
+    return this.nParams + this.locals.length - 1;
+  }
+  i32(): number { return this.add(I32); }
+  v128(): number { return this.add(V128); }
+  f32(): number { return this.add(F32); }
+}
 
 /** `for (i = from; i < to; i += step) body` (`to` re-evaluated every iteration). */
-function forLoop(i: number, from: Code, to: Code, body: Code, step = 1): Code {
+function forLoop(i: number, from: Code, to: Code, body: Code, step: number | Code = 1): Code {
   return [
     ...from, ...set(i),
     ...op.block, ...op.loop,
     ...get(i), ...to, ...op.i32GeS, ...op.brIf(1),
     ...body,
-    ...get(i), ...op.i32Const(step), ...op.i32Add, ...set(i),
+    ...get(i), ...(typeof step === "number" ? i32c(step) : step), ...op.i32Add, ...set(i),
     ...br(0),
     ...op.end, ...op.end,
   ];
 }
 
-/** `base + 4 * index * stride` as an i32 expression. */
-const rowAddress = (base: Code, index: Code, stride: Code): Code => [
-  ...base, ...index, ...stride, ...i32Mul, ...op.i32Const(2), ...op.i32Shl, ...op.i32Add,
-];
+/** `while (!exit) body`. */
+const whileNot = (exit: Code, body: Code): Code => [...op.block, ...op.loop, ...exit, ...op.brIf(1), ...body, ...br(0), ...op.end, ...op.end];
+/** `if (cond) then else otherwise`. */
+const ifElse = (cond: Code, then: Code, otherwise: Code = []): Code =>
+  otherwise.length ? [...cond, ...op.if, ...then, 0x05, ...otherwise, ...op.end] : [...cond, ...op.if, ...then, ...op.end];
+const add = (a: Code, b: Code): Code => [...a, ...b, ...op.i32Add];
+const mul = (a: Code, b: Code): Code => [...a, ...b, ...i32Mul];
+const shl2 = (a: Code): Code => [...a, ...i32c(2), ...op.i32Shl];
+const load = (addr: Code, off = 0): Code => [...addr, ...op.v128Load(off)];
+const store = (addr: Code, value: Code, off = 0): Code => [...addr, ...value, ...op.v128Store(off)];
+const vadd = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.add];
+const vsub = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.sub];
+const vmul = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.mul];
+// Column tiles (vectors): 8 at a time, then the remainder (< 8) in one pass.
+const TILES = [8, 7, 6, 5, 4, 3, 2, 1];
 
-// rowsForward / rowsBackward: params (rows, rowPtr, idx, val, src, stride, dst), locals below.
-const P_ROWS = 0, P_ROWPTR = 1, P_IDX = 2, P_VAL = 3, P_SRC = 4, P_STRIDE = 5, P_DST = 6;
-const L_R = 7, L_K = 8, L_J = 9, L_S = 10, L_D = 11, L_END = 12, L_BYTES = 13, L_A = 14;
-const L_K4END = 15, L_SQ = [L_S, 16, 17, 18], L_AQ = [L_A, 19, 20, 21], L_DV = 22;
-const ROWS_LOCALS: ValType[] = [I32, I32, I32, I32, I32, I32, I32, V128, I32, I32, I32, I32, V128, V128, V128, V128];
-
-function rowsBody(indexed: "src" | "dst"): Code {
-  const idxAt: Code = [...get(P_IDX), ...get(L_K), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...op.i32Load()];
-  const rowPtrAt = (plus: number): Code => [...get(P_ROWPTR), ...get(L_R), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...op.i32Load(plus)];
-  const rowOfR = (base: number): Code => rowAddress(get(base), get(L_R), get(P_STRIDE));
-  const rowOfIdx = (base: number): Code => rowAddress(get(base), idxAt, get(P_STRIDE));
-  const inner: Code = [
-    ...get(P_VAL), ...get(L_K), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...f32Load(), ...f32x4.splat, ...set(L_A),
-    ...(indexed === "src" ? [...rowOfIdx(P_SRC), ...set(L_S)] : [...rowOfIdx(P_DST), ...set(L_D)]),
-    ...forLoop(L_J, op.i32Const(0), get(L_BYTES), [
-      ...get(L_D), ...get(L_J), ...op.i32Add,
-      ...get(L_D), ...get(L_J), ...op.i32Add, ...op.v128Load(),
-      ...get(L_A), ...get(L_S), ...get(L_J), ...op.i32Add, ...op.v128Load(), ...f32x4.mul,
-      ...f32x4.add, ...op.v128Store(),
-    ], 16),
-  ];
-  if (indexed === "dst") {
-    return [
-      ...get(P_STRIDE), ...op.i32Const(2), ...op.i32Shl, ...set(L_BYTES),
-      ...forLoop(L_R, op.i32Const(0), get(P_ROWS), [
-        ...rowOfR(P_SRC), ...set(L_S),
-        ...rowPtrAt(4), ...set(L_END),
-        ...forLoop(L_K, rowPtrAt(0), get(L_END), inner),
-      ]),
-    ];
-  }
-  // Forward: four source rows per pass over the destination row (it is loaded and stored once
-  // per four rows; the additions happen in the same order as one row at a time).
-  const kAddr = (base: number): Code => [...get(base), ...get(L_K), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add];
-  const block: Code = [
-    ...[0, 1, 2, 3].flatMap((q) => [
-      ...kAddr(P_VAL), ...f32Load(4 * q), ...f32x4.splat, ...set(L_AQ[q]),
-      ...rowAddress(get(P_SRC), [...kAddr(P_IDX), ...op.i32Load(4 * q)], get(P_STRIDE)), ...set(L_SQ[q]),
-    ]),
-    ...forLoop(L_J, op.i32Const(0), get(L_BYTES), [
-      ...get(L_D), ...get(L_J), ...op.i32Add, ...op.v128Load(), ...set(L_DV),
-      ...[0, 1, 2, 3].flatMap((q) => [
-        ...get(L_DV), ...get(L_AQ[q]), ...get(L_SQ[q]), ...get(L_J), ...op.i32Add, ...op.v128Load(), ...f32x4.mul, ...f32x4.add, ...set(L_DV),
-      ]),
-      ...get(L_D), ...get(L_J), ...op.i32Add, ...get(L_DV), ...op.v128Store(),
-    ], 16),
-  ];
-  return [
-    ...get(P_STRIDE), ...op.i32Const(2), ...op.i32Shl, ...set(L_BYTES),
-    ...forLoop(L_R, op.i32Const(0), get(P_ROWS), [
-      ...rowOfR(P_DST), ...set(L_D),
-      ...rowPtrAt(4), ...set(L_END),
-      // k4End = rowPtr[r] + ((end - rowPtr[r]) & -4)
-      ...rowPtrAt(0), ...get(L_END), ...rowPtrAt(0), ...i32Sub, ...op.i32Const(-4), ...op.i32And, ...op.i32Add, ...set(L_K4END),
-      ...forLoop(L_K, rowPtrAt(0), get(L_K4END), block, 4),
-      ...forLoop(L_K, get(L_K4END), get(L_END), inner),
+// rowsForward(rows, rowPtr, idx, val, src, stride, dst, ones)
+function rowsForwardFn() {
+  const [ROWS, ROWPTR, IDX, VAL, SRC, STRIDE, DST, ONES] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const F = new Frame(8);
+  const r = F.i32(), bytes = F.i32(), d = F.i32(), pk = F.i32(), pEnd = F.i32(), pStart = F.i32(), c = F.i32(), s = F.i32(), dv = F.i32(), a = F.v128();
+  const acc = Array.from({ length: 8 }, () => F.v128());
+  const tile = (w: number): Code => {
+    const q = [...Array(w).keys()];
+    const kLoop = (withVal: boolean): Code => forLoop(pk, get(pStart), get(pEnd), [
+      ...add(mul([...get(pk), ...op.i32Load()], get(bytes)), add(get(SRC), get(c))), ...set(s),
+      ...(withVal ? [...get(pk), ...get(dv), ...op.i32Add, ...f32Load(), ...f32x4.splat, ...set(a)] : []),
+      ...q.flatMap((k) => [...(withVal ? vadd(get(acc[k]), vmul(get(a), load(get(s), 16 * k))) : vadd(get(acc[k]), load(get(s), 16 * k))), ...set(acc[k])]),
+    ], 4);
+    return whileNot([...get(c), ...i32c(16 * w), ...op.i32Add, ...get(bytes), ...i32GtS], [
+      ...q.flatMap((k) => [...load(add(get(d), get(c)), 16 * k), ...set(acc[k])]),
+      ...ifElse(get(ONES), kLoop(false), kLoop(true)),
+      ...q.flatMap((k) => store(add(get(d), get(c)), get(acc[k]), 16 * k)),
+      ...get(c), ...i32c(16 * w), ...op.i32Add, ...set(c),
+    ]);
+  };
+  const body: Code = [
+    ...shl2(get(STRIDE)), ...set(bytes),
+    ...get(VAL), ...get(IDX), ...i32Sub, ...set(dv),
+    ...forLoop(r, i32c(0), get(ROWS), [
+      ...add(get(DST), mul(get(r), get(bytes))), ...set(d),
+      ...add(get(ROWPTR), shl2(get(r))), ...tee(pk), ...op.i32Load(), ...set(pStart),
+      ...get(pk), ...op.i32Load(4), ...set(pEnd),
+      ...shl2(get(pStart)), ...get(IDX), ...op.i32Add, ...set(pStart),
+      ...shl2(get(pEnd)), ...get(IDX), ...op.i32Add, ...set(pEnd),
+      ...i32c(0), ...set(c),
+      ...TILES.flatMap(tile),
     ]),
   ];
+  return { name: "rowsForward", params: Array(8).fill(I32), results: [], locals: F.locals, body };
 }
 
-// dotRows: params (rows, g, w, nIn, stride, gx, strideIn).
-const D_ROWS = 0, D_G = 1, D_W = 2, D_NIN = 3, D_STRIDE = 4, D_GX = 5, D_STRIDEIN = 6;
-const DL_R = 7, DL_I = 8, DL_J = 9, DL_GR = 10, DL_BYTES = 11, DL_AT = 12, DL_NIN4 = 13;
-const DL_WI = [14, 15, 16, 17];
-const DL_ACC = [18, 19, 20, 21], DL_GV = 22, DL_TMP = 23;
+// rowsBackward(rows, rowPtr, idx, val, src, stride, dst, ones, nIn, scratch, block)
+function rowsBackwardFn() {
+  const [ROWS, ROWPTR, IDX, VAL, SRC, STRIDE, DST, ONES, NIN, SCRATCH, BLOCK] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const F = new Frame(11);
+  const bytes = F.i32(), r0 = F.i32(), r1 = F.i32(), r = F.i32(), k = F.i32(), kEnd = F.i32(), i = F.i32(), list = F.i32(), at = F.i32();
+  const pos = F.i32(), sAddr = F.i32(), c = F.i32(), start = F.i32(), end = F.i32(), d = F.i32(), p = F.i32(), s = F.i32(), a = F.v128();
+  const acc = Array.from({ length: 8 }, () => F.v128());
+  const colAt = (col: Code): Code => add(get(SCRATCH), shl2(col));
+  const tile = (w: number): Code => {
+    const q = [...Array(w).keys()];
+    const pLoop = (withVal: boolean): Code => forLoop(p, get(start), get(end), [
+      ...get(p), ...op.i32Load(), ...get(c), ...op.i32Add, ...set(s),
+      ...(withVal ? [...get(p), ...f32Load(4), ...f32x4.splat, ...set(a)] : []),
+      ...q.flatMap((kk) => [...(withVal ? vadd(get(acc[kk]), vmul(get(a), load(get(s), 16 * kk))) : vadd(get(acc[kk]), load(get(s), 16 * kk))), ...set(acc[kk])]),
+    ], 8);
+    return whileNot([...get(c), ...i32c(16 * w), ...op.i32Add, ...get(bytes), ...i32GtS], [
+      ...get(list), ...set(start),
+      ...forLoop(i, i32c(0), get(NIN), [
+        ...add(get(list), [...colAt(get(i)), ...op.i32Load(), ...i32c(3), ...op.i32Shl]), ...set(end),
+        ...ifElse([...get(end), ...get(start), ...i32Ne], [
+          ...add(add(get(DST), mul(get(i), get(bytes))), get(c)), ...set(d),
+          ...q.flatMap((kk) => [...load(get(d), 16 * kk), ...set(acc[kk])]),
+          ...ifElse(get(ONES), pLoop(false), pLoop(true)),
+          ...q.flatMap((kk) => store(get(d), get(acc[kk]), 16 * kk)),
+        ]),
+        ...get(end), ...set(start),
+      ]),
+      ...get(c), ...i32c(16 * w), ...op.i32Add, ...set(c),
+    ]);
+  };
+  const body: Code = [
+    ...shl2(get(STRIDE)), ...set(bytes),
+    ...add(get(SCRATCH), shl2(add(get(NIN), i32c(1)))), ...set(list),
+    ...forLoop(r0, i32c(0), get(ROWS), [
+      // r1 = min(r0 + block, rows)
+      ...add(get(r0), get(BLOCK)), ...set(r1),
+      ...ifElse([...get(r1), ...get(ROWS), ...i32GtS], [...get(ROWS), ...set(r1)]),
+      // Counting sort of the block's entries by input: colPtr[i + 1] = count, then prefix sums.
+      ...forLoop(i, i32c(0), add(get(NIN), i32c(1)), [...colAt(get(i)), ...i32c(0), ...op.i32Store()]),
+      ...add(get(ROWPTR), shl2(get(r1))), ...op.i32Load(), ...set(kEnd),
+      ...forLoop(k, [...add(get(ROWPTR), shl2(get(r0))), ...op.i32Load()], get(kEnd), [
+        ...colAt([...add(get(IDX), shl2(get(k))), ...op.i32Load()]), ...tee(at),
+        ...get(at), ...op.i32Load(4), ...i32c(1), ...op.i32Add, ...op.i32Store(4),
+      ]),
+      ...i32c(0), ...set(pos),
+      ...forLoop(i, i32c(0), add(get(NIN), i32c(1)), [
+        ...colAt(get(i)), ...tee(at), ...get(at), ...op.i32Load(), ...get(pos), ...op.i32Add, ...tee(pos), ...op.i32Store(),
+      ]),
+      // Scatter (source row address, value) in order of rows: colPtr[i] ends as the end of input i.
+      ...forLoop(r, get(r0), get(r1), [
+        ...add(get(SRC), mul(get(r), get(bytes))), ...set(sAddr),
+        ...add(get(ROWPTR), shl2(get(r))), ...op.i32Load(4), ...set(kEnd),
+        ...forLoop(k, [...add(get(ROWPTR), shl2(get(r))), ...op.i32Load()], get(kEnd), [
+          ...colAt([...add(get(IDX), shl2(get(k))), ...op.i32Load()]), ...tee(at), ...op.i32Load(), ...set(pos),
+          ...get(at), ...get(pos), ...i32c(1), ...op.i32Add, ...op.i32Store(),
+          ...add(get(list), [...get(pos), ...i32c(3), ...op.i32Shl]), ...tee(at), ...get(sAddr), ...op.i32Store(),
+          ...get(at), ...add(get(VAL), shl2(get(k))), ...f32Load(), ...f32Store(4),
+        ]),
+      ]),
+      ...i32c(0), ...set(c),
+      ...TILES.flatMap(tile),
+    ], get(BLOCK)),
+  ];
+  return { name: "rowsBackward", params: Array(11).fill(I32), results: [], locals: F.locals, body };
+}
 
+// dotRows(rows, g, w, nIn, stride, gx, strideIn)
 /**
- * Four rows of W at a time (four independent accumulator chains, one load of g for four rows),
- * then the remaining rows one by one; each (r, i) still sums its lanes over j in order, so the
- * result is the reference's.
+ * Two rows of g x four rows of W at a time (eight independent accumulators, six loads per eight
+ * products), then the remaining W rows and the last odd row; each (r, i) still sums its lanes
+ * over j in order, so the result is the reference's.
  */
-function dotRowsBody(): Code {
-  const lane = (acc: number, l: number): Code => [...get(acc), ...f32x4.extractLane(l)];
-  // gx[r * strideIn + i + k] += (l0 + l1) + (l2 + l3)
-  const finish = (acc: number, k: number): Code => [
-    ...get(D_GX), ...get(DL_R), ...get(D_STRIDEIN), ...i32Mul, ...get(DL_I), ...op.i32Add, ...op.i32Const(2), ...op.i32Shl, ...op.i32Add,
-    ...op.localTee(DL_AT), ...f32Load(4 * k),
-    ...lane(acc, 0), ...lane(acc, 1), ...f32Add, ...lane(acc, 2), ...lane(acc, 3), ...f32Add, ...f32Add,
-    ...f32Add, ...set(DL_TMP),
-    ...get(DL_AT), ...get(DL_TMP), ...f32Store(4 * k),
+function dotRowsFn() {
+  const [ROWS, G, W, NIN, STRIDE, GX, STRIDEIN] = [0, 1, 2, 3, 4, 5, 6];
+  const F = new Frame(7);
+  const r = F.i32(), i = F.i32(), j = F.i32(), bytes = F.i32(), nIn4 = F.i32(), rows2 = F.i32(), at = F.i32();
+  const gr = [F.i32(), F.i32()], wi = [F.i32(), F.i32(), F.i32(), F.i32()], gv = [F.v128(), F.v128()], wv = F.v128(), tmp = F.f32();
+  const acc = [0, 1].map(() => [0, 1, 2, 3].map(() => F.v128()));
+  const lane = (a: number, l: number): Code => [...get(a), ...f32x4.extractLane(l)];
+  // gx[(r + dr) * strideIn + i + k] += (l0 + l1) + (l2 + l3)
+  const finish = (a: number, dr: number, k: number): Code => [
+    ...get(GX), ...mul(add(get(r), i32c(dr)), get(STRIDEIN)), ...get(i), ...op.i32Add, ...i32c(2), ...op.i32Shl, ...op.i32Add,
+    ...tee(at), ...f32Load(4 * k),
+    ...lane(a, 0), ...lane(a, 1), ...f32Add, ...lane(a, 2), ...lane(a, 3), ...f32Add, ...f32Add,
+    ...f32Add, ...set(tmp),
+    ...get(at), ...get(tmp), ...f32Store(4 * k),
   ];
-  const zero = (acc: number): Code => [...op.i32Const(0), ...op.i32x4Splat, ...set(acc)]; // four +0.0f lanes
-  const accumulate = (acc: number, wi: number): Code => [
-    ...get(acc), ...get(wi), ...get(DL_J), ...op.i32Add, ...op.v128Load(), ...get(DL_GV), ...f32x4.mul, ...f32x4.add, ...set(acc),
+  const zero = (a: number): Code => [...i32c(0), ...op.i32x4Splat, ...set(a)]; // four +0.0f lanes
+  const pass = (nr: number, nw: number): Code => {
+    const R = [...Array(nr).keys()], Q = [...Array(nw).keys()];
+    return [
+      ...Q.flatMap((q) => [...add(get(W), mul(add(get(i), i32c(q)), get(bytes))), ...set(wi[q])]),
+      ...R.flatMap((dr) => Q.flatMap((q) => zero(acc[dr][q]))),
+      ...forLoop(j, i32c(0), get(bytes), [
+        ...R.flatMap((dr) => [...load(add(get(gr[dr]), get(j))), ...set(gv[dr])]),
+        ...Q.flatMap((q) => [
+          ...load(add(get(wi[q]), get(j))), ...set(wv),
+          ...R.flatMap((dr) => [...vadd(get(acc[dr][q]), vmul(get(wv), get(gv[dr]))), ...set(acc[dr][q])]),
+        ]),
+      ], 16),
+      ...R.flatMap((dr) => Q.flatMap((q) => finish(acc[dr][q], dr, q))),
+    ];
+  };
+  const rowsOf = (nr: number): Code => [
+    ...add(get(G), mul(get(r), get(bytes))), ...set(gr[0]),
+    ...(nr === 2 ? [...get(gr[0]), ...get(bytes), ...op.i32Add, ...set(gr[1])] : []),
+    ...forLoop(i, i32c(0), get(nIn4), pass(nr, 4), 4),
+    ...forLoop(i, get(nIn4), get(NIN), pass(nr, 1)),
   ];
-  return [
-    ...get(D_STRIDE), ...op.i32Const(2), ...op.i32Shl, ...set(DL_BYTES),
-    ...get(D_NIN), ...op.i32Const(-4), ...op.i32And, ...set(DL_NIN4),
-    ...forLoop(DL_R, op.i32Const(0), get(D_ROWS), [
-      ...rowAddress(get(D_G), get(DL_R), get(D_STRIDE)), ...set(DL_GR),
-      ...forLoop(DL_I, op.i32Const(0), get(DL_NIN4), [
-        ...rowAddress(get(D_W), get(DL_I), get(D_STRIDE)), ...set(DL_WI[0]),
-        ...get(DL_WI[0]), ...get(DL_BYTES), ...op.i32Add, ...set(DL_WI[1]),
-        ...get(DL_WI[1]), ...get(DL_BYTES), ...op.i32Add, ...set(DL_WI[2]),
-        ...get(DL_WI[2]), ...get(DL_BYTES), ...op.i32Add, ...set(DL_WI[3]),
-        ...zero(DL_ACC[0]), ...zero(DL_ACC[1]), ...zero(DL_ACC[2]), ...zero(DL_ACC[3]),
-        ...forLoop(DL_J, op.i32Const(0), get(DL_BYTES), [
-          ...get(DL_GR), ...get(DL_J), ...op.i32Add, ...op.v128Load(), ...set(DL_GV),
-          ...accumulate(DL_ACC[0], DL_WI[0]), ...accumulate(DL_ACC[1], DL_WI[1]),
-          ...accumulate(DL_ACC[2], DL_WI[2]), ...accumulate(DL_ACC[3], DL_WI[3]),
-        ], 16),
-        ...finish(DL_ACC[0], 0), ...finish(DL_ACC[1], 1), ...finish(DL_ACC[2], 2), ...finish(DL_ACC[3], 3),
-      ], 4),
-      ...forLoop(DL_I, get(DL_NIN4), get(D_NIN), [
-        ...rowAddress(get(D_W), get(DL_I), get(D_STRIDE)), ...set(DL_WI[0]),
-        ...zero(DL_ACC[0]),
-        ...forLoop(DL_J, op.i32Const(0), get(DL_BYTES), [
-          ...get(DL_GR), ...get(DL_J), ...op.i32Add, ...op.v128Load(), ...set(DL_GV),
-          ...accumulate(DL_ACC[0], DL_WI[0]),
-        ], 16),
-        ...finish(DL_ACC[0], 0),
+  const body: Code = [
+    ...shl2(get(STRIDE)), ...set(bytes),
+    ...get(NIN), ...i32c(-4), ...op.i32And, ...set(nIn4),
+    ...get(ROWS), ...i32c(-2), ...op.i32And, ...set(rows2),
+    ...forLoop(r, i32c(0), get(rows2), rowsOf(2), 2),
+    ...ifElse([...get(rows2), ...get(ROWS), ...i32Ne], [...get(rows2), ...set(r), ...rowsOf(1)]),
+  ];
+  return { name: "dotRows", params: Array(7).fill(I32), results: [], locals: F.locals, body };
+}
+
+const FN_ROWS_FORWARD = 0, FN_DOT_ROWS = 2;
+
+// lifForward(T, B, n, S, cur, mem, spk, syn, beta, alpha, thr, V, rowPtr, idx, val, flags, table)
+function lifForwardFn() {
+  const [T, B, N, S, CUR, MEM, SPK, SYN, BETA, ALPHA, THR, VW, ROWPTR, IDX, VAL, FLAGS, TABLE] = [...Array(17).keys()];
+  const F = new Frame(17);
+  const t = F.i32(), b = F.i32(), c = F.i32(), bytes = F.i32(), stepBytes = F.i32(), ro = F.i32(), rpo = F.i32(), nnz = F.i32(), mode = F.i32();
+  const bits = F.i32(), lane = F.i32();
+  const drive = F.v128(), v = F.v128(), th = F.v128(), mask = F.v128();
+  const hasFlag = (bit: number): Code => [...get(FLAGS), ...i32c(bit), ...op.i32And];
+  const at = (base: number, row: number): Code => add(add(get(base), get(row)), get(c));
+  const prev = (base: number): Code => load(at(base, rpo));
+  const ONE = v128Const(1);
+  // Branch-free: the indices of the spiking lanes (i + l, l < 4, i + l < n) are packed by a
+  // byte shuffle from the table (`spikeTable`, one 16-byte pattern per 4-bit mask) and stored as
+  // four entries at idx[nnz] (those past the spikes are overwritten next), val[nnz..] = 1, and nnz
+  // advances by the number of spikes.
+  const record: Code = [
+    ...get(mask), ...i32x4Bitmask, ...set(bits),
+    ...get(N), ...shr2(get(c)), ...i32Sub, ...tee(lane), ...i32c(4), ...op.i32LtS,
+    ...op.if, ...get(bits), ...i32c(1), ...get(lane), ...op.i32Shl, ...i32c(-1), ...op.i32Add, ...op.i32And, ...set(bits), ...op.end,
+    ...add(get(IDX), shl2(get(nnz))),
+    ...shr2(get(c)), ...op.i32x4Splat, ...v128ConstI32([0, 1, 2, 3]), ...op.i32x4Add,
+    ...load(add(get(TABLE), [...get(bits), ...i32c(4), ...op.i32Shl])), ...i8x16Swizzle,
+    ...op.v128Store(),
+    ...store(add(get(VAL), shl2(get(nnz))), ONE),
+    ...get(nnz), ...get(bits), ...i32Popcnt, ...op.i32Add, ...set(nnz),
+  ];
+  const neuron: Code = [
+    ...load(at(CUR, ro)), ...set(drive),
+    ...ifElse(hasFlag(4), [
+      ...ifElse(get(t), [...vadd(vmul(load(add(get(ALPHA), get(c))), prev(SYN)), get(drive)), ...set(drive)]),
+      ...store(at(SYN, ro), get(drive)),
+    ]),
+    ...load(add(get(THR), get(c))), ...set(th),
+    ...ifElse(get(t), [
+      ...ifElse([...get(mode), ...op.i32Eqz], [
+        ...vsub(vadd(vmul(load(add(get(BETA), get(c))), prev(MEM)), get(drive)), vmul(prev(SPK), get(th))), ...set(v),
+      ], ifElse([...get(mode), ...i32c(1), ...i32Eq], [
+        ...vadd(vmul(load(add(get(BETA), get(c))), vmul(vsub(ONE, prev(SPK)), prev(MEM))), get(drive)), ...set(v),
+      ], [
+        ...vadd(vmul(load(add(get(BETA), get(c))), prev(MEM)), get(drive)), ...set(v),
+      ])),
+    ], [...get(drive), ...set(v)]),
+    ...store(at(MEM, ro), get(v)),
+    ...get(v), ...get(th), ...f32x4.gt, ...set(mask),
+    ...store(at(SPK, ro), [...get(mask), ...ONE, ...op.v128And]),
+    ...record,
+  ];
+  const body: Code = [
+    ...shl2(get(S)), ...set(bytes),
+    ...mul(get(B), get(bytes)), ...set(stepBytes),
+    ...get(FLAGS), ...i32c(3), ...op.i32And, ...set(mode),
+    ...i32c(0), ...set(nnz),
+    ...get(ROWPTR), ...i32c(0), ...op.i32Store(),
+    ...forLoop(t, i32c(0), get(T), [
+      ...ifElse([...hasFlag(8), ...op.i32Eqz, ...op.i32Eqz, ...get(t), ...op.i32Eqz, ...op.i32Eqz, ...op.i32And], [
+        ...get(B), ...add(get(ROWPTR), shl2(mul(add(get(t), i32c(-1)), get(B)))), ...get(IDX), ...get(VAL), ...get(VW), ...get(S),
+        ...add(get(CUR), mul(get(t), get(stepBytes))), ...i32c(1), ...op.call(FN_ROWS_FORWARD),
+      ]),
+      ...forLoop(b, i32c(0), get(B), [
+        ...mul(add(mul(get(t), get(B)), get(b)), get(bytes)), ...tee(ro), ...get(stepBytes), ...i32Sub, ...set(rpo),
+        ...forLoop(c, i32c(0), get(bytes), neuron, 16),
+        ...add(get(ROWPTR), shl2(add(add(mul(get(t), get(B)), get(b)), i32c(1)))), ...get(nnz), ...op.i32Store(),
       ]),
     ]),
   ];
+  return { name: "lifForward", params: Array(17).fill(I32), results: [], locals: F.locals, body };
 }
 
-const F32 = 0x7d as unknown as ValType;
+const shr2 = (a: Code): Code => [...a, ...i32c(2), ...i32ShrU];
+
+// lifBackward(T, B, n, S, cur, mem, spk, gS, syn, beta, alpha, thr, dBeta, dAlpha, dThr, dB, carry, V, flags, kind, p0, p1)
+function lifBackwardFn() {
+  const [T, B, N, S, CUR, MEM, SPK, GS, SYN, BETA, ALPHA, THR, DBETA, DALPHA, DTHR, DB, CARRY, VW, FLAGS, KIND, P0, P1] = [...Array(22).keys()];
+  const F = new Frame(22);
+  const t = F.i32(), b = F.i32(), c = F.i32(), bytes = F.i32(), stepBytes = F.i32(), ro = F.i32(), rpo = F.i32(), mode = F.i32(), cm = F.i32(), cs = F.i32();
+  const gmN = F.v128(), v = F.v128(), sp = F.v128(), th = F.v128(), be = F.v128(), gs = F.v128(), sur = F.v128(), gsg = F.v128(), gm = F.v128(), g = F.v128(), x = F.v128();
+  const p0 = F.v128(), p1 = F.v128();
+  const ONE = v128Const(1), ZERO = v128Const(0);
+  const hasFlag = (bit: number): Code => [...get(FLAGS), ...i32c(bit), ...op.i32And];
+  const at = (base: number, row: number): Code => add(add(get(base), get(row)), get(c));
+  const par = (base: number): Code => add(get(base), get(c));
+  const accumulate = (base: number, value: Code, sub = false): Code => store(par(base), (sub ? vsub : vadd)(load(par(base)), value));
+  const isMode = (m: number): Code => [...get(mode), ...i32c(m), ...i32Eq];
+  const neuron: Code = [
+    ...load(add(get(cm), get(c))), ...set(gmN),
+    ...load(at(MEM, ro)), ...set(v), ...load(at(SPK, ro)), ...set(sp),
+    ...load(par(THR)), ...set(th), ...load(par(BETA)), ...set(be),
+    ...load(at(GS, ro)), ...set(gs),
+    ...ifElse(hasFlag(16), [
+      ...ifElse(isMode(0), [...vsub(get(gs), vmul(get(th), get(gmN))), ...set(gs)], [...vsub(get(gs), vmul(vmul(get(be), get(v)), get(gmN))), ...set(gs)]),
+    ]),
+    ...vsub(get(v), get(th)), ...set(x),
+    ...ifElse([...get(KIND), ...op.i32Eqz], [
+      ...vmul(get(p0), get(x)), ...set(sur),
+      ...get(p1), ...vadd(ONE, vmul(get(sur), get(sur))), ...f32x4.div, ...set(sur),
+    ], ifElse([...get(KIND), ...i32c(1), ...i32Eq], [
+      ...vadd(vmul(get(p0), [...get(x), ...f32x4.abs]), ONE), ...set(sur),
+      ...ONE, ...vmul(get(sur), get(sur)), ...f32x4.div, ...set(sur),
+    ], [
+      ...vmul(get(p0), [...ZERO, ...vsub(ONE, [...get(x), ...f32x4.abs, ...get(p1), ...f32x4.div]), ...f32x4.max]), ...set(sur),
+    ])),
+    ...vmul(get(gs), get(sur)), ...set(gsg),
+    ...ifElse(isMode(1), [...vadd(get(gsg), vmul(vmul(get(be), vsub(ONE, get(sp))), get(gmN))), ...set(gm)], [...vadd(get(gsg), vmul(get(be), get(gmN))), ...set(gm)]),
+    ...ifElse(isMode(0), accumulate(DTHR, vadd(get(gsg), vmul(get(sp), get(gmN))), true), accumulate(DTHR, get(gsg), true)),
+    ...ifElse(get(t), ifElse(isMode(1),
+      accumulate(DBETA, vmul(get(gm), vmul(vsub(ONE, load(at(SPK, rpo))), load(at(MEM, rpo))))),
+      accumulate(DBETA, vmul(get(gm), load(at(MEM, rpo)))))),
+    ...store(add(get(cm), get(c)), get(gm)),
+    ...get(gm), ...set(g),
+    ...ifElse(hasFlag(4), [
+      ...vadd(get(gm), vmul(load(par(ALPHA)), load(add(get(cs), get(c))))), ...set(g),
+      ...ifElse(get(t), accumulate(DALPHA, vmul(get(g), load(at(SYN, rpo))))),
+      ...store(add(get(cs), get(c)), get(g)),
+    ]),
+    ...store(at(CUR, ro), get(g)),
+    ...ifElse(hasFlag(32), accumulate(DB, get(g))),
+  ];
+  const body: Code = [
+    ...shl2(get(S)), ...set(bytes),
+    ...mul(get(B), get(bytes)), ...set(stepBytes),
+    ...get(FLAGS), ...i32c(3), ...op.i32And, ...set(mode),
+    ...get(P0), ...f32x4.splat, ...set(p0), ...get(P1), ...f32x4.splat, ...set(p1),
+    ...forLoop(c, i32c(0), [...get(stepBytes), ...i32c(1), ...op.i32Shl], [...store(add(get(CARRY), get(c)), ZERO)], 16),
+    ...add(get(T), i32c(-1)), ...set(t),
+    ...whileNot([...get(t), ...i32c(0), ...op.i32LtS], [
+      ...ifElse([...hasFlag(8), ...op.i32Eqz, ...op.i32Eqz, ...get(t), ...add(get(T), i32c(-1)), ...op.i32LtS, ...op.i32And], [
+        ...get(B), ...add(get(CUR), mul(add(get(t), i32c(1)), get(stepBytes))), ...get(VW), ...get(N), ...get(S),
+        ...add(get(GS), mul(get(t), get(stepBytes))), ...get(S), ...op.call(FN_DOT_ROWS),
+      ]),
+      ...forLoop(b, i32c(0), get(B), [
+        ...mul(add(mul(get(t), get(B)), get(b)), get(bytes)), ...tee(ro), ...get(stepBytes), ...i32Sub, ...set(rpo),
+        ...add(get(CARRY), mul(get(b), get(bytes))), ...set(cm),
+        ...add(get(cm), get(stepBytes)), ...set(cs),
+        ...forLoop(c, i32c(0), get(bytes), neuron, 16),
+      ]),
+      ...add(get(t), i32c(-1)), ...set(t),
+    ]),
+  ];
+  return { name: "lifBackward", params: [...Array(20).fill(I32), F32, F32], results: [], locals: F.locals, body };
+}
 
 /** The compiled kernel module (compiled once, lazily; undefined without WebAssembly SIMD). */
 export const trainWasmModule = lazyModule(() =>
-  assemble([
-    { name: "rowsForward", params: Array(7).fill(I32), results: [], locals: ROWS_LOCALS, body: rowsBody("src") },
-    { name: "rowsBackward", params: Array(7).fill(I32), results: [], locals: ROWS_LOCALS, body: rowsBody("dst") },
-    { name: "dotRows", params: Array(7).fill(I32), results: [], locals: [...Array(11).fill(I32), V128, V128, V128, V128, V128, F32], body: dotRowsBody() },
-  ]),
+  assemble([rowsForwardFn(), rowsBackwardFn(), dotRowsFn(), lifForwardFn(), lifBackwardFn()]),
 );

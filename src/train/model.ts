@@ -8,23 +8,53 @@
  * way). Backward: the neuron update is reversed step by step (recurrent layers accumulate
  * `V^T`-products of the next step's current gradient with `dotRows`), then the weight gradient
  * is accumulated only at presynaptic spikes (`rowsBackward`) and the input gradient of the layer
- * below with one dense `dotRows`. The O(N^2) parts run in the WebAssembly SIMD kernels
- * (`kernels.ts`); the element-wise neuron updates are TypeScript loops over float32 arrays.
+ * below with one dense `dotRows`. The products and the LIF neuron update (all steps of a layer in
+ * one call, `lifForward` / `lifBackward`) run in the WebAssembly SIMD kernels (`kernels.ts`); the
+ * meta neuron (it draws from the model's JavaScript generator) and the readout are TypeScript loops.
  *
  * Stored for BPTT, per spiking layer of n neurons (stride n' = n rounded up to 4), T steps,
  * B samples: the input current (reused for its gradient), the membrane potential, the spikes
  * and the spike gradient, 4 x 4 B T n' bytes, plus 4 B T n' for the synaptic current of a
  * current-based layer, plus the spike list (8 bytes per spike) and 4 (B T + 1) bytes of row
- * pointers; a readout stores 3 x 4 B T n' bytes. `memoryBytes(steps, batch)` gives the total.
+ * pointers; a readout stores 2 x 4 B T n' bytes. The weight gradient's sort of a block of rows
+ * takes 4 (inputs + 1) + 8 x (entries in the block) bytes more, during `backward`. `memoryBytes(steps, batch)` gives the total.
  * Example: 200 recurrent LIF neurons, 100 steps, batch 256: 124 MB (plus 8 bytes per non-zero input).
  */
 import { checkInteger } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
 import type { LayerSpec, LifSpec, MetaSpec, ReadoutSpec } from "./layers.js";
+import { LIF_FLAGS, SURROGATE_KIND } from "./kernels.js";
+import type { Surrogate } from "./surrogate.js";
 import { align16, Workspace } from "./workspace.js";
 import { describeValue } from "../core/describe.js";
 import { DelaySynapses } from "./delays.js";
 import { ElmLayer } from "./elm.js";
+
+/** A CSR in the workspace (byte offsets); `ones`: 1 if every value is 1 (default 0). */
+interface Csr {
+  rowPtr: number;
+  idx: number;
+  val: number;
+  ones?: number;
+}
+
+/** The neuron-update flags of a LIF layer for the kernels. */
+function lifFlags(s: { alpha: unknown; V: unknown }, spec: LifSpec): number {
+  const reset = spec.reset === "zero" ? LIF_FLAGS.resetZero : spec.reset === "none" ? LIF_FLAGS.resetNone : 0;
+  return reset | (s.alpha ? LIF_FLAGS.synaptic : 0) | (s.V ? LIF_FLAGS.recurrent : 0);
+}
+
+/** A surrogate as the kernels' kind and float32 parameters (see {@link SURROGATE_KIND}). */
+function surrogateArgs(sur: Surrogate): { kind: number; p0: number; p1: number } {
+  const q = sur.params;
+  switch (sur.kind) {
+    case "atan": return { kind: SURROGATE_KIND.atan, p0: (Math.PI / 2) * q.alpha, p1: q.alpha / 2 };
+    case "fastSigmoid": return { kind: SURROGATE_KIND.fastSigmoid, p0: q.slope, p1: 0 };
+    case "superSpike": return { kind: SURROGATE_KIND.superSpike, p0: q.beta, p1: 0 };
+    case "triangle": return { kind: SURROGATE_KIND.triangle, p0: q.gamma, p1: q.width };
+    default: throw new RangeError(`surrogate kind must be one of "atan", "fastSigmoid", "superSpike", "triangle", got ${JSON.stringify((sur as Surrogate).kind)}`);
+  }
+}
 
 /** A batch of inputs in CSR form: row r = t * batch + b holds sample b's non-zero inputs at step t. */
 export interface SpikeBatch {
@@ -173,6 +203,10 @@ export class SpikingModel {
   private inRowPtr = 0;
   private inIdx = 0;
   private inVal = 0;
+  /** The weight gradient's sorting scratch (a transient allocation, reset by `plan`). */
+  private scratch = { offset: 0, bytes: 0 };
+  /** Whether every input value of the last batch is 1 (spikes): the kernels skip the products. */
+  private inOnes = 0;
 
   constructor(opts: ModelOptions) {
     this.inputs = checkInteger(opts.inputs, "inputs", 1);
@@ -316,13 +350,17 @@ export class SpikingModel {
       if (!(idxView[k] >= 0 && idxView[k] < this.inputs)) throw new RangeError(`input.idx[${k}] must be an input channel in [0, ${this.inputs - 1}], got ${idxView[k]}`);
     }
     this.ws.f32(this.inVal, input.val.length).set(input.val);
-    let csr = { rowPtr: this.inRowPtr, idx: this.inIdx, val: this.inVal };
+    let ones = 1;
+    for (let k = 0; k < input.val.length; k++) if (input.val[k] !== 1) { ones = 0; break; }
+    this.inOnes = ones;
+    let csr: Csr = { rowPtr: this.inRowPtr, idx: this.inIdx, val: this.inVal, ones: this.inOnes };
     for (const s of this.states) {
       if (s.elm) s.elm.forward(this.ws, csr, T, B, s);
       else if (s.spec.type === "lif") this.lifForward(s, s.spec, csr, T, B);
       else if (s.spec.type === "meta") this.metaForward(s, csr, T, B);
       else if (s.spec.type === "readout") this.readoutForward(s, s.spec, csr, T, B);
-      csr = { rowPtr: s.rowPtr, idx: s.idx, val: s.val };
+      // Spiking layers hand on 0/1 values (the kernels skip the multiplications); the ELM layer's are graded.
+      csr = { rowPtr: s.rowPtr, idx: s.idx, val: s.val, ones: s.elm ? 0 : 1 };
     }
     return this.output(T, B);
   }
@@ -368,16 +406,18 @@ export class SpikingModel {
     for (let k = this.states.length - 1; k >= 0; k--) {
       const s = this.states[k];
       const below = k > 0 ? this.states[k - 1] : null;
-      const csr = below ? { rowPtr: below.rowPtr, idx: below.idx, val: below.val } : { rowPtr: this.inRowPtr, idx: this.inIdx, val: this.inVal };
+      const csr: Csr = below ? { rowPtr: below.rowPtr, idx: below.idx, val: below.val, ones: below.elm ? 0 : 1 } : { rowPtr: this.inRowPtr, idx: this.inIdx, val: this.inVal, ones: this.inOnes };
       if (s.elm) { s.elm.backward(this.ws, csr, T, B, s.gS, below && { offset: below.gS, stride: below.stride }); continue; }
       if (s.spec.type === "lif") this.lifBackward(s, s.spec, T, B);
       else if (s.spec.type === "meta") this.metaBackward(s, T, B);
       else if (s.spec.type === "readout") this.readoutBackward(s, s.spec, gradOutput, T, B);
-      const K = this.ws.kernels();
-      // Weight and bias gradients: dW[i] += x[r, i] gI[r] at the non-zero inputs only.
-      if (s.delays) s.delays.backward(this.ws, csr, T, B, s.cur, below && { offset: below.gS, stride: below.stride });
-      else K.rowsBackward(T * B, csr.rowPtr, csr.idx, csr.val, s.cur, s.stride, s.W.gradOffset);
-      if (below && !s.delays) K.dotRows(T * B, s.cur, s.W.offset, s.nIn, s.stride, below.gS, below.stride);
+      // Weight gradient: dW[i] += x[r, i] gI[r] at the non-zero inputs only.
+      if (s.delays) {
+        s.delays.backward(this.ws, csr, T, B, s.cur, below && { offset: below.gS, stride: below.stride }, (rows, src, dst) => this.weightGrad(rows, csr, src, s.stride, dst, s.nIn));
+      } else {
+        this.weightGrad(T * B, csr, s.cur, s.stride, s.W.gradOffset, s.nIn);
+        if (below) this.ws.kernels().dotRows(T * B, s.cur, s.W.offset, s.nIn, s.stride, below.gS, below.stride);
+      }
     }
   }
 
@@ -396,53 +436,77 @@ export class SpikingModel {
     return out;
   }
 
+  /** Bytes of the per-batch arrays (the layout of {@link SpikingModel.plan}, counted). */
   private transientBytes(T: number, B: number, inputNnz: number): number {
-    const R = T * B;
-    let bytes = align16((R + 1) * 4) + 2 * align16(inputNnz * 4);
-    for (const s of this.states) {
-      const rows = align16(R * s.stride * 4);
-      if (s.elm) { bytes += s.elm.transientBytes(T, B); continue; }
-      if (s.delays) bytes += s.delays.transientBytes();
-      if (s.spec.type !== "readout") {
-        bytes += 4 * rows + (s.alpha ? rows : 0) + align16((R + 1) * 4) + 2 * align16(R * s.n * 4) + 2 * align16(B * s.stride * 4);
-      } else {
-        bytes += 2 * rows + align16(B * s.stride * 4) + 2 * align16(B * s.stride * 4);
-      }
-    }
+    let bytes = 0;
+    this.layout(T, B, inputNnz, (n) => { const at = bytes; bytes += align16(n); return at; });
+    for (const s of this.states) bytes += s.elm ? s.elm.transientBytes(T, B) : s.delays ? s.delays.transientBytes() : 0;
     return bytes;
   }
 
+  /** Allocates the per-batch arrays in the workspace (after the last batch's are released). */
   private plan(T: number, B: number, inputNnz: number): void {
-    const ws = this.ws;
-    ws.releaseTransient();
-    const R = T * B;
-    this.inRowPtr = ws.alloc((R + 1) * 4);
-    this.inIdx = ws.alloc(inputNnz * 4);
-    this.inVal = ws.alloc(inputNnz * 4);
-    for (const s of this.states) {
-      const rows = R * s.stride * 4;
-      if (s.elm) { Object.assign(s, s.elm.plan(ws, T, B)); continue; }
-      s.cur = ws.alloc(rows);
-      s.mem = ws.alloc(rows);
-      if (s.delays) s.delays.plan(ws);
-      if (s.spec.type !== "readout") {
-        s.spk = ws.alloc(rows);
-        s.gS = ws.alloc(rows);
-        s.syn = s.alpha ? ws.alloc(rows) : 0;
-        s.rowPtr = ws.alloc((R + 1) * 4);
-        s.idx = ws.alloc(R * s.n * 4);
-        s.val = ws.alloc(R * s.n * 4);
-        s.carry = ws.alloc(2 * B * s.stride * 4);
-      } else {
-        s.argmax = ws.alloc(B * s.stride * 4);
-        s.carry = ws.alloc(2 * B * s.stride * 4);
-      }
-    }
+    this.ws.releaseTransient();
+    const { input, layers } = this.layout(T, B, inputNnz, (n) => this.ws.alloc(n));
+    [this.inRowPtr, this.inIdx, this.inVal] = input;
+    layers.forEach((offsets, k) => {
+      const s = this.states[k];
+      if (s.elm) Object.assign(s, s.elm.plan(this.ws, T, B));
+      else Object.assign(s, offsets);
+      if (s.delays) s.delays.plan(this.ws);
+    });
+    this.scratch = { offset: 0, bytes: 0 };
     this.last = { steps: T, batch: B };
   }
 
+  /**
+   * The per-batch arrays of the input CSR and of every layer, in allocation order: `alloc(bytes)`
+   * returns an offset (one walk shared by {@link SpikingModel.plan} and `memoryBytes`).
+   */
+  private layout(T: number, B: number, inputNnz: number, alloc: (bytes: number) => number) {
+    const R = T * B;
+    const input = [alloc((R + 1) * 4), alloc(inputNnz * 4), alloc(inputNnz * 4)];
+    // An ELM layer plans its own arrays (ElmLayer.plan); it gets no offsets here.
+    const layers = this.states.map((s) => {
+      if (s.elm) return null;
+      const rows = R * s.stride * 4, spiking = s.spec.type !== "readout";
+      const o = { cur: alloc(rows), mem: alloc(rows), spk: 0, gS: 0, syn: 0, rowPtr: 0, idx: 0, val: 0, argmax: 0, carry: 0 };
+      if (spiking) {
+        o.spk = alloc(rows);
+        o.gS = alloc(rows);
+        o.syn = s.alpha ? alloc(rows) : 0;
+        o.rowPtr = alloc((R + 1) * 4);
+        // Three entries more than the most spikes: the LIF kernel writes ahead.
+        o.idx = alloc((R * s.n + 3) * 4);
+        o.val = alloc((R * s.n + 3) * 4);
+      } else {
+        o.argmax = alloc(B * s.stride * 4);
+      }
+      o.carry = alloc((spiking ? 2 : 1) * B * s.stride * 4);
+      return o;
+    });
+    return { input, layers };
+  }
+
+  /**
+   * `dst[idx] += val x src[r]` over the CSR's first `rows` rows (`rowsBackward`), with its scratch
+   * (a transient allocation) and a block of rows holding about 16 entries per input.
+   */
+  private weightGrad(rows: number, csr: Csr, src: number, stride: number, dst: number, nIn: number): void {
+    const rowPtr = this.ws.i32(csr.rowPtr, rows + 1);
+    const nnz = rowPtr[rows] - rowPtr[0];
+    if (nnz === 0) return;
+    const block = Math.max(16, Math.min(256, Math.ceil((16 * rows * nIn) / nnz)));
+    let most = 0;
+    for (let r = 0; r < rows; r += block) most = Math.max(most, rowPtr[Math.min(rows, r + block)] - rowPtr[r]);
+    const bytes = 4 * (nIn + 1) + 8 * most;
+    // One scratch per batch, grown when a layer needs more (repeated backward calls reuse it).
+    if (bytes > this.scratch.bytes) this.scratch = { offset: this.ws.alloc(bytes), bytes };
+    this.ws.kernels().rowsBackward(rows, csr.rowPtr, csr.idx, csr.val, src, stride, dst, csr.ones ?? 0, nIn, this.scratch.offset, block);
+  }
+
   /** Input currents of all rows: bias + W x (sparse rows). */
-  private inputCurrents(s: LayerState, csr: { rowPtr: number; idx: number; val: number }, R: number): void {
+  private inputCurrents(s: LayerState, csr: Csr, R: number): void {
     const cur = this.ws.f32(s.cur, R * s.stride);
     if ((s.spec as LifSpec | MetaSpec | ReadoutSpec).bias) {
       const b = this.ws.f32(s.b.offset, s.stride);
@@ -451,102 +515,25 @@ export class SpikingModel {
       cur.fill(0);
     }
     if (s.delays) s.delays.forward(this.ws, csr, this.last!.steps, this.last!.batch, s.cur);
-    else this.ws.kernels().rowsForward(R, csr.rowPtr, csr.idx, csr.val, s.W.offset, s.stride, s.cur);
+    else this.ws.kernels().rowsForward(R, csr.rowPtr, csr.idx, csr.val, s.W.offset, s.stride, s.cur, csr.ones ?? 0);
   }
 
-  private lifForward(s: LayerState, spec: LifSpec, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number): void {
-    const R = T * B, S = s.stride, n = s.n, ws = this.ws;
-    this.inputCurrents(s, csr, R);
-    const K = ws.kernels();
-    const cur = ws.f32(s.cur, R * S), mem = ws.f32(s.mem, R * S), spk = ws.f32(s.spk, R * S);
-    const syn = s.alpha ? ws.f32(s.syn, R * S) : null;
-    const beta = ws.f32(s.beta.offset, n), thr = ws.f32(s.threshold!.offset, n);
-    const alpha = s.alpha ? ws.f32(s.alpha.offset, n) : null;
-    const rowPtr = ws.i32(s.rowPtr, R + 1), idx = ws.i32(s.idx, R * n), val = ws.f32(s.val, R * n);
-    const subtract = spec.reset === "subtract", zeroReset = spec.reset === "zero";
-    let nnz = 0;
-    rowPtr[0] = 0;
-    for (let t = 0; t < T; t++) {
-      if (s.V && t > 0) K.rowsForward(B, s.rowPtr + 4 * (t - 1) * B, s.idx, s.val, s.V.offset, S, s.cur + 4 * t * B * S);
-      const first = t === 0;
-      for (let b = 0; b < B; b++) {
-        const r = (t * B + b) * S, rp = r - B * S;
-        for (let i = 0; i < n; i++) {
-          let drive = cur[r + i];
-          if (syn) {
-            if (!first) drive = Math.fround(alpha![i] * syn[rp + i] + drive);
-            syn[r + i] = drive;
-          }
-          let v = drive;
-          if (!first) {
-            const vPrev = mem[rp + i], sPrev = spk[rp + i];
-            if (subtract) v = beta[i] * vPrev + drive - sPrev * thr[i];
-            else if (zeroReset) v = beta[i] * ((1 - sPrev) * vPrev) + drive;
-            else v = beta[i] * vPrev + drive;
-            v = Math.fround(v);
-          }
-          mem[r + i] = v;
-          if (v - thr[i] > 0) {
-            spk[r + i] = 1;
-            idx[nnz] = i;
-            val[nnz] = 1;
-            nnz++;
-          } else {
-            spk[r + i] = 0;
-          }
-        }
-        rowPtr[t * B + b + 1] = nnz;
-      }
-    }
+  private lifForward(s: LayerState, spec: LifSpec, csr: Csr, T: number, B: number): void {
+    this.inputCurrents(s, csr, T * B);
+    this.ws.kernels().lifForward(T, B, s.n, s.stride, s.cur, s.mem, s.spk, s.syn, s.beta.offset, s.alpha?.offset ?? 0, s.threshold!.offset, s.V?.offset ?? 0, s.rowPtr, s.idx, s.val, lifFlags(s, spec), this.ws.spikeTable);
   }
 
   private lifBackward(s: LayerState, spec: LifSpec, T: number, B: number): void {
-    const R = T * B, S = s.stride, n = s.n, ws = this.ws;
-    const K = ws.kernels();
-    const gI = ws.f32(s.cur, R * S), mem = ws.f32(s.mem, R * S), spk = ws.f32(s.spk, R * S), gS = ws.f32(s.gS, R * S);
-    const syn = s.alpha ? ws.f32(s.syn, R * S) : null;
-    const beta = ws.f32(s.beta.offset, n), thr = ws.f32(s.threshold!.offset, n);
-    const alpha = s.alpha ? ws.f32(s.alpha.offset, n) : null;
-    const dBeta = ws.f32(s.beta.gradOffset, n), dThr = ws.f32(s.threshold!.gradOffset, n);
-    const dAlpha = s.alpha ? ws.f32(s.alpha.gradOffset, n) : null;
-    const dB = ws.f32(s.b.gradOffset, n), bias = spec.bias;
-    const carry = ws.f32(s.carry, 2 * B * S);
-    carry.fill(0);
-    const gmNext = carry.subarray(0, B * S), gsynNext = carry.subarray(B * S);
-    const surrogate = spec.surrogate.derivative;
-    const subtract = spec.reset === "subtract", zeroReset = spec.reset === "zero";
-    const attached = !spec.detachReset && spec.reset !== "none";
-    for (let t = T - 1; t >= 0; t--) {
-      // Recurrent input: dL/ds[t] += V gI[t+1].
-      if (s.V && t < T - 1) K.dotRows(B, s.cur + 4 * (t + 1) * B * S, s.V.offset, n, S, s.gS + 4 * t * B * S, S);
-      const first = t === 0;
-      for (let b = 0; b < B; b++) {
-        const r = (t * B + b) * S, rp = r - B * S, c = b * S;
-        for (let i = 0; i < n; i++) {
-          const gmN = gmNext[c + i];
-          const v = mem[r + i], sp = spk[r + i], th = thr[i], be = beta[i];
-          let gs = gS[r + i];
-          if (attached) gs -= subtract ? th * gmN : be * v * gmN;
-          const gsg = gs * surrogate(v - th);
-          const gm = gsg + (zeroReset ? be * (1 - sp) * gmN : be * gmN);
-          dThr[i] -= subtract ? gsg + sp * gmN : gsg;
-          if (!first) dBeta[i] += gm * (zeroReset ? (1 - spk[rp + i]) * mem[rp + i] : mem[rp + i]);
-          gmNext[c + i] = gm;
-          let g = gm;
-          if (syn) {
-            g = gm + alpha![i] * gsynNext[c + i];
-            if (!first) dAlpha![i] += g * syn[rp + i];
-            gsynNext[c + i] = g;
-          }
-          gI[r + i] = g;
-          if (bias) dB[i] += g;
-        }
-      }
-    }
-    if (s.V) K.rowsBackward((T - 1) * B, s.rowPtr, s.idx, s.val, s.cur + 4 * B * S, S, s.V.gradOffset);
+    const { kind, p0, p1 } = surrogateArgs(spec.surrogate);
+    let flags = lifFlags(s, spec);
+    if (!spec.detachReset && spec.reset !== "none") flags |= LIF_FLAGS.attached;
+    if (spec.bias) flags |= LIF_FLAGS.bias;
+    const alpha = s.alpha ? [s.alpha.offset, s.alpha.gradOffset] : [0, 0];
+    this.ws.kernels().lifBackward(T, B, s.n, s.stride, s.cur, s.mem, s.spk, s.gS, s.syn, s.beta.offset, alpha[0], s.threshold!.offset, s.beta.gradOffset, alpha[1], s.threshold!.gradOffset, s.b.gradOffset, s.carry, s.V?.offset ?? 0, flags, kind, p0, p1);
+    if (s.V) this.weightGrad((T - 1) * B, { rowPtr: s.rowPtr, idx: s.idx, val: s.val, ones: 1 }, s.cur + 4 * B * s.stride, s.stride, s.V.gradOffset, s.n);
   }
 
-  private metaForward(s: LayerState, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number): void {
+  private metaForward(s: LayerState, csr: Csr, T: number, B: number): void {
     const R = T * B, S = s.stride, n = s.n, ws = this.ws;
     this.inputCurrents(s, csr, R);
     const K = ws.kernels();
@@ -557,7 +544,7 @@ export class SpikingModel {
     let nnz = 0;
     rowPtr[0] = 0;
     for (let t = 0; t < T; t++) {
-      if (s.V && t > 0) K.rowsForward(B, s.rowPtr + 4 * (t - 1) * B, s.idx, s.val, s.V.offset, S, s.cur + 4 * t * B * S);
+      if (s.V && t > 0) K.rowsForward(B, s.rowPtr + 4 * (t - 1) * B, s.idx, s.val, s.V.offset, S, s.cur + 4 * t * B * S, 1);
       for (let b = 0; b < B; b++) {
         const r = (t * B + b) * S, rp = r - B * S;
         for (let i = 0; i < n; i++) {
@@ -610,10 +597,10 @@ export class SpikingModel {
         }
       }
     }
-    if (s.V) K.rowsBackward((T - 1) * B, s.rowPtr, s.idx, s.val, s.cur + 4 * B * S, S, s.V.gradOffset);
+    if (s.V) this.weightGrad((T - 1) * B, { rowPtr: s.rowPtr, idx: s.idx, val: s.val, ones: 1 }, s.cur + 4 * B * S, S, s.V.gradOffset, n);
   }
 
-  private readoutForward(s: LayerState, spec: ReadoutSpec, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number): void {
+  private readoutForward(s: LayerState, spec: ReadoutSpec, csr: Csr, T: number, B: number): void {
     const R = T * B, S = s.stride, n = s.n, ws = this.ws;
     this.inputCurrents(s, csr, R);
     const cur = ws.f32(s.cur, R * S), u = ws.f32(s.mem, R * S), beta = ws.f32(s.beta.offset, n);

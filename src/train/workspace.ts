@@ -9,7 +9,7 @@
  * ArrayBuffer and the TypeScript reference kernels run.
  */
 import { wasmApi } from "../wasm/assembler.js";
-import { referenceKernels, trainWasmModule, type KernelSet } from "./kernels.js";
+import { referenceKernels, spikeTable, trainWasmModule, type KernelSet } from "./kernels.js";
 
 const PAGE = 65536;
 const MAX_BYTES = 4 * 1024 ** 3 - PAGE;
@@ -41,7 +41,12 @@ export class Workspace {
     this.wasm = Boolean(api && module);
     if (this.wasm) this.memory = new (api!.Memory as unknown as new (d: { initial: number }) => GrowableMemory)({ initial: 1 });
     else this.plain = new ArrayBuffer(PAGE);
+    this.spikeTable = this.alloc(256, true);
+    new Uint8Array(this.buffer, this.spikeTable, 256).set(spikeTable());
   }
+
+  /** Byte offset of the LIF kernel's spike-packing table (the first persistent array). */
+  readonly spikeTable: number;
 
   /** The memory's current buffer (replaced when the memory grows). */
   get buffer(): ArrayBuffer {
