@@ -62,13 +62,24 @@ export default defineConfig(
     linterOptions: { reportUnusedDisableDirectives: "error" },
     rules: {
       // Unused names are dead code or a forgotten use; `_name` marks a deliberately unused one.
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        {
+          argsIgnorePattern: "^_",
+          varsIgnorePattern: "^_",
+          caughtErrors: "none",
+          ignoreRestSiblings: true,
+        },
+      ],
       // Loose equality hides coercions (`null` checks with `== null` stay allowed).
       eqeqeq: ["error", "always", { null: "ignore" }],
       // A `let` never reassigned reads as mutable state that is not.
       "prefer-const": ["error", { destructuring: "all", ignoreReadBeforeAssign: true }],
       // `a && f()` and `c ? f() : g()` as statements are idioms here; a bare expression is not.
-      "@typescript-eslint/no-unused-expressions": ["error", { allowShortCircuit: true, allowTernary: true }],
+      "@typescript-eslint/no-unused-expressions": [
+        "error",
+        { allowShortCircuit: true, allowTernary: true },
+      ],
       // Likely bugs the recommended sets leave out.
       "no-unreachable-loop": "error",
       "no-constructor-return": "error",
@@ -80,7 +91,15 @@ export default defineConfig(
       // The library compiles to CommonJS, where a local named `exports` shadows the module's own
       // exports object: reading an exported binding of the same module in that scope is then a
       // temporal-dead-zone error at run time (seen once in src/equations/synapsegen.ts).
-      "no-restricted-syntax": ["error", { selector: "VariableDeclarator[id.name='exports'], FunctionDeclaration > Identifier.params[name='exports']", message: "Do not name a variable `exports`: in the CommonJS build it shadows the module's exports." }],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "VariableDeclarator[id.name='exports'], FunctionDeclaration > Identifier.params[name='exports']",
+          message:
+            "Do not name a variable `exports`: in the CommonJS build it shadows the module's exports.",
+        },
+      ],
       // Imports used only as types say so: they load nothing at runtime (and the import-cycle
       // test in test/unit/import_cycles.test.ts tells them apart).
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
@@ -94,6 +113,13 @@ export default defineConfig(
   {
     // Browser tests: callbacks of page.evaluate run in the page.
     files: ["test/browser/**"],
-    languageOptions: { globals: { getComputedStyle: "readonly", Image: "readonly", Event: "readonly", MouseEvent: "readonly" } },
+    languageOptions: {
+      globals: {
+        getComputedStyle: "readonly",
+        Image: "readonly",
+        Event: "readonly",
+        MouseEvent: "readonly",
+      },
+    },
   },
 );

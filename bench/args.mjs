@@ -23,7 +23,10 @@ export function parseBenchArgs(argv, known) {
       i++;
       if (a === "--repeats") {
         repeats = Number(value);
-        if (!Number.isInteger(repeats) || repeats < 1 || repeats > 1000) return { error: `--repeats must be an integer in [1, 1000], got ${JSON.stringify(value)}` };
+        if (!Number.isInteger(repeats) || repeats < 1 || repeats > 1000)
+          return {
+            error: `--repeats must be an integer in [1, 1000], got ${JSON.stringify(value)}`,
+          };
       } else {
         if (value.trim() === "") return { error: "--only needs a non-empty text" };
         only = value;

@@ -36,7 +36,8 @@ function runOnce(cmd, argv) {
   if (res.status !== 0) throw new Error(`${cmd} ${argv.join(" ")} failed:\n${res.stderr}`);
   const line = res.stdout.trim().split("\n").pop();
   const stats = JSON.parse(line);
-  if (!(typeof stats.seconds === "number")) throw new Error(`${argv.join(" ")} printed no "seconds": ${line}`);
+  if (!(typeof stats.seconds === "number"))
+    throw new Error(`${argv.join(" ")} printed no "seconds": ${line}`);
   return { timed: stats.seconds, whole: wall, stats };
 }
 
@@ -47,8 +48,13 @@ function runOnce(cmd, argv) {
  */
 function measureInterleaved(commands) {
   const runs = commands.map(() => []);
-  for (let r = 0; r < repeats; r++) commands.forEach(([cmd, argv], k) => runs[k].push(runOnce(cmd, argv)));
-  return runs.map((rs) => ({ timed: median(rs.map((x) => x.timed)), whole: median(rs.map((x) => x.whole)), stats: rs[rs.length - 1].stats }));
+  for (let r = 0; r < repeats; r++)
+    commands.forEach(([cmd, argv], k) => runs[k].push(runOnce(cmd, argv)));
+  return runs.map((rs) => ({
+    timed: median(rs.map((x) => x.timed)),
+    whole: median(rs.map((x) => x.whole)),
+    stats: rs[rs.length - 1].stats,
+  }));
 }
 
 function median(xs) {
@@ -69,20 +75,38 @@ const machine = {
 
 for (const suite of suites) {
   const dir = path.join(ROOT, "bench", suite);
-  const cases = JSON.parse(fs.readFileSync(path.join(dir, "cases.json"), "utf8")).filter((c) => !only || c.name.includes(only));
+  const cases = JSON.parse(fs.readFileSync(path.join(dir, "cases.json"), "utf8")).filter(
+    (c) => !only || c.name.includes(only),
+  );
   const records = [];
   console.log(`\n${suite}: ${cases.length} case(s), median of ${repeats} runs each`);
-  console.log(`${"case".padEnd(34)} ${"neurolab s".padStart(11)} ${"peer".padEnd(22)} ${"peer s".padStart(9)} ${"ratio".padStart(7)}   ${"process ratio".padStart(13)}`);
+  console.log(
+    `${"case".padEnd(34)} ${"neurolab s".padStart(11)} ${"peer".padEnd(22)} ${"peer s".padStart(9)} ${"ratio".padStart(7)}   ${"process ratio".padStart(13)}`,
+  );
   for (const c of cases) {
     const [ours, ...peers] = measureInterleaved([
       [process.execPath, [path.join(dir, c.neurolab), ...(c.args ?? [])]],
       // A peer script ending in .mjs (e.g. tfjs) runs in Node, the others in the peers' Python.
-      ...c.peers.map((peer) => [peer.script.endsWith(".mjs") ? process.execPath : peersPython(), [path.join(dir, peer.script), ...(peer.args ?? []), ...(c.args ?? [])]]),
+      ...c.peers.map((peer) => [
+        peer.script.endsWith(".mjs") ? process.execPath : peersPython(),
+        [path.join(dir, peer.script), ...(peer.args ?? []), ...(c.args ?? [])],
+      ]),
     ]);
     if (c.peers.length === 0) {
       // A neurolab-only measurement (e.g. scaling): no ratio.
-      records.push({ case: c.name, neurolab_s: ours.timed, peer: null, peer_s: null, ratio: null, neurolab_process_s: ours.whole, neurolab_stats: ours.stats, machine });
-      console.log(`${c.name.padEnd(34)} ${ours.timed.toFixed(4).padStart(11)} ${"(no peer)".padEnd(22)} ${JSON.stringify(ours.stats)}`);
+      records.push({
+        case: c.name,
+        neurolab_s: ours.timed,
+        peer: null,
+        peer_s: null,
+        ratio: null,
+        neurolab_process_s: ours.whole,
+        neurolab_stats: ours.stats,
+        machine,
+      });
+      console.log(
+        `${c.name.padEnd(34)} ${ours.timed.toFixed(4).padStart(11)} ${"(no peer)".padEnd(22)} ${JSON.stringify(ours.stats)}`,
+      );
     }
     for (const [k, peer] of c.peers.entries()) {
       const theirs = peers[k];
@@ -107,7 +131,10 @@ for (const suite of suites) {
   }
   const out = path.join(ROOT, "bench", "results", `${suite}.json`);
   // With --only, the other cases' earlier records are kept.
-  const kept = only && fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, "utf8")).filter((r) => !r.case.includes(only)) : [];
+  const kept =
+    only && fs.existsSync(out)
+      ? JSON.parse(fs.readFileSync(out, "utf8")).filter((r) => !r.case.includes(only))
+      : [];
   fs.writeFileSync(out, JSON.stringify([...kept, ...records], null, 2) + "\n");
   console.log(`wrote ${path.relative(ROOT, out)}`);
 }

@@ -25,7 +25,12 @@ export * from "./network/network.js";
 export * from "./network/equationGroup.js";
 export * from "./synapses/equationSynapses.js";
 export * from "./equations/index.js";
-export { MIME_BUNDLE, isDisplayable, type Displayable, type MimeBundle } from "./display/protocol.js";
+export {
+  MIME_BUNDLE,
+  isDisplayable,
+  type Displayable,
+  type MimeBundle,
+} from "./display/protocol.js";
 export * from "./display/figure.js";
 export * from "./display/raster.js";
 export * from "./display/rdm.js";
@@ -41,7 +46,13 @@ export * from "./examples/brunel.js";
 export * from "./analysis/index.js";
 export * from "./export/pynn.js";
 export * from "./export/neuroml.js";
-export { ifCurrExpEquations, IF_CURR_EXP_DEFAULTS, IF_CURR_EXP_UNITS, IF_CURR_EXP_EQUATIONS, type IfCurrExpParameters } from "./export/pynnCells.js";
+export {
+  ifCurrExpEquations,
+  IF_CURR_EXP_DEFAULTS,
+  IF_CURR_EXP_UNITS,
+  IF_CURR_EXP_EQUATIONS,
+  type IfCurrExpParameters,
+} from "./export/pynnCells.js";
 export * as connectome from "./connectome/index.js";
 export * as rsa from "./rsa/index.js";
 export * as data from "./data/index.js";

@@ -16,8 +16,12 @@ const ARTIFACTS = path.join(ROOT, "test", "artifacts");
 // Tests and notebooks read the pinned data from offline mirrors: the shared folder beside the
 // checkout (or the directories already in the variable), then the files setup --peers extracts
 // from pinned peer packages (data that may not be redistributed, e.g. the GPL ganglia table).
-const mirrors = (process.env.NEUROLAB_DATA_MIRROR || path.resolve(ROOT, "..", "shared", "data")).split(path.delimiter);
-process.env.NEUROLAB_DATA_MIRROR = [...new Set([...mirrors, PEER_DATA_MIRROR])].join(path.delimiter);
+const mirrors = (
+  process.env.NEUROLAB_DATA_MIRROR || path.resolve(ROOT, "..", "shared", "data")
+).split(path.delimiter);
+process.env.NEUROLAB_DATA_MIRROR = [...new Set([...mirrors, PEER_DATA_MIRROR])].join(
+  path.delimiter,
+);
 const only = process.argv.slice(2);
 const t0 = Date.now();
 fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -31,7 +35,11 @@ function suite(name, cmd, args, report, parse, env = {}) {
   section(name);
   const start = Date.now();
   fs.rmSync(report, { force: true });
-  const res = spawnSync(cmd, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
+  const res = spawnSync(cmd, args, {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, ...env },
+  });
   const seconds = (Date.now() - start) / 1000;
   let counts = { passed: 0, failed: 0, skipped: 0 };
   if (fs.existsSync(report)) counts = parse(fs.readFileSync(report, "utf8"));
@@ -43,7 +51,11 @@ function suite(name, cmd, args, report, parse, env = {}) {
 
 function parseVitest(text) {
   const r = JSON.parse(text);
-  return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + (r.numTodoTests ?? 0) };
+  return {
+    passed: r.numPassedTests,
+    failed: r.numFailedTests,
+    skipped: r.numPendingTests + (r.numTodoTests ?? 0),
+  };
 }
 
 /** Sums the <testsuite> counters of a JUnit XML report. */
@@ -89,8 +101,20 @@ if (want("lint")) {
   const start = Date.now();
   const bin = (...p) => path.join(ROOT, "node_modules", ...p);
   const checks = [
-    ["eslint", [bin("eslint", "bin", "eslint.js"), "--cache", "--cache-location", bin(".cache", "eslint") + path.sep, "."]],
-    ["prettier --check", [bin("prettier", "bin", "prettier.cjs"), "--check", "--cache", "--log-level", "warn", "."]],
+    [
+      "eslint",
+      [
+        bin("eslint", "bin", "eslint.js"),
+        "--cache",
+        "--cache-location",
+        bin(".cache", "eslint") + path.sep,
+        ".",
+      ],
+    ],
+    [
+      "prettier --check",
+      [bin("prettier", "bin", "prettier.cjs"), "--check", "--cache", "--log-level", "warn", "."],
+    ],
   ];
   let failed = 0;
   for (const [name, args] of checks) {
@@ -98,29 +122,70 @@ if (want("lint")) {
     process.stdout.write(`${name}: ${res.status === 0 ? "ok" : "FAILED"}\n`);
     if (res.status !== 0) failed++;
   }
-  results.push({ name: "lint", seconds: (Date.now() - start) / 1000, passed: checks.length - failed, failed, skipped: 0 });
-  if (failed > 0) process.stdout.write("lint failed: `npm run lint` lists the findings, `npm run format` rewrites the layout; later suites are skipped\n");
+  results.push({
+    name: "lint",
+    seconds: (Date.now() - start) / 1000,
+    passed: checks.length - failed,
+    failed,
+    skipped: 0,
+  });
+  if (failed > 0)
+    process.stdout.write(
+      "lint failed: `npm run lint` lists the findings, `npm run format` rewrites the layout; later suites are skipped\n",
+    );
 }
 const lintFailed = results.some((r) => r.name === "lint" && r.failed > 0);
 if (lintFailed) only.splice(0, only.length, "lint");
 if (want("unit")) {
   const report = path.join(ARTIFACTS, "vitest.json");
   results.push(
-    suite("unit", process.execPath, [path.join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", "test/unit", "--reporter=default", "--reporter=json", `--outputFile=${report}`], report, parseVitest),
+    suite(
+      "unit",
+      process.execPath,
+      [
+        path.join(ROOT, "node_modules", "vitest", "vitest.mjs"),
+        "run",
+        "test/unit",
+        "--reporter=default",
+        "--reporter=json",
+        `--outputFile=${report}`,
+      ],
+      report,
+      parseVitest,
+    ),
   );
 }
 if (want("python")) {
   const report = path.join(ARTIFACTS, "pytest.xml");
-  results.push(suite("python", PYTHON, ["-m", "pytest", "test/python", "-q", "-rA", `--junitxml=${report}`], report, parseJunit));
+  results.push(
+    suite(
+      "python",
+      PYTHON,
+      ["-m", "pytest", "test/python", "-q", "-rA", `--junitxml=${report}`],
+      report,
+      parseJunit,
+    ),
+  );
 }
 if (want("browser")) {
   const report = path.join(ARTIFACTS, "browser.xml");
-  const files = fs.readdirSync(path.join(ROOT, "test", "browser")).filter((f) => f.endsWith(".test.mjs")).map((f) => path.join("test", "browser", f));
+  const files = fs
+    .readdirSync(path.join(ROOT, "test", "browser"))
+    .filter((f) => f.endsWith(".test.mjs"))
+    .map((f) => path.join("test", "browser", f));
   results.push(
     suite(
       "browser",
       process.execPath,
-      ["--test", "--test-concurrency=1", "--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=junit", `--test-reporter-destination=${report}`, ...files],
+      [
+        "--test",
+        "--test-concurrency=1",
+        "--test-reporter=spec",
+        "--test-reporter-destination=stdout",
+        "--test-reporter=junit",
+        `--test-reporter-destination=${report}`,
+        ...files,
+      ],
       report,
       parseJunit,
       { NEUROLAB_PYTHON: PYTHON },
@@ -132,12 +197,18 @@ section("results");
 const total = { passed: 0, failed: 0, skipped: 0 };
 process.stdout.write(`setup          ${setupSeconds.toFixed(1).padStart(7)} s\n`);
 for (const r of results) {
-  process.stdout.write(`${r.name.padEnd(14)} ${r.seconds.toFixed(1).padStart(7)} s   ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped\n`);
+  process.stdout.write(
+    `${r.name.padEnd(14)} ${r.seconds.toFixed(1).padStart(7)} s   ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped\n`,
+  );
   total.passed += r.passed;
   total.failed += r.failed;
   total.skipped += r.skipped;
 }
 const minutes = (Date.now() - t0) / 60000;
-process.stdout.write(`total time     ${(minutes * 60).toFixed(1).padStart(7)} s (${minutes.toFixed(1)} min; target < 20 min on 2 cores)\n`);
-process.stdout.write(`\nsummary: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
+process.stdout.write(
+  `total time     ${(minutes * 60).toFixed(1).padStart(7)} s (${minutes.toFixed(1)} min; target < 20 min on 2 cores)\n`,
+);
+process.stdout.write(
+  `\nsummary: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`,
+);
 process.exit(total.failed > 0 ? 1 : 0);

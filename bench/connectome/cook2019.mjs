@@ -26,7 +26,11 @@ const time = (name, f) => {
   return r;
 };
 const degrees = time("degrees", () => cx.degreeStats(chem));
-time("distributions", () => [degrees.inDegree, degrees.outDegree, degrees.inStrength, degrees.outStrength].map(cx.distribution));
+time("distributions", () =>
+  [degrees.inDegree, degrees.outDegree, degrees.inStrength, degrees.outStrength].map(
+    cx.distribution,
+  ),
+);
 const reciprocity = time("reciprocity", () => cx.reciprocity(chem));
 const hops = time("all_pairs_hops", () => cx.distanceMatrix(chem, { weighted: false }));
 time("all_pairs_weighted", () => cx.distanceMatrix(chem));
@@ -41,7 +45,9 @@ const seconds = (performance.now() - tLoad) / 1000;
 
 let reachable = 0;
 for (const d of hops) if (Number.isFinite(d)) reachable++;
-const top = Array.from(bc).map((v, i) => [c.cells[i].name, v]).sort((a, b) => b[1] - a[1]);
+const top = Array.from(bc)
+  .map((v, i) => [c.cells[i].name, v])
+  .sort((a, b) => b[1] - a[1]);
 console.log(
   JSON.stringify({
     seconds,

@@ -7,7 +7,12 @@ const rsa = createRequire(import.meta.url)("../../src/dist/rsa/index.js");
 /** x[i][k] = sin(0.37 i + 0.11 k) + cos(0.0013 i k) + 0.5 sin(0.05 r (i + 1)), row-major. */
 function patterns(n, c, r = 0) {
   const x = new Float64Array(n * c);
-  for (let i = 0; i < n; i++) for (let k = 0; k < c; k++) x[i * c + k] = Math.sin(0.37 * i + 0.11 * k) + Math.cos(0.0013 * i * k) + 0.5 * Math.sin(0.05 * (r + 1) * (i + 1) + 0.07 * k);
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < c; k++)
+      x[i * c + k] =
+        Math.sin(0.37 * i + 0.11 * k) +
+        Math.cos(0.0013 * i * k) +
+        0.5 * Math.sin(0.05 * (r + 1) * (i + 1) + 0.07 * k);
   return x;
 }
 const mean = (v) => v.reduce((s, x) => s + (Number.isFinite(x) ? x : 0), 0) / v.length;
@@ -37,24 +42,39 @@ if (name === "correlation") {
   }
   const ds = rsa.makeDataset(x, { nChannels: c, obsDescriptors: { condition, run } });
   const t0 = performance.now();
-  const rdm = rsa.calcRdm(ds, { method: "crossnobis", descriptor: "condition", cvDescriptor: "run" });
+  const rdm = rsa.calcRdm(ds, {
+    method: "crossnobis",
+    descriptor: "condition",
+    cvDescriptor: "run",
+  });
   seconds = (performance.now() - t0) / 1000;
   stats = { mean_dissimilarity: mean(rdm.dissimilarities) };
 } else if (name === "bootstrap") {
   const [samples, nRdm, n] = args;
   const pairs = (n * (n - 1)) / 2;
   const truth = Array.from({ length: pairs }, (_, k) => 1 + Math.sin(0.37 * k));
-  const subjects = Array.from({ length: nRdm }, (_, s) => truth.map((v, k) => v + 0.3 * Math.sin(1.7 * s + 0.9 * k)));
+  const subjects = Array.from({ length: nRdm }, (_, s) =>
+    truth.map((v, k) => v + 0.3 * Math.sin(1.7 * s + 0.9 * k)),
+  );
   const models = [
     rsa.modelFixed("truth", truth),
-    rsa.modelFixed("cosine", truth.map((_, k) => 1 + Math.cos(0.21 * k))),
-    rsa.modelFixed("squared", truth.map((v) => v * v)),
+    rsa.modelFixed(
+      "cosine",
+      truth.map((_, k) => 1 + Math.cos(0.21 * k)),
+    ),
+    rsa.modelFixed(
+      "squared",
+      truth.map((v) => v * v),
+    ),
   ];
   const data = rsa.makeRdms(subjects);
   const t0 = performance.now();
   const res = rsa.evalBootstrap(models, data, { method: "corr", n: samples, seed: 1 });
   seconds = (performance.now() - t0) / 1000;
-  stats = { mean_eval: res.means, noise_ceiling_lower: res.noiseCeilings.reduce((s, c) => s + c[0], 0) / res.noiseCeilings.length };
+  stats = {
+    mean_eval: res.means,
+    noise_ceiling_lower: res.noiseCeilings.reduce((s, c) => s + c[0], 0) / res.noiseCeilings.length,
+  };
 } else if (name === "geodesic") {
   const [n] = args;
   const rdm = rsa.calcRdm(rsa.makeDataset(patterns(n, 50), { nChannels: 50 }));

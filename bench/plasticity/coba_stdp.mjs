@@ -9,7 +9,16 @@ const { plasticity } = createRequire(import.meta.url)("../../src/dist/index.js")
 const seed = Number(process.argv[2] ?? 0);
 const duration = Number(process.argv[3] ?? 1000);
 const tStart = performance.now();
-const stdp = plasticity.stdpPair({ weightDependence: "additive", lambda: 0.01, alpha: 1.05, Wmax: 1.2, w0: 6 / 10, delay_ms: 0, delayConvention: "axonal", transmit: "ge_post += w" });
+const stdp = plasticity.stdpPair({
+  weightDependence: "additive",
+  lambda: 0.01,
+  alpha: 1.05,
+  Wmax: 1.2,
+  w0: 6 / 10,
+  delay_ms: 0,
+  delayConvention: "axonal",
+  transmit: "ge_post += w",
+});
 const { net, exc, ee, spikes } = cobaEquations(seed, stdp);
 const tBuild = performance.now();
 net.build(); // code generation, connectivity and initial values, before the timed loop (as Brian2's before_run)

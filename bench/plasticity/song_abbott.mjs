@@ -14,4 +14,11 @@ m.net.run(duration);
 const seconds = (performance.now() - t0) / 1000;
 const hist = new Array(10).fill(0);
 for (const w of m.synapses.variable("w")) hist[Math.min(9, Math.floor((w / 0.01) * 10))]++;
-console.log(JSON.stringify({ seconds, spikes: m.spikes.count, rate_Hz: m.spikes.count / (duration / 1000), hist }));
+console.log(
+  JSON.stringify({
+    seconds,
+    spikes: m.spikes.count,
+    rate_Hz: m.spikes.count / (duration / 1000),
+    hist,
+  }),
+);

@@ -20,4 +20,11 @@ net.build();
 const t0 = performance.now();
 net.run(1000);
 const seconds = (performance.now() - t0) / 1000;
-console.log(JSON.stringify({ seconds, synapses: syn.size, input_spikes: inMon.count, post_spikes: postMon.count }));
+console.log(
+  JSON.stringify({
+    seconds,
+    synapses: syn.size,
+    input_spikes: inMon.count,
+    post_spikes: postMon.count,
+  }),
+);

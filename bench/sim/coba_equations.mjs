@@ -13,4 +13,13 @@ net.build(); // code generation, connectivity and initial values, before the tim
 const t0 = performance.now();
 net.run(duration);
 const seconds = (performance.now() - t0) / 1000;
-console.log(JSON.stringify({ seconds, build_s: (t0 - tBuild) / 1000, setup_s: (tBuild - tStart) / 1000, target: exc.target, precision, ...cobaStats(spikes, duration) }));
+console.log(
+  JSON.stringify({
+    seconds,
+    build_s: (t0 - tBuild) / 1000,
+    setup_s: (tBuild - tStart) / 1000,
+    target: exc.target,
+    precision,
+    ...cobaStats(spikes, duration),
+  }),
+);

@@ -16,7 +16,14 @@ d : volt
 `;
 const net = new Network({ dt_ms: 0.1, seed });
 const cells = (name, size, inh) =>
-  net.addNeurons(name, { size, model, threshold: "v >= 30*mV", reset: "v = c; u += d", method: "euler", init: { a: inh ? 0.1 : 0.02, b: inh ? 0.25 : 0.2, c: -65, d: inh ? 2 : 8, v: -65, u: "b*v" } });
+  net.addNeurons(name, {
+    size,
+    model,
+    threshold: "v >= 30*mV",
+    reset: "v = c; u += d",
+    method: "euler",
+    init: { a: inh ? 0.1 : 0.02, b: inh ? 0.25 : 0.2, c: -65, d: inh ? 2 : 8, v: -65, u: "b*v" },
+  });
 const exc = cells("exc", 800, false);
 const inh = cells("inh", 200, true);
 const input = net.addPoisson("input", { size: 1000, rate_Hz: 20 });
@@ -35,4 +42,12 @@ let e = 0;
 let i = 0;
 for (let k = 0; k < 800; k++) e += counts[k];
 for (let k = 800; k < 1000; k++) i += counts[k];
-console.log(JSON.stringify({ seconds, target: exc.target, spikes: spikes.count, rate_exc_Hz: e / 800 / (duration / 1000), rate_inh_Hz: i / 200 / (duration / 1000) }));
+console.log(
+  JSON.stringify({
+    seconds,
+    target: exc.target,
+    spikes: spikes.count,
+    rate_exc_Hz: e / 800 / (duration / 1000),
+    rate_inh_Hz: i / 200 / (duration / 1000),
+  }),
+);

@@ -7,7 +7,10 @@ const nIn = Number(process.argv[2] ?? 1000);
 const n = Number(process.argv[3] ?? 1000);
 const net = new Network({ dt_ms: 0.1, seed: 1 });
 const input = net.addPoisson("input", { size: nIn, rate_Hz: 20 });
-const lif = net.addLif("lif", { size: n, params: { tauM_ms: 10, vRest_mV: -70, vReset_mV: -70, vThresh_mV: -55, tRef_ms: 2 } });
+const lif = net.addLif("lif", {
+  size: n,
+  params: { tauM_ms: 10, vRest_mV: -70, vReset_mV: -70, vThresh_mV: -55, tRef_ms: 2 },
+});
 net.connect(input, lif, { rule: fixedProbability(0.1), weight_mV: 0.5, delay_ms: 1.5 });
 const mon = net.monitorSpikes([lif]);
 const tBuild = performance.now();
@@ -15,4 +18,12 @@ const synapses = net.synapseCount; // builds connectivity outside the timed loop
 const t0 = performance.now();
 net.run(1000);
 const seconds = (performance.now() - t0) / 1000;
-console.log(JSON.stringify({ seconds, build_s: (t0 - tBuild) / 1000, synapses, spikes: mon.count, rate_Hz: mon.meanRate_Hz() }));
+console.log(
+  JSON.stringify({
+    seconds,
+    build_s: (t0 - tBuild) / 1000,
+    synapses,
+    spikes: mon.count,
+    rate_Hz: mon.meanRate_Hz(),
+  }),
+);

@@ -10,8 +10,20 @@ const n = Number(process.argv[2] ?? 10000);
 const duration = Number(process.argv[3] ?? 200);
 const nExc = Math.round(0.8 * n);
 const net = new Network({ dt_ms: 0.1, seed: 1 });
-const params = { tauM_ms: 20, cM_pF: 200, vRest_mV: -60, vReset_mV: -60, vThresh_mV: -50, tRef_ms: 5, iBias_pA: 200, integration: "euler" };
-const receptors = { exc: { kind: "conductance", tau_ms: 5, eRev_mV: 0 }, inh: { kind: "conductance", tau_ms: 10, eRev_mV: -80 } };
+const params = {
+  tauM_ms: 20,
+  cM_pF: 200,
+  vRest_mV: -60,
+  vReset_mV: -60,
+  vThresh_mV: -50,
+  tRef_ms: 5,
+  iBias_pA: 200,
+  integration: "euler",
+};
+const receptors = {
+  exc: { kind: "conductance", tau_ms: 5, eRev_mV: 0 },
+  inh: { kind: "conductance", tau_ms: 10, eRev_mV: -80 },
+};
 const v0_mV = (rng) => -60 + 10 * rng.uniform();
 const exc = net.addLif("exc", { size: nExc, params, receptors, v0_mV });
 const inh = net.addLif("inh", { size: n - nExc, params, receptors, v0_mV });

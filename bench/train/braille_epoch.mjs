@@ -9,23 +9,53 @@ const { train, data, Rng } = createRequire(import.meta.url)("../../src/dist/inde
 
 const epochs = Number(process.argv[2] ?? 1);
 const here = path.dirname(fileURLToPath(import.meta.url));
-const mirror = (process.env.NEUROLAB_DATA_MIRROR ?? path.resolve(here, "..", "..", "..", "shared", "data")).split(path.delimiter);
+const mirror = (
+  process.env.NEUROLAB_DATA_MIRROR ?? path.resolve(here, "..", "..", "..", "shared", "data")
+).split(path.delimiter);
 const d = data.brailleDataset(await data.loadBrailleTrials({ mirrorDir: mirror, offline: true }));
 const perm = train.permutation(d.labels.length, new Rng(42));
 const subset = (idx) => {
-  const L = d.steps * d.inputs, x = new Float32Array(idx.length * L);
+  const L = d.steps * d.inputs,
+    x = new Float32Array(idx.length * L);
   idx.forEach((s, k) => x.set(d.x.subarray(s * L, (s + 1) * L), k * L));
   return { steps: d.steps, inputs: d.inputs, x, labels: Int32Array.from(idx, (s) => d.labels[s]) };
 };
-const trainSet = subset(perm.subarray(0, 1080)), testSet = subset(perm.subarray(1080));
+const trainSet = subset(perm.subarray(0, 1080)),
+  testSet = subset(perm.subarray(1080));
 const model = new train.SpikingModel({
-  inputs: 4, seed: 1,
+  inputs: 4,
+  seed: 1,
   layers: [
-    train.lif({ size: 200, recurrent: true, tauMem_ms: 20, tauSyn_ms: 10, dt_ms: 1, weightScale: 1, recurrentScale: 0.03, init: "normal" }),
+    train.lif({
+      size: 200,
+      recurrent: true,
+      tauMem_ms: 20,
+      tauSyn_ms: 10,
+      dt_ms: 1,
+      weightScale: 1,
+      recurrentScale: 0.03,
+      init: "normal",
+    }),
     train.readout({ size: 27, tau_ms: 20, dt_ms: 1, init: "normal" }),
   ],
 });
-const c0 = process.cpuUsage().user, t0 = performance.now();
-const history = await train.fit(model, trainSet, { epochs, batchSize: 64, optimizer: train.adam(model, { lr: 2e-3 }), seed: 1 });
-const seconds = (performance.now() - t0) / 1000, cpu_s = (process.cpuUsage().user - c0) / 1e6;
-console.log(JSON.stringify({ seconds, cpu_s, epochs, train_accuracy: history[history.length - 1].accuracy, test_accuracy: train.evaluate(model, testSet), memory_MB: model.memoryBytes(d.steps, 64) / 1e6 }));
+const c0 = process.cpuUsage().user,
+  t0 = performance.now();
+const history = await train.fit(model, trainSet, {
+  epochs,
+  batchSize: 64,
+  optimizer: train.adam(model, { lr: 2e-3 }),
+  seed: 1,
+});
+const seconds = (performance.now() - t0) / 1000,
+  cpu_s = (process.cpuUsage().user - c0) / 1e6;
+console.log(
+  JSON.stringify({
+    seconds,
+    cpu_s,
+    epochs,
+    train_accuracy: history[history.length - 1].accuracy,
+    test_accuracy: train.evaluate(model, testSet),
+    memory_MB: model.memoryBytes(d.steps, 64) / 1e6,
+  }),
+);

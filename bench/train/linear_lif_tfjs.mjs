@@ -11,17 +11,27 @@ const { train, Rng } = require("../../src/dist/index.js");
 const tf = require("@tensorflow/tfjs");
 
 const density = Number(process.argv[2] ?? 0.05);
-const T = 500, B = 16, N = 512;
+const T = 500,
+  B = 16,
+  N = 512;
 const rng = new Rng(1);
 const x = new Float32Array(T * B * N);
 for (let k = 0; k < x.length; k++) x[k] = rng.uniform() < density ? 1 : 0;
-const model = new train.SpikingModel({ inputs: N, seed: 1, layers: [train.lif({ size: N, beta: 0.9, weightScale: 1 })] });
+const model = new train.SpikingModel({
+  inputs: N,
+  seed: 1,
+  layers: [train.lif({ size: N, beta: 0.9, weightScale: 1 })],
+});
 await tf.setBackend("cpu");
-const W = tf.tensor2d(model.get("layer0.W"), [N, N]), b = tf.tensor1d(model.get("layer0.b"));
+const W = tf.tensor2d(model.get("layer0.W"), [N, N]),
+  b = tf.tensor1d(model.get("layer0.b"));
 const spike = tf.customGrad((v, save) => {
   save([v]);
   // atan(alpha = 2): d/dv = 1 / (1 + (pi v)^2)
-  return { value: tf.cast(tf.greater(v, 0), "float32"), gradFunc: (dy, [s]) => [tf.div(dy, tf.add(1, tf.square(tf.mul(Math.PI, s))))] };
+  return {
+    value: tf.cast(tf.greater(v, 0), "float32"),
+    gradFunc: (dy, [s]) => [tf.div(dy, tf.add(1, tf.square(tf.mul(Math.PI, s))))],
+  };
 });
 // tfjs has no stopGradient: the detached reset is a spike whose gradient is zero.
 const detached = tf.customGrad((v, save) => {
@@ -31,7 +41,8 @@ const detached = tf.customGrad((v, save) => {
 const run = (steps) => {
   const xs = tf.unstack(tf.tensor3d(x.subarray(0, steps * B * N), [steps, B, N]));
   const f = (w, bias) => {
-    let v = null, total = tf.scalar(0);
+    let v = null,
+      total = tf.scalar(0);
     for (let t = 0; t < steps; t++) {
       const cur = tf.add(tf.matMul(xs[t], w), bias);
       v = v === null ? cur : tf.sub(tf.add(tf.mul(0.9, v), cur), detached(tf.sub(v, 1)));
@@ -46,7 +57,17 @@ const run = (steps) => {
   });
 };
 run(5);
-const c0 = process.cpuUsage().user, t0 = performance.now();
+const c0 = process.cpuUsage().user,
+  t0 = performance.now();
 const spikes = run(T);
-const seconds = (performance.now() - t0) / 1000, cpu_s = (process.cpuUsage().user - c0) / 1e6;
-console.log(JSON.stringify({ seconds, cpu_s, backend: tf.getBackend(), output_rate: spikes / (T * B * N), tfjs: tf.version.tfjs }));
+const seconds = (performance.now() - t0) / 1000,
+  cpu_s = (process.cpuUsage().user - c0) / 1e6;
+console.log(
+  JSON.stringify({
+    seconds,
+    cpu_s,
+    backend: tf.getBackend(),
+    output_rate: spikes / (T * B * N),
+    tfjs: tf.version.tfjs,
+  }),
+);

@@ -72,13 +72,24 @@ function outputIntact() {
 }
 
 const hash = inputsHash();
-if (!force && outputIntact() && existsSync(stampFile) && readFileSync(stampFile, "utf8").trim() === hash) {
+if (
+  !force &&
+  outputIntact() &&
+  existsSync(stampFile) &&
+  readFileSync(stampFile, "utf8").trim() === hash
+) {
   console.log(`labextension up to date: ${relative(process.cwd(), outDir) || "."}`);
   process.exit(0);
 }
 
 const started = Date.now();
-const cmd = [builder, "--core-package-file", corePackageFile, ...(development ? ["--development"] : []), extDir];
+const cmd = [
+  builder,
+  "--core-package-file",
+  corePackageFile,
+  ...(development ? ["--development"] : []),
+  extDir,
+];
 const res = spawnSync(process.execPath, cmd, { stdio: "inherit", cwd: extDir });
 if (res.status !== 0 || !outputIntact()) {
   console.error(`labextension build failed (exit ${res.status ?? res.signal})`);

@@ -18,7 +18,10 @@ const LABEL_PX = 13;
 const MARGIN = { l: 80, r: 10, t: 10, b: 44 };
 
 /** Averages time into at most `maxColumns` columns; NaN-aware (all-NaN bins stay null). */
-export function binActivity(d: ActivityData, maxColumns = MAX_COLUMNS): { z: (number | null)[][]; x0: number; dx: number; lo: number; hi: number } {
+export function binActivity(
+  d: ActivityData,
+  maxColumns = MAX_COLUMNS,
+): { z: (number | null)[][]; x0: number; dx: number; lo: number; hi: number } {
   const factor = Math.max(1, Math.ceil(d.nTimes / maxColumns));
   const cols = Math.ceil(d.nTimes / factor);
   const z: (number | null)[][] = [];
@@ -64,13 +67,22 @@ export class ActivityRenderer extends PlotRenderer<ActivityData> {
     this.plotDiv = this.plotContainer("neurolab-activity-plot", height(d));
     this.node.appendChild(this.plotDiv);
     this.node.appendChild(
-      el("div", "neurolab-caption", `${d.nNeurons} neurons \u00b7 ${d.nTimes} samples \u00b7 dt ${Number(d.dt_s.toPrecision(4))} s \u00b7 ${activityValueLabel(d)}`),
+      el(
+        "div",
+        "neurolab-caption",
+        `${d.nNeurons} neurons \u00b7 ${d.nTimes} samples \u00b7 dt ${Number(d.dt_s.toPrecision(4))} s \u00b7 ${activityValueLabel(d)}`,
+      ),
     );
     this.node.dataset.nNeurons = String(d.nNeurons);
     this.node.dataset.nTimes = String(d.nTimes);
   }
 
-  protected async draw(plotly: Plotly, d: ActivityData, theme: PlotTheme, first: boolean): Promise<void> {
+  protected async draw(
+    plotly: Plotly,
+    d: ActivityData,
+    theme: PlotTheme,
+    first: boolean,
+  ): Promise<void> {
     const b = binActivity(d);
     const labels = d.labels.map(plotlyText);
     const axis = axisStyle(theme);
@@ -86,12 +98,17 @@ export class ActivityRenderer extends PlotRenderer<ActivityData> {
         y: labels.map((_, i) => i),
         text: labels.map((l) => new Array<string>(b.z[0]?.length ?? 0).fill(l)),
         meta: [quantity, unit],
-        hovertemplate: "%{text}<br>t = %{x:.2f} s<br>%{meta[0]} = %{z:.3g}%{meta[1]}<extra></extra>",
+        hovertemplate:
+          "%{text}<br>t = %{x:.2f} s<br>%{meta[0]} = %{z:.3g}%{meta[1]}<extra></extra>",
         colorscale: "Viridis",
         zmin: b.lo,
         zmax: b.hi,
         hoverongaps: false,
-        colorbar: { title: { text: plotlyText(activityValueLabel(d)), side: "right" }, thickness: 12, tickfont: { color: theme.muted } },
+        colorbar: {
+          title: { text: plotlyText(activityValueLabel(d)), side: "right" },
+          thickness: 12,
+          tickfont: { color: theme.muted },
+        },
       },
     ];
     const layout = {
@@ -114,12 +131,19 @@ export class ActivityRenderer extends PlotRenderer<ActivityData> {
     if (first) await plotly.newPlot(this.plotDiv!, data, layout, cfg);
     else await plotly.react(this.plotDiv!, data, layout, cfg);
     if (first) {
-      const div = this.plotDiv as HTMLDivElement & { on(e: string, h: (ev: Record<string, unknown>) => void): void };
+      const div = this.plotDiv as HTMLDivElement & {
+        on(e: string, h: (ev: Record<string, unknown>) => void): void;
+      };
       div.on("plotly_relayout", (ev) => {
-        if (Object.keys(ev ?? {}).some((k) => k.startsWith("yaxis.range") || k === "yaxis.autorange")) this.scheduleTicks();
+        if (
+          Object.keys(ev ?? {}).some((k) => k.startsWith("yaxis.range") || k === "yaxis.autorange")
+        )
+          this.scheduleTicks();
       });
     }
-    this.node.dataset.rowLabels = String(nameTicks(d.labels, -0.5, d.nNeurons - 0.5, labelCount(d)).tickvals.length);
+    this.node.dataset.rowLabels = String(
+      nameTicks(d.labels, -0.5, d.nNeurons - 0.5, labelCount(d)).tickvals.length,
+    );
   }
 
   /** Relabels the rows in view after a zoom (all of them once they are >= 13 px apart). */
@@ -131,9 +155,19 @@ export class ActivityRenderer extends PlotRenderer<ActivityData> {
       const d = this.data;
       const ya = div?._fullLayout?.yaxis;
       if (!div || !d || !ya || !this.plotly || this.isDisposed) return;
-      const ticks = nameTicks(d.labels, ya.range[0], ya.range[1], Math.max(2, Math.floor(ya._length / LABEL_PX)));
+      const ticks = nameTicks(
+        d.labels,
+        ya.range[0],
+        ya.range[1],
+        Math.max(2, Math.floor(ya._length / LABEL_PX)),
+      );
       this.node.dataset.rowLabels = String(ticks.tickvals.length);
-      this.guard(() => this.plotly!.relayout(div, { "yaxis.tickvals": ticks.tickvals, "yaxis.ticktext": ticks.ticktext }));
+      this.guard(() =>
+        this.plotly!.relayout(div, {
+          "yaxis.tickvals": ticks.tickvals,
+          "yaxis.ticktext": ticks.ticktext,
+        }),
+      );
     });
   }
 

@@ -33,7 +33,11 @@ export function plotlyText(s: string): string {
 }
 
 /** Creates an element with a class and optional text (textContent, never HTML). */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (className) e.className = className;
   if (text !== undefined) e.textContent = text;
@@ -41,7 +45,14 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: str
 }
 
 /** A labelled range slider. */
-export function slider(label: string, className: string, min: number, max: number, step: number, value: number): { wrap: HTMLLabelElement; input: HTMLInputElement; out: HTMLSpanElement } {
+export function slider(
+  label: string,
+  className: string,
+  min: number,
+  max: number,
+  step: number,
+  value: number,
+): { wrap: HTMLLabelElement; input: HTMLInputElement; out: HTMLSpanElement } {
   const wrap = el("label", "neurolab-control");
   wrap.appendChild(el("span", "neurolab-control-label", label));
   const input = el("input", className);
@@ -56,7 +67,12 @@ export function slider(label: string, className: string, min: number, max: numbe
 }
 
 /** A labelled <select> with (value, text) options. */
-export function select(label: string, className: string, options: [string, string][], value: string): { wrap: HTMLLabelElement; input: HTMLSelectElement } {
+export function select(
+  label: string,
+  className: string,
+  options: [string, string][],
+  value: string,
+): { wrap: HTMLLabelElement; input: HTMLSelectElement } {
   const wrap = el("label", "neurolab-control");
   wrap.appendChild(el("span", "neurolab-control-label", label));
   const input = el("select", className);
@@ -131,7 +147,8 @@ export abstract class PlotRenderer<T> extends Widget implements IRenderMime.IRen
       // Time to first paint (the frame after the draw), for benchmarks.
       requestAnimationFrame(() =>
         requestAnimationFrame(() => {
-          if (generation === this.generation) this.node.dataset.renderMs = (performance.now() - started).toFixed(1);
+          if (generation === this.generation)
+            this.node.dataset.renderMs = (performance.now() - started).toFixed(1);
         }),
       );
     } catch (err) {
@@ -152,7 +169,11 @@ export abstract class PlotRenderer<T> extends Widget implements IRenderMime.IRen
     const generation = this.generation;
     try {
       const r = fn();
-      if (r instanceof Promise) r.catch((err: unknown) => generation === this.generation && !this.isDisposed && this.showError(err));
+      if (r instanceof Promise)
+        r.catch(
+          (err: unknown) =>
+            generation === this.generation && !this.isDisposed && this.showError(err),
+        );
     } catch (err) {
       this.showError(err);
     }
@@ -192,7 +213,11 @@ export abstract class PlotRenderer<T> extends Widget implements IRenderMime.IRen
   protected showError(err: unknown): void {
     this.reset();
     const message = err instanceof Error ? err.message : String(err);
-    const box = el("div", ERROR_CLASS, `neurolab: cannot render ${this.kind}: ${message.length > MAX_MESSAGE ? message.slice(0, MAX_MESSAGE) + "\u2026" : message}`);
+    const box = el(
+      "div",
+      ERROR_CLASS,
+      `neurolab: cannot render ${this.kind}: ${message.length > MAX_MESSAGE ? message.slice(0, MAX_MESSAGE) + "\u2026" : message}`,
+    );
     this.node.appendChild(box);
   }
 
@@ -239,7 +264,10 @@ export abstract class PlotRenderer<T> extends Widget implements IRenderMime.IRen
         clearTimeout(this.themeTimer);
         this.themeTimer = setTimeout(() => this.retheme(), 150);
       });
-      this.themeObserver.observe(doc.body, { attributes: true, attributeFilter: ["data-jp-theme-light", "data-jp-theme-name"] });
+      this.themeObserver.observe(doc.body, {
+        attributes: true,
+        attributeFilter: ["data-jp-theme-light", "data-jp-theme-name"],
+      });
     }
     if (!this.sizeObserver && typeof ResizeObserver !== "undefined") {
       this.sizeObserver = new ResizeObserver(() => {
@@ -283,7 +311,11 @@ export function axisStyle(theme: PlotTheme): Record<string, unknown> {
 }
 
 /** Common layout from the theme. */
-export function baseLayout(theme: PlotTheme, height: number, revision: string): Record<string, unknown> {
+export function baseLayout(
+  theme: PlotTheme,
+  height: number,
+  revision: string,
+): Record<string, unknown> {
   return {
     height,
     autosize: true,

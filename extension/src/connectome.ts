@@ -9,7 +9,17 @@
  * threshold refilters the two edge traces; view, colouring and order changes redraw.
  */
 import { decodeConnectome, type ConnectomeData } from "neurolab/schema";
-import { axisStyle, baseLayout, el, keepKeys, plotlyConfig, plotlyText, PlotRenderer, select, slider } from "./base.js";
+import {
+  axisStyle,
+  baseLayout,
+  el,
+  keepKeys,
+  plotlyConfig,
+  plotlyText,
+  PlotRenderer,
+  select,
+  slider,
+} from "./base.js";
 import type { Plotly } from "./plotly.js";
 import type { FullLayout, PlotlyEvent } from "plotly.js-dist-min";
 import type { PlotTheme } from "./theme.js";
@@ -28,7 +38,11 @@ interface Partner {
 }
 
 /** Partners of node `i` among edges with weight >= threshold. */
-export function partnersOf(d: ConnectomeData, i: number, opts: { chemical: boolean; electrical: boolean; threshold: number }) {
+export function partnersOf(
+  d: ConnectomeData,
+  i: number,
+  opts: { chemical: boolean; electrical: boolean; threshold: number },
+) {
   const pre: Partner[] = [];
   const post: Partner[] = [];
   const gap: Partner[] = [];
@@ -91,8 +105,26 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     if (d.layouts.force) views.push(["force", "force-directed"]);
     views.push(["adjacency", "adjacency matrix"]);
     const view = select("view", "neurolab-connectome-view", views, this.view);
-    const color = select("colour by", "neurolab-connectome-color", [["type", "type"], ["neurotransmitter", "neurotransmitter"], ["community", "community"]], this.colorBy);
-    const order = select("order by", "neurolab-connectome-order", [["class", "class"], ["type", "type"], ["community", "community"]], this.order);
+    const color = select(
+      "colour by",
+      "neurolab-connectome-color",
+      [
+        ["type", "type"],
+        ["neurotransmitter", "neurotransmitter"],
+        ["community", "community"],
+      ],
+      this.colorBy,
+    );
+    const order = select(
+      "order by",
+      "neurolab-connectome-order",
+      [
+        ["class", "class"],
+        ["type", "type"],
+        ["community", "community"],
+      ],
+      this.order,
+    );
     this.orderWrap = order.wrap;
     order.wrap.style.display = "none";
     const chem = checkbox("chemical", "neurolab-connectome-chemical", true);
@@ -102,7 +134,14 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     let maxW = 1;
     for (const w of d.chemical.weight) maxW = Math.max(maxW, w);
     for (const w of d.electrical.weight) maxW = Math.max(maxW, w);
-    const thr = slider("min. weight", "neurolab-connectome-threshold", 1, Math.max(2, Math.ceil(maxW)), 1, 1);
+    const thr = slider(
+      "min. weight",
+      "neurolab-connectome-threshold",
+      1,
+      Math.max(2, Math.ceil(maxW)),
+      1,
+      1,
+    );
     const searchWrap = el("label", "neurolab-control");
     searchWrap.appendChild(el("span", "neurolab-control-label", "neuron"));
     const search = el("input", "neurolab-connectome-search");
@@ -127,7 +166,13 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     const body = el("div", "neurolab-connectome-body");
     this.plotDiv = this.plotContainer("neurolab-connectome-plot", HEIGHT);
     this.partnersDiv = el("div", "neurolab-connectome-partners");
-    this.partnersDiv.appendChild(el("div", "neurolab-muted", "Click a neuron (or search for one) to list its synaptic partners."));
+    this.partnersDiv.appendChild(
+      el(
+        "div",
+        "neurolab-muted",
+        "Click a neuron (or search for one) to list its synaptic partners.",
+      ),
+    );
     body.append(this.plotDiv, this.partnersDiv);
     // A click on empty plot space (not a drag, not on a node or cell) clears the selection.
     let downAt: [number, number] | null = null;
@@ -141,7 +186,8 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     this.plotDiv.addEventListener(
       "mousedown",
       () => {
-        if (this.axesDragged) (this.plotDiv as unknown as { _mouseDownTime?: number })._mouseDownTime = 0;
+        if (this.axesDragged)
+          (this.plotDiv as unknown as { _mouseDownTime?: number })._mouseDownTime = 0;
         this.axesDragged = false;
       },
       true,
@@ -165,10 +211,22 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       color.wrap.style.display = this.view === "adjacency" ? "none" : "";
       this.redraw();
     });
-    color.input.addEventListener("change", () => ((this.colorBy = color.input.value as ColorBy), this.redraw()));
-    order.input.addEventListener("change", () => ((this.order = order.input.value as Order), this.redraw()));
-    chem.input.addEventListener("change", () => ((this.chemical = chem.input.checked), this.scheduleUpdate()));
-    elec.input.addEventListener("change", () => ((this.electrical = elec.input.checked), this.scheduleUpdate()));
+    color.input.addEventListener(
+      "change",
+      () => ((this.colorBy = color.input.value as ColorBy), this.redraw()),
+    );
+    order.input.addEventListener(
+      "change",
+      () => ((this.order = order.input.value as Order), this.redraw()),
+    );
+    chem.input.addEventListener(
+      "change",
+      () => ((this.chemical = chem.input.checked), this.scheduleUpdate()),
+    );
+    elec.input.addEventListener(
+      "change",
+      () => ((this.electrical = elec.input.checked), this.scheduleUpdate()),
+    );
     thr.input.addEventListener("input", () => {
       this.threshold = Number(thr.input.value);
       thr.out.textContent = thr.input.value;
@@ -194,7 +252,12 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     if (!d) return;
     this.selected = i;
     if (this.searchNote) this.searchNote.textContent = "";
-    if (i >= 0 && this.searchInput && this.searchInput.value.trim().toUpperCase() !== d.names[i].toUpperCase()) this.searchInput.value = d.names[i];
+    if (
+      i >= 0 &&
+      this.searchInput &&
+      this.searchInput.value.trim().toUpperCase() !== d.names[i].toUpperCase()
+    )
+      this.searchInput.value = d.names[i];
     this.scheduleUpdate();
   }
 
@@ -227,18 +290,24 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       if (this.updatePending) this.scheduleUpdate();
     };
     this.guard(() =>
-      this.applyUpdate(this.plotly!, this.data!).then(() => {
-        if (generation === this.generation) {
-          this.node.dataset.updateMs = (performance.now() - started).toFixed(1);
-          requestAnimationFrame(() => requestAnimationFrame(() => {
-            if (generation === this.generation) this.node.dataset.interactionMs = (performance.now() - started).toFixed(1);
-          }));
-        }
-        finish();
-      }, (err: unknown) => {
-        finish();
-        throw err;
-      }),
+      this.applyUpdate(this.plotly!, this.data!).then(
+        () => {
+          if (generation === this.generation) {
+            this.node.dataset.updateMs = (performance.now() - started).toFixed(1);
+            requestAnimationFrame(() =>
+              requestAnimationFrame(() => {
+                if (generation === this.generation)
+                  this.node.dataset.interactionMs = (performance.now() - started).toFixed(1);
+              }),
+            );
+          }
+          finish();
+        },
+        (err: unknown) => {
+          finish();
+          throw err;
+        },
+      ),
     );
   }
 
@@ -248,9 +317,24 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       const adj = this.adjacency;
       if (!adj) return;
       const z = this.adjacencyMatrix(d, adj.pos);
-      const zChanged = z.edgesShown !== adj.edgesShown || this.threshold !== adj.threshold || this.chemical !== adj.chemical || this.electrical !== adj.electrical;
-      if (zChanged) Object.assign(adj, { edgesShown: z.edgesShown, threshold: this.threshold, chemical: this.chemical, electrical: this.electrical });
-      await plotly.update(div, zChanged ? { z: [z.chem, z.elec] } : {}, adjacencySelection(this.selected, adj.pos), [0, 1]);
+      const zChanged =
+        z.edgesShown !== adj.edgesShown ||
+        this.threshold !== adj.threshold ||
+        this.chemical !== adj.chemical ||
+        this.electrical !== adj.electrical;
+      if (zChanged)
+        Object.assign(adj, {
+          edgesShown: z.edgesShown,
+          threshold: this.threshold,
+          chemical: this.chemical,
+          electrical: this.electrical,
+        });
+      await plotly.update(
+        div,
+        zChanged ? { z: [z.chem, z.elec] } : {},
+        adjacencySelection(this.selected, adj.pos),
+        [0, 1],
+      );
       this.node.dataset.edgesShown = String(z.edgesShown);
     } else {
       if (!this.nodeLink) return;
@@ -267,19 +351,40 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     const i = this.selected;
     if (i < 0) {
       delete this.node.dataset.selected;
-      box.appendChild(el("div", "neurolab-muted", "Click a neuron (or search for one) to list its synaptic partners."));
+      box.appendChild(
+        el(
+          "div",
+          "neurolab-muted",
+          "Click a neuron (or search for one) to list its synaptic partners.",
+        ),
+      );
       return;
     }
-    const p = partnersOf(d, i, { chemical: this.chemical, electrical: this.electrical, threshold: this.threshold });
+    const p = partnersOf(d, i, {
+      chemical: this.chemical,
+      electrical: this.electrical,
+      threshold: this.threshold,
+    });
     this.node.dataset.selected = d.names[i];
     this.node.dataset.nPre = String(p.pre.length);
     this.node.dataset.nPost = String(p.post.length);
     this.node.dataset.nGap = String(p.gap.length);
     const head = el("div", "neurolab-partners-head", d.names[i]);
-    const meta = [d.types[i], d.neurotransmitters[i], d.classes[i] !== d.names[i] ? `class ${d.classes[i]}` : "", `community ${d.communities[i]}`].filter(Boolean).join(" \u00b7 ");
+    const meta = [
+      d.types[i],
+      d.neurotransmitters[i],
+      d.classes[i] !== d.names[i] ? `class ${d.classes[i]}` : "",
+      `community ${d.communities[i]}`,
+    ]
+      .filter(Boolean)
+      .join(" \u00b7 ");
     box.append(head, el("div", "neurolab-muted", meta));
     const theme = this.theme();
-    const swatch: Record<string, string> = { "neurolab-partners-pre": theme.palette[0], "neurolab-partners-post": theme.palette[1], "neurolab-partners-gap": "rgb(230,149,0)" };
+    const swatch: Record<string, string> = {
+      "neurolab-partners-pre": theme.palette[0],
+      "neurolab-partners-post": theme.palette[1],
+      "neurolab-partners-gap": "rgb(230,149,0)",
+    };
     const section = (title: string, cls: string, list: Partner[], unit: string) => {
       const heading = el("div", "neurolab-partners-title", `${title} (${list.length})`);
       // The colour of these edges in the highlighted plot (an edge legend for the selection).
@@ -289,7 +394,8 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       heading.prepend(mark);
       box.appendChild(heading);
       const ul = el("ul", `neurolab-partners ${cls}`);
-      for (const q of list) ul.appendChild(el("li", "", `${d.names[q.node]} \u2014 ${q.weight} ${unit}`));
+      for (const q of list)
+        ul.appendChild(el("li", "", `${d.names[q.node]} \u2014 ${q.weight} ${unit}`));
       box.appendChild(ul);
     };
     if (this.chemical) {
@@ -299,8 +405,14 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     if (this.electrical) section("electrical partners", "neurolab-partners-gap", p.gap, "gj");
   }
 
-  protected async draw(plotly: Plotly, d: ConnectomeData, theme: PlotTheme, first: boolean): Promise<void> {
-    const fig = this.view === "adjacency" ? this.adjacencyFigure(d, theme) : this.nodeLinkFigure(d, theme);
+  protected async draw(
+    plotly: Plotly,
+    d: ConnectomeData,
+    theme: PlotTheme,
+    first: boolean,
+  ): Promise<void> {
+    const fig =
+      this.view === "adjacency" ? this.adjacencyFigure(d, theme) : this.nodeLinkFigure(d, theme);
     if (this.view === "adjacency") this.nodeLink = null;
     else this.adjacency = null;
     const div = this.plotDiv!;
@@ -308,7 +420,13 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       ...plotlyConfig("neurolab-connectome"),
       // PNG export composes plotly's image with the edge and selection layers.
       modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage"],
-      modeBarButtonsToAdd: [{ name: "Download plot as a PNG", icon: plotly.Icons.camera, click: () => this.guard(() => this.exportPng()) }],
+      modeBarButtonsToAdd: [
+        {
+          name: "Download plot as a PNG",
+          icon: plotly.Icons.camera,
+          click: () => this.guard(() => this.exportPng()),
+        },
+      ],
     };
     // A view switch changes trace types: start fresh so plotly does not morph traces. A fresh
     // plot also drops the event handlers (plotly purges the div), so they are bound again.
@@ -322,10 +440,13 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     this.drawEdges();
     this.drawOverlay();
     if (fresh) {
-      const on = (div as unknown as { on(e: string, h: (ev: PlotlyEvent | undefined) => unknown): void }).on.bind(div);
+      const on = (
+        div as unknown as { on(e: string, h: (ev: PlotlyEvent | undefined) => unknown): void }
+      ).on.bind(div);
       on("plotly_relayout", (ev) => {
         // Axis ranges in a relayout event come from a zoom or pan drag (or a double-click reset).
-        if (ev && Object.keys(ev).some((k) => /^[xy]axis\.(range|autorange)/.test(k))) this.axesDragged = true;
+        if (ev && Object.keys(ev).some((k) => /^[xy]axis\.(range|autorange)/.test(k)))
+          this.axesDragged = true;
         this.scheduleOverlay();
       });
       // Plotly handles the second click of a double click by resetting the axes and then
@@ -350,8 +471,10 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
         const pt = ev?.points?.[0];
         if (!pt) return;
         const cd = pt.customdata;
-        if (typeof cd === "number" && cd >= 0 && cd < d.names.length) this.selectNode(cd === this.selected ? -1 : cd);
-        else if (this.view === "adjacency" && typeof pt.y === "number" && this.adjOrder) this.selectNode(this.adjOrder[pt.y]);
+        if (typeof cd === "number" && cd >= 0 && cd < d.names.length)
+          this.selectNode(cd === this.selected ? -1 : cd);
+        else if (this.view === "adjacency" && typeof pt.y === "number" && this.adjOrder)
+          this.selectNode(this.adjOrder[pt.y]);
       });
     }
     this.listPartners(d);
@@ -361,10 +484,13 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
 
   private categories(d: ConnectomeData): { key: (i: number) => string; order: string[] } {
     if (this.colorBy === "community") {
-      const keys = [...new Set(Array.from(d.communities))].sort((a, b) => a - b).map((c) => `community ${c}`);
+      const keys = [...new Set(Array.from(d.communities))]
+        .sort((a, b) => a - b)
+        .map((c) => `community ${c}`);
       return { key: (i) => `community ${d.communities[i]}`, order: keys };
     }
-    const values = this.colorBy === "type" ? d.types : d.neurotransmitters.map((t) => t || "unknown");
+    const values =
+      this.colorBy === "type" ? d.types : d.neurotransmitters.map((t) => t || "unknown");
     const uniq = [...new Set(values)];
     const rank = (t: string) => (this.colorBy === "type" ? (TYPE_ORDER.indexOf(t) + 100) % 100 : 0);
     uniq.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
@@ -372,7 +498,13 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
   }
 
   private nodeLink: NodeLinkModel | null = null;
-  private adjacency: { pos: Int32Array; edgesShown: number; threshold: number; chemical: boolean; electrical: boolean } | null = null;
+  private adjacency: {
+    pos: Int32Array;
+    edgesShown: number;
+    threshold: number;
+    chemical: boolean;
+    electrical: boolean;
+  } | null = null;
   private overlay: SVGSVGElement | null = null;
   private overlayFrame = 0;
   private edgeCanvas: HTMLCanvasElement | null = null;
@@ -407,30 +539,68 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
         y: idx.map((i) => layout.y[i]),
         customdata: idx,
         text: idx.map((i) => plotlyText(d.names[i])),
-        hovertext: idx.map((i) => plotlyText(`${d.names[i]} \u00b7 ${d.types[i]}${d.neurotransmitters[i] ? " \u00b7 " + d.neurotransmitters[i] : ""}`)),
+        hovertext: idx.map((i) =>
+          plotlyText(
+            `${d.names[i]} \u00b7 ${d.types[i]}${d.neurotransmitters[i] ? " \u00b7 " + d.neurotransmitters[i] : ""}`,
+          ),
+        ),
         hovertemplate: "%{hovertext}<extra></extra>",
-        marker: { size: 7, color: colorOf.get(c), opacity: 0.9, line: { width: 0.5, color: theme.background } },
+        marker: {
+          size: 7,
+          color: colorOf.get(c),
+          opacity: 0.9,
+          line: { width: 0.5, color: theme.background },
+        },
         showlegend: true,
       });
     }
     // Edge legend (the edges themselves are a canvas layer): part of plotly's legend, so it is in
     // the PNG export too; clicking an entry toggles that kind of synapse like its checkbox.
     const edgeLegend = [
-      ["chemical synapse", theme.light ? "rgba(0,0,0,0.45)" : "rgba(255,255,255,0.45)", "solid", "chemical"],
+      [
+        "chemical synapse",
+        theme.light ? "rgba(0,0,0,0.45)" : "rgba(255,255,255,0.45)",
+        "solid",
+        "chemical",
+      ],
       ["gap junction", "rgba(230,149,0,0.9)", "dot", "electrical"],
     ] as const;
     for (const [name, color, dash, kind] of edgeLegend) {
-      data.push({ type: "scatter", mode: "lines", name, x: [null], y: [null], line: { color, width: 2, dash }, hoverinfo: "skip", showlegend: true, meta: `edges:${kind}` });
+      data.push({
+        type: "scatter",
+        mode: "lines",
+        name,
+        x: [null],
+        y: [null],
+        line: { color, width: 2, dash },
+        hoverinfo: "skip",
+        showlegend: true,
+        meta: `edges:${kind}`,
+      });
     }
     this.nodeLink = { layout, nodeColor };
-    const axis = { ...axisStyle(theme), showgrid: false, showticklabels: false, zeroline: false, showline: false };
+    const axis = {
+      ...axisStyle(theme),
+      showgrid: false,
+      showticklabels: false,
+      zeroline: false,
+      showline: false,
+    };
     const lay: Record<string, unknown> = {
       ...baseLayout(theme, HEIGHT, `neurolab-connectome-${this.view}`),
       // The legend (node categories, edge kinds) sits under the plot, clear of the modebar.
       // (in the layered view below the layer names, which hang under the plot area).
       margin: { l: 10, r: 10, t: 10, b: this.view === "layered" ? 60 : 36 },
       showlegend: true,
-      legend: { orientation: "h", x: 0, y: 0, yanchor: "top", yref: "paper", bgcolor: "rgba(0,0,0,0)", ...(this.view === "layered" ? { y: -0.045 } : {}) },
+      legend: {
+        orientation: "h",
+        x: 0,
+        y: 0,
+        yanchor: "top",
+        yref: "paper",
+        bgcolor: "rgba(0,0,0,0)",
+        ...(this.view === "layered" ? { y: -0.045 } : {}),
+      },
       xaxis: { ...axis, range: [-0.04, 1.04] },
       yaxis: { ...axis, range: [1.04, -0.04] },
       dragmode: "zoom",
@@ -447,7 +617,12 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
         yref: "y",
         yanchor: "top",
         // The outer names start / end at their column so a narrow plot does not clip them.
-        xanchor: d.layers.length > 1 && l === 0 ? "left" : d.layers.length > 1 && l === d.layers.length - 1 ? "right" : "center",
+        xanchor:
+          d.layers.length > 1 && l === 0
+            ? "left"
+            : d.layers.length > 1 && l === d.layers.length - 1
+              ? "right"
+              : "center",
         showarrow: false,
         font: { color: theme.muted },
       }));
@@ -525,11 +700,14 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       ctx.strokeStyle = color;
       ctx.stroke();
     };
-    if (this.chemical) stroke(d.chemical, theme.light ? "rgba(0,0,0,0.2)" : "rgba(255,255,255,0.2)", []);
+    if (this.chemical)
+      stroke(d.chemical, theme.light ? "rgba(0,0,0,0.2)" : "rgba(255,255,255,0.2)", []);
     if (this.electrical) stroke(d.electrical, "rgba(230,149,0,0.55)", [2, 2]);
     this.node.dataset.edgesShown = String(this.edgesShown(d));
     // The axis ranges the edges were painted for (tests compare them with plotly's).
-    this.node.dataset.edgesRange = [...xa.range, ...ya.range].map((v: number) => v.toPrecision(6)).join(",");
+    this.node.dataset.edgesRange = [...xa.range, ...ya.range]
+      .map((v: number) => v.toPrecision(6))
+      .join(",");
   }
 
   /**
@@ -624,13 +802,46 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     }
     const strokes = [theme.palette[0], theme.palette[1], "rgb(230,149,0)"];
     paths.forEach((p, k) => {
-      if (p) add("path", { d: p, fill: "none", stroke: strokes[k], "stroke-width": 1.6, ...(k === 2 ? { "stroke-dasharray": "3,2" } : {}), class: `neurolab-highlight-${["input", "output", "gap"][k]}` });
+      if (p)
+        add("path", {
+          d: p,
+          fill: "none",
+          stroke: strokes[k],
+          "stroke-width": 1.6,
+          ...(k === 2 ? { "stroke-dasharray": "3,2" } : {}),
+          class: `neurolab-highlight-${["input", "output", "gap"][k]}`,
+        });
     });
     for (let i = 0; i < partner.length; i++) {
-      if (partner[i] && i !== sel) add("circle", { cx: px(i).toFixed(1), cy: py(i).toFixed(1), r: 5, fill: m.nodeColor[i], stroke: theme.background, "stroke-width": 1 });
+      if (partner[i] && i !== sel)
+        add("circle", {
+          cx: px(i).toFixed(1),
+          cy: py(i).toFixed(1),
+          r: 5,
+          fill: m.nodeColor[i],
+          stroke: theme.background,
+          "stroke-width": 1,
+        });
     }
-    add("circle", { cx: px(sel).toFixed(1), cy: py(sel).toFixed(1), r: 8, fill: m.nodeColor[sel], stroke: theme.foreground, "stroke-width": 2 });
-    const label = add("text", { x: px(sel).toFixed(1), y: (py(sel) - 13).toFixed(1), "text-anchor": "middle", fill: theme.foreground, "font-size": 13, "font-family": theme.fontFamily, "paint-order": "stroke", stroke: theme.background, "stroke-width": 3 });
+    add("circle", {
+      cx: px(sel).toFixed(1),
+      cy: py(sel).toFixed(1),
+      r: 8,
+      fill: m.nodeColor[sel],
+      stroke: theme.foreground,
+      "stroke-width": 2,
+    });
+    const label = add("text", {
+      x: px(sel).toFixed(1),
+      y: (py(sel) - 13).toFixed(1),
+      "text-anchor": "middle",
+      fill: theme.foreground,
+      "font-size": 13,
+      "font-family": theme.fontFamily,
+      "paint-order": "stroke",
+      stroke: theme.background,
+      "stroke-width": 3,
+    });
     label.textContent = d.names[sel];
     this.node.dataset.highlighted = counts.join(",");
     this.drawLabels(svg, px, py, w, h, partner);
@@ -641,7 +852,14 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
    * partners (the selected name is already drawn), else every node in view, hubs (most
    * connections) first. Zooming in therefore names every node once there is room.
    */
-  private drawLabels(svg: SVGSVGElement, px: (i: number) => number, py: (i: number) => number, w: number, h: number, partners: Uint8Array | null): void {
+  private drawLabels(
+    svg: SVGSVGElement,
+    px: (i: number) => number,
+    py: (i: number) => number,
+    w: number,
+    h: number,
+    partners: Uint8Array | null,
+  ): void {
     const d = this.data!;
     const theme = this.theme();
     const degree = this.degrees(d);
@@ -673,9 +891,15 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     for (const i of candidates) {
       const x = px(i) + 5;
       const y = py(i) + 3.5;
-      const box: [number, number, number, number] = [x, y - 9, x + 6.1 * d.names[i].length + 2, y + 2];
+      const box: [number, number, number, number] = [
+        x,
+        y - 9,
+        x + 6.1 * d.names[i].length + 2,
+        y + 2,
+      ];
       if (box[2] > w) continue;
-      if (boxes.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
+      if (boxes.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]))
+        continue;
       boxes.push(box);
       const t = document.createElementNS("http://www.w3.org/2000/svg", "text");
       t.setAttribute("x", x.toFixed(1));
@@ -716,7 +940,12 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     if (this.view === "adjacency" && this.plotly) {
       // No layers of our own: plotly's exporter draws the matrices with their colour bars.
       const box = this.plotDiv!.getBoundingClientRect();
-      const url = await this.plotly.toImage(this.plotDiv!, { format: "png", scale, width: Math.round(box.width), height: HEIGHT });
+      const url = await this.plotly.toImage(this.plotDiv!, {
+        format: "png",
+        scale,
+        width: Math.round(box.width),
+        height: HEIGHT,
+      });
       download(url, "neurolab-connectome.png");
       return;
     }
@@ -735,7 +964,12 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
       if (!(layer instanceof SVGSVGElement || layer instanceof HTMLCanvasElement)) continue;
       const r = layer.getBoundingClientRect();
       if (r.width === 0 || r.height === 0) continue;
-      const at = [(r.left - box.left) * scale, (r.top - box.top) * scale, r.width * scale, r.height * scale] as const;
+      const at = [
+        (r.left - box.left) * scale,
+        (r.top - box.top) * scale,
+        r.width * scale,
+        r.height * scale,
+      ] as const;
       if (layer instanceof HTMLCanvasElement) ctx.drawImage(layer, ...at);
       else {
         const svg = layer.cloneNode(true) as SVGSVGElement;
@@ -747,7 +981,10 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
         svg.style.removeProperty("top");
         if (defs && !svg.querySelector(":scope > defs")) svg.prepend(defs.cloneNode(true));
         const xml = new XMLSerializer().serializeToString(svg);
-        ctx.drawImage(await loadImage(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(xml)}`), ...at);
+        ctx.drawImage(
+          await loadImage(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(xml)}`),
+          ...at,
+        );
       }
     }
     download(canvas.toDataURL("image/png"), "neurolab-connectome.png");
@@ -774,27 +1011,87 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
   private adjacencyFigure(d: ConnectomeData, theme: PlotTheme) {
     const n = d.names.length;
     const key = (i: number): [number | string, string] =>
-      this.order === "community" ? [d.communities[i], d.classes[i]] : this.order === "type" ? [(TYPE_ORDER.indexOf(d.types[i]) + 100) % 100, d.classes[i]] : [d.classes[i], d.names[i]];
+      this.order === "community"
+        ? [d.communities[i], d.classes[i]]
+        : this.order === "type"
+          ? [(TYPE_ORDER.indexOf(d.types[i]) + 100) % 100, d.classes[i]]
+          : [d.classes[i], d.names[i]];
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => {
       const ka = key(a);
       const kb = key(b);
-      return ka[0] < kb[0] ? -1 : ka[0] > kb[0] ? 1 : ka[1] < kb[1] ? -1 : ka[1] > kb[1] ? 1 : d.names[a] < d.names[b] ? -1 : 1;
+      return ka[0] < kb[0]
+        ? -1
+        : ka[0] > kb[0]
+          ? 1
+          : ka[1] < kb[1]
+            ? -1
+            : ka[1] > kb[1]
+              ? 1
+              : d.names[a] < d.names[b]
+                ? -1
+                : 1;
     });
     this.adjOrder = order;
     const pos = new Int32Array(n);
     order.forEach((node, r) => (pos[node] = r));
     const { chem, elec, edgesShown } = this.adjacencyMatrix(d, pos);
-    this.adjacency = { pos, edgesShown, threshold: this.threshold, chemical: this.chemical, electrical: this.electrical };
+    this.adjacency = {
+      pos,
+      edgesShown,
+      threshold: this.threshold,
+      chemical: this.chemical,
+      electrical: this.electrical,
+    };
     const names = order.map((i) => plotlyText(d.names[i]));
     const text = names.map((pre) => names.map((post) => `${pre} \u2192 ${post}`));
     const gapText = names.map((a) => names.map((b) => `${a} \u2194 ${b}`));
     // The selection's row and column in both matrices first (moved by incremental updates).
     const selLine = (color: string) => ({ color, width: 1 });
     const shapes: Record<string, unknown>[] = [
-      { type: "rect", xref: "x", yref: "y", x0: -0.5, x1: n - 0.5, y0: -0.5, y1: 0.5, visible: false, line: selLine(theme.palette[1]) },
-      { type: "rect", xref: "x", yref: "y", x0: -0.5, x1: 0.5, y0: -0.5, y1: n - 0.5, visible: false, line: selLine(theme.palette[0]) },
-      { type: "rect", xref: "x2", yref: "y2", x0: -0.5, x1: n - 0.5, y0: -0.5, y1: 0.5, visible: false, line: selLine("rgb(230,149,0)") },
-      { type: "rect", xref: "x2", yref: "y2", x0: -0.5, x1: 0.5, y0: -0.5, y1: n - 0.5, visible: false, line: selLine("rgb(230,149,0)") },
+      {
+        type: "rect",
+        xref: "x",
+        yref: "y",
+        x0: -0.5,
+        x1: n - 0.5,
+        y0: -0.5,
+        y1: 0.5,
+        visible: false,
+        line: selLine(theme.palette[1]),
+      },
+      {
+        type: "rect",
+        xref: "x",
+        yref: "y",
+        x0: -0.5,
+        x1: 0.5,
+        y0: -0.5,
+        y1: n - 0.5,
+        visible: false,
+        line: selLine(theme.palette[0]),
+      },
+      {
+        type: "rect",
+        xref: "x2",
+        yref: "y2",
+        x0: -0.5,
+        x1: n - 0.5,
+        y0: -0.5,
+        y1: 0.5,
+        visible: false,
+        line: selLine("rgb(230,149,0)"),
+      },
+      {
+        type: "rect",
+        xref: "x2",
+        yref: "y2",
+        x0: -0.5,
+        x1: 0.5,
+        y0: -0.5,
+        y1: n - 0.5,
+        visible: false,
+        line: selLine("rgb(230,149,0)"),
+      },
     ];
     // Group boundaries (one path per matrix): between classes, types or communities.
     let path = "";
@@ -804,15 +1101,32 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     }
     if (path) {
       // Class boundaries are many (about 120): faint; type / community boundaries: clear.
-      const line = this.order === "class" ? { color: theme.light ? "rgba(0,0,0,0.12)" : "rgba(255,255,255,0.15)", width: 0.5 } : { color: theme.muted, width: 0.8 };
-      shapes.push({ type: "path", xref: "x", yref: "y", path, line, layer: "above" }, { type: "path", xref: "x2", yref: "y2", path, line, layer: "above" });
+      const line =
+        this.order === "class"
+          ? { color: theme.light ? "rgba(0,0,0,0.12)" : "rgba(255,255,255,0.15)", width: 0.5 }
+          : { color: theme.muted, width: 0.8 };
+      shapes.push(
+        { type: "path", xref: "x", yref: "y", path, line, layer: "above" },
+        { type: "path", xref: "x2", yref: "y2", path, line, layer: "above" },
+      );
     }
     // As many class labels as fit one per 11 px along a matrix (each takes 40 % of the width).
     const matrixPx = 0.4 * Math.max(300, this.plotDiv?.clientWidth ?? 800);
-    const ticks = classTicks(d, order, n <= 80 && matrixPx / n >= 8 ? names : null, Math.max(8, Math.floor(matrixPx / 11)));
+    const ticks = classTicks(
+      d,
+      order,
+      n <= 80 && matrixPx / n >= 8 ? names : null,
+      Math.max(8, Math.floor(matrixPx / 11)),
+    );
     this.node.dataset.adjacencyTicks = String(ticks.tickvals.length);
     const axis = axisStyle(theme);
-    const tickAxis = { tickmode: "array", tickvals: ticks.tickvals, ticktext: ticks.ticktext, tickfont: { size: 8 }, ticks: "" };
+    const tickAxis = {
+      tickmode: "array",
+      tickvals: ticks.tickvals,
+      ticktext: ticks.ticktext,
+      tickfont: { size: 8 },
+      ticks: "",
+    };
     const data = [
       {
         type: "heatmap",
@@ -823,7 +1137,14 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
         hoverongaps: false,
         xaxis: "x",
         yaxis: "y",
-        colorbar: { title: { text: "chemical synapses", side: "right" }, thickness: 10, x: 0.42, xanchor: "left", len: 0.7, tickfont: { color: theme.muted } },
+        colorbar: {
+          title: { text: "chemical synapses", side: "right" },
+          thickness: 10,
+          x: 0.42,
+          xanchor: "left",
+          len: 0.7,
+          tickfont: { color: theme.muted },
+        },
       },
       {
         type: "heatmap",
@@ -831,32 +1152,94 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
         text: gapText,
         hovertemplate: "%{text}<br>%{z} gap junctions<extra></extra>",
         // Orange to dark red: a single gap junction stays visible on light and dark backgrounds.
-        colorscale: [[0, "rgb(253,141,60)"], [0.5, "rgb(217,72,1)"], [1, "rgb(127,39,4)"]],
+        colorscale: [
+          [0, "rgb(253,141,60)"],
+          [0.5, "rgb(217,72,1)"],
+          [1, "rgb(127,39,4)"],
+        ],
         hoverongaps: false,
         xaxis: "x2",
         yaxis: "y2",
-        colorbar: { title: { text: "gap junctions", side: "right" }, thickness: 10, x: 0.96, xanchor: "left", len: 0.7, tickfont: { color: theme.muted } },
+        colorbar: {
+          title: { text: "gap junctions", side: "right" },
+          thickness: 10,
+          x: 0.96,
+          xanchor: "left",
+          len: 0.7,
+          tickfont: { color: theme.muted },
+        },
       },
     ];
     // Titles on the matrices' own (square-constrained) domains, just above them.
-    const title = (text: string, axis: "" | "2") => ({ text, xref: `x${axis} domain`, yref: `y${axis} domain`, x: 0.5, y: 1.0, xanchor: "center", yanchor: "bottom", showarrow: false, font: { color: theme.foreground } });
+    const title = (text: string, axis: "" | "2") => ({
+      text,
+      xref: `x${axis} domain`,
+      yref: `y${axis} domain`,
+      x: 0.5,
+      y: 1.0,
+      xanchor: "center",
+      yanchor: "bottom",
+      showarrow: false,
+      font: { color: theme.foreground },
+    });
     const lay: Record<string, unknown> = {
       ...baseLayout(theme, HEIGHT, `neurolab-connectome-adjacency`),
       margin: { l: 60, r: 10, t: 26, b: 60 },
-      xaxis: { ...axis, ...tickAxis, domain: [0, 0.4], title: { text: "postsynaptic" }, showgrid: false, constrain: "domain", tickangle: -90, automargin: true },
-      yaxis: { ...axis, ...tickAxis, title: { text: `presynaptic (ordered by ${this.order})` }, autorange: "reversed", scaleanchor: "x", showgrid: false, constrain: "domain", automargin: true },
-      xaxis2: { ...axis, ...tickAxis, domain: [0.54, 0.94], anchor: "y2", title: { text: "partner" }, showgrid: false, constrain: "domain", tickangle: -90, automargin: true },
+      xaxis: {
+        ...axis,
+        ...tickAxis,
+        domain: [0, 0.4],
+        title: { text: "postsynaptic" },
+        showgrid: false,
+        constrain: "domain",
+        tickangle: -90,
+        automargin: true,
+      },
+      yaxis: {
+        ...axis,
+        ...tickAxis,
+        title: { text: `presynaptic (ordered by ${this.order})` },
+        autorange: "reversed",
+        scaleanchor: "x",
+        showgrid: false,
+        constrain: "domain",
+        automargin: true,
+      },
+      xaxis2: {
+        ...axis,
+        ...tickAxis,
+        domain: [0.54, 0.94],
+        anchor: "y2",
+        title: { text: "partner" },
+        showgrid: false,
+        constrain: "domain",
+        tickangle: -90,
+        automargin: true,
+      },
       // Same order as the chemical matrix: its row labels serve both.
-      yaxis2: { ...axis, ...tickAxis, showticklabels: false, anchor: "x2", autorange: "reversed", scaleanchor: "x2", showgrid: false, constrain: "domain" },
+      yaxis2: {
+        ...axis,
+        ...tickAxis,
+        showticklabels: false,
+        anchor: "x2",
+        autorange: "reversed",
+        scaleanchor: "x2",
+        showgrid: false,
+        constrain: "domain",
+      },
       annotations: [title("chemical (pre \u2192 post)", ""), title("electrical (symmetric)", "2")],
       shapes,
     };
-    for (const [k, v] of Object.entries(adjacencySelection(this.selected, pos))) setLayoutPath(lay, k, v);
+    for (const [k, v] of Object.entries(adjacencySelection(this.selected, pos)))
+      setLayoutPath(lay, k, v);
     return { data, layout: lay, edgesShown };
   }
 
   /** Summed weights in display order (chemical pre x post; electrical both ways) for the threshold and toggles; null = none. */
-  private adjacencyMatrix(d: ConnectomeData, pos: Int32Array): { chem: (number | null)[][]; elec: (number | null)[][]; edgesShown: number } {
+  private adjacencyMatrix(
+    d: ConnectomeData,
+    pos: Int32Array,
+  ): { chem: (number | null)[][]; elec: (number | null)[][]; edgesShown: number } {
     const n = d.names.length;
     const empty = () => Array.from({ length: n }, () => new Array<number | null>(n).fill(null));
     const chem = empty();
@@ -867,10 +1250,11 @@ export class ConnectomeRenderer extends PlotRenderer<ConnectomeData> {
     };
     if (this.chemical) {
       const e = d.chemical;
-      for (let k = 0; k < e.pre.length; k++) if (e.weight[k] >= this.threshold) {
-        add(chem, e.pre[k], e.post[k], e.weight[k]);
-        edgesShown++;
-      }
+      for (let k = 0; k < e.pre.length; k++)
+        if (e.weight[k] >= this.threshold) {
+          add(chem, e.pre[k], e.post[k], e.weight[k]);
+          edgesShown++;
+        }
     }
     if (this.electrical) {
       const e = d.electrical;
@@ -910,8 +1294,18 @@ interface NodeLinkModel {
 function adjacencySelection(sel: number, pos: Int32Array): Record<string, unknown> {
   const r = sel >= 0 ? pos[sel] : 0;
   const out: Record<string, unknown> = {};
-  for (const k of [0, 2]) Object.assign(out, { [`shapes[${k}].visible`]: sel >= 0, [`shapes[${k}].y0`]: r - 0.5, [`shapes[${k}].y1`]: r + 0.5 });
-  for (const k of [1, 3]) Object.assign(out, { [`shapes[${k}].visible`]: sel >= 0, [`shapes[${k}].x0`]: r - 0.5, [`shapes[${k}].x1`]: r + 0.5 });
+  for (const k of [0, 2])
+    Object.assign(out, {
+      [`shapes[${k}].visible`]: sel >= 0,
+      [`shapes[${k}].y0`]: r - 0.5,
+      [`shapes[${k}].y1`]: r + 0.5,
+    });
+  for (const k of [1, 3])
+    Object.assign(out, {
+      [`shapes[${k}].visible`]: sel >= 0,
+      [`shapes[${k}].x0`]: r - 0.5,
+      [`shapes[${k}].x1`]: r + 0.5,
+    });
   return out;
 }
 
@@ -920,7 +1314,12 @@ function adjacencySelection(sel: number, pos: Int32Array): Record<string, unknow
  * connectomes), else one tick per run of equal class in display order at the run's centre,
  * thinned to at most `max` labels.
  */
-export function classTicks(d: ConnectomeData, order: readonly number[], names: string[] | null, max: number): { tickvals: number[]; ticktext: string[] } {
+export function classTicks(
+  d: ConnectomeData,
+  order: readonly number[],
+  names: string[] | null,
+  max: number,
+): { tickvals: number[]; ticktext: string[] } {
   if (names) return { tickvals: order.map((_, r) => r), ticktext: names };
   const runs: [number, number, string][] = [];
   for (let r = 0; r < order.length; r++) {
@@ -931,7 +1330,10 @@ export function classTicks(d: ConnectomeData, order: readonly number[], names: s
   }
   const step = Math.max(1, Math.ceil(runs.length / max));
   const kept = runs.filter((_, k) => k % step === 0);
-  return { tickvals: kept.map((r) => (r[0] + r[1]) / 2), ticktext: kept.map((r) => plotlyText(r[2])) };
+  return {
+    tickvals: kept.map((r) => (r[0] + r[1]) / 2),
+    ticktext: kept.map((r) => plotlyText(r[2])),
+  };
 }
 
 /**
@@ -977,7 +1379,11 @@ function setLayoutPath(layout: Record<string, unknown>, path: string, value: unk
   if (item) setPath(item, m[3], value);
 }
 
-function checkbox(label: string, className: string, checked: boolean): { wrap: HTMLLabelElement; input: HTMLInputElement } {
+function checkbox(
+  label: string,
+  className: string,
+  checked: boolean,
+): { wrap: HTMLLabelElement; input: HTMLInputElement } {
   const wrap = el("label", "neurolab-control");
   const input = el("input", className);
   input.type = "checkbox";

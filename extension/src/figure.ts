@@ -68,7 +68,11 @@ export const IMAGE_MODE_SPIKES = 150_000;
 export const MARGIN = { l: 64, r: 16, t: 36, b: 48 };
 
 /** Vertical domains (fractions of the plot area) of the raster, rate and state panels. */
-function panelDomains(withStates: boolean): { raster: [number, number]; rate: [number, number]; state: [number, number] | null } {
+function panelDomains(withStates: boolean): {
+  raster: [number, number];
+  rate: [number, number];
+  state: [number, number] | null;
+} {
   const area = figureHeight(withStates) - MARGIN.t - MARGIN.b;
   const f = (px: number) => px / area;
   if (!withStates) return { raster: [f(RATE_PX + GAP_PX), 1], rate: [0, f(RATE_PX)], state: null };
@@ -93,7 +97,15 @@ function rgbOf(color: string): [number, number, number] {
  * [x0, x1] (ms) and y range [y0, y1] (neuron index, y1 at the top): each spike is a vertical
  * tick as tall as its neuron's row (at least 1 px; a 1 px gap between rows of >= 4 px).
  */
-export function paintSpikes(groups: readonly SpikeGroup[], x0: number, x1: number, y0: number, y1: number, width: number, height: number): Uint8ClampedArray {
+export function paintSpikes(
+  groups: readonly SpikeGroup[],
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  width: number,
+  height: number,
+): Uint8ClampedArray {
   const pixels = new Uint8ClampedArray(width * height * 4);
   const px = new Uint32Array(pixels.buffer);
   const sx = width / (x1 - x0 || 1);
@@ -129,7 +141,7 @@ export function defaultBinMs(tStart_ms: number, tStop_ms: number, targetBins = 1
   const base = Math.pow(10, Math.floor(Math.log10(raw)));
   let best = base;
   for (const m of [1, 2, 2.5, 5, 10]) {
-    if (Math.abs(Math.log(m * base / raw)) < Math.abs(Math.log(best / raw))) best = m * base;
+    if (Math.abs(Math.log((m * base) / raw)) < Math.abs(Math.log(best / raw))) best = m * base;
   }
   return best;
 }
@@ -247,7 +259,12 @@ export interface WindowStats {
  * Spike count, mean rate (spikes / (neurons x window), Hz) and active neurons of every group in
  * the window [t0, t1) ms (clipped to the recording). One pass over the spikes.
  */
-export function windowStats(groups: readonly SpikeGroup[], nNeurons: number, t0: number, t1: number): WindowStats[] {
+export function windowStats(
+  groups: readonly SpikeGroup[],
+  nNeurons: number,
+  t0: number,
+  t1: number,
+): WindowStats[] {
   const seen = new Uint8Array(nNeurons);
   const seconds = Math.max(0, t1 - t0) / 1000;
   return groups.map((g) => {
@@ -263,7 +280,14 @@ export function windowStats(groups: readonly SpikeGroup[], nNeurons: number, t0:
         active++;
       }
     }
-    return { name: g.name, color: g.color, spikes, rate_Hz: g.nNeurons > 0 && seconds > 0 ? spikes / (g.nNeurons * seconds) : 0, active, nNeurons: g.nNeurons };
+    return {
+      name: g.name,
+      color: g.color,
+      spikes,
+      rate_Hz: g.nNeurons > 0 && seconds > 0 ? spikes / (g.nNeurons * seconds) : 0,
+      active,
+      nNeurons: g.nNeurons,
+    };
   });
 }
 
@@ -293,7 +317,9 @@ function hoverLayer(data: RasterData, rates: Float64Array): Record<string, unkno
     for (let i = p.start; i < p.start + p.size; i++) text[i][0] = names[k];
   }
   const cellNames = data.neuronNames ?? null;
-  if (cellNames) for (let i = 0; i < n; i++) text[i][0] = `${plotlyText(cellNames[i])}<br>population: ${text[i][0]}`;
+  if (cellNames)
+    for (let i = 0; i < n; i++)
+      text[i][0] = `${plotlyText(cellNames[i])}<br>population: ${text[i][0]}`;
   return {
     type: "heatmap",
     name: "neurons",
@@ -304,10 +330,15 @@ function hoverLayer(data: RasterData, rates: Float64Array): Record<string, unkno
     dy: 1,
     xaxis: "x",
     yaxis: "y",
-    colorscale: [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+    colorscale: [
+      [0, "rgba(0,0,0,0)"],
+      [1, "rgba(0,0,0,0)"],
+    ],
     showscale: false,
     hoverongaps: false,
-    hovertemplate: cellNames ? "neuron %{text} (row %{y})<br>rate %{z:.2f} Hz<extra></extra>" : "neuron %{y}<br>population: %{text}<br>rate %{z:.2f} Hz<extra></extra>",
+    hovertemplate: cellNames
+      ? "neuron %{text} (row %{y})<br>rate %{z:.2f} Hz<extra></extra>"
+      : "neuron %{y}<br>population: %{text}<br>rate %{z:.2f} Hz<extra></extra>",
   };
 }
 
@@ -315,7 +346,12 @@ function hoverLayer(data: RasterData, rates: Float64Array): Record<string, unkno
  * Tick values and labels of a raster whose rows are named: every row in the visible range
  * [y0, y1] when at most `maxTicks` fit, else evenly spaced rows (so labels never overlap).
  */
-export function nameTicks(names: readonly string[], y0: number, y1: number, maxTicks: number): { tickvals: number[]; ticktext: string[] } {
+export function nameTicks(
+  names: readonly string[],
+  y0: number,
+  y1: number,
+  maxTicks: number,
+): { tickvals: number[]; ticktext: string[] } {
   const lo = Math.max(0, Math.ceil(Math.min(y0, y1)));
   const hi = Math.min(names.length - 1, Math.floor(Math.max(y0, y1)));
   const tickvals: number[] = [];
@@ -346,7 +382,10 @@ export const NAME_TICK_PX = 16;
 
 /** How many row names fit on the raster's axis. */
 export function nameTickCount(height: number, domain: [number, number]): number {
-  return Math.max(2, Math.floor(((height - MARGIN.t - MARGIN.b) * (domain[1] - domain[0])) / NAME_TICK_PX));
+  return Math.max(
+    2,
+    Math.floor(((height - MARGIN.t - MARGIN.b) * (domain[1] - domain[0])) / NAME_TICK_PX),
+  );
 }
 
 /** Builds the complete plotly figure for a decoded raster in the given theme. */
@@ -357,41 +396,60 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
   const height = figureHeight(states !== null);
   const domains = panelDomains(states !== null);
   const rate = rateHistogram(groups, tStart_ms, tStop_ms, binMs);
-  const size = markerSize(nNeurons, (height - MARGIN.t - MARGIN.b) * (domains.raster[1] - domains.raster[0]));
+  const size = markerSize(
+    nNeurons,
+    (height - MARGIN.t - MARGIN.b) * (domains.raster[1] - domains.raster[0]),
+  );
   const nSpikes = groups.reduce((n, g) => n + g.x.length, 0);
   const imageMode = nSpikes > IMAGE_MODE_SPIKES;
   const rates = neuronRates(data);
 
-  const traces: Record<string, unknown>[] = groups.map((g, k): Record<string, unknown> => imageMode ? {
-    // Legend entry only: the spikes are in layout.images[0].
-    type: "scatter",
-    mode: "markers",
-    name: plotlyText(g.name),
-    legendgroup: `g${k}`,
-    x: [null],
-    y: [null],
-    xaxis: "x",
-    yaxis: "y",
-    marker: { symbol: "line-ns-open", size: 10, color: g.color, line: { color: g.color, width: 2 } },
-    hoverinfo: "skip",
-  } : {
-    type: "scattergl",
-    mode: "markers",
-    name: plotlyText(g.name),
-    legendgroup: `g${k}`,
-    x: g.x,
-    y: g.y,
-    customdata: perSpike(g, rates),
-    ...(data.neuronNames ? { text: Array.from(g.y, (i) => plotlyText(data.neuronNames![i])) } : {}),
-    xaxis: "x",
-    yaxis: "y",
-    marker: { symbol: "line-ns-open", size, color: g.color, line: { color: g.color, width: 1.5 } },
-    selected: { marker: { opacity: 1 } },
-    unselected: { marker: { opacity: 0.25 } },
-    hovertemplate: data.neuronNames
-      ? "neuron %{text} (row %{y})<br>population: %{fullData.name}<br>rate %{customdata:.2f} Hz<br>t = %{x:.2f} ms<extra></extra>"
-      : "neuron %{y}<br>population: %{fullData.name}<br>rate %{customdata:.2f} Hz<br>t = %{x:.2f} ms<extra></extra>",
-  });
+  const traces: Record<string, unknown>[] = groups.map((g, k): Record<string, unknown> =>
+    imageMode
+      ? {
+          // Legend entry only: the spikes are in layout.images[0].
+          type: "scatter",
+          mode: "markers",
+          name: plotlyText(g.name),
+          legendgroup: `g${k}`,
+          x: [null],
+          y: [null],
+          xaxis: "x",
+          yaxis: "y",
+          marker: {
+            symbol: "line-ns-open",
+            size: 10,
+            color: g.color,
+            line: { color: g.color, width: 2 },
+          },
+          hoverinfo: "skip",
+        }
+      : {
+          type: "scattergl",
+          mode: "markers",
+          name: plotlyText(g.name),
+          legendgroup: `g${k}`,
+          x: g.x,
+          y: g.y,
+          customdata: perSpike(g, rates),
+          ...(data.neuronNames
+            ? { text: Array.from(g.y, (i) => plotlyText(data.neuronNames![i])) }
+            : {}),
+          xaxis: "x",
+          yaxis: "y",
+          marker: {
+            symbol: "line-ns-open",
+            size,
+            color: g.color,
+            line: { color: g.color, width: 1.5 },
+          },
+          selected: { marker: { opacity: 1 } },
+          unselected: { marker: { opacity: 0.25 } },
+          hovertemplate: data.neuronNames
+            ? "neuron %{text} (row %{y})<br>population: %{fullData.name}<br>rate %{customdata:.2f} Hz<br>t = %{x:.2f} ms<extra></extra>"
+            : "neuron %{y}<br>population: %{fullData.name}<br>rate %{customdata:.2f} Hz<br>t = %{x:.2f} ms<extra></extra>",
+        },
+  );
   if (imageMode && nNeurons > 0 && nNeurons <= MAX_HOVER_ROWS) traces.push(hoverLayer(data, rates));
 
   const lastEdge = rate.edges[rate.edges.length - 1];
@@ -415,7 +473,8 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
       xaxis: "x",
       yaxis: "y2",
       line: { color: g.color, width: 1.5, shape: "hv" },
-      hovertemplate: "%{fullData.name}<br>%{y:.1f} Hz<br>t = %{x:.1f}\u2013%{customdata:.1f} ms<extra></extra>",
+      hovertemplate:
+        "%{fullData.name}<br>%{y:.1f} Hz<br>t = %{x:.1f}\u2013%{customdata:.1f} ms<extra></extra>",
     });
   });
 
@@ -474,13 +533,23 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
     font: { family: theme.fontFamily, size: theme.fontSize, color: theme.foreground },
     margin: { ...MARGIN },
     showlegend: true,
-    legend: { orientation: "h", x: 0, xanchor: "left", y: 1.01, yanchor: "bottom", bgcolor: "rgba(0,0,0,0)" },
+    legend: {
+      orientation: "h",
+      x: 0,
+      xanchor: "left",
+      y: 1.01,
+      yanchor: "bottom",
+      bgcolor: "rgba(0,0,0,0)",
+    },
     hovermode: "closest",
     hoverlabel: { font: { family: theme.fontFamily } },
     dragmode: "zoom",
     selectdirection: "h",
     newselection: { line: { color: theme.foreground, width: 1, dash: "dot" } },
-    activeselection: { fillcolor: theme.light ? "rgba(0,0,0,0.08)" : "rgba(255,255,255,0.1)", opacity: 1 },
+    activeselection: {
+      fillcolor: theme.light ? "rgba(0,0,0,0.08)" : "rgba(255,255,255,0.1)",
+      opacity: 1,
+    },
     uirevision: "neurolab-raster",
     xaxis: {
       ...axis,
@@ -494,7 +563,19 @@ export function buildFigure(data: RasterData, theme: PlotTheme, binMs?: number):
       range: [-0.5, Math.max(1, nNeurons) - 0.5],
       title: { ...axis.title, text: "neuron" },
       showgrid: false,
-      ...(data.neuronNames ? { tickmode: "array", ...nameTicks(data.neuronNames, -0.5, nNeurons - 0.5, nameTickCount(height, domains.raster)), tickfont: { color: theme.muted, size: 10 }, automargin: true } : {}),
+      ...(data.neuronNames
+        ? {
+            tickmode: "array",
+            ...nameTicks(
+              data.neuronNames,
+              -0.5,
+              nNeurons - 0.5,
+              nameTickCount(height, domains.raster),
+            ),
+            tickfont: { color: theme.muted, size: 10 },
+            automargin: true,
+          }
+        : {}),
     },
     yaxis2: {
       ...axis,

@@ -16,12 +16,18 @@ export { RdmRenderer, RDM_CLASS, squareRows } from "./rdm.js";
 export { ConnectomeRenderer, CONNECTOME_CLASS, partnersOf } from "./connectome.js";
 export { ActivityRenderer, ACTIVITY_CLASS, binActivity } from "./activity.js";
 
-function factory(mime: string, create: (o: IRenderMime.IRendererOptions) => IRenderMime.IRenderer): IRenderMime.IRendererFactory {
+function factory(
+  mime: string,
+  create: (o: IRenderMime.IRendererOptions) => IRenderMime.IRenderer,
+): IRenderMime.IRendererFactory {
   return { safe: true, mimeTypes: [mime], defaultRank: 0, createRenderer: create };
 }
 
 /** Renderer factory for raster payloads. Safe: the payload is data, never markup. */
-export const rendererFactory: IRenderMime.IRendererFactory = factory(RASTER_MIME, (o) => new RasterRenderer(o));
+export const rendererFactory: IRenderMime.IRendererFactory = factory(
+  RASTER_MIME,
+  (o) => new RasterRenderer(o),
+);
 export const rdmRendererFactory = factory(RDM_MIME, (o) => new RdmRenderer(o));
 export const connectomeRendererFactory = factory(CONNECTOME_MIME, (o) => new ConnectomeRenderer(o));
 export const activityRendererFactory = factory(ACTIVITY_MIME, (o) => new ActivityRenderer(o));
@@ -36,14 +42,16 @@ const extensions: IRenderMime.IExtension[] = [
   },
   {
     id: "neurolab-jupyterlab:rdm",
-    description: "Renders neurolab RDMs: heatmaps, live tRSA thresholds, MDS, model comparison (plotly.js).",
+    description:
+      "Renders neurolab RDMs: heatmaps, live tRSA thresholds, MDS, model comparison (plotly.js).",
     rendererFactory: rdmRendererFactory,
     rank: 0,
     dataType: "json",
   },
   {
     id: "neurolab-jupyterlab:connectome",
-    description: "Renders neurolab connectomes: node-link and adjacency views with partner highlighting (plotly.js).",
+    description:
+      "Renders neurolab connectomes: node-link and adjacency views with partner highlighting (plotly.js).",
     rendererFactory: connectomeRendererFactory,
     rank: 0,
     dataType: "json",

@@ -19,7 +19,17 @@ import {
   rankNormalise,
   type RdmData,
 } from "neurolab/schema";
-import { axisStyle, baseLayout, el, keepKeys, plotlyConfig, plotlyText, PlotRenderer, select, slider } from "./base.js";
+import {
+  axisStyle,
+  baseLayout,
+  el,
+  keepKeys,
+  plotlyConfig,
+  plotlyText,
+  PlotRenderer,
+  select,
+  slider,
+} from "./base.js";
 import type { Plotly } from "./plotly.js";
 import type { FullLayout } from "plotly.js-dist-min";
 import type { PlotTheme } from "./theme.js";
@@ -46,8 +56,14 @@ interface Embedding2 {
 }
 
 /** Square rows of a condensed vector; NaN -> null (a gap), `diag` on the diagonal. */
-export function squareRows(v: ArrayLike<number>, n: number, diag: number | null): (number | null)[][] {
-  const m: (number | null)[][] = Array.from({ length: n }, () => new Array<number | null>(n).fill(diag));
+export function squareRows(
+  v: ArrayLike<number>,
+  n: number,
+  diag: number | null,
+): (number | null)[][] {
+  const m: (number | null)[][] = Array.from({ length: n }, () =>
+    new Array<number | null>(n).fill(diag),
+  );
   let k = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++, k++) {
@@ -91,7 +107,8 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
   private embed(d: RdmData, v: Float64Array): Embedding2 | null {
     const n = d.nConditions;
     if (n < 3) return null;
-    if (v.some(Number.isNaN)) return d.mds ? { x: d.mds.coordinates, stress: d.mds.stress, source: "payload" } : null;
+    if (v.some(Number.isNaN))
+      return d.mds ? { x: d.mds.coordinates, stress: d.mds.stress, source: "payload" } : null;
     const { x } = classicalMdsCondensed(v, n, 2);
     const reference = this.lastMds?.x ?? d.mds?.coordinates ?? null;
     const aligned = reference ? alignPlanar(x, reference, n) : x;
@@ -102,7 +119,10 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
     const node = this.node;
     if (d.title) node.appendChild(el("div", "neurolab-title", d.title));
     const nR = d.rdmNames.length;
-    this.heatDiv = this.plotContainer("neurolab-rdm-heatmaps", heatHeight(Math.min(nR, MAX_HEATMAPS)));
+    this.heatDiv = this.plotContainer(
+      "neurolab-rdm-heatmaps",
+      heatHeight(Math.min(nR, MAX_HEATMAPS)),
+    );
     node.appendChild(this.heatDiv);
     const controls = el("div", "neurolab-controls neurolab-rdm-controls");
     controls.appendChild(el("span", "neurolab-control-heading", "tRSA geo-topological transform"));
@@ -114,7 +134,12 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
     this.upperOut = hi.out;
     controls.append(lo.wrap, hi.wrap);
     if (nR > 1) {
-      const s = select("RDM", "neurolab-rdm-select", d.rdmNames.map((name, i) => [String(i), name]), "0");
+      const s = select(
+        "RDM",
+        "neurolab-rdm-select",
+        d.rdmNames.map((name, i) => [String(i), name]),
+        "0",
+      );
       this.rdmSelect = s.input;
       controls.appendChild(s.wrap);
       s.input.addEventListener("change", () => this.updateGt());
@@ -194,7 +219,17 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
       if (hasMds && !live) this.mdsTimer = setTimeout(() => this.updateMds(), MDS_SETTLE_MS);
       const started = performance.now();
       const done = mds
-        ? plotly.update(this.gtDiv!, { z: [z, undefined], x: [undefined, mdsColumn(mds, 0)], y: [undefined, mdsColumn(mds, 1)], textposition: [undefined, mdsLabelPositions(d, mds, mdsSpanPx(this.gtDiv!, mds))] }, { "annotations[0].text": gtTitle(d, gt), "annotations[1].text": mdsTitle(d, gt, mds) }, [0, 1])
+        ? plotly.update(
+            this.gtDiv!,
+            {
+              z: [z, undefined],
+              x: [undefined, mdsColumn(mds, 0)],
+              y: [undefined, mdsColumn(mds, 1)],
+              textposition: [undefined, mdsLabelPositions(d, mds, mdsSpanPx(this.gtDiv!, mds))],
+            },
+            { "annotations[0].text": gtTitle(d, gt), "annotations[1].text": mdsTitle(d, gt, mds) },
+            [0, 1],
+          )
         : plotly.update(this.gtDiv!, { z: [z] }, { "annotations[0].text": gtTitle(d, gt) }, [0]);
       return done.then(() => {
         if (mds) this.shownMds(mds);
@@ -213,7 +248,16 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
       const mds = this.embed(d, gt.v);
       if (!mds) return;
       return plotly
-        .update(this.gtDiv!, { x: [mdsColumn(mds, 0)], y: [mdsColumn(mds, 1)], textposition: [mdsLabelPositions(d, mds, mdsSpanPx(this.gtDiv!, mds))] }, { "annotations[1].text": mdsTitle(d, gt, mds) }, [1])
+        .update(
+          this.gtDiv!,
+          {
+            x: [mdsColumn(mds, 0)],
+            y: [mdsColumn(mds, 1)],
+            textposition: [mdsLabelPositions(d, mds, mdsSpanPx(this.gtDiv!, mds))],
+          },
+          { "annotations[1].text": mdsTitle(d, gt, mds) },
+          [1],
+        )
         .then(() => this.shownMds(mds));
     });
   }
@@ -224,9 +268,18 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
     this.node.dataset.mdsStress = String(mds.stress);
   }
 
-  protected async draw(plotly: Plotly, d: RdmData, theme: PlotTheme, first: boolean): Promise<void> {
-    const plot = (div: HTMLElement, data: Record<string, unknown>[], layout: Record<string, unknown>, cfg: Record<string, unknown>) =>
-      first ? plotly.newPlot(div, data, layout, cfg) : plotly.react(div, data, layout, cfg);
+  protected async draw(
+    plotly: Plotly,
+    d: RdmData,
+    theme: PlotTheme,
+    first: boolean,
+  ): Promise<void> {
+    const plot = (
+      div: HTMLElement,
+      data: Record<string, unknown>[],
+      layout: Record<string, unknown>,
+      cfg: Record<string, unknown>,
+    ) => (first ? plotly.newPlot(div, data, layout, cfg) : plotly.react(div, data, layout, cfg));
     const cfg = plotlyConfig("neurolab-rdm");
     const heat = heatmapFigure(d, theme);
     await plot(this.heatDiv!, heat.data, heat.layout, cfg);
@@ -240,7 +293,8 @@ export class RdmRenderer extends PlotRenderer<RdmData> {
     await plot(this.gtDiv!, g.data, g.layout, cfg);
     // Place the labels again for the panel's real pixel scale (known once drawn).
     const spanPx = mds ? mdsSpanPx(this.gtDiv!, mds) : undefined;
-    if (mds && spanPx) await plotly.restyle(this.gtDiv!, { textposition: [mdsLabelPositions(d, mds, spanPx)] }, [1]);
+    if (mds && spanPx)
+      await plotly.restyle(this.gtDiv!, { textposition: [mdsLabelPositions(d, mds, spanPx)] }, [1]);
     if (mds) this.shownMds(mds);
     if (this.modelDiv && d.models) {
       const m = modelFigure(d, theme);
@@ -256,14 +310,21 @@ function heatHeight(nR: number): number {
 function ticks(d: RdmData): Record<string, unknown> {
   const n = d.nConditions;
   if (n > MAX_TICK_LABELS) return { showticklabels: false, ticks: "" };
-  return { tickmode: "array", tickvals: d.labels.map((_, i) => i), ticktext: d.labels.map((l) => plotlyText(l)), tickfont: { size: n > 30 ? 8 : 10 } };
+  return {
+    tickmode: "array",
+    tickvals: d.labels.map((_, i) => i),
+    ticktext: d.labels.map((l) => plotlyText(l)),
+    tickfont: { size: n > 30 ? 8 : 10 },
+  };
 }
 
 function hoverText(d: RdmData): string[][] | undefined {
   const n = d.nConditions;
   if (n > MAX_HOVER_TEXT) return undefined;
   const esc = d.labels.map(plotlyText);
-  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => `${esc[i]} \u00d7 ${esc[j]}`));
+  return Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => `${esc[i]} \u00d7 ${esc[j]}`),
+  );
 }
 
 function heatmapFigure(d: RdmData, theme: PlotTheme) {
@@ -289,12 +350,26 @@ function heatmapFigure(d: RdmData, theme: PlotTheme) {
   const layout: Record<string, unknown> = {
     ...baseLayout(theme, heatHeight(nR), "neurolab-rdm"),
     // Room for the rotated condition labels under the matrices; automargin grows it for long ones.
-    margin: { l: d.nConditions <= MAX_TICK_LABELS ? 90 : 10, r: 10, t: 40, b: d.nConditions <= MAX_TICK_LABELS ? 70 : 10 },
+    margin: {
+      l: d.nConditions <= MAX_TICK_LABELS ? 90 : 10,
+      r: 10,
+      t: 40,
+      b: d.nConditions <= MAX_TICK_LABELS ? 70 : 10,
+    },
     coloraxis: {
       colorscale: "Viridis",
       cmin: lo,
       cmax: hi,
-      colorbar: { title: { text: plotlyText(measureLabel(d.measure)), side: "right", font: { color: theme.muted } }, tickfont: { color: theme.muted }, len: 0.9, thickness: 14 },
+      colorbar: {
+        title: {
+          text: plotlyText(measureLabel(d.measure)),
+          side: "right",
+          font: { color: theme.muted },
+        },
+        tickfont: { color: theme.muted },
+        len: 0.9,
+        thickness: 14,
+      },
     },
     annotations: [] as Record<string, unknown>[],
   };
@@ -314,12 +389,34 @@ function heatmapFigure(d: RdmData, theme: PlotTheme) {
       xaxis: `x${ax}`,
       yaxis: `y${ax}`,
       name: plotlyText(d.rdmNames[r]),
-      ...(text ? { text, hovertemplate: "%{text}<br>%{z:.4g}<extra></extra>" } : { hovertemplate: "%{y} \u00d7 %{x}<br>%{z:.4g}<extra></extra>" }),
+      ...(text
+        ? { text, hovertemplate: "%{text}<br>%{z:.4g}<extra></extra>" }
+        : { hovertemplate: "%{y} \u00d7 %{x}<br>%{z:.4g}<extra></extra>" }),
       hoverongaps: false,
     });
     const axis = axisStyle(theme);
-    layout[`xaxis${ax}`] = { ...axis, ...ticks(d), domain: [x0, x0 + w], anchor: `y${ax}`, showgrid: false, constrain: "domain", tickangle: 60, automargin: true };
-    layout[`yaxis${ax}`] = { ...axis, ...ticks(d), ...(c > 0 ? { showticklabels: false } : {}), domain: [y1 - h, y1], anchor: `x${ax}`, showgrid: false, autorange: "reversed", scaleanchor: `x${ax}`, constrain: "domain", automargin: true };
+    layout[`xaxis${ax}`] = {
+      ...axis,
+      ...ticks(d),
+      domain: [x0, x0 + w],
+      anchor: `y${ax}`,
+      showgrid: false,
+      constrain: "domain",
+      tickangle: 60,
+      automargin: true,
+    };
+    layout[`yaxis${ax}`] = {
+      ...axis,
+      ...ticks(d),
+      ...(c > 0 ? { showticklabels: false } : {}),
+      domain: [y1 - h, y1],
+      anchor: `x${ax}`,
+      showgrid: false,
+      autorange: "reversed",
+      scaleanchor: `x${ax}`,
+      constrain: "domain",
+      automargin: true,
+    };
     (layout.annotations as Record<string, unknown>[]).push({
       text: plotlyText(d.rdmNames[r]),
       xref: "paper",
@@ -343,7 +440,11 @@ function mdsColumn(m: Embedding2, c: 0 | 1): number[] {
   return Array.from({ length: m.x.length / 2 }, (_, i) => m.x[2 * i + c]);
 }
 
-function mdsTitle(d: RdmData, gt: { lower: number; upper: number; rdm: number }, m: Embedding2): string {
+function mdsTitle(
+  d: RdmData,
+  gt: { lower: number; upper: number; rdm: number },
+  m: Embedding2,
+): string {
   return m.source === "live"
     ? `classical MDS of GT<sub>l=${gt.lower.toFixed(2)}, u=${gt.upper.toFixed(2)}</sub> (Kruskal stress-1 ${m.stress.toPrecision(3)})`
     : `${plotlyText(d.mds!.method)} MDS of ${plotlyText(d.rdmNames[d.mds!.rdm])} (Kruskal stress-1 ${m.stress.toPrecision(3)}; GT has missing pairs)`;
@@ -357,7 +458,10 @@ function mdsSpanPx(div: HTMLElement, m: Embedding2): number | undefined {
   if (!xa?._length || !ya?._length) return undefined;
   const xs = mdsColumn(m, 0);
   const ys = mdsColumn(m, 1);
-  const perUnit = Math.min(xa._length / Math.abs(xa.range[1] - xa.range[0]), ya._length / Math.abs(ya.range[1] - ya.range[0]));
+  const perUnit = Math.min(
+    xa._length / Math.abs(xa.range[1] - xa.range[0]),
+    ya._length / Math.abs(ya.range[1] - ya.range[0]),
+  );
   return Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)) * perUnit;
 }
 
@@ -373,10 +477,17 @@ function mdsLabelPositions(d: RdmData, m: Embedding2, spanPx = 280): string[] {
   const s = spanPx / span;
   const px = xs.map((x) => (x - Math.min(...xs)) * s);
   const py = ys.map((y) => (Math.max(...ys) - y) * s);
-  return n <= 40 ? placeLabels(px, py, d.labels, 11, 5).map((p) => p.position) : d.labels.map(() => "top center");
+  return n <= 40
+    ? placeLabels(px, py, d.labels, 11, 5).map((p) => p.position)
+    : d.labels.map(() => "top center");
 }
 
-function gtFigure(d: RdmData, gt: { v: Float64Array; lower: number; upper: number; rdm: number }, mds: Embedding2 | null, theme: PlotTheme) {
+function gtFigure(
+  d: RdmData,
+  gt: { v: Float64Array; lower: number; upper: number; rdm: number },
+  mds: Embedding2 | null,
+  theme: PlotTheme,
+) {
   const n = d.nConditions;
   const axis = axisStyle(theme);
   const text = hoverText(d);
@@ -391,17 +502,53 @@ function gtFigure(d: RdmData, gt: { v: Float64Array; lower: number; upper: numbe
       xaxis: "x",
       yaxis: "y",
       hoverongaps: false,
-      ...(text ? { text, hovertemplate: "%{text}<br>GT %{z:.3f}<extra></extra>" } : { hovertemplate: "%{y} \u00d7 %{x}<br>GT %{z:.3f}<extra></extra>" }),
+      ...(text
+        ? { text, hovertemplate: "%{text}<br>GT %{z:.3f}<extra></extra>" }
+        : { hovertemplate: "%{y} \u00d7 %{x}<br>GT %{z:.3f}<extra></extra>" }),
     },
   ];
   const annotations: Record<string, unknown>[] = [
-    { text: gtTitle(d, gt), xref: "paper", yref: "paper", x: 0.2, y: 1.0, xanchor: "center", yanchor: "bottom", showarrow: false, font: { color: theme.foreground } },
+    {
+      text: gtTitle(d, gt),
+      xref: "paper",
+      yref: "paper",
+      x: 0.2,
+      y: 1.0,
+      xanchor: "center",
+      yanchor: "bottom",
+      showarrow: false,
+      font: { color: theme.foreground },
+    },
   ];
   const layout: Record<string, unknown> = {
     ...baseLayout(theme, 360, "neurolab-rdm-gt"),
-    margin: { l: d.nConditions <= MAX_TICK_LABELS ? 90 : 10, r: 10, t: 36, b: d.nConditions <= MAX_TICK_LABELS ? 70 : 10 },
-    xaxis: { ...axis, ...ticks(d), domain: [0, 0.4], anchor: "y", showgrid: false, constrain: "domain", tickangle: 60, automargin: true },
-    yaxis: { ...axis, ...ticks(d), domain: [0, 1], anchor: "x", autorange: "reversed", scaleanchor: "x", constrain: "domain", showgrid: false, automargin: true },
+    margin: {
+      l: d.nConditions <= MAX_TICK_LABELS ? 90 : 10,
+      r: 10,
+      t: 36,
+      b: d.nConditions <= MAX_TICK_LABELS ? 70 : 10,
+    },
+    xaxis: {
+      ...axis,
+      ...ticks(d),
+      domain: [0, 0.4],
+      anchor: "y",
+      showgrid: false,
+      constrain: "domain",
+      tickangle: 60,
+      automargin: true,
+    },
+    yaxis: {
+      ...axis,
+      ...ticks(d),
+      domain: [0, 1],
+      anchor: "x",
+      autorange: "reversed",
+      scaleanchor: "x",
+      constrain: "domain",
+      showgrid: false,
+      automargin: true,
+    },
     annotations,
   };
   if (mds) {
@@ -419,23 +566,64 @@ function gtFigure(d: RdmData, gt: { v: Float64Array; lower: number; upper: numbe
       text: labels,
       textposition: mdsLabelPositions(d, mds),
       textfont: { size: 10, color: theme.foreground },
-      marker: { size: 9, color: cats ? cats.map((c) => colorOf.get(c)!) : theme.palette[0], line: { width: 1, color: theme.background } },
+      marker: {
+        size: 9,
+        color: cats ? cats.map((c) => colorOf.get(c)!) : theme.palette[0],
+        line: { width: 1, color: theme.background },
+      },
       xaxis: "x2",
       yaxis: "y2",
-      ...(cats ? { customdata: cats.map(plotlyText), hovertemplate: "%{text}<br>%{customdata}<extra></extra>" } : { hovertemplate: "%{text}<extra></extra>" }),
+      ...(cats
+        ? {
+            customdata: cats.map(plotlyText),
+            hovertemplate: "%{text}<br>%{customdata}<extra></extra>",
+          }
+        : { hovertemplate: "%{text}<extra></extra>" }),
       showlegend: false,
     });
     // One legend entry per category (the points are one trace, so the slider updates move them together).
     for (const c of order) {
-      data.push({ type: "scatter", mode: "markers", x: [null], y: [null], xaxis: "x2", yaxis: "y2", name: plotlyText(c), marker: { size: 9, color: colorOf.get(c) }, showlegend: true, hoverinfo: "skip" });
+      data.push({
+        type: "scatter",
+        mode: "markers",
+        x: [null],
+        y: [null],
+        xaxis: "x2",
+        yaxis: "y2",
+        name: plotlyText(c),
+        marker: { size: 9, color: colorOf.get(c) },
+        showlegend: true,
+        hoverinfo: "skip",
+      });
     }
     if (cats) {
       layout.showlegend = true;
       // Under the MDS panel (never over its points).
-      layout.legend = { orientation: "h", x: 0.56, xanchor: "left", y: -0.02, yanchor: "top", bgcolor: "rgba(0,0,0,0)", font: { size: 10, color: theme.muted } };
+      layout.legend = {
+        orientation: "h",
+        x: 0.56,
+        xanchor: "left",
+        y: -0.02,
+        yanchor: "top",
+        bgcolor: "rgba(0,0,0,0)",
+        font: { size: 10, color: theme.muted },
+      };
     }
-    layout.xaxis2 = { ...axis, domain: [0.56, 1], anchor: "y2", showticklabels: false, zeroline: false };
-    layout.yaxis2 = { ...axis, domain: [0, 1], anchor: "x2", showticklabels: false, scaleanchor: "x2", zeroline: false };
+    layout.xaxis2 = {
+      ...axis,
+      domain: [0.56, 1],
+      anchor: "y2",
+      showticklabels: false,
+      zeroline: false,
+    };
+    layout.yaxis2 = {
+      ...axis,
+      domain: [0, 1],
+      anchor: "x2",
+      showticklabels: false,
+      scaleanchor: "x2",
+      zeroline: false,
+    };
     annotations.push({
       text: mdsTitle(d, gt, mds),
       xref: "paper",
@@ -464,10 +652,18 @@ function modelFigure(d: RdmData, theme: PlotTheme) {
       x: idx,
       y: m.means,
       marker: { color: theme.palette[0] },
-      error_y: { type: "data", array: m.errors, visible: true, color: theme.foreground, thickness: 1.5, width: 4 },
+      error_y: {
+        type: "data",
+        array: m.errors,
+        visible: true,
+        color: theme.foreground,
+        thickness: 1.5,
+        width: 4,
+      },
       text: m.names.map(plotlyText),
       customdata: m.pValues.length === k ? m.pValues : m.names.map(() => NaN),
-      hovertemplate: "%{text}<br>%{y:.4f} \u00b1 %{error_y.array:.4f}<br>p = %{customdata:.3g}<extra></extra>",
+      hovertemplate:
+        "%{text}<br>%{y:.4f} \u00b1 %{error_y.array:.4f}<br>p = %{customdata:.3g}<extra></extra>",
       textposition: "none",
     },
   ];
@@ -501,9 +697,22 @@ function modelFigure(d: RdmData, theme: PlotTheme) {
   const layout: Record<string, unknown> = {
     ...baseLayout(theme, 340, "neurolab-rdm-models"),
     margin: { l: 60, r: 20, t: 36, b: 90 },
-    title: { text: `model comparison (${plotlyText(m.method)}${m.noiseCeiling ? ", grey band: noise ceiling" : ""}${sig.length ? `, * p < ${m.alpha}` : ""})`, font: { size: 13, color: theme.foreground } },
-    xaxis: { ...axis, tickmode: "array", tickvals: idx, ticktext: m.names.map(plotlyText), tickangle: k > 6 ? 45 : 0 },
-    yaxis: { ...axis, title: { ...(axis.title as object), text: `RDM correlation [${plotlyText(m.method)}]` }, rangemode: "tozero" },
+    title: {
+      text: `model comparison (${plotlyText(m.method)}${m.noiseCeiling ? ", grey band: noise ceiling" : ""}${sig.length ? `, * p < ${m.alpha}` : ""})`,
+      font: { size: 13, color: theme.foreground },
+    },
+    xaxis: {
+      ...axis,
+      tickmode: "array",
+      tickvals: idx,
+      ticktext: m.names.map(plotlyText),
+      tickangle: k > 6 ? 45 : 0,
+    },
+    yaxis: {
+      ...axis,
+      title: { ...(axis.title as object), text: `RDM correlation [${plotlyText(m.method)}]` },
+      rangemode: "tozero",
+    },
     shapes,
     bargap: 0.35,
   };

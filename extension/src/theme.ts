@@ -21,12 +21,28 @@ export interface PlotTheme {
 
 // Tableau-10-like palettes; the dark one is lightened to keep contrast on dark backgrounds.
 const LIGHT_PALETTE = [
-  "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
-  "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
+  "#1f77b4",
+  "#d62728",
+  "#2ca02c",
+  "#ff7f0e",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#17becf",
+  "#bcbd22",
+  "#7f7f7f",
 ];
 const DARK_PALETTE = [
-  "#5aa9e6", "#ff6b6b", "#6fd36f", "#ffa94d", "#c3a2f0",
-  "#c49c94", "#f7a8d8", "#4dd9e8", "#dbdb5a", "#b0b0b0",
+  "#5aa9e6",
+  "#ff6b6b",
+  "#6fd36f",
+  "#ffa94d",
+  "#c3a2f0",
+  "#c49c94",
+  "#f7a8d8",
+  "#4dd9e8",
+  "#dbdb5a",
+  "#b0b0b0",
 ];
 
 function cssVar(style: CSSStyleDeclaration | null, name: string, fallback: string): string {
@@ -40,15 +56,28 @@ export function readTheme(doc: Document | undefined = globalThis.document): Plot
   const style = body && doc.defaultView ? doc.defaultView.getComputedStyle(body) : null;
   const lightAttr = body?.getAttribute("data-jp-theme-light");
   const background = cssVar(style, "--jp-layout-color0", "#ffffff");
-  const light = lightAttr !== null && lightAttr !== undefined ? lightAttr !== "false" : !isDark(background);
+  const light =
+    lightAttr !== null && lightAttr !== undefined ? lightAttr !== "false" : !isDark(background);
   const fontSize = parseFloat(cssVar(style, "--jp-ui-font-size1", "13px"));
   return {
     light,
     background,
-    foreground: cssVar(style, "--jp-ui-font-color1", light ? "rgba(0,0,0,0.87)" : "rgba(255,255,255,0.87)"),
-    muted: cssVar(style, "--jp-ui-font-color2", light ? "rgba(0,0,0,0.54)" : "rgba(255,255,255,0.54)"),
+    foreground: cssVar(
+      style,
+      "--jp-ui-font-color1",
+      light ? "rgba(0,0,0,0.87)" : "rgba(255,255,255,0.87)",
+    ),
+    muted: cssVar(
+      style,
+      "--jp-ui-font-color2",
+      light ? "rgba(0,0,0,0.54)" : "rgba(255,255,255,0.54)",
+    ),
     grid: cssVar(style, "--jp-border-color2", light ? "#e0e0e0" : "#424242"),
-    fontFamily: cssVar(style, "--jp-ui-font-family", "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif"),
+    fontFamily: cssVar(
+      style,
+      "--jp-ui-font-family",
+      "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif",
+    ),
     fontSize: Number.isFinite(fontSize) && fontSize > 0 ? fontSize : 13,
     palette: light ? LIGHT_PALETTE : DARK_PALETTE,
     other: light ? "#9e9e9e" : "#8a8a8a",

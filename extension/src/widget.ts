@@ -8,7 +8,19 @@
  */
 import { decodeRaster, type RasterData } from "neurolab/schema";
 import { el, keepKeys, plotlyConfig, PlotRenderer, select } from "./base.js";
-import { binChoices, buildFigure, figureHeight, MARGIN, NAME_TICK_PX, nameTicks, paintSpikes, roundToStep, windowStats, type Figure, type SpikeGroup } from "./figure.js";
+import {
+  binChoices,
+  buildFigure,
+  figureHeight,
+  MARGIN,
+  NAME_TICK_PX,
+  nameTicks,
+  paintSpikes,
+  roundToStep,
+  windowStats,
+  type Figure,
+  type SpikeGroup,
+} from "./figure.js";
 import type { Plotly } from "./plotly.js";
 import type { FullLayout, PlotlyEvent } from "plotly.js-dist-min";
 import type { PlotTheme } from "./theme.js";
@@ -79,18 +91,33 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
       label.appendChild(bin);
       caption.appendChild(label);
     }
-    const drag = select(" \u00b7 drag to", "neurolab-raster-drag", [["zoom", "zoom"], ["select", "select a time window"]], "zoom");
+    const drag = select(
+      " \u00b7 drag to",
+      "neurolab-raster-drag",
+      [
+        ["zoom", "zoom"],
+        ["select", "select a time window"],
+      ],
+      "zoom",
+    );
     drag.wrap.classList.add("neurolab-raster-drag-control");
     this.dragSelect = drag.input;
     drag.input.addEventListener("change", () => {
       const plotly = this.plotly;
-      if (plotly && this.plotDiv && this.drawn) this.guard(() => plotly.relayout(this.plotDiv!, { dragmode: drag.input.value }));
+      if (plotly && this.plotDiv && this.drawn)
+        this.guard(() => plotly.relayout(this.plotDiv!, { dragmode: drag.input.value }));
     });
     caption.appendChild(drag.wrap);
     keepKeys(caption);
     node.appendChild(caption);
     this.windowBox = el("div", "neurolab-raster-window");
-    this.windowBox.appendChild(el("span", "neurolab-muted", "Select a time window (drag to: select a time window, or the toolbar's box select) for spike counts and rates per population."));
+    this.windowBox.appendChild(
+      el(
+        "span",
+        "neurolab-muted",
+        "Select a time window (drag to: select a time window, or the toolbar's box select) for spike counts and rates per population.",
+      ),
+    );
     node.appendChild(this.windowBox);
     node.dataset.nSpikes = String(d.times_ms.length);
     node.dataset.nNeurons = String(d.nNeurons);
@@ -98,7 +125,12 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
     if (d.states) node.dataset.nTraces = String(d.states.labels.length);
   }
 
-  protected async draw(plotly: Plotly, d: RasterData, theme: PlotTheme, first: boolean): Promise<void> {
+  protected async draw(
+    plotly: Plotly,
+    d: RasterData,
+    theme: PlotTheme,
+    first: boolean,
+  ): Promise<void> {
     const plot = this.plotDiv!;
     const figure = buildFigure(d, theme, this.binMs);
     if (figure.imageMode) figure.layout.images = [this.spikeImageFor(figure, first ? null : plot)];
@@ -116,7 +148,11 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
       // The first image was painted for the expected plot size: repaint if plotly laid out otherwise.
       const fl = plot._fullLayout;
       const img = (figure.layout.images as { _w: number; _h: number }[])[0];
-      if (fl && (Math.abs(fl.xaxis._length - img._w) > 1 || Math.abs(fl.yaxis._length - img._h) > 1)) this.scheduleRepaint();
+      if (
+        fl &&
+        (Math.abs(fl.xaxis._length - img._w) > 1 || Math.abs(fl.yaxis._length - img._h) > 1)
+      )
+        this.scheduleRepaint();
     } else delete this.node.dataset.mode;
     this.captionText(d, figure);
     if (this.window) this.showWindow();
@@ -145,16 +181,25 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
     this.eventsBound = true;
     plot.on("plotly_relayout", (ev) => {
       const keys = Object.keys(ev ?? {});
-      if (typeof ev?.dragmode === "string" && this.dragSelect) this.dragSelect.value = ev.dragmode === "select" ? "select" : "zoom";
+      if (typeof ev?.dragmode === "string" && this.dragSelect)
+        this.dragSelect.value = ev.dragmode === "select" ? "select" : "zoom";
       // Our own image update fires this event too: repaint only for axis / size changes.
       if (this.figure?.imageMode && keys.some((k) => !NOT_GEOMETRY.test(k))) this.scheduleRepaint();
-      if (this.data?.neuronNames && keys.some((k) => k.startsWith("yaxis.range") || k === "yaxis.autorange" || k === "autosize")) this.scheduleNameTicks();
+      if (
+        this.data?.neuronNames &&
+        keys.some((k) => k.startsWith("yaxis.range") || k === "yaxis.autorange" || k === "autosize")
+      )
+        this.scheduleNameTicks();
     });
-    const fromSelection = (ev: { range?: { x?: number[] } } | undefined): [number, number] | null => {
+    const fromSelection = (
+      ev: { range?: { x?: number[] } } | undefined,
+    ): [number, number] | null => {
       const x = ev?.range?.x;
-      if (Array.isArray(x) && x.length === 2 && Number.isFinite(x[0]) && Number.isFinite(x[1])) return [Math.min(x[0], x[1]), Math.max(x[0], x[1])];
+      if (Array.isArray(x) && x.length === 2 && Number.isFinite(x[0]) && Number.isFinite(x[1]))
+        return [Math.min(x[0], x[1]), Math.max(x[0], x[1])];
       const s = plot._fullLayout?.selections?.[0];
-      if (s && s.xref === "x" && Number.isFinite(s.x0) && Number.isFinite(s.x1)) return [Math.min(s.x0, s.x1), Math.max(s.x0, s.x1)];
+      if (s && s.xref === "x" && Number.isFinite(s.x0) && Number.isFinite(s.x1))
+        return [Math.min(s.x0, s.x1), Math.max(s.x0, s.x1)];
       return null;
     };
     plot.on("plotly_selecting", (ev) => this.setWindow(fromSelection(ev), false));
@@ -202,7 +247,11 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
     const [t0, t1] = w;
     this.node.dataset.windowMs = `${t0},${t1}`;
     const stats = windowStats(figure.groups, d.nNeurons, t0, t1);
-    const head = el("div", "neurolab-raster-window-head", `window ${fixed(t0)}\u2013${fixed(t1)} ms (${formatMs(Number((t1 - t0).toPrecision(6)))})`);
+    const head = el(
+      "div",
+      "neurolab-raster-window-head",
+      `window ${fixed(t0)}\u2013${fixed(t1)} ms (${formatMs(Number((t1 - t0).toPrecision(6)))})`,
+    );
     const clear = el("button", "neurolab-raster-window-clear", "clear");
     clear.type = "button";
     clear.addEventListener("click", () => this.clearSelection());
@@ -210,7 +259,8 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
     box.appendChild(head);
     const table = el("table", "neurolab-raster-window-table");
     const header = el("tr", "");
-    for (const h of ["population", "spikes", "mean rate (Hz)", "active neurons"]) header.appendChild(el("th", "", h));
+    for (const h of ["population", "spikes", "mean rate (Hz)", "active neurons"])
+      header.appendChild(el("th", "", h));
     table.appendChild(header);
     let total = 0;
     for (const s of stats) {
@@ -218,7 +268,12 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
       const row = el("tr", "neurolab-raster-window-row");
       const name = el("td", "", s.name);
       name.style.color = s.color;
-      row.append(name, el("td", "", s.spikes.toLocaleString("en-US")), el("td", "", s.rate_Hz.toFixed(2)), el("td", "", `${s.active.toLocaleString("en-US")} / ${s.nNeurons.toLocaleString("en-US")}`));
+      row.append(
+        name,
+        el("td", "", s.spikes.toLocaleString("en-US")),
+        el("td", "", s.rate_Hz.toFixed(2)),
+        el("td", "", `${s.active.toLocaleString("en-US")} / ${s.nNeurons.toLocaleString("en-US")}`),
+      );
       row.dataset.spikes = String(s.spikes);
       row.dataset.rateHz = String(s.rate_Hz);
       row.dataset.active = String(s.active);
@@ -234,7 +289,9 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
     this.setWindow(null, true);
     if (!plotly || !plot || !this.drawn) return;
     this.guard(() =>
-      plotly.relayout(plot, { selections: [] }).then(() => plotly.restyle(plot, { selectedpoints: [null] })),
+      plotly
+        .relayout(plot, { selections: [] })
+        .then(() => plotly.restyle(plot, { selectedpoints: [null] })),
     );
   }
 
@@ -246,8 +303,12 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
       this.summary.textContent =
         `${figure.nSpikes.toLocaleString("en-US")} spikes \u00b7 ${d.nNeurons.toLocaleString("en-US")} neurons` +
         ` \u00b7 ${formatMs(d.tStop_ms - d.tStart_ms)}` +
-        (s ? ` \u00b7 ${s.labels.length} ${s.variable} trace${s.labels.length === 1 ? "" : "s"}` : "") +
-        (this.binMs === undefined && !this.autoOption ? ` \u00b7 rate bin ${formatMs(figure.rate.binMs)}` : "");
+        (s
+          ? ` \u00b7 ${s.labels.length} ${s.variable} trace${s.labels.length === 1 ? "" : "s"}`
+          : "") +
+        (this.binMs === undefined && !this.autoOption
+          ? ` \u00b7 rate bin ${formatMs(figure.rate.binMs)}`
+          : "");
     }
     this.node.dataset.binMs = String(figure.rate.binMs);
   }
@@ -255,10 +316,20 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
   /** The spike image for the plot's current axes and size, or the expected ones before the first draw. */
   private spikeImageFor(figure: Figure, plot: PlotDiv | null): Record<string, unknown> {
     const fl = plot?._fullLayout;
-    if (fl?.xaxis && fl.yaxis) return spikeImage(figure.groups, fl.xaxis.range, fl.yaxis.range, fl.xaxis._length, fl.yaxis._length);
+    if (fl?.xaxis && fl.yaxis)
+      return spikeImage(
+        figure.groups,
+        fl.xaxis.range,
+        fl.yaxis.range,
+        fl.xaxis._length,
+        fl.yaxis._length,
+      );
     const height = figureHeight(!!this.data?.states);
     const w = Math.max(1, (this.plotDiv?.clientWidth ?? 600) - MARGIN.l - MARGIN.r);
-    const h = Math.max(1, (height - MARGIN.t - MARGIN.b) * (figure.rasterDomain[1] - figure.rasterDomain[0]));
+    const h = Math.max(
+      1,
+      (height - MARGIN.t - MARGIN.b) * (figure.rasterDomain[1] - figure.rasterDomain[0]),
+    );
     const xr = (figure.layout.xaxis as { range: [number, number] }).range;
     const yr = (figure.layout.yaxis as { range: [number, number] }).range;
     return spikeImage(figure.groups, xr, yr, w, h);
@@ -274,9 +345,19 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
       const fl = plot?._fullLayout;
       if (!plot || !d?.neuronNames || !this.plotly || !fl?.yaxis || this.isDisposed) return;
       const [y0, y1] = fl.yaxis.range as [number, number];
-      const ticks = nameTicks(d.neuronNames, y0, y1, Math.max(2, Math.floor(fl.yaxis._length / NAME_TICK_PX)));
+      const ticks = nameTicks(
+        d.neuronNames,
+        y0,
+        y1,
+        Math.max(2, Math.floor(fl.yaxis._length / NAME_TICK_PX)),
+      );
       this.node.dataset.nameTicks = String(ticks.tickvals.length);
-      this.guard(() => this.plotly!.relayout(plot, { "yaxis.tickvals": ticks.tickvals, "yaxis.ticktext": ticks.ticktext }));
+      this.guard(() =>
+        this.plotly!.relayout(plot, {
+          "yaxis.tickvals": ticks.tickvals,
+          "yaxis.ticktext": ticks.ticktext,
+        }),
+      );
     });
   }
 
@@ -287,7 +368,8 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
       this.repaintFrame = 0;
       const plot = this.plotDiv;
       const figure = this.figure;
-      if (!plot || !this.plotly || !figure?.imageMode || !plot._fullLayout || this.isDisposed) return;
+      if (!plot || !this.plotly || !figure?.imageMode || !plot._fullLayout || this.isDisposed)
+        return;
       this.guard(() => this.plotly!.relayout(plot, { images: [this.spikeImageFor(figure, plot)] }));
     });
   }
@@ -297,7 +379,13 @@ export class RasterRenderer extends PlotRenderer<RasterData> {
  * A plotly layout image of the spikes for the axis ranges, painted at device resolution for a
  * plot area of `width` x `height` CSS pixels.
  */
-function spikeImage(groups: readonly SpikeGroup[], xr: [number, number], yr: [number, number], width: number, height: number): Record<string, unknown> {
+function spikeImage(
+  groups: readonly SpikeGroup[],
+  xr: [number, number],
+  yr: [number, number],
+  width: number,
+  height: number,
+): Record<string, unknown> {
   const dpr = Math.min(2, globalThis.devicePixelRatio || 1);
   const w = Math.max(1, Math.round(width * dpr));
   const h = Math.max(1, Math.round(height * dpr));
@@ -308,7 +396,15 @@ function spikeImage(groups: readonly SpikeGroup[], xr: [number, number], yr: [nu
   if (!ctx) throw new Error("no 2-D canvas context to paint the raster");
   const [x0, x1] = [Math.min(xr[0], xr[1]), Math.max(xr[0], xr[1])];
   const [y0, y1] = [Math.min(yr[0], yr[1]), Math.max(yr[0], yr[1])];
-  ctx.putImageData(new ImageData(paintSpikes(groups, x0, x1, y0, y1, w, h) as Uint8ClampedArray<ArrayBuffer>, w, h), 0, 0);
+  ctx.putImageData(
+    new ImageData(
+      paintSpikes(groups, x0, x1, y0, y1, w, h) as Uint8ClampedArray<ArrayBuffer>,
+      w,
+      h,
+    ),
+    0,
+    0,
+  );
   return {
     source: canvas.toDataURL("image/png"),
     xref: "x",

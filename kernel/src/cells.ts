@@ -22,7 +22,9 @@ import type { Converter } from "tslab/dist/converter";
 import type { ConverterSet } from "tslab/dist/executor";
 import { createConverter } from "tslab/dist/converter";
 
-const ts: typeof TS = createRequire(require.resolve("tslab/package.json"))("@tslab/typescript-for-tslab");
+const ts: typeof TS = createRequire(require.resolve("tslab/package.json"))(
+  "@tslab/typescript-for-tslab",
+);
 
 /** A diagnostic of tslab's converter (0-based line and character in the cell). */
 export interface CellDiagnostic {
@@ -105,7 +107,8 @@ export class CellCompiler {
    * own `exports`, which its executor reads (the last value) and cleans up.
    */
   trackAssignments(): void {
-    const slot = (globalThis as { __tslab__?: { exports: Record<string | symbol, unknown> } }).__tslab__;
+    const slot = (globalThis as { __tslab__?: { exports: Record<string | symbol, unknown> } })
+      .__tslab__;
     if (!slot) throw new Error("neurolab-kernel: tslab's executor is not set up");
     const tslabExports = slot.exports;
     const store: Record<string | symbol, unknown> = {};
@@ -174,7 +177,9 @@ export class CellCompiler {
     this.diagnostics = result.diagnostics as CellDiagnostic[];
     this.compiled = result.output ?? "";
     this.pending =
-      this.diagnostics.length > 0 ? undefined : { declOutput: result.declOutput ?? "", names: declaredNames(result.output ?? "") };
+      this.diagnostics.length > 0
+        ? undefined
+        : { declOutput: result.declOutput ?? "", names: declaredNames(result.output ?? "") };
     return result;
   }
 }
@@ -247,12 +252,19 @@ function hasTopLevelAwait(node: TS.Node): boolean {
  * that cannot be done (an error in another file, or a line starting inside a multi-line
  * string or template literal, where an added line would change the string).
  */
-export function ignoreErrorLines(src: string, diagnostics: readonly CellDiagnostic[]): string | undefined {
+export function ignoreErrorLines(
+  src: string,
+  diagnostics: readonly CellDiagnostic[],
+): string | undefined {
   if (diagnostics.some((d) => d.fileName)) return undefined;
   const file = ts.createSourceFile("cell.ts", src, ts.ScriptTarget.Latest, true);
   const literals: [number, number][] = [];
   const visit = (node: TS.Node): void => {
-    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node)) {
+    if (
+      ts.isStringLiteral(node) ||
+      ts.isNoSubstitutionTemplateLiteral(node) ||
+      ts.isTemplateExpression(node)
+    ) {
       literals.push([node.getStart(file), node.end]);
     }
     ts.forEachChild(node, visit);
@@ -260,13 +272,16 @@ export function ignoreErrorLines(src: string, diagnostics: readonly CellDiagnost
   visit(file);
   const lines = src.split("\n");
   const offsets: number[] = [];
-  for (let i = 0, offset = 0; i < lines.length; offset += lines[i].length + 1, i++) offsets.push(offset);
+  for (let i = 0, offset = 0; i < lines.length; offset += lines[i].length + 1, i++)
+    offsets.push(offset);
   const errorLines = new Set(diagnostics.map((d) => d.start.line));
   for (const line of errorLines) {
     const at = offsets[line];
     if (at === undefined || literals.some(([s, e]) => s < at && at < e)) return undefined;
   }
-  const patched = lines.map((text, i) => (errorLines.has(i) ? `// @ts-ignore\n${text}` : text)).join("\n");
+  const patched = lines
+    .map((text, i) => (errorLines.has(i) ? `// @ts-ignore\n${text}` : text))
+    .join("\n");
   // An ignored line would also hide the diagnostic tslab detects top-level awaits by; a first
   // line that awaits keeps the cell asynchronous.
   return hasTopLevelAwait(file) ? `await 0;\n${patched}` : patched;

@@ -28,7 +28,10 @@ function output(): CellOutput {
 
 function publish(obj: unknown, options: DisplayOptions, displayId: string, update: boolean): void {
   const data = options.raw ? (obj as MimeBundle) : toMimeBundle(obj);
-  output().display({ data, metadata: options.metadata ?? {}, transient: { display_id: displayId } }, update);
+  output().display(
+    { data, metadata: options.metadata ?? {}, transient: { display_id: displayId } },
+    update,
+  );
 }
 
 /**

@@ -58,9 +58,14 @@ export function diagnosticLines(diagnostics: readonly SpanDiagnostic[], source: 
     const text = d.fileName ? undefined : src[d.start.line];
     if (text === undefined) continue;
     const number = String(d.start.line + 1);
-    const width = d.end.line === d.start.line ? Math.max(1, d.end.character - d.start.character) : Math.max(1, text.length - d.start.character);
+    const width =
+      d.end.line === d.start.line
+        ? Math.max(1, d.end.character - d.start.character)
+        : Math.max(1, text.length - d.start.character);
     out.push(`  ${number} | ${text}`);
-    out.push(`  ${" ".repeat(number.length)} | ${" ".repeat(d.start.character)}${red("^".repeat(width))}`);
+    out.push(
+      `  ${" ".repeat(number.length)} | ${" ".repeat(d.start.character)}${red("^".repeat(width))}`,
+    );
   }
   return out;
 }
@@ -68,10 +73,17 @@ export function diagnosticLines(diagnostics: readonly SpanDiagnostic[], source: 
 /** An error for type-checker diagnostics of `source`: evalue "line:col - message" lines, a compact traceback. */
 export function typeCheckError(diagnostics: readonly SpanDiagnostic[], source: string): CellError {
   const evalue = diagnostics
-    .map((d) => `${d.fileName ? d.fileName + " " : ""}${d.start.line + 1}:${d.start.character + 1} - ${d.messageText}`)
+    .map(
+      (d) =>
+        `${d.fileName ? d.fileName + " " : ""}${d.start.line + 1}:${d.start.character + 1} - ${d.messageText}`,
+    )
     .join("\n");
   const hint = `(run the cell anyway: put ${"%%nocheck"} on its first line)`;
-  return { ename: TYPESCRIPT_ERROR, evalue, traceback: [...diagnosticLines(diagnostics, source), hint] };
+  return {
+    ename: TYPESCRIPT_ERROR,
+    evalue,
+    traceback: [...diagnosticLines(diagnostics, source), hint],
+  };
 }
 
 /** Removes whitespace and semicolons so that compiled and source statements compare. */
@@ -82,7 +94,12 @@ const squash = (s: string): string => s.replace(/[\s;]+/g, "");
  * compiled statement's text is found on source line N (TypeScript reformats code, so
  * this is a best effort), else "cell.js:line:col"; undefined for tslab's wrapper call.
  */
-function cellLocation(compiled: string, source: string, line: number, col: number): string | undefined {
+function cellLocation(
+  compiled: string,
+  source: string,
+  line: number,
+  col: number,
+): string | undefined {
   const lines = compiled.split("\n");
   if (compiled && line > lines.length) return undefined;
   const stmt = squash(lines[line - 1] ?? "").replace(/^exports\.\w+=/, "");
@@ -93,7 +110,11 @@ function cellLocation(compiled: string, source: string, line: number, col: numbe
 }
 
 /** Stack frames from here on belong to the kernel, not to the notebook. */
-const MACHINERY = ["(node:vm:", path.dirname(require.resolve("tslab/package.json")) + path.sep, __dirname + path.sep];
+const MACHINERY = [
+  "(node:vm:",
+  path.dirname(require.resolve("tslab/package.json")) + path.sep,
+  __dirname + path.sep,
+];
 
 /**
  * An error for a value thrown by a cell. Stack frames of the kernel machinery are

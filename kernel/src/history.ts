@@ -23,7 +23,10 @@ const SESSION = 1;
 
 /** Converts an IPython/sqlite GLOB (`*`, `?`) to an anchored regular expression. */
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|\\[\]]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const body = glob
+    .replace(/[.+^${}()|\\[\]]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${body}$`, "s");
 }
 
@@ -55,7 +58,10 @@ export class History {
         hits = this.entries.filter((e) => re.test(e.input));
         if (req.unique) {
           const seen = new Set<string>();
-          hits = hits.reverse().filter((e) => !seen.has(e.input) && seen.add(e.input)).reverse();
+          hits = hits
+            .reverse()
+            .filter((e) => !seen.has(e.input) && seen.add(e.input))
+            .reverse();
         }
         if (req.n) hits = hits.slice(-req.n);
         break;

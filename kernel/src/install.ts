@@ -15,7 +15,8 @@ import { heapCeilingMb } from "./memory.js";
 export const KERNEL_NAME = "neurolab";
 
 /** Where to install: `{prefix}`, the `{sysPrefix}` of a Python, or the `{user}` data dir. */
-export type InstallTarget = { prefix: string } | { sysPrefix: true; python?: string } | { user: true; python?: string };
+export type InstallTarget =
+  { prefix: string } | { sysPrefix: true; python?: string } | { user: true; python?: string };
 
 const DEFAULT_PYTHON = process.platform === "win32" ? "python" : "python3";
 
@@ -26,12 +27,19 @@ function runPython(python: string, code: string): string {
 /** `jupyter --data-dir` of `python`, or jupyter_core's default when it is not importable. */
 function userDataDir(python: string): string {
   try {
-    return runPython(python, "from jupyter_core.paths import jupyter_data_dir; print(jupyter_data_dir())");
+    return runPython(
+      python,
+      "from jupyter_core.paths import jupyter_data_dir; print(jupyter_data_dir())",
+    );
   } catch {
     if (process.env.JUPYTER_DATA_DIR) return process.env.JUPYTER_DATA_DIR;
     if (process.platform === "darwin") return path.join(os.homedir(), "Library", "Jupyter");
-    if (process.platform === "win32") return path.join(process.env.APPDATA ?? os.homedir(), "jupyter");
-    return path.join(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), ".local", "share"), "jupyter");
+    if (process.platform === "win32")
+      return path.join(process.env.APPDATA ?? os.homedir(), "jupyter");
+    return path.join(
+      process.env.XDG_DATA_HOME ?? path.join(os.homedir(), ".local", "share"),
+      "jupyter",
+    );
   }
 }
 
@@ -39,7 +47,13 @@ function userDataDir(python: string): string {
 function kernelsDir(target: InstallTarget): string {
   if ("prefix" in target) return path.resolve(target.prefix, "share", "jupyter", "kernels");
   const python = target.python ?? DEFAULT_PYTHON;
-  if ("sysPrefix" in target) return path.join(runPython(python, "import sys; print(sys.prefix)"), "share", "jupyter", "kernels");
+  if ("sysPrefix" in target)
+    return path.join(
+      runPython(python, "import sys; print(sys.prefix)"),
+      "share",
+      "jupyter",
+      "kernels",
+    );
   return path.join(userDataDir(python), "kernels");
 }
 
@@ -79,8 +93,12 @@ export function kernelJson(options: KernelSpecOptions = {}): object {
 export function installKernelSpec(target: InstallTarget, options: KernelSpecOptions = {}): string {
   const dir = path.join(kernelsDir(target), KERNEL_NAME);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelJson(options), null, 2) + "\n");
-  for (const size of [32, 64]) fs.writeFileSync(path.join(dir, `logo-${size}x${size}.png`), logoPng(size));
+  fs.writeFileSync(
+    path.join(dir, "kernel.json"),
+    JSON.stringify(kernelJson(options), null, 2) + "\n",
+  );
+  for (const size of [32, 64])
+    fs.writeFileSync(path.join(dir, `logo-${size}x${size}.png`), logoPng(size));
   return dir;
 }
 
@@ -125,7 +143,8 @@ export function logoPng(size: number): Buffer {
       const inside = dx * dx + dy * dy <= r * r;
       const row = Math.floor((y - 10 * s) / (12 * s));
       const inRow = row >= 0 && row < 4 && (y - 10 * s) % (12 * s) < 8 * s;
-      const tick = inRow && spikes[row].some((f) => Math.abs(x + 0.5 - f * size) <= Math.max(1, 1.5 * s));
+      const tick =
+        inRow && spikes[row].some((f) => Math.abs(x + 0.5 - f * size) <= Math.max(1, 1.5 * s));
       const px = raw.subarray(y * (size * 4 + 1) + 1 + x * 4);
       px.set(tick ? [255, 255, 255, 255] : inside ? [31, 42, 68, 255] : [0, 0, 0, 0]);
     }
@@ -135,7 +154,12 @@ export function logoPng(size: number): Buffer {
   ihdr.writeUInt32BE(size, 4);
   ihdr.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    signature,
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 // ---------------------------------------------------------------- CLI
@@ -161,7 +185,9 @@ function main(): void {
   const rawLimit = values["memory-limit-mb"];
   const memoryLimitMb = rawLimit === undefined ? undefined : Number(rawLimit);
   if (memoryLimitMb !== undefined && !(Number.isInteger(memoryLimitMb) && memoryLimitMb >= 0)) {
-    console.error(`--memory-limit-mb: expected a whole number of MB >= 0, got ${JSON.stringify(rawLimit)}`);
+    console.error(
+      `--memory-limit-mb: expected a whole number of MB >= 0, got ${JSON.stringify(rawLimit)}`,
+    );
     process.exitCode = 2;
     return;
   }

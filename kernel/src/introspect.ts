@@ -58,7 +58,9 @@ const partsText = (parts: readonly DisplayPart[]): string => parts.map((p) => p.
 
 /** The first line of a quick info's display parts, whitespace collapsed (a signature). */
 function signatureOf(info: QuickInfo | undefined): string | undefined {
-  const text = partsText((info?.displayParts ?? []) as DisplayPart[]).replace(/\s+/g, " ").trim();
+  const text = partsText((info?.displayParts ?? []) as DisplayPart[])
+    .replace(/\s+/g, " ")
+    .trim();
   return text || undefined;
 }
 
@@ -125,7 +127,13 @@ export function parameterTypes(parts: readonly DisplayPart[]): { name: string; t
 
 /** Whether a type text names an object type worth expanding (an interface, or a generic of one). */
 function expandable(type: string, parts: readonly DisplayPart[]): boolean {
-  if (/=>/.test(type) || /^(string|number|boolean|bigint|symbol|unknown|any|void|never|null|undefined)(\[\])?$/.test(type)) return false;
+  if (
+    /=>/.test(type) ||
+    /^(string|number|boolean|bigint|symbol|unknown|any|void|never|null|undefined)(\[\])?$/.test(
+      type,
+    )
+  )
+    return false;
   return parts.some((p) => p.kind === "interfaceName" && type.includes(p.text));
 }
 
@@ -163,11 +171,22 @@ function fieldsOf(conv: Introspector, code: string, types: string[], deadline: n
       const info = conv.inspect(text, position);
       at += `__nl_${i}__.${n};\n`.length;
       if (!info) continue;
-      const signature = (signatureOf(info) ?? n).replace(/^\(property\)\s*/, "").replace(/^[\w$.<>, ]*?\.(?=[\w$]+\??:)/, "");
-      const docs = (info.documentation ?? []).map((d) => d.text).join("").trim();
+      const signature = (signatureOf(info) ?? n)
+        .replace(/^\(property\)\s*/, "")
+        .replace(/^[\w$.<>, ]*?\.(?=[\w$]+\??:)/, "");
+      const docs = (info.documentation ?? [])
+        .map((d) => d.text)
+        .join("")
+        .trim();
       const parts = (info.displayParts ?? []) as DisplayPart[];
       const colon = signature.indexOf(":");
-      fields.push({ name: n, signature, docs, type: colon >= 0 ? signature.slice(colon + 1).trim() : "", parts });
+      fields.push({
+        name: n,
+        signature,
+        docs,
+        type: colon >= 0 ? signature.slice(colon + 1).trim() : "",
+        parts,
+      });
     }
     result.push(fields);
   }
@@ -190,7 +209,11 @@ function defaultsFor(names: readonly string[]): Record<string, unknown> | undefi
   const wanted = [...names].sort().join(",");
   const matches = Object.values(lib).filter(
     (v): v is Record<string, unknown> =>
-      typeof v === "object" && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) && Object.keys(v).sort().join(",") === wanted,
+      typeof v === "object" &&
+      v !== null &&
+      !Array.isArray(v) &&
+      !ArrayBuffer.isView(v) &&
+      Object.keys(v).sort().join(",") === wanted,
   );
   return matches.length === 1 ? matches[0] : undefined;
 }
@@ -203,7 +226,11 @@ function formatDefault(value: unknown): string | undefined {
 }
 
 /** Indents every line of `text` by `pad`. */
-const indent = (text: string, pad: string): string => text.split("\n").map((l) => pad + l).join("\n");
+const indent = (text: string, pad: string): string =>
+  text
+    .split("\n")
+    .map((l) => pad + l)
+    .join("\n");
 
 /** inspect_reply content: quick info, plus the fields of the parameters' object types. */
 export function inspectReply(conv: Introspector, code: string, cursor: number): object {
@@ -214,11 +241,21 @@ export function inspectReply(conv: Introspector, code: string, cursor: number): 
   const params = parameterTypes(parts).filter((p) => expandable(p.type, parts));
   if (params.length > 0) {
     const deadline = Date.now() + EXPAND_BUDGET_MS;
-    const fields = fieldsOf(conv, code, params.map((p) => p.type), deadline);
+    const fields = fieldsOf(
+      conv,
+      code,
+      params.map((p) => p.type),
+      deadline,
+    );
     const sections: string[] = [];
     // One level further for fields that are option objects themselves (e.g. `params`).
     const nested = fields.flat().filter((f) => expandable(f.type, f.parts));
-    const nestedFields = fieldsOf(conv, code, nested.map((f) => f.type), deadline);
+    const nestedFields = fieldsOf(
+      conv,
+      code,
+      nested.map((f) => f.type),
+      deadline,
+    );
     const describe = (f: Field, pad: string, defaults?: Record<string, unknown>): string => {
       const k = nested.indexOf(f);
       const inner = k >= 0 ? (nestedFields[k] ?? []) : [];

@@ -13,7 +13,14 @@ import { versions } from "tslab";
 import { createExecutor, type Executor } from "tslab/dist/executor";
 import { JupyterHandlerImpl, ZmqServer } from "tslab/dist/jupyter";
 import { CellCompiler, NOCHECK_MAGIC, stripNocheckMagic } from "./cells.js";
-import { diagnosticLines, diagnosticsError, renameError, thrownError, typeCheckError, type CellError } from "./errors.js";
+import {
+  diagnosticLines,
+  diagnosticsError,
+  renameError,
+  thrownError,
+  typeCheckError,
+  type CellError,
+} from "./errors.js";
 import { History, type HistoryRequest } from "./history.js";
 import { completeReply, inspectReply, type Introspector } from "./introspect.js";
 import { abortInterruptSignal, KeyboardInterrupt } from "./interrupt.js";
@@ -121,7 +128,10 @@ class Message {
     const signature = frames[d + 1].toString();
     const parts = frames.slice(d + 2, d + 6).map(String);
     const expected = Buffer.from(sign(key, parts));
-    if (key && (signature.length !== expected.length || !timingSafeEqual(Buffer.from(signature), expected))) {
+    if (
+      key &&
+      (signature.length !== expected.length || !timingSafeEqual(Buffer.from(signature), expected))
+    ) {
       throw new Error("invalid message signature");
     }
     const [header, parent, metadata, content] = parts.map((p) => JSON.parse(p));
@@ -148,8 +158,12 @@ class Message {
 
   /** Signs and sends this message on `sock`. */
   signAndSend(key: string, sock: Socket): void {
-    const parts = [this.header, this.parent, this.metadata, this.content].map((p) => JSON.stringify(p));
-    sock.send([...this.identity, DELIM, sign(key, parts), ...parts]).catch((e) => log("send failed:", e));
+    const parts = [this.header, this.parent, this.metadata, this.content].map((p) =>
+      JSON.stringify(p),
+    );
+    sock
+      .send([...this.identity, DELIM, sign(key, parts), ...parts])
+      .catch((e) => log("send failed:", e));
   }
 }
 
@@ -164,9 +178,14 @@ const INTERRUPT_GRACE_MS = 300;
  * or KeyboardInterrupt of code that held the interrupt signal.
  */
 function isInterruption(value: unknown, interrupted: boolean): boolean {
-  if ((value as { code?: unknown } | null)?.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") return true;
+  if ((value as { code?: unknown } | null)?.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED")
+    return true;
   if (!interrupted || !(value instanceof Error)) return false;
-  return value.name === "AbortError" || value.name === "KeyboardInterrupt" || value.message === "Interrupted asynchronously";
+  return (
+    value.name === "AbortError" ||
+    value.name === "KeyboardInterrupt" ||
+    value.message === "Interrupted asynchronously"
+  );
 }
 
 /** tslab's JupyterHandlerImpl that reports results and errors instead of printing them. */
@@ -195,7 +214,8 @@ export class NeurolabHandler extends JupyterHandlerImpl {
     const exec = createExecutor(cwd, cells.converters, {
       // tslab calls log() with the cell's last expression value, error() with
       // diagnostics ("%s%d:%d - %s", file, line, col, text) and thrown values.
-      log: (value: unknown) => currentCellOutput()?.result({ data: toMimeBundle(value), metadata: {} }),
+      log: (value: unknown) =>
+        currentCellOutput()?.result({ data: toMimeBundle(value), metadata: {} }),
       error: (...args: unknown[]) => handler?.onError(args),
     });
     cells.trackAssignments();
@@ -305,7 +325,10 @@ export class NeurolabHandler extends JupyterHandlerImpl {
   }
 
   /** complete_reply content: matches with their kind and (the first ones) their signature. */
-  override handleComplete(req: { code: string; cursor_pos: number }): ReturnType<JupyterHandlerImpl["handleComplete"]> {
+  override handleComplete(req: {
+    code: string;
+    cursor_pos: number;
+  }): ReturnType<JupyterHandlerImpl["handleComplete"]> {
     // A `%%nocheck` first line becomes a comment two characters longer: shift positions.
     const { code } = stripNocheckMagic(req.code);
     const shift = code.length - req.code.length;
@@ -324,10 +347,15 @@ export class NeurolabHandler extends JupyterHandlerImpl {
   }
 
   /** inspect_reply content: signature, docs and the fields of the parameters' option types. */
-  override handleInspect(req: { code: string; cursor_pos: number }): ReturnType<JupyterHandlerImpl["handleInspect"]> {
+  override handleInspect(req: {
+    code: string;
+    cursor_pos: number;
+  }): ReturnType<JupyterHandlerImpl["handleInspect"]> {
     const { code } = stripNocheckMagic(req.code);
     const shift = code.length - req.code.length;
-    return inspectReply(this.introspector, code, req.cursor_pos + shift) as ReturnType<JupyterHandlerImpl["handleInspect"]>;
+    return inspectReply(this.introspector, code, req.cursor_pos + shift) as ReturnType<
+      JupyterHandlerImpl["handleInspect"]
+    >;
   }
 
   /** kernel_info_reply content. */
@@ -475,7 +503,8 @@ export class NeurolabServer extends ZmqServer {
   private async dispatch(req: Request): Promise<void> {
     const { sock, msg } = req;
     const type = msg.header.msg_type;
-    const reply = (content: object) => this.send(sock, msg, type.replace(/_request$/, "_reply"), content);
+    const reply = (content: object) =>
+      this.send(sock, msg, type.replace(/_request$/, "_reply"), content);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one table of handlers of different request types (see Message.content)
     const handlers: Record<string, (content: any) => object> = {
       kernel_info_request: () => this.kernel.handleKernel(),
@@ -523,7 +552,10 @@ export class NeurolabServer extends ZmqServer {
     setCellOutput({
       stream: (name, text) => this.publish(msg, "stream", { name, text }),
       display: (content, update) =>
-        this.publish(msg, update ? "update_display_data" : "display_data", { transient: {}, ...content }),
+        this.publish(msg, update ? "update_display_data" : "display_data", {
+          transient: {},
+          ...content,
+        }),
       result: (content) => {
         resultText = String(content.data["text/plain"] ?? "");
         if (!silent) this.publish(msg, "execute_result", { ...content, execution_count: count });
@@ -534,7 +566,12 @@ export class NeurolabServer extends ZmqServer {
     const error = await this.kernel.run(code);
     if (storeHistory) this.history.add(count, code, resultText);
     if (!error) {
-      this.send(sock, msg, "execute_reply", { status: "ok", execution_count: count, payload: [], user_expressions: {} });
+      this.send(sock, msg, "execute_reply", {
+        status: "ok",
+        execution_count: count,
+        payload: [],
+        user_expressions: {},
+      });
       return;
     }
     this.publish(msg, "error", error);
@@ -544,7 +581,8 @@ export class NeurolabServer extends ZmqServer {
       await settle();
       for (const queued of this.queue) {
         const h = queued.msg.header;
-        if (h.msg_type === "execute_request" && h.session === msg.header.session) queued.aborted = true;
+        if (h.msg_type === "execute_request" && h.session === msg.header.session)
+          queued.aborted = true;
       }
     }
     this.send(sock, msg, "execute_reply", { status: "error", execution_count: count, ...error });
@@ -596,7 +634,10 @@ export interface KernelOptions {
  * Starts the kernel for the connection file at `configPath`, with notebooks' imports
  * resolved from the current directory (plus the bundled neurolab packages).
  */
-export async function startKernel(configPath: string, options: KernelOptions = {}): Promise<NeurolabServer> {
+export async function startKernel(
+  configPath: string,
+  options: KernelOptions = {},
+): Promise<NeurolabServer> {
   const cwd = process.cwd();
   exposeBundledPackages(cwd);
   redirectStream("stdout");
@@ -608,7 +649,9 @@ export async function startKernel(configPath: string, options: KernelOptions = {
   process.on("SIGINT", () => kernel.interrupt());
   let limit = options.memoryLimitMb ?? 0;
   if (limit > 0 && limit < MIN_MEMORY_LIMIT_MB) {
-    log(`memory limit ${limit} MB is below the kernel's own needs; using ${MIN_MEMORY_LIMIT_MB} MB`);
+    log(
+      `memory limit ${limit} MB is below the kernel's own needs; using ${MIN_MEMORY_LIMIT_MB} MB`,
+    );
     limit = MIN_MEMORY_LIMIT_MB;
   }
   if (limit > 0) {
@@ -639,8 +682,10 @@ export async function startKernel(configPath: string, options: KernelOptions = {
     kernel.memoryGuard = guard;
     const heapMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
     if (heapMb < limit) {
-      log(`memory limit ${limit} MB is above V8's heap limit (${heapMb} MB): JavaScript heap growth beyond that ` +
-        "ends the kernel; reinstall the kernelspec with --memory-limit-mb to raise it");
+      log(
+        `memory limit ${limit} MB is above V8's heap limit (${heapMb} MB): JavaScript heap growth beyond that ` +
+          "ends the kernel; reinstall the kernelspec with --memory-limit-mb to raise it",
+      );
     }
   }
   const server = new NeurolabServer(kernel, configPath);

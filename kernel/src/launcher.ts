@@ -6,10 +6,14 @@
 import Module from "node:module";
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({ options: { "config-path": { type: "string" }, "memory-limit-mb": { type: "string" } } });
+const { values } = parseArgs({
+  options: { "config-path": { type: "string" }, "memory-limit-mb": { type: "string" } },
+});
 const configPath = values["config-path"];
 if (!configPath) {
-  process.stderr.write("usage: launcher.js [--memory-limit-mb MB] --config-path <connection_file>\n");
+  process.stderr.write(
+    "usage: launcher.js [--memory-limit-mb MB] --config-path <connection_file>\n",
+  );
   process.exit(2);
 }
 // Node >= 22.1 can cache compiled code (TypeScript's compiler is large): faster restarts.
@@ -20,7 +24,9 @@ const { startKernel } = require("./kernel.js") as typeof import("./kernel.js");
 const { resolveMemoryLimitMb } = require("./memory.js") as typeof import("./memory.js");
 /* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
 Promise.resolve()
-  .then(() => startKernel(configPath, { memoryLimitMb: resolveMemoryLimitMb(values["memory-limit-mb"]) }))
+  .then(() =>
+    startKernel(configPath, { memoryLimitMb: resolveMemoryLimitMb(values["memory-limit-mb"]) }),
+  )
   .catch((e: unknown) => {
     process.stderr.write(`neurolab-kernel failed to start: ${e instanceof Error ? e.stack : e}\n`);
     process.exit(1);

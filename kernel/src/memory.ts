@@ -30,7 +30,8 @@ const writeStderr = process.stderr.write.bind(process.stderr);
 /** Usable memory of this machine (or container, when cgroup-limited), MB. */
 export function availableMemoryMb(): number {
   const total = os.totalmem();
-  const constrained = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.() ?? 0;
+  const constrained =
+    (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.() ?? 0;
   return Math.floor((constrained > 0 && constrained < total ? constrained : total) / MB);
 }
 
@@ -53,11 +54,16 @@ export function heapCeilingMb(limitMb?: number): number {
  * `--memory-limit-mb`), else {@link defaultMemoryLimitMb}. 0 disables the guard.
  */
 export function resolveMemoryLimitMb(configured?: string): number {
-  for (const [raw, source] of [[process.env[MEMORY_ENV], MEMORY_ENV], [configured, "--memory-limit-mb"]]) {
+  for (const [raw, source] of [
+    [process.env[MEMORY_ENV], MEMORY_ENV],
+    [configured, "--memory-limit-mb"],
+  ]) {
     if (raw === undefined || raw.trim() === "") continue;
     const value = Number(raw);
     if (Number.isFinite(value) && value >= 0) return Math.floor(value);
-    process.stderr.write(`[neurolab-kernel] ignored ${source}=${JSON.stringify(raw)}: not a number of MB >= 0\n`);
+    process.stderr.write(
+      `[neurolab-kernel] ignored ${source}=${JSON.stringify(raw)}: not a number of MB >= 0\n`,
+    );
   }
   return defaultMemoryLimitMb();
 }
@@ -177,7 +183,14 @@ export class MemoryGuard {
     const emergencyMb = emergencyMemoryMb(this.hardLimitMb);
     this.worker = new Worker(WATCHDOG, {
       eval: true,
-      workerData: { shared: this.shared.buffer, limitMb, hardLimitMb: this.hardLimitMb, emergencyMb, interval_ms, growthMb },
+      workerData: {
+        shared: this.shared.buffer,
+        limitMb,
+        hardLimitMb: this.hardLimitMb,
+        emergencyMb,
+        interval_ms,
+        growthMb,
+      },
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
       stdout: true,
       stderr: true,

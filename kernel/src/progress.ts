@@ -86,10 +86,14 @@ export interface ProgressBar {
 
 const DEFAULT_INTERVAL_MS = 150;
 const DEFAULT_WIDTH = 24;
-const STYLE = "font-family:var(--jp-code-font-family,monospace);font-size:var(--jp-code-font-size,13px);line-height:1.6";
+const STYLE =
+  "font-family:var(--jp-code-font-family,monospace);font-size:var(--jp-code-font-size,13px);line-height:1.6";
 
 const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 
 /** Wall time: "0.4 s", "12.3 s", "2 min 05 s", "1 h 02 min". */
 export function formatWall(ms: number): string {
@@ -180,14 +184,19 @@ class Bar {
     if (this.closed) return;
     this.closed = true;
     openBars().delete(this);
-    this.show({ "text/plain": summary, "text/html": `<div style="${STYLE}">${escapeHtml(summary)}</div>` });
+    this.show({
+      "text/plain": summary,
+      "text/html": `<div style="${STYLE}">${escapeHtml(summary)}</div>`,
+    });
   }
 
   /** Closes the bar with "label: <why> at P% (detail) after T s". */
   stop(why: string): void {
     const detail = this.detail();
     const where = `${Math.floor(this.fraction * 100)}%${detail ? ` (${detail})` : ""}`;
-    this.finish(`${this.label ? `${this.label}: ` : ""}${why} at ${where} after ${formatWall(this.elapsed)}`);
+    this.finish(
+      `${this.label ? `${this.label}: ` : ""}${why} at ${where} after ${formatWall(this.elapsed)}`,
+    );
   }
 
   private show(bundle: Record<string, string>): void {
@@ -231,7 +240,9 @@ export function progress(label = "", opts: ProgressOptions = {}): SimulationProg
 
   let lastSteps = 0;
   const detail = (): string =>
-    dt !== undefined ? formatSimPair(lastStep * dt, lastSteps * dt) : `${lastStep}/${lastSteps} steps`;
+    dt !== undefined
+      ? formatSimPair(lastStep * dt, lastSteps * dt)
+      : `${lastStep}/${lastSteps} steps`;
 
   const onProgress = ({ step, steps, t_ms }: RunProgressReport): void => {
     if (!bar || bar.closed || step <= lastStep) {
@@ -274,9 +285,15 @@ export function progress(label = "", opts: ProgressOptions = {}): SimulationProg
  *     bar.done();   // "training: 20 epochs in 3.1 s"
  */
 export function progressBar(total: number, label = "", opts: ProgressBarOptions = {}): ProgressBar {
-  if (!(Number.isFinite(total) && total > 0)) throw new RangeError(`total must be a positive number, got ${total}`);
+  if (!(Number.isFinite(total) && total > 0))
+    throw new RangeError(`total must be a positive number, got ${total}`);
   const unit = opts.unit ? ` ${opts.unit}` : "";
-  const bar = new Bar(label, performance.now(), opts.interval_ms ?? DEFAULT_INTERVAL_MS, opts.width ?? DEFAULT_WIDTH);
+  const bar = new Bar(
+    label,
+    performance.now(),
+    opts.interval_ms ?? DEFAULT_INTERVAL_MS,
+    opts.width ?? DEFAULT_WIDTH,
+  );
   const signal = interruptSignal();
   let count = 0;
   let info: string | undefined;

@@ -12,7 +12,9 @@ import path from "node:path";
 export const BUNDLED_PACKAGES = ["neurolab", "neurolab-kernel"] as const;
 
 type NodeModulePaths = (from: string) => string[];
-const nodeModulePaths: NodeModulePaths = (Module as unknown as { _nodeModulePaths: NodeModulePaths })._nodeModulePaths;
+const nodeModulePaths: NodeModulePaths = (
+  Module as unknown as { _nodeModulePaths: NodeModulePaths }
+)._nodeModulePaths;
 
 /** Minimal view of the `ts.sys` methods patched here. */
 interface TsSys {
@@ -27,7 +29,9 @@ interface TsSys {
 /** The `node_modules` directory holding `name` as seen from the kernel package, if any. */
 function findNodeModulesDir(name: string): string | undefined {
   const kernelDir = path.dirname(__dirname);
-  return nodeModulePaths(kernelDir).find((dir) => fs.existsSync(path.join(dir, name, "package.json")));
+  return nodeModulePaths(kernelDir).find((dir) =>
+    fs.existsSync(path.join(dir, name, "package.json")),
+  );
 }
 
 /** Whether `name` is resolvable from `cwd` through ordinary `node_modules` lookup. */

@@ -23,7 +23,9 @@ type Slot = { [SLOT]?: TypeCheckMode };
 export function typeCheck(mode?: TypeCheckMode): TypeCheckMode {
   if (mode !== undefined) {
     if (mode !== "error" && mode !== "warn") {
-      throw new RangeError(`typeCheck(mode): mode must be "error" or "warn", got ${JSON.stringify(mode)}`);
+      throw new RangeError(
+        `typeCheck(mode): mode must be "error" or "warn", got ${JSON.stringify(mode)}`,
+      );
     }
     (globalThis as Slot)[SLOT] = mode;
   }

@@ -74,7 +74,11 @@ export interface Correlogram {
  * cc.lags_ms; // -5 ... 5 ms; cc.values counts B spikes at each lag after an A spike
  * ```
  */
-export function crossCorrelogram(timesA_ms: Float64Array, timesB_ms: Float64Array, opts: CorrelogramOptions): Correlogram {
+export function crossCorrelogram(
+  timesA_ms: Float64Array,
+  timesB_ms: Float64Array,
+  opts: CorrelogramOptions,
+): Correlogram {
   return correlogram(timesA_ms, timesB_ms, opts, false);
 }
 
@@ -95,18 +99,33 @@ export function autoCorrelogram(times_ms: Float64Array, opts: CorrelogramOptions
   return correlogram(times_ms, times_ms, opts, true);
 }
 
-function correlogram(A: Float64Array, B: Float64Array, opts: CorrelogramOptions, auto: boolean): Correlogram {
-  if (opts === undefined) throw new TypeError("opts must be { binWidth_ms, maxLag_ms, normalization?, tStart_ms?, tStop_ms? }, got undefined");
-  checkOptions(opts, ["binWidth_ms", "maxLag_ms", "normalization", "tStart_ms", "tStop_ms"], "correlogram options");
+function correlogram(
+  A: Float64Array,
+  B: Float64Array,
+  opts: CorrelogramOptions,
+  auto: boolean,
+): Correlogram {
+  if (opts === undefined)
+    throw new TypeError(
+      "opts must be { binWidth_ms, maxLag_ms, normalization?, tStart_ms?, tStop_ms? }, got undefined",
+    );
+  checkOptions(
+    opts,
+    ["binWidth_ms", "maxLag_ms", "normalization", "tStart_ms", "tStop_ms"],
+    "correlogram options",
+  );
   const norm = opts.normalization ?? "counts";
   if (norm !== "counts" && norm !== "rate_Hz" && norm !== "coefficient") {
-    throw new RangeError(`normalization must be one of "counts", "rate_Hz", "coefficient", got ${describeValue(norm)}`);
+    throw new RangeError(
+      `normalization must be one of "counts", "rate_Hz", "coefficient", got ${describeValue(norm)}`,
+    );
   }
   const w = checkNumber(opts.binWidth_ms, "binWidth_ms", { min: 0, minExclusive: true });
   const maxLag = checkNumber(opts.maxLag_ms, "maxLag_ms", { min: 0 });
   checkSortedTimes(A, auto ? "times_ms" : "timesA_ms");
   if (!auto) checkSortedTimes(B, "timesB_ms");
-  const windowed = opts.tStart_ms !== undefined || opts.tStop_ms !== undefined || norm === "coefficient";
+  const windowed =
+    opts.tStart_ms !== undefined || opts.tStop_ms !== undefined || norm === "coefficient";
   let a0 = 0;
   let a1 = A.length;
   let b0 = 0;
@@ -154,7 +173,12 @@ function correlogram(A: Float64Array, B: Float64Array, opts: CorrelogramOptions,
 }
 
 /** Sum and sum of squares of the binned counts of one train's spikes `t[a..b)`. */
-function trainBinMoments(t: Float64Array, a: number, b: number, bins: Binning): { s1: number; s2: number } {
+function trainBinMoments(
+  t: Float64Array,
+  a: number,
+  b: number,
+  bins: Binning,
+): { s1: number; s2: number } {
   let s1 = 0;
   let s2 = 0;
   let k = a;
@@ -207,7 +231,11 @@ export function pairwiseSpikeCountCorrelation(
   opts: { binWidth_ms: number; nPairs?: number; seed?: number; pairs?: ArrayLike<number> },
 ): PairwiseCorrelation {
   const t = windowedTrains(spikes);
-  const b = makeBinning(t.tStart_ms, t.tStop_ms, checkOptions(opts, ["binWidth_ms", "nPairs", "seed", "pairs"], "options").binWidth_ms);
+  const b = makeBinning(
+    t.tStart_ms,
+    t.tStop_ms,
+    checkOptions(opts, ["binWidth_ms", "nPairs", "seed", "pairs"], "options").binWidth_ms,
+  );
   const N = t.nNeurons;
   checkInteger(N, "nNeurons", 2, 0x7fffffff);
   const pairs = choosePairs(N, opts);
@@ -229,15 +257,22 @@ export function pairwiseSpikeCountCorrelation(
   return { mean: meanIgnoringNaN(r), nValid, r, pairs };
 }
 
-function choosePairs(N: number, opts: { nPairs?: number; seed?: number; pairs?: ArrayLike<number> }): Int32Array {
+function choosePairs(
+  N: number,
+  opts: { nPairs?: number; seed?: number; pairs?: ArrayLike<number> },
+): Int32Array {
   if (opts.pairs !== undefined) {
     const given = opts.pairs;
-    if (given.length % 2 !== 0) throw new RangeError(`pairs.length must be even (flattened [i0, j0, i1, j1, ...]), got ${given.length}`);
+    if (given.length % 2 !== 0)
+      throw new RangeError(
+        `pairs.length must be even (flattened [i0, j0, i1, j1, ...]), got ${given.length}`,
+      );
     const out = new Int32Array(given.length);
     for (let k = 0; k < given.length; k += 2) {
       const i = checkInteger(given[k], `pairs[${k}]`, 0, N - 1);
       const j = checkInteger(given[k + 1], `pairs[${k + 1}]`, 0, N - 1);
-      if (i === j) throw new RangeError(`pairs[${k + 1}] must differ from pairs[${k}] = ${i}, got ${j}`);
+      if (i === j)
+        throw new RangeError(`pairs[${k + 1}] must differ from pairs[${k}] = ${i}, got ${j}`);
       out[k] = Math.min(i, j);
       out[k + 1] = Math.max(i, j);
     }

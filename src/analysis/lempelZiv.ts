@@ -37,7 +37,8 @@ import { type SpikeInput, binIndices, makeBinning, windowedTrains } from "./spik
 export function lempelZivComplexity(sequence: ArrayLike<number>): number {
   const n = sequence.length;
   for (let j = 0; j < n; j++) {
-    if (!Number.isFinite(sequence[j])) throw new RangeError(`sequence[${j}] must be a finite number (a symbol), got ${sequence[j]}`);
+    if (!Number.isFinite(sequence[j]))
+      throw new RangeError(`sequence[${j}] must be a finite number (a symbol), got ${sequence[j]}`);
   }
   if (n <= 1) return n;
   const s = sequence;
@@ -90,7 +91,9 @@ export function normalizedLempelZiv(sequence: ArrayLike<number>, alphabetSize = 
   for (let j = 0; j < n; j++) {
     const v = sequence[j];
     if (!(Number.isInteger(v) && v >= 0 && v < alphabetSize)) {
-      throw new RangeError(`sequence[${j}] must be an integer symbol in [0, ${alphabetSize - 1}] (alphabetSize ${alphabetSize}), got ${v}`);
+      throw new RangeError(
+        `sequence[${j}] must be an integer symbol in [0, ${alphabetSize - 1}] (alphabetSize ${alphabetSize}), got ${v}`,
+      );
     }
   }
   return lempelZivComplexity(sequence) / (n / (Math.log(n) / Math.log(alphabetSize)));
@@ -177,25 +180,33 @@ export function fitLzcClassifier(
   const minSd = checkNumber(opts.minSd ?? 1e-6, "minSd", { min: 0, minExclusive: true });
   const nTrials = features.length;
   checkInteger(nTrials, "features.length", 2);
-  if (labels.length !== nTrials) throw new RangeError(`labels.length must equal features.length = ${nTrials}, got ${labels.length}`);
+  if (labels.length !== nTrials)
+    throw new RangeError(
+      `labels.length must equal features.length = ${nTrials}, got ${labels.length}`,
+    );
   const nFeatures = features[0].length;
   checkInteger(nFeatures, "features[0].length", 1);
-  const classes = [...new Set(Array.from(labels, (v, i) => checkInteger(v, `labels[${i}]`, 0)))].sort((a, b) => a - b);
+  const classes = [
+    ...new Set(Array.from(labels, (v, i) => checkInteger(v, `labels[${i}]`, 0))),
+  ].sort((a, b) => a - b);
   const index = new Map(classes.map((c, j) => [c, j]));
   const means = new Float64Array(classes.length * nFeatures);
   const counts = new Float64Array(classes.length);
   for (let t = 0; t < nTrials; t++) {
     const row = features[t];
-    if (row.length !== nFeatures) throw new RangeError(`features[${t}].length must be ${nFeatures}, got ${row.length}`);
+    if (row.length !== nFeatures)
+      throw new RangeError(`features[${t}].length must be ${nFeatures}, got ${row.length}`);
     const c = index.get(labels[t])!;
     counts[c]++;
     for (let j = 0; j < nFeatures; j++) {
       const v = row[j];
-      if (!Number.isFinite(v)) throw new RangeError(`features[${t}][${j}] must be a finite number, got ${v}`);
+      if (!Number.isFinite(v))
+        throw new RangeError(`features[${t}][${j}] must be a finite number, got ${v}`);
       means[c * nFeatures + j] += v;
     }
   }
-  for (let c = 0; c < classes.length; c++) for (let j = 0; j < nFeatures; j++) means[c * nFeatures + j] /= counts[c];
+  for (let c = 0; c < classes.length; c++)
+    for (let j = 0; j < nFeatures; j++) means[c * nFeatures + j] /= counts[c];
   const sd = new Float64Array(nFeatures);
   for (let t = 0; t < nTrials; t++) {
     const c = index.get(labels[t])!;
@@ -219,12 +230,16 @@ export function fitLzcClassifier(
  * predictLzcClassifier(model, [[0.15], [0.95]]); // Int32Array [3, 7]
  * ```
  */
-export function predictLzcClassifier(model: LzcClassifier, features: readonly ArrayLike<number>[]): Int32Array {
+export function predictLzcClassifier(
+  model: LzcClassifier,
+  features: readonly ArrayLike<number>[],
+): Int32Array {
   const { classes, means, sd, nFeatures } = model;
   const out = new Int32Array(features.length);
   for (let t = 0; t < features.length; t++) {
     const row = features[t];
-    if (row.length !== nFeatures) throw new RangeError(`features[${t}].length must be ${nFeatures}, got ${row.length}`);
+    if (row.length !== nFeatures)
+      throw new RangeError(`features[${t}].length must be ${nFeatures}, got ${row.length}`);
     let best = 0;
     let bestD = Infinity;
     for (let c = 0; c < classes.length; c++) {

@@ -22,7 +22,8 @@ import { describeValue } from "../core/describe.js";
  * - `gaussian`: taps `exp(-k^2 / (2 (sigma_ms / w)^2))` for `|k| <= round(2 sigma_ms / w)`;
  * - `box`: `2 trunc(width_ms / (2 w)) + 1` equal taps (width rounded down to an odd number of bins).
  */
-export type RateSmoothing = { kernel: "gaussian"; sigma_ms: number } | { kernel: "box"; width_ms: number };
+export type RateSmoothing =
+  { kernel: "gaussian"; sigma_ms: number } | { kernel: "box"; width_ms: number };
 
 /**
  * Spike count of each neuron in the window `[tStart_ms, tStop_ms]`.
@@ -102,9 +103,16 @@ export interface PopulationRate {
  * rate.rate_Hz; // about 10 Hz in every bin
  * ```
  */
-export function populationRate_Hz(spikes: SpikeInput, opts: { binWidth_ms: number; smoothing?: RateSmoothing }): PopulationRate {
+export function populationRate_Hz(
+  spikes: SpikeInput,
+  opts: { binWidth_ms: number; smoothing?: RateSmoothing },
+): PopulationRate {
   isTrains(spikes);
-  const b = makeBinning(spikes.tStart_ms, spikes.tStop_ms, checkOptions(opts, ["binWidth_ms", "smoothing"], "options").binWidth_ms);
+  const b = makeBinning(
+    spikes.tStart_ms,
+    spikes.tStop_ms,
+    checkOptions(opts, ["binWidth_ms", "smoothing"], "options").binWidth_ms,
+  );
   const counts = new Float64Array(b.nBins);
   if (isTrains(spikes)) {
     checkTrains(spikes);
@@ -128,7 +136,13 @@ export function populationRate_Hz(spikes: SpikeInput, opts: { binWidth_ms: numbe
 }
 
 /** Adds the in-window spikes `times[lo..hi)` to their bins (see {@link binOf}). */
-function histogramInto(counts: Float64Array, b: Binning, times: Float64Array, lo: number, hi: number): void {
+function histogramInto(
+  counts: Float64Array,
+  b: Binning,
+  times: Float64Array,
+  lo: number,
+  hi: number,
+): void {
   const { t0, w, nBins } = b;
   const last = nBins + BIN_TOLERANCE;
   for (let k = lo; k < hi; k++) {
@@ -149,7 +163,11 @@ function histogramInto(counts: Float64Array, b: Binning, times: Float64Array, lo
  * smoothBinned([0, 0, 100, 0, 0], 1, { kernel: "box", width_ms: 3 }); // the peak spread over 3 bins
  * ```
  */
-export function smoothBinned(values: ArrayLike<number>, binWidth_ms: number, smoothing: RateSmoothing): Float64Array {
+export function smoothBinned(
+  values: ArrayLike<number>,
+  binWidth_ms: number,
+  smoothing: RateSmoothing,
+): Float64Array {
   checkNumber(binWidth_ms, "binWidth_ms", { min: 0, minExclusive: true });
   const kernel = smoothingKernel(smoothing, binWidth_ms);
   const out = new Float64Array(values.length);
@@ -169,7 +187,9 @@ export function smoothingKernel(s: RateSmoothing, w: number): Float64Array {
     const width = checkNumber(s.width_ms, "smoothing.width_ms", { min: 0, minExclusive: true });
     taps = new Float64Array(2 * Math.trunc(width / (2 * w) + 1e-9) + 1).fill(1);
   } else {
-    throw new RangeError(`smoothing.kernel must be one of "gaussian", "box", got ${describeValue((s as { kernel?: unknown })?.kernel)}`);
+    throw new RangeError(
+      `smoothing.kernel must be one of "gaussian", "box", got ${describeValue((s as { kernel?: unknown })?.kernel)}`,
+    );
   }
   let sum = 0;
   for (let k = 0; k < taps.length; k++) sum += taps[k];
@@ -189,4 +209,3 @@ export function convolveSame(x: ArrayLike<number>, kernel: Float64Array, out: Fl
     out[k] = s;
   }
 }
-

@@ -6,7 +6,12 @@
  * `tStart_ms <= t <= tStop_ms` (closed at both ends) are analysed; spikes outside are ignored.
  */
 import { checkInteger, checkNumber } from "../core/checks.js";
-import { checkAllocation, checkArrayLike, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
+import {
+  checkAllocation,
+  checkArrayLike,
+  describeValue,
+  MAX_POPULATION_SIZE,
+} from "../core/validate.js";
 
 /**
  * Spikes as a {@link SpikeMonitor} exposes them: parallel arrays of spike times (ms, sorted by
@@ -65,8 +70,17 @@ export function spikeEventsFromMonitor(
   tStart_ms: number,
   tStop_ms: number,
 ): SpikeEvents {
-  if (monitor === null || typeof monitor !== "object") throw new TypeError(`monitor must be a spike monitor (times_ms, neurons, size), got ${describeValue(monitor)}`);
-  const ev: SpikeEvents = { times_ms: monitor.times_ms, neurons: monitor.neurons, nNeurons: monitor.size, tStart_ms, tStop_ms };
+  if (monitor === null || typeof monitor !== "object")
+    throw new TypeError(
+      `monitor must be a spike monitor (times_ms, neurons, size), got ${describeValue(monitor)}`,
+    );
+  const ev: SpikeEvents = {
+    times_ms: monitor.times_ms,
+    neurons: monitor.neurons,
+    nNeurons: monitor.size,
+    tStart_ms,
+    tStop_ms,
+  };
   checkEvents(ev);
   return ev;
 }
@@ -140,7 +154,8 @@ export function populationTimes_ms(spikes: SpikeInput, start: number, size: numb
     for (let k = lo; k < hi; k++) if (neurons[k] >= start && neurons[k] < end) n++;
     const out = new Float64Array(n);
     n = 0;
-    for (let k = lo; k < hi; k++) if (neurons[k] >= start && neurons[k] < end) out[n++] = times_ms[k];
+    for (let k = lo; k < hi; k++)
+      if (neurons[k] >= start && neurons[k] < end) out[n++] = times_ms[k];
     return out;
   }
   const t = windowedTrains(spikes);
@@ -175,7 +190,9 @@ export function meanIgnoringNaN(values: ArrayLike<number>): number {
 /** @internal */
 export function isTrains(s: SpikeInput): s is SpikeTrains {
   if (s === null || typeof s !== "object") {
-    throw new TypeError(`spikes must be SpikeEvents { times_ms, neurons, nNeurons, tStart_ms, tStop_ms } or SpikeTrains { offsets, times_ms, nNeurons, tStart_ms, tStop_ms }, got ${describeValue(s)}`);
+    throw new TypeError(
+      `spikes must be SpikeEvents { times_ms, neurons, nNeurons, tStart_ms, tStop_ms } or SpikeTrains { offsets, times_ms, nNeurons, tStart_ms, tStop_ms }, got ${describeValue(s)}`,
+    );
   }
   return (s as SpikeTrains).offsets !== undefined;
 }
@@ -188,13 +205,21 @@ export function checkWindow(tStart_ms: number, tStop_ms: number): number {
 }
 
 /** @internal every entry finite and non-decreasing over `[from, to)`. */
-export function checkSortedTimes(times: ArrayLike<number>, name: string, from = 0, to = checkArrayLike(times, name).length): void {
+export function checkSortedTimes(
+  times: ArrayLike<number>,
+  name: string,
+  from = 0,
+  to = checkArrayLike(times, name).length,
+): void {
   let prev = -Infinity;
   for (let k = from; k < to; k++) {
     const v = times[k];
     if (!(v >= prev && v < Infinity && v > -Infinity)) {
-      if (!Number.isFinite(v)) throw new RangeError(`${name}[${k}] must be a finite number, got ${v}`);
-      throw new RangeError(`${name}[${k}] must be >= ${name}[${k - 1}] = ${prev} (spike times must be sorted), got ${v}`);
+      if (!Number.isFinite(v))
+        throw new RangeError(`${name}[${k}] must be a finite number, got ${v}`);
+      throw new RangeError(
+        `${name}[${k}] must be >= ${name}[${k - 1}] = ${prev} (spike times must be sorted), got ${v}`,
+      );
     }
     prev = v;
   }
@@ -206,14 +231,18 @@ export function checkEvents(e: SpikeEvents): void {
   checkWindow(e.tStart_ms, e.tStop_ms);
   const n = checkInteger(e.nNeurons, "nNeurons", 1, MAX_POPULATION_SIZE);
   const { times_ms, neurons } = e;
-  if (!times_ms || typeof times_ms.length !== "number") throw new RangeError(`times_ms must be a Float64Array, got ${describeValue(times_ms)}`);
+  if (!times_ms || typeof times_ms.length !== "number")
+    throw new RangeError(`times_ms must be a Float64Array, got ${describeValue(times_ms)}`);
   if (!neurons || neurons.length !== times_ms.length) {
-    throw new RangeError(`neurons.length must equal times_ms.length = ${times_ms.length}, got ${neurons ? neurons.length : String(neurons)}`);
+    throw new RangeError(
+      `neurons.length must equal times_ms.length = ${times_ms.length}, got ${neurons ? neurons.length : String(neurons)}`,
+    );
   }
   checkSortedTimes(times_ms, "times_ms");
   for (let k = 0; k < neurons.length; k++) {
     const i = neurons[k];
-    if (!(i >= 0 && i < n && (i | 0) === i)) throw new RangeError(`neurons[${k}] must be an integer in [0, ${n - 1}], got ${i}`);
+    if (!(i >= 0 && i < n && (i | 0) === i))
+      throw new RangeError(`neurons[${k}] must be an integer in [0, ${n - 1}], got ${i}`);
   }
 }
 
@@ -223,15 +252,24 @@ export function checkTrains(t: SpikeTrains): void {
   checkWindow(t.tStart_ms, t.tStop_ms);
   const n = checkInteger(t.nNeurons, "nNeurons", 1, MAX_POPULATION_SIZE);
   const { offsets, times_ms } = t;
-  if (!offsets || offsets.length !== n + 1) throw new RangeError(`offsets.length must be nNeurons + 1 = ${n + 1}, got ${offsets ? offsets.length : String(offsets)}`);
+  if (!offsets || offsets.length !== n + 1)
+    throw new RangeError(
+      `offsets.length must be nNeurons + 1 = ${n + 1}, got ${offsets ? offsets.length : String(offsets)}`,
+    );
   if (offsets[0] !== 0) throw new RangeError(`offsets[0] must be 0, got ${offsets[0]}`);
   for (let i = 0; i < n; i++) {
     const a = offsets[i];
     const b = offsets[i + 1];
-    if (!(b >= a && b <= times_ms.length)) throw new RangeError(`offsets[${i + 1}] must be an integer in [${a}, ${times_ms.length}], got ${b}`);
+    if (!(b >= a && b <= times_ms.length))
+      throw new RangeError(
+        `offsets[${i + 1}] must be an integer in [${a}, ${times_ms.length}], got ${b}`,
+      );
     checkSortedTimes(times_ms, "times_ms", a, b);
   }
-  if (offsets[n] !== times_ms.length) throw new RangeError(`offsets[${n}] must equal times_ms.length = ${times_ms.length}, got ${offsets[n]}`);
+  if (offsets[n] !== times_ms.length)
+    throw new RangeError(
+      `offsets[${n}] must equal times_ms.length = ${times_ms.length}, got ${offsets[n]}`,
+    );
 }
 
 /**
@@ -256,7 +294,8 @@ export function windowedTrains(s: SpikeInput): SpikeTrains {
     off[i + 1] = off[i] + upperBound(times_ms, tStop_ms, lo[i], offsets[i + 1]) - lo[i];
   }
   const times = new Float64Array(off[nNeurons]);
-  for (let i = 0; i < nNeurons; i++) times.set(times_ms.subarray(lo[i], lo[i] + off[i + 1] - off[i]), off[i]);
+  for (let i = 0; i < nNeurons; i++)
+    times.set(times_ms.subarray(lo[i], lo[i] + off[i + 1] - off[i]), off[i]);
   return { offsets: off, times_ms: times, nNeurons, tStart_ms, tStop_ms };
 }
 
@@ -296,9 +335,18 @@ export interface Binning {
 export const BIN_TOLERANCE = 1e-8;
 
 /** @internal */
-export function makeBinning(tStart_ms: number, tStop_ms: number, binWidth_ms: number, name = "binWidth_ms"): Binning {
+export function makeBinning(
+  tStart_ms: number,
+  tStop_ms: number,
+  binWidth_ms: number,
+  name = "binWidth_ms",
+): Binning {
   const duration = checkWindow(tStart_ms, tStop_ms);
-  checkNumber(binWidth_ms, name, { min: 0, minExclusive: true, max: duration * (1 + BIN_TOLERANCE) });
+  checkNumber(binWidth_ms, name, {
+    min: 0,
+    minExclusive: true,
+    max: duration * (1 + BIN_TOLERANCE),
+  });
   const nBins = Math.max(1, Math.floor(duration / binWidth_ms + BIN_TOLERANCE));
   checkAllocation(nBins, 8, `${name}: ${duration} ms in bins of ${binWidth_ms} ms`);
   return { t0: tStart_ms, w: binWidth_ms, nBins };
@@ -332,7 +380,10 @@ export function binIndices(t: SpikeTrains, b: Binning): Int32Array {
  * @internal Per-neuron sums over bins of the binned counts `x_i(k)`: `s1[i] = sum_k x_i(k)`,
  * `s2[i] = sum_k x_i(k)^2`, from runs of equal bin indices (no dense matrix).
  */
-export function binnedMoments(t: SpikeTrains, bins: Int32Array): { s1: Float64Array; s2: Float64Array } {
+export function binnedMoments(
+  t: SpikeTrains,
+  bins: Int32Array,
+): { s1: Float64Array; s2: Float64Array } {
   const n = t.nNeurons;
   const s1 = new Float64Array(n);
   const s2 = new Float64Array(n);

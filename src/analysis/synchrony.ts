@@ -3,7 +3,13 @@
  */
 import { checkOptions } from "../core/validate.js";
 import { type RateSmoothing, convolveSame, smoothingKernel } from "./rates.js";
-import { type SpikeInput, binIndices, binnedMoments, makeBinning, windowedTrains } from "./spikes.js";
+import {
+  type SpikeInput,
+  binIndices,
+  binnedMoments,
+  makeBinning,
+  windowedTrains,
+} from "./spikes.js";
 
 /** Result of {@link spikeTrainSynchrony}. Variances are of counts per bin (spikes^2). */
 export interface SpikeTrainSynchrony {
@@ -41,7 +47,11 @@ export function spikeTrainSynchrony(
   opts: { binWidth_ms: number; smoothing?: RateSmoothing; excludeSilent?: boolean },
 ): SpikeTrainSynchrony {
   const t = windowedTrains(spikes);
-  const b = makeBinning(t.tStart_ms, t.tStop_ms, checkOptions(opts, ["binWidth_ms", "smoothing", "excludeSilent"], "options").binWidth_ms);
+  const b = makeBinning(
+    t.tStart_ms,
+    t.tStop_ms,
+    checkOptions(opts, ["binWidth_ms", "smoothing", "excludeSilent"], "options").binWidth_ms,
+  );
   const bins = binIndices(t, b);
   const T = b.nBins;
   const off = t.offsets;
@@ -70,7 +80,13 @@ export function spikeTrainSynchrony(
   const populationVariance = variance(pop);
   const meanNeuronVariance = sumVar / n;
   const chiSquared = meanNeuronVariance > 0 ? populationVariance / meanNeuronVariance : NaN;
-  return { chi: Math.sqrt(chiSquared), chiSquared, populationVariance, meanNeuronVariance, nNeurons: n };
+  return {
+    chi: Math.sqrt(chiSquared),
+    chiSquared,
+    populationVariance,
+    meanNeuronVariance,
+    nNeurons: n,
+  };
 }
 
 /** Population variance (ddof 0), two-pass. */

@@ -8,7 +8,13 @@
  */
 import { checkOptions } from "../core/validate.js";
 import { checkFiniteArray } from "../core/checks.js";
-import { type SpikeInput, binIndices, binnedMoments, makeBinning, windowedTrains } from "./spikes.js";
+import {
+  type SpikeInput,
+  binIndices,
+  binnedMoments,
+  makeBinning,
+  windowedTrains,
+} from "./spikes.js";
 import { spikeCountsPerNeuron } from "./rates.js";
 
 /** Per-neuron ISIs in CSR layout: neuron `i`'s intervals (ms) are `isi_ms[offsets[i] .. offsets[i + 1])`. */
@@ -185,9 +191,16 @@ export function fanoFactorAcrossTrains(spikes: SpikeInput): number {
  * fanoFactorPerNeuron(spikes, { binWidth_ms: 10 }); // counts per 10 ms window: [2, 1, 1]
  * ```
  */
-export function fanoFactorPerNeuron(spikes: SpikeInput, opts: { binWidth_ms: number }): Float64Array {
+export function fanoFactorPerNeuron(
+  spikes: SpikeInput,
+  opts: { binWidth_ms: number },
+): Float64Array {
   const t = windowedTrains(spikes);
-  const b = makeBinning(t.tStart_ms, t.tStop_ms, checkOptions(opts, ["binWidth_ms"], "options").binWidth_ms);
+  const b = makeBinning(
+    t.tStart_ms,
+    t.tStop_ms,
+    checkOptions(opts, ["binWidth_ms"], "options").binWidth_ms,
+  );
   const { s1, s2 } = binnedMoments(t, binIndices(t, b));
   const out = new Float64Array(t.nNeurons);
   const T = b.nBins;
@@ -200,11 +213,15 @@ export function fanoFactorPerNeuron(spikes: SpikeInput, opts: { binWidth_ms: num
 
 // ---------------------------------------------------------------------------------------------
 
-function perNeuron(spikes: SpikeInput, stat: (t: Float64Array, a: number, b: number) => number): Float64Array {
+function perNeuron(
+  spikes: SpikeInput,
+  stat: (t: Float64Array, a: number, b: number) => number,
+): Float64Array {
   const t = windowedTrains(spikes);
   const out = new Float64Array(t.nNeurons);
   const off = t.offsets;
-  for (let i = 0; i < out.length; i++) out[i] = off[i + 1] - off[i] >= 3 ? stat(t.times_ms, off[i], off[i + 1]) : NaN;
+  for (let i = 0; i < out.length; i++)
+    out[i] = off[i + 1] - off[i] >= 3 ? stat(t.times_ms, off[i], off[i + 1]) : NaN;
   return out;
 }
 

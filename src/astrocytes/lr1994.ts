@@ -105,7 +105,9 @@ export const ASTROCYTE_LR_1994_DEFAULTS: Readonly<AstrocyteLr1994Parameters> = O
 });
 
 /** NEST 3.10's initial state of `astrocyte_lr_1994` (IP3 starts at IP3_0). */
-export const ASTROCYTE_LR_1994_INITIAL: Readonly<Omit<AstrocyteLr1994State, "IP3">> = Object.freeze({ Ca_astro: 0.073, h_IP3R: 0.793 });
+export const ASTROCYTE_LR_1994_INITIAL: Readonly<Omit<AstrocyteLr1994State, "IP3">> = Object.freeze(
+  { Ca_astro: 0.073, h_IP3R: 0.793 },
+);
 
 /** The astrocyte's equations (Brian2 notation); the constants come from the namespace. */
 export const ASTROCYTE_LR_1994_EQUATIONS = `
@@ -143,14 +145,29 @@ const PARAMETER_UNITS: Record<keyof AstrocyteLr1994Parameters, string> = {
 };
 
 /** Parameters that must be > 0 (NEST's checks); the others must be >= 0. */
-const POSITIVE = new Set<keyof AstrocyteLr1994Parameters>(["Ca_tot", "Kd_act", "Kd_IP3_1", "Kd_IP3_2", "Km_SERCA", "ratio_ER_cyt", "SIC_scale", "tau_IP3"]);
+const POSITIVE = new Set<keyof AstrocyteLr1994Parameters>([
+  "Ca_tot",
+  "Kd_act",
+  "Kd_IP3_1",
+  "Kd_IP3_2",
+  "Km_SERCA",
+  "ratio_ER_cyt",
+  "SIC_scale",
+  "tau_IP3",
+]);
 
 /** The full, checked parameter record: NEST's defaults overridden by `params`. */
-export function astrocyteLr1994Parameters(params: Partial<AstrocyteLr1994Parameters> = {}): AstrocyteLr1994Parameters {
-  if (typeof params !== "object" || params === null) throw new TypeError("astrocyte parameters must be an object such as { delta_IP3: 0.01 }");
+export function astrocyteLr1994Parameters(
+  params: Partial<AstrocyteLr1994Parameters> = {},
+): AstrocyteLr1994Parameters {
+  if (typeof params !== "object" || params === null)
+    throw new TypeError("astrocyte parameters must be an object such as { delta_IP3: 0.01 }");
   const keys = Object.keys(ASTROCYTE_LR_1994_DEFAULTS) as (keyof AstrocyteLr1994Parameters)[];
   for (const k of Object.keys(params)) {
-    if (!keys.includes(k as keyof AstrocyteLr1994Parameters)) throw new RangeError(`astrocyte parameter must be one of ${keys.join(", ")}, got ${JSON.stringify(k)}`);
+    if (!keys.includes(k as keyof AstrocyteLr1994Parameters))
+      throw new RangeError(
+        `astrocyte parameter must be one of ${keys.join(", ")}, got ${JSON.stringify(k)}`,
+      );
   }
   const out = { ...ASTROCYTE_LR_1994_DEFAULTS };
   for (const k of keys) {
@@ -176,25 +193,43 @@ export interface AstrocyteLr1994Options {
  * `net.addNeurons("astro", { size: 10, ...astrocyteLr1994({ params: { delta_IP3: 0.01 } }) })`.
  * Model text, namespace (strings with NEST's units) and initial values are plain data.
  */
-export function astrocyteLr1994(opts: AstrocyteLr1994Options = {}): Omit<EquationGroupOptions, "size"> {
+export function astrocyteLr1994(
+  opts: AstrocyteLr1994Options = {},
+): Omit<EquationGroupOptions, "size"> {
   for (const k of Object.keys(opts)) {
-    if (!["params", "init", "method"].includes(k)) throw new RangeError(`astrocyteLr1994: unknown option "${k}" (allowed: params, init, method)`);
+    if (!["params", "init", "method"].includes(k))
+      throw new RangeError(
+        `astrocyteLr1994: unknown option "${k}" (allowed: params, init, method)`,
+      );
   }
   const p = astrocyteLr1994Parameters(opts.params);
   const method = opts.method ?? "rk4";
-  if (!["rk4", "rk2", "euler"].includes(method)) throw new RangeError(`method must be one of "rk4", "rk2", "euler", got ${JSON.stringify(method)}`);
+  if (!["rk4", "rk2", "euler"].includes(method))
+    throw new RangeError(
+      `method must be one of "rk4", "rk2", "euler", got ${JSON.stringify(method)}`,
+    );
   const s = opts.init ?? {};
   for (const k of Object.keys(s)) {
-    if (!["IP3", "Ca_astro", "h_IP3R"].includes(k)) throw new RangeError(`init must name IP3, Ca_astro or h_IP3R, got ${JSON.stringify(k)}`);
+    if (!["IP3", "Ca_astro", "h_IP3R"].includes(k))
+      throw new RangeError(`init must name IP3, Ca_astro or h_IP3R, got ${JSON.stringify(k)}`);
   }
   const IP3 = checkNumber(s.IP3 ?? p.IP3_0, "init.IP3", { min: 0 });
   // NEST accepts any Ca >= 0 and clips it to Ca_tot after the first step; the clip is not modelled here (see the module header).
-  const Ca = checkNumber(s.Ca_astro ?? ASTROCYTE_LR_1994_INITIAL.Ca_astro, "init.Ca_astro", { min: 0, max: p.Ca_tot });
-  const h = checkNumber(s.h_IP3R ?? ASTROCYTE_LR_1994_INITIAL.h_IP3R, "init.h_IP3R", { min: 0, max: 1 });
+  const Ca = checkNumber(s.Ca_astro ?? ASTROCYTE_LR_1994_INITIAL.Ca_astro, "init.Ca_astro", {
+    min: 0,
+    max: p.Ca_tot,
+  });
+  const h = checkNumber(s.h_IP3R ?? ASTROCYTE_LR_1994_INITIAL.h_IP3R, "init.h_IP3R", {
+    min: 0,
+    max: 1,
+  });
   const namespace: Record<string, string> = {};
   for (const [k, unit] of Object.entries(PARAMETER_UNITS)) {
     if (k === "delta_IP3" || k === "SIC_th" || k === "SIC_scale") continue; // used by the synapses
-    namespace[k] = unit === "1" ? String(p[k as keyof AstrocyteLr1994Parameters]) : `${p[k as keyof AstrocyteLr1994Parameters]}*${unit}`;
+    namespace[k] =
+      unit === "1"
+        ? String(p[k as keyof AstrocyteLr1994Parameters])
+        : `${p[k as keyof AstrocyteLr1994Parameters]}*${unit}`;
   }
   return {
     model: ASTROCYTE_LR_1994_EQUATIONS,
@@ -221,7 +256,10 @@ export interface AstrocyteInputOptions {
  */
 export function astrocyteInput(opts: AstrocyteInputOptions = {}): Omit<SynapsesOptions, "rule"> {
   for (const k of Object.keys(opts)) {
-    if (!["params", "weight", "delay_ms"].includes(k)) throw new RangeError(`astrocyteInput: unknown option "${k}" (allowed: params, weight, delay_ms)`);
+    if (!["params", "weight", "delay_ms"].includes(k))
+      throw new RangeError(
+        `astrocyteInput: unknown option "${k}" (allowed: params, weight, delay_ms)`,
+      );
   }
   const p = astrocyteLr1994Parameters(opts.params);
   const w = opts.weight ?? 1;
@@ -253,11 +291,17 @@ export interface SicConnectionOptions {
  */
 export function sicConnection(opts: SicConnectionOptions = {}): Omit<SynapsesOptions, "rule"> {
   for (const k of Object.keys(opts)) {
-    if (!["params", "weight", "target"].includes(k)) throw new RangeError(`sicConnection: unknown option "${k}" (allowed: params, weight, target)`);
+    if (!["params", "weight", "target"].includes(k))
+      throw new RangeError(
+        `sicConnection: unknown option "${k}" (allowed: params, weight, target)`,
+      );
   }
   const p = astrocyteLr1994Parameters(opts.params);
   const target = opts.target ?? "I_sic";
-  if (typeof target !== "string" || !/^[A-Za-z][A-Za-z0-9_]*$/.test(target)) throw new RangeError(`target must name a neuron parameter such as "I_sic", got ${JSON.stringify(target)}`);
+  if (typeof target !== "string" || !/^[A-Za-z][A-Za-z0-9_]*$/.test(target))
+    throw new RangeError(
+      `target must name a neuron parameter such as "I_sic", got ${JSON.stringify(target)}`,
+    );
   const w = opts.weight ?? 1;
   if (typeof w === "number") checkNumber(w, "weight");
   // ln(y) where y > 1, else ln(1) = 0 (NEST's Heaviside of ln y).
@@ -289,12 +333,31 @@ export interface ConnectAstrocytesOptions {
  * Wires a neuron-astrocyte circuit in one call: neurons -> astrocytes ({@link astrocyteInput})
  * and astrocytes -> neurons ({@link sicConnection}); returns both projection handles.
  */
-export function connectAstrocytes(net: Network, opts: ConnectAstrocytesOptions): { input: Synapses; sic: Synapses } {
+export function connectAstrocytes(
+  net: Network,
+  opts: ConnectAstrocytesOptions,
+): { input: Synapses; sic: Synapses } {
   for (const k of Object.keys(opts)) {
-    if (!["neurons", "astrocytes", "targets", "params", "input", "sic"].includes(k)) throw new RangeError(`connectAstrocytes: unknown option "${k}" (allowed: neurons, astrocytes, targets, params, input, sic)`);
+    if (!["neurons", "astrocytes", "targets", "params", "input", "sic"].includes(k))
+      throw new RangeError(
+        `connectAstrocytes: unknown option "${k}" (allowed: neurons, astrocytes, targets, params, input, sic)`,
+      );
   }
-  if (!opts.input || !opts.sic) throw new TypeError("connectAstrocytes: input and sic must be given, e.g. { input: { rule: fixedProbability(0.1) }, sic: { rule: oneToOne() } }");
-  const input = net.connect(opts.neurons, opts.astrocytes, { rule: opts.input.rule, ...astrocyteInput({ params: opts.params, weight: opts.input.weight, delay_ms: opts.input.delay_ms }) });
-  const sic = net.connect(opts.astrocytes, opts.targets ?? opts.neurons, { rule: opts.sic.rule, ...sicConnection({ params: opts.params, weight: opts.sic.weight, target: opts.sic.target }) });
+  if (!opts.input || !opts.sic)
+    throw new TypeError(
+      "connectAstrocytes: input and sic must be given, e.g. { input: { rule: fixedProbability(0.1) }, sic: { rule: oneToOne() } }",
+    );
+  const input = net.connect(opts.neurons, opts.astrocytes, {
+    rule: opts.input.rule,
+    ...astrocyteInput({
+      params: opts.params,
+      weight: opts.input.weight,
+      delay_ms: opts.input.delay_ms,
+    }),
+  });
+  const sic = net.connect(opts.astrocytes, opts.targets ?? opts.neurons, {
+    rule: opts.sic.rule,
+    ...sicConnection({ params: opts.params, weight: opts.sic.weight, target: opts.sic.target }),
+  });
   return { input, sic };
 }

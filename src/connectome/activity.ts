@@ -27,7 +27,9 @@ export const CELEGANS_ACTIVITY = {
  * The dataset's neuron order ("slots" 0-299): the 302 hermaphrodite neurons without CANL and
  * CANR, sorted as plain strings (the order of the Simeon et al. master sheet).
  */
-export const ACTIVITY_NEURON_ORDER: readonly string[] = NEURON_NAMES.filter((n) => n !== "CANL" && n !== "CANR");
+export const ACTIVITY_NEURON_ORDER: readonly string[] = NEURON_NAMES.filter(
+  (n) => n !== "CANL" && n !== "CANR",
+);
 
 /** Columns read by default: the row index columns and the resampled traces. */
 export const ACTIVITY_DEFAULT_COLUMNS: readonly string[] = [
@@ -54,14 +56,21 @@ export const ACTIVITY_DEFAULT_COLUMNS: readonly string[] = [
 export function celegansActivitySource(pin: { revision: string; sha256: string }): DataSource {
   checkOptions(pin, ["revision", "sha256"], "pin");
   if (pin === undefined) throw new TypeError("pin must be { revision, sha256 }, got undefined");
-  if (typeof pin.revision !== "string" || !/^[0-9a-f]{40}$/.test(pin.revision)) throw new RangeError(`revision must be a 40-hex-digit commit hash, got ${describeValue(pin.revision)}`);
-  if (typeof pin.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(pin.sha256)) throw new RangeError(`sha256 must be 64 lower-case hex digits, got ${describeValue(pin.sha256)}`);
+  if (typeof pin.revision !== "string" || !/^[0-9a-f]{40}$/.test(pin.revision))
+    throw new RangeError(
+      `revision must be a 40-hex-digit commit hash, got ${describeValue(pin.revision)}`,
+    );
+  if (typeof pin.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(pin.sha256))
+    throw new RangeError(
+      `sha256 must be 64 lower-case hex digits, got ${describeValue(pin.sha256)}`,
+    );
   return {
     id: "simeon2024_activity",
     path: `celegans/${CELEGANS_ACTIVITY.file}`,
     url: `https://huggingface.co/datasets/${CELEGANS_ACTIVITY.repository}/resolve/${pin.revision}/${CELEGANS_ACTIVITY.file}`,
     sha256: pin.sha256,
-    description: "Homogenized C. elegans calcium imaging, one row per dataset x worm x neuron, dt = 0.333 s",
+    description:
+      "Homogenized C. elegans calcium imaging, one row per dataset x worm x neuron, dt = 0.333 s",
     citation: CELEGANS_ACTIVITY.citation,
     license: "MIT (HuggingFace dataset card)",
   };
@@ -85,7 +94,10 @@ export interface ActivityLoadOptions {
  * const table = await connectome.loadActivityTable("worm_data_short.parquet");
  * ```
  */
-export async function loadActivityTable(input: ParquetInput | DataSource, opts: ActivityLoadOptions = {}): Promise<Table> {
+export async function loadActivityTable(
+  input: ParquetInput | DataSource,
+  opts: ActivityLoadOptions = {},
+): Promise<Table> {
   const file = isSource(input) ? await sourcePath(input, opts.location) : input;
   return readParquetTable(file, { columns: opts.columns ?? ACTIVITY_DEFAULT_COLUMNS });
 }
@@ -128,13 +140,26 @@ export interface WormRecordingOptions {
  * ```
  */
 export function wormRecordings(table: Table, opts: WormRecordingOptions = {}): WormRecording[] {
-  if (table === null || typeof table !== "object" || typeof (table as Partial<Table>).columnNames !== "function") {
-    throw new TypeError(`table must be an arquero table (from loadActivityTable), got ${describeValue(table)}`);
+  if (
+    table === null ||
+    typeof table !== "object" ||
+    typeof (table as Partial<Table>).columnNames !== "function"
+  ) {
+    throw new TypeError(
+      `table must be an arquero table (from loadActivityTable), got ${describeValue(table)}`,
+    );
   }
-  const signal = checkString(checkOptions(opts, ["signal"], "wormRecordings options").signal, "signal", "calcium_data");
+  const signal = checkString(
+    checkOptions(opts, ["signal"], "wormRecordings options").signal,
+    "signal",
+    "calcium_data",
+  );
   const names = table.columnNames();
   for (const col of ["source_dataset", "worm", "neuron", "slot", "is_labeled_neuron", signal]) {
-    if (!names.includes(col)) throw new RangeError(`table must have a column ${describeValue(col)}; columns: ${names.join(", ")}`);
+    if (!names.includes(col))
+      throw new RangeError(
+        `table must have a column ${describeValue(col)}; columns: ${names.join(", ")}`,
+      );
   }
   const dataset = table.array("source_dataset") as ArrayLike<string>;
   const worm = table.array("worm") as ArrayLike<string>;
@@ -142,7 +167,9 @@ export function wormRecordings(table: Table, opts: WormRecordingOptions = {}): W
   const slot = table.array("slot") as ArrayLike<number>;
   const labeled = table.array("is_labeled_neuron") as ArrayLike<boolean>;
   const traces = table.array(signal) as ArrayLike<ArrayLike<number>>;
-  const times = names.includes("time_in_seconds") ? (table.array("time_in_seconds") as ArrayLike<ArrayLike<number>>) : null;
+  const times = names.includes("time_in_seconds")
+    ? (table.array("time_in_seconds") as ArrayLike<ArrayLike<number>>)
+    : null;
   const nSlots = ACTIVITY_NEURON_ORDER.length;
 
   const groups = new Map<string, number[]>();
@@ -160,18 +187,38 @@ export function wormRecordings(table: Table, opts: WormRecordingOptions = {}): W
     const recorded = new Uint8Array(nSlots);
     for (const r of rows) {
       const where = `${dataset[r]} ${worm[r]} ${neuron[r]}`;
-      if (checkArrayLike(traces[r], `${signal} of row ${r}`).length !== steps) throw new RangeError(`${signal} of ${where} has ${traces[r].length} samples, expected ${steps} as the worm's other neurons`);
+      if (checkArrayLike(traces[r], `${signal} of row ${r}`).length !== steps)
+        throw new RangeError(
+          `${signal} of ${where} has ${traces[r].length} samples, expected ${steps} as the worm's other neurons`,
+        );
       if (!labeled[r]) continue;
       const s = Number(slot[r]);
-      if (!(Number.isInteger(s) && s >= 0 && s < nSlots)) throw new RangeError(`slot of ${where} must be an integer in [0, ${nSlots - 1}], got ${slot[r]}`);
+      if (!(Number.isInteger(s) && s >= 0 && s < nSlots))
+        throw new RangeError(
+          `slot of ${where} must be an integer in [0, ${nSlots - 1}], got ${slot[r]}`,
+        );
       const expected = ACTIVITY_NEURON_ORDER[s];
-      if (normalizeCellName(String(neuron[r])) !== expected) throw new RangeError(`slot ${s} of ${where} is ${expected} in the dataset's neuron order, not ${neuron[r]}`);
+      if (normalizeCellName(String(neuron[r])) !== expected)
+        throw new RangeError(
+          `slot ${s} of ${where} is ${expected} in the dataset's neuron order, not ${neuron[r]}`,
+        );
       const trace = traces[r];
       for (let t = 0; t < steps; t++) data[t * nSlots + s] = trace[t];
       recorded[s] = 1;
     }
-    const time_s = times && times[first].length === steps ? Float64Array.from(times[first]) : Float64Array.from({ length: steps }, (_, t) => t * CELEGANS_ACTIVITY.dt_s);
-    out.push({ dataset: String(dataset[first]), worm: String(worm[first]), steps, time_s, neurons: ACTIVITY_NEURON_ORDER, data, recorded });
+    const time_s =
+      times && times[first].length === steps
+        ? Float64Array.from(times[first])
+        : Float64Array.from({ length: steps }, (_, t) => t * CELEGANS_ACTIVITY.dt_s);
+    out.push({
+      dataset: String(dataset[first]),
+      worm: String(worm[first]),
+      steps,
+      time_s,
+      neurons: ACTIVITY_NEURON_ORDER,
+      data,
+      recorded,
+    });
   }
   return out;
 }

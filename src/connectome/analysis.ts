@@ -187,7 +187,11 @@ export interface ShortestPaths {
  * connectome.shortestPathTree(g, 0, { weighted: true }).distance; // lengths 1/weight: strong synapses are short
  * ```
  */
-export function shortestPathTree(g: WeightedCsr, source: number, opts: PathOptions = {}): ShortestPaths {
+export function shortestPathTree(
+  g: WeightedCsr,
+  source: number,
+  opts: PathOptions = {},
+): ShortestPaths {
   checkGraph(g, "g");
   checkInteger(source, "source", 0, g.nPre - 1);
   checkOptions(opts, PATH_OPTION_KEYS, "path options");
@@ -226,7 +230,12 @@ export function shortestPathTree(g: WeightedCsr, source: number, opts: PathOptio
  * path.map((i) => c.cells[i].name); // ["ASHL", "AVAL"]: a direct synapse
  * ```
  */
-export function shortestPath(g: WeightedCsr, from: number, to: number, opts: PathOptions = {}): number[] {
+export function shortestPath(
+  g: WeightedCsr,
+  from: number,
+  to: number,
+  opts: PathOptions = {},
+): number[] {
   checkGraph(g, "g");
   checkInteger(from, "from", 0, g.nPre - 1);
   checkInteger(to, "to", 0, g.nPre - 1);
@@ -415,7 +424,8 @@ export function richClub(g: WeightedCsr): Float64Array {
     let ek = 0;
     for (let i = 0; i < n; i++) {
       if (deg[i] <= k) continue;
-      for (let p = u.rowPtr[i]; p < u.rowPtr[i + 1]; p++) if (u.colIdx[p] > i && deg[u.colIdx[p]] > k) ek++;
+      for (let p = u.rowPtr[i]; p < u.rowPtr[i + 1]; p++)
+        if (u.colIdx[p] > i && deg[u.colIdx[p]] > k) ek++;
     }
     out.push((2 * ek) / (nk * (nk - 1)));
   }
@@ -449,7 +459,10 @@ export interface NullModelOptions {
  * const { rho } = connectome.richClubNormalized(connectome.synapseGraph(c), { samples: 5, seed: 1 });
  * ```
  */
-export function richClubNormalized(g: WeightedCsr, opts: NullModelOptions = {}): { phi: Float64Array; phiRandom: Float64Array; rho: Float64Array } {
+export function richClubNormalized(
+  g: WeightedCsr,
+  opts: NullModelOptions = {},
+): { phi: Float64Array; phiRandom: Float64Array; rho: Float64Array } {
   checkGraph(g, "g");
   const { rng, samples, swapsPerEdge } = nullParams(opts);
   const phi = richClub(g);
@@ -465,14 +478,29 @@ export function richClubNormalized(g: WeightedCsr, opts: NullModelOptions = {}):
 
 /** The 16 triad types in the order of {@link triadCensus} (Holland & Leinhardt MAN codes). */
 export const TRIAD_TYPES = [
-  "003", "012", "102", "021D", "021U", "021C", "111D", "111U",
-  "030T", "030C", "201", "120D", "120U", "120C", "210", "300",
+  "003",
+  "012",
+  "102",
+  "021D",
+  "021U",
+  "021C",
+  "111D",
+  "111U",
+  "030T",
+  "030C",
+  "201",
+  "120D",
+  "120U",
+  "120C",
+  "210",
+  "300",
 ] as const;
 
 // Batagelj & Mrvar (2001): 6-bit code of a triad -> triad type index (1-based).
 const TRICODES = Int8Array.from([
-  1, 2, 2, 3, 2, 4, 6, 8, 2, 6, 5, 7, 3, 8, 7, 11, 2, 6, 4, 8, 5, 9, 9, 13, 6, 10, 9, 14, 7, 14, 12, 15, 2, 5, 6, 7, 6, 9, 10,
-  14, 4, 9, 9, 12, 8, 13, 14, 15, 3, 7, 8, 11, 7, 12, 14, 15, 8, 14, 13, 15, 11, 15, 15, 16,
+  1, 2, 2, 3, 2, 4, 6, 8, 2, 6, 5, 7, 3, 8, 7, 11, 2, 6, 4, 8, 5, 9, 9, 13, 6, 10, 9, 14, 7, 14, 12,
+  15, 2, 5, 6, 7, 6, 9, 10, 14, 4, 9, 9, 12, 8, 13, 14, 15, 3, 7, 8, 11, 7, 12, 14, 15, 8, 14, 13,
+  15, 11, 15, 15, 16,
 ]);
 
 /**
@@ -542,7 +570,13 @@ export function triadCensus(g: WeightedCsr): Float64Array {
           const vw = dyad[v * n + w];
           const uw = dyad[u * n + w];
           // Batagelj-Mrvar code: v->u 1, u->v 2, v->w 4, w->v 8, u->w 16, w->u 32
-          const code = (vu & 1) | (vu & 2) | ((vw & 1) << 2) | ((vw & 2) << 2) | ((uw & 1) << 4) | ((uw & 2) << 4);
+          const code =
+            (vu & 1) |
+            (vu & 2) |
+            ((vw & 1) << 2) |
+            ((vw & 2) << 2) |
+            ((uw & 1) << 4) |
+            ((uw & 2) << 4);
           census[TRICODES[code] - 1]++;
         }
       }
@@ -588,7 +622,11 @@ export function motifCensus(g: WeightedCsr, opts: NullModelOptions = {}): MotifC
   const sum = new Float64Array(16);
   const sumSq = new Float64Array(16);
   for (let s = 0; s < samples; s++) {
-    const c = triadCensus(opts.preserveMutual ? swapDirectedKeepMutual(g, swapsPerEdge, rng) : swapDirected(g, swapsPerEdge, rng));
+    const c = triadCensus(
+      opts.preserveMutual
+        ? swapDirectedKeepMutual(g, swapsPerEdge, rng)
+        : swapDirected(g, swapsPerEdge, rng),
+    );
     for (let t = 0; t < 16; t++) {
       sum[t] += c[t];
       sumSq[t] += c[t] * c[t];
@@ -632,7 +670,10 @@ export function swapDirected(g: WeightedCsr, swapsPerEdge: number, rng: Rng): We
     for (let t = 0; t < attempts; t++) {
       const e = Math.floor(rng.uniform() * m); // = rng.int(m), without the per-call argument check
       const f = Math.floor(rng.uniform() * m);
-      const a = src[e], b = dst[e], c = src[f], d = dst[f];
+      const a = src[e],
+        b = dst[e],
+        c = src[f],
+        d = dst[f];
       if (e === f || a === d || c === b || present[a * n + d] || present[c * n + b]) continue;
       present[a * n + b] = 0;
       present[c * n + d] = 0;
@@ -657,11 +698,17 @@ export function swapDirected(g: WeightedCsr, swapsPerEdge: number, rng: Rng): We
  * connectome.swapDirectedKeepMutual(g, 10, new Rng(1)); // also keeps the number of reciprocal pairs
  * ```
  */
-export function swapDirectedKeepMutual(g: WeightedCsr, swapsPerEdge: number, rng: Rng): WeightedCsr {
+export function swapDirectedKeepMutual(
+  g: WeightedCsr,
+  swapsPerEdge: number,
+  rng: Rng,
+): WeightedCsr {
   checkGraph(g, "g");
   const n = g.nPre;
   const present = new Uint8Array(n * n);
-  for (let i = 0; i < n; i++) for (let k = g.rowPtr[i]; k < g.rowPtr[i + 1]; k++) if (g.colIdx[k] !== i) present[i * n + g.colIdx[k]] = 1;
+  for (let i = 0; i < n; i++)
+    for (let k = g.rowPtr[i]; k < g.rowPtr[i + 1]; k++)
+      if (g.colIdx[k] !== i) present[i * n + g.colIdx[k]] = 1;
   const oneSrc: number[] = [];
   const oneDst: number[] = [];
   const mutA: number[] = [];
@@ -743,10 +790,13 @@ export function swapUndirected(u: WeightedCsr, swapsPerEdge: number, rng: Rng): 
       const f = Math.floor(rng.uniform() * m);
       if (e === f) continue;
       // {p, q}, {r, s} -> {p, s}, {r, q}, with the second edge's ends in random order
-      const p = a[e], q = b[e];
-      let r = a[f], s = b[f];
+      const p = a[e],
+        q = b[e];
+      let r = a[f],
+        s = b[f];
       if (rng.uniform() < 0.5) [r, s] = [s, r];
-      if (p === s || r === q || p === r || q === s || present[p * n + s] || present[r * n + q]) continue;
+      if (p === s || r === q || p === r || q === s || present[p * n + s] || present[r * n + q])
+        continue;
       present[p * n + q] = present[q * n + p] = 0;
       present[r * n + s] = present[s * n + r] = 0;
       present[p * n + s] = present[s * n + p] = 1;
@@ -818,7 +868,11 @@ export function louvain(g: WeightedCsr, opts: LouvainOptions = {}): Communities 
     level = aggregate(level, relabelled.labels, relabelled.count);
   }
   const final = relabel(membership);
-  return { community: final.labels, count: final.count, modularity: modularity(g, final.labels, gamma) };
+  return {
+    community: final.labels,
+    count: final.count,
+    modularity: modularity(g, final.labels, gamma),
+  };
 }
 
 /**
@@ -840,14 +894,16 @@ export function modularity(g: WeightedCsr, community: ArrayLike<number>, resolut
   const n = sym.nPre;
   let twoM = 0;
   const degree = new Float64Array(n);
-  for (let i = 0; i < n; i++) for (let k = sym.rowPtr[i]; k < sym.rowPtr[i + 1]; k++) degree[i] += sym.weight[k];
+  for (let i = 0; i < n; i++)
+    for (let k = sym.rowPtr[i]; k < sym.rowPtr[i + 1]; k++) degree[i] += sym.weight[k];
   for (let i = 0; i < n; i++) twoM += degree[i];
   if (twoM === 0) return NaN;
   let internal = 0;
   const dc = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     dc.set(community[i], (dc.get(community[i]) ?? 0) + degree[i]);
-    for (let k = sym.rowPtr[i]; k < sym.rowPtr[i + 1]; k++) if (community[sym.colIdx[k]] === community[i]) internal += sym.weight[k];
+    for (let k = sym.rowPtr[i]; k < sym.rowPtr[i + 1]; k++)
+      if (community[sym.colIdx[k]] === community[i]) internal += sym.weight[k];
   }
   let expected = 0;
   for (const d of dc.values()) expected += (d / twoM) ** 2;
@@ -867,17 +923,25 @@ function nullParams(opts: NullModelOptions) {
   return {
     rng: new Rng(opts.seed ?? 0),
     samples: checkInteger(opts.samples ?? 20, "samples", 1, MAX_NULL_SAMPLES),
-    swapsPerEdge: checkNumber(opts.swapsPerEdge ?? 10, "swapsPerEdge", { min: 0, max: MAX_SWAPS_PER_EDGE }),
+    swapsPerEdge: checkNumber(opts.swapsPerEdge ?? 10, "swapsPerEdge", {
+      min: 0,
+      max: MAX_SWAPS_PER_EDGE,
+    }),
   };
 }
 
-function edgeLengths(g: WeightedCsr, mode: "inverse" | "weight" | "hops" = "inverse"): Float64Array {
+function edgeLengths(
+  g: WeightedCsr,
+  mode: "inverse" | "weight" | "hops" = "inverse",
+): Float64Array {
   if (mode === "hops") return new Float64Array(g.colIdx.length).fill(1);
-  if (mode !== "inverse" && mode !== "weight") throw new RangeError(`length must be "inverse" or "weight", got ${describeValue(mode)}`);
+  if (mode !== "inverse" && mode !== "weight")
+    throw new RangeError(`length must be "inverse" or "weight", got ${describeValue(mode)}`);
   const out = new Float64Array(g.weight.length);
   for (let k = 0; k < out.length; k++) {
     const w = g.weight[k];
-    if (!(w > 0)) throw new RangeError(`weights must be > 0 for weighted paths, got ${w} at entry ${k}`);
+    if (!(w > 0))
+      throw new RangeError(`weights must be > 0 for weighted paths, got ${w} at entry ${k}`);
     out[k] = mode === "inverse" ? 1 / w : w;
   }
   return out;
@@ -911,11 +975,16 @@ function bothDirections(g: WeightedCsr, keepSelf: boolean): WeightedCsr {
   return csrFromEntries(n, rows.subarray(0, p), cols.subarray(0, p), weights.subarray(0, p));
 }
 
-function localMoving(g: WeightedCsr, gamma: number, rng: Rng): { community: Int32Array; moved: boolean } {
+function localMoving(
+  g: WeightedCsr,
+  gamma: number,
+  rng: Rng,
+): { community: Int32Array; moved: boolean } {
   const n = g.nPre;
   const community = Int32Array.from({ length: n }, (_, i) => i);
   const degree = new Float64Array(n);
-  for (let i = 0; i < n; i++) for (let k = g.rowPtr[i]; k < g.rowPtr[i + 1]; k++) degree[i] += g.weight[k];
+  for (let i = 0; i < n; i++)
+    for (let k = g.rowPtr[i]; k < g.rowPtr[i + 1]; k++) degree[i] += g.weight[k];
   let twoM = 0;
   for (const d of degree) twoM += d;
   if (twoM === 0) return { community, moved: false };

@@ -82,7 +82,8 @@ const BODY_WALL_C302 = /^M([DV])([LR])(\d{1,2})$/;
  * ```
  */
 export function normalizeCellName(raw: string, opts: NameOptions = {}): string {
-  if (typeof raw !== "string") throw new TypeError(`cell name must be a string, got ${raw === null ? "null" : typeof raw}`);
+  if (typeof raw !== "string")
+    throw new TypeError(`cell name must be a string, got ${raw === null ? "null" : typeof raw}`);
   const name = raw.trim();
   let m = NUMBERED_MOTOR.exec(name);
   if (m) return `${m[1]}${m[2]}`;
@@ -128,7 +129,8 @@ const MUSCLE =
  * ```
  */
 export function cellKind(name: string): CellKind {
-  if (typeof name !== "string") throw new TypeError(`name must be a cell name (a string), got ${describeValue(name)}`);
+  if (typeof name !== "string")
+    throw new TypeError(`name must be a cell name (a string), got ${describeValue(name)}`);
   if (CLASS_OF_NEURON.has(name) || name === "AWCON" || name === "AWCOFF") return "neuron";
   return MUSCLE.test(name) ? "muscle" : "other";
 }

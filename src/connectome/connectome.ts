@@ -6,10 +6,31 @@
  */
 import type { Csr } from "../synapses/connectivity.js";
 import { checkInteger } from "../core/checks.js";
-import { checkAllocation, checkArray, checkArrayLike, checkEachOneOf, checkNumberArray, checkOneOf, checkOptions, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
+import {
+  checkAllocation,
+  checkArray,
+  checkArrayLike,
+  checkEachOneOf,
+  checkNumberArray,
+  checkOneOf,
+  checkOptions,
+  describeValue,
+  MAX_POPULATION_SIZE,
+} from "../core/validate.js";
 import { cellClass, cellKind, type CellKind } from "./cells.js";
-import { resolveGanglia, type Ganglion, type GanglionGroup, type GanglionTable } from "./ganglia.js";
-import type { EdgeRecord, ExpressionRecord, MasterSheetNeuron, NeuronType, OwmetaCell } from "./parse.js";
+import {
+  resolveGanglia,
+  type Ganglion,
+  type GanglionGroup,
+  type GanglionTable,
+} from "./ganglia.js";
+import type {
+  EdgeRecord,
+  ExpressionRecord,
+  MasterSheetNeuron,
+  NeuronType,
+  OwmetaCell,
+} from "./parse.js";
 import { displayAs } from "../display/protocol.js";
 import { describeName } from "../core/describe.js";
 
@@ -108,7 +129,14 @@ export const NEURON_TYPES: readonly NeuronType[] = ["sensory", "inter", "motor",
 export const ELECTRICAL_MERGES = ["max", "sum", "mean"] as const;
 
 /** Keys of {@link BuildOptions}. */
-export const BUILD_OPTION_KEYS = ["name", "citation", "kinds", "metadata", "inhibitory", "electricalMerge"];
+export const BUILD_OPTION_KEYS = [
+  "name",
+  "citation",
+  "kinds",
+  "metadata",
+  "inhibitory",
+  "electricalMerge",
+];
 
 /** Display kind of a connectome (its figure: `connectomeFigure`, registered by connectome/figure.ts). @internal */
 export const CONNECTOME_DISPLAY = "neurolab.connectome";
@@ -126,12 +154,29 @@ export const CONNECTOME_DISPLAY = "neurolab.connectome";
  */
 export function checkGraph(g: unknown, name = "g"): WeightedCsr {
   const m = g as WeightedCsr;
-  if (m === null || typeof m !== "object" || !(m.rowPtr instanceof Int32Array) || !(m.colIdx instanceof Int32Array) || !(m.weight instanceof Float64Array)) {
-    throw new TypeError(`${name} must be a weighted CSR graph { nPre, nPost, rowPtr: Int32Array, colIdx: Int32Array, weight: Float64Array } (e.g. synapseGraph(c)), got ${describeValue(g)}`);
+  if (
+    m === null ||
+    typeof m !== "object" ||
+    !(m.rowPtr instanceof Int32Array) ||
+    !(m.colIdx instanceof Int32Array) ||
+    !(m.weight instanceof Float64Array)
+  ) {
+    throw new TypeError(
+      `${name} must be a weighted CSR graph { nPre, nPost, rowPtr: Int32Array, colIdx: Int32Array, weight: Float64Array } (e.g. synapseGraph(c)), got ${describeValue(g)}`,
+    );
   }
   const n = m.nPre;
-  if (!Number.isInteger(n) || n < 0 || m.nPost !== n || m.rowPtr.length !== n + 1 || m.rowPtr[n] !== m.colIdx.length || m.weight.length !== m.colIdx.length) {
-    throw new RangeError(`${name} must be a square CSR graph with rowPtr.length = nPre + 1 and colIdx, weight of rowPtr[nPre] entries; got nPre = ${m.nPre}, nPost = ${m.nPost}, rowPtr.length = ${m.rowPtr.length}, colIdx.length = ${m.colIdx.length}, weight.length = ${m.weight.length}`);
+  if (
+    !Number.isInteger(n) ||
+    n < 0 ||
+    m.nPost !== n ||
+    m.rowPtr.length !== n + 1 ||
+    m.rowPtr[n] !== m.colIdx.length ||
+    m.weight.length !== m.colIdx.length
+  ) {
+    throw new RangeError(
+      `${name} must be a square CSR graph with rowPtr.length = nPre + 1 and colIdx, weight of rowPtr[nPre] entries; got nPre = ${m.nPre}, nPost = ${m.nPost}, rowPtr.length = ${m.rowPtr.length}, colIdx.length = ${m.colIdx.length}, weight.length = ${m.weight.length}`,
+    );
   }
   return m;
 }
@@ -148,13 +193,22 @@ export function checkGraph(g: unknown, name = "g"): WeightedCsr {
 export function checkConnectome(c: unknown, name = "c"): Connectome {
   name = describeName(name);
   const x = c as Connectome;
-  if (x === null || typeof x !== "object" || !Array.isArray(x.cells) || !(x.indexOf instanceof Map)) {
-    throw new TypeError(`${name} must be a connectome (from loadConnectome or buildConnectome), got ${describeValue(c)}`);
+  if (
+    x === null ||
+    typeof x !== "object" ||
+    !Array.isArray(x.cells) ||
+    !(x.indexOf instanceof Map)
+  ) {
+    throw new TypeError(
+      `${name} must be a connectome (from loadConnectome or buildConnectome), got ${describeValue(c)}`,
+    );
   }
   checkGraph(x.chemical, `${name}.chemical`);
   checkGraph(x.electrical, `${name}.electrical`);
   if (x.chemical.nPre !== x.cells.length || x.electrical.nPre !== x.cells.length) {
-    throw new RangeError(`${name}: chemical and electrical must have one row per cell (${x.cells.length}), got ${x.chemical.nPre} and ${x.electrical.nPre}`);
+    throw new RangeError(
+      `${name}: chemical and electrical must have one row per cell (${x.cells.length}), got ${x.chemical.nPre} and ${x.electrical.nPre}`,
+    );
   }
   return x;
 }
@@ -180,8 +234,17 @@ export function buildConnectome(edges: readonly EdgeRecord[], opts: BuildOptions
   const keep = new Set<CellKind>(checkEachOneOf(opts.kinds ?? CELL_KINDS, CELL_KINDS, "kinds"));
   const merge = checkOneOf(opts.electricalMerge ?? "max", ELECTRICAL_MERGES, "electricalMerge");
   edges.forEach((e, k) => {
-    if (e === null || typeof e !== "object" || typeof e.pre !== "string" || typeof e.post !== "string" || (e.type !== "chemical" && e.type !== "electrical") || !(Number.isFinite(e.count) && e.count >= 0)) {
-      throw new RangeError(`edges[${k}] must be { pre: string, post: string, type: "chemical" | "electrical", count: finite number >= 0 }, got ${describeValue(e)}`);
+    if (
+      e === null ||
+      typeof e !== "object" ||
+      typeof e.pre !== "string" ||
+      typeof e.post !== "string" ||
+      (e.type !== "chemical" && e.type !== "electrical") ||
+      !(Number.isFinite(e.count) && e.count >= 0)
+    ) {
+      throw new RangeError(
+        `edges[${k}] must be { pre: string, post: string, type: "chemical" | "electrical", count: finite number >= 0 }, got ${describeValue(e)}`,
+      );
     }
   });
   const kept = edges.filter((e) => keep.has(cellKind(e.pre)) && keep.has(cellKind(e.post)));
@@ -212,7 +275,14 @@ export function buildConnectome(edges: readonly EdgeRecord[], opts: BuildOptions
   for (const [key, { a, b }] of elec) {
     const i = Math.floor(key / n);
     const j = key % n;
-    const w = merge === "sum" ? a + b : merge === "mean" ? (a > 0 && b > 0 ? (a + b) / 2 : a + b) : Math.max(a, b);
+    const w =
+      merge === "sum"
+        ? a + b
+        : merge === "mean"
+          ? a > 0 && b > 0
+            ? (a + b) / 2
+            : a + b
+          : Math.max(a, b);
     sym.set(i * n + j, w);
     sym.set(j * n + i, w);
   }
@@ -242,11 +312,18 @@ export function buildConnectome(edges: readonly EdgeRecord[], opts: BuildOptions
  * connectome.chemicalSigns(c.cells, c.chemical); // +1, or -1 for GABAergic presynaptic neurons, per chemical edge
  * ```
  */
-export function chemicalSigns(cells: readonly Cell[], chemical: WeightedCsr, inhibitory: readonly string[] = ["GABA"]): Int8Array {
+export function chemicalSigns(
+  cells: readonly Cell[],
+  chemical: WeightedCsr,
+  inhibitory: readonly string[] = ["GABA"],
+): Int8Array {
   checkArrayLike(cells, "cells");
   checkGraph(chemical, "chemical");
   checkArrayLike(inhibitory, "inhibitory");
-  if (chemical.nPre !== cells.length) throw new RangeError(`chemical must have one row per cell (${cells.length}), got ${chemical.nPre}`);
+  if (chemical.nPre !== cells.length)
+    throw new RangeError(
+      `chemical must have one row per cell (${cells.length}), got ${chemical.nPre}`,
+    );
   const inh = new Set(inhibitory);
   const sign = new Int8Array(chemical.colIdx.length);
   for (let i = 0; i < chemical.nPre; i++) {
@@ -277,7 +354,10 @@ export interface MetadataSources {
  * ```
  */
 export function mergeCellMetadata(sources: MetadataSources): Map<string, CellMetadata> {
-  if (sources === null || typeof sources !== "object") throw new TypeError(`sources must be an object of metadata tables, got ${describeValue(sources)}`);
+  if (sources === null || typeof sources !== "object")
+    throw new TypeError(
+      `sources must be an object of metadata tables, got ${describeValue(sources)}`,
+    );
   type Acc = {
     type?: NeuronType;
     position?: readonly [number, number, number];
@@ -360,30 +440,58 @@ export function selectCells(c: Connectome, filter: CellFilter): Connectome {
   if (typeof filter === "function") {
     pass = filter;
   } else {
-    checkOptions(filter, ["names", "classes", "types", "kinds", "neurotransmitters", "ganglia"], "filter");
-    if (filter === undefined) throw new TypeError("filter must be a predicate (cell, index) => boolean or an object of fields to match");
-    for (const key of ["names", "classes", "types", "kinds", "neurotransmitters", "ganglia"] as const) {
-      if (filter[key] !== undefined && !Array.isArray(filter[key])) throw new TypeError(`filter.${key} must be an array of strings, got ${describeValue(filter[key])}`);
+    checkOptions(
+      filter,
+      ["names", "classes", "types", "kinds", "neurotransmitters", "ganglia"],
+      "filter",
+    );
+    if (filter === undefined)
+      throw new TypeError(
+        "filter must be a predicate (cell, index) => boolean or an object of fields to match",
+      );
+    for (const key of [
+      "names",
+      "classes",
+      "types",
+      "kinds",
+      "neurotransmitters",
+      "ganglia",
+    ] as const) {
+      if (filter[key] !== undefined && !Array.isArray(filter[key]))
+        throw new TypeError(
+          `filter.${key} must be an array of strings, got ${describeValue(filter[key])}`,
+        );
     }
     if (filter.types) checkEachOneOf(filter.types, NEURON_TYPES, "filter.types");
     if (filter.kinds) checkEachOneOf(filter.kinds, CELL_KINDS, "filter.kinds");
-    const present = (field: string, values: readonly string[] | undefined, of: (cell: Cell) => readonly string[]) => {
+    const present = (
+      field: string,
+      values: readonly string[] | undefined,
+      of: (cell: Cell) => readonly string[],
+    ) => {
       if (!values) return;
       const have = new Set(c.cells.flatMap(of));
       for (const v of values) {
         if (!have.has(v)) {
           const known = [...have].sort();
-          throw new RangeError(`filter.${field}: no cell of ${c.name} has ${describeValue(v)}; present: ${known.slice(0, 40).join(", ")}${known.length > 40 ? `, ... (${known.length} in all)` : ""}`);
+          throw new RangeError(
+            `filter.${field}: no cell of ${c.name} has ${describeValue(v)}; present: ${known.slice(0, 40).join(", ")}${known.length > 40 ? `, ... (${known.length} in all)` : ""}`,
+          );
         }
       }
     };
     present("classes", filter.classes, (cell) => [cell.cellClass]);
-    present("neurotransmitters", filter.neurotransmitters, (cell) => cell.neurotransmitters.slice(0, 1));
+    present("neurotransmitters", filter.neurotransmitters, (cell) =>
+      cell.neurotransmitters.slice(0, 1),
+    );
     for (const name of filter.names ?? []) {
-      if (!c.indexOf.has(name)) throw new RangeError(`names: no cell named ${describeValue(name)} in ${c.name}`);
+      if (!c.indexOf.has(name))
+        throw new RangeError(`names: no cell named ${describeValue(name)} in ${c.name}`);
     }
     if (filter.ganglia && !c.cells.some((cell) => cell.ganglion !== null)) {
-      throw new RangeError(`ganglia: no cell of ${c.name} has a ganglion; load it with { ganglia: true }`);
+      throw new RangeError(
+        `ganglia: no cell of ${c.name} has a ganglion; load it with { ganglia: true }`,
+      );
     }
     const sets = {
       names: filter.names && new Set<string>(filter.names),
@@ -450,7 +558,8 @@ export function neuronsOnly(c: Connectome): Connectome {
 export function cellIndex(c: Connectome, name: string): number {
   checkConnectome(c);
   const i = c.indexOf.get(name);
-  if (i === undefined) throw new RangeError(`name: no cell named ${describeValue(name)} in ${c.name}`);
+  if (i === undefined)
+    throw new RangeError(`name: no cell named ${describeValue(name)} in ${c.name}`);
   return i;
 }
 
@@ -505,7 +614,8 @@ export function adjacencyMatrix(c: Connectome, opts: AdjacencyOptions = {}): Den
   };
   if (synapses !== "electrical") add(c.chemical, opts.signed ? c.chemicalSign : null);
   if (synapses !== "chemical") add(c.electrical, null);
-  if (!weighted && synapses === "both") for (let k = 0; k < data.length; k++) data[k] = data[k] !== 0 ? Math.sign(data[k]) : 0;
+  if (!weighted && synapses === "both")
+    for (let k = 0; k < data.length; k++) data[k] = data[k] !== 0 ? Math.sign(data[k]) : 0;
   return { n, names: c.cells.map((cell) => cell.name), data };
 }
 
@@ -611,7 +721,10 @@ export function summarize(c: Connectome): ConnectomeSummary {
  * ```
  */
 export function csrFromMap(n: number, entries: ReadonlyMap<number, number>): WeightedCsr {
-  if (!(entries instanceof Map)) throw new TypeError(`entries must be a Map from row * n + col to weight, got ${describeValue(entries)}`);
+  if (!(entries instanceof Map))
+    throw new TypeError(
+      `entries must be a Map from row * n + col to weight, got ${describeValue(entries)}`,
+    );
   const rows = new Int32Array(entries.size);
   const cols = new Int32Array(entries.size);
   const weights = new Float64Array(entries.size);
@@ -634,10 +747,20 @@ export function csrFromMap(n: number, entries: ReadonlyMap<number, number>): Wei
  * connectome.csrFromEntries(3, [0, 2], [1, 0], [2, 5]); // 0->1 (2), 2->0 (5); duplicates are summed
  * ```
  */
-export function csrFromEntries(n: number, rows: ArrayLike<number>, cols: ArrayLike<number>, weights: ArrayLike<number>): WeightedCsr {
+export function csrFromEntries(
+  n: number,
+  rows: ArrayLike<number>,
+  cols: ArrayLike<number>,
+  weights: ArrayLike<number>,
+): WeightedCsr {
   checkInteger(n, "csrFromEntries: n", 0, MAX_POPULATION_SIZE);
   checkNumberArray(rows, "csrFromEntries: rows", { integer: true, min: 0, max: n - 1 });
-  checkNumberArray(cols, "csrFromEntries: cols", { integer: true, min: 0, max: n - 1, length: rows.length });
+  checkNumberArray(cols, "csrFromEntries: cols", {
+    integer: true,
+    min: 0,
+    max: n - 1,
+    length: rows.length,
+  });
   checkNumberArray(weights, "csrFromEntries: weights", { length: rows.length });
   const m = rows.length;
   const count = new Int32Array(n + 1);
@@ -658,7 +781,9 @@ export function csrFromEntries(n: number, rows: ArrayLike<number>, cols: ArrayLi
     const start = count[i];
     const end = count[i + 1];
     if (end - start > 32) {
-      const order = Int32Array.from({ length: end - start }, (_, q) => start + q).sort((x, y) => c[x] - c[y]);
+      const order = Int32Array.from({ length: end - start }, (_, q) => start + q).sort(
+        (x, y) => c[x] - c[y],
+      );
       const cs = Int32Array.from(order, (q) => c[q]);
       const ws = Float64Array.from(order, (q) => w[q]);
       c.set(cs, start);
@@ -705,7 +830,13 @@ function subCsr(m: WeightedCsr, keep: number[], newIndex: Int32Array, sign: Int8
     rowPtr[r + 1] = cols.length;
   });
   return {
-    csr: { nPre: keep.length, nPost: keep.length, rowPtr, colIdx: Int32Array.from(cols), weight: Float64Array.from(weights) },
+    csr: {
+      nPre: keep.length,
+      nPost: keep.length,
+      rowPtr,
+      colIdx: Int32Array.from(cols),
+      weight: Float64Array.from(weights),
+    },
     sign: Int8Array.from(signs),
   };
 }

@@ -9,7 +9,13 @@ import { ConnectomeFigure } from "../display/connectome.js";
 import { registerDisplay } from "../display/protocol.js";
 import type { EdgeList } from "../schema/index.js";
 import { louvain } from "./analysis.js";
-import { checkConnectome, CONNECTOME_DISPLAY, synapseGraph, type Connectome, type WeightedCsr } from "./connectome.js";
+import {
+  checkConnectome,
+  CONNECTOME_DISPLAY,
+  synapseGraph,
+  type Connectome,
+  type WeightedCsr,
+} from "./connectome.js";
 import { forceLayout, layeredLayout, layerKey } from "./layout.js";
 
 /** Options of {@link connectomeFigure}. */
@@ -22,7 +28,11 @@ export interface ConnectomeFigureOptions {
   forceIterations?: number;
 }
 
-const CONNECTOME_FIGURE_KEYS: Record<keyof ConnectomeFigureOptions, true> = { title: true, seed: true, forceIterations: true };
+const CONNECTOME_FIGURE_KEYS: Record<keyof ConnectomeFigureOptions, true> = {
+  title: true,
+  seed: true,
+  forceIterations: true,
+};
 
 function edgesOf(g: WeightedCsr, undirectedOnce: boolean): EdgeList {
   const pre: number[] = [];
@@ -37,7 +47,11 @@ function edgesOf(g: WeightedCsr, undirectedOnce: boolean): EdgeList {
       weight.push(g.weight[k]);
     }
   }
-  return { pre: Uint32Array.from(pre), post: Uint32Array.from(post), weight: Float32Array.from(weight) };
+  return {
+    pre: Uint32Array.from(pre),
+    post: Uint32Array.from(post),
+    weight: Float32Array.from(weight),
+  };
 }
 
 /**
@@ -52,10 +66,16 @@ function edgesOf(g: WeightedCsr, undirectedOnce: boolean): EdgeList {
  * connectomeFigure(c, { title: "C. elegans interneurons" }); // layered and force views, adjacency, search
  * ```
  */
-export function connectomeFigure(c: Connectome, opts: ConnectomeFigureOptions = {}): ConnectomeFigure {
+export function connectomeFigure(
+  c: Connectome,
+  opts: ConnectomeFigureOptions = {},
+): ConnectomeFigure {
   checkConnectome(c, "connectomeFigure: c");
   checkOptions(opts, Object.keys(CONNECTOME_FIGURE_KEYS), "connectomeFigure options");
-  if (opts.title !== undefined && typeof opts.title !== "string") throw new TypeError(`connectomeFigure options.title must be a string, got ${describeValue(opts.title)}`);
+  if (opts.title !== undefined && typeof opts.title !== "string")
+    throw new TypeError(
+      `connectomeFigure options.title must be a string, got ${describeValue(opts.title)}`,
+    );
   const seed = opts.seed ?? 1;
   const both = synapseGraph(c, "both");
   const layered = layeredLayout(c.cells, both);
@@ -70,7 +90,10 @@ export function connectomeFigure(c: Connectome, opts: ConnectomeFigureOptions = 
     classes: c.cells.map((x) => x.cellClass),
     communities: Int32Array.from(communities),
     layers: [...layered.layers],
-    layouts: { layered: { x: Float32Array.from(layered.x), y: Float32Array.from(layered.y) }, force: { x: Float32Array.from(force.x), y: Float32Array.from(force.y) } },
+    layouts: {
+      layered: { x: Float32Array.from(layered.x), y: Float32Array.from(layered.y) },
+      force: { x: Float32Array.from(force.x), y: Float32Array.from(force.y) },
+    },
     chemical: edgesOf(c.chemical, false),
     electrical: edgesOf(c.electrical, true),
   });

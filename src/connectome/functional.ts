@@ -38,8 +38,17 @@ export interface Traces {
 export function checkTraces(traces: unknown, name = "traces"): Traces {
   name = describeName(name);
   const t = traces as Traces;
-  const ok = typeof t === "object" && t !== null && Number.isInteger(t.steps) && t.steps >= 1 && t.data instanceof Float64Array && t.data.length % t.steps === 0;
-  if (!ok) throw new TypeError(`${name} must be { steps: integer >= 1, data: Float64Array of steps x neurons values }, got ${describeValue(traces)}`);
+  const ok =
+    typeof t === "object" &&
+    t !== null &&
+    Number.isInteger(t.steps) &&
+    t.steps >= 1 &&
+    t.data instanceof Float64Array &&
+    t.data.length % t.steps === 0;
+  if (!ok)
+    throw new TypeError(
+      `${name} must be { steps: integer >= 1, data: Float64Array of steps x neurons values }, got ${describeValue(traces)}`,
+    );
   return t;
 }
 
@@ -102,7 +111,8 @@ export function slidingCorrelation(traces: Traces, opts: WindowOptions): Windowe
       for (let t = 0; t < window; t++) ss += (data[(s + t) * n + i] - mean) ** 2;
       valid[i] = ok && ss > 0 ? 1 : 0;
       const scale = valid[i] ? 1 / Math.sqrt(ss) : 0;
-      for (let t = 0; t < window; t++) z[t * n + i] = valid[i] ? (data[(s + t) * n + i] - mean) * scale : 0;
+      for (let t = 0; t < window; t++)
+        z[t * n + i] = valid[i] ? (data[(s + t) * n + i] - mean) * scale : 0;
     }
     const base = w * n * n;
     for (let i = 0; i < n; i++) {
@@ -138,7 +148,9 @@ export function affinity(r: number, kind: AffinityKind = "positive"): number {
   if (kind === "positive") return r > 0 ? r : 0;
   if (kind === "absolute") return Math.abs(r);
   if (kind === "shifted") return (r + 1) / 2;
-  throw new RangeError(`kind must be "positive", "absolute" or "shifted", got ${describeValue(kind)}`);
+  throw new RangeError(
+    `kind must be "positive", "absolute" or "shifted", got ${describeValue(kind)}`,
+  );
 }
 
 /**
@@ -199,13 +211,17 @@ export interface DifferentialOptions {
  * connectome.scaledDerivatives({ steps, data }).data; // per-neuron scaled derivatives (both 1 after scaling by the max)
  * ```
  */
-export function scaledDerivatives(traces: Traces, opts: DifferentialOptions = {}): { n: number; steps: number; data: Float64Array } {
+export function scaledDerivatives(
+  traces: Traces,
+  opts: DifferentialOptions = {},
+): { n: number; steps: number; data: Float64Array } {
   checkTraces(traces);
   opts = checkOptionsObject(opts, "options");
   const { steps } = traces;
   const cols = selectedColumns(traces, opts.neurons);
   const scaling = opts.scaling ?? "max";
-  if (scaling !== "max" && scaling !== "std") throw new RangeError(`scaling must be "max" or "std", got ${describeValue(scaling)}`);
+  if (scaling !== "max" && scaling !== "std")
+    throw new RangeError(`scaling must be "max" or "std", got ${describeValue(scaling)}`);
   if (steps < 2) throw new RangeError(`steps must be >= 2 to take a derivative, got ${steps}`);
   const nAll = neuronCount(traces);
   const n = cols.length;
@@ -217,7 +233,8 @@ export function scaledDerivatives(traces: Traces, opts: DifferentialOptions = {}
     let sum2 = 0;
     let count = 0;
     for (let t = 0; t < steps; t++) {
-      const v = t === 0 ? at(1) - at(0) : t === steps - 1 ? at(t) - at(t - 1) : (at(t + 1) - at(t - 1)) / 2;
+      const v =
+        t === 0 ? at(1) - at(0) : t === steps - 1 ? at(t) - at(t - 1) : (at(t + 1) - at(t - 1)) / 2;
       const d = Number.isFinite(v) ? v : NaN;
       g[t * n + i] = d;
       if (d === d) {
@@ -327,19 +344,33 @@ export interface FunctionalTensor extends Tensor3 {
  * const fit = connectome.fitNonnegativeCP(x, 2, { restarts: 3, seed: 1 });
  * ```
  */
-export function functionalTensor(worms: readonly Traces[], opts: FunctionalTensorOptions = {}): FunctionalTensor {
-  if (!Array.isArray(worms)) throw new TypeError(`worms must be an array of recordings { steps, data }, got ${describeValue(worms)}`);
+export function functionalTensor(
+  worms: readonly Traces[],
+  opts: FunctionalTensorOptions = {},
+): FunctionalTensor {
+  if (!Array.isArray(worms))
+    throw new TypeError(
+      `worms must be an array of recordings { steps, data }, got ${describeValue(worms)}`,
+    );
   worms.forEach((w, k) => checkTraces(w, `worms[${k}]`));
   opts = checkOptionsObject(opts, "functionalTensor options");
   if (worms.length === 0) throw new RangeError("worms must hold at least one recording, got 0");
   const measure = opts.measure ?? "differential";
   if (measure !== "differential" && measure !== "windowed-correlation") {
-    throw new RangeError(`measure must be "differential" or "windowed-correlation", got ${describeValue(measure)}`);
+    throw new RangeError(
+      `measure must be "differential" or "windowed-correlation", got ${describeValue(measure)}`,
+    );
   }
-  if (measure === "differential" && "window" in opts) throw new RangeError('window applies to measure "windowed-correlation"; the differential measure takes bin');
+  if (measure === "differential" && "window" in opts)
+    throw new RangeError(
+      'window applies to measure "windowed-correlation"; the differential measure takes bin',
+    );
   const nAll = neuronCount(worms[0]);
   worms.forEach((w, k) => {
-    if (neuronCount(w) !== nAll) throw new RangeError(`worms[${k}] has ${neuronCount(w)} neurons, expected ${nAll} as worms[0]`);
+    if (neuronCount(w) !== nAll)
+      throw new RangeError(
+        `worms[${k}] has ${neuronCount(w)} neurons, expected ${nAll} as worms[0]`,
+      );
   });
   const cols = selectedColumns(worms[0], opts.neurons);
   const n = cols.length;
@@ -365,7 +396,8 @@ export function functionalTensor(worms: readonly Traces[], opts: FunctionalTenso
       c.starts.forEach((s, t) => {
         for (let i = 0; i < n; i++) {
           let ok = 1;
-          for (let u = s; u < s + window && ok; u++) if (!Number.isFinite(traces.data[u * n + i])) ok = 0;
+          for (let u = s; u < s + window && ok; u++)
+            if (!Number.isFinite(traces.data[u * n + i])) ok = 0;
           finite[i] = ok;
         }
         let p = (t * W + w) * P;
@@ -378,7 +410,16 @@ export function functionalTensor(worms: readonly Traces[], opts: FunctionalTenso
         }
       });
     });
-    return { dims: [T, W, P], data, mask, measure, n, neurons: Int32Array.from(cols), starts: Int32Array.from(starts), length: window };
+    return {
+      dims: [T, W, P],
+      data,
+      mask,
+      measure,
+      n,
+      neurons: Int32Array.from(cols),
+      starts: Int32Array.from(starts),
+      length: window,
+    };
   }
   const o = opts as DifferentialTensorOptions;
   const bin = checkInteger(o.bin ?? 1, "bin", 1);
@@ -418,7 +459,16 @@ export function functionalTensor(worms: readonly Traces[], opts: FunctionalTenso
     }
   });
   const starts = Int32Array.from({ length: T }, (_, t) => t * bin);
-  return { dims: [T, W, P], data, mask, measure, n, neurons: Int32Array.from(cols), starts, length: bin };
+  return {
+    dims: [T, W, P],
+    data,
+    mask,
+    measure,
+    n,
+    neurons: Int32Array.from(cols),
+    starts,
+    length: bin,
+  };
 }
 
 /**
@@ -437,7 +487,10 @@ export function pairFactorMatrix(model: CPModel, r: number, n: number): Float64A
   checkCPModel(model);
   checkInteger(r, "r", 0, model.rank - 1);
   const pairs = model.factors[2];
-  if (pairs.length !== pairCount(n) * model.rank) throw new RangeError(`n must match the pair factor (${pairs.length / model.rank} pairs), got ${n}`);
+  if (pairs.length !== pairCount(n) * model.rank)
+    throw new RangeError(
+      `n must match the pair factor (${pairs.length / model.rank} pairs), got ${n}`,
+    );
   const out = new Float64Array(n * n);
   let p = 0;
   for (let i = 0; i < n; i++) {
@@ -491,7 +544,12 @@ export interface ComponentCommunities {
  * connectome.componentCommunities(model, 0, 4, { seed: 1 }); // communities in component 0's affinity graph (Louvain)
  * ```
  */
-export function componentCommunities(model: CPModel, r: number, n: number, opts: ComponentCommunityOptions = {}): ComponentCommunities {
+export function componentCommunities(
+  model: CPModel,
+  r: number,
+  n: number,
+  opts: ComponentCommunityOptions = {},
+): ComponentCommunities {
   opts = checkOptionsObject(opts, "componentCommunities options");
   const a = pairFactorMatrix(model, r, n);
   const minStrength = checkNonNegative(opts.minStrength ?? 0.2, "minStrength");
@@ -527,14 +585,22 @@ export function componentCommunities(model: CPModel, r: number, n: number, opts:
     for (let j = i + 1; j < n; j++) if (found.community[j] === c) w += a[i * n + j];
     internal.set(c, (internal.get(c) ?? 0) + w);
   }
-  const order = [...members.keys()].sort((p, q) => internal.get(q)! - internal.get(p)! || members.get(p)![0] - members.get(q)![0]);
+  const order = [...members.keys()].sort(
+    (p, q) => internal.get(q)! - internal.get(p)! || members.get(p)![0] - members.get(q)![0],
+  );
   const community = new Int32Array(n).fill(-1);
   const groups = order.map((c, k) => {
     const list = members.get(c)!;
     for (const i of list) community[i] = k;
     return list;
   });
-  return { community, count: groups.length, groups, modularity: weights.length ? found.modularity : NaN, affinity: a };
+  return {
+    community,
+    count: groups.length,
+    groups,
+    modularity: weights.length ? found.modularity : NaN,
+    affinity: a,
+  };
 }
 
 /**
@@ -551,13 +617,21 @@ export function componentCommunities(model: CPModel, r: number, n: number, opts:
  * connectome.componentNeurons(model, 0, 4); // neurons ranked by their summed loading in component 0
  * ```
  */
-export function componentNeurons(model: CPModel, r: number, n: number, opts: { fraction?: number } = {}): number[] {
+export function componentNeurons(
+  model: CPModel,
+  r: number,
+  n: number,
+  opts: { fraction?: number } = {},
+): number[] {
   checkCPModel(model);
   opts = checkOptionsObject(opts, "componentNeurons options");
   checkInteger(r, "r", 0, model.rank - 1);
   const fraction = checkNonNegative(opts.fraction ?? 0.5, "fraction");
   const pairs = model.factors[2];
-  if (pairs.length !== pairCount(n) * model.rank) throw new RangeError(`n must match the pair factor (${pairs.length / model.rank} pairs), got ${n}`);
+  if (pairs.length !== pairCount(n) * model.rank)
+    throw new RangeError(
+      `n must match the pair factor (${pairs.length / model.rank} pairs), got ${n}`,
+    );
   const strength = new Float64Array(n);
   let p = 0;
   for (let i = 0; i < n; i++) {
@@ -578,7 +652,8 @@ export function componentNeurons(model: CPModel, r: number, n: number, opts: { f
 function neuronCount(t: Traces): number {
   checkInteger(t.steps, "steps", 1);
   const n = t.data.length / t.steps;
-  if (!Number.isInteger(n)) throw new RangeError(`data length ${t.data.length} is not a multiple of steps = ${t.steps}`);
+  if (!Number.isInteger(n))
+    throw new RangeError(`data length ${t.data.length} is not a multiple of steps = ${t.steps}`);
   return n;
 }
 
@@ -600,6 +675,7 @@ function columnsOf(t: Traces, cols: readonly number[]): Float64Array {
   const nAll = neuronCount(t);
   const n = cols.length;
   const out = new Float64Array(t.steps * n);
-  for (let s = 0; s < t.steps; s++) for (let i = 0; i < n; i++) out[s * n + i] = t.data[s * nAll + cols[i]];
+  for (let s = 0; s < t.steps; s++)
+    for (let i = 0; i < n; i++) out[s * n + i] = t.data[s * nAll + cols[i]];
   return out;
 }

@@ -60,12 +60,14 @@ export const GANGLION_CORRECTIONS: readonly GanglionCorrection[] = [
   {
     neuron: "DB7",
     ganglion: "ventral nerve cord",
-    reason: "missing from the file; DB3-DB6 are listed in the ventral nerve cord, and DB7 is a ventral cord motor neuron (White et al. 1986)",
+    reason:
+      "missing from the file; DB3-DB6 are listed in the ventral nerve cord, and DB7 is a ventral cord motor neuron (White et al. 1986)",
   },
   {
     neuron: "VA11",
     ganglion: "ventral nerve cord",
-    reason: "missing from the file; VA2-VA10 are listed in the ventral nerve cord, and VA11 is a ventral cord motor neuron (White et al. 1986; VA12 is preanal)",
+    reason:
+      "missing from the file; VA2-VA10 are listed in the ventral nerve cord, and VA11 is a ventral cord motor neuron (White et al. 1986; VA12 is preanal)",
   },
 ];
 
@@ -103,23 +105,34 @@ const GANGLION_SET: ReadonlySet<string> = new Set(GANGLIA);
  * ```
  */
 export function parseGanglia(json: string, opts: GanglionOptions = {}): GanglionTable {
-  if (typeof json !== "string") throw new TypeError(`ganglia table: json must be a string, got ${json === null ? "null" : typeof json}`);
+  if (typeof json !== "string")
+    throw new TypeError(
+      `ganglia table: json must be a string, got ${json === null ? "null" : typeof json}`,
+    );
   let data: unknown;
   try {
     data = JSON.parse(json);
   } catch (e) {
-    throw new SyntaxError(`ganglia table: not valid JSON (truncated file?): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new SyntaxError(
+      `ganglia table: not valid JSON (truncated file?): ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
   }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new SyntaxError("ganglia table: expected a JSON object");
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    throw new SyntaxError("ganglia table: expected a JSON object");
   const record = data as Record<string, unknown>;
   const expectedKeys = [...GANGLIA, ...Object.keys(GANGLION_GROUPS)].sort();
   const keys = Object.keys(record).sort();
   if (keys.join("|") !== expectedKeys.join("|")) {
-    throw new SyntaxError(`ganglia table: expected the keys ${expectedKeys.join(", ")}; got ${keys.join(", ")}`);
+    throw new SyntaxError(
+      `ganglia table: expected the keys ${expectedKeys.join(", ")}; got ${keys.join(", ")}`,
+    );
   }
   for (const [group, ganglia] of Object.entries(GANGLION_GROUPS)) {
     if (JSON.stringify(record[group]) !== JSON.stringify(ganglia)) {
-      throw new SyntaxError(`ganglia table: group "${group}" should be ${JSON.stringify(ganglia)}, got ${describeValue(record[group])}`);
+      throw new SyntaxError(
+        `ganglia table: group "${group}" should be ${JSON.stringify(ganglia)}, got ${describeValue(record[group])}`,
+      );
     }
   }
   const ganglionOf = new Map<string, Ganglion>();
@@ -133,13 +146,19 @@ export function parseGanglia(json: string, opts: GanglionOptions = {}): Ganglion
     const list: string[] = [];
     for (const raw of names as string[]) {
       const name = normalizeCellName(raw, opts);
-      if (cellKind(name) !== "neuron") throw new SyntaxError(`ganglia table: "${ganglion}" lists ${JSON.stringify(raw)}, which is not a neuron`);
+      if (cellKind(name) !== "neuron")
+        throw new SyntaxError(
+          `ganglia table: "${ganglion}" lists ${JSON.stringify(raw)}, which is not a neuron`,
+        );
       const before = ganglionOf.get(name);
       if (before === ganglion) {
         duplicates.add(name);
         continue;
       }
-      if (before) throw new SyntaxError(`ganglia table: ${name} is listed in both "${before}" and "${ganglion}"`);
+      if (before)
+        throw new SyntaxError(
+          `ganglia table: ${name} is listed in both "${before}" and "${ganglion}"`,
+        );
       ganglionOf.set(name, ganglion);
       list.push(name);
     }
@@ -150,7 +169,10 @@ export function parseGanglia(json: string, opts: GanglionOptions = {}): Ganglion
     for (const fix of GANGLION_CORRECTIONS) {
       const listed = ganglionOf.get(fix.neuron);
       if (listed === fix.ganglion) continue;
-      if (listed) throw new SyntaxError(`ganglia table: ${fix.neuron} is listed in "${listed}", which contradicts the correction to "${fix.ganglion}"`);
+      if (listed)
+        throw new SyntaxError(
+          `ganglia table: ${fix.neuron} is listed in "${listed}", which contradicts the correction to "${fix.ganglion}"`,
+        );
       ganglionOf.set(fix.neuron, fix.ganglion);
       members.get(fix.ganglion)!.push(fix.neuron);
       applied.push(fix);
@@ -171,14 +193,22 @@ export function parseGanglia(json: string, opts: GanglionOptions = {}): Ganglion
  */
 export function resolveGanglia(names: readonly string[], argument = "ganglia"): Set<Ganglion> {
   argument = describeName(argument);
-  if (!Array.isArray(names)) throw new TypeError(`${argument} must be an array of ganglion or group names, got ${names === null ? "null" : typeof names}`);
+  if (!Array.isArray(names))
+    throw new TypeError(
+      `${argument} must be an array of ganglion or group names, got ${names === null ? "null" : typeof names}`,
+    );
   const out = new Set<Ganglion>();
   for (const name of names) {
     if (GANGLION_SET.has(name)) out.add(name as Ganglion);
-    else if (Object.hasOwn(GANGLION_GROUPS, name)) GANGLION_GROUPS[name as GanglionGroup].forEach((g) => out.add(g));
+    else if (Object.hasOwn(GANGLION_GROUPS, name))
+      GANGLION_GROUPS[name as GanglionGroup].forEach((g) => out.add(g));
     else {
-      const allowed = [...GANGLIA, ...Object.keys(GANGLION_GROUPS)].map((g) => JSON.stringify(g)).join(", ");
-      throw new RangeError(`${argument}: unknown ganglion ${describeValue(name)}; allowed: ${allowed}`);
+      const allowed = [...GANGLIA, ...Object.keys(GANGLION_GROUPS)]
+        .map((g) => JSON.stringify(g))
+        .join(", ");
+      throw new RangeError(
+        `${argument}: unknown ganglion ${describeValue(name)}; allowed: ${allowed}`,
+      );
     }
   }
   return out;

@@ -24,7 +24,8 @@ export interface LayeredLayout extends Layout {
 }
 
 /** Layer of a cell: its neuron type, else its kind ("muscle", "other"), else "unknown". */
-export type LayerKey = "sensory" | "inter" | "motor" | "pharyngeal" | "unknown" | "muscle" | "other";
+export type LayerKey =
+  "sensory" | "inter" | "motor" | "pharyngeal" | "unknown" | "muscle" | "other";
 
 /** Options of {@link layeredLayout}. */
 export interface LayeredLayoutOptions {
@@ -34,7 +35,15 @@ export interface LayeredLayoutOptions {
   sweeps?: number;
 }
 
-const DEFAULT_ORDER: readonly LayerKey[] = ["sensory", "inter", "motor", "pharyngeal", "unknown", "muscle", "other"];
+const DEFAULT_ORDER: readonly LayerKey[] = [
+  "sensory",
+  "inter",
+  "motor",
+  "pharyngeal",
+  "unknown",
+  "muscle",
+  "other",
+];
 
 /**
  * The layer key of a cell.
@@ -47,7 +56,10 @@ const DEFAULT_ORDER: readonly LayerKey[] = ["sensory", "inter", "motor", "pharyn
  * ```
  */
 export function layerKey(cell: Cell): LayerKey {
-  if (cell === null || typeof cell !== "object") throw new TypeError(`cell must be a connectome cell, got ${cell === null ? "null" : typeof cell}`);
+  if (cell === null || typeof cell !== "object")
+    throw new TypeError(
+      `cell must be a connectome cell, got ${cell === null ? "null" : typeof cell}`,
+    );
   if (cell.kind !== "neuron") return cell.kind;
   return cell.type ?? "unknown";
 }
@@ -64,13 +76,18 @@ export function layerKey(cell: Cell): LayerKey {
  * const { x, y, layers } = connectome.layeredLayout(c.cells, connectome.synapseGraph(c)); // sensory -> inter -> motor
  * ```
  */
-export function layeredLayout(cells: readonly Cell[], g: WeightedCsr, opts: LayeredLayoutOptions = {}): LayeredLayout {
+export function layeredLayout(
+  cells: readonly Cell[],
+  g: WeightedCsr,
+  opts: LayeredLayoutOptions = {},
+): LayeredLayout {
   checkArrayLike(cells, "cells");
   checkGraph(g, "g");
   checkOptions(opts, ["order", "sweeps"], "layeredLayout options");
   const order = opts.order ?? DEFAULT_ORDER;
   const sweeps = checkInteger(opts.sweeps ?? 8, "sweeps", 0, 1000);
-  if (g.nPre !== cells.length) throw new RangeError(`g must have one row per cell (${cells.length}), got ${g.nPre}`);
+  if (g.nPre !== cells.length)
+    throw new RangeError(`g must have one row per cell (${cells.length}), got ${g.nPre}`);
   const keyIndex = (cell: Cell) => {
     const k = order.indexOf(layerKey(cell));
     return k < 0 ? order.length : k;
@@ -81,14 +98,24 @@ export function layeredLayout(cells: readonly Cell[], g: WeightedCsr, opts: Laye
   const layers = used.map((k) => (k < order.length ? order[k] : "rest"));
   const members: number[][] = used.map(() => []);
   cells.forEach((_, i) => members[layer[i]].push(i));
-  members.forEach((m) => m.sort((a, b) => (cells[a].name < cells[b].name ? -1 : cells[a].name > cells[b].name ? 1 : 0)));
+  members.forEach((m) =>
+    m.sort((a, b) => (cells[a].name < cells[b].name ? -1 : cells[a].name > cells[b].name ? 1 : 0)),
+  );
   const u = undirected(g);
   const y = new Float64Array(cells.length);
-  const place = () => members.forEach((m) => m.forEach((node, r) => (y[node] = m.length === 1 ? 0.5 : r / (m.length - 1))));
+  const place = () =>
+    members.forEach((m) =>
+      m.forEach((node, r) => (y[node] = m.length === 1 ? 0.5 : r / (m.length - 1))),
+    );
   place();
   for (let s = 0; s < sweeps; s++) {
     const down = s % 2 === 0;
-    const seq = down ? members.map((_, l) => l).slice(1) : members.map((_, l) => l).reverse().slice(1);
+    const seq = down
+      ? members.map((_, l) => l).slice(1)
+      : members
+          .map((_, l) => l)
+          .reverse()
+          .slice(1);
     for (const l of seq) {
       const ref = down ? l - 1 : l + 1;
       const bary = new Map<number, number>();

@@ -15,7 +15,14 @@ import {
   type DataSource,
 } from "../data/sources.js";
 import type { CellKind, NameOptions } from "./cells.js";
-import { buildConnectome, CELL_KINDS, ELECTRICAL_MERGES, mergeCellMetadata, type CellMetadata, type Connectome } from "./connectome.js";
+import {
+  buildConnectome,
+  CELL_KINDS,
+  ELECTRICAL_MERGES,
+  mergeCellMetadata,
+  type CellMetadata,
+  type Connectome,
+} from "./connectome.js";
 import { checkEachOneOf, checkOneOf, checkOptions } from "../core/validate.js";
 import { parseGanglia, type GanglionOptions, type GanglionTable } from "./ganglia.js";
 import {
@@ -34,11 +41,26 @@ import { describeValue } from "../core/describe.js";
 /** Connectome datasets with pinned sources. */
 export type ConnectomeDataset = "cook2019" | "white1986_whole" | "white1986_n2u" | "white1986_jsh";
 
-const DATASETS: Record<ConnectomeDataset, { source: DataSource; name: string; parse: (text: string, names: NameOptions) => EdgeRecord[] }> = {
+const DATASETS: Record<
+  ConnectomeDataset,
+  { source: DataSource; name: string; parse: (text: string, names: NameOptions) => EdgeRecord[] }
+> = {
   cook2019: { source: COOK_2019, name: "Cook et al. 2019 hermaphrodite", parse: parseCookEdgeList },
-  white1986_whole: { source: WHITE_1986_WHOLE, name: "White et al. 1986 whole animal", parse: parseWhiteEdgeList },
-  white1986_n2u: { source: WHITE_1986_N2U, name: "White et al. 1986 adult head (N2U)", parse: parseWhiteEdgeList },
-  white1986_jsh: { source: WHITE_1986_JSH, name: "White et al. 1986 L4 head (JSH)", parse: parseWhiteEdgeList },
+  white1986_whole: {
+    source: WHITE_1986_WHOLE,
+    name: "White et al. 1986 whole animal",
+    parse: parseWhiteEdgeList,
+  },
+  white1986_n2u: {
+    source: WHITE_1986_N2U,
+    name: "White et al. 1986 adult head (N2U)",
+    parse: parseWhiteEdgeList,
+  },
+  white1986_jsh: {
+    source: WHITE_1986_JSH,
+    name: "White et al. 1986 L4 head (JSH)",
+    parse: parseWhiteEdgeList,
+  },
 };
 
 /** Options of the loaders: where the files are (mirror / cache / download) and name handling. */
@@ -82,8 +104,12 @@ const LOCATION_KEYS = ["cacheDir", "mirrorDir", "offline", "timeout_ms", "env"];
  * ```
  */
 export function connectomeSource(dataset: ConnectomeDataset): DataSource {
-  const d = typeof dataset === "string" && Object.hasOwn(DATASETS, dataset) ? DATASETS[dataset] : undefined;
-  if (!d) throw new RangeError(`dataset must be one of ${Object.keys(DATASETS).join(", ")}, got ${describeValue(dataset)}`);
+  const d =
+    typeof dataset === "string" && Object.hasOwn(DATASETS, dataset) ? DATASETS[dataset] : undefined;
+  if (!d)
+    throw new RangeError(
+      `dataset must be one of ${Object.keys(DATASETS).join(", ")}, got ${describeValue(dataset)}`,
+    );
   return d.source;
 }
 
@@ -97,7 +123,10 @@ export function connectomeSource(dataset: ConnectomeDataset): DataSource {
  * edges[0]; // { pre, post, type, count }
  * ```
  */
-export async function loadEdgeList(dataset: ConnectomeDataset, opts: LoadOptions = {}): Promise<EdgeRecord[]> {
+export async function loadEdgeList(
+  dataset: ConnectomeDataset,
+  opts: LoadOptions = {},
+): Promise<EdgeRecord[]> {
   const source = connectomeSource(dataset);
   return DATASETS[dataset].parse(await readSourceText(source, opts), opts);
 }
@@ -112,12 +141,23 @@ export async function loadEdgeList(dataset: ConnectomeDataset, opts: LoadOptions
  * connectomeFigure(c); // an interactive figure in the notebook
  * ```
  */
-export async function loadConnectome(dataset: ConnectomeDataset, opts: LoadConnectomeOptions = {}): Promise<Connectome> {
+export async function loadConnectome(
+  dataset: ConnectomeDataset,
+  opts: LoadConnectomeOptions = {},
+): Promise<Connectome> {
   connectomeSource(dataset);
-  checkOptions(opts, [...LOCATION_KEYS, "awcOn", "ganglia", "kinds", "metadata", "inhibitory", "electricalMerge"], "loadConnectome options");
+  checkOptions(
+    opts,
+    [...LOCATION_KEYS, "awcOn", "ganglia", "kinds", "metadata", "inhibitory", "electricalMerge"],
+    "loadConnectome options",
+  );
   if (opts.kinds !== undefined) checkEachOneOf(opts.kinds, CELL_KINDS, "kinds");
-  if (opts.electricalMerge !== undefined) checkOneOf(opts.electricalMerge, ELECTRICAL_MERGES, "electricalMerge");
-  if (opts.ganglia && opts.metadata === false) throw new RangeError("ganglia: true needs the cell metadata (the ganglia are part of it): drop metadata: false");
+  if (opts.electricalMerge !== undefined)
+    checkOneOf(opts.electricalMerge, ELECTRICAL_MERGES, "electricalMerge");
+  if (opts.ganglia && opts.metadata === false)
+    throw new RangeError(
+      "ganglia: true needs the cell metadata (the ganglia are part of it): drop metadata: false",
+    );
   const [edges, metadata] = await Promise.all([
     loadEdgeList(dataset, opts),
     opts.metadata === false ? Promise.resolve(undefined) : loadCellMetadata(opts),
@@ -183,7 +223,9 @@ export async function loadBentleyExpression(opts: LoadOptions = {}): Promise<Exp
  * const ganglia = await connectome.loadGanglia(); // the Worm Neuro Atlas table (opt-in, GPL; see the README)
  * ```
  */
-export async function loadGanglia(opts: LoadOptions & GanglionOptions = {}): Promise<GanglionTable> {
+export async function loadGanglia(
+  opts: LoadOptions & GanglionOptions = {},
+): Promise<GanglionTable> {
   return parseGanglia(await readSourceText(WORM_NEURO_ATLAS_GANGLIA, opts), opts);
 }
 
@@ -198,7 +240,9 @@ export async function loadGanglia(opts: LoadOptions & GanglionOptions = {}): Pro
  * metadata.get("AVAL")?.neurotransmitters; // ["ACh"]
  * ```
  */
-export async function loadCellMetadata(opts: CellMetadataOptions = {}): Promise<Map<string, CellMetadata>> {
+export async function loadCellMetadata(
+  opts: CellMetadataOptions = {},
+): Promise<Map<string, CellMetadata>> {
   const [masterSheet, owmeta, expression, ganglia] = await Promise.all([
     loadMasterSheet(opts),
     loadOwmetaCells(opts),

@@ -74,9 +74,26 @@ export interface ConnectomeNetwork {
  * connectome.spikeCountsByName(sim).get("AVBL");
  * ```
  */
-export function connectomeNetwork(c: Connectome, opts: ConnectomeNetworkOptions = {}): ConnectomeNetwork {
+export function connectomeNetwork(
+  c: Connectome,
+  opts: ConnectomeNetworkOptions = {},
+): ConnectomeNetwork {
   checkConnectome(c);
-  checkOptions(opts, ["dt_ms", "seed", "mVPerSynapse", "maxWeight_mV", "inhibitoryGain", "nSPerGapJunction", "delay_ms", "neuronParams", "stimulus"], "connectomeNetwork options");
+  checkOptions(
+    opts,
+    [
+      "dt_ms",
+      "seed",
+      "mVPerSynapse",
+      "maxWeight_mV",
+      "inhibitoryGain",
+      "nSPerGapJunction",
+      "delay_ms",
+      "neuronParams",
+      "stimulus",
+    ],
+    "connectomeNetwork options",
+  );
   const perSynapse = checkNonNegative(opts.mVPerSynapse ?? 0.5, "mVPerSynapse");
   const cap = checkPositive(opts.maxWeight_mV ?? 10, "maxWeight_mV");
   const inhibitoryGain = checkNonNegative(opts.inhibitoryGain ?? 1, "inhibitoryGain");
@@ -118,18 +135,25 @@ export function connectomeNetwork(c: Connectome, opts: ConnectomeNetworkOptions 
     }
   }
   if (gapPre.length > 0 && nSPerJunction > 0) {
-    network.connectGap(neurons, neurons, { rule: fromPairs(gapPre, gapPost), g_nS: (_rng, i, j) => gapG.get(i * n + j)! });
+    network.connectGap(neurons, neurons, {
+      rule: fromPairs(gapPre, gapPost),
+      g_nS: (_rng, i, j) => gapG.get(i * n + j)!,
+    });
   }
   let stimulus: ConnectomeNetwork["stimulus"] = null;
   if (opts.stimulus) {
     const s = opts.stimulus;
     checkNonNegative(s.rate_Hz, "stimulus.rate_Hz");
     checkNumber(s.weight_mV, "stimulus.weight_mV");
-    if (s.neurons.length === 0) throw new RangeError("stimulus.neurons must name at least one cell, got []");
+    if (s.neurons.length === 0)
+      throw new RangeError("stimulus.neurons must name at least one cell, got []");
     const targets = s.neurons.map((name) => cellIndex(c, name));
     stimulus = network.addPoisson("stimulus", { size: targets.length, rate_Hz: s.rate_Hz });
     network.connect(stimulus, neurons, {
-      rule: fromPairs(Int32Array.from(targets, (_, k) => k), targets),
+      rule: fromPairs(
+        Int32Array.from(targets, (_, k) => k),
+        targets,
+      ),
       weight_mV: s.weight_mV,
       delay_ms: opts.delay_ms ?? 1,
     });
@@ -159,7 +183,8 @@ export function connectomeNetwork(c: Connectome, opts: ConnectomeNetworkOptions 
  * ```
  */
 export function spikeCountsByName(net: ConnectomeNetwork): Map<string, number> {
-  if (net === null || typeof net !== "object" || !net.monitor || !Array.isArray(net.names)) throw new TypeError("net must be the result of connectomeNetwork");
+  if (net === null || typeof net !== "object" || !net.monitor || !Array.isArray(net.names))
+    throw new TypeError("net must be the result of connectomeNetwork");
   const counts = net.monitor.counts();
   return new Map(net.names.map((name, i) => [name, counts[i]]));
 }

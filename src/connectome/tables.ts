@@ -38,9 +38,23 @@ export function edgeTable(c: Connectome): Table {
     postGanglion.push(c.cells[j].ganglion);
   };
   const { chemical: m, electrical: e } = c;
-  for (let i = 0; i < m.nPre; i++) for (let k = m.rowPtr[i]; k < m.rowPtr[i + 1]; k++) push(i, m.colIdx[k], "chemical", m.weight[k], c.chemicalSign[k]);
-  for (let i = 0; i < e.nPre; i++) for (let k = e.rowPtr[i]; k < e.rowPtr[i + 1]; k++) if (e.colIdx[k] >= i) push(i, e.colIdx[k], "electrical", e.weight[k], 0);
-  return makeTable({ pre, post, type, synapses, sign, pre_kind: preKind, post_kind: postKind, pre_ganglion: preGanglion, post_ganglion: postGanglion });
+  for (let i = 0; i < m.nPre; i++)
+    for (let k = m.rowPtr[i]; k < m.rowPtr[i + 1]; k++)
+      push(i, m.colIdx[k], "chemical", m.weight[k], c.chemicalSign[k]);
+  for (let i = 0; i < e.nPre; i++)
+    for (let k = e.rowPtr[i]; k < e.rowPtr[i + 1]; k++)
+      if (e.colIdx[k] >= i) push(i, e.colIdx[k], "electrical", e.weight[k], 0);
+  return makeTable({
+    pre,
+    post,
+    type,
+    synapses,
+    sign,
+    pre_kind: preKind,
+    post_kind: postKind,
+    pre_ganglion: preGanglion,
+    post_ganglion: postGanglion,
+  });
 }
 
 /**

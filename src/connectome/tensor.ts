@@ -54,9 +54,19 @@ export function checkCPModel(model: unknown, name = "model"): CPModel {
   name = describeName(name);
   const m = model as CPModel;
   const ok =
-    typeof m === "object" && m !== null && Number.isInteger(m.rank) && m.rank >= 1 && Array.isArray(m.factors) && m.factors.length === 3 &&
-    m.factors.every((f) => f instanceof Float64Array && f.length % m.rank === 0) && m.weights instanceof Float64Array && m.weights.length === m.rank;
-  if (!ok) throw new TypeError(`${name} must be a CP model { rank, factors: [3 Float64Arrays], weights } as fitNonnegativeCP returns, got ${describeValue(model)}`);
+    typeof m === "object" &&
+    m !== null &&
+    Number.isInteger(m.rank) &&
+    m.rank >= 1 &&
+    Array.isArray(m.factors) &&
+    m.factors.length === 3 &&
+    m.factors.every((f) => f instanceof Float64Array && f.length % m.rank === 0) &&
+    m.weights instanceof Float64Array &&
+    m.weights.length === m.rank;
+  if (!ok)
+    throw new TypeError(
+      `${name} must be a CP model { rank, factors: [3 Float64Arrays], weights } as fitNonnegativeCP returns, got ${describeValue(model)}`,
+    );
   return m;
 }
 
@@ -65,9 +75,18 @@ export function checkTensor3(x: unknown, name = "x"): Tensor3 {
   name = describeName(name);
   const t = x as Tensor3;
   const ok =
-    typeof t === "object" && t !== null && Array.isArray(t.dims) && t.dims.length === 3 && t.dims.every((d) => Number.isInteger(d) && d >= 1) &&
-    t.data instanceof Float64Array && t.data.length === t.dims[0] * t.dims[1] * t.dims[2] && (t.mask === undefined || (t.mask instanceof Uint8Array && t.mask.length === t.data.length));
-  if (!ok) throw new TypeError(`${name} must be a tensor { dims: [3 positive integers], data: Float64Array of their product, mask?: Uint8Array }, got ${describeValue(x)}`);
+    typeof t === "object" &&
+    t !== null &&
+    Array.isArray(t.dims) &&
+    t.dims.length === 3 &&
+    t.dims.every((d) => Number.isInteger(d) && d >= 1) &&
+    t.data instanceof Float64Array &&
+    t.data.length === t.dims[0] * t.dims[1] * t.dims[2] &&
+    (t.mask === undefined || (t.mask instanceof Uint8Array && t.mask.length === t.data.length));
+  if (!ok)
+    throw new TypeError(
+      `${name} must be a tensor { dims: [3 positive integers], data: Float64Array of their product, mask?: Uint8Array }, got ${describeValue(x)}`,
+    );
   return t;
 }
 
@@ -92,8 +111,12 @@ export function nonnegativeCP(x: Tensor3, rank: number, opts: NonnegativeCPOptio
   const [I, J, K] = x.dims;
   const rng = new Rng(opts.seed ?? 0);
   const scale = Math.cbrt(Math.sqrt(normX2 / Math.max(1, observed)) / R) || 1;
-  const F = [I, J, K].map((d) => Float64Array.from({ length: d * R }, () => (0.1 + rng.uniform()) * scale)) as [Float64Array, Float64Array, Float64Array];
-  const fit = x.mask ? maskedUpdates(x, F, R, maxIter, tol, normX2) : denseUpdates(x, F, R, maxIter, tol, normX2);
+  const F = [I, J, K].map((d) =>
+    Float64Array.from({ length: d * R }, () => (0.1 + rng.uniform()) * scale),
+  ) as [Float64Array, Float64Array, Float64Array];
+  const fit = x.mask
+    ? maskedUpdates(x, F, R, maxIter, tol, normX2)
+    : denseUpdates(x, F, R, maxIter, tol, normX2);
   return normalisedModel(F, R, fit.error, fit.iterations);
 }
 
@@ -142,10 +165,19 @@ export function fitNonnegativeCP(x: Tensor3, rank: number, opts: CPFitOptions = 
   let bestRestart = 0;
   for (let k = 1; k < restarts; k++) if (errors[k] < errors[bestRestart]) bestRestart = k;
   const best = models[bestRestart];
-  const similarity = Float64Array.from(models, (m, k) => (k === bestRestart ? 1 : factorMatchScore(best, m).score));
+  const similarity = Float64Array.from(models, (m, k) =>
+    k === bestRestart ? 1 : factorMatchScore(best, m).score,
+  );
   let sum = 0;
   for (let k = 0; k < restarts; k++) if (k !== bestRestart) sum += similarity[k];
-  return { best, bestRestart, seeds, errors, similarity, meanSimilarity: restarts > 1 ? sum / (restarts - 1) : 1 };
+  return {
+    best,
+    bestRestart,
+    seeds,
+    errors,
+    similarity,
+    meanSimilarity: restarts > 1 ? sum / (restarts - 1) : 1,
+  };
 }
 
 /** One rank of {@link cpRankDiagnostic}. */
@@ -172,14 +204,27 @@ export interface CPRankRow {
  * connectome.cpRankDiagnostic(x, [1, 2], { restarts: 3, seed: 1 }); // error per rank
  * ```
  */
-export function cpRankDiagnostic(x: Tensor3, ranks: readonly number[], opts: CPFitOptions = {}): CPRankRow[] {
+export function cpRankDiagnostic(
+  x: Tensor3,
+  ranks: readonly number[],
+  opts: CPFitOptions = {},
+): CPRankRow[] {
   checkTensor3(x);
   opts = checkOptionsObject(opts, "cpRankDiagnostic options");
-  if (!Array.isArray(ranks)) throw new TypeError(`ranks must be an array of ranks (integers >= 1), got ${describeValue(ranks)}`);
+  if (!Array.isArray(ranks))
+    throw new TypeError(
+      `ranks must be an array of ranks (integers >= 1), got ${describeValue(ranks)}`,
+    );
   if (ranks.length === 0) throw new RangeError("ranks must hold at least one rank, got []");
   return ranks.map((rank) => {
     const fit = fitNonnegativeCP(x, checkInteger(rank, "ranks[]", 1), opts);
-    return { rank, errors: fit.errors, bestError: fit.best.relativeError, meanSimilarity: fit.meanSimilarity, best: fit.best };
+    return {
+      rank,
+      errors: fit.errors,
+      bestError: fit.best.relativeError,
+      meanSimilarity: fit.meanSimilarity,
+      best: fit.best,
+    };
   });
 }
 
@@ -206,13 +251,21 @@ export interface FactorMatch {
  * connectome.factorMatchScore(connectome.nonnegativeCP(x, 1, { seed: 1 }), connectome.nonnegativeCP(x, 1, { seed: 2 })); // ~1
  * ```
  */
-export function factorMatchScore(a: CPModel, b: CPModel, opts: { weights?: boolean } = {}): FactorMatch {
+export function factorMatchScore(
+  a: CPModel,
+  b: CPModel,
+  opts: { weights?: boolean } = {},
+): FactorMatch {
   checkCPModel(a, "a");
   checkCPModel(b, "b");
   opts = checkOptionsObject(opts, "factorMatchScore options");
-  if (a.rank !== b.rank) throw new RangeError(`models must have the same rank, got ${a.rank} and ${b.rank}`);
+  if (a.rank !== b.rank)
+    throw new RangeError(`models must have the same rank, got ${a.rank} and ${b.rank}`);
   for (let m = 0; m < 3; m++) {
-    if (a.factors[m].length !== b.factors[m].length) throw new RangeError(`factor ${m} sizes differ: ${a.factors[m].length} and ${b.factors[m].length}`);
+    if (a.factors[m].length !== b.factors[m].length)
+      throw new RangeError(
+        `factor ${m} sizes differ: ${a.factors[m].length} and ${b.factors[m].length}`,
+      );
   }
   const R = a.rank;
   const useWeights = opts.weights ?? true;
@@ -260,25 +313,38 @@ function checkTensor(x: Tensor3): { normX2: number; observed: number } {
   const [I, J, K] = x.dims;
   for (const [m, d] of x.dims.entries()) checkInteger(d, `dims[${m}]`, 1);
   const size = I * J * K;
-  if (x.data.length !== size) throw new RangeError(`tensor data must have ${size} entries, got ${x.data.length}`);
-  if (x.mask && x.mask.length !== size) throw new RangeError(`tensor mask must have ${size} entries, got ${x.mask.length}`);
+  if (x.data.length !== size)
+    throw new RangeError(`tensor data must have ${size} entries, got ${x.data.length}`);
+  if (x.mask && x.mask.length !== size)
+    throw new RangeError(`tensor mask must have ${size} entries, got ${x.mask.length}`);
   let normX2 = 0;
   let observed = 0;
   for (let e = 0; e < size; e++) {
     if (x.mask && !x.mask[e]) continue;
     const v = x.data[e];
-    if (!(v >= 0 && v < Infinity)) throw new RangeError(`observed tensor entries must be finite and >= 0, got ${v} at entry ${e}`);
+    if (!(v >= 0 && v < Infinity))
+      throw new RangeError(
+        `observed tensor entries must be finite and >= 0, got ${v} at entry ${e}`,
+      );
     normX2 += v * v;
     observed++;
   }
-  if (observed === 0) throw new RangeError("tensor mask must mark at least one entry as observed, got none");
+  if (observed === 0)
+    throw new RangeError("tensor mask must mark at least one entry as observed, got none");
   return { normX2, observed };
 }
 
 const EPS = 1e-12;
 
 /** Unmasked updates: numerators by MTTKRP, denominators from Gram matrices (no model entries needed). */
-function denseUpdates(x: Tensor3, F: Float64Array[], R: number, maxIter: number, tol: number, normX2: number) {
+function denseUpdates(
+  x: Tensor3,
+  F: Float64Array[],
+  R: number,
+  maxIter: number,
+  tol: number,
+  normX2: number,
+) {
   let previous = Infinity;
   let error = NaN;
   let it: number;
@@ -310,7 +376,14 @@ function denseUpdates(x: Tensor3, F: Float64Array[], R: number, maxIter: number,
 }
 
 /** Masked updates: numerator and denominator sums run over the observed entries only. */
-function maskedUpdates(x: Tensor3, F: Float64Array[], R: number, maxIter: number, tol: number, normX2: number) {
+function maskedUpdates(
+  x: Tensor3,
+  F: Float64Array[],
+  R: number,
+  maxIter: number,
+  tol: number,
+  normX2: number,
+) {
   const [I, J, K] = x.dims;
   const mask = x.mask!;
   const d = x.data;
@@ -380,7 +453,9 @@ function normalisedModel(F: Float64Array[], R: number, error: number, iterations
       if (norm > 0) for (let a = r; a < f.length; a += R) f[a] /= norm;
     }
   }
-  const order = Array.from({ length: R }, (_, r) => r).sort((a, b) => weights[b] - weights[a] || a - b);
+  const order = Array.from({ length: R }, (_, r) => r).sort(
+    (a, b) => weights[b] - weights[a] || a - b,
+  );
   const permute = (f: Float64Array) => {
     const out = new Float64Array(f.length);
     for (let a = 0; a < f.length / R; a++) order.forEach((r, k) => (out[a * R + k] = f[a * R + r]));
@@ -420,7 +495,9 @@ function mttkrp(x: Tensor3, F: readonly Float64Array[], mode: number, R: number)
 
 function gramOf(f: Float64Array, R: number): Float64Array {
   const g = new Float64Array(R * R);
-  for (let a = 0; a < f.length / R; a++) for (let r = 0; r < R; r++) for (let s = 0; s < R; s++) g[r * R + s] += f[a * R + r] * f[a * R + s];
+  for (let a = 0; a < f.length / R; a++)
+    for (let r = 0; r < R; r++)
+      for (let s = 0; s < R; s++) g[r * R + s] += f[a * R + r] * f[a * R + s];
   return g;
 }
 

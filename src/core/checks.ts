@@ -19,7 +19,9 @@ export function checkNumber(
     (minExclusive ? value > min : value >= min) &&
     (maxExclusive ? value < max : value <= max);
   if (!ok) {
-    throw new RangeError(`${describeName(name)} must be a finite number in ${interval(min, max, minExclusive, maxExclusive)}, got ${show(value)}`);
+    throw new RangeError(
+      `${describeName(name)} must be a finite number in ${interval(min, max, minExclusive, maxExclusive)}, got ${show(value)}`,
+    );
   }
   return value as number;
 }
@@ -40,9 +42,16 @@ export function checkProbability(value: unknown, name: string): number {
 }
 
 /** An integer in `[min, max]`. */
-export function checkInteger(value: unknown, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+export function checkInteger(
+  value: unknown,
+  name: string,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${describeName(name)} must be an integer in [${describeValue(min)}, ${describeValue(max)}], got ${show(value)}`);
+    throw new RangeError(
+      `${describeName(name)} must be an integer in [${describeValue(min)}, ${describeValue(max)}], got ${show(value)}`,
+    );
   }
   return value;
 }
@@ -58,7 +67,9 @@ export function checkFiniteArray(
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!(Number.isFinite(v) && v >= min && v <= max)) {
-      throw new RangeError(`${describeName(name)}[${i}] must be a finite number in ${interval(min, max, false, false)}, got ${show(v)}`);
+      throw new RangeError(
+        `${describeName(name)}[${i}] must be a finite number in ${interval(min, max, false, false)}, got ${show(v)}`,
+      );
     }
   }
 }

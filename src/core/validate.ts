@@ -24,8 +24,15 @@ export const MAX_POPULATION_SIZE = 2 ** 26;
 
 /** A population size: an integer in [1, {@link MAX_POPULATION_SIZE}]. */
 export function checkPopulationSize(value: unknown, name: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_POPULATION_SIZE) {
-    throw new RangeError(`${name} must be an integer in [1, ${MAX_POPULATION_SIZE}], got ${describeValue(value)}`);
+  if (
+    typeof value !== "number" ||
+    !Number.isInteger(value) ||
+    value < 1 ||
+    value > MAX_POPULATION_SIZE
+  ) {
+    throw new RangeError(
+      `${name} must be an integer in [1, ${MAX_POPULATION_SIZE}], got ${describeValue(value)}`,
+    );
   }
   return value;
 }
@@ -38,41 +45,65 @@ function list(allowed: readonly unknown[]): string {
  * An options record (undefined counts as `{}`) whose own keys are all in `allowed`; returns it.
  * Keys whose value is `undefined` are accepted like absent ones.
  */
-export function checkOptions<T extends object>(value: T | undefined, allowed: readonly string[], name: string): T {
+export function checkOptions<T extends object>(
+  value: T | undefined,
+  allowed: readonly string[],
+  name: string,
+): T {
   if (value === undefined) return {} as T;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new TypeError(`${name} must be an options object with keys among ${list(allowed)}, got ${describeValue(value)}`);
+    throw new TypeError(
+      `${name} must be an options object with keys among ${list(allowed)}, got ${describeValue(value)}`,
+    );
   }
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key) && (value as Record<string, unknown>)[key] !== undefined) {
-      throw new RangeError(`${name}: unknown key ${JSON.stringify(key)}; allowed keys are ${list(allowed)}`);
+      throw new RangeError(
+        `${name}: unknown key ${JSON.stringify(key)}; allowed keys are ${list(allowed)}`,
+      );
     }
   }
   return value;
 }
 
 /** A required options object; a TypeError naming the argument and its required keys otherwise. */
-export function checkRequiredOptions<T extends object>(value: T, name: string, required: string): T {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new TypeError(`${name} must be an options object with ${required}, got ${describeValue(value)}`);
+export function checkRequiredOptions<T extends object>(
+  value: T,
+  name: string,
+  required: string,
+): T {
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new TypeError(
+      `${name} must be an options object with ${required}, got ${describeValue(value)}`,
+    );
   return value;
 }
 
 /** An options object (undefined counts as `{}`); a TypeError naming the argument otherwise. */
 export function checkOptionsObject<T extends object>(value: T | undefined, name: string): T {
   if (value === undefined) return {} as T;
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new TypeError(`${name} must be an options object, got ${describeValue(value)}`);
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new TypeError(`${name} must be an options object, got ${describeValue(value)}`);
   return value;
 }
 
 /** One of the `allowed` values (compared with `===`). */
 export function checkOneOf<T>(value: unknown, allowed: readonly T[], name: string): T {
-  if (!allowed.includes(value as T)) throw new RangeError(`${name} must be one of ${list(allowed)}, got ${describeValue(value)}`);
+  if (!allowed.includes(value as T))
+    throw new RangeError(`${name} must be one of ${list(allowed)}, got ${describeValue(value)}`);
   return value as T;
 }
 
 /** An array whose every entry is one of the `allowed` values. */
-export function checkEachOneOf<T>(values: unknown, allowed: readonly T[], name: string): readonly T[] {
-  if (!Array.isArray(values)) throw new TypeError(`${name} must be an array of values among ${list(allowed)}, got ${describeValue(values)}`);
+export function checkEachOneOf<T>(
+  values: unknown,
+  allowed: readonly T[],
+  name: string,
+): readonly T[] {
+  if (!Array.isArray(values))
+    throw new TypeError(
+      `${name} must be an array of values among ${list(allowed)}, got ${describeValue(values)}`,
+    );
   values.forEach((v, k) => checkOneOf(v, allowed, `${name}[${k}]`));
   return values as T[];
 }
@@ -84,63 +115,102 @@ export function checkEachOneOf<T>(values: unknown, allowed: readonly T[], name: 
  */
 export function lookupOwn<V>(record: Readonly<Record<string, V>>, key: unknown, name: string): V {
   if (typeof key !== "string" || !Object.prototype.hasOwnProperty.call(record, key)) {
-    throw new RangeError(`${name} must be one of ${list(Object.keys(record))}, got ${describeValue(key)}`);
+    throw new RangeError(
+      `${name} must be one of ${list(Object.keys(record))}, got ${describeValue(key)}`,
+    );
   }
   return record[key];
 }
 
 /** An array or typed array (anything with an integer `length` and indexed entries, but not a string). */
-export function checkArrayLike<T = number>(value: unknown, name: string, opts: { length?: number; minLength?: number } = {}): ArrayLike<T> {
+export function checkArrayLike<T = number>(
+  value: unknown,
+  name: string,
+  opts: { length?: number; minLength?: number } = {},
+): ArrayLike<T> {
   const ok =
     value !== null &&
     typeof value === "object" &&
     Number.isInteger((value as { length?: unknown }).length) &&
-    ((value as { length: number }).length >= 0);
-  if (!ok) throw new TypeError(`${name} must be an array or typed array, got ${describeValue(value)}`);
+    (value as { length: number }).length >= 0;
+  if (!ok)
+    throw new TypeError(`${name} must be an array or typed array, got ${describeValue(value)}`);
   const n = (value as ArrayLike<T>).length;
-  if (opts.length !== undefined && n !== opts.length) throw new RangeError(`${name} must have ${opts.length} entries, got ${n}`);
-  if (opts.minLength !== undefined && n < opts.minLength) throw new RangeError(`${name} must have at least ${opts.minLength} entries, got ${n}`);
+  if (opts.length !== undefined && n !== opts.length)
+    throw new RangeError(`${name} must have ${opts.length} entries, got ${n}`);
+  if (opts.minLength !== undefined && n < opts.minLength)
+    throw new RangeError(`${name} must have at least ${opts.minLength} entries, got ${n}`);
   return value as ArrayLike<T>;
 }
 
 /** A real array (for arguments iterated with array methods; typed arrays and array-likes are refused). */
-export function checkArray<T = unknown>(value: unknown, name: string, opts: { length?: number; minLength?: number } = {}): readonly T[] {
-  if (!Array.isArray(value)) throw new TypeError(`${name} must be an array, got ${describeValue(value)}`);
+export function checkArray<T = unknown>(
+  value: unknown,
+  name: string,
+  opts: { length?: number; minLength?: number } = {},
+): readonly T[] {
+  if (!Array.isArray(value))
+    throw new TypeError(`${name} must be an array, got ${describeValue(value)}`);
   return checkArrayLike<T>(value, name, opts) as readonly T[];
 }
 
 /** An array-like of finite numbers (checked entry by entry) of the given length, if any. */
-export function checkNumberArray(value: unknown, name: string, opts: { length?: number; minLength?: number; min?: number; max?: number; integer?: boolean } = {}): ArrayLike<number> {
+export function checkNumberArray(
+  value: unknown,
+  name: string,
+  opts: { length?: number; minLength?: number; min?: number; max?: number; integer?: boolean } = {},
+): ArrayLike<number> {
   const a = checkArrayLike<unknown>(value, name, opts);
   const { min = -Infinity, max = Infinity, integer = false } = opts;
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
-    if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+    if (
+      typeof v !== "number" ||
+      !Number.isFinite(v) ||
+      v < min ||
+      v > max ||
+      (integer && !Number.isInteger(v))
+    ) {
       const what = integer ? "an integer" : "a finite number";
-      throw new RangeError(`${name}[${i}] must be ${what} in [${min}, ${max}], got ${describeValue(v)}`);
+      throw new RangeError(
+        `${name}[${i}] must be ${what} in [${min}, ${max}], got ${describeValue(v)}`,
+      );
     }
   }
   return a as ArrayLike<number>;
 }
 
 /** A function (for callbacks and user-supplied rules). */
-export function checkFunction<F extends (...args: never[]) => unknown>(value: unknown, name: string, signature = "a function"): F {
-  if (typeof value !== "function") throw new TypeError(`${name} must be ${signature}, got ${describeValue(value)}`);
+export function checkFunction<F extends (...args: never[]) => unknown>(
+  value: unknown,
+  name: string,
+  signature = "a function",
+): F {
+  if (typeof value !== "function")
+    throw new TypeError(`${name} must be ${signature}, got ${describeValue(value)}`);
   return value as F;
 }
 
 /** A boolean (or `fallback` when undefined). */
 export function checkBoolean(value: unknown, name: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== "boolean") throw new TypeError(`${name} must be true or false, got ${describeValue(value)}`);
+  if (typeof value !== "boolean")
+    throw new TypeError(`${name} must be true or false, got ${describeValue(value)}`);
   return value;
 }
 
 /** A string (or `fallback` when undefined), at most `maxLength` characters. */
-export function checkString(value: unknown, name: string, fallback?: string, maxLength = Infinity): string {
+export function checkString(
+  value: unknown,
+  name: string,
+  fallback?: string,
+  maxLength = Infinity,
+): string {
   if (value === undefined && fallback !== undefined) return fallback;
-  if (typeof value !== "string") throw new TypeError(`${name} must be a string, got ${describeValue(value)}`);
-  if (value.length > maxLength) throw new RangeError(`${name} must have at most ${maxLength} characters, got ${value.length}`);
+  if (typeof value !== "string")
+    throw new TypeError(`${name} must be a string, got ${describeValue(value)}`);
+  if (value.length > maxLength)
+    throw new RangeError(`${name} must have at most ${maxLength} characters, got ${value.length}`);
   return value;
 }
 
@@ -151,7 +221,12 @@ export function checkString(value: unknown, name: string, fallback?: string, max
  */
 export function checkAllocation(elements: number, bytesPerElement: number, what: string): number {
   const bytes = elements * bytesPerElement;
-  if (!(Number.isSafeInteger(elements) && elements >= 0 && elements <= MAX_ARRAY_ELEMENTS && bytes <= MAX_ALLOCATION_BYTES)) {
+  if (!(
+    Number.isSafeInteger(elements) &&
+    elements >= 0 &&
+    elements <= MAX_ARRAY_ELEMENTS &&
+    bytes <= MAX_ALLOCATION_BYTES
+  )) {
     throw new RangeError(
       `${what}: ${formatCount(elements)} entries of ${bytesPerElement} bytes (${formatBytes(bytes)}) exceed the limit of ` +
         `${formatCount(Math.min(MAX_ARRAY_ELEMENTS, Math.floor(MAX_ALLOCATION_BYTES / bytesPerElement)))} entries (${formatBytes(MAX_ALLOCATION_BYTES)}) per array`,
@@ -162,7 +237,9 @@ export function checkAllocation(elements: number, bytesPerElement: number, what:
 
 /** A count for messages, e.g. 1.1e10 as "11,001,000,001". */
 export function formatCount(n: number): string {
-  return Number.isFinite(n) && Math.abs(n) < 1e21 ? Math.round(n).toLocaleString("en-US") : String(n);
+  return Number.isFinite(n) && Math.abs(n) < 1e21
+    ? Math.round(n).toLocaleString("en-US")
+    : String(n);
 }
 
 /** Bytes for messages, e.g. "41 GiB". */

@@ -5,12 +5,26 @@
  * list partners), a static SVG fallback (layered node-link) and a text summary. Layouts and
  * communities arrive computed (see `connectomeFigure` in src/connectome/figure.ts).
  */
-import { CONNECTOME_MIME, encodeConnectome, type ConnectomeData, type ConnectomePayload, type EdgeList } from "../schema/index.js";
+import {
+  CONNECTOME_MIME,
+  encodeConnectome,
+  type ConnectomeData,
+  type ConnectomePayload,
+  type EdgeList,
+} from "../schema/index.js";
 import { figureClass, type Figure, type FigureKind } from "./figure.js";
 import { CATEGORY_COLORS, clip, svgOpen, svgText } from "./svg.js";
 
 /** Node types in display order, with their static colours. @internal */
-export const NODE_TYPE_ORDER = ["sensory", "inter", "motor", "pharyngeal", "unknown", "muscle", "other"] as const;
+export const NODE_TYPE_ORDER = [
+  "sensory",
+  "inter",
+  "motor",
+  "pharyngeal",
+  "unknown",
+  "muscle",
+  "other",
+] as const;
 
 /** The connectome figure kind: payload, static SVG and text of a {@link ConnectomeData}. */
 export const CONNECTOME_FIGURE: FigureKind<ConnectomeData, ConnectomePayload> = {
@@ -19,8 +33,10 @@ export const CONNECTOME_FIGURE: FigureKind<ConnectomeData, ConnectomePayload> = 
   svg: connectomeSvg,
   text(d) {
     const sum = (w: Float32Array) => w.reduce((s, x) => s + x, 0);
-    return `Connectome "${d.title}": ${d.names.length} cells, ${d.chemical.pre.length} chemical connections (${sum(d.chemical.weight)} synapses), ` +
-      `${d.electrical.pre.length} electrical pairs (${sum(d.electrical.weight)} junctions)${d.citation ? `. Data: ${d.citation}` : ""}`;
+    return (
+      `Connectome "${d.title}": ${d.names.length} cells, ${d.chemical.pre.length} chemical connections (${sum(d.chemical.weight)} synapses), ` +
+      `${d.electrical.pre.length} electrical pairs (${sum(d.electrical.weight)} junctions)${d.citation ? `. Data: ${d.citation}` : ""}`
+    );
   },
 };
 
@@ -39,7 +55,10 @@ function connectomeSvg(d: ConnectomeData): string {
   const types = [...new Set(d.types)].sort((a, b) => order(a) - order(b) || (a < b ? -1 : 1));
   const colorOf = new Map(types.map((t, k) => [t, CATEGORY_COLORS[k % CATEGORY_COLORS.length]]));
   const alt = `Connectome${d.title ? ` "${d.title}"` : ""}: ${d.names.length} cells, ${d.chemical.pre.length} chemical connections and ${d.electrical.pre.length} electrical pairs, ${d.layouts.layered ? `in layers ${d.layers.join(", ")}` : "force-directed layout"}`;
-  const out = [svgOpen(W, H, alt), svgText(W / 2, 18, d.title, 'text-anchor="middle" font-size="13"')];
+  const out = [
+    svgOpen(W, H, alt),
+    svgText(W / 2, 18, d.title, 'text-anchor="middle" font-size="13"'),
+  ];
   const layered = d.layouts.layered !== undefined;
   const seg = (e: EdgeList) => {
     const parts: string[] = [];
@@ -50,14 +69,20 @@ function connectomeSvg(d: ConnectomeData): string {
       if (layered && a !== b && layout.x[a] === layout.x[b]) {
         // Within a layer (one column): an arc, right when running down, left when running up (as the widget).
         const bulge = (by >= ay ? 1 : -1) * Math.min(40, 6 + 0.3 * Math.abs(by - ay)); // the curve reaches half of it
-        parts.push(`M${ax.toFixed(1)} ${ay.toFixed(1)}Q${(ax + bulge).toFixed(1)} ${((ay + by) / 2).toFixed(1)} ${bx.toFixed(1)} ${by.toFixed(1)}`);
+        parts.push(
+          `M${ax.toFixed(1)} ${ay.toFixed(1)}Q${(ax + bulge).toFixed(1)} ${((ay + by) / 2).toFixed(1)} ${bx.toFixed(1)} ${by.toFixed(1)}`,
+        );
       } else parts.push(`M${ax.toFixed(1)} ${ay.toFixed(1)}L${bx.toFixed(1)} ${by.toFixed(1)}`);
     }
     return parts.join("");
   };
   // Gap junctions first (dotted, light), chemical synapses over them so they stay visible.
-  out.push(`<path d="${seg(d.electrical)}" stroke="#e69500" stroke-opacity="0.35" stroke-width="0.6" stroke-dasharray="2 2" fill="none"/>`);
-  out.push(`<path d="${seg(d.chemical)}" stroke="#555" stroke-opacity="0.2" stroke-width="0.6" fill="none"/>`);
+  out.push(
+    `<path d="${seg(d.electrical)}" stroke="#e69500" stroke-opacity="0.35" stroke-width="0.6" stroke-dasharray="2 2" fill="none"/>`,
+  );
+  out.push(
+    `<path d="${seg(d.chemical)}" stroke="#555" stroke-opacity="0.2" stroke-width="0.6" fill="none"/>`,
+  );
   const byType = new Map<string, string[]>();
   d.names.forEach((_, i) => {
     const list = byType.get(d.types[i]) ?? [];
@@ -72,12 +97,20 @@ function connectomeSvg(d: ConnectomeData): string {
     });
   }
   types.forEach((t, k) => {
-    out.push(`<circle cx="${W - M.r + 36}" cy="${M.t + 10 + 16 * k}" r="4" fill="${colorOf.get(t)}"/>`);
+    out.push(
+      `<circle cx="${W - M.r + 36}" cy="${M.t + 10 + 16 * k}" r="4" fill="${colorOf.get(t)}"/>`,
+    );
     out.push(svgText(W - M.r + 44, M.t + 14 + 16 * k, clip(t || "unknown", 16)));
   });
   const k0 = types.length;
-  out.push(`<line x1="${W - M.r + 30}" x2="${W - M.r + 42}" y1="${M.t + 14 + 16 * k0}" y2="${M.t + 14 + 16 * k0}" stroke="#555"/>`, svgText(W - M.r + 46, M.t + 18 + 16 * k0, "chemical"));
-  out.push(`<line x1="${W - M.r + 30}" x2="${W - M.r + 42}" y1="${M.t + 30 + 16 * k0}" y2="${M.t + 30 + 16 * k0}" stroke="#e69500" stroke-dasharray="2 2"/>`, svgText(W - M.r + 46, M.t + 34 + 16 * k0, "electrical"));
+  out.push(
+    `<line x1="${W - M.r + 30}" x2="${W - M.r + 42}" y1="${M.t + 14 + 16 * k0}" y2="${M.t + 14 + 16 * k0}" stroke="#555"/>`,
+    svgText(W - M.r + 46, M.t + 18 + 16 * k0, "chemical"),
+  );
+  out.push(
+    `<line x1="${W - M.r + 30}" x2="${W - M.r + 42}" y1="${M.t + 30 + 16 * k0}" y2="${M.t + 30 + 16 * k0}" stroke="#e69500" stroke-dasharray="2 2"/>`,
+    svgText(W - M.r + 46, M.t + 34 + 16 * k0, "electrical"),
+  );
   if (d.citation) out.push(svgText(M.l, H - 2, clip(d.citation, 130), 'font-size="9" fill="#666"'));
   out.push("</svg>");
   return out.join("");

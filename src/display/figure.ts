@@ -58,7 +58,10 @@ export class Figure<D, P> implements Displayable {
   [MIME_BUNDLE](): MimeBundle {
     const why = this.kind.withoutWidget?.(this.data) ?? null;
     const text = this.toString();
-    const fallback = { "image/svg+xml": this.toSvg(), "text/plain": why ? `${text}; ${why}` : text };
+    const fallback = {
+      "image/svg+xml": this.toSvg(),
+      "text/plain": why ? `${text}; ${why}` : text,
+    };
     return why === null ? { [this.kind.mime]: this.payload(), ...fallback } : fallback;
   }
 }

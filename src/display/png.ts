@@ -72,7 +72,8 @@ function filterRows(pixels: Uint8Array, width: number, height: number, bpp: numb
         const a = i >= bpp ? row[i - bpp] : 0;
         const b = prev ? prev[i] : 0;
         const cc = prev && i >= bpp ? prev[i - bpp] : 0;
-        const predictor = f === 0 ? 0 : f === 1 ? a : f === 2 ? b : f === 3 ? (a + b) >> 1 : paeth(a, b, cc);
+        const predictor =
+          f === 0 ? 0 : f === 1 ? a : f === 2 ? b : f === 3 ? (a + b) >> 1 : paeth(a, b, cc);
         const v = (row[i] - predictor) & 0xff;
         c[i] = v;
         sum += v < 128 ? v : 256 - v;
@@ -106,11 +107,17 @@ export interface PngImage {
 /** Encodes an 8-bit indexed or RGBA image as PNG bytes. */
 export function encodePng(img: PngImage): Uint8Array {
   const { width, height, pixels, palette } = img;
-  if (!(Number.isInteger(width) && width >= 1 && width <= 16384)) throw new RangeError(`width must be an integer in [1, 16384], got ${width}`);
-  if (!(Number.isInteger(height) && height >= 1 && height <= 16384)) throw new RangeError(`height must be an integer in [1, 16384], got ${height}`);
+  if (!(Number.isInteger(width) && width >= 1 && width <= 16384))
+    throw new RangeError(`width must be an integer in [1, 16384], got ${width}`);
+  if (!(Number.isInteger(height) && height >= 1 && height <= 16384))
+    throw new RangeError(`height must be an integer in [1, 16384], got ${height}`);
   const bpp = palette ? 1 : 4;
-  if (pixels.length !== width * height * bpp) throw new RangeError(`pixels must hold width x height x ${bpp} = ${width * height * bpp} bytes, got ${pixels.length}`);
-  if (palette && !(palette.length >= 1 && palette.length <= 256)) throw new RangeError(`palette must have 1 to 256 colours, got ${palette.length}`);
+  if (pixels.length !== width * height * bpp)
+    throw new RangeError(
+      `pixels must hold width x height x ${bpp} = ${width * height * bpp} bytes, got ${pixels.length}`,
+    );
+  if (palette && !(palette.length >= 1 && palette.length <= 256))
+    throw new RangeError(`palette must have 1 to 256 colours, got ${palette.length}`);
   const ihdr = new Uint8Array(13);
   const v = new DataView(ihdr.buffer);
   v.setUint32(0, width);
@@ -118,15 +125,26 @@ export function encodePng(img: PngImage): Uint8Array {
   ihdr[8] = 8; // bit depth
   ihdr[9] = palette ? 3 : 6; // colour type: indexed or RGBA
   // compression 0 (deflate), filter method 0 (adaptive), interlace 0 (none)
-  const parts: Uint8Array[] = [Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr)];
+  const parts: Uint8Array[] = [
+    Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk("IHDR", ihdr),
+  ];
   for (const [key, text] of Object.entries(img.text ?? {})) {
     const latin = `${key}\0${text}`.replace(/[^\x20-\x7e\n\0]/g, "?");
-    parts.push(chunk("tEXt", Uint8Array.from(latin, (ch) => ch.charCodeAt(0))));
+    parts.push(
+      chunk(
+        "tEXt",
+        Uint8Array.from(latin, (ch) => ch.charCodeAt(0)),
+      ),
+    );
   }
   if (palette) {
-    for (const p of pixels) if (p >= palette.length) throw new RangeError(`pixels must be palette indices below ${palette.length}, got ${p}`);
+    for (const p of pixels)
+      if (p >= palette.length)
+        throw new RangeError(`pixels must be palette indices below ${palette.length}, got ${p}`);
     parts.push(chunk("PLTE", Uint8Array.from(palette.flatMap((c) => [c[0], c[1], c[2]]))));
-    if (palette.some((c) => (c[3] ?? 255) !== 255)) parts.push(chunk("tRNS", Uint8Array.from(palette.map((c) => c[3] ?? 255))));
+    if (palette.some((c) => (c[3] ?? 255) !== 255))
+      parts.push(chunk("tRNS", Uint8Array.from(palette.map((c) => c[3] ?? 255))));
   }
   parts.push(chunk("IDAT", deflateSync(filterRows(pixels, width, height, bpp), { level: 9 })));
   parts.push(chunk("IEND", new Uint8Array(0)));
@@ -152,7 +170,10 @@ export function hexRgb(color: string): [number, number, number] {
  */
 export class PixelCanvas {
   readonly pixels: Uint8Array;
-  constructor(readonly width: number, readonly height: number) {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
     this.pixels = new Uint8Array(width * height * 4);
   }
 
@@ -164,12 +185,20 @@ export class PixelCanvas {
     const da = p[k + 3] / 255;
     const oa = alpha + da * (1 - alpha);
     if (oa <= 0) return;
-    for (let c = 0; c < 3; c++) p[k + c] = Math.round((rgb[c] * alpha + p[k + c] * da * (1 - alpha)) / oa);
+    for (let c = 0; c < 3; c++)
+      p[k + c] = Math.round((rgb[c] * alpha + p[k + c] * da * (1 - alpha)) / oa);
     p[k + 3] = Math.round(oa * 255);
   }
 
   /** Fills the pixel rectangle [x0, x1) x [y0, y1) (clipped). */
-  fillRect(x0: number, y0: number, x1: number, y1: number, rgb: readonly number[], alpha = 1): void {
+  fillRect(
+    x0: number,
+    y0: number,
+    x1: number,
+    y1: number,
+    rgb: readonly number[],
+    alpha = 1,
+  ): void {
     const xa = Math.max(0, Math.floor(x0));
     const xb = Math.min(this.width, Math.ceil(x1));
     const ya = Math.max(0, Math.floor(y0));
@@ -213,7 +242,13 @@ export class PixelCanvas {
  * An SVG `<image>` element showing PNG bytes stretched over (x, y, width, height), pixels kept
  * sharp; the data travels as a base64 data URI inside the SVG.
  */
-export function svgPngImage(png: Uint8Array, x: number, y: number, width: number, height: number): string {
+export function svgPngImage(
+  png: Uint8Array,
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+): string {
   const b64 = Buffer.from(png.buffer, png.byteOffset, png.byteLength).toString("base64");
   return `<image x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${width.toFixed(1)}" height="${height.toFixed(1)}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${b64}"/>`;
 }

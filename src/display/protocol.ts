@@ -54,7 +54,9 @@ export function displayAs<T extends object>(record: T, kind: string): T {
   const bundle = (): MimeBundle => {
     const build = BUILDERS.get(kind) as ((value: T) => Displayable) | undefined;
     if (build) return build(record)[MIME_BUNDLE]();
-    return { "text/plain": `${kind} (no figure builder is loaded: import "neurolab" to display it)` };
+    return {
+      "text/plain": `${kind} (no figure builder is loaded: import "neurolab" to display it)`,
+    };
   };
   Object.defineProperty(record, MIME_BUNDLE, { value: bundle, enumerable: false });
   return record;

@@ -4,7 +4,19 @@
  * comparison), a static SVG fallback drawn without a browser, and a text summary. The MDS and the
  * model comparison arrive computed (see `rdmFigure` in src/rsa/figure.ts).
  */
-import { geotopological, condensedLength, encodeRdm, measureLabel, RDM_MAX_CONDITIONS, RDM_MAX_ENTRIES, RDM_MAX_RDMS, RDM_MIME, type ModelComparison, type RdmData, type RdmPayload } from "../schema/index.js";
+import {
+  geotopological,
+  condensedLength,
+  encodeRdm,
+  measureLabel,
+  RDM_MAX_CONDITIONS,
+  RDM_MAX_ENTRIES,
+  RDM_MAX_RDMS,
+  RDM_MIME,
+  type ModelComparison,
+  type RdmData,
+  type RdmPayload,
+} from "../schema/index.js";
 import { figureClass, type Figure, type FigureKind } from "./figure.js";
 import { CATEGORY_COLORS, clip, fmt, svgOpen, svgText, viridis } from "./svg.js";
 import { placeLabels } from "../schema/labels.js";
@@ -19,19 +31,34 @@ export const RDM_FIGURE: FigureKind<RdmData, RdmPayload> = {
   mime: RDM_MIME,
   payload(d) {
     const drawable = drawableRdms(d);
-    if (!drawable) throw new RangeError(`RDM figure "${d.title}": no RDM has a finite dissimilarity (all NaN), so there is nothing to draw`);
+    if (!drawable)
+      throw new RangeError(
+        `RDM figure "${d.title}": no RDM has a finite dissimilarity (all NaN), so there is nothing to draw`,
+      );
     return encodeRdm(drawable);
   },
   svg: rdmSvg,
   text(d) {
     const n = d.rdmNames.length;
     const empty = emptyRdms(d);
-    const limit = Math.min(RDM_MAX_RDMS, Math.floor(RDM_MAX_ENTRIES / condensedLength(d.nConditions)));
-    const extra = d.nConditions > RDM_MAX_CONDITIONS ? `; more than ${RDM_MAX_CONDITIONS} conditions: too many for the interactive widget` : n > limit ? `; the interactive widget shows the first ${limit}` : "";
-    return `RDM figure "${d.title}": ${n} RDM${n === 1 ? "" : "s"} (${d.measure || "dissimilarity"}) over ${d.nConditions} conditions` +
+    const limit = Math.min(
+      RDM_MAX_RDMS,
+      Math.floor(RDM_MAX_ENTRIES / condensedLength(d.nConditions)),
+    );
+    const extra =
+      d.nConditions > RDM_MAX_CONDITIONS
+        ? `; more than ${RDM_MAX_CONDITIONS} conditions: too many for the interactive widget`
+        : n > limit
+          ? `; the interactive widget shows the first ${limit}`
+          : "";
+    return (
+      `RDM figure "${d.title}": ${n} RDM${n === 1 ? "" : "s"} (${d.measure || "dissimilarity"}) over ${d.nConditions} conditions` +
       (d.models ? `, ${d.models.names.length} models compared (${d.models.method})` : "") +
-      (empty.length > 0 ? `; all NaN, not drawn: ${empty.map((r) => d.rdmNames[r]).join(", ")}` : "") +
-      extra;
+      (empty.length > 0
+        ? `; all NaN, not drawn: ${empty.map((r) => d.rdmNames[r]).join(", ")}`
+        : "") +
+      extra
+    );
   },
   withoutWidget: (d) => (drawableRdms(d) ? null : ""),
 };
@@ -47,7 +74,8 @@ function emptyRdms(d: RdmData): number[] {
   const out: number[] = [];
   for (let r = 0; r < d.rdmNames.length; r++) {
     let any = false;
-    for (let k = r * p; k < (r + 1) * p && !any; k++) any = d.dissimilarities[k] === d.dissimilarities[k];
+    for (let k = r * p; k < (r + 1) * p && !any; k++)
+      any = d.dissimilarities[k] === d.dissimilarities[k];
     if (!any) out.push(r);
   }
   return out;
@@ -60,15 +88,24 @@ function emptyRdms(d: RdmData): number[] {
  */
 function drawableRdms(d: RdmData): RdmData | null {
   if (d.nConditions > RDM_MAX_CONDITIONS) return null;
-  const limit = Math.min(RDM_MAX_RDMS, Math.floor(RDM_MAX_ENTRIES / condensedLength(d.nConditions)));
+  const limit = Math.min(
+    RDM_MAX_RDMS,
+    Math.floor(RDM_MAX_ENTRIES / condensedLength(d.nConditions)),
+  );
   const empty = emptyRdms(d).concat(d.rdmNames.map((_, r) => r).filter((r) => r >= limit));
-  const mdsOk = d.mds !== null && !empty.includes(d.mds.rdm) && d.mds.coordinates.every(Number.isFinite) && Number.isFinite(d.mds.stress);
+  const mdsOk =
+    d.mds !== null &&
+    !empty.includes(d.mds.rdm) &&
+    d.mds.coordinates.every(Number.isFinite) &&
+    Number.isFinite(d.mds.stress);
   if (empty.length === 0) return mdsOk || d.mds === null ? d : { ...d, mds: null };
   const keep = d.rdmNames.map((_, r) => r).filter((r) => !empty.includes(r));
   if (keep.length === 0) return null;
   const p = condensedLength(d.nConditions);
   const dissimilarities = new Float64Array(keep.length * p);
-  keep.forEach((r, k) => dissimilarities.set(d.dissimilarities.subarray(r * p, (r + 1) * p), k * p));
+  keep.forEach((r, k) =>
+    dissimilarities.set(d.dissimilarities.subarray(r * p, (r + 1) * p), k * p),
+  );
   const mds = mdsOk && d.mds ? { ...d.mds, rdm: keep.indexOf(d.mds.rdm) } : null;
   return { ...d, rdmNames: keep.map((r) => d.rdmNames[r]), dissimilarities, mds };
 }
@@ -105,7 +142,10 @@ function rdmSvg(d: RdmData): string {
   }
   lo = Math.min(lo, 0); // the diagonal, as in the widget
   if (!(hi > lo)) hi = lo + 1;
-  const alt = `${nR} RDM${nR === 1 ? "" : "s"}${d.title ? ` "${d.title}"` : ""} of ${measureLabel(d.measure)} over ${n} conditions` + (d.mds ? `, with a ${d.mds.method} MDS` : "") + (d.models ? ", with a model comparison" : "");
+  const alt =
+    `${nR} RDM${nR === 1 ? "" : "s"}${d.title ? ` "${d.title}"` : ""} of ${measureLabel(d.measure)} over ${n} conditions` +
+    (d.mds ? `, with a ${d.mds.method} MDS` : "") +
+    (d.models ? ", with a model comparison" : "");
   const out: string[] = [svgOpen(width, height, alt)];
   out.push(svgText(width / 2, 18, d.title, 'text-anchor="middle" font-size="13"'));
   const cell = CELL_AREA / n;
@@ -118,21 +158,41 @@ function rdmSvg(d: RdmData): string {
     const v = d.dissimilarities.subarray(r * p, (r + 1) * p);
     if (bitmap) {
       // One pixel per cell (palette: 0 = missing pair, 1..255 = viridis), stretched over the panel.
-      const palette = [[255, 255, 255, 0], ...Array.from({ length: 255 }, (_, c) => [...hexRgb(viridis(c / 254)), 255])];
-      const level = (x: number) => (Number.isNaN(x) ? 0 : 1 + Math.round(254 * Math.min(1, Math.max(0, (x - lo) / (hi - lo)))));
+      const palette = [
+        [255, 255, 255, 0],
+        ...Array.from({ length: 255 }, (_, c) => [...hexRgb(viridis(c / 254)), 255]),
+      ];
+      const level = (x: number) =>
+        Number.isNaN(x) ? 0 : 1 + Math.round(254 * Math.min(1, Math.max(0, (x - lo) / (hi - lo))));
       const pixels = new Uint8Array(n * n).fill(level(0));
       let q = 0;
-      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++, q++) pixels[i * n + j] = pixels[j * n + i] = level(v[q]);
-      out.push(svgPngImage(encodePng({ width: n, height: n, pixels, palette, text: { Description: alt } }), ox, oy, CELL_AREA, CELL_AREA));
+      for (let i = 0; i < n; i++)
+        for (let j = i + 1; j < n; j++, q++) pixels[i * n + j] = pixels[j * n + i] = level(v[q]);
+      out.push(
+        svgPngImage(
+          encodePng({ width: n, height: n, pixels, palette, text: { Description: alt } }),
+          ox,
+          oy,
+          CELL_AREA,
+          CELL_AREA,
+        ),
+      );
     }
     let k = 0;
     const rects: string[] = [];
     for (let i = 0; i < n && !bitmap; i++) {
-      rects.push(`<rect x="${(ox + i * cell).toFixed(2)}" y="${(oy + i * cell).toFixed(2)}" width="${cell.toFixed(2)}" height="${cell.toFixed(2)}" fill="${viridis((0 - lo) / (hi - lo))}"/>`);
+      rects.push(
+        `<rect x="${(ox + i * cell).toFixed(2)}" y="${(oy + i * cell).toFixed(2)}" width="${cell.toFixed(2)}" height="${cell.toFixed(2)}" fill="${viridis((0 - lo) / (hi - lo))}"/>`,
+      );
       for (let j = i + 1; j < n; j++, k++) {
         const c = viridis((v[k] - lo) / (hi - lo));
-        for (const [a, b] of [[i, j], [j, i]]) {
-          rects.push(`<rect x="${(ox + b * cell).toFixed(2)}" y="${(oy + a * cell).toFixed(2)}" width="${cell.toFixed(2)}" height="${cell.toFixed(2)}" fill="${c}"/>`);
+        for (const [a, b] of [
+          [i, j],
+          [j, i],
+        ]) {
+          rects.push(
+            `<rect x="${(ox + b * cell).toFixed(2)}" y="${(oy + a * cell).toFixed(2)}" width="${cell.toFixed(2)}" height="${cell.toFixed(2)}" fill="${c}"/>`,
+          );
         }
       }
     }
@@ -140,21 +200,43 @@ function rdmSvg(d: RdmData): string {
     if (showLabels) {
       const fs = Math.max(6, Math.min(10, cell * 0.9));
       d.labels.forEach((label, i) => {
-        out.push(svgText(ox - 3, oy + (i + 0.5) * cell + fs / 3, clip(label, 12), `text-anchor="end" font-size="${fs.toFixed(1)}"`));
+        out.push(
+          svgText(
+            ox - 3,
+            oy + (i + 0.5) * cell + fs / 3,
+            clip(label, 12),
+            `text-anchor="end" font-size="${fs.toFixed(1)}"`,
+          ),
+        );
         const x = ox + (i + 0.5) * cell;
         const y = oy + CELL_AREA + 4;
-        out.push(`<text transform="translate(${x.toFixed(1)} ${y.toFixed(1)}) rotate(60)" font-size="${fs.toFixed(1)}">${escapeText(clip(label, 12))}</text>`);
+        out.push(
+          `<text transform="translate(${x.toFixed(1)} ${y.toFixed(1)}) rotate(60)" font-size="${fs.toFixed(1)}">${escapeText(clip(label, 12))}</text>`,
+        );
       });
     }
   }
-  if (nR > shown) out.push(svgText(10, 40 + heatH - 6, `(${nR - shown} more RDMs in the interactive view)`, 'fill="#666"'));
+  if (nR > shown)
+    out.push(
+      svgText(
+        10,
+        40 + heatH - 6,
+        `(${nR - shown} more RDMs in the interactive view)`,
+        'fill="#666"',
+      ),
+    );
   // Colour bar.
   const cby = 56;
-  for (let s = 0; s < 50; s++) out.push(`<rect x="${cbx}" y="${(cby + (49 - s) * 3).toFixed(1)}" width="12" height="3.2" fill="${viridis(s / 49)}"/>`);
+  for (let s = 0; s < 50; s++)
+    out.push(
+      `<rect x="${cbx}" y="${(cby + (49 - s) * 3).toFixed(1)}" width="12" height="3.2" fill="${viridis(s / 49)}"/>`,
+    );
   out.push(svgText(cbx + 16, cby + 8, fmt(hi)), svgText(cbx + 16, cby + 150, fmt(lo)));
   // Centred on the bar, at most as long as the heatmap rows are tall (clipped with an ellipsis).
   const maxChars = Math.max(8, Math.floor((heatH - 20) / 6.2));
-  out.push(`<text transform="translate(${cbLabelX.toFixed(1)} ${cby + 75}) rotate(90)" text-anchor="middle">${escapeText(clip(measureLabel(d.measure), Math.min(32, maxChars)))}</text>`);
+  out.push(
+    `<text transform="translate(${cbLabelX.toFixed(1)} ${cby + 75}) rotate(90)" text-anchor="middle">${escapeText(clip(measureLabel(d.measure), Math.min(32, maxChars)))}</text>`,
+  );
   let bx = 10;
   const by = 40 + heatH;
   if (d.mds) {
@@ -194,22 +276,52 @@ function mdsSvg(d: RdmData, x0: number, y0: number, w: number, h: number): strin
   const s = (Math.min(w, h) - 60) / span;
   const px = (x: number) => x0 + w / 2 + (x - cx) * s;
   const py = (y: number) => y0 + 20 + (h - 20) / 2 - (y - cy) * s;
-  const out = [svgText(x0 + w / 2, y0 + 12, `${m.method} MDS of ${clip(d.rdmNames[m.rdm], 24)} (Kruskal stress-1 ${fmt(m.stress)})`, 'text-anchor="middle"')];
-  out.push(`<rect x="${x0}" y="${y0 + 20}" width="${w}" height="${h - 20}" fill="none" stroke="#ccc"/>`);
+  const out = [
+    svgText(
+      x0 + w / 2,
+      y0 + 12,
+      `${m.method} MDS of ${clip(d.rdmNames[m.rdm], 24)} (Kruskal stress-1 ${fmt(m.stress)})`,
+      'text-anchor="middle"',
+    ),
+  ];
+  out.push(
+    `<rect x="${x0}" y="${y0 + 20}" width="${w}" height="${h - 20}" fill="none" stroke="#ccc"/>`,
+  );
   const cats = d.categories ?? null;
   const order = cats ? [...new Set(cats)] : [];
-  const colorOf = (i: number) => (cats ? CATEGORY_COLORS[order.indexOf(cats[i]) % CATEGORY_COLORS.length] : CATEGORY_COLORS[0]);
-  const placed = n <= 40 ? placeLabels(xs.map(px), ys.map(py), d.labels.map((l) => clip(l, 14)), 9, 4) : null;
+  const colorOf = (i: number) =>
+    cats ? CATEGORY_COLORS[order.indexOf(cats[i]) % CATEGORY_COLORS.length] : CATEGORY_COLORS[0];
+  const placed =
+    n <= 40
+      ? placeLabels(
+          xs.map(px),
+          ys.map(py),
+          d.labels.map((l) => clip(l, 14)),
+          9,
+          4,
+        )
+      : null;
   for (let i = 0; i < n; i++) {
-    out.push(`<circle cx="${px(xs[i]).toFixed(1)}" cy="${py(ys[i]).toFixed(1)}" r="4" fill="${colorOf(i)}"/>`);
+    out.push(
+      `<circle cx="${px(xs[i]).toFixed(1)}" cy="${py(ys[i]).toFixed(1)}" r="4" fill="${colorOf(i)}"/>`,
+    );
     if (placed) {
       const p = placed[i];
       const anchor = p.dx > 0 ? "start" : p.dx < 0 ? "end" : "middle";
-      out.push(svgText(px(xs[i]) + p.dx, py(ys[i]) + p.dy, clip(d.labels[i], 14), `font-size="9" text-anchor="${anchor}"`));
+      out.push(
+        svgText(
+          px(xs[i]) + p.dx,
+          py(ys[i]) + p.dy,
+          clip(d.labels[i], 14),
+          `font-size="9" text-anchor="${anchor}"`,
+        ),
+      );
     }
   }
   order.forEach((c, k) => {
-    out.push(`<circle cx="${x0 + 10}" cy="${y0 + 32 + 13 * k}" r="4" fill="${CATEGORY_COLORS[k % CATEGORY_COLORS.length]}"/>`);
+    out.push(
+      `<circle cx="${x0 + 10}" cy="${y0 + 32 + 13 * k}" r="4" fill="${CATEGORY_COLORS[k % CATEGORY_COLORS.length]}"/>`,
+    );
     out.push(svgText(x0 + 18, y0 + 35 + 13 * k, clip(c, 16), 'font-size="9"'));
   });
   return out;
@@ -223,27 +335,52 @@ function modelsSvg(m: ModelComparison, x0: number, y0: number, w: number, h: num
   const plotH = h - 90;
   const py = (v: number) => y0 + 24 + ((top - v) / range) * plotH;
   const bw = (w - 40) / Math.max(1, k);
-  const out = [svgText(x0 + w / 2, y0 + 12, `model comparison (${clip(m.method, 20)})`, 'text-anchor="middle"')];
+  const out = [
+    svgText(
+      x0 + w / 2,
+      y0 + 12,
+      `model comparison (${clip(m.method, 20)})`,
+      'text-anchor="middle"',
+    ),
+  ];
   if (m.noiseCeiling) {
     const [lo, hi] = m.noiseCeiling;
-    out.push(`<rect x="${x0 + 30}" y="${py(hi).toFixed(1)}" width="${w - 40}" height="${Math.max(1, py(lo) - py(hi)).toFixed(1)}" fill="#999" fill-opacity="0.35"/>`);
+    out.push(
+      `<rect x="${x0 + 30}" y="${py(hi).toFixed(1)}" width="${w - 40}" height="${Math.max(1, py(lo) - py(hi)).toFixed(1)}" fill="#999" fill-opacity="0.35"/>`,
+    );
   }
-  out.push(`<line x1="${x0 + 30}" x2="${x0 + w - 10}" y1="${py(0).toFixed(1)}" y2="${py(0).toFixed(1)}" stroke="#444"/>`);
+  out.push(
+    `<line x1="${x0 + 30}" x2="${x0 + w - 10}" y1="${py(0).toFixed(1)}" y2="${py(0).toFixed(1)}" stroke="#444"/>`,
+  );
   for (let i = 0; i < k; i++) {
     const x = x0 + 30 + i * bw;
     const v = m.means[i];
-    out.push(`<rect x="${(x + bw * 0.15).toFixed(1)}" y="${Math.min(py(v), py(0)).toFixed(1)}" width="${(bw * 0.7).toFixed(1)}" height="${Math.abs(py(0) - py(v)).toFixed(1)}" fill="#1f77b4"/>`);
+    out.push(
+      `<rect x="${(x + bw * 0.15).toFixed(1)}" y="${Math.min(py(v), py(0)).toFixed(1)}" width="${(bw * 0.7).toFixed(1)}" height="${Math.abs(py(0) - py(v)).toFixed(1)}" fill="#1f77b4"/>`,
+    );
     const e = m.errors[i];
-    out.push(`<line x1="${(x + bw / 2).toFixed(1)}" x2="${(x + bw / 2).toFixed(1)}" y1="${py(v - e).toFixed(1)}" y2="${py(v + e).toFixed(1)}" stroke="#000"/>`);
-    if (m.pValues.length === k && m.pValues[i] < m.alpha) out.push(svgText(x + bw / 2, py(Math.max(v + e, 0)) - 4, "*", 'text-anchor="middle" font-size="14"'));
-    out.push(`<text transform="translate(${(x + bw / 2).toFixed(1)} ${(y0 + 30 + plotH).toFixed(1)}) rotate(45)" font-size="9">${escapeText(clip(m.names[i], 16))}</text>`);
+    out.push(
+      `<line x1="${(x + bw / 2).toFixed(1)}" x2="${(x + bw / 2).toFixed(1)}" y1="${py(v - e).toFixed(1)}" y2="${py(v + e).toFixed(1)}" stroke="#000"/>`,
+    );
+    if (m.pValues.length === k && m.pValues[i] < m.alpha)
+      out.push(
+        svgText(x + bw / 2, py(Math.max(v + e, 0)) - 4, "*", 'text-anchor="middle" font-size="14"'),
+      );
+    out.push(
+      `<text transform="translate(${(x + bw / 2).toFixed(1)} ${(y0 + 30 + plotH).toFixed(1)}) rotate(45)" font-size="9">${escapeText(clip(m.names[i], 16))}</text>`,
+    );
   }
-  out.push(svgText(x0 + 2, py(top) + 4, fmt(top), 'font-size="9"'), svgText(x0 + 2, py(bottom) + 4, fmt(bottom), 'font-size="9"'));
+  out.push(
+    svgText(x0 + 2, py(top) + 4, fmt(top), 'font-size="9"'),
+    svgText(x0 + 2, py(bottom) + 4, fmt(bottom), 'font-size="9"'),
+  );
   return out;
 }
 
 /** The GT_{l,u} matrices of a figure's RDMs (what the widget shows for given thresholds). */
 export function geotopologicalOf(d: RdmData, lower = d.lower, upper = d.upper): Float64Array[] {
   const p = condensedLength(d.nConditions);
-  return d.rdmNames.map((_, r) => geotopological(d.dissimilarities.subarray(r * p, (r + 1) * p), lower, upper));
+  return d.rdmNames.map((_, r) =>
+    geotopological(d.dissimilarities.subarray(r * p, (r + 1) * p), lower, upper),
+  );
 }

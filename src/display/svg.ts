@@ -6,7 +6,17 @@ export function escapeXml(text: string): string {
 }
 
 /** Viridis, 9 stops (matplotlib), for static heatmaps; plotly's "Viridis" in the widget. */
-const VIRIDIS = ["#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962", "#addc30", "#fde725"];
+const VIRIDIS = [
+  "#440154",
+  "#472d7b",
+  "#3b528b",
+  "#2c728e",
+  "#21918c",
+  "#28ae80",
+  "#5ec962",
+  "#addc30",
+  "#fde725",
+];
 
 /** Viridis colour of t in [0, 1] (clamped); NaN gives `nanColor`. */
 export function viridis(t: number, nanColor = "#ffffff"): string {
@@ -53,5 +63,14 @@ export function svgOpen(width: number, height: number, alt?: string): string {
 
 /** Categorical colours (Tableau 10) for static figures. */
 export const CATEGORY_COLORS: readonly string[] = [
-  "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
+  "#1f77b4",
+  "#d62728",
+  "#2ca02c",
+  "#ff7f0e",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#17becf",
+  "#bcbd22",
+  "#7f7f7f",
 ];

@@ -30,7 +30,9 @@ export interface DeltaOptions {
 function shape(signal: ArrayLike<number>, nInputs: number): number {
   checkInteger(nInputs, "nInputs", 1);
   if (signal.length === 0 || signal.length % nInputs !== 0) {
-    throw new RangeError(`signal.length must be a positive multiple of nInputs = ${nInputs}, got ${signal.length}`);
+    throw new RangeError(
+      `signal.length must be a positive multiple of nInputs = ${nInputs}, got ${signal.length}`,
+    );
   }
   checkFiniteArray(signal, "signal");
   return signal.length / nInputs;
@@ -47,7 +49,10 @@ function shape(signal: ArrayLike<number>, nInputs: number): number {
  * raster.spikes; // Int8Array [0, 1, 0, -1]
  * ```
  */
-export function deltaEncode(signal: ArrayLike<number>, opts: DeltaOptions & { padding?: boolean }): SpikeRaster {
+export function deltaEncode(
+  signal: ArrayLike<number>,
+  opts: DeltaOptions & { padding?: boolean },
+): SpikeRaster {
   checkArrayLike(signal, "signal");
   checkRequiredOptions(opts, "deltaEncode options", "nInputs and threshold");
   const { nInputs, dt_ms = 1, offSpikes = false, padding = false } = opts;

@@ -58,7 +58,14 @@ export interface LatencyOptions {
 export function latencySpikeTimes(values: ArrayLike<number>, opts: LatencyOptions): Float64Array {
   checkArrayLike(values, "values");
   checkRequiredOptions(opts, "latencySpikeTimes options", "nSteps");
-  const { nSteps, threshold = 0.01, firstSpikeTime = 0, normalize = false, linear = false, epsilon = 1e-7 } = opts;
+  const {
+    nSteps,
+    threshold = 0.01,
+    firstSpikeTime = 0,
+    normalize = false,
+    linear = false,
+    epsilon = 1e-7,
+  } = opts;
   let tau = opts.tau ?? 1;
   checkInteger(nSteps, "nSteps", 1, 2 ** 31 - 1);
   checkNumber(threshold, "threshold", { min: 0, max: 1, minExclusive: true, maxExclusive: true });
@@ -84,7 +91,7 @@ export function latencySpikeTimes(values: ArrayLike<number>, opts: LatencyOption
     let max = -Infinity;
     for (let i = 0; i < n; i++) max = Math.max(max, t[i] - firstSpikeTime);
     const scale = (nSteps - firstSpikeTime - 1) / max;
-    for (let i = 0; i < n; i++) t[i] = ((t[i] - firstSpikeTime) * scale) + firstSpikeTime;
+    for (let i = 0; i < n; i++) t[i] = (t[i] - firstSpikeTime) * scale + firstSpikeTime;
   }
   return t;
 }

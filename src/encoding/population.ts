@@ -36,7 +36,10 @@ export interface GaussianPopulationOptions {
  * encoding.gaussianReceptiveFields({ nNeurons: 5, min: 0, max: 1 }); // evenly spaced centres and one width
  * ```
  */
-export function gaussianReceptiveFields(opts: GaussianPopulationOptions): { centres: Float64Array; sigma: number } {
+export function gaussianReceptiveFields(opts: GaussianPopulationOptions): {
+  centres: Float64Array;
+  sigma: number;
+} {
   checkRequiredOptions(opts, "gaussianReceptiveFields options", "nNeurons");
   const m = checkInteger(opts.nNeurons, "nNeurons", 3);
   const min = checkNumber(opts.min, "min");
@@ -67,12 +70,19 @@ export interface PopulationCode {
  * code.responses; code.events; // the neurons tuned near 0.3 respond most and fire first
  * ```
  */
-export function gaussianPopulation(values: ArrayLike<number>, opts: GaussianPopulationOptions): PopulationCode {
+export function gaussianPopulation(
+  values: ArrayLike<number>,
+  opts: GaussianPopulationOptions,
+): PopulationCode {
   checkArrayLike(values, "values");
   checkRequiredOptions(opts, "gaussianPopulation options", "nNeurons");
   const { centres, sigma } = gaussianReceptiveFields(opts);
   const tMax_ms = checkPositive(opts.tMax_ms ?? 10, "tMax_ms");
-  const minResponse = checkNumber(opts.minResponse ?? 0.1, "minResponse", { min: 0, max: 1, maxExclusive: true });
+  const minResponse = checkNumber(opts.minResponse ?? 0.1, "minResponse", {
+    min: 0,
+    max: 1,
+    maxExclusive: true,
+  });
   checkFiniteArray(values, "values", { min: opts.min, max: opts.max });
   const m = centres.length;
   const responses = new Float64Array(values.length * m);

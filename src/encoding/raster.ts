@@ -32,11 +32,26 @@ export interface SpikeRaster {
  * encoding.rasterToEvents(raster); // spike times (ms) and neuron indices, ready for analysis or a raster
  * ```
  */
-export function rasterToEvents(raster: SpikeRaster, opts: { signed?: "on" | "off" } = {}): SpikeEvents {
-  checkRequiredOptions(raster, "raster", "nSteps, nInputs, dt_ms and spikes (as the encoders return)");
+export function rasterToEvents(
+  raster: SpikeRaster,
+  opts: { signed?: "on" | "off" } = {},
+): SpikeEvents {
+  checkRequiredOptions(
+    raster,
+    "raster",
+    "nSteps, nInputs, dt_ms and spikes (as the encoders return)",
+  );
   const r = raster as Partial<SpikeRaster>;
-  if (!(r.spikes instanceof Int8Array) || !Number.isInteger(r.nSteps) || !Number.isInteger(r.nInputs) || r.spikes.length !== r.nSteps! * r.nInputs! || !(typeof r.dt_ms === "number" && r.dt_ms > 0)) {
-    throw new RangeError(`raster must be { nSteps, nInputs, dt_ms, spikes: Int8Array of nSteps x nInputs } as the encoders return`);
+  if (
+    !(r.spikes instanceof Int8Array) ||
+    !Number.isInteger(r.nSteps) ||
+    !Number.isInteger(r.nInputs) ||
+    r.spikes.length !== r.nSteps! * r.nInputs! ||
+    !(typeof r.dt_ms === "number" && r.dt_ms > 0)
+  ) {
+    throw new RangeError(
+      `raster must be { nSteps, nInputs, dt_ms, spikes: Int8Array of nSteps x nInputs } as the encoders return`,
+    );
   }
   opts = checkOptionsObject(opts, "rasterToEvents options");
   const want = opts.signed === "off" ? -1 : 1;
@@ -63,7 +78,10 @@ export type RandomSource = number | Rng;
 /** @internal The generator for a `seed` option. */
 export function rngFrom(seed: RandomSource | undefined, name = "seed"): Rng {
   if (seed instanceof Rng) return seed;
-  if (seed === undefined) throw new RangeError(`${name} must be given (an integer seed or an Rng): encoders are reproducible by construction`);
+  if (seed === undefined)
+    throw new RangeError(
+      `${name} must be given (an integer seed or an Rng): encoders are reproducible by construction`,
+    );
   return new Rng(checkInteger(seed, name, 0, 0xffffffff));
 }
 

@@ -51,7 +51,8 @@ export function rateEncode(values: ArrayLike<number>, opts: RateEncodeOptions): 
   const p = new Float64Array(n);
   for (let i = 0; i < n; i++) p[i] = Math.min(Math.max(gain * values[i], 0), 1);
   const spikes = new Int8Array(nSteps * n);
-  for (let t = 0, k = 0; t < nSteps; t++) for (let i = 0; i < n; i++, k++) spikes[k] = rng.uniform() < p[i] ? 1 : 0;
+  for (let t = 0, k = 0; t < nSteps; t++)
+    for (let i = 0; i < n; i++, k++) spikes[k] = rng.uniform() < p[i] ? 1 : 0;
   return { nSteps, nInputs: n, dt_ms, spikes };
 }
 
@@ -75,7 +76,10 @@ export interface PoissonSpikeTimesOptions {
  * firingRates_Hz(spikes); // about [5, 20, 80]
  * ```
  */
-export function poissonSpikeTimes(rates_Hz: ArrayLike<number>, opts: PoissonSpikeTimesOptions): SpikeEvents {
+export function poissonSpikeTimes(
+  rates_Hz: ArrayLike<number>,
+  opts: PoissonSpikeTimesOptions,
+): SpikeEvents {
   checkArrayLike(rates_Hz, "rates_Hz");
   checkRequiredOptions(opts, "poissonSpikeTimes options", "duration_ms");
   const duration_ms = checkPositive(opts.duration_ms, "duration_ms");
@@ -96,7 +100,9 @@ export function poissonSpikeTimes(rates_Hz: ArrayLike<number>, opts: PoissonSpik
       ids.push(i);
     }
   }
-  const order = Int32Array.from(times.keys()).sort((a, b) => times[a] - times[b] || ids[a] - ids[b]);
+  const order = Int32Array.from(times.keys()).sort(
+    (a, b) => times[a] - times[b] || ids[a] - ids[b],
+  );
   return {
     times_ms: Float64Array.from(order, (k) => times[k]),
     neurons: Int32Array.from(order, (k) => ids[k]),

@@ -68,7 +68,14 @@ export interface SpecialisedModel {
  */
 export function reciprocalDivisions(e: Expr): Expr {
   const x = mapChildren(e, reciprocalDivisions);
-  if (x.k === "bin" && x.op === "/" && x.b.k === "num" && x.b.v !== 0 && Number.isFinite(x.b.v) && Number.isFinite(1 / x.b.v)) {
+  if (
+    x.k === "bin" &&
+    x.op === "/" &&
+    x.b.k === "num" &&
+    x.b.v !== 0 &&
+    Number.isFinite(x.b.v) &&
+    Number.isFinite(1 / x.b.v)
+  ) {
     return { k: "bin", op: "*", a: x.a, b: { k: "num", v: 1 / x.b.v } };
   }
   return x;
@@ -96,12 +103,14 @@ export function fewerOperations(e: Expr): Expr {
     let { a, b } = x;
     if (isNum(b) && !isNum(a)) [a, b] = [b, a];
     if (isNum(a)) {
-      if (b.k === "neg") return fewerOperations({ k: "bin", op: "*", a: { k: "num", v: -a.v }, b: b.a });
+      if (b.k === "neg")
+        return fewerOperations({ k: "bin", op: "*", a: { k: "num", v: -a.v }, b: b.a });
       if (b.k === "bin" && b.op === "*" && (isNum(b.a) || isNum(b.b))) {
         const c = isNum(b.a) ? b.a.v : (b.b as { v: number }).v;
         const rest = isNum(b.a) ? b.b : b.a;
         const merged = a.v * c;
-        if (Number.isFinite(merged) && merged !== 0) return { k: "bin", op: "*", a: { k: "num", v: merged }, b: rest };
+        if (Number.isFinite(merged) && merged !== 0)
+          return { k: "bin", op: "*", a: { k: "num", v: merged }, b: rest };
       }
       return { k: "bin", op: "*", a, b };
     }
@@ -110,11 +119,19 @@ export function fewerOperations(e: Expr): Expr {
     return x;
   }
   if (x.op === "+" || x.op === "-") {
-    if (x.b.k === "neg") return fewerOperations({ k: "bin", op: x.op === "+" ? "-" : "+", a: x.a, b: x.b.a });
+    if (x.b.k === "neg")
+      return fewerOperations({ k: "bin", op: x.op === "+" ? "-" : "+", a: x.a, b: x.b.a });
     if (x.op === "+" && x.a.k === "neg") return { k: "bin", op: "-", a: x.b, b: x.a.a };
     // x + c*x (after the rewrites above, c*x has its constant first)
     const other = x.b;
-    if (x.a.k === "name" && other.k === "bin" && other.op === "*" && isNum(other.a) && other.b.k === "name" && other.b.name === x.a.name) {
+    if (
+      x.a.k === "name" &&
+      other.k === "bin" &&
+      other.op === "*" &&
+      isNum(other.a) &&
+      other.b.k === "name" &&
+      other.b.name === x.a.name
+    ) {
       const factor = x.op === "+" ? 1 + other.a.v : 1 - other.a.v;
       return { k: "bin", op: "*", a: { k: "num", v: factor }, b: x.a };
     }
@@ -123,9 +140,15 @@ export function fewerOperations(e: Expr): Expr {
 }
 
 /** Folds constants of a build (dt, N, namespace, the exact propagator) into the model. */
-export function specialise(model: ResolvedModel, dt_ms: number, size: number, float32 = false): SpecialisedModel {
+export function specialise(
+  model: ResolvedModel,
+  dt_ms: number,
+  size: number,
+  float32 = false,
+): SpecialisedModel {
   const exact = exactConstants(model, dt_ms);
-  const value = (n: string) => (n === "dt" ? dt_ms : n === "N" ? size : exact.get(n) ?? model.constants.get(n));
+  const value = (n: string) =>
+    n === "dt" ? dt_ms : n === "N" ? size : (exact.get(n) ?? model.constants.get(n));
   const f = (e: Expr) => fewerOperations(reciprocalDivisions(fold(e, value)));
   const updates = model.updates.map((u) => ({ name: u.name, expr: f(u.expr) }));
   // Drop temporaries nothing reads.
@@ -134,7 +157,13 @@ export function specialise(model: ResolvedModel, dt_ms: number, size: number, fl
   updates.forEach((u) => use(u.expr));
   const temps = model.temps.map((t) => ({ name: t.name, expr: f(t.expr) }));
   for (let k = temps.length - 1; k >= 0; k--) if (needed.has(temps[k].name)) use(temps[k].expr);
-  const refractory: ResolvedModel["refractory"] = model.refractory.kind === "none" ? model.refractory : { kind: model.refractory.kind, expr: f(model.refractory.expr) } as ResolvedModel["refractory"];
+  const refractory: ResolvedModel["refractory"] =
+    model.refractory.kind === "none"
+      ? model.refractory
+      : ({
+          kind: model.refractory.kind,
+          expr: f(model.refractory.expr),
+        } as ResolvedModel["refractory"]);
   return {
     model,
     stored: storedVariables(model),
@@ -176,7 +205,17 @@ export function jsExpr(e: Expr, ref: (name: string) => string, float32 = false):
     switch (x.k) {
       case "num":
         if (float32 && x.v !== Math.fround(x.v)) return go({ k: "num", v: Math.fround(x.v) });
-        return Number.isNaN(x.v) ? "NaN" : x.v === Infinity ? "Infinity" : x.v === -Infinity ? "(-Infinity)" : Object.is(x.v, -0) ? "(-0)" : x.v < 0 ? `(${x.v})` : String(x.v);
+        return Number.isNaN(x.v)
+          ? "NaN"
+          : x.v === Infinity
+            ? "Infinity"
+            : x.v === -Infinity
+              ? "(-Infinity)"
+              : Object.is(x.v, -0)
+                ? "(-0)"
+                : x.v < 0
+                  ? `(${x.v})`
+                  : String(x.v);
       case "name":
         return ref(x.name);
       case "neg":
@@ -230,11 +269,26 @@ export const JS_FUNCTIONS: Record<string, (...x: number[]) => number> = {
 };
 
 /** A generated step (see the module comment). */
-export type StepFunction = (arrays: StateArray[], randoms: StateArray, shared: Float64Array, n: number, t_ms: number, spiked: Int32Array) => number;
+export type StepFunction = (
+  arrays: StateArray[],
+  randoms: StateArray,
+  shared: Float64Array,
+  n: number,
+  t_ms: number,
+  spiked: Int32Array,
+) => number;
 /** A per-neuron array of a group: float64, or float32 with `precision: "float32"`. */
 export type StateArray = Float64Array | Float32Array;
 /** A generated reset (see the module comment). */
-export type ResetFunction = (arrays: StateArray[], randoms: StateArray, shared: Float64Array, n: number, spiked: Int32Array, count: number, t_ms: number) => void;
+export type ResetFunction = (
+  arrays: StateArray[],
+  randoms: StateArray,
+  shared: Float64Array,
+  n: number,
+  spiked: Int32Array,
+  count: number,
+  t_ms: number,
+) => void;
 
 const local = (name: string) => `_${name}`;
 
@@ -248,7 +302,8 @@ export function jsStepSource(s: SpecialisedModel): string {
   const ref = (name: string): string => {
     if (arrayIndex.has(name) || temps.has(name)) return local(name);
     if (randomIndex.has(name)) return `R[${randomIndex.get(name)} * rs + i]`;
-    if (sharedIndex.has(name)) return s.float32 ? `F.fround(S[${sharedIndex.get(name)}])` : `S[${sharedIndex.get(name)}]`;
+    if (sharedIndex.has(name))
+      return s.float32 ? `F.fround(S[${sharedIndex.get(name)}])` : `S[${sharedIndex.get(name)}]`;
     if (name === "t") return s.float32 ? "_t32" : "t";
     if (name === "i") return s.float32 ? "F.fround(i)" : "i";
     if (name === "not_refractory") return "_nr";
@@ -257,10 +312,14 @@ export function jsStepSource(s: SpecialisedModel): string {
   const js = (e: Expr, r = ref) => jsExpr(e, r, s.float32);
   const lines: string[] = [];
   s.stored.forEach((v, k) => lines.push(`const A${k} = A[${k}];`));
-  lines.push(`const rs = ${s.float32 ? "n + ((4 - (n & 3)) & 3)" : "n + (n & 1)"};`, "let count = 0;");
+  lines.push(
+    `const rs = ${s.float32 ? "n + ((4 - (n & 3)) & 3)" : "n + (n & 1)"};`,
+    "let count = 0;",
+  );
   if (s.float32) lines.push("const _t32 = F.fround(t);");
   // A constant refractory period: the neuron is free when lastspike <= t - bound (one subtraction per step).
-  if (s.refractory.kind === "time" && s.refractory.expr.k === "num") lines.push(`const _tb = t - ${refractoryBound(s.refractory.expr.v, s.dt_ms)};`);
+  if (s.refractory.kind === "time" && s.refractory.expr.k === "num")
+    lines.push(`const _tb = t - ${refractoryBound(s.refractory.expr.v, s.dt_ms)};`);
   lines.push("for (let i = 0; i < n; i++) {");
   const used = readByStep(s);
   s.stored.forEach((v, k) => {
@@ -273,7 +332,9 @@ export function jsStepSource(s: SpecialisedModel): string {
     lines.push(`  const _nr = ${local("lastspike")} <= _tb ? 1 : 0;`);
   } else if (refr.kind === "time") {
     const dt = s.dt_ms;
-    lines.push(`  const _nr = Math.trunc((t - ${local("lastspike")} + ${1e-3 * dt}) / ${dt}) >= Math.trunc((${js(refr.expr)} + ${1e-3 * dt}) / ${dt}) ? 1 : 0;`);
+    lines.push(
+      `  const _nr = Math.trunc((t - ${local("lastspike")} + ${1e-3 * dt}) / ${dt}) >= Math.trunc((${js(refr.expr)} + ${1e-3 * dt}) / ${dt}) ? 1 : 0;`,
+    );
   } else if (refr.kind === "condition") {
     lines.push(`  const _nr = (${local("not_refractory")} !== 0) | (${js(refr.expr)} === 0);`);
     lines.push(`  A${arrayIndex.get("not_refractory")}[i] = _nr;`);
@@ -284,7 +345,9 @@ export function jsStepSource(s: SpecialisedModel): string {
     const k = arrayIndex.get(u.name)!;
     const value = js(u.expr);
     const frozen = refr.kind !== "none" && model.unlessRefractory.has(u.name);
-    lines.push(`  const ${local(`${u.name}_next`)} = ${frozen ? `_nr !== 0 ? ${value} : ${local(u.name)}` : value};`);
+    lines.push(
+      `  const ${local(`${u.name}_next`)} = ${frozen ? `_nr !== 0 ? ${value} : ${local(u.name)}` : value};`,
+    );
     lines.push(`  A${k}[i] = ${local(`${u.name}_next`)};`);
     after.set(u.name, local(`${u.name}_next`));
   }
@@ -302,7 +365,9 @@ export function jsStepSource(s: SpecialisedModel): string {
 /** Compiles the step of a specialised model (JavaScript target). */
 export function jsStep(s: SpecialisedModel): StepFunction {
   const body = jsStepSource(s);
-  const make = new Function("F", `return function step(A, R, S, n, t, spiked) {\n${body}\n};`) as (f: typeof JS_FUNCTIONS) => StepFunction;
+  const make = new Function("F", `return function step(A, R, S, n, t, spiked) {\n${body}\n};`) as (
+    f: typeof JS_FUNCTIONS,
+  ) => StepFunction;
   return make(JS_FUNCTIONS);
 }
 
@@ -315,7 +380,8 @@ export function jsReset(s: SpecialisedModel): ResetFunction | null {
   const arrayIndex = new Map(s.stored.map((n, k) => [n, k]));
   const ref = (name: string): string => {
     if (arrayIndex.has(name)) return `A${arrayIndex.get(name)}[i]`;
-    if (sharedIndex.has(name)) return s.float32 ? `F.fround(S[${sharedIndex.get(name)}])` : `S[${sharedIndex.get(name)}]`;
+    if (sharedIndex.has(name))
+      return s.float32 ? `F.fround(S[${sharedIndex.get(name)}])` : `S[${sharedIndex.get(name)}]`;
     if (randomIndex.has(name)) return `R[${randomIndex.get(name)} * rs + i]`;
     if (name === "t") return s.float32 ? "F.fround(t)" : "t";
     if (name === "i") return s.float32 ? "F.fround(i)" : "i";
@@ -324,10 +390,18 @@ export function jsReset(s: SpecialisedModel): ResetFunction | null {
   };
   const lines: string[] = [];
   s.stored.forEach((_, k) => lines.push(`const A${k} = A[${k}];`));
-  lines.push(`const rs = ${s.float32 ? "n + ((4 - (n & 3)) & 3)" : "n + (n & 1)"};`, "for (let k = 0; k < count; k++) {", "  const i = spiked[k];");
-  for (const r of s.reset) lines.push(`  A${arrayIndex.get(r.name)}[i] = ${jsExpr(r.expr, ref, s.float32)};`);
+  lines.push(
+    `const rs = ${s.float32 ? "n + ((4 - (n & 3)) & 3)" : "n + (n & 1)"};`,
+    "for (let k = 0; k < count; k++) {",
+    "  const i = spiked[k];",
+  );
+  for (const r of s.reset)
+    lines.push(`  A${arrayIndex.get(r.name)}[i] = ${jsExpr(r.expr, ref, s.float32)};`);
   lines.push("}");
-  const make = new Function("F", `return function reset(A, R, S, n, spiked, count, t) {\n${lines.join("\n")}\n};`) as (f: typeof JS_FUNCTIONS) => ResetFunction;
+  const make = new Function(
+    "F",
+    `return function reset(A, R, S, n, spiked, count, t) {\n${lines.join("\n")}\n};`,
+  ) as (f: typeof JS_FUNCTIONS) => ResetFunction;
   return make(JS_FUNCTIONS);
 }
 

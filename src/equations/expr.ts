@@ -4,7 +4,16 @@
  * symbolic differentiation (used to split equations into the linear forms the integrators need).
  */
 import { formatExpr, mapChildren, type Expr } from "./parse.js";
-import { DIMENSIONLESS, dimDiv, dimEqual, dimMul, dimPow, formatDimension, isDimensionless, type Dimension } from "./units.js";
+import {
+  DIMENSIONLESS,
+  dimDiv,
+  dimEqual,
+  dimMul,
+  dimPow,
+  formatDimension,
+  isDimensionless,
+  type Dimension,
+} from "./units.js";
 
 /** How a function treats dimensions: all arguments and result dimensionless, or the first argument's kept. */
 type DimRule = "dimensionless" | "keep" | "sqrt" | "sign";
@@ -27,7 +36,12 @@ export const FUNCTIONS: Readonly<Record<string, FunctionDef>> = {
   expm1: { arity: 1, dims: "dimensionless", impl: Math.expm1 },
   log1p: { arity: 1, dims: "dimensionless", impl: Math.log1p },
   /** (exp(x) - 1)/x, continuous at 0 (Brian2's exprel). */
-  exprel: { arity: 1, dims: "dimensionless", impl: (x: number) => (x === 0 ? 1 : Math.abs(x) < 1e-5 ? 1 + x / 2 + (x * x) / 6 : Math.expm1(x) / x) },
+  exprel: {
+    arity: 1,
+    dims: "dimensionless",
+    impl: (x: number) =>
+      x === 0 ? 1 : Math.abs(x) < 1e-5 ? 1 + x / 2 + (x * x) / 6 : Math.expm1(x) / x,
+  },
   sin: { arity: 1, dims: "dimensionless", impl: Math.sin },
   cos: { arity: 1, dims: "dimensionless", impl: Math.cos },
   tan: { arity: 1, dims: "dimensionless", impl: Math.tan },
@@ -43,7 +57,11 @@ export const FUNCTIONS: Readonly<Record<string, FunctionDef>> = {
   ceil: { arity: 1, dims: "keep", impl: Math.ceil, simd: "ceil" },
   sign: { arity: 1, dims: "sign", impl: Math.sign },
   /** clip(x, low, high) = min(max(x, low), high). */
-  clip: { arity: 3, dims: "keep", impl: (x: number, lo: number, hi: number) => Math.min(Math.max(x, lo), hi) },
+  clip: {
+    arity: 3,
+    dims: "keep",
+    impl: (x: number, lo: number, hi: number) => Math.min(Math.max(x, lo), hi),
+  },
   /** int(x): truncation toward zero (Brian2's int of a boolean or number). */
   int: { arity: 1, dims: "keep", impl: Math.trunc },
 };
@@ -72,11 +90,17 @@ export function dimensionOf(e: Expr, lookup: (name: string) => Dim, where: strin
   const same = (a: Dim, b: Dim, term: Expr): Dim => {
     if (a === "any") return b;
     if (b === "any") return a;
-    if (!dimEqual(a, b)) throw new DimensionMismatchError(`${where}: the terms of "${formatExpr(term)}" have different dimensions: ${fmt(a)} and ${fmt(b)}`);
+    if (!dimEqual(a, b))
+      throw new DimensionMismatchError(
+        `${where}: the terms of "${formatExpr(term)}" have different dimensions: ${fmt(a)} and ${fmt(b)}`,
+      );
     return a;
   };
   const dimless = (d: Dim, term: Expr, what: string): void => {
-    if (d !== "any" && !isDimensionless(d)) throw new DimensionMismatchError(`${where}: ${what} "${formatExpr(term)}" must be dimensionless, got ${fmt(d)}`);
+    if (d !== "any" && !isDimensionless(d))
+      throw new DimensionMismatchError(
+        `${where}: ${what} "${formatExpr(term)}" must be dimensionless, got ${fmt(d)}`,
+      );
   };
   const go = (x: Expr): Dim => {
     switch (x.k) {
@@ -115,7 +139,10 @@ export function dimensionOf(e: Expr, lookup: (name: string) => Dim, where: strin
             dimless(b, x.b, "the exponent");
             if (a === "any" || isDimensionless(a)) return a;
             const p = constantValue(x.b);
-            if (p === undefined) throw new DimensionMismatchError(`${where}: "${formatExpr(x)}" raises a quantity of dimension ${fmt(a)} to a non-constant power`);
+            if (p === undefined)
+              throw new DimensionMismatchError(
+                `${where}: "${formatExpr(x)}" raises a quantity of dimension ${fmt(a)} to a non-constant power`,
+              );
             return dimPow(a, p);
           }
         }
@@ -123,12 +150,19 @@ export function dimensionOf(e: Expr, lookup: (name: string) => Dim, where: strin
       }
       case "call": {
         if ((RANDOM_FUNCTIONS as readonly string[]).includes(x.fn)) {
-          if (x.args.length !== 0) throw new DimensionMismatchError(`${where}: ${x.fn}() takes no arguments`);
+          if (x.args.length !== 0)
+            throw new DimensionMismatchError(`${where}: ${x.fn}() takes no arguments`);
           return DIMENSIONLESS;
         }
         const f = FUNCTIONS[x.fn];
-        if (!f) throw new DimensionMismatchError(`${where}: unknown function "${x.fn}" (known: ${[...Object.keys(FUNCTIONS), ...RANDOM_FUNCTIONS].join(", ")})`);
-        if (x.args.length !== f.arity) throw new DimensionMismatchError(`${where}: ${x.fn} takes ${f.arity} argument(s), got ${x.args.length} in "${formatExpr(x)}"`);
+        if (!f)
+          throw new DimensionMismatchError(
+            `${where}: unknown function "${x.fn}" (known: ${[...Object.keys(FUNCTIONS), ...RANDOM_FUNCTIONS].join(", ")})`,
+          );
+        if (x.args.length !== f.arity)
+          throw new DimensionMismatchError(
+            `${where}: ${x.fn} takes ${f.arity} argument(s), got ${x.args.length} in "${formatExpr(x)}"`,
+          );
         const dims = x.args.map(go);
         if (f.dims === "dimensionless") {
           x.args.forEach((a, k) => dimless(dims[k], a, `the argument of ${x.fn}`));
@@ -251,7 +285,8 @@ export function fold(e: Expr, value: (name: string) => number | undefined): Expr
     case "call": {
       const args = e.args.map((x) => fold(x, value));
       const f = FUNCTIONS[e.fn];
-      if (f && args.every((x) => x.k === "num")) return num(f.impl(...args.map((x) => (x as { v: number }).v)));
+      if (f && args.every((x) => x.k === "num"))
+        return num(f.impl(...args.map((x) => (x as { v: number }).v)));
       return { ...e, args };
     }
   }
@@ -280,10 +315,19 @@ export function derivative(e: Expr, x: string): Expr {
           case "*":
             return bin("+", bin("*", d(e.a), e.b), bin("*", e.a, d(e.b)));
           case "/":
-            return bin("-", bin("/", d(e.a), e.b), bin("/", bin("*", e.a, d(e.b)), bin("*", e.b, e.b)));
+            return bin(
+              "-",
+              bin("/", d(e.a), e.b),
+              bin("/", bin("*", e.a, d(e.b)), bin("*", e.b, e.b)),
+            );
           case "**": {
             const p = constantValue(e.b);
-            if (p !== undefined) return bin("*", bin("*", num(p), { k: "bin", op: "**", a: e.a, b: num(p - 1) }), d(e.a));
+            if (p !== undefined)
+              return bin(
+                "*",
+                bin("*", num(p), { k: "bin", op: "**", a: e.a, b: num(p - 1) }),
+                d(e.a),
+              );
             return { k: "call", fn: "__nonlinear", args: [e] };
           }
           default:
@@ -291,7 +335,14 @@ export function derivative(e: Expr, x: string): Expr {
         }
       case "call": {
         const inner = e.args.map(d);
-        if (inner.every((a) => fold(a, () => undefined).k === "num" && (fold(a, () => undefined) as { v: number }).v === 0)) return zero;
+        if (
+          inner.every(
+            (a) =>
+              fold(a, () => undefined).k === "num" &&
+              (fold(a, () => undefined) as { v: number }).v === 0,
+          )
+        )
+          return zero;
         if (e.fn === "exp") return bin("*", e, inner[0]);
         if (e.fn === "sqrt") return bin("/", inner[0], bin("*", num(2), e));
         if (e.fn === "log") return bin("/", inner[0], e.args[0]);

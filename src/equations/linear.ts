@@ -14,7 +14,8 @@ const zeros = (n: number): Matrix => Array.from({ length: n }, () => new Array<n
 function matmul(a: Matrix, b: Matrix): Matrix {
   const n = a.length;
   const out = zeros(n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) out[i][j] += a[i][k] * b[k][j];
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) out[i][j] += a[i][k] * b[k][j];
   return out;
 }
 
@@ -22,7 +23,11 @@ function matmul(a: Matrix, b: Matrix): Matrix {
 export function expm(A: Matrix): Matrix {
   const n = A.length;
   let norm = 0;
-  for (const row of A) norm = Math.max(norm, row.reduce((s, x) => s + Math.abs(x), 0));
+  for (const row of A)
+    norm = Math.max(
+      norm,
+      row.reduce((s, x) => s + Math.abs(x), 0),
+    );
   if (!Number.isFinite(norm)) throw new RangeError("expm: the matrix has a non-finite entry");
   const squarings = Math.max(0, Math.ceil(Math.log2(norm / 0.25)));
   const scale = 2 ** -squarings;
@@ -45,7 +50,10 @@ export function expm(A: Matrix): Matrix {
 }
 
 /** P = exp(M dt) and Q = ∫₀^dt exp(M s) ds for the system x' = M x + c (see the module comment). */
-export function expmAugmented(M: readonly (readonly number[])[], dt: number): { P: Matrix; Q: Matrix } {
+export function expmAugmented(
+  M: readonly (readonly number[])[],
+  dt: number,
+): { P: Matrix; Q: Matrix } {
   const n = M.length;
   const A = zeros(2 * n);
   for (let i = 0; i < n; i++) {
@@ -53,5 +61,8 @@ export function expmAugmented(M: readonly (readonly number[])[], dt: number): { 
     A[i][n + i] = dt;
   }
   const E = expm(A);
-  return { P: E.slice(0, n).map((row) => row.slice(0, n)), Q: E.slice(0, n).map((row) => row.slice(n)) };
+  return {
+    P: E.slice(0, n).map((row) => row.slice(0, n)),
+    Q: E.slice(0, n).map((row) => row.slice(n)),
+  };
 }

@@ -11,9 +11,39 @@
  * condition, from its spike until the condition is false); the threshold is tested with `and
  * not_refractory`; `xi` is white noise with Brian2's `xi*sqrt(dt)` (Euler-Maruyama) meaning.
  */
-import { derivative, DimensionMismatchError, dimensionOf, fold, FUNCTIONS, RANDOM_FUNCTIONS, substitute, type Dim } from "./expr.js";
-import { formatExpr, mapChildren, ModelSyntaxError, namesIn, parseEquations, parseExpression, parseStatements, type Equation, type Expr, type Statement } from "./parse.js";
-import { DIMENSIONLESS, dimEqual, dimMul, dimPow, formatDimension, isDimensionless, lookupUnit, type Dimension, type Unit } from "./units.js";
+import {
+  derivative,
+  DimensionMismatchError,
+  dimensionOf,
+  fold,
+  FUNCTIONS,
+  RANDOM_FUNCTIONS,
+  substitute,
+  type Dim,
+} from "./expr.js";
+import {
+  formatExpr,
+  mapChildren,
+  ModelSyntaxError,
+  namesIn,
+  parseEquations,
+  parseExpression,
+  parseStatements,
+  type Equation,
+  type Expr,
+  type Statement,
+} from "./parse.js";
+import {
+  DIMENSIONLESS,
+  dimEqual,
+  dimMul,
+  dimPow,
+  formatDimension,
+  isDimensionless,
+  lookupUnit,
+  type Dimension,
+  type Unit,
+} from "./units.js";
 import { expmAugmented } from "./linear.js";
 import { describeValue } from "../core/describe.js";
 
@@ -79,7 +109,8 @@ export interface ResolvedModel {
   /** Reset, as plain assignments (`x += e` is `x = x + e`), run in order. */
   readonly reset: readonly Assignment[];
   /** No refractoriness, a time expression (ms), or a boolean condition. */
-  readonly refractory: { kind: "none" } | { kind: "time"; expr: Expr } | { kind: "condition"; expr: Expr };
+  readonly refractory:
+    { kind: "none" } | { kind: "time"; expr: Expr } | { kind: "condition"; expr: Expr };
   /** Random numbers drawn per neuron per step (rand(), randn() and xi), read by name. */
   readonly randoms: readonly RandomSite[];
   /** Namespace constants by name (base units). */
@@ -96,13 +127,29 @@ const BUILTINS: Record<string, Dimension> = {
 const SECOND: Dimension = [0, 0, 1, 0, 0, 0, 0];
 
 /** Builtin and reserved names a model may not define. */
-export const RESERVED_NAMES = ["t", "dt", "i", "N", "xi", "lastspike", "not_refractory", "rand", "randn", "and", "or", "not", "True", "False"];
+export const RESERVED_NAMES = [
+  "t",
+  "dt",
+  "i",
+  "N",
+  "xi",
+  "lastspike",
+  "not_refractory",
+  "rand",
+  "randn",
+  "and",
+  "or",
+  "not",
+  "True",
+  "False",
+];
 
 /** Resolves a unit expression (`siemens/meter**2`) into a unit. */
 export function evalUnit(e: Expr, where: string): Unit {
   switch (e.k) {
     case "num":
-      if (e.v !== 1) throw new ModelSyntaxError(`${where}: a unit must be a unit name or 1, got ${e.v}`);
+      if (e.v !== 1)
+        throw new ModelSyntaxError(`${where}: a unit must be a unit name or 1, got ${e.v}`);
       return { dim: DIMENSIONLESS, scale: 1 };
     case "name": {
       const u = lookupUnit(e.name);
@@ -112,7 +159,8 @@ export function evalUnit(e: Expr, where: string): Unit {
     case "bin": {
       const a = evalUnit(e.a, where);
       if (e.op === "**") {
-        if (e.b.k !== "num" && !(e.b.k === "neg" && e.b.a.k === "num")) throw new ModelSyntaxError(`${where}: a unit power must be a number`);
+        if (e.b.k !== "num" && !(e.b.k === "neg" && e.b.a.k === "num"))
+          throw new ModelSyntaxError(`${where}: a unit power must be a number`);
         const p = e.b.k === "num" ? e.b.v : -(e.b.a as { v: number }).v;
         return { dim: dimPow(a.dim, p), scale: a.scale ** p };
       }
@@ -128,16 +176,24 @@ export function evalUnit(e: Expr, where: string): Unit {
 /** Resolves a namespace value: a number (dimension not checked) or a string with units. */
 function namespaceValue(name: string, value: NamespaceValue): { value: number; dim: Dim } {
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new RangeError(`namespace.${name} must be a finite number, got ${value}`);
+    if (!Number.isFinite(value))
+      throw new RangeError(`namespace.${name} must be a finite number, got ${value}`);
     return { value, dim: "any" };
   }
-  if (typeof value !== "string") throw new TypeError(`namespace.${name} must be a number (base units) or a string with units such as "20*ms", got ${typeof value}`);
+  if (typeof value !== "string")
+    throw new TypeError(
+      `namespace.${name} must be a number (base units) or a string with units such as "20*ms", got ${typeof value}`,
+    );
   const e = parseExpression(value, `namespace.${name}`);
   const unknown = [...namesIn(e)].filter((n) => !lookupUnit(n));
-  if (unknown.length) throw new ModelSyntaxError(`namespace.${name}: "${value}" may use numbers and units only, not ${unknown.join(", ")}`);
+  if (unknown.length)
+    throw new ModelSyntaxError(
+      `namespace.${name}: "${value}" may use numbers and units only, not ${unknown.join(", ")}`,
+    );
   const dim = dimensionOf(e, (n) => lookupUnit(n)!.dim, `namespace.${name}`);
   const folded = fold(e, (n) => lookupUnit(n)!.scale);
-  if (folded.k !== "num" || !Number.isFinite(folded.v)) throw new RangeError(`namespace.${name}: "${value}" is not a finite constant`);
+  if (folded.k !== "num" || !Number.isFinite(folded.v))
+    throw new RangeError(`namespace.${name}: "${value}" is not a finite constant`);
   return { value: folded.v, dim };
 }
 
@@ -153,12 +209,18 @@ export interface Scope {
  * A scope of variables (with units) over a namespace and the unit names: model variables
  * first, then the namespace, then units (as Brian2 resolves identifiers).
  */
-export function makeScope(variables: ReadonlyMap<string, Dim>, namespace: Record<string, NamespaceValue> | undefined, owner: string): { scope: Scope; constants: Map<string, number> } {
-  if (namespace !== undefined && (typeof namespace !== "object" || namespace === null)) throw new TypeError(`${owner}: namespace must be an object of constants`);
+export function makeScope(
+  variables: ReadonlyMap<string, Dim>,
+  namespace: Record<string, NamespaceValue> | undefined,
+  owner: string,
+): { scope: Scope; constants: Map<string, number> } {
+  if (namespace !== undefined && (typeof namespace !== "object" || namespace === null))
+    throw new TypeError(`${owner}: namespace must be an object of constants`);
   const constants = new Map<string, number>();
   const constantDims = new Map<string, Dim>();
   for (const [k, v] of Object.entries(namespace ?? {})) {
-    if (variables.has(k)) throw new RangeError(`${owner}: namespace.${k} has the name of a model variable`);
+    if (variables.has(k))
+      throw new RangeError(`${owner}: namespace.${k} has the name of a model variable`);
     const r = namespaceValue(k, v);
     constants.set(k, r.value);
     constantDims.set(k, r.dim);
@@ -166,7 +228,10 @@ export function makeScope(variables: ReadonlyMap<string, Dim>, namespace: Record
   const scope: Scope = {
     dim(name, where) {
       const v = variables.get(name) ?? constantDims.get(name) ?? lookupUnit(name)?.dim;
-      if (v === undefined) throw new ModelSyntaxError(`${where}: "${name}" is not defined (not a variable of the model, nor in its namespace, nor a unit)`);
+      if (v === undefined)
+        throw new ModelSyntaxError(
+          `${where}: "${name}" is not defined (not a variable of the model, nor in its namespace, nor a unit)`,
+        );
       return v;
     },
     constant(name) {
@@ -180,7 +245,9 @@ export function makeScope(variables: ReadonlyMap<string, Dim>, namespace: Record
 /** Throws unless `d` is `want` (or any). */
 export function requireDim(d: Dim, want: Dimension, where: string, what: string): void {
   if (d !== "any" && !dimEqual(d, want)) {
-    throw new DimensionMismatchError(`${where}: ${what} has dimension ${formatDimension(d)}, but ${formatDimension(want)} is required`);
+    throw new DimensionMismatchError(
+      `${where}: ${what} has dimension ${formatDimension(d)}, but ${formatDimension(want)} is required`,
+    );
   }
 }
 
@@ -197,14 +264,22 @@ function extractRandoms(e: Expr, sites: RandomSite[]): Expr {
 /** Expands `x op= e` into `x = x op e`. */
 export function expandStatement(s: Statement): Expr {
   if (s.op === "=") return s.expr;
-  return { k: "bin", op: s.op[0] as "+" | "-" | "*" | "/", a: { k: "name", name: s.target }, b: s.expr };
+  return {
+    k: "bin",
+    op: s.op[0] as "+" | "-" | "*" | "/",
+    a: { k: "name", name: s.target },
+    b: s.expr,
+  };
 }
 
 /** Resolves and unit-checks a neuron model (see {@link EquationModelSpec}). */
 export function resolveNeuronModel(spec: EquationModelSpec, owner = "model"): ResolvedModel {
-  if (typeof spec !== "object" || spec === null) throw new TypeError(`${owner}: model spec must be an object { model, threshold, reset, ... }`);
+  if (typeof spec !== "object" || spec === null)
+    throw new TypeError(`${owner}: model spec must be an object { model, threshold, reset, ... }`);
   const eqs = parseEquations(spec.model);
-  for (const e of eqs) if (RESERVED_NAMES.includes(e.name)) throw new ModelSyntaxError(`equation "${e.text}": "${e.name}" is a reserved name`);
+  for (const e of eqs)
+    if (RESERVED_NAMES.includes(e.name))
+      throw new ModelSyntaxError(`equation "${e.text}": "${e.name}" is a reserved name`);
   if (eqs.length === 0) throw new ModelSyntaxError(`${owner}: model has no equations`);
   const units = new Map<string, Unit>();
   const dims = new Map<string, Dim>(Object.entries(BUILTINS));
@@ -213,8 +288,16 @@ export function resolveNeuronModel(spec: EquationModelSpec, owner = "model"): Re
     units.set(e.name, u);
     dims.set(e.name, u.dim);
     for (const f of e.flags) {
-      const ok = e.kind === "diff" ? f === "unless refractory" : e.kind === "param" ? f === "constant" || f === "shared" : f === "constant over dt";
-      if (!ok) throw new ModelSyntaxError(`equation "${e.text}": flag "${f}" does not apply to ${e.kind === "diff" ? "a differential equation" : e.kind === "param" ? "a parameter" : "a subexpression"} in a neuron model`);
+      const ok =
+        e.kind === "diff"
+          ? f === "unless refractory"
+          : e.kind === "param"
+            ? f === "constant" || f === "shared"
+            : f === "constant over dt";
+      if (!ok)
+        throw new ModelSyntaxError(
+          `equation "${e.text}": flag "${f}" does not apply to ${e.kind === "diff" ? "a differential equation" : e.kind === "param" ? "a parameter" : "a subexpression"} in a neuron model`,
+        );
     }
   }
   const hasRefractory = spec.refractory !== undefined && spec.refractory !== 0;
@@ -226,8 +309,12 @@ export function resolveNeuronModel(spec: EquationModelSpec, owner = "model"): Re
   dims.set("xi", [0, 0, -0.5, 0, 0, 0, 0]);
   const { scope, constants } = makeScope(dims, spec.namespace, owner);
   const stateVars = eqs.filter((e) => e.kind === "diff").map((e) => e.name);
-  const params = eqs.filter((e) => e.kind === "param" && !e.flags.includes("shared")).map((e) => e.name);
-  const shared = eqs.filter((e) => e.kind === "param" && e.flags.includes("shared")).map((e) => e.name);
+  const params = eqs
+    .filter((e) => e.kind === "param" && !e.flags.includes("shared"))
+    .map((e) => e.name);
+  const shared = eqs
+    .filter((e) => e.kind === "param" && e.flags.includes("shared"))
+    .map((e) => e.name);
 
   // Substitute subexpressions (in dependency order; cycles are errors).
   const subs = new Map(eqs.filter((e) => e.kind === "sub").map((e) => [e.name, e]));
@@ -235,7 +322,10 @@ export function resolveNeuronModel(spec: EquationModelSpec, owner = "model"): Re
   const expand = (name: string, stack: string[]): Expr => {
     const done = expanded.get(name);
     if (done) return done;
-    if (stack.includes(name)) throw new ModelSyntaxError(`equation "${subs.get(name)!.text}": circular definition ${[...stack, name].join(" -> ")}`);
+    if (stack.includes(name))
+      throw new ModelSyntaxError(
+        `equation "${subs.get(name)!.text}": circular definition ${[...stack, name].join(" -> ")}`,
+      );
     const e = subs.get(name)!;
     const x = substitute(e.expr!, (n) => (subs.has(n) ? expand(n, [...stack, name]) : undefined));
     expanded.set(name, x);
@@ -249,7 +339,10 @@ export function resolveNeuronModel(spec: EquationModelSpec, owner = "model"): Re
     if (e.kind === "param") continue;
     const where = `equation "${e.text}"`;
     const d = dimensionOf(e.expr!, lookup(where), where);
-    const want = e.kind === "diff" ? dimMul(units.get(e.name)!.dim, [0, 0, -1, 0, 0, 0, 0]) : units.get(e.name)!.dim;
+    const want =
+      e.kind === "diff"
+        ? dimMul(units.get(e.name)!.dim, [0, 0, -1, 0, 0, 0, 0])
+        : units.get(e.name)!.dim;
     if (d !== "any" && !dimEqual(d, want)) {
       throw new DimensionMismatchError(
         `${where}: the right-hand side "${e.exprText}" has dimension ${formatDimension(d)}, but ${e.kind === "diff" ? `d${e.name}/dt` : e.name} needs ${formatDimension(want)}`,
@@ -274,11 +367,22 @@ export function resolveNeuronModel(spec: EquationModelSpec, owner = "model"): Re
       const where = `reset "${s.text}"`;
       const eq = eqs.find((e) => e.name === s.target);
       if (!eq) throw new ModelSyntaxError(`${where}: "${s.target}" is not a variable of the model`);
-      if (eq.kind === "sub") throw new ModelSyntaxError(`${where}: "${s.target}" is a subexpression and cannot be assigned`);
-      if (eq.flags.includes("constant") || eq.flags.includes("shared")) throw new ModelSyntaxError(`${where}: "${s.target}" is a constant parameter and cannot be assigned in a reset`);
+      if (eq.kind === "sub")
+        throw new ModelSyntaxError(
+          `${where}: "${s.target}" is a subexpression and cannot be assigned`,
+        );
+      if (eq.flags.includes("constant") || eq.flags.includes("shared"))
+        throw new ModelSyntaxError(
+          `${where}: "${s.target}" is a constant parameter and cannot be assigned in a reset`,
+        );
       const d = dimensionOf(s.expr, lookup(where), where);
       const scaling = s.op === "*=" || s.op === "/="; // x *= e needs a dimensionless e
-      requireDim(d, scaling ? DIMENSIONLESS : units.get(s.target)!.dim, where, `"${formatExpr(s.expr)}"`);
+      requireDim(
+        d,
+        scaling ? DIMENSIONLESS : units.get(s.target)!.dim,
+        where,
+        `"${formatExpr(s.expr)}"`,
+      );
       reset.push({ name: s.target, expr: prepare(expandStatement(s)) });
     }
   }
@@ -286,15 +390,20 @@ export function resolveNeuronModel(spec: EquationModelSpec, owner = "model"): Re
   if (hasRefractory) {
     const r = spec.refractory!;
     if (typeof r === "number") {
-      if (!(Number.isFinite(r) && r >= 0)) throw new RangeError(`${owner}: refractory must be a duration >= 0 ms, got ${r}`);
+      if (!(Number.isFinite(r) && r >= 0))
+        throw new RangeError(`${owner}: refractory must be a duration >= 0 ms, got ${r}`);
       refractory = { kind: "time", expr: { k: "num", v: r } };
     } else {
       const where = `refractory "${r}"`;
       const e = parseExpression(checkString(r, `${owner}: refractory`), where);
       const d = dimensionOf(e, lookup(where), where);
       if (d !== "any" && dimEqual(d, SECOND)) refractory = { kind: "time", expr: prepare(e) };
-      else if (d !== "any" && isDimensionless(d) && isBoolean(e)) refractory = { kind: "condition", expr: prepare(e) };
-      else throw new DimensionMismatchError(`${where}: must be a duration (second) or a boolean condition, got dimension ${d === "any" ? "any" : formatDimension(d)}`);
+      else if (d !== "any" && isDimensionless(d) && isBoolean(e))
+        refractory = { kind: "condition", expr: prepare(e) };
+      else
+        throw new DimensionMismatchError(
+          `${where}: must be a duration (second) or a boolean condition, got dimension ${d === "any" ? "any" : formatDimension(d)}`,
+        );
     }
   }
 
@@ -302,16 +411,55 @@ export function resolveNeuronModel(spec: EquationModelSpec, owner = "model"): Re
   const derivs = new Map<string, Expr>();
   for (const e of eqs) if (e.kind === "diff") derivs.set(e.name, fold(inline(e.expr!), constOf));
   const stochastic = [...derivs.values()].some((e) => namesIn(e).has("xi"));
-  const { method, temps, updates, matrix } = integrate(derivs, stateVars, spec.method, stochastic, eqs, constOf, randoms);
-  const unlessRefractory = new Set(eqs.filter((e) => e.kind === "diff" && e.flags.includes("unless refractory")).map((e) => e.name));
+  const { method, temps, updates, matrix } = integrate(
+    derivs,
+    stateVars,
+    spec.method,
+    stochastic,
+    eqs,
+    constOf,
+    randoms,
+  );
+  const unlessRefractory = new Set(
+    eqs
+      .filter((e) => e.kind === "diff" && e.flags.includes("unless refractory"))
+      .map((e) => e.name),
+  );
   if (unlessRefractory.size && !hasRefractory) {
     // Brian2 accepts the flag without a refractory period (it then has no effect).
     unlessRefractory.clear();
   }
-  const finalTemps = temps.map((t) => ({ name: t.name, expr: fold(extractRandoms(t.expr, randoms), constOf) }));
-  const finalUpdates = updates.map((u) => ({ name: u.name, expr: fold(extractRandoms(u.expr, randoms), constOf) }));
-  checkFunctions([...finalTemps, ...finalUpdates, ...reset].map((a) => a.expr).concat(threshold ? [threshold] : []), owner);
-  return { spec, stateVars, params, shared, units, method, temps: finalTemps, updates: finalUpdates, exactMatrix: matrix, unlessRefractory, threshold, reset, refractory, randoms, constants };
+  const finalTemps = temps.map((t) => ({
+    name: t.name,
+    expr: fold(extractRandoms(t.expr, randoms), constOf),
+  }));
+  const finalUpdates = updates.map((u) => ({
+    name: u.name,
+    expr: fold(extractRandoms(u.expr, randoms), constOf),
+  }));
+  checkFunctions(
+    [...finalTemps, ...finalUpdates, ...reset]
+      .map((a) => a.expr)
+      .concat(threshold ? [threshold] : []),
+    owner,
+  );
+  return {
+    spec,
+    stateVars,
+    params,
+    shared,
+    units,
+    method,
+    temps: finalTemps,
+    updates: finalUpdates,
+    exactMatrix: matrix,
+    unlessRefractory,
+    threshold,
+    reset,
+    refractory,
+    randoms,
+    constants,
+  };
 }
 
 function checkString(x: unknown, name: string): string {
@@ -320,7 +468,10 @@ function checkString(x: unknown, name: string): string {
 }
 
 function isBoolean(e: Expr): boolean {
-  return e.k === "not" || (e.k === "bin" && ["<", "<=", ">", ">=", "==", "!=", "and", "or"].includes(e.op));
+  return (
+    e.k === "not" ||
+    (e.k === "bin" && ["<", "<=", ">", ">=", "==", "!=", "and", "or"].includes(e.op))
+  );
 }
 
 function checkFunctions(exprs: Expr[], owner: string): void {
@@ -367,51 +518,75 @@ function integrate(
   randoms: RandomSite[],
 ): { method: Method; temps: Assignment[]; updates: Assignment[]; matrix?: number[][] } {
   if (requested !== undefined && !(METHODS as readonly string[]).includes(requested)) {
-    throw new RangeError(`method must be one of ${METHODS.join(", ")}, got ${describeValue(requested)}`);
+    throw new RangeError(
+      `method must be one of ${METHODS.join(", ")}, got ${describeValue(requested)}`,
+    );
   }
   const text = (v: string) => eqs.find((e) => e.name === v)!.text;
   const dt = name("dt");
   if (stochastic) {
-    if (requested !== undefined && requested !== "euler") throw new RangeError(`method "${requested}" cannot integrate stochastic equations (with xi): use "euler" (Euler-Maruyama)`);
+    if (requested !== undefined && requested !== "euler")
+      throw new RangeError(
+        `method "${requested}" cannot integrate stochastic equations (with xi): use "euler" (Euler-Maruyama)`,
+      );
     const temps: Assignment[] = [];
     const updates: Assignment[] = [];
     for (const v of vars) {
       const f = derivs.get(v)!;
       const g = derivative(f, "xi");
-      if (namesIn(g).has("xi")) throw new RangeError(`equation "${text(v)}": the noise term must be linear in xi`);
-      const drift = fold(substitute(f, (n) => (n === "xi" ? num(0) : undefined)), constOf);
+      if (namesIn(g).has("xi"))
+        throw new RangeError(`equation "${text(v)}": the noise term must be linear in xi`);
+      const drift = fold(
+        substitute(f, (n) => (n === "xi" ? num(0) : undefined)),
+        constOf,
+      );
       let step = bin("+", name(v), bin("*", dt, drift));
       if (!(g.k === "num" && g.v === 0)) {
         const site = `_rand${randoms.length}`;
         randoms.push({ name: site, kind: "randn" });
-        step = bin("+", step, bin("*", bin("*", g, { k: "call", fn: "sqrt", args: [dt] }), name(site)));
+        step = bin(
+          "+",
+          step,
+          bin("*", bin("*", g, { k: "call", fn: "sqrt", args: [dt] }), name(site)),
+        );
       }
       temps.push({ name: `_new_${v}`, expr: step });
       updates.push({ name: v, expr: name(`_new_${v}`) });
     }
     return { method: "euler", temps, updates };
   }
-  const tryExact = (): { temps: Assignment[]; updates: Assignment[]; matrix?: number[][] } | string => {
+  const tryExact = ():
+    { temps: Assignment[]; updates: Assignment[]; matrix?: number[][] } | string => {
     const coeffs = new Map<string, Expr[]>();
     for (const v of vars) {
       const c = linearCoefficients(derivs.get(v)!, vars);
       if (!c) return `equation "${text(v)}" is not linear in the state variables`;
       coeffs.set(v, c);
     }
-    const constantMatrix = vars.every((v) => coeffs.get(v)!.every((c) => fold(c, constOf).k === "num"));
+    const constantMatrix = vars.every((v) =>
+      coeffs.get(v)!.every((c) => fold(c, constOf).k === "num"),
+    );
     const temps: Assignment[] = [];
     const updates: Assignment[] = [];
     // Constant terms: f with every state variable set to 0.
-    const consts = vars.map((v) => fold(substitute(derivs.get(v)!, (n) => (vars.includes(n) ? num(0) : undefined)), constOf));
+    const consts = vars.map((v) =>
+      fold(
+        substitute(derivs.get(v)!, (n) => (vars.includes(n) ? num(0) : undefined)),
+        constOf,
+      ),
+    );
     if (constantMatrix) {
-      const matrix = vars.map((v) => coeffs.get(v)!.map((c) => (fold(c, constOf) as { v: number }).v));
+      const matrix = vars.map((v) =>
+        coeffs.get(v)!.map((c) => (fold(c, constOf) as { v: number }).v),
+      );
       return { ...exactLinear(vars, consts), matrix };
     }
     // Otherwise only uncoupled equations (each depending on itself alone), with the exponential
     // form, exact for coefficients constant over the step.
     for (const [k, v] of vars.entries()) {
       const c = coeffs.get(v)!;
-      if (c.some((x, j) => j !== k && !(x.k === "num" && x.v === 0))) return `equation "${text(v)}" is coupled to other state variables through coefficients that are not constant`;
+      if (c.some((x, j) => j !== k && !(x.k === "num" && x.v === 0)))
+        return `equation "${text(v)}" is coupled to other state variables through coefficients that are not constant`;
       const B = c[k];
       const A = consts[k];
       temps.push(...exponentialStep(v, A, B));
@@ -422,7 +597,10 @@ function integrate(
   if (requested === "exact" || requested === undefined) {
     const r = tryExact();
     if (typeof r !== "string") return { method: "exact", ...r };
-    if (requested === "exact") throw new RangeError(`method "exact" cannot integrate this model: ${r}; use "euler", "rk2", "rk4" or "exponential_euler"`);
+    if (requested === "exact")
+      throw new RangeError(
+        `method "exact" cannot integrate this model: ${r}; use "euler", "rk2", "rk4" or "exponential_euler"`,
+      );
   }
   const method = requested ?? "euler";
   const temps: Assignment[] = [];
@@ -430,30 +608,59 @@ function integrate(
   const f = (v: string, at: (w: string) => Expr | undefined, tShift?: Expr) =>
     substitute(derivs.get(v)!, (n) => (n === "t" && tShift ? bin("+", name("t"), tShift) : at(n)));
   if (method === "euler") {
-    for (const v of vars) temps.push({ name: `_new_${v}`, expr: bin("+", name(v), bin("*", dt, derivs.get(v)!)) });
+    for (const v of vars)
+      temps.push({ name: `_new_${v}`, expr: bin("+", name(v), bin("*", dt, derivs.get(v)!)) });
   } else if (method === "rk2") {
     for (const v of vars) temps.push({ name: `_k_${v}`, expr: bin("*", dt, derivs.get(v)!) });
-    const mid = (w: string) => (vars.includes(w) ? bin("+", name(w), bin("/", name(`_k_${w}`), num(2))) : undefined);
-    for (const v of vars) temps.push({ name: `_new_${v}`, expr: bin("+", name(v), bin("*", dt, f(v, mid, bin("/", dt, num(2))))) });
+    const mid = (w: string) =>
+      vars.includes(w) ? bin("+", name(w), bin("/", name(`_k_${w}`), num(2))) : undefined;
+    for (const v of vars)
+      temps.push({
+        name: `_new_${v}`,
+        expr: bin("+", name(v), bin("*", dt, f(v, mid, bin("/", dt, num(2))))),
+      });
   } else if (method === "rk4") {
-    const stage = (k: number, from: ((w: string) => Expr | undefined) | null, shift: Expr | undefined) => {
-      for (const v of vars) temps.push({ name: `_k${k}_${v}`, expr: bin("*", dt, from ? f(v, from, shift) : derivs.get(v)!) });
+    const stage = (
+      k: number,
+      from: ((w: string) => Expr | undefined) | null,
+      shift: Expr | undefined,
+    ) => {
+      for (const v of vars)
+        temps.push({
+          name: `_k${k}_${v}`,
+          expr: bin("*", dt, from ? f(v, from, shift) : derivs.get(v)!),
+        });
     };
-    const half = (k: number) => (w: string) => (vars.includes(w) ? bin("+", name(w), bin("/", name(`_k${k}_${w}`), num(2))) : undefined);
+    const half = (k: number) => (w: string) =>
+      vars.includes(w) ? bin("+", name(w), bin("/", name(`_k${k}_${w}`), num(2))) : undefined;
     stage(1, null, undefined);
     stage(2, half(1), bin("/", dt, num(2)));
     stage(3, half(2), bin("/", dt, num(2)));
     stage(4, (w) => (vars.includes(w) ? bin("+", name(w), name(`_k3_${w}`)) : undefined), dt);
     for (const v of vars) {
-      const sum = bin("+", bin("+", bin("+", name(`_k1_${v}`), bin("*", num(2), name(`_k2_${v}`))), bin("*", num(2), name(`_k3_${v}`))), name(`_k4_${v}`));
+      const sum = bin(
+        "+",
+        bin(
+          "+",
+          bin("+", name(`_k1_${v}`), bin("*", num(2), name(`_k2_${v}`))),
+          bin("*", num(2), name(`_k3_${v}`)),
+        ),
+        name(`_k4_${v}`),
+      );
       temps.push({ name: `_new_${v}`, expr: bin("+", name(v), bin("/", sum, num(6))) });
     }
   } else if (method === "exponential_euler") {
     for (const v of vars) {
       const fv = derivs.get(v)!;
       const B = derivative(fv, v);
-      if (namesIn(B).has(v)) throw new RangeError(`method "exponential_euler" needs equations linear in their own variable: "${text(v)}" is not linear in ${v}`);
-      const A = fold(substitute(fv, (n) => (n === v ? num(0) : undefined)), constOf);
+      if (namesIn(B).has(v))
+        throw new RangeError(
+          `method "exponential_euler" needs equations linear in their own variable: "${text(v)}" is not linear in ${v}`,
+        );
+      const A = fold(
+        substitute(fv, (n) => (n === v ? num(0) : undefined)),
+        constOf,
+      );
       temps.push(...exponentialStep(v, A, B));
     }
   }
@@ -464,11 +671,19 @@ function integrate(
 /** x' = -A/B + (x + A/B) exp(B dt) for dx/dt = A + B x (x + A dt where B is 0), as Brian2's exponential Euler. */
 function exponentialStep(v: string, A: Expr, B: Expr): Assignment[] {
   const dt = name("dt");
-  if (B.k === "num" && B.v === 0) return [{ name: `_new_${v}`, expr: bin("+", name(v), bin("*", dt, A)) }];
+  if (B.k === "num" && B.v === 0)
+    return [{ name: `_new_${v}`, expr: bin("+", name(v), bin("*", dt, A)) }];
   const ba = `_BA_${v}`;
   return [
     { name: ba, expr: bin("/", A, B) },
-    { name: `_new_${v}`, expr: bin("+", { k: "neg", a: name(ba) }, bin("*", bin("+", name(v), name(ba)), { k: "call", fn: "exp", args: [bin("*", B, dt)] })) },
+    {
+      name: `_new_${v}`,
+      expr: bin(
+        "+",
+        { k: "neg", a: name(ba) },
+        bin("*", bin("+", name(v), name(ba)), { k: "call", fn: "exp", args: [bin("*", B, dt)] }),
+      ),
+    },
   ];
 }
 
@@ -478,7 +693,10 @@ function exponentialStep(v: string, A: Expr, B: Expr): Assignment[] {
  * known when the group is built: the updates read them as the names `_P_i_j` and `_Q_i_j`,
  * whose values {@link exactConstants} gives.
  */
-function exactLinear(vars: readonly string[], consts: Expr[]): { temps: Assignment[]; updates: Assignment[] } {
+function exactLinear(
+  vars: readonly string[],
+  consts: Expr[],
+): { temps: Assignment[]; updates: Assignment[] } {
   const n = vars.length;
   const temps: Assignment[] = [];
   const updates: Assignment[] = [];

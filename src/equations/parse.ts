@@ -24,7 +24,8 @@ export type Expr =
   | { readonly k: "call"; readonly fn: string; readonly args: readonly Expr[] };
 
 /** Binary operators, Python's precedence. */
-export type BinaryOp = "+" | "-" | "*" | "/" | "**" | "<" | "<=" | ">" | ">=" | "==" | "!=" | "and" | "or";
+export type BinaryOp =
+  "+" | "-" | "*" | "/" | "**" | "<" | "<=" | ">" | ">=" | "==" | "!=" | "and" | "or";
 
 /** A parse error; the message names the text and the position. */
 export class ModelSyntaxError extends SyntaxError {
@@ -64,7 +65,10 @@ function tokenize(src: string, where: string): Token[] {
       continue;
     }
     const op = OPS.find((o) => src.startsWith(o, i));
-    if (!op) throw new ModelSyntaxError(`${where}: unexpected character ${JSON.stringify(c)} at column ${i + 1} of "${src}"`);
+    if (!op)
+      throw new ModelSyntaxError(
+        `${where}: unexpected character ${JSON.stringify(c)} at column ${i + 1} of "${src}"`,
+      );
     out.push({ t: "op", s: op, at: i });
     i += op.length;
   }
@@ -115,7 +119,8 @@ export function parseExpression(src: string, where = "expression"): Expr {
     if (t.t === "op" && ["<", "<=", ">", ">=", "==", "!="].includes(t.s)) {
       p++;
       const b = sum();
-      if (peek().t === "op" && ["<", "<=", ">", ">=", "==", "!="].includes(peek().s)) fail("chained comparisons are not supported (use and)");
+      if (peek().t === "op" && ["<", "<=", ">", ">=", "==", "!="].includes(peek().s))
+        fail("chained comparisons are not supported (use and)");
       return { k: "bin", op: t.s as BinaryOp, a, b };
     }
     return a;
@@ -195,7 +200,15 @@ export function parseExpression(src: string, where = "expression"): Expr {
 }
 
 /** The flags Brian2 defines for equations (and the ones neurolab understands). */
-export const EQUATION_FLAGS = ["unless refractory", "constant", "shared", "event-driven", "clock-driven", "summed", "constant over dt"] as const;
+export const EQUATION_FLAGS = [
+  "unless refractory",
+  "constant",
+  "shared",
+  "event-driven",
+  "clock-driven",
+  "summed",
+  "constant over dt",
+] as const;
 /** One flag of an equation. */
 export type EquationFlag = (typeof EQUATION_FLAGS)[number];
 
@@ -223,31 +236,54 @@ export interface Equation {
  * {@link ModelSyntaxError} naming the line for anything else.
  */
 export function parseEquations(src: string): Equation[] {
-  if (typeof src !== "string") throw new TypeError(`model must be a string of equations, got ${typeof src}`);
+  if (typeof src !== "string")
+    throw new TypeError(`model must be a string of equations, got ${typeof src}`);
   const out: Equation[] = [];
   for (const raw of src.split("\n")) {
     const text = raw.replace(/#.*$/, "").trim();
     if (!text) continue;
     const m = /^(.*?):\s*([^:()]+?)\s*(?:\(([^()]*)\))?\s*$/.exec(text);
-    if (!m) throw new ModelSyntaxError(`equation "${text}": expected "<definition> : <unit> (flags)"`);
+    if (!m)
+      throw new ModelSyntaxError(`equation "${text}": expected "<definition> : <unit> (flags)"`);
     const [, def, unitText, flagText] = m;
     const flags = (flagText ?? "")
       .split(",")
       .map((f) => f.trim())
       .filter(Boolean)
       .map((f) => {
-        if (!(EQUATION_FLAGS as readonly string[]).includes(f)) throw new ModelSyntaxError(`equation "${text}": flag must be one of ${EQUATION_FLAGS.join(", ")}, got "${f}"`);
+        if (!(EQUATION_FLAGS as readonly string[]).includes(f))
+          throw new ModelSyntaxError(
+            `equation "${text}": flag must be one of ${EQUATION_FLAGS.join(", ")}, got "${f}"`,
+          );
         return f as EquationFlag;
       });
     const unit = parseExpression(unitText, `unit of "${text}"`);
     const d = /^d\s*([A-Za-z_][A-Za-z0-9_]*)\s*\/\s*dt\s*=(.*)$/.exec(def);
     if (d) {
-      out.push({ kind: "diff", name: d[1], expr: parseExpression(d[2].trim(), `equation "${text}"`), exprText: d[2].trim(), unitText: unitText.trim(), unit, flags, text });
+      out.push({
+        kind: "diff",
+        name: d[1],
+        expr: parseExpression(d[2].trim(), `equation "${text}"`),
+        exprText: d[2].trim(),
+        unitText: unitText.trim(),
+        unit,
+        flags,
+        text,
+      });
       continue;
     }
     const s = /^([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(def.trim());
     if (s) {
-      out.push({ kind: "sub", name: s[1], expr: parseExpression(s[2].trim(), `equation "${text}"`), exprText: s[2].trim(), unitText: unitText.trim(), unit, flags, text });
+      out.push({
+        kind: "sub",
+        name: s[1],
+        expr: parseExpression(s[2].trim(), `equation "${text}"`),
+        exprText: s[2].trim(),
+        unitText: unitText.trim(),
+        unit,
+        flags,
+        text,
+      });
       continue;
     }
     const pname = /^([A-Za-z_][A-Za-z0-9_]*)$/.exec(def.trim());
@@ -255,11 +291,14 @@ export function parseEquations(src: string): Equation[] {
       out.push({ kind: "param", name: pname[1], unitText: unitText.trim(), unit, flags, text });
       continue;
     }
-    throw new ModelSyntaxError(`equation "${text}": expected "dx/dt = ...", "x = ..." or "x" before the colon`);
+    throw new ModelSyntaxError(
+      `equation "${text}": expected "dx/dt = ...", "x = ..." or "x" before the colon`,
+    );
   }
   const seen = new Set<string>();
   for (const e of out) {
-    if (seen.has(e.name)) throw new ModelSyntaxError(`equation "${e.text}": ${e.name} is defined twice`);
+    if (seen.has(e.name))
+      throw new ModelSyntaxError(`equation "${e.text}": ${e.name} is defined twice`);
     seen.add(e.name);
   }
   return out;
@@ -276,14 +315,23 @@ export interface Statement {
 /** Parses statements, one per line or separated by `;` (e.g. `"v = Vr; w += 1"`). */
 export function parseStatements(src: string, where: string): Statement[] {
   where = describeName(where);
-  if (typeof src !== "string") throw new TypeError(`${where} must be a string of statements, got ${typeof src}`);
+  if (typeof src !== "string")
+    throw new TypeError(`${where} must be a string of statements, got ${typeof src}`);
   const out: Statement[] = [];
   for (const raw of src.split(/[\n;]/)) {
     const text = raw.replace(/#.*$/, "").trim();
     if (!text) continue;
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*(=|\+=|-=|\*=|\/=)(?!=)(.*)$/.exec(text);
-    if (!m) throw new ModelSyntaxError(`${where}: statement "${text}" must look like "x = expr" or "x += expr"`);
-    out.push({ target: m[1], op: m[2] as Statement["op"], expr: parseExpression(m[3].trim(), `${where}: "${text}"`), text });
+    if (!m)
+      throw new ModelSyntaxError(
+        `${where}: statement "${text}" must look like "x = expr" or "x += expr"`,
+      );
+    out.push({
+      target: m[1],
+      op: m[2] as Statement["op"],
+      expr: parseExpression(m[3].trim(), `${where}: "${text}"`),
+      text,
+    });
   }
   return out;
 }

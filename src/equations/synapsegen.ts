@@ -17,7 +17,16 @@
  * x' = A + B x advanced by the closed form over `_delta` (x + A _delta if B = 0, x exp(B _delta)
  * if A = 0, else -A/B + (x + A/B) exp(B _delta)); `lastupdate = t`; then the statements in order.
  */
-import { assemble, F64, I32, op, wasmApi, type Code, type ValType, type WasmImport } from "../wasm/assembler.js";
+import {
+  assemble,
+  F64,
+  I32,
+  op,
+  wasmApi,
+  type Code,
+  type ValType,
+  type WasmImport,
+} from "../wasm/assembler.js";
 import type { Arena } from "../wasm/arena.js";
 import { jsExpr, JS_FUNCTIONS } from "./codegen.js";
 import { expSynapse, wasmExpFunction } from "./exp.js";
@@ -28,7 +37,10 @@ import { mapChildren, type Expr } from "./parse.js";
  * The functions synapse code calls (`F.exp`, ...): those of neuron code, except exp, which is
  * neurolab's own (exp.ts) so that event kernels compute it inside WebAssembly.
  */
-export const SYNAPSE_FUNCTIONS: Record<string, (...x: number[]) => number> = { ...JS_FUNCTIONS, exp: expSynapse };
+export const SYNAPSE_FUNCTIONS: Record<string, (...x: number[]) => number> = {
+  ...JS_FUNCTIONS,
+  exp: expSynapse,
+};
 
 /** Functions an event kernel computes without calling JavaScript. */
 const INLINE_FUNCTIONS = new Set(["sqrt", "abs", "floor", "ceil", "int", "clip", "exp"]);
@@ -77,11 +89,22 @@ export function eventProgram(
       const x = name(e.name);
       const delta = name("_delta");
       if (isZero(e.B)) steps.push({ target: e.name, expr: bin("+", x, bin("*", e.A, delta)) });
-      else if (isZero(e.A)) steps.push({ target: e.name, expr: bin("*", x, { k: "call", fn: "exp", args: [bin("*", e.B, delta)] }) });
+      else if (isZero(e.A))
+        steps.push({
+          target: e.name,
+          expr: bin("*", x, { k: "call", fn: "exp", args: [bin("*", e.B, delta)] }),
+        });
       else {
         const ba = `_ba${k}`;
         steps.push({ target: ba, expr: bin("/", e.A, e.B) });
-        steps.push({ target: e.name, expr: bin("+", { k: "neg", a: name(ba) }, bin("*", bin("+", x, name(ba)), { k: "call", fn: "exp", args: [bin("*", e.B, delta)] })) });
+        steps.push({
+          target: e.name,
+          expr: bin(
+            "+",
+            { k: "neg", a: name(ba) },
+            bin("*", bin("+", x, name(ba)), { k: "call", fn: "exp", args: [bin("*", e.B, delta)] }),
+          ),
+        });
       }
     });
     steps.push({ target: "lastupdate", expr: name("t") });
@@ -112,7 +135,13 @@ export function jsEventBody(p: EventProgram, dt_ms: number): string {
         return loc.kind; // t, i, j
     }
   };
-  return p.steps.map((s) => (p.locate(s.target).kind === "temp" ? `const ${s.target} = ${jsExpr(s.expr, ref)};` : `${ref(s.target)} = ${jsExpr(s.expr, ref)};`)).join("\n");
+  return p.steps
+    .map((s) =>
+      p.locate(s.target).kind === "temp"
+        ? `const ${s.target} = ${jsExpr(s.expr, ref)};`
+        : `${ref(s.target)} = ${jsExpr(s.expr, ref)};`,
+    )
+    .join("\n");
 }
 
 /** How an event kernel walks its spike list. */
@@ -147,16 +176,33 @@ export type EventKernel = (list: number, count: number, t_ms: number) => void;
  * Compiles a program to a WebAssembly event kernel on `arena`'s memory; a string (why not)
  * where it cannot: no WebAssembly, or a function the generator does not know.
  */
-export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventLayout, dt_ms: number, arena: Arena): EventKernel | string {
+export function wasmEventKernel(
+  p: EventProgram,
+  loop: EventLoop,
+  layout: EventLayout,
+  dt_ms: number,
+  arena: Arena,
+): EventKernel | string {
   const wasm = wasmApi();
   if (!wasm || arena.buffer === null) return "no WebAssembly memory";
   // Parameters: list (byte offset), count, t.
-  const LIST = 0, COUNT = 1, T = 2;
+  const LIST = 0,
+    COUNT = 1,
+    T = 2;
   const params: ValType[] = [I32, I32, F64];
   const locals: ValType[] = [];
   const local = (t: ValType) => (locals.push(t), params.length + locals.length - 1);
-  const S = local(I32), I = local(I32), J = local(I32), K = local(I32), I8 = local(I32), J8 = local(I32), K8 = local(I32), Q = local(I32), END = local(I32);
-  const I4 = local(I32), J4 = local(I32);
+  const S = local(I32),
+    I = local(I32),
+    J = local(I32),
+    K = local(I32),
+    I8 = local(I32),
+    J8 = local(I32),
+    K8 = local(I32),
+    Q = local(I32),
+    END = local(I32);
+  const I4 = local(I32),
+    J4 = local(I32);
   const { localGet: get, localSet: set, localTee: tee } = op;
   const temps = new Map<string, number>();
   const imports: WasmImport[] = [];
@@ -174,7 +220,8 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
   // Imports first (their indices precede the module's own functions): every function called
   // that has no inline form, found before compiling; then the kernel, then exp.
   const scan = (e: Expr): Expr => {
-    if (e.k === "call" && !INLINE_FUNCTIONS.has(e.fn) && FUNCTIONS[e.fn] && JS_FUNCTIONS[e.fn]) importOf(e.fn, e.args.length);
+    if (e.k === "call" && !INLINE_FUNCTIONS.has(e.fn) && FUNCTIONS[e.fn] && JS_FUNCTIONS[e.fn])
+      importOf(e.fn, e.args.length);
     if (e.k === "bin" && e.op === "**" && smallPower(e.b) === undefined) importOf("pow", 2);
     return mapChildren(e, scan);
   };
@@ -185,14 +232,24 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
   const place = (n: string): { address: Code; offset: number; f32: boolean } | null => {
     const loc = p.locate(n);
     if (loc.kind === "syn") return { address: get(K8), offset: layout.syn[loc.index], f32: false };
-    if (loc.kind === "pre") return layout.preFloat32[loc.index] ? { address: get(I4), offset: layout.pre[loc.index], f32: true } : { address: get(I8), offset: layout.pre[loc.index], f32: false };
-    if (loc.kind === "post") return layout.postFloat32[loc.index] ? { address: get(J4), offset: layout.post[loc.index], f32: true } : { address: get(J8), offset: layout.post[loc.index], f32: false };
-    if (loc.kind === "lastupdate") return { address: get(K8), offset: layout.lastupdate, f32: false };
+    if (loc.kind === "pre")
+      return layout.preFloat32[loc.index]
+        ? { address: get(I4), offset: layout.pre[loc.index], f32: true }
+        : { address: get(I8), offset: layout.pre[loc.index], f32: false };
+    if (loc.kind === "post")
+      return layout.postFloat32[loc.index]
+        ? { address: get(J4), offset: layout.post[loc.index], f32: true }
+        : { address: get(J8), offset: layout.post[loc.index], f32: false };
+    if (loc.kind === "lastupdate")
+      return { address: get(K8), offset: layout.lastupdate, f32: false };
     return null;
   };
   const ref = (n: string): Code => {
     const at = place(n);
-    if (at) return at.f32 ? [...at.address, ...op.f32Load(at.offset), ...op.f64PromoteF32] : [...at.address, ...op.f64Load(at.offset)];
+    if (at)
+      return at.f32
+        ? [...at.address, ...op.f32Load(at.offset), ...op.f64PromoteF32]
+        : [...at.address, ...op.f64Load(at.offset)];
     const loc = p.locate(n);
     if (loc.kind === "temp") return get(temps.get(n)!);
     if (loc.kind === "t") return get(T);
@@ -204,7 +261,8 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
   // Scalar expression compiler: a value is an f64, or an i32 0/1 where `mask` (comparisons).
   type Value = { code: Code; mask: boolean };
   const toNumber = (v: Value): Code => (v.mask ? [...v.code, ...op.f64ConvertI32U] : v.code);
-  const toMask = (v: Value): Code => (v.mask ? v.code : [...v.code, ...op.f64Const(0), ...op.f64Ne]);
+  const toMask = (v: Value): Code =>
+    v.mask ? v.code : [...v.code, ...op.f64Const(0), ...op.f64Ne];
   const compile = (e: Expr): Value => {
     const n = (x: Expr) => toNumber(compile(x));
     switch (e.k) {
@@ -216,14 +274,37 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
         return { code: [...n(e.a), ...op.f64Neg], mask: false };
       case "not": {
         const a = compile(e.a);
-        return { code: a.mask ? [...a.code, ...op.i32Eqz] : [...a.code, ...op.f64Const(0), ...op.f64Eq], mask: true };
+        return {
+          code: a.mask ? [...a.code, ...op.i32Eqz] : [...a.code, ...op.f64Const(0), ...op.f64Eq],
+          mask: true,
+        };
       }
       case "bin": {
-        const arith: Record<string, Code> = { "+": op.f64Add, "-": op.f64Sub, "*": op.f64Mul, "/": op.f64Div };
-        const cmp: Record<string, Code> = { "<": op.f64Lt, "<=": op.f64Le, ">": op.f64Gt, ">=": op.f64Ge, "==": op.f64Eq, "!=": op.f64Ne };
+        const arith: Record<string, Code> = {
+          "+": op.f64Add,
+          "-": op.f64Sub,
+          "*": op.f64Mul,
+          "/": op.f64Div,
+        };
+        const cmp: Record<string, Code> = {
+          "<": op.f64Lt,
+          "<=": op.f64Le,
+          ">": op.f64Gt,
+          ">=": op.f64Ge,
+          "==": op.f64Eq,
+          "!=": op.f64Ne,
+        };
         if (e.op in arith) return { code: [...n(e.a), ...n(e.b), ...arith[e.op]], mask: false };
         if (e.op in cmp) return { code: [...n(e.a), ...n(e.b), ...cmp[e.op]], mask: true };
-        if (e.op === "and" || e.op === "or") return { code: [...toMask(compile(e.a)), ...toMask(compile(e.b)), ...(e.op === "and" ? op.i32And : op.i32Or)], mask: true };
+        if (e.op === "and" || e.op === "or")
+          return {
+            code: [
+              ...toMask(compile(e.a)),
+              ...toMask(compile(e.b)),
+              ...(e.op === "and" ? op.i32And : op.i32Or),
+            ],
+            mask: true,
+          };
         // **: small integer constant powers as repeated multiplication (as powerOf), else powerOf.
         const pw = smallPower(e.b);
         if (pw !== undefined) {
@@ -231,23 +312,37 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
           const base = local(F64);
           const acc = local(F64);
           const code: Code = [...n(e.a), ...tee(base), ...set(acc)];
-          for (let k = 1; k < Math.abs(pw); k++) code.push(...get(acc), ...get(base), ...op.f64Mul, ...set(acc));
+          for (let k = 1; k < Math.abs(pw); k++)
+            code.push(...get(acc), ...get(base), ...op.f64Mul, ...set(acc));
           code.push(...(pw < 0 ? [...op.f64Const(1), ...get(acc), ...op.f64Div] : get(acc)));
           return { code, mask: false };
         }
         return { code: [...n(e.a), ...n(e.b), ...op.call(importOf("pow", 2))], mask: false };
       }
       case "call": {
-        const scalar: Record<string, Code> = { sqrt: op.f64Sqrt, abs: op.f64Abs, floor: op.f64Floor, ceil: op.f64Ceil, int: op.f64Trunc };
+        const scalar: Record<string, Code> = {
+          sqrt: op.f64Sqrt,
+          abs: op.f64Abs,
+          floor: op.f64Floor,
+          ceil: op.f64Ceil,
+          int: op.f64Trunc,
+        };
         if (scalar[e.fn]) return { code: [...n(e.args[0]), ...scalar[e.fn]], mask: false };
         // clip(x, lo, hi) = Math.min(Math.max(x, lo), hi): f64.max/f64.min have Math's NaN and signed-zero rules.
-        if (e.fn === "clip") return { code: [...n(e.args[0]), ...n(e.args[1]), ...op.f64Max, ...n(e.args[2]), ...op.f64Min], mask: false };
+        if (e.fn === "clip")
+          return {
+            code: [...n(e.args[0]), ...n(e.args[1]), ...op.f64Max, ...n(e.args[2]), ...op.f64Min],
+            mask: false,
+          };
         if (e.fn === "exp") return { code: [...n(e.args[0]), ...op.call(EXP)], mask: false };
         if (!FUNCTIONS[e.fn] || !JS_FUNCTIONS[e.fn]) {
           failure ??= `function ${e.fn}() has no WebAssembly form`;
           return { code: op.f64Const(0), mask: false };
         }
-        return { code: [...e.args.flatMap(n), ...op.call(importOf(e.fn, e.args.length))], mask: false };
+        return {
+          code: [...e.args.flatMap(n), ...op.call(importOf(e.fn, e.args.length))],
+          mask: false,
+        };
       }
     }
   };
@@ -255,7 +350,12 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
   for (const s of p.steps) {
     const value = toNumber(compile(s.expr));
     const at = place(s.target);
-    if (at) body.push(...at.address, ...value, ...(at.f32 ? [...op.f32DemoteF64, ...op.f32Store(at.offset)] : op.f64Store(at.offset)));
+    if (at)
+      body.push(
+        ...at.address,
+        ...value,
+        ...(at.f32 ? [...op.f32DemoteF64, ...op.f32Store(at.offset)] : op.f64Store(at.offset)),
+      );
     else {
       const l = local(F64);
       temps.set(s.target, l);
@@ -263,45 +363,120 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
     }
   }
   if (failure) return failure;
-  if (importCount() !== EXP - 1) throw new Error("synapsegen: an import was found only while compiling");
-  const load = (offset: number, index: Code): Code => [...index, ...op.i32Const(2), ...op.i32Shl, ...op.i32Load(offset)];
+  if (importCount() !== EXP - 1)
+    throw new Error("synapsegen: an import was found only while compiling");
+  const load = (offset: number, index: Code): Code => [
+    ...index,
+    ...op.i32Const(2),
+    ...op.i32Shl,
+    ...op.i32Load(offset),
+  ];
   /** Byte offsets of index `from` in float64 arrays (`to`) and, for neuron indices, in float32 arrays (`to4`). */
   const shift3 = (from: number, to: number, to4?: number): Code => [
-    ...get(from), ...op.i32Const(3), ...op.i32Shl, ...set(to),
+    ...get(from),
+    ...op.i32Const(3),
+    ...op.i32Shl,
+    ...set(to),
     ...(to4 === undefined ? [] : [...get(from), ...op.i32Const(2), ...op.i32Shl, ...set(to4)]),
   ];
-  const entry = [...get(LIST), ...get(S), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...op.i32Load()];
+  const entry = [
+    ...get(LIST),
+    ...get(S),
+    ...op.i32Const(2),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.i32Load(),
+  ];
   /** for (x = from; x < END; x++) inner */
   const range = (x: number, from: Code, to: Code, inner: Code): Code => [
-    ...from, ...set(x), ...to, ...set(END),
-    ...op.block, ...get(x), ...get(END), ...op.i32GeS, ...op.brIf(0),
-    ...op.loop, ...inner,
-    ...get(x), ...op.i32Const(1), ...op.i32Add, ...tee(x), ...get(END), ...op.i32LtS, ...op.brIf(0),
-    ...op.end, ...op.end,
+    ...from,
+    ...set(x),
+    ...to,
+    ...set(END),
+    ...op.block,
+    ...get(x),
+    ...get(END),
+    ...op.i32GeS,
+    ...op.brIf(0),
+    ...op.loop,
+    ...inner,
+    ...get(x),
+    ...op.i32Const(1),
+    ...op.i32Add,
+    ...tee(x),
+    ...get(END),
+    ...op.i32LtS,
+    ...op.brIf(0),
+    ...op.end,
+    ...op.end,
   ];
   let perEntry: Code;
   if (loop === "rows") {
     perEntry = [
-      ...entry, ...set(I), ...shift3(I, I8, I4),
-      ...range(K, load(layout.rowPtr, get(I)), load(layout.rowPtr + 4, get(I)), [...load(layout.colIdx, get(K)), ...set(J), ...shift3(J, J8, J4), ...shift3(K, K8), ...body]),
+      ...entry,
+      ...set(I),
+      ...shift3(I, I8, I4),
+      ...range(K, load(layout.rowPtr, get(I)), load(layout.rowPtr + 4, get(I)), [
+        ...load(layout.colIdx, get(K)),
+        ...set(J),
+        ...shift3(J, J8, J4),
+        ...shift3(K, K8),
+        ...body,
+      ]),
     ];
   } else if (loop === "columns") {
     perEntry = [
-      ...entry, ...set(J), ...shift3(J, J8, J4),
+      ...entry,
+      ...set(J),
+      ...shift3(J, J8, J4),
       ...range(Q, load(layout.postPtr, get(J)), load(layout.postPtr + 4, get(J)), [
-        ...load(layout.byPost, get(Q)), ...set(K), ...shift3(K, K8), ...load(layout.preIdx, get(K)), ...set(I), ...shift3(I, I8, I4), ...body,
+        ...load(layout.byPost, get(Q)),
+        ...set(K),
+        ...shift3(K, K8),
+        ...load(layout.preIdx, get(K)),
+        ...set(I),
+        ...shift3(I, I8, I4),
+        ...body,
       ]),
     ];
   } else {
-    perEntry = [...entry, ...set(K), ...shift3(K, K8), ...load(layout.preIdx, get(K)), ...set(I), ...shift3(I, I8, I4), ...load(layout.colIdx, get(K)), ...set(J), ...shift3(J, J8, J4), ...body];
+    perEntry = [
+      ...entry,
+      ...set(K),
+      ...shift3(K, K8),
+      ...load(layout.preIdx, get(K)),
+      ...set(I),
+      ...shift3(I, I8, I4),
+      ...load(layout.colIdx, get(K)),
+      ...set(J),
+      ...shift3(J, J8, J4),
+      ...body,
+    ];
   }
   const fnBody: Code = [
-    ...op.block, ...get(COUNT), ...op.i32Eqz, ...op.brIf(0),
-    ...op.loop, ...perEntry,
-    ...get(S), ...op.i32Const(1), ...op.i32Add, ...tee(S), ...get(COUNT), ...op.i32LtS, ...op.brIf(0),
-    ...op.end, ...op.end,
+    ...op.block,
+    ...get(COUNT),
+    ...op.i32Eqz,
+    ...op.brIf(0),
+    ...op.loop,
+    ...perEntry,
+    ...get(S),
+    ...op.i32Const(1),
+    ...op.i32Add,
+    ...tee(S),
+    ...get(COUNT),
+    ...op.i32LtS,
+    ...op.brIf(0),
+    ...op.end,
+    ...op.end,
   ];
-  const bytes = assemble([{ name: "event", params, results: [], locals, body: fnBody }, { name: "exp", ...wasmExpFunction() }], imports);
+  const bytes = assemble(
+    [
+      { name: "event", params, results: [], locals, body: fnBody },
+      { name: "exp", ...wasmExpFunction() },
+    ],
+    imports,
+  );
   let module: object;
   try {
     if (!wasm.validate(bytes)) return "the generated module did not validate";
@@ -311,7 +486,10 @@ export function wasmEventKernel(p: EventProgram, loop: EventLoop, layout: EventL
   }
   // Not named `exports`: in the CommonJS build that name would shadow the module's own exports
   // (SYNAPSE_FUNCTIONS is read through it), a temporal-dead-zone error at run time.
-  const instance = arena.instance(module, Object.fromEntries(imports.map((f) => [f.name, SYNAPSE_FUNCTIONS[f.name]])));
+  const instance = arena.instance(
+    module,
+    Object.fromEntries(imports.map((f) => [f.name, SYNAPSE_FUNCTIONS[f.name]])),
+  );
   if (!instance) return "no WebAssembly memory";
   return instance.event as EventKernel;
 }

@@ -64,7 +64,15 @@ export interface Unit {
   readonly scale: number;
 }
 
-const D = (m: number, kg: number, s: number, A: number, K = 0, mol = 0, cd = 0): Dimension => [m, kg, s, A, K, mol, cd];
+const D = (m: number, kg: number, s: number, A: number, K = 0, mol = 0, cd = 0): Dimension => [
+  m,
+  kg,
+  s,
+  A,
+  K,
+  mol,
+  cd,
+];
 const VOLT = D(2, 1, -3, -1);
 const SIEMENS = D(-2, -1, 3, 2);
 const FARAD = D(-2, -1, 4, 2);
@@ -119,15 +127,36 @@ const SI_SYMBOLS: Record<string, keyof typeof SI_UNITS> = {
   L: "liter",
   M: "molar",
 };
-const PREFIXES: Record<string, number> = { p: 1e-12, n: 1e-9, u: 1e-6, m: 1e-3, c: 1e-2, k: 1e3, M: 1e6, G: 1e9, f: 1e-15 };
-const LONG_PREFIXES: Record<string, number> = { pico: 1e-12, nano: 1e-9, micro: 1e-6, milli: 1e-3, centi: 1e-2, kilo: 1e3, mega: 1e6, giga: 1e9, femto: 1e-15 };
+const PREFIXES: Record<string, number> = {
+  p: 1e-12,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  c: 1e-2,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  f: 1e-15,
+};
+const LONG_PREFIXES: Record<string, number> = {
+  pico: 1e-12,
+  nano: 1e-9,
+  micro: 1e-6,
+  milli: 1e-3,
+  centi: 1e-2,
+  kilo: 1e3,
+  mega: 1e6,
+  giga: 1e9,
+  femto: 1e-15,
+};
 
 /**
  * The unit called `name` (Brian2's names: `volt`, `mV`, `mvolt`, `ms`, `msecond`, `nS`, `pA`,
  * `pF`, `Hz`, `Mohm`, `umetre`, `cm2` ..., and `1` for dimensionless), or undefined.
  */
 export function lookupUnit(name: string): Unit | undefined {
-  if (typeof name !== "string") throw new TypeError(`unit name must be a string such as "mV", got ${typeof name}`);
+  if (typeof name !== "string")
+    throw new TypeError(`unit name must be a string such as "mV", got ${typeof name}`);
   if (name === "1") return { dim: DIMENSIONLESS, scale: 1 };
   const power = /^(.*?)([23])$/.exec(name);
   if (power && power[1] !== "") {
@@ -143,7 +172,8 @@ export function lookupUnit(name: string): Unit | undefined {
   if (name in SI_UNITS) return si(name, 1);
   if (name in SI_SYMBOLS) return si(SI_SYMBOLS[name], 1);
   if (name === "ohm" || name === "ohms") return si("ohm", 1);
-  for (const [p, f] of Object.entries(LONG_PREFIXES)) if (name.startsWith(p) && name.slice(p.length) in SI_UNITS) return si(name.slice(p.length), f);
+  for (const [p, f] of Object.entries(LONG_PREFIXES))
+    if (name.startsWith(p) && name.slice(p.length) in SI_UNITS) return si(name.slice(p.length), f);
   if (name.length > 1 && name[0] in PREFIXES) {
     const rest = name.slice(1);
     if (rest in SI_SYMBOLS) return si(SI_SYMBOLS[rest], PREFIXES[name[0]]);
@@ -155,7 +185,9 @@ export function lookupUnit(name: string): Unit | undefined {
 /** Formats a dimension in SI base units, e.g. "m^2 kg s^-3 A^-1" (or "1"). */
 export function formatDimension(d: Dimension): string {
   for (const [name, dim] of NAMED_DIMENSIONS) if (dimEqual(d, dim)) return name;
-  const parts = d.map((e, i) => (e === 0 ? "" : e === 1 ? BASE_NAMES[i] : `${BASE_NAMES[i]}^${+e.toFixed(6)}`)).filter(Boolean);
+  const parts = d
+    .map((e, i) => (e === 0 ? "" : e === 1 ? BASE_NAMES[i] : `${BASE_NAMES[i]}^${+e.toFixed(6)}`))
+    .filter(Boolean);
   return parts.length ? parts.join(" ") : "1";
 }
 

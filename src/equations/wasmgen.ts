@@ -10,9 +10,27 @@
  * results. The module is built for one specialised model when its group is built (well under a
  * millisecond for COBA), with the addresses of the group's arrays as constants.
  */
-import { assemble, F64, I32, op, recordSpikeLanes, V128, wasmApi, type Code, type ValType, type WasmImport } from "../wasm/assembler.js";
+import {
+  assemble,
+  F64,
+  I32,
+  op,
+  recordSpikeLanes,
+  V128,
+  wasmApi,
+  type Code,
+  type ValType,
+  type WasmImport,
+} from "../wasm/assembler.js";
 import type { Arena } from "../wasm/arena.js";
-import { JS_FUNCTIONS, readByStep, refractoryBound, type SpecialisedModel, type StateArray, type StepFunction } from "./codegen.js";
+import {
+  JS_FUNCTIONS,
+  readByStep,
+  refractoryBound,
+  type SpecialisedModel,
+  type StateArray,
+  type StepFunction,
+} from "./codegen.js";
 import { FUNCTIONS } from "./expr.js";
 import type { Expr } from "./parse.js";
 
@@ -40,8 +58,17 @@ interface Lanes {
   width: 2 | 4;
   /** Bytes per element of the group's arrays. */
   bytes: 4 | 8;
-  add: Code; sub: Code; mul: Code; div: Code; neg: Code;
-  eq: Code; ne: Code; lt: Code; gt: Code; le: Code; ge: Code;
+  add: Code;
+  sub: Code;
+  mul: Code;
+  div: Code;
+  neg: Code;
+  eq: Code;
+  ne: Code;
+  lt: Code;
+  gt: Code;
+  le: Code;
+  ge: Code;
   simd: Record<"sqrt" | "abs" | "floor" | "ceil", Code>;
   trunc: Code;
   /** A scalar f64 on the stack -> a vector of it (rounded to the lane type). */
@@ -55,9 +82,19 @@ interface Lanes {
 }
 
 const F64X2: Lanes = {
-  width: 2, bytes: 8,
-  add: op.f64x2Add, sub: op.f64x2Sub, mul: op.f64x2Mul, div: op.f64x2Div, neg: op.f64x2Neg,
-  eq: op.f64x2Eq, ne: op.f64x2Ne, lt: op.f64x2Lt, gt: op.f64x2Gt, le: op.f64x2Le, ge: op.f64x2Ge,
+  width: 2,
+  bytes: 8,
+  add: op.f64x2Add,
+  sub: op.f64x2Sub,
+  mul: op.f64x2Mul,
+  div: op.f64x2Div,
+  neg: op.f64x2Neg,
+  eq: op.f64x2Eq,
+  ne: op.f64x2Ne,
+  lt: op.f64x2Lt,
+  gt: op.f64x2Gt,
+  le: op.f64x2Le,
+  ge: op.f64x2Ge,
   simd: { sqrt: op.f64x2Sqrt, abs: op.f64x2Abs, floor: op.f64x2Floor, ceil: op.f64x2Ceil },
   trunc: op.f64x2Trunc,
   splatF64: op.f64x2Splat,
@@ -67,9 +104,19 @@ const F64X2: Lanes = {
 };
 
 const F32X4: Lanes = {
-  width: 4, bytes: 4,
-  add: op.f32x4Add, sub: op.f32x4Sub, mul: op.f32x4Mul, div: op.f32x4Div, neg: op.f32x4Neg,
-  eq: op.f32x4Eq, ne: op.f32x4Ne, lt: op.f32x4Lt, gt: op.f32x4Gt, le: op.f32x4Le, ge: op.f32x4Ge,
+  width: 4,
+  bytes: 4,
+  add: op.f32x4Add,
+  sub: op.f32x4Sub,
+  mul: op.f32x4Mul,
+  div: op.f32x4Div,
+  neg: op.f32x4Neg,
+  eq: op.f32x4Eq,
+  ne: op.f32x4Ne,
+  lt: op.f32x4Lt,
+  gt: op.f32x4Gt,
+  le: op.f32x4Le,
+  ge: op.f32x4Ge,
   simd: { sqrt: op.f32x4Sqrt, abs: op.f32x4Abs, floor: op.f32x4Floor, ceil: op.f32x4Ceil },
   trunc: op.f32x4Trunc,
   splatF64: [...op.f32DemoteF64, ...op.f32x4Splat],
@@ -83,14 +130,22 @@ const F32X4: Lanes = {
  * undefined where the host lacks WebAssembly SIMD or the arrays are not in the arena (the
  * caller then runs the JavaScript step).
  */
-export function wasmStep(s: SpecialisedModel, arena: Arena, state: BoundState): WasmStep | undefined {
+export function wasmStep(
+  s: SpecialisedModel,
+  arena: Arena,
+  state: BoundState,
+): WasmStep | undefined {
   const wasm = wasmApi();
   if (!wasm || arena.buffer === null) return undefined;
   const buffer = arena.buffer;
   const { model } = s;
   const V = s.float32 ? F32X4 : F64X2;
   const nArrays = s.stored.length;
-  if (state.arrays.length !== nArrays || ![...state.arrays, state.randoms, state.shared, state.spiked].every((a) => a.buffer === buffer)) return undefined;
+  if (
+    state.arrays.length !== nArrays ||
+    ![...state.arrays, state.randoms, state.shared, state.spiked].every((a) => a.buffer === buffer)
+  )
+    return undefined;
   if (s.refractory.kind === "time" && s.refractory.expr.k !== "num" && s.float32) return undefined;
   // lastspike is float64 in both precisions; a float32 group pads it to a multiple of 4 neurons.
   const isTime = (name: string) => name === "lastspike";
@@ -102,7 +157,12 @@ export function wasmStep(s: SpecialisedModel, arena: Arena, state: BoundState): 
   const L = new Locals(params.length);
   const N = L.add(I32);
   const SPIKED = L.add(I32);
-  const pointers: Code = [...op.i32Const(state.n), ...set(N), ...op.i32Const(state.spiked.byteOffset), ...set(SPIKED)];
+  const pointers: Code = [
+    ...op.i32Const(state.n),
+    ...set(N),
+    ...op.i32Const(state.spiked.byteOffset),
+    ...set(SPIKED),
+  ];
   const I = L.add(I32);
   const O = L.add(I32); // byte offset of neuron i in the group's arrays
   const O8 = V.width === 2 ? O : L.add(I32); // byte offset of neuron i in float64 arrays (float32 groups: lastspike)
@@ -144,7 +204,12 @@ export function wasmStep(s: SpecialisedModel, arena: Arena, state: BoundState): 
   model.shared.forEach((name, k) => {
     const l = L.add(V128);
     sharedLocals.set(name, l);
-    prologue.push(...op.i32Const(0), ...op.f64Load(state.shared.byteOffset + 8 * k), ...V.splatF64, ...set(l));
+    prologue.push(
+      ...op.i32Const(0),
+      ...op.f64Load(state.shared.byteOffset + 8 * k),
+      ...V.splatF64,
+      ...set(l),
+    );
   });
   const arrayIndex = new Map(s.stored.map((n, k) => [n, k]));
   const randomIndex = new Map(model.randoms.map((r, k) => [r.name, k]));
@@ -161,7 +226,10 @@ export function wasmStep(s: SpecialisedModel, arena: Arena, state: BoundState): 
       const l = L.add(V128);
       return { l, code: [...a, ...set(l)] };
     });
-    const lane = (j: number): Code => [...argLocals.flatMap((a) => [...get(a.l), ...V.extractF64(j)]), ...op.call(idx)];
+    const lane = (j: number): Code => [
+      ...argLocals.flatMap((a) => [...get(a.l), ...V.extractF64(j)]),
+      ...op.call(idx),
+    ];
     const out: Code = [...argLocals.flatMap((a) => a.code), ...lane(0), ...V.splatF64];
     for (let j = 1; j < V.width; j++) out.push(...lane(j), ...V.replaceF64(j));
     return out;
@@ -178,24 +246,43 @@ export function wasmStep(s: SpecialisedModel, arena: Arena, state: BoundState): 
         return { code: [...num(e.a), ...V.neg], mask: false };
       case "not": {
         const a = compile(e.a, ref);
-        return { code: a.mask ? [...a.code, ...op.v128Not] : [...a.code, ...get(ZERO), ...V.eq], mask: true };
+        return {
+          code: a.mask ? [...a.code, ...op.v128Not] : [...a.code, ...get(ZERO), ...V.eq],
+          mask: true,
+        };
       }
       case "bin": {
         const arith: Record<string, Code> = { "+": V.add, "-": V.sub, "*": V.mul, "/": V.div };
-        const cmp: Record<string, Code> = { "<": V.lt, "<=": V.le, ">": V.gt, ">=": V.ge, "==": V.eq, "!=": V.ne };
+        const cmp: Record<string, Code> = {
+          "<": V.lt,
+          "<=": V.le,
+          ">": V.gt,
+          ">=": V.ge,
+          "==": V.eq,
+          "!=": V.ne,
+        };
         if (e.op in arith) return { code: [...num(e.a), ...num(e.b), ...arith[e.op]], mask: false };
         if (e.op in cmp) return { code: [...num(e.a), ...num(e.b), ...cmp[e.op]], mask: true };
         if (e.op === "and" || e.op === "or") {
-          return { code: [...toMask(compile(e.a, ref)), ...toMask(compile(e.b, ref)), ...(e.op === "and" ? op.v128And : op.v128Or)], mask: true };
+          return {
+            code: [
+              ...toMask(compile(e.a, ref)),
+              ...toMask(compile(e.b, ref)),
+              ...(e.op === "and" ? op.v128And : op.v128Or),
+            ],
+            mask: true,
+          };
         }
         // **: small integer constant powers as repeated multiplication (as powerOf / powerOf32), else per lane.
-        const p = e.b.k === "num" ? e.b.v : e.b.k === "neg" && e.b.a.k === "num" ? -e.b.a.v : undefined;
+        const p =
+          e.b.k === "num" ? e.b.v : e.b.k === "neg" && e.b.a.k === "num" ? -e.b.a.v : undefined;
         if (p !== undefined && Number.isInteger(p) && Math.abs(p) <= 4) {
           if (p === 0) return { code: constant(1), mask: false }; // powerOf(x, 0) is 1 for every x
           const base = L.add(V128);
           const acc = L.add(V128);
           const code: Code = [...num(e.a), ...set(base), ...get(base), ...set(acc)];
-          for (let k = 1; k < Math.abs(p); k++) code.push(...get(acc), ...get(base), ...V.mul, ...set(acc));
+          for (let k = 1; k < Math.abs(p); k++)
+            code.push(...get(acc), ...get(base), ...V.mul, ...set(acc));
           code.push(...(p < 0 ? [...get(ONE), ...get(acc), ...V.div] : get(acc)));
           return { code, mask: false };
         }
@@ -210,15 +297,32 @@ export function wasmStep(s: SpecialisedModel, arena: Arena, state: BoundState): 
   };
 
   const indexVector = (): Code => {
-    if (V.width === 4) return [...get(I), ...op.i32x4Splat, ...op.v128Const([0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0]), ...op.i32x4Add, ...op.f32x4ConvertI32x4S];
-    return [...get(I), ...op.f64ConvertI32S, ...op.f64x2Splat, ...get(I), ...op.i32Const(1), ...op.i32Add, ...op.f64ConvertI32S, ...op.f64x2ReplaceLane(1)];
+    if (V.width === 4)
+      return [
+        ...get(I),
+        ...op.i32x4Splat,
+        ...op.v128Const([0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0]),
+        ...op.i32x4Add,
+        ...op.f32x4ConvertI32x4S,
+      ];
+    return [
+      ...get(I),
+      ...op.f64ConvertI32S,
+      ...op.f64x2Splat,
+      ...get(I),
+      ...op.i32Const(1),
+      ...op.i32Add,
+      ...op.f64ConvertI32S,
+      ...op.f64x2ReplaceLane(1),
+    ];
   };
   const stride = (n: number) => Math.ceil(n / V.width) * V.width;
   const ref = (name: string): Code => {
     const l = varLocals.get(name);
     if (l !== undefined) return get(l);
     const r = randomIndex.get(name);
-    if (r !== undefined) return [...get(O), ...op.v128Load(state.randoms.byteOffset + r * stride(state.n) * V.bytes)];
+    if (r !== undefined)
+      return [...get(O), ...op.v128Load(state.randoms.byteOffset + r * stride(state.n) * V.bytes)];
     const sh = sharedLocals.get(name);
     if (sh !== undefined) return get(sh);
     if (name === "t") return get(TV);
@@ -237,7 +341,14 @@ export function wasmStep(s: SpecialisedModel, arena: Arena, state: BoundState): 
       const lo = L.add(V128);
       const hi = L.add(V128);
       halves.set(v, [lo, hi]);
-      body.push(...get(O8), ...op.v128Load(arrayOffset(k)), ...set(lo), ...get(O8), ...op.v128Load(arrayOffset(k) + 16), ...set(hi));
+      body.push(
+        ...get(O8),
+        ...op.v128Load(arrayOffset(k)),
+        ...set(lo),
+        ...get(O8),
+        ...op.v128Load(arrayOffset(k) + 16),
+        ...set(hi),
+      );
       continue;
     }
     const l = L.add(V128);
@@ -249,21 +360,55 @@ export function wasmStep(s: SpecialisedModel, arena: Arena, state: BoundState): 
     if (V.width === 2) return [...get(varLocals.get("lastspike")!), ...get(bound), ...op.f64x2Le];
     const [lo, hi] = halves.get("lastspike")!;
     // two i64x2 masks -> one i32x4 mask (the low 4 bytes of each 8-byte lane)
-    return [...get(lo), ...get(bound), ...op.f64x2Le, ...get(hi), ...get(bound), ...op.f64x2Le, ...op.i8x16Shuffle([0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27])];
+    return [
+      ...get(lo),
+      ...get(bound),
+      ...op.f64x2Le,
+      ...get(hi),
+      ...get(bound),
+      ...op.f64x2Le,
+      ...op.i8x16Shuffle([0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27]),
+    ];
   };
   const refr = s.refractory;
   const c = 1e-3 * s.dt_ms;
   if (refr.kind === "time" && refr.expr.k === "num") {
     const TB = L.add(V128);
-    prologue.push(...get(T), ...op.f64Const(refractoryBound(refr.expr.v, s.dt_ms)), ...op.f64Sub, ...op.f64x2Splat, ...set(TB));
+    prologue.push(
+      ...get(T),
+      ...op.f64Const(refractoryBound(refr.expr.v, s.dt_ms)),
+      ...op.f64Sub,
+      ...op.f64x2Splat,
+      ...set(TB),
+    );
     body.push(...timeMask(TB), ...set(NR));
   } else if (refr.kind === "time") {
     // float64 only (float32 groups refuse an expression as refractory period)
-    const steps = (x: Code): Code => [...x, ...constant(c), ...op.f64x2Add, ...constant(s.dt_ms), ...op.f64x2Div, ...op.f64x2Trunc];
-    body.push(...steps([...get(TV), ...get(varLocals.get("lastspike")!), ...op.f64x2Sub]), ...steps(toNumber(compile(refr.expr, ref))), ...op.f64x2Ge, ...set(NR));
+    const steps = (x: Code): Code => [
+      ...x,
+      ...constant(c),
+      ...op.f64x2Add,
+      ...constant(s.dt_ms),
+      ...op.f64x2Div,
+      ...op.f64x2Trunc,
+    ];
+    body.push(
+      ...steps([...get(TV), ...get(varLocals.get("lastspike")!), ...op.f64x2Sub]),
+      ...steps(toNumber(compile(refr.expr, ref))),
+      ...op.f64x2Ge,
+      ...set(NR),
+    );
   } else if (refr.kind === "condition") {
     const k = arrayIndex.get("not_refractory")!;
-    body.push(...get(varLocals.get("not_refractory")!), ...get(ZERO), ...V.ne, ...toMask(compile(refr.expr, ref)), ...op.v128Not, ...op.v128Or, ...set(NR));
+    body.push(
+      ...get(varLocals.get("not_refractory")!),
+      ...get(ZERO),
+      ...V.ne,
+      ...toMask(compile(refr.expr, ref)),
+      ...op.v128Not,
+      ...op.v128Or,
+      ...set(NR),
+    );
     body.push(...get(O), ...get(NR), ...get(ONE), ...op.v128And, ...op.v128Store(arrayOffset(k)));
   } else body.push(...op.i32Const(-1), ...op.i32x4Splat, ...set(NR));
   for (const t of s.temps) {
@@ -276,7 +421,12 @@ export function wasmStep(s: SpecialisedModel, arena: Arena, state: BoundState): 
     const l = L.add(V128);
     const value = toNumber(compile(u.expr, ref));
     const frozen = refr.kind !== "none" && model.unlessRefractory.has(u.name);
-    body.push(...(frozen ? [...value, ...get(varLocals.get(u.name)!), ...get(NR), ...op.v128Bitselect] : value), ...set(l));
+    body.push(
+      ...(frozen
+        ? [...value, ...get(varLocals.get(u.name)!), ...get(NR), ...op.v128Bitselect]
+        : value),
+      ...set(l),
+    );
     body.push(...get(O), ...get(l), ...op.v128Store(arrayOffset(arrayIndex.get(u.name)!)));
     after.set(u.name, l);
   }
@@ -289,65 +439,176 @@ export function wasmStep(s: SpecialisedModel, arena: Arena, state: BoundState): 
     const onSpike: Code = [];
     if (refr.kind !== "none") {
       const k = arrayIndex.get("lastspike")!;
-      if (V.width === 2) onSpike.push(...get(O8), ...get(T64), ...get(varLocals.get("lastspike")!), ...get(SPK), ...op.v128Bitselect, ...op.v128Store(arrayOffset(k)));
+      if (V.width === 2)
+        onSpike.push(
+          ...get(O8),
+          ...get(T64),
+          ...get(varLocals.get("lastspike")!),
+          ...get(SPK),
+          ...op.v128Bitselect,
+          ...op.v128Store(arrayOffset(k)),
+        );
       else {
         const [lo, hi] = halves.get("lastspike")!;
-        onSpike.push(...get(O8), ...get(T64), ...get(lo), ...get(SPK), ...op.i64x2ExtendLowI32x4S, ...op.v128Bitselect, ...op.v128Store(arrayOffset(k)));
-        onSpike.push(...get(O8), ...get(T64), ...get(hi), ...get(SPK), ...op.i64x2ExtendHighI32x4S, ...op.v128Bitselect, ...op.v128Store(arrayOffset(k) + 16));
+        onSpike.push(
+          ...get(O8),
+          ...get(T64),
+          ...get(lo),
+          ...get(SPK),
+          ...op.i64x2ExtendLowI32x4S,
+          ...op.v128Bitselect,
+          ...op.v128Store(arrayOffset(k)),
+        );
+        onSpike.push(
+          ...get(O8),
+          ...get(T64),
+          ...get(hi),
+          ...get(SPK),
+          ...op.i64x2ExtendHighI32x4S,
+          ...op.v128Bitselect,
+          ...op.v128Store(arrayOffset(k) + 16),
+        );
       }
     }
     if (refr.kind === "condition") {
       const k = arrayIndex.get("not_refractory")!;
-      onSpike.push(...get(O), ...get(ZERO), ...get(NR), ...get(ONE), ...op.v128And, ...get(SPK), ...op.v128Bitselect, ...op.v128Store(arrayOffset(k)));
+      onSpike.push(
+        ...get(O),
+        ...get(ZERO),
+        ...get(NR),
+        ...get(ONE),
+        ...op.v128And,
+        ...get(SPK),
+        ...op.v128Bitselect,
+        ...op.v128Store(arrayOffset(k)),
+      );
     }
-    if (onSpike.length > 0) body.push(...get(SPK), ...op.v128AnyTrue, ...op.if, ...onSpike, ...op.end);
-    body.push(...recordSpikeLanes({ mask: SPK, bits: BITS, i: I, n: N, spiked: SPIKED, count: COUNT }, V.width));
+    if (onSpike.length > 0)
+      body.push(...get(SPK), ...op.v128AnyTrue, ...op.if, ...onSpike, ...op.end);
+    body.push(
+      ...recordSpikeLanes(
+        { mask: SPK, bits: BITS, i: I, n: N, spiked: SPIKED, count: COUNT },
+        V.width,
+      ),
+    );
   }
   const loop: Code = [
     ...op.block,
-    ...get(N), ...op.i32Eqz, ...op.brIf(0),
+    ...get(N),
+    ...op.i32Eqz,
+    ...op.brIf(0),
     ...op.loop,
     ...body,
-    ...get(O), ...op.i32Const(16), ...op.i32Add, ...set(O),
+    ...get(O),
+    ...op.i32Const(16),
+    ...op.i32Add,
+    ...set(O),
     ...(O8 === O ? [] : [...get(O8), ...op.i32Const(8 * V.width), ...op.i32Add, ...set(O8)]),
-    ...get(I), ...op.i32Const(V.width), ...op.i32Add, ...op.localTee(I), ...get(N), ...op.i32LtS, ...op.brIf(0),
+    ...get(I),
+    ...op.i32Const(V.width),
+    ...op.i32Add,
+    ...op.localTee(I),
+    ...get(N),
+    ...op.i32LtS,
+    ...op.brIf(0),
     ...op.end,
     ...op.end,
   ];
   const fnBody: Code = [
     ...pointers,
-    ...op.i32Const(0), ...op.i32x4Splat, ...set(ZERO),
-    ...V.constant(1), ...set(ONE),
-    ...get(T), ...V.splatF64, ...set(TV),
-    ...get(T), ...op.f64x2Splat, ...set(T64),
+    ...op.i32Const(0),
+    ...op.i32x4Splat,
+    ...set(ZERO),
+    ...V.constant(1),
+    ...set(ONE),
+    ...get(T),
+    ...V.splatF64,
+    ...set(TV),
+    ...get(T),
+    ...op.f64x2Splat,
+    ...set(T64),
     ...prologue,
     ...loop,
     ...get(COUNT),
   ];
   // finite() -> 1 when every stored value (padding lanes included) is finite: the sum of x - x
   // over all of them is 0 then, and NaN as soon as one is NaN or infinite.
-  const ACC32 = 0, ACC64 = 1, OFF = 2, K = 3, X = 4;
-  const finiteBody: Code = [...op.i32Const(0), ...op.i32x4Splat, ...set(ACC32), ...op.i32Const(0), ...op.i32x4Splat, ...set(ACC64)];
+  const ACC32 = 0,
+    ACC64 = 1,
+    OFF = 2,
+    K = 3,
+    X = 4;
+  const finiteBody: Code = [
+    ...op.i32Const(0),
+    ...op.i32x4Splat,
+    ...set(ACC32),
+    ...op.i32Const(0),
+    ...op.i32x4Splat,
+    ...set(ACC64),
+  ];
   state.arrays.forEach((a, k) => {
     const wide = !s.float32 || isTime(s.stored[k]);
     const acc = wide ? ACC64 : ACC32;
     const vectors = Math.ceil(state.n / (wide ? 2 : 4));
     finiteBody.push(
-      ...op.i32Const(0), ...set(OFF), ...op.i32Const(0), ...set(K),
+      ...op.i32Const(0),
+      ...set(OFF),
+      ...op.i32Const(0),
+      ...set(K),
       ...op.loop,
-      ...get(acc), ...get(OFF), ...op.v128Load(a.byteOffset), ...op.localTee(X), ...get(X), ...(wide ? op.f64x2Sub : op.f32x4Sub), ...(wide ? op.f64x2Add : op.f32x4Add), ...set(acc),
-      ...get(OFF), ...op.i32Const(16), ...op.i32Add, ...set(OFF),
-      ...get(K), ...op.i32Const(1), ...op.i32Add, ...op.localTee(K), ...op.i32Const(vectors), ...op.i32LtS, ...op.brIf(0),
+      ...get(acc),
+      ...get(OFF),
+      ...op.v128Load(a.byteOffset),
+      ...op.localTee(X),
+      ...get(X),
+      ...(wide ? op.f64x2Sub : op.f32x4Sub),
+      ...(wide ? op.f64x2Add : op.f32x4Add),
+      ...set(acc),
+      ...get(OFF),
+      ...op.i32Const(16),
+      ...op.i32Add,
+      ...set(OFF),
+      ...get(K),
+      ...op.i32Const(1),
+      ...op.i32Add,
+      ...op.localTee(K),
+      ...op.i32Const(vectors),
+      ...op.i32LtS,
+      ...op.brIf(0),
       ...op.end,
     );
   });
   const lane64 = (j: number): Code => [...get(ACC64), ...op.f64x2ExtractLane(j)];
-  const lane32 = (j: number): Code => [...get(ACC32), ...op.f32x4ExtractLane(j), ...op.f64PromoteF32];
-  finiteBody.push(...lane64(0), ...lane64(1), ...op.f64Add, ...lane32(0), ...op.f64Add, ...lane32(1), ...op.f64Add, ...lane32(2), ...op.f64Add, ...lane32(3), ...op.f64Add, ...op.f64Const(0), ...op.f64Eq);
+  const lane32 = (j: number): Code => [
+    ...get(ACC32),
+    ...op.f32x4ExtractLane(j),
+    ...op.f64PromoteF32,
+  ];
+  finiteBody.push(
+    ...lane64(0),
+    ...lane64(1),
+    ...op.f64Add,
+    ...lane32(0),
+    ...op.f64Add,
+    ...lane32(1),
+    ...op.f64Add,
+    ...lane32(2),
+    ...op.f64Add,
+    ...lane32(3),
+    ...op.f64Add,
+    ...op.f64Const(0),
+    ...op.f64Eq,
+  );
   const bytes = assemble(
     [
       { name: "step", params, results: [I32], locals: L.types, body: fnBody },
-      { name: "finite", params: [], results: [I32], locals: [V128, V128, I32, I32, V128], body: finiteBody },
+      {
+        name: "finite",
+        params: [],
+        results: [I32],
+        locals: [V128, V128, I32, I32, V128],
+        body: finiteBody,
+      },
     ],
     imports,
   );
@@ -363,7 +624,8 @@ export function wasmStep(s: SpecialisedModel, arena: Arena, state: BoundState): 
   if (!instance) return undefined;
   const step = instance.step as (t: number) => number;
   const bound: StepFunction = (arrays, _r, _s, n, t) => {
-    if (arrays !== state.arrays || n !== state.n) throw new Error("wasm step: called with arrays other than those it was built for");
+    if (arrays !== state.arrays || n !== state.n)
+      throw new Error("wasm step: called with arrays other than those it was built for");
     return step(t);
   };
   return { step: bound, finite: instance.finite as () => number };

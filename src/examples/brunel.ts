@@ -74,10 +74,19 @@ export function brunelNetwork(opts: BrunelOptions): Brunel {
   const nuThr_Hz = (theta / (j * cE * tau)) * 1000;
   const externalRate_Hz = eta * nuThr_Hz * cE;
   const net = new Network({ dt_ms, seed: opts.seed ?? 0 });
-  const params: Partial<LifParams> = { tauM_ms: tau, vRest_mV: 0, vReset_mV: 10, vThresh_mV: theta, tRef_ms: 2 };
+  const params: Partial<LifParams> = {
+    tauM_ms: tau,
+    vRest_mV: 0,
+    vReset_mV: 10,
+    vThresh_mV: theta,
+    tRef_ms: 2,
+  };
   const exc = net.addLif("exc", { size: nE, params, v0_mV: (rng) => theta * rng.uniform() });
   const inh = net.addLif("inh", { size: nI, params, v0_mV: (rng) => theta * rng.uniform() });
-  for (const [group, n] of [[exc, nE], [inh, nI]] as const) {
+  for (const [group, n] of [
+    [exc, nE],
+    [inh, nI],
+  ] as const) {
     const ext = net.addPoisson(`${group.name}_ext`, { size: n * m, rate_Hz: externalRate_Hz / m });
     const pre = Int32Array.from({ length: n * m }, (_, k) => k);
     const post = Int32Array.from({ length: n * m }, (_, k) => Math.floor(k / m));

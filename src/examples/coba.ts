@@ -48,7 +48,16 @@ export interface Coba {
  * ```
  */
 export function cobaNetwork(opts: CobaOptions = {}): Coba {
-  const { seed = 0, nExc = 3200, nInh = 800, p = 0.02, dt_ms = 0.1, integration = "euler", monitor = true, wasm = true } = opts;
+  const {
+    seed = 0,
+    nExc = 3200,
+    nInh = 800,
+    p = 0.02,
+    dt_ms = 0.1,
+    integration = "euler",
+    monitor = true,
+    wasm = true,
+  } = opts;
   const net = new Network({ dt_ms, seed, wasm });
   const gL_nS = 10;
   const params: Partial<LifParams> = {

@@ -22,10 +22,26 @@ import type { Coba, CobaOptions } from "./coba.js";
  * ```
  */
 export function cubaNetwork(opts: CobaOptions = {}): Coba {
-  const { seed = 0, nExc = 3200, nInh = 800, p = 0.02, dt_ms = 0.1, integration = "exact", monitor = true } = opts;
+  const {
+    seed = 0,
+    nExc = 3200,
+    nInh = 800,
+    p = 0.02,
+    dt_ms = 0.1,
+    integration = "exact",
+    monitor = true,
+  } = opts;
   const net = new Network({ dt_ms, seed });
   const gL_nS = 10;
-  const params: Partial<LifParams> = { tauM_ms: 20, cM_pF: 200, vRest_mV: -49, vReset_mV: -60, vThresh_mV: -50, tRef_ms: 5, integration };
+  const params: Partial<LifParams> = {
+    tauM_ms: 20,
+    cM_pF: 200,
+    vRest_mV: -49,
+    vReset_mV: -60,
+    vThresh_mV: -50,
+    tRef_ms: 5,
+    integration,
+  };
   const receptors = {
     exc: { kind: "current", tau_ms: 5 },
     inh: { kind: "current", tau_ms: 10 },

@@ -37,7 +37,11 @@
  * Ids: names become NmlIds (`[a-zA-Z_][a-zA-Z0-9_]*`, other characters replaced by "_", made
  * unique); every population keeps its neurolab name in a `property` (tag "neurolab_name").
  */
-import type { NetworkDescription, PopulationDescription, ProjectionDescription } from "../network/network.js";
+import type {
+  NetworkDescription,
+  PopulationDescription,
+  ProjectionDescription,
+} from "../network/network.js";
 import type { ReceptorSpec } from "../synapses/receptors.js";
 import { describeValue } from "../core/describe.js";
 import { synapseRule } from "./synapseRules.js";
@@ -90,25 +94,44 @@ interface Entry {
 
 /** A NeuroML 2 document and LEMS simulation for `net` (see the module documentation). */
 export function toNeuroML(net: Describable, opts: NeuroMLExportOptions): NeuroMLExport {
-  if (opts === null || typeof opts !== "object") throw new RangeError("toNeuroML: options { duration_ms } are required");
+  if (opts === null || typeof opts !== "object")
+    throw new RangeError("toNeuroML: options { duration_ms } are required");
   const { duration_ms } = opts;
   if (typeof duration_ms !== "number" || !Number.isFinite(duration_ms) || duration_ms <= 0) {
-    throw new RangeError(`toNeuroML: duration_ms must be a finite number > 0, got ${describeValue(duration_ms)}`);
+    throw new RangeError(
+      `toNeuroML: duration_ms must be a finite number > 0, got ${describeValue(duration_ms)}`,
+    );
   }
   const d = net.describe();
-  if (d.t_ms !== 0) throw new RangeError(`toNeuroML: the network has run to t = ${d.t_ms} ms; NeuroML describes a network from its start: export before running or after net.reset()`);
-  if (d.hasCurrentSources) throw new RangeError("toNeuroML: networks with current sources (JavaScript functions) cannot be exported");
-  if (d.gapJunctions.length > 0) throw new RangeError("toNeuroML: gap junctions cannot be exported to NeuroML");
+  if (d.t_ms !== 0)
+    throw new RangeError(
+      `toNeuroML: the network has run to t = ${d.t_ms} ms; NeuroML describes a network from its start: export before running or after net.reset()`,
+    );
+  if (d.hasCurrentSources)
+    throw new RangeError(
+      "toNeuroML: networks with current sources (JavaScript functions) cannot be exported",
+    );
+  if (d.gapJunctions.length > 0)
+    throw new RangeError("toNeuroML: gap junctions cannot be exported to NeuroML");
   // Equation synapses are refused: the first one's rule names the reason.
   const syn = d.synapses?.[0];
   if (syn !== undefined) {
     const rule = synapseRule(syn);
-    if (rule.kind === "stdpPair") throw new RangeError(`toNeuroML: synapses ${syn.name} use stdpPair (pair STDP, NEST stdp_synapse); NeuroML 2's standard components have no STDP rule`);
-    if (rule.kind === "other") throw new RangeError(`toNeuroML: synapses ${syn.name} use ${rule.rule}; NeuroML 2's standard components have no plasticity rules`);
-    throw new RangeError(`toNeuroML: synapses ${syn.name} are written as equations; NeuroML export covers projections made with net.connect onto LIF populations`);
+    if (rule.kind === "stdpPair")
+      throw new RangeError(
+        `toNeuroML: synapses ${syn.name} use stdpPair (pair STDP, NEST stdp_synapse); NeuroML 2's standard components have no STDP rule`,
+      );
+    if (rule.kind === "other")
+      throw new RangeError(
+        `toNeuroML: synapses ${syn.name} use ${rule.rule}; NeuroML 2's standard components have no plasticity rules`,
+      );
+    throw new RangeError(
+      `toNeuroML: synapses ${syn.name} are written as equations; NeuroML export covers projections made with net.connect onto LIF populations`,
+    );
   }
 
-  if (opts.id !== undefined && (typeof opts.id !== "string" || opts.id.length === 0)) throw new RangeError(`toNeuroML: id must be a non-empty string, got ${describeValue(opts.id)}`);
+  if (opts.id !== undefined && (typeof opts.id !== "string" || opts.id.length === 0))
+    throw new RangeError(`toNeuroML: id must be a non-empty string, got ${describeValue(opts.id)}`);
   const ids = new IdAllocator();
   const networkId = ids.take(opts.id ?? "network");
   const docId = ids.take(`${networkId}_doc`);
@@ -127,7 +150,9 @@ export function toNeuroML(net: Describable, opts: NeuroMLExportOptions): NeuroML
     if (p.kind === "poisson") {
       const comp = ids.take(`${base}_poisson`);
       inputs.push(`  <spikeGeneratorPoisson id="${comp}" averageRate="${q(p.rate_Hz, "Hz")}"/>`);
-      populations.push(`    <population id="${base}" component="${comp}" size="${p.size}">\n      ${nameProperty}\n    </population>`);
+      populations.push(
+        `    <population id="${base}" component="${comp}" size="${p.size}">\n      ${nameProperty}\n    </population>`,
+      );
       byName.set(p.name, { base, popIds: [base], synapseIds: new Map() });
       continue;
     }
@@ -139,7 +164,9 @@ export function toNeuroML(net: Describable, opts: NeuroMLExportOptions): NeuroML
         train.sort((a, b) => a - b);
         const popId = ids.take(`${base}_${i}`);
         const comp = ids.take(`${popId}_train`);
-        const spikes = train.map((t, k) => `\n    <spike id="${k}" time="${q(t, "ms")}"/>`).join("");
+        const spikes = train
+          .map((t, k) => `\n    <spike id="${k}" time="${q(t, "ms")}"/>`)
+          .join("");
         inputs.push(`  <spikeArray id="${comp}">${spikes}${spikes ? "\n  " : ""}</spikeArray>`);
         populations.push(
           `    <population id="${popId}" component="${comp}" size="1">\n      ${nameProperty}\n      <property tag="neurolab_index" value="${i}"/>\n    </population>`,
@@ -149,7 +176,10 @@ export function toNeuroML(net: Describable, opts: NeuroMLExportOptions): NeuroML
       byName.set(p.name, { base, popIds, synapseIds: new Map() });
       continue;
     }
-    if (p.kind === "equations") throw new RangeError(`toNeuroML: population ${p.name} is written as equations; NeuroML export covers LIF and Izhikevich populations (addLif, addIzhikevich)`);
+    if (p.kind === "equations")
+      throw new RangeError(
+        `toNeuroML: population ${p.name} is written as equations; NeuroML export covers LIF and Izhikevich populations (addLif, addIzhikevich)`,
+      );
     const cellId = ids.take(`${base}_cell`);
     const synapseIds = new Map<string, string>();
     const par = p.params as Record<string, number>;
@@ -157,23 +187,39 @@ export function toNeuroML(net: Describable, opts: NeuroMLExportOptions): NeuroML
     if (p.model === "lif") {
       checkInitial(p, { v_mV: () => par.vRest_mV }, opts, "LIF cells (iafCell) start at vRest_mV");
       const common = `leakReversal="${q(par.vRest_mV, "mV")}" thresh="${q(par.vThresh_mV, "mV")}" reset="${q(par.vReset_mV, "mV")}" C="${q(par.cM_pF, "pF")}" leakConductance="${q(par.cM_pF / par.tauM_ms, "nS")}"`;
-      cells.push(par.tRef_ms > 0 ? `  <iafRefCell id="${cellId}" ${common} refract="${q(par.tRef_ms, "ms")}"/>` : `  <iafCell id="${cellId}" ${common}/>`);
+      cells.push(
+        par.tRef_ms > 0
+          ? `  <iafRefCell id="${cellId}" ${common} refract="${q(par.tRef_ms, "ms")}"/>`
+          : `  <iafCell id="${cellId}" ${common}/>`,
+      );
       for (const r of p.receptors) {
         if (r.spec.kind === "delta") continue;
         const synId = ids.take(`${base}_${r.name}`);
         synapseIds.set(r.name, synId);
         const line = synapseElement(synId, r.spec);
-        (r.spec.kind === "current" && (r.spec.kernel ?? "exp") === "exp" ? pyNNSynapses : synapses).push(line);
+        (r.spec.kind === "current" && (r.spec.kernel ?? "exp") === "exp"
+          ? pyNNSynapses
+          : synapses
+        ).push(line);
       }
       ext.forEach((x, i) => (ext[i] = x + par.iBias_pA));
     } else if (p.model === "izhikevich") {
       const v0 = p.state.v_mV[0];
-      checkInitial(p, { v_mV: () => v0, u: (s, i) => par.b * s.v_mV[i] }, opts, "izhikevichCell starts every cell at one v0 with u = b v0");
+      checkInitial(
+        p,
+        { v_mV: () => v0, u: (s, i) => par.b * s.v_mV[i] },
+        opts,
+        "izhikevichCell starts every cell at one v0 with u = b v0",
+      );
       const start = opts.ignoreInitialState ? -65 : v0;
-      cells.push(`  <izhikevichCell id="${cellId}" v0="${q(start, "mV")}" thresh="${q(par.vPeak_mV, "mV")}" a="${q(par.a)}" b="${q(par.b)}" c="${q(par.c_mV)}" d="${q(par.d)}"/>`);
+      cells.push(
+        `  <izhikevichCell id="${cellId}" v0="${q(start, "mV")}" thresh="${q(par.vPeak_mV, "mV")}" a="${q(par.a)}" b="${q(par.b)}" c="${q(par.c_mV)}" d="${q(par.d)}"/>`,
+      );
       ext.forEach((x, i) => (ext[i] = x + par.iBias));
     } else {
-      throw new RangeError(`toNeuroML: model "${p.model}" of population ${p.name} has no exact NeuroML 2 cell here (lif and izhikevich do)`);
+      throw new RangeError(
+        `toNeuroML: model "${p.model}" of population ${p.name} has no exact NeuroML 2 cell here (lif and izhikevich do)`,
+      );
     }
     // Constant input: one pulse component per distinct value, one inputList per component.
     const groups = new Map<number, number[]>();
@@ -188,10 +234,18 @@ export function toNeuroML(net: Describable, opts: NeuroMLExportOptions): NeuroML
           ? `  <pulseGenerator id="${comp}" delay="0ms" duration="${q(CONSTANT_INPUT_DURATION_MS, "ms")}" amplitude="${q(amplitude, "pA")}"/>`
           : `  <pulseGeneratorDL id="${comp}" delay="0ms" duration="${q(CONSTANT_INPUT_DURATION_MS, "ms")}" amplitude="${q(amplitude)}"/>`,
       );
-      const list = cellsWith.map((i, n) => `\n      <input id="${n}" target="../${base}[${i}]" destination="synapses"/>`).join("");
-      inputLists.push(`    <inputList id="${ids.take(`${comp}_list`)}" population="${base}" component="${comp}">${list}\n    </inputList>`);
+      const list = cellsWith
+        .map(
+          (i, n) => `\n      <input id="${n}" target="../${base}[${i}]" destination="synapses"/>`,
+        )
+        .join("");
+      inputLists.push(
+        `    <inputList id="${ids.take(`${comp}_list`)}" population="${base}" component="${comp}">${list}\n    </inputList>`,
+      );
     }
-    populations.push(`    <population id="${base}" component="${cellId}" size="${p.size}">\n      ${nameProperty}\n    </population>`);
+    populations.push(
+      `    <population id="${base}" component="${cellId}" size="${p.size}">\n      ${nameProperty}\n    </population>`,
+    );
     byName.set(p.name, { base, popIds: [base], synapseIds, neurons: p });
   }
 
@@ -225,9 +279,13 @@ export function toNeuroML(net: Describable, opts: NeuroMLExportOptions): NeuroML
     spikeFiles[name] = file;
     const size = d.populations.find((p) => p.name === name)!.size;
     const selections = Array.from({ length: size }, (_, i) =>
-      entry.popIds.length > 1 ? `\n      <EventSelection id="${i}" select="${entry.popIds[i]}[0]" eventPort="spike"/>` : `\n      <EventSelection id="${i}" select="${entry.popIds[0]}[${i}]" eventPort="spike"/>`,
+      entry.popIds.length > 1
+        ? `\n      <EventSelection id="${i}" select="${entry.popIds[i]}[0]" eventPort="spike"/>`
+        : `\n      <EventSelection id="${i}" select="${entry.popIds[0]}[${i}]" eventPort="spike"/>`,
     ).join("");
-    outputs.push(`    <EventOutputFile id="${ids.take(`${entry.base}_spikes`)}" fileName="${xml(file)}" format="TIME_ID">${selections}\n    </EventOutputFile>`);
+    outputs.push(
+      `    <EventOutputFile id="${ids.take(`${entry.base}_spikes`)}" fileName="${xml(file)}" format="TIME_ID">${selections}\n    </EventOutputFile>`,
+    );
   }
   const simId = ids.take(`${networkId}_sim`);
   const lemsFile = `LEMS_${networkId}.xml`;
@@ -257,18 +315,28 @@ function synapseElement(id: string, spec: Exclude<ReceptorSpec, { kind: "delta" 
       : `  <alphaSynapse id="${id}" gbase="1nS" erev="${q(spec.eRev_mV, "mV")}" tau="${q(spec.tau_ms, "ms")}"/>`;
   }
   // expCurrSynapse is PyNN's: tau_syn in ms and weights in nA, as plain numbers.
-  return kernel === "exp" ? `  <expCurrSynapse id="${id}" tau_syn="${q(spec.tau_ms)}"/>` : `  <alphaCurrentSynapse id="${id}" tau="${q(spec.tau_ms, "ms")}" ibase="1pA"/>`;
+  return kernel === "exp"
+    ? `  <expCurrSynapse id="${id}" tau_syn="${q(spec.tau_ms)}"/>`
+    : `  <alphaCurrentSynapse id="${id}" tau="${q(spec.tau_ms, "ms")}" ibase="1pA"/>`;
 }
 
-function projectionElements(p: ProjectionDescription, byName: Map<string, Entry>, ids: IdAllocator): string[] {
+function projectionElements(
+  p: ProjectionDescription,
+  byName: Map<string, Entry>,
+  ids: IdAllocator,
+): string[] {
   const pre = byName.get(p.pre)!;
   const post = byName.get(p.post)!;
   const target = post.neurons!;
   if (p.receptorKind === "delta") {
-    throw new RangeError(`toNeuroML: projection ${p.pre} -> ${p.post} targets the delta (voltage-jump) receptor, which NeuroML 2 has no synapse for; use a current or conductance receptor`);
+    throw new RangeError(
+      `toNeuroML: projection ${p.pre} -> ${p.post} targets the delta (voltage-jump) receptor, which NeuroML 2 has no synapse for; use a current or conductance receptor`,
+    );
   }
   if (target.model !== "lif") {
-    throw new RangeError(`toNeuroML: projection ${p.pre} -> ${p.post}: NeuroML 2 has no standard synapse for the dimensionless input of ${target.model} cells (izhikevichCell); only LIF populations can receive projections`);
+    throw new RangeError(
+      `toNeuroML: projection ${p.pre} -> ${p.post}: NeuroML 2 has no standard synapse for the dimensionless input of ${target.model} cells (izhikevichCell); only LIF populations can receive projections`,
+    );
   }
   const synapse = post.synapseIds.get(p.receptor)!;
   const spec = target.receptors.find((r) => r.name === p.receptor)!.spec;
@@ -290,16 +358,28 @@ function projectionElements(p: ProjectionDescription, byName: Map<string, Entry>
     }
     if (n === 0 && pre.popIds.length > 1) return;
     const id = ids.take(`${preId}_to_${postId}_${p.receptor}`);
-    out.push(`    <projection id="${id}" presynapticPopulation="${preId}" postsynapticPopulation="${postId}" synapse="${synapse}">${lines.join("")}\n    </projection>`);
+    out.push(
+      `    <projection id="${id}" presynapticPopulation="${preId}" postsynapticPopulation="${postId}" synapse="${synapse}">${lines.join("")}\n    </projection>`,
+    );
   };
   const nPre = p.rowPtr.length - 1;
-  if (pre.popIds.length === 1) emit(pre.popIds[0], Array.from({ length: nPre }, (_, i) => i), (i) => i);
+  if (pre.popIds.length === 1)
+    emit(
+      pre.popIds[0],
+      Array.from({ length: nPre }, (_, i) => i),
+      (i) => i,
+    );
   else for (let i = 0; i < nPre; i++) emit(pre.popIds[i], [i], () => 0);
   return out;
 }
 
 /** Checks that every neuron's state equals what the NeuroML cell starts from. */
-function checkInitial(p: Neurons, expected: Record<string, (s: Record<string, Float64Array>, i: number) => number>, opts: NeuroMLExportOptions, why: string): void {
+function checkInitial(
+  p: Neurons,
+  expected: Record<string, (s: Record<string, Float64Array>, i: number) => number>,
+  opts: NeuroMLExportOptions,
+  why: string,
+): void {
   if (opts.ignoreInitialState) return;
   for (const [variable, want] of Object.entries(expected)) {
     const values = p.state[variable];
@@ -333,12 +413,24 @@ function q(x: number, unit = ""): string {
   return String(x).replace("e+", "e") + unit;
 }
 
-const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;" };
+const XML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&apos;",
+  "\t": "&#9;",
+  "\n": "&#10;",
+  "\r": "&#13;",
+};
 
 /** Text escaped for an XML attribute value or element content (whitespace kept as character references). */
 function xml(s: string): string {
   // eslint-disable-next-line no-control-regex
   const bad = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.exec(s);
-  if (bad) throw new RangeError(`toNeuroML: name ${JSON.stringify(s)} contains U+${bad[0].charCodeAt(0).toString(16).padStart(4, "0")}, which XML 1.0 cannot represent`);
+  if (bad)
+    throw new RangeError(
+      `toNeuroML: name ${JSON.stringify(s)} contains U+${bad[0].charCodeAt(0).toString(16).padStart(4, "0")}, which XML 1.0 cannot represent`,
+    );
   return s.replace(/[&<>"'\t\n\r]/g, (c) => XML_ESCAPES[c]);
 }

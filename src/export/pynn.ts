@@ -33,7 +33,11 @@
  *   standard models), and any other plasticity written as equations.
  * Not exportable (an error names it): other models, gap junctions, current sources (functions).
  */
-import type { NetworkDescription, PopulationDescription, ProjectionDescription } from "../network/network.js";
+import type {
+  NetworkDescription,
+  PopulationDescription,
+  ProjectionDescription,
+} from "../network/network.js";
 import type { ReceptorSpec } from "../synapses/receptors.js";
 import { typedArrayToBase64 } from "../schema/base64.js";
 import { describeValue } from "../core/describe.js";
@@ -54,26 +58,55 @@ type Describable = { describe(): NetworkDescription };
 export function toPyNN(net: Describable, opts: PyNNExportOptions = {}): string {
   const d = net.describe();
   const simulator = opts.simulator ?? "nest";
-  if (!/^[a-z0-9_.]+$/.test(simulator)) throw new RangeError(`simulator must be a PyNN backend module name such as "nest", got ${describeValue(simulator)}`);
-  if (d.hasCurrentSources) throw new RangeError("toPyNN: networks with current sources (JavaScript functions) cannot be exported");
-  if (d.gapJunctions.length > 0) throw new RangeError("toPyNN: gap junctions cannot be exported to PyNN");
+  if (!/^[a-z0-9_.]+$/.test(simulator))
+    throw new RangeError(
+      `simulator must be a PyNN backend module name such as "nest", got ${describeValue(simulator)}`,
+    );
+  if (d.hasCurrentSources)
+    throw new RangeError(
+      "toPyNN: networks with current sources (JavaScript functions) cannot be exported",
+    );
+  if (d.gapJunctions.length > 0)
+    throw new RangeError("toPyNN: gap junctions cannot be exported to PyNN");
   const synapses = (d.synapses ?? []).map((syn) => ({ syn, rule: synapseRule(syn) }));
   // Refuse what has no PyNN form before writing anything, naming the rule.
   for (const { syn, rule } of synapses) {
-    if (rule.kind === "other") throw new RangeError(`toPyNN: synapses ${syn.name} use ${rule.rule}, which PyNN 0.13 has no standard synapse type for`);
-    if (rule.kind === "stdpPair" && rule.opts.pairing === "nearest") throw new RangeError(`toPyNN: synapses ${syn.name} use stdpPair with nearest-spike pairing (NEST stdp_nn_symm_synapse), which PyNN 0.13 has no standard synapse type for (its SpikePairRule pairs all-to-all)`);
-    if (rule.kind === "stdpPair" && rule.opts.delayConvention === "axonal") throw new RangeError(`toPyNN: synapses ${syn.name} use stdpPair with the axonal delay convention (or delay 0); PyNN's STDPMechanism on NEST treats every delay as dendritic (use delayConvention "dendritic" and delay_ms >= dt)`);
+    if (rule.kind === "other")
+      throw new RangeError(
+        `toPyNN: synapses ${syn.name} use ${rule.rule}, which PyNN 0.13 has no standard synapse type for`,
+      );
+    if (rule.kind === "stdpPair" && rule.opts.pairing === "nearest")
+      throw new RangeError(
+        `toPyNN: synapses ${syn.name} use stdpPair with nearest-spike pairing (NEST stdp_nn_symm_synapse), which PyNN 0.13 has no standard synapse type for (its SpikePairRule pairs all-to-all)`,
+      );
+    if (rule.kind === "stdpPair" && rule.opts.delayConvention === "axonal")
+      throw new RangeError(
+        `toPyNN: synapses ${syn.name} use stdpPair with the axonal delay convention (or delay 0); PyNN's STDPMechanism on NEST treats every delay as dendritic (use delayConvention "dendritic" and delay_ms >= dt)`,
+      );
   }
   const tauMinus = new Map<string, number>();
   for (const { syn, rule } of synapses) {
     if (rule.kind !== "stdpPair") continue;
     const seen = tauMinus.get(syn.post);
-    if (seen !== undefined && seen !== rule.opts.tau_minus_ms) throw new RangeError(`toPyNN: STDP synapses onto ${syn.post} use tau_minus ${seen} ms and ${rule.opts.tau_minus_ms} ms; NEST keeps one tau_minus per postsynaptic neuron`);
+    if (seen !== undefined && seen !== rule.opts.tau_minus_ms)
+      throw new RangeError(
+        `toPyNN: STDP synapses onto ${syn.post} use tau_minus ${seen} ms and ${rule.opts.tau_minus_ms} ms; NEST keeps one tau_minus per postsynaptic neuron`,
+      );
     tauMinus.set(syn.post, rule.opts.tau_minus_ms);
   }
-  const delays = [...d.projections.map((p) => (typeof p.delay_ms === "number" ? p.delay_ms : Math.min(...p.delay_ms))), ...synapses.filter(({ syn }) => syn.delay_ms.length > 0).map(({ syn }) => Math.min(...syn.delay_ms))];
+  const delays = [
+    ...d.projections.map((p) =>
+      typeof p.delay_ms === "number" ? p.delay_ms : Math.min(...p.delay_ms),
+    ),
+    ...synapses
+      .filter(({ syn }) => syn.delay_ms.length > 0)
+      .map(({ syn }) => Math.min(...syn.delay_ms)),
+  ];
   const minDelay = Math.min(d.dt_ms, ...delays);
-  if (minDelay <= 0) throw new RangeError("toPyNN: synapses with delay 0 cannot be exported (NEST's minimum delay is one time step); give delay_ms >= dt");
+  if (minDelay <= 0)
+    throw new RangeError(
+      "toPyNN: synapses with delay 0 cannot be exported (NEST's minimum delay is one time step); give delay_ms >= dt",
+    );
   const lines: string[] = [
     `# PyNN script exported by neurolab: ${d.populations.length} populations, ${d.projections.length} projections.`,
     `import base64`,
@@ -94,7 +127,10 @@ export function toPyNN(net: Describable, opts: PyNNExportOptions = {}): string {
     `    if sim.__name__ == "pyNN.nest" and variable == "v" and not hasattr(pop.celltype, "variable_map"):`,
     `        pop.node_collection.set(V_m=[float(x) for x in values])`,
     ``,
-    ...(synapses.some(({ rule }) => rule.kind === "stdpPair" && !gutigIsStandard(rule.opts.mu_plus, rule.opts.mu_minus))
+    ...(synapses.some(
+      ({ rule }) =>
+        rule.kind === "stdpPair" && !gutigIsStandard(rule.opts.mu_plus, rule.opts.mu_minus),
+    )
       ? [
           `def _gutig(w_max, mu_plus, mu_minus):`,
           `    # PyNN 0.13's GutigWeightDependence for NEST drops mu_plus and mu_minus in its constructor.`,
@@ -115,25 +151,50 @@ export function toPyNN(net: Describable, opts: PyNNExportOptions = {}): string {
     receptorMaps.set(p.name, receptorMap);
     lines.push(`pops[${py(p.name)}] = sim.Population(${p.size}, ${cell}, label=${py(p.name)})`);
     for (const [variable, values] of Object.entries(init)) {
-      lines.push(`_initialize(pops[${py(p.name)}], ${py(variable)}, _array(${py(typedArrayToBase64(values))}, "<f8"))`);
+      lines.push(
+        `_initialize(pops[${py(p.name)}], ${py(variable)}, _array(${py(typedArrayToBase64(values))}, "<f8"))`,
+      );
     }
   }
-  d.projections.forEach((proj, k) => lines.push(...projection(proj, k, receptorMaps.get(proj.post)!)));
-  synapses.forEach(({ syn, rule }, k) => lines.push(...equationSynapses(syn, rule as Exclude<typeof rule, { kind: "other" }>, k, d.populations.find((p) => p.name === syn.post)!, receptorMaps.get(syn.post)!, d.t_ms)));
+  d.projections.forEach((proj, k) =>
+    lines.push(...projection(proj, k, receptorMaps.get(proj.post)!)),
+  );
+  synapses.forEach(({ syn, rule }, k) =>
+    lines.push(
+      ...equationSynapses(
+        syn,
+        rule as Exclude<typeof rule, { kind: "other" }>,
+        k,
+        d.populations.find((p) => p.name === syn.post)!,
+        receptorMaps.get(syn.post)!,
+        d.t_ms,
+      ),
+    ),
+  );
   for (const name of d.spikeMonitored) lines.push(`pops[${py(name)}].record("spikes")`);
   if (opts.run_ms !== undefined) lines.push(`sim.run(${num(opts.run_ms)})`);
   return lines.join("\n") + "\n";
 }
 
-function cellType(p: PopulationDescription): { cell: string; receptorMap: Map<string, "excitatory" | "inhibitory">; init: Record<string, Float64Array> } {
+function cellType(p: PopulationDescription): {
+  cell: string;
+  receptorMap: Map<string, "excitatory" | "inhibitory">;
+  init: Record<string, Float64Array>;
+} {
   const receptorMap = new Map<string, "excitatory" | "inhibitory">();
-  if (p.kind === "poisson") return { cell: `sim.SpikeSourcePoisson(rate=${num(p.rate_Hz)})`, receptorMap, init: {} };
+  if (p.kind === "poisson")
+    return { cell: `sim.SpikeSourcePoisson(rate=${num(p.rate_Hz)})`, receptorMap, init: {} };
   if (p.kind === "equations") {
     const c = recogniseIfCurrExp(p.spec);
-    if (!c) throw new RangeError(`toPyNN: population ${p.name} is written as equations that are not a PyNN standard cell (build it with ifCurrExpEquations(...) to export it as IF_curr_exp)`);
+    if (!c)
+      throw new RangeError(
+        `toPyNN: population ${p.name} is written as equations that are not a PyNN standard cell (build it with ifCurrExpEquations(...) to export it as IF_curr_exp)`,
+      );
     receptorMap.set("i_syn_E", "excitatory");
     receptorMap.set("i_syn_I", "inhibitory");
-    const cell = `sim.IF_curr_exp(${Object.entries(c).map(([k, v]) => `${k}=${num(v)}`).join(", ")})`;
+    const cell = `sim.IF_curr_exp(${Object.entries(c)
+      .map(([k, v]) => `${k}=${num(v)}`)
+      .join(", ")})`;
     const nA = (a: Float64Array) => Float64Array.from(a, (x) => x / 1000);
     const init: Record<string, Float64Array> = { v: p.state.v };
     if (p.state.i_syn_E.some((x) => x !== 0)) init.isyn_exc = nA(p.state.i_syn_E);
@@ -144,19 +205,33 @@ function cellType(p: PopulationDescription): { cell: string; receptorMap: Map<st
     const trains: number[][] = Array.from({ length: p.size }, () => []);
     p.neurons.forEach((i, k) => trains[i].push(p.times_ms[k]));
     for (const t of trains) t.sort((a, b) => a - b);
-    return { cell: `sim.SpikeSourceArray(spike_times=[${trains.map((t) => `_times([${t.map(num).join(", ")}])`).join(", ")}])`, receptorMap, init: {} };
+    return {
+      cell: `sim.SpikeSourceArray(spike_times=[${trains.map((t) => `_times([${t.map(num).join(", ")}])`).join(", ")}])`,
+      receptorMap,
+      init: {},
+    };
   }
   const uniformCurrent = p.current_pA.every((x) => x === p.current_pA[0]) ? p.current_pA[0] : NaN;
-  if (Number.isNaN(uniformCurrent)) throw new RangeError(`toPyNN: population ${p.name} has per-neuron external currents; set iBias_pA instead`);
+  if (Number.isNaN(uniformCurrent))
+    throw new RangeError(
+      `toPyNN: population ${p.name} has per-neuron external currents; set iBias_pA instead`,
+    );
   const par = p.params as Record<string, number & string>;
   if (p.model === "izhikevich") {
-    if (p.receptors.length > 1) throw new RangeError(`toPyNN: Izhikevich population ${p.name} may only have delta input`);
+    if (p.receptors.length > 1)
+      throw new RangeError(`toPyNN: Izhikevich population ${p.name} may only have delta input`);
     receptorMap.set("delta", "excitatory");
     const cell = `sim.Izhikevich(a=${num(par.a)}, b=${num(par.b)}, c=${num(par.c_mV)}, d=${num(par.d)}, i_offset=${num((par.iBias + uniformCurrent) / 1000)})`;
     return { cell, receptorMap, init: { v: p.state.v_mV, u: p.state.u } };
   }
-  if (p.model !== "lif") throw new RangeError(`toPyNN: model "${p.model}" of population ${p.name} has no PyNN standard cell here (lif and izhikevich do)`);
-  const syn = p.receptors.filter((r) => r.spec.kind !== "delta") as { name: string; spec: Exclude<ReceptorSpec, { kind: "delta" }> }[];
+  if (p.model !== "lif")
+    throw new RangeError(
+      `toPyNN: model "${p.model}" of population ${p.name} has no PyNN standard cell here (lif and izhikevich do)`,
+    );
+  const syn = p.receptors.filter((r) => r.spec.kind !== "delta") as {
+    name: string;
+    spec: Exclude<ReceptorSpec, { kind: "delta" }>;
+  }[];
   const common = `tau_m=${num(par.tauM_ms)}, cm=${num(par.cM_pF / 1000)}, v_rest=${num(par.vRest_mV)}, v_reset=${num(par.vReset_mV)}, v_thresh=${num(par.vThresh_mV)}, tau_refrac=${num(par.tRef_ms)}, i_offset=${num((par.iBias_pA + uniformCurrent) / 1000)}`;
   if (syn.length === 0) {
     receptorMap.set("delta", "excitatory");
@@ -164,10 +239,21 @@ function cellType(p: PopulationDescription): { cell: string; receptorMap: Map<st
   }
   const kind = syn[0].spec.kind;
   const kernel = syn[0].spec.kernel ?? "exp";
-  if (syn.length > 2 || syn.some((r) => r.spec.kind !== kind || (r.spec.kernel ?? "exp") !== kernel)) {
-    throw new RangeError(`toPyNN: population ${p.name} needs at most two receptors of one kind and kernel (excitatory, inhibitory)`);
+  if (
+    syn.length > 2 ||
+    syn.some((r) => r.spec.kind !== kind || (r.spec.kernel ?? "exp") !== kernel)
+  ) {
+    throw new RangeError(
+      `toPyNN: population ${p.name} needs at most two receptors of one kind and kernel (excitatory, inhibitory)`,
+    );
   }
-  const ordered = kind === "conductance" ? [...syn].sort((a, b) => (b.spec as { eRev_mV: number }).eRev_mV - (a.spec as { eRev_mV: number }).eRev_mV) : syn;
+  const ordered =
+    kind === "conductance"
+      ? [...syn].sort(
+          (a, b) =>
+            (b.spec as { eRev_mV: number }).eRev_mV - (a.spec as { eRev_mV: number }).eRev_mV,
+        )
+      : syn;
   const [exc, inh] = ordered;
   receptorMap.set(exc.name, "excitatory");
   if (inh) receptorMap.set(inh.name, "inhibitory");
@@ -179,7 +265,11 @@ function cellType(p: PopulationDescription): { cell: string; receptorMap: Map<st
   return { cell: `sim.${type}(${params})`, receptorMap, init: { v: p.state.v_mV } };
 }
 
-function projection(p: ProjectionDescription, k: number, receptors: Map<string, "excitatory" | "inhibitory">): string[] {
+function projection(
+  p: ProjectionDescription,
+  k: number,
+  receptors: Map<string, "excitatory" | "inhibitory">,
+): string[] {
   const n = p.colIdx.length;
   const pre = new Int32Array(n);
   for (let i = 0; i < p.rowPtr.length - 1; i++) pre.fill(i, p.rowPtr[i], p.rowPtr[i + 1]);
@@ -203,7 +293,8 @@ function projection(p: ProjectionDescription, k: number, receptors: Map<string, 
     emit((w) => w < 0, "inhibitory", 1, "i");
   } else {
     const receptor = receptors.get(p.receptor);
-    if (!receptor) throw new RangeError(`toPyNN: receptor ${p.receptor} of ${p.post} is not exportable`);
+    if (!receptor)
+      throw new RangeError(`toPyNN: receptor ${p.receptor} of ${p.post} is not exportable`);
     emit(() => true, receptor, 1, "");
   }
   return out;
@@ -215,9 +306,21 @@ function gutigIsStandard(mu_plus: number, mu_minus: number): boolean {
 }
 
 /** Synapses written as equations onto an IF_curr_exp group: static or pair STDP (see the module documentation). */
-function equationSynapses(s: SynapsesDescription, rule: { kind: "static"; target: string } | Extract<ReturnType<typeof synapseRule>, { kind: "stdpPair" }>, k: number, post: PopulationDescription, receptors: Map<string, "excitatory" | "inhibitory">, t_ms: number): string[] {
+function equationSynapses(
+  s: SynapsesDescription,
+  rule:
+    | { kind: "static"; target: string }
+    | Extract<ReturnType<typeof synapseRule>, { kind: "stdpPair" }>,
+  k: number,
+  post: PopulationDescription,
+  receptors: Map<string, "excitatory" | "inhibitory">,
+  t_ms: number,
+): string[] {
   const receptor = receptors.get(rule.target);
-  if (post.kind !== "equations" || !receptor) throw new RangeError(`toPyNN: synapses ${s.name} add to "${rule.target}" of ${s.post}, which is not a receptor of an exported cell (IF_curr_exp groups take i_syn_E or i_syn_I)`);
+  if (post.kind !== "equations" || !receptor)
+    throw new RangeError(
+      `toPyNN: synapses ${s.name} add to "${rule.target}" of ${s.post}, which is not a receptor of an exported cell (IF_curr_exp groups take i_syn_E or i_syn_I)`,
+    );
   const w = s.variables.w;
   // Weights are currents (pA) for IF_curr_exp: PyNN's unit is nA.
   const weight = Float64Array.from(w, (x) => x / 1000);
@@ -230,11 +333,18 @@ function equationSynapses(s: SynapsesDescription, rule: { kind: "static"; target
     const o = rule.opts;
     const wd = { w_min: "0.0", w_max: num(o.Wmax / 1000) };
     let dependence: string;
-    if (o.mu_plus === 0 && o.mu_minus === 0) dependence = `sim.AdditiveWeightDependence(w_min=${wd.w_min}, w_max=${wd.w_max})`;
-    else if (o.mu_plus === 1 && o.mu_minus === 1) dependence = `sim.MultiplicativeWeightDependence(w_min=${wd.w_min}, w_max=${wd.w_max})`;
-    else if (o.mu_plus === 0 && o.mu_minus === 1) dependence = `sim.AdditivePotentiationMultiplicativeDepression(w_min=${wd.w_min}, w_max=${wd.w_max})`;
-    else dependence = `_gutig(w_max=${wd.w_max}, mu_plus=${num(o.mu_plus)}, mu_minus=${num(o.mu_minus)})`;
-    if (t_ms > 0) out.push(`# ${s.name}: weights learned until t = ${t_ms} ms; the STDP traces restart at zero here.`);
+    if (o.mu_plus === 0 && o.mu_minus === 0)
+      dependence = `sim.AdditiveWeightDependence(w_min=${wd.w_min}, w_max=${wd.w_max})`;
+    else if (o.mu_plus === 1 && o.mu_minus === 1)
+      dependence = `sim.MultiplicativeWeightDependence(w_min=${wd.w_min}, w_max=${wd.w_max})`;
+    else if (o.mu_plus === 0 && o.mu_minus === 1)
+      dependence = `sim.AdditivePotentiationMultiplicativeDepression(w_min=${wd.w_min}, w_max=${wd.w_max})`;
+    else
+      dependence = `_gutig(w_max=${wd.w_max}, mu_plus=${num(o.mu_plus)}, mu_minus=${num(o.mu_minus)})`;
+    if (t_ms > 0)
+      out.push(
+        `# ${s.name}: weights learned until t = ${t_ms} ms; the STDP traces restart at zero here.`,
+      );
     out.push(
       `# ${s.name}: plasticity.stdpPair (NEST stdp_synapse, dendritic delays).`,
       `${v}_stdp = sim.STDPMechanism(timing_dependence=sim.SpikePairRule(tau_plus=${num(o.tau_plus_ms)}, tau_minus=${num(o.tau_minus_ms)}, A_plus=${num(o.lambda)}, A_minus=${num(o.alpha * o.lambda)}), weight_dependence=${dependence}, dendritic_delay_fraction=1.0)`,

@@ -51,17 +51,19 @@ export const IF_CURR_EXP_DEFAULTS: Readonly<IfCurrExpParameters> = Object.freeze
 });
 
 /** Units of the parameters in the namespace (PyNN's). */
-export const IF_CURR_EXP_UNITS: Readonly<Record<keyof IfCurrExpParameters, string>> = Object.freeze({
-  tau_m: "ms",
-  cm: "nF",
-  v_rest: "mV",
-  v_reset: "mV",
-  v_thresh: "mV",
-  tau_refrac: "ms",
-  tau_syn_E: "ms",
-  tau_syn_I: "ms",
-  i_offset: "nA",
-});
+export const IF_CURR_EXP_UNITS: Readonly<Record<keyof IfCurrExpParameters, string>> = Object.freeze(
+  {
+    tau_m: "ms",
+    cm: "nF",
+    v_rest: "mV",
+    v_reset: "mV",
+    v_thresh: "mV",
+    tau_refrac: "ms",
+    tau_syn_E: "ms",
+    tau_syn_I: "ms",
+    i_offset: "nA",
+  },
+);
 
 /** The equations of {@link ifCurrExpEquations}. */
 export const IF_CURR_EXP_EQUATIONS = `dv/dt = (v_rest - v)/tau_m + (i_syn_E + i_syn_I + i_offset)/cm : volt (unless refractory)
@@ -75,16 +77,30 @@ const POSITIVE: (keyof IfCurrExpParameters)[] = ["tau_m", "cm", "tau_syn_E", "ta
  * namespace, init v = v_rest) to spread into `net.addNeurons(name, { size, ...ifCurrExpEquations({
  * tau_m: 10 }) })`.
  */
-export function ifCurrExpEquations(params: Partial<IfCurrExpParameters> = {}): Omit<EquationModelSpec, "namespace"> & { namespace: Record<string, string>; init: { v: string } } {
-  if (typeof params !== "object" || params === null) throw new TypeError("ifCurrExpEquations: params must be an object such as { tau_m: 10 }");
+export function ifCurrExpEquations(params: Partial<IfCurrExpParameters> = {}): Omit<
+  EquationModelSpec,
+  "namespace"
+> & {
+  namespace: Record<string, string>;
+  init: { v: string };
+} {
+  if (typeof params !== "object" || params === null)
+    throw new TypeError("ifCurrExpEquations: params must be an object such as { tau_m: 10 }");
   const keys = Object.keys(IF_CURR_EXP_DEFAULTS) as (keyof IfCurrExpParameters)[];
   for (const k of Object.keys(params)) {
-    if (!keys.includes(k as keyof IfCurrExpParameters)) throw new RangeError(`IF_curr_exp parameter must be one of ${keys.join(", ")}, got ${JSON.stringify(k)}`);
+    if (!keys.includes(k as keyof IfCurrExpParameters))
+      throw new RangeError(
+        `IF_curr_exp parameter must be one of ${keys.join(", ")}, got ${JSON.stringify(k)}`,
+      );
   }
   const p = { ...IF_CURR_EXP_DEFAULTS, ...params };
   const namespace: Record<string, string> = {};
   for (const k of keys) {
-    const v = checkNumber(p[k], k, POSITIVE.includes(k) ? { min: 0, minExclusive: true } : k === "tau_refrac" ? { min: 0 } : {});
+    const v = checkNumber(
+      p[k],
+      k,
+      POSITIVE.includes(k) ? { min: 0, minExclusive: true } : k === "tau_refrac" ? { min: 0 } : {},
+    );
     namespace[k] = `${v}*${IF_CURR_EXP_UNITS[k]}`;
   }
   return {
@@ -107,7 +123,10 @@ export function recogniseIfCurrExp(spec: EquationModelSpec): IfCurrExpParameters
   const ns = spec.namespace ?? {};
   const p: Partial<IfCurrExpParameters> = {};
   for (const [k, unit] of Object.entries(IF_CURR_EXP_UNITS)) {
-    const m = typeof ns[k] === "string" ? /^(-?[0-9.]+(?:e[-+]?[0-9]+)?)\*([A-Za-z]+)$/.exec(ns[k] as string) : null;
+    const m =
+      typeof ns[k] === "string"
+        ? /^(-?[0-9.]+(?:e[-+]?[0-9]+)?)\*([A-Za-z]+)$/.exec(ns[k] as string)
+        : null;
     if (!m || m[2] !== unit) return null;
     p[k as keyof IfCurrExpParameters] = Number(m[1]);
   }
@@ -118,6 +137,11 @@ export function recogniseIfCurrExp(spec: EquationModelSpec): IfCurrExpParameters
   } catch {
     return null;
   }
-  const same = spec.model === expected.model && spec.threshold === expected.threshold && spec.reset === expected.reset && spec.refractory === expected.refractory && spec.method === expected.method;
+  const same =
+    spec.model === expected.model &&
+    spec.threshold === expected.threshold &&
+    spec.reset === expected.reset &&
+    spec.refractory === expected.refractory &&
+    spec.method === expected.method;
   return same ? (p as IfCurrExpParameters) : null;
 }

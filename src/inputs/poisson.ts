@@ -54,7 +54,8 @@ export function poissonStep(n: number, p: number, rng: Rng, out: Int32Array): nu
  * ```
  */
 export function checkPoissonOptions(opts: { size: number; rate_Hz: number }, name: string): number {
-  if (opts === undefined) throw new TypeError(`${name}: options must be { size, rate_Hz }, got undefined`);
+  if (opts === undefined)
+    throw new TypeError(`${name}: options must be { size, rate_Hz }, got undefined`);
   checkOptions(opts, ["size", "rate_Hz"], `${name}: options`);
   const size = checkPopulationSize(opts.size, `${name}: size`);
   checkNumber(opts.rate_Hz, `${name}: rate_Hz`, { min: 0 });

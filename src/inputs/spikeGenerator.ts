@@ -4,7 +4,12 @@
  * (off-grid times are rounded to the nearest step end).
  */
 import { checkFiniteArray, checkInteger, checkNumber } from "../core/checks.js";
-import { checkArrayLike, checkNumberArray, checkOptions, checkPopulationSize } from "../core/validate.js";
+import {
+  checkArrayLike,
+  checkNumberArray,
+  checkOptions,
+  checkPopulationSize,
+} from "../core/validate.js";
 import { describeName } from "../core/describe.js";
 
 /** Spikes sorted by emission step. */
@@ -25,14 +30,25 @@ export interface SpikeSchedule {
  * checkSpikeGeneratorOptions({ size: 2, neurons: [0, 1], times_ms: [5, 10] }, "stimulus"); // throws if invalid
  * ```
  */
-export function checkSpikeGeneratorOptions(opts: { size: number; neurons: ArrayLike<number>; times_ms: ArrayLike<number> }, name: string): number {
+export function checkSpikeGeneratorOptions(
+  opts: { size: number; neurons: ArrayLike<number>; times_ms: ArrayLike<number> },
+  name: string,
+): number {
   name = describeName(name);
-  if (opts === undefined) throw new TypeError(`${name}: options must be { size, neurons, times_ms }, got undefined`);
+  if (opts === undefined)
+    throw new TypeError(`${name}: options must be { size, neurons, times_ms }, got undefined`);
   checkOptions(opts, ["size", "neurons", "times_ms"], `${name}: options`);
   const size = checkPopulationSize(opts.size, `${name}: size`);
-  const neurons = checkNumberArray(opts.neurons, `${name}: neurons`, { integer: true, min: 0, max: size - 1 });
+  const neurons = checkNumberArray(opts.neurons, `${name}: neurons`, {
+    integer: true,
+    min: 0,
+    max: size - 1,
+  });
   const times = checkNumberArray(opts.times_ms, `${name}: times_ms`);
-  if (neurons.length !== times.length) throw new RangeError(`${name}: neurons and times_ms must have equal lengths, got ${neurons.length} and ${times.length}`);
+  if (neurons.length !== times.length)
+    throw new RangeError(
+      `${name}: neurons and times_ms must have equal lengths, got ${neurons.length} and ${times.length}`,
+    );
   return size;
 }
 
@@ -48,9 +64,14 @@ export function spikeSchedule(
   checkArrayLike(neurons, "spike generator: neurons");
   checkArrayLike(times_ms, "spike generator: times_ms");
   if (neurons.length !== times_ms.length) {
-    throw new RangeError(`spike generator: neurons and times_ms must have equal lengths, got ${neurons.length} and ${times_ms.length}`);
+    throw new RangeError(
+      `spike generator: neurons and times_ms must have equal lengths, got ${neurons.length} and ${times_ms.length}`,
+    );
   }
-  checkFiniteArray(times_ms, "times_ms", { min: dt_ms * 0.5, max: Number.MAX_SAFE_INTEGER * dt_ms });
+  checkFiniteArray(times_ms, "times_ms", {
+    min: dt_ms * 0.5,
+    max: Number.MAX_SAFE_INTEGER * dt_ms,
+  });
   const order = Array.from({ length: neurons.length }, (_, k) => k);
   const stepOf = (k: number) => Math.round(times_ms[k] / dt_ms) - 1;
   for (let k = 0; k < neurons.length; k++) checkInteger(neurons[k], `neurons[${k}]`, 0, size - 1);

@@ -6,9 +6,21 @@
  * synapses have seen the spikes (Brian2's order).
  */
 import { checkInteger } from "../core/checks.js";
-import { jsReset, jsStep, specialise, storedVariables, type ResetFunction, type StateArray, type StepFunction } from "../equations/codegen.js";
+import {
+  jsReset,
+  jsStep,
+  specialise,
+  storedVariables,
+  type ResetFunction,
+  type StateArray,
+  type StepFunction,
+} from "../equations/codegen.js";
 import { applyBinary, FUNCTIONS, fold } from "../equations/expr.js";
-import { resolveNeuronModel, type EquationModelSpec, type ResolvedModel } from "../equations/model.js";
+import {
+  resolveNeuronModel,
+  type EquationModelSpec,
+  type ResolvedModel,
+} from "../equations/model.js";
 import { formatExpr, parseExpression, type Expr } from "../equations/parse.js";
 import { formatDimension, lookupUnit } from "../equations/units.js";
 import { wasmStep } from "../equations/wasmgen.js";
@@ -18,7 +30,8 @@ import type { BuildContext, Population } from "./populations.js";
 import { describeValue } from "../core/describe.js";
 
 /** An initial or assigned value: a number (base units), one per neuron, drawn per neuron, or an expression string such as `"Vr + rand()*(Vt - Vr)"`. */
-export type VariableValue = number | ArrayLike<number> | ((rng: Rng, index: number) => number) | string;
+export type VariableValue =
+  number | ArrayLike<number> | ((rng: Rng, index: number) => number) | string;
 
 /** Options of {@link Network.addNeurons} with equations. */
 export interface EquationGroupOptions extends EquationModelSpec {
@@ -41,7 +54,8 @@ export interface EquationGroupOptions extends EquationModelSpec {
 /** Neurons per SIMD vector: 2 (f64x2) or 4 (f32x4); arrays read by vectors are padded to it. */
 const lanesOf = (float32: boolean) => (float32 ? 4 : 2);
 /** Elements between two random-number sites in the per-step buffer (n rounded up to whole vectors). */
-const randomStride = (n: number, float32: boolean) => Math.ceil(n / lanesOf(float32)) * lanesOf(float32);
+const randomStride = (n: number, float32: boolean) =>
+  Math.ceil(n / lanesOf(float32)) * lanesOf(float32);
 
 /** Brian2's initial `lastspike` (-10000 s), ms. */
 const NEVER_SPIKED_ms = -1e7;
@@ -75,21 +89,36 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     readonly name: string,
     opts: EquationGroupOptions,
   ) {
-    if (typeof opts !== "object" || opts === null) throw new TypeError(`${name}: options must be an object { size, model, threshold, reset, ... }`);
+    if (typeof opts !== "object" || opts === null)
+      throw new TypeError(
+        `${name}: options must be an object { size, model, threshold, reset, ... }`,
+      );
     this.size = checkInteger(opts.size, `${name}: size`, 1, 2 ** 28);
-    if (opts.precision !== undefined && opts.precision !== "float64" && opts.precision !== "float32") {
-      throw new RangeError(`${name}: precision must be "float64" or "float32", got ${describeValue(opts.precision)}`);
+    if (
+      opts.precision !== undefined &&
+      opts.precision !== "float64" &&
+      opts.precision !== "float32"
+    ) {
+      throw new RangeError(
+        `${name}: precision must be "float64" or "float32", got ${describeValue(opts.precision)}`,
+      );
     }
     this.precision = opts.precision ?? "float64";
     this.model = resolveNeuronModel(opts, name);
     const stored = storedVariables(this.model);
     this.init = { ...(opts.init ?? {}) };
     for (const v of Object.keys(this.init)) {
-      if (!stored.includes(v) && !this.model.shared.includes(v)) throw new RangeError(`${name}: init: variable must be one of ${[...stored, ...this.model.shared].join(", ")}, got ${describeValue(v)}`);
+      if (!stored.includes(v) && !this.model.shared.includes(v))
+        throw new RangeError(
+          `${name}: init: variable must be one of ${[...stored, ...this.model.shared].join(", ")}, got ${describeValue(v)}`,
+        );
     }
     for (const v of this.model.shared) {
       const x = this.init[v] ?? 0;
-      if (typeof x !== "number" || !Number.isFinite(x)) throw new RangeError(`${name}: init.${v} is a shared parameter: it needs one finite number`);
+      if (typeof x !== "number" || !Number.isFinite(x))
+        throw new RangeError(
+          `${name}: init.${v} is a shared parameter: it needs one finite number`,
+        );
       this.shared[v] = x;
     }
     this.spiked = new Int32Array(this.size);
@@ -103,7 +132,10 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
   /** The unit of a variable, e.g. "volt" (base unit mV), for display. */
   unitOf(name: string): string {
     const u = this.model.units.get(name);
-    if (!u) throw new RangeError(`variable must be one of ${this.variables.join(", ")}, got ${describeValue(name)}`);
+    if (!u)
+      throw new RangeError(
+        `variable must be one of ${this.variables.join(", ")}, got ${describeValue(name)}`,
+      );
     return formatDimension(u.dim);
   }
 
@@ -113,8 +145,12 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
    */
   variable(name: string): A {
     const k = this.variables.indexOf(name);
-    if (k < 0) throw new RangeError(`variable must be one of ${this.variables.join(", ")}, got ${describeValue(name)}`);
-    if (this.arrays.length === 0) throw new Error(`${this.name}: state exists once the network has been run or built`);
+    if (k < 0)
+      throw new RangeError(
+        `variable must be one of ${this.variables.join(", ")}, got ${describeValue(name)}`,
+      );
+    if (this.arrays.length === 0)
+      throw new Error(`${this.name}: state exists once the network has been run or built`);
     return this.arrays[k] as A;
   }
 
@@ -132,8 +168,16 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     const n = this.size;
     const f32 = this.precision === "float32";
     const padded = randomStride(n, f32);
-    const arrays = this.variables.reduce((b, v) => b + (this.isFloat32(v) ? arenaBytes(n, 4) : arenaBytes(padded, 8)), 0);
-    return arrays + arenaBytes(padded * this.model.randoms.length, f32 ? 4 : 8) + arenaBytes(n, 4) + arenaBytes(Math.max(1, this.model.shared.length), 8);
+    const arrays = this.variables.reduce(
+      (b, v) => b + (this.isFloat32(v) ? arenaBytes(n, 4) : arenaBytes(padded, 8)),
+      0,
+    );
+    return (
+      arrays +
+      arenaBytes(padded * this.model.randoms.length, f32 ? 4 : 8) +
+      arenaBytes(n, 4) +
+      arenaBytes(Math.max(1, this.model.shared.length), 8)
+    );
   }
 
   build(dt_ms: number, rng: Rng, ctx: BuildContext): void {
@@ -144,8 +188,12 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     const f32 = this.precision === "float32";
     const padded = randomStride(n, f32);
     // float64 arrays of a float32 group (lastspike) are read four neurons at a time: padded to 4.
-    this.arrays = this.variables.map((v) => (this.isFloat32(v) ? arena.f32(n) : arena.f64(padded).subarray(0, n)));
-    this.randoms = f32 ? arena.f32(padded * this.model.randoms.length) : arena.f64(padded * this.model.randoms.length);
+    this.arrays = this.variables.map((v) =>
+      this.isFloat32(v) ? arena.f32(n) : arena.f64(padded).subarray(0, n),
+    );
+    this.randoms = f32
+      ? arena.f32(padded * this.model.randoms.length)
+      : arena.f64(padded * this.model.randoms.length);
     this.sharedValues = arena.f64(Math.max(1, this.model.shared.length));
     this.spiked = arena.i32(n);
     this.spikeCount = 0;
@@ -159,9 +207,19 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     });
     const s = specialise(this.model, dt_ms, n, f32);
     if (f32 && s.refractory.kind === "time" && s.refractory.expr.k !== "num") {
-      throw new RangeError(`${this.name}: precision "float32" needs a constant refractory period or a condition, got "${formatExpr(this.model.refractory.kind === "time" ? this.model.refractory.expr : s.refractory.expr)}" (a per-neuron period compares times, which float32 cannot hold exactly; use precision "float64")`);
+      throw new RangeError(
+        `${this.name}: precision "float32" needs a constant refractory period or a condition, got "${formatExpr(this.model.refractory.kind === "time" ? this.model.refractory.expr : s.refractory.expr)}" (a per-neuron period compares times, which float32 cannot hold exactly; use precision "float64")`,
+      );
     }
-    const wasm = ctx.wasm ? wasmStep(s, arena, { arrays: this.arrays, randoms: this.randoms, shared: this.sharedValues, spiked: this.spiked, n }) : undefined;
+    const wasm = ctx.wasm
+      ? wasmStep(s, arena, {
+          arrays: this.arrays,
+          randoms: this.randoms,
+          shared: this.sharedValues,
+          spiked: this.spiked,
+          n,
+        })
+      : undefined;
     this.stepFn = wasm?.step ?? jsStep(s);
     this.finiteFn = wasm?.finite ?? null;
     this.target = wasm ? "wasm" : "js";
@@ -182,16 +240,23 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
       a.fill(value);
     } else if (typeof value === "string") {
       const own = (x: string) => this.variables.includes(x) || x in this.shared;
-      const e = fold(parseExpression(value, where), (x) => (own(x) ? undefined : this.model.constants.get(x) ?? lookupUnit(x)?.scale));
+      const e = fold(parseExpression(value, where), (x) =>
+        own(x) ? undefined : (this.model.constants.get(x) ?? lookupUnit(x)?.scale),
+      );
       const vals = this.variables.map((v) => this.variable(v));
       for (let i = 0; i < n; i++) a[i] = evaluate(e, i, this, vals, this.rng!, where);
     } else if (typeof value === "function") {
       for (let i = 0; i < n; i++) a[i] = value(this.rng!, i);
     } else {
-      if (value.length !== n) throw new RangeError(`${where} must have ${n} values (one per neuron), got ${value.length}`);
+      if (value.length !== n)
+        throw new RangeError(
+          `${where} must have ${n} values (one per neuron), got ${value.length}`,
+        );
       for (let i = 0; i < n; i++) a[i] = value[i];
     }
-    for (let i = 0; i < n; i++) if (!Number.isFinite(a[i])) throw new RangeError(`${where}[${i}] must be a finite number, got ${a[i]}`);
+    for (let i = 0; i < n; i++)
+      if (!Number.isFinite(a[i]))
+        throw new RangeError(`${where}[${i}] must be a finite number, got ${a[i]}`);
   }
 
   /** @internal state update and threshold (the "groups" and "thresholds" slots). */
@@ -205,13 +270,30 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
       if (sites[k].kind === "rand") for (let i = 0; i < n; i++) r[off + i] = rng.uniform();
       else for (let i = 0; i < n; i++) r[off + i] = rng.normal();
     }
-    for (let k = 0; k < this.model.shared.length; k++) this.sharedValues[k] = this.shared[this.model.shared[k]];
-    this.spikeCount = this.stepFn!(this.arrays, this.randoms, this.sharedValues, n, step * this.dt_ms, this.spiked);
+    for (let k = 0; k < this.model.shared.length; k++)
+      this.sharedValues[k] = this.shared[this.model.shared[k]];
+    this.spikeCount = this.stepFn!(
+      this.arrays,
+      this.randoms,
+      this.sharedValues,
+      n,
+      step * this.dt_ms,
+      this.spiked,
+    );
   }
 
   /** @internal the reset of the neurons that spiked (the "resets" slot). */
   reset(step: number): void {
-    if (this.resetFn && this.spikeCount > 0) this.resetFn(this.arrays, this.randoms, this.sharedValues, this.size, this.spiked, this.spikeCount, step * this.dt_ms);
+    if (this.resetFn && this.spikeCount > 0)
+      this.resetFn(
+        this.arrays,
+        this.randoms,
+        this.sharedValues,
+        this.size,
+        this.spiked,
+        this.spikeCount,
+        step * this.dt_ms,
+      );
   }
 
   /** @internal the first non-finite per-neuron value (variable, neuron, value), or null. */
@@ -220,7 +302,8 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     const names = this.variables;
     for (let k = 0; k < this.arrays.length; k++) {
       const a = this.arrays[k];
-      for (let i = 0; i < this.size; i++) if (!Number.isFinite(a[i])) return { variable: names[k], index: i, value: a[i] };
+      for (let i = 0; i < this.size; i++)
+        if (!Number.isFinite(a[i])) return { variable: names[k], index: i, value: a[i] };
     }
     return null;
   }
@@ -231,7 +314,13 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
   }
 
   /** Describes the model: equations, method, threshold, reset, refractory. */
-  describe(): { equations: string; method: string; threshold: string | null; reset: string[]; refractory: string } {
+  describe(): {
+    equations: string;
+    method: string;
+    threshold: string | null;
+    reset: string[];
+    refractory: string;
+  } {
     const m = this.model;
     return {
       equations: m.spec.model.trim(),
@@ -244,7 +333,14 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
 }
 
 /** Evaluates an expression for neuron `i` (initial values and assignments; not a hot path). */
-function evaluate(e: Expr, i: number, g: EquationGroup<StateArray>, vals: StateArray[], rng: Rng, where: string): number {
+function evaluate(
+  e: Expr,
+  i: number,
+  g: EquationGroup<StateArray>,
+  vals: StateArray[],
+  rng: Rng,
+  where: string,
+): number {
   const go = (x: Expr): number => {
     switch (x.k) {
       case "num":

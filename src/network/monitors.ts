@@ -99,7 +99,8 @@ export class SpikeMonitor {
 
   /** Monitored neuron index of each spike (see {@link SpikeMonitor.ranges}); shared like `times_ms`. */
   get neurons(): Int32Array {
-    if (this.cachedNeurons?.length !== this.log.length) this.cachedNeurons = this.log.neurons.slice(0, this.log.length);
+    if (this.cachedNeurons?.length !== this.log.length)
+      this.cachedNeurons = this.log.neurons.slice(0, this.log.length);
     return this.cachedNeurons;
   }
 
@@ -113,7 +114,8 @@ export class SpikeMonitor {
   /** Mean firing rate of a population (by name) or of all monitored neurons, Hz, over the recorded time. */
   meanRate_Hz(population?: string): number {
     const duration_s = (this.tStop_ms - this.tStart_ms) * 1e-3;
-    if (!(duration_s > 0)) throw new Error("meanRate_Hz: nothing has been recorded yet (run the network first)");
+    if (!(duration_s > 0))
+      throw new Error("meanRate_Hz: nothing has been recorded yet (run the network first)");
     const r = population === undefined ? { start: 0, size: this.size } : this.range(population);
     let n = 0;
     for (let k = 0; k < this.log.length; k++) {
@@ -137,7 +139,10 @@ export class SpikeMonitor {
   raster(opts: { title?: string; neuronNames?: readonly string[] } = {}): RasterFigure {
     checkOptions(opts, ["title", "neuronNames"], "raster options");
     if (opts.title !== undefined) checkString(opts.title, "raster options.title");
-    if (opts.neuronNames !== undefined && !Array.isArray(opts.neuronNames)) throw new TypeError(`raster options.neuronNames must be an array of ${this.size} names, got ${typeof opts.neuronNames}`);
+    if (opts.neuronNames !== undefined && !Array.isArray(opts.neuronNames))
+      throw new TypeError(
+        `raster options.neuronNames must be an array of ${this.size} names, got ${typeof opts.neuronNames}`,
+      );
     return new RasterFigure({
       neuronNames: opts.neuronNames ?? this.neuronNames,
       dt_ms: Number.isFinite(this.dt_ms) ? this.dt_ms : null,
@@ -175,7 +180,10 @@ export class SpikeMonitor {
 
   private range(name: string): { start: number; size: number } {
     const r = this.ranges.find((x) => x.name === name);
-    if (!r) throw new RangeError(`population must be one of ${this.ranges.map((x) => JSON.stringify(x.name)).join(", ")}, got ${describeValue(name)}`);
+    if (!r)
+      throw new RangeError(
+        `population must be one of ${this.ranges.map((x) => JSON.stringify(x.name)).join(", ")}, got ${describeValue(name)}`,
+      );
     return r;
   }
 }
@@ -209,24 +217,34 @@ export class StateMonitor {
   ) {
     for (const v of variables) {
       if (!group.variables.includes(v)) {
-        throw new RangeError(`variables must be among ${group.variables.join(", ")} of ${group.name}, got ${describeValue(v)}`);
+        throw new RangeError(
+          `variables must be among ${group.variables.join(", ")} of ${group.name}, got ${describeValue(v)}`,
+        );
       }
     }
     const idx = opts.indices ?? Array.from({ length: group.size }, (_, i) => i);
-    this.indices = Int32Array.from(idx, (i, k) => checkInteger(i, `indices[${k}]`, 0, group.size - 1));
+    this.indices = Int32Array.from(idx, (i, k) =>
+      checkInteger(i, `indices[${k}]`, 0, group.size - 1),
+    );
     this.every = checkInteger(opts.every_steps ?? 1, "every_steps", 1);
     for (const v of variables) this.data.set(v, new Float64Array(256 * this.indices.length));
   }
 
   /** Sample times, ms. */
   get times_ms(): Float64Array {
-    return Float64Array.from(this.sampleSteps.subarray(0, this.samples), (s) => (s + 1) * this.dt_ms);
+    return Float64Array.from(
+      this.sampleSteps.subarray(0, this.samples),
+      (s) => (s + 1) * this.dt_ms,
+    );
   }
 
   /** Recorded values of `variable`: one row per sample, one column per recorded neuron (row-major). */
   values(variable: string): Float64Array {
     const d = this.data.get(variable);
-    if (!d) throw new RangeError(`variable must be one of ${this.variables.join(", ")}, got ${describeValue(variable)}`);
+    if (!d)
+      throw new RangeError(
+        `variable must be one of ${this.variables.join(", ")}, got ${describeValue(variable)}`,
+      );
     return d.slice(0, this.samples * this.indices.length);
   }
 
@@ -295,10 +313,15 @@ export class RateMonitor {
    */
   rate_Hz(name: string, binWidth_ms?: number): { t_ms: Float64Array; rate_Hz: Float64Array } {
     const k = this.populations.findIndex((p) => p.name === name);
-    if (k < 0) throw new RangeError(`name must be one of ${this.names.map((x) => JSON.stringify(x)).join(", ")}, got ${describeValue(name)}`);
+    if (k < 0)
+      throw new RangeError(
+        `name must be one of ${this.names.map((x) => JSON.stringify(x)).join(", ")}, got ${describeValue(name)}`,
+      );
     const per = binWidth_ms === undefined ? 1 : Math.round(binWidth_ms / this.dt_ms);
     if (!(per >= 1) || Math.abs(per * this.dt_ms - (binWidth_ms ?? this.dt_ms)) > 1e-9) {
-      throw new RangeError(`binWidth_ms must be a whole number (>= 1) of steps of ${this.dt_ms} ms, got ${binWidth_ms}`);
+      throw new RangeError(
+        `binWidth_ms must be a whole number (>= 1) of steps of ${this.dt_ms} ms, got ${binWidth_ms}`,
+      );
     }
     const bins = Math.floor(this.steps / per);
     const size = this.populations[k].size;

@@ -32,12 +32,23 @@ import { gapJunctionCurrents, type GapJunctions } from "../synapses/gapJunctions
 import { deliverKernels, type DeliverKernels } from "../synapses/deliverWasm.js";
 import { Arena, arenaBytes } from "../wasm/arena.js";
 import { adex, type AdExParams } from "../neurons/adex.js";
-import { IZHIKEVICH_PRESETS, izhikevich, type IzhikevichParams, type IzhikevichPreset } from "../neurons/izhikevich.js";
+import {
+  IZHIKEVICH_PRESETS,
+  izhikevich,
+  type IzhikevichParams,
+  type IzhikevichPreset,
+} from "../neurons/izhikevich.js";
 import { lif, type LifParams } from "../neurons/lif.js";
 import type { NeuronModel } from "../neurons/model.js";
 import { Synapses, type SynapsesOptions } from "../synapses/equationSynapses.js";
 import { EquationGroup, type EquationGroupOptions } from "./equationGroup.js";
-import { RateMonitor, SpikeMonitor, StateMonitor, type StateGroup, type StateMonitorOptions } from "./monitors.js";
+import {
+  RateMonitor,
+  SpikeMonitor,
+  StateMonitor,
+  type StateGroup,
+  type StateMonitorOptions,
+} from "./monitors.js";
 import { networkBundle } from "./summary.js";
 import { MIME_BUNDLE, type MimeBundle } from "../display/protocol.js";
 import {
@@ -158,13 +169,22 @@ export interface NetworkDescription {
   t_ms: number;
   populations: PopulationDescription[];
   projections: ProjectionDescription[];
-  gapJunctions: { a: string; b: string; rowPtr: Int32Array; colIdx: Int32Array; g_nS: Float64Array }[];
+  gapJunctions: {
+    a: string;
+    b: string;
+    rowPtr: Int32Array;
+    colIdx: Int32Array;
+    g_nS: Float64Array;
+  }[];
   /** Names of populations whose spikes are monitored. */
   spikeMonitored: string[];
   /** True when time-varying current sources (functions, not exportable) are attached. */
   hasCurrentSources: boolean;
   /** Synapses written as equations: their options (model, on_pre, on_post, namespace), connectivity and per-synapse variables. */
-  synapses: (ReturnType<Synapses["describe"]> & { name: string; options: Omit<SynapsesOptions, "rule" | "modulator"> })[];
+  synapses: (ReturnType<Synapses["describe"]> & {
+    name: string;
+    options: Omit<SynapsesOptions, "rule" | "modulator">;
+  })[];
 }
 
 /** One population of a {@link NetworkDescription}. */
@@ -182,8 +202,20 @@ export type PopulationDescription =
       current_pA: Float64Array;
     }
   | { kind: "poisson"; name: string; size: number; rate_Hz: number }
-  | { kind: "equations"; name: string; size: number; spec: EquationGroup["model"]["spec"]; state: Record<string, Float64Array> }
-  | { kind: "spikeGenerator"; name: string; size: number; neurons: Int32Array; times_ms: Float64Array };
+  | {
+      kind: "equations";
+      name: string;
+      size: number;
+      spec: EquationGroup["model"]["spec"];
+      state: Record<string, Float64Array>;
+    }
+  | {
+      kind: "spikeGenerator";
+      name: string;
+      size: number;
+      neurons: Int32Array;
+      times_ms: Float64Array;
+    };
 
 /** One projection of a {@link NetworkDescription}. */
 export interface ProjectionDescription {
@@ -206,7 +238,12 @@ interface Built {
   /** The neuron groups (their external current is synchronised around runs). */
   groups: NeuronGroup[];
   /** Projections with their target ring buffer and, when it can run in place, the wasm delivery kernel. */
-  projections: { spec: ProjectionSpec; proj: Projection; buffer: DelayBuffer; deliver: DeliverKernels | undefined }[];
+  projections: {
+    spec: ProjectionSpec;
+    proj: Projection;
+    buffer: DelayBuffer;
+    deliver: DeliverKernels | undefined;
+  }[];
   gaps: { spec: GapSpec; gj: GapJunctions }[];
   /** The step as a plan: operations in slot order, walked once per step. */
   plan: PlannedOperation[];
@@ -253,8 +290,14 @@ export class Schedule {
   /** A table: slot, order, component, operation. */
   toString(): string {
     const w = Math.max(9, ...this.entries.map((e) => e.owner.length));
-    const lines = [`step of ${this.dt_ms} ms, operations in order:`, `${"slot".padEnd(11)}${"order".padStart(5)}  ${"component".padEnd(w)}  operation`];
-    for (const e of this.entries) lines.push(`${e.slot.padEnd(11)}${String(e.order).padStart(5)}  ${e.owner.padEnd(w)}  ${e.what}`);
+    const lines = [
+      `step of ${this.dt_ms} ms, operations in order:`,
+      `${"slot".padEnd(11)}${"order".padStart(5)}  ${"component".padEnd(w)}  operation`,
+    ];
+    for (const e of this.entries)
+      lines.push(
+        `${e.slot.padEnd(11)}${String(e.order).padStart(5)}  ${e.owner.padEnd(w)}  ${e.what}`,
+      );
     return lines.join("\n");
   }
 }
@@ -276,7 +319,12 @@ export class Network {
   private readonly gapSpecs: GapSpec[] = [];
   private readonly currentSources: { group: NeuronGroup; fn: CurrentSource }[] = [];
   private readonly synapses: Synapses[] = [];
-  private readonly operations: { fn: (t_ms: number) => void; when: Slot; order: number; name: string }[] = [];
+  private readonly operations: {
+    fn: (t_ms: number) => void;
+    when: Slot;
+    order: number;
+    name: string;
+  }[] = [];
   private built: Built | null = null;
   /** Whether the next build keeps the connectivity and parameters of equation synapses (after `reset`). */
   private keepSynapses = false;
@@ -292,15 +340,23 @@ export class Network {
   private activeRun: object | null = null;
 
   constructor(opts: NetworkOptions = {}) {
-    if (typeof opts !== "object" || opts === null) throw new TypeError("Network options must be an object { dt_ms, seed, wasm }");
+    if (typeof opts !== "object" || opts === null)
+      throw new TypeError("Network options must be an object { dt_ms, seed, wasm }");
     for (const k of Object.keys(opts)) {
-      if (!["dt_ms", "seed", "wasm", "checkFinite_steps", "maxMemory_bytes"].includes(k)) throw new RangeError(`Network: unknown option "${k}" (allowed: dt_ms, seed, wasm, checkFinite_steps, maxMemory_bytes)`);
+      if (!["dt_ms", "seed", "wasm", "checkFinite_steps", "maxMemory_bytes"].includes(k))
+        throw new RangeError(
+          `Network: unknown option "${k}" (allowed: dt_ms, seed, wasm, checkFinite_steps, maxMemory_bytes)`,
+        );
     }
     this.dt_ms = checkNumber(opts.dt_ms ?? 0.1, "dt_ms", { min: 1e-4, max: 1000 });
     this.checkFinite_steps = checkInteger(opts.checkFinite_steps ?? 100, "checkFinite_steps", 0);
-    this.maxMemory_bytes = checkPositive(opts.maxMemory_bytes ?? defaultMemoryLimit(), "maxMemory_bytes");
+    this.maxMemory_bytes = checkPositive(
+      opts.maxMemory_bytes ?? defaultMemoryLimit(),
+      "maxMemory_bytes",
+    );
     this.seed = checkInteger(opts.seed ?? 0, "seed", 0, 0xffffffff);
-    if (opts.wasm !== undefined && typeof opts.wasm !== "boolean") throw new TypeError(`wasm must be true or false, got ${describeValue(opts.wasm)}`);
+    if (opts.wasm !== undefined && typeof opts.wasm !== "boolean")
+      throw new TypeError(`wasm must be true or false, got ${describeValue(opts.wasm)}`);
     this.wasm = opts.wasm ?? true;
   }
 
@@ -315,16 +371,34 @@ export class Network {
    * "v > Vt", reset: "v = Vr", refractory: "5*ms", namespace: { taum: "20*ms", ... } })`.
    * With `precision: "float32"` its variables are Float32Arrays.
    */
-  addNeurons(name: string, opts: EquationGroupOptions & { precision: "float32" }): EquationGroup<Float32Array>;
+  addNeurons(
+    name: string,
+    opts: EquationGroupOptions & { precision: "float32" },
+  ): EquationGroup<Float32Array>;
   addNeurons(name: string, opts: EquationGroupOptions): EquationGroup;
   /** Adds a population of one of the built-in neuron models (see `neurons/model`). */
   addNeurons<P>(name: string, model: NeuronModel<P>, opts: NeuronGroupOptions<P>): NeuronGroup<P>;
-  addNeurons<P>(name: string, model: NeuronModel<P> | EquationGroupOptions, opts?: NeuronGroupOptions<P>): NeuronGroup<P> | EquationGroup | EquationGroup<Float32Array> {
-    if (typeof model === "object" && model !== null && typeof (model as EquationGroupOptions).model === "string") {
-      return this.addPopulation(new EquationGroup<Float64Array>(this.uniqueName(name), model as EquationGroupOptions));
+  addNeurons<P>(
+    name: string,
+    model: NeuronModel<P> | EquationGroupOptions,
+    opts?: NeuronGroupOptions<P>,
+  ): NeuronGroup<P> | EquationGroup | EquationGroup<Float32Array> {
+    if (
+      typeof model === "object" &&
+      model !== null &&
+      typeof (model as EquationGroupOptions).model === "string"
+    ) {
+      return this.addPopulation(
+        new EquationGroup<Float64Array>(this.uniqueName(name), model as EquationGroupOptions),
+      );
     }
-    if (opts === undefined) throw new TypeError(`${name}: options must be { size, params, init, receptors } for a built-in model (or give { size, model: "dv/dt = ..." } for equations), got undefined`);
-    return this.addPopulation(new NeuronGroup(this.uniqueName(name), model as NeuronModel<P>, opts));
+    if (opts === undefined)
+      throw new TypeError(
+        `${name}: options must be { size, params, init, receptors } for a built-in model (or give { size, model: "dv/dt = ..." } for equations), got undefined`,
+      );
+    return this.addPopulation(
+      new NeuronGroup(this.uniqueName(name), model as NeuronModel<P>, opts),
+    );
   }
 
   /** Adds leaky integrate-and-fire neurons (current- or conductance-based by their receptors). */
@@ -333,11 +407,19 @@ export class Network {
   }
 
   /** Adds Izhikevich (2003) neurons; `preset` picks a firing class (RS, IB, CH, FS, LTS, TC, RZ). */
-  addIzhikevich(name: string, opts: NeuronGroupOptions<IzhikevichParams> & { preset?: IzhikevichPreset }): NeuronGroup<IzhikevichParams> {
-    if (typeof opts !== "object" || opts === null) throw new TypeError(`addIzhikevich: options must be an object { size, preset, params }, got ${describeValue(opts)}`);
+  addIzhikevich(
+    name: string,
+    opts: NeuronGroupOptions<IzhikevichParams> & { preset?: IzhikevichPreset },
+  ): NeuronGroup<IzhikevichParams> {
+    if (typeof opts !== "object" || opts === null)
+      throw new TypeError(
+        `addIzhikevich: options must be an object { size, preset, params }, got ${describeValue(opts)}`,
+      );
     const { preset, ...rest } = opts;
     if (preset !== undefined && !Object.hasOwn(IZHIKEVICH_PRESETS, preset)) {
-      throw new RangeError(`preset must be one of ${Object.keys(IZHIKEVICH_PRESETS).join(", ")}, got ${describeValue(preset)}`);
+      throw new RangeError(
+        `preset must be one of ${Object.keys(IZHIKEVICH_PRESETS).join(", ")}, got ${describeValue(preset)}`,
+      );
     }
     const params = { ...(preset ? IZHIKEVICH_PRESETS[preset] : {}), ...(rest.params ?? {}) };
     return this.addNeurons(name, izhikevich, { ...rest, params });
@@ -366,13 +448,30 @@ export class Network {
    * Returns the projection: per-synapse variables, indices and events (see {@link Synapses}).
    */
   connect(pre: Population, post: Population, opts: SynapsesOptions): Synapses;
-  connect(pre: Population, post: Population, opts: ConnectOptions | SynapsesOptions): Synapses | void {
+  connect(
+    pre: Population,
+    post: Population,
+    opts: ConnectOptions | SynapsesOptions,
+  ): Synapses | void {
     this.requireMember(pre, "pre");
     this.requireMember(post, "post");
-    if (typeof opts !== "object" || opts === null) throw new TypeError("connect: options must be an object, e.g. { rule: fixedProbability(0.1), on_pre: \"ge += w\" }");
+    if (typeof opts !== "object" || opts === null)
+      throw new TypeError(
+        'connect: options must be an object, e.g. { rule: fixedProbability(0.1), on_pre: "ge += w" }',
+      );
     const o = opts as SynapsesOptions;
-    if (post instanceof EquationGroup || o.on_pre !== undefined || o.on_post !== undefined || o.model !== undefined) {
-      const syn = new Synapses(pre, post, o, `${pre.name} -> ${post.name}${this.synapses.some((x) => x.pre === pre && x.post === post) ? ` #${this.synapses.length}` : ""}`);
+    if (
+      post instanceof EquationGroup ||
+      o.on_pre !== undefined ||
+      o.on_post !== undefined ||
+      o.model !== undefined
+    ) {
+      const syn = new Synapses(
+        pre,
+        post,
+        o,
+        `${pre.name} -> ${post.name}${this.synapses.some((x) => x.pre === pre && x.post === post) ? ` #${this.synapses.length}` : ""}`,
+      );
       this.synapses.push(syn);
       this.built = null;
       this.keepSynapses = false;
@@ -382,18 +481,40 @@ export class Network {
   }
 
   private connectStatic(pre: Population, post: NeuronGroup, opts: ConnectOptions): void {
-    if (!(post instanceof NeuronGroup)) throw new TypeError(`post must be a neuron group, got ${(post as Population).kind}`);
-    if (typeof opts.rule !== "function") throw new TypeError("rule must be a connectivity rule, e.g. fixedProbability(0.1)");
+    if (!(post instanceof NeuronGroup))
+      throw new TypeError(`post must be a neuron group, got ${(post as Population).kind}`);
+    if (typeof opts.rule !== "function")
+      throw new TypeError("rule must be a connectivity rule, e.g. fixedProbability(0.1)");
     const receptorName = opts.receptor ?? "delta";
     const receptor = post.receptor(receptorName);
     const weightName = `weight_${weightUnit(receptor.kind)}`;
-    const given = (["weight_mV", "weight_pA", "weight_nS"] as const).filter((k) => opts[k] !== undefined);
+    const given = (["weight_mV", "weight_pA", "weight_nS"] as const).filter(
+      (k) => opts[k] !== undefined,
+    );
     if (given.length !== 1 || given[0] !== weightName) {
-      throw new RangeError(`receptor "${receptorName}" of ${post.name} (${receptor.kind}) takes exactly one weight, ${weightName}; got ${given.join(", ") || "none"}`);
+      throw new RangeError(
+        `receptor "${receptorName}" of ${post.name} (${receptor.kind}) takes exactly one weight, ${weightName}; got ${given.join(", ") || "none"}`,
+      );
     }
-    const weight = checkSynapseValue(opts[weightName as "weight_mV"], weightName, WEIGHT_RANGE) as SynapseValue;
-    if (opts.delay_ms !== undefined && typeof checkSynapseValue(opts.delay_ms, "delay_ms") === "number") delayToSteps(opts.delay_ms as number, this.dt_ms);
-    this.specs.push({ pre, post, receptor: receptor.index, weight, weightName, delay: opts.delay_ms, rule: opts.rule });
+    const weight = checkSynapseValue(
+      opts[weightName as "weight_mV"],
+      weightName,
+      WEIGHT_RANGE,
+    ) as SynapseValue;
+    if (
+      opts.delay_ms !== undefined &&
+      typeof checkSynapseValue(opts.delay_ms, "delay_ms") === "number"
+    )
+      delayToSteps(opts.delay_ms as number, this.dt_ms);
+    this.specs.push({
+      pre,
+      post,
+      receptor: receptor.index,
+      weight,
+      weightName,
+      delay: opts.delay_ms,
+      rule: opts.rule,
+    });
     this.built = null;
   }
 
@@ -401,13 +522,22 @@ export class Network {
    * Couples neurons of `a` and `b` (the same group for coupling within it) by gap junctions of
    * conductance `g_nS` (one number or a function of the pair); `rule` lists each pair once.
    */
-  connectGap(a: NeuronGroup, b: NeuronGroup, opts: { rule: ConnectivityRule; g_nS: SynapseValue }): void {
+  connectGap(
+    a: NeuronGroup,
+    b: NeuronGroup,
+    opts: { rule: ConnectivityRule; g_nS: SynapseValue },
+  ): void {
     this.requireMember(a, "a");
     this.requireMember(b, "b");
-    for (const [g, what] of [[a, "a"], [b, "b"]] as const) {
-      if (!(g instanceof NeuronGroup) || !g.model.variables.includes("v_mV")) throw new TypeError(`${what} must be a neuron group with a membrane potential v_mV`);
+    for (const [g, what] of [
+      [a, "a"],
+      [b, "b"],
+    ] as const) {
+      if (!(g instanceof NeuronGroup) || !g.model.variables.includes("v_mV"))
+        throw new TypeError(`${what} must be a neuron group with a membrane potential v_mV`);
     }
-    if (typeof opts !== "object" || opts === null || typeof opts.rule !== "function") throw new TypeError("connectGap: options must be { rule, g_nS } with a connectivity rule");
+    if (typeof opts !== "object" || opts === null || typeof opts.rule !== "function")
+      throw new TypeError("connectGap: options must be { rule, g_nS } with a connectivity rule");
     checkSynapseValue(opts.g_nS, "g_nS", { min: 0 });
     this.gapSpecs.push({ a, b, rule: opts.rule, g: opts.g_nS });
     this.built = null;
@@ -419,7 +549,8 @@ export class Network {
    */
   addCurrentSource(group: NeuronGroup, fn: CurrentSource): void {
     this.requireMember(group, "group");
-    if (typeof fn !== "function") throw new TypeError("fn must be a function (t_ms, current_pA) => void");
+    if (typeof fn !== "function")
+      throw new TypeError("fn must be a function (t_ms, current_pA) => void");
     this.currentSources.push({ group, fn });
     this.planStale = true;
   }
@@ -431,9 +562,15 @@ export class Network {
   addOperation(fn: (t_ms: number) => void, opts: OperationOptions = {}): void {
     if (typeof fn !== "function") throw new TypeError("fn must be a function (t_ms) => void");
     const when = opts.when ?? "start";
-    if (!(SLOTS as readonly string[]).includes(when)) throw new RangeError(`when must be one of ${SLOTS.join(", ")}, got ${describeValue(when)}`);
+    if (!(SLOTS as readonly string[]).includes(when))
+      throw new RangeError(`when must be one of ${SLOTS.join(", ")}, got ${describeValue(when)}`);
     const order = checkNumber(opts.order ?? 0, "order");
-    this.operations.push({ fn, when, order, name: opts.name ?? `operation ${this.operations.length}` });
+    this.operations.push({
+      fn,
+      when,
+      order,
+      name: opts.name ?? `operation ${this.operations.length}`,
+    });
     this.planStale = true;
   }
 
@@ -443,7 +580,10 @@ export class Network {
    */
   schedule(): Schedule {
     const plan = this.currentPlan();
-    return new Schedule(plan.map(({ slot, order, owner, what }) => ({ slot, order, owner, what })), this.dt_ms);
+    return new Schedule(
+      plan.map(({ slot, order, owner, what }) => ({ slot, order, owner, what })),
+      this.dt_ms,
+    );
   }
 
   /** Records the population rate (spikes per step) of each given population. */
@@ -465,7 +605,11 @@ export class Network {
   }
 
   /** Records state variables (e.g. `["v_mV"]`) of some neurons of a group every few steps. */
-  monitorState(group: StateGroup, variables: string[], opts: StateMonitorOptions = {}): StateMonitor {
+  monitorState(
+    group: StateGroup,
+    variables: string[],
+    opts: StateMonitorOptions = {},
+  ): StateMonitor {
     this.requireMember(group, "group");
     const m = new StateMonitor(group, variables, opts);
     this.monitors.push(m);
@@ -502,11 +646,25 @@ export class Network {
           current_pA: p.current_pA.slice(),
         };
       }
-      if (p instanceof PoissonGroup) return { kind: "poisson", name: p.name, size: p.size, rate_Hz: p.rate_Hz };
+      if (p instanceof PoissonGroup)
+        return { kind: "poisson", name: p.name, size: p.size, rate_Hz: p.rate_Hz };
       if (p instanceof SpikeGeneratorGroup) {
-        return { kind: "spikeGenerator", name: p.name, size: p.size, neurons: Int32Array.from(p.opts.neurons), times_ms: Float64Array.from(p.opts.times_ms) };
+        return {
+          kind: "spikeGenerator",
+          name: p.name,
+          size: p.size,
+          neurons: Int32Array.from(p.opts.neurons),
+          times_ms: Float64Array.from(p.opts.times_ms),
+        };
       }
-      if (p instanceof EquationGroup) return { kind: "equations", name: p.name, size: p.size, spec: p.model.spec, state: Object.fromEntries(p.variables.map((v) => [v, p.variable(v).slice()])) };
+      if (p instanceof EquationGroup)
+        return {
+          kind: "equations",
+          name: p.name,
+          size: p.size,
+          spec: p.model.spec,
+          state: Object.fromEntries(p.variables.map((v) => [v, p.variable(v).slice()])),
+        };
       throw new TypeError(`population ${p.name} of kind ${p.kind} cannot be described`);
     });
     const projections = built.projections.map(({ spec, proj }) => {
@@ -519,16 +677,39 @@ export class Network {
         rowPtr: proj.csr.rowPtr,
         colIdx: proj.csr.colIdx,
         weight: synapseWeights(proj),
-        delay_ms: typeof d === "number" ? d * this.dt_ms : Float64Array.from(d, (x) => x * this.dt_ms),
+        delay_ms:
+          typeof d === "number" ? d * this.dt_ms : Float64Array.from(d, (x) => x * this.dt_ms),
       };
     });
-    const gapJunctions = built.gaps.map(({ spec, gj }) => ({ a: spec.a.name, b: spec.b.name, rowPtr: gj.csr.rowPtr, colIdx: gj.csr.colIdx, g_nS: gj.g_nS }));
-    const spikeMonitored = [...new Set(this.monitors.flatMap((m) => (m instanceof SpikeMonitor ? m.populations.map((p) => p.name) : [])))];
+    const gapJunctions = built.gaps.map(({ spec, gj }) => ({
+      a: spec.a.name,
+      b: spec.b.name,
+      rowPtr: gj.csr.rowPtr,
+      colIdx: gj.csr.colIdx,
+      g_nS: gj.g_nS,
+    }));
+    const spikeMonitored = [
+      ...new Set(
+        this.monitors.flatMap((m) =>
+          m instanceof SpikeMonitor ? m.populations.map((p) => p.name) : [],
+        ),
+      ),
+    ];
     const synapses = this.synapses.map((s) => {
       const { rule: _rule, modulator: _modulator, ...options } = s.opts;
       return { name: s.name, options, ...s.describe() };
     });
-    return { dt_ms: this.dt_ms, seed: this.seed, t_ms: this.t_ms, populations, projections, gapJunctions, spikeMonitored, hasCurrentSources: this.currentSources.length > 0, synapses };
+    return {
+      dt_ms: this.dt_ms,
+      seed: this.seed,
+      t_ms: this.t_ms,
+      populations,
+      projections,
+      gapJunctions,
+      spikeMonitored,
+      hasCurrentSources: this.currentSources.length > 0,
+      synapses,
+    };
   }
 
   /** Summary as a cell's value: populations, projections (synapse counts once built), memory, schedule (summary.ts). */
@@ -536,9 +717,28 @@ export class Network {
     const built = new Map(this.built?.projections.map((p) => [p.spec, p.proj]) ?? []);
     const projections = this.specs.map((spec) => ({ ...spec, built: built.get(spec) }));
     const { dt_ms, seed, wasm, t_ms, populations, gapSpecs: gapJunctions, monitors } = this;
-    const equationSynapses = this.synapses.map((x) => ({ name: x.name, size: x.size, variables: x.variables }));
-    const schedule = this.built ? this.currentPlan().map(({ slot, owner, what }) => ({ slot, owner, what })) : undefined;
-    return networkBundle({ dt_ms, seed, wasm, t_ms, populations, projections, gapJunctions, currentSources: this.currentSources.length, monitors, built: this.built !== null, equationSynapses, schedule });
+    const equationSynapses = this.synapses.map((x) => ({
+      name: x.name,
+      size: x.size,
+      variables: x.variables,
+    }));
+    const schedule = this.built
+      ? this.currentPlan().map(({ slot, owner, what }) => ({ slot, owner, what }))
+      : undefined;
+    return networkBundle({
+      dt_ms,
+      seed,
+      wasm,
+      t_ms,
+      populations,
+      projections,
+      gapJunctions,
+      currentSources: this.currentSources.length,
+      monitors,
+      built: this.built !== null,
+      equationSynapses,
+      schedule,
+    });
   }
 
   /** Number of synapses once built (builds the network if needed). */
@@ -587,12 +787,15 @@ export class Network {
     try {
       for (;;) {
         if (signal?.aborted) {
-          const err = new Error(`run interrupted at t = ${this.t_ms.toFixed(3)} ms (${seg.done} of ${seg.steps} steps)`);
+          const err = new Error(
+            `run interrupted at t = ${this.t_ms.toFixed(3)} ms (${seg.done} of ${seg.steps} steps)`,
+          );
           err.name = "AbortError";
           throw err;
         }
         const t0 = performance.now();
-        while (seg.done < seg.steps && performance.now() - t0 < slice) this.advance(seg, Math.min(seg.steps - seg.done, 64));
+        while (seg.done < seg.steps && performance.now() - t0 < slice)
+          this.advance(seg, Math.min(seg.steps - seg.done, 64));
         if (seg.done === seg.steps) return { step: seg.done, steps: seg.steps, t_ms: this.t_ms };
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -610,7 +813,9 @@ export class Network {
     checkNumber(duration_ms, "duration_ms", { min: 0, max: MAX_RUN_STEPS * this.dt_ms });
     const steps = Math.round(duration_ms / this.dt_ms);
     if (Math.abs(steps * this.dt_ms - duration_ms) > 1e-9 * Math.max(1, duration_ms)) {
-      throw new RangeError(`duration_ms must be a whole number of steps of dt_ms = ${this.dt_ms}, got ${duration_ms}`);
+      throw new RangeError(
+        `duration_ms must be a whole number of steps of dt_ms = ${this.dt_ms}, got ${duration_ms}`,
+      );
     }
     const every = checkInteger(opts.progressEvery_steps ?? 1000, "progressEvery_steps", 1);
     const fresh = this.built === null;
@@ -627,7 +832,9 @@ export class Network {
     for (const g of groups) g.currentIn();
     for (let s = seg.done; s < end; s++) {
       if (this.built !== seg.built) {
-        throw new Error(`the network was reset or rebuilt during a run (from a callback or while a runAsync was pending); that run stopped after ${s} of ${seg.steps} steps`);
+        throw new Error(
+          `the network was reset or rebuilt during a run (from a callback or while a runAsync was pending); that run stopped after ${s} of ${seg.steps} steps`,
+        );
       }
       this.step(seg.built, seg.first + s);
       this.stepIndex = seg.first + s + 1;
@@ -678,38 +885,63 @@ export class Network {
   }
 
   /** The operations of a step, in slot order (see {@link SLOTS}); made once per build. */
-  private makePlan(
-    projections: Built["projections"],
-    gaps: Built["gaps"],
-  ): PlannedOperation[] {
+  private makePlan(projections: Built["projections"], gaps: Built["gaps"]): PlannedOperation[] {
     const ops: PlannedOperation[] = [];
-    const add = (slot: Slot, order: number, owner: string, what: string, run: (n: number) => void) => ops.push({ slot, order, owner, what, run });
+    const add = (
+      slot: Slot,
+      order: number,
+      owner: string,
+      what: string,
+      run: (n: number) => void,
+    ) => ops.push({ slot, order, owner, what, run });
     const dt = this.dt_ms;
     // start: inputs that depend on time or on the state at the step's start.
-    for (const c of this.currentSources) add("start", 0, c.group.name, "current source", (n) => c.fn(n * dt, c.group.stepCurrent_pA));
+    for (const c of this.currentSources)
+      add("start", 0, c.group.name, "current source", (n) => c.fn(n * dt, c.group.stepCurrent_pA));
     if (gaps.length > 0) {
       add("start", 0, "gap junctions", "coupling currents", () => {
         for (const { spec } of gaps) {
           spec.a.coupling_pA!.fill(0);
           spec.b.coupling_pA!.fill(0);
         }
-        for (const { spec, gj } of gaps) gapJunctionCurrents(gj, spec.a.v_mV, spec.b.v_mV, spec.a.coupling_pA!, spec.b.coupling_pA!);
+        for (const { spec, gj } of gaps)
+          gapJunctionCurrents(
+            gj,
+            spec.a.v_mV,
+            spec.b.v_mV,
+            spec.a.coupling_pA!,
+            spec.b.coupling_pA!,
+          );
       });
     }
-    for (const o of this.operations) add(o.when, o.order, o.name, "user operation", (n) => o.fn(n * dt));
+    for (const o of this.operations)
+      add(o.when, o.order, o.name, "user operation", (n) => o.fn(n * dt));
     // groups: summed variables, then each population's state update (with its threshold, fused).
-    for (const syn of this.synapses) if (syn.hasSummed) add("groups", -1, syn.name, "summed variables", () => syn.updateSummed());
+    for (const syn of this.synapses)
+      if (syn.hasSummed) add("groups", -1, syn.name, "summed variables", () => syn.updateSummed());
     for (const p of this.populations) {
       if (p instanceof NeuronGroup) {
         const buffers = p.inputBuffers;
         const arriving = buffers.map((b) => slotOf(b, 0));
-        add("groups", 0, p.name, `${p.kind}: input, state update, threshold, reset (fused)`, (n) => {
-          for (let r = 0; r < buffers.length; r++) arriving[r] = slotOf(buffers[r], n);
-          p.update(n, arriving);
-        });
+        add(
+          "groups",
+          0,
+          p.name,
+          `${p.kind}: input, state update, threshold, reset (fused)`,
+          (n) => {
+            for (let r = 0; r < buffers.length; r++) arriving[r] = slotOf(buffers[r], n);
+            p.update(n, arriving);
+          },
+        );
       } else if (p instanceof EquationGroup) {
         const simd = p.precision === "float32" ? "WebAssembly SIMD (f32x4)" : "WebAssembly SIMD";
-        add("groups", 0, p.name, `state update (${p.model.method}) + threshold, ${p.target === "wasm" ? simd : p.precision === "float32" ? "JavaScript (float32)" : "JavaScript"}`, (n) => p.update(n));
+        add(
+          "groups",
+          0,
+          p.name,
+          `state update (${p.model.method}) + threshold, ${p.target === "wasm" ? simd : p.precision === "float32" ? "JavaScript (float32)" : "JavaScript"}`,
+          (n) => p.update(n),
+        );
       } else add("groups", 0, p.name, `${p.kind}: spikes`, (n) => p.update(n, null));
     }
     // synapses: spikes walk their projections.
@@ -726,8 +958,17 @@ export class Network {
           const count = pre.spikeCount;
           if (count === 0) return;
           const row = buffer.rows[(n + delay) % buffer.slots];
-          if (typeof w === "number") entry.deliver!.uniform(rowPtr, colIdx, w, pre.spiked.byteOffset, count, row.byteOffset);
-          else entry.deliver!.each(rowPtr, colIdx, w.byteOffset, pre.spiked.byteOffset, count, row.byteOffset);
+          if (typeof w === "number")
+            entry.deliver!.uniform(rowPtr, colIdx, w, pre.spiked.byteOffset, count, row.byteOffset);
+          else
+            entry.deliver!.each(
+              rowPtr,
+              colIdx,
+              w.byteOffset,
+              pre.spiked.byteOffset,
+              count,
+              row.byteOffset,
+            );
         });
       } else {
         add("synapses", 0, owner, "spike delivery", (n) => {
@@ -737,15 +978,25 @@ export class Network {
     }
     for (const syn of this.synapses) {
       const { on_pre, on_post } = syn.eventTargets;
-      add("synapses", 0, syn.name, on_pre ? `on_pre, ${on_pre}` : "on_pre (spike queue)", (n) => syn.propagate(n));
-      if (syn.hasOnPost) add("synapses", 0, syn.name, on_post ? `on_post, ${on_post}` : "on_post", (n) => syn.propagatePost(n));
+      add("synapses", 0, syn.name, on_pre ? `on_pre, ${on_pre}` : "on_pre (spike queue)", (n) =>
+        syn.propagate(n),
+      );
+      if (syn.hasOnPost)
+        add("synapses", 0, syn.name, on_post ? `on_post, ${on_post}` : "on_post", (n) =>
+          syn.propagatePost(n),
+        );
     }
     // resets of the groups defined by equations (after synapses saw the spikes, as Brian2).
-    for (const p of this.populations) if (p instanceof EquationGroup && p.hasReset) add("resets", 0, p.name, "reset", (n) => p.reset(n));
+    for (const p of this.populations)
+      if (p instanceof EquationGroup && p.hasReset)
+        add("resets", 0, p.name, "reset", (n) => p.reset(n));
     // end: monitors, and every checkFinite_steps a check that no state went non-finite.
     for (const m of this.monitors) add("end", 0, m.constructor.name, "record", (n) => m.record(n));
     const every = this.checkFinite_steps;
-    const checked = this.populations.filter((p): p is NeuronGroup | EquationGroup => p instanceof NeuronGroup || p instanceof EquationGroup);
+    const checked = this.populations.filter(
+      (p): p is NeuronGroup | EquationGroup =>
+        p instanceof NeuronGroup || p instanceof EquationGroup,
+    );
     if (every > 0 && checked.length > 0) {
       add("end", 1, "network", `non-finite state check every ${every} steps`, (n) => {
         if ((n + 1) % every !== 0) return;
@@ -760,7 +1011,10 @@ export class Network {
       });
     }
     const rank = (x: PlannedOperation) => SLOTS.indexOf(x.slot);
-    return ops.map((op, k) => ({ op, k })).sort((a, b) => rank(a.op) - rank(b.op) || a.op.order - b.op.order || a.k - b.k).map((x) => x.op);
+    return ops
+      .map((op, k) => ({ op, k }))
+      .sort((a, b) => rank(a.op) - rank(b.op) || a.op.order - b.op.order || a.k - b.k)
+      .map((x) => x.op);
   }
 
   private ensureBuilt(): Built {
@@ -769,13 +1023,27 @@ export class Network {
     const streams = this.populations.map(() => rng.fork());
     const projections = this.specs.map((spec) => {
       const r = rng.fork();
-      const csr = applyRule(spec.rule, spec.pre.size, spec.post.size, r, `rule of ${spec.pre.name} -> ${spec.post.name}`);
+      const csr = applyRule(
+        spec.rule,
+        spec.pre.size,
+        spec.post.size,
+        r,
+        `rule of ${spec.pre.name} -> ${spec.post.name}`,
+      );
       let weight: Float32Array | number;
       if (typeof spec.weight === "number") weight = Math.fround(spec.weight);
       else {
         const w = new Float32Array(csr.colIdx.length);
         const f = spec.weight;
-        forEachSynapse(csr, (k, i, j) => (w[k] = checkNumber(f(r, i, j), `${spec.weightName}(pre ${i}, post ${j})`, WEIGHT_RANGE)));
+        forEachSynapse(
+          csr,
+          (k, i, j) =>
+            (w[k] = checkNumber(
+              f(r, i, j),
+              `${spec.weightName}(pre ${i}, post ${j})`,
+              WEIGHT_RANGE,
+            )),
+        );
         weight = w;
       }
       let delaySteps: number | Uint16Array;
@@ -784,22 +1052,38 @@ export class Network {
       else {
         const d = new Uint16Array(csr.colIdx.length);
         const f = spec.delay;
-        forEachSynapse(csr, (k, i, j) => (d[k] = delayToSteps(f(r, i, j), this.dt_ms, `delay_ms(pre ${i}, post ${j})`)));
+        forEachSynapse(
+          csr,
+          (k, i, j) =>
+            (d[k] = delayToSteps(f(r, i, j), this.dt_ms, `delay_ms(pre ${i}, post ${j})`)),
+        );
         delaySteps = d;
       }
       return { spec, proj: { csr, weight, delaySteps } };
     });
     const gaps = this.gapSpecs.map((spec) => {
       const r = rng.fork();
-      const csr = applyRule(spec.rule, spec.a.size, spec.b.size, r, `rule of gap junctions ${spec.a.name} - ${spec.b.name}`);
+      const csr = applyRule(
+        spec.rule,
+        spec.a.size,
+        spec.b.size,
+        r,
+        `rule of gap junctions ${spec.a.name} - ${spec.b.name}`,
+      );
       const g = new Float64Array(csr.colIdx.length);
       const gSpec = spec.g;
       if (typeof gSpec === "number") g.fill(gSpec);
-      else forEachSynapse(csr, (k, i, j) => (g[k] = checkNumber(gSpec(r, i, j), `g_nS(${i}, ${j})`, { min: 0 })));
+      else
+        forEachSynapse(
+          csr,
+          (k, i, j) => (g[k] = checkNumber(gSpec(r, i, j), `g_nS(${i}, ${j})`, { min: 0 })),
+        );
       for (const grp of [spec.a, spec.b]) grp.coupling_pA ??= new Float64Array(grp.size);
       return { spec, gj: { csr, g_nS: g } };
     });
-    for (const p of this.populations) if (p instanceof NeuronGroup && !this.gapSpecs.some((s) => s.a === p || s.b === p)) p.coupling_pA = null;
+    for (const p of this.populations)
+      if (p instanceof NeuronGroup && !this.gapSpecs.some((s) => s.a === p || s.b === p))
+        p.coupling_pA = null;
     // Populations are built once the projections are known: a group keeps the ring buffers of
     // its input, sized by the longest delay reaching each receptor. Everything hot (state, ring
     // buffers, connectivity) lives in one arena, where the WebAssembly kernels work in place.
@@ -807,7 +1091,9 @@ export class Network {
       p instanceof NeuronGroup
         ? p.receptorNames.map((_, index) => {
             let maxDelay = 1;
-            for (const x of projections) if (x.spec.post === p && x.spec.receptor === index) maxDelay = Math.max(maxDelay, maxDelaySteps(x.proj));
+            for (const x of projections)
+              if (x.spec.post === p && x.spec.receptor === index)
+                maxDelay = Math.max(maxDelay, maxDelaySteps(x.proj));
             return maxDelay;
           })
         : [],
@@ -818,7 +1104,9 @@ export class Network {
     // Equation synapses come after the others in the random streams, so adding them leaves the
     // rest unchanged; their connectivity is made first, so that the arena can hold it.
     const synapseStreams = this.synapses.map(() => rng.fork());
-    this.synapses.forEach((syn, k) => (bytes += syn.prepare(this.dt_ms, synapseStreams[k], this.keepSynapses)));
+    this.synapses.forEach(
+      (syn, k) => (bytes += syn.prepare(this.dt_ms, synapseStreams[k], this.keepSynapses)),
+    );
     if (bytes > this.maxMemory_bytes) {
       throw new RangeError(
         `network: building needs about ${(bytes / 2 ** 30).toFixed(2)} GiB for state, input buffers and connectivity, more than maxMemory_bytes = ${(this.maxMemory_bytes / 2 ** 30).toFixed(2)} GiB; make groups or delays smaller, or raise maxMemory_bytes`,
@@ -826,18 +1114,31 @@ export class Network {
     }
     const arena = new Arena(bytes);
     const homed = projections.map(({ spec, proj }) => ({ spec, proj: intoArena(proj, arena) }));
-    this.populations.forEach((p, k) => p.build(this.dt_ms, streams[k], { arena, inputDelaySteps: delays[k], wasm: this.wasm }));
+    this.populations.forEach((p, k) =>
+      p.build(this.dt_ms, streams[k], { arena, inputDelaySteps: delays[k], wasm: this.wasm }),
+    );
     const deliver = this.wasm ? deliverKernels(arena) : undefined;
     const groups = this.populations.filter((p): p is NeuronGroup => p instanceof NeuronGroup);
     const builtProjections = homed.map(({ spec, proj }) => {
       const buffer = spec.post.inputBuffers[spec.receptor];
-      const inPlace = deliver !== undefined && typeof proj.delaySteps === "number" && arena.buffer !== null && spec.pre.spiked.buffer === arena.buffer;
+      const inPlace =
+        deliver !== undefined &&
+        typeof proj.delaySteps === "number" &&
+        arena.buffer !== null &&
+        spec.pre.spiked.buffer === arena.buffer;
       return { spec, proj, buffer, deliver: inPlace ? deliver : undefined };
     });
-    this.synapses.forEach((syn, k) => syn.build(this.dt_ms, synapseStreams[k], this.keepSynapses, { arena, wasm: this.wasm }));
+    this.synapses.forEach((syn, k) =>
+      syn.build(this.dt_ms, synapseStreams[k], this.keepSynapses, { arena, wasm: this.wasm }),
+    );
     this.keepSynapses = false;
     this.stepIndex = 0;
-    this.built = { groups, projections: builtProjections, gaps, plan: this.makePlan(builtProjections, gaps) };
+    this.built = {
+      groups,
+      projections: builtProjections,
+      gaps,
+      plan: this.makePlan(builtProjections, gaps),
+    };
     this.planStale = false;
     return this.built;
   }
@@ -850,13 +1151,16 @@ export class Network {
   }
 
   private uniqueName(name: string): string {
-    if (typeof name !== "string" || name.length === 0) throw new TypeError(`name must be a non-empty string, got ${describeValue(name)}`);
-    if (this.populations.some((p) => p.name === name)) throw new RangeError(`name must be unique in the network: "${name}" is taken`);
+    if (typeof name !== "string" || name.length === 0)
+      throw new TypeError(`name must be a non-empty string, got ${describeValue(name)}`);
+    if (this.populations.some((p) => p.name === name))
+      throw new RangeError(`name must be unique in the network: "${name}" is taken`);
     return name;
   }
 
   private requireMember(p: Population, what: string): void {
-    if (!this.populations.includes(p)) throw new RangeError(`${what} must be a population of this network`);
+    if (!this.populations.includes(p))
+      throw new RangeError(`${what} must be a population of this network`);
   }
 }
 
@@ -904,6 +1208,10 @@ function intoArena(proj: Projection, arena: Arena): Projection {
   return { ...proj, csr: { ...csr, rowPtr, colIdx }, weight: w };
 }
 
-function forEachSynapse(csr: { nPre: number; rowPtr: Int32Array; colIdx: Int32Array }, f: (k: number, pre: number, post: number) => void): void {
-  for (let i = 0; i < csr.nPre; i++) for (let k = csr.rowPtr[i]; k < csr.rowPtr[i + 1]; k++) f(k, i, csr.colIdx[k]);
+function forEachSynapse(
+  csr: { nPre: number; rowPtr: Int32Array; colIdx: Int32Array },
+  f: (k: number, pre: number, post: number) => void,
+): void {
+  for (let i = 0; i < csr.nPre; i++)
+    for (let k = csr.rowPtr[i]; k < csr.rowPtr[i + 1]; k++) f(k, i, csr.colIdx[k]);
 }

@@ -5,7 +5,12 @@
 import { checkFiniteArray } from "../core/checks.js";
 import { checkOptions, checkPopulationSize } from "../core/validate.js";
 import type { LifParams } from "../neurons/lif.js";
-import { neuronState, type FusedInputs, type NeuronModel, type NeuronState } from "../neurons/model.js";
+import {
+  neuronState,
+  type FusedInputs,
+  type NeuronModel,
+  type NeuronState,
+} from "../neurons/model.js";
 import {
   checkReceptor,
   gatherDriveAndAdvance,
@@ -18,7 +23,11 @@ import {
   type SynapticDrive,
 } from "../synapses/receptors.js";
 import { checkPoissonOptions, checkRate, poissonStep } from "../inputs/poisson.js";
-import { checkSpikeGeneratorOptions, spikeSchedule, type SpikeSchedule } from "../inputs/spikeGenerator.js";
+import {
+  checkSpikeGeneratorOptions,
+  spikeSchedule,
+  type SpikeSchedule,
+} from "../inputs/spikeGenerator.js";
 import type { Rng } from "../random/rng.js";
 import { delayBuffer, delayBufferBytes, type DelayBuffer } from "../synapses/projection.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
@@ -123,18 +132,28 @@ export class NeuronGroup<P = unknown> implements Population {
     opts: NeuronGroupOptions<P>,
   ) {
     this.kind = model.name;
-    if (opts === undefined) throw new TypeError(`${name}: options must be { size, params?, init?, v0_mV?, receptors? }, got undefined`);
+    if (opts === undefined)
+      throw new TypeError(
+        `${name}: options must be { size, params?, init?, v0_mV?, receptors? }, got undefined`,
+      );
     checkOptions(opts, ["size", "params", "init", "v0_mV", "receptors"], `${name}: options`);
     this.size = checkPopulationSize(opts.size, `${name}: size`);
     this.params = model.params(opts.params);
     const receptors = opts.receptors ?? {};
-    if ("delta" in receptors) throw new RangeError(`${name}: receptors: "delta" is built in and cannot be redefined`);
+    if ("delta" in receptors)
+      throw new RangeError(`${name}: receptors: "delta" is built in and cannot be redefined`);
     this.receptorNames = ["delta", ...Object.keys(receptors)];
-    this.receptorSpecs = [{ kind: "delta" }, ...Object.entries(receptors).map(([r, spec]) => checkReceptor(spec, `${name}.${r}`))];
+    this.receptorSpecs = [
+      { kind: "delta" },
+      ...Object.entries(receptors).map(([r, spec]) => checkReceptor(spec, `${name}.${r}`)),
+    ];
     this.init = { ...(opts.init ?? {}) };
     if (opts.v0_mV !== undefined) this.init.v_mV = opts.v0_mV;
     for (const v of Object.keys(this.init)) {
-      if (!model.variables.includes(v)) throw new RangeError(`${name}: init: variable must be one of ${model.variables.join(", ")}, got ${describeValue(v)}`);
+      if (!model.variables.includes(v))
+        throw new RangeError(
+          `${name}: init: variable must be one of ${model.variables.join(", ")}, got ${describeValue(v)}`,
+        );
     }
     this.userCurrent = new Float64Array(this.size);
     this.external = this.userCurrent;
@@ -159,7 +178,9 @@ export class NeuronGroup<P = unknown> implements Population {
   /** @internal copies `current_pA` into the array the step reads (refusing non-finite values, which would silently poison the state). */
   currentIn(): void {
     const I = this.userCurrent;
-    for (let i = 0; i < I.length; i++) if (!Number.isFinite(I[i])) throw new RangeError(`${this.name}.current_pA[${i}] must be a finite number, got ${I[i]}`);
+    for (let i = 0; i < I.length; i++)
+      if (!Number.isFinite(I[i]))
+        throw new RangeError(`${this.name}.current_pA[${i}] must be a finite number, got ${I[i]}`);
     if (this.external !== I) this.external.set(I);
   }
 
@@ -171,7 +192,10 @@ export class NeuronGroup<P = unknown> implements Population {
   /** The receptor called `name` (its index in buffer order and kind); throws naming the choices. */
   receptor(name: string): { index: number; kind: ReceptorKind } {
     const index = this.receptorNames.indexOf(name);
-    if (index < 0) throw new RangeError(`receptor must be one of ${this.receptorNames.map((r) => JSON.stringify(r)).join(", ")} of ${this.name}, got ${describeValue(name)}`);
+    if (index < 0)
+      throw new RangeError(
+        `receptor must be one of ${this.receptorNames.map((r) => JSON.stringify(r)).join(", ")} of ${this.name}, got ${describeValue(name)}`,
+      );
     return { index, kind: this.receptorSpecs[index].kind };
   }
 
@@ -182,9 +206,13 @@ export class NeuronGroup<P = unknown> implements Population {
 
   /** A state variable's live values (e.g. `"v_mV"`); valid once the network has been built. */
   variable(name: string): Float64Array {
-    if (!this.state) throw new Error(`${this.name}: state exists once the network has been run or built`);
+    if (!this.state)
+      throw new Error(`${this.name}: state exists once the network has been run or built`);
     const v = this.state.vars[name];
-    if (!v) throw new RangeError(`variable must be one of ${this.model.variables.join(", ")}, got ${describeValue(name)}`);
+    if (!v)
+      throw new RangeError(
+        `variable must be one of ${this.model.variables.join(", ")}, got ${describeValue(name)}`,
+      );
     return v;
   }
 
@@ -193,7 +221,8 @@ export class NeuronGroup<P = unknown> implements Population {
     if (!this.state) return null;
     for (const v of this.model.variables) {
       const a = this.state.vars[v];
-      for (let i = 0; i < this.size; i++) if (!Number.isFinite(a[i])) return { variable: v, index: i, value: a[i] };
+      for (let i = 0; i < this.size; i++)
+        if (!Number.isFinite(a[i])) return { variable: v, index: i, value: a[i] };
     }
     return null;
   }
@@ -219,7 +248,9 @@ export class NeuronGroup<P = unknown> implements Population {
     const n = this.size;
     const f64 = arenaBytes(n, 8);
     let bytes = f64 * (this.model.variables.length + 1) + arenaBytes(n, 4) * 2;
-    for (let r = 0; r < this.receptorSpecs.length; r++) bytes += f64 * receptorArrays(this.receptorSpecs[r]) + delayBufferBytes(n, inputDelaySteps[r]);
+    for (let r = 0; r < this.receptorSpecs.length; r++)
+      bytes +=
+        f64 * receptorArrays(this.receptorSpecs[r]) + delayBufferBytes(n, inputDelaySteps[r]);
     return bytes;
   }
 
@@ -235,18 +266,34 @@ export class NeuronGroup<P = unknown> implements Population {
     this.constants = this.model.prepare(this.params, dt_ms);
     const state = neuronState(vars, n, arena);
     const defaults = this.model.initial(this.params);
-    for (const v of vars) state.vars[v].set(initialValues(this.init[v] ?? defaults[v], n, rng, `${this.name}: init.${v}`));
+    for (const v of vars)
+      state.vars[v].set(
+        initialValues(this.init[v] ?? defaults[v], n, rng, `${this.name}: init.${v}`),
+      );
     this.state = state;
-    this.receptors = this.receptorSpecs.map((spec, k) => receptorState(this.receptorNames[k], spec, n, dt_ms, arena));
+    this.receptors = this.receptorSpecs.map((spec, k) =>
+      receptorState(this.receptorNames[k], spec, n, dt_ms, arena),
+    );
     this.inputBuffers = this.receptorSpecs.map((_, r) => delayBuffer(n, inputDelaySteps[r], arena));
     const external = arena.f64(n);
     external.set(this.userCurrent);
     this.external = external;
     this.spiked = arena.i32(n);
-    this.drive = synapticDrive(n, this.receptorSpecs.some((r) => r.kind === "conductance"));
+    this.drive = synapticDrive(
+      n,
+      this.receptorSpecs.some((r) => r.kind === "conductance"),
+    );
     this.rng = rng;
-    const kernels = ctx.wasm && this.model.wasmModule ? arena.instance(this.model.wasmModule()) : undefined;
-    this.fused = { external_pA: external, coupling_pA: null, receptors: this.receptors, arriving: [], wasm: kernels, wasmBuffer: arena.buffer };
+    const kernels =
+      ctx.wasm && this.model.wasmModule ? arena.instance(this.model.wasmModule()) : undefined;
+    this.fused = {
+      external_pA: external,
+      coupling_pA: null,
+      receptors: this.receptors,
+      arriving: [],
+      wasm: kernels,
+      wasmBuffer: arena.buffer,
+    };
     this.spikeCount = 0;
   }
 
@@ -264,7 +311,14 @@ export class NeuronGroup<P = unknown> implements Population {
     const drive = this.drive!;
     gatherDriveAndAdvance(drive, this.external, this.receptors, arriving, this.coupling_pA);
     drive.jump_mV = arriving ? arriving[0] : this.noInput();
-    this.spikeCount = this.model.step(this.params, this.constants, this.state!, drive, this.spiked, this.rng!);
+    this.spikeCount = this.model.step(
+      this.params,
+      this.constants,
+      this.state!,
+      drive,
+      this.spiked,
+      this.rng!,
+    );
     if (arriving !== null) for (let r = 0; r < arriving.length; r++) arriving[r].fill(0);
   }
 
@@ -317,7 +371,8 @@ export class PoissonGroup implements Population {
   }
 
   set rate_Hz(rate_Hz: number) {
-    if (this.dt_ms > 0) this.p = checkRate(rate_Hz, `${this.name}: rate_Hz`, this.dt_ms) * this.dt_ms * 1e-3;
+    if (this.dt_ms > 0)
+      this.p = checkRate(rate_Hz, `${this.name}: rate_Hz`, this.dt_ms) * this.dt_ms * 1e-3;
     else checkFiniteArray([rate_Hz], `${this.name}: rate_Hz`, { min: 0 });
     this.rate = rate_Hz;
   }
@@ -398,7 +453,8 @@ function initialValues(v0: InitialPotential, n: number, rng: Rng, name: string):
   if (typeof v0 === "number") out.fill(v0);
   else if (typeof v0 === "function") for (let i = 0; i < n; i++) out[i] = v0(rng, i);
   else {
-    if (v0.length !== n) throw new RangeError(`${name} must have ${n} values (one per neuron), got ${v0.length}`);
+    if (v0.length !== n)
+      throw new RangeError(`${name} must have ${n} values (one per neuron), got ${v0.length}`);
     for (let i = 0; i < n; i++) out[i] = v0[i];
   }
   checkFiniteArray(out, name);

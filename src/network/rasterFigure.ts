@@ -5,7 +5,12 @@
  */
 import { checkOptions, checkString, describeValue } from "../core/validate.js";
 import { RasterFigure } from "../display/raster.js";
-import { RASTER_MAX_STATE_VALUES, RASTER_MAX_TRACES, type RasterData, type StateTraces } from "../schema/index.js";
+import {
+  RASTER_MAX_STATE_VALUES,
+  RASTER_MAX_TRACES,
+  type RasterData,
+  type StateTraces,
+} from "../schema/index.js";
 import { SpikeMonitor, StateMonitor } from "./monitors.js";
 
 /** Default number of state traces drawn from a monitor ({@link RasterFigureOptions.maxTraces}). */
@@ -26,7 +31,14 @@ export interface RasterFigureOptions {
   neuronNames?: readonly string[];
 }
 
-const RASTER_FIGURE_KEYS: Record<keyof RasterFigureOptions, true> = { spikes: true, states: true, variable: true, maxTraces: true, title: true, neuronNames: true };
+const RASTER_FIGURE_KEYS: Record<keyof RasterFigureOptions, true> = {
+  spikes: true,
+  states: true,
+  variable: true,
+  maxTraces: true,
+  title: true,
+  neuronNames: true,
+};
 
 /**
  * A raster of a spike monitor with an optional state-trace panel (e.g. membrane potentials of a
@@ -48,17 +60,38 @@ const RASTER_FIGURE_KEYS: Record<keyof RasterFigureOptions, true> = { spikes: tr
  * ```
  */
 export function rasterFigure(opts: RasterFigureOptions): RasterFigure {
-  if (opts === undefined) throw new TypeError("rasterFigure needs an options object with `spikes` (a spike monitor)");
+  if (opts === undefined)
+    throw new TypeError("rasterFigure needs an options object with `spikes` (a spike monitor)");
   checkOptions(opts, Object.keys(RASTER_FIGURE_KEYS), "rasterFigure options");
-  if (!(opts.spikes instanceof SpikeMonitor)) throw new TypeError(`rasterFigure options.spikes must be a spike monitor (net.monitorSpikes), got ${describeValue(opts.spikes)}`);
+  if (!(opts.spikes instanceof SpikeMonitor))
+    throw new TypeError(
+      `rasterFigure options.spikes must be a spike monitor (net.monitorSpikes), got ${describeValue(opts.spikes)}`,
+    );
   if (opts.variable !== undefined) checkString(opts.variable, "rasterFigure options.variable");
   const base = opts.spikes.raster({ title: opts.title, neuronNames: opts.neuronNames }).data;
-  const monitors = opts.states === undefined ? [] : Array.isArray(opts.states) ? opts.states : [opts.states as StateMonitor];
+  const monitors =
+    opts.states === undefined
+      ? []
+      : Array.isArray(opts.states)
+        ? opts.states
+        : [opts.states as StateMonitor];
   monitors.forEach((m, k) => {
-    if (!(m instanceof StateMonitor)) throw new TypeError(`rasterFigure options.states${Array.isArray(opts.states) ? `[${k}]` : ""} must be a state monitor (net.monitorState), got ${describeValue(m)}`);
+    if (!(m instanceof StateMonitor))
+      throw new TypeError(
+        `rasterFigure options.states${Array.isArray(opts.states) ? `[${k}]` : ""} must be a state monitor (net.monitorState), got ${describeValue(m)}`,
+      );
   });
   if (monitors.length === 0) return new RasterFigure(base);
-  return new RasterFigure({ ...base, states: stateTraces(opts.spikes, monitors, opts.variable, opts.maxTraces ?? DEFAULT_TRACES, base) });
+  return new RasterFigure({
+    ...base,
+    states: stateTraces(
+      opts.spikes,
+      monitors,
+      opts.variable,
+      opts.maxTraces ?? DEFAULT_TRACES,
+      base,
+    ),
+  });
 }
 
 /** Unit of a variable from its name's suffix ("v_mV" -> "mV"), or "". @internal */
@@ -67,29 +100,51 @@ export function unitOf(variable: string): string {
   return m ? m[1] : "";
 }
 
-function stateTraces(spikes: SpikeMonitor, monitors: readonly StateMonitor[], variable: string | undefined, maxTraces: number, window: RasterData): StateTraces {
+function stateTraces(
+  spikes: SpikeMonitor,
+  monitors: readonly StateMonitor[],
+  variable: string | undefined,
+  maxTraces: number,
+  window: RasterData,
+): StateTraces {
   if (!(Number.isInteger(maxTraces) && maxTraces >= 1 && maxTraces <= RASTER_MAX_TRACES)) {
-    throw new RangeError(`maxTraces must be an integer in [1, ${RASTER_MAX_TRACES}], got ${maxTraces}`);
+    throw new RangeError(
+      `maxTraces must be an integer in [1, ${RASTER_MAX_TRACES}], got ${maxTraces}`,
+    );
   }
-  const pick = (m: StateMonitor) => variable ?? (m.variables.includes("v_mV") ? "v_mV" : m.variables[0]);
+  const pick = (m: StateMonitor) =>
+    variable ?? (m.variables.includes("v_mV") ? "v_mV" : m.variables[0]);
   const name = pick(monitors[0]);
   monitors.forEach((m, k) => {
     if (!m.variables.includes(pick(m)) || pick(m) !== name) {
-      throw new RangeError(`variable must be recorded by every state monitor (states[${k}] records ${m.variables.join(", ")}), got ${describeValue(name)}`);
+      throw new RangeError(
+        `variable must be recorded by every state monitor (states[${k}] records ${m.variables.join(", ")}), got ${describeValue(name)}`,
+      );
     }
   });
   const times = monitors[0].times_ms;
-  if (times.length === 0) throw new RangeError("states: the state monitor has no samples yet (run the network first)");
+  if (times.length === 0)
+    throw new RangeError("states: the state monitor has no samples yet (run the network first)");
   // The sampling interval, rid of the rounding of (last - first) / (n - 1).
-  const dt_ms = times.length > 1 ? Number(((times[times.length - 1] - times[0]) / (times.length - 1)).toPrecision(12)) : 1;
+  const dt_ms =
+    times.length > 1
+      ? Number(((times[times.length - 1] - times[0]) / (times.length - 1)).toPrecision(12))
+      : 1;
   monitors.forEach((m, k) => {
     const t = k === 0 ? times : m.times_ms;
-    const same = t.length === times.length && t.every((x, i) => Math.abs(x - (times[0] + i * dt_ms)) <= 1e-6 * Math.max(1, dt_ms));
-    if (!same) throw new RangeError(`states[${k}] must be sampled on the regular grid of states[0] (${times.length} samples from ${times[0]} ms every ${dt_ms} ms)`);
+    const same =
+      t.length === times.length &&
+      t.every((x, i) => Math.abs(x - (times[0] + i * dt_ms)) <= 1e-6 * Math.max(1, dt_ms));
+    if (!same)
+      throw new RangeError(
+        `states[${k}] must be sampled on the regular grid of states[0] (${times.length} samples from ${times[0]} ms every ${dt_ms} ms)`,
+      );
   });
   const eps = 1e-6 * Math.max(1, Math.abs(window.tStop_ms));
   if (times[0] < window.tStart_ms - eps || times[times.length - 1] > window.tStop_ms + eps) {
-    throw new RangeError(`states: samples span [${times[0]}, ${times[times.length - 1]}] ms, outside the spikes' recorded window [${window.tStart_ms}, ${window.tStop_ms}] ms (record both over the same runs)`);
+    throw new RangeError(
+      `states: samples span [${times[0]}, ${times[times.length - 1]}] ms, outside the spikes' recorded window [${window.tStart_ms}, ${window.tStop_ms}] ms (record both over the same runs)`,
+    );
   }
   const ranges = spikes.ranges;
   const labels: string[] = [];
@@ -107,15 +162,29 @@ function stateTraces(spikes: SpikeMonitor, monitors: readonly StateMonitor[], va
   }
   const nSamples = times.length;
   if (labels.length * nSamples > RASTER_MAX_STATE_VALUES) {
-    throw new RangeError(`states: ${labels.length} traces x ${nSamples} samples exceeds ${RASTER_MAX_STATE_VALUES} values; record fewer neurons or sample less often (every_steps)`);
+    throw new RangeError(
+      `states: ${labels.length} traces x ${nSamples} samples exceeds ${RASTER_MAX_STATE_VALUES} values; record fewer neurons or sample less often (every_steps)`,
+    );
   }
   const values = new Float32Array(labels.length * nSamples);
   columns.forEach((c, j) => {
     for (let s = 0; s < nSamples; s++) {
       const x = c.values[s * c.stride + c.column];
-      if (!Number.isFinite(x)) throw new RangeError(`states: ${name} of ${labels[j]} must be finite, got ${x} at t = ${times[s]} ms`);
+      if (!Number.isFinite(x))
+        throw new RangeError(
+          `states: ${name} of ${labels[j]} must be finite, got ${x} at t = ${times[s]} ms`,
+        );
       values[j * nSamples + s] = x;
     }
   });
-  return { variable: name, unit: unitOf(name), tStart_ms: times[0], dt_ms, nSamples, labels, rows, values };
+  return {
+    variable: name,
+    unit: unitOf(name),
+    tStart_ms: times[0],
+    dt_ms,
+    nSamples,
+    labels,
+    rows,
+    values,
+  };
 }

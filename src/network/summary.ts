@@ -48,7 +48,8 @@ interface Table {
   numeric: boolean[];
 }
 
-const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** An integer with thousands separators ("239,114"). */
 export function formatCount(n: number): string {
@@ -82,12 +83,17 @@ function formatValue(value: unknown, unit: string): string {
 function textTable(t: Table): string[] {
   const widths = t.header.map((h, j) => Math.max(h.length, ...t.rows.map((r) => r[j].length)));
   const line = (cells: string[]) =>
-    "  " + cells.map((c, j) => (t.numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join("  ").trimEnd();
+    "  " +
+    cells
+      .map((c, j) => (t.numeric[j] ? c.padStart(widths[j]) : c.padEnd(widths[j])))
+      .join("  ")
+      .trimEnd();
   return [line(t.header), ...t.rows.map(line)];
 }
 
 function htmlTable(t: Table): string {
-  const cell = (tag: string, c: string, j: number) => `<${tag}${t.numeric[j] ? ' style="text-align:right"' : ""}>${escapeHtml(c)}</${tag}>`;
+  const cell = (tag: string, c: string, j: number) =>
+    `<${tag}${t.numeric[j] ? ' style="text-align:right"' : ""}>${escapeHtml(c)}</${tag}>`;
   const head = `<thead><tr>${t.header.map((h, j) => cell("th", h, j)).join("")}</tr></thead>`;
   const body = t.rows.map((r) => `<tr>${r.map((c, j) => cell("td", c, j)).join("")}</tr>`).join("");
   return `<table class="neurolab-summary">${head}<tbody>${body}</tbody></table>`;
@@ -95,7 +101,8 @@ function htmlTable(t: Table): string {
 
 /** Model of a population: the neuron model's name, or the input kind. */
 function modelOf(p: Population): string {
-  if (p.kind === "equations") return `equations (${(p as { model?: { method?: string } }).model?.method ?? "?"})`;
+  if (p.kind === "equations")
+    return `equations (${(p as { model?: { method?: string } }).model?.method ?? "?"})`;
   const model = (p as { model?: { name?: string } }).model;
   return model?.name ?? p.kind;
 }
@@ -154,13 +161,24 @@ function networkParts(n: NetworkSummaryInput): Summary {
     table: {
       header: ["name", "model", "size", "state", "details"],
       numeric: [false, false, true, true, false],
-      rows: n.populations.map((p) => [p.name, modelOf(p), formatCount(p.size), stateBytes(p) ? formatBytes(stateBytes(p)) : "-", detailOf(p)]),
+      rows: n.populations.map((p) => [
+        p.name,
+        modelOf(p),
+        formatCount(p.size),
+        stateBytes(p) ? formatBytes(stateBytes(p)) : "-",
+        detailOf(p),
+      ]),
     },
   });
   if (n.projections.length > 0) {
-    const synapses = n.projections.reduce((s, p) => s + (p.built ? p.built.csr.colIdx.length : 0), 0);
+    const synapses = n.projections.reduce(
+      (s, p) => s + (p.built ? p.built.csr.colIdx.length : 0),
+      0,
+    );
     const bytes = n.projections.reduce((s, p) => s + (p.built ? projectionBytes(p.built) : 0), 0);
-    const totals = n.built ? `, ${formatCount(synapses)} synapses, ${formatBytes(bytes)}` : " (synapses are drawn when the network is built)";
+    const totals = n.built
+      ? `, ${formatCount(synapses)} synapses, ${formatBytes(bytes)}`
+      : " (synapses are drawn when the network is built)";
     sections.push({
       heading: `projections: ${n.projections.length}${totals}`,
       table: {
@@ -179,7 +197,10 @@ function networkParts(n: NetworkSummaryInput): Summary {
     });
   }
   const extras: string[] = [];
-  if (n.gapJunctions.length > 0) extras.push(`gap junctions: ${n.gapJunctions.map((g) => `${g.a.name} <-> ${g.b.name}`).join(", ")}`);
+  if (n.gapJunctions.length > 0)
+    extras.push(
+      `gap junctions: ${n.gapJunctions.map((g) => `${g.a.name} <-> ${g.b.name}`).join(", ")}`,
+    );
   if (n.currentSources > 0) extras.push(`current sources: ${n.currentSources}`);
   extras.push(`monitors: ${n.monitors.length > 0 ? n.monitors.map(monitorOf).join(", ") : "none"}`);
   sections.push({ heading: "also", lines: extras });
@@ -189,19 +210,28 @@ function networkParts(n: NetworkSummaryInput): Summary {
       table: {
         header: ["synapses", "count", "variables"],
         numeric: [false, true, false],
-        rows: n.equationSynapses.map((x) => [x.name, n.built ? formatCount(x.size) : "-", x.variables.join(", ") || "-"]),
+        rows: n.equationSynapses.map((x) => [
+          x.name,
+          n.built ? formatCount(x.size) : "-",
+          x.variables.join(", ") || "-",
+        ]),
       },
     });
   }
   if (n.schedule) {
-    sections.push({ heading: `schedule of every step (${formatMs(n.dt_ms)})`, lines: n.schedule.map((e, k) => `${k + 1}. ${e.slot}: ${e.owner}: ${e.what}`) });
+    sections.push({
+      heading: `schedule of every step (${formatMs(n.dt_ms)})`,
+      lines: n.schedule.map((e, k) => `${k + 1}. ${e.slot}: ${e.owner}: ${e.what}`),
+    });
     return { title, sections };
   }
   const inputs = n.populations.filter((p) => !("model" in p)).map((p) => p.name);
   const groups = n.populations.filter((p) => "model" in p).map((p) => p.name);
   const schedule = [
     `1. inputs: ${[...inputs, ...(n.currentSources > 0 ? [`${n.currentSources} current source(s)`] : [])].join(", ") || "-"}`,
-    ...(n.gapJunctions.length > 0 ? ["   gap-junction currents (from the potentials at the step's start)"] : []),
+    ...(n.gapJunctions.length > 0
+      ? ["   gap-junction currents (from the potentials at the step's start)"]
+      : []),
     `2. state update and threshold: ${groups.join(", ") || "-"}`,
     `3. propagate: ${n.projections.map((p) => `${p.pre.name} -> ${p.post.name}`).join(", ") || "-"}`,
     `4. reset: ${groups.join(", ") || "-"}`,
@@ -215,7 +245,12 @@ function renderText(s: Summary): string {
   const out = [s.title];
   for (const sec of s.sections) {
     if (sec.heading === "also") out.push(...(sec.lines ?? []));
-    else out.push(`${sec.heading}:`, ...(sec.table ? textTable(sec.table) : []), ...(sec.lines ?? []).map((l) => `  ${l}`));
+    else
+      out.push(
+        `${sec.heading}:`,
+        ...(sec.table ? textTable(sec.table) : []),
+        ...(sec.lines ?? []).map((l) => `  ${l}`),
+      );
   }
   return out.join("\n");
 }
@@ -225,7 +260,8 @@ function renderHtml(s: Summary): string {
   for (const sec of s.sections) {
     if (sec.heading !== "also") parts.push(`<p>${escapeHtml(sec.heading)}</p>`);
     if (sec.table) parts.push(htmlTable(sec.table));
-    if (sec.lines) parts.push(`<ul>${sec.lines.map((l) => `<li>${escapeHtml(l.trim())}</li>`).join("")}</ul>`);
+    if (sec.lines)
+      parts.push(`<ul>${sec.lines.map((l) => `<li>${escapeHtml(l.trim())}</li>`).join("")}</ul>`);
   }
   parts.push("</div>");
   return parts.join("");
@@ -248,7 +284,15 @@ export function populationBundle(p: Population): MimeBundle {
   const table: Table = {
     header: ["name", "model", "size", "state", "details"],
     numeric: [false, false, true, true, false],
-    rows: [[p.name, modelOf(p), formatCount(p.size), stateBytes(p) ? formatBytes(stateBytes(p)) : "-", detailOf(p)]],
+    rows: [
+      [
+        p.name,
+        modelOf(p),
+        formatCount(p.size),
+        stateBytes(p) ? formatBytes(stateBytes(p)) : "-",
+        detailOf(p),
+      ],
+    ],
   };
   const params = (p as { params?: Record<string, unknown> }).params;
   const lines = params
@@ -256,7 +300,10 @@ export function populationBundle(p: Population): MimeBundle {
         .filter(([, v]) => typeof v === "number" || typeof v === "string" || typeof v === "boolean")
         .map(([k, v]) => `${k} = ${typeof v === "number" ? Number(v.toPrecision(6)) : v}`)
     : [];
-  const summary: Summary = { title: `${kind} "${p.name}"`, sections: [{ heading: "population", table }] };
+  const summary: Summary = {
+    title: `${kind} "${p.name}"`,
+    sections: [{ heading: "population", table }],
+  };
   if (lines.length > 0) summary.sections.push({ heading: "parameters", lines: [lines.join(", ")] });
   return { "text/plain": renderText(summary), "text/html": renderHtml(summary) };
 }

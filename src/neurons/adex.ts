@@ -72,7 +72,10 @@ export const adex: NeuronModel<AdExParams, AdExConstants> = {
   name: "adex",
   variables: ["v_mV", "w_pA"],
   params(partial = {}) {
-    const p: AdExParams = { ...ADEX_DEFAULTS, ...checkOptions(partial, Object.keys(ADEX_DEFAULTS), "adex params") };
+    const p: AdExParams = {
+      ...ADEX_DEFAULTS,
+      ...checkOptions(partial, Object.keys(ADEX_DEFAULTS), "adex params"),
+    };
     checkPositive(p.cM_pF, "cM_pF");
     checkPositive(p.gL_nS, "gL_nS");
     checkNumber(p.eL_mV, "eL_mV");
@@ -108,7 +111,13 @@ export const adex: NeuronModel<AdExParams, AdExConstants> = {
  * for (let t = 0; t < 5000; t++) spikes += adexStep(p, k, s, drive, new Int32Array(1)); // 500 ms of 800 pA
  * ```
  */
-export function adexStep(p: AdExParams, k: AdExConstants, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number {
+export function adexStep(
+  p: AdExParams,
+  k: AdExConstants,
+  s: NeuronState,
+  drive: SynapticDrive,
+  spikedOut: Int32Array,
+): number {
   const v = s.vars.v_mV;
   const w = s.vars.w_pA;
   const ref = s.refractorySteps;
@@ -117,7 +126,17 @@ export function adexStep(p: AdExParams, k: AdExConstants, s: NeuronState, drive:
   const conductance = drive.hasConductance;
   const dtC = k.dt_ms / p.cM_pF;
   const dtW = k.dt_ms / p.tauW_ms;
-  const { gL_nS: gL, eL_mV: eL, vT_mV: vT, deltaT_mV: dT, a_nS: a, b_pA: b, vReset_mV: vReset, vPeak_mV: vPeak, iBias_pA: bias } = p;
+  const {
+    gL_nS: gL,
+    eL_mV: eL,
+    vT_mV: vT,
+    deltaT_mV: dT,
+    a_nS: a,
+    b_pA: b,
+    vReset_mV: vReset,
+    vPeak_mV: vPeak,
+    iBias_pA: bias,
+  } = p;
   let count = 0;
   for (let i = 0; i < n; i++) {
     const vi0 = v[i];

@@ -21,7 +21,8 @@ import { LIF_DEFAULTS, type LifParams } from "./lif.js";
 import { describeValue } from "../core/describe.js";
 
 /** A model spec without the size (what `addNeurons` takes besides `size`). */
-export type ModelEquations = Required<Pick<EquationModelSpec, "model" | "namespace">> & Omit<EquationModelSpec, "model" | "namespace">;
+export type ModelEquations = Required<Pick<EquationModelSpec, "model" | "namespace">> &
+  Omit<EquationModelSpec, "model" | "namespace">;
 
 /**
  * Leaky integrate-and-fire neuron with an input current `I` (pA, a per-neuron parameter),
@@ -44,7 +45,14 @@ I : amp`,
     reset: "v = Vr",
     refractory: p.tRef_ms,
     method: p.integration === "euler" ? "euler" : "exact",
-    namespace: { El: p.vRest_mV, taum: p.tauM_ms, Cm: p.cM_pF, Ibias: p.iBias_pA, Vth: p.vThresh_mV, Vr: p.vReset_mV },
+    namespace: {
+      El: p.vRest_mV,
+      taum: p.tauM_ms,
+      Cm: p.cM_pF,
+      Ibias: p.iBias_pA,
+      Vth: p.vThresh_mV,
+      Vr: p.vReset_mV,
+    },
   };
 }
 
@@ -68,7 +76,19 @@ I : amp`,
     reset: "v = Vr; w += b",
     ...(p.tRef_ms > 0 ? { refractory: p.tRef_ms } : {}),
     method: "euler",
-    namespace: { C: p.cM_pF, gL: p.gL_nS, EL: p.eL_mV, VT: p.vT_mV, DeltaT: p.deltaT_mV, tauw: p.tauW_ms, a: p.a_nS, b: p.b_pA, Vr: p.vReset_mV, Vpeak: p.vPeak_mV, Ibias: p.iBias_pA },
+    namespace: {
+      C: p.cM_pF,
+      gL: p.gL_nS,
+      EL: p.eL_mV,
+      VT: p.vT_mV,
+      DeltaT: p.deltaT_mV,
+      tauw: p.tauW_ms,
+      a: p.a_nS,
+      b: p.b_pA,
+      Vr: p.vReset_mV,
+      Vpeak: p.vPeak_mV,
+      Ibias: p.iBias_pA,
+    },
   };
 }
 
@@ -82,10 +102,20 @@ I : amp`,
  * const rs = net.addNeurons("rs", { size: 50, ...izhikevichEquations({ preset: "RS" }), init: { I: 10 } });
  * ```
  */
-export function izhikevichEquations(params: Partial<IzhikevichParams> & { preset?: IzhikevichPreset } = {}): ModelEquations {
+export function izhikevichEquations(
+  params: Partial<IzhikevichParams> & { preset?: IzhikevichPreset } = {},
+): ModelEquations {
   const { preset, ...rest } = checkOptionsObject(params, "izhikevichEquations params");
-  if (preset !== undefined && !Object.hasOwn(IZHIKEVICH_PRESETS, preset)) throw new RangeError(`preset must be one of ${Object.keys(IZHIKEVICH_PRESETS).join(", ")}, got ${describeValue(preset)}`);
-  const p: IzhikevichParams = { ...IZHIKEVICH_PRESETS[preset ?? "RS"], vPeak_mV: 30, iBias: 0, ...rest };
+  if (preset !== undefined && !Object.hasOwn(IZHIKEVICH_PRESETS, preset))
+    throw new RangeError(
+      `preset must be one of ${Object.keys(IZHIKEVICH_PRESETS).join(", ")}, got ${describeValue(preset)}`,
+    );
+  const p: IzhikevichParams = {
+    ...IZHIKEVICH_PRESETS[preset ?? "RS"],
+    vPeak_mV: 30,
+    iBias: 0,
+    ...rest,
+  };
   return {
     model: `dv/dt = (0.04*v**2/mV + 5*v + 140*mV - u + (I + Ibias)*mV)/ms : volt
 du/dt = a*(b*v - u)/ms : volt
@@ -126,7 +156,17 @@ I : amp`,
     threshold: "v >= Vspike",
     refractory: "v >= Vspike",
     method: "exponential_euler",
-    namespace: { C: p.cM_pF, gNa: p.gNa_nS, gK: p.gK_nS, gL: p.gL_nS, ENa: p.eNa_mV, EK: p.eK_mV, EL: p.eL_mV, Vspike: p.vSpike_mV, Ibias: p.iBias_pA },
+    namespace: {
+      C: p.cM_pF,
+      gNa: p.gNa_nS,
+      gK: p.gK_nS,
+      gL: p.gL_nS,
+      ENa: p.eNa_mV,
+      EK: p.eK_mV,
+      EL: p.eL_mV,
+      Vspike: p.vSpike_mV,
+      Ibias: p.iBias_pA,
+    },
   };
 }
 
@@ -149,7 +189,12 @@ export interface AdaptiveThresholdParams {
 }
 
 /** Defaults of {@link adaptiveThresholdEquations}'s threshold parameters. */
-export const ADAPTIVE_THRESHOLD_DEFAULTS: Readonly<AdaptiveThresholdParams> = Object.freeze({ thresholdJump_mV: 2, tauThreshold_ms: 50, target_Hz: 5, homeostasisStep_mV: 0 });
+export const ADAPTIVE_THRESHOLD_DEFAULTS: Readonly<AdaptiveThresholdParams> = Object.freeze({
+  thresholdJump_mV: 2,
+  tauThreshold_ms: 50,
+  target_Hz: 5,
+  homeostasisStep_mV: 0,
+});
 
 /**
  * LIF with an adaptive threshold (intrinsic plasticity), exact integration, input current `I` (pA):
@@ -166,17 +211,23 @@ export const ADAPTIVE_THRESHOLD_DEFAULTS: Readonly<AdaptiveThresholdParams> = Ob
  * Namespace constants are in base units (mV, ms, pA, pF; `rho0` in 1/ms); `init` starts v at
  * E_L and vt at V_th (spread it into `addNeurons` with the size, or change it).
  */
-export function adaptiveThresholdEquations(params: Partial<LifParams & AdaptiveThresholdParams> = {}): ModelEquations & { init: Record<string, number> } {
+export function adaptiveThresholdEquations(
+  params: Partial<LifParams & AdaptiveThresholdParams> = {},
+): ModelEquations & { init: Record<string, number> } {
   const p = { ...LIF_DEFAULTS, ...ADAPTIVE_THRESHOLD_DEFAULTS, ...params };
   const positive = (x: number, name: string) => {
-    if (!(typeof x === "number" && Number.isFinite(x) && x > 0)) throw new RangeError(`${name} must be a finite number > 0, got ${x}`);
+    if (!(typeof x === "number" && Number.isFinite(x) && x > 0))
+      throw new RangeError(`${name} must be a finite number > 0, got ${x}`);
     return x;
   };
   const nonNegative = (x: number, name: string) => {
-    if (!(typeof x === "number" && Number.isFinite(x) && x >= 0)) throw new RangeError(`${name} must be a finite number >= 0, got ${x}`);
+    if (!(typeof x === "number" && Number.isFinite(x) && x >= 0))
+      throw new RangeError(`${name} must be a finite number >= 0, got ${x}`);
     return x;
   };
-  const lif = lifEquations(Object.fromEntries(Object.entries(p).filter(([k]) => k in LIF_DEFAULTS)) as Partial<LifParams>);
+  const lif = lifEquations(
+    Object.fromEntries(Object.entries(p).filter(([k]) => k in LIF_DEFAULTS)) as Partial<LifParams>,
+  );
   return {
     model: `dv/dt = (El - v)/taum + (I + Ibias)/Cm : volt (unless refractory)
 dvt/dt = (Vth - vt)/tau_vt : volt

@@ -72,10 +72,14 @@ export const hh: NeuronModel<HhParams, HhConstants> = {
   name: "hh",
   variables: ["v_mV", "m", "h", "n"],
   params(partial = {}) {
-    const p: HhParams = { ...HH_DEFAULTS, ...checkOptions(partial, Object.keys(HH_DEFAULTS), "hh params") };
+    const p: HhParams = {
+      ...HH_DEFAULTS,
+      ...checkOptions(partial, Object.keys(HH_DEFAULTS), "hh params"),
+    };
     checkPositive(p.cM_pF, "cM_pF");
     for (const k of ["gNa_nS", "gK_nS", "gL_nS"] as const) checkNumber(p[k], k, { min: 0 });
-    for (const k of ["eNa_mV", "eK_mV", "eL_mV", "vSpike_mV", "iBias_pA"] as const) checkNumber(p[k], k);
+    for (const k of ["eNa_mV", "eK_mV", "eL_mV", "vSpike_mV", "iBias_pA"] as const)
+      checkNumber(p[k], k);
     return p;
   },
   initial: () => ({ v_mV: -65, ...hhGatesAt(-65) }),
@@ -100,7 +104,13 @@ export const hh: NeuronModel<HhParams, HhConstants> = {
  * for (let t = 0; t < 10_000; t++) spikes += hhStep(p, k, s, drive, new Int32Array(1)); // 100 ms
  * ```
  */
-export function hhStep(p: HhParams, k: HhConstants, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number {
+export function hhStep(
+  p: HhParams,
+  k: HhConstants,
+  s: NeuronState,
+  drive: SynapticDrive,
+  spikedOut: Int32Array,
+): number {
   const { v_mV: v, m, h, n } = s.vars;
   const size = v.length;
   const dt = k.dt_ms;

@@ -90,7 +90,12 @@ export const izhikevich: NeuronModel<IzhikevichParams, IzhikevichConstants> = {
   name: "izhikevich",
   variables: ["v_mV", "u"],
   params(partial = {}) {
-    const p: IzhikevichParams = { ...IZHIKEVICH_PRESETS.RS, vPeak_mV: 30, iBias: 0, ...checkOptions(partial, IZHIKEVICH_PARAMS, "izhikevich params") };
+    const p: IzhikevichParams = {
+      ...IZHIKEVICH_PRESETS.RS,
+      vPeak_mV: 30,
+      iBias: 0,
+      ...checkOptions(partial, IZHIKEVICH_PARAMS, "izhikevich params"),
+    };
     checkPositive(p.a, "a");
     checkNumber(p.b, "b");
     checkNumber(p.c_mV, "c_mV", { max: p.vPeak_mV, maxExclusive: true });

@@ -69,7 +69,10 @@ export const lif: NeuronModel<LifParams, LifConstants> = {
   name: "lif",
   variables: ["v_mV"],
   params(partial = {}) {
-    const p: LifParams = { ...LIF_DEFAULTS, ...checkOptions(partial, Object.keys(LIF_DEFAULTS), "lif params") };
+    const p: LifParams = {
+      ...LIF_DEFAULTS,
+      ...checkOptions(partial, Object.keys(LIF_DEFAULTS), "lif params"),
+    };
     checkPositive(p.tauM_ms, "tauM_ms");
     checkPositive(p.cM_pF, "cM_pF");
     checkNumber(p.vRest_mV, "vRest_mV");
@@ -78,7 +81,9 @@ export const lif: NeuronModel<LifParams, LifConstants> = {
     checkNonNegative(p.tRef_ms, "tRef_ms");
     checkNumber(p.iBias_pA, "iBias_pA");
     if (p.integration !== "exact" && p.integration !== "euler") {
-      throw new RangeError(`integration must be "exact" or "euler", got ${describeValue(p.integration)}`);
+      throw new RangeError(
+        `integration must be "exact" or "euler", got ${describeValue(p.integration)}`,
+      );
     }
     return p;
   },
@@ -126,12 +131,29 @@ export function lifParams(partial: Partial<LifParams> = {}): LifParams {
  * lifStep(p, k, s, drive, spiked); // returns the number of spikes; their indices are in `spiked`
  * ```
  */
-export function lifStep(p: LifParams, k: LifConstants, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number {
-  if (drive.hasConductance) return p.integration === "exact" ? lifConductanceExact(p, k, s, drive, spikedOut) : lifConductanceEuler(p, k, s, drive, spikedOut);
-  return p.integration === "exact" ? lifCurrentExact(p, k, s, drive, spikedOut) : lifCurrentEuler(p, k, s, drive, spikedOut);
+export function lifStep(
+  p: LifParams,
+  k: LifConstants,
+  s: NeuronState,
+  drive: SynapticDrive,
+  spikedOut: Int32Array,
+): number {
+  if (drive.hasConductance)
+    return p.integration === "exact"
+      ? lifConductanceExact(p, k, s, drive, spikedOut)
+      : lifConductanceEuler(p, k, s, drive, spikedOut);
+  return p.integration === "exact"
+    ? lifCurrentExact(p, k, s, drive, spikedOut)
+    : lifCurrentEuler(p, k, s, drive, spikedOut);
 }
 
-function lifCurrentExact(p: LifParams, k: LifConstants, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number {
+function lifCurrentExact(
+  p: LifParams,
+  k: LifConstants,
+  s: NeuronState,
+  drive: SynapticDrive,
+  spikedOut: Int32Array,
+): number {
   const v = s.vars.v_mV;
   const ref = s.refractorySteps;
   const { current_pA: cur, jump_mV: jump } = drive;
@@ -156,7 +178,13 @@ function lifCurrentExact(p: LifParams, k: LifConstants, s: NeuronState, drive: S
   return count;
 }
 
-function lifCurrentEuler(p: LifParams, k: LifConstants, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number {
+function lifCurrentEuler(
+  p: LifParams,
+  k: LifConstants,
+  s: NeuronState,
+  drive: SynapticDrive,
+  spikedOut: Int32Array,
+): number {
   const v = s.vars.v_mV;
   const ref = s.refractorySteps;
   const { current_pA: cur, jump_mV: jump } = drive;
@@ -182,7 +210,13 @@ function lifCurrentEuler(p: LifParams, k: LifConstants, s: NeuronState, drive: S
   return count;
 }
 
-function lifConductanceExact(p: LifParams, k: LifConstants, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number {
+function lifConductanceExact(
+  p: LifParams,
+  k: LifConstants,
+  s: NeuronState,
+  drive: SynapticDrive,
+  spikedOut: Int32Array,
+): number {
   const v = s.vars.v_mV;
   const ref = s.refractorySteps;
   const { current_pA: cur, g_nS: g, gE_pA: gE, jump_mV: jump } = drive;
@@ -209,7 +243,13 @@ function lifConductanceExact(p: LifParams, k: LifConstants, s: NeuronState, driv
   return count;
 }
 
-function lifConductanceEuler(p: LifParams, k: LifConstants, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array): number {
+function lifConductanceEuler(
+  p: LifParams,
+  k: LifConstants,
+  s: NeuronState,
+  drive: SynapticDrive,
+  spikedOut: Int32Array,
+): number {
   const v = s.vars.v_mV;
   const ref = s.refractorySteps;
   const { current_pA: cur, g_nS: g, gE_pA: gE, jump_mV: jump } = drive;
@@ -245,12 +285,24 @@ function lifConductanceEuler(p: LifParams, k: LifConstants, s: NeuronState, driv
  * kernel runs instead (bitwise identical; `f.wasm` undefined forces this TypeScript loop).
  * @internal
  */
-export function lifFusedStep(p: LifParams, k: LifConstants, s: NeuronState, f: FusedInputs, spikedOut: Int32Array): number {
+export function lifFusedStep(
+  p: LifParams,
+  k: LifConstants,
+  s: NeuronState,
+  f: FusedInputs,
+  spikedOut: Int32Array,
+): number {
   const r = f.receptors;
   if (p.integration !== "euler" || f.coupling_pA !== null || r.length !== 3) return -1;
   const a = r[1];
   const b = r[2];
-  if (a.spec.kind !== "conductance" || b.spec.kind !== "conductance" || a.rise.length > 0 || b.rise.length > 0) return -1;
+  if (
+    a.spec.kind !== "conductance" ||
+    b.spec.kind !== "conductance" ||
+    a.rise.length > 0 ||
+    b.rise.length > 0
+  )
+    return -1;
   const v = s.vars.v_mV;
   const ref = s.refractorySteps;
   const ext = f.external_pA;
@@ -270,11 +322,41 @@ export function lifFusedStep(p: LifParams, k: LifConstants, s: NeuronState, f: F
   const kernel = f.wasm?.cobaEuler as CobaEulerKernel | undefined;
   const mem = f.wasmBuffer;
   if (
-    kernel !== undefined && mem !== null && v.buffer === mem && ref.buffer === mem && va.buffer === mem && vb.buffer === mem &&
-    ia.buffer === mem && ib.buffer === mem && ext.buffer === mem && jump.buffer === mem && spikedOut.buffer === mem
+    kernel !== undefined &&
+    mem !== null &&
+    v.buffer === mem &&
+    ref.buffer === mem &&
+    va.buffer === mem &&
+    vb.buffer === mem &&
+    ia.buffer === mem &&
+    ib.buffer === mem &&
+    ext.buffer === mem &&
+    jump.buffer === mem &&
+    spikedOut.buffer === mem
   ) {
-    return kernel(v.length, v.byteOffset, ref.byteOffset, va.byteOffset, vb.byteOffset, ia.byteOffset, ib.byteOffset, ext.byteOffset, jump.byteOffset,
-      spikedOut.byteOffset, ea, eb, Ea, Eb, vReset, vTh, bias, gL, dtOverC, leak, refSteps);
+    return kernel(
+      v.length,
+      v.byteOffset,
+      ref.byteOffset,
+      va.byteOffset,
+      vb.byteOffset,
+      ia.byteOffset,
+      ib.byteOffset,
+      ext.byteOffset,
+      jump.byteOffset,
+      spikedOut.byteOffset,
+      ea,
+      eb,
+      Ea,
+      Eb,
+      vReset,
+      vTh,
+      bias,
+      gL,
+      dtOverC,
+      leak,
+      refSteps,
+    );
   }
   let count = 0;
   for (let i = 0; i < v.length; i++) {
@@ -292,7 +374,8 @@ export function lifFusedStep(p: LifParams, k: LifConstants, s: NeuronState, f: F
       continue;
     }
     const vi0 = v[i];
-    let vi = vi0 + dtOverC * (leak + (xa * Ea + xb * Eb) + (bias + ext[i]) - (gL + (xa + xb)) * vi0) + ji;
+    let vi =
+      vi0 + dtOverC * (leak + (xa * Ea + xb * Eb) + (bias + ext[i]) - (gL + (xa + xb)) * vi0) + ji;
     if (vi >= vTh) {
       spikedOut[count++] = i;
       vi = vReset;

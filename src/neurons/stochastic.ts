@@ -32,7 +32,15 @@ export const escapeNoiseLif: NeuronModel<EscapeNoiseParams, LifConstants> = {
   name: "escapeNoiseLif",
   variables: ["v_mV"],
   params(partial = {}) {
-    const { rho0_Hz = 100, deltaV_mV = 1, ...rest } = checkOptions(partial, [...Object.keys(LIF_DEFAULTS).filter((k) => k !== "integration"), "rho0_Hz", "deltaV_mV"], "escapeNoiseLif params");
+    const {
+      rho0_Hz = 100,
+      deltaV_mV = 1,
+      ...rest
+    } = checkOptions(
+      partial,
+      [...Object.keys(LIF_DEFAULTS).filter((k) => k !== "integration"), "rho0_Hz", "deltaV_mV"],
+      "escapeNoiseLif params",
+    );
     const p = { ...lif.params({ ...rest, integration: "exact" }), rho0_Hz, deltaV_mV };
     checkNonNegative(p.rho0_Hz, "rho0_Hz");
     checkPositive(p.deltaV_mV, "deltaV_mV");
@@ -93,7 +101,10 @@ export const metaNeuron: NeuronModel<MetaNeuronParams, null> = {
   name: "metaNeuron",
   variables: ["v_mV", "threshold_mV", "leak", "gain_mV_per_pA", "noise_mV"],
   params(partial = {}) {
-    const p = { ...META_NEURON_DEFAULTS, ...checkOptions(partial, Object.keys(META_NEURON_DEFAULTS), "metaNeuron params") };
+    const p = {
+      ...META_NEURON_DEFAULTS,
+      ...checkOptions(partial, Object.keys(META_NEURON_DEFAULTS), "metaNeuron params"),
+    };
     checkNumber(p.threshold_mV, "threshold_mV");
     checkProbability(p.leak, "leak");
     checkNumber(p.gain_mV_per_pA, "gain_mV_per_pA");
@@ -101,7 +112,13 @@ export const metaNeuron: NeuronModel<MetaNeuronParams, null> = {
     checkNumber(p.vReset_mV, "vReset_mV");
     return p;
   },
-  initial: (p) => ({ v_mV: p.vReset_mV, threshold_mV: p.threshold_mV, leak: p.leak, gain_mV_per_pA: p.gain_mV_per_pA, noise_mV: p.noise_mV }),
+  initial: (p) => ({
+    v_mV: p.vReset_mV,
+    threshold_mV: p.threshold_mV,
+    leak: p.leak,
+    gain_mV_per_pA: p.gain_mV_per_pA,
+    noise_mV: p.noise_mV,
+  }),
   prepare: () => null,
   step: metaNeuronStep,
 };
@@ -123,7 +140,14 @@ export const metaNeuron: NeuronModel<MetaNeuronParams, null> = {
  * metaNeuronStep(p, null, s, drive, new Int32Array(1), rng); // 1 if it fired this step
  * ```
  */
-export function metaNeuronStep(p: MetaNeuronParams, _k: null, s: NeuronState, drive: SynapticDrive, spikedOut: Int32Array, rng: Rng): number {
+export function metaNeuronStep(
+  p: MetaNeuronParams,
+  _k: null,
+  s: NeuronState,
+  drive: SynapticDrive,
+  spikedOut: Int32Array,
+  rng: Rng,
+): number {
   const { v_mV: v, threshold_mV: th, leak, gain_mV_per_pA: gain, noise_mV: noise } = s.vars;
   const { current_pA: cur, jump_mV: jump } = drive;
   let count = 0;

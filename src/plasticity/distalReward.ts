@@ -82,13 +82,19 @@ export interface DistalReward {
  */
 export function distalReward2007(opts: DistalRewardOptions = {}): DistalReward {
   for (const k of Object.keys(opts)) {
-    if (!DISTAL_KEYS.includes(k)) throw new RangeError(`distalReward2007: unknown option "${k}" (allowed: ${DISTAL_KEYS.join(", ")})`);
+    if (!DISTAL_KEYS.includes(k))
+      throw new RangeError(
+        `distalReward2007: unknown option "${k}" (allowed: ${DISTAL_KEYS.join(", ")})`,
+      );
   }
   const N = checkInteger(opts.N ?? 200, "N", 10, 100_000);
   const M = checkInteger(opts.M ?? 20, "M", 1, N - 1);
   const quanta = checkInteger(opts.quanta ?? 1, "quanta", 0);
   const tonic = checkNumber(opts.tonic_per_ms ?? 0, "tonic_per_ms", { min: 0 });
-  const window = checkNumber(opts.coincidence_ms ?? 20, "coincidence_ms", { min: 0, minExclusive: true });
+  const window = checkNumber(opts.coincidence_ms ?? 20, "coincidence_ms", {
+    min: 0,
+    minExclusive: true,
+  });
   const seed = checkInteger(opts.seed ?? 1, "seed", 0, 0xffffffff);
   const Ne = Math.round(0.8 * N);
   const dt = 0.5;
@@ -96,7 +102,8 @@ export function distalReward2007(opts: DistalRewardOptions = {}): DistalReward {
   const net = new Network({ dt_ms: dt, seed });
   const neurons = net.addNeurons("izhikevich", {
     size: N,
-    model: "dv/dt = (0.04*v**2/mV + 5*v + 140*mV - u + I)/ms : volt\ndu/dt = a*(b*v - u)/ms : volt\nI : volt\na : 1\nd : volt",
+    model:
+      "dv/dt = (0.04*v**2/mV + 5*v + 140*mV - u + I)/ms : volt\ndu/dt = a*(b*v - u)/ms : volt\nI : volt\na : 1\nd : volt",
     threshold: "v >= 30*mV",
     reset: "v = c; u += d",
     method: "euler",
@@ -119,9 +126,26 @@ export function distalReward2007(opts: DistalRewardOptions = {}): DistalReward {
   }
   const synapses = net.connect(neurons, neurons, {
     rule: fromPairs(exc[0], exc[1]),
-    ...stdpDopamine({ A_plus: 1, A_minus: checkNumber(opts.A_minus ?? 2, "A_minus", { min: 0 }), tau_plus_ms: 20, tau_minus_ms: 20, tau_c_ms: 1000, tau_n_ms: 200, b_per_ms: -tonic, Wmax, w0: 1, delay_ms: 1, delayConvention: "axonal", transmit: "v_post += w*mV" }),
+    ...stdpDopamine({
+      A_plus: 1,
+      A_minus: checkNumber(opts.A_minus ?? 2, "A_minus", { min: 0 }),
+      tau_plus_ms: 20,
+      tau_minus_ms: 20,
+      tau_c_ms: 1000,
+      tau_n_ms: 200,
+      b_per_ms: -tonic,
+      Wmax,
+      w0: 1,
+      delay_ms: 1,
+      delayConvention: "axonal",
+      transmit: "v_post += w*mV",
+    }),
   });
-  net.connect(neurons, neurons, { rule: fromPairs(inh[0], inh[1]), on_pre: "v_post -= 1*mV", delay_ms: 1 });
+  net.connect(neurons, neurons, {
+    rule: fromPairs(inh[0], inh[1]),
+    on_pre: "v_post -= 1*mV",
+    delay_ms: 1,
+  });
   // The chosen synapse: the first one of neuron 0 (excitatory); it starts at 0.
   net.build();
   const rewarded = synapses.outgoing(0)[0];

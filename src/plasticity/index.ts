@@ -4,10 +4,28 @@
  */
 export { stdpPair, type StdpPairOptions } from "./stdpPair.js";
 export type { DelayConvention, SynapseModel } from "./common.js";
-export { stdpTriplet, NEST_TRIPLET_DEFAULTS, TRIPLET_PRESETS, type StdpTripletOptions, type TripletParameters } from "./stdpTriplet.js";
-export { stdpDopamine, type StdpDopamineOptions, type DopamineSynapseModel } from "./stdpDopamine.js";
+export {
+  stdpTriplet,
+  NEST_TRIPLET_DEFAULTS,
+  TRIPLET_PRESETS,
+  type StdpTripletOptions,
+  type TripletParameters,
+} from "./stdpTriplet.js";
+export {
+  stdpDopamine,
+  type StdpDopamineOptions,
+  type DopamineSynapseModel,
+} from "./stdpDopamine.js";
 export { songAbbott2000, type SongAbbottOptions, type SongAbbottNetwork } from "./songAbbott.js";
 export { vogelsSprekeler, type VogelsSprekelerOptions } from "./vogelsSprekeler.js";
-export { addSynapticScaling, type SynapticScaling, type SynapticScalingOptions } from "./synapticScaling.js";
-export { recordWeightHistogram, WeightHistogram, type WeightHistogramOptions } from "./weightHistogram.js";
+export {
+  addSynapticScaling,
+  type SynapticScaling,
+  type SynapticScalingOptions,
+} from "./synapticScaling.js";
+export {
+  recordWeightHistogram,
+  WeightHistogram,
+  type WeightHistogramOptions,
+} from "./weightHistogram.js";
 export { distalReward2007, type DistalReward, type DistalRewardOptions } from "./distalReward.js";

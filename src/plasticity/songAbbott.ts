@@ -65,12 +65,30 @@ export function songAbbott2000(opts: SongAbbottOptions = {}): SongAbbottNetwork 
     threshold: "v > vt",
     reset: "v = vr",
     method: "euler",
-    namespace: { taum: "10*ms", taue: "5*ms", Ee: "0*mV", vt: "-54*mV", vr: "-60*mV", El: "-74*mV" },
+    namespace: {
+      taum: "10*ms",
+      taue: "5*ms",
+      Ee: "0*mV",
+      vt: "-54*mV",
+      vr: "-60*mV",
+      El: "-74*mV",
+    },
     init: { v: "vr" },
   });
   const synapses = net.connect(input, neuron, {
     rule: allToAll(),
-    ...stdpPair({ weightDependence: "additive", lambda: dApre, alpha: 1.05, Wmax: gmax, tau_plus_ms: 20, tau_minus_ms: 20, delay_ms: 0, delayConvention: "axonal", w0: `rand()*${gmax}`, transmit: "ge_post += w" }),
+    ...stdpPair({
+      weightDependence: "additive",
+      lambda: dApre,
+      alpha: 1.05,
+      Wmax: gmax,
+      tau_plus_ms: 20,
+      tau_minus_ms: 20,
+      delay_ms: 0,
+      delayConvention: "axonal",
+      w0: `rand()*${gmax}`,
+      transmit: "ge_post += w",
+    }),
   });
   const spikes = net.monitorSpikes([neuron]);
   return { net, input, neuron, synapses, spikes };

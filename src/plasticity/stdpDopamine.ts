@@ -17,7 +17,13 @@
 import type { Population } from "../network/populations.js";
 import type { SynapticValue } from "../synapses/equationSynapses.js";
 import { checkNumber } from "../core/checks.js";
-import { delays, nonNegative, positive, type DelayConvention, type SynapseModel } from "./common.js";
+import {
+  delays,
+  nonNegative,
+  positive,
+  type DelayConvention,
+  type SynapseModel,
+} from "./common.js";
 import { describeValue } from "../core/describe.js";
 
 /** Options of {@link stdpDopamine}; defaults are NEST 3.10's `stdp_dopamine_synapse`. */
@@ -55,7 +61,12 @@ export interface StdpDopamineOptions {
 }
 
 /** What {@link stdpDopamine} returns: a synapse model with the neuromodulator wiring. */
-export type DopamineSynapseModel = SynapseModel & { on_modulator: string; modulator?: Population; delay_modulator_ms: number; state: string[] };
+export type DopamineSynapseModel = SynapseModel & {
+  on_modulator: string;
+  modulator?: Population;
+  delay_modulator_ms: number;
+  state: string[];
+};
 
 /**
  * Dopamine-modulated STDP (NEST's `stdp_dopamine_synapse`) as a synapse model to spread into
@@ -75,14 +86,20 @@ export type DopamineSynapseModel = SynapseModel & { on_modulator: string; modula
  */
 export function stdpDopamine(opts: StdpDopamineOptions = {}): DopamineSynapseModel {
   for (const k of Object.keys(opts)) {
-    if (!DOPAMINE_KEYS.includes(k)) throw new RangeError(`stdpDopamine: unknown option "${k}" (allowed: ${DOPAMINE_KEYS.join(", ")})`);
+    if (!DOPAMINE_KEYS.includes(k))
+      throw new RangeError(
+        `stdpDopamine: unknown option "${k}" (allowed: ${DOPAMINE_KEYS.join(", ")})`,
+      );
   }
   const tau_c = positive(opts.tau_c_ms, 1000, "tau_c_ms");
   const tau_n = positive(opts.tau_n_ms, 200, "tau_n_ms");
   const Wmin = checkNumber(opts.Wmin ?? 0, "Wmin");
   const Wmax = checkNumber(opts.Wmax ?? 200, "Wmax", { min: Wmin });
   const unit = opts.weightUnit ?? "1";
-  if (typeof unit !== "string" || unit.trim() === "") throw new RangeError(`weightUnit must be a unit such as "1", "nS" or "pA", got ${describeValue(unit)}`);
+  if (typeof unit !== "string" || unit.trim() === "")
+    throw new RangeError(
+      `weightUnit must be a unit such as "1", "nS" or "pA", got ${describeValue(unit)}`,
+    );
   const { delay_ms, delay_post_ms, convention } = delays(opts.delay_ms, opts.delayConvention);
   // Brings w, c and n from the synapse's last event (tlast) to now, in closed form.
   const advance = [
@@ -92,8 +109,20 @@ export function stdpDopamine(opts: StdpDopamineOptions = {}): DopamineSynapseMod
     "tlast = t",
   ];
   return {
-    model: [`w : ${unit}`, "c : 1", "n : Hz", "tlast : second", "dapre/dt = -apre/tau_plus : 1 (event-driven)", "dapost/dt = -apost/tau_minus : 1 (event-driven)"].join("\n"),
-    on_pre: [...advance, "c = c - A_minus*apost", "apre += 1", ...(opts.transmit === undefined ? [] : [opts.transmit])].join("\n"),
+    model: [
+      `w : ${unit}`,
+      "c : 1",
+      "n : Hz",
+      "tlast : second",
+      "dapre/dt = -apre/tau_plus : 1 (event-driven)",
+      "dapost/dt = -apost/tau_minus : 1 (event-driven)",
+    ].join("\n"),
+    on_pre: [
+      ...advance,
+      "c = c - A_minus*apost",
+      "apre += 1",
+      ...(opts.transmit === undefined ? [] : [opts.transmit]),
+    ].join("\n"),
     on_post: [...advance, "c = c + A_plus*apre", "apost += 1"].join("\n"),
     on_modulator: [...advance, "n = n + 1/tau_n"].join("\n"),
     ...(opts.dopamine === undefined ? {} : { modulator: opts.dopamine }),
@@ -119,4 +148,20 @@ export function stdpDopamine(opts: StdpDopamineOptions = {}): DopamineSynapseMod
   };
 }
 
-const DOPAMINE_KEYS = ["dopamine", "A_plus", "A_minus", "tau_plus_ms", "tau_minus_ms", "tau_c_ms", "tau_n_ms", "b_per_ms", "Wmin", "Wmax", "delay_ms", "delayConvention", "weightUnit", "w0", "transmit"];
+const DOPAMINE_KEYS = [
+  "dopamine",
+  "A_plus",
+  "A_minus",
+  "tau_plus_ms",
+  "tau_minus_ms",
+  "tau_c_ms",
+  "tau_n_ms",
+  "b_per_ms",
+  "Wmin",
+  "Wmax",
+  "delay_ms",
+  "delayConvention",
+  "weightUnit",
+  "w0",
+  "transmit",
+];

@@ -12,7 +12,14 @@
  * `stdp_nn_symm_synapse`) sets them to 1. Delays: see {@link StdpPairOptions.delayConvention}.
  */
 import type { SynapticValue } from "../synapses/equationSynapses.js";
-import { delays, nonNegative, oneOf, positive, type DelayConvention, type SynapseModel } from "./common.js";
+import {
+  delays,
+  nonNegative,
+  oneOf,
+  positive,
+  type DelayConvention,
+  type SynapseModel,
+} from "./common.js";
 import { describeValue } from "../core/describe.js";
 
 /** Options of {@link stdpPair}; defaults are NEST 3.10's `stdp_synapse` and `iaf_*` neuron's `tau_minus`. */
@@ -72,20 +79,42 @@ export interface StdpPairOptions {
  */
 export function stdpPair(opts: StdpPairOptions = {}): SynapseModel {
   for (const k of Object.keys(opts)) {
-    if (!STDP_PAIR_KEYS.includes(k)) throw new RangeError(`stdpPair: unknown option "${k}" (allowed: ${STDP_PAIR_KEYS.join(", ")})`);
+    if (!STDP_PAIR_KEYS.includes(k))
+      throw new RangeError(
+        `stdpPair: unknown option "${k}" (allowed: ${STDP_PAIR_KEYS.join(", ")})`,
+      );
   }
-  const dep = oneOf(opts.weightDependence, "multiplicative", ["multiplicative", "additive"], "weightDependence");
+  const dep = oneOf(
+    opts.weightDependence,
+    "multiplicative",
+    ["multiplicative", "additive"],
+    "weightDependence",
+  );
   const mu = dep === "multiplicative" ? 1 : 0;
   const pairing = oneOf(opts.pairing, "all-to-all", ["all-to-all", "nearest"], "pairing");
   const unit = opts.weightUnit ?? "1";
-  if (typeof unit !== "string" || unit.trim() === "") throw new RangeError(`weightUnit must be a unit such as "1", "nS" or "pA", got ${describeValue(unit)}`);
+  if (typeof unit !== "string" || unit.trim() === "")
+    throw new RangeError(
+      `weightUnit must be a unit such as "1", "nS" or "pA", got ${describeValue(unit)}`,
+    );
   const { delay_ms, delay_post_ms } = delays(opts.delay_ms, opts.delayConvention);
   const bump = pairing === "all-to-all" ? "+= 1" : "= 1";
   const transmit = opts.transmit === undefined ? [] : [opts.transmit];
   return {
-    model: [`w : ${unit}`, "dapre/dt = -apre/tau_plus : 1 (event-driven)", "dapost/dt = -apost/tau_minus : 1 (event-driven)"].join("\n"),
-    on_pre: ["w = clip(w/Wmax - alpha*lambda*(w/Wmax)**mu_minus*apost, 0, 1)*Wmax", `apre ${bump}`, ...transmit].join("\n"),
-    on_post: [`apost ${bump}`, "w = clip(w/Wmax + lambda*(1 - w/Wmax)**mu_plus*apre, 0, 1)*Wmax"].join("\n"),
+    model: [
+      `w : ${unit}`,
+      "dapre/dt = -apre/tau_plus : 1 (event-driven)",
+      "dapost/dt = -apost/tau_minus : 1 (event-driven)",
+    ].join("\n"),
+    on_pre: [
+      "w = clip(w/Wmax - alpha*lambda*(w/Wmax)**mu_minus*apost, 0, 1)*Wmax",
+      `apre ${bump}`,
+      ...transmit,
+    ].join("\n"),
+    on_post: [
+      `apost ${bump}`,
+      "w = clip(w/Wmax + lambda*(1 - w/Wmax)**mu_plus*apre, 0, 1)*Wmax",
+    ].join("\n"),
     namespace: {
       tau_plus: positive(opts.tau_plus_ms, 20, "tau_plus_ms"),
       tau_minus: positive(opts.tau_minus_ms, 20, "tau_minus_ms"),
@@ -101,4 +130,19 @@ export function stdpPair(opts: StdpPairOptions = {}): SynapseModel {
   };
 }
 
-const STDP_PAIR_KEYS = ["weightDependence", "mu_plus", "mu_minus", "lambda", "alpha", "tau_plus_ms", "tau_minus_ms", "Wmax", "pairing", "delay_ms", "delayConvention", "weightUnit", "w0", "transmit"];
+const STDP_PAIR_KEYS = [
+  "weightDependence",
+  "mu_plus",
+  "mu_minus",
+  "lambda",
+  "alpha",
+  "tau_plus_ms",
+  "tau_minus_ms",
+  "Wmax",
+  "pairing",
+  "delay_ms",
+  "delayConvention",
+  "weightUnit",
+  "w0",
+  "transmit",
+];

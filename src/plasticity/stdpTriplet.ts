@@ -11,7 +11,14 @@
  * the weight's own unit, as NEST's. Delays: as {@link stdpPair} (NEST's dendritic convention by default).
  */
 import type { SynapticValue } from "../synapses/equationSynapses.js";
-import { delays, nonNegative, oneOf, positive, type DelayConvention, type SynapseModel } from "./common.js";
+import {
+  delays,
+  nonNegative,
+  oneOf,
+  positive,
+  type DelayConvention,
+  type SynapseModel,
+} from "./common.js";
 import { describeValue } from "../core/describe.js";
 
 /** Parameters of the triplet rule (time constants in ms, amplitudes in the weight's unit). */
@@ -59,7 +66,9 @@ export const NEST_TRIPLET_DEFAULTS: Readonly<TripletParameters> = Object.freeze(
  * (minimal models, nearest-spike, hippocampal culture) are not shipped: the paper could not be
  * read, and the public transcriptions found disagree or are single sources (README).
  */
-export const TRIPLET_PRESETS: Readonly<Record<"visualCortexAllToAllFull", Readonly<TripletParameters>>> = Object.freeze({
+export const TRIPLET_PRESETS: Readonly<
+  Record<"visualCortexAllToAllFull", Readonly<TripletParameters>>
+> = Object.freeze({
   visualCortexAllToAllFull: NEST_TRIPLET_DEFAULTS,
 });
 
@@ -98,13 +107,37 @@ export interface StdpTripletOptions extends Partial<TripletParameters> {
  */
 export function stdpTriplet(opts: StdpTripletOptions = {}): SynapseModel {
   for (const k of Object.keys(opts)) {
-    if (!TRIPLET_KEYS.includes(k)) throw new RangeError(`stdpTriplet: unknown option "${k}" (allowed: ${TRIPLET_KEYS.join(", ")})`);
+    if (!TRIPLET_KEYS.includes(k))
+      throw new RangeError(
+        `stdpTriplet: unknown option "${k}" (allowed: ${TRIPLET_KEYS.join(", ")})`,
+      );
   }
-  const preset = opts.preset === undefined ? NEST_TRIPLET_DEFAULTS : TRIPLET_PRESETS[oneOf(opts.preset, "visualCortexAllToAllFull", Object.keys(TRIPLET_PRESETS) as (keyof typeof TRIPLET_PRESETS)[], "preset")];
-  const p = { ...preset, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as TripletParameters & StdpTripletOptions;
-  const interaction = oneOf(opts.interaction, "all-to-all", ["all-to-all", "nearest"], "interaction");
+  const preset =
+    opts.preset === undefined
+      ? NEST_TRIPLET_DEFAULTS
+      : TRIPLET_PRESETS[
+          oneOf(
+            opts.preset,
+            "visualCortexAllToAllFull",
+            Object.keys(TRIPLET_PRESETS) as (keyof typeof TRIPLET_PRESETS)[],
+            "preset",
+          )
+        ];
+  const p = {
+    ...preset,
+    ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
+  } as TripletParameters & StdpTripletOptions;
+  const interaction = oneOf(
+    opts.interaction,
+    "all-to-all",
+    ["all-to-all", "nearest"],
+    "interaction",
+  );
   const unit = opts.weightUnit ?? "1";
-  if (typeof unit !== "string" || unit.trim() === "") throw new RangeError(`weightUnit must be a unit such as "1", "nS" or "pA", got ${describeValue(unit)}`);
+  if (typeof unit !== "string" || unit.trim() === "")
+    throw new RangeError(
+      `weightUnit must be a unit such as "1", "nS" or "pA", got ${describeValue(unit)}`,
+    );
   const { delay_ms, delay_post_ms } = delays(opts.delay_ms, opts.delayConvention);
   const bump = interaction === "all-to-all" ? "+= 1" : "= 1";
   return {
@@ -115,8 +148,15 @@ export function stdpTriplet(opts: StdpTripletOptions = {}): SynapseModel {
       "do1/dt = -o1/tau_minus : 1 (event-driven)",
       "do2/dt = -o2/tau_y : 1 (event-driven)",
     ].join("\n"),
-    on_pre: ["w = clip(w - o1*(A2_minus + A3_minus*r2), 0, Wmax)", `r1 ${bump}`, `r2 ${bump}`, ...(opts.transmit === undefined ? [] : [opts.transmit])].join("\n"),
-    on_post: ["w = clip(w + r1*(A2_plus + A3_plus*o2), 0, Wmax)", `o1 ${bump}`, `o2 ${bump}`].join("\n"),
+    on_pre: [
+      "w = clip(w - o1*(A2_minus + A3_minus*r2), 0, Wmax)",
+      `r1 ${bump}`,
+      `r2 ${bump}`,
+      ...(opts.transmit === undefined ? [] : [opts.transmit]),
+    ].join("\n"),
+    on_post: ["w = clip(w + r1*(A2_plus + A3_plus*o2), 0, Wmax)", `o1 ${bump}`, `o2 ${bump}`].join(
+      "\n",
+    ),
     namespace: {
       tau_plus: positive(p.tau_plus_ms, 0, "tau_plus_ms"),
       tau_x: positive(p.tau_x_ms, 0, "tau_x_ms"),
@@ -134,4 +174,21 @@ export function stdpTriplet(opts: StdpTripletOptions = {}): SynapseModel {
   };
 }
 
-const TRIPLET_KEYS = ["preset", "tau_plus_ms", "tau_x_ms", "tau_minus_ms", "tau_y_ms", "A2_plus", "A3_plus", "A2_minus", "A3_minus", "interaction", "Wmax", "delay_ms", "delayConvention", "weightUnit", "w0", "transmit"];
+const TRIPLET_KEYS = [
+  "preset",
+  "tau_plus_ms",
+  "tau_x_ms",
+  "tau_minus_ms",
+  "tau_y_ms",
+  "A2_plus",
+  "A3_plus",
+  "A2_minus",
+  "A3_minus",
+  "interaction",
+  "Wmax",
+  "delay_ms",
+  "delayConvention",
+  "weightUnit",
+  "w0",
+  "transmit",
+];

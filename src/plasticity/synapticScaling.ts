@@ -69,25 +69,46 @@ export interface SynapticScaling {
  * scaling.trace_Hz; // each neuron's rate estimate, pulled toward 10 Hz by scaling its incoming weights
  * ```
  */
-export function addSynapticScaling(net: Network, synapses: Synapses, opts: SynapticScalingOptions): SynapticScaling {
-  if (opts === null || typeof opts !== "object") throw new TypeError("addSynapticScaling: opts must be an object with target_Hz");
+export function addSynapticScaling(
+  net: Network,
+  synapses: Synapses,
+  opts: SynapticScalingOptions,
+): SynapticScaling {
+  if (opts === null || typeof opts !== "object")
+    throw new TypeError("addSynapticScaling: opts must be an object with target_Hz");
   for (const k of Object.keys(opts)) {
-    if (!SCALING_KEYS.includes(k)) throw new RangeError(`addSynapticScaling: unknown option "${k}" (allowed: ${SCALING_KEYS.join(", ")})`);
+    if (!SCALING_KEYS.includes(k))
+      throw new RangeError(
+        `addSynapticScaling: unknown option "${k}" (allowed: ${SCALING_KEYS.join(", ")})`,
+      );
   }
-  if (synapses === null || typeof synapses !== "object" || synapses.kind !== "synapses") throw new TypeError("addSynapticScaling: synapses must be what net.connect returns for a model written as equations");
+  if (synapses === null || typeof synapses !== "object" || synapses.kind !== "synapses")
+    throw new TypeError(
+      "addSynapticScaling: synapses must be what net.connect returns for a model written as equations",
+    );
   const rho0 = positive(opts.target_Hz, 0, "target_Hz") * 1e-3; // per ms
   const tauRate = positive(opts.tau_rate_ms, 1000, "tau_rate_ms");
   const tauScaling = positive(opts.tau_scaling_ms, 10_000, "tau_scaling_ms");
   const interval = positive(opts.interval_ms, 100, "interval_ms");
   const variable = opts.variable ?? "w";
-  if (!synapses.variables.includes(variable)) throw new RangeError(`addSynapticScaling: variable must be a synaptic variable of ${synapses.name} (${synapses.variables.join(", ")}), got ${JSON.stringify(variable)}`);
+  if (!synapses.variables.includes(variable))
+    throw new RangeError(
+      `addSynapticScaling: variable must be a synaptic variable of ${synapses.name} (${synapses.variables.join(", ")}), got ${JSON.stringify(variable)}`,
+    );
   const wmin = checkNumber(opts.wmin ?? 0, "wmin");
-  const wmax = opts.wmax === undefined || opts.wmax === Infinity ? Infinity : checkNumber(opts.wmax, "wmax", { min: wmin });
+  const wmax =
+    opts.wmax === undefined || opts.wmax === Infinity
+      ? Infinity
+      : checkNumber(opts.wmax, "wmax", { min: wmin });
   const when = opts.when ?? "end";
-  if (!["thresholds", "synapses", "resets", "end"].includes(when)) throw new RangeError(`when must be one of "thresholds", "synapses", "resets", "end" (after the step's spikes), got ${JSON.stringify(opts.when)}`);
+  if (!["thresholds", "synapses", "resets", "end"].includes(when))
+    throw new RangeError(
+      `when must be one of "thresholds", "synapses", "resets", "end" (after the step's spikes), got ${JSON.stringify(opts.when)}`,
+    );
   const dt = net.dt_ms;
   const every = Math.round(interval / dt);
-  if (Math.abs(every * dt - interval) > 1e-9 * interval) throw new RangeError(`interval_ms must be a multiple of dt_ms = ${dt}, got ${interval}`);
+  if (Math.abs(every * dt - interval) > 1e-9 * interval)
+    throw new RangeError(`interval_ms must be a multiple of dt_ms = ${dt}, got ${interval}`);
   const post = synapses.post;
   const n = post.size;
   const trace = new Float64Array(n); // 1/ms, at last[j]
@@ -151,4 +172,14 @@ export function addSynapticScaling(net: Network, synapses: Synapses, opts: Synap
   };
 }
 
-const SCALING_KEYS = ["target_Hz", "tau_rate_ms", "tau_scaling_ms", "interval_ms", "variable", "wmin", "wmax", "when", "order"];
+const SCALING_KEYS = [
+  "target_Hz",
+  "tau_rate_ms",
+  "tau_scaling_ms",
+  "interval_ms",
+  "variable",
+  "wmin",
+  "wmax",
+  "when",
+  "order",
+];

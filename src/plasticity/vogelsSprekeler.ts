@@ -14,7 +14,13 @@
  */
 import type { SynapticValue } from "../synapses/equationSynapses.js";
 import { checkNumber } from "../core/checks.js";
-import { delays, nonNegative, positive, type DelayConvention, type SynapseModel } from "./common.js";
+import {
+  delays,
+  nonNegative,
+  positive,
+  type DelayConvention,
+  type SynapseModel,
+} from "./common.js";
 
 /** Options of {@link vogelsSprekeler}; defaults are NEST 3.10's `vogels_sprekeler_synapse`. */
 export interface VogelsSprekelerOptions {
@@ -56,17 +62,36 @@ export interface VogelsSprekelerOptions {
  */
 export function vogelsSprekeler(opts: VogelsSprekelerOptions = {}): SynapseModel {
   for (const k of Object.keys(opts)) {
-    if (!VS_KEYS.includes(k)) throw new RangeError(`vogelsSprekeler: unknown option "${k}" (allowed: ${VS_KEYS.join(", ")})`);
+    if (!VS_KEYS.includes(k))
+      throw new RangeError(
+        `vogelsSprekeler: unknown option "${k}" (allowed: ${VS_KEYS.join(", ")})`,
+      );
   }
-  if (opts.alpha !== undefined && opts.rho0_Hz !== undefined) throw new RangeError("vogelsSprekeler: give alpha or rho0_Hz, not both (alpha = 2 rho0 tau)");
+  if (opts.alpha !== undefined && opts.rho0_Hz !== undefined)
+    throw new RangeError("vogelsSprekeler: give alpha or rho0_Hz, not both (alpha = 2 rho0 tau)");
   const tau = positive(opts.tau_ms, 20, "tau_ms");
-  const alpha = opts.rho0_Hz !== undefined ? 2 * checkNumber(opts.rho0_Hz, "rho0_Hz", { min: 0 }) * tau * 1e-3 : nonNegative(opts.alpha, 0.12, "alpha");
+  const alpha =
+    opts.rho0_Hz !== undefined
+      ? 2 * checkNumber(opts.rho0_Hz, "rho0_Hz", { min: 0 }) * tau * 1e-3
+      : nonNegative(opts.alpha, 0.12, "alpha");
   const unit = opts.weightUnit ?? "1";
-  if (typeof unit !== "string" || unit.trim() === "") throw new RangeError(`weightUnit must be a unit such as "1", "nS" or "pA", got ${JSON.stringify(unit)}`);
+  if (typeof unit !== "string" || unit.trim() === "")
+    throw new RangeError(
+      `weightUnit must be a unit such as "1", "nS" or "pA", got ${JSON.stringify(unit)}`,
+    );
   const { delay_ms, delay_post_ms } = delays(opts.delay_ms, opts.delayConvention);
   return {
-    model: [`w : ${unit}`, "dapre/dt = -apre/tau : 1 (event-driven)", "dapost/dt = -apost/tau : 1 (event-driven)"].join("\n"),
-    on_pre: ["w = clip(w + eta*apost, 0, Wmax)", "w = clip(w - eta*alpha, 0, Wmax)", "apre += 1", ...(opts.transmit === undefined ? [] : [opts.transmit])].join("\n"),
+    model: [
+      `w : ${unit}`,
+      "dapre/dt = -apre/tau : 1 (event-driven)",
+      "dapost/dt = -apost/tau : 1 (event-driven)",
+    ].join("\n"),
+    on_pre: [
+      "w = clip(w + eta*apost, 0, Wmax)",
+      "w = clip(w - eta*alpha, 0, Wmax)",
+      "apre += 1",
+      ...(opts.transmit === undefined ? [] : [opts.transmit]),
+    ].join("\n"),
     on_post: ["apost += 1", "w = clip(w + eta*apre, 0, Wmax)"].join("\n"),
     namespace: {
       tau,
@@ -80,4 +105,15 @@ export function vogelsSprekeler(opts: VogelsSprekelerOptions = {}): SynapseModel
   };
 }
 
-const VS_KEYS = ["eta", "alpha", "rho0_Hz", "tau_ms", "Wmax", "delay_ms", "delayConvention", "weightUnit", "w0", "transmit"];
+const VS_KEYS = [
+  "eta",
+  "alpha",
+  "rho0_Hz",
+  "tau_ms",
+  "Wmax",
+  "delay_ms",
+  "delayConvention",
+  "weightUnit",
+  "w0",
+  "transmit",
+];

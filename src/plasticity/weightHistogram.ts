@@ -77,25 +77,38 @@ export class WeightHistogram {
   figure(opts: { title?: string; fraction?: boolean } = {}): ActivityFigure {
     const n = this.bins;
     const T = this.counts.length;
-    if (T === 0) throw new RangeError(`${this.name}: no sample yet (run the network for at least one sampling interval)`);
+    if (T === 0)
+      throw new RangeError(
+        `${this.name}: no sample yet (run the network for at least one sampling interval)`,
+      );
     const fraction = opts.fraction ?? true;
     const data = new Float64Array(n * T);
     for (let t = 0; t < T; t++) {
       const c = this.counts[t];
       let total = 0;
       for (let b = 0; b < n; b++) total += c[b];
-      for (let b = 0; b < n; b++) data[(n - 1 - b) * T + t] = fraction ? (total > 0 ? c[b] / total : 0) : c[b];
+      for (let b = 0; b < n; b++)
+        data[(n - 1 - b) * T + t] = fraction ? (total > 0 ? c[b] / total : 0) : c[b];
     }
-    const dt_s = T > 1 ? (this.times_ms[1] - this.times_ms[0]) / 1000 : this.times_ms[0] / 1000 || 1;
+    const dt_s =
+      T > 1 ? (this.times_ms[1] - this.times_ms[0]) / 1000 : this.times_ms[0] / 1000 || 1;
     // Enough decimals to tell neighbouring edges apart (one more than the bin width needs).
-    const digits = Math.max(0, Math.min(10, Math.ceil(-Math.log10((this.edges[n] - this.edges[0]) / n) - 1e-9) + 1));
+    const digits = Math.max(
+      0,
+      Math.min(10, Math.ceil(-Math.log10((this.edges[n] - this.edges[0]) / n) - 1e-9) + 1),
+    );
     const labels = Array.from({ length: n }, (_, r) => {
       const b = n - 1 - r;
       return `${this.edges[b].toFixed(digits)}–${this.edges[b + 1].toFixed(digits)}`;
     });
     return activityFigure(
       { data, nNeurons: n, nTimes: T, dt_s, t_start_s: this.times_ms[0] / 1000, labels },
-      { title: opts.title ?? `${this.name}: ${this.variable} over time`, quantity: fraction ? "fraction of synapses" : "synapses", unit: "", dropEmpty: false },
+      {
+        title: opts.title ?? `${this.name}: ${this.variable} over time`,
+        quantity: fraction ? "fraction of synapses" : "synapses",
+        unit: "",
+        dropEmpty: false,
+      },
     );
   }
 }
@@ -114,21 +127,36 @@ export class WeightHistogram {
  * hist.figure({ title: "weights while learning" }); // bins x time, as a heatmap
  * ```
  */
-export function recordWeightHistogram(net: Network, synapses: Synapses, opts: WeightHistogramOptions): WeightHistogram {
-  if (opts === null || typeof opts !== "object") throw new TypeError("recordWeightHistogram: opts must be an object with hi");
+export function recordWeightHistogram(
+  net: Network,
+  synapses: Synapses,
+  opts: WeightHistogramOptions,
+): WeightHistogram {
+  if (opts === null || typeof opts !== "object")
+    throw new TypeError("recordWeightHistogram: opts must be an object with hi");
   for (const k of Object.keys(opts)) {
-    if (!HIST_KEYS.includes(k)) throw new RangeError(`recordWeightHistogram: unknown option "${k}" (allowed: ${HIST_KEYS.join(", ")})`);
+    if (!HIST_KEYS.includes(k))
+      throw new RangeError(
+        `recordWeightHistogram: unknown option "${k}" (allowed: ${HIST_KEYS.join(", ")})`,
+      );
   }
-  if (synapses === null || typeof synapses !== "object" || synapses.kind !== "synapses") throw new TypeError("recordWeightHistogram: synapses must be what net.connect returns for a model written as equations");
+  if (synapses === null || typeof synapses !== "object" || synapses.kind !== "synapses")
+    throw new TypeError(
+      "recordWeightHistogram: synapses must be what net.connect returns for a model written as equations",
+    );
   const lo = checkNumber(opts.lo ?? 0, "lo");
   const hi = checkNumber(opts.hi, "hi", { min: lo, minExclusive: true });
   const bins = checkInteger(opts.bins ?? 20, "bins", 1, 10_000);
   const every = positive(opts.every_ms, 1000, "every_ms");
   const variable = opts.variable ?? "w";
-  if (!synapses.variables.includes(variable)) throw new RangeError(`recordWeightHistogram: variable must be a synaptic variable of ${synapses.name} (${synapses.variables.join(", ")}), got ${JSON.stringify(variable)}`);
+  if (!synapses.variables.includes(variable))
+    throw new RangeError(
+      `recordWeightHistogram: variable must be a synaptic variable of ${synapses.name} (${synapses.variables.join(", ")}), got ${JSON.stringify(variable)}`,
+    );
   const dt = net.dt_ms;
   const steps = Math.round(every / dt);
-  if (steps < 1 || Math.abs(steps * dt - every) > 1e-9 * every) throw new RangeError(`every_ms must be a multiple of dt_ms = ${dt}, got ${every}`);
+  if (steps < 1 || Math.abs(steps * dt - every) > 1e-9 * every)
+    throw new RangeError(`every_ms must be a multiple of dt_ms = ${dt}, got ${every}`);
   const edges = Float64Array.from({ length: bins + 1 }, (_, k) => lo + ((hi - lo) * k) / bins);
   const hist = new WeightHistogram(edges, variable, synapses.name);
   // The first sample is the initial distribution (step 0's start); after net.reset() time goes on

@@ -5,14 +5,21 @@
  */
 import { checkArray, checkArrayLike, checkOptions, checkOptionsObject } from "../core/validate.js";
 import { checkNumber } from "../core/checks.js";
-import { averageGroups, checkDataset, makeDataset, obsDescriptor, type Dataset } from "./dataset.js";
+import {
+  averageGroups,
+  checkDataset,
+  makeDataset,
+  obsDescriptor,
+  type Dataset,
+} from "./dataset.js";
 import { groupBy, type DescriptorValue } from "./descriptors.js";
 import { crossRows, gramRows, invert, matmul } from "./linalg.js";
 import { nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
 import { describeValue } from "../core/describe.js";
 
 /** Dissimilarity measures of {@link calcRdm} (rsatoolbox names in camelCase). */
-export type RdmMethod = "euclidean" | "correlation" | "mahalanobis" | "crossnobis" | "poisson" | "poissonCv";
+export type RdmMethod =
+  "euclidean" | "correlation" | "mahalanobis" | "crossnobis" | "poisson" | "poissonCv";
 
 /** Options of {@link calcRdm}. */
 export interface CalcRdmOptions {
@@ -64,13 +71,33 @@ function datasetFromRows(rows: readonly (readonly number[])[]): Dataset {
  * rdms.dissimilarities; // Float64Array of 3 pairs, squareform order: (0,1), (0,2), (1,2)
  * ```
  */
-export function calcRdm(data: Dataset | readonly (readonly number[])[], opts: CalcRdmOptions = {}): Rdms {
+export function calcRdm(
+  data: Dataset | readonly (readonly number[])[],
+  opts: CalcRdmOptions = {},
+): Rdms {
   if (Array.isArray(data) && !data.every((row) => Array.isArray(row) || ArrayBuffer.isView(row))) {
-    throw new TypeError(`dataset must be a Dataset (rsa.makeDataset) or rows of numbers (number[][]), got an array whose rows are not all arrays`);
+    throw new TypeError(
+      `dataset must be a Dataset (rsa.makeDataset) or rows of numbers (number[][]), got an array whose rows are not all arrays`,
+    );
   }
-  const dataset: Dataset = Array.isArray(data) ? datasetFromRows(data as readonly (readonly number[])[]) : (data as Dataset);
+  const dataset: Dataset = Array.isArray(data)
+    ? datasetFromRows(data as readonly (readonly number[])[])
+    : (data as Dataset);
   checkDataset(dataset);
-  checkOptions(opts, ["method", "descriptor", "noise", "cvDescriptor", "crossValidation", "priorLambda", "priorWeight", "removeMean"], "calcRdm options");
+  checkOptions(
+    opts,
+    [
+      "method",
+      "descriptor",
+      "noise",
+      "cvDescriptor",
+      "crossValidation",
+      "priorLambda",
+      "priorWeight",
+      "removeMean",
+    ],
+    "calcRdm options",
+  );
   const method = opts.method ?? "euclidean";
   const c = dataset.nChannels;
   const noise = opts.noise === undefined ? undefined : checkNoise(opts.noise, c);
@@ -80,55 +107,108 @@ export function calcRdm(data: Dataset | readonly (readonly number[])[], opts: Ca
     case "mahalanobis":
     case "poisson": {
       const { x, labels, n } = conditionPatterns(dataset, opts.descriptor);
-      if (n < 2) throw new RangeError(`dataset must have at least 2 conditions for an RDM, got ${n}`);
+      if (n < 2)
+        throw new RangeError(`dataset must have at least 2 conditions for an RDM, got ${n}`);
       let v: Float64Array;
       if (method === "correlation") v = correlationDistances(x, n, c);
       else if (method === "poisson") v = poissonDistances(applyPoissonPrior(x, opts), n, c);
       else {
         if (opts.removeMean) removeRowMeans(x, n, c);
-        v = method === "mahalanobis" && noise ? mahalanobisDistances(x, n, c, noise) : euclideanDistances(x, n, c);
+        v =
+          method === "mahalanobis" && noise
+            ? mahalanobisDistances(x, n, c, noise)
+            : euclideanDistances(x, n, c);
       }
-      const measure = method === "euclidean" || (method === "mahalanobis" && !noise) ? "squared euclidean" : method === "mahalanobis" ? "squared mahalanobis" : method;
+      const measure =
+        method === "euclidean" || (method === "mahalanobis" && !noise)
+          ? "squared euclidean"
+          : method === "mahalanobis"
+            ? "squared mahalanobis"
+            : method;
       return build(v, n, measure, dataset, opts.descriptor, labels);
     }
     case "crossnobis":
     case "poissonCv": {
       const folds = crossValidationFolds(dataset, opts.descriptor, opts.cvDescriptor, method);
       const scheme = opts.crossValidation ?? "auto";
-      if (!["auto", "leaveOneOut", "allPairs"].includes(scheme)) throw new RangeError(`crossValidation must be "auto", "leaveOneOut" or "allPairs", got ${describeValue(scheme)}`);
+      if (!["auto", "leaveOneOut", "allPairs"].includes(scheme))
+        throw new RangeError(
+          `crossValidation must be "auto", "leaveOneOut" or "allPairs", got ${describeValue(scheme)}`,
+        );
       const balanced = folds.everyConditionInEveryFold;
-      if (scheme === "leaveOneOut" && !balanced) throw new RangeError(`crossValidation "leaveOneOut" needs every condition in every fold of ${JSON.stringify(folds.cvName)}; use "allPairs" for unbalanced data`);
+      if (scheme === "leaveOneOut" && !balanced)
+        throw new RangeError(
+          `crossValidation "leaveOneOut" needs every condition in every fold of ${JSON.stringify(folds.cvName)}; use "allPairs" for unbalanced data`,
+        );
       let v: Float64Array;
       if (method === "poissonCv") {
-        if (!balanced) throw new RangeError(`poissonCv needs every condition in every fold of ${JSON.stringify(folds.cvName)}`);
-        if (scheme === "allPairs") throw new RangeError(`poissonCv supports crossValidation "leaveOneOut" only`);
+        if (!balanced)
+          throw new RangeError(
+            `poissonCv needs every condition in every fold of ${JSON.stringify(folds.cvName)}`,
+          );
+        if (scheme === "allPairs")
+          throw new RangeError(`poissonCv supports crossValidation "leaveOneOut" only`);
         v = poissonCvDistances(dataset, folds, opts);
       } else if (scheme === "allPairs" || !balanced) {
         v = crossnobisAllPairs(dataset, folds, noise, opts.removeMean ?? false);
       } else {
         v = crossnobisLeaveOneOut(dataset, folds, noise, opts.removeMean ?? false);
       }
-      return build(v, folds.nConditions, method === "crossnobis" ? "crossnobis" : "poisson_cv", dataset, opts.descriptor, folds.labels);
+      return build(
+        v,
+        folds.nConditions,
+        method === "crossnobis" ? "crossnobis" : "poisson_cv",
+        dataset,
+        opts.descriptor,
+        folds.labels,
+      );
     }
     default:
-      throw new RangeError(`method must be one of euclidean, correlation, mahalanobis, crossnobis, poisson, poissonCv, got ${describeValue(method)}`);
+      throw new RangeError(
+        `method must be one of euclidean, correlation, mahalanobis, crossnobis, poisson, poissonCv, got ${describeValue(method)}`,
+      );
   }
 }
 
 /** Condition patterns: averages per descriptor value (sorted), or the raw observations. */
-function conditionPatterns(dataset: Dataset, descriptor: string | undefined): { x: Float64Array; labels: DescriptorValue[] | undefined; n: number } {
-  if (descriptor === undefined) return { x: Float64Array.from(dataset.measurements), labels: undefined, n: dataset.nObservations };
+function conditionPatterns(
+  dataset: Dataset,
+  descriptor: string | undefined,
+): { x: Float64Array; labels: DescriptorValue[] | undefined; n: number } {
+  if (descriptor === undefined)
+    return {
+      x: Float64Array.from(dataset.measurements),
+      labels: undefined,
+      n: dataset.nObservations,
+    };
   const { labels, groupOf } = groupBy(obsDescriptor(dataset, descriptor));
-  const { means } = averageGroups(dataset.measurements, dataset.nChannels, groupOf, labels.length, labels);
+  const { means } = averageGroups(
+    dataset.measurements,
+    dataset.nChannels,
+    groupOf,
+    labels.length,
+    labels,
+  );
   return { x: means, labels, n: labels.length };
 }
 
-function build(v: Float64Array, n: number, measure: string, dataset: Dataset, descriptor: string | undefined, labels: DescriptorValue[] | undefined): Rdms {
+function build(
+  v: Float64Array,
+  n: number,
+  measure: string,
+  dataset: Dataset,
+  descriptor: string | undefined,
+  labels: DescriptorValue[] | undefined,
+): Rdms {
   const rdmDescriptors: Record<string, DescriptorValue[]> = {};
   for (const [k, val] of Object.entries(dataset.descriptors)) rdmDescriptors[k] = [val];
   let patternDescriptors: Record<string, DescriptorValue[]>;
   if (descriptor === undefined || labels === undefined) {
-    patternDescriptors = Object.fromEntries(Object.entries(dataset.obsDescriptors).filter(([k]) => k !== "index").map(([k, col]) => [k, [...col]]));
+    patternDescriptors = Object.fromEntries(
+      Object.entries(dataset.obsDescriptors)
+        .filter(([k]) => k !== "index")
+        .map(([k, col]) => [k, [...col]]),
+    );
   } else {
     // Keep the observation descriptors that are constant within every condition (rsatoolbox's rule).
     const { groupOf } = groupBy(obsDescriptor(dataset, descriptor));
@@ -152,14 +232,22 @@ function build(v: Float64Array, n: number, measure: string, dataset: Dataset, de
 function checkNoise(noise: Float64Array | readonly (readonly number[])[], c: number): Float64Array {
   let p: Float64Array;
   if (noise instanceof Float64Array) {
-    if (noise.length !== c * c) throw new RangeError(`noise must be a ${c} x ${c} precision matrix (${c * c} entries), got ${noise.length} entries`);
+    if (noise.length !== c * c)
+      throw new RangeError(
+        `noise must be a ${c} x ${c} precision matrix (${c * c} entries), got ${noise.length} entries`,
+      );
     p = noise;
   } else {
-    if (noise.length !== c || noise.some((r) => r.length !== c)) throw new RangeError(`noise must be a ${c} x ${c} precision matrix, got ${noise.length} rows`);
+    if (noise.length !== c || noise.some((r) => r.length !== c))
+      throw new RangeError(
+        `noise must be a ${c} x ${c} precision matrix, got ${noise.length} rows`,
+      );
     p = new Float64Array(c * c);
     noise.forEach((r, i) => p.set(r, i * c));
   }
-  for (let i = 0; i < p.length; i++) if (!Number.isFinite(p[i])) throw new RangeError(`noise[${Math.floor(i / c)}][${i % c}] must be finite, got ${p[i]}`);
+  for (let i = 0; i < p.length; i++)
+    if (!Number.isFinite(p[i]))
+      throw new RangeError(`noise[${Math.floor(i / c)}][${i % c}] must be finite, got ${p[i]}`);
   return p;
 }
 
@@ -216,7 +304,12 @@ export function euclideanDistances(x: Float64Array, n: number, c: number): Float
  * rsa.mahalanobisDistances(new Float64Array([0, 0, 3, 4]), 2, 2, identity); // equals the euclidean [12.5]
  * ```
  */
-export function mahalanobisDistances(x: Float64Array, n: number, c: number, precision: Float64Array): Float64Array {
+export function mahalanobisDistances(
+  x: Float64Array,
+  n: number,
+  c: number,
+  precision: Float64Array,
+): Float64Array {
   const xp = matmul(x, n, c, precision, c);
   return kernelToDistances(crossRows(xp, n, x, n, c), n, c);
 }
@@ -290,8 +383,16 @@ interface Folds {
   everyConditionInEveryFold: boolean;
 }
 
-function crossValidationFolds(dataset: Dataset, descriptor: string | undefined, cvDescriptor: string | undefined, method: string): Folds {
-  if (descriptor === undefined) throw new RangeError(`descriptor is required for ${method}: cross-validation needs repeated measurements grouped into conditions`);
+function crossValidationFolds(
+  dataset: Dataset,
+  descriptor: string | undefined,
+  cvDescriptor: string | undefined,
+  method: string,
+): Folds {
+  if (descriptor === undefined)
+    throw new RangeError(
+      `descriptor is required for ${method}: cross-validation needs repeated measurements grouped into conditions`,
+    );
   const conds = groupBy(obsDescriptor(dataset, descriptor));
   const n = conds.labels.length;
   if (n < 2) throw new RangeError(`dataset must have at least 2 conditions for an RDM, got ${n}`);
@@ -303,7 +404,10 @@ function crossValidationFolds(dataset: Dataset, descriptor: string | undefined, 
     const seen = new Int32Array(n);
     foldOf = new Int32Array(dataset.nObservations);
     for (let o = 0; o < foldOf.length; o++) foldOf[o] = seen[conds.groupOf[o]]++;
-    if (seen.some((s) => s !== seen[0])) throw new RangeError(`cvDescriptor is required when conditions have different numbers of repetitions (${Array.from(seen).join(", ")})`);
+    if (seen.some((s) => s !== seen[0]))
+      throw new RangeError(
+        `cvDescriptor is required when conditions have different numbers of repetitions (${Array.from(seen).join(", ")})`,
+      );
     nFolds = seen[0];
     cvName = "(repetition)";
   } else {
@@ -312,10 +416,21 @@ function crossValidationFolds(dataset: Dataset, descriptor: string | undefined, 
     nFolds = g.labels.length;
     cvName = cvDescriptor;
   }
-  if (nFolds < 2) throw new RangeError(`${method} needs at least 2 cross-validation folds (runs) in ${JSON.stringify(cvName)}, got ${nFolds}`);
+  if (nFolds < 2)
+    throw new RangeError(
+      `${method} needs at least 2 cross-validation folds (runs) in ${JSON.stringify(cvName)}, got ${nFolds}`,
+    );
   const present = new Uint8Array(n * nFolds);
   for (let o = 0; o < foldOf.length; o++) present[foldOf[o] * n + conds.groupOf[o]] = 1;
-  return { cvName, nConditions: n, labels: conds.labels, conditionOf: conds.groupOf, nFolds, foldOf, everyConditionInEveryFold: present.every((p) => p === 1) };
+  return {
+    cvName,
+    nConditions: n,
+    labels: conds.labels,
+    conditionOf: conds.groupOf,
+    nFolds,
+    foldOf,
+    everyConditionInEveryFold: present.every((p) => p === 1),
+  };
 }
 
 /** Per-fold per-condition sums (nFolds x n x c) and counts (nFolds x n). */
@@ -336,7 +451,10 @@ function foldSums(dataset: Dataset, folds: Folds): { sums: Float64Array; counts:
 }
 
 /** Leave-one-fold-out train/test means per fold (rsatoolbox's `calc_rdm_crossnobis` folds). */
-function* leaveOneOutMeans(dataset: Dataset, folds: Folds): Generator<{ train: Float64Array; test: Float64Array }> {
+function* leaveOneOutMeans(
+  dataset: Dataset,
+  folds: Folds,
+): Generator<{ train: Float64Array; test: Float64Array }> {
   const c = dataset.nChannels;
   const n = folds.nConditions;
   const { sums, counts } = foldSums(dataset, folds);
@@ -362,7 +480,12 @@ function* leaveOneOutMeans(dataset: Dataset, folds: Folds): Generator<{ train: F
   }
 }
 
-function crossnobisLeaveOneOut(dataset: Dataset, folds: Folds, noise: Float64Array | undefined, removeMean: boolean): Float64Array {
+function crossnobisLeaveOneOut(
+  dataset: Dataset,
+  folds: Folds,
+  noise: Float64Array | undefined,
+  removeMean: boolean,
+): Float64Array {
   const c = dataset.nChannels;
   const n = folds.nConditions;
   if (!noise) {
@@ -389,7 +512,11 @@ function crossnobisLeaveOneOut(dataset: Dataset, folds: Folds, noise: Float64Arr
  * and test_f = S_f / m, so Σ_f train_f test_fᵀ = (T Tᵀ - Σ_f S_f S_fᵀ) / (m² (R - 1)): symmetric
  * Gram products only (half the work of R cross products). Returns undefined for unequal cells.
  */
-function crossnobisEqualCells(dataset: Dataset, folds: Folds, removeMean: boolean): Float64Array | undefined {
+function crossnobisEqualCells(
+  dataset: Dataset,
+  folds: Folds,
+  removeMean: boolean,
+): Float64Array | undefined {
   const c = dataset.nChannels;
   const n = folds.nConditions;
   const r = folds.nFolds;
@@ -417,7 +544,12 @@ function crossnobisEqualCells(dataset: Dataset, folds: Folds, removeMean: boolea
  * `calc_rdm_unbalanced`, weighting "number"): G_ij = mean over cross-fold pairs of x_a P x_b / c,
  * d_ij = G_ii + G_jj - 2 G_ij. Uses per-fold sums: Σ_{fold a ≠ fold b} = T_i P T_j - Σ_f S_fi P S_fj.
  */
-function crossnobisAllPairs(dataset: Dataset, folds: Folds, noise: Float64Array | undefined, removeMean: boolean): Float64Array {
+function crossnobisAllPairs(
+  dataset: Dataset,
+  folds: Folds,
+  noise: Float64Array | undefined,
+  removeMean: boolean,
+): Float64Array {
   const c = dataset.nChannels;
   const n = folds.nConditions;
   let x = dataset.measurements;
@@ -459,7 +591,9 @@ function crossnobisAllPairs(dataset: Dataset, folds: Folds, noise: Float64Array 
   for (let i = 0; i < n * n; i++) g[i] = den[i] > 0 ? num[i] / den[i] : NaN;
   const v = new Float64Array(nPairs(n));
   let k = 0;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) v[k++] = g[i * n + i] + g[j * n + j] - g[i * n + j] - g[j * n + i];
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++)
+      v[k++] = g[i * n + i] + g[j * n + j] - g[i * n + j] - g[j * n + i];
   return v;
 }
 
@@ -473,7 +607,11 @@ function poissonCvDistances(dataset: Dataset, folds: Folds, opts: CalcRdmOptions
   const n = folds.nConditions;
   const acc = new Float64Array(nPairs(n));
   for (const { train, test } of leaveOneOutMeans(dataset, folds)) {
-    const v = kernelToDistances(crossRows(applyPoissonPrior(train, opts), n, logOf(applyPoissonPrior(test, opts)), n, c), n, c);
+    const v = kernelToDistances(
+      crossRows(applyPoissonPrior(train, opts), n, logOf(applyPoissonPrior(test, opts)), n, c),
+      n,
+      c,
+    );
     for (let k = 0; k < v.length; k++) acc[k] += v[k];
   }
   for (let k = 0; k < acc.length; k++) acc[k] /= folds.nFolds;
@@ -496,12 +634,18 @@ export type CovarianceMethod = "shrinkageDiag" | "shrinkageEye" | "diag" | "full
  * rsa.covarianceFromResiduals(residuals, { method: "shrinkageDiag" }); // 2 x 2, row-major
  * ```
  */
-export function covarianceFromResiduals(residuals: Float64Array | readonly (readonly number[])[], opts: { nChannels?: number; dof?: number; method?: CovarianceMethod } = {}): Float64Array {
+export function covarianceFromResiduals(
+  residuals: Float64Array | readonly (readonly number[])[],
+  opts: { nChannels?: number; dof?: number; method?: CovarianceMethod } = {},
+): Float64Array {
   opts = checkOptionsObject(opts, "covarianceFromResiduals options");
-  if (!(residuals instanceof Float64Array)) checkArray(residuals, "residuals").forEach((row, k) => checkArrayLike(row, `residuals[${k}]`));
+  if (!(residuals instanceof Float64Array))
+    checkArray(residuals, "residuals").forEach((row, k) => checkArrayLike(row, `residuals[${k}]`));
   const { x, r, c } = rows(residuals, opts.nChannels);
   if (r < 2) throw new RangeError(`residuals must have at least 2 rows, got ${r}`);
-  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new RangeError(`residuals[${Math.floor(i / c)}][${i % c}] must be finite, got ${x[i]}`);
+  for (let i = 0; i < x.length; i++)
+    if (!Number.isFinite(x[i]))
+      throw new RangeError(`residuals[${Math.floor(i / c)}][${i % c}] must be finite, got ${x[i]}`);
   for (let k = 0; k < c; k++) {
     let s = 0;
     for (let i = 0; i < r; i++) s += x[i * c + k];
@@ -531,10 +675,14 @@ export function covarianceFromResiduals(residuals: Float64Array | readonly (read
     for (let k = 0; k < c; k++) m += s[k * c + k];
     m /= c;
     let d2 = 0;
-    for (let i = 0; i < c; i++) for (let j = 0; j < c; j++) d2 += (s[i * c + j] - (i === j ? m : 0)) ** 2;
+    for (let i = 0; i < c; i++)
+      for (let j = 0; j < c; j++) d2 += (s[i * c + j] - (i === j ? m : 0)) ** 2;
     b2 = Math.min(d2, b2);
     const out = new Float64Array(c * c);
-    for (let i = 0; i < c; i++) for (let j = 0; j < c; j++) out[i * c + j] = (((i === j ? (b2 / d2) * m : 0) + ((d2 - b2) / d2) * s[i * c + j]) * r) / dof;
+    for (let i = 0; i < c; i++)
+      for (let j = 0; j < c; j++)
+        out[i * c + j] =
+          (((i === j ? (b2 / d2) * m : 0) + ((d2 - b2) / d2) * s[i * c + j]) * r) / dof;
     return out;
   }
   if (method === "shrinkageDiag") {
@@ -555,7 +703,9 @@ export function covarianceFromResiduals(residuals: Float64Array | readonly (read
     const lambda = Math.max(Math.min(num / den, 1), 0);
     return s.map((v, i) => (i % (c + 1) === 0 ? v : v * (1 - lambda)));
   }
-  throw new RangeError(`method must be "shrinkageDiag", "shrinkageEye", "diag" or "full", got ${describeValue(method)}`);
+  throw new RangeError(
+    `method must be "shrinkageDiag", "shrinkageEye", "diag" or "full", got ${describeValue(method)}`,
+  );
 }
 
 /**
@@ -569,17 +719,31 @@ export function covarianceFromResiduals(residuals: Float64Array | readonly (read
  * rsa.calcRdm([[1, 2], [2, 0], [0, 1]], { method: "mahalanobis", noise: precision });
  * ```
  */
-export function precisionFromResiduals(residuals: Float64Array | readonly (readonly number[])[], opts: { nChannels?: number; dof?: number; method?: CovarianceMethod } = {}): Float64Array {
-  if (!(residuals instanceof Float64Array)) checkArray(residuals, "residuals").forEach((row, k) => checkArrayLike(row, `residuals[${k}]`));
+export function precisionFromResiduals(
+  residuals: Float64Array | readonly (readonly number[])[],
+  opts: { nChannels?: number; dof?: number; method?: CovarianceMethod } = {},
+): Float64Array {
+  if (!(residuals instanceof Float64Array))
+    checkArray(residuals, "residuals").forEach((row, k) => checkArrayLike(row, `residuals[${k}]`));
   const cov = covarianceFromResiduals(residuals, opts);
   const c = Math.round(Math.sqrt(cov.length));
   return invert(cov, c, "covariance");
 }
 
-function rows(m: Float64Array | readonly (readonly number[])[], nChannels: number | undefined): { x: Float64Array; r: number; c: number } {
+function rows(
+  m: Float64Array | readonly (readonly number[])[],
+  nChannels: number | undefined,
+): { x: Float64Array; r: number; c: number } {
   if (m instanceof Float64Array) {
-    if (!(nChannels !== undefined && Number.isInteger(nChannels) && nChannels > 0 && m.length % nChannels === 0)) {
-      throw new RangeError(`nChannels must be a positive integer dividing the length ${m.length}, got ${nChannels}`);
+    if (!(
+      nChannels !== undefined &&
+      Number.isInteger(nChannels) &&
+      nChannels > 0 &&
+      m.length % nChannels === 0
+    )) {
+      throw new RangeError(
+        `nChannels must be a positive integer dividing the length ${m.length}, got ${nChannels}`,
+      );
     }
     return { x: Float64Array.from(m), r: m.length / nChannels, c: nChannels };
   }
@@ -587,7 +751,8 @@ function rows(m: Float64Array | readonly (readonly number[])[], nChannels: numbe
   const c = r > 0 ? m[0].length : 0;
   const x = new Float64Array(r * c);
   m.forEach((row, i) => {
-    if (row.length !== c) throw new RangeError(`residuals[${i}] must have ${c} channels (as row 0), got ${row.length}`);
+    if (row.length !== c)
+      throw new RangeError(`residuals[${i}] must have ${c} channels (as row 0), got ${row.length}`);
     x.set(row, i * c);
   });
   return { x, r, c };

@@ -11,7 +11,18 @@ import { rankdata } from "./ranks.js";
 import { describeValue } from "../core/describe.js";
 
 /** Comparison methods of {@link compareRdm} (rsatoolbox names in camelCase; "kendall" = "tauB"). */
-export type CompareMethod = "cosine" | "corr" | "spearman" | "rhoA" | "tauA" | "tauB" | "kendall" | "cosineCov" | "corrCov" | "bures" | "buresMetric";
+export type CompareMethod =
+  | "cosine"
+  | "corr"
+  | "spearman"
+  | "rhoA"
+  | "tauA"
+  | "tauB"
+  | "kendall"
+  | "cosineCov"
+  | "corrCov"
+  | "bures"
+  | "buresMetric";
 
 /** Options of {@link compareRdm}. */
 export interface CompareOptions {
@@ -45,7 +56,9 @@ export function compareRdm(rdm1: Rdms, rdm2: Rdms, opts: CompareOptions = {}): n
   checkOptions(opts, ["method", "sigmaK"], "compareRdm options");
   const method = opts.method ?? "cosine";
   if (rdm1.nConditions !== rdm2.nConditions) {
-    throw new RangeError(`rdm1 and rdm2 must have the same number of conditions, got ${rdm1.nConditions} and ${rdm2.nConditions}`);
+    throw new RangeError(
+      `rdm1 and rdm2 must have the same number of conditions, got ${rdm1.nConditions} and ${rdm2.nConditions}`,
+    );
   }
   const n = rdm1.nConditions;
   const { v1, v2, valid, m } = parseInputRdms(rdm1, rdm2);
@@ -57,17 +70,29 @@ export function compareRdm(rdm1: Rdms, rdm2: Rdms, opts: CompareOptions = {}): n
     case "corr":
       return cosineMatrix(centerRows(v1, rows1, m), rows1, centerRows(v2, rows2, m), rows2, m);
     case "spearman":
-      return cosineMatrix(centerRows(rankRows(v1, rows1, m), rows1, m), rows1, centerRows(rankRows(v2, rows2, m), rows2, m), rows2, m);
+      return cosineMatrix(
+        centerRows(rankRows(v1, rows1, m), rows1, m),
+        rows1,
+        centerRows(rankRows(v2, rows2, m), rows2, m),
+        rows2,
+        m,
+      );
     case "rhoA": {
       const r1 = centerRows(rankRows(v1, rows1, m), rows1, m);
       const r2 = centerRows(rankRows(v2, rows2, m), rows2, m);
-      return allCombinations(rows1, rows2, (i, j) => (dot(r1, i * m, r2, j * m, m) / (m ** 3 - m)) * 12);
+      return allCombinations(
+        rows1,
+        rows2,
+        (i, j) => (dot(r1, i * m, r2, j * m, m) / (m ** 3 - m)) * 12,
+      );
     }
     case "tauA":
     case "tauB":
     case "kendall": {
       const variant = method === "tauA" ? "a" : "b";
-      return allCombinations(rows1, rows2, (i, j) => kendallTau(v1.subarray(i * m, (i + 1) * m), v2.subarray(j * m, (j + 1) * m), variant));
+      return allCombinations(rows1, rows2, (i, j) =>
+        kendallTau(v1.subarray(i * m, (i + 1) * m), v2.subarray(j * m, (j + 1) * m), variant),
+      );
     }
     case "cosineCov":
     case "corrCov": {
@@ -77,43 +102,65 @@ export function compareRdm(rdm1: Rdms, rdm2: Rdms, opts: CompareOptions = {}): n
     }
     case "bures":
     case "buresMetric": {
-      if (m !== nPairs(n)) throw new RangeError(`${method} needs complete RDMs: ${nPairs(n) - m} pair(s) are NaN`);
-      const g1 = Array.from({ length: rows1 }, (_, i) => centeredKernel(v1.subarray(i * m, (i + 1) * m), n));
-      const g2 = Array.from({ length: rows2 }, (_, j) => centeredKernel(v2.subarray(j * m, (j + 1) * m), n));
+      if (m !== nPairs(n))
+        throw new RangeError(`${method} needs complete RDMs: ${nPairs(n) - m} pair(s) are NaN`);
+      const g1 = Array.from({ length: rows1 }, (_, i) =>
+        centeredKernel(v1.subarray(i * m, (i + 1) * m), n),
+      );
+      const g2 = Array.from({ length: rows2 }, (_, j) =>
+        centeredKernel(v2.subarray(j * m, (j + 1) * m), n),
+      );
       const roots = g1.map((g) => psdSqrt(g, n));
-      return allCombinations(rows1, rows2, (i, j) => bures(g1[i], roots[i], g2[j], n, method === "buresMetric"));
+      return allCombinations(rows1, rows2, (i, j) =>
+        bures(g1[i], roots[i], g2[j], n, method === "buresMetric"),
+      );
     }
     default:
-      throw new RangeError(`method must be one of cosine, corr, spearman, rhoA, tauA, tauB, kendall, cosineCov, corrCov, bures, buresMetric, got ${describeValue(method)}`);
+      throw new RangeError(
+        `method must be one of cosine, corr, spearman, rhoA, tauA, tauB, kendall, cosineCov, corrCov, bures, buresMetric, got ${describeValue(method)}`,
+      );
   }
 }
 
 /** The non-NaN columns of both sets (row-major nRdm x m) and the validity mask over all pairs. */
-function parseInputRdms(rdm1: Rdms, rdm2: Rdms): { v1: Float64Array; v2: Float64Array; valid: Uint8Array; m: number } {
+function parseInputRdms(
+  rdm1: Rdms,
+  rdm2: Rdms,
+): { v1: Float64Array; v2: Float64Array; valid: Uint8Array; m: number } {
   const p = nPairs(rdm1.nConditions);
   const nanIn = (r: Rdms): Uint8Array => {
     const bad = new Uint8Array(p);
-    for (let i = 0; i < r.dissimilarities.length; i++) if (Number.isNaN(r.dissimilarities[i])) bad[i % p] = 1;
+    for (let i = 0; i < r.dissimilarities.length; i++)
+      if (Number.isNaN(r.dissimilarities[i])) bad[i % p] = 1;
     return bad;
   };
   const bad1 = nanIn(rdm1);
   const bad2 = nanIn(rdm2);
   for (let k = 0; k < p; k++) {
-    if (bad1[k] !== bad2[k]) throw new RangeError(`rdm1 and rdm2 must have NaNs at the same pairs: pair ${k} is NaN in ${bad1[k] ? "rdm1" : "rdm2"} only`);
+    if (bad1[k] !== bad2[k])
+      throw new RangeError(
+        `rdm1 and rdm2 must have NaNs at the same pairs: pair ${k} is NaN in ${bad1[k] ? "rdm1" : "rdm2"} only`,
+      );
   }
   const valid = bad1.map((b) => 1 - b);
   const m = valid.reduce((a, b) => a + b, 0);
-  if (m < 2) throw new RangeError(`RDMs must share at least 2 non-NaN pairs to be compared, got ${m}`);
+  if (m < 2)
+    throw new RangeError(`RDMs must share at least 2 non-NaN pairs to be compared, got ${m}`);
   const pick = (r: Rdms): Float64Array => {
     const out = new Float64Array(r.nRdm * m);
     let k = 0;
-    for (let row = 0; row < r.nRdm; row++) for (let q = 0; q < p; q++) if (valid[q]) out[k++] = r.dissimilarities[row * p + q];
+    for (let row = 0; row < r.nRdm; row++)
+      for (let q = 0; q < p; q++) if (valid[q]) out[k++] = r.dissimilarities[row * p + q];
     return out;
   };
   return { v1: pick(rdm1), v2: pick(rdm2), valid, m };
 }
 
-function allCombinations(rows1: number, rows2: number, f: (i: number, j: number) => number): number[][] {
+function allCombinations(
+  rows1: number,
+  rows2: number,
+  f: (i: number, j: number) => number,
+): number[][] {
   return Array.from({ length: rows1 }, (_, i) => Array.from({ length: rows2 }, (_, j) => f(i, j)));
 }
 
@@ -124,10 +171,18 @@ function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, m: number
 }
 
 /** Cosine of every row pair; a zero row gives 0 (rsatoolbox's `_cosine`). */
-function cosineMatrix(a: Float64Array, ra: number, b: Float64Array, rb: number, m: number): number[][] {
+function cosineMatrix(
+  a: Float64Array,
+  ra: number,
+  b: Float64Array,
+  rb: number,
+  m: number,
+): number[][] {
   const na = Array.from({ length: ra }, (_, i) => Math.sqrt(dot(a, i * m, a, i * m, m)));
   const nb = Array.from({ length: rb }, (_, j) => Math.sqrt(dot(b, j * m, b, j * m, m)));
-  return allCombinations(ra, rb, (i, j) => (na[i] > 0 && nb[j] > 0 ? dot(a, i * m, b, j * m, m) / na[i] / nb[j] : 0));
+  return allCombinations(ra, rb, (i, j) =>
+    na[i] > 0 && nb[j] > 0 ? dot(a, i * m, b, j * m, m) / na[i] / nb[j] : 0,
+  );
 }
 
 function centerRows(x: Float64Array, rows: number, m: number): Float64Array {
@@ -158,11 +213,16 @@ function rankRows(x: Float64Array, rows: number, m: number): Float64Array {
  * rsa.kendallTau([1, 2, 3, 4], [1, 3, 2, 4], "a"); // 4/6 = 0.667
  * ```
  */
-export function kendallTau(x: ArrayLike<number>, y: ArrayLike<number>, variant: "a" | "b" = "b"): number {
+export function kendallTau(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  variant: "a" | "b" = "b",
+): number {
   checkArrayLike(x, "x");
   checkArrayLike(y, "y", { length: x.length });
   const m = x.length;
-  if (y.length !== m) throw new RangeError(`x and y must have the same length, got ${m} and ${y.length}`);
+  if (y.length !== m)
+    throw new RangeError(`x and y must have the same length, got ${m} and ${y.length}`);
   const order = Array.from({ length: m }, (_, i) => i).sort((p, q) => x[p] - x[q] || y[p] - y[q]);
   let xtie = 0;
   let ntie = 0;
@@ -225,23 +285,34 @@ export function kendallTau(x: ArrayLike<number>, y: ArrayLike<number>, variant: 
 }
 
 /** Parses sigmaK into undefined, a diagonal (length n) or a full n x n matrix. */
-function parseSigmaK(sigmaK: CompareOptions["sigmaK"], n: number): { diag?: Float64Array; full?: Float64Array } {
+function parseSigmaK(
+  sigmaK: CompareOptions["sigmaK"],
+  n: number,
+): { diag?: Float64Array; full?: Float64Array } {
   if (sigmaK === undefined) return {};
   let flat: Float64Array;
   if (sigmaK instanceof Float64Array) flat = sigmaK;
   else if (sigmaK.length > 0 && Array.isArray(sigmaK[0])) {
     const rows = sigmaK as readonly (readonly number[])[];
-    if (rows.length !== n || rows.some((r) => r.length !== n)) throw new RangeError(`sigmaK must be ${n} x ${n} (one row per condition), got ${rows.length} rows`);
+    if (rows.length !== n || rows.some((r) => r.length !== n))
+      throw new RangeError(
+        `sigmaK must be ${n} x ${n} (one row per condition), got ${rows.length} rows`,
+      );
     flat = new Float64Array(n * n);
     rows.forEach((r, i) => flat.set(r, i * n));
   } else flat = Float64Array.from(sigmaK as readonly number[]);
-  for (let i = 0; i < flat.length; i++) if (!Number.isFinite(flat[i])) throw new RangeError(`sigmaK must be finite, got ${flat[i]} at ${i}`);
+  for (let i = 0; i < flat.length; i++)
+    if (!Number.isFinite(flat[i]))
+      throw new RangeError(`sigmaK must be finite, got ${flat[i]} at ${i}`);
   if (flat.length === n) {
-    for (let i = 0; i < n; i++) if (!(flat[i] > 0)) throw new RangeError(`sigmaK[${i}] must be > 0, got ${flat[i]}`);
+    for (let i = 0; i < n; i++)
+      if (!(flat[i] > 0)) throw new RangeError(`sigmaK[${i}] must be > 0, got ${flat[i]}`);
     return { diag: flat };
   }
   if (flat.length === n * n) return { full: flat };
-  throw new RangeError(`sigmaK must have ${n} (diagonal) or ${n * n} (full) entries, got ${flat.length}`);
+  throw new RangeError(
+    `sigmaK must have ${n} (diagonal) or ${n * n} (full) entries, got ${flat.length}`,
+  );
 }
 
 /**
@@ -252,7 +323,15 @@ function parseSigmaK(sigmaK: CompareOptions["sigmaK"], n: number): { diag?: Floa
  * full sigmaK, vᵀ V⁻¹ w is solved exactly (Cholesky) where rsatoolbox uses conjugate gradients
  * (relative tolerance 1e-5).
  */
-function cosineCovWeighted(a: Float64Array, ra: number, b: Float64Array, rb: number, n: number, valid: Uint8Array, sigmaK: CompareOptions["sigmaK"]): number[][] {
+function cosineCovWeighted(
+  a: Float64Array,
+  ra: number,
+  b: Float64Array,
+  rb: number,
+  n: number,
+  valid: Uint8Array,
+  sigmaK: CompareOptions["sigmaK"],
+): number[][] {
   const sigma = parseSigmaK(sigmaK, n);
   const m = a.length / ra;
   if (sigma.full) {
@@ -267,11 +346,15 @@ function cosineCovWeighted(a: Float64Array, ra: number, b: Float64Array, rb: num
   const weight = (x: Float64Array, rows: number): Float64Array => {
     const out = new Float64Array(rows * ext);
     for (let r = 0; r < rows; r++) {
-      const w = complete ? centerComplete(x.subarray(r * m, (r + 1) * m), n) : centerWithMissing(x.subarray(r * m, (r + 1) * m), n, valid);
+      const w = complete
+        ? centerComplete(x.subarray(r * m, (r + 1) * m), n)
+        : centerWithMissing(x.subarray(r * m, (r + 1) * m), n, valid);
       if (sigma.diag) {
         const s = sigma.diag;
         let k = 0;
-        for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (valid[pairIdx(n, i, j)]) w[k++] /= Math.sqrt(s[i]) * Math.sqrt(s[j]);
+        for (let i = 0; i < n; i++)
+          for (let j = i + 1; j < n; j++)
+            if (valid[pairIdx(n, i, j)]) w[k++] /= Math.sqrt(s[i]) * Math.sqrt(s[j]);
         for (let i = 0; i < n; i++) w[m + i] /= s[i];
       }
       for (let k = 0; k < m; k++) w[k] *= Math.SQRT2;
@@ -290,7 +373,8 @@ function pairIdx(n: number, i: number, j: number): number {
 function centerComplete(d: Float64Array, n: number): Float64Array {
   const g = new Float64Array(n * n);
   let k = 0;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) g[i * n + j] = g[j * n + i] = -0.5 * d[k++];
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) g[i * n + j] = g[j * n + i] = -0.5 * d[k++];
   doubleCenter(g, n);
   const out = new Float64Array(d.length + n);
   k = 0;
@@ -310,7 +394,8 @@ function centerWithMissing(d: Float64Array, n: number, valid: Uint8Array): Float
   const mat = new Float64Array(n * n);
   const a = new Float64Array(n);
   const pairs: [number, number][] = [];
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (valid[pairIdx(n, i, j)]) pairs.push([i, j]);
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) if (valid[pairIdx(n, i, j)]) pairs.push([i, j]);
   pairs.forEach(([i, j], k) => {
     mat[i * n + i] += 0.5;
     mat[j * n + j] += 0.5;
@@ -333,7 +418,8 @@ function centerWithMissing(d: Float64Array, n: number, valid: Uint8Array): Float
 /** Covariance of the valid RDM entries V = (C Σ Cᵀ)∘(C Σ Cᵀ) (rsatoolbox's `_get_v`). */
 function pairCovariance(n: number, valid: Uint8Array, sigma: Float64Array): Float64Array {
   const pairs: [number, number][] = [];
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (valid[pairIdx(n, i, j)]) pairs.push([i, j]);
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) if (valid[pairIdx(n, i, j)]) pairs.push([i, j]);
   const m = pairs.length;
   const v = new Float64Array(m * m);
   for (let p = 0; p < m; p++) {
@@ -383,7 +469,8 @@ function solveUpperT(l: Float64Array, y: Float64Array, m: number): Float64Array 
 export function centeredKernel(d: ArrayLike<number>, n: number): Float64Array {
   const g = new Float64Array(n * n);
   let k = 0;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) g[i * n + j] = g[j * n + i] = -0.5 * d[k++];
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) g[i * n + j] = g[j * n + i] = -0.5 * d[k++];
   return doubleCenter(g, n);
 }
 
@@ -417,18 +504,28 @@ function trace(a: Float64Array, n: number): number {
 }
 
 /** Bures similarity tr((A^½ B A^½)^½) / sqrt(tr A tr B), or the squared Bures metric tr A + tr B - 2 tr((A^½ B A^½)^½). */
-function bures(a: Float64Array, aSqrt: Float64Array, b: Float64Array, n: number, metric: boolean): number {
+function bures(
+  a: Float64Array,
+  aSqrt: Float64Array,
+  b: Float64Array,
+  n: number,
+  metric: boolean,
+): number {
   const tmp = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) {
-    const s = aSqrt[i * n + k];
-    for (let j = 0; j < n; j++) tmp[i * n + j] += s * b[k * n + j];
-  }
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < n; k++) {
+      const s = aSqrt[i * n + k];
+      for (let j = 0; j < n; j++) tmp[i * n + j] += s * b[k * n + j];
+    }
   const mid = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) {
-    const s = tmp[i * n + k];
-    for (let j = 0; j < n; j++) mid[i * n + j] += s * aSqrt[k * n + j];
-  }
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) mid[i * n + j] = mid[j * n + i] = 0.5 * (mid[i * n + j] + mid[j * n + i]);
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < n; k++) {
+      const s = tmp[i * n + k];
+      for (let j = 0; j < n; j++) mid[i * n + j] += s * aSqrt[k * n + j];
+    }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < i; j++)
+      mid[i * n + j] = mid[j * n + i] = 0.5 * (mid[i * n + j] + mid[j * n + i]);
   const { values } = symmetricEigen(mid, n);
   const floor = roundingFloor(values, n);
   let fid = 0;

@@ -4,7 +4,13 @@
  * (condition, run/session, subject, ...) and per channel. Mirrors rsatoolbox's `Dataset`.
  */
 import { checkArrayLike, checkNumberArray, checkOptions, describeValue } from "../core/validate.js";
-import { checkDescriptors, groupBy, pickDescriptors, type DescriptorValue, type Descriptors } from "./descriptors.js";
+import {
+  checkDescriptors,
+  groupBy,
+  pickDescriptors,
+  type DescriptorValue,
+  type Descriptors,
+} from "./descriptors.js";
 import { describeName } from "../core/describe.js";
 
 /** Measurements with descriptors. `measurements[o * nChannels + c]` is observation `o`, channel `c`. */
@@ -41,14 +47,24 @@ export interface DatasetOptions {
  * rsa.calcRdm(ds, { descriptor: "condition" }).nConditions; // 2
  * ```
  */
-export function makeDataset(measurements: readonly (readonly number[])[] | Float64Array, opts: DatasetOptions & { nChannels?: number } = {}): Dataset {
-  checkOptions(opts, ["obsDescriptors", "channelDescriptors", "descriptors", "nChannels"], "makeDataset options");
+export function makeDataset(
+  measurements: readonly (readonly number[])[] | Float64Array,
+  opts: DatasetOptions & { nChannels?: number } = {},
+): Dataset {
+  checkOptions(
+    opts,
+    ["obsDescriptors", "channelDescriptors", "descriptors", "nChannels"],
+    "makeDataset options",
+  );
   checkArrayLike(measurements, "measurements");
   if (!(measurements instanceof Float64Array)) {
     for (let o = 0; o < measurements.length; o++) {
       const row = checkArrayLike<unknown>(measurements[o], `measurements[${o}]`);
       for (let c = 0; c < row.length; c++) {
-        if (typeof row[c] !== "number") throw new TypeError(`measurements[${o}][${c}] must be a number (NaN for missing), got ${describeValue(row[c])}`);
+        if (typeof row[c] !== "number")
+          throw new TypeError(
+            `measurements[${o}][${c}] must be a number (NaN for missing), got ${describeValue(row[c])}`,
+          );
       }
     }
   }
@@ -58,7 +74,9 @@ export function makeDataset(measurements: readonly (readonly number[])[] | Float
   if (measurements instanceof Float64Array) {
     nChannels = opts.nChannels ?? NaN;
     if (!(Number.isInteger(nChannels) && nChannels >= 1 && measurements.length % nChannels === 0)) {
-      throw new RangeError(`nChannels must be a positive integer dividing measurements.length (${measurements.length}), got ${opts.nChannels}`);
+      throw new RangeError(
+        `nChannels must be a positive integer dividing measurements.length (${measurements.length}), got ${opts.nChannels}`,
+      );
     }
     data = Float64Array.from(measurements);
     nObs = measurements.length / nChannels;
@@ -68,22 +86,38 @@ export function makeDataset(measurements: readonly (readonly number[])[] | Float
     data = new Float64Array(nObs * nChannels);
     for (let o = 0; o < nObs; o++) {
       const row = measurements[o];
-      if (row.length !== nChannels) throw new RangeError(`measurements[${o}] must have ${nChannels} channels (as row 0), got ${row.length}`);
+      if (row.length !== nChannels)
+        throw new RangeError(
+          `measurements[${o}] must have ${nChannels} channels (as row 0), got ${row.length}`,
+        );
       for (let c = 0; c < nChannels; c++) data[o * nChannels + c] = row[c];
     }
   }
-  if (nObs < 1 || nChannels < 1) throw new RangeError(`measurements must have at least 1 observation and 1 channel, got ${nObs} x ${nChannels}`);
+  if (nObs < 1 || nChannels < 1)
+    throw new RangeError(
+      `measurements must have at least 1 observation and 1 channel, got ${nObs} x ${nChannels}`,
+    );
   for (let i = 0; i < data.length; i++) {
     if (data[i] === Infinity || data[i] === -Infinity) {
-      throw new RangeError(`measurements[${Math.floor(i / nChannels)}][${i % nChannels}] must be finite or NaN, got ${data[i]}`);
+      throw new RangeError(
+        `measurements[${Math.floor(i / nChannels)}][${i % nChannels}] must be finite or NaN, got ${data[i]}`,
+      );
     }
   }
   return Object.freeze({
     measurements: data,
     nObservations: nObs,
     nChannels,
-    obsDescriptors: checkDescriptors(opts.obsDescriptors as Record<string, DescriptorValue[]>, nObs, "obsDescriptors"),
-    channelDescriptors: checkDescriptors(opts.channelDescriptors as Record<string, DescriptorValue[]>, nChannels, "channelDescriptors"),
+    obsDescriptors: checkDescriptors(
+      opts.obsDescriptors as Record<string, DescriptorValue[]>,
+      nObs,
+      "obsDescriptors",
+    ),
+    channelDescriptors: checkDescriptors(
+      opts.channelDescriptors as Record<string, DescriptorValue[]>,
+      nChannels,
+      "channelDescriptors",
+    ),
     descriptors: Object.freeze({ ...(opts.descriptors ?? {}) }),
   });
 }
@@ -100,11 +134,25 @@ export function makeDataset(measurements: readonly (readonly number[])[] | Float
 export function checkDataset(x: unknown, name = "dataset"): Dataset {
   name = describeName(name);
   const d = x as Dataset;
-  if (d === null || typeof d !== "object" || !(d.measurements instanceof Float64Array) || d.obsDescriptors === undefined) {
-    throw new TypeError(`${name} must be a dataset (from makeDataset or datasetFromTable), got ${describeValue(x)}`);
+  if (
+    d === null ||
+    typeof d !== "object" ||
+    !(d.measurements instanceof Float64Array) ||
+    d.obsDescriptors === undefined
+  ) {
+    throw new TypeError(
+      `${name} must be a dataset (from makeDataset or datasetFromTable), got ${describeValue(x)}`,
+    );
   }
-  if (!(Number.isInteger(d.nChannels) && d.nChannels >= 1 && Number.isInteger(d.nObservations) && d.measurements.length === d.nObservations * d.nChannels)) {
-    throw new RangeError(`${name}: measurements must hold nObservations x nChannels values, got ${d.nObservations} x ${d.nChannels} and ${d.measurements.length}`);
+  if (!(
+    Number.isInteger(d.nChannels) &&
+    d.nChannels >= 1 &&
+    Number.isInteger(d.nObservations) &&
+    d.measurements.length === d.nObservations * d.nChannels
+  )) {
+    throw new RangeError(
+      `${name}: measurements must hold nObservations x nChannels values, got ${d.nObservations} x ${d.nChannels} and ${d.measurements.length}`,
+    );
   }
   return d;
 }
@@ -130,12 +178,24 @@ export interface TableLike {
  * rsa.calcRdm(ds, { descriptor: "stimulus" });
  * ```
  */
-export function datasetFromTable(table: TableLike, opts: { channels: readonly string[]; obsDescriptors?: readonly string[]; descriptors?: Record<string, DescriptorValue> }): Dataset {
-  if (table === null || typeof table !== "object" || typeof table.columnNames !== "function") throw new TypeError(`table must be an arquero table, got ${describeValue(table)}`);
-  if (opts === null || typeof opts !== "object" || !Array.isArray(opts.channels)) throw new TypeError("opts.channels must be an array of column names");
+export function datasetFromTable(
+  table: TableLike,
+  opts: {
+    channels: readonly string[];
+    obsDescriptors?: readonly string[];
+    descriptors?: Record<string, DescriptorValue>;
+  },
+): Dataset {
+  if (table === null || typeof table !== "object" || typeof table.columnNames !== "function")
+    throw new TypeError(`table must be an arquero table, got ${describeValue(table)}`);
+  if (opts === null || typeof opts !== "object" || !Array.isArray(opts.channels))
+    throw new TypeError("opts.channels must be an array of column names");
   const names = new Set(table.columnNames());
   for (const c of [...opts.channels, ...(opts.obsDescriptors ?? [])]) {
-    if (!names.has(c)) throw new RangeError(`table has no column ${describeValue(c)} (columns: ${[...names].join(", ")})`);
+    if (!names.has(c))
+      throw new RangeError(
+        `table has no column ${describeValue(c)} (columns: ${[...names].join(", ")})`,
+      );
   }
   const nObs = table.numRows();
   const nChannels = opts.channels.length;
@@ -148,8 +208,16 @@ export function datasetFromTable(table: TableLike, opts: { channels: readonly st
     }
   });
   const obsDescriptors: Record<string, DescriptorValue[]> = {};
-  for (const name of opts.obsDescriptors ?? []) obsDescriptors[name] = Array.from(table.array(name), (v) => (typeof v === "number" ? v : String(v)));
-  return makeDataset(data, { nChannels, obsDescriptors, channelDescriptors: { channel: [...opts.channels] }, descriptors: opts.descriptors });
+  for (const name of opts.obsDescriptors ?? [])
+    obsDescriptors[name] = Array.from(table.array(name), (v) =>
+      typeof v === "number" ? v : String(v),
+    );
+  return makeDataset(data, {
+    nChannels,
+    obsDescriptors,
+    channelDescriptors: { channel: [...opts.channels] },
+    descriptors: opts.descriptors,
+  });
 }
 
 /**
@@ -165,7 +233,10 @@ export function datasetFromTable(table: TableLike, opts: { channels: readonly st
 export function obsDescriptor(dataset: Dataset, name: string): readonly DescriptorValue[] {
   checkDataset(dataset);
   const col = dataset.obsDescriptors[name];
-  if (!col) throw new RangeError(`descriptor must name an observation descriptor (${Object.keys(dataset.obsDescriptors).join(", ") || "none"}), got ${describeValue(name)}`);
+  if (!col)
+    throw new RangeError(
+      `descriptor must name an observation descriptor (${Object.keys(dataset.obsDescriptors).join(", ") || "none"}), got ${describeValue(name)}`,
+    );
   return col;
 }
 
@@ -185,12 +256,18 @@ export function subsetObservations(dataset: Dataset, indices: readonly number[])
   const c = dataset.nChannels;
   const data = new Float64Array(indices.length * c);
   indices.forEach((o, k) => {
-    if (!(Number.isInteger(o) && o >= 0 && o < dataset.nObservations)) throw new RangeError(`indices[${k}] must be an integer in [0, ${dataset.nObservations - 1}], got ${o}`);
+    if (!(Number.isInteger(o) && o >= 0 && o < dataset.nObservations))
+      throw new RangeError(
+        `indices[${k}] must be an integer in [0, ${dataset.nObservations - 1}], got ${o}`,
+      );
     data.set(dataset.measurements.subarray(o * c, o * c + c), k * c);
   });
   return makeDataset(data, {
     nChannels: c,
-    obsDescriptors: pickDescriptors(dataset.obsDescriptors, indices) as Record<string, DescriptorValue[]>,
+    obsDescriptors: pickDescriptors(dataset.obsDescriptors, indices) as Record<
+      string,
+      DescriptorValue[]
+    >,
     channelDescriptors: dataset.channelDescriptors as Record<string, DescriptorValue[]>,
     descriptors: dataset.descriptors,
   });
@@ -229,7 +306,13 @@ export function averageBy(dataset: Dataset, descriptor: string): Averages {
  * rsa.averageGroups(x, 2, new Int32Array([0, 0, 1]), 2, ["a", "b"]).means; // [2, 3, 10, 20]
  * ```
  */
-export function averageGroups(x: Float64Array, nChannels: number, groupOf: Int32Array, nGroups: number, labels: DescriptorValue[]): Averages {
+export function averageGroups(
+  x: Float64Array,
+  nChannels: number,
+  groupOf: Int32Array,
+  nGroups: number,
+  labels: DescriptorValue[],
+): Averages {
   const means = new Float64Array(nGroups * nChannels);
   const counts = new Int32Array(nGroups);
   for (let o = 0; o < groupOf.length; o++) {
@@ -241,7 +324,8 @@ export function averageGroups(x: Float64Array, nChannels: number, groupOf: Int32
     for (let c = 0; c < nChannels; c++) means[dst + c] += x[src + c];
   }
   for (let g = 0; g < nGroups; g++) {
-    for (let c = 0; c < nChannels; c++) means[g * nChannels + c] = counts[g] > 0 ? means[g * nChannels + c] / counts[g] : NaN;
+    for (let c = 0; c < nChannels; c++)
+      means[g * nChannels + c] = counts[g] > 0 ? means[g * nChannels + c] / counts[g] : NaN;
   }
   return { means, labels, counts };
 }

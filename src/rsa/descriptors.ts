@@ -23,10 +23,14 @@ export type Descriptors = Readonly<Record<string, readonly DescriptorValue[]>>;
 export function compareDescriptorValues(a: DescriptorValue, b: DescriptorValue): number {
   if (typeof a === "number" && typeof b === "number") return a - b;
   if (typeof a === "number" || typeof b === "number") {
-    throw new RangeError(`descriptor values must be all numbers or all strings, got ${describeValue(a)} and ${describeValue(b)}`);
+    throw new RangeError(
+      `descriptor values must be all numbers or all strings, got ${describeValue(a)} and ${describeValue(b)}`,
+    );
   }
   if (typeof a !== "string" || typeof b !== "string") {
-    throw new TypeError(`descriptor values must be numbers or strings, got ${describeValue(a)} and ${describeValue(b)}`);
+    throw new TypeError(
+      `descriptor values must be numbers or strings, got ${describeValue(a)} and ${describeValue(b)}`,
+    );
   }
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -55,7 +59,10 @@ export function sortedUnique(values: readonly DescriptorValue[]): DescriptorValu
  * rsa.groupBy(["b", "a", "b"]); // labels ["a", "b"], index of each value's group [1, 0, 1]
  * ```
  */
-export function groupBy(values: readonly DescriptorValue[]): { labels: DescriptorValue[]; groupOf: Int32Array } {
+export function groupBy(values: readonly DescriptorValue[]): {
+  labels: DescriptorValue[];
+  groupOf: Int32Array;
+} {
   checkArray(values, "values");
   const labels = sortedUnique(values);
   const index = new Map<DescriptorValue, number>();
@@ -74,17 +81,25 @@ export function groupBy(values: readonly DescriptorValue[]): { labels: Descripto
  * rsa.checkDescriptors({ run: [0, 1, 0] }, 3, "obsDescriptors"); // throws if a column's length is not 3
  * ```
  */
-export function checkDescriptors(descriptors: Record<string, readonly DescriptorValue[]> | undefined, length: number, what: string): Descriptors {
+export function checkDescriptors(
+  descriptors: Record<string, readonly DescriptorValue[]> | undefined,
+  length: number,
+  what: string,
+): Descriptors {
   what = describeName(what);
   const out: Record<string, readonly DescriptorValue[]> = {};
   for (const [name, col] of Object.entries(descriptors ?? {})) {
     if (!Array.isArray(col) || col.length !== length) {
-      throw new RangeError(`${what}.${name} must have ${describeValue(length)} values (one per item), got ${Array.isArray(col) ? col.length : typeof col}`);
+      throw new RangeError(
+        `${what}.${name} must have ${describeValue(length)} values (one per item), got ${Array.isArray(col) ? col.length : typeof col}`,
+      );
     }
     for (let i = 0; i < col.length; i++) {
       const v = col[i];
       if (!(typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))) {
-        throw new RangeError(`${what}.${name}[${i}] must be a string or a finite number, got ${describeValue(v)}`);
+        throw new RangeError(
+          `${what}.${name}[${i}] must be a string or a finite number, got ${describeValue(v)}`,
+        );
       }
     }
     out[name] = Object.freeze([...col]);
@@ -102,9 +117,11 @@ export function checkDescriptors(descriptors: Record<string, readonly Descriptor
  * ```
  */
 export function pickDescriptors(descriptors: Descriptors, indices: ArrayLike<number>): Descriptors {
-  if (descriptors === null || typeof descriptors !== "object") throw new TypeError("descriptors must be an object of descriptor columns");
+  if (descriptors === null || typeof descriptors !== "object")
+    throw new TypeError("descriptors must be an object of descriptor columns");
   checkArrayLike(indices, "indices");
   const out: Record<string, readonly DescriptorValue[]> = {};
-  for (const [name, col] of Object.entries(descriptors)) out[name] = Array.from(indices, (i) => col[i]);
+  for (const [name, col] of Object.entries(descriptors))
+    out[name] = Array.from(indices, (i) => col[i]);
   return out;
 }

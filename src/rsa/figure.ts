@@ -8,12 +8,21 @@ import { checkOneOf, checkOptions, describeValue } from "../core/validate.js";
 import { RdmFigure } from "../display/rdm.js";
 import { registerDisplay } from "../display/protocol.js";
 import type { ModelComparison, RdmData } from "../schema/index.js";
-import { evaluationSummary, type BootstrapEvaluation, type DualBootstrapEvaluation, type FixedEvaluation } from "./inference.js";
+import {
+  evaluationSummary,
+  type BootstrapEvaluation,
+  type DualBootstrapEvaluation,
+  type FixedEvaluation,
+} from "./inference.js";
 import { mds as mdsEmbed } from "./mds.js";
 import { RDMS_DISPLAY, type Rdms } from "./rdms.js";
 
 /** A model evaluation as accepted by {@link rdmFigure}'s `models` option. */
-export type ModelEvaluation = FixedEvaluation | BootstrapEvaluation | DualBootstrapEvaluation | (Omit<ModelComparison, "alpha" | "pValues"> & { alpha?: number; pValues?: number[] });
+export type ModelEvaluation =
+  | FixedEvaluation
+  | BootstrapEvaluation
+  | DualBootstrapEvaluation
+  | (Omit<ModelComparison, "alpha" | "pValues"> & { alpha?: number; pValues?: number[] });
 
 /** Options of {@link rdmFigure}. */
 export interface RdmFigureOptions {
@@ -41,19 +50,43 @@ export interface RdmFigureOptions {
   categories?: string | readonly (string | number)[];
 }
 
-const RDM_FIGURE_KEYS: Record<keyof RdmFigureOptions, true> = { title: true, labels: true, rdmNames: true, mds: true, mdsRdm: true, lower: true, upper: true, models: true, alpha: true, categories: true };
+const RDM_FIGURE_KEYS: Record<keyof RdmFigureOptions, true> = {
+  title: true,
+  labels: true,
+  rdmNames: true,
+  mds: true,
+  mdsRdm: true,
+  lower: true,
+  upper: true,
+  models: true,
+  alpha: true,
+  categories: true,
+};
 
-function descriptorLabels(desc: Readonly<Record<string, readonly (string | number)[]>>, opt: string | readonly (string | number)[] | undefined, count: number, fallback: (i: number) => string, what: string): string[] {
+function descriptorLabels(
+  desc: Readonly<Record<string, readonly (string | number)[]>>,
+  opt: string | readonly (string | number)[] | undefined,
+  count: number,
+  fallback: (i: number) => string,
+  what: string,
+): string[] {
   if (Array.isArray(opt)) {
-    if (opt.length !== count) throw new RangeError(`${what} must have ${count} entries, got ${opt.length}`);
+    if (opt.length !== count)
+      throw new RangeError(`${what} must have ${count} entries, got ${opt.length}`);
     return opt.map(String);
   }
   if (typeof opt === "string") {
     const values = desc[opt];
-    if (!values) throw new RangeError(`${what}: no descriptor ${describeValue(opt)} (have ${Object.keys(desc).join(", ")})`);
+    if (!values)
+      throw new RangeError(
+        `${what}: no descriptor ${describeValue(opt)} (have ${Object.keys(desc).join(", ")})`,
+      );
     return values.map(String);
   }
-  if (opt !== undefined) throw new TypeError(`${what} must be a descriptor name or an array of ${count} labels, got ${describeValue(opt)}`);
+  if (opt !== undefined)
+    throw new TypeError(
+      `${what} must be a descriptor name or an array of ${count} labels, got ${describeValue(opt)}`,
+    );
   const name = Object.keys(desc).find((k) => k !== "index");
   return name ? desc[name].map(String) : Array.from({ length: count }, (_, i) => fallback(i));
 }
@@ -65,13 +98,32 @@ function descriptorLabels(desc: Readonly<Record<string, readonly (string | numbe
  */
 function modelComparison(m: ModelEvaluation, alpha: number): ModelComparison {
   if ("models" in m) {
-    if (m.means.length !== m.models.length) throw new RangeError(`models: ${m.models.length} names but ${m.means.length} means`);
+    if (m.means.length !== m.models.length)
+      throw new RangeError(`models: ${m.models.length} names but ${m.means.length} means`);
     const s = evaluationSummary(m);
     const errors = s.sems.map((e) => (Number.isFinite(e) ? e : 0));
-    const pValues = s.pZero.every(Number.isFinite) ? s.pZero.map((p) => Math.min(1, Math.max(0, p))) : [];
-    return { method: m.method, names: [...s.models], means: [...s.means], errors, pValues, alpha, noiseCeiling: s.noiseCeiling };
+    const pValues = s.pZero.every(Number.isFinite)
+      ? s.pZero.map((p) => Math.min(1, Math.max(0, p)))
+      : [];
+    return {
+      method: m.method,
+      names: [...s.models],
+      means: [...s.means],
+      errors,
+      pValues,
+      alpha,
+      noiseCeiling: s.noiseCeiling,
+    };
   }
-  return { method: m.method, names: [...m.names], means: [...m.means], errors: [...m.errors], pValues: [...(m.pValues ?? [])], alpha: m.alpha ?? alpha, noiseCeiling: m.noiseCeiling };
+  return {
+    method: m.method,
+    names: [...m.names],
+    means: [...m.means],
+    errors: [...m.errors],
+    pValues: [...(m.pValues ?? [])],
+    alpha: m.alpha ?? alpha,
+    noiseCeiling: m.noiseCeiling,
+  };
 }
 
 /**
@@ -88,22 +140,55 @@ function modelComparison(m: ModelEvaluation, alpha: number): ModelComparison {
  * ```
  */
 export function rdmFigure(rdms: Rdms, opts: RdmFigureOptions = {}): RdmFigure {
-  if (typeof rdms !== "object" || rdms === null || !(rdms.dissimilarities instanceof Float64Array)) throw new TypeError(`rdmFigure: rdms must be an RDM set (rsa.makeRdms, rsa.calcRdm), got ${describeValue(rdms)}`);
+  if (typeof rdms !== "object" || rdms === null || !(rdms.dissimilarities instanceof Float64Array))
+    throw new TypeError(
+      `rdmFigure: rdms must be an RDM set (rsa.makeRdms, rsa.calcRdm), got ${describeValue(rdms)}`,
+    );
   checkOptions(opts, Object.keys(RDM_FIGURE_KEYS), "rdmFigure options");
-  if (opts.title !== undefined && typeof opts.title !== "string") throw new TypeError(`rdmFigure options.title must be a string, got ${describeValue(opts.title)}`);
-  if (opts.mds !== undefined) checkOneOf(opts.mds, [true, false, "classical", "metric"], "rdmFigure options.mds");
-  if (opts.alpha !== undefined && !(typeof opts.alpha === "number" && opts.alpha > 0 && opts.alpha < 1)) throw new RangeError(`rdmFigure options.alpha must be a number in (0, 1), got ${describeValue(opts.alpha)}`);
-  if (opts.mdsRdm !== undefined && !(Number.isInteger(opts.mdsRdm) && opts.mdsRdm >= 0 && opts.mdsRdm < rdms.nRdm)) throw new RangeError(`rdmFigure options.mdsRdm must be an integer in [0, ${rdms.nRdm - 1}], got ${describeValue(opts.mdsRdm)}`);
+  if (opts.title !== undefined && typeof opts.title !== "string")
+    throw new TypeError(
+      `rdmFigure options.title must be a string, got ${describeValue(opts.title)}`,
+    );
+  if (opts.mds !== undefined)
+    checkOneOf(opts.mds, [true, false, "classical", "metric"], "rdmFigure options.mds");
+  if (
+    opts.alpha !== undefined &&
+    !(typeof opts.alpha === "number" && opts.alpha > 0 && opts.alpha < 1)
+  )
+    throw new RangeError(
+      `rdmFigure options.alpha must be a number in (0, 1), got ${describeValue(opts.alpha)}`,
+    );
+  if (
+    opts.mdsRdm !== undefined &&
+    !(Number.isInteger(opts.mdsRdm) && opts.mdsRdm >= 0 && opts.mdsRdm < rdms.nRdm)
+  )
+    throw new RangeError(
+      `rdmFigure options.mdsRdm must be an integer in [0, ${rdms.nRdm - 1}], got ${describeValue(opts.mdsRdm)}`,
+    );
   const n = rdms.nConditions;
-  const labels = descriptorLabels(rdms.patternDescriptors, opts.labels, n, (i) => String(i), "labels");
-  const rdmNames = descriptorLabels(rdms.rdmDescriptors, opts.rdmNames, rdms.nRdm, (i) => `RDM ${i + 1}`, "rdmNames");
+  const labels = descriptorLabels(
+    rdms.patternDescriptors,
+    opts.labels,
+    n,
+    (i) => String(i),
+    "labels",
+  );
+  const rdmNames = descriptorLabels(
+    rdms.rdmDescriptors,
+    opts.rdmNames,
+    rdms.nRdm,
+    (i) => `RDM ${i + 1}`,
+    "rdmNames",
+  );
   const lower = opts.lower ?? 0;
   const upper = opts.upper ?? 1;
   if (!(lower >= 0 && lower <= 1)) throw new RangeError(`lower must be in [0, 1], got ${lower}`);
-  if (!(upper >= lower && upper <= 1)) throw new RangeError(`upper must be in [lower, 1] = [${lower}, 1], got ${upper}`);
+  if (!(upper >= lower && upper <= 1))
+    throw new RangeError(`upper must be in [lower, 1] = [${lower}, 1], got ${upper}`);
   for (let k = 0; k < rdms.dissimilarities.length; k++) {
     const v = rdms.dissimilarities[k];
-    if (v === Infinity || v === -Infinity) throw new RangeError(`dissimilarities[${k}] must be finite or NaN (missing), got ${v}`);
+    if (v === Infinity || v === -Infinity)
+      throw new RangeError(`dissimilarities[${k}] must be finite or NaN (missing), got ${v}`);
   }
   let mds: RdmData["mds"] = null;
   const mdsOpt = opts.mds ?? true;
@@ -135,7 +220,12 @@ export function rdmFigure(rdms: Rdms, opts: RdmFigureOptions = {}): RdmFigure {
 function conditionCategories(rdms: Rdms, opts: RdmFigureOptions, n: number): string[] | null {
   const c = opts.categories;
   if (c !== undefined) return descriptorLabels(rdms.patternDescriptors, c, n, String, "categories");
-  const labelKey = typeof opts.labels === "string" ? opts.labels : opts.labels === undefined ? Object.keys(rdms.patternDescriptors).find((k) => k !== "index") : undefined;
+  const labelKey =
+    typeof opts.labels === "string"
+      ? opts.labels
+      : opts.labels === undefined
+        ? Object.keys(rdms.patternDescriptors).find((k) => k !== "index")
+        : undefined;
   for (const [key, values] of Object.entries(rdms.patternDescriptors)) {
     if (key === "index" || key === labelKey || values.length !== n) continue;
     const distinct = new Set(values.map(String)).size;

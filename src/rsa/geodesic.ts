@@ -16,7 +16,11 @@
  * "rsatoolbox" is rsatoolbox 0.3.2's `geodesic_transform`.
  */
 import { checkInteger, checkNumber, checkProbability } from "../core/checks.js";
-import { geotopologicalFromNormalised, linearQuantile, minmaxNormalise } from "../schema/geotopology.js";
+import {
+  geotopologicalFromNormalised,
+  linearQuantile,
+  minmaxNormalise,
+} from "../schema/geotopology.js";
 import { rankdata } from "./ranks.js";
 import { checkRdms, nPairs, type Rdms } from "./rdms.js";
 import { mapRdms } from "./transform.js";
@@ -39,7 +43,11 @@ export interface GeodesicOptions {
 }
 
 /** The paper's geo-topological-then-geodesic transform with the authors' thresholds (l = 0, u = 0.075): the tRSA default. */
-export const TRSA_GEODESIC_DEFAULT = Object.freeze({ rule: "twoStep", lower: 0, upper: 0.075 } as const);
+export const TRSA_GEODESIC_DEFAULT = Object.freeze({
+  rule: "twoStep",
+  lower: 0,
+  upper: 0.075,
+} as const);
 
 /**
  * Geodesic transform of every RDM of a set: build a graph on the conditions, keep the edges chosen
@@ -66,13 +74,22 @@ export const TRSA_GEODESIC_DEFAULT = Object.freeze({ rule: "twoStep", lower: 0, 
  * rsa.geodesicTransform(rdms, { rule: "kNearest", k: 2 });
  * ```
  */
-export function geodesicTransform(rdms: Rdms, opts: GeodesicRule & GeodesicOptions = TRSA_GEODESIC_DEFAULT): Rdms {
+export function geodesicTransform(
+  rdms: Rdms,
+  opts: GeodesicRule & GeodesicOptions = TRSA_GEODESIC_DEFAULT,
+): Rdms {
   checkRdms(rdms);
-  if (typeof opts !== "object" || opts === null) throw new TypeError(`geodesicTransform: opts must be an object such as { rule: "twoStep", lower, upper }, got ${describeValue(opts)}`);
+  if (typeof opts !== "object" || opts === null)
+    throw new TypeError(
+      `geodesicTransform: opts must be an object such as { rule: "twoStep", lower, upper }, got ${describeValue(opts)}`,
+    );
   const n = rdms.nConditions;
   const rule = opts.rule;
   const convention = opts.convention ?? "authors";
-  if (convention !== "authors" && convention !== "neurolab") throw new RangeError(`convention must be "authors" or "neurolab", got ${describeValue(convention)}`);
+  if (convention !== "authors" && convention !== "neurolab")
+    throw new RangeError(
+      `convention must be "authors" or "neurolab", got ${describeValue(convention)}`,
+    );
   let lower = 0;
   let upper = 0;
   if (rule === "twoStep") {
@@ -80,7 +97,10 @@ export function geodesicTransform(rdms: Rdms, opts: GeodesicRule & GeodesicOptio
     upper = checkNumber(opts.upper ?? TRSA_GEODESIC_DEFAULT.upper, "upper", { min: lower, max: 1 });
   } else if (rule === "pShortest" || rule === "pNearest") checkProbability(opts.p, "p");
   else if (rule === "kNearest") checkInteger(opts.k, "k", 0, n - 1);
-  else if (rule !== "rsatoolbox") throw new RangeError(`rule must be "twoStep", "pShortest", "pNearest", "kNearest" or "rsatoolbox", got ${describeValue(rule)}`);
+  else if (rule !== "rsatoolbox")
+    throw new RangeError(
+      `rule must be "twoStep", "pShortest", "pNearest", "kNearest" or "rsatoolbox", got ${describeValue(rule)}`,
+    );
   const rerank = rule !== "rsatoolbox" && (opts.rerank ?? true);
   const authors = convention === "authors";
   return mapRdms(rdms, `geodesic transformed ${rdms.measure}`.trim(), (v) => {
@@ -92,7 +112,9 @@ export function geodesicTransform(rdms: Rdms, opts: GeodesicRule & GeodesicOptio
     } else if (opts.rule === "twoStep") {
       const gt = geotopologicalFromNormalised(minmaxNormalise(rankdata(v)), lower, upper);
       weights = authors ? minmaxNormalise(gt) : gt;
-      keep = Uint8Array.from(weights, (w) => (Number.isNaN(w) || w === 1 || (authors && w === 0) ? 0 : 1));
+      keep = Uint8Array.from(weights, (w) =>
+        Number.isNaN(w) || w === 1 || (authors && w === 0) ? 0 : 1,
+      );
     } else if (authors) {
       weights = minmaxNormalise(rankdata(v));
       if (opts.rule === "pShortest") {
@@ -105,7 +127,12 @@ export function geodesicTransform(rdms: Rdms, opts: GeodesicRule & GeodesicOptio
     } else {
       weights = minmaxNormalise(v);
       if (opts.rule === "pShortest") keep = shortestFraction(v, opts.p);
-      else keep = nearestNeighbourUnion(v, n, opts.rule === "kNearest" ? opts.k : Math.ceil(opts.p * (n - 1)));
+      else
+        keep = nearestNeighbourUnion(
+          v,
+          n,
+          opts.rule === "kNearest" ? opts.k : Math.ceil(opts.p * (n - 1)),
+        );
     }
     const paths = floydWarshall(weights, keep, n);
     if (!rerank) return paths;
@@ -119,7 +146,12 @@ function pairOf(n: number, i: number, j: number): number {
 }
 
 /** Neighbours of i with an edge (non-zero, non-NaN weight when `zeroIsEdge` is false), nearest first, ties by index. */
-function neighbours(w: Float64Array, n: number, i: number, zeroIsEdge: boolean): { j: number; pair: number }[] {
+function neighbours(
+  w: Float64Array,
+  n: number,
+  i: number,
+  zeroIsEdge: boolean,
+): { j: number; pair: number }[] {
   const out: { j: number; pair: number }[] = [];
   for (let j = 0; j < n; j++) {
     if (j === i) continue;
@@ -173,9 +205,12 @@ function shortestFraction(v: Float64Array, p: number): Uint8Array {
  * ```
  */
 export function floydWarshall(weights: Float64Array, keep: Uint8Array, n: number): Float64Array {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n (conditions) must be an integer >= 0, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`n (conditions) must be an integer >= 0, got ${n}`);
   if (weights.length !== nPairs(n) || keep.length !== nPairs(n))
-    throw new RangeError(`weights and keep must be condensed over n = ${n} conditions (length ${nPairs(n)}), got ${weights.length} and ${keep.length}`);
+    throw new RangeError(
+      `weights and keep must be condensed over n = ${n} conditions (length ${nPairs(n)}), got ${weights.length} and ${keep.length}`,
+    );
   const d = new Float64Array(n * n).fill(Infinity);
   let k = 0;
   for (let i = 0; i < n; i++) {

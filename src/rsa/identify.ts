@@ -15,7 +15,11 @@ import { crossRows } from "./linalg.js";
 import { checkRdms, nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
 import { checkOptionsObject } from "../core/validate.js";
 import { RGTM_REGIONS, sampleRgtmThresholds, type GtThresholds, type RgtmRegion } from "./rgtm.js";
-import { geotopologicalFromNormalised, rankNormalise, sortedFinite } from "../schema/geotopology.js";
+import {
+  geotopologicalFromNormalised,
+  rankNormalise,
+  sortedFinite,
+} from "../schema/geotopology.js";
 import { describeValue } from "../core/describe.js";
 
 /**
@@ -24,7 +28,12 @@ import { describeValue } from "../core/describe.js";
  * `draws` random (l, u) draws; with `geodesic: true` each draw is followed by the geodesic step, the
  * authors' `two_step`), or any function of an RDM set.
  */
-export type IdentificationTransform = "rdm" | "geodesic" | RgtmRegion | { region: RgtmRegion; geodesic?: boolean } | ((rdms: Rdms) => Rdms);
+export type IdentificationTransform =
+  | "rdm"
+  | "geodesic"
+  | RgtmRegion
+  | { region: RgtmRegion; geodesic?: boolean }
+  | ((rdms: Rdms) => Rdms);
 
 /** Options of {@link identifyLayers}. */
 export interface IdentificationOptions {
@@ -75,12 +84,23 @@ export interface IdentificationResult {
 /** Labels of an RDM descriptor, checked. */
 function descriptor(rdms: Rdms, name: string, what: string): readonly (string | number)[] {
   const col = rdms.rdmDescriptors[name];
-  if (!col) throw new RangeError(`${what} must name an RDM descriptor (${Object.keys(rdms.rdmDescriptors).join(", ")}), got ${describeValue(name)}`);
+  if (!col)
+    throw new RangeError(
+      `${what} must name an RDM descriptor (${Object.keys(rdms.rdmDescriptors).join(", ")}), got ${describeValue(name)}`,
+    );
   return col as readonly (string | number)[];
 }
 
 function sortedDistinct(values: readonly (string | number)[]): (string | number)[] {
-  return [...new Set(values)].sort((a, b) => (typeof a === "number" && typeof b === "number" ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+  return [...new Set(values)].sort((a, b) =>
+    typeof a === "number" && typeof b === "number"
+      ? a - b
+      : String(a) < String(b)
+        ? -1
+        : String(a) > String(b)
+          ? 1
+          : 0,
+  );
 }
 
 /**
@@ -100,10 +120,11 @@ export function addRdmNoise(rdms: Rdms, level: number, seed = 0): Rdms {
   const v = rdms.dissimilarities;
   let n = 0;
   let s = 0;
-  for (const x of v) if (!Number.isNaN(x)) {
-    s += x;
-    n++;
-  }
+  for (const x of v)
+    if (!Number.isNaN(x)) {
+      s += x;
+      n++;
+    }
   const m = s / n;
   let ss = 0;
   for (const x of v) if (!Number.isNaN(x)) ss += (x - m) ** 2;
@@ -114,7 +135,11 @@ export function addRdmNoise(rdms: Rdms, level: number, seed = 0): Rdms {
     const y = x + sd * rng.normal();
     return y < 0 ? 0 : y;
   });
-  return rdmsFromVectors(out, rdms.nConditions, { measure: rdms.measure, patternDescriptors: rdms.patternDescriptors as Record<string, (string | number)[]>, rdmDescriptors: rdms.rdmDescriptors as Record<string, (string | number)[]> });
+  return rdmsFromVectors(out, rdms.nConditions, {
+    measure: rdms.measure,
+    patternDescriptors: rdms.patternDescriptors as Record<string, (string | number)[]>,
+    rdmDescriptors: rdms.rdmDescriptors as Record<string, (string | number)[]>,
+  });
 }
 
 /**
@@ -131,19 +156,30 @@ export function addRdmNoise(rdms: Rdms, level: number, seed = 0): Rdms {
  * rsa.identificationAccuracy(rdms, { label: "layer", instance: "instance" }).accuracy; // 1
  * ```
  */
-export function identificationAccuracy(rdms: Rdms, opts: { label?: string; instance?: string } = {}): { accuracy: number; labels: (string | number)[]; confusion: number[][] } {
+export function identificationAccuracy(
+  rdms: Rdms,
+  opts: { label?: string; instance?: string } = {},
+): { accuracy: number; labels: (string | number)[]; confusion: number[][] } {
   checkRdms(rdms);
   opts = checkOptionsObject(opts, "identificationAccuracy options");
   const labelCol = descriptor(rdms, opts.label ?? "layer", "label");
   const instCol = descriptor(rdms, opts.instance ?? "instance", "instance");
   const labels = sortedDistinct(labelCol);
   const instances = sortedDistinct(instCol);
-  if (instances.length < 2) throw new RangeError(`identification needs at least 2 instances, got ${instances.length}`);
+  if (instances.length < 2)
+    throw new RangeError(`identification needs at least 2 instances, got ${instances.length}`);
   const cls = Int32Array.from(labelCol, (l) => labels.indexOf(l));
   const grp = Int32Array.from(instCol, (g) => instances.indexOf(g));
   const p = nPairs(rdms.nConditions);
   const cols = completeColumns(rdms.dissimilarities, rdms.nRdm, p);
-  const r = looNearestCentroid(gatherRows(rdms.dissimilarities, rdms.nRdm, p, cols), cols.length, cls, labels.length, grp, instances.length);
+  const r = looNearestCentroid(
+    gatherRows(rdms.dissimilarities, rdms.nRdm, p, cols),
+    cols.length,
+    cls,
+    labels.length,
+    grp,
+    instances.length,
+  );
   return { accuracy: r.correct / rdms.nRdm, labels, confusion: r.confusion };
 }
 
@@ -158,7 +194,13 @@ function completeColumns(v: Float64Array, nRdm: number, p: number): Int32Array {
   return Int32Array.from(cols);
 }
 
-function gatherRows(v: Float64Array, nRdm: number, p: number, cols: Int32Array, rows?: ArrayLike<number>): Float64Array {
+function gatherRows(
+  v: Float64Array,
+  nRdm: number,
+  p: number,
+  cols: Int32Array,
+  rows?: ArrayLike<number>,
+): Float64Array {
   const count = rows ? rows.length : nRdm;
   const q = cols.length;
   const out = new Float64Array(count * q);
@@ -174,7 +216,14 @@ function gatherRows(v: Float64Array, nRdm: number, p: number, cols: Int32Array, 
  * distances as scikit-learn's `euclidean_distances`, ||x||² - 2 x·c + ||c||², the inner products by
  * the blocked (SIMD) `crossRows` kernel.
  */
-function looNearestCentroid(x: Float64Array, q: number, cls: Int32Array, nClass: number, grp: Int32Array, nGroup: number): { correct: number; confusion: number[][] } {
+function looNearestCentroid(
+  x: Float64Array,
+  q: number,
+  cls: Int32Array,
+  nClass: number,
+  grp: Int32Array,
+  nGroup: number,
+): { correct: number; confusion: number[][] } {
   const n = cls.length;
   const sums = new Float64Array(nClass * q);
   const counts = new Float64Array(nClass);
@@ -246,7 +295,14 @@ interface IdentificationSample {
   pairs: Int32Array;
 }
 
-function drawSamples(n: number, rdms: Rdms, grp: Int32Array, nGroup: number, unit: "instance" | "rdm", rng: Rng): IdentificationSample[] {
+function drawSamples(
+  n: number,
+  rdms: Rdms,
+  grp: Int32Array,
+  nGroup: number,
+  unit: "instance" | "rdm",
+  rng: Rng,
+): IdentificationSample[] {
   const nc = rdms.nConditions;
   const byGroup = Array.from({ length: nGroup }, () => [] as number[]);
   grp.forEach((g, r) => byGroup[g].push(r));
@@ -270,7 +326,11 @@ function drawSamples(n: number, rdms: Rdms, grp: Int32Array, nGroup: number, uni
       }
     }
     const stimuli = Array.from({ length: nc }, () => rng.int(nc));
-    samples.push({ rows: Int32Array.from(rows), groups: Int32Array.from(groups), pairs: stimulusPairs(stimuli, nc) });
+    samples.push({
+      rows: Int32Array.from(rows),
+      groups: Int32Array.from(groups),
+      pairs: stimulusPairs(stimuli, nc),
+    });
   }
   return samples;
 }
@@ -282,17 +342,32 @@ function stimulusPairs(stimuli: readonly number[], nc: number): Int32Array {
     for (let b = a + 1; b < stimuli.length; b++) {
       const i = stimuli[a];
       const j = stimuli[b];
-      if (i !== j) pairs.push(i < j ? nc * i - (i * (i + 1)) / 2 + j - i - 1 : nc * j - (j * (j + 1)) / 2 + i - j - 1);
+      if (i !== j)
+        pairs.push(
+          i < j ? nc * i - (i * (i + 1)) / 2 + j - i - 1 : nc * j - (j * (j + 1)) / 2 + i - j - 1,
+        );
     }
   }
   return Int32Array.from(pairs);
 }
 
-function givenSamples(given: NonNullable<IdentificationOptions["samples"]>, rdms: Rdms, grp: Int32Array): IdentificationSample[] {
+function givenSamples(
+  given: NonNullable<IdentificationOptions["samples"]>,
+  rdms: Rdms,
+  grp: Int32Array,
+): IdentificationSample[] {
   return given.map((g, s) => {
-    const rows = Int32Array.from(g.rows, (r, k) => checkInteger(r, `samples[${s}].rows[${k}]`, 0, rdms.nRdm - 1));
-    const stimuli = Array.from(g.stimuli, (c, k) => checkInteger(c, `samples[${s}].stimuli[${k}]`, 0, rdms.nConditions - 1));
-    return { rows, groups: Int32Array.from(rows, (r) => grp[r]), pairs: stimulusPairs(stimuli, rdms.nConditions) };
+    const rows = Int32Array.from(g.rows, (r, k) =>
+      checkInteger(r, `samples[${s}].rows[${k}]`, 0, rdms.nRdm - 1),
+    );
+    const stimuli = Array.from(g.stimuli, (c, k) =>
+      checkInteger(c, `samples[${s}].stimuli[${k}]`, 0, rdms.nConditions - 1),
+    );
+    return {
+      rows,
+      groups: Int32Array.from(rows, (r) => grp[r]),
+      pairs: stimulusPairs(stimuli, rdms.nConditions),
+    };
   });
 }
 
@@ -306,24 +381,44 @@ const DEFAULT_TRANSFORMS: Record<string, IdentificationTransform> = Object.freez
 });
 
 /** The transformed RDM sets of one transform: one per draw, with the draws' thresholds. */
-function realise(spec: IdentificationTransform, name: string, rdms: Rdms, draws: number, seed: number): { sets: Rdms[]; thresholds: GtThresholds[] } {
+function realise(
+  spec: IdentificationTransform,
+  name: string,
+  rdms: Rdms,
+  draws: number,
+  seed: number,
+): { sets: Rdms[]; thresholds: GtThresholds[] } {
   if (typeof spec === "function") return { sets: [spec(rdms)], thresholds: [] };
   if (spec === "rdm") return { sets: [rdms], thresholds: [] };
-  if (spec === "geodesic") return { sets: [geodesicTransform(rdms, TRSA_GEODESIC_DEFAULT)], thresholds: [] };
+  if (spec === "geodesic")
+    return { sets: [geodesicTransform(rdms, TRSA_GEODESIC_DEFAULT)], thresholds: [] };
   const region = typeof spec === "string" ? spec : spec.region;
   const geodesic = typeof spec === "object" && spec.geodesic === true;
-  if (!RGTM_REGIONS.includes(region)) throw new RangeError(`transforms.${name} must be "rdm", "geodesic", an RGTM region (${RGTM_REGIONS.join(", ")}), {region, geodesic} or a function, got ${describeValue(spec)}`);
+  if (!RGTM_REGIONS.includes(region))
+    throw new RangeError(
+      `transforms.${name} must be "rdm", "geodesic", an RGTM region (${RGTM_REGIONS.join(", ")}), {region, geodesic} or a function, got ${describeValue(spec)}`,
+    );
   const thresholds = sampleRgtmThresholds(region, { n: draws, seed });
-  if (geodesic) return { sets: thresholds.map((t) => geodesicTransform(rdms, { rule: "twoStep", ...t })), thresholds };
+  if (geodesic)
+    return {
+      sets: thresholds.map((t) => geodesicTransform(rdms, { rule: "twoStep", ...t })),
+      thresholds,
+    };
   // GT_{l,u} = a threshold map of the rank-normalised RDM: rank and sort each RDM once for all draws
   // (the same numbers as rsa.geotopologicalTransform).
   const p = nPairs(rdms.nConditions);
-  const normalised = Array.from({ length: rdms.nRdm }, (_, r) => rankNormalise(rdms.dissimilarities.subarray(r * p, (r + 1) * p)));
+  const normalised = Array.from({ length: rdms.nRdm }, (_, r) =>
+    rankNormalise(rdms.dissimilarities.subarray(r * p, (r + 1) * p)),
+  );
   const sorted = normalised.map(sortedFinite);
   const sets = thresholds.map((t) => {
     const out = new Float64Array(rdms.dissimilarities.length);
-    normalised.forEach((v, r) => out.set(geotopologicalFromNormalised(v, t.lower, t.upper, sorted[r]), r * p));
-    return rdmsFromVectors(out, rdms.nConditions, { measure: `geo-topological transformed ${rdms.measure}`.trim() });
+    normalised.forEach((v, r) =>
+      out.set(geotopologicalFromNormalised(v, t.lower, t.upper, sorted[r]), r * p),
+    );
+    return rdmsFromVectors(out, rdms.nConditions, {
+      measure: `geo-topological transformed ${rdms.measure}`.trim(),
+    });
   });
   return { sets, thresholds };
 }
@@ -356,23 +451,33 @@ export function identifyLayers(rdms: Rdms, opts: IdentificationOptions = {}): Id
   const instCol = descriptor(rdms, instName, "instance");
   const labels = sortedDistinct(labelCol);
   const instances = sortedDistinct(instCol);
-  if (instances.length < 2) throw new RangeError(`identification needs at least 2 instances, got ${instances.length}`);
-  if (labels.length < 2) throw new RangeError(`identification needs at least 2 labels (classes), got ${labels.length}`);
-  const noiseLevels = [...(opts.noiseLevels ?? [0])].map((x, i) => checkNonNegative(x, `noiseLevels[${i}]`));
-  const nBootstrap = opts.samples ? opts.samples.length : checkInteger(opts.nBootstrap ?? 100, "nBootstrap", 0);
+  if (instances.length < 2)
+    throw new RangeError(`identification needs at least 2 instances, got ${instances.length}`);
+  if (labels.length < 2)
+    throw new RangeError(`identification needs at least 2 labels (classes), got ${labels.length}`);
+  const noiseLevels = [...(opts.noiseLevels ?? [0])].map((x, i) =>
+    checkNonNegative(x, `noiseLevels[${i}]`),
+  );
+  const nBootstrap = opts.samples
+    ? opts.samples.length
+    : checkInteger(opts.nBootstrap ?? 100, "nBootstrap", 0);
   const unit = opts.bootstrapUnit ?? "instance";
-  if (unit !== "instance" && unit !== "rdm") throw new RangeError(`bootstrapUnit must be "instance" or "rdm", got ${describeValue(unit)}`);
+  if (unit !== "instance" && unit !== "rdm")
+    throw new RangeError(`bootstrapUnit must be "instance" or "rdm", got ${describeValue(unit)}`);
   const draws = checkInteger(opts.draws ?? 10, "draws", 1);
   const transforms = opts.transforms ?? DEFAULT_TRANSFORMS;
   const names = Object.keys(transforms);
-  if (names.length === 0) throw new RangeError("transforms must name at least one transform, got none");
+  if (names.length === 0)
+    throw new RangeError("transforms must name at least one transform, got none");
   const seed = opts.seed ?? 0;
   const root = new Rng(seed);
   const noiseSeeds = noiseLevels.map(() => root.int(2 ** 31));
   const drawSeeds = names.map(() => root.int(2 ** 31));
   const cls = Int32Array.from(labelCol, (l) => labels.indexOf(l));
   const grp = Int32Array.from(instCol, (g) => instances.indexOf(g));
-  const samples = opts.samples ? givenSamples(opts.samples, rdms, grp) : drawSamples(nBootstrap, rdms, grp, instances.length, unit, root);
+  const samples = opts.samples
+    ? givenSamples(opts.samples, rdms, grp)
+    : drawSamples(nBootstrap, rdms, grp, instances.length, unit, root);
   const p = nPairs(rdms.nConditions);
   const nClass = labels.length;
   const result: IdentificationResult = {
@@ -401,17 +506,38 @@ export function identifyLayers(rdms: Rdms, opts: IdentificationOptions = {}): Id
       const confusion = Array.from({ length: nClass }, () => new Array<number>(nClass).fill(0));
       const boot = new Float64Array(nBootstrap);
       for (const set of sets) {
-        if (set.nRdm !== rdms.nRdm || set.nConditions !== rdms.nConditions) throw new RangeError(`transforms.${name} must return ${rdms.nRdm} RDMs over ${rdms.nConditions} conditions, got ${set.nRdm} over ${set.nConditions}`);
+        if (set.nRdm !== rdms.nRdm || set.nConditions !== rdms.nConditions)
+          throw new RangeError(
+            `transforms.${name} must return ${rdms.nRdm} RDMs over ${rdms.nConditions} conditions, got ${set.nRdm} over ${set.nConditions}`,
+          );
         const v = set.dissimilarities;
-        for (let k = 0; k < v.length; k++) if (v[k] === Infinity || v[k] === -Infinity) throw new RangeError(`transforms.${name} produced an infinite dissimilarity (disconnected geodesic graph without re-ranking?); identification needs finite values or NaN`);
+        for (let k = 0; k < v.length; k++)
+          if (v[k] === Infinity || v[k] === -Infinity)
+            throw new RangeError(
+              `transforms.${name} produced an infinite dissimilarity (disconnected geodesic graph without re-ranking?); identification needs finite values or NaN`,
+            );
         const hasNaN = v.some(Number.isNaN);
         const cols = completeColumns(v, set.nRdm, p);
-        const r = looNearestCentroid(gatherRows(v, set.nRdm, p, cols), cols.length, cls, nClass, grp, instances.length);
+        const r = looNearestCentroid(
+          gatherRows(v, set.nRdm, p, cols),
+          cols.length,
+          cls,
+          nClass,
+          grp,
+          instances.length,
+        );
         perDraw.push(r.correct / rdms.nRdm);
         r.confusion.forEach((row, i) => row.forEach((c, j) => (confusion[i][j] += c)));
         samples.forEach((s, b) => {
           const sc = hasNaN ? intersectComplete(v, s.rows, p, s.pairs) : s.pairs;
-          const rb = looNearestCentroid(gatherRows(v, set.nRdm, p, sc, s.rows), sc.length, Int32Array.from(s.rows, (row) => cls[row]), nClass, s.groups, instances.length);
+          const rb = looNearestCentroid(
+            gatherRows(v, set.nRdm, p, sc, s.rows),
+            sc.length,
+            Int32Array.from(s.rows, (row) => cls[row]),
+            nClass,
+            s.groups,
+            instances.length,
+          );
           boot[b] += rb.correct / s.rows.length / sets.length;
         });
       }
@@ -420,14 +546,21 @@ export function identifyLayers(rdms: Rdms, opts: IdentificationOptions = {}): Id
       result.confusion[t].push(confusion);
       result.bootstrap[t].push(boot);
       const bm = boot.reduce((a, b) => a + b, 0) / nBootstrap;
-      result.sd[t].push(nBootstrap > 0 ? Math.sqrt(boot.reduce((a, b) => a + (b - bm) ** 2, 0) / nBootstrap) : NaN);
+      result.sd[t].push(
+        nBootstrap > 0 ? Math.sqrt(boot.reduce((a, b) => a + (b - bm) ** 2, 0) / nBootstrap) : NaN,
+      );
     });
   });
   return result;
 }
 
 /** The sample's stimulus pairs that are finite in every resampled RDM. */
-function intersectComplete(v: Float64Array, rows: Int32Array, p: number, pairs: Int32Array): Int32Array {
+function intersectComplete(
+  v: Float64Array,
+  rows: Int32Array,
+  p: number,
+  pairs: Int32Array,
+): Int32Array {
   const keep: number[] = [];
   for (const k of pairs) {
     let ok = true;

@@ -8,8 +8,23 @@ import { checkInteger } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
 import { compareRdm, type CompareMethod } from "./compare.js";
 import { rankdata } from "./ranks.js";
-import { checkRdms, makeRdms, nPairs, rdmVector, rdmsFromVectors, subsetPatterns, subsetRdms, type Rdms } from "./rdms.js";
-import { checkArray, checkArrayLike, checkOptions, checkString, describeValue } from "../core/validate.js";
+import {
+  checkRdms,
+  makeRdms,
+  nPairs,
+  rdmVector,
+  rdmsFromVectors,
+  subsetPatterns,
+  subsetRdms,
+  type Rdms,
+} from "./rdms.js";
+import {
+  checkArray,
+  checkArrayLike,
+  checkOptions,
+  checkString,
+  describeValue,
+} from "../core/validate.js";
 
 /** Most bootstrap samples or permutations one call draws (rsatoolbox's default is 1000). */
 export const MAX_RESAMPLES = 100_000;
@@ -31,8 +46,12 @@ export interface FixedModel {
  */
 export function modelFixed(name: string, rdm: Rdms | ArrayLike<number>): FixedModel {
   checkString(name, "name");
-  if (rdm === null || typeof rdm !== "object") throw new TypeError(`rdm must be an RDM set or a condensed vector, got ${describeValue(rdm)}`);
-  const r = "dissimilarities" in (rdm as Rdms) ? subsetRdms(rdm as Rdms, [0]) : makeRdms([rdm as ArrayLike<number>]);
+  if (rdm === null || typeof rdm !== "object")
+    throw new TypeError(`rdm must be an RDM set or a condensed vector, got ${describeValue(rdm)}`);
+  const r =
+    "dissimilarities" in (rdm as Rdms)
+      ? subsetRdms(rdm as Rdms, [0])
+      : makeRdms([rdm as ArrayLike<number>]);
   return Object.freeze({ name, rdm: r });
 }
 
@@ -40,12 +59,16 @@ function checkModels(models: readonly FixedModel[], data: Rdms): void {
   checkArrayLike(models, "models");
   checkRdms(data, "data");
   models.forEach((m, k) => {
-    if (m === null || typeof m !== "object") throw new TypeError(`models[${k}] must be a model from modelFixed, got ${describeValue(m)}`);
+    if (m === null || typeof m !== "object")
+      throw new TypeError(`models[${k}] must be a model from modelFixed, got ${describeValue(m)}`);
     checkRdms(m.rdm, `models[${k}].rdm`);
   });
   if (models.length === 0) throw new RangeError("models must hold at least one model, got 0");
   models.forEach((m, k) => {
-    if (m.rdm.nConditions !== data.nConditions) throw new RangeError(`models[${k}] (${m.name}) must have ${data.nConditions} conditions like the data, got ${m.rdm.nConditions}`);
+    if (m.rdm.nConditions !== data.nConditions)
+      throw new RangeError(
+        `models[${k}] (${m.name}) must have ${data.nConditions} conditions like the data, got ${m.rdm.nConditions}`,
+      );
   });
 }
 
@@ -81,9 +104,18 @@ export function poolRdm(rdms: Rdms, method: CompareMethod = "cosine"): Float64Ar
       const m = nanMean(v);
       const sd = Math.sqrt(nanMean(v.map((x) => (x - m) ** 2)));
       w = v.map((x) => (x - m) / sd);
-    } else if (method === "spearman" || method === "rhoA" || method === "tauA" || method === "tauB" || method === "kendall") {
+    } else if (
+      method === "spearman" ||
+      method === "rhoA" ||
+      method === "tauA" ||
+      method === "tauB" ||
+      method === "kendall"
+    ) {
       w = rankdata(v);
-    } else throw new RangeError(`method ${describeValue(method)} has no pooled RDM (noise ceiling); use cosine, corr, spearman, rhoA, tauA, tauB, cosineCov or corrCov`);
+    } else
+      throw new RangeError(
+        `method ${describeValue(method)} has no pooled RDM (noise ceiling); use cosine, corr, spearman, rhoA, tauA, tauB, cosineCov or corrCov`,
+      );
     rows.push(w);
   }
   const first = rows[0];
@@ -108,10 +140,11 @@ export function poolRdm(rdms: Rdms, method: CompareMethod = "cosine"): Float64Ar
 function nanMean(v: Float64Array): number {
   let s = 0;
   let n = 0;
-  for (const x of v) if (!Number.isNaN(x)) {
-    s += x;
-    n++;
-  }
+  for (const x of v)
+    if (!Number.isNaN(x)) {
+      s += x;
+      n++;
+    }
   return s / n;
 }
 
@@ -135,14 +168,25 @@ export interface NoiseCeiling {
  * rsa.noiseCeiling(data, { method: "corr" }); // { lower, upper } (leave-one-out and all-subjects)
  * ```
  */
-export function noiseCeiling(data: Rdms, opts: { method?: CompareMethod; rdmDescriptor?: string } = {}): NoiseCeiling {
+export function noiseCeiling(
+  data: Rdms,
+  opts: { method?: CompareMethod; rdmDescriptor?: string } = {},
+): NoiseCeiling {
   checkRdms(data, "data");
   checkOptions(opts, ["method", "rdmDescriptor"], "noiseCeiling options");
   const method = opts.method ?? "cosine";
-  const col = Object.hasOwn(data.rdmDescriptors, opts.rdmDescriptor ?? "index") ? data.rdmDescriptors[opts.rdmDescriptor ?? "index"] : undefined;
-  if (!col) throw new RangeError(`rdmDescriptor must be an RDM descriptor (${Object.keys(data.rdmDescriptors).join(", ")}), got ${describeValue(opts.rdmDescriptor)}`);
+  const col = Object.hasOwn(data.rdmDescriptors, opts.rdmDescriptor ?? "index")
+    ? data.rdmDescriptors[opts.rdmDescriptor ?? "index"]
+    : undefined;
+  if (!col)
+    throw new RangeError(
+      `rdmDescriptor must be an RDM descriptor (${Object.keys(data.rdmDescriptors).join(", ")}), got ${describeValue(opts.rdmDescriptor)}`,
+    );
   const groups = [...new Set(col)];
-  if (groups.length < 2) throw new RangeError(`noise ceiling needs at least 2 RDM groups (subjects), got ${groups.length}`);
+  if (groups.length < 2)
+    throw new RangeError(
+      `noise ceiling needs at least 2 RDM groups (subjects), got ${groups.length}`,
+    );
   const n = data.nConditions;
   const all = rdmsFromVectors(poolRdm(data, method), n);
   let lower = 0;
@@ -185,13 +229,23 @@ export interface FixedEvaluation {
  * rsa.evalFixed(models, data, { method: "corr" }).means;
  * ```
  */
-export function evalFixed(models: readonly FixedModel[], data: Rdms, opts: { method?: CompareMethod } = {}): FixedEvaluation {
+export function evalFixed(
+  models: readonly FixedModel[],
+  data: Rdms,
+  opts: { method?: CompareMethod } = {},
+): FixedEvaluation {
   checkModels(models, data);
   const method = opts.method ?? "cosine";
   const evaluations = models.map((m) => compareRdm(m.rdm, data, { method })[0]);
   const means = evaluations.map(mean);
   const k = data.nRdm;
-  const covariance = means.map((mi, i) => means.map((mj, j) => (k > 1 ? evaluations[i].reduce((s, v, r) => s + (v - mi) * (evaluations[j][r] - mj), 0) / k / k : NaN)));
+  const covariance = means.map((mi, i) =>
+    means.map((mj, j) =>
+      k > 1
+        ? evaluations[i].reduce((s, v, r) => s + (v - mi) * (evaluations[j][r] - mj), 0) / k / k
+        : NaN,
+    ),
+  );
   return {
     models: models.map((m) => m.name),
     method,
@@ -222,18 +276,24 @@ export type BootstrapKind = "both" | "rdm" | "pattern";
  * rsa.bootstrapSamples(data, 10, { kind: "rdm", seed: 1 }); // 10 resamples of the subjects (RDMs)
  * ```
  */
-export function bootstrapSamples(data: Rdms, n: number, opts: { kind?: BootstrapKind; seed?: number } = {}): BootstrapSample[] {
+export function bootstrapSamples(
+  data: Rdms,
+  n: number,
+  opts: { kind?: BootstrapKind; seed?: number } = {},
+): BootstrapSample[] {
   checkRdms(data, "data");
   checkInteger(n, "n", 1, MAX_RESAMPLES);
   checkOptions(opts, ["kind", "seed"], "bootstrapSamples options");
   const kind = opts.kind ?? "both";
-  if (!["both", "rdm", "pattern"].includes(kind)) throw new RangeError(`kind must be "both", "rdm" or "pattern", got ${describeValue(kind)}`);
+  if (!["both", "rdm", "pattern"].includes(kind))
+    throw new RangeError(`kind must be "both", "rdm" or "pattern", got ${describeValue(kind)}`);
   const rng = new Rng(opts.seed ?? 0);
   const identity = (k: number) => Array.from({ length: k }, (_, i) => i);
   const draw = (k: number) => Array.from({ length: k }, () => rng.int(k));
   return Array.from({ length: n }, () => {
     const rdmIndices = kind === "pattern" ? identity(data.nRdm) : draw(data.nRdm);
-    const patternIndices = kind === "rdm" ? identity(data.nConditions) : draw(data.nConditions).sort((a, b) => a - b);
+    const patternIndices =
+      kind === "rdm" ? identity(data.nConditions) : draw(data.nConditions).sort((a, b) => a - b);
     return { rdmIndices, patternIndices };
   });
 }
@@ -273,17 +333,41 @@ export interface BootstrapEvaluation {
  * rsa.evaluationSummary(result).sems;
  * ```
  */
-export function evalBootstrap(models: readonly FixedModel[], data: Rdms, opts: { method?: CompareMethod; n?: number; kind?: BootstrapKind; seed?: number; samples?: readonly BootstrapSample[] } = {}): BootstrapEvaluation {
+export function evalBootstrap(
+  models: readonly FixedModel[],
+  data: Rdms,
+  opts: {
+    method?: CompareMethod;
+    n?: number;
+    kind?: BootstrapKind;
+    seed?: number;
+    samples?: readonly BootstrapSample[];
+  } = {},
+): BootstrapEvaluation {
   checkModels(models, data);
   checkOptions(opts, ["method", "n", "kind", "seed", "samples"], "evalBootstrap options");
   const method = opts.method ?? "cosine";
   const kind = opts.kind ?? "both";
   const samples = opts.samples ?? bootstrapSamples(data, opts.n ?? 1000, { kind, seed: opts.seed });
-  const fast = FAST_METHODS.has(method) && !data.dissimilarities.some(Number.isNaN) && models.every((m) => !m.rdm.dissimilarities.some(Number.isNaN));
-  const { evaluations, noiseCeilings } = fast ? bootstrapFast(models, data, samples, method) : bootstrapGeneric(models, data, samples, method);
+  const fast =
+    FAST_METHODS.has(method) &&
+    !data.dissimilarities.some(Number.isNaN) &&
+    models.every((m) => !m.rdm.dissimilarities.some(Number.isNaN));
+  const { evaluations, noiseCeilings } = fast
+    ? bootstrapFast(models, data, samples, method)
+    : bootstrapGeneric(models, data, samples, method);
   const ok = evaluations.map((e) => Number.isFinite(e[0]));
-  const columns = [...models.map((_, m) => evaluations.map((e) => e[m])), noiseCeilings.map((c) => c[0]), noiseCeilings.map((c) => c[1])].map((col) => col.filter((_, i) => ok[i]));
-  const dof = kind === "both" ? Math.min(data.nRdm, data.nConditions) - 1 : kind === "rdm" ? data.nRdm - 1 : data.nConditions - 1;
+  const columns = [
+    ...models.map((_, m) => evaluations.map((e) => e[m])),
+    noiseCeilings.map((c) => c[0]),
+    noiseCeilings.map((c) => c[1]),
+  ].map((col) => col.filter((_, i) => ok[i]));
+  const dof =
+    kind === "both"
+      ? Math.min(data.nRdm, data.nConditions) - 1
+      : kind === "rdm"
+        ? data.nRdm - 1
+        : data.nConditions - 1;
   return {
     models: models.map((m) => m.name),
     method,
@@ -299,7 +383,12 @@ export function evalBootstrap(models: readonly FixedModel[], data: Rdms, opts: {
 }
 
 /** Per-sample evaluations through the public building blocks (any comparison method). */
-function bootstrapGeneric(models: readonly FixedModel[], data: Rdms, samples: readonly BootstrapSample[], method: CompareMethod): { evaluations: number[][]; noiseCeilings: [number, number][] } {
+function bootstrapGeneric(
+  models: readonly FixedModel[],
+  data: Rdms,
+  samples: readonly BootstrapSample[],
+  method: CompareMethod,
+): { evaluations: number[][]; noiseCeilings: [number, number][] } {
   const evaluations: number[][] = [];
   const noiseCeilings: [number, number][] = [];
   for (const s of samples) {
@@ -309,7 +398,11 @@ function bootstrapGeneric(models: readonly FixedModel[], data: Rdms, samples: re
       continue;
     }
     const sample = subsetPatterns(subsetRdms(data, s.rdmIndices), s.patternIndices);
-    evaluations.push(models.map((m) => mean(compareRdm(subsetPatterns(m.rdm, s.patternIndices), sample, { method })[0])));
+    evaluations.push(
+      models.map((m) =>
+        mean(compareRdm(subsetPatterns(m.rdm, s.patternIndices), sample, { method })[0]),
+      ),
+    );
     if (new Set(s.rdmIndices).size < 2) noiseCeilings.push([NaN, NaN]);
     else {
       const nc = noiseCeiling(sample, { method });
@@ -325,7 +418,8 @@ const FAST_METHODS = new Set<CompareMethod>(["cosine", "corr", "spearman", "rhoA
 /** The prepared vector u(v) with similarity(a, b) = u(a)·u(b) for the FAST_METHODS. */
 function prepare(v: Float64Array, method: CompareMethod): Float64Array {
   const q = v.length;
-  let u: Float64Array = method === "spearman" || method === "rhoA" ? rankdata(v) : Float64Array.from(v);
+  let u: Float64Array =
+    method === "spearman" || method === "rhoA" ? rankdata(v) : Float64Array.from(v);
   if (method !== "cosine") {
     const m = mean(u);
     for (let k = 0; k < q; k++) u[k] -= m;
@@ -371,7 +465,12 @@ function dotOf(a: Float64Array, b: Float64Array): number {
  * without building RDM objects: each sample gathers the valid pairs once, prepares every distinct
  * RDM once, and gets leave-one-group-out pools from the total by subtraction.
  */
-function bootstrapFast(models: readonly FixedModel[], data: Rdms, samples: readonly BootstrapSample[], method: CompareMethod): { evaluations: number[][]; noiseCeilings: [number, number][] } {
+function bootstrapFast(
+  models: readonly FixedModel[],
+  data: Rdms,
+  samples: readonly BootstrapSample[],
+  method: CompareMethod,
+): { evaluations: number[][]; noiseCeilings: [number, number][] } {
   const n = data.nConditions;
   const p = nPairs(n);
   const evaluations: number[][] = [];
@@ -393,7 +492,10 @@ function bootstrapFast(models: readonly FixedModel[], data: Rdms, samples: reado
       for (let b = a + 1; b < pats.length; b++) {
         const i = pats[a];
         const j = pats[b];
-        if (i !== j) pairList.push(i < j ? n * i - (i * (i + 1)) / 2 + j - i - 1 : n * j - (j * (j + 1)) / 2 + i - j - 1);
+        if (i !== j)
+          pairList.push(
+            i < j ? n * i - (i * (i + 1)) / 2 + j - i - 1 : n * j - (j * (j + 1)) / 2 + i - j - 1,
+          );
       }
     }
     const pairs = Int32Array.from(pairList);
@@ -416,12 +518,19 @@ function bootstrapFast(models: readonly FixedModel[], data: Rdms, samples: reado
         poolSum[k] += c * w[k];
       }
     }
-    evaluations.push(models.map((m) => dotOf(prepare(gather(m.rdm.dissimilarities, 0, pairs), method), meanPrepared)));
+    evaluations.push(
+      models.map((m) =>
+        dotOf(prepare(gather(m.rdm.dissimilarities, 0, pairs), method), meanPrepared),
+      ),
+    );
     if (counts.size < 2) {
       noiseCeilings.push([NaN, NaN]);
       continue;
     }
-    const all = prepare(poolSum.map((v) => v / total), method);
+    const all = prepare(
+      poolSum.map((v) => v / total),
+      method,
+    );
     let lower = 0;
     let upper = 0;
     const rest = new Float64Array(q);
@@ -441,7 +550,11 @@ function bootstrapFast(models: readonly FixedModel[], data: Rdms, samples: reado
 function sampleCovariance(columns: number[][]): number[][] {
   const means = columns.map(mean);
   const n = columns[0]?.length ?? 0;
-  return columns.map((a, i) => columns.map((b, j) => a.reduce((s, v, k) => s + (v - means[i]) * (b[k] - means[j]), 0) / (n - 1)));
+  return columns.map((a, i) =>
+    columns.map(
+      (b, j) => a.reduce((s, v, k) => s + (v - means[i]) * (b[k] - means[j]), 0) / (n - 1),
+    ),
+  );
 }
 
 /** Result of {@link evalDualBootstrap}. */
@@ -480,29 +593,62 @@ export interface DualBootstrapEvaluation {
  * rsa.evalDualBootstrap(models, data, { method: "corr", n: 100, seed: 1 }).modelVariances;
  * ```
  */
-export function evalDualBootstrap(models: readonly FixedModel[], data: Rdms, opts: { method?: CompareMethod; n?: number; seed?: number } = {}): DualBootstrapEvaluation {
+export function evalDualBootstrap(
+  models: readonly FixedModel[],
+  data: Rdms,
+  opts: { method?: CompareMethod; n?: number; seed?: number } = {},
+): DualBootstrapEvaluation {
   checkModels(models, data);
   checkOptions(opts, ["method", "n", "seed"], "evalDualBootstrap options");
   const samples = bootstrapSamples(data, opts.n ?? 1000, { kind: "both", seed: opts.seed });
-  const rdmOnly = samples.map((s) => ({ rdmIndices: s.rdmIndices, patternIndices: Array.from({ length: data.nConditions }, (_, i) => i) }));
-  const patternOnly = samples.map((s) => ({ rdmIndices: Array.from({ length: data.nRdm }, (_, i) => i), patternIndices: s.patternIndices }));
-  const run = (kind: BootstrapKind, ss: BootstrapSample[]) => evalBootstrap(models, data, { method: opts.method, kind, samples: ss });
+  const rdmOnly = samples.map((s) => ({
+    rdmIndices: s.rdmIndices,
+    patternIndices: Array.from({ length: data.nConditions }, (_, i) => i),
+  }));
+  const patternOnly = samples.map((s) => ({
+    rdmIndices: Array.from({ length: data.nRdm }, (_, i) => i),
+    patternIndices: s.patternIndices,
+  }));
+  const run = (kind: BootstrapKind, ss: BootstrapSample[]) =>
+    evalBootstrap(models, data, { method: opts.method, kind, samples: ss });
   const both = run("both", samples);
   const rdm = run("rdm", rdmOnly);
   const pattern = run("pattern", patternOnly);
   const nr = data.nRdm;
   const np = data.nConditions;
   const combine = (vb: number, vr: number, vp: number): number => {
-    let v = (nr / (nr - 1)) * vr + (np / (np - 1)) * vp - ((np * nr) / (np - 1) / (nr - 1)) * (vb - vr - vp);
+    let v =
+      (nr / (nr - 1)) * vr +
+      (np / (np - 1)) * vp -
+      ((np * nr) / (np - 1) / (nr - 1)) * (vb - vr - vp);
     v = Math.max(v, (nr / (nr - 1)) * vr, (np / (np - 1)) * vp);
     return Math.min(v, vb);
   };
   const m = models.length;
   const contrast = (cov: number[][], i: number, j: number) => cov[i][i] + cov[j][j] - 2 * cov[i][j];
-  const modelVariances = models.map((_, i) => combine(both.covariance[i][i], rdm.covariance[i][i], pattern.covariance[i][i]));
+  const modelVariances = models.map((_, i) =>
+    combine(both.covariance[i][i], rdm.covariance[i][i], pattern.covariance[i][i]),
+  );
   const differenceVariances: number[] = [];
-  for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) differenceVariances.push(combine(contrast(both.covariance, i, j), contrast(rdm.covariance, i, j), contrast(pattern.covariance, i, j)));
-  const noiseCeilingVariances = models.map((_, i) => [m, m + 1].map((c) => combine(contrast(both.covariance, i, c), contrast(rdm.covariance, i, c), contrast(pattern.covariance, i, c))) as [number, number]);
+  for (let i = 0; i < m; i++)
+    for (let j = i + 1; j < m; j++)
+      differenceVariances.push(
+        combine(
+          contrast(both.covariance, i, j),
+          contrast(rdm.covariance, i, j),
+          contrast(pattern.covariance, i, j),
+        ),
+      );
+  const noiseCeilingVariances = models.map(
+    (_, i) =>
+      [m, m + 1].map((c) =>
+        combine(
+          contrast(both.covariance, i, c),
+          contrast(rdm.covariance, i, c),
+          contrast(pattern.covariance, i, c),
+        ),
+      ) as [number, number],
+  );
   return {
     models: models.map((x) => x.name),
     method: both.method,
@@ -541,12 +687,21 @@ export interface CrossvalEvaluation {
  * rsa.evalCrossval([rsa.modelFixed("graded", [1, 2, 3, 4, 5, 6])], data, { kRdm: 2, kPattern: 1, seed: 1 }).means;
  * ```
  */
-export function evalCrossval(models: readonly FixedModel[], data: Rdms, opts: { method?: CompareMethod; kRdm?: number; kPattern?: number; seed?: number } = {}): CrossvalEvaluation {
+export function evalCrossval(
+  models: readonly FixedModel[],
+  data: Rdms,
+  opts: { method?: CompareMethod; kRdm?: number; kPattern?: number; seed?: number } = {},
+): CrossvalEvaluation {
   checkModels(models, data);
   checkOptions(opts, ["method", "kRdm", "kPattern", "seed"], "evalCrossval options");
   const method = opts.method ?? "cosine";
   const kRdm = checkInteger(opts.kRdm ?? Math.min(5, data.nRdm), "kRdm", 2, data.nRdm);
-  const kPattern = checkInteger(opts.kPattern ?? 1, "kPattern", 1, Math.floor(data.nConditions / 3));
+  const kPattern = checkInteger(
+    opts.kPattern ?? 1,
+    "kPattern",
+    1,
+    Math.floor(data.nConditions / 3),
+  );
   const rng = new Rng(opts.seed ?? 0);
   const rdmFolds = folds(data.nRdm, kRdm, rng);
   const patternFolds = folds(data.nConditions, kPattern, rng);
@@ -560,11 +715,22 @@ export function evalCrossval(models: readonly FixedModel[], data: Rdms, opts: { 
     for (const testP of patternFolds) {
       const pats = [...testP].sort((a, b) => a - b);
       const test = subsetPatterns(subsetRdms(data, testR), pats);
-      evaluations.push(models.map((m) => mean(compareRdm(subsetPatterns(m.rdm, pats), test, { method })[0])));
-      noiseCeilings.push([mean(compareRdm(subsetPatterns(pooledTrain, pats), test, { method })[0]), mean(compareRdm(subsetPatterns(all, pats), test, { method })[0])]);
+      evaluations.push(
+        models.map((m) => mean(compareRdm(subsetPatterns(m.rdm, pats), test, { method })[0])),
+      );
+      noiseCeilings.push([
+        mean(compareRdm(subsetPatterns(pooledTrain, pats), test, { method })[0]),
+        mean(compareRdm(subsetPatterns(all, pats), test, { method })[0]),
+      ]);
     }
   }
-  return { models: models.map((m) => m.name), method, evaluations, noiseCeilings, means: models.map((_, m) => mean(evaluations.map((e) => e[m]))) };
+  return {
+    models: models.map((m) => m.name),
+    method,
+    evaluations,
+    noiseCeilings,
+    means: models.map((_, m) => mean(evaluations.map((e) => e[m]))),
+  };
 }
 
 /** Random partition of 0..n-1 into k folds of (nearly) equal size. */
@@ -588,17 +754,25 @@ function folds(n: number, k: number, rng: Rng): number[][] {
  * rsa.pairwiseTTests([0.5, 0.2], [0.01], 9); // p-values of model differences, 2 x 2
  * ```
  */
-export function pairwiseTTests(means: readonly number[], differenceVariances: readonly number[], dof: number): number[][] {
+export function pairwiseTTests(
+  means: readonly number[],
+  differenceVariances: readonly number[],
+  dof: number,
+): number[][] {
   checkArrayLike(means, "means");
   checkArrayLike(differenceVariances, "differenceVariances");
   const m = means.length;
-  if (differenceVariances.length !== nPairs(m)) throw new RangeError(`differenceVariances must have ${nPairs(m)} entries (model pairs), got ${differenceVariances.length}`);
+  if (differenceVariances.length !== nPairs(m))
+    throw new RangeError(
+      `differenceVariances must have ${nPairs(m)} entries (model pairs), got ${differenceVariances.length}`,
+    );
   checkInteger(dof, "dof", 1);
   const p = Array.from({ length: m }, () => new Array<number>(m).fill(1));
   let k = 0;
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {
-      const t = (means[i] - means[j]) / Math.sqrt(Math.max(differenceVariances[k++], Number.EPSILON));
+      const t =
+        (means[i] - means[j]) / Math.sqrt(Math.max(differenceVariances[k++], Number.EPSILON));
       p[i][j] = p[j][i] = 2 * (1 - studentTCdf(Math.abs(t), dof));
     }
   }
@@ -614,12 +788,21 @@ export function pairwiseTTests(means: readonly number[], differenceVariances: re
  * rsa.zeroTTests([0.5, 0.02], [0.01, 0.01], 9); // one-sided p-values against 0
  * ```
  */
-export function zeroTTests(means: readonly number[], variances: readonly number[], dof: number): number[] {
+export function zeroTTests(
+  means: readonly number[],
+  variances: readonly number[],
+  dof: number,
+): number[] {
   checkArrayLike(means, "means");
   checkArrayLike(variances, "variances", { length: means.length });
-  if (variances.length !== means.length) throw new RangeError(`variances must have ${means.length} entries (one per model), got ${variances.length}`);
+  if (variances.length !== means.length)
+    throw new RangeError(
+      `variances must have ${means.length} entries (one per model), got ${variances.length}`,
+    );
   checkInteger(dof, "dof", 1);
-  return means.map((m, i) => 1 - studentTCdf(m / Math.sqrt(Math.max(variances[i], Number.EPSILON)), dof));
+  return means.map(
+    (m, i) => 1 - studentTCdf(m / Math.sqrt(Math.max(variances[i], Number.EPSILON)), dof),
+  );
 }
 
 /**
@@ -632,12 +815,32 @@ export function zeroTTests(means: readonly number[], variances: readonly number[
  * rsa.noiseCeilingTTests([0.5, 0.2], [0.01, 0.01], 0.6, 9); // p-values of "model below the lower ceiling"
  * ```
  */
-export function noiseCeilingTTests(means: readonly number[], differenceToCeilingVariances: readonly number[], ceiling: number, dof: number): number[] {
+export function noiseCeilingTTests(
+  means: readonly number[],
+  differenceToCeilingVariances: readonly number[],
+  ceiling: number,
+  dof: number,
+): number[] {
   checkArrayLike(means, "means");
-  checkArrayLike(differenceToCeilingVariances, "differenceToCeilingVariances", { length: means.length });
-  if (differenceToCeilingVariances.length !== means.length) throw new RangeError(`differenceToCeilingVariances must have ${means.length} entries (one per model), got ${differenceToCeilingVariances.length}`);
+  checkArrayLike(differenceToCeilingVariances, "differenceToCeilingVariances", {
+    length: means.length,
+  });
+  if (differenceToCeilingVariances.length !== means.length)
+    throw new RangeError(
+      `differenceToCeilingVariances must have ${means.length} entries (one per model), got ${differenceToCeilingVariances.length}`,
+    );
   checkInteger(dof, "dof", 1);
-  return means.map((m, i) => 2 * (1 - studentTCdf(Math.abs((m - ceiling) / Math.sqrt(Math.max(differenceToCeilingVariances[i], Number.EPSILON))), dof)));
+  return means.map(
+    (m, i) =>
+      2 *
+      (1 -
+        studentTCdf(
+          Math.abs(
+            (m - ceiling) / Math.sqrt(Math.max(differenceToCeilingVariances[i], Number.EPSILON)),
+          ),
+          dof,
+        )),
+  );
 }
 
 /**
@@ -649,12 +852,22 @@ export function noiseCeilingTTests(means: readonly number[], differenceToCeiling
  * rsa.differenceVariances([[0.04, 0.01], [0.01, 0.09]]); // [0.04 + 0.09 - 2 * 0.01] = [0.11]
  * ```
  */
-export function differenceVariances(covariance: readonly (readonly number[])[], nModels?: number): number[] {
+export function differenceVariances(
+  covariance: readonly (readonly number[])[],
+  nModels?: number,
+): number[] {
   checkArray(covariance, "covariance");
-  covariance.forEach((row, k) => checkArrayLike(row, `covariance[${k}]`, { minLength: covariance.length }));
-  nModels = nModels === undefined ? covariance.length : checkInteger(nModels, "nModels", 0, covariance.length);
+  covariance.forEach((row, k) =>
+    checkArrayLike(row, `covariance[${k}]`, { minLength: covariance.length }),
+  );
+  nModels =
+    nModels === undefined
+      ? covariance.length
+      : checkInteger(nModels, "nModels", 0, covariance.length);
   const out: number[] = [];
-  for (let i = 0; i < nModels; i++) for (let j = i + 1; j < nModels; j++) out.push(covariance[i][i] + covariance[j][j] - 2 * covariance[i][j]);
+  for (let i = 0; i < nModels; i++)
+    for (let j = i + 1; j < nModels; j++)
+      out.push(covariance[i][i] + covariance[j][j] - 2 * covariance[i][j]);
   return out;
 }
 
@@ -714,7 +927,11 @@ export interface PermutationTest {
  * rsa.permutationTest(rsa.modelFixed("graded", [1, 2, 3, 4, 5, 6]), data, { n: 200, seed: 1 }).p;
  * ```
  */
-export function permutationTest(model: FixedModel, data: Rdms, opts: { method?: CompareMethod; n?: number; seed?: number } = {}): PermutationTest {
+export function permutationTest(
+  model: FixedModel,
+  data: Rdms,
+  opts: { method?: CompareMethod; n?: number; seed?: number } = {},
+): PermutationTest {
   checkModels([model], data);
   checkOptions(opts, ["method", "n", "seed"], "permutationTest options");
   const method = opts.method ?? "cosine";
@@ -779,10 +996,14 @@ export interface EvaluationSummary {
  * summary.sems; summary.pZero; // as rsatoolbox's results.get_sem() and test_zero()
  * ```
  */
-export function evaluationSummary(result: FixedEvaluation | BootstrapEvaluation | DualBootstrapEvaluation): EvaluationSummary {
+export function evaluationSummary(
+  result: FixedEvaluation | BootstrapEvaluation | DualBootstrapEvaluation,
+): EvaluationSummary {
   const r = result as Partial<FixedEvaluation>;
   if (typeof r !== "object" || r === null || !Array.isArray(r.models) || !Array.isArray(r.means)) {
-    throw new TypeError(`result must be an evaluation result (evalFixed, evalBootstrap, ...), got ${describeValue(result)}`);
+    throw new TypeError(
+      `result must be an evaluation result (evalFixed, evalBootstrap, ...), got ${describeValue(result)}`,
+    );
   }
   const m = result.models.length;
   const { means, dof, method } = result;
@@ -800,26 +1021,53 @@ export function evaluationSummary(result: FixedEvaluation | BootstrapEvaluation 
     const cov = result.covariance;
     let n: number;
     if ("kind" in result) {
-      n = result.kind === "both" ? Math.min(result.nRdm, result.nPattern) : result.kind === "rdm" ? result.nRdm : result.nPattern;
+      n =
+        result.kind === "both"
+          ? Math.min(result.nRdm, result.nPattern)
+          : result.kind === "rdm"
+            ? result.nRdm
+            : result.nPattern;
       const lows = result.noiseCeilings.map((c) => c[0]).filter((v) => !Number.isNaN(v));
       const highs = result.noiseCeilings.map((c) => c[1]).filter((v) => !Number.isNaN(v));
       if (lows.length > 0 && highs.length > 0) noiseCeiling = [mean(lows), mean(highs)];
     } else {
       n = result.evaluations[0]?.length ?? 0;
-      if (result.noiseCeiling) noiseCeiling = [result.noiseCeiling.lower, result.noiseCeiling.upper];
+      if (result.noiseCeiling)
+        noiseCeiling = [result.noiseCeiling.lower, result.noiseCeiling.upper];
     }
     correction = n > 1 ? n / (n - 1) : NaN;
     const ncIncluded = cov.length === m + 2;
     variances = means.map((_, i) => correction * cov[i][i]);
     diffs = differenceVariances(cov, m).map((v) => correction * v);
     ncVars = means.map((_, i) =>
-      ncIncluded ? ([m, m + 1].map((c) => correction * (cov[i][i] - 2 * cov[i][c] + cov[c][c])) as [number, number]) : [variances[i], variances[i]],
+      ncIncluded
+        ? ([m, m + 1].map((c) => correction * (cov[i][i] - 2 * cov[i][c] + cov[c][c])) as [
+            number,
+            number,
+          ])
+        : [variances[i], variances[i]],
     );
   }
   const testable = dof >= 1;
-  const pZero = testable ? zeroTTests(means, variances.map((v) => (Number.isNaN(v) ? NaN : v)), dof) : means.map(() => NaN);
-  const pNoiseCeiling = testable && noiseCeiling ? noiseCeilingTTests(means, ncVars.map((v) => v[0]), noiseCeiling[0], dof) : means.map(() => NaN);
-  const pPairwise = testable ? pairwiseTTests(means, diffs, dof) : means.map(() => means.map(() => NaN));
+  const pZero = testable
+    ? zeroTTests(
+        means,
+        variances.map((v) => (Number.isNaN(v) ? NaN : v)),
+        dof,
+      )
+    : means.map(() => NaN);
+  const pNoiseCeiling =
+    testable && noiseCeiling
+      ? noiseCeilingTTests(
+          means,
+          ncVars.map((v) => v[0]),
+          noiseCeiling[0],
+          dof,
+        )
+      : means.map(() => NaN);
+  const pPairwise = testable
+    ? pairwiseTTests(means, diffs, dof)
+    : means.map(() => means.map(() => NaN));
   return {
     models: [...result.models],
     method,
@@ -848,7 +1096,8 @@ export function evaluationSummary(result: FixedEvaluation | BootstrapEvaluation 
  */
 export function studentTCdf(t: number, dof: number): number {
   if (typeof t !== "number") throw new TypeError(`t must be a number, got ${describeValue(t)}`);
-  if (typeof dof !== "number" || !(dof > 0)) throw new RangeError(`dof must be a number > 0, got ${describeValue(dof)}`);
+  if (typeof dof !== "number" || !(dof > 0))
+    throw new RangeError(`dof must be a number > 0, got ${describeValue(dof)}`);
   if (Number.isNaN(t)) return NaN;
   if (t === Infinity) return 1;
   if (t === -Infinity) return 0;
@@ -898,7 +1147,11 @@ function logBeta(a: number, b: number): number {
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; relative error ~1e-15). */
 function logGamma(x: number): number {
   const g = 7;
-  const coef = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const coef = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+    1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const y = x - 1;
   let a = coef[0];
@@ -920,8 +1173,18 @@ function logGamma(x: number): number {
  * aq.table(rsa.evaluationsToColumns(result)); // one row per model and evaluation
  * ```
  */
-export function evaluationsToColumns(result: FixedEvaluation | BootstrapEvaluation | CrossvalEvaluation): { model: string[]; index: number[]; evaluation: number[] } {
-  if (result === null || typeof result !== "object" || !Array.isArray(result.models) || !Array.isArray((result as { evaluations?: unknown }).evaluations)) throw new TypeError("result must be an evaluation from evalFixed, evalBootstrap or evalCrossval");
+export function evaluationsToColumns(
+  result: FixedEvaluation | BootstrapEvaluation | CrossvalEvaluation,
+): { model: string[]; index: number[]; evaluation: number[] } {
+  if (
+    result === null ||
+    typeof result !== "object" ||
+    !Array.isArray(result.models) ||
+    !Array.isArray((result as { evaluations?: unknown }).evaluations)
+  )
+    throw new TypeError(
+      "result must be an evaluation from evalFixed, evalBootstrap or evalCrossval",
+    );
   const cols = { model: [] as string[], index: [] as number[], evaluation: [] as number[] };
   if ("covariance" in result && "noiseCeiling" in result) {
     // fixed: evaluations[model][rdm]

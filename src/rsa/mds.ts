@@ -53,13 +53,23 @@ export const MAX_MDS_ITERATIONS = 100_000;
  */
 export function mds(rdms: Rdms, opts: MdsOptions = {}): Embedding {
   checkRdms(rdms);
-  checkOptions(opts, ["dims", "method", "distances", "rdm", "maxIterations", "tolerance"], "mds options");
-  if (opts.maxIterations !== undefined) checkInteger(opts.maxIterations, "maxIterations", 1, MAX_MDS_ITERATIONS);
+  checkOptions(
+    opts,
+    ["dims", "method", "distances", "rdm", "maxIterations", "tolerance"],
+    "mds options",
+  );
+  if (opts.maxIterations !== undefined)
+    checkInteger(opts.maxIterations, "maxIterations", 1, MAX_MDS_ITERATIONS);
   const n = rdms.nConditions;
   const dims = checkInteger(opts.dims ?? 2, "dims", 1, n - 1);
   const method = opts.method ?? "metric";
-  if (method !== "classical" && method !== "metric") throw new RangeError(`method must be "classical" or "metric", got ${describeValue(method)}`);
-  const transform = opts.distances ?? (/^(squared euclidean|squared mahalanobis|crossnobis)$/.test(rdms.measure) ? "sqrt" : "identity");
+  if (method !== "classical" && method !== "metric")
+    throw new RangeError(`method must be "classical" or "metric", got ${describeValue(method)}`);
+  const transform =
+    opts.distances ??
+    (/^(squared euclidean|squared mahalanobis|crossnobis)$/.test(rdms.measure)
+      ? "sqrt"
+      : "identity");
   const v = rdmVector(rdms, opts.rdm ?? 0);
   const delta = new Float64Array(n * n);
   let k = 0;
@@ -70,10 +80,25 @@ export function mds(rdms: Rdms, opts: MdsOptions = {}): Embedding {
     }
   }
   const hasNaN = delta.some(Number.isNaN);
-  if (method === "classical" && hasNaN) throw new RangeError("classical MDS needs a complete RDM (it has NaN dissimilarities); use method \"metric\"");
+  if (method === "classical" && hasNaN)
+    throw new RangeError(
+      'classical MDS needs a complete RDM (it has NaN dissimilarities); use method "metric"',
+    );
   const start = classicalMds(hasNaN ? delta.map((d) => (Number.isNaN(d) ? 0 : d)) : delta, n, dims);
-  if (method === "classical") return { coordinates: rowsOf(start.x, n, dims), stress: stress(start.x, delta, n, dims), eigenvalues: start.eigenvalues };
-  const x = smacof(start.x, delta, n, dims, checkInteger(opts.maxIterations ?? 300, "maxIterations", 1), checkPositive(opts.tolerance ?? 1e-9, "tolerance"));
+  if (method === "classical")
+    return {
+      coordinates: rowsOf(start.x, n, dims),
+      stress: stress(start.x, delta, n, dims),
+      eigenvalues: start.eigenvalues,
+    };
+  const x = smacof(
+    start.x,
+    delta,
+    n,
+    dims,
+    checkInteger(opts.maxIterations ?? 300, "maxIterations", 1),
+    checkPositive(opts.tolerance ?? 1e-9, "tolerance"),
+  );
   return { coordinates: rowsOf(x, n, dims), stress: stress(x, delta, n, dims) };
 }
 
@@ -105,7 +130,14 @@ function stress(x: Float64Array, delta: Float64Array, n: number, dims: number): 
 }
 
 /** SMACOF with unit weights on known pairs (zero on NaN pairs), via the Guttman transform. */
-function smacof(x0: Float64Array, delta: Float64Array, n: number, dims: number, maxIterations: number, tolerance: number): Float64Array {
+function smacof(
+  x0: Float64Array,
+  delta: Float64Array,
+  n: number,
+  dims: number,
+  maxIterations: number,
+  tolerance: number,
+): Float64Array {
   let x: Float64Array = Float64Array.from(x0);
   const weight = delta.map((d) => (Number.isNaN(d) ? 0 : 1));
   const complete = weight.every((w, i) => w === 1 || i % (n + 1) === 0);
@@ -132,7 +164,12 @@ function smacof(x0: Float64Array, delta: Float64Array, n: number, dims: number, 
 }
 
 /** Solves V X = B X with V the weighted Laplacian (pseudo-inverse via (V + 11ᵀ/n)⁻¹, Jacobi-free). */
-function weightedGuttman(bx: Float64Array, weight: Float64Array, n: number, dims: number): Float64Array {
+function weightedGuttman(
+  bx: Float64Array,
+  weight: Float64Array,
+  n: number,
+  dims: number,
+): Float64Array {
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
@@ -151,8 +188,11 @@ function weightedGuttman(bx: Float64Array, weight: Float64Array, n: number, dims
   }
   for (let c = 0; c < n; c++) {
     let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * cols + c]) > Math.abs(a[p * cols + c])) p = r;
-    if (p !== c) for (let j = 0; j < cols; j++) [a[c * cols + j], a[p * cols + j]] = [a[p * cols + j], a[c * cols + j]];
+    for (let r = c + 1; r < n; r++)
+      if (Math.abs(a[r * cols + c]) > Math.abs(a[p * cols + c])) p = r;
+    if (p !== c)
+      for (let j = 0; j < cols; j++)
+        [a[c * cols + j], a[p * cols + j]] = [a[p * cols + j], a[c * cols + j]];
     const piv = a[c * cols + c];
     for (let r = 0; r < n; r++) {
       if (r === c) continue;
@@ -162,7 +202,8 @@ function weightedGuttman(bx: Float64Array, weight: Float64Array, n: number, dims
     }
   }
   const x = new Float64Array(n * dims);
-  for (let i = 0; i < n; i++) for (let k = 0; k < dims; k++) x[i * dims + k] = a[i * cols + n + k] / a[i * cols + i];
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < dims; k++) x[i * dims + k] = a[i * cols + n + k] / a[i * cols + i];
   return x;
 }
 

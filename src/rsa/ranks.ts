@@ -21,7 +21,7 @@ export function rankdata(x: ArrayLike<number>, method: RankMethod = "average"): 
   for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i])) idx.push(i);
   idx.sort((a, b) => (x[a] < x[b] ? -1 : x[a] > x[b] ? 1 : a - b));
   let dense = 0;
-  for (let start = 0; start < idx.length; ) {
+  for (let start = 0; start < idx.length;) {
     let end = start + 1;
     while (end < idx.length && x[idx[end]] === x[idx[start]]) end++;
     dense++;
@@ -44,7 +44,9 @@ export function rankdata(x: ArrayLike<number>, method: RankMethod = "average"): 
           r = k + 1;
           break;
         default:
-          throw new RangeError(`method must be "average", "min", "max", "dense" or "ordinal", got ${describeValue(method)}`);
+          throw new RangeError(
+            `method must be "average", "min", "max", "dense" or "ordinal", got ${describeValue(method)}`,
+          );
       }
       out[idx[k]] = r;
     }

@@ -4,8 +4,21 @@
  * ((0,1), (0,2), ..., (0,n-1), (1,2), ...). Mirrors rsatoolbox's `RDMs`.
  */
 import { checkInteger } from "../core/checks.js";
-import { checkArray, checkArrayLike, checkNumberArray, checkOptions, checkString, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
-import { checkDescriptors, pickDescriptors, type DescriptorValue, type Descriptors } from "./descriptors.js";
+import {
+  checkArray,
+  checkArrayLike,
+  checkNumberArray,
+  checkOptions,
+  checkString,
+  describeValue,
+  MAX_POPULATION_SIZE,
+} from "../core/validate.js";
+import {
+  checkDescriptors,
+  pickDescriptors,
+  type DescriptorValue,
+  type Descriptors,
+} from "./descriptors.js";
 import { displayAs } from "../display/protocol.js";
 import { describeName } from "../core/describe.js";
 
@@ -36,11 +49,27 @@ export interface Rdms {
 export function checkRdms(x: unknown, name = "rdms"): Rdms {
   name = describeName(name);
   const r = x as Rdms;
-  if (r === null || typeof r !== "object" || !(r.dissimilarities instanceof Float64Array) || r.patternDescriptors === undefined || r.rdmDescriptors === undefined) {
-    throw new TypeError(`${name} must be an RDM set (from makeRdms, rdmsFromMatrices or calcRdm), got ${describeValue(x)}`);
+  if (
+    r === null ||
+    typeof r !== "object" ||
+    !(r.dissimilarities instanceof Float64Array) ||
+    r.patternDescriptors === undefined ||
+    r.rdmDescriptors === undefined
+  ) {
+    throw new TypeError(
+      `${name} must be an RDM set (from makeRdms, rdmsFromMatrices or calcRdm), got ${describeValue(x)}`,
+    );
   }
-  if (!(Number.isInteger(r.nConditions) && r.nConditions >= 2 && Number.isInteger(r.nRdm) && r.nRdm >= 1 && r.dissimilarities.length === r.nRdm * nPairs(r.nConditions))) {
-    throw new RangeError(`${name}: dissimilarities must hold nRdm x nConditions (nConditions - 1) / 2 entries, got nRdm = ${r.nRdm}, nConditions = ${r.nConditions}, ${r.dissimilarities.length} entries`);
+  if (!(
+    Number.isInteger(r.nConditions) &&
+    r.nConditions >= 2 &&
+    Number.isInteger(r.nRdm) &&
+    r.nRdm >= 1 &&
+    r.dissimilarities.length === r.nRdm * nPairs(r.nConditions)
+  )) {
+    throw new RangeError(
+      `${name}: dissimilarities must hold nRdm x nConditions (nConditions - 1) / 2 entries, got nRdm = ${r.nRdm}, nConditions = ${r.nConditions}, ${r.dissimilarities.length} entries`,
+    );
   }
   return r;
 }
@@ -49,7 +78,10 @@ export function checkRdms(x: unknown, name = "rdms"): Rdms {
 function checkDissimilarities(v: ArrayLike<number>, name: string): void {
   for (let i = 0; i < v.length; i++) {
     const d = v[i];
-    if (typeof d !== "number" || d === Infinity || d === -Infinity) throw new RangeError(`${name}[${i}] must be finite or NaN (a missing pair), got ${describeValue(d)}`);
+    if (typeof d !== "number" || d === Infinity || d === -Infinity)
+      throw new RangeError(
+        `${name}[${i}] must be finite or NaN (a missing pair), got ${describeValue(d)}`,
+      );
   }
 }
 
@@ -79,7 +111,10 @@ export function nPairs(n: number): number {
 export function nConditionsFromPairs(length: number): number {
   checkInteger(length, "condensed RDM length");
   const n = Math.round((1 + Math.sqrt(1 + 8 * length)) / 2);
-  if (nPairs(n) !== length || n < 2) throw new RangeError(`condensed RDM length must be n(n-1)/2 for an integer n >= 2, got ${length}`);
+  if (nPairs(n) !== length || n < 2)
+    throw new RangeError(
+      `condensed RDM length must be n(n-1)/2 for an integer n >= 2, got ${length}`,
+    );
   return n;
 }
 
@@ -96,7 +131,8 @@ export function pairIndex(n: number, i: number, j: number): number {
   checkInteger(n, "n", 2, MAX_POPULATION_SIZE);
   checkInteger(i, "i", 0, n - 1);
   checkInteger(j, "j", 0, n - 1);
-  if (i === j) throw new RangeError(`i and j must differ (the diagonal is not stored), got i = j = ${i}`);
+  if (i === j)
+    throw new RangeError(`i and j must differ (the diagonal is not stored), got i = j = ${i}`);
   if (i > j) [i, j] = [j, i];
   return n * i - (i * (i + 1)) / 2 + j - i - 1;
 }
@@ -122,12 +158,25 @@ export interface RdmsOptions {
  * rdms.nRdm; // 2
  * ```
  */
-export function makeRdms(input: Float64Array | readonly ArrayLike<number>[], opts: RdmsOptions & { nConditions?: number } = {}): Rdms {
-  checkOptions(opts, ["measure", "patternDescriptors", "rdmDescriptors", "nConditions"], "makeRdms options");
+export function makeRdms(
+  input: Float64Array | readonly ArrayLike<number>[],
+  opts: RdmsOptions & { nConditions?: number } = {},
+): Rdms {
+  checkOptions(
+    opts,
+    ["measure", "patternDescriptors", "rdmDescriptors", "nConditions"],
+    "makeRdms options",
+  );
   checkArrayLike(input, "dissimilarities");
-  if (opts.nConditions !== undefined) checkInteger(opts.nConditions, "nConditions", 2, MAX_POPULATION_SIZE);
+  if (opts.nConditions !== undefined)
+    checkInteger(opts.nConditions, "nConditions", 2, MAX_POPULATION_SIZE);
   if (input instanceof Float64Array) checkDissimilarities(input, "dissimilarities");
-  else for (let r = 0; r < input.length; r++) checkDissimilarities(checkArrayLike(input[r], `dissimilarities[${r}]`), `dissimilarities[${r}]`);
+  else
+    for (let r = 0; r < input.length; r++)
+      checkDissimilarities(
+        checkArrayLike(input[r], `dissimilarities[${r}]`),
+        `dissimilarities[${r}]`,
+      );
   if (input instanceof Float64Array) {
     const n = opts.nConditions ?? nConditionsFromPairs(input.length);
     return rdmsFromVectors(Float64Array.from(input), n, opts);
@@ -137,7 +186,10 @@ export function makeRdms(input: Float64Array | readonly ArrayLike<number>[], opt
   const p = nPairs(n);
   const vectors = new Float64Array(input.length * p);
   input.forEach((v, r) => {
-    if (v.length !== p) throw new RangeError(`dissimilarities[${r}] must have ${p} entries (${n} conditions), got ${v.length}`);
+    if (v.length !== p)
+      throw new RangeError(
+        `dissimilarities[${r}] must have ${p} entries (${n} conditions), got ${v.length}`,
+      );
     vectors.set(v, r * p);
   });
   return rdmsFromVectors(vectors, n, opts);
@@ -152,16 +204,30 @@ export function makeRdms(input: Float64Array | readonly ArrayLike<number>[], opt
  * rsa.rdmsFromMatrices([[[0, 1, 2], [1, 0, 3], [2, 3, 0]]]).dissimilarities; // [1, 2, 3]
  * ```
  */
-export function rdmsFromMatrices(matrices: readonly (readonly (readonly number[])[])[], opts: RdmsOptions = {}): Rdms {
-  checkOptions(opts, ["measure", "patternDescriptors", "rdmDescriptors"], "rdmsFromMatrices options");
+export function rdmsFromMatrices(
+  matrices: readonly (readonly (readonly number[])[])[],
+  opts: RdmsOptions = {},
+): Rdms {
+  checkOptions(
+    opts,
+    ["measure", "patternDescriptors", "rdmDescriptors"],
+    "rdmsFromMatrices options",
+  );
   checkArray(matrices, "matrices");
-  matrices.forEach((m, r) => checkArrayLike(m, `matrices[${r}]`).length > 0 && Array.from(m).forEach((row, i) => checkDissimilarities(checkArrayLike(row, `matrices[${r}][${i}]`), `matrices[${r}][${i}]`)));
+  matrices.forEach(
+    (m, r) =>
+      checkArrayLike(m, `matrices[${r}]`).length > 0 &&
+      Array.from(m).forEach((row, i) =>
+        checkDissimilarities(checkArrayLike(row, `matrices[${r}][${i}]`), `matrices[${r}][${i}]`),
+      ),
+  );
   if (matrices.length === 0) throw new RangeError("matrices must hold at least one RDM, got 0");
   const n = matrices[0].length;
   const p = nPairs(n);
   const vectors = new Float64Array(matrices.length * p);
   matrices.forEach((m, r) => {
-    if (m.length !== n) throw new RangeError(`matrices[${r}] must have ${n} rows (as matrices[0]), got ${m.length}`);
+    if (m.length !== n)
+      throw new RangeError(`matrices[${r}] must have ${n} rows (as matrices[0]), got ${m.length}`);
     vectors.set(squareToVector(m, `matrices[${r}]`), r * p);
   });
   return rdmsFromVectors(vectors, n, opts);
@@ -183,12 +249,21 @@ export const RDMS_DISPLAY = "neurolab.rsa.rdms";
  * rsa.rdmsFromVectors(new Float64Array([1, 2, 3, 4, 5, 6]), 3).nRdm; // 2 RDMs over 3 conditions
  * ```
  */
-export function rdmsFromVectors(vectors: Float64Array, nConditions: number, opts: RdmsOptions = {}): Rdms {
-  if (!(vectors instanceof Float64Array)) throw new TypeError(`vectors must be a Float64Array, got ${describeValue(vectors)}`);
+export function rdmsFromVectors(
+  vectors: Float64Array,
+  nConditions: number,
+  opts: RdmsOptions = {},
+): Rdms {
+  if (!(vectors instanceof Float64Array))
+    throw new TypeError(`vectors must be a Float64Array, got ${describeValue(vectors)}`);
   if (opts.measure !== undefined) checkString(opts.measure, "measure");
   const p = nPairs(nConditions);
-  if (!(Number.isInteger(nConditions) && nConditions >= 2)) throw new RangeError(`nConditions must be an integer >= 2, got ${nConditions}`);
-  if (vectors.length === 0 || vectors.length % p !== 0) throw new RangeError(`dissimilarities.length must be a positive multiple of ${p}, got ${vectors.length}`);
+  if (!(Number.isInteger(nConditions) && nConditions >= 2))
+    throw new RangeError(`nConditions must be an integer >= 2, got ${nConditions}`);
+  if (vectors.length === 0 || vectors.length % p !== 0)
+    throw new RangeError(
+      `dissimilarities.length must be a positive multiple of ${p}, got ${vectors.length}`,
+    );
   const nRdm = vectors.length / p;
   const pattern = { index: range(nConditions), ...(opts.patternDescriptors ?? {}) };
   const rdm = { index: range(nRdm), ...(opts.rdmDescriptors ?? {}) };
@@ -226,17 +301,25 @@ export function squareToVector(m: readonly (readonly number[])[], name = "matrix
   checkArrayLike(m, name);
   for (let i = 0; i < m.length; i++) checkArrayLike(m[i], `${name}[${i}]`);
   const n = m.length;
-  if (n < 2 || !isSquare(m)) throw new RangeError(`${name} must be square with at least 2 rows, got ${n} rows`);
+  if (n < 2 || !isSquare(m))
+    throw new RangeError(`${name} must be square with at least 2 rows, got ${n} rows`);
   const v = new Float64Array(nPairs(n));
   let k = 0;
   for (let i = 0; i < n; i++) {
     const d = m[i][i];
-    if (!(d === 0 || Number.isNaN(d))) throw new RangeError(`${name}[${i}][${i}] must be 0 (or NaN) on the diagonal, got ${d}`);
+    if (!(d === 0 || Number.isNaN(d)))
+      throw new RangeError(`${name}[${i}][${i}] must be 0 (or NaN) on the diagonal, got ${d}`);
     for (let j = i + 1; j < n; j++) {
       const a = m[i][j];
       const b = m[j][i];
-      if (!(a === b || (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b)))) {
-        throw new RangeError(`${name} must be symmetric: [${i}][${j}] = ${a} but [${j}][${i}] = ${b}`);
+      if (!(
+        a === b ||
+        (Number.isNaN(a) && Number.isNaN(b)) ||
+        Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b))
+      )) {
+        throw new RangeError(
+          `${name} must be symmetric: [${i}][${j}] = ${a} but [${j}][${i}] = ${b}`,
+        );
       }
       v[k++] = a;
     }
@@ -256,7 +339,8 @@ export function squareToVector(m: readonly (readonly number[])[], name = "matrix
 export function rdmVector(rdms: Rdms, r = 0): Float64Array {
   checkRdms(rdms);
   const p = nPairs(rdms.nConditions);
-  if (!(Number.isInteger(r) && r >= 0 && r < rdms.nRdm)) throw new RangeError(`r must be an integer in [0, ${rdms.nRdm - 1}], got ${r}`);
+  if (!(Number.isInteger(r) && r >= 0 && r < rdms.nRdm))
+    throw new RangeError(`r must be an integer in [0, ${rdms.nRdm - 1}], got ${r}`);
   return rdms.dissimilarities.subarray(r * p, (r + 1) * p);
 }
 
@@ -326,7 +410,10 @@ export function subsetRdms(rdms: Rdms, indices: readonly number[]): Rdms {
   return rdmsFromVectors(out, rdms.nConditions, {
     measure: rdms.measure,
     patternDescriptors: rdms.patternDescriptors as Record<string, DescriptorValue[]>,
-    rdmDescriptors: pickDescriptors(rdms.rdmDescriptors, indices) as Record<string, DescriptorValue[]>,
+    rdmDescriptors: pickDescriptors(rdms.rdmDescriptors, indices) as Record<
+      string,
+      DescriptorValue[]
+    >,
   });
 }
 
@@ -344,9 +431,15 @@ export function subsetRdmsBy(rdms: Rdms, name: string, values: readonly Descript
   checkRdms(rdms);
   checkArrayLike(values, "values");
   const col = Object.hasOwn(rdms.rdmDescriptors, name) ? rdms.rdmDescriptors[name] : undefined;
-  if (!col) throw new RangeError(`name must be an RDM descriptor (${Object.keys(rdms.rdmDescriptors).join(", ")}), got ${describeValue(name)}`);
+  if (!col)
+    throw new RangeError(
+      `name must be an RDM descriptor (${Object.keys(rdms.rdmDescriptors).join(", ")}), got ${describeValue(name)}`,
+    );
   const keep = new Set(values);
-  return subsetRdms(rdms, col.flatMap((v, i) => (keep.has(v) ? [i] : [])));
+  return subsetRdms(
+    rdms,
+    col.flatMap((v, i) => (keep.has(v) ? [i] : [])),
+  );
 }
 
 /**
@@ -366,7 +459,8 @@ export function subsetPatterns(rdms: Rdms, indices: readonly number[]): Rdms {
   const m = indices.length;
   if (m < 2) throw new RangeError(`indices must select at least 2 conditions, got ${m}`);
   indices.forEach((i, k) => {
-    if (!(Number.isInteger(i) && i >= 0 && i < n)) throw new RangeError(`indices[${k}] must be an integer in [0, ${n - 1}], got ${i}`);
+    if (!(Number.isInteger(i) && i >= 0 && i < n))
+      throw new RangeError(`indices[${k}] must be an integer in [0, ${n - 1}], got ${i}`);
   });
   const p = nPairs(n);
   const q = nPairs(m);
@@ -381,10 +475,17 @@ export function subsetPatterns(rdms: Rdms, indices: readonly number[]): Rdms {
       }
     }
   }
-  const pattern = pickDescriptors(rdms.patternDescriptors, indices) as Record<string, DescriptorValue[]>;
+  const pattern = pickDescriptors(rdms.patternDescriptors, indices) as Record<
+    string,
+    DescriptorValue[]
+  >;
   return rdmsFromVectors(out, m, {
     measure: rdms.measure,
-    patternDescriptors: { ...pattern, index: indices.map((_, k) => k), originalIndex: [...indices] },
+    patternDescriptors: {
+      ...pattern,
+      index: indices.map((_, k) => k),
+      originalIndex: [...indices],
+    },
     rdmDescriptors: rdms.rdmDescriptors as Record<string, DescriptorValue[]>,
   });
 }
@@ -404,7 +505,10 @@ export function concatRdms(sets: readonly Rdms[]): Rdms {
   if (sets.length === 0) throw new RangeError("sets must hold at least one RDM set, got 0");
   const n = sets[0].nConditions;
   sets.forEach((s, k) => {
-    if (s.nConditions !== n) throw new RangeError(`sets[${k}] must have ${n} conditions (as sets[0]), got ${s.nConditions}`);
+    if (s.nConditions !== n)
+      throw new RangeError(
+        `sets[${k}] must have ${n} conditions (as sets[0]), got ${s.nConditions}`,
+      );
   });
   const total = sets.reduce((a, s) => a + s.dissimilarities.length, 0);
   const out = new Float64Array(total);
@@ -413,7 +517,9 @@ export function concatRdms(sets: readonly Rdms[]): Rdms {
     out.set(s.dissimilarities, off);
     off += s.dissimilarities.length;
   }
-  const names = Object.keys(sets[0].rdmDescriptors).filter((k) => k !== "index" && sets.every((s) => s.rdmDescriptors[k]));
+  const names = Object.keys(sets[0].rdmDescriptors).filter(
+    (k) => k !== "index" && sets.every((s) => s.rdmDescriptors[k]),
+  );
   const rdmDescriptors: Record<string, DescriptorValue[]> = {};
   for (const k of names) rdmDescriptors[k] = sets.flatMap((s) => [...s.rdmDescriptors[k]]);
   const measures = new Set(sets.map((s) => s.measure));
@@ -437,12 +543,18 @@ export function reorderPatterns(rdms: Rdms, order: readonly number[]): Rdms {
   checkRdms(rdms);
   checkNumberArray(order, "order", { integer: true, min: 0, max: rdms.nConditions - 1 });
   if (order.length !== rdms.nConditions || new Set(order).size !== order.length) {
-    throw new RangeError(`order must be a permutation of 0..${rdms.nConditions - 1}, got ${order.length} entries`);
+    throw new RangeError(
+      `order must be a permutation of 0..${rdms.nConditions - 1}, got ${order.length} entries`,
+    );
   }
   const r = subsetPatterns(rdms, order);
   const { originalIndex: _drop, ...pattern } = r.patternDescriptors;
   void _drop;
-  return rdmsFromVectors(r.dissimilarities, r.nConditions, { measure: r.measure, patternDescriptors: pattern as Record<string, DescriptorValue[]>, rdmDescriptors: r.rdmDescriptors as Record<string, DescriptorValue[]> });
+  return rdmsFromVectors(r.dissimilarities, r.nConditions, {
+    measure: r.measure,
+    patternDescriptors: pattern as Record<string, DescriptorValue[]>,
+    rdmDescriptors: r.rdmDescriptors as Record<string, DescriptorValue[]>,
+  });
 }
 
 /**
@@ -454,13 +566,28 @@ export function reorderPatterns(rdms: Rdms, order: readonly number[]): Rdms {
  * rsa.rdmsToColumns(rsa.makeRdms([[1, 2, 3]])); // long format: one row per RDM and pair
  * ```
  */
-export function rdmsToColumns(rdms: Rdms, conditionDescriptor = "index"): Record<string, (number | string)[]> {
+export function rdmsToColumns(
+  rdms: Rdms,
+  conditionDescriptor = "index",
+): Record<string, (number | string)[]> {
   checkRdms(rdms);
   const n = rdms.nConditions;
   const p = nPairs(n);
-  const labels = Object.hasOwn(rdms.patternDescriptors, conditionDescriptor) ? rdms.patternDescriptors[conditionDescriptor] : undefined;
-  if (!labels) throw new RangeError(`conditionDescriptor must be a pattern descriptor (${Object.keys(rdms.patternDescriptors).join(", ")}), got ${describeValue(conditionDescriptor)}`);
-  const cols: Record<string, (number | string)[]> = { rdm: [], i: [], j: [], condition_i: [], condition_j: [], dissimilarity: [] };
+  const labels = Object.hasOwn(rdms.patternDescriptors, conditionDescriptor)
+    ? rdms.patternDescriptors[conditionDescriptor]
+    : undefined;
+  if (!labels)
+    throw new RangeError(
+      `conditionDescriptor must be a pattern descriptor (${Object.keys(rdms.patternDescriptors).join(", ")}), got ${describeValue(conditionDescriptor)}`,
+    );
+  const cols: Record<string, (number | string)[]> = {
+    rdm: [],
+    i: [],
+    j: [],
+    condition_i: [],
+    condition_j: [],
+    dissimilarity: [],
+  };
   const extra = Object.keys(rdms.rdmDescriptors).filter((k) => k !== "index");
   for (const k of extra) cols[k] = [];
   for (let r = 0; r < rdms.nRdm; r++) {

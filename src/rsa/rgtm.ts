@@ -17,10 +17,17 @@ import { geotopologicalTransform } from "./transform.js";
 import { describeValue } from "../core/describe.js";
 
 /** The five RGTM families (regions of the (l, u) plane). */
-export type RgtmRegion = "local" | "global" | "geometrySensitive" | "topologySensitive" | "intermediate";
+export type RgtmRegion =
+  "local" | "global" | "geometrySensitive" | "topologySensitive" | "intermediate";
 
 /** All RGTM regions, in the authors' order of classification. */
-export const RGTM_REGIONS: readonly RgtmRegion[] = Object.freeze(["local", "global", "geometrySensitive", "topologySensitive", "intermediate"]);
+export const RGTM_REGIONS: readonly RgtmRegion[] = Object.freeze([
+  "local",
+  "global",
+  "geometrySensitive",
+  "topologySensitive",
+  "intermediate",
+]);
 
 const TOL = 1e-3;
 
@@ -40,9 +47,13 @@ export interface GtThresholds {
  * ```
  */
 export function rgtmRegionOf(lower: number, upper: number): RgtmRegion {
-  if (typeof lower !== "number" || typeof upper !== "number") throw new TypeError(`lower and upper must be numbers in [0, 1], got ${describeValue(lower)} and ${describeValue(upper)}`);
+  if (typeof lower !== "number" || typeof upper !== "number")
+    throw new TypeError(
+      `lower and upper must be numbers in [0, 1], got ${describeValue(lower)} and ${describeValue(upper)}`,
+    );
   if (!(lower >= 0 && lower <= 1)) throw new RangeError(`lower must be in [0, 1], got ${lower}`);
-  if (!(upper >= lower && upper <= 1)) throw new RangeError(`upper must be in [lower, 1] = [${lower}, 1], got ${upper}`);
+  if (!(upper >= lower && upper <= 1))
+    throw new RangeError(`upper must be in [lower, 1] = [${lower}, 1], got ${upper}`);
   const mid = (lower + upper) / 2;
   if (mid <= 0.2 + TOL) return "local";
   if (mid >= 0.8 - TOL) return "global";
@@ -52,7 +63,10 @@ export function rgtmRegionOf(lower: number, upper: number): RgtmRegion {
 }
 
 function checkRegion(region: RgtmRegion): RgtmRegion {
-  if (!RGTM_REGIONS.includes(region)) throw new RangeError(`region must be one of ${RGTM_REGIONS.join(", ")}, got ${describeValue(region)}`);
+  if (!RGTM_REGIONS.includes(region))
+    throw new RangeError(
+      `region must be one of ${RGTM_REGIONS.join(", ")}, got ${describeValue(region)}`,
+    );
   return region;
 }
 
@@ -68,7 +82,10 @@ function checkRegion(region: RgtmRegion): RgtmRegion {
  * rsa.sampleRgtmThresholds("intermediate", { n: 10, seed: 1 }); // 10 (lower, upper) draws in the region
  * ```
  */
-export function sampleRgtmThresholds(region: RgtmRegion, opts: { n?: number; seed?: number } = {}): GtThresholds[] {
+export function sampleRgtmThresholds(
+  region: RgtmRegion,
+  opts: { n?: number; seed?: number } = {},
+): GtThresholds[] {
   checkRegion(region);
   const n = checkInteger(opts.n ?? 10, "n", 1);
   const rng = new Rng(opts.seed ?? 0);
@@ -115,8 +132,16 @@ export interface RgtmRegionAverage {
  * avg.mean; avg.sd;
  * ```
  */
-export function rgtmRegionAverage(rdms: Rdms, region: RgtmRegion, evaluate: (transformed: Rdms, thresholds: GtThresholds) => number, opts: { n?: number; seed?: number } = {}): RgtmRegionAverage {
-  const draws = sampleRgtmThresholds(region, opts).map((t) => ({ ...t, value: evaluate(geotopologicalTransform(rdms, t), t) }));
+export function rgtmRegionAverage(
+  rdms: Rdms,
+  region: RgtmRegion,
+  evaluate: (transformed: Rdms, thresholds: GtThresholds) => number,
+  opts: { n?: number; seed?: number } = {},
+): RgtmRegionAverage {
+  const draws = sampleRgtmThresholds(region, opts).map((t) => ({
+    ...t,
+    value: evaluate(geotopologicalTransform(rdms, t), t),
+  }));
   const ok = draws.map((d) => d.value).filter((v) => !Number.isNaN(v));
   const mean = ok.reduce((s, v) => s + v, 0) / ok.length;
   const sd = Math.sqrt(ok.reduce((s, v) => s + (v - mean) ** 2, 0) / ok.length);

@@ -6,7 +6,16 @@
  * rounding (~1e-16 relative). Returns undefined where WebAssembly SIMD is unavailable.
  */
 
-import { assemble, I32, lazyModule, op, V128, wasmApi, type Code, type ValType } from "../wasm/assembler.js";
+import {
+  assemble,
+  I32,
+  lazyModule,
+  op,
+  V128,
+  wasmApi,
+  type Code,
+  type ValType,
+} from "../wasm/assembler.js";
 
 const { localGet, localSet } = op;
 
@@ -14,30 +23,67 @@ const { localGet, localSet } = op;
 function moduleBytes(): Uint8Array {
   // params 0..7; locals: k (8, i32), s00..s22 (9..17), va0..va2 (18..20), vb0..vb2 (21..23) as v128
   const body: Code = [];
-  const load = (ptr: number): Code => [...localGet(ptr), ...localGet(8), ...op.i32Add, ...op.v128Load()];
+  const load = (ptr: number): Code => [
+    ...localGet(ptr),
+    ...localGet(8),
+    ...op.i32Add,
+    ...op.v128Load(),
+  ];
   body.push(...op.loop);
   for (let b = 0; b < 3; b++) body.push(...load(3 + b), ...localSet(21 + b));
   for (let a = 0; a < 3; a++) {
     body.push(...load(a), ...localSet(18 + a));
     for (let b = 0; b < 3; b++) {
       const s = 9 + a * 3 + b;
-      body.push(...localGet(s), ...localGet(18 + a), ...localGet(21 + b), ...op.f64x2Mul, ...op.f64x2Add, ...localSet(s));
+      body.push(
+        ...localGet(s),
+        ...localGet(18 + a),
+        ...localGet(21 + b),
+        ...op.f64x2Mul,
+        ...op.f64x2Add,
+        ...localSet(s),
+      );
     }
   }
   body.push(...localGet(8), ...op.i32Const(16), ...op.i32Add, ...op.localTee(8));
   body.push(...localGet(6), ...op.i32LtU, ...op.brIf(0), ...op.end);
   for (let s = 0; s < 9; s++) {
     // out[s] = lane 0 + lane 1
-    body.push(...localGet(7), ...localGet(9 + s), ...op.f64x2ExtractLane(0), ...localGet(9 + s), ...op.f64x2ExtractLane(1), ...op.f64Add, ...op.f64Store(8 * s));
+    body.push(
+      ...localGet(7),
+      ...localGet(9 + s),
+      ...op.f64x2ExtractLane(0),
+      ...localGet(9 + s),
+      ...op.f64x2ExtractLane(1),
+      ...op.f64Add,
+      ...op.f64Store(8 * s),
+    );
   }
   const locals: ValType[] = [I32, ...Array.from({ length: 15 }, (): ValType => V128)];
-  return assemble([{ name: "dot3x3", params: Array.from({ length: 8 }, (): ValType => I32), results: [], locals, body }]);
+  return assemble([
+    {
+      name: "dot3x3",
+      params: Array.from({ length: 8 }, (): ValType => I32),
+      results: [],
+      locals,
+      body,
+    },
+  ]);
 }
 
 /** A memory holding doubles and the kernel bound to it. */
 export interface SimdKernel {
   heap: Float64Array;
-  dot3x3: (a0: number, a1: number, a2: number, b0: number, b1: number, b2: number, bytes: number, out: number) => void;
+  dot3x3: (
+    a0: number,
+    a1: number,
+    a2: number,
+    b0: number,
+    b1: number,
+    b2: number,
+    bytes: number,
+    out: number,
+  ) => void;
 }
 
 const compiled = lazyModule(moduleBytes); // immutable compiled code, shared; instances are per call
@@ -56,5 +102,8 @@ export function simdKernel(doubles: number): SimdKernel | undefined {
     return undefined; // the host refused this much wasm memory: use the scalar kernel
   }
   const instance = new wasm.Instance(module, { env: { mem } });
-  return { heap: new Float64Array(mem.buffer), dot3x3: instance.exports.dot3x3 as SimdKernel["dot3x3"] };
+  return {
+    heap: new Float64Array(mem.buffer),
+    dot3x3: instance.exports.dot3x3 as SimdKernel["dot3x3"],
+  };
 }

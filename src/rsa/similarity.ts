@@ -10,10 +10,18 @@
 import { SingularValueDecomposition } from "ml-matrix";
 import { checkInteger, checkNumber, checkProbability } from "../core/checks.js";
 import { checkArrayLike, checkOptionsObject, describeValue } from "../core/validate.js";
-import { crossRows, doubleCenter, gramRows, symmetricEigen, toMlMatrix, transpose } from "./linalg.js";
+import {
+  crossRows,
+  doubleCenter,
+  gramRows,
+  symmetricEigen,
+  toMlMatrix,
+  transpose,
+} from "./linalg.js";
 
 /** Patterns: conditions x channels as rows, or a row-major Float64Array with `columns`. */
-export type Patterns = readonly (readonly number[])[] | { data: Float64Array; rows: number; columns: number };
+export type Patterns =
+  readonly (readonly number[])[] | { data: Float64Array; rows: number; columns: number };
 
 interface Mat {
   x: Float64Array;
@@ -32,27 +40,45 @@ function asMat(m: Patterns, name: string): Mat {
     p = n > 0 ? rows[0].length : 0;
     x = new Float64Array(n * p);
     rows.forEach((r, i) => {
-      if (r.length !== p) throw new RangeError(`${name}[${i}] must have ${p} channels (as row 0), got ${r.length}`);
+      if (r.length !== p)
+        throw new RangeError(`${name}[${i}] must have ${p} channels (as row 0), got ${r.length}`);
       x.set(r, i * p);
     });
   } else {
     const mm = m as { data: Float64Array; rows: number; columns: number };
-    if (mm === null || typeof mm !== "object" || !(mm.data instanceof Float64Array) || !Number.isInteger(mm.rows) || !Number.isInteger(mm.columns)) {
-      throw new TypeError(`${name} must be rows of numbers (number[][]) or { data: Float64Array, rows, columns }, got ${describeValue(m)}`);
+    if (
+      mm === null ||
+      typeof mm !== "object" ||
+      !(mm.data instanceof Float64Array) ||
+      !Number.isInteger(mm.rows) ||
+      !Number.isInteger(mm.columns)
+    ) {
+      throw new TypeError(
+        `${name} must be rows of numbers (number[][]) or { data: Float64Array, rows, columns }, got ${describeValue(m)}`,
+      );
     }
     ({ rows: n, columns: p } = mm);
-    if (mm.data.length !== n * p) throw new RangeError(`${name}.data must have rows x columns = ${n * p} entries, got ${mm.data.length}`);
+    if (mm.data.length !== n * p)
+      throw new RangeError(
+        `${name}.data must have rows x columns = ${n * p} entries, got ${mm.data.length}`,
+      );
     x = mm.data;
   }
-  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new RangeError(`${name}[${Math.floor(i / p)}][${i % p}] must be finite, got ${x[i]}`);
+  for (let i = 0; i < x.length; i++)
+    if (!Number.isFinite(x[i]))
+      throw new RangeError(`${name}[${Math.floor(i / p)}][${i % p}] must be finite, got ${x[i]}`);
   return { x, n, p };
 }
 
 function pair(a: Patterns, b: Patterns, minRows: number): [Mat, Mat] {
   const x = asMat(a, "x");
   const y = asMat(b, "y");
-  if (x.n !== y.n) throw new RangeError(`x and y must have the same number of conditions (rows), got ${x.n} and ${y.n}`);
-  if (x.n < minRows) throw new RangeError(`x and y must have at least ${minRows} conditions, got ${x.n}`);
+  if (x.n !== y.n)
+    throw new RangeError(
+      `x and y must have the same number of conditions (rows), got ${x.n} and ${y.n}`,
+    );
+  if (x.n < minRows)
+    throw new RangeError(`x and y must have at least ${minRows} conditions, got ${x.n}`);
   return [x, y];
 }
 
@@ -107,10 +133,14 @@ export function cka(a: Patterns, b: Patterns, opts: CkaOptions = {}): number {
   const debiased = opts.debiased ?? false;
   const [x, y] = pair(a, b, debiased ? 4 : 2);
   const kernel = opts.kernel ?? "linear";
-  if (kernel !== "linear" && kernel !== "rbf") throw new RangeError(`kernel must be "linear" or "rbf", got ${describeValue(kernel)}`);
+  if (kernel !== "linear" && kernel !== "rbf")
+    throw new RangeError(`kernel must be "linear" or "rbf", got ${describeValue(kernel)}`);
   const sigma = checkNumber(opts.sigma ?? 1, "sigma", { min: 0, minExclusive: true });
   const bandwidth = opts.rbfBandwidth ?? "kornblith";
-  if (bandwidth !== "kornblith" && bandwidth !== "pairwiseMedian") throw new RangeError(`rbfBandwidth must be "kornblith" or "pairwiseMedian", got ${describeValue(bandwidth)}`);
+  if (bandwidth !== "kornblith" && bandwidth !== "pairwiseMedian")
+    throw new RangeError(
+      `rbfBandwidth must be "kornblith" or "pairwiseMedian", got ${describeValue(bandwidth)}`,
+    );
   const k = kernel === "linear" ? gramRows(x.x, x.n, x.p) : rbfKernel(x, sigma, bandwidth);
   const l = kernel === "linear" ? gramRows(y.x, y.n, y.p) : rbfKernel(y, sigma, bandwidth);
   const h = debiased ? hsicUnbiased : hsicBiased;
@@ -121,7 +151,9 @@ function rbfKernel(m: Mat, sigma: number, bandwidth: "kornblith" | "pairwiseMedi
   const n = m.n;
   const g = gramRows(m.x, n, m.p);
   const d2 = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) d2[i * n + j] = Math.max(0, g[i * n + i] + g[j * n + j] - 2 * g[i * n + j]);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++)
+      d2[i * n + j] = Math.max(0, g[i * n + i] + g[j * n + j] - 2 * g[i * n + j]);
   let twoBw2: number; // 2 σ²
   if (bandwidth === "kornblith") {
     twoBw2 = 2 * sigma * sigma * median(Float64Array.from(d2));
@@ -210,7 +242,8 @@ export function procrustesDistance(a: Patterns, b: Patterns, opts: ProcrustesOpt
   const [x, y] = pair(a, b, 2);
   const alpha = checkProbability(opts.alpha ?? 1, "alpha");
   const metric = opts.metric ?? "angular";
-  if (metric !== "angular" && metric !== "euclidean") throw new RangeError(`metric must be "angular" or "euclidean", got ${describeValue(metric)}`);
+  if (metric !== "angular" && metric !== "euclidean")
+    throw new RangeError(`metric must be "angular" or "euclidean", got ${describeValue(metric)}`);
   const width = Math.max(x.p, y.p);
   const xw = partialWhiten(x, alpha, width);
   const yw = partialWhiten(y, alpha, width);
@@ -218,7 +251,10 @@ export function procrustesDistance(a: Patterns, b: Patterns, opts: ProcrustesOpt
   const ny = Math.sqrt(yw.reduce((s, v) => s + v * v, 0));
   // Xᵀ Y (p x q) = rows of Xᵀ against rows of Yᵀ
   const xty = crossRows(transpose(xw, x.n, x.p), x.p, transpose(yw, y.n, y.p), y.p, x.n);
-  const nuclear = new SingularValueDecomposition(toMlMatrix(xty, x.p, y.p), { computeLeftSingularVectors: false, computeRightSingularVectors: false }).diagonal.reduce((s, v) => s + v, 0);
+  const nuclear = new SingularValueDecomposition(toMlMatrix(xty, x.p, y.p), {
+    computeLeftSingularVectors: false,
+    computeRightSingularVectors: false,
+  }).diagonal.reduce((s, v) => s + v, 0);
   if (metric === "angular") return Math.acos(Math.min(1, Math.max(-1, nuclear / (nx * ny))));
   return Math.sqrt(Math.max(0, nx * nx + ny * ny - 2 * nuclear));
 }
@@ -239,7 +275,9 @@ function partialWhiten(m: Mat, alpha: number, width: number): Float64Array {
   // Σλ and the variance after whitening over all `width` channels (padded ones have λ = 0 -> floor).
   let total = 0;
   let whitened = 0;
-  const lambdas = Array.from({ length: width }, (_, k) => Math.max(k < p ? values[k] : 0, WHITEN_EIGENVALUE_FLOOR));
+  const lambdas = Array.from({ length: width }, (_, k) =>
+    Math.max(k < p ? values[k] : 0, WHITEN_EIGENVALUE_FLOOR),
+  );
   for (const lam of lambdas) {
     total += lam;
     whitened += (alpha * Math.sqrt(lam) + 1 - alpha) ** 2;
@@ -249,7 +287,8 @@ function partialWhiten(m: Mat, alpha: number, width: number): Float64Array {
   for (let k = 0; k < p; k++) {
     if (values[k] <= nullTol) continue;
     const d = (alpha + (1 - alpha) / Math.sqrt(lambdas[k])) * scale;
-    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) z[i * p + j] += d * vectors[i * p + k] * vectors[j * p + k];
+    for (let i = 0; i < p; i++)
+      for (let j = 0; j < p; j++) z[i * p + j] += d * vectors[i * p + k] * vectors[j * p + k];
   }
   return crossRows(xc, n, transpose(z, p, p), p, p);
 }
@@ -277,7 +316,11 @@ export interface CcaResult {
  */
 export function cca(a: Patterns, b: Patterns): CcaResult {
   const [x, y] = pair(a, b, 2);
-  return ccaOfBases(orthonormalBasis(centerColumns(x), x.n, x.p, Infinity, 1), orthonormalBasis(centerColumns(y), y.n, y.p, Infinity, 1), x.n);
+  return ccaOfBases(
+    orthonormalBasis(centerColumns(x), x.n, x.p, Infinity, 1),
+    orthonormalBasis(centerColumns(y), y.n, y.p, Infinity, 1),
+    x.n,
+  );
 }
 
 /**
@@ -291,22 +334,48 @@ export function cca(a: Patterns, b: Patterns): CcaResult {
  * rsa.svcca(x, x, { dims: 2 }).correlations;
  * ```
  */
-export function svcca(a: Patterns, b: Patterns, opts: { dims?: number; varianceFraction?: number } = {}): CcaResult {
+export function svcca(
+  a: Patterns,
+  b: Patterns,
+  opts: { dims?: number; varianceFraction?: number } = {},
+): CcaResult {
   opts = checkOptionsObject(opts, "svcca options");
   const [x, y] = pair(a, b, 2);
   const dims = opts.dims === undefined ? Infinity : checkInteger(opts.dims, "dims", 1);
-  const fraction = checkNumber(opts.varianceFraction ?? 0.99, "varianceFraction", { min: 0, minExclusive: true, max: 1 });
-  return ccaOfBases(orthonormalBasis(centerColumns(x), x.n, x.p, dims, fraction), orthonormalBasis(centerColumns(y), y.n, y.p, dims, fraction), x.n);
+  const fraction = checkNumber(opts.varianceFraction ?? 0.99, "varianceFraction", {
+    min: 0,
+    minExclusive: true,
+    max: 1,
+  });
+  return ccaOfBases(
+    orthonormalBasis(centerColumns(x), x.n, x.p, dims, fraction),
+    orthonormalBasis(centerColumns(y), y.n, y.p, dims, fraction),
+    x.n,
+  );
 }
 
 /** Left singular vectors (n x r, row-major) of the top directions. */
-function orthonormalBasis(xc: Float64Array, n: number, p: number, dims: number, fraction: number): { u: Float64Array; r: number } {
-  const svd = new SingularValueDecomposition(toMlMatrix(xc, n, p), { autoTranspose: true, computeRightSingularVectors: false });
+function orthonormalBasis(
+  xc: Float64Array,
+  n: number,
+  p: number,
+  dims: number,
+  fraction: number,
+): { u: Float64Array; r: number } {
+  const svd = new SingularValueDecomposition(toMlMatrix(xc, n, p), {
+    autoTranspose: true,
+    computeRightSingularVectors: false,
+  });
   const s = svd.diagonal;
   const total = s.reduce((acc, v) => acc + v * v, 0);
   let r = 0;
   let explained = 0;
-  while (r < s.length && r < dims && s[r] > 1e-10 * s[0] && (fraction >= 1 || explained < fraction * total)) {
+  while (
+    r < s.length &&
+    r < dims &&
+    s[r] > 1e-10 * s[0] &&
+    (fraction >= 1 || explained < fraction * total)
+  ) {
     explained += s[r] * s[r];
     r++;
   }
@@ -316,10 +385,20 @@ function orthonormalBasis(xc: Float64Array, n: number, p: number, dims: number, 
   return { u, r };
 }
 
-function ccaOfBases(bx: { u: Float64Array; r: number }, by: { u: Float64Array; r: number }, n: number): CcaResult {
+function ccaOfBases(
+  bx: { u: Float64Array; r: number },
+  by: { u: Float64Array; r: number },
+  n: number,
+): CcaResult {
   if (bx.r === 0 || by.r === 0) return { correlations: new Float64Array(0), mean: NaN };
   const m = crossRows(transpose(bx.u, n, bx.r), bx.r, transpose(by.u, n, by.r), by.r, n);
-  const s = new SingularValueDecomposition(toMlMatrix(m, bx.r, by.r), { autoTranspose: true, computeLeftSingularVectors: false, computeRightSingularVectors: false }).diagonal;
-  const correlations = Float64Array.from(s.slice(0, Math.min(bx.r, by.r)), (v) => Math.min(1, v)).sort().reverse();
+  const s = new SingularValueDecomposition(toMlMatrix(m, bx.r, by.r), {
+    autoTranspose: true,
+    computeLeftSingularVectors: false,
+    computeRightSingularVectors: false,
+  }).diagonal;
+  const correlations = Float64Array.from(s.slice(0, Math.min(bx.r, by.r)), (v) => Math.min(1, v))
+    .sort()
+    .reverse();
   return { correlations, mean: correlations.reduce((acc, v) => acc + v, 0) / correlations.length };
 }

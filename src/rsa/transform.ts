@@ -4,7 +4,12 @@
  * RGTM family (geodesic transforms: geodesic.ts); plus rsatoolbox's sqrt/positive transforms.
  */
 import { checkNumber, checkProbability } from "../core/checks.js";
-import { geotopological, geotopologicalFromNormalised, linearQuantile, minmaxNormalise } from "../schema/geotopology.js";
+import {
+  geotopological,
+  geotopologicalFromNormalised,
+  linearQuantile,
+  minmaxNormalise,
+} from "../schema/geotopology.js";
 import { rankdata, type RankMethod } from "./ranks.js";
 import { checkRdms, nPairs, rdmsFromVectors, type Rdms } from "./rdms.js";
 import { lookupOwn } from "../core/validate.js";
@@ -21,10 +26,14 @@ import { describeValue } from "../core/describe.js";
  */
 export function mapRdms(rdms: Rdms, measure: string, f: (v: Float64Array) => Float64Array): Rdms {
   checkRdms(rdms);
-  if (typeof f !== "function") throw new TypeError(`f must be a function (dissimilarities) => dissimilarities, got ${typeof f}`);
+  if (typeof f !== "function")
+    throw new TypeError(
+      `f must be a function (dissimilarities) => dissimilarities, got ${typeof f}`,
+    );
   const p = nPairs(rdms.nConditions);
   const out = new Float64Array(rdms.dissimilarities.length);
-  for (let r = 0; r < rdms.nRdm; r++) out.set(f(rdms.dissimilarities.subarray(r * p, (r + 1) * p)), r * p);
+  for (let r = 0; r < rdms.nRdm; r++)
+    out.set(f(rdms.dissimilarities.subarray(r * p, (r + 1) * p)), r * p);
   return rdmsFromVectors(out, rdms.nConditions, {
     measure,
     patternDescriptors: rdms.patternDescriptors as Record<string, (string | number)[]>,
@@ -43,7 +52,9 @@ export function mapRdms(rdms: Rdms, measure: string, f: (v: Float64Array) => Flo
  */
 export function rankTransform(rdms: Rdms, method: RankMethod = "average"): Rdms {
   checkRdms(rdms);
-  const measure = rdms.measure.includes("(ranks)") ? rdms.measure : `${rdms.measure} (ranks)`.trim();
+  const measure = rdms.measure.includes("(ranks)")
+    ? rdms.measure
+    : `${rdms.measure} (ranks)`.trim();
   return mapRdms(rdms, measure, (v) => rankdata(v, method));
 }
 
@@ -86,7 +97,12 @@ export function positiveTransform(rdms: Rdms): Rdms {
  */
 export function sqrtTransform(rdms: Rdms): Rdms {
   checkRdms(rdms);
-  const measure = rdms.measure === "squared euclidean" ? "euclidean" : rdms.measure === "squared mahalanobis" ? "mahalanobis" : `sqrt of ${rdms.measure}`;
+  const measure =
+    rdms.measure === "squared euclidean"
+      ? "euclidean"
+      : rdms.measure === "squared mahalanobis"
+        ? "mahalanobis"
+        : `sqrt of ${rdms.measure}`;
   return mapRdms(rdms, measure, (v) => v.map((x) => Math.sqrt(x < 0 ? 0 : x)));
 }
 
@@ -136,10 +152,13 @@ export function geotopologicalTransform(rdms: Rdms, opts: GeoTopologicalOptions)
   const lower = checkProbability(opts.lower, "lower");
   const upper = checkNumber(opts.upper, "upper", { min: lower, max: 1 });
   const scale = opts.scale ?? "rank";
-  if (scale !== "rank" && scale !== "raw") throw new RangeError(`scale must be "rank" or "raw", got ${describeValue(scale)}`);
+  if (scale !== "rank" && scale !== "raw")
+    throw new RangeError(`scale must be "rank" or "raw", got ${describeValue(scale)}`);
   // One definition, shared with the extension's live sliders (src/schema/geotopology.ts).
   return mapRdms(rdms, `geo-topological transformed ${rdms.measure}`.trim(), (v) =>
-    scale === "rank" ? geotopological(v, lower, upper) : geotopologicalFromNormalised(v, lower, upper),
+    scale === "rank"
+      ? geotopological(v, lower, upper)
+      : geotopologicalFromNormalised(v, lower, upper),
   );
 }
 

@@ -93,7 +93,9 @@ export function activityValueLabel(d: Pick<ActivityData, "quantity" | "unit">): 
 export function decodeActivity(value: unknown): ActivityData {
   const p = expectObject(value, "payload");
   if (p.schema !== "neurolab.activity") {
-    throw new SchemaError(`payload.schema must be "neurolab.activity", got ${describeValue(p.schema)}`);
+    throw new SchemaError(
+      `payload.schema must be "neurolab.activity", got ${describeValue(p.schema)}`,
+    );
   }
   expectVersion(p.version, 1, "payload.version");
   const title = optionalString(p.title, "payload.title", 500) ?? "";
@@ -103,7 +105,9 @@ export function decodeActivity(value: unknown): ActivityData {
   const nNeurons = expectInteger(p.n_neurons, "payload.n_neurons", 1, ACTIVITY_MAX_NEURONS);
   const nTimes = expectInteger(p.n_times, "payload.n_times", 1, ACTIVITY_MAX_VALUES);
   if (nNeurons * nTimes > ACTIVITY_MAX_VALUES) {
-    throw new SchemaError(`payload.n_neurons x payload.n_times = ${nNeurons * nTimes} exceeds ${ACTIVITY_MAX_VALUES}`);
+    throw new SchemaError(
+      `payload.n_neurons x payload.n_times = ${nNeurons * nTimes} exceeds ${ACTIVITY_MAX_VALUES}`,
+    );
   }
   const tStart_s = expectFiniteNumber(p.t_start_s, "payload.t_start_s");
   const dt_s = expectFiniteNumber(p.dt_s, "payload.dt_s");
@@ -111,6 +115,7 @@ export function decodeActivity(value: unknown): ActivityData {
   const labels = expectStringArray(p.labels, "payload.labels", nNeurons, 100);
   const values = expectBase64Array(p.values, "payload.values", "float32", nNeurons * nTimes);
   checkValues(values, "payload.values", { nan: "allow" });
-  if (!values.some((v) => v === v)) throw new SchemaError("payload.values has no finite value (all NaN)");
+  if (!values.some((v) => v === v))
+    throw new SchemaError("payload.values has no finite value (all NaN)");
   return { title, quantity, unit, nNeurons, nTimes, tStart_s, dt_s, labels, values };
 }

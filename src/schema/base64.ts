@@ -21,7 +21,8 @@ export function bytesToBase64(bytes: Uint8Array): string {
     let i = start;
     for (; i + 2 < end; i += 3) {
       const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-      s += ALPHABET[n >> 18] + ALPHABET[(n >> 12) & 63] + ALPHABET[(n >> 6) & 63] + ALPHABET[n & 63];
+      s +=
+        ALPHABET[n >> 18] + ALPHABET[(n >> 12) & 63] + ALPHABET[(n >> 6) & 63] + ALPHABET[n & 63];
     }
     const rest = end - i;
     if (rest === 1) {
@@ -42,7 +43,8 @@ export function bytesToBase64(bytes: Uint8Array): string {
  */
 export function base64ToBytes(text: string, what = "base64 field"): Uint8Array {
   if (typeof text !== "string") throw new Error(`${what}: expected a base64 string`);
-  if (text.length % 4 !== 0) throw new Error(`${what}: base64 length ${text.length} is not a multiple of 4`);
+  if (text.length % 4 !== 0)
+    throw new Error(`${what}: base64 length ${text.length} is not a multiple of 4`);
   let pad = 0;
   if (text.endsWith("==")) pad = 2;
   else if (text.endsWith("=")) pad = 1;
@@ -70,7 +72,9 @@ function decodeChar(text: string, i: number, what: string): number {
 }
 
 /** Encodes a Float32Array, Float64Array, Int32Array or Uint32Array's bytes as base64. */
-export function typedArrayToBase64(a: Float32Array | Float64Array | Int32Array | Uint32Array): string {
+export function typedArrayToBase64(
+  a: Float32Array | Float64Array | Int32Array | Uint32Array,
+): string {
   return bytesToBase64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 }
 

@@ -88,7 +88,12 @@ export interface ConnectomePayload {
 }
 
 function encodeEdges(e: EdgeList): EdgePayload {
-  return { n_edges: e.pre.length, pre: typedArrayToBase64(e.pre), post: typedArrayToBase64(e.post), weight: typedArrayToBase64(e.weight) };
+  return {
+    n_edges: e.pre.length,
+    pre: typedArrayToBase64(e.pre),
+    post: typedArrayToBase64(e.post),
+    weight: typedArrayToBase64(e.weight),
+  };
 }
 
 /** Builds a connectome payload. */
@@ -123,8 +128,10 @@ function decodeEdges(v: unknown, what: string, n: number): EdgeList {
   const post = expectBase64Array(o.post, `${what}.post`, "uint32", m);
   const weight = expectBase64Array(o.weight, `${what}.weight`, "float32", m);
   for (let k = 0; k < m; k++) {
-    if (pre[k] >= n) throw new SchemaError(`${what}.pre[${k}] = ${pre[k]} is outside [0, n_nodes) = [0, ${n})`);
-    if (post[k] >= n) throw new SchemaError(`${what}.post[${k}] = ${post[k]} is outside [0, n_nodes) = [0, ${n})`);
+    if (pre[k] >= n)
+      throw new SchemaError(`${what}.pre[${k}] = ${pre[k]} is outside [0, n_nodes) = [0, ${n})`);
+    if (post[k] >= n)
+      throw new SchemaError(`${what}.post[${k}] = ${post[k]} is outside [0, n_nodes) = [0, ${n})`);
   }
   checkValues(weight, `${what}.weight`, { min: 0 });
   return { pre, post, weight };
@@ -136,23 +143,35 @@ function decodeEdges(v: unknown, what: string, n: number): EdgeList {
  */
 export function decodeConnectome(value: unknown): ConnectomeData {
   const p = expectObject(value, "payload");
-  if (p.schema !== "neurolab.connectome") throw new SchemaError(`payload.schema must be "neurolab.connectome", got ${describe(p.schema)}`);
+  if (p.schema !== "neurolab.connectome")
+    throw new SchemaError(
+      `payload.schema must be "neurolab.connectome", got ${describe(p.schema)}`,
+    );
   expectVersion(p.version, 1, "payload.version");
   const title = optionalString(p.title, "payload.title", 500) ?? "";
   const citation = optionalString(p.citation, "payload.citation", 2000) ?? "";
   const n = expectInteger(p.n_nodes, "payload.n_nodes", 1, CONNECTOME_MAX_NODES);
   const names = expectStringArray(p.names, "payload.names", n, 100);
   const types = expectStringArray(p.types, "payload.types", n, 100);
-  const neurotransmitters = expectStringArray(p.neurotransmitters, "payload.neurotransmitters", n, 100);
+  const neurotransmitters = expectStringArray(
+    p.neurotransmitters,
+    "payload.neurotransmitters",
+    n,
+    100,
+  );
   const classes = expectStringArray(p.classes, "payload.classes", n, 100);
   const communities = expectBase64Array(p.communities, "payload.communities", "int32", n);
   checkValues(communities, "payload.communities", { min: 0, max: n - 1 });
-  const layers = expectArray(p.layers, "payload.layers", 100).map((s, i) => expectString(s, `payload.layers[${i}]`, 100));
+  const layers = expectArray(p.layers, "payload.layers", 100).map((s, i) =>
+    expectString(s, `payload.layers[${i}]`, 100),
+  );
   const rawLayouts = expectObject(p.layouts, "payload.layouts");
   const layouts: ConnectomeData["layouts"] = {};
   for (const key of Object.keys(rawLayouts)) {
     if (!(CONNECTOME_LAYOUTS as readonly string[]).includes(key)) {
-      throw new SchemaError(`payload.layouts may only hold ${CONNECTOME_LAYOUTS.join(", ")}, got ${describe(key)}`);
+      throw new SchemaError(
+        `payload.layouts may only hold ${CONNECTOME_LAYOUTS.join(", ")}, got ${describe(key)}`,
+      );
     }
     const l = expectObject(rawLayouts[key], `payload.layouts.${key}`);
     const x = expectBase64Array(l.x, `payload.layouts.${key}.x`, "float32", n);
@@ -161,10 +180,25 @@ export function decodeConnectome(value: unknown): ConnectomeData {
     checkValues(y, `payload.layouts.${key}.y`, { min: -1e6, max: 1e6 });
     layouts[key as ConnectomeLayoutName] = { x, y };
   }
-  if (Object.keys(layouts).length === 0) throw new SchemaError(`payload.layouts must hold at least one of ${CONNECTOME_LAYOUTS.join(", ")}`);
+  if (Object.keys(layouts).length === 0)
+    throw new SchemaError(
+      `payload.layouts must hold at least one of ${CONNECTOME_LAYOUTS.join(", ")}`,
+    );
   const chemical = decodeEdges(p.chemical, "payload.chemical", n);
   const electrical = decodeEdges(p.electrical, "payload.electrical", n);
-  return { title, citation, names, types, neurotransmitters, classes, communities, layers, layouts, chemical, electrical };
+  return {
+    title,
+    citation,
+    names,
+    types,
+    neurotransmitters,
+    classes,
+    communities,
+    layers,
+    layouts,
+    chemical,
+    electrical,
+  };
 }
 
 function describe(v: unknown): string {

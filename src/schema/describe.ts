@@ -39,20 +39,34 @@ function describeAt(v: unknown, depth: number): string {
   if (v === null) return "null";
   try {
     if (Array.isArray(v)) {
-      if (depth === 0 && v.length >= 1 && v.length <= 8 && v.every((x) => x === null || (typeof x !== "object" && typeof x !== "function"))) {
+      if (
+        depth === 0 &&
+        v.length >= 1 &&
+        v.length <= 8 &&
+        v.every((x) => x === null || (typeof x !== "object" && typeof x !== "function"))
+      ) {
         return `[${v.map((x) => describeAt(x, 1)).join(", ")}]`;
       }
       return `an array of length ${v.length}`;
     }
     if (ArrayBuffer.isView(v)) {
       const length = (v as unknown as { length?: unknown }).length;
-      return typeof length === "number" ? `a ${Object.prototype.toString.call(v).slice(8, -1)} of length ${length}` : "a binary view";
+      return typeof length === "number"
+        ? `a ${Object.prototype.toString.call(v).slice(8, -1)} of length ${length}`
+        : "a binary view";
     }
     if (depth === 0 && Object.getPrototypeOf(v) === Object.prototype) {
       // own data properties only: no getter (user code) is run
       const fields = Object.entries(Object.getOwnPropertyDescriptors(v));
       if (fields.length === 0) return "{}";
-      if (fields.length <= 4 && fields.every(([, d]) => "value" in d && (d.value === null || (typeof d.value !== "object" && typeof d.value !== "function")))) {
+      if (
+        fields.length <= 4 &&
+        fields.every(
+          ([, d]) =>
+            "value" in d &&
+            (d.value === null || (typeof d.value !== "object" && typeof d.value !== "function")),
+        )
+      ) {
         return `{ ${fields.map(([k, d]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${describeAt(d.value, 1)}`).join(", ")} }`;
       }
     }

@@ -11,10 +11,17 @@
  * Returns the eigenvalues ascending and the eigenvectors as the columns of a row-major n x n
  * matrix (`vectors[i * n + k]` is component i of eigenvector k). O(n^3).
  */
-export function symmetricEigen(a: ArrayLike<number>, n: number): { values: Float64Array; vectors: Float64Array } {
-  if (!(Number.isInteger(n) && n >= 1) || a.length !== n * n) throw new RangeError(`symmetricEigen: need an n x n matrix, got n = ${n} and ${a.length} values`);
+export function symmetricEigen(
+  a: ArrayLike<number>,
+  n: number,
+): { values: Float64Array; vectors: Float64Array } {
+  if (!(Number.isInteger(n) && n >= 1) || a.length !== n * n)
+    throw new RangeError(
+      `symmetricEigen: need an n x n matrix, got n = ${n} and ${a.length} values`,
+    );
   const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) v[i * n + j] = v[j * n + i] = a[i * n + j];
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) v[i * n + j] = v[j * n + i] = a[i * n + j];
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   tridiagonalise(v, d, e, n);
@@ -106,7 +113,12 @@ function tridiagonalise(v: Float64Array, d: Float64Array, e: Float64Array, n: nu
 }
 
 /** Implicit QL iterations on the tridiagonal (d, e), accumulating into the rows of `w` (row k: eigenvector k). */
-function diagonaliseTridiagonal(w: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+function diagonaliseTridiagonal(
+  w: Float64Array,
+  d: Float64Array,
+  e: Float64Array,
+  n: number,
+): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
   let f = 0;
@@ -174,12 +186,20 @@ function diagonaliseTridiagonal(w: Float64Array, d: Float64Array, e: Float64Arra
  * coordinate is positive (deterministic plots). Returns coordinates (n x dims, row-major) and
  * all n eigenvalues, descending.
  */
-export function classicalMds(distances: ArrayLike<number>, n: number, dims: number): { x: Float64Array; eigenvalues: Float64Array } {
-  if (!(Number.isInteger(dims) && dims >= 1 && dims <= n)) throw new RangeError(`dims must be an integer in [1, ${n}], got ${dims}`);
+export function classicalMds(
+  distances: ArrayLike<number>,
+  n: number,
+  dims: number,
+): { x: Float64Array; eigenvalues: Float64Array } {
+  if (!(Number.isInteger(dims) && dims >= 1 && dims <= n))
+    throw new RangeError(`dims must be an integer in [1, ${n}], got ${dims}`);
   const b = new Float64Array(n * n);
   for (let k = 0; k < n * n; k++) {
     const x = distances[k];
-    if (!Number.isFinite(x)) throw new RangeError(`classical MDS needs finite distances, got ${x} at (${Math.floor(k / n)}, ${k % n})`);
+    if (!Number.isFinite(x))
+      throw new RangeError(
+        `classical MDS needs finite distances, got ${x} at (${Math.floor(k / n)}, ${k % n})`,
+      );
     b[k] = -0.5 * x * x;
   }
   doubleCentre(b, n);
@@ -189,7 +209,8 @@ export function classicalMds(distances: ArrayLike<number>, n: number, dims: numb
     const col = n - 1 - d;
     const s = Math.sqrt(Math.max(0, values[col]));
     let big = 0;
-    for (let i = 0; i < n; i++) if (Math.abs(vectors[i * n + col]) > Math.abs(big)) big = vectors[i * n + col];
+    for (let i = 0; i < n; i++)
+      if (Math.abs(vectors[i * n + col]) > Math.abs(big)) big = vectors[i * n + col];
     const sign = big < 0 ? -1 : 1;
     for (let i = 0; i < n; i++) x[i * dims + d] = sign * s * vectors[i * n + col];
   }
@@ -197,11 +218,19 @@ export function classicalMds(distances: ArrayLike<number>, n: number, dims: numb
 }
 
 /** Classical MDS of a condensed (scipy `squareform` order) dissimilarity vector of n conditions. */
-export function classicalMdsCondensed(v: ArrayLike<number>, n: number, dims = 2): { x: Float64Array; eigenvalues: Float64Array } {
-  if (v.length !== (n * (n - 1)) / 2) throw new RangeError(`a condensed vector of ${n} conditions has ${(n * (n - 1)) / 2} entries, got ${v.length}`);
+export function classicalMdsCondensed(
+  v: ArrayLike<number>,
+  n: number,
+  dims = 2,
+): { x: Float64Array; eigenvalues: Float64Array } {
+  if (v.length !== (n * (n - 1)) / 2)
+    throw new RangeError(
+      `a condensed vector of ${n} conditions has ${(n * (n - 1)) / 2} entries, got ${v.length}`,
+    );
   const delta = new Float64Array(n * n);
   let k = 0;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++, k++) delta[i * n + j] = delta[j * n + i] = v[k];
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++, k++) delta[i * n + j] = delta[j * n + i] = v[k];
   return classicalMds(delta, n, dims);
 }
 
@@ -216,12 +245,18 @@ export function doubleCentre(m: Float64Array, n: number): Float64Array {
     total += s;
   }
   const mean = total / (n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[i * n + j] += mean - rowMean[i] - rowMean[j];
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) m[i * n + j] += mean - rowMean[i] - rowMean[j];
   return m;
 }
 
 /** Kruskal stress-1 of a configuration (n x dims) against a condensed dissimilarity vector. */
-export function kruskalStress(x: ArrayLike<number>, v: ArrayLike<number>, n: number, dims: number): number {
+export function kruskalStress(
+  x: ArrayLike<number>,
+  v: ArrayLike<number>,
+  n: number,
+  dims: number,
+): number {
   let num = 0;
   let den = 0;
   let k = 0;
@@ -243,7 +278,11 @@ export function kruskalStress(x: ArrayLike<number>, v: ArrayLike<number>, n: num
  * row-major) to best match `reference` (orthogonal Procrustes, no scaling, no translation of
  * `x`). Keeps an MDS plot from flipping or spinning as its input changes.
  */
-export function alignPlanar(x: ArrayLike<number>, reference: ArrayLike<number>, n: number): Float64Array {
+export function alignPlanar(
+  x: ArrayLike<number>,
+  reference: ArrayLike<number>,
+  n: number,
+): Float64Array {
   let rx = 0;
   let ry = 0;
   for (let i = 0; i < n; i++) {

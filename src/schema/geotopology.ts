@@ -14,7 +14,7 @@ export function averageRanks(x: ArrayLike<number>): Float64Array {
   const idx: number[] = [];
   for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i])) idx.push(i);
   idx.sort((a, b) => (x[a] < x[b] ? -1 : x[a] > x[b] ? 1 : a - b));
-  for (let start = 0; start < idx.length; ) {
+  for (let start = 0; start < idx.length;) {
     let end = start + 1;
     while (end < idx.length && x[idx[end]] === x[idx[start]]) end++;
     const r = (start + 1 + end) / 2;
@@ -67,9 +67,15 @@ export function linearQuantile(v: ArrayLike<number>, q: number): number {
  * GT_{l,u} of already rank-normalised values `r` (see {@link rankNormalise}); `sorted` may pass
  * `sortedFinite(r)` when it is already known (many thresholds on one RDM).
  */
-export function geotopologicalFromNormalised(r: Float64Array, lower: number, upper: number, sorted?: Float64Array): Float64Array {
+export function geotopologicalFromNormalised(
+  r: Float64Array,
+  lower: number,
+  upper: number,
+  sorted?: Float64Array,
+): Float64Array {
   if (!(lower >= 0 && lower <= 1)) throw new RangeError(`lower must be in [0, 1], got ${lower}`);
-  if (!(upper >= lower && upper <= 1)) throw new RangeError(`upper must be in [lower, 1] = [${lower}, 1], got ${upper}`);
+  if (!(upper >= lower && upper <= 1))
+    throw new RangeError(`upper must be in [lower, 1] = [${lower}, 1], got ${upper}`);
   const s = sorted ?? sortedFinite(r);
   const gl = quantileOfSorted(s, lower);
   const gu = quantileOfSorted(s, upper);

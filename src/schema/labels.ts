@@ -20,13 +20,22 @@ export interface LabelPlacement {
  * Positions for labels of points at pixel coordinates (`x`, `y`, y downwards), with font size
  * `fontPx` and marker radius `radiusPx`. Returns one placement per point.
  */
-export function placeLabels(x: readonly number[], y: readonly number[], labels: readonly string[], fontPx: number, radiusPx: number): LabelPlacement[] {
+export function placeLabels(
+  x: readonly number[],
+  y: readonly number[],
+  labels: readonly string[],
+  fontPx: number,
+  radiusPx: number,
+): LabelPlacement[] {
   const n = x.length;
   const gap = radiusPx + 2;
   type Box = [number, number, number, number]; // x0, y0, x1, y1
   const boxes: Box[] = [];
-  for (let i = 0; i < n; i++) boxes.push([x[i] - radiusPx, y[i] - radiusPx, x[i] + radiusPx, y[i] + radiusPx]);
-  const overlap = (a: Box, b: Box) => Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+  for (let i = 0; i < n; i++)
+    boxes.push([x[i] - radiusPx, y[i] - radiusPx, x[i] + radiusPx, y[i] + radiusPx]);
+  const overlap = (a: Box, b: Box) =>
+    Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) *
+    Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
   const out: LabelPlacement[] = [];
   for (let i = 0; i < n; i++) {
     const w = 0.6 * fontPx * labels[i].length;
@@ -37,10 +46,30 @@ export function placeLabels(x: readonly number[], y: readonly number[], labels: 
       [-gap, h / 3, [x[i] - gap - w, y[i] - h / 2, x[i] - gap, y[i] + h / 2], "middle left"],
       [0, -gap, [x[i] - w / 2, y[i] - gap - h, x[i] + w / 2, y[i] - gap], "top center"],
       [0, gap + h, [x[i] - w / 2, y[i] + gap, x[i] + w / 2, y[i] + gap + h], "bottom center"],
-      [gap * 0.7, -gap * 0.7, [x[i] + gap * 0.7, y[i] - gap * 0.7 - h, x[i] + gap * 0.7 + w, y[i] - gap * 0.7], "top right"],
-      [-gap * 0.7, -gap * 0.7, [x[i] - gap * 0.7 - w, y[i] - gap * 0.7 - h, x[i] - gap * 0.7, y[i] - gap * 0.7], "top left"],
-      [gap * 0.7, gap * 0.7 + h, [x[i] + gap * 0.7, y[i] + gap * 0.7, x[i] + gap * 0.7 + w, y[i] + gap * 0.7 + h], "bottom right"],
-      [-gap * 0.7, gap * 0.7 + h, [x[i] - gap * 0.7 - w, y[i] + gap * 0.7, x[i] - gap * 0.7, y[i] + gap * 0.7 + h], "bottom left"],
+      [
+        gap * 0.7,
+        -gap * 0.7,
+        [x[i] + gap * 0.7, y[i] - gap * 0.7 - h, x[i] + gap * 0.7 + w, y[i] - gap * 0.7],
+        "top right",
+      ],
+      [
+        -gap * 0.7,
+        -gap * 0.7,
+        [x[i] - gap * 0.7 - w, y[i] - gap * 0.7 - h, x[i] - gap * 0.7, y[i] - gap * 0.7],
+        "top left",
+      ],
+      [
+        gap * 0.7,
+        gap * 0.7 + h,
+        [x[i] + gap * 0.7, y[i] + gap * 0.7, x[i] + gap * 0.7 + w, y[i] + gap * 0.7 + h],
+        "bottom right",
+      ],
+      [
+        -gap * 0.7,
+        gap * 0.7 + h,
+        [x[i] - gap * 0.7 - w, y[i] + gap * 0.7, x[i] - gap * 0.7, y[i] + gap * 0.7 + h],
+        "bottom left",
+      ],
     ];
     let best = 0;
     let bestCost = Infinity;
@@ -66,7 +95,9 @@ export function labelOverlap(placements: readonly LabelPlacement[]): number {
     for (let b = a + 1; b < placements.length; b++) {
       const A = placements[a].box;
       const B = placements[b].box;
-      total += Math.max(0, Math.min(A[2], B[2]) - Math.max(A[0], B[0])) * Math.max(0, Math.min(A[3], B[3]) - Math.max(A[1], B[1]));
+      total +=
+        Math.max(0, Math.min(A[2], B[2]) - Math.max(A[0], B[0])) *
+        Math.max(0, Math.min(A[3], B[3]) - Math.max(A[1], B[1]));
     }
   }
   return total;

@@ -145,19 +145,30 @@ export function encodeRaster(data: RasterData): RasterPayload {
     t_start_ms: data.tStart_ms,
     t_stop_ms: data.tStop_ms,
     n_neurons: data.nNeurons,
-    populations: data.populations.map((p) => ({ name: fitText(p.name, 200), start: p.start, size: p.size })),
+    populations: data.populations.map((p) => ({
+      name: fitText(p.name, 200),
+      start: p.start,
+      size: p.size,
+    })),
     n_spikes: data.times_ms.length,
     spike_times_ms: typedArrayToBase64(data.times_ms),
     spike_neurons: typedArrayToBase64(data.neurons),
     ...(data.states ? { states: encodeStates(data.states) } : {}),
-    ...(data.neuronNames && data.nNeurons <= RASTER_MAX_NAMED_NEURONS ? { neuron_names: checkedNames(data.neuronNames, data.nNeurons) } : {}),
-    ...(data.dt_ms != null && data.dt_ms > 0 && Number.isFinite(data.dt_ms) ? { dt_ms: data.dt_ms } : {}),
+    ...(data.neuronNames && data.nNeurons <= RASTER_MAX_NAMED_NEURONS
+      ? { neuron_names: checkedNames(data.neuronNames, data.nNeurons) }
+      : {}),
+    ...(data.dt_ms != null && data.dt_ms > 0 && Number.isFinite(data.dt_ms)
+      ? { dt_ms: data.dt_ms }
+      : {}),
   };
 }
 
 /** Names within the decoder's limits (longer names are shortened, never refused: a figure the library makes must render). */
 function checkedNames(names: readonly string[], nNeurons: number): string[] {
-  if (names.length !== nNeurons) throw new RangeError(`neuronNames must have one name per neuron (${nNeurons}), got ${names.length}`);
+  if (names.length !== nNeurons)
+    throw new RangeError(
+      `neuronNames must have one name per neuron (${nNeurons}), got ${names.length}`,
+    );
   return names.map((s) => fitText(String(s), 100));
 }
 
@@ -177,7 +188,10 @@ function encodeStates(s: StateTraces): StatesPayload {
 export function stateAxisLabel(s: Pick<StateTraces, "variable" | "unit">): string {
   if (!s.unit) return s.variable;
   const suffix = `_${s.unit}`;
-  const name = s.variable.endsWith(suffix) && s.variable.length > suffix.length ? s.variable.slice(0, -suffix.length) : s.variable;
+  const name =
+    s.variable.endsWith(suffix) && s.variable.length > suffix.length
+      ? s.variable.slice(0, -suffix.length)
+      : s.variable;
   return `${name} (${s.unit})`;
 }
 
@@ -201,7 +215,9 @@ export function decodeRaster(value: unknown): RasterData {
   const tStart_ms = expectFiniteNumber(p.t_start_ms, "payload.t_start_ms");
   const tStop_ms = expectFiniteNumber(p.t_stop_ms, "payload.t_stop_ms");
   if (!(tStop_ms >= tStart_ms)) {
-    throw new SchemaError(`payload.t_stop_ms (${tStop_ms}) must be >= payload.t_start_ms (${tStart_ms})`);
+    throw new SchemaError(
+      `payload.t_stop_ms (${tStop_ms}) must be >= payload.t_start_ms (${tStart_ms})`,
+    );
   }
   const nNeurons = expectInteger(p.n_neurons, "payload.n_neurons", 0, RASTER_MAX_NEURONS);
   const nSpikes = expectInteger(p.n_spikes, "payload.n_spikes", 0, RASTER_MAX_SPIKES);
@@ -223,10 +239,14 @@ export function decodeRaster(value: unknown): RasterData {
     "payload.spike_neurons",
   );
   if (times_ms.length !== nSpikes) {
-    throw new SchemaError(`payload.spike_times_ms holds ${times_ms.length} values, payload.n_spikes says ${nSpikes}`);
+    throw new SchemaError(
+      `payload.spike_times_ms holds ${times_ms.length} values, payload.n_spikes says ${nSpikes}`,
+    );
   }
   if (neurons.length !== nSpikes) {
-    throw new SchemaError(`payload.spike_neurons holds ${neurons.length} values, payload.n_spikes says ${nSpikes}`);
+    throw new SchemaError(
+      `payload.spike_neurons holds ${neurons.length} values, payload.n_spikes says ${nSpikes}`,
+    );
   }
   // Float32 rounding of the window ends: allow half an ulp-ish slack relative to the magnitude.
   const slack = 1e-6 * Math.max(1, Math.abs(tStart_ms), Math.abs(tStop_ms));
@@ -238,13 +258,19 @@ export function decodeRaster(value: unknown): RasterData {
       );
     }
     if (neurons[i] >= nNeurons) {
-      throw new SchemaError(`payload.spike_neurons[${i}] = ${neurons[i]} is outside [0, n_neurons) = [0, ${nNeurons})`);
+      throw new SchemaError(
+        `payload.spike_neurons[${i}] = ${neurons[i]} is outside [0, n_neurons) = [0, ${nNeurons})`,
+      );
     }
   }
-  const states = p.states === undefined ? null : decodeStates(p.states, tStart_ms, tStop_ms, nNeurons);
+  const states =
+    p.states === undefined ? null : decodeStates(p.states, tStart_ms, tStop_ms, nNeurons);
   let neuronNames: string[] | null = null;
   if (p.neuron_names !== undefined) {
-    if (nNeurons > RASTER_MAX_NAMED_NEURONS) throw new SchemaError(`payload.neuron_names: at most ${RASTER_MAX_NAMED_NEURONS} neurons can be named, payload.n_neurons is ${nNeurons}`);
+    if (nNeurons > RASTER_MAX_NAMED_NEURONS)
+      throw new SchemaError(
+        `payload.neuron_names: at most ${RASTER_MAX_NAMED_NEURONS} neurons can be named, payload.n_neurons is ${nNeurons}`,
+      );
     neuronNames = expectStringArray(p.neuron_names, "payload.neuron_names", nNeurons, 100);
   }
   let dt_ms: number | null = null;
@@ -252,10 +278,26 @@ export function decodeRaster(value: unknown): RasterData {
     dt_ms = expectFiniteNumber(p.dt_ms, "payload.dt_ms");
     if (!(dt_ms > 0)) throw new SchemaError(`payload.dt_ms must be > 0, got ${dt_ms}`);
   }
-  return { title, tStart_ms, tStop_ms, nNeurons, populations: pops, times_ms, neurons, states, neuronNames, dt_ms };
+  return {
+    title,
+    tStart_ms,
+    tStop_ms,
+    nNeurons,
+    populations: pops,
+    times_ms,
+    neurons,
+    states,
+    neuronNames,
+    dt_ms,
+  };
 }
 
-function decodeStates(value: unknown, tStart_ms: number, tStop_ms: number, nNeurons: number): StateTraces {
+function decodeStates(
+  value: unknown,
+  tStart_ms: number,
+  tStop_ms: number,
+  nNeurons: number,
+): StateTraces {
   const s = expectObject(value, "payload.states");
   const variable = expectString(s.variable, "payload.states.variable", 100);
   const unit = expectString(s.unit, "payload.states.unit", 40);
@@ -269,20 +311,36 @@ function decodeStates(value: unknown, tStart_ms: number, tStop_ms: number, nNeur
       row: expectInteger(o.row, `payload.states.traces[${k}].row`, -1, nNeurons - 1),
     };
   });
-  if (traces.length === 0) throw new SchemaError("payload.states.traces must have at least 1 entry, got 0");
+  if (traces.length === 0)
+    throw new SchemaError("payload.states.traces must have at least 1 entry, got 0");
   const maxSamples = Math.floor(RASTER_MAX_STATE_VALUES / traces.length);
   const nSamples = expectInteger(s.n_samples, "payload.states.n_samples", 1, maxSamples);
   // Samples must lie in the raster's window (they share its time axis).
-  const slack = 1e-6 * Math.max(1, Math.abs(tStart_ms), Math.abs(tStop_ms)) + 1e-9 * dt_ms * nSamples;
+  const slack =
+    1e-6 * Math.max(1, Math.abs(tStart_ms), Math.abs(tStop_ms)) + 1e-9 * dt_ms * nSamples;
   const t1 = t0 + (nSamples - 1) * dt_ms;
   if (!(t0 >= tStart_ms - slack && t1 <= tStop_ms + slack)) {
     throw new SchemaError(
       `payload.states samples span [${t0}, ${t1}] ms, outside the raster's [t_start_ms, t_stop_ms] = [${tStart_ms}, ${tStop_ms}]`,
     );
   }
-  const values = expectBase64Array(s.values, "payload.states.values", "float32", traces.length * nSamples);
+  const values = expectBase64Array(
+    s.values,
+    "payload.states.values",
+    "float32",
+    traces.length * nSamples,
+  );
   checkValues(values, "payload.states.values");
-  return { variable, unit, tStart_ms: t0, dt_ms, nSamples, labels: traces.map((t) => t.label), rows: traces.map((t) => t.row), values };
+  return {
+    variable,
+    unit,
+    tStart_ms: t0,
+    dt_ms,
+    nSamples,
+    labels: traces.map((t) => t.label),
+    rows: traces.map((t) => t.row),
+    values,
+  };
 }
 
 /** Index of the population holding neuron `index`, or -1. */

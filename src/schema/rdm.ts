@@ -132,7 +132,13 @@ export function encodeRdm(d: RdmData): RdmPayload {
     thresholds: { lower: d.lower, upper: d.upper },
     ...(d.categories ? { categories: [...d.categories] } : {}),
   };
-  if (d.mds) p.mds = { rdm: d.mds.rdm, method: fitText(d.mds.method, 100), stress: d.mds.stress, coordinates: typedArrayToBase64(d.mds.coordinates) };
+  if (d.mds)
+    p.mds = {
+      rdm: d.mds.rdm,
+      method: fitText(d.mds.method, 100),
+      stress: d.mds.stress,
+      coordinates: typedArrayToBase64(d.mds.coordinates),
+    };
   if (d.models) {
     const m = d.models;
     p.models = {
@@ -154,7 +160,8 @@ export function encodeRdm(d: RdmData): RdmPayload {
  */
 export function decodeRdm(value: unknown): RdmData {
   const p = expectObject(value, "payload");
-  if (p.schema !== "neurolab.rdm") throw new SchemaError(`payload.schema must be "neurolab.rdm", got ${describe(p.schema)}`);
+  if (p.schema !== "neurolab.rdm")
+    throw new SchemaError(`payload.schema must be "neurolab.rdm", got ${describe(p.schema)}`);
   expectVersion(p.version, 1, "payload.version");
   const title = optionalString(p.title, "payload.title", 500) ?? "";
   const measure = expectString(p.measure, "payload.measure", 200);
@@ -162,16 +169,25 @@ export function decodeRdm(value: unknown): RdmData {
   const nRdms = expectInteger(p.n_rdms, "payload.n_rdms", 1, RDM_MAX_RDMS);
   const pairs = condensedLength(n);
   if (pairs * nRdms > RDM_MAX_ENTRIES) {
-    throw new SchemaError(`payload.n_rdms x n_conditions (n-1)/2 = ${pairs * nRdms} entries exceeds ${RDM_MAX_ENTRIES}`);
+    throw new SchemaError(
+      `payload.n_rdms x n_conditions (n-1)/2 = ${pairs * nRdms} entries exceeds ${RDM_MAX_ENTRIES}`,
+    );
   }
   const labels = expectStringArray(p.labels, "payload.labels", n, 200);
   const rdmNames = expectStringArray(p.rdm_names, "payload.rdm_names", nRdms, 200);
-  const dissimilarities = expectBase64Array(p.dissimilarities, "payload.dissimilarities", "float64", pairs * nRdms);
+  const dissimilarities = expectBase64Array(
+    p.dissimilarities,
+    "payload.dissimilarities",
+    "float64",
+    pairs * nRdms,
+  );
   checkValues(dissimilarities, "payload.dissimilarities", { nan: "allow" });
   for (let r = 0; r < nRdms; r++) {
     let finite = false;
-    for (let k = r * pairs; k < (r + 1) * pairs && !finite; k++) finite = dissimilarities[k] === dissimilarities[k];
-    if (!finite) throw new SchemaError(`payload.dissimilarities: RDM ${r} has no finite value (all NaN)`);
+    for (let k = r * pairs; k < (r + 1) * pairs && !finite; k++)
+      finite = dissimilarities[k] === dissimilarities[k];
+    if (!finite)
+      throw new SchemaError(`payload.dissimilarities: RDM ${r} has no finite value (all NaN)`);
   }
   let lower = 0;
   let upper = 1;
@@ -179,8 +195,12 @@ export function decodeRdm(value: unknown): RdmData {
     const t = expectObject(p.thresholds, "payload.thresholds");
     lower = expectFiniteNumber(t.lower, "payload.thresholds.lower");
     upper = expectFiniteNumber(t.upper, "payload.thresholds.upper");
-    if (!(lower >= 0 && lower <= 1)) throw new SchemaError(`payload.thresholds.lower must be in [0, 1], got ${lower}`);
-    if (!(upper >= lower && upper <= 1)) throw new SchemaError(`payload.thresholds.upper must be in [lower, 1] = [${lower}, 1], got ${upper}`);
+    if (!(lower >= 0 && lower <= 1))
+      throw new SchemaError(`payload.thresholds.lower must be in [0, 1], got ${lower}`);
+    if (!(upper >= lower && upper <= 1))
+      throw new SchemaError(
+        `payload.thresholds.upper must be in [lower, 1] = [${lower}, 1], got ${upper}`,
+      );
   }
   let mds: RdmData["mds"] = null;
   if (p.mds !== undefined) {
@@ -188,7 +208,12 @@ export function decodeRdm(value: unknown): RdmData {
     const rdm = expectInteger(m.rdm, "payload.mds.rdm", 0, nRdms - 1);
     const method = expectString(m.method, "payload.mds.method", 100);
     const stress = expectFiniteNumber(m.stress, "payload.mds.stress");
-    const coordinates = expectBase64Array(m.coordinates, "payload.mds.coordinates", "float64", 2 * n);
+    const coordinates = expectBase64Array(
+      m.coordinates,
+      "payload.mds.coordinates",
+      "float64",
+      2 * n,
+    );
     checkValues(coordinates, "payload.mds.coordinates");
     mds = { rdm, method, stress, coordinates };
   }
@@ -196,14 +221,18 @@ export function decodeRdm(value: unknown): RdmData {
   if (p.models !== undefined) {
     const m = expectObject(p.models, "payload.models");
     const method = expectString(m.method, "payload.models.method", 100);
-    const names = expectArray(m.names, "payload.models.names", RDM_MAX_MODELS).map((s, i) => expectString(s, `payload.models.names[${i}]`, 200));
+    const names = expectArray(m.names, "payload.models.names", RDM_MAX_MODELS).map((s, i) =>
+      expectString(s, `payload.models.names[${i}]`, 200),
+    );
     const k = names.length;
     const means = expectNumberArray(m.means, "payload.models.means", k);
     const errors = expectNumberArray(m.errors, "payload.models.errors", k, 0);
     const pRaw = expectArray(m.p_values, "payload.models.p_values", k);
-    const pValues = pRaw.length === 0 ? [] : expectNumberArray(pRaw, "payload.models.p_values", k, 0, 1);
+    const pValues =
+      pRaw.length === 0 ? [] : expectNumberArray(pRaw, "payload.models.p_values", k, 0, 1);
     const alpha = expectFiniteNumber(m.alpha, "payload.models.alpha");
-    if (!(alpha > 0 && alpha < 1)) throw new SchemaError(`payload.models.alpha must be in (0, 1), got ${alpha}`);
+    if (!(alpha > 0 && alpha < 1))
+      throw new SchemaError(`payload.models.alpha must be in (0, 1), got ${alpha}`);
     let noiseCeiling: [number, number] | null = null;
     if (m.noise_ceiling !== null && m.noise_ceiling !== undefined) {
       const [lo, hi] = expectNumberArray(m.noise_ceiling, "payload.models.noise_ceiling", 2);
@@ -211,8 +240,23 @@ export function decodeRdm(value: unknown): RdmData {
     }
     models = { method, names, means, errors, pValues, alpha, noiseCeiling };
   }
-  const categories = p.categories === undefined ? null : expectStringArray(p.categories, "payload.categories", n, 200);
-  return { title, measure, nConditions: n, labels, rdmNames, dissimilarities, lower, upper, mds, models, categories };
+  const categories =
+    p.categories === undefined
+      ? null
+      : expectStringArray(p.categories, "payload.categories", n, 200);
+  return {
+    title,
+    measure,
+    nConditions: n,
+    labels,
+    rdmNames,
+    dissimilarities,
+    lower,
+    upper,
+    mds,
+    models,
+    categories,
+  };
 }
 
 function describe(v: unknown): string {

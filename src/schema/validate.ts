@@ -19,7 +19,8 @@ export class SchemaError extends Error {
  * emits a string its own decoder rejects; shorter strings are returned unchanged.
  */
 export function fitText(s: string, maxLength: number): string {
-  if (typeof maxLength !== "number" || !Number.isInteger(maxLength) || maxLength < 1) throw new RangeError(`maxLength must be an integer >= 1, got ${describeValue(maxLength)}`);
+  if (typeof maxLength !== "number" || !Number.isInteger(maxLength) || maxLength < 1)
+    throw new RangeError(`maxLength must be an integer >= 1, got ${describeValue(maxLength)}`);
   if (typeof s === "symbol") throw new TypeError(`s must be a string, got ${describeValue(s)}`);
   const text = String(s);
   if (text.length <= maxLength) return text;
@@ -32,7 +33,9 @@ export function fitText(s: string, maxLength: number): string {
 /** A plain (non-array, non-null) object. */
 export function expectObject(v: unknown, what: string): Record<string, unknown> {
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
-    throw new SchemaError(`${what} must be an object, got ${v === null ? "null" : Array.isArray(v) ? "an array" : typeof v}`);
+    throw new SchemaError(
+      `${what} must be an object, got ${v === null ? "null" : Array.isArray(v) ? "an array" : typeof v}`,
+    );
   }
   return v as Record<string, unknown>;
 }
@@ -48,15 +51,22 @@ export function expectFiniteNumber(v: unknown, what: string): number {
 /** An integer in `[min, max]`. */
 export function expectInteger(v: unknown, what: string, min: number, max: number): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    throw new SchemaError(`${what} must be an integer in [${min}, ${max}], got ${describeValue(v)}`);
+    throw new SchemaError(
+      `${what} must be an integer in [${min}, ${max}], got ${describeValue(v)}`,
+    );
   }
   return v;
 }
 
 /** A string of at most `maxLength` characters. */
-export function expectString(v: unknown, what: string, maxLength = Number.MAX_SAFE_INTEGER): string {
+export function expectString(
+  v: unknown,
+  what: string,
+  maxLength = Number.MAX_SAFE_INTEGER,
+): string {
   if (typeof v !== "string") throw new SchemaError(`${what} must be a string, got ${typeof v}`);
-  if (v.length > maxLength) throw new SchemaError(`${what} must be at most ${maxLength} characters, got ${v.length}`);
+  if (v.length > maxLength)
+    throw new SchemaError(`${what} must be at most ${maxLength} characters, got ${v.length}`);
   return v;
 }
 
@@ -68,37 +78,59 @@ export function optionalString(v: unknown, what: string, maxLength?: number): st
 /** An array of at most `maxLength` entries. */
 export function expectArray(v: unknown, what: string, maxLength: number): unknown[] {
   if (!Array.isArray(v)) throw new SchemaError(`${what} must be an array, got ${typeof v}`);
-  if (v.length > maxLength) throw new SchemaError(`${what} must have at most ${maxLength} entries, got ${v.length}`);
+  if (v.length > maxLength)
+    throw new SchemaError(`${what} must have at most ${maxLength} entries, got ${v.length}`);
   return v;
 }
 
 /** The exact schema version this reader understands. */
 export function expectVersion(v: unknown, version: number, what: string): void {
   if (v !== version) {
-    throw new SchemaError(`${what} must be ${version} (this reader understands version ${version}), got ${describeValue(v)}`);
+    throw new SchemaError(
+      `${what} must be ${version} (this reader understands version ${version}), got ${describeValue(v)}`,
+    );
   }
 }
 
 /** An array of exactly `length` strings (each at most `maxLength` characters). */
-export function expectStringArray(v: unknown, what: string, length: number, maxLength = 200): string[] {
+export function expectStringArray(
+  v: unknown,
+  what: string,
+  length: number,
+  maxLength = 200,
+): string[] {
   const a = expectArray(v, what, length);
-  if (a.length !== length) throw new SchemaError(`${what} must have ${length} entries, got ${a.length}`);
+  if (a.length !== length)
+    throw new SchemaError(`${what} must have ${length} entries, got ${a.length}`);
   return a.map((s, i) => expectString(s, `${what}[${i}]`, maxLength));
 }
 
 /** An array of exactly `length` finite numbers in `[min, max]`. */
-export function expectNumberArray(v: unknown, what: string, length: number, min = -Infinity, max = Infinity): number[] {
+export function expectNumberArray(
+  v: unknown,
+  what: string,
+  length: number,
+  min = -Infinity,
+  max = Infinity,
+): number[] {
   const a = expectArray(v, what, length);
-  if (a.length !== length) throw new SchemaError(`${what} must have ${length} entries, got ${a.length}`);
+  if (a.length !== length)
+    throw new SchemaError(`${what} must have ${length} entries, got ${a.length}`);
   return a.map((x, i) => {
     const n = expectFiniteNumber(x, `${what}[${i}]`);
-    if (n < min || n > max) throw new SchemaError(`${what}[${i}] must be in [${min}, ${max}], got ${n}`);
+    if (n < min || n > max)
+      throw new SchemaError(`${what}[${i}] must be in [${min}, ${max}], got ${n}`);
     return n;
   });
 }
 
 /** An optional finite number in `[min, max]` (undefined passes through). */
-export function optionalNumber(v: unknown, what: string, min = -Infinity, max = Infinity): number | undefined {
+export function optionalNumber(
+  v: unknown,
+  what: string,
+  min = -Infinity,
+  max = Infinity,
+): number | undefined {
   if (v === undefined) return undefined;
   const n = expectFiniteNumber(v, what);
   if (n < min || n > max) throw new SchemaError(`${what} must be in [${min}, ${max}], got ${n}`);
@@ -110,7 +142,11 @@ export function optionalNumber(v: unknown, what: string, min = -Infinity, max = 
  * values), infinities are always rejected; `min`/`max` bound the finite values. Throws naming
  * the first offending index.
  */
-export function checkValues(a: ArrayLike<number>, what: string, opts: { nan?: "allow" | "reject"; min?: number; max?: number } = {}): void {
+export function checkValues(
+  a: ArrayLike<number>,
+  what: string,
+  opts: { nan?: "allow" | "reject"; min?: number; max?: number } = {},
+): void {
   const min = opts.min ?? -Infinity;
   const max = opts.max ?? Infinity;
   const allowNaN = opts.nan === "allow";
@@ -133,16 +169,44 @@ const DTYPE_BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, u
  * before decoding, so a huge or truncated field fails fast, with a {@link SchemaError}
  * naming the field.
  */
-export function expectBase64Array(v: unknown, what: string, dtype: "float32", length: number): Float32Array;
-export function expectBase64Array(v: unknown, what: string, dtype: "float64", length: number): Float64Array;
-export function expectBase64Array(v: unknown, what: string, dtype: "int32", length: number): Int32Array;
-export function expectBase64Array(v: unknown, what: string, dtype: "uint32", length: number): Uint32Array;
-export function expectBase64Array(v: unknown, what: string, dtype: DType, length: number): Float32Array | Float64Array | Int32Array | Uint32Array {
-  if (typeof v !== "string") throw new SchemaError(`${what} must be a base64 string, got ${v === null ? "null" : typeof v}`);
+export function expectBase64Array(
+  v: unknown,
+  what: string,
+  dtype: "float32",
+  length: number,
+): Float32Array;
+export function expectBase64Array(
+  v: unknown,
+  what: string,
+  dtype: "float64",
+  length: number,
+): Float64Array;
+export function expectBase64Array(
+  v: unknown,
+  what: string,
+  dtype: "int32",
+  length: number,
+): Int32Array;
+export function expectBase64Array(
+  v: unknown,
+  what: string,
+  dtype: "uint32",
+  length: number,
+): Uint32Array;
+export function expectBase64Array(
+  v: unknown,
+  what: string,
+  dtype: DType,
+  length: number,
+): Float32Array | Float64Array | Int32Array | Uint32Array {
+  if (typeof v !== "string")
+    throw new SchemaError(`${what} must be a base64 string, got ${v === null ? "null" : typeof v}`);
   const bytes = length * DTYPE_BYTES[dtype];
   const chars = 4 * Math.ceil(bytes / 3);
   if (v.length !== chars) {
-    throw new SchemaError(`${what} must hold ${length} ${dtype} values (${chars} base64 characters), got ${v.length} characters`);
+    throw new SchemaError(
+      `${what} must hold ${length} ${dtype} values (${chars} base64 characters), got ${v.length} characters`,
+    );
   }
   try {
     return base64ToTypedArray(v, dtype as "float32", what);

@@ -4,7 +4,16 @@
  * (nPre, nPost, rng) so rules compose and stay free of hidden state.
  */
 import { checkInteger, checkProbability } from "../core/checks.js";
-import { checkAllocation, checkArrayLike, checkBoolean, checkFunction, checkNumberArray, checkOptions, describeValue, MAX_POPULATION_SIZE } from "../core/validate.js";
+import {
+  checkAllocation,
+  checkArrayLike,
+  checkBoolean,
+  checkFunction,
+  checkNumberArray,
+  checkOptions,
+  describeValue,
+  MAX_POPULATION_SIZE,
+} from "../core/validate.js";
 import type { Rng } from "../random/rng.js";
 import { describeName } from "../core/describe.js";
 
@@ -47,11 +56,17 @@ export function synapseCount(c: Csr): number {
  * ```
  */
 export function allToAll(opts: { allowSelf?: boolean } = {}): ConnectivityRule {
-  const allowSelf = checkBoolean(checkOptions(opts, ["allowSelf"], "allToAll options").allowSelf, "allowSelf", true);
+  const allowSelf = checkBoolean(
+    checkOptions(opts, ["allowSelf"], "allToAll options").allowSelf,
+    "allowSelf",
+    true,
+  );
   return (nPre, nPost) => {
     checkSizes("allToAll", nPre, nPost);
     const self = allowSelf ? 0 : Math.min(nPre, nPost);
-    const colIdx = new Int32Array(checkAllocation(nPre * nPost - self, 4, `allToAll: ${nPre} x ${nPost} synapses`));
+    const colIdx = new Int32Array(
+      checkAllocation(nPre * nPost - self, 4, `allToAll: ${nPre} x ${nPost} synapses`),
+    );
     const rowPtr = new Int32Array(nPre + 1);
     let nnz = 0;
     for (let i = 0; i < nPre; i++) {
@@ -77,7 +92,8 @@ export function allToAll(opts: { allowSelf?: boolean } = {}): ConnectivityRule {
 export function oneToOne(): ConnectivityRule {
   return (nPre, nPost) => {
     checkSizes("oneToOne", nPre, nPost);
-    if (nPre !== nPost) throw new RangeError(`oneToOne needs equal sizes, got nPre = ${nPre} and nPost = ${nPost}`);
+    if (nPre !== nPost)
+      throw new RangeError(`oneToOne needs equal sizes, got nPre = ${nPre} and nPost = ${nPost}`);
     const rowPtr = new Int32Array(nPre + 1);
     const colIdx = new Int32Array(nPre);
     for (let i = 0; i < nPre; i++) {
@@ -103,13 +119,20 @@ export function oneToOne(): ConnectivityRule {
  */
 export function fixedProbability(p: number, opts: { allowSelf?: boolean } = {}): ConnectivityRule {
   checkProbability(p, "p");
-  const allowSelf = checkBoolean(checkOptions(opts, ["allowSelf"], "fixedProbability options").allowSelf, "allowSelf", true);
+  const allowSelf = checkBoolean(
+    checkOptions(opts, ["allowSelf"], "fixedProbability options").allowSelf,
+    "allowSelf",
+    true,
+  );
   return (nPre, nPost, rng) => {
     checkSizes("fixedProbability", nPre, nPost);
     const total = nPre * nPost;
     const what = `fixedProbability(${p}): ${nPre} x ${nPost} pairs, about ${Math.round(total * p)} synapses`;
     checkAllocation(Math.ceil(total * p), 4, what);
-    let cap = Math.min(Math.max(16, Math.ceil(total * p * 1.1 + 10 * Math.sqrt(total * p + 1))), total + 1);
+    let cap = Math.min(
+      Math.max(16, Math.ceil(total * p * 1.1 + 10 * Math.sqrt(total * p + 1))),
+      total + 1,
+    );
     let cols = new Int32Array(cap);
     const rowPtr = new Int32Array(nPre + 1);
     let nnz = 0;
@@ -150,7 +173,9 @@ export function fromPairs(pre: ArrayLike<number>, post: ArrayLike<number>): Conn
   checkNumberArray(pre, "fromPairs: pre", { integer: true, min: 0 });
   checkNumberArray(post, "fromPairs: post", { integer: true, min: 0 });
   if (pre.length !== post.length) {
-    throw new RangeError(`fromPairs: pre and post must have equal lengths, got ${pre.length} and ${post.length}`);
+    throw new RangeError(
+      `fromPairs: pre and post must have equal lengths, got ${pre.length} and ${post.length}`,
+    );
   }
   return (nPre, nPost) => {
     checkSizes("fromPairs", nPre, nPost);
@@ -185,11 +210,20 @@ export function fromPairs(pre: ArrayLike<number>, post: ArrayLike<number>): Conn
  */
 export function fixedInDegree(k: number, opts: { allowSelf?: boolean } = {}): ConnectivityRule {
   checkInteger(k, "k", 0, MAX_POPULATION_SIZE);
-  const allowSelf = checkBoolean(checkOptions(opts, ["allowSelf"], "fixedInDegree options").allowSelf, "allowSelf", true);
+  const allowSelf = checkBoolean(
+    checkOptions(opts, ["allowSelf"], "fixedInDegree options").allowSelf,
+    "allowSelf",
+    true,
+  );
   return (nPre, nPost, rng) => {
     checkSizes("fixedInDegree", nPre, nPost);
-    if (k > nPre) throw new RangeError(`fixedInDegree: k must be at most ${nPre} (nPre, the number of candidate sources), got ${k}`);
-    const pre = new Int32Array(checkAllocation(nPost * k, 4, `fixedInDegree(${k}): ${nPost} targets x ${k} synapses`));
+    if (k > nPre)
+      throw new RangeError(
+        `fixedInDegree: k must be at most ${nPre} (nPre, the number of candidate sources), got ${k}`,
+      );
+    const pre = new Int32Array(
+      checkAllocation(nPost * k, 4, `fixedInDegree(${k}): ${nPost} targets x ${k} synapses`),
+    );
     const post = new Int32Array(nPost * k);
     for (let j = 0; j < nPost; j++) {
       const chosen = sampleDistinct(nPre, k, rng, allowSelf ? -1 : j, "k");
@@ -216,12 +250,21 @@ export function fixedInDegree(k: number, opts: { allowSelf?: boolean } = {}): Co
  */
 export function fixedOutDegree(k: number, opts: { allowSelf?: boolean } = {}): ConnectivityRule {
   checkInteger(k, "k", 0, MAX_POPULATION_SIZE);
-  const allowSelf = checkBoolean(checkOptions(opts, ["allowSelf"], "fixedOutDegree options").allowSelf, "allowSelf", true);
+  const allowSelf = checkBoolean(
+    checkOptions(opts, ["allowSelf"], "fixedOutDegree options").allowSelf,
+    "allowSelf",
+    true,
+  );
   return (nPre, nPost, rng) => {
     checkSizes("fixedOutDegree", nPre, nPost);
-    if (k > nPost) throw new RangeError(`fixedOutDegree: k must be at most ${nPost} (nPost, the number of candidate targets), got ${k}`);
+    if (k > nPost)
+      throw new RangeError(
+        `fixedOutDegree: k must be at most ${nPost} (nPost, the number of candidate targets), got ${k}`,
+      );
     const rowPtr = new Int32Array(nPre + 1);
-    const colIdx = new Int32Array(checkAllocation(nPre * k, 4, `fixedOutDegree(${k}): ${nPre} sources x ${k} synapses`));
+    const colIdx = new Int32Array(
+      checkAllocation(nPre * k, 4, `fixedOutDegree(${k}): ${nPre} sources x ${k} synapses`),
+    );
     for (let i = 0; i < nPre; i++) {
       colIdx.set(sampleDistinct(nPost, k, rng, allowSelf ? -1 : i, "k"), i * k);
       rowPtr[i + 1] = (i + 1) * k;
@@ -246,11 +289,15 @@ export function fromDense(matrix: ArrayLike<ArrayLike<number>>): ConnectivityRul
   for (let i = 0; i < rows.length; i++) checkNumberArray(rows[i], `fromDense: matrix[${i}]`);
   return (nPre, nPost) => {
     checkSizes("fromDense", nPre, nPost);
-    if (rows.length !== nPre) throw new RangeError(`fromDense: matrix must have nPre = ${nPre} rows, got ${rows.length}`);
+    if (rows.length !== nPre)
+      throw new RangeError(`fromDense: matrix must have nPre = ${nPre} rows, got ${rows.length}`);
     const rowPtr = new Int32Array(nPre + 1);
     for (let i = 0; i < nPre; i++) {
       const row = rows[i];
-      if (row.length !== nPost) throw new RangeError(`fromDense: row ${i} must have nPost = ${nPost} entries, got ${row.length}`);
+      if (row.length !== nPost)
+        throw new RangeError(
+          `fromDense: row ${i} must have nPost = ${nPost} entries, got ${row.length}`,
+        );
       let count = 0;
       for (let j = 0; j < nPost; j++) if (row[j] !== 0) count++;
       rowPtr[i + 1] = rowPtr[i] + count;
@@ -267,7 +314,8 @@ export function fromDense(matrix: ArrayLike<ArrayLike<number>>): ConnectivityRul
 /** `k` distinct integers from [0, n) other than `exclude`, sorted (Floyd's algorithm). */
 function sampleDistinct(n: number, k: number, rng: Rng, exclude: number, name: string): Int32Array {
   const pool = exclude >= 0 && exclude < n ? n - 1 : n;
-  if (k > pool) throw new RangeError(`${name} must be at most ${pool} (the number of candidates), got ${k}`);
+  if (k > pool)
+    throw new RangeError(`${name} must be at most ${pool} (the number of candidates), got ${k}`);
   const chosen = new Set<number>();
   for (let j = pool - k; j < pool; j++) {
     const t = Math.floor(rng.uniform() * (j + 1));
@@ -290,12 +338,29 @@ function sampleDistinct(n: number, k: number, rng: Rng, exclude: number, name: s
  * ```
  */
 export function fromCsr(rowPtr: ArrayLike<number>, colIdx: ArrayLike<number>): ConnectivityRule {
-  checkNumberArray(colIdx, "fromCsr: colIdx", { integer: true, min: 0, max: MAX_POPULATION_SIZE - 1 });
-  checkNumberArray(rowPtr, "fromCsr: rowPtr", { integer: true, min: 0, max: colIdx.length, minLength: 1 });
+  checkNumberArray(colIdx, "fromCsr: colIdx", {
+    integer: true,
+    min: 0,
+    max: MAX_POPULATION_SIZE - 1,
+  });
+  checkNumberArray(rowPtr, "fromCsr: rowPtr", {
+    integer: true,
+    min: 0,
+    max: colIdx.length,
+    minLength: 1,
+  });
   return (nPre, nPost) => {
     checkSizes("fromCsr", nPre, nPost);
-    if (rowPtr.length !== nPre + 1) throw new RangeError(`fromCsr: rowPtr must have nPre + 1 = ${nPre + 1} entries, got ${rowPtr.length}`);
-    return checkCsr({ nPre, nPost, rowPtr: Int32Array.from(rowPtr), colIdx: Int32Array.from(colIdx) }, nPre, nPost, "fromCsr");
+    if (rowPtr.length !== nPre + 1)
+      throw new RangeError(
+        `fromCsr: rowPtr must have nPre + 1 = ${nPre + 1} entries, got ${rowPtr.length}`,
+      );
+    return checkCsr(
+      { nPre, nPost, rowPtr: Int32Array.from(rowPtr), colIdx: Int32Array.from(colIdx) },
+      nPre,
+      nPost,
+      "fromCsr",
+    );
   };
 }
 
@@ -312,22 +377,47 @@ export function fromCsr(rowPtr: ArrayLike<number>, colIdx: ArrayLike<number>): C
  * checkCsr({ nPre: 2, nPost: 2, rowPtr: Int32Array.of(0, 1, 2), colIdx: Int32Array.of(1, 0) }, 2, 2); // throws naming the fault if malformed
  * ```
  */
-export function checkCsr(csr: unknown, nPre: number, nPost: number, ruleName = "connectivity rule"): Csr {
+export function checkCsr(
+  csr: unknown,
+  nPre: number,
+  nPost: number,
+  ruleName = "connectivity rule",
+): Csr {
   ruleName = describeName(ruleName);
-  if (csr === null || typeof csr !== "object") throw new TypeError(`${ruleName} must return a CSR { nPre, nPost, rowPtr, colIdx }, got ${describeValue(csr)}`);
+  if (csr === null || typeof csr !== "object")
+    throw new TypeError(
+      `${ruleName} must return a CSR { nPre, nPost, rowPtr, colIdx }, got ${describeValue(csr)}`,
+    );
   const c = csr as Csr;
-  if (c.nPre !== nPre || c.nPost !== nPost) throw new RangeError(`${ruleName} returned a ${describeValue(c.nPre)} x ${describeValue(c.nPost)} CSR for ${describeValue(nPre)} x ${describeValue(nPost)} neurons`);
-  if (!(c.rowPtr instanceof Int32Array) || !(c.colIdx instanceof Int32Array)) throw new TypeError(`${ruleName} must return rowPtr and colIdx as Int32Array, got ${describeValue(c.rowPtr)} and ${describeValue(c.colIdx)}`);
+  if (c.nPre !== nPre || c.nPost !== nPost)
+    throw new RangeError(
+      `${ruleName} returned a ${describeValue(c.nPre)} x ${describeValue(c.nPost)} CSR for ${describeValue(nPre)} x ${describeValue(nPost)} neurons`,
+    );
+  if (!(c.rowPtr instanceof Int32Array) || !(c.colIdx instanceof Int32Array))
+    throw new TypeError(
+      `${ruleName} must return rowPtr and colIdx as Int32Array, got ${describeValue(c.rowPtr)} and ${describeValue(c.colIdx)}`,
+    );
   const { rowPtr, colIdx } = c;
-  if (rowPtr.length !== nPre + 1) throw new RangeError(`${ruleName}: rowPtr must have nPre + 1 = ${nPre + 1} entries, got ${rowPtr.length}`);
+  if (rowPtr.length !== nPre + 1)
+    throw new RangeError(
+      `${ruleName}: rowPtr must have nPre + 1 = ${nPre + 1} entries, got ${rowPtr.length}`,
+    );
   if (rowPtr[0] !== 0 || rowPtr[nPre] !== colIdx.length) {
-    throw new RangeError(`${ruleName}: rowPtr must start at 0 and end at colIdx.length = ${colIdx.length}, got ${rowPtr[0]} and ${rowPtr[nPre]}`);
+    throw new RangeError(
+      `${ruleName}: rowPtr must start at 0 and end at colIdx.length = ${colIdx.length}, got ${rowPtr[0]} and ${rowPtr[nPre]}`,
+    );
   }
   for (let i = 0; i < nPre; i++) {
-    if (rowPtr[i + 1] < rowPtr[i]) throw new RangeError(`${ruleName}: rowPtr must not decrease, but rowPtr[${i + 1}] = ${rowPtr[i + 1]} < rowPtr[${i}] = ${rowPtr[i]}`);
+    if (rowPtr[i + 1] < rowPtr[i])
+      throw new RangeError(
+        `${ruleName}: rowPtr must not decrease, but rowPtr[${i + 1}] = ${rowPtr[i + 1]} < rowPtr[${i}] = ${rowPtr[i]}`,
+      );
   }
   for (let k = 0; k < colIdx.length; k++) {
-    if (colIdx[k] < 0 || colIdx[k] >= nPost) throw new RangeError(`${ruleName}: colIdx[${k}] must be an integer in [0, ${nPost - 1}], got ${colIdx[k]}`);
+    if (colIdx[k] < 0 || colIdx[k] >= nPost)
+      throw new RangeError(
+        `${ruleName}: colIdx[${k}] must be an integer in [0, ${nPost - 1}], got ${colIdx[k]}`,
+      );
   }
   return c;
 }
@@ -342,8 +432,18 @@ export function checkCsr(csr: unknown, nPre: number, nPost: number, ruleName = "
  * csr.rowPtr; csr.colIdx;
  * ```
  */
-export function applyRule(rule: ConnectivityRule, nPre: number, nPost: number, rng: Rng, ruleName = "connectivity rule"): Csr {
-  checkFunction(rule, ruleName, "a connectivity rule (nPre, nPost, rng) => Csr, e.g. fixedProbability(0.1)");
+export function applyRule(
+  rule: ConnectivityRule,
+  nPre: number,
+  nPost: number,
+  rng: Rng,
+  ruleName = "connectivity rule",
+): Csr {
+  checkFunction(
+    rule,
+    ruleName,
+    "a connectivity rule (nPre, nPost, rng) => Csr, e.g. fixedProbability(0.1)",
+  );
   return checkCsr(rule(nPre, nPost, rng), nPre, nPost, ruleName);
 }
 

@@ -9,33 +9,85 @@ import type { Arena } from "../wasm/arena.js";
 import { assemble, F64, I32, lazyModule, op, type Code, type ValType } from "../wasm/assembler.js";
 
 // Parameters (byte addresses in the arena, and a count).
-const ROW_PTR = 0, COL_IDX = 1, WEIGHT = 2, SPIKED = 3, COUNT = 4, ROW = 5;
+const ROW_PTR = 0,
+  COL_IDX = 1,
+  WEIGHT = 2,
+  SPIKED = 3,
+  COUNT = 4,
+  ROW = 5;
 // Locals.
-const S = 6, K = 7, END = 8, ADDR = 9;
+const S = 6,
+  K = 7,
+  END = 8,
+  ADDR = 9;
 
 const { localGet: get, localSet: set, localTee: tee } = op;
 /** Address of the 4-byte element `index` (an i32 local) of the array at pointer parameter `ptr`. */
-const at4 = (ptr: number, index: number): Code => [...get(ptr), ...get(index), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add];
+const at4 = (ptr: number, index: number): Code => [
+  ...get(ptr),
+  ...get(index),
+  ...op.i32Const(2),
+  ...op.i32Shl,
+  ...op.i32Add,
+];
 
 /** The body of `each` (weights per synapse) or `uniform` (WEIGHT is an f64 value). */
 function deliverBody(uniform: boolean): Code {
   const weight = uniform ? get(WEIGHT) : [...at4(WEIGHT, K), ...op.f32Load(), ...op.f64PromoteF32];
   return [
-    ...op.block, ...get(COUNT), ...op.i32Eqz, ...op.brIf(0),
+    ...op.block,
+    ...get(COUNT),
+    ...op.i32Eqz,
+    ...op.brIf(0),
     ...op.loop,
     // k = rowPtr[i], end = rowPtr[i + 1] for the s-th spiking source i.
-    ...get(ROW_PTR), ...at4(SPIKED, S), ...op.i32Load(), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...tee(ADDR),
-    ...op.i32Load(), ...set(K),
-    ...get(ADDR), ...op.i32Load(4), ...set(END),
-    ...op.block, ...get(K), ...get(END), ...op.i32GeS, ...op.brIf(0),
+    ...get(ROW_PTR),
+    ...at4(SPIKED, S),
+    ...op.i32Load(),
+    ...op.i32Const(2),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...tee(ADDR),
+    ...op.i32Load(),
+    ...set(K),
+    ...get(ADDR),
+    ...op.i32Load(4),
+    ...set(END),
+    ...op.block,
+    ...get(K),
+    ...get(END),
+    ...op.i32GeS,
+    ...op.brIf(0),
     ...op.loop,
     // row[colIdx[k]] += weight[k]
-    ...get(ROW), ...at4(COL_IDX, K), ...op.i32Load(), ...op.i32Const(3), ...op.i32Shl, ...op.i32Add, ...tee(ADDR),
-    ...get(ADDR), ...op.f64Load(), ...weight, ...op.f64Add, ...op.f64Store(),
-    ...get(K), ...op.i32Const(1), ...op.i32Add, ...tee(K), ...get(END), ...op.i32LtS, ...op.brIf(0),
+    ...get(ROW),
+    ...at4(COL_IDX, K),
+    ...op.i32Load(),
+    ...op.i32Const(3),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...tee(ADDR),
+    ...get(ADDR),
+    ...op.f64Load(),
+    ...weight,
+    ...op.f64Add,
+    ...op.f64Store(),
+    ...get(K),
+    ...op.i32Const(1),
+    ...op.i32Add,
+    ...tee(K),
+    ...get(END),
+    ...op.i32LtS,
+    ...op.brIf(0),
     ...op.end,
     ...op.end,
-    ...get(S), ...op.i32Const(1), ...op.i32Add, ...tee(S), ...get(COUNT), ...op.i32LtS, ...op.brIf(0),
+    ...get(S),
+    ...op.i32Const(1),
+    ...op.i32Add,
+    ...tee(S),
+    ...get(COUNT),
+    ...op.i32LtS,
+    ...op.brIf(0),
     ...op.end,
     ...op.end,
   ];
@@ -46,8 +98,20 @@ const params = (uniform: boolean): ValType[] => [I32, I32, uniform ? F64 : I32, 
 /** The compiled delivery module (compiled once, lazily; undefined without WebAssembly). */
 export const deliverWasmModule = lazyModule(() =>
   assemble([
-    { name: "each", params: params(false), results: [], locals: [I32, I32, I32, I32], body: deliverBody(false) },
-    { name: "uniform", params: params(true), results: [], locals: [I32, I32, I32, I32], body: deliverBody(true) },
+    {
+      name: "each",
+      params: params(false),
+      results: [],
+      locals: [I32, I32, I32, I32],
+      body: deliverBody(false),
+    },
+    {
+      name: "uniform",
+      params: params(true),
+      results: [],
+      locals: [I32, I32, I32, I32],
+      body: deliverBody(true),
+    },
   ]),
 );
 
@@ -58,8 +122,22 @@ export const deliverWasmModule = lazyModule(() =>
  * ring-buffer row (f64); `weight` is the address of the f32 weights, or the shared weight.
  */
 export interface DeliverKernels {
-  each(rowPtr: number, colIdx: number, weight: number, spiked: number, count: number, row: number): void;
-  uniform(rowPtr: number, colIdx: number, weight: number, spiked: number, count: number, row: number): void;
+  each(
+    rowPtr: number,
+    colIdx: number,
+    weight: number,
+    spiked: number,
+    count: number,
+    row: number,
+  ): void;
+  uniform(
+    rowPtr: number,
+    colIdx: number,
+    weight: number,
+    spiked: number,
+    count: number,
+    row: number,
+  ): void;
 }
 
 /** The delivery kernels bound to `arena`'s memory, or undefined without WebAssembly. */

@@ -15,11 +15,35 @@
  */
 import { checkInteger, checkNumber } from "../core/checks.js";
 import { jsExpr, JS_FUNCTIONS, type StateArray } from "../equations/codegen.js";
-import { eventProgram, jsEventBody, SYNAPSE_FUNCTIONS, wasmEventKernel, type EventKernel, type EventLayout, type EventLocation, type EventLoop } from "../equations/synapsegen.js";
+import {
+  eventProgram,
+  jsEventBody,
+  SYNAPSE_FUNCTIONS,
+  wasmEventKernel,
+  type EventKernel,
+  type EventLayout,
+  type EventLocation,
+  type EventLoop,
+} from "../equations/synapsegen.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
 import { derivative, dimensionOf, fold, substitute, type Dim } from "../equations/expr.js";
-import { evalUnit, expandStatement, makeScope, requireDim, type NamespaceValue } from "../equations/model.js";
-import { formatExpr, ModelSyntaxError, namesIn, parseEquations, parseExpression, parseStatements, type Equation, type Expr } from "../equations/parse.js";
+import {
+  evalUnit,
+  expandStatement,
+  makeScope,
+  requireDim,
+  type NamespaceValue,
+} from "../equations/model.js";
+import {
+  formatExpr,
+  ModelSyntaxError,
+  namesIn,
+  parseEquations,
+  parseExpression,
+  parseStatements,
+  type Equation,
+  type Expr,
+} from "../equations/parse.js";
 import { dimMul, lookupUnit, type Unit } from "../equations/units.js";
 import type { EquationGroup } from "../network/equationGroup.js";
 import type { Population } from "../network/populations.js";
@@ -85,19 +109,29 @@ interface Resolved {
   onModulator: { place: Place; name: string; expr: Expr }[];
   constants: Map<string, number>;
   /** Resolves a name in a statement or expression to where it lives. */
-  locate: (name: string) => { place: Place; name: string } | { place: "builtin"; name: string } | undefined;
+  locate: (
+    name: string,
+  ) => { place: Place; name: string } | { place: "builtin"; name: string } | undefined;
 }
 
-const SECOND_INV: readonly [number, number, number, number, number, number, number] = [0, 0, -1, 0, 0, 0, 0];
+const SECOND_INV: readonly [number, number, number, number, number, number, number] = [
+  0, 0, -1, 0, 0, 0, 0,
+];
 
 function groupVariables(p: Population): { names: string[]; units: Map<string, Unit> } {
   const g = p as Partial<EquationGroup>;
-  if (g.kind === "equations" && g.model) return { names: g.variables!, units: g.model.units as Map<string, Unit> };
+  if (g.kind === "equations" && g.model)
+    return { names: g.variables!, units: g.model.units as Map<string, Unit> };
   return { names: [], units: new Map() };
 }
 
 /** Resolves and unit-checks a synapse model against its pre and post populations. */
-function resolveSynapses(opts: SynapsesOptions, pre: Population, post: Population, owner: string): Resolved {
+function resolveSynapses(
+  opts: SynapsesOptions,
+  pre: Population,
+  post: Population,
+  owner: string,
+): Resolved {
   const eqs: Equation[] = opts.model === undefined ? [] : parseEquations(opts.model);
   const preVars = groupVariables(pre);
   const postVars = groupVariables(post);
@@ -112,11 +146,22 @@ function resolveSynapses(opts: SynapsesOptions, pre: Population, post: Populatio
   const synNames = new Set<string>();
   for (const e of eqs) {
     const where = `equation "${e.text}"`;
-    if (e.kind === "diff" && !e.flags.includes("event-driven")) throw new ModelSyntaxError(`${where}: only event-driven differential equations are supported in synapse models (add "(event-driven)")`);
-    if (e.kind === "sub" && !e.flags.includes("summed")) throw new ModelSyntaxError(`${where}: only summed subexpressions ("x_post = ... : unit (summed)") are supported in synapse models`);
+    if (e.kind === "diff" && !e.flags.includes("event-driven"))
+      throw new ModelSyntaxError(
+        `${where}: only event-driven differential equations are supported in synapse models (add "(event-driven)")`,
+      );
+    if (e.kind === "sub" && !e.flags.includes("summed"))
+      throw new ModelSyntaxError(
+        `${where}: only summed subexpressions ("x_post = ... : unit (summed)") are supported in synapse models`,
+      );
     const u = evalUnit(e.unit, where);
     if (e.kind !== "sub") {
-      if (["t", "dt", "i", "j", "lastupdate"].includes(e.name) || e.name.endsWith("_pre") || e.name.endsWith("_post")) throw new ModelSyntaxError(`${where}: "${e.name}" is a reserved name`);
+      if (
+        ["t", "dt", "i", "j", "lastupdate"].includes(e.name) ||
+        e.name.endsWith("_pre") ||
+        e.name.endsWith("_post")
+      )
+        throw new ModelSyntaxError(`${where}: "${e.name}" is a reserved name`);
       units.set(e.name, u);
       dims.set(e.name, u.dim);
       synNames.add(e.name);
@@ -131,8 +176,10 @@ function resolveSynapses(opts: SynapsesOptions, pre: Population, post: Populatio
   const locate: Resolved["locate"] = (name) => {
     if (synNames.has(name)) return { place: "syn", name };
     if (["t", "dt", "i", "j", "lastupdate"].includes(name)) return { place: "builtin", name };
-    if (name.endsWith("_pre") && preVars.names.includes(name.slice(0, -4))) return { place: "pre", name: name.slice(0, -4) };
-    if (name.endsWith("_post") && postVars.names.includes(name.slice(0, -5))) return { place: "post", name: name.slice(0, -5) };
+    if (name.endsWith("_pre") && preVars.names.includes(name.slice(0, -4)))
+      return { place: "pre", name: name.slice(0, -4) };
+    if (name.endsWith("_post") && postVars.names.includes(name.slice(0, -5)))
+      return { place: "post", name: name.slice(0, -5) };
     if (postVars.names.includes(name)) return { place: "post", name };
     return undefined;
   };
@@ -151,9 +198,14 @@ function resolveSynapses(opts: SynapsesOptions, pre: Population, post: Populatio
       const B = derivative(f, e.name);
       const others = [...namesIn(f)].filter((n) => n !== e.name && locate(n));
       if (namesIn(B).has(e.name) || others.length) {
-        throw new ModelSyntaxError(`${where}: event-driven equations must be linear in their own variable with constant coefficients${others.length ? ` (it reads ${others.join(", ")})` : ""}`);
+        throw new ModelSyntaxError(
+          `${where}: event-driven equations must be linear in their own variable with constant coefficients${others.length ? ` (it reads ${others.join(", ")})` : ""}`,
+        );
       }
-      const A = fold(substitute(f, (n) => (n === e.name ? { k: "num", v: 0 } : undefined)), constOf);
+      const A = fold(
+        substitute(f, (n) => (n === e.name ? { k: "num", v: 0 } : undefined)),
+        constOf,
+      );
       eventDriven.push({ name: e.name, A, B });
     }
   }
@@ -161,10 +213,18 @@ function resolveSynapses(opts: SynapsesOptions, pre: Population, post: Populatio
   for (const e of eqs.filter((x) => x.kind === "sub")) {
     const where = `equation "${e.text}"`;
     const target = locate(e.name);
-    if (!target || target.place !== "post") throw new ModelSyntaxError(`${where}: a summed variable must name a variable of the postsynaptic group ("x_post")`);
+    if (!target || target.place !== "post")
+      throw new ModelSyntaxError(
+        `${where}: a summed variable must name a variable of the postsynaptic group ("x_post")`,
+      );
     const d = dimensionOf(e.expr!, lookup(where), where);
     requireDim(d, postVars.units.get(target.name)!.dim, where, "the summed expression");
-    requireDim(units.get(e.name)?.dim ?? evalUnit(e.unit, where).dim, postVars.units.get(target.name)!.dim, where, "the declared unit");
+    requireDim(
+      units.get(e.name)?.dim ?? evalUnit(e.unit, where).dim,
+      postVars.units.get(target.name)!.dim,
+      where,
+      "the declared unit",
+    );
     summed.push({ target: target.name, expr: fold(e.expr!, constOf) });
   }
   const statements = (src: string | undefined, what: string) =>
@@ -173,14 +233,33 @@ function resolveSynapses(opts: SynapsesOptions, pre: Population, post: Populatio
       : parseStatements(src, what).map((s) => {
           const where = `${what}: "${s.text}"`;
           const target = locate(s.target);
-          if (!target || target.place === "builtin") throw new ModelSyntaxError(`${where}: "${s.target}" is not a synaptic, presynaptic (_pre) or postsynaptic (_post) variable`);
+          if (!target || target.place === "builtin")
+            throw new ModelSyntaxError(
+              `${where}: "${s.target}" is not a synaptic, presynaptic (_pre) or postsynaptic (_post) variable`,
+            );
           const d = dimensionOf(s.expr, lookup(where), where);
           const targetDim = scope.dim(s.target, where);
-          if (s.op === "*=" || s.op === "/=") requireDim(d, [0, 0, 0, 0, 0, 0, 0], where, `"${formatExpr(s.expr)}"`);
-          else if (targetDim !== "any") requireDim(d, targetDim, where, `"${formatExpr(s.expr)}" (assigned to ${s.target})`);
-          return { place: target.place, name: target.name, expr: fold(expandStatement(s), constOf) };
+          if (s.op === "*=" || s.op === "/=")
+            requireDim(d, [0, 0, 0, 0, 0, 0, 0], where, `"${formatExpr(s.expr)}"`);
+          else if (targetDim !== "any")
+            requireDim(d, targetDim, where, `"${formatExpr(s.expr)}" (assigned to ${s.target})`);
+          return {
+            place: target.place,
+            name: target.name,
+            expr: fold(expandStatement(s), constOf),
+          };
         });
-  return { vars, units, eventDriven, summed, onPre: statements(opts.on_pre, "on_pre"), onPost: statements(opts.on_post, "on_post"), onModulator: statements(opts.on_modulator, "on_modulator"), constants, locate };
+  return {
+    vars,
+    units,
+    eventDriven,
+    summed,
+    onPre: statements(opts.on_pre, "on_pre"),
+    onPost: statements(opts.on_post, "on_post"),
+    onModulator: statements(opts.on_modulator, "on_modulator"),
+    constants,
+    locate,
+  };
 }
 
 /** The arrays a generated synapse function reads. */
@@ -191,7 +270,17 @@ interface Arrays {
   lastupdate: Float64Array;
 }
 
-type EventFunction = (list: Int32Array, count: number, t: number, a: Arrays, rowPtr: Int32Array, colIdx: Int32Array, preIdx: Int32Array, byPost: Int32Array, postPtr: Int32Array) => void;
+type EventFunction = (
+  list: Int32Array,
+  count: number,
+  t: number,
+  a: Arrays,
+  rowPtr: Int32Array,
+  colIdx: Int32Array,
+  preIdx: Int32Array,
+  byPost: Int32Array,
+  postPtr: Int32Array,
+) => void;
 
 /**
  * The projection of synapses written as equations: connectivity (CSR, with pre index `i` and
@@ -227,8 +316,18 @@ export class Synapses {
   private modulatorDue = new Int32Array(1);
   private onPreFn: EventFunction | null = null;
   private onPostFn: EventFunction | null = null;
-  private onModulatorFn: ((times: number, t: number, a: Arrays, preIdx: Int32Array, colIdx: Int32Array, n: number) => void) | null = null;
-  private summedFn: ((a: Arrays, colIdx: Int32Array, preIdx: Int32Array, n: number) => void) | null = null;
+  private onModulatorFn:
+    | ((
+        times: number,
+        t: number,
+        a: Arrays,
+        preIdx: Int32Array,
+        colIdx: Int32Array,
+        n: number,
+      ) => void)
+    | null = null;
+  private summedFn:
+    ((a: Arrays, colIdx: Int32Array, preIdx: Int32Array, n: number) => void) | null = null;
   private arrays: Arrays | null = null;
   private dt_ms = 0;
 
@@ -238,21 +337,42 @@ export class Synapses {
     readonly opts: SynapsesOptions,
     readonly name: string,
   ) {
-    if (typeof opts.rule !== "function") throw new TypeError(`${name}: rule must be a connectivity rule, e.g. fixedProbability(0.1)`);
+    if (typeof opts.rule !== "function")
+      throw new TypeError(`${name}: rule must be a connectivity rule, e.g. fixedProbability(0.1)`);
     for (const k of Object.keys(opts)) {
-      if (!SYNAPSE_OPTIONS.includes(k)) throw new RangeError(`${name}: unknown option "${k}" (allowed: ${SYNAPSE_OPTIONS.join(", ")})`);
+      if (!SYNAPSE_OPTIONS.includes(k))
+        throw new RangeError(
+          `${name}: unknown option "${k}" (allowed: ${SYNAPSE_OPTIONS.join(", ")})`,
+        );
     }
     this.resolved = resolveSynapses(opts, pre, post, name);
     const m = opts.modulator as Partial<Population> | undefined;
-    if (m !== undefined && !(m && m.spiked instanceof Int32Array && typeof m.name === "string")) throw new TypeError(`${name}: modulator must be a population of the network (e.g. a spike generator or a neuron group)`);
-    if (opts.delay_modulator_ms !== undefined && typeof opts.delay_modulator_ms !== "number") throw new TypeError(`${name}: delay_modulator_ms must be a number (ms, one for all synapses)`);
-    if (m !== undefined && opts.on_modulator === undefined) throw new RangeError(`${name}: modulator needs on_modulator statements (what each of its spikes does to every synapse)`);
+    if (m !== undefined && !(m && m.spiked instanceof Int32Array && typeof m.name === "string"))
+      throw new TypeError(
+        `${name}: modulator must be a population of the network (e.g. a spike generator or a neuron group)`,
+      );
+    if (opts.delay_modulator_ms !== undefined && typeof opts.delay_modulator_ms !== "number")
+      throw new TypeError(
+        `${name}: delay_modulator_ms must be a number (ms, one for all synapses)`,
+      );
+    if (m !== undefined && opts.on_modulator === undefined)
+      throw new RangeError(
+        `${name}: modulator needs on_modulator statements (what each of its spikes does to every synapse)`,
+      );
     // on_post may follow any spiking population (a spike generator, too); statements naming a postsynaptic variable need a group defined by equations (checked by resolveSynapses).
-    if (opts.state !== undefined && !(Array.isArray(opts.state) && opts.state.every((v) => this.resolved.vars.includes(v)))) {
-      throw new RangeError(`${name}: state must list synaptic variables (${this.resolved.vars.join(", ") || "none"}), got ${describeValue(opts.state)}`);
+    if (
+      opts.state !== undefined &&
+      !(Array.isArray(opts.state) && opts.state.every((v) => this.resolved.vars.includes(v)))
+    ) {
+      throw new RangeError(
+        `${name}: state must list synaptic variables (${this.resolved.vars.join(", ") || "none"}), got ${describeValue(opts.state)}`,
+      );
     }
     for (const v of Object.keys(opts.init ?? {})) {
-      if (!this.resolved.vars.includes(v)) throw new RangeError(`${name}: init: variable must be one of ${this.resolved.vars.join(", ") || "(none)"}, got ${describeValue(v)}`);
+      if (!this.resolved.vars.includes(v))
+        throw new RangeError(
+          `${name}: init: variable must be one of ${this.resolved.vars.join(", ") || "(none)"}, got ${describeValue(v)}`,
+        );
     }
   }
 
@@ -282,14 +402,18 @@ export class Synapses {
   get delay_ms(): Float64Array {
     this.requireBuilt();
     const d = this.delaySteps;
-    return typeof d === "number" ? new Float64Array(this.size).fill(d * this.dt_ms) : Float64Array.from(d, (x) => x * this.dt_ms);
+    return typeof d === "number"
+      ? new Float64Array(this.size).fill(d * this.dt_ms)
+      : Float64Array.from(d, (x) => x * this.dt_ms);
   }
 
   /** Delay of `on_post` of every synapse, ms (a copy). */
   get delay_post_ms(): Float64Array {
     this.requireBuilt();
     const d = this.delayPostSteps;
-    return typeof d === "number" ? new Float64Array(this.size).fill(d * this.dt_ms) : Float64Array.from(d, (x) => x * this.dt_ms);
+    return typeof d === "number"
+      ? new Float64Array(this.size).fill(d * this.dt_ms)
+      : Float64Array.from(d, (x) => x * this.dt_ms);
   }
 
   /** Synapses onto postsynaptic neuron `post` (indices into the per-synapse arrays). */
@@ -310,7 +434,10 @@ export class Synapses {
   variable(name: string): Float64Array {
     this.requireBuilt();
     const a = this.store.get(name);
-    if (!a) throw new RangeError(`variable must be one of ${this.resolved.vars.join(", ") || "(none)"}, got ${describeValue(name)}`);
+    if (!a)
+      throw new RangeError(
+        `variable must be one of ${this.resolved.vars.join(", ") || "(none)"}, got ${describeValue(name)}`,
+      );
     return a;
   }
 
@@ -325,7 +452,8 @@ export class Synapses {
       const live = this.variable(name);
       out[name] = new Proxy(live as unknown as Record<string | number, unknown>, {
         get: (target, key) => {
-          if (typeof key === "string" && !/^\d+$/.test(key) && !(key in target)) return this.get(name, key);
+          if (typeof key === "string" && !/^\d+$/.test(key) && !(key in target))
+            return this.get(name, key);
           const v = Reflect.get(target, key);
           return typeof v === "function" ? v.bind(target) : v;
         },
@@ -334,7 +462,10 @@ export class Synapses {
             this.set(name, value as SynapticValue, key);
             return true;
           }
-          if (typeof value !== "number" || !Number.isFinite(value)) throw new RangeError(`${this.name}.${name}[${String(key)}] must be a finite number, got ${describeValue(value)}`);
+          if (typeof value !== "number" || !Number.isFinite(value))
+            throw new RangeError(
+              `${this.name}.${name}[${String(key)}] must be a finite number, got ${describeValue(value)}`,
+            );
           return Reflect.set(target, key, value);
         },
       });
@@ -366,7 +497,15 @@ export class Synapses {
   }
 
   /** A plain copy of the connectivity and every variable. */
-  describe(): { pre: string; post: string; i: Int32Array; j: Int32Array; delay_ms: Float64Array; delay_post_ms: Float64Array; variables: Record<string, Float64Array> } {
+  describe(): {
+    pre: string;
+    post: string;
+    i: Int32Array;
+    j: Int32Array;
+    delay_ms: Float64Array;
+    delay_post_ms: Float64Array;
+    variables: Record<string, Float64Array>;
+  } {
     this.requireBuilt();
     return {
       pre: this.pre.name,
@@ -387,29 +526,55 @@ export class Synapses {
   prepare(dt_ms: number, rng: Rng, keep: boolean): number {
     this.dt_ms = dt_ms;
     if (!(keep && this.csr)) {
-      this.csr = applyRule(this.opts.rule, this.pre.size, this.post.size, rng, `rule of ${this.name}`);
+      this.csr = applyRule(
+        this.opts.rule,
+        this.pre.size,
+        this.post.size,
+        rng,
+        `rule of ${this.name}`,
+      );
       this.fresh = true;
     } else this.fresh = false;
     this.prepared = { rng, keep };
     const csr = this.csr;
     const n = synapseCount(csr);
     const r = this.resolved;
-    const queueBytes = (given: SynapsesOptions["delay_ms"], kept: number | Int32Array, size: number): number => {
-      const d = this.fresh ? (typeof given === "number" || given === undefined ? Math.round((given ?? 0) / dt_ms) : null) : typeof kept === "number" ? kept : null;
+    const queueBytes = (
+      given: SynapsesOptions["delay_ms"],
+      kept: number | Int32Array,
+      size: number,
+    ): number => {
+      const d = this.fresh
+        ? typeof given === "number" || given === undefined
+          ? Math.round((given ?? 0) / dt_ms)
+          : null
+        : typeof kept === "number"
+          ? kept
+          : null;
       // (an invalid delay is refused by the build itself, with its own message)
-      return d === null ? arenaBytes(n, 4) : (Math.min(65535, Math.max(0, d) || 0) + 1) * arenaBytes(size, 4);
+      return d === null
+        ? arenaBytes(n, 4)
+        : (Math.min(65535, Math.max(0, d) || 0) + 1) * arenaBytes(size, 4);
     };
     return (
-      arenaBytes(csr.rowPtr.length, 4) + 3 * arenaBytes(n, 4) + arenaBytes(csr.nPost + 1, 4) +
+      arenaBytes(csr.rowPtr.length, 4) +
+      3 * arenaBytes(n, 4) +
+      arenaBytes(csr.nPost + 1, 4) +
       (r.vars.length + (this.needsLastupdate ? 1 : 0)) * arenaBytes(n, 8) +
-      queueBytes(this.opts.delay_ms, this.delaySteps, spikesPerStep(this.pre)) + (r.onPost.length ? queueBytes(this.opts.delay_post_ms, this.delayPostSteps, spikesPerStep(this.post)) : 0)
+      queueBytes(this.opts.delay_ms, this.delaySteps, spikesPerStep(this.pre)) +
+      (r.onPost.length
+        ? queueBytes(this.opts.delay_post_ms, this.delayPostSteps, spikesPerStep(this.post))
+        : 0)
     );
   }
 
   /** Whether the events read or write `lastupdate` (event-driven variables, or the name itself). */
   private get needsLastupdate(): boolean {
     const r = this.resolved;
-    return r.eventDriven.length > 0 || [...r.onPre, ...r.onPost, ...r.onModulator].some((s) => namesIn(s.expr).has("lastupdate"));
+    return (
+      r.eventDriven.length > 0 ||
+      [...r.onPre, ...r.onPost, ...r.onModulator].some((s) => namesIn(s.expr).has("lastupdate"))
+    );
   }
 
   /**
@@ -421,11 +586,17 @@ export class Synapses {
     if (!this.prepared) this.prepare(dt_ms, rng, keep);
     rng = this.prepared!.rng;
     this.prepared = null;
-    const mem: Pick<Arena, "f64" | "i32"> = ctx?.arena ?? { f64: (n) => new Float64Array(n), i32: (n) => new Int32Array(n) };
+    const mem: Pick<Arena, "f64" | "i32"> = ctx?.arena ?? {
+      f64: (n) => new Float64Array(n),
+      i32: (n) => new Int32Array(n),
+    };
     const r = this.resolved;
     const csr = this.csr!;
     const n = synapseCount(csr);
-    const copy = <A extends Int32Array | Float64Array>(make: (n: number) => A, from: ArrayLike<number>): A => {
+    const copy = <A extends Int32Array | Float64Array>(
+      make: (n: number) => A,
+      from: ArrayLike<number>,
+    ): A => {
       const a = make(from.length);
       a.set(from);
       return a;
@@ -444,7 +615,8 @@ export class Synapses {
       this.byPost = mem.i32(n);
       for (let k = 0; k < n; k++) this.byPost[fill[csr.colIdx[k]]++] = k;
       this.store = new Map(r.vars.map((v) => [v, mem.f64(n)]));
-      for (const [v, x] of Object.entries(this.opts.init ?? {})) this.store.get(v)!.set(this.evaluate(x, `${this.name}: init.${v}`, rng));
+      for (const [v, x] of Object.entries(this.opts.init ?? {}))
+        this.store.get(v)!.set(this.evaluate(x, `${this.name}: init.${v}`, rng));
       this.delaySteps = this.delays(rng, this.opts.delay_ms, "delay_ms");
       this.delayPostSteps = this.delays(rng, this.opts.delay_post_ms, "delay_post_ms");
     } else {
@@ -453,17 +625,37 @@ export class Synapses {
       this.byPost = i32(this.byPost);
       this.store = new Map([...this.store].map(([v, a]) => [v, copy((k) => mem.f64(k), a)]));
       // Event-driven variables (and those listed in `state`) are state, not learned parameters: they restart from their initial values.
-      for (const name of new Set([...r.eventDriven.map((e) => e.name), ...(this.opts.state ?? [])])) {
+      for (const name of new Set([
+        ...r.eventDriven.map((e) => e.name),
+        ...(this.opts.state ?? []),
+      ])) {
         const x = this.opts.init?.[name];
-        this.store.get(name)!.set(x === undefined ? new Float64Array(this.size) : this.evaluate(x, `${this.name}: init.${name}`, rng));
+        this.store
+          .get(name)!
+          .set(
+            x === undefined
+              ? new Float64Array(this.size)
+              : this.evaluate(x, `${this.name}: init.${name}`, rng),
+          );
       }
     }
     this.lastupdate = this.needsLastupdate ? mem.f64(n) : new Float64Array(0);
-    const maxOf = (d: number | Int32Array) => (typeof d === "number" ? d : d.reduce((m, x) => Math.max(m, x), 0));
-    this.queue = new DueLists(this.delaySteps, maxOf(this.delaySteps) + 1, spikesPerStep(this.pre), n, mem);
-    this.modulatorDue = new Int32Array((this.delays(rng, this.opts.delay_modulator_ms, "delay_modulator_ms") as number) + 1);
+    const maxOf = (d: number | Int32Array) =>
+      typeof d === "number" ? d : d.reduce((m, x) => Math.max(m, x), 0);
+    this.queue = new DueLists(
+      this.delaySteps,
+      maxOf(this.delaySteps) + 1,
+      spikesPerStep(this.pre),
+      n,
+      mem,
+    );
+    this.modulatorDue = new Int32Array(
+      (this.delays(rng, this.opts.delay_modulator_ms, "delay_modulator_ms") as number) + 1,
+    );
     const dp = this.delayPostSteps;
-    this.postQueue = r.onPost.length ? new DueLists(dp, maxOf(dp) + 1, spikesPerStep(this.post), n, mem) : null;
+    this.postQueue = r.onPost.length
+      ? new DueLists(dp, maxOf(dp) + 1, spikesPerStep(this.post), n, mem)
+      : null;
     this.compile(ctx?.wasm ? ctx.arena : null);
   }
 
@@ -482,7 +674,8 @@ export class Synapses {
     if (this.preDirect) {
       // No delay: this step's spikes are due now; the kernel reads the group's own spike list.
       const count = this.pre.spikeCount;
-      if (count > 0) this.runOn(this.onPreKernel, this.onPreFn, this.pre.spiked, count, step * this.dt_ms);
+      if (count > 0)
+        this.runOn(this.onPreKernel, this.onPreFn, this.pre.spiked, count, step * this.dt_ms);
       return;
     }
     const q = this.queue!;
@@ -503,26 +696,58 @@ export class Synapses {
   }
 
   /** Runs one event kind on the `count` entries of `list`, an arena array when a kernel runs. */
-  private runOn(kernel: EventKernel | null, fn: EventFunction | null, list: Int32Array, count: number, t: number): void {
+  private runOn(
+    kernel: EventKernel | null,
+    fn: EventFunction | null,
+    list: Int32Array,
+    count: number,
+    t: number,
+  ): void {
     if (kernel) {
       this.kernelCalls.wasm++;
       kernel(list.byteOffset, count, t);
     } else if (fn) {
       this.kernelCalls.js++;
       const csr = this.csr!;
-      fn(list, count, t, this.arrays!, csr.rowPtr, csr.colIdx, this.preIdx, this.byPost, this.postPtr);
+      fn(
+        list,
+        count,
+        t,
+        this.arrays!,
+        csr.rowPtr,
+        csr.colIdx,
+        this.preIdx,
+        this.byPost,
+        this.postPtr,
+      );
     }
   }
 
   /** Runs one event kind on the `count` entries due in `q`: the WebAssembly kernel, or the JavaScript function. */
-  private run(kernel: EventKernel | null, fn: EventFunction | null, q: DueLists, count: number, t: number): void {
+  private run(
+    kernel: EventKernel | null,
+    fn: EventFunction | null,
+    q: DueLists,
+    count: number,
+    t: number,
+  ): void {
     if (kernel) {
       this.kernelCalls.wasm++;
       kernel(q.takenInArena(count), count, t);
     } else if (fn) {
       this.kernelCalls.js++;
       const csr = this.csr!;
-      fn(q.taken, count, t, this.arrays!, csr.rowPtr, csr.colIdx, this.preIdx, this.byPost, this.postPtr);
+      fn(
+        q.taken,
+        count,
+        t,
+        this.arrays!,
+        csr.rowPtr,
+        csr.colIdx,
+        this.preIdx,
+        this.byPost,
+        this.postPtr,
+      );
     }
   }
 
@@ -533,10 +758,12 @@ export class Synapses {
    */
   modulate(t_ms: number, times = 1): void {
     this.requireBuilt();
-    if (!this.onModulatorFn) throw new Error(`${this.name}: modulate needs on_modulator statements`);
+    if (!this.onModulatorFn)
+      throw new Error(`${this.name}: modulate needs on_modulator statements`);
     checkNumber(t_ms, "t_ms", { min: 0 });
     checkInteger(times, "times", 0);
-    if (times > 0) this.onModulatorFn(times, t_ms, this.arrays!, this.preIdx, this.csr!.colIdx, this.size);
+    if (times > 0)
+      this.onModulatorFn(times, t_ms, this.arrays!, this.preIdx, this.csr!.colIdx, this.size);
   }
 
   /** @internal postsynaptic spikes of this step run on_post, then modulator spikes run on_modulator ("synapses" slot). */
@@ -548,14 +775,23 @@ export class Synapses {
       due[(step + due.length - 1) % due.length] += m.spikeCount;
       const count = due[step % due.length];
       due[step % due.length] = 0;
-      if (count > 0) this.onModulatorFn(count, step * this.dt_ms, this.arrays!, this.preIdx, this.csr!.colIdx, this.size);
+      if (count > 0)
+        this.onModulatorFn(
+          count,
+          step * this.dt_ms,
+          this.arrays!,
+          this.preIdx,
+          this.csr!.colIdx,
+          this.size,
+        );
     }
   }
 
   private propagatePostOnly(step: number): void {
     if (this.postDirect) {
       const count = this.post.spikeCount;
-      if (count > 0) this.runOn(this.onPostKernel, this.onPostFn, this.post.spiked, count, step * this.dt_ms);
+      if (count > 0)
+        this.runOn(this.onPostKernel, this.onPostFn, this.post.spiked, count, step * this.dt_ms);
       return;
     }
     const q = this.postQueue;
@@ -568,7 +804,8 @@ export class Synapses {
       // Per-synapse delays: queue synapse indices.
       for (let s = 0; s < this.post.spikeCount; s++) {
         const j = this.post.spiked[s];
-        for (let p = this.postPtr[j]; p < this.postPtr[j + 1]; p++) q.pushOne((step + d[this.byPost[p]]) % q.slots, this.byPost[p]);
+        for (let p = this.postPtr[j]; p < this.postPtr[j + 1]; p++)
+          q.pushOne((step + d[this.byPost[p]]) % q.slots, this.byPost[p]);
       }
     }
     const count = q.take(step);
@@ -577,11 +814,17 @@ export class Synapses {
 
   /** Whether the synapses run code on postsynaptic spikes. */
   get hasOnPost(): boolean {
-    return this.resolved.onPost.length > 0 || (this.opts.modulator !== undefined && this.resolved.onModulator.length > 0);
+    return (
+      this.resolved.onPost.length > 0 ||
+      (this.opts.modulator !== undefined && this.resolved.onModulator.length > 0)
+    );
   }
 
   private requireBuilt(): void {
-    if (!this.csr) throw new Error(`${this.name}: synapses exist once the network has been built (net.build() or a run)`);
+    if (!this.csr)
+      throw new Error(
+        `${this.name}: synapses exist once the network has been built (net.build() or a run)`,
+      );
   }
 
   private delays(rng: Rng, given: SynapsesOptions["delay_ms"], what: string): number | Int32Array {
@@ -589,8 +832,12 @@ export class Synapses {
     const steps = (x: number, what: string) => {
       checkNumber(x, what, { min: 0 });
       const s = Math.round(x / this.dt_ms);
-      if (Math.abs(s * this.dt_ms - x) > 1e-9 * Math.max(1, x)) throw new RangeError(`${what} must be a multiple of dt_ms = ${this.dt_ms}, got ${x}`);
-      if (s > 65535) throw new RangeError(`${what} must be at most 65535 steps (${65535 * this.dt_ms} ms), got ${x}`);
+      if (Math.abs(s * this.dt_ms - x) > 1e-9 * Math.max(1, x))
+        throw new RangeError(`${what} must be a multiple of dt_ms = ${this.dt_ms}, got ${x}`);
+      if (s > 65535)
+        throw new RangeError(
+          `${what} must be at most 65535 steps (${65535 * this.dt_ms} ms), got ${x}`,
+        );
       return s;
     };
     if (typeof d === "number") return steps(d, `${this.name}: ${what}`);
@@ -612,7 +859,8 @@ export class Synapses {
       if (!Number.isFinite(value)) throw new RangeError(`${where} must be finite, got ${value}`);
       out.fill(value);
     } else if (typeof value === "function") {
-      if (!rng) throw new RangeError(`${where}: a function value needs a random stream here; pass one`);
+      if (!rng)
+        throw new RangeError(`${where}: a function value needs a random stream here; pass one`);
       for (let k = 0; k < n; k++) out[k] = value(rng, this.preIdx[k], csr.colIdx[k]);
     } else if (typeof value === "string") {
       const e = parseExpression(value, where);
@@ -622,19 +870,37 @@ export class Synapses {
         if (name === "j") return (k) => csr.colIdx[k];
         const loc = r.locate(name);
         if (loc?.place === "syn") return (k) => this.store.get(name)![k];
-        if (loc?.place === "pre") return (k) => (this.pre as EquationGroup<StateArray>).variable(loc.name)[this.preIdx[k]];
-        if (loc?.place === "post") return (k) => (this.post as EquationGroup<StateArray>).variable(loc.name)[csr.colIdx[k]];
+        if (loc?.place === "pre")
+          return (k) => (this.pre as EquationGroup<StateArray>).variable(loc.name)[this.preIdx[k]];
+        if (loc?.place === "post")
+          return (k) => (this.post as EquationGroup<StateArray>).variable(loc.name)[csr.colIdx[k]];
         const c = r.constants.get(name) ?? lookupUnit(name)?.scale;
         if (c === undefined) throw new ModelSyntaxError(`${where}: "${name}" is not defined`);
         return c;
       };
       const fns = new Map([...namesIn(e)].map((nm) => [nm, read(nm)]));
-      if (!rng && /\brandn?\s*\(/.test(value)) throw new RangeError(`${where}: rand() needs a random stream here`);
-      const src = jsExpr(e, (nm) => (typeof fns.get(nm) === "number" ? String(fns.get(nm)) : `V.get(${JSON.stringify(nm)})(k)`));
-      const f = new Function("F", "V", "n", "out", `for (let k = 0; k < n; k++) out[k] = ${src};`) as (F: object, V: Map<string, unknown>, n: number, out: Float64Array) => void;
+      if (!rng && /\brandn?\s*\(/.test(value))
+        throw new RangeError(`${where}: rand() needs a random stream here`);
+      const src = jsExpr(e, (nm) =>
+        typeof fns.get(nm) === "number" ? String(fns.get(nm)) : `V.get(${JSON.stringify(nm)})(k)`,
+      );
+      const f = new Function(
+        "F",
+        "V",
+        "n",
+        "out",
+        `for (let k = 0; k < n; k++) out[k] = ${src};`,
+      ) as (F: object, V: Map<string, unknown>, n: number, out: Float64Array) => void;
       f({ ...JS_FUNCTIONS, rand: () => rng!.uniform(), randn: () => rng!.normal() }, fns, n, out);
-    } else throw new TypeError(`${where} must be a number, a function (rng, i, j) or an expression string, got ${typeof value}`);
-    for (let k = 0; k < n; k++) if (!Number.isFinite(out[k])) throw new RangeError(`${where}: value for synapse ${k} (i = ${this.preIdx[k]}, j = ${csr.colIdx[k]}) must be finite, got ${out[k]}`);
+    } else
+      throw new TypeError(
+        `${where} must be a number, a function (rng, i, j) or an expression string, got ${typeof value}`,
+      );
+    for (let k = 0; k < n; k++)
+      if (!Number.isFinite(out[k]))
+        throw new RangeError(
+          `${where}: value for synapse ${k} (i = ${this.preIdx[k]}, j = ${csr.colIdx[k]}) must be finite, got ${out[k]}`,
+        );
     return out;
   }
 
@@ -652,15 +918,20 @@ export class Synapses {
       lastupdate: this.lastupdate,
     };
     const locate = (name: string): EventLocation => {
-      if (name === "i" || name === "j" || name === "t" || name === "dt" || name === "lastupdate") return { kind: name };
+      if (name === "i" || name === "j" || name === "t" || name === "dt" || name === "lastupdate")
+        return { kind: name };
       const loc = r.locate(name);
       if (loc?.place === "syn") return { kind: "syn", index: r.vars.indexOf(loc.name) };
       if (loc?.place === "pre") return { kind: "pre", index: preNames.indexOf(loc.name) };
       if (loc?.place === "post") return { kind: "post", index: postNames.indexOf(loc.name) };
       throw new Error(`synapse codegen: unresolved name ${name}`);
     };
-    const target = (s: Resolved["onPre"][number]) => ({ target: s.place === "syn" ? s.name : s.place === "pre" ? `${s.name}_pre` : `${s.name}_post`, expr: s.expr });
-    const program = (statements: Resolved["onPre"]) => eventProgram(r.eventDriven, statements.map(target), locate);
+    const target = (s: Resolved["onPre"][number]) => ({
+      target: s.place === "syn" ? s.name : s.place === "pre" ? `${s.name}_pre` : `${s.name}_post`,
+      expr: s.expr,
+    });
+    const program = (statements: Resolved["onPre"]) =>
+      eventProgram(r.eventDriven, statements.map(target), locate);
     const ref = (name: string): string => {
       const loc = locate(name);
       if (loc.kind === "syn") return `SV${loc.index}[k]`;
@@ -676,8 +947,13 @@ export class Synapses {
       ...postNames.map((_, k) => `const POST${k} = a.post[${k}];`),
       "const LU = a.lastupdate;",
     ].join("\n");
-    const event = (statements: Resolved["onPre"]): string => jsEventBody(program(statements), this.dt_ms);
-    const make = (body: string) => new Function("F", `return function(list, count, t, a, rowPtr, colIdx, preIdx, byPost, postPtr) {\n${header}\n${body}\n};`)(SYNAPSE_FUNCTIONS) as EventFunction;
+    const event = (statements: Resolved["onPre"]): string =>
+      jsEventBody(program(statements), this.dt_ms);
+    const make = (body: string) =>
+      new Function(
+        "F",
+        `return function(list, count, t, a, rowPtr, colIdx, preIdx, byPost, postPtr) {\n${header}\n${body}\n};`,
+      )(SYNAPSE_FUNCTIONS) as EventFunction;
     const preLoop: EventLoop = typeof this.delaySteps === "number" ? "rows" : "synapses";
     const postLoop: EventLoop = typeof this.delayPostSteps === "number" ? "columns" : "synapses";
     if (r.onPre.length || r.eventDriven.length) {
@@ -691,15 +967,37 @@ export class Synapses {
     this.onPostFn = !r.onPost.length
       ? null
       : postLoop === "columns"
-        ? make(`for (let s = 0; s < count; s++) { const j = list[s]; for (let q = postPtr[j], end = postPtr[j + 1]; q < end; q++) { const k = byPost[q]; const i = preIdx[k];\n${event(r.onPost)}\n} }`)
-        : make(`for (let s = 0; s < count; s++) { const k = list[s]; const i = preIdx[k]; const j = colIdx[k];\n${event(r.onPost)}\n}`);
+        ? make(
+            `for (let s = 0; s < count; s++) { const j = list[s]; for (let q = postPtr[j], end = postPtr[j + 1]; q < end; q++) { const k = byPost[q]; const i = preIdx[k];\n${event(r.onPost)}\n} }`,
+          )
+        : make(
+            `for (let s = 0; s < count; s++) { const k = list[s]; const i = preIdx[k]; const j = colIdx[k];\n${event(r.onPost)}\n}`,
+          );
     // The same programs as WebAssembly, where every array they touch lives in the arena.
     this.onPreKernel = null;
     this.onPostKernel = null;
-    this.eventTargets = { on_pre: this.onPreFn ? "JavaScript" : null, on_post: this.onPostFn ? "JavaScript" : null };
+    this.eventTargets = {
+      on_pre: this.onPreFn ? "JavaScript" : null,
+      on_post: this.onPostFn ? "JavaScript" : null,
+    };
     if (arena !== null && (this.onPreFn || this.onPostFn)) {
-      const all = [this.csr!.rowPtr, this.csr!.colIdx, this.preIdx, this.postPtr, this.byPost, ...this.arrays.syn, ...this.arrays.pre, ...this.arrays.post, this.lastupdate];
-      const outside = arena.buffer === null ? "no WebAssembly memory" : all.some((a) => a.length > 0 && a.buffer !== arena.buffer) ? "a neuron group's state is not in the network's arena" : null;
+      const all = [
+        this.csr!.rowPtr,
+        this.csr!.colIdx,
+        this.preIdx,
+        this.postPtr,
+        this.byPost,
+        ...this.arrays.syn,
+        ...this.arrays.pre,
+        ...this.arrays.post,
+        this.lastupdate,
+      ];
+      const outside =
+        arena.buffer === null
+          ? "no WebAssembly memory"
+          : all.some((a) => a.length > 0 && a.buffer !== arena.buffer)
+            ? "a neuron group's state is not in the network's arena"
+            : null;
       const layout: EventLayout = {
         rowPtr: this.csr!.rowPtr.byteOffset,
         colIdx: this.csr!.colIdx.byteOffset,
@@ -713,27 +1011,39 @@ export class Synapses {
         postFloat32: this.arrays.post.map((a) => a instanceof Float32Array),
         lastupdate: this.lastupdate.byteOffset,
       };
-      const kernel = (statements: Resolved["onPre"], loop: EventLoop): [EventKernel | null, string] => {
+      const kernel = (
+        statements: Resolved["onPre"],
+        loop: EventLoop,
+      ): [EventKernel | null, string] => {
         const k = outside ?? wasmEventKernel(program(statements), loop, layout, this.dt_ms, arena);
         return typeof k === "string" ? [null, `JavaScript (${k})`] : [k, "WebAssembly"];
       };
       if (this.onPreFn) [this.onPreKernel, this.eventTargets.on_pre] = kernel(r.onPre, preLoop);
-      if (this.onPostFn) [this.onPostKernel, this.eventTargets.on_post] = kernel(r.onPost, postLoop);
+      if (this.onPostFn)
+        [this.onPostKernel, this.eventTargets.on_post] = kernel(r.onPost, postLoop);
     }
     // Without a delay the spikes need no queue: the events read the group's spike list directly
     // (a kernel only where that list lives in the arena).
     const inArena = (p: Population) => arena !== null && p.spiked.buffer === arena.buffer;
     this.preDirect = this.delaySteps === 0 && (this.onPreKernel === null || inArena(this.pre));
-    this.postDirect = this.delayPostSteps === 0 && (this.onPostKernel === null || inArena(this.post));
+    this.postDirect =
+      this.delayPostSteps === 0 && (this.onPostKernel === null || inArena(this.post));
     this.onModulatorFn = r.onModulator.length
-      ? new Function("F", `return function(times, t, a, preIdx, colIdx, n) {\n${header}\nfor (let s = 0; s < times; s++) for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];\n${event(r.onModulator)}\n}\n};`)(SYNAPSE_FUNCTIONS)
+      ? new Function(
+          "F",
+          `return function(times, t, a, preIdx, colIdx, n) {\n${header}\nfor (let s = 0; s < times; s++) for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];\n${event(r.onModulator)}\n}\n};`,
+        )(SYNAPSE_FUNCTIONS)
       : null;
     if (r.summed.length) {
       const lines = r.summed.map((s) => `POST${postNames.indexOf(s.target)}.fill(0);`);
       lines.push("for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];");
-      for (const s of r.summed) lines.push(`POST${postNames.indexOf(s.target)}[j] += ${jsExpr(s.expr, ref)};`);
+      for (const s of r.summed)
+        lines.push(`POST${postNames.indexOf(s.target)}[j] += ${jsExpr(s.expr, ref)};`);
       lines.push("}");
-      this.summedFn = new Function("F", `return function(a, colIdx, preIdx, n) {\n${header}\nconst t = 0;\n${lines.join("\n")}\n};`)(SYNAPSE_FUNCTIONS);
+      this.summedFn = new Function(
+        "F",
+        `return function(a, colIdx, preIdx, n) {\n${header}\nconst t = 0;\n${lines.join("\n")}\n};`,
+      )(SYNAPSE_FUNCTIONS);
     } else this.summedFn = null;
   }
 }
@@ -747,7 +1057,20 @@ function spikesPerStep(p: { size: number; spiked: Int32Array }): number {
   return Math.max(p.size, p.spiked.length);
 }
 
-const SYNAPSE_OPTIONS = ["rule", "model", "on_pre", "on_post", "delay_ms", "delay_post_ms", "modulator", "on_modulator", "delay_modulator_ms", "namespace", "init", "state"];
+const SYNAPSE_OPTIONS = [
+  "rule",
+  "model",
+  "on_pre",
+  "on_post",
+  "delay_ms",
+  "delay_post_ms",
+  "modulator",
+  "on_modulator",
+  "delay_modulator_ms",
+  "namespace",
+  "init",
+  "state",
+];
 
 /**
  * Brian2's spike queue: a ring of `slots` lists (one per future step) of entries due then. With
@@ -763,9 +1086,17 @@ class DueLists {
   /** The list of the last `take` (valid until the next push to its slot). */
   taken: Int32Array = new Int32Array(0);
 
-  constructor(delay: number | Int32Array, readonly slots: number, size: number, synapses: number, mem: Pick<Arena, "i32">) {
+  constructor(
+    delay: number | Int32Array,
+    readonly slots: number,
+    size: number,
+    synapses: number,
+    mem: Pick<Arena, "i32">,
+  ) {
     const uniform = typeof delay === "number";
-    this.lists = Array.from({ length: slots }, () => (uniform ? mem.i32(size) : new Int32Array(64)));
+    this.lists = Array.from({ length: slots }, () =>
+      uniform ? mem.i32(size) : new Int32Array(64),
+    );
     this.counts = new Int32Array(slots);
     this.scratch = uniform ? null : mem.i32(synapses);
     this.delay = uniform ? delay : 0;

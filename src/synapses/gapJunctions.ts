@@ -18,7 +18,13 @@ export interface GapJunctions {
  * For coupling within one group pass the same arrays as A and B.
  * @internal
  */
-export function gapJunctionCurrents(gj: GapJunctions, vA: Float64Array, vB: Float64Array, iA: Float64Array, iB: Float64Array): void {
+export function gapJunctionCurrents(
+  gj: GapJunctions,
+  vA: Float64Array,
+  vB: Float64Array,
+  iA: Float64Array,
+  iB: Float64Array,
+): void {
   const { rowPtr, colIdx } = gj.csr;
   const g = gj.g_nS;
   for (let i = 0; i < gj.csr.nPre; i++) {

@@ -26,7 +26,9 @@ export interface Projection {
 
 /** Every synapse's weight (a new array when the projection stores one shared weight). @internal */
 export function synapseWeights(p: Projection): Float32Array {
-  return typeof p.weight === "number" ? new Float32Array(p.csr.colIdx.length).fill(p.weight) : p.weight;
+  return typeof p.weight === "number"
+    ? new Float32Array(p.csr.colIdx.length).fill(p.weight)
+    : p.weight;
 }
 
 /**
@@ -34,12 +36,22 @@ export function synapseWeights(p: Projection): Float32Array {
  * `[min, max]` or a function `(rng, pre, post) => number`; a string such as "1" or any other type
  * is a TypeError naming the argument (instead of "f is not a function" at build time).
  */
-export function checkSynapseValue(value: unknown, name: string, range: { min?: number; max?: number } = {}): number | ((rng: never, pre: number, post: number) => number) {
+export function checkSynapseValue(
+  value: unknown,
+  name: string,
+  range: { min?: number; max?: number } = {},
+): number | ((rng: never, pre: number, post: number) => number) {
   name = describeName(name);
-  if (range === null || typeof range !== "object") throw new TypeError(`${name}: range must be an object { min?, max? }, got ${describeValue(range)}`);
-  if (typeof value === "function") return value as (rng: never, pre: number, post: number) => number;
+  if (range === null || typeof range !== "object")
+    throw new TypeError(
+      `${name}: range must be an object { min?, max? }, got ${describeValue(range)}`,
+    );
+  if (typeof value === "function")
+    return value as (rng: never, pre: number, post: number) => number;
   if (typeof value === "number") return checkNumber(value, name, range);
-  throw new TypeError(`${name} must be a number or a function (rng, pre, post) => number, got ${describeValue(value)}`);
+  throw new TypeError(
+    `${name} must be a number or a function (rng, pre, post) => number, got ${describeValue(value)}`,
+  );
 }
 
 /** Largest delay in steps a projection may have. */
@@ -50,7 +62,9 @@ export function delayToSteps(delay_ms: number, dt_ms: number, name = "delay_ms")
   checkPositive(delay_ms, name);
   const steps = Math.round(delay_ms / dt_ms);
   if (!(steps >= 1 && steps <= MAX_DELAY_STEPS)) {
-    throw new RangeError(`${name} must be in [dt_ms, ${MAX_DELAY_STEPS} dt_ms] = [${dt_ms}, ${MAX_DELAY_STEPS * dt_ms}] ms, got ${delay_ms}`);
+    throw new RangeError(
+      `${name} must be in [dt_ms, ${MAX_DELAY_STEPS} dt_ms] = [${dt_ms}, ${MAX_DELAY_STEPS * dt_ms}] ms, got ${delay_ms}`,
+    );
   }
   return steps;
 }
@@ -87,7 +101,9 @@ export function delayBuffer(size: number, maxDelaySteps: number, arena?: Arena):
   const slots = maxDelaySteps + 1;
   const stride = arenaBytes(size, 8) / 8;
   const data = arena ? arena.f64(stride * slots) : new Float64Array(stride * slots);
-  const rows = Array.from({ length: slots }, (_, r) => data.subarray(r * stride, r * stride + size));
+  const rows = Array.from({ length: slots }, (_, r) =>
+    data.subarray(r * stride, r * stride + size),
+  );
   return { size, slots, stride, data, rows };
 }
 
@@ -101,7 +117,13 @@ export function slotOf(buf: DelayBuffer, step: number): Float64Array {
  * through `proj` into `buf`: each arrives in step + delay.
  * @internal
  */
-export function propagate(proj: Projection, spiked: Int32Array, count: number, step: number, buf: DelayBuffer): void {
+export function propagate(
+  proj: Projection,
+  spiked: Int32Array,
+  count: number,
+  step: number,
+  buf: DelayBuffer,
+): void {
   const { rowPtr, colIdx } = proj.csr;
   const w = proj.weight;
   const data = buf.data;
@@ -127,7 +149,8 @@ export function propagate(proj: Projection, spiked: Int32Array, count: number, s
     for (let s = 0; s < count; s++) {
       const i = spiked[s];
       const end = rowPtr[i + 1];
-      for (let k = rowPtr[i]; k < end; k++) data[((step + d[k]) % slots) * stride + colIdx[k]] += typeof w === "number" ? w : w[k];
+      for (let k = rowPtr[i]; k < end; k++)
+        data[((step + d[k]) % slots) * stride + colIdx[k]] += typeof w === "number" ? w : w[k];
     }
   }
 }

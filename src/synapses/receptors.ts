@@ -49,14 +49,28 @@ export function weightUnit(kind: ReceptorKind): "mV" | "pA" | "nS" {
 /** Validates a receptor specification; `name` is used in error messages. @internal */
 export function checkReceptor(spec: ReceptorSpec, name: string): ReceptorSpec {
   name = describeName(name);
-  if (spec === null || typeof spec !== "object") throw new TypeError(`receptor ${name} must be an object { kind, kernel, tau_ms, eRev_mV }, got ${describeValue(spec)}`);
+  if (spec === null || typeof spec !== "object")
+    throw new TypeError(
+      `receptor ${name} must be an object { kind, kernel, tau_ms, eRev_mV }, got ${describeValue(spec)}`,
+    );
   if (spec.kind === "delta") return checkOptions(spec, ["kind"], `receptor ${name} (delta)`);
   if (spec.kind !== "current" && spec.kind !== "conductance") {
-    throw new RangeError(`receptor ${name}: kind must be "delta", "current" or "conductance", got ${describeValue((spec as { kind: unknown }).kind)}`);
+    throw new RangeError(
+      `receptor ${name}: kind must be "delta", "current" or "conductance", got ${describeValue((spec as { kind: unknown }).kind)}`,
+    );
   }
-  checkOptions(spec, spec.kind === "current" ? ["kind", "kernel", "tau_ms"] : ["kind", "kernel", "tau_ms", "eRev_mV"], `receptor ${name} (${spec.kind})`);
+  checkOptions(
+    spec,
+    spec.kind === "current"
+      ? ["kind", "kernel", "tau_ms"]
+      : ["kind", "kernel", "tau_ms", "eRev_mV"],
+    `receptor ${name} (${spec.kind})`,
+  );
   const kernel = spec.kernel ?? "exp";
-  if (kernel !== "exp" && kernel !== "alpha") throw new RangeError(`receptor ${name}: kernel must be "exp" or "alpha", got ${describeValue(kernel)}`);
+  if (kernel !== "exp" && kernel !== "alpha")
+    throw new RangeError(
+      `receptor ${name}: kernel must be "exp" or "alpha", got ${describeValue(kernel)}`,
+    );
   checkPositive(spec.tau_ms, `receptor ${name}: tau_ms`);
   if (spec.kind === "conductance") checkNumber(spec.eRev_mV, `receptor ${name}: eRev_mV`);
   return { ...spec, kernel };
@@ -68,8 +82,22 @@ export function receptorArrays(spec: ReceptorSpec): number {
 }
 
 /** A zeroed receptor state for `n` neurons at step `dt_ms` (arrays from `arena` if given). @internal */
-export function receptorState(name: string, spec: ReceptorSpec, n: number, dt_ms: number, arena?: Arena): ReceptorState {
-  if (spec.kind === "delta") return { name, spec, value: new Float64Array(0), rise: new Float64Array(0), decay: 0, riseGain: 0 };
+export function receptorState(
+  name: string,
+  spec: ReceptorSpec,
+  n: number,
+  dt_ms: number,
+  arena?: Arena,
+): ReceptorState {
+  if (spec.kind === "delta")
+    return {
+      name,
+      spec,
+      value: new Float64Array(0),
+      rise: new Float64Array(0),
+      decay: 0,
+      riseGain: 0,
+    };
   const alpha = spec.kernel === "alpha";
   const zeros = (k: number) => (arena ? arena.f64(k) : new Float64Array(k));
   return {

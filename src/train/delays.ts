@@ -69,7 +69,8 @@ export interface DelaySpec {
  * ```
  */
 export function delaySpec(opts: DelayOptions): DelaySpec {
-  if (opts === null || typeof opts !== "object") throw new RangeError("delays must be an object { taps, sigma, learn, init }");
+  if (opts === null || typeof opts !== "object")
+    throw new RangeError("delays must be an object { taps, sigma, learn, init }");
   const taps = checkInteger(opts.taps, "delays.taps", 1, 4096);
   const init = opts.init ?? "uniform";
   if (init !== "uniform") checkNumber(init, "delays.init", { min: 0, max: taps - 1 });
@@ -121,10 +122,16 @@ export function delaySigma(epoch: number, opts: { sigma0: number; finalEpoch: nu
  * model.get("layer0.sigma"); // 6 (0.23 / 6)^(1/2) = 1.17 after 5 of 10 decaying epochs
  * ```
  */
-export function scheduleDelaySigma(model: SpikingModel, epoch: number, epochs: number, finalEpoch?: number): void {
+export function scheduleDelaySigma(
+  model: SpikingModel,
+  epoch: number,
+  epochs: number,
+  finalEpoch?: number,
+): void {
   const fe = finalEpoch ?? Math.max(1, Math.floor(checkInteger(epochs, "epochs", 1) / 4));
   model.layers.forEach((l, k) => {
-    if (l.type === "lif" && l.delays) model.set(`layer${k}.sigma`, [delaySigma(epoch, { sigma0: l.delays.sigma, finalEpoch: fe })]);
+    if (l.type === "lif" && l.delays)
+      model.set(`layer${k}.sigma`, [delaySigma(epoch, { sigma0: l.delays.sigma, finalEpoch: fe })]);
   });
 }
 
@@ -144,15 +151,23 @@ export function roundDelays(model: SpikingModel): void {
   model.layers.forEach((l, k) => {
     if (l.type !== "lif" || !l.delays) return;
     const d = model.get(`layer${k}.delay`);
-    for (let i = 0; i < d.length; i++) d[i] = Math.min(l.delays.taps - 1, Math.max(0, Math.round(d[i])));
+    for (let i = 0; i < d.length; i++)
+      d[i] = Math.min(l.delays.taps - 1, Math.max(0, Math.round(d[i])));
     model.set(`layer${k}.delay`, d);
     model.set(`layer${k}.sigma`, [0]);
   });
 }
 
 /** Tap weights g_d / (Σ g + 1e-7) of one synapse and their derivatives by δ (float64). */
-function taps(delta: number, sigma: number, n: number, w: Float64Array, dw: Float64Array | null): void {
-  let sum = 0, dsum = 0;
+function taps(
+  delta: number,
+  sigma: number,
+  n: number,
+  w: Float64Array,
+  dw: Float64Array | null,
+): void {
+  let sum = 0,
+    dsum = 0;
   const s = sigma + 0.27;
   for (let d = 0; d < n; d++) {
     const u = d - delta;
@@ -196,14 +211,30 @@ export class DelaySynapses {
 
   /** Allocates and initialises `layer<k>.delay` and `layer<k>.sigma` (after the layer's other parameters). */
   static create(
-    spec: DelaySpec, k: number, nIn: number, n: number, stride: number, W: Parameter, ws: Workspace, rng: Rng,
-    add: (name: string, rows: number, cols: number, trainable: boolean, clamp?: [number, number], lrScale?: number) => Parameter,
+    spec: DelaySpec,
+    k: number,
+    nIn: number,
+    n: number,
+    stride: number,
+    W: Parameter,
+    ws: Workspace,
+    rng: Rng,
+    add: (
+      name: string,
+      rows: number,
+      cols: number,
+      trainable: boolean,
+      clamp?: [number, number],
+      lrScale?: number,
+    ) => Parameter,
   ): DelaySynapses {
     const delay = add(`layer${k}.delay`, nIn, n, spec.learn, undefined, spec.lrScale);
     const sigma = add(`layer${k}.sigma`, 1, 1, false);
     const v = ws.f32(delay.offset, nIn * delay.stride);
     for (let i = 0; i < nIn; i++) {
-      for (let j = 0; j < n; j++) v[i * delay.stride + j] = spec.init === "uniform" ? (spec.taps - 1) * rng.uniform() : spec.init;
+      for (let j = 0; j < n; j++)
+        v[i * delay.stride + j] =
+          spec.init === "uniform" ? (spec.taps - 1) * rng.uniform() : spec.init;
     }
     ws.f32(sigma.offset, 1)[0] = spec.sigma;
     return new DelaySynapses(spec, nIn, n, stride, W, delay, sigma);
@@ -222,12 +253,22 @@ export class DelaySynapses {
   }
 
   /** Adds Σ_d K[d] x[t - d] to the currents at byte offset `cur` (rows of `stride` floats). */
-  forward(ws: Workspace, csr: { rowPtr: number; idx: number; val: number; ones?: number }, T: number, B: number, cur: number): void {
-    const D = this.spec.taps, S = this.stride, nIn = this.nIn, n = this.n;
+  forward(
+    ws: Workspace,
+    csr: { rowPtr: number; idx: number; val: number; ones?: number },
+    T: number,
+    B: number,
+    cur: number,
+  ): void {
+    const D = this.spec.taps,
+      S = this.stride,
+      nIn = this.nIn,
+      n = this.n;
     const delta = ws.f32(this.delay.offset, nIn * this.delay.stride);
     for (let k = 0; k < delta.length; k++) delta[k] = Math.min(D - 1, Math.max(0, delta[k]));
     const sigma = ws.f32(this.sigma.offset, 1)[0];
-    const W = ws.f32(this.W.offset, nIn * S), K = ws.f32(this.kernel, D * nIn * S);
+    const W = ws.f32(this.W.offset, nIn * S),
+      K = ws.f32(this.kernel, D * nIn * S);
     const w = new Float64Array(D);
     for (let i = 0; i < nIn; i++) {
       for (let j = 0; j < n; j++) {
@@ -238,7 +279,16 @@ export class DelaySynapses {
     }
     const kern = ws.kernels();
     for (let d = 0; d < D && d < T; d++) {
-      kern.rowsForward((T - d) * B, csr.rowPtr, csr.idx, csr.val, this.kernel + 4 * d * nIn * S, S, cur + 4 * d * B * S, csr.ones ?? 0);
+      kern.rowsForward(
+        (T - d) * B,
+        csr.rowPtr,
+        csr.idx,
+        csr.val,
+        this.kernel + 4 * d * nIn * S,
+        S,
+        cur + 4 * d * B * S,
+        csr.ones ?? 0,
+      );
     }
   }
 
@@ -248,23 +298,48 @@ export class DelaySynapses {
    * model's sparse weight-gradient product over the input's first `rows` rows (`rowsBackward`
    * with its scratch).
    */
-  backward(ws: Workspace, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number, gI: number, below: { offset: number; stride: number } | null, weightGrad: (rows: number, src: number, dst: number) => void): void {
-    const D = this.spec.taps, S = this.stride, nIn = this.nIn, n = this.n;
+  backward(
+    ws: Workspace,
+    csr: { rowPtr: number; idx: number; val: number },
+    T: number,
+    B: number,
+    gI: number,
+    below: { offset: number; stride: number } | null,
+    weightGrad: (rows: number, src: number, dst: number) => void,
+  ): void {
+    const D = this.spec.taps,
+      S = this.stride,
+      nIn = this.nIn,
+      n = this.n;
     const kern = ws.kernels();
     ws.f32(this.gradKernel, D * nIn * S).fill(0);
     for (let d = 0; d < D && d < T; d++) {
       const shifted = gI + 4 * d * B * S;
       weightGrad((T - d) * B, shifted, this.gradKernel + 4 * d * nIn * S);
-      if (below) kern.dotRows((T - d) * B, shifted, this.kernel + 4 * d * nIn * S, nIn, S, below.offset, below.stride);
+      if (below)
+        kern.dotRows(
+          (T - d) * B,
+          shifted,
+          this.kernel + 4 * d * nIn * S,
+          nIn,
+          S,
+          below.offset,
+          below.stride,
+        );
     }
-    const delta = ws.f32(this.delay.offset, nIn * this.delay.stride), sigma = ws.f32(this.sigma.offset, 1)[0];
-    const W = ws.f32(this.W.offset, nIn * S), dK = ws.f32(this.gradKernel, D * nIn * S);
-    const dW = ws.f32(this.W.gradOffset, nIn * S), dDelta = ws.f32(this.delay.gradOffset, nIn * this.delay.stride);
-    const w = new Float64Array(D), dw = new Float64Array(D);
+    const delta = ws.f32(this.delay.offset, nIn * this.delay.stride),
+      sigma = ws.f32(this.sigma.offset, 1)[0];
+    const W = ws.f32(this.W.offset, nIn * S),
+      dK = ws.f32(this.gradKernel, D * nIn * S);
+    const dW = ws.f32(this.W.gradOffset, nIn * S),
+      dDelta = ws.f32(this.delay.gradOffset, nIn * this.delay.stride);
+    const w = new Float64Array(D),
+      dw = new Float64Array(D);
     for (let i = 0; i < nIn; i++) {
       for (let j = 0; j < n; j++) {
         taps(delta[i * this.delay.stride + j], sigma, D, w, dw);
-        let gw = 0, gd = 0;
+        let gw = 0,
+          gd = 0;
         for (let d = 0; d < D; d++) {
           const g = dK[(d * nIn + i) * S + j];
           gw += g * w[d];
@@ -305,22 +380,32 @@ export interface IntervalTaskOptions {
  * task.labels.length; // 80 samples of 30 steps x 8 inputs, for train.fit
  * ```
  */
-export function intervalTask(opts: IntervalTaskOptions): { steps: number; inputs: number; x: Float32Array; labels: Int32Array } {
+export function intervalTask(opts: IntervalTaskOptions): {
+  steps: number;
+  inputs: number;
+  x: Float32Array;
+  labels: Int32Array;
+} {
   const intervals = opts.intervals_steps.map((d, k) => checkInteger(d, `intervals_steps[${k}]`, 0));
-  if (intervals.length < 2) throw new RangeError("intervals_steps must hold at least two intervals");
+  if (intervals.length < 2)
+    throw new RangeError("intervals_steps must hold at least two intervals");
   const per = checkInteger(opts.samplesPerClass, "samplesPerClass", 1);
   const T = checkInteger(opts.steps, "steps", Math.max(...intervals) + 1);
   const pairs = checkInteger(opts.pairs ?? 1, "pairs", 1);
   const noise = checkNumber(opts.noise ?? 0, "noise", { min: 0, max: 1 });
   const rng = new Rng(checkInteger(opts.seed, "seed", 0));
-  const inputs = 2 * pairs, n = intervals.length * per;
-  const x = new Float32Array(n * T * inputs), labels = new Int32Array(n);
+  const inputs = 2 * pairs,
+    n = intervals.length * per;
+  const x = new Float32Array(n * T * inputs),
+    labels = new Int32Array(n);
   for (let c = 0, s = 0; c < intervals.length; c++) {
     for (let k = 0; k < per; k++, s++) {
       labels[s] = c;
       const base = s * T * inputs;
-      if (noise > 0) for (let j = 0; j < T * inputs; j++) if (rng.uniform() < noise) x[base + j] = 1;
-      const p = rng.int(pairs), onset = rng.int(T - intervals[c]);
+      if (noise > 0)
+        for (let j = 0; j < T * inputs; j++) if (rng.uniform() < noise) x[base + j] = 1;
+      const p = rng.int(pairs),
+        onset = rng.int(T - intervals[c]);
       x[base + onset * inputs + 2 * p] = 1;
       x[base + (onset + intervals[c]) * inputs + 2 * p + 1] = 1;
     }

@@ -115,12 +115,17 @@ export function elm(opts: ElmOptions): ElmSpec {
  * ```
  */
 export function elmMemoryTaus_ms(spec: ElmSpec): Float64Array {
-  const M = spec.memory, a = Math.log(spec.tauMemMin_ms), b = Math.log(spec.tauMemMax_ms);
-  return Float64Array.from({ length: M }, (_, i) => Math.exp(M === 1 ? a : a + ((b - a) * i) / (M - 1)));
+  const M = spec.memory,
+    a = Math.log(spec.tauMemMin_ms),
+    b = Math.log(spec.tauMemMax_ms);
+  return Float64Array.from({ length: M }, (_, i) =>
+    Math.exp(M === 1 ? a : a + ((b - a) * i) / (M - 1)),
+  );
 }
 
 const pad4 = (n: number) => Math.ceil(n / 4) * 4;
-const A = 1.7159, G = 2 / 3;
+const A = 1.7159,
+  G = 2 / 3;
 
 type AddParameter = (name: string, rows: number, cols: number, trainable: boolean) => Parameter;
 
@@ -151,9 +156,21 @@ export class ElmLayer {
   private L = 0;
   private K = 0;
 
-  constructor(readonly spec: ElmSpec, nIn: number, ws: Workspace, rng: Rng, add: AddParameter, k: number) {
-    const M = spec.memory, H = spec.hidden, Z = nIn + M;
-    this.nI = nIn; this.nM = M; this.nH = H; this.nY = spec.size;
+  constructor(
+    readonly spec: ElmSpec,
+    nIn: number,
+    ws: Workspace,
+    rng: Rng,
+    add: AddParameter,
+    k: number,
+  ) {
+    const M = spec.memory,
+      H = spec.hidden,
+      Z = nIn + M;
+    this.nI = nIn;
+    this.nM = M;
+    this.nH = H;
+    this.nY = spec.size;
     this.ws = add(`layer${k}.ws`, 1, nIn, true);
     this.W1 = add(`layer${k}.W1`, Z, H, true);
     this.b1 = add(`layer${k}.b1`, 1, H, true);
@@ -163,10 +180,17 @@ export class ElmLayer {
     this.by = add(`layer${k}.by`, 1, spec.size, true);
     ws.f32(this.ws.offset, nIn).fill(spec.wSyn);
     const init = (p: Parameter, fanIn: number) => {
-      const bound = 1 / Math.sqrt(fanIn), v = ws.f32(p.offset, p.rows * p.stride);
-      for (let r = 0; r < p.rows; r++) for (let c = 0; c < p.cols; c++) v[r * p.stride + c] = bound * (2 * rng.uniform() - 1);
+      const bound = 1 / Math.sqrt(fanIn),
+        v = ws.f32(p.offset, p.rows * p.stride);
+      for (let r = 0; r < p.rows; r++)
+        for (let c = 0; c < p.cols; c++) v[r * p.stride + c] = bound * (2 * rng.uniform() - 1);
     };
-    init(this.W1, Z); init(this.b1, Z); init(this.W2, H); init(this.b2, H); init(this.Wy, M); init(this.by, M);
+    init(this.W1, Z);
+    init(this.b1, Z);
+    init(this.W2, H);
+    init(this.b2, H);
+    init(this.Wy, M);
+    init(this.by, M);
     this.kappaS = Math.exp(-spec.dt_ms / spec.tauSyn_ms);
     this.kappaM = elmMemoryTaus_ms(spec).map((tau) => Math.exp(-spec.dt_ms / tau));
   }
@@ -182,20 +206,40 @@ export class ElmLayer {
    */
   segmentSteps(T: number, B: number): number {
     const perStep = this.stateBytesPerStep * B;
-    return perStep * T <= this.spec.stateLimitBytes ? T : Math.max(1, Math.floor(this.spec.stateLimitBytes / perStep) - 1);
+    return perStep * T <= this.spec.stateLimitBytes
+      ? T
+      : Math.max(1, Math.floor(this.spec.stateLimitBytes / perStep) - 1);
   }
 
   /** Bytes per batch: the stored states (one segment), the checkpoints, the output rows, their CSR and gradient. */
   transientBytes(T: number, B: number): number {
-    const L = this.segmentSteps(T, B), K = Math.ceil(T / L), R = T * B, y = pad4(this.nY);
-    const segment = [pad4(this.nI), pad4(this.nM), pad4(this.nH), pad4(this.nM)].reduce((a, w) => a + align16((L + 1) * B * w * 4), 0);
+    const L = this.segmentSteps(T, B),
+      K = Math.ceil(T / L),
+      R = T * B,
+      y = pad4(this.nY);
+    const segment = [pad4(this.nI), pad4(this.nM), pad4(this.nH), pad4(this.nM)].reduce(
+      (a, w) => a + align16((L + 1) * B * w * 4),
+      0,
+    );
     const checkpoints = align16(K * B * pad4(this.nI) * 4) + align16(K * B * pad4(this.nM) * 4);
-    return segment + checkpoints + 2 * align16(R * y * 4) + align16((R + 1) * 4) + 2 * align16(R * this.nY * 4);
+    return (
+      segment +
+      checkpoints +
+      2 * align16(R * y * 4) +
+      align16((R + 1) * 4) +
+      2 * align16(R * this.nY * 4)
+    );
   }
 
   /** Allocates the per-batch arrays; returns the output rows (`mem`), their CSR and gradient rows (`gS`). */
-  plan(ws: Workspace, T: number, B: number): { mem: number; gS: number; rowPtr: number; idx: number; val: number } {
-    const R = T * B, L = this.segmentSteps(T, B), rows = (L + 1) * B;
+  plan(
+    ws: Workspace,
+    T: number,
+    B: number,
+  ): { mem: number; gS: number; rowPtr: number; idx: number; val: number } {
+    const R = T * B,
+      L = this.segmentSteps(T, B),
+      rows = (L + 1) * B;
     this.L = L;
     this.K = Math.ceil(T / L);
     this.s = ws.alloc(rows * pad4(this.nI) * 4, false, true);
@@ -205,11 +249,23 @@ export class ElmLayer {
     this.cs = ws.alloc(this.K * B * pad4(this.nI) * 4, false, true);
     this.cm = ws.alloc(this.K * B * pad4(this.nM) * 4, false, true);
     const rowBytes = R * pad4(this.nY) * 4;
-    return { mem: ws.alloc(rowBytes, false, true), gS: ws.alloc(rowBytes), rowPtr: ws.alloc((R + 1) * 4), idx: ws.alloc(R * this.nY * 4), val: ws.alloc(R * this.nY * 4) };
+    return {
+      mem: ws.alloc(rowBytes, false, true),
+      gS: ws.alloc(rowBytes),
+      rowPtr: ws.alloc((R + 1) * 4),
+      idx: ws.alloc(R * this.nY * 4),
+      val: ws.alloc(R * this.nY * 4),
+    };
   }
 
   /** Runs the layer on the input CSR rows; writes y rows at `out.mem` and the output CSR. */
-  forward(wsp: Workspace, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number, out: { mem: number; rowPtr: number; idx: number; val: number }): void {
+  forward(
+    wsp: Workspace,
+    csr: { rowPtr: number; idx: number; val: number },
+    T: number,
+    B: number,
+    out: { mem: number; rowPtr: number; idx: number; val: number },
+  ): void {
     wsp.i32(out.rowPtr, 1)[0] = 0;
     for (let k = 0; k < this.K; k++) this.segment(wsp, csr, k, T, B, out);
   }
@@ -220,27 +276,70 @@ export class ElmLayer {
    * also writes the outputs and the next checkpoint; without (recomputation in the backward
    * pass) only the states, which come out bitwise as in the forward pass.
    */
-  private segment(wsp: Workspace, csr: { rowPtr: number; idx: number; val: number }, k: number, T: number, B: number, out: { mem: number; rowPtr: number; idx: number; val: number } | null): void {
-    const { nI, nM, nH, nY, L } = this, R = T * B, SI = pad4(nI), SM = pad4(nM), SH = pad4(nH), SY = pad4(nY), rows = (L + 1) * B;
-    const t0 = k * L, t1 = Math.min(T, t0 + L);
-    const inPtr = wsp.i32(csr.rowPtr, R + 1), nnz = inPtr[R], inIdx = wsp.i32(csr.idx, nnz), inVal = wsp.f32(csr.val, nnz);
-    const sA = wsp.f32(this.s, rows * SI), mA = wsp.f32(this.m, rows * SM), hA = wsp.f32(this.h, rows * SH), thA = wsp.f32(this.th, rows * SM);
+  private segment(
+    wsp: Workspace,
+    csr: { rowPtr: number; idx: number; val: number },
+    k: number,
+    T: number,
+    B: number,
+    out: { mem: number; rowPtr: number; idx: number; val: number } | null,
+  ): void {
+    const { nI, nM, nH, nY, L } = this,
+      R = T * B,
+      SI = pad4(nI),
+      SM = pad4(nM),
+      SH = pad4(nH),
+      SY = pad4(nY),
+      rows = (L + 1) * B;
+    const t0 = k * L,
+      t1 = Math.min(T, t0 + L);
+    const inPtr = wsp.i32(csr.rowPtr, R + 1),
+      nnz = inPtr[R],
+      inIdx = wsp.i32(csr.idx, nnz),
+      inVal = wsp.f32(csr.val, nnz);
+    const sA = wsp.f32(this.s, rows * SI),
+      mA = wsp.f32(this.m, rows * SM),
+      hA = wsp.f32(this.h, rows * SH),
+      thA = wsp.f32(this.th, rows * SM);
     // the state before the segment -> the leading block
     sA.set(wsp.f32(this.cs + 4 * k * B * SI, B * SI), 0);
     mA.set(wsp.f32(this.cm + 4 * k * B * SM, B * SM), 0);
-    const wsyn = wsp.f32(this.ws.offset, nI), W1 = wsp.f32(this.W1.offset, (nI + nM) * this.W1.stride), b1 = wsp.f32(this.b1.offset, nH);
-    const W2 = wsp.f32(this.W2.offset, nH * this.W2.stride), b2 = wsp.f32(this.b2.offset, nM), Wy = wsp.f32(this.Wy.offset, nM * this.Wy.stride), by = wsp.f32(this.by.offset, nY);
-    const s1 = this.W1.stride, s2 = this.W2.stride, sy = this.Wy.stride, kS = this.kappaS, kM = this.kappaM, lam = this.spec.lambda;
-    const z = new Float64Array(nI + nM), h = new Float64Array(nH), o = new Float64Array(nM), y = new Float64Array(nY);
+    const wsyn = wsp.f32(this.ws.offset, nI),
+      W1 = wsp.f32(this.W1.offset, (nI + nM) * this.W1.stride),
+      b1 = wsp.f32(this.b1.offset, nH);
+    const W2 = wsp.f32(this.W2.offset, nH * this.W2.stride),
+      b2 = wsp.f32(this.b2.offset, nM),
+      Wy = wsp.f32(this.Wy.offset, nM * this.Wy.stride),
+      by = wsp.f32(this.by.offset, nY);
+    const s1 = this.W1.stride,
+      s2 = this.W2.stride,
+      sy = this.Wy.stride,
+      kS = this.kappaS,
+      kM = this.kappaM,
+      lam = this.spec.lambda;
+    const z = new Float64Array(nI + nM),
+      h = new Float64Array(nH),
+      o = new Float64Array(nM),
+      y = new Float64Array(nY);
     const yA = out ? wsp.f32(out.mem, R * SY) : null;
-    const outPtr = out ? wsp.i32(out.rowPtr, R + 1) : null, outIdx = out ? wsp.i32(out.idx, R * nY) : null, outVal = out ? wsp.f32(out.val, R * nY) : null;
+    const outPtr = out ? wsp.i32(out.rowPtr, R + 1) : null,
+      outIdx = out ? wsp.i32(out.idx, R * nY) : null,
+      outVal = out ? wsp.f32(out.val, R * nY) : null;
     for (let t = t0; t < t1; t++) {
       for (let b = 0; b < B; b++) {
-        const r = t * B + b, l = (t - t0 + 1) * B + b, lp = l - B;
+        const r = t * B + b,
+          l = (t - t0 + 1) * B + b,
+          lp = l - B;
         // synaptic traces
         for (let i = 0; i < nI; i++) z[i] = kS * sA[lp * SI + i];
-        for (let q = inPtr[r]; q < inPtr[r + 1]; q++) { const i = inIdx[q]; z[i] += Math.max(0, wsyn[i]) * inVal[q]; }
-        for (let i = 0; i < nI; i++) { sA[l * SI + i] = z[i]; z[i] = sA[l * SI + i]; }
+        for (let q = inPtr[r]; q < inPtr[r + 1]; q++) {
+          const i = inIdx[q];
+          z[i] += Math.max(0, wsyn[i]) * inVal[q];
+        }
+        for (let i = 0; i < nI; i++) {
+          sA[l * SI + i] = z[i];
+          z[i] = sA[l * SI + i];
+        }
         for (let i = 0; i < nM; i++) z[nI + i] = kM[i] * mA[lp * SM + i];
         // MLP
         for (let j = 0; j < nH; j++) h[j] = b1[j];
@@ -250,7 +349,11 @@ export class ElmLayer {
           const row = i * s1;
           for (let j = 0; j < nH; j++) h[j] += zi * W1[row + j];
         }
-        for (let j = 0; j < nH; j++) { const v = Math.fround(h[j] > 0 ? h[j] : 0); hA[l * SH + j] = v; h[j] = v; }
+        for (let j = 0; j < nH; j++) {
+          const v = Math.fround(h[j] > 0 ? h[j] : 0);
+          hA[l * SH + j] = v;
+          h[j] = v;
+        }
         for (let i = 0; i < nM; i++) o[i] = b2[i];
         for (let j = 0; j < nH; j++) {
           const hj = h[j];
@@ -267,7 +370,8 @@ export class ElmLayer {
         // output
         for (let j = 0; j < nY; j++) y[j] = by[j];
         for (let i = 0; i < nM; i++) {
-          const mi = mA[l * SM + i], row = i * sy;
+          const mi = mA[l * SM + i],
+            row = i * sy;
           for (let j = 0; j < nY; j++) y[j] += mi * Wy[row + j];
         }
         for (let j = 0; j < nY; j++) {
@@ -291,31 +395,76 @@ export class ElmLayer {
    * from the last (every segment but the last is recomputed from its checkpoint first); adds the
    * parameter gradients and (if `below` is given) dLoss/dx to the layer below's gradient rows.
    */
-  backward(wsp: Workspace, csr: { rowPtr: number; idx: number; val: number }, T: number, B: number, gS: number, below: { offset: number; stride: number } | null): void {
-    const { nI, nM, nH, nY, L } = this, R = T * B, SI = pad4(nI), SM = pad4(nM), SH = pad4(nH), SY = pad4(nY), Z = nI + nM, rows = (L + 1) * B;
-    const inPtr = wsp.i32(csr.rowPtr, R + 1), nnz = inPtr[R], inIdx = wsp.i32(csr.idx, nnz), inVal = wsp.f32(csr.val, nnz);
-    const sA = wsp.f32(this.s, rows * SI), mA = wsp.f32(this.m, rows * SM), hA = wsp.f32(this.h, rows * SH), thA = wsp.f32(this.th, rows * SM), gY = wsp.f32(gS, R * SY);
-    const wsyn = wsp.f32(this.ws.offset, nI), W1 = wsp.f32(this.W1.offset, Z * this.W1.stride), W2 = wsp.f32(this.W2.offset, nH * this.W2.stride), Wy = wsp.f32(this.Wy.offset, nM * this.Wy.stride);
-    const s1 = this.W1.stride, s2 = this.W2.stride, sy = this.Wy.stride, kS = this.kappaS, kM = this.kappaM, lam = this.spec.lambda;
+  backward(
+    wsp: Workspace,
+    csr: { rowPtr: number; idx: number; val: number },
+    T: number,
+    B: number,
+    gS: number,
+    below: { offset: number; stride: number } | null,
+  ): void {
+    const { nI, nM, nH, nY, L } = this,
+      R = T * B,
+      SI = pad4(nI),
+      SM = pad4(nM),
+      SH = pad4(nH),
+      SY = pad4(nY),
+      Z = nI + nM,
+      rows = (L + 1) * B;
+    const inPtr = wsp.i32(csr.rowPtr, R + 1),
+      nnz = inPtr[R],
+      inIdx = wsp.i32(csr.idx, nnz),
+      inVal = wsp.f32(csr.val, nnz);
+    const sA = wsp.f32(this.s, rows * SI),
+      mA = wsp.f32(this.m, rows * SM),
+      hA = wsp.f32(this.h, rows * SH),
+      thA = wsp.f32(this.th, rows * SM),
+      gY = wsp.f32(gS, R * SY);
+    const wsyn = wsp.f32(this.ws.offset, nI),
+      W1 = wsp.f32(this.W1.offset, Z * this.W1.stride),
+      W2 = wsp.f32(this.W2.offset, nH * this.W2.stride),
+      Wy = wsp.f32(this.Wy.offset, nM * this.Wy.stride);
+    const s1 = this.W1.stride,
+      s2 = this.W2.stride,
+      sy = this.Wy.stride,
+      kS = this.kappaS,
+      kM = this.kappaM,
+      lam = this.spec.lambda;
     // float64 accumulators of the parameter gradients, added to the model's at the end
-    const dws = new Float64Array(nI), dW1 = new Float64Array(Z * nH), db1 = new Float64Array(nH), dW2 = new Float64Array(nH * nM), db2 = new Float64Array(nM);
-    const dWy = new Float64Array(nM * nY), dby = new Float64Array(nY);
-    const carryS = new Float64Array(B * nI), carryM = new Float64Array(B * nM);
-    const gm = new Float64Array(nM), go = new Float64Array(nM), gh = new Float64Array(nH), gz = new Float64Array(Z), z = new Float64Array(Z);
+    const dws = new Float64Array(nI),
+      dW1 = new Float64Array(Z * nH),
+      db1 = new Float64Array(nH),
+      dW2 = new Float64Array(nH * nM),
+      db2 = new Float64Array(nM);
+    const dWy = new Float64Array(nM * nY),
+      dby = new Float64Array(nY);
+    const carryS = new Float64Array(B * nI),
+      carryM = new Float64Array(B * nM);
+    const gm = new Float64Array(nM),
+      go = new Float64Array(nM),
+      gh = new Float64Array(nH),
+      gz = new Float64Array(Z),
+      z = new Float64Array(Z);
     const gx = below ? wsp.f32(below.offset, R * below.stride) : null;
     for (let k = this.K - 1; k >= 0; k--) {
       if (k < this.K - 1) this.segment(wsp, csr, k, T, B, null);
-      const t0 = k * L, t1 = Math.min(T, t0 + L);
+      const t0 = k * L,
+        t1 = Math.min(T, t0 + L);
       for (let t = t1 - 1; t >= t0; t--) {
         for (let b = 0; b < B; b++) {
-          const r = t * B + b, l = (t - t0 + 1) * B + b, lp = l - B;
+          const r = t * B + b,
+            l = (t - t0 + 1) * B + b,
+            lp = l - B;
           // y = Wyᵀ m + by
           for (let i = 0; i < nM; i++) gm[i] = carryM[b * nM + i];
           for (let j = 0; j < nY; j++) {
             const g = gY[r * SY + j];
             if (g === 0) continue;
             dby[j] += g;
-            for (let i = 0; i < nM; i++) { gm[i] += Wy[i * sy + j] * g; dWy[i * nY + j] += mA[l * SM + i] * g; }
+            for (let i = 0; i < nM; i++) {
+              gm[i] += Wy[i * sy + j] * g;
+              dWy[i * nY + j] += mA[l * SM + i] * g;
+            }
           }
           // m = κ m' + λ (1 - κ) A tanh(G o)
           for (let i = 0; i < nM; i++) {
@@ -325,10 +474,16 @@ export class ElmLayer {
           }
           for (let j = 0; j < nH; j++) {
             const hj = hA[l * SH + j];
-            if (hj === 0) { gh[j] = 0; continue; }
+            if (hj === 0) {
+              gh[j] = 0;
+              continue;
+            }
             const row = j * s2;
             let acc = 0;
-            for (let i = 0; i < nM; i++) { acc += W2[row + i] * go[i]; dW2[j * nM + i] += hj * go[i]; }
+            for (let i = 0; i < nM; i++) {
+              acc += W2[row + i] * go[i];
+              dW2[j * nM + i] += hj * go[i];
+            }
             gh[j] = acc;
             db1[j] += acc;
           }
@@ -336,9 +491,14 @@ export class ElmLayer {
           for (let i = 0; i < nI; i++) z[i] = sA[l * SI + i];
           for (let i = 0; i < nM; i++) z[nI + i] = kM[i] * mA[lp * SM + i];
           for (let i = 0; i < Z; i++) {
-            const row = i * s1, zi = z[i];
+            const row = i * s1,
+              zi = z[i];
             let acc = 0;
-            for (let j = 0; j < nH; j++) { const g = gh[j]; acc += W1[row + j] * g; dW1[i * nH + j] += zi * g; }
+            for (let j = 0; j < nH; j++) {
+              const g = gh[j];
+              acc += W1[row + j] * g;
+              dW1[i * nH + j] += zi * g;
+            }
             gz[i] = acc;
           }
           // memory carried to t - 1: directly (κ) and through z (κ)
@@ -362,10 +522,16 @@ export class ElmLayer {
     }
     const addTo = (p: Parameter, acc: Float64Array, cols: number) => {
       const g = wsp.f32(p.gradOffset, p.rows * p.stride);
-      for (let r = 0; r < p.rows; r++) for (let c = 0; c < cols; c++) g[r * p.stride + c] += acc[r * cols + c];
+      for (let r = 0; r < p.rows; r++)
+        for (let c = 0; c < cols; c++) g[r * p.stride + c] += acc[r * cols + c];
     };
-    addTo(this.ws, dws, nI); addTo(this.W1, dW1, nH); addTo(this.b1, db1, nH); addTo(this.W2, dW2, nM); addTo(this.b2, db2, nM);
-    addTo(this.Wy, dWy, nY); addTo(this.by, dby, nY);
+    addTo(this.ws, dws, nI);
+    addTo(this.W1, dW1, nH);
+    addTo(this.b1, db1, nH);
+    addTo(this.W2, dW2, nM);
+    addTo(this.b2, db2, nM);
+    addTo(this.Wy, dWy, nY);
+    addTo(this.by, dby, nY);
   }
 }
 
@@ -395,18 +561,29 @@ export interface DelayedXorOptions {
  * const task = train.delayedXorTask({ samples: 64, gap_steps: 60, seed: 1 }); // 80 steps x 8 inputs each
  * ```
  */
-export function delayedXorTask(opts: DelayedXorOptions): { steps: number; inputs: number; x: Float32Array; labels: Int32Array } {
-  const n = checkInteger(opts.samples, "samples", 1), gap = checkInteger(opts.gap_steps, "gap_steps", 0);
-  const cue = checkInteger(opts.cue_steps ?? 5, "cue_steps", 1), tail = checkInteger(opts.tail_steps ?? 10, "tail_steps", 0);
+export function delayedXorTask(opts: DelayedXorOptions): {
+  steps: number;
+  inputs: number;
+  x: Float32Array;
+  labels: Int32Array;
+} {
+  const n = checkInteger(opts.samples, "samples", 1),
+    gap = checkInteger(opts.gap_steps, "gap_steps", 0);
+  const cue = checkInteger(opts.cue_steps ?? 5, "cue_steps", 1),
+    tail = checkInteger(opts.tail_steps ?? 10, "tail_steps", 0);
   const noise = checkNumber(opts.noise ?? 0.02, "noise", { min: 0, max: 1 });
   const rng = new Rng(checkInteger(opts.seed, "seed", 0));
-  const T = 2 * cue + gap + tail, inputs = 8;
-  const x = new Float32Array(n * T * inputs), labels = new Int32Array(n);
+  const T = 2 * cue + gap + tail,
+    inputs = 8;
+  const x = new Float32Array(n * T * inputs),
+    labels = new Int32Array(n);
   for (let s = 0; s < n; s++) {
-    const a = rng.int(2), b = rng.int(2);
+    const a = rng.int(2),
+      b = rng.int(2);
     labels[s] = a ^ b;
     const base = s * T * inputs;
-    for (let t = 0; t < T; t++) for (let i = 4; i < 8; i++) if (rng.uniform() < noise) x[base + t * inputs + i] = 1;
+    for (let t = 0; t < T; t++)
+      for (let i = 4; i < 8; i++) if (rng.uniform() < noise) x[base + t * inputs + i] = 1;
     for (let t = 0; t < cue; t++) {
       x[base + t * inputs + a] = 1;
       x[base + (cue + gap + t) * inputs + 2 + b] = 1;

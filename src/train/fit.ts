@@ -14,7 +14,13 @@
  */
 import { checkInteger, checkNonNegative } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
-import { argmaxRows, crossEntropy, rateRegularizer, spikeCountMse, type LossResult } from "./losses.js";
+import {
+  argmaxRows,
+  crossEntropy,
+  rateRegularizer,
+  spikeCountMse,
+  type LossResult,
+} from "./losses.js";
 import type { SpikeBatch, SpikingModel } from "./model.js";
 import type { Optimizer } from "./optim.js";
 
@@ -44,9 +50,13 @@ export function checkDataset(d: SpikeDataset, name = "data"): void {
   checkInteger(d.steps, `${name}.steps`, 1);
   checkInteger(d.inputs, `${name}.inputs`, 1);
   if (d.x.length !== d.labels.length * d.steps * d.inputs) {
-    throw new RangeError(`${name}.x must have samples x steps x inputs = ${d.labels.length * d.steps * d.inputs} entries, got ${d.x.length}`);
+    throw new RangeError(
+      `${name}.x must have samples x steps x inputs = ${d.labels.length * d.steps * d.inputs} entries, got ${d.x.length}`,
+    );
   }
-  for (let k = 0; k < d.x.length; k++) if (!Number.isFinite(d.x[k])) throw new RangeError(`${name}.x[${k}] must be finite, got ${d.x[k]}`);
+  for (let k = 0; k < d.x.length; k++)
+    if (!Number.isFinite(d.x[k]))
+      throw new RangeError(`${name}.x[${k}] must be finite, got ${d.x[k]}`);
 }
 
 /**
@@ -60,21 +70,28 @@ export function checkDataset(d: SpikeDataset, name = "data"): void {
  * ```
  */
 export function makeBatch(d: SpikeDataset, indices: ArrayLike<number>): SpikeBatch {
-  const B = indices.length, T = d.steps, n = d.inputs;
+  const B = indices.length,
+    T = d.steps,
+    n = d.inputs;
   const rowPtr = new Int32Array(T * B + 1);
   let nnz = 0;
   for (let b = 0; b < B; b++) {
     const base = indices[b] * T * n;
     for (let k = 0; k < T * n; k++) if (d.x[base + k] !== 0) nnz++;
   }
-  const idx = new Int32Array(nnz), val = new Float32Array(nnz);
+  const idx = new Int32Array(nnz),
+    val = new Float32Array(nnz);
   let at = 0;
   for (let t = 0; t < T; t++) {
     for (let b = 0; b < B; b++) {
       const base = (indices[b] * T + t) * n;
       for (let i = 0; i < n; i++) {
         const v = d.x[base + i];
-        if (v !== 0) { idx[at] = i; val[at] = v; at++; }
+        if (v !== 0) {
+          idx[at] = i;
+          val[at] = v;
+          at++;
+        }
       }
       rowPtr[t * B + b + 1] = at;
     }
@@ -145,10 +162,21 @@ export interface FitOptions {
   signal?: AbortSignal;
 }
 
-function evalLoss(spec: LossSpec, out: Float32Array, labels: Int32Array, classes: number, steps: number): LossResult {
+function evalLoss(
+  spec: LossSpec,
+  out: Float32Array,
+  labels: Int32Array,
+  classes: number,
+  steps: number,
+): LossResult {
   if (spec === "crossEntropy") return crossEntropy(out, labels, classes);
   if (typeof spec === "function") return spec(out, labels, classes, steps);
-  if (spec.kind === "spikeCountMse") return spikeCountMse(out, labels, classes, { steps, correctRate: spec.correctRate, incorrectRate: spec.incorrectRate });
+  if (spec.kind === "spikeCountMse")
+    return spikeCountMse(out, labels, classes, {
+      steps,
+      correctRate: spec.correctRate,
+      incorrectRate: spec.incorrectRate,
+    });
   throw new RangeError(`loss must be "crossEntropy", { kind: "spikeCountMse" } or a function`);
 }
 
@@ -163,7 +191,13 @@ function evalLoss(spec: LossSpec, out: Float32Array, labels: Int32Array, classes
  * train.trainStep(model, train.makeBatch(data, [0, 1]), data.labels, train.adam(model)); // { loss, correct }
  * ```
  */
-export function trainStep(model: SpikingModel, batch: SpikeBatch, labels: Int32Array, optimizer: Optimizer, opts: { loss?: LossSpec; regularizers?: readonly RegularizerSpec[] } = {}): { loss: number; correct: number } {
+export function trainStep(
+  model: SpikingModel,
+  batch: SpikeBatch,
+  labels: Int32Array,
+  optimizer: Optimizer,
+  opts: { loss?: LossSpec; regularizers?: readonly RegularizerSpec[] } = {},
+): { loss: number; correct: number } {
   const out = model.forward(batch);
   const classes = model.outputs;
   const l = evalLoss(opts.loss ?? "crossEntropy", out, labels, classes, batch.steps);
@@ -204,7 +238,9 @@ export function evaluate(model: SpikingModel, data: SpikeDataset, batchSize = 25
   for (let start = 0; start < n; start += batchSize) {
     const idx = Array.from({ length: Math.min(batchSize, n - start) }, (_, k) => start + k);
     const pred = argmaxRows(model.forward(makeBatch(data, idx)), model.outputs);
-    idx.forEach((s, k) => { if (pred[k] === data.labels[s]) correct++; });
+    idx.forEach((s, k) => {
+      if (pred[k] === data.labels[s]) correct++;
+    });
   }
   return correct / n;
 }
@@ -222,7 +258,9 @@ export function permutation(n: number, rng: Rng): Int32Array {
   const p = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = rng.int(i + 1);
-    const t = p[i]; p[i] = p[j]; p[j] = t;
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
   }
   return p;
 }
@@ -243,24 +281,37 @@ export function permutation(n: number, rng: Rng): Int32Array {
  * history.at(-1)!.accuracy;
  * ```
  */
-export async function fit(model: SpikingModel, data: SpikeDataset, opts: FitOptions): Promise<EpochRecord[]> {
+export async function fit(
+  model: SpikingModel,
+  data: SpikeDataset,
+  opts: FitOptions,
+): Promise<EpochRecord[]> {
   checkDataset(data);
-  if (data.inputs !== model.inputs) throw new RangeError(`data.inputs must be the model's inputs (${model.inputs}), got ${data.inputs}`);
+  if (data.inputs !== model.inputs)
+    throw new RangeError(
+      `data.inputs must be the model's inputs (${model.inputs}), got ${data.inputs}`,
+    );
   const epochs = checkInteger(opts.epochs, "epochs", 1);
   const batchSize = checkInteger(opts.batchSize, "batchSize", 1);
   const n = datasetSize(data);
-  for (let s = 0; s < n; s++) checkInteger(data.labels[s], `data.labels[${s}]`, 0, model.outputs - 1);
+  for (let s = 0; s < n; s++)
+    checkInteger(data.labels[s], `data.labels[${s}]`, 0, model.outputs - 1);
   const rng = new Rng(checkNonNegative(opts.seed ?? model.seed, "seed"));
   const batches = Math.ceil(n / batchSize);
   const start = performance.now();
   const history: EpochRecord[] = [];
   for (let epoch = 1; epoch <= epochs; epoch++) {
-    const order = opts.shuffle === false ? Int32Array.from({ length: n }, (_, i) => i) : permutation(n, rng);
-    let lossSum = 0, correct = 0, seen = 0;
+    const order =
+      opts.shuffle === false ? Int32Array.from({ length: n }, (_, i) => i) : permutation(n, rng);
+    let lossSum = 0,
+      correct = 0,
+      seen = 0;
     const epochStart = performance.now();
     for (let k = 0; k < batches; k++) {
       if (opts.signal?.aborted) {
-        const err = new Error(`training interrupted at epoch ${epoch}, batch ${k + 1} of ${batches}`);
+        const err = new Error(
+          `training interrupted at epoch ${epoch}, batch ${k + 1} of ${batches}`,
+        );
         err.name = "AbortError";
         throw err;
       }
@@ -270,12 +321,29 @@ export async function fit(model: SpikingModel, data: SpikeDataset, opts: FitOpti
       lossSum += r.loss * idx.length;
       correct += r.correct;
       seen += idx.length;
-      const step = (epoch - 1) * batches + k + 1, steps = epochs * batches;
+      const step = (epoch - 1) * batches + k + 1,
+        steps = epochs * batches;
       const elapsed = performance.now() - start;
-      opts.onProgress?.({ epoch, epochs, batch: k + 1, batches, step, steps, loss: lossSum / seen, accuracy: correct / seen, elapsed_ms: elapsed, eta_ms: (elapsed / step) * (steps - step) });
+      opts.onProgress?.({
+        epoch,
+        epochs,
+        batch: k + 1,
+        batches,
+        step,
+        steps,
+        loss: lossSum / seen,
+        accuracy: correct / seen,
+        elapsed_ms: elapsed,
+        eta_ms: (elapsed / step) * (steps - step),
+      });
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const record: EpochRecord = { epoch, loss: lossSum / seen, accuracy: correct / seen, wall_ms: performance.now() - epochStart };
+    const record: EpochRecord = {
+      epoch,
+      loss: lossSum / seen,
+      accuracy: correct / seen,
+      wall_ms: performance.now() - epochStart,
+    };
     if (opts.validation) record.validationAccuracy = evaluate(model, opts.validation);
     history.push(record);
     opts.onEpoch?.(record);

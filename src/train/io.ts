@@ -30,7 +30,11 @@ export interface SavedModel {
  * ```
  */
 export function saveModel(model: SpikingModel): { json: SavedModel; binary: Uint8Array } {
-  const layers = model.layers.map((l) => (l.type === "lif" ? { ...l, surrogate: { kind: l.surrogate.kind, params: { ...l.surrogate.params } } } : { ...l }));
+  const layers = model.layers.map((l) =>
+    l.type === "lif"
+      ? { ...l, surrogate: { kind: l.surrogate.kind, params: { ...l.surrogate.params } } }
+      : { ...l },
+  );
   const parameters: SavedModel["parameters"] = [];
   let bytes = 0;
   for (const p of model.parameters) {
@@ -43,7 +47,17 @@ export function saveModel(model: SpikingModel): { json: SavedModel; binary: Uint
     const v = model.get(p.name);
     for (let k = 0; k < v.length; k++) view.setFloat32(p.byteOffset + 4 * k, v[k], true);
   });
-  return { json: { format: "neurolab.train.model", version: 1, inputs: model.inputs, seed: model.seed, layers, parameters }, binary };
+  return {
+    json: {
+      format: "neurolab.train.model",
+      version: 1,
+      inputs: model.inputs,
+      seed: model.seed,
+      layers,
+      parameters,
+    },
+    binary,
+  };
 }
 
 /**
@@ -56,21 +70,32 @@ export function saveModel(model: SpikingModel): { json: SavedModel; binary: Uint
  * const model = train.loadModel(JSON.parse(JSON.stringify(saved.json)), saved.binary); // e.g. after writing both to disk
  * ```
  */
-export function loadModel(json: SavedModel, binary: Uint8Array, opts: { wasm?: boolean } = {}): SpikingModel {
-  if (!json || json.format !== "neurolab.train.model" || json.version !== 1) throw new RangeError(`json must be a saved model (format "neurolab.train.model", version 1)`);
+export function loadModel(
+  json: SavedModel,
+  binary: Uint8Array,
+  opts: { wasm?: boolean } = {},
+): SpikingModel {
+  if (!json || json.format !== "neurolab.train.model" || json.version !== 1)
+    throw new RangeError(`json must be a saved model (format "neurolab.train.model", version 1)`);
   const layers = json.layers.map((l, k): LayerSpec => {
     if (l.type === "lif") {
       const s = l.surrogate as { kind: string; params: Record<string, number> };
       return { ...(l as object), surrogate: surrogateFrom(s.kind, s.params) } as LayerSpec;
     }
-    if (l.type === "readout" || l.type === "meta" || l.type === "elm") return l as unknown as LayerSpec;
-    throw new RangeError(`json.layers[${k}].type must be "lif", "meta", "elm" or "readout", got ${describeValue(l.type)}`);
+    if (l.type === "readout" || l.type === "meta" || l.type === "elm")
+      return l as unknown as LayerSpec;
+    throw new RangeError(
+      `json.layers[${k}].type must be "lif", "meta", "elm" or "readout", got ${describeValue(l.type)}`,
+    );
   });
   const model = new SpikingModel({ inputs: json.inputs, layers, seed: json.seed, wasm: opts.wasm });
   const view = new DataView(binary.buffer, binary.byteOffset, binary.byteLength);
   for (const p of json.parameters) {
     const len = p.rows * p.cols;
-    if (p.byteOffset < 0 || p.byteOffset + 4 * len > binary.byteLength) throw new RangeError(`binary is too short for parameter ${p.name} (needs bytes up to ${p.byteOffset + 4 * len}, has ${binary.byteLength})`);
+    if (p.byteOffset < 0 || p.byteOffset + 4 * len > binary.byteLength)
+      throw new RangeError(
+        `binary is too short for parameter ${p.name} (needs bytes up to ${p.byteOffset + 4 * len}, has ${binary.byteLength})`,
+      );
     const v = new Float32Array(len);
     for (let k = 0; k < len; k++) v[k] = view.getFloat32(p.byteOffset + 4 * k, true);
     model.set(p.name, v);

@@ -29,7 +29,16 @@
  * held at zero, so a kernel may read and write whole four-lane vectors. All arguments are byte
  * offsets into one memory (`Workspace`), 16-byte aligned for float rows.
  */
-import { assemble, I32, lazyModule, op, uleb, V128, type Code, type ValType } from "../wasm/assembler.js";
+import {
+  assemble,
+  I32,
+  lazyModule,
+  op,
+  uleb,
+  V128,
+  type Code,
+  type ValType,
+} from "../wasm/assembler.js";
 
 /** Bits of the `flags` argument of {@link KernelSet.lifForward} / {@link KernelSet.lifBackward}. */
 export const LIF_FLAGS = {
@@ -60,19 +69,48 @@ export interface KernelSet {
    * rows of `stride` floats (`dst` row r at `dst + 4 r stride`); `ones` (0/1, default 0): every
    * val is 1.
    */
-  rowsForward(rows: number, rowPtr: number, idx: number, val: number, src: number, stride: number, dst: number, ones?: number): void;
+  rowsForward(
+    rows: number,
+    rowPtr: number,
+    idx: number,
+    val: number,
+    src: number,
+    stride: number,
+    dst: number,
+    ones?: number,
+  ): void;
   /**
    * For each of `rows` rows r: `dst[idx[k]] += val[k] * src[r]` for k in `rowPtr[r]..rowPtr[r+1]`,
    * the additions to each `dst` row in order of r. `nIn`: rows of `dst` (idx < nIn); `block`: rows
    * sorted at a time; `scratch`: 4 (nIn + 1) + 8 (most entries in a block) bytes (WebAssembly only).
    */
-  rowsBackward(rows: number, rowPtr: number, idx: number, val: number, src: number, stride: number, dst: number, ones: number, nIn: number, scratch: number, block: number): void;
+  rowsBackward(
+    rows: number,
+    rowPtr: number,
+    idx: number,
+    val: number,
+    src: number,
+    stride: number,
+    dst: number,
+    ones: number,
+    nIn: number,
+    scratch: number,
+    block: number,
+  ): void;
   /**
    * For each of `rows` rows r and each i < `nIn`: `gx[r * strideIn + i] += W[i] . g[r]`, rows of
    * `W` and `g` of `stride` floats; the dot product sums four lanes (lane l takes the columns
    * j = l mod 4) and adds them as `(l0 + l1) + (l2 + l3)`.
    */
-  dotRows(rows: number, g: number, w: number, nIn: number, stride: number, gx: number, strideIn: number): void;
+  dotRows(
+    rows: number,
+    g: number,
+    w: number,
+    nIn: number,
+    stride: number,
+    gx: number,
+    strideIn: number,
+  ): void;
   /**
    * A LIF layer's neuron update over `steps` x `batch` rows (time-major, `stride` floats per row;
    * all lanes computed, spikes recorded for neurons < n), given the input currents `cur`
@@ -82,13 +120,54 @@ export interface KernelSet {
    * `val` need room for three entries more than the spikes (the kernel writes ahead); `table`:
    * the 256 bytes of {@link spikeTable} (WebAssembly only).
    */
-  lifForward(steps: number, batch: number, n: number, stride: number, cur: number, mem: number, spk: number, syn: number, beta: number, alpha: number, thr: number, V: number, rowPtr: number, idx: number, val: number, flags: number, table: number): void;
+  lifForward(
+    steps: number,
+    batch: number,
+    n: number,
+    stride: number,
+    cur: number,
+    mem: number,
+    spk: number,
+    syn: number,
+    beta: number,
+    alpha: number,
+    thr: number,
+    V: number,
+    rowPtr: number,
+    idx: number,
+    val: number,
+    flags: number,
+    table: number,
+  ): void;
   /**
    * The reverse of {@link KernelSet.lifForward}: from dLoss/dspikes `gS` (the recurrent part
    * `V gI[t+1]` is added per step), overwrites `cur` with dLoss/dI and adds the gradients of
    * beta, alpha, threshold and bias; `carry`: 2 x batch x stride floats of scratch.
    */
-  lifBackward(steps: number, batch: number, n: number, stride: number, cur: number, mem: number, spk: number, gS: number, syn: number, beta: number, alpha: number, thr: number, dBeta: number, dAlpha: number, dThr: number, dB: number, carry: number, V: number, flags: number, surrogate: number, p0: number, p1: number): void;
+  lifBackward(
+    steps: number,
+    batch: number,
+    n: number,
+    stride: number,
+    cur: number,
+    mem: number,
+    spk: number,
+    gS: number,
+    syn: number,
+    beta: number,
+    alpha: number,
+    thr: number,
+    dBeta: number,
+    dAlpha: number,
+    dThr: number,
+    dB: number,
+    carry: number,
+    V: number,
+    flags: number,
+    surrogate: number,
+    p0: number,
+    p1: number,
+  ): void;
 }
 
 /**
@@ -100,7 +179,11 @@ export function spikeTable(): Uint8Array {
   const t = new Uint8Array(256).fill(0x80);
   for (let m = 0; m < 16; m++) {
     let k = 0;
-    for (let l = 0; l < 4; l++) if (m & (1 << l)) { for (let byte = 0; byte < 4; byte++) t[16 * m + 4 * k + byte] = 4 * l + byte; k++; }
+    for (let l = 0; l < 4; l++)
+      if (m & (1 << l)) {
+        for (let byte = 0; byte < 4; byte++) t[16 * m + 4 * k + byte] = 4 * l + byte;
+        k++;
+      }
   }
   return t;
 }
@@ -112,7 +195,11 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
   const fr = Math.fround;
   const K: KernelSet = {
     rowsForward(rows, rowPtr, idx, val, src, stride, dst) {
-      const rp = rowPtr >> 2, ix = idx >> 2, vl = val >> 2, s0 = src >> 2, d0 = dst >> 2;
+      const rp = rowPtr >> 2,
+        ix = idx >> 2,
+        vl = val >> 2,
+        s0 = src >> 2,
+        d0 = dst >> 2;
       for (let r = 0; r < rows; r++) {
         const d = d0 + r * stride;
         for (let k = i32[rp + r]; k < i32[rp + r + 1]; k++) {
@@ -123,7 +210,11 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
       }
     },
     rowsBackward(rows, rowPtr, idx, val, src, stride, dst) {
-      const rp = rowPtr >> 2, ix = idx >> 2, vl = val >> 2, s0 = src >> 2, d0 = dst >> 2;
+      const rp = rowPtr >> 2,
+        ix = idx >> 2,
+        vl = val >> 2,
+        s0 = src >> 2,
+        d0 = dst >> 2;
       for (let r = 0; r < rows; r++) {
         const s = s0 + r * stride;
         for (let k = i32[rp + r]; k < i32[rp + r + 1]; k++) {
@@ -134,12 +225,17 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
       }
     },
     dotRows(rows, g, w, nIn, stride, gx, strideIn) {
-      const g0 = g >> 2, w0 = w >> 2, x0 = gx >> 2;
+      const g0 = g >> 2,
+        w0 = w >> 2,
+        x0 = gx >> 2;
       for (let r = 0; r < rows; r++) {
         const gr = g0 + r * stride;
         for (let i = 0; i < nIn; i++) {
           const wi = w0 + i * stride;
-          let l0 = 0, l1 = 0, l2 = 0, l3 = 0;
+          let l0 = 0,
+            l1 = 0,
+            l2 = 0,
+            l3 = 0;
           for (let j = 0; j < stride; j += 4) {
             l0 = fr(l0 + fr(f[wi + j] * f[gr + j]));
             l1 = fr(l1 + fr(f[wi + j + 1] * f[gr + j + 1]));
@@ -152,15 +248,27 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
       }
     },
     lifForward(T, B, n, S, cur, mem, spk, syn, beta, alpha, thr, V, rowPtr, idx, val, flags) {
-      const c0 = cur >> 2, m0 = mem >> 2, s0 = spk >> 2, y0 = syn >> 2, be0 = beta >> 2, al0 = alpha >> 2, th0 = thr >> 2;
-      const rp = rowPtr >> 2, ix = idx >> 2, vl = val >> 2;
-      const mode = flags & 3, hasSyn = (flags & LIF_FLAGS.synaptic) !== 0, recurrent = (flags & LIF_FLAGS.recurrent) !== 0;
+      const c0 = cur >> 2,
+        m0 = mem >> 2,
+        s0 = spk >> 2,
+        y0 = syn >> 2,
+        be0 = beta >> 2,
+        al0 = alpha >> 2,
+        th0 = thr >> 2;
+      const rp = rowPtr >> 2,
+        ix = idx >> 2,
+        vl = val >> 2;
+      const mode = flags & 3,
+        hasSyn = (flags & LIF_FLAGS.synaptic) !== 0,
+        recurrent = (flags & LIF_FLAGS.recurrent) !== 0;
       let nnz = 0;
       i32[rp] = 0;
       for (let t = 0; t < T; t++) {
-        if (recurrent && t > 0) K.rowsForward(B, rowPtr + 4 * (t - 1) * B, idx, val, V, S, cur + 4 * t * B * S, 1);
+        if (recurrent && t > 0)
+          K.rowsForward(B, rowPtr + 4 * (t - 1) * B, idx, val, V, S, cur + 4 * t * B * S, 1);
         for (let b = 0; b < B; b++) {
-          const r = (t * B + b) * S, rp0 = r - B * S;
+          const r = (t * B + b) * S,
+            rp0 = r - B * S;
           for (let i = 0; i < S; i++) {
             let drive = f[c0 + r + i];
             if (hasSyn) {
@@ -169,7 +277,9 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
             }
             let v = drive;
             if (t > 0) {
-              const vp = f[m0 + rp0 + i], sp = f[s0 + rp0 + i], be = f[be0 + i];
+              const vp = f[m0 + rp0 + i],
+                sp = f[s0 + rp0 + i],
+                be = f[be0 + i];
               if (mode === 0) v = fr(fr(fr(be * vp) + drive) - fr(sp * f[th0 + i]));
               else if (mode === 1) v = fr(fr(be * fr((1 - sp) * vp)) + drive);
               else v = fr(fr(be * vp) + drive);
@@ -177,7 +287,11 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
             f[m0 + r + i] = v;
             if (v > f[th0 + i]) {
               f[s0 + r + i] = 1;
-              if (i < n) { i32[ix + nnz] = i; f[vl + nnz] = 1; nnz++; }
+              if (i < n) {
+                i32[ix + nnz] = i;
+                f[vl + nnz] = 1;
+                nnz++;
+              }
             } else {
               f[s0 + r + i] = 0;
             }
@@ -186,31 +300,83 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
         }
       }
     },
-    lifBackward(T, B, n, S, cur, mem, spk, gS, syn, beta, alpha, thr, dBeta, dAlpha, dThr, dB, carry, V, flags, kind, p0, p1) {
-      const c0 = cur >> 2, m0 = mem >> 2, s0 = spk >> 2, g0 = gS >> 2, y0 = syn >> 2, be0 = beta >> 2, al0 = alpha >> 2, th0 = thr >> 2;
-      const dbe0 = dBeta >> 2, dal0 = dAlpha >> 2, dth0 = dThr >> 2, db0 = dB >> 2, cm0 = carry >> 2, cs0 = cm0 + B * S;
-      const mode = flags & 3, hasSyn = (flags & LIF_FLAGS.synaptic) !== 0, recurrent = (flags & LIF_FLAGS.recurrent) !== 0;
-      const attached = (flags & LIF_FLAGS.attached) !== 0, bias = (flags & LIF_FLAGS.bias) !== 0;
-      const P0 = fr(p0), P1 = fr(p1);
+    lifBackward(
+      T,
+      B,
+      n,
+      S,
+      cur,
+      mem,
+      spk,
+      gS,
+      syn,
+      beta,
+      alpha,
+      thr,
+      dBeta,
+      dAlpha,
+      dThr,
+      dB,
+      carry,
+      V,
+      flags,
+      kind,
+      p0,
+      p1,
+    ) {
+      const c0 = cur >> 2,
+        m0 = mem >> 2,
+        s0 = spk >> 2,
+        g0 = gS >> 2,
+        y0 = syn >> 2,
+        be0 = beta >> 2,
+        al0 = alpha >> 2,
+        th0 = thr >> 2;
+      const dbe0 = dBeta >> 2,
+        dal0 = dAlpha >> 2,
+        dth0 = dThr >> 2,
+        db0 = dB >> 2,
+        cm0 = carry >> 2,
+        cs0 = cm0 + B * S;
+      const mode = flags & 3,
+        hasSyn = (flags & LIF_FLAGS.synaptic) !== 0,
+        recurrent = (flags & LIF_FLAGS.recurrent) !== 0;
+      const attached = (flags & LIF_FLAGS.attached) !== 0,
+        bias = (flags & LIF_FLAGS.bias) !== 0;
+      const P0 = fr(p0),
+        P1 = fr(p1);
       f.fill(0, cm0, cm0 + 2 * B * S);
       for (let t = T - 1; t >= 0; t--) {
-        if (recurrent && t < T - 1) K.dotRows(B, cur + 4 * (t + 1) * B * S, V, n, S, gS + 4 * t * B * S, S);
+        if (recurrent && t < T - 1)
+          K.dotRows(B, cur + 4 * (t + 1) * B * S, V, n, S, gS + 4 * t * B * S, S);
         for (let b = 0; b < B; b++) {
-          const r = (t * B + b) * S, rp0 = r - B * S, cm = cm0 + b * S, cs = cs0 + b * S;
+          const r = (t * B + b) * S,
+            rp0 = r - B * S,
+            cm = cm0 + b * S,
+            cs = cs0 + b * S;
           for (let i = 0; i < S; i++) {
-            const gmN = f[cm + i], v = f[m0 + r + i], sp = f[s0 + r + i], th = f[th0 + i], be = f[be0 + i];
+            const gmN = f[cm + i],
+              v = f[m0 + r + i],
+              sp = f[s0 + r + i],
+              th = f[th0 + i],
+              be = f[be0 + i];
             let gs = f[g0 + r + i];
             if (attached) gs = fr(gs - (mode === 0 ? fr(th * gmN) : fr(fr(be * v) * gmN)));
             const x = fr(v - th);
             let sur: number;
-            if (kind === 0) { const y = fr(P0 * x); sur = fr(P1 / fr(1 + fr(y * y))); }
-            else if (kind === 1) { const d = fr(fr(P0 * Math.abs(x)) + 1); sur = fr(1 / fr(d * d)); }
-            else sur = fr(P0 * Math.max(0, fr(1 - fr(Math.abs(x) / P1))));
+            if (kind === 0) {
+              const y = fr(P0 * x);
+              sur = fr(P1 / fr(1 + fr(y * y)));
+            } else if (kind === 1) {
+              const d = fr(fr(P0 * Math.abs(x)) + 1);
+              sur = fr(1 / fr(d * d));
+            } else sur = fr(P0 * Math.max(0, fr(1 - fr(Math.abs(x) / P1))));
             const gsg = fr(gs * sur);
             const gm = fr(gsg + (mode === 1 ? fr(fr(be * (1 - sp)) * gmN) : fr(be * gmN)));
             f[dth0 + i] = fr(f[dth0 + i] - (mode === 0 ? fr(gsg + fr(sp * gmN)) : gsg));
             if (t > 0) {
-              const prev = mode === 1 ? fr((1 - f[s0 + rp0 + i]) * f[m0 + rp0 + i]) : f[m0 + rp0 + i];
+              const prev =
+                mode === 1 ? fr((1 - f[s0 + rp0 + i]) * f[m0 + rp0 + i]) : f[m0 + rp0 + i];
               f[dbe0 + i] = fr(f[dbe0 + i] + fr(gm * prev));
             }
             f[cm + i] = gm;
@@ -248,7 +414,10 @@ const f32x4 = {
 const i32x4Bitmask = simd(164);
 const i8x16Swizzle = simd(14);
 const i32Popcnt: Code = [0x69];
-const v128ConstI32 = (x: number[]): Code => [...simd(12), ...new Uint8Array(new Int32Array(x).buffer)];
+const v128ConstI32 = (x: number[]): Code => [
+  ...simd(12),
+  ...new Uint8Array(new Int32Array(x).buffer),
+];
 const i32Mul: Code = [0x6c];
 const i32Sub: Code = [0x6b];
 const i32Ne: Code = [0x47];
@@ -258,7 +427,10 @@ const i32ShrU: Code = [0x76];
 const f32Add: Code = [0x92];
 const f32Load = (offset = 0): Code => [0x2a, 2, ...uleb(offset)];
 const f32Store = (offset = 0): Code => [0x38, 2, ...uleb(offset)];
-const v128Const = (x: number): Code => [...simd(12), ...new Uint8Array(new Float32Array([x, x, x, x]).buffer)];
+const v128Const = (x: number): Code => [
+  ...simd(12),
+  ...new Uint8Array(new Float32Array([x, x, x, x]).buffer),
+];
 const br = (depth: number): Code => [0x0c, ...uleb(depth)];
 const { localGet: get, localSet: set, localTee: tee } = op;
 const i32c = op.i32Const;
@@ -271,29 +443,55 @@ class Frame {
     this.locals.push(t);
     return this.nParams + this.locals.length - 1;
   }
-  i32(): number { return this.add(I32); }
-  v128(): number { return this.add(V128); }
-  f32(): number { return this.add(F32); }
+  i32(): number {
+    return this.add(I32);
+  }
+  v128(): number {
+    return this.add(V128);
+  }
+  f32(): number {
+    return this.add(F32);
+  }
 }
 
 /** `for (i = from; i < to; i += step) body` (`to` re-evaluated every iteration). */
 function forLoop(i: number, from: Code, to: Code, body: Code, step: number | Code = 1): Code {
   return [
-    ...from, ...set(i),
-    ...op.block, ...op.loop,
-    ...get(i), ...to, ...op.i32GeS, ...op.brIf(1),
+    ...from,
+    ...set(i),
+    ...op.block,
+    ...op.loop,
+    ...get(i),
+    ...to,
+    ...op.i32GeS,
+    ...op.brIf(1),
     ...body,
-    ...get(i), ...(typeof step === "number" ? i32c(step) : step), ...op.i32Add, ...set(i),
+    ...get(i),
+    ...(typeof step === "number" ? i32c(step) : step),
+    ...op.i32Add,
+    ...set(i),
     ...br(0),
-    ...op.end, ...op.end,
+    ...op.end,
+    ...op.end,
   ];
 }
 
 /** `while (!exit) body`. */
-const whileNot = (exit: Code, body: Code): Code => [...op.block, ...op.loop, ...exit, ...op.brIf(1), ...body, ...br(0), ...op.end, ...op.end];
+const whileNot = (exit: Code, body: Code): Code => [
+  ...op.block,
+  ...op.loop,
+  ...exit,
+  ...op.brIf(1),
+  ...body,
+  ...br(0),
+  ...op.end,
+  ...op.end,
+];
 /** `if (cond) then else otherwise`. */
 const ifElse = (cond: Code, then: Code, otherwise: Code = []): Code =>
-  otherwise.length ? [...cond, ...op.if, ...then, 0x05, ...otherwise, ...op.end] : [...cond, ...op.if, ...then, ...op.end];
+  otherwise.length
+    ? [...cond, ...op.if, ...then, 0x05, ...otherwise, ...op.end]
+    : [...cond, ...op.if, ...then, ...op.end];
 const add = (a: Code, b: Code): Code => [...a, ...b, ...op.i32Add];
 const mul = (a: Code, b: Code): Code => [...a, ...b, ...i32Mul];
 const shl2 = (a: Code): Code => [...a, ...i32c(2), ...op.i32Shl];
@@ -309,32 +507,79 @@ const TILES = [8, 7, 6, 5, 4, 3, 2, 1];
 function rowsForwardFn() {
   const [ROWS, ROWPTR, IDX, VAL, SRC, STRIDE, DST, ONES] = [0, 1, 2, 3, 4, 5, 6, 7];
   const F = new Frame(8);
-  const r = F.i32(), bytes = F.i32(), d = F.i32(), pk = F.i32(), pEnd = F.i32(), pStart = F.i32(), c = F.i32(), s = F.i32(), dv = F.i32(), a = F.v128();
+  const r = F.i32(),
+    bytes = F.i32(),
+    d = F.i32(),
+    pk = F.i32(),
+    pEnd = F.i32(),
+    pStart = F.i32(),
+    c = F.i32(),
+    s = F.i32(),
+    dv = F.i32(),
+    a = F.v128();
   const acc = Array.from({ length: 8 }, () => F.v128());
   const tile = (w: number): Code => {
     const q = [...Array(w).keys()];
-    const kLoop = (withVal: boolean): Code => forLoop(pk, get(pStart), get(pEnd), [
-      ...add(mul([...get(pk), ...op.i32Load()], get(bytes)), add(get(SRC), get(c))), ...set(s),
-      ...(withVal ? [...get(pk), ...get(dv), ...op.i32Add, ...f32Load(), ...f32x4.splat, ...set(a)] : []),
-      ...q.flatMap((k) => [...(withVal ? vadd(get(acc[k]), vmul(get(a), load(get(s), 16 * k))) : vadd(get(acc[k]), load(get(s), 16 * k))), ...set(acc[k])]),
-    ], 4);
-    return whileNot([...get(c), ...i32c(16 * w), ...op.i32Add, ...get(bytes), ...i32GtS], [
-      ...q.flatMap((k) => [...load(add(get(d), get(c)), 16 * k), ...set(acc[k])]),
-      ...ifElse(get(ONES), kLoop(false), kLoop(true)),
-      ...q.flatMap((k) => store(add(get(d), get(c)), get(acc[k]), 16 * k)),
-      ...get(c), ...i32c(16 * w), ...op.i32Add, ...set(c),
-    ]);
+    const kLoop = (withVal: boolean): Code =>
+      forLoop(
+        pk,
+        get(pStart),
+        get(pEnd),
+        [
+          ...add(mul([...get(pk), ...op.i32Load()], get(bytes)), add(get(SRC), get(c))),
+          ...set(s),
+          ...(withVal
+            ? [...get(pk), ...get(dv), ...op.i32Add, ...f32Load(), ...f32x4.splat, ...set(a)]
+            : []),
+          ...q.flatMap((k) => [
+            ...(withVal
+              ? vadd(get(acc[k]), vmul(get(a), load(get(s), 16 * k)))
+              : vadd(get(acc[k]), load(get(s), 16 * k))),
+            ...set(acc[k]),
+          ]),
+        ],
+        4,
+      );
+    return whileNot(
+      [...get(c), ...i32c(16 * w), ...op.i32Add, ...get(bytes), ...i32GtS],
+      [
+        ...q.flatMap((k) => [...load(add(get(d), get(c)), 16 * k), ...set(acc[k])]),
+        ...ifElse(get(ONES), kLoop(false), kLoop(true)),
+        ...q.flatMap((k) => store(add(get(d), get(c)), get(acc[k]), 16 * k)),
+        ...get(c),
+        ...i32c(16 * w),
+        ...op.i32Add,
+        ...set(c),
+      ],
+    );
   };
   const body: Code = [
-    ...shl2(get(STRIDE)), ...set(bytes),
-    ...get(VAL), ...get(IDX), ...i32Sub, ...set(dv),
+    ...shl2(get(STRIDE)),
+    ...set(bytes),
+    ...get(VAL),
+    ...get(IDX),
+    ...i32Sub,
+    ...set(dv),
     ...forLoop(r, i32c(0), get(ROWS), [
-      ...add(get(DST), mul(get(r), get(bytes))), ...set(d),
-      ...add(get(ROWPTR), shl2(get(r))), ...tee(pk), ...op.i32Load(), ...set(pStart),
-      ...get(pk), ...op.i32Load(4), ...set(pEnd),
-      ...shl2(get(pStart)), ...get(IDX), ...op.i32Add, ...set(pStart),
-      ...shl2(get(pEnd)), ...get(IDX), ...op.i32Add, ...set(pEnd),
-      ...i32c(0), ...set(c),
+      ...add(get(DST), mul(get(r), get(bytes))),
+      ...set(d),
+      ...add(get(ROWPTR), shl2(get(r))),
+      ...tee(pk),
+      ...op.i32Load(),
+      ...set(pStart),
+      ...get(pk),
+      ...op.i32Load(4),
+      ...set(pEnd),
+      ...shl2(get(pStart)),
+      ...get(IDX),
+      ...op.i32Add,
+      ...set(pStart),
+      ...shl2(get(pEnd)),
+      ...get(IDX),
+      ...op.i32Add,
+      ...set(pEnd),
+      ...i32c(0),
+      ...set(c),
       ...TILES.flatMap(tile),
     ]),
   ];
@@ -343,66 +588,158 @@ function rowsForwardFn() {
 
 // rowsBackward(rows, rowPtr, idx, val, src, stride, dst, ones, nIn, scratch, block)
 function rowsBackwardFn() {
-  const [ROWS, ROWPTR, IDX, VAL, SRC, STRIDE, DST, ONES, NIN, SCRATCH, BLOCK] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [ROWS, ROWPTR, IDX, VAL, SRC, STRIDE, DST, ONES, NIN, SCRATCH, BLOCK] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+  ];
   const F = new Frame(11);
-  const bytes = F.i32(), r0 = F.i32(), r1 = F.i32(), r = F.i32(), k = F.i32(), kEnd = F.i32(), i = F.i32(), list = F.i32(), at = F.i32();
-  const pos = F.i32(), sAddr = F.i32(), c = F.i32(), start = F.i32(), end = F.i32(), d = F.i32(), p = F.i32(), s = F.i32(), a = F.v128();
+  const bytes = F.i32(),
+    r0 = F.i32(),
+    r1 = F.i32(),
+    r = F.i32(),
+    k = F.i32(),
+    kEnd = F.i32(),
+    i = F.i32(),
+    list = F.i32(),
+    at = F.i32();
+  const pos = F.i32(),
+    sAddr = F.i32(),
+    c = F.i32(),
+    start = F.i32(),
+    end = F.i32(),
+    d = F.i32(),
+    p = F.i32(),
+    s = F.i32(),
+    a = F.v128();
   const acc = Array.from({ length: 8 }, () => F.v128());
   const colAt = (col: Code): Code => add(get(SCRATCH), shl2(col));
   const tile = (w: number): Code => {
     const q = [...Array(w).keys()];
-    const pLoop = (withVal: boolean): Code => forLoop(p, get(start), get(end), [
-      ...get(p), ...op.i32Load(), ...get(c), ...op.i32Add, ...set(s),
-      ...(withVal ? [...get(p), ...f32Load(4), ...f32x4.splat, ...set(a)] : []),
-      ...q.flatMap((kk) => [...(withVal ? vadd(get(acc[kk]), vmul(get(a), load(get(s), 16 * kk))) : vadd(get(acc[kk]), load(get(s), 16 * kk))), ...set(acc[kk])]),
-    ], 8);
-    return whileNot([...get(c), ...i32c(16 * w), ...op.i32Add, ...get(bytes), ...i32GtS], [
-      ...get(list), ...set(start),
-      ...forLoop(i, i32c(0), get(NIN), [
-        ...add(get(list), [...colAt(get(i)), ...op.i32Load(), ...i32c(3), ...op.i32Shl]), ...set(end),
-        ...ifElse([...get(end), ...get(start), ...i32Ne], [
-          ...add(add(get(DST), mul(get(i), get(bytes))), get(c)), ...set(d),
-          ...q.flatMap((kk) => [...load(get(d), 16 * kk), ...set(acc[kk])]),
-          ...ifElse(get(ONES), pLoop(false), pLoop(true)),
-          ...q.flatMap((kk) => store(get(d), get(acc[kk]), 16 * kk)),
+    const pLoop = (withVal: boolean): Code =>
+      forLoop(
+        p,
+        get(start),
+        get(end),
+        [
+          ...get(p),
+          ...op.i32Load(),
+          ...get(c),
+          ...op.i32Add,
+          ...set(s),
+          ...(withVal ? [...get(p), ...f32Load(4), ...f32x4.splat, ...set(a)] : []),
+          ...q.flatMap((kk) => [
+            ...(withVal
+              ? vadd(get(acc[kk]), vmul(get(a), load(get(s), 16 * kk)))
+              : vadd(get(acc[kk]), load(get(s), 16 * kk))),
+            ...set(acc[kk]),
+          ]),
+        ],
+        8,
+      );
+    return whileNot(
+      [...get(c), ...i32c(16 * w), ...op.i32Add, ...get(bytes), ...i32GtS],
+      [
+        ...get(list),
+        ...set(start),
+        ...forLoop(i, i32c(0), get(NIN), [
+          ...add(get(list), [...colAt(get(i)), ...op.i32Load(), ...i32c(3), ...op.i32Shl]),
+          ...set(end),
+          ...ifElse(
+            [...get(end), ...get(start), ...i32Ne],
+            [
+              ...add(add(get(DST), mul(get(i), get(bytes))), get(c)),
+              ...set(d),
+              ...q.flatMap((kk) => [...load(get(d), 16 * kk), ...set(acc[kk])]),
+              ...ifElse(get(ONES), pLoop(false), pLoop(true)),
+              ...q.flatMap((kk) => store(get(d), get(acc[kk]), 16 * kk)),
+            ],
+          ),
+          ...get(end),
+          ...set(start),
         ]),
-        ...get(end), ...set(start),
-      ]),
-      ...get(c), ...i32c(16 * w), ...op.i32Add, ...set(c),
-    ]);
+        ...get(c),
+        ...i32c(16 * w),
+        ...op.i32Add,
+        ...set(c),
+      ],
+    );
   };
   const body: Code = [
-    ...shl2(get(STRIDE)), ...set(bytes),
-    ...add(get(SCRATCH), shl2(add(get(NIN), i32c(1)))), ...set(list),
-    ...forLoop(r0, i32c(0), get(ROWS), [
-      // r1 = min(r0 + block, rows)
-      ...add(get(r0), get(BLOCK)), ...set(r1),
-      ...ifElse([...get(r1), ...get(ROWS), ...i32GtS], [...get(ROWS), ...set(r1)]),
-      // Counting sort of the block's entries by input: colPtr[i + 1] = count, then prefix sums.
-      ...forLoop(i, i32c(0), add(get(NIN), i32c(1)), [...colAt(get(i)), ...i32c(0), ...op.i32Store()]),
-      ...add(get(ROWPTR), shl2(get(r1))), ...op.i32Load(), ...set(kEnd),
-      ...forLoop(k, [...add(get(ROWPTR), shl2(get(r0))), ...op.i32Load()], get(kEnd), [
-        ...colAt([...add(get(IDX), shl2(get(k))), ...op.i32Load()]), ...tee(at),
-        ...get(at), ...op.i32Load(4), ...i32c(1), ...op.i32Add, ...op.i32Store(4),
-      ]),
-      ...i32c(0), ...set(pos),
-      ...forLoop(i, i32c(0), add(get(NIN), i32c(1)), [
-        ...colAt(get(i)), ...tee(at), ...get(at), ...op.i32Load(), ...get(pos), ...op.i32Add, ...tee(pos), ...op.i32Store(),
-      ]),
-      // Scatter (source row address, value) in order of rows: colPtr[i] ends as the end of input i.
-      ...forLoop(r, get(r0), get(r1), [
-        ...add(get(SRC), mul(get(r), get(bytes))), ...set(sAddr),
-        ...add(get(ROWPTR), shl2(get(r))), ...op.i32Load(4), ...set(kEnd),
-        ...forLoop(k, [...add(get(ROWPTR), shl2(get(r))), ...op.i32Load()], get(kEnd), [
-          ...colAt([...add(get(IDX), shl2(get(k))), ...op.i32Load()]), ...tee(at), ...op.i32Load(), ...set(pos),
-          ...get(at), ...get(pos), ...i32c(1), ...op.i32Add, ...op.i32Store(),
-          ...add(get(list), [...get(pos), ...i32c(3), ...op.i32Shl]), ...tee(at), ...get(sAddr), ...op.i32Store(),
-          ...get(at), ...add(get(VAL), shl2(get(k))), ...f32Load(), ...f32Store(4),
+    ...shl2(get(STRIDE)),
+    ...set(bytes),
+    ...add(get(SCRATCH), shl2(add(get(NIN), i32c(1)))),
+    ...set(list),
+    ...forLoop(
+      r0,
+      i32c(0),
+      get(ROWS),
+      [
+        // r1 = min(r0 + block, rows)
+        ...add(get(r0), get(BLOCK)),
+        ...set(r1),
+        ...ifElse([...get(r1), ...get(ROWS), ...i32GtS], [...get(ROWS), ...set(r1)]),
+        // Counting sort of the block's entries by input: colPtr[i + 1] = count, then prefix sums.
+        ...forLoop(i, i32c(0), add(get(NIN), i32c(1)), [
+          ...colAt(get(i)),
+          ...i32c(0),
+          ...op.i32Store(),
         ]),
-      ]),
-      ...i32c(0), ...set(c),
-      ...TILES.flatMap(tile),
-    ], get(BLOCK)),
+        ...add(get(ROWPTR), shl2(get(r1))),
+        ...op.i32Load(),
+        ...set(kEnd),
+        ...forLoop(k, [...add(get(ROWPTR), shl2(get(r0))), ...op.i32Load()], get(kEnd), [
+          ...colAt([...add(get(IDX), shl2(get(k))), ...op.i32Load()]),
+          ...tee(at),
+          ...get(at),
+          ...op.i32Load(4),
+          ...i32c(1),
+          ...op.i32Add,
+          ...op.i32Store(4),
+        ]),
+        ...i32c(0),
+        ...set(pos),
+        ...forLoop(i, i32c(0), add(get(NIN), i32c(1)), [
+          ...colAt(get(i)),
+          ...tee(at),
+          ...get(at),
+          ...op.i32Load(),
+          ...get(pos),
+          ...op.i32Add,
+          ...tee(pos),
+          ...op.i32Store(),
+        ]),
+        // Scatter (source row address, value) in order of rows: colPtr[i] ends as the end of input i.
+        ...forLoop(r, get(r0), get(r1), [
+          ...add(get(SRC), mul(get(r), get(bytes))),
+          ...set(sAddr),
+          ...add(get(ROWPTR), shl2(get(r))),
+          ...op.i32Load(4),
+          ...set(kEnd),
+          ...forLoop(k, [...add(get(ROWPTR), shl2(get(r))), ...op.i32Load()], get(kEnd), [
+            ...colAt([...add(get(IDX), shl2(get(k))), ...op.i32Load()]),
+            ...tee(at),
+            ...op.i32Load(),
+            ...set(pos),
+            ...get(at),
+            ...get(pos),
+            ...i32c(1),
+            ...op.i32Add,
+            ...op.i32Store(),
+            ...add(get(list), [...get(pos), ...i32c(3), ...op.i32Shl]),
+            ...tee(at),
+            ...get(sAddr),
+            ...op.i32Store(),
+            ...get(at),
+            ...add(get(VAL), shl2(get(k))),
+            ...f32Load(),
+            ...f32Store(4),
+          ]),
+        ]),
+        ...i32c(0),
+        ...set(c),
+        ...TILES.flatMap(tile),
+      ],
+      get(BLOCK),
+    ),
   ];
   return { name: "rowsBackward", params: Array(11).fill(I32), results: [], locals: F.locals, body };
 }
@@ -416,59 +753,119 @@ function rowsBackwardFn() {
 function dotRowsFn() {
   const [ROWS, G, W, NIN, STRIDE, GX, STRIDEIN] = [0, 1, 2, 3, 4, 5, 6];
   const F = new Frame(7);
-  const r = F.i32(), i = F.i32(), j = F.i32(), bytes = F.i32(), nIn4 = F.i32(), rows2 = F.i32(), at = F.i32();
-  const gr = [F.i32(), F.i32()], wi = [F.i32(), F.i32(), F.i32(), F.i32()], gv = [F.v128(), F.v128()], wv = F.v128(), tmp = F.f32();
+  const r = F.i32(),
+    i = F.i32(),
+    j = F.i32(),
+    bytes = F.i32(),
+    nIn4 = F.i32(),
+    rows2 = F.i32(),
+    at = F.i32();
+  const gr = [F.i32(), F.i32()],
+    wi = [F.i32(), F.i32(), F.i32(), F.i32()],
+    gv = [F.v128(), F.v128()],
+    wv = F.v128(),
+    tmp = F.f32();
   const acc = [0, 1].map(() => [0, 1, 2, 3].map(() => F.v128()));
   const lane = (a: number, l: number): Code => [...get(a), ...f32x4.extractLane(l)];
   // gx[(r + dr) * strideIn + i + k] += (l0 + l1) + (l2 + l3)
   const finish = (a: number, dr: number, k: number): Code => [
-    ...get(GX), ...mul(add(get(r), i32c(dr)), get(STRIDEIN)), ...get(i), ...op.i32Add, ...i32c(2), ...op.i32Shl, ...op.i32Add,
-    ...tee(at), ...f32Load(4 * k),
-    ...lane(a, 0), ...lane(a, 1), ...f32Add, ...lane(a, 2), ...lane(a, 3), ...f32Add, ...f32Add,
-    ...f32Add, ...set(tmp),
-    ...get(at), ...get(tmp), ...f32Store(4 * k),
+    ...get(GX),
+    ...mul(add(get(r), i32c(dr)), get(STRIDEIN)),
+    ...get(i),
+    ...op.i32Add,
+    ...i32c(2),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...tee(at),
+    ...f32Load(4 * k),
+    ...lane(a, 0),
+    ...lane(a, 1),
+    ...f32Add,
+    ...lane(a, 2),
+    ...lane(a, 3),
+    ...f32Add,
+    ...f32Add,
+    ...f32Add,
+    ...set(tmp),
+    ...get(at),
+    ...get(tmp),
+    ...f32Store(4 * k),
   ];
   const zero = (a: number): Code => [...i32c(0), ...op.i32x4Splat, ...set(a)]; // four +0.0f lanes
   const pass = (nr: number, nw: number): Code => {
-    const R = [...Array(nr).keys()], Q = [...Array(nw).keys()];
+    const R = [...Array(nr).keys()],
+      Q = [...Array(nw).keys()];
     return [
       ...Q.flatMap((q) => [...add(get(W), mul(add(get(i), i32c(q)), get(bytes))), ...set(wi[q])]),
       ...R.flatMap((dr) => Q.flatMap((q) => zero(acc[dr][q]))),
-      ...forLoop(j, i32c(0), get(bytes), [
-        ...R.flatMap((dr) => [...load(add(get(gr[dr]), get(j))), ...set(gv[dr])]),
-        ...Q.flatMap((q) => [
-          ...load(add(get(wi[q]), get(j))), ...set(wv),
-          ...R.flatMap((dr) => [...vadd(get(acc[dr][q]), vmul(get(wv), get(gv[dr]))), ...set(acc[dr][q])]),
-        ]),
-      ], 16),
+      ...forLoop(
+        j,
+        i32c(0),
+        get(bytes),
+        [
+          ...R.flatMap((dr) => [...load(add(get(gr[dr]), get(j))), ...set(gv[dr])]),
+          ...Q.flatMap((q) => [
+            ...load(add(get(wi[q]), get(j))),
+            ...set(wv),
+            ...R.flatMap((dr) => [
+              ...vadd(get(acc[dr][q]), vmul(get(wv), get(gv[dr]))),
+              ...set(acc[dr][q]),
+            ]),
+          ]),
+        ],
+        16,
+      ),
       ...R.flatMap((dr) => Q.flatMap((q) => finish(acc[dr][q], dr, q))),
     ];
   };
   const rowsOf = (nr: number): Code => [
-    ...add(get(G), mul(get(r), get(bytes))), ...set(gr[0]),
+    ...add(get(G), mul(get(r), get(bytes))),
+    ...set(gr[0]),
     ...(nr === 2 ? [...get(gr[0]), ...get(bytes), ...op.i32Add, ...set(gr[1])] : []),
     ...forLoop(i, i32c(0), get(nIn4), pass(nr, 4), 4),
     ...forLoop(i, get(nIn4), get(NIN), pass(nr, 1)),
   ];
   const body: Code = [
-    ...shl2(get(STRIDE)), ...set(bytes),
-    ...get(NIN), ...i32c(-4), ...op.i32And, ...set(nIn4),
-    ...get(ROWS), ...i32c(-2), ...op.i32And, ...set(rows2),
+    ...shl2(get(STRIDE)),
+    ...set(bytes),
+    ...get(NIN),
+    ...i32c(-4),
+    ...op.i32And,
+    ...set(nIn4),
+    ...get(ROWS),
+    ...i32c(-2),
+    ...op.i32And,
+    ...set(rows2),
     ...forLoop(r, i32c(0), get(rows2), rowsOf(2), 2),
     ...ifElse([...get(rows2), ...get(ROWS), ...i32Ne], [...get(rows2), ...set(r), ...rowsOf(1)]),
   ];
   return { name: "dotRows", params: Array(7).fill(I32), results: [], locals: F.locals, body };
 }
 
-const FN_ROWS_FORWARD = 0, FN_DOT_ROWS = 2;
+const FN_ROWS_FORWARD = 0,
+  FN_DOT_ROWS = 2;
 
 // lifForward(T, B, n, S, cur, mem, spk, syn, beta, alpha, thr, V, rowPtr, idx, val, flags, table)
 function lifForwardFn() {
-  const [T, B, N, S, CUR, MEM, SPK, SYN, BETA, ALPHA, THR, VW, ROWPTR, IDX, VAL, FLAGS, TABLE] = [...Array(17).keys()];
+  const [T, B, N, S, CUR, MEM, SPK, SYN, BETA, ALPHA, THR, VW, ROWPTR, IDX, VAL, FLAGS, TABLE] = [
+    ...Array(17).keys(),
+  ];
   const F = new Frame(17);
-  const t = F.i32(), b = F.i32(), c = F.i32(), bytes = F.i32(), stepBytes = F.i32(), ro = F.i32(), rpo = F.i32(), nnz = F.i32(), mode = F.i32();
-  const bits = F.i32(), lane = F.i32();
-  const drive = F.v128(), v = F.v128(), th = F.v128(), mask = F.v128();
+  const t = F.i32(),
+    b = F.i32(),
+    c = F.i32(),
+    bytes = F.i32(),
+    stepBytes = F.i32(),
+    ro = F.i32(),
+    rpo = F.i32(),
+    nnz = F.i32(),
+    mode = F.i32();
+  const bits = F.i32(),
+    lane = F.i32();
+  const drive = F.v128(),
+    v = F.v128(),
+    th = F.v128(),
+    mask = F.v128();
   const hasFlag = (bit: number): Code => [...get(FLAGS), ...i32c(bit), ...op.i32And];
   const at = (base: number, row: number): Code => add(add(get(base), get(row)), get(c));
   const prev = (base: number): Code => load(at(base, rpo));
@@ -478,52 +875,134 @@ function lifForwardFn() {
   // four entries at idx[nnz] (those past the spikes are overwritten next), val[nnz..] = 1, and nnz
   // advances by the number of spikes.
   const record: Code = [
-    ...get(mask), ...i32x4Bitmask, ...set(bits),
-    ...get(N), ...shr2(get(c)), ...i32Sub, ...tee(lane), ...i32c(4), ...op.i32LtS,
-    ...op.if, ...get(bits), ...i32c(1), ...get(lane), ...op.i32Shl, ...i32c(-1), ...op.i32Add, ...op.i32And, ...set(bits), ...op.end,
+    ...get(mask),
+    ...i32x4Bitmask,
+    ...set(bits),
+    ...get(N),
+    ...shr2(get(c)),
+    ...i32Sub,
+    ...tee(lane),
+    ...i32c(4),
+    ...op.i32LtS,
+    ...op.if,
+    ...get(bits),
+    ...i32c(1),
+    ...get(lane),
+    ...op.i32Shl,
+    ...i32c(-1),
+    ...op.i32Add,
+    ...op.i32And,
+    ...set(bits),
+    ...op.end,
     ...add(get(IDX), shl2(get(nnz))),
-    ...shr2(get(c)), ...op.i32x4Splat, ...v128ConstI32([0, 1, 2, 3]), ...op.i32x4Add,
-    ...load(add(get(TABLE), [...get(bits), ...i32c(4), ...op.i32Shl])), ...i8x16Swizzle,
+    ...shr2(get(c)),
+    ...op.i32x4Splat,
+    ...v128ConstI32([0, 1, 2, 3]),
+    ...op.i32x4Add,
+    ...load(add(get(TABLE), [...get(bits), ...i32c(4), ...op.i32Shl])),
+    ...i8x16Swizzle,
     ...op.v128Store(),
     ...store(add(get(VAL), shl2(get(nnz))), ONE),
-    ...get(nnz), ...get(bits), ...i32Popcnt, ...op.i32Add, ...set(nnz),
+    ...get(nnz),
+    ...get(bits),
+    ...i32Popcnt,
+    ...op.i32Add,
+    ...set(nnz),
   ];
   const neuron: Code = [
-    ...load(at(CUR, ro)), ...set(drive),
+    ...load(at(CUR, ro)),
+    ...set(drive),
     ...ifElse(hasFlag(4), [
-      ...ifElse(get(t), [...vadd(vmul(load(add(get(ALPHA), get(c))), prev(SYN)), get(drive)), ...set(drive)]),
+      ...ifElse(get(t), [
+        ...vadd(vmul(load(add(get(ALPHA), get(c))), prev(SYN)), get(drive)),
+        ...set(drive),
+      ]),
       ...store(at(SYN, ro), get(drive)),
     ]),
-    ...load(add(get(THR), get(c))), ...set(th),
-    ...ifElse(get(t), [
-      ...ifElse([...get(mode), ...op.i32Eqz], [
-        ...vsub(vadd(vmul(load(add(get(BETA), get(c))), prev(MEM)), get(drive)), vmul(prev(SPK), get(th))), ...set(v),
-      ], ifElse([...get(mode), ...i32c(1), ...i32Eq], [
-        ...vadd(vmul(load(add(get(BETA), get(c))), vmul(vsub(ONE, prev(SPK)), prev(MEM))), get(drive)), ...set(v),
-      ], [
-        ...vadd(vmul(load(add(get(BETA), get(c))), prev(MEM)), get(drive)), ...set(v),
-      ])),
-    ], [...get(drive), ...set(v)]),
+    ...load(add(get(THR), get(c))),
+    ...set(th),
+    ...ifElse(
+      get(t),
+      [
+        ...ifElse(
+          [...get(mode), ...op.i32Eqz],
+          [
+            ...vsub(
+              vadd(vmul(load(add(get(BETA), get(c))), prev(MEM)), get(drive)),
+              vmul(prev(SPK), get(th)),
+            ),
+            ...set(v),
+          ],
+          ifElse(
+            [...get(mode), ...i32c(1), ...i32Eq],
+            [
+              ...vadd(
+                vmul(load(add(get(BETA), get(c))), vmul(vsub(ONE, prev(SPK)), prev(MEM))),
+                get(drive),
+              ),
+              ...set(v),
+            ],
+            [...vadd(vmul(load(add(get(BETA), get(c))), prev(MEM)), get(drive)), ...set(v)],
+          ),
+        ),
+      ],
+      [...get(drive), ...set(v)],
+    ),
     ...store(at(MEM, ro), get(v)),
-    ...get(v), ...get(th), ...f32x4.gt, ...set(mask),
+    ...get(v),
+    ...get(th),
+    ...f32x4.gt,
+    ...set(mask),
     ...store(at(SPK, ro), [...get(mask), ...ONE, ...op.v128And]),
     ...record,
   ];
   const body: Code = [
-    ...shl2(get(S)), ...set(bytes),
-    ...mul(get(B), get(bytes)), ...set(stepBytes),
-    ...get(FLAGS), ...i32c(3), ...op.i32And, ...set(mode),
-    ...i32c(0), ...set(nnz),
-    ...get(ROWPTR), ...i32c(0), ...op.i32Store(),
+    ...shl2(get(S)),
+    ...set(bytes),
+    ...mul(get(B), get(bytes)),
+    ...set(stepBytes),
+    ...get(FLAGS),
+    ...i32c(3),
+    ...op.i32And,
+    ...set(mode),
+    ...i32c(0),
+    ...set(nnz),
+    ...get(ROWPTR),
+    ...i32c(0),
+    ...op.i32Store(),
     ...forLoop(t, i32c(0), get(T), [
-      ...ifElse([...hasFlag(8), ...op.i32Eqz, ...op.i32Eqz, ...get(t), ...op.i32Eqz, ...op.i32Eqz, ...op.i32And], [
-        ...get(B), ...add(get(ROWPTR), shl2(mul(add(get(t), i32c(-1)), get(B)))), ...get(IDX), ...get(VAL), ...get(VW), ...get(S),
-        ...add(get(CUR), mul(get(t), get(stepBytes))), ...i32c(1), ...op.call(FN_ROWS_FORWARD),
-      ]),
+      ...ifElse(
+        [
+          ...hasFlag(8),
+          ...op.i32Eqz,
+          ...op.i32Eqz,
+          ...get(t),
+          ...op.i32Eqz,
+          ...op.i32Eqz,
+          ...op.i32And,
+        ],
+        [
+          ...get(B),
+          ...add(get(ROWPTR), shl2(mul(add(get(t), i32c(-1)), get(B)))),
+          ...get(IDX),
+          ...get(VAL),
+          ...get(VW),
+          ...get(S),
+          ...add(get(CUR), mul(get(t), get(stepBytes))),
+          ...i32c(1),
+          ...op.call(FN_ROWS_FORWARD),
+        ],
+      ),
       ...forLoop(b, i32c(0), get(B), [
-        ...mul(add(mul(get(t), get(B)), get(b)), get(bytes)), ...tee(ro), ...get(stepBytes), ...i32Sub, ...set(rpo),
+        ...mul(add(mul(get(t), get(B)), get(b)), get(bytes)),
+        ...tee(ro),
+        ...get(stepBytes),
+        ...i32Sub,
+        ...set(rpo),
         ...forLoop(c, i32c(0), get(bytes), neuron, 16),
-        ...add(get(ROWPTR), shl2(add(add(mul(get(t), get(B)), get(b)), i32c(1)))), ...get(nnz), ...op.i32Store(),
+        ...add(get(ROWPTR), shl2(add(add(mul(get(t), get(B)), get(b)), i32c(1)))),
+        ...get(nnz),
+        ...op.i32Store(),
       ]),
     ]),
   ];
@@ -534,45 +1013,140 @@ const shr2 = (a: Code): Code => [...a, ...i32c(2), ...i32ShrU];
 
 // lifBackward(T, B, n, S, cur, mem, spk, gS, syn, beta, alpha, thr, dBeta, dAlpha, dThr, dB, carry, V, flags, kind, p0, p1)
 function lifBackwardFn() {
-  const [T, B, N, S, CUR, MEM, SPK, GS, SYN, BETA, ALPHA, THR, DBETA, DALPHA, DTHR, DB, CARRY, VW, FLAGS, KIND, P0, P1] = [...Array(22).keys()];
+  const [
+    T,
+    B,
+    N,
+    S,
+    CUR,
+    MEM,
+    SPK,
+    GS,
+    SYN,
+    BETA,
+    ALPHA,
+    THR,
+    DBETA,
+    DALPHA,
+    DTHR,
+    DB,
+    CARRY,
+    VW,
+    FLAGS,
+    KIND,
+    P0,
+    P1,
+  ] = [...Array(22).keys()];
   const F = new Frame(22);
-  const t = F.i32(), b = F.i32(), c = F.i32(), bytes = F.i32(), stepBytes = F.i32(), ro = F.i32(), rpo = F.i32(), mode = F.i32(), cm = F.i32(), cs = F.i32();
-  const gmN = F.v128(), v = F.v128(), sp = F.v128(), th = F.v128(), be = F.v128(), gs = F.v128(), sur = F.v128(), gsg = F.v128(), gm = F.v128(), g = F.v128(), x = F.v128();
-  const p0 = F.v128(), p1 = F.v128();
-  const ONE = v128Const(1), ZERO = v128Const(0);
+  const t = F.i32(),
+    b = F.i32(),
+    c = F.i32(),
+    bytes = F.i32(),
+    stepBytes = F.i32(),
+    ro = F.i32(),
+    rpo = F.i32(),
+    mode = F.i32(),
+    cm = F.i32(),
+    cs = F.i32();
+  const gmN = F.v128(),
+    v = F.v128(),
+    sp = F.v128(),
+    th = F.v128(),
+    be = F.v128(),
+    gs = F.v128(),
+    sur = F.v128(),
+    gsg = F.v128(),
+    gm = F.v128(),
+    g = F.v128(),
+    x = F.v128();
+  const p0 = F.v128(),
+    p1 = F.v128();
+  const ONE = v128Const(1),
+    ZERO = v128Const(0);
   const hasFlag = (bit: number): Code => [...get(FLAGS), ...i32c(bit), ...op.i32And];
   const at = (base: number, row: number): Code => add(add(get(base), get(row)), get(c));
   const par = (base: number): Code => add(get(base), get(c));
-  const accumulate = (base: number, value: Code, sub = false): Code => store(par(base), (sub ? vsub : vadd)(load(par(base)), value));
+  const accumulate = (base: number, value: Code, sub = false): Code =>
+    store(par(base), (sub ? vsub : vadd)(load(par(base)), value));
   const isMode = (m: number): Code => [...get(mode), ...i32c(m), ...i32Eq];
   const neuron: Code = [
-    ...load(add(get(cm), get(c))), ...set(gmN),
-    ...load(at(MEM, ro)), ...set(v), ...load(at(SPK, ro)), ...set(sp),
-    ...load(par(THR)), ...set(th), ...load(par(BETA)), ...set(be),
-    ...load(at(GS, ro)), ...set(gs),
+    ...load(add(get(cm), get(c))),
+    ...set(gmN),
+    ...load(at(MEM, ro)),
+    ...set(v),
+    ...load(at(SPK, ro)),
+    ...set(sp),
+    ...load(par(THR)),
+    ...set(th),
+    ...load(par(BETA)),
+    ...set(be),
+    ...load(at(GS, ro)),
+    ...set(gs),
     ...ifElse(hasFlag(16), [
-      ...ifElse(isMode(0), [...vsub(get(gs), vmul(get(th), get(gmN))), ...set(gs)], [...vsub(get(gs), vmul(vmul(get(be), get(v)), get(gmN))), ...set(gs)]),
+      ...ifElse(
+        isMode(0),
+        [...vsub(get(gs), vmul(get(th), get(gmN))), ...set(gs)],
+        [...vsub(get(gs), vmul(vmul(get(be), get(v)), get(gmN))), ...set(gs)],
+      ),
     ]),
-    ...vsub(get(v), get(th)), ...set(x),
-    ...ifElse([...get(KIND), ...op.i32Eqz], [
-      ...vmul(get(p0), get(x)), ...set(sur),
-      ...get(p1), ...vadd(ONE, vmul(get(sur), get(sur))), ...f32x4.div, ...set(sur),
-    ], ifElse([...get(KIND), ...i32c(1), ...i32Eq], [
-      ...vadd(vmul(get(p0), [...get(x), ...f32x4.abs]), ONE), ...set(sur),
-      ...ONE, ...vmul(get(sur), get(sur)), ...f32x4.div, ...set(sur),
-    ], [
-      ...vmul(get(p0), [...ZERO, ...vsub(ONE, [...get(x), ...f32x4.abs, ...get(p1), ...f32x4.div]), ...f32x4.max]), ...set(sur),
-    ])),
-    ...vmul(get(gs), get(sur)), ...set(gsg),
-    ...ifElse(isMode(1), [...vadd(get(gsg), vmul(vmul(get(be), vsub(ONE, get(sp))), get(gmN))), ...set(gm)], [...vadd(get(gsg), vmul(get(be), get(gmN))), ...set(gm)]),
-    ...ifElse(isMode(0), accumulate(DTHR, vadd(get(gsg), vmul(get(sp), get(gmN))), true), accumulate(DTHR, get(gsg), true)),
-    ...ifElse(get(t), ifElse(isMode(1),
-      accumulate(DBETA, vmul(get(gm), vmul(vsub(ONE, load(at(SPK, rpo))), load(at(MEM, rpo))))),
-      accumulate(DBETA, vmul(get(gm), load(at(MEM, rpo)))))),
+    ...vsub(get(v), get(th)),
+    ...set(x),
+    ...ifElse(
+      [...get(KIND), ...op.i32Eqz],
+      [
+        ...vmul(get(p0), get(x)),
+        ...set(sur),
+        ...get(p1),
+        ...vadd(ONE, vmul(get(sur), get(sur))),
+        ...f32x4.div,
+        ...set(sur),
+      ],
+      ifElse(
+        [...get(KIND), ...i32c(1), ...i32Eq],
+        [
+          ...vadd(vmul(get(p0), [...get(x), ...f32x4.abs]), ONE),
+          ...set(sur),
+          ...ONE,
+          ...vmul(get(sur), get(sur)),
+          ...f32x4.div,
+          ...set(sur),
+        ],
+        [
+          ...vmul(get(p0), [
+            ...ZERO,
+            ...vsub(ONE, [...get(x), ...f32x4.abs, ...get(p1), ...f32x4.div]),
+            ...f32x4.max,
+          ]),
+          ...set(sur),
+        ],
+      ),
+    ),
+    ...vmul(get(gs), get(sur)),
+    ...set(gsg),
+    ...ifElse(
+      isMode(1),
+      [...vadd(get(gsg), vmul(vmul(get(be), vsub(ONE, get(sp))), get(gmN))), ...set(gm)],
+      [...vadd(get(gsg), vmul(get(be), get(gmN))), ...set(gm)],
+    ),
+    ...ifElse(
+      isMode(0),
+      accumulate(DTHR, vadd(get(gsg), vmul(get(sp), get(gmN))), true),
+      accumulate(DTHR, get(gsg), true),
+    ),
+    ...ifElse(
+      get(t),
+      ifElse(
+        isMode(1),
+        accumulate(DBETA, vmul(get(gm), vmul(vsub(ONE, load(at(SPK, rpo))), load(at(MEM, rpo))))),
+        accumulate(DBETA, vmul(get(gm), load(at(MEM, rpo)))),
+      ),
+    ),
     ...store(add(get(cm), get(c)), get(gm)),
-    ...get(gm), ...set(g),
+    ...get(gm),
+    ...set(g),
     ...ifElse(hasFlag(4), [
-      ...vadd(get(gm), vmul(load(par(ALPHA)), load(add(get(cs), get(c))))), ...set(g),
+      ...vadd(get(gm), vmul(load(par(ALPHA)), load(add(get(cs), get(c))))),
+      ...set(g),
       ...ifElse(get(t), accumulate(DALPHA, vmul(get(g), load(at(SYN, rpo))))),
       ...store(add(get(cs), get(c)), get(g)),
     ]),
@@ -580,27 +1154,77 @@ function lifBackwardFn() {
     ...ifElse(hasFlag(32), accumulate(DB, get(g))),
   ];
   const body: Code = [
-    ...shl2(get(S)), ...set(bytes),
-    ...mul(get(B), get(bytes)), ...set(stepBytes),
-    ...get(FLAGS), ...i32c(3), ...op.i32And, ...set(mode),
-    ...get(P0), ...f32x4.splat, ...set(p0), ...get(P1), ...f32x4.splat, ...set(p1),
-    ...forLoop(c, i32c(0), [...get(stepBytes), ...i32c(1), ...op.i32Shl], [...store(add(get(CARRY), get(c)), ZERO)], 16),
-    ...add(get(T), i32c(-1)), ...set(t),
-    ...whileNot([...get(t), ...i32c(0), ...op.i32LtS], [
-      ...ifElse([...hasFlag(8), ...op.i32Eqz, ...op.i32Eqz, ...get(t), ...add(get(T), i32c(-1)), ...op.i32LtS, ...op.i32And], [
-        ...get(B), ...add(get(CUR), mul(add(get(t), i32c(1)), get(stepBytes))), ...get(VW), ...get(N), ...get(S),
-        ...add(get(GS), mul(get(t), get(stepBytes))), ...get(S), ...op.call(FN_DOT_ROWS),
-      ]),
-      ...forLoop(b, i32c(0), get(B), [
-        ...mul(add(mul(get(t), get(B)), get(b)), get(bytes)), ...tee(ro), ...get(stepBytes), ...i32Sub, ...set(rpo),
-        ...add(get(CARRY), mul(get(b), get(bytes))), ...set(cm),
-        ...add(get(cm), get(stepBytes)), ...set(cs),
-        ...forLoop(c, i32c(0), get(bytes), neuron, 16),
-      ]),
-      ...add(get(t), i32c(-1)), ...set(t),
-    ]),
+    ...shl2(get(S)),
+    ...set(bytes),
+    ...mul(get(B), get(bytes)),
+    ...set(stepBytes),
+    ...get(FLAGS),
+    ...i32c(3),
+    ...op.i32And,
+    ...set(mode),
+    ...get(P0),
+    ...f32x4.splat,
+    ...set(p0),
+    ...get(P1),
+    ...f32x4.splat,
+    ...set(p1),
+    ...forLoop(
+      c,
+      i32c(0),
+      [...get(stepBytes), ...i32c(1), ...op.i32Shl],
+      [...store(add(get(CARRY), get(c)), ZERO)],
+      16,
+    ),
+    ...add(get(T), i32c(-1)),
+    ...set(t),
+    ...whileNot(
+      [...get(t), ...i32c(0), ...op.i32LtS],
+      [
+        ...ifElse(
+          [
+            ...hasFlag(8),
+            ...op.i32Eqz,
+            ...op.i32Eqz,
+            ...get(t),
+            ...add(get(T), i32c(-1)),
+            ...op.i32LtS,
+            ...op.i32And,
+          ],
+          [
+            ...get(B),
+            ...add(get(CUR), mul(add(get(t), i32c(1)), get(stepBytes))),
+            ...get(VW),
+            ...get(N),
+            ...get(S),
+            ...add(get(GS), mul(get(t), get(stepBytes))),
+            ...get(S),
+            ...op.call(FN_DOT_ROWS),
+          ],
+        ),
+        ...forLoop(b, i32c(0), get(B), [
+          ...mul(add(mul(get(t), get(B)), get(b)), get(bytes)),
+          ...tee(ro),
+          ...get(stepBytes),
+          ...i32Sub,
+          ...set(rpo),
+          ...add(get(CARRY), mul(get(b), get(bytes))),
+          ...set(cm),
+          ...add(get(cm), get(stepBytes)),
+          ...set(cs),
+          ...forLoop(c, i32c(0), get(bytes), neuron, 16),
+        ]),
+        ...add(get(t), i32c(-1)),
+        ...set(t),
+      ],
+    ),
   ];
-  return { name: "lifBackward", params: [...Array(20).fill(I32), F32, F32], results: [], locals: F.locals, body };
+  return {
+    name: "lifBackward",
+    params: [...Array(20).fill(I32), F32, F32],
+    results: [],
+    locals: F.locals,
+    body,
+  };
 }
 
 /** The compiled kernel module (compiled once, lazily; undefined without WebAssembly SIMD). */

@@ -210,7 +210,9 @@ export function meta(opts: MetaOptions): MetaSpec {
     recurrent: opts.recurrent ?? false,
     bias: opts.bias ?? true,
     weightScale: checkNumber(opts.weightScale ?? 1, "weightScale", { min: 0 }),
-    recurrentScale: checkNumber(opts.recurrentScale ?? opts.weightScale ?? 1, "recurrentScale", { min: 0 }),
+    recurrentScale: checkNumber(opts.recurrentScale ?? opts.weightScale ?? 1, "recurrentScale", {
+      min: 0,
+    }),
     init: checkInit(opts.init),
   };
 }
@@ -218,8 +220,16 @@ export function meta(opts: MetaOptions): MetaSpec {
 /** Any layer description. */
 export type LayerSpec = LifSpec | ReadoutSpec | MetaSpec | ElmSpec;
 
-function decay(value: number | undefined, tau: number | undefined, dt: number | undefined, name: string, tauName: string, fallback: number | null): number | null {
-  if (value !== undefined && tau !== undefined) throw new RangeError(`give either ${name} or ${tauName}, not both`);
+function decay(
+  value: number | undefined,
+  tau: number | undefined,
+  dt: number | undefined,
+  name: string,
+  tauName: string,
+  fallback: number | null,
+): number | null {
+  if (value !== undefined && tau !== undefined)
+    throw new RangeError(`give either ${name} or ${tauName}, not both`);
   if (tau !== undefined) {
     checkPositive(tau, tauName);
     if (dt === undefined) throw new RangeError(`dt_ms is needed with ${tauName}`);
@@ -241,7 +251,8 @@ function decay(value: number | undefined, tau: number | undefined, dt: number | 
  */
 export function lif(opts: LifOptions): LifSpec {
   const reset = opts.reset ?? "subtract";
-  if (!["subtract", "zero", "none"].includes(reset)) throw new RangeError(`reset must be "subtract", "zero" or "none", got ${describeValue(reset)}`);
+  if (!["subtract", "zero", "none"].includes(reset))
+    throw new RangeError(`reset must be "subtract", "zero" or "none", got ${describeValue(reset)}`);
   return {
     type: "lif",
     size: checkInteger(opts.size, "size", 1),
@@ -257,7 +268,9 @@ export function lif(opts: LifOptions): LifSpec {
     learnAlpha: opts.learnAlpha ?? false,
     learnThreshold: opts.learnThreshold ?? false,
     weightScale: checkNumber(opts.weightScale ?? 1, "weightScale", { min: 0 }),
-    recurrentScale: checkNumber(opts.recurrentScale ?? opts.weightScale ?? 1, "recurrentScale", { min: 0 }),
+    recurrentScale: checkNumber(opts.recurrentScale ?? opts.weightScale ?? 1, "recurrentScale", {
+      min: 0,
+    }),
     init: checkInit(opts.init),
     ...(opts.delays !== undefined ? { delays: delaySpec(opts.delays) } : {}),
   };
@@ -265,7 +278,8 @@ export function lif(opts: LifOptions): LifSpec {
 
 function checkInit(init: string | undefined): "uniform" | "normal" {
   if (init === undefined) return "uniform";
-  if (init !== "uniform" && init !== "normal") throw new RangeError(`init must be "uniform" or "normal", got ${describeValue(init)}`);
+  if (init !== "uniform" && init !== "normal")
+    throw new RangeError(`init must be "uniform" or "normal", got ${describeValue(init)}`);
   return init;
 }
 
@@ -280,7 +294,8 @@ function checkInit(init: string | undefined): "uniform" | "normal" {
  */
 export function readout(opts: ReadoutOptions): ReadoutSpec {
   const reduce = opts.reduce ?? "max";
-  if (reduce !== "max" && reduce !== "mean") throw new RangeError(`reduce must be "max" or "mean", got ${describeValue(reduce)}`);
+  if (reduce !== "max" && reduce !== "mean")
+    throw new RangeError(`reduce must be "max" or "mean", got ${describeValue(reduce)}`);
   return {
     type: "readout",
     size: checkInteger(opts.size, "size", 1),

@@ -20,7 +20,8 @@ export interface LossResult {
 }
 
 function checkLabels(labels: ArrayLike<number>, batch: number, classes: number): void {
-  if (labels.length !== batch) throw new RangeError(`labels must have one entry per sample (${batch}), got ${labels.length}`);
+  if (labels.length !== batch)
+    throw new RangeError(`labels must have one entry per sample (${batch}), got ${labels.length}`);
   for (let b = 0; b < batch; b++) checkInteger(labels[b], `labels[${b}]`, 0, classes - 1);
 }
 
@@ -33,9 +34,16 @@ function checkLabels(labels: ArrayLike<number>, batch: number, classes: number):
  * const { loss, grad } = train.crossEntropy([2, 0, -1, 0, 3, 0], [0, 1], 3); // 2 samples x 3 classes
  * ```
  */
-export function crossEntropy(output: ArrayLike<number>, labels: ArrayLike<number>, classes: number): LossResult {
+export function crossEntropy(
+  output: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  classes: number,
+): LossResult {
   const batch = output.length / classes;
-  if (!Number.isInteger(batch)) throw new RangeError(`output length ${output.length} is not a multiple of classes = ${classes}`);
+  if (!Number.isInteger(batch))
+    throw new RangeError(
+      `output length ${output.length} is not a multiple of classes = ${classes}`,
+    );
   checkLabels(labels, batch, classes);
   const grad = new Float32Array(output.length);
   let loss = 0;
@@ -46,7 +54,9 @@ export function crossEntropy(output: ArrayLike<number>, labels: ArrayLike<number
     for (let c = 0; c < classes; c++) sum += Math.exp(output[b * classes + c] - max);
     const logZ = max + Math.log(sum);
     loss += logZ - output[b * classes + labels[b]];
-    for (let c = 0; c < classes; c++) grad[b * classes + c] = (Math.exp(output[b * classes + c] - logZ) - (c === labels[b] ? 1 : 0)) / batch;
+    for (let c = 0; c < classes; c++)
+      grad[b * classes + c] =
+        (Math.exp(output[b * classes + c] - logZ) - (c === labels[b] ? 1 : 0)) / batch;
   }
   return { loss: loss / batch, grad };
 }
@@ -61,9 +71,17 @@ export function crossEntropy(output: ArrayLike<number>, labels: ArrayLike<number
  * train.spikeCountMse([40, 10, 12, 45], [0, 1], 2, { steps: 50, correctRate: 0.8, incorrectRate: 0.2 }).loss;
  * ```
  */
-export function spikeCountMse(counts: ArrayLike<number>, labels: ArrayLike<number>, classes: number, opts: { steps: number; correctRate?: number; incorrectRate?: number }): LossResult {
+export function spikeCountMse(
+  counts: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  classes: number,
+  opts: { steps: number; correctRate?: number; incorrectRate?: number },
+): LossResult {
   const batch = counts.length / classes;
-  if (!Number.isInteger(batch)) throw new RangeError(`counts length ${counts.length} is not a multiple of classes = ${classes}`);
+  if (!Number.isInteger(batch))
+    throw new RangeError(
+      `counts length ${counts.length} is not a multiple of classes = ${classes}`,
+    );
   checkLabels(labels, batch, classes);
   const steps = checkInteger(opts.steps, "steps", 1);
   const on = checkNumber(opts.correctRate ?? 1, "correctRate", { min: 0, max: 1 }) * steps;
@@ -91,7 +109,11 @@ export function spikeCountMse(counts: ArrayLike<number>, labels: ArrayLike<numbe
  * train.rateRegularizer(spikes, 2, { l2: 1e-3 }).loss;
  * ```
  */
-export function rateRegularizer(spikes: Float32Array, size: number, opts: { l1?: number; l2?: number }): LossResult {
+export function rateRegularizer(
+  spikes: Float32Array,
+  size: number,
+  opts: { l1?: number; l2?: number },
+): LossResult {
   const l1 = checkNonNegative(opts.l1 ?? 0, "l1");
   const l2 = checkNonNegative(opts.l2 ?? 0, "l2");
   const counts = new Float64Array(size);

@@ -40,7 +40,8 @@ interface Csr {
 
 /** The neuron-update flags of a LIF layer for the kernels. */
 function lifFlags(s: { alpha: unknown; V: unknown }, spec: LifSpec): number {
-  const reset = spec.reset === "zero" ? LIF_FLAGS.resetZero : spec.reset === "none" ? LIF_FLAGS.resetNone : 0;
+  const reset =
+    spec.reset === "zero" ? LIF_FLAGS.resetZero : spec.reset === "none" ? LIF_FLAGS.resetNone : 0;
   return reset | (s.alpha ? LIF_FLAGS.synaptic : 0) | (s.V ? LIF_FLAGS.recurrent : 0);
 }
 
@@ -48,11 +49,18 @@ function lifFlags(s: { alpha: unknown; V: unknown }, spec: LifSpec): number {
 function surrogateArgs(sur: Surrogate): { kind: number; p0: number; p1: number } {
   const q = sur.params;
   switch (sur.kind) {
-    case "atan": return { kind: SURROGATE_KIND.atan, p0: (Math.PI / 2) * q.alpha, p1: q.alpha / 2 };
-    case "fastSigmoid": return { kind: SURROGATE_KIND.fastSigmoid, p0: q.slope, p1: 0 };
-    case "superSpike": return { kind: SURROGATE_KIND.superSpike, p0: q.beta, p1: 0 };
-    case "triangle": return { kind: SURROGATE_KIND.triangle, p0: q.gamma, p1: q.width };
-    default: throw new RangeError(`surrogate kind must be one of "atan", "fastSigmoid", "superSpike", "triangle", got ${JSON.stringify((sur as Surrogate).kind)}`);
+    case "atan":
+      return { kind: SURROGATE_KIND.atan, p0: (Math.PI / 2) * q.alpha, p1: q.alpha / 2 };
+    case "fastSigmoid":
+      return { kind: SURROGATE_KIND.fastSigmoid, p0: q.slope, p1: 0 };
+    case "superSpike":
+      return { kind: SURROGATE_KIND.superSpike, p0: q.beta, p1: 0 };
+    case "triangle":
+      return { kind: SURROGATE_KIND.triangle, p0: q.gamma, p1: q.width };
+    default:
+      throw new RangeError(
+        `surrogate kind must be one of "atan", "fastSigmoid", "superSpike", "triangle", got ${JSON.stringify((sur as Surrogate).kind)}`,
+      );
   }
 }
 
@@ -88,12 +96,21 @@ export interface TensorLike {
  * const batch = train.batchFromDense([0, 1, 0, 1, 0, 1], { steps: 2, batch: 1, inputs: 3 });
  * ```
  */
-export function batchFromDense(input: ArrayLike<number> | TensorLike, shape: { steps: number; batch: number; inputs: number }): SpikeBatch {
-  const x: ArrayLike<number> = typeof (input as TensorLike).dataSync === "function" ? (input as TensorLike).dataSync() : (input as ArrayLike<number>);
+export function batchFromDense(
+  input: ArrayLike<number> | TensorLike,
+  shape: { steps: number; batch: number; inputs: number },
+): SpikeBatch {
+  const x: ArrayLike<number> =
+    typeof (input as TensorLike).dataSync === "function"
+      ? (input as TensorLike).dataSync()
+      : (input as ArrayLike<number>);
   const steps = checkInteger(shape.steps, "steps", 1);
   const batch = checkInteger(shape.batch, "batch", 1);
   const inputs = checkInteger(shape.inputs, "inputs", 1);
-  if (x.length !== steps * batch * inputs) throw new RangeError(`x must have steps * batch * inputs = ${steps * batch * inputs} entries, got ${x.length}`);
+  if (x.length !== steps * batch * inputs)
+    throw new RangeError(
+      `x must have steps * batch * inputs = ${steps * batch * inputs} entries, got ${x.length}`,
+    );
   const rows = steps * batch;
   const rowPtr = new Int32Array(rows + 1);
   let nnz = 0;
@@ -108,7 +125,11 @@ export function batchFromDense(input: ArrayLike<number> | TensorLike, shape: { s
   for (let r = 0; r < rows; r++) {
     for (let i = 0; i < inputs; i++) {
       const v = x[r * inputs + i];
-      if (v !== 0) { idx[at] = i; val[at] = v; at++; }
+      if (v !== 0) {
+        idx[at] = i;
+        val[at] = v;
+        at++;
+      }
     }
     rowPtr[r + 1] = at;
   }
@@ -210,20 +231,42 @@ export class SpikingModel {
 
   constructor(opts: ModelOptions) {
     this.inputs = checkInteger(opts.inputs, "inputs", 1);
-    if (!Array.isArray(opts.layers) || opts.layers.length === 0) throw new RangeError("layers must be a non-empty array of lif(...) / readout(...) layers");
+    if (!Array.isArray(opts.layers) || opts.layers.length === 0)
+      throw new RangeError("layers must be a non-empty array of lif(...) / readout(...) layers");
     opts.layers.forEach((l, k) => {
-      if (l.type === "readout" && k !== opts.layers.length - 1) throw new RangeError(`layers[${k}]: a readout must be the last layer`);
-      if (l.type === "elm" && k === opts.layers.length - 1) throw new RangeError(`layers[${k}]: an elm layer must be followed by another layer (a readout)`);
+      if (l.type === "readout" && k !== opts.layers.length - 1)
+        throw new RangeError(`layers[${k}]: a readout must be the last layer`);
+      if (l.type === "elm" && k === opts.layers.length - 1)
+        throw new RangeError(
+          `layers[${k}]: an elm layer must be followed by another layer (a readout)`,
+        );
     });
     this.layers = opts.layers;
     this.seed = checkInteger(opts.seed, "seed", 0, 2 ** 32 - 1);
     this.ws = new Workspace({ wasm: opts.wasm });
     const params: Parameter[] = [];
     const rng = new Rng(this.seed);
-    const add = (name: string, rows: number, cols: number, trainable: boolean, clamp?: [number, number], lrScale?: number): Parameter => {
+    const add = (
+      name: string,
+      rows: number,
+      cols: number,
+      trainable: boolean,
+      clamp?: [number, number],
+      lrScale?: number,
+    ): Parameter => {
       const stride = Math.ceil(cols / 4) * 4;
       const bytes = rows * stride * 4;
-      const p: Parameter = { name, rows, cols, stride, trainable, clamp, lrScale, offset: this.ws.alloc(bytes, true), gradOffset: this.ws.alloc(bytes, true) };
+      const p: Parameter = {
+        name,
+        rows,
+        cols,
+        stride,
+        trainable,
+        clamp,
+        lrScale,
+        offset: this.ws.alloc(bytes, true),
+        gradOffset: this.ws.alloc(bytes, true),
+      };
       params.push(p);
       return p;
     };
@@ -235,16 +278,46 @@ export class SpikingModel {
       if (spec.type === "elm") {
         const elm = new ElmLayer(spec, nIn, this.ws, rng, add, k);
         const none = null as unknown as Parameter; // W, b, beta: not used by an elm layer
-        this.states.push({ spec, nIn, n, stride, W: none, b: none, V: null, beta: none, alpha: null, threshold: null, gain: null, noise: null, delays: null, elm, cur: 0, mem: 0, spk: 0, syn: 0, gS: 0, rowPtr: 0, idx: 0, val: 0, argmax: 0, carry: 0 });
+        this.states.push({
+          spec,
+          nIn,
+          n,
+          stride,
+          W: none,
+          b: none,
+          V: null,
+          beta: none,
+          alpha: null,
+          threshold: null,
+          gain: null,
+          noise: null,
+          delays: null,
+          elm,
+          cur: 0,
+          mem: 0,
+          spk: 0,
+          syn: 0,
+          gS: 0,
+          rowPtr: 0,
+          idx: 0,
+          val: 0,
+          argmax: 0,
+          carry: 0,
+        });
         nIn = n;
         return;
       }
-      const isLif = spec.type === "lif", isMeta = spec.type === "meta", spiking = isLif || isMeta;
+      const isLif = spec.type === "lif",
+        isMeta = spec.type === "meta",
+        spiking = isLif || isMeta;
       const W = add(`layer${k}.W`, nIn, n, true);
       const b = add(`layer${k}.b`, 1, n, spec.bias);
       const V = spiking && spec.recurrent ? add(`layer${k}.V`, n, n, true) : null;
-      const beta = isMeta ? add(`layer${k}.leak`, 1, n, spec.learnLeak, [0, 1]) : add(`layer${k}.beta`, 1, n, spec.learnBeta, [0, 1]);
-      const alpha = isLif && spec.alpha !== null ? add(`layer${k}.alpha`, 1, n, spec.learnAlpha, [0, 1]) : null;
+      const beta = isMeta
+        ? add(`layer${k}.leak`, 1, n, spec.learnLeak, [0, 1])
+        : add(`layer${k}.beta`, 1, n, spec.learnBeta, [0, 1]);
+      const alpha =
+        isLif && spec.alpha !== null ? add(`layer${k}.alpha`, 1, n, spec.learnAlpha, [0, 1]) : null;
       const threshold = spiking ? add(`layer${k}.threshold`, 1, n, spec.learnThreshold) : null;
       const gain = isMeta ? add(`layer${k}.gain`, 1, n, spec.learnGain) : null;
       const noise = isMeta ? add(`layer${k}.noise`, 1, n, spec.learnNoise, [1e-3, Infinity]) : null;
@@ -253,7 +326,10 @@ export class SpikingModel {
       const init = (p: Parameter, fanIn: number, scale: number) => {
         const s = scale / Math.sqrt(fanIn);
         const v = this.ws.f32(p.offset, p.rows * p.stride);
-        for (let r = 0; r < p.rows; r++) for (let c = 0; c < p.cols; c++) v[r * p.stride + c] = spec.init === "normal" ? s * rng.normal() : s * (2 * rng.uniform() - 1);
+        for (let r = 0; r < p.rows; r++)
+          for (let c = 0; c < p.cols; c++)
+            v[r * p.stride + c] =
+              spec.init === "normal" ? s * rng.normal() : s * (2 * rng.uniform() - 1);
       };
       init(W, nIn, spec.weightScale);
       if (spec.bias && spec.init === "uniform") init(b, nIn, spec.weightScale);
@@ -263,8 +339,36 @@ export class SpikingModel {
       if (threshold) this.ws.f32(threshold.offset, n).fill((spec as LifSpec | MetaSpec).threshold);
       if (gain) this.ws.f32(gain.offset, n).fill((spec as MetaSpec).gain);
       if (noise) this.ws.f32(noise.offset, n).fill((spec as MetaSpec).noise);
-      const delays = isLif && spec.delays ? DelaySynapses.create(spec.delays, k, nIn, n, stride, W, this.ws, rng, add) : null;
-      this.states.push({ spec, nIn, n, stride, W, b, V, beta, alpha, threshold, gain, noise, delays, elm: null, cur: 0, mem: 0, spk: 0, syn: 0, gS: 0, rowPtr: 0, idx: 0, val: 0, argmax: 0, carry: 0 });
+      const delays =
+        isLif && spec.delays
+          ? DelaySynapses.create(spec.delays, k, nIn, n, stride, W, this.ws, rng, add)
+          : null;
+      this.states.push({
+        spec,
+        nIn,
+        n,
+        stride,
+        W,
+        b,
+        V,
+        beta,
+        alpha,
+        threshold,
+        gain,
+        noise,
+        delays,
+        elm: null,
+        cur: 0,
+        mem: 0,
+        spk: 0,
+        syn: 0,
+        gS: 0,
+        rowPtr: 0,
+        idx: 0,
+        val: 0,
+        argmax: 0,
+        carry: 0,
+      });
       nIn = n;
     });
     this.parameters = params;
@@ -293,19 +397,24 @@ export class SpikingModel {
     const p = this.param(name);
     const v = this.ws.f32(p.offset, p.rows * p.stride);
     const out = new Float32Array(p.rows * p.cols);
-    for (let r = 0; r < p.rows; r++) out.set(v.subarray(r * p.stride, r * p.stride + p.cols), r * p.cols);
+    for (let r = 0; r < p.rows; r++)
+      out.set(v.subarray(r * p.stride, r * p.stride + p.cols), r * p.cols);
     return out;
   }
 
   /** Sets a parameter's values (rows x cols, row-major). */
   set(name: string, values: ArrayLike<number>): void {
     const p = this.param(name);
-    if (values.length !== p.rows * p.cols) throw new RangeError(`${name} needs ${p.rows * p.cols} values (${p.rows} x ${p.cols}), got ${values.length}`);
+    if (values.length !== p.rows * p.cols)
+      throw new RangeError(
+        `${name} needs ${p.rows * p.cols} values (${p.rows} x ${p.cols}), got ${values.length}`,
+      );
     const v = this.ws.f32(p.offset, p.rows * p.stride);
     for (let r = 0; r < p.rows; r++) {
       for (let c = 0; c < p.cols; c++) {
         const x = values[r * p.cols + c];
-        if (!Number.isFinite(x)) throw new RangeError(`${name}[${r * p.cols + c}] must be finite, got ${x}`);
+        if (!Number.isFinite(x))
+          throw new RangeError(`${name}[${r * p.cols + c}] must be finite, got ${x}`);
         v[r * p.stride + c] = x;
       }
     }
@@ -316,7 +425,8 @@ export class SpikingModel {
     const p = this.param(name);
     const v = this.ws.f32(p.gradOffset, p.rows * p.stride);
     const out = new Float32Array(p.rows * p.cols);
-    for (let r = 0; r < p.rows; r++) out.set(v.subarray(r * p.stride, r * p.stride + p.cols), r * p.cols);
+    for (let r = 0; r < p.rows; r++)
+      out.set(v.subarray(r * p.stride, r * p.stride + p.cols), r * p.cols);
     return out;
   }
 
@@ -337,21 +447,37 @@ export class SpikingModel {
    * The states are kept for {@link SpikingModel.backward}.
    */
   forward(input: SpikeBatch): Float32Array {
-    if (input.inputs !== this.inputs) throw new RangeError(`input.inputs must be ${this.inputs}, got ${input.inputs}`);
-    const T = input.steps, B = input.batch, R = T * B;
-    if (input.rowPtr.length !== R + 1 || input.rowPtr[R] !== input.idx.length || input.val.length !== input.idx.length) {
-      throw new RangeError("input: rowPtr must have steps * batch + 1 entries ending at idx.length, and val as many entries as idx");
+    if (input.inputs !== this.inputs)
+      throw new RangeError(`input.inputs must be ${this.inputs}, got ${input.inputs}`);
+    const T = input.steps,
+      B = input.batch,
+      R = T * B;
+    if (
+      input.rowPtr.length !== R + 1 ||
+      input.rowPtr[R] !== input.idx.length ||
+      input.val.length !== input.idx.length
+    ) {
+      throw new RangeError(
+        "input: rowPtr must have steps * batch + 1 entries ending at idx.length, and val as many entries as idx",
+      );
     }
     this.plan(T, B, input.idx.length);
     this.ws.i32(this.inRowPtr, R + 1).set(input.rowPtr);
     const idxView = this.ws.i32(this.inIdx, input.idx.length);
     idxView.set(input.idx);
     for (let k = 0; k < idxView.length; k++) {
-      if (!(idxView[k] >= 0 && idxView[k] < this.inputs)) throw new RangeError(`input.idx[${k}] must be an input channel in [0, ${this.inputs - 1}], got ${idxView[k]}`);
+      if (!(idxView[k] >= 0 && idxView[k] < this.inputs))
+        throw new RangeError(
+          `input.idx[${k}] must be an input channel in [0, ${this.inputs - 1}], got ${idxView[k]}`,
+        );
     }
     this.ws.f32(this.inVal, input.val.length).set(input.val);
     let ones = 1;
-    for (let k = 0; k < input.val.length; k++) if (input.val[k] !== 1) { ones = 0; break; }
+    for (let k = 0; k < input.val.length; k++)
+      if (input.val[k] !== 1) {
+        ones = 0;
+        break;
+      }
     this.inOnes = ones;
     let csr: Csr = { rowPtr: this.inRowPtr, idx: this.inIdx, val: this.inVal, ones: this.inOnes };
     for (const s of this.states) {
@@ -368,7 +494,8 @@ export class SpikingModel {
   /** Spikes of layer `k` from the last forward pass, time-major `steps x batch x size` (0/1). */
   spikes(k: number): Float32Array {
     const s = this.states[checkInteger(k, "k", 0, this.states.length - 1)];
-    if (s.spec.type === "readout" || s.elm || !this.last) throw new RangeError(`layer ${k} has no spikes from a forward pass`);
+    if (s.spec.type === "readout" || s.elm || !this.last)
+      throw new RangeError(`layer ${k} has no spikes from a forward pass`);
     return this.unpad(s.spk, this.last.steps * this.last.batch, s);
   }
 
@@ -384,39 +511,76 @@ export class SpikingModel {
    * pass and adds the parameter gradients to `grad`. `spikeGrads[k]` optionally adds
    * dLoss/dspikes of layer k (time-major `steps x batch x size`, e.g. a rate regulariser).
    */
-  backward(gradOutput: ArrayLike<number>, spikeGrads: ReadonlyMap<number, Float32Array> = new Map()): void {
+  backward(
+    gradOutput: ArrayLike<number>,
+    spikeGrads: ReadonlyMap<number, Float32Array> = new Map(),
+  ): void {
     if (!this.last) throw new RangeError("backward needs a forward pass first");
     const { steps: T, batch: B } = this.last;
     const C = this.outputs;
-    if (gradOutput.length !== B * C) throw new RangeError(`gradOutput must have batch x outputs = ${B * C} entries, got ${gradOutput.length}`);
-    for (const s of this.states) if (s.spec.type !== "readout") this.ws.f32(s.gS, T * B * s.stride).fill(0);
+    if (gradOutput.length !== B * C)
+      throw new RangeError(
+        `gradOutput must have batch x outputs = ${B * C} entries, got ${gradOutput.length}`,
+      );
+    for (const s of this.states)
+      if (s.spec.type !== "readout") this.ws.f32(s.gS, T * B * s.stride).fill(0);
     for (const [k, g] of spikeGrads) {
       const s = this.states[k];
-      if (!s || s.spec.type === "readout") throw new RangeError(`spikeGrads: layer ${k} is not a spiking layer`);
-      if (g.length !== T * B * s.n) throw new RangeError(`spikeGrads[${k}] must have steps x batch x size = ${T * B * s.n} entries, got ${g.length}`);
+      if (!s || s.spec.type === "readout")
+        throw new RangeError(`spikeGrads: layer ${k} is not a spiking layer`);
+      if (g.length !== T * B * s.n)
+        throw new RangeError(
+          `spikeGrads[${k}] must have steps x batch x size = ${T * B * s.n} entries, got ${g.length}`,
+        );
       const gS = this.ws.f32(s.gS, T * B * s.stride);
-      for (let r = 0; r < T * B; r++) for (let i = 0; i < s.n; i++) gS[r * s.stride + i] += g[r * s.n + i];
+      for (let r = 0; r < T * B; r++)
+        for (let i = 0; i < s.n; i++) gS[r * s.stride + i] += g[r * s.n + i];
     }
     const top = this.states[this.states.length - 1];
     if (top.spec.type !== "readout") {
       // d count / d s[t] = 1 at every step.
       const gS = this.ws.f32(top.gS, T * B * top.stride);
-      for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) for (let i = 0; i < C; i++) gS[(t * B + b) * top.stride + i] += gradOutput[b * C + i];
+      for (let t = 0; t < T; t++)
+        for (let b = 0; b < B; b++)
+          for (let i = 0; i < C; i++) gS[(t * B + b) * top.stride + i] += gradOutput[b * C + i];
     }
     for (let k = this.states.length - 1; k >= 0; k--) {
       const s = this.states[k];
       const below = k > 0 ? this.states[k - 1] : null;
-      const csr: Csr = below ? { rowPtr: below.rowPtr, idx: below.idx, val: below.val, ones: below.elm ? 0 : 1 } : { rowPtr: this.inRowPtr, idx: this.inIdx, val: this.inVal, ones: this.inOnes };
-      if (s.elm) { s.elm.backward(this.ws, csr, T, B, s.gS, below && { offset: below.gS, stride: below.stride }); continue; }
+      const csr: Csr = below
+        ? { rowPtr: below.rowPtr, idx: below.idx, val: below.val, ones: below.elm ? 0 : 1 }
+        : { rowPtr: this.inRowPtr, idx: this.inIdx, val: this.inVal, ones: this.inOnes };
+      if (s.elm) {
+        s.elm.backward(
+          this.ws,
+          csr,
+          T,
+          B,
+          s.gS,
+          below && { offset: below.gS, stride: below.stride },
+        );
+        continue;
+      }
       if (s.spec.type === "lif") this.lifBackward(s, s.spec, T, B);
       else if (s.spec.type === "meta") this.metaBackward(s, T, B);
       else if (s.spec.type === "readout") this.readoutBackward(s, s.spec, gradOutput, T, B);
       // Weight gradient: dW[i] += x[r, i] gI[r] at the non-zero inputs only.
       if (s.delays) {
-        s.delays.backward(this.ws, csr, T, B, s.cur, below && { offset: below.gS, stride: below.stride }, (rows, src, dst) => this.weightGrad(rows, csr, src, s.stride, dst, s.nIn));
+        s.delays.backward(
+          this.ws,
+          csr,
+          T,
+          B,
+          s.cur,
+          below && { offset: below.gS, stride: below.stride },
+          (rows, src, dst) => this.weightGrad(rows, csr, src, s.stride, dst, s.nIn),
+        );
       } else {
         this.weightGrad(T * B, csr, s.cur, s.stride, s.W.gradOffset, s.nIn);
-        if (below) this.ws.kernels().dotRows(T * B, s.cur, s.W.offset, s.nIn, s.stride, below.gS, below.stride);
+        if (below)
+          this.ws
+            .kernels()
+            .dotRows(T * B, s.cur, s.W.offset, s.nIn, s.stride, below.gS, below.stride);
       }
     }
   }
@@ -425,7 +589,10 @@ export class SpikingModel {
 
   private param(name: string): Parameter {
     const p = this.parameters.find((q) => q.name === name);
-    if (!p) throw new RangeError(`no parameter ${describeValue(name)}; parameters are ${this.parameters.map((q) => q.name).join(", ")}`);
+    if (!p)
+      throw new RangeError(
+        `no parameter ${describeValue(name)}; parameters are ${this.parameters.map((q) => q.name).join(", ")}`,
+      );
     return p;
   }
 
@@ -439,8 +606,13 @@ export class SpikingModel {
   /** Bytes of the per-batch arrays (the layout of {@link SpikingModel.plan}, counted). */
   private transientBytes(T: number, B: number, inputNnz: number): number {
     let bytes = 0;
-    this.layout(T, B, inputNnz, (n) => { const at = bytes; bytes += align16(n); return at; });
-    for (const s of this.states) bytes += s.elm ? s.elm.transientBytes(T, B) : s.delays ? s.delays.transientBytes() : 0;
+    this.layout(T, B, inputNnz, (n) => {
+      const at = bytes;
+      bytes += align16(n);
+      return at;
+    });
+    for (const s of this.states)
+      bytes += s.elm ? s.elm.transientBytes(T, B) : s.delays ? s.delays.transientBytes() : 0;
     return bytes;
   }
 
@@ -469,8 +641,20 @@ export class SpikingModel {
     // An ELM layer plans its own arrays (ElmLayer.plan); it gets no offsets here.
     const layers = this.states.map((s) => {
       if (s.elm) return null;
-      const rows = R * s.stride * 4, spiking = s.spec.type !== "readout";
-      const o = { cur: alloc(rows), mem: alloc(rows), spk: 0, gS: 0, syn: 0, rowPtr: 0, idx: 0, val: 0, argmax: 0, carry: 0 };
+      const rows = R * s.stride * 4,
+        spiking = s.spec.type !== "readout";
+      const o = {
+        cur: alloc(rows),
+        mem: alloc(rows),
+        spk: 0,
+        gS: 0,
+        syn: 0,
+        rowPtr: 0,
+        idx: 0,
+        val: 0,
+        argmax: 0,
+        carry: 0,
+      };
       if (spiking) {
         o.spk = alloc(rows);
         o.gS = alloc(rows);
@@ -492,17 +676,39 @@ export class SpikingModel {
    * `dst[idx] += val x src[r]` over the CSR's first `rows` rows (`rowsBackward`), with its scratch
    * (a transient allocation) and a block of rows holding about 16 entries per input.
    */
-  private weightGrad(rows: number, csr: Csr, src: number, stride: number, dst: number, nIn: number): void {
+  private weightGrad(
+    rows: number,
+    csr: Csr,
+    src: number,
+    stride: number,
+    dst: number,
+    nIn: number,
+  ): void {
     const rowPtr = this.ws.i32(csr.rowPtr, rows + 1);
     const nnz = rowPtr[rows] - rowPtr[0];
     if (nnz === 0) return;
     const block = Math.max(16, Math.min(256, Math.ceil((16 * rows * nIn) / nnz)));
     let most = 0;
-    for (let r = 0; r < rows; r += block) most = Math.max(most, rowPtr[Math.min(rows, r + block)] - rowPtr[r]);
+    for (let r = 0; r < rows; r += block)
+      most = Math.max(most, rowPtr[Math.min(rows, r + block)] - rowPtr[r]);
     const bytes = 4 * (nIn + 1) + 8 * most;
     // One scratch per batch, grown when a layer needs more (repeated backward calls reuse it).
     if (bytes > this.scratch.bytes) this.scratch = { offset: this.ws.alloc(bytes), bytes };
-    this.ws.kernels().rowsBackward(rows, csr.rowPtr, csr.idx, csr.val, src, stride, dst, csr.ones ?? 0, nIn, this.scratch.offset, block);
+    this.ws
+      .kernels()
+      .rowsBackward(
+        rows,
+        csr.rowPtr,
+        csr.idx,
+        csr.val,
+        src,
+        stride,
+        dst,
+        csr.ones ?? 0,
+        nIn,
+        this.scratch.offset,
+        block,
+      );
   }
 
   /** Input currents of all rows: bias + W x (sparse rows). */
@@ -515,12 +721,35 @@ export class SpikingModel {
       cur.fill(0);
     }
     if (s.delays) s.delays.forward(this.ws, csr, this.last!.steps, this.last!.batch, s.cur);
-    else this.ws.kernels().rowsForward(R, csr.rowPtr, csr.idx, csr.val, s.W.offset, s.stride, s.cur, csr.ones ?? 0);
+    else
+      this.ws
+        .kernels()
+        .rowsForward(R, csr.rowPtr, csr.idx, csr.val, s.W.offset, s.stride, s.cur, csr.ones ?? 0);
   }
 
   private lifForward(s: LayerState, spec: LifSpec, csr: Csr, T: number, B: number): void {
     this.inputCurrents(s, csr, T * B);
-    this.ws.kernels().lifForward(T, B, s.n, s.stride, s.cur, s.mem, s.spk, s.syn, s.beta.offset, s.alpha?.offset ?? 0, s.threshold!.offset, s.V?.offset ?? 0, s.rowPtr, s.idx, s.val, lifFlags(s, spec), this.ws.spikeTable);
+    this.ws
+      .kernels()
+      .lifForward(
+        T,
+        B,
+        s.n,
+        s.stride,
+        s.cur,
+        s.mem,
+        s.spk,
+        s.syn,
+        s.beta.offset,
+        s.alpha?.offset ?? 0,
+        s.threshold!.offset,
+        s.V?.offset ?? 0,
+        s.rowPtr,
+        s.idx,
+        s.val,
+        lifFlags(s, spec),
+        this.ws.spikeTable,
+      );
   }
 
   private lifBackward(s: LayerState, spec: LifSpec, T: number, B: number): void {
@@ -529,24 +758,78 @@ export class SpikingModel {
     if (!spec.detachReset && spec.reset !== "none") flags |= LIF_FLAGS.attached;
     if (spec.bias) flags |= LIF_FLAGS.bias;
     const alpha = s.alpha ? [s.alpha.offset, s.alpha.gradOffset] : [0, 0];
-    this.ws.kernels().lifBackward(T, B, s.n, s.stride, s.cur, s.mem, s.spk, s.gS, s.syn, s.beta.offset, alpha[0], s.threshold!.offset, s.beta.gradOffset, alpha[1], s.threshold!.gradOffset, s.b.gradOffset, s.carry, s.V?.offset ?? 0, flags, kind, p0, p1);
-    if (s.V) this.weightGrad((T - 1) * B, { rowPtr: s.rowPtr, idx: s.idx, val: s.val, ones: 1 }, s.cur + 4 * B * s.stride, s.stride, s.V.gradOffset, s.n);
+    this.ws
+      .kernels()
+      .lifBackward(
+        T,
+        B,
+        s.n,
+        s.stride,
+        s.cur,
+        s.mem,
+        s.spk,
+        s.gS,
+        s.syn,
+        s.beta.offset,
+        alpha[0],
+        s.threshold!.offset,
+        s.beta.gradOffset,
+        alpha[1],
+        s.threshold!.gradOffset,
+        s.b.gradOffset,
+        s.carry,
+        s.V?.offset ?? 0,
+        flags,
+        kind,
+        p0,
+        p1,
+      );
+    if (s.V)
+      this.weightGrad(
+        (T - 1) * B,
+        { rowPtr: s.rowPtr, idx: s.idx, val: s.val, ones: 1 },
+        s.cur + 4 * B * s.stride,
+        s.stride,
+        s.V.gradOffset,
+        s.n,
+      );
   }
 
   private metaForward(s: LayerState, csr: Csr, T: number, B: number): void {
-    const R = T * B, S = s.stride, n = s.n, ws = this.ws;
+    const R = T * B,
+      S = s.stride,
+      n = s.n,
+      ws = this.ws;
     this.inputCurrents(s, csr, R);
     const K = ws.kernels();
-    const cur = ws.f32(s.cur, R * S), mem = ws.f32(s.mem, R * S), spk = ws.f32(s.spk, R * S);
-    const leak = ws.f32(s.beta.offset, n), thr = ws.f32(s.threshold!.offset, n), gain = ws.f32(s.gain!.offset, n), noise = ws.f32(s.noise!.offset, n);
-    const rowPtr = ws.i32(s.rowPtr, R + 1), idx = ws.i32(s.idx, R * n), val = ws.f32(s.val, R * n);
+    const cur = ws.f32(s.cur, R * S),
+      mem = ws.f32(s.mem, R * S),
+      spk = ws.f32(s.spk, R * S);
+    const leak = ws.f32(s.beta.offset, n),
+      thr = ws.f32(s.threshold!.offset, n),
+      gain = ws.f32(s.gain!.offset, n),
+      noise = ws.f32(s.noise!.offset, n);
+    const rowPtr = ws.i32(s.rowPtr, R + 1),
+      idx = ws.i32(s.idx, R * n),
+      val = ws.f32(s.val, R * n);
     const rng = this.sampler;
     let nnz = 0;
     rowPtr[0] = 0;
     for (let t = 0; t < T; t++) {
-      if (s.V && t > 0) K.rowsForward(B, s.rowPtr + 4 * (t - 1) * B, s.idx, s.val, s.V.offset, S, s.cur + 4 * t * B * S, 1);
+      if (s.V && t > 0)
+        K.rowsForward(
+          B,
+          s.rowPtr + 4 * (t - 1) * B,
+          s.idx,
+          s.val,
+          s.V.offset,
+          S,
+          s.cur + 4 * t * B * S,
+          1,
+        );
       for (let b = 0; b < B; b++) {
-        const r = (t * B + b) * S, rp = r - B * S;
+        const r = (t * B + b) * S,
+          rp = r - B * S;
         for (let i = 0; i < n; i++) {
           const kept = t > 0 ? leak[i] * ((1 - spk[rp + i]) * mem[rp + i]) : 0;
           const v = Math.fround(kept + gain[i] * cur[r + i]);
@@ -567,20 +850,37 @@ export class SpikingModel {
   }
 
   private metaBackward(s: LayerState, T: number, B: number): void {
-    const R = T * B, S = s.stride, n = s.n, ws = this.ws;
+    const R = T * B,
+      S = s.stride,
+      n = s.n,
+      ws = this.ws;
     const K = ws.kernels();
-    const gI = ws.f32(s.cur, R * S), mem = ws.f32(s.mem, R * S), spk = ws.f32(s.spk, R * S), gS = ws.f32(s.gS, R * S);
-    const leak = ws.f32(s.beta.offset, n), thr = ws.f32(s.threshold!.offset, n), gain = ws.f32(s.gain!.offset, n), noise = ws.f32(s.noise!.offset, n);
-    const dLeak = ws.f32(s.beta.gradOffset, n), dThr = ws.f32(s.threshold!.gradOffset, n), dGain = ws.f32(s.gain!.gradOffset, n), dNoise = ws.f32(s.noise!.gradOffset, n);
-    const dB = ws.f32(s.b.gradOffset, n), bias = (s.spec as MetaSpec).bias;
+    const gI = ws.f32(s.cur, R * S),
+      mem = ws.f32(s.mem, R * S),
+      spk = ws.f32(s.spk, R * S),
+      gS = ws.f32(s.gS, R * S);
+    const leak = ws.f32(s.beta.offset, n),
+      thr = ws.f32(s.threshold!.offset, n),
+      gain = ws.f32(s.gain!.offset, n),
+      noise = ws.f32(s.noise!.offset, n);
+    const dLeak = ws.f32(s.beta.gradOffset, n),
+      dThr = ws.f32(s.threshold!.gradOffset, n),
+      dGain = ws.f32(s.gain!.gradOffset, n),
+      dNoise = ws.f32(s.noise!.gradOffset, n);
+    const dB = ws.f32(s.b.gradOffset, n),
+      bias = (s.spec as MetaSpec).bias;
     const gmNext = ws.f32(s.carry, B * S);
     gmNext.fill(0);
     for (let t = T - 1; t >= 0; t--) {
-      if (s.V && t < T - 1) K.dotRows(B, s.cur + 4 * (t + 1) * B * S, s.V.offset, n, S, s.gS + 4 * t * B * S, S);
+      if (s.V && t < T - 1)
+        K.dotRows(B, s.cur + 4 * (t + 1) * B * S, s.V.offset, n, S, s.gS + 4 * t * B * S, S);
       for (let b = 0; b < B; b++) {
-        const r = (t * B + b) * S, rp = r - B * S, c = b * S;
+        const r = (t * B + b) * S,
+          rp = r - B * S,
+          c = b * S;
         for (let i = 0; i < n; i++) {
-          const v = mem[r + i], x = (v - thr[i]) / noise[i];
+          const v = mem[r + i],
+            x = (v - thr[i]) / noise[i];
           const p = 1 / (1 + Math.exp(-x));
           const dpdx = (p * (1 - p)) / noise[i]; // dp/dv
           const gs = gS[r + i];
@@ -597,28 +897,48 @@ export class SpikingModel {
         }
       }
     }
-    if (s.V) this.weightGrad((T - 1) * B, { rowPtr: s.rowPtr, idx: s.idx, val: s.val, ones: 1 }, s.cur + 4 * B * S, S, s.V.gradOffset, n);
+    if (s.V)
+      this.weightGrad(
+        (T - 1) * B,
+        { rowPtr: s.rowPtr, idx: s.idx, val: s.val, ones: 1 },
+        s.cur + 4 * B * S,
+        S,
+        s.V.gradOffset,
+        n,
+      );
   }
 
   private readoutForward(s: LayerState, spec: ReadoutSpec, csr: Csr, T: number, B: number): void {
-    const R = T * B, S = s.stride, n = s.n, ws = this.ws;
+    const R = T * B,
+      S = s.stride,
+      n = s.n,
+      ws = this.ws;
     this.inputCurrents(s, csr, R);
-    const cur = ws.f32(s.cur, R * S), u = ws.f32(s.mem, R * S), beta = ws.f32(s.beta.offset, n);
+    const cur = ws.f32(s.cur, R * S),
+      u = ws.f32(s.mem, R * S),
+      beta = ws.f32(s.beta.offset, n);
     for (let t = 0; t < T; t++) {
       for (let b = 0; b < B; b++) {
-        const r = (t * B + b) * S, rp = r - B * S;
-        for (let i = 0; i < n; i++) u[r + i] = t > 0 ? beta[i] * u[rp + i] + cur[r + i] : cur[r + i];
+        const r = (t * B + b) * S,
+          rp = r - B * S;
+        for (let i = 0; i < n; i++)
+          u[r + i] = t > 0 ? beta[i] * u[rp + i] + cur[r + i] : cur[r + i];
       }
     }
     void spec;
   }
 
   private output(T: number, B: number): Float32Array {
-    const s = this.states[this.states.length - 1], S = s.stride, n = s.n, ws = this.ws;
+    const s = this.states[this.states.length - 1],
+      S = s.stride,
+      n = s.n,
+      ws = this.ws;
     const out = new Float32Array(B * n);
     if (s.spec.type !== "readout") {
       const spk = ws.f32(s.spk, T * B * S);
-      for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) for (let i = 0; i < n; i++) out[b * n + i] += spk[(t * B + b) * S + i];
+      for (let t = 0; t < T; t++)
+        for (let b = 0; b < B; b++)
+          for (let i = 0; i < n; i++) out[b * n + i] += spk[(t * B + b) * S + i];
       return out;
     }
     const u = ws.f32(s.mem, T * B * S);
@@ -626,10 +946,14 @@ export class SpikingModel {
       const arg = ws.i32(s.argmax, B * S);
       for (let b = 0; b < B; b++) {
         for (let i = 0; i < n; i++) {
-          let best = u[b * S + i], at = 0;
+          let best = u[b * S + i],
+            at = 0;
           for (let t = 1; t < T; t++) {
             const x = u[(t * B + b) * S + i];
-            if (x > best) { best = x; at = t; }
+            if (x > best) {
+              best = x;
+              at = t;
+            }
           }
           out[b * n + i] = best;
           arg[b * S + i] = at;
@@ -647,16 +971,29 @@ export class SpikingModel {
     return out;
   }
 
-  private readoutBackward(s: LayerState, spec: ReadoutSpec, gOut: ArrayLike<number>, T: number, B: number): void {
-    const S = s.stride, n = s.n, ws = this.ws;
-    const gI = ws.f32(s.cur, T * B * S), u = ws.f32(s.mem, T * B * S), beta = ws.f32(s.beta.offset, n), dBeta = ws.f32(s.beta.gradOffset, n);
+  private readoutBackward(
+    s: LayerState,
+    spec: ReadoutSpec,
+    gOut: ArrayLike<number>,
+    T: number,
+    B: number,
+  ): void {
+    const S = s.stride,
+      n = s.n,
+      ws = this.ws;
+    const gI = ws.f32(s.cur, T * B * S),
+      u = ws.f32(s.mem, T * B * S),
+      beta = ws.f32(s.beta.offset, n),
+      dBeta = ws.f32(s.beta.gradOffset, n);
     const arg = ws.i32(s.argmax, B * S);
-    const dB = ws.f32(s.b.gradOffset, n), bias = spec.bias;
+    const dB = ws.f32(s.b.gradOffset, n),
+      bias = spec.bias;
     const gNext = ws.f32(s.carry, B * S);
     gNext.fill(0);
     for (let t = T - 1; t >= 0; t--) {
       for (let b = 0; b < B; b++) {
-        const r = (t * B + b) * S, rp = r - B * S;
+        const r = (t * B + b) * S,
+          rp = r - B * S;
         for (let i = 0; i < n; i++) {
           const g = gOut[b * n + i];
           const direct = spec.reduce === "max" ? (arg[b * S + i] === t ? g : 0) : g / T;

@@ -31,7 +31,10 @@ function clampParam(p: Parameter, value: Float32Array): void {
  * const optimizer = train.adam(model, { lr: 2e-3 }); // torch.optim.Adam's update and defaults
  * ```
  */
-export function adam(model: SpikingModel, opts: { lr?: number; beta1?: number; beta2?: number; eps?: number } = {}): Optimizer {
+export function adam(
+  model: SpikingModel,
+  opts: { lr?: number; beta1?: number; beta2?: number; eps?: number } = {},
+): Optimizer {
   const b1 = checkNumber(opts.beta1 ?? 0.9, "beta1", { min: 0, max: 1, maxExclusive: true });
   const b2 = checkNumber(opts.beta2 ?? 0.999, "beta2", { min: 0, max: 1, maxExclusive: true });
   const eps = checkPositive(opts.eps ?? 1e-8, "eps");
@@ -43,10 +46,13 @@ export function adam(model: SpikingModel, opts: { lr?: number; beta1?: number; b
     lr: checkPositive(opts.lr ?? 1e-3, "lr"),
     step() {
       t++;
-      const c1 = 1 - b1 ** t, c2 = 1 - b2 ** t;
+      const c1 = 1 - b1 ** t,
+        c2 = 1 - b2 ** t;
       params.forEach((p, k) => {
         const { value, grad } = model.views(p);
-        const mk = m[k], vk = v[k], lr = opt.lr * (p.lrScale ?? 1);
+        const mk = m[k],
+          vk = v[k],
+          lr = opt.lr * (p.lrScale ?? 1);
         for (let i = 0; i < value.length; i++) {
           const g = grad[i];
           mk[i] = b1 * mk[i] + (1 - b1) * g;
@@ -80,7 +86,8 @@ export function sgd(model: SpikingModel, opts: { lr?: number; momentum?: number 
     step() {
       params.forEach((p, k) => {
         const { value, grad } = model.views(p);
-        const bk = buf[k], lr = opt.lr * (p.lrScale ?? 1);
+        const bk = buf[k],
+          lr = opt.lr * (p.lrScale ?? 1);
         for (let i = 0; i < value.length; i++) {
           bk[i] = first ? grad[i] : mu * bk[i] + grad[i];
           value[i] -= lr * (mu > 0 ? bk[i] : grad[i]);

@@ -37,7 +37,14 @@ export interface Surrogate {
  */
 export function fastSigmoid(slope = 25): Surrogate {
   checkPositive(slope, "slope");
-  return { kind: "fastSigmoid", params: { slope }, derivative: (x) => { const d = slope * Math.abs(x) + 1; return 1 / (d * d); } };
+  return {
+    kind: "fastSigmoid",
+    params: { slope },
+    derivative: (x) => {
+      const d = slope * Math.abs(x) + 1;
+      return 1 / (d * d);
+    },
+  };
 }
 
 /**
@@ -52,7 +59,14 @@ export function fastSigmoid(slope = 25): Surrogate {
 export function atan(alpha = 2): Surrogate {
   checkPositive(alpha, "alpha");
   const c = (Math.PI / 2) * alpha;
-  return { kind: "atan", params: { alpha }, derivative: (x) => { const y = c * x; return alpha / 2 / (1 + y * y); } };
+  return {
+    kind: "atan",
+    params: { alpha },
+    derivative: (x) => {
+      const y = c * x;
+      return alpha / 2 / (1 + y * y);
+    },
+  };
 }
 
 /**
@@ -67,7 +81,11 @@ export function atan(alpha = 2): Surrogate {
 export function triangle(gamma = 0.3, width = 1): Surrogate {
   checkPositive(gamma, "gamma");
   checkPositive(width, "width");
-  return { kind: "triangle", params: { gamma, width }, derivative: (x) => gamma * Math.max(0, 1 - Math.abs(x) / width) };
+  return {
+    kind: "triangle",
+    params: { gamma, width },
+    derivative: (x) => gamma * Math.max(0, 1 - Math.abs(x) / width),
+  };
 }
 
 /**
@@ -81,7 +99,14 @@ export function triangle(gamma = 0.3, width = 1): Surrogate {
  */
 export function superSpike(beta = 100): Surrogate {
   checkPositive(beta, "beta");
-  return { kind: "superSpike", params: { beta }, derivative: (x) => { const d = beta * Math.abs(x) + 1; return 1 / (d * d); } };
+  return {
+    kind: "superSpike",
+    params: { beta },
+    derivative: (x) => {
+      const d = beta * Math.abs(x) + 1;
+      return 1 / (d * d);
+    },
+  };
 }
 
 /**
@@ -95,10 +120,17 @@ export function superSpike(beta = 100): Surrogate {
  */
 export function surrogateFrom(kind: string, params: Record<string, number>): Surrogate {
   switch (kind) {
-    case "fastSigmoid": return fastSigmoid(params.slope);
-    case "atan": return atan(params.alpha);
-    case "triangle": return triangle(params.gamma, params.width);
-    case "superSpike": return superSpike(params.beta);
-    default: throw new RangeError(`surrogate kind must be one of "fastSigmoid", "atan", "triangle", "superSpike", got ${describeValue(kind)}`);
+    case "fastSigmoid":
+      return fastSigmoid(params.slope);
+    case "atan":
+      return atan(params.alpha);
+    case "triangle":
+      return triangle(params.gamma, params.width);
+    case "superSpike":
+      return superSpike(params.beta);
+    default:
+      throw new RangeError(
+        `surrogate kind must be one of "fastSigmoid", "atan", "triangle", "superSpike", got ${describeValue(kind)}`,
+      );
   }
 }

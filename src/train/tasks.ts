@@ -82,7 +82,8 @@ export function randomPoissonPatterns(opts: PoissonPatternOptions): SpikeTask {
   const rng = new Rng(checkInteger(opts.seed, "seed", 0, 0xffffffff));
   const poissonTrain = (rate_per_ms: number, out: { t: number; a: number }[], a: number) => {
     if (rate_per_ms === 0) return;
-    for (let t = exponential(rng, rate_per_ms); t < duration_ms; t += exponential(rng, rate_per_ms)) out.push({ t, a });
+    for (let t = exponential(rng, rate_per_ms); t < duration_ms; t += exponential(rng, rate_per_ms))
+      out.push({ t, a });
   };
   const templates: { t: number; a: number }[][] = [];
   for (let c = 0; c < nClasses; c++) {
@@ -154,7 +155,12 @@ export function randomManifolds(opts: RandomManifoldOptions): ManifoldTask {
   const D = checkInteger(opts.manifoldDim ?? 1, "manifoldDim", 1, 64);
   const nSpikes = checkInteger(opts.nSpikes ?? 1, "nSpikes", 1, 1000);
   const alpha = checkPositive(opts.alpha ?? 2, "alpha");
-  const prec = checkNumber(opts.prec ?? 1e-3, "prec", { min: 0, max: 1, minExclusive: true, maxExclusive: true });
+  const prec = checkNumber(opts.prec ?? 1e-3, "prec", {
+    min: 0,
+    max: 1,
+    minExclusive: true,
+    maxExclusive: true,
+  });
   const K = Math.min(Math.ceil(prec ** (-1 / alpha)), 1000);
   const rng = new Rng(checkInteger(opts.seed, "seed", 0, 0xffffffff));
   const spectrum = Float64Array.from({ length: K }, (_, k) => (k + 1) ** -alpha);
@@ -179,7 +185,11 @@ export function randomManifolds(opts: RandomManifoldOptions): ManifoldTask {
           for (let s = 0; s < perClass; s++) {
             const x = coordinates[(first + s) * D + d];
             let f = 0;
-            for (let k = 0; k < K; k++) f += params[k] * spectrum[k] * Math.sin(2 * Math.PI * (k * x * params[K + k] + params[2 * K + k]));
+            for (let k = 0; k < K; k++)
+              f +=
+                params[k] *
+                spectrum[k] *
+                Math.sin(2 * Math.PI * (k * x * params[K + k] + params[2 * K + k]));
             values[s] *= f;
           }
         }
@@ -189,11 +199,23 @@ export function randomManifolds(opts: RandomManifoldOptions): ManifoldTask {
           lo = Math.min(lo, values[s]);
           hi = Math.max(hi, values[s]);
         }
-        for (let s = 0; s < perClass; s++) spikeLists[first + s].push({ t: ((values[s] - lo) / (hi - lo + 1e-7)) * duration_ms, a: i });
+        for (let s = 0; s < perClass; s++)
+          spikeLists[first + s].push({
+            t: ((values[s] - lo) / (hi - lo + 1e-7)) * duration_ms,
+            a: i,
+          });
       }
     }
   }
-  return { samples: spikeLists.map(toSample), labels, nClasses, nInputs, duration_ms, coordinates, manifoldDim: D };
+  return {
+    samples: spikeLists.map(toSample),
+    labels,
+    nClasses,
+    nInputs,
+    duration_ms,
+    coordinates,
+    manifoldDim: D,
+  };
 }
 
 /**
@@ -213,7 +235,8 @@ export function taskSampleCounts(task: SpikeTask, k: number, nSteps: number): Fl
   const out = new Float32Array(nSteps * task.nInputs);
   const s = task.samples[k];
   const dt = task.duration_ms / nSteps;
-  for (let j = 0; j < s.times_ms.length; j++) out[Math.min(Math.floor(s.times_ms[j] / dt), nSteps - 1) * task.nInputs + s.afferents[j]] += 1;
+  for (let j = 0; j < s.times_ms.length; j++)
+    out[Math.min(Math.floor(s.times_ms[j] / dt), nSteps - 1) * task.nInputs + s.afferents[j]] += 1;
   return out;
 }
 
@@ -225,5 +248,8 @@ function exponential(rng: Rng, rate_per_ms: number): number {
 
 function toSample(spikes: { t: number; a: number }[]): TaskSample {
   spikes.sort((x, y) => x.t - y.t || x.a - y.a);
-  return { times_ms: Float64Array.from(spikes, (s) => s.t), afferents: Int32Array.from(spikes, (s) => s.a) };
+  return {
+    times_ms: Float64Array.from(spikes, (s) => s.t),
+    afferents: Int32Array.from(spikes, (s) => s.a),
+  };
 }

@@ -39,7 +39,10 @@ export class Workspace {
     const api = wasmApi();
     const module = opts.wasm === false ? undefined : trainWasmModule();
     this.wasm = Boolean(api && module);
-    if (this.wasm) this.memory = new (api!.Memory as unknown as new (d: { initial: number }) => GrowableMemory)({ initial: 1 });
+    if (this.wasm)
+      this.memory = new (api!.Memory as unknown as new (d: { initial: number }) => GrowableMemory)({
+        initial: 1,
+      });
     else this.plain = new ArrayBuffer(PAGE);
     this.spikeTable = this.alloc(256, true);
     new Uint8Array(this.buffer, this.spikeTable, 256).set(spikeTable());
@@ -63,7 +66,8 @@ export class Workspace {
    * Transient allocations are zeroed only with `zero` (a batch's states are overwritten anyway).
    */
   alloc(bytes: number, persistent = false, zero = persistent): number {
-    if (persistent && this.top !== this.persistentTop) throw new Error("workspace: persistent arrays must be allocated before transient ones");
+    if (persistent && this.top !== this.persistentTop)
+      throw new Error("workspace: persistent arrays must be allocated before transient ones");
     const at = this.top;
     this.ensure(at + align16(bytes));
     this.top = at + align16(bytes);
@@ -93,7 +97,8 @@ export class Workspace {
     if (this.kernelsFor !== buffer || !this.boundKernels) {
       if (this.memory) {
         const api = wasmApi()!;
-        const instance = new api.Instance(trainWasmModule()!, { env: { mem: this.memory } }).exports;
+        const instance = new api.Instance(trainWasmModule()!, { env: { mem: this.memory } })
+          .exports;
         this.boundKernels = instance as unknown as KernelSet;
       } else {
         this.boundKernels = referenceKernels(buffer);
@@ -104,7 +109,10 @@ export class Workspace {
   }
 
   private ensure(bytes: number): void {
-    if (bytes > MAX_BYTES) throw new RangeError(`training workspace: ${bytes} bytes needed, more than the 4 GiB a WebAssembly memory can hold; use a smaller batch or fewer steps`);
+    if (bytes > MAX_BYTES)
+      throw new RangeError(
+        `training workspace: ${bytes} bytes needed, more than the 4 GiB a WebAssembly memory can hold; use a smaller batch or fewer steps`,
+      );
     const have = this.buffer.byteLength;
     if (bytes <= have) return;
     const want = Math.min(MAX_BYTES + PAGE, Math.max(bytes, Math.ceil(have * 1.5)));

@@ -43,24 +43,33 @@ export class Arena {
 
   /** A zeroed Float64Array of `length` elements. */
   f64(length: number): Float64Array {
-    return this.memory ? new Float64Array(this.memory.buffer, this.take(arenaBytes(length, 8)), length) : new Float64Array(length);
+    return this.memory
+      ? new Float64Array(this.memory.buffer, this.take(arenaBytes(length, 8)), length)
+      : new Float64Array(length);
   }
 
   /** A zeroed Float32Array of `length` elements. */
   f32(length: number): Float32Array {
-    return this.memory ? new Float32Array(this.memory.buffer, this.take(arenaBytes(length, 4)), length) : new Float32Array(length);
+    return this.memory
+      ? new Float32Array(this.memory.buffer, this.take(arenaBytes(length, 4)), length)
+      : new Float32Array(length);
   }
 
   /** A zeroed Int32Array of `length` elements. */
   i32(length: number): Int32Array {
-    return this.memory ? new Int32Array(this.memory.buffer, this.take(arenaBytes(length, 4)), length) : new Int32Array(length);
+    return this.memory
+      ? new Int32Array(this.memory.buffer, this.take(arenaBytes(length, 4)), length)
+      : new Int32Array(length);
   }
 
   /**
    * The exports of `module` instantiated on this arena's memory (once per module), with the
    * functions it imports from `env`, or undefined.
    */
-  instance(module: object | undefined, functions: Record<string, (...x: number[]) => number> = {}): Record<string, unknown> | undefined {
+  instance(
+    module: object | undefined,
+    functions: Record<string, (...x: number[]) => number> = {},
+  ): Record<string, unknown> | undefined {
     const wasm = wasmApi();
     if (!module || !wasm || !this.memory) return undefined;
     let instance = this.instances.get(module);
@@ -73,7 +82,8 @@ export class Arena {
 
   private take(bytes: number): number {
     const at = this.next;
-    if (at + bytes > this.bytes) throw new RangeError(`arena: ${at + bytes} bytes requested, only ${this.bytes} reserved`);
+    if (at + bytes > this.bytes)
+      throw new RangeError(`arena: ${at + bytes} bytes requested, only ${this.bytes} reserved`);
     this.next = at + bytes;
     return at;
   }

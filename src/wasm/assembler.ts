@@ -191,7 +191,10 @@ export interface WasmFunction {
 }
 
 const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const utf8 = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
+const utf8 = (s: string): number[] => [
+  ...uleb(s.length),
+  ...Array.from(s, (ch) => ch.charCodeAt(0)),
+];
 const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
 
 /** A function the module imports from `env` (called with `op.call(index in imports)`). */
@@ -205,8 +208,15 @@ export interface WasmImport {
  * Assembles a module importing memory `env.mem` (at least one page) and the functions `imports`
  * (from `env`; they take the first function indices), and exporting `funcs`.
  */
-export function assemble(funcs: readonly WasmFunction[], imports: readonly WasmImport[] = []): Uint8Array {
-  const signature = (f: { params: readonly ValType[]; results: readonly ValType[] }) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))];
+export function assemble(
+  funcs: readonly WasmFunction[],
+  imports: readonly WasmImport[] = [],
+): Uint8Array {
+  const signature = (f: { params: readonly ValType[]; results: readonly ValType[] }) => [
+    0x60,
+    ...vec(f.params.map((t) => [t])),
+    ...vec(f.results.map((t) => [t])),
+  ];
   const types = [...imports, ...funcs].map(signature);
   const k0 = imports.length;
   const bodies = funcs.map((f) => {
@@ -215,9 +225,22 @@ export function assemble(funcs: readonly WasmFunction[], imports: readonly WasmI
     return [...uleb(code.length), ...code];
   });
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec(types)),
-    ...section(2, vec([...imports.map((f, k) => [...utf8("env"), ...utf8(f.name), 0x00, ...uleb(k)]), [...utf8("env"), ...utf8("mem"), 0x02, 0x00, 1]])),
+    ...section(
+      2,
+      vec([
+        ...imports.map((f, k) => [...utf8("env"), ...utf8(f.name), 0x00, ...uleb(k)]),
+        [...utf8("env"), ...utf8("mem"), 0x02, 0x00, 1],
+      ]),
+    ),
     ...section(3, vec(funcs.map((_, k) => uleb(k0 + k)))),
     ...section(7, vec(funcs.map((f, k) => [...utf8(f.name), 0x00, ...uleb(k0 + k)]))),
     ...section(10, vec(bodies)),
@@ -263,18 +286,47 @@ export function lazyModule(bytes: () => Uint8Array): () => object | undefined {
  * local `spiked`, counting in local `count`, in neuron order; lane L counts only while i + L < n
  * (padding lanes never do). `bits` is a scratch i32 local; `i` and `n` are i32 locals.
  */
-export function recordSpikeLanes(l: { mask: number; bits: number; i: number; n: number; spiked: number; count: number }, lanes: 2 | 4 = 2): Code {
+export function recordSpikeLanes(
+  l: { mask: number; bits: number; i: number; n: number; spiked: number; count: number },
+  lanes: 2 | 4 = 2,
+): Code {
   const { localGet: get, localSet: set } = op;
-  const index = (L: number): Code => (L === 0 ? get(l.i) : [...get(l.i), ...op.i32Const(L), ...op.i32Add]);
+  const index = (L: number): Code =>
+    L === 0 ? get(l.i) : [...get(l.i), ...op.i32Const(L), ...op.i32Add];
   const record = (L: number): Code => [
-    ...get(l.spiked), ...get(l.count), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...index(L), ...op.i32Store(),
-    ...get(l.count), ...op.i32Const(1), ...op.i32Add, ...set(l.count),
+    ...get(l.spiked),
+    ...get(l.count),
+    ...op.i32Const(2),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...index(L),
+    ...op.i32Store(),
+    ...get(l.count),
+    ...op.i32Const(1),
+    ...op.i32Add,
+    ...set(l.count),
   ];
-  const out: Code = [...get(l.mask), ...op.v128AnyTrue, ...op.if, ...get(l.mask), ...(lanes === 2 ? op.i64x2Bitmask : op.i32x4Bitmask), ...set(l.bits)];
+  const out: Code = [
+    ...get(l.mask),
+    ...op.v128AnyTrue,
+    ...op.if,
+    ...get(l.mask),
+    ...(lanes === 2 ? op.i64x2Bitmask : op.i32x4Bitmask),
+    ...set(l.bits),
+  ];
   for (let L = 0; L < lanes; L++) {
     out.push(...get(l.bits), ...op.i32Const(1 << L), ...op.i32And, ...op.if);
     if (L === 0) out.push(...record(0), ...op.end);
-    else out.push(...index(L), ...get(l.n), ...op.i32LtS, ...op.if, ...record(L), ...op.end, ...op.end);
+    else
+      out.push(
+        ...index(L),
+        ...get(l.n),
+        ...op.i32LtS,
+        ...op.if,
+        ...record(L),
+        ...op.end,
+        ...op.end,
+      );
   }
   out.push(...op.end);
   return out;

@@ -61,20 +61,37 @@ function displayCell(source, payload) {
     execution_count: null,
     metadata: {},
     source: [source],
-    outputs: [{ output_type: "display_data", metadata: {}, data: { [RASTER_MIME]: payload, "text/plain": ["<neurolab raster>"] } }],
+    outputs: [
+      {
+        output_type: "display_data",
+        metadata: {},
+        data: { [RASTER_MIME]: payload, "text/plain": ["<neurolab raster>"] },
+      },
+    ],
   };
 }
 
 const demo = demoRaster();
 const demoPayload = encodeRaster(demo);
-const emptyPayload = encodeRaster({ ...demo, title: "empty raster", times_ms: new Float32Array(0), neurons: new Uint32Array(0) });
+const emptyPayload = encodeRaster({
+  ...demo,
+  title: "empty raster",
+  times_ms: new Float32Array(0),
+  neurons: new Uint32Array(0),
+});
 const badSchema = { ...demoPayload, schema: '<img src=x onerror="window.__neurolabPwned=2">' };
 const badCount = { ...demoPayload, n_spikes: demoPayload.n_spikes + 1 };
 const NOTEBOOK = {
   nbformat: 4,
   nbformat_minor: 5,
   // A kernel that does not exist: rendering saved outputs needs none (see before()).
-  metadata: { kernelspec: { name: "neurolab-test-no-kernel", display_name: "No kernel (test)", language: "none" } },
+  metadata: {
+    kernelspec: {
+      name: "neurolab-test-no-kernel",
+      display_name: "No kernel (test)",
+      language: "none",
+    },
+  },
   cells: [
     displayCell("raster(demo)", demoPayload),
     displayCell("raster(empty)", emptyPayload),
@@ -98,7 +115,12 @@ function inspectRasters() {
         name: t.name,
         yaxis: t.yaxis,
         n: t.x?.length ?? 0,
-        sumY: t.type === "scatter" ? Array.from(t.y).slice(0, -1).reduce((a, b) => a + b, 0) : null,
+        sumY:
+          t.type === "scatter"
+            ? Array.from(t.y)
+                .slice(0, -1)
+                .reduce((a, b) => a + b, 0)
+            : null,
       })),
       xRange: plot?._fullLayout?.xaxis?.range,
       paperBg: plot?._fullLayout?.paper_bgcolor,
@@ -141,11 +163,19 @@ describe("neurolab-jupyterlab raster renderer in JupyterLab", { timeout: 240_000
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
     page.on("pageerror", (err) => pageErrors.push(String(err?.stack ?? err)));
-    await page.goto(`${lab.url}/lab/tree/raster.ipynb?token=${lab.token}`, { waitUntil: "domcontentloaded" });
+    await page.goto(`${lab.url}/lab/tree/raster.ipynb?token=${lab.token}`, {
+      waitUntil: "domcontentloaded",
+    });
     // The notebook names a kernel that does not exist, so JupyterLab deterministically asks
     // for one instead of starting a kernel: answer "No Kernel" (none is needed to render).
     const dialog = page.locator(".jp-Dialog");
-    const appeared = await dialog.first().waitFor({ timeout: 60_000 }).then(() => true, () => false);
+    const appeared = await dialog
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .then(
+        () => true,
+        () => false,
+      );
     if (appeared) {
       await dialog.locator("button.jp-mod-reject").click(); // "No Kernel"
       await dialog.first().waitFor({ state: "detached", timeout: 10_000 });
@@ -170,8 +200,15 @@ describe("neurolab-jupyterlab raster renderer in JupyterLab", { timeout: 240_000
   });
 
   test("renders the 3-population raster with all spikes and a linked rate panel", async () => {
-    await page.waitForFunction(() => document.querySelectorAll(".neurolab-raster").length >= 2, null, { timeout: 90_000 });
-    await page.locator(".jp-NotebookPanel").first().screenshot({ path: path.join(ARTIFACTS, "extension-light.png") });
+    await page.waitForFunction(
+      () => document.querySelectorAll(".neurolab-raster").length >= 2,
+      null,
+      { timeout: 90_000 },
+    );
+    await page
+      .locator(".jp-NotebookPanel")
+      .first()
+      .screenshot({ path: path.join(ARTIFACTS, "extension-light.png") });
     const [r] = await page.evaluate(inspectRasters);
     const n = demo.times_ms.length;
     assert.ok(n > 1500 && n < 2500, `demo has ${n} spikes`);
@@ -181,9 +218,15 @@ describe("neurolab-jupyterlab raster renderer in JupyterLab", { timeout: 240_000
     assert.deepEqual(
       raster.map((t) => t.name),
       // Names go to plotly's pseudo-HTML escaped, so they show literally.
-      POPULATIONS.map((p) => p.name.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")),
+      POPULATIONS.map((p) =>
+        p.name.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"),
+      ),
     );
-    assert.equal(raster.reduce((s, t) => s + t.n, 0), n, "points drawn = spikes in payload");
+    assert.equal(
+      raster.reduce((s, t) => s + t.n, 0),
+      n,
+      "points drawn = spikes in payload",
+    );
     assert.ok(raster.every((t) => t.yaxis === "y") && rate.every((t) => t.yaxis === "y2"));
     assert.equal(rate.length, 3);
     // Rates in Hz: sum(rate) * bin * population size = spike count of the population.
@@ -192,12 +235,18 @@ describe("neurolab-jupyterlab raster renderer in JupyterLab", { timeout: 240_000
     const binMs = 1000 / bins;
     rate.forEach((t, k) => {
       const spikes = (t.sumY * binMs * POPULATIONS[k].size) / 1000;
-      assert.ok(Math.abs(spikes - raster[k].n) < 1e-6 * n + 1e-6, `rate of ${t.name}: ${spikes} vs ${raster[k].n}`);
+      assert.ok(
+        Math.abs(spikes - raster[k].n) < 1e-6 * n + 1e-6,
+        `rate of ${t.name}: ${spikes} vs ${raster[k].n}`,
+      );
     });
     assert.deepEqual(r.xRange.map(Number), [0, 1000]);
     assert.ok(r.canvases > 0, "scattergl drew into a canvas");
     assert.ok(r.width > 600, `plot width ${r.width}px follows the cell`);
-    assert.ok(await sameColor(page, r.paperBg, r.themeBg), `paper ${r.paperBg} vs --jp-layout-color0 ${r.themeBg}`);
+    assert.ok(
+      await sameColor(page, r.paperBg, r.themeBg),
+      `paper ${r.paperBg} vs --jp-layout-color0 ${r.themeBg}`,
+    );
     // The title is text: markup in it is shown literally, never parsed.
     assert.deepEqual(r.title, { text: TITLE, elements: 0 });
   });
@@ -254,7 +303,11 @@ describe("neurolab-jupyterlab raster renderer in JupyterLab", { timeout: 240_000
     assert.ok(errors[1].text.startsWith(ERROR_PREFIX), errors[1].text);
     assert.match(errors[1].text, /payload\.n_spikes/);
     assert.ok(errors.every((e) => e.elements === 0 && !e.inRaster));
-    assert.equal(await page.evaluate(() => window.__neurolabPwned), undefined, "payload markup executed");
+    assert.equal(
+      await page.evaluate(() => window.__neurolabPwned),
+      undefined,
+      "payload markup executed",
+    );
   });
 
   test("JupyterLab keeps working", async () => {
@@ -264,13 +317,20 @@ describe("neurolab-jupyterlab raster renderer in JupyterLab", { timeout: 240_000
     await page.locator(".jp-Notebook .jp-Cell").last().locator(".jp-InputPrompt").click();
     await page.keyboard.press("Escape");
     await page.keyboard.press("b");
-    await page.waitForFunction(() => document.querySelectorAll(".jp-Notebook .jp-Cell").length === 5, null, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll(".jp-Notebook .jp-Cell").length === 5,
+      null,
+      { timeout: 10_000 },
+    );
     const ours = pageErrors.filter((e) => /neurolab|plotly/i.test(e));
     assert.deepEqual(ours, [], "uncaught errors from the extension");
   });
 
   test("resizes with the notebook", async () => {
-    const widthOf = () => page.evaluate(() => document.querySelector(".neurolab-raster .js-plotly-plot")._fullLayout.width);
+    const widthOf = () =>
+      page.evaluate(
+        () => document.querySelector(".neurolab-raster .js-plotly-plot")._fullLayout.width,
+      );
     const wide = await widthOf();
     await page.setViewportSize({ width: 1000, height: 1100 });
     await page.waitForFunction(
@@ -279,12 +339,18 @@ describe("neurolab-jupyterlab raster renderer in JupyterLab", { timeout: 240_000
       { timeout: 15_000 },
     );
     const narrow = await widthOf();
-    const container = await page.evaluate(() => document.querySelector(".neurolab-raster .neurolab-raster-plot").clientWidth);
+    const container = await page.evaluate(
+      () => document.querySelector(".neurolab-raster .neurolab-raster-plot").clientWidth,
+    );
     assert.ok(Math.abs(narrow - container) <= 2, `plot ${narrow}px vs container ${container}px`);
     await page.setViewportSize({ width: 1400, height: 1100 });
-    await page.waitForFunction((w) => document.querySelector(".neurolab-raster .js-plotly-plot")._fullLayout.width > w + 200, narrow, {
-      timeout: 15_000,
-    });
+    await page.waitForFunction(
+      (w) => document.querySelector(".neurolab-raster .js-plotly-plot")._fullLayout.width > w + 200,
+      narrow,
+      {
+        timeout: 15_000,
+      },
+    );
   });
 
   test("follows a switch to the dark theme", async () => {
@@ -293,7 +359,9 @@ describe("neurolab-jupyterlab raster renderer in JupyterLab", { timeout: 240_000
     await page.locator(".lm-MenuBar-item", { hasText: /^Settings$/ }).click();
     await page.locator(".lm-Menu-item", { hasText: /^Theme/ }).hover();
     await page.getByRole("menuitem", { name: "JupyterLab Dark", exact: true }).click();
-    await page.waitForFunction(() => document.body.dataset.jpThemeLight === "false", null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.body.dataset.jpThemeLight === "false", null, {
+      timeout: 30_000,
+    });
     await page.waitForFunction(
       (oldBg) => {
         const plot = document.querySelector(".neurolab-raster .js-plotly-plot");
@@ -303,9 +371,18 @@ describe("neurolab-jupyterlab raster renderer in JupyterLab", { timeout: 240_000
       { timeout: 30_000 },
     );
     const [r] = await page.evaluate(inspectRasters);
-    assert.ok(await sameColor(page, r.paperBg, r.themeBg), `paper ${r.paperBg} vs --jp-layout-color0 ${r.themeBg}`);
-    assert.ok(await sameColor(page, r.fontColor, r.themeFg), `font ${r.fontColor} vs --jp-ui-font-color1 ${r.themeFg}`);
+    assert.ok(
+      await sameColor(page, r.paperBg, r.themeBg),
+      `paper ${r.paperBg} vs --jp-layout-color0 ${r.themeBg}`,
+    );
+    assert.ok(
+      await sameColor(page, r.fontColor, r.themeFg),
+      `font ${r.fontColor} vs --jp-ui-font-color1 ${r.themeFg}`,
+    );
     assert.equal(r.nSpikesAttr, before.nSpikesAttr);
-    await page.locator(".jp-NotebookPanel").first().screenshot({ path: path.join(ARTIFACTS, "extension-dark.png") });
+    await page
+      .locator(".jp-NotebookPanel")
+      .first()
+      .screenshot({ path: path.join(ARTIFACTS, "extension-dark.png") });
   });
 });

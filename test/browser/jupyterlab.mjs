@@ -25,7 +25,10 @@ export const CHROMIUM_ARGS = [
 
 /** User settings for the test server: no news / update pop-ups over screenshots. */
 const USER_SETTINGS = {
-  "@jupyterlab/apputils-extension/notification.jupyterlab-settings": { fetchNews: "false", checkForUpdates: false },
+  "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+    fetchNews: "false",
+    checkForUpdates: false,
+  },
 };
 
 /** A TCP port that was free on 127.0.0.1 a moment ago. */
@@ -52,11 +55,20 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  *   settings: extra user settings files, keyed by "<plugin package>/<plugin>.jupyterlab-settings".
  * @returns {Promise<{url: string, token: string, port: number, stop: () => Promise<void>, log: () => string}>}
  */
-export async function startJupyterLab({ python = PYTHON, rootDir, settings = {}, timeoutMs = 90_000, extraArgs = [] } = {}) {
+export async function startJupyterLab({
+  python = PYTHON,
+  rootDir,
+  settings = {},
+  timeoutMs = 90_000,
+  extraArgs = [],
+} = {}) {
   if (!rootDir) throw new Error("startJupyterLab: rootDir is required");
-  if (!fs.existsSync(python)) throw new Error(`startJupyterLab: no Python at ${python} (set NEUROLAB_PYTHON)`);
+  if (!fs.existsSync(python))
+    throw new Error(`startJupyterLab: no Python at ${python} (set NEUROLAB_PYTHON)`);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "neurolab-jlab-"));
-  const dirs = Object.fromEntries(["config", "data", "runtime", "settings", "workspaces"].map((d) => [d, path.join(home, d)]));
+  const dirs = Object.fromEntries(
+    ["config", "data", "runtime", "settings", "workspaces"].map((d) => [d, path.join(home, d)]),
+  );
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
   for (const [file, value] of Object.entries({ ...USER_SETTINGS, ...settings })) {
     const p = path.join(dirs.settings, file);
@@ -78,7 +90,8 @@ export async function startJupyterLab({ python = PYTHON, rootDir, settings = {},
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const args = [
-      "-m", "jupyterlab",
+      "-m",
+      "jupyterlab",
       "--no-browser",
       "--ServerApp.ip=127.0.0.1",
       `--ServerApp.port=${port}`,
@@ -98,13 +111,18 @@ export async function startJupyterLab({ python = PYTHON, rootDir, settings = {},
     proc.stdout.on("data", collect);
     proc.stderr.on("data", collect);
     let exited = false;
-    const exitPromise = new Promise((resolve) => proc.on("exit", (code, signal) => ((exited = true), resolve({ code, signal }))));
+    const exitPromise = new Promise((resolve) =>
+      proc.on("exit", (code, signal) => ((exited = true), resolve({ code, signal }))),
+    );
 
     const url = `http://127.0.0.1:${port}`;
     const stop = async () => {
       if (!exited) {
         proc.kill("SIGTERM");
-        const done = await Promise.race([exitPromise.then(() => true), sleep(10_000).then(() => false)]);
+        const done = await Promise.race([
+          exitPromise.then(() => true),
+          sleep(10_000).then(() => false),
+        ]);
         if (!done) {
           proc.kill("SIGKILL");
           await exitPromise;
@@ -117,7 +135,9 @@ export async function startJupyterLab({ python = PYTHON, rootDir, settings = {},
     let ready = false;
     while (!exited && Date.now() < deadline) {
       try {
-        const res = await fetch(`${url}/api/status`, { headers: { Authorization: `token ${token}` } });
+        const res = await fetch(`${url}/api/status`, {
+          headers: { Authorization: `token ${token}` },
+        });
         if (res.ok) {
           ready = true;
           break;
@@ -147,7 +167,8 @@ export async function startJupyterLab({ python = PYTHON, rootDir, settings = {},
 /** Headless Debian Chromium through playwright-core. */
 export async function launchChromium({ executablePath = CHROMIUM, args = [] } = {}) {
   const { chromium } = await import("playwright-core");
-  if (!fs.existsSync(executablePath)) throw new Error(`launchChromium: no Chromium at ${executablePath} (set NEUROLAB_CHROMIUM)`);
+  if (!fs.existsSync(executablePath))
+    throw new Error(`launchChromium: no Chromium at ${executablePath} (set NEUROLAB_CHROMIUM)`);
   return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS, ...args] });
 }
 
@@ -156,9 +177,17 @@ export async function launchChromium({ executablePath = CHROMIUM, args = [] } = 
  * kernel that does not exist, so JupyterLab asks for one: answer "No Kernel" (saved outputs need none).
  */
 export async function openNotebook(page, lab, name) {
-  await page.goto(`${lab.url}/lab/tree/${name}?reset&token=${lab.token}`, { waitUntil: "domcontentloaded" });
+  await page.goto(`${lab.url}/lab/tree/${name}?reset&token=${lab.token}`, {
+    waitUntil: "domcontentloaded",
+  });
   const dialog = page.locator(".jp-Dialog");
-  const appeared = await dialog.first().waitFor({ timeout: 60_000 }).then(() => true, () => false);
+  const appeared = await dialog
+    .first()
+    .waitFor({ timeout: 60_000 })
+    .then(
+      () => true,
+      () => false,
+    );
   if (appeared) {
     await dialog.locator("button.jp-mod-reject").click(); // "No Kernel"
     await dialog.first().waitFor({ state: "detached", timeout: 10_000 });

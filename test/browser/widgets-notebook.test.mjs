@@ -30,10 +30,25 @@ describe("04-widgets notebook in JupyterLab with the neurolab kernel", { timeout
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1400 } });
     page.on("pageerror", (err) => pageErrors.push(String(err?.stack ?? err)));
-    await page.goto(`${lab.url}/lab/tree/${NOTEBOOK}?reset&token=${lab.token}`, { waitUntil: "domcontentloaded" });
+    await page.goto(`${lab.url}/lab/tree/${NOTEBOOK}?reset&token=${lab.token}`, {
+      waitUntil: "domcontentloaded",
+    });
     await page.locator(".jp-Notebook").first().waitFor({ timeout: 90_000 });
-    await page.waitForFunction(() => /TypeScript \(neurolab\)/.test(document.querySelector(".jp-NotebookPanel-toolbar")?.textContent ?? ""), null, { timeout: 60_000 });
-    await page.waitForFunction(() => document.querySelector(".jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") === "idle", null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        /TypeScript \(neurolab\)/.test(
+          document.querySelector(".jp-NotebookPanel-toolbar")?.textContent ?? "",
+        ),
+      null,
+      { timeout: 60_000 },
+    );
+    await page.waitForFunction(
+      () =>
+        document.querySelector(".jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") ===
+        "idle",
+      null,
+      { timeout: 60_000 },
+    );
   });
 
   after(async () => {
@@ -45,19 +60,36 @@ describe("04-widgets notebook in JupyterLab with the neurolab kernel", { timeout
   test("Run All renders the raster, RDM, connectome and activity widgets from the kernel", async () => {
     await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
     await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
-    for (const cls of ["neurolab-raster", "neurolab-rdm", "neurolab-connectome", "neurolab-activity"]) {
+    for (const cls of [
+      "neurolab-raster",
+      "neurolab-rdm",
+      "neurolab-connectome",
+      "neurolab-activity",
+    ]) {
       const w = page.locator(`.${cls}[data-render-ms]`).first();
       await w.scrollIntoViewIfNeeded().catch(() => undefined);
       await w.waitFor({ timeout: 120_000 });
     }
-    await page.waitForFunction(() => document.querySelector(".jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") === "idle", null, { timeout: 120_000 });
+    await page.waitForFunction(
+      () =>
+        document.querySelector(".jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") ===
+        "idle",
+      null,
+      { timeout: 120_000 },
+    );
     const state = await page.evaluate(() => ({
-      errors: [...document.querySelectorAll(".neurolab-error, .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")].map((e) => e.textContent),
+      errors: [
+        ...document.querySelectorAll(
+          ".neurolab-error, .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
+        ),
+      ].map((e) => e.textContent),
       raster: { ...document.querySelector(".neurolab-raster").dataset },
       rdm: { ...document.querySelector(".neurolab-rdm").dataset },
       connectome: { ...document.querySelector(".neurolab-connectome").dataset },
       activity: { ...document.querySelector(".neurolab-activity").dataset },
-      printed: [...document.querySelectorAll(".jp-OutputArea-output")].map((e) => e.textContent).join("\n"),
+      printed: [...document.querySelectorAll(".jp-OutputArea-output")]
+        .map((e) => e.textContent)
+        .join("\n"),
     }));
     assert.deepEqual(state.errors, []);
     assert.equal(state.raster.nTraces, "3");
@@ -70,34 +102,65 @@ describe("04-widgets notebook in JupyterLab with the neurolab kernel", { timeout
     assert.match(state.printed, /max \|widget - library\| = 0\b/);
     // Select about 200-400 ms on the raster: the window panel lists what the library cell printed for
     // that window, up to the pixel-rounded window edges (compare the rates of the exact window loosely).
-    const printed = Object.fromEntries([...state.printed.matchAll(/(\w+): (\d+) spikes, ([\d.]+) Hz, (\d+) \/ (\d+) neurons active/g)].map((m) => [m[1], { spikes: Number(m[2]), rate: Number(m[3]) }]));
+    const printed = Object.fromEntries(
+      [
+        ...state.printed.matchAll(
+          /(\w+): (\d+) spikes, ([\d.]+) Hz, (\d+) \/ (\d+) neurons active/g,
+        ),
+      ].map((m) => [m[1], { spikes: Number(m[2]), rate: Number(m[3]) }]),
+    );
     assert.deepEqual(Object.keys(printed), ["input", "exc", "inh"]);
     const raster = page.locator(".neurolab-raster").first();
     await raster.scrollIntoViewIfNeeded();
     await page.locator(".neurolab-raster-drag").first().selectOption("select");
-    await page.waitForFunction(() => document.querySelector(".neurolab-raster .js-plotly-plot")._fullLayout.dragmode === "select", null, { timeout: 10_000 });
+    await page.waitForFunction(
+      () =>
+        document.querySelector(".neurolab-raster .js-plotly-plot")._fullLayout.dragmode ===
+        "select",
+      null,
+      { timeout: 10_000 },
+    );
     const ends = await page.evaluate(() => {
       const gd = document.querySelector(".neurolab-raster .js-plotly-plot");
       const xa = gd._fullLayout.xaxis;
       const ya = gd._fullLayout.yaxis;
       const r = gd.getBoundingClientRect();
-      return { x0: r.left + xa._offset + xa.l2p(200), x1: r.left + xa._offset + xa.l2p(400), y: r.top + ya._offset + ya._length / 2 };
+      return {
+        x0: r.left + xa._offset + xa.l2p(200),
+        x1: r.left + xa._offset + xa.l2p(400),
+        y: r.top + ya._offset + ya._length / 2,
+      };
     });
     await page.mouse.move(ends.x0, ends.y);
     await page.mouse.down();
     await page.mouse.move(ends.x1, ends.y + 20, { steps: 8 });
     await page.mouse.up();
-    await page.waitForFunction(() => {
-      const root = document.querySelector(".neurolab-raster");
-      return root.dataset.windowMs && !root.dataset.selecting;
-    }, null, { timeout: 10_000 });
-    const rows = await page.evaluate(() => [...document.querySelectorAll(".neurolab-raster-window-row")].map((r) => ({ name: r.cells[0].textContent, spikes: Number(r.dataset.spikes), rate: Number(r.dataset.rateHz) })));
+    await page.waitForFunction(
+      () => {
+        const root = document.querySelector(".neurolab-raster");
+        return root.dataset.windowMs && !root.dataset.selecting;
+      },
+      null,
+      { timeout: 10_000 },
+    );
+    const rows = await page.evaluate(() =>
+      [...document.querySelectorAll(".neurolab-raster-window-row")].map((r) => ({
+        name: r.cells[0].textContent,
+        spikes: Number(r.dataset.spikes),
+        rate: Number(r.dataset.rateHz),
+      })),
+    );
     const [w0, w1] = (await raster.getAttribute("data-window-ms")).split(",").map(Number);
     assert.ok(Math.abs(w0 - 200) < 3 && Math.abs(w1 - 400) < 3, `window ${w0}-${w1} ms`);
     for (const r of rows) {
-      assert.ok(Math.abs(r.spikes - printed[r.name].spikes) <= 0.05 * printed[r.name].spikes + 5, `${r.name}: ${r.spikes} vs ${printed[r.name].spikes} spikes`);
+      assert.ok(
+        Math.abs(r.spikes - printed[r.name].spikes) <= 0.05 * printed[r.name].spikes + 5,
+        `${r.name}: ${r.spikes} vs ${printed[r.name].spikes} spikes`,
+      );
     }
-    const rasterOut = page.locator(".jp-OutputArea-child", { has: page.locator(".neurolab-raster") }).first();
+    const rasterOut = page
+      .locator(".jp-OutputArea-child", { has: page.locator(".neurolab-raster") })
+      .first();
     await page.mouse.move(5, 5);
     await page.waitForTimeout(300);
     await rasterOut.screenshot({ path: path.join(ARTIFACTS, "widgets-notebook-raster.png") });
@@ -105,13 +168,24 @@ describe("04-widgets notebook in JupyterLab with the neurolab kernel", { timeout
     const upper = page.locator(".neurolab-rdm-upper").first();
     const b = await upper.boundingBox();
     await upper.click({ position: { x: 0.8 * b.width, y: b.height / 2 } });
-    await page.waitForFunction(() => Number(document.querySelector(".neurolab-rdm").dataset.upper) > 0.6, null, { timeout: 10_000 });
-    for (const [cls, file] of [["neurolab-rdm", "widgets-notebook-rdm.png"], ["neurolab-connectome", "widgets-notebook-connectome.png"], ["neurolab-activity", "widgets-notebook-activity.png"]]) {
+    await page.waitForFunction(
+      () => Number(document.querySelector(".neurolab-rdm").dataset.upper) > 0.6,
+      null,
+      { timeout: 10_000 },
+    );
+    for (const [cls, file] of [
+      ["neurolab-rdm", "widgets-notebook-rdm.png"],
+      ["neurolab-connectome", "widgets-notebook-connectome.png"],
+      ["neurolab-activity", "widgets-notebook-activity.png"],
+    ]) {
       const out = page.locator(".jp-OutputArea-child", { has: page.locator(`.${cls}`) }).first();
       await out.scrollIntoViewIfNeeded();
       await page.waitForTimeout(300);
       await out.screenshot({ path: path.join(ARTIFACTS, file) });
     }
-    assert.deepEqual(pageErrors.filter((e) => /neurolab|plotly/i.test(e)), []);
+    assert.deepEqual(
+      pageErrors.filter((e) => /neurolab|plotly/i.test(e)),
+      [],
+    );
   });
 });

@@ -47,7 +47,10 @@ function makeTrains(): number[][] {
     for (let ms = 1; ms < T_ms; ms++) if (rng.uniform() < p) t.push(ms);
     trains.push(t);
   }
-  const echo = trains[0].filter(() => rng.uniform() < 0.5).map((t) => t + 3).filter((t) => t < T_ms);
+  const echo = trains[0]
+    .filter(() => rng.uniform() < 0.5)
+    .map((t) => t + 3)
+    .filter((t) => t < T_ms);
   trains[1] = [...new Set([...trains[1], ...echo])].sort((a, b) => a - b);
   trains[10] = [500, 1500];
   return trains;
@@ -55,7 +58,13 @@ function makeTrains(): number[][] {
 
 function toEvents(trains: number[][]): SpikeEvents {
   const all = trains.flatMap((ts, i) => ts.map((t) => [t, i] as const)).sort((a, b) => a[0] - b[0]);
-  return { times_ms: Float64Array.from(all, (x) => x[0]), neurons: Int32Array.from(all, (x) => x[1]), nNeurons: trains.length, tStart_ms: 0, tStop_ms: T_ms };
+  return {
+    times_ms: Float64Array.from(all, (x) => x[0]),
+    neurons: Int32Array.from(all, (x) => x[1]),
+    nNeurons: trains.length,
+    tStart_ms: 0,
+    tStop_ms: T_ms,
+  };
 }
 
 type Ref = {
@@ -78,7 +87,19 @@ const trains = makeTrains();
 const ref: Ref = (() => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "elephant-"));
   const input = path.join(dir, "input.json");
-  fs.writeFileSync(input, JSON.stringify({ tStart_ms: 0, tStop_ms: T_ms, trains, rateBin_ms, corrBin_ms, cchPair: [0, 1], cchBin_ms, cchMaxLagBins: K }));
+  fs.writeFileSync(
+    input,
+    JSON.stringify({
+      tStart_ms: 0,
+      tStop_ms: T_ms,
+      trains,
+      rateBin_ms,
+      corrBin_ms,
+      cchPair: [0, 1],
+      cchBin_ms,
+      cchMaxLagBins: K,
+    }),
+  );
   const out = execFileSync(peersPython(), [SCRIPT, input], { encoding: "utf8", timeout: 120_000 });
   fs.rmSync(dir, { recursive: true, force: true });
   const r = JSON.parse(out) as Ref;
@@ -116,7 +137,10 @@ describe("analysis vs Elephant", () => {
   });
 
   it("matches correlation_coefficient on BinnedSpikeTrain", () => {
-    const pc = pairwiseSpikeCountCorrelation(ev, { binWidth_ms: corrBin_ms, nPairs: (N * (N - 1)) / 2 });
+    const pc = pairwiseSpikeCountCorrelation(ev, {
+      binWidth_ms: corrBin_ms,
+      nPairs: (N * (N - 1)) / 2,
+    });
     expect(pc.r.length).toBe((N * (N - 1)) / 2);
     for (let p = 0; p < pc.r.length; p++) {
       const t = r.corrcoef[pc.pairs[2 * p]][pc.pairs[2 * p + 1]];
@@ -133,7 +157,13 @@ describe("analysis vs Elephant", () => {
     expect(Array.from(c.lags_ms)).toEqual(r.cch_lags.map((k) => k * cchBin_ms));
     expect(Array.from(c.values)).toEqual(r.cch_counts.map((x) => x + 0)); // Elephant's FFT path yields -0
     expect(c.values[K + 3]).toBeGreaterThan(10); // the 3 ms echo
-    const cc = crossCorrelogram(a, b, { binWidth_ms: cchBin_ms, maxLag_ms: K * cchBin_ms, normalization: "coefficient", tStart_ms: 0, tStop_ms: T_ms });
+    const cc = crossCorrelogram(a, b, {
+      binWidth_ms: cchBin_ms,
+      maxLag_ms: K * cchBin_ms,
+      normalization: "coefficient",
+      tStart_ms: 0,
+      tStop_ms: T_ms,
+    });
     same(cc.values, r.cch_coefficient, 12);
   });
 

@@ -46,7 +46,13 @@ function poissonEvents(seed: number, nNeurons: number, rate_Hz: number, T_ms: nu
     times[n] = t;
     neurons[n++] = rng.int(nNeurons);
   }
-  return { times_ms: times.slice(0, n), neurons: neurons.slice(0, n), nNeurons, tStart_ms: 0, tStop_ms: T_ms };
+  return {
+    times_ms: times.slice(0, n),
+    neurons: neurons.slice(0, n),
+    nNeurons,
+    tStart_ms: 0,
+    tStop_ms: T_ms,
+  };
 }
 
 /** Events from per-neuron time lists (merged and sorted here; for small hand cases). */
@@ -89,7 +95,9 @@ describe("spike representations", () => {
     const tr = spikeTrainsByNeuron(ev);
     expect(Array.from(firingRates_Hz(tr))).toEqual(Array.from(firingRates_Hz(ev)));
     expect(Array.from(coefficientOfVariation(tr))).toEqual(Array.from(coefficientOfVariation(ev)));
-    expect(Array.from(populationRate_Hz(tr, { binWidth_ms: 10 }).rate_Hz)).toEqual(Array.from(populationRate_Hz(ev, { binWidth_ms: 10 }).rate_Hz));
+    expect(Array.from(populationRate_Hz(tr, { binWidth_ms: 10 }).rate_Hz)).toEqual(
+      Array.from(populationRate_Hz(ev, { binWidth_ms: 10 }).rate_Hz),
+    );
     const sub = { ...ev, tStart_ms: 500, tStop_ms: 1500 };
     const subTr = { ...tr, tStart_ms: 500, tStop_ms: 1500 };
     expect(Array.from(localVariation(subTr))).toEqual(Array.from(localVariation(sub)));
@@ -113,24 +121,41 @@ describe("firing rates", () => {
   it("counts spikes in the closed window [tStart, tStop] per second", () => {
     const ev = events([[0, 100, 250, 500], [499.9], []], 0, 500);
     expect(Array.from(firingRates_Hz(ev))).toEqual([8, 2, 0]);
-    expect(Array.from(firingRates_Hz({ ...ev, tStart_ms: 100, tStop_ms: 300 }))).toEqual([10, 0, 0]);
+    expect(Array.from(firingRates_Hz({ ...ev, tStart_ms: 100, tStop_ms: 300 }))).toEqual([
+      10, 0, 0,
+    ]);
   });
 
   it("bins the population rate in Hz with left-edge times", () => {
     // 2 neurons, 10 ms bins over [0, 40]: counts 1, 3, 0, 2 (the spike at 40 joins the last bin).
-    const ev = events([[1, 12, 35], [15, 19, 40]], 0, 40);
+    const ev = events(
+      [
+        [1, 12, 35],
+        [15, 19, 40],
+      ],
+      0,
+      40,
+    );
     const pr = populationRate_Hz(ev, { binWidth_ms: 10 });
     expect(Array.from(pr.t_ms)).toEqual([0, 10, 20, 30]);
     expect(Array.from(pr.rate_Hz)).toEqual([50, 150, 0, 100]);
     // 40 ms / 15 ms = 2 full bins: spikes in [30, 40] are dropped.
-    expect(Array.from(populationRate_Hz(ev, { binWidth_ms: 15 }).rate_Hz).map((x) => Math.round(x * 0.015 * 2 * 1e9) / 1e9)).toEqual([2, 2]);
+    expect(
+      Array.from(populationRate_Hz(ev, { binWidth_ms: 15 }).rate_Hz).map(
+        (x) => Math.round(x * 0.015 * 2 * 1e9) / 1e9,
+      ),
+    ).toEqual([2, 2]);
   });
 
   it("smooths with Brian2's normalised box and Gaussian windows (zero-padded 'same')", () => {
     const impulse = new Float64Array(11);
     impulse[5] = 3;
     // box of 3 bins (width 3.5 ms at 1 ms bins -> 2*trunc(1.75)+1 = 3 taps)
-    expect(Array.from(smoothBinned(impulse, 1, { kernel: "box", width_ms: 3.5 })).map((x) => +x.toFixed(12))).toEqual([0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0]);
+    expect(
+      Array.from(smoothBinned(impulse, 1, { kernel: "box", width_ms: 3.5 })).map(
+        (x) => +x.toFixed(12),
+      ),
+    ).toEqual([0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0]);
     // Gaussian sigma = 1 bin: taps for |k| <= 2, exp(-k^2/2) normalised.
     const g = smoothBinned(impulse, 1, { kernel: "gaussian", sigma_ms: 1 });
     const z = 1 + 2 * Math.exp(-0.5) + 2 * Math.exp(-2);
@@ -141,9 +166,14 @@ describe("firing rates", () => {
     // A flat rate stays flat away from the edges.
     const ev = poissonEvents(1, 50, 20, 1000);
     const raw = populationRate_Hz(ev, { binWidth_ms: 1 });
-    const sm = populationRate_Hz(ev, { binWidth_ms: 1, smoothing: { kernel: "gaussian", sigma_ms: 5 } });
+    const sm = populationRate_Hz(ev, {
+      binWidth_ms: 1,
+      smoothing: { kernel: "gaussian", sigma_ms: 5 },
+    });
     const inner = (x: Float64Array) => x.subarray(10, x.length - 10).reduce((a, b) => a + b, 0);
-    expect(Math.abs(inner(sm.rate_Hz) - inner(raw.rate_Hz)) / inner(raw.rate_Hz)).toBeLessThan(0.01);
+    expect(Math.abs(inner(sm.rate_Hz) - inner(raw.rate_Hz)) / inner(raw.rate_Hz)).toBeLessThan(
+      0.01,
+    );
   });
 });
 
@@ -190,8 +220,12 @@ describe("ISI statistics", () => {
     expect(Math.abs(meanIgnoringNaN(coefficientOfVariation(ev)) - 1)).toBeLessThan(tolCv);
     // For exponential ISIs (I1 - I2)/(I1 + I2) is uniform on (-1, 1): E[3U^2] = E[2|U|] = 1 exactly;
     // per-term variances 0.8 and 1/3, adjacent terms correlated (factor 2 allowance).
-    expect(Math.abs(meanIgnoringNaN(localVariation(ev)) - 1)).toBeLessThan(5 * Math.sqrt((2 * 0.8) / nIsi));
-    expect(Math.abs(meanIgnoringNaN(localCoefficientOfVariation(ev)) - 1)).toBeLessThan(5 * Math.sqrt((2 / 3) / nIsi));
+    expect(Math.abs(meanIgnoringNaN(localVariation(ev)) - 1)).toBeLessThan(
+      5 * Math.sqrt((2 * 0.8) / nIsi),
+    );
+    expect(Math.abs(meanIgnoringNaN(localCoefficientOfVariation(ev)) - 1)).toBeLessThan(
+      5 * Math.sqrt(2 / 3 / nIsi),
+    );
   });
 });
 
@@ -200,7 +234,14 @@ describe("Fano factor", () => {
     expect(fanoFactor([1, 2, 3])).toBeCloseTo(2 / 3 / 2, 14);
     expect(fanoFactor([0, 0])).toBeNaN();
     // Elephant's docstring example: counts 4 and 3 -> 0.0714...
-    const ev = events([[0.3, 4.5, 6.7, 9.3], [1.4, 3.3, 8.2]], 0, 10);
+    const ev = events(
+      [
+        [0.3, 4.5, 6.7, 9.3],
+        [1.4, 3.3, 8.2],
+      ],
+      0,
+      10,
+    );
     expect(fanoFactorAcrossTrains(ev)).toBeCloseTo(0.07142857142857142, 14);
     // Per neuron over 2.5 ms bins: neuron 0 counts [1, 1, 1, 1] -> 0; neuron 1 [1, 1, 0, 1] -> (3/4 - m^2)/m.
     const f = fanoFactorPerNeuron(ev, { binWidth_ms: 2.5 });
@@ -215,10 +256,14 @@ describe("Fano factor", () => {
     const M = 1000;
     const mu = 2;
     const sdMean = Math.sqrt((2 + 1 / mu) / M / 100);
-    expect(Math.abs(meanIgnoringNaN(fanoFactorPerNeuron(ev, { binWidth_ms: 100 })) - 1)).toBeLessThan(5 * sdMean + 1 / M);
+    expect(
+      Math.abs(meanIgnoringNaN(fanoFactorPerNeuron(ev, { binWidth_ms: 100 })) - 1),
+    ).toBeLessThan(5 * sdMean + 1 / M);
     // Across 1000 trains of 10 s at 20 Hz (mu = 200).
     const tr = poissonEvents(6, 1000, 20, 10_000);
-    expect(Math.abs(fanoFactorAcrossTrains(tr) - 1)).toBeLessThan(5 * Math.sqrt((2 + 1 / 200) / 1000));
+    expect(Math.abs(fanoFactorAcrossTrains(tr) - 1)).toBeLessThan(
+      5 * Math.sqrt((2 + 1 / 200) / 1000),
+    );
   });
 });
 
@@ -234,9 +279,13 @@ describe("correlograms", () => {
     // bins [-10,-6), [-6,-2), [-2,2), [2,6), [6,10): -8; -1; 2 (edge -> upper bin); 9
     expect(Array.from(c2.values)).toEqual([1, 0, 1, 1, 1]);
     // B relative to A is the mirror image of A relative to B.
-    expect(Array.from(crossCorrelogram(b, a, { binWidth_ms: 1, maxLag_ms: 5 }).values)).toEqual(Array.from(c.values).reverse());
+    expect(Array.from(crossCorrelogram(b, a, { binWidth_ms: 1, maxLag_ms: 5 }).values)).toEqual(
+      Array.from(c.values).reverse(),
+    );
     // rate_Hz: counts / (nA * w / 1000)
-    expect(crossCorrelogram(a, b, { binWidth_ms: 1, maxLag_ms: 5, normalization: "rate_Hz" }).values[7]).toBe(500);
+    expect(
+      crossCorrelogram(a, b, { binWidth_ms: 1, maxLag_ms: 5, normalization: "rate_Hz" }).values[7],
+    ).toBe(500);
   });
 
   it("excludes only the self-pairs from the auto-correlogram", () => {
@@ -253,15 +302,23 @@ describe("correlograms", () => {
     const rateB = (b.length / 200_000) * 1000;
     // each bin: count ~ Poisson(nA * rateB * w) ~ 2500 -> relative sd 2%
     const expected = a.length * rateB * 0.005;
-    for (const v of c.values) expect(Math.abs(v - rateB)).toBeLessThan(5 * rateB / Math.sqrt(expected));
+    for (const v of c.values)
+      expect(Math.abs(v - rateB)).toBeLessThan((5 * rateB) / Math.sqrt(expected));
     const ac = autoCorrelogram(a, { binWidth_ms: 5, maxLag_ms: 50, normalization: "rate_Hz" });
     const rateA = (a.length / 200_000) * 1000;
-    for (const v of ac.values) expect(Math.abs(v - rateA)).toBeLessThan(5 * rateA / Math.sqrt(expected));
+    for (const v of ac.values)
+      expect(Math.abs(v - rateA)).toBeLessThan((5 * rateA) / Math.sqrt(expected));
   });
 
   it("gives a coefficient of 1 at lag 0 for identical grid-aligned trains", () => {
     const t = Float64Array.from([1, 4, 5, 9, 13, 14, 18]);
-    const c = crossCorrelogram(t, t, { binWidth_ms: 1, maxLag_ms: 2, normalization: "coefficient", tStart_ms: 0, tStop_ms: 20 });
+    const c = crossCorrelogram(t, t, {
+      binWidth_ms: 1,
+      maxLag_ms: 2,
+      normalization: "coefficient",
+      tStart_ms: 0,
+      tStop_ms: 20,
+    });
     expect(c.values[2]).toBeCloseTo(1, 14);
     // Off-zero lag: (C(k) - n^2/T) / (n - n^2/T) with C(1) = 2 (4->5, 13->14).
     expect(c.values[3]).toBeCloseTo((2 - 49 / 20) / (7 - 49 / 20), 14);
@@ -273,7 +330,10 @@ describe("synchrony", () => {
     const one = poissonEvents(4, 1, 20, 5000).times_ms;
     const ev = synchronousEvents(one, 50, 5000);
     expect(spikeTrainSynchrony(ev, { binWidth_ms: 5 }).chi).toBeCloseTo(1, 12);
-    expect(spikeTrainSynchrony(ev, { binWidth_ms: 1, smoothing: { kernel: "gaussian", sigma_ms: 5 } }).chi).toBeCloseTo(1, 12);
+    expect(
+      spikeTrainSynchrony(ev, { binWidth_ms: 1, smoothing: { kernel: "gaussian", sigma_ms: 5 } })
+        .chi,
+    ).toBeCloseTo(1, 12);
     const pc = pairwiseSpikeCountCorrelation(ev, { binWidth_ms: 5, nPairs: 30, seed: 1 });
     expect(pc.nValid).toBe(30);
     expect(pc.mean).toBeCloseTo(1, 12);
@@ -300,7 +360,9 @@ describe("synchrony", () => {
     const pearson = (x: number[], y: number[]) => {
       const mx = x.reduce((a, b) => a + b) / x.length;
       const my = y.reduce((a, b) => a + b) / y.length;
-      let sxy = 0, sxx = 0, syy = 0;
+      let sxy = 0,
+        sxx = 0,
+        syy = 0;
       for (let k = 0; k < x.length; k++) {
         sxy += (x[k] - mx) * (y[k] - my);
         sxx += (x[k] - mx) ** 2;
@@ -317,7 +379,11 @@ describe("synchrony", () => {
     expect(all.nNeurons).toBe(3);
     expect(active.nNeurons).toBe(2);
     // m(k) = [2, 2, 1]/N; var x0 = 2/3, var x1 = 2/9
-    const popVar = (n: number) => { const m = [2 / n, 2 / n, 1 / n]; const mu = m.reduce((a, b) => a + b) / 3; return m.reduce((a, b) => a + (b - mu) ** 2, 0) / 3; };
+    const popVar = (n: number) => {
+      const m = [2 / n, 2 / n, 1 / n];
+      const mu = m.reduce((a, b) => a + b) / 3;
+      return m.reduce((a, b) => a + (b - mu) ** 2, 0) / 3;
+    };
     expect(active.chiSquared).toBeCloseTo(popVar(2) / ((2 / 3 + 2 / 9) / 2), 14);
     expect(all.chiSquared).toBeCloseTo(popVar(3) / ((2 / 3 + 2 / 9) / 3), 14);
   });
@@ -333,7 +399,10 @@ describe("synchrony", () => {
     for (let p = 0; p < 100; p++) keys.add(a.pairs[2 * p] * 40 + a.pairs[2 * p + 1]);
     expect(keys.size).toBe(100);
     // All pairs when there are few.
-    expect(pairwiseSpikeCountCorrelation({ ...ev, nNeurons: 40 }, { binWidth_ms: 10, nPairs: 780 }).pairs.length).toBe(2 * 780);
+    expect(
+      pairwiseSpikeCountCorrelation({ ...ev, nNeurons: 40 }, { binWidth_ms: 10, nPairs: 780 }).pairs
+        .length,
+    ).toBe(2 * 780);
   });
 });
 
@@ -343,34 +412,73 @@ describe("argument checks", () => {
   it("rejects unsorted and non-finite spike times, naming the entry", () => {
     const bad = { ...ok, times_ms: Float64Array.from([1, 2, 1.5, 3]) };
     expect(() => firingRates_Hz(bad)).toThrow(RangeError);
-    expect(() => firingRates_Hz(bad)).toThrow(/times_ms\[2\] must be >= times_ms\[1\] = 2 .*got 1.5/);
-    expect(() => coefficientOfVariation({ ...ok, times_ms: Float64Array.from([1, NaN, 2, 3]) })).toThrow(/times_ms\[1\] must be a finite number, got NaN/);
-    expect(() => crossCorrelogram(Float64Array.from([2, 1]), Float64Array.from([1]), { binWidth_ms: 1, maxLag_ms: 1 })).toThrow(/timesA_ms\[1\]/);
-    expect(() => autoCorrelogram(Float64Array.from([1, Infinity]), { binWidth_ms: 1, maxLag_ms: 1 })).toThrow(/times_ms\[1\] must be a finite/);
+    expect(() => firingRates_Hz(bad)).toThrow(
+      /times_ms\[2\] must be >= times_ms\[1\] = 2 .*got 1.5/,
+    );
+    expect(() =>
+      coefficientOfVariation({ ...ok, times_ms: Float64Array.from([1, NaN, 2, 3]) }),
+    ).toThrow(/times_ms\[1\] must be a finite number, got NaN/);
+    expect(() =>
+      crossCorrelogram(Float64Array.from([2, 1]), Float64Array.from([1]), {
+        binWidth_ms: 1,
+        maxLag_ms: 1,
+      }),
+    ).toThrow(/timesA_ms\[1\]/);
+    expect(() =>
+      autoCorrelogram(Float64Array.from([1, Infinity]), { binWidth_ms: 1, maxLag_ms: 1 }),
+    ).toThrow(/times_ms\[1\] must be a finite/);
     const tr = spikeTrainsByNeuron(ok);
-    expect(() => localVariation({ ...tr, times_ms: Float64Array.from([3, 2, 1, 1.5]) })).toThrow(/times_ms\[1\] must be >= times_ms\[0\]/);
+    expect(() => localVariation({ ...tr, times_ms: Float64Array.from([3, 2, 1, 1.5]) })).toThrow(
+      /times_ms\[1\] must be >= times_ms\[0\]/,
+    );
   });
 
   it("rejects bad bin widths, lags, windows, neuron indices and ISIs", () => {
-    expect(() => populationRate_Hz(ok, { binWidth_ms: -1 })).toThrow(/binWidth_ms must be a finite number in \(0, .*got -1/);
+    expect(() => populationRate_Hz(ok, { binWidth_ms: -1 })).toThrow(
+      /binWidth_ms must be a finite number in \(0, .*got -1/,
+    );
     expect(() => populationRate_Hz(ok, { binWidth_ms: 20 })).toThrow(/binWidth_ms/);
     expect(() => fanoFactorPerNeuron(ok, { binWidth_ms: NaN })).toThrow(/binWidth_ms .*got NaN/);
-    expect(() => crossCorrelogram(ok.times_ms, ok.times_ms, { binWidth_ms: 0, maxLag_ms: 1 })).toThrow(/binWidth_ms/);
-    expect(() => crossCorrelogram(ok.times_ms, ok.times_ms, { binWidth_ms: 1, maxLag_ms: -1 })).toThrow(/maxLag_ms/);
-    expect(() => crossCorrelogram(ok.times_ms, ok.times_ms, { binWidth_ms: 1, maxLag_ms: 1, normalization: "coefficient" })).toThrow(/tStart_ms/);
-    expect(() => firingRates_Hz({ ...ok, tStart_ms: 10, tStop_ms: 0 })).toThrow(/tStop_ms must be a finite number in \(10, .*got 0/);
+    expect(() =>
+      crossCorrelogram(ok.times_ms, ok.times_ms, { binWidth_ms: 0, maxLag_ms: 1 }),
+    ).toThrow(/binWidth_ms/);
+    expect(() =>
+      crossCorrelogram(ok.times_ms, ok.times_ms, { binWidth_ms: 1, maxLag_ms: -1 }),
+    ).toThrow(/maxLag_ms/);
+    expect(() =>
+      crossCorrelogram(ok.times_ms, ok.times_ms, {
+        binWidth_ms: 1,
+        maxLag_ms: 1,
+        normalization: "coefficient",
+      }),
+    ).toThrow(/tStart_ms/);
+    expect(() => firingRates_Hz({ ...ok, tStart_ms: 10, tStop_ms: 0 })).toThrow(
+      /tStop_ms must be a finite number in \(10, .*got 0/,
+    );
     expect(() => firingRates_Hz({ ...ok, tStart_ms: NaN })).toThrow(/tStart_ms .*got NaN/);
-    expect(() => firingRates_Hz({ ...ok, neurons: Int32Array.from([0, 2, 0, 0]) })).toThrow(/neurons\[1\] must be an integer in \[0, 1\], got 2/);
-    expect(() => firingRates_Hz({ ...ok, neurons: Int32Array.from([0]) })).toThrow(/neurons.length/);
+    expect(() => firingRates_Hz({ ...ok, neurons: Int32Array.from([0, 2, 0, 0]) })).toThrow(
+      /neurons\[1\] must be an integer in \[0, 1\], got 2/,
+    );
+    expect(() => firingRates_Hz({ ...ok, neurons: Int32Array.from([0]) })).toThrow(
+      /neurons.length/,
+    );
     expect(() => firingRates_Hz({ ...ok, nNeurons: 0 })).toThrow(/nNeurons/);
     expect(() => isiCv([1, NaN])).toThrow(/isi_ms\[1\]/);
     expect(() => isiLv([1, -2])).toThrow(/isi_ms\[1\]/);
     expect(() => fanoFactor([1, -1])).toThrow(/counts\[1\]/);
-    expect(() => smoothBinned([1], 1, { kernel: "gaussian", sigma_ms: -1 })).toThrow(/smoothing.sigma_ms/);
-    expect(() => pairwiseSpikeCountCorrelation(ok, { binWidth_ms: 1, pairs: [0, 0] })).toThrow(/pairs\[1\]/);
-    expect(() => spikeTrainsByNeuron({ ...ok, nNeurons: 1 })).toThrow(/neurons\[\d\] must be an integer in \[0, 0\]/);
+    expect(() => smoothBinned([1], 1, { kernel: "gaussian", sigma_ms: -1 })).toThrow(
+      /smoothing.sigma_ms/,
+    );
+    expect(() => pairwiseSpikeCountCorrelation(ok, { binWidth_ms: 1, pairs: [0, 0] })).toThrow(
+      /pairs\[1\]/,
+    );
+    expect(() => spikeTrainsByNeuron({ ...ok, nNeurons: 1 })).toThrow(
+      /neurons\[\d\] must be an integer in \[0, 0\]/,
+    );
     const tr = spikeTrainsByNeuron(ok);
-    expect(() => coefficientOfVariation({ ...tr, offsets: Int32Array.from([0, 3]) })).toThrow(/offsets.length must be nNeurons \+ 1 = 3/);
+    expect(() => coefficientOfVariation({ ...tr, offsets: Int32Array.from([0, 3]) })).toThrow(
+      /offsets.length must be nNeurons \+ 1 = 3/,
+    );
   });
 });
 
@@ -397,7 +505,9 @@ describe("performance", () => {
       cv_events: time(() => coefficientOfVariation(ev)),
       populationRate_1ms: time(() => populationRate_Hz(ev, { binWidth_ms: 1 })),
     };
-    console.log(`analysis timings (best of 5, ms): ${JSON.stringify(Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, +v.toFixed(1)])))}`);
+    console.log(
+      `analysis timings (best of 5, ms): ${JSON.stringify(Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, +v.toFixed(1)])))}`,
+    );
     // Loose bounds (shared CI machines); typical values are 3-30 ms.
     for (const v of Object.values(ms)) expect(v).toBeLessThan(250);
   });

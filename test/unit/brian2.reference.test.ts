@@ -23,7 +23,11 @@ let ref: Reference;
 
 beforeAll(() => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "brian2-")), "ref.json");
-  execFileSync(peersPython(), [path.join(ROOT, "test", "reference", "brian2_models.py"), out, String(SEEDS)], { stdio: "inherit", timeout: 600_000 });
+  execFileSync(
+    peersPython(),
+    [path.join(ROOT, "test", "reference", "brian2_models.py"), out, String(SEEDS)],
+    { stdio: "inherit", timeout: 600_000 },
+  );
   ref = JSON.parse(fs.readFileSync(out, "utf8"));
 }, 600_000);
 
@@ -36,7 +40,8 @@ function meanSd(xs: number[]) {
 /** Brian2 stamps a spike at the start of the step in which it is detected, neurolab at its end. */
 function expectSameSpikes(ours: Float64Array, brian2: number[], dt: number) {
   expect(ours.length).toBe(brian2.length);
-  for (let k = 0; k < brian2.length; k++) expect(Math.abs(ours[k] - dt - brian2[k])).toBeLessThan(1e-6);
+  for (let k = 0; k < brian2.length; k++)
+    expect(Math.abs(ours[k] - dt - brian2[k])).toBeLessThan(1e-6);
 }
 
 describe("neurolab vs Brian2", () => {
@@ -53,7 +58,18 @@ describe("neurolab vs Brian2", () => {
     // Brian2 counts the refractory period from the start of the spike's step, neurolab (as NEST)
     // from its end, where the crossing happened: Brian2's 2 ms is neurolab's 1.9 ms at dt 0.1 ms.
     const net = new Network({ dt_ms: 0.1 });
-    net.addLif("lif", { size: 1, params: { tauM_ms: 10, cM_pF: 250, vRest_mV: 0, vReset_mV: 0, vThresh_mV: 15, tRef_ms: 1.9, iBias_pA: 500 } });
+    net.addLif("lif", {
+      size: 1,
+      params: {
+        tauM_ms: 10,
+        cM_pF: 250,
+        vRest_mV: 0,
+        vReset_mV: 0,
+        vThresh_mV: 15,
+        tRef_ms: 1.9,
+        iBias_pA: 500,
+      },
+    });
     const m = net.monitorSpikes();
     net.run(200);
     expect(ref.lif.length).toBeGreaterThan(5);
@@ -81,7 +97,10 @@ describe("neurolab vs Brian2", () => {
       // Seed-to-seed spread of both, plus 15 %: neurolab holds the synaptic current constant
       // over a step where Brian2 integrates the exponential current exactly.
       const tolerance = 3 * Math.sqrt((a.sd ** 2 + b.sd ** 2) / SEEDS) + 0.15 * b.mean;
-      expect(Math.abs(a.mean - b.mean), `${key}: neurolab ${a.mean.toFixed(3)} +- ${a.sd.toFixed(3)}, Brian2 ${b.mean.toFixed(3)} +- ${b.sd.toFixed(3)}`).toBeLessThan(tolerance);
+      expect(
+        Math.abs(a.mean - b.mean),
+        `${key}: neurolab ${a.mean.toFixed(3)} +- ${a.sd.toFixed(3)}, Brian2 ${b.mean.toFixed(3)} +- ${b.sd.toFixed(3)}`,
+      ).toBeLessThan(tolerance);
     }
     expect(ref.cuba[0].rate_exc_Hz).toBeGreaterThan(1);
   }, 120_000);
@@ -114,7 +133,11 @@ describe("neurolab vs Brian2", () => {
         cv += Math.sqrt(Math.max(0, sum2[i] / n[i] - mean * mean)) / mean;
         m++;
       }
-      return { rate_exc_Hz: spikes!.meanRate_Hz("exc"), rate_inh_Hz: spikes!.meanRate_Hz("inh"), cv_isi: cv / m };
+      return {
+        rate_exc_Hz: spikes!.meanRate_Hz("exc"),
+        rate_inh_Hz: spikes!.meanRate_Hz("inh"),
+        cv_isi: cv / m,
+      };
     });
     for (const key of ["rate_exc_Hz", "rate_inh_Hz", "cv_isi"] as const) {
       const a = meanSd(ours.map((r) => r[key]));
@@ -122,7 +145,10 @@ describe("neurolab vs Brian2", () => {
       // Seed-to-seed spread of both simulators, plus 10 % for the one-step differences in
       // threshold and synaptic timing conventions.
       const tolerance = 3 * Math.sqrt((a.sd ** 2 + b.sd ** 2) / SEEDS) + 0.1 * b.mean;
-      expect(Math.abs(a.mean - b.mean), `${key}: neurolab ${a.mean.toFixed(3)} +- ${a.sd.toFixed(3)}, Brian2 ${b.mean.toFixed(3)} +- ${b.sd.toFixed(3)}`).toBeLessThan(tolerance);
+      expect(
+        Math.abs(a.mean - b.mean),
+        `${key}: neurolab ${a.mean.toFixed(3)} +- ${a.sd.toFixed(3)}, Brian2 ${b.mean.toFixed(3)} +- ${b.sd.toFixed(3)}`,
+      ).toBeLessThan(tolerance);
     }
     // The benchmark's known regime: about 21 Hz in both populations.
     expect(ref.coba[0].rate_exc_Hz).toBeGreaterThan(15);

@@ -1,14 +1,27 @@
 // Brunel (2000): the four regimes of the sparsely connected E-I network with delta synapses are
 // told apart by their statistics (network at 1/5 scale with J scaled to keep J C_E, seeded).
 import { describe, expect, it } from "vitest";
-import { brunelNetwork, coefficientOfVariation, meanIgnoringNaN, spikeEventsFromMonitor, spikeTrainSynchrony } from "../../src/index.js";
+import {
+  brunelNetwork,
+  coefficientOfVariation,
+  meanIgnoringNaN,
+  spikeEventsFromMonitor,
+  spikeTrainSynchrony,
+} from "../../src/index.js";
 
 /** Frequency (Hz) of the largest peak of the excitatory population's spike-count spectrum, 20-400 Hz. */
-function dominantFrequency_Hz(times: Float64Array, neurons: Int32Array, nExc: number, from_ms: number, to_ms: number): number {
+function dominantFrequency_Hz(
+  times: Float64Array,
+  neurons: Int32Array,
+  nExc: number,
+  from_ms: number,
+  to_ms: number,
+): number {
   const n = to_ms - from_ms; // 1 ms bins
   const counts = new Float64Array(n);
   for (let k = 0; k < times.length; k++) {
-    if (times[k] > from_ms && times[k] <= to_ms && neurons[k] < nExc) counts[Math.min(n - 1, Math.floor(times[k] - from_ms))]++;
+    if (times[k] > from_ms && times[k] <= to_ms && neurons[k] < nExc)
+      counts[Math.min(n - 1, Math.floor(times[k] - from_ms))]++;
   }
   const mean = counts.reduce((a, c) => a + c, 0) / n;
   let best = 0;

@@ -34,8 +34,21 @@ function graph(n: number, edges: [number, number, number][]): WeightedCsr {
 // (betweenness_centrality with weight = 1 / w for the weighted case, triadic_census,
 // rich_club_coefficient(normalized=False), overall_reciprocity, shortest_path).
 const EDGES: [number, number, number][] = [
-  [0, 1, 3], [1, 0, 1], [1, 2, 2], [2, 3, 5], [3, 1, 1], [0, 3, 2], [3, 4, 4], [4, 5, 1],
-  [5, 3, 2], [2, 5, 1], [5, 6, 3], [6, 7, 2], [7, 6, 2], [4, 7, 1], [1, 4, 2],
+  [0, 1, 3],
+  [1, 0, 1],
+  [1, 2, 2],
+  [2, 3, 5],
+  [3, 1, 1],
+  [0, 3, 2],
+  [3, 4, 4],
+  [4, 5, 1],
+  [5, 3, 2],
+  [2, 5, 1],
+  [5, 6, 3],
+  [6, 7, 2],
+  [7, 6, 2],
+  [4, 7, 1],
+  [1, 4, 2],
 ];
 const G = graph(8, EDGES);
 
@@ -53,7 +66,15 @@ describe("degrees and distributions", () => {
 
   it("reciprocity: 4 of 15 edges reciprocated, self loops ignored", () => {
     expect(reciprocity(G)).toBeCloseTo(4 / 15, 15);
-    expect(reciprocity(graph(2, [[0, 0, 1], [0, 1, 1], [1, 0, 1]]))).toBe(1);
+    expect(
+      reciprocity(
+        graph(2, [
+          [0, 0, 1],
+          [0, 1, 1],
+          [1, 0, 1],
+        ]),
+      ),
+    ).toBe(1);
     expect(reciprocity(graph(3, [[0, 1, 1]]))).toBe(0);
   });
 });
@@ -78,18 +99,33 @@ describe("shortest paths", () => {
 
 describe("betweenness", () => {
   it("matches networkx on hop paths (with ties)", () => {
-    const expected = [0.011904761905, 0.244444444444, 0.044444444444, 0.29126984127, 0.193650793651, 0.184920634921, 0.035714285714, 0.04126984127];
-    Array.from(betweenness(G, { weighted: false })).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 10));
+    const expected = [
+      0.011904761905, 0.244444444444, 0.044444444444, 0.29126984127, 0.193650793651, 0.184920634921,
+      0.035714285714, 0.04126984127,
+    ];
+    Array.from(betweenness(G, { weighted: false })).forEach((v, i) =>
+      expect(v).toBeCloseTo(expected[i], 10),
+    );
   });
 
   it("matches networkx on weighted paths", () => {
-    const expected = [0.0, 0.190476190476, 0.047619047619, 0.357142857143, 0.214285714286, 0.214285714286, 0.02380952381, 0.0];
+    const expected = [
+      0.0, 0.190476190476, 0.047619047619, 0.357142857143, 0.214285714286, 0.214285714286,
+      0.02380952381, 0.0,
+    ];
     Array.from(betweenness(G)).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 10));
   });
 
   it("path graph: the middle node lies on both directed paths between the ends", () => {
-    const path = graph(3, [[0, 1, 1], [1, 0, 1], [1, 2, 1], [2, 1, 1]]);
-    expect(Array.from(betweenness(path, { normalized: false, weighted: false }))).toEqual([0, 2, 0]);
+    const path = graph(3, [
+      [0, 1, 1],
+      [1, 0, 1],
+      [1, 2, 1],
+      [2, 1, 1],
+    ]);
+    expect(Array.from(betweenness(path, { normalized: false, weighted: false }))).toEqual([
+      0, 2, 0,
+    ]);
   });
 });
 
@@ -105,7 +141,8 @@ describe("rich club", () => {
     const rng = new Rng(3);
     const u = undirected(G);
     const r = swapUndirected(u, 10, rng);
-    const deg = (m: WeightedCsr) => Array.from({ length: m.nPre }, (_, i) => m.rowPtr[i + 1] - m.rowPtr[i]);
+    const deg = (m: WeightedCsr) =>
+      Array.from({ length: m.nPre }, (_, i) => m.rowPtr[i + 1] - m.rowPtr[i]);
     expect(deg(r)).toEqual(deg(u));
     const { phi, phiRandom, rho } = richClubNormalized(G, { seed: 1, samples: 10 });
     expect(Array.from(phi)).toEqual(Array.from(richClub(G)));
@@ -122,13 +159,54 @@ describe("triad census and motifs", () => {
   });
 
   it("classifies single triads", () => {
-    const one = (edges: [number, number][]) => TRIAD_TYPES[Array.from(triadCensus(graph(3, edges.map(([a, b]) => [a, b, 1])))).findIndex((c) => c === 1)];
+    const one = (edges: [number, number][]) =>
+      TRIAD_TYPES[
+        Array.from(
+          triadCensus(
+            graph(
+              3,
+              edges.map(([a, b]) => [a, b, 1]),
+            ),
+          ),
+        ).findIndex((c) => c === 1)
+      ];
     expect(one([])).toBe("003");
-    expect(one([[0, 1], [1, 2], [0, 2]])).toBe("030T");
-    expect(one([[0, 1], [1, 2], [2, 0]])).toBe("030C");
-    expect(one([[0, 1], [1, 0], [1, 2], [2, 1], [0, 2], [2, 0]])).toBe("300");
-    expect(one([[0, 1], [0, 2]])).toBe("021D");
-    expect(one([[1, 0], [2, 0]])).toBe("021U");
+    expect(
+      one([
+        [0, 1],
+        [1, 2],
+        [0, 2],
+      ]),
+    ).toBe("030T");
+    expect(
+      one([
+        [0, 1],
+        [1, 2],
+        [2, 0],
+      ]),
+    ).toBe("030C");
+    expect(
+      one([
+        [0, 1],
+        [1, 0],
+        [1, 2],
+        [2, 1],
+        [0, 2],
+        [2, 0],
+      ]),
+    ).toBe("300");
+    expect(
+      one([
+        [0, 1],
+        [0, 2],
+      ]),
+    ).toBe("021D");
+    expect(
+      one([
+        [1, 0],
+        [2, 0],
+      ]),
+    ).toBe("021U");
   });
 
   it("null model keeps in/out degrees; planted feed-forward loops are over-represented", () => {
@@ -152,15 +230,20 @@ describe("triad census and motifs", () => {
     const mutualPerNode = (h: WeightedCsr) =>
       Array.from({ length: n }, (_, i) => {
         let c = 0;
-        for (let k = h.rowPtr[i]; k < h.rowPtr[i + 1]; k++) if (h.colIdx[k] !== i && hasEdge(h, h.colIdx[k], i)) c++;
+        for (let k = h.rowPtr[i]; k < h.rowPtr[i + 1]; k++)
+          if (h.colIdx[k] !== i && hasEdge(h, h.colIdx[k], i)) c++;
         return c;
       });
     const withMutual = graph(n, [...edges, [3, 0, 1], [7, 5, 1], [12, 10, 1], [20, 19, 1]]);
     const rm = swapDirectedKeepMutual(withMutual, 10, new Rng(4));
     expect(mutualPerNode(rm)).toEqual(mutualPerNode(withMutual));
     expect(mutualPerNode(withMutual).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(8);
-    expect(Array.from(degreeStats(rm).inDegree)).toEqual(Array.from(degreeStats(withMutual).inDegree));
-    expect(Array.from(degreeStats(rm).outDegree)).toEqual(Array.from(degreeStats(withMutual).outDegree));
+    expect(Array.from(degreeStats(rm).inDegree)).toEqual(
+      Array.from(degreeStats(withMutual).inDegree),
+    );
+    expect(Array.from(degreeStats(rm).outDegree)).toEqual(
+      Array.from(degreeStats(withMutual).outDegree),
+    );
     expect(Array.from(rm.colIdx)).not.toEqual(Array.from(withMutual.colIdx));
 
     const m = motifCensus(g, { seed: 5, samples: 30 });
@@ -173,7 +256,9 @@ describe("triad census and motifs", () => {
 describe("louvain", () => {
   it("splits two 4-cliques joined by one edge; modularity as networkx (0.4230769...)", () => {
     const edges: [number, number, number][] = [];
-    for (const base of [0, 4]) for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) edges.push([base + i, base + j, 1]);
+    for (const base of [0, 4])
+      for (let i = 0; i < 4; i++)
+        for (let j = i + 1; j < 4; j++) edges.push([base + i, base + j, 1]);
     edges.push([3, 4, 1]);
     const g = graph(8, edges);
     const c = louvain(g, { seed: 1 });
@@ -190,7 +275,8 @@ describe("louvain", () => {
     const edges: [number, number, number][] = [];
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
-        if (i !== j && rng.uniform() < (group(i) === group(j) ? 0.5 : 0.02)) edges.push([i, j, 1 + rng.int(3)]);
+        if (i !== j && rng.uniform() < (group(i) === group(j) ? 0.5 : 0.02))
+          edges.push([i, j, 1 + rng.int(3)]);
       }
     }
     const g = graph(n, edges);

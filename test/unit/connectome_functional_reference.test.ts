@@ -25,7 +25,12 @@ import {
 } from "../../src/connectome/index.js";
 import { Rng } from "../../src/random/rng.js";
 
-const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "reference", "functional_connectome.py");
+const SCRIPT = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "reference",
+  "functional_connectome.py",
+);
 
 /** Random-walk traces with an unrecorded neuron, a gap of missing samples and a constant neuron. */
 function worms(): Traces[] {
@@ -47,8 +52,16 @@ function worms(): Traces[] {
   });
 }
 
-const asJson = (ws: Traces[]) => ws.map((w) => ({ steps: w.steps, data: Array.from(w.data, (v) => (Number.isNaN(v) ? null : v)) }));
-const modelJson = (m: CPModel) => ({ rank: m.rank, factors: m.factors.map((f) => Array.from(f)), weights: Array.from(m.weights) });
+const asJson = (ws: Traces[]) =>
+  ws.map((w) => ({
+    steps: w.steps,
+    data: Array.from(w.data, (v) => (Number.isNaN(v) ? null : v)),
+  }));
+const modelJson = (m: CPModel) => ({
+  rank: m.rank,
+  factors: m.factors.map((f) => Array.from(f)),
+  weights: Array.from(m.weights),
+});
 
 interface Ref {
   numpy: string;
@@ -65,13 +78,18 @@ function runReference(input: object): Ref {
   const file = path.join(dir, "input.json");
   fs.writeFileSync(file, JSON.stringify(input));
   try {
-    return JSON.parse(execFileSync(peersPython(), [SCRIPT, file], { encoding: "utf8", timeout: 120_000 })) as Ref;
+    return JSON.parse(
+      execFileSync(peersPython(), [SCRIPT, file], { encoding: "utf8", timeout: 120_000 }),
+    ) as Ref;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function expectTensor(ours: FunctionalTensor, ref: { dims: number[]; data: number[]; mask: number[] }) {
+function expectTensor(
+  ours: FunctionalTensor,
+  ref: { dims: number[]; data: number[]; mask: number[] },
+) {
   expect(Array.from(ours.dims)).toEqual(ref.dims);
   expect(Array.from(ours.mask)).toEqual(ref.mask);
   let maxDiff = 0;
@@ -89,7 +107,11 @@ describe("functional connectome vs numpy / scipy / networkx", () => {
   // a noisy rank-2 tensor with 25% of its entries missing, fitted with the mask and (wrongly) with zeros
   const masked = noisyMaskedTensor();
   const maskedFit = nonnegativeCP(masked, 2, { seed: 1, iterations: 5000, tolerance: 0 });
-  const zeroFit = nonnegativeCP({ dims: masked.dims, data: masked.data }, 2, { seed: 1, iterations: 5000, tolerance: 0 });
+  const zeroFit = nonnegativeCP({ dims: masked.dims, data: masked.data }, 2, {
+    seed: 1,
+    iterations: 5000,
+    tolerance: 0,
+  });
   // a graph with three planted blocks for the community comparison
   const rankOne = planted();
   let ref: Ref;
@@ -99,10 +121,30 @@ describe("functional connectome vs numpy / scipy / networkx", () => {
     ref = runReference({
       differential: { worms: asJson(ws), bin: 4, scaling: "max", neurons },
       correlation: { worms: asJson(ws), window: 8, step: 5 },
-      cp: { dims: differential.dims, data: Array.from(differential.data), mask: Array.from(differential.mask), ...modelJson(fit.best) },
-      kkt: [maskedFit, zeroFit].map((m) => ({ dims: masked.dims, data: Array.from(masked.data), mask: Array.from(masked.mask), ...modelJson(m) })),
-      fms: { a: modelJson(fit.best), b: modelJson(nonnegativeCP(differential, 3, { seed: fit.seeds[1 - fit.bestRestart], iterations: 200 })) },
-      graph: { n: rankOne.n, affinity: Array.from(rankOne.communities.affinity), partition: Array.from(rankOne.communities.community), seed: 1 },
+      cp: {
+        dims: differential.dims,
+        data: Array.from(differential.data),
+        mask: Array.from(differential.mask),
+        ...modelJson(fit.best),
+      },
+      kkt: [maskedFit, zeroFit].map((m) => ({
+        dims: masked.dims,
+        data: Array.from(masked.data),
+        mask: Array.from(masked.mask),
+        ...modelJson(m),
+      })),
+      fms: {
+        a: modelJson(fit.best),
+        b: modelJson(
+          nonnegativeCP(differential, 3, { seed: fit.seeds[1 - fit.bestRestart], iterations: 200 }),
+        ),
+      },
+      graph: {
+        n: rankOne.n,
+        affinity: Array.from(rankOne.communities.affinity),
+        partition: Array.from(rankOne.communities.community),
+        seed: 1,
+      },
     });
     refStd = runReference({ differential: { worms: asJson(ws), bin: 3, scaling: "std" } });
   }, 120_000);
@@ -122,7 +164,13 @@ describe("functional connectome vs numpy / scipy / networkx", () => {
     expect(fit.best.relativeError).toBeCloseTo(ref.cp.relativeError, 12);
     const [I, J, K] = differential.dims;
     let maxDiff = 0;
-    for (let a = 0; a < I; a++) for (let b = 0; b < J; b++) for (let c = 0; c < K; c++) maxDiff = Math.max(maxDiff, Math.abs(cpValue(fit.best, a, b, c) - ref.cp.model[(a * J + b) * K + c]));
+    for (let a = 0; a < I; a++)
+      for (let b = 0; b < J; b++)
+        for (let c = 0; c < K; c++)
+          maxDiff = Math.max(
+            maxDiff,
+            Math.abs(cpValue(fit.best, a, b, c) - ref.cp.model[(a * J + b) * K + c]),
+          );
     expect(maxDiff).toBeLessThan(1e-12);
   });
 
@@ -131,11 +179,16 @@ describe("functional connectome vs numpy / scipy / networkx", () => {
     // missing entries as 0 is not a solution of the masked problem
     expect(ref.kkt[0]).toBeLessThan(1e-3);
     expect(ref.kkt[1]).toBeGreaterThan(100 * ref.kkt[0]);
-    console.log(`masked CP stationarity (projected gradient / ||MX||): masked fit ${ref.kkt[0].toExponential(2)}, zero-filled fit ${ref.kkt[1].toExponential(2)}`);
+    console.log(
+      `masked CP stationarity (projected gradient / ||MX||): masked fit ${ref.kkt[0].toExponential(2)}, zero-filled fit ${ref.kkt[1].toExponential(2)}`,
+    );
   });
 
   it("factor match score (scipy linear_sum_assignment)", () => {
-    const other = nonnegativeCP(differential, 3, { seed: fit.seeds[1 - fit.bestRestart], iterations: 200 });
+    const other = nonnegativeCP(differential, 3, {
+      seed: fit.seeds[1 - fit.bestRestart],
+      iterations: 200,
+    });
     const ours = factorMatchScore(fit.best, other);
     expect(ours.score).toBeCloseTo(ref.fms.score, 12);
     expect(Array.from(ours.permutation)).toEqual(ref.fms.permutation);
@@ -152,8 +205,14 @@ describe("functional connectome vs numpy / scipy / networkx", () => {
     expect(c.community[13]).toBe(-1);
     // with the default minStrength 0.2 the weakly linked neuron 12 takes no part either
     expect(rankOne.pruned.community[12]).toBe(-1);
-    expect(rankOne.pruned.groups.map((g) => g.slice()).sort((p, q) => p[0] - q[0])).toEqual([[0, 1, 2, 3], [4, 5, 6, 7, 8], [9, 10, 11]]);
-    console.log(`functional reference: numpy ${ref.numpy}, networkx ${ref.graph.networkx}; modularity ${c.modularity.toFixed(6)}`);
+    expect(rankOne.pruned.groups.map((g) => g.slice()).sort((p, q) => p[0] - q[0])).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7, 8],
+      [9, 10, 11],
+    ]);
+    console.log(
+      `functional reference: numpy ${ref.numpy}, networkx ${ref.graph.networkx}; modularity ${c.modularity.toFixed(6)}`,
+    );
   });
 });
 
@@ -178,7 +237,11 @@ function noisyMaskedTensor() {
 /** A rank-1 model whose pair factor holds three noisy blocks (neurons 0-3, 4-8, 9-11) and a loose neuron 12. */
 function planted() {
   const n = 14;
-  const blocks = [[0, 1, 2, 3], [4, 5, 6, 7, 8], [9, 10, 11]];
+  const blocks = [
+    [0, 1, 2, 3],
+    [4, 5, 6, 7, 8],
+    [9, 10, 11],
+  ];
   const rng = new Rng(3);
   const pairs = new Float64Array((n * (n - 1)) / 2);
   let p = 0;
@@ -188,9 +251,17 @@ function planted() {
       pairs[p] = i === 13 || j === 13 ? 0 : same ? 0.8 + 0.4 * rng.uniform() : 0.05 * rng.uniform();
     }
   }
-  const m: CPModel = { rank: 1, factors: [new Float64Array([1]), new Float64Array([1]), pairs], weights: new Float64Array([1]), relativeError: 0, iterations: 0 };
+  const m: CPModel = {
+    rank: 1,
+    factors: [new Float64Array([1]), new Float64Array([1]), pairs],
+    weights: new Float64Array([1]),
+    relativeError: 0,
+    iterations: 0,
+  };
   const communities = componentCommunities(m, 0, n, { seed: 2, minStrength: 0 });
   // neuron 12 only has weak links: Louvain puts it with one block; neuron 13 has none: left out (-1)
-  const withLoose = blocks.map((b) => (communities.community[12] === communities.community[b[0]] ? [...b, 12] : b));
+  const withLoose = blocks.map((b) =>
+    communities.community[12] === communities.community[b[0]] ? [...b, 12] : b,
+  );
   return { n, communities, blocks: withLoose, pruned: componentCommunities(m, 0, n, { seed: 2 }) };
 }

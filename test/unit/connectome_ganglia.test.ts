@@ -21,19 +21,33 @@ import { sourcePath, WORM_NEURO_ATLAS_GANGLIA } from "../../src/data/index.js";
 // Mirrors: env NEUROLAB_DATA_MIRROR (else ../shared/data beside the repository), plus the directory
 // that `setup --peers` fills from the pinned wormneuroatlas wheel (the ganglia file is GPL and
 // not in ../shared/data).
-const SHARED = path.resolve((process.env.NEUROLAB_DATA_MIRROR ?? fileURLToPath(new URL("../../../shared/data", import.meta.url))).split(path.delimiter)[0]);
+const SHARED = path.resolve(
+  (
+    process.env.NEUROLAB_DATA_MIRROR ??
+    fileURLToPath(new URL("../../../shared/data", import.meta.url))
+  ).split(path.delimiter)[0],
+);
 const PEER_MIRROR = fileURLToPath(new URL("../../.neurolab/data-mirror", import.meta.url));
 /** Loader options that read the mirrors only and never download. */
-const MIRROR_ONLY = { mirrorDir: [SHARED, PEER_MIRROR], offline: true, cacheDir: path.join(PEER_MIRROR, ".no-cache") } as const;
+const MIRROR_ONLY = {
+  mirrorDir: [SHARED, PEER_MIRROR],
+  offline: true,
+  cacheDir: path.join(PEER_MIRROR, ".no-cache"),
+} as const;
 
 const sharedFile = (file: string) => readFileSync(path.join(SHARED, "celegans", file), "utf8");
 const GANGLIA_FILE = path.join(PEER_MIRROR, WORM_NEURO_ATLAS_GANGLIA.path);
-if (!existsSync(GANGLIA_FILE)) throw new Error(`${GANGLIA_FILE} is missing: run "node kernel/scripts/setup.mjs --peers" (npm test does)`);
+if (!existsSync(GANGLIA_FILE))
+  throw new Error(
+    `${GANGLIA_FILE} is missing: run "node kernel/scripts/setup.mjs --peers" (npm test does)`,
+  );
 /** The pinned ganglia file as plain JSON, read without the library's parser. */
 const RAW: Record<string, string[]> = JSON.parse(readFileSync(GANGLIA_FILE, "utf8"));
 const RAW_GANGLIA = Object.keys(RAW).filter((k) => k !== "head" && k !== "pharynx");
 /** The 302 neurons named by the owmeta export. */
-const NEURONS = new Set(Object.keys(JSON.parse(sharedFile("owmeta_cache.json")).neuron_info as object));
+const NEURONS = new Set(
+  Object.keys(JSON.parse(sharedFile("owmeta_cache.json")).neuron_info as object),
+);
 /** The neurons of the Cook 2019 edge list (names trimmed and unpadded), read without the library. */
 const COOK_NEURONS = new Set(
   sharedFile("herm_full_edgelist.csv")
@@ -58,8 +72,12 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 describe("the pinned ganglia file (Worm Neuro Atlas)", () => {
   it("is mirrored from the pinned wheel with the pinned SHA-256 and a commit-addressed URL", async () => {
-    expect(await sourcePath(WORM_NEURO_ATLAS_GANGLIA, MIRROR_ONLY)).toBe(path.join(PEER_MIRROR, "celegans", "aconnectome_ids_ganglia.json"));
-    expect(WORM_NEURO_ATLAS_GANGLIA.url).toMatch(/^https:\/\/raw\.githubusercontent\.com\/francescorandi\/wormneuroatlas\/[0-9a-f]{40}\//);
+    expect(await sourcePath(WORM_NEURO_ATLAS_GANGLIA, MIRROR_ONLY)).toBe(
+      path.join(PEER_MIRROR, "celegans", "aconnectome_ids_ganglia.json"),
+    );
+    expect(WORM_NEURO_ATLAS_GANGLIA.url).toMatch(
+      /^https:\/\/raw\.githubusercontent\.com\/francescorandi\/wormneuroatlas\/[0-9a-f]{40}\//,
+    );
     expect(WORM_NEURO_ATLAS_GANGLIA.license).toMatch(/GPL-3\.0-or-later/);
     expect(RAW_GANGLIA).toEqual([...GANGLIA]);
     expect(RAW.head).toEqual([...GANGLION_GROUPS.head]);
@@ -118,20 +136,37 @@ describe("parseGanglia", () => {
       return JSON.stringify(x);
     };
     expect(() => parseGanglia("[]")).toThrow(/expected a JSON object/);
-    expect(() => parseGanglia(edit((x) => delete x["lumbar ganglion"]))).toThrow(/expected the keys .*lumbar ganglion/);
-    expect(() => parseGanglia(edit((x) => (x.pharynx = ["anterior pharyngeal bulb"])))).toThrow(/group "pharynx"/);
-    expect(() => parseGanglia(edit((x) => (x["dorsorectal ganglion"] = ["DVA", "MDL01"])))).toThrow(/"MDL01", which is not a neuron/);
-    expect(() => parseGanglia(edit((x) => (x["dorsorectal ganglion"] = ["DVA", "AVAL"])))).toThrow(/AVAL is listed in both "lateral ganglion" and "dorsorectal ganglion"/);
-    expect(() => parseGanglia(edit((x) => (x["dorsorectal ganglion"] = "DVA")))).toThrow(/"dorsorectal ganglion" is not a list of names/);
-    const contradicting = edit((x) => (x["preanal ganglion"] = [...(x["preanal ganglion"] as string[]), "VA11"]));
-    expect(() => parseGanglia(contradicting)).toThrow(/VA11 is listed in "preanal ganglion", which contradicts/);
-    expect(parseGanglia(contradicting, { corrections: false }).ganglionOf.get("VA11")).toBe("preanal ganglion");
+    expect(() => parseGanglia(edit((x) => delete x["lumbar ganglion"]))).toThrow(
+      /expected the keys .*lumbar ganglion/,
+    );
+    expect(() => parseGanglia(edit((x) => (x.pharynx = ["anterior pharyngeal bulb"])))).toThrow(
+      /group "pharynx"/,
+    );
+    expect(() => parseGanglia(edit((x) => (x["dorsorectal ganglion"] = ["DVA", "MDL01"])))).toThrow(
+      /"MDL01", which is not a neuron/,
+    );
+    expect(() => parseGanglia(edit((x) => (x["dorsorectal ganglion"] = ["DVA", "AVAL"])))).toThrow(
+      /AVAL is listed in both "lateral ganglion" and "dorsorectal ganglion"/,
+    );
+    expect(() => parseGanglia(edit((x) => (x["dorsorectal ganglion"] = "DVA")))).toThrow(
+      /"dorsorectal ganglion" is not a list of names/,
+    );
+    const contradicting = edit(
+      (x) => (x["preanal ganglion"] = [...(x["preanal ganglion"] as string[]), "VA11"]),
+    );
+    expect(() => parseGanglia(contradicting)).toThrow(
+      /VA11 is listed in "preanal ganglion", which contradicts/,
+    );
+    expect(parseGanglia(contradicting, { corrections: false }).ganglionOf.get("VA11")).toBe(
+      "preanal ganglion",
+    );
   });
 });
 
 describe("ganglia of the Cook 2019 connectome", () => {
   let cook: Connectome;
-  const load = async () => (cook ??= neuronsOnly(await loadConnectome("cook2019", { ...MIRROR_ONLY, ganglia: true })));
+  const load = async () =>
+    (cook ??= neuronsOnly(await loadConnectome("cook2019", { ...MIRROR_ONLY, ganglia: true })));
 
   it("gives every Cook 2019 neuron exactly one ganglion, with the per-ganglion counts of the file", async () => {
     const c = await load();
@@ -141,25 +176,46 @@ describe("ganglia of the Cook 2019 connectome", () => {
     const fixes = new Map(GANGLION_CORRECTIONS.map((f) => [f.neuron, f.ganglion]));
     for (const name of COOK_NEURONS) {
       const lists = RAW_GANGLIA.filter((g) => RAW[g].includes(name));
-      expect({ name, lists: fixes.has(name) ? [fixes.get(name)] : lists }).toEqual({ name, lists: [c.cells[c.indexOf.get(name)!].ganglion] });
+      expect({ name, lists: fixes.has(name) ? [fixes.get(name)] : lists }).toEqual({
+        name,
+        lists: [c.cells[c.indexOf.get(name)!].ganglion],
+      });
     }
     for (const g of GANGLIA) {
-      const expected = new Set([...RAW[g], ...GANGLION_CORRECTIONS.filter((f) => f.ganglion === g).map((f) => f.neuron)].filter((n) => COOK_NEURONS.has(n)));
+      const expected = new Set(
+        [
+          ...RAW[g],
+          ...GANGLION_CORRECTIONS.filter((f) => f.ganglion === g).map((f) => f.neuron),
+        ].filter((n) => COOK_NEURONS.has(n)),
+      );
       const selected = selectCells(c, { ganglia: [g] });
       expect({ g, n: selected.cells.length }).toEqual({ g, n: expected.size });
       expect(new Set(selected.cells.map((cell) => cell.name))).toEqual(expected);
     }
     // CANL/CANR (midbody) are in the file but have no connections in Cook 2019
-    expect(selectCells(c, { ganglia: ["midbody neurons"] }).cells.length).toBe(RAW["midbody neurons"].length - 2);
+    expect(selectCells(c, { ganglia: ["midbody neurons"] }).cells.length).toBe(
+      RAW["midbody neurons"].length - 2,
+    );
     expect(selectCells(c, { ganglia: ["lumbar ganglion"] }).cells.length).toBe(24);
   });
 
   it("orders the ganglia from head to tail by the master sheet's independent positions", async () => {
     const c = await load();
-    const ys = (g: string) => c.cells.filter((cell) => cell.ganglion === g).map((cell) => POSITION.get(cell.name)![1]);
+    const ys = (g: string) =>
+      c.cells.filter((cell) => cell.ganglion === g).map((cell) => POSITION.get(cell.name)![1]);
     const meanY = (g: string) => mean(ys(g));
-    const nerveRing = ["anterior ganglion", "dorsal ganglion", "lateral ganglion", "ventral ganglion"];
-    const order = [Math.max(...nerveRing.map(meanY)), meanY("retrovesicular ganglion"), meanY("ventral nerve cord"), meanY("preanal ganglion")];
+    const nerveRing = [
+      "anterior ganglion",
+      "dorsal ganglion",
+      "lateral ganglion",
+      "ventral ganglion",
+    ];
+    const order = [
+      Math.max(...nerveRing.map(meanY)),
+      meanY("retrovesicular ganglion"),
+      meanY("ventral nerve cord"),
+      meanY("preanal ganglion"),
+    ];
     order.push(Math.min(meanY("dorsorectal ganglion"), meanY("lumbar ganglion")));
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(new Set(order).size).toBe(order.length);
@@ -196,25 +252,36 @@ describe("ganglia of the Cook 2019 connectome", () => {
       .map((r) => r[0]);
     expect(new Set(pharynx)).toEqual(new Set(pharyngeal));
     // combined with other fields: the motor neurons of the lumbar ganglion (none) and of the preanal ganglion
-    expect(selectCells(c, { ganglia: ["preanal ganglion"], types: ["motor"] }).cells.map((x) => x.cellClass)).toEqual(
-      expect.arrayContaining(["AS", "DA", "DD", "VA", "VD"]),
-    );
+    expect(
+      selectCells(c, { ganglia: ["preanal ganglion"], types: ["motor"] }).cells.map(
+        (x) => x.cellClass,
+      ),
+    ).toEqual(expect.arrayContaining(["AS", "DA", "DD", "VA", "VD"]));
 
     expect(() => selectCells(c, { ganglia: ["lumbar" as never] })).toThrow(RangeError);
     expect(() => selectCells(c, { ganglia: ["lumbar" as never] })).toThrow(
       /ganglia: unknown ganglion "lumbar"; allowed: "anterior ganglion", .*"lumbar ganglion", "head", "pharynx"/,
     );
-    expect(() => selectCells(c, { ganglia: ["toString" as never] })).toThrow(/unknown ganglion "toString"/);
+    expect(() => selectCells(c, { ganglia: ["toString" as never] })).toThrow(
+      /unknown ganglion "toString"/,
+    );
     const without = neuronsOnly(await loadConnectome("cook2019", MIRROR_ONLY));
     expect(without.cells.every((cell) => cell.ganglion === null)).toBe(true);
-    expect(() => selectCells(without, { ganglia: ["lumbar ganglion"] })).toThrow(/no cell of .* has a ganglion; load it with \{ ganglia: true \}/);
-    await expect(loadConnectome("cook2019", { ...MIRROR_ONLY, ganglia: true, metadata: false })).rejects.toThrow(/ganglia: true needs the cell metadata/);
+    expect(() => selectCells(without, { ganglia: ["lumbar ganglion"] })).toThrow(
+      /no cell of .* has a ganglion; load it with \{ ganglia: true \}/,
+    );
+    await expect(
+      loadConnectome("cook2019", { ...MIRROR_ONLY, ganglia: true, metadata: false }),
+    ).rejects.toThrow(/ganglia: true needs the cell metadata/);
   });
 
   it("adds the ganglia to the cell and edge tables (chemical synapses between ganglia)", async () => {
     const c = await load();
     const cells = cellTable(c);
-    expect(cells.objects({ limit: 1 })[0]).toMatchObject({ name: "ADAL", ganglion: "lateral ganglion" });
+    expect(cells.objects({ limit: 1 })[0]).toMatchObject({
+      name: "ADAL",
+      ganglion: "lateral ganglion",
+    });
     const edges = edgeTable(c);
     const pre = Array.from(edges.array("pre") as ArrayLike<string>);
     const preGanglion = Array.from(edges.array("pre_ganglion") as ArrayLike<string>);
@@ -225,9 +292,16 @@ describe("ganglia of the Cook 2019 connectome", () => {
     // the lumbar -> lumbar chemical synapses from the table equal those of the selected sub-connectome
     let lumbar = 0;
     type.forEach((t, k) => {
-      if (t === "chemical" && preGanglion[k] === "lumbar ganglion" && postGanglion[k] === "lumbar ganglion") lumbar += synapses[k];
+      if (
+        t === "chemical" &&
+        preGanglion[k] === "lumbar ganglion" &&
+        postGanglion[k] === "lumbar ganglion"
+      )
+        lumbar += synapses[k];
     });
-    expect(lumbar).toBe(summarize(selectCells(c, { ganglia: ["lumbar ganglion"] })).chemicalSynapses);
+    expect(lumbar).toBe(
+      summarize(selectCells(c, { ganglia: ["lumbar ganglion"] })).chemicalSynapses,
+    );
     expect(lumbar).toBeGreaterThan(0);
   });
 

@@ -13,16 +13,32 @@ import {
 } from "../../src/connectome/index.js";
 
 // The mirrored reference data: env NEUROLAB_DATA_MIRROR, else ../shared/data beside the repository.
-const MIRROR = process.env.NEUROLAB_DATA_MIRROR ?? fileURLToPath(new URL("../../../shared/data", import.meta.url));
+const MIRROR =
+  process.env.NEUROLAB_DATA_MIRROR ??
+  fileURLToPath(new URL("../../../shared/data", import.meta.url));
 /** Loader options that read the mirror only and never download. */
-const MIRROR_ONLY = { mirrorDir: MIRROR, offline: true, cacheDir: path.join(MIRROR, ".no-cache") } as const;
+const MIRROR_ONLY = {
+  mirrorDir: MIRROR,
+  offline: true,
+  cacheDir: path.join(MIRROR, ".no-cache"),
+} as const;
 
-const chem = (pre: string, post: string, count = 1): EdgeRecord => ({ pre, post, type: "chemical", count });
+const chem = (pre: string, post: string, count = 1): EdgeRecord => ({
+  pre,
+  post,
+  type: "chemical",
+  count,
+});
 
 describe("layeredLayout", () => {
   it("puts sensory, inter and motor neurons in successive columns and uncrosses edges", () => {
     // sensory ASEL, ASER; inter AIAL, AIBL; motor VA1, VB1. Crossed wiring by name order.
-    const edges = [chem("ASEL", "AIBL", 3), chem("ASER", "AIAL", 3), chem("AIAL", "VB1", 2), chem("AIBL", "VA1", 2)];
+    const edges = [
+      chem("ASEL", "AIBL", 3),
+      chem("ASER", "AIAL", 3),
+      chem("AIAL", "VB1", 2),
+      chem("AIBL", "VA1", 2),
+    ];
     const metadata = new Map<string, CellMetadata>([
       ["ASEL", { type: "sensory" }],
       ["ASER", { type: "sensory" }],
@@ -43,7 +59,9 @@ describe("layeredLayout", () => {
     expect(crossings(["AIAL", "VB1"], ["AIBL", "VA1"])).toBe(false);
     // without sweeps, alphabetical order keeps the crossing
     const plain = layeredLayout(c.cells, c.chemical, { sweeps: 0 });
-    expect(Math.sign(plain.y[at("ASEL")] - plain.y[at("ASER")])).not.toBe(Math.sign(plain.y[at("AIBL")] - plain.y[at("AIAL")]));
+    expect(Math.sign(plain.y[at("ASEL")] - plain.y[at("ASER")])).not.toBe(
+      Math.sign(plain.y[at("AIBL")] - plain.y[at("AIAL")]),
+    );
   });
 
   it("lays out Cook 2019 with every neuron type in its column", async () => {
@@ -62,7 +80,9 @@ describe("forceLayout", () => {
   it("is seeded, stays in [0, 1] and keeps cliques together", () => {
     const n = 12;
     const entries = new Map<number, number>();
-    for (const base of [0, 6]) for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) if (i !== j) entries.set((base + i) * n + base + j, 1);
+    for (const base of [0, 6])
+      for (let i = 0; i < 6; i++)
+        for (let j = 0; j < 6; j++) if (i !== j) entries.set((base + i) * n + base + j, 1);
     entries.set(5 * n + 6, 1);
     const g = csrFromMap(n, entries);
     const a = forceLayout(g, { seed: 3 });
@@ -73,10 +93,11 @@ describe("forceLayout", () => {
     const dist = (i: number, j: number) => Math.hypot(a.x[i] - a.x[j], a.y[i] - a.y[j]);
     let within = 0;
     let across = 0;
-    for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) {
-      if (i !== j) within += dist(i, j) + dist(6 + i, 6 + j);
-      across += dist(i, 6 + j);
-    }
+    for (let i = 0; i < 6; i++)
+      for (let j = 0; j < 6; j++) {
+        if (i !== j) within += dist(i, j) + dist(6 + i, 6 + j);
+        across += dist(i, 6 + j);
+      }
     expect(within / 60).toBeLessThan((across / 36) * 0.5);
   });
 });

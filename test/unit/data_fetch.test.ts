@@ -156,13 +156,17 @@ describe("sourcePath: download into the cache", () => {
     const mirror = await temporaryDir("neurolab-mirror-");
     const src = { ...source("good.csv"), url: `http://127.0.0.1:${port}/good.csv` };
     const failed = await sourcePath(src, { cacheDir, mirrorDir: mirror }).catch((e) => e);
-    const off = await sourcePath(src, { cacheDir, mirrorDir: mirror, offline: true }).catch((e) => e);
+    const off = await sourcePath(src, { cacheDir, mirrorDir: mirror, offline: true }).catch(
+      (e) => e,
+    );
     for (const err of [failed, off]) {
       expect(err).toBeInstanceOf(DataDownloadError);
       expect(err.message).toContain("NEUROLAB_DATA_MIRROR");
       expect(err.message).toContain("`mirrorDir` option");
       expect(err.message).toContain(`mirror ${path.join(mirror, "test/data.csv")}`);
-      expect(err.message).toContain(`copy it to ${path.join(cacheDir, "test/data.csv")} (the cache folder`);
+      expect(err.message).toContain(
+        `copy it to ${path.join(cacheDir, "test/data.csv")} (the cache folder`,
+      );
       expect(err.message).toContain(`Pinned URL: ${src.url}`);
       expect(err.message).toContain(src.sha256);
     }
@@ -183,9 +187,13 @@ describe("sourcePath: mirror directory", () => {
     await fs.mkdir(path.join(mirror, "test"));
     await fs.writeFile(path.join(mirror, "test/data.csv"), GOOD);
     const src = source("missing.csv"); // a download would fail
-    expect(await sourcePath(src, { cacheDir, mirrorDir: mirror })).toBe(path.join(mirror, "test/data.csv"));
+    expect(await sourcePath(src, { cacheDir, mirrorDir: mirror })).toBe(
+      path.join(mirror, "test/data.csv"),
+    );
     // the environment variable is honoured when no option is given
-    expect(await sourcePath(src, { cacheDir, env: { NEUROLAB_DATA_MIRROR: mirror } })).toBe(path.join(mirror, "test/data.csv"));
+    expect(await sourcePath(src, { cacheDir, env: { NEUROLAB_DATA_MIRROR: mirror } })).toBe(
+      path.join(mirror, "test/data.csv"),
+    );
 
     await fs.writeFile(path.join(mirror, "test/data.csv"), "tampered");
     const err = await sourcePath(src, { cacheDir, mirrorDir: mirror }).catch((e) => e);
@@ -194,7 +202,9 @@ describe("sourcePath: mirror directory", () => {
     expect(err.message).toContain(`expected ${src.sha256}, got ${sha("tampered")}`);
 
     const empty = await temporaryDir("neurolab-mirror-");
-    expect(await sourcePath(source("good.csv"), { cacheDir, mirrorDir: empty })).toBe(path.join(cacheDir, "test/data.csv"));
+    expect(await sourcePath(source("good.csv"), { cacheDir, mirrorDir: empty })).toBe(
+      path.join(cacheDir, "test/data.csv"),
+    );
   });
 
   it("searches several mirror directories in order (a list, or joined by path.delimiter as in the variable)", async () => {
@@ -209,7 +219,9 @@ describe("sourcePath: mirror directory", () => {
     expect(mirrorDirs({ mirrorDir: joined })).toEqual([first, second]);
     expect(mirrorDirs({ env: { NEUROLAB_DATA_MIRROR: joined } })).toEqual([first, second]);
     expect(mirrorDirs({ mirrorDir: null, env: { NEUROLAB_DATA_MIRROR: joined } })).toEqual([]);
-    expect(await sourcePath(src, { cacheDir, env: { NEUROLAB_DATA_MIRROR: joined } })).toBe(inSecond);
+    expect(await sourcePath(src, { cacheDir, env: { NEUROLAB_DATA_MIRROR: joined } })).toBe(
+      inSecond,
+    );
 
     // the first directory that has the file wins, and a bad copy there is an error, not skipped
     await fs.mkdir(path.join(first, "test"));
@@ -219,21 +231,35 @@ describe("sourcePath: mirror directory", () => {
     expect(err.message).toContain(path.join(first, "test/data.csv"));
 
     // offline and nowhere: the error names every place searched
-    const off = await sourcePath(source("missing.csv", "other content"), { cacheDir, mirrorDir: [second, first], offline: true }).catch((e) => e);
+    const off = await sourcePath(source("missing.csv", "other content"), {
+      cacheDir,
+      mirrorDir: [second, first],
+      offline: true,
+    }).catch((e) => e);
     expect(off).toBeInstanceOf(DataIntegrityError); // second's copy has other bytes than this source pins
     const nowhere = { ...source("missing.csv"), path: "test/absent.csv" };
-    const none = await sourcePath(nowhere, { cacheDir, mirrorDir: [first, second], offline: true }).catch((e) => e);
+    const none = await sourcePath(nowhere, {
+      cacheDir,
+      mirrorDir: [first, second],
+      offline: true,
+    }).catch((e) => e);
     expect(none).toBeInstanceOf(DataDownloadError);
-    expect(none.message).toContain(`mirror ${path.join(first, "test/absent.csv")} or mirror ${path.join(second, "test/absent.csv")} or cache`);
+    expect(none.message).toContain(
+      `mirror ${path.join(first, "test/absent.csv")} or mirror ${path.join(second, "test/absent.csv")} or cache`,
+    );
   });
 });
 
 describe("defaultCacheDir", () => {
   it("follows NEUROLAB_CACHE_DIR, XDG_CACHE_HOME and the platform conventions", () => {
     expect(defaultCacheDir({ NEUROLAB_CACHE_DIR: "/c" }, "linux", "/h")).toBe("/c");
-    expect(defaultCacheDir({ XDG_CACHE_HOME: "/x" }, "linux", "/h")).toBe(path.join("/x", "neurolab"));
+    expect(defaultCacheDir({ XDG_CACHE_HOME: "/x" }, "linux", "/h")).toBe(
+      path.join("/x", "neurolab"),
+    );
     expect(defaultCacheDir({}, "linux", "/h")).toBe(path.join("/h", ".cache", "neurolab"));
-    expect(defaultCacheDir({}, "darwin", "/h")).toBe(path.join("/h", "Library", "Caches", "neurolab"));
+    expect(defaultCacheDir({}, "darwin", "/h")).toBe(
+      path.join("/h", "Library", "Caches", "neurolab"),
+    );
   });
 });
 

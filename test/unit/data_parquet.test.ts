@@ -59,7 +59,12 @@ class Bytes {
 }
 
 // Thrift compact protocol: a struct is a list of [fieldId, value] with typed values.
-type TValue = { i32: number } | { i64: number } | { bin: string | Uint8Array } | { struct: TField[] } | { list: { elem: "i32" | "bin" | "struct"; items: TValue[] } };
+type TValue =
+  | { i32: number }
+  | { i64: number }
+  | { bin: string | Uint8Array }
+  | { struct: TField[] }
+  | { list: { elem: "i32" | "bin" | "struct"; items: TValue[] } };
 type TField = [number, TValue];
 
 function writeStruct(out: Bytes, fields: TField[]) {
@@ -114,7 +119,11 @@ function rleRun(out: Bytes, count: number, value: number) {
   out.byte(value);
 }
 
-function encodeColumn(col: ParquetColumn): { page: Uint8Array; numValues: number; physical: number } {
+function encodeColumn(col: ParquetColumn): {
+  page: Uint8Array;
+  numValues: number;
+  physical: number;
+} {
   const body = new Bytes();
   const f32 = new DataView(new ArrayBuffer(4));
   const float = (x: number) => {
@@ -168,7 +177,8 @@ function encodeColumn(col: ParquetColumn): { page: Uint8Array; numValues: number
 /** Writes the columns (equal row counts) as a Parquet file. */
 function writeParquet(columns: ParquetColumn[]): Uint8Array {
   const numRows = columns[0].values.length;
-  if (columns.some((c) => c.values.length !== numRows)) throw new Error("test writer: columns differ in length");
+  if (columns.some((c) => c.values.length !== numRows))
+    throw new Error("test writer: columns differ in length");
   const file = new Bytes();
   file.bytes(new TextEncoder().encode("PAR1"));
   const chunks: TField[][] = [];
@@ -179,7 +189,17 @@ function writeParquet(columns: ParquetColumn[]): Uint8Array {
       [1, { i32: 0 }], // DATA_PAGE
       [2, { i32: page.length }],
       [3, { i32: page.length }],
-      [5, { struct: [[1, { i32: numValues }], [2, { i32: ENCODING.PLAIN }], [3, { i32: ENCODING.RLE }], [4, { i32: ENCODING.RLE }]] }],
+      [
+        5,
+        {
+          struct: [
+            [1, { i32: numValues }],
+            [2, { i32: ENCODING.PLAIN }],
+            [3, { i32: ENCODING.RLE }],
+            [4, { i32: ENCODING.RLE }],
+          ],
+        },
+      ],
     ]);
     const offset = file.length;
     file.bytes(header.toUint8Array());
@@ -205,15 +225,50 @@ function writeParquet(columns: ParquetColumn[]): Uint8Array {
       ],
     ]);
   }
-  const schema: TValue[] = [{ struct: [[4, { bin: "schema" }], [5, { i32: columns.length }]] }];
+  const schema: TValue[] = [
+    {
+      struct: [
+        [4, { bin: "schema" }],
+        [5, { i32: columns.length }],
+      ],
+    },
+  ];
   for (const col of columns) {
     if (col.type === "float-list") {
-      schema.push({ struct: [[3, { i32: REP.REQUIRED }], [4, { bin: col.name }], [5, { i32: 1 }], [6, { i32: CONVERTED.LIST }]] });
-      schema.push({ struct: [[3, { i32: REP.REPEATED }], [4, { bin: "list" }], [5, { i32: 1 }]] });
-      schema.push({ struct: [[1, { i32: TYPE.FLOAT }], [3, { i32: REP.REQUIRED }], [4, { bin: "element" }]] });
+      schema.push({
+        struct: [
+          [3, { i32: REP.REQUIRED }],
+          [4, { bin: col.name }],
+          [5, { i32: 1 }],
+          [6, { i32: CONVERTED.LIST }],
+        ],
+      });
+      schema.push({
+        struct: [
+          [3, { i32: REP.REPEATED }],
+          [4, { bin: "list" }],
+          [5, { i32: 1 }],
+        ],
+      });
+      schema.push({
+        struct: [
+          [1, { i32: TYPE.FLOAT }],
+          [3, { i32: REP.REQUIRED }],
+          [4, { bin: "element" }],
+        ],
+      });
     } else {
-      const physical = { string: TYPE.BYTE_ARRAY, int32: TYPE.INT32, boolean: TYPE.BOOLEAN, float: TYPE.FLOAT }[col.type];
-      const fields: TField[] = [[1, { i32: physical }], [3, { i32: REP.REQUIRED }], [4, { bin: col.name }]];
+      const physical = {
+        string: TYPE.BYTE_ARRAY,
+        int32: TYPE.INT32,
+        boolean: TYPE.BOOLEAN,
+        float: TYPE.FLOAT,
+      }[col.type];
+      const fields: TField[] = [
+        [1, { i32: physical }],
+        [3, { i32: REP.REQUIRED }],
+        [4, { bin: col.name }],
+      ];
       if (col.type === "string") fields.push([6, { i32: CONVERTED.UTF8 }]);
       schema.push({ struct: fields });
     }
@@ -228,7 +283,15 @@ function writeParquet(columns: ParquetColumn[]): Uint8Array {
       {
         list: {
           elem: "struct",
-          items: [{ struct: [[1, { list: { elem: "struct", items: chunks.map((c) => ({ struct: c })) } }], [2, { i64: file.length }], [3, { i64: numRows }]] }],
+          items: [
+            {
+              struct: [
+                [1, { list: { elem: "struct", items: chunks.map((c) => ({ struct: c })) } }],
+                [2, { i64: file.length }],
+                [3, { i64: numRows }],
+              ],
+            },
+          ],
         },
       },
     ],
@@ -250,11 +313,46 @@ function activityRows() {
   const ramp = (n: number, a: number) => Array.from({ length: n }, (_, t) => a + 0.25 * t);
   const time = (n: number) => Array.from({ length: n }, (_, t) => Math.fround(t * 0.333));
   const rows = [
-    { source_dataset: "Kato2015", worm: "worm0", neuron: "AVAL", slot: AVAL, labeled: true, trace: ramp(5, 1) },
-    { source_dataset: "Kato2015", worm: "worm0", neuron: "RIML", slot: RIML, labeled: true, trace: ramp(5, -1) },
-    { source_dataset: "Kato2015", worm: "worm0", neuron: "12", slot: 0, labeled: false, trace: ramp(5, 9) },
-    { source_dataset: "Kato2015", worm: "worm1", neuron: "DA1", slot: DA1, labeled: true, trace: ramp(3, 2) },
-    { source_dataset: "Flavell2023", worm: "worm0", neuron: "AVAL", slot: AVAL, labeled: true, trace: ramp(4, 5) },
+    {
+      source_dataset: "Kato2015",
+      worm: "worm0",
+      neuron: "AVAL",
+      slot: AVAL,
+      labeled: true,
+      trace: ramp(5, 1),
+    },
+    {
+      source_dataset: "Kato2015",
+      worm: "worm0",
+      neuron: "RIML",
+      slot: RIML,
+      labeled: true,
+      trace: ramp(5, -1),
+    },
+    {
+      source_dataset: "Kato2015",
+      worm: "worm0",
+      neuron: "12",
+      slot: 0,
+      labeled: false,
+      trace: ramp(5, 9),
+    },
+    {
+      source_dataset: "Kato2015",
+      worm: "worm1",
+      neuron: "DA1",
+      slot: DA1,
+      labeled: true,
+      trace: ramp(3, 2),
+    },
+    {
+      source_dataset: "Flavell2023",
+      worm: "worm0",
+      neuron: "AVAL",
+      slot: AVAL,
+      labeled: true,
+      trace: ramp(4, 5),
+    },
   ];
   return writeParquet([
     { name: "source_dataset", type: "string", values: rows.map((r) => r.source_dataset) },
@@ -265,7 +363,11 @@ function activityRows() {
     { name: "is_labeled_neuron", type: "boolean", values: rows.map((r) => r.labeled) },
     { name: "is_unlabeled_neuron", type: "boolean", values: rows.map((r) => !r.labeled) },
     { name: "calcium_data", type: "float-list", values: rows.map((r) => r.trace) },
-    { name: "smooth_calcium_data", type: "float-list", values: rows.map((r) => r.trace.map((v) => v / 2)) },
+    {
+      name: "smooth_calcium_data",
+      type: "float-list",
+      values: rows.map((r) => r.trace.map((v) => v / 2)),
+    },
     { name: "time_in_seconds", type: "float-list", values: rows.map((r) => time(r.trace.length)) },
     { name: "median_dt", type: "float", values: rows.map(() => 0.333) },
     { name: "max_timesteps", type: "int32", values: rows.map((r) => r.trace.length) },
@@ -288,11 +390,16 @@ describe("readParquetTable", () => {
     const info = await parquetInfo(file);
     expect(info.numRows).toBe(5);
     expect(info.columns).toContain("calcium_data");
-    const t = await readParquetTable(file, { columns: ["worm", "slot", "calcium_data"], rowStart: 3 });
+    const t = await readParquetTable(file, {
+      columns: ["worm", "slot", "calcium_data"],
+      rowStart: 3,
+    });
     expect(t.columnNames()).toEqual(["worm", "slot", "calcium_data"]);
     expect(t.numRows()).toBe(2);
     expect(Array.from(t.array("slot") as ArrayLike<number>)).toEqual([DA1, AVAL]);
-    expect(Array.from((t.array("calcium_data") as ArrayLike<ArrayLike<number>>)[0])).toEqual([2, 2.25, 2.5]);
+    expect(Array.from((t.array("calcium_data") as ArrayLike<ArrayLike<number>>)[0])).toEqual([
+      2, 2.25, 2.5,
+    ]);
     const all = await readParquetTable(await fs.readFile(file));
     expect(all.numCols()).toBe(12);
   });
@@ -310,7 +417,11 @@ describe("activity dataset loader", () => {
     const table = await loadActivityTable(file);
     expect(table.numRows()).toBe(5);
     const worms = wormRecordings(table);
-    expect(worms.map((w) => `${w.dataset}/${w.worm}/${w.steps}`)).toEqual(["Kato2015/worm0/5", "Kato2015/worm1/3", "Flavell2023/worm0/4"]);
+    expect(worms.map((w) => `${w.dataset}/${w.worm}/${w.steps}`)).toEqual([
+      "Kato2015/worm0/5",
+      "Kato2015/worm1/3",
+      "Flavell2023/worm0/4",
+    ]);
     const [w0, w1, f0] = worms;
     expect(w0.data).toHaveLength(5 * 300);
     expect(w0.data[2 * 300 + AVAL]).toBe(1.5);
@@ -320,16 +431,30 @@ describe("activity dataset loader", () => {
     expect(w0.time_s[1]).toBeCloseTo(0.333, 6);
     expect(w1.recorded[DA1]).toBe(1);
     expect(f0.data[3 * 300 + AVAL]).toBe(5.75);
-    const smooth = wormRecordings(await loadActivityTable(file, { columns: ["source_dataset", "worm", "neuron", "slot", "is_labeled_neuron", "smooth_calcium_data"] }), {
-      signal: "smooth_calcium_data",
-    });
+    const smooth = wormRecordings(
+      await loadActivityTable(file, {
+        columns: [
+          "source_dataset",
+          "worm",
+          "neuron",
+          "slot",
+          "is_labeled_neuron",
+          "smooth_calcium_data",
+        ],
+      }),
+      {
+        signal: "smooth_calcium_data",
+      },
+    );
     expect(smooth[0].data[2 * 300 + AVAL]).toBe(0.75);
     expect(smooth[0].time_s[2]).toBeCloseTo(2 * 0.333, 12);
   });
 
   it("rejects a slot that disagrees with the neuron name", async () => {
     const table = await loadActivityTable(file);
-    const bad = (table as unknown as { derive: (x: object) => typeof table }).derive({ slot: "d => d.slot + 1" });
+    const bad = (table as unknown as { derive: (x: object) => typeof table }).derive({
+      slot: "d => d.slot + 1",
+    });
     expect(() => wormRecordings(bad)).toThrow(/slot \d+ of Kato2015 worm0 AVAL is .* not AVAL/);
   });
 
@@ -340,7 +465,9 @@ describe("activity dataset loader", () => {
     await fs.mkdir(path.join(mirror, "celegans"), { recursive: true });
     await fs.copyFile(file, path.join(mirror, "celegans", "worm_data_short.parquet"));
     const source = celegansActivitySource({ revision: "0".repeat(40), sha256 });
-    expect(source.url).toBe(`https://huggingface.co/datasets/qsimeon/celegans_neural_data/resolve/${"0".repeat(40)}/worm_data_short.parquet`);
+    expect(source.url).toBe(
+      `https://huggingface.co/datasets/qsimeon/celegans_neural_data/resolve/${"0".repeat(40)}/worm_data_short.parquet`,
+    );
     const location = { mirrorDir: mirror, offline: true, cacheDir: path.join(dir, "cache") };
     expect((await loadActivityTable(source, { location })).numRows()).toBe(5);
     const wrong = celegansActivitySource({ revision: "0".repeat(40), sha256: "f".repeat(64) });

@@ -28,13 +28,38 @@ describe("describeValue", () => {
     let called = 0;
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    const trap = new Proxy({}, { get: () => ((called++), Symbol("t")), getPrototypeOf: () => Object.prototype });
+    const trap = new Proxy(
+      {},
+      { get: () => (called++, Symbol("t")), getPrototypeOf: () => Object.prototype },
+    );
     const revocable = Proxy.revocable([], {});
     revocable.revoke();
-    const getter = Object.defineProperty({}, "x", { get: () => ((called++), 1), enumerable: true });
-    const hostile = [cyclic, trap, revocable.proxy, getter, { toString: () => ((called++), "boom") }, Object.create(null), [cyclic], [Object.create(null)]];
+    const getter = Object.defineProperty({}, "x", { get: () => (called++, 1), enumerable: true });
+    const hostile = [
+      cyclic,
+      trap,
+      revocable.proxy,
+      getter,
+      { toString: () => (called++, "boom") },
+      Object.create(null),
+      [cyclic],
+      [Object.create(null)],
+    ];
     for (const v of hostile) expect(typeof describeValue(v)).toBe("string");
     expect(called).toBe(0);
-    fc.assert(fc.property(fc.anything({ withBigInt: true, withNullPrototype: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true }), (v) => typeof describeValue(v) === "string"), { seed: 17, numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.anything({
+          withBigInt: true,
+          withNullPrototype: true,
+          withMap: true,
+          withSet: true,
+          withTypedArray: true,
+          withSparseArray: true,
+        }),
+        (v) => typeof describeValue(v) === "string",
+      ),
+      { seed: 17, numRuns: 500 },
+    );
   });
 });

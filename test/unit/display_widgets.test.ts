@@ -5,13 +5,40 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { activityFigure, connectomeFigure, geotopologicalOf, MIME_BUNDLE, rdmFigure } from "../../src/index.js";
+import {
+  activityFigure,
+  connectomeFigure,
+  geotopologicalOf,
+  MIME_BUNDLE,
+  rdmFigure,
+} from "../../src/index.js";
 import * as rsa from "../../src/rsa/index.js";
-import { buildConnectome, loadConnectome, neuronsOnly, type CellMetadata, type EdgeRecord } from "../../src/connectome/index.js";
-import { ACTIVITY_MIME, CONNECTOME_MIME, RASTER_MIME, RDM_MIME, decodeActivity, decodeConnectome, decodeRaster, decodeRdm } from "../../src/schema/index.js";
+import {
+  buildConnectome,
+  loadConnectome,
+  neuronsOnly,
+  type CellMetadata,
+  type EdgeRecord,
+} from "../../src/connectome/index.js";
+import {
+  ACTIVITY_MIME,
+  CONNECTOME_MIME,
+  RASTER_MIME,
+  RDM_MIME,
+  decodeActivity,
+  decodeConnectome,
+  decodeRaster,
+  decodeRdm,
+} from "../../src/schema/index.js";
 
-const MIRROR = process.env.NEUROLAB_DATA_MIRROR ?? fileURLToPath(new URL("../../../shared/data", import.meta.url));
-const MIRROR_ONLY = { mirrorDir: MIRROR, offline: true, cacheDir: path.join(os.tmpdir(), "neurolab-test-no-cache") } as const;
+const MIRROR =
+  process.env.NEUROLAB_DATA_MIRROR ??
+  fileURLToPath(new URL("../../../shared/data", import.meta.url));
+const MIRROR_ONLY = {
+  mirrorDir: MIRROR,
+  offline: true,
+  cacheDir: path.join(os.tmpdir(), "neurolab-test-no-cache"),
+} as const;
 const HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>&';
 
 function checkStatic(svg: string) {
@@ -22,12 +49,19 @@ function checkStatic(svg: string) {
 }
 
 function dataset() {
-  const rows = Array.from({ length: 8 }, (_, i) => Array.from({ length: 6 }, (_, j) => Math.sin(i * 0.9 + j * 1.3) + (i % 2) * 0.7));
-  return rsa.makeDataset(rows, { obsDescriptors: { stimulus: ["face", "body", "hand", "tool", "house", "car", HOSTILE, "tree"] } });
+  const rows = Array.from({ length: 8 }, (_, i) =>
+    Array.from({ length: 6 }, (_, j) => Math.sin(i * 0.9 + j * 1.3) + (i % 2) * 0.7),
+  );
+  return rsa.makeDataset(rows, {
+    obsDescriptors: { stimulus: ["face", "body", "hand", "tool", "house", "car", HOSTILE, "tree"] },
+  });
 }
 
 describe("rdmFigure", () => {
-  const rdms = rsa.concatRdms([rsa.calcRdm(dataset(), { descriptor: "stimulus" }), rsa.calcRdm(dataset(), { method: "correlation", descriptor: "stimulus" })]);
+  const rdms = rsa.concatRdms([
+    rsa.calcRdm(dataset(), { descriptor: "stimulus" }),
+    rsa.calcRdm(dataset(), { method: "correlation", descriptor: "stimulus" }),
+  ]);
 
   it("bundles a valid payload, an SVG fallback and text", () => {
     const fig = rdmFigure(rdms, { title: `RDMs ${HOSTILE}`, lower: 0.2, upper: 0.7 });
@@ -53,8 +87,15 @@ describe("rdmFigure", () => {
   });
 
   it("carries a model comparison from evalFixed (error bars, noise ceiling, p-values)", () => {
-    const subjects = rsa.makeRdms(Array.from({ length: 5 }, (_, s) => Array.from(rsa.rdmVector(rdms, 0)).map((v, k) => v + 0.1 * Math.sin(s * 3 + k))));
-    const models = [rsa.modelFixed("data-like", rsa.rdmVector(rdms, 0)), rsa.modelFixed("other", rsa.rdmVector(rdms, 1))];
+    const subjects = rsa.makeRdms(
+      Array.from({ length: 5 }, (_, s) =>
+        Array.from(rsa.rdmVector(rdms, 0)).map((v, k) => v + 0.1 * Math.sin(s * 3 + k)),
+      ),
+    );
+    const models = [
+      rsa.modelFixed("data-like", rsa.rdmVector(rdms, 0)),
+      rsa.modelFixed("other", rsa.rdmVector(rdms, 1)),
+    ];
     const ev = rsa.evalFixed(models, subjects, { method: "corr" });
     const fig = rdmFigure(subjects, { models: ev, mds: false });
     const d = decodeRdm(JSON.parse(JSON.stringify(fig.payload())));
@@ -70,14 +111,20 @@ describe("rdmFigure", () => {
 
   it("keeps the colour-bar label inside the static figure", () => {
     for (const n of [1, 2]) {
-      const set = rsa.makeRdms(Array.from({ length: n }, (_, r) => [1e-5 * (r + 1), 2.5e-5, 3e-5]), { measure: "squared mahalanobis distance" });
+      const set = rsa.makeRdms(
+        Array.from({ length: n }, (_, r) => [1e-5 * (r + 1), 2.5e-5, 3e-5]),
+        { measure: "squared mahalanobis distance" },
+      );
       const svg = rdmFigure(set, { mds: false }).toSvg();
       const width = Number(/<svg[^>]* width="([\d.]+)"/.exec(svg)![1]);
-      const label = /<text transform="translate\(([\d.]+) [\d.]+\) rotate\(90\)"[^>]*>([^<]*)</.exec(svg)!;
+      const label =
+        /<text transform="translate\(([\d.]+) [\d.]+\) rotate\(90\)"[^>]*>([^<]*)</.exec(svg)!;
       expect(label[2]).toBe("squared mahalanobis distance");
       expect(Number(label[1]) + 8).toBeLessThanOrEqual(width); // the rotated text's height fits
       // Right of the tick labels.
-      const ticks = [...svg.matchAll(/<text x="([\d.]+)" y="[\d.]+">([-\d.e]+)<\/text>/g)].map((m) => Number(m[1]) + 6.5 * m[2].length);
+      const ticks = [...svg.matchAll(/<text x="([\d.]+)" y="[\d.]+">([-\d.e]+)<\/text>/g)].map(
+        (m) => Number(m[1]) + 6.5 * m[2].length,
+      );
       expect(Math.max(...ticks)).toBeLessThan(Number(label[1]) - 4);
     }
   });
@@ -85,19 +132,34 @@ describe("rdmFigure", () => {
   it("rejects bad options", () => {
     expect(() => rdmFigure(rdms, { lower: 0.8, upper: 0.2 })).toThrow(/upper/);
     expect(() => rdmFigure(rdms, { labels: ["a"] })).toThrow(/labels must have 8 entries/);
-    expect(() => rdmFigure(rsa.makeRdms(Float64Array.from([1, Infinity, 2])))).toThrow(/finite or NaN/);
+    expect(() => rdmFigure(rsa.makeRdms(Float64Array.from([1, Infinity, 2])))).toThrow(
+      /finite or NaN/,
+    );
   });
 });
 
 describe("connectomeFigure", () => {
   it("encodes a small connectome (electrical pairs once) with an escaped SVG", () => {
-    const e = (pre: string, post: string, type: "chemical" | "electrical", count: number): EdgeRecord => ({ pre, post, type, count });
+    const e = (
+      pre: string,
+      post: string,
+      type: "chemical" | "electrical",
+      count: number,
+    ): EdgeRecord => ({ pre, post, type, count });
     const metadata = new Map<string, CellMetadata>([
       ["ASEL", { type: "sensory", neurotransmitters: ["Glu"] }],
       ["AIBL", { type: "inter", neurotransmitters: ["Glu"] }],
       ["VA1", { type: "motor", neurotransmitters: ["ACh"] }],
     ]);
-    const c = buildConnectome([e("ASEL", "AIBL", "chemical", 3), e("AIBL", "VA1", "chemical", 2), e("AIBL", "VA1", "electrical", 1), e("VA1", "AIBL", "electrical", 1)], { metadata, name: HOSTILE });
+    const c = buildConnectome(
+      [
+        e("ASEL", "AIBL", "chemical", 3),
+        e("AIBL", "VA1", "chemical", 2),
+        e("AIBL", "VA1", "electrical", 1),
+        e("VA1", "AIBL", "electrical", 1),
+      ],
+      { metadata, name: HOSTILE },
+    );
     const b = connectomeFigure(c)[MIME_BUNDLE]();
     const d = decodeConnectome(JSON.parse(JSON.stringify(b[CONNECTOME_MIME])));
     expect(d.names).toEqual(["AIBL", "ASEL", "VA1"]);
@@ -144,7 +206,17 @@ describe("activityFigure", () => {
       data[t * nNeurons + 0] = t;
       data[t * nNeurons + 2] = -t;
     }
-    const fig = activityFigure({ data, nNeurons, nTimes, layout: "time x neurons", dt_s: 0.333, labels: ["AVAL", "AVAR", HOSTILE] }, { title: "calcium", quantity: "dF/F" });
+    const fig = activityFigure(
+      {
+        data,
+        nNeurons,
+        nTimes,
+        layout: "time x neurons",
+        dt_s: 0.333,
+        labels: ["AVAL", "AVAR", HOSTILE],
+      },
+      { title: "calcium", quantity: "dF/F" },
+    );
     const b = fig[MIME_BUNDLE]();
     const d = decodeActivity(JSON.parse(JSON.stringify(b[ACTIVITY_MIME])));
     expect(d.labels).toEqual(["AVAL", HOSTILE]);
@@ -152,7 +224,9 @@ describe("activityFigure", () => {
     checkStatic(b["image/svg+xml"] as string);
   });
   it("rejects inconsistent shapes", () => {
-    expect(() => activityFigure({ data: [1, 2, 3], nNeurons: 2, nTimes: 2, dt_s: 1 })).toThrow(/data must have/);
+    expect(() => activityFigure({ data: [1, 2, 3], nNeurons: 2, nTimes: 2, dt_s: 1 })).toThrow(
+      /data must have/,
+    );
     expect(() => activityFigure({ data: [1, 2], nNeurons: 1, nTimes: 2, dt_s: 0 })).toThrow(/dt_s/);
   });
 });
@@ -165,7 +239,9 @@ describe("result records display themselves", () => {
     expect(Object.keys(b)).toContain("application/vnd.neurolab.rdm.v1+json");
     expect(Object.keys(rdms)).not.toContain(String(MIME_BUNDLE));
     expect(JSON.parse(JSON.stringify({ ...rdms, dissimilarities: [] })).nConditions).toBe(3);
-    const c = connectome.neuronsOnly(connectome.buildConnectome([{ pre: "AVAL", post: "AVAR", type: "chemical", count: 3 }], {}));
+    const c = connectome.neuronsOnly(
+      connectome.buildConnectome([{ pre: "AVAL", post: "AVAR", type: "chemical", count: 3 }], {}),
+    );
     const cb = (c as unknown as Record<symbol, () => Record<string, unknown>>)[MIME_BUNDLE]();
     expect(Object.keys(cb)).toContain("application/vnd.neurolab.connectome.v1+json");
   });
@@ -199,8 +275,12 @@ describe("rasterFigure with a state-trace panel", () => {
     expect(s.nSamples).toBe(400);
     expect(s.dt_ms).toBeCloseTo(0.5, 12);
     expect(s.tStart_ms).toBeCloseTo(0.5, 12);
-    expect(Array.from(s.values.subarray(400, 800))).toEqual(Array.from(Float32Array.from(vExc.trace("v_mV", 1))));
-    expect(Array.from(s.values.subarray(800))).toEqual(Array.from(Float32Array.from(vInh.trace("v_mV", 0))));
+    expect(Array.from(s.values.subarray(400, 800))).toEqual(
+      Array.from(Float32Array.from(vExc.trace("v_mV", 1))),
+    );
+    expect(Array.from(s.values.subarray(800))).toEqual(
+      Array.from(Float32Array.from(vInh.trace("v_mV", 0))),
+    );
     expect(d.times_ms.length).toBe(spikes.count);
     const svg = b["image/svg+xml"] as string;
     checkStatic(svg);
@@ -217,12 +297,20 @@ describe("rasterFigure with a state-trace panel", () => {
     const { nl, net, spikes, vExc, exc } = await network();
     expect(() => nl.rasterFigure({ spikes, states: vExc })).toThrow(/no samples yet/);
     net.run(50);
-    expect(() => nl.rasterFigure({ spikes, states: vExc, maxTraces: 0 })).toThrow(/maxTraces must be an integer in \[1, 64\], got 0/);
-    expect(() => nl.rasterFigure({ spikes, states: vExc, variable: "w_pA" })).toThrow(/variable must be recorded by every state monitor/);
-    expect(nl.rasterFigure({ spikes, states: vExc, maxTraces: 1 }).data.states!.labels).toEqual(["exc 2"]);
+    expect(() => nl.rasterFigure({ spikes, states: vExc, maxTraces: 0 })).toThrow(
+      /maxTraces must be an integer in \[1, 64\], got 0/,
+    );
+    expect(() => nl.rasterFigure({ spikes, states: vExc, variable: "w_pA" })).toThrow(
+      /variable must be recorded by every state monitor/,
+    );
+    expect(nl.rasterFigure({ spikes, states: vExc, maxTraces: 1 }).data.states!.labels).toEqual([
+      "exc 2",
+    ]);
     const late = net.monitorState(exc, ["v_mV"], { indices: [0] });
     net.run(10);
-    expect(() => nl.rasterFigure({ spikes, states: [vExc, late] })).toThrow(/states\[1\] must be sampled on the regular grid of states\[0\]/);
+    expect(() => nl.rasterFigure({ spikes, states: [vExc, late] })).toThrow(
+      /states\[1\] must be sampled on the regular grid of states\[0\]/,
+    );
     expect(nl.unitOf("g_nS")).toBe("nS");
     expect(nl.unitOf("u")).toBe("");
   });

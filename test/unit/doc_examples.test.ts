@@ -38,9 +38,11 @@ export function extractExamples(file: string, text: string): DocExample[] {
     if (j >= lines.length || !/^\s*\*\s*```/.test(lines[j])) continue;
     const body: string[] = [];
     let k = j + 1;
-    for (; k < lines.length && !/^\s*\*\s*```/.test(lines[k]); k++) body.push(lines[k].replace(/^\s*\* ?/, ""));
+    for (; k < lines.length && !/^\s*\*\s*```/.test(lines[k]); k++)
+      body.push(lines[k].replace(/^\s*\* ?/, ""));
     const noRun = /\bno-run\b/.test(lines[j]);
-    if (k < lines.length) out.push({ file, line: i + 1, code: body.join("\n"), ...(noRun ? { noRun } : {}) });
+    if (k < lines.length)
+      out.push({ file, line: i + 1, code: body.join("\n"), ...(noRun ? { noRun } : {}) });
     i = k;
   }
   return out;
@@ -61,16 +63,38 @@ const examples = sourceFiles(path.join(ROOT, "src")).flatMap((f) =>
   extractExamples(path.relative(ROOT, f).split(path.sep).join("/"), fs.readFileSync(f, "utf8")),
 );
 const name = (e: DocExample) => `${e.file}:${e.line}`;
-const stem = (e: DocExample, i: number) => `ex${String(i).padStart(4, "0")}_${path.basename(e.file, ".ts")}_${e.line}`;
+const stem = (e: DocExample, i: number) =>
+  `ex${String(i).padStart(4, "0")}_${path.basename(e.file, ".ts")}_${e.line}`;
 
 describe("extractExamples", () => {
   test("finds fenced blocks after @example and strips the comment margin", () => {
-    const text = ["/**", " * Adds.", " * @example", " * ```ts", " * const x = 1;", " *   x + 1;", " * ```", " */", "export const a = 1;"].join("\n");
-    expect(extractExamples("f.ts", text)).toEqual([{ file: "f.ts", line: 3, code: "const x = 1;\n  x + 1;" }]);
+    const text = [
+      "/**",
+      " * Adds.",
+      " * @example",
+      " * ```ts",
+      " * const x = 1;",
+      " *   x + 1;",
+      " * ```",
+      " */",
+      "export const a = 1;",
+    ].join("\n");
+    expect(extractExamples("f.ts", text)).toEqual([
+      { file: "f.ts", line: 3, code: "const x = 1;\n  x + 1;" },
+    ]);
   });
   test("marks a no-run block", () => {
-    const text = ["/**", " * @example", " * ```ts no-run", " * await download();", " * ```", " */"].join("\n");
-    expect(extractExamples("f.ts", text)).toEqual([{ file: "f.ts", line: 2, code: "await download();", noRun: true }]);
+    const text = [
+      "/**",
+      " * @example",
+      " * ```ts no-run",
+      " * await download();",
+      " * ```",
+      " */",
+    ].join("\n");
+    expect(extractExamples("f.ts", text)).toEqual([
+      { file: "f.ts", line: 2, code: "await download();", noRun: true },
+    ]);
   });
   test("ignores an @example without a fenced block", () => {
     expect(extractExamples("f.ts", "/**\n * @example\n * foo()\n */")).toEqual([]);
@@ -100,7 +124,10 @@ describe.skipIf(examples.length === 0)("TSDoc examples", () => {
     const problems = ts.getPreEmitDiagnostics(program).map((d) => {
       const i = d.file ? files.indexOf(d.file.fileName) : -1;
       const where = i >= 0 ? name(examples[i]) : (d.file?.fileName ?? "?");
-      const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
+      const line =
+        d.file && d.start !== undefined
+          ? d.file.getLineAndCharacterOfPosition(d.start).line + 1
+          : 0;
       return `${where} (example line ${line}): ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
     });
     expect(problems).toEqual([]);
@@ -127,10 +154,18 @@ describe.skipIf(examples.length === 0)("TSDoc examples", () => {
       "process.stdout.write('\\n@@RESULTS@@' + JSON.stringify(out));",
     ].join("\n");
     fs.writeFileSync(path.join(WORK, "run.mjs"), runner);
-    const res = spawnSync(process.execPath, [path.join(WORK, "run.mjs")], { cwd: WORK, encoding: "utf8", timeout: 240_000, maxBuffer: 64 << 20 });
+    const res = spawnSync(process.execPath, [path.join(WORK, "run.mjs")], {
+      cwd: WORK,
+      encoding: "utf8",
+      timeout: 240_000,
+      maxBuffer: 64 << 20,
+    });
     const marker = res.stdout.lastIndexOf("@@RESULTS@@");
     if (marker < 0) throw new Error(`example runner failed (${res.status}): ${res.stderr}`);
-    for (const [k, v] of Object.entries(JSON.parse(res.stdout.slice(marker + 11)) as Record<string, string>)) results.set(k, v);
+    for (const [k, v] of Object.entries(
+      JSON.parse(res.stdout.slice(marker + 11)) as Record<string, string>,
+    ))
+      results.set(k, v);
   };
 
   examples.forEach((e, i) => {
@@ -158,7 +193,8 @@ function exampleCoverage(): Map<string, { documented: string[]; missing: string[
   const out = new Map<string, { documented: string[]; missing: string[] }>();
   const visit = (moduleSymbol: ts.Symbol, ns: string) => {
     for (const exported of checker.getExportsOfModule(moduleSymbol)) {
-      const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+      const symbol =
+        exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       const decl = symbol.declarations?.[0];
       if (!decl) continue;
       if (ts.isSourceFile(decl) || ts.isModuleDeclaration(decl)) {
@@ -168,7 +204,9 @@ function exampleCoverage(): Map<string, { documented: string[]; missing: string[
       if (!(ts.isFunctionDeclaration(decl) || ts.isClassDeclaration(decl))) continue;
       if (ts.getJSDocTags(decl).some((t) => t.tagName.text === "internal")) continue;
       const entry = out.get(ns) ?? { documented: [], missing: [] };
-      const has = (symbol.declarations ?? []).some((d) => ts.getJSDocTags(d).some((t) => t.tagName.text === "example"));
+      const has = (symbol.declarations ?? []).some((d) =>
+        ts.getJSDocTags(d).some((t) => t.tagName.text === "example"),
+      );
       (has ? entry.documented : entry.missing).push(exported.name);
       out.set(ns, entry);
     }

@@ -57,7 +57,8 @@ describe("rate codes", () => {
 
   it("rateEncode: gain and clamping as snnTorch (p = clamp(gain x, 0, 1))", () => {
     const r = rateEncode([-1, 0, 2, 1], { nSteps: 50, seed: 3, gain: 1 });
-    for (let t = 0; t < 50; t++) expect(Array.from(r.spikes.subarray(t * 4, t * 4 + 4))).toEqual([0, 0, 1, 1]);
+    for (let t = 0; t < 50; t++)
+      expect(Array.from(r.spikes.subarray(t * 4, t * 4 + 4))).toEqual([0, 0, 1, 1]);
   });
 
   it("poissonSpikeTimes: counts are Poisson (mean rate D, Fano 1), ISIs exponential", () => {
@@ -66,7 +67,8 @@ describe("rate codes", () => {
     const counts: number[][] = [[], []];
     for (let seed = 0; seed < 300; seed++) {
       const ev = poissonSpikeTimes(rates, { duration_ms: D, seed });
-      for (let k = 1; k < ev.times_ms.length; k++) expect(ev.times_ms[k]).toBeGreaterThanOrEqual(ev.times_ms[k - 1]);
+      for (let k = 1; k < ev.times_ms.length; k++)
+        expect(ev.times_ms[k]).toBeGreaterThanOrEqual(ev.times_ms[k - 1]);
       for (let i = 0; i < 2; i++) counts[i].push(ev.neurons.filter((n) => n === i).length);
     }
     for (let i = 0; i < 2; i++) {
@@ -88,7 +90,11 @@ describe("rate codes", () => {
     const a = rateEncode([0.2, 0.5], { nSteps: 100, seed: 9 });
     const b = rateEncode([0.2, 0.5], { nSteps: 100, seed: 9 });
     expect(Buffer.from(a.spikes.buffer).equals(Buffer.from(b.spikes.buffer))).toBe(true);
-    expect(Buffer.from(rateEncode([0.2, 0.5], { nSteps: 100, seed: 10 }).spikes.buffer).equals(Buffer.from(a.spikes.buffer))).toBe(false);
+    expect(
+      Buffer.from(rateEncode([0.2, 0.5], { nSteps: 100, seed: 10 }).spikes.buffer).equals(
+        Buffer.from(a.spikes.buffer),
+      ),
+    ).toBe(false);
     const p = poissonSpikeTimes([10, 20], { duration_ms: 500, seed: new Rng(4) });
     const q = poissonSpikeTimes([10, 20], { duration_ms: 500, seed: new Rng(4) });
     expect(Buffer.from(p.times_ms.buffer).equals(Buffer.from(q.times_ms.buffer))).toBe(true);
@@ -97,7 +103,19 @@ describe("rate codes", () => {
 
 describe("latency and delta codes vs snnTorch spikegen", () => {
   const rng = new Rng(2006);
-  const values = [0, 0.005, 0.01, 0.0100001, 0.02, 0.125, 0.25, 0.5, 0.75, 1, ...Array.from({ length: 30 }, () => rng.uniform())];
+  const values = [
+    0,
+    0.005,
+    0.01,
+    0.0100001,
+    0.02,
+    0.125,
+    0.25,
+    0.5,
+    0.75,
+    1,
+    ...Array.from({ length: 30 }, () => rng.uniform()),
+  ];
   const latency = [
     { nSteps: 15 },
     { nSteps: 10, tau: 2, allowLate: true },
@@ -107,15 +125,30 @@ describe("latency and delta codes vs snnTorch spikegen", () => {
     { nSteps: 30, normalize: true, firstSpikeTime: 4, threshold: 0.05, clip: true },
     { nSteps: 8, linear: true, tau: 7, threshold: 0.3, clip: true },
   ];
-  const signal = Array.from({ length: 12 }, (_, t) => [Math.sin(t / 2) * 2, t * 0.3, rng.uniform() * 3]);
-  const delta = [{ threshold: 1 }, { threshold: 0.3, padding: true }, { threshold: 0.5, offSpikes: true }, { threshold: 0.5, offSpikes: true, padding: true }];
+  const signal = Array.from({ length: 12 }, (_, t) => [
+    Math.sin(t / 2) * 2,
+    t * 0.3,
+    rng.uniform() * 3,
+  ]);
+  const delta = [
+    { threshold: 1 },
+    { threshold: 0.3, padding: true },
+    { threshold: 0.5, offSpikes: true },
+    { threshold: 0.5, offSpikes: true, padding: true },
+  ];
   const ref = (() => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "spikegen-"));
     const input = path.join(dir, "input.json");
     fs.writeFileSync(input, JSON.stringify({ values, latency, delta: { signal, cases: delta } }));
-    const out = execFileSync(peersPython(), [SCRIPT, input], { encoding: "utf8", timeout: 120_000 });
+    const out = execFileSync(peersPython(), [SCRIPT, input], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     fs.rmSync(dir, { recursive: true, force: true });
-    return JSON.parse(out) as { latency: { times: number[]; raster: number[][] }[]; delta: number[][][] };
+    return JSON.parse(out) as {
+      latency: { times: number[]; raster: number[][] }[];
+      delta: number[][][];
+    };
   })();
 
   it("latency: the same spike times (to 1e-12) and the same rasters, log and linear codes", () => {
@@ -123,7 +156,9 @@ describe("latency and delta codes vs snnTorch spikegen", () => {
       const times = latencySpikeTimes(values, opts);
       ref.latency[c].times.forEach((t, i) => expect(times[i]).toBeCloseTo(t, 12));
       const r = latencyEncode(values, opts);
-      const ours = Array.from({ length: opts.nSteps }, (_, t) => Array.from(r.spikes.subarray(t * values.length, (t + 1) * values.length)));
+      const ours = Array.from({ length: opts.nSteps }, (_, t) =>
+        Array.from(r.spikes.subarray(t * values.length, (t + 1) * values.length)),
+      );
       expect(ours).toEqual(ref.latency[c].raster);
     });
   });
@@ -132,7 +167,9 @@ describe("latency and delta codes vs snnTorch spikegen", () => {
     const flat = signal.flat();
     delta.forEach((opts, c) => {
       const r = deltaEncode(flat, { nInputs: 3, ...opts });
-      const ours = Array.from({ length: signal.length }, (_, t) => Array.from(r.spikes.subarray(t * 3, t * 3 + 3)));
+      const ours = Array.from({ length: signal.length }, (_, t) =>
+        Array.from(r.spikes.subarray(t * 3, t * 3 + 3)),
+      );
       expect(ours).toEqual(ref.delta[c]);
     });
   });
@@ -142,8 +179,17 @@ describe("latency and delta codes vs snnTorch spikegen", () => {
     const t = latencySpikeTimes([0.02, 0.5, 1], { nSteps: 5, normalize: true, linear: true });
     expect(Array.from(t).map((x) => +x.toFixed(6))).toEqual([3.92, 2, 0]);
     // spikegen.delta([1, 2, 0, 2, 2.9], threshold=1, off_spike=True) -> [1, 1, -1, 1, 0]
-    expect(Array.from(deltaEncode([1, 2, 0, 2, 2.9], { nInputs: 1, threshold: 1, offSpikes: true }).spikes)).toEqual([1, 1, -1, 1, 0]);
-    expect(Array.from(deltaEncode([1, 2, 0, 2, 2.9], { nInputs: 1, threshold: 1, offSpikes: true, padding: true }).spikes)).toEqual([0, 1, -1, 1, 0]);
+    expect(
+      Array.from(
+        deltaEncode([1, 2, 0, 2, 2.9], { nInputs: 1, threshold: 1, offSpikes: true }).spikes,
+      ),
+    ).toEqual([1, 1, -1, 1, 0]);
+    expect(
+      Array.from(
+        deltaEncode([1, 2, 0, 2, 2.9], { nInputs: 1, threshold: 1, offSpikes: true, padding: true })
+          .spikes,
+      ),
+    ).toEqual([0, 1, -1, 1, 0]);
     expect([0.5, 1.5, 2.5, 3.5, 2.4999].map(roundHalfEven)).toEqual([0, 2, 2, 4, 2]);
   });
 
@@ -166,13 +212,24 @@ describe("send-on-delta and population codes", () => {
     // reference starts at 0; 0.4 (d 0.4 <1), 1.2 (d 1.2: ON, ref 1.2), 1.9 (d .7), 2.3 (d 1.1: ON, ref 2.3),
     // 1.0 (d -1.3: OFF, ref 1.0), 0.5 (d -.5), 0.0 (d -1.0: OFF, ref 0), 0.9 (d .9)
     const x = [0, 0.4, 1.2, 1.9, 2.3, 1.0, 0.5, 0.0, 0.9];
-    expect(Array.from(sendOnDelta(x, { nInputs: 1, threshold: 1 }).spikes)).toEqual([0, 0, 1, 0, 1, -1, 0, -1, 0]);
-    expect(Array.from(sendOnDelta(x, { nInputs: 1, threshold: 1, offSpikes: false }).spikes)).toEqual([0, 0, 1, 0, 1, 0, 0, 0, 0]);
+    expect(Array.from(sendOnDelta(x, { nInputs: 1, threshold: 1 }).spikes)).toEqual([
+      0, 0, 1, 0, 1, -1, 0, -1, 0,
+    ]);
+    expect(
+      Array.from(sendOnDelta(x, { nInputs: 1, threshold: 1, offSpikes: false }).spikes),
+    ).toEqual([0, 0, 1, 0, 1, 0, 0, 0, 0]);
     // snnTorch's delta on the same signal compares with the previous sample only: no drift detection
-    expect(Array.from(deltaEncode(x, { nInputs: 1, threshold: 1, padding: true }).spikes)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(deltaEncode(x, { nInputs: 1, threshold: 1, padding: true }).spikes)).toEqual([
+      0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ]);
     const ev = rasterToEvents(sendOnDelta(x, { nInputs: 1, threshold: 1, dt_ms: 2 }));
     expect(Array.from(ev.times_ms)).toEqual([4, 8]);
-    expect(Array.from(rasterToEvents(sendOnDelta(x, { nInputs: 1, threshold: 1, dt_ms: 2 }), { signed: "off" }).times_ms)).toEqual([10, 14]);
+    expect(
+      Array.from(
+        rasterToEvents(sendOnDelta(x, { nInputs: 1, threshold: 1, dt_ms: 2 }), { signed: "off" })
+          .times_ms,
+      ),
+    ).toEqual([10, 14]);
   });
 
   it("gaussianPopulation: Bohte et al. 2002 centres and widths; the neuron centred on x fires at 0", () => {
@@ -191,7 +248,9 @@ describe("send-on-delta and population codes", () => {
       expect(r).toBeGreaterThanOrEqual(0.1);
       expect(code.events.times_ms[k]).toBeCloseTo((1 - r) * 10, 12);
     }
-    expect(code.events.neurons.length).toBe(Array.from(code.responses).filter((r) => r >= 0.1).length);
+    expect(code.events.neurons.length).toBe(
+      Array.from(code.responses).filter((r) => r >= 0.1).length,
+    );
     expect(() => gaussianPopulation([1.5], { nNeurons: 6, min: 0, max: 1 })).toThrow(/values\[0\]/);
     expect(() => gaussianReceptiveFields({ nNeurons: 2, min: 0, max: 1 })).toThrow(/nNeurons/);
     expect(() => gaussianReceptiveFields({ nNeurons: 4, min: 1, max: 1 })).toThrow(/max/);

@@ -7,7 +7,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Network, fromPairs, type EquationGroup, type SpikeMonitor, type StateMonitor, type Synapses } from "../../src/index.js";
+import {
+  Network,
+  fromPairs,
+  type EquationGroup,
+  type SpikeMonitor,
+  type StateMonitor,
+  type Synapses,
+} from "../../src/index.js";
 import { peersPython } from "../../kernel/scripts/setup.mjs";
 
 interface GroupCase {
@@ -76,7 +83,18 @@ const CASES: Case[] = [
     dt_ms: 0.1,
     duration_ms: 100,
     namespace: { El: "-65*mV", Vt: "-50*mV", Vr: "-70*mV", R: "40*Mohm", tau: "10*ms" },
-    groups: [{ name: "G", N: 5, model: "dv/dt = (El - v + R*I)/tau : volt (unless refractory)\nI : amp", threshold: "v > Vt", reset: "v = Vr", refractory: 2, method: "exact", init: { v: "El", I: "(400 + 50*i)*pA" } }],
+    groups: [
+      {
+        name: "G",
+        N: 5,
+        model: "dv/dt = (El - v + R*I)/tau : volt (unless refractory)\nI : amp",
+        threshold: "v > Vt",
+        reset: "v = Vr",
+        refractory: 2,
+        method: "exact",
+        init: { v: "El", I: "(400 + 50*i)*pA" },
+      },
+    ],
     record: ["v"],
   },
   {
@@ -84,15 +102,43 @@ const CASES: Case[] = [
     dt_ms: 0.1,
     duration_ms: 200,
     namespace: { a: "0.02", b: "0.2", c: "-65*mV", d: "8*mV" },
-    groups: [{ name: "G", N: 4, model: izhikevich, threshold: "v >= 30*mV", reset: "v = c; u += d", method: "euler", init: { v: "-65*mV", u: "-13*mV", I: "(5 + 2*i)*mV" } }],
+    groups: [
+      {
+        name: "G",
+        N: 4,
+        model: izhikevich,
+        threshold: "v >= 30*mV",
+        reset: "v = c; u += d",
+        method: "euler",
+        init: { v: "-65*mV", u: "-13*mV", I: "(5 + 2*i)*mV" },
+      },
+    ],
     record: ["v", "u"],
   },
   {
     name: "hh_exponential_euler",
     dt_ms: 0.01,
     duration_ms: 40,
-    namespace: { Cm: "200*pF", gl: "10*nS", El: "-65*mV", ENa: "50*mV", EK: "-90*mV", g_na: "20*uS", g_kd: "6*uS" },
-    groups: [{ name: "G", N: 3, model: hh, threshold: "v > -20*mV", refractory: "v > -20*mV", method: "exponential_euler", init: { v: "-65*mV", m: "0.05", h: "0.6", n: "0.32", I: "(0.3 + 0.4*i)*nA" } }],
+    namespace: {
+      Cm: "200*pF",
+      gl: "10*nS",
+      El: "-65*mV",
+      ENa: "50*mV",
+      EK: "-90*mV",
+      g_na: "20*uS",
+      g_kd: "6*uS",
+    },
+    groups: [
+      {
+        name: "G",
+        N: 3,
+        model: hh,
+        threshold: "v > -20*mV",
+        refractory: "v > -20*mV",
+        method: "exponential_euler",
+        init: { v: "-65*mV", m: "0.05", h: "0.6", n: "0.32", I: "(0.3 + 0.4*i)*nA" },
+      },
+    ],
     record: ["v", "m"],
   },
   {
@@ -100,7 +146,15 @@ const CASES: Case[] = [
     dt_ms: 0.05,
     duration_ms: 100,
     namespace: { tau: "1*ms", a: "0.7", b: "0.8" },
-    groups: [{ name: "G", N: 2, model: fitzhughNagumo, method: "rk4", init: { v: "-1", w: "1", I: "0.5 + 0.3*i" } }],
+    groups: [
+      {
+        name: "G",
+        N: 2,
+        model: fitzhughNagumo,
+        method: "rk4",
+        init: { v: "-1", w: "1", I: "0.5 + 0.3*i" },
+      },
+    ],
     record: ["v", "w"],
   },
   {
@@ -108,15 +162,46 @@ const CASES: Case[] = [
     dt_ms: 0.05,
     duration_ms: 100,
     namespace: { tau: "1*ms", a: "0.7", b: "0.8" },
-    groups: [{ name: "G", N: 2, model: fitzhughNagumo, method: "rk2", init: { v: "-1", w: "1", I: "0.5 + 0.3*i" } }],
+    groups: [
+      {
+        name: "G",
+        N: 2,
+        model: fitzhughNagumo,
+        method: "rk2",
+        init: { v: "-1", w: "1", I: "0.5 + 0.3*i" },
+      },
+    ],
     record: ["v", "w"],
   },
   {
     name: "stdp_delays_event_driven",
     dt_ms: 0.1,
     duration_ms: 300,
-    namespace: { taum: "10*ms", taue: "5*ms", Ee: "0*mV", El: "-60*mV", Vt: "-54*mV", Vr: "-60*mV", taupre: "20*ms", taupost: "20*ms", wmax: "0.5", Apre: "0.01", Apost: "-0.0105" },
-    groups: [{ name: "G", N: 6, model: stdpNeuron, threshold: "v > Vt", reset: "v = Vr", refractory: 1, method: "euler", init: { v: "El", I: "(6.5 + 0.4*i)*mV" } }],
+    namespace: {
+      taum: "10*ms",
+      taue: "5*ms",
+      Ee: "0*mV",
+      El: "-60*mV",
+      Vt: "-54*mV",
+      Vr: "-60*mV",
+      taupre: "20*ms",
+      taupost: "20*ms",
+      wmax: "0.5",
+      Apre: "0.01",
+      Apost: "-0.0105",
+    },
+    groups: [
+      {
+        name: "G",
+        N: 6,
+        model: stdpNeuron,
+        threshold: "v > Vt",
+        reset: "v = Vr",
+        refractory: 1,
+        method: "euler",
+        init: { v: "El", I: "(6.5 + 0.4*i)*mV" },
+      },
+    ],
     synapses: [
       {
         pre: "G",
@@ -125,7 +210,8 @@ const CASES: Case[] = [
           [0, 1, 2, 3, 4, 5, 0, 2, 4],
           [1, 2, 3, 4, 5, 0, 3, 5, 1],
         ],
-        model: "w : 1\ndapre/dt = -apre/taupre : 1 (event-driven)\ndapost/dt = -apost/taupost : 1 (event-driven)",
+        model:
+          "w : 1\ndapre/dt = -apre/taupre : 1 (event-driven)\ndapost/dt = -apost/taupost : 1 (event-driven)",
         on_pre: "ge_post += w\napre += Apre\nw = clip(w + apost, 0, wmax)",
         on_post: "apost += Apost\nw = clip(w + apre, 0, wmax)",
         delay_ms: 1.5,
@@ -140,21 +226,56 @@ const CASES: Case[] = [
     dt_ms: 0.1,
     duration_ms: 100,
     namespace: { tau: "10*ms", C: "100*pF", El: "-65*mV", Vt: "-50*mV", Vr: "-65*mV" },
-    groups: [{ name: "G", N: 4, model: "dv/dt = (El - v)/tau + (Igap + I)/C : volt\nIgap : amp\nI : amp", threshold: "v > Vt", reset: "v = Vr", method: "euler", init: { v: "El", I: "(170 + 20*i)*pA" } }],
-    synapses: [{ pre: "G", post: "G", pairs: [[0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2]], model: "g : siemens\nIgap_post = g*(v_pre - v_post) : amp (summed)", init: { g: "2*nS" } }],
+    groups: [
+      {
+        name: "G",
+        N: 4,
+        model: "dv/dt = (El - v)/tau + (Igap + I)/C : volt\nIgap : amp\nI : amp",
+        threshold: "v > Vt",
+        reset: "v = Vr",
+        method: "euler",
+        init: { v: "El", I: "(170 + 20*i)*pA" },
+      },
+    ],
+    synapses: [
+      {
+        pre: "G",
+        post: "G",
+        pairs: [
+          [0, 1, 1, 2, 2, 3],
+          [1, 0, 2, 1, 3, 2],
+        ],
+        model: "g : siemens\nIgap_post = g*(v_pre - v_post) : amp (summed)",
+        init: { g: "2*nS" },
+      },
+    ],
     record: ["v", "Igap"],
   },
 ];
 
-let ref: Record<string, { spikes: Record<string, { i: number[]; t_ms: number[] }>; state?: Record<string, number[][]>; synapses?: Record<string, number[]>[] }>;
+let ref: Record<
+  string,
+  {
+    spikes: Record<string, { i: number[]; t_ms: number[] }>;
+    state?: Record<string, number[][]>;
+    synapses?: Record<string, number[]>[];
+  }
+>;
 
 beforeAll(() => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "brian2-eq-"));
   const cases = path.join(dir, "cases.json");
   const out = path.join(dir, "out.json");
-  const asBrian = CASES.map((c) => ({ ...c, synapses: c.synapses?.map((s) => ({ ...s, init: s.init })) }));
+  const asBrian = CASES.map((c) => ({
+    ...c,
+    synapses: c.synapses?.map((s) => ({ ...s, init: s.init })),
+  }));
   fs.writeFileSync(cases, JSON.stringify(asBrian));
-  execFileSync(peersPython(), [path.join(__dirname, "..", "reference", "brian2_equations.py"), cases, out], { stdio: ["ignore", "inherit", "inherit"], timeout: 600_000 });
+  execFileSync(
+    peersPython(),
+    [path.join(__dirname, "..", "reference", "brian2_equations.py"), cases, out],
+    { stdio: ["ignore", "inherit", "inherit"], timeout: 600_000 },
+  );
   ref = JSON.parse(fs.readFileSync(out, "utf8"));
 }, 600_000);
 
@@ -166,7 +287,15 @@ function runOurs(c: Case, wasm: boolean) {
     groups.set(name, net.addNeurons(name, { size: N, ...spec, namespace: c.namespace, init }));
   }
   const syns: Synapses[] = (c.synapses ?? []).map((s) =>
-    net.connect(groups.get(s.pre)!, groups.get(s.post)!, { rule: fromPairs(s.pairs[0], s.pairs[1]), model: s.model, on_pre: s.on_pre, on_post: s.on_post, delay_ms: s.delay_ms, namespace: c.namespace, init: s.init }),
+    net.connect(groups.get(s.pre)!, groups.get(s.post)!, {
+      rule: fromPairs(s.pairs[0], s.pairs[1]),
+      model: s.model,
+      on_pre: s.on_pre,
+      on_post: s.on_post,
+      delay_ms: s.delay_ms,
+      namespace: c.namespace,
+      init: s.init,
+    }),
   );
   const spikes: SpikeMonitor = net.monitorSpikes([...groups.values()]);
   const first = groups.get(c.groups[0].name)!;
@@ -198,7 +327,9 @@ describe.each(CASES)("$name", (c) => {
           const b = theirTrace[i][s];
           worst = Math.max(worst, Math.abs(a - b) / Math.max(1, Math.abs(b)));
         }
-      expect(worst, `${v}: largest relative difference`).toBeLessThan(c.name.includes("izhikevich") || c.name.includes("hh") ? 1e-6 : 1e-9);
+      expect(worst, `${v}: largest relative difference`).toBeLessThan(
+        c.name.includes("izhikevich") || c.name.includes("hh") ? 1e-6 : 1e-9,
+      );
     }
     (c.synapses ?? []).forEach((s, k) => {
       const got = ours.syns[k];
@@ -211,7 +342,12 @@ describe.each(CASES)("$name", (c) => {
       expect(order.every((q) => q !== undefined)).toBe(true);
       for (const v of s.read ?? []) {
         const a = got.variable(v);
-        theirsSyn[v].forEach((b, q) => expect(Math.abs(a[order[q]!] - b), `${v} of synapse ${theirsSyn.i[q]} -> ${theirsSyn.j[q]}`).toBeLessThan(1e-9));
+        theirsSyn[v].forEach((b, q) =>
+          expect(
+            Math.abs(a[order[q]!] - b),
+            `${v} of synapse ${theirsSyn.i[q]} -> ${theirsSyn.j[q]}`,
+          ).toBeLessThan(1e-9),
+        );
       }
     });
   });
@@ -223,6 +359,15 @@ describe.each(CASES)("$name", (c) => {
     expect(b.first.target).toBe("js");
     expect(Array.from(a.spikes.neurons)).toEqual(Array.from(b.spikes.neurons));
     expect(Array.from(a.spikes.times_ms)).toEqual(Array.from(b.spikes.times_ms));
-    for (const v of a.first.variables) expect(Buffer.from(a.first.variable(v).buffer, a.first.variable(v).byteOffset, a.first.size * 8).equals(Buffer.from(b.first.variable(v).buffer, b.first.variable(v).byteOffset, b.first.size * 8))).toBe(true);
+    for (const v of a.first.variables)
+      expect(
+        Buffer.from(
+          a.first.variable(v).buffer,
+          a.first.variable(v).byteOffset,
+          a.first.size * 8,
+        ).equals(
+          Buffer.from(b.first.variable(v).buffer, b.first.variable(v).byteOffset, b.first.size * 8),
+        ),
+      ).toBe(true);
   });
 });

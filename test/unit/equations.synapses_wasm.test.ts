@@ -4,7 +4,14 @@
 // dendritic delays, and the plasticity presets on random spike trains; and every event of the
 // wasm run must have gone through a WebAssembly kernel (a silent fallback to JavaScript fails).
 import { describe, expect, it } from "vitest";
-import { Network, Rng, fixedProbability, plasticity, type Synapses, type SynapsesOptions } from "../../src/index.js";
+import {
+  Network,
+  Rng,
+  fixedProbability,
+  plasticity,
+  type Synapses,
+  type SynapsesOptions,
+} from "../../src/index.js";
 
 const MODEL = `
 dv/dt = (ge*(Ee - v) + El - v)/taum : volt
@@ -13,7 +20,13 @@ dge/dt = -ge/taue : 1
 const NS = { taum: "10*ms", taue: "5*ms", Ee: "0*mV", El: "-60*mV", vt: "-54*mV", vr: "-60*mV" };
 
 /** Random spike trains on the dt grid: `size` sources at `rate_Hz` over `duration_ms`. */
-function trains(rng: Rng, size: number, rate_Hz: number, duration_ms: number, dt_ms: number): { neurons: number[]; times_ms: number[] } {
+function trains(
+  rng: Rng,
+  size: number,
+  rate_Hz: number,
+  duration_ms: number,
+  dt_ms: number,
+): { neurons: number[]; times_ms: number[] } {
   const neurons: number[] = [];
   const times_ms: number[] = [];
   const steps = Math.round(duration_ms / dt_ms);
@@ -31,21 +44,74 @@ function trains(rng: Rng, size: number, rate_Hz: number, duration_ms: number, dt
 type Case = { name: string; opts: (pre: "input" | "cells") => Omit<SynapsesOptions, "rule"> };
 
 const CASES: Case[] = [
-  { name: "static ge_post += w", opts: () => ({ model: "w : 1", on_pre: "ge_post += w", init: { w: "0.2*rand()" } }) },
-  { name: "static v_post += w*const, per-synapse delays", opts: () => ({ model: "w : volt", on_pre: "v_post += w*1.5", init: { w: "0.5*mV*rand()" }, delay_ms: "(1 + int(3*rand()))*0.1*ms" }) },
-  { name: "event-driven trace with pow, comparisons, on_post", opts: () => ({ model: "w : 1\ndx/dt = -x/(7*ms) : 1 (event-driven)\ndy/dt = (1 - y)/(3*ms) : 1 (event-driven)", on_pre: "x += 1; ge_post += w*(x > 1.5) + 0.01*abs(y)**3; w = clip(w + 0.001*sqrt(y), 0, 1)", on_post: "y += 0.5; w = clip(w - 0.002*x**2 + 0.0001*(i == j), 0, 1)", init: { w: 0.1 } }) },
-  { name: "stdpPair multiplicative, NEST delays", opts: () => plasticity.stdpPair({ w0: 0.3, Wmax: 1, transmit: "ge_post += w", delay_ms: 0.3 }) },
-  { name: "stdpPair additive nearest, per-synapse post delays", opts: () => ({ ...plasticity.stdpPair({ weightDependence: "additive", pairing: "nearest", w0: 0.3, Wmax: 1, transmit: "ge_post += w", delay_ms: 0, delayConvention: "axonal" }), delay_post_ms: "int(2*rand())*0.1*ms" }) },
+  {
+    name: "static ge_post += w",
+    opts: () => ({ model: "w : 1", on_pre: "ge_post += w", init: { w: "0.2*rand()" } }),
+  },
+  {
+    name: "static v_post += w*const, per-synapse delays",
+    opts: () => ({
+      model: "w : volt",
+      on_pre: "v_post += w*1.5",
+      init: { w: "0.5*mV*rand()" },
+      delay_ms: "(1 + int(3*rand()))*0.1*ms",
+    }),
+  },
+  {
+    name: "event-driven trace with pow, comparisons, on_post",
+    opts: () => ({
+      model:
+        "w : 1\ndx/dt = -x/(7*ms) : 1 (event-driven)\ndy/dt = (1 - y)/(3*ms) : 1 (event-driven)",
+      on_pre: "x += 1; ge_post += w*(x > 1.5) + 0.01*abs(y)**3; w = clip(w + 0.001*sqrt(y), 0, 1)",
+      on_post: "y += 0.5; w = clip(w - 0.002*x**2 + 0.0001*(i == j), 0, 1)",
+      init: { w: 0.1 },
+    }),
+  },
+  {
+    name: "stdpPair multiplicative, NEST delays",
+    opts: () => plasticity.stdpPair({ w0: 0.3, Wmax: 1, transmit: "ge_post += w", delay_ms: 0.3 }),
+  },
+  {
+    name: "stdpPair additive nearest, per-synapse post delays",
+    opts: () => ({
+      ...plasticity.stdpPair({
+        weightDependence: "additive",
+        pairing: "nearest",
+        w0: 0.3,
+        Wmax: 1,
+        transmit: "ge_post += w",
+        delay_ms: 0,
+        delayConvention: "axonal",
+      }),
+      delay_post_ms: "int(2*rand())*0.1*ms",
+    }),
+  },
   { name: "stdpTriplet", opts: () => plasticity.stdpTriplet({ transmit: "ge_post += w*0.01" }) },
   { name: "stdpDopamine", opts: () => plasticity.stdpDopamine({ transmit: "ge_post += w*0.01" }) },
 ];
 
-function run(c: Case, wasm: boolean): { syn: Synapses; state: Record<string, Float64Array>; net: Network; cellSpikes: number } {
+function run(
+  c: Case,
+  wasm: boolean,
+): { syn: Synapses; state: Record<string, Float64Array>; net: Network; cellSpikes: number } {
   const net = new Network({ dt_ms: 0.1, seed: 7, wasm });
   const spikes = trains(new Rng(11), 40, 30, 300, 0.1);
   const input = net.addSpikeGenerator("input", { size: 40, ...spikes });
-  const cells = net.addNeurons("cells", { size: 30, model: MODEL, threshold: "v > vt", reset: "v = vr", method: "euler", namespace: NS, init: { v: "vr + 6*mV*rand()" } });
-  net.connect(input, cells, { rule: fixedProbability(0.3), model: "w : 1", on_pre: "ge_post += w", init: { w: 0.4 } });
+  const cells = net.addNeurons("cells", {
+    size: 30,
+    model: MODEL,
+    threshold: "v > vt",
+    reset: "v = vr",
+    method: "euler",
+    namespace: NS,
+    init: { v: "vr + 6*mV*rand()" },
+  });
+  net.connect(input, cells, {
+    rule: fixedProbability(0.3),
+    model: "w : 1",
+    on_pre: "ge_post += w",
+    init: { w: 0.4 },
+  });
   const syn = net.connect(input, cells, { rule: fixedProbability(0.5), ...c.opts("input") });
   if (c.name === "stdpDopamine") {
     // dopamine from the network's own cells, for on_modulator (JavaScript, run over all synapses)
@@ -53,7 +119,15 @@ function run(c: Case, wasm: boolean): { syn: Synapses; state: Record<string, Flo
   }
   const monitor = net.monitorSpikes([cells]);
   net.run(300);
-  return { cellSpikes: monitor.count, syn, state: { ...cells.snapshot(), ...Object.fromEntries(syn.variables.map((v) => [`syn.${v}`, syn.variable(v).slice()])) }, net };
+  return {
+    cellSpikes: monitor.count,
+    syn,
+    state: {
+      ...cells.snapshot(),
+      ...Object.fromEntries(syn.variables.map((v) => [`syn.${v}`, syn.variable(v).slice()])),
+    },
+    net,
+  };
 }
 
 const bytes = (a: Float64Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -63,7 +137,8 @@ describe("synapse events as WebAssembly", () => {
     it(`${c.name}: bitwise identical to the JavaScript reference, every event in wasm`, () => {
       const w = run(c, true);
       const j = run(c, false);
-      for (const key of Object.keys(j.state)) expect(bytes(w.state[key]), key).toEqual(bytes(j.state[key]));
+      for (const key of Object.keys(j.state))
+        expect(bytes(w.state[key]), key).toEqual(bytes(j.state[key]));
       expect(w.cellSpikes, "postsynaptic spikes (on_post and the resets ran)").toBeGreaterThan(20);
       expect(w.cellSpikes).toBe(j.cellSpikes);
       expect(w.syn.kernelCalls.js, "events that fell back to JavaScript").toBe(0);
@@ -101,24 +176,60 @@ describe("exp of synapse code (fdlibm's algorithm, both targets)", () => {
     const { expSynapse, wasmExpFunction } = await import("../../src/equations/exp.js");
     const { assemble } = await import("../../src/wasm/assembler.js");
     const { Arena } = await import("../../src/wasm/arena.js");
-    const wasm = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object } }).WebAssembly;
-    const instance = new Arena(65536).instance(new wasm.Module(assemble([{ name: "exp", ...wasmExpFunction() }])))!;
+    const wasm = (
+      globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object } }
+    ).WebAssembly;
+    const instance = new Arena(65536).instance(
+      new wasm.Module(assemble([{ name: "exp", ...wasmExpFunction() }])),
+    )!;
     const wexp = instance.exp as (x: number) => number;
     const rng = new Rng(9);
-    const xs = [0, -0, 1, -1, 0.5, 1e-300, -1e-300, 1e-9, 0.34657359, 0.3465736, 1.0397208, 1.04, 709.78, 709.79, -745.1, -745.2, -708.5, -720, 700, Infinity, -Infinity, NaN, 2 ** -28, -(2 ** -28)];
+    const xs = [
+      0,
+      -0,
+      1,
+      -1,
+      0.5,
+      1e-300,
+      -1e-300,
+      1e-9,
+      0.34657359,
+      0.3465736,
+      1.0397208,
+      1.04,
+      709.78,
+      709.79,
+      -745.1,
+      -745.2,
+      -708.5,
+      -720,
+      700,
+      Infinity,
+      -Infinity,
+      NaN,
+      2 ** -28,
+      -(2 ** -28),
+    ];
     for (let k = 0; k < 20000; k++) xs.push((rng.uniform() - 0.5) * 2 * [1, 10, 100, 1500][k % 4]);
     const f = new Float64Array(2);
     const u = new BigInt64Array(f.buffer);
     for (const x of xs) {
       const a = expSynapse(x);
       const b = wexp(x);
-      expect(Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b)), `exp(${x}): js ${a} wasm ${b}`).toBe(true);
+      expect(
+        Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b)),
+        `exp(${x}): js ${a} wasm ${b}`,
+      ).toBe(true);
       const m = Math.exp(x);
-      if (!Number.isFinite(m) || m === 0 || Number.isNaN(m)) expect(Object.is(a, m) || (Number.isNaN(a) && Number.isNaN(m)), `exp(${x})`).toBe(true);
+      if (!Number.isFinite(m) || m === 0 || Number.isNaN(m))
+        expect(Object.is(a, m) || (Number.isNaN(a) && Number.isNaN(m)), `exp(${x})`).toBe(true);
       else {
         f[0] = a;
         f[1] = m;
-        expect(Math.abs(Number(u[0] - u[1])), `exp(${x}): ${a} vs Math.exp ${m}`).toBeLessThanOrEqual(1);
+        expect(
+          Math.abs(Number(u[0] - u[1])),
+          `exp(${x}): ${a} vs Math.exp ${m}`,
+        ).toBeLessThanOrEqual(1);
       }
     }
   });

@@ -56,8 +56,12 @@ describe("parsing", () => {
   });
 
   it("errors name the equation and the problem", () => {
-    expect(() => parseEquations("dv/dt = -v/tau")).toThrow(/equation "dv\/dt = -v\/tau": expected "<definition> : <unit> \(flags\)"/);
-    expect(() => parseEquations("dv/dt = -v/tau : volt (sometimes)")).toThrow(/flag must be one of/);
+    expect(() => parseEquations("dv/dt = -v/tau")).toThrow(
+      /equation "dv\/dt = -v\/tau": expected "<definition> : <unit> \(flags\)"/,
+    );
+    expect(() => parseEquations("dv/dt = -v/tau : volt (sometimes)")).toThrow(
+      /flag must be one of/,
+    );
     expect(() => parseEquations("dv/dt = (-v/tau : volt")).toThrow(ModelSyntaxError);
     expect(() => parseEquations("v : volt\nv : volt")).toThrow(/v is defined twice/);
   });
@@ -69,7 +73,10 @@ describe("resolving a model: unit checks and errors a user can act on", () => {
   it("an inconsistent equation names the equation, the term and both dimensions", () => {
     const err = (() => {
       try {
-        resolveNeuronModel({ model: "dv/dt = (El - v)/tau + g : volt\ng : siemens", namespace: { El: "-65*mV", tau: "10*ms" } });
+        resolveNeuronModel({
+          model: "dv/dt = (El - v)/tau + g : volt\ng : siemens",
+          namespace: { El: "-65*mV", tau: "10*ms" },
+        });
       } catch (e) {
         return e as Error;
       }
@@ -81,37 +88,111 @@ describe("resolving a model: unit checks and errors a user can act on", () => {
   });
 
   it("the right-hand side must have the unit of the variable per second", () => {
-    expect(() => resolveNeuronModel({ model: "dv/dt = El - v : volt", namespace: { El: "-65*mV" } })).toThrow(/has dimension volt, but dv\/dt needs volt\/second/);
+    expect(() =>
+      resolveNeuronModel({ model: "dv/dt = El - v : volt", namespace: { El: "-65*mV" } }),
+    ).toThrow(/has dimension volt, but dv\/dt needs volt\/second/);
   });
 
   it("undefined names, circular definitions, missing units, non-integrable exact models, assigning constants", () => {
-    expect(() => resolveNeuronModel({ model: LIF, namespace: { El: "-65*mV" } })).toThrow(/"tau" is not defined/);
-    expect(() => resolveNeuronModel({ model: "dv/dt = a : volt\na = b : volt/second\nb = a : volt/second" })).toThrow(/circular definition/);
-    expect(() => resolveNeuronModel({ model: "dv/dt = -v/tau : volt", namespace: { tau: "10*furlongs" } })).toThrow(/not defined|may use numbers and units only/);
-    expect(() => resolveNeuronModel({ model: "dv/dt = -v/tau : voltage", namespace: { tau: "10*ms" } })).toThrow(/unknown unit "voltage"/);
-    expect(() => resolveNeuronModel({ model: "dv/dt = -v**2/(mV*tau) : volt", namespace: { tau: "10*ms" }, method: "exact" })).toThrow(/"exact" cannot integrate this model: equation "dv\/dt = -v\*\*2\/\(mV\*tau\) : volt" is not linear/);
-    expect(() => resolveNeuronModel({ model: `${LIF}\ntau : second (constant)`, namespace: { El: "-65*mV" }, reset: "tau = 5*ms" })).toThrow(/reset "tau = 5\*ms": "tau" is a constant parameter/);
-    expect(() => resolveNeuronModel({ model: LIF, namespace: { El: "-65*mV", tau: "10*ms" }, threshold: "v > 3*nS" })).toThrow(/different dimensions: volt and siemens/);
-    expect(() => resolveNeuronModel({ model: LIF, namespace: { El: "-65*mV", tau: "10*ms" }, refractory: "3*mV" })).toThrow(/duration \(second\) or a boolean condition/);
-    expect(() => resolveNeuronModel({ model: LIF, namespace: { El: "-65*mV", tau: "10*ms" }, method: "midpoint" as never })).toThrow(/method must be one of euler, exponential_euler, rk2, rk4, exact/);
-    expect(() => resolveNeuronModel({ model: "dv/dt = -v/tau + xi*sigma/sqrt(tau) : volt", namespace: { tau: "10*ms", sigma: "1*mV" }, method: "rk4" })).toThrow(/cannot integrate stochastic equations/);
+    expect(() => resolveNeuronModel({ model: LIF, namespace: { El: "-65*mV" } })).toThrow(
+      /"tau" is not defined/,
+    );
+    expect(() =>
+      resolveNeuronModel({ model: "dv/dt = a : volt\na = b : volt/second\nb = a : volt/second" }),
+    ).toThrow(/circular definition/);
+    expect(() =>
+      resolveNeuronModel({ model: "dv/dt = -v/tau : volt", namespace: { tau: "10*furlongs" } }),
+    ).toThrow(/not defined|may use numbers and units only/);
+    expect(() =>
+      resolveNeuronModel({ model: "dv/dt = -v/tau : voltage", namespace: { tau: "10*ms" } }),
+    ).toThrow(/unknown unit "voltage"/);
+    expect(() =>
+      resolveNeuronModel({
+        model: "dv/dt = -v**2/(mV*tau) : volt",
+        namespace: { tau: "10*ms" },
+        method: "exact",
+      }),
+    ).toThrow(
+      /"exact" cannot integrate this model: equation "dv\/dt = -v\*\*2\/\(mV\*tau\) : volt" is not linear/,
+    );
+    expect(() =>
+      resolveNeuronModel({
+        model: `${LIF}\ntau : second (constant)`,
+        namespace: { El: "-65*mV" },
+        reset: "tau = 5*ms",
+      }),
+    ).toThrow(/reset "tau = 5\*ms": "tau" is a constant parameter/);
+    expect(() =>
+      resolveNeuronModel({
+        model: LIF,
+        namespace: { El: "-65*mV", tau: "10*ms" },
+        threshold: "v > 3*nS",
+      }),
+    ).toThrow(/different dimensions: volt and siemens/);
+    expect(() =>
+      resolveNeuronModel({
+        model: LIF,
+        namespace: { El: "-65*mV", tau: "10*ms" },
+        refractory: "3*mV",
+      }),
+    ).toThrow(/duration \(second\) or a boolean condition/);
+    expect(() =>
+      resolveNeuronModel({
+        model: LIF,
+        namespace: { El: "-65*mV", tau: "10*ms" },
+        method: "midpoint" as never,
+      }),
+    ).toThrow(/method must be one of euler, exponential_euler, rk2, rk4, exact/);
+    expect(() =>
+      resolveNeuronModel({
+        model: "dv/dt = -v/tau + xi*sigma/sqrt(tau) : volt",
+        namespace: { tau: "10*ms", sigma: "1*mV" },
+        method: "rk4",
+      }),
+    ).toThrow(/cannot integrate stochastic equations/);
   });
 
   it("plain-number constants are in base units and not checked; strings with units are", () => {
     expect(() => resolveNeuronModel({ model: LIF, namespace: { El: -65, tau: 10 } })).not.toThrow();
-    expect(() => resolveNeuronModel({ model: LIF, namespace: { El: "-65*mV", tau: "10*mV" } })).toThrow(DimensionMismatchError);
+    expect(() =>
+      resolveNeuronModel({ model: LIF, namespace: { El: "-65*mV", tau: "10*mV" } }),
+    ).toThrow(DimensionMismatchError);
   });
 
   it("picks exact where the equations are linear, euler otherwise (Brian2's default order)", () => {
-    expect(resolveNeuronModel({ model: LIF, namespace: { El: -65, tau: 10 } }).method).toBe("exact");
-    expect(resolveNeuronModel({ model: "dv/dt = (ge*(E - v))/tau : volt\ndge/dt = -ge/taue : 1", namespace: { E: 0, tau: 10, taue: 5 } }).method).toBe("euler");
+    expect(resolveNeuronModel({ model: LIF, namespace: { El: -65, tau: 10 } }).method).toBe(
+      "exact",
+    );
+    expect(
+      resolveNeuronModel({
+        model: "dv/dt = (ge*(E - v))/tau : volt\ndge/dt = -ge/taue : 1",
+        namespace: { E: 0, tau: 10, taue: 5 },
+      }).method,
+    ).toBe("euler");
   });
 });
 
 /** One neuron of a model run for `duration_ms`; returns the recorded variable after every step. */
-function trace(model: string, opts: { method?: "euler" | "rk2" | "rk4" | "exponential_euler" | "exact"; dt_ms: number; duration_ms: number; init: Record<string, number | string>; namespace: Record<string, number | string>; variable: string; wasm?: boolean }) {
+function trace(
+  model: string,
+  opts: {
+    method?: "euler" | "rk2" | "rk4" | "exponential_euler" | "exact";
+    dt_ms: number;
+    duration_ms: number;
+    init: Record<string, number | string>;
+    namespace: Record<string, number | string>;
+    variable: string;
+    wasm?: boolean;
+  },
+) {
   const net = new Network({ dt_ms: opts.dt_ms, wasm: opts.wasm ?? true });
-  const g = net.addNeurons("g", { size: 1, model, method: opts.method, namespace: opts.namespace, init: opts.init });
+  const g = net.addNeurons("g", {
+    size: 1,
+    model,
+    method: opts.method,
+    namespace: opts.namespace,
+    init: opts.init,
+  });
   const m = net.monitorState(g, [opts.variable]);
   net.run(opts.duration_ms);
   return m.values(opts.variable);
@@ -119,13 +200,27 @@ function trace(model: string, opts: { method?: "euler" | "rk2" | "rk4" | "expone
 
 describe("integrators against closed forms", () => {
   it("exact: a LIF relaxes as El + (v0 - El) exp(-t/tau) to machine precision", () => {
-    const v = trace(LIF, { method: "exact", dt_ms: 0.1, duration_ms: 50, init: { v: -50 }, namespace: { El: -65, tau: 10 }, variable: "v" });
+    const v = trace(LIF, {
+      method: "exact",
+      dt_ms: 0.1,
+      duration_ms: 50,
+      init: { v: -50 },
+      namespace: { El: -65, tau: 10 },
+      variable: "v",
+    });
     v.forEach((x, k) => expect(x).toBeCloseTo(-65 + 15 * Math.exp(-((k + 1) * 0.1) / 10), 11));
   });
 
   it("exact: a coupled linear system (alpha synapse) follows its closed form t/tau exp(1 - t/tau)", () => {
     const model = "dg/dt = (h - g)/tau : 1\ndh/dt = -h/tau : 1";
-    const g = trace(model, { method: "exact", dt_ms: 0.5, duration_ms: 40, init: { g: 0, h: Math.E }, namespace: { tau: 4 }, variable: "g" });
+    const g = trace(model, {
+      method: "exact",
+      dt_ms: 0.5,
+      duration_ms: 40,
+      init: { g: 0, h: Math.E },
+      namespace: { tau: 4 },
+      variable: "g",
+    });
     g.forEach((x, k) => {
       const t = (k + 1) * 0.5;
       expect(x).toBeCloseTo((t / 4) * Math.exp(1 - t / 4), 12);
@@ -144,10 +239,21 @@ describe("integrators against closed forms", () => {
       return C * Math.exp(-a * T) + (a * Math.sin(T) - Math.cos(T)) / (a * a + 1);
     })();
     const error = (method: "euler" | "rk2" | "rk4", dt: number) => {
-      const v = trace(model, { method, dt_ms: dt, duration_ms: T, init: { v: 1 }, namespace: { tau }, variable: "v" });
+      const v = trace(model, {
+        method,
+        dt_ms: dt,
+        duration_ms: T,
+        init: { v: 1 },
+        namespace: { tau },
+        variable: "v",
+      });
       return Math.abs(v[v.length - 1] - exact);
     };
-    for (const [method, order] of [["euler", 1], ["rk2", 2], ["rk4", 4]] as const) {
+    for (const [method, order] of [
+      ["euler", 1],
+      ["rk2", 2],
+      ["rk4", 4],
+    ] as const) {
       const ratio = error(method, 0.1) / error(method, 0.05);
       expect(Math.log2(ratio), method).toBeGreaterThan(order - 0.2);
       expect(Math.log2(ratio), method).toBeLessThan(order + 0.3);
@@ -155,13 +261,24 @@ describe("integrators against closed forms", () => {
   });
 
   it("exponential_euler is exact for a linear equation with a state-dependent rate held over the step", () => {
-    const v = trace("dv/dt = (E - v)*g/tau : volt\ng : 1", { method: "exponential_euler", dt_ms: 1, duration_ms: 10, init: { v: 0, g: 2 }, namespace: { E: 10, tau: 4 }, variable: "v" });
+    const v = trace("dv/dt = (E - v)*g/tau : volt\ng : 1", {
+      method: "exponential_euler",
+      dt_ms: 1,
+      duration_ms: 10,
+      init: { v: 0, g: 2 },
+      namespace: { E: 10, tau: 4 },
+      variable: "v",
+    });
     v.forEach((x, k) => expect(x).toBeCloseTo(10 - 10 * Math.exp((-(k + 1) * 2) / 4), 12));
   });
 
   it("xi: an Ornstein-Uhlenbeck process has mean 0 and variance sigma^2 (Brian2's xi*sqrt(dt) scaling)", () => {
     const net = new Network({ dt_ms: 0.1, seed: 7 });
-    const g = net.addNeurons("ou", { size: 4000, model: "dv/dt = -v/tau + sigma*sqrt(2/tau)*xi : volt", namespace: { tau: "10*ms", sigma: "2*mV" } });
+    const g = net.addNeurons("ou", {
+      size: 4000,
+      model: "dv/dt = -v/tau + sigma*sqrt(2/tau)*xi : volt",
+      namespace: { tau: "10*ms", sigma: "2*mV" },
+    });
     net.run(100); // 10 tau: stationary
     const v = g.variable("v");
     const mean = v.reduce((s, x) => s + x, 0) / v.length;
@@ -178,19 +295,34 @@ describe("threshold, reset, refractoriness", () => {
 
   it("a LIF driven by a constant current fires with the closed-form period (on the dt grid)", () => {
     const net = new Network({ dt_ms: 0.01 });
-    const g = net.addNeurons("lif", { size: 1, model, threshold: "v > Vt", reset: "v = Vr", refractory: "2*ms", namespace, init: { v: -70, I: "500*pA" } });
+    const g = net.addNeurons("lif", {
+      size: 1,
+      model,
+      threshold: "v > Vt",
+      reset: "v = Vr",
+      refractory: "2*ms",
+      namespace,
+      init: { v: -70, I: "500*pA" },
+    });
     const m = net.monitorSpikes([g]);
     net.run(200);
     const t = m.times_ms;
     // From Vr to Vt under 20 mV of drive: tau ln((Vr - El - RI)/(Vt - El - RI)), after 2 ms frozen.
     const period = 2 + 10 * Math.log((-70 + 65 - 20) / (-50 + 65 - 20));
-    for (let k = 2; k < t.length; k++) expect(Math.abs(t[k] - t[k - 1] - period)).toBeLessThanOrEqual(0.011);
+    for (let k = 2; k < t.length; k++)
+      expect(Math.abs(t[k] - t[k - 1] - period)).toBeLessThanOrEqual(0.011);
     expect(t.length).toBeGreaterThan(10);
   });
 
   it("a boolean refractory condition holds the neuron from its spike until the condition is false", () => {
     const net = new Network({ dt_ms: 0.1 });
-    const g = net.addNeurons("g", { size: 1, model: "dv/dt = (20*mV - v)/(5*ms) : volt", threshold: "v > 10*mV", refractory: "v > 5*mV", init: { v: 0 } });
+    const g = net.addNeurons("g", {
+      size: 1,
+      model: "dv/dt = (20*mV - v)/(5*ms) : volt",
+      threshold: "v > 10*mV",
+      refractory: "v > 5*mV",
+      init: { v: 0 },
+    });
     const m = net.monitorSpikes([g]);
     net.run(50);
     expect(m.count).toBe(1); // no reset: v stays above 5 mV, so the neuron stays refractory
@@ -199,7 +331,12 @@ describe("threshold, reset, refractoriness", () => {
   it("init accepts expressions with rand() from the group's stream: same seed, same values", () => {
     const make = (seed: number) => {
       const net = new Network({ seed });
-      const g = net.addNeurons("g", { size: 50, model, namespace, init: { v: "Vr + rand()*(Vt - Vr)", I: "i*pA" } });
+      const g = net.addNeurons("g", {
+        size: 50,
+        model,
+        namespace,
+        init: { v: "Vr + rand()*(Vt - Vr)", I: "i*pA" },
+      });
       net.build();
       return [g.variable("v").slice(), g.variable("I").slice()];
     };
@@ -215,11 +352,23 @@ describe("threshold, reset, refractoriness", () => {
 
   it("refuses unknown precisions, float32 with a per-neuron refractory period, and unknown init variables", () => {
     const net = new Network();
-    expect(() => net.addNeurons("a", { size: 1, model, namespace, precision: "float16" as never })).toThrow(/precision must be "float64" or "float32", got "float16"/);
+    expect(() =>
+      net.addNeurons("a", { size: 1, model, namespace, precision: "float16" as never }),
+    ).toThrow(/precision must be "float64" or "float32", got "float16"/);
     const f = new Network();
-    f.addNeurons("f", { size: 2, model: "dv/dt = -v/(10*ms) : volt (unless refractory)\ntref : second", threshold: "v > 1*mV", refractory: "tref", precision: "float32" });
-    expect(() => f.run(1)).toThrow(/f: precision "float32" needs a constant refractory period or a condition, got "tref"/);
-    expect(() => net.addNeurons("b", { size: 1, model, namespace, init: { w: 1 } })).toThrow(/init: variable must be one of v, I/);
+    f.addNeurons("f", {
+      size: 2,
+      model: "dv/dt = -v/(10*ms) : volt (unless refractory)\ntref : second",
+      threshold: "v > 1*mV",
+      refractory: "tref",
+      precision: "float32",
+    });
+    expect(() => f.run(1)).toThrow(
+      /f: precision "float32" needs a constant refractory period or a condition, got "tref"/,
+    );
+    expect(() => net.addNeurons("b", { size: 1, model, namespace, init: { w: 1 } })).toThrow(
+      /init: variable must be one of v, I/,
+    );
   });
 });
 
@@ -229,9 +378,20 @@ describe("synapses written as equations: the projection handle", () => {
 
   function twoGroups(seed = 1) {
     const net = new Network({ seed, dt_ms: 0.1 });
-    const a = net.addNeurons("a", { size: 4, model: neuron, namespace: ns, threshold: "v > 1*mV", reset: "v = 0*mV" });
+    const a = net.addNeurons("a", {
+      size: 4,
+      model: neuron,
+      namespace: ns,
+      threshold: "v > 1*mV",
+      reset: "v = 0*mV",
+    });
     const b = net.addNeurons("b", { size: 3, model: neuron, namespace: ns });
-    const syn = net.connect(a, b, { rule: allToAll(), model: "w : 1", on_pre: "ge_post += w", init: { w: "0.1*i + 0.01*j" } });
+    const syn = net.connect(a, b, {
+      rule: allToAll(),
+      model: "w : 1",
+      on_pre: "ge_post += w",
+      init: { w: "0.1*i + 0.01*j" },
+    });
     return { net, a, b, syn };
   }
 
@@ -282,7 +442,12 @@ describe("synapses written as equations: the projection handle", () => {
     const net = new Network({ dt_ms: 0.1 });
     const src = net.addSpikeGenerator("src", { size: 1, neurons: [0, 0], times_ms: [1, 11] });
     const g = net.addNeurons("g", { size: 1, model: "x : 1" });
-    const syn = net.connect(src, g, { rule: allToAll(), model: "dtr/dt = -tr/taut : 1 (event-driven)", on_pre: "x_post = tr; tr += 1", namespace: { taut: "10*ms" } });
+    const syn = net.connect(src, g, {
+      rule: allToAll(),
+      model: "dtr/dt = -tr/taut : 1 (event-driven)",
+      on_pre: "x_post = tr; tr += 1",
+      namespace: { taut: "10*ms" },
+    });
     net.run(20);
     // At the second spike (10 ms later) the trace read is exp(-1); after it, exp(-1) + 1.
     expect(g.variable("x")[0]).toBeCloseTo(Math.exp(-1), 12);
@@ -306,17 +471,35 @@ describe("synapses written as equations: the projection handle", () => {
   it("checks units and names in statements", () => {
     const net = new Network();
     const a = net.addNeurons("a", { size: 2, model: neuron, namespace: ns });
-    expect(() => net.connect(a, a, { rule: allToAll(), model: "w : siemens", on_pre: "ge_post += w" })).toThrow(/on_pre: "ge_post \+= w".*dimension siemens, but 1 \(dimensionless\) is required/);
-    expect(() => net.connect(a, a, { rule: allToAll(), on_pre: "gx_post += 1" })).toThrow(/"gx_post" is not a synaptic, presynaptic \(_pre\) or postsynaptic \(_post\) variable/);
-    expect(() => net.connect(a, a, { rule: allToAll(), on_pre: "ge += 1", delay: 1 } as never)).toThrow(/unknown option "delay"/);
-    expect(() => net.connect(a, a, { rule: allToAll(), model: "dw/dt = -w/tau : 1", on_pre: "ge += w", namespace: ns })).toThrow(/only event-driven differential equations/);
+    expect(() =>
+      net.connect(a, a, { rule: allToAll(), model: "w : siemens", on_pre: "ge_post += w" }),
+    ).toThrow(/on_pre: "ge_post \+= w".*dimension siemens, but 1 \(dimensionless\) is required/);
+    expect(() => net.connect(a, a, { rule: allToAll(), on_pre: "gx_post += 1" })).toThrow(
+      /"gx_post" is not a synaptic, presynaptic \(_pre\) or postsynaptic \(_post\) variable/,
+    );
+    expect(() =>
+      net.connect(a, a, { rule: allToAll(), on_pre: "ge += 1", delay: 1 } as never),
+    ).toThrow(/unknown option "delay"/);
+    expect(() =>
+      net.connect(a, a, {
+        rule: allToAll(),
+        model: "dw/dt = -w/tau : 1",
+        on_pre: "ge += w",
+        namespace: ns,
+      }),
+    ).toThrow(/only event-driven differential equations/);
   });
 });
 
 describe("the plan", () => {
   it("lists every operation in its slot, as Brian2's scheduling_summary", () => {
     const net = new Network();
-    const a = net.addNeurons("exc", { size: 2, model: "dv/dt = -v/(10*ms) : volt", threshold: "v > 1*mV", reset: "v = 0*mV" });
+    const a = net.addNeurons("exc", {
+      size: 2,
+      model: "dv/dt = -v/(10*ms) : volt",
+      threshold: "v > 1*mV",
+      reset: "v = 0*mV",
+    });
     net.connect(a, a, { rule: fromPairs([0], [1]), on_pre: "v_post += 0.5*mV" });
     net.monitorSpikes();
     net.addOperation(() => {}, { when: "end", order: -1, name: "probe" });
@@ -329,8 +512,12 @@ describe("the plan", () => {
       ["end", "SpikeMonitor", "record"],
       ["end", "network", "non-finite state check every 100 steps"],
     ]);
-    expect(String(s)).toMatch(/^step of 0\.1 ms, operations in order:\nslot\s+order\s+component\s+operation\ngroups\s+0\s+exc\s+state update/);
-    expect(() => net.addOperation(() => {}, { when: "later" as never })).toThrow(/when must be one of start, groups, thresholds, synapses, resets, end/);
+    expect(String(s)).toMatch(
+      /^step of 0\.1 ms, operations in order:\nslot\s+order\s+component\s+operation\ngroups\s+0\s+exc\s+state update/,
+    );
+    expect(() => net.addOperation(() => {}, { when: "later" as never })).toThrow(
+      /when must be one of start, groups, thresholds, synapses, resets, end/,
+    );
   });
 
   it("a user operation runs every step in its slot with the step's start time", () => {
@@ -347,8 +534,15 @@ describe("the plan", () => {
 });
 
 /** A small generator of valid equation sets: random linear/nonlinear couplings, functions, thresholds and resets. */
-function randomModel(rng: Rng): { model: string; threshold?: string; reset?: string; refractory?: string; method: "euler" | "rk2" | "rk4" | "exponential_euler"; init: Record<string, string> } {
-  const pick = <T,>(xs: readonly T[]) => xs[rng.int(xs.length)];
+function randomModel(rng: Rng): {
+  model: string;
+  threshold?: string;
+  reset?: string;
+  refractory?: string;
+  method: "euler" | "rk2" | "rk4" | "exponential_euler";
+  init: Record<string, string>;
+} {
+  const pick = <T>(xs: readonly T[]) => xs[rng.int(xs.length)];
   const n = 1 + rng.int(3);
   const vars = Array.from({ length: n }, (_, k) => `x${k}`);
   const term = (self: string) =>
@@ -377,30 +571,41 @@ function randomModel(rng: Rng): { model: string; threshold?: string; reset?: str
 }
 
 describe("WebAssembly and JavaScript targets", () => {
-  it.each(["float64", "float32"] as const)("are bitwise identical on random valid models (%s; odd and even sizes, randoms, refractoriness)", (precision) => {
-    const rng = new Rng(2024);
-    for (let trial = 0; trial < 25; trial++) {
-      const spec = randomModel(rng);
-      const size = 1 + rng.int(9);
-      const run = (wasm: boolean) => {
-        const net = new Network({ dt_ms: 0.1, seed: trial, wasm });
-        const g: EquationGroup<Float64Array | Float32Array> = net.addNeurons("g", { size, ...spec, precision });
-        const m = net.monitorSpikes([g]);
-        net.run(20);
-        return { g, m };
-      };
-      const a = run(true);
-      const b = run(false);
-      expect(a.g.target).toBe("wasm");
-      expect(b.g.target).toBe("js");
-      const label = `trial ${trial} (${precision}): ${spec.method}\n${spec.model}`;
-      if (precision === "float32") expect(a.g.variable("p")).toBeInstanceOf(Float32Array);
-      expect(Array.from(a.m.times_ms), label).toEqual(Array.from(b.m.times_ms));
-      for (const v of a.g.variables) {
-        const x = a.g.variable(v);
-        const y = b.g.variable(v);
-        for (let i = 0; i < size; i++) expect(Object.is(x[i], y[i]) || x[i] === y[i], `${label}\n${v}[${i}]: ${x[i]} vs ${y[i]}`).toBe(true);
+  it.each(["float64", "float32"] as const)(
+    "are bitwise identical on random valid models (%s; odd and even sizes, randoms, refractoriness)",
+    (precision) => {
+      const rng = new Rng(2024);
+      for (let trial = 0; trial < 25; trial++) {
+        const spec = randomModel(rng);
+        const size = 1 + rng.int(9);
+        const run = (wasm: boolean) => {
+          const net = new Network({ dt_ms: 0.1, seed: trial, wasm });
+          const g: EquationGroup<Float64Array | Float32Array> = net.addNeurons("g", {
+            size,
+            ...spec,
+            precision,
+          });
+          const m = net.monitorSpikes([g]);
+          net.run(20);
+          return { g, m };
+        };
+        const a = run(true);
+        const b = run(false);
+        expect(a.g.target).toBe("wasm");
+        expect(b.g.target).toBe("js");
+        const label = `trial ${trial} (${precision}): ${spec.method}\n${spec.model}`;
+        if (precision === "float32") expect(a.g.variable("p")).toBeInstanceOf(Float32Array);
+        expect(Array.from(a.m.times_ms), label).toEqual(Array.from(b.m.times_ms));
+        for (const v of a.g.variables) {
+          const x = a.g.variable(v);
+          const y = b.g.variable(v);
+          for (let i = 0; i < size; i++)
+            expect(
+              Object.is(x[i], y[i]) || x[i] === y[i],
+              `${label}\n${v}[${i}]: ${x[i]} vs ${y[i]}`,
+            ).toBe(true);
+        }
       }
-    }
-  });
+    },
+  );
 });

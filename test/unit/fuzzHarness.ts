@@ -37,11 +37,19 @@ export function attempt(f: () => unknown): Outcome {
 export function expectCleanError(error: Error, names: readonly string[], context = ""): void {
   expect(error).not.toBeInstanceOf(WebAssembly.RuntimeError);
   expect(error.message, `${context}: internal error leaked`).not.toMatch(INTERNAL);
-  expect(names.some((n) => error.message.includes(n)), `${context}: "${error.message}" should name one of ${names.join(", ")}`).toBe(true);
+  expect(
+    names.some((n) => error.message.includes(n)),
+    `${context}: "${error.message}" should name one of ${names.join(", ")}`,
+  ).toBe(true);
 }
 
 /** Every number reachable from `value` (arrays, typed arrays, plain objects) is finite (NaN allowed where `allowNaN`). */
-export function expectFiniteResult(value: unknown, context = "result", allowNaN = false, depth = 0): void {
+export function expectFiniteResult(
+  value: unknown,
+  context = "result",
+  allowNaN = false,
+  depth = 0,
+): void {
   if (depth > 6 || value === null || value === undefined) return;
   if (typeof value === "number") {
     const ok = Number.isFinite(value) || (allowNaN && Number.isNaN(value));
@@ -53,12 +61,14 @@ export function expectFiniteResult(value: unknown, context = "result", allowNaN 
     const a = value as unknown as ArrayLike<number>;
     for (let i = 0; i < a.length; i++) {
       const v = Number(a[i]);
-      if (!(Number.isFinite(v) || (allowNaN && Number.isNaN(v)))) expect.fail(`${context}[${i}] = ${v}`);
+      if (!(Number.isFinite(v) || (allowNaN && Number.isNaN(v))))
+        expect.fail(`${context}[${i}] = ${v}`);
     }
     return;
   }
   if (value instanceof Map || value instanceof Set) return;
-  for (const [k, v] of Object.entries(value)) expectFiniteResult(v, `${context}.${k}`, allowNaN, depth + 1);
+  for (const [k, v] of Object.entries(value))
+    expectFiniteResult(v, `${context}.${k}`, allowNaN, depth + 1);
 }
 
 /**
@@ -72,7 +82,12 @@ export function expectRejected(f: () => unknown, names: readonly string[], conte
 }
 
 /** Either a finite result (checked by `check`, default {@link expectFiniteResult}) or a clean error naming one of `names`. */
-export function expectGraceful(f: () => unknown, names: readonly string[], context: string, check: (v: unknown) => void = (v) => expectFiniteResult(v, context)): void {
+export function expectGraceful(
+  f: () => unknown,
+  names: readonly string[],
+  context: string,
+  check: (v: unknown) => void = (v) => expectFiniteResult(v, context),
+): void {
   const out = attempt(f);
   if (out.ok) check(out.value);
   else expectCleanError(out.error, names, context);
@@ -80,7 +95,11 @@ export function expectGraceful(f: () => unknown, names: readonly string[], conte
 
 function describe(v: unknown): string {
   try {
-    const s = JSON.stringify(v, (_k, x) => (ArrayBuffer.isView(x) ? `${x.constructor.name}(${(x as unknown as ArrayLike<number>).length})` : x));
+    const s = JSON.stringify(v, (_k, x) =>
+      ArrayBuffer.isView(x)
+        ? `${x.constructor.name}(${(x as unknown as ArrayLike<number>).length})`
+        : x,
+    );
     return s === undefined ? String(v) : s.slice(0, 200);
   } catch {
     return String(v);
@@ -88,7 +107,17 @@ function describe(v: unknown): string {
 }
 
 /** Numbers no size, index, rate or time may take: NaN, ±Infinity, negative, fractional, huge. */
-export const badNumber = fc.constantFrom(NaN, Infinity, -Infinity, -1, -0.5, 0.5, 1e300, 2 ** 53, -(2 ** 31));
+export const badNumber = fc.constantFrom(
+  NaN,
+  Infinity,
+  -Infinity,
+  -1,
+  -0.5,
+  0.5,
+  1e300,
+  2 ** 53,
+  -(2 ** 31),
+);
 
 /** An object that contains itself (JSON.stringify throws on it). */
 const cyclic: Record<string, unknown> = { a: 1 };
@@ -100,14 +129,38 @@ cyclic.self = cyclic;
  * throw), objects without a prototype (no toString), cyclic objects and functions.
  */
 export const wrongType = fc.constantFrom<unknown>(
-  "1", "", null, {}, [], [1], true, Symbol.for("x"), Symbol("s"), () => 1, 10n, -(2n ** 64n), [1n], [Symbol("s")], Object.create(null), cyclic,
+  "1",
+  "",
+  null,
+  {},
+  [],
+  [1],
+  true,
+  Symbol.for("x"),
+  Symbol("s"),
+  () => 1,
+  10n,
+  -(2n ** 64n),
+  [1n],
+  [Symbol("s")],
+  Object.create(null),
+  cyclic,
 );
 
 /** A bad value for a number argument: out of range or of the wrong type. */
 export const badValue = fc.oneof(badNumber, wrongType);
 
 /** Keys that are not options of anything (typos and prototype names). */
-export const unknownKey = fc.constantFrom("tauMs", "sizee", "rate", "toString", "__proto__", "constructor", "seeed", "weight");
+export const unknownKey = fc.constantFrom(
+  "tauMs",
+  "sizee",
+  "rate",
+  "toString",
+  "__proto__",
+  "constructor",
+  "seeed",
+  "weight",
+);
 
 /** Small valid sizes. */
 export const smallSize = fc.integer({ min: 1, max: 12 });
@@ -129,7 +182,11 @@ export function show(v: unknown): string {
   if (typeof v === "function") return "a function";
   if (v === null || typeof v !== "object") return String(v);
   try {
-    return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? `${x.toString()}n` : typeof x === "symbol" ? x.toString() : x)) ?? "an object";
+    return (
+      JSON.stringify(v, (_k, x) =>
+        typeof x === "bigint" ? `${x.toString()}n` : typeof x === "symbol" ? x.toString() : x,
+      ) ?? "an object"
+    );
   } catch {
     return "a cyclic object";
   }

@@ -9,18 +9,37 @@ import { describe, expect, it } from "vitest";
 import * as nl from "../../src/index.js";
 import { attempt, params } from "./fuzzHarness.js";
 
-const INTERNAL = /Do not know how to serialize a BigInt|Cannot mix BigInt|circular structure|Cannot read propert|Cannot set propert|is not a function|is not iterable|Invalid typed array length|Invalid array length|Array buffer allocation failed|is not a constructor|Cannot convert|Cannot destructure|Maximum call stack|undefined is not|null is not/;
+const INTERNAL =
+  /Do not know how to serialize a BigInt|Cannot mix BigInt|circular structure|Cannot read propert|Cannot set propert|is not a function|is not iterable|Invalid typed array length|Invalid array length|Array buffer allocation failed|is not a constructor|Cannot convert|Cannot destructure|Maximum call stack|undefined is not|null is not/;
 
 /** Functions that read files or the network, or are another module's own (tested there). */
 const SKIP = new Set([
   // I/O (async): covered by the loader tests
-  "loadEdgeList", "loadConnectome", "loadMasterSheet", "loadOwmetaCells", "loadBentleyExpression", "loadGanglia", "loadCellMetadata", "loadActivityTable",
+  "loadEdgeList",
+  "loadConnectome",
+  "loadMasterSheet",
+  "loadOwmetaCells",
+  "loadBentleyExpression",
+  "loadGanglia",
+  "loadCellMetadata",
+  "loadActivityTable",
   // hot-path internals exported for the kernels' tests (documented as unchecked)
-  "poissonStep", "propagate", "gapJunctionCurrents", "lifStep",
+  "poissonStep",
+  "propagate",
+  "gapJunctionCurrents",
+  "lifStep",
   // rsa's numeric kernels on (Float64Array, rows, columns): building blocks that the checked
   // entry points (calcRdm, compareRdm, transforms) call after validating
-  "crossRows", "gramRows", "poissonDistances", "correlationDistances", "euclideanDistances", "mahalanobisDistances", "removeRowMeans",
-  "floydWarshall", "averageGroups", "centeredKernel",
+  "crossRows",
+  "gramRows",
+  "poissonDistances",
+  "correlationDistances",
+  "euclideanDistances",
+  "mahalanobisDistances",
+  "removeRowMeans",
+  "floydWarshall",
+  "averageGroups",
+  "centeredKernel",
 ]);
 
 /** name -> function of the namespaces under test. */
@@ -37,18 +56,67 @@ function entryPoints(): [string, (...args: unknown[]) => unknown][] {
   add("rsa.", nl.rsa as unknown as Record<string, unknown>, (n) => !["simdKernel"].includes(n));
   add("connectome.", nl.connectome as unknown as Record<string, unknown>, (n) => n !== "pairIndex");
   // the schema's public contract with untrusted data is its decoders (the rest are helpers of encoders and renderers)
-  add("schema.", nl.schema as unknown as Record<string, unknown>, (n) => n.startsWith("decode") || n === "fitText");
+  add(
+    "schema.",
+    nl.schema as unknown as Record<string, unknown>,
+    (n) => n.startsWith("decode") || n === "fitText",
+  );
   const top = new Set([
-    "spikeCountsPerNeuron", "firingRates_Hz", "populationRate_Hz", "isiIntervals", "isiCv", "isiCv2", "isiLv", "coefficientOfVariation",
-    "localCoefficientOfVariation", "localVariation", "fanoFactor", "fanoFactorAcrossTrains", "fanoFactorPerNeuron", "crossCorrelogram",
-    "autoCorrelogram", "pairwiseSpikeCountCorrelation", "spikeTrainSynchrony", "spikeEventsFromMonitor", "spikeTrainsByNeuron",
-    "neuronTrain_ms", "populationTimes_ms", "allToAll", "oneToOne", "fixedProbability", "fixedInDegree", "fixedOutDegree", "fromPairs",
-    "fromCsr", "fromDense", "checkCsr", "applyRule", "spikeSchedule", "checkRate", "checkPoissonOptions", "checkSpikeGeneratorOptions",
-    "izhikevichPreset", "lifParams", "checkReceptor", "checkSynapseValue", "delayToSteps",
+    "spikeCountsPerNeuron",
+    "firingRates_Hz",
+    "populationRate_Hz",
+    "isiIntervals",
+    "isiCv",
+    "isiCv2",
+    "isiLv",
+    "coefficientOfVariation",
+    "localCoefficientOfVariation",
+    "localVariation",
+    "fanoFactor",
+    "fanoFactorAcrossTrains",
+    "fanoFactorPerNeuron",
+    "crossCorrelogram",
+    "autoCorrelogram",
+    "pairwiseSpikeCountCorrelation",
+    "spikeTrainSynchrony",
+    "spikeEventsFromMonitor",
+    "spikeTrainsByNeuron",
+    "neuronTrain_ms",
+    "populationTimes_ms",
+    "allToAll",
+    "oneToOne",
+    "fixedProbability",
+    "fixedInDegree",
+    "fixedOutDegree",
+    "fromPairs",
+    "fromCsr",
+    "fromDense",
+    "checkCsr",
+    "applyRule",
+    "spikeSchedule",
+    "checkRate",
+    "checkPoissonOptions",
+    "checkSpikeGeneratorOptions",
+    "izhikevichPreset",
+    "lifParams",
+    "checkReceptor",
+    "checkSynapseValue",
+    "delayToSteps",
   ]);
   add("encoding.", nl.encoding as unknown as Record<string, unknown>);
   // models as equations: the parsers, the unit lookup, model resolution and the shipped models' equations
-  for (const n of ["parseEquations", "parseExpression", "parseStatements", "lookupUnit", "resolveNeuronModel", "lifEquations", "adexEquations", "izhikevichEquations", "hhEquations"]) top.add(n);
+  for (const n of [
+    "parseEquations",
+    "parseExpression",
+    "parseStatements",
+    "lookupUnit",
+    "resolveNeuronModel",
+    "lifEquations",
+    "adexEquations",
+    "izhikevichEquations",
+    "hhEquations",
+  ])
+    top.add(n);
   add("", nl as unknown as Record<string, unknown>, (n) => top.has(n));
   return out;
 }
@@ -57,9 +125,23 @@ function entryPoints(): [string, (...args: unknown[]) => unknown][] {
 const cyclic: Record<string, unknown> = { a: 1 };
 cyclic.self = cyclic;
 /** Every property read gives a Symbol (as an options record or array, each field is one). */
-const symbolFields = new Proxy({}, { get: (_t, key) => (key === Symbol.toPrimitive || key === "toString" || key === "valueOf" ? undefined : Symbol("field")) });
+const symbolFields = new Proxy(
+  {},
+  {
+    get: (_t, key) =>
+      key === Symbol.toPrimitive || key === "toString" || key === "valueOf"
+        ? undefined
+        : Symbol("field"),
+  },
+);
 /** Every property read gives a BigInt. */
-const bigintFields = new Proxy({}, { get: (_t, key) => (typeof key === "symbol" || key === "toString" || key === "valueOf" ? undefined : 7n) });
+const bigintFields = new Proxy(
+  {},
+  {
+    get: (_t, key) =>
+      typeof key === "symbol" || key === "toString" || key === "valueOf" ? undefined : 7n,
+  },
+);
 
 /**
  * Values of every type, including those that break a careless message: Symbols (String(s) works,
@@ -67,9 +149,35 @@ const bigintFields = new Proxy({}, { get: (_t, key) => (typeof key === "symbol" 
  * throw), functions, cyclic objects and records whose every field is one of those.
  */
 const hostile = fc.constantFrom<unknown>(
-  undefined, null, 0, -1, NaN, Infinity, "x", "", true, {}, [], [NaN], new Float64Array(0), () => 1, [[1, 2], [3]], { length: 2 },
-  Symbol("s"), Symbol.iterator, 10n, -(2n ** 70n), [Symbol("s")], [1n, 2n], { length: 3n }, cyclic, [cyclic], symbolFields, bigintFields,
-  Object.create(null), class Foo {},
+  undefined,
+  null,
+  0,
+  -1,
+  NaN,
+  Infinity,
+  "x",
+  "",
+  true,
+  {},
+  [],
+  [NaN],
+  new Float64Array(0),
+  () => 1,
+  [[1, 2], [3]],
+  { length: 2 },
+  Symbol("s"),
+  Symbol.iterator,
+  10n,
+  -(2n ** 70n),
+  [Symbol("s")],
+  [1n, 2n],
+  { length: 3n },
+  cyclic,
+  [cyclic],
+  symbolFields,
+  bigintFields,
+  Object.create(null),
+  class Foo {},
 );
 
 function safeJson(a: unknown): string {
@@ -90,14 +198,32 @@ describe("fuzz: every exported function", { timeout: 60_000 }, () => {
   it("answers wrong types with its own Error, never an engine error from inside", () => {
     const leaks = new Map<string, string>();
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: fns.length - 1 }), fc.array(hostile, { minLength: 0, maxLength: 3 }), (k, args) => {
-        const [name, f] = fns[k];
-        const out = attempt(() => f(...args));
-        if (!out.ok && (INTERNAL.test(out.error.message) || out.error instanceof WebAssembly.RuntimeError)) {
-          if (!leaks.has(name)) leaks.set(name, `${out.error.message} @ ${(out.error.stack ?? "").split("\n").filter((l) => l.includes("/src/")).slice(0, 2).map((l) => l.replace(/.*\/src\//, "").replace(/\)$/, "")).join(" < ")} (args: ${args.map((a) => (typeof a === "symbol" ? "symbol" : typeof a === "function" ? "function" : safeJson(a))).join(", ")})`);
-        }
-        if (out.ok && out.value instanceof Promise) out.value.catch(() => undefined);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: fns.length - 1 }),
+        fc.array(hostile, { minLength: 0, maxLength: 3 }),
+        (k, args) => {
+          const [name, f] = fns[k];
+          const out = attempt(() => f(...args));
+          if (
+            !out.ok &&
+            (INTERNAL.test(out.error.message) || out.error instanceof WebAssembly.RuntimeError)
+          ) {
+            if (!leaks.has(name))
+              leaks.set(
+                name,
+                `${out.error.message} @ ${(out.error.stack ?? "")
+                  .split("\n")
+                  .filter((l) => l.includes("/src/"))
+                  .slice(0, 2)
+                  .map((l) => l.replace(/.*\/src\//, "").replace(/\)$/, ""))
+                  .join(
+                    " < ",
+                  )} (args: ${args.map((a) => (typeof a === "symbol" ? "symbol" : typeof a === "function" ? "function" : safeJson(a))).join(", ")})`,
+              );
+          }
+          if (out.ok && out.value instanceof Promise) out.value.catch(() => undefined);
+        },
+      ),
       params(61, 3000),
     );
     expect(Object.fromEntries(leaks)).toEqual({});

@@ -6,7 +6,15 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { activityFigure, connectome as C, MIME_BUNDLE, Network, rdmFigure, rsa, schema } from "../../src/index.js";
+import {
+  activityFigure,
+  connectome as C,
+  MIME_BUNDLE,
+  Network,
+  rdmFigure,
+  rsa,
+  schema,
+} from "../../src/index.js";
 import { params } from "./fuzzHarness.js";
 
 type Bundle = Record<string, unknown>;
@@ -16,11 +24,22 @@ const bundleOf = (x: unknown): Bundle => (x as { [MIME_BUNDLE](): Bundle })[MIME
 const text = fc.oneof(
   fc.string({ maxLength: 20 }),
   fc.string({ minLength: 180, maxLength: 2600, unit: "grapheme" }),
-  fc.constantFrom("x".repeat(501), "\u{1F9E0}".repeat(300), "é".repeat(2001), "<script>alert(1)</script>", ""),
+  fc.constantFrom(
+    "x".repeat(501),
+    "\u{1F9E0}".repeat(300),
+    "é".repeat(2001),
+    "<script>alert(1)</script>",
+    "",
+  ),
 );
 
 /** The bundle is well formed: always SVG and text; the payload, when present, passes `decode`. */
-function expectRenders(b: Bundle, mime: string, decode: (v: unknown) => unknown, context: string): void {
+function expectRenders(
+  b: Bundle,
+  mime: string,
+  decode: (v: unknown) => unknown,
+  context: string,
+): void {
   expect(typeof b["image/svg+xml"], context).toBe("string");
   expect(typeof b["text/plain"], context).toBe("string");
   if (mime in b) {
@@ -51,23 +70,40 @@ describe("fuzz: library output always passes the schema validator", { timeout: 6
       fc.property(
         text,
         fc.array(text, { minLength: 4, maxLength: 4 }),
-        fc.array(fc.constantFrom("finite", "constant", "nan", "partial"), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.constantFrom("finite", "constant", "nan", "partial"), {
+          minLength: 1,
+          maxLength: 3,
+        }),
         fc.double({ min: 0, max: 1, noNaN: true }),
         (title, labels, kinds, lower) => {
           const vectors = kinds.map((k, r) =>
-            k === "finite" ? [1, 2, 3, 4, 5, 6].map((x) => x * (r + 1)) : k === "constant" ? [2, 2, 2, 2, 2, 2] : k === "nan" ? [NaN, NaN, NaN, NaN, NaN, NaN] : [1, NaN, 3, 4, NaN, 6],
+            k === "finite"
+              ? [1, 2, 3, 4, 5, 6].map((x) => x * (r + 1))
+              : k === "constant"
+                ? [2, 2, 2, 2, 2, 2]
+                : k === "nan"
+                  ? [NaN, NaN, NaN, NaN, NaN, NaN]
+                  : [1, NaN, 3, 4, NaN, 6],
           );
           const rdms = rsa.makeRdms(vectors, { patternDescriptors: { label: labels } });
           const transformed = rsa.geotopologicalTransform(rdms, { lower, upper: 1 });
           for (const r of [rdms, transformed]) {
-            expectRenders(bundleOf(rdmFigure(r, { title, labels: "label" })), schema.RDM_MIME, schema.decodeRdm, "rdmFigure");
+            expectRenders(
+              bundleOf(rdmFigure(r, { title, labels: "label" })),
+              schema.RDM_MIME,
+              schema.decodeRdm,
+              "rdmFigure",
+            );
             expectRenders(bundleOf(r), schema.RDM_MIME, schema.decodeRdm, "RDM set");
           }
         },
       ),
       params(52, 40),
     );
-    const constant = rsa.geotopologicalTransform(rsa.makeRdms([[2, 2, 2, 2, 2, 2]]), { lower: 0.2, upper: 0.8 });
+    const constant = rsa.geotopologicalTransform(rsa.makeRdms([[2, 2, 2, 2, 2, 2]]), {
+      lower: 0.2,
+      upper: 0.8,
+    });
     const bundle = bundleOf(constant);
     expect(schema.RDM_MIME in bundle).toBe(false);
     expect(bundle["text/plain"]).toMatch(/all NaN, not drawn: RDM 1/);
@@ -77,7 +113,9 @@ describe("fuzz: library output always passes the schema validator", { timeout: 6
     const many = rsa.makeRdms(Array.from({ length: 70 }, (_, r) => [1, 2, 3, 4, 5, 6 + r]));
     const bundle = bundleOf(rdmFigure(many, { mds: false }));
     expectRenders(bundle, schema.RDM_MIME, schema.decodeRdm, "70 RDMs");
-    expect(schema.decodeRdm(JSON.parse(JSON.stringify(bundle[schema.RDM_MIME]))).rdmNames).toHaveLength(schema.RDM_MAX_RDMS);
+    expect(
+      schema.decodeRdm(JSON.parse(JSON.stringify(bundle[schema.RDM_MIME]))).rdmNames,
+    ).toHaveLength(schema.RDM_MAX_RDMS);
     expect(bundle["text/plain"]).toMatch(/the interactive widget shows the first 64/);
   });
 
@@ -92,7 +130,12 @@ describe("fuzz: library output always passes the schema validator", { timeout: 6
           ],
           { name, citation: title.repeat(2) },
         );
-        expectRenders(bundleOf(C.selectCells(c, () => true)), schema.CONNECTOME_MIME, schema.decodeConnectome, "connectome");
+        expectRenders(
+          bundleOf(C.selectCells(c, () => true)),
+          schema.CONNECTOME_MIME,
+          schema.decodeConnectome,
+          "connectome",
+        );
       }),
       params(53, 40),
     );
@@ -100,22 +143,40 @@ describe("fuzz: library output always passes the schema validator", { timeout: 6
 
   it("activity: any title, quantity and labels", () => {
     fc.assert(
-      fc.property(text, text, fc.array(text, { minLength: 2, maxLength: 2 }), (title, quantity, labels) => {
-        const fig = activityFigure({ data: Float64Array.from([1, 2, 3, NaN, 5, 6]), nNeurons: 2, nTimes: 3, dt_s: 0.5, labels }, { title, quantity });
-        expectRenders(bundleOf(fig), schema.ACTIVITY_MIME, schema.decodeActivity, "activity");
-      }),
+      fc.property(
+        text,
+        text,
+        fc.array(text, { minLength: 2, maxLength: 2 }),
+        (title, quantity, labels) => {
+          const fig = activityFigure(
+            {
+              data: Float64Array.from([1, 2, 3, NaN, 5, 6]),
+              nNeurons: 2,
+              nTimes: 3,
+              dt_s: 0.5,
+              labels,
+            },
+            { title, quantity },
+          );
+          expectRenders(bundleOf(fig), schema.ACTIVITY_MIME, schema.decodeActivity, "activity");
+        },
+      ),
       params(54, 100),
     );
   });
 
   it("fitText keeps strings within the limit without splitting a surrogate pair", () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 600, unit: "binary" }), fc.integer({ min: 2, max: 500 }), (s, max) => {
-        const out = schema.fitText(s, max);
-        expect(out.length).toBeLessThanOrEqual(max);
-        if (s.length <= max) expect(out).toBe(s);
-        else expect(out.endsWith("\u2026")).toBe(true);
-      }),
+      fc.property(
+        fc.string({ maxLength: 600, unit: "binary" }),
+        fc.integer({ min: 2, max: 500 }),
+        (s, max) => {
+          const out = schema.fitText(s, max);
+          expect(out.length).toBeLessThanOrEqual(max);
+          if (s.length <= max) expect(out).toBe(s);
+          else expect(out.endsWith("\u2026")).toBe(true);
+        },
+      ),
       params(55),
     );
     expect(schema.fitText("\u{1F9E0}".repeat(3), 4)).toBe("\u{1F9E0}\u2026");

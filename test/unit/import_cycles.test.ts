@@ -22,25 +22,43 @@ interface ImportEdge {
 function importsOf(source: string): ImportEdge[] {
   const text = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
   const out: ImportEdge[] = [];
-  for (const m of text.matchAll(/\b(import|export)\s+(type\s+)?([^;"'`]*?)\bfrom\s*["']([^"']+)["']/g)) {
+  for (const m of text.matchAll(
+    /\b(import|export)\s+(type\s+)?([^;"'`]*?)\bfrom\s*["']([^"']+)["']/g,
+  )) {
     const named = /^\{([^}]*)\}$/.exec(m[3].trim());
-    const allTypes = named !== null && named[1].split(",").map((s) => s.trim()).filter(Boolean).every((s) => s.startsWith("type "));
+    const allTypes =
+      named !== null &&
+      named[1]
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .every((s) => s.startsWith("type "));
     out.push({ specifier: m[4], typeOnly: m[2] !== undefined || allTypes });
   }
-  for (const m of text.matchAll(/\bimport\s*["']([^"']+)["']/g)) out.push({ specifier: m[1], typeOnly: false });
-  for (const m of text.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g)) out.push({ specifier: m[1], typeOnly: false });
+  for (const m of text.matchAll(/\bimport\s*["']([^"']+)["']/g))
+    out.push({ specifier: m[1], typeOnly: false });
+  for (const m of text.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g))
+    out.push({ specifier: m[1], typeOnly: false });
   return out.filter((e) => e.specifier.startsWith("."));
 }
 
 /** The import graph of `files` (path relative to the root -> source): file -> imported files. */
-function importGraph(files: ReadonlyMap<string, string>, opts: { types: boolean }): Map<string, string[]> {
+function importGraph(
+  files: ReadonlyMap<string, string>,
+  opts: { types: boolean },
+): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const [file, source] of files) {
     const deps = importsOf(source)
       .filter((e) => opts.types || !e.typeOnly)
       .map((e) => {
-        const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), e.specifier)).replace(/\.js$/, ".ts");
-        if (!files.has(target)) throw new Error(`${file}: import "${e.specifier}" resolves to ${target}, which is not a source file`);
+        const target = path.posix
+          .normalize(path.posix.join(path.posix.dirname(file), e.specifier))
+          .replace(/\.js$/, ".ts");
+        if (!files.has(target))
+          throw new Error(
+            `${file}: import "${e.specifier}" resolves to ${target}, which is not a source file`,
+          );
         return target;
       });
     graph.set(file, [...new Set(deps)].sort());
@@ -69,7 +87,11 @@ function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][]
 }
 
 /** Imports of files under `layer` that leave the folders in `allowed` (folders of src). */
-function layerViolations(graph: ReadonlyMap<string, readonly string[]>, layer: string, allowed: readonly string[]): string[] {
+function layerViolations(
+  graph: ReadonlyMap<string, readonly string[]>,
+  layer: string,
+  allowed: readonly string[],
+): string[] {
   const folder = (f: string) => f.split("/")[0];
   const out: string[] = [];
   for (const [file, deps] of graph) {
@@ -86,7 +108,11 @@ function sourceFiles(root: string): Map<string, string> {
       if (e.name === "node_modules" || e.name === "dist") continue;
       const full = path.join(dir, e.name);
       if (e.isDirectory()) walk(full);
-      else if (e.name.endsWith(".ts") && !e.name.endsWith(".d.ts")) files.set(path.relative(root, full).split(path.sep).join("/"), fs.readFileSync(full, "utf8"));
+      else if (e.name.endsWith(".ts") && !e.name.endsWith(".d.ts"))
+        files.set(
+          path.relative(root, full).split(path.sep).join("/"),
+          fs.readFileSync(full, "utf8"),
+        );
     }
   };
   walk(root);
@@ -99,19 +125,29 @@ describe("import structure of src/", () => {
       ["a/x.ts", 'import { y } from "../b/y.js";\nexport const x = y;'],
       ["b/y.ts", 'import { z, type Z } from "./z.js";\nexport const y: Z = z;'],
       ["b/z.ts", 'export * from "../a/x.js";\nexport type Z = number;\nexport const z = 1;'],
-      ["c/w.ts", '// import { x } from "../a/x.js";\nconst m = import("../b/y.js");\nimport "node:fs";\nimport type { Z } from "../b/z.js";\nimport { type Z as Z2 } from "../b/z.js";'],
+      [
+        "c/w.ts",
+        '// import { x } from "../a/x.js";\nconst m = import("../b/y.js");\nimport "node:fs";\nimport type { Z } from "../b/z.js";\nimport { type Z as Z2 } from "../b/z.js";',
+      ],
     ]);
 
   it("the cycle finder follows static, re-export and dynamic imports, skips comments, and reports a cycle", () => {
     const files = fixture();
     expect(importGraph(files, { types: false }).get("c/w.ts")).toEqual(["b/y.ts"]);
     expect(importGraph(files, { types: true }).get("c/w.ts")).toEqual(["b/y.ts", "b/z.ts"]);
-    expect(importCycles(importGraph(files, { types: false }))).toEqual([["a/x.ts", "b/y.ts", "b/z.ts", "a/x.ts"]]);
+    expect(importCycles(importGraph(files, { types: false }))).toEqual([
+      ["a/x.ts", "b/y.ts", "b/z.ts", "a/x.ts"],
+    ]);
     // A type-only back edge is no runtime cycle.
-    files.set("b/z.ts", 'export type { X } from "../a/x.js";\nexport type Z = number;\nexport const z = 1;');
+    files.set(
+      "b/z.ts",
+      'export type { X } from "../a/x.js";\nexport type Z = number;\nexport const z = 1;',
+    );
     expect(importCycles(importGraph(files, { types: false }))).toEqual([]);
     expect(importCycles(importGraph(files, { types: true }))).toHaveLength(1);
-    expect(() => importGraph(new Map([["a.ts", 'import "./missing.js";']]), { types: false })).toThrow(/not a source file/);
+    expect(() =>
+      importGraph(new Map([["a.ts", 'import "./missing.js";']]), { types: false }),
+    ).toThrow(/not a source file/);
   });
 
   it("the layer check names imports that leave the allowed folders, type imports included", () => {
@@ -123,7 +159,9 @@ describe("import structure of src/", () => {
   it("src/ has no import cycle", () => {
     const files = sourceFiles(SRC);
     expect(files.size).toBeGreaterThan(100);
-    expect(importCycles(importGraph(files, { types: false })).map((c) => c.join(" -> "))).toEqual([]);
+    expect(importCycles(importGraph(files, { types: false })).map((c) => c.join(" -> "))).toEqual(
+      [],
+    );
   });
 
   it("src/display imports only src/schema, src/core and itself; protocol.ts imports nothing", () => {

@@ -42,10 +42,14 @@ describe("lempelZivComplexity", () => {
   });
 
   it("is 2 for a constant sequence and 3 for 0101..., whatever the length", () => {
-    for (const n of [2, 3, 10, 1000]) expect(lempelZivComplexity(new Uint8Array(n).fill(1))).toBe(2);
-    for (const n of [3, 4, 11, 1000]) expect(lempelZivComplexity(Array.from({ length: n }, (_, i) => i % 2))).toBe(3);
+    for (const n of [2, 3, 10, 1000])
+      expect(lempelZivComplexity(new Uint8Array(n).fill(1))).toBe(2);
+    for (const n of [3, 4, 11, 1000])
+      expect(lempelZivComplexity(Array.from({ length: n }, (_, i) => i % 2))).toBe(3);
     // period 3 (001001...): 0 · 01 · 001001... -> 3
-    expect(lempelZivComplexity(Array.from({ length: 300 }, (_, i) => (i % 3 === 2 ? 1 : 0)))).toBe(3);
+    expect(lempelZivComplexity(Array.from({ length: 300 }, (_, i) => (i % 3 === 2 ? 1 : 0)))).toBe(
+      3,
+    );
   });
 
   it("normalised LZC of random binary sequences is near 1, lower for biased and periodic ones", () => {
@@ -58,7 +62,9 @@ describe("lempelZivComplexity", () => {
     const biased = normalizedLempelZiv(randomBits(20_000, 0.1, rng));
     expect(biased).toBeGreaterThan(0.42);
     expect(biased).toBeLessThan(0.5);
-    expect(normalizedLempelZiv(Array.from({ length: 100_000 }, (_, i) => i % 2))).toBeLessThan(1e-3);
+    expect(normalizedLempelZiv(Array.from({ length: 100_000 }, (_, i) => i % 2))).toBeLessThan(
+      1e-3,
+    );
   });
 
   it("equals the independent Python implementation of the LZ76 definition", () => {
@@ -74,13 +80,16 @@ describe("lempelZivComplexity", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lz-"));
     const input = path.join(dir, "input.json");
     fs.writeFileSync(input, JSON.stringify({ sequences }));
-    const ref = JSON.parse(execFileSync(peersPython(), [SCRIPT, input], { encoding: "utf8", timeout: 120_000 })) as {
+    const ref = JSON.parse(
+      execFileSync(peersPython(), [SCRIPT, input], { encoding: "utf8", timeout: 120_000 }),
+    ) as {
       c: number[];
       normalized: number[];
     };
     fs.rmSync(dir, { recursive: true, force: true });
     expect(sequences.map((s) => lempelZivComplexity(s))).toEqual(ref.c);
-    for (let i = 0; i < sequences.length - 1; i++) expect(normalizedLempelZiv(sequences[i])).toBeCloseTo(ref.normalized[i], 12);
+    for (let i = 0; i < sequences.length - 1; i++)
+      expect(normalizedLempelZiv(sequences[i])).toBeCloseTo(ref.normalized[i], 12);
   });
 
   it("rejects bad input", () => {
@@ -106,8 +115,16 @@ function lz76ByHand(s: string): number {
 
 describe("LZC features and classifier", () => {
   function events(trains: number[][], tStop_ms: number): SpikeEvents {
-    const all = trains.flatMap((ts, i) => ts.map((t) => [t, i] as const)).sort((a, b) => a[0] - b[0]);
-    return { times_ms: Float64Array.from(all, (x) => x[0]), neurons: Int32Array.from(all, (x) => x[1]), nNeurons: trains.length, tStart_ms: 0, tStop_ms };
+    const all = trains
+      .flatMap((ts, i) => ts.map((t) => [t, i] as const))
+      .sort((a, b) => a[0] - b[0]);
+    return {
+      times_ms: Float64Array.from(all, (x) => x[0]),
+      neurons: Int32Array.from(all, (x) => x[1]),
+      nNeurons: trains.length,
+      tStart_ms: 0,
+      tStop_ms,
+    };
   }
 
   it("bins spike trains into binary sequences", () => {
@@ -115,7 +132,10 @@ describe("LZC features and classifier", () => {
     expect(Array.from(seqs[0])).toEqual([1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
     expect(Array.from(seqs[1])).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
     expect(Array.from(seqs[2])).toEqual(new Array(10).fill(0));
-    expect(lzcFeatures(events([[0, 0.5, 3.2], [9.99], []], 10), 1)[2]).toBeCloseTo(2 / (10 / Math.log2(10)), 14);
+    expect(lzcFeatures(events([[0, 0.5, 3.2], [9.99], []], 10), 1)[2]).toBeCloseTo(
+      2 / (10 / Math.log2(10)),
+      14,
+    );
   });
 
   it("separates regular from irregular spiking neurons (nearest class mean on LZC features)", () => {
@@ -138,6 +158,8 @@ describe("LZC features and classifier", () => {
     const pred = predictLzcClassifier(model, test);
     expect(Array.from(pred)).toEqual(labels);
     expect(() => fitLzcClassifier(train, labels.slice(1))).toThrow(/labels.length/);
-    expect(() => predictLzcClassifier(model, [new Float64Array(3)])).toThrow(/features\[0\].length/);
+    expect(() => predictLzcClassifier(model, [new Float64Array(3)])).toThrow(
+      /features\[0\].length/,
+    );
   });
 });

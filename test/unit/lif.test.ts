@@ -6,7 +6,16 @@ function neuron(dt_ms: number, iBias_pA: number, extra: Record<string, number> =
   const net = new Network({ dt_ms });
   const g = net.addLif("n", {
     size: 1,
-    params: { tauM_ms: 10, cM_pF: 250, vRest_mV: 0, vReset_mV: 0, vThresh_mV: 1e9, tRef_ms: 2, iBias_pA, ...extra },
+    params: {
+      tauM_ms: 10,
+      cM_pF: 250,
+      vRest_mV: 0,
+      vReset_mV: 0,
+      vThresh_mV: 1e9,
+      tRef_ms: 2,
+      iBias_pA,
+      ...extra,
+    },
   });
   return { net, g };
 }
@@ -33,7 +42,18 @@ describe("LIF neuron", () => {
     const dt = 0.1;
     for (const I of [400, 500, 700, 1000, 1500, 3000]) {
       const net = new Network({ dt_ms: dt });
-      net.addLif("n", { size: 1, params: { tauM_ms: 10, cM_pF: 250, vRest_mV: 0, vReset_mV: 0, vThresh_mV: 15, tRef_ms: 2, iBias_pA: I } });
+      net.addLif("n", {
+        size: 1,
+        params: {
+          tauM_ms: 10,
+          cM_pF: 250,
+          vRest_mV: 0,
+          vReset_mV: 0,
+          vThresh_mV: 15,
+          tRef_ms: 2,
+          iBias_pA: I,
+        },
+      });
       const mon = net.monitorSpikes();
       net.run(2000);
       const times = mon.times_ms;
@@ -52,9 +72,25 @@ describe("LIF neuron", () => {
 
   it("holds the reset potential for exactly t_ref and drops input arriving then", () => {
     const net = new Network({ dt_ms: 0.1 });
-    const gen = net.addSpikeGenerator("gen", { size: 1, neurons: [0, 0, 0], times_ms: [1, 1.5, 5] });
-    const g = net.addLif("n", { size: 1, params: { vRest_mV: -70, vReset_mV: -75, vThresh_mV: -55, tRef_ms: 2 } });
-    net.connect(gen, g, { rule: (nPre, nPost) => ({ nPre, nPost, rowPtr: Int32Array.from([0, 1]), colIdx: Int32Array.from([0]) }), weight_mV: 20, delay_ms: 0.1 });
+    const gen = net.addSpikeGenerator("gen", {
+      size: 1,
+      neurons: [0, 0, 0],
+      times_ms: [1, 1.5, 5],
+    });
+    const g = net.addLif("n", {
+      size: 1,
+      params: { vRest_mV: -70, vReset_mV: -75, vThresh_mV: -55, tRef_ms: 2 },
+    });
+    net.connect(gen, g, {
+      rule: (nPre, nPost) => ({
+        nPre,
+        nPost,
+        rowPtr: Int32Array.from([0, 1]),
+        colIdx: Int32Array.from([0]),
+      }),
+      weight_mV: 20,
+      delay_ms: 0.1,
+    });
     const mon = net.monitorSpikes([g]);
     net.run(10);
     // Input at 1.1 ms fires it; input at 1.6 ms lands in the refractory period; input at 5.1 ms fires again.
@@ -62,10 +98,16 @@ describe("LIF neuron", () => {
   });
 
   it("rejects impossible parameters with the argument's name and range", () => {
-    expect(() => lifParams({ cM_pF: -1 })).toThrow(/cM_pF must be a finite number in \(0, Infinity\), got -1/);
+    expect(() => lifParams({ cM_pF: -1 })).toThrow(
+      /cM_pF must be a finite number in \(0, Infinity\), got -1/,
+    );
     expect(() => lifParams({ tauM_ms: 0 })).toThrow(/tauM_ms/);
-    expect(() => lifParams({ tRef_ms: NaN })).toThrow(/tRef_ms must be a finite number in \[0, Infinity\), got NaN/);
-    expect(() => lifParams({ vThresh_mV: -80, vReset_mV: -70 })).toThrow(/vThresh_mV must be a finite number in \(-70, Infinity\)/);
+    expect(() => lifParams({ tRef_ms: NaN })).toThrow(
+      /tRef_ms must be a finite number in \[0, Infinity\), got NaN/,
+    );
+    expect(() => lifParams({ vThresh_mV: -80, vReset_mV: -70 })).toThrow(
+      /vThresh_mV must be a finite number in \(-70, Infinity\)/,
+    );
     expect(() => lifParams({ iBias_pA: Infinity })).toThrow(/iBias_pA/);
   });
 });

@@ -1,7 +1,15 @@
 // The shipped models written as equations (src/neurons/equations.ts) give the same spikes as
 // the hand-written models, so users can start from either and change the equations.
 import { describe, expect, it } from "vitest";
-import { Network, adexEquations, hh, hhEquations, izhikevichEquations, lifEquations, type SpikeMonitor } from "../../src/index.js";
+import {
+  Network,
+  adexEquations,
+  hh,
+  hhEquations,
+  izhikevichEquations,
+  lifEquations,
+  type SpikeMonitor,
+} from "../../src/index.js";
 
 function spikeTimes(m: SpikeMonitor, neuron: number): number[] {
   return Array.from(m.times_ms).filter((_, k) => m.neurons[k] === neuron);
@@ -15,7 +23,11 @@ describe("shipped models as equations", () => {
     const ma = a.monitorSpikes();
     a.run(500);
     const b = new Network({ dt_ms: 0.1 });
-    const eq = b.addNeurons("eq", { size: 2, ...adexEquations(), init: { v: -70.6, I: "(700 + 300*i)*pA" } });
+    const eq = b.addNeurons("eq", {
+      size: 2,
+      ...adexEquations(),
+      init: { v: -70.6, I: "(700 + 300*i)*pA" },
+    });
     const mb = b.monitorSpikes([eq]);
     b.run(500);
     for (const i of [0, 1]) {
@@ -35,7 +47,11 @@ describe("shipped models as equations", () => {
     const rest = hand.snapshot(); // the hand-written model starts at rest with its gates at steady state
     a.run(100);
     const b = new Network({ dt_ms: 0.01 });
-    const eq = b.addNeurons("eq", { size: 1, ...hhEquations(), init: { v: rest.v_mV[0], m: rest.m[0], h: rest.h[0], n: rest.n[0], I: 1000 } });
+    const eq = b.addNeurons("eq", {
+      size: 1,
+      ...hhEquations(),
+      init: { v: rest.v_mV[0], m: rest.m[0], h: rest.h[0], n: rest.n[0], I: 1000 },
+    });
     const mb = b.monitorSpikes([eq]);
     b.run(100);
     const x = spikeTimes(ma, 0);
@@ -52,7 +68,11 @@ describe("shipped models as equations", () => {
     const ma = a.monitorSpikes();
     a.run(300);
     const b = new Network({ dt_ms: 0.1 });
-    const eq = b.addNeurons("eq", { size: 1, ...lifEquations({ tRef_ms: 2.1 }), init: { v: -70, I: 500 } });
+    const eq = b.addNeurons("eq", {
+      size: 1,
+      ...lifEquations({ tRef_ms: 2.1 }),
+      init: { v: -70, I: 500 },
+    });
     const mb = b.monitorSpikes([eq]);
     b.run(300);
     const x = spikeTimes(ma, 0);
@@ -68,10 +88,16 @@ describe("shipped models as equations", () => {
     const ma = a.monitorSpikes();
     a.run(1000);
     const b = new Network({ dt_ms: 0.1 });
-    const eq = b.addNeurons("eq", { size: 1, ...izhikevichEquations({ preset: "RS", iBias: 10 }), init: { v: -65, u: -13 } });
+    const eq = b.addNeurons("eq", {
+      size: 1,
+      ...izhikevichEquations({ preset: "RS", iBias: 10 }),
+      init: { v: -65, u: -13 },
+    });
     const mb = b.monitorSpikes([eq]);
     b.run(1000);
     expect(Math.abs(mb.count - ma.count)).toBeLessThanOrEqual(Math.max(1, 0.05 * ma.count));
-    expect(() => izhikevichEquations({ preset: "toString" as never })).toThrow(/preset must be one of RS/);
+    expect(() => izhikevichEquations({ preset: "toString" as never })).toThrow(
+      /preset must be one of RS/,
+    );
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { type IZHIKEVICH_PRESETS, Network, fromPairs, oneToOne, receptorState, receptorStep } from "../../src/index.js";
+import {
+  type IZHIKEVICH_PRESETS,
+  Network,
+  fromPairs,
+  oneToOne,
+  receptorState,
+  receptorStep,
+} from "../../src/index.js";
 
 /** Spike times of one Izhikevich neuron of a preset under a constant input. */
 function izhikevichSpikes(preset: keyof typeof IZHIKEVICH_PRESETS, iBias: number, duration = 500) {
@@ -21,7 +28,8 @@ describe("synaptic receptors", () => {
       for (let m = 1; m <= 100; m++) {
         receptorStep(r, Float64Array.of(0));
         const t = m * dt;
-        const want = kernel === "exp" ? 2 * Math.exp(-t / tau) : 2 * (t / tau) * Math.exp(1 - t / tau);
+        const want =
+          kernel === "exp" ? 2 * Math.exp(-t / tau) : 2 * (t / tau) * Math.exp(1 - t / tau);
         expect(Math.abs(r.value[0] - want)).toBeLessThan(1e-12);
       }
     }
@@ -73,7 +81,8 @@ describe("synaptic receptors", () => {
     let peak = 0;
     for (let k = 0; k < v.length; k++) {
       const s = t[k] - arrival;
-      const want = s <= 0 ? 0 : ((100 * 0.04 * 2) / (10 - 2)) * (Math.exp(-s / 10) - Math.exp(-s / 2));
+      const want =
+        s <= 0 ? 0 : ((100 * 0.04 * 2) / (10 - 2)) * (Math.exp(-s / 10) - Math.exp(-s / 2));
       expect(Math.abs(v[k] - want)).toBeLessThan(0.01); // first-order error of the step-wise current, dt = 0.01 ms
       peak = Math.max(peak, v[k]);
     }
@@ -148,7 +157,9 @@ describe("Izhikevich presets reproduce the 2003 firing classes (I = 10)", () => 
   });
   it("rejects an unknown preset, naming the choices", () => {
     const net = new Network();
-    expect(() => net.addIzhikevich("x", { size: 1, preset: "XX" as "RS" })).toThrow(/preset must be one of RS, IB, CH, FS, LTS, TC, RZ, got "XX"/);
+    expect(() => net.addIzhikevich("x", { size: 1, preset: "XX" as "RS" })).toThrow(
+      /preset must be one of RS, IB, CH, FS, LTS, TC, RZ, got "XX"/,
+    );
   });
 });
 
@@ -157,7 +168,11 @@ describe("projections", () => {
     const net = new Network({ dt_ms: 0.1 });
     const gen = net.addSpikeGenerator("gen", { size: 1, neurons: [0], times_ms: [5] });
     const out = net.addLif("out", { size: 3 });
-    net.connect(gen, out, { rule: fromPairs([0, 0, 0], [0, 1, 2]), weight_mV: 50, delay_ms: (_rng, _pre, post) => [0.1, 2.5, 10][post] });
+    net.connect(gen, out, {
+      rule: fromPairs([0, 0, 0], [0, 1, 2]),
+      weight_mV: 50,
+      delay_ms: (_rng, _pre, post) => [0.1, 2.5, 10][post],
+    });
     const m = net.monitorSpikes([out]);
     net.run(20);
     expect(Array.from(m.neurons)).toEqual([0, 1, 2]);
@@ -170,17 +185,43 @@ describe("fused steps", () => {
     const { lif, fixedProbability } = await import("../../src/index.js");
     const run = (model: typeof lif) => {
       const net = new Network({ dt_ms: 0.1, seed: 9 });
-      const receptors = { exc: { kind: "conductance", tau_ms: 5, eRev_mV: 0 }, inh: { kind: "conductance", tau_ms: 10, eRev_mV: -80 } } as const;
-      const params = { tauM_ms: 20, cM_pF: 200, vRest_mV: -60, vReset_mV: -60, vThresh_mV: -50, tRef_ms: 5, iBias_pA: 200, integration: "euler" as const };
-      const e = net.addNeurons("e", model, { size: 800, params, receptors, v0_mV: (r) => -60 + 10 * r.uniform() });
-      const i = net.addNeurons("i", model, { size: 200, params, receptors, v0_mV: (r) => -60 + 10 * r.uniform() });
+      const receptors = {
+        exc: { kind: "conductance", tau_ms: 5, eRev_mV: 0 },
+        inh: { kind: "conductance", tau_ms: 10, eRev_mV: -80 },
+      } as const;
+      const params = {
+        tauM_ms: 20,
+        cM_pF: 200,
+        vRest_mV: -60,
+        vReset_mV: -60,
+        vThresh_mV: -50,
+        tRef_ms: 5,
+        iBias_pA: 200,
+        integration: "euler" as const,
+      };
+      const e = net.addNeurons("e", model, {
+        size: 800,
+        params,
+        receptors,
+        v0_mV: (r) => -60 + 10 * r.uniform(),
+      });
+      const i = net.addNeurons("i", model, {
+        size: 200,
+        params,
+        receptors,
+        v0_mV: (r) => -60 + 10 * r.uniform(),
+      });
       for (const post of [e, i]) {
         net.connect(e, post, { rule: fixedProbability(0.08), receptor: "exc", weight_nS: 6 });
         net.connect(i, post, { rule: fixedProbability(0.08), receptor: "inh", weight_nS: 67 });
       }
       const m = net.monitorSpikes();
       net.run(300);
-      return { times: Array.from(m.times_ms), neurons: Array.from(m.neurons), v: Array.from(e.v_mV) };
+      return {
+        times: Array.from(m.times_ms),
+        neurons: Array.from(m.neurons),
+        v: Array.from(e.v_mV),
+      };
     };
     const fused = run(lif);
     const general = run({ ...lif, fusedStep: undefined });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { Network, Rng, escapeNoiseLif, fixedInDegree, fixedOutDegree, fromDense, hh, hhGatesAt, metaNeuron, synapseCount } from "../../src/index.js";
+import {
+  Network,
+  Rng,
+  escapeNoiseLif,
+  fixedInDegree,
+  fixedOutDegree,
+  fromDense,
+  hh,
+  hhGatesAt,
+  metaNeuron,
+  synapseCount,
+} from "../../src/index.js";
 
 describe("Hodgkin-Huxley", () => {
   it("rests near -65 mV without input and fires tonically above rheobase", () => {
@@ -24,7 +35,8 @@ describe("Hodgkin-Huxley", () => {
     for (const v of [-55, -40]) {
       const at = hhGatesAt(v);
       const near = hhGatesAt(v + 1e-9);
-      for (const g of ["m", "h", "n"] as const) expect(Math.abs(at[g] - near[g])).toBeLessThan(1e-8);
+      for (const g of ["m", "h", "n"] as const)
+        expect(Math.abs(at[g] - near[g])).toBeLessThan(1e-8);
     }
   });
 });
@@ -33,7 +45,17 @@ describe("stochastic neurons", () => {
   it("escape-noise LIF: rate rises with drive and tends to the deterministic LIF as deltaV -> 0", () => {
     const rates = [300, 375, 450].map((I) => {
       const net = new Network({ dt_ms: 0.1, seed: 1 });
-      net.addNeurons("n", escapeNoiseLif, { size: 200, params: { iBias_pA: I, vRest_mV: -70, vReset_mV: -70, vThresh_mV: -55, rho0_Hz: 100, deltaV_mV: 1 } });
+      net.addNeurons("n", escapeNoiseLif, {
+        size: 200,
+        params: {
+          iBias_pA: I,
+          vRest_mV: -70,
+          vReset_mV: -70,
+          vThresh_mV: -55,
+          rho0_Hz: 100,
+          deltaV_mV: 1,
+        },
+      });
       const m = net.monitorSpikes();
       net.run(1000);
       return m.meanRate_Hz();
@@ -41,9 +63,23 @@ describe("stochastic neurons", () => {
     expect(rates[0]).toBeLessThan(rates[1]);
     expect(rates[1]).toBeLessThan(rates[2]);
     const sharp = new Network({ dt_ms: 0.1, seed: 2 });
-    sharp.addNeurons("n", escapeNoiseLif, { size: 1, params: { iBias_pA: 500, vRest_mV: 0, vReset_mV: 0, vThresh_mV: 15, tRef_ms: 2, rho0_Hz: 1e7, deltaV_mV: 1e-3 } });
+    sharp.addNeurons("n", escapeNoiseLif, {
+      size: 1,
+      params: {
+        iBias_pA: 500,
+        vRest_mV: 0,
+        vReset_mV: 0,
+        vThresh_mV: 15,
+        tRef_ms: 2,
+        rho0_Hz: 1e7,
+        deltaV_mV: 1e-3,
+      },
+    });
     const det = new Network({ dt_ms: 0.1 });
-    det.addLif("n", { size: 1, params: { iBias_pA: 500, vRest_mV: 0, vReset_mV: 0, vThresh_mV: 15, tRef_ms: 2 } });
+    det.addLif("n", {
+      size: 1,
+      params: { iBias_pA: 500, vRest_mV: 0, vReset_mV: 0, vThresh_mV: 15, tRef_ms: 2 },
+    });
     const a = sharp.monitorSpikes();
     const b = det.monitorSpikes();
     sharp.run(200);
@@ -53,7 +89,10 @@ describe("stochastic neurons", () => {
 
   it("meta neuron: per-neuron threshold, leak, gain and noise are state; firing follows the logistic law", () => {
     const net = new Network({ dt_ms: 1, seed: 3 });
-    const g = net.addNeurons("meta", metaNeuron, { size: 2000, params: { leak: 0, gain_mV_per_pA: 0.01, noise_mV: 0.5, threshold_mV: 1 } });
+    const g = net.addNeurons("meta", metaNeuron, {
+      size: 2000,
+      params: { leak: 0, gain_mV_per_pA: 0.01, noise_mV: 0.5, threshold_mV: 1 },
+    });
     g.current_pA.fill(100); // V = 1 mV = threshold every step: P(spike) = 1/2
     net.build();
     const th = g.variable("threshold_mV");
@@ -68,7 +107,9 @@ describe("stochastic neurons", () => {
     for (let i = 1000; i < 2000; i++) b += counts[i];
     expect(Math.abs(a / 200_000 - 0.5)).toBeLessThan(0.01);
     expect(Math.abs(b / 200_000 - 0.25)).toBeLessThan(0.01);
-    expect(() => net.addNeurons("bad", metaNeuron, { size: 1, params: { noise_mV: 0 } })).toThrow(/noise_mV must be a finite number in \(0, Infinity\), got 0/);
+    expect(() => net.addNeurons("bad", metaNeuron, { size: 1, params: { noise_mV: 0 } })).toThrow(
+      /noise_mV must be a finite number in \(0, Infinity\), got 0/,
+    );
   });
 });
 
@@ -88,7 +129,8 @@ describe("connectivity rules", () => {
     expect(Array.from(new Set(inDeg))).toEqual([25]);
     const out = fixedOutDegree(7)(50, 80, rng);
     expect(synapseCount(out)).toBe(350);
-    for (let i = 0; i < 50; i++) expect(new Set(out.colIdx.subarray(i * 7, i * 7 + 7)).size).toBe(7);
+    for (let i = 0; i < 50; i++)
+      expect(new Set(out.colIdx.subarray(i * 7, i * 7 + 7)).size).toBe(7);
     expect(() => fixedInDegree(301)(300, 300, rng)).toThrow(/k must be at most 300/);
   });
 
@@ -99,15 +141,28 @@ describe("connectivity rules", () => {
     ])(2, 3, new Rng(0));
     expect(Array.from(c.rowPtr)).toEqual([0, 1, 3]);
     expect(Array.from(c.colIdx)).toEqual([1, 0, 2]);
-    expect(() => fromDense([[NaN]])(1, 1, new Rng(0))).toThrow(/matrix\[0\]\[0\] must be a finite number/);
+    expect(() => fromDense([[NaN]])(1, 1, new Rng(0))).toThrow(
+      /matrix\[0\]\[0\] must be a finite number/,
+    );
   });
 });
 
 describe("gap junctions, current sources and rate monitors", () => {
   it("gap junctions couple potentials to the analytic steady state, symmetrically", () => {
     const net = new Network({ dt_ms: 0.1 });
-    const cells = net.addLif("cells", { size: 2, params: { tauM_ms: 10, cM_pF: 250, vRest_mV: 0, vThresh_mV: 1e6, vReset_mV: 0 } });
-    net.connectGap(cells, cells, { rule: (nPre, nPost) => ({ nPre, nPost, rowPtr: Int32Array.from([0, 1, 1]), colIdx: Int32Array.from([1]) }), g_nS: 10 });
+    const cells = net.addLif("cells", {
+      size: 2,
+      params: { tauM_ms: 10, cM_pF: 250, vRest_mV: 0, vThresh_mV: 1e6, vReset_mV: 0 },
+    });
+    net.connectGap(cells, cells, {
+      rule: (nPre, nPost) => ({
+        nPre,
+        nPost,
+        rowPtr: Int32Array.from([0, 1, 1]),
+        colIdx: Int32Array.from([1]),
+      }),
+      g_nS: 10,
+    });
     cells.current_pA[0] = 500;
     net.run(500);
     // gL (Va - 0) = I + g (Vb - Va);  gL Vb = g (Va - Vb), gL = 25 nS.
@@ -122,7 +177,10 @@ describe("gap junctions, current sources and rate monitors", () => {
 
   it("a current source sets a time-varying current, step by step", () => {
     const net = new Network({ dt_ms: 0.1 });
-    const cell = net.addLif("cell", { size: 1, params: { tauM_ms: 10, cM_pF: 250, vRest_mV: 0, vThresh_mV: 1e6, vReset_mV: 0 } });
+    const cell = net.addLif("cell", {
+      size: 1,
+      params: { tauM_ms: 10, cM_pF: 250, vRest_mV: 0, vThresh_mV: 1e6, vReset_mV: 0 },
+    });
     net.addCurrentSource(cell, (t_ms, current_pA) => current_pA.fill(t_ms >= 10 ? 1000 : 0));
     net.run(15);
     expect(cell.v_mV[0]).toBeCloseTo(40 * (1 - Math.exp(-5 / 10)), 9);
@@ -149,8 +207,14 @@ describe("explicit CSR connectivity", () => {
     const { fromCsr } = await import("../../src/index.js");
     const c = fromCsr([0, 2, 2, 3], [1, 4, 0])(3, 5, new Rng(0));
     expect(Array.from(c.colIdx)).toEqual([1, 4, 0]);
-    expect(() => fromCsr([0, 2], [1, 4])(3, 5, new Rng(0))).toThrow(/rowPtr must have nPre \+ 1 = 4 entries, got 2/);
-    expect(() => fromCsr([0, 2, 1, 3], [1, 4, 0])(3, 5, new Rng(0))).toThrow(/rowPtr must not decrease/);
-    expect(() => fromCsr([0, 1, 1, 1], [9])(3, 5, new Rng(0))).toThrow(/colIdx\[0\] must be an integer in \[0, 4\], got 9/);
+    expect(() => fromCsr([0, 2], [1, 4])(3, 5, new Rng(0))).toThrow(
+      /rowPtr must have nPre \+ 1 = 4 entries, got 2/,
+    );
+    expect(() => fromCsr([0, 2, 1, 3], [1, 4, 0])(3, 5, new Rng(0))).toThrow(
+      /rowPtr must not decrease/,
+    );
+    expect(() => fromCsr([0, 1, 1, 1], [9])(3, 5, new Rng(0))).toThrow(
+      /colIdx\[0\] must be an integer in \[0, 4\], got 9/,
+    );
   });
 });

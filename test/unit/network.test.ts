@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { MIME_BUNDLE, Network, Rng, fixedInDegree, fixedProbability, oneToOne, synapseCount } from "../../src/index.js";
+import {
+  MIME_BUNDLE,
+  Network,
+  Rng,
+  fixedInDegree,
+  fixedProbability,
+  oneToOne,
+  synapseCount,
+} from "../../src/index.js";
 import { RASTER_MIME } from "../../src/schema/index.js";
 
 /** The quickstart network: Poisson input driving a LIF population. */
@@ -47,7 +55,8 @@ describe("Network", () => {
     expect(Math.abs(net.synapseCount - 2000)).toBeLessThan(200);
     const csr = fixedProbability(0.02)(4000, 4000, new Rng(1));
     expect(Math.abs(synapseCount(csr) / 16e6 - 0.02)).toBeLessThan(0.0005);
-    for (let i = 0; i < csr.nPre; i++) expect(csr.rowPtr[i + 1]).toBeGreaterThanOrEqual(csr.rowPtr[i]);
+    for (let i = 0; i < csr.nPre; i++)
+      expect(csr.rowPtr[i + 1]).toBeGreaterThanOrEqual(csr.rowPtr[i]);
   });
 
   it("delivers each spike exactly `delay` later and conserves spike counts through one-to-one", () => {
@@ -75,7 +84,9 @@ describe("Network", () => {
   });
 
   it("rejects bad arguments with the argument's name and range", () => {
-    expect(() => new Network({ dt_ms: 0 })).toThrow(/dt_ms must be a finite number in \[0.0001, 1000\], got 0/);
+    expect(() => new Network({ dt_ms: 0 })).toThrow(
+      /dt_ms must be a finite number in \[0.0001, 1000\], got 0/,
+    );
     expect(() => new Network({ dt_ms: NaN })).toThrow(/dt_ms/);
     expect(() => fixedProbability(1.5)).toThrow(/p must be a finite number in \[0, 1\], got 1.5/);
     const net = new Network({ dt_ms: 0.1 });
@@ -84,14 +95,26 @@ describe("Network", () => {
     expect(() => net.addLif("a", { size: 2 })).toThrow(/name must be unique/);
     expect(() => net.run(1)).toThrow(/a: init.v_mV\[0\] must be a finite number/);
     const p = net.addPoisson("p", { size: 2, rate_Hz: 20_000 });
-    expect(() => net.connect(p, a, { rule: oneToOne(), weight_mV: 1, delay_ms: 0.01 })).toThrow(/delay_ms must be in \[dt_ms, 65535 dt_ms\] = \[0.1, 6553.5\] ms, got 0.01/);
-    expect(() => net.connect(p, a, { rule: oneToOne(), weight_nS: 1 })).toThrow(/receptor "delta" of a \(delta\) takes exactly one weight, weight_mV; got weight_nS/);
-    expect(() => net.connect(p, a, { rule: oneToOne(), receptor: "ampa", weight_nS: 1 })).toThrow(/receptor must be one of "delta" of a, got "ampa"/);
-    expect(() => net.connect(p, a, { rule: oneToOne(), weight_mV: NaN })).toThrow(/weight_mV must be a finite number/);
+    expect(() => net.connect(p, a, { rule: oneToOne(), weight_mV: 1, delay_ms: 0.01 })).toThrow(
+      /delay_ms must be in \[dt_ms, 65535 dt_ms\] = \[0.1, 6553.5\] ms, got 0.01/,
+    );
+    expect(() => net.connect(p, a, { rule: oneToOne(), weight_nS: 1 })).toThrow(
+      /receptor "delta" of a \(delta\) takes exactly one weight, weight_mV; got weight_nS/,
+    );
+    expect(() => net.connect(p, a, { rule: oneToOne(), receptor: "ampa", weight_nS: 1 })).toThrow(
+      /receptor must be one of "delta" of a, got "ampa"/,
+    );
+    expect(() => net.connect(p, a, { rule: oneToOne(), weight_mV: NaN })).toThrow(
+      /weight_mV must be a finite number/,
+    );
     const net2 = new Network({ dt_ms: 0.1 });
     net2.addPoisson("p", { size: 2, rate_Hz: 20_000 });
-    expect(() => net2.run(1)).toThrow(/p: rate_Hz must be a finite number in \[0, 10000\], got 20000/);
-    expect(() => new Network().run(0.15)).toThrow(/duration_ms must be a whole number of steps of dt_ms = 0.1, got 0.15/);
+    expect(() => net2.run(1)).toThrow(
+      /p: rate_Hz must be a finite number in \[0, 10000\], got 20000/,
+    );
+    expect(() => new Network().run(0.15)).toThrow(
+      /duration_ms must be a whole number of steps of dt_ms = 0.1, got 0.15/,
+    );
   });
 
   it("runs asynchronously with the same results, and stops cleanly on abort", async () => {
@@ -104,8 +127,16 @@ describe("Network", () => {
     // Abort after the first progress report; the network stops at a step boundary and continues.
     const b = quickstart(21);
     const controller = new AbortController();
-    const run = b.net.runAsync(800, { signal: controller.signal, yieldEvery_ms: 1, progressEvery_steps: 100, onProgress: () => controller.abort() });
-    await expect(run).rejects.toMatchObject({ name: "AbortError", message: expect.stringMatching(/run interrupted at t = \d+\.\d{3} ms/) });
+    const run = b.net.runAsync(800, {
+      signal: controller.signal,
+      yieldEvery_ms: 1,
+      progressEvery_steps: 100,
+      onProgress: () => controller.abort(),
+    });
+    await expect(run).rejects.toMatchObject({
+      name: "AbortError",
+      message: expect.stringMatching(/run interrupted at t = \d+\.\d{3} ms/),
+    });
     const reached = b.net.t_ms;
     expect(reached).toBeGreaterThan(0);
     expect(reached).toBeLessThan(800);
@@ -164,7 +195,12 @@ describe("SpikeMonitor display", () => {
     const rowPtr = 4 * 201;
     expect(bytes(0.5)).toBe(rowPtr + 4 * 15000);
     expect(bytes((r) => r.uniform())).toBe(rowPtr + 8 * 15000);
-    expect(bytes((r) => r.uniform(), (r) => 1 + r.uniform())).toBe(rowPtr + 10 * 15000);
+    expect(
+      bytes(
+        (r) => r.uniform(),
+        (r) => 1 + r.uniform(),
+      ),
+    ).toBe(rowPtr + 10 * 15000);
   });
 
   it("a shared weight is delivered as the float32 value, exactly as per-synapse weights are", () => {

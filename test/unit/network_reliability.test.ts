@@ -47,7 +47,9 @@ describe("runs do not overlap", () => {
   it("run() inside onProgress is refused", () => {
     const net = new Network();
     net.addLif("g", { size: 1 });
-    expect(() => net.run(10, { progressEvery_steps: 10, onProgress: () => net.run(1) })).toThrow(/already in progress/);
+    expect(() => net.run(10, { progressEvery_steps: 10, onProgress: () => net.run(1) })).toThrow(
+      /already in progress/,
+    );
     net.run(1); // the guard was released
   });
 });
@@ -57,13 +59,17 @@ describe("non-finite values never pass silently", () => {
     const net = new Network({ dt_ms: 1 });
     const g = net.addIzhikevich("izh", { size: 3, preset: "RS" });
     g.current_pA[2] = 1e6;
-    expect(() => net.run(1000)).toThrow(/izh\.(v_mV|u)\[2\] became (NaN|Infinity|-Infinity) by t = \d+\.\d+ ms/);
+    expect(() => net.run(1000)).toThrow(
+      /izh\.(v_mV|u)\[2\] became (NaN|Infinity|-Infinity) by t = \d+\.\d+ ms/,
+    );
   });
 
   it("an equation model that produces NaN is stopped", () => {
     const net = new Network({ dt_ms: 0.1, checkFinite_steps: 10 });
     net.addNeurons("eq", { size: 4, model: "dx/dt = log(x - 2)/ms : 1", init: { x: 1 } });
-    expect(() => net.run(5)).toThrow(/eq\.x\[0\] became NaN by t = 1\.0000 ms \(step 10; checked every 10 steps\)/);
+    expect(() => net.run(5)).toThrow(
+      /eq\.x\[0\] became NaN by t = 1\.0000 ms \(step 10; checked every 10 steps\)/,
+    );
   });
 
   it("NaN written into current_pA is refused when the run starts", () => {
@@ -109,29 +115,46 @@ describe("bounds", () => {
   });
 
   it("time steps and run lengths have stated bounds", () => {
-    expect(() => new Network({ dt_ms: 1e-300 })).toThrow(/dt_ms must be a finite number in \[0\.0001, 1000\]/);
-    expect(() => new Network({ tauMs: 5 } as never)).toThrow(/unknown option "tauMs" \(allowed: dt_ms, seed, wasm, checkFinite_steps, maxMemory_bytes\)/);
+    expect(() => new Network({ dt_ms: 1e-300 })).toThrow(
+      /dt_ms must be a finite number in \[0\.0001, 1000\]/,
+    );
+    expect(() => new Network({ tauMs: 5 } as never)).toThrow(
+      /unknown option "tauMs" \(allowed: dt_ms, seed, wasm, checkFinite_steps, maxMemory_bytes\)/,
+    );
     const net = new Network({ dt_ms: 0.0001 });
     net.addPoisson("p", { size: 1, rate_Hz: 1 });
-    expect(() => net.run(1e9)).toThrow(/duration_ms must be a finite number in \[0, 214748\.3648\]/);
+    expect(() => net.run(1e9)).toThrow(
+      /duration_ms must be a finite number in \[0, 214748\.3648\]/,
+    );
   });
 
   it("a custom rule's output is checked before it reaches the arena; weights of the wrong type are named", () => {
     const net = new Network();
     const a = net.addLif("a", { size: 3 });
-    const bad = () => ({ nPre: 3, nPost: 3, rowPtr: Int32Array.from([0, 1, 2, 3]), colIdx: Int32Array.from([0, 7, 1]) });
+    const bad = () => ({
+      nPre: 3,
+      nPost: 3,
+      rowPtr: Int32Array.from([0, 1, 2, 3]),
+      colIdx: Int32Array.from([0, 7, 1]),
+    });
     net.connect(a, a, { rule: bad, weight_mV: 1 });
     expect(() => net.build()).toThrow(/rule of a -> a/);
     const net2 = new Network();
     const b = net2.addLif("b", { size: 3 });
-    expect(() => net2.connect(b, b, { rule: allToAll(), weight_mV: "1" as never })).toThrow(/weight_mV must be a number or a function/);
-    expect(() => net2.addIzhikevich("i", undefined as never)).toThrow(/addIzhikevich: options must be an object/);
+    expect(() => net2.connect(b, b, { rule: allToAll(), weight_mV: "1" as never })).toThrow(
+      /weight_mV must be a number or a function/,
+    );
+    expect(() => net2.addIzhikevich("i", undefined as never)).toThrow(
+      /addIzhikevich: options must be an object/,
+    );
   });
 
   it("a network bigger than the memory limit is refused at build with the estimate", () => {
     const net = new Network({ maxMemory_bytes: 1e6 });
     const a = net.addLif("a", { size: 2000 });
     net.connect(a, a, { rule: allToAll(), weight_mV: 0.1 });
-    expect(() => net.build()).toThrow(/network: building needs about 0\.0\d GiB .* more than maxMemory_bytes = 0\.00 GiB/);
+    expect(() => net.build()).toThrow(
+      /network: building needs about 0\.0\d GiB .* more than maxMemory_bytes = 0\.00 GiB/,
+    );
   });
 });

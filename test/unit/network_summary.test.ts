@@ -9,8 +9,16 @@ function bundle(x: unknown): Record<string, string> {
 function small() {
   const net = new Network({ dt_ms: 0.1, seed: 7 });
   const input = net.addPoisson("input", { size: 50, rate_Hz: 20 });
-  const exc = net.addLif("exc", { size: 40, receptors: { ampa: { kind: "conductance", kernel: "exp", tau_ms: 5, eRev_mV: 0 } } });
-  net.connect(input, exc, { rule: fixedProbability(0.2), receptor: "ampa", weight_nS: 2, delay_ms: 1.5 });
+  const exc = net.addLif("exc", {
+    size: 40,
+    receptors: { ampa: { kind: "conductance", kernel: "exp", tau_ms: 5, eRev_mV: 0 } },
+  });
+  net.connect(input, exc, {
+    rule: fixedProbability(0.2),
+    receptor: "ampa",
+    weight_nS: 2,
+    delay_ms: 1.5,
+  });
   net.connect(exc, exc, { rule: allToAll(), weight_mV: (rng) => rng.uniform() });
   const spikes = net.monitorSpikes([input, exc]);
   return { net, input, exc, spikes };
@@ -46,12 +54,22 @@ describe("network and population summaries", () => {
     expect(text).not.toContain("not built yet");
     expect(text).toContain(`t = 20 ms (200 steps)`);
     const total = net.synapseCount;
-    expect(text).toContain(`projections: 2, ${formatCount(total)} synapses, ${formatBytes(net.connectivityBytes)}`);
+    expect(text).toContain(
+      `projections: 2, ${formatCount(total)} synapses, ${formatBytes(net.connectivityBytes)}`,
+    );
     // all-to-all within exc (self-connections included): 40 x 40 synapses, 4 bytes of column
     // index and 4 of float32 weight each, plus 41 row pointers of 4 bytes.
-    expect(text).toMatch(new RegExp(`\\n\\s+exc\\s+exc\\s+delta\\s+per synapse \\(mV\\)\\s+0.1 ms \\(one step\\)\\s+1,600\\s+${formatBytes(1600 * 8 + 41 * 4)}\\n`));
+    expect(text).toMatch(
+      new RegExp(
+        `\\n\\s+exc\\s+exc\\s+delta\\s+per synapse \\(mV\\)\\s+0.1 ms \\(one step\\)\\s+1,600\\s+${formatBytes(1600 * 8 + 41 * 4)}\\n`,
+      ),
+    );
     const fromInput = total - 1600;
-    expect(text).toMatch(new RegExp(`\\n\\s+input\\s+exc\\s+ampa\\s+2 nS\\s+1.5 ms\\s+${formatCount(fromInput)}\\s+${formatBytes(fromInput * 4 + 51 * 4)}\\n`));
+    expect(text).toMatch(
+      new RegExp(
+        `\\n\\s+input\\s+exc\\s+ampa\\s+2 nS\\s+1.5 ms\\s+${formatCount(fromInput)}\\s+${formatBytes(fromInput * 4 + 51 * 4)}\\n`,
+      ),
+    );
     expect(text).toContain(`SpikeMonitor(input, exc, ${formatCount(spikes.count)} spikes)`);
     expect(text).toContain("3. synapses: input -> exc: spike delivery");
     expect(text).toContain("4. synapses: exc -> exc: spike delivery"); // the built plan, in order

@@ -17,7 +17,9 @@ describe("distal reward (Izhikevich 2007) with stdpDopamine", () => {
       e.net.run(100_000);
       rewarded.push(w[e.rewarded]);
     }
-    const others = Array.from(w).filter((_, k) => k !== e.rewarded).sort((a, b) => a - b);
+    const others = Array.from(w)
+      .filter((_, k) => k !== e.rewarded)
+      .sort((a, b) => a - b);
     const mean = others.reduce((a, b) => a + b, 0) / others.length;
     const p95 = others[Math.floor(0.95 * others.length)];
     // It reaches the bound, and after that it stays near it (mean over the later samples).
@@ -36,7 +38,9 @@ describe("distal reward (Izhikevich 2007) with stdpDopamine", () => {
   }, 300_000);
 
   it("refuses unknown options", () => {
-    expect(() => plasticity.distalReward2007({ size: 3 } as never)).toThrow(/unknown option "size"/);
+    expect(() => plasticity.distalReward2007({ size: 3 } as never)).toThrow(
+      /unknown option "size"/,
+    );
     expect(() => plasticity.distalReward2007({ quanta: 0.5 })).toThrow(/quanta/);
   });
 });

@@ -7,14 +7,29 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { Network, adaptiveThresholdEquations, allToAll, fixedProbability, plasticity } from "../../src/index.js";
+import {
+  Network,
+  adaptiveThresholdEquations,
+  allToAll,
+  fixedProbability,
+  plasticity,
+} from "../../src/index.js";
 import { peersPython } from "../../kernel/scripts/setup.mjs";
 
 /** Our adaptive-threshold group with per-neuron input currents (pA); spikes and the final state. */
-function runAdaptive(params: Parameters<typeof adaptiveThresholdEquations>[0], currents_pA: number[], duration_ms: number, dt_ms = 0.1) {
+function runAdaptive(
+  params: Parameters<typeof adaptiveThresholdEquations>[0],
+  currents_pA: number[],
+  duration_ms: number,
+  dt_ms = 0.1,
+) {
   const net = new Network({ dt_ms, seed: 1 });
   const spec = adaptiveThresholdEquations(params);
-  const g = net.addNeurons("G", { size: currents_pA.length, ...spec, init: { ...spec.init, I: (_rng, k) => currents_pA[k] } });
+  const g = net.addNeurons("G", {
+    size: currents_pA.length,
+    ...spec,
+    init: { ...spec.init, I: (_rng, k) => currents_pA[k] },
+  });
   const spikes = net.monitorSpikes([g]);
   net.run(duration_ms);
   const trains = currents_pA.map(() => [] as number[]);
@@ -25,7 +40,13 @@ function runAdaptive(params: Parameters<typeof adaptiveThresholdEquations>[0], c
 describe("adaptiveThresholdEquations: closed form", () => {
   // LIF defaults (tau_m 10 ms, C 250 pF, E_L = V_r = -70 mV, V_th = -55 mV), no refractory period,
   // I = 500 pA: v_inf = -50 mV. Threshold jump 2 mV relaxing with 20 ms.
-  const taum = 10, vinf = -70 + (10 / 250) * 500, Vr = -70, Vth = -55, J = 2, tau = 20, dt = 0.1;
+  const taum = 10,
+    vinf = -70 + (10 / 250) * 500,
+    Vr = -70,
+    Vth = -55,
+    J = 2,
+    tau = 20,
+    dt = 0.1;
   const params = { tRef_ms: 0, thresholdJump_mV: J, tauThreshold_ms: tau };
 
   it("spike times equal the closed form on the time grid (v and vt from the last reset)", () => {
@@ -53,8 +74,13 @@ describe("adaptiveThresholdEquations: closed form", () => {
   });
 
   it("the adapted interval equals the periodic solution T* of v(T) = V_th + J e^{-T/tau}/(1 - e^{-T/tau}) (within dt)", () => {
-    const F = (T: number) => vinf + (Vr - vinf) * Math.exp(-T / taum) - Vth - (J * Math.exp(-T / tau)) / (1 - Math.exp(-T / tau));
-    let lo = 0.5, hi = 500;
+    const F = (T: number) =>
+      vinf +
+      (Vr - vinf) * Math.exp(-T / taum) -
+      Vth -
+      (J * Math.exp(-T / tau)) / (1 - Math.exp(-T / tau));
+    let lo = 0.5,
+      hi = 500;
     for (let k = 0; k < 200; k++) {
       const mid = (lo + hi) / 2;
       if (F(mid) < 0) lo = mid;
@@ -71,14 +97,24 @@ describe("adaptiveThresholdEquations: closed form", () => {
   it("the homeostatic offset theta = eta (count - rho0 t) drives every neuron to the target rate", () => {
     // Five neurons with inputs 300..700 pA fire at very different rates without it; target 20 Hz.
     const currents = [300, 400, 500, 600, 700];
-    const p = { tRef_ms: 2, thresholdJump_mV: 1, tauThreshold_ms: 30, target_Hz: 20, homeostasisStep_mV: 0.5 };
+    const p = {
+      tRef_ms: 2,
+      thresholdJump_mV: 1,
+      tauThreshold_ms: 30,
+      target_Hz: 20,
+      homeostasisStep_mV: 0.5,
+    };
     const free = runAdaptive({ ...p, homeostasisStep_mV: 0 }, currents, 2000);
     const freeRates = free.trains.map((t) => t.length / 2);
     expect(Math.min(...freeRates)).toBeLessThan(10);
     expect(Math.max(...freeRates)).toBeGreaterThan(40);
     const net = new Network({ dt_ms: 0.1, seed: 1 });
     const spec = adaptiveThresholdEquations(p);
-    const g = net.addNeurons("G", { size: 5, ...spec, init: { ...spec.init, I: (_rng, k) => currents[k] } });
+    const g = net.addNeurons("G", {
+      size: 5,
+      ...spec,
+      init: { ...spec.init, I: (_rng, k) => currents[k] },
+    });
     const spikes = net.monitorSpikes([g]);
     net.run(20_000);
     const n0 = spikes.counts();
@@ -92,25 +128,74 @@ describe("adaptiveThresholdEquations: closed form", () => {
 
   it("refuses bad parameters with their names", () => {
     expect(() => adaptiveThresholdEquations({ tauThreshold_ms: 0 })).toThrow(/tauThreshold_ms/);
-    expect(() => adaptiveThresholdEquations({ homeostasisStep_mV: -1 })).toThrow(/homeostasisStep_mV/);
+    expect(() => adaptiveThresholdEquations({ homeostasisStep_mV: -1 })).toThrow(
+      /homeostasisStep_mV/,
+    );
     expect(() => adaptiveThresholdEquations({ target_Hz: Number.NaN })).toThrow(/target_Hz/);
   });
 });
 
 describe("adaptiveThresholdEquations against Brian2 2.9 (same equations, exact integration)", () => {
   it("spike times equal (Brian2's + dt), with the fast threshold and the homeostatic offset", () => {
-    const params = { tRef_ms: 2, thresholdJump_mV: 1.5, tauThreshold_ms: 40, target_Hz: 25, homeostasisStep_mV: 0.3 };
+    const params = {
+      tRef_ms: 2,
+      thresholdJump_mV: 1.5,
+      tauThreshold_ms: 40,
+      target_Hz: 25,
+      homeostasisStep_mV: 0.3,
+    };
     const spec = adaptiveThresholdEquations(params);
-    const units: Record<string, string> = { El: "mV", Vth: "mV", Vr: "mV", dVt: "mV", eta: "mV", taum: "ms", tau_vt: "ms", Cm: "pF", Ibias: "pA" };
-    const namespace = Object.fromEntries(Object.entries(spec.namespace).map(([k, v]) => [k, k === "rho0" ? `${(v as number) * 1000}*Hz` : `${v}*${units[k]}`]));
+    const units: Record<string, string> = {
+      El: "mV",
+      Vth: "mV",
+      Vr: "mV",
+      dVt: "mV",
+      eta: "mV",
+      taum: "ms",
+      tau_vt: "ms",
+      Cm: "pF",
+      Ibias: "pA",
+    };
+    const namespace = Object.fromEntries(
+      Object.entries(spec.namespace).map(([k, v]) => [
+        k,
+        k === "rho0" ? `${(v as number) * 1000}*Hz` : `${v}*${units[k]}`,
+      ]),
+    );
     // Inputs drive v well above the threshold (v_inf >= -50 mV): a neuron creeping up to its
     // threshold asymptotically can cross it one step apart in the two simulators from rounding alone.
     const init = { v: "El", vt: "Vth", I: "(500 + 60*i)*pA" };
-    const c = { name: "adaptive_threshold", dt_ms: 0.1, duration_ms: 1500, namespace, groups: [{ name: "G", N: 6, model: spec.model, threshold: spec.threshold, reset: spec.reset, refractory: spec.refractory, method: spec.method, init }] };
+    const c = {
+      name: "adaptive_threshold",
+      dt_ms: 0.1,
+      duration_ms: 1500,
+      namespace,
+      groups: [
+        {
+          name: "G",
+          N: 6,
+          model: spec.model,
+          threshold: spec.threshold,
+          reset: spec.reset,
+          refractory: spec.refractory,
+          method: spec.method,
+          init,
+        },
+      ],
+    };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "brian2-adaptive-"));
     fs.writeFileSync(path.join(dir, "cases.json"), JSON.stringify([c]));
-    execFileSync(peersPython(), [path.join(__dirname, "..", "reference", "brian2_equations.py"), path.join(dir, "cases.json"), path.join(dir, "out.json")], { stdio: ["ignore", "ignore", "inherit"], timeout: 600_000 });
-    const brian = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8")).adaptive_threshold.spikes.G as { i: number[]; t_ms: number[] };
+    execFileSync(
+      peersPython(),
+      [
+        path.join(__dirname, "..", "reference", "brian2_equations.py"),
+        path.join(dir, "cases.json"),
+        path.join(dir, "out.json"),
+      ],
+      { stdio: ["ignore", "ignore", "inherit"], timeout: 600_000 },
+    );
+    const brian = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8")).adaptive_threshold
+      .spikes.G as { i: number[]; t_ms: number[] };
     fs.rmSync(dir, { recursive: true, force: true });
     const net = new Network({ dt_ms: 0.1, seed: 1 });
     const g = net.addNeurons("G", { size: 6, ...spec, init });
@@ -118,9 +203,17 @@ describe("adaptiveThresholdEquations against Brian2 2.9 (same equations, exact i
     net.run(1500);
     expect(brian.i.length).toBeGreaterThan(100);
     // The homeostatic offset acts within the run (fewer spikes than without it).
-    expect(runAdaptive({ ...params, homeostasisStep_mV: 0 }, [500, 560, 620, 680, 740, 800], 1500).trains.flat().length).toBeGreaterThan(brian.i.length + 50);
+    expect(
+      runAdaptive(
+        { ...params, homeostasisStep_mV: 0 },
+        [500, 560, 620, 680, 740, 800],
+        1500,
+      ).trains.flat().length,
+    ).toBeGreaterThan(brian.i.length + 50);
     expect(Array.from(spikes.neurons)).toEqual(brian.i);
-    brian.t_ms.forEach((tb, k) => expect(Math.abs(spikes.times_ms[k] - 0.1 - tb)).toBeLessThan(1e-6));
+    brian.t_ms.forEach((tb, k) =>
+      expect(Math.abs(spikes.times_ms[k] - 0.1 - tb)).toBeLessThan(1e-6),
+    );
   }, 600_000);
 });
 
@@ -129,15 +222,30 @@ describe("addSynapticScaling", () => {
     const net = new Network({ dt_ms: 0.1, seed: 1 });
     const pre = net.addSpikeGenerator("pre", { size: 2, neurons: [], times_ms: [] });
     // Post neuron 0 spikes at 10, 30, 70 ms, neuron 1 at 50 ms, neuron 2 never.
-    const post = net.addSpikeGenerator("post", { size: 3, neurons: [0, 0, 0, 1], times_ms: [10, 30, 70, 50] });
-    const syn = net.connect(pre, post, { rule: allToAll(), model: "w : 1", init: { w: "1 + i + 3*j" } });
-    const sc = plasticity.addSynapticScaling(net, syn, { target_Hz: 10, tau_rate_ms: 200, tau_scaling_ms: 1000, interval_ms: 100 });
+    const post = net.addSpikeGenerator("post", {
+      size: 3,
+      neurons: [0, 0, 0, 1],
+      times_ms: [10, 30, 70, 50],
+    });
+    const syn = net.connect(pre, post, {
+      rule: allToAll(),
+      model: "w : 1",
+      init: { w: "1 + i + 3*j" },
+    });
+    const sc = plasticity.addSynapticScaling(net, syn, {
+      target_Hz: 10,
+      tau_rate_ms: 200,
+      tau_scaling_ms: 1000,
+      interval_ms: 100,
+    });
     net.run(99.9);
     expect(sc.applied).toBe(0);
     const w0 = Array.from(syn.variable("w"));
     net.run(0.1);
     expect(sc.applied).toBe(1);
-    const a_per_ms = [[10, 30, 70], [50], []].map((ts) => ts.reduce((s, t) => s + Math.exp(-(100 - t) / 200) / 200, 0));
+    const a_per_ms = [[10, 30, 70], [50], []].map((ts) =>
+      ts.reduce((s, t) => s + Math.exp(-(100 - t) / 200) / 200, 0),
+    );
     const factor = a_per_ms.map((a) => Math.exp((100 * (1 - a / 0.01)) / 1000));
     const w = syn.variable("w");
     const j = syn.j;
@@ -155,17 +263,35 @@ describe("addSynapticScaling", () => {
       const net = new Network({ dt_ms: 0.1, seed });
       const post = net.addNeurons("post", {
         size: 20,
-        model: "dv/dt = (El - v + ge*(Ee - v))/taum : volt (unless refractory)\ndge/dt = -ge/taue : 1",
+        model:
+          "dv/dt = (El - v + ge*(Ee - v))/taum : volt (unless refractory)\ndge/dt = -ge/taue : 1",
         threshold: "v > Vt",
         reset: "v = Vr",
         refractory: 5,
         method: "euler",
-        namespace: { taum: "20*ms", taue: "5*ms", El: "-60*mV", Ee: "0*mV", Vt: "-50*mV", Vr: "-60*mV" },
+        namespace: {
+          taum: "20*ms",
+          taue: "5*ms",
+          El: "-60*mV",
+          Ee: "0*mV",
+          Vt: "-50*mV",
+          Vr: "-60*mV",
+        },
         init: { v: "Vr" },
       });
       const exc = net.addPoisson("exc", { size: 400, rate_Hz: 10 });
-      const syn = net.connect(exc, post, { rule: fixedProbability(0.5), model: "w : 1", on_pre: "ge_post += w", init: { w: w0 } });
-      plasticity.addSynapticScaling(net, syn, { target_Hz: 10, tau_rate_ms: 500, tau_scaling_ms: 3000, interval_ms: 100 });
+      const syn = net.connect(exc, post, {
+        rule: fixedProbability(0.5),
+        model: "w : 1",
+        on_pre: "ge_post += w",
+        init: { w: w0 },
+      });
+      plasticity.addSynapticScaling(net, syn, {
+        target_Hz: 10,
+        tau_rate_ms: 500,
+        tau_scaling_ms: 3000,
+        interval_ms: 100,
+      });
       const spikes = net.monitorSpikes([post]);
       const rates: number[] = [];
       for (let s = 0, last = 0; s < 40; s++) {
@@ -188,9 +314,17 @@ describe("addSynapticScaling", () => {
     const a = net.addSpikeGenerator("a", { size: 1, neurons: [], times_ms: [] });
     const syn = net.connect(a, a, { rule: allToAll(), model: "w : 1" });
     expect(() => plasticity.addSynapticScaling(net, syn, { target_Hz: 0 })).toThrow(/target_Hz/);
-    expect(() => plasticity.addSynapticScaling(net, syn, { target_Hz: 5, interval_ms: 0.05 })).toThrow(/interval_ms/);
-    expect(() => plasticity.addSynapticScaling(net, syn, { target_Hz: 5, variable: "g" })).toThrow(/variable/);
-    expect(() => plasticity.addSynapticScaling(net, syn, { target_Hz: 5, when: "start" })).toThrow(/when/);
-    expect(() => plasticity.addSynapticScaling(net, syn, { target_Hz: 5, rate: 3 } as never)).toThrow(/unknown option "rate"/);
+    expect(() =>
+      plasticity.addSynapticScaling(net, syn, { target_Hz: 5, interval_ms: 0.05 }),
+    ).toThrow(/interval_ms/);
+    expect(() => plasticity.addSynapticScaling(net, syn, { target_Hz: 5, variable: "g" })).toThrow(
+      /variable/,
+    );
+    expect(() => plasticity.addSynapticScaling(net, syn, { target_Hz: 5, when: "start" })).toThrow(
+      /when/,
+    );
+    expect(() =>
+      plasticity.addSynapticScaling(net, syn, { target_Hz: 5, rate: 3 } as never),
+    ).toThrow(/unknown option "rate"/);
   });
 });

@@ -22,7 +22,17 @@ describe("Song, Miller & Abbott 2000 with stdpPair", () => {
       m.net.run(100_000);
       return { hist: histogram(m.synapses.variable("w"), 0.01), rate_Hz: m.spikes.count / 100 };
     });
-    const out = execFileSync(peersPython(), [path.join(ROOT, "bench", "plasticity", "song_abbott.py"), "cpp_standalone", "0", "100000", "1000"], { encoding: "utf8", timeout: 600_000, stdio: ["ignore", "pipe", "ignore"] });
+    const out = execFileSync(
+      peersPython(),
+      [
+        path.join(ROOT, "bench", "plasticity", "song_abbott.py"),
+        "cpp_standalone",
+        "0",
+        "100000",
+        "1000",
+      ],
+      { encoding: "utf8", timeout: 600_000, stdio: ["ignore", "pipe", "ignore"] },
+    );
     const brian = JSON.parse(out.trim().split("\n").pop()!) as { hist: number[]; rate_Hz: number };
     const low = (h: number[]) => (h[0] + h[1]) / 1000;
     const high = (h: number[]) => (h[8] + h[9]) / 1000;
@@ -32,7 +42,8 @@ describe("Song, Miller & Abbott 2000 with stdpPair", () => {
       expect(h[0]).toBeGreaterThan(2 * middle(h));
       expect(h[9]).toBeGreaterThan(2 * middle(h));
     }
-    const mean = (f: (o: (typeof ours)[number]) => number) => ours.reduce((a, o) => a + f(o), 0) / ours.length;
+    const mean = (f: (o: (typeof ours)[number]) => number) =>
+      ours.reduce((a, o) => a + f(o), 0) / ours.length;
     expect(Math.abs(mean((o) => low(o.hist)) - low(brian.hist))).toBeLessThan(0.08);
     expect(Math.abs(mean((o) => high(o.hist)) - high(brian.hist))).toBeLessThan(0.08);
     expect(Math.abs(mean((o) => o.rate_Hz) - brian.rate_Hz)).toBeLessThan(0.2 * brian.rate_Hz);

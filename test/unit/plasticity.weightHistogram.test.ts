@@ -37,7 +37,11 @@ describe("recordWeightHistogram", () => {
 
   it("draws as the activity heatmap: bins as rows (highest on top), samples as columns, fractions per column", () => {
     const m = plasticity.songAbbott2000({ seed: 3 });
-    const hist = plasticity.recordWeightHistogram(m.net, m.synapses, { hi: 0.01, bins: 10, every_ms: 500 });
+    const hist = plasticity.recordWeightHistogram(m.net, m.synapses, {
+      hi: 0.01,
+      bins: 10,
+      every_ms: 500,
+    });
     m.net.run(5000);
     expect(hist.counts.length).toBe(11);
     for (const c of hist.counts) expect(c.reduce((a, b) => a + b, 0)).toBe(1000);
@@ -65,9 +69,17 @@ describe("recordWeightHistogram", () => {
     const syn = net.connect(a, a, { rule: allToAll(), model: "w : 1" });
     expect(() => plasticity.recordWeightHistogram(net, syn, { hi: 0 })).toThrow(/hi/);
     expect(() => plasticity.recordWeightHistogram(net, syn, { hi: 1, bins: 0 })).toThrow(/bins/);
-    expect(() => plasticity.recordWeightHistogram(net, syn, { hi: 1, every_ms: 0.05 })).toThrow(/every_ms/);
-    expect(() => plasticity.recordWeightHistogram(net, syn, { hi: 1, variable: "g" })).toThrow(/variable/);
-    expect(() => plasticity.recordWeightHistogram(net, syn, { hi: 1, width: 2 } as never)).toThrow(/unknown option "width"/);
-    expect(() => plasticity.recordWeightHistogram(net, syn, { hi: 1 }).figure()).toThrow(/no sample yet/);
+    expect(() => plasticity.recordWeightHistogram(net, syn, { hi: 1, every_ms: 0.05 })).toThrow(
+      /every_ms/,
+    );
+    expect(() => plasticity.recordWeightHistogram(net, syn, { hi: 1, variable: "g" })).toThrow(
+      /variable/,
+    );
+    expect(() => plasticity.recordWeightHistogram(net, syn, { hi: 1, width: 2 } as never)).toThrow(
+      /unknown option "width"/,
+    );
+    expect(() => plasticity.recordWeightHistogram(net, syn, { hi: 1 }).figure()).toThrow(
+      /no sample yet/,
+    );
   });
 });

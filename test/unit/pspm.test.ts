@@ -5,7 +5,12 @@
  * distance and missing/extra spikes fall) while the learned weights need not equal the teacher's.
  */
 import { describe, expect, it } from "vitest";
-import { Pspm, simulatePspmNetwork, stepTrains, vanRossumDistance } from "../../src/train/rules/index.js";
+import {
+  Pspm,
+  simulatePspmNetwork,
+  stepTrains,
+  vanRossumDistance,
+} from "../../src/train/rules/index.js";
 import { Rng } from "../../src/random/rng.js";
 
 describe("van Rossum distance", () => {
@@ -25,9 +30,20 @@ describe("PSPM network", () => {
     const w = { input_mV: Float64Array.of(10), recurrent_mV: Float64Array.of(0) };
     expect(Array.from(simulatePspmNetwork(net, w, stepTrains([[0, 1]]), 10).steps)).toEqual([1]);
     // refractory for 2 steps after the spike: inputs at 2, 3 are lost; 4 and 5 spike again at 5
-    expect(Array.from(simulatePspmNetwork(net, w, stepTrains([[0, 1, 2, 3, 4, 5]]), 10).steps)).toEqual([1, 5]);
+    expect(
+      Array.from(simulatePspmNetwork(net, w, stepTrains([[0, 1, 2, 3, 4, 5]]), 10).steps),
+    ).toEqual([1, 5]);
     // a 9.9 mV pair 14 steps apart never reaches 15 mV: 9.9 e^{-14/20} + 9.9 = 14.82
-    expect(Array.from(simulatePspmNetwork(net, { ...w, input_mV: Float64Array.of(9.9) }, stepTrains([[0, 14]]), 20).steps)).toEqual([]);
+    expect(
+      Array.from(
+        simulatePspmNetwork(
+          net,
+          { ...w, input_mV: Float64Array.of(9.9) },
+          stepTrains([[0, 14]]),
+          20,
+        ).steps,
+      ),
+    ).toEqual([]);
   });
 
   it("recurrent spikes arrive one step later; no self-connections", () => {
@@ -44,10 +60,18 @@ describe("PSPM learning (teacher-student)", () => {
   const M = 30;
   const T = 1000; // steps of 1 ms
   const rng = new Rng(2020);
-  const input = stepTrains(Array.from({ length: M }, () => Array.from({ length: T }, (_, t) => t).filter(() => rng.uniform() < 0.02)));
+  const input = stepTrains(
+    Array.from({ length: M }, () =>
+      Array.from({ length: T }, (_, t) => t).filter(() => rng.uniform() < 0.02),
+    ),
+  );
   const teacher = {
-    input_mV: Float64Array.from({ length: M * N }, () => (rng.uniform() < 0.3 ? 4 + 4 * rng.uniform() : 0)),
-    recurrent_mV: Float64Array.from({ length: N * N }, (_, k) => (Math.floor(k / N) === k % N ? 0 : rng.normal())),
+    input_mV: Float64Array.from({ length: M * N }, () =>
+      rng.uniform() < 0.3 ? 4 + 4 * rng.uniform() : 0,
+    ),
+    recurrent_mV: Float64Array.from({ length: N * N }, (_, k) =>
+      Math.floor(k / N) === k % N ? 0 : rng.normal(),
+    ),
   };
   const net = { nNeurons: N, nInputs: M };
   const target = simulatePspmNetwork(net, teacher, input, T);
@@ -56,7 +80,9 @@ describe("PSPM learning (teacher-student)", () => {
     expect(target.steps.length).toBeGreaterThan(100); // the teacher is active (about 10 Hz or more)
     const student = {
       input_mV: Float64Array.from({ length: M * N }, () => rng.uniform() * 3),
-      recurrent_mV: Float64Array.from({ length: N * N }, (_, k) => (Math.floor(k / N) === k % N ? 0 : rng.normal())),
+      recurrent_mV: Float64Array.from({ length: N * N }, (_, k) =>
+        Math.floor(k / N) === k % N ? 0 : rng.normal(),
+      ),
     };
     const pspm = new Pspm({ network: net, weights: student, seed: 1 });
     const t0 = performance.now();
@@ -65,8 +91,13 @@ describe("PSPM learning (teacher-student)", () => {
     const first = history[0];
     // average the noisy end of learning over its last 20 iterations
     const tail = history.slice(-20);
-    const mean = (f: (h: (typeof history)[0]) => number) => tail.reduce((x, h) => x + f(h), 0) / tail.length;
-    const after = { vanRossum: mean((h) => h.vanRossum), hits: mean((h) => h.hits), errors: mean((h) => h.missing + h.extra) };
+    const mean = (f: (h: (typeof history)[0]) => number) =>
+      tail.reduce((x, h) => x + f(h), 0) / tail.length;
+    const after = {
+      vanRossum: mean((h) => h.vanRossum),
+      hits: mean((h) => h.hits),
+      errors: mean((h) => h.missing + h.extra),
+    };
     console.log(
       `PSPM (200 iterations, ${elapsed.toFixed(0)} ms): van Rossum ${first.vanRossum.toFixed(2)} -> ${after.vanRossum.toFixed(2)}, ` +
         `missing+extra ${first.missing + first.extra} -> ${after.errors.toFixed(0)}, hits ${first.hits} -> ${after.hits.toFixed(0)} of ${target.steps.length}`,
@@ -76,23 +107,34 @@ describe("PSPM learning (teacher-student)", () => {
     expect(after.errors).toBeLessThan(0.85 * (first.missing + first.extra));
     // correlation of learned and teacher recurrent weights: similar activity, not the same weights
     const corr = correlation(pspm.weights.recurrent_mV, teacher.recurrent_mV);
-    console.log(`PSPM: correlation of learned and teacher weights: recurrent ${corr.toFixed(2)}, input ${correlation(pspm.weights.input_mV, teacher.input_mV).toFixed(2)}`);
+    console.log(
+      `PSPM: correlation of learned and teacher weights: recurrent ${corr.toFixed(2)}, input ${correlation(pspm.weights.input_mV, teacher.input_mV).toFixed(2)}`,
+    );
     expect(Math.abs(corr)).toBeLessThan(0.9);
   }, 60_000);
 
   it("same seed -> bitwise-identical weights; bad targets are rejected", () => {
-    const init = { input_mV: new Float64Array(M * N).fill(1), recurrent_mV: new Float64Array(N * N) };
+    const init = {
+      input_mV: new Float64Array(M * N).fill(1),
+      recurrent_mV: new Float64Array(N * N),
+    };
     const a = new Pspm({ network: net, weights: init, seed: 3 });
     const b = new Pspm({ network: net, weights: init, seed: 3 });
     for (let k = 0; k < 5; k++) {
       a.iterate(input, target, T);
       b.iterate(input, target, T);
     }
-    expect(Buffer.from(a.weights.input_mV.buffer).equals(Buffer.from(b.weights.input_mV.buffer))).toBe(true);
+    expect(
+      Buffer.from(a.weights.input_mV.buffer).equals(Buffer.from(b.weights.input_mV.buffer)),
+    ).toBe(true);
     expect(init.input_mV[0]).toBe(1); // the initial weights were copied
     expect(() => a.iterate(input, stepTrains([[5, 3]]), T)).toThrow(/target.offsets/);
-    expect(() => a.iterate(input, stepTrains(Array.from({ length: N }, (_, i) => (i === 2 ? [5, 3] : []))), T)).toThrow(/target.steps\[1\] \(source 2\)/);
-    expect(() => new Pspm({ network: net, weights: init, seed: 1, updateProbability: 2 })).toThrow(/updateProbability/);
+    expect(() =>
+      a.iterate(input, stepTrains(Array.from({ length: N }, (_, i) => (i === 2 ? [5, 3] : []))), T),
+    ).toThrow(/target.steps\[1\] \(source 2\)/);
+    expect(() => new Pspm({ network: net, weights: init, seed: 1, updateProbability: 2 })).toThrow(
+      /updateProbability/,
+    );
   });
 });
 

@@ -79,7 +79,9 @@ describe("Rng.poisson (PTRS for means >= 10)", { timeout: 60_000 }, () => {
       expect(Math.abs(sum / 2000)).toBeLessThan(6 * Math.sqrt(lambda / 2000));
     }
     expect(performance.now() - t0).toBeLessThan(2000);
-    expect(() => r.poisson(1e18)).toThrow(/lambda must be a finite number in \[0, 4503599627370496\], got 1000000000000000000/);
+    expect(() => r.poisson(1e18)).toThrow(
+      /lambda must be a finite number in \[0, 4503599627370496\], got 1000000000000000000/,
+    );
     expect(() => r.poisson(NaN)).toThrow(/lambda/);
   });
 

@@ -8,7 +8,15 @@ import { describe, expect, it } from "vitest";
 const ROOT = path.resolve(__dirname, "../..");
 
 /** Home and work-directory prefixes (Linux, macOS, Windows); built from parts so this file does not match itself. */
-const FORBIDDEN = new RegExp(["/ho" + "me/[A-Za-z0-9_.-]+/", "/ro" + "ot/", "/Us" + "ers/[A-Za-z0-9_.-]+/", "/wo" + "rk/", "[A-Za-z]:\\\\Us" + "ers\\\\"].join("|"));
+const FORBIDDEN = new RegExp(
+  [
+    "/ho" + "me/[A-Za-z0-9_.-]+/",
+    "/ro" + "ot/",
+    "/Us" + "ers/[A-Za-z0-9_.-]+/",
+    "/wo" + "rk/",
+    "[A-Za-z]:\\\\Us" + "ers\\\\",
+  ].join("|"),
+);
 
 function offending(text: string, checkout: string): string[] {
   return text
@@ -20,7 +28,9 @@ function offending(text: string, checkout: string): string[] {
 
 describe("tracked files", () => {
   it("contain no absolute path of this checkout or of a home/work directory", () => {
-    const files = execFileSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" }).split("\0").filter(Boolean);
+    const files = execFileSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" })
+      .split("\0")
+      .filter(Boolean);
     expect(files.length).toBeGreaterThan(50);
     const found: string[] = [];
     for (const f of files) {
@@ -35,7 +45,14 @@ describe("tracked files", () => {
 
   it("the check itself finds such paths", () => {
     expect(offending(`const PY = "${ROOT}/.venv-peers/bin/python";`, ROOT)).toHaveLength(1);
-    for (const bad of ["/ho" + "me/alice/x", "/ro" + "ot/.cache", "/Us" + "ers/bob/y", "/wo" + "rk/main/z", "C:\\Us" + "ers\\carol\\z"]) expect(offending(bad, "/nonexistent-checkout")).toHaveLength(1);
+    for (const bad of [
+      "/ho" + "me/alice/x",
+      "/ro" + "ot/.cache",
+      "/Us" + "ers/bob/y",
+      "/wo" + "rk/main/z",
+      "C:\\Us" + "ers\\carol\\z",
+    ])
+      expect(offending(bad, "/nonexistent-checkout")).toHaveLength(1);
     expect(offending("/usr/bin/chromium and ../shared/data", "/nonexistent-checkout")).toEqual([]);
   });
 });

@@ -9,7 +9,12 @@ describe("Rng (xoshiro128**)", () => {
   it("matches the C reference implementation bit for bit", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "xo-"));
     const exe = path.join(dir, "xo");
-    execFileSync("cc", ["-O2", "-o", exe, path.join(__dirname, "..", "reference", "xoshiro128ss.c")]);
+    execFileSync("cc", [
+      "-O2",
+      "-o",
+      exe,
+      path.join(__dirname, "..", "reference", "xoshiro128ss.c"),
+    ]);
     const reference = execFileSync(exe, { encoding: "utf8" })
       .split(",")
       .map((s) => s.trim())

@@ -7,9 +7,14 @@ const rng = new Rng(5);
 const nCond = 10;
 const P = (nCond * (nCond - 1)) / 2;
 const truth = Array.from({ length: P }, () => rng.uniform());
-const data = rsa.makeRdms(Array.from({ length: 8 }, () => truth.map((v) => v + 0.4 * rng.normal())));
+const data = rsa.makeRdms(
+  Array.from({ length: 8 }, () => truth.map((v) => v + 0.4 * rng.normal())),
+);
 const good = rsa.modelFixed("good", truth);
-const bad = rsa.modelFixed("random", Array.from({ length: P }, () => rng.uniform()));
+const bad = rsa.modelFixed(
+  "random",
+  Array.from({ length: P }, () => rng.uniform()),
+);
 
 describe("studentTCdf", () => {
   it("matches scipy.stats.t.cdf reference values", () => {
@@ -28,26 +33,37 @@ describe("bootstrap", () => {
     const c = rsa.evalBootstrap([good, bad], data, { n: 50, seed: 10, method: "corr" });
     expect(a.evaluations).toEqual(b.evaluations);
     expect(a.evaluations).not.toEqual(c.evaluations);
-    for (const s of rsa.bootstrapSamples(data, 20, { seed: 1 })) expect(s.patternIndices).toEqual([...s.patternIndices].sort((x, y) => x - y));
+    for (const s of rsa.bootstrapSamples(data, 20, { seed: 1 }))
+      expect(s.patternIndices).toEqual([...s.patternIndices].sort((x, y) => x - y));
     expect(a.means[0]).toBeGreaterThan(a.means[1]);
-    const p = rsa.bootstrapPairTests(rsa.evalBootstrap([good, bad], data, { n: 400, seed: 9, method: "corr" }).evaluations);
+    const p = rsa.bootstrapPairTests(
+      rsa.evalBootstrap([good, bad], data, { n: 400, seed: 9, method: "corr" }).evaluations,
+    );
     expect(p[0][1]).toBeLessThan(0.05);
     expect(p[0][1]).toBeGreaterThanOrEqual(1 / 400);
   });
-  it.each([["spearman"], ["rhoA"], ["cosine"], ["corr"]] as const)("the fast path equals the per-sample definition (%s)", (method) => {
-    const samples = rsa.bootstrapSamples(data, 15, { seed: 8 });
-    const r = rsa.evalBootstrap([good, bad], data, { method, samples });
-    samples.forEach((s, i) => {
-      const sample = rsa.subsetPatterns(rsa.subsetRdms(data, s.rdmIndices), s.patternIndices);
-      [good, bad].forEach((m, j) => {
-        const sims = rsa.compareRdm(rsa.subsetPatterns(m.rdm, s.patternIndices), sample, { method })[0];
-        expect(r.evaluations[i][j]).toBeCloseTo(sims.reduce((a, b) => a + b, 0) / sims.length, 12);
+  it.each([["spearman"], ["rhoA"], ["cosine"], ["corr"]] as const)(
+    "the fast path equals the per-sample definition (%s)",
+    (method) => {
+      const samples = rsa.bootstrapSamples(data, 15, { seed: 8 });
+      const r = rsa.evalBootstrap([good, bad], data, { method, samples });
+      samples.forEach((s, i) => {
+        const sample = rsa.subsetPatterns(rsa.subsetRdms(data, s.rdmIndices), s.patternIndices);
+        [good, bad].forEach((m, j) => {
+          const sims = rsa.compareRdm(rsa.subsetPatterns(m.rdm, s.patternIndices), sample, {
+            method,
+          })[0];
+          expect(r.evaluations[i][j]).toBeCloseTo(
+            sims.reduce((a, b) => a + b, 0) / sims.length,
+            12,
+          );
+        });
+        const nc = rsa.noiseCeiling(sample, { method });
+        expect(r.noiseCeilings[i][0]).toBeCloseTo(nc.lower, 12);
+        expect(r.noiseCeilings[i][1]).toBeCloseTo(nc.upper, 12);
       });
-      const nc = rsa.noiseCeiling(sample, { method });
-      expect(r.noiseCeilings[i][0]).toBeCloseTo(nc.lower, 12);
-      expect(r.noiseCeilings[i][1]).toBeCloseTo(nc.upper, 12);
-    });
-  });
+    },
+  );
   it("rdm-only and pattern-only bootstraps keep the other factor fixed", () => {
     const r = rsa.bootstrapSamples(data, 5, { kind: "rdm", seed: 2 });
     r.forEach((s) => expect(s.patternIndices).toEqual(Array.from({ length: nCond }, (_, i) => i)));
@@ -76,7 +92,12 @@ describe("fixed evaluation, noise ceiling, cross-validation", () => {
     expect(rsa.evalFixed([pooled], data, { method: "corr" }).means[0]).toBeCloseTo(nc.upper, 12);
   });
   it("cross-validation covers every RDM once per pattern fold", () => {
-    const cv = rsa.evalCrossval([good, bad], data, { kRdm: 4, kPattern: 2, seed: 1, method: "corr" });
+    const cv = rsa.evalCrossval([good, bad], data, {
+      kRdm: 4,
+      kPattern: 2,
+      seed: 1,
+      method: "corr",
+    });
     expect(cv.evaluations.length).toBe(8);
     expect(cv.means[0]).toBeGreaterThan(cv.means[1]);
     cv.noiseCeilings.forEach(([lo, up]) => expect(lo).toBeLessThanOrEqual(up + 1e-12));
@@ -88,7 +109,9 @@ describe("fixed evaluation, noise ceiling, cross-validation", () => {
     expect(t.null.length).toBe(999);
     const r = rsa.permutationTest(bad, data, { n: 999, seed: 1, method: "corr" });
     expect(r.p).toBeGreaterThan(0.01);
-    expect(rsa.permutationTest(good, data, { n: 50, seed: 3 }).null).toEqual(rsa.permutationTest(good, data, { n: 50, seed: 3 }).null);
+    expect(rsa.permutationTest(good, data, { n: 50, seed: 3 }).null).toEqual(
+      rsa.permutationTest(good, data, { n: 50, seed: 3 }).null,
+    );
   });
   it("evaluations as long table columns", () => {
     const fixed = rsa.evalFixed([good, bad], data, { method: "corr" });

@@ -4,8 +4,10 @@ import { Rng } from "../../src/random/rng.js";
 import * as rsa from "../../src/rsa/index.js";
 
 const rng = new Rng(11);
-const randn = (r: number, c: number) => Array.from({ length: r }, () => Array.from({ length: c }, () => rng.normal()));
-const matmul = (a: number[][], b: number[][]) => a.map((row) => b[0].map((_, j) => row.reduce((s, v, k) => s + v * b[k][j], 0)));
+const randn = (r: number, c: number) =>
+  Array.from({ length: r }, () => Array.from({ length: c }, () => rng.normal()));
+const matmul = (a: number[][], b: number[][]) =>
+  a.map((row) => b[0].map((_, j) => row.reduce((s, v, k) => s + v * b[k][j], 0)));
 /** A random rotation (Gram-Schmidt of a Gaussian matrix). */
 function rotation(p: number): number[][] {
   const q: number[][] = [];
@@ -34,7 +36,8 @@ describe("CKA", () => {
   it("linear CKA equals ||YᵀX||² / (||XᵀX|| ||YᵀY||) on centred data", () => {
     const xc = center(X);
     const yc = center(Y);
-    const expected = fro2(matmul(t(yc), xc)) / Math.sqrt(fro2(matmul(t(xc), xc)) * fro2(matmul(t(yc), yc)));
+    const expected =
+      fro2(matmul(t(yc), xc)) / Math.sqrt(fro2(matmul(t(xc), xc)) * fro2(matmul(t(yc), yc)));
     expect(rsa.cka(X, Y)).toBeCloseTo(expected, 13);
   });
   it("equals rsatoolbox's cosine_cov (whitened RDM cosine) of the euclidean RDMs", () => {
@@ -55,7 +58,15 @@ describe("CKA", () => {
   it("rejects mismatched conditions and too few conditions for debiasing", () => {
     expect(() => rsa.cka(X, randn(14, 4))).toThrow(/same number of conditions/);
     expect(() => rsa.cka(randn(3, 2), randn(3, 2), { debiased: true })).toThrow(/at least 4/);
-    expect(() => rsa.cka([[1, NaN], [2, 3]], [[1], [2]])).toThrow(/finite/);
+    expect(() =>
+      rsa.cka(
+        [
+          [1, NaN],
+          [2, 3],
+        ],
+        [[1], [2]],
+      ),
+    ).toThrow(/finite/);
   });
 });
 
@@ -96,11 +107,17 @@ describe("MDS", () => {
     expect(e.eigenvalues![2]).toBeCloseTo(0, 10);
   });
   it("metric MDS does not increase stress and tolerates NaN pairs", () => {
-    const noisy = rsa.makeRdms([Array.from(rsa.rdmVector(rdm), (v) => v * (1 + 0.3 * rng.uniform()))], { measure: "squared euclidean" });
+    const noisy = rsa.makeRdms(
+      [Array.from(rsa.rdmVector(rdm), (v) => v * (1 + 0.3 * rng.uniform()))],
+      { measure: "squared euclidean" },
+    );
     const c = rsa.mds(noisy, { method: "classical" });
     const m = rsa.mds(noisy);
     expect(m.stress).toBeLessThanOrEqual(c.stress + 1e-12);
-    const withNaN = rsa.makeRdms([Array.from(rsa.rdmVector(noisy), (v, k) => (k === 3 ? NaN : v))], { measure: "squared euclidean" });
+    const withNaN = rsa.makeRdms(
+      [Array.from(rsa.rdmVector(noisy), (v, k) => (k === 3 ? NaN : v))],
+      { measure: "squared euclidean" },
+    );
     expect(Number.isFinite(rsa.mds(withNaN).stress)).toBe(true);
     expect(() => rsa.mds(withNaN, { method: "classical" })).toThrow(/complete RDM/);
     expect(() => rsa.mds(rdm, { dims: 8 })).toThrow(/dims/);

@@ -12,11 +12,12 @@ describe("rsa.calcRdm on plain arrays", () => {
     expect(rdm.nConditions).toBe(3);
     const expected: number[] = [];
     for (let i = 0; i < 3; i++)
-      for (let j = i + 1; j < 3; j++) expected.push(patterns[i].reduce((s, x, c) => s + (x - patterns[j][c]) ** 2, 0) / 3);
+      for (let j = i + 1; j < 3; j++)
+        expected.push(patterns[i].reduce((s, x, c) => s + (x - patterns[j][c]) ** 2, 0) / 3);
     expect(Array.from(rdm.dissimilarities)).toEqual(expected);
     // the same as going through makeDataset explicitly
-    expect(Array.from(rsa.calcRdm(rsa.makeDataset(patterns), { method: "correlation" }).dissimilarities)).toEqual(
-      Array.from(rsa.calcRdm(patterns, { method: "correlation" }).dissimilarities),
-    );
+    expect(
+      Array.from(rsa.calcRdm(rsa.makeDataset(patterns), { method: "correlation" }).dissimilarities),
+    ).toEqual(Array.from(rsa.calcRdm(patterns, { method: "correlation" }).dissimilarities));
   });
 });

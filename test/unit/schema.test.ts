@@ -47,7 +47,9 @@ describe("base64 codec", () => {
   it("rejects malformed text, naming the field", () => {
     expect(() => base64ToBytes("abc", "f")).toThrow(/f: base64 length 3/);
     expect(() => base64ToBytes("ab$=", "f")).toThrow(/f: invalid base64 character at offset 2/);
-    expect(() => base64ToTypedArray("AAAAAAA=", "float32", "g")).toThrow(/g: 5 bytes is not a whole number of float32 values/);
+    expect(() => base64ToTypedArray("AAAAAAA=", "float32", "g")).toThrow(
+      /g: 5 bytes is not a whole number of float32 values/,
+    );
   });
 });
 
@@ -59,7 +61,8 @@ describe("raster payload", () => {
     expect(Array.from(back.neurons)).toEqual([0, 9, 3, 8]);
     expect(Array.from(back.times_ms)).toEqual(Array.from(sampleRaster().times_ms));
     expect(back.title).toBe("test <b>");
-    const raw = base64ToBytes(payload.spike_times_ms).length + base64ToBytes(payload.spike_neurons).length;
+    const raw =
+      base64ToBytes(payload.spike_times_ms).length + base64ToBytes(payload.spike_neurons).length;
     expect(raw / payload.n_spikes).toBe(8);
   });
 
@@ -68,16 +71,32 @@ describe("raster payload", () => {
     ["wrong schema", (p) => (p.schema = "other"), /payload.schema/],
     ["NaN window", (p) => (p.t_stop_ms = NaN), /payload.t_stop_ms must be a finite number/],
     ["reversed window", (p) => (p.t_stop_ms = -1), /t_stop_ms .* must be >= payload.t_start_ms/],
-    ["spike count mismatch", (p) => (p.n_spikes = 3), /spike_times_ms holds 4 values, payload.n_spikes says 3/],
-    ["neuron out of range", (p) => (p.n_neurons = 5), /populations\[0\].size|spike_neurons\[1\] = 9 is outside/],
+    [
+      "spike count mismatch",
+      (p) => (p.n_spikes = 3),
+      /spike_times_ms holds 4 values, payload.n_spikes says 3/,
+    ],
+    [
+      "neuron out of range",
+      (p) => (p.n_neurons = 5),
+      /populations\[0\].size|spike_neurons\[1\] = 9 is outside/,
+    ],
     [
       "NaN spike time",
       (p) => (p.spike_times_ms = typedArrayToBase64(Float32Array.from([NaN, 1, 2, 3]))),
       /spike_times_ms\[0\] = NaN is outside/,
     ],
     ["missing field", (p) => delete p.spike_neurons, /payload.spike_neurons must be a string/],
-    ["populations not an array", (p) => (p.populations = "x"), /payload.populations must be an array/],
-    ["huge title", (p) => (p.title = "x".repeat(10_000)), /payload.title must be at most 500 characters/],
+    [
+      "populations not an array",
+      (p) => (p.populations = "x"),
+      /payload.populations must be an array/,
+    ],
+    [
+      "huge title",
+      (p) => (p.title = "x".repeat(10_000)),
+      /payload.title must be at most 500 characters/,
+    ],
   ];
   for (const [name, mutate, message] of bad) {
     it(`rejects a payload with ${name}`, () => {

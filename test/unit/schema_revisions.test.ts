@@ -2,9 +2,26 @@
 // revision 2 (unit), RDM categories; older payloads without them stay valid, bad values name the
 // field. Also the measure names the figures print.
 import { describe, expect, it } from "vitest";
-import { MIME_BUNDLE, RasterFigure, rasterFigure, activityFigure, rdmFigure, Network } from "../../src/index.js";
+import {
+  MIME_BUNDLE,
+  RasterFigure,
+  rasterFigure,
+  activityFigure,
+  rdmFigure,
+  Network,
+} from "../../src/index.js";
 import * as rsa from "../../src/rsa/index.js";
-import { RASTER_MIME, RASTER_REVISION, SchemaError, activityValueLabel, decodeActivity, decodeRaster, decodeRdm, encodeRaster, measureLabel } from "../../src/schema/index.js";
+import {
+  RASTER_MIME,
+  RASTER_REVISION,
+  SchemaError,
+  activityValueLabel,
+  decodeActivity,
+  decodeRaster,
+  decodeRdm,
+  encodeRaster,
+  measureLabel,
+} from "../../src/schema/index.js";
 
 const base = {
   title: "r",
@@ -39,12 +56,18 @@ describe("raster payload revision 2", () => {
 
   it("rejects bad names, dt and revision, naming the field", () => {
     const p = json(encodeRaster({ ...base, neuronNames: ["a", "b", "c"], dt_ms: 0.1 }));
-    expect(() => decodeRaster({ ...p, neuron_names: ["a", "b"] })).toThrow(/payload\.neuron_names must have 3 entries/);
-    expect(() => decodeRaster({ ...p, neuron_names: ["a", { x: 1 }, "c"] })).toThrow(/payload\.neuron_names\[1\] must be a string/);
+    expect(() => decodeRaster({ ...p, neuron_names: ["a", "b"] })).toThrow(
+      /payload\.neuron_names must have 3 entries/,
+    );
+    expect(() => decodeRaster({ ...p, neuron_names: ["a", { x: 1 }, "c"] })).toThrow(
+      /payload\.neuron_names\[1\] must be a string/,
+    );
     expect(() => decodeRaster({ ...p, dt_ms: 0 })).toThrow(/payload\.dt_ms must be > 0/);
     expect(() => decodeRaster({ ...p, dt_ms: "0.1" })).toThrow(SchemaError);
     expect(() => decodeRaster({ ...p, revision: 1.5 })).toThrow(/payload\.revision/);
-    expect(() => encodeRaster({ ...base, neuronNames: ["a"] })).toThrow(/neuronNames must have one name per neuron \(3\)/);
+    expect(() => encodeRaster({ ...base, neuronNames: ["a"] })).toThrow(
+      /neuronNames must have one name per neuron \(3\)/,
+    );
   });
 
   it("a spike monitor passes its names and time step; rasterFigure takes names too", () => {
@@ -68,7 +91,10 @@ describe("raster payload revision 2", () => {
 
 describe("activity payload revision 2", () => {
   it("carries the unit; older payloads have none", () => {
-    const fig = activityFigure({ data: [1, 2, 3, 4], nNeurons: 2, nTimes: 2, dt_s: 1 }, { quantity: "rate", unit: "Hz" });
+    const fig = activityFigure(
+      { data: [1, 2, 3, 4], nNeurons: 2, nTimes: 2, dt_s: 1 },
+      { quantity: "rate", unit: "Hz" },
+    );
     const p = json(fig.payload());
     expect(p.revision).toBe(2);
     const d = decodeActivity(p);
@@ -85,19 +111,30 @@ describe("RDM categories and measure names", () => {
   const rows = Array.from({ length: 6 }, (_, i) => [Math.sin(i), Math.cos(i * 1.3), i % 2]);
 
   it("categories from an option or a descriptor travel in the payload", () => {
-    const ds = rsa.makeDataset(rows, { obsDescriptors: { stimulus: ["a1", "a2", "a3", "b1", "b2", "b3"], kind: ["a", "a", "a", "b", "b", "b"] } });
+    const ds = rsa.makeDataset(rows, {
+      obsDescriptors: {
+        stimulus: ["a1", "a2", "a3", "b1", "b2", "b3"],
+        kind: ["a", "a", "a", "b", "b", "b"],
+      },
+    });
     const r = rsa.calcRdm(ds, { descriptor: "stimulus" });
     const auto = decodeRdm(json(rdmFigure(r).payload()));
     // The "stimulus" descriptor labels the conditions; no other descriptor repeats values here.
     expect(auto.labels).toEqual(["a1", "a2", "a3", "b1", "b2", "b3"]);
-    const given = decodeRdm(json(rdmFigure(r, { categories: ["x", "x", "y", "y", "z", "z"] }).payload()));
+    const given = decodeRdm(
+      json(rdmFigure(r, { categories: ["x", "x", "y", "y", "z", "z"] }).payload()),
+    );
     expect(given.categories).toEqual(["x", "x", "y", "y", "z", "z"]);
     expect(() => rdmFigure(r, { categories: ["x"] })).toThrow(/categories must have 6 entries/);
-    expect(() => decodeRdm({ ...json(rdmFigure(r).payload()), categories: ["x"] })).toThrow(/payload\.categories must have 6 entries/);
+    expect(() => decodeRdm({ ...json(rdmFigure(r).payload()), categories: ["x"] })).toThrow(
+      /payload\.categories must have 6 entries/,
+    );
   });
 
   it("a descriptor with repeated values colours the MDS", () => {
-    const r = rsa.makeRdms([[1, 2, 3, 4, 5, 6]], { patternDescriptors: { label: ["p", "q", "r", "s"], group: ["g1", "g1", "g2", "g2"] } });
+    const r = rsa.makeRdms([[1, 2, 3, 4, 5, 6]], {
+      patternDescriptors: { label: ["p", "q", "r", "s"], group: ["g1", "g1", "g2", "g2"] },
+    });
     expect(rdmFigure(r).data.categories).toEqual(["g1", "g1", "g2", "g2"]);
   });
 
@@ -106,7 +143,9 @@ describe("RDM categories and measure names", () => {
     expect(measureLabel("squared euclidean")).toBe("squared euclidean distance");
     expect(measureLabel("")).toBe("dissimilarity");
     const r = rsa.calcRdm(rsa.makeDataset(rows), { method: "correlation" });
-    expect(rdmFigure(r).toSvg()).toContain("correlation distance (1 &#8722; r)".replace("&#8722;", "\u2212"));
+    expect(rdmFigure(r).toSvg()).toContain(
+      "correlation distance (1 &#8722; r)".replace("&#8722;", "\u2212"),
+    );
   });
 });
 
@@ -140,21 +179,46 @@ describe("one unit-suffix style", () => {
     const decoders = [decodeRaster, decodeActivity, decodeRdm] as ((p: unknown) => unknown)[];
     figures.forEach((fig, k) => {
       const payload = json(fig.payload());
-      for (const key of keysOf(payload)) expect(leaf(key), `payload key ${key}`).toMatch(/^[a-z0-9_]+$/);
-      for (const key of [...keysOf(fig.data), ...keysOf(decoders[k](payload))]) expect(leaf(key), `data key ${key}`).not.toMatch(CAMEL_UNIT);
+      for (const key of keysOf(payload))
+        expect(leaf(key), `payload key ${key}`).toMatch(/^[a-z0-9_]+$/);
+      for (const key of [...keysOf(fig.data), ...keysOf(decoders[k](payload))])
+        expect(leaf(key), `data key ${key}`).not.toMatch(CAMEL_UNIT);
     });
     const d = figures[0].data as ReturnType<typeof decodeRaster>;
-    expect(Object.keys(d)).toEqual(expect.arrayContaining(["times_ms", "tStart_ms", "tStop_ms", "dt_ms"]));
+    expect(Object.keys(d)).toEqual(
+      expect.arrayContaining(["times_ms", "tStart_ms", "tStop_ms", "dt_ms"]),
+    );
     expect(Object.keys(d.states!)).toEqual(expect.arrayContaining(["tStart_ms", "dt_ms"]));
   });
 
   it("saved payloads of every earlier revision decode to the same data", () => {
     // A revision-1 raster and activity payload as saved in a notebook before revision 2.
-    const raster1 = { schema: "neurolab.raster", version: 1, title: "r", t_start_ms: 0, t_stop_ms: 10, n_neurons: 2, populations: [{ name: "p", start: 0, size: 2 }], n_spikes: 2, spike_times_ms: "AACAPwAAQEA=", spike_neurons: "AAAAAAEAAAA=" };
+    const raster1 = {
+      schema: "neurolab.raster",
+      version: 1,
+      title: "r",
+      t_start_ms: 0,
+      t_stop_ms: 10,
+      n_neurons: 2,
+      populations: [{ name: "p", start: 0, size: 2 }],
+      n_spikes: 2,
+      spike_times_ms: "AACAPwAAQEA=",
+      spike_neurons: "AAAAAAEAAAA=",
+    };
     const r = decodeRaster(raster1);
     expect([...r.times_ms]).toEqual([1, 3]);
     expect([r.tStart_ms, r.tStop_ms, r.dt_ms]).toEqual([0, 10, null]);
-    const activity1 = { schema: "neurolab.activity", version: 1, quantity: "rate", n_neurons: 1, n_times: 2, t_start_s: 0.5, dt_s: 0.25, labels: ["a"], values: "AACAPwAAAEA=" };
+    const activity1 = {
+      schema: "neurolab.activity",
+      version: 1,
+      quantity: "rate",
+      n_neurons: 1,
+      n_times: 2,
+      t_start_s: 0.5,
+      dt_s: 0.25,
+      labels: ["a"],
+      values: "AACAPwAAAEA=",
+    };
     const a = decodeActivity(activity1);
     expect([a.tStart_s, a.dt_s, a.unit, [...a.values]]).toEqual([0.5, 0.25, "", [1, 2]]);
   });

@@ -54,8 +54,21 @@ function sampleRdm(): RdmData {
     dissimilarities: d,
     lower: 0.1,
     upper: 0.8,
-    mds: { rdm: 0, method: "metric", stress: 0.1, coordinates: Float64Array.from({ length: 10 }, (_, i) => i / 10) },
-    models: { method: "cosine", names: ["m1", "m2"], means: [0.3, 0.1], errors: [0.05, 0.02], pValues: [0.01, 0.4], alpha: 0.05, noiseCeiling: [0.4, 0.5] },
+    mds: {
+      rdm: 0,
+      method: "metric",
+      stress: 0.1,
+      coordinates: Float64Array.from({ length: 10 }, (_, i) => i / 10),
+    },
+    models: {
+      method: "cosine",
+      names: ["m1", "m2"],
+      means: [0.3, 0.1],
+      errors: [0.05, 0.02],
+      pValues: [0.01, 0.4],
+      alpha: 0.05,
+      noiseCeiling: [0.4, 0.5],
+    },
   };
 }
 
@@ -69,7 +82,16 @@ describe("geo-topological transform shared with the browser", () => {
       const v = Float64Array.from({ length: p }, () => Math.round(rand() * 10) / 10); // many ties
       if (p > 4) v[2] = NaN;
       const rdms = rsa.makeRdms(v);
-      for (const [lower, upper] of [[0, 1], [0.5, 0.5], [0, 0.25], [0.75, 1], [0.25, 0.75], [0.13, 0.61], [1, 1], [0, 0]]) {
+      for (const [lower, upper] of [
+        [0, 1],
+        [0.5, 0.5],
+        [0, 0.25],
+        [0.75, 1],
+        [0.25, 0.75],
+        [0.13, 0.61],
+        [1, 1],
+        [0, 0],
+      ]) {
         const lib = rsa.rdmVector(rsa.geotopologicalTransform(rdms, { lower, upper }));
         const ours = geotopological(v, lower, upper);
         expect(Array.from(ours)).toEqual(Array.from(lib));
@@ -96,16 +118,51 @@ describe("RDM payload", () => {
     ["wrong version", (p) => (p.version = 2), /payload\.version must be 1/],
     ["missing labels", (p) => delete p.labels, /payload\.labels must be an array/],
     ["too few labels", (p) => p.labels.pop(), /payload\.labels must have 5 entries/],
-    ["label not a string", (p) => (p.labels[1] = { toString: 1 }), /payload\.labels\[1\] must be a string/],
-    ["huge n_conditions", (p) => (p.n_conditions = 1e6), /payload\.n_conditions must be an integer/],
+    [
+      "label not a string",
+      (p) => (p.labels[1] = { toString: 1 }),
+      /payload\.labels\[1\] must be a string/,
+    ],
+    [
+      "huge n_conditions",
+      (p) => (p.n_conditions = 1e6),
+      /payload\.n_conditions must be an integer/,
+    ],
     ["too many entries", (p) => ((p.n_conditions = 1000), (p.n_rdms = 20)), /exceeds/],
-    ["truncated array", (p) => (p.dissimilarities = p.dissimilarities.slice(0, 8)), /payload\.dissimilarities must hold 20 float64/],
-    ["not base64", (p) => (p.dissimilarities = "!".repeat(p.dissimilarities.length)), /payload\.dissimilarities: invalid base64/],
-    ["infinite value", (p) => (p.dissimilarities = typedArrayToBase64(new Float64Array(20).fill(Infinity))), /payload\.dissimilarities\[0\]/],
-    ["an all-NaN RDM", (p) => (p.dissimilarities = typedArrayToBase64(Float64Array.from({ length: 20 }, (_, i) => (i < 10 ? NaN : 1)))), /RDM 0 has no finite value/],
-    ["NaN threshold", (p) => (p.thresholds.lower = null), /payload\.thresholds\.lower must be a finite number/],
+    [
+      "truncated array",
+      (p) => (p.dissimilarities = p.dissimilarities.slice(0, 8)),
+      /payload\.dissimilarities must hold 20 float64/,
+    ],
+    [
+      "not base64",
+      (p) => (p.dissimilarities = "!".repeat(p.dissimilarities.length)),
+      /payload\.dissimilarities: invalid base64/,
+    ],
+    [
+      "infinite value",
+      (p) => (p.dissimilarities = typedArrayToBase64(new Float64Array(20).fill(Infinity))),
+      /payload\.dissimilarities\[0\]/,
+    ],
+    [
+      "an all-NaN RDM",
+      (p) =>
+        (p.dissimilarities = typedArrayToBase64(
+          Float64Array.from({ length: 20 }, (_, i) => (i < 10 ? NaN : 1)),
+        )),
+      /RDM 0 has no finite value/,
+    ],
+    [
+      "NaN threshold",
+      (p) => (p.thresholds.lower = null),
+      /payload\.thresholds\.lower must be a finite number/,
+    ],
     ["l > u", (p) => (p.thresholds = { lower: 0.9, upper: 0.1 }), /payload\.thresholds\.upper/],
-    ["NaN in MDS", (p) => (p.mds.coordinates = typedArrayToBase64(new Float64Array(10).fill(NaN))), /payload\.mds\.coordinates\[0\] must be a finite number/],
+    [
+      "NaN in MDS",
+      (p) => (p.mds.coordinates = typedArrayToBase64(new Float64Array(10).fill(NaN))),
+      /payload\.mds\.coordinates\[0\] must be a finite number/,
+    ],
     ["MDS rdm out of range", (p) => (p.mds.rdm = 5), /payload\.mds\.rdm/],
     ["model means NaN", (p) => (p.models.means = [null, 1]), /payload\.models\.means\[0\]/],
     ["negative error bar", (p) => (p.models.errors = [-1, 0]), /payload\.models\.errors\[0\]/],
@@ -120,7 +177,8 @@ describe("RDM payload", () => {
     });
   }
   it("rejects non-objects", () => {
-    for (const v of [null, 1, "x", [1]]) expect(() => decodeRdm(v)).toThrow(/payload must be an object/);
+    for (const v of [null, 1, "x", [1]])
+      expect(() => decodeRdm(v)).toThrow(/payload must be an object/);
   });
 });
 
@@ -134,9 +192,19 @@ function sampleConnectome(): ConnectomeData {
     classes: ["A", "B", "C"],
     communities: Int32Array.from([0, 0, 1]),
     layers: ["sensory", "inter", "motor"],
-    layouts: { layered: { x: Float32Array.from([0, 0.5, 1]), y: Float32Array.from([0.5, 0.5, 0.5]) } },
-    chemical: { pre: Uint32Array.from([0, 1]), post: Uint32Array.from([1, 2]), weight: Float32Array.from([3, 1]) },
-    electrical: { pre: Uint32Array.from([0]), post: Uint32Array.from([2]), weight: Float32Array.from([2]) },
+    layouts: {
+      layered: { x: Float32Array.from([0, 0.5, 1]), y: Float32Array.from([0.5, 0.5, 0.5]) },
+    },
+    chemical: {
+      pre: Uint32Array.from([0, 1]),
+      post: Uint32Array.from([1, 2]),
+      weight: Float32Array.from([3, 1]),
+    },
+    electrical: {
+      pre: Uint32Array.from([0]),
+      post: Uint32Array.from([2]),
+      weight: Float32Array.from([2]),
+    },
   };
 }
 
@@ -152,14 +220,42 @@ describe("connectome payload", () => {
   const bad: [string, (p: Record<string, any>) => void, RegExp][] = [
     ["wrong version", (p) => (p.version = "1"), /payload\.version must be 1/],
     ["missing names", (p) => delete p.names, /payload\.names must be an array/],
-    ["edge out of range", (p) => (p.chemical.post = typedArrayToBase64(Uint32Array.from([1, 7]))), /payload\.chemical\.post\[1\] = 7 is outside/],
-    ["NaN weight", (p) => (p.electrical.weight = typedArrayToBase64(Float32Array.from([NaN]))), /payload\.electrical\.weight\[0\] must be a finite number/],
-    ["negative weight", (p) => (p.chemical.weight = typedArrayToBase64(Float32Array.from([1, -1]))), /payload\.chemical\.weight\[1\]/],
-    ["huge edge count", (p) => (p.chemical.n_edges = 1e9), /payload\.chemical\.n_edges must be an integer/],
-    ["unknown layout", (p) => (p.layouts = { circle: p.layouts.layered }), /payload\.layouts may only hold/],
+    [
+      "edge out of range",
+      (p) => (p.chemical.post = typedArrayToBase64(Uint32Array.from([1, 7]))),
+      /payload\.chemical\.post\[1\] = 7 is outside/,
+    ],
+    [
+      "NaN weight",
+      (p) => (p.electrical.weight = typedArrayToBase64(Float32Array.from([NaN]))),
+      /payload\.electrical\.weight\[0\] must be a finite number/,
+    ],
+    [
+      "negative weight",
+      (p) => (p.chemical.weight = typedArrayToBase64(Float32Array.from([1, -1]))),
+      /payload\.chemical\.weight\[1\]/,
+    ],
+    [
+      "huge edge count",
+      (p) => (p.chemical.n_edges = 1e9),
+      /payload\.chemical\.n_edges must be an integer/,
+    ],
+    [
+      "unknown layout",
+      (p) => (p.layouts = { circle: p.layouts.layered }),
+      /payload\.layouts may only hold/,
+    ],
     ["no layout", (p) => (p.layouts = {}), /payload\.layouts must hold at least one/],
-    ["NaN coordinate", (p) => (p.layouts.layered.y = typedArrayToBase64(Float32Array.from([0, NaN, 0]))), /payload\.layouts\.layered\.y\[1\]/],
-    ["community out of range", (p) => (p.communities = typedArrayToBase64(Int32Array.from([0, 9, 0]))), /payload\.communities\[1\]/],
+    [
+      "NaN coordinate",
+      (p) => (p.layouts.layered.y = typedArrayToBase64(Float32Array.from([0, NaN, 0]))),
+      /payload\.layouts\.layered\.y\[1\]/,
+    ],
+    [
+      "community out of range",
+      (p) => (p.communities = typedArrayToBase64(Int32Array.from([0, 9, 0]))),
+      /payload\.communities\[1\]/,
+    ],
     ["long name", (p) => (p.names[0] = "x".repeat(5000)), /payload\.names\[0\] must be at most/],
   ];
   for (const [name, mutate, message] of bad) {
@@ -192,9 +288,17 @@ describe("activity payload", () => {
     ["wrong version", (p) => (p.version = 0), /payload\.version/],
     ["dt 0", (p) => (p.dt_s = 0), /payload\.dt_s must be > 0/],
     ["too many values", (p) => ((p.n_neurons = 10_000), (p.n_times = 10_000)), /exceeds/],
-    ["infinite value", (p) => (p.values = typedArrayToBase64(Float32Array.from([0, 1, 2, Infinity, 3, 4]))), /payload\.values\[3\]/],
+    [
+      "infinite value",
+      (p) => (p.values = typedArrayToBase64(Float32Array.from([0, 1, 2, Infinity, 3, 4]))),
+      /payload\.values\[3\]/,
+    ],
     ["missing labels", (p) => delete p.labels, /payload\.labels/],
-    ["all NaN", (p) => (p.values = typedArrayToBase64(new Float32Array(6).fill(NaN))), /no finite value/],
+    [
+      "all NaN",
+      (p) => (p.values = typedArrayToBase64(new Float32Array(6).fill(NaN))),
+      /no finite value/,
+    ],
   ];
   for (const [name, mutate, message] of bad) {
     it(`rejects ${name}`, () => {
@@ -242,15 +346,47 @@ describe("raster payload with a state-trace panel", () => {
 
   const bad: [string, (s: Record<string, any>) => void, RegExp][] = [
     ["dt 0", (s) => (s.dt_ms = 0), /payload.states.dt_ms must be > 0/],
-    ["samples past the window", (s) => (s.n_samples = 21), /payload.states.values must hold 42 float32|outside the raster/],
-    ["start before the window", (s) => (s.t_start_ms = -1), /payload.states samples span \[-1, 8.5\] ms, outside/],
+    [
+      "samples past the window",
+      (s) => (s.n_samples = 21),
+      /payload.states.values must hold 42 float32|outside the raster/,
+    ],
+    [
+      "start before the window",
+      (s) => (s.t_start_ms = -1),
+      /payload.states samples span \[-1, 8.5\] ms, outside/,
+    ],
     ["no traces", (s) => (s.traces = []), /payload.states.traces must have at least 1 entry/],
-    ["row out of range", (s) => (s.traces[0].row = 4), /payload.states.traces\[0\].row must be an integer in \[-1, 3\]/],
-    ["label not text", (s) => (s.traces[1].label = { html: "<b>" }), /payload.states.traces\[1\].label must be a string/],
-    ["NaN value", (s) => (s.values = typedArrayToBase64(new Float32Array(40).fill(NaN))), /payload.states.values\[0\] must be a finite number/],
-    ["truncated values", (s) => (s.values = s.values.slice(0, -8)), /payload.states.values must hold 40 float32 values/],
-    ["too many traces", (s) => (s.traces = Array.from({ length: 65 }, () => ({ label: "x", row: 0 }))), /payload.states.traces must have at most 64 entries/],
-    ["huge sample count", (s) => (s.n_samples = 1e9), /payload.states.n_samples must be an integer in \[1, 2000000\]/],
+    [
+      "row out of range",
+      (s) => (s.traces[0].row = 4),
+      /payload.states.traces\[0\].row must be an integer in \[-1, 3\]/,
+    ],
+    [
+      "label not text",
+      (s) => (s.traces[1].label = { html: "<b>" }),
+      /payload.states.traces\[1\].label must be a string/,
+    ],
+    [
+      "NaN value",
+      (s) => (s.values = typedArrayToBase64(new Float32Array(40).fill(NaN))),
+      /payload.states.values\[0\] must be a finite number/,
+    ],
+    [
+      "truncated values",
+      (s) => (s.values = s.values.slice(0, -8)),
+      /payload.states.values must hold 40 float32 values/,
+    ],
+    [
+      "too many traces",
+      (s) => (s.traces = Array.from({ length: 65 }, () => ({ label: "x", row: 0 }))),
+      /payload.states.traces must have at most 64 entries/,
+    ],
+    [
+      "huge sample count",
+      (s) => (s.n_samples = 1e9),
+      /payload.states.n_samples must be an integer in \[1, 2000000\]/,
+    ],
     ["missing unit", (s) => delete s.unit, /payload.states.unit must be a string/],
   ];
   for (const [name, mutate, message] of bad) {
@@ -268,7 +404,8 @@ describe("shared geometry: eigen-decomposition, classical MDS, planar alignment"
     const rand = prng(5);
     for (const n of [1, 2, 5, 40]) {
       const a = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = rand() - 0.5;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = rand() - 0.5;
       const { values, vectors } = symmetricEigen(a, n);
       for (let k = 1; k < n; k++) expect(values[k]).toBeGreaterThanOrEqual(values[k - 1]);
       for (let k = 0; k < n; k++) {
@@ -290,10 +427,19 @@ describe("shared geometry: eigen-decomposition, classical MDS, planar alignment"
   });
 
   it("classical MDS recovers planar points up to rotation (distances exact, stress 0)", () => {
-    const pts = [[0, 0], [3, 0], [0, 4], [1, 1], [-2, 5], [4, -3]];
+    const pts = [
+      [0, 0],
+      [3, 0],
+      [0, 4],
+      [1, 1],
+      [-2, 5],
+      [4, -3],
+    ];
     const n = pts.length;
     const v: number[] = [];
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) v.push(Math.hypot(pts[i][0] - pts[j][0], pts[i][1] - pts[j][1]));
+    for (let i = 0; i < n; i++)
+      for (let j = i + 1; j < n; j++)
+        v.push(Math.hypot(pts[i][0] - pts[j][0], pts[i][1] - pts[j][1]));
     const { x, eigenvalues } = classicalMdsCondensed(v, n, 2);
     expect(kruskalStress(x, v, n, 2)).toBeLessThan(1e-12);
     expect(Math.abs(eigenvalues[2])).toBeLessThan(1e-9); // rank 2

@@ -13,7 +13,9 @@ describe("npm start: data mirror list", () => {
   });
 
   it("lists no directory twice", () => {
-    const list = dataMirrorList({ NEUROLAB_DATA_MIRROR: [SHARED_DATA, PEER_DATA_MIRROR, SHARED_DATA].join(path.delimiter) });
+    const list = dataMirrorList({
+      NEUROLAB_DATA_MIRROR: [SHARED_DATA, PEER_DATA_MIRROR, SHARED_DATA].join(path.delimiter),
+    });
     expect(list.split(path.delimiter)).toEqual([SHARED_DATA, PEER_DATA_MIRROR]);
   });
 });

@@ -31,8 +31,15 @@ const SCRIPT = path.join(__dirname, "..", "reference", "shd_write.py");
 const rng = new Rng(2019);
 const samples = Array.from({ length: 5 }, (_, k) => {
   const n = k === 2 ? 0 : 5 + rng.int(40);
-  const pairs = Array.from({ length: n }, () => [rng.uniform() * 1.3, rng.int(700)] as const).sort((a, b) => a[0] - b[0]);
-  return { times: pairs.map((p) => p[0]), units: pairs.map((p) => p[1]), label: k * 4 + 1, speaker: k % 3 };
+  const pairs = Array.from({ length: n }, () => [rng.uniform() * 1.3, rng.int(700)] as const).sort(
+    (a, b) => a[0] - b[0],
+  );
+  return {
+    times: pairs.map((p) => p[0]),
+    units: pairs.map((p) => p[1]),
+    label: k * 4 + 1,
+    speaker: k % 3,
+  };
 });
 samples[0].units[0] = 699;
 
@@ -46,7 +53,9 @@ beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), "shd-"));
   const spec = path.join(dir, "spec.json");
   await fs.writeFile(spec, JSON.stringify({ samples }));
-  rounded = JSON.parse(execFileSync(peersPython(), [SCRIPT, dir, spec], { encoding: "utf8", timeout: 120_000 })).times_s;
+  rounded = JSON.parse(
+    execFileSync(peersPython(), [SCRIPT, dir, spec], { encoding: "utf8", timeout: 120_000 }),
+  ).times_s;
   gz = gzipSync(await fs.readFile(path.join(dir, "shd.h5")));
   server = http.createServer((req, res) => {
     if (req.url === "/shd_train.h5.gz") {
@@ -79,7 +88,9 @@ function expectSamples(data: Awaited<ReturnType<typeof readShdFile>>) {
     expect(b - a).toBe(s.times.length);
     expect(Array.from(data.units.subarray(a, b))).toEqual(s.units);
     // float16 seconds (as h5py rounded them) x 1000, stored as float32
-    expect(Array.from(data.times_ms.subarray(a, b))).toEqual(rounded[k].map((t) => Math.fround(t * 1000)));
+    expect(Array.from(data.times_ms.subarray(a, b))).toEqual(
+      rounded[k].map((t) => Math.fround(t * 1000)),
+    );
   });
 }
 
@@ -97,7 +108,9 @@ describe("SHD loader", () => {
     expectSamples(await loadShd("train", { source, cacheDir, mirrorDir: null, offline: true }));
     // a wrong MD5: the download is rejected and the cache left as it was
     const bad: DataSource = { ...source, sha256: "0".repeat(32), path: "spiking/other.h5.gz" };
-    await expect(loadShd("train", { source: bad, cacheDir, mirrorDir: null })).rejects.toBeInstanceOf(DataIntegrityError);
+    await expect(
+      loadShd("train", { source: bad, cacheDir, mirrorDir: null }),
+    ).rejects.toBeInstanceOf(DataIntegrityError);
     await expect(fs.access(path.join(cacheDir, "spiking", "other.h5.gz"))).rejects.toThrow();
   });
 
@@ -105,7 +118,11 @@ describe("SHD loader", () => {
     const mirror = path.join(dir, "mirror");
     await fs.mkdir(path.join(mirror, "spiking"), { recursive: true });
     await fs.writeFile(path.join(mirror, "spiking", "shd_test.h5.gz"), gz);
-    const source: DataSource = { ...SHD_TEST, url: "http://127.0.0.1:9/unreachable", sha256: createHash("md5").update(gz).digest("hex") };
+    const source: DataSource = {
+      ...SHD_TEST,
+      url: "http://127.0.0.1:9/unreachable",
+      sha256: createHash("md5").update(gz).digest("hex"),
+    };
     const cacheDir = path.join(dir, "cache2");
     expectSamples(await loadShd("test", { source, cacheDir, mirrorDir: mirror, offline: true }));
     expect(await fs.readdir(path.join(mirror, "spiking"))).toEqual(["shd_test.h5.gz"]);
@@ -124,24 +141,38 @@ describe("SHD loader", () => {
     for (const c of counts) total += c;
     expect(total).toBe(rounded[0].filter((t) => t * 1000 < 1400).length);
     const j = data.offsets[0];
-    expect(counts[Math.floor(data.times_ms[j] / 14) * 700 + data.units[j]]).toBeGreaterThanOrEqual(1);
-    expect(() => shdSampleCounts(data, 5, { nSteps: 10, maxTime_ms: 1000 })).toThrow(/k must be an integer in \[0, 4\]/);
+    expect(counts[Math.floor(data.times_ms[j] / 14) * 700 + data.units[j]]).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(() => shdSampleCounts(data, 5, { nSteps: 10, maxTime_ms: 1000 })).toThrow(
+      /k must be an integer in \[0, 4\]/,
+    );
   });
 
   it("malformed files give clear errors naming the file and the problem", async () => {
     await expect(readShdFile(path.join(dir, "missing.h5"))).rejects.toThrow(/does not exist/);
     await fs.writeFile(path.join(dir, "text.h5"), "not hdf5");
-    await expect(readShdFile(path.join(dir, "text.h5"))).rejects.toThrow(/text\.h5 is not a readable HDF5 file/);
-    await expect(readShdFile(path.join(dir, "no_labels.h5"))).rejects.toThrow(/no_labels\.h5 is not in the SHD layout: dataset "labels" is missing/);
-    await expect(readShdFile(path.join(dir, "length_mismatch.h5"))).rejects.toThrow(/sample 1 has \d+ spike times but \d+ units/);
-    await expect(readShdFile(path.join(dir, "fixed_times.h5"))).rejects.toThrow(/spikes\/times must be a 1-d dataset of variable-length arrays/);
-    await expect(readShdFile(path.join(dir, "count_mismatch.h5"))).rejects.toThrow(/must have one entry per sample/);
+    await expect(readShdFile(path.join(dir, "text.h5"))).rejects.toThrow(
+      /text\.h5 is not a readable HDF5 file/,
+    );
+    await expect(readShdFile(path.join(dir, "no_labels.h5"))).rejects.toThrow(
+      /no_labels\.h5 is not in the SHD layout: dataset "labels" is missing/,
+    );
+    await expect(readShdFile(path.join(dir, "length_mismatch.h5"))).rejects.toThrow(
+      /sample 1 has \d+ spike times but \d+ units/,
+    );
+    await expect(readShdFile(path.join(dir, "fixed_times.h5"))).rejects.toThrow(
+      /spikes\/times must be a 1-d dataset of variable-length arrays/,
+    );
+    await expect(readShdFile(path.join(dir, "count_mismatch.h5"))).rejects.toThrow(
+      /must have one entry per sample/,
+    );
   });
 
   it("decodes IEEE binary16 exactly", () => {
-    expect([0x0000, 0x3c00, 0xc000, 0x7bff, 0x0001, 0x0400, 0x7c00, 0x3555].map(halfToNumber)).toEqual([
-      0, 1, -2, 65504, 2 ** -24, 2 ** -14, Infinity, 0.333251953125,
-    ]);
+    expect(
+      [0x0000, 0x3c00, 0xc000, 0x7bff, 0x0001, 0x0400, 0x7c00, 0x3555].map(halfToNumber),
+    ).toEqual([0, 1, -2, 65504, 2 ** -24, 2 ** -14, Infinity, 0.333251953125]);
     expect(halfToNumber(0x7e00)).toBeNaN();
   });
 });

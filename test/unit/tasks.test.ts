@@ -9,7 +9,14 @@ import { Tempotron } from "../../src/train/rules/index.js";
 
 describe("randomPoissonPatterns", () => {
   it("templates are Poisson: spike count per input and window ~ rate x duration, Fano ~ 1", () => {
-    const task = randomPoissonPatterns({ nClasses: 200, nInputs: 20, samplesPerClass: 1, duration_ms: 500, rate_Hz: 10, seed: 1 });
+    const task = randomPoissonPatterns({
+      nClasses: 200,
+      nInputs: 20,
+      samplesPerClass: 1,
+      duration_ms: 500,
+      rate_Hz: 10,
+      seed: 1,
+    });
     const counts: number[] = [];
     for (const s of task.samples) {
       const c = new Array(20).fill(0);
@@ -44,11 +51,18 @@ describe("randomPoissonPatterns", () => {
       }
     }
     const m = displacements.reduce((x, y) => x + y, 0) / displacements.length;
-    const sd = Math.sqrt(displacements.reduce((x, y) => x + (y - m) ** 2, 0) / (displacements.length - 1));
+    const sd = Math.sqrt(
+      displacements.reduce((x, y) => x + (y - m) ** 2, 0) / (displacements.length - 1),
+    );
     expect(displacements.length).toBeGreaterThan(300);
     expect(Math.abs(m)).toBeLessThan(4 * (2 / Math.sqrt(displacements.length)));
     expect(Math.abs(sd - 2)).toBeLessThan(4 * 2 * Math.sqrt(1 / (2 * (displacements.length - 1))));
-    const noisy = randomPoissonPatterns({ ...base, samplesPerClass: 200, deletionProbability: 0.25, noiseRate_Hz: 2 });
+    const noisy = randomPoissonPatterns({
+      ...base,
+      samplesPerClass: 200,
+      deletionProbability: 0.25,
+      noiseRate_Hz: 2,
+    });
     const n0 = clean.samples[0].times_ms.length;
     const mean = noisy.samples.slice(0, 200).reduce((x, s) => x + s.times_ms.length, 0) / 200;
     // kept: 0.75 n0 (binomial), added: 50 inputs x 2 Hz x 1 s = 100 (Poisson)
@@ -58,10 +72,22 @@ describe("randomPoissonPatterns", () => {
   });
 
   it("same seed -> bitwise-identical task; a Tempotron separates two jittered classes", () => {
-    const opts = { nClasses: 2, nInputs: 100, samplesPerClass: 30, duration_ms: 500, rate_Hz: 4, jitter_ms: 1, seed: 9 };
+    const opts = {
+      nClasses: 2,
+      nInputs: 100,
+      samplesPerClass: 30,
+      duration_ms: 500,
+      rate_Hz: 4,
+      jitter_ms: 1,
+      seed: 9,
+    };
     const a = randomPoissonPatterns(opts);
     const b = randomPoissonPatterns(opts);
-    a.samples.forEach((s, k) => expect(Buffer.from(s.times_ms.buffer).equals(Buffer.from(b.samples[k].times_ms.buffer))).toBe(true));
+    a.samples.forEach((s, k) =>
+      expect(Buffer.from(s.times_ms.buffer).equals(Buffer.from(b.samples[k].times_ms.buffer))).toBe(
+        true,
+      ),
+    );
     const tp = new Tempotron({ nAfferents: 100, seed: 1 });
     const train = a.samples.filter((_, k) => k % 2 === 0);
     const labels = Array.from(a.labels).filter((_, k) => k % 2 === 0);
@@ -73,16 +99,33 @@ describe("randomPoissonPatterns", () => {
   });
 
   it("rejects bad arguments", () => {
-    const base = { nClasses: 2, nInputs: 10, samplesPerClass: 2, duration_ms: 100, rate_Hz: 5, seed: 1 };
+    const base = {
+      nClasses: 2,
+      nInputs: 10,
+      samplesPerClass: 2,
+      duration_ms: 100,
+      rate_Hz: 5,
+      seed: 1,
+    };
     expect(() => randomPoissonPatterns({ ...base, nClasses: 0 })).toThrow(/nClasses/);
     expect(() => randomPoissonPatterns({ ...base, rate_Hz: -1 })).toThrow(/rate_Hz/);
     expect(() => randomPoissonPatterns({ ...base, jitter_ms: NaN })).toThrow(/jitter_ms/);
-    expect(() => randomPoissonPatterns({ ...base, deletionProbability: 2 })).toThrow(/deletionProbability/);
+    expect(() => randomPoissonPatterns({ ...base, deletionProbability: 2 })).toThrow(
+      /deletionProbability/,
+    );
   });
 });
 
 describe("randomManifolds", () => {
-  const opts = { nClasses: 3, nInputs: 20, samplesPerClass: 200, duration_ms: 100, manifoldDim: 1, nSpikes: 2, seed: 5 };
+  const opts = {
+    nClasses: 3,
+    nInputs: 20,
+    samplesPerClass: 200,
+    duration_ms: 100,
+    manifoldDim: 1,
+    nSpikes: 2,
+    seed: 5,
+  };
   const task = randomManifolds(opts);
 
   it("every unit fires nSpikes spikes per sample, spanning [0, duration] over each class", () => {
@@ -103,7 +146,9 @@ describe("randomManifolds", () => {
 
   it("is smooth: nearby manifold points give nearby spike times, far ones do not", () => {
     // class 0, D = 1: sort samples by coordinate; neighbours differ far less than random pairs
-    const idx = Array.from({ length: 200 }, (_, k) => k).sort((a, b) => task.coordinates[a] - task.coordinates[b]);
+    const idx = Array.from({ length: 200 }, (_, k) => k).sort(
+      (a, b) => task.coordinates[a] - task.coordinates[b],
+    );
     const unitTimes = (k: number) => {
       const s = task.samples[k];
       const out = new Float64Array(20);
@@ -128,8 +173,14 @@ describe("randomManifolds", () => {
 
   it("same seed -> identical; coordinates uniform in [0, 1); bins into counts; errors", () => {
     const again = randomManifolds(opts);
-    expect(Buffer.from(again.coordinates.buffer).equals(Buffer.from(task.coordinates.buffer))).toBe(true);
-    expect(Buffer.from(again.samples[7].times_ms.buffer).equals(Buffer.from(task.samples[7].times_ms.buffer))).toBe(true);
+    expect(Buffer.from(again.coordinates.buffer).equals(Buffer.from(task.coordinates.buffer))).toBe(
+      true,
+    );
+    expect(
+      Buffer.from(again.samples[7].times_ms.buffer).equals(
+        Buffer.from(task.samples[7].times_ms.buffer),
+      ),
+    ).toBe(true);
     const mean = task.coordinates.reduce((x, y) => x + y, 0) / task.coordinates.length;
     expect(Math.abs(mean - 0.5)).toBeLessThan(4 * Math.sqrt(1 / 12 / 600));
     const counts = taskSampleCounts(task, 0, 50);

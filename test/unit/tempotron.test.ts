@@ -9,9 +9,16 @@ import { type SpikePattern, Tempotron, spikePattern } from "../../src/train/rule
 import { Rng } from "../../src/random/rng.js";
 
 /** P patterns of N afferents with one spike each, uniform in [0, T) ms; labels 0/1 with p = 1/2. */
-function onceEach(N: number, P: number, T_ms: number, seed: number): { patterns: SpikePattern[]; labels: Uint8Array } {
+function onceEach(
+  N: number,
+  P: number,
+  T_ms: number,
+  seed: number,
+): { patterns: SpikePattern[]; labels: Uint8Array } {
   const rng = new Rng(seed);
-  const patterns = Array.from({ length: P }, () => spikePattern(Array.from({ length: N }, () => [rng.uniform() * T_ms])));
+  const patterns = Array.from({ length: P }, () =>
+    spikePattern(Array.from({ length: N }, () => [rng.uniform() * T_ms])),
+  );
   const labels = Uint8Array.from({ length: P }, () => (rng.uniform() < 0.5 ? 1 : 0));
   return { patterns, labels };
 }
@@ -19,7 +26,8 @@ function onceEach(N: number, P: number, T_ms: number, seed: number): { patterns:
 /** V(t) - V_rest by direct summation over all input spikes (no shunting), the definition. */
 function potential(tp: Tempotron, p: SpikePattern, t: number): number {
   let v = 0;
-  for (let k = 0; k < p.times_ms.length; k++) v += tp.weights[p.afferents[k]] * tp.kernel(t - p.times_ms[k]);
+  for (let k = 0; k < p.times_ms.length; k++)
+    v += tp.weights[p.afferents[k]] * tp.kernel(t - p.times_ms[k]);
   return v;
 }
 
@@ -37,8 +45,15 @@ describe("Tempotron", () => {
   it("event-driven V_max and t_max equal a brute-force scan of V on a 2 us grid", () => {
     const rng = new Rng(5);
     for (let trial = 0; trial < 10; trial++) {
-      const tp = new Tempotron({ nAfferents: 30, seed: trial, initialWeightSd: 0.3, threshold: 1e9 });
-      const p = spikePattern(Array.from({ length: 30 }, () => (rng.uniform() < 0.7 ? [rng.uniform() * 100] : [])));
+      const tp = new Tempotron({
+        nAfferents: 30,
+        seed: trial,
+        initialWeightSd: 0.3,
+        threshold: 1e9,
+      });
+      const p = spikePattern(
+        Array.from({ length: 30 }, () => (rng.uniform() < 0.7 ? [rng.uniform() * 100] : [])),
+      );
       const r = tp.respond(p);
       let best = 0;
       let tBest = 0;
@@ -76,7 +91,9 @@ describe("Tempotron", () => {
     const elapsed = performance.now() - t0;
     expect(result.errorsPerEpoch.at(-1)).toBe(0);
     expect(Array.from(tp.classify(patterns))).toEqual(Array.from(labels));
-    console.log(`tempotron capacity task: ${result.epochs} epochs, ${elapsed.toFixed(0)} ms, errors per epoch ${result.errorsPerEpoch.slice(0, 5).join(",")}...`);
+    console.log(
+      `tempotron capacity task: ${result.epochs} epochs, ${elapsed.toFixed(0)} ms, errors per epoch ${result.errorsPerEpoch.slice(0, 5).join(",")}...`,
+    );
   }, 60_000);
 
   it("same seed -> bitwise-identical weights after training", () => {
@@ -91,12 +108,20 @@ describe("Tempotron", () => {
   it("rejects bad arguments, naming them", () => {
     expect(() => new Tempotron({ nAfferents: 0, seed: 1 })).toThrow(/nAfferents/);
     expect(() => new Tempotron({ nAfferents: 2, seed: 1, tauS_ms: 15 })).toThrow(/tauS_ms/);
-    expect(() => new Tempotron({ nAfferents: 2, seed: 1, learningRate: 0 })).toThrow(/learningRate/);
+    expect(() => new Tempotron({ nAfferents: 2, seed: 1, learningRate: 0 })).toThrow(
+      /learningRate/,
+    );
     const tp = new Tempotron({ nAfferents: 2, seed: 1 });
-    expect(() => tp.respond({ times_ms: Float64Array.of(2, 1), afferents: Int32Array.of(0, 1) })).toThrow(/times_ms\[1\]/);
-    expect(() => tp.respond({ times_ms: Float64Array.of(1), afferents: Int32Array.of(2) })).toThrow(/afferents\[0\].*\[0, 1\]/);
+    expect(() =>
+      tp.respond({ times_ms: Float64Array.of(2, 1), afferents: Int32Array.of(0, 1) }),
+    ).toThrow(/times_ms\[1\]/);
+    expect(() => tp.respond({ times_ms: Float64Array.of(1), afferents: Int32Array.of(2) })).toThrow(
+      /afferents\[0\].*\[0, 1\]/,
+    );
     expect(() => tp.train([spikePattern([[1], []])], [2], { maxEpochs: 1 })).toThrow(/labels\[0\]/);
-    expect(() => tp.train([spikePattern([[1], []])], [1, 0], { maxEpochs: 1 })).toThrow(/labels.length/);
+    expect(() => tp.train([spikePattern([[1], []])], [1, 0], { maxEpochs: 1 })).toThrow(
+      /labels.length/,
+    );
     expect(() => spikePattern([[NaN]])).toThrow(/trains\[0\]\[0\]/);
   });
 });

@@ -11,18 +11,45 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { brailleDataset, loadBrailleTrials } from "../../src/data/index.js";
 import { Rng } from "../../src/random/rng.js";
-import { adam, evaluate, fit, lif, meta, permutation, readout, SpikingModel, type SpikeDataset } from "../../src/train/index.js";
+import {
+  adam,
+  evaluate,
+  fit,
+  lif,
+  meta,
+  permutation,
+  readout,
+  SpikingModel,
+  type SpikeDataset,
+} from "../../src/train/index.js";
 
-const MIRROR = path.resolve((process.env.NEUROLAB_DATA_MIRROR ?? fileURLToPath(new URL("../../../shared/data", import.meta.url))).split(path.delimiter)[0]);
+const MIRROR = path.resolve(
+  (
+    process.env.NEUROLAB_DATA_MIRROR ??
+    fileURLToPath(new URL("../../../shared/data", import.meta.url))
+  ).split(path.delimiter)[0],
+);
 const EPOCHS = 15;
 
 async function split(): Promise<{ train: SpikeDataset; test: SpikeDataset }> {
-  const d = brailleDataset(await loadBrailleTrials({ mirrorDir: [MIRROR], offline: true, cacheDir: path.join(MIRROR, ".no-cache") }));
+  const d = brailleDataset(
+    await loadBrailleTrials({
+      mirrorDir: [MIRROR],
+      offline: true,
+      cacheDir: path.join(MIRROR, ".no-cache"),
+    }),
+  );
   const perm = permutation(d.labels.length, new Rng(42));
   const subset = (idx: Int32Array): SpikeDataset => {
-    const L = d.steps * d.inputs, x = new Float32Array(idx.length * L);
+    const L = d.steps * d.inputs,
+      x = new Float32Array(idx.length * L);
     idx.forEach((s, k) => x.set(d.x.subarray(s * L, (s + 1) * L), k * L));
-    return { steps: d.steps, inputs: d.inputs, x, labels: Int32Array.from(idx, (s) => d.labels[s]) };
+    return {
+      steps: d.steps,
+      inputs: d.inputs,
+      x,
+      labels: Int32Array.from(idx, (s) => d.labels[s]),
+    };
   };
   return { train: subset(perm.subarray(0, 1080)), test: subset(perm.subarray(1080)) };
 }
@@ -31,31 +58,77 @@ describe("train: Braille letters", () => {
   it(`a 200-unit recurrent LIF network reaches >= 90% test accuracy in ${EPOCHS} epochs`, async () => {
     const { train, test } = await split();
     const model = new SpikingModel({
-      inputs: 4, seed: 1,
+      inputs: 4,
+      seed: 1,
       layers: [
-        lif({ size: 200, recurrent: true, tauMem_ms: 20, tauSyn_ms: 10, dt_ms: 1, weightScale: 1, recurrentScale: 0.03, init: "normal" }),
+        lif({
+          size: 200,
+          recurrent: true,
+          tauMem_ms: 20,
+          tauSyn_ms: 10,
+          dt_ms: 1,
+          weightScale: 1,
+          recurrentScale: 0.03,
+          init: "normal",
+        }),
         readout({ size: 27, tau_ms: 20, dt_ms: 1, init: "normal" }),
       ],
     });
-    const history = await fit(model, train, { epochs: EPOCHS, batchSize: 32, optimizer: adam(model, { lr: 1e-3 }), seed: 1 });
+    const history = await fit(model, train, {
+      epochs: EPOCHS,
+      batchSize: 32,
+      optimizer: adam(model, { lr: 1e-3 }),
+      seed: 1,
+    });
     const accuracy = evaluate(model, test);
-    console.log(`Braille, recurrent LIF: test accuracy ${(100 * accuracy).toFixed(1)}% after ${EPOCHS} epochs (train ${(100 * history[EPOCHS - 1].accuracy).toFixed(1)}%)`);
+    console.log(
+      `Braille, recurrent LIF: test accuracy ${(100 * accuracy).toFixed(1)}% after ${EPOCHS} epochs (train ${(100 * history[EPOCHS - 1].accuracy).toFixed(1)}%)`,
+    );
     expect(accuracy).toBeGreaterThanOrEqual(0.9);
   }, 1_800_000);
 
   it("LIF vs meta neuron: same seed, split and training, 3 epochs each", async () => {
     const { train, test } = await split();
     const hidden = {
-      lif: lif({ size: 200, recurrent: true, tauMem_ms: 20, tauSyn_ms: 10, dt_ms: 1, weightScale: 1, recurrentScale: 0.03, init: "normal" }),
-      meta: meta({ size: 200, recurrent: true, weightScale: 1, recurrentScale: 0.03, init: "normal", leak: Math.exp(-1 / 20), noise: 0.1 }),
+      lif: lif({
+        size: 200,
+        recurrent: true,
+        tauMem_ms: 20,
+        tauSyn_ms: 10,
+        dt_ms: 1,
+        weightScale: 1,
+        recurrentScale: 0.03,
+        init: "normal",
+      }),
+      meta: meta({
+        size: 200,
+        recurrent: true,
+        weightScale: 1,
+        recurrentScale: 0.03,
+        init: "normal",
+        leak: Math.exp(-1 / 20),
+        noise: 0.1,
+      }),
     };
     const accuracy: Record<string, number> = {};
     for (const [name, layer] of Object.entries(hidden)) {
-      const model = new SpikingModel({ inputs: 4, seed: 1, layers: [layer, readout({ size: 27, tau_ms: 20, dt_ms: 1, init: "normal" })] });
-      const history = await fit(model, train, { epochs: 3, batchSize: 32, optimizer: adam(model, { lr: 1e-3 }), seed: 1, validation: test });
+      const model = new SpikingModel({
+        inputs: 4,
+        seed: 1,
+        layers: [layer, readout({ size: 27, tau_ms: 20, dt_ms: 1, init: "normal" })],
+      });
+      const history = await fit(model, train, {
+        epochs: 3,
+        batchSize: 32,
+        optimizer: adam(model, { lr: 1e-3 }),
+        seed: 1,
+        validation: test,
+      });
       accuracy[name] = history[2].validationAccuracy!;
     }
-    console.log(`Braille, 3 epochs: LIF ${(100 * accuracy.lif).toFixed(1)}%, meta neuron ${(100 * accuracy.meta).toFixed(1)}%`);
+    console.log(
+      `Braille, 3 epochs: LIF ${(100 * accuracy.lif).toFixed(1)}%, meta neuron ${(100 * accuracy.meta).toFixed(1)}%`,
+    );
     expect(accuracy.lif).toBeGreaterThanOrEqual(0.5);
     expect(accuracy.meta).toBeGreaterThanOrEqual(0.5);
   }, 1_800_000);

@@ -13,22 +13,48 @@ function sameBits(a: Float32Array, b: Float32Array): boolean {
 }
 
 /** The same random operands laid out in a wasm workspace and in a plain one. */
-function setup(seed: number, rows: number, nIn: number, nOut: number, density: number, ones = false) {
-  const stride = Math.ceil(nOut / 4) * 4, strideIn = Math.ceil(nIn / 4) * 4;
+function setup(
+  seed: number,
+  rows: number,
+  nIn: number,
+  nOut: number,
+  density: number,
+  ones = false,
+) {
+  const stride = Math.ceil(nOut / 4) * 4,
+    strideIn = Math.ceil(nIn / 4) * 4;
   const spaces = [new Workspace({ wasm: true }), new Workspace({ wasm: false })];
   return spaces.map((ws) => {
     const rng = new Rng(seed);
-    const rowPtr = ws.alloc((rows + 1) * 4), idx = ws.alloc(rows * nIn * 4), val = ws.alloc(rows * nIn * 4);
-    const w = ws.alloc(nIn * stride * 4), g = ws.alloc(rows * stride * 4), dst = ws.alloc(rows * stride * 4);
-    const dW = ws.alloc(nIn * stride * 4), gx = ws.alloc(rows * strideIn * 4);
-    const rp = ws.i32(rowPtr, rows + 1), ix = ws.i32(idx, rows * nIn), vl = ws.f32(val, rows * nIn);
+    const rowPtr = ws.alloc((rows + 1) * 4),
+      idx = ws.alloc(rows * nIn * 4),
+      val = ws.alloc(rows * nIn * 4);
+    const w = ws.alloc(nIn * stride * 4),
+      g = ws.alloc(rows * stride * 4),
+      dst = ws.alloc(rows * stride * 4);
+    const dW = ws.alloc(nIn * stride * 4),
+      gx = ws.alloc(rows * strideIn * 4);
+    const rp = ws.i32(rowPtr, rows + 1),
+      ix = ws.i32(idx, rows * nIn),
+      vl = ws.f32(val, rows * nIn);
     let nnz = 0;
     for (let r = 0; r < rows; r++) {
-      for (let i = 0; i < nIn; i++) if (rng.uniform() < density) { ix[nnz] = i; vl[nnz] = ones || rng.uniform() < 0.5 ? 1 : 3 * rng.normal(); nnz++; }
+      for (let i = 0; i < nIn; i++)
+        if (rng.uniform() < density) {
+          ix[nnz] = i;
+          vl[nnz] = ones || rng.uniform() < 0.5 ? 1 : 3 * rng.normal();
+          nnz++;
+        }
       rp[r + 1] = nnz;
     }
-    const fill = (off: number, r: number) => { const v = ws.f32(off, r * stride); for (let a = 0; a < r; a++) for (let j = 0; j < nOut; j++) v[a * stride + j] = rng.normal(); };
-    fill(w, nIn); fill(g, rows); fill(dst, rows); fill(dW, nIn);
+    const fill = (off: number, r: number) => {
+      const v = ws.f32(off, r * stride);
+      for (let a = 0; a < r; a++) for (let j = 0; j < nOut; j++) v[a * stride + j] = rng.normal();
+    };
+    fill(w, nIn);
+    fill(g, rows);
+    fill(dst, rows);
+    fill(dW, nIn);
     return { ws, rowPtr, idx, val, w, g, dst, dW, gx, stride, strideIn };
   });
 }
@@ -37,7 +63,17 @@ describe("training kernels: WebAssembly SIMD vs the TypeScript reference", () =>
   it("the wasm kernels are available here", () => {
     expect(new Workspace().wasm).toBe(true);
   });
-  const shapes = [[15, 12, 27, 0.3, 1], [6, 8, 22, 0.5, 0], [7, 13, 9, 0.3, 0], [20, 40, 33, 0.05, 0], [3, 5, 4, 1, 0], [4, 1, 1, 0.5, 0], [37, 29, 70, 0.4, 1], [64, 50, 131, 0.9, 1], [9, 6, 200, 0.2, 0]] as const;
+  const shapes = [
+    [15, 12, 27, 0.3, 1],
+    [6, 8, 22, 0.5, 0],
+    [7, 13, 9, 0.3, 0],
+    [20, 40, 33, 0.05, 0],
+    [3, 5, 4, 1, 0],
+    [4, 1, 1, 0.5, 0],
+    [37, 29, 70, 0.4, 1],
+    [64, 50, 131, 0.9, 1],
+    [9, 6, 200, 0.2, 0],
+  ] as const;
   for (const [rows, nIn, nOut, density, ones] of shapes) {
     it(`rowsForward, rowsBackward, dotRows bitwise equal (${rows} rows, ${nIn} -> ${nOut}, density ${density}${ones ? ", values 1" : ""})`, () => {
       const [a, b] = setup(rows * 31 + nIn, rows, nIn, nOut, density, ones === 1);
@@ -52,11 +88,17 @@ describe("training kernels: WebAssembly SIMD vs the TypeScript reference", () =>
         K.dotRows(rows, s.g, s.w, nIn, s.stride, s.gx, s.strideIn);
       }
       expect(a.ws.wasm && !b.ws.wasm).toBe(true);
-      for (const [off, len] of [[a.dst, rows * a.stride], [a.dW, nIn * a.stride], [a.gx, rows * a.strideIn]]) {
+      for (const [off, len] of [
+        [a.dst, rows * a.stride],
+        [a.dW, nIn * a.stride],
+        [a.gx, rows * a.strideIn],
+      ]) {
         expect(sameBits(a.ws.f32(off, len), b.ws.f32(off, len))).toBe(true);
       }
       // And against a float64 computation (the kernels are plain float32 sums).
-      const W = b.ws.f32(b.w, nIn * b.stride), G = b.ws.f32(b.g, rows * b.stride), GX = b.ws.f32(b.gx, rows * b.strideIn);
+      const W = b.ws.f32(b.w, nIn * b.stride),
+        G = b.ws.f32(b.g, rows * b.stride),
+        GX = b.ws.f32(b.gx, rows * b.strideIn);
       for (let r = 0; r < rows; r++) {
         for (let i = 0; i < nIn; i++) {
           let dot = 0;
@@ -69,23 +111,45 @@ describe("training kernels: WebAssembly SIMD vs the TypeScript reference", () =>
 
   it("a whole model's forward and backward are bitwise equal with wasm: false", () => {
     const rng = new Rng(5);
-    const T = 12, B = 3, nIn = 10;
+    const T = 12,
+      B = 3,
+      nIn = 10;
     const x = Float32Array.from({ length: T * B * nIn }, () => (rng.uniform() < 0.3 ? 1 : 0));
-    const make = (wasm: boolean) => new SpikingModel({ inputs: nIn, seed: 9, wasm, layers: [lif({ size: 7, recurrent: true, alpha: 0.8, weightScale: 4 }), lif({ size: 6, weightScale: 3 }), readout({ size: 3, beta: 0.9 })] });
-    const m1 = make(true), m2 = make(false);
+    const make = (wasm: boolean) =>
+      new SpikingModel({
+        inputs: nIn,
+        seed: 9,
+        wasm,
+        layers: [
+          lif({ size: 7, recurrent: true, alpha: 0.8, weightScale: 4 }),
+          lif({ size: 6, weightScale: 3 }),
+          readout({ size: 3, beta: 0.9 }),
+        ],
+      });
+    const m1 = make(true),
+      m2 = make(false);
     const batch = batchFromDense(x, { steps: T, batch: B, inputs: nIn });
-    const o1 = m1.forward(batch), o2 = m2.forward(batch);
+    const o1 = m1.forward(batch),
+      o2 = m2.forward(batch);
     expect(sameBits(o1, o2)).toBe(true);
     const g = Float32Array.from({ length: B * 3 }, () => rng.normal());
-    m1.backward(g); m2.backward(g);
-    for (const p of m1.parameters) expect(sameBits(m1.grad(p.name), m2.grad(p.name)), p.name).toBe(true);
+    m1.backward(g);
+    m2.backward(g);
+    for (const p of m1.parameters)
+      expect(sameBits(m1.grad(p.name), m2.grad(p.name)), p.name).toBe(true);
     expect(m1.spikes(0).some((s) => s === 1)).toBe(true);
   });
   it("backward may be repeated after one forward: gradients add up, the workspace does not grow", () => {
     const rng = new Rng(8);
-    const T = 20, B = 4, nIn = 30;
+    const T = 20,
+      B = 4,
+      nIn = 30;
     const x = Float32Array.from({ length: T * B * nIn }, () => (rng.uniform() < 0.4 ? 1 : 0));
-    const m = new SpikingModel({ inputs: nIn, seed: 3, layers: [lif({ size: 25, recurrent: true, weightScale: 3 }), readout({ size: 5 })] });
+    const m = new SpikingModel({
+      inputs: nIn,
+      seed: 3,
+      layers: [lif({ size: 25, recurrent: true, weightScale: 3 }), readout({ size: 5 })],
+    });
     m.forward(batchFromDense(x, { steps: T, batch: B, inputs: nIn }));
     const g = Float32Array.from({ length: B * 5 }, () => rng.normal());
     m.zeroGrad();
@@ -96,10 +160,15 @@ describe("training kernels: WebAssembly SIMD vs the TypeScript reference", () =>
     m.backward(g);
     expect(m["ws"].bytesUsed).toBe(used);
     m.parameters.forEach((p, k) => {
-      const thrice = m.grad(p.name), scale = Math.max(1e-6, ...once[k].map(Math.abs));
-      thrice.forEach((v, i) => expect(Math.abs(v - 3 * once[k][i]) / scale, `${p.name}[${i}]`).toBeLessThan(1e-5));
+      const thrice = m.grad(p.name),
+        scale = Math.max(1e-6, ...once[k].map(Math.abs));
+      thrice.forEach((v, i) =>
+        expect(Math.abs(v - 3 * once[k][i]) / scale, `${p.name}[${i}]`).toBeLessThan(1e-5),
+      );
     });
-    expect(once[m.parameters.findIndex((p) => p.name === "layer0.V")].some((v) => v !== 0)).toBe(true);
+    expect(once[m.parameters.findIndex((p) => p.name === "layer0.V")].some((v) => v !== 0)).toBe(
+      true,
+    );
   });
 });
 
@@ -107,7 +176,13 @@ describe("training kernels: the LIF update over all steps, WebAssembly vs TypeSc
   const { resetZero, resetNone, synaptic, recurrent, attached, bias } = LIF_FLAGS;
   const variants: [string, number, number, number, number][] = [
     ["subtract, atan", 0 | bias, 0, Math.fround((Math.PI / 2) * 2), 1],
-    ["subtract attached, synaptic, recurrent, fast sigmoid", attached | synaptic | recurrent | bias, 1, 25, 0],
+    [
+      "subtract attached, synaptic, recurrent, fast sigmoid",
+      attached | synaptic | recurrent | bias,
+      1,
+      25,
+      0,
+    ],
     ["zero, attached, recurrent, triangle", resetZero | attached | recurrent, 2, 0.3, 1.5],
     ["zero, synaptic, atan", resetZero | synaptic | bias, 0, 3, 0.7],
     ["none, recurrent, synaptic, SuperSpike", resetNone | recurrent | synaptic | bias, 1, 100, 0],
@@ -115,15 +190,35 @@ describe("training kernels: the LIF update over all steps, WebAssembly vs TypeSc
   for (const [name, flags, kind, p0, p1] of variants) {
     for (const n of [7, 13]) {
       it(`lifForward and lifBackward bitwise equal (${name}, ${n} neurons)`, () => {
-        const T = 11, B = 3, S = Math.ceil(n / 4) * 4, R = T * B;
+        const T = 11,
+          B = 3,
+          S = Math.ceil(n / 4) * 4,
+          R = T * B;
         const results = [true, false].map((wasm) => {
           const ws = new Workspace({ wasm });
           const rng = new Rng(n * 7 + flags);
           const rows = (count: number) => ws.alloc(count * S * 4, false, true);
-          const cur = rows(R), mem = rows(R), spk = rows(R), syn = rows(R), gS = rows(R), carry = rows(2 * B);
-          const beta = rows(1), alpha = rows(1), thr = rows(1), dBeta = rows(1), dAlpha = rows(1), dThr = rows(1), dB = rows(1), V = rows(n);
-          const rowPtr = ws.alloc((R + 1) * 4), idx = ws.alloc((R * n + 3) * 4), val = ws.alloc((R * n + 3) * 4);
-          const fill = (off: number, count: number, f: () => number) => { const v = ws.f32(off, count * S); for (let r = 0; r < count; r++) for (let i = 0; i < n; i++) v[r * S + i] = f(); };
+          const cur = rows(R),
+            mem = rows(R),
+            spk = rows(R),
+            syn = rows(R),
+            gS = rows(R),
+            carry = rows(2 * B);
+          const beta = rows(1),
+            alpha = rows(1),
+            thr = rows(1),
+            dBeta = rows(1),
+            dAlpha = rows(1),
+            dThr = rows(1),
+            dB = rows(1),
+            V = rows(n);
+          const rowPtr = ws.alloc((R + 1) * 4),
+            idx = ws.alloc((R * n + 3) * 4),
+            val = ws.alloc((R * n + 3) * 4);
+          const fill = (off: number, count: number, f: () => number) => {
+            const v = ws.f32(off, count * S);
+            for (let r = 0; r < count; r++) for (let i = 0; i < n; i++) v[r * S + i] = f();
+          };
           fill(cur, R, () => 0.6 * rng.normal() + 0.3);
           fill(gS, R, () => rng.normal());
           fill(beta, 1, () => rng.uniform());
@@ -131,20 +226,80 @@ describe("training kernels: the LIF update over all steps, WebAssembly vs TypeSc
           fill(thr, 1, () => 0.5 + rng.uniform());
           fill(V, n, () => 0.5 * rng.normal());
           const K = ws.kernels();
-          K.lifForward(T, B, n, S, cur, mem, spk, syn, beta, alpha, thr, V, rowPtr, idx, val, flags, ws.spikeTable);
-          const forward = [ws.f32(mem, R * S).slice(), ws.f32(spk, R * S).slice(), ws.f32(syn, R * S).slice(), ws.f32(cur, R * S).slice()];
+          K.lifForward(
+            T,
+            B,
+            n,
+            S,
+            cur,
+            mem,
+            spk,
+            syn,
+            beta,
+            alpha,
+            thr,
+            V,
+            rowPtr,
+            idx,
+            val,
+            flags,
+            ws.spikeTable,
+          );
+          const forward = [
+            ws.f32(mem, R * S).slice(),
+            ws.f32(spk, R * S).slice(),
+            ws.f32(syn, R * S).slice(),
+            ws.f32(cur, R * S).slice(),
+          ];
           const nnz = ws.i32(rowPtr, R + 1)[R];
-          const csr = [Float32Array.from(ws.i32(rowPtr, R + 1)), Float32Array.from(ws.i32(idx, nnz)), ws.f32(val, nnz).slice()];
-          K.lifBackward(T, B, n, S, cur, mem, spk, gS, syn, beta, alpha, thr, dBeta, dAlpha, dThr, dB, carry, V, flags, kind, p0, p1);
-          const backward = [ws.f32(cur, R * S), ws.f32(gS, R * S), ws.f32(dBeta, S), ws.f32(dAlpha, S), ws.f32(dThr, S), ws.f32(dB, S)].map((x) => x.slice());
+          const csr = [
+            Float32Array.from(ws.i32(rowPtr, R + 1)),
+            Float32Array.from(ws.i32(idx, nnz)),
+            ws.f32(val, nnz).slice(),
+          ];
+          K.lifBackward(
+            T,
+            B,
+            n,
+            S,
+            cur,
+            mem,
+            spk,
+            gS,
+            syn,
+            beta,
+            alpha,
+            thr,
+            dBeta,
+            dAlpha,
+            dThr,
+            dB,
+            carry,
+            V,
+            flags,
+            kind,
+            p0,
+            p1,
+          );
+          const backward = [
+            ws.f32(cur, R * S),
+            ws.f32(gS, R * S),
+            ws.f32(dBeta, S),
+            ws.f32(dAlpha, S),
+            ws.f32(dThr, S),
+            ws.f32(dB, S),
+          ].map((x) => x.slice());
           return { forward, csr, backward, spikes: nnz };
         });
         const [a, b] = results;
         expect(a.spikes).toBeGreaterThan(0);
         expect(a.spikes).toBeLessThan(T * B * n);
-        [...a.forward, ...a.csr, ...a.backward].forEach((x, k) => expect(sameBits(x, [...b.forward, ...b.csr, ...b.backward][k]), `array ${k}`).toBe(true));
+        [...a.forward, ...a.csr, ...a.backward].forEach((x, k) =>
+          expect(sameBits(x, [...b.forward, ...b.csr, ...b.backward][k]), `array ${k}`).toBe(true),
+        );
         // The CSR lists exactly the spikes of the real neurons, in order.
-        const spk = a.forward[1], listed: number[] = [];
+        const spk = a.forward[1],
+          listed: number[] = [];
         for (let k = 0; k < spk.length; k++) if (k % S < n && spk[k] === 1) listed.push(k % S);
         expect(Array.from(a.csr[1])).toEqual(listed);
       });

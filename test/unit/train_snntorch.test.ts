@@ -15,14 +15,42 @@ import { Rng } from "../../src/random/rng.js";
 const SCRIPT = path.join(__dirname, "..", "reference", "snntorch_forward.py");
 
 const cases: { name: string; kinds: string[]; layers: LifSpec[] }[] = [
-  { name: "Leaky, reset by subtraction (two layers)", kinds: ["leaky", "leaky"], layers: [lif({ size: 20, beta: 0.9, weightScale: 2 }), lif({ size: 7, beta: 0.8, threshold: 0.7, weightScale: 3 })] },
-  { name: "Leaky, reset to zero", kinds: ["leaky"], layers: [lif({ size: 16, beta: 0.85, reset: "zero", weightScale: 2 })] },
-  { name: "Leaky, no reset", kinds: ["leaky"], layers: [lif({ size: 9, beta: 0.7, reset: "none", weightScale: 2 })] },
-  { name: "Synaptic, reset by subtraction", kinds: ["synaptic"], layers: [lif({ size: 12, beta: 0.9, alpha: 0.8, weightScale: 2 })] },
-  { name: "RLeaky (all-to-all), reset by subtraction", kinds: ["rleaky", "leaky"], layers: [lif({ size: 15, beta: 0.92, recurrent: true, weightScale: 2 }), lif({ size: 5, weightScale: 2 })] },
+  {
+    name: "Leaky, reset by subtraction (two layers)",
+    kinds: ["leaky", "leaky"],
+    layers: [
+      lif({ size: 20, beta: 0.9, weightScale: 2 }),
+      lif({ size: 7, beta: 0.8, threshold: 0.7, weightScale: 3 }),
+    ],
+  },
+  {
+    name: "Leaky, reset to zero",
+    kinds: ["leaky"],
+    layers: [lif({ size: 16, beta: 0.85, reset: "zero", weightScale: 2 })],
+  },
+  {
+    name: "Leaky, no reset",
+    kinds: ["leaky"],
+    layers: [lif({ size: 9, beta: 0.7, reset: "none", weightScale: 2 })],
+  },
+  {
+    name: "Synaptic, reset by subtraction",
+    kinds: ["synaptic"],
+    layers: [lif({ size: 12, beta: 0.9, alpha: 0.8, weightScale: 2 })],
+  },
+  {
+    name: "RLeaky (all-to-all), reset by subtraction",
+    kinds: ["rleaky", "leaky"],
+    layers: [
+      lif({ size: 15, beta: 0.92, recurrent: true, weightScale: 2 }),
+      lif({ size: 5, weightScale: 2 }),
+    ],
+  },
 ];
 
-const T = 40, B = 4, nIn = 25;
+const T = 40,
+  B = 4,
+  nIn = 25;
 
 /** Runs every case in neurolab, then all of them in one snnTorch process (importing torch takes seconds). */
 function runAll() {
@@ -32,10 +60,19 @@ function runAll() {
     const model = new SpikingModel({ inputs: nIn, layers: c.layers, seed: 11 + k });
     model.forward(batchFromDense(x, { steps: T, batch: B, inputs: nIn }));
     const spec = {
-      steps: T, batch: B, inputs: nIn, x: Array.from(x),
+      steps: T,
+      batch: B,
+      inputs: nIn,
+      x: Array.from(x),
       layers: c.layers.map((l, j) => ({
-        kind: c.kinds[j], size: l.size, beta: l.beta, alpha: l.alpha, threshold: l.threshold, reset: l.reset,
-        W: Array.from(model.get(`layer${j}.W`)), b: Array.from(model.get(`layer${j}.b`)),
+        kind: c.kinds[j],
+        size: l.size,
+        beta: l.beta,
+        alpha: l.alpha,
+        threshold: l.threshold,
+        reset: l.reset,
+        W: Array.from(model.get(`layer${j}.W`)),
+        b: Array.from(model.get(`layer${j}.b`)),
         V: l.recurrent ? Array.from(model.get(`layer${j}.V`)) : null,
       })),
     };
@@ -43,8 +80,13 @@ function runAll() {
   });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nl-snntorch-"));
   fs.writeFileSync(path.join(dir, "in.json"), JSON.stringify(runs.map((r) => r.spec)));
-  execFileSync(peersPython(), [SCRIPT, path.join(dir, "in.json"), path.join(dir, "out.json")], { timeout: 120_000, stdio: ["ignore", "ignore", "pipe"] });
-  const refs = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8")) as { layers: { spk: number[]; mem: number[] }[] }[];
+  execFileSync(peersPython(), [SCRIPT, path.join(dir, "in.json"), path.join(dir, "out.json")], {
+    timeout: 120_000,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  const refs = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8")) as {
+    layers: { spk: number[]; mem: number[] }[];
+  }[];
   fs.rmSync(dir, { recursive: true });
   return runs.map((r, k) => ({ model: r.model, ref: refs[k] }));
 }
@@ -58,8 +100,10 @@ describe("train: forward pass vs snnTorch", () => {
     it(c.name, () => {
       const { model, ref } = results[k];
       c.layers.forEach((_, j) => {
-        const spk = model.spikes(j), mem = model.potentials(j);
-        let total = 0, worst = 0;
+        const spk = model.spikes(j),
+          mem = model.potentials(j);
+        let total = 0,
+          worst = 0;
         for (let i = 0; i < spk.length; i++) {
           total += spk[i];
           worst = Math.max(worst, Math.abs(mem[i] - ref.layers[j].mem[i]));

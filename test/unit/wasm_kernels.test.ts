@@ -21,7 +21,13 @@ function cobaArrays(n: number, p: LifParams, inArena: boolean) {
   const s = neuronState(["v_mV"], n, arena);
   const delta = receptorState("delta", { kind: "delta" }, n, 0.1, arena);
   const exc = receptorState("exc", { kind: "conductance", tau_ms: 5, eRev_mV: 0 }, n, 0.1, arena);
-  const inh = receptorState("inh", { kind: "conductance", tau_ms: 10, eRev_mV: -80 }, n, 0.1, arena);
+  const inh = receptorState(
+    "inh",
+    { kind: "conductance", tau_ms: 10, eRev_mV: -80 },
+    n,
+    0.1,
+    arena,
+  );
   const f64 = (k: number) => (arena ? arena.f64(k) : new Float64Array(k));
   const f: FusedInputs = {
     external_pA: f64(n),
@@ -41,13 +47,23 @@ describe("WebAssembly SIMD kernels", () => {
   });
 
   it("the fused COBA step equals the TypeScript loop bit for bit, odd sizes, refractoriness and ties included", () => {
-    const p = lif.params({ tauM_ms: 20, cM_pF: 200, vRest_mV: -60, vReset_mV: -60, vThresh_mV: -50, tRef_ms: 0.5, iBias_pA: 300, integration: "euler" });
+    const p = lif.params({
+      tauM_ms: 20,
+      cM_pF: 200,
+      vRest_mV: -60,
+      vReset_mV: -60,
+      vThresh_mV: -50,
+      tRef_ms: 0.5,
+      iBias_pA: 300,
+      integration: "euler",
+    });
     for (const n of [1, 2, 7, 64, 333]) {
       const ref = cobaArrays(n, p, false);
       const fast = cobaArrays(n, p, true);
       expect(fast.f.wasm).toBeDefined();
       const rng = new Rng(n);
-      for (let i = 0; i < n; i++) ref.s.vars.v_mV[i] = fast.s.vars.v_mV[i] = -60 + 10 * rng.uniform();
+      for (let i = 0; i < n; i++)
+        ref.s.vars.v_mV[i] = fast.s.vars.v_mV[i] = -60 + 10 * rng.uniform();
       // Two neurons start exactly at threshold after a zero-input step: ties must spike on both paths.
       if (n > 3) ref.s.vars.v_mV[3] = fast.s.vars.v_mV[3] = -50;
       let spikes = 0;
@@ -71,7 +87,8 @@ describe("WebAssembly SIMD kernels", () => {
         expect(sameBits(fast.spiked.subarray(0, cf), ref.spiked.subarray(0, cr))).toBe(true);
         expect(sameBits(fast.s.vars.v_mV, ref.s.vars.v_mV)).toBe(true);
         expect(sameBits(fast.s.refractorySteps, ref.s.refractorySteps)).toBe(true);
-        for (let r = 1; r < 3; r++) expect(sameBits(fast.f.receptors[r].value, ref.f.receptors[r].value)).toBe(true);
+        for (let r = 1; r < 3; r++)
+          expect(sameBits(fast.f.receptors[r].value, ref.f.receptors[r].value)).toBe(true);
         for (let r = 0; r < 3; r++) {
           expect(fast.f.arriving[r].every((x) => x === 0)).toBe(true); // consumed
           expect(ref.f.arriving[r].every((x) => x === 0)).toBe(true);
@@ -86,17 +103,33 @@ describe("WebAssembly SIMD kernels", () => {
 
   it("a COBA network gives bitwise-identical spikes and state with and without wasm", () => {
     const run = (wasm: boolean) => {
-      const { net, exc, inh, spikes } = cobaNetwork({ seed: 3, nExc: 800, nInh: 200, p: 0.08, wasm });
+      const { net, exc, inh, spikes } = cobaNetwork({
+        seed: 3,
+        nExc: 800,
+        nInh: 200,
+        p: 0.08,
+        wasm,
+      });
       net.build();
       // Count kernel calls (internal fields, test only): the comparison is void if wasm never ran.
       const calls = { neurons: 0, delivery: 0 };
-      for (const g of [exc, inh] as unknown as { fused: { wasm?: Record<string, (...a: number[]) => number> } }[]) {
+      for (const g of [exc, inh] as unknown as {
+        fused: { wasm?: Record<string, (...a: number[]) => number> };
+      }[]) {
         const k = g.fused.wasm?.cobaEuler;
         if (k) g.fused.wasm = { cobaEuler: (...a: number[]) => (calls.neurons++, k(...a)) };
       }
-      for (const p of (net as unknown as { built: { projections: { deliver?: Record<string, (...a: number[]) => void> }[] } }).built.projections) {
+      for (const p of (
+        net as unknown as {
+          built: { projections: { deliver?: Record<string, (...a: number[]) => void> }[] };
+        }
+      ).built.projections) {
         const d = p.deliver;
-        if (d) p.deliver = { each: (...a) => (calls.delivery++, d.each(...a)), uniform: (...a) => (calls.delivery++, d.uniform(...a)) };
+        if (d)
+          p.deliver = {
+            each: (...a) => (calls.delivery++, d.each(...a)),
+            uniform: (...a) => (calls.delivery++, d.uniform(...a)),
+          };
       }
       net.run(200);
       return { spikes: spikes!, exc: exc.snapshot().v_mV, inh: inh.snapshot().v_mV, calls };
@@ -118,12 +151,37 @@ describe("WebAssembly SIMD kernels", () => {
     const run = (wasm: boolean) => {
       const net = new Network({ seed: 11, wasm });
       const drive = net.addPoisson("drive", { size: 300, rate_Hz: 40 });
-      const cue = net.addSpikeGenerator("cue", { size: 3, neurons: [0, 1, 2, 0], times_ms: [5, 5.1, 7, 30] });
-      const a = net.addLif("a", { size: 101, v0_mV: (r) => -70 + 10 * r.uniform(), receptors: { syn: { kind: "current", tau_ms: 3 } } });
-      const b = net.addLif("b", { size: 57, params: { integration: "euler" }, receptors: { exc: { kind: "conductance", tau_ms: 5, eRev_mV: 0 }, inh: { kind: "conductance", tau_ms: 10, eRev_mV: -80 } } });
-      net.connect(drive, a, { rule: fixedProbability(0.1), receptor: "syn", weight_pA: (r) => 300 * r.uniform(), delay_ms: 1.5 });
+      const cue = net.addSpikeGenerator("cue", {
+        size: 3,
+        neurons: [0, 1, 2, 0],
+        times_ms: [5, 5.1, 7, 30],
+      });
+      const a = net.addLif("a", {
+        size: 101,
+        v0_mV: (r) => -70 + 10 * r.uniform(),
+        receptors: { syn: { kind: "current", tau_ms: 3 } },
+      });
+      const b = net.addLif("b", {
+        size: 57,
+        params: { integration: "euler" },
+        receptors: {
+          exc: { kind: "conductance", tau_ms: 5, eRev_mV: 0 },
+          inh: { kind: "conductance", tau_ms: 10, eRev_mV: -80 },
+        },
+      });
+      net.connect(drive, a, {
+        rule: fixedProbability(0.1),
+        receptor: "syn",
+        weight_pA: (r) => 300 * r.uniform(),
+        delay_ms: 1.5,
+      });
       net.connect(cue, a, { rule: fixedProbability(0.5), weight_mV: 20 });
-      net.connect(a, b, { rule: fixedProbability(0.2), receptor: "exc", weight_nS: 4, delay_ms: (r) => 0.1 + 3 * r.uniform() });
+      net.connect(a, b, {
+        rule: fixedProbability(0.2),
+        receptor: "exc",
+        weight_nS: 4,
+        delay_ms: (r) => 0.1 + 3 * r.uniform(),
+      });
       net.connect(b, b, { rule: fixedProbability(0.1), receptor: "inh", weight_nS: 6 });
       net.connect(drive, b, { rule: fixedProbability(0.05), receptor: "exc", weight_nS: 3 });
       net.connectGap(a, a, { rule: oneToOne(), g_nS: 0.5 });
@@ -143,13 +201,17 @@ describe("WebAssembly SIMD kernels", () => {
   it("rejects weights beyond float32's range (they are stored as float32), naming the argument", () => {
     const net = new Network();
     const a = net.addLif("a", { size: 2 });
-    expect(() => net.connect(a, a, { rule: oneToOne(), weight_mV: 1e39 })).toThrow(/weight_mV must be a finite number in \[-3\.4\d*e\+38, 3\.4\d*e\+38\], got 1e\+39/);
+    expect(() => net.connect(a, a, { rule: oneToOne(), weight_mV: 1e39 })).toThrow(
+      /weight_mV must be a finite number in \[-3\.4\d*e\+38, 3\.4\d*e\+38\], got 1e\+39/,
+    );
     net.connect(a, a, { rule: oneToOne(), weight_mV: () => -1e39 });
     expect(() => net.run(1)).toThrow(/weight_mV\(pre 0, post 0\) must be a finite number/);
   });
 
   it("rejects a non-boolean wasm option", () => {
-    expect(() => new Network({ wasm: "yes" as unknown as boolean })).toThrow(/wasm must be true or false/);
+    expect(() => new Network({ wasm: "yes" as unknown as boolean })).toThrow(
+      /wasm must be true or false/,
+    );
   });
 
   it("current_pA is one array for the group's lifetime: set between runs, in progress callbacks, and by current sources", () => {

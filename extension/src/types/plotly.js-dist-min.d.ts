@@ -43,14 +43,39 @@ declare module "plotly.js-dist-min" {
     selections?: { xref?: string; x0: number; x1: number }[];
   }
 
-  export function newPlot(root: HTMLElement, data: Data[], layout?: Layout, config?: Config): Promise<PlotlyHTMLElement>;
-  export function react(root: HTMLElement, data: Data[], layout?: Layout, config?: Config): Promise<PlotlyHTMLElement>;
+  export function newPlot(
+    root: HTMLElement,
+    data: Data[],
+    layout?: Layout,
+    config?: Config,
+  ): Promise<PlotlyHTMLElement>;
+  export function react(
+    root: HTMLElement,
+    data: Data[],
+    layout?: Layout,
+    config?: Config,
+  ): Promise<PlotlyHTMLElement>;
   export function relayout(root: HTMLElement, update: Layout): Promise<PlotlyHTMLElement>;
   export function purge(root: HTMLElement): void;
-  export function restyle(root: HTMLElement, update: Record<string, unknown>, traces?: number[]): Promise<PlotlyHTMLElement>;
-  export function update(root: HTMLElement, traceUpdate: Record<string, unknown>, layoutUpdate: Layout, traces?: number[]): Promise<PlotlyHTMLElement>;
-  export function toImage(root: HTMLElement, opts: { format: "png" | "svg"; width?: number; height?: number; scale?: number }): Promise<string>;
-  export function downloadImage(root: HTMLElement, opts: { format: "png" | "svg"; filename?: string; scale?: number }): Promise<string>;
+  export function restyle(
+    root: HTMLElement,
+    update: Record<string, unknown>,
+    traces?: number[],
+  ): Promise<PlotlyHTMLElement>;
+  export function update(
+    root: HTMLElement,
+    traceUpdate: Record<string, unknown>,
+    layoutUpdate: Layout,
+    traces?: number[],
+  ): Promise<PlotlyHTMLElement>;
+  export function toImage(
+    root: HTMLElement,
+    opts: { format: "png" | "svg"; width?: number; height?: number; scale?: number },
+  ): Promise<string>;
+  export function downloadImage(
+    root: HTMLElement,
+    opts: { format: "png" | "svg"; filename?: string; scale?: number },
+  ): Promise<string>;
   export const Icons: Record<string, unknown>;
   export const Plots: { resize(root: HTMLElement): Promise<void> | void };
 }

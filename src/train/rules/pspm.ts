@@ -27,7 +27,13 @@
  * refractory period; spikes stamped at the end of the step in which V crossed threshold (the
  * simulator's convention). Self-connections are absent.
  */
-import { checkInteger, checkNonNegative, checkNumber, checkPositive, checkProbability } from "../../core/checks.js";
+import {
+  checkInteger,
+  checkNonNegative,
+  checkNumber,
+  checkPositive,
+  checkProbability,
+} from "../../core/checks.js";
 import { Rng } from "../../random/rng.js";
 import { describeValue } from "../../core/describe.js";
 
@@ -68,7 +74,10 @@ function resolve(p: PspmNetworkParams) {
     dt: checkPositive(p.dt_ms ?? 1, "dt_ms"),
     tau: checkPositive(p.tau_ms ?? 20, "tau_ms"),
     vThr: checkPositive(p.vThreshold_mV ?? 15, "vThreshold_mV"),
-    vReset: checkNumber(p.vReset_mV ?? 0, "vReset_mV", { max: p.vThreshold_mV ?? 15, maxExclusive: true }),
+    vReset: checkNumber(p.vReset_mV ?? 0, "vReset_mV", {
+      max: p.vThreshold_mV ?? 15,
+      maxExclusive: true,
+    }),
     tRef: checkNonNegative(p.tRef_ms ?? 2, "tRef_ms"),
   };
 }
@@ -86,11 +95,22 @@ function resolve(p: PspmNetworkParams) {
  * train.simulatePspmNetwork(network, weights, input, 50); // output spike steps per neuron
  * ```
  */
-export function simulatePspmNetwork(params: PspmNetworkParams, weights: PspmWeights, input: StepTrains, nSteps: number): StepTrains {
+export function simulatePspmNetwork(
+  params: PspmNetworkParams,
+  weights: PspmWeights,
+  input: StepTrains,
+  nSteps: number,
+): StepTrains {
   const { N, M, dt, tau, vThr, vReset, tRef } = resolve(params);
   checkInteger(nSteps, "nSteps", 1);
-  if (weights.input_mV.length !== M * N) throw new RangeError(`weights.input_mV.length must be nInputs x nNeurons = ${M * N}, got ${weights.input_mV.length}`);
-  if (weights.recurrent_mV.length !== N * N) throw new RangeError(`weights.recurrent_mV.length must be nNeurons^2 = ${N * N}, got ${weights.recurrent_mV.length}`);
+  if (weights.input_mV.length !== M * N)
+    throw new RangeError(
+      `weights.input_mV.length must be nInputs x nNeurons = ${M * N}, got ${weights.input_mV.length}`,
+    );
+  if (weights.recurrent_mV.length !== N * N)
+    throw new RangeError(
+      `weights.recurrent_mV.length must be nNeurons^2 = ${N * N}, got ${weights.recurrent_mV.length}`,
+    );
   checkTrains(input, M, nSteps, "input");
   const decay = Math.exp(-dt / tau);
   const refSteps = Math.round(tRef / dt);
@@ -149,7 +169,8 @@ export function vanRossumDistance(a: ArrayLike<number>, b: ArrayLike<number>, ta
   checkPositive(tau, "tau");
   const pair = (x: ArrayLike<number>, y: ArrayLike<number>) => {
     let s = 0;
-    for (let i = 0; i < x.length; i++) for (let j = 0; j < y.length; j++) s += Math.exp(-Math.abs(x[i] - y[j]) / tau);
+    for (let i = 0; i < x.length; i++)
+      for (let j = 0; j < y.length; j++) s += Math.exp(-Math.abs(x[i] - y[j]) / tau);
     return s;
   };
   const d2 = 0.5 * pair(a, a) + 0.5 * pair(b, b) - pair(a, b);
@@ -216,9 +237,14 @@ export class Pspm {
     const { N, M } = resolve(opts.network);
     this.network = { ...opts.network };
     if (opts.weights.input_mV.length !== M * N || opts.weights.recurrent_mV.length !== N * N) {
-      throw new RangeError(`weights must hold nInputs x nNeurons = ${M * N} input and nNeurons^2 = ${N * N} recurrent weights, got ${opts.weights.input_mV.length} and ${opts.weights.recurrent_mV.length}`);
+      throw new RangeError(
+        `weights must hold nInputs x nNeurons = ${M * N} input and nNeurons^2 = ${N * N} recurrent weights, got ${opts.weights.input_mV.length} and ${opts.weights.recurrent_mV.length}`,
+      );
     }
-    this.weights = { input_mV: Float64Array.from(opts.weights.input_mV), recurrent_mV: Float64Array.from(opts.weights.recurrent_mV) };
+    this.weights = {
+      input_mV: Float64Array.from(opts.weights.input_mV),
+      recurrent_mV: Float64Array.from(opts.weights.recurrent_mV),
+    };
     this.opts = {
       window_ms: checkPositive(opts.window_ms ?? 3, "window_ms"),
       poolWindow_ms: checkPositive(opts.poolWindow_ms ?? 5, "poolWindow_ms"),
@@ -259,7 +285,8 @@ export class Pspm {
     const pool = (j: number, t: number, sign: number) => {
       for (let s = Math.max(0, t - poolSteps); s < t; s++) {
         for (let k = inputByStep.offsets[s]; k < inputByStep.offsets[s + 1]; k++) {
-          if (this.rng.uniform() < updateProbability) win[inputByStep.sources[k] * N + j] += sign * eta_mV;
+          if (this.rng.uniform() < updateProbability)
+            win[inputByStep.sources[k] * N + j] += sign * eta_mV;
         }
         for (let k = modelByStep.offsets[s]; k < modelByStep.offsets[s + 1]; k++) {
           const i = modelByStep.sources[k];
@@ -273,7 +300,11 @@ export class Pspm {
     for (let j = 0; j < N; j++) {
       const tg = target.steps.subarray(target.offsets[j], target.offsets[j + 1]);
       const md = model.steps.subarray(model.offsets[j], model.offsets[j + 1]);
-      distance += vanRossumDistance(Array.from(tg, (s) => s * dt), Array.from(md, (s) => s * dt), 10);
+      distance += vanRossumDistance(
+        Array.from(tg, (s) => s * dt),
+        Array.from(md, (s) => s * dt),
+        10,
+      );
       const used = new Uint8Array(md.length);
       let q = 0;
       for (const t of tg) {
@@ -313,13 +344,16 @@ export class Pspm {
     const [inLo, inHi] = this.opts.inputBounds_mV;
     for (let k = 0; k < win.length; k++) win[k] = Math.min(Math.max(win[k], inLo), inHi);
     const [recLo, recHi] = this.opts.recurrentBounds_mV;
-    for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) wrec[i * N + j] = i === j ? 0 : Math.min(Math.max(wrec[i * N + j], recLo), recHi);
+    for (let i = 0; i < N; i++)
+      for (let j = 0; j < N; j++)
+        wrec[i * N + j] = i === j ? 0 : Math.min(Math.max(wrec[i * N + j], recLo), recHi);
     return { hits, missing, extra, vanRossum: distance / N };
   }
 }
 
 function checkBounds(b: readonly [number, number], name: string): readonly [number, number] {
-  if (!Array.isArray(b) || b.length !== 2) throw new RangeError(`${name} must be [min, max], got ${describeValue(b)}`);
+  if (!Array.isArray(b) || b.length !== 2)
+    throw new RangeError(`${name} must be [min, max], got ${describeValue(b)}`);
   checkNumber(b[0], `${name}[0]`);
   checkNumber(b[1], `${name}[1]`, { min: b[0] });
   return [b[0], b[1]];
@@ -328,26 +362,36 @@ function checkBounds(b: readonly [number, number], name: string): readonly [numb
 function checkTrains(trains: StepTrains, n: number, nSteps: number, name: string): void {
   const { offsets, steps } = trains;
   if (offsets.length !== n + 1 || offsets[0] !== 0 || offsets[n] !== steps.length) {
-    throw new RangeError(`${name}.offsets must have ${n + 1} entries from 0 to ${name}.steps.length = ${steps.length}`);
+    throw new RangeError(
+      `${name}.offsets must have ${n + 1} entries from 0 to ${name}.steps.length = ${steps.length}`,
+    );
   }
   for (let i = 0; i < n; i++) {
     for (let k = offsets[i]; k < offsets[i + 1]; k++) {
       const s = steps[k];
       if (!(Number.isInteger(s) && s >= 0 && s < nSteps) || (k > offsets[i] && s <= steps[k - 1])) {
-        throw new RangeError(`${name}.steps[${k}] (source ${i}) must be an integer step in [0, ${nSteps - 1}], increasing within the source, got ${s}`);
+        throw new RangeError(
+          `${name}.steps[${k}] (source ${i}) must be an integer step in [0, ${nSteps - 1}], increasing within the source, got ${s}`,
+        );
       }
     }
   }
 }
 
 /** Spikes regrouped by step: sources spiking in step t are `sources[offsets[t] .. offsets[t+1])`. */
-function byStep(trains: StepTrains, n: number, nSteps: number): { offsets: Int32Array; sources: Int32Array } {
+function byStep(
+  trains: StepTrains,
+  n: number,
+  nSteps: number,
+): { offsets: Int32Array; sources: Int32Array } {
   const offsets = new Int32Array(nSteps + 1);
   for (const s of trains.steps) offsets[s + 1]++;
   for (let t = 0; t < nSteps; t++) offsets[t + 1] += offsets[t];
   const fill = offsets.slice(0, nSteps);
   const sources = new Int32Array(trains.steps.length);
-  for (let i = 0; i < n; i++) for (let k = trains.offsets[i]; k < trains.offsets[i + 1]; k++) sources[fill[trains.steps[k]]++] = i;
+  for (let i = 0; i < n; i++)
+    for (let k = trains.offsets[i]; k < trains.offsets[i + 1]; k++)
+      sources[fill[trains.steps[k]]++] = i;
   return { offsets, sources };
 }
 

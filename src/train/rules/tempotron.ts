@@ -49,7 +49,10 @@ export function spikePattern(trains: readonly ArrayLike<number>[]): SpikePattern
     }
   });
   const order = Int32Array.from(t.keys()).sort((x, y) => t[x] - t[y] || a[x] - a[y]);
-  return { times_ms: Float64Array.from(order, (k) => t[k]), afferents: Int32Array.from(order, (k) => a[k]) };
+  return {
+    times_ms: Float64Array.from(order, (k) => t[k]),
+    afferents: Int32Array.from(order, (k) => a[k]),
+  };
 }
 
 /** Parameters of a {@link Tempotron}. Defaults: Gütig & Sompolinsky 2006. */
@@ -133,11 +136,20 @@ export class Tempotron {
   constructor(opts: TempotronOptions) {
     const n = checkInteger(opts.nAfferents, "nAfferents", 1);
     this.tau_ms = checkPositive(opts.tau_ms ?? 15, "tau_ms");
-    this.tauS_ms = checkNumber(opts.tauS_ms ?? 3.75, "tauS_ms", { min: 0, max: this.tau_ms, minExclusive: true, maxExclusive: true });
+    this.tauS_ms = checkNumber(opts.tauS_ms ?? 3.75, "tauS_ms", {
+      min: 0,
+      max: this.tau_ms,
+      minExclusive: true,
+      maxExclusive: true,
+    });
     this.threshold = checkNumber(opts.threshold ?? 1, "threshold");
     this.vRest = checkNumber(opts.vRest ?? 0, "vRest", { max: this.threshold, maxExclusive: true });
     this.learningRate = checkPositive(opts.learningRate ?? 3e-3, "learningRate");
-    this.momentum = checkNumber(opts.momentum ?? 0, "momentum", { min: 0, max: 1, maxExclusive: true });
+    this.momentum = checkNumber(opts.momentum ?? 0, "momentum", {
+      min: 0,
+      max: 1,
+      maxExclusive: true,
+    });
     const sd = checkNumber(opts.initialWeightSd ?? 1e-3, "initialWeightSd", { min: 0 });
     this.rng = new Rng(checkInteger(opts.seed, "seed", 0, 0xffffffff));
     this.weights = new Float64Array(n);
@@ -152,7 +164,9 @@ export class Tempotron {
 
   /** The normalised PSP kernel K(s) (0 for s <= 0), s in ms. */
   kernel(s_ms: number): number {
-    return s_ms > 0 ? this.v0 * (Math.exp(-s_ms / this.tau_ms) - Math.exp(-s_ms / this.tauS_ms)) : 0;
+    return s_ms > 0
+      ? this.v0 * (Math.exp(-s_ms / this.tau_ms) - Math.exp(-s_ms / this.tauS_ms))
+      : 0;
   }
 
   /** Response to one pattern (whether V crosses threshold; its maximum and when). */
@@ -172,12 +186,20 @@ export class Tempotron {
    * Trains on `patterns` with labels (1 = should fire, 0 = should stay silent), updating after
    * each misclassified pattern (eq. 2). Returns the errors of each epoch.
    */
-  train(patterns: readonly SpikePattern[], labels: ArrayLike<number>, opts: TempotronTrainOptions): TempotronTrainResult {
+  train(
+    patterns: readonly SpikePattern[],
+    labels: ArrayLike<number>,
+    opts: TempotronTrainOptions,
+  ): TempotronTrainResult {
     const maxEpochs = checkInteger(opts.maxEpochs, "maxEpochs", 1);
     const { stopWhenPerfect = true, shuffle = true } = opts;
-    if (labels.length !== patterns.length) throw new RangeError(`labels.length must equal patterns.length = ${patterns.length}, got ${labels.length}`);
+    if (labels.length !== patterns.length)
+      throw new RangeError(
+        `labels.length must equal patterns.length = ${patterns.length}, got ${labels.length}`,
+      );
     for (let k = 0; k < labels.length; k++) {
-      if (labels[k] !== 0 && labels[k] !== 1) throw new RangeError(`labels[${k}] must be 0 or 1, got ${labels[k]}`);
+      if (labels[k] !== 0 && labels[k] !== 1)
+        throw new RangeError(`labels[${k}] must be 0 or 1, got ${labels[k]}`);
     }
     patterns.forEach((p, k) => checkPattern(p, this.weights.length, `patterns[${k}]`));
     const order = Int32Array.from(patterns.keys());
@@ -224,7 +246,7 @@ export class Tempotron {
     let vMax = 0;
     let tMax = t.length > 0 ? t[0] : 0;
     const n = t.length;
-    for (let k = 0; k < n; ) {
+    for (let k = 0; k < n;) {
       const tk = t[k];
       // add every input spike at this time
       do {
@@ -307,7 +329,8 @@ export class Tempotron {
     const change = this.changeBuffer;
     change.fill(0);
     const t = p.times_ms;
-    for (let k = 0; k < t.length && t[k] < tMax_ms; k++) change[p.afferents[k]] += step * this.kernel(tMax_ms - t[k]);
+    for (let k = 0; k < t.length && t[k] < tMax_ms; k++)
+      change[p.afferents[k]] += step * this.kernel(tMax_ms - t[k]);
     for (let i = 0; i < w.length; i++) {
       const d = change[i] + mu * prev[i];
       w[i] += d;
@@ -319,14 +342,21 @@ export class Tempotron {
 function checkPattern(p: SpikePattern, nAfferents: number, name = "pattern"): void {
   const { times_ms, afferents } = p;
   if (times_ms.length !== afferents.length) {
-    throw new RangeError(`${name}.afferents.length must equal ${name}.times_ms.length = ${times_ms.length}, got ${afferents.length}`);
+    throw new RangeError(
+      `${name}.afferents.length must equal ${name}.times_ms.length = ${times_ms.length}, got ${afferents.length}`,
+    );
   }
   for (let k = 0; k < times_ms.length; k++) {
     const tk = times_ms[k];
     if (!Number.isFinite(tk) || (k > 0 && tk < times_ms[k - 1])) {
-      throw new RangeError(`${name}.times_ms[${k}] must be finite and >= the previous time (sorted), got ${tk}`);
+      throw new RangeError(
+        `${name}.times_ms[${k}] must be finite and >= the previous time (sorted), got ${tk}`,
+      );
     }
     const a = afferents[k];
-    if (!(a >= 0 && a < nAfferents)) throw new RangeError(`${name}.afferents[${k}] must be an integer in [0, ${nAfferents - 1}], got ${a}`);
+    if (!(a >= 0 && a < nAfferents))
+      throw new RangeError(
+        `${name}.afferents[${k}] must be an integer in [0, ${nAfferents - 1}], got ${a}`,
+      );
   }
 }
