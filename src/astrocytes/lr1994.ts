@@ -156,7 +156,15 @@ const POSITIVE = new Set<keyof AstrocyteLr1994Parameters>([
   "tau_IP3",
 ]);
 
-/** The full, checked parameter record: NEST's defaults overridden by `params`. */
+/**
+ * The full, checked parameter record: NEST's defaults overridden by `params`.
+ *
+ * @example
+ * ```ts
+ * import { astrocytes } from "neurolab";
+ * astrocytes.astrocyteLr1994Parameters({ tau_IP3: 5000 }); // NEST 3.10's defaults for the rest; bad values throw naming them
+ * ```
+ */
 export function astrocyteLr1994Parameters(
   params: Partial<AstrocyteLr1994Parameters> = {},
 ): AstrocyteLr1994Parameters {
@@ -192,6 +200,15 @@ export interface AstrocyteLr1994Options {
  * The Li-Rinzel astrocyte as an equation group to spread into `net.addNeurons`:
  * `net.addNeurons("astro", { size: 10, ...astrocyteLr1994({ params: { delta_IP3: 0.01 } }) })`.
  * Model text, namespace (strings with NEST's units) and initial values are plain data.
+ *
+ * @example
+ * ```ts
+ * import { Network, astrocytes } from "neurolab";
+ * const net = new Network({ dt_ms: 0.1, seed: 1 });
+ * const astro = net.addNeurons("astro", { size: 10, ...astrocytes.astrocyteLr1994({ params: { delta_IP3: 0.5 } }) });
+ * const ca = net.monitorState(astro, ["Ca_astro"]);
+ * net.run(1000);
+ * ```
  */
 export function astrocyteLr1994(
   opts: AstrocyteLr1994Options = {},
@@ -253,6 +270,15 @@ export interface AstrocyteInputOptions {
  * Neuron -> astrocyte synapses: each presynaptic spike raises the astrocyte's IP3 by
  * delta_IP3 · w (NEST's spike input to `astrocyte_lr_1994`). Spread into `net.connect(neurons,
  * astrocytes, { rule, ...astrocyteInput({ params, weight: 1 }) })`.
+ *
+ * @example
+ * ```ts
+ * import { Network, allToAll, astrocytes } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const neurons = net.addPoisson("neurons", { size: 50, rate_Hz: 10 });
+ * const astro = net.addNeurons("astro", { size: 1, ...astrocytes.astrocyteLr1994() });
+ * net.connect(neurons, astro, { rule: allToAll(), ...astrocytes.astrocyteInput({ weight: 1, delay_ms: 1 }) }); // each spike raises IP3
+ * ```
  */
 export function astrocyteInput(opts: AstrocyteInputOptions = {}): Omit<SynapsesOptions, "rule"> {
   for (const k of Object.keys(opts)) {
@@ -288,6 +314,15 @@ export interface SicConnectionOptions {
  * in the step whose starting calcium it is computed from, one step before NEST's shortest delay): `I_sic_post = w · SIC_scale · H(ln y) ln y · pA`, y = (Ca_astro_pre - SIC_th)
  * / nM. The neuron's model needs the target as a current parameter, e.g. `I_sic : amp` used in
  * its `dv/dt`. Spread into `net.connect(astrocytes, neurons, { rule, ...sicConnection() })`.
+ *
+ * @example
+ * ```ts
+ * import { Network, allToAll, astrocytes } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const astro = net.addNeurons("astro", { size: 1, ...astrocytes.astrocyteLr1994() });
+ * const cells = net.addNeurons("cells", { size: 5, model: "dv/dt = I_sic/(100*pF) - v/(10*ms) : volt\nI_sic : amp" });
+ * net.connect(astro, cells, { rule: allToAll(), ...astrocytes.sicConnection({ weight: 1 }) }); // the slow inward current, a summed variable
+ * ```
  */
 export function sicConnection(opts: SicConnectionOptions = {}): Omit<SynapsesOptions, "rule"> {
   for (const k of Object.keys(opts)) {
@@ -332,6 +367,18 @@ export interface ConnectAstrocytesOptions {
 /**
  * Wires a neuron-astrocyte circuit in one call: neurons -> astrocytes ({@link astrocyteInput})
  * and astrocytes -> neurons ({@link sicConnection}); returns both projection handles.
+ *
+ * @example
+ * ```ts
+ * import { Network, allToAll, astrocytes, fixedProbability } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const cells = net.addNeurons("cells", { size: 20, model: "dv/dt = I_sic/(100*pF) - v/(10*ms) : volt\nI_sic : amp" });
+ * const spikes = net.addPoisson("spikes", { size: 20, rate_Hz: 20 });
+ * const astro = net.addNeurons("astro", { size: 2, ...astrocytes.astrocyteLr1994() });
+ * astrocytes.connectAstrocytes(net, { neurons: spikes, astrocytes: astro, targets: cells,
+ *   input: { rule: fixedProbability(0.5), weight: 1 }, sic: { rule: allToAll(), weight: 1 } });
+ * net.run(500);
+ * ```
  */
 export function connectAstrocytes(
   net: Network,

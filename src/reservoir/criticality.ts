@@ -89,6 +89,17 @@ function countIn(a: Float64Array, lo: number, hi: number, rightClosed: boolean):
 /**
  * NALSM's branching factor of a spiking network (see the module header) from its spikes and its
  * connectivity (CSR, rows = presynaptic neuron; e.g. `liquid.connectivity`).
+ *
+ * @example
+ * ```ts
+ * import { Network, reservoir } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const input = net.addPoisson("input", { size: 20, rate_Hz: 20 });
+ * const liquid = reservoir.liquidStateMachine(net, { grid: [5, 5, 4], input: { population: input }, seed: 1 });
+ * const spikes = net.monitorSpikes([liquid.group]);
+ * net.run(500);
+ * reservoir.branchingFactor(spikes, liquid.connectivity, { window_ms: 4 }).sigma; // the NALSM authors' estimator
+ * ```
  */
 export function branchingFactor(
   spikes: SpikeEvents,
@@ -164,7 +175,15 @@ export interface BinOptions {
   stop_ms?: number;
 }
 
-/** Number of spikes per time bin [start + k bin, start + (k+1) bin) (all neurons of `spikes`). */
+/**
+ * Number of spikes per time bin [start + k bin, start + (k+1) bin) (all neurons of `spikes`).
+ *
+ * @example
+ * ```ts
+ * import { reservoir } from "neurolab";
+ * reservoir.spikeCountsPerBin({ times_ms: [0.5, 1.2, 1.4, 3.9], neurons: [0, 1, 2, 0] }, { bin_ms: 1, stop_ms: 4 }); // [1, 2, 0, 1]
+ * ```
+ */
 export function spikeCountsPerBin(spikes: SpikeEvents, opts: BinOptions): Int32Array {
   const bin = checkNumber(opts.bin_ms, "bin_ms", { min: 0, minExclusive: true });
   const start = checkNumber(opts.start_ms ?? 0, "start_ms");
@@ -184,7 +203,15 @@ export function spikeCountsPerBin(spikes: SpikeEvents, opts: BinOptions): Int32A
   return counts;
 }
 
-/** Harris's estimator of the branching ratio from events per bin: Σ n_{t+1} / Σ n_t over consecutive bins. */
+/**
+ * Harris's estimator of the branching ratio from events per bin: Σ n_{t+1} / Σ n_t over consecutive bins.
+ *
+ * @example
+ * ```ts
+ * import { reservoir } from "neurolab";
+ * reservoir.branchingRatio([1, 2, 4, 8, 4]); // Harris's estimator: sum of n(t + 1) / sum of n(t)
+ * ```
+ */
 export function branchingRatio(counts: ArrayLike<number>): number {
   let num = 0;
   let den = 0;
@@ -208,7 +235,15 @@ export interface Avalanches {
   readonly starts: Int32Array;
 }
 
-/** Avalanches (maximal runs of non-empty bins, complete ones only; see the module header). */
+/**
+ * Avalanches (maximal runs of non-empty bins, complete ones only; see the module header).
+ *
+ * @example
+ * ```ts
+ * import { reservoir } from "neurolab";
+ * reservoir.avalanches([0, 1, 3, 0, 0, 2, 0]); // sizes [4, 2], durations [2, 1] (runs of non-empty bins)
+ * ```
+ */
 export function avalanches(counts: ArrayLike<number>): Avalanches {
   const sizes: number[] = [];
   const durations: number[] = [];
@@ -253,6 +288,12 @@ const BERNOULLI_2J = [
 /**
  * The Hurwitz zeta function ζ(s, q) = Σ_{k>=0} (q + k)^-s for s > 1, q > 0 (Euler-Maclaurin
  * summation after 12 terms; relative error below 1e-14).
+ *
+ * @example
+ * ```ts
+ * import { reservoir } from "neurolab";
+ * reservoir.hurwitzZeta(2, 1); // pi^2 / 6
+ * ```
  */
 export function hurwitzZeta(s: number, q: number): number {
   checkNumber(s, "s", { min: 1, minExclusive: true });
@@ -299,7 +340,16 @@ export interface PowerLawFit {
   readonly logLikelihood: number;
 }
 
-/** Discrete maximum-likelihood power-law exponent of integer sizes (see the module header). */
+/**
+ * Discrete maximum-likelihood power-law exponent of integer sizes (see the module header).
+ *
+ * @example
+ * ```ts
+ * import { reservoir } from "neurolab";
+ * const sizes = [1, 1, 1, 1, 1, 2, 2, 1, 3, 1, 5, 1, 2, 8, 1, 1, 13, 2, 1, 1];
+ * reservoir.powerLawFit(sizes, { sMin: 1 }).alpha; // discrete maximum-likelihood exponent (Clauset et al. 2009)
+ * ```
+ */
 export function powerLawFit(sizes: ArrayLike<number>, opts: PowerLawOptions = {}): PowerLawFit {
   for (const k of Object.keys(opts))
     if (!["sMin", "sMax"].includes(k))

@@ -77,6 +77,14 @@ export const MAASS_2002 = {
  *
  * The event-driven variables z (= u_n after spike n, decaying with F) and r (= R_n - u_n R_n - 1,
  * decaying with D) carry the memory; u and R hold the last spike's values. Weight w in nA.
+ *
+ * @example
+ * ```ts
+ * import { reservoir } from "neurolab";
+ * // Markram-Tsodyks dynamic synapse (Maass 2002's E -> E values) adding w_nA to the target current
+ * const eeSynapse = reservoir.dynamicSynapse(reservoir.MAASS_2002.dynamic.EE, "Ie_post", 30);
+ * eeSynapse.model; eeSynapse.on_pre;
+ * ```
  */
 export function dynamicSynapse(
   p: DynamicSynapseParams,
@@ -187,6 +195,17 @@ tref : second (constant)`;
  * Builds a liquid state machine into `net` (see the module header): the liquid's group, its
  * recurrent synapses per connection type, and an optional input projection. Returns the handles
  * and the liquid's structure (positions, E/I labels, connectivity as CSR).
+ *
+ * @example
+ * ```ts
+ * import { Network, reservoir } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const input = net.addPoisson("input", { size: 20, rate_Hz: 20 });
+ * const liquid = reservoir.liquidStateMachine(net, { grid: [5, 5, 5], input: { population: input }, seed: 1 });
+ * const spikes = net.monitorSpikes([liquid.group]);
+ * net.run(200);
+ * liquid.counts; // synapses per connection type (EE, EI, IE, II)
+ * ```
  */
 export function liquidStateMachine(net: Network, opts: LiquidOptions = {}): Liquid {
   if (typeof opts !== "object" || opts === null)

@@ -51,7 +51,20 @@ export interface AstrocyteOptions {
   interval_ms?: number;
 }
 
-/** The astrocyte: its state A (the depression rate) and a record of A after each update. */
+/**
+ * The astrocyte: its state A (the depression rate) and a record of A after each update.
+ *
+ * @example
+ * ```ts
+ * import { Network, reservoir } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const input = net.addPoisson("input", { size: 20, rate_Hz: 20 });
+ * const model = reservoir.nalsm(net, { liquid: { grid: [5, 5, 4], input: { population: input } } });
+ * net.run(300);
+ * const astro: reservoir.Astrocyte = model.astrocyte!;
+ * astro.ratio; // the current depression / potentiation ratio of the liquid's STDP
+ * ```
+ */
 export class Astrocyte {
   /** Current value of A (the STDP depression rate). */
   A: number;
@@ -74,6 +87,17 @@ export class Astrocyte {
  * Adds the NALSM astrocyte to `net` (see the module header): an operation at the end of every
  * step counts liquid minus input spikes, and every `interval_ms` updates A and writes A /
  * potentiation rate into the synapses' `variable` (all synapses share it).
+ *
+ * @example
+ * ```ts
+ * import { Network, reservoir } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const input = net.addPoisson("input", { size: 20, rate_Hz: 20 });
+ * const { liquid, plastic } = reservoir.nalsm(net, { liquid: { grid: [5, 5, 4], input: { population: input } }, withAstrocyte: false });
+ * const astro = reservoir.addAstrocyte(net, { liquid: liquid.group, input, synapses: plastic });
+ * net.run(300);
+ * astro.values; // the astrocyte's trace, which sets the E -> E depression ratio
+ * ```
  */
 export function addAstrocyte(net: Network, opts: AstrocyteOptions): Astrocyte {
   const keys = [
@@ -180,6 +204,13 @@ export interface Nalsm {
 /**
  * The E->E synapse model of the NALSM: `plasticity.stdpPair` (additive) with `alpha` a
  * per-synapse parameter (`alpha : 1`) instead of a constant, starting at `alpha0`.
+ *
+ * @example
+ * ```ts
+ * import { reservoir } from "neurolab";
+ * const rule = reservoir.astrocyteModulatedStdp({ lambda: 0.01, tau_ms: 20, Wmax_nA: 60, w0_nA: 30, delay_ms: 1.5, transmit: "Ie_post += w*nA" });
+ * rule.model; // pair STDP whose depression ratio is a per-synapse parameter the astrocyte sets
+ * ```
  */
 export function astrocyteModulatedStdp(opts: {
   lambda: number;
@@ -215,6 +246,16 @@ export function astrocyteModulatedStdp(opts: {
  * Builds a NALSM into `net`: a liquid ({@link liquidStateMachine}, static synapses by default)
  * whose E->E synapses follow {@link astrocyteModulatedStdp}, and the astrocyte
  * ({@link addAstrocyte}) that sets their depression ratio.
+ *
+ * @example
+ * ```ts
+ * import { Network, reservoir } from "neurolab";
+ * // Ivanov & Michmizos 2021: a liquid with STDP on E -> E and an astrocyte that tunes it toward criticality
+ * const net = new Network({ seed: 1 });
+ * const input = net.addPoisson("input", { size: 20, rate_Hz: 20 });
+ * const { liquid, astrocyte } = reservoir.nalsm(net, { liquid: { grid: [5, 5, 4], input: { population: input } } });
+ * net.run(300);
+ * ```
  */
 export function nalsm(net: Network, opts: NalsmOptions): Nalsm {
   if (!opts || typeof opts !== "object" || !opts.liquid || !opts.liquid.input)

@@ -49,6 +49,13 @@ export interface LiquidStateOptions {
  * The exponentially filtered spike counts of `size` neurons sampled at `times_ms` (see the module
  * header): a samples x neurons matrix. Spikes at exactly a sample time count fully. Cost: one
  * pass over the spikes plus samples x neurons.
+ *
+ * @example
+ * ```ts
+ * import { reservoir } from "neurolab";
+ * const spikes = { times_ms: [5, 12, 30], neurons: [0, 1, 0] };
+ * reservoir.liquidStates(spikes, { times_ms: [20, 40], tau_ms: 30, size: 2 }); // 2 samples x 2 neurons of filtered counts
+ * ```
  */
 export function liquidStates(spikes: SpikeEvents, opts: LiquidStateOptions): StateMatrix {
   const tau = checkNumber(opts.tau_ms ?? 30, "tau_ms", { min: 0, minExclusive: true });
@@ -145,7 +152,16 @@ export interface RidgeOptions {
   fitIntercept?: boolean;
 }
 
-/** A fitted ridge regression: `Y ≈ X coef^T + intercept`. */
+/**
+ * A fitted ridge regression: `Y ≈ X coef^T + intercept`.
+ *
+ * @example
+ * ```ts
+ * import { reservoir } from "neurolab";
+ * const model: reservoir.RidgeModel = reservoir.ridgeFit([[0], [1], [2]], [1, 3, 5]);
+ * model.coef; model.intercept; // slope 4/3, intercept 5/3: alpha = 1 shrinks the slope (least squares: 2 and 1)
+ * ```
+ */
 export class RidgeModel {
   constructor(
     /** Weights, targets x features (scikit-learn's `coef_` for several targets). */
@@ -169,6 +185,13 @@ export class RidgeModel {
 /**
  * Ridge regression in closed form (see the module header). `Y`: one target per sample (an array)
  * or several (rows). Equal to scikit-learn's `Ridge(alpha, fit_intercept)` to rounding.
+ *
+ * @example
+ * ```ts
+ * import { reservoir } from "neurolab";
+ * const model = reservoir.ridgeFit([[0, 1], [1, 0], [1, 1]], [1, 2, 3], { alpha: 1e-6 }); // as scikit-learn's Ridge
+ * model.predict([[2, 2]]); // about 6
+ * ```
  */
 export function ridgeFit(
   X: MatrixLike,
@@ -237,7 +260,16 @@ function solveSpd(A: Matrix, B: Matrix): Matrix {
   return chol.solve(B);
 }
 
-/** A ridge classifier: one ridge regression on +1/-1 class indicators; predicts the largest output. */
+/**
+ * A ridge classifier: one ridge regression on +1/-1 class indicators; predicts the largest output.
+ *
+ * @example
+ * ```ts
+ * import { reservoir } from "neurolab";
+ * const clf: reservoir.RidgeClassifierModel = reservoir.ridgeClassifier([[0], [1], [2], [3]], [0, 0, 1, 1]);
+ * clf.accuracy([[0.2], [2.8]], [0, 1]); // 1
+ * ```
+ */
 export class RidgeClassifierModel {
   constructor(
     readonly ridge: RidgeModel,
@@ -272,6 +304,13 @@ export class RidgeClassifierModel {
 /**
  * Fits a ridge classifier (scikit-learn's `RidgeClassifier`): labels 0..nClasses-1; two classes
  * use one output (+1 for class 1, -1 for class 0), more use one output per class.
+ *
+ * @example
+ * ```ts
+ * import { reservoir } from "neurolab";
+ * const clf = reservoir.ridgeClassifier([[0, 1], [0.1, 0.9], [1, 0], [0.9, 0.2]], [0, 0, 1, 1]);
+ * clf.predict([[0.05, 0.95]]); // Int32Array [0]
+ * ```
  */
 export function ridgeClassifier(
   X: MatrixLike,
@@ -307,6 +346,14 @@ export interface SampleSequence {
  * Lays spike samples (`{ times_ms, afferents }`, e.g. `train.randomPoissonPatterns(...).samples`)
  * one after another, sample k in the slot [start + k slot, start + (k+1) slot), for one
  * spike generator: `net.addSpikeGenerator("in", { size, ...concatenateSamples(task.samples, { slot_ms }) })`.
+ *
+ * @example
+ * ```ts
+ * import { reservoir, train } from "neurolab";
+ * const task = train.randomPoissonPatterns({ nClasses: 2, nInputs: 20, samplesPerClass: 3, duration_ms: 100, rate_Hz: 20, seed: 1 });
+ * const seq = reservoir.concatenateSamples(task.samples, { slot_ms: 150 }); // one spike train, a sample every 150 ms
+ * seq.starts_ms; // [0, 150, 300, ...]
+ * ```
  */
 export function concatenateSamples(
   samples: readonly { times_ms: ArrayLike<number>; afferents: ArrayLike<number> }[],

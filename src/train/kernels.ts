@@ -188,7 +188,23 @@ export function spikeTable(): Uint8Array {
   return t;
 }
 
-/** The TypeScript reference of the kernels, over the memory `buffer`. */
+/**
+ * The TypeScript reference of the kernels, over the memory `buffer`.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * // the TypeScript reference of the training kernels (the WebAssembly ones must equal it bit for bit)
+ * const ws = new train.Workspace({ wasm: false });
+ * const src = ws.alloc(16, true), dst = ws.alloc(16, true), rowPtr = ws.alloc(8, true), idx = ws.alloc(4, true), val = ws.alloc(4, true);
+ * ws.f32(src, 4).set([1, 2, 3, 4]);
+ * ws.i32(rowPtr, 2).set([0, 1]);
+ * ws.i32(idx, 1)[0] = 0;
+ * ws.f32(val, 1)[0] = 2;
+ * train.referenceKernels(ws.buffer).rowsForward(1, rowPtr, idx, val, src, 4, dst); // dst += 2 x src row 0
+ * ws.f32(dst, 4); // [2, 4, 6, 8]
+ * ```
+ */
 export function referenceKernels(buffer: ArrayBuffer): KernelSet {
   const f = new Float32Array(buffer);
   const i32 = new Int32Array(buffer);

@@ -22,7 +22,19 @@ interface GrowableMemory {
 /** Rounds a byte count up to 16. */
 export const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
-/** A memory with a bump allocator and the kernels bound to it. */
+/**
+ * A memory with a bump allocator and the kernels bound to it.
+ *
+ * @example
+ * ```ts
+ * import { train } from "neurolab";
+ * // the memory the training kernels work in: a bump allocator over one WebAssembly.Memory
+ * const ws = new train.Workspace();
+ * const x = ws.alloc(4 * 8, true); // 8 floats that persist across batches (byte offset)
+ * ws.f32(x, 8).fill(1); // a Float32Array view
+ * ws.kernels(); // the WebAssembly SIMD kernels bound to this memory (the TypeScript reference without wasm)
+ * ```
+ */
 export class Workspace {
   private memory: GrowableMemory | null = null;
   private plain: ArrayBuffer | null = null;
