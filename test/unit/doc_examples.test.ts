@@ -217,7 +217,16 @@ function exampleCoverage(): Map<string, { documented: string[]; missing: string[
 }
 
 // Namespaces whose every public function and class has an example; the list only grows.
-const COMPLETE = ["rsa", "data", "encoding", "plasticity", "connectome", "train", "reservoir", "astrocytes"];
+const COMPLETE = [
+  "rsa",
+  "data",
+  "encoding",
+  "plasticity",
+  "connectome",
+  "train",
+  "reservoir",
+  "astrocytes",
+];
 
 describe("example coverage", () => {
   const coverage = exampleCoverage();
