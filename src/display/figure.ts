@@ -25,7 +25,19 @@ export interface FigureKind<D, P> {
   withoutWidget?(data: D): string | null;
 }
 
-/** A figure that displays itself: its data, the widget payload, a static SVG and a text summary. */
+/**
+ * A figure that displays itself: its data, the widget payload, a static SVG and a text summary.
+ *
+ * @example
+ * ```ts
+ * import { Network, type Figure } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const spikes = net.monitorSpikes([net.addPoisson("in", { size: 10, rate_Hz: 10 })]);
+ * net.run(200);
+ * const fig = spikes.raster();
+ * fig.payload(); fig.toSvg(); // the widget's payload and the static fallback
+ * ```
+ */
 export class Figure<D, P> implements Displayable {
   constructor(
     /** How this figure is shown. */
@@ -69,6 +81,15 @@ export class Figure<D, P> implements Displayable {
 /**
  * The figure class of one kind: `new (figureClass(kind))(data)` is a {@link Figure} of that kind
  * (e.g. `new RasterFigure(data)`).
+ *
+ * @example
+ * ```ts
+ * import { RdmFigure } from "neurolab";
+ * // the exported figure classes are figureClass(kind) of one kind each
+ * const fig = new RdmFigure({ title: "", measure: "euclidean", nConditions: 2, labels: ["a", "b"], rdmNames: ["RDM 1"],
+ *   dissimilarities: Float64Array.of(1), lower: 0, upper: 1, mds: null, models: null, categories: null });
+ * fig.toString();
+ * ```
  */
 export function figureClass<D, P>(kind: FigureKind<D, P>): new (data: D) => Figure<D, P> {
   return class extends Figure<D, P> {

@@ -23,7 +23,16 @@ export interface Displayable {
   [MIME_BUNDLE](): MimeBundle;
 }
 
-/** True when `value` implements the display protocol. */
+/**
+ * True when `value` implements the display protocol.
+ *
+ * @example
+ * ```ts
+ * import { isDisplayable, rsa } from "neurolab";
+ * isDisplayable(rsa.makeRdms([[1, 2, 3]])); // true: it shows as an RDM figure in the notebook
+ * isDisplayable({}); // false
+ * ```
+ */
 export function isDisplayable(value: unknown): value is Displayable {
   return (
     (typeof value === "object" || typeof value === "function") &&

@@ -377,7 +377,16 @@ function modelsSvg(m: ModelComparison, x0: number, y0: number, w: number, h: num
   return out;
 }
 
-/** The GT_{l,u} matrices of a figure's RDMs (what the widget shows for given thresholds). */
+/**
+ * The GT_{l,u} matrices of a figure's RDMs (what the widget shows for given thresholds).
+ *
+ * @example
+ * ```ts
+ * import { geotopologicalOf, rdmFigure, rsa } from "neurolab";
+ * const fig = rdmFigure(rsa.makeRdms([[1, 2, 3, 4, 5, 6]]));
+ * geotopologicalOf(fig.data, 0.2, 0.8); // what the widget's sliders show: the transformed RDMs
+ * ```
+ */
 export function geotopologicalOf(d: RdmData, lower = d.lower, upper = d.upper): Float64Array[] {
   const p = condensedLength(d.nConditions);
   return d.rdmNames.map((_, r) =>

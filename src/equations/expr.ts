@@ -72,7 +72,21 @@ export const RANDOM_FUNCTIONS = ["rand", "randn"] as const;
 /** A dimension, or "any" for plain numbers from the namespace (not checked). */
 export type Dim = Dimension | "any";
 
-/** A unit error: the message names the equation, the term and both dimensions. */
+/**
+ * A unit error: the message names the equation, the term and both dimensions.
+ *
+ * @example
+ * ```ts
+ * import { DimensionMismatchError, Network } from "neurolab";
+ * const net = new Network();
+ * try {
+ *   net.addNeurons("bad", { size: 1, model: "dv/dt = -v/tau + 1*nA : volt", namespace: { tau: "10*ms" } });
+ *   net.build();
+ * } catch (e) {
+ *   if (!(e instanceof DimensionMismatchError)) throw e; // names the equation, the term and both dimensions
+ * }
+ * ```
+ */
 export class DimensionMismatchError extends Error {
   constructor(message: string) {
     super(message);

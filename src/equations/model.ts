@@ -272,7 +272,16 @@ export function expandStatement(s: Statement): Expr {
   };
 }
 
-/** Resolves and unit-checks a neuron model (see {@link EquationModelSpec}). */
+/**
+ * Resolves and unit-checks a neuron model (see {@link EquationModelSpec}).
+ *
+ * @example
+ * ```ts
+ * import { resolveNeuronModel } from "neurolab";
+ * const m = resolveNeuronModel({ model: "dv/dt = -v/tau : volt\ntau : second", threshold: "v > 1*mV", reset: "v = 0*mV" });
+ * m.stateVars; m.params; // ["v"], ["tau"]
+ * ```
+ */
 export function resolveNeuronModel(spec: EquationModelSpec, owner = "model"): ResolvedModel {
   if (typeof spec !== "object" || spec === null)
     throw new TypeError(`${owner}: model spec must be an object { model, threshold, reset, ... }`);

@@ -27,7 +27,19 @@ export type Expr =
 export type BinaryOp =
   "+" | "-" | "*" | "/" | "**" | "<" | "<=" | ">" | ">=" | "==" | "!=" | "and" | "or";
 
-/** A parse error; the message names the text and the position. */
+/**
+ * A parse error; the message names the text and the position.
+ *
+ * @example
+ * ```ts
+ * import { ModelSyntaxError, parseEquations } from "neurolab";
+ * try {
+ *   parseEquations("dv/dt = (1 - v/tau : 1");
+ * } catch (e) {
+ *   if (!(e instanceof ModelSyntaxError)) throw e; // names the equation and where parsing stopped
+ * }
+ * ```
+ */
 export class ModelSyntaxError extends SyntaxError {
   constructor(message: string) {
     super(message);
@@ -76,7 +88,15 @@ function tokenize(src: string, where: string): Token[] {
   return out;
 }
 
-/** Parses one expression; `where` names it in errors (e.g. the equation). */
+/**
+ * Parses one expression; `where` names it in errors (e.g. the equation).
+ *
+ * @example
+ * ```ts
+ * import { formatExpr, parseExpression } from "neurolab";
+ * formatExpr(parseExpression("ge*(Ee - v) + clip(x, 0, 1)**2"));
+ * ```
+ */
 export function parseExpression(src: string, where = "expression"): Expr {
   where = describeName(where);
   if (typeof src !== "string") throw new TypeError(`${where} must be a string, got ${typeof src}`);
@@ -234,6 +254,12 @@ export interface Equation {
 /**
  * Parses a model's equations (one per line; `#` starts a comment). Throws a
  * {@link ModelSyntaxError} naming the line for anything else.
+ *
+ * @example
+ * ```ts
+ * import { parseEquations } from "neurolab";
+ * parseEquations("dv/dt = -v/tau : volt (unless refractory)\ntau : second (constant)"); // the equations, with units and flags
+ * ```
  */
 export function parseEquations(src: string): Equation[] {
   if (typeof src !== "string")
@@ -312,7 +338,15 @@ export interface Statement {
   readonly text: string;
 }
 
-/** Parses statements, one per line or separated by `;` (e.g. `"v = Vr; w += 1"`). */
+/**
+ * Parses statements, one per line or separated by `;` (e.g. `"v = Vr; w += 1"`).
+ *
+ * @example
+ * ```ts
+ * import { parseStatements } from "neurolab";
+ * parseStatements("v = Vr; w += b", "reset"); // two statements: an assignment and an increment
+ * ```
+ */
 export function parseStatements(src: string, where: string): Statement[] {
   where = describeName(where);
   if (typeof src !== "string")
@@ -373,7 +407,15 @@ export function namesIn(e: Expr, out = new Set<string>()): Set<string> {
   return out;
 }
 
-/** Formats an expression back to text (fully parenthesised where needed). */
+/**
+ * Formats an expression back to text (fully parenthesised where needed).
+ *
+ * @example
+ * ```ts
+ * import { formatExpr, parseExpression } from "neurolab";
+ * formatExpr(parseExpression("(a+b)*c")); // "(a + b)*c"
+ * ```
+ */
 export function formatExpr(e: Expr): string {
   switch (e.k) {
     case "num":

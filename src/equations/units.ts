@@ -153,6 +153,13 @@ const LONG_PREFIXES: Record<string, number> = {
 /**
  * The unit called `name` (Brian2's names: `volt`, `mV`, `mvolt`, `ms`, `msecond`, `nS`, `pA`,
  * `pF`, `Hz`, `Mohm`, `umetre`, `cm2` ..., and `1` for dimensionless), or undefined.
+ *
+ * @example
+ * ```ts
+ * import { lookupUnit } from "neurolab";
+ * lookupUnit("nS")!.scale; // 1: the base conductance unit
+ * lookupUnit("second")!.scale; // 1000 ms
+ * ```
  */
 export function lookupUnit(name: string): Unit | undefined {
   if (typeof name !== "string")
@@ -182,7 +189,15 @@ export function lookupUnit(name: string): Unit | undefined {
   return undefined;
 }
 
-/** Formats a dimension in SI base units, e.g. "m^2 kg s^-3 A^-1" (or "1"). */
+/**
+ * Formats a dimension in SI base units, e.g. "m^2 kg s^-3 A^-1" (or "1").
+ *
+ * @example
+ * ```ts
+ * import { formatDimension, lookupUnit } from "neurolab";
+ * formatDimension(lookupUnit("nS")!.dim); // "m^-2 kg^-1 s^3 A^2"
+ * ```
+ */
 export function formatDimension(d: Dimension): string {
   for (const [name, dim] of NAMED_DIMENSIONS) if (dimEqual(d, dim)) return name;
   const parts = d

@@ -92,7 +92,17 @@ interface Entry {
   neurons?: Neurons;
 }
 
-/** A NeuroML 2 document and LEMS simulation for `net` (see the module documentation). */
+/**
+ * A NeuroML 2 document and LEMS simulation for `net` (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * import { cobaNetwork, toNeuroML } from "neurolab";
+ * const { net } = cobaNetwork({ seed: 1, monitor: false });
+ * // NeuroML 2.3 + a LEMS simulation; NeuroML has no per-neuron initial values, so start from rest
+ * const { neuroml, lems } = toNeuroML(net, { duration_ms: 1000, id: "coba", ignoreInitialState: true });
+ * ```
+ */
 export function toNeuroML(net: Describable, opts: NeuroMLExportOptions): NeuroMLExport {
   if (opts === null || typeof opts !== "object")
     throw new RangeError("toNeuroML: options { duration_ms } are required");

@@ -54,7 +54,16 @@ export interface PyNNExportOptions {
 
 type Describable = { describe(): NetworkDescription };
 
-/** A PyNN script (Python source) that rebuilds `net` (see the module documentation). */
+/**
+ * A PyNN script (Python source) that rebuilds `net` (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * import { cobaNetwork, toPyNN } from "neurolab";
+ * const { net } = cobaNetwork({ seed: 1, monitor: false });
+ * const script = toPyNN(net, { simulator: "nest", run_ms: 1000 }); // a PyNN script that builds and runs the same network
+ * ```
+ */
 export function toPyNN(net: Describable, opts: PyNNExportOptions = {}): string {
   const d = net.describe();
   const simulator = opts.simulator ?? "nest";

@@ -76,6 +76,13 @@ const POSITIVE: (keyof IfCurrExpParameters)[] = ["tau_m", "cm", "tau_syn_E", "ta
  * PyNN's `IF_curr_exp` as an equation group spec (model, threshold, reset, refractory, method,
  * namespace, init v = v_rest) to spread into `net.addNeurons(name, { size, ...ifCurrExpEquations({
  * tau_m: 10 }) })`.
+ *
+ * @example
+ * ```ts
+ * import { Network, ifCurrExpEquations } from "neurolab";
+ * const net = new Network();
+ * net.addNeurons("cells", { size: 10, ...ifCurrExpEquations({ tau_m: 10, i_offset: 1 }) }); // PyNN's IF_curr_exp, exportable by toPyNN
+ * ```
  */
 export function ifCurrExpEquations(params: Partial<IfCurrExpParameters> = {}): Omit<
   EquationModelSpec,

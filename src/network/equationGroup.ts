@@ -60,7 +60,23 @@ const randomStride = (n: number, float32: boolean) =>
 /** Brian2's initial `lastspike` (-10000 s), ms. */
 const NEVER_SPIKED_ms = -1e7;
 
-/** A population defined by equations (see the module comment). */
+/**
+ * A population defined by equations (see the module comment).
+ *
+ * @example
+ * ```ts
+ * import { Network } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const g = net.addNeurons("g", {
+ *   size: 100,
+ *   model: "dv/dt = (El - v + I)/taum : volt (unless refractory)\nI : volt",
+ *   threshold: "v > -50*mV", reset: "v = -60*mV", refractory: "2*ms", method: "exact",
+ *   namespace: { El: "-65*mV", taum: "20*ms" }, init: { v: "-65*mV + 10*mV*rand()", I: "20*mV" },
+ * });
+ * net.run(100);
+ * g.variable("v"); g.unitOf("v"); // mV
+ * ```
+ */
 export class EquationGroup<A extends StateArray = Float64Array> implements Population {
   readonly kind = "equations";
   readonly size: number;

@@ -49,6 +49,17 @@ class SpikeLog {
 /**
  * Records the spikes of one or more populations. Neurons are numbered consecutively across
  * the monitored populations, in the order given (see {@link SpikeMonitor.ranges}).
+ *
+ * @example
+ * ```ts
+ * import { Network } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const inp = net.addPoisson("in", { size: 50, rate_Hz: 10 });
+ * const spikes = net.monitorSpikes([inp]);
+ * net.run(1000);
+ * spikes.times_ms; spikes.neurons; spikes.counts(); spikes.meanRate_Hz(); // about 10 Hz
+ * spikes.raster({ title: "Poisson input" }); // an interactive raster in the notebook
+ * ```
  */
 export class SpikeMonitor {
   private readonly log = new SpikeLog();
@@ -199,6 +210,16 @@ export interface StateMonitorOptions {
 /**
  * Records state variables of some neurons of a group, sampled at the end of every
  * `every_steps`-th step (the values after that step's update and reset).
+ *
+ * @example
+ * ```ts
+ * import { Network } from "neurolab";
+ * const net = new Network();
+ * const cells = net.addLif("cells", { size: 3, params: { iBias_pA: 400 } });
+ * const v = net.monitorState(cells, ["v_mV"], { indices: [0], every_steps: 10 });
+ * net.run(100);
+ * v.times_ms; v.trace("v_mV", 0); // neuron 0's membrane potential every 1 ms
+ * ```
  */
 export class StateMonitor {
   /** Recorded neuron indices. */
@@ -290,7 +311,19 @@ export class StateMonitor {
   }
 }
 
-/** Records the number of spikes per step of each population (as Brian2's PopulationRateMonitor). */
+/**
+ * Records the number of spikes per step of each population (as Brian2's PopulationRateMonitor).
+ *
+ * @example
+ * ```ts
+ * import { Network } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const inp = net.addPoisson("in", { size: 100, rate_Hz: 8 });
+ * const rates = net.monitorRate([inp]);
+ * net.run(1000);
+ * rates.rate_Hz("in", 10).rate_Hz; // the population rate in 10 ms bins, about 8 Hz
+ * ```
+ */
 export class RateMonitor {
   private counts: Int32Array;
   private steps = 0;

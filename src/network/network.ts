@@ -279,7 +279,19 @@ export interface OperationOptions {
   name?: string;
 }
 
-/** The plan of a network, printable as Brian2's `scheduling_summary()`. */
+/**
+ * The plan of a network, printable as Brian2's `scheduling_summary()`.
+ *
+ * @example
+ * ```ts
+ * import { Network, fixedProbability } from "neurolab";
+ * const net = new Network();
+ * const a = net.addLif("a", { size: 10 });
+ * net.connect(a, a, { rule: fixedProbability(0.5), weight_mV: 1 });
+ * net.monitorSpikes([a]);
+ * String(net.schedule()); // the plan by slot (start, groups, thresholds, synapses, resets, end), as Brian2's scheduling_summary()
+ * ```
+ */
 export class Schedule {
   constructor(
     /** The operations in the order they run. */
@@ -305,6 +317,18 @@ export class Schedule {
 /**
  * A network of populations, projections and monitors, run on a fixed time grid. Adding a
  * population or projection after a run rebuilds the network from time 0 on the next run.
+ *
+ * @example
+ * ```ts
+ * import { Network, fixedProbability } from "neurolab";
+ * const net = new Network({ dt_ms: 0.1, seed: 2026 });
+ * const input = net.addPoisson("input", { size: 200, rate_Hz: 20 });
+ * const exc = net.addLif("exc", { size: 100 });
+ * net.connect(input, exc, { rule: fixedProbability(0.1), weight_mV: 3, delay_ms: 1.5 });
+ * const spikes = net.monitorSpikes([input, exc]);
+ * net.run(1000); // or `await net.runAsync(1000, { onProgress })` in a notebook
+ * spikes.meanRate_Hz("exc");
+ * ```
  */
 export class Network {
   /** Time step, ms. */
@@ -1167,6 +1191,12 @@ export class Network {
 /**
  * The time of step `n`, ms: n dt with the product's rounding noise removed (15 significant
  * digits), so 288448 steps of 0.1 ms read 28844.8, not 28844.800000000003.
+ *
+ * @example
+ * ```ts
+ * import { timeOfStep } from "neurolab";
+ * timeOfStep(288448, 0.1); // 28844.8 (not 28844.800000000003)
+ * ```
  */
 export function timeOfStep(n: number, dt_ms: number): number {
   return Number((n * dt_ms).toPrecision(15));

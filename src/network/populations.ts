@@ -94,6 +94,16 @@ export interface NeuronGroupOptions<P> {
 /**
  * A population of one neuron model: owns the parameter record, the state (structure of
  * arrays), the receptors and the external current, and calls the model's pure step function.
+ *
+ * @example
+ * ```ts
+ * import { Network } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const cells = net.addLif("cells", { size: 5, params: { tauM_ms: 10 }, v0_mV: -65 });
+ * net.addCurrentSource(cells, (t_ms, out_pA) => out_pA.fill(t_ms > 50 ? 500 : 0));
+ * net.run(100);
+ * cells.variable("v_mV"); // the membrane potentials (a live view)
+ * ```
  */
 export class NeuronGroup<P = unknown> implements Population {
   readonly kind: string;
@@ -339,7 +349,19 @@ export interface PoissonGroupOptions {
   rate_Hz: number;
 }
 
-/** Independent Poisson spike sources with one common rate (as Brian2's PoissonGroup). */
+/**
+ * Independent Poisson spike sources with one common rate (as Brian2's PoissonGroup).
+ *
+ * @example
+ * ```ts
+ * import { Network } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const noise = net.addPoisson("noise", { size: 1000, rate_Hz: 5 });
+ * net.run(100);
+ * noise.rate_Hz = 20; // applies from the next run
+ * net.run(100);
+ * ```
+ */
 export class PoissonGroup implements Population {
   readonly kind = "poisson";
   readonly size: number;
@@ -404,7 +426,19 @@ export interface SpikeGeneratorOptions {
   times_ms: ArrayLike<number>;
 }
 
-/** Emits given spikes (as NEST's spike_generator / Brian2's SpikeGeneratorGroup). */
+/**
+ * Emits given spikes (as NEST's spike_generator / Brian2's SpikeGeneratorGroup).
+ *
+ * @example
+ * ```ts
+ * import { Network } from "neurolab";
+ * const net = new Network();
+ * const stim = net.addSpikeGenerator("stim", { size: 2, neurons: [0, 1, 0], times_ms: [10, 10, 25.5] });
+ * const spikes = net.monitorSpikes([stim]);
+ * net.run(50);
+ * spikes.times_ms; // [10, 10, 25.5] on the dt grid
+ * ```
+ */
 export class SpikeGeneratorGroup implements Population {
   readonly kind = "spikeGenerator";
   readonly size: number;

@@ -210,6 +210,17 @@ export const ADAPTIVE_THRESHOLD_DEFAULTS: Readonly<AdaptiveThresholdParams> = Ob
  * ODE because Brian2's exact integrator refuses an integrator without a leak; the two are equal.
  * Namespace constants are in base units (mV, ms, pA, pF; `rho0` in 1/ms); `init` starts v at
  * E_L and vt at V_th (spread it into `addNeurons` with the size, or change it).
+ *
+ * @example
+ * ```ts
+ * import { Network, adaptiveThresholdEquations } from "neurolab";
+ * const net = new Network();
+ * const model = adaptiveThresholdEquations({ homeostasisStep_mV: 0.5, target_Hz: 10 });
+ * const cells = net.addNeurons("cells", { size: 10, ...model, init: { ...model.init, I: "500*pA" } });
+ * const spikes = net.monitorSpikes([cells]);
+ * net.run(4000);
+ * spikes.meanRate_Hz(); // driven toward 10 Hz whatever the input (12.5 Hz averaged over these first 4 s)
+ * ```
  */
 export function adaptiveThresholdEquations(
   params: Partial<LifParams & AdaptiveThresholdParams> = {},

@@ -286,6 +286,18 @@ type EventFunction = (
  * The projection of synapses written as equations: connectivity (CSR, with pre index `i` and
  * post index `j` per synapse), per-synapse variables as live arrays, and the generated code of
  * its events. What `net.connect(pre, post, { model, on_pre, ... })` returns.
+ *
+ * @example
+ * ```ts
+ * import { Network, fixedProbability } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const a = net.addNeurons("a", { size: 50, model: "dv/dt = (20*mV - v)/(10*ms) : volt", threshold: "v > 15*mV", reset: "v = 0*mV" });
+ * const syn = net.connect(a, a, { rule: fixedProbability(0.1), model: "w : volt", on_pre: "v_post += w", init: { w: "0.5*mV" }, delay_ms: 1 });
+ * net.build(); // connectivity exists once the network is built (or has run)
+ * syn.vars.w["i == j"] = 0; // Brian2's indexing by condition
+ * syn.get("w", "j < 5"); syn.i; syn.j; syn.delay_ms;
+ * net.run(100);
+ * ```
  */
 export class Synapses {
   readonly kind = "synapses";

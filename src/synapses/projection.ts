@@ -35,6 +35,13 @@ export function synapseWeights(p: Projection): Float32Array {
  * Checks a per-synapse value argument (`weight_mV`, `delay_ms`, `g_nS`, ...): a finite number in
  * `[min, max]` or a function `(rng, pre, post) => number`; a string such as "1" or any other type
  * is a TypeError naming the argument (instead of "f is not a function" at build time).
+ *
+ * @example
+ * ```ts
+ * import { checkSynapseValue } from "neurolab";
+ * checkSynapseValue(1.5, "weight_mV"); // 1.5
+ * checkSynapseValue((_rng: unknown, pre: number, post: number) => 0.1 * (pre + post), "weight_mV"); // a function (rng, pre, post) => number
+ * ```
  */
 export function checkSynapseValue(
   value: unknown,
