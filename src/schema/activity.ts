@@ -66,7 +66,16 @@ export interface ActivityData {
   values: Float32Array;
 }
 
-/** Builds an activity payload. */
+/**
+ * Builds an activity payload.
+ *
+ * @example
+ * ```ts
+ * import { activityFigure } from "neurolab";
+ * import { encodeActivity } from "neurolab/schema";
+ * encodeActivity(activityFigure({ data: [0, 1, 2, 3], nNeurons: 2, nTimes: 2, dt_s: 1 }).data);
+ * ```
+ */
 export function encodeActivity(d: ActivityData): ActivityPayload {
   return {
     schema: "neurolab.activity",
@@ -84,12 +93,29 @@ export function encodeActivity(d: ActivityData): ActivityPayload {
   };
 }
 
-/** "quantity (unit)", or the quantity alone when there is no unit (plain text). */
+/**
+ * "quantity (unit)", or the quantity alone when there is no unit (plain text).
+ *
+ * @example
+ * ```ts
+ * import { activityValueLabel } from "neurolab/schema";
+ * activityValueLabel({ quantity: "ΔF/F", unit: "%" }); // the colour bar's title
+ * ```
+ */
 export function activityValueLabel(d: Pick<ActivityData, "quantity" | "unit">): string {
   return d.unit ? `${d.quantity} (${d.unit})` : d.quantity;
 }
 
-/** Validates and decodes an activity payload of unknown origin (SchemaError naming the field). */
+/**
+ * Validates and decodes an activity payload of unknown origin (SchemaError naming the field).
+ *
+ * @example
+ * ```ts
+ * import { activityFigure } from "neurolab";
+ * import { decodeActivity } from "neurolab/schema";
+ * decodeActivity(activityFigure({ data: [0, 1, 2, 3], nNeurons: 2, nTimes: 2, dt_s: 1 }).payload()).nNeurons; // 2
+ * ```
+ */
 export function decodeActivity(value: unknown): ActivityData {
   const p = expectObject(value, "payload");
   if (p.schema !== "neurolab.activity") {

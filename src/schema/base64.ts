@@ -11,7 +11,15 @@ const LOOKUP = (() => {
   return table;
 })();
 
-/** Encodes raw bytes as standard (RFC 4648, padded) base64. */
+/**
+ * Encodes raw bytes as standard (RFC 4648, padded) base64.
+ *
+ * @example
+ * ```ts
+ * import { bytesToBase64 } from "neurolab/schema";
+ * bytesToBase64(new Uint8Array([104, 105])); // "aGk="
+ * ```
+ */
 export function bytesToBase64(bytes: Uint8Array): string {
   const parts: string[] = [];
   const CHUNK = 3 * 4096; // multiple of 3 so chunks concatenate without padding
@@ -40,6 +48,12 @@ export function bytesToBase64(bytes: Uint8Array): string {
 /**
  * Decodes standard padded base64. Throws an Error naming `what` when the text is not
  * valid base64 (wrong length or characters outside the alphabet).
+ *
+ * @example
+ * ```ts
+ * import { base64ToBytes } from "neurolab/schema";
+ * base64ToBytes("aGk=", "payload.title"); // Uint8Array [104, 105]; malformed text throws a SchemaError naming "payload.title"
+ * ```
  */
 export function base64ToBytes(text: string, what = "base64 field"): Uint8Array {
   if (typeof text !== "string") throw new Error(`${what}: expected a base64 string`);
@@ -71,7 +85,15 @@ function decodeChar(text: string, i: number, what: string): number {
   return v;
 }
 
-/** Encodes a Float32Array, Float64Array, Int32Array or Uint32Array's bytes as base64. */
+/**
+ * Encodes a Float32Array, Float64Array, Int32Array or Uint32Array's bytes as base64.
+ *
+ * @example
+ * ```ts
+ * import { typedArrayToBase64 } from "neurolab/schema";
+ * typedArrayToBase64(Float32Array.of(1, 2.5)); // little-endian bytes as base64, as payloads carry arrays
+ * ```
+ */
 export function typedArrayToBase64(
   a: Float32Array | Float64Array | Int32Array | Uint32Array,
 ): string {
@@ -83,7 +105,15 @@ export type DType = "float32" | "float64" | "int32" | "uint32";
 
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, uint32: 4 };
 
-/** Decodes base64 into a typed array of `dtype`; throws naming `what` on a length mismatch. */
+/**
+ * Decodes base64 into a typed array of `dtype`; throws naming `what` on a length mismatch.
+ *
+ * @example
+ * ```ts
+ * import { base64ToTypedArray, typedArrayToBase64 } from "neurolab/schema";
+ * base64ToTypedArray(typedArrayToBase64(Int32Array.of(3, -1)), "int32"); // Int32Array [3, -1]
+ * ```
+ */
 export function base64ToTypedArray(text: string, dtype: "float32", what?: string): Float32Array;
 export function base64ToTypedArray(text: string, dtype: "float64", what?: string): Float64Array;
 export function base64ToTypedArray(text: string, dtype: "int32", what?: string): Int32Array;

@@ -96,7 +96,17 @@ function encodeEdges(e: EdgeList): EdgePayload {
   };
 }
 
-/** Builds a connectome payload. */
+/**
+ * Builds a connectome payload.
+ *
+ * @example
+ * ```ts
+ * import { connectome, connectomeFigure } from "neurolab";
+ * import { encodeConnectome } from "neurolab/schema";
+ * const c = connectome.buildConnectome([{ pre: "ASHL", post: "AVAL", type: "chemical", count: 7 }]);
+ * encodeConnectome(connectomeFigure(c).data); // the connectome widget's JSON payload
+ * ```
+ */
 export function encodeConnectome(d: ConnectomeData): ConnectomePayload {
   const layouts: ConnectomePayload["layouts"] = {};
   for (const name of CONNECTOME_LAYOUTS) {
@@ -140,6 +150,14 @@ function decodeEdges(v: unknown, what: string, n: number): EdgeList {
 /**
  * Validates and decodes a connectome payload of unknown origin. Throws {@link SchemaError}
  * naming the offending field.
+ *
+ * @example
+ * ```ts
+ * import { connectome, connectomeFigure } from "neurolab";
+ * import { decodeConnectome } from "neurolab/schema";
+ * const c = connectome.buildConnectome([{ pre: "ASHL", post: "AVAL", type: "chemical", count: 7 }]);
+ * decodeConnectome(connectomeFigure(c).payload()).names; // ["ASHL", "AVAL"]
+ * ```
  */
 export function decodeConnectome(value: unknown): ConnectomeData {
   const p = expectObject(value, "payload");

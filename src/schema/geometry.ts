@@ -10,6 +10,12 @@
  * Eigen-decomposition of a symmetric n x n matrix (row-major; only the lower triangle is read).
  * Returns the eigenvalues ascending and the eigenvectors as the columns of a row-major n x n
  * matrix (`vectors[i * n + k]` is component i of eigenvector k). O(n^3).
+ *
+ * @example
+ * ```ts
+ * import { symmetricEigen } from "neurolab/schema";
+ * symmetricEigen([2, 1, 1, 2], 2).values; // [1, 3], with the eigenvectors in .vectors
+ * ```
  */
 export function symmetricEigen(
   a: ArrayLike<number>,
@@ -185,6 +191,13 @@ function diagonaliseTridiagonal(
  * (non-negative part of the) eigenvalues. Each axis is signed so that its largest-magnitude
  * coordinate is positive (deterministic plots). Returns coordinates (n x dims, row-major) and
  * all n eigenvalues, descending.
+ *
+ * @example
+ * ```ts
+ * import { classicalMds } from "neurolab/schema";
+ * // squared distances of 3 points on a line at 0, 1, 3 (row-major 3 x 3)
+ * classicalMds([0, 1, 9, 1, 0, 4, 9, 4, 0], 3, 1); // coordinates up to sign and shift
+ * ```
  */
 export function classicalMds(
   distances: ArrayLike<number>,
@@ -217,7 +230,15 @@ export function classicalMds(
   return { x, eigenvalues: Float64Array.from(values).reverse() };
 }
 
-/** Classical MDS of a condensed (scipy `squareform` order) dissimilarity vector of n conditions. */
+/**
+ * Classical MDS of a condensed (scipy `squareform` order) dissimilarity vector of n conditions.
+ *
+ * @example
+ * ```ts
+ * import { classicalMdsCondensed } from "neurolab/schema";
+ * classicalMdsCondensed([1, 3, 2], 3); // 2-D coordinates from condensed distances (0,1), (0,2), (1,2)
+ * ```
+ */
 export function classicalMdsCondensed(
   v: ArrayLike<number>,
   n: number,
@@ -234,7 +255,15 @@ export function classicalMdsCondensed(
   return classicalMds(delta, n, dims);
 }
 
-/** Double-centres a symmetric n x n matrix in place: H M H with H = I - 11ᵀ/n. */
+/**
+ * Double-centres a symmetric n x n matrix in place: H M H with H = I - 11ᵀ/n.
+ *
+ * @example
+ * ```ts
+ * import { doubleCentre } from "neurolab/schema";
+ * doubleCentre(Float64Array.of(0, 1, 1, 0), 2); // -1/2 J D J
+ * ```
+ */
 export function doubleCentre(m: Float64Array, n: number): Float64Array {
   const rowMean = new Float64Array(n);
   let total = 0;
@@ -250,7 +279,16 @@ export function doubleCentre(m: Float64Array, n: number): Float64Array {
   return m;
 }
 
-/** Kruskal stress-1 of a configuration (n x dims) against a condensed dissimilarity vector. */
+/**
+ * Kruskal stress-1 of a configuration (n x dims) against a condensed dissimilarity vector.
+ *
+ * @example
+ * ```ts
+ * import { classicalMdsCondensed, kruskalStress } from "neurolab/schema";
+ * const d = [1, 3, 2];
+ * kruskalStress(classicalMdsCondensed(d, 3, 2).x, d, 3, 2); // ~0: three points embed exactly in 2-D
+ * ```
+ */
 export function kruskalStress(
   x: ArrayLike<number>,
   v: ArrayLike<number>,
@@ -277,6 +315,12 @@ export function kruskalStress(
  * Rotates (and, when that fits better, reflects) a centred 2-D configuration `x` (n x 2,
  * row-major) to best match `reference` (orthogonal Procrustes, no scaling, no translation of
  * `x`). Keeps an MDS plot from flipping or spinning as its input changes.
+ *
+ * @example
+ * ```ts
+ * import { alignPlanar } from "neurolab/schema";
+ * alignPlanar([0, 1, 1, 0], [1, 0, 0, 1], 2); // rotated/reflected onto the reference (no jumps between redraws)
+ * ```
  */
 export function alignPlanar(
   x: ArrayLike<number>,

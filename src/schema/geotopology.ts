@@ -8,7 +8,15 @@
  * (d - g_l) / (g_u - g_l) between (0 when g_u = g_l).
  */
 
-/** 1-based average ranks (scipy `rankdata(method="average")`); NaN entries stay NaN. */
+/**
+ * 1-based average ranks (scipy `rankdata(method="average")`); NaN entries stay NaN.
+ *
+ * @example
+ * ```ts
+ * import { averageRanks } from "neurolab/schema";
+ * averageRanks([10, 20, 20, 5]); // [2, 3.5, 3.5, 1]
+ * ```
+ */
 export function averageRanks(x: ArrayLike<number>): Float64Array {
   const out = new Float64Array(x.length).fill(NaN);
   const idx: number[] = [];
@@ -24,7 +32,15 @@ export function averageRanks(x: ArrayLike<number>): Float64Array {
   return out;
 }
 
-/** (v - min) / (max - min) over the non-NaN entries; all NaN when the range is 0. */
+/**
+ * (v - min) / (max - min) over the non-NaN entries; all NaN when the range is 0.
+ *
+ * @example
+ * ```ts
+ * import { minmaxNormalise } from "neurolab/schema";
+ * minmaxNormalise(Float64Array.of(2, 4, 6)); // [0, 0.5, 1]
+ * ```
+ */
 export function minmaxNormalise(v: Float64Array): Float64Array {
   let lo = Infinity;
   let hi = -Infinity;
@@ -36,7 +52,15 @@ export function minmaxNormalise(v: Float64Array): Float64Array {
   return v.map((x) => (range > 0 ? (x - lo) / range : NaN));
 }
 
-/** The non-NaN entries of `v`, sorted ascending (a new array). */
+/**
+ * The non-NaN entries of `v`, sorted ascending (a new array).
+ *
+ * @example
+ * ```ts
+ * import { sortedFinite } from "neurolab/schema";
+ * sortedFinite([3, NaN, 1, 2]); // [1, 2, 3]
+ * ```
+ */
 export function sortedFinite(v: ArrayLike<number>): Float64Array {
   let count = 0;
   for (let i = 0; i < v.length; i++) if (!Number.isNaN(v[i])) count++;
@@ -46,7 +70,15 @@ export function sortedFinite(v: ArrayLike<number>): Float64Array {
   return s.sort();
 }
 
-/** q-quantile of an ascending array, numpy's default linear interpolation; NaN if empty. */
+/**
+ * q-quantile of an ascending array, numpy's default linear interpolation; NaN if empty.
+ *
+ * @example
+ * ```ts
+ * import { quantileOfSorted } from "neurolab/schema";
+ * quantileOfSorted([1, 2, 3, 4], 0.5); // 2.5 (linear interpolation, numpy's default)
+ * ```
+ */
 export function quantileOfSorted(s: ArrayLike<number>, q: number): number {
   if (s.length === 0) return NaN;
   const h = (s.length - 1) * q;
@@ -58,7 +90,15 @@ export function quantileOfSorted(s: ArrayLike<number>, q: number): number {
   return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
 }
 
-/** q-quantile of the non-NaN entries, numpy's default linear interpolation; NaN if none. */
+/**
+ * q-quantile of the non-NaN entries, numpy's default linear interpolation; NaN if none.
+ *
+ * @example
+ * ```ts
+ * import { linearQuantile } from "neurolab/schema";
+ * linearQuantile([4, 1, 3, 2], 0.25); // 1.75
+ * ```
+ */
 export function linearQuantile(v: ArrayLike<number>, q: number): number {
   return quantileOfSorted(sortedFinite(v), q);
 }
@@ -66,6 +106,12 @@ export function linearQuantile(v: ArrayLike<number>, q: number): number {
 /**
  * GT_{l,u} of already rank-normalised values `r` (see {@link rankNormalise}); `sorted` may pass
  * `sortedFinite(r)` when it is already known (many thresholds on one RDM).
+ *
+ * @example
+ * ```ts
+ * import { geotopologicalFromNormalised } from "neurolab/schema";
+ * geotopologicalFromNormalised(Float64Array.of(0, 0.25, 0.5, 1), 0.25, 0.75); // 0 up to the lower quantile, 1 from the upper, rescaled between
+ * ```
  */
 export function geotopologicalFromNormalised(
   r: Float64Array,
@@ -87,22 +133,54 @@ export function geotopologicalFromNormalised(
   });
 }
 
-/** Ranks min-max normalised to [0, 1]: the first step of the rank-scale GT transform. */
+/**
+ * Ranks min-max normalised to [0, 1]: the first step of the rank-scale GT transform.
+ *
+ * @example
+ * ```ts
+ * import { rankNormalise } from "neurolab/schema";
+ * rankNormalise([30, 10, 20]); // ranks scaled to [0, 1]: [1, 0, 0.5]
+ * ```
+ */
 export function rankNormalise(v: ArrayLike<number>): Float64Array {
   return minmaxNormalise(averageRanks(v));
 }
 
-/** GT_{l,u} (rank scale) of one condensed RDM: values in [0, 1], NaN where `v` is NaN. */
+/**
+ * GT_{l,u} (rank scale) of one condensed RDM: values in [0, 1], NaN where `v` is NaN.
+ *
+ * @example
+ * ```ts
+ * import { geotopological } from "neurolab/schema";
+ * geotopological([1, 2, 3, 4, 5, 6], 0.2, 0.8); // the tRSA transform, as rsa.geotopologicalTransform
+ * ```
+ */
 export function geotopological(v: ArrayLike<number>, lower: number, upper: number): Float64Array {
   return geotopologicalFromNormalised(rankNormalise(v), lower, upper);
 }
 
-/** Number of condensed entries of n conditions. */
+/**
+ * Number of condensed entries of n conditions.
+ *
+ * @example
+ * ```ts
+ * import { condensedLength } from "neurolab/schema";
+ * condensedLength(4); // 6 pairs
+ * ```
+ */
 export function condensedLength(n: number): number {
   return (n * (n - 1)) / 2;
 }
 
-/** Condensed vector (scipy squareform order) -> square n x n rows with `diagonal` on the diagonal. */
+/**
+ * Condensed vector (scipy squareform order) -> square n x n rows with `diagonal` on the diagonal.
+ *
+ * @example
+ * ```ts
+ * import { condensedToRows } from "neurolab/schema";
+ * condensedToRows([1, 2, 3], 3); // [[0, 1, 2], [1, 0, 3], [2, 3, 0]]
+ * ```
+ */
 export function condensedToRows(v: ArrayLike<number>, n: number, diagonal = 0): number[][] {
   const m = Array.from({ length: n }, () => new Array<number>(n).fill(diagonal));
   let k = 0;

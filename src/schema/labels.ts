@@ -19,6 +19,13 @@ export interface LabelPlacement {
 /**
  * Positions for labels of points at pixel coordinates (`x`, `y`, y downwards), with font size
  * `fontPx` and marker radius `radiusPx`. Returns one placement per point.
+ *
+ * @example
+ * ```ts
+ * import { labelOverlap, placeLabels } from "neurolab/schema";
+ * const at = placeLabels([0, 5, 10], [0, 0, 0], ["AVAL", "AVAR", "AVBL"], 11, 4); // a side of each point per label
+ * labelOverlap(at); // overlapping area left after placing, px^2
+ * ```
  */
 export function placeLabels(
   x: readonly number[],
@@ -88,7 +95,15 @@ export function placeLabels(
   return out;
 }
 
-/** Total overlap area (px²) between the label boxes of a placement (0 = no two labels overlap). */
+/**
+ * Total overlap area (px²) between the label boxes of a placement (0 = no two labels overlap).
+ *
+ * @example
+ * ```ts
+ * import { labelOverlap, placeLabels } from "neurolab/schema";
+ * labelOverlap(placeLabels([0, 100], [0, 0], ["a", "b"], 11, 4)); // 0: far-apart labels do not overlap
+ * ```
+ */
 export function labelOverlap(placements: readonly LabelPlacement[]): number {
   let total = 0;
   for (let a = 0; a < placements.length; a++) {

@@ -135,7 +135,20 @@ export interface RasterData {
   dt_ms?: number | null;
 }
 
-/** Builds a raster payload from spike arrays (times in ms, neuron indices). */
+/**
+ * Builds a raster payload from spike arrays (times in ms, neuron indices).
+ *
+ * @example
+ * ```ts
+ * import { Network } from "neurolab";
+ * import { decodeRaster, encodeRaster } from "neurolab/schema";
+ * const net = new Network({ seed: 1 });
+ * const spikes = net.monitorSpikes([net.addPoisson("in", { size: 10, rate_Hz: 20 })]);
+ * net.run(100);
+ * const payload = encodeRaster(spikes.raster().data); // what the raster widget receives (JSON)
+ * decodeRaster(JSON.parse(JSON.stringify(payload))).times_ms.length === spikes.count; // true
+ * ```
+ */
 export function encodeRaster(data: RasterData): RasterPayload {
   return {
     schema: "neurolab.raster",
@@ -184,7 +197,15 @@ function encodeStates(s: StateTraces): StatesPayload {
   };
 }
 
-/** Axis label of a state block: "v (mV)" for variable "v_mV" in unit "mV" (plain text, not yet escaped). */
+/**
+ * Axis label of a state block: "v (mV)" for variable "v_mV" in unit "mV" (plain text, not yet escaped).
+ *
+ * @example
+ * ```ts
+ * import { stateAxisLabel } from "neurolab/schema";
+ * stateAxisLabel({ variable: "v_mV", unit: "mV" }); // the state panel's axis title
+ * ```
+ */
 export function stateAxisLabel(s: Pick<StateTraces, "variable" | "unit">): string {
   if (!s.unit) return s.variable;
   const suffix = `_${s.unit}`;
@@ -195,7 +216,15 @@ export function stateAxisLabel(s: Pick<StateTraces, "variable" | "unit">): strin
   return `${name} (${s.unit})`;
 }
 
-/** Time of sample `k` of a state block, ms. */
+/**
+ * Time of sample `k` of a state block, ms.
+ *
+ * @example
+ * ```ts
+ * import { stateTime } from "neurolab/schema";
+ * stateTime({ tStart_ms: 100, dt_ms: 0.1 }, 3); // 100.3 ms, without rounding noise
+ * ```
+ */
 export function stateTime(s: Pick<StateTraces, "tStart_ms" | "dt_ms">, k: number): number {
   return s.tStart_ms + k * s.dt_ms;
 }
@@ -203,6 +232,16 @@ export function stateTime(s: Pick<StateTraces, "tStart_ms" | "dt_ms">, k: number
 /**
  * Validates and decodes a raster payload of unknown origin. Throws {@link SchemaError}
  * naming the offending field; never returns partially valid data.
+ *
+ * @example
+ * ```ts
+ * import { Network } from "neurolab";
+ * import { decodeRaster } from "neurolab/schema";
+ * const net = new Network({ seed: 1 });
+ * const spikes = net.monitorSpikes([net.addPoisson("in", { size: 10, rate_Hz: 20 })]);
+ * net.run(100);
+ * decodeRaster(spikes.raster().payload()); // validated RasterData; a malformed payload throws a SchemaError
+ * ```
  */
 export function decodeRaster(value: unknown): RasterData {
   const p = expectObject(value, "payload");
@@ -343,7 +382,15 @@ function decodeStates(
   };
 }
 
-/** Index of the population holding neuron `index`, or -1. */
+/**
+ * Index of the population holding neuron `index`, or -1.
+ *
+ * @example
+ * ```ts
+ * import { populationOf } from "neurolab/schema";
+ * populationOf([{ name: "exc", start: 0, size: 80 }, { name: "inh", start: 80, size: 20 }], 85); // 1 (inh)
+ * ```
+ */
 export function populationOf(populations: readonly PopulationRange[], index: number): number {
   for (let k = 0; k < populations.length; k++) {
     const p = populations[k];

@@ -105,6 +105,12 @@ export interface RdmData {
 /**
  * The name of a dissimilarity measure as a figure should print it (colour bars, captions):
  * "correlation" (1 - Pearson r, rsatoolbox's method name) is a correlation *distance*.
+ *
+ * @example
+ * ```ts
+ * import { measureLabel } from "neurolab/schema";
+ * measureLabel("correlation"); // "correlation distance (1 − r)"
+ * ```
  */
 export function measureLabel(measure: string): string {
   const m = measure.trim();
@@ -117,7 +123,16 @@ export function measureLabel(measure: string): string {
   return m;
 }
 
-/** Builds an RDM payload. */
+/**
+ * Builds an RDM payload.
+ *
+ * @example
+ * ```ts
+ * import { rdmFigure, rsa } from "neurolab";
+ * import { encodeRdm } from "neurolab/schema";
+ * encodeRdm(rdmFigure(rsa.makeRdms([[1, 2, 3]])).data); // the RDM widget's JSON payload
+ * ```
+ */
 export function encodeRdm(d: RdmData): RdmPayload {
   const p: RdmPayload = {
     schema: "neurolab.rdm",
@@ -157,6 +172,13 @@ export function encodeRdm(d: RdmData): RdmPayload {
 /**
  * Validates and decodes an RDM payload of unknown origin. Throws {@link SchemaError} naming the
  * offending field; never returns partially valid data.
+ *
+ * @example
+ * ```ts
+ * import { rdmFigure, rsa } from "neurolab";
+ * import { decodeRdm } from "neurolab/schema";
+ * decodeRdm(rdmFigure(rsa.makeRdms([[1, 2, 3]])).payload()).nConditions; // 3
+ * ```
  */
 export function decodeRdm(value: unknown): RdmData {
   const p = expectObject(value, "payload");

@@ -6,7 +6,19 @@
 import { describeValue } from "./describe.js";
 import { base64ToTypedArray, type DType } from "./base64.js";
 
-/** A payload failed validation; `message` names the field and what was expected. */
+/**
+ * A payload failed validation; `message` names the field and what was expected.
+ *
+ * @example
+ * ```ts
+ * import { SchemaError, decodeRaster } from "neurolab/schema";
+ * try {
+ *   decodeRaster({ version: 99 });
+ * } catch (e) {
+ *   if (!(e instanceof SchemaError)) throw e; // the widget shows its message in an error box
+ * }
+ * ```
+ */
 export class SchemaError extends Error {
   constructor(message: string) {
     super(message);
@@ -17,6 +29,12 @@ export class SchemaError extends Error {
 /**
  * `s` cut to at most `maxLength` characters (the last one an ellipsis) so that an encoder never
  * emits a string its own decoder rejects; shorter strings are returned unchanged.
+ *
+ * @example
+ * ```ts
+ * import { fitText } from "neurolab/schema";
+ * fitText("a very long population name", 10); // cut to 10 characters with an ellipsis
+ * ```
  */
 export function fitText(s: string, maxLength: number): string {
   if (typeof maxLength !== "number" || !Number.isInteger(maxLength) || maxLength < 1)
@@ -30,7 +48,15 @@ export function fitText(s: string, maxLength: number): string {
   return `${text.slice(0, cut)}\u2026`;
 }
 
-/** A plain (non-array, non-null) object. */
+/**
+ * A plain (non-array, non-null) object.
+ *
+ * @example
+ * ```ts
+ * import { expectObject } from "neurolab/schema";
+ * expectObject({ a: 1 }, "payload"); // returns it; null, arrays and primitives throw naming "payload"
+ * ```
+ */
 export function expectObject(v: unknown, what: string): Record<string, unknown> {
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
     throw new SchemaError(
@@ -40,7 +66,15 @@ export function expectObject(v: unknown, what: string): Record<string, unknown> 
   return v as Record<string, unknown>;
 }
 
-/** A finite number (no NaN, no Infinity). */
+/**
+ * A finite number (no NaN, no Infinity).
+ *
+ * @example
+ * ```ts
+ * import { expectFiniteNumber } from "neurolab/schema";
+ * expectFiniteNumber(0.1, "payload.dt_ms"); // 0.1; NaN, Infinity or a string throw
+ * ```
+ */
 export function expectFiniteNumber(v: unknown, what: string): number {
   if (typeof v !== "number" || !Number.isFinite(v)) {
     throw new SchemaError(`${what} must be a finite number, got ${describeValue(v)}`);
@@ -48,7 +82,15 @@ export function expectFiniteNumber(v: unknown, what: string): number {
   return v;
 }
 
-/** An integer in `[min, max]`. */
+/**
+ * An integer in `[min, max]`.
+ *
+ * @example
+ * ```ts
+ * import { expectInteger } from "neurolab/schema";
+ * expectInteger(3, "payload.n_neurons", 0, 10); // 3; outside [0, 10] throws
+ * ```
+ */
 export function expectInteger(v: unknown, what: string, min: number, max: number): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
     throw new SchemaError(
@@ -58,7 +100,15 @@ export function expectInteger(v: unknown, what: string, min: number, max: number
   return v;
 }
 
-/** A string of at most `maxLength` characters. */
+/**
+ * A string of at most `maxLength` characters.
+ *
+ * @example
+ * ```ts
+ * import { expectString } from "neurolab/schema";
+ * expectString("exc", "payload.name", 200); // "exc"; longer than 200 characters throws
+ * ```
+ */
 export function expectString(
   v: unknown,
   what: string,
@@ -70,12 +120,28 @@ export function expectString(
   return v;
 }
 
-/** An optional string (undefined passes through). */
+/**
+ * An optional string (undefined passes through).
+ *
+ * @example
+ * ```ts
+ * import { optionalString } from "neurolab/schema";
+ * [optionalString(undefined, "payload.title"), optionalString("COBA", "payload.title")]; // [undefined, "COBA"]
+ * ```
+ */
 export function optionalString(v: unknown, what: string, maxLength?: number): string | undefined {
   return v === undefined ? undefined : expectString(v, what, maxLength);
 }
 
-/** An array of at most `maxLength` entries. */
+/**
+ * An array of at most `maxLength` entries.
+ *
+ * @example
+ * ```ts
+ * import { expectArray } from "neurolab/schema";
+ * expectArray([1, 2], "payload.populations", 100); // at most 100 entries
+ * ```
+ */
 export function expectArray(v: unknown, what: string, maxLength: number): unknown[] {
   if (!Array.isArray(v)) throw new SchemaError(`${what} must be an array, got ${typeof v}`);
   if (v.length > maxLength)
@@ -83,7 +149,15 @@ export function expectArray(v: unknown, what: string, maxLength: number): unknow
   return v;
 }
 
-/** The exact schema version this reader understands. */
+/**
+ * The exact schema version this reader understands.
+ *
+ * @example
+ * ```ts
+ * import { expectVersion } from "neurolab/schema";
+ * expectVersion(1, 1, "raster payload"); // a newer version throws, saying to update the extension
+ * ```
+ */
 export function expectVersion(v: unknown, version: number, what: string): void {
   if (v !== version) {
     throw new SchemaError(
@@ -92,7 +166,15 @@ export function expectVersion(v: unknown, version: number, what: string): void {
   }
 }
 
-/** An array of exactly `length` strings (each at most `maxLength` characters). */
+/**
+ * An array of exactly `length` strings (each at most `maxLength` characters).
+ *
+ * @example
+ * ```ts
+ * import { expectStringArray } from "neurolab/schema";
+ * expectStringArray(["AVAL", "AVAR"], "payload.names", 2); // exactly 2 strings
+ * ```
+ */
 export function expectStringArray(
   v: unknown,
   what: string,
@@ -105,7 +187,15 @@ export function expectStringArray(
   return a.map((s, i) => expectString(s, `${what}[${i}]`, maxLength));
 }
 
-/** An array of exactly `length` finite numbers in `[min, max]`. */
+/**
+ * An array of exactly `length` finite numbers in `[min, max]`.
+ *
+ * @example
+ * ```ts
+ * import { expectNumberArray } from "neurolab/schema";
+ * expectNumberArray([0, 0.5, 1], "payload.edges", 3, 0, 1); // 3 finite numbers in [0, 1]
+ * ```
+ */
 export function expectNumberArray(
   v: unknown,
   what: string,
@@ -124,7 +214,15 @@ export function expectNumberArray(
   });
 }
 
-/** An optional finite number in `[min, max]` (undefined passes through). */
+/**
+ * An optional finite number in `[min, max]` (undefined passes through).
+ *
+ * @example
+ * ```ts
+ * import { optionalNumber } from "neurolab/schema";
+ * optionalNumber(undefined, "payload.lower", 0, 1); // undefined; a number outside [0, 1] throws
+ * ```
+ */
 export function optionalNumber(
   v: unknown,
   what: string,
@@ -141,6 +239,12 @@ export function optionalNumber(
  * Checks every value of a decoded numeric array: `nan: "allow"` lets NaN through (missing
  * values), infinities are always rejected; `min`/`max` bound the finite values. Throws naming
  * the first offending index.
+ *
+ * @example
+ * ```ts
+ * import { checkValues } from "neurolab/schema";
+ * checkValues(Float32Array.of(0, 1, 2), "payload.values"); // throws at the first non-finite value
+ * ```
  */
 export function checkValues(
   a: ArrayLike<number>,
@@ -168,6 +272,12 @@ const DTYPE_BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, u
  * A base64 typed array of exactly `length` values of `dtype`. The text length is checked
  * before decoding, so a huge or truncated field fails fast, with a {@link SchemaError}
  * naming the field.
+ *
+ * @example
+ * ```ts
+ * import { expectBase64Array, typedArrayToBase64 } from "neurolab/schema";
+ * expectBase64Array(typedArrayToBase64(Float64Array.of(1, 2)), "payload.x", "float64", 2); // Float64Array [1, 2]
+ * ```
  */
 export function expectBase64Array(
   v: unknown,

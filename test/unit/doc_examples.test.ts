@@ -228,6 +228,7 @@ const COMPLETE = [
   "train",
   "reservoir",
   "astrocytes",
+  "schema",
 ];
 
 describe("example coverage", () => {
