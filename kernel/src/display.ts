@@ -41,8 +41,13 @@ function publish(obj: unknown, options: DisplayOptions, displayId: string, updat
  *
  * @example
  * ```ts
- * const h = display(spikes.raster());           // shown now, in this cell
- * h.update(spikes.raster({ title: "later" }));  // replaced in place
+ * import { Network } from "neurolab";
+ * import { display } from "neurolab-kernel";
+ * const net = new Network({ seed: 1 });
+ * const spikes = net.monitorSpikes([net.addPoisson("in", { size: 20, rate_Hz: 10 })]);
+ * net.run(500);
+ * const h = display(spikes.raster()); // shown now, in this cell
+ * h.update(spikes.raster({ title: "later" })); // replaced in place
  * ```
  */
 export function display(obj: unknown, options: DisplayOptions = {}): DisplayHandle {
@@ -54,7 +59,18 @@ export function display(obj: unknown, options: DisplayOptions = {}): DisplayHand
   };
 }
 
-/** Clears the current cell's output; with `wait`, only once new output arrives (no flicker). */
+/**
+ * Clears the current cell's output; with `wait`, only once new output arrives (no flicker).
+ *
+ * @example
+ * ```ts
+ * import { clearOutput, display } from "neurolab-kernel";
+ * for (let k = 0; k < 3; k++) {
+ *   clearOutput(true); // cleared when the next output arrives (no flicker)
+ *   display(`step ${k}`);
+ * }
+ * ```
+ */
 export function clearOutput(wait = false): void {
   output().clear(wait);
 }

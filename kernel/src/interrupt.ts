@@ -4,7 +4,21 @@
  * `net.runAsync(..., { signal })` stops at a safe point.
  */
 
-/** The error a run stopped by the kernel is reported as (and the abort reason). */
+/**
+ * The error a run stopped by the kernel is reported as (and the abort reason).
+ *
+ * @example
+ * ```ts
+ * import { KeyboardInterrupt } from "neurolab-kernel";
+ * try {
+ *   await someLongComputation();
+ * } catch (e) {
+ *   if (e instanceof KeyboardInterrupt) console.log("stopped by the user"); // as Python's KeyboardInterrupt
+ *   else throw e;
+ * }
+ * declare function someLongComputation(): Promise<void>;
+ * ```
+ */
 export class KeyboardInterrupt extends Error {
   override name = "KeyboardInterrupt";
 }
@@ -28,6 +42,15 @@ function state(): InterruptState {
  * `await net.runAsync(1000, { signal: interruptSignal() })`. Every interrupt aborts the
  * current signal and starts a new one, so get it right before each run. Outside the
  * kernel it is never aborted.
+ *
+ * @example
+ * ```ts
+ * import { interruptSignal } from "neurolab-kernel";
+ * const signal = interruptSignal(); // aborted when the user presses the stop button
+ * for (let k = 0; k < 1e6 && !signal.aborted; k++) {
+ *   // ... a long loop of your own that stops cleanly
+ * }
+ * ```
  */
 export function interruptSignal(): AbortSignal {
   const s = state();

@@ -22,6 +22,13 @@ export interface RichDisplayable {
  * The MIME bundle for `value`: its `[Symbol.for("jupyter.mimebundle")]()` result (binary
  * data base64-encoded, `text/plain` added when missing), else `text/plain` from
  * `util.inspect`, like the Node REPL.
+ *
+ * @example
+ * ```ts
+ * import { toMimeBundle } from "neurolab-kernel";
+ * import { rsa } from "neurolab";
+ * toMimeBundle(rsa.makeRdms([[1, 2, 3]])); // what the kernel sends for a cell's value: widget payload, SVG, text
+ * ```
  */
 export function toMimeBundle(value: unknown): MimeBundle {
   const method = value != null ? (value as Partial<RichDisplayable>)[MIMEBUNDLE] : undefined;

@@ -227,6 +227,14 @@ export function stopOpenBars(why: string): void {
  * With the synchronous `net.run(1000, progress())` the bar is drawn too, but the kernel
  * cannot do anything else meanwhile (see the kernel README). The object can be reused for
  * several runs (each gets its own bar). Outside the kernel it shows nothing.
+ *
+ * @example
+ * ```ts
+ * import { cobaNetwork } from "neurolab";
+ * import { progress } from "neurolab-kernel";
+ * const { net } = cobaNetwork({ seed: 1 });
+ * await net.runAsync(10_000, progress("COBA")); // a live bar with ETA; the stop button halts at a step boundary
+ * ```
  */
 export function progress(label = "", opts: ProgressOptions = {}): SimulationProgress {
   const interval_ms = opts.interval_ms ?? DEFAULT_INTERVAL_MS;
@@ -283,6 +291,17 @@ export function progress(label = "", opts: ProgressOptions = {}): SimulationProg
  *     const bar = progressBar(epochs, "training", { unit: "epochs" });
  *     for (let e = 0; e < epochs; e++) { const loss = await trainEpoch(); bar.update(e + 1, `loss ${loss.toFixed(3)}`); }
  *     bar.done();   // "training: 20 epochs in 3.1 s"
+ *
+ * @example
+ * ```ts
+ * import { progressBar } from "neurolab-kernel";
+ * const bar = progressBar(100, "fitting");
+ * for (let k = 0; k < 100; k++) {
+ *   // ... one unit of work
+ *   bar.update(k + 1);
+ * }
+ * bar.done(); // a summary line replaces the bar
+ * ```
  */
 export function progressBar(total: number, label = "", opts: ProgressBarOptions = {}): ProgressBar {
   if (!(Number.isFinite(total) && total > 0))

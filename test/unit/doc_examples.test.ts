@@ -59,9 +59,16 @@ function sourceFiles(dir: string): string[] {
   return out.sort();
 }
 
-const examples = sourceFiles(path.join(ROOT, "src")).flatMap((f) =>
-  extractExamples(path.relative(ROOT, f).split(path.sep).join("/"), fs.readFileSync(f, "utf8")),
-);
+const examplesIn = (dir: string) =>
+  sourceFiles(path.join(ROOT, dir)).flatMap((f) =>
+    extractExamples(path.relative(ROOT, f).split(path.sep).join("/"), fs.readFileSync(f, "utf8")),
+  );
+// The kernel's examples need a running kernel (display, progress bars, the stop button): they
+// are type-checked, not run.
+const examples = [
+  ...examplesIn("src"),
+  ...examplesIn(path.join("kernel", "src")).map((e) => ({ ...e, noRun: true })),
+];
 const name = (e: DocExample) => `${e.file}:${e.line}`;
 const stem = (e: DocExample, i: number) =>
   `ex${String(i).padStart(4, "0")}_${path.basename(e.file, ".ts")}_${e.line}`;
