@@ -118,7 +118,7 @@ export interface KernelSet {
    * syn[t] = alpha syn[t-1] + cur[t], v[t] per the reset mode (see `layers.ts`), s[t] = v[t] > theta.
    * Writes `mem`, `spk`, `syn` and the CSR of the spikes (`rowPtr`, `idx`, `val` = 1); `idx` and
    * `val` need room for three entries more than the spikes (the kernel writes ahead); `table`:
-   * the 256 bytes of {@link spikeTable} (WebAssembly only).
+   * the 256 bytes of the `spikeTable()` byte-shuffle table (WebAssembly only).
    */
   lifForward(
     steps: number,
