@@ -10,6 +10,7 @@ import json
 import sys
 
 import brian2 as b2
+from brian2_coba_stats import coba_stats
 import numpy as np
 
 b2.prefs.codegen.target = "numpy"
@@ -73,36 +74,8 @@ b2.Network(hh, m).run(100 * b2.ms)
 out["hh"] = [float(t) for t in m.t / b2.ms]
 b2.defaultclock.dt = 0.1 * b2.ms
 
-# COBA (Vogels & Abbott 2005; the Brian2 benchmark), several seeds.
-coba = []
-for seed in range(int(sys.argv[2]) if len(sys.argv) > 2 else 3):
-    b2.seed(seed)
-    taum, taue, taui = 20 * b2.ms, 5 * b2.ms, 10 * b2.ms
-    Vt, Vr2, El = -50 * b2.mV, -60 * b2.mV, -60 * b2.mV
-    Ee, Ei, Idrive = 0 * b2.mV, -80 * b2.mV, 20 * b2.mV
-    P = b2.NeuronGroup(
-        4000,
-        """dv/dt = (ge*(Ee-v) + gi*(Ei-v) - (v-El) + Idrive) / taum : volt (unless refractory)
-           dge/dt = -ge/taue : 1
-           dgi/dt = -gi/taui : 1""",
-        threshold="v>Vt", reset="v = Vr2", refractory=5 * b2.ms, method="euler",
-    )
-    P.v = "Vr2 + rand() * (Vt - Vr2)"
-    Ce = b2.Synapses(P[:3200], P, on_pre="ge += 0.6")
-    Ci = b2.Synapses(P[3200:], P, on_pre="gi += 6.7")
-    Ce.connect(p=0.02)
-    Ci.connect(p=0.02)
-    M = b2.SpikeMonitor(P)
-    b2.Network(P, Ce, Ci, M).run(1 * b2.second)
-    i, t = np.asarray(M.i), np.asarray(M.t / b2.ms)
-    cvs = []
-    for n in range(4000):
-        ts = np.sort(t[i == n])
-        if len(ts) >= 3:
-            d = np.diff(ts)
-            cvs.append(d.std() / d.mean())
-    coba.append({"rate_exc_Hz": float((i < 3200).sum() / 3200), "rate_inh_Hz": float((i >= 3200).sum() / 800), "cv_isi": float(np.mean(cvs))})
-out["coba"] = coba
+# COBA (Vogels & Abbott 2005; the Brian2 benchmark), several seeds (shared with brian2_coba_stats.py).
+out["coba"] = coba_stats(int(sys.argv[2]) if len(sys.argv) > 2 else 3)
 
 # CUBA (Vogels & Abbott 2005; Brian2's CUBA example), several seeds.
 cuba = []
