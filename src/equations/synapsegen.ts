@@ -20,6 +20,8 @@
 import {
   assemble,
   F64,
+  forCount,
+  forRange,
   I32,
   op,
   wasmApi,
@@ -387,36 +389,13 @@ export function wasmEventKernel(
     ...op.i32Add,
     ...op.i32Load(),
   ];
-  /** for (x = from; x < END; x++) inner */
-  const range = (x: number, from: Code, to: Code, inner: Code): Code => [
-    ...from,
-    ...set(x),
-    ...to,
-    ...set(END),
-    ...op.block,
-    ...get(x),
-    ...get(END),
-    ...op.i32GeS,
-    ...op.brIf(0),
-    ...op.loop,
-    ...inner,
-    ...get(x),
-    ...op.i32Const(1),
-    ...op.i32Add,
-    ...tee(x),
-    ...get(END),
-    ...op.i32LtS,
-    ...op.brIf(0),
-    ...op.end,
-    ...op.end,
-  ];
   let perEntry: Code;
   if (loop === "rows") {
     perEntry = [
       ...entry,
       ...set(I),
       ...shift3(I, I8, I4),
-      ...range(K, load(layout.rowPtr, get(I)), load(layout.rowPtr + 4, get(I)), [
+      ...forRange(K, END, load(layout.rowPtr, get(I)), load(layout.rowPtr + 4, get(I)), [
         ...load(layout.colIdx, get(K)),
         ...set(J),
         ...shift3(J, J8, J4),
@@ -429,7 +408,7 @@ export function wasmEventKernel(
       ...entry,
       ...set(J),
       ...shift3(J, J8, J4),
-      ...range(Q, load(layout.postPtr, get(J)), load(layout.postPtr + 4, get(J)), [
+      ...forRange(Q, END, load(layout.postPtr, get(J)), load(layout.postPtr + 4, get(J)), [
         ...load(layout.byPost, get(Q)),
         ...set(K),
         ...shift3(K, K8),
@@ -453,23 +432,7 @@ export function wasmEventKernel(
       ...body,
     ];
   }
-  const fnBody: Code = [
-    ...op.block,
-    ...get(COUNT),
-    ...op.i32Eqz,
-    ...op.brIf(0),
-    ...op.loop,
-    ...perEntry,
-    ...get(S),
-    ...op.i32Const(1),
-    ...op.i32Add,
-    ...tee(S),
-    ...get(COUNT),
-    ...op.i32LtS,
-    ...op.brIf(0),
-    ...op.end,
-    ...op.end,
-  ];
+  const fnBody = forCount(S, COUNT, perEntry);
   const bytes = assemble(
     [
       { name: "event", params, results: [], locals, body: fnBody },

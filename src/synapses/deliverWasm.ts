@@ -6,7 +6,17 @@
  * are bitwise identical.
  */
 import type { Arena } from "../wasm/arena.js";
-import { assemble, F64, I32, lazyModule, op, type Code, type ValType } from "../wasm/assembler.js";
+import {
+  assemble,
+  F64,
+  forCount,
+  forRange,
+  I32,
+  lazyModule,
+  op,
+  type Code,
+  type ValType,
+} from "../wasm/assembler.js";
 
 // Parameters (byte addresses in the arena, and a count).
 const ROW_PTR = 0,
@@ -21,7 +31,7 @@ const S = 6,
   END = 8,
   ADDR = 9;
 
-const { localGet: get, localSet: set, localTee: tee } = op;
+const { localGet: get, localTee: tee } = op;
 /** Address of the 4-byte element `index` (an i32 local) of the array at pointer parameter `ptr`. */
 const at4 = (ptr: number, index: number): Code => [
   ...get(ptr),
@@ -34,13 +44,8 @@ const at4 = (ptr: number, index: number): Code => [
 /** The body of `each` (weights per synapse) or `uniform` (WEIGHT is an f64 value). */
 function deliverBody(uniform: boolean): Code {
   const weight = uniform ? get(WEIGHT) : [...at4(WEIGHT, K), ...op.f32Load(), ...op.f64PromoteF32];
-  return [
-    ...op.block,
-    ...get(COUNT),
-    ...op.i32Eqz,
-    ...op.brIf(0),
-    ...op.loop,
-    // k = rowPtr[i], end = rowPtr[i + 1] for the s-th spiking source i.
+  // For the s-th spiking source i: k from rowPtr[i] to rowPtr[i + 1].
+  const rowStart: Code = [
     ...get(ROW_PTR),
     ...at4(SPIKED, S),
     ...op.i32Load(),
@@ -49,48 +54,27 @@ function deliverBody(uniform: boolean): Code {
     ...op.i32Add,
     ...tee(ADDR),
     ...op.i32Load(),
-    ...set(K),
-    ...get(ADDR),
-    ...op.i32Load(4),
-    ...set(END),
-    ...op.block,
-    ...get(K),
-    ...get(END),
-    ...op.i32GeS,
-    ...op.brIf(0),
-    ...op.loop,
-    // row[colIdx[k]] += weight[k]
-    ...get(ROW),
-    ...at4(COL_IDX, K),
-    ...op.i32Load(),
-    ...op.i32Const(3),
-    ...op.i32Shl,
-    ...op.i32Add,
-    ...tee(ADDR),
-    ...get(ADDR),
-    ...op.f64Load(),
-    ...weight,
-    ...op.f64Add,
-    ...op.f64Store(),
-    ...get(K),
-    ...op.i32Const(1),
-    ...op.i32Add,
-    ...tee(K),
-    ...get(END),
-    ...op.i32LtS,
-    ...op.brIf(0),
-    ...op.end,
-    ...op.end,
-    ...get(S),
-    ...op.i32Const(1),
-    ...op.i32Add,
-    ...tee(S),
-    ...get(COUNT),
-    ...op.i32LtS,
-    ...op.brIf(0),
-    ...op.end,
-    ...op.end,
   ];
+  const rowEnd: Code = [...get(ADDR), ...op.i32Load(4)];
+  return forCount(
+    S,
+    COUNT,
+    forRange(K, END, rowStart, rowEnd, [
+      // row[colIdx[k]] += weight[k]
+      ...get(ROW),
+      ...at4(COL_IDX, K),
+      ...op.i32Load(),
+      ...op.i32Const(3),
+      ...op.i32Shl,
+      ...op.i32Add,
+      ...tee(ADDR),
+      ...get(ADDR),
+      ...op.f64Load(),
+      ...weight,
+      ...op.f64Add,
+      ...op.f64Store(),
+    ]),
+  );
 }
 
 const params = (uniform: boolean): ValType[] => [I32, I32, uniform ? F64 : I32, I32, I32, I32];

@@ -281,6 +281,62 @@ export function lazyModule(bytes: () => Uint8Array): () => object | undefined {
 }
 
 /**
+ * `for (x = from; x < end; x++) body` over i32 locals `x` and `end`: `from` and `to` are
+ * evaluated once (into `x` and `end`), and nothing runs when from >= to.
+ */
+export function forRange(x: number, end: number, from: Code, to: Code, body: Code): Code {
+  const { localGet: get, localSet: set } = op;
+  return [
+    ...from,
+    ...set(x),
+    ...to,
+    ...set(end),
+    ...op.block,
+    ...get(x),
+    ...get(end),
+    ...op.i32GeS,
+    ...op.brIf(0),
+    ...op.loop,
+    ...body,
+    ...increment(x),
+    ...get(end),
+    ...op.i32LtS,
+    ...op.brIf(0),
+    ...op.end,
+    ...op.end,
+  ];
+}
+
+/** `for (x = 0; x < count; x++) body` over i32 locals `x` and `count` (a parameter or a local). */
+export function forCount(x: number, count: number, body: Code): Code {
+  const { localGet: get, localSet: set } = op;
+  return [
+    ...op.i32Const(0),
+    ...set(x),
+    ...op.block,
+    ...get(count),
+    ...op.i32Eqz,
+    ...op.brIf(0),
+    ...op.loop,
+    ...body,
+    ...increment(x),
+    ...get(count),
+    ...op.i32LtS,
+    ...op.brIf(0),
+    ...op.end,
+    ...op.end,
+  ];
+}
+
+/** `x += 1`, leaving the new value on the stack. */
+const increment = (x: number): Code => [
+  ...op.localGet(x),
+  ...op.i32Const(1),
+  ...op.i32Add,
+  ...op.localTee(x),
+];
+
+/**
  * Appends the indices of the neurons i, i + 1, ... (`lanes` of them: 2 for an f64x2 mask, 4 for
  * an f32x4 one) whose lanes are set in the mask in local `mask` to the i32 spike list at pointer
  * local `spiked`, counting in local `count`, in neuron order; lane L counts only while i + L < n
