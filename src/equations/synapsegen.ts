@@ -19,6 +19,7 @@
  */
 import {
   assemble,
+  compileModule,
   F64,
   forCount,
   forRange,
@@ -185,8 +186,7 @@ export function wasmEventKernel(
   dt_ms: number,
   arena: Arena,
 ): EventKernel | string {
-  const wasm = wasmApi();
-  if (!wasm || arena.buffer === null) return "no WebAssembly memory";
+  if (!wasmApi() || arena.buffer === null) return "no WebAssembly memory";
   // Parameters: list (byte offset), count, t.
   const LIST = 0,
     COUNT = 1,
@@ -440,13 +440,8 @@ export function wasmEventKernel(
     ],
     imports,
   );
-  let module: object;
-  try {
-    if (!wasm.validate(bytes)) return "the generated module did not validate";
-    module = new wasm.Module(bytes);
-  } catch (err) {
-    return `the generated module was refused (${(err as Error).message})`;
-  }
+  const module = compileModule(bytes);
+  if (typeof module === "string") return module;
   // Not named `exports`: in the CommonJS build that name would shadow the module's own exports
   // (SYNAPSE_FUNCTIONS is read through it), a temporal-dead-zone error at run time.
   const instance = arena.instance(

@@ -12,6 +12,7 @@
  */
 import {
   assemble,
+  compileModule,
   F64,
   I32,
   op,
@@ -135,8 +136,7 @@ export function wasmStep(
   arena: Arena,
   state: BoundState,
 ): WasmStep | undefined {
-  const wasm = wasmApi();
-  if (!wasm || arena.buffer === null) return undefined;
+  if (!wasmApi() || arena.buffer === null) return undefined;
   const buffer = arena.buffer;
   const { model } = s;
   const V = s.float32 ? F32X4 : F64X2;
@@ -612,13 +612,8 @@ export function wasmStep(
     ],
     imports,
   );
-  let module: object;
-  try {
-    if (!wasm.validate(bytes)) return undefined;
-    module = new wasm.Module(bytes);
-  } catch {
-    return undefined;
-  }
+  const module = compileModule(bytes);
+  if (typeof module === "string") return undefined;
   const functions = Object.fromEntries(imports.map((f) => [f.name, JS_FUNCTIONS[f.name]]));
   const instance = arena.instance(module, functions);
   if (!instance) return undefined;

@@ -261,6 +261,21 @@ export function wasmApi(): WasmApi | undefined {
 }
 
 /**
+ * Compiles a module: the `WebAssembly.Module`, or why it could not be (no WebAssembly, invalid,
+ * or refused by the host, e.g. without SIMD).
+ */
+export function compileModule(bytes: Uint8Array): object | string {
+  const wasm = wasmApi();
+  if (!wasm) return "no WebAssembly";
+  try {
+    if (!wasm.validate(bytes)) return "the generated module did not validate";
+    return new wasm.Module(bytes);
+  } catch (err) {
+    return `the generated module was refused (${(err as Error).message})`;
+  }
+}
+
+/**
  * Compiles `bytes` once, lazily (the result is immutable and shared); undefined where the host
  * lacks WebAssembly or rejects the module (e.g. no SIMD).
  */
@@ -268,13 +283,13 @@ export function lazyModule(bytes: () => Uint8Array): () => object | undefined {
   let compiled: object | null | undefined;
   return () => {
     if (compiled === undefined) {
-      const wasm = wasmApi();
+      let module: object | string;
       try {
-        const b = bytes();
-        compiled = wasm && wasm.validate(b) ? new wasm.Module(b) : null;
+        module = compileModule(bytes());
       } catch {
-        compiled = null;
+        module = "the module could not be assembled";
       }
+      compiled = typeof module === "string" ? null : module;
     }
     return compiled ?? undefined;
   };
