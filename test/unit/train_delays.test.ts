@@ -10,6 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   adam,
+  atan,
   batchFromDense,
   crossEntropy,
   delaySigma,
@@ -27,27 +28,10 @@ import {
   type LifSpec,
 } from "../../src/train/index.js";
 import { Rng } from "../../src/random/rng.js";
+import { detached, spikeFn } from "./tfjsSpikes.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
-});
-
-const atanGrad = (alpha: number, x: tf.Tensor) =>
-  tf.div(alpha / 2, tf.add(1, tf.square(tf.mul((Math.PI / 2) * alpha, x))));
-const spike = (alpha: number) =>
-  tf.customGrad((x, save) => {
-    save([x as tf.Tensor]);
-    return {
-      value: tf.cast(tf.greater(x as tf.Tensor, 0), "float32"),
-      gradFunc: (dy, saved) => [tf.mul(dy, atanGrad(alpha, saved[0]))],
-    };
-  });
-const detached = tf.customGrad((x, save) => {
-  save([x as tf.Tensor]);
-  return {
-    value: tf.cast(tf.greater(x as tf.Tensor, 0), "float32"),
-    gradFunc: (_dy, saved) => [tf.zerosLike(saved[0])],
-  };
 });
 
 /** The taps g_d / (Σ g + 1e-7) of DCLS's gauss (σ > 0) or max (σ = 0) version, as tfjs ops. */
@@ -87,7 +71,7 @@ function tfNetwork(
       const K = spec.delays
         ? tfTaps(P(`layer${k}.delay`), sigmas[k], D).map((g) => tf.mul(W, g) as tf.Tensor2D)
         : [W as tf.Tensor2D];
-      const fire = spike(2);
+      const fire = spikeFn(atan(2));
       const spikes: tf.Tensor2D[] = [];
       let v: tf.Tensor | null = null,
         s: tf.Tensor | null = null;

@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   adam,
+  atan,
   batchFromDense,
   crossEntropy,
   delayedXorTask,
@@ -24,27 +25,14 @@ import {
   type LayerSpec,
 } from "../../src/train/index.js";
 import { Rng } from "../../src/random/rng.js";
+import { detached, spikeFn } from "./tfjsSpikes.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
 });
 
-const atanSpike = tf.customGrad((x, save) => {
-  save([x as tf.Tensor]);
-  return {
-    value: tf.cast(tf.greater(x as tf.Tensor, 0), "float32"),
-    gradFunc: (dy, saved) => [
-      tf.mul(dy, tf.div(1, tf.add(1, tf.square(tf.mul(Math.PI, saved[0]))))),
-    ],
-  };
-});
-const detached = tf.customGrad((x, save) => {
-  save([x as tf.Tensor]);
-  return {
-    value: tf.cast(tf.greater(x as tf.Tensor, 0), "float32"),
-    gradFunc: (_dy, saved) => [tf.zerosLike(saved[0])],
-  };
-});
+/** snnTorch's atan surrogate with alpha = 2 (the LIF layer below the ELM uses it). */
+const atanSpike = spikeFn(atan(2));
 
 /** elmneuron's `ELM.forward` for inputs [T][B, nIn] -> outputs [T][B, size]. */
 function tfElm(
