@@ -10,6 +10,8 @@ export {
   TRIPLET_PRESETS,
   type StdpTripletOptions,
   type TripletParameters,
+  type TripletPreset,
+  type TripletPresets,
 } from "./stdpTriplet.js";
 export {
   stdpDopamine,

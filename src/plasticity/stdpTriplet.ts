@@ -42,12 +42,12 @@ export interface TripletParameters {
 }
 
 /**
- * Pfister & Gerstner 2006's fit of the visual-cortex data (Sjöström et al. 2001), all-to-all
- * interaction, full model. The synapse's six values equal NEST 3.10's `stdp_triplet_synapse`
- * defaults (checked against NEST in test/unit/plasticity.triplet.test.ts); tau_minus = 33.7 ms
- * and tau_y = 125 ms are the neuron-side values of the same row (NEST's neurons default to 20
- * and 110 ms). The paper's table itself could not be read here: the row is the one on which
- * NEST and two independent public transcriptions of the table agree (see src/plasticity/README.md).
+ * NEST 3.10's `stdp_triplet_synapse` defaults, the default parameters of {@link stdpTriplet}: the
+ * six synapse values are NEST's (checked against NEST in test/unit/plasticity.triplet.test.ts;
+ * NEST's source says they come from "data fitting and table 3" of Pfister & Gerstner 2006, the
+ * visual-cortex, all-to-all, full fit); tau_minus = 33.7 ms and tau_y = 125 ms are the
+ * neuron-side values of the same row (NEST's neurons default to 20 and 110 ms). The same values
+ * as {@link TRIPLET_PRESETS}' `visualCortexAllToAllFull`.
  */
 export const NEST_TRIPLET_DEFAULTS: Readonly<TripletParameters> = Object.freeze({
   tau_plus_ms: 16.8,
@@ -60,23 +60,79 @@ export const NEST_TRIPLET_DEFAULTS: Readonly<TripletParameters> = Object.freeze(
   A3_minus: 2.3e-4,
 });
 
+/** A named parameter set: a row of Pfister & Gerstner 2006's tables with the interaction scheme it was fitted with. */
+export interface TripletPreset extends TripletParameters {
+  /** The pairing scheme the row was fitted with (a row's amplitudes belong to its scheme). */
+  interaction: "all-to-all" | "nearest";
+}
+
 /**
- * Named parameter sets of Pfister & Gerstner 2006 (Tables 3-4) that could be verified: only the
- * visual-cortex, all-to-all, full row (see {@link NEST_TRIPLET_DEFAULTS}). The other rows
- * (minimal models, nearest-spike, hippocampal culture) are not shipped: the paper could not be
- * read, and the public transcriptions found disagree or are single sources (README).
+ * The named parameter sets of {@link TRIPLET_PRESETS}. tau_plus = 16.8 ms and tau_minus = 33.7 ms
+ * in every row. The paper's tables (Table 3 visual cortex, Sjöström et al. 2001's data; Table 4
+ * hippocampal culture, Wang et al. 2005's) could not be read here: a row is shipped only where
+ * a reference simulator's code and independent transcriptions agree (src/plasticity/README.md
+ * lists every row, its sources, and the rows left out).
  */
-export const TRIPLET_PRESETS: Readonly<
-  Record<"visualCortexAllToAllFull", Readonly<TripletParameters>>
-> = Object.freeze({
-  visualCortexAllToAllFull: NEST_TRIPLET_DEFAULTS,
+export interface TripletPresets {
+  /**
+   * Visual cortex, all-to-all, full model: A2+ 5e-10, A3+ 6.2e-3, A2- 7e-3, A3- 2.3e-4,
+   * tau_x 101 ms, tau_y 125 ms. Sources: NEST 3.10's defaults (= {@link NEST_TRIPLET_DEFAULTS}).
+   */
+  visualCortexAllToAllFull: Readonly<TripletPreset>;
+  /**
+   * Visual cortex, all-to-all, minimal model: A2+ 0, A3+ 6.5e-3, A2- 7.1e-3, A3- 0,
+   * tau_y 114 ms. A3+ and tau_y as in Auryn's `TripletConnection` (Zenke & Gerstner's
+   * simulator); A2- from the transcriptions. tau_x is unused (A3- = 0 multiplies r2 away; the
+   * table leaves it blank): 101 ms is a placeholder that changes no weight.
+   */
+  visualCortexAllToAllMinimal: Readonly<TripletPreset>;
+  /**
+   * Hippocampal culture, all-to-all, minimal model: A2+ 5.3e-3, A3+ 8e-3, A2- 3.5e-3, A3- 0,
+   * tau_y 40 ms. Sources: Auryn's `MinimalTripletConnection` (all five values) and two
+   * transcriptions. tau_x unused, as in the visual-cortex minimal row.
+   */
+  hippocampalAllToAllMinimal: Readonly<TripletPreset>;
+}
+
+/**
+ * Named parameter sets of Pfister & Gerstner 2006 (see {@link TripletPresets} for each row's
+ * sources): `visualCortexAllToAllFull`, `visualCortexAllToAllMinimal`,
+ * `hippocampalAllToAllMinimal`. None could be checked against the paper's own table here.
+ */
+export const TRIPLET_PRESETS: Readonly<TripletPresets> = Object.freeze({
+  visualCortexAllToAllFull: Object.freeze({
+    ...NEST_TRIPLET_DEFAULTS,
+    interaction: "all-to-all" as const,
+  }),
+  visualCortexAllToAllMinimal: Object.freeze({
+    tau_plus_ms: 16.8,
+    tau_x_ms: 101,
+    tau_minus_ms: 33.7,
+    tau_y_ms: 114,
+    A2_plus: 0,
+    A3_plus: 6.5e-3,
+    A2_minus: 7.1e-3,
+    A3_minus: 0,
+    interaction: "all-to-all" as const,
+  }),
+  hippocampalAllToAllMinimal: Object.freeze({
+    tau_plus_ms: 16.8,
+    tau_x_ms: 101,
+    tau_minus_ms: 33.7,
+    tau_y_ms: 40,
+    A2_plus: 5.3e-3,
+    A3_plus: 8e-3,
+    A2_minus: 3.5e-3,
+    A3_minus: 0,
+    interaction: "all-to-all" as const,
+  }),
 });
 
 /** Options of {@link stdpTriplet}: any {@link TripletParameters} (defaults {@link NEST_TRIPLET_DEFAULTS}) and the following. */
 export interface StdpTripletOptions extends Partial<TripletParameters> {
-  /** A named parameter set of {@link TRIPLET_PRESETS} (its interaction scheme is set with it); explicit parameters override it. */
-  preset?: keyof typeof TRIPLET_PRESETS;
-  /** "all-to-all" (default; NEST's only scheme) or "nearest" (traces set to 1 at each spike). */
+  /** A named parameter set of {@link TRIPLET_PRESETS} (its interaction scheme comes with it); explicit parameters and `interaction` override it. */
+  preset?: keyof TripletPresets;
+  /** "all-to-all" (default, or the preset's; NEST's only scheme) or "nearest" (traces set to 1 at each spike). */
   interaction?: "all-to-all" | "nearest";
   /** Upper bound of the weight, in the weight's unit (default 100, NEST's). */
   Wmax?: number;
@@ -100,8 +156,8 @@ export interface StdpTripletOptions extends Partial<TripletParameters> {
  * @example
  * ```ts
  * import { plasticity } from "neurolab";
- * // Pfister & Gerstner 2006, visual cortex, all-to-all, full model (equal to NEST's defaults)
- * const triplet = plasticity.stdpTriplet({ preset: "visualCortexAllToAllFull", Wmax: 1, w0: 0.5, transmit: "ge_post += w" });
+ * // Pfister & Gerstner 2006, visual cortex, all-to-all, minimal model (only triplet potentiation)
+ * const triplet = plasticity.stdpTriplet({ preset: "visualCortexAllToAllMinimal", Wmax: 1, w0: 0.5, transmit: "ge_post += w" });
  * triplet.model; triplet.on_pre; triplet.on_post; // read, copy and change them as equations
  * ```
  */
@@ -112,14 +168,14 @@ export function stdpTriplet(opts: StdpTripletOptions = {}): SynapseModel {
         `stdpTriplet: unknown option "${k}" (allowed: ${TRIPLET_KEYS.join(", ")})`,
       );
   }
-  const preset =
+  const preset: Readonly<TripletParameters> & { interaction?: TripletPreset["interaction"] } =
     opts.preset === undefined
       ? NEST_TRIPLET_DEFAULTS
       : TRIPLET_PRESETS[
           oneOf(
             opts.preset,
             "visualCortexAllToAllFull",
-            Object.keys(TRIPLET_PRESETS) as (keyof typeof TRIPLET_PRESETS)[],
+            Object.keys(TRIPLET_PRESETS) as (keyof TripletPresets)[],
             "preset",
           )
         ];
@@ -129,7 +185,7 @@ export function stdpTriplet(opts: StdpTripletOptions = {}): SynapseModel {
   } as TripletParameters & StdpTripletOptions;
   const interaction = oneOf(
     opts.interaction,
-    "all-to-all",
+    preset.interaction ?? "all-to-all",
     ["all-to-all", "nearest"],
     "interaction",
   );
