@@ -193,7 +193,7 @@ describe("stdpTriplet presets (Pfister & Gerstner 2006)", () => {
     );
   }, 120_000);
 
-  it("the minimal rows: every preset's values, and tau_x changes no weight where A3- = 0", () => {
+  it("the minimal rows' values; tau_x changes no weight where A3- = 0; a preset's interaction can be overridden", () => {
     const P = plasticity.TRIPLET_PRESETS;
     const row = (p: plasticity.TripletPreset) => [
       p.A2_plus,
@@ -217,7 +217,7 @@ describe("stdpTriplet presets (Pfister & Gerstner 2006)", () => {
         ).final;
       expect(at(10_000)).toEqual(at(P[name].tau_x_ms));
     }
-    // A preset's interaction can be overridden; explicit parameters win over the preset's.
+    // The preset's scheme (all-to-all adds 1 to a trace) unless `interaction` says otherwise.
     expect(
       plasticity.stdpTriplet({ preset: "hippocampalAllToAllMinimal", interaction: "nearest" })
         .on_pre,
