@@ -76,14 +76,15 @@ export interface TripletPreset extends TripletParameters {
 export interface TripletPresets {
   /**
    * Visual cortex, all-to-all, full model: A2+ 5e-10, A3+ 6.2e-3, A2- 7e-3, A3- 2.3e-4,
-   * tau_x 101 ms, tau_y 125 ms. Sources: NEST 3.10's defaults (= {@link NEST_TRIPLET_DEFAULTS}).
+   * tau_x 101 ms, tau_y 125 ms. Sources: NEST 3.10's defaults (= {@link NEST_TRIPLET_DEFAULTS})
+   * and two transcriptions.
    */
   visualCortexAllToAllFull: Readonly<TripletPreset>;
   /**
    * Visual cortex, all-to-all, minimal model: A2+ 0, A3+ 6.5e-3, A2- 7.1e-3, A3- 0,
    * tau_y 114 ms. A3+ and tau_y as in Auryn's `TripletConnection` (Zenke & Gerstner's
    * simulator); A2- from the transcriptions. tau_x is unused (A3- = 0 multiplies r2 away; the
-   * table leaves it blank): 101 ms is a placeholder that changes no weight.
+   * table leaves it blank, per the transcriptions): 101 ms is a placeholder that changes no weight.
    */
   visualCortexAllToAllMinimal: Readonly<TripletPreset>;
   /**
