@@ -248,6 +248,25 @@ describe("stdpTriplet presets (Pfister & Gerstner 2006)", () => {
   });
 });
 
+/** test/reference/brian2_triplet.py on a case: the final weight of each pre/post pair. */
+function brian2Final(c: Record<string, unknown>): number[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neurolab-brian2-triplet-"));
+  const file = path.join(dir, "case.json");
+  fs.writeFileSync(file, JSON.stringify(c));
+  const out = execFileSync(
+    peersPython(),
+    [path.join(__dirname, "..", "reference", "brian2_triplet.py"), file],
+    { encoding: "utf8", timeout: 300_000, stdio: ["ignore", "pipe", "ignore"] },
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+  return JSON.parse(out.trim().split("\n").pop()!).final;
+}
+
+const maxDiff = (a: number[], b: number[]) => {
+  expect(a.length).toBe(b.length);
+  return Math.max(...a.map((w, k) => Math.abs(w - b[k])));
+};
+
 describe("stdpTriplet against Brian2 2.9 (numpy), nearest-spike and all-to-all", () => {
   it.each(["nearest", "all-to-all"] as const)(
     "%s: the Sjöström protocols' final weights equal Brian2's to 1e-9 (visualCortexAllToAllFull's values, no delay)",
@@ -255,28 +274,16 @@ describe("stdpTriplet against Brian2 2.9 (numpy), nearest-spike and all-to-all",
       // dt = 5 ms: every spike time of the protocols is a multiple of 5 ms, and both sides decay
       // the event-driven traces exactly between events.
       const p = plasticity.TRIPLET_PRESETS.visualCortexAllToAllFull;
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neurolab-brian2-triplet-"));
-      const file = path.join(dir, "case.json");
-      fs.writeFileSync(
-        file,
-        JSON.stringify({
-          dt_ms: 5,
-          duration_ms: DURATION,
-          interaction,
-          params: p,
-          w0: 1,
-          Wmax: 100,
-          pre_times: PRE,
-          post_times: POST,
-        }),
-      );
-      const out = execFileSync(
-        peersPython(),
-        [path.join(__dirname, "..", "reference", "brian2_triplet.py"), file],
-        { encoding: "utf8", timeout: 300_000, stdio: ["ignore", "pipe", "ignore"] },
-      );
-      fs.rmSync(dir, { recursive: true, force: true });
-      const brian2: number[] = JSON.parse(out.trim().split("\n").pop()!).final;
+      const brian2 = brian2Final({
+        dt_ms: 5,
+        duration_ms: DURATION,
+        interaction,
+        params: p,
+        w0: 1,
+        Wmax: 100,
+        pre_times: PRE,
+        post_times: POST,
+      });
       const ours = runOurs(
         PRE,
         POST,
@@ -290,13 +297,41 @@ describe("stdpTriplet against Brian2 2.9 (numpy), nearest-spike and all-to-all",
         DURATION,
         5,
       ).final;
-      expect(ours.length).toBe(brian2.length);
-      let worst = 0;
-      ours.forEach((w, k) => (worst = Math.max(worst, Math.abs(w - brian2[k]))));
-      expect(worst).toBeLessThan(1e-9);
+      expect(maxDiff(ours, brian2)).toBeLessThan(1e-9);
     },
     300_000,
   );
+  it("nearest, NEST's dendritic delay (d = 1 ms: pre pathway 1 ms, post pathway 2 ms in Brian2), 10-50 Hz protocols: equal to 1e-9", () => {
+    const fast = PROTOCOLS.map((p, k) => k).filter((k) => PROTOCOLS[k].f >= 10);
+    const pre = fast.map((k) => PRE[k]);
+    const post = fast.map((k) => POST[k]);
+    const duration = Math.max(...fast.map((k) => PROTOCOLS[k].duration));
+    const brian2 = brian2Final({
+      dt_ms: 1,
+      duration_ms: duration,
+      interaction: "nearest",
+      params: plasticity.TRIPLET_PRESETS.visualCortexAllToAllFull,
+      w0: 1,
+      Wmax: 100,
+      pre_times: pre,
+      post_times: post,
+      delay_pre_ms: 1,
+      delay_post_ms: 2,
+    });
+    const ours = runOurs(
+      pre,
+      post,
+      plasticity.stdpTriplet({
+        preset: "visualCortexAllToAllFull",
+        interaction: "nearest",
+        w0: 1,
+        delay_ms: 1,
+      }),
+      duration,
+      1,
+    ).final;
+    expect(maxDiff(ours, brian2)).toBeLessThan(1e-9);
+  }, 300_000);
   it("the two schemes differ on these protocols (the comparison can tell them apart)", () => {
     const final = (interaction: "nearest" | "all-to-all") =>
       runOurs(
