@@ -189,6 +189,10 @@ function resolveSynapses(
       throw new ModelSyntaxError(
         `${where}: a differential equation is either "(event-driven)" or "(clock-driven)", not both`,
       );
+    if (e.expr && namesIn(e.expr).has("xi"))
+      throw new ModelSyntaxError(
+        `${where}: white noise (xi) is not supported in synapse equations yet; a clock-driven equation may use randn() (a new number per synapse and step)`,
+      );
     if (e.kind !== "diff" && (e.flags.includes("event-driven") || e.flags.includes("clock-driven")))
       throw new ModelSyntaxError(
         `${where}: "(event-driven)" and "(clock-driven)" apply to differential equations only`,

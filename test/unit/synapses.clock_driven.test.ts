@@ -398,6 +398,9 @@ describe("clock-driven synapses: build, reset, schedule options and errors", () 
     expect(() => make({ method: "exact" }, "dx/dt = -x*x/(5*ms) : 1\nw : 1")).toThrow(
       /method "exact" cannot integrate this model: equation "dx\/dt = -x\*x\/\(5\*ms\) : 1" is not linear/,
     );
+    expect(() => make({}, "dx/dt = -x/(5*ms) + xi/sqrt(ms) : 1\nw : 1")).toThrow(
+      /white noise \(xi\) is not supported in synapse equations/,
+    );
     expect(() => make({ method: "heun" })).toThrow(/method must be one of euler/);
     expect(() => make({ precision: "half" })).toThrow(/precision must be "float64" or "float32"/);
     expect(() => make({ when: "later" })).toThrow(/when must be one of start, groups/);
