@@ -2,7 +2,9 @@
  * Synapses written as equations (Brian2's `Synapses(pre, post, model, on_pre, on_post, delay)`):
  * per-synapse variables (`w : siemens`), event-driven variables (`dapre/dt = -apre/taupre : 1
  * (event-driven)`, brought up to the current time only when a spike reaches the synapse, so the
- * cost grows with spikes, not with synapses x steps), summed variables (`I_post = g*(v_pre -
+ * cost grows with spikes, not with synapses x steps), clock-driven variables (`ds/dt = -s/tau +
+ * alpha*x*(1 - s) : 1`, Brian2's default for a synaptic ODE, or `(clock-driven)`: integrated every
+ * step over all synapses, see clockDriven.ts), summed variables (`I_post = g*(v_pre -
  * v_post) : amp (summed)`, recomputed every step), and the statements run when a presynaptic
  * spike arrives (`on_pre`, after the delay) or a postsynaptic neuron spikes (`on_post`).
  *
@@ -507,11 +509,11 @@ export class Synapses {
           `${name}: unknown option "${k}" (allowed: ${SYNAPSE_OPTIONS.join(", ")})`,
         );
     }
-    this.resolved = resolveSynapses(opts, pre, post, name);
     if (opts.method !== undefined && !(METHODS as readonly string[]).includes(opts.method))
       throw new RangeError(
         `${name}: method must be one of ${METHODS.join(", ")}, got ${describeValue(opts.method)}`,
       );
+    this.resolved = resolveSynapses(opts, pre, post, name);
     if (
       opts.precision !== undefined &&
       opts.precision !== "float64" &&

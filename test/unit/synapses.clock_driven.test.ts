@@ -401,7 +401,7 @@ describe("clock-driven synapses: build, reset, schedule options and errors", () 
     expect(() => make({}, "dx/dt = -x/(5*ms) + xi/sqrt(ms) : 1\nw : 1")).toThrow(
       /white noise \(xi\) is not supported in synapse equations/,
     );
-    expect(() => make({ method: "heun" })).toThrow(/method must be one of euler/);
+    expect(() => make({ method: "heun" })).toThrow(/a -> a: method must be one of euler/);
     expect(() => make({ precision: "half" })).toThrow(/precision must be "float64" or "float32"/);
     expect(() => make({ when: "later" })).toThrow(/when must be one of start, groups/);
   });
