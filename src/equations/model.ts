@@ -739,3 +739,72 @@ export function exactConstants(model: ResolvedModel, dt_ms: number): Map<string,
     }
   return out;
 }
+
+/** What {@link resolveDynamics} integrates: differential equations outside a neuron group. */
+export interface DynamicsSpec {
+  /** The differential equations, in order (for error messages and the model text). */
+  readonly equations: readonly Equation[];
+  /** Right-hand side of each, by variable, with constants folded (units already checked). */
+  readonly derivatives: ReadonlyMap<string, Expr>;
+  /** The other names the right-hand sides read, stored one value per element (per synapse). */
+  readonly params: readonly string[];
+  /** Unit of every variable and parameter. */
+  readonly units: ReadonlyMap<string, Unit>;
+  /** Integration method; default: "exact" where the equations allow it, else "euler". */
+  readonly method?: Method;
+  /** Namespace constants by name (base units). */
+  readonly constants: ReadonlyMap<string, number>;
+  /** Constant value of a name, or undefined for variables. */
+  readonly constOf: (name: string) => number | undefined;
+}
+
+/**
+ * The integration step of differential equations that belong to no neuron group (the
+ * clock-driven equations of synapses, Brian2's `Synapses` state updater), as a model without
+ * threshold, reset or refractoriness: the code generators of groups then run it over the
+ * synapses as a group of that size. Same methods, defaults and errors as neuron models.
+ */
+export function resolveDynamics(spec: DynamicsSpec): ResolvedModel {
+  const vars = spec.equations.map((e) => e.name);
+  const derivs = new Map(vars.map((v) => [v, spec.derivatives.get(v)!]));
+  const stochastic = [...derivs.values()].some((e) => namesIn(e).has("xi"));
+  const randoms: RandomSite[] = [];
+  const { method, temps, updates, matrix } = integrate(
+    derivs,
+    vars,
+    spec.method,
+    stochastic,
+    [...spec.equations],
+    spec.constOf,
+    randoms,
+  );
+  const finalTemps = temps.map((t) => ({
+    name: t.name,
+    expr: fold(extractRandoms(t.expr, randoms), spec.constOf),
+  }));
+  const finalUpdates = updates.map((u) => ({
+    name: u.name,
+    expr: fold(extractRandoms(u.expr, randoms), spec.constOf),
+  }));
+  checkFunctions(
+    [...finalTemps, ...finalUpdates].map((a) => a.expr),
+    `equations "${spec.equations.map((e) => e.text).join("; ")}"`,
+  );
+  return {
+    spec: { model: spec.equations.map((e) => e.text).join("\n"), method: spec.method },
+    stateVars: vars,
+    params: [...spec.params],
+    shared: [],
+    units: spec.units,
+    method,
+    temps: finalTemps,
+    updates: finalUpdates,
+    exactMatrix: matrix,
+    unlessRefractory: new Set(),
+    threshold: null,
+    reset: [],
+    refractory: { kind: "none" },
+    randoms,
+    constants: spec.constants,
+  };
+}

@@ -968,6 +968,12 @@ export class Network {
         );
       } else add("groups", 0, p.name, `${p.kind}: spikes`, (n) => p.update(n, null));
     }
+    // clock-driven synapse equations: after the neuron groups (Brian2's order), unless when/order say otherwise.
+    for (const syn of this.synapses) {
+      if (!syn.hasClockDriven) continue;
+      const { when, order, what } = syn.clockDrivenOperation;
+      add(when, order, syn.name, what, (n) => syn.updateClockDriven(n));
+    }
     // synapses: spikes walk their projections.
     for (const entry of projections) {
       const { spec, proj, buffer } = entry;

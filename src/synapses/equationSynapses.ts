@@ -2,7 +2,9 @@
  * Synapses written as equations (Brian2's `Synapses(pre, post, model, on_pre, on_post, delay)`):
  * per-synapse variables (`w : siemens`), event-driven variables (`dapre/dt = -apre/taupre : 1
  * (event-driven)`, brought up to the current time only when a spike reaches the synapse, so the
- * cost grows with spikes, not with synapses x steps), summed variables (`I_post = g*(v_pre -
+ * cost grows with spikes, not with synapses x steps), clock-driven variables (`ds/dt = -s/tau +
+ * alpha*x*(1 - s) : 1`, Brian2's default for a synaptic ODE, or `(clock-driven)`: integrated every
+ * step over all synapses, see clockDriven.ts), summed variables (`I_post = g*(v_pre -
  * v_post) : amp (summed)`, recomputed every step), and the statements run when a presynaptic
  * spike arrives (`on_pre`, after the delay) or a postsynaptic neuron spikes (`on_post`).
  *
@@ -31,8 +33,12 @@ import {
   evalUnit,
   expandStatement,
   makeScope,
+  METHODS,
   requireDim,
+  resolveDynamics,
+  type Method,
   type NamespaceValue,
+  type ResolvedModel,
 } from "../equations/model.js";
 import {
   formatExpr,
@@ -50,6 +56,8 @@ import type { Population } from "../network/populations.js";
 import type { Rng } from "../random/rng.js";
 import { applyRule, synapseCount, type ConnectivityRule, type Csr } from "./connectivity.js";
 import { describeValue } from "../core/describe.js";
+import type { Slot } from "../network/network.js";
+import { ClockDrivenUpdate, clockDrivenBytes, type Gather } from "./clockDriven.js";
 
 /** A per-synapse value: a number (base units), a function of (rng, i, j), or an expression such as `"rand()*w_max"` or `"i == j"`. */
 export type SynapticValue = number | ((rng: Rng, pre: number, post: number) => number) | string;
@@ -93,7 +101,26 @@ export interface SynapsesOptions {
    * other parameters (weights) are kept.
    */
   state?: string[];
+  /**
+   * Integration method of the clock-driven equations (`ds/dt = ... : 1`, Brian2's default, or
+   * with `(clock-driven)`): "euler", "exponential_euler", "rk2", "rk4" or "exact"; default
+   * "exact" where the equations allow it, else "euler" (Brian2's order).
+   */
+  method?: Method;
+  /**
+   * Arithmetic of the clock-driven update: "float64", or "float32" (f32x4; the clock-driven
+   * variables and the per-synapse parameters they read become Float32Arrays, as in a float32
+   * group). Default: "float32" when both groups are float32 groups, else "float64".
+   */
+  precision?: "float64" | "float32";
+  /** Slot of the clock-driven update (default "groups", after the neuron groups, as Brian2). */
+  when?: Slot;
+  /** Order of the clock-driven update within its slot (default 0; lower runs first). */
+  order?: number;
 }
+
+/** The slots of a step (network.ts's SLOTS, which this module cannot import at run time). */
+const SLOT_NAMES: readonly Slot[] = ["start", "groups", "thresholds", "synapses", "resets", "end"];
 
 /** Which neuron a name refers to, and how. */
 type Place = "syn" | "pre" | "post";
@@ -107,6 +134,15 @@ interface Resolved {
   onPre: { place: Place; name: string; expr: Expr }[];
   onPost: { place: Place; name: string; expr: Expr }[];
   onModulator: { place: Place; name: string; expr: Expr }[];
+  /**
+   * The clock-driven equations as a model integrated over the synapses (stored: its variables,
+   * then every per-synapse name it reads, see `reads`), or null.
+   */
+  clockDriven: {
+    model: ResolvedModel;
+    /** Where each parameter of `model` comes from: a synaptic variable, a pre/post neuron variable (gathered), or the index `i`/`j`. */
+    reads: { kind: "syn" | "pre" | "post" | "i" | "j"; name: string }[];
+  } | null;
   constants: Map<string, number>;
   /** Resolves a name in a statement or expression to where it lives. */
   locate: (
@@ -144,11 +180,24 @@ function resolveSynapses(
     ["j", [0, 0, 0, 0, 0, 0, 0]],
   ]);
   const synNames = new Set<string>();
+  const isEventDriven = (e: Equation) => e.kind === "diff" && e.flags.includes("event-driven");
+  const eventNames = new Set(eqs.filter(isEventDriven).map((e) => e.name));
+  const clockNames = new Set(
+    eqs.filter((e) => e.kind === "diff" && !isEventDriven(e)).map((e) => e.name),
+  );
   for (const e of eqs) {
     const where = `equation "${e.text}"`;
-    if (e.kind === "diff" && !e.flags.includes("event-driven"))
+    if (e.flags.includes("event-driven") && e.flags.includes("clock-driven"))
       throw new ModelSyntaxError(
-        `${where}: only event-driven differential equations are supported in synapse models (add "(event-driven)")`,
+        `${where}: a differential equation is either "(event-driven)" or "(clock-driven)", not both`,
+      );
+    if (e.expr && namesIn(e.expr).has("xi"))
+      throw new ModelSyntaxError(
+        `${where}: white noise (xi) is not supported in synapse equations yet; a clock-driven equation may use randn() (a new number per synapse and step)`,
+      );
+    if (e.kind !== "diff" && (e.flags.includes("event-driven") || e.flags.includes("clock-driven")))
+      throw new ModelSyntaxError(
+        `${where}: "(event-driven)" and "(clock-driven)" apply to differential equations only`,
       );
     if (e.kind === "sub" && !e.flags.includes("summed"))
       throw new ModelSyntaxError(
@@ -186,6 +235,7 @@ function resolveSynapses(
   const constOf = (n: string) => (locate(n) ? undefined : scope.constant(n));
   const lookup = (where: string) => (n: string) => scope.dim(n, where);
   const eventDriven: Resolved["eventDriven"] = [];
+  const clock: { eq: Equation; expr: Expr }[] = [];
   const vars: string[] = [];
   for (const e of eqs) {
     const where = `equation "${e.text}"`;
@@ -195,6 +245,25 @@ function resolveSynapses(
       const d = dimensionOf(e.expr!, lookup(where), where);
       requireDim(d, dimMul(units.get(e.name)!.dim, SECOND_INV), where, "the right-hand side");
       const f = fold(e.expr!, constOf);
+      if (clockNames.has(e.name)) {
+        const read = [...namesIn(f)];
+        const ev = read.find((n) => eventNames.has(n));
+        if (ev !== undefined)
+          throw new ModelSyntaxError(
+            `${where}: the clock-driven variable "${e.name}" should not depend on the event-driven variable "${ev}" (as Brian2 refuses: an event-driven value is only brought up to date at events); make "${ev}" clock-driven too`,
+          );
+        if (read.includes("lastupdate"))
+          throw new ModelSyntaxError(
+            `${where}: a clock-driven equation cannot read "lastupdate" (the time of the synapse's last event)`,
+          );
+        clock.push({ eq: e, expr: f });
+        continue;
+      }
+      const cd = [...namesIn(f)].find((n) => clockNames.has(n));
+      if (cd !== undefined)
+        throw new ModelSyntaxError(
+          `${where}: the event-driven variable "${e.name}" should not depend on the clock-driven variable "${cd}" (as Brian2 refuses); make "${e.name}" clock-driven too`,
+        );
       const B = derivative(f, e.name);
       const others = [...namesIn(f)].filter((n) => n !== e.name && locate(n));
       if (namesIn(B).has(e.name) || others.length) {
@@ -253,6 +322,18 @@ function resolveSynapses(
     vars,
     units,
     eventDriven,
+    clockDriven: clock.length
+      ? clockDrivenModel(
+          clock,
+          opts.method,
+          locate,
+          units,
+          constants,
+          constOf,
+          preVars.units,
+          postVars.units,
+        )
+      : null,
     summed,
     onPre: statements(opts.on_pre, "on_pre"),
     onPost: statements(opts.on_post, "on_post"),
@@ -262,9 +343,75 @@ function resolveSynapses(
   };
 }
 
+/**
+ * The clock-driven equations as a model over the synapses: names are made per synapse (`i`,
+ * `j` -> `_syn_i`, `_syn_j`; a neuron's `v` -> `v_pre` / `v_post`), and every name the
+ * equations read besides their own variables, `t` and `dt` becomes a parameter (one array per
+ * name, filled from the synapses' store, gathered from the neurons, or the indices).
+ */
+function clockDrivenModel(
+  clock: { eq: Equation; expr: Expr }[],
+  method: Method | undefined,
+  locate: Resolved["locate"],
+  units: Map<string, Unit>,
+  constants: Map<string, number>,
+  constOf: (n: string) => number | undefined,
+  preUnits: Map<string, Unit>,
+  postUnits: Map<string, Unit>,
+): NonNullable<Resolved["clockDriven"]> {
+  const own = new Set(clock.map((c) => c.eq.name));
+  const reads = new Map<string, NonNullable<Resolved["clockDriven"]>["reads"][number]>();
+  const modelUnits = new Map<string, Unit>();
+  const rename = (n: string): string | undefined => {
+    if (own.has(n) || n === "t" || n === "dt") return undefined;
+    let as: string;
+    if (n === "i" || n === "j") {
+      as = `_syn_${n}`;
+      reads.set(as, { kind: n, name: n });
+      modelUnits.set(as, { dim: [0, 0, 0, 0, 0, 0, 0], scale: 1 });
+      return as;
+    }
+    const loc = locate(n);
+    if (!loc || loc.place === "builtin")
+      throw new ModelSyntaxError(`clock-driven synapse equations: "${n}" cannot be read here`);
+    if (loc.place === "syn") {
+      reads.set(n, { kind: "syn", name: n });
+      modelUnits.set(n, units.get(n)!);
+      return undefined;
+    }
+    as = `${loc.name}_${loc.place}`;
+    reads.set(as, { kind: loc.place, name: loc.name });
+    const u = (loc.place === "pre" ? preUnits : postUnits).get(loc.name);
+    if (u) modelUnits.set(as, u);
+    return as === n ? undefined : as;
+  };
+  const derivatives = new Map<string, Expr>();
+  for (const c of clock) {
+    derivatives.set(
+      c.eq.name,
+      substitute(c.expr, (n) => {
+        const as = rename(n);
+        return as === undefined ? undefined : { k: "name", name: as };
+      }),
+    );
+    modelUnits.set(c.eq.name, units.get(c.eq.name)!);
+  }
+  const params = [...reads.keys()];
+  const model = resolveDynamics({
+    equations: clock.map((c) => c.eq),
+    derivatives,
+    params,
+    units: modelUnits,
+    method,
+    constants,
+    constOf,
+  });
+  return { model, reads: params.map((p) => reads.get(p)!) };
+}
+
 /** The arrays a generated synapse function reads. */
 interface Arrays {
-  syn: Float64Array[];
+  syn: StateArray[];
   pre: StateArray[];
   post: StateArray[];
   lastupdate: Float64Array;
@@ -306,7 +453,12 @@ export class Synapses {
   private preIdx: Int32Array = new Int32Array(0);
   private postPtr: Int32Array = new Int32Array(0);
   private byPost: Int32Array = new Int32Array(0);
-  private store = new Map<string, Float64Array>();
+  private store = new Map<string, StateArray>();
+  /** Arithmetic of the clock-driven update (see {@link SynapsesOptions.precision}). */
+  readonly precision: "float64" | "float32";
+  /** Per-synapse variables stored as float32 (a float32 clock-driven update's variables and parameters). */
+  private readonly float32Vars: ReadonlySet<string>;
+  private clock: ClockDrivenUpdate | null = null;
   private lastupdate: Float64Array = new Float64Array(0);
   private delaySteps: number | Int32Array = 0;
   private delayPostSteps: number | Int32Array = 0;
@@ -357,7 +509,33 @@ export class Synapses {
           `${name}: unknown option "${k}" (allowed: ${SYNAPSE_OPTIONS.join(", ")})`,
         );
     }
+    if (opts.method !== undefined && !(METHODS as readonly string[]).includes(opts.method))
+      throw new RangeError(
+        `${name}: method must be one of ${METHODS.join(", ")}, got ${describeValue(opts.method)}`,
+      );
     this.resolved = resolveSynapses(opts, pre, post, name);
+    if (
+      opts.precision !== undefined &&
+      opts.precision !== "float64" &&
+      opts.precision !== "float32"
+    )
+      throw new RangeError(
+        `${name}: precision must be "float64" or "float32", got ${describeValue(opts.precision)}`,
+      );
+    if (opts.when !== undefined && !SLOT_NAMES.includes(opts.when))
+      throw new RangeError(
+        `${name}: when must be one of ${SLOT_NAMES.join(", ")}, got ${describeValue(opts.when)}`,
+      );
+    if (opts.order !== undefined) checkNumber(opts.order, `${name}: order`);
+    const float32Group = (p: Population) => (p as Partial<EquationGroup>).precision === "float32";
+    this.precision =
+      opts.precision ?? (float32Group(pre) && float32Group(post) ? "float32" : "float64");
+    const cd = this.resolved.clockDriven;
+    this.float32Vars = new Set(
+      this.precision === "float32" && cd
+        ? [...cd.model.stateVars, ...cd.reads.filter((x) => x.kind === "syn").map((x) => x.name)]
+        : [],
+    );
     const m = opts.modulator as Partial<Population> | undefined;
     if (m !== undefined && !(m && m.spiked instanceof Int32Array && typeof m.name === "string"))
       throw new TypeError(
@@ -442,8 +620,8 @@ export class Synapses {
     return [this.csr!.rowPtr[pre], this.csr!.rowPtr[pre + 1]];
   }
 
-  /** A per-synapse variable's live values (base units; once built). */
-  variable(name: string): Float64Array {
+  /** A per-synapse variable's live values (base units; once built; a Float32Array for the variables of a float32 clock-driven update). */
+  variable(name: string): StateArray {
     this.requireBuilt();
     const a = this.store.get(name);
     if (!a)
@@ -518,6 +696,7 @@ export class Synapses {
     delay_post_ms: Float64Array;
     variables: Record<string, Float64Array>;
   } {
+    // (float32 variables are widened exactly)
     this.requireBuilt();
     return {
       pre: this.pre.name,
@@ -526,7 +705,7 @@ export class Synapses {
       j: this.csr!.colIdx.slice(),
       delay_ms: this.delay_ms,
       delay_post_ms: this.delay_post_ms,
-      variables: Object.fromEntries([...this.store].map(([k, v]) => [k, v.slice()])),
+      variables: Object.fromEntries([...this.store].map(([k, v]) => [k, Float64Array.from(v)])),
     };
   }
 
@@ -573,6 +752,10 @@ export class Synapses {
       3 * arenaBytes(n, 4) +
       arenaBytes(csr.nPost + 1, 4) +
       (r.vars.length + (this.needsLastupdate ? 1 : 0)) * arenaBytes(n, 8) +
+      (r.clockDriven
+        ? r.clockDriven.reads.filter((x) => x.kind !== "syn").length * arenaBytes(n, 8) +
+          clockDrivenBytes(r.clockDriven.model, n, this.precision === "float32")
+        : 0) +
       queueBytes(this.opts.delay_ms, this.delaySteps, spikesPerStep(this.pre)) +
       (r.onPost.length
         ? queueBytes(this.opts.delay_post_ms, this.delayPostSteps, spikesPerStep(this.post))
@@ -598,14 +781,17 @@ export class Synapses {
     if (!this.prepared) this.prepare(dt_ms, rng, keep);
     rng = this.prepared!.rng;
     this.prepared = null;
-    const mem: Pick<Arena, "f64" | "i32"> = ctx?.arena ?? {
+    const mem: Pick<Arena, "f64" | "f32" | "i32"> = ctx?.arena ?? {
       f64: (n) => new Float64Array(n),
+      f32: (n) => new Float32Array(n),
       i32: (n) => new Int32Array(n),
     };
+    const alloc = (v: string, length: number): StateArray =>
+      this.float32Vars.has(v) ? mem.f32(length) : mem.f64(length);
     const r = this.resolved;
     const csr = this.csr!;
     const n = synapseCount(csr);
-    const copy = <A extends Int32Array | Float64Array>(
+    const copy = <A extends Int32Array | StateArray>(
       make: (n: number) => A,
       from: ArrayLike<number>,
     ): A => {
@@ -626,7 +812,7 @@ export class Synapses {
       const fill = this.postPtr.slice(0, csr.nPost);
       this.byPost = mem.i32(n);
       for (let k = 0; k < n; k++) this.byPost[fill[csr.colIdx[k]]++] = k;
-      this.store = new Map(r.vars.map((v) => [v, mem.f64(n)]));
+      this.store = new Map(r.vars.map((v) => [v, alloc(v, n)]));
       for (const [v, x] of Object.entries(this.opts.init ?? {}))
         this.store.get(v)!.set(this.evaluate(x, `${this.name}: init.${v}`, rng));
       this.delaySteps = this.delays(rng, this.opts.delay_ms, "delay_ms");
@@ -635,10 +821,11 @@ export class Synapses {
       this.preIdx = i32(this.preIdx);
       this.postPtr = i32(this.postPtr);
       this.byPost = i32(this.byPost);
-      this.store = new Map([...this.store].map(([v, a]) => [v, copy((k) => mem.f64(k), a)]));
-      // Event-driven variables (and those listed in `state`) are state, not learned parameters: they restart from their initial values.
+      this.store = new Map([...this.store].map(([v, a]) => [v, copy((k) => alloc(v, k), a)]));
+      // Event-driven and clock-driven variables (and those listed in `state`) are state, not learned parameters: they restart from their initial values.
       for (const name of new Set([
         ...r.eventDriven.map((e) => e.name),
+        ...(r.clockDriven?.model.stateVars ?? []),
         ...(this.opts.state ?? []),
       ])) {
         const x = this.opts.init?.[name];
@@ -669,6 +856,59 @@ export class Synapses {
       ? new DueLists(dp, maxOf(dp) + 1, spikesPerStep(this.post), n, mem)
       : null;
     this.compile(ctx?.wasm ? ctx.arena : null);
+    this.clock = r.clockDriven
+      ? this.buildClockDriven(r.clockDriven, rng, mem, ctx?.wasm ? ctx.arena : null)
+      : null;
+  }
+
+  /** The clock-driven update over this build's arrays: gathered neuron variables, indices, the store. */
+  private buildClockDriven(
+    cd: NonNullable<Resolved["clockDriven"]>,
+    rng: Rng,
+    mem: Pick<Arena, "f64" | "f32" | "i32">,
+    arena: Arena | null,
+  ): ClockDrivenUpdate {
+    const n = this.size;
+    const f32 = this.precision === "float32";
+    const own = (length: number): StateArray => (f32 ? mem.f32(length) : mem.f64(length));
+    const gathers: Gather[] = [];
+    const params = cd.reads.map((x): StateArray => {
+      if (x.kind === "syn") return this.store.get(x.name)!;
+      const a = own(n);
+      if (x.kind === "i") a.set(this.preIdx);
+      else if (x.kind === "j") a.set(this.csr!.colIdx);
+      else {
+        const g = (x.kind === "pre" ? this.pre : this.post) as EquationGroup<StateArray>;
+        gathers.push({
+          target: a,
+          source: g.variable(x.name),
+          index: x.kind === "pre" ? this.preIdx : this.csr!.colIdx,
+        });
+      }
+      return a;
+    });
+    const arrays = [...cd.model.stateVars.map((v) => this.store.get(v)!), ...params];
+    return new ClockDrivenUpdate(cd.model, arrays, gathers, n, this.dt_ms, f32, rng, mem, arena);
+  }
+
+  /** Whether the synapses have clock-driven equations to integrate every step. */
+  get hasClockDriven(): boolean {
+    return this.resolved.clockDriven !== null;
+  }
+
+  /** @internal where the clock-driven update runs and what the schedule says about it. */
+  get clockDrivenOperation(): { when: Slot; order: number; what: string } {
+    const m = this.resolved.clockDriven?.model.method ?? this.opts.method ?? "euler";
+    return {
+      when: this.opts.when ?? "groups",
+      order: this.opts.order ?? 0,
+      what: `clock-driven state update (${m}), ${this.clock?.target ?? "JavaScript"}`,
+    };
+  }
+
+  /** @internal integrates the clock-driven variables over one step ("groups" slot, after the neuron groups). */
+  updateClockDriven(step: number): void {
+    this.clock?.update(step);
   }
 
   /** @internal summed variables, before the postsynaptic group's state update ("groups" slot). */
@@ -1009,7 +1249,9 @@ export class Synapses {
           ? "no WebAssembly memory"
           : all.some((a) => a.length > 0 && a.buffer !== arena.buffer)
             ? "a neuron group's state is not in the network's arena"
-            : null;
+            : this.arrays.syn.some((a) => a instanceof Float32Array)
+              ? "float32 synapse variables: event kernels read float64"
+              : null;
       const layout: EventLayout = {
         rowPtr: this.csr!.rowPtr.byteOffset,
         colIdx: this.csr!.colIdx.byteOffset,
@@ -1082,6 +1324,10 @@ const SYNAPSE_OPTIONS = [
   "namespace",
   "init",
   "state",
+  "method",
+  "precision",
+  "when",
+  "order",
 ];
 
 /**

@@ -1,0 +1,182 @@
+/**
+ * Clock-driven synapse equations: per-synapse differential equations integrated every step
+ * (Brian2's default for a synaptic ODE, or its `(clock-driven)` flag), e.g. an NMDA-like
+ * conductance `ds/dt = -s/tau_decay + alpha*x*(1 - s) : 1`, `dx/dt = -x/tau_rise : 1` with
+ * `on_pre: "x += 1"` (Brian2's documentation, "Synapses", non-linear synapses).
+ *
+ * The synapses are integrated as a group of size nSynapses by the group-step generators of
+ * `src/equations` (codegen.ts, the JavaScript reference; wasmgen.ts, WebAssembly SIMD f64x2 or
+ * f32x4): the step reads one array per name, so every neuron variable the equations read
+ * (`v_post`, `v_pre`, and `i`, `j` themselves) is first gathered per synapse through the
+ * synapse -> pre (`i`) and synapse -> post (`j`) index arrays into an array of the synapses'
+ * precision (a scalar WebAssembly loop, or its JavaScript twin: the same loads, conversions and
+ * stores, so both targets stay bitwise identical).
+ *
+ * Brian2's schedule: the state update runs in the "groups" slot, after the neuron groups (its
+ * objects sort by slot, order, then name, and `neurongroup*` < `synapses*`), so it reads the
+ * neurons' updated state; the summed variables (order -1) read the synaptic state of the
+ * step's start.
+ */
+import {
+  assemble,
+  compileModule,
+  forCount,
+  I32,
+  op,
+  wasmApi,
+  type Code,
+} from "../wasm/assembler.js";
+import type { Arena } from "../wasm/arena.js";
+import { arenaBytes } from "../wasm/arena.js";
+import { jsStep, specialise, type StateArray, type StepFunction } from "../equations/codegen.js";
+import type { ResolvedModel } from "../equations/model.js";
+import { wasmStep } from "../equations/wasmgen.js";
+import type { Rng } from "../random/rng.js";
+
+/** A neuron variable (or index) read by the equations, gathered per synapse before each step. */
+export interface Gather {
+  /** The gathered array (one value per synapse, in the synapses' precision). */
+  readonly target: StateArray;
+  /** The neuron group's array (or the index as numbers). */
+  readonly source: StateArray;
+  /** Neuron index of every synapse (`i` for presynaptic, `j` for postsynaptic sources). */
+  readonly index: Int32Array;
+}
+
+/** Elements per SIMD vector: 2 (f64x2) or 4 (f32x4). */
+const lanesOf = (float32: boolean) => (float32 ? 4 : 2);
+const padded = (n: number, float32: boolean) => Math.ceil(n / lanesOf(float32)) * lanesOf(float32);
+
+/** Bytes the per-step buffers of a clock-driven update take in the arena (random numbers, the step's unused shared and spike arrays). */
+export function clockDrivenBytes(model: ResolvedModel, n: number, float32: boolean): number {
+  return (
+    arenaBytes(padded(n, float32) * model.randoms.length, float32 ? 4 : 8) +
+    arenaBytes(1, 8) +
+    arenaBytes(1, 4)
+  );
+}
+
+/**
+ * Compiles the gathers to one WebAssembly function on the arena (`target[k] = source[index[k]]`
+ * for every gather, widened or rounded to the target's type), or undefined.
+ */
+function wasmGather(gathers: readonly Gather[], n: number, arena: Arena): (() => void) | undefined {
+  if (!wasmApi() || arena.buffer === null || gathers.length === 0) return undefined;
+  const { localGet: get, localSet: set } = op;
+  const K = 0,
+    COUNT = 1;
+  const body: Code = [...op.i32Const(n), ...set(COUNT)];
+  for (const g of gathers) {
+    const to32 = g.target instanceof Float32Array;
+    const from32 = g.source instanceof Float32Array;
+    body.push(
+      ...forCount(K, COUNT, [
+        ...get(K),
+        ...op.i32Const(to32 ? 2 : 3),
+        ...op.i32Shl,
+        ...get(K),
+        ...op.i32Const(2),
+        ...op.i32Shl,
+        ...op.i32Load(g.index.byteOffset),
+        ...op.i32Const(from32 ? 2 : 3),
+        ...op.i32Shl,
+        ...(from32 ? op.f32Load(g.source.byteOffset) : op.f64Load(g.source.byteOffset)),
+        ...(from32 && !to32 ? op.f64PromoteF32 : []),
+        ...(!from32 && to32 ? op.f32DemoteF64 : []),
+        ...(to32 ? op.f32Store(g.target.byteOffset) : op.f64Store(g.target.byteOffset)),
+      ]),
+    );
+  }
+  const module = compileModule(
+    assemble([{ name: "gather", params: [], results: [], locals: [I32, I32], body }]),
+  );
+  if (typeof module === "string") return undefined;
+  const instance = arena.instance(module);
+  return instance ? (instance.gather as () => void) : undefined;
+}
+
+/** The JavaScript twin of {@link wasmGather} (a typed-array store rounds as f32.demote does). */
+function jsGather(gathers: readonly Gather[], n: number): () => void {
+  return () => {
+    for (const { target, source, index } of gathers)
+      for (let k = 0; k < n; k++) target[k] = source[index[k]];
+  };
+}
+
+/**
+ * The per-step update of clock-driven synapse variables (see the module comment): built once
+ * per network build for the synapses' arrays, run by the "groups"-slot operation.
+ */
+export class ClockDrivenUpdate {
+  /** "WebAssembly SIMD", "WebAssembly SIMD (f32x4)", "JavaScript" or "JavaScript (float32)". */
+  readonly target: string;
+  private readonly stepFn: StepFunction;
+  private readonly gatherFn: () => void;
+  private readonly randoms: StateArray;
+  private readonly shared: Float64Array;
+  private readonly spiked: Int32Array;
+
+  /**
+   * @param model the clock-driven equations as a model whose stored variables are, in order,
+   *   the clock-driven variables then every per-synapse name they read.
+   * @param arrays one array per stored variable of `model` (length n, float32 where `float32`).
+   * @param gathers the arrays among `arrays` filled from neurons before each step.
+   */
+  constructor(
+    readonly model: ResolvedModel,
+    private readonly arrays: StateArray[],
+    private readonly gathers: readonly Gather[],
+    private readonly n: number,
+    readonly dt_ms: number,
+    readonly float32: boolean,
+    private readonly rng: Rng,
+    mem: Pick<Arena, "f64" | "f32" | "i32">,
+    arena: Arena | null,
+  ) {
+    const stride = padded(n, float32);
+    this.randoms = float32
+      ? mem.f32(stride * model.randoms.length)
+      : mem.f64(stride * model.randoms.length);
+    this.shared = mem.f64(1);
+    this.spiked = mem.i32(1);
+    const s = specialise(model, dt_ms, n, float32);
+    const wasm =
+      arena !== null
+        ? wasmStep(s, arena, {
+            arrays,
+            randoms: this.randoms,
+            shared: this.shared,
+            spiked: this.spiked,
+            n,
+          })
+        : undefined;
+    const gather = arena !== null && wasm ? wasmGather(gathers, n, arena) : undefined;
+    const inWasm = wasm !== undefined && (gathers.length === 0 || gather !== undefined);
+    this.stepFn = inWasm ? wasm.step : jsStep(s);
+    this.gatherFn = inWasm && gather ? gather : jsGather(gathers, n);
+    this.target = inWasm
+      ? float32
+        ? "WebAssembly SIMD (f32x4)"
+        : "WebAssembly SIMD"
+      : float32
+        ? "JavaScript (float32)"
+        : "JavaScript";
+  }
+
+  /** Advances every synapse's clock-driven variables from the step's start `t = step dt`. */
+  update(step: number): void {
+    const sites = this.model.randoms;
+    if (sites.length > 0) {
+      const r = this.randoms;
+      const stride = padded(this.n, this.float32);
+      for (let q = 0; q < sites.length; q++) {
+        const off = q * stride;
+        if (sites[q].kind === "rand")
+          for (let k = 0; k < this.n; k++) r[off + k] = this.rng.uniform();
+        else for (let k = 0; k < this.n; k++) r[off + k] = this.rng.normal();
+      }
+    }
+    if (this.gathers.length > 0) this.gatherFn();
+    this.stepFn(this.arrays, this.randoms, this.shared, this.n, step * this.dt_ms, this.spiked);
+  }
+}
