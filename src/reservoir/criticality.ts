@@ -8,7 +8,11 @@
  *   postsynaptic neurons in (t, t + Δ]; the spike's ratio is descendants / max(ancestors, 1);
  *   neuron n's branching factor is the mean ratio over its spikes, and the network's the mean
  *   over neurons that spiked. Δ = 4 ms by default (theirs); only spikes in
- *   [start + Δ, stop - Δ) are used, so both windows lie inside the recording.
+ *   [start + Δ, stop - Δ) are used, so both windows lie inside the recording. It counts every
+ *   spike in the windows, caused or not: on driven activity it does not tend to the true ratio.
+ * - `branchingFactorChance` — that estimator's value, in closed form, on independent Poisson
+ *   trains with given rates (true ratio 0): its chance level, about 0 for sparse activity and
+ *   0.8-1.6 for the liquids' rates here (see the function).
  * - `branchingRatio` — the population estimator for a Galton-Watson process observed in full
  *   (Harris 1948's maximum-likelihood estimator): with n_t events in bin t,
  *   sigma = Σ_t n_{t+1} / Σ_t n_t over consecutive bins (descendants per ancestor per time bin).
@@ -163,6 +167,91 @@ export function branchingFactor(
     }
   }
   return { sigma: neurons > 0 ? sum / neurons : NaN, perNeuron, spikes: used };
+}
+
+/**
+ * E[1 / max(X, 1)] for X ~ Poisson(mean): the expected inverse of a clipped Poisson count (the
+ * ancestor term of {@link branchingFactor} under independent Poisson spiking).
+ */
+function meanInverseClippedPoisson(mean: number): number {
+  if (mean === 0) return 1;
+  // Terms p_x / x from x = 1, in log space (p_x = e^-mean mean^x / x!), until past the mode and negligible.
+  let logP = -mean;
+  let sum = Math.exp(-mean); // x = 0 counts as 1
+  for (let x = 1; ; x++) {
+    logP += Math.log(mean) - Math.log(x);
+    const term = Math.exp(logP) / x;
+    sum += term;
+    if (x > mean && term < 1e-17 * sum) break;
+  }
+  return sum;
+}
+
+/** Options of {@link branchingFactorChance}. */
+export interface BranchingFactorChanceOptions {
+  /** Window Δ, ms (default 4, as {@link branchingFactor}). */
+  window_ms?: number;
+}
+
+/**
+ * The value {@link branchingFactor} takes, in expectation, on independent Poisson spike trains
+ * with the given rates on the given connectivity: no spike causes another (the true branching
+ * ratio is 0), yet for neuron j the mean ratio is
+ *
+ *     (Σ_{k post of j} r_k Δ) · E[1 / max(X_j, 1)],   X_j ~ Poisson(Σ_{i pre of j} r_i Δ)
+ *
+ * (the counts in the two windows are independent Poisson variables), and the result is the mean
+ * over neurons with a positive rate. It is the chance level of the estimator for driven activity:
+ * 0 when spikes are sparse (Σ r Δ << 1), about the ratio of out- to in-coming rate sums times
+ * 1 + 1/λ for dense activity (λ = Σ_pre r Δ >> 1), and up to about 1.38 in between (equal
+ * rates and degrees, λ ≈ 3).
+ *
+ * @example
+ * ```ts
+ * import { Network, reservoir } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const input = net.addPoisson("input", { size: 20, rate_Hz: 20 });
+ * const liquid = reservoir.liquidStateMachine(net, { grid: [5, 5, 4], input: { population: input }, seed: 1 });
+ * const rates_Hz = new Float64Array(liquid.size).fill(20);
+ * reservoir.branchingFactorChance(liquid.connectivity, rates_Hz).sigma; // the estimator's value without any causal spread
+ * ```
+ */
+export function branchingFactorChance(
+  connectivity: Csr,
+  rates_Hz: ArrayLike<number>,
+  opts: BranchingFactorChanceOptions = {},
+): { readonly sigma: number; readonly perNeuron: Float64Array } {
+  for (const k of Object.keys(opts))
+    if (k !== "window_ms")
+      throw new RangeError(`branchingFactorChance: unknown option "${k}" (allowed: window_ms)`);
+  const win = checkNumber(opts.window_ms ?? 4, "window_ms", { min: 0, minExclusive: true });
+  const n = connectivity.nPre;
+  if (connectivity.nPost !== n)
+    throw new RangeError(
+      `connectivity must be square (a network onto itself), got ${connectivity.nPre} x ${connectivity.nPost}`,
+    );
+  if (rates_Hz.length !== n)
+    throw new RangeError(`rates_Hz must have one rate per neuron (${n}), got ${rates_Hz.length}`);
+  for (let j = 0; j < n; j++) checkNumber(rates_Hz[j], `rates_Hz[${j}]`, { min: 0 });
+  const { rowPtr, colIdx } = connectivity;
+  const inSum = new Float64Array(n); // Σ_pre r Δ
+  const outSum = new Float64Array(n); // Σ_post r Δ
+  for (let i = 0; i < n; i++)
+    for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
+      const j = colIdx[k];
+      outSum[i] += (rates_Hz[j] * win) / 1000;
+      inSum[j] += (rates_Hz[i] * win) / 1000;
+    }
+  const perNeuron = new Float64Array(n).fill(NaN);
+  let sum = 0;
+  let count = 0;
+  for (let j = 0; j < n; j++) {
+    if (!(rates_Hz[j] > 0)) continue;
+    perNeuron[j] = outSum[j] * meanInverseClippedPoisson(inSum[j]);
+    sum += perNeuron[j];
+    count++;
+  }
+  return { sigma: count > 0 ? sum / count : NaN, perNeuron };
 }
 
 /** Options of {@link spikeCountsPerBin}. */

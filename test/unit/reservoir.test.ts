@@ -239,6 +239,53 @@ describe("criticality measures on branching processes with known sigma", () => {
   });
 });
 
+describe("branchingFactor on driven activity: its chance level in closed form", () => {
+  it("on independent Poisson trains (no spike causes another) equals branchingFactorChance, not 0", () => {
+    // 400 neurons, each pair connected with probability 0.03, rates drawn in [0.5, 1.5] x base.
+    // The counts of pre spikes in [t - Δ, t) and of post spikes in (t, t + Δ] are independent
+    // Poisson variables, so the estimator's mean is known exactly (see branchingFactorChance).
+    const n = 400;
+    const rng = new Rng(11);
+    const pre: number[] = [];
+    const post: number[] = [];
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        if (i !== j && rng.uniform() < 0.03) {
+          pre.push(i);
+          post.push(j);
+        }
+    const csr = fromPairs(pre, post)(n, n, rng);
+    const results: string[] = [];
+    for (const base_Hz of [2, 60, 300]) {
+      const rates = Float64Array.from({ length: n }, () => base_Hz * (0.5 + rng.uniform()));
+      const duration_ms = Math.min(200_000, (600 / base_Hz) * 1000);
+      const times: number[] = [];
+      const neurons: number[] = [];
+      for (let j = 0; j < n; j++)
+        for (let t = -Math.log(1 - rng.uniform()) * (1000 / rates[j]); t < duration_ms;) {
+          times.push(t);
+          neurons.push(j);
+          t += -Math.log(1 - rng.uniform()) * (1000 / rates[j]);
+        }
+      const measured = reservoir.branchingFactor({ times_ms: times, neurons }, csr, {
+        start_ms: 0,
+        stop_ms: duration_ms,
+      });
+      const chance = reservoir.branchingFactorChance(csr, rates);
+      results.push(`${base_Hz} Hz: ${measured.sigma.toFixed(4)} vs ${chance.sigma.toFixed(4)}`);
+      expect(Math.abs(measured.sigma - chance.sigma)).toBeLessThan(0.02 * chance.sigma + 0.002);
+      if (base_Hz === 2) expect(chance.sigma).toBeLessThan(0.2); // sparse: near the true 0
+      if (base_Hz === 60) expect(chance.sigma).toBeGreaterThan(1.2); // about 3 pre spikes per window: far above
+    }
+    if (process.env.RESERVOIR_REPORT)
+      console.log("independent Poisson trains:", results.join("; "));
+    expect(() => reservoir.branchingFactorChance(csr, new Float64Array(3))).toThrow(/rates_Hz/);
+    expect(() => reservoir.branchingFactorChance(csr, new Float64Array(n).fill(-1))).toThrow(
+      /rates_Hz\[0\]/,
+    );
+  }, 30_000);
+});
+
 describe("liquid state machine", () => {
   it("draws E/I labels and distance-dependent connectivity as C exp(-(D/lambda)^2)", () => {
     const net = new Network({ dt_ms: 0.1, seed: 1 });
