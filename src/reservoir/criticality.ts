@@ -39,6 +39,12 @@ export interface BranchingFactorOptions {
   stop_ms?: number;
   /** First neuron index of the network in the spike numbering (default 0; e.g. a monitor's range start). */
   offset?: number;
+  /**
+   * Splits [start, stop) into consecutive segments of this length, ms, estimates each alone and
+   * returns the mean of the segments' estimates (default: one segment). The authors estimate
+   * per 250 ms input sample and average over samples (`get_branching_factor.py`): 250 is theirs.
+   */
+  segment_ms?: number;
 }
 
 /** The result of {@link branchingFactor}. */
@@ -111,9 +117,9 @@ export function branchingFactor(
   opts: BranchingFactorOptions = {},
 ): BranchingFactor {
   for (const k of Object.keys(opts))
-    if (!["window_ms", "start_ms", "stop_ms", "offset"].includes(k))
+    if (!["window_ms", "start_ms", "stop_ms", "offset", "segment_ms"].includes(k))
       throw new RangeError(
-        `branchingFactor: unknown option "${k}" (allowed: window_ms, start_ms, stop_ms, offset)`,
+        `branchingFactor: unknown option "${k}" (allowed: window_ms, start_ms, stop_ms, offset, segment_ms)`,
       );
   const win = checkNumber(opts.window_ms ?? 4, "window_ms", { min: 0, minExclusive: true });
   const offset = checkInteger(opts.offset ?? 0, "offset", 0);
@@ -132,6 +138,46 @@ export function branchingFactor(
     }
   const start = checkNumber(opts.start_ms ?? (Number.isFinite(first) ? first : 0), "start_ms");
   const stop = checkNumber(opts.stop_ms ?? (Number.isFinite(last) ? last : 0), "stop_ms");
+  if (opts.segment_ms !== undefined) {
+    const seg = checkNumber(opts.segment_ms, "segment_ms", { min: 2 * win, minExclusive: true });
+    const nSeg = Math.floor((stop - start) / seg + 1e-9);
+    if (nSeg < 1)
+      throw new RangeError(
+        `segment_ms must be at most stop_ms - start_ms = ${stop - start}, got ${opts.segment_ms}`,
+      );
+    // Mean of the segments' estimates; per neuron, the mean over the segments where it spiked.
+    const perNeuron = new Float64Array(n);
+    const seen = new Int32Array(n);
+    let sum = 0;
+    let segments = 0;
+    let used = 0;
+    for (let k = 0; k < nSeg; k++) {
+      const part = estimate(byNeuron, connectivity, win, start + k * seg, start + (k + 1) * seg);
+      if (Number.isNaN(part.sigma)) continue;
+      sum += part.sigma;
+      segments++;
+      used += part.spikes;
+      for (let j = 0; j < n; j++)
+        if (!Number.isNaN(part.perNeuron[j])) {
+          perNeuron[j] += part.perNeuron[j];
+          seen[j]++;
+        }
+    }
+    for (let j = 0; j < n; j++) perNeuron[j] = seen[j] > 0 ? perNeuron[j] / seen[j] : NaN;
+    return { sigma: segments > 0 ? sum / segments : NaN, perNeuron, spikes: used };
+  }
+  return estimate(byNeuron, connectivity, win, start, stop);
+}
+
+/** The estimator on spikes in [start + win, stop - win) (sorted spike times per neuron). */
+function estimate(
+  byNeuron: Float64Array[],
+  connectivity: Csr,
+  win: number,
+  start: number,
+  stop: number,
+): BranchingFactor {
+  const n = connectivity.nPre;
   // Presynaptic lists (the transpose of the CSR).
   const { rowPtr, colIdx } = connectivity;
   const inPtr = new Int32Array(n + 1);

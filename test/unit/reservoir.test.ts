@@ -286,6 +286,45 @@ describe("branchingFactor on driven activity: its chance level in closed form", 
   }, 30_000);
 });
 
+describe("branchingFactor per segment (the authors' per-sample estimate)", () => {
+  it("segment_ms returns the mean of the segments' estimates and refuses segments that do not fit", () => {
+    const rng = new Rng(5);
+    const n = 50;
+    const pre: number[] = [];
+    const post: number[] = [];
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        if (i !== j && rng.uniform() < 0.2) {
+          pre.push(i);
+          post.push(j);
+        }
+    const csr = fromPairs(pre, post)(n, n, rng);
+    const times: number[] = [];
+    const neurons: number[] = [];
+    for (let s = 0; s < 4000; s++) {
+      times.push(rng.uniform() * 1000);
+      neurons.push(Math.floor(rng.uniform() * n));
+    }
+    const spikes = { times_ms: times, neurons };
+    const whole = reservoir.branchingFactor(spikes, csr, {
+      start_ms: 0,
+      stop_ms: 1000,
+      segment_ms: 250,
+    });
+    const parts = [0, 250, 500, 750].map((a) =>
+      reservoir.branchingFactor(spikes, csr, { start_ms: a, stop_ms: a + 250 }),
+    );
+    expect(whole.sigma).toBeCloseTo(parts.reduce((x, p) => x + p.sigma, 0) / 4, 12);
+    expect(whole.spikes).toBe(parts.reduce((x, p) => x + p.spikes, 0));
+    expect(() =>
+      reservoir.branchingFactor(spikes, csr, { start_ms: 0, stop_ms: 100, segment_ms: 250 }),
+    ).toThrow(/segment_ms/);
+    expect(() =>
+      reservoir.branchingFactor(spikes, csr, { start_ms: 0, stop_ms: 1000, segment_ms: 8 }),
+    ).toThrow(/segment_ms/);
+  });
+});
+
 describe("liquid state machine", () => {
   it("draws E/I labels and distance-dependent connectivity as C exp(-(D/lambda)^2)", () => {
     const net = new Network({ dt_ms: 0.1, seed: 1 });
