@@ -138,6 +138,16 @@ export function branchingFactor(
     }
   const start = checkNumber(opts.start_ms ?? (Number.isFinite(first) ? first : 0), "start_ms");
   const stop = checkNumber(opts.stop_ms ?? (Number.isFinite(last) ? last : 0), "stop_ms");
+  // Presynaptic lists (the transpose of the CSR).
+  const { rowPtr, colIdx } = connectivity;
+  const inPtr = new Int32Array(n + 1);
+  for (let k = 0; k < rowPtr[n]; k++) inPtr[colIdx[k] + 1]++;
+  for (let j = 0; j < n; j++) inPtr[j + 1] += inPtr[j];
+  const inIdx = new Int32Array(rowPtr[n]);
+  const fill = inPtr.slice(0, n);
+  for (let i = 0; i < n; i++)
+    for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) inIdx[fill[colIdx[k]]++] = i;
+  const pre = { inPtr, inIdx };
   if (opts.segment_ms !== undefined) {
     const seg = checkNumber(opts.segment_ms, "segment_ms", { min: 2 * win, minExclusive: true });
     const nSeg = Math.floor((stop - start) / seg + 1e-9);
@@ -152,7 +162,14 @@ export function branchingFactor(
     let segments = 0;
     let used = 0;
     for (let k = 0; k < nSeg; k++) {
-      const part = estimate(byNeuron, connectivity, win, start + k * seg, start + (k + 1) * seg);
+      const part = estimate(
+        byNeuron,
+        connectivity,
+        pre,
+        win,
+        start + k * seg,
+        start + (k + 1) * seg,
+      );
       if (Number.isNaN(part.sigma)) continue;
       sum += part.sigma;
       segments++;
@@ -166,27 +183,21 @@ export function branchingFactor(
     for (let j = 0; j < n; j++) perNeuron[j] = seen[j] > 0 ? perNeuron[j] / seen[j] : NaN;
     return { sigma: segments > 0 ? sum / segments : NaN, perNeuron, spikes: used };
   }
-  return estimate(byNeuron, connectivity, win, start, stop);
+  return estimate(byNeuron, connectivity, pre, win, start, stop);
 }
 
 /** The estimator on spikes in [start + win, stop - win) (sorted spike times per neuron). */
 function estimate(
   byNeuron: Float64Array[],
   connectivity: Csr,
+  presynaptic: { inPtr: Int32Array; inIdx: Int32Array },
   win: number,
   start: number,
   stop: number,
 ): BranchingFactor {
   const n = connectivity.nPre;
-  // Presynaptic lists (the transpose of the CSR).
   const { rowPtr, colIdx } = connectivity;
-  const inPtr = new Int32Array(n + 1);
-  for (let k = 0; k < rowPtr[n]; k++) inPtr[colIdx[k] + 1]++;
-  for (let j = 0; j < n; j++) inPtr[j + 1] += inPtr[j];
-  const inIdx = new Int32Array(rowPtr[n]);
-  const fill = inPtr.slice(0, n);
-  for (let i = 0; i < n; i++)
-    for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) inIdx[fill[colIdx[k]]++] = i;
+  const { inPtr, inIdx } = presynaptic;
   const perNeuron = new Float64Array(n).fill(NaN);
   let used = 0;
   let sum = 0;

@@ -126,19 +126,20 @@ describe("NALSM astrocyte: the update rule", () => {
 });
 
 /**
- * The settling runs: 500-neuron liquid (10 x 10 x 5, static synapses) driven by 500 Poisson inputs
- * at 20 Hz (each input -> liquid synapse with probability 0.1, 3 nA onto E, 1.5 nA onto I), so that
- * input spiking is of the order of the liquid's, as in the authors' MNIST setting (784 pixel
- * neurons into 1000): the astrocyte's set point (liquid spiking = input spiking) is then within
- * reach. "static": no plasticity; "stdp": the same plastic E->E synapses without the astrocyte.
+ * The settling runs: the authors' liquid size (1000 neurons, 10 x 10 x 10; static synapses)
+ * driven by 1000 Poisson inputs at 20 Hz (each input -> liquid synapse with probability 0.05,
+ * 3 nA onto E, 1.5 nA onto I: about 50 input synapses per neuron), so that input spiking is of
+ * the order of the liquid's, as in the authors' MNIST setting (784 pixel neurons into 1000): the
+ * astrocyte's set point (liquid spiking = input spiking) is then within reach. "static": no
+ * plasticity; "stdp": the same plastic E->E synapses without the astrocyte.
  */
 function settle(seed: number, mode: "static" | "stdp" | "nalsm") {
   const net = new Network({ dt_ms: 0.1, seed });
-  const input = net.addPoisson("input", { size: 500, rate_Hz: 20 });
+  const input = net.addPoisson("input", { size: 1000, rate_Hz: 20 });
   const liquid = {
-    grid: [10, 10, 5] as [number, number, number],
+    grid: [10, 10, 10] as [number, number, number],
     synapses: "static" as const,
-    input: { population: input, connectionProbability: 0.1, amplitude_nA: { E: 3, I: 1.5 } },
+    input: { population: input, connectionProbability: 0.05, amplitude_nA: { E: 3, I: 1.5 } },
   };
   const built =
     mode === "static"
