@@ -16,6 +16,9 @@
  * - `branchingRatio` — the population estimator for a Galton-Watson process observed in full
  *   (Harris 1948's maximum-likelihood estimator): with n_t events in bin t,
  *   sigma = Σ_t n_{t+1} / Σ_t n_t over consecutive bins (descendants per ancestor per time bin).
+ * - `branchingRatioRegression` — the least-squares slope of n_{t+1} on n_t, which estimates the
+ *   ratio m of a driven branching process (E[n_{t+1} | n_t] = m n_t + h) whatever the drive h
+ *   (Wilting & Priesemann 2018's conventional estimator, full sampling).
  * - `avalanches` — Beggs & Plenz 2003: an avalanche is a maximal run of non-empty bins between
  *   empty bins; its size is the number of events, its duration the number of bins. Runs touching
  *   the first or last bin are incomplete and left out.
@@ -369,6 +372,46 @@ export function branchingRatio(counts: ArrayLike<number>): number {
   if (den === 0)
     throw new RangeError("branchingRatio: no events before the last bin (the ratio is undefined)");
   return num / den;
+}
+
+/**
+ * The least-squares slope of n_{t+1} on n_t over consecutive bins,
+ * Σ (n_t - mean) (n_{t+1} - mean') / Σ (n_t - mean)²: the branching ratio of a driven branching
+ * process, E[n_{t+1} | n_t] = m n_t + h, whatever the drive h (Heathcote 1965; the conventional
+ * estimator of Wilting & Priesemann 2018, Nat Commun 9:2325, for a fully sampled population).
+ * Harris's {@link branchingRatio} tends to 1 on stationary driven activity; this does not.
+ *
+ * @example
+ * ```ts
+ * import { reservoir } from "neurolab";
+ * reservoir.branchingRatioRegression([3, 5, 4, 6, 5, 3, 2, 4, 6, 7, 5]); // slope of n(t + 1) on n(t)
+ * ```
+ */
+export function branchingRatioRegression(counts: ArrayLike<number>): number {
+  const T = counts.length - 1;
+  if (T < 2)
+    throw new RangeError(`branchingRatioRegression: needs at least 3 bins, got ${counts.length}`);
+  let mx = 0;
+  let my = 0;
+  for (let t = 0; t < T; t++) {
+    checkNumber(counts[t], `counts[${t}]`, { min: 0 });
+    mx += counts[t];
+    my += counts[t + 1];
+  }
+  checkNumber(counts[T], `counts[${T}]`, { min: 0 });
+  mx /= T;
+  my /= T;
+  let sxy = 0;
+  let sxx = 0;
+  for (let t = 0; t < T; t++) {
+    sxy += (counts[t] - mx) * (counts[t + 1] - my);
+    sxx += (counts[t] - mx) ** 2;
+  }
+  if (sxx === 0)
+    throw new RangeError(
+      "branchingRatioRegression: the counts are constant (the slope is undefined)",
+    );
+  return sxy / sxx;
 }
 
 /** Avalanches of a binned activity series. */

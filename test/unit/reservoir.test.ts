@@ -286,6 +286,43 @@ describe("branchingFactor on driven activity: its chance level in closed form", 
   }, 30_000);
 });
 
+describe("branching ratio of a driven population (known m, with and without drive)", () => {
+  it("branchingRatioRegression recovers m of n(t+1) ~ Poisson(m n(t) + h); Harris's estimator only when h = 0", () => {
+    for (const m of [0.5, 0.9, 0.98]) {
+      for (const h of [0, 20]) {
+        const rng = new Rng(Math.round(m * 100) + h);
+        const series: number[] = [];
+        // Driven: 20000 steps from the stationary mean h / (1 - m). Without drive: one process
+        // from 100000 events, followed until fewer than 20 remain (at most 20000 steps).
+        let n = h > 0 ? Math.round(h / (1 - m)) : 100000;
+        for (let t = 0; t < 20000 && (h > 0 || n >= 20); t++) {
+          series.push(n);
+          n = rng.poisson(m * n + h);
+        }
+        const slope = reservoir.branchingRatioRegression(series);
+        // Standard error of a least-squares slope from its residuals.
+        const T = series.length - 1;
+        const mx = series.slice(0, T).reduce((a, b) => a + b, 0) / T;
+        const my = series.slice(1).reduce((a, b) => a + b, 0) / T;
+        let sxx = 0;
+        let res = 0;
+        for (let t = 0; t < T; t++) sxx += (series[t] - mx) ** 2;
+        for (let t = 0; t < T; t++) res += (series[t + 1] - my - slope * (series[t] - mx)) ** 2;
+        const se = Math.sqrt(res / (T - 2) / sxx);
+        expect(Math.abs(slope - m)).toBeLessThan(4 * se + 0.01);
+        const harris = reservoir.branchingRatio(series);
+        if (process.env.RESERVOIR_REPORT)
+          console.log(
+            `m ${m}, h ${h}: regression ${slope.toFixed(4)} ± ${se.toFixed(4)}, Harris ${harris.toFixed(4)}`,
+          );
+        if (h > 0) expect(Math.abs(harris - 1)).toBeLessThan(0.01); // driven: about 1, not m
+      }
+    }
+    expect(() => reservoir.branchingRatioRegression([1, 2])).toThrow(/3 bins/);
+    expect(() => reservoir.branchingRatioRegression([2, 2, 2, 2])).toThrow(/constant/);
+  });
+});
+
 describe("branchingFactor per segment (the authors' per-sample estimate)", () => {
   it("segment_ms returns the mean of the segments' estimates and refuses segments that do not fit", () => {
     const rng = new Rng(5);
