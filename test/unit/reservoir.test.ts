@@ -323,6 +323,72 @@ describe("branching ratio of a driven population (known m, with and without driv
   });
 });
 
+describe("branchingFactor against the authors' definition (peers' numpy, 1 ms bins)", () => {
+  it("equals their per-sample estimate on integer-ms spikes of a driven branching network", () => {
+    // 80 neurons, p = 0.1; four 250 ms samples, each from its own drive: spontaneous spikes, and
+    // each spike of i makes each target spike 1-3 ms later with probability 0.15 (one spike per
+    // neuron per ms). Theirs: buffer 25 ms, dt 4 ms; ours: start/stop at the buffers, floored times.
+    const n = 80;
+    const rng = new Rng(23);
+    const pre: number[] = [];
+    const post: number[] = [];
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        if (i !== j && rng.uniform() < 0.1) {
+          pre.push(i);
+          post.push(j);
+        }
+    const csr = fromPairs(pre, post)(n, n, rng);
+    const duration = 250;
+    const samples: { times: number[]; neurons: number[] }[] = [];
+    for (let s = 0; s < 4; s++) {
+      const raster = Array.from({ length: duration + 3 }, () => new Uint8Array(n));
+      for (let t = 0; t < duration; t++) {
+        for (let k = rng.poisson(0.8); k > 0; k--) raster[t][Math.floor(rng.uniform() * n)] = 1;
+        for (let i = 0; i < n; i++)
+          if (raster[t][i])
+            for (let q = csr.rowPtr[i]; q < csr.rowPtr[i + 1]; q++)
+              if (rng.uniform() < 0.15)
+                raster[t + 1 + Math.floor(rng.uniform() * 3)][csr.colIdx[q]] = 1;
+      }
+      const times: number[] = [];
+      const neurons: number[] = [];
+      for (let t = 0; t < duration; t++)
+        for (let i = 0; i < n; i++)
+          if (raster[t][i]) {
+            times.push(t);
+            neurons.push(i);
+          }
+      samples.push({ times, neurons });
+    }
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "nalsm-bf-")), "job.json");
+    fs.writeFileSync(file, JSON.stringify({ n, pre, post, samples, duration, buffer: 25, dt: 4 }));
+    const ref = JSON.parse(
+      execFileSync(
+        peersPython(),
+        [path.join(__dirname, "..", "reference", "nalsm_branching_reference.py"), file],
+        {
+          encoding: "utf8",
+          timeout: 120_000,
+        },
+      ),
+    ) as { sigma: number; perSample: number[] };
+    // Ours on one timeline (sample s from s * 300 ms; the 50 ms gaps keep samples apart).
+    const ours = samples.map(
+      (smp, s) =>
+        reservoir.branchingFactor(
+          { times_ms: smp.times.map((t) => t + 300 * s), neurons: smp.neurons },
+          csr,
+          { start_ms: 300 * s + 25, stop_ms: 300 * s + duration - 25 },
+        ).sigma,
+    );
+    ours.forEach((x, s) => expect(Math.abs(x - ref.perSample[s])).toBeLessThan(1e-12));
+    expect(ref.sigma).toBeGreaterThan(0.3); // a non-trivial case
+    if (process.env.RESERVOIR_REPORT)
+      console.log(`authors' definition: ${ref.perSample.map((x) => x.toFixed(4)).join(", ")}`);
+  }, 120_000);
+});
+
 describe("branchingFactor per segment (the authors' per-sample estimate)", () => {
   it("segment_ms returns the mean of the segments' estimates and refuses segments that do not fit", () => {
     const rng = new Rng(5);
