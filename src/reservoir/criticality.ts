@@ -8,10 +8,17 @@
  *   postsynaptic neurons in (t, t + Δ]; the spike's ratio is descendants / max(ancestors, 1);
  *   neuron n's branching factor is the mean ratio over its spikes, and the network's the mean
  *   over neurons that spiked. Δ = 4 ms by default (theirs); only spikes in
- *   [start + Δ, stop - Δ) are used, so both windows lie inside the recording.
+ *   [start + Δ, stop - Δ) are used, so both windows lie inside the recording. It counts every
+ *   spike in the windows, caused or not: on driven activity it does not tend to the true ratio.
+ * - `branchingFactorChance` — that estimator's value, in closed form, on independent Poisson
+ *   trains with given rates (true ratio 0): its chance level, about 0 for sparse activity and
+ *   0.8-1.6 for the liquids' rates here (see the function).
  * - `branchingRatio` — the population estimator for a Galton-Watson process observed in full
  *   (Harris 1948's maximum-likelihood estimator): with n_t events in bin t,
  *   sigma = Σ_t n_{t+1} / Σ_t n_t over consecutive bins (descendants per ancestor per time bin).
+ * - `branchingRatioRegression` — the least-squares slope of n_{t+1} on n_t, which estimates the
+ *   ratio m of a driven branching process (E[n_{t+1} | n_t] = m n_t + h) whatever the drive h
+ *   (Wilting & Priesemann 2018's conventional estimator, full sampling).
  * - `avalanches` — Beggs & Plenz 2003: an avalanche is a maximal run of non-empty bins between
  *   empty bins; its size is the number of events, its duration the number of bins. Runs touching
  *   the first or last bin are incomplete and left out.
@@ -35,6 +42,12 @@ export interface BranchingFactorOptions {
   stop_ms?: number;
   /** First neuron index of the network in the spike numbering (default 0; e.g. a monitor's range start). */
   offset?: number;
+  /**
+   * Splits [start, stop) into consecutive segments of this length, ms, estimates each alone and
+   * returns the mean of the segments' estimates (default: one segment). The authors estimate
+   * per 250 ms input sample and average over samples (`get_branching_factor.py`): 250 is theirs.
+   */
+  segment_ms?: number;
 }
 
 /** The result of {@link branchingFactor}. */
@@ -107,9 +120,9 @@ export function branchingFactor(
   opts: BranchingFactorOptions = {},
 ): BranchingFactor {
   for (const k of Object.keys(opts))
-    if (!["window_ms", "start_ms", "stop_ms", "offset"].includes(k))
+    if (!["window_ms", "start_ms", "stop_ms", "offset", "segment_ms"].includes(k))
       throw new RangeError(
-        `branchingFactor: unknown option "${k}" (allowed: window_ms, start_ms, stop_ms, offset)`,
+        `branchingFactor: unknown option "${k}" (allowed: window_ms, start_ms, stop_ms, offset, segment_ms)`,
       );
   const win = checkNumber(opts.window_ms ?? 4, "window_ms", { min: 0, minExclusive: true });
   const offset = checkInteger(opts.offset ?? 0, "offset", 0);
@@ -137,6 +150,57 @@ export function branchingFactor(
   const fill = inPtr.slice(0, n);
   for (let i = 0; i < n; i++)
     for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) inIdx[fill[colIdx[k]]++] = i;
+  const pre = { inPtr, inIdx };
+  if (opts.segment_ms !== undefined) {
+    const seg = checkNumber(opts.segment_ms, "segment_ms", { min: 2 * win, minExclusive: true });
+    const nSeg = Math.floor((stop - start) / seg + 1e-9);
+    if (nSeg < 1)
+      throw new RangeError(
+        `segment_ms must be at most stop_ms - start_ms = ${stop - start}, got ${opts.segment_ms}`,
+      );
+    // Mean of the segments' estimates; per neuron, the mean over the segments where it spiked.
+    const perNeuron = new Float64Array(n);
+    const seen = new Int32Array(n);
+    let sum = 0;
+    let segments = 0;
+    let used = 0;
+    for (let k = 0; k < nSeg; k++) {
+      const part = estimate(
+        byNeuron,
+        connectivity,
+        pre,
+        win,
+        start + k * seg,
+        start + (k + 1) * seg,
+      );
+      if (Number.isNaN(part.sigma)) continue;
+      sum += part.sigma;
+      segments++;
+      used += part.spikes;
+      for (let j = 0; j < n; j++)
+        if (!Number.isNaN(part.perNeuron[j])) {
+          perNeuron[j] += part.perNeuron[j];
+          seen[j]++;
+        }
+    }
+    for (let j = 0; j < n; j++) perNeuron[j] = seen[j] > 0 ? perNeuron[j] / seen[j] : NaN;
+    return { sigma: segments > 0 ? sum / segments : NaN, perNeuron, spikes: used };
+  }
+  return estimate(byNeuron, connectivity, pre, win, start, stop);
+}
+
+/** The estimator on spikes in [start + win, stop - win) (sorted spike times per neuron). */
+function estimate(
+  byNeuron: Float64Array[],
+  connectivity: Csr,
+  presynaptic: { inPtr: Int32Array; inIdx: Int32Array },
+  win: number,
+  start: number,
+  stop: number,
+): BranchingFactor {
+  const n = connectivity.nPre;
+  const { rowPtr, colIdx } = connectivity;
+  const { inPtr, inIdx } = presynaptic;
   const perNeuron = new Float64Array(n).fill(NaN);
   let used = 0;
   let sum = 0;
@@ -163,6 +227,91 @@ export function branchingFactor(
     }
   }
   return { sigma: neurons > 0 ? sum / neurons : NaN, perNeuron, spikes: used };
+}
+
+/**
+ * E[1 / max(X, 1)] for X ~ Poisson(mean): the expected inverse of a clipped Poisson count (the
+ * ancestor term of {@link branchingFactor} under independent Poisson spiking).
+ */
+function meanInverseClippedPoisson(mean: number): number {
+  if (mean === 0) return 1;
+  // Terms p_x / x from x = 1, in log space (p_x = e^-mean mean^x / x!), until past the mode and negligible.
+  let logP = -mean;
+  let sum = Math.exp(-mean); // x = 0 counts as 1
+  for (let x = 1; ; x++) {
+    logP += Math.log(mean) - Math.log(x);
+    const term = Math.exp(logP) / x;
+    sum += term;
+    if (x > mean && term < 1e-17 * sum) break;
+  }
+  return sum;
+}
+
+/** Options of {@link branchingFactorChance}. */
+export interface BranchingFactorChanceOptions {
+  /** Window Δ, ms (default 4, as {@link branchingFactor}). */
+  window_ms?: number;
+}
+
+/**
+ * The value {@link branchingFactor} takes, in expectation, on independent Poisson spike trains
+ * with the given rates on the given connectivity: no spike causes another (the true branching
+ * ratio is 0), yet for neuron j the mean ratio is
+ *
+ *     (Σ_{k post of j} r_k Δ) · E[1 / max(X_j, 1)],   X_j ~ Poisson(Σ_{i pre of j} r_i Δ)
+ *
+ * (the counts in the two windows are independent Poisson variables), and the result is the mean
+ * over neurons with a positive rate. It is the chance level of the estimator for driven activity:
+ * 0 when spikes are sparse (Σ r Δ << 1), about the ratio of out- to in-coming rate sums times
+ * 1 + 1/λ for dense activity (λ = Σ_pre r Δ >> 1), and up to about 1.38 in between (equal
+ * rates and degrees, λ ≈ 3).
+ *
+ * @example
+ * ```ts
+ * import { Network, reservoir } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const input = net.addPoisson("input", { size: 20, rate_Hz: 20 });
+ * const liquid = reservoir.liquidStateMachine(net, { grid: [5, 5, 4], input: { population: input }, seed: 1 });
+ * const rates_Hz = new Float64Array(liquid.size).fill(20);
+ * reservoir.branchingFactorChance(liquid.connectivity, rates_Hz).sigma; // the estimator's value without any causal spread
+ * ```
+ */
+export function branchingFactorChance(
+  connectivity: Csr,
+  rates_Hz: ArrayLike<number>,
+  opts: BranchingFactorChanceOptions = {},
+): { readonly sigma: number; readonly perNeuron: Float64Array } {
+  for (const k of Object.keys(opts))
+    if (k !== "window_ms")
+      throw new RangeError(`branchingFactorChance: unknown option "${k}" (allowed: window_ms)`);
+  const win = checkNumber(opts.window_ms ?? 4, "window_ms", { min: 0, minExclusive: true });
+  const n = connectivity.nPre;
+  if (connectivity.nPost !== n)
+    throw new RangeError(
+      `connectivity must be square (a network onto itself), got ${connectivity.nPre} x ${connectivity.nPost}`,
+    );
+  if (rates_Hz.length !== n)
+    throw new RangeError(`rates_Hz must have one rate per neuron (${n}), got ${rates_Hz.length}`);
+  for (let j = 0; j < n; j++) checkNumber(rates_Hz[j], `rates_Hz[${j}]`, { min: 0 });
+  const { rowPtr, colIdx } = connectivity;
+  const inSum = new Float64Array(n); // Σ_pre r Δ
+  const outSum = new Float64Array(n); // Σ_post r Δ
+  for (let i = 0; i < n; i++)
+    for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
+      const j = colIdx[k];
+      outSum[i] += (rates_Hz[j] * win) / 1000;
+      inSum[j] += (rates_Hz[i] * win) / 1000;
+    }
+  const perNeuron = new Float64Array(n).fill(NaN);
+  let sum = 0;
+  let count = 0;
+  for (let j = 0; j < n; j++) {
+    if (!(rates_Hz[j] > 0)) continue;
+    perNeuron[j] = outSum[j] * meanInverseClippedPoisson(inSum[j]);
+    sum += perNeuron[j];
+    count++;
+  }
+  return { sigma: count > 0 ? sum / count : NaN, perNeuron };
 }
 
 /** Options of {@link spikeCountsPerBin}. */
@@ -223,6 +372,46 @@ export function branchingRatio(counts: ArrayLike<number>): number {
   if (den === 0)
     throw new RangeError("branchingRatio: no events before the last bin (the ratio is undefined)");
   return num / den;
+}
+
+/**
+ * The least-squares slope of n_{t+1} on n_t over consecutive bins,
+ * Σ (n_t - mean) (n_{t+1} - mean') / Σ (n_t - mean)²: the branching ratio of a driven branching
+ * process, E[n_{t+1} | n_t] = m n_t + h, whatever the drive h (Heathcote 1965; the conventional
+ * estimator of Wilting & Priesemann 2018, Nat Commun 9:2325, for a fully sampled population).
+ * Harris's {@link branchingRatio} tends to 1 on stationary driven activity; this does not.
+ *
+ * @example
+ * ```ts
+ * import { reservoir } from "neurolab";
+ * reservoir.branchingRatioRegression([3, 5, 4, 6, 5, 3, 2, 4, 6, 7, 5]); // slope of n(t + 1) on n(t)
+ * ```
+ */
+export function branchingRatioRegression(counts: ArrayLike<number>): number {
+  const T = counts.length - 1;
+  if (T < 2)
+    throw new RangeError(`branchingRatioRegression: needs at least 3 bins, got ${counts.length}`);
+  let mx = 0;
+  let my = 0;
+  for (let t = 0; t < T; t++) {
+    checkNumber(counts[t], `counts[${t}]`, { min: 0 });
+    mx += counts[t];
+    my += counts[t + 1];
+  }
+  checkNumber(counts[T], `counts[${T}]`, { min: 0 });
+  mx /= T;
+  my /= T;
+  let sxy = 0;
+  let sxx = 0;
+  for (let t = 0; t < T; t++) {
+    sxy += (counts[t] - mx) * (counts[t + 1] - my);
+    sxx += (counts[t] - mx) ** 2;
+  }
+  if (sxx === 0)
+    throw new RangeError(
+      "branchingRatioRegression: the counts are constant (the slope is undefined)",
+    );
+  return sxy / sxx;
 }
 
 /** Avalanches of a binned activity series. */

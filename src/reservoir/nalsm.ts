@@ -11,7 +11,11 @@
  * w_A = 0.015 (their 1000-neuron liquids; 0.0075 for 8000), b = A(0) = the potentiation rate
  * (their bias offset 0). Liquid spiking above the input's raises A, depression overtakes
  * potentiation, E->E weights fall and the liquid's activity with them; below, the reverse. The
- * authors show this drives the liquid's branching factor to about 1 (edge of chaos).
+ * authors show this drives the liquid's branching factor (their estimator, `branchingFactor`
+ * with `segment_ms: 250`) to about 1. The set point, liquid spiking = input spiking (their
+ * `ASTRO_W_MASK`, bias offset 0), is only within reach when the input spikes about as often as the
+ * liquid would without E->E transmission, as with their 784 MNIST pixel neurons into 1000; with
+ * far fewer input spikes A stays high and the E->E weights fall as far as they go (README).
  *
  * The E->E synapses are `plasticity.stdpPair` (additive, hard bounds) with its ratio of
  * depression to potentiation `alpha` turned from a constant into a per-synapse parameter that the

@@ -239,6 +239,195 @@ describe("criticality measures on branching processes with known sigma", () => {
   });
 });
 
+describe("branchingFactor on driven activity: its chance level in closed form", () => {
+  it("on independent Poisson trains (no spike causes another) equals branchingFactorChance, not 0", () => {
+    // 400 neurons, each pair connected with probability 0.03, rates drawn in [0.5, 1.5] x base.
+    // The counts of pre spikes in [t - Δ, t) and of post spikes in (t, t + Δ] are independent
+    // Poisson variables, so the estimator's mean is known exactly (see branchingFactorChance).
+    const n = 400;
+    const rng = new Rng(11);
+    const pre: number[] = [];
+    const post: number[] = [];
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        if (i !== j && rng.uniform() < 0.03) {
+          pre.push(i);
+          post.push(j);
+        }
+    const csr = fromPairs(pre, post)(n, n, rng);
+    const results: string[] = [];
+    for (const base_Hz of [2, 60, 300]) {
+      const rates = Float64Array.from({ length: n }, () => base_Hz * (0.5 + rng.uniform()));
+      const duration_ms = Math.min(200_000, (600 / base_Hz) * 1000);
+      const times: number[] = [];
+      const neurons: number[] = [];
+      for (let j = 0; j < n; j++)
+        for (let t = -Math.log(1 - rng.uniform()) * (1000 / rates[j]); t < duration_ms;) {
+          times.push(t);
+          neurons.push(j);
+          t += -Math.log(1 - rng.uniform()) * (1000 / rates[j]);
+        }
+      const measured = reservoir.branchingFactor({ times_ms: times, neurons }, csr, {
+        start_ms: 0,
+        stop_ms: duration_ms,
+      });
+      const chance = reservoir.branchingFactorChance(csr, rates);
+      results.push(`${base_Hz} Hz: ${measured.sigma.toFixed(4)} vs ${chance.sigma.toFixed(4)}`);
+      expect(Math.abs(measured.sigma - chance.sigma)).toBeLessThan(0.02 * chance.sigma + 0.002);
+      if (base_Hz === 2) expect(chance.sigma).toBeLessThan(0.2); // sparse: near the true 0
+      if (base_Hz === 60) expect(chance.sigma).toBeGreaterThan(1.2); // about 3 pre spikes per window: far above
+    }
+    if (process.env.RESERVOIR_REPORT)
+      console.log("independent Poisson trains:", results.join("; "));
+    expect(() => reservoir.branchingFactorChance(csr, new Float64Array(3))).toThrow(/rates_Hz/);
+    expect(() => reservoir.branchingFactorChance(csr, new Float64Array(n).fill(-1))).toThrow(
+      /rates_Hz\[0\]/,
+    );
+  }, 30_000);
+});
+
+describe("branching ratio of a driven population (known m, with and without drive)", () => {
+  it("branchingRatioRegression recovers m of n(t+1) ~ Poisson(m n(t) + h); Harris's estimator only when h = 0", () => {
+    for (const m of [0.5, 0.9, 0.98]) {
+      for (const h of [0, 20]) {
+        const rng = new Rng(Math.round(m * 100) + h);
+        const series: number[] = [];
+        // Driven: 20000 steps from the stationary mean h / (1 - m). Without drive: one process
+        // from 100000 events, followed until fewer than 20 remain (at most 20000 steps).
+        let n = h > 0 ? Math.round(h / (1 - m)) : 100000;
+        for (let t = 0; t < 20000 && (h > 0 || n >= 20); t++) {
+          series.push(n);
+          n = rng.poisson(m * n + h);
+        }
+        const slope = reservoir.branchingRatioRegression(series);
+        // Standard error of a least-squares slope from its residuals.
+        const T = series.length - 1;
+        const mx = series.slice(0, T).reduce((a, b) => a + b, 0) / T;
+        const my = series.slice(1).reduce((a, b) => a + b, 0) / T;
+        let sxx = 0;
+        let res = 0;
+        for (let t = 0; t < T; t++) sxx += (series[t] - mx) ** 2;
+        for (let t = 0; t < T; t++) res += (series[t + 1] - my - slope * (series[t] - mx)) ** 2;
+        const se = Math.sqrt(res / (T - 2) / sxx);
+        expect(Math.abs(slope - m)).toBeLessThan(4 * se + 0.01);
+        const harris = reservoir.branchingRatio(series);
+        if (process.env.RESERVOIR_REPORT)
+          console.log(
+            `m ${m}, h ${h}: regression ${slope.toFixed(4)} ± ${se.toFixed(4)}, Harris ${harris.toFixed(4)}`,
+          );
+        if (h > 0) expect(Math.abs(harris - 1)).toBeLessThan(0.01); // driven: about 1, not m
+      }
+    }
+    expect(() => reservoir.branchingRatioRegression([1, 2])).toThrow(/3 bins/);
+    expect(() => reservoir.branchingRatioRegression([2, 2, 2, 2])).toThrow(/constant/);
+  });
+});
+
+describe("branchingFactor against the authors' definition (peers' numpy, 1 ms bins)", () => {
+  it("equals their per-sample estimate on integer-ms spikes of a driven branching network", () => {
+    // 80 neurons, p = 0.1; four 250 ms samples, each from its own drive: spontaneous spikes, and
+    // each spike of i makes each target spike 1-3 ms later with probability 0.15 (one spike per
+    // neuron per ms). Theirs: buffer 25 ms, dt 4 ms; ours: start/stop at the buffers, floored times.
+    const n = 80;
+    const rng = new Rng(23);
+    const pre: number[] = [];
+    const post: number[] = [];
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        if (i !== j && rng.uniform() < 0.1) {
+          pre.push(i);
+          post.push(j);
+        }
+    const csr = fromPairs(pre, post)(n, n, rng);
+    const duration = 250;
+    const samples: { times: number[]; neurons: number[] }[] = [];
+    for (let s = 0; s < 4; s++) {
+      const raster = Array.from({ length: duration + 3 }, () => new Uint8Array(n));
+      for (let t = 0; t < duration; t++) {
+        for (let k = rng.poisson(0.8); k > 0; k--) raster[t][Math.floor(rng.uniform() * n)] = 1;
+        for (let i = 0; i < n; i++)
+          if (raster[t][i])
+            for (let q = csr.rowPtr[i]; q < csr.rowPtr[i + 1]; q++)
+              if (rng.uniform() < 0.15)
+                raster[t + 1 + Math.floor(rng.uniform() * 3)][csr.colIdx[q]] = 1;
+      }
+      const times: number[] = [];
+      const neurons: number[] = [];
+      for (let t = 0; t < duration; t++)
+        for (let i = 0; i < n; i++)
+          if (raster[t][i]) {
+            times.push(t);
+            neurons.push(i);
+          }
+      samples.push({ times, neurons });
+    }
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "nalsm-bf-")), "job.json");
+    fs.writeFileSync(file, JSON.stringify({ n, pre, post, samples, duration, buffer: 25, dt: 4 }));
+    const ref = JSON.parse(
+      execFileSync(
+        peersPython(),
+        [path.join(__dirname, "..", "reference", "nalsm_branching_reference.py"), file],
+        {
+          encoding: "utf8",
+          timeout: 120_000,
+        },
+      ),
+    ) as { sigma: number; perSample: number[] };
+    // Ours on one timeline (sample s from s * 300 ms; the 50 ms gaps keep samples apart).
+    const ours = samples.map(
+      (smp, s) =>
+        reservoir.branchingFactor(
+          { times_ms: smp.times.map((t) => t + 300 * s), neurons: smp.neurons },
+          csr,
+          { start_ms: 300 * s + 25, stop_ms: 300 * s + duration - 25 },
+        ).sigma,
+    );
+    ours.forEach((x, s) => expect(Math.abs(x - ref.perSample[s])).toBeLessThan(1e-12));
+    expect(ref.sigma).toBeGreaterThan(0.3); // a non-trivial case
+    if (process.env.RESERVOIR_REPORT)
+      console.log(`authors' definition: ${ref.perSample.map((x) => x.toFixed(4)).join(", ")}`);
+  }, 120_000);
+});
+
+describe("branchingFactor per segment (the authors' per-sample estimate)", () => {
+  it("segment_ms returns the mean of the segments' estimates and refuses segments that do not fit", () => {
+    const rng = new Rng(5);
+    const n = 50;
+    const pre: number[] = [];
+    const post: number[] = [];
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        if (i !== j && rng.uniform() < 0.2) {
+          pre.push(i);
+          post.push(j);
+        }
+    const csr = fromPairs(pre, post)(n, n, rng);
+    const times: number[] = [];
+    const neurons: number[] = [];
+    for (let s = 0; s < 4000; s++) {
+      times.push(rng.uniform() * 1000);
+      neurons.push(Math.floor(rng.uniform() * n));
+    }
+    const spikes = { times_ms: times, neurons };
+    const whole = reservoir.branchingFactor(spikes, csr, {
+      start_ms: 0,
+      stop_ms: 1000,
+      segment_ms: 250,
+    });
+    const parts = [0, 250, 500, 750].map((a) =>
+      reservoir.branchingFactor(spikes, csr, { start_ms: a, stop_ms: a + 250 }),
+    );
+    expect(whole.sigma).toBeCloseTo(parts.reduce((x, p) => x + p.sigma, 0) / 4, 12);
+    expect(whole.spikes).toBe(parts.reduce((x, p) => x + p.spikes, 0));
+    expect(() =>
+      reservoir.branchingFactor(spikes, csr, { start_ms: 0, stop_ms: 100, segment_ms: 250 }),
+    ).toThrow(/segment_ms/);
+    expect(() =>
+      reservoir.branchingFactor(spikes, csr, { start_ms: 0, stop_ms: 1000, segment_ms: 8 }),
+    ).toThrow(/segment_ms/);
+  });
+});
+
 describe("liquid state machine", () => {
   it("draws E/I labels and distance-dependent connectivity as C exp(-(D/lambda)^2)", () => {
     const net = new Network({ dt_ms: 0.1, seed: 1 });
