@@ -19,6 +19,20 @@
  * pointers; a readout stores 2 x 4 B T n' bytes. The weight gradient's sort of a block of rows
  * takes 4 (inputs + 1) + 8 x (entries in the block) bytes more, during `backward`. `memoryBytes(steps, batch)` gives the total.
  * Example: 200 recurrent LIF neurons, 100 steps, batch 256: 124 MB (plus 8 bytes per non-zero input).
+ *
+ * Checkpointing (option `checkpoint`, Chen et al. 2016's "sublinear memory" recomputation): the
+ * steps run in segments of L steps, all layers one segment at a time; every array above holds one
+ * segment (L steps instead of T, plus one block of B rows with the state before it), and the
+ * state before every segment (potential, spikes, synaptic current; the readout's value; the ELM's
+ * traces and memory) is kept as a checkpoint, (K - 1) x 4 B n' bytes per state array for
+ * K = ceil(T / L) segments: O(L + T / L) instead of O(T). `backward` reverses the segments from
+ * the last, recomputing each from its checkpoint first (the same kernels over the segment's
+ * rows: `lifForward` / `lifBackward` with `LIF_FLAGS.resume` continue from the rows before the
+ * segment, `keepCarry` from the later segment's gradient carries), the meta neurons' generator
+ * rewound to its state at the segment's start. The weight gradients' float32 sums over time run
+ * in blocks of G = ceil(256 / B) steps from the last block (forward in time within a block) with
+ * or without checkpointing, and segments are whole blocks, so every result is bitwise the same
+ * for any L (`test/unit/train_checkpoint.test.ts`).
  */
 import { checkInteger } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
@@ -170,8 +184,8 @@ interface LayerState {
   noise: Parameter | null;
   delays: DelaySynapses | null;
   elm: ElmLayer | null;
-  /** Spikes per neuron in the last forward pass (spiking layers). */
-  counts: Float64Array | null;
+  /** Spikes per neuron in the last forward pass (spiking layers; counted in `forward` when checkpointed). */
+  counts: Int32Array | null;
   // transient (per batch) byte offsets, rows of one segment (local step 0 first); `mem`, `spk`
   // and `syn` are preceded by one block of B rows holding the state before the segment
   cur: number;
@@ -430,7 +444,7 @@ export class SpikingModel {
         gain,
         noise,
         delays,
-        counts: spiking ? new Float64Array(n) : null,
+        counts: spiking ? new Int32Array(n) : null,
       });
       nIn = n;
     });
@@ -631,12 +645,8 @@ export class SpikingModel {
       this.runSegment(seg);
       const [t0, t1] = this.segmentRange(seg);
       this.reduceOutput(t0, t1, out, sums);
-      for (const s of this.states) {
-        if (!s.counts) continue;
-        const rowPtr = this.ws.i32(s.rowPtr, (t1 - t0) * B + 1);
-        const idx = this.ws.i32(s.idx, rowPtr[(t1 - t0) * B]);
-        for (let q = 0; q < idx.length; q++) s.counts[idx[q]]++;
-      }
+      // spike counts per neuron: accumulated here only when the segments are not all kept
+      if (this.segK > 1) for (const s of this.states) if (s.counts) this.countSpikes(s, t1 - t0);
       if (seg + 1 < this.segK) this.saveCheckpoint(seg + 1);
     }
     this.samplerAt.push(snapshot(this.sampler));
@@ -661,7 +671,11 @@ export class SpikingModel {
     const s = this.states[checkInteger(k, "k", 0, this.states.length - 1)];
     if (!s.counts || !this.last)
       throw new RangeError(`layer ${k} has no spikes from a forward pass`);
-    return s.counts.slice();
+    if (this.segK === 1) {
+      s.counts.fill(0);
+      this.countSpikes(s, this.last.steps);
+    }
+    return Float64Array.from(s.counts);
   }
 
   /** Membrane potentials (or readout values) of layer `k` from the last forward pass, `steps x batch x size`. */
@@ -820,6 +834,15 @@ export class SpikingModel {
     const out = new Float32Array(rows * s.n);
     for (let r = 0; r < rows; r++) out.set(v.subarray(r * s.stride, r * s.stride + s.n), r * s.n);
     return out;
+  }
+
+  /** Adds the spikes of the `steps` steps in memory to the layer's counts per neuron. */
+  private countSpikes(s: LayerState, steps: number): void {
+    const rows = steps * this.last!.batch;
+    const rowPtr = this.ws.i32(s.rowPtr, rows + 1);
+    const idx = this.ws.i32(s.idx, rowPtr[rows]),
+      counts = s.counts!;
+    for (let q = 0; q < idx.length; q++) counts[idx[q]]++;
   }
 
   /** Global steps [t0, t1) of segment `seg`. */
