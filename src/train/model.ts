@@ -713,7 +713,6 @@ export class SpikingModel {
           `spikeGrads[${k}] must have steps x batch x size = ${T * B * s.n} or size = ${s.n} entries, got ${g.length}`,
         );
     }
-    const top = this.states[this.states.length - 1];
     const G = SpikingModel.gradientBlockSteps(B);
     for (const s of this.states) {
       s.delays?.beginBackward(this.ws);
@@ -726,26 +725,7 @@ export class SpikingModel {
       }
       const [t0, t1] = this.segmentRange(seg),
         n = t1 - t0;
-      for (const s of this.states) {
-        if (s.spec.type === "readout") continue;
-        const gS = this.ws.f32(s.gS, n * B * s.stride);
-        gS.fill(0);
-        const g = spikeGrads.get(this.states.indexOf(s));
-        if (g && g.length === s.n) {
-          for (let r = 0; r < n * B; r++)
-            for (let i = 0; i < s.n; i++) gS[r * s.stride + i] += g[i];
-        } else if (g) {
-          for (let r = 0; r < n * B; r++)
-            for (let i = 0; i < s.n; i++) gS[r * s.stride + i] += g[(t0 * B + r) * s.n + i];
-        }
-      }
-      if (top.spec.type !== "readout") {
-        // d count / d s[t] = 1 at every step.
-        const gS = this.ws.f32(top.gS, n * B * top.stride);
-        for (let t = 0; t < n; t++)
-          for (let b = 0; b < B; b++)
-            for (let i = 0; i < C; i++) gS[(t * B + b) * top.stride + i] += gradOutput[b * C + i];
-      }
+      this.seedSpikeGradients(t0, n, gradOutput, spikeGrads);
       for (let k = this.states.length - 1; k >= 0; k--) {
         const s = this.states[k];
         const below = k > 0 ? this.states[k - 1] : null;
@@ -834,6 +814,45 @@ export class SpikingModel {
     const out = new Float32Array(rows * s.n);
     for (let r = 0; r < rows; r++) out.set(v.subarray(r * s.stride, r * s.stride + s.n), r * s.n);
     return out;
+  }
+
+  /**
+   * The spike gradients of the n steps from t0 before the layers' backward passes: zero, plus
+   * `spikeGrads`, plus (a spiking output layer) dLoss/dcount at every step.
+   */
+  private seedSpikeGradients(
+    t0: number,
+    n: number,
+    gradOutput: ArrayLike<number>,
+    spikeGrads: ReadonlyMap<number, Float32Array>,
+  ): void {
+    const B = this.last!.batch,
+      top = this.states[this.states.length - 1],
+      C = top.n;
+    this.states.forEach((s, k) => {
+      if (s.spec.type === "readout") return;
+      const gS = this.ws.f32(s.gS, n * B * s.stride),
+        S = s.stride,
+        nn = s.n;
+      gS.fill(0);
+      const g = spikeGrads.get(k);
+      if (g && g.length === nn) {
+        for (let r = 0; r < n * B; r++) for (let i = 0; i < nn; i++) gS[r * S + i] += g[i];
+      } else if (g) {
+        for (let r = 0; r < n * B; r++)
+          for (let i = 0; i < nn; i++) gS[r * S + i] += g[(t0 * B + r) * nn + i];
+      }
+    });
+    if (top.spec.type !== "readout") {
+      // d count / d s[t] = 1 at every step.
+      const gS = this.ws.f32(top.gS, n * B * top.stride),
+        S = top.stride;
+      for (let t = 0; t < n; t++)
+        for (let b = 0; b < B; b++) {
+          const r = (t * B + b) * S;
+          for (let i = 0; i < C; i++) gS[r + i] += gradOutput[b * C + i];
+        }
+    }
   }
 
   /** Adds the spikes of the `steps` steps in memory to the layer's counts per neuron. */
