@@ -187,11 +187,6 @@ export class ElmLayer {
     this.kappaM = elmMemoryTaus_ms(spec).map((tau) => Math.exp(-spec.dt_ms / tau));
   }
 
-  /** Bytes of stored state per step and sample (s, m, h, tanh). */
-  get stateBytesPerStep(): number {
-    return 4 * (pad4(this.nI) + 2 * pad4(this.nM) + pad4(this.nH));
-  }
-
   /**
    * Bytes per batch at the model's segments of L steps, K segments: the stored states of one
    * segment (and the state before it), the checkpoints, the segment's output rows, their CSR and gradient.

@@ -484,7 +484,8 @@ export class SpikingModel {
 
   /**
    * Steps per checkpointed segment for a batch (`steps` when nothing is checkpointed), from the
-   * `checkpoint` option (see the module header).
+   * `checkpoint` option (see the module header); `inputNnz`: non-zero inputs of the batch (they
+   * count towards `limitBytes`, 8 bytes each).
    */
   segmentSteps(steps: number, batch: number, inputNnz = 0): number {
     const T = checkInteger(steps, "steps", 1),
