@@ -252,14 +252,8 @@ export class DelaySynapses {
     this.gradKernel = ws.alloc(bytes, false, true);
   }
 
-  /** Adds Σ_d K[d] x[t - d] to the currents at byte offset `cur` (rows of `stride` floats). */
-  forward(
-    ws: Workspace,
-    csr: { rowPtr: number; idx: number; val: number; ones?: number },
-    T: number,
-    B: number,
-    cur: number,
-  ): void {
+  /** Clamps the delays to [0, taps - 1] and builds the taps K of this forward pass. */
+  prepare(ws: Workspace): void {
     const D = this.spec.taps,
       S = this.stride,
       nIn = this.nIn,
@@ -277,56 +271,113 @@ export class DelaySynapses {
         for (let d = 0; d < D; d++) K[(d * nIn + i) * S + j] = wij * w[d];
       }
     }
+  }
+
+  /**
+   * Adds Σ_d K[d] x[t - d] to the currents of steps t0 .. t1 - 1 at byte offset `cur` (rows of
+   * `stride` floats from step t0); `csr`: the input's rows from step 0 (those before t0 are read).
+   */
+  forward(
+    ws: Workspace,
+    csr: { rowPtr: number; idx: number; val: number; ones?: number },
+    t0: number,
+    t1: number,
+    B: number,
+    cur: number,
+  ): void {
+    const D = this.spec.taps,
+      S = this.stride,
+      nIn = this.nIn;
     const kern = ws.kernels();
-    for (let d = 0; d < D && d < T; d++) {
+    for (let d = 0; d < D; d++) {
+      const start = Math.max(t0, d);
+      if (start >= t1) continue;
       kern.rowsForward(
-        (T - d) * B,
-        csr.rowPtr,
+        (t1 - start) * B,
+        csr.rowPtr + 4 * (start - d) * B,
         csr.idx,
         csr.val,
         this.kernel + 4 * d * nIn * S,
         S,
-        cur + 4 * d * B * S,
+        cur + 4 * (start - t0) * B * S,
         csr.ones ?? 0,
       );
     }
   }
 
+  /** Starts a backward pass (dK = 0). */
+  beginBackward(ws: Workspace): void {
+    ws.f32(this.gradKernel, this.spec.taps * this.nIn * this.stride).fill(0);
+  }
+
   /**
-   * From the current gradient at byte offset `gI`: adds dW and dδ, and (if `below` is given)
-   * the input gradient Σ_d K[d] gI[t + d] to its rows. `weightGrad(rows, src, dst)` is the
-   * model's sparse weight-gradient product over the input's first `rows` rows (`rowsBackward`
-   * with its scratch).
+   * Adds to dK the products of the current gradient of steps t0 .. t1 - 1 (byte offset `gI`, rows
+   * from t0) with the delayed inputs (`csr`: rows from step 0), in gradient blocks of G steps
+   * from the last. `weightGrad(rows, csr, src, dst)` is the model's sparse weight-gradient product
+   * (`rowsBackward` with its scratch).
    */
-  backward(
+  backwardRows(
+    csr: { rowPtr: number; idx: number; val: number; ones?: number },
+    t0: number,
+    t1: number,
+    B: number,
+    G: number,
+    gI: number,
+    weightGrad: (
+      rows: number,
+      csr: { rowPtr: number; idx: number; val: number; ones?: number },
+      src: number,
+      dst: number,
+    ) => void,
+  ): void {
+    const D = this.spec.taps,
+      S = this.stride,
+      nIn = this.nIn;
+    for (let a = Math.floor((t1 - 1) / G) * G; a >= t0; a -= G) {
+      const b = Math.min(a + G, t1);
+      for (let d = 0; d < D; d++) {
+        const start = Math.max(a, d);
+        if (start >= b) continue;
+        weightGrad(
+          (b - start) * B,
+          { ...csr, rowPtr: csr.rowPtr + 4 * (start - d) * B },
+          gI + 4 * (start - t0) * B * S,
+          this.gradKernel + 4 * d * nIn * S,
+        );
+      }
+    }
+  }
+
+  /** Adds the input gradient Σ_d K[d] gI[t + d] to the rows of `below` (all T steps in memory). */
+  inputGradient(
     ws: Workspace,
-    csr: { rowPtr: number; idx: number; val: number },
     T: number,
     B: number,
     gI: number,
-    below: { offset: number; stride: number } | null,
-    weightGrad: (rows: number, src: number, dst: number) => void,
+    below: { offset: number; stride: number },
   ): void {
     const D = this.spec.taps,
       S = this.stride,
       nIn = this.nIn,
+      kern = ws.kernels();
+    for (let d = 0; d < D && d < T; d++)
+      kern.dotRows(
+        (T - d) * B,
+        gI + 4 * d * B * S,
+        this.kernel + 4 * d * nIn * S,
+        nIn,
+        S,
+        below.offset,
+        below.stride,
+      );
+  }
+
+  /** Ends a backward pass: dW and dδ from dK through the normalised taps. */
+  finishBackward(ws: Workspace): void {
+    const D = this.spec.taps,
+      S = this.stride,
+      nIn = this.nIn,
       n = this.n;
-    const kern = ws.kernels();
-    ws.f32(this.gradKernel, D * nIn * S).fill(0);
-    for (let d = 0; d < D && d < T; d++) {
-      const shifted = gI + 4 * d * B * S;
-      weightGrad((T - d) * B, shifted, this.gradKernel + 4 * d * nIn * S);
-      if (below)
-        kern.dotRows(
-          (T - d) * B,
-          shifted,
-          this.kernel + 4 * d * nIn * S,
-          nIn,
-          S,
-          below.offset,
-          below.stride,
-        );
-    }
     const delta = ws.f32(this.delay.offset, nIn * this.delay.stride),
       sigma = ws.f32(this.sigma.offset, 1)[0];
     const W = ws.f32(this.W.offset, nIn * S),

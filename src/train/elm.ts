@@ -52,12 +52,6 @@ export interface ElmOptions {
   dt_ms?: number;
   /** Initial synapse weight w_s (default 0.5). */
   wSyn?: number;
-  /**
-   * Checkpointing: when a batch's stored states (s, m, h, tanh: `stateBytesPerStep` x steps x
-   * samples) would exceed this many bytes, only the states before every segment of steps are
-   * kept and each segment is recomputed in the backward pass (default 256 MiB).
-   */
-  stateLimitBytes?: number;
 }
 
 /** A validated ELM layer description. */
@@ -72,7 +66,6 @@ export interface ElmSpec {
   readonly tauMemMax_ms: number;
   readonly dt_ms: number;
   readonly wSyn: number;
-  readonly stateLimitBytes: number;
 }
 
 /**
@@ -101,7 +94,6 @@ export function elm(opts: ElmOptions): ElmSpec {
     tauMemMax_ms: checkNumber(opts.tauMemMax_ms ?? 1000, "tauMemMax_ms", { min: tauMemMin_ms }),
     dt_ms: checkPositive(opts.dt_ms ?? 1, "dt_ms"),
     wSyn: checkNumber(opts.wSyn ?? 0.5, "wSyn"),
-    stateLimitBytes: checkInteger(opts.stateLimitBytes ?? 256 * 1024 ** 2, "stateLimitBytes", 1),
   };
 }
 
@@ -144,9 +136,9 @@ export class ElmLayer {
   private readonly nM: number;
   private readonly nH: number;
   private readonly nY: number;
-  // Per-batch layout (byte offsets): s, m, h, tanh of one segment of L steps, rows of
-  // nI', nM', nH', nM' floats, with one leading block of B rows holding the state before the
-  // segment; the checkpoints (s, m before every segment); the segment length and count.
+  // Per-batch layout (byte offsets): s, m, h, tanh of one of the model's segments of L steps,
+  // rows of nI', nM', nH', nM' floats, with one leading block of B rows holding the state before
+  // the segment; the checkpoints (s, m before every segment); the segment length and count.
   private s = 0;
   private m = 0;
   private h = 0;
@@ -195,27 +187,12 @@ export class ElmLayer {
     this.kappaM = elmMemoryTaus_ms(spec).map((tau) => Math.exp(-spec.dt_ms / tau));
   }
 
-  /** Bytes of stored state per step and sample (s, m, h, tanh). */
-  get stateBytesPerStep(): number {
-    return 4 * (pad4(this.nI) + 2 * pad4(this.nM) + pad4(this.nH));
-  }
-
   /**
-   * Steps per recomputed segment for a batch of T steps and B samples: T when the stored states
-   * (`stateBytesPerStep` T B) fit in `spec.stateLimitBytes`, else the most that fit (at least 1).
+   * Bytes per batch at the model's segments of L steps, K segments: the stored states of one
+   * segment (and the state before it), the checkpoints, the segment's output rows, their CSR and gradient.
    */
-  segmentSteps(T: number, B: number): number {
-    const perStep = this.stateBytesPerStep * B;
-    return perStep * T <= this.spec.stateLimitBytes
-      ? T
-      : Math.max(1, Math.floor(this.spec.stateLimitBytes / perStep) - 1);
-  }
-
-  /** Bytes per batch: the stored states (one segment), the checkpoints, the output rows, their CSR and gradient. */
-  transientBytes(T: number, B: number): number {
-    const L = this.segmentSteps(T, B),
-      K = Math.ceil(T / L),
-      R = T * B,
+  transientBytes(L: number, K: number, B: number): number {
+    const R = L * B,
       y = pad4(this.nY);
     const segment = [pad4(this.nI), pad4(this.nM), pad4(this.nH), pad4(this.nM)].reduce(
       (a, w) => a + align16((L + 1) * B * w * 4),
@@ -231,23 +208,26 @@ export class ElmLayer {
     );
   }
 
-  /** Allocates the per-batch arrays; returns the output rows (`mem`), their CSR and gradient rows (`gS`). */
+  /**
+   * Allocates the per-batch arrays for the model's segments of L steps (K segments); returns the
+   * segment's output rows (`mem`), their CSR and gradient rows (`gS`).
+   */
   plan(
     ws: Workspace,
-    T: number,
+    L: number,
+    K: number,
     B: number,
   ): { mem: number; gS: number; rowPtr: number; idx: number; val: number } {
-    const R = T * B,
-      L = this.segmentSteps(T, B),
+    const R = L * B,
       rows = (L + 1) * B;
     this.L = L;
-    this.K = Math.ceil(T / L);
+    this.K = K;
     this.s = ws.alloc(rows * pad4(this.nI) * 4, false, true);
     this.m = ws.alloc(rows * pad4(this.nM) * 4, false, true);
     this.h = ws.alloc(rows * pad4(this.nH) * 4);
     this.th = ws.alloc(rows * pad4(this.nM) * 4);
-    this.cs = ws.alloc(this.K * B * pad4(this.nI) * 4, false, true);
-    this.cm = ws.alloc(this.K * B * pad4(this.nM) * 4, false, true);
+    this.cs = ws.alloc(K * B * pad4(this.nI) * 4, false, true);
+    this.cm = ws.alloc(K * B * pad4(this.nM) * 4, false, true);
     const rowBytes = R * pad4(this.nY) * 4;
     return {
       mem: ws.alloc(rowBytes, false, true),
@@ -258,41 +238,27 @@ export class ElmLayer {
     };
   }
 
-  /** Runs the layer on the input CSR rows; writes y rows at `out.mem` and the output CSR. */
-  forward(
-    wsp: Workspace,
-    csr: { rowPtr: number; idx: number; val: number },
-    T: number,
-    B: number,
-    out: { mem: number; rowPtr: number; idx: number; val: number },
-  ): void {
-    wsp.i32(out.rowPtr, 1)[0] = 0;
-    for (let k = 0; k < this.K; k++) this.segment(wsp, csr, k, T, B, out);
-  }
-
   /**
-   * Steps of segment k (global steps kL .. min(T, (k+1)L) - 1, local rows 1..): from the
-   * checkpoint before it (zero for k = 0) into the segment rows. With `out` (the forward pass)
-   * also writes the outputs and the next checkpoint; without (recomputation in the backward
-   * pass) only the states, which come out bitwise as in the forward pass.
+   * Steps t0 .. t1 - 1 of segment k (the input CSR's and the outputs' rows from t0; states at
+   * local rows 1..): from the checkpoint before it (zero for k = 0) into the segment rows; writes
+   * the outputs and the next checkpoint (a recomputation in the backward pass gives them bitwise again).
    */
-  private segment(
+  forwardSegment(
     wsp: Workspace,
     csr: { rowPtr: number; idx: number; val: number },
     k: number,
-    T: number,
+    t0: number,
+    t1: number,
     B: number,
-    out: { mem: number; rowPtr: number; idx: number; val: number } | null,
+    out: { mem: number; rowPtr: number; idx: number; val: number },
   ): void {
     const { nI, nM, nH, nY, L } = this,
-      R = T * B,
+      R = (t1 - t0) * B,
       SI = pad4(nI),
       SM = pad4(nM),
       SH = pad4(nH),
       SY = pad4(nY),
       rows = (L + 1) * B;
-    const t0 = k * L,
-      t1 = Math.min(T, t0 + L);
     const inPtr = wsp.i32(csr.rowPtr, R + 1),
       nnz = inPtr[R],
       inIdx = wsp.i32(csr.idx, nnz),
@@ -321,13 +287,14 @@ export class ElmLayer {
       h = new Float64Array(nH),
       o = new Float64Array(nM),
       y = new Float64Array(nY);
-    const yA = out ? wsp.f32(out.mem, R * SY) : null;
-    const outPtr = out ? wsp.i32(out.rowPtr, R + 1) : null,
-      outIdx = out ? wsp.i32(out.idx, R * nY) : null,
-      outVal = out ? wsp.f32(out.val, R * nY) : null;
+    const yA = wsp.f32(out.mem, R * SY);
+    const outPtr = wsp.i32(out.rowPtr, R + 1),
+      outIdx = wsp.i32(out.idx, R * nY),
+      outVal = wsp.f32(out.val, R * nY);
+    outPtr[0] = 0;
     for (let t = t0; t < t1; t++) {
       for (let b = 0; b < B; b++) {
-        const r = t * B + b,
+        const r = (t - t0) * B + b,
           l = (t - t0 + 1) * B + b,
           lp = l - B;
         // synaptic traces
@@ -366,7 +333,6 @@ export class ElmLayer {
           thA[l * SM + i] = th;
           mA[l * SM + i] = kM[i] * mA[lp * SM + i] + lam * (1 - kM[i]) * A * th;
         }
-        if (!out) continue;
         // output
         for (let j = 0; j < nY; j++) y[j] = by[j];
         for (let i = 0; i < nM; i++) {
@@ -376,35 +342,66 @@ export class ElmLayer {
         }
         for (let j = 0; j < nY; j++) {
           const v = Math.fround(y[j]);
-          yA![r * SY + j] = v;
-          outIdx![r * nY + j] = j;
-          outVal![r * nY + j] = v;
+          yA[r * SY + j] = v;
+          outIdx[r * nY + j] = j;
+          outVal[r * nY + j] = v;
         }
-        outPtr![r + 1] = (r + 1) * nY;
+        outPtr[r + 1] = (r + 1) * nY;
       }
     }
-    if (out && k + 1 < this.K) {
+    if (k + 1 < this.K) {
       const last = (t1 - t0) * B;
       wsp.f32(this.cs + 4 * (k + 1) * B * SI, B * SI).set(sA.subarray(last * SI, (last + B) * SI));
       wsp.f32(this.cm + 4 * (k + 1) * B * SM, B * SM).set(mA.subarray(last * SM, (last + B) * SM));
     }
   }
 
+  /** The float64 accumulators of the parameter gradients and the carries across segments. */
+  private grads: {
+    ws: Float64Array;
+    W1: Float64Array;
+    b1: Float64Array;
+    W2: Float64Array;
+    b2: Float64Array;
+    Wy: Float64Array;
+    by: Float64Array;
+    carryS: Float64Array;
+    carryM: Float64Array;
+  } | null = null;
+
+  /** Starts a backward pass (zero accumulators and carries). */
+  beginBackward(B: number): void {
+    const { nI, nM, nH, nY } = this,
+      Z = nI + nM;
+    this.grads = {
+      ws: new Float64Array(nI),
+      W1: new Float64Array(Z * nH),
+      b1: new Float64Array(nH),
+      W2: new Float64Array(nH * nM),
+      b2: new Float64Array(nM),
+      Wy: new Float64Array(nM * nY),
+      by: new Float64Array(nY),
+      carryS: new Float64Array(B * nI),
+      carryM: new Float64Array(B * nM),
+    };
+  }
+
   /**
-   * Backpropagates the output gradient rows `gS` (dLoss/dy) through time, segment by segment
-   * from the last (every segment but the last is recomputed from its checkpoint first); adds the
-   * parameter gradients and (if `below` is given) dLoss/dx to the layer below's gradient rows.
+   * Backpropagates the output gradient rows `gS` (dLoss/dy, the segment's rows) through steps
+   * t1 - 1 .. t0 of the segment in memory (the model calls the segments from the last); adds
+   * (if `below` is given) dLoss/dx to the layer below's gradient rows of the segment.
    */
-  backward(
+  backwardSegment(
     wsp: Workspace,
     csr: { rowPtr: number; idx: number; val: number },
-    T: number,
+    t0: number,
+    t1: number,
     B: number,
     gS: number,
     below: { offset: number; stride: number } | null,
   ): void {
     const { nI, nM, nH, nY, L } = this,
-      R = T * B,
+      R = (t1 - t0) * B,
       SI = pad4(nI),
       SM = pad4(nM),
       SH = pad4(nH),
@@ -430,108 +427,110 @@ export class ElmLayer {
       kS = this.kappaS,
       kM = this.kappaM,
       lam = this.spec.lambda;
-    // float64 accumulators of the parameter gradients, added to the model's at the end
-    const dws = new Float64Array(nI),
-      dW1 = new Float64Array(Z * nH),
-      db1 = new Float64Array(nH),
-      dW2 = new Float64Array(nH * nM),
-      db2 = new Float64Array(nM);
-    const dWy = new Float64Array(nM * nY),
-      dby = new Float64Array(nY);
-    const carryS = new Float64Array(B * nI),
-      carryM = new Float64Array(B * nM);
+    const {
+      ws: dws,
+      W1: dW1,
+      b1: db1,
+      W2: dW2,
+      b2: db2,
+      Wy: dWy,
+      by: dby,
+      carryS,
+      carryM,
+    } = this.grads!;
     const gm = new Float64Array(nM),
       go = new Float64Array(nM),
       gh = new Float64Array(nH),
       gz = new Float64Array(Z),
       z = new Float64Array(Z);
     const gx = below ? wsp.f32(below.offset, R * below.stride) : null;
-    for (let k = this.K - 1; k >= 0; k--) {
-      if (k < this.K - 1) this.segment(wsp, csr, k, T, B, null);
-      const t0 = k * L,
-        t1 = Math.min(T, t0 + L);
-      for (let t = t1 - 1; t >= t0; t--) {
-        for (let b = 0; b < B; b++) {
-          const r = t * B + b,
-            l = (t - t0 + 1) * B + b,
-            lp = l - B;
-          // y = Wyᵀ m + by
-          for (let i = 0; i < nM; i++) gm[i] = carryM[b * nM + i];
-          for (let j = 0; j < nY; j++) {
-            const g = gY[r * SY + j];
-            if (g === 0) continue;
-            dby[j] += g;
-            for (let i = 0; i < nM; i++) {
-              gm[i] += Wy[i * sy + j] * g;
-              dWy[i * nY + j] += mA[l * SM + i] * g;
-            }
-          }
-          // m = κ m' + λ (1 - κ) A tanh(G o)
+    for (let t = t1 - 1; t >= t0; t--) {
+      for (let b = 0; b < B; b++) {
+        const r = (t - t0) * B + b,
+          l = (t - t0 + 1) * B + b,
+          lp = l - B;
+        // y = Wyᵀ m + by
+        for (let i = 0; i < nM; i++) gm[i] = carryM[b * nM + i];
+        for (let j = 0; j < nY; j++) {
+          const g = gY[r * SY + j];
+          if (g === 0) continue;
+          dby[j] += g;
           for (let i = 0; i < nM; i++) {
-            const th = thA[l * SM + i];
-            go[i] = gm[i] * lam * (1 - kM[i]) * A * G * (1 - th * th);
-            db2[i] += go[i];
+            gm[i] += Wy[i * sy + j] * g;
+            dWy[i * nY + j] += mA[l * SM + i] * g;
           }
+        }
+        // m = κ m' + λ (1 - κ) A tanh(G o)
+        for (let i = 0; i < nM; i++) {
+          const th = thA[l * SM + i];
+          go[i] = gm[i] * lam * (1 - kM[i]) * A * G * (1 - th * th);
+          db2[i] += go[i];
+        }
+        for (let j = 0; j < nH; j++) {
+          const hj = hA[l * SH + j];
+          if (hj === 0) {
+            gh[j] = 0;
+            continue;
+          }
+          const row = j * s2;
+          let acc = 0;
+          for (let i = 0; i < nM; i++) {
+            acc += W2[row + i] * go[i];
+            dW2[j * nM + i] += hj * go[i];
+          }
+          gh[j] = acc;
+          db1[j] += acc;
+        }
+        // h = relu(W1ᵀ z + b1), z = [s, κ m']
+        for (let i = 0; i < nI; i++) z[i] = sA[l * SI + i];
+        for (let i = 0; i < nM; i++) z[nI + i] = kM[i] * mA[lp * SM + i];
+        for (let i = 0; i < Z; i++) {
+          const row = i * s1,
+            zi = z[i];
+          let acc = 0;
           for (let j = 0; j < nH; j++) {
-            const hj = hA[l * SH + j];
-            if (hj === 0) {
-              gh[j] = 0;
-              continue;
-            }
-            const row = j * s2;
-            let acc = 0;
-            for (let i = 0; i < nM; i++) {
-              acc += W2[row + i] * go[i];
-              dW2[j * nM + i] += hj * go[i];
-            }
-            gh[j] = acc;
-            db1[j] += acc;
+            const g = gh[j];
+            acc += W1[row + j] * g;
+            dW1[i * nH + j] += zi * g;
           }
-          // h = relu(W1ᵀ z + b1), z = [s, κ m']
-          for (let i = 0; i < nI; i++) z[i] = sA[l * SI + i];
-          for (let i = 0; i < nM; i++) z[nI + i] = kM[i] * mA[lp * SM + i];
-          for (let i = 0; i < Z; i++) {
-            const row = i * s1,
-              zi = z[i];
-            let acc = 0;
-            for (let j = 0; j < nH; j++) {
-              const g = gh[j];
-              acc += W1[row + j] * g;
-              dW1[i * nH + j] += zi * g;
-            }
-            gz[i] = acc;
-          }
-          // memory carried to t - 1: directly (κ) and through z (κ)
-          for (let i = 0; i < nM; i++) carryM[b * nM + i] = kM[i] * (gm[i] + gz[nI + i]);
-          // s = κ_s s' + relu(w_s) x
-          for (let i = 0; i < nI; i++) {
-            const gs = gz[i] + carryS[b * nI + i];
-            carryS[b * nI + i] = kS * gs;
-            gz[i] = gs;
-          }
-          for (let q = inPtr[r]; q < inPtr[r + 1]; q++) {
-            const i = inIdx[q];
-            if (wsyn[i] > 0) dws[i] += gz[i] * inVal[q];
-          }
-          if (gx) {
-            const st = below!.stride;
-            for (let i = 0; i < nI; i++) gx[r * st + i] += gz[i] * Math.max(0, wsyn[i]);
-          }
+          gz[i] = acc;
+        }
+        // memory carried to t - 1: directly (κ) and through z (κ)
+        for (let i = 0; i < nM; i++) carryM[b * nM + i] = kM[i] * (gm[i] + gz[nI + i]);
+        // s = κ_s s' + relu(w_s) x
+        for (let i = 0; i < nI; i++) {
+          const gs = gz[i] + carryS[b * nI + i];
+          carryS[b * nI + i] = kS * gs;
+          gz[i] = gs;
+        }
+        for (let q = inPtr[r]; q < inPtr[r + 1]; q++) {
+          const i = inIdx[q];
+          if (wsyn[i] > 0) dws[i] += gz[i] * inVal[q];
+        }
+        if (gx) {
+          const st = below!.stride;
+          for (let i = 0; i < nI; i++) gx[r * st + i] += gz[i] * Math.max(0, wsyn[i]);
         }
       }
     }
+  }
+
+  /** Ends a backward pass: adds the accumulated parameter gradients to the model's. */
+  finishBackward(wsp: Workspace): void {
+    const { nI, nM, nH, nY } = this;
+    const g = this.grads!;
     const addTo = (p: Parameter, acc: Float64Array, cols: number) => {
-      const g = wsp.f32(p.gradOffset, p.rows * p.stride);
+      const grad = wsp.f32(p.gradOffset, p.rows * p.stride);
       for (let r = 0; r < p.rows; r++)
-        for (let c = 0; c < cols; c++) g[r * p.stride + c] += acc[r * cols + c];
+        for (let c = 0; c < cols; c++) grad[r * p.stride + c] += acc[r * cols + c];
     };
-    addTo(this.ws, dws, nI);
-    addTo(this.W1, dW1, nH);
-    addTo(this.b1, db1, nH);
-    addTo(this.W2, dW2, nM);
-    addTo(this.b2, db2, nM);
-    addTo(this.Wy, dWy, nY);
-    addTo(this.by, dby, nY);
+    addTo(this.ws, g.ws, nI);
+    addTo(this.W1, g.W1, nH);
+    addTo(this.b1, g.b1, nH);
+    addTo(this.W2, g.W2, nM);
+    addTo(this.b2, g.b2, nM);
+    addTo(this.Wy, g.Wy, nY);
+    addTo(this.by, g.by, nY);
   }
 }
 

@@ -206,7 +206,9 @@ export function trainStep(
   for (const r of opts.regularizers ?? []) {
     const size = model.layers[r.layer]?.size;
     if (size === undefined) throw new RangeError(`regularizers: layer ${r.layer} does not exist`);
-    const reg = rateRegularizer(model.spikes(r.layer), size, r);
+    // The regulariser depends on the spike counts per neuron only; its gradient is the same at
+    // every step and sample (so it works with checkpointing, where not every step is stored).
+    const reg = rateRegularizer(Float32Array.from(model.spikeCounts(r.layer)), size, r);
     loss += reg.loss;
     const prev = spikeGrads.get(r.layer);
     if (prev) for (let k = 0; k < prev.length; k++) prev[k] += reg.grad[k];

@@ -53,6 +53,10 @@ export const LIF_FLAGS = {
   attached: 16,
   /** A bias (backward only: accumulate its gradient). */
   bias: 32,
+  /** Step 0 continues from the rows before `mem`, `spk`, `syn` (a checkpointed segment; backward: dBeta, dAlpha). */
+  resume: 64,
+  /** Backward only: continue from the carries in `carry` (the later segment's) instead of zeroing them. */
+  keepCarry: 128,
 } as const;
 
 /**
@@ -276,7 +280,8 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
         vl = val >> 2;
       const mode = flags & 3,
         hasSyn = (flags & LIF_FLAGS.synaptic) !== 0,
-        recurrent = (flags & LIF_FLAGS.recurrent) !== 0;
+        recurrent = (flags & LIF_FLAGS.recurrent) !== 0,
+        resume = (flags & LIF_FLAGS.resume) !== 0;
       let nnz = 0;
       i32[rp] = 0;
       for (let t = 0; t < T; t++) {
@@ -288,11 +293,11 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
           for (let i = 0; i < S; i++) {
             let drive = f[c0 + r + i];
             if (hasSyn) {
-              if (t > 0) drive = fr(fr(f[al0 + i] * f[y0 + rp0 + i]) + drive);
+              if (t > 0 || resume) drive = fr(fr(f[al0 + i] * f[y0 + rp0 + i]) + drive);
               f[y0 + r + i] = drive;
             }
             let v = drive;
-            if (t > 0) {
+            if (t > 0 || resume) {
               const vp = f[m0 + rp0 + i],
                 sp = f[s0 + rp0 + i],
                 be = f[be0 + i];
@@ -358,10 +363,11 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
         hasSyn = (flags & LIF_FLAGS.synaptic) !== 0,
         recurrent = (flags & LIF_FLAGS.recurrent) !== 0;
       const attached = (flags & LIF_FLAGS.attached) !== 0,
-        bias = (flags & LIF_FLAGS.bias) !== 0;
+        bias = (flags & LIF_FLAGS.bias) !== 0,
+        resume = (flags & LIF_FLAGS.resume) !== 0;
       const P0 = fr(p0),
         P1 = fr(p1);
-      f.fill(0, cm0, cm0 + 2 * B * S);
+      if (!(flags & LIF_FLAGS.keepCarry)) f.fill(0, cm0, cm0 + 2 * B * S);
       for (let t = T - 1; t >= 0; t--) {
         if (recurrent && t < T - 1)
           K.dotRows(B, cur + 4 * (t + 1) * B * S, V, n, S, gS + 4 * t * B * S, S);
@@ -390,7 +396,7 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
             const gsg = fr(gs * sur);
             const gm = fr(gsg + (mode === 1 ? fr(fr(be * (1 - sp)) * gmN) : fr(be * gmN)));
             f[dth0 + i] = fr(f[dth0 + i] - (mode === 0 ? fr(gsg + fr(sp * gmN)) : gsg));
-            if (t > 0) {
+            if (t > 0 || resume) {
               const prev =
                 mode === 1 ? fr((1 - f[s0 + rp0 + i]) * f[m0 + rp0 + i]) : f[m0 + rp0 + i];
               f[dbe0 + i] = fr(f[dbe0 + i] + fr(gm * prev));
@@ -399,7 +405,7 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
             let g = gm;
             if (hasSyn) {
               g = fr(gm + fr(f[al0 + i] * f[cs + i]));
-              if (t > 0) f[dal0 + i] = fr(f[dal0 + i] + fr(g * f[y0 + rp0 + i]));
+              if (t > 0 || resume) f[dal0 + i] = fr(f[dal0 + i] + fr(g * f[y0 + rp0 + i]));
               f[cs + i] = g;
             }
             f[c0 + r + i] = g;
@@ -885,6 +891,7 @@ function lifForwardFn() {
   const hasFlag = (bit: number): Code => [...get(FLAGS), ...i32c(bit), ...op.i32And];
   const at = (base: number, row: number): Code => add(add(get(base), get(row)), get(c));
   const prev = (base: number): Code => load(at(base, rpo));
+  const later: Code = [...get(t), ...hasFlag(64), ...op.i32Or]; // t > 0 or a resumed segment
   const ONE = v128Const(1);
   // Branch-free: the indices of the spiking lanes (i + l, l < 4, i + l < n) are packed by a
   // byte shuffle from the table (`spikeTable`, one 16-byte pattern per 4-bit mask) and stored as
@@ -929,7 +936,7 @@ function lifForwardFn() {
     ...load(at(CUR, ro)),
     ...set(drive),
     ...ifElse(hasFlag(4), [
-      ...ifElse(get(t), [
+      ...ifElse(later, [
         ...vadd(vmul(load(add(get(ALPHA), get(c))), prev(SYN)), get(drive)),
         ...set(drive),
       ]),
@@ -938,7 +945,7 @@ function lifForwardFn() {
     ...load(add(get(THR), get(c))),
     ...set(th),
     ...ifElse(
-      get(t),
+      later,
       [
         ...ifElse(
           [...get(mode), ...op.i32Eqz],
@@ -1085,6 +1092,7 @@ function lifBackwardFn() {
   const accumulate = (base: number, value: Code, sub = false): Code =>
     store(par(base), (sub ? vsub : vadd)(load(par(base)), value));
   const isMode = (m: number): Code => [...get(mode), ...i32c(m), ...i32Eq];
+  const later: Code = [...get(t), ...hasFlag(64), ...op.i32Or]; // t > 0 or a resumed segment
   const neuron: Code = [
     ...load(add(get(cm), get(c))),
     ...set(gmN),
@@ -1150,7 +1158,7 @@ function lifBackwardFn() {
       accumulate(DTHR, get(gsg), true),
     ),
     ...ifElse(
-      get(t),
+      later,
       ifElse(
         isMode(1),
         accumulate(DBETA, vmul(get(gm), vmul(vsub(ONE, load(at(SPK, rpo))), load(at(MEM, rpo))))),
@@ -1163,7 +1171,7 @@ function lifBackwardFn() {
     ...ifElse(hasFlag(4), [
       ...vadd(get(gm), vmul(load(par(ALPHA)), load(add(get(cs), get(c))))),
       ...set(g),
-      ...ifElse(get(t), accumulate(DALPHA, vmul(get(g), load(at(SYN, rpo))))),
+      ...ifElse(later, accumulate(DALPHA, vmul(get(g), load(at(SYN, rpo))))),
       ...store(add(get(cs), get(c)), get(g)),
     ]),
     ...store(at(CUR, ro), get(g)),
@@ -1184,12 +1192,15 @@ function lifBackwardFn() {
     ...get(P1),
     ...f32x4.splat,
     ...set(p1),
-    ...forLoop(
-      c,
-      i32c(0),
-      [...get(stepBytes), ...i32c(1), ...op.i32Shl],
-      [...store(add(get(CARRY), get(c)), ZERO)],
-      16,
+    ...ifElse(
+      [...hasFlag(128), ...op.i32Eqz],
+      forLoop(
+        c,
+        i32c(0),
+        [...get(stepBytes), ...i32c(1), ...op.i32Shl],
+        [...store(add(get(CARRY), get(c)), ZERO)],
+        16,
+      ),
     ),
     ...add(get(T), i32c(-1)),
     ...set(t),

@@ -19,6 +19,20 @@
  * pointers; a readout stores 2 x 4 B T n' bytes. The weight gradient's sort of a block of rows
  * takes 4 (inputs + 1) + 8 x (entries in the block) bytes more, during `backward`. `memoryBytes(steps, batch)` gives the total.
  * Example: 200 recurrent LIF neurons, 100 steps, batch 256: 124 MB (plus 8 bytes per non-zero input).
+ *
+ * Checkpointing (option `checkpoint`, Chen et al. 2016's "sublinear memory" recomputation): the
+ * steps run in segments of L steps, all layers one segment at a time; every array above holds one
+ * segment (L steps instead of T, plus one block of B rows with the state before it), and the
+ * state before every segment (potential, spikes, synaptic current; the readout's value; the ELM's
+ * traces and memory) is kept as a checkpoint, (K - 1) x 4 B n' bytes per state array for
+ * K = ceil(T / L) segments: O(L + T / L) instead of O(T). `backward` reverses the segments from
+ * the last, recomputing each from its checkpoint first (the same kernels over the segment's
+ * rows: `lifForward` / `lifBackward` with `LIF_FLAGS.resume` continue from the rows before the
+ * segment, `keepCarry` from the later segment's gradient carries), the meta neurons' generator
+ * rewound to its state at the segment's start. The weight gradients' float32 sums over time run
+ * in blocks of G = ceil(256 / B) steps from the last block (forward in time within a block) with
+ * or without checkpointing, and segments are whole blocks, so every result is bitwise the same
+ * for any L (`test/unit/train_checkpoint.test.ts`).
  */
 import { checkInteger } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
@@ -170,7 +184,10 @@ interface LayerState {
   noise: Parameter | null;
   delays: DelaySynapses | null;
   elm: ElmLayer | null;
-  // transient (per batch) byte offsets
+  /** Spikes per neuron in the last forward pass (spiking layers; counted in `forward` when checkpointed). */
+  counts: Int32Array | null;
+  // transient (per batch) byte offsets, rows of one segment (local step 0 first); `mem`, `spk`
+  // and `syn` are preceded by one block of B rows holding the state before the segment
   cur: number;
   mem: number;
   spk: number;
@@ -181,6 +198,71 @@ interface LayerState {
   val: number;
   argmax: number;
   carry: number;
+  /** Recurrent layers: the spikes before the segment as a CSR (B rows), the current gradient of the next segment's first step. */
+  prevRowPtr: number;
+  prevIdx: number;
+  prevVal: number;
+  gNext: number;
+  /** Checkpoints: the state (mem, spk, syn) before segments 1 .. segments - 1, B rows each. */
+  ckMem: number;
+  ckSpk: number;
+  ckSyn: number;
+}
+
+const TRANSIENT_KEYS = [
+  "cur",
+  "mem",
+  "spk",
+  "syn",
+  "gS",
+  "rowPtr",
+  "idx",
+  "val",
+  "argmax",
+  "carry",
+  "prevRowPtr",
+  "prevIdx",
+  "prevVal",
+  "gNext",
+  "ckMem",
+  "ckSpk",
+  "ckSyn",
+] as const;
+type TransientOffsets = Record<(typeof TRANSIENT_KEYS)[number], number>;
+
+function blankOffsets(): TransientOffsets {
+  return Object.fromEntries(TRANSIENT_KEYS.map((k) => [k, 0])) as TransientOffsets;
+}
+
+function blankState() {
+  return {
+    V: null,
+    alpha: null,
+    threshold: null,
+    gain: null,
+    noise: null,
+    delays: null,
+    elm: null,
+    counts: null,
+    ...blankOffsets(),
+  };
+}
+
+/** Default of {@link CheckpointOptions.limitBytes}: 256 MiB. */
+const DEFAULT_CHECKPOINT_LIMIT = 256 * 1024 ** 2;
+/** Rows of one block of the weight gradient's sums (see {@link SpikingModel.gradientBlockSteps}). */
+const GRAD_BLOCK_ROWS = 256;
+
+/**
+ * Checkpointing of the states stored for BPTT: give `every` (steps per segment) or `limitBytes`
+ * (segments only when a batch's per-batch memory would exceed it, as long as fit). Segments are
+ * whole multiples of the gradient block, ceil(256 / batch) steps.
+ */
+export interface CheckpointOptions {
+  /** Keep the state before every `every` steps (rounded up to a whole gradient block) and recompute the steps in between. */
+  every?: number;
+  /** Checkpoint only when the per-batch memory (`memoryBytes` minus parameters) would exceed this many bytes; then the longest segments that fit. */
+  limitBytes?: number;
 }
 
 /** Options of {@link SpikingModel}. */
@@ -193,6 +275,16 @@ export interface ModelOptions {
   seed: number;
   /** Use the WebAssembly kernels when available (default true); false runs the TypeScript reference. */
   wasm?: boolean;
+  /**
+   * Checkpointing of the BPTT states (default `{ limitBytes: 256 MiB }`; `false`: store every step).
+   * Results are bitwise the same with any setting.
+   */
+  checkpoint?: CheckpointOptions | false;
+}
+
+/** A copy of a generator's state (all its fields are plain numbers), to replay its stream. */
+function snapshot(rng: Rng): Rng {
+  return Object.assign(Object.create(Rng.prototype) as Rng, rng);
 }
 
 /**
@@ -205,6 +297,7 @@ export interface ModelOptions {
  *   inputs: 12,
  *   layers: [train.lif({ size: 200, tauMem_ms: 20, tauSyn_ms: 10, dt_ms: 1, recurrent: true }), train.readout({ size: 27 })],
  *   seed: 1,
+ *   checkpoint: { every: 25 }, // keep the state every 25 steps, recompute the rest in backward
  * });
  * const out = model.forward(train.batchFromDense(new Float32Array(100 * 12), { steps: 100, batch: 1, inputs: 12 }));
  * model.memoryBytes(100, 64); // stored states for BPTT at 100 steps x batch 64
@@ -228,6 +321,13 @@ export class SpikingModel {
   private scratch = { offset: 0, bytes: 0 };
   /** Whether every input value of the last batch is 1 (spikes): the kernels skip the products. */
   private inOnes = 0;
+  private checkpointOption: CheckpointOptions | false = false;
+  /** Steps per segment and number of segments of the last batch; the segment whose states are in memory. */
+  private segL = 0;
+  private segK = 0;
+  private resident = -1;
+  /** The sampler's state at the start of every segment and after the last. */
+  private samplerAt: Rng[] = [];
 
   constructor(opts: ModelOptions) {
     this.inputs = checkInteger(opts.inputs, "inputs", 1);
@@ -242,6 +342,7 @@ export class SpikingModel {
         );
     });
     this.layers = opts.layers;
+    this.checkpoint = opts.checkpoint ?? { limitBytes: DEFAULT_CHECKPOINT_LIMIT };
     this.seed = checkInteger(opts.seed, "seed", 0, 2 ** 32 - 1);
     this.ws = new Workspace({ wasm: opts.wasm });
     const params: Parameter[] = [];
@@ -279,30 +380,15 @@ export class SpikingModel {
         const elm = new ElmLayer(spec, nIn, this.ws, rng, add, k);
         const none = null as unknown as Parameter; // W, b, beta: not used by an elm layer
         this.states.push({
+          ...blankState(),
           spec,
           nIn,
           n,
           stride,
           W: none,
           b: none,
-          V: null,
           beta: none,
-          alpha: null,
-          threshold: null,
-          gain: null,
-          noise: null,
-          delays: null,
           elm,
-          cur: 0,
-          mem: 0,
-          spk: 0,
-          syn: 0,
-          gS: 0,
-          rowPtr: 0,
-          idx: 0,
-          val: 0,
-          argmax: 0,
-          carry: 0,
         });
         nIn = n;
         return;
@@ -344,6 +430,7 @@ export class SpikingModel {
           ? DelaySynapses.create(spec.delays, k, nIn, n, stride, W, this.ws, rng, add)
           : null;
       this.states.push({
+        ...blankState(),
         spec,
         nIn,
         n,
@@ -357,22 +444,76 @@ export class SpikingModel {
         gain,
         noise,
         delays,
-        elm: null,
-        cur: 0,
-        mem: 0,
-        spk: 0,
-        syn: 0,
-        gS: 0,
-        rowPtr: 0,
-        idx: 0,
-        val: 0,
-        argmax: 0,
-        carry: 0,
+        counts: spiking ? new Int32Array(n) : null,
       });
       nIn = n;
     });
     this.parameters = params;
     this.sampler = rng.fork();
+  }
+  /** Checkpointing of the BPTT states (see {@link ModelOptions.checkpoint}); may be changed between batches. */
+  get checkpoint(): CheckpointOptions | false {
+    return this.checkpointOption;
+  }
+
+  set checkpoint(opt: CheckpointOptions | false) {
+    if (opt === false) {
+      this.checkpointOption = false;
+      return;
+    }
+    if (typeof opt !== "object" || opt === null)
+      throw new RangeError(
+        `checkpoint must be false, { every } or { limitBytes }, got ${describeValue(opt)}`,
+      );
+    if ((opt.every === undefined) === (opt.limitBytes === undefined))
+      throw new RangeError("checkpoint: give exactly one of every (steps) and limitBytes");
+    this.checkpointOption =
+      opt.every !== undefined
+        ? { every: checkInteger(opt.every, "checkpoint.every", 1) }
+        : { limitBytes: checkInteger(opt.limitBytes, "checkpoint.limitBytes", 1) };
+  }
+
+  /**
+   * Steps per block of the weight gradients' sums at `batch` samples: ceil(256 / batch). The sums
+   * over time run block by block from the last (forward in time within a block), so checkpointed
+   * segments, whole blocks each, give the same float32 sums as one pass over all steps.
+   */
+  static gradientBlockSteps(batch: number): number {
+    return Math.max(1, Math.ceil(GRAD_BLOCK_ROWS / batch));
+  }
+
+  /**
+   * Steps per checkpointed segment for a batch (`steps` when nothing is checkpointed), from the
+   * `checkpoint` option (see the module header); `inputNnz`: non-zero inputs of the batch (they
+   * count towards `limitBytes`, 8 bytes each).
+   */
+  segmentSteps(steps: number, batch: number, inputNnz = 0): number {
+    const T = checkInteger(steps, "steps", 1),
+      B = checkInteger(batch, "batch", 1);
+    const opt = this.checkpointOption;
+    if (opt === false) return T;
+    const G = SpikingModel.gradientBlockSteps(B);
+    // A delayed layer reads its input d < taps steps back: across segments only from the model's input.
+    const delayedAbove = this.states.findIndex((s, k) => k > 0 && s.delays);
+    if (opt.every !== undefined) {
+      const L = Math.min(T, Math.ceil(opt.every / G) * G);
+      if (L < T && delayedAbove >= 0)
+        throw new RangeError(
+          `checkpoint: layers[${delayedAbove}] has delays and is fed by another layer; checkpointing needs delayed layers to be the first (use checkpoint: false)`,
+        );
+      return L;
+    }
+    const limit = opt.limitBytes!;
+    if (delayedAbove >= 0 || this.transientBytes(T, B, inputNnz, T) <= limit) return T;
+    let fit = 0,
+      best = G,
+      least = Infinity;
+    for (let L = G; L < T; L += G) {
+      const bytes = this.transientBytes(T, B, inputNnz, L);
+      if (bytes <= limit) fit = L;
+      if (bytes < least) [least, best] = [bytes, L];
+    }
+    return fit || best;
   }
 
   /** Whether the WebAssembly kernels run. */
@@ -385,11 +526,16 @@ export class SpikingModel {
     return this.layers[this.layers.length - 1].size;
   }
 
-  /** Bytes of the workspace a batch of `steps` x `batch` needs (parameters, gradients and stored states). */
+  /**
+   * Bytes of the workspace a batch of `steps` x `batch` needs (parameters, gradients, stored
+   * states and checkpoints under the `checkpoint` option; plus 8 bytes per non-zero input and
+   * the weight gradient's sorting scratch during `backward`).
+   */
   memoryBytes(steps: number, batch: number): number {
-    let bytes = 0;
-    for (const p of this.parameters) bytes += 2 * align16(p.rows * p.stride * 4);
-    return bytes + this.transientBytes(steps, batch, 0);
+    return (
+      this.ws.persistentBytes +
+      this.transientBytes(steps, batch, 0, this.segmentSteps(steps, batch))
+    );
   }
 
   /** A copy of a parameter's values, rows x cols, row-major without padding. */
@@ -445,6 +591,12 @@ export class SpikingModel {
    * Runs the network on a batch and returns the output per sample, `batch x outputs`
    * (row-major): the readout's logits, or a spiking output layer's spike counts.
    * The states are kept for {@link SpikingModel.backward}.
+
+  /**
+   * Runs the network on a batch and returns the output per sample, `batch x outputs`
+   * (row-major): the readout's logits, or a spiking output layer's spike counts.
+   * The states are kept for {@link SpikingModel.backward} (with checkpointing: the states before
+   * every segment and the last segment's).
    */
   forward(input: SpikeBatch): Float32Array {
     if (input.inputs !== this.inputs)
@@ -479,16 +631,28 @@ export class SpikingModel {
         break;
       }
     this.inOnes = ones;
-    let csr: Csr = { rowPtr: this.inRowPtr, idx: this.inIdx, val: this.inVal, ones: this.inOnes };
     for (const s of this.states) {
-      if (s.elm) s.elm.forward(this.ws, csr, T, B, s);
-      else if (s.spec.type === "lif") this.lifForward(s, s.spec, csr, T, B);
-      else if (s.spec.type === "meta") this.metaForward(s, csr, T, B);
-      else if (s.spec.type === "readout") this.readoutForward(s, s.spec, csr, T, B);
-      // Spiking layers hand on 0/1 values (the kernels skip the multiplications); the ELM layer's are graded.
-      csr = { rowPtr: s.rowPtr, idx: s.idx, val: s.val, ones: s.elm ? 0 : 1 };
+      s.counts?.fill(0);
+      if (s.delays) s.delays.prepare(this.ws);
     }
-    return this.output(T, B);
+    const top = this.states[this.states.length - 1],
+      C = top.n;
+    const out = new Float32Array(B * C);
+    const sums =
+      top.spec.type === "readout" && top.spec.reduce === "mean" ? new Float64Array(B * C) : null;
+    this.samplerAt = [];
+    for (let seg = 0; seg < this.segK; seg++) {
+      this.samplerAt.push(snapshot(this.sampler));
+      this.runSegment(seg);
+      const [t0, t1] = this.segmentRange(seg);
+      this.reduceOutput(t0, t1, out, sums);
+      // spike counts per neuron: accumulated here only when the segments are not all kept
+      if (this.segK > 1) for (const s of this.states) if (s.counts) this.countSpikes(s, t1 - t0);
+      if (seg + 1 < this.segK) this.saveCheckpoint(seg + 1);
+    }
+    this.samplerAt.push(snapshot(this.sampler));
+    if (sums) for (let k = 0; k < out.length; k++) out[k] = sums[k] / T;
+    return out;
   }
 
   /** Spikes of layer `k` from the last forward pass, time-major `steps x batch x size` (0/1). */
@@ -496,20 +660,39 @@ export class SpikingModel {
     const s = this.states[checkInteger(k, "k", 0, this.states.length - 1)];
     if (s.spec.type === "readout" || s.elm || !this.last)
       throw new RangeError(`layer ${k} has no spikes from a forward pass`);
+    this.requireAllSteps("spikes");
     return this.unpad(s.spk, this.last.steps * this.last.batch, s);
+  }
+
+  /**
+   * Spikes per neuron of layer `k` in the last forward pass, summed over steps and samples
+   * (available with checkpointing too).
+   */
+  spikeCounts(k: number): Float64Array {
+    const s = this.states[checkInteger(k, "k", 0, this.states.length - 1)];
+    if (!s.counts || !this.last)
+      throw new RangeError(`layer ${k} has no spikes from a forward pass`);
+    if (this.segK === 1) {
+      s.counts.fill(0);
+      this.countSpikes(s, this.last.steps);
+    }
+    return Float64Array.from(s.counts);
   }
 
   /** Membrane potentials (or readout values) of layer `k` from the last forward pass, `steps x batch x size`. */
   potentials(k: number): Float32Array {
     const s = this.states[checkInteger(k, "k", 0, this.states.length - 1)];
     if (!this.last) throw new RangeError("no forward pass yet");
+    this.requireAllSteps("potentials");
     return this.unpad(s.mem, this.last.steps * this.last.batch, s);
   }
 
   /**
    * Backpropagates `gradOutput` (dLoss/doutput, `batch x outputs`) through the last forward
    * pass and adds the parameter gradients to `grad`. `spikeGrads[k]` optionally adds
-   * dLoss/dspikes of layer k (time-major `steps x batch x size`, e.g. a rate regulariser).
+   * dLoss/dspikes of layer k: time-major `steps x batch x size`, or `size` values (the same at
+   * every step and sample, e.g. a rate regulariser's). With checkpointing, every segment but the
+   * last is recomputed from its checkpoint first (the meta neurons' draws replayed).
    */
   backward(
     gradOutput: ArrayLike<number>,
@@ -522,67 +705,91 @@ export class SpikingModel {
       throw new RangeError(
         `gradOutput must have batch x outputs = ${B * C} entries, got ${gradOutput.length}`,
       );
-    for (const s of this.states)
-      if (s.spec.type !== "readout") this.ws.f32(s.gS, T * B * s.stride).fill(0);
     for (const [k, g] of spikeGrads) {
       const s = this.states[k];
-      if (!s || s.spec.type === "readout")
+      if (!s || s.spec.type === "readout" || s.elm)
         throw new RangeError(`spikeGrads: layer ${k} is not a spiking layer`);
-      if (g.length !== T * B * s.n)
+      if (g.length !== T * B * s.n && g.length !== s.n)
         throw new RangeError(
-          `spikeGrads[${k}] must have steps x batch x size = ${T * B * s.n} entries, got ${g.length}`,
+          `spikeGrads[${k}] must have steps x batch x size = ${T * B * s.n} or size = ${s.n} entries, got ${g.length}`,
         );
-      const gS = this.ws.f32(s.gS, T * B * s.stride);
-      for (let r = 0; r < T * B; r++)
-        for (let i = 0; i < s.n; i++) gS[r * s.stride + i] += g[r * s.n + i];
     }
-    const top = this.states[this.states.length - 1];
-    if (top.spec.type !== "readout") {
-      // d count / d s[t] = 1 at every step.
-      const gS = this.ws.f32(top.gS, T * B * top.stride);
-      for (let t = 0; t < T; t++)
-        for (let b = 0; b < B; b++)
-          for (let i = 0; i < C; i++) gS[(t * B + b) * top.stride + i] += gradOutput[b * C + i];
+    const G = SpikingModel.gradientBlockSteps(B);
+    for (const s of this.states) {
+      s.delays?.beginBackward(this.ws);
+      s.elm?.beginBackward(B);
     }
-    for (let k = this.states.length - 1; k >= 0; k--) {
-      const s = this.states[k];
-      const below = k > 0 ? this.states[k - 1] : null;
-      const csr: Csr = below
-        ? { rowPtr: below.rowPtr, idx: below.idx, val: below.val, ones: below.elm ? 0 : 1 }
-        : { rowPtr: this.inRowPtr, idx: this.inIdx, val: this.inVal, ones: this.inOnes };
-      if (s.elm) {
-        s.elm.backward(
-          this.ws,
-          csr,
-          T,
-          B,
-          s.gS,
-          below && { offset: below.gS, stride: below.stride },
-        );
-        continue;
+    for (let seg = this.segK - 1; seg >= 0; seg--) {
+      if (this.resident !== seg) {
+        Object.assign(this.sampler, this.samplerAt[seg]);
+        this.runSegment(seg);
       }
-      if (s.spec.type === "lif") this.lifBackward(s, s.spec, T, B);
-      else if (s.spec.type === "meta") this.metaBackward(s, T, B);
-      else if (s.spec.type === "readout") this.readoutBackward(s, s.spec, gradOutput, T, B);
-      // Weight gradient: dW[i] += x[r, i] gI[r] at the non-zero inputs only.
-      if (s.delays) {
-        s.delays.backward(
-          this.ws,
-          csr,
-          T,
-          B,
-          s.cur,
-          below && { offset: below.gS, stride: below.stride },
-          (rows, src, dst) => this.weightGrad(rows, csr, src, s.stride, dst, s.nIn),
-        );
-      } else {
-        this.weightGrad(T * B, csr, s.cur, s.stride, s.W.gradOffset, s.nIn);
-        if (below)
-          this.ws
-            .kernels()
-            .dotRows(T * B, s.cur, s.W.offset, s.nIn, s.stride, below.gS, below.stride);
+      const [t0, t1] = this.segmentRange(seg),
+        n = t1 - t0;
+      this.seedSpikeGradients(t0, n, gradOutput, spikeGrads);
+      for (let k = this.states.length - 1; k >= 0; k--) {
+        const s = this.states[k];
+        const below = k > 0 ? this.states[k - 1] : null;
+        const csr = this.inputCsr(k, t0);
+        if (s.elm) {
+          s.elm.backwardSegment(
+            this.ws,
+            csr,
+            t0,
+            t1,
+            B,
+            s.gS,
+            below && { offset: below.gS, stride: below.stride },
+          );
+          continue;
+        }
+        if (s.spec.type === "lif") this.lifBackward(s, s.spec, seg, n, B);
+        else if (s.spec.type === "meta") this.metaBackward(s, seg, n, B);
+        else if (s.spec.type === "readout")
+          this.readoutBackward(s, s.spec, gradOutput, seg, t0, n, B);
+        if (s.V) this.recurrentGrad(s, t0, t1, B);
+        // Weight gradient: dW[i] += x[r, i] gI[r] at the non-zero inputs only, block by block from the last.
+        const stepBytes = 4 * B * s.stride;
+        if (s.delays) {
+          s.delays.backwardRows(
+            k === 0 ? this.inputCsr(0, 0) : csr,
+            t0,
+            t1,
+            B,
+            G,
+            s.cur,
+            (rows, c, src, dst) => this.weightGrad(rows, c, src, s.stride, dst, s.nIn),
+          );
+          if (below)
+            s.delays.inputGradient(this.ws, T, B, s.cur, {
+              offset: below.gS,
+              stride: below.stride,
+            });
+        } else {
+          forBlocks(t0, t1, G, (a, b) =>
+            this.weightGrad(
+              (b - a) * B,
+              this.inputCsr(k, t0, a),
+              s.cur + (a - t0) * stepBytes,
+              s.stride,
+              s.W.gradOffset,
+              s.nIn,
+            ),
+          );
+          if (below)
+            this.ws
+              .kernels()
+              .dotRows(n * B, s.cur, s.W.offset, s.nIn, s.stride, below.gS, below.stride);
+        }
+        if (s.V && seg > 0)
+          this.ws.f32(s.gNext, B * s.stride).set(this.ws.f32(s.cur, B * s.stride));
       }
     }
+    for (const s of this.states) {
+      s.delays?.finishBackward(this.ws);
+      s.elm?.finishBackward(this.ws);
+    }
+    Object.assign(this.sampler, this.samplerAt[this.segK]);
   }
 
   // ---------------------------------------------------------------- internals
@@ -596,6 +803,13 @@ export class SpikingModel {
     return p;
   }
 
+  private requireAllSteps(what: string): void {
+    if (this.segK > 1)
+      throw new RangeError(
+        `${what}: the last forward pass was checkpointed (segments of ${this.segL} steps), so not every step is stored; set model.checkpoint = false for this pass (spikeCounts(k) works either way)`,
+      );
+  }
+
   private unpad(offset: number, rows: number, s: LayerState): Float32Array {
     const v = this.ws.f32(offset, rows * s.stride);
     const out = new Float32Array(rows * s.n);
@@ -603,73 +817,285 @@ export class SpikingModel {
     return out;
   }
 
-  /** Bytes of the per-batch arrays (the layout of {@link SpikingModel.plan}, counted). */
-  private transientBytes(T: number, B: number, inputNnz: number): number {
+  /**
+   * The spike gradients of the n steps from t0 before the layers' backward passes: zero, plus
+   * `spikeGrads`, plus (a spiking output layer) dLoss/dcount at every step.
+   */
+  private seedSpikeGradients(
+    t0: number,
+    n: number,
+    gradOutput: ArrayLike<number>,
+    spikeGrads: ReadonlyMap<number, Float32Array>,
+  ): void {
+    const B = this.last!.batch,
+      top = this.states[this.states.length - 1],
+      C = top.n;
+    this.states.forEach((s, k) => {
+      if (s.spec.type === "readout") return;
+      const gS = this.ws.f32(s.gS, n * B * s.stride),
+        S = s.stride,
+        nn = s.n;
+      gS.fill(0);
+      const g = spikeGrads.get(k);
+      if (g && g.length === nn) {
+        for (let r = 0; r < n * B; r++) for (let i = 0; i < nn; i++) gS[r * S + i] += g[i];
+      } else if (g) {
+        for (let r = 0; r < n * B; r++)
+          for (let i = 0; i < nn; i++) gS[r * S + i] += g[(t0 * B + r) * nn + i];
+      }
+    });
+    if (top.spec.type !== "readout") {
+      // d count / d s[t] = 1 at every step.
+      const gS = this.ws.f32(top.gS, n * B * top.stride),
+        S = top.stride;
+      for (let t = 0; t < n; t++)
+        for (let b = 0; b < B; b++) {
+          const r = (t * B + b) * S;
+          for (let i = 0; i < C; i++) gS[r + i] += gradOutput[b * C + i];
+        }
+    }
+  }
+
+  /** Adds the spikes of the `steps` steps in memory to the layer's counts per neuron. */
+  private countSpikes(s: LayerState, steps: number): void {
+    const rows = steps * this.last!.batch;
+    const rowPtr = this.ws.i32(s.rowPtr, rows + 1);
+    const idx = this.ws.i32(s.idx, rowPtr[rows]),
+      counts = s.counts!;
+    for (let q = 0; q < idx.length; q++) counts[idx[q]]++;
+  }
+
+  /** Global steps [t0, t1) of segment `seg`. */
+  private segmentRange(seg: number): [number, number] {
+    const t0 = seg * this.segL;
+    return [t0, Math.min(this.last!.steps, t0 + this.segL)];
+  }
+
+  /**
+   * The input CSR of layer k for the segment starting at step t0, from its row of step `t`
+   * (default t0): the model's input (all steps stored) or the layer below's segment rows.
+   */
+  private inputCsr(k: number, t0: number, t = t0): Csr {
+    const B = this.last!.batch;
+    if (k === 0)
+      return {
+        rowPtr: this.inRowPtr + 4 * t * B,
+        idx: this.inIdx,
+        val: this.inVal,
+        ones: this.inOnes,
+      };
+    const below = this.states[k - 1];
+    return {
+      rowPtr: below.rowPtr + 4 * (t - t0) * B,
+      idx: below.idx,
+      val: below.val,
+      ones: below.elm ? 0 : 1,
+    };
+  }
+
+  /** Bytes of the per-batch arrays at segments of L steps (the layout of {@link SpikingModel.plan}, counted). */
+  private transientBytes(T: number, B: number, inputNnz: number, L: number): number {
     let bytes = 0;
-    this.layout(T, B, inputNnz, (n) => {
+    this.layout(T, B, inputNnz, L, (n) => {
       const at = bytes;
       bytes += align16(n);
       return at;
     });
+    const K = Math.ceil(T / L);
     for (const s of this.states)
-      bytes += s.elm ? s.elm.transientBytes(T, B) : s.delays ? s.delays.transientBytes() : 0;
+      bytes += s.elm ? s.elm.transientBytes(L, K, B) : s.delays ? s.delays.transientBytes() : 0;
     return bytes;
   }
 
   /** Allocates the per-batch arrays in the workspace (after the last batch's are released). */
   private plan(T: number, B: number, inputNnz: number): void {
+    this.last = null;
+    const L = this.segmentSteps(T, B, inputNnz),
+      K = Math.ceil(T / L);
     this.ws.releaseTransient();
-    const { input, layers } = this.layout(T, B, inputNnz, (n) => this.ws.alloc(n));
+    const { input, layers } = this.layout(T, B, inputNnz, L, (n) => this.ws.alloc(n));
     [this.inRowPtr, this.inIdx, this.inVal] = input;
     layers.forEach((offsets, k) => {
       const s = this.states[k];
-      if (s.elm) Object.assign(s, s.elm.plan(this.ws, T, B));
+      if (s.elm) Object.assign(s, blankOffsets(), s.elm.plan(this.ws, L, K, B));
       else Object.assign(s, offsets);
       if (s.delays) s.delays.plan(this.ws);
     });
     this.scratch = { offset: 0, bytes: 0 };
     this.last = { steps: T, batch: B };
+    this.segL = L;
+    this.segK = K;
+    this.resident = -1;
   }
 
   /**
-   * The per-batch arrays of the input CSR and of every layer, in allocation order: `alloc(bytes)`
-   * returns an offset (one walk shared by {@link SpikingModel.plan} and `memoryBytes`).
+   * The per-batch arrays of the input CSR and of every layer, in allocation order, for segments
+   * of L steps: `alloc(bytes)` returns an offset (one walk shared by {@link SpikingModel.plan}
+   * and `memoryBytes`).
    */
-  private layout(T: number, B: number, inputNnz: number, alloc: (bytes: number) => number) {
-    const R = T * B;
+  private layout(
+    T: number,
+    B: number,
+    inputNnz: number,
+    L: number,
+    alloc: (bytes: number) => number,
+  ) {
+    const R = T * B,
+      Rs = L * B,
+      K = Math.ceil(T / L);
     const input = [alloc((R + 1) * 4), alloc(inputNnz * 4), alloc(inputNnz * 4)];
     // An ELM layer plans its own arrays (ElmLayer.plan); it gets no offsets here.
     const layers = this.states.map((s) => {
       if (s.elm) return null;
-      const rows = R * s.stride * 4,
+      const rows = Rs * s.stride * 4,
+        block = B * s.stride * 4,
         spiking = s.spec.type !== "readout";
-      const o = {
-        cur: alloc(rows),
-        mem: alloc(rows),
-        spk: 0,
-        gS: 0,
-        syn: 0,
-        rowPtr: 0,
-        idx: 0,
-        val: 0,
-        argmax: 0,
-        carry: 0,
-      };
+      const o = blankOffsets();
+      // `mem`, `spk` and `syn` start one block (the state before the segment) into their arrays.
+      o.cur = alloc(rows);
+      o.mem = alloc(block + rows) + block;
       if (spiking) {
-        o.spk = alloc(rows);
+        o.spk = alloc(block + rows) + block;
         o.gS = alloc(rows);
-        o.syn = s.alpha ? alloc(rows) : 0;
-        o.rowPtr = alloc((R + 1) * 4);
+        o.syn = s.alpha ? alloc(block + rows) + block : 0;
+        o.rowPtr = alloc((Rs + 1) * 4);
         // Three entries more than the most spikes: the LIF kernel writes ahead.
-        o.idx = alloc((R * s.n + 3) * 4);
-        o.val = alloc((R * s.n + 3) * 4);
+        o.idx = alloc((Rs * s.n + 3) * 4);
+        o.val = alloc((Rs * s.n + 3) * 4);
+        if (s.V && K > 1) {
+          o.prevRowPtr = alloc((B + 1) * 4);
+          o.prevIdx = alloc(B * s.n * 4);
+          o.prevVal = alloc(B * s.n * 4);
+          o.gNext = alloc(block);
+        }
       } else {
         o.argmax = alloc(B * s.stride * 4);
       }
-      o.carry = alloc((spiking ? 2 : 1) * B * s.stride * 4);
+      o.carry = alloc((spiking ? 2 : 1) * block);
+      if (K > 1) {
+        o.ckMem = alloc((K - 1) * block);
+        if (spiking) o.ckSpk = alloc((K - 1) * block);
+        if (s.alpha) o.ckSyn = alloc((K - 1) * block);
+      }
       return o;
     });
     return { input, layers };
+  }
+
+  /** Runs every layer over segment `seg`, from the checkpoint before it. */
+  private runSegment(seg: number): void {
+    const [t0, t1] = this.segmentRange(seg),
+      n = t1 - t0,
+      B = this.last!.batch;
+    if (seg > 0) this.loadCheckpoint(seg);
+    this.states.forEach((s, k) => {
+      const csr = this.inputCsr(k, t0);
+      if (s.elm) s.elm.forwardSegment(this.ws, csr, seg, t0, t1, B, s);
+      else if (s.spec.type === "lif") this.lifForward(s, s.spec, csr, seg, t0, n, B);
+      else if (s.spec.type === "meta") this.metaForward(s, csr, seg, t0, n, B);
+      else if (s.spec.type === "readout") this.readoutForward(s, csr, t0, n, B);
+    });
+    this.resident = seg;
+  }
+
+  /** Copies the last step of the segment before `seg` (in memory) to the checkpoint of `seg`. */
+  private saveCheckpoint(seg: number): void {
+    const B = this.last!.batch,
+      L = this.segL;
+    for (const s of this.states) {
+      if (s.elm) continue;
+      const block = B * s.stride,
+        at = 4 * (seg - 1) * block,
+        lastRow = 4 * (L - 1) * block;
+      const copy = (dst: number, src: number) =>
+        this.ws.f32(dst + at, block).set(this.ws.f32(src + lastRow, block));
+      copy(s.ckMem, s.mem);
+      if (s.ckSpk) copy(s.ckSpk, s.spk);
+      if (s.ckSyn) copy(s.ckSyn, s.syn);
+    }
+  }
+
+  /** Copies the checkpoint of `seg` into the leading block of every layer (and a recurrent layer's spikes into its CSR). */
+  private loadCheckpoint(seg: number): void {
+    const B = this.last!.batch;
+    for (const s of this.states) {
+      if (s.elm) continue;
+      const block = B * s.stride,
+        at = 4 * (seg - 1) * block,
+        lead = -4 * block;
+      const copy = (dst: number, src: number) =>
+        this.ws.f32(dst + lead, block).set(this.ws.f32(src + at, block));
+      copy(s.mem, s.ckMem);
+      if (s.ckSpk) copy(s.spk, s.ckSpk);
+      if (s.ckSyn) copy(s.syn, s.ckSyn);
+      if (s.V) {
+        const spk = this.ws.f32(s.spk + lead, block),
+          rowPtr = this.ws.i32(s.prevRowPtr, B + 1),
+          idx = this.ws.i32(s.prevIdx, B * s.n),
+          val = this.ws.f32(s.prevVal, B * s.n);
+        let nnz = 0;
+        rowPtr[0] = 0;
+        for (let b = 0; b < B; b++) {
+          for (let i = 0; i < s.n; i++)
+            if (spk[b * s.stride + i] !== 0) {
+              idx[nnz] = i;
+              val[nnz] = 1;
+              nnz++;
+            }
+          rowPtr[b + 1] = nnz;
+        }
+      }
+    }
+  }
+
+  /** Adds segment [t0, t1)'s part of the output (readout max / mean over time, spike counts). */
+  private reduceOutput(t0: number, t1: number, out: Float32Array, sums: Float64Array | null): void {
+    const s = this.states[this.states.length - 1],
+      S = s.stride,
+      n = s.n,
+      B = this.last!.batch,
+      rows = (t1 - t0) * B,
+      ws = this.ws;
+    if (s.spec.type !== "readout") {
+      const spk = ws.f32(s.spk, rows * S);
+      for (let t = 0; t < t1 - t0; t++)
+        for (let b = 0; b < B; b++)
+          for (let i = 0; i < n; i++) out[b * n + i] += spk[(t * B + b) * S + i];
+      return;
+    }
+    const u = ws.f32(s.mem, rows * S);
+    if (sums) {
+      for (let b = 0; b < B; b++)
+        for (let i = 0; i < n; i++) {
+          let sum = sums[b * n + i];
+          for (let t = 0; t < t1 - t0; t++) sum += u[(t * B + b) * S + i];
+          sums[b * n + i] = sum;
+        }
+      return;
+    }
+    // max over time, ties to the first step
+    const arg = ws.i32(s.argmax, B * S);
+    for (let b = 0; b < B; b++) {
+      for (let i = 0; i < n; i++) {
+        let best = out[b * n + i],
+          at = arg[b * S + i],
+          t = 0;
+        if (t0 === 0) {
+          best = u[b * S + i];
+          at = 0;
+          t = 1;
+        }
+        for (; t < t1 - t0; t++) {
+          const x = u[(t * B + b) * S + i];
+          if (x > best) {
+            best = x;
+            at = t0 + t;
+          }
+        }
+        out[b * n + i] = best;
+        arg[b * S + i] = at;
+      }
+    }
   }
 
   /**
@@ -684,6 +1110,7 @@ export class SpikingModel {
     dst: number,
     nIn: number,
   ): void {
+    if (rows <= 0) return;
     const rowPtr = this.ws.i32(csr.rowPtr, rows + 1);
     const nnz = rowPtr[rows] - rowPtr[0];
     if (nnz === 0) return;
@@ -711,8 +1138,35 @@ export class SpikingModel {
       );
   }
 
-  /** Input currents of all rows: bias + W x (sparse rows). */
-  private inputCurrents(s: LayerState, csr: Csr, R: number): void {
+  /**
+   * The recurrent weights' gradient over segment [t0, t1): dV[i] += s[t-1, i] gI[t], t >= 1,
+   * block by block from the last (the spikes before the segment from its leading CSR).
+   */
+  private recurrentGrad(s: LayerState, t0: number, t1: number, B: number): void {
+    const G = SpikingModel.gradientBlockSteps(B),
+      stepBytes = 4 * B * s.stride;
+    forBlocks(t0, t1, G, (a, b) => {
+      let first = a;
+      if (a === 0) first = 1;
+      else if (a === t0) {
+        const prev = { rowPtr: s.prevRowPtr, idx: s.prevIdx, val: s.prevVal, ones: 1 };
+        this.weightGrad(B, prev, s.cur, s.stride, s.V!.gradOffset, s.n);
+        first = a + 1;
+      }
+      this.weightGrad(
+        (b - first) * B,
+        { rowPtr: s.rowPtr + 4 * (first - 1 - t0) * B, idx: s.idx, val: s.val, ones: 1 },
+        s.cur + (first - t0) * stepBytes,
+        s.stride,
+        s.V!.gradOffset,
+        s.n,
+      );
+    });
+  }
+
+  /** Input currents of segment rows from step t0: bias + W x (sparse rows). */
+  private inputCurrents(s: LayerState, csr: Csr, t0: number, n: number, B: number): void {
+    const R = n * B;
     const cur = this.ws.f32(s.cur, R * s.stride);
     if ((s.spec as LifSpec | MetaSpec | ReadoutSpec).bias) {
       const b = this.ws.f32(s.b.offset, s.stride);
@@ -720,175 +1174,206 @@ export class SpikingModel {
     } else {
       cur.fill(0);
     }
-    if (s.delays) s.delays.forward(this.ws, csr, this.last!.steps, this.last!.batch, s.cur);
-    else
+    if (s.delays) {
+      const k = this.states.indexOf(s);
+      s.delays.forward(this.ws, k === 0 ? this.inputCsr(0, 0) : csr, t0, t0 + n, B, s.cur);
+    } else
       this.ws
         .kernels()
         .rowsForward(R, csr.rowPtr, csr.idx, csr.val, s.W.offset, s.stride, s.cur, csr.ones ?? 0);
   }
 
-  private lifForward(s: LayerState, spec: LifSpec, csr: Csr, T: number, B: number): void {
-    this.inputCurrents(s, csr, T * B);
-    this.ws
-      .kernels()
-      .lifForward(
-        T,
-        B,
-        s.n,
-        s.stride,
-        s.cur,
-        s.mem,
-        s.spk,
-        s.syn,
-        s.beta.offset,
-        s.alpha?.offset ?? 0,
-        s.threshold!.offset,
-        s.V?.offset ?? 0,
-        s.rowPtr,
-        s.idx,
-        s.val,
-        lifFlags(s, spec),
-        this.ws.spikeTable,
-      );
+  private lifForward(
+    s: LayerState,
+    spec: LifSpec,
+    csr: Csr,
+    seg: number,
+    t0: number,
+    n: number,
+    B: number,
+  ): void {
+    this.inputCurrents(s, csr, t0, n, B);
+    const K = this.ws.kernels();
+    // The recurrent input of the segment's first step, from the spikes before it (the kernel adds the rest).
+    if (s.V && seg > 0)
+      K.rowsForward(B, s.prevRowPtr, s.prevIdx, s.prevVal, s.V.offset, s.stride, s.cur, 1);
+    K.lifForward(
+      n,
+      B,
+      s.n,
+      s.stride,
+      s.cur,
+      s.mem,
+      s.spk,
+      s.syn,
+      s.beta.offset,
+      s.alpha?.offset ?? 0,
+      s.threshold!.offset,
+      s.V?.offset ?? 0,
+      s.rowPtr,
+      s.idx,
+      s.val,
+      lifFlags(s, spec) | (seg > 0 ? LIF_FLAGS.resume : 0),
+      this.ws.spikeTable,
+    );
   }
 
-  private lifBackward(s: LayerState, spec: LifSpec, T: number, B: number): void {
+  private lifBackward(s: LayerState, spec: LifSpec, seg: number, n: number, B: number): void {
     const { kind, p0, p1 } = surrogateArgs(spec.surrogate);
     let flags = lifFlags(s, spec);
     if (!spec.detachReset && spec.reset !== "none") flags |= LIF_FLAGS.attached;
     if (spec.bias) flags |= LIF_FLAGS.bias;
+    if (seg > 0) flags |= LIF_FLAGS.resume;
+    if (seg < this.segK - 1) flags |= LIF_FLAGS.keepCarry;
     const alpha = s.alpha ? [s.alpha.offset, s.alpha.gradOffset] : [0, 0];
-    this.ws
-      .kernels()
-      .lifBackward(
-        T,
-        B,
-        s.n,
-        s.stride,
-        s.cur,
-        s.mem,
-        s.spk,
-        s.gS,
-        s.syn,
-        s.beta.offset,
-        alpha[0],
-        s.threshold!.offset,
-        s.beta.gradOffset,
-        alpha[1],
-        s.threshold!.gradOffset,
-        s.b.gradOffset,
-        s.carry,
-        s.V?.offset ?? 0,
-        flags,
-        kind,
-        p0,
-        p1,
-      );
-    if (s.V)
-      this.weightGrad(
-        (T - 1) * B,
-        { rowPtr: s.rowPtr, idx: s.idx, val: s.val, ones: 1 },
-        s.cur + 4 * B * s.stride,
-        s.stride,
-        s.V.gradOffset,
-        s.n,
-      );
+    const K = this.ws.kernels();
+    // The recurrent part of the last step's spike gradient, from the next segment's first current gradient.
+    if (s.V && seg < this.segK - 1)
+      K.dotRows(B, s.gNext, s.V.offset, s.n, s.stride, s.gS + 4 * (n - 1) * B * s.stride, s.stride);
+    K.lifBackward(
+      n,
+      B,
+      s.n,
+      s.stride,
+      s.cur,
+      s.mem,
+      s.spk,
+      s.gS,
+      s.syn,
+      s.beta.offset,
+      alpha[0],
+      s.threshold!.offset,
+      s.beta.gradOffset,
+      alpha[1],
+      s.threshold!.gradOffset,
+      s.b.gradOffset,
+      s.carry,
+      s.V?.offset ?? 0,
+      flags,
+      kind,
+      p0,
+      p1,
+    );
   }
 
-  private metaForward(s: LayerState, csr: Csr, T: number, B: number): void {
-    const R = T * B,
-      S = s.stride,
-      n = s.n,
-      ws = this.ws;
-    this.inputCurrents(s, csr, R);
+  private metaForward(
+    s: LayerState,
+    csr: Csr,
+    seg: number,
+    t0: number,
+    n: number,
+    B: number,
+  ): void {
+    const S = s.stride,
+      nn = s.n,
+      ws = this.ws,
+      lead = B * S;
+    this.inputCurrents(s, csr, t0, n, B);
     const K = ws.kernels();
-    const cur = ws.f32(s.cur, R * S),
-      mem = ws.f32(s.mem, R * S),
-      spk = ws.f32(s.spk, R * S);
-    const leak = ws.f32(s.beta.offset, n),
-      thr = ws.f32(s.threshold!.offset, n),
-      gain = ws.f32(s.gain!.offset, n),
-      noise = ws.f32(s.noise!.offset, n);
-    const rowPtr = ws.i32(s.rowPtr, R + 1),
-      idx = ws.i32(s.idx, R * n),
-      val = ws.f32(s.val, R * n);
+    // rows of mem and spk from the leading block (the state before the segment)
+    const cur = ws.f32(s.cur, n * B * S),
+      mem = ws.f32(s.mem - 4 * lead, (n + 1) * B * S),
+      spk = ws.f32(s.spk - 4 * lead, (n + 1) * B * S);
+    const leak = ws.f32(s.beta.offset, nn),
+      thr = ws.f32(s.threshold!.offset, nn),
+      gain = ws.f32(s.gain!.offset, nn),
+      noise = ws.f32(s.noise!.offset, nn);
+    const rowPtr = ws.i32(s.rowPtr, n * B + 1),
+      idx = ws.i32(s.idx, n * B * nn),
+      val = ws.f32(s.val, n * B * nn);
     const rng = this.sampler;
     let nnz = 0;
     rowPtr[0] = 0;
-    for (let t = 0; t < T; t++) {
-      if (s.V && t > 0)
+    for (let l = 0; l < n; l++) {
+      const t = t0 + l;
+      if (s.V && l > 0)
         K.rowsForward(
           B,
-          s.rowPtr + 4 * (t - 1) * B,
+          s.rowPtr + 4 * (l - 1) * B,
           s.idx,
           s.val,
           s.V.offset,
           S,
-          s.cur + 4 * t * B * S,
+          s.cur + 4 * l * B * S,
           1,
         );
+      else if (s.V && t > 0)
+        K.rowsForward(B, s.prevRowPtr, s.prevIdx, s.prevVal, s.V.offset, S, s.cur, 1);
       for (let b = 0; b < B; b++) {
-        const r = (t * B + b) * S,
-          rp = r - B * S;
-        for (let i = 0; i < n; i++) {
-          const kept = t > 0 ? leak[i] * ((1 - spk[rp + i]) * mem[rp + i]) : 0;
+        const r = (l * B + b) * S,
+          m = r + lead,
+          mp = r;
+        for (let i = 0; i < nn; i++) {
+          const kept = t > 0 ? leak[i] * ((1 - spk[mp + i]) * mem[mp + i]) : 0;
           const v = Math.fround(kept + gain[i] * cur[r + i]);
-          mem[r + i] = v;
+          mem[m + i] = v;
           const p = 1 / (1 + Math.exp(-(v - thr[i]) / noise[i]));
           if (rng.uniform() < p) {
-            spk[r + i] = 1;
+            spk[m + i] = 1;
             idx[nnz] = i;
             val[nnz] = 1;
             nnz++;
           } else {
-            spk[r + i] = 0;
+            spk[m + i] = 0;
           }
         }
-        rowPtr[t * B + b + 1] = nnz;
+        rowPtr[l * B + b + 1] = nnz;
       }
     }
   }
 
-  private metaBackward(s: LayerState, T: number, B: number): void {
-    const R = T * B,
-      S = s.stride,
-      n = s.n,
-      ws = this.ws;
+  private metaBackward(s: LayerState, seg: number, n: number, B: number): void {
+    const S = s.stride,
+      nn = s.n,
+      ws = this.ws,
+      lead = B * S,
+      t0 = seg * this.segL,
+      T = this.last!.steps;
     const K = ws.kernels();
-    const gI = ws.f32(s.cur, R * S),
-      mem = ws.f32(s.mem, R * S),
-      spk = ws.f32(s.spk, R * S),
-      gS = ws.f32(s.gS, R * S);
-    const leak = ws.f32(s.beta.offset, n),
-      thr = ws.f32(s.threshold!.offset, n),
-      gain = ws.f32(s.gain!.offset, n),
-      noise = ws.f32(s.noise!.offset, n);
-    const dLeak = ws.f32(s.beta.gradOffset, n),
-      dThr = ws.f32(s.threshold!.gradOffset, n),
-      dGain = ws.f32(s.gain!.gradOffset, n),
-      dNoise = ws.f32(s.noise!.gradOffset, n);
-    const dB = ws.f32(s.b.gradOffset, n),
+    const gI = ws.f32(s.cur, n * B * S),
+      mem = ws.f32(s.mem - 4 * lead, (n + 1) * B * S),
+      spk = ws.f32(s.spk - 4 * lead, (n + 1) * B * S),
+      gS = ws.f32(s.gS, n * B * S);
+    const leak = ws.f32(s.beta.offset, nn),
+      thr = ws.f32(s.threshold!.offset, nn),
+      gain = ws.f32(s.gain!.offset, nn),
+      noise = ws.f32(s.noise!.offset, nn);
+    const dLeak = ws.f32(s.beta.gradOffset, nn),
+      dThr = ws.f32(s.threshold!.gradOffset, nn),
+      dGain = ws.f32(s.gain!.gradOffset, nn),
+      dNoise = ws.f32(s.noise!.gradOffset, nn);
+    const dB = ws.f32(s.b.gradOffset, nn),
       bias = (s.spec as MetaSpec).bias;
     const gmNext = ws.f32(s.carry, B * S);
-    gmNext.fill(0);
-    for (let t = T - 1; t >= 0; t--) {
+    if (seg === this.segK - 1) gmNext.fill(0);
+    for (let l = n - 1; l >= 0; l--) {
+      const t = t0 + l;
       if (s.V && t < T - 1)
-        K.dotRows(B, s.cur + 4 * (t + 1) * B * S, s.V.offset, n, S, s.gS + 4 * t * B * S, S);
+        K.dotRows(
+          B,
+          l < n - 1 ? s.cur + 4 * (l + 1) * B * S : s.gNext,
+          s.V.offset,
+          nn,
+          S,
+          s.gS + 4 * l * B * S,
+          S,
+        );
       for (let b = 0; b < B; b++) {
-        const r = (t * B + b) * S,
-          rp = r - B * S,
+        const r = (l * B + b) * S,
+          m = r + lead,
+          mp = r,
           c = b * S;
-        for (let i = 0; i < n; i++) {
-          const v = mem[r + i],
+        for (let i = 0; i < nn; i++) {
+          const v = mem[m + i],
             x = (v - thr[i]) / noise[i];
           const p = 1 / (1 + Math.exp(-x));
           const dpdx = (p * (1 - p)) / noise[i]; // dp/dv
           const gs = gS[r + i];
-          const gm = gs * dpdx + leak[i] * (1 - spk[r + i]) * gmNext[c + i];
+          const gm = gs * dpdx + leak[i] * (1 - spk[m + i]) * gmNext[c + i];
           dThr[i] -= gs * dpdx;
           dNoise[i] -= gs * dpdx * x;
           // dv/dgain = I[t]: the current at t is still in place (its gradient overwrites it below).
-          if (t > 0) dLeak[i] += gm * ((1 - spk[rp + i]) * mem[rp + i]);
+          if (t > 0) dLeak[i] += gm * ((1 - spk[mp + i]) * mem[mp + i]);
           dGain[i] += gm * gI[r + i];
           gmNext[c + i] = gm;
           const g = gm * gain[i];
@@ -897,108 +1382,60 @@ export class SpikingModel {
         }
       }
     }
-    if (s.V)
-      this.weightGrad(
-        (T - 1) * B,
-        { rowPtr: s.rowPtr, idx: s.idx, val: s.val, ones: 1 },
-        s.cur + 4 * B * S,
-        S,
-        s.V.gradOffset,
-        n,
-      );
   }
 
-  private readoutForward(s: LayerState, spec: ReadoutSpec, csr: Csr, T: number, B: number): void {
-    const R = T * B,
-      S = s.stride,
-      n = s.n,
-      ws = this.ws;
-    this.inputCurrents(s, csr, R);
-    const cur = ws.f32(s.cur, R * S),
-      u = ws.f32(s.mem, R * S),
-      beta = ws.f32(s.beta.offset, n);
-    for (let t = 0; t < T; t++) {
+  private readoutForward(s: LayerState, csr: Csr, t0: number, n: number, B: number): void {
+    const S = s.stride,
+      nn = s.n,
+      ws = this.ws,
+      lead = B * S;
+    this.inputCurrents(s, csr, t0, n, B);
+    const cur = ws.f32(s.cur, n * B * S),
+      u = ws.f32(s.mem - 4 * lead, (n + 1) * B * S),
+      beta = ws.f32(s.beta.offset, nn);
+    for (let l = 0; l < n; l++) {
+      const t = t0 + l;
       for (let b = 0; b < B; b++) {
-        const r = (t * B + b) * S,
-          rp = r - B * S;
-        for (let i = 0; i < n; i++)
-          u[r + i] = t > 0 ? beta[i] * u[rp + i] + cur[r + i] : cur[r + i];
+        const r = (l * B + b) * S,
+          m = r + lead;
+        for (let i = 0; i < nn; i++)
+          u[m + i] = t > 0 ? beta[i] * u[r + i] + cur[r + i] : cur[r + i];
       }
     }
-    void spec;
-  }
-
-  private output(T: number, B: number): Float32Array {
-    const s = this.states[this.states.length - 1],
-      S = s.stride,
-      n = s.n,
-      ws = this.ws;
-    const out = new Float32Array(B * n);
-    if (s.spec.type !== "readout") {
-      const spk = ws.f32(s.spk, T * B * S);
-      for (let t = 0; t < T; t++)
-        for (let b = 0; b < B; b++)
-          for (let i = 0; i < n; i++) out[b * n + i] += spk[(t * B + b) * S + i];
-      return out;
-    }
-    const u = ws.f32(s.mem, T * B * S);
-    if (s.spec.reduce === "max") {
-      const arg = ws.i32(s.argmax, B * S);
-      for (let b = 0; b < B; b++) {
-        for (let i = 0; i < n; i++) {
-          let best = u[b * S + i],
-            at = 0;
-          for (let t = 1; t < T; t++) {
-            const x = u[(t * B + b) * S + i];
-            if (x > best) {
-              best = x;
-              at = t;
-            }
-          }
-          out[b * n + i] = best;
-          arg[b * S + i] = at;
-        }
-      }
-    } else {
-      for (let b = 0; b < B; b++) {
-        for (let i = 0; i < n; i++) {
-          let sum = 0;
-          for (let t = 0; t < T; t++) sum += u[(t * B + b) * S + i];
-          out[b * n + i] = sum / T;
-        }
-      }
-    }
-    return out;
   }
 
   private readoutBackward(
     s: LayerState,
     spec: ReadoutSpec,
     gOut: ArrayLike<number>,
-    T: number,
+    seg: number,
+    t0: number,
+    n: number,
     B: number,
   ): void {
     const S = s.stride,
-      n = s.n,
-      ws = this.ws;
-    const gI = ws.f32(s.cur, T * B * S),
-      u = ws.f32(s.mem, T * B * S),
-      beta = ws.f32(s.beta.offset, n),
-      dBeta = ws.f32(s.beta.gradOffset, n);
+      nn = s.n,
+      ws = this.ws,
+      lead = B * S,
+      T = this.last!.steps;
+    const gI = ws.f32(s.cur, n * B * S),
+      u = ws.f32(s.mem - 4 * lead, (n + 1) * B * S),
+      beta = ws.f32(s.beta.offset, nn),
+      dBeta = ws.f32(s.beta.gradOffset, nn);
     const arg = ws.i32(s.argmax, B * S);
-    const dB = ws.f32(s.b.gradOffset, n),
+    const dB = ws.f32(s.b.gradOffset, nn),
       bias = spec.bias;
     const gNext = ws.f32(s.carry, B * S);
-    gNext.fill(0);
-    for (let t = T - 1; t >= 0; t--) {
+    if (seg === this.segK - 1) gNext.fill(0);
+    for (let l = n - 1; l >= 0; l--) {
+      const t = t0 + l;
       for (let b = 0; b < B; b++) {
-        const r = (t * B + b) * S,
-          rp = r - B * S;
-        for (let i = 0; i < n; i++) {
-          const g = gOut[b * n + i];
+        const r = (l * B + b) * S;
+        for (let i = 0; i < nn; i++) {
+          const g = gOut[b * nn + i];
           const direct = spec.reduce === "max" ? (arg[b * S + i] === t ? g : 0) : g / T;
           const gu = direct + beta[i] * gNext[b * S + i];
-          if (t > 0) dBeta[i] += gu * u[rp + i];
+          if (t > 0) dBeta[i] += gu * u[r + i];
           gNext[b * S + i] = gu;
           gI[r + i] = gu;
           if (bias) dB[i] += gu;
@@ -1006,4 +1443,9 @@ export class SpikingModel {
       }
     }
   }
+}
+
+/** Calls `fn(a, b)` for the gradient blocks [a, b) of G steps within [t0, t1) (t0 a multiple of G), the last first. */
+function forBlocks(t0: number, t1: number, G: number, fn: (a: number, b: number) => void): void {
+  for (let a = Math.floor((t1 - 1) / G) * G; a >= t0; a -= G) fn(a, Math.min(a + G, t1));
 }

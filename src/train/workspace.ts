@@ -73,6 +73,11 @@ export class Workspace {
     return this.top;
   }
 
+  /** Bytes of the persistent arrays (parameters, gradients, the spike table). */
+  get persistentBytes(): number {
+    return this.persistentTop;
+  }
+
   /**
    * Allocates `bytes` and returns their offset; persistent allocations (zeroed) must come first.
    * Transient allocations are zeroed only with `zero` (a batch's states are overwritten anyway).

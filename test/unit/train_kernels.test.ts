@@ -173,7 +173,8 @@ describe("training kernels: WebAssembly SIMD vs the TypeScript reference", () =>
 });
 
 describe("training kernels: the LIF update over all steps, WebAssembly vs TypeScript", () => {
-  const { resetZero, resetNone, synaptic, recurrent, attached, bias } = LIF_FLAGS;
+  const { resetZero, resetNone, synaptic, recurrent, attached, bias, resume, keepCarry } =
+    LIF_FLAGS;
   const variants: [string, number, number, number, number][] = [
     ["subtract, atan", 0 | bias, 0, Math.fround((Math.PI / 2) * 2), 1],
     [
@@ -186,6 +187,15 @@ describe("training kernels: the LIF update over all steps, WebAssembly vs TypeSc
     ["zero, attached, recurrent, triangle", resetZero | attached | recurrent, 2, 0.3, 1.5],
     ["zero, synaptic, atan", resetZero | synaptic | bias, 0, 3, 0.7],
     ["none, recurrent, synaptic, SuperSpike", resetNone | recurrent | synaptic | bias, 1, 100, 0],
+    // a checkpointed segment: from the rows before it and the later segment's carries
+    [
+      "resumed: subtract attached, synaptic, recurrent, atan",
+      attached | synaptic | recurrent | bias | resume | keepCarry,
+      0,
+      2,
+      1,
+    ],
+    ["resumed: zero, synaptic, triangle", resetZero | synaptic | resume | keepCarry, 2, 0.3, 1.5],
   ];
   for (const [name, flags, kind, p0, p1] of variants) {
     for (const n of [7, 13]) {
@@ -198,10 +208,11 @@ describe("training kernels: the LIF update over all steps, WebAssembly vs TypeSc
           const ws = new Workspace({ wasm });
           const rng = new Rng(n * 7 + flags);
           const rows = (count: number) => ws.alloc(count * S * 4, false, true);
+          // mem, spk and syn with one block of B rows before them (the state before a segment)
           const cur = rows(R),
-            mem = rows(R),
-            spk = rows(R),
-            syn = rows(R),
+            mem = rows(R + B) + 4 * B * S,
+            spk = rows(R + B) + 4 * B * S,
+            syn = rows(R + B) + 4 * B * S,
             gS = rows(R),
             carry = rows(2 * B);
           const beta = rows(1),
@@ -225,6 +236,11 @@ describe("training kernels: the LIF update over all steps, WebAssembly vs TypeSc
           fill(alpha, 1, () => rng.uniform());
           fill(thr, 1, () => 0.5 + rng.uniform());
           fill(V, n, () => 0.5 * rng.normal());
+          const lead = 4 * B * S;
+          fill(mem - lead, B, () => rng.normal());
+          fill(spk - lead, B, () => (rng.uniform() < 0.3 ? 1 : 0));
+          fill(syn - lead, B, () => 0.5 * rng.normal());
+          if (flags & keepCarry) fill(carry, 2 * B, () => 0.3 * rng.normal());
           const K = ws.kernels();
           K.lifForward(
             T,
