@@ -400,7 +400,10 @@ export class Network {
     opts: EquationGroupOptions & { precision: "float32" },
   ): EquationGroup<Float32Array>;
   addNeurons(name: string, opts: EquationGroupOptions): EquationGroup;
-  /** Adds a population of one of the built-in neuron models (see `neurons/model`). */
+  /**
+   * Adds a population of one of the built-in neuron models (see `neurons/model`): an equation
+   * group running the model's equations with the group's receptors (`group.equations`).
+   */
   addNeurons<P>(name: string, model: NeuronModel<P>, opts: NeuronGroupOptions<P>): NeuronGroup<P>;
   addNeurons<P>(
     name: string,
@@ -530,6 +533,7 @@ export class Network {
       typeof checkSynapseValue(opts.delay_ms, "delay_ms") === "number"
     )
       delayToSteps(opts.delay_ms as number, this.dt_ms);
+    post.noteInput(receptor.index);
     this.specs.push({
       pre,
       post,
@@ -951,7 +955,7 @@ export class Network {
           "groups",
           0,
           p.name,
-          `${p.kind}: input, state update, threshold, reset (fused)`,
+          `${p.kind} (equations): input, state update, threshold, reset`,
           (n) => {
             for (let r = 0; r < buffers.length; r++) arriving[r] = slotOf(buffers[r], n);
             p.update(n, arriving);
