@@ -243,6 +243,11 @@ interface Built {
     proj: Projection;
     buffer: DelayBuffer;
     deliver: DeliverKernels | undefined;
+    /**
+     * For a one-step delay into a receptor's kernel: the pre population's spikes of the last
+     * step, delivered straight into the receptor's variable after the target's step (no ring).
+     */
+    direct: LastSpikes | null;
   }[];
   gaps: { spec: GapSpec; gj: GapJunctions }[];
   /** The step as a plan: operations in slot order, walked once per step. */
@@ -973,10 +978,54 @@ export class Network {
       } else add("groups", 0, p.name, `${p.kind}: spikes`, (n) => p.update(n, null));
     }
     // synapses: spikes walk their projections.
+    const kept = new Map<Population, LastSpikes>();
     for (const entry of projections) {
       const { spec, proj, buffer } = entry;
       const pre = spec.pre;
       const owner = `${pre.name} -> ${spec.post.name}`;
+      const last = entry.direct;
+      if (last !== null) {
+        // One step of delay: the last step's spikes go straight into the receptor's variable,
+        // after the target's step (the weights arrive at the step's end, as through the ring).
+        kept.set(pre, last);
+        const target = spec.post.receptorTarget(spec.receptor);
+        const into = spec.post.receptorDefinitions[spec.receptor].name;
+        const w = proj.weight;
+        const rowPtr = proj.csr.rowPtr.byteOffset;
+        const colIdx = proj.csr.colIdx.byteOffset;
+        const direct = { size: target.length, slots: 1, stride: 0, data: target, rows: [target] };
+        const wasm = entry.deliver !== undefined && last.spiked.buffer === target.buffer;
+        add(
+          "groups",
+          1,
+          owner,
+          `spike delivery into ${into} (last step's spikes${wasm ? ", WebAssembly" : ""})`,
+          () => {
+            const count = last.count;
+            if (count === 0) return;
+            if (!wasm) propagate(proj, last.spiked, count, 0, direct);
+            else if (typeof w === "number")
+              entry.deliver!.uniform(
+                rowPtr,
+                colIdx,
+                w,
+                last.spiked.byteOffset,
+                count,
+                target.byteOffset,
+              );
+            else
+              entry.deliver!.each(
+                rowPtr,
+                colIdx,
+                w.byteOffset,
+                last.spiked.byteOffset,
+                count,
+                target.byteOffset,
+              );
+          },
+        );
+        continue;
+      }
       if (entry.deliver !== undefined) {
         const w = proj.weight;
         const delay = proj.delaySteps as number;
@@ -1004,6 +1053,11 @@ export class Network {
         });
       }
     }
+    for (const [pre, last] of kept)
+      add("synapses", 1, pre.name, "keep spikes for the next step's delivery", () => {
+        last.count = pre.spikeCount;
+        last.spiked.set(pre.spiked.subarray(0, pre.spikeCount));
+      });
     for (const syn of this.synapses) {
       const { on_pre, on_post } = syn.eventTargets;
       add("synapses", 0, syn.name, on_pre ? `on_pre, ${on_pre}` : "on_pre (spike queue)", (n) =>
@@ -1129,6 +1183,11 @@ export class Network {
     let bytes = 0;
     this.populations.forEach((p, k) => (bytes += p.arenaBytes(delays[k])));
     for (const { proj } of projections) bytes += projectionArenaBytes(proj);
+    const direct = projections.map(({ spec, proj }) => directDelivery(spec, proj));
+    const lastSpikes = new Map<Population, LastSpikes | null>(
+      projections.filter((_, k) => direct[k]).map(({ spec }) => [spec.pre, null]),
+    );
+    for (const pre of lastSpikes.keys()) bytes += arenaBytes(pre.size, 4);
     // Equation synapses come after the others in the random streams, so adding them leaves the
     // rest unchanged; their connectivity is made first, so that the arena can hold it.
     const synapseStreams = this.synapses.map(() => rng.fork());
@@ -1147,15 +1206,24 @@ export class Network {
     );
     const deliver = this.wasm ? deliverKernels(arena) : undefined;
     const groups = this.populations.filter((p): p is NeuronGroup => p instanceof NeuronGroup);
-    const builtProjections = homed.map(({ spec, proj }) => {
+    for (const pre of lastSpikes.keys())
+      lastSpikes.set(pre, { spiked: arena.i32(pre.size), count: 0 });
+    const builtProjections = homed.map(({ spec, proj }, k) => {
       const buffer = spec.post.inputBuffers[spec.receptor];
       const inPlace =
         deliver !== undefined &&
         typeof proj.delaySteps === "number" &&
         arena.buffer !== null &&
         spec.pre.spiked.buffer === arena.buffer;
-      return { spec, proj, buffer, deliver: inPlace ? deliver : undefined };
+      const last = direct[k] ? lastSpikes.get(spec.pre)! : null;
+      return { spec, proj, buffer, deliver: inPlace ? deliver : undefined, direct: last };
     });
+    for (const g of groups)
+      g.ringInputs(
+        g.receptorNames.map((_, r) =>
+          builtProjections.some((x) => x.spec.post === g && x.spec.receptor === r && !x.direct),
+        ),
+      );
     this.synapses.forEach((syn, k) =>
       syn.build(this.dt_ms, synapseStreams[k], this.keepSynapses, { arena, wasm: this.wasm }),
     );
@@ -1248,4 +1316,17 @@ function forEachSynapse(
 ): void {
   for (let i = 0; i < csr.nPre; i++)
     for (let k = csr.rowPtr[i]; k < csr.rowPtr[i + 1]; k++) f(k, i, csr.colIdx[k]);
+}
+
+/** A population's spikes of the last step, kept for one-step-delay delivery. */
+interface LastSpikes {
+  spiked: Int32Array;
+  count: number;
+}
+
+/** Whether a projection's spikes can go straight into its target's receptor variable: one step of delay into an exp or alpha kernel. */
+function directDelivery(spec: ProjectionSpec, proj: Projection): boolean {
+  return (
+    proj.delaySteps === 1 && spec.post.receptorDefinitions[spec.receptor].spec.kind !== "delta"
+  );
 }

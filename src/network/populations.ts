@@ -122,6 +122,8 @@ export class NeuronGroup<P = unknown> implements Population {
   private group: EquationGroup | null = null;
   /** Per receptor, the group's variable its arriving row is added to (delta: Jd, or null). */
   private targets: (Float64Array | null)[] = [];
+  /** Per receptor, whether projections deliver into its ring buffer (else its row stays zero). */
+  private rings: boolean[] = [];
   private arrive: ArriveKernels | undefined;
 
   /** Summary as a cell's value: name, model, size, state memory, parameters (summary.ts). */
@@ -205,6 +207,18 @@ export class NeuronGroup<P = unknown> implements Population {
   /** @internal notes that a projection reaches receptor `index` (the delta jump then enters the equations). */
   noteInput(index: number): void {
     if (index === 0) this.deltaInput = true;
+  }
+
+  /** @internal which receptors receive input through their ring buffers (set by the network once built). */
+  ringInputs(flags: readonly boolean[]): void {
+    this.rings = [...flags];
+  }
+
+  /** @internal the variable receptor `index`'s input is added to (the kernel's value or rise, or Jd). */
+  receptorTarget(index: number): Float64Array {
+    const t = this.targets[index];
+    if (!t) throw new Error(`${this.name}: receptor ${index} has no input variable`);
+    return t;
   }
 
   /** Names of the model's state variables (e.g. `["v_mV"]`). */
@@ -321,6 +335,7 @@ export class NeuronGroup<P = unknown> implements Population {
     if (this.coupling_pA !== null) this.coupling_pA = group.variable("Igap");
     this.spiked = group.spiked;
     this.spikeCount = 0;
+    this.rings = this.receptorSpecs.map(() => true);
     this.arrive =
       ctx.wasm && arena.buffer !== null && group.spiked.buffer === arena.buffer
         ? arriveKernels(arena)
@@ -330,14 +345,17 @@ export class NeuronGroup<P = unknown> implements Population {
   update(step: number, arriving: readonly Float64Array[] | null): void {
     const group = this.group!;
     const targets = this.targets;
+    const rings = this.rings;
     // The jumps arriving in this step enter its integration (NEST's iaf_psc_delta).
-    if (arriving !== null && targets[0] !== null) this.hand(targets[0], arriving[0], true);
+    if (arriving !== null && targets[0] !== null && rings[0])
+      this.hand(targets[0], arriving[0], true);
     group.update(step);
     this.spikeCount = group.spikeCount;
     group.reset(step);
     // The weights arriving in this step are added at its end, after the kernels' decay.
     if (arriving !== null)
-      for (let r = 1; r < arriving.length; r++) this.hand(targets[r]!, arriving[r], false);
+      for (let r = 1; r < arriving.length; r++)
+        if (rings[r]) this.hand(targets[r]!, arriving[r], false);
   }
 
   /** `dst += src` (or `dst = src` when `move`), then `src = 0`. */
