@@ -9,8 +9,10 @@
  *   5. reset         spiking neurons are reset and made refractory
  *   6. monitors      monitors record the step
  *
- * Steps 2, 3 and 5 run fused inside each model's pure step function (propagation reads only the
- * spike list, so fusing reset before it changes nothing). Randomness comes from one seeded
+ * Steps 2 and 3 of every neuron group run in its generated equation step (built-in models too:
+ * their equations with the group's receptors, see `neurons/model`); built-in groups also reset
+ * there (propagation reads only the spike list, so resetting before it changes nothing), and
+ * add the input of delayed projections arriving in the step. Randomness comes from one seeded
  * {@link Rng}: each population and projection forks its own stream in creation order when the
  * network is built, so the same seed gives bitwise-identical results.
  */

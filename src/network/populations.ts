@@ -1,6 +1,7 @@
 /**
- * Populations of a {@link Network}: thin stateful wrappers that own their parameter and state
- * records and call the pure step functions of `neurons/` and `inputs/`.
+ * Populations of a {@link Network}: thin stateful wrappers. A built-in neuron group owns its
+ * parameter record and receptors and runs its model's equations as an {@link EquationGroup}
+ * (see `neurons/model`); input groups call the step functions of `inputs/`.
  */
 import { checkFiniteArray } from "../core/checks.js";
 import { checkOptions, checkPopulationSize } from "../core/validate.js";
