@@ -255,7 +255,7 @@ export class NeuronGroup<P = unknown> implements Population {
     if (kind === "delta") throw new RangeError(`receptor "delta" of ${this.name} has no state`);
     if (!this.group)
       throw new Error(`${this.name}: state exists once the network has been run or built`);
-    return this.group.variable(receptorVariables(this.receptorDefinitions)[index].value);
+    return this.group.variable(this.receptorNamesInEquations()[index - 1].value);
   }
 
   /** @internal the first non-finite state value (variable, neuron, value), or null. */
@@ -281,6 +281,11 @@ export class NeuronGroup<P = unknown> implements Population {
   /** Membrane potentials, mV (a live view; valid once the network has been built). */
   get v_mV(): Float64Array {
     return this.variable("v_mV");
+  }
+
+  /** The equation variables of the receptors after "delta" (as `groupEquations` names them). */
+  private receptorNamesInEquations(): { value: string; rise: string | null }[] {
+    return receptorVariables(this.receptorDefinitions.slice(1));
   }
 
   /** The equation group of the model at step `dt_ms` (not built). */
@@ -323,13 +328,13 @@ export class NeuronGroup<P = unknown> implements Population {
     group.build(dt_ms, rng, ctx);
     this.group = group;
     this.inputBuffers = this.receptorSpecs.map((_, r) => delayBuffer(n, inputDelaySteps[r], arena));
-    const names = receptorVariables(this.receptorDefinitions);
+    const names = this.receptorNamesInEquations();
     this.targets = this.receptorSpecs.map((spec, r) =>
       spec.kind === "delta"
         ? this.deltaInput
           ? group.variable("Jd")
           : null
-        : group.variable(names[r].rise ?? names[r].value),
+        : group.variable(names[r - 1].rise ?? names[r - 1].value),
     );
     this.external = group.variable("Iext");
     this.external.set(this.userCurrent);
