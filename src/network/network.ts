@@ -9,8 +9,10 @@
  *   5. reset         spiking neurons are reset and made refractory
  *   6. monitors      monitors record the step
  *
- * Steps 2, 3 and 5 run fused inside each model's pure step function (propagation reads only the
- * spike list, so fusing reset before it changes nothing). Randomness comes from one seeded
+ * Steps 2 and 3 of every neuron group run in its generated equation step (built-in models too:
+ * their equations with the group's receptors, see `neurons/model`); built-in groups also reset
+ * there (propagation reads only the spike list, so resetting before it changes nothing), and
+ * add the input of delayed projections arriving in the step. Randomness comes from one seeded
  * {@link Rng}: each population and projection forks its own stream in creation order when the
  * network is built, so the same seed gives bitwise-identical results.
  */
@@ -243,6 +245,11 @@ interface Built {
     proj: Projection;
     buffer: DelayBuffer;
     deliver: DeliverKernels | undefined;
+    /**
+     * For a one-step delay into a receptor's kernel: the pre population's spikes of the last
+     * step, delivered straight into the receptor's variable after the target's step (no ring).
+     */
+    direct: LastSpikes | null;
   }[];
   gaps: { spec: GapSpec; gj: GapJunctions }[];
   /** The step as a plan: operations in slot order, walked once per step. */
@@ -400,7 +407,10 @@ export class Network {
     opts: EquationGroupOptions & { precision: "float32" },
   ): EquationGroup<Float32Array>;
   addNeurons(name: string, opts: EquationGroupOptions): EquationGroup;
-  /** Adds a population of one of the built-in neuron models (see `neurons/model`). */
+  /**
+   * Adds a population of one of the built-in neuron models (see `neurons/model`): an equation
+   * group running the model's equations with the group's receptors (`group.equations`).
+   */
   addNeurons<P>(name: string, model: NeuronModel<P>, opts: NeuronGroupOptions<P>): NeuronGroup<P>;
   addNeurons<P>(
     name: string,
@@ -530,6 +540,7 @@ export class Network {
       typeof checkSynapseValue(opts.delay_ms, "delay_ms") === "number"
     )
       delayToSteps(opts.delay_ms as number, this.dt_ms);
+    post.noteInput(receptor.index);
     this.specs.push({
       pre,
       post,
@@ -951,7 +962,7 @@ export class Network {
           "groups",
           0,
           p.name,
-          `${p.kind}: input, state update, threshold, reset (fused)`,
+          `${p.kind} (equations): input, state update, threshold, reset`,
           (n) => {
             for (let r = 0; r < buffers.length; r++) arriving[r] = slotOf(buffers[r], n);
             p.update(n, arriving);
@@ -975,10 +986,54 @@ export class Network {
       add(when, order, syn.name, what, (n) => syn.updateClockDriven(n));
     }
     // synapses: spikes walk their projections.
+    const kept = new Map<Population, LastSpikes>();
     for (const entry of projections) {
       const { spec, proj, buffer } = entry;
       const pre = spec.pre;
       const owner = `${pre.name} -> ${spec.post.name}`;
+      const last = entry.direct;
+      if (last !== null) {
+        // One step of delay: the last step's spikes go straight into the receptor's variable,
+        // after the target's step (the weights arrive at the step's end, as through the ring).
+        kept.set(pre, last);
+        const target = spec.post.receptorTarget(spec.receptor);
+        const into = spec.post.receptorDefinitions[spec.receptor].name;
+        const w = proj.weight;
+        const rowPtr = proj.csr.rowPtr.byteOffset;
+        const colIdx = proj.csr.colIdx.byteOffset;
+        const direct = { size: target.length, slots: 1, stride: 0, data: target, rows: [target] };
+        const wasm = entry.deliver !== undefined && last.spiked.buffer === target.buffer;
+        add(
+          "groups",
+          1,
+          owner,
+          `spike delivery into ${into} (last step's spikes${wasm ? ", WebAssembly" : ""})`,
+          () => {
+            const count = last.count;
+            if (count === 0) return;
+            if (!wasm) propagate(proj, last.spiked, count, 0, direct);
+            else if (typeof w === "number")
+              entry.deliver!.uniform(
+                rowPtr,
+                colIdx,
+                w,
+                last.spiked.byteOffset,
+                count,
+                target.byteOffset,
+              );
+            else
+              entry.deliver!.each(
+                rowPtr,
+                colIdx,
+                w.byteOffset,
+                last.spiked.byteOffset,
+                count,
+                target.byteOffset,
+              );
+          },
+        );
+        continue;
+      }
       if (entry.deliver !== undefined) {
         const w = proj.weight;
         const delay = proj.delaySteps as number;
@@ -1006,6 +1061,11 @@ export class Network {
         });
       }
     }
+    for (const [pre, last] of kept)
+      add("synapses", 1, pre.name, "keep spikes for the next step's delivery", () => {
+        last.count = pre.spikeCount;
+        last.spiked.set(pre.spiked.subarray(0, pre.spikeCount));
+      });
     for (const syn of this.synapses) {
       const { on_pre, on_post } = syn.eventTargets;
       add("synapses", 0, syn.name, on_pre ? `on_pre, ${on_pre}` : "on_pre (spike queue)", (n) =>
@@ -1131,6 +1191,11 @@ export class Network {
     let bytes = 0;
     this.populations.forEach((p, k) => (bytes += p.arenaBytes(delays[k])));
     for (const { proj } of projections) bytes += projectionArenaBytes(proj);
+    const direct = projections.map(({ spec, proj }) => directDelivery(spec, proj));
+    const lastSpikes = new Map<Population, LastSpikes | null>(
+      projections.filter((_, k) => direct[k]).map(({ spec }) => [spec.pre, null]),
+    );
+    for (const pre of lastSpikes.keys()) bytes += arenaBytes(pre.size, 4);
     // Equation synapses come after the others in the random streams, so adding them leaves the
     // rest unchanged; their connectivity is made first, so that the arena can hold it.
     const synapseStreams = this.synapses.map(() => rng.fork());
@@ -1149,15 +1214,24 @@ export class Network {
     );
     const deliver = this.wasm ? deliverKernels(arena) : undefined;
     const groups = this.populations.filter((p): p is NeuronGroup => p instanceof NeuronGroup);
-    const builtProjections = homed.map(({ spec, proj }) => {
+    for (const pre of lastSpikes.keys())
+      lastSpikes.set(pre, { spiked: arena.i32(pre.size), count: 0 });
+    const builtProjections = homed.map(({ spec, proj }, k) => {
       const buffer = spec.post.inputBuffers[spec.receptor];
       const inPlace =
         deliver !== undefined &&
         typeof proj.delaySteps === "number" &&
         arena.buffer !== null &&
         spec.pre.spiked.buffer === arena.buffer;
-      return { spec, proj, buffer, deliver: inPlace ? deliver : undefined };
+      const last = direct[k] ? lastSpikes.get(spec.pre)! : null;
+      return { spec, proj, buffer, deliver: inPlace ? deliver : undefined, direct: last };
     });
+    for (const g of groups)
+      g.ringInputs(
+        g.receptorNames.map((_, r) =>
+          builtProjections.some((x) => x.spec.post === g && x.spec.receptor === r && !x.direct),
+        ),
+      );
     this.synapses.forEach((syn, k) =>
       syn.build(this.dt_ms, synapseStreams[k], this.keepSynapses, { arena, wasm: this.wasm }),
     );
@@ -1250,4 +1324,17 @@ function forEachSynapse(
 ): void {
   for (let i = 0; i < csr.nPre; i++)
     for (let k = csr.rowPtr[i]; k < csr.rowPtr[i + 1]; k++) f(k, i, csr.colIdx[k]);
+}
+
+/** A population's spikes of the last step, kept for one-step-delay delivery. */
+interface LastSpikes {
+  spiked: Int32Array;
+  count: number;
+}
+
+/** Whether a projection's spikes can go straight into its target's receptor variable: one step of delay into an exp or alpha kernel. */
+function directDelivery(spec: ProjectionSpec, proj: Projection): boolean {
+  return (
+    proj.delaySteps === 1 && spec.post.receptorDefinitions[spec.receptor].spec.kind !== "delta"
+  );
 }

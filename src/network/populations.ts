@@ -1,27 +1,16 @@
 /**
- * Populations of a {@link Network}: thin stateful wrappers that own their parameter and state
- * records and call the pure step functions of `neurons/` and `inputs/`.
+ * Populations of a {@link Network}: thin stateful wrappers. A built-in neuron group owns its
+ * parameter record and receptors and runs its model's equations as an {@link EquationGroup}
+ * (see `neurons/model`); input groups call the step functions of `inputs/`.
  */
 import { checkFiniteArray } from "../core/checks.js";
 import { checkOptions, checkPopulationSize } from "../core/validate.js";
 import type { LifParams } from "../neurons/lif.js";
-import {
-  neuronState,
-  type FusedInputs,
-  type NeuronModel,
-  type NeuronState,
-} from "../neurons/model.js";
-import {
-  checkReceptor,
-  gatherDriveAndAdvance,
-  receptorArrays,
-  receptorState,
-  synapticDrive,
-  type ReceptorKind,
-  type ReceptorSpec,
-  type ReceptorState,
-  type SynapticDrive,
-} from "../synapses/receptors.js";
+import { groupEquations, receptorVariables, type NeuronModel } from "../neurons/model.js";
+import { checkReceptor, type ReceptorKind, type ReceptorSpec } from "../synapses/receptors.js";
+import { arriveKernels, type ArriveKernels } from "../synapses/deliverWasm.js";
+import type { EquationModelSpec } from "../equations/model.js";
+import { EquationGroup } from "./equationGroup.js";
 import { checkPoissonOptions, checkRate, poissonStep } from "../inputs/poisson.js";
 import {
   checkSpikeGeneratorOptions,
@@ -92,8 +81,12 @@ export interface NeuronGroupOptions<P> {
 }
 
 /**
- * A population of one neuron model: owns the parameter record, the state (structure of
- * arrays), the receptors and the external current, and calls the model's pure step function.
+ * A population of one built-in neuron model: owns the parameter record, the receptors and the
+ * external current, and runs as an equation group built from the model's equations completed
+ * with its receptors ({@link groupEquations}): one engine for built-in and user models. The
+ * static projections reaching it deliver into per-receptor ring buffers; each step, after the
+ * group's integration and threshold, the row arriving in the step is added to the receptor's
+ * variable (and the delta row, before the step, is the jump `Jd` the step adds to v).
  *
  * @example
  * ```ts
@@ -103,6 +96,7 @@ export interface NeuronGroupOptions<P> {
  * net.addCurrentSource(cells, (t_ms, out_pA) => out_pA.fill(t_ms > 50 ? 500 : 0));
  * net.run(100);
  * cells.variable("v_mV"); // the membrane potentials (a live view)
+ * cells.equations?.model; // the equations the group runs
  * ```
  */
 export class NeuronGroup<P = unknown> implements Population {
@@ -119,17 +113,19 @@ export class NeuronGroup<P = unknown> implements Population {
   inputBuffers: DelayBuffer[] = [];
   /** The external current users see (stable for the group's lifetime). */
   private readonly userCurrent: Float64Array;
-  /** The external current the step reads: in the network's arena once built. */
+  /** The external current the step reads: the group's `Iext` once built. */
   private external: Float64Array;
   private readonly receptorSpecs: ReceptorSpec[];
   private readonly init: Record<string, InitialPotential>;
-  private state: NeuronState | null = null;
-  private constants: unknown = null;
-  private receptors: ReceptorState[] = [];
-  private drive: SynapticDrive | null = null;
-  private zeros: Float64Array | null = null;
-  private rng: Rng | null = null;
-  private fused: FusedInputs | null = null;
+  /** Whether a projection reaches the delta receptor (the equations then carry the jump Jd). */
+  private deltaInput = false;
+  /** The equation group that runs the model (made by `build`). */
+  private group: EquationGroup | null = null;
+  /** Per receptor, the group's variable its arriving row is added to (delta: Jd, or null). */
+  private targets: (Float64Array | null)[] = [];
+  /** Per receptor, whether projections deliver into its ring buffer (else its row stays zero). */
+  private rings: boolean[] = [];
+  private arrive: ArriveKernels | undefined;
 
   /** Summary as a cell's value: name, model, size, state memory, parameters (summary.ts). */
   [MIME_BUNDLE](): MimeBundle {
@@ -209,32 +205,65 @@ export class NeuronGroup<P = unknown> implements Population {
     return { index, kind: this.receptorSpecs[index].kind };
   }
 
+  /** @internal notes that a projection reaches receptor `index` (the delta jump then enters the equations). */
+  noteInput(index: number): void {
+    if (index === 0) this.deltaInput = true;
+  }
+
+  /** @internal which receptors receive input through their ring buffers (set by the network once built). */
+  ringInputs(flags: readonly boolean[]): void {
+    this.rings = [...flags];
+  }
+
+  /** @internal the variable receptor `index`'s input is added to (the kernel's value or rise, or Jd). */
+  receptorTarget(index: number): Float64Array {
+    const t = this.targets[index];
+    if (!t) throw new Error(`${this.name}: receptor ${index} has no input variable`);
+    return t;
+  }
+
   /** Names of the model's state variables (e.g. `["v_mV"]`). */
   get variables(): readonly string[] {
     return this.model.variables;
   }
 
+  /**
+   * The equations the group runs (the model's, with its receptors, external and gap-junction
+   * currents; see `groupEquations`), once the network has been built; else null.
+   */
+  get equations(): EquationModelSpec | null {
+    return this.group?.model.spec ?? null;
+  }
+
   /** A state variable's live values (e.g. `"v_mV"`); valid once the network has been built. */
   variable(name: string): Float64Array {
-    if (!this.state)
-      throw new Error(`${this.name}: state exists once the network has been run or built`);
-    const v = this.state.vars[name];
-    if (!v)
+    if (!this.model.variables.includes(name))
       throw new RangeError(
         `variable must be one of ${this.model.variables.join(", ")}, got ${describeValue(name)}`,
       );
-    return v;
+    if (!this.group)
+      throw new Error(`${this.name}: state exists once the network has been run or built`);
+    return this.group.variable(this.model.equationNames[name]);
+  }
+
+  /**
+   * The live values of receptor `name`'s kernel (current, pA, or conductance, nS, per neuron;
+   * e.g. `"exc"`), valid once the network has been built. Not for "delta" (no state).
+   */
+  receptorVariable(name: string): Float64Array {
+    const { index, kind } = this.receptor(name);
+    if (kind === "delta") throw new RangeError(`receptor "delta" of ${this.name} has no state`);
+    if (!this.group)
+      throw new Error(`${this.name}: state exists once the network has been run or built`);
+    return this.group.variable(this.receptorNamesInEquations()[index - 1].value);
   }
 
   /** @internal the first non-finite state value (variable, neuron, value), or null. */
   firstNonFinite(): { variable: string; index: number; value: number } | null {
-    if (!this.state) return null;
-    for (const v of this.model.variables) {
-      const a = this.state.vars[v];
-      for (let i = 0; i < this.size; i++)
-        if (!Number.isFinite(a[i])) return { variable: v, index: i, value: a[i] };
-    }
-    return null;
+    const bad = this.group?.firstNonFinite() ?? null;
+    if (bad === null) return null;
+    const own = Object.entries(this.model.equationNames).find(([, eq]) => eq === bad.variable);
+    return { ...bad, variable: own ? own[0] : bad.variable };
   }
 
   /** Receptors by name, in buffer order ("delta" first). */
@@ -254,87 +283,99 @@ export class NeuronGroup<P = unknown> implements Population {
     return this.variable("v_mV");
   }
 
+  /** The equation variables of the receptors after "delta" (as `groupEquations` names them). */
+  private receptorNamesInEquations(): { value: string; rise: string | null }[] {
+    return receptorVariables(this.receptorDefinitions.slice(1));
+  }
+
+  /** The equation group of the model at step `dt_ms` (not built). */
+  private makeGroup(dt_ms: number, init: Record<string, Float64Array> = {}): EquationGroup {
+    const receptors = this.receptorDefinitions.slice(1);
+    const spec = groupEquations(this.model, this.params, {
+      receptors,
+      delta: this.deltaInput,
+      gap: this.coupling_pA !== null,
+      dt_ms,
+    });
+    return new EquationGroup(this.name, { size: this.size, ...spec, init });
+  }
+
   arenaBytes(inputDelaySteps: readonly number[]): number {
-    const n = this.size;
-    const f64 = arenaBytes(n, 8);
-    let bytes = f64 * (this.model.variables.length + 1) + arenaBytes(n, 4) * 2;
+    let bytes = this.makeGroup(1).arenaBytes();
     for (let r = 0; r < this.receptorSpecs.length; r++)
-      bytes +=
-        f64 * receptorArrays(this.receptorSpecs[r]) + delayBufferBytes(n, inputDelaySteps[r]);
+      bytes += delayBufferBytes(this.size, inputDelaySteps[r]);
     return bytes;
   }
 
   /**
-   * @internal prepares a run at `dt_ms`: state, receptors, external current, spike list and one
-   * input ring buffer per receptor able to hold `ctx.inputDelaySteps[r]` steps of delay, all in
-   * the network's arena so the model's wasm kernels (if any, and if `ctx.wasm`) work in place.
+   * @internal prepares a run at `dt_ms`: the equation group (state, external current, spike
+   * list) and one input ring buffer per receptor able to hold `ctx.inputDelaySteps[r]` steps of
+   * delay, all in the network's arena so the generated wasm step works in place.
    */
   build(dt_ms: number, rng: Rng, ctx: BuildContext): void {
     const { arena, inputDelaySteps } = ctx;
     const n = this.size;
-    const vars = this.model.variables;
-    this.constants = this.model.prepare(this.params, dt_ms);
-    const state = neuronState(vars, n, arena);
     const defaults = this.model.initial(this.params);
-    for (const v of vars)
-      state.vars[v].set(
-        initialValues(this.init[v] ?? defaults[v], n, rng, `${this.name}: init.${v}`),
+    const init: Record<string, Float64Array> = {};
+    for (const v of this.model.variables)
+      init[this.model.equationNames[v]] = initialValues(
+        this.init[v] ?? defaults[v],
+        n,
+        rng,
+        `${this.name}: init.${v}`,
       );
-    this.state = state;
-    this.receptors = this.receptorSpecs.map((spec, k) =>
-      receptorState(this.receptorNames[k], spec, n, dt_ms, arena),
-    );
+    const group = this.makeGroup(dt_ms, init);
+    group.build(dt_ms, rng, ctx);
+    this.group = group;
     this.inputBuffers = this.receptorSpecs.map((_, r) => delayBuffer(n, inputDelaySteps[r], arena));
-    const external = arena.f64(n);
-    external.set(this.userCurrent);
-    this.external = external;
-    this.spiked = arena.i32(n);
-    this.drive = synapticDrive(
-      n,
-      this.receptorSpecs.some((r) => r.kind === "conductance"),
+    const names = this.receptorNamesInEquations();
+    this.targets = this.receptorSpecs.map((spec, r) =>
+      spec.kind === "delta"
+        ? this.deltaInput
+          ? group.variable("Jd")
+          : null
+        : group.variable(names[r - 1].rise ?? names[r - 1].value),
     );
-    this.rng = rng;
-    const kernels =
-      ctx.wasm && this.model.wasmModule ? arena.instance(this.model.wasmModule()) : undefined;
-    this.fused = {
-      external_pA: external,
-      coupling_pA: null,
-      receptors: this.receptors,
-      arriving: [],
-      wasm: kernels,
-      wasmBuffer: arena.buffer,
-    };
+    this.external = group.variable("Iext");
+    this.external.set(this.userCurrent);
+    if (this.coupling_pA !== null) this.coupling_pA = group.variable("Igap");
+    this.spiked = group.spiked;
     this.spikeCount = 0;
+    this.rings = this.receptorSpecs.map(() => true);
+    this.arrive =
+      ctx.wasm && arena.buffer !== null && group.spiked.buffer === arena.buffer
+        ? arriveKernels(arena)
+        : undefined;
   }
 
-  update(_step: number, arriving: readonly Float64Array[] | null): void {
-    if (arriving !== null && this.model.fusedStep) {
-      const f = this.fused!;
-      f.coupling_pA = this.coupling_pA;
-      f.arriving = arriving;
-      const count = this.model.fusedStep(this.params, this.constants, this.state!, f, this.spiked);
-      if (count >= 0) {
-        this.spikeCount = count;
-        return;
-      }
+  update(step: number, arriving: readonly Float64Array[] | null): void {
+    const group = this.group!;
+    const targets = this.targets;
+    const rings = this.rings;
+    // The jumps arriving in this step enter its integration (NEST's iaf_psc_delta).
+    if (arriving !== null && targets[0] !== null && rings[0])
+      this.hand(targets[0], arriving[0], true);
+    group.update(step);
+    this.spikeCount = group.spikeCount;
+    group.reset(step);
+    // The weights arriving in this step are added at its end, after the kernels' decay.
+    if (arriving !== null)
+      for (let r = 1; r < arriving.length; r++)
+        if (rings[r]) this.hand(targets[r]!, arriving[r], false);
+  }
+
+  /** `dst += src` (or `dst = src` when `move`), then `src = 0`. */
+  private hand(dst: Float64Array, src: Float64Array, move: boolean): void {
+    const k = this.arrive;
+    if (k !== undefined) {
+      const pairs = (src.length + 1) >> 1;
+      if (move) k.move(dst.byteOffset, src.byteOffset, pairs);
+      else k.add(dst.byteOffset, src.byteOffset, pairs);
+      return;
     }
-    const drive = this.drive!;
-    gatherDriveAndAdvance(drive, this.external, this.receptors, arriving, this.coupling_pA);
-    drive.jump_mV = arriving ? arriving[0] : this.noInput();
-    this.spikeCount = this.model.step(
-      this.params,
-      this.constants,
-      this.state!,
-      drive,
-      this.spiked,
-      this.rng!,
-    );
-    if (arriving !== null) for (let r = 0; r < arriving.length; r++) arriving[r].fill(0);
-  }
-
-  /** Zero input, for groups nothing projects to. */
-  private noInput(): Float64Array {
-    return (this.zeros ??= new Float64Array(this.size));
+    if (move) dst.set(src);
+    else for (let i = 0; i < dst.length; i++) dst[i] += src[i];
+    src.fill(0);
   }
 }
 

@@ -8,14 +8,16 @@
  *
  * Integration: one forward-Euler step for V and w from the values at the step's start (as
  * Brian2's `method='euler'`), with I including bias, external and synaptic current
- * (conductance receptors as g (E - V)). Delta-receptor jumps are added at the end of the step.
+ * (conductance receptors as g (E - V)). Delta-receptor jumps are added in the step they arrive.
+ * The model runs as equations ({@link adexEquations}, completed with the receptors by
+ * `groupEquations`).
  * Defaults are the paper's regular-spiking cell, with V_peak = V_T + 5 Delta_T as the spike
  * detection (Brian2's AdEx example).
  */
 import { checkNonNegative, checkNumber, checkPositive } from "../core/checks.js";
 import { checkOptions } from "../core/validate.js";
-import type { SynapticDrive } from "../synapses/receptors.js";
-import type { NeuronModel, NeuronState } from "./model.js";
+import { nestRefractory } from "./lif.js";
+import type { ModelEquations, NeuronModel } from "./model.js";
 
 /** AdEx parameters (units in the names). */
 export interface AdExParams {
@@ -61,16 +63,11 @@ export const ADEX_DEFAULTS: Readonly<AdExParams> = Object.freeze({
   iBias_pA: 0,
 });
 
-/** Per-step constants. */
-export interface AdExConstants {
-  dt_ms: number;
-  refractorySteps: number;
-}
-
 /** The AdEx model (see the module documentation); state: v_mV and w_pA. */
-export const adex: NeuronModel<AdExParams, AdExConstants> = {
+export const adex: NeuronModel<AdExParams> = {
   name: "adex",
   variables: ["v_mV", "w_pA"],
+  equationNames: { v_mV: "v", w_pA: "w" },
   params(partial = {}) {
     const p: AdExParams = {
       ...ADEX_DEFAULTS,
@@ -91,75 +88,45 @@ export const adex: NeuronModel<AdExParams, AdExConstants> = {
     return p;
   },
   initial: (p) => ({ v_mV: p.eL_mV, w_pA: 0 }),
-  prepare: (p, dt_ms) => ({ dt_ms, refractorySteps: Math.round(p.tRef_ms / dt_ms) }),
-  step: adexStep,
+  equations: (p, dt_ms) => {
+    const eqs = adexEquations(p);
+    return p.tRef_ms > 0 ? { ...eqs, refractory: nestRefractory(p.tRef_ms, dt_ms) } : eqs;
+  },
 };
 
 /**
- * Advances every AdEx neuron by one step.
+ * Adaptive exponential integrate-and-fire (Brette & Gerstner 2005), forward Euler, input
+ * current `I` (pA, per neuron); `addAdEx` runs these equations with `I` the sum of its inputs.
  *
  * @example
  * ```ts
- * import { adex, adexStep } from "neurolab";
- * const p = adex.params({});
- * const k = adex.prepare(p, 0.1);
- * const init = adex.initial(p);
- * const s = { vars: { v_mV: Float64Array.of(init.v_mV), w_pA: Float64Array.of(init.w_pA) }, refractorySteps: new Int32Array(1) };
- * const drive = { current_pA: Float64Array.of(800), g_nS: new Float64Array(1), gE_pA: new Float64Array(1),
- *   jump_mV: new Float64Array(1), hasConductance: false };
- * let spikes = 0;
- * for (let t = 0; t < 5000; t++) spikes += adexStep(p, k, s, drive, new Int32Array(1)); // 500 ms of 800 pA
+ * import { Network, adexEquations } from "neurolab";
+ * const net = new Network();
+ * net.addNeurons("cells", { size: 100, ...adexEquations(), init: { v: "-70.6*mV", I: "1*nA" } });
  * ```
  */
-export function adexStep(
-  p: AdExParams,
-  k: AdExConstants,
-  s: NeuronState,
-  drive: SynapticDrive,
-  spikedOut: Int32Array,
-): number {
-  const v = s.vars.v_mV;
-  const w = s.vars.w_pA;
-  const ref = s.refractorySteps;
-  const n = v.length;
-  const { current_pA: cur, g_nS: g, gE_pA: gE, jump_mV: jump } = drive;
-  const conductance = drive.hasConductance;
-  const dtC = k.dt_ms / p.cM_pF;
-  const dtW = k.dt_ms / p.tauW_ms;
-  const {
-    gL_nS: gL,
-    eL_mV: eL,
-    vT_mV: vT,
-    deltaT_mV: dT,
-    a_nS: a,
-    b_pA: b,
-    vReset_mV: vReset,
-    vPeak_mV: vPeak,
-    iBias_pA: bias,
-  } = p;
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    const vi0 = v[i];
-    const wi0 = w[i];
-    let wi = wi0 + dtW * (a * (vi0 - eL) - wi0);
-    if (ref[i] > 0) {
-      ref[i]--;
-      v[i] = vReset;
-      w[i] = wi;
-      continue;
-    }
-    let iIn = bias + cur[i] - wi0;
-    if (conductance) iIn += gE[i] - g[i] * vi0;
-    // vi0 < vPeak here (it was reset), so the exponential stays bounded by exp(5)-ish.
-    let vi = vi0 + dtC * (-gL * (vi0 - eL) + gL * dT * Math.exp((vi0 - vT) / dT) + iIn) + jump[i];
-    if (vi >= vPeak) {
-      spikedOut[count++] = i;
-      vi = vReset;
-      wi += b;
-      ref[i] = k.refractorySteps;
-    }
-    v[i] = vi;
-    w[i] = wi;
-  }
-  return count;
+export function adexEquations(params: Partial<AdExParams> = {}): ModelEquations {
+  const p = adex.params(params);
+  return {
+    model: `dv/dt = (gL*(EL - v) + gL*DeltaT*exp((v - VT)/DeltaT) + I + Ibias - w)/C : volt${p.tRef_ms > 0 ? " (unless refractory)" : ""}
+dw/dt = (a*(v - EL) - w)/tauw : amp
+I : amp`,
+    threshold: "v >= Vpeak",
+    reset: "v = Vr; w += b",
+    ...(p.tRef_ms > 0 ? { refractory: p.tRef_ms } : {}),
+    method: "euler",
+    namespace: {
+      C: p.cM_pF,
+      gL: p.gL_nS,
+      EL: p.eL_mV,
+      VT: p.vT_mV,
+      DeltaT: p.deltaT_mV,
+      tauw: p.tauW_ms,
+      a: p.a_nS,
+      b: p.b_pA,
+      Vr: p.vReset_mV,
+      Vpeak: p.vPeak_mV,
+      Ibias: p.iBias_pA,
+    },
+  };
 }

@@ -1,180 +1,91 @@
 /**
  * The shipped neuron models written as equations (Brian2's notation), from the same parameter
- * records as the hand-written models: `net.addNeurons(name, { size, ...adexEquations() })`.
- * Each spec is plain data a user can read, copy and change. The hand-written models in this
- * folder stay the engine of `addLif`, `addAdEx`, ... for now (their receptors, exporters and
- * NEST cross-checks build on them); `test/unit/model_equations.test.ts` checks that both
- * paths give the same spikes.
+ * records as the built-in constructors: `net.addNeurons(name, { size, ...adexEquations() })`.
+ * Each spec is plain data a user can read, copy and change, and it is what the built-in
+ * constructors run: `addLif`, `addAdEx`, `addIzhikevich` and `addNeurons(name, hh | escapeNoiseLif
+ * | metaNeuron, ...)` build an equation group from the model's equations completed with the
+ * group's receptors (`groupEquations` in model.ts; `group.equations` shows the result).
+ * The functions live next to their models (lif.ts, adex.ts, izhikevich.ts, hh.ts,
+ * stochastic.ts); this module holds the default specs as constants and the adaptive threshold.
  *
  * Differences to know: the refractory period of an equation group follows Brian2 (counted from
- * the start of the spiking step), the hand-written LIF counts it from the spike's stamp (NEST),
- * so `tRef_ms: x` there matches `refractory: x + dt` here; the Izhikevich spec integrates v and
- * u with one Euler step (Brian2's way), the hand-written model takes the paper's two half steps
+ * the start of the spiking step), the built-in groups count it from the spike's stamp (NEST),
+ * so `tRef_ms: x` there matches `refractory: x + dt` here; `izhikevichEquations` integrates v
+ * and u with one Euler step (Brian2's way), `addIzhikevich` takes the paper's two half steps
  * for v.
  */
-import { checkOptionsObject } from "../core/validate.js";
-import type { EquationModelSpec } from "../equations/model.js";
-import { ADEX_DEFAULTS, type AdExParams } from "./adex.js";
-import { HH_DEFAULTS, type HhParams } from "./hh.js";
-import { IZHIKEVICH_PRESETS, type IzhikevichParams, type IzhikevichPreset } from "./izhikevich.js";
-import { LIF_DEFAULTS, type LifParams } from "./lif.js";
-import { describeValue } from "../core/describe.js";
-
-/** A model spec without the size (what `addNeurons` takes besides `size`). */
-export type ModelEquations = Required<Pick<EquationModelSpec, "model" | "namespace">> &
-  Omit<EquationModelSpec, "model" | "namespace">;
+import { adexEquations } from "./adex.js";
+import { hhEquations } from "./hh.js";
+import { izhikevichEquations } from "./izhikevich.js";
+import { LIF_DEFAULTS, lifEquations, type LifParams } from "./lif.js";
+import type { ModelEquations } from "./model.js";
+import { escapeNoiseLifEquations, metaNeuronEquations } from "./stochastic.js";
 
 /**
- * Leaky integrate-and-fire neuron with an input current `I` (pA, a per-neuron parameter),
- * exact integration: tau_m dv/dt = (E_L - v) + R (I + I_bias).
+ * The shipped models with their default parameters, as equations (see `lifEquations`,
+ * `adexEquations`, `izhikevichEquations`, `hhEquations`, `escapeNoiseLifEquations`,
+ * `metaNeuronEquations` for other parameters).
  *
  * @example
  * ```ts
- * import { Network, lifEquations } from "neurolab";
+ * import { LIF_EQUATIONS, Network } from "neurolab";
+ * LIF_EQUATIONS.model; // "dv/dt = (El - v)/taum + (I + Ibias)/Cm : volt (unless refractory)\nI : amp"
  * const net = new Network();
- * const cells = net.addNeurons("cells", { size: 10, ...lifEquations({ tauM_ms: 10 }), init: { I: "400*pA" } });
- * cells.describe().equations; // the model as Brian2-style equations
+ * net.addNeurons("cells", { size: 10, ...LIF_EQUATIONS, init: { v: "-70*mV", I: "400*pA" } });
  * ```
  */
-export function lifEquations(params: Partial<LifParams> = {}): ModelEquations {
-  const p = { ...LIF_DEFAULTS, ...params };
-  return {
-    model: `dv/dt = (El - v)/taum + (I + Ibias)/Cm : volt (unless refractory)
-I : amp`,
-    threshold: "v >= Vth",
-    reset: "v = Vr",
-    refractory: p.tRef_ms,
-    method: p.integration === "euler" ? "euler" : "exact",
-    namespace: {
-      El: p.vRest_mV,
-      taum: p.tauM_ms,
-      Cm: p.cM_pF,
-      Ibias: p.iBias_pA,
-      Vth: p.vThresh_mV,
-      Vr: p.vReset_mV,
-    },
-  };
-}
-
-/**
- * Adaptive exponential integrate-and-fire (Brette & Gerstner 2005), forward Euler, input current `I` (pA).
- *
- * @example
- * ```ts
- * import { Network, adexEquations } from "neurolab";
- * const net = new Network();
- * net.addNeurons("cells", { size: 100, ...adexEquations(), init: { I: "1*nA" } });
- * ```
- */
-export function adexEquations(params: Partial<AdExParams> = {}): ModelEquations {
-  const p = { ...ADEX_DEFAULTS, ...params };
-  return {
-    model: `dv/dt = (gL*(EL - v) + gL*DeltaT*exp((v - VT)/DeltaT) + I + Ibias - w)/C : volt${p.tRef_ms > 0 ? " (unless refractory)" : ""}
-dw/dt = (a*(v - EL) - w)/tauw : amp
-I : amp`,
-    threshold: "v >= Vpeak",
-    reset: "v = Vr; w += b",
-    ...(p.tRef_ms > 0 ? { refractory: p.tRef_ms } : {}),
-    method: "euler",
-    namespace: {
-      C: p.cM_pF,
-      gL: p.gL_nS,
-      EL: p.eL_mV,
-      VT: p.vT_mV,
-      DeltaT: p.deltaT_mV,
-      tauw: p.tauW_ms,
-      a: p.a_nS,
-      b: p.b_pA,
-      Vr: p.vReset_mV,
-      Vpeak: p.vPeak_mV,
-      Ibias: p.iBias_pA,
-    },
-  };
-}
-
-/**
- * Izhikevich (2003) in Brian2's notation (v and u in mV, time in ms), input `I` (the paper's units, per neuron).
- *
- * @example
- * ```ts
- * import { Network, izhikevichEquations } from "neurolab";
- * const net = new Network();
- * const rs = net.addNeurons("rs", { size: 50, ...izhikevichEquations({ preset: "RS" }), init: { I: 10 } });
- * ```
- */
-export function izhikevichEquations(
-  params: Partial<IzhikevichParams> & { preset?: IzhikevichPreset } = {},
-): ModelEquations {
-  const { preset, ...rest } = checkOptionsObject(params, "izhikevichEquations params");
-  if (preset !== undefined && !Object.hasOwn(IZHIKEVICH_PRESETS, preset))
-    throw new RangeError(
-      `preset must be one of ${Object.keys(IZHIKEVICH_PRESETS).join(", ")}, got ${describeValue(preset)}`,
-    );
-  const p: IzhikevichParams = {
-    ...IZHIKEVICH_PRESETS[preset ?? "RS"],
-    vPeak_mV: 30,
-    iBias: 0,
-    ...rest,
-  };
-  return {
-    model: `dv/dt = (0.04*v**2/mV + 5*v + 140*mV - u + (I + Ibias)*mV)/ms : volt
-du/dt = a*(b*v - u)/ms : volt
-I : 1`,
-    threshold: "v >= Vpeak",
-    reset: "v = c; u += d",
-    method: "euler",
-    namespace: { a: p.a, b: p.b, c: p.c_mV, d: p.d, Vpeak: p.vPeak_mV, Ibias: p.iBias },
-  };
-}
-
-/**
- * Hodgkin-Huxley (NEST hh_psc_alpha parameters, as `hh`), exponential Euler; a spike is an
- * upward crossing of `vSpike_mV` (the refractory condition holds while v stays above it).
- *
- * @example
- * ```ts
- * import { Network, hhEquations } from "neurolab";
- * const net = new Network({ dt_ms: 0.01 });
- * net.addNeurons("hh", { size: 1, ...hhEquations(), init: { I: "500*pA" } });
- * net.run(50);
- * ```
- */
-export function hhEquations(params: Partial<HhParams> = {}): ModelEquations {
-  const p = { ...HH_DEFAULTS, ...params };
-  return {
-    model: `dv/dt = (gL*(EL - v) - gNa*m**3*h*(v - ENa) - gK*n**4*(v - EK) + I + Ibias)/C : volt
-dm/dt = alpham*(1 - m) - betam*m : 1
-dh/dt = alphah*(1 - h) - betah*h : 1
-dn/dt = alphan*(1 - n) - betan*n : 1
-alpham = 1/ms / exprel(-(v + 40*mV)/(10*mV)) : Hz
-betam = 4/ms * exp(-(v + 65*mV)/(18*mV)) : Hz
-alphah = 0.07/ms * exp(-(v + 65*mV)/(20*mV)) : Hz
-betah = 1/ms / (1 + exp(-(v + 35*mV)/(10*mV))) : Hz
-alphan = 0.1/ms / exprel(-(v + 55*mV)/(10*mV)) : Hz
-betan = 0.125/ms * exp(-(v + 65*mV)/(80*mV)) : Hz
-I : amp`,
-    threshold: "v >= Vspike",
-    refractory: "v >= Vspike",
-    method: "exponential_euler",
-    namespace: {
-      C: p.cM_pF,
-      gNa: p.gNa_nS,
-      gK: p.gK_nS,
-      gL: p.gL_nS,
-      ENa: p.eNa_mV,
-      EK: p.eK_mV,
-      EL: p.eL_mV,
-      Vspike: p.vSpike_mV,
-      Ibias: p.iBias_pA,
-    },
-  };
-}
-
-/** The default parameter sets as equations (see the functions above). */
 export const LIF_EQUATIONS: ModelEquations = lifEquations();
+/**
+ * AdEx (Brette & Gerstner 2005) with its default (regular spiking) parameters, as equations.
+ *
+ * @example
+ * ```ts
+ * import { ADEX_EQUATIONS } from "neurolab";
+ * ADEX_EQUATIONS.reset; // "v = Vr; w += b"
+ * ```
+ */
 export const ADEX_EQUATIONS: ModelEquations = adexEquations();
+/**
+ * Izhikevich (2003), regular spiking, as equations (one Euler step).
+ *
+ * @example
+ * ```ts
+ * import { IZHIKEVICH_EQUATIONS } from "neurolab";
+ * IZHIKEVICH_EQUATIONS.namespace; // { a: 0.02, b: 0.2, c: -65, d: 8, Vpeak: 30, Ibias: 0 }
+ * ```
+ */
 export const IZHIKEVICH_EQUATIONS: ModelEquations = izhikevichEquations();
+/**
+ * Hodgkin-Huxley (NEST hh_psc_alpha's parameters), as equations (exponential Euler).
+ *
+ * @example
+ * ```ts
+ * import { HH_EQUATIONS } from "neurolab";
+ * HH_EQUATIONS.method; // "exponential_euler"
+ * ```
+ */
 export const HH_EQUATIONS: ModelEquations = hhEquations();
+/**
+ * The escape-noise LIF (Gerstner & Kistler 2002) with its defaults, as equations.
+ *
+ * @example
+ * ```ts
+ * import { ESCAPE_NOISE_LIF_EQUATIONS } from "neurolab";
+ * ESCAPE_NOISE_LIF_EQUATIONS.threshold; // "rand() < 1 - exp(-rho0*exp((v - Vth)/DeltaV)*dt)"
+ * ```
+ */
+export const ESCAPE_NOISE_LIF_EQUATIONS: ModelEquations = escapeNoiseLifEquations();
+/**
+ * The probabilistic meta neuron, as equations (its threshold, leak, gain and noise are
+ * per-neuron parameters).
+ *
+ * @example
+ * ```ts
+ * import { META_NEURON_EQUATIONS } from "neurolab";
+ * META_NEURON_EQUATIONS.model.split("\n")[0]; // "dv/dt = ((leak - 1)*v + gain*I)/dt : volt"
+ * ```
+ */
+export const META_NEURON_EQUATIONS: ModelEquations = metaNeuronEquations();
 
 /** Parameters of {@link adaptiveThresholdEquations} besides the LIF's. */
 export interface AdaptiveThresholdParams {

@@ -13,11 +13,12 @@
  * exactly over the step with the others held at their values at the step's start (gates towards
  * x_inf with tau_x; V towards the conductance-weighted reversal). A spike is an upward crossing
  * of `vSpike_mV` (no reset). Synaptic conductances enter the V equation like the channels.
+ * The model runs as equations ({@link hhEquations}, completed with the receptors by
+ * `groupEquations`).
  */
 import { checkNumber, checkPositive } from "../core/checks.js";
 import { checkOptions } from "../core/validate.js";
-import type { SynapticDrive } from "../synapses/receptors.js";
-import type { NeuronModel, NeuronState } from "./model.js";
+import type { ModelEquations, NeuronModel } from "./model.js";
 
 /** Hodgkin-Huxley parameters (units in the names). */
 export interface HhParams {
@@ -62,15 +63,11 @@ export function hhGatesAt(v_mV: number): { m: number; h: number; n: number } {
   return { m: am / (am + bm), h: ah / (ah + bh), n: an / (an + bn) };
 }
 
-/** Per-step constants. */
-export interface HhConstants {
-  dt_ms: number;
-}
-
 /** The Hodgkin-Huxley model; state: v_mV, m, h, n. */
-export const hh: NeuronModel<HhParams, HhConstants> = {
+export const hh: NeuronModel<HhParams> = {
   name: "hh",
   variables: ["v_mV", "m", "h", "n"],
+  equationNames: { v_mV: "v", m: "m", h: "h", n: "n" },
   params(partial = {}) {
     const p: HhParams = {
       ...HH_DEFAULTS,
@@ -83,75 +80,50 @@ export const hh: NeuronModel<HhParams, HhConstants> = {
     return p;
   },
   initial: () => ({ v_mV: -65, ...hhGatesAt(-65) }),
-  prepare: (_p, dt_ms) => ({ dt_ms }),
-  step: hhStep,
+  equations: (p) => hhEquations(p),
+  membraneRate: (g) => `(gL + gNa*m**3*h + gK*n**4 + ${g})/C`,
 };
 
 /**
- * Advances every Hodgkin-Huxley neuron by one step (exponential Euler).
+ * Hodgkin-Huxley (NEST hh_psc_alpha parameters, as `hh`), exponential Euler, input current `I`
+ * (pA, per neuron); a spike is an upward crossing of `vSpike_mV` (the refractory condition
+ * holds while v stays above it). `net.addNeurons(name, hh, ...)` runs these equations.
  *
  * @example
  * ```ts
- * import { hh, hhStep } from "neurolab";
- * const p = hh.params({});
- * const k = hh.prepare(p, 0.01);
- * const init = hh.initial(p);
- * const s = { vars: { v_mV: Float64Array.of(init.v_mV), m: Float64Array.of(init.m), h: Float64Array.of(init.h), n: Float64Array.of(init.n) },
- *   refractorySteps: new Int32Array(1) };
- * const drive = { current_pA: Float64Array.of(500), g_nS: new Float64Array(1), gE_pA: new Float64Array(1),
- *   jump_mV: new Float64Array(1), hasConductance: false };
- * let spikes = 0;
- * for (let t = 0; t < 10_000; t++) spikes += hhStep(p, k, s, drive, new Int32Array(1)); // 100 ms
+ * import { Network, hhEquations } from "neurolab";
+ * const net = new Network({ dt_ms: 0.01 });
+ * net.addNeurons("hh", { size: 1, ...hhEquations(), init: { v: "-65*mV", I: "500*pA" } });
+ * net.run(50);
  * ```
  */
-export function hhStep(
-  p: HhParams,
-  k: HhConstants,
-  s: NeuronState,
-  drive: SynapticDrive,
-  spikedOut: Int32Array,
-): number {
-  const { v_mV: v, m, h, n } = s.vars;
-  const size = v.length;
-  const dt = k.dt_ms;
-  const { current_pA: cur, g_nS: gs, gE_pA: gsE, jump_mV: jump } = drive;
-  const conductance = drive.hasConductance;
-  let count = 0;
-  for (let i = 0; i < size; i++) {
-    const vi = v[i];
-    const mi = m[i];
-    const hi = h[i];
-    const ni = n[i];
-    // Channel conductances at the step's start; V relaxes exactly towards their weighted reversal.
-    const gNa = p.gNa_nS * mi * mi * mi * hi;
-    const n2 = ni * ni;
-    const gK = p.gK_nS * n2 * n2;
-    let gTot = gNa + gK + p.gL_nS;
-    let num = gNa * p.eNa_mV + gK * p.eK_mV + p.gL_nS * p.eL_mV + p.iBias_pA + cur[i];
-    if (conductance) {
-      gTot += gs[i];
-      num += gsE[i];
-    }
-    const vInf = num / gTot;
-    const vNew = vInf + (vi - vInf) * Math.exp((-dt * gTot) / p.cM_pF) + jump[i];
-    // Gates, each towards x_inf(V) with tau_x(V) at the step's start.
-    const am = 0.1 * vtrap(vi + 40);
-    const bm = 4 * Math.exp(-(vi + 65) / 18);
-    const ah = 0.07 * Math.exp(-(vi + 65) / 20);
-    const bh = 1 / (1 + Math.exp(-(vi + 35) / 10));
-    const an = 0.01 * vtrap(vi + 55);
-    const bn = 0.125 * Math.exp(-(vi + 65) / 80);
-    m[i] = gate(mi, am, bm, dt);
-    h[i] = gate(hi, ah, bh, dt);
-    n[i] = gate(ni, an, bn, dt);
-    if (vNew >= p.vSpike_mV && vi < p.vSpike_mV) spikedOut[count++] = i;
-    v[i] = vNew;
-  }
-  return count;
-}
-
-function gate(x: number, alpha: number, beta: number, dt: number): number {
-  const sum = alpha + beta;
-  const inf = alpha / sum;
-  return inf + (x - inf) * Math.exp(-dt * sum);
+export function hhEquations(params: Partial<HhParams> = {}): ModelEquations {
+  const p = hh.params(params);
+  return {
+    model: `dv/dt = (gL*(EL - v) - gNa*m**3*h*(v - ENa) - gK*n**4*(v - EK) + I + Ibias)/C : volt
+dm/dt = alpham*(1 - m) - betam*m : 1
+dh/dt = alphah*(1 - h) - betah*h : 1
+dn/dt = alphan*(1 - n) - betan*n : 1
+alpham = 1/ms / exprel(-(v + 40*mV)/(10*mV)) : Hz
+betam = 4/ms * exp(-(v + 65*mV)/(18*mV)) : Hz
+alphah = 0.07/ms * exp(-(v + 65*mV)/(20*mV)) : Hz
+betah = 1/ms / (1 + exp(-(v + 35*mV)/(10*mV))) : Hz
+alphan = 0.1/ms / exprel(-(v + 55*mV)/(10*mV)) : Hz
+betan = 0.125/ms * exp(-(v + 65*mV)/(80*mV)) : Hz
+I : amp`,
+    threshold: "v >= Vspike",
+    refractory: "v >= Vspike",
+    method: "exponential_euler",
+    namespace: {
+      C: p.cM_pF,
+      gNa: p.gNa_nS,
+      gK: p.gK_nS,
+      gL: p.gL_nS,
+      ENa: p.eNa_mV,
+      EK: p.eK_mV,
+      EL: p.eL_mV,
+      Vspike: p.vSpike_mV,
+      Ibias: p.iBias_pA,
+    },
+  };
 }

@@ -11,11 +11,16 @@
  * Integration scheme (as the paper's published code, generalised to any dt): v takes two
  * forward-Euler half steps of dt/2, then u one forward-Euler step of dt using the new v. With
  * dt = 1 ms this is the paper's code exactly. Delta-receptor jumps are added to v at the end.
+ * The model runs as equations (`izhikevich.equations`: the half steps written as
+ * subexpressions of one Euler step, completed with the receptors by `groupEquations`; the
+ * synaptic current of both half steps is the one at the step's start).
+ * {@link izhikevichEquations} is the same model in Brian2's usual form (one Euler step).
  */
 import { checkNumber, checkPositive } from "../core/checks.js";
 import { checkOptions, lookupOwn } from "../core/validate.js";
-import type { SynapticDrive } from "../synapses/receptors.js";
-import type { NeuronModel, NeuronState } from "./model.js";
+import { describeValue } from "../core/describe.js";
+import { checkOptionsObject } from "../core/validate.js";
+import type { ModelEquations, NeuronModel } from "./model.js";
 
 /** Izhikevich parameters (dimensionless a, b, d as in the paper; c and the peak in mV). */
 export interface IzhikevichParams {
@@ -80,15 +85,11 @@ export function izhikevichPreset(name: string): Readonly<Partial<IzhikevichParam
 /** Name of an Izhikevich preset. */
 export type IzhikevichPreset = keyof typeof IZHIKEVICH_PRESETS;
 
-/** Per-step constants. */
-export interface IzhikevichConstants {
-  dt_ms: number;
-}
-
 /** The Izhikevich model (see the module documentation); state: v_mV and u. */
-export const izhikevich: NeuronModel<IzhikevichParams, IzhikevichConstants> = {
+export const izhikevich: NeuronModel<IzhikevichParams> = {
   name: "izhikevich",
   variables: ["v_mV", "u"],
+  equationNames: { v_mV: "v", u: "u" },
   params(partial = {}) {
     const p: IzhikevichParams = {
       ...IZHIKEVICH_PRESETS.RS,
@@ -106,62 +107,47 @@ export const izhikevich: NeuronModel<IzhikevichParams, IzhikevichConstants> = {
   },
   // v0 = -65 mV and u0 = b v0, as in the paper's code.
   initial: (p) => ({ v_mV: -65, u: p.b * -65 }),
-  prepare: (_p, dt_ms) => ({ dt_ms }),
-  step: izhikevichStep,
+  equations: (p) => {
+    const f = (v: string) => `(0.04*${v}**2/mV + 5*${v} + 140*mV - u + (I + Ibias)*mV)/ms`;
+    return {
+      ...izhikevichEquations(p),
+      model: `dv/dt = (vnew - v)/dt : volt
+du/dt = a*(b*vnew - u)/ms : volt
+vhalf = v + dt/2*${f("v")} : volt
+vnew = vhalf + dt/2*${f("vhalf")} : volt
+I : 1`,
+    };
+  },
 };
 
 /**
- * Advances every Izhikevich neuron by one step.
+ * Izhikevich (2003) in Brian2's notation (v and u in mV, time in ms), input `I` (the paper's
+ * units, per neuron), one Euler step for v and u (`addIzhikevich` takes the paper's two half
+ * steps for v instead).
  *
  * @example
  * ```ts
- * import { izhikevich, izhikevichPreset, izhikevichStep } from "neurolab";
- * const p = izhikevich.params({ ...izhikevichPreset("RS"), iBias: 10 });
- * const k = izhikevich.prepare(p, 0.5);
- * const init = izhikevich.initial(p);
- * const s = { vars: { v_mV: Float64Array.of(init.v_mV), u: Float64Array.of(init.u) }, refractorySteps: new Int32Array(1) };
- * const drive = { current_pA: new Float64Array(1), g_nS: new Float64Array(1), gE_pA: new Float64Array(1),
- *   jump_mV: new Float64Array(1), hasConductance: false };
- * let spikes = 0;
- * for (let t = 0; t < 2000; t++) spikes += izhikevichStep(p, k, s, drive, new Int32Array(1)); // 1 s
+ * import { Network, izhikevichEquations } from "neurolab";
+ * const net = new Network();
+ * const rs = net.addNeurons("rs", { size: 50, ...izhikevichEquations({ preset: "RS" }), init: { v: "-65*mV", u: "-13*mV", I: 10 } });
  * ```
  */
-export function izhikevichStep(
-  p: IzhikevichParams,
-  k: IzhikevichConstants,
-  s: NeuronState,
-  drive: SynapticDrive,
-  spikedOut: Int32Array,
-): number {
-  const v = s.vars.v_mV;
-  const u = s.vars.u;
-  const n = v.length;
-  const { current_pA: cur, g_nS: g, gE_pA: gE, jump_mV: jump } = drive;
-  const conductance = drive.hasConductance;
-  const half = k.dt_ms / 2;
-  const dt = k.dt_ms;
-  const { a, b, c_mV: c, d, vPeak_mV: peak, iBias } = p;
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    let vi = v[i];
-    const ui = u[i];
-    const iIn = iBias + cur[i];
-    if (conductance) {
-      vi += half * (0.04 * vi * vi + 5 * vi + 140 - ui + iIn + gE[i] - g[i] * vi);
-      vi += half * (0.04 * vi * vi + 5 * vi + 140 - ui + iIn + gE[i] - g[i] * vi);
-    } else {
-      vi += half * (0.04 * vi * vi + 5 * vi + 140 - ui + iIn);
-      vi += half * (0.04 * vi * vi + 5 * vi + 140 - ui + iIn);
-    }
-    let un = ui + dt * a * (b * vi - ui);
-    vi += jump[i];
-    if (vi >= peak) {
-      spikedOut[count++] = i;
-      vi = c;
-      un += d;
-    }
-    v[i] = vi;
-    u[i] = un;
-  }
-  return count;
+export function izhikevichEquations(
+  params: Partial<IzhikevichParams> & { preset?: IzhikevichPreset } = {},
+): ModelEquations {
+  const { preset, ...rest } = checkOptionsObject(params, "izhikevichEquations params");
+  if (preset !== undefined && !Object.hasOwn(IZHIKEVICH_PRESETS, preset))
+    throw new RangeError(
+      `preset must be one of ${Object.keys(IZHIKEVICH_PRESETS).join(", ")}, got ${describeValue(preset)}`,
+    );
+  const p = izhikevich.params({ ...IZHIKEVICH_PRESETS[preset ?? "RS"], ...rest });
+  return {
+    model: `dv/dt = (0.04*v**2/mV + 5*v + 140*mV - u + (I + Ibias)*mV)/ms : volt
+du/dt = a*(b*v - u)/ms : volt
+I : 1`,
+    threshold: "v >= Vpeak",
+    reset: "v = c; u += d",
+    method: "euler",
+    namespace: { a: p.a, b: p.b, c: p.c_mV, d: p.d, Vpeak: p.vPeak_mV, Ibias: p.iBias },
+  };
 }

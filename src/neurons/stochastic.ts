@@ -11,13 +11,16 @@
  *   V <- leak V + gain I + jumps,  P(spike) = 1 / (1 + exp(-(V - threshold) / noise)),
  * and V <- V_reset after a spike. Variables: v_mV, threshold_mV, leak (per-step factor in
  * [0, 1]), gain_mV_per_pA, noise_mV (> 0).
+ *
+ * Both run as equations ({@link escapeNoiseLifEquations}, {@link metaNeuronEquations}): the
+ * spike draw is a threshold condition on `rand()`, one uniform number per neuron and step from
+ * the group's stream; the meta neuron's map is one Euler step of dv/dt = ((leak - 1) v + gain
+ * I)/dt.
  */
 import { checkNonNegative, checkNumber, checkPositive, checkProbability } from "../core/checks.js";
 import { checkOptions } from "../core/validate.js";
-import type { Rng } from "../random/rng.js";
-import type { SynapticDrive } from "../synapses/receptors.js";
-import { lif, LIF_DEFAULTS, type LifConstants, type LifParams } from "./lif.js";
-import type { NeuronModel, NeuronState } from "./model.js";
+import { lif, LIF_DEFAULTS, lifEquations, nestRefractory, type LifParams } from "./lif.js";
+import type { ModelEquations, NeuronModel } from "./model.js";
 
 /** Escape-noise LIF parameters: the LIF's plus the escape rate. */
 export interface EscapeNoiseParams extends LifParams {
@@ -28,9 +31,10 @@ export interface EscapeNoiseParams extends LifParams {
 }
 
 /** LIF with escape noise (see the module documentation). */
-export const escapeNoiseLif: NeuronModel<EscapeNoiseParams, LifConstants> = {
+export const escapeNoiseLif: NeuronModel<EscapeNoiseParams> = {
   name: "escapeNoiseLif",
   variables: ["v_mV"],
+  equationNames: { v_mV: "v" },
   params(partial = {}) {
     const {
       rho0_Hz = 100,
@@ -47,31 +51,37 @@ export const escapeNoiseLif: NeuronModel<EscapeNoiseParams, LifConstants> = {
     return p;
   },
   initial: (p) => ({ v_mV: p.vRest_mV }),
-  prepare: (p, dt_ms) => lif.prepare(p, dt_ms),
-  step(p, k, s, drive, spikedOut, rng) {
-    const v = s.vars.v_mV;
-    const ref = s.refractorySteps;
-    const { current_pA: cur, jump_mV: jump } = drive;
-    const rateDt = p.rho0_Hz * 1e-3 * k.dt_ms;
-    let count = 0;
-    for (let i = 0; i < v.length; i++) {
-      if (ref[i] > 0) {
-        ref[i]--;
-        v[i] = p.vReset_mV;
-        continue;
-      }
-      const vInf = p.vRest_mV + k.resistance_GOhm * (p.iBias_pA + cur[i]);
-      const vi = vInf + (v[i] - vInf) * k.decay + jump[i];
-      const hazard = rateDt * Math.exp((vi - p.vThresh_mV) / p.deltaV_mV);
-      if (rng.uniform() < 1 - Math.exp(-hazard)) {
-        spikedOut[count++] = i;
-        v[i] = p.vReset_mV;
-        ref[i] = k.refractorySteps;
-      } else v[i] = vi;
-    }
-    return count;
-  },
+  equations: (p, dt_ms) => ({
+    ...escapeNoiseLifEquations(p),
+    refractory: nestRefractory(p.tRef_ms, dt_ms),
+  }),
+  membraneRate: (g) => `1/taum + (${g})/Cm`,
 };
+
+/**
+ * The escape-noise LIF as equations: the LIF's ({@link lifEquations}) with the threshold
+ * `rand() < 1 - exp(-rho0 exp((v - Vth)/DeltaV) dt)` (Brian2's refractory count: `tRef_ms: x`
+ * in a built-in group is `refractory: x + dt` here).
+ *
+ * @example
+ * ```ts
+ * import { Network, escapeNoiseLifEquations } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const g = net.addNeurons("g", { size: 100, ...escapeNoiseLifEquations({ deltaV_mV: 2 }), init: { v: "-70*mV", I: "300*pA" } });
+ * net.run(100);
+ * ```
+ */
+export function escapeNoiseLifEquations(params: Partial<EscapeNoiseParams> = {}): ModelEquations {
+  const { integration: _exact, ...given } = params as Partial<LifParams>;
+  const p = escapeNoiseLif.params(given);
+  const { rho0_Hz, deltaV_mV, ...rest } = p;
+  const base = lifEquations(rest);
+  return {
+    ...base,
+    threshold: "rand() < 1 - exp(-rho0*exp((v - Vth)/DeltaV)*dt)",
+    namespace: { ...base.namespace, rho0: rho0_Hz * 1e-3, DeltaV: deltaV_mV },
+  };
+}
 
 /** Meta-neuron defaults: the per-neuron variables' initial values and the reset. */
 export interface MetaNeuronParams {
@@ -97,9 +107,16 @@ export const META_NEURON_DEFAULTS: Readonly<MetaNeuronParams> = Object.freeze({
 });
 
 /** The probabilistic meta neuron (see the module documentation). */
-export const metaNeuron: NeuronModel<MetaNeuronParams, null> = {
+export const metaNeuron: NeuronModel<MetaNeuronParams> = {
   name: "metaNeuron",
   variables: ["v_mV", "threshold_mV", "leak", "gain_mV_per_pA", "noise_mV"],
+  equationNames: {
+    v_mV: "v",
+    threshold_mV: "threshold",
+    leak: "leak",
+    gain_mV_per_pA: "gain",
+    noise_mV: "noise",
+  },
   params(partial = {}) {
     const p = {
       ...META_NEURON_DEFAULTS,
@@ -119,45 +136,34 @@ export const metaNeuron: NeuronModel<MetaNeuronParams, null> = {
     gain_mV_per_pA: p.gain_mV_per_pA,
     noise_mV: p.noise_mV,
   }),
-  prepare: () => null,
-  step: metaNeuronStep,
+  equations: (p) => metaNeuronEquations(p),
 };
 
 /**
- * Advances every meta neuron by one step.
+ * The meta neuron as equations (see the module documentation): per-neuron parameters
+ * `threshold`, `leak`, `gain`, `noise` (set them with `init`), input current `I` (pA).
  *
  * @example
  * ```ts
- * import { Rng, metaNeuron, metaNeuronStep } from "neurolab";
- * const p = metaNeuron.params({});
- * const init = metaNeuron.initial(p);
- * const vars: Record<string, Float64Array> = {};
- * for (const name of metaNeuron.variables) vars[name] = Float64Array.of(init[name]);
- * const s = { vars, refractorySteps: new Int32Array(1) };
- * const drive = { current_pA: Float64Array.of(50), g_nS: new Float64Array(1), gE_pA: new Float64Array(1),
- *   jump_mV: new Float64Array(1), hasConductance: false };
- * const rng = new Rng(1);
- * metaNeuronStep(p, null, s, drive, new Int32Array(1), rng); // 1 if it fired this step
+ * import { Network, metaNeuronEquations } from "neurolab";
+ * const net = new Network({ seed: 1 });
+ * const g = net.addNeurons("g", { size: 10, ...metaNeuronEquations(),
+ *   init: { threshold: "1*mV", leak: 0.9, gain: 0.01, noise: "0.1*mV", I: "50*pA" } });
+ * net.run(10);
  * ```
  */
-export function metaNeuronStep(
-  p: MetaNeuronParams,
-  _k: null,
-  s: NeuronState,
-  drive: SynapticDrive,
-  spikedOut: Int32Array,
-  rng: Rng,
-): number {
-  const { v_mV: v, threshold_mV: th, leak, gain_mV_per_pA: gain, noise_mV: noise } = s.vars;
-  const { current_pA: cur, jump_mV: jump } = drive;
-  let count = 0;
-  for (let i = 0; i < v.length; i++) {
-    const vi = leak[i] * v[i] + gain[i] * cur[i] + jump[i];
-    const pSpike = 1 / (1 + Math.exp(-(vi - th[i]) / noise[i]));
-    if (rng.uniform() < pSpike) {
-      spikedOut[count++] = i;
-      v[i] = p.vReset_mV;
-    } else v[i] = vi;
-  }
-  return count;
+export function metaNeuronEquations(params: Partial<MetaNeuronParams> = {}): ModelEquations {
+  const p = metaNeuron.params(params);
+  return {
+    model: `dv/dt = ((leak - 1)*v + gain*I)/dt : volt
+threshold : volt
+leak : 1
+gain : volt/amp
+noise : volt
+I : amp`,
+    threshold: "rand() < 1/(1 + exp(-(v - threshold)/noise))",
+    reset: "v = Vr",
+    method: "euler",
+    namespace: { Vr: p.vReset_mV },
+  };
 }

@@ -128,3 +128,56 @@ export interface DeliverKernels {
 export function deliverKernels(arena: Arena): DeliverKernels | undefined {
   return arena.instance(deliverWasmModule()) as DeliverKernels | undefined;
 }
+
+// Arrival: the ring-buffer row of a step handed to the group's receptor variable.
+const DST = 0,
+  SRC = 1,
+  PAIRS = 2,
+  PAIR = 3;
+
+/** `dst[k] = dst[k] + src[k]` (or `= src[k]` when `move`), then `src[k] = 0`, two neurons at a time. */
+function arriveBody(move: boolean): Code {
+  const offset: Code = [...get(PAIR), ...op.i32Const(4), ...op.i32Shl];
+  const dst: Code = [...get(DST), ...offset, ...op.i32Add];
+  const src: Code = [...get(SRC), ...offset, ...op.i32Add];
+  return forCount(PAIR, PAIRS, [
+    ...dst,
+    ...(move ? [] : [...dst, ...op.v128Load()]),
+    ...src,
+    ...op.v128Load(),
+    ...(move ? [] : op.f64x2Add),
+    ...op.v128Store(),
+    ...src,
+    ...op.f64x2Const(0),
+    ...op.v128Store(),
+  ]);
+}
+
+/** The compiled arrival module (compiled once, lazily; undefined without WebAssembly). */
+export const arriveWasmModule = lazyModule(() =>
+  assemble(
+    (["add", "move"] as const).map((name) => ({
+      name,
+      params: [I32, I32, I32],
+      results: [],
+      locals: [I32],
+      body: arriveBody(name === "move"),
+    })),
+  ),
+);
+
+/**
+ * Arrival kernels on an arena: `add(dst, src, pairs)` adds the f64 row at byte address `src` to
+ * the one at `dst` and zeroes it; `move(dst, src, pairs)` copies it and zeroes it; both over
+ * `pairs` pairs of neurons (both arrays padded to whole pairs). Same IEEE additions as
+ * `dst[i] += src[i]`, so results are bitwise those of the TypeScript loop.
+ */
+export interface ArriveKernels {
+  add(dst: number, src: number, pairs: number): void;
+  move(dst: number, src: number, pairs: number): void;
+}
+
+/** The arrival kernels bound to `arena`'s memory, or undefined without WebAssembly. */
+export function arriveKernels(arena: Arena): ArriveKernels | undefined {
+  return arena.instance(arriveWasmModule()) as ArriveKernels | undefined;
+}

@@ -6,7 +6,16 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Network, cobaNetwork, cubaNetwork, hh } from "../../src/index.js";
+import {
+  Network,
+  adexEquations,
+  cobaNetwork,
+  cubaNetwork,
+  hh,
+  hhEquations,
+  hhGatesAt,
+  lifEquations,
+} from "../../src/index.js";
 import { peersPython } from "../../kernel/scripts/setup.mjs";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -83,6 +92,43 @@ describe("neurolab vs Brian2", () => {
     net.run(100);
     expect(ref.hh.length).toBeGreaterThan(3);
     expectSameSpikes(m.times_ms, ref.hh, 0.01);
+  });
+
+  it("the exported specs (adexEquations, lifEquations, hhEquations) in addNeurons give Brian2's spikes", () => {
+    // Equation groups count the refractory period from the start of the spike's step, as
+    // Brian2: lifEquations' tRef_ms is Brian2's 2 ms.
+    const run = (dt_ms: number, duration: number, spec: Parameters<Network["addNeurons"]>[1]) => {
+      const net = new Network({ dt_ms });
+      const m = net.monitorSpikes([net.addNeurons("cell", spec)]);
+      net.run(duration);
+      return { times: m.times_ms, dt_ms };
+    };
+    const cases = [
+      {
+        brian2: ref.adex,
+        ours: run(0.1, 500, { size: 1, ...adexEquations(), init: { v: -70.6, I: 1000 } }),
+      },
+      {
+        brian2: ref.lif,
+        ours: run(0.1, 200, {
+          size: 1,
+          ...lifEquations({ tauM_ms: 10, cM_pF: 250, vRest_mV: 0, vReset_mV: 0, vThresh_mV: 15 }),
+          init: { v: 0, I: 500 },
+        }),
+      },
+      {
+        brian2: ref.hh,
+        ours: run(0.01, 100, {
+          size: 1,
+          ...hhEquations(),
+          init: { v: -65, ...hhGatesAt(-65), I: 1000 },
+        }),
+      },
+    ];
+    for (const { brian2, ours } of cases) {
+      expect(brian2.length).toBeGreaterThan(3);
+      expectSameSpikes(ours.times, brian2, ours.dt_ms);
+    }
   });
 
   it("CUBA benchmark network: rates match Brian2's across seeds", () => {

@@ -27,7 +27,6 @@ const SKIP = new Set([
   "poissonStep",
   "propagate",
   "gapJunctionCurrents",
-  "lifStep",
   // rsa's numeric kernels on (Float64Array, rows, columns): building blocks that the checked
   // entry points (calcRdm, compareRdm, transforms) call after validating
   "crossRows",

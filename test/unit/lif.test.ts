@@ -97,6 +97,44 @@ describe("LIF neuron", () => {
     expect(Array.from(mon.times_ms, (t) => Number(t.toFixed(6)))).toEqual([1.1, 5.1]);
   });
 
+  it("adds a delta jump whole in the step it arrives, then lets it decay with the conductance-weighted time constant", () => {
+    // Two cells under the same constant conductance (one spike into a receptor that does not
+    // decay, tau 1e12 ms, g = 20 nS); one also gets a 3 mV jump. Their difference is the jump,
+    // exactly, in its arrival step, then w exp(-k dt (gL + g) / C) (exact) or w (1 - dt (gL + g)
+    // / C)^k (Euler): the jump enters the step as NEST's iaf_psc_delta adds it.
+    for (const integration of ["exact", "euler"] as const) {
+      const net = new Network({ dt_ms: 0.1 });
+      const gen = net.addSpikeGenerator("gen", { size: 2, neurons: [0, 1], times_ms: [0.5, 2] });
+      const params = { tauM_ms: 10, cM_pF: 250, vThresh_mV: 100, integration };
+      const receptors = { g: { kind: "conductance", tau_ms: 1e12, eRev_mV: 0 } } as const;
+      const a = net.addLif("a", { size: 1, params, receptors });
+      const b = net.addLif("b", { size: 1, params, receptors });
+      // Source 0 (at 0.5 ms) opens the conductance of both cells, source 1 (at 2 ms) jumps b.
+      const from = (source: number) => (nPre: number, nPost: number) => ({
+        nPre,
+        nPost,
+        rowPtr: Int32Array.from(source === 0 ? [0, 1, 1] : [0, 0, 1]),
+        colIdx: Int32Array.from([0]),
+      });
+      for (const post of [a, b])
+        net.connect(gen, post, { rule: from(0), receptor: "g", weight_nS: 20, delay_ms: 0.1 });
+      net.connect(gen, b, { rule: from(1), weight_mV: 3, delay_ms: 1 });
+      const diff: number[] = [];
+      for (let k = 0; k < 100; k++) {
+        net.run(0.1);
+        diff.push(b.v_mV[0] - a.v_mV[0]);
+      }
+      const k0 = diff.findIndex((x) => x !== 0);
+      expect(k0).toBeGreaterThan(10);
+      const rate = (25 + 20) / 250; // (gL + g) / C, 1/ms (gL = C / tau_m = 25 nS)
+      for (let k = 0; k < 50; k++) {
+        const want =
+          integration === "exact" ? 3 * Math.exp(-k * 0.1 * rate) : 3 * (1 - 0.1 * rate) ** k;
+        expect(Math.abs(diff[k0 + k] - want)).toBeLessThan(1e-9);
+      }
+    }
+  });
+
   it("rejects impossible parameters with the argument's name and range", () => {
     expect(() => lifParams({ cM_pF: -1 })).toThrow(
       /cM_pF must be a finite number in \(0, Infinity\), got -1/,

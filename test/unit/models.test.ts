@@ -2,10 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
   type IZHIKEVICH_PRESETS,
   Network,
+  fixedProbability,
   fromPairs,
   oneToOne,
-  receptorState,
-  receptorStep,
 } from "../../src/index.js";
 
 /** Spike times of one Izhikevich neuron of a preset under a constant input. */
@@ -19,20 +18,35 @@ function izhikevichSpikes(preset: keyof typeof IZHIKEVICH_PRESETS, iBias: number
 }
 
 describe("synaptic receptors", () => {
-  it("integrate exponential and alpha kernels exactly on the grid", () => {
+  it("integrate exponential and alpha kernels exactly on the grid, whatever the membrane's method", () => {
     const dt = 0.1;
     const tau = 3;
-    for (const kernel of ["exp", "alpha"] as const) {
-      const r = receptorState("syn", { kind: "current", kernel, tau_ms: tau }, 1, dt);
-      receptorStep(r, Float64Array.of(2)); // a 2 pA spike arrives at the end of step 0
-      for (let m = 1; m <= 100; m++) {
-        receptorStep(r, Float64Array.of(0));
-        const t = m * dt;
-        const want =
-          kernel === "exp" ? 2 * Math.exp(-t / tau) : 2 * (t / tau) * Math.exp(1 - t / tau);
-        expect(Math.abs(r.value[0] - want)).toBeLessThan(1e-12);
+    for (const integration of ["exact", "euler"] as const)
+      for (const kernel of ["exp", "alpha"] as const) {
+        const net = new Network({ dt_ms: dt });
+        const stim = net.addSpikeGenerator("stim", { size: 1, neurons: [0], times_ms: [1] });
+        const cell = net.addLif("cell", {
+          size: 1,
+          params: { integration },
+          receptors: { syn: { kind: "current", kernel, tau_ms: tau } },
+        });
+        net.connect(stim, cell, { rule: oneToOne(), receptor: "syn", weight_pA: 2 });
+        const values: number[] = [];
+        for (let m = 0; m < 150; m++) {
+          net.run(dt);
+          values.push(cell.receptorVariable("syn")[0]);
+        }
+        // The 2 pA spike arrives at the end of step m0 (exp: value 2 then; alpha: its rise).
+        const first = values.findIndex((x) => x !== 0);
+        const m0 = kernel === "exp" ? first : first - 1;
+        expect(m0).toBeGreaterThan(5);
+        for (let m = 1; m <= 100; m++) {
+          const t = m * dt;
+          const want =
+            kernel === "exp" ? 2 * Math.exp(-t / tau) : 2 * (t / tau) * Math.exp(1 - t / tau);
+          expect(Math.abs(values[m0 + m] - want)).toBeLessThan(1e-12);
+        }
       }
-    }
   });
 
   it("a constant conductance pulls V exactly to the conductance-weighted equilibrium", () => {
@@ -180,52 +194,47 @@ describe("projections", () => {
   });
 });
 
-describe("fused steps", () => {
-  it("the fused COBA step gives bitwise the spikes of the general path", async () => {
-    const { lif, fixedProbability } = await import("../../src/index.js");
-    const run = (model: typeof lif) => {
-      const net = new Network({ dt_ms: 0.1, seed: 9 });
-      const receptors = {
-        exc: { kind: "conductance", tau_ms: 5, eRev_mV: 0 },
-        inh: { kind: "conductance", tau_ms: 10, eRev_mV: -80 },
-      } as const;
-      const params = {
-        tauM_ms: 20,
-        cM_pF: 200,
-        vRest_mV: -60,
-        vReset_mV: -60,
-        vThresh_mV: -50,
-        tRef_ms: 5,
-        iBias_pA: 200,
-        integration: "euler" as const,
-      };
-      const e = net.addNeurons("e", model, {
-        size: 800,
-        params,
-        receptors,
-        v0_mV: (r) => -60 + 10 * r.uniform(),
-      });
-      const i = net.addNeurons("i", model, {
-        size: 200,
-        params,
-        receptors,
-        v0_mV: (r) => -60 + 10 * r.uniform(),
-      });
-      for (const post of [e, i]) {
-        net.connect(e, post, { rule: fixedProbability(0.08), receptor: "exc", weight_nS: 6 });
-        net.connect(i, post, { rule: fixedProbability(0.08), receptor: "inh", weight_nS: 67 });
+describe("one-step delivery", () => {
+  it("spikes with one step of delay go straight into the receptor, as through the ring buffer", () => {
+    // Two identical cells get the same spike train into an exp and an alpha conductance: one
+    // through a shared one-step delay (delivered straight into the variable), one through
+    // per-synapse delays of one step (the ring buffer). Same kernels up to the order of additions.
+    const net = new Network({ dt_ms: 0.1, seed: 4 });
+    const times_ms = [1, 1, 2.5, 2.6, 2.6, 7, 12.3];
+    const stim = net.addSpikeGenerator("stim", {
+      size: 3,
+      neurons: [0, 1, 2, 0, 1, 2, 0],
+      times_ms,
+    });
+    const receptors = {
+      e: { kind: "conductance", tau_ms: 3, eRev_mV: 0 },
+      a: { kind: "conductance", kernel: "alpha", tau_ms: 2, eRev_mV: -80 },
+    } as const;
+    const direct = net.addLif("direct", { size: 2, receptors });
+    const ring = net.addLif("ring", { size: 2, receptors });
+    for (const [post, delay_ms] of [
+      [direct, 0.1],
+      [ring, () => 0.1],
+    ] as const)
+      for (const receptor of ["e", "a"])
+        net.connect(stim, post, { rule: fixedProbability(1), receptor, weight_nS: 4, delay_ms });
+    const plan = String(net.schedule());
+    expect(plan).toContain("spike delivery into e (last step's spikes");
+    expect(plan).toMatch(/stim -> ring +spike delivery/);
+    let nonzero = 0;
+    for (let k = 0; k < 200; k++) {
+      net.run(0.1);
+      for (const r of ["e", "a"]) {
+        const x = direct.receptorVariable(r);
+        const y = ring.receptorVariable(r);
+        for (let i = 0; i < 2; i++) {
+          expect(Math.abs(x[i] - y[i])).toBeLessThanOrEqual(1e-12 * Math.abs(y[i]));
+          if (y[i] !== 0) nonzero++;
+        }
       }
-      const m = net.monitorSpikes();
-      net.run(300);
-      return {
-        times: Array.from(m.times_ms),
-        neurons: Array.from(m.neurons),
-        v: Array.from(e.v_mV),
-      };
-    };
-    const fused = run(lif);
-    const general = run({ ...lif, fusedStep: undefined });
-    expect(fused.neurons.length).toBeGreaterThan(1000);
-    expect(fused).toEqual(general);
+      for (let i = 0; i < 2; i++)
+        expect(Math.abs(direct.v_mV[i] - ring.v_mV[i])).toBeLessThan(1e-9);
+    }
+    expect(nonzero).toBeGreaterThan(500);
   });
 });

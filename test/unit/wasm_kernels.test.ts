@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { Network, cobaNetwork, fixedProbability, oneToOne } from "../../src/index.js";
-import { lif, lifFusedStep, type LifParams } from "../../src/neurons/lif.js";
-import { lifWasmModule } from "../../src/neurons/lifWasm.js";
-import { neuronState, type FusedInputs } from "../../src/neurons/model.js";
-import { receptorState } from "../../src/synapses/receptors.js";
+import {
+  Network,
+  cobaNetwork,
+  escapeNoiseLif,
+  fixedProbability,
+  hh,
+  metaNeuron,
+  oneToOne,
+} from "../../src/index.js";
+import { arriveKernels, arriveWasmModule } from "../../src/synapses/deliverWasm.js";
 import { Arena, arenaBytes } from "../../src/wasm/arena.js";
 import { Rng } from "../../src/random/rng.js";
 
@@ -15,89 +20,41 @@ function sameBits(a: Float64Array | Int32Array, b: Float64Array | Int32Array): b
   return x.every((v, i) => v === y[i]);
 }
 
-/** One population's COBA arrays in an arena (wasm) or in ordinary arrays (reference). */
-function cobaArrays(n: number, p: LifParams, inArena: boolean) {
-  const arena = inArena ? new Arena(arenaBytes(n, 8) * 8 + arenaBytes(n, 4) * 2) : undefined;
-  const s = neuronState(["v_mV"], n, arena);
-  const delta = receptorState("delta", { kind: "delta" }, n, 0.1, arena);
-  const exc = receptorState("exc", { kind: "conductance", tau_ms: 5, eRev_mV: 0 }, n, 0.1, arena);
-  const inh = receptorState(
-    "inh",
-    { kind: "conductance", tau_ms: 10, eRev_mV: -80 },
-    n,
-    0.1,
-    arena,
-  );
-  const f64 = (k: number) => (arena ? arena.f64(k) : new Float64Array(k));
-  const f: FusedInputs = {
-    external_pA: f64(n),
-    coupling_pA: null,
-    receptors: [delta, exc, inh],
-    arriving: [f64(n), f64(n), f64(n)],
-    wasm: arena?.instance(lifWasmModule()),
-    wasmBuffer: arena?.buffer ?? null,
-  };
-  const spiked = arena ? arena.i32(n) : new Int32Array(n);
-  return { s, f, spiked, k: lif.prepare(p, 0.1) };
-}
-
 describe("WebAssembly SIMD kernels", () => {
   it("are available in Node (the fast path is what the benchmarks measure)", () => {
-    expect(lifWasmModule()).toBeDefined();
+    expect(arriveWasmModule()).toBeDefined();
   });
 
-  it("the fused COBA step equals the TypeScript loop bit for bit, odd sizes, refractoriness and ties included", () => {
-    const p = lif.params({
-      tauM_ms: 20,
-      cM_pF: 200,
-      vRest_mV: -60,
-      vReset_mV: -60,
-      vThresh_mV: -50,
-      tRef_ms: 0.5,
-      iBias_pA: 300,
-      integration: "euler",
-    });
+  it("the arrival kernels add (or move) a ring-buffer row into a variable and zero it, as dst[i] += src[i]", () => {
     for (const n of [1, 2, 7, 64, 333]) {
-      const ref = cobaArrays(n, p, false);
-      const fast = cobaArrays(n, p, true);
-      expect(fast.f.wasm).toBeDefined();
+      const arena = new Arena(arenaBytes(n, 8) * 4);
+      const k = arriveKernels(arena)!;
+      expect(k).toBeDefined();
       const rng = new Rng(n);
-      for (let i = 0; i < n; i++)
-        ref.s.vars.v_mV[i] = fast.s.vars.v_mV[i] = -60 + 10 * rng.uniform();
-      // Two neurons start exactly at threshold after a zero-input step: ties must spike on both paths.
-      if (n > 3) ref.s.vars.v_mV[3] = fast.s.vars.v_mV[3] = -50;
-      let spikes = 0;
-      let refractorySeen = false;
-      for (let t = 0; t < 400; t++) {
-        for (const x of [ref, fast]) x.f.external_pA.fill(t % 50 === 0 ? 0 : 40 * Math.sin(t / 7));
-        for (let i = 0; i < n; i++) {
-          const u = rng.uniform();
-          const a = u < 0.1 ? 8 * rng.uniform() : 0;
-          const b = u > 0.98 ? 10 * rng.uniform() : 0;
-          const j = u > 0.5 && u < 0.52 ? 3 * rng.uniform() : 0;
-          for (const x of [ref, fast]) {
-            x.f.arriving[1][i] = a;
-            x.f.arriving[2][i] = b;
-            x.f.arriving[0][i] = j;
-          }
-        }
-        const cr = lifFusedStep(p, ref.k, ref.s, ref.f, ref.spiked);
-        const cf = lifFusedStep(p, fast.k, fast.s, fast.f, fast.spiked);
-        expect(cf).toBe(cr);
-        expect(sameBits(fast.spiked.subarray(0, cf), ref.spiked.subarray(0, cr))).toBe(true);
-        expect(sameBits(fast.s.vars.v_mV, ref.s.vars.v_mV)).toBe(true);
-        expect(sameBits(fast.s.refractorySteps, ref.s.refractorySteps)).toBe(true);
-        for (let r = 1; r < 3; r++)
-          expect(sameBits(fast.f.receptors[r].value, ref.f.receptors[r].value)).toBe(true);
-        for (let r = 0; r < 3; r++) {
-          expect(fast.f.arriving[r].every((x) => x === 0)).toBe(true); // consumed
-          expect(ref.f.arriving[r].every((x) => x === 0)).toBe(true);
-        }
-        spikes += cr;
-        refractorySeen ||= ref.s.refractorySteps.some((x) => x > 0);
+      const dst = arena.f64(n);
+      // Two consecutive rows: the kernel must leave the next row's first entry alone.
+      const rows = arena.f64(2 * (arenaBytes(n, 8) / 8));
+      const src = rows.subarray(0, n);
+      const next = rows.subarray(arenaBytes(n, 8) / 8);
+      for (let i = 0; i < n; i++) {
+        dst[i] = rng.normal();
+        src[i] = rng.uniform() < 0.5 ? 0 : 8 * rng.normal();
       }
-      expect(spikes).toBeGreaterThan(n); // the comparison covered spiking, not just subthreshold drift
-      expect(refractorySeen).toBe(true);
+      next.fill(7);
+      const want = Float64Array.from(dst, (x, i) => x + src[i]);
+      k.add(dst.byteOffset, src.byteOffset, (n + 1) >> 1);
+      expect(sameBits(dst, want)).toBe(true);
+      expect(src.every((x) => x === 0)).toBe(true);
+      expect(next.every((x) => x === 7)).toBe(true);
+      src.set(want.map((x) => -x));
+      k.move(dst.byteOffset, src.byteOffset, (n + 1) >> 1);
+      expect(
+        sameBits(
+          dst,
+          want.map((x) => -x),
+        ),
+      ).toBe(true);
+      expect(src.every((x) => x === 0)).toBe(true);
     }
   });
 
@@ -111,14 +68,12 @@ describe("WebAssembly SIMD kernels", () => {
         wasm,
       });
       net.build();
-      // Count kernel calls (internal fields, test only): the comparison is void if wasm never ran.
-      const calls = { neurons: 0, delivery: 0 };
-      for (const g of [exc, inh] as unknown as {
-        fused: { wasm?: Record<string, (...a: number[]) => number> };
-      }[]) {
-        const k = g.fused.wasm?.cobaEuler;
-        if (k) g.fused.wasm = { cobaEuler: (...a: number[]) => (calls.neurons++, k(...a)) };
-      }
+      // Which target runs each group's generated step, and the delivery kernel calls (internal
+      // fields, test only): the comparison is void if wasm never ran.
+      const calls = { delivery: 0 };
+      const targets = [exc, inh].map(
+        (g) => (g as unknown as { group: { target: string } }).group.target,
+      );
       for (const p of (
         net as unknown as {
           built: { projections: { deliver?: Record<string, (...a: number[]) => void> }[] };
@@ -132,13 +87,20 @@ describe("WebAssembly SIMD kernels", () => {
           };
       }
       net.run(200);
-      return { spikes: spikes!, exc: exc.snapshot().v_mV, inh: inh.snapshot().v_mV, calls };
+      return {
+        spikes: spikes!,
+        exc: exc.snapshot().v_mV,
+        inh: inh.snapshot().v_mV,
+        calls,
+        targets,
+      };
     };
     const a = run(true);
     const b = run(false);
-    expect(a.calls.neurons).toBe(2 * 2000); // both groups, every step
+    expect(a.targets).toEqual(["wasm", "wasm"]);
+    expect(b.targets).toEqual(["js", "js"]);
     expect(a.calls.delivery).toBeGreaterThan(1000);
-    expect(b.calls).toEqual({ neurons: 0, delivery: 0 });
+    expect(b.calls).toEqual({ delivery: 0 });
     expect(a.spikes.count).toBeGreaterThan(1000);
     expect(a.spikes.count).toBe(b.spikes.count);
     expect(sameBits(a.spikes.times_ms, b.spikes.times_ms)).toBe(true);
@@ -196,6 +158,76 @@ describe("WebAssembly SIMD kernels", () => {
     expect(sameBits(x.spikes.neurons, y.spikes.neurons)).toBe(true);
     expect(sameBits(x.a, y.a)).toBe(true);
     expect(sameBits(x.b, y.b)).toBe(true);
+  });
+
+  it("every built-in model, with every receptor kind, delays and gap junctions, is identical with and without wasm", () => {
+    const receptors = {
+      e: { kind: "conductance", tau_ms: 3, eRev_mV: 0 },
+      c: { kind: "current", kernel: "alpha", tau_ms: 2 },
+      "GABA-A": { kind: "conductance", kernel: "alpha", tau_ms: 2, eRev_mV: -80 },
+    } as const;
+    const models = [
+      ["lif", (net: Network) => net.addLif("g", { size: 9, receptors })],
+      [
+        "lif euler",
+        (net: Network) => net.addLif("g", { size: 9, receptors, params: { integration: "euler" } }),
+      ],
+      ["adex", (net: Network) => net.addAdEx("g", { size: 9, receptors, params: { tRef_ms: 1 } })],
+      [
+        "izhikevich",
+        (net: Network) => net.addIzhikevich("g", { size: 9, receptors: { e: receptors.e } }),
+      ],
+      ["hh", (net: Network) => net.addNeurons("g", hh, { size: 9, receptors })],
+      [
+        "escapeNoiseLif",
+        (net: Network) => net.addNeurons("g", escapeNoiseLif, { size: 9, receptors }),
+      ],
+      [
+        "metaNeuron",
+        (net: Network) =>
+          net.addNeurons("g", metaNeuron, { size: 9, receptors: { c: receptors.c } }),
+      ],
+    ] as const;
+    for (const [name, add] of models) {
+      const run = (wasm: boolean) => {
+        const net = new Network({ seed: 5, wasm, dt_ms: name === "hh" ? 0.01 : 0.1 });
+        const drive = net.addPoisson("drive", { size: 40, rate_Hz: 80 });
+        const g = add(net);
+        for (const r of g.receptorNames) {
+          const kind = g.receptor(r).kind;
+          const weight =
+            kind === "delta"
+              ? { weight_mV: 0.5 }
+              : kind === "current"
+                ? { weight_pA: 30 }
+                : { weight_nS: 2 };
+          // one-step delays (straight into the variable) and longer ones (ring buffers)
+          net.connect(drive, g, {
+            rule: fixedProbability(0.3),
+            receptor: r,
+            ...weight,
+            delay_ms: r === "c" ? 1.5 : undefined,
+          });
+        }
+        net.connectGap(g, g, { rule: fixedProbability(0.2), g_nS: 0.5 });
+        g.current_pA.fill(name === "izhikevich" ? 5 : name === "metaNeuron" ? 50 : 150);
+        const m = net.monitorSpikes([g]);
+        net.run(name === "hh" ? 20 : 100);
+        return {
+          m,
+          state: g.snapshot(),
+          target: (g as unknown as { group: { target: string } }).group.target,
+        };
+      };
+      const a = run(true);
+      const b = run(false);
+      expect([a.target, b.target], name).toEqual(["wasm", "js"]);
+      expect(a.m.count, name).toBeGreaterThan(0);
+      expect(sameBits(a.m.times_ms, b.m.times_ms), name).toBe(true);
+      expect(sameBits(a.m.neurons, b.m.neurons), name).toBe(true);
+      for (const v of Object.keys(a.state))
+        expect(sameBits(a.state[v], b.state[v]), `${name}.${v}`).toBe(true);
+    }
   });
 
   it("rejects weights beyond float32's range (they are stored as float32), naming the argument", () => {
@@ -256,6 +288,6 @@ describe("Arena", () => {
     expect(arena.buffer).toBeNull();
     const a = arena.f64(4);
     expect(a.buffer.byteLength).toBe(32);
-    expect(arena.instance(lifWasmModule())).toBeUndefined();
+    expect(arriveKernels(arena)).toBeUndefined();
   });
 });
