@@ -763,8 +763,10 @@ function rowsBackwardFn() {
 // dotRows(rows, g, w, nIn, stride, gx, strideIn)
 /**
  * Two rows of g x four rows of W at a time (eight independent accumulators, six loads per eight
- * products), then the remaining W rows and the last odd row; each (r, i) still sums its lanes
- * over j in order, so the result is the reference's.
+ * products; the loop over j unrolled twice, the second half's loads at an immediate offset), then
+ * the remaining W rows and the last odd row. Each (r, i) still sums its lanes over j in order,
+ * and the four accumulators of a row and four W rows are reduced together by a transpose of
+ * lane pairs: ((l0 + l1) + (l2 + l3)) of all four in one vector, as the reference.
  */
 function dotRowsFn() {
   const [ROWS, G, W, NIN, STRIDE, GX, STRIDEIN] = [0, 1, 2, 3, 4, 5, 6];
@@ -775,7 +777,8 @@ function dotRowsFn() {
     bytes = F.i32(),
     nIn4 = F.i32(),
     rows2 = F.i32(),
-    at = F.i32();
+    at = F.i32(),
+    bytes2 = F.i32();
   const gr = [F.i32(), F.i32()],
     wi = [F.i32(), F.i32(), F.i32(), F.i32()],
     gv = [F.v128(), F.v128()],
@@ -783,8 +786,7 @@ function dotRowsFn() {
     tmp = F.f32();
   const acc = [0, 1].map(() => [0, 1, 2, 3].map(() => F.v128()));
   const lane = (a: number, l: number): Code => [...get(a), ...f32x4.extractLane(l)];
-  // gx[(r + dr) * strideIn + i + k] += (l0 + l1) + (l2 + l3)
-  const finish = (a: number, dr: number, k: number): Code => [
+  const gxAt = (dr: number): Code => [
     ...get(GX),
     ...mul(add(get(r), i32c(dr)), get(STRIDEIN)),
     ...get(i),
@@ -792,6 +794,10 @@ function dotRowsFn() {
     ...i32c(2),
     ...op.i32Shl,
     ...op.i32Add,
+  ];
+  // gx[(r + dr) * strideIn + i + k] += (l0 + l1) + (l2 + l3)
+  const finish = (a: number, dr: number, k: number): Code => [
+    ...gxAt(dr),
     ...tee(at),
     ...f32Load(4 * k),
     ...lane(a, 0),
@@ -807,31 +813,53 @@ function dotRowsFn() {
     ...get(tmp),
     ...f32Store(4 * k),
   ];
+  // The same for four accumulators a, b, c, d at once: [a0, a2, b0, b2] + [a1, a3, b1, b3] gives
+  // the pair sums of a and b; two more shuffles and an addition give ((x0 + x1) + (x2 + x3)) of
+  // each in one vector, added to gx[(r + dr) * strideIn + i .. i + 3].
+  const EVEN = [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27],
+    ODD = EVEN.map((x) => x + 4);
+  const pairs = (a: number, b: number): Code =>
+    vadd(
+      [...get(a), ...get(b), ...op.i8x16Shuffle(EVEN)],
+      [...get(a), ...get(b), ...op.i8x16Shuffle(ODD)],
+    );
+  const finish4 = (row: number[], dr: number): Code => [
+    ...pairs(row[0], row[1]),
+    ...set(acc[dr][0]),
+    ...pairs(row[2], row[3]),
+    ...set(acc[dr][2]),
+    ...gxAt(dr),
+    ...tee(at),
+    ...get(at),
+    ...op.v128Load(),
+    ...pairs(acc[dr][0], acc[dr][2]),
+    ...f32x4.add,
+    ...op.v128Store(),
+  ];
   const zero = (a: number): Code => [...i32c(0), ...op.i32x4Splat, ...set(a)]; // four +0.0f lanes
   const pass = (nr: number, nw: number): Code => {
     const R = [...Array(nr).keys()],
       Q = [...Array(nw).keys()];
+    // acc[dr][q] += W[i + q][j + off / 4 ..] * g[r + dr][j + off / 4 ..]
+    const step = (off: number): Code => [
+      ...R.flatMap((dr) => [...load(add(get(gr[dr]), get(j)), off), ...set(gv[dr])]),
+      ...Q.flatMap((q) => [
+        ...load(add(get(wi[q]), get(j)), off),
+        ...set(wv),
+        ...R.flatMap((dr) => [
+          ...vadd(get(acc[dr][q]), vmul(get(wv), get(gv[dr]))),
+          ...set(acc[dr][q]),
+        ]),
+      ]),
+    ];
     return [
       ...Q.flatMap((q) => [...add(get(W), mul(add(get(i), i32c(q)), get(bytes))), ...set(wi[q])]),
       ...R.flatMap((dr) => Q.flatMap((q) => zero(acc[dr][q]))),
-      ...forLoop(
-        j,
-        i32c(0),
-        get(bytes),
-        [
-          ...R.flatMap((dr) => [...load(add(get(gr[dr]), get(j))), ...set(gv[dr])]),
-          ...Q.flatMap((q) => [
-            ...load(add(get(wi[q]), get(j))),
-            ...set(wv),
-            ...R.flatMap((dr) => [
-              ...vadd(get(acc[dr][q]), vmul(get(wv), get(gv[dr]))),
-              ...set(acc[dr][q]),
-            ]),
-          ]),
-        ],
-        16,
-      ),
-      ...R.flatMap((dr) => Q.flatMap((q) => finish(acc[dr][q], dr, q))),
+      ...forLoop(j, i32c(0), get(bytes2), [...step(0), ...step(16)], 32),
+      ...ifElse([...get(bytes2), ...get(bytes), ...i32Ne], [...get(bytes2), ...set(j), ...step(0)]),
+      ...(nw === 4
+        ? R.flatMap((dr) => finish4(acc[dr], dr))
+        : R.flatMap((dr) => Q.flatMap((q) => finish(acc[dr][q], dr, q)))),
     ];
   };
   const rowsOf = (nr: number): Code => [
@@ -843,7 +871,10 @@ function dotRowsFn() {
   ];
   const body: Code = [
     ...shl2(get(STRIDE)),
-    ...set(bytes),
+    ...tee(bytes),
+    ...i32c(-32),
+    ...op.i32And,
+    ...set(bytes2),
     ...get(NIN),
     ...i32c(-4),
     ...op.i32And,
