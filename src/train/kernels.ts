@@ -519,7 +519,16 @@ const vmul = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.mul];
 // Column tiles (vectors): 8 at a time, then the remainder (< 8) in one pass.
 const TILES = [8, 7, 6, 5, 4, 3, 2, 1];
 
+/** Rows of `rowsForward` that share one pass over a column tile of the weights. */
+const FORWARD_ROW_CHUNK = 32;
+
 // rowsForward(rows, rowPtr, idx, val, src, stride, dst, ones)
+/**
+ * Rows in chunks of {@link FORWARD_ROW_CHUNK}; per chunk, the column tiles outermost (8 vectors,
+ * then the remaining 1-7), so the tile's strip of the weight rows stays in the L1 cache for all
+ * rows of the chunk; per row, the tile's output vectors are held in registers while the weight
+ * rows of the row's inputs are added in order (the reference's order per element).
+ */
 function rowsForwardFn() {
   const [ROWS, ROWPTR, IDX, VAL, SRC, STRIDE, DST, ONES] = [0, 1, 2, 3, 4, 5, 6, 7];
   const F = new Frame(8);
@@ -532,7 +541,10 @@ function rowsForwardFn() {
     c = F.i32(),
     s = F.i32(),
     dv = F.i32(),
-    a = F.v128();
+    a = F.v128(),
+    r0 = F.i32(),
+    r1 = F.i32(),
+    src = F.i32();
   const acc = Array.from({ length: 8 }, () => F.v128());
   const tile = (w: number): Code => {
     const q = [...Array(w).keys()];
@@ -542,7 +554,7 @@ function rowsForwardFn() {
         get(pStart),
         get(pEnd),
         [
-          ...add(mul([...get(pk), ...op.i32Load()], get(bytes)), add(get(SRC), get(c))),
+          ...add(mul([...get(pk), ...op.i32Load()], get(bytes)), get(src)),
           ...set(s),
           ...(withVal
             ? [...get(pk), ...get(dv), ...op.i32Add, ...f32Load(), ...f32x4.splat, ...set(a)]
@@ -556,28 +568,8 @@ function rowsForwardFn() {
         ],
         4,
       );
-    return whileNot(
-      [...get(c), ...i32c(16 * w), ...op.i32Add, ...get(bytes), ...i32GtS],
-      [
-        ...q.flatMap((k) => [...load(add(get(d), get(c)), 16 * k), ...set(acc[k])]),
-        ...ifElse(get(ONES), kLoop(false), kLoop(true)),
-        ...q.flatMap((k) => store(add(get(d), get(c)), get(acc[k]), 16 * k)),
-        ...get(c),
-        ...i32c(16 * w),
-        ...op.i32Add,
-        ...set(c),
-      ],
-    );
-  };
-  const body: Code = [
-    ...shl2(get(STRIDE)),
-    ...set(bytes),
-    ...get(VAL),
-    ...get(IDX),
-    ...i32Sub,
-    ...set(dv),
-    ...forLoop(r, i32c(0), get(ROWS), [
-      ...add(get(DST), mul(get(r), get(bytes))),
+    const row: Code = [
+      ...add(add(get(DST), mul(get(r), get(bytes))), get(c)),
       ...set(d),
       ...add(get(ROWPTR), shl2(get(r))),
       ...tee(pk),
@@ -594,10 +586,45 @@ function rowsForwardFn() {
       ...get(IDX),
       ...op.i32Add,
       ...set(pEnd),
-      ...i32c(0),
-      ...set(c),
-      ...TILES.flatMap(tile),
-    ]),
+      ...q.flatMap((k) => [...load(get(d), 16 * k), ...set(acc[k])]),
+      ...ifElse(get(ONES), kLoop(false), kLoop(true)),
+      ...q.flatMap((k) => store(get(d), get(acc[k]), 16 * k)),
+    ];
+    return whileNot(
+      [...get(c), ...i32c(16 * w), ...op.i32Add, ...get(bytes), ...i32GtS],
+      [
+        ...add(get(SRC), get(c)),
+        ...set(src),
+        ...forLoop(r, get(r0), get(r1), row),
+        ...get(c),
+        ...i32c(16 * w),
+        ...op.i32Add,
+        ...set(c),
+      ],
+    );
+  };
+  const body: Code = [
+    ...shl2(get(STRIDE)),
+    ...set(bytes),
+    ...get(VAL),
+    ...get(IDX),
+    ...i32Sub,
+    ...set(dv),
+    ...forLoop(
+      r0,
+      i32c(0),
+      get(ROWS),
+      [
+        // r1 = min(r0 + chunk, rows)
+        ...add(get(r0), i32c(FORWARD_ROW_CHUNK)),
+        ...set(r1),
+        ...ifElse([...get(r1), ...get(ROWS), ...i32GtS], [...get(ROWS), ...set(r1)]),
+        ...i32c(0),
+        ...set(c),
+        ...TILES.flatMap(tile),
+      ],
+      FORWARD_ROW_CHUNK,
+    ),
   ];
   return { name: "rowsForward", params: Array(8).fill(I32), results: [], locals: F.locals, body };
 }
