@@ -31,6 +31,7 @@
  */
 import {
   assemble,
+  F64,
   I32,
   lazyModule,
   op,
@@ -167,6 +168,52 @@ export interface KernelSet {
     surrogate: number,
     p0: number,
     p1: number,
+  ): void;
+  /**
+   * A leaky-integrator readout's update over `steps` x `batch` rows of `stride` floats (all lanes):
+   * u[t] = beta u[t-1] + cur[t] (u[0] = cur[0]), the product and sum in float64 and u stored in
+   * float32 (one rounding per step).
+   */
+  readoutForward(
+    steps: number,
+    batch: number,
+    stride: number,
+    cur: number,
+    u: number,
+    beta: number,
+  ): void;
+  /**
+   * The maximum over time of `u` per sample and lane (`best`, float32) and its first step
+   * (`arg`, int32), `batch` x `stride` each.
+   */
+  readoutMax(
+    steps: number,
+    batch: number,
+    stride: number,
+    u: number,
+    best: number,
+    arg: number,
+  ): void;
+  /**
+   * The reverse of {@link KernelSet.readoutForward} with a max (flags bit 0 clear: the gradient
+   * enters at step `arg`) or mean (bit 0 set: g / steps at every step) over time, from
+   * dLoss/doutput `gOut` (float64, `batch` x `stride`): in float64, gu[t] = direct + beta gu[t+1],
+   * stored (float32) as dLoss/dcur over `cur`; adds gu u[t-1] to `dBeta` and, with flags bit 1,
+   * gu to `dB` (float64 sums rounded to float32 per addition); `carry`: batch x stride floats.
+   */
+  readoutBackward(
+    steps: number,
+    batch: number,
+    stride: number,
+    cur: number,
+    u: number,
+    beta: number,
+    dBeta: number,
+    dB: number,
+    arg: number,
+    gOut: number,
+    carry: number,
+    flags: number,
   ): void;
 }
 
@@ -408,6 +455,61 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
         }
       }
     },
+    readoutForward(T, B, S, cur, u, beta) {
+      const c0 = cur >> 2,
+        u0 = u >> 2,
+        be0 = beta >> 2;
+      for (let k = 0; k < B * S; k++) f[u0 + k] = f[c0 + k];
+      for (let r = B; r < T * B; r++)
+        for (let i = 0; i < S; i++) {
+          const at = r * S + i;
+          f[u0 + at] = f[be0 + i] * f[u0 + at - B * S] + f[c0 + at];
+        }
+    },
+    readoutMax(T, B, S, u, best, arg) {
+      const u0 = u >> 2,
+        b0 = best >> 2,
+        a0 = arg >> 2;
+      for (let k = 0; k < B * S; k++) {
+        let top = f[u0 + k],
+          at = 0;
+        for (let t = 1; t < T; t++) {
+          const x = f[u0 + t * B * S + k];
+          if (x > top) {
+            top = x;
+            at = t;
+          }
+        }
+        f[b0 + k] = top;
+        i32[a0 + k] = at;
+      }
+    },
+    readoutBackward(T, B, S, cur, u, beta, dBeta, dB, arg, gOut, carry, flags) {
+      const f64 = new Float64Array(buffer, gOut, B * S);
+      const c0 = cur >> 2,
+        u0 = u >> 2,
+        be0 = beta >> 2,
+        dbe0 = dBeta >> 2,
+        db0 = dB >> 2,
+        a0 = arg >> 2,
+        cm0 = carry >> 2;
+      const mean = (flags & 1) !== 0,
+        bias = (flags & 2) !== 0;
+      f.fill(0, cm0, cm0 + B * S);
+      for (let t = T - 1; t >= 0; t--)
+        for (let b = 0; b < B; b++)
+          for (let i = 0; i < S; i++) {
+            const k = b * S + i,
+              r = (t * B + b) * S + i;
+            const g = f64[k];
+            const direct = mean ? g / T : i32[a0 + k] === t ? g : 0;
+            const gu = direct + f[be0 + i] * f[cm0 + k];
+            if (t > 0) f[dbe0 + i] += gu * f[u0 + r - B * S];
+            f[cm0 + k] = gu;
+            f[c0 + r] = gu;
+            if (bias) f[db0 + i] += gu;
+          }
+    },
   };
   return K;
 }
@@ -467,6 +569,9 @@ class Frame {
   }
   f32(): number {
     return this.add(F32);
+  }
+  f64(): number {
+    return this.add(F64);
   }
 }
 
@@ -1301,7 +1406,264 @@ function lifBackwardFn() {
   };
 }
 
+const f64Load = (offset = 0): Code => [0x2b, 3, ...uleb(offset)];
+const f64Mul: Code = [0xa2],
+  f64Div: Code = [0xa3],
+  f32DemoteF64: Code = [0xb6],
+  select: Code = [0x1b];
+const promote = (addr: Code, off = 0): Code => [...addr, ...f32Load(off), ...op.f64PromoteF32];
+
+// readoutForward(T, B, S, cur, u, beta): two lanes at a time in float64
+function readoutForwardFn() {
+  const [T, B, S, CUR, U, BETA] = [0, 1, 2, 3, 4, 5];
+  const F = new Frame(6);
+  const c = F.i32(),
+    i = F.i32(),
+    bytes = F.i32(),
+    stepBytes = F.i32(),
+    end = F.i32();
+  const promote2 = (addr: Code): Code => [...addr, ...op.v128Load64Zero(), ...simd(95)];
+  const body: Code = [
+    ...shl2(get(S)),
+    ...set(bytes),
+    ...mul(get(B), get(bytes)),
+    ...set(stepBytes),
+    ...forLoop(
+      c,
+      i32c(0),
+      get(stepBytes),
+      store(add(get(U), get(c)), load(add(get(CUR), get(c)))),
+      16,
+    ),
+    ...mul(get(T), get(stepBytes)),
+    ...set(end),
+    ...forLoop(
+      c,
+      get(stepBytes),
+      get(end),
+      forLoop(
+        i,
+        i32c(0),
+        get(bytes),
+        [
+          ...add(add(get(U), get(c)), get(i)),
+          ...promote2(add(get(BETA), get(i))),
+          ...promote2([...add(add(get(U), get(c)), get(i)), ...get(stepBytes), ...i32Sub]),
+          ...op.f64x2Mul,
+          ...promote2(add(add(get(CUR), get(c)), get(i))),
+          ...op.f64x2Add,
+          ...simd(94),
+          ...op.v128Store64Lane(0),
+        ],
+        8,
+      ),
+      get(bytes),
+    ),
+  ];
+  return {
+    name: "readoutForward",
+    params: Array(6).fill(I32),
+    results: [],
+    locals: F.locals,
+    body,
+  };
+}
+
+// readoutMax(T, B, S, u, best, arg): four lanes at a time, steps outermost
+function readoutMaxFn() {
+  const [T, B, S, U, BEST, ARG] = [0, 1, 2, 3, 4, 5];
+  const F = new Frame(6);
+  const c = F.i32(),
+    t = F.i32(),
+    stepBytes = F.i32(),
+    row = F.i32(),
+    x = F.v128(),
+    top = F.v128(),
+    m = F.v128(),
+    tv = F.v128();
+  const body: Code = [
+    ...mul(get(B), shl2(get(S))),
+    ...set(stepBytes),
+    ...forLoop(
+      c,
+      i32c(0),
+      get(stepBytes),
+      [
+        ...store(add(get(BEST), get(c)), load(add(get(U), get(c)))),
+        ...store(add(get(ARG), get(c)), [...i32c(0), ...op.i32x4Splat]),
+      ],
+      16,
+    ),
+    ...forLoop(t, i32c(1), get(T), [
+      ...mul(get(t), get(stepBytes)),
+      ...set(row),
+      ...get(t),
+      ...op.i32x4Splat,
+      ...set(tv),
+      ...forLoop(
+        c,
+        i32c(0),
+        get(stepBytes),
+        [
+          ...load(add(add(get(U), get(row)), get(c))),
+          ...set(x),
+          ...load(add(get(BEST), get(c))),
+          ...set(top),
+          ...get(x),
+          ...get(top),
+          ...f32x4.gt,
+          ...set(m),
+          ...store(add(get(BEST), get(c)), [
+            ...get(x),
+            ...get(top),
+            ...get(m),
+            ...op.v128Bitselect,
+          ]),
+          ...store(add(get(ARG), get(c)), [
+            ...get(tv),
+            ...load(add(get(ARG), get(c))),
+            ...get(m),
+            ...op.v128Bitselect,
+          ]),
+        ],
+        16,
+      ),
+    ]),
+  ];
+  return { name: "readoutMax", params: Array(6).fill(I32), results: [], locals: F.locals, body };
+}
+
+// readoutBackward(T, B, S, cur, u, beta, dBeta, dB, arg, gOut, carry, flags): scalar float64
+function readoutBackwardFn() {
+  const [T, B, S, CUR, U, BETA, DBETA, DB, ARG, GOUT, CARRY, FLAGS] = [...Array(12).keys()];
+  const F = new Frame(12);
+  const t = F.i32(),
+    b = F.i32(),
+    i = F.i32(),
+    k = F.i32(),
+    r = F.i32(),
+    bytes = F.i32(),
+    stepBytes = F.i32(),
+    gu = F.f64(),
+    steps = F.f64();
+  const f32At = (base: number, off: Code): Code => add(get(base), off);
+  const body: Code = [
+    ...shl2(get(S)),
+    ...set(bytes),
+    ...mul(get(B), get(bytes)),
+    ...set(stepBytes),
+    ...get(T),
+    ...op.f64ConvertI32S,
+    ...set(steps),
+    ...forLoop(k, i32c(0), get(stepBytes), store(add(get(CARRY), get(k)), v128Const(0)), 16),
+    ...add(get(T), i32c(-1)),
+    ...set(t),
+    ...whileNot(
+      [...get(t), ...i32c(0), ...op.i32LtS],
+      [
+        ...forLoop(b, i32c(0), get(B), [
+          ...forLoop(
+            i,
+            i32c(0),
+            get(bytes),
+            [
+              // k: byte offset of (b, i) in a batch x stride array; r: of (t, b, i)
+              ...add(mul(get(b), get(bytes)), get(i)),
+              ...set(k),
+              ...add(mul(get(t), get(stepBytes)), get(k)),
+              ...set(r),
+              ...ifElse(
+                [...get(FLAGS), ...i32c(1), ...op.i32And],
+                [
+                  ...get(GOUT),
+                  ...get(k),
+                  ...op.i32Add,
+                  ...get(k),
+                  ...op.i32Add,
+                  ...f64Load(),
+                  ...get(steps),
+                  ...f64Div,
+                  ...set(gu),
+                ],
+                [
+                  ...get(GOUT),
+                  ...get(k),
+                  ...op.i32Add,
+                  ...get(k),
+                  ...op.i32Add,
+                  ...f64Load(),
+                  ...op.f64Const(0),
+                  ...f32At(ARG, get(k)),
+                  ...op.i32Load(),
+                  ...get(t),
+                  ...i32Eq,
+                  ...select,
+                  ...set(gu),
+                ],
+              ),
+              ...get(gu),
+              ...promote(f32At(BETA, get(i))),
+              ...promote(f32At(CARRY, get(k))),
+              ...f64Mul,
+              ...op.f64Add,
+              ...set(gu),
+              ...ifElse(get(t), [
+                ...f32At(DBETA, get(i)),
+                ...promote(f32At(DBETA, get(i))),
+                ...get(gu),
+                ...promote([...f32At(U, get(r)), ...get(stepBytes), ...i32Sub]),
+                ...f64Mul,
+                ...op.f64Add,
+                ...f32DemoteF64,
+                ...f32Store(),
+              ]),
+              ...f32At(CARRY, get(k)),
+              ...get(gu),
+              ...f32DemoteF64,
+              ...f32Store(),
+              ...f32At(CUR, get(r)),
+              ...get(gu),
+              ...f32DemoteF64,
+              ...f32Store(),
+              ...ifElse(
+                [...get(FLAGS), ...i32c(2), ...op.i32And],
+                [
+                  ...f32At(DB, get(i)),
+                  ...promote(f32At(DB, get(i))),
+                  ...get(gu),
+                  ...op.f64Add,
+                  ...f32DemoteF64,
+                  ...f32Store(),
+                ],
+              ),
+            ],
+            4,
+          ),
+        ]),
+        ...add(get(t), i32c(-1)),
+        ...set(t),
+      ],
+    ),
+  ];
+  return {
+    name: "readoutBackward",
+    params: Array(12).fill(I32),
+    results: [],
+    locals: F.locals,
+    body,
+  };
+}
+
 /** The compiled kernel module (compiled once, lazily; undefined without WebAssembly SIMD). */
 export const trainWasmModule = lazyModule(() =>
-  assemble([rowsForwardFn(), rowsBackwardFn(), dotRowsFn(), lifForwardFn(), lifBackwardFn()]),
+  assemble([
+    rowsForwardFn(),
+    rowsBackwardFn(),
+    dotRowsFn(),
+    lifForwardFn(),
+    lifBackwardFn(),
+    readoutForwardFn(),
+    readoutMaxFn(),
+    readoutBackwardFn(),
+  ]),
 );

@@ -666,7 +666,8 @@ export class SpikingModel {
       } else {
         o.argmax = alloc(B * s.stride * 4);
       }
-      o.carry = alloc((spiking ? 2 : 1) * B * s.stride * 4);
+      // Spiking: two carries; readout: one, then dLoss/doutput in float64.
+      o.carry = alloc((spiking ? 2 : 3) * B * s.stride * 4);
       return o;
     });
     return { input, layers };
@@ -909,22 +910,8 @@ export class SpikingModel {
   }
 
   private readoutForward(s: LayerState, spec: ReadoutSpec, csr: Csr, T: number, B: number): void {
-    const R = T * B,
-      S = s.stride,
-      n = s.n,
-      ws = this.ws;
-    this.inputCurrents(s, csr, R);
-    const cur = ws.f32(s.cur, R * S),
-      u = ws.f32(s.mem, R * S),
-      beta = ws.f32(s.beta.offset, n);
-    for (let t = 0; t < T; t++) {
-      for (let b = 0; b < B; b++) {
-        const r = (t * B + b) * S,
-          rp = r - B * S;
-        for (let i = 0; i < n; i++)
-          u[r + i] = t > 0 ? beta[i] * u[rp + i] + cur[r + i] : cur[r + i];
-      }
-    }
+    this.inputCurrents(s, csr, T * B);
+    this.ws.kernels().readoutForward(T, B, s.stride, s.cur, s.mem, s.beta.offset);
     void spec;
   }
 
@@ -943,22 +930,10 @@ export class SpikingModel {
     }
     const u = ws.f32(s.mem, T * B * S);
     if (s.spec.reduce === "max") {
-      const arg = ws.i32(s.argmax, B * S);
-      for (let b = 0; b < B; b++) {
-        for (let i = 0; i < n; i++) {
-          let best = u[b * S + i],
-            at = 0;
-          for (let t = 1; t < T; t++) {
-            const x = u[(t * B + b) * S + i];
-            if (x > best) {
-              best = x;
-              at = t;
-            }
-          }
-          out[b * n + i] = best;
-          arg[b * S + i] = at;
-        }
-      }
+      // The maximum (into the carry, free until backward) and its step per sample and output.
+      ws.kernels().readoutMax(T, B, S, s.mem, s.carry, s.argmax);
+      const best = ws.f32(s.carry, B * S);
+      for (let b = 0; b < B; b++) out.set(best.subarray(b * S, b * S + n), b * n);
     } else {
       for (let b = 0; b < B; b++) {
         for (let i = 0; i < n; i++) {
@@ -981,29 +956,23 @@ export class SpikingModel {
     const S = s.stride,
       n = s.n,
       ws = this.ws;
-    const gI = ws.f32(s.cur, T * B * S),
-      u = ws.f32(s.mem, T * B * S),
-      beta = ws.f32(s.beta.offset, n),
-      dBeta = ws.f32(s.beta.gradOffset, n);
-    const arg = ws.i32(s.argmax, B * S);
-    const dB = ws.f32(s.b.gradOffset, n),
-      bias = spec.bias;
-    const gNext = ws.f32(s.carry, B * S);
-    gNext.fill(0);
-    for (let t = T - 1; t >= 0; t--) {
-      for (let b = 0; b < B; b++) {
-        const r = (t * B + b) * S,
-          rp = r - B * S;
-        for (let i = 0; i < n; i++) {
-          const g = gOut[b * n + i];
-          const direct = spec.reduce === "max" ? (arg[b * S + i] === t ? g : 0) : g / T;
-          const gu = direct + beta[i] * gNext[b * S + i];
-          if (t > 0) dBeta[i] += gu * u[rp + i];
-          gNext[b * S + i] = gu;
-          gI[r + i] = gu;
-          if (bias) dB[i] += gu;
-        }
-      }
-    }
+    // dLoss/doutput in float64 after the carry (the readout's carry holds 3 x B x S floats).
+    const gOut64 = s.carry + 4 * B * S;
+    const g = new Float64Array(ws.buffer, gOut64, B * S).fill(0);
+    for (let b = 0; b < B; b++) for (let i = 0; i < n; i++) g[b * S + i] = gOut[b * n + i];
+    ws.kernels().readoutBackward(
+      T,
+      B,
+      S,
+      s.cur,
+      s.mem,
+      s.beta.offset,
+      s.beta.gradOffset,
+      s.b.gradOffset,
+      s.argmax,
+      gOut64,
+      s.carry,
+      (spec.reduce === "max" ? 0 : 1) | (spec.bias ? 2 : 0),
+    );
   }
 }
