@@ -905,13 +905,14 @@ function dotRowsFn() {
   const F = new Frame(7);
   const r = F.i32(),
     i = F.i32(),
-    j = F.i32(),
     bytes = F.i32(),
     nIn4 = F.i32(),
     rows2 = F.i32(),
     at = F.i32(),
     bytes2 = F.i32();
   const gr = [F.i32(), F.i32()],
+    pg = [F.i32(), F.i32()],
+    gEnd = F.i32(),
     wi = [F.i32(), F.i32(), F.i32(), F.i32()],
     gv = [F.v128(), F.v128()],
     wv = F.v128(),
@@ -973,10 +974,11 @@ function dotRowsFn() {
     const R = [...Array(nr).keys()],
       Q = [...Array(nw).keys()];
     // acc[dr][q] += W[i + q][j + off / 4 ..] * g[r + dr][j + off / 4 ..]
+    // The row pointers (pg, wi) advance with j, so every load takes its address as it is.
     const step = (off: number): Code => [
-      ...R.flatMap((dr) => [...load(add(get(gr[dr]), get(j)), off), ...set(gv[dr])]),
+      ...R.flatMap((dr) => [...load(get(pg[dr]), off), ...set(gv[dr])]),
       ...Q.flatMap((q) => [
-        ...load(add(get(wi[q]), get(j)), off),
+        ...load(get(wi[q]), off),
         ...set(wv),
         ...R.flatMap((dr) => [
           ...vadd(get(acc[dr][q]), vmul(get(wv), get(gv[dr]))),
@@ -987,8 +989,21 @@ function dotRowsFn() {
     return [
       ...Q.flatMap((q) => [...add(get(W), mul(add(get(i), i32c(q)), get(bytes))), ...set(wi[q])]),
       ...R.flatMap((dr) => Q.flatMap((q) => zero(acc[dr][q]))),
-      ...forLoop(j, i32c(0), get(bytes2), [...step(0), ...step(16)], 32),
-      ...ifElse([...get(bytes2), ...get(bytes), ...i32Ne], [...get(bytes2), ...set(j), ...step(0)]),
+      ...R.flatMap((dr) => [...get(gr[dr]), ...set(pg[dr])]),
+      ...add(get(gr[0]), get(bytes2)),
+      ...set(gEnd),
+      ...whileNot(
+        [...get(pg[0]), ...get(gEnd), ...op.i32GeS],
+        [
+          ...step(0),
+          ...step(16),
+          ...[...R.map((dr) => pg[dr]), ...Q.map((q) => wi[q])].flatMap((x) => [
+            ...add(get(x), i32c(32)),
+            ...set(x),
+          ]),
+        ],
+      ),
+      ...ifElse([...get(bytes2), ...get(bytes), ...i32Ne], step(0)),
       ...(nw === 4
         ? R.flatMap((dr) => finish4(acc[dr], dr))
         : R.flatMap((dr) => Q.flatMap((q) => finish(acc[dr][q], dr, q)))),
