@@ -68,7 +68,8 @@ export interface KernelSet {
   /**
    * For each of `rows` rows r: `dst[r] += val[k] * src[idx[k]]` for k in `rowPtr[r]..rowPtr[r+1]`,
    * rows of `stride` floats (`dst` row r at `dst + 4 r stride`); `ones` (0/1, default 0): every
-   * val is 1.
+   * val is 1; `init` (a byte offset, default 0: none): every `dst` row first set to the row at
+   * `init` (a bias), instead of adding to what it holds.
    */
   rowsForward(
     rows: number,
@@ -79,6 +80,7 @@ export interface KernelSet {
     stride: number,
     dst: number,
     ones?: number,
+    init?: number,
   ): void;
   /**
    * For each of `rows` rows r: `dst[idx[k]] += val[k] * src[r]` for k in `rowPtr[r]..rowPtr[r+1]`,
@@ -257,7 +259,7 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
   const i32 = new Int32Array(buffer);
   const fr = Math.fround;
   const K: KernelSet = {
-    rowsForward(rows, rowPtr, idx, val, src, stride, dst) {
+    rowsForward(rows, rowPtr, idx, val, src, stride, dst, ones, init) {
       const rp = rowPtr >> 2,
         ix = idx >> 2,
         vl = val >> 2,
@@ -265,6 +267,7 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
         d0 = dst >> 2;
       for (let r = 0; r < rows; r++) {
         const d = d0 + r * stride;
+        if (init) f.copyWithin(d, init >> 2, (init >> 2) + stride);
         for (let k = i32[rp + r]; k < i32[rp + r + 1]; k++) {
           const a = f[vl + k];
           const s = s0 + i32[ix + k] * stride;
@@ -627,7 +630,7 @@ const TILES = [8, 7, 6, 5, 4, 3, 2, 1];
 /** Rows of `rowsForward` that share one pass over a column tile of the weights. */
 const FORWARD_ROW_CHUNK = 32;
 
-// rowsForward(rows, rowPtr, idx, val, src, stride, dst, ones)
+// rowsForward(rows, rowPtr, idx, val, src, stride, dst, ones, init)
 /**
  * Rows in chunks of {@link FORWARD_ROW_CHUNK}; per chunk, the column tiles outermost (8 vectors,
  * then the remaining 1-7), so the tile's strip of the weight rows stays in the L1 cache for all
@@ -635,8 +638,8 @@ const FORWARD_ROW_CHUNK = 32;
  * rows of the row's inputs are added in order (the reference's order per element).
  */
 function rowsForwardFn() {
-  const [ROWS, ROWPTR, IDX, VAL, SRC, STRIDE, DST, ONES] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const F = new Frame(8);
+  const [ROWS, ROWPTR, IDX, VAL, SRC, STRIDE, DST, ONES, INIT] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const F = new Frame(9);
   const r = F.i32(),
     bytes = F.i32(),
     d = F.i32(),
@@ -691,7 +694,12 @@ function rowsForwardFn() {
       ...get(IDX),
       ...op.i32Add,
       ...set(pEnd),
-      ...q.flatMap((k) => [...load(get(d), 16 * k), ...set(acc[k])]),
+      // the tile's start: dst, or the init row
+      ...ifElse(
+        get(INIT),
+        q.flatMap((k) => [...load(add(get(INIT), get(c)), 16 * k), ...set(acc[k])]),
+        q.flatMap((k) => [...load(get(d), 16 * k), ...set(acc[k])]),
+      ),
       ...ifElse(get(ONES), kLoop(false), kLoop(true)),
       ...q.flatMap((k) => store(get(d), get(acc[k]), 16 * k)),
     ];
@@ -731,7 +739,7 @@ function rowsForwardFn() {
       FORWARD_ROW_CHUNK,
     ),
   ];
-  return { name: "rowsForward", params: Array(8).fill(I32), results: [], locals: F.locals, body };
+  return { name: "rowsForward", params: Array(9).fill(I32), results: [], locals: F.locals, body };
 }
 
 // rowsBackward(rows, rowPtr, idx, val, src, stride, dst, ones, nIn, scratch, block)
@@ -1184,6 +1192,7 @@ function lifForwardFn() {
           ...get(S),
           ...add(get(CUR), mul(get(t), get(stepBytes))),
           ...i32c(1),
+          ...i32c(0),
           ...op.call(FN_ROWS_FORWARD),
         ],
       ),

@@ -715,17 +715,29 @@ export class SpikingModel {
   /** Input currents of all rows: bias + W x (sparse rows). */
   private inputCurrents(s: LayerState, csr: Csr, R: number): void {
     const cur = this.ws.f32(s.cur, R * s.stride);
-    if ((s.spec as LifSpec | MetaSpec | ReadoutSpec).bias) {
+    const bias = (s.spec as LifSpec | MetaSpec | ReadoutSpec).bias;
+    // Without delays the kernel starts every row from the bias itself (no separate pass).
+    if (bias && s.delays) {
       const b = this.ws.f32(s.b.offset, s.stride);
       for (let r = 0; r < R; r++) cur.set(b, r * s.stride);
-    } else {
+    } else if (!bias) {
       cur.fill(0);
     }
     if (s.delays) s.delays.forward(this.ws, csr, this.last!.steps, this.last!.batch, s.cur);
     else
       this.ws
         .kernels()
-        .rowsForward(R, csr.rowPtr, csr.idx, csr.val, s.W.offset, s.stride, s.cur, csr.ones ?? 0);
+        .rowsForward(
+          R,
+          csr.rowPtr,
+          csr.idx,
+          csr.val,
+          s.W.offset,
+          s.stride,
+          s.cur,
+          csr.ones ?? 0,
+          bias ? s.b.offset : 0,
+        );
   }
 
   private lifForward(s: LayerState, spec: LifSpec, csr: Csr, T: number, B: number): void {

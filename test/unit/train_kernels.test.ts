@@ -109,6 +109,27 @@ describe("training kernels: WebAssembly SIMD vs the TypeScript reference", () =>
     });
   }
 
+  it("rowsForward with init: every row starts from the init row (as filling it first), wasm and TypeScript", () => {
+    const rows = 45,
+      nIn = 17,
+      nOut = 37;
+    const [a, b] = setup(77, rows, nIn, nOut, 0.4, false);
+    for (const s of [a, b]) {
+      const init = s.ws.alloc(s.stride * 4, false, true),
+        filled = s.ws.alloc(rows * s.stride * 4, false, true);
+      const bias = s.ws.f32(init, s.stride);
+      for (let j = 0; j < nOut; j++) bias[j] = Math.sin(j + 1);
+      const f = s.ws.f32(filled, rows * s.stride);
+      for (let r = 0; r < rows; r++) f.set(bias, r * s.stride);
+      const K = s.ws.kernels();
+      K.rowsForward(rows, s.rowPtr, s.idx, s.val, s.w, s.stride, filled, 0);
+      K.rowsForward(rows, s.rowPtr, s.idx, s.val, s.w, s.stride, s.dst, 0, init);
+      expect(sameBits(s.ws.f32(s.dst, rows * s.stride), s.ws.f32(filled, rows * s.stride))).toBe(
+        true,
+      );
+    }
+    expect(sameBits(a.ws.f32(a.dst, rows * a.stride), b.ws.f32(b.dst, rows * b.stride))).toBe(true);
+  });
   it("a whole model's forward and backward are bitwise equal with wasm: false", () => {
     const rng = new Rng(5);
     const T = 12,
