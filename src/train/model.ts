@@ -9,8 +9,9 @@
  * `V^T`-products of the next step's current gradient with `dotRows`), then the weight gradient
  * is accumulated only at presynaptic spikes (`rowsBackward`) and the input gradient of the layer
  * below with one dense `dotRows`. The products and the LIF neuron update (all steps of a layer in
- * one call, `lifForward` / `lifBackward`) run in the WebAssembly SIMD kernels (`kernels.ts`); the
- * meta neuron (it draws from the model's JavaScript generator) and the readout are TypeScript loops.
+ * one call, `lifForward` / `lifBackward`) and the readout (`readoutForward`, `readoutMax`,
+ * `readoutBackward`) run in the WebAssembly kernels (`kernels.ts`); the meta neuron (it draws
+ * from the model's JavaScript generator) is a TypeScript loop.
  *
  * Stored for BPTT, per spiking layer of n neurons (stride n' = n rounded up to 4), T steps,
  * B samples: the input current (reused for its gradient), the membrane potential, the spikes
