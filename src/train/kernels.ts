@@ -31,6 +31,7 @@
  */
 import {
   assemble,
+  F64,
   I32,
   lazyModule,
   op,
@@ -71,7 +72,8 @@ export interface KernelSet {
   /**
    * For each of `rows` rows r: `dst[r] += val[k] * src[idx[k]]` for k in `rowPtr[r]..rowPtr[r+1]`,
    * rows of `stride` floats (`dst` row r at `dst + 4 r stride`); `ones` (0/1, default 0): every
-   * val is 1.
+   * val is 1; `init` (a byte offset, default 0: none): every `dst` row first set to the row at
+   * `init` (a bias), instead of adding to what it holds.
    */
   rowsForward(
     rows: number,
@@ -82,6 +84,7 @@ export interface KernelSet {
     stride: number,
     dst: number,
     ones?: number,
+    init?: number,
   ): void;
   /**
    * For each of `rows` rows r: `dst[idx[k]] += val[k] * src[r]` for k in `rowPtr[r]..rowPtr[r+1]`,
@@ -172,6 +175,52 @@ export interface KernelSet {
     p0: number,
     p1: number,
   ): void;
+  /**
+   * A leaky-integrator readout's update over `steps` x `batch` rows of `stride` floats (all lanes):
+   * u[t] = beta u[t-1] + cur[t] (u[0] = cur[0]), the product and sum in float64 and u stored in
+   * float32 (one rounding per step).
+   */
+  readoutForward(
+    steps: number,
+    batch: number,
+    stride: number,
+    cur: number,
+    u: number,
+    beta: number,
+  ): void;
+  /**
+   * The maximum over time of `u` per sample and lane (`best`, float32) and its first step
+   * (`arg`, int32), `batch` x `stride` each.
+   */
+  readoutMax(
+    steps: number,
+    batch: number,
+    stride: number,
+    u: number,
+    best: number,
+    arg: number,
+  ): void;
+  /**
+   * The reverse of {@link KernelSet.readoutForward} with a max (flags bit 0 clear: the gradient
+   * enters at step `arg`) or mean (bit 0 set: g / steps at every step) over time, from
+   * dLoss/doutput `gOut` (float64, `batch` x `stride`): in float64, gu[t] = direct + beta gu[t+1],
+   * stored (float32) as dLoss/dcur over `cur`; adds gu u[t-1] to `dBeta` and, with flags bit 1,
+   * gu to `dB` (float64 sums rounded to float32 per addition); `carry`: batch x stride floats.
+   */
+  readoutBackward(
+    steps: number,
+    batch: number,
+    stride: number,
+    cur: number,
+    u: number,
+    beta: number,
+    dBeta: number,
+    dB: number,
+    arg: number,
+    gOut: number,
+    carry: number,
+    flags: number,
+  ): void;
 }
 
 /**
@@ -214,7 +263,7 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
   const i32 = new Int32Array(buffer);
   const fr = Math.fround;
   const K: KernelSet = {
-    rowsForward(rows, rowPtr, idx, val, src, stride, dst) {
+    rowsForward(rows, rowPtr, idx, val, src, stride, dst, ones, init) {
       const rp = rowPtr >> 2,
         ix = idx >> 2,
         vl = val >> 2,
@@ -222,6 +271,7 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
         d0 = dst >> 2;
       for (let r = 0; r < rows; r++) {
         const d = d0 + r * stride;
+        if (init) f.copyWithin(d, init >> 2, (init >> 2) + stride);
         for (let k = i32[rp + r]; k < i32[rp + r + 1]; k++) {
           const a = f[vl + k];
           const s = s0 + i32[ix + k] * stride;
@@ -414,6 +464,61 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
         }
       }
     },
+    readoutForward(T, B, S, cur, u, beta) {
+      const c0 = cur >> 2,
+        u0 = u >> 2,
+        be0 = beta >> 2;
+      for (let k = 0; k < B * S; k++) f[u0 + k] = f[c0 + k];
+      for (let r = B; r < T * B; r++)
+        for (let i = 0; i < S; i++) {
+          const at = r * S + i;
+          f[u0 + at] = f[be0 + i] * f[u0 + at - B * S] + f[c0 + at];
+        }
+    },
+    readoutMax(T, B, S, u, best, arg) {
+      const u0 = u >> 2,
+        b0 = best >> 2,
+        a0 = arg >> 2;
+      for (let k = 0; k < B * S; k++) {
+        let top = f[u0 + k],
+          at = 0;
+        for (let t = 1; t < T; t++) {
+          const x = f[u0 + t * B * S + k];
+          if (x > top) {
+            top = x;
+            at = t;
+          }
+        }
+        f[b0 + k] = top;
+        i32[a0 + k] = at;
+      }
+    },
+    readoutBackward(T, B, S, cur, u, beta, dBeta, dB, arg, gOut, carry, flags) {
+      const f64 = new Float64Array(buffer, gOut, B * S);
+      const c0 = cur >> 2,
+        u0 = u >> 2,
+        be0 = beta >> 2,
+        dbe0 = dBeta >> 2,
+        db0 = dB >> 2,
+        a0 = arg >> 2,
+        cm0 = carry >> 2;
+      const mean = (flags & 1) !== 0,
+        bias = (flags & 2) !== 0;
+      f.fill(0, cm0, cm0 + B * S);
+      for (let t = T - 1; t >= 0; t--)
+        for (let b = 0; b < B; b++)
+          for (let i = 0; i < S; i++) {
+            const k = b * S + i,
+              r = (t * B + b) * S + i;
+            const g = f64[k];
+            const direct = mean ? g / T : i32[a0 + k] === t ? g : 0;
+            const gu = direct + f[be0 + i] * f[cm0 + k];
+            if (t > 0) f[dbe0 + i] += gu * f[u0 + r - B * S];
+            f[cm0 + k] = gu;
+            f[c0 + r] = gu;
+            if (bias) f[db0 + i] += gu;
+          }
+    },
   };
   return K;
 }
@@ -474,6 +579,9 @@ class Frame {
   f32(): number {
     return this.add(F32);
   }
+  f64(): number {
+    return this.add(F64);
+  }
 }
 
 /** `for (i = from; i < to; i += step) body` (`to` re-evaluated every iteration). */
@@ -525,10 +633,19 @@ const vmul = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.mul];
 // Column tiles (vectors): 8 at a time, then the remainder (< 8) in one pass.
 const TILES = [8, 7, 6, 5, 4, 3, 2, 1];
 
-// rowsForward(rows, rowPtr, idx, val, src, stride, dst, ones)
+/** Rows of `rowsForward` that share one pass over a column tile of the weights. */
+const FORWARD_ROW_CHUNK = 32;
+
+// rowsForward(rows, rowPtr, idx, val, src, stride, dst, ones, init)
+/**
+ * Rows in chunks of {@link FORWARD_ROW_CHUNK}; per chunk, the column tiles outermost (8 vectors,
+ * then the remaining 1-7), so the tile's strip of the weight rows stays in the L1 cache for all
+ * rows of the chunk; per row, the tile's output vectors are held in registers while the weight
+ * rows of the row's inputs are added in order (the reference's order per element).
+ */
 function rowsForwardFn() {
-  const [ROWS, ROWPTR, IDX, VAL, SRC, STRIDE, DST, ONES] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const F = new Frame(8);
+  const [ROWS, ROWPTR, IDX, VAL, SRC, STRIDE, DST, ONES, INIT] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const F = new Frame(9);
   const r = F.i32(),
     bytes = F.i32(),
     d = F.i32(),
@@ -538,7 +655,10 @@ function rowsForwardFn() {
     c = F.i32(),
     s = F.i32(),
     dv = F.i32(),
-    a = F.v128();
+    a = F.v128(),
+    r0 = F.i32(),
+    r1 = F.i32(),
+    src = F.i32();
   const acc = Array.from({ length: 8 }, () => F.v128());
   const tile = (w: number): Code => {
     const q = [...Array(w).keys()];
@@ -548,7 +668,7 @@ function rowsForwardFn() {
         get(pStart),
         get(pEnd),
         [
-          ...add(mul([...get(pk), ...op.i32Load()], get(bytes)), add(get(SRC), get(c))),
+          ...add(mul([...get(pk), ...op.i32Load()], get(bytes)), get(src)),
           ...set(s),
           ...(withVal
             ? [...get(pk), ...get(dv), ...op.i32Add, ...f32Load(), ...f32x4.splat, ...set(a)]
@@ -562,28 +682,8 @@ function rowsForwardFn() {
         ],
         4,
       );
-    return whileNot(
-      [...get(c), ...i32c(16 * w), ...op.i32Add, ...get(bytes), ...i32GtS],
-      [
-        ...q.flatMap((k) => [...load(add(get(d), get(c)), 16 * k), ...set(acc[k])]),
-        ...ifElse(get(ONES), kLoop(false), kLoop(true)),
-        ...q.flatMap((k) => store(add(get(d), get(c)), get(acc[k]), 16 * k)),
-        ...get(c),
-        ...i32c(16 * w),
-        ...op.i32Add,
-        ...set(c),
-      ],
-    );
-  };
-  const body: Code = [
-    ...shl2(get(STRIDE)),
-    ...set(bytes),
-    ...get(VAL),
-    ...get(IDX),
-    ...i32Sub,
-    ...set(dv),
-    ...forLoop(r, i32c(0), get(ROWS), [
-      ...add(get(DST), mul(get(r), get(bytes))),
+    const row: Code = [
+      ...add(add(get(DST), mul(get(r), get(bytes))), get(c)),
       ...set(d),
       ...add(get(ROWPTR), shl2(get(r))),
       ...tee(pk),
@@ -600,12 +700,52 @@ function rowsForwardFn() {
       ...get(IDX),
       ...op.i32Add,
       ...set(pEnd),
-      ...i32c(0),
-      ...set(c),
-      ...TILES.flatMap(tile),
-    ]),
+      // the tile's start: dst, or the init row
+      ...ifElse(
+        get(INIT),
+        q.flatMap((k) => [...load(add(get(INIT), get(c)), 16 * k), ...set(acc[k])]),
+        q.flatMap((k) => [...load(get(d), 16 * k), ...set(acc[k])]),
+      ),
+      ...ifElse(get(ONES), kLoop(false), kLoop(true)),
+      ...q.flatMap((k) => store(get(d), get(acc[k]), 16 * k)),
+    ];
+    return whileNot(
+      [...get(c), ...i32c(16 * w), ...op.i32Add, ...get(bytes), ...i32GtS],
+      [
+        ...add(get(SRC), get(c)),
+        ...set(src),
+        ...forLoop(r, get(r0), get(r1), row),
+        ...get(c),
+        ...i32c(16 * w),
+        ...op.i32Add,
+        ...set(c),
+      ],
+    );
+  };
+  const body: Code = [
+    ...shl2(get(STRIDE)),
+    ...set(bytes),
+    ...get(VAL),
+    ...get(IDX),
+    ...i32Sub,
+    ...set(dv),
+    ...forLoop(
+      r0,
+      i32c(0),
+      get(ROWS),
+      [
+        // r1 = min(r0 + chunk, rows)
+        ...add(get(r0), i32c(FORWARD_ROW_CHUNK)),
+        ...set(r1),
+        ...ifElse([...get(r1), ...get(ROWS), ...i32GtS], [...get(ROWS), ...set(r1)]),
+        ...i32c(0),
+        ...set(c),
+        ...TILES.flatMap(tile),
+      ],
+      FORWARD_ROW_CHUNK,
+    ),
   ];
-  return { name: "rowsForward", params: Array(8).fill(I32), results: [], locals: F.locals, body };
+  return { name: "rowsForward", params: Array(9).fill(I32), results: [], locals: F.locals, body };
 }
 
 // rowsBackward(rows, rowPtr, idx, val, src, stride, dst, ones, nIn, scratch, block)
@@ -769,28 +909,31 @@ function rowsBackwardFn() {
 // dotRows(rows, g, w, nIn, stride, gx, strideIn)
 /**
  * Two rows of g x four rows of W at a time (eight independent accumulators, six loads per eight
- * products), then the remaining W rows and the last odd row; each (r, i) still sums its lanes
- * over j in order, so the result is the reference's.
+ * products; the loop over j unrolled twice, the second half's loads at an immediate offset), then
+ * the remaining W rows and the last odd row. Each (r, i) still sums its lanes over j in order,
+ * and the four accumulators of a row and four W rows are reduced together by a transpose of
+ * lane pairs: ((l0 + l1) + (l2 + l3)) of all four in one vector, as the reference.
  */
 function dotRowsFn() {
   const [ROWS, G, W, NIN, STRIDE, GX, STRIDEIN] = [0, 1, 2, 3, 4, 5, 6];
   const F = new Frame(7);
   const r = F.i32(),
     i = F.i32(),
-    j = F.i32(),
     bytes = F.i32(),
     nIn4 = F.i32(),
     rows2 = F.i32(),
-    at = F.i32();
+    at = F.i32(),
+    bytes2 = F.i32();
   const gr = [F.i32(), F.i32()],
+    pg = [F.i32(), F.i32()],
+    gEnd = F.i32(),
     wi = [F.i32(), F.i32(), F.i32(), F.i32()],
     gv = [F.v128(), F.v128()],
     wv = F.v128(),
     tmp = F.f32();
   const acc = [0, 1].map(() => [0, 1, 2, 3].map(() => F.v128()));
   const lane = (a: number, l: number): Code => [...get(a), ...f32x4.extractLane(l)];
-  // gx[(r + dr) * strideIn + i + k] += (l0 + l1) + (l2 + l3)
-  const finish = (a: number, dr: number, k: number): Code => [
+  const gxAt = (dr: number): Code => [
     ...get(GX),
     ...mul(add(get(r), i32c(dr)), get(STRIDEIN)),
     ...get(i),
@@ -798,6 +941,10 @@ function dotRowsFn() {
     ...i32c(2),
     ...op.i32Shl,
     ...op.i32Add,
+  ];
+  // gx[(r + dr) * strideIn + i + k] += (l0 + l1) + (l2 + l3)
+  const finish = (a: number, dr: number, k: number): Code => [
+    ...gxAt(dr),
     ...tee(at),
     ...f32Load(4 * k),
     ...lane(a, 0),
@@ -813,31 +960,67 @@ function dotRowsFn() {
     ...get(tmp),
     ...f32Store(4 * k),
   ];
+  // The same for four accumulators a, b, c, d at once: [a0, a2, b0, b2] + [a1, a3, b1, b3] gives
+  // the pair sums of a and b; two more shuffles and an addition give ((x0 + x1) + (x2 + x3)) of
+  // each in one vector, added to gx[(r + dr) * strideIn + i .. i + 3].
+  const EVEN = [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27],
+    ODD = EVEN.map((x) => x + 4);
+  const pairs = (a: number, b: number): Code =>
+    vadd(
+      [...get(a), ...get(b), ...op.i8x16Shuffle(EVEN)],
+      [...get(a), ...get(b), ...op.i8x16Shuffle(ODD)],
+    );
+  const finish4 = (row: number[], dr: number): Code => [
+    ...pairs(row[0], row[1]),
+    ...set(acc[dr][0]),
+    ...pairs(row[2], row[3]),
+    ...set(acc[dr][2]),
+    ...gxAt(dr),
+    ...tee(at),
+    ...get(at),
+    ...op.v128Load(),
+    ...pairs(acc[dr][0], acc[dr][2]),
+    ...f32x4.add,
+    ...op.v128Store(),
+  ];
   const zero = (a: number): Code => [...i32c(0), ...op.i32x4Splat, ...set(a)]; // four +0.0f lanes
   const pass = (nr: number, nw: number): Code => {
     const R = [...Array(nr).keys()],
       Q = [...Array(nw).keys()];
+    // acc[dr][q] += W[i + q][j + off / 4 ..] * g[r + dr][j + off / 4 ..]
+    // The row pointers (pg, wi) advance with j, so every load takes its address as it is.
+    const step = (off: number): Code => [
+      ...R.flatMap((dr) => [...load(get(pg[dr]), off), ...set(gv[dr])]),
+      ...Q.flatMap((q) => [
+        ...load(get(wi[q]), off),
+        ...set(wv),
+        ...R.flatMap((dr) => [
+          ...vadd(get(acc[dr][q]), vmul(get(wv), get(gv[dr]))),
+          ...set(acc[dr][q]),
+        ]),
+      ]),
+    ];
     return [
       ...Q.flatMap((q) => [...add(get(W), mul(add(get(i), i32c(q)), get(bytes))), ...set(wi[q])]),
       ...R.flatMap((dr) => Q.flatMap((q) => zero(acc[dr][q]))),
-      ...forLoop(
-        j,
-        i32c(0),
-        get(bytes),
+      ...R.flatMap((dr) => [...get(gr[dr]), ...set(pg[dr])]),
+      ...add(get(gr[0]), get(bytes2)),
+      ...set(gEnd),
+      ...whileNot(
+        [...get(pg[0]), ...get(gEnd), ...op.i32GeS],
         [
-          ...R.flatMap((dr) => [...load(add(get(gr[dr]), get(j))), ...set(gv[dr])]),
-          ...Q.flatMap((q) => [
-            ...load(add(get(wi[q]), get(j))),
-            ...set(wv),
-            ...R.flatMap((dr) => [
-              ...vadd(get(acc[dr][q]), vmul(get(wv), get(gv[dr]))),
-              ...set(acc[dr][q]),
-            ]),
+          ...step(0),
+          ...step(16),
+          ...[...R.map((dr) => pg[dr]), ...Q.map((q) => wi[q])].flatMap((x) => [
+            ...add(get(x), i32c(32)),
+            ...set(x),
           ]),
         ],
-        16,
       ),
-      ...R.flatMap((dr) => Q.flatMap((q) => finish(acc[dr][q], dr, q))),
+      ...ifElse([...get(bytes2), ...get(bytes), ...i32Ne], step(0)),
+      ...(nw === 4
+        ? R.flatMap((dr) => finish4(acc[dr], dr))
+        : R.flatMap((dr) => Q.flatMap((q) => finish(acc[dr][q], dr, q)))),
     ];
   };
   const rowsOf = (nr: number): Code => [
@@ -849,7 +1032,10 @@ function dotRowsFn() {
   ];
   const body: Code = [
     ...shl2(get(STRIDE)),
-    ...set(bytes),
+    ...tee(bytes),
+    ...i32c(-32),
+    ...op.i32And,
+    ...set(bytes2),
     ...get(NIN),
     ...i32c(-4),
     ...op.i32And,
@@ -1013,6 +1199,7 @@ function lifForwardFn() {
           ...get(S),
           ...add(get(CUR), mul(get(t), get(stepBytes))),
           ...i32c(1),
+          ...i32c(0),
           ...op.call(FN_ROWS_FORWARD),
         ],
       ),
@@ -1254,7 +1441,264 @@ function lifBackwardFn() {
   };
 }
 
+const f64Load = (offset = 0): Code => [0x2b, 3, ...uleb(offset)];
+const f64Mul: Code = [0xa2],
+  f64Div: Code = [0xa3],
+  f32DemoteF64: Code = [0xb6],
+  select: Code = [0x1b];
+const promote = (addr: Code, off = 0): Code => [...addr, ...f32Load(off), ...op.f64PromoteF32];
+
+// readoutForward(T, B, S, cur, u, beta): two lanes at a time in float64
+function readoutForwardFn() {
+  const [T, B, S, CUR, U, BETA] = [0, 1, 2, 3, 4, 5];
+  const F = new Frame(6);
+  const c = F.i32(),
+    i = F.i32(),
+    bytes = F.i32(),
+    stepBytes = F.i32(),
+    end = F.i32();
+  const promote2 = (addr: Code): Code => [...addr, ...op.v128Load64Zero(), ...simd(95)];
+  const body: Code = [
+    ...shl2(get(S)),
+    ...set(bytes),
+    ...mul(get(B), get(bytes)),
+    ...set(stepBytes),
+    ...forLoop(
+      c,
+      i32c(0),
+      get(stepBytes),
+      store(add(get(U), get(c)), load(add(get(CUR), get(c)))),
+      16,
+    ),
+    ...mul(get(T), get(stepBytes)),
+    ...set(end),
+    ...forLoop(
+      c,
+      get(stepBytes),
+      get(end),
+      forLoop(
+        i,
+        i32c(0),
+        get(bytes),
+        [
+          ...add(add(get(U), get(c)), get(i)),
+          ...promote2(add(get(BETA), get(i))),
+          ...promote2([...add(add(get(U), get(c)), get(i)), ...get(stepBytes), ...i32Sub]),
+          ...op.f64x2Mul,
+          ...promote2(add(add(get(CUR), get(c)), get(i))),
+          ...op.f64x2Add,
+          ...simd(94),
+          ...op.v128Store64Lane(0),
+        ],
+        8,
+      ),
+      get(bytes),
+    ),
+  ];
+  return {
+    name: "readoutForward",
+    params: Array(6).fill(I32),
+    results: [],
+    locals: F.locals,
+    body,
+  };
+}
+
+// readoutMax(T, B, S, u, best, arg): four lanes at a time, steps outermost
+function readoutMaxFn() {
+  const [T, B, S, U, BEST, ARG] = [0, 1, 2, 3, 4, 5];
+  const F = new Frame(6);
+  const c = F.i32(),
+    t = F.i32(),
+    stepBytes = F.i32(),
+    row = F.i32(),
+    x = F.v128(),
+    top = F.v128(),
+    m = F.v128(),
+    tv = F.v128();
+  const body: Code = [
+    ...mul(get(B), shl2(get(S))),
+    ...set(stepBytes),
+    ...forLoop(
+      c,
+      i32c(0),
+      get(stepBytes),
+      [
+        ...store(add(get(BEST), get(c)), load(add(get(U), get(c)))),
+        ...store(add(get(ARG), get(c)), [...i32c(0), ...op.i32x4Splat]),
+      ],
+      16,
+    ),
+    ...forLoop(t, i32c(1), get(T), [
+      ...mul(get(t), get(stepBytes)),
+      ...set(row),
+      ...get(t),
+      ...op.i32x4Splat,
+      ...set(tv),
+      ...forLoop(
+        c,
+        i32c(0),
+        get(stepBytes),
+        [
+          ...load(add(add(get(U), get(row)), get(c))),
+          ...set(x),
+          ...load(add(get(BEST), get(c))),
+          ...set(top),
+          ...get(x),
+          ...get(top),
+          ...f32x4.gt,
+          ...set(m),
+          ...store(add(get(BEST), get(c)), [
+            ...get(x),
+            ...get(top),
+            ...get(m),
+            ...op.v128Bitselect,
+          ]),
+          ...store(add(get(ARG), get(c)), [
+            ...get(tv),
+            ...load(add(get(ARG), get(c))),
+            ...get(m),
+            ...op.v128Bitselect,
+          ]),
+        ],
+        16,
+      ),
+    ]),
+  ];
+  return { name: "readoutMax", params: Array(6).fill(I32), results: [], locals: F.locals, body };
+}
+
+// readoutBackward(T, B, S, cur, u, beta, dBeta, dB, arg, gOut, carry, flags): scalar float64
+function readoutBackwardFn() {
+  const [T, B, S, CUR, U, BETA, DBETA, DB, ARG, GOUT, CARRY, FLAGS] = [...Array(12).keys()];
+  const F = new Frame(12);
+  const t = F.i32(),
+    b = F.i32(),
+    i = F.i32(),
+    k = F.i32(),
+    r = F.i32(),
+    bytes = F.i32(),
+    stepBytes = F.i32(),
+    gu = F.f64(),
+    steps = F.f64();
+  const f32At = (base: number, off: Code): Code => add(get(base), off);
+  const body: Code = [
+    ...shl2(get(S)),
+    ...set(bytes),
+    ...mul(get(B), get(bytes)),
+    ...set(stepBytes),
+    ...get(T),
+    ...op.f64ConvertI32S,
+    ...set(steps),
+    ...forLoop(k, i32c(0), get(stepBytes), store(add(get(CARRY), get(k)), v128Const(0)), 16),
+    ...add(get(T), i32c(-1)),
+    ...set(t),
+    ...whileNot(
+      [...get(t), ...i32c(0), ...op.i32LtS],
+      [
+        ...forLoop(b, i32c(0), get(B), [
+          ...forLoop(
+            i,
+            i32c(0),
+            get(bytes),
+            [
+              // k: byte offset of (b, i) in a batch x stride array; r: of (t, b, i)
+              ...add(mul(get(b), get(bytes)), get(i)),
+              ...set(k),
+              ...add(mul(get(t), get(stepBytes)), get(k)),
+              ...set(r),
+              ...ifElse(
+                [...get(FLAGS), ...i32c(1), ...op.i32And],
+                [
+                  ...get(GOUT),
+                  ...get(k),
+                  ...op.i32Add,
+                  ...get(k),
+                  ...op.i32Add,
+                  ...f64Load(),
+                  ...get(steps),
+                  ...f64Div,
+                  ...set(gu),
+                ],
+                [
+                  ...get(GOUT),
+                  ...get(k),
+                  ...op.i32Add,
+                  ...get(k),
+                  ...op.i32Add,
+                  ...f64Load(),
+                  ...op.f64Const(0),
+                  ...f32At(ARG, get(k)),
+                  ...op.i32Load(),
+                  ...get(t),
+                  ...i32Eq,
+                  ...select,
+                  ...set(gu),
+                ],
+              ),
+              ...get(gu),
+              ...promote(f32At(BETA, get(i))),
+              ...promote(f32At(CARRY, get(k))),
+              ...f64Mul,
+              ...op.f64Add,
+              ...set(gu),
+              ...ifElse(get(t), [
+                ...f32At(DBETA, get(i)),
+                ...promote(f32At(DBETA, get(i))),
+                ...get(gu),
+                ...promote([...f32At(U, get(r)), ...get(stepBytes), ...i32Sub]),
+                ...f64Mul,
+                ...op.f64Add,
+                ...f32DemoteF64,
+                ...f32Store(),
+              ]),
+              ...f32At(CARRY, get(k)),
+              ...get(gu),
+              ...f32DemoteF64,
+              ...f32Store(),
+              ...f32At(CUR, get(r)),
+              ...get(gu),
+              ...f32DemoteF64,
+              ...f32Store(),
+              ...ifElse(
+                [...get(FLAGS), ...i32c(2), ...op.i32And],
+                [
+                  ...f32At(DB, get(i)),
+                  ...promote(f32At(DB, get(i))),
+                  ...get(gu),
+                  ...op.f64Add,
+                  ...f32DemoteF64,
+                  ...f32Store(),
+                ],
+              ),
+            ],
+            4,
+          ),
+        ]),
+        ...add(get(t), i32c(-1)),
+        ...set(t),
+      ],
+    ),
+  ];
+  return {
+    name: "readoutBackward",
+    params: Array(12).fill(I32),
+    results: [],
+    locals: F.locals,
+    body,
+  };
+}
+
 /** The compiled kernel module (compiled once, lazily; undefined without WebAssembly SIMD). */
 export const trainWasmModule = lazyModule(() =>
-  assemble([rowsForwardFn(), rowsBackwardFn(), dotRowsFn(), lifForwardFn(), lifBackwardFn()]),
+  assemble([
+    rowsForwardFn(),
+    rowsBackwardFn(),
+    dotRowsFn(),
+    lifForwardFn(),
+    lifBackwardFn(),
+    readoutForwardFn(),
+    readoutMaxFn(),
+    readoutBackwardFn(),
+  ]),
 );

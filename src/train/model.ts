@@ -9,8 +9,9 @@
  * `V^T`-products of the next step's current gradient with `dotRows`), then the weight gradient
  * is accumulated only at presynaptic spikes (`rowsBackward`) and the input gradient of the layer
  * below with one dense `dotRows`. The products and the LIF neuron update (all steps of a layer in
- * one call, `lifForward` / `lifBackward`) run in the WebAssembly SIMD kernels (`kernels.ts`); the
- * meta neuron (it draws from the model's JavaScript generator) and the readout are TypeScript loops.
+ * one call, `lifForward` / `lifBackward`) and the readout (`readoutForward`, `readoutMax`,
+ * `readoutBackward`) run in the WebAssembly kernels (`kernels.ts`); the meta neuron (it draws
+ * from the model's JavaScript generator) is a TypeScript loop.
  *
  * Stored for BPTT, per spiking layer of n neurons (stride n' = n rounded up to 4), T steps,
  * B samples: the input current (reused for its gradient), the membrane potential, the spikes
@@ -1168,10 +1169,12 @@ export class SpikingModel {
   private inputCurrents(s: LayerState, csr: Csr, t0: number, n: number, B: number): void {
     const R = n * B;
     const cur = this.ws.f32(s.cur, R * s.stride);
-    if ((s.spec as LifSpec | MetaSpec | ReadoutSpec).bias) {
+    const bias = (s.spec as LifSpec | MetaSpec | ReadoutSpec).bias;
+    // Without delays the kernel starts every row from the bias itself (no separate pass).
+    if (bias && s.delays) {
       const b = this.ws.f32(s.b.offset, s.stride);
       for (let r = 0; r < R; r++) cur.set(b, r * s.stride);
-    } else {
+    } else if (!bias) {
       cur.fill(0);
     }
     if (s.delays) {
@@ -1180,7 +1183,17 @@ export class SpikingModel {
     } else
       this.ws
         .kernels()
-        .rowsForward(R, csr.rowPtr, csr.idx, csr.val, s.W.offset, s.stride, s.cur, csr.ones ?? 0);
+        .rowsForward(
+          R,
+          csr.rowPtr,
+          csr.idx,
+          csr.val,
+          s.W.offset,
+          s.stride,
+          s.cur,
+          csr.ones ?? 0,
+          bias ? s.b.offset : 0,
+        );
   }
 
   private lifForward(

@@ -109,6 +109,27 @@ describe("training kernels: WebAssembly SIMD vs the TypeScript reference", () =>
     });
   }
 
+  it("rowsForward with init: every row starts from the init row (as filling it first), wasm and TypeScript", () => {
+    const rows = 45,
+      nIn = 17,
+      nOut = 37;
+    const [a, b] = setup(77, rows, nIn, nOut, 0.4, false);
+    for (const s of [a, b]) {
+      const init = s.ws.alloc(s.stride * 4, false, true),
+        filled = s.ws.alloc(rows * s.stride * 4, false, true);
+      const bias = s.ws.f32(init, s.stride);
+      for (let j = 0; j < nOut; j++) bias[j] = Math.sin(j + 1);
+      const f = s.ws.f32(filled, rows * s.stride);
+      for (let r = 0; r < rows; r++) f.set(bias, r * s.stride);
+      const K = s.ws.kernels();
+      K.rowsForward(rows, s.rowPtr, s.idx, s.val, s.w, s.stride, filled, 0);
+      K.rowsForward(rows, s.rowPtr, s.idx, s.val, s.w, s.stride, s.dst, 0, init);
+      expect(sameBits(s.ws.f32(s.dst, rows * s.stride), s.ws.f32(filled, rows * s.stride))).toBe(
+        true,
+      );
+    }
+    expect(sameBits(a.ws.f32(a.dst, rows * a.stride), b.ws.f32(b.dst, rows * b.stride))).toBe(true);
+  });
   it("a whole model's forward and backward are bitwise equal with wasm: false", () => {
     const rng = new Rng(5);
     const T = 12,
@@ -320,5 +341,97 @@ describe("training kernels: the LIF update over all steps, WebAssembly vs TypeSc
         expect(Array.from(a.csr[1])).toEqual(listed);
       });
     }
+  }
+});
+
+describe("training kernels: the leaky readout, WebAssembly vs TypeScript and closed forms", () => {
+  for (const [n, mean, bias] of [
+    [3, false, true],
+    [27, false, false],
+    [6, true, true],
+  ] as const) {
+    it(`readoutForward, readoutMax, readoutBackward (${n} outputs, ${mean ? "mean" : "max"}${bias ? ", bias" : ""})`, () => {
+      const T = 13,
+        B = 3,
+        S = Math.ceil(n / 4) * 4,
+        R = T * B;
+      const results = [true, false].map((wasm) => {
+        const ws = new Workspace({ wasm });
+        const rng = new Rng(n * 3 + (mean ? 1 : 0));
+        const cur = ws.alloc(R * S * 4, false, true),
+          u = ws.alloc(R * S * 4, false, true),
+          beta = ws.alloc(S * 4, false, true),
+          dBeta = ws.alloc(S * 4, false, true),
+          dB = ws.alloc(S * 4, false, true),
+          best = ws.alloc(B * S * 4, false, true),
+          arg = ws.alloc(B * S * 4, false, true),
+          gOut = ws.alloc(B * S * 8, false, true),
+          carry = ws.alloc(B * S * 4, false, true);
+        const c = ws.f32(cur, R * S),
+          be = ws.f32(beta, S),
+          g = new Float64Array(ws.buffer, gOut, B * S);
+        for (let r = 0; r < R; r++) for (let i = 0; i < n; i++) c[r * S + i] = rng.normal();
+        for (let i = 0; i < n; i++) be[i] = rng.uniform();
+        for (let k = 0; k < B * S; k++) g[k] = k % S < n ? rng.normal() : 0;
+        const cur0 = c.slice(),
+          g0 = g.slice();
+        const K = ws.kernels();
+        K.readoutForward(T, B, S, cur, u, beta);
+        K.readoutMax(T, B, S, u, best, arg);
+        const forward = [ws.f32(u, R * S).slice(), ws.f32(best, B * S).slice()];
+        const args = ws.i32(arg, B * S).slice();
+        K.readoutBackward(
+          T,
+          B,
+          S,
+          cur,
+          u,
+          beta,
+          dBeta,
+          dB,
+          arg,
+          gOut,
+          carry,
+          (mean ? 1 : 0) | (bias ? 2 : 0),
+        );
+        const grads = [ws.f32(cur, R * S).slice(), ws.f32(dBeta, S).slice(), ws.f32(dB, S).slice()];
+        return { forward, args, grads, cur0, g0, be: be.slice() };
+      });
+      const [a, b] = results;
+      [...a.forward, ...a.grads].forEach((x, k) =>
+        expect(sameBits(x, [...b.forward, ...b.grads][k]), `array ${k}`).toBe(true),
+      );
+      expect([...a.args]).toEqual([...b.args]);
+      // Closed forms in float64: u[t] = sum_k beta^(t-k) cur[k]; the first maximum over t; the
+      // gradient dLoss/dcur[t] = sum over s >= t of beta^(s-t) dLoss/du[s].
+      const { cur0, g0, be } = b;
+      const [uK, bestK] = b.forward,
+        [gK, dBetaK, dBK] = b.grads;
+      const dBetaRef = new Float64Array(n),
+        dBRef = new Float64Array(n);
+      for (let bb = 0; bb < B; bb++)
+        for (let i = 0; i < n; i++) {
+          const k = bb * S + i;
+          const uRef: number[] = [];
+          for (let t = 0; t < T; t++)
+            uRef.push((t ? be[i] * uRef[t - 1] : 0) + cur0[(t * B + bb) * S + i]);
+          uRef.forEach((v, t) => expect(uK[(t * B + bb) * S + i]).toBeCloseTo(v, 5));
+          const at = uRef.indexOf(Math.max(...uRef));
+          expect(b.args[k]).toBe(at);
+          expect(bestK[k]).toBe(uK[(at * B + bb) * S + i]);
+          for (let t = 0; t < T; t++) {
+            let grad = 0;
+            for (let s = t; s < T; s++)
+              grad += be[i] ** (s - t) * (mean ? g0[k] / T : s === at ? g0[k] : 0);
+            expect(gK[(t * B + bb) * S + i]).toBeCloseTo(grad, 5);
+            if (t > 0) dBetaRef[i] += grad * uRef[t - 1];
+            dBRef[i] += grad;
+          }
+        }
+      for (let i = 0; i < n; i++) {
+        expect(dBetaK[i]).toBeCloseTo(dBetaRef[i], 4);
+        expect(dBK[i]).toBeCloseTo(bias ? dBRef[i] : 0, 4);
+      }
+    });
   }
 });
