@@ -1013,7 +1013,7 @@ export class Network {
     // resets of the groups defined by equations (after synapses saw the spikes, as Brian2).
     for (const p of this.populations)
       if (p instanceof EquationGroup && p.hasReset)
-        add("resets", 0, p.name, "reset", (n) => p.reset(n));
+        add("resets", 0, p.name, `reset, ${p.resetTarget}`, (n) => p.reset(n));
     // end: monitors, and every checkFinite_steps a check that no state went non-finite.
     for (const m of this.monitors) add("end", 0, m.constructor.name, "record", (n) => m.record(n));
     const every = this.checkFinite_steps;

@@ -177,6 +177,19 @@ export const op = {
   i64ExtendI32S: [0xac] as Code,
   i64ReinterpretF64: [0xbd] as Code,
   f64ReinterpretI64: [0xbf] as Code,
+  // The multi-step driver (network plan in one call) and scalar resets.
+  br: (depth: number): Code => [0x0c, ...uleb(depth)],
+  i32Ne: [0x47] as Code,
+  i32GtS: [0x4a] as Code,
+  i32RemU: [0x70] as Code,
+  /** memory.copy (bulk memory): destination, source, bytes. */
+  memoryCopy: [0xfc, ...uleb(10), 0x00, 0x00] as Code,
+  /** memory.fill (bulk memory): destination, byte value, bytes. */
+  memoryFill: [0xfc, ...uleb(11), 0x00] as Code,
+  v128Load32Splat: (offset = 0): Code => simd(9, ...memarg(2, offset)),
+  v128Load64Splat: (offset = 0): Code => simd(10, ...memarg(3, offset)),
+  /** Two i32x4 lane masks -> one i16x8 (saturating): of two i64x2 masks, the i32x4 mask of their four lanes. */
+  i16x8NarrowI32x4S: simd(133),
 };
 
 /** One exported function. */
