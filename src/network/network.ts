@@ -942,7 +942,10 @@ export class Network {
       add(o.when, o.order, o.name, "user operation", (n) => o.fn(n * dt));
     // groups: summed variables, then each population's state update (with its threshold, fused).
     for (const syn of this.synapses)
-      if (syn.hasSummed) add("groups", -1, syn.name, "summed variables", () => syn.updateSummed());
+      if (syn.hasSummed)
+        add("groups", -1, syn.name, `summed variables, ${syn.eventTargets.summed}`, (n) =>
+          syn.updateSummed(n),
+        );
     for (const p of this.populations) {
       if (p instanceof NeuronGroup) {
         const buffers = p.inputBuffers;
@@ -1001,14 +1004,17 @@ export class Network {
       }
     }
     for (const syn of this.synapses) {
-      const { on_pre, on_post } = syn.eventTargets;
+      const { on_pre, on_post, on_modulator } = syn.eventTargets;
       add("synapses", 0, syn.name, on_pre ? `on_pre, ${on_pre}` : "on_pre (spike queue)", (n) =>
         syn.propagate(n),
       );
-      if (syn.hasOnPost)
-        add("synapses", 0, syn.name, on_post ? `on_post, ${on_post}` : "on_post", (n) =>
-          syn.propagatePost(n),
-        );
+      if (syn.hasOnPost) {
+        const what = [
+          ...(on_post ? [`on_post, ${on_post}`] : []),
+          ...(syn.opts.modulator && on_modulator ? [`on_modulator, ${on_modulator}`] : []),
+        ];
+        add("synapses", 0, syn.name, what.join("; ") || "on_post", (n) => syn.propagatePost(n));
+      }
     }
     // resets of the groups defined by equations (after synapses saw the spikes, as Brian2).
     for (const p of this.populations)

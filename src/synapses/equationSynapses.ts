@@ -24,6 +24,7 @@ import {
   type EventLayout,
   type EventLocation,
   type EventLoop,
+  type EventProgram,
 } from "../equations/synapsegen.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
 import { derivative, dimensionOf, fold, substitute, type Dim } from "../equations/expr.js";
@@ -314,6 +315,10 @@ export class Synapses {
   private postQueue: DueLists | null = null;
   private onPreKernel: EventKernel | null = null;
   private onPostKernel: EventKernel | null = null;
+  private onModulatorKernel: EventKernel | null = null;
+  private summedKernel: EventKernel | null = null;
+  /** Every presynaptic neuron, 0 .. nPre - 1, in the arena: the list over which the summed and on_modulator kernels walk all synapses (row by row, in synapse order). */
+  private allPre: Int32Array = new Int32Array(0);
   /** Whether on_pre / on_post read the spike lists of the groups directly (no delay). */
   private preDirect = false;
   private postDirect = false;
@@ -321,7 +326,12 @@ export class Synapses {
   private fresh = true;
   private prepared: { rng: Rng; keep: boolean } | null = null;
   /** @internal how each event kind runs in this build ("WebAssembly", or "JavaScript (why)"; null: none). */
-  eventTargets: { on_pre: string | null; on_post: string | null } = { on_pre: null, on_post: null };
+  eventTargets: {
+    on_pre: string | null;
+    on_post: string | null;
+    on_modulator: string | null;
+    summed: string | null;
+  } = { on_pre: null, on_post: null, on_modulator: null, summed: null };
   /** @internal calls of event code since the build, by target (tests check that no kernel silently fell back). */
   readonly kernelCalls = { wasm: 0, js: 0 };
   /** Modulator spikes due per future step (a ring of counts). */
@@ -339,7 +349,10 @@ export class Synapses {
       ) => void)
     | null = null;
   private summedFn:
-    ((a: Arrays, colIdx: Int32Array, preIdx: Int32Array, n: number) => void) | null = null;
+    ((a: Arrays, colIdx: Int32Array, preIdx: Int32Array, n: number, t: number) => void) | null =
+    null;
+  /** The postsynaptic arrays summed variables write (zeroed before each sum). */
+  private summedTargets: StateArray[] = [];
   private arrays: Arrays | null = null;
   private dt_ms = 0;
 
@@ -573,11 +586,17 @@ export class Synapses {
       3 * arenaBytes(n, 4) +
       arenaBytes(csr.nPost + 1, 4) +
       (r.vars.length + (this.needsLastupdate ? 1 : 0)) * arenaBytes(n, 8) +
+      (this.walksAllSynapses ? arenaBytes(csr.nPre, 4) : 0) +
       queueBytes(this.opts.delay_ms, this.delaySteps, spikesPerStep(this.pre)) +
       (r.onPost.length
         ? queueBytes(this.opts.delay_post_ms, this.delayPostSteps, spikesPerStep(this.post))
         : 0)
     );
+  }
+
+  /** Whether summed variables or on_modulator walk every synapse (they need the list of all presynaptic neurons). */
+  private get walksAllSynapses(): boolean {
+    return this.resolved.summed.length > 0 || this.resolved.onModulator.length > 0;
   }
 
   /** Whether the events read or write `lastupdate` (event-driven variables, or the name itself). */
@@ -652,6 +671,8 @@ export class Synapses {
       }
     }
     this.lastupdate = this.needsLastupdate ? mem.f64(n) : new Float64Array(0);
+    this.allPre = this.walksAllSynapses ? mem.i32(csr.nPre) : new Int32Array(0);
+    for (let i = 0; i < this.allPre.length; i++) this.allPre[i] = i;
     const maxOf = (d: number | Int32Array) =>
       typeof d === "number" ? d : d.reduce((m, x) => Math.max(m, x), 0);
     this.queue = new DueLists(
@@ -671,9 +692,16 @@ export class Synapses {
     this.compile(ctx?.wasm ? ctx.arena : null);
   }
 
-  /** @internal summed variables, before the postsynaptic group's state update ("groups" slot). */
-  updateSummed(): void {
-    if (this.summedFn) this.summedFn(this.arrays!, this.csr!.colIdx, this.preIdx, this.size);
+  /** @internal summed variables of step `step`, before the postsynaptic group's state update ("groups" slot). */
+  updateSummed(step: number): void {
+    if (this.summedKernel) {
+      for (const a of this.summedTargets) a.fill(0);
+      this.kernelCalls.wasm++;
+      this.summedKernel(this.allPre.byteOffset, this.allPre.length, step * this.dt_ms);
+    } else if (this.summedFn) {
+      this.kernelCalls.js++;
+      this.summedFn(this.arrays!, this.csr!.colIdx, this.preIdx, this.size, step * this.dt_ms);
+    }
   }
 
   /** Whether the synapses have summed variables to update every step. */
@@ -774,8 +802,19 @@ export class Synapses {
       throw new Error(`${this.name}: modulate needs on_modulator statements`);
     checkNumber(t_ms, "t_ms", { min: 0 });
     checkInteger(times, "times", 0);
-    if (times > 0)
-      this.onModulatorFn(times, t_ms, this.arrays!, this.preIdx, this.csr!.colIdx, this.size);
+    if (times > 0) this.runModulator(times, t_ms);
+  }
+
+  /** Runs on_modulator `times` times over every synapse at `t_ms`: the WebAssembly kernel, or the JavaScript function. */
+  private runModulator(times: number, t_ms: number): void {
+    if (this.onModulatorKernel) {
+      this.kernelCalls.wasm += times;
+      for (let s = 0; s < times; s++)
+        this.onModulatorKernel(this.allPre.byteOffset, this.allPre.length, t_ms);
+    } else {
+      this.kernelCalls.js++;
+      this.onModulatorFn!(times, t_ms, this.arrays!, this.preIdx, this.csr!.colIdx, this.size);
+    }
   }
 
   /** @internal postsynaptic spikes of this step run on_post, then modulator spikes run on_modulator ("synapses" slot). */
@@ -787,15 +826,7 @@ export class Synapses {
       due[(step + due.length - 1) % due.length] += m.spikeCount;
       const count = due[step % due.length];
       due[step % due.length] = 0;
-      if (count > 0)
-        this.onModulatorFn(
-          count,
-          step * this.dt_ms,
-          this.arrays!,
-          this.preIdx,
-          this.csr!.colIdx,
-          this.size,
-        );
+      if (count > 0) this.runModulator(count, step * this.dt_ms);
     }
   }
 
@@ -985,20 +1016,46 @@ export class Synapses {
         : make(
             `for (let s = 0; s < count; s++) { const k = list[s]; const i = preIdx[k]; const j = colIdx[k];\n${event(r.onPost)}\n}`,
           );
-    // The same programs as WebAssembly, where every array they touch lives in the arena.
+    this.onModulatorFn = r.onModulator.length
+      ? new Function(
+          "F",
+          `return function(times, t, a, preIdx, colIdx, n) {\n${header}\nfor (let s = 0; s < times; s++) for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];\n${event(r.onModulator)}\n}\n};`,
+        )(SYNAPSE_FUNCTIONS)
+      : null;
+    this.summedTargets = r.summed.map((s) => this.arrays!.post[postNames.indexOf(s.target)]);
+    if (r.summed.length) {
+      const lines = r.summed.map((s) => `POST${postNames.indexOf(s.target)}.fill(0);`);
+      lines.push("for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];");
+      for (const s of r.summed)
+        lines.push(`POST${postNames.indexOf(s.target)}[j] += ${jsExpr(s.expr, ref)};`);
+      lines.push("}");
+      this.summedFn = new Function(
+        "F",
+        `return function(a, colIdx, preIdx, n, t) {\n${header}\n${lines.join("\n")}\n};`,
+      )(SYNAPSE_FUNCTIONS);
+    } else this.summedFn = null;
+    // The same programs as WebAssembly, where every array they touch lives in the arena. Summed
+    // variables are the program "x_post = x_post + expr" over every synapse in order (after the
+    // targets are zeroed), on_modulator its statements over every synapse: both walk the rows of
+    // all presynaptic neurons, which visits the synapses in index order, as the references do.
     this.onPreKernel = null;
     this.onPostKernel = null;
+    this.onModulatorKernel = null;
+    this.summedKernel = null;
     this.eventTargets = {
       on_pre: this.onPreFn ? "JavaScript" : null,
       on_post: this.onPostFn ? "JavaScript" : null,
+      on_modulator: this.onModulatorFn ? "JavaScript" : null,
+      summed: this.summedFn ? "JavaScript" : null,
     };
-    if (arena !== null && (this.onPreFn || this.onPostFn)) {
+    if (arena !== null && (this.onPreFn || this.onPostFn || this.onModulatorFn || this.summedFn)) {
       const all = [
         this.csr!.rowPtr,
         this.csr!.colIdx,
         this.preIdx,
         this.postPtr,
         this.byPost,
+        this.allPre,
         ...this.arrays.syn,
         ...this.arrays.pre,
         ...this.arrays.post,
@@ -1023,16 +1080,32 @@ export class Synapses {
         postFloat32: this.arrays.post.map((a) => a instanceof Float32Array),
         lastupdate: this.lastupdate.byteOffset,
       };
-      const kernel = (
-        statements: Resolved["onPre"],
-        loop: EventLoop,
-      ): [EventKernel | null, string] => {
-        const k = outside ?? wasmEventKernel(program(statements), loop, layout, this.dt_ms, arena);
+      const kernel = (p: EventProgram, loop: EventLoop): [EventKernel | null, string] => {
+        const k = outside ?? wasmEventKernel(p, loop, layout, this.dt_ms, arena);
         return typeof k === "string" ? [null, `JavaScript (${k})`] : [k, "WebAssembly"];
       };
-      if (this.onPreFn) [this.onPreKernel, this.eventTargets.on_pre] = kernel(r.onPre, preLoop);
+      if (this.onPreFn)
+        [this.onPreKernel, this.eventTargets.on_pre] = kernel(program(r.onPre), preLoop);
       if (this.onPostFn)
-        [this.onPostKernel, this.eventTargets.on_post] = kernel(r.onPost, postLoop);
+        [this.onPostKernel, this.eventTargets.on_post] = kernel(program(r.onPost), postLoop);
+      if (this.onModulatorFn)
+        [this.onModulatorKernel, this.eventTargets.on_modulator] = kernel(
+          program(r.onModulator),
+          "rows",
+        );
+      if (this.summedFn) {
+        const sums = r.summed.map((x) => {
+          const target = `${x.target}_post`;
+          return {
+            target,
+            expr: { k: "bin", op: "+", a: { k: "name", name: target }, b: x.expr } as Expr,
+          };
+        });
+        [this.summedKernel, this.eventTargets.summed] = kernel(
+          eventProgram([], sums, locate),
+          "rows",
+        );
+      }
     }
     // Without a delay the spikes need no queue: the events read the group's spike list directly
     // (a kernel only where that list lives in the arena).
@@ -1040,23 +1113,6 @@ export class Synapses {
     this.preDirect = this.delaySteps === 0 && (this.onPreKernel === null || inArena(this.pre));
     this.postDirect =
       this.delayPostSteps === 0 && (this.onPostKernel === null || inArena(this.post));
-    this.onModulatorFn = r.onModulator.length
-      ? new Function(
-          "F",
-          `return function(times, t, a, preIdx, colIdx, n) {\n${header}\nfor (let s = 0; s < times; s++) for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];\n${event(r.onModulator)}\n}\n};`,
-        )(SYNAPSE_FUNCTIONS)
-      : null;
-    if (r.summed.length) {
-      const lines = r.summed.map((s) => `POST${postNames.indexOf(s.target)}.fill(0);`);
-      lines.push("for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];");
-      for (const s of r.summed)
-        lines.push(`POST${postNames.indexOf(s.target)}[j] += ${jsExpr(s.expr, ref)};`);
-      lines.push("}");
-      this.summedFn = new Function(
-        "F",
-        `return function(a, colIdx, preIdx, n) {\n${header}\nconst t = 0;\n${lines.join("\n")}\n};`,
-      )(SYNAPSE_FUNCTIONS);
-    } else this.summedFn = null;
   }
 }
 
