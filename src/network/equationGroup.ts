@@ -26,6 +26,8 @@ import { formatDimension, lookupUnit } from "../equations/units.js";
 import { wasmStep, type ResetKernel } from "../equations/wasmgen.js";
 import type { Rng } from "../random/rng.js";
 import { arenaBytes } from "../wasm/arena.js";
+import { F64, I32, op } from "../wasm/assembler.js";
+import { ifNonZero, type DriverOperation } from "../wasm/driver.js";
 import type { BuildContext, Population } from "./populations.js";
 import { describeValue } from "../core/describe.js";
 
@@ -348,6 +350,60 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
         step * this.dt_ms,
       );
     }
+  }
+
+  /**
+   * @internal the state update inside the network's multi-step driver (its spike count kept in
+   * `spikeCountCell`), or null where it needs JavaScript every step (a JavaScript step, or
+   * random numbers drawn from the group's stream).
+   */
+  driverUpdate(): DriverOperation | null {
+    const kernel = this.stepKernel;
+    if (kernel === null || this.model.randoms.length > 0) return null;
+    const cell = this.spikeCountCell;
+    let calls: { take: () => number } | null = null;
+    return {
+      emit: (d) => {
+        const fn = d.kernel(kernel, [F64], [I32]);
+        const c = d.counter();
+        calls = c;
+        return [
+          ...op.i32Const(cell.byteOffset),
+          ...op.localGet(d.t),
+          ...op.call(fn),
+          ...op.i32Store(),
+          ...c.add,
+        ];
+      },
+      before: () => {
+        this.copyShared();
+        cell[0] = this.spikeCount;
+      },
+      after: () => {
+        this.spikeCount = cell[0];
+        this.kernelCalls.wasm += calls!.take();
+      },
+    };
+  }
+
+  /** @internal the reset inside the network's multi-step driver, or null where it is JavaScript. */
+  driverReset(): DriverOperation | null {
+    const kernel = this.resetKernel;
+    if (kernel === null) return null;
+    const cell = this.spikeCountCell;
+    let calls: { take: () => number } | null = null;
+    return {
+      emit: (d) => {
+        const fn = d.kernel(kernel, [F64, I32], []);
+        const c = d.counter();
+        calls = c;
+        const count = [...op.i32Const(0), ...op.i32Load(cell.byteOffset)];
+        return ifNonZero(count, [...op.localGet(d.t), ...count, ...op.call(fn), ...c.add]);
+      },
+      after: () => {
+        this.kernelCalls.wasm += calls!.take();
+      },
+    };
   }
 
   /** @internal the first non-finite per-neuron value (variable, neuron, value), or null. */

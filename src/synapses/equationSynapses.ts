@@ -27,6 +27,8 @@ import {
   type EventProgram,
 } from "../equations/synapsegen.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
+import { F64, forCount, I32, op, type Code } from "../wasm/assembler.js";
+import { ifNonZero, type DriverContext, type DriverOperation } from "../wasm/driver.js";
 import { derivative, dimensionOf, fold, substitute, type Dim } from "../equations/expr.js";
 import {
   evalUnit,
@@ -335,7 +337,7 @@ export class Synapses {
   /** @internal calls of event code since the build, by target (tests check that no kernel silently fell back). */
   readonly kernelCalls = { wasm: 0, js: 0 };
   /** Modulator spikes due per future step (a ring of counts). */
-  private modulatorDue = new Int32Array(1);
+  private modulatorDue: Int32Array = new Int32Array(1);
   private onPreFn: EventFunction | null = null;
   private onPostFn: EventFunction | null = null;
   private onModulatorFn:
@@ -577,16 +579,19 @@ export class Synapses {
           ? kept
           : null;
       // (an invalid delay is refused by the build itself, with its own message)
-      return d === null
-        ? arenaBytes(n, 4)
-        : (Math.min(65535, Math.max(0, d) || 0) + 1) * arenaBytes(size, 4);
+      const slots = Math.min(65535, Math.max(0, d ?? 0) || 0) + 1;
+      return d === null ? arenaBytes(n, 4) : slots * arenaBytes(size, 4) + arenaBytes(slots, 4);
     };
+    const modulatorSlots =
+      Math.min(65535, Math.max(0, Math.round((this.opts.delay_modulator_ms ?? 0) / dt_ms)) || 0) +
+      1;
     return (
       arenaBytes(csr.rowPtr.length, 4) +
       3 * arenaBytes(n, 4) +
       arenaBytes(csr.nPost + 1, 4) +
       (r.vars.length + (this.needsLastupdate ? 1 : 0)) * arenaBytes(n, 8) +
       (this.walksAllSynapses ? arenaBytes(csr.nPre, 4) : 0) +
+      arenaBytes(modulatorSlots, 4) +
       queueBytes(this.opts.delay_ms, this.delaySteps, spikesPerStep(this.pre)) +
       (r.onPost.length
         ? queueBytes(this.opts.delay_post_ms, this.delayPostSteps, spikesPerStep(this.post))
@@ -682,7 +687,7 @@ export class Synapses {
       n,
       mem,
     );
-    this.modulatorDue = new Int32Array(
+    this.modulatorDue = mem.i32(
       (this.delays(rng, this.opts.delay_modulator_ms, "delay_modulator_ms") as number) + 1,
     );
     const dp = this.delayPostSteps;
@@ -853,6 +858,217 @@ export class Synapses {
     }
     const count = q.take(step);
     if (count > 0) this.run(this.onPostKernel, this.onPostFn, q, count, step * this.dt_ms);
+  }
+
+  /**
+   * @internal on_pre (spike queue included) inside the network's multi-step driver, or null
+   * where it needs JavaScript (a JavaScript event function, per-synapse delays, or a
+   * presynaptic population whose spikes are not in the arena).
+   */
+  driverPropagate(): DriverOperation | null {
+    return this.driverEvents(
+      this.pre,
+      this.preDirect,
+      this.queue,
+      this.delaySteps,
+      this.onPreKernel,
+      this.onPreFn,
+    );
+  }
+
+  /** @internal on_post and on_modulator inside the network's multi-step driver, or null (see {@link driverPropagate}). */
+  driverPropagatePost(): DriverOperation | null {
+    const post = this.driverEvents(
+      this.post,
+      this.postDirect,
+      this.postQueue,
+      this.delayPostSteps,
+      this.onPostKernel,
+      this.onPostFn,
+    );
+    const m = this.opts.modulator;
+    if (post === null || !m || !this.onModulatorFn) return post;
+    const kernel = this.onModulatorKernel;
+    const cell = this.countCell(m);
+    const due = this.modulatorDue;
+    if (kernel === null || cell === null || due.buffer !== cell.buffer) return null;
+    let calls: { take: () => number } | null = null;
+    return {
+      emit: (d) => {
+        const fn = d.kernel(kernel, [I32, I32, F64], []);
+        const c = d.counter();
+        calls = c;
+        const slot = d.local(I32);
+        const count = d.local(I32);
+        const r = d.local(I32);
+        const at = (index: Code) => [...index, ...op.i32Const(2), ...op.i32Shl];
+        return [
+          ...post.emit(d),
+          // due[(n + len - 1) % len] += modulator spikes; count = due[n % len]; due[n % len] = 0
+          ...op.localGet(d.step),
+          ...op.i32Const(due.length - 1),
+          ...op.i32Add,
+          ...op.i32Const(due.length),
+          ...op.i32RemU,
+          ...op.localSet(slot),
+          ...at(op.localGet(slot)),
+          ...at(op.localGet(slot)),
+          ...op.i32Load(due.byteOffset),
+          ...op.i32Const(0),
+          ...op.i32Load(cell.byteOffset),
+          ...op.i32Add,
+          ...op.i32Store(due.byteOffset),
+          ...op.localGet(d.step),
+          ...op.i32Const(due.length),
+          ...op.i32RemU,
+          ...op.localSet(slot),
+          ...at(op.localGet(slot)),
+          ...op.i32Load(due.byteOffset),
+          ...op.localSet(count),
+          ...at(op.localGet(slot)),
+          ...op.i32Const(0),
+          ...op.i32Store(due.byteOffset),
+          ...forCount(r, count, [
+            ...op.i32Const(this.allPre.byteOffset),
+            ...op.i32Const(this.allPre.length),
+            ...op.localGet(d.t),
+            ...op.call(fn),
+            ...c.add,
+          ]),
+        ];
+      },
+      before: post.before,
+      after: (last, steps) => {
+        post.after?.(last, steps);
+        this.kernelCalls.wasm += calls!.take();
+      },
+    };
+  }
+
+  /** @internal summed variables inside the network's multi-step driver (targets zeroed, then the kernel), or null. */
+  driverSummed(): DriverOperation | null {
+    const kernel = this.summedKernel;
+    if (kernel === null) return null;
+    let calls: { take: () => number } | null = null;
+    return {
+      emit: (d) => {
+        const fn = d.kernel(kernel, [I32, I32, F64], []);
+        const c = d.counter();
+        calls = c;
+        return [
+          ...this.summedTargets.flatMap((a) => [
+            ...op.i32Const(a.byteOffset),
+            ...op.i32Const(0),
+            ...op.i32Const(a.byteLength),
+            ...op.memoryFill,
+          ]),
+          ...op.i32Const(this.allPre.byteOffset),
+          ...op.i32Const(this.allPre.length),
+          ...op.localGet(d.t),
+          ...op.call(fn),
+          ...c.add,
+        ];
+      },
+      after: () => {
+        this.kernelCalls.wasm += calls!.take();
+      },
+    };
+  }
+
+  /** The arena cell holding the spike count of `p` (a group defined by equations), or null. */
+  private countCell(p: Population): Int32Array | null {
+    const cell = (p as Partial<EquationGroup>).spikeCountCell;
+    return cell instanceof Int32Array && cell.buffer === p.spiked.buffer ? cell : null;
+  }
+
+  /** One event kind, its queue included, as driver code (see {@link driverPropagate}). */
+  private driverEvents(
+    p: Population,
+    direct: boolean,
+    queue: DueLists | null,
+    delay: number | Int32Array,
+    kernel: EventKernel | null,
+    fn: EventFunction | null,
+  ): DriverOperation | null {
+    if (kernel === null && fn !== null) return null;
+    if (direct && kernel === null) return { emit: () => [] };
+    if (!direct && queue === null) return { emit: () => [] };
+    const cell = this.countCell(p);
+    if (cell === null) return null;
+    const layout = direct ? null : queue!.layout(cell.buffer as ArrayBuffer);
+    if (!direct && (typeof delay !== "number" || layout === null)) return null;
+    let calls: { take: () => number } | null = null;
+    const count: Code = [...op.i32Const(0), ...op.i32Load(cell.byteOffset)];
+    let add: Code = [];
+    const call = (d: DriverContext, list: Code, n: Code): Code => {
+      const k = d.kernel(kernel, [I32, I32, F64], []);
+      return [...list, ...n, ...op.localGet(d.t), ...op.call(k), ...add];
+    };
+    return {
+      emit: (d) => {
+        const c = d.counter();
+        calls = c;
+        add = c.add;
+        if (direct) return ifNonZero(count, call(d, op.i32Const(p.spiked.byteOffset), count));
+        const { lists, stride, counts, delay: steps } = layout!;
+        const slots = queue!.slots;
+        const slot = d.local(I32);
+        const due = d.local(I32);
+        const at = (x: number) => [...op.localGet(x), ...op.i32Const(2), ...op.i32Shl];
+        const slotList = [
+          ...op.localGet(slot),
+          ...op.i32Const(stride),
+          ...op.i32Mul,
+          ...op.i32Const(lists),
+          ...op.i32Add,
+        ];
+        return [
+          // push: this step's spikes into the list of step n + delay
+          ...ifNonZero(count, [
+            ...op.localGet(d.step),
+            ...op.i32Const(steps),
+            ...op.i32Add,
+            ...op.i32Const(slots),
+            ...op.i32RemU,
+            ...op.localSet(slot),
+            ...slotList,
+            ...at(slot),
+            ...op.i32Load(counts),
+            ...op.i32Const(2),
+            ...op.i32Shl,
+            ...op.i32Add,
+            ...op.i32Const(p.spiked.byteOffset),
+            ...count,
+            ...op.i32Const(2),
+            ...op.i32Shl,
+            ...op.memoryCopy,
+            ...at(slot),
+            ...at(slot),
+            ...op.i32Load(counts),
+            ...count,
+            ...op.i32Add,
+            ...op.i32Store(counts),
+          ]),
+          // take: the list due now
+          ...op.localGet(d.step),
+          ...op.i32Const(slots),
+          ...op.i32RemU,
+          ...op.localSet(slot),
+          ...at(slot),
+          ...op.i32Load(counts),
+          ...op.localSet(due),
+          ...at(slot),
+          ...op.i32Const(0),
+          ...op.i32Store(counts),
+          ...(kernel === null
+            ? []
+            : ifNonZero(op.localGet(due), call(d, slotList, op.localGet(due)))),
+        ];
+      },
+      after: () => {
+        this.kernelCalls.wasm += calls!.take();
+      },
+    };
   }
 
   /** Whether the synapses run code on postsynaptic spikes. */
@@ -1165,7 +1381,7 @@ class DueLists {
     this.lists = Array.from({ length: slots }, () =>
       uniform ? mem.i32(size) : new Int32Array(64),
     );
-    this.counts = new Int32Array(slots);
+    this.counts = uniform ? mem.i32(slots) : new Int32Array(slots);
     this.scratch = uniform ? null : mem.i32(synapses);
     this.delay = uniform ? delay : 0;
   }
@@ -1196,6 +1412,23 @@ class DueLists {
     this.counts[slot] = 0;
     this.taken = this.lists[slot];
     return count;
+  }
+
+  /**
+   * Where a uniform-delay queue lives in `buffer`, for the network's multi-step driver: the
+   * lists (one per slot, `stride` bytes apart from `lists`), the counts and the delay; null for
+   * per-synapse delays or lists outside it.
+   */
+  layout(
+    buffer: ArrayBuffer,
+  ): { lists: number; stride: number; counts: number; delay: number } | null {
+    if (this.scratch !== null || this.counts.buffer !== buffer) return null;
+    const lists = this.lists[0].byteOffset;
+    const stride = this.lists.length > 1 ? this.lists[1].byteOffset - lists : 0;
+    const regular = this.lists.every(
+      (l, k) => l.buffer === buffer && l.byteOffset === lists + k * stride,
+    );
+    return regular ? { lists, stride, counts: this.counts.byteOffset, delay: this.delay } : null;
   }
 
   /** Byte offset in the arena of the first `count` entries of `taken`. */
