@@ -520,12 +520,12 @@ export function wasmStep(
         ...op.v128Store(arrayOffset(k)),
       );
     }
-    if (onSpike.length > 0)
-      body.push(...get(SPK), ...op.v128AnyTrue, ...op.if, ...onSpike, ...op.end);
+    // (one test of the mask for both: vectors with a spike are rare)
     body.push(
       ...recordSpikeLanes(
         { mask: SPK, bits: BITS, i: I, n: N, spiked: SPIKED, count: COUNT },
         V.width,
+        onSpike,
       ),
     );
   }

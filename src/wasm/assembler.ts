@@ -369,10 +369,12 @@ const increment = (x: number): Code => [
  * an f32x4 one) whose lanes are set in the mask in local `mask` to the i32 spike list at pointer
  * local `spiked`, counting in local `count`, in neuron order; lane L counts only while i + L < n
  * (padding lanes never do). `bits` is a scratch i32 local; `i` and `n` are i32 locals.
+ * `alsoWhenAny` runs first when any lane is set (e.g. the stores made on a spike).
  */
 export function recordSpikeLanes(
   l: { mask: number; bits: number; i: number; n: number; spiked: number; count: number },
   lanes: 2 | 4 = 2,
+  alsoWhenAny: Code = [],
 ): Code {
   const { localGet: get, localSet: set } = op;
   const index = (L: number): Code =>
@@ -394,6 +396,7 @@ export function recordSpikeLanes(
     ...get(l.mask),
     ...op.v128AnyTrue,
     ...op.if,
+    ...alsoWhenAny,
     ...get(l.mask),
     ...(lanes === 2 ? op.i64x2Bitmask : op.i32x4Bitmask),
     ...set(l.bits),
