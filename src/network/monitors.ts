@@ -398,6 +398,20 @@ export class RateMonitor {
     }
   }
 
+  /** @internal appends `count` rows of spike counts (one per step, populations in column order) logged by the network's multi-step driver. */
+  recordRows(rows: Int32Array, count: number): void {
+    const np = this.populations.length;
+    let cap = this.counts.length;
+    while ((this.steps + count) * np > cap) cap *= 2;
+    if (cap > this.counts.length) {
+      const grown = new Int32Array(cap);
+      grown.set(this.counts);
+      this.counts = grown;
+    }
+    this.counts.set(rows.subarray(0, count * np), this.steps * np);
+    this.steps += count;
+  }
+
   /** @internal */
   record(_step: number): void {
     const np = this.populations.length;

@@ -881,7 +881,7 @@ export class Network {
     const groups = seg.built.groups;
     for (const g of groups) g.currentIn();
     const driver = seg.built.driver;
-    if (typeof driver !== "string" && this.multiStep) {
+    if (typeof driver !== "string" && this.multiStep && seg.first + end < 2 ** 31) {
       this.advanceInWasm(seg, end, driver);
       for (const g of groups) g.currentOut();
       seg.done = end;
@@ -1136,21 +1136,20 @@ export class Network {
       if (p instanceof EquationGroup && p.hasReset)
         add("resets", 0, p.name, `reset, ${p.resetTarget}`, (n) => p.reset(n), p.driverReset());
     // end: monitors, and every checkFinite_steps a check that no state went non-finite.
-    const spikeMonitors = this.monitors.filter((m) => m instanceof SpikeMonitor).length;
-    let spikeMonitorIndex = 0;
+    // (spike and rate monitors share the driver's log: one part each)
+    const logged = this.monitors.filter((m) => !(m instanceof StateMonitor)).length;
+    let part = 0;
     for (const m of this.monitors) {
       if (m instanceof StateMonitor)
         add("end", 0, "StateMonitor", "record", (n) => m.record(n), null, periodic(m.every_steps));
-      else if (m instanceof SpikeMonitor)
-        add(
-          "end",
-          0,
-          "SpikeMonitor",
-          "record",
-          (n) => m.record(n),
-          built ? spikeLogDriver(m, built.driverArea, spikeMonitorIndex++, spikeMonitors) : null,
-        );
-      else add("end", 0, m.constructor.name, "record", (n) => m.record(n));
+      else {
+        const driver = built
+          ? m instanceof SpikeMonitor
+            ? spikeLogDriver(m, built.driverArea, part++, logged)
+            : rateLogDriver(m, built.driverArea, part++, logged)
+          : null;
+        add("end", 0, m.constructor.name, "record", (n) => m.record(n), driver);
+      }
     }
     const every = this.checkFinite_steps;
     const checked = this.populations.filter(
@@ -1435,6 +1434,63 @@ function spikeLogDriver(
     },
     after: (lastStep) => {
       m.recordLog(steps, neurons, length[0], lastStep);
+      length[0] = 0;
+    },
+  };
+}
+
+/**
+ * A rate monitor inside the multi-step driver: each step appends its populations' spike counts
+ * (one row) to its part of the arena's log, handed over as {@link spikeLogDriver}'s.
+ */
+function rateLogDriver(
+  m: RateMonitor,
+  area: Built["driverArea"],
+  index: number,
+  parts: number,
+): DriverOperation | null {
+  const np = m.populations.length;
+  const share = Math.floor(area.steps.length / Math.max(1, parts));
+  const rowsMax = Math.floor(share / Math.max(1, np));
+  if (index >= area.cells.length || rowsMax < 1 || np === 0) return null;
+  const cells = m.populations.map((p) => (p as Partial<EquationGroup>).spikeCountCell ?? null);
+  if (cells.some((c) => c === null || c.buffer !== area.steps.buffer)) return null;
+  const rows = area.steps.subarray(index * share, index * share + rowsMax * np);
+  const length = area.cells.subarray(index, index + 1);
+  const len = [...op.i32Const(0), ...op.i32Load(length.byteOffset)];
+  return {
+    emit: (d) => {
+      const at = d.local(I32); // byte offset of this step's row
+      const code: number[] = [...len, ...op.i32Const(4 * np), ...op.i32Mul, ...op.localSet(at)];
+      cells.forEach((cell, k) =>
+        code.push(
+          ...op.localGet(at),
+          ...op.i32Const(0),
+          ...op.i32Load(cell!.byteOffset),
+          ...op.i32Store(rows.byteOffset + 4 * k),
+        ),
+      );
+      code.push(
+        ...op.i32Const(0),
+        ...len,
+        ...op.i32Const(1),
+        ...op.i32Add,
+        ...op.i32Store(length.byteOffset),
+        // stop once the next row would not fit
+        ...len,
+        ...op.i32Const(rowsMax - 1),
+        ...op.i32GtS,
+        ...op.localGet(d.stop),
+        ...op.i32Or,
+        ...op.localSet(d.stop),
+      );
+      return code;
+    },
+    before: () => {
+      length[0] = 0;
+    },
+    after: () => {
+      m.recordRows(rows, length[0]);
       length[0] = 0;
     },
   };

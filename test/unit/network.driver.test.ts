@@ -66,11 +66,12 @@ function network(mode: Mode) {
   });
   const spikes = net.monitorSpikes([exc, inh]);
   const dopamineSpikes = net.monitorSpikes([dopamine]);
+  const rates = net.monitorRate([inh, dopamine, exc]);
   const state = net.monitorState(inh, ["v", "ge"], { indices: [0, 5, 36], every_steps: 7 });
   const progress: RunProgress[] = [];
   net.run(150, { onProgress: (p) => progress.push(p), progressEvery_steps: 333 });
   net.run(50.3);
-  return { net, exc, inh, stdp, gap, spikes, dopamineSpikes, state, progress };
+  return { net, exc, inh, stdp, gap, spikes, dopamineSpikes, rates, state, progress };
 }
 
 const bytes = (a: Float64Array | Float32Array) =>
@@ -103,9 +104,13 @@ describe("the multi-step driver", () => {
       expect(Array.from(other.state.times_ms)).toEqual(Array.from(d.state.times_ms));
       expect(bytes(other.state.values("v"))).toEqual(bytes(d.state.values("v")));
       expect(other.progress).toEqual(d.progress);
+      for (const g of ["exc", "inh", "dopamine"])
+        expect(other.rates.rate_Hz(g, 0.1)).toEqual(d.rates.rate_Hz(g, 0.1));
       expect(other.net.t_ms).toBe(d.net.t_ms);
     }
     expect(d.state.times_ms.length).toBe(Math.floor(2003 / 7));
+    expect(d.rates.rate_Hz("exc", 0.1).rate_Hz.length).toBe(2003);
+    expect(d.rates.rate_Hz("exc", 1).rate_Hz.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(d.progress.map((p) => p.step)).toEqual([333, 666, 999, 1332, 1500]);
     expect(
       d.stdp.variable("n").some((x) => x !== 0),
