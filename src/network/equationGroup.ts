@@ -354,13 +354,15 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
 
   /**
    * @internal the state update inside the network's multi-step driver (its spike count kept in
-   * `spikeCountCell`), or null where it needs JavaScript every step (a JavaScript step, or
-   * random numbers drawn from the group's stream).
+   * `spikeCountCell`), or null where the step is JavaScript. A model with random numbers has
+   * them drawn from the group's stream by JavaScript, called from the driver before each step
+   * (the same numbers in the same order as step by step).
    */
   driverUpdate(): DriverOperation | null {
     const kernel = this.stepKernel;
-    if (kernel === null || this.model.randoms.length > 0) return null;
+    if (kernel === null) return null;
     const cell = this.spikeCountCell;
+    const draw = this.model.randoms.length > 0 ? () => this.drawRandoms() : null;
     let calls: { take: () => number } | null = null;
     return {
       emit: (d) => {
@@ -368,6 +370,7 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
         const c = d.counter();
         calls = c;
         return [
+          ...(draw ? op.call(d.kernel(draw, [], [])) : []),
           ...op.i32Const(cell.byteOffset),
           ...op.localGet(d.t),
           ...op.call(fn),

@@ -1072,7 +1072,12 @@ export class Network {
           (n) => p.update(n),
           p.driverUpdate(),
         );
-      } else add("groups", 0, p.name, `${p.kind}: spikes`, (n) => p.update(n, null));
+      } else {
+        // A source population joins the multi-step driver by offering `driverUpdate()` (and its
+        // spike count in the arena, `spikeCountCell`), as EquationGroup does.
+        const inWasm = (p as { driverUpdate?: () => DriverOperation | null }).driverUpdate?.();
+        add("groups", 0, p.name, `${p.kind}: spikes`, (n) => p.update(n, null), inWasm ?? null);
+      }
     }
     // synapses: spikes walk their projections.
     for (const entry of projections) {

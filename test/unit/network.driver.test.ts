@@ -148,23 +148,47 @@ describe("the multi-step driver", () => {
     expect(Array.from(a.m.times_ms)).toEqual(Array.from(b.m.times_ms));
   });
 
-  it("says why a plan runs step by step (a user operation, random numbers) and then runs it so", () => {
+  it("says why a plan runs step by step (a user operation, a spike generator) and then runs it so", () => {
     const net = new Network({ seed: 2 });
-    const g = net.addNeurons("g", {
-      size: 10,
-      model: "dv/dt = (rand() - v)/(10*ms) : 1",
-      method: "euler",
-    });
+    const g = net.addNeurons("g", { size: 10, model: "dv/dt = -v/(10*ms) : 1", method: "euler" });
     net.addOperation(() => {}, { name: "probe" });
     expect(String(net.schedule())).toMatch(
       /runs: step by step \(probe \(user operation\) needs JavaScript every step\)/,
     );
     net.run(1);
     expect(net.driverStats.calls).toBe(0);
-    const net2 = new Network({ seed: 2 });
-    net2.addNeurons("g", { size: 10, model: "dv/dt = (rand() - v)/(10*ms) : 1", method: "euler" });
-    expect(String(net2.schedule())).toMatch(/runs: step by step \(g \(state update/);
     expect(g.kernelCalls.wasm).toBe(10);
+    const net2 = new Network({ seed: 2 });
+    net2.addSpikeGenerator("input", { size: 2, neurons: [0], times_ms: [0.5] });
+    expect(String(net2.schedule())).toMatch(/runs: step by step \(input \(spikeGenerator: spikes/);
+  });
+
+  it("draws the random numbers of rand(), randn() and xi from the group's stream, as step by step", () => {
+    const run = (mode: Mode) => {
+      const net = new Network({ seed: 8, wasm: mode !== "js" });
+      net.multiStep = mode === "driver";
+      const g = net.addNeurons("g", {
+        size: 13,
+        model:
+          "dv/dt = (0.5*rand() - v)/(10*ms) + 0.2*xi/sqrt(ms) : 1\ndu/dt = (randn() - u)/(5*ms) : 1",
+        threshold: "v > 0.3",
+        reset: "v = 0.1*rand(); u += 0.1",
+        method: "euler",
+        precision: "float32",
+      });
+      const m = net.monitorSpikes([g]);
+      net.run(40);
+      return { net, g, m };
+    };
+    const [d, st, js] = (["driver", "step", "js"] as const).map(run);
+    expect(d.net.driverStats.steps).toBe(400);
+    expect(d.m.count).toBeGreaterThan(10);
+    for (const o of [st, js]) {
+      expect(Array.from(o.m.neurons)).toEqual(Array.from(d.m.neurons));
+      for (const v of d.g.variables)
+        expect(bytes(o.g.variable(v)), v).toEqual(bytes(d.g.variable(v)));
+    }
+    expect(d.g.kernelCalls.js).toBe(0);
   });
 
   it("a non-finite state stops the run at the same step as step by step", () => {
