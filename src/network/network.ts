@@ -42,7 +42,12 @@ import {
 } from "../neurons/izhikevich.js";
 import { lif, type LifParams } from "../neurons/lif.js";
 import type { NeuronModel } from "../neurons/model.js";
-import { Synapses, type SynapsesOptions } from "../synapses/equationSynapses.js";
+import {
+  spikeCountCellOf,
+  Synapses,
+  type CountCellOf,
+  type SynapsesOptions,
+} from "../synapses/equationSynapses.js";
 import { EquationGroup, type EquationGroupOptions } from "./equationGroup.js";
 import {
   RateMonitor,
@@ -251,7 +256,14 @@ interface Built {
   plan: PlannedOperation[];
   /** The arena, and the driver's part of it: call counters, log lengths, spike-log entries (empty without WebAssembly). */
   arena: Arena;
-  driverArea: { counters: Int32Array; cells: Int32Array; steps: Int32Array; neurons: Int32Array };
+  driverArea: {
+    counters: Int32Array;
+    cells: Int32Array;
+    steps: Int32Array;
+    neurons: Int32Array;
+    /** Spike counts of populations that keep theirs in JavaScript (Poisson groups, spike generators), by population index. */
+    sourceCounts: Int32Array;
+  };
   /** The plan run many steps per call inside WebAssembly, or why not (see {@link Network.stepsPerCall}). */
   driver: Driver | string;
 }
@@ -1013,6 +1025,16 @@ export class Network {
       driver: DriverOperation | null = null,
       nextDue?: (n: number) => number,
     ) => ops.push({ slot, order, owner, what, run, driver, nextDue });
+    // Where the driver keeps each population's spike count: its own cell, or one of the area's.
+    const cellOf = (p: Population): Int32Array | null => {
+      const own = spikeCountCellOf(p);
+      if (own !== null || built === null) return own;
+      const k = this.populations.indexOf(p);
+      const area = built.driverArea.sourceCounts;
+      return k >= 0 && k < area.length && p.spiked.buffer === area.buffer
+        ? area.subarray(k, k + 1)
+        : null;
+    };
     /** The first step >= n whose number + 1 is a multiple of `every`. */
     const periodic = (every: number) => (n: number) => n + ((every - 1 - (n % every)) % every);
     const dt = this.dt_ms;
@@ -1074,9 +1096,18 @@ export class Network {
         );
       } else {
         // A source population joins the multi-step driver by offering `driverUpdate()` (and its
-        // spike count in the arena, `spikeCountCell`), as EquationGroup does.
-        const inWasm = (p as { driverUpdate?: () => DriverOperation | null }).driverUpdate?.();
-        add("groups", 0, p.name, `${p.kind}: spikes`, (n) => p.update(n, null), inWasm ?? null);
+        // spike count in the arena, `spikeCountCell`), as EquationGroup does; else its
+        // JavaScript update is called from the driver and its count copied to a cell.
+        const own = (p as { driverUpdate?: () => DriverOperation | null }).driverUpdate?.();
+        const cell = cellOf(p);
+        add(
+          "groups",
+          0,
+          p.name,
+          `${p.kind}: spikes`,
+          (n) => p.update(n, null),
+          own ?? (cell ? sourceDriver(p, cell) : null),
+        );
       }
     }
     // synapses: spikes walk their projections.
@@ -1119,7 +1150,7 @@ export class Network {
         syn.name,
         on_pre ? `on_pre, ${on_pre}` : "on_pre (spike queue)",
         (n) => syn.propagate(n),
-        syn.driverPropagate(),
+        syn.driverPropagate(cellOf),
       );
       if (syn.hasOnPost) {
         const what = [
@@ -1132,7 +1163,7 @@ export class Network {
           syn.name,
           what.join("; ") || "on_post",
           (n) => syn.propagatePost(n),
-          syn.driverPropagatePost(),
+          syn.driverPropagatePost(cellOf),
         );
       }
     }
@@ -1150,8 +1181,8 @@ export class Network {
       else {
         const driver = built
           ? m instanceof SpikeMonitor
-            ? spikeLogDriver(m, built.driverArea, part++, logged)
-            : rateLogDriver(m, built.driverArea, part++, logged)
+            ? spikeLogDriver(m, built.driverArea, part++, logged, cellOf)
+            : rateLogDriver(m, built.driverArea, part++, logged, cellOf)
           : null;
         add("end", 0, m.constructor.name, "record", (n) => m.record(n), driver);
       }
@@ -1273,7 +1304,8 @@ export class Network {
       bytes +=
         arenaBytes(DRIVER_COUNTERS, 4) +
         arenaBytes(DRIVER_CELLS, 4) +
-        2 * arenaBytes(logEntries, 4);
+        2 * arenaBytes(logEntries, 4) +
+        arenaBytes(this.populations.length, 4);
     // Equation synapses come after the others in the random streams, so adding them leaves the
     // rest unchanged; their connectivity is made first, so that the arena can hold it.
     const synapseStreams = this.synapses.map(() => rng.fork());
@@ -1311,6 +1343,7 @@ export class Network {
       cells: arena.i32(this.wasm ? DRIVER_CELLS : 0),
       steps: arena.i32(this.wasm ? logEntries : 0),
       neurons: arena.i32(this.wasm ? logEntries : 0),
+      sourceCounts: arena.i32(this.wasm ? this.populations.length : 0),
     };
     const plan = this.makePlan(builtProjections, gaps, { driverArea });
     this.built = {
@@ -1376,10 +1409,11 @@ function spikeLogDriver(
   area: Built["driverArea"],
   index: number,
   monitors: number,
+  cellOf: CountCellOf,
 ): DriverOperation | null {
   const share = Math.floor(area.steps.length / Math.max(1, monitors));
   if (index >= area.cells.length || share < m.size || area.steps.length === 0) return null;
-  const cells = m.populations.map((p) => (p as Partial<EquationGroup>).spikeCountCell ?? null);
+  const cells = m.populations.map(cellOf);
   if (cells.some((c) => c === null || c.buffer !== area.steps.buffer)) return null;
   const steps = area.steps.subarray(index * share, (index + 1) * share);
   const neurons = area.neurons.subarray(index * share, (index + 1) * share);
@@ -1445,6 +1479,24 @@ function spikeLogDriver(
 }
 
 /**
+ * A source population (Poisson group, spike generator) inside the multi-step driver: its
+ * JavaScript update, called from the driver (an import) with the step, and its spike count
+ * copied to `cell` for the kernels that read it.
+ */
+function sourceDriver(p: Population, cell: Int32Array): DriverOperation {
+  const update = (n: number) => {
+    p.update(n, null);
+    cell[0] = p.spikeCount;
+  };
+  return {
+    emit: (d) => [...op.localGet(d.step), ...op.call(d.kernel(update, [I32], []))],
+    before: () => {
+      cell[0] = p.spikeCount;
+    },
+  };
+}
+
+/**
  * A rate monitor inside the multi-step driver: each step appends its populations' spike counts
  * (one row) to its part of the arena's log, handed over as {@link spikeLogDriver}'s.
  */
@@ -1453,12 +1505,13 @@ function rateLogDriver(
   area: Built["driverArea"],
   index: number,
   parts: number,
+  cellOf: CountCellOf,
 ): DriverOperation | null {
   const np = m.populations.length;
   const share = Math.floor(area.steps.length / Math.max(1, parts));
   const rowsMax = Math.floor(share / Math.max(1, np));
   if (index >= area.cells.length || rowsMax < 1 || np === 0) return null;
-  const cells = m.populations.map((p) => (p as Partial<EquationGroup>).spikeCountCell ?? null);
+  const cells = m.populations.map(cellOf);
   if (cells.some((c) => c === null || c.buffer !== area.steps.buffer)) return null;
   const rows = area.steps.subarray(index * share, index * share + rowsMax * np);
   const length = area.cells.subarray(index, index + 1);

@@ -865,8 +865,9 @@ export class Synapses {
    * where it needs JavaScript (a JavaScript event function, per-synapse delays, or a
    * presynaptic population whose spikes are not in the arena).
    */
-  driverPropagate(): DriverOperation | null {
+  driverPropagate(cellOf: CountCellOf = spikeCountCellOf): DriverOperation | null {
     return this.driverEvents(
+      cellOf,
       this.pre,
       this.preDirect,
       this.queue,
@@ -877,8 +878,9 @@ export class Synapses {
   }
 
   /** @internal on_post and on_modulator inside the network's multi-step driver, or null (see {@link driverPropagate}). */
-  driverPropagatePost(): DriverOperation | null {
+  driverPropagatePost(cellOf: CountCellOf = spikeCountCellOf): DriverOperation | null {
     const post = this.driverEvents(
+      cellOf,
       this.post,
       this.postDirect,
       this.postQueue,
@@ -889,7 +891,7 @@ export class Synapses {
     const m = this.opts.modulator;
     if (post === null || !m || !this.onModulatorFn) return post;
     const kernel = this.onModulatorKernel;
-    const cell = this.countCell(m);
+    const cell = cellOf(m);
     const due = this.modulatorDue;
     if (kernel === null || cell === null || due.buffer !== cell.buffer) return null;
     let calls: { take: () => number } | null = null;
@@ -975,14 +977,9 @@ export class Synapses {
     };
   }
 
-  /** The arena cell holding the spike count of `p` (a group defined by equations), or null. */
-  private countCell(p: Population): Int32Array | null {
-    const cell = (p as Partial<EquationGroup>).spikeCountCell;
-    return cell instanceof Int32Array && cell.buffer === p.spiked.buffer ? cell : null;
-  }
-
   /** One event kind, its queue included, as driver code (see {@link driverPropagate}). */
   private driverEvents(
+    cellOf: CountCellOf,
     p: Population,
     direct: boolean,
     queue: DueLists | null,
@@ -993,7 +990,7 @@ export class Synapses {
     if (kernel === null && fn !== null) return null;
     if (direct && kernel === null) return { emit: () => [] };
     if (!direct && queue === null) return { emit: () => [] };
-    const cell = this.countCell(p);
+    const cell = cellOf(p);
     if (cell === null) return null;
     const layout = direct ? null : queue!.layout(cell.buffer as ArrayBuffer);
     if (!direct && (typeof delay !== "number" || layout === null)) return null;
@@ -1330,6 +1327,15 @@ export class Synapses {
     this.postDirect =
       this.delayPostSteps === 0 && (this.onPostKernel === null || inArena(this.post));
   }
+}
+
+/** Where the multi-step driver keeps a population's spike count of the step (an arena cell), or null. */
+export type CountCellOf = (p: Population) => Int32Array | null;
+
+/** The spike-count cell a population keeps itself (a group defined by equations), when it is in the arena with its spikes. */
+export function spikeCountCellOf(p: Population): Int32Array | null {
+  const cell = (p as Partial<EquationGroup>).spikeCountCell;
+  return cell instanceof Int32Array && cell.buffer === p.spiked.buffer ? cell : null;
 }
 
 /**

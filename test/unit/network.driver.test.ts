@@ -53,6 +53,16 @@ function network(mode: Mode) {
     init: { v: "rand()" },
   });
   net.connect(exc, inh, { rule: fixedProbability(0.2), on_pre: "ge += 0.3" });
+  // sources whose update is JavaScript, called from the driver
+  const poisson = net.addPoisson("poisson", { size: 20, rate_Hz: 40 });
+  net.connect(poisson, exc, { rule: fixedProbability(0.3), on_pre: "ge += 0.2", delay_ms: 0.4 });
+  const times_ms = Array.from({ length: 60 }, (_, k) => Number((0.3 + 2.5 * k).toFixed(1)));
+  const generator = net.addSpikeGenerator("generator", {
+    size: 3,
+    neurons: times_ms.map((_, k) => k % 3),
+    times_ms,
+  });
+  net.connect(generator, inh, { rule: fixedProbability(0.5), on_pre: "ge += 0.4" });
   net.connect(inh, exc, { rule: fixedProbability(0.2), on_pre: "gi += 0.1", delay_ms: 0.7 });
   net.connect(inh, inh, { rule: fixedProbability(0.1), on_pre: "gi += 0.05", delay_ms: 0.2 });
   const stdp = net.connect(exc, exc, {
@@ -66,7 +76,7 @@ function network(mode: Mode) {
   });
   const spikes = net.monitorSpikes([exc, inh]);
   const dopamineSpikes = net.monitorSpikes([dopamine]);
-  const rates = net.monitorRate([inh, dopamine, exc]);
+  const rates = net.monitorRate([inh, dopamine, exc, poisson]);
   const state = net.monitorState(inh, ["v", "ge"], { indices: [0, 5, 36], every_steps: 7 });
   const progress: RunProgress[] = [];
   net.run(150, { onProgress: (p) => progress.push(p), progressEvery_steps: 333 });
@@ -104,7 +114,7 @@ describe("the multi-step driver", () => {
       expect(Array.from(other.state.times_ms)).toEqual(Array.from(d.state.times_ms));
       expect(bytes(other.state.values("v"))).toEqual(bytes(d.state.values("v")));
       expect(other.progress).toEqual(d.progress);
-      for (const g of ["exc", "inh", "dopamine"])
+      for (const g of ["exc", "inh", "dopamine", "poisson"])
         expect(other.rates.rate_Hz(g, 0.1)).toEqual(d.rates.rate_Hz(g, 0.1));
       expect(other.net.t_ms).toBe(d.net.t_ms);
     }
@@ -148,7 +158,7 @@ describe("the multi-step driver", () => {
     expect(Array.from(a.m.times_ms)).toEqual(Array.from(b.m.times_ms));
   });
 
-  it("says why a plan runs step by step (a user operation, a spike generator) and then runs it so", () => {
+  it("says why a plan runs step by step (a user operation, a built-in model) and then runs it so", () => {
     const net = new Network({ seed: 2 });
     const g = net.addNeurons("g", { size: 10, model: "dv/dt = -v/(10*ms) : 1", method: "euler" });
     net.addOperation(() => {}, { name: "probe" });
@@ -159,8 +169,10 @@ describe("the multi-step driver", () => {
     expect(net.driverStats.calls).toBe(0);
     expect(g.kernelCalls.wasm).toBe(10);
     const net2 = new Network({ seed: 2 });
-    net2.addSpikeGenerator("input", { size: 2, neurons: [0], times_ms: [0.5] });
-    expect(String(net2.schedule())).toMatch(/runs: step by step \(input \(spikeGenerator: spikes/);
+    net2.addLif("cells", { size: 2 });
+    expect(String(net2.schedule())).toMatch(
+      /runs: step by step \(cells \(lif: input, state update/,
+    );
   });
 
   it("draws the random numbers of rand(), randn() and xi from the group's stream, as step by step", () => {
