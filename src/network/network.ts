@@ -32,7 +32,13 @@ import { gapJunctionCurrents, type GapJunctions } from "../synapses/gapJunctions
 import { deliverKernels, type DeliverKernels } from "../synapses/deliverWasm.js";
 import { Arena, arenaBytes } from "../wasm/arena.js";
 import { forCount, I32, op } from "../wasm/assembler.js";
-import { buildDriver, type Driver, type DriverOperation } from "../wasm/driver.js";
+import {
+  buildDriver,
+  spikeCountCellOf,
+  type CountCellOf,
+  type Driver,
+  type DriverOperation,
+} from "../wasm/driver.js";
 import { adex, type AdExParams } from "../neurons/adex.js";
 import {
   IZHIKEVICH_PRESETS,
@@ -42,12 +48,7 @@ import {
 } from "../neurons/izhikevich.js";
 import { lif, type LifParams } from "../neurons/lif.js";
 import type { NeuronModel } from "../neurons/model.js";
-import {
-  spikeCountCellOf,
-  Synapses,
-  type CountCellOf,
-  type SynapsesOptions,
-} from "../synapses/equationSynapses.js";
+import { Synapses, type SynapsesOptions } from "../synapses/equationSynapses.js";
 import { EquationGroup, type EquationGroupOptions } from "./equationGroup.js";
 import {
   RateMonitor,
@@ -1409,7 +1410,7 @@ function spikeLogDriver(
   area: Built["driverArea"],
   index: number,
   monitors: number,
-  cellOf: CountCellOf,
+  cellOf: CountCellOf<Population>,
 ): DriverOperation | null {
   const share = Math.floor(area.steps.length / Math.max(1, monitors));
   if (index >= area.cells.length || share < m.size || area.steps.length === 0) return null;
@@ -1505,7 +1506,7 @@ function rateLogDriver(
   area: Built["driverArea"],
   index: number,
   parts: number,
-  cellOf: CountCellOf,
+  cellOf: CountCellOf<Population>,
 ): DriverOperation | null {
   const np = m.populations.length;
   const share = Math.floor(area.steps.length / Math.max(1, parts));

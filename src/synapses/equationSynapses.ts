@@ -28,7 +28,13 @@ import {
 } from "../equations/synapsegen.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
 import { F64, forCount, I32, op, type Code } from "../wasm/assembler.js";
-import { ifNonZero, type DriverContext, type DriverOperation } from "../wasm/driver.js";
+import {
+  ifNonZero,
+  spikeCountCellOf,
+  type CountCellOf,
+  type DriverContext,
+  type DriverOperation,
+} from "../wasm/driver.js";
 import { derivative, dimensionOf, fold, substitute, type Dim } from "../equations/expr.js";
 import {
   evalUnit,
@@ -865,7 +871,7 @@ export class Synapses {
    * where it needs JavaScript (a JavaScript event function, per-synapse delays, or a
    * presynaptic population whose spikes are not in the arena).
    */
-  driverPropagate(cellOf: CountCellOf = spikeCountCellOf): DriverOperation | null {
+  driverPropagate(cellOf: CountCellOf<Population> = spikeCountCellOf): DriverOperation | null {
     return this.driverEvents(
       cellOf,
       this.pre,
@@ -878,7 +884,7 @@ export class Synapses {
   }
 
   /** @internal on_post and on_modulator inside the network's multi-step driver, or null (see {@link driverPropagate}). */
-  driverPropagatePost(cellOf: CountCellOf = spikeCountCellOf): DriverOperation | null {
+  driverPropagatePost(cellOf: CountCellOf<Population> = spikeCountCellOf): DriverOperation | null {
     const post = this.driverEvents(
       cellOf,
       this.post,
@@ -979,7 +985,7 @@ export class Synapses {
 
   /** One event kind, its queue included, as driver code (see {@link driverPropagate}). */
   private driverEvents(
-    cellOf: CountCellOf,
+    cellOf: CountCellOf<Population>,
     p: Population,
     direct: boolean,
     queue: DueLists | null,
@@ -1327,15 +1333,6 @@ export class Synapses {
     this.postDirect =
       this.delayPostSteps === 0 && (this.onPostKernel === null || inArena(this.post));
   }
-}
-
-/** Where the multi-step driver keeps a population's spike count of the step (an arena cell), or null. */
-export type CountCellOf = (p: Population) => Int32Array | null;
-
-/** The spike-count cell a population keeps itself (a group defined by equations), when it is in the arena with its spikes. */
-export function spikeCountCellOf(p: Population): Int32Array | null {
-  const cell = (p as Partial<EquationGroup>).spikeCountCell;
-  return cell instanceof Int32Array && cell.buffer === p.spiked.buffer ? cell : null;
 }
 
 /**

@@ -168,6 +168,21 @@ export function buildDriver(
   };
 }
 
+/** A population as the driver sees it: its spike list, and maybe its own spike-count cell. */
+interface Spiking {
+  readonly spiked: Int32Array;
+  readonly spikeCountCell?: Int32Array;
+}
+
+/** Where the driver keeps a population's spike count of the step (an arena cell), or null. */
+export type CountCellOf<P extends Spiking = Spiking> = (p: P) => Int32Array | null;
+
+/** The spike-count cell a population keeps itself (a group defined by equations), when it is in the arena with its spikes; else null. */
+export function spikeCountCellOf(p: Spiking): Int32Array | null {
+  const cell = p.spikeCountCell;
+  return cell instanceof Int32Array && cell.buffer === p.spiked.buffer ? cell : null;
+}
+
 /** `if (x != 0) { body }` for an i32 value `x` (code). */
 export function ifNonZero(x: Code, body: Code): Code {
   return [...x, ...op.if, ...body, ...op.end];
