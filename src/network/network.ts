@@ -1301,7 +1301,13 @@ export class Network {
     for (const { proj } of projections) bytes += projectionArenaBytes(proj);
     // The multi-step driver's call counters, log lengths and spike log (room for at least four steps in which every neuron spikes).
     const logEntries = Math.max(2 ** 16, 4 * this.populations.reduce((n, p) => n + p.size, 0));
-    if (this.wasm)
+    // (none where a built-in model, a static projection or gap junctions make every plan step by step)
+    const driven =
+      this.wasm &&
+      this.specs.length === 0 &&
+      this.gapSpecs.length === 0 &&
+      !this.populations.some((p) => p instanceof NeuronGroup);
+    if (driven)
       bytes +=
         arenaBytes(DRIVER_COUNTERS, 4) +
         arenaBytes(DRIVER_CELLS, 4) +
@@ -1340,11 +1346,11 @@ export class Network {
     this.keepSynapses = false;
     this.stepIndex = 0;
     const driverArea = {
-      counters: arena.i32(this.wasm ? DRIVER_COUNTERS : 0),
-      cells: arena.i32(this.wasm ? DRIVER_CELLS : 0),
-      steps: arena.i32(this.wasm ? logEntries : 0),
-      neurons: arena.i32(this.wasm ? logEntries : 0),
-      sourceCounts: arena.i32(this.wasm ? this.populations.length : 0),
+      counters: arena.i32(driven ? DRIVER_COUNTERS : 0),
+      cells: arena.i32(driven ? DRIVER_CELLS : 0),
+      steps: arena.i32(driven ? logEntries : 0),
+      neurons: arena.i32(driven ? logEntries : 0),
+      sourceCounts: arena.i32(driven ? this.populations.length : 0),
     };
     const plan = this.makePlan(builtProjections, gaps, { driverArea });
     this.built = {
