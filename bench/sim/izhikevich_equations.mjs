@@ -1,6 +1,8 @@
 // neurolab side of the user-defined-model case (see izhikevich_equations.py): the same
 // equations, compiled by neurolab's code generator (no hand-written kernel for this model).
-// usage: izhikevich_equations.mjs [seed] [duration_ms]. Prints {"seconds": simulation loop, ...}.
+// usage: izhikevich_equations.mjs [seed] [duration_ms]. Prints {"seconds": simulation loop, ...}:
+// the loop's process CPU time, the clock Brian2's standalone timer reads (std::clock), and its
+// wall time as "wall_s" (see coba_equations.mjs).
 import { createRequire } from "node:module";
 const { Network, fixedProbability } = createRequire(import.meta.url)("../../src/dist/index.js");
 
@@ -34,9 +36,12 @@ for (const post of [exc, inh]) {
 }
 const spikes = net.monitorSpikes([exc, inh]);
 net.build();
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 net.run(duration);
-const seconds = (performance.now() - t0) / 1000;
+const wall_s = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const seconds = (cpu.user + cpu.system) / 1e6;
 const counts = spikes.counts();
 let e = 0;
 let i = 0;
@@ -45,6 +50,7 @@ for (let k = 800; k < 1000; k++) i += counts[k];
 console.log(
   JSON.stringify({
     seconds,
+    wall_s,
     target: exc.target,
     spikes: spikes.count,
     rate_exc_Hz: e / 800 / (duration / 1000),

@@ -9,11 +9,17 @@
  * equals the float32 instruction for + - * / and sqrt), so both targets give bitwise-identical
  * results. The module is built for one specialised model when its group is built (well under a
  * millisecond for COBA), with the addresses of the group's arrays as constants.
+ *
+ * The same module holds the reset (`reset(t, count)`: the reset statements, in order, for each
+ * neuron of the spike list, as codegen.ts's `jsReset`): each statement is computed by the same
+ * vector code on a vector whose lanes all hold the neuron's values (lane 0 is stored), so it
+ * rounds as the reference does, and a later statement reads what an earlier one stored.
  */
 import {
   assemble,
   compileModule,
   F64,
+  forCount,
   I32,
   op,
   recordSpikeLanes,
@@ -21,6 +27,7 @@ import {
   wasmApi,
   type Code,
   type ValType,
+  type WasmFunction,
   type WasmImport,
 } from "../wasm/assembler.js";
 import type { Arena } from "../wasm/arena.js";
@@ -126,69 +133,39 @@ const F32X4: Lanes = {
   constant: (v) => [...op.f32Const(Math.fround(v)), ...op.f32x4Splat],
 };
 
-/**
- * Compiles the step of `s` to WebAssembly on `arena`'s memory for the arrays of `state`;
- * undefined where the host lacks WebAssembly SIMD or the arrays are not in the arena (the
- * caller then runs the JavaScript step).
- */
-export function wasmStep(
-  s: SpecialisedModel,
-  arena: Arena,
-  state: BoundState,
-): WasmStep | undefined {
-  if (!wasmApi() || arena.buffer === null) return undefined;
-  const buffer = arena.buffer;
-  const { model } = s;
-  const V = s.float32 ? F32X4 : F64X2;
-  const nArrays = s.stored.length;
-  if (
-    state.arrays.length !== nArrays ||
-    ![...state.arrays, state.randoms, state.shared, state.spiked].every((a) => a.buffer === buffer)
-  )
-    return undefined;
-  if (s.refractory.kind === "time" && s.refractory.expr.k !== "num" && s.float32) return undefined;
-  // lastspike is float64 in both precisions; a float32 group pads it to a multiple of 4 neurons.
-  const isTime = (name: string) => name === "lastspike";
-  // One parameter, t; the size and every address are constants of this build (the arrays of a
-  // built group never move): pointers sit in locals set once per call, arrays are addressed
-  // by their byte offsets as load/store immediates.
-  const T = 0;
-  const params: ValType[] = [F64];
-  const L = new Locals(params.length);
-  const N = L.add(I32);
-  const SPIKED = L.add(I32);
-  const pointers: Code = [
-    ...op.i32Const(state.n),
-    ...set(N),
-    ...op.i32Const(state.spiked.byteOffset),
-    ...set(SPIKED),
-  ];
-  const I = L.add(I32);
-  const O = L.add(I32); // byte offset of neuron i in the group's arrays
-  const O8 = V.width === 2 ? O : L.add(I32); // byte offset of neuron i in float64 arrays (float32 groups: lastspike)
-  const COUNT = L.add(I32);
-  const BITS = L.add(I32);
-  const ZERO = L.add(V128);
-  const ONE = L.add(V128);
-  const TV = L.add(V128); // t in lanes of the group's type
-  const T64 = L.add(V128); // t as f64x2 (lastspike)
-  const NR = L.add(V128); // not_refractory, as a lane mask
-
-  // Imports: the JavaScript functions without a SIMD instruction, and pow.
-  const imports: WasmImport[] = [];
-  const importIndex = new Map<string, number>();
-  const importOf = (fn: string, arity: number): number => {
-    let k = importIndex.get(fn);
+/** The imported functions of a module (JavaScript functions without a SIMD instruction, and pow), shared by its functions. */
+class Imports {
+  readonly list: WasmImport[] = [];
+  private readonly index = new Map<string, number>();
+  /** The index of `fn` (taking `arity` f64), imported on first use. */
+  of(fn: string, arity: number): number {
+    let k = this.index.get(fn);
     if (k === undefined) {
-      k = imports.length;
-      imports.push({ name: fn, params: new Array<ValType>(arity).fill(F64), results: [F64] });
-      importIndex.set(fn, k);
+      k = this.list.length;
+      this.list.push({ name: fn, params: new Array<ValType>(arity).fill(F64), results: [F64] });
+      this.index.set(fn, k);
     }
     return k;
-  };
+  }
+}
 
-  // Constants are hoisted into locals before the loop.
+/**
+ * The expression compiler of one function: constants and shared parameters hoisted into locals
+ * by `prologue` (run once, before the loop), comparisons as lane masks, functions without an
+ * instruction called lane by lane (lane 0 only with `firstLaneOnly`: the reset's vectors hold
+ * one neuron in every lane).
+ */
+function vectorCompiler(
+  V: Lanes,
+  L: Locals,
+  imports: Imports,
+  shared: { names: readonly string[]; byteOffset: number },
+  firstLaneOnly: boolean,
+) {
   const prologue: Code = [];
+  const ZERO = L.add(V128);
+  const ONE = L.add(V128);
+  prologue.push(...op.i32Const(0), ...op.i32x4Splat, ...set(ZERO), ...V.constant(1), ...set(ONE));
   const constLocals = new Map<string, number>();
   const constant = (v: number): Code => {
     const key = Object.is(v, -0) ? "-0" : String(v);
@@ -201,27 +178,22 @@ export function wasmStep(
     return get(k);
   };
   const sharedLocals = new Map<string, number>();
-  model.shared.forEach((name, k) => {
+  shared.names.forEach((name, k) => {
     const l = L.add(V128);
     sharedLocals.set(name, l);
     prologue.push(
       ...op.i32Const(0),
-      ...op.f64Load(state.shared.byteOffset + 8 * k),
+      ...op.f64Load(shared.byteOffset + 8 * k),
       ...V.splatF64,
       ...set(l),
     );
   });
-  const arrayIndex = new Map(s.stored.map((n, k) => [n, k]));
-  const randomIndex = new Map(model.randoms.map((r, k) => [r.name, k]));
-  const varLocals = new Map<string, number>(); // loaded values of the step's start, and temporaries
-
-  const arrayOffset = (k: number): number => state.arrays[k].byteOffset;
   const toNumber = (v: Value): Code => (v.mask ? [...v.code, ...get(ONE), ...op.v128And] : v.code);
   const toMask = (v: Value): Code => (v.mask ? v.code : [...v.code, ...get(ZERO), ...V.ne]);
 
   /** Calls a scalar JavaScript function lane by lane on argument values in locals. */
   const laneCall = (fn: string, args: Code[]): Code => {
-    const idx = importOf(fn, args.length);
+    const idx = imports.of(fn, args.length);
     const argLocals = args.map((a) => {
       const l = L.add(V128);
       return { l, code: [...a, ...set(l)] };
@@ -231,7 +203,7 @@ export function wasmStep(
       ...op.call(idx),
     ];
     const out: Code = [...argLocals.flatMap((a) => a.code), ...lane(0), ...V.splatF64];
-    for (let j = 1; j < V.width; j++) out.push(...lane(j), ...V.replaceF64(j));
+    if (!firstLaneOnly) for (let j = 1; j < V.width; j++) out.push(...lane(j), ...V.replaceF64(j));
     return out;
   };
 
@@ -286,7 +258,10 @@ export function wasmStep(
           code.push(...(p < 0 ? [...get(ONE), ...get(acc), ...V.div] : get(acc)));
           return { code, mask: false };
         }
-        return { code: laneCall(s.float32 ? "pow32" : "pow", [num(e.a), num(e.b)]), mask: false };
+        return {
+          code: laneCall(V.width === 4 ? "pow32" : "pow", [num(e.a), num(e.b)]),
+          mask: false,
+        };
       }
       case "call": {
         const f = FUNCTIONS[e.fn];
@@ -296,6 +271,68 @@ export function wasmStep(
     }
   };
 
+  return { prologue, ZERO, ONE, constant, sharedLocals, toNumber, toMask, compile };
+}
+
+/**
+ * Compiles the step of `s` to WebAssembly on `arena`'s memory for the arrays of `state`;
+ * undefined where the host lacks WebAssembly SIMD or the arrays are not in the arena (the
+ * caller then runs the JavaScript step).
+ */
+export function wasmStep(
+  s: SpecialisedModel,
+  arena: Arena,
+  state: BoundState,
+): WasmStep | undefined {
+  if (!wasmApi() || arena.buffer === null) return undefined;
+  const buffer = arena.buffer;
+  const { model } = s;
+  const V = s.float32 ? F32X4 : F64X2;
+  const nArrays = s.stored.length;
+  if (
+    state.arrays.length !== nArrays ||
+    ![...state.arrays, state.randoms, state.shared, state.spiked].every((a) => a.buffer === buffer)
+  )
+    return undefined;
+  if (s.refractory.kind === "time" && s.refractory.expr.k !== "num" && s.float32) return undefined;
+  // lastspike is float64 in both precisions; a float32 group pads it to a multiple of 4 neurons.
+  const isTime = (name: string) => name === "lastspike";
+  // One parameter, t; the size and every address are constants of this build (the arrays of a
+  // built group never move): pointers sit in locals set once per call, arrays are addressed
+  // by their byte offsets as load/store immediates.
+  const T = 0;
+  const params: ValType[] = [F64];
+  const L = new Locals(params.length);
+  const N = L.add(I32);
+  const SPIKED = L.add(I32);
+  const pointers: Code = [
+    ...op.i32Const(state.n),
+    ...set(N),
+    ...op.i32Const(state.spiked.byteOffset),
+    ...set(SPIKED),
+  ];
+  const I = L.add(I32);
+  const O = L.add(I32); // byte offset of neuron i in the group's arrays
+  const O8 = V.width === 2 ? O : L.add(I32); // byte offset of neuron i in float64 arrays (float32 groups: lastspike)
+  const COUNT = L.add(I32);
+  const BITS = L.add(I32);
+  const TV = L.add(V128); // t in lanes of the group's type
+  const T64 = L.add(V128); // t as f64x2 (lastspike)
+  const NR = L.add(V128); // not_refractory, as a lane mask
+
+  const imports = new Imports();
+  const C = vectorCompiler(
+    V,
+    L,
+    imports,
+    { names: model.shared, byteOffset: state.shared.byteOffset },
+    false,
+  );
+  const { prologue, ZERO, ONE, constant, sharedLocals, toNumber, toMask, compile } = C;
+  const arrayIndex = new Map(s.stored.map((n, k) => [n, k]));
+  const randomIndex = new Map(model.randoms.map((r, k) => [r.name, k]));
+  const varLocals = new Map<string, number>(); // loaded values of the step's start, and temporaries
+  const arrayOffset = (k: number): number => state.arrays[k].byteOffset;
   const indexVector = (): Code => {
     if (V.width === 4)
       return [
@@ -483,12 +520,12 @@ export function wasmStep(
         ...op.v128Store(arrayOffset(k)),
       );
     }
-    if (onSpike.length > 0)
-      body.push(...get(SPK), ...op.v128AnyTrue, ...op.if, ...onSpike, ...op.end);
+    // (one test of the mask for both: vectors with a spike are rare)
     body.push(
       ...recordSpikeLanes(
         { mask: SPK, bits: BITS, i: I, n: N, spiked: SPIKED, count: COUNT },
         V.width,
+        onSpike,
       ),
     );
   }
@@ -516,11 +553,6 @@ export function wasmStep(
   ];
   const fnBody: Code = [
     ...pointers,
-    ...op.i32Const(0),
-    ...op.i32x4Splat,
-    ...set(ZERO),
-    ...V.constant(1),
-    ...set(ONE),
     ...get(T),
     ...V.splatF64,
     ...set(TV),
@@ -599,6 +631,7 @@ export function wasmStep(
     ...op.f64Const(0),
     ...op.f64Eq,
   );
+  const reset = resetFunction(s, state, V, imports);
   const bytes = assemble(
     [
       { name: "step", params, results: [I32], locals: L.types, body: fnBody },
@@ -609,12 +642,13 @@ export function wasmStep(
         locals: [V128, V128, I32, I32, V128],
         body: finiteBody,
       },
+      ...(typeof reset === "string" ? [] : [reset]),
     ],
-    imports,
+    imports.list,
   );
   const module = compileModule(bytes);
   if (typeof module === "string") return undefined;
-  const functions = Object.fromEntries(imports.map((f) => [f.name, JS_FUNCTIONS[f.name]]));
+  const functions = Object.fromEntries(imports.list.map((f) => [f.name, JS_FUNCTIONS[f.name]]));
   const instance = arena.instance(module, functions);
   if (!instance) return undefined;
   const step = instance.step as (t: number) => number;
@@ -623,8 +657,114 @@ export function wasmStep(
       throw new Error("wasm step: called with arrays other than those it was built for");
     return step(t);
   };
-  return { step: bound, finite: instance.finite as () => number };
+  const resetKernel = typeof reset === "string" ? null : (instance.reset as ResetKernel);
+  return {
+    step: bound,
+    finite: instance.finite as () => number,
+    stepKernel: step,
+    reset: resetKernel,
+    resetTarget: resetKernel ? "WebAssembly" : `JavaScript (${reset as string})`,
+  };
 }
+
+/**
+ * The reset of `s` as a WebAssembly function `reset(t, count)` over the first `count` entries
+ * of the group's spike list (see the module comment), or why it cannot be one.
+ */
+function resetFunction(
+  s: SpecialisedModel,
+  state: BoundState,
+  V: Lanes,
+  imports: Imports,
+): WasmFunction | string {
+  if (s.reset.length === 0) return "no reset";
+  const T = 0,
+    COUNT = 1;
+  const L = new Locals(2);
+  const K = L.add(I32);
+  const I = L.add(I32);
+  const O = L.add(I32); // byte offset of neuron i in the group's arrays
+  const O8 = L.add(I32); // in float64 arrays
+  const TV = L.add(V128);
+  const C = vectorCompiler(
+    V,
+    L,
+    imports,
+    { names: s.model.shared, byteOffset: state.shared.byteOffset },
+    true,
+  );
+  const arrayIndex = new Map(s.stored.map((n, k) => [n, k]));
+  const randomIndex = new Map(s.model.randoms.map((r, k) => [r.name, k]));
+  const wide = (name: string) => V.width === 2 || name === "lastspike";
+  const splat = (offset: number, f64: boolean): Code =>
+    f64 ? [...get(O8), ...op.v128Load64Splat(offset)] : [...get(O), ...op.v128Load32Splat(offset)];
+  const stride = Math.ceil(state.n / V.width) * V.width;
+  let failure: string | null = null;
+  // Names resolve as in jsReset: stored arrays first, then shared, randoms, t, i, not_refractory.
+  const ref = (name: string): Code => {
+    const k = arrayIndex.get(name);
+    if (k !== undefined) {
+      if (V.width === 4 && name === "lastspike") {
+        failure ??= "a float32 reset reads lastspike";
+        return C.constant(0);
+      }
+      return splat(state.arrays[k].byteOffset, wide(name));
+    }
+    const sh = C.sharedLocals.get(name);
+    if (sh !== undefined) return get(sh);
+    const r = randomIndex.get(name);
+    if (r !== undefined)
+      return splat(state.randoms.byteOffset + r * stride * V.bytes, V.width === 2);
+    if (name === "t") return get(TV);
+    if (name === "i") return [...get(I), ...op.f64ConvertI32S, ...V.splatF64];
+    if (name === "not_refractory") return C.constant(0);
+    failure ??= `unresolved name ${name}`;
+    return C.constant(0);
+  };
+  const statements: Code = [];
+  for (const r of s.reset) {
+    const k = arrayIndex.get(r.name)!;
+    const offset = state.arrays[k].byteOffset;
+    const value = C.toNumber(C.compile(r.expr, ref));
+    if (V.width === 2)
+      statements.push(...get(O8), ...value, ...op.f64x2ExtractLane(0), ...op.f64Store(offset));
+    else if (wide(r.name))
+      statements.push(
+        ...get(O8),
+        ...value,
+        ...op.f32x4ExtractLane(0),
+        ...op.f64PromoteF32,
+        ...op.f64Store(offset),
+      );
+    else statements.push(...get(O), ...value, ...op.f32x4ExtractLane(0), ...op.f32Store(offset));
+  }
+  if (failure !== null) return failure;
+  const body: Code = [
+    ...get(T),
+    ...V.splatF64,
+    ...set(TV),
+    ...C.prologue,
+    ...forCount(K, COUNT, [
+      ...get(K),
+      ...op.i32Const(2),
+      ...op.i32Shl,
+      ...op.i32Load(state.spiked.byteOffset),
+      ...op.localTee(I),
+      ...op.i32Const(V.width === 2 ? 3 : 2),
+      ...op.i32Shl,
+      ...set(O),
+      ...get(I),
+      ...op.i32Const(3),
+      ...op.i32Shl,
+      ...set(O8),
+      ...statements,
+    ]),
+  ];
+  return { name: "reset", params: [F64, I32], results: [], locals: L.types, body };
+}
+
+/** A compiled reset: the reset statements for the first `count` neurons of the spike list, at time `t_ms`. */
+export type ResetKernel = (t_ms: number, count: number) => void;
 
 /** The arrays a wasm step is built for (their addresses become constants of the code). */
 export interface BoundState {
@@ -635,8 +775,14 @@ export interface BoundState {
   n: number;
 }
 
-/** A compiled step, and a fast check that every stored value is finite (1) or maybe not (0). */
+/** A compiled step, a fast check that every stored value is finite (1) or maybe not (0), and the reset. */
 export interface WasmStep {
   step: StepFunction;
   finite: () => number;
+  /** The exported step itself, `(t_ms) => spike count` (for the network's multi-step driver). */
+  stepKernel: (t_ms: number) => number;
+  /** The reset, or null where it cannot be WebAssembly (see `resetTarget`). */
+  reset: ResetKernel | null;
+  /** "WebAssembly", or "JavaScript (why)". */
+  resetTarget: string;
 }

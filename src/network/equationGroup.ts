@@ -2,8 +2,8 @@
  * A population whose model is written as equations (Brian2's `NeuronGroup`): the thin stateful
  * holder of a resolved model. Its variables live in the network's arena (structure of arrays);
  * each step runs the generated step function (integration and threshold, in JavaScript or
- * WebAssembly) in the "groups" slot and the generated reset in the "resets" slot, after
- * synapses have seen the spikes (Brian2's order).
+ * WebAssembly) in the "groups" slot and the generated reset (WebAssembly too, or JavaScript)
+ * in the "resets" slot, after synapses have seen the spikes (Brian2's order).
  */
 import { checkInteger } from "../core/checks.js";
 import {
@@ -23,9 +23,11 @@ import {
 } from "../equations/model.js";
 import { formatExpr, parseExpression, type Expr } from "../equations/parse.js";
 import { formatDimension, lookupUnit } from "../equations/units.js";
-import { wasmStep } from "../equations/wasmgen.js";
+import { wasmStep, type ResetKernel } from "../equations/wasmgen.js";
 import type { Rng } from "../random/rng.js";
 import { arenaBytes } from "../wasm/arena.js";
+import { F64, I32, op } from "../wasm/assembler.js";
+import { ifNonZero, type DriverOperation } from "../wasm/driver.js";
 import type { BuildContext, Population } from "./populations.js";
 import { describeValue } from "../core/describe.js";
 
@@ -94,12 +96,20 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
   private sharedValues: Float64Array = new Float64Array(0);
   private stepFn: StepFunction | null = null;
   private resetFn: ResetFunction | null = null;
+  private resetKernel: ResetKernel | null = null;
+  private stepKernel: ((t_ms: number) => number) | null = null;
   /** The wasm check that every stored value is finite (1), or null (JavaScript step). */
   private finiteFn: (() => number) | null = null;
   private rng: Rng | null = null;
   private dt_ms = 0;
   /** Which target ran the last build's step: "wasm" or "js". */
   target: "wasm" | "js" = "js";
+  /** @internal how the reset runs in this build: "WebAssembly", or "JavaScript (why)". */
+  resetTarget = "JavaScript";
+  /** @internal calls of the step and reset code since the build, by target (tests check that no kernel silently fell back). */
+  readonly kernelCalls = { wasm: 0, js: 0 };
+  /** @internal this step's spike count, in the arena (the network's multi-step driver reads and writes it). */
+  spikeCountCell: Int32Array = new Int32Array(1);
 
   constructor(
     readonly name: string,
@@ -192,7 +202,8 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
       arrays +
       arenaBytes(padded * this.model.randoms.length, f32 ? 4 : 8) +
       arenaBytes(n, 4) +
-      arenaBytes(Math.max(1, this.model.shared.length), 8)
+      arenaBytes(Math.max(1, this.model.shared.length), 8) +
+      arenaBytes(1, 4)
     );
   }
 
@@ -212,7 +223,10 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
       : arena.f64(padded * this.model.randoms.length);
     this.sharedValues = arena.f64(Math.max(1, this.model.shared.length));
     this.spiked = arena.i32(n);
+    this.spikeCountCell = arena.i32(1);
     this.spikeCount = 0;
+    this.kernelCalls.wasm = 0;
+    this.kernelCalls.js = 0;
     // Initial values, in the order the model declares its variables (an expression may read earlier ones).
     this.variables.forEach((v, k) => {
       const a = this.arrays[k];
@@ -237,9 +251,12 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
         })
       : undefined;
     this.stepFn = wasm?.step ?? jsStep(s);
+    this.stepKernel = wasm?.stepKernel ?? null;
     this.finiteFn = wasm?.finite ?? null;
     this.target = wasm ? "wasm" : "js";
     this.resetFn = jsReset(s);
+    this.resetKernel = wasm?.reset ?? null;
+    this.resetTarget = this.resetFn === null ? "none" : (wasm?.resetTarget ?? "JavaScript");
   }
 
   /**
@@ -278,16 +295,14 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
   /** @internal state update and threshold (the "groups" and "thresholds" slots). */
   update(step: number): void {
     const n = this.size;
-    const rng = this.rng!;
-    const sites = this.model.randoms;
-    for (let k = 0; k < sites.length; k++) {
-      const r = this.randoms;
-      const off = k * randomStride(n, this.precision === "float32");
-      if (sites[k].kind === "rand") for (let i = 0; i < n; i++) r[off + i] = rng.uniform();
-      else for (let i = 0; i < n; i++) r[off + i] = rng.normal();
+    this.drawRandoms();
+    this.copyShared();
+    if (this.stepKernel !== null) {
+      this.kernelCalls.wasm++;
+      this.spikeCount = this.stepKernel(step * this.dt_ms);
+      return;
     }
-    for (let k = 0; k < this.model.shared.length; k++)
-      this.sharedValues[k] = this.shared[this.model.shared[k]];
+    this.kernelCalls.js++;
     this.spikeCount = this.stepFn!(
       this.arrays,
       this.randoms,
@@ -298,9 +313,33 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     );
   }
 
+  /** @internal the per-step random numbers of the model's rand()/randn() sites, from the group's stream. */
+  private drawRandoms(): void {
+    const n = this.size;
+    const rng = this.rng!;
+    const sites = this.model.randoms;
+    for (let k = 0; k < sites.length; k++) {
+      const r = this.randoms;
+      const off = k * randomStride(n, this.precision === "float32");
+      if (sites[k].kind === "rand") for (let i = 0; i < n; i++) r[off + i] = rng.uniform();
+      else for (let i = 0; i < n; i++) r[off + i] = rng.normal();
+    }
+  }
+
+  /** @internal copies the shared parameters into the arena, where the step reads them. */
+  copyShared(): void {
+    for (let k = 0; k < this.model.shared.length; k++)
+      this.sharedValues[k] = this.shared[this.model.shared[k]];
+  }
+
   /** @internal the reset of the neurons that spiked (the "resets" slot). */
   reset(step: number): void {
-    if (this.resetFn && this.spikeCount > 0)
+    if (this.spikeCount === 0) return;
+    if (this.resetKernel !== null) {
+      this.kernelCalls.wasm++;
+      this.resetKernel(step * this.dt_ms, this.spikeCount);
+    } else if (this.resetFn) {
+      this.kernelCalls.js++;
       this.resetFn(
         this.arrays,
         this.randoms,
@@ -310,6 +349,64 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
         this.spikeCount,
         step * this.dt_ms,
       );
+    }
+  }
+
+  /**
+   * @internal the state update inside the network's multi-step driver (its spike count kept in
+   * `spikeCountCell`), or null where the step is JavaScript. A model with random numbers has
+   * them drawn from the group's stream by JavaScript, called from the driver before each step
+   * (the same numbers in the same order as step by step).
+   */
+  driverUpdate(): DriverOperation | null {
+    const kernel = this.stepKernel;
+    if (kernel === null) return null;
+    const cell = this.spikeCountCell;
+    const draw = this.model.randoms.length > 0 ? () => this.drawRandoms() : null;
+    let calls: { take: () => number } | null = null;
+    return {
+      emit: (d) => {
+        const fn = d.kernel(kernel, [F64], [I32]);
+        const c = d.counter();
+        calls = c;
+        return [
+          ...(draw ? op.call(d.kernel(draw, [], [])) : []),
+          ...op.i32Const(cell.byteOffset),
+          ...op.localGet(d.t),
+          ...op.call(fn),
+          ...op.i32Store(),
+          ...c.add,
+        ];
+      },
+      before: () => {
+        this.copyShared();
+        cell[0] = this.spikeCount;
+      },
+      after: () => {
+        this.spikeCount = cell[0];
+        this.kernelCalls.wasm += calls!.take();
+      },
+    };
+  }
+
+  /** @internal the reset inside the network's multi-step driver, or null where it is JavaScript. */
+  driverReset(): DriverOperation | null {
+    const kernel = this.resetKernel;
+    if (kernel === null) return null;
+    const cell = this.spikeCountCell;
+    let calls: { take: () => number } | null = null;
+    return {
+      emit: (d) => {
+        const fn = d.kernel(kernel, [F64, I32], []);
+        const c = d.counter();
+        calls = c;
+        const count = [...op.i32Const(0), ...op.i32Load(cell.byteOffset)];
+        return ifNonZero(count, [...op.localGet(d.t), ...count, ...op.call(fn), ...c.add]);
+      },
+      after: () => {
+        this.kernelCalls.wasm += calls!.take();
+      },
+    };
   }
 
   /** @internal the first non-finite per-neuron value (variable, neuron, value), or null. */

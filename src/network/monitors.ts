@@ -34,6 +34,14 @@ class SpikeLog {
     this.length = n;
   }
 
+  /** Appends `count` events given as parallel arrays of steps and (already offset) neurons. */
+  append(steps: Int32Array, neurons: Int32Array, count: number): void {
+    if (this.length + count > this.steps.length) this.grow(this.length + count);
+    this.steps.set(steps.subarray(0, count), this.length);
+    this.neurons.set(neurons.subarray(0, count), this.length);
+    this.length += count;
+  }
+
   private grow(min: number): void {
     let cap = this.steps.length * 2;
     while (cap < min) cap *= 2;
@@ -189,6 +197,15 @@ export class SpikeMonitor {
     this.tStop_ms = (step + 1) * this.dt_ms;
   }
 
+  /**
+   * @internal records the spikes of steps up to `lastStep` logged by the network's multi-step
+   * driver: `count` (step, monitored neuron) pairs, in the order `record` would have added them.
+   */
+  recordLog(steps: Int32Array, neurons: Int32Array, count: number, lastStep: number): void {
+    if (count > 0) this.log.append(steps, neurons, count);
+    this.tStop_ms = (lastStep + 1) * this.dt_ms;
+  }
+
   private range(name: string): { start: number; size: number } {
     const r = this.ranges.find((x) => x.name === name);
     if (!r)
@@ -224,7 +241,8 @@ export interface StateMonitorOptions {
 export class StateMonitor {
   /** Recorded neuron indices. */
   readonly indices: Int32Array;
-  private readonly every: number;
+  /** Steps between samples. */
+  readonly every_steps: number;
   private readonly data: Map<string, Float64Array> = new Map();
   private samples = 0;
   private sampleSteps = new Int32Array(256);
@@ -247,7 +265,7 @@ export class StateMonitor {
     this.indices = Int32Array.from(idx, (i, k) =>
       checkInteger(i, `indices[${k}]`, 0, group.size - 1),
     );
-    this.every = checkInteger(opts.every_steps ?? 1, "every_steps", 1);
+    this.every_steps = checkInteger(opts.every_steps ?? 1, "every_steps", 1);
     for (const v of variables) this.data.set(v, new Float64Array(256 * this.indices.length));
   }
 
@@ -288,7 +306,7 @@ export class StateMonitor {
 
   /** @internal */
   record(step: number): void {
-    if ((step + 1) % this.every !== 0) return;
+    if ((step + 1) % this.every_steps !== 0) return;
     const n = this.indices.length;
     if (this.samples === this.sampleSteps.length) {
       const grown = new Int32Array(this.samples * 2);
@@ -378,6 +396,20 @@ export class RateMonitor {
       this.t0_ms = t_ms;
       this.started = true;
     }
+  }
+
+  /** @internal appends `count` rows of spike counts (one per step, populations in column order) logged by the network's multi-step driver. */
+  recordRows(rows: Int32Array, count: number): void {
+    const np = this.populations.length;
+    let cap = this.counts.length;
+    while ((this.steps + count) * np > cap) cap *= 2;
+    if (cap > this.counts.length) {
+      const grown = new Int32Array(cap);
+      grown.set(this.counts);
+      this.counts = grown;
+    }
+    this.counts.set(rows.subarray(0, count * np), this.steps * np);
+    this.steps += count;
   }
 
   /** @internal */

@@ -33,6 +33,14 @@ import { weightUnit, type ReceptorSpec } from "../synapses/receptors.js";
 import { gapJunctionCurrents, type GapJunctions } from "../synapses/gapJunctions.js";
 import { deliverKernels, type DeliverKernels } from "../synapses/deliverWasm.js";
 import { Arena, arenaBytes } from "../wasm/arena.js";
+import { forCount, I32, op } from "../wasm/assembler.js";
+import {
+  buildDriver,
+  spikeCountCellOf,
+  type CountCellOf,
+  type Driver,
+  type DriverOperation,
+} from "../wasm/driver.js";
 import { adex, type AdExParams } from "../neurons/adex.js";
 import {
   IZHIKEVICH_PRESETS,
@@ -254,6 +262,18 @@ interface Built {
   gaps: { spec: GapSpec; gj: GapJunctions }[];
   /** The step as a plan: operations in slot order, walked once per step. */
   plan: PlannedOperation[];
+  /** The arena, and the driver's part of it: call counters, log lengths, spike-log entries (empty without WebAssembly). */
+  arena: Arena;
+  driverArea: {
+    counters: Int32Array;
+    cells: Int32Array;
+    steps: Int32Array;
+    neurons: Int32Array;
+    /** Spike counts of populations that keep theirs in JavaScript (Poisson groups, spike generators), by population index. */
+    sourceCounts: Int32Array;
+  };
+  /** The plan run many steps per call inside WebAssembly, or why not (see {@link Network.stepsPerCall}). */
+  driver: Driver | string;
 }
 
 /**
@@ -274,6 +294,14 @@ export interface PlannedOperation {
   readonly what: string;
   /** Runs the operation for step `step`. */
   readonly run: (step: number) => void;
+  /** The same operation inside the multi-step driver (WebAssembly), or null where it needs JavaScript every step. */
+  readonly driver?: DriverOperation | null;
+  /**
+   * For an operation of the "end" slot that only reads state and acts on some steps (the
+   * non-finite check, a state monitor): the first step >= n on which it acts. The driver stops
+   * after that step and JavaScript runs it.
+   */
+  readonly nextDue?: (n: number) => number;
 }
 
 /** Options of {@link Network.addOperation}. */
@@ -304,6 +332,8 @@ export class Schedule {
     /** The operations in the order they run. */
     readonly entries: readonly { slot: Slot; order: number; owner: string; what: string }[],
     readonly dt_ms: number,
+    /** How runs take the steps: many per WebAssembly call, or step by step (and why). */
+    readonly runs: string = "step by step",
   ) {}
 
   /** A table: slot, order, component, operation. */
@@ -317,6 +347,7 @@ export class Schedule {
       lines.push(
         `${e.slot.padEnd(11)}${String(e.order).padStart(5)}  ${e.owner.padEnd(w)}  ${e.what}`,
       );
+    lines.push(`runs: ${this.runs}`);
     return lines.join("\n");
   }
 }
@@ -362,6 +393,10 @@ export class Network {
   /** Set when a monitor, current source or operation is added to a built network: the plan is re-made before the next step. */
   private planStale = false;
   private stepIndex = 0;
+  /** @internal whether runs may use the multi-step driver (tests compare it with the step-by-step walk). */
+  multiStep = true;
+  /** @internal calls of the multi-step driver and the steps they took, since the network was made. */
+  readonly driverStats = { calls: 0, steps: 0 };
 
   /** Steps between checks for non-finite state (0: off). */
   readonly checkFinite_steps: number;
@@ -615,9 +650,13 @@ export class Network {
    */
   schedule(): Schedule {
     const plan = this.currentPlan();
+    const driver = this.built!.driver;
     return new Schedule(
       plan.map(({ slot, order, owner, what }) => ({ slot, order, owner, what })),
       this.dt_ms,
+      typeof driver === "string"
+        ? `step by step (${driver})`
+        : "many steps per WebAssembly call (JavaScript only for callbacks, progress and monitors' hand-over)",
     );
   }
 
@@ -865,6 +904,13 @@ export class Network {
     const end = seg.done + n;
     const groups = seg.built.groups;
     for (const g of groups) g.currentIn();
+    const driver = seg.built.driver;
+    if (typeof driver !== "string" && this.multiStep && seg.first + end < 2 ** 31) {
+      this.advanceInWasm(seg, end, driver);
+      for (const g of groups) g.currentOut();
+      seg.done = end;
+      return;
+    }
     for (let s = seg.done; s < end; s++) {
       if (this.built !== seg.built) {
         throw new Error(
@@ -881,6 +927,39 @@ export class Network {
     }
     for (const g of groups) g.currentOut();
     seg.done = end;
+  }
+
+  /**
+   * Takes the steps of a segment up to `end` with the multi-step driver: each call runs until
+   * the next point that needs JavaScript (progress, an "end"-slot operation due, such as the
+   * non-finite check or a state monitor's sample, or a full spike log), which then runs.
+   */
+  private advanceInWasm(seg: Segment, end: number, driver: Driver): void {
+    const due = seg.built.plan.filter((o) => o.nextDue !== undefined);
+    let s = seg.done;
+    while (s < end) {
+      if (this.built !== seg.built) {
+        throw new Error(
+          `the network was reset or rebuilt during a run (from a callback or while a runAsync was pending); that run stopped after ${s} of ${seg.steps} steps`,
+        );
+      }
+      let limit = end;
+      if (seg.onProgress) limit = Math.min(limit, s + seg.every - (s % seg.every));
+      for (const o of due) limit = Math.min(limit, o.nextDue!(seg.first + s) - seg.first + 1);
+      const done = driver.run(seg.first + s, limit - s);
+      this.driverStats.calls++;
+      this.driverStats.steps += done;
+      s += done;
+      const last = seg.first + s - 1;
+      this.stepIndex = last; // as during the last step's own operations
+      for (const o of due) if (o.nextDue!(last) === last) o.run(last);
+      this.stepIndex = last + 1;
+      if (seg.onProgress && (s % seg.every === 0 || s === seg.steps)) {
+        for (const g of seg.built.groups) g.currentOut();
+        seg.onProgress({ step: s, steps: seg.steps, t_ms: this.t_ms });
+        for (const g of seg.built.groups) g.currentIn();
+      }
+    }
   }
 
   /**
@@ -908,10 +987,33 @@ export class Network {
   private currentPlan(): PlannedOperation[] {
     const built = this.ensureBuilt();
     if (this.planStale) {
-      built.plan = this.makePlan(built.projections, built.gaps);
+      built.plan = this.makePlan(built.projections, built.gaps, built);
+      built.driver = this.driverOf(built.plan, built);
       this.planStale = false;
     }
     return built.plan;
+  }
+
+  /** The multi-step driver of `plan`, or why there is none (an operation that needs JavaScript every step). */
+  private driverOf(
+    plan: PlannedOperation[],
+    built: Pick<Built, "arena" | "driverArea">,
+  ): Driver | string {
+    if (!this.wasm) return "wasm: false";
+    const ops: DriverOperation[] = [];
+    let periodicSeen = false;
+    for (const o of plan) {
+      if (o.nextDue) {
+        if (o.slot !== "end") return `${o.owner} (${o.what}) is not in the end slot`;
+        periodicSeen = true;
+        continue;
+      }
+      if (!o.driver) return `${o.owner} (${o.what}) needs JavaScript every step`;
+      if (periodicSeen && o.slot !== "end")
+        return `${o.owner} (${o.what}) runs after a JavaScript operation of the end slot`;
+      ops.push(o.driver);
+    }
+    return buildDriver(ops, this.dt_ms, built.arena, built.driverArea.counters);
   }
 
   private step(built: Built, n: number): void {
@@ -920,7 +1022,11 @@ export class Network {
   }
 
   /** The operations of a step, in slot order (see {@link SLOTS}); made once per build. */
-  private makePlan(projections: Built["projections"], gaps: Built["gaps"]): PlannedOperation[] {
+  private makePlan(
+    projections: Built["projections"],
+    gaps: Built["gaps"],
+    built: Pick<Built, "driverArea"> | null,
+  ): PlannedOperation[] {
     const ops: PlannedOperation[] = [];
     const add = (
       slot: Slot,
@@ -928,7 +1034,21 @@ export class Network {
       owner: string,
       what: string,
       run: (n: number) => void,
-    ) => ops.push({ slot, order, owner, what, run });
+      driver: DriverOperation | null = null,
+      nextDue?: (n: number) => number,
+    ) => ops.push({ slot, order, owner, what, run, driver, nextDue });
+    // Where the driver keeps each population's spike count: its own cell, or one of the area's.
+    const cellOf = (p: Population): Int32Array | null => {
+      const own = spikeCountCellOf(p);
+      if (own !== null || built === null) return own;
+      const k = this.populations.indexOf(p);
+      const area = built.driverArea.sourceCounts;
+      return k >= 0 && k < area.length && p.spiked.buffer === area.buffer
+        ? area.subarray(k, k + 1)
+        : null;
+    };
+    /** The first step >= n whose number + 1 is a multiple of `every`. */
+    const periodic = (every: number) => (n: number) => n + ((every - 1 - (n % every)) % every);
     const dt = this.dt_ms;
     // start: inputs that depend on time or on the state at the step's start.
     for (const c of this.currentSources)
@@ -953,7 +1073,15 @@ export class Network {
       add(o.when, o.order, o.name, "user operation", (n) => o.fn(n * dt));
     // groups: summed variables, then each population's state update (with its threshold, fused).
     for (const syn of this.synapses)
-      if (syn.hasSummed) add("groups", -1, syn.name, "summed variables", () => syn.updateSummed());
+      if (syn.hasSummed)
+        add(
+          "groups",
+          -1,
+          syn.name,
+          `summed variables, ${syn.eventTargets.summed}`,
+          (n) => syn.updateSummed(n),
+          syn.driverSummed(),
+        );
     for (const p of this.populations) {
       if (p instanceof NeuronGroup) {
         const buffers = p.inputBuffers;
@@ -976,8 +1104,23 @@ export class Network {
           p.name,
           `state update (${p.model.method}) + threshold, ${p.target === "wasm" ? simd : p.precision === "float32" ? "JavaScript (float32)" : "JavaScript"}`,
           (n) => p.update(n),
+          p.driverUpdate(),
         );
-      } else add("groups", 0, p.name, `${p.kind}: spikes`, (n) => p.update(n, null));
+      } else {
+        // A source population joins the multi-step driver by offering `driverUpdate()` (and its
+        // spike count in the arena, `spikeCountCell`), as EquationGroup does; else its
+        // JavaScript update is called from the driver and its count copied to a cell.
+        const own = (p as { driverUpdate?: () => DriverOperation | null }).driverUpdate?.();
+        const cell = cellOf(p);
+        add(
+          "groups",
+          0,
+          p.name,
+          `${p.kind}: spikes`,
+          (n) => p.update(n, null),
+          own ?? (cell ? sourceDriver(p, cell) : null),
+        );
+      }
     }
     // clock-driven synapse equations: after the neuron groups (Brian2's order), unless when/order say otherwise.
     for (const syn of this.synapses) {
@@ -1067,28 +1210,57 @@ export class Network {
         last.spiked.set(pre.spiked.subarray(0, pre.spikeCount));
       });
     for (const syn of this.synapses) {
-      const { on_pre, on_post } = syn.eventTargets;
-      add("synapses", 0, syn.name, on_pre ? `on_pre, ${on_pre}` : "on_pre (spike queue)", (n) =>
-        syn.propagate(n),
+      const { on_pre, on_post, on_modulator } = syn.eventTargets;
+      add(
+        "synapses",
+        0,
+        syn.name,
+        on_pre ? `on_pre, ${on_pre}` : "on_pre (spike queue)",
+        (n) => syn.propagate(n),
+        syn.driverPropagate(cellOf),
       );
-      if (syn.hasOnPost)
-        add("synapses", 0, syn.name, on_post ? `on_post, ${on_post}` : "on_post", (n) =>
-          syn.propagatePost(n),
+      if (syn.hasOnPost) {
+        const what = [
+          ...(on_post ? [`on_post, ${on_post}`] : []),
+          ...(syn.opts.modulator && on_modulator ? [`on_modulator, ${on_modulator}`] : []),
+        ];
+        add(
+          "synapses",
+          0,
+          syn.name,
+          what.join("; ") || "on_post",
+          (n) => syn.propagatePost(n),
+          syn.driverPropagatePost(cellOf),
         );
+      }
     }
     // resets of the groups defined by equations (after synapses saw the spikes, as Brian2).
     for (const p of this.populations)
       if (p instanceof EquationGroup && p.hasReset)
-        add("resets", 0, p.name, "reset", (n) => p.reset(n));
+        add("resets", 0, p.name, `reset, ${p.resetTarget}`, (n) => p.reset(n), p.driverReset());
     // end: monitors, and every checkFinite_steps a check that no state went non-finite.
-    for (const m of this.monitors) add("end", 0, m.constructor.name, "record", (n) => m.record(n));
+    // (spike and rate monitors share the driver's log: one part each)
+    const logged = this.monitors.filter((m) => !(m instanceof StateMonitor)).length;
+    let part = 0;
+    for (const m of this.monitors) {
+      if (m instanceof StateMonitor)
+        add("end", 0, "StateMonitor", "record", (n) => m.record(n), null, periodic(m.every_steps));
+      else {
+        const driver = built
+          ? m instanceof SpikeMonitor
+            ? spikeLogDriver(m, built.driverArea, part++, logged, cellOf)
+            : rateLogDriver(m, built.driverArea, part++, logged, cellOf)
+          : null;
+        add("end", 0, m.constructor.name, "record", (n) => m.record(n), driver);
+      }
+    }
     const every = this.checkFinite_steps;
     const checked = this.populations.filter(
       (p): p is NeuronGroup | EquationGroup =>
         p instanceof NeuronGroup || p instanceof EquationGroup,
     );
     if (every > 0 && checked.length > 0) {
-      add("end", 1, "network", `non-finite state check every ${every} steps`, (n) => {
+      const check = (n: number) => {
         if ((n + 1) % every !== 0) return;
         for (const g of checked) {
           const bad = g.firstNonFinite();
@@ -1098,7 +1270,9 @@ export class Network {
             );
           }
         }
-      });
+      };
+      const what = `non-finite state check every ${every} steps`;
+      add("end", 1, "network", what, check, null, periodic(every));
     }
     const rank = (x: PlannedOperation) => SLOTS.indexOf(x.slot);
     return ops
@@ -1196,6 +1370,20 @@ export class Network {
       projections.filter((_, k) => direct[k]).map(({ spec }) => [spec.pre, null]),
     );
     for (const pre of lastSpikes.keys()) bytes += arenaBytes(pre.size, 4);
+    // The multi-step driver's call counters, log lengths and spike log (room for at least four steps in which every neuron spikes).
+    const logEntries = Math.max(2 ** 16, 4 * this.populations.reduce((n, p) => n + p.size, 0));
+    // (none where a built-in model, a static projection or gap junctions make every plan step by step)
+    const driven =
+      this.wasm &&
+      this.specs.length === 0 &&
+      this.gapSpecs.length === 0 &&
+      !this.populations.some((p) => p instanceof NeuronGroup);
+    if (driven)
+      bytes +=
+        arenaBytes(DRIVER_COUNTERS, 4) +
+        arenaBytes(DRIVER_CELLS, 4) +
+        2 * arenaBytes(logEntries, 4) +
+        arenaBytes(this.populations.length, 4);
     // Equation synapses come after the others in the random streams, so adding them leaves the
     // rest unchanged; their connectivity is made first, so that the arena can hold it.
     const synapseStreams = this.synapses.map(() => rng.fork());
@@ -1237,11 +1425,22 @@ export class Network {
     );
     this.keepSynapses = false;
     this.stepIndex = 0;
+    const driverArea = {
+      counters: arena.i32(driven ? DRIVER_COUNTERS : 0),
+      cells: arena.i32(driven ? DRIVER_CELLS : 0),
+      steps: arena.i32(driven ? logEntries : 0),
+      neurons: arena.i32(driven ? logEntries : 0),
+      sourceCounts: arena.i32(driven ? this.populations.length : 0),
+    };
+    const plan = this.makePlan(builtProjections, gaps, { driverArea });
     this.built = {
       groups,
       projections: builtProjections,
       gaps,
-      plan: this.makePlan(builtProjections, gaps),
+      plan,
+      arena,
+      driverArea,
+      driver: this.driverOf(plan, { arena, driverArea }),
     };
     this.planStale = false;
     return this.built;
@@ -1280,6 +1479,166 @@ export class Network {
  */
 export function timeOfStep(n: number, dt_ms: number): number {
   return Number((n * dt_ms).toPrecision(15));
+}
+
+/** Call counters and log-length cells of the multi-step driver (a plan needing more runs step by step). */
+const DRIVER_COUNTERS = 256;
+const DRIVER_CELLS = 64;
+
+/**
+ * A spike monitor inside the multi-step driver: each step appends (step, neuron) of its
+ * populations' spikes to its share of the arena's spike log, and stops the call once the share
+ * may not hold another step; the hand-over copies the log into the monitor. Null where a
+ * population's spikes are not kept in the arena (not a group defined by equations).
+ */
+function spikeLogDriver(
+  m: SpikeMonitor,
+  area: Built["driverArea"],
+  index: number,
+  monitors: number,
+  cellOf: CountCellOf<Population>,
+): DriverOperation | null {
+  const share = Math.floor(area.steps.length / Math.max(1, monitors));
+  if (index >= area.cells.length || share < m.size || area.steps.length === 0) return null;
+  const cells = m.populations.map(cellOf);
+  if (cells.some((c) => c === null || c.buffer !== area.steps.buffer)) return null;
+  const steps = area.steps.subarray(index * share, (index + 1) * share);
+  const neurons = area.neurons.subarray(index * share, (index + 1) * share);
+  const length = area.cells.subarray(index, index + 1);
+  const len = [...op.i32Const(0), ...op.i32Load(length.byteOffset)];
+  let offset = 0;
+  return {
+    emit: (d) => {
+      const code: number[] = [];
+      const count = d.local(I32);
+      const r = d.local(I32);
+      const at = d.local(I32); // byte offset of entry len + r
+      for (const [k, p] of m.populations.entries()) {
+        code.push(
+          ...op.i32Const(0),
+          ...op.i32Load(cells[k]!.byteOffset),
+          ...op.localSet(count),
+          ...forCount(r, count, [
+            ...len,
+            ...op.localGet(r),
+            ...op.i32Add,
+            ...op.i32Const(2),
+            ...op.i32Shl,
+            ...op.localTee(at),
+            ...op.localGet(d.step),
+            ...op.i32Store(steps.byteOffset),
+            ...op.localGet(at),
+            ...op.localGet(r),
+            ...op.i32Const(2),
+            ...op.i32Shl,
+            ...op.i32Load(p.spiked.byteOffset),
+            ...op.i32Const(offset),
+            ...op.i32Add,
+            ...op.i32Store(neurons.byteOffset),
+          ]),
+          ...op.i32Const(0),
+          ...len,
+          ...op.localGet(count),
+          ...op.i32Add,
+          ...op.i32Store(length.byteOffset),
+        );
+        offset += p.size;
+      }
+      // stop once another step might not fit
+      code.push(
+        ...len,
+        ...op.i32Const(share - m.size),
+        ...op.i32GtS,
+        ...op.localGet(d.stop),
+        ...op.i32Or,
+        ...op.localSet(d.stop),
+      );
+      return code;
+    },
+    before: () => {
+      length[0] = 0;
+    },
+    after: (lastStep) => {
+      m.recordLog(steps, neurons, length[0], lastStep);
+      length[0] = 0;
+    },
+  };
+}
+
+/**
+ * A source population (Poisson group, spike generator) inside the multi-step driver: its
+ * JavaScript update, called from the driver (an import) with the step, and its spike count
+ * copied to `cell` for the kernels that read it.
+ */
+function sourceDriver(p: Population, cell: Int32Array): DriverOperation {
+  const update = (n: number) => {
+    p.update(n, null);
+    cell[0] = p.spikeCount;
+  };
+  return {
+    emit: (d) => [...op.localGet(d.step), ...op.call(d.kernel(update, [I32], []))],
+    before: () => {
+      cell[0] = p.spikeCount;
+    },
+  };
+}
+
+/**
+ * A rate monitor inside the multi-step driver: each step appends its populations' spike counts
+ * (one row) to its part of the arena's log, handed over as {@link spikeLogDriver}'s.
+ */
+function rateLogDriver(
+  m: RateMonitor,
+  area: Built["driverArea"],
+  index: number,
+  parts: number,
+  cellOf: CountCellOf<Population>,
+): DriverOperation | null {
+  const np = m.populations.length;
+  const share = Math.floor(area.steps.length / Math.max(1, parts));
+  const rowsMax = Math.floor(share / Math.max(1, np));
+  if (index >= area.cells.length || rowsMax < 1 || np === 0) return null;
+  const cells = m.populations.map(cellOf);
+  if (cells.some((c) => c === null || c.buffer !== area.steps.buffer)) return null;
+  const rows = area.steps.subarray(index * share, index * share + rowsMax * np);
+  const length = area.cells.subarray(index, index + 1);
+  const len = [...op.i32Const(0), ...op.i32Load(length.byteOffset)];
+  return {
+    emit: (d) => {
+      const at = d.local(I32); // byte offset of this step's row
+      const code: number[] = [...len, ...op.i32Const(4 * np), ...op.i32Mul, ...op.localSet(at)];
+      cells.forEach((cell, k) =>
+        code.push(
+          ...op.localGet(at),
+          ...op.i32Const(0),
+          ...op.i32Load(cell!.byteOffset),
+          ...op.i32Store(rows.byteOffset + 4 * k),
+        ),
+      );
+      code.push(
+        ...op.i32Const(0),
+        ...len,
+        ...op.i32Const(1),
+        ...op.i32Add,
+        ...op.i32Store(length.byteOffset),
+        // stop once the next row would not fit
+        ...len,
+        ...op.i32Const(rowsMax - 1),
+        ...op.i32GtS,
+        ...op.localGet(d.stop),
+        ...op.i32Or,
+        ...op.localSet(d.stop),
+      );
+      return code;
+    },
+    before: () => {
+      length[0] = 0;
+    },
+    after: () => {
+      m.recordRows(rows, length[0]);
+      length[0] = 0;
+    },
+  };
 }
 
 /** Most steps one run may take (a longer simulation is several runs). */

@@ -26,8 +26,17 @@ import {
   type EventLayout,
   type EventLocation,
   type EventLoop,
+  type EventProgram,
 } from "../equations/synapsegen.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
+import { F64, forCount, I32, op, type Code } from "../wasm/assembler.js";
+import {
+  ifNonZero,
+  spikeCountCellOf,
+  type CountCellOf,
+  type DriverContext,
+  type DriverOperation,
+} from "../wasm/driver.js";
 import { derivative, dimensionOf, fold, substitute, type Dim } from "../equations/expr.js";
 import {
   evalUnit,
@@ -466,6 +475,10 @@ export class Synapses {
   private postQueue: DueLists | null = null;
   private onPreKernel: EventKernel | null = null;
   private onPostKernel: EventKernel | null = null;
+  private onModulatorKernel: EventKernel | null = null;
+  private summedKernel: EventKernel | null = null;
+  /** Every presynaptic neuron, 0 .. nPre - 1, in the arena: the list over which the summed and on_modulator kernels walk all synapses (row by row, in synapse order). */
+  private allPre: Int32Array = new Int32Array(0);
   /** Whether on_pre / on_post read the spike lists of the groups directly (no delay). */
   private preDirect = false;
   private postDirect = false;
@@ -473,11 +486,16 @@ export class Synapses {
   private fresh = true;
   private prepared: { rng: Rng; keep: boolean } | null = null;
   /** @internal how each event kind runs in this build ("WebAssembly", or "JavaScript (why)"; null: none). */
-  eventTargets: { on_pre: string | null; on_post: string | null } = { on_pre: null, on_post: null };
+  eventTargets: {
+    on_pre: string | null;
+    on_post: string | null;
+    on_modulator: string | null;
+    summed: string | null;
+  } = { on_pre: null, on_post: null, on_modulator: null, summed: null };
   /** @internal calls of event code since the build, by target (tests check that no kernel silently fell back). */
   readonly kernelCalls = { wasm: 0, js: 0 };
   /** Modulator spikes due per future step (a ring of counts). */
-  private modulatorDue = new Int32Array(1);
+  private modulatorDue: Int32Array = new Int32Array(1);
   private onPreFn: EventFunction | null = null;
   private onPostFn: EventFunction | null = null;
   private onModulatorFn:
@@ -491,7 +509,10 @@ export class Synapses {
       ) => void)
     | null = null;
   private summedFn:
-    ((a: Arrays, colIdx: Int32Array, preIdx: Int32Array, n: number) => void) | null = null;
+    ((a: Arrays, colIdx: Int32Array, preIdx: Int32Array, n: number, t: number) => void) | null =
+    null;
+  /** The postsynaptic arrays summed variables write (zeroed before each sum). */
+  private summedTargets: StateArray[] = [];
   private arrays: Arrays | null = null;
   private dt_ms = 0;
 
@@ -743,10 +764,12 @@ export class Synapses {
           ? kept
           : null;
       // (an invalid delay is refused by the build itself, with its own message)
-      return d === null
-        ? arenaBytes(n, 4)
-        : (Math.min(65535, Math.max(0, d) || 0) + 1) * arenaBytes(size, 4);
+      const slots = Math.min(65535, Math.max(0, d ?? 0) || 0) + 1;
+      return d === null ? arenaBytes(n, 4) : slots * arenaBytes(size, 4) + arenaBytes(slots, 4);
     };
+    const modulatorSlots =
+      Math.min(65535, Math.max(0, Math.round((this.opts.delay_modulator_ms ?? 0) / dt_ms)) || 0) +
+      1;
     return (
       arenaBytes(csr.rowPtr.length, 4) +
       3 * arenaBytes(n, 4) +
@@ -756,11 +779,18 @@ export class Synapses {
         ? r.clockDriven.reads.filter((x) => x.kind !== "syn").length * arenaBytes(n, 8) +
           clockDrivenBytes(r.clockDriven.model, n, this.precision === "float32")
         : 0) +
+      (this.walksAllSynapses ? arenaBytes(csr.nPre, 4) : 0) +
+      arenaBytes(modulatorSlots, 4) +
       queueBytes(this.opts.delay_ms, this.delaySteps, spikesPerStep(this.pre)) +
       (r.onPost.length
         ? queueBytes(this.opts.delay_post_ms, this.delayPostSteps, spikesPerStep(this.post))
         : 0)
     );
+  }
+
+  /** Whether summed variables or on_modulator walk every synapse (they need the list of all presynaptic neurons). */
+  private get walksAllSynapses(): boolean {
+    return this.resolved.summed.length > 0 || this.resolved.onModulator.length > 0;
   }
 
   /** Whether the events read or write `lastupdate` (event-driven variables, or the name itself). */
@@ -839,6 +869,8 @@ export class Synapses {
       }
     }
     this.lastupdate = this.needsLastupdate ? mem.f64(n) : new Float64Array(0);
+    this.allPre = this.walksAllSynapses ? mem.i32(csr.nPre) : new Int32Array(0);
+    for (let i = 0; i < this.allPre.length; i++) this.allPre[i] = i;
     const maxOf = (d: number | Int32Array) =>
       typeof d === "number" ? d : d.reduce((m, x) => Math.max(m, x), 0);
     this.queue = new DueLists(
@@ -848,7 +880,7 @@ export class Synapses {
       n,
       mem,
     );
-    this.modulatorDue = new Int32Array(
+    this.modulatorDue = mem.i32(
       (this.delays(rng, this.opts.delay_modulator_ms, "delay_modulator_ms") as number) + 1,
     );
     const dp = this.delayPostSteps;
@@ -911,9 +943,16 @@ export class Synapses {
     this.clock?.update(step);
   }
 
-  /** @internal summed variables, before the postsynaptic group's state update ("groups" slot). */
-  updateSummed(): void {
-    if (this.summedFn) this.summedFn(this.arrays!, this.csr!.colIdx, this.preIdx, this.size);
+  /** @internal summed variables of step `step`, before the postsynaptic group's state update ("groups" slot). */
+  updateSummed(step: number): void {
+    if (this.summedKernel) {
+      for (const a of this.summedTargets) a.fill(0);
+      this.kernelCalls.wasm++;
+      this.summedKernel(this.allPre.byteOffset, this.allPre.length, step * this.dt_ms);
+    } else if (this.summedFn) {
+      this.kernelCalls.js++;
+      this.summedFn(this.arrays!, this.csr!.colIdx, this.preIdx, this.size, step * this.dt_ms);
+    }
   }
 
   /** Whether the synapses have summed variables to update every step. */
@@ -1014,8 +1053,19 @@ export class Synapses {
       throw new Error(`${this.name}: modulate needs on_modulator statements`);
     checkNumber(t_ms, "t_ms", { min: 0 });
     checkInteger(times, "times", 0);
-    if (times > 0)
-      this.onModulatorFn(times, t_ms, this.arrays!, this.preIdx, this.csr!.colIdx, this.size);
+    if (times > 0) this.runModulator(times, t_ms);
+  }
+
+  /** Runs on_modulator `times` times over every synapse at `t_ms`: the WebAssembly kernel, or the JavaScript function. */
+  private runModulator(times: number, t_ms: number): void {
+    if (this.onModulatorKernel) {
+      this.kernelCalls.wasm += times;
+      for (let s = 0; s < times; s++)
+        this.onModulatorKernel(this.allPre.byteOffset, this.allPre.length, t_ms);
+    } else {
+      this.kernelCalls.js++;
+      this.onModulatorFn!(times, t_ms, this.arrays!, this.preIdx, this.csr!.colIdx, this.size);
+    }
   }
 
   /** @internal postsynaptic spikes of this step run on_post, then modulator spikes run on_modulator ("synapses" slot). */
@@ -1027,15 +1077,7 @@ export class Synapses {
       due[(step + due.length - 1) % due.length] += m.spikeCount;
       const count = due[step % due.length];
       due[step % due.length] = 0;
-      if (count > 0)
-        this.onModulatorFn(
-          count,
-          step * this.dt_ms,
-          this.arrays!,
-          this.preIdx,
-          this.csr!.colIdx,
-          this.size,
-        );
+      if (count > 0) this.runModulator(count, step * this.dt_ms);
     }
   }
 
@@ -1062,6 +1104,214 @@ export class Synapses {
     }
     const count = q.take(step);
     if (count > 0) this.run(this.onPostKernel, this.onPostFn, q, count, step * this.dt_ms);
+  }
+
+  /**
+   * @internal on_pre (spike queue included) inside the network's multi-step driver, or null
+   * where it needs JavaScript (a JavaScript event function, per-synapse delays, or a
+   * presynaptic population whose spikes are not in the arena).
+   */
+  driverPropagate(cellOf: CountCellOf<Population> = spikeCountCellOf): DriverOperation | null {
+    return this.driverEvents(
+      cellOf,
+      this.pre,
+      this.preDirect,
+      this.queue,
+      this.delaySteps,
+      this.onPreKernel,
+      this.onPreFn,
+    );
+  }
+
+  /** @internal on_post and on_modulator inside the network's multi-step driver, or null (see {@link driverPropagate}). */
+  driverPropagatePost(cellOf: CountCellOf<Population> = spikeCountCellOf): DriverOperation | null {
+    const post = this.driverEvents(
+      cellOf,
+      this.post,
+      this.postDirect,
+      this.postQueue,
+      this.delayPostSteps,
+      this.onPostKernel,
+      this.onPostFn,
+    );
+    const m = this.opts.modulator;
+    if (post === null || !m || !this.onModulatorFn) return post;
+    const kernel = this.onModulatorKernel;
+    const cell = cellOf(m);
+    const due = this.modulatorDue;
+    if (kernel === null || cell === null || due.buffer !== cell.buffer) return null;
+    let calls: { take: () => number } | null = null;
+    return {
+      emit: (d) => {
+        const fn = d.kernel(kernel, [I32, I32, F64], []);
+        const c = d.counter();
+        calls = c;
+        const slot = d.local(I32);
+        const count = d.local(I32);
+        const r = d.local(I32);
+        const at = (index: Code) => [...index, ...op.i32Const(2), ...op.i32Shl];
+        return [
+          ...post.emit(d),
+          // due[(n + len - 1) % len] += modulator spikes; count = due[n % len]; due[n % len] = 0
+          ...op.localGet(d.step),
+          ...op.i32Const(due.length - 1),
+          ...op.i32Add,
+          ...op.i32Const(due.length),
+          ...op.i32RemU,
+          ...op.localSet(slot),
+          ...at(op.localGet(slot)),
+          ...at(op.localGet(slot)),
+          ...op.i32Load(due.byteOffset),
+          ...op.i32Const(0),
+          ...op.i32Load(cell.byteOffset),
+          ...op.i32Add,
+          ...op.i32Store(due.byteOffset),
+          ...op.localGet(d.step),
+          ...op.i32Const(due.length),
+          ...op.i32RemU,
+          ...op.localSet(slot),
+          ...at(op.localGet(slot)),
+          ...op.i32Load(due.byteOffset),
+          ...op.localSet(count),
+          ...at(op.localGet(slot)),
+          ...op.i32Const(0),
+          ...op.i32Store(due.byteOffset),
+          ...forCount(r, count, [
+            ...op.i32Const(this.allPre.byteOffset),
+            ...op.i32Const(this.allPre.length),
+            ...op.localGet(d.t),
+            ...op.call(fn),
+            ...c.add,
+          ]),
+        ];
+      },
+      before: post.before,
+      after: (last, steps) => {
+        post.after?.(last, steps);
+        this.kernelCalls.wasm += calls!.take();
+      },
+    };
+  }
+
+  /** @internal summed variables inside the network's multi-step driver (targets zeroed, then the kernel), or null. */
+  driverSummed(): DriverOperation | null {
+    const kernel = this.summedKernel;
+    if (kernel === null) return null;
+    let calls: { take: () => number } | null = null;
+    return {
+      emit: (d) => {
+        const fn = d.kernel(kernel, [I32, I32, F64], []);
+        const c = d.counter();
+        calls = c;
+        return [
+          ...this.summedTargets.flatMap((a) => [
+            ...op.i32Const(a.byteOffset),
+            ...op.i32Const(0),
+            ...op.i32Const(a.byteLength),
+            ...op.memoryFill,
+          ]),
+          ...op.i32Const(this.allPre.byteOffset),
+          ...op.i32Const(this.allPre.length),
+          ...op.localGet(d.t),
+          ...op.call(fn),
+          ...c.add,
+        ];
+      },
+      after: () => {
+        this.kernelCalls.wasm += calls!.take();
+      },
+    };
+  }
+
+  /** One event kind, its queue included, as driver code (see {@link driverPropagate}). */
+  private driverEvents(
+    cellOf: CountCellOf<Population>,
+    p: Population,
+    direct: boolean,
+    queue: DueLists | null,
+    delay: number | Int32Array,
+    kernel: EventKernel | null,
+    fn: EventFunction | null,
+  ): DriverOperation | null {
+    if (kernel === null && fn !== null) return null;
+    if (direct && kernel === null) return { emit: () => [] };
+    if (!direct && queue === null) return { emit: () => [] };
+    const cell = cellOf(p);
+    if (cell === null) return null;
+    const layout = direct ? null : queue!.layout(cell.buffer as ArrayBuffer);
+    if (!direct && (typeof delay !== "number" || layout === null)) return null;
+    let calls: { take: () => number } | null = null;
+    const count: Code = [...op.i32Const(0), ...op.i32Load(cell.byteOffset)];
+    let add: Code = [];
+    const call = (d: DriverContext, list: Code, n: Code): Code => {
+      const k = d.kernel(kernel, [I32, I32, F64], []);
+      return [...list, ...n, ...op.localGet(d.t), ...op.call(k), ...add];
+    };
+    return {
+      emit: (d) => {
+        const c = d.counter();
+        calls = c;
+        add = c.add;
+        if (direct) return ifNonZero(count, call(d, op.i32Const(p.spiked.byteOffset), count));
+        const { lists, stride, counts, delay: steps } = layout!;
+        const slots = queue!.slots;
+        const slot = d.local(I32);
+        const due = d.local(I32);
+        const at = (x: number) => [...op.localGet(x), ...op.i32Const(2), ...op.i32Shl];
+        const slotList = [
+          ...op.localGet(slot),
+          ...op.i32Const(stride),
+          ...op.i32Mul,
+          ...op.i32Const(lists),
+          ...op.i32Add,
+        ];
+        return [
+          // push: this step's spikes into the list of step n + delay
+          ...ifNonZero(count, [
+            ...op.localGet(d.step),
+            ...op.i32Const(steps),
+            ...op.i32Add,
+            ...op.i32Const(slots),
+            ...op.i32RemU,
+            ...op.localSet(slot),
+            ...slotList,
+            ...at(slot),
+            ...op.i32Load(counts),
+            ...op.i32Const(2),
+            ...op.i32Shl,
+            ...op.i32Add,
+            ...op.i32Const(p.spiked.byteOffset),
+            ...count,
+            ...op.i32Const(2),
+            ...op.i32Shl,
+            ...op.memoryCopy,
+            ...at(slot),
+            ...at(slot),
+            ...op.i32Load(counts),
+            ...count,
+            ...op.i32Add,
+            ...op.i32Store(counts),
+          ]),
+          // take: the list due now
+          ...op.localGet(d.step),
+          ...op.i32Const(slots),
+          ...op.i32RemU,
+          ...op.localSet(slot),
+          ...at(slot),
+          ...op.i32Load(counts),
+          ...op.localSet(due),
+          ...at(slot),
+          ...op.i32Const(0),
+          ...op.i32Store(counts),
+          ...(kernel === null
+            ? []
+            : ifNonZero(op.localGet(due), call(d, slotList, op.localGet(due)))),
+        ];
+      },
+      after: () => {
+        this.kernelCalls.wasm += calls!.take();
+      },
+    };
   }
 
   /** Whether the synapses run code on postsynaptic spikes. */
@@ -1225,20 +1475,46 @@ export class Synapses {
         : make(
             `for (let s = 0; s < count; s++) { const k = list[s]; const i = preIdx[k]; const j = colIdx[k];\n${event(r.onPost)}\n}`,
           );
-    // The same programs as WebAssembly, where every array they touch lives in the arena.
+    this.onModulatorFn = r.onModulator.length
+      ? new Function(
+          "F",
+          `return function(times, t, a, preIdx, colIdx, n) {\n${header}\nfor (let s = 0; s < times; s++) for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];\n${event(r.onModulator)}\n}\n};`,
+        )(SYNAPSE_FUNCTIONS)
+      : null;
+    this.summedTargets = r.summed.map((s) => this.arrays!.post[postNames.indexOf(s.target)]);
+    if (r.summed.length) {
+      const lines = r.summed.map((s) => `POST${postNames.indexOf(s.target)}.fill(0);`);
+      lines.push("for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];");
+      for (const s of r.summed)
+        lines.push(`POST${postNames.indexOf(s.target)}[j] += ${jsExpr(s.expr, ref)};`);
+      lines.push("}");
+      this.summedFn = new Function(
+        "F",
+        `return function(a, colIdx, preIdx, n, t) {\n${header}\n${lines.join("\n")}\n};`,
+      )(SYNAPSE_FUNCTIONS);
+    } else this.summedFn = null;
+    // The same programs as WebAssembly, where every array they touch lives in the arena. Summed
+    // variables are the program "x_post = x_post + expr" over every synapse in order (after the
+    // targets are zeroed), on_modulator its statements over every synapse: both walk the rows of
+    // all presynaptic neurons, which visits the synapses in index order, as the references do.
     this.onPreKernel = null;
     this.onPostKernel = null;
+    this.onModulatorKernel = null;
+    this.summedKernel = null;
     this.eventTargets = {
       on_pre: this.onPreFn ? "JavaScript" : null,
       on_post: this.onPostFn ? "JavaScript" : null,
+      on_modulator: this.onModulatorFn ? "JavaScript" : null,
+      summed: this.summedFn ? "JavaScript" : null,
     };
-    if (arena !== null && (this.onPreFn || this.onPostFn)) {
+    if (arena !== null && (this.onPreFn || this.onPostFn || this.onModulatorFn || this.summedFn)) {
       const all = [
         this.csr!.rowPtr,
         this.csr!.colIdx,
         this.preIdx,
         this.postPtr,
         this.byPost,
+        this.allPre,
         ...this.arrays.syn,
         ...this.arrays.pre,
         ...this.arrays.post,
@@ -1265,16 +1541,32 @@ export class Synapses {
         postFloat32: this.arrays.post.map((a) => a instanceof Float32Array),
         lastupdate: this.lastupdate.byteOffset,
       };
-      const kernel = (
-        statements: Resolved["onPre"],
-        loop: EventLoop,
-      ): [EventKernel | null, string] => {
-        const k = outside ?? wasmEventKernel(program(statements), loop, layout, this.dt_ms, arena);
+      const kernel = (p: EventProgram, loop: EventLoop): [EventKernel | null, string] => {
+        const k = outside ?? wasmEventKernel(p, loop, layout, this.dt_ms, arena);
         return typeof k === "string" ? [null, `JavaScript (${k})`] : [k, "WebAssembly"];
       };
-      if (this.onPreFn) [this.onPreKernel, this.eventTargets.on_pre] = kernel(r.onPre, preLoop);
+      if (this.onPreFn)
+        [this.onPreKernel, this.eventTargets.on_pre] = kernel(program(r.onPre), preLoop);
       if (this.onPostFn)
-        [this.onPostKernel, this.eventTargets.on_post] = kernel(r.onPost, postLoop);
+        [this.onPostKernel, this.eventTargets.on_post] = kernel(program(r.onPost), postLoop);
+      if (this.onModulatorFn)
+        [this.onModulatorKernel, this.eventTargets.on_modulator] = kernel(
+          program(r.onModulator),
+          "rows",
+        );
+      if (this.summedFn) {
+        const sums = r.summed.map((x) => {
+          const target = `${x.target}_post`;
+          return {
+            target,
+            expr: { k: "bin", op: "+", a: { k: "name", name: target }, b: x.expr } as Expr,
+          };
+        });
+        [this.summedKernel, this.eventTargets.summed] = kernel(
+          eventProgram([], sums, locate),
+          "rows",
+        );
+      }
     }
     // Without a delay the spikes need no queue: the events read the group's spike list directly
     // (a kernel only where that list lives in the arena).
@@ -1282,23 +1574,6 @@ export class Synapses {
     this.preDirect = this.delaySteps === 0 && (this.onPreKernel === null || inArena(this.pre));
     this.postDirect =
       this.delayPostSteps === 0 && (this.onPostKernel === null || inArena(this.post));
-    this.onModulatorFn = r.onModulator.length
-      ? new Function(
-          "F",
-          `return function(times, t, a, preIdx, colIdx, n) {\n${header}\nfor (let s = 0; s < times; s++) for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];\n${event(r.onModulator)}\n}\n};`,
-        )(SYNAPSE_FUNCTIONS)
-      : null;
-    if (r.summed.length) {
-      const lines = r.summed.map((s) => `POST${postNames.indexOf(s.target)}.fill(0);`);
-      lines.push("for (let k = 0; k < n; k++) { const i = preIdx[k]; const j = colIdx[k];");
-      for (const s of r.summed)
-        lines.push(`POST${postNames.indexOf(s.target)}[j] += ${jsExpr(s.expr, ref)};`);
-      lines.push("}");
-      this.summedFn = new Function(
-        "F",
-        `return function(a, colIdx, preIdx, n) {\n${header}\nconst t = 0;\n${lines.join("\n")}\n};`,
-      )(SYNAPSE_FUNCTIONS);
-    } else this.summedFn = null;
   }
 }
 
@@ -1355,7 +1630,7 @@ class DueLists {
     this.lists = Array.from({ length: slots }, () =>
       uniform ? mem.i32(size) : new Int32Array(64),
     );
-    this.counts = new Int32Array(slots);
+    this.counts = uniform ? mem.i32(slots) : new Int32Array(slots);
     this.scratch = uniform ? null : mem.i32(synapses);
     this.delay = uniform ? delay : 0;
   }
@@ -1386,6 +1661,23 @@ class DueLists {
     this.counts[slot] = 0;
     this.taken = this.lists[slot];
     return count;
+  }
+
+  /**
+   * Where a uniform-delay queue lives in `buffer`, for the network's multi-step driver: the
+   * lists (one per slot, `stride` bytes apart from `lists`), the counts and the delay; null for
+   * per-synapse delays or lists outside it.
+   */
+  layout(
+    buffer: ArrayBuffer,
+  ): { lists: number; stride: number; counts: number; delay: number } | null {
+    if (this.scratch !== null || this.counts.buffer !== buffer) return null;
+    const lists = this.lists[0].byteOffset;
+    const stride = this.lists.length > 1 ? this.lists[1].byteOffset - lists : 0;
+    const regular = this.lists.every(
+      (l, k) => l.buffer === buffer && l.byteOffset === lists + k * stride,
+    );
+    return regular ? { lists, stride, counts: this.counts.byteOffset, delay: this.delay } : null;
   }
 
   /** Byte offset in the arena of the first `count` entries of `taken`. */

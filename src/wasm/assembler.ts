@@ -177,6 +177,19 @@ export const op = {
   i64ExtendI32S: [0xac] as Code,
   i64ReinterpretF64: [0xbd] as Code,
   f64ReinterpretI64: [0xbf] as Code,
+  // The multi-step driver (network plan in one call) and scalar resets.
+  br: (depth: number): Code => [0x0c, ...uleb(depth)],
+  i32Ne: [0x47] as Code,
+  i32GtS: [0x4a] as Code,
+  i32RemU: [0x70] as Code,
+  /** memory.copy (bulk memory): destination, source, bytes. */
+  memoryCopy: [0xfc, ...uleb(10), 0x00, 0x00] as Code,
+  /** memory.fill (bulk memory): destination, byte value, bytes. */
+  memoryFill: [0xfc, ...uleb(11), 0x00] as Code,
+  v128Load32Splat: (offset = 0): Code => simd(9, ...memarg(2, offset)),
+  v128Load64Splat: (offset = 0): Code => simd(10, ...memarg(3, offset)),
+  /** Two i32x4 lane masks -> one i16x8 (saturating): of two i64x2 masks, the i32x4 mask of their four lanes. */
+  i16x8NarrowI32x4S: simd(133),
 };
 
 /** One exported function. */
@@ -356,10 +369,12 @@ const increment = (x: number): Code => [
  * an f32x4 one) whose lanes are set in the mask in local `mask` to the i32 spike list at pointer
  * local `spiked`, counting in local `count`, in neuron order; lane L counts only while i + L < n
  * (padding lanes never do). `bits` is a scratch i32 local; `i` and `n` are i32 locals.
+ * `alsoWhenAny` runs first when any lane is set (e.g. the stores made on a spike).
  */
 export function recordSpikeLanes(
   l: { mask: number; bits: number; i: number; n: number; spiked: number; count: number },
   lanes: 2 | 4 = 2,
+  alsoWhenAny: Code = [],
 ): Code {
   const { localGet: get, localSet: set } = op;
   const index = (L: number): Code =>
@@ -381,6 +396,7 @@ export function recordSpikeLanes(
     ...get(l.mask),
     ...op.v128AnyTrue,
     ...op.if,
+    ...alsoWhenAny,
     ...get(l.mask),
     ...(lanes === 2 ? op.i64x2Bitmask : op.i32x4Bitmask),
     ...set(l.bits),

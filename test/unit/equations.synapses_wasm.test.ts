@@ -171,6 +171,104 @@ describe("synapse events as WebAssembly", () => {
   });
 });
 
+describe("summed variables and on_modulator as WebAssembly", () => {
+  /** Cells coupled by a summed current (a gap junction with a time-varying gain) and plastic synapses driven by a modulator population. */
+  const network = (wasm: boolean, precision: "float64" | "float32") => {
+    const net = new Network({ dt_ms: 0.1, seed: 3, wasm });
+    const spikes = trains(new Rng(5), 30, 40, 200, 0.1);
+    const input = net.addSpikeGenerator("input", { size: 30, ...spikes });
+    const cells = net.addNeurons("cells", {
+      size: 25,
+      model: `${MODEL}I_gap : volt`.replace("El - v)/taum", "El - v + I_gap)/taum"),
+      threshold: "v > vt",
+      reset: "v = vr",
+      method: "euler",
+      namespace: NS,
+      init: { v: "vr + 6*mV*rand()" },
+      precision,
+    });
+    const dopamine = net.addNeurons("dopamine", {
+      size: 3,
+      model: "dv/dt = (1.2 - v)/(4*ms) : 1",
+      threshold: "v > 1",
+      reset: "v = 0",
+      method: "exact",
+      init: { v: "rand()" },
+    });
+    const gap = net.connect(cells, cells, {
+      rule: fixedProbability(0.3),
+      model: "g : 1\nI_gap_post = g*(v_pre - v_post)*(1 + 0.5*sin(t/(3*ms))) : volt (summed)",
+      init: { g: "0.05*rand()" },
+    });
+    const plastic = net.connect(input, cells, {
+      rule: fixedProbability(0.4),
+      ...plasticity.stdpDopamine({ transmit: "ge_post += w*0.05", dopamine }),
+    });
+    const monitor = net.monitorSpikes([cells]);
+    net.run(200);
+    return { net, cells, gap, plastic, monitor };
+  };
+
+  it.each(["float64", "float32"] as const)(
+    "bitwise identical to the JavaScript reference, every sum and modulation in wasm (%s cells)",
+    (precision) => {
+      const w = network(true, precision);
+      const j = network(false, precision);
+      expect(w.gap.eventTargets.summed).toBe("WebAssembly");
+      expect(w.plastic.eventTargets.on_modulator).toBe("WebAssembly");
+      expect(String(w.net.schedule())).toMatch(/summed variables, WebAssembly/);
+      expect(String(w.net.schedule())).toMatch(/on_modulator, WebAssembly/);
+      expect(w.monitor.count, "the cells spiked").toBeGreaterThan(20);
+      expect(Array.from(w.monitor.times_ms)).toEqual(Array.from(j.monitor.times_ms));
+      for (const v of w.cells.variables)
+        expect(Array.from(w.cells.variable(v)), v).toEqual(Array.from(j.cells.variable(v)));
+      expect(w.cells.variable("I_gap").some((x) => x !== 0)).toBe(true);
+      for (const v of w.plastic.variables)
+        expect(bytes(w.plastic.variable(v)), v).toEqual(bytes(j.plastic.variable(v)));
+      expect(
+        w.plastic.variable("n").some((x) => x !== 0),
+        "the modulator acted",
+      ).toBe(true);
+      for (const s of [w.gap, w.plastic]) {
+        expect(s.kernelCalls.js, `${s.name}: calls that fell back to JavaScript`).toBe(0);
+        expect(s.kernelCalls.wasm).toBeGreaterThan(100);
+      }
+      expect(j.gap.kernelCalls.js).toBe(w.gap.kernelCalls.wasm);
+      expect(j.gap.kernelCalls.wasm + j.plastic.kernelCalls.wasm).toBe(0);
+    },
+  );
+
+  it("syn.modulate(t) from a user operation runs the on_modulator kernel", () => {
+    const run = (wasm: boolean) => {
+      const net = new Network({ dt_ms: 0.1, seed: 4, wasm });
+      const input = net.addSpikeGenerator("input", {
+        size: 10,
+        ...trains(new Rng(2), 10, 50, 50, 0.1),
+      });
+      const cells = net.addNeurons("cells", {
+        size: 5,
+        model: MODEL,
+        method: "euler",
+        namespace: NS,
+      });
+      const syn = net.connect(input, cells, {
+        rule: fixedProbability(0.6),
+        ...plasticity.stdpDopamine({ transmit: "ge_post += w*0.05" }),
+      });
+      net.addOperation((t) => {
+        if (Math.round(t / 0.1) % 50 === 7) syn.modulate(t, 2);
+      });
+      net.run(50);
+      return syn;
+    };
+    const w = run(true);
+    const j = run(false);
+    expect(w.kernelCalls.js).toBe(0);
+    expect(w.variable("n").some((x) => x !== 0)).toBe(true);
+    for (const v of w.variables) expect(bytes(w.variable(v)), v).toEqual(bytes(j.variable(v)));
+  });
+});
+
 describe("exp of synapse code (fdlibm's algorithm, both targets)", () => {
   it("the WebAssembly and JavaScript versions agree bit for bit, within 1 ulp of Math.exp, special values exact", async () => {
     const { expSynapse, wasmExpFunction } = await import("../../src/equations/exp.js");

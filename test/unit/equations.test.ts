@@ -507,7 +507,7 @@ describe("the plan", () => {
     expect(s.entries.map((e) => [e.slot, e.owner, e.what])).toEqual([
       ["groups", "exc", "state update (exact) + threshold, WebAssembly SIMD"],
       ["synapses", "exc -> exc", "on_pre, WebAssembly"],
-      ["resets", "exc", "reset"],
+      ["resets", "exc", "reset, WebAssembly"],
       ["end", "probe", "user operation"],
       ["end", "SpikeMonitor", "record"],
       ["end", "network", "non-finite state check every 100 steps"],
@@ -563,7 +563,15 @@ function randomModel(rng: Rng): {
   return {
     model: lines.join("\n"),
     threshold: spiking ? `x0 > ${(0.2 + rng.uniform() * 0.5).toFixed(2)}` : undefined,
-    reset: spiking ? `x0 = -0.5; ${pick(vars)} += 0.1` : undefined,
+    reset: spiking
+      ? pick([
+          `x0 = -0.5; ${pick(vars)} += 0.1`,
+          // functions, t, i, a random site, and a statement reading the one before it
+          `x0 = p*sin(${pick(vars)}) - 0.5 + 0.001*i; ${pick(vars)} += 0.1*x0`,
+          `x0 = clip(x0 - 1, -0.5, 0.5) + 0.01*t/ms; ${pick(vars)} *= exp(-abs(x0))`,
+          `x0 = -0.5 + 0.01*rand(); ${pick(vars)} = ${pick(vars)}**2 - sqrt(abs(x0))`,
+        ])
+      : undefined,
     refractory: spiking && rng.uniform() < 0.5 ? `${(0.5 + rng.int(3)).toFixed(1)}*ms` : undefined,
     method: pick(["euler", "rk2", "rk4", "euler"] as const),
     init: Object.fromEntries([...vars.map((v) => [v, "rand() - 0.5"]), ["p", "0.5 + 0.1*i"]]),
@@ -593,6 +601,12 @@ describe("WebAssembly and JavaScript targets", () => {
         const b = run(false);
         expect(a.g.target).toBe("wasm");
         expect(b.g.target).toBe("js");
+        // every step and reset of the wasm run went through a WebAssembly kernel
+        expect(a.g.kernelCalls.js, "calls that fell back to JavaScript").toBe(0);
+        expect(a.g.kernelCalls.wasm).toBeGreaterThanOrEqual(200);
+        expect(b.g.kernelCalls.wasm).toBe(0);
+        expect(b.g.kernelCalls.js).toBe(a.g.kernelCalls.wasm);
+        if (spec.reset) expect(a.g.resetTarget).toBe("WebAssembly");
         const label = `trial ${trial} (${precision}): ${spec.method}\n${spec.model}`;
         if (precision === "float32") expect(a.g.variable("p")).toBeInstanceOf(Float32Array);
         expect(Array.from(a.m.times_ms), label).toEqual(Array.from(b.m.times_ms));

@@ -1,0 +1,228 @@
+// The multi-step driver (src/wasm/driver.ts): a plan whose every operation has a WebAssembly
+// form runs many steps per call. The same networks run with the driver, step by step (the
+// plan walked in JavaScript, each kernel called separately) and with `wasm: false` (the
+// JavaScript references) must end in bitwise-identical state, spikes and monitor records;
+// progress, state monitors and the non-finite check still run at their steps.
+import { describe, expect, it } from "vitest";
+import { Network, fixedProbability, plasticity, type RunProgress } from "../../src/index.js";
+
+const MODEL = `
+dv/dt = (ge*(Ee - v) + gi*(Ei - v) + El - v + I_gap + I0)/taum : volt (unless refractory)
+dge/dt = -ge/taue : 1
+dgi/dt = -gi/taui : 1
+I_gap : volt
+I0 : volt
+`;
+const NS = {
+  taum: "20*ms",
+  taue: "5*ms",
+  taui: "10*ms",
+  Ee: "0*mV",
+  Ei: "-80*mV",
+  El: "-60*mV",
+  vt: "-50*mV",
+  vr: "-60*mV",
+};
+
+type Mode = "driver" | "step" | "js";
+
+/** Two groups (float64 and float32), direct and delayed events, on_post, a modulator, summed coupling, monitors. */
+function network(mode: Mode) {
+  const net = new Network({ dt_ms: 0.1, seed: 9, wasm: mode !== "js", checkFinite_steps: 50 });
+  net.multiStep = mode === "driver";
+  const group = (name: string, size: number, precision: "float64" | "float32") =>
+    net.addNeurons(name, {
+      size,
+      model: MODEL,
+      threshold: "v > vt",
+      reset: "v = vr; ge *= 0.5",
+      refractory: "2*ms",
+      method: "euler",
+      namespace: NS,
+      init: { v: "vr + 10*mV*rand()", I0: "(11 + 5*rand())*mV" },
+      precision,
+    });
+  const exc = group("exc", 120, "float64");
+  const inh = group("inh", 37, "float32");
+  const dopamine = net.addNeurons("dopamine", {
+    size: 2,
+    model: "dv/dt = (1.2 - v)/(6*ms) : 1",
+    threshold: "v > 1",
+    reset: "v = 0",
+    method: "exact",
+    init: { v: "rand()" },
+  });
+  net.connect(exc, inh, { rule: fixedProbability(0.2), on_pre: "ge += 0.3" });
+  // sources whose update is JavaScript, called from the driver
+  const poisson = net.addPoisson("poisson", { size: 20, rate_Hz: 40 });
+  net.connect(poisson, exc, { rule: fixedProbability(0.3), on_pre: "ge += 0.2", delay_ms: 0.4 });
+  const times_ms = Array.from({ length: 60 }, (_, k) => Number((0.3 + 2.5 * k).toFixed(1)));
+  const generator = net.addSpikeGenerator("generator", {
+    size: 3,
+    neurons: times_ms.map((_, k) => k % 3),
+    times_ms,
+  });
+  net.connect(generator, inh, { rule: fixedProbability(0.5), on_pre: "ge += 0.4" });
+  net.connect(inh, exc, { rule: fixedProbability(0.2), on_pre: "gi += 0.1", delay_ms: 0.7 });
+  net.connect(inh, inh, { rule: fixedProbability(0.1), on_pre: "gi += 0.05", delay_ms: 0.2 });
+  const stdp = net.connect(exc, exc, {
+    rule: fixedProbability(0.1),
+    ...plasticity.stdpDopamine({ transmit: "ge_post += w*0.2", dopamine, delay_ms: 0.3 }),
+  });
+  const gap = net.connect(exc, exc, {
+    rule: fixedProbability(0.05),
+    model: "g : 1\nI_gap_post = g*(v_pre - v_post) : volt (summed)",
+    init: { g: "0.02*rand()" },
+  });
+  const spikes = net.monitorSpikes([exc, inh]);
+  const dopamineSpikes = net.monitorSpikes([dopamine]);
+  const rates = net.monitorRate([inh, dopamine, exc, poisson]);
+  const state = net.monitorState(inh, ["v", "ge"], { indices: [0, 5, 36], every_steps: 7 });
+  const progress: RunProgress[] = [];
+  net.run(150, { onProgress: (p) => progress.push(p), progressEvery_steps: 333 });
+  net.run(50.3);
+  return { net, exc, inh, stdp, gap, spikes, dopamineSpikes, rates, state, progress };
+}
+
+const bytes = (a: Float64Array | Float32Array) =>
+  new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+describe("the multi-step driver", () => {
+  it("is bitwise identical to the step-by-step walk and to the JavaScript references", () => {
+    const runs = (["driver", "step", "js"] as const).map(network);
+    const [d] = runs;
+    expect(String(d.net.schedule())).toMatch(/runs: many steps per WebAssembly call/);
+    // the driver took the steps in few calls (stopping for progress, samples and checks)
+    expect(d.net.driverStats.steps).toBe(2003);
+    expect(d.net.driverStats.calls).toBeLessThan(2003 / 5);
+    expect(runs[1].net.driverStats.calls).toBe(0);
+    expect(d.spikes.count, "the groups spiked").toBeGreaterThan(200);
+    expect(d.dopamineSpikes.count).toBeGreaterThan(10);
+    for (const other of runs.slice(1)) {
+      expect(Array.from(other.spikes.times_ms)).toEqual(Array.from(d.spikes.times_ms));
+      expect(Array.from(other.spikes.neurons)).toEqual(Array.from(d.spikes.neurons));
+      expect(other.spikes.meanRate_Hz()).toBe(d.spikes.meanRate_Hz());
+      expect(Array.from(other.dopamineSpikes.neurons)).toEqual(
+        Array.from(d.dopamineSpikes.neurons),
+      );
+      for (const g of ["exc", "inh"] as const)
+        for (const v of d[g].variables)
+          expect(bytes(other[g].variable(v)), `${g}.${v}`).toEqual(bytes(d[g].variable(v)));
+      for (const s of ["stdp", "gap"] as const)
+        for (const v of d[s].variables)
+          expect(bytes(other[s].variable(v)), `${s}.${v}`).toEqual(bytes(d[s].variable(v)));
+      expect(Array.from(other.state.times_ms)).toEqual(Array.from(d.state.times_ms));
+      expect(bytes(other.state.values("v"))).toEqual(bytes(d.state.values("v")));
+      expect(other.progress).toEqual(d.progress);
+      for (const g of ["exc", "inh", "dopamine", "poisson"])
+        expect(other.rates.rate_Hz(g, 0.1)).toEqual(d.rates.rate_Hz(g, 0.1));
+      expect(other.net.t_ms).toBe(d.net.t_ms);
+    }
+    expect(d.state.times_ms.length).toBe(Math.floor(2003 / 7));
+    expect(d.rates.rate_Hz("exc", 0.1).rate_Hz.length).toBe(2003);
+    expect(d.rates.rate_Hz("exc", 1).rate_Hz.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(d.progress.map((p) => p.step)).toEqual([333, 666, 999, 1332, 1500]);
+    expect(
+      d.stdp.variable("n").some((x) => x !== 0),
+      "the modulator acted",
+    ).toBe(true);
+    // every kernel call went through WebAssembly, and as many as step by step
+    for (const k of ["exc", "inh", "stdp", "gap"] as const) {
+      expect(d[k].kernelCalls.js, `${k}: calls in JavaScript`).toBe(0);
+      expect(d[k].kernelCalls.wasm, k).toBe(runs[1][k].kernelCalls.wasm);
+      expect(runs[2][k].kernelCalls.js, k).toBe(d[k].kernelCalls.wasm);
+    }
+  });
+
+  it("stops a call when the spike log may overflow, and loses no spike", () => {
+    const run = (multiStep: boolean) => {
+      const net = new Network({ seed: 1 });
+      net.multiStep = multiStep;
+      const g = net.addNeurons("g", {
+        size: 2001,
+        model: "dv/dt = 1/ms : 1\nth : 1",
+        threshold: "v > th",
+        reset: "v = 0",
+        method: "euler",
+        init: { th: "0.05 + 0.2*rand()" },
+      });
+      const m = net.monitorSpikes([g]);
+      net.run(30);
+      return { net, m };
+    };
+    const a = run(true);
+    const b = run(false);
+    expect(a.m.count).toBeGreaterThan(150000); // far more than the log holds
+    expect(a.net.driverStats.calls).toBeGreaterThan(2);
+    expect(Array.from(a.m.neurons)).toEqual(Array.from(b.m.neurons));
+    expect(Array.from(a.m.times_ms)).toEqual(Array.from(b.m.times_ms));
+  });
+
+  it("says why a plan runs step by step (a user operation, a built-in model) and then runs it so", () => {
+    const net = new Network({ seed: 2 });
+    const g = net.addNeurons("g", { size: 10, model: "dv/dt = -v/(10*ms) : 1", method: "euler" });
+    net.addOperation(() => {}, { name: "probe" });
+    expect(String(net.schedule())).toMatch(
+      /runs: step by step \(probe \(user operation\) needs JavaScript every step\)/,
+    );
+    net.run(1);
+    expect(net.driverStats.calls).toBe(0);
+    expect(g.kernelCalls.wasm).toBe(10);
+    const net2 = new Network({ seed: 2 });
+    net2.addLif("cells", { size: 2 });
+    expect(String(net2.schedule())).toMatch(
+      /runs: step by step \(cells \(lif: input, state update/,
+    );
+  });
+
+  it("draws the random numbers of rand(), randn() and xi from the group's stream, as step by step", () => {
+    const run = (mode: Mode) => {
+      const net = new Network({ seed: 8, wasm: mode !== "js" });
+      net.multiStep = mode === "driver";
+      const g = net.addNeurons("g", {
+        size: 13,
+        model:
+          "dv/dt = (0.5*rand() - v)/(10*ms) + 0.2*xi/sqrt(ms) : 1\ndu/dt = (randn() - u)/(5*ms) : 1",
+        threshold: "v > 0.3",
+        reset: "v = 0.1*rand(); u += 0.1",
+        method: "euler",
+        precision: "float32",
+      });
+      const m = net.monitorSpikes([g]);
+      net.run(40);
+      return { net, g, m };
+    };
+    const [d, st, js] = (["driver", "step", "js"] as const).map(run);
+    expect(d.net.driverStats.steps).toBe(400);
+    expect(d.m.count).toBeGreaterThan(10);
+    for (const o of [st, js]) {
+      expect(Array.from(o.m.neurons)).toEqual(Array.from(d.m.neurons));
+      for (const v of d.g.variables)
+        expect(bytes(o.g.variable(v)), v).toEqual(bytes(d.g.variable(v)));
+    }
+    expect(d.g.kernelCalls.js).toBe(0);
+  });
+
+  it("a non-finite state stops the run at the same step as step by step", () => {
+    const run = (multiStep: boolean) => {
+      const net = new Network({ checkFinite_steps: 10 });
+      net.multiStep = multiStep;
+      net.addNeurons("g", {
+        size: 3,
+        model: "dv/dt = v/(0.01*ms) : 1",
+        method: "euler",
+        init: { v: 1 },
+      });
+      let message = "";
+      try {
+        net.run(100);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      return { message, t: net.t_ms };
+    };
+    const a = run(true);
+    expect(a.message).toMatch(/g\.v\[0\] became Infinity by t = /);
+    expect(a).toEqual(run(false));
+  });
+});
