@@ -171,7 +171,7 @@ describe("the multi-step driver", () => {
     const net2 = new Network({ seed: 2 });
     net2.addLif("cells", { size: 2 });
     expect(String(net2.schedule())).toMatch(
-      /runs: step by step \(cells \(lif: input, state update/,
+      /runs: step by step \(cells \(lif \(equations\): input, state update/,
     );
   });
 
