@@ -11,7 +11,7 @@
  * minimax polynomial for R, and scale by 2^k through the exponent bits. Error below 1 ulp.
  * Written here from the published algorithm and its constants.
  */
-import { op, F64, I32, type Code, type ValType } from "../wasm/assembler.js";
+import { op, uleb, F64, I32, V128, type Code, type ValType } from "../wasm/assembler.js";
 
 const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
@@ -346,4 +346,172 @@ export function wasmExpFunction(): {
   const locals: ValType[] = [];
   const all = expLocals((t) => (locals.push(t), locals.length));
   return { params: [F64], results: [F64], locals, body: [...op.localGet(0), ...wasmExpCode(all)] };
+}
+
+/** The v128 locals of {@link wasmExpCodeF64x2}. */
+export interface ExpF64x2Locals {
+  x: number;
+  ax: number;
+  neg: number;
+  k: number;
+  hi: number;
+  lo: number;
+  r: number;
+  t: number;
+  c: number;
+}
+
+/** Allocates the locals of {@link wasmExpCodeF64x2} with `local` (which returns a new local's index). */
+export function expF64x2Locals(local: (type: ValType) => number): ExpF64x2Locals {
+  return {
+    x: local(V128),
+    ax: local(V128),
+    neg: local(V128),
+    k: local(V128),
+    hi: local(V128),
+    lo: local(V128),
+    r: local(V128),
+    t: local(V128),
+    c: local(V128),
+  };
+}
+
+/** The double whose high word is `hx` and low word 0: `hx >= H` is `|x| >= highWord(H)` for |x|'s bits. */
+function highWord(hx: number): number {
+  const b = new Float64Array(1);
+  new Uint32Array(b.buffer)[HI] = hx;
+  return b[0];
+}
+
+/**
+ * exp of both lanes of an f64x2 (from the stack, left on it), bitwise equal to
+ * {@link expSynapse} on each lane. The common case (ln2/2 < |x| < 707, or |x| < 2^-28) runs
+ * fdlibm's operations with its branches turned into lane selects: k = ±1 below 1.5 ln2 gives
+ * the general reduction's hi = x - k ln2_hi and lo = k ln2_lo exactly, and for |x| <= ln2/2
+ * (k = 0) the general formula 1 - ((lo - xc/(2 - c)) - hi) equals fdlibm's separate
+ * 1 - (xc/(c - 2) - x) (c - 2 = -(2 - c) and 0 - q = -q exactly). Lanes beyond (|x| >= 707:
+ * overflow, underflow, subnormal results, NaN, infinities) go through the scalar code
+ * (`scalar`'s locals) one by one.
+ */
+export function wasmExpCodeF64x2(v: ExpF64x2Locals, scalar: ExpLocals): Code {
+  const { localGet: get, localSet: set, localTee: tee } = op;
+  const f = (x: number) => op.f64x2Const(x);
+  const simd = (n: number): Code => [0xfd, ...uleb(n)];
+  const i64x2Shl = simd(203);
+  const i64x2Add = simd(206);
+  const ifV128: Code = [0x04, V128];
+  /** a < b per lane, as a mask. */
+  const below = (a: Code, b: Code): Code => [...a, ...b, ...op.f64x2Lt];
+  const lane = (k: number): Code => [
+    ...get(v.x),
+    ...op.f64x2ExtractLane(k),
+    ...wasmExpCode(scalar),
+  ];
+  return [
+    ...set(v.x),
+    ...get(v.x),
+    ...op.f64x2Abs,
+    ...tee(v.ax),
+    ...f(707),
+    ...op.f64x2Lt,
+    ...op.v128Not,
+    ...op.v128AnyTrue,
+    ...ifV128,
+    ...lane(0),
+    ...op.f64x2Splat,
+    ...lane(1),
+    ...op.f64x2ReplaceLane(1),
+    ...op.else,
+    ...below(get(v.x), f(0)),
+    ...set(v.neg),
+    // k: trunc(x/ln2 ± 1/2); the sign's ±1 where |x| < 1.5 ln2 (hx < 0x3ff0a2b2); +0 where
+    // |x| <= ln2/2 (hx <= 0x3fd62e42)
+    ...f(-1),
+    ...f(1),
+    ...get(v.neg),
+    ...op.v128Bitselect,
+    ...f(INV_LN2),
+    ...get(v.x),
+    ...op.f64x2Mul,
+    ...f(-0.5),
+    ...f(0.5),
+    ...get(v.neg),
+    ...op.v128Bitselect,
+    ...op.f64x2Add,
+    ...op.f64x2Trunc,
+    ...below(get(v.ax), f(highWord(0x3ff0a2b2))),
+    ...op.v128Bitselect,
+    ...below(get(v.ax), f(highWord(0x3fd62e43))),
+    ...op.v128AndNot,
+    ...set(v.k),
+    // hi = x - k ln2_hi, lo = k ln2_lo, r = hi - lo
+    ...get(v.x),
+    ...get(v.k),
+    ...f(LN2_HI),
+    ...op.f64x2Mul,
+    ...op.f64x2Sub,
+    ...tee(v.hi),
+    ...get(v.k),
+    ...f(LN2_LO),
+    ...op.f64x2Mul,
+    ...tee(v.lo),
+    ...op.f64x2Sub,
+    ...tee(v.r),
+    ...get(v.r),
+    ...op.f64x2Mul,
+    ...set(v.t),
+    // c = r - t*(P1 + t*(P2 + t*(P3 + t*(P4 + t*P5))))
+    ...get(v.r),
+    ...get(v.t),
+    ...f(P1),
+    ...get(v.t),
+    ...f(P2),
+    ...get(v.t),
+    ...f(P3),
+    ...get(v.t),
+    ...f(P4),
+    ...get(v.t),
+    ...f(P5),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.f64x2Mul,
+    ...op.f64x2Sub,
+    ...set(v.c),
+    // y = 1 - ((lo - (r*c)/(2 - c)) - hi), its exponent raised by k (k's integer sits in the
+    // low bits of k + 1.5*2^52; shifted by 52 those bits are k << 52)
+    ...f(1),
+    ...get(v.lo),
+    ...get(v.r),
+    ...get(v.c),
+    ...op.f64x2Mul,
+    ...f(2),
+    ...get(v.c),
+    ...op.f64x2Sub,
+    ...op.f64x2Div,
+    ...op.f64x2Sub,
+    ...get(v.hi),
+    ...op.f64x2Sub,
+    ...op.f64x2Sub,
+    ...get(v.k),
+    ...f(6755399441055744),
+    ...op.f64x2Add,
+    ...op.i32Const(52),
+    ...i64x2Shl,
+    ...i64x2Add,
+    // |x| < 2^-28 (hx < 0x3e300000): 1 + x
+    ...set(v.c),
+    ...f(1),
+    ...get(v.x),
+    ...op.f64x2Add,
+    ...get(v.c),
+    ...below(get(v.ax), f(highWord(0x3e300000))),
+    ...op.v128Bitselect,
+    ...op.end,
+  ];
 }
