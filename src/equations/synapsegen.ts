@@ -25,9 +25,9 @@ import {
   compileModule,
   F64,
   forCount,
+  forRange,
   I32,
   op,
-  V128,
   wasmApi,
   type Code,
   type ValType,
@@ -35,7 +35,7 @@ import {
 } from "../wasm/assembler.js";
 import type { Arena } from "../wasm/arena.js";
 import { jsExpr, JS_FUNCTIONS } from "./codegen.js";
-import { expF64x2Locals, expLocals, expSynapse, wasmExpCode, wasmExpCodeF64x2 } from "./exp.js";
+import { expLocals, expSynapse, wasmExpCode } from "./exp.js";
 import { FUNCTIONS } from "./expr.js";
 import { mapChildren, namesIn, type Expr } from "./parse.js";
 
@@ -202,75 +202,6 @@ export function wasmEventKernel(
   arena: Arena,
 ): EventKernel | string {
   if (!wasmApi() || arena.buffer === null) return "no WebAssembly memory";
-  const simd = loop !== "synapses" ? vectorPrefix(p) : 0;
-  let built = eventModule(p, loop, layout, dt_ms, simd);
-  // A host without SIMD refuses the f64x2 pass: the scalar kernel does the same. (Where SIMD
-  // validates, a refused module is a generator bug: said, not hidden.)
-  if (typeof built.module === "string" && simd > 0 && !simdValidates())
-    built = eventModule(p, loop, layout, dt_ms, 0);
-  const { module, imports } = built;
-  if (typeof module === "string") return module;
-  // Not named `exports`: in the CommonJS build that name would shadow the module's own exports
-  // (SYNAPSE_FUNCTIONS is read through it), a temporal-dead-zone error at run time.
-  const instance = arena.instance(
-    module,
-    Object.fromEntries(imports.map((f) => [f.name, SYNAPSE_FUNCTIONS[f.name]])),
-  );
-  if (!instance) return "no WebAssembly memory";
-  return instance.event as EventKernel;
-}
-
-/** Whether the host validates WebAssembly SIMD (a module reading a lane of an f64x2 constant). */
-function simdValidates(): boolean {
-  const body = [...op.f64x2Const(1), ...op.f64x2ExtractLane(0)];
-  const bytes = assemble([{ name: "lane", params: [], results: [F64], locals: [], body }]);
-  return wasmApi()?.validate(bytes) ?? false;
-}
-
-/**
- * How many leading steps of `p` (the event-driven variables brought up to t, through
- * `lastupdate = t`) an f64x2 pass can run on two synapses at once: they read only t, dt,
- * constants, temporaries, lastupdate and the synapse's own variables, with + - * / and exp.
- * 0 when there are none or they read anything else.
- */
-export function vectorPrefix(p: EventProgram): number {
-  const n = p.steps.findIndex((st) => st.target === "lastupdate") + 1;
-  const ok = (e: Expr): boolean => {
-    switch (e.k) {
-      case "num":
-        return true;
-      case "name":
-        return ["syn", "lastupdate", "temp", "t", "dt"].includes(p.locate(e.name).kind);
-      case "neg":
-        return ok(e.a);
-      case "bin":
-        return ["+", "-", "*", "/"].includes(e.op) && ok(e.a) && ok(e.b);
-      case "call":
-        return e.fn === "exp" && e.args.length === 1 && ok(e.args[0]);
-      default:
-        return false;
-    }
-  };
-  const targets = new Set(["syn", "lastupdate", "temp"]);
-  return p.steps.slice(0, n).every((st) => targets.has(p.locate(st.target).kind) && ok(st.expr))
-    ? n
-    : 0;
-}
-
-/**
- * The module of an event kernel. With `simd` > 0 a row (column) is walked two synapses at a
- * time: the first `simd` steps (bringing the event-driven variables up to t) run on both as one
- * f64x2 computation, whose lanes then feed each synapse's scalar statements, a's then b's; an
- * odd last synapse runs the scalar program. Per synapse the order of operations is the scalar
- * program's (a synapse's prefix touches only its own variables), so the result is identical.
- */
-function eventModule(
-  p: EventProgram,
-  loop: EventLoop,
-  layout: EventLayout,
-  dt_ms: number,
-  simd: number,
-): { module: object | string; imports: WasmImport[] } {
   // Parameters: list (byte offset), count, t.
   const LIST = 0,
     COUNT = 1,
@@ -279,10 +210,17 @@ function eventModule(
   const locals: ValType[] = [];
   const local = (t: ValType) => (locals.push(t), params.length + locals.length - 1);
   const S = local(I32),
+    I = local(I32),
+    J = local(I32),
+    K = local(I32),
+    I8 = local(I32),
+    J8 = local(I32),
+    K8 = local(I32),
     Q = local(I32),
     END = local(I32);
+  const I4 = local(I32),
+    J4 = local(I32);
   const { localGet: get, localSet: set, localTee: tee } = op;
-  const br = (depth: number): Code => [0x0c, depth];
   const temps = new Map<string, number>();
   const imports: WasmImport[] = [];
   const importIndex = new Map<string, number>();
@@ -313,41 +251,10 @@ function eventModule(
   const kinds = new Set([...names].map((n) => p.locate(n).kind));
   const usesI = kinds.has("pre") || kinds.has("i");
   const usesJ = kinds.has("post") || kinds.has("j");
-  /**
-   * One synapse in the making: its index and neuron indices (and their byte offsets in float64
-   * and float32 arrays), and its own variables (and lastupdate), read from memory once and
-   * written back once at the end of its program, in locals in between (nothing else touches them).
-   */
-  type Synapse = {
-    K: number;
-    K8: number;
-    I: number;
-    I8: number;
-    I4: number;
-    J: number;
-    J8: number;
-    J4: number;
-    cached: Map<string, number>;
-    written: Set<string>;
-  };
-  const newSynapse = (neuron?: Synapse, shared?: "I" | "J"): Synapse => {
-    const s: Synapse = {
-      K: local(I32),
-      K8: local(I32),
-      I: local(I32),
-      I8: local(I32),
-      I4: local(I32),
-      J: local(I32),
-      J8: local(I32),
-      J4: local(I32),
-      cached: new Map(),
-      written: new Set(),
-    };
-    if (neuron && shared === "I") Object.assign(s, { I: neuron.I, I8: neuron.I8, I4: neuron.I4 });
-    if (neuron && shared === "J") Object.assign(s, { J: neuron.J, J8: neuron.J8, J4: neuron.J4 });
-    return s;
-  };
-  let cur = newSynapse();
+  // A synapse's own variables (and lastupdate) are read from memory once and written back once,
+  // at the end of its program: in between they live in locals (nothing else can touch them).
+  const cached = new Map<string, number>();
+  const written = new Set<string>();
   const cacheable = (n: string) => {
     const kind = p.locate(n).kind;
     return kind === "syn" || kind === "lastupdate";
@@ -355,27 +262,26 @@ function eventModule(
   /** Address (an i32 on the stack) and load/store offset of a stored name. */
   const place = (n: string): { address: Code; offset: number; f32: boolean } | null => {
     const loc = p.locate(n);
-    if (loc.kind === "syn")
-      return { address: get(cur.K8), offset: layout.syn[loc.index], f32: false };
+    if (loc.kind === "syn") return { address: get(K8), offset: layout.syn[loc.index], f32: false };
     if (loc.kind === "pre")
       return layout.preFloat32[loc.index]
-        ? { address: get(cur.I4), offset: layout.pre[loc.index], f32: true }
-        : { address: get(cur.I8), offset: layout.pre[loc.index], f32: false };
+        ? { address: get(I4), offset: layout.pre[loc.index], f32: true }
+        : { address: get(I8), offset: layout.pre[loc.index], f32: false };
     if (loc.kind === "post")
       return layout.postFloat32[loc.index]
-        ? { address: get(cur.J4), offset: layout.post[loc.index], f32: true }
-        : { address: get(cur.J8), offset: layout.post[loc.index], f32: false };
+        ? { address: get(J4), offset: layout.post[loc.index], f32: true }
+        : { address: get(J8), offset: layout.post[loc.index], f32: false };
     if (loc.kind === "lastupdate")
-      return { address: get(cur.K8), offset: layout.lastupdate, f32: false };
+      return { address: get(K8), offset: layout.lastupdate, f32: false };
     return null;
   };
   const ref = (n: string): Code => {
     const at = place(n);
     if (at && cacheable(n)) {
-      const l = cur.cached.get(n);
+      const l = cached.get(n);
       if (l !== undefined) return get(l);
       const fresh = local(F64);
-      cur.cached.set(n, fresh);
+      cached.set(n, fresh);
       return [...at.address, ...op.f64Load(at.offset), ...tee(fresh)];
     }
     if (at)
@@ -386,8 +292,8 @@ function eventModule(
     if (loc.kind === "temp") return get(temps.get(n)!);
     if (loc.kind === "t") return get(T);
     if (loc.kind === "dt") return op.f64Const(dt_ms);
-    if (loc.kind === "i") return [...get(cur.I), ...op.f64ConvertI32S];
-    if (loc.kind === "j") return [...get(cur.J), ...op.f64ConvertI32S];
+    if (loc.kind === "i") return [...get(I), ...op.f64ConvertI32S];
+    if (loc.kind === "j") return [...get(J), ...op.f64ConvertI32S];
     throw new Error(`synapsegen: unresolved name ${n}`);
   };
   // Scalar expression compiler: a value is an f64, or an i32 0/1 where `mask` (comparisons).
@@ -478,36 +384,34 @@ function eventModule(
       }
     }
   };
-  /** Code of `steps` for synapse `syn` (its variables already in locals stay there), then its stores. */
-  const statements = (steps: readonly EventStep[], syn: Synapse): Code => {
-    cur = syn;
-    const body: Code = [];
-    for (const s of steps) {
-      const value = toNumber(compile(s.expr));
-      const at = place(s.target);
-      if (at && cacheable(s.target)) {
-        let l = syn.cached.get(s.target);
-        if (l === undefined) syn.cached.set(s.target, (l = local(F64)));
-        syn.written.add(s.target);
-        body.push(...value, ...set(l));
-      } else if (at)
-        body.push(
-          ...at.address,
-          ...value,
-          ...(at.f32 ? [...op.f32DemoteF64, ...op.f32Store(at.offset)] : op.f64Store(at.offset)),
-        );
-      else {
-        const l = local(F64);
-        temps.set(s.target, l);
-        body.push(...value, ...set(l));
-      }
+  const body: Code = [];
+  for (const s of p.steps) {
+    const value = toNumber(compile(s.expr));
+    const at = place(s.target);
+    if (at && cacheable(s.target)) {
+      let l = cached.get(s.target);
+      if (l === undefined) cached.set(s.target, (l = local(F64)));
+      written.add(s.target);
+      body.push(...value, ...set(l));
+    } else if (at)
+      body.push(
+        ...at.address,
+        ...value,
+        ...(at.f32 ? [...op.f32DemoteF64, ...op.f32Store(at.offset)] : op.f64Store(at.offset)),
+      );
+    else {
+      const l = local(F64);
+      temps.set(s.target, l);
+      body.push(...value, ...set(l));
     }
-    for (const n of syn.written) {
-      const at = place(n)!;
-      body.push(...at.address, ...get(syn.cached.get(n)!), ...op.f64Store(at.offset));
-    }
-    return body;
-  };
+  }
+  for (const n of written) {
+    const at = place(n)!;
+    body.push(...at.address, ...get(cached.get(n)!), ...op.f64Store(at.offset));
+  }
+  if (failure) return failure;
+  if (imports.length !== importCount)
+    throw new Error("synapsegen: an import was found only while compiling");
   const load = (offset: number, index: Code): Code => [
     ...index,
     ...op.i32Const(2),
@@ -522,18 +426,6 @@ function eventModule(
     ...set(to),
     ...(to4 === undefined ? [] : [...get(from), ...op.i32Const(2), ...op.i32Shl, ...set(to4)]),
   ];
-  /** Synapse `s` is the one at `index` (an i32 on the stack); its neuron indices as the program needs them. */
-  const take = (s: Synapse, index: Code, neurons: "I" | "J" | "IJ"): Code => [
-    ...index,
-    ...set(s.K),
-    ...shift3(s.K, s.K8),
-    ...(usesI && neurons.includes("I")
-      ? [...load(layout.preIdx, get(s.K)), ...set(s.I), ...shift3(s.I, s.I8, s.I4)]
-      : []),
-    ...(usesJ && neurons.includes("J")
-      ? [...load(layout.colIdx, get(s.K)), ...set(s.J), ...shift3(s.J, s.J8, s.J4)]
-      : []),
-  ];
   const entry = [
     ...get(LIST),
     ...get(S),
@@ -542,158 +434,46 @@ function eventModule(
     ...op.i32Add,
     ...op.i32Load(),
   ];
-  const one = newSynapse();
-  const program = statements(p.steps, one);
-  /** `while (Q + step <= END) { body; Q += step }` over the positions of a row or column. */
-  const walk = (step: number, body: Code): Code => [
-    ...op.block,
-    ...op.loop,
-    ...get(END),
-    ...get(Q),
-    ...op.i32Const(step),
-    ...op.i32Add,
-    ...op.i32LtS,
-    ...op.brIf(1),
-    ...body,
-    ...get(Q),
-    ...op.i32Const(step),
-    ...op.i32Add,
-    ...set(Q),
-    ...br(0),
-    ...op.end,
-    ...op.end,
-  ];
-  let prologue: Code = [];
-  let pairs: Code = [];
-  if (simd > 0) {
-    const a = newSynapse(one, loop === "rows" ? "I" : "J"),
-      b = newSynapse(one, loop === "rows" ? "I" : "J");
-    const A8 = a.K8,
-      B8 = b.K8,
-      TV = local(V128);
-    prologue = [...get(T), ...op.f64x2Splat, ...set(TV)];
-    const vexp = expF64x2Locals(local);
-    const vtemps = new Map<string, number>();
-    const vcached = new Map<string, number>();
-    const vwritten = new Set<string>();
-    const offsetOf = (n: string): number => {
-      const loc = p.locate(n);
-      return loc.kind === "syn" ? layout.syn[loc.index] : layout.lastupdate;
-    };
-    const vref = (n: string): Code => {
-      const kind = p.locate(n).kind;
-      if (kind === "temp") return get(vtemps.get(n)!);
-      if (kind === "t") return get(TV);
-      if (kind === "dt") return op.f64x2Const(dt_ms);
-      const l = vcached.get(n);
-      if (l !== undefined) return get(l);
-      const fresh = local(V128);
-      vcached.set(n, fresh);
-      const at = offsetOf(n);
-      return [
-        ...get(A8),
-        ...op.f64Load(at),
-        ...op.f64x2Splat,
-        ...get(B8),
-        ...op.f64Load(at),
-        ...op.f64x2ReplaceLane(1),
-        ...tee(fresh),
-      ];
-    };
-    const varith: Record<string, Code> = {
-      "+": op.f64x2Add,
-      "-": op.f64x2Sub,
-      "*": op.f64x2Mul,
-      "/": op.f64x2Div,
-    };
-    const vcompile = (e: Expr): Code => {
-      switch (e.k) {
-        case "num":
-          return op.f64x2Const(e.v);
-        case "name":
-          return vref(e.name);
-        case "neg":
-          return [...vcompile(e.a), ...op.f64x2Neg];
-        case "bin":
-          return [...vcompile(e.a), ...vcompile(e.b), ...varith[e.op]];
-        case "call":
-          return [...vcompile(e.args[0]), ...wasmExpCodeF64x2(vexp, expAt)];
-        default:
-          throw new Error("synapsegen: not a vector expression");
-      }
-    };
-    const vbody: Code = [];
-    for (const st of p.steps.slice(0, simd)) {
-      const value = vcompile(st.expr);
-      if (p.locate(st.target).kind === "temp") {
-        const l = local(V128);
-        vtemps.set(st.target, l);
-        vbody.push(...value, ...set(l));
-      } else {
-        let l = vcached.get(st.target);
-        if (l === undefined) vcached.set(st.target, (l = local(V128)));
-        vwritten.add(st.target);
-        vbody.push(...value, ...set(l));
-      }
-    }
-    // The lanes become each synapse's locals (stored with its other variables).
-    for (const n of vwritten) {
-      for (const [s, lane] of [
-        [a, 0],
-        [b, 1],
-      ] as const) {
-        const l = local(F64);
-        s.cached.set(n, l);
-        s.written.add(n);
-        vbody.push(...get(vcached.get(n)!), ...op.f64x2ExtractLane(lane), ...set(l));
-      }
-    }
-    const rest = p.steps.slice(simd);
-    const position = (offset: number): Code =>
-      loop === "rows"
-        ? [...get(Q), ...op.i32Const(offset), ...op.i32Add]
-        : load(layout.byPost, [...get(Q), ...op.i32Const(offset), ...op.i32Add]);
-    const neurons = loop === "rows" ? "J" : "I";
-    pairs = walk(2, [
-      ...take(a, position(0), neurons),
-      ...take(b, position(1), neurons),
-      ...vbody,
-      ...statements(rest, a),
-      ...statements(rest, b),
-    ]);
-  }
+  const loadI = usesI ? [...load(layout.preIdx, get(K)), ...set(I), ...shift3(I, I8, I4)] : [];
+  const loadJ = usesJ ? [...load(layout.colIdx, get(K)), ...set(J), ...shift3(J, J8, J4)] : [];
   let perEntry: Code;
   if (loop === "rows") {
     perEntry = [
       ...entry,
-      ...set(one.I),
-      ...shift3(one.I, one.I8, one.I4),
-      ...load(layout.rowPtr, get(one.I)),
-      ...set(Q),
-      ...load(layout.rowPtr + 4, get(one.I)),
-      ...set(END),
-      ...pairs,
-      ...walk(1, [...take(one, get(Q), "J"), ...program]),
+      ...set(I),
+      ...shift3(I, I8, I4),
+      ...forRange(K, END, load(layout.rowPtr, get(I)), load(layout.rowPtr + 4, get(I)), [
+        ...loadJ,
+        ...shift3(K, K8),
+        ...body,
+      ]),
     ];
   } else if (loop === "columns") {
     perEntry = [
       ...entry,
-      ...set(one.J),
-      ...shift3(one.J, one.J8, one.J4),
-      ...load(layout.postPtr, get(one.J)),
-      ...set(Q),
-      ...load(layout.postPtr + 4, get(one.J)),
-      ...set(END),
-      ...pairs,
-      ...walk(1, [...take(one, load(layout.byPost, get(Q)), "I"), ...program]),
+      ...set(J),
+      ...shift3(J, J8, J4),
+      ...forRange(Q, END, load(layout.postPtr, get(J)), load(layout.postPtr + 4, get(J)), [
+        ...load(layout.byPost, get(Q)),
+        ...set(K),
+        ...shift3(K, K8),
+        ...loadI,
+        ...body,
+      ]),
     ];
   } else {
-    perEntry = [...take(one, entry, "IJ"), ...program];
+    perEntry = [...entry, ...set(K), ...shift3(K, K8), ...loadI, ...loadJ, ...body];
   }
-  if (failure) return { module: failure, imports };
-  if (imports.length !== importCount)
-    throw new Error("synapsegen: an import was found only while compiling");
-  const fnBody = [...prologue, ...forCount(S, COUNT, perEntry)];
+  const fnBody = forCount(S, COUNT, perEntry);
   const bytes = assemble([{ name: "event", params, results: [], locals, body: fnBody }], imports);
-  return { module: compileModule(bytes), imports };
+  const module = compileModule(bytes);
+  if (typeof module === "string") return module;
+  // Not named `exports`: in the CommonJS build that name would shadow the module's own exports
+  // (SYNAPSE_FUNCTIONS is read through it), a temporal-dead-zone error at run time.
+  const instance = arena.instance(
+    module,
+    Object.fromEntries(imports.map((f) => [f.name, SYNAPSE_FUNCTIONS[f.name]])),
+  );
+  if (!instance) return "no WebAssembly memory";
+  return instance.event as EventKernel;
 }
