@@ -436,6 +436,47 @@ export function wasmEventKernel(
   ];
   const loadI = usesI ? [...load(layout.preIdx, get(K)), ...set(I), ...shift3(I, I8, I4)] : [];
   const loadJ = usesJ ? [...load(layout.colIdx, get(K)), ...set(J), ...shift3(J, J8, J4)] : [];
+  // Lookahead where synapses are scattered (a column's, or a list of synapse indices): the
+  // memory words of the synapse LOOKAHEAD places ahead (the last one near the end) are read now,
+  // so their cache misses overlap this synapse's work (WebAssembly has no prefetch; the words
+  // go into an unused local). COBA + STDP's on_post: about a quarter of the kernels' time.
+  const LOOKAHEAD = 4;
+  const PK = local(I32),
+    PACC = local(I32);
+  const i32Xor: Code = [0x73];
+  const select: Code = [0x1b];
+  const synapseArrays = [...names]
+    .filter(cacheable)
+    .map((n) => place(n)!.offset)
+    .map((offset) => ({ offset, shift: 3 }));
+  if (usesI) synapseArrays.push({ offset: layout.preIdx, shift: 2 });
+  if (usesJ && loop === "synapses") synapseArrays.push({ offset: layout.colIdx, shift: 2 });
+  /** Reads the words of the synapse at `position` + LOOKAHEAD (at most `last`), its index found by `indexAt`. */
+  const lookahead = (position: number, last: Code, indexAt: (p: Code) => Code): Code => [
+    ...indexAt([
+      ...get(position),
+      ...op.i32Const(LOOKAHEAD),
+      ...op.i32Add,
+      ...last,
+      ...get(position),
+      ...op.i32Const(LOOKAHEAD),
+      ...op.i32Add,
+      ...last,
+      ...op.i32LtS,
+      ...select,
+    ]),
+    ...set(PK),
+    ...synapseArrays.flatMap(({ offset, shift }) => [
+      ...get(PK),
+      ...op.i32Const(shift),
+      ...op.i32Shl,
+      ...op.i32Load(offset),
+      ...get(PACC),
+      ...i32Xor,
+      ...set(PACC),
+    ]),
+  ];
+  const minusOne = (x: number): Code => [...get(x), ...op.i32Const(1), ...op.i32Sub];
   let perEntry: Code;
   if (loop === "rows") {
     perEntry = [
@@ -454,6 +495,7 @@ export function wasmEventKernel(
       ...set(J),
       ...shift3(J, J8, J4),
       ...forRange(Q, END, load(layout.postPtr, get(J)), load(layout.postPtr + 4, get(J)), [
+        ...lookahead(Q, minusOne(END), (at) => load(layout.byPost, at)),
         ...load(layout.byPost, get(Q)),
         ...set(K),
         ...shift3(K, K8),
@@ -462,7 +504,22 @@ export function wasmEventKernel(
       ]),
     ];
   } else {
-    perEntry = [...entry, ...set(K), ...shift3(K, K8), ...loadI, ...loadJ, ...body];
+    perEntry = [
+      ...lookahead(S, minusOne(COUNT), (at) => [
+        ...get(LIST),
+        ...at,
+        ...op.i32Const(2),
+        ...op.i32Shl,
+        ...op.i32Add,
+        ...op.i32Load(),
+      ]),
+      ...entry,
+      ...set(K),
+      ...shift3(K, K8),
+      ...loadI,
+      ...loadJ,
+      ...body,
+    ];
   }
   const fnBody = forCount(S, COUNT, perEntry);
   const bytes = assemble([{ name: "event", params, results: [], locals, body: fnBody }], imports);
