@@ -8,7 +8,9 @@
  * - WebAssembly (scalar f64), on the network's arena: connectivity, per-synapse variables and
  *   the pre/post groups' state are addressed in place, their byte offsets baked into the code
  *   when the network is built. A synapse's own variables are loaded once, kept in locals and
- *   stored once; neuron indices the program does not read are not loaded; exp is inline code.
+ *   stored once; neuron indices the program does not read are not loaded; exp is inline code;
+ *   where the synapses are scattered (a column, a list of synapse indices) the words of the
+ *   synapse four places ahead are read early, so that cache misses overlap.
  *
  * Both perform the same IEEE double operations in the same order (exp is exp.ts's algorithm in
  * both; functions without a wasm instruction — expm1, pow with a non-integer exponent, ... — are
