@@ -1,7 +1,9 @@
 // neurolab side of COBA 4000 (Vogels-Abbott, as bench/sim/coba_equations.mjs) with additive pair
 // STDP (plasticity.stdpPair, no delay, Brian2's convention) on the E -> E synapses; the Brian2
 // side (coba_stdp.py) writes the same statements. usage: coba_stdp.mjs [seed] [duration_ms].
-// Prints {"seconds": simulation loop, ...stats, "mean_w_ee"}.
+// Prints {"seconds": the simulation loop's CPU time, "wall_s", ...stats, "mean_w_ee"}: CPU time
+// (all of the process's threads), as Brian2 cpp_standalone's loop time (std::clock()) and the
+// NEST script's (process_time), so a loaded machine does not favour one side.
 import { createRequire } from "node:module";
 import { cobaEquations, cobaStats } from "../sim/coba_network.mjs";
 const { plasticity } = createRequire(import.meta.url)("../../src/dist/index.js");
@@ -23,11 +25,14 @@ const { net, exc, ee, spikes } = cobaEquations(seed, stdp);
 const tBuild = performance.now();
 net.build(); // code generation, connectivity and initial values, before the timed loop (as Brian2's before_run)
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 net.run(duration);
-const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const wall_s = (performance.now() - t0) / 1000;
 console.log(
   JSON.stringify({
-    seconds,
+    seconds: (cpu.user + cpu.system) / 1e6,
+    wall_s,
     build_s: (t0 - tBuild) / 1000,
     setup_s: (tBuild - tStart) / 1000,
     target: exc.target,

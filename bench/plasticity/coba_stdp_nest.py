@@ -6,7 +6,8 @@ Wmax = 1.2 x 6 nS, tau_plus = tau_minus = 20 ms). Differences from the other two
 own: iaf_cond_exp integrates with GSL's adaptive RK45 (not forward Euler), and every connection
 has a delay of at least one step (0.1 ms). One thread, as neurolab and Brian2 standalone here.
 usage: coba_stdp_nest.py [seed] [duration_ms]
-Prints {"seconds": nest.Simulate wall time, "rate_exc_Hz", "rate_inh_Hz", "spikes", "cv_isi", "mean_w_ee"}."""
+Prints {"seconds": nest.Run's CPU time (process_time, as Brian2 cpp_standalone's std::clock() and
+neurolab's side), "wall_s", "rate_exc_Hz", "rate_inh_Hz", "spikes", "cv_isi", "mean_w_ee"}."""
 import json
 import pathlib
 import sys
@@ -41,12 +42,12 @@ nest.Connect(Pi, P, pairwise, {"synapse_model": "static_synapse", "weight": -wi,
 rec = nest.Create("spike_recorder")
 nest.Connect(P, rec)
 nest.Prepare()  # NEST's set-up before the loop (as Brian2's before_run and neurolab's build)
-t0 = time.perf_counter()
+t0, cpu0 = time.perf_counter(), time.process_time()
 nest.Run(duration)
-seconds = time.perf_counter() - t0
+seconds, wall_s = time.process_time() - cpu0, time.perf_counter() - t0
 nest.Cleanup()
 
 ev = rec.get("events")
 w = np.asarray(nest.GetConnections(Pe, Pe).get("weight"))
-print(json.dumps({"seconds": seconds, **spike_stats(np.asarray(ev["senders"]) - P[0].global_id, ev["times"], 4000, 3200, duration),
+print(json.dumps({"seconds": seconds, "wall_s": wall_s, **spike_stats(np.asarray(ev["senders"]) - P[0].global_id, ev["times"], 4000, 3200, duration),
                   "mean_w_ee": float(w.mean() / g_L)}))  # w in units of g_L, as the other two sides

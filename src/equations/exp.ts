@@ -1,8 +1,9 @@
 /**
  * exp(x) for synapse code, as one algorithm in two targets: JavaScript (`expSynapse`) and
- * WebAssembly (`wasmExpFunction`, a function inside each event kernel's module), bitwise
- * identical, so an event kernel need not call out to JavaScript for the traces of
- * event-driven variables (an import call cost about half of COBA-with-STDP's time).
+ * WebAssembly (`wasmExpCode`, placed inline in each event kernel; `wasmExpFunction` wraps it as
+ * a function), bitwise identical, so an event kernel need not call out to JavaScript for the
+ * traces of event-driven variables (an import call cost about half of COBA-with-STDP's time),
+ * nor call at all.
  *
  * The algorithm is fdlibm's `__ieee754_exp` (Sun Microsystems, 1993; also V8's `Math.exp`):
  * reduce x = k ln2 + r with |r| <= ln2/2 (ln2 split into a high part exact in products with k
@@ -68,26 +69,21 @@ export function expSynapse(x: number): number {
 }
 
 /**
- * The same exp as a WebAssembly function `(f64) -> f64` (for a module's function list; its
- * operations and their order are those of `expSynapse`).
+ * The same exp as WebAssembly code to place inline: it takes x from the stack and leaves exp(x)
+ * (one `block` whose exits are `br`s; no call). `local` allocates the locals it needs; code
+ * for several exps in one function may share them by passing the same allocator result
+ * (`expLocals`), since one exp finishes before the next begins.
  */
-export function wasmExpFunction(): {
-  params: ValType[];
-  results: ValType[];
-  locals: ValType[];
-  body: Code;
-} {
+export function wasmExpCode(locals: ExpLocals): Code {
   const { localGet: get, localSet: set } = op;
-  const X = 0,
-    HX = 1,
-    XSB = 2,
-    K = 3,
-    HIV = 4,
-    LO = 5,
-    T = 6,
-    C = 7;
+  const { x: X, hx: HX, xsb: XSB, k: K, hi: HIV, lo: LO, t: T, c: C } = locals;
   const f = (v: number) => op.f64Const(v);
-  const body: Code = [
+  /** `br` to the enclosing exp block from `depth` nested ifs (leaves the value on the stack). */
+  const exit = (depth: number): Code => [0x0c, depth];
+  const blockF64: Code = [0x02, F64];
+  return [
+    ...set(X),
+    ...blockF64,
     // hx = high word of x, xsb = sign, hx &= 0x7fffffff
     ...get(X),
     ...op.i64ReinterpretF64,
@@ -118,7 +114,7 @@ export function wasmExpFunction(): {
     ...get(X),
     ...get(X),
     ...op.f64Add,
-    ...op.return,
+    ...exit(3),
     ...op.end,
     ...get(XSB),
     ...op.i32Eqz,
@@ -127,23 +123,26 @@ export function wasmExpFunction(): {
     ...op.else,
     ...f(0),
     ...op.end,
-    ...op.return,
+    ...exit(2),
     ...op.end,
     ...get(X),
     ...f(O_THRESHOLD),
     ...op.f64Gt,
     ...op.if,
     ...f(Infinity),
-    ...op.return,
+    ...exit(2),
     ...op.end,
     ...get(X),
     ...f(U_THRESHOLD),
     ...op.f64Lt,
     ...op.if,
     ...f(0),
-    ...op.return,
+    ...exit(2),
     ...op.end,
     ...op.end,
+    // k = 0 unless |x| > ln2/2 (the locals may hold a previous exp's values)
+    ...op.i32Const(0),
+    ...set(K),
     ...get(HX),
     ...op.i32Const(0x3fd62e42),
     ...op.i32GtU,
@@ -217,7 +216,7 @@ export function wasmExpFunction(): {
     ...f(1),
     ...get(X),
     ...op.f64Add,
-    ...op.return,
+    ...exit(2),
     ...op.end,
     ...op.end,
     ...get(X),
@@ -261,7 +260,7 @@ export function wasmExpFunction(): {
     ...get(X),
     ...op.f64Sub,
     ...op.f64Sub,
-    ...op.return,
+    ...exit(1),
     ...op.end,
     // y = 1 - ((lo - (x*c)/(2 - c)) - hi), its exponent raised by k
     ...f(1),
@@ -290,7 +289,7 @@ export function wasmExpFunction(): {
     ...op.i64Shl,
     ...op.i64Add,
     ...op.f64ReinterpretI64,
-    ...op.return,
+    ...exit(1),
     ...op.end,
     ...get(T),
     ...op.i64ReinterpretF64,
@@ -304,6 +303,47 @@ export function wasmExpFunction(): {
     ...op.f64ReinterpretI64,
     ...f(TWO_M1000),
     ...op.f64Mul,
+    ...op.end,
   ];
-  return { params: [F64], results: [F64], locals: [I32, I32, I32, F64, F64, F64, F64], body };
+}
+
+/** The locals of {@link wasmExpCode} (indices in the function that holds it). */
+export interface ExpLocals {
+  x: number;
+  hx: number;
+  xsb: number;
+  k: number;
+  hi: number;
+  lo: number;
+  t: number;
+  c: number;
+}
+
+/** Allocates the locals of {@link wasmExpCode} with `local` (which returns a new local's index). */
+export function expLocals(local: (type: ValType) => number): ExpLocals {
+  return {
+    x: local(F64),
+    hx: local(I32),
+    xsb: local(I32),
+    k: local(I32),
+    hi: local(F64),
+    lo: local(F64),
+    t: local(F64),
+    c: local(F64),
+  };
+}
+
+/**
+ * The same exp as a WebAssembly function `(f64) -> f64` (for a module's function list; its
+ * operations and their order are those of `expSynapse`).
+ */
+export function wasmExpFunction(): {
+  params: ValType[];
+  results: ValType[];
+  locals: ValType[];
+  body: Code;
+} {
+  const locals: ValType[] = [];
+  const all = expLocals((t) => (locals.push(t), locals.length));
+  return { params: [F64], results: [F64], locals, body: [...op.localGet(0), ...wasmExpCode(all)] };
 }

@@ -12,6 +12,7 @@ import {
   type Synapses,
   type SynapsesOptions,
 } from "../../src/index.js";
+import type { ValType } from "../../src/wasm/assembler.js";
 
 const MODEL = `
 dv/dt = (ge*(Ee - v) + El - v)/taum : volt
@@ -84,6 +85,16 @@ const CASES: Case[] = [
         delayConvention: "axonal",
       }),
       delay_post_ms: "int(2*rand())*0.1*ms",
+    }),
+  },
+  {
+    name: "traces sharing a time constant (one exp), one with a constant drive",
+    opts: () => ({
+      model:
+        "w : 1\ndx/dt = -x/(6*ms) : 1 (event-driven)\ndy/dt = (0.5 - y)/(6*ms) : 1 (event-driven)\ndz/dt = -z/(6*ms) : 1 (event-driven)",
+      on_pre: "x += 1; z += 0.5; ge_post += w*(1 + 0.1*y); w = clip(w - 0.001*y*z, 0, 1)",
+      on_post: "y += 1; w = clip(w + 0.002*x, 0, 1)",
+      init: { w: 0.2, y: 0.5 },
     }),
   },
   { name: "stdpTriplet", opts: () => plasticity.stdpTriplet({ transmit: "ge_post += w*0.01" }) },
@@ -311,8 +322,42 @@ describe("exp of synapse code (fdlibm's algorithm, both targets)", () => {
     for (let k = 0; k < 20000; k++) xs.push((rng.uniform() - 0.5) * 2 * [1, 10, 100, 1500][k % 4]);
     const f = new Float64Array(2);
     const u = new BigInt64Array(f.buffer);
+    // The inline form, twice in one function with shared locals: exp(x) after exp(x/3 - 2).
+    const { expLocals, wasmExpCode } = await import("../../src/equations/exp.js");
+    const { op, F64 } = await import("../../src/wasm/assembler.js");
+    const locals: ValType[] = [];
+    const at = expLocals((t) => (locals.push(t), locals.length));
+    const twice = new Arena(65536).instance(
+      new wasm.Module(
+        assemble([
+          {
+            name: "twice",
+            params: [F64],
+            results: [F64],
+            locals,
+            body: [
+              ...op.localGet(0),
+              ...op.f64Const(3),
+              ...op.f64Div,
+              ...op.f64Const(2),
+              ...op.f64Sub,
+              ...wasmExpCode(at),
+              ...op.localGet(0),
+              ...wasmExpCode(at),
+              ...op.f64Add,
+            ],
+          },
+        ]),
+      ),
+    )!.twice as (x: number) => number;
     for (const x of xs) {
       const a = expSynapse(x);
+      const both = expSynapse(x / 3 - 2) + a;
+      const inline = twice(x);
+      expect(
+        Object.is(inline, both) || (Number.isNaN(inline) && Number.isNaN(both)),
+        `exp twice (${x})`,
+      ).toBe(true);
       const b = wexp(x);
       expect(
         Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b)),
