@@ -66,7 +66,7 @@ export const READOUT_FLAGS = {
   mean: 1,
   /** Backward: accumulate the bias gradient. */
   bias: 2,
-  /** A checkpointed segment after the first: continue from the row before `u` (forward, backward's dBeta), merge into `best` / `arg` (max). */
+  /** A checkpointed segment after the first: continue from the row before `u` (forward, backward's dBeta), merge into `best` / `arg` (max) or `sums`. */
   resume: 4,
   /** Backward: continue from the later segment's gradient in `carry` instead of zeroing it. */
   keepCarry: 8,
@@ -216,6 +216,19 @@ export interface KernelSet {
     best: number,
     arg: number,
     t0: number,
+    flags: number,
+  ): void;
+  /**
+   * The sum over time of `u` per sample and lane in float64 (`sums`, float64, `batch` x
+   * `stride`; one float64 addition per step, in step order), for a mean over time: from 0, or
+   * with {@link READOUT_FLAGS}.resume added to the earlier segments' sums.
+   */
+  readoutSum(
+    steps: number,
+    batch: number,
+    stride: number,
+    u: number,
+    sums: number,
     flags: number,
   ): void;
   /**
@@ -516,6 +529,16 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
         }
         f[b0 + k] = top;
         i32[a0 + k] = at;
+      }
+    },
+    readoutSum(T, B, S, u, sums, flags) {
+      const f64 = new Float64Array(buffer, sums, B * S),
+        u0 = u >> 2;
+      if (!(flags & READOUT_FLAGS.resume)) f64.fill(0);
+      for (let k = 0; k < B * S; k++) {
+        let sum = f64[k];
+        for (let t = 0; t < T; t++) sum += f[u0 + t * B * S + k];
+        f64[k] = sum;
       }
     },
     readoutBackward(T, B, S, cur, u, beta, dBeta, dB, arg, gOut, carry, flags, t0, totalSteps) {
@@ -1610,6 +1633,50 @@ function readoutMaxFn() {
   return { name: "readoutMax", params: Array(8).fill(I32), results: [], locals: F.locals, body };
 }
 
+// readoutSum(T, B, S, u, sums, flags): two lanes at a time in float64, steps outermost
+function readoutSumFn() {
+  const [T, B, S, U, SUMS, FLAGS] = [0, 1, 2, 3, 4, 5];
+  const F = new Frame(6);
+  const c = F.i32(),
+    t = F.i32(),
+    stepBytes = F.i32(),
+    row = F.i32();
+  const body: Code = [
+    ...mul(get(B), shl2(get(S))),
+    ...set(stepBytes),
+    // sums (8 bytes a lane) = 0, unless adding to the earlier segments'
+    ...ifElse(
+      [...flagSet(FLAGS, READOUT_FLAGS.resume), ...op.i32Eqz],
+      forLoop(
+        c,
+        i32c(0),
+        add(get(stepBytes), get(stepBytes)),
+        store(add(get(SUMS), get(c)), v128Const(0)),
+        16,
+      ),
+    ),
+    ...forLoop(t, i32c(0), get(T), [
+      ...mul(get(t), get(stepBytes)),
+      ...set(row),
+      ...forLoop(
+        c,
+        i32c(0),
+        get(stepBytes),
+        // c: byte offset of two float32 lanes; 2 c: of their float64 sums
+        store(add(get(SUMS), add(get(c), get(c))), [
+          ...load(add(get(SUMS), add(get(c), get(c)))),
+          ...add(add(get(U), get(row)), get(c)),
+          ...op.v128Load64Zero(),
+          ...simd(95),
+          ...op.f64x2Add,
+        ]),
+        8,
+      ),
+    ]),
+  ];
+  return { name: "readoutSum", params: Array(6).fill(I32), results: [], locals: F.locals, body };
+}
+
 // readoutBackward(T, B, S, cur, u, beta, dBeta, dB, arg, gOut, carry, flags, t0, totalSteps): scalar float64
 function readoutBackwardFn() {
   const [T, B, S, CUR, U, BETA, DBETA, DB, ARG, GOUT, CARRY, FLAGS, T0, TOTAL] = [
@@ -1746,6 +1813,7 @@ export const trainWasmModule = lazyModule(() =>
     lifBackwardFn(),
     readoutForwardFn(),
     readoutMaxFn(),
+    readoutSumFn(),
     readoutBackwardFn(),
   ]),
 );

@@ -10,16 +10,15 @@
  * is accumulated only at presynaptic spikes (`rowsBackward`) and the input gradient of the layer
  * below with one dense `dotRows`. The products and the LIF neuron update (all steps of a layer in
  * one call, `lifForward` / `lifBackward`) and the readout (`readoutForward`, `readoutMax`,
- * `readoutBackward`) run in the WebAssembly kernels (`kernels.ts`); the meta neuron (it draws
- * from the model's JavaScript generator) and a mean readout's float64 sum over time are
- * TypeScript loops.
+ * `readoutSum`, `readoutBackward`) run in the WebAssembly kernels (`kernels.ts`); the meta neuron
+ * (it draws from the model's JavaScript generator) is a TypeScript loop.
  *
  * Stored for BPTT, per spiking layer of n neurons (stride n' = n rounded up to 4), T steps,
  * B samples: the input current (reused for its gradient), the membrane potential, the spikes
  * and the spike gradient, 4 x 4 B T n' bytes, plus 4 B T n' for the synaptic current of a
  * current-based layer, plus the spike list (8 bytes per spike) and 4 (B T + 1) bytes of row
  * pointers; a readout stores 2 x 4 B T n' bytes, plus 5 x 4 B n' (the running maximum and its
- * step, the gradient carry, the float64 output gradient). The weight gradient's sort of a block of rows
+ * step, the gradient carry, a float64 block: the mean's running sums, then the output gradient). The weight gradient's sort of a block of rows
  * takes 4 (inputs + 1) + 8 x (entries in the block) bytes more, during `backward`. `memoryBytes(steps, batch)` gives the total.
  * Example: 200 recurrent LIF neurons, 100 steps, batch 256: 124 MB (plus 8 bytes per non-zero input).
  *
@@ -33,7 +32,7 @@
  * rows: `lifForward` / `lifBackward` with `LIF_FLAGS.resume` continue from the rows before the
  * segment, `keepCarry` from the later segment's gradient carries; the readout's kernels likewise
  * with `READOUT_FLAGS`, `readoutMax` merging each segment into the running maximum and
- * `readoutBackward` matching its absolute step), the meta neurons' generator
+ * `readoutSum` into the running sums, `readoutBackward` matching its absolute step), the meta neurons' generator
  * rewound to its state at the segment's start. The weight gradients' float32 sums over time run
  * in blocks of G = ceil(256 / B) steps from the last block (forward in time within a block) with
  * or without checkpointing, and segments are whole blocks, so every result is bitwise the same
@@ -201,10 +200,13 @@ interface LayerState {
   rowPtr: number;
   idx: number;
   val: number;
-  /** Readouts: the running max over time (float32) and its absolute step (int32), B x stride; dLoss/doutput (float64, B x stride). */
+  /**
+   * Readouts: the running max over time (float32) and its absolute step (int32), B x stride;
+   * `f64Block`: B x stride float64, a mean's running sums in `forward`, dLoss/doutput in `backward`.
+   */
   argmax: number;
   best: number;
-  gOut: number;
+  f64Block: number;
   carry: number;
   /** Recurrent layers: the spikes before the segment as a CSR (B rows), the current gradient of the next segment's first step. */
   prevRowPtr: number;
@@ -228,7 +230,7 @@ const TRANSIENT_KEYS = [
   "val",
   "argmax",
   "best",
-  "gOut",
+  "f64Block",
   "carry",
   "prevRowPtr",
   "prevIdx",
@@ -981,7 +983,7 @@ export class SpikingModel {
       } else {
         o.argmax = alloc(block);
         o.best = alloc(block);
-        o.gOut = alloc(2 * block);
+        o.f64Block = alloc(2 * block);
       }
       o.carry = alloc((spiking ? 2 : 1) * block);
       if (K > 1) {
@@ -1075,27 +1077,16 @@ export class SpikingModel {
           for (let i = 0; i < n; i++) out[b * n + i] += spk[(t * B + b) * S + i];
       return;
     }
-    const u = ws.f32(s.mem, rows * S);
+    const resume = t0 > 0 ? READOUT_FLAGS.resume : 0;
     if (sums) {
-      for (let b = 0; b < B; b++)
-        for (let i = 0; i < n; i++) {
-          let sum = sums[b * n + i];
-          for (let t = 0; t < t1 - t0; t++) sum += u[(t * B + b) * S + i];
-          sums[b * n + i] = sum;
-        }
+      // float64 sums over time, added to the earlier segments'
+      ws.kernels().readoutSum(t1 - t0, B, S, s.mem, s.f64Block, resume);
+      const acc = new Float64Array(ws.buffer, s.f64Block, B * S);
+      for (let b = 0; b < B; b++) for (let i = 0; i < n; i++) sums[b * n + i] = acc[b * S + i];
       return;
     }
     // max over time, ties to the first step: merged into the earlier segments' (best, argmax)
-    ws.kernels().readoutMax(
-      t1 - t0,
-      B,
-      S,
-      s.mem,
-      s.best,
-      s.argmax,
-      t0,
-      t0 > 0 ? READOUT_FLAGS.resume : 0,
-    );
+    ws.kernels().readoutMax(t1 - t0, B, S, s.mem, s.best, s.argmax, t0, resume);
     const best = ws.f32(s.best, B * S);
     for (let b = 0; b < B; b++) for (let i = 0; i < n; i++) out[b * n + i] = best[b * S + i];
   }
@@ -1427,7 +1418,7 @@ export class SpikingModel {
       nn = s.n,
       ws = this.ws;
     // dLoss/doutput in float64 at the stride (padding lanes 0, so their gradients stay 0)
-    const g = new Float64Array(ws.buffer, s.gOut, B * S).fill(0);
+    const g = new Float64Array(ws.buffer, s.f64Block, B * S).fill(0);
     for (let b = 0; b < B; b++) for (let i = 0; i < nn; i++) g[b * S + i] = gOut[b * nn + i];
     let flags = 0;
     if (spec.reduce === "mean") flags |= READOUT_FLAGS.mean;
@@ -1445,7 +1436,7 @@ export class SpikingModel {
       s.beta.gradOffset,
       s.b.gradOffset,
       s.argmax,
-      s.gOut,
+      s.f64Block,
       s.carry,
       flags,
       t0,

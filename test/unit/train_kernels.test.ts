@@ -350,7 +350,7 @@ describe("training kernels: the leaky readout, WebAssembly vs TypeScript and clo
     [27, false, false],
     [6, true, true],
   ] as const) {
-    it(`readoutForward, readoutMax, readoutBackward (${n} outputs, ${mean ? "mean" : "max"}${bias ? ", bias" : ""})`, () => {
+    it(`readoutForward, readoutMax, readoutSum, readoutBackward (${n} outputs, ${mean ? "mean" : "max"}${bias ? ", bias" : ""})`, () => {
       const T = 13,
         B = 3,
         S = Math.ceil(n / 4) * 4,
@@ -378,7 +378,15 @@ describe("training kernels: the leaky readout, WebAssembly vs TypeScript and clo
         const K = ws.kernels();
         K.readoutForward(T, B, S, cur, u, beta, 0);
         K.readoutMax(T, B, S, u, best, arg, 0, 0);
-        const forward = [ws.f32(u, R * S).slice(), ws.f32(best, B * S).slice()];
+        const sums = ws.alloc(B * S * 8);
+        ws.f32(sums, 2 * B * S).fill(Number.NaN); // zeroed by the kernel (no resume)
+        K.readoutSum(T, B, S, u, sums, 0);
+        const sumsK = new Float64Array(ws.buffer, sums, B * S).slice();
+        const forward = [
+          ws.f32(u, R * S).slice(),
+          ws.f32(best, B * S).slice(),
+          new Float32Array(sumsK.buffer),
+        ];
         const args = ws.i32(arg, B * S).slice();
         K.readoutBackward(
           T,
@@ -397,7 +405,7 @@ describe("training kernels: the leaky readout, WebAssembly vs TypeScript and clo
           T,
         );
         const grads = [ws.f32(cur, R * S).slice(), ws.f32(dBeta, S).slice(), ws.f32(dB, S).slice()];
-        return { forward, args, grads, cur0, g0, be: be.slice() };
+        return { forward, args, grads, cur0, g0, be: be.slice(), sumsK };
       });
       const [a, b] = results;
       [...a.forward, ...a.grads].forEach((x, k) =>
@@ -419,6 +427,10 @@ describe("training kernels: the leaky readout, WebAssembly vs TypeScript and clo
             uRef.push((t ? be[i] * uRef[t - 1] : 0) + cur0[(t * B + bb) * S + i]);
           uRef.forEach((v, t) => expect(uK[(t * B + bb) * S + i]).toBeCloseTo(v, 5));
           const at = uRef.indexOf(Math.max(...uRef));
+          expect(b.sumsK[k]).toBeCloseTo(
+            uRef.reduce((x, y) => x + y, 0),
+            5,
+          );
           expect(b.args[k]).toBe(at);
           expect(bestK[k]).toBe(uK[(at * B + bb) * S + i]);
           for (let t = 0; t < T; t++) {
@@ -466,6 +478,7 @@ describe("training kernels: the leaky readout over checkpointed segments (resume
     for (let k = 0; k < B * S; k++) g[k] = k % S < n ? rng.normal() : 0;
     // garbage in the row before the first segment: it must not be read
     ws.f32(u - step, B * S).fill(Number.NaN);
+    const sums = ws.alloc(B * S * 8, false, true);
     const K = ws.kernels();
     const segs: [number, number][] = [];
     for (let t0 = 0; t0 < T; t0 += L) segs.push([t0, Math.min(T - t0, L)]);
@@ -473,8 +486,13 @@ describe("training kernels: the leaky readout over checkpointed segments (resume
       const resume = t0 > 0 ? READOUT_FLAGS.resume : 0;
       K.readoutForward(len, B, S, cur + t0 * step, u + t0 * step, beta, resume);
       K.readoutMax(len, B, S, u + t0 * step, best, arg, t0, resume);
+      K.readoutSum(len, B, S, u + t0 * step, sums, resume);
     }
-    const forward = [ws.f32(u, R * S).slice(), ws.f32(best, B * S).slice()];
+    const forward = [
+      ws.f32(u, R * S).slice(),
+      ws.f32(best, B * S).slice(),
+      ws.f32(sums, 2 * B * S).slice(), // the float64 sums' bits
+    ];
     const args = ws.i32(arg, B * S).slice();
     segs.reverse().forEach(([t0, len], k) => {
       let flags = (mean ? READOUT_FLAGS.mean : 0) | (bias ? READOUT_FLAGS.bias : 0);
@@ -507,7 +525,7 @@ describe("training kernels: the leaky readout over checkpointed segments (resume
     [27, false, false],
     [6, true, true],
   ] as const)
-    it(`segments of 1, 4, 5 and 8 steps equal the whole sequence (${n} outputs, ${mean ? "mean" : "max"}${bias ? ", bias" : ""}), wasm and TypeScript`, () => {
+    it(`readoutForward, readoutMax, readoutSum, readoutBackward: segments of 1, 4, 5 and 8 steps equal the whole sequence (${n} outputs, ${mean ? "mean" : "max"}${bias ? ", bias" : ""}), wasm and TypeScript`, () => {
       const whole = run(false, n, mean, bias, T);
       for (const wasm of [true, false])
         for (const L of [T, 1, 4, 5, 8]) {
