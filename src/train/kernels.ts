@@ -60,6 +60,18 @@ export const LIF_FLAGS = {
   keepCarry: 128,
 } as const;
 
+/** Bits of the `flags` argument of the readout kernels ({@link KernelSet.readoutForward} etc.). */
+export const READOUT_FLAGS = {
+  /** Backward: the output is the mean over time (else the max). */
+  mean: 1,
+  /** Backward: accumulate the bias gradient. */
+  bias: 2,
+  /** A checkpointed segment after the first: continue from the row before `u` (forward, backward's dBeta), merge into `best` / `arg` (max) or `sums`. */
+  resume: 4,
+  /** Backward: continue from the later segment's gradient in `carry` instead of zeroing it. */
+  keepCarry: 8,
+} as const;
+
 /**
  * Surrogate kinds of {@link KernelSet.lifBackward}, evaluated in float32 at x = v - threshold:
  * 0: p1 / (1 + (p0 x)^2) (atan: p0 = pi alpha / 2, p1 = alpha / 2);
@@ -177,8 +189,9 @@ export interface KernelSet {
   ): void;
   /**
    * A leaky-integrator readout's update over `steps` x `batch` rows of `stride` floats (all lanes):
-   * u[t] = beta u[t-1] + cur[t] (u[0] = cur[0]), the product and sum in float64 and u stored in
-   * float32 (one rounding per step).
+   * u[t] = beta u[t-1] + cur[t] (u[0] = cur[0]; with {@link READOUT_FLAGS}.resume, u[0] continues
+   * from the `batch` rows before `u`, a checkpointed segment's lead row), the product and sum in
+   * float64 and u stored in float32 (one rounding per step).
    */
   readoutForward(
     steps: number,
@@ -187,10 +200,13 @@ export interface KernelSet {
     cur: number,
     u: number,
     beta: number,
+    flags: number,
   ): void;
   /**
    * The maximum over time of `u` per sample and lane (`best`, float32) and its first step
-   * (`arg`, int32), `batch` x `stride` each.
+   * (`arg`, int32: `t0` + the local step), `batch` x `stride` each. With
+   * {@link READOUT_FLAGS}.resume the segment is merged into the `best` and `arg` of the earlier
+   * segments (a tie keeps the earlier step) instead of starting from step 0.
    */
   readoutMax(
     steps: number,
@@ -199,13 +215,31 @@ export interface KernelSet {
     u: number,
     best: number,
     arg: number,
+    t0: number,
+    flags: number,
   ): void;
   /**
-   * The reverse of {@link KernelSet.readoutForward} with a max (flags bit 0 clear: the gradient
-   * enters at step `arg`) or mean (bit 0 set: g / steps at every step) over time, from
+   * The sum over time of `u` per sample and lane in float64 (`sums`, float64, `batch` x
+   * `stride`; one float64 addition per step, in step order), for a mean over time: from 0, or
+   * with {@link READOUT_FLAGS}.resume added to the earlier segments' sums.
+   */
+  readoutSum(
+    steps: number,
+    batch: number,
+    stride: number,
+    u: number,
+    sums: number,
+    flags: number,
+  ): void;
+  /**
+   * The reverse of {@link KernelSet.readoutForward} over steps t0 .. t0 + steps - 1 of a sequence
+   * of `totalSteps` steps, with a max ({@link READOUT_FLAGS}.mean clear: the gradient enters at
+   * the absolute step `arg`) or mean (set: g / totalSteps at every step) over time, from
    * dLoss/doutput `gOut` (float64, `batch` x `stride`): in float64, gu[t] = direct + beta gu[t+1],
-   * stored (float32) as dLoss/dcur over `cur`; adds gu u[t-1] to `dBeta` and, with flags bit 1,
-   * gu to `dB` (float64 sums rounded to float32 per addition); `carry`: batch x stride floats.
+   * stored (float32) as dLoss/dcur over `cur`; adds gu u[t-1] to `dBeta` (at local step 0 only
+   * with `resume`: u[-1] is the row before `u`) and, with `bias`, gu to `dB` (float64 sums
+   * rounded to float32 per addition); `carry` (batch x stride floats) holds gu of the step after
+   * the segment: zeroed first unless `keepCarry`.
    */
   readoutBackward(
     steps: number,
@@ -220,6 +254,8 @@ export interface KernelSet {
     gOut: number,
     carry: number,
     flags: number,
+    t0: number,
+    totalSteps: number,
   ): void;
 }
 
@@ -464,36 +500,48 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
         }
       }
     },
-    readoutForward(T, B, S, cur, u, beta) {
+    readoutForward(T, B, S, cur, u, beta, flags) {
       const c0 = cur >> 2,
         u0 = u >> 2,
         be0 = beta >> 2;
-      for (let k = 0; k < B * S; k++) f[u0 + k] = f[c0 + k];
-      for (let r = B; r < T * B; r++)
+      const resume = (flags & READOUT_FLAGS.resume) !== 0;
+      if (!resume) for (let k = 0; k < B * S; k++) f[u0 + k] = f[c0 + k];
+      for (let r = resume ? 0 : B; r < T * B; r++)
         for (let i = 0; i < S; i++) {
           const at = r * S + i;
           f[u0 + at] = f[be0 + i] * f[u0 + at - B * S] + f[c0 + at];
         }
     },
-    readoutMax(T, B, S, u, best, arg) {
+    readoutMax(T, B, S, u, best, arg, t0, flags) {
       const u0 = u >> 2,
         b0 = best >> 2,
         a0 = arg >> 2;
+      const resume = (flags & READOUT_FLAGS.resume) !== 0;
       for (let k = 0; k < B * S; k++) {
-        let top = f[u0 + k],
-          at = 0;
-        for (let t = 1; t < T; t++) {
+        let top = resume ? f[b0 + k] : f[u0 + k],
+          at = resume ? i32[a0 + k] : t0;
+        for (let t = resume ? 0 : 1; t < T; t++) {
           const x = f[u0 + t * B * S + k];
           if (x > top) {
             top = x;
-            at = t;
+            at = t0 + t;
           }
         }
         f[b0 + k] = top;
         i32[a0 + k] = at;
       }
     },
-    readoutBackward(T, B, S, cur, u, beta, dBeta, dB, arg, gOut, carry, flags) {
+    readoutSum(T, B, S, u, sums, flags) {
+      const f64 = new Float64Array(buffer, sums, B * S),
+        u0 = u >> 2;
+      if (!(flags & READOUT_FLAGS.resume)) f64.fill(0);
+      for (let k = 0; k < B * S; k++) {
+        let sum = f64[k];
+        for (let t = 0; t < T; t++) sum += f[u0 + t * B * S + k];
+        f64[k] = sum;
+      }
+    },
+    readoutBackward(T, B, S, cur, u, beta, dBeta, dB, arg, gOut, carry, flags, t0, totalSteps) {
       const f64 = new Float64Array(buffer, gOut, B * S);
       const c0 = cur >> 2,
         u0 = u >> 2,
@@ -502,18 +550,19 @@ export function referenceKernels(buffer: ArrayBuffer): KernelSet {
         db0 = dB >> 2,
         a0 = arg >> 2,
         cm0 = carry >> 2;
-      const mean = (flags & 1) !== 0,
-        bias = (flags & 2) !== 0;
-      f.fill(0, cm0, cm0 + B * S);
+      const mean = (flags & READOUT_FLAGS.mean) !== 0,
+        bias = (flags & READOUT_FLAGS.bias) !== 0,
+        resume = (flags & READOUT_FLAGS.resume) !== 0;
+      if (!(flags & READOUT_FLAGS.keepCarry)) f.fill(0, cm0, cm0 + B * S);
       for (let t = T - 1; t >= 0; t--)
         for (let b = 0; b < B; b++)
           for (let i = 0; i < S; i++) {
             const k = b * S + i,
               r = (t * B + b) * S + i;
             const g = f64[k];
-            const direct = mean ? g / T : i32[a0 + k] === t ? g : 0;
+            const direct = mean ? g / totalSteps : i32[a0 + k] === t0 + t ? g : 0;
             const gu = direct + f[be0 + i] * f[cm0 + k];
-            if (t > 0) f[dbe0 + i] += gu * f[u0 + r - B * S];
+            if (t > 0 || resume) f[dbe0 + i] += gu * f[u0 + r - B * S];
             f[cm0 + k] = gu;
             f[c0 + r] = gu;
             if (bias) f[db0 + i] += gu;
@@ -1448,10 +1497,13 @@ const f64Mul: Code = [0xa2],
   select: Code = [0x1b];
 const promote = (addr: Code, off = 0): Code => [...addr, ...f32Load(off), ...op.f64PromoteF32];
 
-// readoutForward(T, B, S, cur, u, beta): two lanes at a time in float64
+/** `flags & bit` of a kernel's flags parameter (non-zero when set). */
+const flagSet = (flags: number, bit: number): Code => [...get(flags), ...i32c(bit), ...op.i32And];
+
+// readoutForward(T, B, S, cur, u, beta, flags): two lanes at a time in float64
 function readoutForwardFn() {
-  const [T, B, S, CUR, U, BETA] = [0, 1, 2, 3, 4, 5];
-  const F = new Frame(6);
+  const [T, B, S, CUR, U, BETA, FLAGS] = [0, 1, 2, 3, 4, 5, 6];
+  const F = new Frame(7);
   const c = F.i32(),
     i = F.i32(),
     bytes = F.i32(),
@@ -1463,18 +1515,22 @@ function readoutForwardFn() {
     ...set(bytes),
     ...mul(get(B), get(bytes)),
     ...set(stepBytes),
-    ...forLoop(
-      c,
-      i32c(0),
-      get(stepBytes),
-      store(add(get(U), get(c)), load(add(get(CUR), get(c)))),
-      16,
+    // u[0] = cur[0], unless resuming from the row before u
+    ...ifElse(
+      [...flagSet(FLAGS, READOUT_FLAGS.resume), ...op.i32Eqz],
+      forLoop(
+        c,
+        i32c(0),
+        get(stepBytes),
+        store(add(get(U), get(c)), load(add(get(CUR), get(c)))),
+        16,
+      ),
     ),
     ...mul(get(T), get(stepBytes)),
     ...set(end),
     ...forLoop(
       c,
-      get(stepBytes),
+      [...i32c(0), ...get(stepBytes), ...flagSet(FLAGS, READOUT_FLAGS.resume), ...select],
       get(end),
       forLoop(
         i,
@@ -1497,17 +1553,17 @@ function readoutForwardFn() {
   ];
   return {
     name: "readoutForward",
-    params: Array(6).fill(I32),
+    params: Array(7).fill(I32),
     results: [],
     locals: F.locals,
     body,
   };
 }
 
-// readoutMax(T, B, S, u, best, arg): four lanes at a time, steps outermost
+// readoutMax(T, B, S, u, best, arg, t0, flags): four lanes at a time, steps outermost
 function readoutMaxFn() {
-  const [T, B, S, U, BEST, ARG] = [0, 1, 2, 3, 4, 5];
-  const F = new Frame(6);
+  const [T, B, S, U, BEST, ARG, T0, FLAGS] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const F = new Frame(8);
   const c = F.i32(),
     t = F.i32(),
     stepBytes = F.i32(),
@@ -1519,59 +1575,114 @@ function readoutMaxFn() {
   const body: Code = [
     ...mul(get(B), shl2(get(S))),
     ...set(stepBytes),
-    ...forLoop(
-      c,
-      i32c(0),
-      get(stepBytes),
-      [
-        ...store(add(get(BEST), get(c)), load(add(get(U), get(c)))),
-        ...store(add(get(ARG), get(c)), [...i32c(0), ...op.i32x4Splat]),
-      ],
-      16,
-    ),
-    ...forLoop(t, i32c(1), get(T), [
-      ...mul(get(t), get(stepBytes)),
-      ...set(row),
-      ...get(t),
-      ...op.i32x4Splat,
-      ...set(tv),
-      ...forLoop(
+    // start from step 0 (best = u[0], arg = t0), unless merging into the earlier segments'
+    ...ifElse(
+      [...flagSet(FLAGS, READOUT_FLAGS.resume), ...op.i32Eqz],
+      forLoop(
         c,
         i32c(0),
         get(stepBytes),
         [
-          ...load(add(add(get(U), get(row)), get(c))),
-          ...set(x),
-          ...load(add(get(BEST), get(c))),
-          ...set(top),
-          ...get(x),
-          ...get(top),
-          ...f32x4.gt,
-          ...set(m),
-          ...store(add(get(BEST), get(c)), [
-            ...get(x),
-            ...get(top),
-            ...get(m),
-            ...op.v128Bitselect,
-          ]),
-          ...store(add(get(ARG), get(c)), [
-            ...get(tv),
-            ...load(add(get(ARG), get(c))),
-            ...get(m),
-            ...op.v128Bitselect,
-          ]),
+          ...store(add(get(BEST), get(c)), load(add(get(U), get(c)))),
+          ...store(add(get(ARG), get(c)), [...get(T0), ...op.i32x4Splat]),
         ],
         16,
       ),
-    ]),
+    ),
+    ...forLoop(
+      t,
+      [...i32c(0), ...i32c(1), ...flagSet(FLAGS, READOUT_FLAGS.resume), ...select],
+      get(T),
+      [
+        ...mul(get(t), get(stepBytes)),
+        ...set(row),
+        ...add(get(t), get(T0)),
+        ...op.i32x4Splat,
+        ...set(tv),
+        ...forLoop(
+          c,
+          i32c(0),
+          get(stepBytes),
+          [
+            ...load(add(add(get(U), get(row)), get(c))),
+            ...set(x),
+            ...load(add(get(BEST), get(c))),
+            ...set(top),
+            ...get(x),
+            ...get(top),
+            ...f32x4.gt,
+            ...set(m),
+            ...store(add(get(BEST), get(c)), [
+              ...get(x),
+              ...get(top),
+              ...get(m),
+              ...op.v128Bitselect,
+            ]),
+            ...store(add(get(ARG), get(c)), [
+              ...get(tv),
+              ...load(add(get(ARG), get(c))),
+              ...get(m),
+              ...op.v128Bitselect,
+            ]),
+          ],
+          16,
+        ),
+      ],
+    ),
   ];
-  return { name: "readoutMax", params: Array(6).fill(I32), results: [], locals: F.locals, body };
+  return { name: "readoutMax", params: Array(8).fill(I32), results: [], locals: F.locals, body };
 }
 
-// readoutBackward(T, B, S, cur, u, beta, dBeta, dB, arg, gOut, carry, flags): scalar float64
+// readoutSum(T, B, S, u, sums, flags): two lanes at a time in float64, steps outermost
+function readoutSumFn() {
+  const [T, B, S, U, SUMS, FLAGS] = [0, 1, 2, 3, 4, 5];
+  const F = new Frame(6);
+  const c = F.i32(),
+    t = F.i32(),
+    stepBytes = F.i32(),
+    row = F.i32();
+  const body: Code = [
+    ...mul(get(B), shl2(get(S))),
+    ...set(stepBytes),
+    // sums (8 bytes a lane) = 0, unless adding to the earlier segments'
+    ...ifElse(
+      [...flagSet(FLAGS, READOUT_FLAGS.resume), ...op.i32Eqz],
+      forLoop(
+        c,
+        i32c(0),
+        add(get(stepBytes), get(stepBytes)),
+        store(add(get(SUMS), get(c)), v128Const(0)),
+        16,
+      ),
+    ),
+    ...forLoop(t, i32c(0), get(T), [
+      ...mul(get(t), get(stepBytes)),
+      ...set(row),
+      ...forLoop(
+        c,
+        i32c(0),
+        get(stepBytes),
+        // c: byte offset of two float32 lanes; 2 c: of their float64 sums
+        store(add(get(SUMS), add(get(c), get(c))), [
+          ...load(add(get(SUMS), add(get(c), get(c)))),
+          ...add(add(get(U), get(row)), get(c)),
+          ...op.v128Load64Zero(),
+          ...simd(95),
+          ...op.f64x2Add,
+        ]),
+        8,
+      ),
+    ]),
+  ];
+  return { name: "readoutSum", params: Array(6).fill(I32), results: [], locals: F.locals, body };
+}
+
+// readoutBackward(T, B, S, cur, u, beta, dBeta, dB, arg, gOut, carry, flags, t0, totalSteps): scalar float64
 function readoutBackwardFn() {
-  const [T, B, S, CUR, U, BETA, DBETA, DB, ARG, GOUT, CARRY, FLAGS] = [...Array(12).keys()];
-  const F = new Frame(12);
+  const [T, B, S, CUR, U, BETA, DBETA, DB, ARG, GOUT, CARRY, FLAGS, T0, TOTAL] = [
+    ...Array(14).keys(),
+  ];
+  const F = new Frame(14);
   const t = F.i32(),
     b = F.i32(),
     i = F.i32(),
@@ -1587,10 +1698,13 @@ function readoutBackwardFn() {
     ...set(bytes),
     ...mul(get(B), get(bytes)),
     ...set(stepBytes),
-    ...get(T),
+    ...get(TOTAL),
     ...op.f64ConvertI32S,
     ...set(steps),
-    ...forLoop(k, i32c(0), get(stepBytes), store(add(get(CARRY), get(k)), v128Const(0)), 16),
+    ...ifElse(
+      [...flagSet(FLAGS, READOUT_FLAGS.keepCarry), ...op.i32Eqz],
+      forLoop(k, i32c(0), get(stepBytes), store(add(get(CARRY), get(k)), v128Const(0)), 16),
+    ),
     ...add(get(T), i32c(-1)),
     ...set(t),
     ...whileNot(
@@ -1608,7 +1722,7 @@ function readoutBackwardFn() {
               ...add(mul(get(t), get(stepBytes)), get(k)),
               ...set(r),
               ...ifElse(
-                [...get(FLAGS), ...i32c(1), ...op.i32And],
+                flagSet(FLAGS, READOUT_FLAGS.mean),
                 [
                   ...get(GOUT),
                   ...get(k),
@@ -1630,7 +1744,7 @@ function readoutBackwardFn() {
                   ...op.f64Const(0),
                   ...f32At(ARG, get(k)),
                   ...op.i32Load(),
-                  ...get(t),
+                  ...add(get(t), get(T0)),
                   ...i32Eq,
                   ...select,
                   ...set(gu),
@@ -1642,16 +1756,19 @@ function readoutBackwardFn() {
               ...f64Mul,
               ...op.f64Add,
               ...set(gu),
-              ...ifElse(get(t), [
-                ...f32At(DBETA, get(i)),
-                ...promote(f32At(DBETA, get(i))),
-                ...get(gu),
-                ...promote([...f32At(U, get(r)), ...get(stepBytes), ...i32Sub]),
-                ...f64Mul,
-                ...op.f64Add,
-                ...f32DemoteF64,
-                ...f32Store(),
-              ]),
+              ...ifElse(
+                [...get(t), ...flagSet(FLAGS, READOUT_FLAGS.resume), ...op.i32Or],
+                [
+                  ...f32At(DBETA, get(i)),
+                  ...promote(f32At(DBETA, get(i))),
+                  ...get(gu),
+                  ...promote([...f32At(U, get(r)), ...get(stepBytes), ...i32Sub]),
+                  ...f64Mul,
+                  ...op.f64Add,
+                  ...f32DemoteF64,
+                  ...f32Store(),
+                ],
+              ),
               ...f32At(CARRY, get(k)),
               ...get(gu),
               ...f32DemoteF64,
@@ -1660,17 +1777,14 @@ function readoutBackwardFn() {
               ...get(gu),
               ...f32DemoteF64,
               ...f32Store(),
-              ...ifElse(
-                [...get(FLAGS), ...i32c(2), ...op.i32And],
-                [
-                  ...f32At(DB, get(i)),
-                  ...promote(f32At(DB, get(i))),
-                  ...get(gu),
-                  ...op.f64Add,
-                  ...f32DemoteF64,
-                  ...f32Store(),
-                ],
-              ),
+              ...ifElse(flagSet(FLAGS, READOUT_FLAGS.bias), [
+                ...f32At(DB, get(i)),
+                ...promote(f32At(DB, get(i))),
+                ...get(gu),
+                ...op.f64Add,
+                ...f32DemoteF64,
+                ...f32Store(),
+              ]),
             ],
             4,
           ),
@@ -1682,7 +1796,7 @@ function readoutBackwardFn() {
   ];
   return {
     name: "readoutBackward",
-    params: Array(12).fill(I32),
+    params: Array(14).fill(I32),
     results: [],
     locals: F.locals,
     body,
@@ -1699,6 +1813,7 @@ export const trainWasmModule = lazyModule(() =>
     lifBackwardFn(),
     readoutForwardFn(),
     readoutMaxFn(),
+    readoutSumFn(),
     readoutBackwardFn(),
   ]),
 );

@@ -10,14 +10,15 @@
  * is accumulated only at presynaptic spikes (`rowsBackward`) and the input gradient of the layer
  * below with one dense `dotRows`. The products and the LIF neuron update (all steps of a layer in
  * one call, `lifForward` / `lifBackward`) and the readout (`readoutForward`, `readoutMax`,
- * `readoutBackward`) run in the WebAssembly kernels (`kernels.ts`); the meta neuron (it draws
- * from the model's JavaScript generator) is a TypeScript loop.
+ * `readoutSum`, `readoutBackward`) run in the WebAssembly kernels (`kernels.ts`); the meta neuron
+ * (it draws from the model's JavaScript generator) is a TypeScript loop.
  *
  * Stored for BPTT, per spiking layer of n neurons (stride n' = n rounded up to 4), T steps,
  * B samples: the input current (reused for its gradient), the membrane potential, the spikes
  * and the spike gradient, 4 x 4 B T n' bytes, plus 4 B T n' for the synaptic current of a
  * current-based layer, plus the spike list (8 bytes per spike) and 4 (B T + 1) bytes of row
- * pointers; a readout stores 2 x 4 B T n' bytes. The weight gradient's sort of a block of rows
+ * pointers; a readout stores 2 x 4 B T n' bytes, plus 5 x 4 B n' (the running maximum and its
+ * step, the gradient carry, a float64 block: the mean's running sums, then the output gradient). The weight gradient's sort of a block of rows
  * takes 4 (inputs + 1) + 8 x (entries in the block) bytes more, during `backward`. `memoryBytes(steps, batch)` gives the total.
  * Example: 200 recurrent LIF neurons, 100 steps, batch 256: 124 MB (plus 8 bytes per non-zero input).
  *
@@ -29,7 +30,9 @@
  * K = ceil(T / L) segments: O(L + T / L) instead of O(T). `backward` reverses the segments from
  * the last, recomputing each from its checkpoint first (the same kernels over the segment's
  * rows: `lifForward` / `lifBackward` with `LIF_FLAGS.resume` continue from the rows before the
- * segment, `keepCarry` from the later segment's gradient carries), the meta neurons' generator
+ * segment, `keepCarry` from the later segment's gradient carries; the readout's kernels likewise
+ * with `READOUT_FLAGS`, `readoutMax` merging each segment into the running maximum and
+ * `readoutSum` into the running sums, `readoutBackward` matching its absolute step), the meta neurons' generator
  * rewound to its state at the segment's start. The weight gradients' float32 sums over time run
  * in blocks of G = ceil(256 / B) steps from the last block (forward in time within a block) with
  * or without checkpointing, and segments are whole blocks, so every result is bitwise the same
@@ -38,7 +41,7 @@
 import { checkInteger } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
 import type { LayerSpec, LifSpec, MetaSpec, ReadoutSpec } from "./layers.js";
-import { LIF_FLAGS, SURROGATE_KIND } from "./kernels.js";
+import { LIF_FLAGS, READOUT_FLAGS, SURROGATE_KIND } from "./kernels.js";
 import type { Surrogate } from "./surrogate.js";
 import { align16, Workspace } from "./workspace.js";
 import { describeValue } from "../core/describe.js";
@@ -197,7 +200,13 @@ interface LayerState {
   rowPtr: number;
   idx: number;
   val: number;
+  /**
+   * Readouts: the running max over time (float32) and its absolute step (int32), B x stride;
+   * `f64Block`: B x stride float64, a mean's running sums in `forward`, dLoss/doutput in `backward`.
+   */
   argmax: number;
+  best: number;
+  f64Block: number;
   carry: number;
   /** Recurrent layers: the spikes before the segment as a CSR (B rows), the current gradient of the next segment's first step. */
   prevRowPtr: number;
@@ -220,6 +229,8 @@ const TRANSIENT_KEYS = [
   "idx",
   "val",
   "argmax",
+  "best",
+  "f64Block",
   "carry",
   "prevRowPtr",
   "prevIdx",
@@ -970,7 +981,9 @@ export class SpikingModel {
           o.gNext = alloc(block);
         }
       } else {
-        o.argmax = alloc(B * s.stride * 4);
+        o.argmax = alloc(block);
+        o.best = alloc(block);
+        o.f64Block = alloc(2 * block);
       }
       o.carry = alloc((spiking ? 2 : 1) * block);
       if (K > 1) {
@@ -1064,39 +1077,18 @@ export class SpikingModel {
           for (let i = 0; i < n; i++) out[b * n + i] += spk[(t * B + b) * S + i];
       return;
     }
-    const u = ws.f32(s.mem, rows * S);
+    const resume = t0 > 0 ? READOUT_FLAGS.resume : 0;
     if (sums) {
-      for (let b = 0; b < B; b++)
-        for (let i = 0; i < n; i++) {
-          let sum = sums[b * n + i];
-          for (let t = 0; t < t1 - t0; t++) sum += u[(t * B + b) * S + i];
-          sums[b * n + i] = sum;
-        }
+      // float64 sums over time, added to the earlier segments'
+      ws.kernels().readoutSum(t1 - t0, B, S, s.mem, s.f64Block, resume);
+      const acc = new Float64Array(ws.buffer, s.f64Block, B * S);
+      for (let b = 0; b < B; b++) for (let i = 0; i < n; i++) sums[b * n + i] = acc[b * S + i];
       return;
     }
-    // max over time, ties to the first step
-    const arg = ws.i32(s.argmax, B * S);
-    for (let b = 0; b < B; b++) {
-      for (let i = 0; i < n; i++) {
-        let best = out[b * n + i],
-          at = arg[b * S + i],
-          t = 0;
-        if (t0 === 0) {
-          best = u[b * S + i];
-          at = 0;
-          t = 1;
-        }
-        for (; t < t1 - t0; t++) {
-          const x = u[(t * B + b) * S + i];
-          if (x > best) {
-            best = x;
-            at = t0 + t;
-          }
-        }
-        out[b * n + i] = best;
-        arg[b * S + i] = at;
-      }
-    }
+    // max over time, ties to the first step: merged into the earlier segments' (best, argmax)
+    ws.kernels().readoutMax(t1 - t0, B, S, s.mem, s.best, s.argmax, t0, resume);
+    const best = ws.f32(s.best, B * S);
+    for (let b = 0; b < B; b++) for (let i = 0; i < n; i++) out[b * n + i] = best[b * S + i];
   }
 
   /**
@@ -1398,23 +1390,19 @@ export class SpikingModel {
   }
 
   private readoutForward(s: LayerState, csr: Csr, t0: number, n: number, B: number): void {
-    const S = s.stride,
-      nn = s.n,
-      ws = this.ws,
-      lead = B * S;
     this.inputCurrents(s, csr, t0, n, B);
-    const cur = ws.f32(s.cur, n * B * S),
-      u = ws.f32(s.mem - 4 * lead, (n + 1) * B * S),
-      beta = ws.f32(s.beta.offset, nn);
-    for (let l = 0; l < n; l++) {
-      const t = t0 + l;
-      for (let b = 0; b < B; b++) {
-        const r = (l * B + b) * S,
-          m = r + lead;
-        for (let i = 0; i < nn; i++)
-          u[m + i] = t > 0 ? beta[i] * u[r + i] + cur[r + i] : cur[r + i];
-      }
-    }
+    // a segment after the first continues from the lead row (the value before it)
+    this.ws
+      .kernels()
+      .readoutForward(
+        n,
+        B,
+        s.stride,
+        s.cur,
+        s.mem,
+        s.beta.offset,
+        t0 > 0 ? READOUT_FLAGS.resume : 0,
+      );
   }
 
   private readoutBackward(
@@ -1428,33 +1416,32 @@ export class SpikingModel {
   ): void {
     const S = s.stride,
       nn = s.n,
-      ws = this.ws,
-      lead = B * S,
-      T = this.last!.steps;
-    const gI = ws.f32(s.cur, n * B * S),
-      u = ws.f32(s.mem - 4 * lead, (n + 1) * B * S),
-      beta = ws.f32(s.beta.offset, nn),
-      dBeta = ws.f32(s.beta.gradOffset, nn);
-    const arg = ws.i32(s.argmax, B * S);
-    const dB = ws.f32(s.b.gradOffset, nn),
-      bias = spec.bias;
-    const gNext = ws.f32(s.carry, B * S);
-    if (seg === this.segK - 1) gNext.fill(0);
-    for (let l = n - 1; l >= 0; l--) {
-      const t = t0 + l;
-      for (let b = 0; b < B; b++) {
-        const r = (l * B + b) * S;
-        for (let i = 0; i < nn; i++) {
-          const g = gOut[b * nn + i];
-          const direct = spec.reduce === "max" ? (arg[b * S + i] === t ? g : 0) : g / T;
-          const gu = direct + beta[i] * gNext[b * S + i];
-          if (t > 0) dBeta[i] += gu * u[r + i];
-          gNext[b * S + i] = gu;
-          gI[r + i] = gu;
-          if (bias) dB[i] += gu;
-        }
-      }
-    }
+      ws = this.ws;
+    // dLoss/doutput in float64 at the stride (padding lanes 0, so their gradients stay 0)
+    const g = new Float64Array(ws.buffer, s.f64Block, B * S).fill(0);
+    for (let b = 0; b < B; b++) for (let i = 0; i < nn; i++) g[b * S + i] = gOut[b * nn + i];
+    let flags = 0;
+    if (spec.reduce === "mean") flags |= READOUT_FLAGS.mean;
+    if (spec.bias) flags |= READOUT_FLAGS.bias;
+    if (t0 > 0) flags |= READOUT_FLAGS.resume;
+    // the last segment (the first reversed) starts with no gradient from later steps
+    if (seg < this.segK - 1) flags |= READOUT_FLAGS.keepCarry;
+    ws.kernels().readoutBackward(
+      n,
+      B,
+      S,
+      s.cur,
+      s.mem,
+      s.beta.offset,
+      s.beta.gradOffset,
+      s.b.gradOffset,
+      s.argmax,
+      s.f64Block,
+      s.carry,
+      flags,
+      t0,
+      this.last!.steps,
+    );
   }
 }
 

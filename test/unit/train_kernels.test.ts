@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { batchFromDense, lif, readout, SpikingModel } from "../../src/train/index.js";
-import { LIF_FLAGS } from "../../src/train/kernels.js";
+import { LIF_FLAGS, READOUT_FLAGS } from "../../src/train/kernels.js";
 import { Workspace } from "../../src/train/workspace.js";
 import { Rng } from "../../src/random/rng.js";
 
@@ -350,7 +350,7 @@ describe("training kernels: the leaky readout, WebAssembly vs TypeScript and clo
     [27, false, false],
     [6, true, true],
   ] as const) {
-    it(`readoutForward, readoutMax, readoutBackward (${n} outputs, ${mean ? "mean" : "max"}${bias ? ", bias" : ""})`, () => {
+    it(`readoutForward, readoutMax, readoutSum, readoutBackward (${n} outputs, ${mean ? "mean" : "max"}${bias ? ", bias" : ""})`, () => {
       const T = 13,
         B = 3,
         S = Math.ceil(n / 4) * 4,
@@ -376,9 +376,17 @@ describe("training kernels: the leaky readout, WebAssembly vs TypeScript and clo
         const cur0 = c.slice(),
           g0 = g.slice();
         const K = ws.kernels();
-        K.readoutForward(T, B, S, cur, u, beta);
-        K.readoutMax(T, B, S, u, best, arg);
-        const forward = [ws.f32(u, R * S).slice(), ws.f32(best, B * S).slice()];
+        K.readoutForward(T, B, S, cur, u, beta, 0);
+        K.readoutMax(T, B, S, u, best, arg, 0, 0);
+        const sums = ws.alloc(B * S * 8);
+        ws.f32(sums, 2 * B * S).fill(Number.NaN); // zeroed by the kernel (no resume)
+        K.readoutSum(T, B, S, u, sums, 0);
+        const sumsK = new Float64Array(ws.buffer, sums, B * S).slice();
+        const forward = [
+          ws.f32(u, R * S).slice(),
+          ws.f32(best, B * S).slice(),
+          new Float32Array(sumsK.buffer),
+        ];
         const args = ws.i32(arg, B * S).slice();
         K.readoutBackward(
           T,
@@ -392,10 +400,12 @@ describe("training kernels: the leaky readout, WebAssembly vs TypeScript and clo
           arg,
           gOut,
           carry,
-          (mean ? 1 : 0) | (bias ? 2 : 0),
+          (mean ? READOUT_FLAGS.mean : 0) | (bias ? READOUT_FLAGS.bias : 0),
+          0,
+          T,
         );
         const grads = [ws.f32(cur, R * S).slice(), ws.f32(dBeta, S).slice(), ws.f32(dB, S).slice()];
-        return { forward, args, grads, cur0, g0, be: be.slice() };
+        return { forward, args, grads, cur0, g0, be: be.slice(), sumsK };
       });
       const [a, b] = results;
       [...a.forward, ...a.grads].forEach((x, k) =>
@@ -417,6 +427,10 @@ describe("training kernels: the leaky readout, WebAssembly vs TypeScript and clo
             uRef.push((t ? be[i] * uRef[t - 1] : 0) + cur0[(t * B + bb) * S + i]);
           uRef.forEach((v, t) => expect(uK[(t * B + bb) * S + i]).toBeCloseTo(v, 5));
           const at = uRef.indexOf(Math.max(...uRef));
+          expect(b.sumsK[k]).toBeCloseTo(
+            uRef.reduce((x, y) => x + y, 0),
+            5,
+          );
           expect(b.args[k]).toBe(at);
           expect(bestK[k]).toBe(uK[(at * B + bb) * S + i]);
           for (let t = 0; t < T; t++) {
@@ -434,4 +448,133 @@ describe("training kernels: the leaky readout, WebAssembly vs TypeScript and clo
       }
     });
   }
+});
+
+describe("training kernels: the leaky readout over checkpointed segments (resume, keepCarry)", () => {
+  // One sequence run whole and in segments of L steps (each segment's u and cur pointers at its
+  // first row, so the row before u is the previous segment's last): bitwise the same results.
+  const T = 23,
+    B = 3;
+  const run = (wasm: boolean, n: number, mean: boolean, bias: boolean, L: number) => {
+    const S = Math.ceil(n / 4) * 4,
+      R = T * B,
+      step = B * S * 4;
+    const ws = new Workspace({ wasm });
+    const rng = new Rng(7 * n + (mean ? 1 : 0) + (bias ? 2 : 0));
+    const cur = ws.alloc(R * S * 4, false, true),
+      u = ws.alloc((R + B) * S * 4, false, true) + step,
+      beta = ws.alloc(S * 4, false, true),
+      dBeta = ws.alloc(S * 4, false, true),
+      dB = ws.alloc(S * 4, false, true),
+      best = ws.alloc(B * S * 4, false, true),
+      arg = ws.alloc(B * S * 4, false, true),
+      gOut = ws.alloc(B * S * 8, false, true),
+      carry = ws.alloc(B * S * 4, false, true);
+    const c = ws.f32(cur, R * S),
+      be = ws.f32(beta, S),
+      g = new Float64Array(ws.buffer, gOut, B * S);
+    for (let r = 0; r < R; r++) for (let i = 0; i < n; i++) c[r * S + i] = rng.normal();
+    for (let i = 0; i < n; i++) be[i] = rng.uniform();
+    for (let k = 0; k < B * S; k++) g[k] = k % S < n ? rng.normal() : 0;
+    // garbage in the row before the first segment: it must not be read
+    ws.f32(u - step, B * S).fill(Number.NaN);
+    const sums = ws.alloc(B * S * 8, false, true);
+    const K = ws.kernels();
+    const segs: [number, number][] = [];
+    for (let t0 = 0; t0 < T; t0 += L) segs.push([t0, Math.min(T - t0, L)]);
+    for (const [t0, len] of segs) {
+      const resume = t0 > 0 ? READOUT_FLAGS.resume : 0;
+      K.readoutForward(len, B, S, cur + t0 * step, u + t0 * step, beta, resume);
+      K.readoutMax(len, B, S, u + t0 * step, best, arg, t0, resume);
+      K.readoutSum(len, B, S, u + t0 * step, sums, resume);
+    }
+    const forward = [
+      ws.f32(u, R * S).slice(),
+      ws.f32(best, B * S).slice(),
+      ws.f32(sums, 2 * B * S).slice(), // the float64 sums' bits
+    ];
+    const args = ws.i32(arg, B * S).slice();
+    segs.reverse().forEach(([t0, len], k) => {
+      let flags = (mean ? READOUT_FLAGS.mean : 0) | (bias ? READOUT_FLAGS.bias : 0);
+      if (t0 > 0) flags |= READOUT_FLAGS.resume;
+      if (k > 0) flags |= READOUT_FLAGS.keepCarry;
+      // keepCarry must not zero the carry: leave a stale one before the last segment only
+      if (k === 0) ws.f32(carry, B * S).fill(5);
+      K.readoutBackward(
+        len,
+        B,
+        S,
+        cur + t0 * step,
+        u + t0 * step,
+        beta,
+        dBeta,
+        dB,
+        arg,
+        gOut,
+        carry,
+        flags,
+        t0,
+        T,
+      );
+    });
+    const grads = [ws.f32(cur, R * S).slice(), ws.f32(dBeta, S).slice(), ws.f32(dB, S).slice()];
+    return { arrays: [...forward, ...grads], args };
+  };
+  for (const [n, mean, bias] of [
+    [3, false, true],
+    [27, false, false],
+    [6, true, true],
+  ] as const)
+    it(`readoutForward, readoutMax, readoutSum, readoutBackward: segments of 1, 4, 5 and 8 steps equal the whole sequence (${n} outputs, ${mean ? "mean" : "max"}${bias ? ", bias" : ""}), wasm and TypeScript`, () => {
+      const whole = run(false, n, mean, bias, T);
+      for (const wasm of [true, false])
+        for (const L of [T, 1, 4, 5, 8]) {
+          const seg = run(wasm, n, mean, bias, L);
+          seg.arrays.forEach((x, k) =>
+            expect(sameBits(x, whole.arrays[k]), `${wasm ? "wasm" : "ts"} L ${L} array ${k}`).toBe(
+              true,
+            ),
+          );
+          expect([...seg.args], `${wasm ? "wasm" : "ts"} L ${L} argmax`).toEqual([...whole.args]);
+        }
+    });
+
+  it("readoutMax merges a segment into the running best: ties keep the earlier step, across segment boundaries", () => {
+    const n = 5,
+      S = 8,
+      R = T * B;
+    for (const wasm of [true, false])
+      for (const L of [T, 1, 3, 7]) {
+        const ws = new Workspace({ wasm });
+        const rng = new Rng(11);
+        const u = ws.alloc(R * S * 4, false, true),
+          best = ws.alloc(B * S * 4, false, true),
+          arg = ws.alloc(B * S * 4, false, true);
+        // values from {-1, 0, 1, 2}: many ties
+        const x = ws.f32(u, R * S);
+        for (let r = 0; r < R; r++)
+          for (let i = 0; i < n; i++) x[r * S + i] = Math.floor(4 * rng.uniform()) - 1;
+        const K = ws.kernels();
+        for (let t0 = 0; t0 < T; t0 += L)
+          K.readoutMax(
+            Math.min(L, T - t0),
+            B,
+            S,
+            u + t0 * B * S * 4,
+            best,
+            arg,
+            t0,
+            t0 ? READOUT_FLAGS.resume : 0,
+          );
+        const top = ws.f32(best, B * S),
+          at = ws.i32(arg, B * S);
+        for (let b = 0; b < B; b++)
+          for (let i = 0; i < n; i++) {
+            const series = Array.from({ length: T }, (_, t) => x[(t * B + b) * S + i]);
+            const m = Math.max(...series);
+            expect(top[b * S + i]).toBe(m);
+            expect(at[b * S + i], `wasm ${wasm} L ${L}`).toBe(series.indexOf(m));
+          }
+      }
+  });
 });
