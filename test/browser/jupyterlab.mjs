@@ -1,5 +1,6 @@
 // Helpers for browser tests: a throw-away JupyterLab server on 127.0.0.1 and a headless
-// Debian Chromium driven by playwright-core (which never downloads a browser here).
+// Debian Chromium driven by playwright-core (which never downloads a browser here), and the steps
+// the suites share: opening notebooks, waiting for the kernel and the widgets, driving plotly.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
