@@ -7,12 +7,20 @@
 //   node --test test/browser/extension.test.mjs
 //   NEUROLAB_PYTHON=/path/to/venv/bin/python node --test test/browser/extension.test.mjs
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import { createRequire } from "node:module";
-import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ARTIFACTS, PYTHON, launchChromium, startJupyterLab } from "./jupyterlab.mjs";
+import {
+  ARTIFACTS,
+  PYTHON,
+  addCellBelowLast,
+  extensionErrors,
+  openNotebook,
+  sameColor,
+  savedOutputsNotebook,
+  setTheme,
+  startLabSession,
+} from "./jupyterlab.mjs";
 import { prng } from "./prng.mjs";
 
 const require = createRequire(import.meta.url);
@@ -55,20 +63,9 @@ function demoRaster() {
   };
 }
 
+/** A saved display of `payload` under `source`. */
 function displayCell(source, payload) {
-  return {
-    cell_type: "code",
-    execution_count: null,
-    metadata: {},
-    source: [source],
-    outputs: [
-      {
-        output_type: "display_data",
-        metadata: {},
-        data: { [RASTER_MIME]: payload, "text/plain": ["<neurolab raster>"] },
-      },
-    ],
-  };
+  return [source, { [RASTER_MIME]: payload, "text/plain": ["<neurolab raster>"] }];
 }
 
 const demo = demoRaster();
@@ -81,24 +78,13 @@ const emptyPayload = encodeRaster({
 });
 const badSchema = { ...demoPayload, schema: '<img src=x onerror="window.__neurolabPwned=2">' };
 const badCount = { ...demoPayload, n_spikes: demoPayload.n_spikes + 1 };
-const NOTEBOOK = {
-  nbformat: 4,
-  nbformat_minor: 5,
-  // A kernel that does not exist: rendering saved outputs needs none (see before()).
-  metadata: {
-    kernelspec: {
-      name: "neurolab-test-no-kernel",
-      display_name: "No kernel (test)",
-      language: "none",
-    },
-  },
-  cells: [
-    displayCell("raster(demo)", demoPayload),
-    displayCell("raster(empty)", emptyPayload),
-    displayCell("raster(badSchema)", badSchema),
-    displayCell("raster(badCount)", badCount),
-  ].map((c, i) => ({ id: `cell-${i}`, ...c })),
-};
+// Names a kernel that does not exist: rendering saved outputs needs none (see before()).
+const NOTEBOOK = savedOutputsNotebook([
+  displayCell("raster(demo)", demoPayload),
+  displayCell("raster(empty)", emptyPayload),
+  displayCell("raster(badSchema)", badSchema),
+  displayCell("raster(badCount)", badCount),
+]);
 
 /** Reads what a rendered raster widget drew (DOM markers + plotly's own state). */
 function inspectRasters() {
@@ -134,58 +120,23 @@ function inspectRasters() {
   });
 }
 
-/** Plotly normalises colours to rgb(); compare through a canvas-free parse. */
-function sameColor(page, a, b) {
-  return page.evaluate(
-    ([x, y]) => {
-      const el = document.createElement("div");
-      document.body.appendChild(el);
-      el.style.color = x;
-      const cx = getComputedStyle(el).color;
-      el.style.color = y;
-      const cy = getComputedStyle(el).color;
-      el.remove();
-      return cx === cy;
-    },
-    [a, b],
-  );
-}
-
 describe("neurolab-jupyterlab raster renderer in JupyterLab", { timeout: 240_000 }, () => {
-  let lab, browser, page, rootDir;
-  const pageErrors = [];
+  let session, lab, page, pageErrors;
 
   before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    rootDir = fs.mkdtempSync(path.join(os.tmpdir(), "neurolab-nb-"));
-    fs.writeFileSync(path.join(rootDir, "raster.ipynb"), JSON.stringify(NOTEBOOK, null, 1));
-    lab = await startJupyterLab({ python: PYTHON, rootDir });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-    page.on("pageerror", (err) => pageErrors.push(String(err?.stack ?? err)));
-    await page.goto(`${lab.url}/lab/tree/raster.ipynb?token=${lab.token}`, {
-      waitUntil: "domcontentloaded",
+    session = await startLabSession({
+      prefix: "neurolab-nb-",
+      files: { "raster.ipynb": JSON.stringify(NOTEBOOK, null, 1) },
+      pageOptions: { viewport: { width: 1400, height: 1100 } },
     });
+    ({ lab, page, pageErrors } = session);
     // The notebook names a kernel that does not exist, so JupyterLab deterministically asks
     // for one instead of starting a kernel: answer "No Kernel" (none is needed to render).
-    const dialog = page.locator(".jp-Dialog");
-    const appeared = await dialog
-      .first()
-      .waitFor({ timeout: 60_000 })
-      .then(
-        () => true,
-        () => false,
-      );
-    if (appeared) {
-      await dialog.locator("button.jp-mod-reject").click(); // "No Kernel"
-      await dialog.first().waitFor({ state: "detached", timeout: 10_000 });
-    }
+    await openNotebook(page, lab, "raster.ipynb", { reset: false });
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    await lab?.stop();
-    if (rootDir) fs.rmSync(rootDir, { recursive: true, force: true });
+    await session?.stop();
   });
 
   test("the labextension is installed and loaded by JupyterLab", async () => {
@@ -314,16 +265,8 @@ describe("neurolab-jupyterlab raster renderer in JupyterLab", { timeout: 240_000
     assert.equal(await page.locator(".jp-Notebook .jp-Cell").count(), 4);
     assert.equal(await page.locator(".jp-Dialog").count(), 0);
     // The notebook is still interactive: select the last cell, add one below.
-    await page.locator(".jp-Notebook .jp-Cell").last().locator(".jp-InputPrompt").click();
-    await page.keyboard.press("Escape");
-    await page.keyboard.press("b");
-    await page.waitForFunction(
-      () => document.querySelectorAll(".jp-Notebook .jp-Cell").length === 5,
-      null,
-      { timeout: 10_000 },
-    );
-    const ours = pageErrors.filter((e) => /neurolab|plotly/i.test(e));
-    assert.deepEqual(ours, [], "uncaught errors from the extension");
+    await addCellBelowLast(page, 4);
+    assert.deepEqual(extensionErrors(pageErrors), [], "uncaught errors from the extension");
   });
 
   test("resizes with the notebook", async () => {
@@ -356,12 +299,7 @@ describe("neurolab-jupyterlab raster renderer in JupyterLab", { timeout: 240_000
   test("follows a switch to the dark theme", async () => {
     const before = (await page.evaluate(inspectRasters))[0];
     // Settings > Theme > JupyterLab Dark, as a user would.
-    await page.locator(".lm-MenuBar-item", { hasText: /^Settings$/ }).click();
-    await page.locator(".lm-Menu-item", { hasText: /^Theme/ }).hover();
-    await page.getByRole("menuitem", { name: "JupyterLab Dark", exact: true }).click();
-    await page.waitForFunction(() => document.body.dataset.jpThemeLight === "false", null, {
-      timeout: 30_000,
-    });
+    await setTheme(page, "Dark");
     await page.waitForFunction(
       (oldBg) => {
         const plot = document.querySelector(".neurolab-raster .js-plotly-plot");

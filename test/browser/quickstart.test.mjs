@@ -7,70 +7,56 @@
 //   node --test test/browser/quickstart.test.mjs
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ARTIFACTS, PYTHON, ROOT, launchChromium, startJupyterLab } from "./jupyterlab.mjs";
+import {
+  ARTIFACTS,
+  ROOT,
+  extensionErrors,
+  gotoNotebook,
+  outputOf,
+  runAllCells,
+  startLabSession,
+  waitForKernelIdle,
+  waitForNeurolabKernel,
+} from "./jupyterlab.mjs";
 
 const MALFORMED =
   '({ [Symbol.for("jupyter.mimebundle")]: () => ({ "application/vnd.neurolab.raster.v1+json": { schema: "neurolab.raster", version: 99 }, "text/plain": "malformed raster" }) })';
 
 describe("quickstart notebook in JupyterLab with the neurolab kernel", { timeout: 300_000 }, () => {
-  let lab, browser, page, rootDir;
-  const pageErrors = [];
+  let session, lab, page, pageErrors;
 
   before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
     // A copy, so JupyterLab's autosave never touches the repository's notebook.
-    rootDir = fs.mkdtempSync(path.join(os.tmpdir(), "neurolab-quickstart-"));
-    fs.copyFileSync(
-      path.join(ROOT, "notebooks", "00-quickstart.ipynb"),
-      path.join(rootDir, "00-quickstart.ipynb"),
-    );
-    lab = await startJupyterLab({ python: PYTHON, rootDir });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1400 } });
-    page.on("pageerror", (err) => pageErrors.push(String(err?.stack ?? err)));
-    await page.goto(`${lab.url}/lab/tree/00-quickstart.ipynb?token=${lab.token}`, {
-      waitUntil: "domcontentloaded",
+    session = await startLabSession({
+      prefix: "neurolab-quickstart-",
+      files: {
+        "00-quickstart.ipynb": fs.readFileSync(path.join(ROOT, "notebooks", "00-quickstart.ipynb")),
+      },
+      pageOptions: { viewport: { width: 1400, height: 1400 } },
     });
+    ({ lab, page, pageErrors } = session);
+    await gotoNotebook(page, lab, "00-quickstart.ipynb", { reset: false });
     await page.locator(".jp-Notebook").first().waitFor({ timeout: 90_000 });
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    await lab?.stop();
-    if (rootDir) fs.rmSync(rootDir, { recursive: true, force: true });
+    await session?.stop();
   });
 
   test("the notebook opens on the TypeScript (neurolab) kernel", async () => {
     const kernelName = page
       .locator(".jp-NotebookPanel-toolbar .jp-KernelName, .jp-Toolbar-kernelName")
       .first();
-    await page.waitForFunction(
-      () =>
-        /TypeScript \(neurolab\)/.test(
-          document.querySelector(".jp-NotebookPanel-toolbar")?.textContent ?? "",
-        ),
-      null,
-      { timeout: 60_000 },
-    );
+    await waitForNeurolabKernel(page);
     assert.match((await kernelName.textContent()) ?? "", /TypeScript \(neurolab\)/);
     // Wait for the kernel to be idle before running.
-    await page.waitForFunction(
-      () =>
-        document.querySelector(".jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") ===
-        "idle",
-      null,
-      {
-        timeout: 60_000,
-      },
-    );
+    await waitForKernelIdle(page);
   });
 
   test("Run All draws the raster with exactly the spikes the kernel simulated", async () => {
-    await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
-    await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
+    await runAllCells(page);
     await page.locator(".neurolab-raster[data-n-spikes]").first().waitFor({ timeout: 120_000 });
     // The kernel printed the monitor's spike count; the widget must draw that many points.
     const printed = await page
@@ -96,9 +82,7 @@ describe("quickstart notebook in JupyterLab with the neurolab kernel", { timeout
     assert.equal(drawn.points, expected);
     assert.deepEqual(drawn.names, ["input", "exc"]);
     assert.ok(drawn.canvases > 0, "scattergl drew into a canvas");
-    const output = page
-      .locator(".jp-OutputArea-child", { has: page.locator(".neurolab-raster") })
-      .first();
+    const output = outputOf(page, ".neurolab-raster");
     await output.scrollIntoViewIfNeeded();
     await page.waitForTimeout(500);
     await output.screenshot({ path: path.join(ARTIFACTS, "quickstart-raster.png") });
@@ -136,9 +120,6 @@ describe("quickstart notebook in JupyterLab with the neurolab kernel", { timeout
       .locator(".jp-OutputArea-output", { hasText: /^42$/ })
       .first()
       .waitFor({ timeout: 30_000 });
-    assert.deepEqual(
-      pageErrors.filter((e) => /neurolab|plotly/i.test(e)),
-      [],
-    );
+    assert.deepEqual(extensionErrors(pageErrors), []);
   });
 });

@@ -11,10 +11,21 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ARTIFACTS, PYTHON, launchChromium, openNotebook, startJupyterLab } from "./jupyterlab.mjs";
+import {
+  ARTIFACTS,
+  dragAcross,
+  extensionErrors,
+  openNotebook,
+  outputOf,
+  plotArea,
+  savedOutputsNotebook,
+  setRasterDragMode,
+  startLabSession,
+  waitForRasterWindow,
+  waitForRender,
+} from "./jupyterlab.mjs";
 
 const require = createRequire(import.meta.url);
 const nl = require("neurolab");
@@ -41,50 +52,27 @@ describe(
   "raster widget: state panel and time-window selection in JupyterLab",
   { timeout: 300_000 },
   () => {
-    let lab, browser, page, rootDir, sim, payload;
-    const pageErrors = [];
+    let session, lab, browser, page, pageErrors, sim, payload;
 
     before(async () => {
-      fs.mkdirSync(ARTIFACTS, { recursive: true });
       sim = simulated();
       const bundle = sim.figure[nl.MIME_BUNDLE]();
       payload = bundle[RASTER_MIME];
-      fs.writeFileSync(path.join(ARTIFACTS, "static-raster-states.svg"), bundle["image/svg+xml"]);
-      rootDir = fs.mkdtempSync(path.join(os.tmpdir(), "neurolab-raster-"));
-      const nb = {
-        nbformat: 4,
-        nbformat_minor: 5,
-        metadata: {
-          kernelspec: {
-            name: "neurolab-test-no-kernel",
-            display_name: "No kernel (test)",
-            language: "none",
-          },
+      session = await startLabSession({
+        prefix: "neurolab-raster-",
+        files: {
+          "raster.ipynb": savedOutputsNotebook([["rasterFigure({ spikes, states: vm })", bundle]]),
         },
-        cells: [
-          {
-            id: "cell-0",
-            cell_type: "code",
-            execution_count: null,
-            metadata: {},
-            source: ["rasterFigure({ spikes, states: vm })"],
-            outputs: [{ output_type: "display_data", metadata: {}, data: bundle }],
-          },
-        ],
-      };
-      fs.writeFileSync(path.join(rootDir, "raster.ipynb"), JSON.stringify(nb));
-      lab = await startJupyterLab({ python: PYTHON, rootDir });
-      browser = await launchChromium();
-      page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
-      page.on("pageerror", (err) => pageErrors.push(String(err?.stack ?? err)));
+        pageOptions: { viewport: { width: 1400, height: 1200 } },
+      });
+      ({ lab, browser, page, pageErrors } = session);
+      fs.writeFileSync(path.join(ARTIFACTS, "static-raster-states.svg"), bundle["image/svg+xml"]);
       await openNotebook(page, lab, "raster.ipynb");
-      await page.locator(".neurolab-raster[data-render-ms]").first().waitFor({ timeout: 90_000 });
+      await waitForRender(page, ".neurolab-raster");
     });
 
     after(async () => {
-      await browser?.close().catch(() => undefined);
-      await lab?.stop();
-      if (rootDir) fs.rmSync(rootDir, { recursive: true, force: true });
+      await session?.stop();
     });
 
     test("the static fallback has the state panel", async () => {
@@ -153,10 +141,9 @@ describe(
       });
       assert.equal(r.spikes, sim.spikes.count);
       assert.match(r.caption, /3 v_mV traces/);
-      await page
-        .locator(".jp-OutputArea-child", { has: page.locator(".neurolab-raster") })
-        .first()
-        .screenshot({ path: path.join(ARTIFACTS, "raster-states.png") });
+      await outputOf(page, ".neurolab-raster").screenshot({
+        path: path.join(ARTIFACTS, "raster-states.png"),
+      });
     });
 
     test("hovering a state trace names its neuron and value", async () => {
@@ -181,14 +168,8 @@ describe(
     });
 
     test("zooming the raster zooms the rate and state panels with it", async () => {
-      const box = await page
-        .locator(".neurolab-raster .js-plotly-plot .nsewdrag")
-        .first()
-        .boundingBox();
-      await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.3);
-      await page.mouse.down();
-      await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.3, { steps: 6 });
-      await page.mouse.up();
+      const box = await plotArea(page, ".neurolab-raster");
+      await dragAcross(page, box, [0.2, 0.3], [0.4, 0.3], 6);
       await page.waitForFunction(
         () => {
           const r = document.querySelector(".neurolab-raster .js-plotly-plot")._fullLayout.xaxis
@@ -209,10 +190,9 @@ describe(
       });
       assert.deepEqual(r.anchors, ["x", "x", "x"]);
       assert.ok(r.range[0] > 50 && r.range[1] < 300, `zoomed range ${r.range}`);
-      await page
-        .locator(".jp-OutputArea-child", { has: page.locator(".neurolab-raster") })
-        .first()
-        .screenshot({ path: path.join(ARTIFACTS, "raster-states-zoom.png") });
+      await outputOf(page, ".neurolab-raster").screenshot({
+        path: path.join(ARTIFACTS, "raster-states-zoom.png"),
+      });
       // Double-click resets the zoom.
       await page.mouse.dblclick(box.x + box.width * 0.5, box.y + box.height * 0.3);
       await page.waitForFunction(
@@ -227,30 +207,10 @@ describe(
     });
 
     test("selecting a time window lists spike counts, rates and active neurons per population", async () => {
-      await page.locator(".neurolab-raster-drag").first().selectOption("select");
-      await page.waitForFunction(
-        () =>
-          document.querySelector(".neurolab-raster .js-plotly-plot")._fullLayout.dragmode ===
-          "select",
-        null,
-        { timeout: 10_000 },
-      );
-      const box = await page
-        .locator(".neurolab-raster .js-plotly-plot .nsewdrag")
-        .first()
-        .boundingBox();
-      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.4);
-      await page.mouse.down();
-      await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5, { steps: 8 });
-      await page.mouse.up();
-      await page.waitForFunction(
-        () => {
-          const root = document.querySelector(".neurolab-raster");
-          return root.dataset.windowMs && !root.dataset.selecting;
-        },
-        null,
-        { timeout: 10_000 },
-      );
+      await setRasterDragMode(page, "select");
+      const box = await plotArea(page, ".neurolab-raster");
+      await dragAcross(page, box, [0.3, 0.4], [0.6, 0.5], 8);
+      await waitForRasterWindow(page);
       const shown = await page.evaluate(() => {
         const root = document.querySelector(".neurolab-raster");
         return {
@@ -287,10 +247,9 @@ describe(
         assert.ok(row.spikes > 10, `${p.name}: ${row.spikes} spikes in the window`);
       });
       assert.match(shown.head, /^window [\d.,]+–[\d.,]+ ms/);
-      await page
-        .locator(".jp-OutputArea-child", { has: page.locator(".neurolab-raster") })
-        .first()
-        .screenshot({ path: path.join(ARTIFACTS, "raster-window.png") });
+      await outputOf(page, ".neurolab-raster").screenshot({
+        path: path.join(ARTIFACTS, "raster-window.png"),
+      });
       // Clear: the panel empties and the selection box goes.
       await page.locator(".neurolab-raster-window-clear").first().click();
       await page.waitForFunction(
@@ -305,11 +264,7 @@ describe(
         null,
         { timeout: 10_000 },
       );
-      assert.deepEqual(
-        pageErrors.filter((e) => /neurolab|plotly/i.test(e)),
-        [],
-        "uncaught errors from the extension",
-      );
+      assert.deepEqual(extensionErrors(pageErrors), [], "uncaught errors from the extension");
     });
   },
 );

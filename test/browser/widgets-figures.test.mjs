@@ -18,36 +18,28 @@
 //
 //   NEUROLAB_PYTHON=/path/to/venv/bin/python node --test test/browser/widgets-figures.test.mjs
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import { createRequire } from "node:module";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
-  ARTIFACTS,
-  PYTHON,
-  ROOT,
-  launchChromium,
+  cookNeurons,
+  dragAcross,
+  exportPng,
+  extensionErrors,
   openNotebook,
-  startJupyterLab,
+  plotArea,
+  savedOutputsNotebook,
+  setRasterDragMode,
+  shoot,
+  startLabSession,
+  waitForData,
+  waitForRasterWindow,
+  waitForRender,
 } from "./jupyterlab.mjs";
 import { prng } from "./prng.mjs";
 
 const require = createRequire(import.meta.url);
 const nl = require("neurolab");
 const { rsa, connectome: cx } = nl;
-
-const MIRROR = process.env.NEUROLAB_DATA_MIRROR || path.resolve(ROOT, "..", "shared", "data");
-
-async function cook() {
-  return cx.neuronsOnly(
-    await cx.loadConnectome("cook2019", {
-      mirrorDir: MIRROR,
-      offline: true,
-      cacheDir: path.join(os.tmpdir(), "neurolab-no-cache"),
-    }),
-  );
-}
 
 function wormRaster(c) {
   const sim = cx.connectomeNetwork(c, {
@@ -121,35 +113,6 @@ function activity60() {
   );
 }
 
-function notebook(outputs) {
-  return {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: {
-        name: "neurolab-test-no-kernel",
-        display_name: "No kernel (test)",
-        language: "none",
-      },
-    },
-    cells: outputs.map(([source, data], i) => ({
-      id: `cell-${i}`,
-      cell_type: "code",
-      execution_count: null,
-      metadata: {},
-      source: [source],
-      outputs: [{ output_type: "display_data", metadata: {}, data }],
-    })),
-  };
-}
-
-async function shoot(page, selector, file) {
-  const out = page.locator(".jp-OutputArea-child", { has: page.locator(selector) }).first();
-  await out.scrollIntoViewIfNeeded();
-  await page.waitForTimeout(300);
-  await out.screenshot({ path: path.join(ARTIFACTS, file) });
-}
-
 /** Pairwise overlap area (px²) of client rectangles. */
 function overlapArea(rects) {
   let total = 0;
@@ -166,47 +129,37 @@ function overlapArea(rects) {
 }
 
 describe("widget figure details in JupyterLab", { timeout: 600_000 }, () => {
-  let lab, browser, page, rootDir, c, raster, con, rdm, act;
-  const pageErrors = [];
+  let session, lab, page, pageErrors, c, raster, con, rdm, act;
 
   before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    c = await cook();
+    c = await cookNeurons();
     raster = wormRaster(c);
     con = nl.connectomeFigure(c, { title: "C. elegans (Cook et al. 2019)" });
     rdm = singleRdm();
     act = activity60();
-    rootDir = fs.mkdtempSync(path.join(os.tmpdir(), "neurolab-figures-"));
     const bundle = (fig) => fig[nl.MIME_BUNDLE]();
-    fs.writeFileSync(
-      path.join(rootDir, "figures.ipynb"),
-      JSON.stringify(
-        notebook([
+    session = await startLabSession({
+      prefix: "neurolab-figures-",
+      files: {
+        "figures.ipynb": savedOutputsNotebook([
           ["worm raster", bundle(raster)],
           ["connectome", bundle(con)],
           ["rdm", bundle(rdm)],
           ["activity", bundle(act)],
         ]),
-      ),
-    );
-    lab = await startJupyterLab({ python: PYTHON, rootDir });
-    browser = await launchChromium();
-    page = await browser.newPage({
-      viewport: { width: 1400, height: 1100 },
-      acceptDownloads: true,
+      },
+      pageOptions: { viewport: { width: 1400, height: 1100 }, acceptDownloads: true },
     });
-    page.on("pageerror", (err) => pageErrors.push(String(err?.stack ?? err)));
+    ({ lab, page, pageErrors } = session);
     await openNotebook(page, lab, "figures.ipynb");
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    await lab?.stop();
-    if (rootDir) fs.rmSync(rootDir, { recursive: true, force: true });
+    await session?.stop();
   });
 
   test("raster: neuron names on the axis and in the spike data, trace legend, window on the dt grid", async () => {
-    await page.locator(".neurolab-raster[data-render-ms]").first().waitFor({ timeout: 90_000 });
+    await waitForRender(page, ".neurolab-raster");
     const names = raster.data.neuronNames;
     assert.equal(names.length, 300);
     const r = await page.evaluate(() => {
@@ -245,15 +198,9 @@ describe("widget figure details in JupyterLab", { timeout: 600_000 }, () => {
     );
     await shoot(page, ".neurolab-raster", "figures-raster-names.png");
     // Zoom into 20 rows: every row is named.
-    const box = await page
-      .locator(".neurolab-raster .js-plotly-plot .nsewdrag")
-      .first()
-      .boundingBox();
+    const box = await plotArea(page, ".neurolab-raster");
     // A vertical zoom box by mouse over a narrow band of rows (as a user would).
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.4);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.502, box.y + box.height * 0.49, { steps: 6 }); // >= 20 px: plotly's smallest zoom box
-    await page.mouse.up();
+    await dragAcross(page, box, [0.5, 0.4], [0.502, 0.49], 6); // >= 20 px: plotly's smallest zoom box
     await page.waitForFunction(
       () => {
         const gd = document.querySelector(".neurolab-raster .js-plotly-plot");
@@ -289,10 +236,7 @@ describe("widget figure details in JupyterLab", { timeout: 600_000 }, () => {
     for (const v of first.vals)
       assert.ok(v >= Math.min(...first.range) && v <= Math.max(...first.range));
     // Zoom in again: now every row in view is named.
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.3);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.502, box.y + box.height * 0.6, { steps: 6 });
-    await page.mouse.up();
+    await dragAcross(page, box, [0.5, 0.3], [0.502, 0.6], 6);
     await page.waitForFunction(
       () => {
         const gd = document.querySelector(".neurolab-raster .js-plotly-plot");
@@ -320,25 +264,9 @@ describe("widget figure details in JupyterLab", { timeout: 600_000 }, () => {
     await shoot(page, ".neurolab-raster", "figures-raster-names-zoom.png");
     // Back to the full view (double click), then select a time window: its edges lie on the dt grid.
     await page.mouse.dblclick(box.x + box.width * 0.5, box.y + box.height * 0.5);
-    await page.locator(".neurolab-raster-drag").first().selectOption("select");
-    await page.waitForFunction(
-      () =>
-        document.querySelector(".neurolab-raster .js-plotly-plot")._fullLayout.dragmode ===
-        "select",
-      null,
-      { timeout: 10_000 },
-    );
-    await page.mouse.move(box.x + box.width * 0.213, box.y + box.height * 0.3);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.377, box.y + box.height * 0.4, { steps: 5 });
-    await page.mouse.up();
-    await page.waitForFunction(
-      () =>
-        document.querySelector(".neurolab-raster").dataset.windowMs &&
-        !document.querySelector(".neurolab-raster").dataset.selecting,
-      null,
-      { timeout: 10_000 },
-    );
+    await setRasterDragMode(page, "select");
+    await dragAcross(page, box, [0.213, 0.3], [0.377, 0.4], 5);
+    await waitForRasterWindow(page);
     const w = (await page.locator(".neurolab-raster").first().getAttribute("data-window-ms"))
       .split(",")
       .map(Number);
@@ -358,7 +286,7 @@ describe("widget figure details in JupyterLab", { timeout: 600_000 }, () => {
   });
 
   test("connectome: arcs within layers, node labels, edge legend, deselect on empty space", async () => {
-    await page.locator(".neurolab-connectome[data-render-ms]").first().waitFor({ timeout: 90_000 });
+    await waitForRender(page, ".neurolab-connectome");
     await page.evaluate(() =>
       document
         .querySelector(".neurolab-connectome .js-plotly-plot")
@@ -398,11 +326,7 @@ describe("widget figure details in JupyterLab", { timeout: 600_000 }, () => {
     await shoot(page, ".neurolab-connectome", "figures-connectome-labels.png");
     // Select AVAL: its partners within the interneuron layer are joined by arcs.
     await page.locator(".neurolab-connectome-search").first().fill("AVAL");
-    await page.waitForFunction(
-      () => document.querySelector(".neurolab-connectome").dataset.selected === "AVAL",
-      null,
-      { timeout: 10_000 },
-    );
+    await waitForData(page, ".neurolab-connectome", "selected", "AVAL");
     const i = d.names.indexOf("AVAL");
     let sameLayerIn = 0;
     for (let k = 0; k < d.chemical.pre.length; k++)
@@ -488,14 +412,8 @@ describe("widget figure details in JupyterLab", { timeout: 600_000 }, () => {
       { timeout: 10_000 },
     );
     // Zoomed in on the interneuron column, every node in view is named.
-    const plot = await page
-      .locator(".neurolab-connectome .js-plotly-plot .nsewdrag")
-      .first()
-      .boundingBox();
-    await page.mouse.move(plot.x + plot.width * 0.3, plot.y + plot.height * 0.3);
-    await page.mouse.down();
-    await page.mouse.move(plot.x + plot.width * 0.42, plot.y + plot.height * 0.42, { steps: 6 });
-    await page.mouse.up();
+    const plot = await plotArea(page, ".neurolab-connectome");
+    await dragAcross(page, plot, [0.3, 0.3], [0.42, 0.42], 6);
     await page.waitForFunction(
       () => {
         const root = document.querySelector(".neurolab-connectome");
@@ -524,11 +442,7 @@ describe("widget figure details in JupyterLab", { timeout: 600_000 }, () => {
 
   test("connectome: chemical and electrical matrices, class ticks and boundaries, colour bars in the PNG export", async () => {
     await page.locator(".neurolab-connectome-view").first().selectOption("adjacency");
-    await page.waitForFunction(
-      () => document.querySelector(".neurolab-connectome").dataset.view === "adjacency",
-      null,
-      { timeout: 10_000 },
-    );
+    await waitForData(page, ".neurolab-connectome", "view", "adjacency");
     const r = await page.evaluate(() => {
       const gd = document.querySelector(".neurolab-connectome .js-plotly-plot");
       return {
@@ -572,20 +486,11 @@ describe("widget figure details in JupyterLab", { timeout: 600_000 }, () => {
     );
     await shoot(page, ".neurolab-connectome", "figures-connectome-adjacency.png");
     // PNG export keeps both colour bars.
-    await page
-      .locator(".neurolab-connectome .js-plotly-plot")
-      .first()
-      .hover({ position: { x: 30, y: 30 } });
-    const [download] = await Promise.all([
-      page.waitForEvent("download", { timeout: 30_000 }),
-      page
-        .locator('.neurolab-connectome .modebar-btn[data-title="Download plot as a PNG"]')
-        .first()
-        .click({ force: true }),
-    ]);
-    const file = path.join(ARTIFACTS, "figures-connectome-adjacency-export.png");
-    await download.saveAs(file);
-    const png = fs.readFileSync(file);
+    const png = await exportPng(
+      page,
+      ".neurolab-connectome",
+      "figures-connectome-adjacency-export.png",
+    );
     const colours = await page.evaluate(
       async ([b64, bars, box]) => {
         const img = new Image();
@@ -622,20 +527,12 @@ describe("widget figure details in JupyterLab", { timeout: 600_000 }, () => {
       assert.notDeepEqual(bar[0], bar[2], "a gradient, not one colour");
     }
     await page.locator(".neurolab-connectome-view").first().selectOption("layered");
-    await page.waitForFunction(
-      () => document.querySelector(".neurolab-connectome").dataset.view === "layered",
-      null,
-      { timeout: 10_000 },
-    );
+    await waitForData(page, ".neurolab-connectome", "view", "layered");
   });
 
   test("connectome: in a narrow window the partner panel goes below the plot, clear of the citation", async () => {
     await page.locator(".neurolab-connectome-search").first().fill("AVAL");
-    await page.waitForFunction(
-      () => document.querySelector(".neurolab-connectome").dataset.selected === "AVAL",
-      null,
-      { timeout: 10_000 },
-    );
+    await waitForData(page, ".neurolab-connectome", "selected", "AVAL");
     const geometry = () =>
       page.evaluate(() => {
         const root = document.querySelector(".neurolab-connectome");
@@ -676,7 +573,7 @@ describe("widget figure details in JupyterLab", { timeout: 600_000 }, () => {
   });
 
   test("RDM: measure named as a distance, one Kruskal stress, coloured MDS with separate labels, unclipped ticks", async () => {
-    await page.locator(".neurolab-rdm[data-render-ms]").first().waitFor({ timeout: 90_000 });
+    await waitForRender(page, ".neurolab-rdm");
     await page.locator(".neurolab-rdm").first().scrollIntoViewIfNeeded();
     await page.waitForTimeout(300);
     const r = await page.evaluate(() => {
@@ -734,7 +631,7 @@ describe("widget figure details in JupyterLab", { timeout: 600_000 }, () => {
   });
 
   test("activity: every row labelled at 60 neurons; hover names quantity and unit", async () => {
-    await page.locator(".neurolab-activity[data-render-ms]").first().waitFor({ timeout: 90_000 });
+    await waitForRender(page, ".neurolab-activity");
     await page.locator(".neurolab-activity").first().scrollIntoViewIfNeeded();
     const r = await page.evaluate(() => {
       const gd = document.querySelector(".neurolab-activity .js-plotly-plot");
@@ -770,10 +667,6 @@ describe("widget figure details in JupyterLab", { timeout: 600_000 }, () => {
     assert.ok(m, text);
     assert.ok(Math.abs(act.data.labels.indexOf(m[1]) - 10) <= 1, `hovered ${m[1]} near row 10`);
     await shoot(page, ".neurolab-activity", "figures-activity-60.png");
-    assert.deepEqual(
-      pageErrors.filter((e) => /neurolab|plotly/i.test(e)),
-      [],
-      "uncaught errors from the extension",
-    );
+    assert.deepEqual(extensionErrors(pageErrors), [], "uncaught errors from the extension");
   });
 });

@@ -8,58 +8,50 @@
 //   NEUROLAB_PYTHON=/path/to/venv/bin/python node --test test/browser/widgets-notebook.test.mjs
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ARTIFACTS, PYTHON, ROOT, launchChromium, startJupyterLab } from "./jupyterlab.mjs";
+import {
+  ARTIFACTS,
+  ROOT,
+  extensionErrors,
+  gotoNotebook,
+  outputOf,
+  runAllCells,
+  setRasterDragMode,
+  shoot,
+  startLabSession,
+  waitForKernelIdle,
+  waitForNeurolabKernel,
+  waitForRasterWindow,
+} from "./jupyterlab.mjs";
 
 const NOTEBOOK = "04-widgets.ipynb";
 
 describe("04-widgets notebook in JupyterLab with the neurolab kernel", { timeout: 300_000 }, () => {
-  let lab, browser, page, rootDir;
-  const pageErrors = [];
+  let session, lab, page, pageErrors;
 
   before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
     // A copy, so JupyterLab's autosave never touches the repository's notebook; the kernel finds
     // the connectome data through NEUROLAB_DATA_MIRROR (the copy is not beside the repository).
     process.env.NEUROLAB_DATA_MIRROR ||= path.resolve(ROOT, "..", "shared", "data");
-    rootDir = fs.mkdtempSync(path.join(os.tmpdir(), "neurolab-widgets-nb-"));
-    fs.copyFileSync(path.join(ROOT, "notebooks", NOTEBOOK), path.join(rootDir, NOTEBOOK));
-    lab = await startJupyterLab({ python: PYTHON, rootDir });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1400 } });
-    page.on("pageerror", (err) => pageErrors.push(String(err?.stack ?? err)));
-    await page.goto(`${lab.url}/lab/tree/${NOTEBOOK}?reset&token=${lab.token}`, {
-      waitUntil: "domcontentloaded",
+    session = await startLabSession({
+      prefix: "neurolab-widgets-nb-",
+      files: { [NOTEBOOK]: fs.readFileSync(path.join(ROOT, "notebooks", NOTEBOOK)) },
+      pageOptions: { viewport: { width: 1400, height: 1400 } },
     });
+    ({ lab, page, pageErrors } = session);
+    await gotoNotebook(page, lab, NOTEBOOK);
     await page.locator(".jp-Notebook").first().waitFor({ timeout: 90_000 });
-    await page.waitForFunction(
-      () =>
-        /TypeScript \(neurolab\)/.test(
-          document.querySelector(".jp-NotebookPanel-toolbar")?.textContent ?? "",
-        ),
-      null,
-      { timeout: 60_000 },
-    );
-    await page.waitForFunction(
-      () =>
-        document.querySelector(".jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") ===
-        "idle",
-      null,
-      { timeout: 60_000 },
-    );
+    await waitForNeurolabKernel(page);
+    await waitForKernelIdle(page);
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    await lab?.stop();
-    if (rootDir) fs.rmSync(rootDir, { recursive: true, force: true });
+    await session?.stop();
   });
 
   test("Run All renders the raster, RDM, connectome and activity widgets from the kernel", async () => {
-    await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
-    await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
+    await runAllCells(page);
     for (const cls of [
       "neurolab-raster",
       "neurolab-rdm",
@@ -70,13 +62,7 @@ describe("04-widgets notebook in JupyterLab with the neurolab kernel", { timeout
       await w.scrollIntoViewIfNeeded().catch(() => undefined);
       await w.waitFor({ timeout: 120_000 });
     }
-    await page.waitForFunction(
-      () =>
-        document.querySelector(".jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") ===
-        "idle",
-      null,
-      { timeout: 120_000 },
-    );
+    await waitForKernelIdle(page, 120_000);
     const state = await page.evaluate(() => ({
       errors: [
         ...document.querySelectorAll(
@@ -112,14 +98,7 @@ describe("04-widgets notebook in JupyterLab with the neurolab kernel", { timeout
     assert.deepEqual(Object.keys(printed), ["input", "exc", "inh"]);
     const raster = page.locator(".neurolab-raster").first();
     await raster.scrollIntoViewIfNeeded();
-    await page.locator(".neurolab-raster-drag").first().selectOption("select");
-    await page.waitForFunction(
-      () =>
-        document.querySelector(".neurolab-raster .js-plotly-plot")._fullLayout.dragmode ===
-        "select",
-      null,
-      { timeout: 10_000 },
-    );
+    await setRasterDragMode(page, "select");
     const ends = await page.evaluate(() => {
       const gd = document.querySelector(".neurolab-raster .js-plotly-plot");
       const xa = gd._fullLayout.xaxis;
@@ -135,14 +114,7 @@ describe("04-widgets notebook in JupyterLab with the neurolab kernel", { timeout
     await page.mouse.down();
     await page.mouse.move(ends.x1, ends.y + 20, { steps: 8 });
     await page.mouse.up();
-    await page.waitForFunction(
-      () => {
-        const root = document.querySelector(".neurolab-raster");
-        return root.dataset.windowMs && !root.dataset.selecting;
-      },
-      null,
-      { timeout: 10_000 },
-    );
+    await waitForRasterWindow(page);
     const rows = await page.evaluate(() =>
       [...document.querySelectorAll(".neurolab-raster-window-row")].map((r) => ({
         name: r.cells[0].textContent,
@@ -158,9 +130,7 @@ describe("04-widgets notebook in JupyterLab with the neurolab kernel", { timeout
         `${r.name}: ${r.spikes} vs ${printed[r.name].spikes} spikes`,
       );
     }
-    const rasterOut = page
-      .locator(".jp-OutputArea-child", { has: page.locator(".neurolab-raster") })
-      .first();
+    const rasterOut = outputOf(page, ".neurolab-raster");
     await page.mouse.move(5, 5);
     await page.waitForTimeout(300);
     await rasterOut.screenshot({ path: path.join(ARTIFACTS, "widgets-notebook-raster.png") });
@@ -177,15 +147,8 @@ describe("04-widgets notebook in JupyterLab with the neurolab kernel", { timeout
       ["neurolab-rdm", "widgets-notebook-rdm.png"],
       ["neurolab-connectome", "widgets-notebook-connectome.png"],
       ["neurolab-activity", "widgets-notebook-activity.png"],
-    ]) {
-      const out = page.locator(".jp-OutputArea-child", { has: page.locator(`.${cls}`) }).first();
-      await out.scrollIntoViewIfNeeded();
-      await page.waitForTimeout(300);
-      await out.screenshot({ path: path.join(ARTIFACTS, file) });
-    }
-    assert.deepEqual(
-      pageErrors.filter((e) => /neurolab|plotly/i.test(e)),
-      [],
-    );
+    ])
+      await shoot(page, `.${cls}`, file);
+    assert.deepEqual(extensionErrors(pageErrors), []);
   });
 });

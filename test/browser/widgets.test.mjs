@@ -30,11 +30,23 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
   ARTIFACTS,
-  PYTHON,
-  ROOT,
-  launchChromium,
+  cookNeurons,
+  addCellBelowLast,
+  dragAcross,
+  exportPng,
+  extensionErrors,
   openNotebook,
-  startJupyterLab,
+  outputOf,
+  plotArea,
+  sameColor,
+  savedOutputsNotebook,
+  setRasterDragMode,
+  setTheme,
+  shoot,
+  startLabSession,
+  waitForData,
+  waitForRasterWindow,
+  waitForRender,
 } from "./jupyterlab.mjs";
 import { prng } from "./prng.mjs";
 
@@ -43,7 +55,6 @@ const nl = require("neurolab");
 const { rsa, connectome: cx, schema } = nl;
 const { RASTER_MIME, RDM_MIME, CONNECTOME_MIME, ACTIVITY_MIME } = schema;
 
-const MIRROR = process.env.NEUROLAB_DATA_MIRROR || path.resolve(ROOT, "..", "shared", "data");
 const HOSTILE = '<img src=x onerror="window.__neurolabPwned=1">';
 const BENCH_LIMIT_MS = 5000;
 
@@ -111,13 +122,7 @@ function rdmExample() {
 }
 
 async function connectomeExample() {
-  const c = cx.neuronsOnly(
-    await cx.loadConnectome("cook2019", {
-      mirrorDir: MIRROR,
-      offline: true,
-      cacheDir: path.join(os.tmpdir(), "neurolab-no-cache"),
-    }),
-  );
+  const c = await cookNeurons();
   return {
     c,
     figure: nl.connectomeFigure(c, { title: "C. elegans hermaphrodite (Cook et al. 2019)" }),
@@ -441,64 +446,15 @@ function hostileValidCorpus() {
   ];
 }
 
-// ---- notebooks ----
-
-function notebook(outputs) {
-  return {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: {
-        name: "neurolab-test-no-kernel",
-        display_name: "No kernel (test)",
-        language: "none",
-      },
-    },
-    cells: outputs.map(([source, data], i) => ({
-      id: `cell-${i}`,
-      cell_type: "code",
-      execution_count: null,
-      metadata: {},
-      source: [source],
-      outputs: [{ output_type: "display_data", metadata: {}, data }],
-    })),
-  };
-}
-
-function sameColor(page, a, b) {
-  return page.evaluate(
-    ([x, y]) => {
-      const el = document.createElement("div");
-      document.body.appendChild(el);
-      el.style.color = x;
-      const cx = getComputedStyle(el).color;
-      el.style.color = y;
-      const cy = getComputedStyle(el).color;
-      el.remove();
-      return cx === cy;
-    },
-    [a, b],
-  );
-}
-
-async function shoot(page, selector, file) {
-  const out = page.locator(".jp-OutputArea-child", { has: page.locator(selector) }).first();
-  await out.scrollIntoViewIfNeeded();
-  await page.waitForTimeout(300);
-  await out.screenshot({ path: path.join(ARTIFACTS, file) });
-}
-
 describe(
   "neurolab-jupyterlab RDM, connectome and activity widgets in JupyterLab",
   { timeout: 600_000 },
   () => {
-    let lab, browser, page, rootDir, rdm, con, activity, valid;
+    let session, lab, browser, page, rootDir, pageErrors, rdm, con, activity, valid;
     /** Connectome interaction latencies (ms, interaction -> painted frame), written to test/artifacts. */
     const latency = { first_paint: [], click: [], search: [], threshold: [], toggle: [] };
-    const pageErrors = [];
 
     before(async () => {
-      fs.mkdirSync(ARTIFACTS, { recursive: true });
       rdm = rdmExample();
       con = await connectomeExample();
       activity = activityExample();
@@ -526,29 +482,24 @@ describe(
           },
         }),
       };
-      rootDir = fs.mkdtempSync(path.join(os.tmpdir(), "neurolab-widgets-"));
       const bundle = (fig) => fig[nl.MIME_BUNDLE]();
-      fs.writeFileSync(
-        path.join(rootDir, "widgets.ipynb"),
-        JSON.stringify(
-          notebook([
+      session = await startLabSession({
+        prefix: "neurolab-widgets-",
+        files: {
+          "widgets.ipynb": savedOutputsNotebook([
             ["rdmFigure(rdms, { models })", bundle(rdm.figure)],
             ["connectomeFigure(cook)", bundle(con.figure)],
             ["activityFigure(traces)", bundle(activity)],
           ]),
-        ),
-      );
-      lab = await startJupyterLab({ python: PYTHON, rootDir });
-      browser = await launchChromium();
-      page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-      page.on("pageerror", (err) => pageErrors.push(String(err?.stack ?? err)));
+        },
+        pageOptions: { viewport: { width: 1400, height: 1100 } },
+      });
+      ({ lab, browser, page, rootDir, pageErrors } = session);
       await openNotebook(page, lab, "widgets.ipynb");
     });
 
     after(async () => {
-      await browser?.close().catch(() => undefined);
-      await lab?.stop();
-      if (rootDir) fs.rmSync(rootDir, { recursive: true, force: true });
+      await session?.stop();
     });
 
     test("static fallbacks are script-free SVG drawn by the library", async () => {
@@ -579,7 +530,7 @@ describe(
     });
 
     test("the RDM widget draws every RDM with one colour scale, labels as text, MDS and model bars", async () => {
-      await page.locator(".neurolab-rdm[data-render-ms]").first().waitFor({ timeout: 90_000 });
+      await waitForRender(page, ".neurolab-rdm");
       const r = await page.evaluate(() => {
         const root = document.querySelector(".neurolab-rdm");
         const [heat, gt, models] = [...root.querySelectorAll(".js-plotly-plot")];
@@ -654,19 +605,11 @@ describe(
       };
       const l = await setSlider(".neurolab-rdm-lower", 0.3);
       assert.ok(l > 0.1 && l < 0.5, `lower ${l}`);
-      await page.waitForFunction(
-        (v) => document.querySelector(".neurolab-rdm").dataset.lower === String(v),
-        l,
-        { timeout: 10_000 },
-      );
+      await waitForData(page, ".neurolab-rdm", "lower", String(l));
       assert.deepEqual(await gtNow(), lib(l, 1));
       const u = await setSlider(".neurolab-rdm-upper", 0.6);
       assert.ok(u > l && u < 0.8, `upper ${u}`);
-      await page.waitForFunction(
-        (v) => document.querySelector(".neurolab-rdm").dataset.upper === String(v),
-        u,
-        { timeout: 10_000 },
-      );
+      await waitForData(page, ".neurolab-rdm", "upper", String(u));
       const z = await gtNow();
       assert.deepEqual(z, lib(l, u));
       assert.notDeepEqual(z, lib(0, 1), "the matrix changed");
@@ -707,19 +650,11 @@ describe(
       await upper.focus();
       await upper.press("ArrowLeft");
       const u2 = Math.round((u - 0.01) * 100) / 100;
-      await page.waitForFunction(
-        (v) => document.querySelector(".neurolab-rdm").dataset.upper === String(v),
-        u2,
-        { timeout: 10_000 },
-      );
+      await waitForData(page, ".neurolab-rdm", "upper", String(u2));
       assert.deepEqual(await gtNow(), lib(l, u2));
       // Another subject's RDM.
       await page.locator(".neurolab-rdm-select").first().selectOption("2");
-      await page.waitForFunction(
-        () => document.querySelector(".neurolab-rdm").dataset.rdm === "2",
-        null,
-        { timeout: 10_000 },
-      );
+      await waitForData(page, ".neurolab-rdm", "rdm", "2");
       assert.deepEqual(
         await gtNow(),
         rsa.toMatrix(rsa.geotopologicalTransform(rdm.data, { lower: l, upper: u2 }), 2),
@@ -732,10 +667,7 @@ describe(
     });
 
     test("the connectome widget draws all 300 neurons and their connections", async () => {
-      await page
-        .locator(".neurolab-connectome[data-render-ms]")
-        .first()
-        .waitFor({ timeout: 90_000 });
+      await waitForRender(page, ".neurolab-connectome");
       const r = await page.evaluate(() => {
         const root = document.querySelector(".neurolab-connectome");
         const gd = root.querySelector(".js-plotly-plot");
@@ -811,11 +743,7 @@ describe(
         .waitFor({ timeout: 10_000 });
       await page.mouse.down();
       await page.mouse.up();
-      await page.waitForFunction(
-        (n) => document.querySelector(".neurolab-connectome").dataset.selected === n,
-        name,
-        { timeout: 10_000 },
-      );
+      await waitForData(page, ".neurolab-connectome", "selected", name);
       // Expected partners straight from the library's CSR.
       const post = [];
       for (let k = con.c.chemical.rowPtr[i]; k < con.c.chemical.rowPtr[i + 1]; k++)
@@ -879,20 +807,7 @@ describe(
       latency.click.push(listed.latency);
       await shoot(page, ".neurolab-connectome", "widgets-connectome-selected.png");
       // Export to PNG from the widget: plotly's image with the edge and selection layers.
-      await page
-        .locator(".neurolab-connectome .js-plotly-plot")
-        .first()
-        .hover({ position: { x: 30, y: 30 } });
-      const [download] = await Promise.all([
-        page.waitForEvent("download", { timeout: 30_000 }),
-        page
-          .locator('.neurolab-connectome .modebar-btn[data-title="Download plot as a PNG"]')
-          .first()
-          .click({ force: true }),
-      ]);
-      const file = path.join(ARTIFACTS, "widgets-connectome-export.png");
-      await download.saveAs(file);
-      const png = fs.readFileSync(file);
+      const png = await exportPng(page, ".neurolab-connectome", "widgets-connectome-export.png");
       assert.equal(png.subarray(1, 4).toString(), "PNG");
       const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
       assert.ok(w > 1000 && h === 2 * 620, `exported ${w} x ${h} px`);
@@ -976,11 +891,7 @@ describe(
       }
       for (const q of ["RIML", "ASEL", "DVA", "AVAL"]) {
         await timed("search", () => page.locator(".neurolab-connectome-search").first().fill(q));
-        await page.waitForFunction(
-          (n) => document.querySelector(".neurolab-connectome").dataset.selected === n,
-          q,
-          { timeout: 10_000 },
-        );
+        await waitForData(page, ".neurolab-connectome", "selected", q);
       }
       assert.equal(await thr.inputValue(), String(t));
       const above = (w) => w.filter((x) => x >= t).length;
@@ -1001,11 +912,7 @@ describe(
       // Search.
       const search = page.locator(".neurolab-connectome-search").first();
       await search.fill("avbr");
-      await page.waitForFunction(
-        () => document.querySelector(".neurolab-connectome").dataset.selected === "AVBR",
-        null,
-        { timeout: 10_000 },
-      );
+      await waitForData(page, ".neurolab-connectome", "selected", "AVBR");
       // Colour by neurotransmitter: legend shows transmitters.
       await page.locator(".neurolab-connectome-color").first().selectOption("neurotransmitter");
       await page.waitForFunction(
@@ -1018,24 +925,14 @@ describe(
       );
       // Force layout, then zoom by dragging a box.
       await page.locator(".neurolab-connectome-view").first().selectOption("force");
-      await page.waitForFunction(
-        () => document.querySelector(".neurolab-connectome").dataset.view === "force",
-        null,
-        { timeout: 10_000 },
-      );
-      const box = await page
-        .locator(".neurolab-connectome .js-plotly-plot .nsewdrag")
-        .first()
-        .boundingBox();
+      await waitForData(page, ".neurolab-connectome", "view", "force");
+      const box = await plotArea(page, ".neurolab-connectome");
       const before = await page.evaluate(() =>
         document
           .querySelector(".neurolab-connectome .js-plotly-plot")
           ._fullLayout.xaxis.range.slice(),
       );
-      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
-      await page.mouse.down();
-      await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6, { steps: 8 });
-      await page.mouse.up();
+      await dragAcross(page, box, [0.3, 0.3], [0.6, 0.6], 8);
       await page.waitForFunction(
         (w) => {
           const r = document.querySelector(".neurolab-connectome .js-plotly-plot")._fullLayout.xaxis
@@ -1200,11 +1097,7 @@ describe(
         "a double click on a neuron selects it (first click) and zooms out; nothing else",
       );
       await page.locator(".neurolab-connectome-search").first().fill("AVBR");
-      await page.waitForFunction(
-        () => document.querySelector(".neurolab-connectome").dataset.selected === "AVBR",
-        null,
-        { timeout: 10_000 },
-      );
+      await waitForData(page, ".neurolab-connectome", "selected", "AVBR");
       await shoot(page, ".neurolab-connectome", "widgets-connectome-force-zoom.png");
       // Adjacency matrix ordered by community.
       await page.locator(".neurolab-connectome-view").first().selectOption("adjacency");
@@ -1253,7 +1146,7 @@ describe(
     });
 
     test("the activity heatmap draws neurons x time", async () => {
-      await page.locator(".neurolab-activity[data-render-ms]").first().waitFor({ timeout: 90_000 });
+      await waitForRender(page, ".neurolab-activity");
       const r = await page.evaluate(() => {
         const gd = document.querySelector(".neurolab-activity .js-plotly-plot");
         return {
@@ -1300,12 +1193,7 @@ describe(
       const lightBg = await page.evaluate(
         `[".neurolab-rdm", ".neurolab-connectome", ".neurolab-activity"].map(${bgOf.toString()})`,
       );
-      await page.locator(".lm-MenuBar-item", { hasText: /^Settings$/ }).click();
-      await page.locator(".lm-Menu-item", { hasText: /^Theme/ }).hover();
-      await page.getByRole("menuitem", { name: "JupyterLab Dark", exact: true }).click();
-      await page.waitForFunction(() => document.body.dataset.jpThemeLight === "false", null, {
-        timeout: 30_000,
-      });
+      await setTheme(page, "Dark");
       const themeBg = await page.evaluate(() =>
         getComputedStyle(document.body).getPropertyValue("--jp-layout-color0").trim(),
       );
@@ -1323,12 +1211,7 @@ describe(
       await shoot(page, ".neurolab-connectome", "widgets-connectome-dark.png");
       await shoot(page, ".neurolab-activity", "widgets-activity-dark.png");
       // Back to light for the next notebooks (settings persist on the server).
-      await page.locator(".lm-MenuBar-item", { hasText: /^Settings$/ }).click();
-      await page.locator(".lm-Menu-item", { hasText: /^Theme/ }).hover();
-      await page.getByRole("menuitem", { name: "JupyterLab Light", exact: true }).click();
-      await page.waitForFunction(() => document.body.dataset.jpThemeLight === "true", null, {
-        timeout: 30_000,
-      });
+      await setTheme(page, "Light");
     });
 
     test("fuzz corpus: malformed payloads show the error box, hostile labels stay text, no script runs", async () => {
@@ -1350,7 +1233,10 @@ describe(
         name,
         { [mime]: payload, "text/plain": name },
       ]);
-      fs.writeFileSync(path.join(rootDir, "fuzz.ipynb"), JSON.stringify(notebook(cells)));
+      fs.writeFileSync(
+        path.join(rootDir, "fuzz.ipynb"),
+        JSON.stringify(savedOutputsNotebook(cells)),
+      );
       await openNotebook(page, lab, "fuzz.ipynb");
       // Windowed notebooks render lazily: scroll through every cell.
       const total = cells.length;
@@ -1429,19 +1315,8 @@ describe(
         .first()
         .screenshot({ path: path.join(ARTIFACTS, "widgets-fuzz.png") });
       // JupyterLab keeps working: add a cell.
-      await page.locator(".jp-Notebook .jp-Cell").last().locator(".jp-InputPrompt").click();
-      await page.keyboard.press("Escape");
-      await page.keyboard.press("b");
-      await page.waitForFunction(
-        (n) => document.querySelectorAll(".jp-Notebook .jp-Cell").length === n + 1,
-        total,
-        { timeout: 10_000 },
-      );
-      assert.deepEqual(
-        pageErrors.filter((e) => /neurolab|plotly/i.test(e)),
-        [],
-        "uncaught errors from the extension",
-      );
+      await addCellBelowLast(page, total);
+      assert.deepEqual(extensionErrors(pageErrors), [], "uncaught errors from the extension");
     });
 
     test("benchmark: a 1,000,000-spike raster reaches first paint quickly", async () => {
@@ -1449,13 +1324,14 @@ describe(
       fs.writeFileSync(
         path.join(rootDir, "raster-1m.ipynb"),
         JSON.stringify(
-          notebook([["raster 1M", { [RASTER_MIME]: payload, "text/plain": "1M spikes" }]]),
+          savedOutputsNotebook([
+            ["raster 1M", { [RASTER_MIME]: payload, "text/plain": "1M spikes" }],
+          ]),
         ),
       );
       const t0 = Date.now();
       await openNotebook(page, lab, "raster-1m.ipynb");
-      const root = page.locator(".neurolab-raster[data-render-ms]").first();
-      await root.waitFor({ timeout: 120_000 });
+      const root = await waitForRender(page, ".neurolab-raster", 120_000);
       const wall = Date.now() - t0;
       const renderMs = Number(await root.getAttribute("data-render-ms"));
       const nSpikes = Number(await root.getAttribute("data-n-spikes"));
@@ -1495,18 +1371,13 @@ describe(
       console.log(
         `# raster 1M spikes: first paint ${renderMs} ms (renderModel -> painted frame), ${wall} ms from opening the notebook`,
       );
-      await page
-        .locator(".jp-OutputArea-child", { has: page.locator(".neurolab-raster") })
-        .first()
-        .screenshot({ path: path.join(ARTIFACTS, "widgets-raster-1m.png") });
+      await outputOf(page, ".neurolab-raster").screenshot({
+        path: path.join(ARTIFACTS, "widgets-raster-1m.png"),
+      });
       assert.ok(renderMs < BENCH_LIMIT_MS, `first paint ${renderMs} ms > ${BENCH_LIMIT_MS} ms`);
       // The rate panel's bin width is adjustable: 50 ms bins over 10 s -> 200 bins (201 step points).
       await page.locator(".neurolab-raster-bin-select").first().selectOption("50");
-      await page.waitForFunction(
-        () => document.querySelector(".neurolab-raster").dataset.binMs === "50",
-        null,
-        { timeout: 10_000 },
-      );
+      await waitForData(page, ".neurolab-raster", "binMs", "50");
       await page.waitForFunction(
         () => {
           const gd = document.querySelector(".neurolab-raster .js-plotly-plot");
@@ -1555,37 +1426,16 @@ describe(
         const count = decoded.neurons.reduce((c, i) => c + (i === h.neuron ? 1 : 0), 0);
         assert.equal(h.rate, Number((count / 10).toFixed(2)), `rate of neuron ${h.neuron}`);
       }
-      await page
-        .locator(".jp-OutputArea-child", { has: page.locator(".neurolab-raster") })
-        .first()
-        .screenshot({ path: path.join(ARTIFACTS, "widgets-raster-1m-hover.png") });
+      await outputOf(page, ".neurolab-raster").screenshot({
+        path: path.join(ARTIFACTS, "widgets-raster-1m-hover.png"),
+      });
       await page.mouse.move(5, 5);
       // Time-window selection in image mode: counts straight from the payload.
-      await page.locator(".neurolab-raster-drag").first().selectOption("select");
-      await page.waitForFunction(
-        () =>
-          document.querySelector(".neurolab-raster .js-plotly-plot")._fullLayout.dragmode ===
-          "select",
-        null,
-        { timeout: 10_000 },
-      );
-      const sbox = await page
-        .locator(".neurolab-raster .js-plotly-plot .nsewdrag")
-        .first()
-        .boundingBox();
+      await setRasterDragMode(page, "select");
+      const sbox = await plotArea(page, ".neurolab-raster");
       const tSel = Date.now();
-      await page.mouse.move(sbox.x + sbox.width * 0.2, sbox.y + sbox.height * 0.3);
-      await page.mouse.down();
-      await page.mouse.move(sbox.x + sbox.width * 0.3, sbox.y + sbox.height * 0.4, { steps: 5 });
-      await page.mouse.up();
-      await page.waitForFunction(
-        () => {
-          const root = document.querySelector(".neurolab-raster");
-          return root.dataset.windowMs && !root.dataset.selecting;
-        },
-        null,
-        { timeout: 10_000 },
-      );
+      await dragAcross(page, sbox, [0.2, 0.3], [0.3, 0.4], 5);
+      await waitForRasterWindow(page);
       const selectMs = Date.now() - tSel;
       const win = await page.evaluate(() => {
         const root = document.querySelector(".neurolab-raster");
@@ -1607,28 +1457,15 @@ describe(
         `# raster 1M spikes: window selection (drag of 5 steps to listed counts) ${selectMs} ms`,
       );
       await page.locator(".neurolab-raster-window-clear").first().click();
-      await page.locator(".neurolab-raster-drag").first().selectOption("zoom");
-      await page.waitForFunction(
-        () =>
-          document.querySelector(".neurolab-raster .js-plotly-plot")._fullLayout.dragmode ===
-          "zoom",
-        null,
-        { timeout: 10_000 },
-      );
+      await setRasterDragMode(page, "zoom");
       // Zoom into 1 s: the spike image is repainted for the new range.
       const before = await page.evaluate(
         () =>
           document.querySelector(".neurolab-raster .js-plotly-plot")._fullLayout.images[0].source
             .length,
       );
-      const box = await page
-        .locator(".neurolab-raster .js-plotly-plot .nsewdrag")
-        .first()
-        .boundingBox();
-      await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.2);
-      await page.mouse.down();
-      await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2, { steps: 6 });
-      await page.mouse.up();
+      const box = await plotArea(page, ".neurolab-raster");
+      await dragAcross(page, box, [0.4, 0.2], [0.5, 0.2], 6);
       await page.waitForFunction(
         (len) => {
           const gd = document.querySelector(".neurolab-raster .js-plotly-plot");
@@ -1643,10 +1480,9 @@ describe(
         before,
         { timeout: 10_000 },
       );
-      await page
-        .locator(".jp-OutputArea-child", { has: page.locator(".neurolab-raster") })
-        .first()
-        .screenshot({ path: path.join(ARTIFACTS, "widgets-raster-1m-zoom.png") });
+      await outputOf(page, ".neurolab-raster").screenshot({
+        path: path.join(ARTIFACTS, "widgets-raster-1m-zoom.png"),
+      });
     });
   },
 );
