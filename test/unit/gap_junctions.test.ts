@@ -3,7 +3,12 @@
  * (synapses/gapJunctions): closed forms of passive cells, several sets summing into one group,
  * the coupling held from the step's start for every built-in model, and the visible spec.
  */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { peersPython } from "../../kernel/scripts/setup.mjs";
 import {
   adex,
   escapeNoiseLif,
@@ -13,6 +18,7 @@ import {
   hh,
   metaNeuron,
   Network,
+  nestRefractory,
   type NeuronGroup,
 } from "../../src/index.js";
 
@@ -201,4 +207,127 @@ describe("gap junctions as summed variables", () => {
     expect(cells.equations!.model).toMatch(/I = Iext \+ Igap : amp/);
     expect(cells.equations!.model).toMatch(/^Igap : amp$/m);
   });
+});
+
+describe("gap junctions against Brian2 2.9", () => {
+  it("built-in LIF groups coupled by connectGap spike and move as Brian2's NeuronGroups with the same summed-variable synapses", () => {
+    const dt = 0.1;
+    const params = {
+      tauM_ms: 10,
+      cM_pF: 250,
+      vRest_mV: -65,
+      vThresh_mV: -50,
+      vReset_mV: -65,
+      tRef_ms: 2,
+    };
+    const aPairs: [number[], number[]] = [
+      [0, 1],
+      [1, 2],
+    ];
+    const abPairs: [number[], number[]] = [
+      [0, 2],
+      [0, 1],
+    ];
+    const net = new Network({ dt_ms: dt, seed: 2 });
+    const a = net.addLif("A", { size: 3, params, init: { v_mV: (_r, i) => -65 + 3 * i } });
+    const b = net.addLif("B", { size: 2, params, init: { v_mV: (_r, i) => -65 + 3 * i } });
+    a.current_pA.set([380, 410, 440]);
+    b.current_pA.set([380, 420]);
+    net.connectGap(a, a, { rule: fromPairs(...aPairs), g_nS: 2 });
+    net.connectGap(a, b, { rule: fromPairs(...abPairs), g_nS: 3 });
+    const spikes = new Map([
+      [a, net.monitorSpikes([a])],
+      [b, net.monitorSpikes([b])],
+    ]);
+    const trace = net.monitorState(a, ["v_mV"]);
+    net.run(200);
+    // What a Brian2 user writes: one summed target per synapse set (Brian2 refuses two summed
+    // variables into one target), the group's Igap their sum, pairs listed in both directions.
+    const lif = (extra: string) =>
+      `dv/dt = (El - v)/taum + (I + Igap)/Cm : volt (unless refractory)\n${extra}\nI : amp`;
+    const both = (p: [number[], number[]]) => [
+      [...p[0], ...p[1]],
+      [...p[1], ...p[0]],
+    ];
+    const kase = {
+      name: "gap",
+      dt_ms: dt,
+      duration_ms: 200,
+      namespace: { El: "-65*mV", taum: "10*ms", Cm: "250*pF", Vth: "-50*mV", Vr: "-65*mV" },
+      groups: [
+        {
+          name: "A",
+          N: 3,
+          model: lif("Igap = Igap_1 + Igap_2 : amp\nIgap_1 : amp\nIgap_2 : amp"),
+          threshold: "v >= Vth",
+          reset: "v = Vr",
+          refractory: nestRefractory(2, dt),
+          method: "exact",
+          init: { v: "El + 3*i*mV", I: "(380 + 30*i)*pA" },
+        },
+        {
+          name: "B",
+          N: 2,
+          model: lif("Igap : amp"),
+          threshold: "v >= Vth",
+          reset: "v = Vr",
+          refractory: nestRefractory(2, dt),
+          method: "exact",
+          init: { v: "El + 3*i*mV", I: "(380 + 40*i)*pA" },
+        },
+      ],
+      synapses: [
+        {
+          pre: "A",
+          post: "A",
+          pairs: both(aPairs),
+          model: gapJunctionEquations("Igap_1"),
+          init: { g: "2*nS" },
+        },
+        {
+          pre: "B",
+          post: "A",
+          pairs: [abPairs[1], abPairs[0]],
+          model: gapJunctionEquations("Igap_2"),
+          init: { g: "3*nS" },
+        },
+        { pre: "A", post: "B", pairs: abPairs, model: GAP_JUNCTION_EQUATIONS, init: { g: "3*nS" } },
+      ],
+      record: ["v"],
+    };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "brian2-gap-"));
+    fs.writeFileSync(path.join(dir, "cases.json"), JSON.stringify([kase]));
+    execFileSync(
+      peersPython(),
+      [
+        path.join(__dirname, "..", "reference", "brian2_equations.py"),
+        path.join(dir, "cases.json"),
+        path.join(dir, "out.json"),
+      ],
+      { stdio: ["ignore", "inherit", "inherit"], timeout: 300_000 },
+    );
+    const ref = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8")).gap as {
+      spikes: Record<string, { i: number[]; t_ms: number[] }>;
+      state: Record<string, number[][]>;
+    };
+    fs.rmSync(dir, { recursive: true, force: true });
+    for (const [g, name] of [
+      [a, "A"],
+      [b, "B"],
+    ] as const) {
+      const ours = spikes.get(g)!;
+      const want = ref.spikes[name];
+      expect(want.i.length, name).toBeGreaterThan(10);
+      expect(Array.from(ours.neurons), name).toEqual(want.i);
+      // (Brian2 stamps a spike at its step's start, neurolab at its end)
+      want.t_ms.forEach((tb, k) => expect(Math.abs(ours.times_ms[k] - dt - tb)).toBeLessThan(1e-6));
+    }
+    const theirs = ref.state.v; // [neuron][sample], mV
+    const v = trace.values("v_mV");
+    expect(v.length).toBe(3 * theirs[0].length);
+    let worst = 0;
+    for (let s = 0; s < theirs[0].length; s++)
+      for (let i = 0; i < 3; i++) worst = Math.max(worst, Math.abs(v[s * 3 + i] - theirs[i][s]));
+    expect(worst).toBeLessThan(1e-9);
+  }, 300_000);
 });
