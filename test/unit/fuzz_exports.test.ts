@@ -113,7 +113,6 @@ function entryPoints(): [string, (...args: unknown[]) => unknown][] {
     "adexEquations",
     "izhikevichEquations",
     "hhEquations",
-    "gapJunctionEquations",
   ])
     top.add(n);
   add("", nl as unknown as Record<string, unknown>, (n) => top.has(n));
