@@ -600,6 +600,10 @@ export class Network {
   /**
    * Couples neurons of `a` and `b` (the same group for coupling within it) by gap junctions of
    * conductance `g_nS` (one number or a function of the pair); `rule` lists each pair once.
+   * Built as equation synapses with a summed variable (`GAP_JUNCTION_EQUATIONS`) a -> b and
+   * b -> a, each summing into its own variable of the target group (`Igap`, or `Igap_1`, ...;
+   * the group's `Igap` is their sum): the currents g (v_b - v_a) and g (v_a - v_b) are computed
+   * from the potentials at the step's start and held for the step.
    */
   connectGap(
     a: NeuronGroup,
