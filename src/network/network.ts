@@ -18,7 +18,12 @@
  */
 import { checkInteger, checkNumber, checkPositive } from "../core/checks.js";
 import { Rng } from "../random/rng.js";
-import { applyRule, synapseCount, type ConnectivityRule } from "../synapses/connectivity.js";
+import {
+  applyRule,
+  synapseCount,
+  type ConnectivityRule,
+  type Csr,
+} from "../synapses/connectivity.js";
 import {
   checkSynapseValue,
   delayToSteps,
@@ -30,7 +35,7 @@ import {
   type Projection,
 } from "../synapses/projection.js";
 import { weightUnit, type ReceptorSpec } from "../synapses/receptors.js";
-import { gapJunctionCurrents, type GapJunctions } from "../synapses/gapJunctions.js";
+import { bothWays, gapJunctionEquations, reversed } from "../synapses/gapJunctions.js";
 import { deliverKernels, type DeliverKernels } from "../synapses/deliverWasm.js";
 import { Arena, arenaBytes } from "../wasm/arena.js";
 import { forCount, I32, op } from "../wasm/assembler.js";
@@ -259,7 +264,11 @@ interface Built {
      */
     direct: LastSpikes | null;
   }[];
-  gaps: { spec: GapSpec; gj: GapJunctions }[];
+  /**
+   * Gap junctions: each set's pairs (as its rule lists them, each once) with their conductances,
+   * and the equation synapses that carry the coupling (a summed variable, both directions).
+   */
+  gaps: { spec: GapSpec; csr: Csr; g_nS: Float64Array; synapses: Synapses[] }[];
   /** The step as a plan: operations in slot order, walked once per step. */
   plan: PlannedOperation[];
   /** The arena, and the driver's part of it: call counters, log lengths, spike-log entries (empty without WebAssembly). */
@@ -591,6 +600,10 @@ export class Network {
   /**
    * Couples neurons of `a` and `b` (the same group for coupling within it) by gap junctions of
    * conductance `g_nS` (one number or a function of the pair); `rule` lists each pair once.
+   * Built as equation synapses with a summed variable (`GAP_JUNCTION_EQUATIONS`) a -> b and
+   * b -> a, each summing into its own variable of the target group (`Igap`, or `Igap_1`, ...;
+   * the group's `Igap` is their sum): the currents g (v_b - v_a) and g (v_a - v_b) are computed
+   * from the potentials at the step's start and held for the step.
    */
   connectGap(
     a: NeuronGroup,
@@ -755,12 +768,12 @@ export class Network {
           typeof d === "number" ? d * this.dt_ms : Float64Array.from(d, (x) => x * this.dt_ms),
       };
     });
-    const gapJunctions = built.gaps.map(({ spec, gj }) => ({
+    const gapJunctions = built.gaps.map(({ spec, csr, g_nS }) => ({
       a: spec.a.name,
       b: spec.b.name,
-      rowPtr: gj.csr.rowPtr,
-      colIdx: gj.csr.colIdx,
-      g_nS: gj.g_nS,
+      rowPtr: csr.rowPtr,
+      colIdx: csr.colIdx,
+      g_nS,
     }));
     const spikeMonitored = [
       ...new Set(
@@ -1053,25 +1066,20 @@ export class Network {
     // start: inputs that depend on time or on the state at the step's start.
     for (const c of this.currentSources)
       add("start", 0, c.group.name, "current source", (n) => c.fn(n * dt, c.group.stepCurrent_pA));
-    if (gaps.length > 0) {
-      add("start", 0, "gap junctions", "coupling currents", () => {
-        for (const { spec } of gaps) {
-          spec.a.coupling_pA!.fill(0);
-          spec.b.coupling_pA!.fill(0);
-        }
-        for (const { spec, gj } of gaps)
-          gapJunctionCurrents(
-            gj,
-            spec.a.v_mV,
-            spec.b.v_mV,
-            spec.a.coupling_pA!,
-            spec.b.coupling_pA!,
-          );
-      });
-    }
     for (const o of this.operations)
       add(o.when, o.order, o.name, "user operation", (n) => o.fn(n * dt));
-    // groups: summed variables, then each population's state update (with its threshold, fused).
+    // groups: summed variables (gap junctions' too: from the potentials at the step's start),
+    // then each population's state update (with its threshold, fused).
+    for (const { synapses } of gaps)
+      for (const syn of synapses)
+        add(
+          "groups",
+          -1,
+          syn.name,
+          `gap junctions (summed variable), ${syn.eventTargets.summed}`,
+          (n) => syn.updateSummed(n),
+          syn.driverSummed(),
+        );
     for (const syn of this.synapses)
       if (syn.hasSummed)
         add(
@@ -1342,12 +1350,31 @@ export class Network {
           csr,
           (k, i, j) => (g[k] = checkNumber(gSpec(r, i, j), `g_nS(${i}, ${j})`, { min: 0 })),
         );
-      for (const grp of [spec.a, spec.b]) grp.coupling_pA ??= new Float64Array(grp.size);
-      return { spec, gj: { csr, g_nS: g } };
+      return { spec, csr, g_nS: g, rng: r };
+    });
+    // Gap junctions are equation synapses with a summed variable (synapses/gapJunctions): a -> b
+    // and b -> a, or one set listing each pair both ways within a group. Each direction sums
+    // into its own variable of its target group ("Igap", or Igap_1, Igap_2, ... when several
+    // reach it), which the group's equations add up.
+    const gapDirections = gaps.flatMap((x) =>
+      x.spec.a === x.spec.b
+        ? [{ gap: x, pre: x.spec.a, post: x.spec.a, ...bothWays(x.csr, x.g_nS) }]
+        : [
+            { gap: x, pre: x.spec.a, post: x.spec.b, csr: x.csr, g: x.g_nS },
+            { gap: x, pre: x.spec.b, post: x.spec.a, ...reversed(x.csr, x.g_nS) },
+          ],
+    );
+    const gapCount = new Map<NeuronGroup, number>();
+    for (const d of gapDirections) gapCount.set(d.post, (gapCount.get(d.post) ?? 0) + 1);
+    const seen = new Map<NeuronGroup, number>();
+    const gapTarget = gapDirections.map((d) => {
+      const k = (seen.get(d.post) ?? 0) + 1;
+      seen.set(d.post, k);
+      return gapCount.get(d.post) === 1 ? "Igap" : `Igap_${k}`;
     });
     for (const p of this.populations)
-      if (p instanceof NeuronGroup && !this.gapSpecs.some((s) => s.a === p || s.b === p))
-        p.coupling_pA = null;
+      if (p instanceof NeuronGroup)
+        p.gapTargets = gapTarget.filter((_, k) => gapDirections[k].post === p);
     // Populations are built once the projections are known: a group keeps the ring buffers of
     // its input, sized by the longest delay reaching each receptor. Everything hot (state, ring
     // buffers, connectivity) lives in one arena, where the WebAssembly kernels work in place.
@@ -1372,11 +1399,10 @@ export class Network {
     for (const pre of lastSpikes.keys()) bytes += arenaBytes(pre.size, 4);
     // The multi-step driver's call counters, log lengths and spike log (room for at least four steps in which every neuron spikes).
     const logEntries = Math.max(2 ** 16, 4 * this.populations.reduce((n, p) => n + p.size, 0));
-    // (none where a built-in model, a static projection or gap junctions make every plan step by step)
+    // (none where a built-in model or a static projection make every plan step by step)
     const driven =
       this.wasm &&
       this.specs.length === 0 &&
-      this.gapSpecs.length === 0 &&
       !this.populations.some((p) => p instanceof NeuronGroup);
     if (driven)
       bytes +=
@@ -1390,6 +1416,33 @@ export class Network {
     this.synapses.forEach(
       (syn, k) => (bytes += syn.prepare(this.dt_ms, synapseStreams[k], this.keepSynapses)),
     );
+    // The equation groups of the groups that gap junctions couple are made now (drawing their
+    // initial values from their own streams, as their build would), so that the gap junctions'
+    // synapses can name them.
+    const coupled = new Map<NeuronGroup, EquationGroup>();
+    for (const d of gapDirections)
+      for (const g of [d.pre, d.post])
+        if (!coupled.has(g))
+          coupled.set(g, g.prepareGroup(this.dt_ms, streams[this.populations.indexOf(g)]));
+    const gapSynapses = gapDirections.map((d, k) => {
+      const syn = new Synapses(
+        coupled.get(d.pre)!,
+        coupled.get(d.post)!,
+        {
+          rule: () => d.csr,
+          // (a group in the paper's units, `I : 1`, takes the current as a number of pA)
+          model: gapJunctionEquations(gapTarget[k], {
+            paperUnits: coupled
+              .get(d.post)!
+              .model.units.get(gapTarget[k])!
+              .dim.every((x) => x === 0),
+          }),
+        },
+        `gap junctions ${d.pre.name} -> ${d.post.name}${d.gap.spec.a === d.gap.spec.b ? " (both ways)" : ""}`,
+      );
+      bytes += syn.prepare(this.dt_ms, d.gap.rng, false);
+      return syn;
+    });
     if (bytes > this.maxMemory_bytes) {
       throw new RangeError(
         `network: building needs about ${(bytes / 2 ** 30).toFixed(2)} GiB for state, input buffers and connectivity, more than maxMemory_bytes = ${(this.maxMemory_bytes / 2 ** 30).toFixed(2)} GiB; make groups or delays smaller, or raise maxMemory_bytes`,
@@ -1423,6 +1476,16 @@ export class Network {
     this.synapses.forEach((syn, k) =>
       syn.build(this.dt_ms, synapseStreams[k], this.keepSynapses, { arena, wasm: this.wasm }),
     );
+    gapSynapses.forEach((syn, k) => {
+      syn.build(this.dt_ms, gapDirections[k].gap.rng, false, { arena, wasm: this.wasm }); // (draws nothing: g is set below)
+      syn.variable("g").set(gapDirections[k].g);
+    });
+    const builtGaps = gaps.map(({ spec, csr, g_nS }) => ({
+      spec,
+      csr,
+      g_nS,
+      synapses: gapSynapses.filter((_, k) => gapDirections[k].gap.spec === spec),
+    }));
     this.keepSynapses = false;
     this.stepIndex = 0;
     const driverArea = {
@@ -1432,11 +1495,11 @@ export class Network {
       neurons: arena.i32(driven ? logEntries : 0),
       sourceCounts: arena.i32(driven ? this.populations.length : 0),
     };
-    const plan = this.makePlan(builtProjections, gaps, { driverArea });
+    const plan = this.makePlan(builtProjections, builtGaps, { driverArea });
     this.built = {
       groups,
       projections: builtProjections,
-      gaps,
+      gaps: builtGaps,
       plan,
       arena,
       driverArea,

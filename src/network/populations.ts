@@ -105,8 +105,8 @@ export class NeuronGroup<P = unknown> implements Population {
   readonly params: P;
   /** Receptor names in buffer order; index 0 is always "delta". */
   readonly receptorNames: readonly string[];
-  /** @internal gap-junction current of the step, pA (written by the network; null without gap junctions). */
-  coupling_pA: Float64Array | null = null;
+  /** @internal the variables gap junctions' summed variables write (set by the network before a build; see `groupEquations`). */
+  gapTargets: readonly string[] = [];
   spiked: Int32Array;
   spikeCount = 0;
   /** @internal per receptor, the ring buffer of synaptic input arriving at this group (made by `build`). */
@@ -121,6 +121,8 @@ export class NeuronGroup<P = unknown> implements Population {
   private deltaInput = false;
   /** The equation group that runs the model (made by `build`). */
   private group: EquationGroup | null = null;
+  /** The equation group the next `build` runs, made early by `prepareGroup`. */
+  private prepared: EquationGroup | null = null;
   /** Per receptor, the group's variable its arriving row is added to (delta: Jd, or null). */
   private targets: (Float64Array | null)[] = [];
   /** Per receptor, whether projections deliver into its ring buffer (else its row stays zero). */
@@ -294,7 +296,7 @@ export class NeuronGroup<P = unknown> implements Population {
     const spec = groupEquations(this.model, this.params, {
       receptors,
       delta: this.deltaInput,
-      gap: this.coupling_pA !== null,
+      gap: this.gapTargets,
       dt_ms,
     });
     return new EquationGroup(this.name, { size: this.size, ...spec, init });
@@ -315,16 +317,8 @@ export class NeuronGroup<P = unknown> implements Population {
   build(dt_ms: number, rng: Rng, ctx: BuildContext): void {
     const { arena, inputDelaySteps } = ctx;
     const n = this.size;
-    const defaults = this.model.initial(this.params);
-    const init: Record<string, Float64Array> = {};
-    for (const v of this.model.variables)
-      init[this.model.equationNames[v]] = initialValues(
-        this.init[v] ?? defaults[v],
-        n,
-        rng,
-        `${this.name}: init.${v}`,
-      );
-    const group = this.makeGroup(dt_ms, init);
+    const group = this.prepared ?? this.prepareGroup(dt_ms, rng);
+    this.prepared = null;
     group.build(dt_ms, rng, ctx);
     this.group = group;
     this.inputBuffers = this.receptorSpecs.map((_, r) => delayBuffer(n, inputDelaySteps[r], arena));
@@ -338,7 +332,6 @@ export class NeuronGroup<P = unknown> implements Population {
     );
     this.external = group.variable("Iext");
     this.external.set(this.userCurrent);
-    if (this.coupling_pA !== null) this.coupling_pA = group.variable("Igap");
     this.spiked = group.spiked;
     this.spikeCount = 0;
     this.rings = this.receptorSpecs.map(() => true);
@@ -346,6 +339,25 @@ export class NeuronGroup<P = unknown> implements Population {
       ctx.wasm && arena.buffer !== null && group.spiked.buffer === arena.buffer
         ? arriveKernels(arena)
         : undefined;
+  }
+
+  /**
+   * @internal makes the equation group the next {@link NeuronGroup.build} (with the same `rng`)
+   * runs, drawing its initial values from `rng`: the network makes the equation synapses of gap
+   * junctions onto it before the arena exists.
+   */
+  prepareGroup(dt_ms: number, rng: Rng): EquationGroup {
+    const defaults = this.model.initial(this.params);
+    const init: Record<string, Float64Array> = {};
+    for (const v of this.model.variables)
+      init[this.model.equationNames[v]] = initialValues(
+        this.init[v] ?? defaults[v],
+        this.size,
+        rng,
+        `${this.name}: init.${v}`,
+      );
+    this.prepared = this.makeGroup(dt_ms, init);
+    return this.prepared;
   }
 
   update(step: number, arriving: readonly Float64Array[] | null): void {

@@ -10,6 +10,8 @@
  * `I : 1` for models in the paper's units such as Izhikevich's):
  *
  *   I = Iext + Igap + sum(current receptors I_r) + sum(conductance receptors g_r (E_r - v))
+ *   Igap = Igap_1 + Igap_2 + ...   (one variable per gap-junction set reaching the group, each
+ *                                   the target of that set's summed variable; see synapses/gapJunctions)
  *   exp kernel:    dg_r/dt = -g_r k_r          alpha kernel:  dg_r/dt = -g_r k_r + c_r x_r,
  *                                                             dx_r/dt = -x_r k_r
  *   delta:         dv/dt = ... + Jd q          (Jd: the jumps arriving in the step, mV)
@@ -61,8 +63,12 @@ export interface GroupInputs {
   receptors: readonly { name: string; spec: ReceptorSpec }[];
   /** Whether any projection reaches the delta receptor (adds Jd). */
   delta: boolean;
-  /** Whether gap junctions reach the group (adds Igap). */
-  gap: boolean;
+  /**
+   * The variables that gap junctions' summed variables write (see `gapJunctionEquations`), e.g.
+   * `["Igap"]`; each becomes a parameter `name : amp` and Igap (in I) is their sum. Empty
+   * without gap junctions.
+   */
+  gap: readonly string[];
   /** Time step, ms. */
   dt_ms: number;
 }
@@ -100,7 +106,7 @@ export function receptorVariables(
  * import { groupEquations, lif } from "neurolab";
  * const spec = groupEquations(lif, lif.params({}), {
  *   receptors: [{ name: "exc", spec: { kind: "conductance", tau_ms: 5, eRev_mV: 0 } }],
- *   delta: false, gap: false, dt_ms: 0.1,
+ *   delta: false, gap: [], dt_ms: 0.1,
  * });
  * spec.model; // dv/dt = ... with I = Iext + g_exc*(E_exc - v) and dg_exc/dt = -g_exc*k_exc
  * ```
@@ -126,7 +132,7 @@ export function groupEquations<P>(
   const extra: string[] = [];
   const terms = ["Iext"];
   const conductances: string[] = [];
-  if (inputs.gap) terms.push("Igap");
+  if (inputs.gap.length > 0) terms.push("Igap");
   const names = receptorVariables(inputs.receptors);
   inputs.receptors.forEach(({ spec }, k) => {
     if (spec.kind === "delta") return;
@@ -151,7 +157,13 @@ export function groupEquations<P>(
     }
   });
   const replaced = [`I = ${terms.join(" + ")} : ${current}`, `Iext : ${current}`];
-  if (inputs.gap) replaced.push(`Igap : ${current}`);
+  const gap = inputs.gap;
+  if (gap.length === 1 && gap[0] === "Igap") replaced.push(`Igap : ${current}`);
+  else if (gap.length > 0)
+    replaced.push(
+      `Igap = ${gap.join(" + ")} : ${current}`,
+      ...gap.map((name) => `${name} : ${current}`),
+    );
   lines.splice(inputLine, 1, ...replaced, ...extra);
   if (inputs.delta) {
     const dv = lines.findIndex((l) => /^\s*dv\/dt\s*=/.test(l));

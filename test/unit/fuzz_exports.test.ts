@@ -26,7 +26,6 @@ const SKIP = new Set([
   // hot-path internals exported for the kernels' tests (documented as unchecked)
   "poissonStep",
   "propagate",
-  "gapJunctionCurrents",
   // rsa's numeric kernels on (Float64Array, rows, columns): building blocks that the checked
   // entry points (calcRdm, compareRdm, transforms) call after validating
   "crossRows",
