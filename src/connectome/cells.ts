@@ -146,6 +146,8 @@ export function cellKind(name: string): CellKind {
  * ```
  */
 export function cellClass(name: string): string {
+  if (typeof name !== "string")
+    throw new TypeError(`cellClass: name must be a cell name (string), got ${describeValue(name)}`);
   const cls = CLASS_OF_NEURON.get(name);
   if (cls) return cls;
   if (name === "AWCON" || name === "AWCOFF") return "AWC";

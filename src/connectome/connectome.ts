@@ -153,6 +153,7 @@ export const CONNECTOME_DISPLAY = "neurolab.connectome";
  * ```
  */
 export function checkGraph(g: unknown, name = "g"): WeightedCsr {
+  name = describeName(name);
   const m = g as WeightedCsr;
   if (
     m === null ||
@@ -357,6 +358,20 @@ export function mergeCellMetadata(sources: MetadataSources): Map<string, CellMet
   if (sources === null || typeof sources !== "object")
     throw new TypeError(
       `sources must be an object of metadata tables, got ${describeValue(sources)}`,
+    );
+  for (const key of ["masterSheet", "owmeta", "expression"] as const)
+    if (sources[key] !== undefined && !Array.isArray(sources[key]))
+      throw new TypeError(
+        `sources.${key} must be an array of records, got ${describeValue(sources[key])}`,
+      );
+  if (
+    sources.ganglia !== undefined &&
+    (sources.ganglia === null ||
+      typeof sources.ganglia !== "object" ||
+      !(sources.ganglia.ganglionOf instanceof Map))
+  )
+    throw new TypeError(
+      `sources.ganglia must be a ganglia table, got ${describeValue(sources.ganglia)}`,
     );
   type Acc = {
     type?: NeuronType;

@@ -45,7 +45,7 @@ import {
   type Unit,
 } from "./units.js";
 import { expmAugmented } from "./linear.js";
-import { describeValue } from "../core/describe.js";
+import { describeName, describeValue } from "../core/describe.js";
 
 /** Integration methods (Brian2's names). */
 export const METHODS = ["euler", "exponential_euler", "rk2", "rk4", "exact"] as const;
@@ -283,6 +283,7 @@ export function expandStatement(s: Statement): Expr {
  * ```
  */
 export function resolveNeuronModel(spec: EquationModelSpec, owner = "model"): ResolvedModel {
+  owner = describeName(owner);
   if (typeof spec !== "object" || spec === null)
     throw new TypeError(`${owner}: model spec must be an object { model, threshold, reset, ... }`);
   const eqs = parseEquations(spec.model);

@@ -4,6 +4,7 @@
  * O(spikes), not O(neurons).
  */
 import { checkNumber, checkPositive } from "../core/checks.js";
+import { describeName } from "../core/describe.js";
 import { checkOptions, checkPopulationSize } from "../core/validate.js";
 import type { Rng } from "../random/rng.js";
 
@@ -54,6 +55,7 @@ export function poissonStep(n: number, p: number, rng: Rng, out: Int32Array): nu
  * ```
  */
 export function checkPoissonOptions(opts: { size: number; rate_Hz: number }, name: string): number {
+  name = describeName(name);
   if (opts === undefined)
     throw new TypeError(`${name}: options must be { size, rate_Hz }, got undefined`);
   checkOptions(opts, ["size", "rate_Hz"], `${name}: options`);

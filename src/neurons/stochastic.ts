@@ -18,7 +18,7 @@
  * I)/dt.
  */
 import { checkNonNegative, checkNumber, checkPositive, checkProbability } from "../core/checks.js";
-import { checkOptions } from "../core/validate.js";
+import { checkOptions, checkOptionsObject } from "../core/validate.js";
 import { lif, LIF_DEFAULTS, lifEquations, nestRefractory, type LifParams } from "./lif.js";
 import type { ModelEquations, NeuronModel } from "./model.js";
 
@@ -72,6 +72,7 @@ export const escapeNoiseLif: NeuronModel<EscapeNoiseParams> = {
  * ```
  */
 export function escapeNoiseLifEquations(params: Partial<EscapeNoiseParams> = {}): ModelEquations {
+  checkOptionsObject(params, "escapeNoiseLifEquations: params");
   const { integration: _exact, ...given } = params as Partial<LifParams>;
   const p = escapeNoiseLif.params(given);
   const { rho0_Hz, deltaV_mV, ...rest } = p;

@@ -223,6 +223,11 @@ export function kendallTau(
   const m = x.length;
   if (y.length !== m)
     throw new RangeError(`x and y must have the same length, got ${m} and ${y.length}`);
+  for (let i = 0; i < m; i++)
+    if (typeof x[i] !== "number" || typeof y[i] !== "number")
+      throw new TypeError(
+        `x and y must hold numbers, got ${describeValue(typeof x[i] !== "number" ? x[i] : y[i])} at index ${i}`,
+      );
   const order = Array.from({ length: m }, (_, i) => i).sort((p, q) => x[p] - x[q] || y[p] - y[q]);
   let xtie = 0;
   let ntie = 0;

@@ -113,6 +113,9 @@ function entryPoints(): [string, (...args: unknown[]) => unknown][] {
     "adexEquations",
     "izhikevichEquations",
     "hhEquations",
+    "escapeNoiseLifEquations",
+    "metaNeuronEquations",
+    "gapJunctionEquations",
   ])
     top.add(n);
   add("", nl as unknown as Record<string, unknown>, (n) => top.has(n));
@@ -222,7 +225,7 @@ describe("fuzz: every exported function", { timeout: 60_000 }, () => {
           if (out.ok && out.value instanceof Promise) out.value.catch(() => undefined);
         },
       ),
-      params(61, 3000),
+      params(61, 12000),
     );
     expect(Object.fromEntries(leaks)).toEqual({});
   });
