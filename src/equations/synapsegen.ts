@@ -397,7 +397,14 @@ export function wasmEventKernel(
     }
   };
   const body: Code = [];
-  for (const s of p.steps) {
+  // Names read by the steps after each step (a float32 value written and not read again needs
+  // no rounding in its local: the final store rounds it the same way).
+  const readAfter = p.steps.map(() => new Set<string>());
+  for (let k = p.steps.length - 2; k >= 0; k--) {
+    readAfter[k] = new Set(readAfter[k + 1]);
+    namesIn(p.steps[k + 1].expr, readAfter[k]);
+  }
+  p.steps.forEach((s, step) => {
     const value = toNumber(compile(s.expr));
     const at = place(s.target);
     if (at && cacheable(s.target)) {
@@ -405,8 +412,9 @@ export function wasmEventKernel(
       if (l === undefined) cached.set(s.target, (l = local(F64)));
       written.add(s.target);
       // A float32 variable's local holds what the store will hold (the value rounded to float32
-      // and widened back): a later statement reads it as the reference reads its Float32Array.
-      body.push(...value, ...(at.f32 ? [...op.f32DemoteF64, ...op.f64PromoteF32] : []), ...set(l));
+      // and widened back) where a later statement reads it, as the reference reads its Float32Array.
+      const round = at.f32 && readAfter[step].has(s.target);
+      body.push(...value, ...(round ? [...op.f32DemoteF64, ...op.f64PromoteF32] : []), ...set(l));
     } else if (at)
       body.push(
         ...at.address,
@@ -418,7 +426,7 @@ export function wasmEventKernel(
       temps.set(s.target, l);
       body.push(...value, ...set(l));
     }
-  }
+  });
   for (const n of written) {
     const at = place(n)!;
     body.push(
