@@ -7,7 +7,10 @@
  *   kind that walks the synapses of a spike list;
  * - WebAssembly (scalar f64), on the network's arena: connectivity, per-synapse variables and
  *   the pre/post groups' state are addressed in place, their byte offsets baked into the code
- *   when the network is built. A synapse's own variables are loaded once, kept in locals and
+ *   when the network is built. Float32 arrays (synapses with `precision: "float32"`, float32
+ *   groups) are widened when loaded and rounded when stored (f64.promote / f32.demote, both
+ *   exact-or-round-to-nearest-even as the reference's Float32Array reads and writes), so the
+ *   arithmetic stays float64 in both targets. A synapse's own variables are loaded once, kept in locals and
  *   stored once; neuron indices the program does not read are not loaded; exp is inline code;
  *   where the synapses are scattered (a column, a list of synapse indices) the words of the
  *   synapse four places ahead are read early, so that cache misses overlap.
@@ -181,6 +184,8 @@ export interface EventLayout {
   postPtr: number;
   byPost: number;
   syn: readonly number[];
+  /** Which per-synapse arrays hold float32 (`precision: "float32"`): widened when loaded, rounded when stored, as the reference's Float32Array does. */
+  synFloat32: readonly boolean[];
   pre: readonly number[];
   post: readonly number[];
   /** Which pre / post arrays hold float32 (a float32 group's variables; values are widened when read and rounded when stored). */
@@ -221,7 +226,8 @@ export function wasmEventKernel(
     Q = local(I32),
     END = local(I32);
   const I4 = local(I32),
-    J4 = local(I32);
+    J4 = local(I32),
+    K4 = local(I32);
   const { localGet: get, localSet: set, localTee: tee } = op;
   const temps = new Map<string, number>();
   const imports: WasmImport[] = [];
@@ -264,7 +270,10 @@ export function wasmEventKernel(
   /** Address (an i32 on the stack) and load/store offset of a stored name. */
   const place = (n: string): { address: Code; offset: number; f32: boolean } | null => {
     const loc = p.locate(n);
-    if (loc.kind === "syn") return { address: get(K8), offset: layout.syn[loc.index], f32: false };
+    if (loc.kind === "syn")
+      return layout.synFloat32[loc.index]
+        ? { address: get(K4), offset: layout.syn[loc.index], f32: true }
+        : { address: get(K8), offset: layout.syn[loc.index], f32: false };
     if (loc.kind === "pre")
       return layout.preFloat32[loc.index]
         ? { address: get(I4), offset: layout.pre[loc.index], f32: true }
@@ -284,7 +293,8 @@ export function wasmEventKernel(
       if (l !== undefined) return get(l);
       const fresh = local(F64);
       cached.set(n, fresh);
-      return [...at.address, ...op.f64Load(at.offset), ...tee(fresh)];
+      const load = at.f32 ? [...op.f32Load(at.offset), ...op.f64PromoteF32] : op.f64Load(at.offset);
+      return [...at.address, ...load, ...tee(fresh)];
     }
     if (at)
       return at.f32
@@ -387,14 +397,24 @@ export function wasmEventKernel(
     }
   };
   const body: Code = [];
-  for (const s of p.steps) {
+  // Names read by the steps after each step (a float32 value written and not read again needs
+  // no rounding in its local: the final store rounds it the same way).
+  const readAfter = p.steps.map(() => new Set<string>());
+  for (let k = p.steps.length - 2; k >= 0; k--) {
+    readAfter[k] = new Set(readAfter[k + 1]);
+    namesIn(p.steps[k + 1].expr, readAfter[k]);
+  }
+  p.steps.forEach((s, step) => {
     const value = toNumber(compile(s.expr));
     const at = place(s.target);
     if (at && cacheable(s.target)) {
       let l = cached.get(s.target);
       if (l === undefined) cached.set(s.target, (l = local(F64)));
       written.add(s.target);
-      body.push(...value, ...set(l));
+      // A float32 variable's local holds what the store will hold (the value rounded to float32
+      // and widened back) where a later statement reads it, as the reference reads its Float32Array.
+      const round = at.f32 && readAfter[step].has(s.target);
+      body.push(...value, ...(round ? [...op.f32DemoteF64, ...op.f64PromoteF32] : []), ...set(l));
     } else if (at)
       body.push(
         ...at.address,
@@ -406,10 +426,14 @@ export function wasmEventKernel(
       temps.set(s.target, l);
       body.push(...value, ...set(l));
     }
-  }
+  });
   for (const n of written) {
     const at = place(n)!;
-    body.push(...at.address, ...get(cached.get(n)!), ...op.f64Store(at.offset));
+    body.push(
+      ...at.address,
+      ...get(cached.get(n)!),
+      ...(at.f32 ? [...op.f32DemoteF64, ...op.f32Store(at.offset)] : op.f64Store(at.offset)),
+    );
   }
   if (failure) return failure;
   if (imports.length !== importCount)
@@ -420,7 +444,7 @@ export function wasmEventKernel(
     ...op.i32Shl,
     ...op.i32Load(offset),
   ];
-  /** Byte offsets of index `from` in float64 arrays (`to`) and, for neuron indices, in float32 arrays (`to4`). */
+  /** Byte offsets of index `from` in float64 arrays (`to`) and, where float32 arrays are read, in those (`to4`). */
   const shift3 = (from: number, to: number, to4?: number): Code => [
     ...get(from),
     ...op.i32Const(3),
@@ -449,8 +473,14 @@ export function wasmEventKernel(
   const select: Code = [0x1b];
   const synapseArrays = [...names]
     .filter(cacheable)
-    .map((n) => place(n)!.offset)
-    .map((offset) => ({ offset, shift: 3 }));
+    .map((n) => place(n)!)
+    .map(({ offset, f32 }) => ({ offset, shift: f32 ? 2 : 3 }));
+  /** The synapse's byte offsets in the float64 (lastupdate, float64 variables) and float32 arrays the program reads. */
+  const synapseWidths = new Set([...names].filter(cacheable).map((n) => place(n)!.f32));
+  const synapseOffsets: Code = [
+    ...(synapseWidths.has(false) ? [...get(K), ...op.i32Const(3), ...op.i32Shl, ...set(K8)] : []),
+    ...(synapseWidths.has(true) ? [...get(K), ...op.i32Const(2), ...op.i32Shl, ...set(K4)] : []),
+  ];
   if (usesI) synapseArrays.push({ offset: layout.preIdx, shift: 2 });
   if (usesJ && loop === "synapses") synapseArrays.push({ offset: layout.colIdx, shift: 2 });
   /** Reads the words of the synapse at `position` + LOOKAHEAD (at most `last`), its index found by `indexAt`. */
@@ -487,7 +517,7 @@ export function wasmEventKernel(
       ...shift3(I, I8, I4),
       ...forRange(K, END, load(layout.rowPtr, get(I)), load(layout.rowPtr + 4, get(I)), [
         ...loadJ,
-        ...shift3(K, K8),
+        ...synapseOffsets,
         ...body,
       ]),
     ];
@@ -500,7 +530,7 @@ export function wasmEventKernel(
         ...lookahead(Q, minusOne(END), (at) => load(layout.byPost, at)),
         ...load(layout.byPost, get(Q)),
         ...set(K),
-        ...shift3(K, K8),
+        ...synapseOffsets,
         ...loadI,
         ...body,
       ]),
@@ -517,7 +547,7 @@ export function wasmEventKernel(
       ]),
       ...entry,
       ...set(K),
-      ...shift3(K, K8),
+      ...synapseOffsets,
       ...loadI,
       ...loadJ,
       ...body,

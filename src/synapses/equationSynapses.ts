@@ -117,9 +117,12 @@ export interface SynapsesOptions {
    */
   method?: Method;
   /**
-   * Arithmetic of the clock-driven update: "float64", or "float32" (f32x4; the clock-driven
-   * variables and the per-synapse parameters they read become Float32Arrays, as in a float32
-   * group). Default: "float32" when both groups are float32 groups, else "float64".
+   * Storage of the per-synapse variables and arithmetic of the clock-driven update: "float64",
+   * or "float32" (every per-synapse variable — weights, event-driven traces, clock-driven
+   * variables — is a Float32Array, 4 bytes per synapse, as Brian2 with float32 as its default
+   * dtype; the clock-driven update runs in f32x4; event code computes in float64 and rounds what
+   * it stores; `lastupdate` stays float64). Default: "float32" when both groups are float32
+   * groups, else "float64".
    */
   precision?: "float64" | "float32";
   /** Slot of the clock-driven update (default "groups", after the neuron groups, as Brian2). */
@@ -465,7 +468,7 @@ export class Synapses {
   private store = new Map<string, StateArray>();
   /** Arithmetic of the clock-driven update (see {@link SynapsesOptions.precision}). */
   readonly precision: "float64" | "float32";
-  /** Per-synapse variables stored as float32 (a float32 clock-driven update's variables and parameters). */
+  /** Per-synapse variables stored as float32 (all of them with `precision: "float32"`). */
   private readonly float32Vars: ReadonlySet<string>;
   private clock: ClockDrivenUpdate | null = null;
   private lastupdate: Float64Array = new Float64Array(0);
@@ -551,12 +554,7 @@ export class Synapses {
     const float32Group = (p: Population) => (p as Partial<EquationGroup>).precision === "float32";
     this.precision =
       opts.precision ?? (float32Group(pre) && float32Group(post) ? "float32" : "float64");
-    const cd = this.resolved.clockDriven;
-    this.float32Vars = new Set(
-      this.precision === "float32" && cd
-        ? [...cd.model.stateVars, ...cd.reads.filter((x) => x.kind === "syn").map((x) => x.name)]
-        : [],
-    );
+    this.float32Vars = new Set(this.precision === "float32" ? this.resolved.vars : []);
     const m = opts.modulator as Partial<Population> | undefined;
     if (m !== undefined && !(m && m.spiked instanceof Int32Array && typeof m.name === "string"))
       throw new TypeError(
@@ -641,7 +639,7 @@ export class Synapses {
     return [this.csr!.rowPtr[pre], this.csr!.rowPtr[pre + 1]];
   }
 
-  /** A per-synapse variable's live values (base units; once built; a Float32Array for the variables of a float32 clock-driven update). */
+  /** A per-synapse variable's live values (base units; once built; a Float32Array with `precision: "float32"`). */
   variable(name: string): StateArray {
     this.requireBuilt();
     const a = this.store.get(name);
@@ -774,7 +772,8 @@ export class Synapses {
       arenaBytes(csr.rowPtr.length, 4) +
       3 * arenaBytes(n, 4) +
       arenaBytes(csr.nPost + 1, 4) +
-      (r.vars.length + (this.needsLastupdate ? 1 : 0)) * arenaBytes(n, 8) +
+      r.vars.reduce((sum, v) => sum + arenaBytes(n, this.float32Vars.has(v) ? 4 : 8), 0) +
+      (this.needsLastupdate ? arenaBytes(n, 8) : 0) +
       (r.clockDriven
         ? r.clockDriven.reads.filter((x) => x.kind !== "syn").length * arenaBytes(n, 8) +
           clockDrivenBytes(r.clockDriven.model, n, this.precision === "float32")
@@ -1525,9 +1524,7 @@ export class Synapses {
           ? "no WebAssembly memory"
           : all.some((a) => a.length > 0 && a.buffer !== arena.buffer)
             ? "a neuron group's state is not in the network's arena"
-            : this.arrays.syn.some((a) => a instanceof Float32Array)
-              ? "float32 synapse variables: event kernels read float64"
-              : null;
+            : null;
       const layout: EventLayout = {
         rowPtr: this.csr!.rowPtr.byteOffset,
         colIdx: this.csr!.colIdx.byteOffset,
@@ -1535,6 +1532,7 @@ export class Synapses {
         postPtr: this.postPtr.byteOffset,
         byPost: this.byPost.byteOffset,
         syn: this.arrays.syn.map((a) => a.byteOffset),
+        synFloat32: this.arrays.syn.map((a) => a instanceof Float32Array),
         pre: this.arrays.pre.map((a) => a.byteOffset),
         post: this.arrays.post.map((a) => a.byteOffset),
         preFloat32: this.arrays.pre.map((a) => a instanceof Float32Array),

@@ -6,7 +6,8 @@ usage: brian2_triplet.py <case.json>; prints JSON {"final": [w per pre/post pair
 The case: {"dt_ms", "duration_ms", "interaction": "all-to-all" | "nearest", "params": {tau_plus_ms,
 tau_x_ms, tau_minus_ms, tau_y_ms, A2_plus, A3_plus, A2_minus, A3_minus}, "w0", "Wmax",
 "pre_times": [[ms...] per pair], "post_times": [[ms...] per pair], optional "delay_pre_ms" and
-"delay_post_ms" (the pathways' delays, default 0)}. Spikes come from SpikeGeneratorGroups. The rule is the paper's eqs. 3-4 with the traces read before
+"delay_post_ms" (the pathways' delays, default 0), optional "float32": true (Brian2's
+float32 default dtype: w and the traces are float32 arrays, lastupdate stays float64)}. Spikes come from SpikeGeneratorGroups. The rule is the paper's eqs. 3-4 with the traces read before
 their own spike's increment; all-to-all adds 1 to a trace per spike, nearest-spike sets it to 1.
 Runs on the numpy target (event-driven traces are decayed exactly between events).
 """
@@ -18,6 +19,8 @@ import numpy as np
 
 b2.prefs.codegen.target = "numpy"
 case = json.load(open(sys.argv[1]))
+if case.get("float32"):
+    b2.prefs.core.default_float_dtype = np.float32
 p = case["params"]
 b2.defaultclock.dt = case["dt_ms"] * b2.ms
 pairs = len(case["pre_times"])
@@ -65,4 +68,8 @@ S.pre.delay = case.get("delay_pre_ms", 0) * b2.ms
 S.post.delay = case.get("delay_post_ms", 0) * b2.ms
 b2.run(case["duration_ms"] * b2.ms)
 order = np.argsort(np.asarray(S.i[:]))
-print(json.dumps({"final": [float(x) for x in np.asarray(S.w[:])[order]]}))
+print(
+    json.dumps(
+        {"final": [float(x) for x in np.asarray(S.w[:])[order]], "dtype": str(S.w[:].dtype)}
+    )
+)

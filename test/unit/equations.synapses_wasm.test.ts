@@ -104,7 +104,13 @@ const CASES: Case[] = [
 function run(
   c: Case,
   wasm: boolean,
-): { syn: Synapses; state: Record<string, Float64Array>; net: Network; cellSpikes: number } {
+  precision?: "float32",
+): {
+  syn: Synapses;
+  state: Record<string, Float64Array | Float32Array>;
+  net: Network;
+  cellSpikes: number;
+} {
   const net = new Network({ dt_ms: 0.1, seed: 7, wasm });
   const spikes = trains(new Rng(11), 40, 30, 300, 0.1);
   const input = net.addSpikeGenerator("input", { size: 40, ...spikes });
@@ -123,7 +129,11 @@ function run(
     on_pre: "ge_post += w",
     init: { w: 0.4 },
   });
-  const syn = net.connect(input, cells, { rule: fixedProbability(0.5), ...c.opts("input") });
+  const syn = net.connect(input, cells, {
+    rule: fixedProbability(0.5),
+    ...c.opts("input"),
+    precision,
+  });
   if (c.name === "stdpDopamine") {
     // dopamine from the network's own cells, for on_modulator (JavaScript, run over all synapses)
     net.connect(cells, cells, { rule: fixedProbability(0.2), on_pre: "ge_post += 0.05" });
@@ -141,7 +151,8 @@ function run(
   };
 }
 
-const bytes = (a: Float64Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+const bytes = (a: Float64Array | Float32Array) =>
+  new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 describe("synapse events as WebAssembly", () => {
   for (const c of CASES) {
@@ -161,6 +172,43 @@ describe("synapse events as WebAssembly", () => {
       expect(String(j.net.schedule())).toMatch(/on_pre, JavaScript/);
     });
   }
+
+  // precision: "float32": every per-synapse variable is a Float32Array (4 bytes per synapse); the
+  // kernels widen what they load, compute in float64 and round what they store, as the
+  // reference's Float32Array assignments do. lastupdate stays float64 (as Brian2's).
+  for (const c of CASES) {
+    it(`${c.name}, float32 synapses: bitwise identical to the JavaScript reference, every event in wasm`, () => {
+      const w = run(c, true, "float32");
+      const j = run(c, false, "float32");
+      expect(w.syn.precision).toBe("float32");
+      for (const v of w.syn.variables) {
+        expect(w.syn.variable(v), v).toBeInstanceOf(Float32Array);
+        expect(j.syn.variable(v), v).toBeInstanceOf(Float32Array);
+      }
+      for (const key of Object.keys(j.state))
+        expect(bytes(w.state[key]), key).toEqual(bytes(j.state[key]));
+      expect(w.cellSpikes, "postsynaptic spikes (on_post and the resets ran)").toBeGreaterThan(20);
+      expect(w.cellSpikes).toBe(j.cellSpikes);
+      expect(w.syn.kernelCalls.js, "events that fell back to JavaScript").toBe(0);
+      expect(w.syn.kernelCalls.wasm).toBeGreaterThan(100);
+      expect(j.syn.kernelCalls.js).toBe(w.syn.kernelCalls.wasm);
+      for (const [kind, target] of Object.entries(w.syn.eventTargets))
+        if (target !== null) expect(target, kind).toBe("WebAssembly");
+      expect(String(w.net.schedule())).toMatch(/input -> cells #\d+\s+on_pre, WebAssembly/);
+    });
+  }
+
+  it("float32 synapses round what they store: plastic weights are float32 values, close to but not the float64 run's", () => {
+    const f32 = run(CASES[3], true, "float32").syn.variable("w");
+    const f64 = run(CASES[3], true).syn.variable("w");
+    let differ = 0;
+    for (let k = 0; k < f32.length; k++) {
+      expect(Math.fround(f32[k])).toBe(f32[k]);
+      expect(Math.abs(f32[k] - f64[k])).toBeLessThan(1e-5);
+      if (f32[k] !== f64[k]) differ++;
+    }
+    expect(differ, "float32 storage changed the weights").toBeGreaterThan(f32.length / 2);
+  });
 
   it("plastic weights moved and postsynaptic cells spiked (the comparison above is not vacuous)", () => {
     const { syn, net } = run(CASES[3], true);

@@ -4,7 +4,13 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Network, type Rng, oneToOne, type SynapsesOptions } from "../../src/index.js";
+import {
+  Network,
+  type Rng,
+  oneToOne,
+  type Synapses,
+  type SynapsesOptions,
+} from "../../src/index.js";
 import { peersPython } from "../../kernel/scripts/setup.mjs";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -23,7 +29,7 @@ export interface NestCase {
 }
 
 /** Runs test/reference/nest_stdp.py on a case: the weight after each presynaptic spike, per pair. */
-export function runNest(c: NestCase): { weights: number[][]; final: number[] } {
+export function runNest(c: NestCase): { weights: number[][]; final: number[]; syn: Synapses } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neurolab-nest-stdp-"));
   const file = path.join(dir, "case.json");
   fs.writeFileSync(file, JSON.stringify(c));
@@ -43,7 +49,7 @@ export function runOurs(
   model: Omit<SynapsesOptions, "rule">,
   duration_ms: number,
   dt_ms = DT,
-): { weights: number[][]; final: number[] } {
+): { weights: number[][]; final: number[]; syn: Synapses } {
   const net = new Network({ dt_ms, seed: 1 });
   const flat = (trains: number[][]) => ({
     neurons: trains.flatMap((tr, k) => tr.map(() => k)),
@@ -72,7 +78,7 @@ export function runOurs(
     { when: "end" },
   );
   net.run(duration_ms);
-  return { weights, final: Array.from(syn.variable("w")) };
+  return { weights, final: Array.from(syn.variable("w")), syn };
 }
 
 /** Poisson trains on the dt grid (rate in Hz), in [start, end) ms. */

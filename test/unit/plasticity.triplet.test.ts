@@ -250,6 +250,11 @@ describe("stdpTriplet presets (Pfister & Gerstner 2006)", () => {
 
 /** test/reference/brian2_triplet.py on a case: the final weight of each pre/post pair. */
 function brian2Final(c: Record<string, unknown>): number[] {
+  return brian2Run(c).final;
+}
+
+/** test/reference/brian2_triplet.py on a case: the final weights and the dtype Brian2 stored them in. */
+function brian2Run(c: Record<string, unknown>): { final: number[]; dtype: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "neurolab-brian2-triplet-"));
   const file = path.join(dir, "case.json");
   fs.writeFileSync(file, JSON.stringify(c));
@@ -259,7 +264,7 @@ function brian2Final(c: Record<string, unknown>): number[] {
     { encoding: "utf8", timeout: 300_000, stdio: ["ignore", "pipe", "ignore"] },
   );
   fs.rmSync(dir, { recursive: true, force: true });
-  return JSON.parse(out.trim().split("\n").pop()!).final;
+  return JSON.parse(out.trim().split("\n").pop()!);
 }
 
 const maxDiff = (a: number[], b: number[]) => {
@@ -331,6 +336,50 @@ describe("stdpTriplet against Brian2 2.9 (numpy), nearest-spike and all-to-all",
       1,
     ).final;
     expect(maxDiff(ours, brian2)).toBeLessThan(1e-9);
+  }, 300_000);
+  it('float32 synapses (precision: "float32"): close to Brian2 with float32 as its default dtype, every weight a float32 value, all events in wasm', () => {
+    // Brian2 (numpy) computes in float32; neurolab computes in float64 and rounds what it stores,
+    // so the two differ by float32 roundings (about 6e-8 relative per event), not by the rule.
+    const options = {
+      preset: "visualCortexAllToAllFull" as const,
+      interaction: "all-to-all" as const,
+      w0: 1,
+      delay_ms: 0,
+      delayConvention: "axonal" as const,
+    };
+    const b32 = brian2Run({
+      dt_ms: 5,
+      duration_ms: DURATION,
+      interaction: "all-to-all",
+      params: plasticity.TRIPLET_PRESETS.visualCortexAllToAllFull,
+      w0: 1,
+      Wmax: 100,
+      pre_times: PRE,
+      post_times: POST,
+      float32: true,
+    });
+    expect(b32.dtype).toBe("float32");
+    const run32 = runOurs(
+      PRE,
+      POST,
+      { ...plasticity.stdpTriplet(options), precision: "float32" },
+      DURATION,
+      5,
+    );
+    const ours32 = run32.final;
+    expect(run32.syn.variable("w")).toBeInstanceOf(Float32Array);
+    expect(run32.syn.eventTargets.on_pre).toBe("WebAssembly");
+    expect(run32.syn.eventTargets.on_post).toBe("WebAssembly");
+    expect(run32.syn.kernelCalls.js, "events that fell back to JavaScript").toBe(0);
+    expect(run32.syn.kernelCalls.wasm).toBeGreaterThan(100);
+    const ours64 = runOurs(PRE, POST, plasticity.stdpTriplet(options), DURATION, 5).final;
+    for (const w of ours32) expect(Math.fround(w)).toBe(w);
+    // Measured: 1.2e-7 (one float32 ulp at w in [1, 2)) from Brian2 float32, 3.1e-6 from the
+    // float64 run: the comparison tells float32 storage from float64.
+    expect(maxDiff(ours32, b32.final)).toBeLessThan(5e-7);
+    expect(maxDiff(ours32, ours64)).toBeGreaterThan(1e-6);
+    expect(maxDiff(ours32, ours64)).toBeLessThan(2e-5);
+    expect(maxDiff(ours64, Array(ours64.length).fill(1)), "the weights moved").toBeGreaterThan(0.1);
   }, 300_000);
   it("the two schemes differ on these protocols (the comparison can tell them apart)", () => {
     const final = (interaction: "nearest" | "all-to-all") =>

@@ -315,12 +315,19 @@ describe("clock-driven synapses: WebAssembly and JavaScript bit for bit", () => 
       want32 ? /WebAssembly SIMD \(f32x4\)$/ : /WebAssembly SIMD$/,
     );
     expect(b.S.clockDrivenOperation.what).toMatch(/JavaScript/);
+    // on_pre (x += 1 on a clock-driven variable) and the summed current run as WebAssembly in
+    // float32 too (float32 synapse arrays): no call may have fallen back to JavaScript.
+    expect(a.S.eventTargets.on_pre).toBe("WebAssembly");
+    expect(a.S.eventTargets.summed).toBe("WebAssembly");
+    expect(a.S.kernelCalls.js, "event calls that fell back to JavaScript").toBe(0);
+    expect(a.S.kernelCalls.wasm).toBeGreaterThan(800);
+    expect(b.S.kernelCalls.js).toBe(a.S.kernelCalls.wasm);
     expect(a.spikes.neurons.length).toBeGreaterThan(5);
     expect(Array.from(a.spikes.neurons)).toEqual(Array.from(b.spikes.neurons));
     expect(Array.from(a.spikes.times_ms)).toEqual(Array.from(b.spikes.times_ms));
-    for (const v of ["s", "x", "q", "w"]) {
+    for (const v of ["s", "x", "q", "w", "tau_s"]) {
       const x = a.S.variable(v);
-      expect(x instanceof Float32Array, v).toBe(want32 && v !== "w");
+      expect(x instanceof Float32Array, v).toBe(want32);
       expect(bits(x), v).toBe(bits(b.S.variable(v)));
     }
     expect(bits(a.Q.variable("v"))).toBe(bits(b.Q.variable("v")));
