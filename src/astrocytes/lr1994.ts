@@ -36,6 +36,7 @@ import type { EquationGroupOptions } from "../network/equationGroup.js";
 import type { Network } from "../network/network.js";
 import type { Population } from "../network/populations.js";
 import type { ConnectivityRule } from "../synapses/connectivity.js";
+import type { StateArray } from "../equations/codegen.js";
 import type { Synapses, SynapsesOptions, SynapticValue } from "../synapses/equationSynapses.js";
 
 /**
@@ -383,7 +384,7 @@ export interface ConnectAstrocytesOptions {
 export function connectAstrocytes(
   net: Network,
   opts: ConnectAstrocytesOptions,
-): { input: Synapses; sic: Synapses } {
+): { input: Synapses<StateArray>; sic: Synapses<StateArray> } {
   for (const k of Object.keys(opts)) {
     if (!["neurons", "astrocytes", "targets", "params", "input", "sic"].includes(k))
       throw new RangeError(

@@ -48,3 +48,4 @@ export {
   type NamespaceValue,
   type ResolvedModel,
 } from "./model.js";
+export type { StateArray } from "./codegen.js";

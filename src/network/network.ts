@@ -55,6 +55,7 @@ import {
 } from "../neurons/izhikevich.js";
 import { lif, type LifParams } from "../neurons/lif.js";
 import type { NeuronModel } from "../neurons/model.js";
+import type { StateArray } from "../equations/codegen.js";
 import { Synapses, type SynapsesOptions } from "../synapses/equationSynapses.js";
 import { EquationGroup, type EquationGroupOptions } from "./equationGroup.js";
 import {
@@ -268,7 +269,7 @@ interface Built {
    * Gap junctions: each set's pairs (as its rule lists them, each once) with their conductances,
    * and the equation synapses that carry the coupling (a summed variable, both directions).
    */
-  gaps: { spec: GapSpec; csr: Csr; g_nS: Float64Array; synapses: Synapses[] }[];
+  gaps: { spec: GapSpec; csr: Csr; g_nS: Float64Array; synapses: Synapses<StateArray>[] }[];
   /** The step as a plan: operations in slot order, walked once per step. */
   plan: PlannedOperation[];
   /** The arena, and the driver's part of it: call counters, log lengths, spike-log entries (empty without WebAssembly). */
@@ -389,7 +390,7 @@ export class Network {
   private readonly monitors: (SpikeMonitor | StateMonitor | RateMonitor)[] = [];
   private readonly gapSpecs: GapSpec[] = [];
   private readonly currentSources: { group: NeuronGroup; fn: CurrentSource }[] = [];
-  private readonly synapses: Synapses[] = [];
+  private readonly synapses: Synapses<StateArray>[] = [];
   private readonly operations: {
     fn: (t_ms: number) => void;
     when: Slot;
@@ -524,13 +525,46 @@ export class Network {
    * Connects `pre` to `post` with synapses written as equations (Brian2's `Synapses`):
    * `net.connect(exc, all, { rule: fixedProbability(0.02), model: "w : 1", on_pre: "ge += w" })`.
    * Returns the projection: per-synapse variables, indices and events (see {@link Synapses}).
+   * Its variables are Float32Arrays with `precision: "float32"` (the default between two float32
+   * groups) and Float64Arrays otherwise; the returned type says which where the arguments' types
+   * tell (else `Synapses<StateArray>`).
+   *
+   * @example
+   * ```ts
+   * import { Network, fixedProbability } from "neurolab";
+   * const net = new Network({ seed: 1 });
+   * const model = "dv/dt = -v/(10*ms) : 1";
+   * const a = net.addNeurons("a", { size: 4, model, threshold: "v > 1", reset: "v = 0" });
+   * const b = net.addNeurons("b", { size: 4, model, threshold: "v > 1", reset: "v = 0", precision: "float32" });
+   * const c = net.addNeurons("c", { size: 4, model, threshold: "v > 1", reset: "v = 0", precision: "float32" });
+   * const ab = net.connect(a, b, { rule: fixedProbability(0.5), model: "w : 1", on_pre: "v_post += w" });
+   * const bc = net.connect(b, c, { rule: fixedProbability(0.5), model: "w : 1", on_pre: "v_post += w" });
+   * net.build();
+   * const w64: Float64Array = ab.variable("w"); // float64 (a is a float64 group)
+   * const w32: Float32Array = bc.variable("w"); // float32: both groups are float32
+   * ```
    */
-  connect(pre: Population, post: Population, opts: SynapsesOptions): Synapses;
+  connect(
+    pre: Population,
+    post: Population,
+    opts: SynapsesOptions & { precision: "float32" },
+  ): Synapses<Float32Array>;
+  connect(
+    pre: EquationGroup<Float32Array>,
+    post: EquationGroup<Float32Array>,
+    opts: SynapsesOptions & { precision?: undefined },
+  ): Synapses<Float32Array>;
+  connect(
+    pre: Population,
+    post: Population,
+    opts: SynapsesOptions & { precision?: "float64" },
+  ): Synapses;
+  connect(pre: Population, post: Population, opts: SynapsesOptions): Synapses<StateArray>;
   connect(
     pre: Population,
     post: Population,
     opts: ConnectOptions | SynapsesOptions,
-  ): Synapses | void {
+  ): Synapses<StateArray> | void {
     this.requireMember(pre, "pre");
     this.requireMember(post, "post");
     if (typeof opts !== "object" || opts === null)

@@ -13,6 +13,7 @@
  * while the neuron's total drive moves its rate toward rho0.
  */
 import type { Network, Slot } from "../network/network.js";
+import type { StateArray } from "../equations/codegen.js";
 import type { Synapses } from "../synapses/equationSynapses.js";
 import { checkNumber } from "../core/checks.js";
 import { positive } from "./common.js";
@@ -71,7 +72,7 @@ export interface SynapticScaling {
  */
 export function addSynapticScaling(
   net: Network,
-  synapses: Synapses,
+  synapses: Synapses<StateArray>,
   opts: SynapticScalingOptions,
 ): SynapticScaling {
   if (opts === null || typeof opts !== "object")

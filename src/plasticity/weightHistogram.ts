@@ -7,6 +7,7 @@
  * heatmap only draws it.
  */
 import type { Network, Slot } from "../network/network.js";
+import type { StateArray } from "../equations/codegen.js";
 import type { Synapses } from "../synapses/equationSynapses.js";
 import { activityFigure, type ActivityFigure } from "../display/activity.js";
 import { checkInteger, checkNumber } from "../core/checks.js";
@@ -129,7 +130,7 @@ export class WeightHistogram {
  */
 export function recordWeightHistogram(
   net: Network,
-  synapses: Synapses,
+  synapses: Synapses<StateArray>,
   opts: WeightHistogramOptions,
 ): WeightHistogram {
   if (opts === null || typeof opts !== "object")

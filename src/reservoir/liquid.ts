@@ -139,7 +139,7 @@ export interface LiquidOptions {
    * Replaces the synapses of one connection type by your own model (its `rule` is the drawn
    * connectivity): e.g. `{ EE: { ...plasticity.stdpPair({ transmit: "Ie_post += w*nA" }) } }`.
    */
-  custom?: Partial<Record<ConnectionType, Omit<SynapsesOptions, "rule">>>;
+  custom?: Partial<Record<ConnectionType, Omit<SynapsesOptions, "rule" | "precision">>>;
   /** Input projection (optional). */
   input?: LiquidInputOptions;
   /** Name of the liquid's group (default "liquid"). */
@@ -324,7 +324,7 @@ export function liquidStateMachine(net: Network, opts: LiquidOptions = {}): Liqu
     const target = t[0] === "E" ? "Ie" : "Ii";
     const rule = fromPairs(pairs[t].pre, pairs[t].post);
     const custom = opts.custom?.[t];
-    let spec: Omit<SynapsesOptions, "rule">;
+    let spec: Omit<SynapsesOptions, "rule" | "precision">;
     if (custom) spec = custom;
     else if (kind === "static")
       spec = {

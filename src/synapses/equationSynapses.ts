@@ -458,7 +458,7 @@ type EventFunction = (
  * net.run(100);
  * ```
  */
-export class Synapses {
+export class Synapses<A extends StateArray = Float64Array> {
   readonly kind = "synapses";
   private readonly resolved: Resolved;
   private csr: Csr | null = null;
@@ -639,15 +639,18 @@ export class Synapses {
     return [this.csr!.rowPtr[pre], this.csr!.rowPtr[pre + 1]];
   }
 
-  /** A per-synapse variable's live values (base units; once built; a Float32Array with `precision: "float32"`). */
-  variable(name: string): StateArray {
+  /**
+   * A per-synapse variable's live values (base units; once built): a Float64Array, or a
+   * Float32Array with `precision: "float32"` (the type parameter `A`; `net.connect` infers it).
+   */
+  variable(name: string): A {
     this.requireBuilt();
     const a = this.store.get(name);
     if (!a)
       throw new RangeError(
         `variable must be one of ${this.resolved.vars.join(", ") || "(none)"}, got ${describeValue(name)}`,
       );
-    return a;
+    return a as A;
   }
 
   /**
