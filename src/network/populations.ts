@@ -20,6 +20,8 @@ import {
 import type { Rng } from "../random/rng.js";
 import { delayBuffer, delayBufferBytes, type DelayBuffer } from "../synapses/projection.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
+import { I32, op, type Code } from "../wasm/assembler.js";
+import { ringRowAddress, type DriverOperation } from "../wasm/driver.js";
 import { MIME_BUNDLE, type MimeBundle } from "../display/protocol.js";
 import { populationBundle } from "./summary.js";
 import { describeValue } from "../core/describe.js";
@@ -362,6 +364,50 @@ export class NeuronGroup<P = unknown> implements Population {
     if (arriving !== null)
       for (let r = 1; r < arriving.length; r++)
         if (rings[r]) this.hand(targets[r]!, arriving[r], false);
+  }
+
+  /** @internal this step's spike count in the arena (the equation group's), once built with its spikes there. */
+  get spikeCountCell(): Int32Array | undefined {
+    return this.group?.spikeCountCell;
+  }
+
+  /**
+   * @internal the step of {@link NeuronGroup.update} inside the network's multi-step driver:
+   * the delta row arriving in the step moved into Jd, the equation group's update and reset,
+   * then the other receptors' arriving rows added to their variables, with the same kernels
+   * and arguments as step by step; null where the group's step or reset is JavaScript.
+   */
+  driverUpdate(): DriverOperation | null {
+    const group = this.group;
+    const k = this.arrive;
+    if (group === null || k === undefined) return null;
+    const update = group.driverUpdate();
+    const reset = group.hasReset ? group.driverReset() : null;
+    if (update === null || (group.hasReset && reset === null)) return null;
+    const targets = this.targets;
+    const rings = this.rings;
+    const buffers = this.inputBuffers;
+    const hand = (d: Parameters<DriverOperation["emit"]>[0], r: number, fn: unknown): Code => [
+      ...op.i32Const(targets[r]!.byteOffset),
+      ...ringRowAddress(d, 0, buffers[r]),
+      ...op.i32Const((buffers[r].size + 1) >> 1),
+      ...op.call(d.kernel(fn, [I32, I32, I32], [])),
+    ];
+    return {
+      emit: (d) => {
+        const code: Code = [];
+        if (targets[0] !== null && rings[0]) code.push(...hand(d, 0, k.move));
+        code.push(...update.emit(d), ...(reset ? reset.emit(d) : []));
+        for (let r = 1; r < buffers.length; r++) if (rings[r]) code.push(...hand(d, r, k.add));
+        return code;
+      },
+      before: () => update.before?.(),
+      after: (last, steps) => {
+        update.after?.(last, steps);
+        reset?.after?.(last, steps);
+        this.spikeCount = group.spikeCount;
+      },
+    };
   }
 
   /** `dst += src` (or `dst = src` when `move`), then `src = 0`. */

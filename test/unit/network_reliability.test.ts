@@ -25,7 +25,7 @@ describe("runs do not overlap", () => {
   it("a reset while a runAsync is pending stops that run before it steps the new build", async () => {
     const net = new Network({ dt_ms: 0.1 });
     net.addLif("g", { size: 10 });
-    const pending = net.runAsync(500, { yieldEvery_ms: 1 });
+    const pending = net.runAsync(50000, { yieldEvery_ms: 1 }); // long: many steps per WebAssembly call take 500 ms in well under 1 ms
     await new Promise((r) => setImmediate(r));
     net.reset();
     await expect(pending).rejects.toThrow(/the network was reset or rebuilt during a run/);
