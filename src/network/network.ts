@@ -1057,8 +1057,14 @@ export class Network {
     const periodic = (every: number) => (n: number) => n + ((every - 1 - (n % every)) % every);
     const dt = this.dt_ms;
     // start: inputs that depend on time or on the state at the step's start.
-    for (const c of this.currentSources)
-      add("start", 0, c.group.name, "current source", (n) => c.fn(n * dt, c.group.stepCurrent_pA));
+    // (a current source is a user callback: the driver calls it, an import, with the step; it
+    // writes the group's Iext in the arena)
+    for (const c of this.currentSources) {
+      const source = (n: number) => c.fn(n * dt, c.group.stepCurrent_pA);
+      add("start", 0, c.group.name, "current source", source, {
+        emit: (d) => [...op.localGet(d.step), ...op.call(d.kernel(source, [I32], []))],
+      });
+    }
     if (gaps.length > 0) {
       add("start", 0, "gap junctions", "coupling currents", () => {
         for (const { spec } of gaps) {

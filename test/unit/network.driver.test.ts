@@ -336,6 +336,8 @@ describe("built-in groups and static projections in the multi-step driver", () =
     });
     net.connect(inh, inh, { rule: fixedProbability(0.1), weight_mV: -1, delay_ms: 0.1 });
     net.connect(stim, exc, { rule: fixedProbability(1), weight_mV: 5, delay_ms: 0.1 });
+    // a current source (a user callback, called from the driver with the step's start)
+    net.addCurrentSource(inh, (t_ms, out_pA) => out_pA.fill(t_ms >= 30 && t_ms < 70 ? 150 : 0));
     const spikes = net.monitorSpikes([exc, inh, noise]);
     const state = net.monitorState(exc, ["v_mV"], { indices: [0, 7], every_steps: 9 });
     net.run(60);
