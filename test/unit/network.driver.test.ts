@@ -140,7 +140,7 @@ describe("the multi-step driver", () => {
       expect(d[k].kernelCalls.wasm, k).toBe(runs[1][k].kernelCalls.wasm);
       expect(runs[2][k].kernelCalls.js, k).toBe(d[k].kernelCalls.wasm);
     }
-  });
+  }, 60_000); // (seconds on a quiet machine; a loaded one may take ten times longer)
 
   it("stops a call when the spike log may overflow, and loses no spike", () => {
     const run = (multiStep: boolean) => {
@@ -164,7 +164,7 @@ describe("the multi-step driver", () => {
     expect(a.net.driverStats.calls).toBeGreaterThan(2);
     expect(Array.from(a.m.neurons)).toEqual(Array.from(b.m.neurons));
     expect(Array.from(a.m.times_ms)).toEqual(Array.from(b.m.times_ms));
-  });
+  }, 60_000); // (seconds on a quiet machine; a loaded one may take ten times longer)
 
   it("says why a plan runs step by step (a user operation) and then runs it so", () => {
     const net = new Network({ seed: 2 });
@@ -307,7 +307,7 @@ describe("built-in groups and static projections in the multi-step driver", () =
       expect(o.progress).toEqual(d.progress);
       expect(o.net.t_ms).toBe(d.net.t_ms);
     }
-  });
+  }, 60_000); // (seconds on a quiet machine; a loaded one may take ten times longer)
 
   // A Brunel (2000)-like network of delta synapses: Poisson drive, excitation and inhibition
   // with a 1.5 ms delay (ring buffers, the jump moved into the step), per-synapse delays and
@@ -361,7 +361,7 @@ describe("built-in groups and static projections in the multi-step driver", () =
         expect(groupBytes(o[g]), g).toEqual(groupBytes(d[g]));
       expect(bytes(o.state.values("v_mV"))).toEqual(bytes(d.state.values("v_mV")));
     }
-  });
+  }, 60_000); // (seconds on a quiet machine; a loaded one may take ten times longer)
 
   // Clock-driven synapse equations (an NMDA-like conductance with a gate following v_post) in
   // the driver: the gather of v_post and the step kernel, with random numbers from the stream.
