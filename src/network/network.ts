@@ -1235,15 +1235,18 @@ export class Network {
       } else {
         // (one delay per synapse: the driver runs the kernel `delayed`, the same additions)
         const kernels = built?.deliver;
+        const driver = kernels
+          ? delayedDeliveryDriver(kernels, proj, pre, cellOf(pre), buffer)
+          : null;
         add(
           "synapses",
           0,
           owner,
-          "spike delivery",
+          driver ? "spike delivery (WebAssembly in the multi-step driver)" : "spike delivery",
           (n) => {
             if (pre.spikeCount > 0) propagate(proj, pre.spiked, pre.spikeCount, n, buffer);
           },
-          kernels ? delayedDeliveryDriver(kernels, proj, pre, cellOf(pre), buffer) : null,
+          driver,
         );
       }
     }

@@ -350,6 +350,9 @@ describe("built-in groups and static projections in the multi-step driver", () =
     const runs = (["driver", "step", "js"] as const).map(brunel);
     const [d] = runs;
     expect(String(d.net.schedule())).toMatch(/runs: many steps per WebAssembly call/);
+    expect(String(d.net.schedule())).toMatch(
+      /inh -> exc +spike delivery \(WebAssembly in the multi-step driver\)/,
+    );
     expect(d.net.driverStats.steps).toBe(1000);
     expect(d.net.driverStats.calls).toBeLessThan(1000 / 5);
     expect(d.spikes.meanRate_Hz("exc"), "the network is active").toBeGreaterThan(2);
