@@ -1549,7 +1549,12 @@ function spikeLogDriver(
   cellOf: CountCellOf<Population>,
 ): DriverOperation | null {
   const share = Math.floor(area.steps.length / Math.max(1, monitors));
-  if (index >= area.cells.length || share < m.size || area.steps.length === 0) return null;
+  // most spikes one step may log (a spike generator may emit a neuron twice in a step)
+  const perStep = m.populations.reduce(
+    (n, p) => n + (p instanceof SpikeGeneratorGroup ? p.maxSpikesPerStep : p.size),
+    0,
+  );
+  if (index >= area.cells.length || share < perStep || area.steps.length === 0) return null;
   const cells = m.populations.map(cellOf);
   if (cells.some((c) => c === null || c.buffer !== area.steps.buffer)) return null;
   const steps = area.steps.subarray(index * share, (index + 1) * share);
@@ -1597,7 +1602,7 @@ function spikeLogDriver(
       // stop once another step might not fit
       code.push(
         ...len,
-        ...op.i32Const(share - m.size),
+        ...op.i32Const(share - perStep),
         ...op.i32GtS,
         ...op.localGet(d.stop),
         ...op.i32Or,

@@ -551,9 +551,19 @@ export class SpikeGeneratorGroup implements Population {
     return arenaBytes(this.spiked.length, 4);
   }
 
+  /** @internal most spikes one step emits (a neuron may be listed twice at one time), once built. */
+  maxSpikesPerStep = 0;
+
   build(dt_ms: number, _rng: Rng, ctx: BuildContext): void {
     this.spiked = ctx.arena.i32(this.spiked.length);
     this.schedule = spikeSchedule(this.size, this.opts.neurons, this.opts.times_ms, dt_ms);
+    const steps = this.schedule.steps;
+    let most = this.size;
+    for (let k = 0, run = 0; k < steps.length; k++) {
+      run = k > 0 && steps[k] === steps[k - 1] ? run + 1 : 1;
+      if (run > most) most = run;
+    }
+    this.maxSpikesPerStep = most;
     this.cursor = 0;
     this.spikeCount = 0;
   }

@@ -166,6 +166,27 @@ describe("the multi-step driver", () => {
     expect(Array.from(a.m.times_ms)).toEqual(Array.from(b.m.times_ms));
   }, 60_000); // (seconds on a quiet machine; a loaded one may take ten times longer)
 
+  it("leaves room in the spike log for a spike generator emitting a neuron several times in a step", () => {
+    const run = (multiStep: boolean) => {
+      const net = new Network({ seed: 1 });
+      net.multiStep = multiStep;
+      const steps = 30000;
+      const times_ms = Array.from({ length: 3 * steps }, (_, k) =>
+        Number((0.1 * (1 + Math.floor(k / 3))).toFixed(1)),
+      );
+      const g = net.addSpikeGenerator("g", { size: 1, neurons: times_ms.map(() => 0), times_ms });
+      const m = net.monitorSpikes([g]);
+      net.run(0.1 * steps);
+      return { net, m };
+    };
+    const a = run(true);
+    const b = run(false);
+    expect(a.m.count).toBe(90000); // more than the log holds (65536)
+    expect(a.net.driverStats.calls).toBeGreaterThan(1);
+    expect(Array.from(a.m.neurons)).toEqual(Array.from(b.m.neurons));
+    expect(Array.from(a.m.times_ms)).toEqual(Array.from(b.m.times_ms));
+  }, 60_000);
+
   it("says why a plan runs step by step (a user operation) and then runs it so", () => {
     const net = new Network({ seed: 2 });
     const g = net.addNeurons("g", { size: 10, model: "dv/dt = -v/(10*ms) : 1", method: "euler" });
