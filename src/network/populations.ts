@@ -20,7 +20,7 @@ import {
 import type { Rng } from "../random/rng.js";
 import { delayBuffer, delayBufferBytes, type DelayBuffer } from "../synapses/projection.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
-import { I32, op, type Code } from "../wasm/assembler.js";
+import { F64, I32, op, type Code } from "../wasm/assembler.js";
 import { ringRowAddress, type DriverOperation } from "../wasm/driver.js";
 import { MIME_BUNDLE, type MimeBundle } from "../display/protocol.js";
 import { populationBundle } from "./summary.js";
@@ -548,7 +548,18 @@ export class SpikeGeneratorGroup implements Population {
   }
 
   arenaBytes(): number {
-    return arenaBytes(this.spiked.length, 4);
+    const n = this.opts.neurons.length;
+    return (
+      arenaBytes(this.spiked.length, 4) + arenaBytes(n, 8) + arenaBytes(n, 4) + arenaBytes(2, 4)
+    );
+  }
+
+  /** The cursor into the schedule and the step's spike count, in the arena (the driver's). */
+  private cells: Int32Array = new Int32Array(2);
+
+  /** @internal this step's spike count in the arena (written by the multi-step driver). */
+  get spikeCountCell(): Int32Array {
+    return this.cells.subarray(1, 2);
   }
 
   /** @internal most spikes one step emits (a neuron may be listed twice at one time), once built. */
@@ -556,7 +567,13 @@ export class SpikeGeneratorGroup implements Population {
 
   build(dt_ms: number, _rng: Rng, ctx: BuildContext): void {
     this.spiked = ctx.arena.i32(this.spiked.length);
-    this.schedule = spikeSchedule(this.size, this.opts.neurons, this.opts.times_ms, dt_ms);
+    const schedule = spikeSchedule(this.size, this.opts.neurons, this.opts.times_ms, dt_ms);
+    const n = schedule.steps.length;
+    // (in the arena, where the driver's code reads them)
+    this.schedule = { steps: ctx.arena.f64(n), neurons: ctx.arena.i32(n) };
+    this.schedule.steps.set(schedule.steps);
+    this.schedule.neurons.set(schedule.neurons);
+    this.cells = ctx.arena.i32(2);
     const steps = this.schedule.steps;
     let most = this.size;
     for (let k = 0, run = 0; k < steps.length; k++) {
@@ -576,6 +593,100 @@ export class SpikeGeneratorGroup implements Population {
     while (c < steps.length && steps[c] === step) this.spiked[count++] = neurons[c++];
     this.cursor = c;
     this.spikeCount = count;
+  }
+
+  /**
+   * @internal {@link SpikeGeneratorGroup.update} inside the network's multi-step driver (the same
+   * walk of the schedule, its cursor and the step's count in the arena), or null where the
+   * schedule is not in WebAssembly memory.
+   */
+  driverUpdate(): DriverOperation | null {
+    const { steps, neurons } = this.schedule!;
+    const cells = this.cells;
+    const spiked = this.spiked;
+    if (steps.buffer !== cells.buffer || neurons.buffer !== cells.buffer) return null;
+    if (spiked.buffer !== cells.buffer) return null;
+    const len = steps.length;
+    const br = (depth: number): Code => [0x0c, depth];
+    return {
+      emit: (d) => {
+        const T = d.local(F64);
+        const C = d.local(I32);
+        const N = d.local(I32);
+        const atStep = (): Code => [
+          ...op.localGet(C),
+          ...op.i32Const(3),
+          ...op.i32Shl,
+          ...op.f64Load(steps.byteOffset),
+        ];
+        const ended: Code = [...op.localGet(C), ...op.i32Const(len), ...op.i32GeS];
+        const next = (x: number): Code => [
+          ...op.localGet(x),
+          ...op.i32Const(1),
+          ...op.i32Add,
+          ...op.localSet(x),
+        ];
+        return [
+          ...op.localGet(d.step),
+          ...op.f64ConvertI32S,
+          ...op.localSet(T),
+          ...op.i32Const(0),
+          ...op.i32Load(cells.byteOffset),
+          ...op.localSet(C),
+          // while (c < len && steps[c] < step) c++
+          ...op.block,
+          ...op.loop,
+          ...ended,
+          ...op.brIf(1),
+          ...atStep(),
+          ...op.localGet(T),
+          ...op.f64Ge,
+          ...op.brIf(1),
+          ...next(C),
+          ...br(0),
+          ...op.end,
+          ...op.end,
+          // while (c < len && steps[c] === step) spiked[count++] = neurons[c++]
+          ...op.i32Const(0),
+          ...op.localSet(N),
+          ...op.block,
+          ...op.loop,
+          ...ended,
+          ...op.brIf(1),
+          ...atStep(),
+          ...op.localGet(T),
+          ...op.f64Ne,
+          ...op.brIf(1),
+          ...op.localGet(N),
+          ...op.i32Const(2),
+          ...op.i32Shl,
+          ...op.localGet(C),
+          ...op.i32Const(2),
+          ...op.i32Shl,
+          ...op.i32Load(neurons.byteOffset),
+          ...op.i32Store(spiked.byteOffset),
+          ...next(N),
+          ...next(C),
+          ...br(0),
+          ...op.end,
+          ...op.end,
+          ...op.i32Const(0),
+          ...op.localGet(C),
+          ...op.i32Store(cells.byteOffset),
+          ...op.i32Const(0),
+          ...op.localGet(N),
+          ...op.i32Store(cells.byteOffset + 4),
+        ];
+      },
+      before: () => {
+        cells[0] = this.cursor;
+        cells[1] = this.spikeCount;
+      },
+      after: () => {
+        this.cursor = cells[0];
+        this.spikeCount = cells[1];
+      },
+    };
   }
 }
 
