@@ -1,5 +1,7 @@
 // neurolab side of the COBA benchmark: cobaNetwork() (Vogels & Abbott 2005 / Brian2 benchmark).
 // usage: coba.mjs [seed] [duration_ms]. Prints {"seconds": simulation loop, ...stats}.
+// "seconds" is the loop's process CPU time, the clock Brian2's standalone timer reads (std::clock
+// in network.cpp without OpenMP); the loop's wall time is "wall_s" (see coba_equations.mjs).
 import { createRequire } from "node:module";
 const { cobaNetwork } = createRequire(import.meta.url)("../../src/dist/index.js");
 
@@ -8,12 +10,16 @@ const duration = Number(process.argv[3] ?? 1000);
 const { net, spikes } = cobaNetwork({ seed });
 const tBuild = performance.now();
 const synapses = net.synapseCount; // connectivity is built before the timed loop, as Brian2's before_run
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 net.run(duration);
-const seconds = (performance.now() - t0) / 1000;
+const wall_s = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const seconds = (cpu.user + cpu.system) / 1e6;
 console.log(
   JSON.stringify({
     seconds,
+    wall_s,
     build_s: (t0 - tBuild) / 1000,
     synapses,
     spikes: spikes.count,

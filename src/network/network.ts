@@ -38,12 +38,16 @@ import { weightUnit, type ReceptorSpec } from "../synapses/receptors.js";
 import { bothWays, gapJunctionEquations, reversed } from "../synapses/gapJunctions.js";
 import { deliverKernels, type DeliverKernels } from "../synapses/deliverWasm.js";
 import { Arena, arenaBytes } from "../wasm/arena.js";
-import { forCount, I32, op } from "../wasm/assembler.js";
+import { F64, forCount, I32, op, type Code } from "../wasm/assembler.js";
 import {
   buildDriver,
+  ifNonZero,
+  loadCell,
+  ringRowAddress,
   spikeCountCellOf,
   type CountCellOf,
   type Driver,
+  type DriverContext,
   type DriverOperation,
 } from "../wasm/driver.js";
 import { adex, type AdExParams } from "../neurons/adex.js";
@@ -284,6 +288,8 @@ interface Built {
   };
   /** The plan run many steps per call inside WebAssembly, or why not (see {@link Network.stepsPerCall}). */
   driver: Driver | string;
+  /** The static projections' delivery kernels on the arena (undefined without WebAssembly). */
+  deliver: DeliverKernels | undefined;
 }
 
 /**
@@ -1072,7 +1078,7 @@ export class Network {
   private makePlan(
     projections: Built["projections"],
     gaps: Built["gaps"],
-    built: Pick<Built, "driverArea"> | null,
+    built: Pick<Built, "driverArea" | "deliver"> | null,
   ): PlannedOperation[] {
     const ops: PlannedOperation[] = [];
     const add = (
@@ -1098,8 +1104,14 @@ export class Network {
     const periodic = (every: number) => (n: number) => n + ((every - 1 - (n % every)) % every);
     const dt = this.dt_ms;
     // start: inputs that depend on time or on the state at the step's start.
-    for (const c of this.currentSources)
-      add("start", 0, c.group.name, "current source", (n) => c.fn(n * dt, c.group.stepCurrent_pA));
+    // (a current source is a user callback: the driver calls it, an import, with the step; it
+    // writes the group's Iext in the arena)
+    for (const c of this.currentSources) {
+      const source = (n: number) => c.fn(n * dt, c.group.stepCurrent_pA);
+      add("start", 0, c.group.name, "current source", source, {
+        emit: (d) => [...op.localGet(d.step), ...op.call(d.kernel(source, [I32], []))],
+      });
+    }
     for (const o of this.operations)
       add(o.when, o.order, o.name, "user operation", (n) => o.fn(n * dt));
     // groups: summed variables (gap junctions' too: from the potentials at the step's start),
@@ -1137,6 +1149,7 @@ export class Network {
             for (let r = 0; r < buffers.length; r++) arriving[r] = slotOf(buffers[r], n);
             p.update(n, arriving);
           },
+          p.driverUpdate(),
         );
       } else if (p instanceof EquationGroup) {
         const simd = p.precision === "float32" ? "WebAssembly SIMD (f32x4)" : "WebAssembly SIMD";
@@ -1168,7 +1181,7 @@ export class Network {
     for (const syn of this.synapses) {
       if (!syn.hasClockDriven) continue;
       const { when, order, what } = syn.clockDrivenOperation;
-      add(when, order, syn.name, what, (n) => syn.updateClockDriven(n));
+      add(when, order, syn.name, what, (n) => syn.updateClockDriven(n), syn.driverClockDriven());
     }
     // synapses: spikes walk their projections.
     const kept = new Map<Population, LastSpikes>();
@@ -1194,7 +1207,7 @@ export class Network {
           owner,
           `spike delivery into ${into} (last step's spikes${wasm ? ", WebAssembly" : ""})`,
           () => {
-            const count = last.count;
+            const count = last.count[0];
             if (count === 0) return;
             if (!wasm) propagate(proj, last.spiked, count, 0, direct);
             else if (typeof w === "number")
@@ -1216,6 +1229,11 @@ export class Network {
                 target.byteOffset,
               );
           },
+          wasm
+            ? deliveryDriver(entry.deliver!, proj, last.spiked, last.count, () =>
+                op.i32Const(target.byteOffset),
+              )
+            : null,
         );
         continue;
       }
@@ -1224,33 +1242,68 @@ export class Network {
         const delay = proj.delaySteps as number;
         const rowPtr = proj.csr.rowPtr.byteOffset;
         const colIdx = proj.csr.colIdx.byteOffset;
-        add("synapses", 0, owner, "spike delivery (WebAssembly)", (n) => {
-          const count = pre.spikeCount;
-          if (count === 0) return;
-          const row = buffer.rows[(n + delay) % buffer.slots];
-          if (typeof w === "number")
-            entry.deliver!.uniform(rowPtr, colIdx, w, pre.spiked.byteOffset, count, row.byteOffset);
-          else
-            entry.deliver!.each(
-              rowPtr,
-              colIdx,
-              w.byteOffset,
-              pre.spiked.byteOffset,
-              count,
-              row.byteOffset,
-            );
-        });
+        add(
+          "synapses",
+          0,
+          owner,
+          "spike delivery (WebAssembly)",
+          (n) => {
+            const count = pre.spikeCount;
+            if (count === 0) return;
+            const row = buffer.rows[(n + delay) % buffer.slots];
+            if (typeof w === "number")
+              entry.deliver!.uniform(
+                rowPtr,
+                colIdx,
+                w,
+                pre.spiked.byteOffset,
+                count,
+                row.byteOffset,
+              );
+            else
+              entry.deliver!.each(
+                rowPtr,
+                colIdx,
+                w.byteOffset,
+                pre.spiked.byteOffset,
+                count,
+                row.byteOffset,
+              );
+          },
+          deliveryDriver(entry.deliver, proj, pre.spiked, cellOf(pre), (d) =>
+            ringRowAddress(d, delay, buffer),
+          ),
+        );
       } else {
-        add("synapses", 0, owner, "spike delivery", (n) => {
-          if (pre.spikeCount > 0) propagate(proj, pre.spiked, pre.spikeCount, n, buffer);
-        });
+        // (one delay per synapse: the driver runs the kernel `delayed`, the same additions)
+        const kernels = built?.deliver;
+        const driver = kernels
+          ? delayedDeliveryDriver(kernels, proj, pre, cellOf(pre), buffer)
+          : null;
+        add(
+          "synapses",
+          0,
+          owner,
+          driver ? "spike delivery (WebAssembly in the multi-step driver)" : "spike delivery",
+          (n) => {
+            if (pre.spikeCount > 0) propagate(proj, pre.spiked, pre.spikeCount, n, buffer);
+          },
+          driver,
+        );
       }
     }
     for (const [pre, last] of kept)
-      add("synapses", 1, pre.name, "keep spikes for the next step's delivery", () => {
-        last.count = pre.spikeCount;
-        last.spiked.set(pre.spiked.subarray(0, pre.spikeCount));
-      });
+      add(
+        "synapses",
+        1,
+        pre.name,
+        "keep spikes for the next step's delivery",
+        () => {
+          last.count[0] = pre.spikeCount;
+          last.spiked.set(pre.spiked.subarray(0, pre.spikeCount));
+        },
+        keepSpikesDriver(pre, last, cellOf),
+      );
     for (const syn of this.synapses) {
       const { on_pre, on_post, on_modulator } = syn.eventTargets;
       add(
@@ -1430,14 +1483,11 @@ export class Network {
     const lastSpikes = new Map<Population, LastSpikes | null>(
       projections.filter((_, k) => direct[k]).map(({ spec }) => [spec.pre, null]),
     );
-    for (const pre of lastSpikes.keys()) bytes += arenaBytes(pre.size, 4);
+    for (const pre of lastSpikes.keys()) bytes += arenaBytes(pre.size, 4) + arenaBytes(1, 4);
     // The multi-step driver's call counters, log lengths and spike log (room for at least four steps in which every neuron spikes).
     const logEntries = Math.max(2 ** 16, 4 * this.populations.reduce((n, p) => n + p.size, 0));
-    // (none where a built-in model or a static projection make every plan step by step)
-    const driven =
-      this.wasm &&
-      this.specs.length === 0 &&
-      !this.populations.some((p) => p instanceof NeuronGroup);
+    // (every plan: gap junctions are summed synapses, which run in the driver too)
+    const driven = this.wasm;
     if (driven)
       bytes +=
         arenaBytes(DRIVER_COUNTERS, 4) +
@@ -1490,7 +1540,7 @@ export class Network {
     const deliver = this.wasm ? deliverKernels(arena) : undefined;
     const groups = this.populations.filter((p): p is NeuronGroup => p instanceof NeuronGroup);
     for (const pre of lastSpikes.keys())
-      lastSpikes.set(pre, { spiked: arena.i32(pre.size), count: 0 });
+      lastSpikes.set(pre, { spiked: arena.i32(pre.size), count: arena.i32(1) });
     const builtProjections = homed.map(({ spec, proj }, k) => {
       const buffer = spec.post.inputBuffers[spec.receptor];
       const inPlace =
@@ -1529,7 +1579,7 @@ export class Network {
       neurons: arena.i32(driven ? logEntries : 0),
       sourceCounts: arena.i32(driven ? this.populations.length : 0),
     };
-    const plan = this.makePlan(builtProjections, builtGaps, { driverArea });
+    const plan = this.makePlan(builtProjections, builtGaps, { driverArea, deliver });
     this.built = {
       groups,
       projections: builtProjections,
@@ -1537,6 +1587,7 @@ export class Network {
       plan,
       arena,
       driverArea,
+      deliver,
       driver: this.driverOf(plan, { arena, driverArea }),
     };
     this.planStale = false;
@@ -1596,7 +1647,12 @@ function spikeLogDriver(
   cellOf: CountCellOf<Population>,
 ): DriverOperation | null {
   const share = Math.floor(area.steps.length / Math.max(1, monitors));
-  if (index >= area.cells.length || share < m.size || area.steps.length === 0) return null;
+  // most spikes one step may log (a spike generator may emit a neuron twice in a step)
+  const perStep = m.populations.reduce(
+    (n, p) => n + (p instanceof SpikeGeneratorGroup ? p.maxSpikesPerStep : p.size),
+    0,
+  );
+  if (index >= area.cells.length || share < perStep || area.steps.length === 0) return null;
   const cells = m.populations.map(cellOf);
   if (cells.some((c) => c === null || c.buffer !== area.steps.buffer)) return null;
   const steps = area.steps.subarray(index * share, (index + 1) * share);
@@ -1644,7 +1700,7 @@ function spikeLogDriver(
       // stop once another step might not fit
       code.push(
         ...len,
-        ...op.i32Const(share - m.size),
+        ...op.i32Const(share - perStep),
         ...op.i32GtS,
         ...op.localGet(d.stop),
         ...op.i32Or,
@@ -1756,10 +1812,14 @@ const WEIGHT_RANGE = { min: -FLOAT32_MAX, max: FLOAT32_MAX };
 /** Bytes {@link intoArena} takes for `proj`. */
 function projectionArenaBytes(proj: Projection): number {
   const weights = typeof proj.weight === "number" ? 0 : arenaBytes(proj.weight.length, 4);
-  return arenaBytes(proj.csr.rowPtr.length, 4) + arenaBytes(proj.csr.colIdx.length, 4) + weights;
+  const d = proj.delaySteps;
+  const delays = typeof d === "number" ? 0 : arenaBytes(Math.ceil(d.length / 2), 4);
+  return (
+    arenaBytes(proj.csr.rowPtr.length, 4) + arenaBytes(proj.csr.colIdx.length, 4) + weights + delays
+  );
 }
 
-/** The projection with its connectivity and weights copied into `arena` (see {@link projectionArenaBytes}). */
+/** The projection with its connectivity, weights and per-synapse delays copied into `arena` (see {@link projectionArenaBytes}). */
 function intoArena(proj: Projection, arena: Arena): Projection {
   const { csr, weight } = proj;
   const rowPtr = arena.i32(csr.rowPtr.length);
@@ -1771,7 +1831,14 @@ function intoArena(proj: Projection, arena: Arena): Projection {
     w = arena.f32(weight.length);
     w.set(weight);
   }
-  return { ...proj, csr: { ...csr, rowPtr, colIdx }, weight: w };
+  let delaySteps = proj.delaySteps;
+  if (typeof delaySteps !== "number") {
+    const cells = arena.i32(Math.ceil(delaySteps.length / 2));
+    const d = new Uint16Array(cells.buffer, cells.byteOffset, delaySteps.length);
+    d.set(delaySteps);
+    delaySteps = d;
+  }
+  return { ...proj, csr: { ...csr, rowPtr, colIdx }, weight: w, delaySteps };
 }
 
 function forEachSynapse(
@@ -1782,10 +1849,11 @@ function forEachSynapse(
     for (let k = csr.rowPtr[i]; k < csr.rowPtr[i + 1]; k++) f(k, i, csr.colIdx[k]);
 }
 
-/** A population's spikes of the last step, kept for one-step-delay delivery. */
+/** A population's spikes of the last step, kept for one-step-delay delivery (both in the arena). */
 interface LastSpikes {
   spiked: Int32Array;
-  count: number;
+  /** One cell: the number of valid entries in `spiked`. */
+  count: Int32Array;
 }
 
 /** Whether a projection's spikes can go straight into its target's receptor variable: one step of delay into an exp or alpha kernel. */
@@ -1793,4 +1861,110 @@ function directDelivery(spec: ProjectionSpec, proj: Projection): boolean {
   return (
     proj.delaySteps === 1 && spec.post.receptorDefinitions[spec.receptor].spec.kind !== "delta"
   );
+}
+
+/**
+ * Spike delivery of a static projection inside the multi-step driver: the delivery kernel
+ * `uniform` or `each` on `count` spikes of `spiked` (an arena array and its count cell) into the
+ * row at `row(d)`, skipped when no source spiked, as the step-by-step operation does.
+ */
+function deliveryDriver(
+  kernels: DeliverKernels,
+  proj: Projection,
+  spiked: Int32Array,
+  count: Int32Array | null,
+  row: (d: DriverContext) => Code,
+): DriverOperation | null {
+  if (count === null || count.buffer !== spiked.buffer) return null;
+  const w = proj.weight;
+  const uniform = typeof w === "number";
+  return {
+    emit: (d) => {
+      const fn = uniform
+        ? d.kernel(kernels.uniform, [I32, I32, F64, I32, I32, I32], [])
+        : d.kernel(kernels.each, [I32, I32, I32, I32, I32, I32], []);
+      return ifNonZero(loadCell(count), [
+        ...op.i32Const(proj.csr.rowPtr.byteOffset),
+        ...op.i32Const(proj.csr.colIdx.byteOffset),
+        ...(uniform ? op.f64Const(w) : op.i32Const(w.byteOffset)),
+        ...op.i32Const(spiked.byteOffset),
+        ...loadCell(count),
+        ...row(d),
+        ...op.call(fn),
+      ]);
+    },
+  };
+}
+
+/**
+ * Delivery of a projection with one delay per synapse inside the multi-step driver: the kernel
+ * `delayed` (see `deliverWasm`), each weight into the ring row of its own arrival step.
+ */
+function delayedDeliveryDriver(
+  kernels: DeliverKernels,
+  proj: Projection,
+  pre: Population,
+  count: Int32Array | null,
+  buffer: DelayBuffer,
+): DriverOperation | null {
+  const delays = proj.delaySteps;
+  if (count === null || typeof delays === "number" || delays.buffer !== pre.spiked.buffer)
+    return null;
+  const w = proj.weight;
+  const uniform = typeof w === "number";
+  return {
+    emit: (d) => {
+      const fn = d.kernel(
+        uniform ? kernels.delayedUniform : kernels.delayed,
+        [I32, I32, uniform ? F64 : I32, I32, I32, I32, I32, I32, I32, I32],
+        [],
+      );
+      return ifNonZero(loadCell(count), [
+        ...op.i32Const(proj.csr.rowPtr.byteOffset),
+        ...op.i32Const(proj.csr.colIdx.byteOffset),
+        ...(uniform ? op.f64Const(w) : op.i32Const(w.byteOffset)),
+        ...op.i32Const(pre.spiked.byteOffset),
+        ...loadCell(count),
+        ...op.i32Const(buffer.data.byteOffset),
+        ...op.i32Const(delays.byteOffset),
+        ...op.localGet(d.step),
+        ...op.i32Const(buffer.slots),
+        ...op.i32Const(8 * buffer.stride),
+        ...op.call(fn),
+      ]);
+    },
+  };
+}
+
+/** "Keep spikes for the next step's delivery" inside the multi-step driver: the count cell and the spike list copied. */
+function keepSpikesDriver(
+  pre: Population,
+  last: LastSpikes,
+  cellOf: CountCellOf<Population>,
+): DriverOperation | null {
+  const cell = cellOf(pre);
+  if (cell === null || cell.buffer !== last.spiked.buffer || pre.spiked.buffer !== cell.buffer)
+    return null;
+  return {
+    emit: (d) => {
+      const k = d.local(I32);
+      const n = d.local(I32);
+      return [
+        ...op.i32Const(0),
+        ...loadCell(cell),
+        ...op.localTee(n),
+        ...op.i32Store(last.count.byteOffset),
+        ...forCount(k, n, [
+          ...op.localGet(k),
+          ...op.i32Const(2),
+          ...op.i32Shl,
+          ...op.localGet(k),
+          ...op.i32Const(2),
+          ...op.i32Shl,
+          ...op.i32Load(pre.spiked.byteOffset),
+          ...op.i32Store(last.spiked.byteOffset),
+        ]),
+      ];
+    },
+  };
 }

@@ -20,6 +20,8 @@ import {
 import type { Rng } from "../random/rng.js";
 import { delayBuffer, delayBufferBytes, type DelayBuffer } from "../synapses/projection.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
+import { F64, I32, op, type Code } from "../wasm/assembler.js";
+import { ringRowAddress, type DriverOperation } from "../wasm/driver.js";
 import { MIME_BUNDLE, type MimeBundle } from "../display/protocol.js";
 import { populationBundle } from "./summary.js";
 import { describeValue } from "../core/describe.js";
@@ -376,6 +378,50 @@ export class NeuronGroup<P = unknown> implements Population {
         if (rings[r]) this.hand(targets[r]!, arriving[r], false);
   }
 
+  /** @internal this step's spike count in the arena (the equation group's), once built with its spikes there. */
+  get spikeCountCell(): Int32Array | undefined {
+    return this.group?.spikeCountCell;
+  }
+
+  /**
+   * @internal the step of {@link NeuronGroup.update} inside the network's multi-step driver:
+   * the delta row arriving in the step moved into Jd, the equation group's update and reset,
+   * then the other receptors' arriving rows added to their variables, with the same kernels
+   * and arguments as step by step; null where the group's step or reset is JavaScript.
+   */
+  driverUpdate(): DriverOperation | null {
+    const group = this.group;
+    const k = this.arrive;
+    if (group === null || k === undefined) return null;
+    const update = group.driverUpdate();
+    const reset = group.hasReset ? group.driverReset() : null;
+    if (update === null || (group.hasReset && reset === null)) return null;
+    const targets = this.targets;
+    const rings = this.rings;
+    const buffers = this.inputBuffers;
+    const hand = (d: Parameters<DriverOperation["emit"]>[0], r: number, fn: unknown): Code => [
+      ...op.i32Const(targets[r]!.byteOffset),
+      ...ringRowAddress(d, 0, buffers[r]),
+      ...op.i32Const((buffers[r].size + 1) >> 1),
+      ...op.call(d.kernel(fn, [I32, I32, I32], [])),
+    ];
+    return {
+      emit: (d) => {
+        const code: Code = [];
+        if (targets[0] !== null && rings[0]) code.push(...hand(d, 0, k.move));
+        code.push(...update.emit(d), ...(reset ? reset.emit(d) : []));
+        for (let r = 1; r < buffers.length; r++) if (rings[r]) code.push(...hand(d, r, k.add));
+        return code;
+      },
+      before: () => update.before?.(),
+      after: (last, steps) => {
+        update.after?.(last, steps);
+        reset?.after?.(last, steps);
+        this.spikeCount = group.spikeCount;
+      },
+    };
+  }
+
   /** `dst += src` (or `dst = src` when `move`), then `src = 0`. */
   private hand(dst: Float64Array, src: Float64Array, move: boolean): void {
     const k = this.arrive;
@@ -514,12 +560,39 @@ export class SpikeGeneratorGroup implements Population {
   }
 
   arenaBytes(): number {
-    return arenaBytes(this.spiked.length, 4);
+    const n = this.opts.neurons.length;
+    return (
+      arenaBytes(this.spiked.length, 4) + arenaBytes(n, 8) + arenaBytes(n, 4) + arenaBytes(2, 4)
+    );
   }
+
+  /** The cursor into the schedule and the step's spike count, in the arena (the driver's). */
+  private cells: Int32Array = new Int32Array(2);
+
+  /** @internal this step's spike count in the arena (written by the multi-step driver). */
+  get spikeCountCell(): Int32Array {
+    return this.cells.subarray(1, 2);
+  }
+
+  /** @internal most spikes one step emits (a neuron may be listed twice at one time), once built. */
+  maxSpikesPerStep = 0;
 
   build(dt_ms: number, _rng: Rng, ctx: BuildContext): void {
     this.spiked = ctx.arena.i32(this.spiked.length);
-    this.schedule = spikeSchedule(this.size, this.opts.neurons, this.opts.times_ms, dt_ms);
+    const schedule = spikeSchedule(this.size, this.opts.neurons, this.opts.times_ms, dt_ms);
+    const n = schedule.steps.length;
+    // (in the arena, where the driver's code reads them)
+    this.schedule = { steps: ctx.arena.f64(n), neurons: ctx.arena.i32(n) };
+    this.schedule.steps.set(schedule.steps);
+    this.schedule.neurons.set(schedule.neurons);
+    this.cells = ctx.arena.i32(2);
+    const steps = this.schedule.steps;
+    let most = this.size;
+    for (let k = 0, run = 0; k < steps.length; k++) {
+      run = k > 0 && steps[k] === steps[k - 1] ? run + 1 : 1;
+      if (run > most) most = run;
+    }
+    this.maxSpikesPerStep = most;
     this.cursor = 0;
     this.spikeCount = 0;
   }
@@ -532,6 +605,100 @@ export class SpikeGeneratorGroup implements Population {
     while (c < steps.length && steps[c] === step) this.spiked[count++] = neurons[c++];
     this.cursor = c;
     this.spikeCount = count;
+  }
+
+  /**
+   * @internal {@link SpikeGeneratorGroup.update} inside the network's multi-step driver (the same
+   * walk of the schedule, its cursor and the step's count in the arena), or null where the
+   * schedule is not in WebAssembly memory.
+   */
+  driverUpdate(): DriverOperation | null {
+    const { steps, neurons } = this.schedule!;
+    const cells = this.cells;
+    const spiked = this.spiked;
+    if (steps.buffer !== cells.buffer || neurons.buffer !== cells.buffer) return null;
+    if (spiked.buffer !== cells.buffer) return null;
+    const len = steps.length;
+    const br = (depth: number): Code => [0x0c, depth];
+    return {
+      emit: (d) => {
+        const T = d.local(F64);
+        const C = d.local(I32);
+        const N = d.local(I32);
+        const atStep = (): Code => [
+          ...op.localGet(C),
+          ...op.i32Const(3),
+          ...op.i32Shl,
+          ...op.f64Load(steps.byteOffset),
+        ];
+        const ended: Code = [...op.localGet(C), ...op.i32Const(len), ...op.i32GeS];
+        const next = (x: number): Code => [
+          ...op.localGet(x),
+          ...op.i32Const(1),
+          ...op.i32Add,
+          ...op.localSet(x),
+        ];
+        return [
+          ...op.localGet(d.step),
+          ...op.f64ConvertI32S,
+          ...op.localSet(T),
+          ...op.i32Const(0),
+          ...op.i32Load(cells.byteOffset),
+          ...op.localSet(C),
+          // while (c < len && steps[c] < step) c++
+          ...op.block,
+          ...op.loop,
+          ...ended,
+          ...op.brIf(1),
+          ...atStep(),
+          ...op.localGet(T),
+          ...op.f64Ge,
+          ...op.brIf(1),
+          ...next(C),
+          ...br(0),
+          ...op.end,
+          ...op.end,
+          // while (c < len && steps[c] === step) spiked[count++] = neurons[c++]
+          ...op.i32Const(0),
+          ...op.localSet(N),
+          ...op.block,
+          ...op.loop,
+          ...ended,
+          ...op.brIf(1),
+          ...atStep(),
+          ...op.localGet(T),
+          ...op.f64Ne,
+          ...op.brIf(1),
+          ...op.localGet(N),
+          ...op.i32Const(2),
+          ...op.i32Shl,
+          ...op.localGet(C),
+          ...op.i32Const(2),
+          ...op.i32Shl,
+          ...op.i32Load(neurons.byteOffset),
+          ...op.i32Store(spiked.byteOffset),
+          ...next(N),
+          ...next(C),
+          ...br(0),
+          ...op.end,
+          ...op.end,
+          ...op.i32Const(0),
+          ...op.localGet(C),
+          ...op.i32Store(cells.byteOffset),
+          ...op.i32Const(0),
+          ...op.localGet(N),
+          ...op.i32Store(cells.byteOffset + 4),
+        ];
+      },
+      before: () => {
+        cells[0] = this.cursor;
+        cells[1] = this.spikeCount;
+      },
+      after: () => {
+        this.cursor = cells[0];
+        this.spikeCount = cells[1];
+      },
+    };
   }
 }
 

@@ -20,6 +20,7 @@
 import {
   assemble,
   compileModule,
+  F64,
   forCount,
   I32,
   op,
@@ -28,6 +29,7 @@ import {
 } from "../wasm/assembler.js";
 import type { Arena } from "../wasm/arena.js";
 import { arenaBytes } from "../wasm/arena.js";
+import type { DriverOperation } from "../wasm/driver.js";
 import { jsStep, specialise, type StateArray, type StepFunction } from "../equations/codegen.js";
 import type { ResolvedModel } from "../equations/model.js";
 import { wasmStep } from "../equations/wasmgen.js";
@@ -115,6 +117,8 @@ export class ClockDrivenUpdate {
   private readonly randoms: StateArray;
   private readonly shared: Float64Array;
   private readonly spiked: Int32Array;
+  /** The WebAssembly step and gather (null where the update is JavaScript). */
+  private readonly kernels: { step: (t_ms: number) => number; gather?: () => void } | null;
 
   /**
    * @param model the clock-driven equations as a model whose stored variables are, in order,
@@ -154,6 +158,7 @@ export class ClockDrivenUpdate {
     const inWasm = wasm !== undefined && (gathers.length === 0 || gather !== undefined);
     this.stepFn = inWasm ? wasm.step : jsStep(s);
     this.gatherFn = inWasm && gather ? gather : jsGather(gathers, n);
+    this.kernels = inWasm ? { step: wasm.stepKernel, gather } : null;
     this.target = inWasm
       ? float32
         ? "WebAssembly SIMD (f32x4)"
@@ -165,6 +170,33 @@ export class ClockDrivenUpdate {
 
   /** Advances every synapse's clock-driven variables from the step's start `t = step dt`. */
   update(step: number): void {
+    this.drawRandoms();
+    if (this.gathers.length > 0) this.gatherFn();
+    this.stepFn(this.arrays, this.randoms, this.shared, this.n, step * this.dt_ms, this.spiked);
+  }
+
+  /**
+   * {@link ClockDrivenUpdate.update} inside the network's multi-step driver: the random numbers
+   * drawn by JavaScript (called from the driver, the same stream in the same order), then the
+   * gather and the step kernel; null where the update is JavaScript.
+   */
+  driverOperation(): DriverOperation | null {
+    const k = this.kernels;
+    if (k === null) return null;
+    const draw = this.model.randoms.length > 0 ? () => this.drawRandoms() : null;
+    return {
+      emit: (d) => [
+        ...(draw ? op.call(d.kernel(draw, [], [])) : []),
+        ...(k.gather ? op.call(d.kernel(k.gather, [], [])) : []),
+        ...op.localGet(d.t),
+        ...op.call(d.kernel(k.step, [F64], [I32])),
+        0x1a, // drop (the step's spike count: synapses have no threshold)
+      ],
+    };
+  }
+
+  /** The step's random numbers of the rand()/randn() sites, from the synapses' stream. */
+  private drawRandoms(): void {
     const sites = this.model.randoms;
     if (sites.length > 0) {
       const r = this.randoms;
@@ -176,7 +208,5 @@ export class ClockDrivenUpdate {
         else for (let k = 0; k < this.n; k++) r[off + k] = this.rng.normal();
       }
     }
-    if (this.gathers.length > 0) this.gatherFn();
-    this.stepFn(this.arrays, this.randoms, this.shared, this.n, step * this.dt_ms, this.spiked);
   }
 }

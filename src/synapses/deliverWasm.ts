@@ -1,6 +1,6 @@
 /**
- * WebAssembly kernels of spike delivery over CSR connectivity with one delay per projection
- * (see `propagate`): for each spiking source, in order, add each synapse's weight (float32,
+ * WebAssembly kernels of spike delivery over CSR connectivity with one delay per projection, or
+ * one per synapse (see `propagate`): for each spiking source, in order, add each synapse's weight (float32,
  * widened exactly; or the projection's shared weight) to its target's entry in the ring-buffer
  * row of the arrival step. Same additions in the same order as the TypeScript loop, so results
  * are bitwise identical.
@@ -79,6 +79,74 @@ function deliverBody(uniform: boolean): Code {
 
 const params = (uniform: boolean): ValType[] => [I32, I32, uniform ? F64 : I32, I32, I32, I32];
 
+// `delayed` / `delayedUniform`: one delay per synapse (u16 steps); parameters after COUNT.
+const DATA = 5,
+  DELAYS = 6,
+  STEP = 7,
+  SLOTS = 8,
+  STRIDE = 9;
+// Their locals.
+const DS = 10,
+  DK = 11,
+  DEND = 12,
+  DADDR = 13;
+
+/**
+ * The body of `delayed` (weights per synapse) or `delayedUniform`: as `propagate` with per-synapse
+ * delays, `data[((step + delay[k]) mod slots) * stride + colIdx[k]] += weight[k]` for the synapses
+ * of each spiking source in order (the same additions in the same order).
+ */
+function delayedBody(uniform: boolean): Code {
+  const weight = uniform ? get(WEIGHT) : [...at4(WEIGHT, DK), ...op.f32Load(), ...op.f64PromoteF32];
+  const rowStart: Code = [
+    ...get(ROW_PTR),
+    ...at4(SPIKED, DS),
+    ...op.i32Load(),
+    ...op.i32Const(2),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...tee(DADDR),
+    ...op.i32Load(),
+  ];
+  const rowEnd: Code = [...get(DADDR), ...op.i32Load(4)];
+  return forCount(
+    DS,
+    COUNT,
+    forRange(DK, DEND, rowStart, rowEnd, [
+      ...get(DATA),
+      // ((step + delay[k]) mod slots) * strideBytes
+      ...get(STEP),
+      ...get(DELAYS),
+      ...get(DK),
+      ...op.i32Const(1),
+      ...op.i32Shl,
+      ...op.i32Add,
+      ...I32_LOAD16_U,
+      ...op.i32Add,
+      ...get(SLOTS),
+      ...I32_REM_U,
+      ...get(STRIDE),
+      ...op.i32Mul,
+      ...op.i32Add,
+      ...at4(COL_IDX, DK),
+      ...op.i32Load(),
+      ...op.i32Const(3),
+      ...op.i32Shl,
+      ...op.i32Add,
+      ...tee(DADDR),
+      ...get(DADDR),
+      ...op.f64Load(),
+      ...weight,
+      ...op.f64Add,
+      ...op.f64Store(),
+    ]),
+  );
+}
+
+/** `i32.load16_u` (align 2 bytes, offset 0) and `i32.rem_u`, not among the assembler's helpers. */
+const I32_LOAD16_U: Code = [0x2f, 1, 0];
+const I32_REM_U: Code = [0x70];
+
 /** The compiled delivery module (compiled once, lazily; undefined without WebAssembly). */
 export const deliverWasmModule = lazyModule(() =>
   assemble([
@@ -96,6 +164,13 @@ export const deliverWasmModule = lazyModule(() =>
       locals: [I32, I32, I32, I32],
       body: deliverBody(true),
     },
+    ...[false, true].map((uniform) => ({
+      name: uniform ? "delayedUniform" : "delayed",
+      params: [...params(uniform), I32, I32, I32, I32] as ValType[],
+      results: [],
+      locals: [I32, I32, I32, I32] as ValType[],
+      body: delayedBody(uniform),
+    })),
   ]),
 );
 
@@ -121,6 +196,36 @@ export interface DeliverKernels {
     spiked: number,
     count: number,
     row: number,
+  ): void;
+  /**
+   * One delay per synapse: `data` is the ring buffer's address, `delays` the address of the u16
+   * delays (steps), `step` the step the spikes were emitted in, `slots` the ring's rows and
+   * `strideBytes` the bytes between rows.
+   */
+  delayed(
+    rowPtr: number,
+    colIdx: number,
+    weight: number,
+    spiked: number,
+    count: number,
+    data: number,
+    delays: number,
+    step: number,
+    slots: number,
+    strideBytes: number,
+  ): void;
+  /** As `delayed`, with one shared weight (a value). */
+  delayedUniform(
+    rowPtr: number,
+    colIdx: number,
+    weight: number,
+    spiked: number,
+    count: number,
+    data: number,
+    delays: number,
+    step: number,
+    slots: number,
+    strideBytes: number,
   ): void;
 }
 

@@ -945,6 +945,11 @@ export class Synapses<A extends StateArray = Float64Array> {
     this.clock?.update(step);
   }
 
+  /** @internal the clock-driven update inside the network's multi-step driver, or null where it is JavaScript. */
+  driverClockDriven(): DriverOperation | null {
+    return this.clock?.driverOperation() ?? null;
+  }
+
   /** @internal summed variables of step `step`, before the postsynaptic group's state update ("groups" slot). */
   updateSummed(step: number): void {
     if (this.summedKernel) {

@@ -187,3 +187,33 @@ export function spikeCountCellOf(p: Spiking): Int32Array | null {
 export function ifNonZero(x: Code, body: Code): Code {
   return [...x, ...op.if, ...body, ...op.end];
 }
+
+/** `i32.rem_u` (not among the assembler's helpers). */
+const i32RemU: Code = [0x70];
+
+/**
+ * The byte address of a ring buffer's row for step `n + ahead` (n the driver's step local):
+ * `data + ((n + ahead) mod slots) * strideBytes`, as `buffer.rows[(n + ahead) % slots]` in
+ * JavaScript.
+ */
+export function ringRowAddress(
+  d: DriverContext,
+  ahead: number,
+  ring: { data: { byteOffset: number }; slots: number; stride: number },
+): Code {
+  return [
+    ...get(d.step),
+    ...(ahead !== 0 ? [...op.i32Const(ahead), ...op.i32Add] : []),
+    ...op.i32Const(ring.slots),
+    ...i32RemU,
+    ...op.i32Const(8 * ring.stride),
+    ...op.i32Mul,
+    ...op.i32Const(ring.data.byteOffset),
+    ...op.i32Add,
+  ];
+}
+
+/** The i32 in the arena cell `cell` (e.g. a spike count), as code. */
+export function loadCell(cell: Int32Array): Code {
+  return [...op.i32Const(0), ...op.i32Load(cell.byteOffset)];
+}

@@ -4,7 +4,15 @@
 // JavaScript references) must end in bitwise-identical state, spikes and monitor records;
 // progress, state monitors and the non-finite check still run at their steps.
 import { describe, expect, it } from "vitest";
-import { Network, fixedProbability, plasticity, type RunProgress } from "../../src/index.js";
+import {
+  Network,
+  cobaNetwork,
+  fixedProbability,
+  fromPairs,
+  plasticity,
+  type NeuronGroup,
+  type RunProgress,
+} from "../../src/index.js";
 
 const MODEL = `
 dv/dt = (ge*(Ee - v) + gi*(Ei - v) + El - v + I_gap + I0)/taum : volt (unless refractory)
@@ -132,7 +140,7 @@ describe("the multi-step driver", () => {
       expect(d[k].kernelCalls.wasm, k).toBe(runs[1][k].kernelCalls.wasm);
       expect(runs[2][k].kernelCalls.js, k).toBe(d[k].kernelCalls.wasm);
     }
-  });
+  }, 60_000); // (seconds on a quiet machine; a loaded one may take ten times longer)
 
   it("stops a call when the spike log may overflow, and loses no spike", () => {
     const run = (multiStep: boolean) => {
@@ -156,9 +164,30 @@ describe("the multi-step driver", () => {
     expect(a.net.driverStats.calls).toBeGreaterThan(2);
     expect(Array.from(a.m.neurons)).toEqual(Array.from(b.m.neurons));
     expect(Array.from(a.m.times_ms)).toEqual(Array.from(b.m.times_ms));
-  });
+  }, 60_000); // (seconds on a quiet machine; a loaded one may take ten times longer)
 
-  it("says why a plan runs step by step (a user operation, a built-in model) and then runs it so", () => {
+  it("leaves room in the spike log for a spike generator emitting a neuron several times in a step", () => {
+    const run = (multiStep: boolean) => {
+      const net = new Network({ seed: 1 });
+      net.multiStep = multiStep;
+      const steps = 30000;
+      const times_ms = Array.from({ length: 3 * steps }, (_, k) =>
+        Number((0.1 * (1 + Math.floor(k / 3))).toFixed(1)),
+      );
+      const g = net.addSpikeGenerator("g", { size: 1, neurons: times_ms.map(() => 0), times_ms });
+      const m = net.monitorSpikes([g]);
+      net.run(0.1 * steps);
+      return { net, m };
+    };
+    const a = run(true);
+    const b = run(false);
+    expect(a.m.count).toBe(90000); // more than the log holds (65536)
+    expect(a.net.driverStats.calls).toBeGreaterThan(1);
+    expect(Array.from(a.m.neurons)).toEqual(Array.from(b.m.neurons));
+    expect(Array.from(a.m.times_ms)).toEqual(Array.from(b.m.times_ms));
+  }, 60_000);
+
+  it("says why a plan runs step by step (a user operation) and then runs it so", () => {
     const net = new Network({ seed: 2 });
     const g = net.addNeurons("g", { size: 10, model: "dv/dt = -v/(10*ms) : 1", method: "euler" });
     net.addOperation(() => {}, { name: "probe" });
@@ -170,9 +199,10 @@ describe("the multi-step driver", () => {
     expect(g.kernelCalls.wasm).toBe(10);
     const net2 = new Network({ seed: 2 });
     net2.addLif("cells", { size: 2 });
-    expect(String(net2.schedule())).toMatch(
-      /runs: step by step \(cells \(lif \(equations\): input, state update/,
-    );
+    expect(String(net2.schedule())).toMatch(/runs: many steps per WebAssembly call/);
+    const net3 = new Network({ seed: 2, wasm: false });
+    net3.addLif("cells", { size: 2 });
+    expect(String(net3.schedule())).toMatch(/runs: step by step \(wasm: false\)/);
   });
 
   it("draws the random numbers of rand(), randn() and xi from the group's stream, as step by step", () => {
@@ -224,5 +254,206 @@ describe("the multi-step driver", () => {
     const a = run(true);
     expect(a.message).toMatch(/g\.v\[0\] became Infinity by t = /);
     expect(a).toEqual(run(false));
+  });
+});
+
+/** Every state variable (and receptor variable) of built-in groups, as bytes. */
+function groupBytes(g: NeuronGroup, receptors: readonly string[] = []) {
+  return [
+    ...g.variables.map((v) => [v, bytes(g.variable(v))] as const),
+    ...receptors.map((r) => [r, bytes(g.receptorVariable(r))] as const),
+  ];
+}
+
+describe("built-in groups and static projections in the multi-step driver", () => {
+  // COBA (Vogels & Abbott 2005) built with addLif: one-step conductance delivery straight into
+  // the receptor variables ("keep spikes"), plus a delayed projection with per-synapse weights
+  // (ring buffer, `each`) and one with per-synapse delays into a current receptor (`delayed`).
+  function coba(mode: Mode) {
+    const { net, exc, inh, spikes } = cobaNetwork({
+      seed: 4,
+      nExc: 400,
+      nInh: 100,
+      p: 0.05,
+      wasm: mode !== "js",
+    });
+    net.multiStep = mode === "driver";
+    net.connect(inh, exc, {
+      rule: fixedProbability(0.05),
+      receptor: "inh",
+      weight_nS: (rng) => 10 + 20 * rng.uniform(),
+      delay_ms: 0.8,
+    });
+    const extra = net.addLif("extra", {
+      size: 30,
+      params: { iBias_pA: 330, tRef_ms: 2 },
+      receptors: { syn: { kind: "current", tau_ms: 3 } },
+      v0_mV: (rng) => -70 + 15 * rng.uniform(),
+    });
+    net.connect(exc, extra, {
+      rule: fixedProbability(0.1),
+      receptor: "syn",
+      weight_pA: 60,
+      delay_ms: (rng) => 0.1 + 0.1 * Math.floor(30 * rng.uniform()),
+    });
+    const rates = net.monitorRate([exc, inh, extra]);
+    const extraSpikes = net.monitorSpikes([extra]);
+    const progress: RunProgress[] = [];
+    net.run(120, { onProgress: (p) => progress.push(p), progressEvery_steps: 250 });
+    net.run(30.5);
+    return { net, exc, inh, extra, spikes: spikes!, extraSpikes, rates, progress };
+  }
+
+  it("COBA built with addLif: bitwise identical to the step-by-step walk and to wasm: false", () => {
+    const runs = (["driver", "step", "js"] as const).map(coba);
+    const [d] = runs;
+    const schedule = String(d.net.schedule());
+    expect(schedule).toMatch(/runs: many steps per WebAssembly call/);
+    expect(schedule).toMatch(/spike delivery into exc \(last step's spikes, WebAssembly\)/);
+    expect(schedule).toMatch(/keep spikes for the next step's delivery/);
+    expect(d.net.driverStats.steps).toBe(1505);
+    expect(d.net.driverStats.calls).toBeLessThan(20);
+    expect(runs[1].net.driverStats.calls).toBe(0);
+    expect(d.spikes.count, "the network is active").toBeGreaterThan(500);
+    expect(d.extraSpikes.count, "the delayed current input acts").toBeGreaterThan(20);
+    for (const o of runs.slice(1)) {
+      expect(Array.from(o.spikes.times_ms)).toEqual(Array.from(d.spikes.times_ms));
+      expect(Array.from(o.spikes.neurons)).toEqual(Array.from(d.spikes.neurons));
+      expect(Array.from(o.extraSpikes.neurons)).toEqual(Array.from(d.extraSpikes.neurons));
+      for (const g of ["exc", "inh"] as const)
+        expect(groupBytes(o[g], ["exc", "inh"]), g).toEqual(groupBytes(d[g], ["exc", "inh"]));
+      expect(groupBytes(o.extra, ["syn"])).toEqual(groupBytes(d.extra, ["syn"]));
+      for (const g of ["exc", "inh", "extra"])
+        expect(o.rates.rate_Hz(g, 0.1)).toEqual(d.rates.rate_Hz(g, 0.1));
+      expect(o.progress).toEqual(d.progress);
+      expect(o.net.t_ms).toBe(d.net.t_ms);
+    }
+  }, 60_000); // (seconds on a quiet machine; a loaded one may take ten times longer)
+
+  // A Brunel (2000)-like network of delta synapses: Poisson drive, excitation and inhibition
+  // with a 1.5 ms delay (ring buffers, the jump moved into the step), per-synapse delays and
+  // weights, a spike generator, a current source set from JavaScript between runs.
+  function brunel(mode: Mode) {
+    const net = new Network({ dt_ms: 0.1, seed: 11, wasm: mode !== "js", checkFinite_steps: 40 });
+    net.multiStep = mode === "driver";
+    const params = { tauM_ms: 20, vRest_mV: 0, vReset_mV: 10, vThresh_mV: 20, tRef_ms: 2 };
+    const v0_mV = (rng: { uniform(): number }) => 20 * rng.uniform();
+    const exc = net.addLif("exc", { size: 160, params, v0_mV });
+    const inh = net.addLif("inh", { size: 40, params, v0_mV });
+    const noise = net.addPoisson("noise", { size: 300, rate_Hz: 30 });
+    const stim = net.addSpikeGenerator("stim", {
+      size: 2,
+      neurons: [0, 1, 0, 1],
+      times_ms: [5, 5, 40, 60.3],
+    });
+    net.connect(noise, exc, { rule: fixedProbability(0.2), weight_mV: 0.6, delay_ms: 1.5 });
+    net.connect(noise, inh, { rule: fixedProbability(0.2), weight_mV: 0.6, delay_ms: 1.5 });
+    net.connect(exc, exc, { rule: fixedProbability(0.1), weight_mV: 0.2, delay_ms: 1.5 });
+    net.connect(exc, inh, { rule: fixedProbability(0.1), weight_mV: 0.2, delay_ms: 1.5 });
+    net.connect(inh, exc, {
+      rule: fixedProbability(0.1),
+      weight_mV: (rng) => -1 - rng.uniform(),
+      delay_ms: (rng) => 0.5 + 0.1 * Math.floor(20 * rng.uniform()),
+    });
+    net.connect(inh, inh, { rule: fixedProbability(0.1), weight_mV: -1, delay_ms: 0.1 });
+    net.connect(stim, exc, { rule: fixedProbability(1), weight_mV: 5, delay_ms: 0.1 });
+    // a current source (a user callback, called from the driver with the step's start)
+    net.addCurrentSource(inh, (t_ms, out_pA) => out_pA.fill(t_ms >= 30 && t_ms < 70 ? 150 : 0));
+    const spikes = net.monitorSpikes([exc, inh, noise]);
+    const state = net.monitorState(exc, ["v_mV"], { indices: [0, 7], every_steps: 9 });
+    net.run(60);
+    exc.current_pA.fill(30);
+    net.run(40);
+    return { net, exc, inh, spikes, state };
+  }
+
+  it("a Brunel-like delta network with delays: bitwise identical to the step-by-step walk and to wasm: false", () => {
+    const runs = (["driver", "step", "js"] as const).map(brunel);
+    const [d] = runs;
+    expect(String(d.net.schedule())).toMatch(/runs: many steps per WebAssembly call/);
+    expect(String(d.net.schedule())).toMatch(
+      /inh -> exc +spike delivery \(WebAssembly in the multi-step driver\)/,
+    );
+    expect(d.net.driverStats.steps).toBe(1000);
+    expect(d.net.driverStats.calls).toBeLessThan(1000 / 5);
+    expect(d.spikes.meanRate_Hz("exc"), "the network is active").toBeGreaterThan(2);
+    expect(d.spikes.meanRate_Hz("inh")).toBeGreaterThan(2);
+    for (const o of runs.slice(1)) {
+      expect(Array.from(o.spikes.times_ms)).toEqual(Array.from(d.spikes.times_ms));
+      expect(Array.from(o.spikes.neurons)).toEqual(Array.from(d.spikes.neurons));
+      for (const g of ["exc", "inh"] as const)
+        expect(groupBytes(o[g]), g).toEqual(groupBytes(d[g]));
+      expect(bytes(o.state.values("v_mV"))).toEqual(bytes(d.state.values("v_mV")));
+    }
+  }, 60_000); // (seconds on a quiet machine; a loaded one may take ten times longer)
+
+  // Clock-driven synapse equations (an NMDA-like conductance with a gate following v_post) in
+  // the driver: the gather of v_post and the step kernel, with random numbers from the stream.
+  function clockDriven(mode: Mode) {
+    const net = new Network({ dt_ms: 0.1, seed: 5, wasm: mode !== "js" });
+    net.multiStep = mode === "driver";
+    const pre = net.addNeurons("pre", {
+      size: 6,
+      model: "dv/dt = (I - v)/(10*ms) : 1\nI : 1",
+      threshold: "v > 1",
+      reset: "v = 0",
+      method: "euler",
+      init: { I: "1.1 + 0.2*i" },
+    });
+    const post = net.addNeurons("post", {
+      size: 5,
+      model:
+        "dv/dt = (gL*(El - v) + I_syn + I_ext)/C : volt (unless refractory)\nI_syn : amp\nI_ext : amp",
+      threshold: "v > Vt",
+      reset: "v = Vr",
+      refractory: "2*ms",
+      method: "euler",
+      namespace: { gL: "10*nS", El: "-70*mV", C: "200*pF", Vt: "-50*mV", Vr: "-70*mV" },
+      init: { v: "El", I_ext: "(150 + 20*i)*pA" },
+    });
+    const i: number[] = [];
+    const j: number[] = [];
+    for (let a = 0; a < 6; a++)
+      for (let b = 0; b < 5; b++)
+        if ((a + b) % 2 === 0) {
+          i.push(a);
+          j.push(b);
+        }
+    const syn = net.connect(pre, post, {
+      rule: fromPairs(i, j),
+      model: [
+        "w : siemens",
+        "ds/dt = -s/(100*ms) + 0.5/ms*x*(1 - s) : 1 (clock-driven)",
+        "dx/dt = -x/(2*ms) + 0.02*randn()/ms : 1 (clock-driven)",
+        "dm/dt = (1/(1 + exp(-0.062*v_post/mV)/3.57) - m)/(5*ms) : 1 (clock-driven)",
+        "I_syn_post = w*s*m*(0*mV - v_post) : amp (summed)",
+      ].join("\n"),
+      on_pre: "x += 1",
+      init: { w: "(2 + 0.5*i)*nS", m: "0.2" },
+    });
+    const spikes = net.monitorSpikes([pre, post]);
+    net.run(80);
+    return { net, pre, post, syn, spikes };
+  }
+
+  it("clock-driven synapse updates: bitwise identical to the step-by-step walk and to wasm: false", () => {
+    const runs = (["driver", "step", "js"] as const).map(clockDriven);
+    const [d] = runs;
+    expect(String(d.net.schedule())).toMatch(/runs: many steps per WebAssembly call/);
+    expect(d.net.driverStats.steps).toBe(800);
+    expect(d.net.driverStats.calls).toBeLessThan(20);
+    expect(d.spikes.count).toBeGreaterThan(20);
+    expect(
+      d.syn.variable("s").some((x) => x > 0.01),
+      "the clock-driven variables moved",
+    ).toBe(true);
+    for (const o of runs.slice(1)) {
+      expect(Array.from(o.spikes.neurons)).toEqual(Array.from(d.spikes.neurons));
+      expect(Array.from(o.spikes.times_ms)).toEqual(Array.from(d.spikes.times_ms));
+      for (const v of d.syn.variables)
+        expect(bytes(o.syn.variable(v)), `syn.${v}`).toEqual(bytes(d.syn.variable(v)));
+      for (const v of d.post.variables)
+        expect(bytes(o.post.variable(v)), `post.${v}`).toEqual(bytes(d.post.variable(v)));
+    }
   });
 });

@@ -10,22 +10,22 @@ describe("runs do not overlap", () => {
     const g = net.addLif("g", { size: 10 });
     g.current_pA.fill(400);
     const m = net.monitorSpikes();
-    const first = net.runAsync(200, { yieldEvery_ms: 1 });
+    const first = net.runAsync(20000, { yieldEvery_ms: 1 }); // long enough to yield: many steps per WebAssembly call are fast
     await expect(net.runAsync(200)).rejects.toThrow(/a run of this network is already in progress/);
     expect(() => net.run(10)).toThrow(/already in progress/);
     const done = await first;
-    expect(done.t_ms).toBeCloseTo(200, 9);
-    expect(net.t_ms).toBeCloseTo(200, 9);
+    expect(done.t_ms).toBeCloseTo(20000, 9);
+    expect(net.t_ms).toBeCloseTo(20000, 9);
     const t = m.times_ms;
     for (let k = 1; k < t.length; k++) expect(t[k]).toBeGreaterThanOrEqual(t[k - 1]);
     net.run(10); // the network is usable afterwards
-    expect(net.t_ms).toBeCloseTo(210, 9);
+    expect(net.t_ms).toBeCloseTo(20010, 9);
   });
 
   it("a reset while a runAsync is pending stops that run before it steps the new build", async () => {
     const net = new Network({ dt_ms: 0.1 });
     net.addLif("g", { size: 10 });
-    const pending = net.runAsync(500, { yieldEvery_ms: 1 });
+    const pending = net.runAsync(50000, { yieldEvery_ms: 1 }); // long: many steps per WebAssembly call take 500 ms in well under 1 ms
     await new Promise((r) => setImmediate(r));
     net.reset();
     await expect(pending).rejects.toThrow(/the network was reset or rebuilt during a run/);

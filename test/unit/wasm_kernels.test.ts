@@ -59,7 +59,7 @@ describe("WebAssembly SIMD kernels", () => {
   });
 
   it("a COBA network gives bitwise-identical spikes and state with and without wasm", () => {
-    const run = (wasm: boolean) => {
+    const run = (wasm: boolean, multiStep = false) => {
       const { net, exc, inh, spikes } = cobaNetwork({
         seed: 3,
         nExc: 800,
@@ -67,6 +67,9 @@ describe("WebAssembly SIMD kernels", () => {
         p: 0.08,
         wasm,
       });
+      // (step by step, so that the delivery calls can be counted from JavaScript; the
+      // multi-step driver calls the same kernels from WebAssembly)
+      net.multiStep = multiStep;
       net.build();
       // Which target runs each group's generated step, and the delivery kernel calls (internal
       // fields, test only): the comparison is void if wasm never ran.
@@ -88,6 +91,7 @@ describe("WebAssembly SIMD kernels", () => {
       }
       net.run(200);
       return {
+        driverSteps: net.driverStats.steps,
         spikes: spikes!,
         exc: exc.snapshot().v_mV,
         inh: inh.snapshot().v_mV,
@@ -107,6 +111,10 @@ describe("WebAssembly SIMD kernels", () => {
     expect(sameBits(a.spikes.neurons, b.spikes.neurons)).toBe(true);
     expect(sameBits(a.exc, b.exc)).toBe(true);
     expect(sameBits(a.inh, b.inh)).toBe(true);
+    const c = run(true, true);
+    expect(c.driverSteps).toBe(2000);
+    expect(sameBits(c.spikes.neurons, a.spikes.neurons)).toBe(true);
+    expect(sameBits(c.exc, a.exc) && sameBits(c.inh, a.inh)).toBe(true);
   });
 
   it("a mixed network (Poisson and spike-generator input, current and delta synapses, per-synapse delays, gap junctions) is identical with and without wasm", () => {
