@@ -189,7 +189,7 @@ export interface KernelSet {
   ): void;
   /**
    * A leaky-integrator readout's update over `steps` x `batch` rows of `stride` floats (all lanes):
-   * u[t] = beta u[t-1] + cur[t] (u[0] = cur[0]; with {@link READOUT_FLAGS}.resume, u[0] continues
+   * u[t] = beta u[t-1] + cur[t] (u[0] = cur[0]; with `READOUT_FLAGS.resume`, u[0] continues
    * from the `batch` rows before `u`, a checkpointed segment's lead row), the product and sum in
    * float64 and u stored in float32 (one rounding per step).
    */
@@ -205,7 +205,7 @@ export interface KernelSet {
   /**
    * The maximum over time of `u` per sample and lane (`best`, float32) and its first step
    * (`arg`, int32: `t0` + the local step), `batch` x `stride` each. With
-   * {@link READOUT_FLAGS}.resume the segment is merged into the `best` and `arg` of the earlier
+   * `READOUT_FLAGS.resume` the segment is merged into the `best` and `arg` of the earlier
    * segments (a tie keeps the earlier step) instead of starting from step 0.
    */
   readoutMax(
@@ -221,7 +221,7 @@ export interface KernelSet {
   /**
    * The sum over time of `u` per sample and lane in float64 (`sums`, float64, `batch` x
    * `stride`; one float64 addition per step, in step order), for a mean over time: from 0, or
-   * with {@link READOUT_FLAGS}.resume added to the earlier segments' sums.
+   * with `READOUT_FLAGS.resume` added to the earlier segments' sums.
    */
   readoutSum(
     steps: number,
@@ -233,7 +233,7 @@ export interface KernelSet {
   ): void;
   /**
    * The reverse of {@link KernelSet.readoutForward} over steps t0 .. t0 + steps - 1 of a sequence
-   * of `totalSteps` steps, with a max ({@link READOUT_FLAGS}.mean clear: the gradient enters at
+   * of `totalSteps` steps, with a max (`READOUT_FLAGS.mean` clear: the gradient enters at
    * the absolute step `arg`) or mean (set: g / totalSteps at every step) over time, from
    * dLoss/doutput `gOut` (float64, `batch` x `stride`): in float64, gu[t] = direct + beta gu[t+1],
    * stored (float32) as dLoss/dcur over `cur`; adds gu u[t-1] to `dBeta` (at local step 0 only
