@@ -668,7 +668,11 @@ export class Network {
 
   /**
    * Calls `fn(t_ms, current_pA)` with the group's external current at the start of every step (the inputs slot), so it can set
-   * a time-varying external current (as Brian2's TimedArray or network_operation).
+   * a time-varying external current (as Brian2's TimedArray). It runs inside multi-step
+   * WebAssembly runs: `t_ms` and `net.t_ms` are the step's time, but spike counts, monitors and
+   * state arrays are handed over to JavaScript only between calls; code that reads the network's
+   * state every step (closed-loop input) belongs in {@link Network.addOperation}, which runs the
+   * plan step by step (Brian2's network_operation).
    */
   addCurrentSource(group: NeuronGroup, fn: CurrentSource): void {
     this.requireMember(group, "group");
@@ -1104,10 +1108,13 @@ export class Network {
     const periodic = (every: number) => (n: number) => n + ((every - 1 - (n % every)) % every);
     const dt = this.dt_ms;
     // start: inputs that depend on time or on the state at the step's start.
-    // (a current source is a user callback: the driver calls it, an import, with the step; it
-    // writes the group's Iext in the arena)
+    // (a current source is a user callback: the driver calls it, an import, with the step, and
+    // net.t_ms is that step's time; it writes the group's Iext in the arena)
     for (const c of this.currentSources) {
-      const source = (n: number) => c.fn(n * dt, c.group.stepCurrent_pA);
+      const source = (n: number) => {
+        this.stepIndex = n;
+        c.fn(n * dt, c.group.stepCurrent_pA);
+      };
       add("start", 0, c.group.name, "current source", source, {
         emit: (d) => [...op.localGet(d.step), ...op.call(d.kernel(source, [I32], []))],
       });
@@ -1483,7 +1490,9 @@ export class Network {
     const lastSpikes = new Map<Population, LastSpikes | null>(
       projections.filter((_, k) => direct[k]).map(({ spec }) => [spec.pre, null]),
     );
-    for (const pre of lastSpikes.keys()) bytes += arenaBytes(pre.size, 4) + arenaBytes(1, 4);
+    // (a spike generator may list a neuron several times in one step: room for its spike list)
+    const listLength = (p: Population) => Math.max(p.size, p.spiked.length);
+    for (const pre of lastSpikes.keys()) bytes += arenaBytes(listLength(pre), 4) + arenaBytes(1, 4);
     // The multi-step driver's call counters, log lengths and spike log (room for at least four steps in which every neuron spikes).
     const logEntries = Math.max(2 ** 16, 4 * this.populations.reduce((n, p) => n + p.size, 0));
     // (every plan: gap junctions are summed synapses, which run in the driver too)
@@ -1540,7 +1549,7 @@ export class Network {
     const deliver = this.wasm ? deliverKernels(arena) : undefined;
     const groups = this.populations.filter((p): p is NeuronGroup => p instanceof NeuronGroup);
     for (const pre of lastSpikes.keys())
-      lastSpikes.set(pre, { spiked: arena.i32(pre.size), count: arena.i32(1) });
+      lastSpikes.set(pre, { spiked: arena.i32(listLength(pre)), count: arena.i32(1) });
     const builtProjections = homed.map(({ spec, proj }, k) => {
       const buffer = spec.post.inputBuffers[spec.receptor];
       const inPlace =
@@ -1659,10 +1668,10 @@ function spikeLogDriver(
   const neurons = area.neurons.subarray(index * share, (index + 1) * share);
   const length = area.cells.subarray(index, index + 1);
   const len = [...op.i32Const(0), ...op.i32Load(length.byteOffset)];
-  let offset = 0;
   return {
     emit: (d) => {
       const code: number[] = [];
+      let offset = 0; // the population's first index in the monitor's numbering
       const count = d.local(I32);
       const r = d.local(I32);
       const at = d.local(I32); // byte offset of entry len + r

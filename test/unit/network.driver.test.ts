@@ -266,6 +266,56 @@ function groupBytes(g: NeuronGroup, receptors: readonly string[] = []) {
 }
 
 describe("built-in groups and static projections in the multi-step driver", () => {
+  it("one-step delivery from a spike generator that lists a neuron three times in a step (the kept spike list holds them all)", () => {
+    const run = (mode: Mode) => {
+      const net = new Network({ dt_ms: 0.1, seed: 3, wasm: mode !== "js" });
+      net.multiStep = mode === "driver";
+      const gen = net.addSpikeGenerator("gen", {
+        size: 1,
+        neurons: [0, 0, 0, 0],
+        times_ms: [1, 1, 1, 2],
+      });
+      const cells = net.addLif("cells", {
+        size: 2,
+        receptors: { exc: { kind: "current", tau_ms: 5 } },
+      });
+      net.connect(gen, cells, { rule: fixedProbability(1), receptor: "exc", weight_pA: 10 });
+      net.run(1.2); // the spikes of 1 ms arrive at the end of the next step
+      const x = Float64Array.from(cells.receptorVariable("exc"));
+      net.run(3);
+      return { net, x, v: Float64Array.from(cells.variable("v_mV")) };
+    };
+    const driver = run("driver");
+    expect(driver.net.driverStats.calls).toBeGreaterThan(0);
+    // three spikes of 10 pA arrived in one step, decayed exactly over the steps since
+    const arrived = 30 * Math.exp(-0.1 / 5);
+    for (const value of driver.x) expect(value).toBeCloseTo(arrived, 9);
+    for (const other of [run("step"), run("js")]) {
+      expect(Array.from(other.x)).toEqual(Array.from(driver.x));
+      expect(Array.from(other.v)).toEqual(Array.from(driver.v));
+    }
+  });
+
+  it("a current source sees its step's time in net.t_ms inside multi-step runs", () => {
+    const seen = (multiStep: boolean) => {
+      const net = new Network({ dt_ms: 0.1, seed: 1 });
+      net.multiStep = multiStep;
+      const g = net.addLif("g", { size: 1 });
+      const times: number[] = [];
+      net.addCurrentSource(g, (t_ms, out) => {
+        times.push(net.t_ms);
+        expect(net.t_ms).toBeCloseTo(t_ms, 9);
+        out.fill(0);
+      });
+      net.run(50);
+      return { times, calls: net.driverStats.calls };
+    };
+    const driver = seen(true);
+    expect(driver.calls).toBeGreaterThan(0);
+    expect(driver.times).toHaveLength(500);
+    expect(seen(false).times).toEqual(driver.times);
+  });
+
   // COBA (Vogels & Abbott 2005) built with addLif: one-step conductance delivery straight into
   // the receptor variables ("keep spikes"), plus a delayed projection with per-synapse weights
   // (ring buffer, `each`) and one with per-synapse delays into a current receptor (`delayed`).
