@@ -235,6 +235,17 @@ function estimate(
  */
 function meanInverseClippedPoisson(mean: number): number {
   if (mean === 0) return 1;
+  // Large means: the asymptotic series (1/λ) Σ_k k!/λ^k (P(X = 0) below 1e-400; the first
+  // omitted term is under 1e-17 of the sum at λ = 1000), instead of ~λ terms.
+  if (mean >= 1000) {
+    let sum = 0; // smallest terms first
+    let term = 720 / mean ** 6; // k!/λ^k at k = 6
+    for (let k = 6; k > 0; k--) {
+      sum += term;
+      term *= mean / k; // -> (k-1)!/λ^(k-1)
+    }
+    return (sum + term) / mean;
+  }
   // Terms p_x / x from x = 1, in log space (p_x = e^-mean mean^x / x!), until past the mode and negligible.
   let logP = -mean;
   let sum = Math.exp(-mean); // x = 0 counts as 1

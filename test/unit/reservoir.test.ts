@@ -279,6 +279,18 @@ describe("branchingFactor on driven activity: its chance level in closed form", 
     }
     if (process.env.RESERVOIR_REPORT)
       console.log("independent Poisson trains:", results.join("; "));
+    // dense activity (λ = Σ_pre r Δ in the thousands): the large-mean series, at once, tending to out/in x (1 + 1/λ)
+    const dense = new Float64Array(n).fill(100);
+    const t0 = performance.now();
+    const wide = reservoir.branchingFactorChance(csr, dense, { window_ms: 1e6 });
+    expect(performance.now() - t0).toBeLessThan(1000);
+    for (let j = 0; j < n; j++) {
+      const inDegree = csr.colIdx.reduce((c, k) => c + (k === j ? 1 : 0), 0);
+      const outDegree = csr.rowPtr[j + 1] - csr.rowPtr[j];
+      if (inDegree === 0 || outDegree === 0) continue;
+      const lambda = inDegree * 100 * 1000; // 100 Hz x 1e6 ms
+      expect(wide.perNeuron[j]).toBeCloseTo((outDegree / inDegree) * (1 + 1 / lambda), 9);
+    }
     expect(() => reservoir.branchingFactorChance(csr, new Float64Array(3))).toThrow(/rates_Hz/);
     expect(() => reservoir.branchingFactorChance(csr, new Float64Array(n).fill(-1))).toThrow(
       /rates_Hz\[0\]/,
