@@ -27,7 +27,7 @@ import { wasmStep, type ResetKernel } from "../equations/wasmgen.js";
 import type { Rng } from "../random/rng.js";
 import { arenaBytes } from "../wasm/arena.js";
 import { F64, I32, op } from "../wasm/assembler.js";
-import { ifNonZero, type DriverOperation } from "../wasm/driver.js";
+import { callCounter, ifNonZero, type DriverOperation } from "../wasm/driver.js";
 import type { BuildContext, Population } from "./populations.js";
 import { describeValue } from "../core/describe.js";
 
@@ -363,19 +363,17 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     if (kernel === null) return null;
     const cell = this.spikeCountCell;
     const draw = this.model.randoms.length > 0 ? () => this.drawRandoms() : null;
-    let calls: { take: () => number } | null = null;
+    const calls = callCounter(this.kernelCalls);
     return {
       emit: (d) => {
         const fn = d.kernel(kernel, [F64], [I32]);
-        const c = d.counter();
-        calls = c;
         return [
           ...(draw ? op.call(d.kernel(draw, [], [])) : []),
           ...op.i32Const(cell.byteOffset),
           ...op.localGet(d.t),
           ...op.call(fn),
           ...op.i32Store(),
-          ...c.add,
+          ...calls.start(d),
         ];
       },
       before: () => {
@@ -384,7 +382,7 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
       },
       after: () => {
         this.spikeCount = cell[0];
-        this.kernelCalls.wasm += calls!.take();
+        calls.hand();
       },
     };
   }
@@ -394,18 +392,14 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     const kernel = this.resetKernel;
     if (kernel === null) return null;
     const cell = this.spikeCountCell;
-    let calls: { take: () => number } | null = null;
+    const calls = callCounter(this.kernelCalls);
     return {
       emit: (d) => {
         const fn = d.kernel(kernel, [F64, I32], []);
-        const c = d.counter();
-        calls = c;
         const count = [...op.i32Const(0), ...op.i32Load(cell.byteOffset)];
-        return ifNonZero(count, [...op.localGet(d.t), ...count, ...op.call(fn), ...c.add]);
+        return ifNonZero(count, [...op.localGet(d.t), ...count, ...op.call(fn), ...calls.start(d)]);
       },
-      after: () => {
-        this.kernelCalls.wasm += calls!.take();
-      },
+      after: calls.hand,
     };
   }
 

@@ -31,6 +31,7 @@ import {
 import { arenaBytes, type Arena } from "../wasm/arena.js";
 import { F64, forCount, I32, op, type Code } from "../wasm/assembler.js";
 import {
+  callCounter,
   ifNonZero,
   spikeCountCellOf,
   type CountCellOf,
@@ -1147,12 +1148,11 @@ export class Synapses<A extends StateArray = Float64Array> {
     const cell = cellOf(m);
     const due = this.modulatorDue;
     if (kernel === null || cell === null || due.buffer !== cell.buffer) return null;
-    let calls: { take: () => number } | null = null;
+    const calls = callCounter(this.kernelCalls);
     return {
       emit: (d) => {
         const fn = d.kernel(kernel, [I32, I32, F64], []);
-        const c = d.counter();
-        calls = c;
+        const add = calls.start(d);
         const slot = d.local(I32);
         const count = d.local(I32);
         const r = d.local(I32);
@@ -1188,14 +1188,14 @@ export class Synapses<A extends StateArray = Float64Array> {
             ...op.i32Const(this.allPre.length),
             ...op.localGet(d.t),
             ...op.call(fn),
-            ...c.add,
+            ...add,
           ]),
         ];
       },
       before: post.before,
       after: (last, steps) => {
         post.after?.(last, steps);
-        this.kernelCalls.wasm += calls!.take();
+        calls.hand();
       },
     };
   }
@@ -1204,12 +1204,11 @@ export class Synapses<A extends StateArray = Float64Array> {
   driverSummed(): DriverOperation | null {
     const kernel = this.summedKernel;
     if (kernel === null) return null;
-    let calls: { take: () => number } | null = null;
+    const calls = callCounter(this.kernelCalls);
     return {
       emit: (d) => {
         const fn = d.kernel(kernel, [I32, I32, F64], []);
-        const c = d.counter();
-        calls = c;
+        const add = calls.start(d);
         return [
           ...this.summedTargets.flatMap((a) => [
             ...op.i32Const(a.byteOffset),
@@ -1221,12 +1220,10 @@ export class Synapses<A extends StateArray = Float64Array> {
           ...op.i32Const(this.allPre.length),
           ...op.localGet(d.t),
           ...op.call(fn),
-          ...c.add,
+          ...add,
         ];
       },
-      after: () => {
-        this.kernelCalls.wasm += calls!.take();
-      },
+      after: calls.hand,
     };
   }
 
@@ -1247,7 +1244,7 @@ export class Synapses<A extends StateArray = Float64Array> {
     if (cell === null) return null;
     const layout = direct ? null : queue!.layout(cell.buffer as ArrayBuffer);
     if (!direct && (typeof delay !== "number" || layout === null)) return null;
-    let calls: { take: () => number } | null = null;
+    const calls = callCounter(this.kernelCalls);
     const count: Code = [...op.i32Const(0), ...op.i32Load(cell.byteOffset)];
     let add: Code = [];
     const call = (d: DriverContext, list: Code, n: Code): Code => {
@@ -1256,9 +1253,7 @@ export class Synapses<A extends StateArray = Float64Array> {
     };
     return {
       emit: (d) => {
-        const c = d.counter();
-        calls = c;
-        add = c.add;
+        add = calls.start(d);
         if (direct) return ifNonZero(count, call(d, op.i32Const(p.spiked.byteOffset), count));
         const { lists, stride, counts, delay: steps } = layout!;
         const slots = queue!.slots;
@@ -1315,9 +1310,7 @@ export class Synapses<A extends StateArray = Float64Array> {
             : ifNonZero(op.localGet(due), call(d, slotList, op.localGet(due)))),
         ];
       },
-      after: () => {
-        this.kernelCalls.wasm += calls!.take();
-      },
+      after: calls.hand,
     };
   }
 

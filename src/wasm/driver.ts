@@ -45,6 +45,24 @@ export interface DriverOperation {
   after?(lastStep: number, steps: number): void;
 }
 
+/**
+ * Counts a component's kernel calls made inside the driver into `into.wasm` (its
+ * `kernelCalls`): `start(d)` makes the call counter of one emit and returns the code that counts
+ * one call; `hand()` adds the calls since the last hand-over (in the operation's `after`).
+ */
+export function callCounter(into: { wasm: number }): {
+  start(d: DriverContext): Code;
+  hand(): void;
+} {
+  let counter: { add: Code; take: () => number } | null = null;
+  return {
+    start: (d) => (counter = d.counter()).add,
+    hand: () => {
+      if (counter) into.wasm += counter.take();
+    },
+  };
+}
+
 /** A built driver: `run(first, steps)` takes up to `steps` steps from step `first` and returns how many it took. */
 export interface Driver {
   run(first: number, steps: number): number;
