@@ -254,3 +254,10 @@ export function formatBytes(bytes: number): string {
   }
   return u === 0 ? `${bytes} bytes` : `${v.toPrecision(3)} ${units[u]}`;
 }
+
+/** A precision option: undefined (the default applies), "float64" or "float32". */
+export function checkPrecision(value: unknown, name: string): "float64" | "float32" | undefined {
+  if (value !== undefined && value !== "float64" && value !== "float32")
+    throw new RangeError(`${name} must be "float64" or "float32", got ${describeValue(value)}`);
+  return value;
+}

@@ -6,6 +6,7 @@
  * in the "resets" slot, after synapses have seen the spikes (Brian2's order).
  */
 import { checkInteger } from "../core/checks.js";
+import { checkPrecision } from "../core/validate.js";
 import {
   jsReset,
   jsStep,
@@ -120,16 +121,7 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
         `${name}: options must be an object { size, model, threshold, reset, ... }`,
       );
     this.size = checkInteger(opts.size, `${name}: size`, 1, 2 ** 28);
-    if (
-      opts.precision !== undefined &&
-      opts.precision !== "float64" &&
-      opts.precision !== "float32"
-    ) {
-      throw new RangeError(
-        `${name}: precision must be "float64" or "float32", got ${describeValue(opts.precision)}`,
-      );
-    }
-    this.precision = opts.precision ?? "float64";
+    this.precision = checkPrecision(opts.precision, `${name}: precision`) ?? "float64";
     this.model = resolveNeuronModel(opts, name);
     const stored = storedVariables(this.model);
     this.init = { ...(opts.init ?? {}) };

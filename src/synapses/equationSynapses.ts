@@ -16,6 +16,7 @@
  * changes the next state update.
  */
 import { checkInteger, checkNumber } from "../core/checks.js";
+import { checkPrecision } from "../core/validate.js";
 import { jsExpr, JS_FUNCTIONS, type StateArray } from "../equations/codegen.js";
 import {
   eventProgram,
@@ -539,22 +540,14 @@ export class Synapses<A extends StateArray = Float64Array> {
         `${name}: method must be one of ${METHODS.join(", ")}, got ${describeValue(opts.method)}`,
       );
     this.resolved = resolveSynapses(opts, pre, post, name);
-    if (
-      opts.precision !== undefined &&
-      opts.precision !== "float64" &&
-      opts.precision !== "float32"
-    )
-      throw new RangeError(
-        `${name}: precision must be "float64" or "float32", got ${describeValue(opts.precision)}`,
-      );
+    const precision = checkPrecision(opts.precision, `${name}: precision`);
     if (opts.when !== undefined && !SLOT_NAMES.includes(opts.when))
       throw new RangeError(
         `${name}: when must be one of ${SLOT_NAMES.join(", ")}, got ${describeValue(opts.when)}`,
       );
     if (opts.order !== undefined) checkNumber(opts.order, `${name}: order`);
     const float32Group = (p: Population) => (p as Partial<EquationGroup>).precision === "float32";
-    this.precision =
-      opts.precision ?? (float32Group(pre) && float32Group(post) ? "float32" : "float64");
+    this.precision = precision ?? (float32Group(pre) && float32Group(post) ? "float32" : "float64");
     this.float32Vars = new Set(this.precision === "float32" ? this.resolved.vars : []);
     const m = opts.modulator as Partial<Population> | undefined;
     if (m !== undefined && !(m && m.spiked instanceof Int32Array && typeof m.name === "string"))
