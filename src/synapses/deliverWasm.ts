@@ -41,25 +41,35 @@ const at4 = (ptr: number, index: number): Code => [
   ...op.i32Add,
 ];
 
+/**
+ * The bounds of the CSR row of the `s`-th spiking source (i32 locals `s`, `addr`): start
+ * rowPtr[spiked[s]] (its address kept in `addr`) and end rowPtr[spiked[s] + 1].
+ */
+function spikingRow(s: number, addr: number): { start: Code; end: Code } {
+  return {
+    start: [
+      ...get(ROW_PTR),
+      ...at4(SPIKED, s),
+      ...op.i32Load(),
+      ...op.i32Const(2),
+      ...op.i32Shl,
+      ...op.i32Add,
+      ...tee(addr),
+      ...op.i32Load(),
+    ],
+    end: [...get(addr), ...op.i32Load(4)],
+  };
+}
+
 /** The body of `each` (weights per synapse) or `uniform` (WEIGHT is an f64 value). */
 function deliverBody(uniform: boolean): Code {
   const weight = uniform ? get(WEIGHT) : [...at4(WEIGHT, K), ...op.f32Load(), ...op.f64PromoteF32];
   // For the s-th spiking source i: k from rowPtr[i] to rowPtr[i + 1].
-  const rowStart: Code = [
-    ...get(ROW_PTR),
-    ...at4(SPIKED, S),
-    ...op.i32Load(),
-    ...op.i32Const(2),
-    ...op.i32Shl,
-    ...op.i32Add,
-    ...tee(ADDR),
-    ...op.i32Load(),
-  ];
-  const rowEnd: Code = [...get(ADDR), ...op.i32Load(4)];
+  const row = spikingRow(S, ADDR);
   return forCount(
     S,
     COUNT,
-    forRange(K, END, rowStart, rowEnd, [
+    forRange(K, END, row.start, row.end, [
       // row[colIdx[k]] += weight[k]
       ...get(ROW),
       ...at4(COL_IDX, K),
@@ -98,21 +108,11 @@ const DS = 10,
  */
 function delayedBody(uniform: boolean): Code {
   const weight = uniform ? get(WEIGHT) : [...at4(WEIGHT, DK), ...op.f32Load(), ...op.f64PromoteF32];
-  const rowStart: Code = [
-    ...get(ROW_PTR),
-    ...at4(SPIKED, DS),
-    ...op.i32Load(),
-    ...op.i32Const(2),
-    ...op.i32Shl,
-    ...op.i32Add,
-    ...tee(DADDR),
-    ...op.i32Load(),
-  ];
-  const rowEnd: Code = [...get(DADDR), ...op.i32Load(4)];
+  const row = spikingRow(DS, DADDR);
   return forCount(
     DS,
     COUNT,
-    forRange(DK, DEND, rowStart, rowEnd, [
+    forRange(DK, DEND, row.start, row.end, [
       ...get(DATA),
       // ((step + delay[k]) mod slots) * strideBytes
       ...get(STEP),
