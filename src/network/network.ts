@@ -1203,9 +1203,6 @@ export class Network {
         kept.set(pre, last);
         const target = spec.post.receptorTarget(spec.receptor);
         const into = spec.post.receptorDefinitions[spec.receptor].name;
-        const w = proj.weight;
-        const rowPtr = proj.csr.rowPtr.byteOffset;
-        const colIdx = proj.csr.colIdx.byteOffset;
         const direct = { size: target.length, slots: 1, stride: 0, data: target, rows: [target] };
         const wasm = entry.deliver !== undefined && last.spiked.buffer === target.buffer;
         add(
@@ -1217,24 +1214,7 @@ export class Network {
             const count = last.count[0];
             if (count === 0) return;
             if (!wasm) propagate(proj, last.spiked, count, 0, direct);
-            else if (typeof w === "number")
-              entry.deliver!.uniform(
-                rowPtr,
-                colIdx,
-                w,
-                last.spiked.byteOffset,
-                count,
-                target.byteOffset,
-              );
-            else
-              entry.deliver!.each(
-                rowPtr,
-                colIdx,
-                w.byteOffset,
-                last.spiked.byteOffset,
-                count,
-                target.byteOffset,
-              );
+            else deliverRows(entry.deliver!, proj, last.spiked, count, target.byteOffset);
           },
           wasm
             ? deliveryDriver(entry.deliver!, proj, last.spiked, last.count, () =>
@@ -1245,10 +1225,7 @@ export class Network {
         continue;
       }
       if (entry.deliver !== undefined) {
-        const w = proj.weight;
         const delay = proj.delaySteps as number;
-        const rowPtr = proj.csr.rowPtr.byteOffset;
-        const colIdx = proj.csr.colIdx.byteOffset;
         add(
           "synapses",
           0,
@@ -1258,24 +1235,7 @@ export class Network {
             const count = pre.spikeCount;
             if (count === 0) return;
             const row = buffer.rows[(n + delay) % buffer.slots];
-            if (typeof w === "number")
-              entry.deliver!.uniform(
-                rowPtr,
-                colIdx,
-                w,
-                pre.spiked.byteOffset,
-                count,
-                row.byteOffset,
-              );
-            else
-              entry.deliver!.each(
-                rowPtr,
-                colIdx,
-                w.byteOffset,
-                pre.spiked.byteOffset,
-                count,
-                row.byteOffset,
-              );
+            deliverRows(entry.deliver!, proj, pre.spiked, count, row.byteOffset);
           },
           deliveryDriver(entry.deliver, proj, pre.spiked, cellOf(pre), (d) =>
             ringRowAddress(d, delay, buffer),
@@ -1870,6 +1830,32 @@ function directDelivery(spec: ProjectionSpec, proj: Projection): boolean {
   return (
     proj.delaySteps === 1 && spec.post.receptorDefinitions[spec.receptor].spec.kind !== "delta"
   );
+}
+
+/**
+ * Delivers the CSR rows of `count` spiking sources (`spiked`) into the row at byte offset `into`
+ * with the WebAssembly kernel: `uniform` for one shared weight, `each` for per-synapse weights.
+ */
+function deliverRows(
+  kernels: DeliverKernels,
+  proj: Projection,
+  spiked: Int32Array,
+  count: number,
+  into: number,
+): void {
+  const { rowPtr, colIdx } = proj.csr;
+  const w = proj.weight;
+  if (typeof w === "number")
+    kernels.uniform(rowPtr.byteOffset, colIdx.byteOffset, w, spiked.byteOffset, count, into);
+  else
+    kernels.each(
+      rowPtr.byteOffset,
+      colIdx.byteOffset,
+      w.byteOffset,
+      spiked.byteOffset,
+      count,
+      into,
+    );
 }
 
 /**
