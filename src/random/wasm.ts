@@ -14,6 +14,9 @@
  *   of `n`, each with probability `p`, written to the Int32s at byte address `out` in
  *   increasing order; `log1mp` = `Math.log1p(-p)` (computed in JavaScript, as
  *   `Rng.geometric` does); returns the count.
+ * - `fillUniform(state, out, n)`, `fillUniformF32(state, out, n)`: `n` uniforms to the f64s
+ *   (f32s, each rounded as a Float32Array store rounds) at byte address `out`, in order (the
+ *   per-step numbers of an equation model's `rand()` sites).
  */
 import {
   assemble,
@@ -189,6 +192,47 @@ function poissonStepFunction(): WasmFunction {
   };
 }
 
+/** `fill(state, out, n)`: n uniforms (as `Rng.uniform`, in order) to the f64s (or, rounded, f32s) at byte address `out`. */
+function fillUniformFunction(float32: boolean): WasmFunction {
+  const STATE = 0,
+    OUT = 1,
+    N = 2,
+    END = 3;
+  const bytes = float32 ? 4 : 8;
+  const body: Code = [
+    ...get(OUT),
+    ...get(N),
+    ...op.i32Const(bytes),
+    ...op.i32Mul,
+    ...op.i32Add,
+    ...set(END),
+    ...op.block,
+    ...op.loop,
+    ...get(OUT),
+    ...get(END),
+    ...op.i32GeU,
+    ...op.brIf(1),
+    ...get(OUT),
+    ...get(STATE),
+    ...op.call(UNIFORM),
+    ...(float32 ? [...op.f32DemoteF64, ...op.f32Store(0)] : op.f64Store(0)),
+    ...get(OUT),
+    ...op.i32Const(bytes),
+    ...op.i32Add,
+    ...set(OUT),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
+  return {
+    name: float32 ? "fillUniformF32" : "fillUniform",
+    params: [I32, I32, I32],
+    results: [],
+    locals: [I32],
+    body,
+  };
+}
+
 /** The generator's module (see the module comment), compiled once; undefined without WebAssembly. */
 export const rngModule = lazyModule(() =>
   assemble([
@@ -196,6 +240,8 @@ export const rngModule = lazyModule(() =>
     uniformFunction(),
     { name: "log", ...wasmLogFunction() },
     poissonStepFunction(),
+    fillUniformFunction(false),
+    fillUniformFunction(true),
   ]),
 );
 
@@ -205,4 +251,6 @@ export interface RngKernels {
   uniform(state: number): number;
   log(x: number): number;
   poissonStep(state: number, n: number, p: number, log1mp: number, out: number): number;
+  fillUniform(state: number, out: number, n: number): void;
+  fillUniformF32(state: number, out: number, n: number): void;
 }

@@ -207,3 +207,54 @@ describe("Poisson groups in the multi-step driver", () => {
     }
   }, 60_000);
 });
+
+/** A group whose model draws rand() (two sites; float64 or float32), driven by a Poisson group. */
+function randNetwork(
+  mode: Mode,
+  precision: "float64" | "float32",
+  second?: (run: () => void) => void,
+) {
+  const net = new Network({ dt_ms: 0.1, seed: 33, wasm: mode !== "js" });
+  net.multiStep = mode === "driver";
+  const g = net.addNeurons("noisy", {
+    size: 37,
+    model: "dv/dt = (1.1 + 0.8*rand() - v)/(10*ms) + 0.3*(rand() - 0.5)/ms : 1",
+    threshold: "v > 1",
+    reset: "v = 0.2*rand()",
+    method: "euler",
+    init: { v: "rand()" },
+    precision,
+  });
+  const input = net.addPoisson("input", { size: 30, rate_Hz: 50 });
+  net.connect(input, g, { rule: fixedProbability(0.3), on_pre: "v += 0.05" });
+  const spikes = net.monitorSpikes([g, input]);
+  net.run(50);
+  (second ?? ((run) => run()))(() => net.run(50));
+  net.multiStep = !net.multiStep && mode !== "js";
+  net.run(20);
+  net.reset();
+  net.run(30);
+  return { net, g, spikes: spikes! };
+}
+
+describe("equations' rand() in the multi-step driver", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  for (const precision of ["float64", "float32"] as const)
+    it(`${precision}: drawn in WebAssembly, bitwise identical to step by step and to wasm: false`, () => {
+      const ref = randNetwork("js", precision);
+      expect(ref.spikes.meanRate_Hz("noisy")).toBeGreaterThan(5);
+      const d = randNetwork("driver", precision, (run) => {
+        const uniform = vi.spyOn(Rng.prototype, "uniform");
+        run();
+        expect(uniform, "a rand() drawn in JavaScript inside the driver").not.toHaveBeenCalled();
+        vi.restoreAllMocks();
+      });
+      expect(d.net.driverStats.steps).toBe(1000);
+      for (const o of [d, randNetwork("step", precision)]) {
+        expect(Array.from(o.spikes.times_ms)).toEqual(Array.from(ref.spikes.times_ms));
+        expect(Array.from(o.spikes.neurons)).toEqual(Array.from(ref.spikes.neurons));
+        expect(Array.from(o.g.variable("v"))).toEqual(Array.from(ref.g.variable("v")));
+      }
+    }, 60_000);
+});
