@@ -26,9 +26,15 @@ import { formatExpr, parseExpression, type Expr } from "../equations/parse.js";
 import { formatDimension, lookupUnit } from "../equations/units.js";
 import { wasmStep, type ResetKernel } from "../equations/wasmgen.js";
 import type { Rng } from "../random/rng.js";
+import { rngModule, type RngKernels } from "../random/wasm.js";
 import { arenaBytes } from "../wasm/arena.js";
-import { F64, I32, op } from "../wasm/assembler.js";
-import { callCounter, ifNonZero, type DriverOperation } from "../wasm/driver.js";
+import { F64, I32, op, type Code } from "../wasm/assembler.js";
+import {
+  callCounter,
+  ifNonZero,
+  type DriverContext,
+  type DriverOperation,
+} from "../wasm/driver.js";
 import type { BuildContext, Population } from "./populations.js";
 import { describeValue } from "../core/describe.js";
 
@@ -102,6 +108,9 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
   /** The wasm check that every stored value is finite (1), or null (JavaScript step). */
   private finiteFn: (() => number) | null = null;
   private rng: Rng | null = null;
+  /** The generator's state words while the driver draws rand() in WebAssembly, and its kernels (or null). */
+  private rngState: Int32Array = new Int32Array(4);
+  private rngKernels: RngKernels | null = null;
   private dt_ms = 0;
   /** Which target ran the last build's step: "wasm" or "js". */
   target: "wasm" | "js" = "js";
@@ -195,7 +204,8 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
       arenaBytes(padded * this.model.randoms.length, f32 ? 4 : 8) +
       arenaBytes(n, 4) +
       arenaBytes(Math.max(1, this.model.shared.length), 8) +
-      arenaBytes(1, 4)
+      arenaBytes(1, 4) +
+      arenaBytes(4, 4)
     );
   }
 
@@ -216,6 +226,7 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     this.sharedValues = arena.f64(Math.max(1, this.model.shared.length));
     this.spiked = arena.i32(n);
     this.spikeCountCell = arena.i32(1);
+    this.rngState = arena.i32(4);
     this.spikeCount = 0;
     this.kernelCalls.wasm = 0;
     this.kernelCalls.js = 0;
@@ -244,6 +255,11 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
       : undefined;
     this.stepFn = wasm?.step ?? jsStep(s);
     this.stepKernel = wasm?.stepKernel ?? null;
+    // rand() only (no randn/xi, whose normals stay JavaScript): drawn in the driver (src/random/wasm.ts)
+    this.rngKernels =
+      wasm && this.model.randoms.length > 0 && this.model.randoms.every((r) => r.kind === "rand")
+        ? ((arena.instance(rngModule()) as RngKernels | undefined) ?? null)
+        : null;
     this.finiteFn = wasm?.finite ?? null;
     this.target = wasm ? "wasm" : "js";
     this.resetFn = jsReset(s);
@@ -354,13 +370,31 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     const kernel = this.stepKernel;
     if (kernel === null) return null;
     const cell = this.spikeCountCell;
+    const rngKernels = this.rngKernels;
+    const state = this.rngState;
     const draw = this.model.randoms.length > 0 ? () => this.drawRandoms() : null;
+    /** The rand() sites' numbers drawn in WebAssembly, site after site, as drawRandoms does. */
+    const drawInWasm = (d: DriverContext): Code => {
+      const f32 = this.precision === "float32";
+      const fill = d.kernel(
+        f32 ? rngKernels!.fillUniformF32 : rngKernels!.fillUniform,
+        [I32, I32, I32],
+        [],
+      );
+      const stride = randomStride(this.size, f32) * (f32 ? 4 : 8);
+      return this.model.randoms.flatMap((_, k) => [
+        ...op.i32Const(state.byteOffset),
+        ...op.i32Const(this.randoms.byteOffset + k * stride),
+        ...op.i32Const(this.size),
+        ...op.call(fill),
+      ]);
+    };
     const calls = callCounter(this.kernelCalls);
     return {
       emit: (d) => {
         const fn = d.kernel(kernel, [F64], [I32]);
         return [
-          ...(draw ? op.call(d.kernel(draw, [], [])) : []),
+          ...(rngKernels ? drawInWasm(d) : draw ? op.call(d.kernel(draw, [], [])) : []),
           ...op.i32Const(cell.byteOffset),
           ...op.localGet(d.t),
           ...op.call(fn),
@@ -371,9 +405,11 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
       before: () => {
         this.copyShared();
         cell[0] = this.spikeCount;
+        if (rngKernels) this.rng!.saveState(state);
       },
       after: () => {
         this.spikeCount = cell[0];
+        if (rngKernels) this.rng!.loadState(state);
         calls.hand();
       },
     };

@@ -18,6 +18,7 @@ import {
   type SpikeSchedule,
 } from "../inputs/spikeGenerator.js";
 import type { Rng } from "../random/rng.js";
+import { rngModule, type RngKernels } from "../random/wasm.js";
 import { delayBuffer, delayBufferBytes, type DelayBuffer } from "../synapses/projection.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
 import { F64, I32, op, type Code } from "../wasm/assembler.js";
@@ -466,10 +467,16 @@ export class PoissonGroup implements Population {
   readonly size: number;
   spiked: Int32Array;
   spikeCount = 0;
+  /** The step's spike count in the arena (read by the multi-step driver's other operations). @internal */
+  spikeCountCell: Int32Array = new Int32Array(1);
   private rng: Rng | null = null;
   private rate = 0;
   private dt_ms = 0;
   private p = 0;
+  /** The generator's state words while the driver runs (src/random/wasm.ts), and [p, log1p(-p)]. */
+  private rngState: Int32Array | null = null;
+  private params: Float64Array | null = null;
+  private kernels: RngKernels | null = null;
 
   /** Summary as a cell's value: name, model, size, state memory, parameters (summary.ts). */
   [MIME_BUNDLE](): MimeBundle {
@@ -499,19 +506,64 @@ export class PoissonGroup implements Population {
   }
 
   arenaBytes(): number {
-    return arenaBytes(this.size, 4);
+    return arenaBytes(this.size, 4) + arenaBytes(1, 4) + arenaBytes(4, 4) + arenaBytes(2, 8);
   }
 
   build(dt_ms: number, rng: Rng, ctx: BuildContext): void {
     this.dt_ms = dt_ms;
     this.p = checkRate(this.rate, `${this.name}: rate_Hz`, dt_ms) * dt_ms * 1e-3;
     this.spiked = ctx.arena.i32(this.size);
+    this.spikeCountCell = ctx.arena.i32(1);
+    this.rngState = ctx.arena.i32(4);
+    this.params = ctx.arena.f64(2);
+    this.kernels = ctx.wasm
+      ? ((ctx.arena.instance(rngModule()) as RngKernels | undefined) ?? null)
+      : null;
     this.rng = rng;
     this.spikeCount = 0;
   }
 
   update(): void {
     this.spikeCount = poissonStep(this.size, this.p, this.rng!, this.spiked);
+    this.spikeCountCell[0] = this.spikeCount;
+  }
+
+  /**
+   * @internal the step inside the network's multi-step driver (geometric skipping in
+   * WebAssembly on the generator's state in the arena, src/random/wasm.ts), or null without
+   * WebAssembly. The generator's state is handed to the arena before each driver call and taken
+   * back after it, so the JavaScript step continues the same stream.
+   */
+  driverUpdate(): DriverOperation | null {
+    const kernels = this.kernels;
+    const state = this.rngState;
+    const params = this.params;
+    const cell = this.spikeCountCell;
+    if (kernels === null || state === null || params === null) return null;
+    return {
+      emit: (d) => [
+        ...op.i32Const(0),
+        ...op.i32Const(state.byteOffset),
+        ...op.i32Const(this.size),
+        ...op.i32Const(0),
+        ...op.f64Load(params.byteOffset),
+        ...op.i32Const(0),
+        ...op.f64Load(params.byteOffset + 8),
+        ...op.i32Const(this.spiked.byteOffset),
+        ...op.call(d.kernel(kernels.poissonStep, [I32, I32, F64, F64, I32], [I32])),
+        ...op.i32Store(cell.byteOffset),
+      ],
+      before: () => {
+        this.rng!.saveState(state);
+        params[0] = this.p;
+        params[1] = Math.log1p(-this.p);
+        cell[0] = this.spikeCount;
+      },
+      after: () => {
+        this.rng!.loadState(state);
+        this.spikeCount = cell[0];
+      },
+    };
   }
 }
 

@@ -154,6 +154,27 @@ export class Rng {
     }
   }
 
+  /**
+   * Writes the generator's four state words to `state` (an arena array of at least 4 Int32s),
+   * where WebAssembly code advances them exactly as {@link nextUint32} does (src/random/wasm.ts);
+   * {@link loadState} takes them back. The spare normal variate stays in JavaScript.
+   * @internal
+   */
+  saveState(state: Int32Array): void {
+    state[0] = this.s0;
+    state[1] = this.s1;
+    state[2] = this.s2;
+    state[3] = this.s3;
+  }
+
+  /** Continues from the state words in `state` (written by {@link saveState}, then advanced in WebAssembly). @internal */
+  loadState(state: Int32Array): void {
+    this.s0 = state[0];
+    this.s1 = state[1];
+    this.s2 = state[2];
+    this.s3 = state[3];
+  }
+
   /** An independent generator derived from this one's stream (advances this generator). */
   fork(): Rng {
     return new Rng(this.nextUint32());

@@ -61,7 +61,7 @@ function network(mode: Mode) {
     init: { v: "rand()" },
   });
   net.connect(exc, inh, { rule: fixedProbability(0.2), on_pre: "ge += 0.3" });
-  // sources whose update is JavaScript, called from the driver
+  // sources: a Poisson group (stepped in WebAssembly, test/unit/random.wasm.test.ts) and a spike generator
   const poisson = net.addPoisson("poisson", { size: 20, rate_Hz: 40 });
   net.connect(poisson, exc, { rule: fixedProbability(0.3), on_pre: "ge += 0.2", delay_ms: 0.4 });
   const times_ms = Array.from({ length: 60 }, (_, k) => Number((0.3 + 2.5 * k).toFixed(1)));
