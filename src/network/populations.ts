@@ -212,7 +212,18 @@ export class NeuronGroup<P = unknown> implements Population {
 
   /** @internal notes that a projection reaches receptor `index` (the delta jump then enters the equations). */
   noteInput(index: number): void {
-    if (index === 0) this.deltaInput = true;
+    if (this.receptorSpecs[index].kind === "delta") this.deltaInput = true;
+  }
+
+  /**
+   * The delta receptors whose rows arrive this step (the built-in "delta" and any receptor of
+   * kind delta), in buffer order: their jumps are summed into Jd before the step (the first
+   * row moved, the others added).
+   */
+  private deltaRings(): number[] {
+    return this.receptorSpecs.flatMap((spec, r) =>
+      spec.kind === "delta" && this.rings[r] && this.targets[r] !== null ? [r] : [],
+    );
   }
 
   /** @internal which receptors receive input through their ring buffers (set by the network once built). */
@@ -368,15 +379,16 @@ export class NeuronGroup<P = unknown> implements Population {
     const targets = this.targets;
     const rings = this.rings;
     // The jumps arriving in this step enter its integration (NEST's iaf_psc_delta).
-    if (arriving !== null && targets[0] !== null && rings[0])
-      this.hand(targets[0], arriving[0], true);
+    if (arriving !== null)
+      this.deltaRings().forEach((r, k) => this.hand(targets[r]!, arriving[r], k === 0));
     group.update(step);
     this.spikeCount = group.spikeCount;
     group.reset(step);
     // The weights arriving in this step are added at its end, after the kernels' decay.
     if (arriving !== null)
       for (let r = 1; r < arriving.length; r++)
-        if (rings[r]) this.hand(targets[r]!, arriving[r], false);
+        if (rings[r] && this.receptorSpecs[r].kind !== "delta")
+          this.hand(targets[r]!, arriving[r], false);
   }
 
   /** @internal this step's spike count in the arena (the equation group's), once built with its spikes there. */
@@ -409,9 +421,10 @@ export class NeuronGroup<P = unknown> implements Population {
     return {
       emit: (d) => {
         const code: Code = [];
-        if (targets[0] !== null && rings[0]) code.push(...hand(d, 0, k.move));
+        this.deltaRings().forEach((r, j) => code.push(...hand(d, r, j === 0 ? k.move : k.add)));
         code.push(...update.emit(d), ...(reset ? reset.emit(d) : []));
-        for (let r = 1; r < buffers.length; r++) if (rings[r]) code.push(...hand(d, r, k.add));
+        for (let r = 1; r < buffers.length; r++)
+          if (rings[r] && this.receptorSpecs[r].kind !== "delta") code.push(...hand(d, r, k.add));
         return code;
       },
       before: () => update.before?.(),

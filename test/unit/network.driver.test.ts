@@ -296,6 +296,40 @@ describe("built-in groups and static projections in the multi-step driver", () =
     }
   });
 
+  it("receptors of kind delta besides the built-in one sum their jumps into the step (as one delta receptor)", () => {
+    const run = (mode: Mode, split: boolean) => {
+      const net = new Network({ dt_ms: 0.1, seed: 5, wasm: mode !== "js" });
+      net.multiStep = mode === "driver";
+      const p = net.addPoisson("p", { size: 40, rate_Hz: 80 });
+      const g = net.addLif("g", {
+        size: 5,
+        params: { iBias_pA: 300 },
+        receptors: { ex: { kind: "delta" }, in: { kind: "delta" } },
+      });
+      net.connect(p, g, {
+        rule: fixedProbability(0.5),
+        receptor: split ? "ex" : "delta",
+        weight_mV: 0.8,
+      });
+      net.connect(p, g, {
+        rule: fixedProbability(0.5),
+        receptor: split ? "in" : "delta",
+        weight_mV: -0.6,
+        delay_ms: 1.5,
+      });
+      const spikes = net.monitorSpikes([g]);
+      net.run(200);
+      return { v: Array.from(g.variable("v_mV")), times: Array.from(spikes.times_ms) };
+    };
+    const driver = run("driver", true);
+    expect(run("step", true)).toEqual(driver);
+    expect(run("js", true)).toEqual(driver);
+    const one = run("driver", false);
+    expect(driver.times.length).toBeGreaterThan(5);
+    expect(driver.times).toEqual(one.times);
+    driver.v.forEach((v, i) => expect(v).toBeCloseTo(one.v[i], 9));
+  });
+
   it("a current source sees its step's time in net.t_ms inside multi-step runs", () => {
     const seen = (multiStep: boolean) => {
       const net = new Network({ dt_ms: 0.1, seed: 1 });
