@@ -1003,7 +1003,13 @@ export class Network {
       let limit = end;
       if (seg.onProgress) limit = Math.min(limit, s + seg.every - (s % seg.every));
       for (const o of due) limit = Math.min(limit, o.nextDue!(seg.first + s) - seg.first + 1);
-      const done = driver.run(seg.first + s, limit - s);
+      let done: number;
+      try {
+        done = driver.run(seg.first + s, limit - s);
+      } catch (err) {
+        this.stepIndex = seg.first + s + driver.completedBeforeError; // as step by step: at the step that threw
+        throw err;
+      }
       this.driverStats.calls++;
       this.driverStats.steps += done;
       s += done;

@@ -66,6 +66,12 @@ export function callCounter(into: { wasm: number }): {
 /** A built driver: `run(first, steps)` takes up to `steps` steps from step `first` and returns how many it took. */
 export interface Driver {
   run(first: number, steps: number): number;
+  /**
+   * After `run` threw (a callback it called threw): the steps it completed before the one that
+   * threw; the operations' hand-over has run for them, so JavaScript sees the state the
+   * step-by-step walk would leave.
+   */
+  readonly completedBeforeError: number;
 }
 
 /**
@@ -121,6 +127,9 @@ export function buildDriver(
       };
     },
   };
+  // The step being taken, in the arena (read when a callback throws; not a call counter).
+  if (used === counters.length) return "driver: out of call counters";
+  const stepCell = counters.byteOffset + 4 * used++;
   let code: Code;
   try {
     code = operations.flatMap((o) => o.emit(d));
@@ -145,6 +154,9 @@ export function buildDriver(
     ...op.f64Const(dt_ms),
     ...op.f64Mul,
     ...set(T),
+    ...op.i32Const(0),
+    ...get(S),
+    ...op.i32Store(stepCell),
     ...code,
     ...get(S),
     ...op.i32Const(1),
@@ -174,12 +186,24 @@ export function buildDriver(
   const instance = arena.instance(module, imports);
   if (!instance) return "no WebAssembly memory";
   const run = instance.run as (first: number, steps: number) => number;
+  const step = new Int32Array(counters.buffer, stepCell, 1);
   return {
+    completedBeforeError: 0,
     run(first, steps) {
       if (!(first >= 0 && steps >= 0 && first + steps < 2 ** 31))
         throw new RangeError(`driver: steps ${first} + ${steps} beyond 2^31`);
       for (const o of operations) o.before?.();
-      const done = run(first, steps);
+      let done: number;
+      try {
+        done = run(first, steps);
+      } catch (err) {
+        // a callback threw during step step[0]: hand over what the completed steps did (spike
+        // counts, logs, call counters, the random generators' state), then let it propagate
+        done = step[0] - first;
+        (this as { completedBeforeError: number }).completedBeforeError = done;
+        for (const o of operations) o.after?.(first + done - 1, done);
+        throw err;
+      }
       if (done > 0) for (const o of operations) o.after?.(first + done - 1, done);
       return done;
     },

@@ -330,6 +330,55 @@ describe("built-in groups and static projections in the multi-step driver", () =
     driver.v.forEach((v, i) => expect(v).toBeCloseTo(one.v[i], 9));
   });
 
+  it("a callback that throws inside a multi-step run leaves the network as step by step does, and it runs on the same", () => {
+    const run = (multiStep: boolean) => {
+      const net = new Network({ dt_ms: 0.1, seed: 8 });
+      net.multiStep = multiStep;
+      const p = net.addPoisson("p", { size: 50, rate_Hz: 40 });
+      const g = net.addNeurons("g", {
+        size: 20,
+        model: "dv/dt = (0.5 + 0.8*rand() - v)/(10*ms) : 1",
+        threshold: "v > 0.8",
+        reset: "v = 0",
+        method: "euler",
+      });
+      net.connect(p, g, {
+        rule: fixedProbability(0.2),
+        model: "w : 1",
+        on_pre: "v_post += 0.05",
+        init: { w: 1 },
+      });
+      const cells = net.addLif("cells", { size: 3, params: { iBias_pA: 200 } });
+      let thrown = false;
+      net.addCurrentSource(cells, (t_ms, out) => {
+        if (t_ms >= 23.7 && !thrown) {
+          thrown = true;
+          throw new Error("probe failed");
+        }
+        out.fill(100);
+      });
+      const spikes = net.monitorSpikes([p, g, cells]);
+      expect(() => net.run(50)).toThrow(/probe failed/);
+      const atError = { t_ms: net.t_ms, count: spikes.count };
+      net.run(20);
+      return {
+        atError,
+        t_ms: net.t_ms,
+        times: Array.from(spikes.times_ms),
+        neurons: Array.from(spikes.neurons),
+        v: Array.from(g.variable("v")),
+        vc: Array.from(cells.variable("v_mV")),
+        calls: net.driverStats.calls,
+      };
+    };
+    const driver = run(true);
+    const step = run(false);
+    expect(driver.calls).toBeGreaterThan(0);
+    expect(driver.atError.t_ms).toBeCloseTo(23.7, 9);
+    expect(driver.atError).toEqual(step.atError);
+    expect({ ...driver, calls: 0 }).toEqual({ ...step, calls: 0 });
+  });
+
   it("a current source sees its step's time in net.t_ms inside multi-step runs", () => {
     const seen = (multiStep: boolean) => {
       const net = new Network({ dt_ms: 0.1, seed: 1 });
