@@ -61,6 +61,26 @@ function spikingRow(s: number, addr: number): { start: Code; end: Code } {
   };
 }
 
+/**
+ * With a row's byte address on the stack: `row[colIdx[k]] += weight` (f64; i32 locals `k` and
+ * `addr`, the latter reused for the element's address).
+ */
+function addWeight(k: number, addr: number, weight: Code): Code {
+  return [
+    ...at4(COL_IDX, k),
+    ...op.i32Load(),
+    ...op.i32Const(3),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...tee(addr),
+    ...get(addr),
+    ...op.f64Load(),
+    ...weight,
+    ...op.f64Add,
+    ...op.f64Store(),
+  ];
+}
+
 /** The body of `each` (weights per synapse) or `uniform` (WEIGHT is an f64 value). */
 function deliverBody(uniform: boolean): Code {
   const weight = uniform ? get(WEIGHT) : [...at4(WEIGHT, K), ...op.f32Load(), ...op.f64PromoteF32];
@@ -72,17 +92,7 @@ function deliverBody(uniform: boolean): Code {
     forRange(K, END, row.start, row.end, [
       // row[colIdx[k]] += weight[k]
       ...get(ROW),
-      ...at4(COL_IDX, K),
-      ...op.i32Load(),
-      ...op.i32Const(3),
-      ...op.i32Shl,
-      ...op.i32Add,
-      ...tee(ADDR),
-      ...get(ADDR),
-      ...op.f64Load(),
-      ...weight,
-      ...op.f64Add,
-      ...op.f64Store(),
+      ...addWeight(K, ADDR, weight),
     ]),
   );
 }
@@ -128,17 +138,7 @@ function delayedBody(uniform: boolean): Code {
       ...get(STRIDE),
       ...op.i32Mul,
       ...op.i32Add,
-      ...at4(COL_IDX, DK),
-      ...op.i32Load(),
-      ...op.i32Const(3),
-      ...op.i32Shl,
-      ...op.i32Add,
-      ...tee(DADDR),
-      ...get(DADDR),
-      ...op.f64Load(),
-      ...weight,
-      ...op.f64Add,
-      ...op.f64Store(),
+      ...addWeight(DK, DADDR, weight),
     ]),
   );
 }
