@@ -344,6 +344,37 @@ describe("training kernels: the LIF update over all steps, WebAssembly vs TypeSc
   }
 });
 
+/**
+ * A leaky readout's buffers for T steps x B samples of n outputs (stride S), with random inputs
+ * (cur), decay factors (beta) and output gradients (gOut, float64; zero in the padding lanes),
+ * drawn in that order; with `leadRow`, `u` has a row before it (the step before a segment).
+ */
+function readoutBuffers(
+  ws: Workspace,
+  rng: Rng,
+  { T, B, n, S }: { T: number; B: number; n: number; S: number },
+  leadRow: boolean,
+) {
+  const R = T * B,
+    lead = leadRow ? B * S * 4 : 0;
+  const cur = ws.alloc(R * S * 4, false, true),
+    u = ws.alloc(R * S * 4 + lead, false, true) + lead,
+    beta = ws.alloc(S * 4, false, true),
+    dBeta = ws.alloc(S * 4, false, true),
+    dB = ws.alloc(S * 4, false, true),
+    best = ws.alloc(B * S * 4, false, true),
+    arg = ws.alloc(B * S * 4, false, true),
+    gOut = ws.alloc(B * S * 8, false, true),
+    carry = ws.alloc(B * S * 4, false, true);
+  const c = ws.f32(cur, R * S),
+    be = ws.f32(beta, S),
+    g = new Float64Array(ws.buffer, gOut, B * S);
+  for (let r = 0; r < R; r++) for (let i = 0; i < n; i++) c[r * S + i] = rng.normal();
+  for (let i = 0; i < n; i++) be[i] = rng.uniform();
+  for (let k = 0; k < B * S; k++) g[k] = k % S < n ? rng.normal() : 0;
+  return { cur, u, beta, dBeta, dB, best, arg, gOut, carry, c, be, g };
+}
+
 describe("training kernels: the leaky readout, WebAssembly vs TypeScript and closed forms", () => {
   for (const [n, mean, bias] of [
     [3, false, true],
@@ -358,21 +389,12 @@ describe("training kernels: the leaky readout, WebAssembly vs TypeScript and clo
       const results = [true, false].map((wasm) => {
         const ws = new Workspace({ wasm });
         const rng = new Rng(n * 3 + (mean ? 1 : 0));
-        const cur = ws.alloc(R * S * 4, false, true),
-          u = ws.alloc(R * S * 4, false, true),
-          beta = ws.alloc(S * 4, false, true),
-          dBeta = ws.alloc(S * 4, false, true),
-          dB = ws.alloc(S * 4, false, true),
-          best = ws.alloc(B * S * 4, false, true),
-          arg = ws.alloc(B * S * 4, false, true),
-          gOut = ws.alloc(B * S * 8, false, true),
-          carry = ws.alloc(B * S * 4, false, true);
-        const c = ws.f32(cur, R * S),
-          be = ws.f32(beta, S),
-          g = new Float64Array(ws.buffer, gOut, B * S);
-        for (let r = 0; r < R; r++) for (let i = 0; i < n; i++) c[r * S + i] = rng.normal();
-        for (let i = 0; i < n; i++) be[i] = rng.uniform();
-        for (let k = 0; k < B * S; k++) g[k] = k % S < n ? rng.normal() : 0;
+        const { cur, u, beta, dBeta, dB, best, arg, gOut, carry, c, be, g } = readoutBuffers(
+          ws,
+          rng,
+          { T, B, n, S },
+          false,
+        );
         const cur0 = c.slice(),
           g0 = g.slice();
         const K = ws.kernels();
@@ -461,21 +483,12 @@ describe("training kernels: the leaky readout over checkpointed segments (resume
       step = B * S * 4;
     const ws = new Workspace({ wasm });
     const rng = new Rng(7 * n + (mean ? 1 : 0) + (bias ? 2 : 0));
-    const cur = ws.alloc(R * S * 4, false, true),
-      u = ws.alloc((R + B) * S * 4, false, true) + step,
-      beta = ws.alloc(S * 4, false, true),
-      dBeta = ws.alloc(S * 4, false, true),
-      dB = ws.alloc(S * 4, false, true),
-      best = ws.alloc(B * S * 4, false, true),
-      arg = ws.alloc(B * S * 4, false, true),
-      gOut = ws.alloc(B * S * 8, false, true),
-      carry = ws.alloc(B * S * 4, false, true);
-    const c = ws.f32(cur, R * S),
-      be = ws.f32(beta, S),
-      g = new Float64Array(ws.buffer, gOut, B * S);
-    for (let r = 0; r < R; r++) for (let i = 0; i < n; i++) c[r * S + i] = rng.normal();
-    for (let i = 0; i < n; i++) be[i] = rng.uniform();
-    for (let k = 0; k < B * S; k++) g[k] = k % S < n ? rng.normal() : 0;
+    const { cur, u, beta, dBeta, dB, best, arg, gOut, carry } = readoutBuffers(
+      ws,
+      rng,
+      { T, B, n, S },
+      true,
+    );
     // garbage in the row before the first segment: it must not be read
     ws.f32(u - step, B * S).fill(Number.NaN);
     const sums = ws.alloc(B * S * 8, false, true);
