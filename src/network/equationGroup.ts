@@ -26,15 +26,10 @@ import { formatExpr, parseExpression, type Expr } from "../equations/parse.js";
 import { formatDimension, lookupUnit } from "../equations/units.js";
 import { wasmStep, type ResetKernel } from "../equations/wasmgen.js";
 import type { Rng } from "../random/rng.js";
-import { rngModule, type RngKernels } from "../random/wasm.js";
+import { RandomDraws, randomDrawsBytes, randomStride } from "../random/draws.js";
 import { arenaBytes } from "../wasm/arena.js";
-import { F64, I32, op, type Code } from "../wasm/assembler.js";
-import {
-  callCounter,
-  ifNonZero,
-  type DriverContext,
-  type DriverOperation,
-} from "../wasm/driver.js";
+import { F64, I32, op } from "../wasm/assembler.js";
+import { callCounter, ifNonZero, type DriverOperation } from "../wasm/driver.js";
 import type { BuildContext, Population } from "./populations.js";
 import { describeValue } from "../core/describe.js";
 
@@ -59,12 +54,6 @@ export interface EquationGroupOptions extends EquationModelSpec {
    */
   precision?: "float64" | "float32";
 }
-
-/** Neurons per SIMD vector: 2 (f64x2) or 4 (f32x4); arrays read by vectors are padded to it. */
-const lanesOf = (float32: boolean) => (float32 ? 4 : 2);
-/** Elements between two random-number sites in the per-step buffer (n rounded up to whole vectors). */
-const randomStride = (n: number, float32: boolean) =>
-  Math.ceil(n / lanesOf(float32)) * lanesOf(float32);
 
 /** Brian2's initial `lastspike` (-10000 s), ms. */
 const NEVER_SPIKED_ms = -1e7;
@@ -99,7 +88,8 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
   /** "float64" or "float32" (see {@link EquationGroupOptions.precision}). */
   readonly precision: "float64" | "float32";
   private arrays: StateArray[] = [];
-  private randoms: StateArray = new Float64Array(0);
+  /** The per-step numbers of the model's rand()/randn()/xi sites (null before a build). */
+  private randoms: RandomDraws | null = null;
   private sharedValues: Float64Array = new Float64Array(0);
   private stepFn: StepFunction | null = null;
   private resetFn: ResetFunction | null = null;
@@ -108,9 +98,6 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
   /** The wasm check that every stored value is finite (1), or null (JavaScript step). */
   private finiteFn: (() => number) | null = null;
   private rng: Rng | null = null;
-  /** The generator's state words while the driver draws rand() in WebAssembly, and its kernels (or null). */
-  private rngState: Int32Array = new Int32Array(4);
-  private rngKernels: RngKernels | null = null;
   private dt_ms = 0;
   /** Which target ran the last build's step: "wasm" or "js". */
   target: "wasm" | "js" = "js";
@@ -201,11 +188,10 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     );
     return (
       arrays +
-      arenaBytes(padded * this.model.randoms.length, f32 ? 4 : 8) +
+      randomDrawsBytes(this.model.randoms.length, n, f32) +
       arenaBytes(n, 4) +
       arenaBytes(Math.max(1, this.model.shared.length), 8) +
-      arenaBytes(1, 4) +
-      arenaBytes(4, 4)
+      arenaBytes(1, 4)
     );
   }
 
@@ -220,13 +206,18 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     this.arrays = this.variables.map((v) =>
       this.isFloat32(v) ? arena.f32(n) : arena.f64(padded).subarray(0, n),
     );
-    this.randoms = f32
-      ? arena.f32(padded * this.model.randoms.length)
-      : arena.f64(padded * this.model.randoms.length);
+    const randoms = new RandomDraws(
+      this.model.randoms.map((r) => r.kind),
+      n,
+      f32,
+      rng,
+      arena,
+      ctx.wasm ? arena : null,
+    );
+    this.randoms = randoms;
     this.sharedValues = arena.f64(Math.max(1, this.model.shared.length));
     this.spiked = arena.i32(n);
     this.spikeCountCell = arena.i32(1);
-    this.rngState = arena.i32(4);
     this.spikeCount = 0;
     this.kernelCalls.wasm = 0;
     this.kernelCalls.js = 0;
@@ -247,7 +238,7 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     const wasm = ctx.wasm
       ? wasmStep(s, arena, {
           arrays: this.arrays,
-          randoms: this.randoms,
+          randoms: randoms.values,
           shared: this.sharedValues,
           spiked: this.spiked,
           n,
@@ -255,11 +246,6 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
       : undefined;
     this.stepFn = wasm?.step ?? jsStep(s);
     this.stepKernel = wasm?.stepKernel ?? null;
-    // rand() only (no randn/xi, whose normals stay JavaScript): drawn in the driver (src/random/wasm.ts)
-    this.rngKernels =
-      wasm && this.model.randoms.length > 0 && this.model.randoms.every((r) => r.kind === "rand")
-        ? ((arena.instance(rngModule()) as RngKernels | undefined) ?? null)
-        : null;
     this.finiteFn = wasm?.finite ?? null;
     this.target = wasm ? "wasm" : "js";
     this.resetFn = jsReset(s);
@@ -303,7 +289,7 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
   /** @internal state update and threshold (the "groups" and "thresholds" slots). */
   update(step: number): void {
     const n = this.size;
-    this.drawRandoms();
+    this.randoms!.draw();
     this.copyShared();
     if (this.stepKernel !== null) {
       this.kernelCalls.wasm++;
@@ -313,25 +299,12 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     this.kernelCalls.js++;
     this.spikeCount = this.stepFn!(
       this.arrays,
-      this.randoms,
+      this.randoms!.values,
       this.sharedValues,
       n,
       step * this.dt_ms,
       this.spiked,
     );
-  }
-
-  /** @internal the per-step random numbers of the model's rand()/randn() sites, from the group's stream. */
-  private drawRandoms(): void {
-    const n = this.size;
-    const rng = this.rng!;
-    const sites = this.model.randoms;
-    for (let k = 0; k < sites.length; k++) {
-      const r = this.randoms;
-      const off = k * randomStride(n, this.precision === "float32");
-      if (sites[k].kind === "rand") for (let i = 0; i < n; i++) r[off + i] = rng.uniform();
-      else for (let i = 0; i < n; i++) r[off + i] = rng.normal();
-    }
   }
 
   /** @internal copies the shared parameters into the arena, where the step reads them. */
@@ -350,7 +323,7 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
       this.kernelCalls.js++;
       this.resetFn(
         this.arrays,
-        this.randoms,
+        this.randoms!.values,
         this.sharedValues,
         this.size,
         this.spiked,
@@ -362,39 +335,21 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
 
   /**
    * @internal the state update inside the network's multi-step driver (its spike count kept in
-   * `spikeCountCell`), or null where the step is JavaScript. A model with random numbers has
-   * them drawn from the group's stream by JavaScript, called from the driver before each step
-   * (the same numbers in the same order as step by step).
+   * `spikeCountCell`), or null where the step is JavaScript. A model's random numbers are drawn
+   * before each step from the group's stream by its WebAssembly twin (src/random/draws.ts: the
+   * same numbers in the same order as step by step).
    */
   driverUpdate(): DriverOperation | null {
     const kernel = this.stepKernel;
     if (kernel === null) return null;
     const cell = this.spikeCountCell;
-    const rngKernels = this.rngKernels;
-    const state = this.rngState;
-    const draw = this.model.randoms.length > 0 ? () => this.drawRandoms() : null;
-    /** The rand() sites' numbers drawn in WebAssembly, site after site, as drawRandoms does. */
-    const drawInWasm = (d: DriverContext): Code => {
-      const f32 = this.precision === "float32";
-      const fill = d.kernel(
-        f32 ? rngKernels!.fillUniformF32 : rngKernels!.fillUniform,
-        [I32, I32, I32],
-        [],
-      );
-      const stride = randomStride(this.size, f32) * (f32 ? 4 : 8);
-      return this.model.randoms.flatMap((_, k) => [
-        ...op.i32Const(state.byteOffset),
-        ...op.i32Const(this.randoms.byteOffset + k * stride),
-        ...op.i32Const(this.size),
-        ...op.call(fill),
-      ]);
-    };
+    const randoms = this.randoms!;
     const calls = callCounter(this.kernelCalls);
     return {
       emit: (d) => {
         const fn = d.kernel(kernel, [F64], [I32]);
         return [
-          ...(rngKernels ? drawInWasm(d) : draw ? op.call(d.kernel(draw, [], [])) : []),
+          ...randoms.emit(d),
           ...op.i32Const(cell.byteOffset),
           ...op.localGet(d.t),
           ...op.call(fn),
@@ -405,11 +360,11 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
       before: () => {
         this.copyShared();
         cell[0] = this.spikeCount;
-        if (rngKernels) this.rng!.saveState(state);
+        randoms.before();
       },
       after: () => {
         this.spikeCount = cell[0];
-        if (rngKernels) this.rng!.loadState(state);
+        randoms.after();
         calls.hand();
       },
     };

@@ -18,7 +18,7 @@ import {
   type SpikeSchedule,
 } from "../inputs/spikeGenerator.js";
 import type { Rng } from "../random/rng.js";
-import { rngModule, type RngKernels } from "../random/wasm.js";
+import { RNG_STATE_WORDS, rngModule, type RngKernels } from "../random/wasm.js";
 import { delayBuffer, delayBufferBytes, type DelayBuffer } from "../synapses/projection.js";
 import { arenaBytes, type Arena } from "../wasm/arena.js";
 import { F64, I32, op, type Code } from "../wasm/assembler.js";
@@ -519,7 +519,12 @@ export class PoissonGroup implements Population {
   }
 
   arenaBytes(): number {
-    return arenaBytes(this.size, 4) + arenaBytes(1, 4) + arenaBytes(4, 4) + arenaBytes(2, 8);
+    return (
+      arenaBytes(this.size, 4) +
+      arenaBytes(1, 4) +
+      arenaBytes(RNG_STATE_WORDS, 4) +
+      arenaBytes(2, 8)
+    );
   }
 
   build(dt_ms: number, rng: Rng, ctx: BuildContext): void {
@@ -527,7 +532,7 @@ export class PoissonGroup implements Population {
     this.p = checkRate(this.rate, `${this.name}: rate_Hz`, dt_ms) * dt_ms * 1e-3;
     this.spiked = ctx.arena.i32(this.size);
     this.spikeCountCell = ctx.arena.i32(1);
-    this.rngState = ctx.arena.i32(4);
+    this.rngState = ctx.arena.i32(RNG_STATE_WORDS);
     this.params = ctx.arena.f64(2);
     this.kernels = ctx.wasm
       ? ((ctx.arena.instance(rngModule()) as RngKernels | undefined) ?? null)

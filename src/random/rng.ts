@@ -5,9 +5,16 @@
  * Generator: xoshiro128** 1.1 (Blackman & Vigna, 2018) on four 32-bit words, seeded by
  * running SplitMix32 (the 32-bit variant of SplitMix64's mixing, Math.imul based) from the
  * 32-bit seed. Doubles use 53 random bits from two outputs: `(a >>> 5) * 2^26 + (b >>> 6)`
- * divided by 2^53. Normals use the Box-Muller transform (both variates used in turn).
+ * divided by 2^53. Normals use Marsaglia's polar method, as numpy's legacy `standard_normal`
+ * (and so Brian2's `randn()` in its C++ targets) does: two uniforms on [-1, 1) until the point lies
+ * inside the unit circle (r2 = x1^2 + x2^2 in (0, 1)), then f = sqrt(-2 log(r2) / r2) gives f*x2
+ * and, on the next call, the spare f*x1. (Box-Muller's sin and cos would tie the numbers to the
+ * engine's build: V8 can be built with glibc's sin and cos, `V8_USE_LIBM_TRIG_FUNCTIONS`, instead
+ * of fdlibm's.)
  * All arithmetic is 32-bit integer or IEEE-754 double, identical on every JavaScript engine;
- * `Math.log`, `Math.cos` and `Math.sqrt` are V8's fdlibm ports, identical across platforms.
+ * `Math.log` is V8's fdlibm port, identical across platforms, and src/equations/log.ts is its
+ * bitwise WebAssembly twin, so the generator's WebAssembly copy (src/random/wasm.ts) draws the
+ * same uniforms and normals bit for bit.
  */
 import { checkInteger, checkNumber, checkProbability } from "../core/checks.js";
 
@@ -85,12 +92,15 @@ export class Rng {
       this.spareNormal = NaN;
       return v;
     }
-    let u = 0;
-    while (u === 0) u = this.uniform();
-    const v = this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spareNormal = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    let x1: number, x2: number, r2: number;
+    do {
+      x1 = 2 * this.uniform() - 1;
+      x2 = 2 * this.uniform() - 1;
+      r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1 || r2 === 0);
+    const f = Math.sqrt((-2 * Math.log(r2)) / r2);
+    this.spareNormal = f * x1;
+    return f * x2;
   }
 
   /** Integer uniformly distributed in [0, n). */
@@ -155,16 +165,21 @@ export class Rng {
   }
 
   /**
-   * Writes the generator's four state words to `state` (an arena array of at least 4 Int32s),
-   * where WebAssembly code advances them exactly as {@link nextUint32} does (src/random/wasm.ts);
-   * {@link loadState} takes them back. The spare normal variate stays in JavaScript.
+   * Writes the generator's state to `state` (an arena array of six Int32s, `RNG_STATE_WORDS` of src/random/wasm.ts):
+   * the four xoshiro words, then the spare normal variate's float64 bits (NaN when there is
+   * none), where WebAssembly code advances them exactly as {@link nextUint32} and
+   * {@link normal} do (src/random/wasm.ts); {@link loadState} takes them back.
    * @internal
    */
   saveState(state: Int32Array): void {
+    if (state.length < 6) throw new RangeError(`state must hold 6 words, got ${state.length}`);
     state[0] = this.s0;
     state[1] = this.s1;
     state[2] = this.s2;
     state[3] = this.s3;
+    SPARE_BITS_F64[0] = this.spareNormal;
+    state[4] = SPARE_BITS_I32[0];
+    state[5] = SPARE_BITS_I32[1];
   }
 
   /** Continues from the state words in `state` (written by {@link saveState}, then advanced in WebAssembly). @internal */
@@ -173,6 +188,9 @@ export class Rng {
     this.s1 = state[1];
     this.s2 = state[2];
     this.s3 = state[3];
+    SPARE_BITS_I32[0] = state[4];
+    SPARE_BITS_I32[1] = state[5];
+    this.spareNormal = SPARE_BITS_F64[0];
   }
 
   /** An independent generator derived from this one's stream (advances this generator). */
@@ -180,6 +198,10 @@ export class Rng {
     return new Rng(this.nextUint32());
   }
 }
+
+/** Scratch views that move the spare normal's float64 bits to and from two state words. */
+const SPARE_BITS_F64 = new Float64Array(1);
+const SPARE_BITS_I32 = new Int32Array(SPARE_BITS_F64.buffer);
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));

@@ -1,7 +1,6 @@
 /**
  * {@link Rng}'s generator as WebAssembly, for code that runs inside the multi-step driver: the
- * state is four 32-bit words in the arena (`Rng.saveState` writes them, `Rng.loadState` takes
- * them back), advanced by the same xoshiro128** 1.1 step (integer operations only, so bitwise
+ * state is in the arena (`Rng.saveState` writes it, `Rng.loadState` takes it back), advanced by the same xoshiro128** 1.1 step (integer operations only, so bitwise
  * identical by construction), `uniform` as `Rng.uniform` (53 bits from two outputs), and the
  * Poisson group's step as `poissonStep` of src/inputs/poisson.ts (geometric skipping with the
  * fdlibm log of src/equations/log.ts, bitwise equal to `Math.log`).
@@ -10,13 +9,18 @@
  * - `next(state) -> i32`: the next 32-bit output (as `Rng.nextUint32`, signed).
  * - `uniform(state) -> f64`: a double in [0, 1).
  * - `log(x) -> f64`: fdlibm's log.
+ * - `normal(state) -> f64`: a standard normal variate.
  * - `poissonStep(state, n, p, log1mp, out) -> i32`: indices of the spiking sources of a group
  *   of `n`, each with probability `p`, written to the Int32s at byte address `out` in
  *   increasing order; `log1mp` = `Math.log1p(-p)` (computed in JavaScript, as
  *   `Rng.geometric` does); returns the count.
  * - `fillUniform(state, out, n)`, `fillUniformF32(state, out, n)`: `n` uniforms to the f64s
  *   (f32s, each rounded as a Float32Array store rounds) at byte address `out`, in order (the
- *   per-step numbers of an equation model's `rand()` sites).
+ *   per-step numbers of an equation model's `rand()` sites); `fillNormal(state, out, n)` and
+ *   `fillNormalF32` the same with normals (`randn()` and `xi` sites).
+ *
+ * The state is {@link RNG_STATE_WORDS} Int32s: the four xoshiro words at bytes 0-15 and the spare
+ * normal (a float64, NaN when there is none) at bytes 16-23.
  */
 import {
   assemble,
@@ -35,10 +39,17 @@ const i32Rotl: Code = [0x77];
 const get = op.localGet;
 const set = op.localSet;
 
-/** Function indices in the module. */
+/** Int32 words of a generator's state in memory: four xoshiro128** words, then the spare normal's float64. */
+export const RNG_STATE_WORDS = 6;
+
+/** Byte offset of the spare normal variate in the state. */
+const SPARE = 16;
+
+/** Function indices in the module (the order of {@link rngModule}'s list). */
 const NEXT = 0,
   UNIFORM = 1,
-  LOG = 2;
+  LOG = 2,
+  NORMAL = 3;
 
 function nextFunction(): WasmFunction {
   // params: state; locals: s0..s3, t
@@ -98,6 +109,79 @@ function uniformFunction(): WasmFunction {
     ...op.f64Div,
   ];
   return { name: "uniform", params: [I32], results: [F64], locals: [], body };
+}
+
+/** `Rng.normal`: the spare if there is one, else a polar-method pair (f*x2 now, f*x1 spare). */
+function normalFunction(): WasmFunction {
+  const STATE = 0,
+    x1 = 1,
+    x2 = 2,
+    r2 = 3,
+    f = 4;
+  /** 2 * uniform - 1 */
+  const signed: Code = [
+    ...op.f64Const(2),
+    ...get(STATE),
+    ...op.call(UNIFORM),
+    ...op.f64Mul,
+    ...op.f64Const(1),
+    ...op.f64Sub,
+  ];
+  const body: Code = [
+    // if (spare === spare) { f = spare; spare = NaN; return f }
+    ...get(STATE),
+    ...op.f64Load(SPARE),
+    ...op.localTee(f),
+    ...get(f),
+    ...op.f64Eq,
+    ...op.if,
+    ...get(STATE),
+    ...op.f64Const(NaN),
+    ...op.f64Store(SPARE),
+    ...get(f),
+    ...op.return,
+    ...op.end,
+    // do { x1 = 2u - 1; x2 = 2u - 1; r2 = x1*x1 + x2*x2 } while (r2 >= 1 || r2 == 0)
+    ...op.loop,
+    ...signed,
+    ...set(x1),
+    ...signed,
+    ...set(x2),
+    ...get(x1),
+    ...get(x1),
+    ...op.f64Mul,
+    ...get(x2),
+    ...get(x2),
+    ...op.f64Mul,
+    ...op.f64Add,
+    ...op.localTee(r2),
+    ...op.f64Const(1),
+    ...op.f64Ge,
+    ...get(r2),
+    ...op.f64Const(0),
+    ...op.f64Eq,
+    ...op.i32Or,
+    ...op.brIf(0),
+    ...op.end,
+    // f = sqrt((-2 * log(r2)) / r2); spare = f * x1; return f * x2
+    ...op.f64Const(-2),
+    ...get(r2),
+    ...op.call(LOG),
+    ...op.f64Mul,
+    ...get(r2),
+    ...op.f64Div,
+    ...op.f64Sqrt,
+    ...set(f),
+    ...get(STATE),
+    ...get(f),
+    ...get(x1),
+    ...op.f64Mul,
+    ...op.f64Store(SPARE),
+    ...get(f),
+    ...get(x2),
+    ...op.f64Mul,
+  ];
+  return { name: "normal", params: [I32], results: [F64], locals: [F64, F64, F64, F64], body };
 }
 
 function poissonStepFunction(): WasmFunction {
@@ -192,8 +276,11 @@ function poissonStepFunction(): WasmFunction {
   };
 }
 
-/** `fill(state, out, n)`: n uniforms (as `Rng.uniform`, in order) to the f64s (or, rounded, f32s) at byte address `out`. */
-function fillUniformFunction(float32: boolean): WasmFunction {
+/**
+ * `fill(state, out, n)`: n uniforms (as `Rng.uniform`) or normals (as `Rng.normal`), in order,
+ * to the f64s (or, rounded, f32s) at byte address `out`.
+ */
+function fillFunction(kind: "Uniform" | "Normal", float32: boolean): WasmFunction {
   const STATE = 0,
     OUT = 1,
     N = 2,
@@ -214,7 +301,7 @@ function fillUniformFunction(float32: boolean): WasmFunction {
     ...op.brIf(1),
     ...get(OUT),
     ...get(STATE),
-    ...op.call(UNIFORM),
+    ...op.call(kind === "Uniform" ? UNIFORM : NORMAL),
     ...(float32 ? [...op.f32DemoteF64, ...op.f32Store(0)] : op.f64Store(0)),
     ...get(OUT),
     ...op.i32Const(bytes),
@@ -225,7 +312,7 @@ function fillUniformFunction(float32: boolean): WasmFunction {
     ...op.end,
   ];
   return {
-    name: float32 ? "fillUniformF32" : "fillUniform",
+    name: `fill${kind}${float32 ? "F32" : ""}`,
     params: [I32, I32, I32],
     results: [],
     locals: [I32],
@@ -239,9 +326,12 @@ export const rngModule = lazyModule(() =>
     nextFunction(),
     uniformFunction(),
     { name: "log", ...wasmLogFunction() },
+    normalFunction(),
     poissonStepFunction(),
-    fillUniformFunction(false),
-    fillUniformFunction(true),
+    fillFunction("Uniform", false),
+    fillFunction("Uniform", true),
+    fillFunction("Normal", false),
+    fillFunction("Normal", true),
   ]),
 );
 
@@ -250,7 +340,10 @@ export interface RngKernels {
   next(state: number): number;
   uniform(state: number): number;
   log(x: number): number;
+  normal(state: number): number;
   poissonStep(state: number, n: number, p: number, log1mp: number, out: number): number;
   fillUniform(state: number, out: number, n: number): void;
   fillUniformF32(state: number, out: number, n: number): void;
+  fillNormal(state: number, out: number, n: number): void;
+  fillNormalF32(state: number, out: number, n: number): void;
 }

@@ -34,6 +34,7 @@ import { jsStep, specialise, type StateArray, type StepFunction } from "../equat
 import type { ResolvedModel } from "../equations/model.js";
 import { wasmStep } from "../equations/wasmgen.js";
 import type { Rng } from "../random/rng.js";
+import { RandomDraws, randomDrawsBytes } from "../random/draws.js";
 
 /** A neuron variable (or index) read by the equations, gathered per synapse before each step. */
 export interface Gather {
@@ -45,17 +46,9 @@ export interface Gather {
   readonly index: Int32Array;
 }
 
-/** Elements per SIMD vector: 2 (f64x2) or 4 (f32x4). */
-const lanesOf = (float32: boolean) => (float32 ? 4 : 2);
-const padded = (n: number, float32: boolean) => Math.ceil(n / lanesOf(float32)) * lanesOf(float32);
-
 /** Bytes the per-step buffers of a clock-driven update take in the arena (random numbers, the step's unused shared and spike arrays). */
 export function clockDrivenBytes(model: ResolvedModel, n: number, float32: boolean): number {
-  return (
-    arenaBytes(padded(n, float32) * model.randoms.length, float32 ? 4 : 8) +
-    arenaBytes(1, 8) +
-    arenaBytes(1, 4)
-  );
+  return randomDrawsBytes(model.randoms.length, n, float32) + arenaBytes(1, 8) + arenaBytes(1, 4);
 }
 
 /**
@@ -114,7 +107,7 @@ export class ClockDrivenUpdate {
   readonly target: string;
   private readonly stepFn: StepFunction;
   private readonly gatherFn: () => void;
-  private readonly randoms: StateArray;
+  private readonly randoms: RandomDraws;
   private readonly shared: Float64Array;
   private readonly spiked: Int32Array;
   /** The WebAssembly step and gather (null where the update is JavaScript). */
@@ -133,14 +126,18 @@ export class ClockDrivenUpdate {
     private readonly n: number,
     readonly dt_ms: number,
     readonly float32: boolean,
-    private readonly rng: Rng,
+    rng: Rng,
     mem: Pick<Arena, "f64" | "f32" | "i32">,
     arena: Arena | null,
   ) {
-    const stride = padded(n, float32);
-    this.randoms = float32
-      ? mem.f32(stride * model.randoms.length)
-      : mem.f64(stride * model.randoms.length);
+    this.randoms = new RandomDraws(
+      model.randoms.map((r) => r.kind),
+      n,
+      float32,
+      rng,
+      mem,
+      arena,
+    );
     this.shared = mem.f64(1);
     this.spiked = mem.i32(1);
     const s = specialise(model, dt_ms, n, float32);
@@ -148,7 +145,7 @@ export class ClockDrivenUpdate {
       arena !== null
         ? wasmStep(s, arena, {
             arrays,
-            randoms: this.randoms,
+            randoms: this.randoms.values,
             shared: this.shared,
             spiked: this.spiked,
             n,
@@ -170,43 +167,37 @@ export class ClockDrivenUpdate {
 
   /** Advances every synapse's clock-driven variables from the step's start `t = step dt`. */
   update(step: number): void {
-    this.drawRandoms();
+    this.randoms.draw();
     if (this.gathers.length > 0) this.gatherFn();
-    this.stepFn(this.arrays, this.randoms, this.shared, this.n, step * this.dt_ms, this.spiked);
+    this.stepFn(
+      this.arrays,
+      this.randoms.values,
+      this.shared,
+      this.n,
+      step * this.dt_ms,
+      this.spiked,
+    );
   }
 
   /**
    * {@link ClockDrivenUpdate.update} inside the network's multi-step driver: the random numbers
-   * drawn by JavaScript (called from the driver, the same stream in the same order), then the
-   * gather and the step kernel; null where the update is JavaScript.
+   * drawn by the generator's WebAssembly twin (src/random/draws.ts: the same stream in the same
+   * order), then the gather and the step kernel; null where the update is JavaScript.
    */
   driverOperation(): DriverOperation | null {
     const k = this.kernels;
     if (k === null) return null;
-    const draw = this.model.randoms.length > 0 ? () => this.drawRandoms() : null;
+    const randoms = this.randoms;
     return {
+      before: () => randoms.before(),
+      after: () => randoms.after(),
       emit: (d) => [
-        ...(draw ? op.call(d.kernel(draw, [], [])) : []),
+        ...randoms.emit(d),
         ...(k.gather ? op.call(d.kernel(k.gather, [], [])) : []),
         ...op.localGet(d.t),
         ...op.call(d.kernel(k.step, [F64], [I32])),
         0x1a, // drop (the step's spike count: synapses have no threshold)
       ],
     };
-  }
-
-  /** The step's random numbers of the rand()/randn() sites, from the synapses' stream. */
-  private drawRandoms(): void {
-    const sites = this.model.randoms;
-    if (sites.length > 0) {
-      const r = this.randoms;
-      const stride = padded(this.n, this.float32);
-      for (let q = 0; q < sites.length; q++) {
-        const off = q * stride;
-        if (sites[q].kind === "rand")
-          for (let k = 0; k < this.n; k++) r[off + k] = this.rng.uniform();
-        else for (let k = 0; k < this.n; k++) r[off + k] = this.rng.normal();
-      }
-    }
   }
 }

@@ -3,9 +3,10 @@
 // plan walked in JavaScript, each kernel called separately) and with `wasm: false` (the
 // JavaScript references) must end in bitwise-identical state, spikes and monitor records;
 // progress, state monitors and the non-finite check still run at their steps.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   Network,
+  Rng,
   cobaNetwork,
   fixedProbability,
   fromPairs,
@@ -219,7 +220,12 @@ describe("the multi-step driver", () => {
         precision: "float32",
       });
       const m = net.monitorSpikes([g]);
+      const draws = [vi.spyOn(Rng.prototype, "uniform"), vi.spyOn(Rng.prototype, "normal")];
       net.run(40);
+      if (mode === "driver")
+        for (const spy of draws)
+          expect(spy, "a number drawn in JavaScript inside the driver").not.toHaveBeenCalled();
+      vi.restoreAllMocks();
       return { net, g, m };
     };
     const [d, st, js] = (["driver", "step", "js"] as const).map(run);
@@ -565,7 +571,11 @@ describe("built-in groups and static projections in the multi-step driver", () =
       init: { w: "(2 + 0.5*i)*nS", m: "0.2" },
     });
     const spikes = net.monitorSpikes([pre, post]);
+    const normal = vi.spyOn(Rng.prototype, "normal");
     net.run(80);
+    if (mode === "driver")
+      expect(normal, "a randn() drawn in JavaScript inside the driver").not.toHaveBeenCalled();
+    vi.restoreAllMocks();
     return { net, pre, post, syn, spikes };
   }
 

@@ -4,12 +4,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Network, PoissonGroup, Rng, fixedProbability, poissonStep } from "../../src/index.js";
 import { logFdlibm } from "../../src/equations/log.js";
-import { rngModule, type RngKernels } from "../../src/random/wasm.js";
+import { RNG_STATE_WORDS, rngModule, type RngKernels } from "../../src/random/wasm.js";
 import { Arena } from "../../src/wasm/arena.js";
 
 const arena = new Arena(1 << 20);
 const k = arena.instance(rngModule()) as unknown as RngKernels;
-const state = arena.i32(4);
+const state = arena.i32(RNG_STATE_WORDS);
 const out = arena.i32(20000);
 
 /** Doubles from random bit patterns (every exponent, subnormals, negatives, NaNs). */
@@ -117,6 +117,31 @@ describe("xoshiro128** in WebAssembly", () => {
       child.loadState(state);
       expect(child.normal()).toBe(jsChild.normal());
       expect(shared.nextUint32()).toBe(js.nextUint32());
+    }
+  });
+
+  it("draws the normals of Rng.normal (polar method) bit for bit, the spare handed over both ways", () => {
+    const f64 = arena.f64(1001);
+    const f32 = arena.f32(1001);
+    for (const seed of [0, 3, 2026]) {
+      const js = new Rng(seed);
+      const shared = new Rng(seed);
+      shared.saveState(state);
+      for (let i = 0; i < 1_000_000; i++)
+        if (!Object.is(k.normal(state.byteOffset), js.normal())) throw new Error(`normal ${i}`);
+      // an odd count leaves a spare in the arena; JavaScript takes it, then hands one back
+      k.fillNormal(state.byteOffset, f64.byteOffset, 1001);
+      const ref = Array.from({ length: 1001 }, () => js.normal());
+      expect(Array.from(f64)).toEqual(ref);
+      shared.loadState(state);
+      expect(shared.normal()).toBe(js.normal()); // the spare, drawn in WebAssembly
+      expect(shared.normal()).toBe(js.normal()); // a new pair: its spare stays in JavaScript
+      shared.saveState(state);
+      k.fillNormalF32(state.byteOffset, f32.byteOffset, 1001);
+      expect(Array.from(f32)).toEqual(Array.from({ length: 1001 }, () => Math.fround(js.normal())));
+      shared.loadState(state);
+      expect(shared.uniform()).toBe(js.uniform());
+      expect(shared.normal()).toBe(js.normal());
     }
   });
 

@@ -57,6 +57,19 @@ describe("Rng (xoshiro128**)", () => {
     }
     expect(Math.abs(s / n)).toBeLessThan(0.01);
     expect(s2 / n).toBeCloseTo(1, 1);
+    // tails and the fourth moment of a standard normal: P(|z| > 2) = 0.0455, P(|z| > 3) = 0.0027, E z^4 = 3
+    let beyond2 = 0,
+      beyond3 = 0,
+      s4 = 0;
+    for (let i = 0; i < n; i++) {
+      const z = r.normal();
+      if (Math.abs(z) > 2) beyond2++;
+      if (Math.abs(z) > 3) beyond3++;
+      s4 += z ** 4;
+    }
+    expect(Math.abs(beyond2 / n - 0.0455)).toBeLessThan(5 * Math.sqrt(0.0455 / n)); // 5 sd
+    expect(Math.abs(beyond3 / n - 0.0027)).toBeLessThan(5 * Math.sqrt(0.0027 / n));
+    expect(Math.abs(s4 / n - 3)).toBeLessThan(5 * Math.sqrt(96 / n)); // var z^4 = 105 - 9
     const p = 0.2;
     s = 0;
     for (let i = 0; i < n; i++) s += r.geometric(p);
