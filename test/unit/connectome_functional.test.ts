@@ -496,8 +496,11 @@ describe("functional connectome with planted communities", () => {
     const time = (r: number, t: number) => m.factors[0][t * 2 + r];
     for (let t = 0; t < 10; t++) expect(time(rA, t)).toBeGreaterThan(time(rA, t + 10));
     for (let t = 0; t < 10; t++) expect(time(1 - rA, t + 10)).toBeGreaterThan(time(1 - rA, t));
+    // every worm takes part in both components: a worm without a group's co-activation loads
+    // 0.00-0.04 on its component (tried on 4 seeds); a worm with it, 0.22-0.94 over 12 seeds,
+    // depending on its number of shared transients
     for (let w = 0; w < 3; w++)
-      for (let r = 0; r < 2; r++) expect(m.factors[1][w * 2 + r]).toBeGreaterThan(0.3);
+      for (let r = 0; r < 2; r++) expect(m.factors[1][w * 2 + r]).toBeGreaterThan(0.15);
     expect(fit.meanSimilarity).toBeGreaterThan(0.9);
   }, 60_000);
 

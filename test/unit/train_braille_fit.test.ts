@@ -1,10 +1,16 @@
 /**
  * Tactile Braille letters with a 200-unit recurrent current-based LIF network (SpyTorch tutorial
  * 5's network: tau_mem 20 ms, tau_syn 10 ms at dt 1 ms, leaky readout with max over time,
- * cross-entropy, Adam): >= 90 % test accuracy on a seeded 80/20 split in a CI-sized run
- * (EPOCHS epochs, about 5 s of CPU each). The same seed gives the same run, bitwise. Then LIF vs
- * the probabilistic meta neuron on the same seed, split and training (3 epochs each, evaluated
- * after every epoch): both must learn (>= 50 %, chance is 3.7 %); the accuracies are printed.
+ * cross-entropy, Adam with the learning rate decayed by 0.9 per epoch, as torch's ExponentialLR):
+ * >= 90 % test accuracy on a seeded 80/20 split in a CI-sized run (EPOCHS epochs, about 1 s of
+ * CPU each). The recipe is chosen to converge, not to pass on one lucky draw: with weight seeds
+ * 1, 2 and 3 the test accuracy ends at 92.2, 91.1 and 91.1 % and stays within 88-92 % over the
+ * last ten epochs (training accuracy 97 %); the earlier recipe (input weight scale 1, constant
+ * learning rate 1e-3, 15 epochs) ended anywhere between 66 and 92 % depending on the initial
+ * weights. The same seed gives the same run, bitwise. Then LIF vs
+ * the probabilistic meta neuron on the same seed, split, weight scale, learning rate and training
+ * (3 epochs each, evaluated after every epoch): both must learn (>= 50 %, chance is 3.7 %); the
+ * accuracies are printed (62.2 % and 64.8 % when written).
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,7 +35,7 @@ const MIRROR = path.resolve(
     fileURLToPath(new URL("../../../shared/data", import.meta.url))
   ).split(path.delimiter)[0],
 );
-const EPOCHS = 15;
+const EPOCHS = 25;
 
 async function split(): Promise<{ train: SpikeDataset; test: SpikeDataset }> {
   const d = brailleDataset(
@@ -67,18 +73,22 @@ describe("train: Braille letters", () => {
           tauMem_ms: 20,
           tauSyn_ms: 10,
           dt_ms: 1,
-          weightScale: 1,
+          weightScale: 3,
           recurrentScale: 0.03,
           init: "normal",
         }),
         readout({ size: 27, tau_ms: 20, dt_ms: 1, init: "normal" }),
       ],
     });
+    const optimizer = adam(model, { lr: 2e-3 });
     const history = await fit(model, train, {
       epochs: EPOCHS,
       batchSize: 32,
-      optimizer: adam(model, { lr: 1e-3 }),
+      optimizer,
       seed: 1,
+      onEpoch: () => {
+        optimizer.lr *= 0.9;
+      },
     });
     const accuracy = evaluate(model, test);
     console.log(
@@ -96,14 +106,14 @@ describe("train: Braille letters", () => {
         tauMem_ms: 20,
         tauSyn_ms: 10,
         dt_ms: 1,
-        weightScale: 1,
+        weightScale: 3,
         recurrentScale: 0.03,
         init: "normal",
       }),
       meta: meta({
         size: 200,
         recurrent: true,
-        weightScale: 1,
+        weightScale: 3,
         recurrentScale: 0.03,
         init: "normal",
         leak: Math.exp(-1 / 20),
@@ -120,7 +130,7 @@ describe("train: Braille letters", () => {
       const history = await fit(model, train, {
         epochs: 3,
         batchSize: 32,
-        optimizer: adam(model, { lr: 1e-3 }),
+        optimizer: adam(model, { lr: 2e-3 }),
         seed: 1,
         validation: test,
       });
