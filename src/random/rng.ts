@@ -5,12 +5,13 @@
  * Generator: xoshiro128** 1.1 (Blackman & Vigna, 2018) on four 32-bit words, seeded by
  * running SplitMix32 (the 32-bit variant of SplitMix64's mixing, Math.imul based) from the
  * 32-bit seed. Doubles use 53 random bits from two outputs: `(a >>> 5) * 2^26 + (b >>> 6)`
- * divided by 2^53. Normals use Marsaglia's polar method, as numpy's legacy `standard_normal`
- * (and so Brian2's `randn()` in its C++ targets) does: two uniforms on [-1, 1) until the point lies
- * inside the unit circle (r2 = x1^2 + x2^2 in (0, 1)), then f = sqrt(-2 log(r2) / r2) gives f*x2
- * and, on the next call, the spare f*x1. (Box-Muller's sin and cos would tie the numbers to the
- * engine's build: V8 can be built with glibc's sin and cos, `V8_USE_LIBM_TRIG_FUNCTIONS`, instead
- * of fdlibm's.)
+ * divided by 2^53 (as an exact multiplication by 2^-53), as Brian2's C++ standalone `rand()`
+ * does with its Mersenne Twister's outputs. Normals use Marsaglia's polar method, as Brian2's C++
+ * standalone `randn()` and numpy's legacy `standard_normal` do: two uniforms on [-1, 1) until
+ * the point lies inside the unit circle (r2 = x1^2 + x2^2 in (0, 1)), then
+ * f = sqrt(-2 log(r2) / r2) gives f*x2 and, on the next call, the spare f*x1. (Box-Muller's sin
+ * and cos would tie the numbers to the engine's build: V8 can be built with glibc's sin and cos,
+ * `V8_USE_LIBM_TRIG_FUNCTIONS`, instead of fdlibm's.)
  * All arithmetic is 32-bit integer or IEEE-754 double, identical on every JavaScript engine;
  * `Math.log` is V8's fdlibm port, identical across platforms, and src/equations/log.ts is its
  * bitwise WebAssembly twin, so the generator's WebAssembly copy (src/random/wasm.ts) draws the
@@ -82,7 +83,7 @@ export class Rng {
   uniform(): number {
     const a = this.nextUint32() >>> 5;
     const b = this.nextUint32() >>> 6;
-    return (a * 67108864 + b) / 9007199254740992;
+    return (a * 67108864 + b) * TWO_POW_MINUS_53;
   }
 
   /** Standard normal variate (mean 0, sd 1). */
@@ -198,6 +199,9 @@ export class Rng {
     return new Rng(this.nextUint32());
   }
 }
+
+/** 2^-53: scaling by it is exact, so it equals the division by 2^53 and is faster. */
+const TWO_POW_MINUS_53 = 2 ** -53;
 
 /** Scratch views that move the spare normal's float64 bits to and from two state words. */
 const SPARE_BITS_F64 = new Float64Array(1);

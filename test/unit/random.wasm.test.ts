@@ -142,6 +142,15 @@ describe("xoshiro128** in WebAssembly", () => {
       shared.loadState(state);
       expect(shared.uniform()).toBe(js.uniform());
       expect(shared.normal()).toBe(js.normal());
+      // fills of every parity, with and without a spare waiting, back to back
+      shared.saveState(state);
+      for (const n of [0, 1, 2, 0, 7, 3, 1, 1, 10]) {
+        k.fillNormal(state.byteOffset, f64.byteOffset, n);
+        const want = Array.from({ length: n }, () => js.normal());
+        expect(Array.from(f64.subarray(0, n)), `fill of ${n}`).toEqual(want);
+      }
+      shared.loadState(state);
+      expect(shared.normal()).toBe(js.normal());
     }
   });
 
