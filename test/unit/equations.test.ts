@@ -533,7 +533,7 @@ describe("the plan", () => {
   });
 });
 
-/** A small generator of valid equation sets: random linear/nonlinear couplings, functions, thresholds and resets. */
+/** A small generator of valid equation sets: random linear/nonlinear couplings, functions, rand(), randn(), xi, thresholds and resets. */
 function randomModel(rng: Rng): {
   model: string;
   threshold?: string;
@@ -556,8 +556,12 @@ function randomModel(rng: Rng): {
       `(${pick(vars)} > 0.3)*0.2/ms`,
       `sqrt(1 + ${pick(vars)}**2)/(20*ms)`,
       `rand()*0.1/ms`,
+      `randn()*0.1/ms`,
     ]);
-  const lines = vars.map((v) => `d${v}/dt = ${term(v)} + ${term(v)} - ${v}/(4*ms) : 1`);
+  const method = pick(["euler", "rk2", "rk4", "euler"] as const);
+  // white noise (Euler-Maruyama) where the method allows it
+  const noise = () => (method === "euler" && rng.uniform() < 0.5 ? " + 0.05*xi/sqrt(ms)" : "");
+  const lines = vars.map((v) => `d${v}/dt = ${term(v)} + ${term(v)} - ${v}/(4*ms)${noise()} : 1`);
   lines.push("p : 1");
   const spiking = rng.uniform() < 0.7;
   return {
@@ -573,7 +577,7 @@ function randomModel(rng: Rng): {
         ])
       : undefined,
     refractory: spiking && rng.uniform() < 0.5 ? `${(0.5 + rng.int(3)).toFixed(1)}*ms` : undefined,
-    method: pick(["euler", "rk2", "rk4", "euler"] as const),
+    method,
     init: Object.fromEntries([...vars.map((v) => [v, "rand() - 0.5"]), ["p", "0.5 + 0.1*i"]]),
   };
 }
