@@ -3,6 +3,7 @@
 // "seconds" is the loop's process CPU time, the clock Brian2's standalone timer reads (std::clock
 // in network.cpp without OpenMP); the loop's wall time is "wall_s" (see coba_equations.mjs).
 import { createRequire } from "node:module";
+import { timedRun } from "./timed.mjs";
 const { cobaNetwork } = createRequire(import.meta.url)("../../src/dist/index.js");
 
 const seed = Number(process.argv[2] ?? 0);
@@ -10,12 +11,7 @@ const duration = Number(process.argv[3] ?? 1000);
 const { net, spikes } = cobaNetwork({ seed });
 const tBuild = performance.now();
 const synapses = net.synapseCount; // connectivity is built before the timed loop, as Brian2's before_run
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
-net.run(duration);
-const wall_s = (performance.now() - t0) / 1000;
-const cpu = process.cpuUsage(cpu0);
-const seconds = (cpu.user + cpu.system) / 1e6;
+const { seconds, wall_s, start: t0 } = timedRun(net, duration);
 console.log(
   JSON.stringify({
     seconds,

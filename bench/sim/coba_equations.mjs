@@ -5,6 +5,7 @@
 // in network.cpp without OpenMP): on a machine shared with other work, wall time also counts the
 // time the process waited for a core. The loop's wall time is "wall_s" (equal on a quiet machine).
 import { cobaEquations, cobaStats } from "./coba_network.mjs";
+import { timedRun } from "./timed.mjs";
 
 const seed = Number(process.argv[2] ?? 0);
 const duration = Number(process.argv[3] ?? 1000);
@@ -13,12 +14,7 @@ const tStart = performance.now();
 const { net, exc, spikes } = cobaEquations(seed, undefined, precision);
 const tBuild = performance.now();
 net.build(); // code generation, connectivity and initial values, before the timed loop (as Brian2's before_run)
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
-net.run(duration);
-const wall_s = (performance.now() - t0) / 1000;
-const cpu = process.cpuUsage(cpu0);
-const seconds = (cpu.user + cpu.system) / 1e6;
+const { seconds, wall_s, start: t0 } = timedRun(net, duration);
 console.log(
   JSON.stringify({
     seconds,

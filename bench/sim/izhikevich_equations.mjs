@@ -4,6 +4,7 @@
 // the loop's process CPU time, the clock Brian2's standalone timer reads (std::clock), and its
 // wall time as "wall_s" (see coba_equations.mjs).
 import { createRequire } from "node:module";
+import { timedRun } from "./timed.mjs";
 const { Network, fixedProbability } = createRequire(import.meta.url)("../../src/dist/index.js");
 
 const seed = Number(process.argv[2] ?? 0);
@@ -36,12 +37,7 @@ for (const post of [exc, inh]) {
 }
 const spikes = net.monitorSpikes([exc, inh]);
 net.build();
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
-net.run(duration);
-const wall_s = (performance.now() - t0) / 1000;
-const cpu = process.cpuUsage(cpu0);
-const seconds = (cpu.user + cpu.system) / 1e6;
+const { seconds, wall_s } = timedRun(net, duration);
 const counts = spikes.counts();
 let e = 0;
 let i = 0;

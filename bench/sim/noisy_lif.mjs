@@ -3,6 +3,7 @@
 // usage: noisy_lif.mjs [seed] [duration_ms]. Prints {"seconds": the loop's process CPU time (the
 // clock Brian2's standalone timer reads), "wall_s", "rate_Hz", ...}.
 import { createRequire } from "node:module";
+import { timedRun } from "./timed.mjs";
 const { Network } = createRequire(import.meta.url)("../../src/dist/index.js");
 
 const seed = Number(process.argv[2] ?? 0);
@@ -24,14 +25,10 @@ sigma : volt (constant, shared)
 });
 const spikes = net.monitorSpikes([g]);
 net.build();
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
-net.run(duration);
-const wall_s = (performance.now() - t0) / 1000;
-const cpu = process.cpuUsage(cpu0);
+const { seconds, wall_s } = timedRun(net, duration);
 console.log(
   JSON.stringify({
-    seconds: (cpu.user + cpu.system) / 1e6,
+    seconds,
     wall_s,
     target: g.target,
     spikes: spikes.count,

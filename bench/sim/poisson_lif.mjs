@@ -2,6 +2,7 @@
 // p = 0.1, 0.5 mV, delay 1.5 ms, 1 s at dt 0.1 ms. Prints {"seconds": simulation loop, ...}:
 // the loop's process CPU time (as Brian2 standalone's std::clock timer), its wall time "wall_s".
 import { createRequire } from "node:module";
+import { timedRun } from "./timed.mjs";
 const { Network, fixedProbability } = createRequire(import.meta.url)("../../src/dist/index.js");
 
 const nIn = Number(process.argv[2] ?? 1000);
@@ -16,12 +17,7 @@ net.connect(input, lif, { rule: fixedProbability(0.1), weight_mV: 0.5, delay_ms:
 const mon = net.monitorSpikes([lif]);
 const tBuild = performance.now();
 const synapses = net.synapseCount; // builds connectivity outside the timed loop, as Brian2's before_run
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
-net.run(1000);
-const wall_s = (performance.now() - t0) / 1000;
-const cpu = process.cpuUsage(cpu0);
-const seconds = (cpu.user + cpu.system) / 1e6;
+const { seconds, wall_s, start: t0 } = timedRun(net, 1000);
 console.log(
   JSON.stringify({
     seconds,

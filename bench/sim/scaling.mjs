@@ -5,6 +5,7 @@
 // bytes per synapse (connectivity storage, and the growth of the whole process's typed-array
 // memory during the build, which includes state, ring buffers and transient copies).
 import { createRequire } from "node:module";
+import { timedRun } from "./timed.mjs";
 const { Network, fixedInDegree } = createRequire(import.meta.url)("../../src/dist/index.js");
 
 const n = Number(process.argv[2] ?? 10000);
@@ -40,14 +41,10 @@ const synapses = net.synapseCount;
 const built = performance.now();
 const afterBuild = process.memoryUsage().arrayBuffers;
 const connectivityBytes = net.connectivityBytes;
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
-net.run(duration);
-const wall = (performance.now() - t0) / 1000;
-const cpu = process.cpuUsage(cpu0);
+const { seconds, wall_s: wall } = timedRun(net, duration);
 console.log(
   JSON.stringify({
-    seconds: (cpu.user + cpu.system) / 1e6 / (duration / 1000),
+    seconds: seconds / (duration / 1000),
     wall_s: wall / (duration / 1000),
     neurons: n,
     synapses,
