@@ -312,6 +312,8 @@ export interface PlannedOperation {
   readonly run: (step: number) => void;
   /** The same operation inside the multi-step driver (WebAssembly), or null where it needs JavaScript every step. */
   readonly driver?: DriverOperation | null;
+  /** Why `driver` is null, where the operation knows (shown by the schedule). */
+  readonly noDriver?: string;
   /**
    * For an operation of the "end" slot that only reads state and acts on some steps (the
    * non-finite check, a state monitor): the first step >= n on which it acts. The driver stops
@@ -1071,7 +1073,7 @@ export class Network {
         periodicSeen = true;
         continue;
       }
-      if (!o.driver) return `${o.owner} (${o.what}) needs JavaScript every step`;
+      if (!o.driver) return `${o.owner} (${o.what}) ${o.noDriver ?? "needs JavaScript every step"}`;
       if (periodicSeen && o.slot !== "end")
         return `${o.owner} (${o.what}) runs after a JavaScript operation of the end slot`;
       ops.push(o.driver);
@@ -1097,9 +1099,14 @@ export class Network {
       owner: string,
       what: string,
       run: (n: number) => void,
-      driver: DriverOperation | null = null,
+      driver: DriverOperation | string | null = null,
       nextDue?: (n: number) => number,
-    ) => ops.push({ slot, order, owner, what, run, driver, nextDue });
+    ) =>
+      ops.push(
+        typeof driver === "string"
+          ? { slot, order, owner, what, run, driver: null, noDriver: driver, nextDue }
+          : { slot, order, owner, what, run, driver, nextDue },
+      );
     // Where the driver keeps each population's spike count: its own cell, or one of the area's.
     const cellOf = (p: Population): Int32Array | null => {
       const own = spikeCountCellOf(p);
@@ -1609,10 +1616,30 @@ const DRIVER_COUNTERS = 256;
 const DRIVER_CELLS = 64;
 
 /**
+ * Why monitor `index` of `monitors` spike and rate monitors cannot log in the driver's arena
+ * log, or null where it can (its populations' counts permitting).
+ */
+function logProblem(
+  area: Built["driverArea"],
+  index: number,
+  monitors: number,
+  populations: readonly Population[],
+  cellOf: CountCellOf<Population>,
+): string | null {
+  if (area.steps.length === 0) return "needs JavaScript every step (no WebAssembly log)";
+  if (index >= area.cells.length)
+    return `needs JavaScript every step: the driver logs for at most ${area.cells.length} spike and rate monitors, this network has ${monitors}`;
+  const cells = populations.map(cellOf);
+  if (cells.some((c) => c === null || c.buffer !== area.steps.buffer))
+    return "needs JavaScript every step: a monitored population keeps its spike count in JavaScript";
+  return null;
+}
+
+/**
  * A spike monitor inside the multi-step driver: each step appends (step, neuron) of its
  * populations' spikes to its share of the arena's spike log, and stops the call once the share
- * may not hold another step; the hand-over copies the log into the monitor. Null where a
- * population's spikes are not kept in the arena (not a group defined by equations).
+ * may not hold another step; the hand-over copies the log into the monitor. Where it cannot
+ * (see {@link logProblem}, or a share too small for one step's spikes), the reason.
  */
 function spikeLogDriver(
   m: SpikeMonitor,
@@ -1620,16 +1647,18 @@ function spikeLogDriver(
   index: number,
   monitors: number,
   cellOf: CountCellOf<Population>,
-): DriverOperation | null {
+): DriverOperation | string {
   const share = Math.floor(area.steps.length / Math.max(1, monitors));
   // most spikes one step may log (a spike generator may emit a neuron twice in a step)
   const perStep = m.populations.reduce(
     (n, p) => n + (p instanceof SpikeGeneratorGroup ? p.maxSpikesPerStep : p.size),
     0,
   );
-  if (index >= area.cells.length || share < perStep || area.steps.length === 0) return null;
+  const problem = logProblem(area, index, monitors, m.populations, cellOf);
+  if (problem !== null) return problem;
+  if (share < perStep)
+    return `needs JavaScript every step: the driver's log holds ${share} entries per monitor (${monitors} spike and rate monitors), fewer than one step's ${perStep} possible spikes`;
   const cells = m.populations.map(cellOf);
-  if (cells.some((c) => c === null || c.buffer !== area.steps.buffer)) return null;
   const steps = area.steps.subarray(index * share, (index + 1) * share);
   const neurons = area.neurons.subarray(index * share, (index + 1) * share);
   const length = area.cells.subarray(index, index + 1);
@@ -1721,13 +1750,15 @@ function rateLogDriver(
   index: number,
   parts: number,
   cellOf: CountCellOf<Population>,
-): DriverOperation | null {
+): DriverOperation | string {
   const np = m.populations.length;
   const share = Math.floor(area.steps.length / Math.max(1, parts));
   const rowsMax = Math.floor(share / Math.max(1, np));
-  if (index >= area.cells.length || rowsMax < 1 || np === 0) return null;
+  const problem = logProblem(area, index, parts, m.populations, cellOf);
+  if (problem !== null) return problem;
+  if (rowsMax < 1 || np === 0)
+    return `needs JavaScript every step: the driver's log holds ${share} entries per monitor (${parts} spike and rate monitors), fewer than one row of ${np} populations`;
   const cells = m.populations.map(cellOf);
-  if (cells.some((c) => c === null || c.buffer !== area.steps.buffer)) return null;
   const rows = area.steps.subarray(index * share, index * share + rowsMax * np);
   const length = area.cells.subarray(index, index + 1);
   const len = [...op.i32Const(0), ...op.i32Load(length.byteOffset)];

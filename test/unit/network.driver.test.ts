@@ -204,6 +204,28 @@ describe("the multi-step driver", () => {
     const net3 = new Network({ seed: 2, wasm: false });
     net3.addLif("cells", { size: 2 });
     expect(String(net3.schedule())).toMatch(/runs: step by step \(wasm: false\)/);
+    // the log's limits are named: too many monitors, or a share smaller than one step's spikes
+    const monitored = (groupSize: number, monitors: number) => {
+      const net = new Network({ seed: 2 });
+      const g = net.addNeurons("g", {
+        size: groupSize,
+        model: "dv/dt = (1.5 - v)/(10*ms) : 1",
+        threshold: "v > 1",
+        reset: "v = 0",
+        method: "euler",
+      });
+      const ms = Array.from({ length: monitors }, () => net.monitorSpikes([g]));
+      net.run(30);
+      return { net, counts: ms.map((m) => m.count) };
+    };
+    const many = monitored(10, 70);
+    expect(String(many.net.schedule())).toMatch(
+      /runs: step by step \(SpikeMonitor \(record\) needs JavaScript every step: the driver logs for at most 64 spike and rate monitors, this network has 70\)/,
+    );
+    expect(many.counts.every((c) => c === monitored(10, 4).counts[0] && c > 0)).toBe(true);
+    expect(String(monitored(20000, 5).net.schedule())).toMatch(
+      /the driver's log holds \d+ entries per monitor \(5 spike and rate monitors\), fewer than one step's 20000 possible spikes/,
+    );
   });
 
   it("draws the random numbers of rand(), randn() and xi from the group's stream, as step by step", () => {
