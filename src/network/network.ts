@@ -1756,7 +1756,8 @@ function rateLogDriver(
   const rowsMax = Math.floor(share / Math.max(1, np));
   const problem = logProblem(area, index, parts, m.populations, cellOf);
   if (problem !== null) return problem;
-  if (rowsMax < 1 || np === 0)
+  if (np === 0) return "needs JavaScript every step: it monitors no population";
+  if (rowsMax < 1)
     return `needs JavaScript every step: the driver's log holds ${share} entries per monitor (${parts} spike and rate monitors), fewer than one row of ${np} populations`;
   const cells = m.populations.map(cellOf);
   const rows = area.steps.subarray(index * share, index * share + rowsMax * np);

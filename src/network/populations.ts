@@ -572,13 +572,13 @@ export class PoissonGroup implements Population {
         ...op.i32Store(cell.byteOffset),
       ],
       before: () => {
-        this.rng!.saveState(state);
+        this.rng!.lend(state);
         params[0] = this.p;
         params[1] = Math.log1p(-this.p);
         cell[0] = this.spikeCount;
       },
       after: () => {
-        this.rng!.loadState(state);
+        this.rng!.reclaim();
         this.spikeCount = cell[0];
       },
     };

@@ -99,13 +99,13 @@ export class RandomDraws {
     ]);
   }
 
-  /** Before a driver call: the generator's state handed to the arena. */
+  /** Before a driver call: the generator's state lent to the arena (`Rng.lend`). */
   before(): void {
-    if (this.wasm) this.rng.saveState(this.wasm.state);
+    if (this.wasm) this.rng.lend(this.wasm.state);
   }
 
-  /** After a driver call: the generator continues from the arena's state. */
+  /** After a driver call: the generator continues from the arena's state (`Rng.reclaim`). */
   after(): void {
-    if (this.wasm) this.rng.loadState(this.wasm.state);
+    if (this.wasm) this.rng.reclaim();
   }
 }

@@ -39,6 +39,8 @@ export class Rng {
   private s2: number;
   private s3: number;
   private spareNormal = NaN;
+  /** The arena state this generator is lent to ({@link lend}), or null. */
+  private lent: Int32Array | null = null;
 
   /** @param seed integer in [0, 2^32 - 1] */
   constructor(seed: number) {
@@ -60,6 +62,7 @@ export class Rng {
 
   /** Next uniformly distributed unsigned 32-bit integer. */
   nextUint32(): number {
+    if (this.lent !== null) return this.drawLent(() => this.nextUint32());
     const s0 = this.s0,
       s1 = this.s1,
       s2 = this.s2,
@@ -88,6 +91,7 @@ export class Rng {
 
   /** Standard normal variate (mean 0, sd 1). */
   normal(): number {
+    if (this.lent !== null) return this.drawLent(() => this.normal());
     if (!Number.isNaN(this.spareNormal)) {
       const v = this.spareNormal;
       this.spareNormal = NaN;
@@ -166,32 +170,67 @@ export class Rng {
   }
 
   /**
-   * Writes the generator's state to `state` (an arena array of six Int32s, `RNG_STATE_WORDS` of src/random/wasm.ts):
+   * Writes the generator's state to `state` (an arena array of `RNG_STATE_WORDS` Int32s):
    * the four xoshiro words, then the spare normal variate's float64 bits (NaN when there is
    * none), where WebAssembly code advances them exactly as {@link nextUint32} and
    * {@link normal} do (src/random/wasm.ts); {@link loadState} takes them back.
    * @internal
    */
   saveState(state: Int32Array): void {
-    if (state.length < 6) throw new RangeError(`state must hold 6 words, got ${state.length}`);
+    checkStateWords(state);
     state[0] = this.s0;
     state[1] = this.s1;
     state[2] = this.s2;
     state[3] = this.s3;
     SPARE_BITS_F64[0] = this.spareNormal;
-    state[4] = SPARE_BITS_I32[0];
-    state[5] = SPARE_BITS_I32[1];
+    state[RNG_SPARE_WORD] = SPARE_BITS_I32[0];
+    state[RNG_SPARE_WORD + 1] = SPARE_BITS_I32[1];
   }
 
   /** Continues from the state words in `state` (written by {@link saveState}, then advanced in WebAssembly). @internal */
   loadState(state: Int32Array): void {
+    checkStateWords(state);
     this.s0 = state[0];
     this.s1 = state[1];
     this.s2 = state[2];
     this.s3 = state[3];
-    SPARE_BITS_I32[0] = state[4];
-    SPARE_BITS_I32[1] = state[5];
+    SPARE_BITS_I32[0] = state[RNG_SPARE_WORD];
+    SPARE_BITS_I32[1] = state[RNG_SPARE_WORD + 1];
     this.spareNormal = SPARE_BITS_F64[0];
+  }
+
+  /**
+   * Hands the generator's state to `state` (as {@link saveState}) while WebAssembly code draws
+   * from it (a multi-step driver call); until {@link reclaim}, a draw in JavaScript (a callback
+   * inside the call drawing from this stream) continues from the arena's state and writes it
+   * back, so both take turns on one stream.
+   * @internal
+   */
+  lend(state: Int32Array): void {
+    if (this.lent !== null && this.lent !== state)
+      throw new Error("Rng: already lent to another driver operation (one stream per operation)");
+    this.reclaim();
+    this.saveState(state);
+    this.lent = state;
+  }
+
+  /** Takes the state back from where {@link lend} put it (as {@link loadState}). @internal */
+  reclaim(): void {
+    const state = this.lent;
+    if (state === null) return;
+    this.lent = null;
+    this.loadState(state);
+  }
+
+  /** A draw while lent: from the arena's state, written back after it. */
+  private drawLent(draw: () => number): number {
+    const state = this.lent!;
+    this.reclaim();
+    try {
+      return draw();
+    } finally {
+      this.lend(state);
+    }
   }
 
   /** An independent generator derived from this one's stream (advances this generator). */
@@ -202,6 +241,23 @@ export class Rng {
 
 /** 2^-53: scaling by it is exact, so it equals the division by 2^53 and is faster. */
 const TWO_POW_MINUS_53 = 2 ** -53;
+
+/**
+ * Int32 words of a generator's state in memory ({@link Rng.saveState}): the four xoshiro128**
+ * words, then the spare normal as a float64 at word {@link RNG_SPARE_WORD}.
+ * @internal
+ */
+export const RNG_STATE_WORDS = 6;
+
+/** Word index of the spare normal's float64 in a saved state. @internal */
+export const RNG_SPARE_WORD = 4;
+
+function checkStateWords(state: Int32Array): void {
+  if (state.length < RNG_STATE_WORDS)
+    throw new RangeError(
+      `state must hold ${RNG_STATE_WORDS} words (src/random/wasm.ts), got ${state.length}`,
+    );
+}
 
 /** Scratch views that move the spare normal's float64 bits to and from two state words. */
 const SPARE_BITS_F64 = new Float64Array(1);

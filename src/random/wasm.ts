@@ -33,17 +33,17 @@ import {
   type WasmFunction,
 } from "../wasm/assembler.js";
 import { wasmLogFunction } from "../equations/log.js";
+import { RNG_SPARE_WORD } from "./rng.js";
 
 const i32Xor: Code = [0x73];
 const i32Rotl: Code = [0x77];
 const get = op.localGet;
 const set = op.localSet;
 
-/** Int32 words of a generator's state in memory: four xoshiro128** words, then the spare normal's float64. */
-export const RNG_STATE_WORDS = 6;
+export { RNG_STATE_WORDS } from "./rng.js";
 
 /** Byte offset of the spare normal variate in the state. */
-const SPARE = 16;
+const SPARE = 4 * RNG_SPARE_WORD;
 
 /** Function indices in the module (the order of {@link rngModule}'s list). */
 const UNIFORM = 1,
@@ -186,6 +186,16 @@ function polarCode(
 /** `a * b` for two f64 locals. */
 const product = (a: number, b: number): Code => [...get(a), ...get(b), ...op.f64Mul];
 
+/** Pushes 1 (i32) if f64 local `spare` holds a spare normal (it is not NaN), else 0. */
+const spareWaiting = (spare: number): Code => [...get(spare), ...get(spare), ...op.f64Eq];
+
+/** `use` applied to the spare (code that consumes the pushed value), then the spare marked taken (NaN). */
+const takeSpare = (spare: number, use: (value: Code) => Code): Code => [
+  ...use(get(spare)),
+  ...op.f64Const(NaN),
+  ...set(spare),
+];
+
 /**
  * `Rng.normal` on a {@link LocalGenerator}, with the spare variate in f64 local `spare` (NaN
  * when there is none): sets local `value` to the spare if there is one, else to f*x2 of a new
@@ -194,14 +204,9 @@ const product = (a: number, b: number): Code => [...get(a), ...get(b), ...op.f64
 function normalCode(g: LocalGenerator, locals: Locals, spare: number, value: number): Code {
   const pair = polarCode(g, locals);
   return [
-    ...get(spare),
-    ...get(spare),
-    ...op.f64Eq,
+    ...spareWaiting(spare),
     ...op.if,
-    ...get(spare),
-    ...set(value),
-    ...op.f64Const(NaN),
-    ...set(spare),
+    ...takeSpare(spare, (v) => [...v, ...set(value)]),
     ...op.else,
     ...pair.code,
     ...product(pair.f, pair.x1),
@@ -366,15 +371,11 @@ function fillFunction(kind: "Uniform" | "Normal", float32: boolean): WasmFunctio
       ...get(STATE),
       ...op.f64Load(SPARE),
       ...set(spare),
-      ...get(spare),
-      ...get(spare),
-      ...op.f64Eq,
+      ...spareWaiting(spare),
       ...room,
       ...op.i32And,
       ...op.if,
-      ...write(get(spare)),
-      ...op.f64Const(NaN),
-      ...set(spare),
+      ...takeSpare(spare, write),
       ...op.end,
     ];
     draw = [

@@ -92,5 +92,25 @@ describe("Rng (xoshiro128**)", () => {
     expect(() => new Rng(1.5)).toThrow(/seed/);
     expect(() => new Rng(1).geometric(1.5)).toThrow(/p must be a finite number in \[0, 1\]/);
     expect(() => new Rng(1).poisson(NaN)).toThrow(/lambda/);
+    // a saved state holds the spare normal too: a four-word array is refused both ways
+    expect(() => new Rng(1).saveState(new Int32Array(4))).toThrow(/state must hold 6 words/);
+    expect(() => new Rng(1).loadState(new Int32Array(4))).toThrow(/state must hold 6 words/);
+  });
+
+  it("lent to an arena state, it continues from there and hands it back (draws in turn)", () => {
+    const a = new Rng(5);
+    const b = new Rng(5);
+    const state = new Int32Array(6);
+    a.normal(); // a spare is pending
+    b.normal();
+    a.lend(state);
+    expect(a.normal()).toBe(b.normal()); // the spare, through the arena
+    expect(a.uniform()).toBe(b.uniform());
+    a.reclaim();
+    expect(a.normal()).toBe(b.normal());
+    expect(() => {
+      a.lend(state);
+      a.lend(new Int32Array(6));
+    }).toThrow(/already lent/);
   });
 });
