@@ -16,7 +16,8 @@
  * spikes) the products are skipped: 1 x w = w exactly, so the result is the same.
  *
  * How the WebAssembly versions are fast (each keeps the reference's order of additions per
- * element): `rowsForward` holds a tile of 8 (then the remaining 1-7) output vectors of a row in registers
+ * element): `rowsForward` holds a tile of up to 8 output vectors of a row (the row split into tiles of
+ * balanced widths, e.g. 50 vectors as 8 + 6 x 7) in registers
  * while it adds the weight rows of that row's inputs; `rowsBackward` sorts a block of rows'
  * entries by input (a counting sort, rows kept in order) and then adds, per input, all of its
  * block's gradient rows into a register tile of `dW` (one load and store of `dW` per block
@@ -600,6 +601,7 @@ const i32Ne: Code = [0x47];
 const i32Eq: Code = [0x46];
 const i32GtS: Code = [0x4a];
 const i32ShrU: Code = [0x76];
+const i32DivU: Code = [0x6e];
 const f32Add: Code = [0x92];
 const f32Load = (offset = 0): Code => [0x2a, 2, ...uleb(offset)];
 const f32Store = (offset = 0): Code => [0x38, 2, ...uleb(offset)];
@@ -679,16 +681,62 @@ const store = (addr: Code, value: Code, off = 0): Code => [...addr, ...value, ..
 const vadd = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.add];
 const vsub = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.sub];
 const vmul = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.mul];
-// Column tiles (vectors): 8 at a time, then the remainder (< 8) in one pass.
-const TILES = [8, 7, 6, 5, 4, 3, 2, 1];
+/** Widest column tile (vectors held in registers) of `rowsForward` / `rowsBackward`. */
+const MAX_TILE = 8;
+
+/**
+ * Column tiles of balanced widths: the row of `bytes` bytes is covered in
+ * ceil(vectors / MAX_TILE) passes of (nearly) equal width, `pass(w)` being the code of one pass
+ * over the `w` vectors at byte `c` (then `c` advances). `nv`, `passes`, `w`: scratch locals.
+ */
+function balancedTiles(
+  c: number,
+  bytes: number,
+  nv: number,
+  passes: number,
+  w: number,
+  pass: (w: number) => Code,
+): Code {
+  const dispatch = (k: number): Code =>
+    k === 1 ? pass(1) : ifElse([...get(w), ...i32c(k), ...i32Eq], pass(k), dispatch(k - 1));
+  return [
+    ...i32c(0),
+    ...set(c),
+    ...whileNot(
+      [...get(c), ...get(bytes), ...op.i32GeS],
+      [
+        ...get(bytes),
+        ...get(c),
+        ...i32Sub,
+        ...i32c(4),
+        ...i32ShrU,
+        ...tee(nv),
+        ...i32c(MAX_TILE - 1),
+        ...op.i32Add,
+        ...i32c(MAX_TILE),
+        ...i32DivU,
+        ...set(passes),
+        ...get(nv),
+        ...get(passes),
+        ...op.i32Add,
+        ...i32c(-1),
+        ...op.i32Add,
+        ...get(passes),
+        ...i32DivU,
+        ...set(w),
+        ...dispatch(MAX_TILE),
+      ],
+    ),
+  ];
+}
 
 /** Rows of `rowsForward` that share one pass over a column tile of the weights. */
 const FORWARD_ROW_CHUNK = 32;
 
 // rowsForward(rows, rowPtr, idx, val, src, stride, dst, ones, init)
 /**
- * Rows in chunks of {@link FORWARD_ROW_CHUNK}; per chunk, the column tiles outermost (8 vectors,
- * then the remaining 1-7), so the tile's strip of the weight rows stays in the L1 cache for all
+ * Rows in chunks of {@link FORWARD_ROW_CHUNK}; per chunk, the column tiles outermost (balanced
+ * widths of at most {@link MAX_TILE} vectors, {@link balancedTiles}), so the tile's strip of the weight rows stays in the L1 cache for all
  * rows of the chunk; per row, the tile's output vectors are held in registers while the weight
  * rows of the row's inputs are added in order (the reference's order per element).
  */
@@ -707,8 +755,11 @@ function rowsForwardFn() {
     a = F.v128(),
     r0 = F.i32(),
     r1 = F.i32(),
-    src = F.i32();
-  const acc = Array.from({ length: 8 }, () => F.v128());
+    src = F.i32(),
+    nv = F.i32(),
+    passes = F.i32(),
+    width = F.i32();
+  const acc = Array.from({ length: MAX_TILE }, () => F.v128());
   const tile = (w: number): Code => {
     const q = [...Array(w).keys()];
     const kLoop = (withVal: boolean): Code =>
@@ -758,18 +809,15 @@ function rowsForwardFn() {
       ...ifElse(get(ONES), kLoop(false), kLoop(true)),
       ...q.flatMap((k) => store(get(d), get(acc[k]), 16 * k)),
     ];
-    return whileNot(
-      [...get(c), ...i32c(16 * w), ...op.i32Add, ...get(bytes), ...i32GtS],
-      [
-        ...add(get(SRC), get(c)),
-        ...set(src),
-        ...forLoop(r, get(r0), get(r1), row),
-        ...get(c),
-        ...i32c(16 * w),
-        ...op.i32Add,
-        ...set(c),
-      ],
-    );
+    return [
+      ...add(get(SRC), get(c)),
+      ...set(src),
+      ...forLoop(r, get(r0), get(r1), row),
+      ...get(c),
+      ...i32c(16 * w),
+      ...op.i32Add,
+      ...set(c),
+    ];
   };
   const body: Code = [
     ...shl2(get(STRIDE)),
@@ -787,9 +835,7 @@ function rowsForwardFn() {
         ...add(get(r0), i32c(FORWARD_ROW_CHUNK)),
         ...set(r1),
         ...ifElse([...get(r1), ...get(ROWS), ...i32GtS], [...get(ROWS), ...set(r1)]),
-        ...i32c(0),
-        ...set(c),
-        ...TILES.flatMap(tile),
+        ...balancedTiles(c, bytes, nv, passes, width, tile),
       ],
       FORWARD_ROW_CHUNK,
     ),
@@ -820,8 +866,11 @@ function rowsBackwardFn() {
     d = F.i32(),
     p = F.i32(),
     s = F.i32(),
-    a = F.v128();
-  const acc = Array.from({ length: 8 }, () => F.v128());
+    a = F.v128(),
+    nv = F.i32(),
+    passes = F.i32(),
+    width = F.i32();
+  const acc = Array.from({ length: MAX_TILE }, () => F.v128());
   const colAt = (col: Code): Code => add(get(SCRATCH), shl2(col));
   const tile = (w: number): Code => {
     const q = [...Array(w).keys()];
@@ -846,33 +895,30 @@ function rowsBackwardFn() {
         ],
         8,
       );
-    return whileNot(
-      [...get(c), ...i32c(16 * w), ...op.i32Add, ...get(bytes), ...i32GtS],
-      [
-        ...get(list),
+    return [
+      ...get(list),
+      ...set(start),
+      ...forLoop(i, i32c(0), get(NIN), [
+        ...add(get(list), [...colAt(get(i)), ...op.i32Load(), ...i32c(3), ...op.i32Shl]),
+        ...set(end),
+        ...ifElse(
+          [...get(end), ...get(start), ...i32Ne],
+          [
+            ...add(add(get(DST), mul(get(i), get(bytes))), get(c)),
+            ...set(d),
+            ...q.flatMap((kk) => [...load(get(d), 16 * kk), ...set(acc[kk])]),
+            ...ifElse(get(ONES), pLoop(false), pLoop(true)),
+            ...q.flatMap((kk) => store(get(d), get(acc[kk]), 16 * kk)),
+          ],
+        ),
+        ...get(end),
         ...set(start),
-        ...forLoop(i, i32c(0), get(NIN), [
-          ...add(get(list), [...colAt(get(i)), ...op.i32Load(), ...i32c(3), ...op.i32Shl]),
-          ...set(end),
-          ...ifElse(
-            [...get(end), ...get(start), ...i32Ne],
-            [
-              ...add(add(get(DST), mul(get(i), get(bytes))), get(c)),
-              ...set(d),
-              ...q.flatMap((kk) => [...load(get(d), 16 * kk), ...set(acc[kk])]),
-              ...ifElse(get(ONES), pLoop(false), pLoop(true)),
-              ...q.flatMap((kk) => store(get(d), get(acc[kk]), 16 * kk)),
-            ],
-          ),
-          ...get(end),
-          ...set(start),
-        ]),
-        ...get(c),
-        ...i32c(16 * w),
-        ...op.i32Add,
-        ...set(c),
-      ],
-    );
+      ]),
+      ...get(c),
+      ...i32c(16 * w),
+      ...op.i32Add,
+      ...set(c),
+    ];
   };
   const body: Code = [
     ...shl2(get(STRIDE)),
@@ -945,9 +991,7 @@ function rowsBackwardFn() {
             ...f32Store(4),
           ]),
         ]),
-        ...i32c(0),
-        ...set(c),
-        ...TILES.flatMap(tile),
+        ...balancedTiles(c, bytes, nv, passes, width, tile),
       ],
       get(BLOCK),
     ),
