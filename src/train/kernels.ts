@@ -600,6 +600,7 @@ const i32Sub: Code = [0x6b];
 const i32Ne: Code = [0x47];
 const i32Eq: Code = [0x46];
 const i32GtS: Code = [0x4a];
+const i32LeS: Code = [0x4c];
 const i32ShrU: Code = [0x76];
 const i32DivU: Code = [0x6e];
 const f32Add: Code = [0x92];
@@ -610,6 +611,7 @@ const v128Const = (x: number): Code => [
   ...new Uint8Array(new Float32Array([x, x, x, x]).buffer),
 ];
 const br = (depth: number): Code => [0x0c, ...uleb(depth)];
+const ret: Code = [0x0f];
 const { localGet: get, localSet: set, localTee: tee } = op;
 const i32c = op.i32Const;
 
@@ -681,6 +683,13 @@ const store = (addr: Code, value: Code, off = 0): Code => [...addr, ...value, ..
 const vadd = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.add];
 const vsub = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.sub];
 const vmul = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.mul];
+/**
+ * `rowsBackward` with rows of at most this many floats adds every entry straight into `dst`
+ * (`rowsScatter`) instead of sorting the entries by input (measured faster up to 64 floats with
+ * 200 inputs at 40 % density: 28 floats 0.7x, 64 floats 0.8x; 200 floats 1.4x).
+ */
+const SCATTER_MAX_STRIDE = 64;
+
 /** Widest column tile (vectors held in registers) of `rowsForward` / `rowsBackward`. */
 const MAX_TILE = 8;
 
@@ -843,6 +852,92 @@ function rowsForwardFn() {
   return { name: "rowsForward", params: Array(9).fill(I32), results: [], locals: F.locals, body };
 }
 
+// rowsScatter(rows, rowPtr, idx, val, src, stride, dst, ones)
+/**
+ * `dst[idx[k]] += val[k] * src[r]` row by row, in order of r (the reference's loop), for each
+ * column tile (balanced widths of at most {@link MAX_TILE} vectors): the tile of `src[r]` is held
+ * in registers while it is added into the `dst` rows of the row's entries (one load, addition
+ * and store per entry and vector; no sorting).
+ */
+function rowsScatterFn() {
+  const [ROWS, ROWPTR, IDX, VAL, SRC, STRIDE, DST, ONES] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const F = new Frame(8);
+  const r = F.i32(),
+    bytes = F.i32(),
+    k = F.i32(),
+    kEnd = F.i32(),
+    d = F.i32(),
+    s = F.i32(),
+    c = F.i32(),
+    dv = F.i32(),
+    nv = F.i32(),
+    passes = F.i32(),
+    width = F.i32(),
+    a = F.v128();
+  const gq = Array.from({ length: MAX_TILE }, () => F.v128());
+  const tile = (w: number): Code => {
+    const q = [...Array(w).keys()];
+    const kLoop = (withVal: boolean): Code =>
+      forLoop(
+        k,
+        get(k),
+        get(kEnd),
+        [
+          ...add(mul([...get(k), ...op.i32Load()], get(bytes)), get(DST)),
+          ...get(c),
+          ...op.i32Add,
+          ...set(d),
+          ...(withVal
+            ? [...get(k), ...get(dv), ...op.i32Add, ...f32Load(), ...f32x4.splat, ...set(a)]
+            : []),
+          ...q.flatMap((kk) =>
+            store(
+              get(d),
+              vadd(load(get(d), 16 * kk), withVal ? vmul(get(a), get(gq[kk])) : get(gq[kk])),
+              16 * kk,
+            ),
+          ),
+        ],
+        4,
+      );
+    return [
+      ...forLoop(r, i32c(0), get(ROWS), [
+        ...add(add(get(SRC), mul(get(r), get(bytes))), get(c)),
+        ...set(s),
+        ...q.flatMap((kk) => [...load(get(s), 16 * kk), ...set(gq[kk])]),
+        ...add(get(ROWPTR), shl2(get(r))),
+        ...tee(k),
+        ...op.i32Load(4),
+        ...shl2([]),
+        ...get(IDX),
+        ...op.i32Add,
+        ...set(kEnd),
+        ...get(k),
+        ...op.i32Load(),
+        ...shl2([]),
+        ...get(IDX),
+        ...op.i32Add,
+        ...set(k),
+        ...ifElse(get(ONES), kLoop(false), kLoop(true)),
+      ]),
+      ...get(c),
+      ...i32c(16 * w),
+      ...op.i32Add,
+      ...set(c),
+    ];
+  };
+  const body: Code = [
+    ...shl2(get(STRIDE)),
+    ...set(bytes),
+    ...get(VAL),
+    ...get(IDX),
+    ...i32Sub,
+    ...set(dv),
+    ...balancedTiles(c, bytes, nv, passes, width, tile),
+  ];
+  return { name: "rowsScatter", params: Array(8).fill(I32), results: [], locals: F.locals, body };
+}
+
 // rowsBackward(rows, rowPtr, idx, val, src, stride, dst, ones, nIn, scratch, block)
 function rowsBackwardFn() {
   const [ROWS, ROWPTR, IDX, VAL, SRC, STRIDE, DST, ONES, NIN, SCRATCH, BLOCK] = [
@@ -921,6 +1016,15 @@ function rowsBackwardFn() {
     ];
   };
   const body: Code = [
+    // Rows of at most SCATTER_MAX_STRIDE floats: adding each entry straight into dst is faster than sorting.
+    ...ifElse(
+      [...get(STRIDE), ...i32c(SCATTER_MAX_STRIDE), ...i32LeS],
+      [
+        ...[ROWS, ROWPTR, IDX, VAL, SRC, STRIDE, DST, ONES].flatMap((x) => get(x)),
+        ...op.call(FN_ROWS_SCATTER),
+        ...ret,
+      ],
+    ),
     ...shl2(get(STRIDE)),
     ...set(bytes),
     ...add(get(SCRATCH), shl2(add(get(NIN), i32c(1)))),
@@ -1144,7 +1248,8 @@ function dotRowsFn() {
 }
 
 const FN_ROWS_FORWARD = 0,
-  FN_DOT_ROWS = 2;
+  FN_DOT_ROWS = 2,
+  FN_ROWS_SCATTER = 9;
 
 // lifForward(T, B, n, S, cur, mem, spk, syn, beta, alpha, thr, V, rowPtr, idx, val, flags, table)
 function lifForwardFn() {
@@ -1859,5 +1964,6 @@ export const trainWasmModule = lazyModule(() =>
     readoutMaxFn(),
     readoutSumFn(),
     readoutBackwardFn(),
+    rowsScatterFn(),
   ]),
 );
