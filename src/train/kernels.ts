@@ -1106,7 +1106,8 @@ function rowsBackwardFn() {
 // dotRows(rows, g, w, nIn, stride, gx, strideIn)
 /**
  * Two rows of g x four rows of W at a time (eight independent accumulators, six loads per eight
- * products; the loop over j unrolled twice, the second half's loads at an immediate offset), then
+ * products; one vector of j per iteration: V8 unrolls the loop itself, and the loop unrolled by
+ * hand twice held the loads of both halves at once, spilling four accumulators to the stack), then
  * the remaining W rows and the last odd row. Each (r, i) still sums its lanes over j in order,
  * and the four accumulators of a row and four W rows are reduced together by a transpose of
  * lane pairs: ((l0 + l1) + (l2 + l3)) of all four in one vector, as the reference.
@@ -1119,8 +1120,7 @@ function dotRowsFn() {
     bytes = F.i32(),
     nIn4 = F.i32(),
     rows2 = F.i32(),
-    at = F.i32(),
-    bytes2 = F.i32();
+    at = F.i32();
   const gr = [F.i32(), F.i32()],
     pg = [F.i32(), F.i32()],
     gEnd = F.i32(),
@@ -1184,12 +1184,12 @@ function dotRowsFn() {
   const pass = (nr: number, nw: number): Code => {
     const R = [...Array(nr).keys()],
       Q = [...Array(nw).keys()];
-    // acc[dr][q] += W[i + q][j + off / 4 ..] * g[r + dr][j + off / 4 ..]
+    // acc[dr][q] += W[i + q][j ..] * g[r + dr][j ..]
     // The row pointers (pg, wi) advance with j, so every load takes its address as it is.
-    const step = (off: number): Code => [
-      ...R.flatMap((dr) => [...load(get(pg[dr]), off), ...set(gv[dr])]),
+    const step: Code = [
+      ...R.flatMap((dr) => [...load(get(pg[dr])), ...set(gv[dr])]),
       ...Q.flatMap((q) => [
-        ...load(get(wi[q]), off),
+        ...load(get(wi[q])),
         ...set(wv),
         ...R.flatMap((dr) => [
           ...vadd(get(acc[dr][q]), vmul(get(wv), get(gv[dr]))),
@@ -1201,20 +1201,18 @@ function dotRowsFn() {
       ...Q.flatMap((q) => [...add(get(W), mul(add(get(i), i32c(q)), get(bytes))), ...set(wi[q])]),
       ...R.flatMap((dr) => Q.flatMap((q) => zero(acc[dr][q]))),
       ...R.flatMap((dr) => [...get(gr[dr]), ...set(pg[dr])]),
-      ...add(get(gr[0]), get(bytes2)),
+      ...add(get(gr[0]), get(bytes)),
       ...set(gEnd),
       ...whileNot(
         [...get(pg[0]), ...get(gEnd), ...op.i32GeS],
         [
-          ...step(0),
-          ...step(16),
+          ...step,
           ...[...R.map((dr) => pg[dr]), ...Q.map((q) => wi[q])].flatMap((x) => [
-            ...add(get(x), i32c(32)),
+            ...add(get(x), i32c(16)),
             ...set(x),
           ]),
         ],
       ),
-      ...ifElse([...get(bytes2), ...get(bytes), ...i32Ne], step(0)),
       ...(nw === 4
         ? R.flatMap((dr) => finish4(acc[dr], dr))
         : R.flatMap((dr) => Q.flatMap((q) => finish(acc[dr][q], dr, q)))),
@@ -1229,10 +1227,7 @@ function dotRowsFn() {
   ];
   const body: Code = [
     ...shl2(get(STRIDE)),
-    ...tee(bytes),
-    ...i32c(-32),
-    ...op.i32And,
-    ...set(bytes2),
+    ...set(bytes),
     ...get(NIN),
     ...i32c(-4),
     ...op.i32And,
