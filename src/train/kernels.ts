@@ -17,7 +17,7 @@
  *
  * How the WebAssembly versions are fast (each keeps the reference's order of additions per
  * element): `rowsForward` holds a tile of up to 8 output vectors of a row (the row split into tiles of
- * balanced widths, e.g. 50 vectors as 8 + 6 x 7) in registers
+ * balanced widths, e.g. 50 vectors as 2 x 7 + 6 x 6) in registers
  * while it adds the weight rows of that row's inputs; `rowsBackward` sorts a block of rows'
  * entries by input (a counting sort, rows kept in order) and then adds, per input, all of its
  * block's gradient rows into a register tile of `dW` (one load and store of `dW` per block
@@ -690,8 +690,12 @@ const vmul = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.mul];
  */
 const SCATTER_MAX_STRIDE = 64;
 
-/** Widest column tile (vectors held in registers) of `rowsForward` / `rowsBackward`. */
-const MAX_TILE = 8;
+/**
+ * Widest column tile (vectors held in registers) of `rowsForward` / `rowsBackward`: V8 loads all
+ * of an entry's vectors before adding them, so a tile of w takes 2 w of the 15 usable registers
+ * (with 8, one accumulator was spilled to the stack in the hot loop).
+ */
+const MAX_TILE = 7;
 
 /**
  * Column tiles of balanced widths: the row of `bytes` bytes is covered in
