@@ -16,15 +16,18 @@
  * spikes) the products are skipped: 1 x w = w exactly, so the result is the same.
  *
  * How the WebAssembly versions are fast (each keeps the reference's order of additions per
- * element): `rowsForward` holds a tile of up to 8 output vectors of a row (the row split into tiles of
- * balanced widths, e.g. 50 vectors as 2 x 7 + 6 x 6) in registers
- * while it adds the weight rows of that row's inputs; `rowsBackward` sorts a block of rows'
- * entries by input (a counting sort, rows kept in order) and then adds, per input, all of its
- * block's gradient rows into a register tile of `dW` (one load and store of `dW` per block
- * instead of per entry); `dotRows` computes 2 rows x 4 weight rows of dot products per pass
- * (eight accumulators, six loads per eight products). `lifForward` / `lifBackward` run all time
- * steps of a LIF layer in one call (the recurrent products called from inside), four neurons per
- * instruction.
+ * element): `rowsForward` holds a tile of up to 7 output vectors of a row (the row split into
+ * tiles of balanced widths, e.g. 50 vectors as 2 x 7 + 6 x 6) in registers while it adds the
+ * weight rows of that row's inputs; `rowsBackward` sorts a block of rows' entries by input (a
+ * counting sort, rows kept in order) and then adds, per input, all of its block's gradient rows
+ * into a register tile of `dW` (one load and store of `dW` per block instead of per entry), or,
+ * for rows of at most 64 floats, adds each entry straight into `dW` with the source row's tile in
+ * registers; `dotRows` computes 2 rows x 4 weight rows of dot products per pass (eight
+ * accumulators, six loads per eight products). `lifForward` / `lifBackward` run all time steps of
+ * a LIF layer in one call (the recurrent products called from inside), four neurons per
+ * instruction, with one neuron loop per case (synaptic, first step, reset mode). Tile sizes are
+ * set so that V8 keeps every accumulator in a register (it loads all of an iteration's vectors
+ * before the arithmetic; `node --print-wasm-code` shows the spills otherwise).
  *
  * Memory layout: every matrix row has a stride padded to a multiple of four floats, the padding
  * held at zero, so a kernel may read and write whole four-lane vectors. All arguments are byte
