@@ -1469,12 +1469,6 @@ function lifForwardFn() {
 const shr2 = (a: Code): Code => [...a, ...i32c(2), ...i32ShrU];
 
 // lifBackward(T, B, n, S, cur, mem, spk, gS, syn, beta, alpha, thr, dBeta, dAlpha, dThr, dB, carry, V, flags, kind, p0, p1)
-/**
- * Per (step, sample) row, one of twelve loops over the neurons specialised for the row's case
- * (synaptic current or not, last step or earlier, reset mode), with the row's addresses set once
- * per row and the constants in locals; the surrogate kind, the attached reset and the bias are
- * tested per vector on locals.
- */
 function lifBackwardFn() {
   const [
     T,
@@ -1507,20 +1501,10 @@ function lifBackwardFn() {
     bytes = F.i32(),
     stepBytes = F.i32(),
     ro = F.i32(),
+    rpo = F.i32(),
     mode = F.i32(),
     cm = F.i32(),
-    cs = F.i32(),
-    later = F.i32(),
-    attached = F.i32(),
-    hasBias = F.i32();
-  // The row's bases: mem, spk, gS, cur at row r and mem, spk, syn (p) at the row a step before.
-  const mR = F.i32(),
-    sR = F.i32(),
-    gR = F.i32(),
-    cR = F.i32(),
-    mP = F.i32(),
-    sP = F.i32(),
-    yP = F.i32();
+    cs = F.i32();
   const gmN = F.v128(),
     v = F.v128(),
     sp = F.v128(),
@@ -1533,32 +1517,35 @@ function lifBackwardFn() {
     g = F.v128(),
     x = F.v128();
   const p0 = F.v128(),
-    p1 = F.v128(),
-    one = F.v128(),
-    zeroV = F.v128();
+    p1 = F.v128();
+  const ONE = v128Const(1),
+    ZERO = v128Const(0);
   const hasFlag = (bit: number): Code => [...get(FLAGS), ...i32c(bit), ...op.i32And];
-  const at = (base: number): Code => add(get(base), get(c));
+  const at = (base: number, row: number): Code => add(add(get(base), get(row)), get(c));
   const par = (base: number): Code => add(get(base), get(c));
   const accumulate = (base: number, value: Code, sub = false): Code =>
     store(par(base), (sub ? vsub : vadd)(load(par(base)), value));
-  const neuron = (syn: boolean, isLater: boolean, m: number): Code => [
+  const isMode = (m: number): Code => [...get(mode), ...i32c(m), ...i32Eq];
+  const later: Code = [...get(t), ...hasFlag(64), ...op.i32Or]; // t > 0 or a resumed segment
+  const neuron: Code = [
     ...load(add(get(cm), get(c))),
     ...set(gmN),
-    ...load(at(mR)),
+    ...load(at(MEM, ro)),
     ...set(v),
-    ...load(at(sR)),
+    ...load(at(SPK, ro)),
     ...set(sp),
     ...load(par(THR)),
     ...set(th),
     ...load(par(BETA)),
     ...set(be),
-    ...load(at(gR)),
+    ...load(at(GS, ro)),
     ...set(gs),
-    ...ifElse(get(attached), [
-      ...(m === 0
-        ? vsub(get(gs), vmul(get(th), get(gmN)))
-        : vsub(get(gs), vmul(vmul(get(be), get(v)), get(gmN)))),
-      ...set(gs),
+    ...ifElse(hasFlag(16), [
+      ...ifElse(
+        isMode(0),
+        [...vsub(get(gs), vmul(get(th), get(gmN))), ...set(gs)],
+        [...vsub(get(gs), vmul(vmul(get(be), get(v)), get(gmN))), ...set(gs)],
+      ),
     ]),
     ...vsub(get(v), get(th)),
     ...set(x),
@@ -1568,24 +1555,24 @@ function lifBackwardFn() {
         ...vmul(get(p0), get(x)),
         ...set(sur),
         ...get(p1),
-        ...vadd(get(one), vmul(get(sur), get(sur))),
+        ...vadd(ONE, vmul(get(sur), get(sur))),
         ...f32x4.div,
         ...set(sur),
       ],
       ifElse(
         [...get(KIND), ...i32c(1), ...i32Eq],
         [
-          ...vadd(vmul(get(p0), [...get(x), ...f32x4.abs]), get(one)),
+          ...vadd(vmul(get(p0), [...get(x), ...f32x4.abs]), ONE),
           ...set(sur),
-          ...get(one),
+          ...ONE,
           ...vmul(get(sur), get(sur)),
           ...f32x4.div,
           ...set(sur),
         ],
         [
           ...vmul(get(p0), [
-            ...get(zeroV),
-            ...vsub(get(one), [...get(x), ...f32x4.abs, ...get(p1), ...f32x4.div]),
+            ...ZERO,
+            ...vsub(ONE, [...get(x), ...f32x4.abs, ...get(p1), ...f32x4.div]),
             ...f32x4.max,
           ]),
           ...set(sur),
@@ -1594,43 +1581,36 @@ function lifBackwardFn() {
     ),
     ...vmul(get(gs), get(sur)),
     ...set(gsg),
-    ...(m === 1
-      ? vadd(get(gsg), vmul(vmul(get(be), vsub(get(one), get(sp))), get(gmN)))
-      : vadd(get(gsg), vmul(get(be), get(gmN)))),
-    ...set(gm),
-    ...(m === 0
-      ? accumulate(DTHR, vadd(get(gsg), vmul(get(sp), get(gmN))), true)
-      : accumulate(DTHR, get(gsg), true)),
-    ...(isLater
-      ? m === 1
-        ? accumulate(DBETA, vmul(get(gm), vmul(vsub(get(one), load(at(sP))), load(at(mP)))))
-        : accumulate(DBETA, vmul(get(gm), load(at(mP))))
-      : []),
-    ...store(add(get(cm), get(c)), get(gm)),
-    ...(syn
-      ? [
-          ...vadd(get(gm), vmul(load(par(ALPHA)), load(add(get(cs), get(c))))),
-          ...set(g),
-          ...(isLater ? accumulate(DALPHA, vmul(get(g), load(at(yP)))) : []),
-          ...store(add(get(cs), get(c)), get(g)),
-        ]
-      : [...get(gm), ...set(g)]),
-    ...store(at(cR), get(g)),
-    ...ifElse(get(hasBias), accumulate(DB, get(g))),
-  ];
-  const rowLoop = (syn: boolean, isLater: boolean, m: number): Code =>
-    forLoop(c, i32c(0), get(bytes), neuron(syn, isLater, m), 16);
-  const byMode = (syn: boolean, isLater: boolean): Code =>
-    ifElse(
-      [...get(mode), ...op.i32Eqz],
-      rowLoop(syn, isLater, 0),
+    ...ifElse(
+      isMode(1),
+      [...vadd(get(gsg), vmul(vmul(get(be), vsub(ONE, get(sp))), get(gmN))), ...set(gm)],
+      [...vadd(get(gsg), vmul(get(be), get(gmN))), ...set(gm)],
+    ),
+    ...ifElse(
+      isMode(0),
+      accumulate(DTHR, vadd(get(gsg), vmul(get(sp), get(gmN))), true),
+      accumulate(DTHR, get(gsg), true),
+    ),
+    ...ifElse(
+      later,
       ifElse(
-        [...get(mode), ...i32c(1), ...i32Eq],
-        rowLoop(syn, isLater, 1),
-        rowLoop(syn, isLater, 2),
+        isMode(1),
+        accumulate(DBETA, vmul(get(gm), vmul(vsub(ONE, load(at(SPK, rpo))), load(at(MEM, rpo))))),
+        accumulate(DBETA, vmul(get(gm), load(at(MEM, rpo)))),
       ),
-    );
-  const byCase = (syn: boolean): Code => ifElse(get(later), byMode(syn, true), byMode(syn, false));
+    ),
+    ...store(add(get(cm), get(c)), get(gm)),
+    ...get(gm),
+    ...set(g),
+    ...ifElse(hasFlag(4), [
+      ...vadd(get(gm), vmul(load(par(ALPHA)), load(add(get(cs), get(c))))),
+      ...set(g),
+      ...ifElse(later, accumulate(DALPHA, vmul(get(g), load(at(SYN, rpo))))),
+      ...store(add(get(cs), get(c)), get(g)),
+    ]),
+    ...store(at(CUR, ro), get(g)),
+    ...ifElse(hasFlag(32), accumulate(DB, get(g))),
+  ];
   const body: Code = [
     ...shl2(get(S)),
     ...set(bytes),
@@ -1640,27 +1620,19 @@ function lifBackwardFn() {
     ...i32c(3),
     ...op.i32And,
     ...set(mode),
-    ...hasFlag(16),
-    ...set(attached),
-    ...hasFlag(32),
-    ...set(hasBias),
     ...get(P0),
     ...f32x4.splat,
     ...set(p0),
     ...get(P1),
     ...f32x4.splat,
     ...set(p1),
-    ...ONE_,
-    ...set(one),
-    ...v128Const(0),
-    ...set(zeroV),
     ...ifElse(
       [...hasFlag(128), ...op.i32Eqz],
       forLoop(
         c,
         i32c(0),
         [...get(stepBytes), ...i32c(1), ...op.i32Shl],
-        [...store(add(get(CARRY), get(c)), get(zeroV))],
+        [...store(add(get(CARRY), get(c)), ZERO)],
         16,
       ),
     ),
@@ -1690,33 +1662,17 @@ function lifBackwardFn() {
             ...op.call(FN_DOT_ROWS),
           ],
         ),
-        ...get(t),
-        ...hasFlag(64),
-        ...op.i32Or,
-        ...set(later), // t > 0 or a resumed segment
         ...forLoop(b, i32c(0), get(B), [
           ...mul(add(mul(get(t), get(B)), get(b)), get(bytes)),
-          ...set(ro),
-          ...(
-            [
-              [mR, MEM, 0],
-              [sR, SPK, 0],
-              [gR, GS, 0],
-              [cR, CUR, 0],
-              [mP, MEM, 1],
-              [sP, SPK, 1],
-              [yP, SYN, 1],
-            ] as const
-          ).flatMap(([xx, base, prev]) => [
-            ...add(get(base), get(ro)),
-            ...(prev ? [...get(stepBytes), ...i32Sub] : []),
-            ...set(xx),
-          ]),
+          ...tee(ro),
+          ...get(stepBytes),
+          ...i32Sub,
+          ...set(rpo),
           ...add(get(CARRY), mul(get(b), get(bytes))),
           ...set(cm),
           ...add(get(cm), get(stepBytes)),
           ...set(cs),
-          ...ifElse(hasFlag(4), byCase(true), byCase(false)),
+          ...forLoop(c, i32c(0), get(bytes), neuron, 16),
         ]),
         ...add(get(t), i32c(-1)),
         ...set(t),
