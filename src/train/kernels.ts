@@ -614,9 +614,6 @@ const v128Const = (x: number): Code => [
   ...new Uint8Array(new Float32Array([x, x, x, x]).buffer),
 ];
 const br = (depth: number): Code => [0x0c, ...uleb(depth)];
-const vaddI32 = (a: Code, b: Code): Code => [...a, ...b, ...op.i32x4Add];
-/** The constant vector of four float32 ones. */
-const ONE_: Code = [...simd(12), ...new Uint8Array(new Float32Array([1, 1, 1, 1]).buffer)];
 const ret: Code = [0x0f];
 const { localGet: get, localSet: set, localTee: tee } = op;
 const i32c = op.i32Const;
@@ -1257,11 +1254,6 @@ const FN_ROWS_FORWARD = 0,
   FN_ROWS_SCATTER = 9;
 
 // lifForward(T, B, n, S, cur, mem, spk, syn, beta, alpha, thr, V, rowPtr, idx, val, flags, table)
-/**
- * Per (step, sample) row, one of twelve loops over the neurons specialised for the row's case
- * (synaptic current or not, first step or later, reset mode), so no flag is tested per vector;
- * the row's addresses are set once per row and the constants are locals.
- */
 function lifForwardFn() {
   const [T, B, N, S, CUR, MEM, SPK, SYN, BETA, ALPHA, THR, VW, ROWPTR, IDX, VAL, FLAGS, TABLE] = [
     ...Array(17).keys(),
@@ -1273,38 +1265,29 @@ function lifForwardFn() {
     bytes = F.i32(),
     stepBytes = F.i32(),
     ro = F.i32(),
+    rpo = F.i32(),
     nnz = F.i32(),
-    mode = F.i32(),
-    later = F.i32();
+    mode = F.i32();
   const bits = F.i32(),
     lane = F.i32();
-  // The row's bases: cur, syn, mem, spk at row r and (p) at the row a step before.
-  const cR = F.i32(),
-    yR = F.i32(),
-    yP = F.i32(),
-    mR = F.i32(),
-    mP = F.i32(),
-    sR = F.i32(),
-    sP = F.i32(),
-    nLane = F.i32();
   const drive = F.v128(),
     v = F.v128(),
     th = F.v128(),
-    mask = F.v128(),
-    one = F.v128(),
-    lanes = F.v128(),
-    four = F.v128();
+    mask = F.v128();
   const hasFlag = (bit: number): Code => [...get(FLAGS), ...i32c(bit), ...op.i32And];
-  const at = (base: number): Code => add(get(base), get(c));
+  const at = (base: number, row: number): Code => add(add(get(base), get(row)), get(c));
+  const prev = (base: number): Code => load(at(base, rpo));
+  const later: Code = [...get(t), ...hasFlag(64), ...op.i32Or]; // t > 0 or a resumed segment
+  const ONE = v128Const(1);
   // Branch-free: the indices of the spiking lanes (i + l, l < 4, i + l < n) are packed by a
   // byte shuffle from the table (`spikeTable`, one 16-byte pattern per 4-bit mask) and stored as
   // four entries at idx[nnz] (those past the spikes are overwritten next), val[nnz..] = 1, and nnz
-  // advances by the number of spikes. `lanes` holds the four neuron indices of the vector.
+  // advances by the number of spikes.
   const record: Code = [
     ...get(mask),
     ...i32x4Bitmask,
     ...set(bits),
-    ...get(nLane),
+    ...get(N),
     ...shr2(get(c)),
     ...i32Sub,
     ...tee(lane),
@@ -1321,72 +1304,67 @@ function lifForwardFn() {
     ...set(bits),
     ...op.end,
     ...add(get(IDX), shl2(get(nnz))),
-    ...get(lanes),
+    ...shr2(get(c)),
+    ...op.i32x4Splat,
+    ...v128ConstI32([0, 1, 2, 3]),
+    ...op.i32x4Add,
     ...load(add(get(TABLE), [...get(bits), ...i32c(4), ...op.i32Shl])),
     ...i8x16Swizzle,
     ...op.v128Store(),
-    ...store(add(get(VAL), shl2(get(nnz))), get(one)),
+    ...store(add(get(VAL), shl2(get(nnz))), ONE),
     ...get(nnz),
     ...get(bits),
     ...i32Popcnt,
     ...op.i32Add,
     ...set(nnz),
-    ...vaddI32(get(lanes), get(four)),
-    ...set(lanes),
   ];
-  const neuron = (syn: boolean, isLater: boolean, m: number): Code => [
-    ...load(at(cR)),
+  const neuron: Code = [
+    ...load(at(CUR, ro)),
     ...set(drive),
-    ...(syn
-      ? [
-          ...(isLater
-            ? [
-                ...vadd(vmul(load(add(get(ALPHA), get(c))), load(at(yP))), get(drive)),
-                ...set(drive),
-              ]
-            : []),
-          ...store(at(yR), get(drive)),
-        ]
-      : []),
+    ...ifElse(hasFlag(4), [
+      ...ifElse(later, [
+        ...vadd(vmul(load(add(get(ALPHA), get(c))), prev(SYN)), get(drive)),
+        ...set(drive),
+      ]),
+      ...store(at(SYN, ro), get(drive)),
+    ]),
     ...load(add(get(THR), get(c))),
     ...set(th),
-    ...(isLater
-      ? m === 0
-        ? vsub(
-            vadd(vmul(load(add(get(BETA), get(c))), load(at(mP))), get(drive)),
-            vmul(load(at(sP)), get(th)),
-          )
-        : m === 1
-          ? vadd(
-              vmul(load(add(get(BETA), get(c))), vmul(vsub(get(one), load(at(sP))), load(at(mP)))),
-              get(drive),
-            )
-          : vadd(vmul(load(add(get(BETA), get(c))), load(at(mP))), get(drive))
-      : get(drive)),
-    ...set(v),
-    ...store(at(mR), get(v)),
+    ...ifElse(
+      later,
+      [
+        ...ifElse(
+          [...get(mode), ...op.i32Eqz],
+          [
+            ...vsub(
+              vadd(vmul(load(add(get(BETA), get(c))), prev(MEM)), get(drive)),
+              vmul(prev(SPK), get(th)),
+            ),
+            ...set(v),
+          ],
+          ifElse(
+            [...get(mode), ...i32c(1), ...i32Eq],
+            [
+              ...vadd(
+                vmul(load(add(get(BETA), get(c))), vmul(vsub(ONE, prev(SPK)), prev(MEM))),
+                get(drive),
+              ),
+              ...set(v),
+            ],
+            [...vadd(vmul(load(add(get(BETA), get(c))), prev(MEM)), get(drive)), ...set(v)],
+          ),
+        ),
+      ],
+      [...get(drive), ...set(v)],
+    ),
+    ...store(at(MEM, ro), get(v)),
     ...get(v),
     ...get(th),
     ...f32x4.gt,
     ...set(mask),
-    ...store(at(sR), [...get(mask), ...get(one), ...op.v128And]),
+    ...store(at(SPK, ro), [...get(mask), ...ONE, ...op.v128And]),
     ...record,
   ];
-  const rowLoop = (syn: boolean, isLater: boolean, m: number): Code =>
-    forLoop(c, i32c(0), get(bytes), neuron(syn, isLater, m), 16);
-  const byMode = (syn: boolean, isLater: boolean): Code =>
-    isLater
-      ? ifElse(
-          [...get(mode), ...op.i32Eqz],
-          rowLoop(syn, true, 0),
-          ifElse(
-            [...get(mode), ...i32c(1), ...i32Eq],
-            rowLoop(syn, true, 1),
-            rowLoop(syn, true, 2),
-          ),
-        )
-      : rowLoop(syn, false, 0);
-  const byCase = (syn: boolean): Code => ifElse(get(later), byMode(syn, true), byMode(syn, false));
   const body: Code = [
     ...shl2(get(S)),
     ...set(bytes),
@@ -1401,13 +1379,6 @@ function lifForwardFn() {
     ...get(ROWPTR),
     ...i32c(0),
     ...op.i32Store(),
-    ...ONE_,
-    ...set(one),
-    ...i32c(4),
-    ...op.i32x4Splat,
-    ...set(four),
-    ...get(N),
-    ...set(nLane),
     ...forLoop(t, i32c(0), get(T), [
       ...ifElse(
         [
@@ -1432,31 +1403,13 @@ function lifForwardFn() {
           ...op.call(FN_ROWS_FORWARD),
         ],
       ),
-      ...get(t),
-      ...hasFlag(64),
-      ...op.i32Or,
-      ...set(later), // t > 0 or a resumed segment
       ...forLoop(b, i32c(0), get(B), [
         ...mul(add(mul(get(t), get(B)), get(b)), get(bytes)),
-        ...set(ro),
-        ...(
-          [
-            [cR, CUR, 0],
-            [yR, SYN, 0],
-            [yP, SYN, 1],
-            [mR, MEM, 0],
-            [mP, MEM, 1],
-            [sR, SPK, 0],
-            [sP, SPK, 1],
-          ] as const
-        ).flatMap(([x, base, prev]) => [
-          ...add(get(base), get(ro)),
-          ...(prev ? [...get(stepBytes), ...i32Sub] : []),
-          ...set(x),
-        ]),
-        ...v128ConstI32([0, 1, 2, 3]),
-        ...set(lanes),
-        ...ifElse(hasFlag(4), byCase(true), byCase(false)),
+        ...tee(ro),
+        ...get(stepBytes),
+        ...i32Sub,
+        ...set(rpo),
+        ...forLoop(c, i32c(0), get(bytes), neuron, 16),
         ...add(get(ROWPTR), shl2(add(add(mul(get(t), get(B)), get(b)), i32c(1)))),
         ...get(nnz),
         ...op.i32Store(),
