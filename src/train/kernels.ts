@@ -25,7 +25,7 @@
  * registers; `dotRows` computes 2 rows x 4 weight rows of dot products per pass (eight
  * accumulators, six loads per eight products). `lifForward` / `lifBackward` run all time steps of
  * a LIF layer in one call (the recurrent products called from inside), four neurons per
- * instruction, with one neuron loop per case (synaptic, first step, reset mode). Tile sizes are
+ * instruction. Tile sizes are
  * set so that V8 keeps every accumulator in a register (it loads all of an iteration's vectors
  * before the arithmetic; `node --print-wasm-code` shows the spills otherwise).
  *
