@@ -16,14 +16,18 @@
  * spikes) the products are skipped: 1 x w = w exactly, so the result is the same.
  *
  * How the WebAssembly versions are fast (each keeps the reference's order of additions per
- * element): `rowsForward` holds a tile of 8 (then the remaining 1-7) output vectors of a row in registers
- * while it adds the weight rows of that row's inputs; `rowsBackward` sorts a block of rows'
- * entries by input (a counting sort, rows kept in order) and then adds, per input, all of its
- * block's gradient rows into a register tile of `dW` (one load and store of `dW` per block
- * instead of per entry); `dotRows` computes 2 rows x 4 weight rows of dot products per pass
- * (eight accumulators, six loads per eight products). `lifForward` / `lifBackward` run all time
- * steps of a LIF layer in one call (the recurrent products called from inside), four neurons per
- * instruction.
+ * element): `rowsForward` holds a tile of up to 7 output vectors of a row (the row split into
+ * tiles of balanced widths, e.g. 50 vectors as 2 x 7 + 6 x 6) in registers while it adds the
+ * weight rows of that row's inputs; `rowsBackward` sorts a block of rows' entries by input (a
+ * counting sort, rows kept in order) and then adds, per input, all of its block's gradient rows
+ * into a register tile of `dW` (one load and store of `dW` per block instead of per entry), or,
+ * for rows of at most 64 floats, adds each entry straight into `dW` with the source row's tile in
+ * registers; `dotRows` computes 2 rows x 4 weight rows of dot products per pass (eight
+ * accumulators, six loads per eight products). `lifForward` / `lifBackward` run all time steps of
+ * a LIF layer in one call (the recurrent products called from inside), four neurons per
+ * instruction. Tile sizes are
+ * set so that V8 keeps every accumulator in a register (it loads all of an iteration's vectors
+ * before the arithmetic; `node --print-wasm-code` shows the spills otherwise).
  *
  * Memory layout: every matrix row has a stride padded to a multiple of four floats, the padding
  * held at zero, so a kernel may read and write whole four-lane vectors. All arguments are byte
@@ -599,7 +603,9 @@ const i32Sub: Code = [0x6b];
 const i32Ne: Code = [0x47];
 const i32Eq: Code = [0x46];
 const i32GtS: Code = [0x4a];
+const i32LeS: Code = [0x4c];
 const i32ShrU: Code = [0x76];
+const i32DivU: Code = [0x6e];
 const f32Add: Code = [0x92];
 const f32Load = (offset = 0): Code => [0x2a, 2, ...uleb(offset)];
 const f32Store = (offset = 0): Code => [0x38, 2, ...uleb(offset)];
@@ -608,6 +614,7 @@ const v128Const = (x: number): Code => [
   ...new Uint8Array(new Float32Array([x, x, x, x]).buffer),
 ];
 const br = (depth: number): Code => [0x0c, ...uleb(depth)];
+const ret: Code = [0x0f];
 const { localGet: get, localSet: set, localTee: tee } = op;
 const i32c = op.i32Const;
 
@@ -679,16 +686,73 @@ const store = (addr: Code, value: Code, off = 0): Code => [...addr, ...value, ..
 const vadd = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.add];
 const vsub = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.sub];
 const vmul = (a: Code, b: Code): Code => [...a, ...b, ...f32x4.mul];
-// Column tiles (vectors): 8 at a time, then the remainder (< 8) in one pass.
-const TILES = [8, 7, 6, 5, 4, 3, 2, 1];
+/**
+ * `rowsBackward` with rows of at most this many floats adds every entry straight into `dst`
+ * (`rowsScatter`) instead of sorting the entries by input (measured faster up to 64 floats with
+ * 200 inputs at 40 % density: 28 floats 0.7x, 64 floats 0.8x; 200 floats 1.4x).
+ */
+const SCATTER_MAX_STRIDE = 64;
+
+/**
+ * Widest column tile (vectors held in registers) of `rowsForward` / `rowsBackward`: V8 loads all
+ * of an entry's vectors before adding them, so a tile of w takes 2 w of the 15 usable registers
+ * (with 8, one accumulator was spilled to the stack in the hot loop).
+ */
+const MAX_TILE = 7;
+
+/**
+ * Column tiles of balanced widths: the row of `bytes` bytes is covered in
+ * ceil(vectors / MAX_TILE) passes of (nearly) equal width, `pass(w)` being the code of one pass
+ * over the `w` vectors at byte `c` (then `c` advances). `nv`, `passes`, `w`: scratch locals.
+ */
+function balancedTiles(
+  c: number,
+  bytes: number,
+  nv: number,
+  passes: number,
+  w: number,
+  pass: (w: number) => Code,
+): Code {
+  const dispatch = (k: number): Code =>
+    k === 1 ? pass(1) : ifElse([...get(w), ...i32c(k), ...i32Eq], pass(k), dispatch(k - 1));
+  return [
+    ...i32c(0),
+    ...set(c),
+    ...whileNot(
+      [...get(c), ...get(bytes), ...op.i32GeS],
+      [
+        ...get(bytes),
+        ...get(c),
+        ...i32Sub,
+        ...i32c(4),
+        ...i32ShrU,
+        ...tee(nv),
+        ...i32c(MAX_TILE - 1),
+        ...op.i32Add,
+        ...i32c(MAX_TILE),
+        ...i32DivU,
+        ...set(passes),
+        ...get(nv),
+        ...get(passes),
+        ...op.i32Add,
+        ...i32c(-1),
+        ...op.i32Add,
+        ...get(passes),
+        ...i32DivU,
+        ...set(w),
+        ...dispatch(MAX_TILE),
+      ],
+    ),
+  ];
+}
 
 /** Rows of `rowsForward` that share one pass over a column tile of the weights. */
 const FORWARD_ROW_CHUNK = 32;
 
 // rowsForward(rows, rowPtr, idx, val, src, stride, dst, ones, init)
 /**
- * Rows in chunks of {@link FORWARD_ROW_CHUNK}; per chunk, the column tiles outermost (8 vectors,
- * then the remaining 1-7), so the tile's strip of the weight rows stays in the L1 cache for all
+ * Rows in chunks of {@link FORWARD_ROW_CHUNK}; per chunk, the column tiles outermost (balanced
+ * widths of at most {@link MAX_TILE} vectors, {@link balancedTiles}), so the tile's strip of the weight rows stays in the L1 cache for all
  * rows of the chunk; per row, the tile's output vectors are held in registers while the weight
  * rows of the row's inputs are added in order (the reference's order per element).
  */
@@ -707,8 +771,11 @@ function rowsForwardFn() {
     a = F.v128(),
     r0 = F.i32(),
     r1 = F.i32(),
-    src = F.i32();
-  const acc = Array.from({ length: 8 }, () => F.v128());
+    src = F.i32(),
+    nv = F.i32(),
+    passes = F.i32(),
+    width = F.i32();
+  const acc = Array.from({ length: MAX_TILE }, () => F.v128());
   const tile = (w: number): Code => {
     const q = [...Array(w).keys()];
     const kLoop = (withVal: boolean): Code =>
@@ -758,18 +825,15 @@ function rowsForwardFn() {
       ...ifElse(get(ONES), kLoop(false), kLoop(true)),
       ...q.flatMap((k) => store(get(d), get(acc[k]), 16 * k)),
     ];
-    return whileNot(
-      [...get(c), ...i32c(16 * w), ...op.i32Add, ...get(bytes), ...i32GtS],
-      [
-        ...add(get(SRC), get(c)),
-        ...set(src),
-        ...forLoop(r, get(r0), get(r1), row),
-        ...get(c),
-        ...i32c(16 * w),
-        ...op.i32Add,
-        ...set(c),
-      ],
-    );
+    return [
+      ...add(get(SRC), get(c)),
+      ...set(src),
+      ...forLoop(r, get(r0), get(r1), row),
+      ...get(c),
+      ...i32c(16 * w),
+      ...op.i32Add,
+      ...set(c),
+    ];
   };
   const body: Code = [
     ...shl2(get(STRIDE)),
@@ -787,14 +851,98 @@ function rowsForwardFn() {
         ...add(get(r0), i32c(FORWARD_ROW_CHUNK)),
         ...set(r1),
         ...ifElse([...get(r1), ...get(ROWS), ...i32GtS], [...get(ROWS), ...set(r1)]),
-        ...i32c(0),
-        ...set(c),
-        ...TILES.flatMap(tile),
+        ...balancedTiles(c, bytes, nv, passes, width, tile),
       ],
       FORWARD_ROW_CHUNK,
     ),
   ];
   return { name: "rowsForward", params: Array(9).fill(I32), results: [], locals: F.locals, body };
+}
+
+// rowsScatter(rows, rowPtr, idx, val, src, stride, dst, ones)
+/**
+ * `dst[idx[k]] += val[k] * src[r]` row by row, in order of r (the reference's loop), for each
+ * column tile (balanced widths of at most {@link MAX_TILE} vectors): the tile of `src[r]` is held
+ * in registers while it is added into the `dst` rows of the row's entries (one load, addition
+ * and store per entry and vector; no sorting).
+ */
+function rowsScatterFn() {
+  const [ROWS, ROWPTR, IDX, VAL, SRC, STRIDE, DST, ONES] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const F = new Frame(8);
+  const r = F.i32(),
+    bytes = F.i32(),
+    k = F.i32(),
+    kEnd = F.i32(),
+    d = F.i32(),
+    s = F.i32(),
+    c = F.i32(),
+    dv = F.i32(),
+    nv = F.i32(),
+    passes = F.i32(),
+    width = F.i32(),
+    a = F.v128();
+  const gq = Array.from({ length: MAX_TILE }, () => F.v128());
+  const tile = (w: number): Code => {
+    const q = [...Array(w).keys()];
+    const kLoop = (withVal: boolean): Code =>
+      forLoop(
+        k,
+        get(k),
+        get(kEnd),
+        [
+          ...add(mul([...get(k), ...op.i32Load()], get(bytes)), get(DST)),
+          ...get(c),
+          ...op.i32Add,
+          ...set(d),
+          ...(withVal
+            ? [...get(k), ...get(dv), ...op.i32Add, ...f32Load(), ...f32x4.splat, ...set(a)]
+            : []),
+          ...q.flatMap((kk) =>
+            store(
+              get(d),
+              vadd(load(get(d), 16 * kk), withVal ? vmul(get(a), get(gq[kk])) : get(gq[kk])),
+              16 * kk,
+            ),
+          ),
+        ],
+        4,
+      );
+    return [
+      ...forLoop(r, i32c(0), get(ROWS), [
+        ...add(add(get(SRC), mul(get(r), get(bytes))), get(c)),
+        ...set(s),
+        ...q.flatMap((kk) => [...load(get(s), 16 * kk), ...set(gq[kk])]),
+        ...add(get(ROWPTR), shl2(get(r))),
+        ...tee(k),
+        ...op.i32Load(4),
+        ...shl2([]),
+        ...get(IDX),
+        ...op.i32Add,
+        ...set(kEnd),
+        ...get(k),
+        ...op.i32Load(),
+        ...shl2([]),
+        ...get(IDX),
+        ...op.i32Add,
+        ...set(k),
+        ...ifElse(get(ONES), kLoop(false), kLoop(true)),
+      ]),
+      ...get(c),
+      ...i32c(16 * w),
+      ...op.i32Add,
+      ...set(c),
+    ];
+  };
+  const body: Code = [
+    ...shl2(get(STRIDE)),
+    ...set(bytes),
+    ...get(VAL),
+    ...get(IDX),
+    ...i32Sub,
+    ...set(dv),
+    ...balancedTiles(c, bytes, nv, passes, width, tile),
+  ];
+  return { name: "rowsScatter", params: Array(8).fill(I32), results: [], locals: F.locals, body };
 }
 
 // rowsBackward(rows, rowPtr, idx, val, src, stride, dst, ones, nIn, scratch, block)
@@ -820,8 +968,11 @@ function rowsBackwardFn() {
     d = F.i32(),
     p = F.i32(),
     s = F.i32(),
-    a = F.v128();
-  const acc = Array.from({ length: 8 }, () => F.v128());
+    a = F.v128(),
+    nv = F.i32(),
+    passes = F.i32(),
+    width = F.i32();
+  const acc = Array.from({ length: MAX_TILE }, () => F.v128());
   const colAt = (col: Code): Code => add(get(SCRATCH), shl2(col));
   const tile = (w: number): Code => {
     const q = [...Array(w).keys()];
@@ -846,35 +997,41 @@ function rowsBackwardFn() {
         ],
         8,
       );
-    return whileNot(
-      [...get(c), ...i32c(16 * w), ...op.i32Add, ...get(bytes), ...i32GtS],
-      [
-        ...get(list),
+    return [
+      ...get(list),
+      ...set(start),
+      ...forLoop(i, i32c(0), get(NIN), [
+        ...add(get(list), [...colAt(get(i)), ...op.i32Load(), ...i32c(3), ...op.i32Shl]),
+        ...set(end),
+        ...ifElse(
+          [...get(end), ...get(start), ...i32Ne],
+          [
+            ...add(add(get(DST), mul(get(i), get(bytes))), get(c)),
+            ...set(d),
+            ...q.flatMap((kk) => [...load(get(d), 16 * kk), ...set(acc[kk])]),
+            ...ifElse(get(ONES), pLoop(false), pLoop(true)),
+            ...q.flatMap((kk) => store(get(d), get(acc[kk]), 16 * kk)),
+          ],
+        ),
+        ...get(end),
         ...set(start),
-        ...forLoop(i, i32c(0), get(NIN), [
-          ...add(get(list), [...colAt(get(i)), ...op.i32Load(), ...i32c(3), ...op.i32Shl]),
-          ...set(end),
-          ...ifElse(
-            [...get(end), ...get(start), ...i32Ne],
-            [
-              ...add(add(get(DST), mul(get(i), get(bytes))), get(c)),
-              ...set(d),
-              ...q.flatMap((kk) => [...load(get(d), 16 * kk), ...set(acc[kk])]),
-              ...ifElse(get(ONES), pLoop(false), pLoop(true)),
-              ...q.flatMap((kk) => store(get(d), get(acc[kk]), 16 * kk)),
-            ],
-          ),
-          ...get(end),
-          ...set(start),
-        ]),
-        ...get(c),
-        ...i32c(16 * w),
-        ...op.i32Add,
-        ...set(c),
-      ],
-    );
+      ]),
+      ...get(c),
+      ...i32c(16 * w),
+      ...op.i32Add,
+      ...set(c),
+    ];
   };
   const body: Code = [
+    // Rows of at most SCATTER_MAX_STRIDE floats: adding each entry straight into dst is faster than sorting.
+    ...ifElse(
+      [...get(STRIDE), ...i32c(SCATTER_MAX_STRIDE), ...i32LeS],
+      [
+        ...[ROWS, ROWPTR, IDX, VAL, SRC, STRIDE, DST, ONES].flatMap((x) => get(x)),
+        ...op.call(FN_ROWS_SCATTER),
+        ...ret,
+      ],
+    ),
     ...shl2(get(STRIDE)),
     ...set(bytes),
     ...add(get(SCRATCH), shl2(add(get(NIN), i32c(1)))),
@@ -945,9 +1102,7 @@ function rowsBackwardFn() {
             ...f32Store(4),
           ]),
         ]),
-        ...i32c(0),
-        ...set(c),
-        ...TILES.flatMap(tile),
+        ...balancedTiles(c, bytes, nv, passes, width, tile),
       ],
       get(BLOCK),
     ),
@@ -958,7 +1113,8 @@ function rowsBackwardFn() {
 // dotRows(rows, g, w, nIn, stride, gx, strideIn)
 /**
  * Two rows of g x four rows of W at a time (eight independent accumulators, six loads per eight
- * products; the loop over j unrolled twice, the second half's loads at an immediate offset), then
+ * products; one vector of j per iteration: V8 unrolls the loop itself, and the loop unrolled by
+ * hand twice held the loads of both halves at once, spilling four accumulators to the stack), then
  * the remaining W rows and the last odd row. Each (r, i) still sums its lanes over j in order,
  * and the four accumulators of a row and four W rows are reduced together by a transpose of
  * lane pairs: ((l0 + l1) + (l2 + l3)) of all four in one vector, as the reference.
@@ -971,8 +1127,7 @@ function dotRowsFn() {
     bytes = F.i32(),
     nIn4 = F.i32(),
     rows2 = F.i32(),
-    at = F.i32(),
-    bytes2 = F.i32();
+    at = F.i32();
   const gr = [F.i32(), F.i32()],
     pg = [F.i32(), F.i32()],
     gEnd = F.i32(),
@@ -1036,12 +1191,12 @@ function dotRowsFn() {
   const pass = (nr: number, nw: number): Code => {
     const R = [...Array(nr).keys()],
       Q = [...Array(nw).keys()];
-    // acc[dr][q] += W[i + q][j + off / 4 ..] * g[r + dr][j + off / 4 ..]
+    // acc[dr][q] += W[i + q][j ..] * g[r + dr][j ..]
     // The row pointers (pg, wi) advance with j, so every load takes its address as it is.
-    const step = (off: number): Code => [
-      ...R.flatMap((dr) => [...load(get(pg[dr]), off), ...set(gv[dr])]),
+    const step: Code = [
+      ...R.flatMap((dr) => [...load(get(pg[dr])), ...set(gv[dr])]),
       ...Q.flatMap((q) => [
-        ...load(get(wi[q]), off),
+        ...load(get(wi[q])),
         ...set(wv),
         ...R.flatMap((dr) => [
           ...vadd(get(acc[dr][q]), vmul(get(wv), get(gv[dr]))),
@@ -1053,20 +1208,18 @@ function dotRowsFn() {
       ...Q.flatMap((q) => [...add(get(W), mul(add(get(i), i32c(q)), get(bytes))), ...set(wi[q])]),
       ...R.flatMap((dr) => Q.flatMap((q) => zero(acc[dr][q]))),
       ...R.flatMap((dr) => [...get(gr[dr]), ...set(pg[dr])]),
-      ...add(get(gr[0]), get(bytes2)),
+      ...add(get(gr[0]), get(bytes)),
       ...set(gEnd),
       ...whileNot(
         [...get(pg[0]), ...get(gEnd), ...op.i32GeS],
         [
-          ...step(0),
-          ...step(16),
+          ...step,
           ...[...R.map((dr) => pg[dr]), ...Q.map((q) => wi[q])].flatMap((x) => [
-            ...add(get(x), i32c(32)),
+            ...add(get(x), i32c(16)),
             ...set(x),
           ]),
         ],
       ),
-      ...ifElse([...get(bytes2), ...get(bytes), ...i32Ne], step(0)),
       ...(nw === 4
         ? R.flatMap((dr) => finish4(acc[dr], dr))
         : R.flatMap((dr) => Q.flatMap((q) => finish(acc[dr][q], dr, q)))),
@@ -1081,10 +1234,7 @@ function dotRowsFn() {
   ];
   const body: Code = [
     ...shl2(get(STRIDE)),
-    ...tee(bytes),
-    ...i32c(-32),
-    ...op.i32And,
-    ...set(bytes2),
+    ...set(bytes),
     ...get(NIN),
     ...i32c(-4),
     ...op.i32And,
@@ -1100,7 +1250,8 @@ function dotRowsFn() {
 }
 
 const FN_ROWS_FORWARD = 0,
-  FN_DOT_ROWS = 2;
+  FN_DOT_ROWS = 2,
+  FN_ROWS_SCATTER = 9;
 
 // lifForward(T, B, n, S, cur, mem, spk, syn, beta, alpha, thr, V, rowPtr, idx, val, flags, table)
 function lifForwardFn() {
@@ -1815,5 +1966,6 @@ export const trainWasmModule = lazyModule(() =>
     readoutMaxFn(),
     readoutSumFn(),
     readoutBackwardFn(),
+    rowsScatterFn(),
   ]),
 );

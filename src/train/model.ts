@@ -1093,7 +1093,11 @@ export class SpikingModel {
 
   /**
    * `dst[idx] += val x src[r]` over the CSR's first `rows` rows (`rowsBackward`), with its scratch
-   * (a transient allocation) and a block of rows holding about 16 entries per input.
+   * (a transient allocation) and blocks of rows holding about 64 entries per input (each input's
+   * register tile of `dst` loaded and stored once per block), but at most 8,192 entries (a 64 KiB
+   * sorted list) and 16-256 rows. Measured (time of the sums): 200 inputs at 40 % (Braille's
+   * recurrent dV, 102-row blocks instead of 40) 0.9x; 512 inputs, dense: 16-row blocks either way
+   * (32 would take 1.3x). The block does not change the order of the additions (rows in order).
    */
   private weightGrad(
     rows: number,
@@ -1107,7 +1111,10 @@ export class SpikingModel {
     const rowPtr = this.ws.i32(csr.rowPtr, rows + 1);
     const nnz = rowPtr[rows] - rowPtr[0];
     if (nnz === 0) return;
-    const block = Math.max(16, Math.min(256, Math.ceil((16 * rows * nIn) / nnz)));
+    const block = Math.max(
+      16,
+      Math.min(256, Math.ceil((64 * rows * nIn) / nnz), Math.floor((8192 * rows) / nnz)),
+    );
     let most = 0;
     for (let r = 0; r < rows; r += block)
       most = Math.max(most, rowPtr[Math.min(rows, r + block)] - rowPtr[r]);

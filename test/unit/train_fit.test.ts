@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { peersPython } from "../../kernel/scripts/setup.mjs";
 import {
   adam,
+  checkDataset,
   evaluate,
   fit,
   lif,
@@ -181,6 +182,18 @@ describe("train: fit, optimisers, reproducibility, save/load", () => {
     expect(() => trainStep(model, makeBatch(data, [0]), Int32Array.from([7]), opt)).toThrow(
       /labels\[0\]/,
     );
+    // a non-finite input value is named by its index (finite extremes and -0 pass)
+    const x = Float32Array.from(data.x);
+    x[0] = -0;
+    x[1] = 3.4e38;
+    x[2] = -3.4e38;
+    expect(() => checkDataset({ ...data, x })).not.toThrow();
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      x[x.length - 5] = bad;
+      expect(() => checkDataset({ ...data, x }, "train")).toThrow(
+        `train.x[${x.length - 5}] must be finite, got ${bad}`,
+      );
+    }
   });
 });
 
