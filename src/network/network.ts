@@ -38,6 +38,7 @@ import { weightUnit, type ReceptorSpec } from "../synapses/receptors.js";
 import { bothWays, gapJunctionEquations, reversed } from "../synapses/gapJunctions.js";
 import { deliverKernels, type DeliverKernels } from "../synapses/deliverWasm.js";
 import { Arena, arenaBytes } from "../wasm/arena.js";
+import { StepWorker, threadsUnavailable, type WorkerTask } from "../wasm/threads.js";
 import { F64, forCount, I32, op, type Code } from "../wasm/assembler.js";
 import {
   buildDriver,
@@ -104,6 +105,17 @@ export interface NetworkOptions {
    * true). `false` runs the TypeScript reference loops; results are bitwise identical either way.
    */
   wasm?: boolean;
+  /**
+   * Threads for the state update (NEST's `local_num_threads`): 1 (default), 2, or "auto". With 2,
+   * the state update and threshold of each equation group of at least 20000 neurons
+   * (WebAssembly, importing no JavaScript function) is split: the main thread updates the lower
+   * half while one worker thread updates the upper half on the same shared memory; spikes,
+   * state and random numbers are bitwise identical to 1 thread. Synapses, resets, random draws
+   * and monitors stay on the main thread. "auto" spawns the worker at build and keeps 2 only
+   * when a calibration finds a free core (a fast round trip, and the real kernels faster on two
+   * threads than on one); `net.schedule()` reports it.
+   */
+  threads?: 1 | 2 | "auto";
 }
 
 /** A per-synapse value: one number for all synapses, or a function of the synapse. */
@@ -352,6 +364,8 @@ export class Schedule {
     readonly dt_ms: number,
     /** How runs take the steps: many per WebAssembly call, or step by step (and why). */
     readonly runs: string = "step by step",
+    /** How many threads update the groups, and why (with `threads` other than 1), or "". */
+    readonly threads: string = "",
   ) {}
 
   /** A table: slot, order, component, operation. */
@@ -366,6 +380,7 @@ export class Schedule {
         `${e.slot.padEnd(11)}${String(e.order).padStart(5)}  ${e.owner.padEnd(w)}  ${e.what}`,
       );
     lines.push(`runs: ${this.runs}`);
+    if (this.threads) lines.push(`threads: ${this.threads}`);
     return lines.join("\n");
   }
 }
@@ -415,6 +430,14 @@ export class Network {
   multiStep = true;
   /** @internal calls of the multi-step driver and the steps they took, since the network was made. */
   readonly driverStats = { calls: 0, steps: 0 };
+  /** Threads for the state update (see {@link NetworkOptions.threads}). */
+  readonly threads: 1 | 2 | "auto";
+  /** @internal the smallest equation group split across threads, neurons (tests lower it). */
+  splitMin_neurons = SPLIT_MIN_NEURONS;
+  /** The worker thread (spawned at the first build that splits a group), or null. */
+  private worker: StepWorker | null = null;
+  /** What the last build did with `threads`, for the schedule ("" with threads: 1). */
+  private threadsReport = "";
 
   /** Steps between checks for non-finite state (0: off). */
   readonly checkFinite_steps: number;
@@ -427,9 +450,9 @@ export class Network {
     if (typeof opts !== "object" || opts === null)
       throw new TypeError("Network options must be an object { dt_ms, seed, wasm }");
     for (const k of Object.keys(opts)) {
-      if (!["dt_ms", "seed", "wasm", "checkFinite_steps", "maxMemory_bytes"].includes(k))
+      if (!["dt_ms", "seed", "wasm", "checkFinite_steps", "maxMemory_bytes", "threads"].includes(k))
         throw new RangeError(
-          `Network: unknown option "${k}" (allowed: dt_ms, seed, wasm, checkFinite_steps, maxMemory_bytes)`,
+          `Network: unknown option "${k}" (allowed: dt_ms, seed, wasm, checkFinite_steps, maxMemory_bytes, threads)`,
         );
     }
     this.dt_ms = checkNumber(opts.dt_ms ?? 0.1, "dt_ms", { min: 1e-4, max: 1000 });
@@ -442,6 +465,15 @@ export class Network {
     if (opts.wasm !== undefined && typeof opts.wasm !== "boolean")
       throw new TypeError(`wasm must be true or false, got ${describeValue(opts.wasm)}`);
     this.wasm = opts.wasm ?? true;
+    const threads = opts.threads ?? 1;
+    if (threads !== 1 && threads !== 2 && threads !== "auto")
+      throw new RangeError(`threads must be 1, 2 or "auto", got ${describeValue(threads)}`);
+    if (threads === 2) {
+      const why = threadsUnavailable() ?? (this.wasm ? null : "wasm: false");
+      if (why !== null)
+        throw new Error(`threads: 2 needs a worker thread on shared WebAssembly memory: ${why}`);
+    }
+    this.threads = threads;
   }
 
   /** Current network time, ms. */
@@ -716,6 +748,7 @@ export class Network {
       typeof driver === "string"
         ? `step by step (${driver})`
         : "many steps per WebAssembly call (JavaScript only for callbacks, progress and monitors' hand-over)",
+      this.threadsReport,
     );
   }
 
@@ -1034,6 +1067,7 @@ export class Network {
    * re-derive connectivity and weights from the rules.
    */
   reset(): void {
+    this.worker?.release();
     this.activeRun = null; // a run interrupted mid-step (terminated: its finally never ran) leaves its token; a run still pending stops at its next step
     this.built = null;
     this.keepSynapses = true;
@@ -1042,6 +1076,7 @@ export class Network {
 
   /** As {@link Network.reset}, and re-derives all connectivity and weights from their rules. */
   rebuild(): void {
+    this.worker?.release();
     this.activeRun = null;
     this.built = null;
     this.keepSynapses = false;
@@ -1173,11 +1208,14 @@ export class Network {
         );
       } else if (p instanceof EquationGroup) {
         const simd = p.precision === "float32" ? "WebAssembly SIMD (f32x4)" : "WebAssembly SIMD";
+        const split = p.isSplit
+          ? `, 2 threads (neurons [0, ${p.splitAt}) here, [${p.splitAt}, ${p.size}) on a worker)`
+          : "";
         add(
           "groups",
           0,
           p.name,
-          `state update (${p.model.method}) + threshold, ${p.target === "wasm" ? simd : p.precision === "float32" ? "JavaScript (float32)" : "JavaScript"}`,
+          `state update (${p.model.method}) + threshold, ${p.target === "wasm" ? simd : p.precision === "float32" ? "JavaScript (float32)" : "JavaScript"}${split}`,
           (n) => p.update(n),
           p.driverUpdate(),
         );
@@ -1514,7 +1552,13 @@ export class Network {
         `network: building needs about ${(bytes / 2 ** 30).toFixed(2)} GiB for state, input buffers and connectivity, more than maxMemory_bytes = ${(this.maxMemory_bytes / 2 ** 30).toFixed(2)} GiB; make groups or delays smaller, or raise maxMemory_bytes`,
       );
     }
-    const arena = new Arena(bytes);
+    // (a shared memory only where a group may be split across threads: see setUpThreads)
+    const threadsWhy =
+      this.threads === 1 ? null : (threadsUnavailable() ?? (this.wasm ? null : "wasm: false"));
+    const large = this.populations.some(
+      (p) => p instanceof EquationGroup && p.size >= this.splitMin_neurons,
+    );
+    const arena = new Arena(bytes, this.threads !== 1 && threadsWhy === null && large);
     const homed = projections.map(({ spec, proj }) => ({ spec, proj: intoArena(proj, arena) }));
     this.populations.forEach((p, k) =>
       p.build(this.dt_ms, streams[k], { arena, inputDelaySteps: delays[k], wasm: this.wasm }),
@@ -1554,6 +1598,7 @@ export class Network {
     }));
     this.keepSynapses = false;
     this.stepIndex = 0;
+    this.setUpThreads(arena, threadsWhy);
     const driverArea = {
       counters: arena.i32(driven ? DRIVER_COUNTERS : 0),
       cells: arena.i32(driven ? DRIVER_CELLS : 0),
@@ -1574,6 +1619,75 @@ export class Network {
     };
     this.planStale = false;
     return this.built;
+  }
+
+  /**
+   * Splits the large equation groups' step across the main thread and the worker (spawned at
+   * the first build that needs it), as `threads` asks; with "auto" only after a calibration
+   * finds a free core: a round trip to the worker under PING_MAX_us, and per group the real
+   * kernels faster on two threads than on one (state restored after the trial). Sets the report
+   * the schedule shows.
+   */
+  private setUpThreads(arena: Arena, unavailable: string | null): void {
+    if (this.threads === 1) {
+      this.threadsReport = "";
+      return;
+    }
+    const one = (why: string) => {
+      this.worker?.release();
+      this.threadsReport = `1 (${this.threads === "auto" ? "auto: " : ""}${why})`;
+    };
+    if (unavailable !== null) return one(unavailable);
+    const min = this.splitMin_neurons;
+    const groups: EquationGroup<StateArray>[] = [];
+    const tasks: WorkerTask[] = [];
+    const notSplit: string[] = [];
+    for (const p of this.populations) {
+      if (!(p instanceof EquationGroup) || p.size < min) continue;
+      const task = p.workerTask();
+      if (typeof task === "string") notSplit.push(`${p.name}: ${task}`);
+      else {
+        groups.push(p);
+        tasks.push(task);
+      }
+    }
+    const memory = arena.sharedMemory;
+    if (groups.length === 0 || memory === null)
+      return one(
+        `no equation group of >= ${min} neurons whose WebAssembly step a worker can run${notSplit.length ? `; ${notSplit.join("; ")}` : ""}`,
+      );
+    if (this.worker === null) {
+      this.worker = StepWorker.spawn();
+      workerReaper.register(this, this.worker);
+    }
+    const worker = this.worker;
+    worker.load(memory, tasks);
+    const skipped = notSplit.length ? `; not split: ${notSplit.join("; ")}` : "";
+    if (this.threads === 2) {
+      groups.forEach((g, k) => g.splitOn(worker, k));
+      this.threadsReport = `2 (${groups.map((g) => g.name).join(", ")} split)${skipped}`;
+      return;
+    }
+    if (!worker.ready(10_000)) return one("the worker thread did not start within 10 s");
+    const ping_us = worker.pingPong_us(400);
+    if (!(ping_us <= PING_MAX_us))
+      return one(
+        `a round trip to the worker took ${ping_us.toFixed(1)} us (median), more than ${PING_MAX_us} us: no free core`,
+      );
+    const trials: string[] = [];
+    groups.forEach((g, k) => {
+      const steps = Math.max(5, Math.ceil(400_000 / g.size));
+      const { one_us, two_us } = g.timeSplit(worker, k, steps, 5);
+      const faster = two_us < SPLIT_GAIN * one_us;
+      if (faster) g.splitOn(worker, k);
+      trials.push(
+        `${g.name} ${one_us.toFixed(1)} us/step on 1 thread, ${two_us.toFixed(1)} on 2${faster ? ": split" : ""}`,
+      );
+    });
+    const split = groups.filter((g) => g.isSplit);
+    const calibration = `round trip ${ping_us.toFixed(1)} us; ${trials.join("; ")}${skipped}`;
+    if (split.length === 0) return one(`calibration: ${calibration}`);
+    this.threadsReport = `2 (auto, calibration: ${calibration})`;
   }
 
   private addPopulation<P extends Population>(p: P): P {
@@ -1610,6 +1724,15 @@ export class Network {
 export function timeOfStep(n: number, dt_ms: number): number {
   return Number((n * dt_ms).toPrecision(15));
 }
+
+/** The smallest equation group split across two threads, neurons (see README: measured). */
+const SPLIT_MIN_NEURONS = 20000;
+/** "auto": the longest median round trip to the worker that still means it has a core, us. */
+const PING_MAX_us = 20;
+/** "auto": split a group when two threads take less than this share of one thread's time. */
+const SPLIT_GAIN = 0.85;
+/** Ends the worker thread of a network that was garbage collected. */
+const workerReaper = new FinalizationRegistry<StepWorker>((w) => w.terminate());
 
 /** Call counters and log-length cells of the multi-step driver (a plan needing more runs step by step). */
 const DRIVER_COUNTERS = 256;

@@ -1,0 +1,246 @@
+/**
+ * A second thread for a network's step: one `node:worker_threads` worker per network that runs
+ * the upper half of large equation groups' step kernels on the network's shared
+ * `WebAssembly.Memory` while the main thread runs the lower half (NEST's `local_num_threads`,
+ * Brian2's OpenMP threads, for the state update only).
+ *
+ * The two threads meet at a spin barrier in a small SharedArrayBuffer of control cells
+ * (Atomics.load/store on an Int32Array): the main thread writes the step's time and the task,
+ * bumps GO; the worker, spinning on GO, runs the task and bumps DONE; the main thread, after its
+ * own half, spins on DONE. Neither side blocks in `Atomics.wait` per step (measured 20-25 us a
+ * wake-up here): each spins first, for a bounded time, and only then sleeps in `Atomics.wait`
+ * (with a flag the other side reads to know it must `Atomics.notify`), so an oversubscribed
+ * machine never livelocks and an idle network never keeps a core busy for more than ~1 ms.
+ *
+ * The worker is spawned from source text (`eval`), so it runs the same from the TypeScript
+ * sources (tests) and from the built CommonJS dist; it is `unref`'d (it never keeps the process
+ * alive) and terminated by {@link StepWorker.terminate} (the network does so when it is garbage
+ * collected). Its kernels are the shared-memory twins of the groups' modules, posted to it
+ * (`WebAssembly.Module` is cloneable); they import no JavaScript functions.
+ */
+import { Worker } from "node:worker_threads";
+import { wasmApi } from "./assembler.js";
+
+/** Control cells (Int32Array indices) and commands. */
+const GO = 0,
+  DONE = 1,
+  TASK = 2,
+  RESULT = 3,
+  WORKER_SLEEPS = 4,
+  MAIN_SLEEPS = 5,
+  READY = 6;
+const RELEASE = -1,
+  PING = -2;
+/** Byte offset of the step's time (a float64) in the control buffer. */
+const TIME_AT = 64;
+/** How long the worker spins for the next task before it sleeps, ms. */
+const WORKER_SPIN_ms = 1;
+/** How long the main thread spins for the worker's half before it sleeps (1 ms at a time), ms. */
+const MAIN_SPIN_ms = 0.2;
+/** The main thread gives up on a worker that has not answered for this long, ms. */
+const TIMEOUT_ms = 60_000;
+
+// The worker's code (plain JavaScript, CommonJS: run with `eval`). It loads the kernels of a
+// build, then serves tasks until released (back to its event loop, for the next build's load).
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const ctl = new Int32Array(workerData.control);
+const time = new Float64Array(workerData.control, ${TIME_AT}, 1);
+parentPort.on("message", (m) => {
+  let tasks;
+  try {
+    tasks = m.tasks.map((k) => new WebAssembly.Instance(k.module, { env: { mem: m.memory } }).exports[k.name]);
+  } catch (err) {
+    Atomics.store(ctl, ${READY}, -m.id);
+    return;
+  }
+  Atomics.store(ctl, ${READY}, m.id);
+  let seen = m.seen;
+  for (;;) {
+    let go = Atomics.load(ctl, ${GO});
+    if (go === seen) {
+      const t0 = performance.now();
+      for (let k = 1; (go = Atomics.load(ctl, ${GO})) === seen; k++) {
+        if ((k & 1023) === 0 && performance.now() - t0 > ${WORKER_SPIN_ms}) {
+          Atomics.store(ctl, ${WORKER_SLEEPS}, 1);
+          while ((go = Atomics.load(ctl, ${GO})) === seen) Atomics.wait(ctl, ${GO}, seen, 1000);
+          Atomics.store(ctl, ${WORKER_SLEEPS}, 0);
+          break;
+        }
+      }
+    }
+    seen = go;
+    const task = ctl[${TASK}];
+    let result = 0;
+    if (task >= 0) {
+      try {
+        result = tasks[task](time[0]);
+      } catch (err) {
+        result = -1;
+      }
+    }
+    ctl[${RESULT}] = result;
+    Atomics.store(ctl, ${DONE}, seen);
+    if (Atomics.load(ctl, ${MAIN_SLEEPS}) !== 0) Atomics.notify(ctl, ${DONE});
+    if (task === ${RELEASE}) return;
+  }
+});
+`;
+
+/**
+ * Why a second thread cannot run here (no SharedArrayBuffer, no shared WebAssembly memory, no
+ * worker threads), or null when it can.
+ */
+export function threadsUnavailable(): string | null {
+  if (typeof SharedArrayBuffer !== "function") return "no SharedArrayBuffer";
+  if (typeof Atomics !== "object") return "no Atomics";
+  const wasm = wasmApi();
+  if (!wasm) return "no WebAssembly";
+  try {
+    new wasm.Memory({ initial: 1, maximum: 1, shared: true });
+  } catch {
+    return "no shared WebAssembly memory";
+  }
+  if (typeof Worker !== "function") return "no worker_threads";
+  return null;
+}
+
+/** A kernel the worker runs: export `name` of `module` (a shared-memory module importing only `env.mem`). */
+export interface WorkerTask {
+  module: object;
+  name: string;
+}
+
+/**
+ * The worker thread of one network (see the module comment): `load` a build's kernels, then
+ * per step `start(task, t_ms)`, run the main thread's share, and `finish()` for the task's
+ * result.
+ *
+ * @example
+ * ```ts no-run
+ * const w = StepWorker.spawn();
+ * w.load(memory, [{ module, name: "upper" }]);
+ * w.start(0, t_ms); const mine = lower(t_ms); const theirs = w.finish();
+ * w.terminate();
+ * ```
+ */
+export class StepWorker {
+  private readonly ctl: Int32Array;
+  private readonly time: Float64Array;
+  private seq = 0;
+  private loads = 0;
+  private serving = false;
+  private dead = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    control: SharedArrayBuffer,
+  ) {
+    this.ctl = new Int32Array(control, 0, 16);
+    this.time = new Float64Array(control, TIME_AT, 1);
+  }
+
+  /** Spawns a worker (throws where {@link threadsUnavailable} says why not). */
+  static spawn(): StepWorker {
+    const why = threadsUnavailable();
+    if (why !== null) throw new Error(`threads: a worker thread cannot run here (${why})`);
+    const control = new SharedArrayBuffer(TIME_AT + 8);
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { control } });
+    worker.unref();
+    worker.on("error", () => undefined); // (a failed load is reported through READY)
+    return new StepWorker(worker, control);
+  }
+
+  /** Gives the worker a build's memory and kernels (task k = `tasks[k]`); it serves them until the next load or release. */
+  load(memory: object, tasks: readonly WorkerTask[]): void {
+    this.release();
+    this.seq = Atomics.load(this.ctl, GO);
+    this.worker.postMessage({ id: ++this.loads, memory, tasks, seen: this.seq });
+    this.serving = true;
+  }
+
+  /** Whether the worker has loaded the last build's kernels, waiting up to `timeout_ms` (false: not yet, or it failed). */
+  ready(timeout_ms: number): boolean {
+    const t0 = performance.now();
+    for (;;) {
+      const r = Atomics.load(this.ctl, READY);
+      if (r === this.loads) return true;
+      if (r === -this.loads || performance.now() - t0 > timeout_ms) return false;
+      Atomics.wait(this.ctl, READY, r, 1);
+    }
+  }
+
+  /** Starts task `task` at time `t_ms` on the worker (then call {@link StepWorker.finish}). */
+  start(task: number, t_ms: number): void {
+    this.time[0] = t_ms;
+    this.ctl[TASK] = task;
+    this.seq = Atomics.add(this.ctl, GO, 1) + 1;
+    if (Atomics.load(this.ctl, WORKER_SLEEPS) !== 0) Atomics.notify(this.ctl, GO);
+  }
+
+  /** Waits for the task started last (spinning, then sleeping 1 ms at a time) and returns its result. */
+  finish(): number {
+    const ctl = this.ctl;
+    const seq = this.seq;
+    if (Atomics.load(ctl, DONE) !== seq) {
+      const t0 = performance.now();
+      for (let k = 1; Atomics.load(ctl, DONE) !== seq; k++) {
+        if ((k & 255) !== 0) continue;
+        const waited = performance.now() - t0;
+        if (waited < MAIN_SPIN_ms) continue;
+        if (Atomics.load(ctl, READY) === -this.loads)
+          throw new Error("threads: the worker could not instantiate the step kernels");
+        if (waited > TIMEOUT_ms || this.dead)
+          throw new Error(`threads: the worker thread did not answer within ${TIMEOUT_ms} ms`);
+        Atomics.store(ctl, MAIN_SLEEPS, 1);
+        Atomics.wait(ctl, DONE, seq - 1, 1);
+        Atomics.store(ctl, MAIN_SLEEPS, 0);
+      }
+    }
+    const result = ctl[RESULT];
+    if (result < 0) throw new Error("threads: a step kernel failed on the worker thread");
+    return result;
+  }
+
+  /**
+   * The median round trip of an empty task, us, over `rounds` (after the worker loaded): about a
+   * microsecond when it has a core of its own, a scheduler's time slice when it has not.
+   */
+  pingPong_us(rounds: number): number {
+    const times: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const t0 = performance.now();
+      this.start(PING, 0);
+      this.finish();
+      times.push(1000 * (performance.now() - t0));
+    }
+    return median(times);
+  }
+
+  /** Stops serving the current build (the worker returns to its event loop, holding nothing). */
+  release(): void {
+    if (!this.serving || this.dead) return;
+    this.serving = false;
+    this.start(RELEASE, 0);
+    try {
+      this.finish();
+    } catch {
+      this.terminate();
+    }
+  }
+
+  /** Ends the worker thread. */
+  terminate(): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.serving = false;
+    void this.worker.terminate();
+  }
+}
+
+/** The median of `xs` (not empty). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
