@@ -465,7 +465,7 @@ export class Network {
     if (opts.wasm !== undefined && typeof opts.wasm !== "boolean")
       throw new TypeError(`wasm must be true or false, got ${describeValue(opts.wasm)}`);
     this.wasm = opts.wasm ?? true;
-    const threads = opts.threads ?? 1;
+    const threads = opts.threads === undefined ? 1 : opts.threads;
     if (threads !== 1 && threads !== 2 && threads !== "auto")
       throw new RangeError(`threads must be 1, 2 or "auto", got ${describeValue(threads)}`);
     if (threads === 2) {
