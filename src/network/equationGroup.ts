@@ -30,7 +30,7 @@ import { RandomDraws, randomDrawsBytes, randomStride } from "../random/draws.js"
 import { arenaBytes } from "../wasm/arena.js";
 import { F64, I32, op, sharedMemoryTwin } from "../wasm/assembler.js";
 import { callCounter, ifNonZero, type DriverOperation } from "../wasm/driver.js";
-import { median, type StepWorker, type WorkerTask } from "../wasm/threads.js";
+import type { StepWorker, WorkerTask } from "../wasm/threads.js";
 import type { BuildContext, Population } from "./populations.js";
 import { describeValue } from "../core/describe.js";
 
@@ -430,8 +430,9 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
 
   /**
    * @internal wall time of the step on one thread and split on `worker` (task `task`), us per
-   * step, medians of `repeats` runs of `steps` steps each, alternated; the group's state (and
-   * spike list) is restored afterwards, byte for byte.
+   * step, means over `repeats` runs of `steps` steps each, alternated (a mean, not a median: a
+   * worker that is descheduled now and then costs a time slice each time); the group's state
+   * (and spike list) is restored afterwards, byte for byte.
    */
   timeSplit(
     worker: StepWorker,
@@ -462,17 +463,17 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
       for (let k = 0; k < steps; k++) fn(k * this.dt_ms);
       return (1000 * (performance.now() - t0)) / steps;
     };
-    const ones: number[] = [];
-    const twos: number[] = [];
+    let ones = 0;
+    let twos = 0;
     try {
       for (let r = 0; r < repeats; r++) {
-        ones.push(time(one));
-        twos.push(time(two));
+        ones += time(one);
+        twos += time(two);
       }
     } finally {
       span.set(saved);
     }
-    return { one_us: median(ones), two_us: median(twos) };
+    return { one_us: ones / repeats, two_us: twos / repeats };
   }
 
   /** @internal the reset inside the network's multi-step driver, or null where it is JavaScript. */

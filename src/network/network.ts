@@ -1669,14 +1669,15 @@ export class Network {
       return;
     }
     if (!worker.ready(10_000)) return one("the worker thread did not start within 10 s");
-    const ping_us = worker.pingPong_us(400);
+    const ping_us = worker.roundTrip_us(20);
     if (!(ping_us <= PING_MAX_us))
       return one(
-        `a round trip to the worker took ${ping_us.toFixed(1)} us (median), more than ${PING_MAX_us} us: no free core`,
+        `a round trip to the worker took ${ping_us.toFixed(1)} us (mean over 20 ms), more than ${PING_MAX_us} us: no free core`,
       );
     const trials: string[] = [];
     groups.forEach((g, k) => {
-      const steps = Math.max(5, Math.ceil(400_000 / g.size));
+      // (about 4 ms per repeat at 1 ns per neuron and step)
+      const steps = Math.max(10, Math.ceil(4e6 / g.size));
       const { one_us, two_us } = g.timeSplit(worker, k, steps, 5);
       const faster = two_us < SPLIT_GAIN * one_us;
       if (faster) g.splitOn(worker, k);
@@ -1727,8 +1728,8 @@ export function timeOfStep(n: number, dt_ms: number): number {
 
 /** The smallest equation group split across two threads, neurons (see README: measured). */
 const SPLIT_MIN_NEURONS = 20000;
-/** "auto": the longest median round trip to the worker that still means it has a core, us. */
-const PING_MAX_us = 20;
+/** "auto": the longest mean round trip to the worker that still means it has a core, us. */
+const PING_MAX_us = 10;
 /** "auto": split a group when two threads take less than this share of one thread's time. */
 const SPLIT_GAIN = 0.85;
 /** Ends the worker thread of a network that was garbage collected. */

@@ -203,18 +203,23 @@ export class StepWorker {
   }
 
   /**
-   * The median round trip of an empty task, us, over `rounds` (after the worker loaded): about a
-   * microsecond when it has a core of its own, a scheduler's time slice when it has not.
+   * The mean round trip of an empty task, us, over `duration_ms` of back-to-back round trips
+   * (after the worker loaded): about a microsecond when the worker has a core of its own; a
+   * worker that shares one is descheduled now and then for a scheduler's time slice, which the
+   * mean counts (a median would hide it).
    */
-  pingPong_us(rounds: number): number {
-    const times: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      const t0 = performance.now();
+  roundTrip_us(duration_ms: number): number {
+    let rounds = 0;
+    const t0 = performance.now();
+    let t = t0;
+    while (t - t0 < duration_ms) {
       this.start(PING, 0);
       this.finish();
-      times.push(1000 * (performance.now() - t0));
+      rounds++;
+      if ((rounds & 15) === 0) t = performance.now();
     }
-    return median(times);
+    t = performance.now();
+    return (1000 * (t - t0)) / rounds;
   }
 
   /** Stops serving the current build (the worker returns to its event loop, holding nothing). */
@@ -236,11 +241,4 @@ export class StepWorker {
     this.serving = false;
     void this.worker.terminate();
   }
-}
-
-/** The median of `xs` (not empty). */
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
