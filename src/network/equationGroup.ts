@@ -30,7 +30,7 @@ import { RandomDraws, randomDrawsBytes, randomStride } from "../random/draws.js"
 import { arenaBytes } from "../wasm/arena.js";
 import { F64, I32, op, sharedMemoryTwin } from "../wasm/assembler.js";
 import { callCounter, ifNonZero, type DriverOperation } from "../wasm/driver.js";
-import type { StepWorker, WorkerTask } from "../wasm/threads.js";
+import type { SplitChooser, StepWorker, WorkerTask } from "../wasm/threads.js";
 import type { BuildContext, Population } from "./populations.js";
 import { describeValue } from "../core/describe.js";
 
@@ -406,21 +406,36 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
    * task `task` ({@link EquationGroup.workerTask}), the spike lists merged in index order (the
    * same spikes, state and random numbers as one thread); `null` goes back to one thread.
    */
-  splitOn(worker: StepWorker | null, task = 0): void {
+  splitOn(
+    worker: StepWorker | null,
+    task = 0,
+    chooser: { chooser: SplitChooser; ticks: boolean } | null = null,
+  ): void {
     const halves = this.halves;
-    if (worker === null || halves === null) {
+    if (worker === null || halves === null || this.stepKernel === null) {
       this.splitStep = null;
       return;
     }
     const { lower, at } = halves;
     const spiked = this.spiked;
-    this.splitStep = (t_ms) => {
+    const two = (t_ms: number) => {
       worker.start(task, t_ms);
       const mine = lower(t_ms);
       const theirs = worker.finish();
       if (theirs > 0) spiked.copyWithin(mine, at, at + theirs);
       return mine + theirs;
     };
+    if (chooser === null) {
+      this.splitStep = two;
+      return;
+    }
+    // ("auto": one thread or two, as the chooser finds faster while running; `ticks`: this
+    // group's step counts the steps)
+    const one = this.stepKernel;
+    const c = chooser.chooser;
+    this.splitStep = chooser.ticks
+      ? (t_ms) => (c.tick(), c.two ? two(t_ms) : one(t_ms))
+      : (t_ms) => (c.two ? two(t_ms) : one(t_ms));
   }
 
   /** @internal whether the step runs split across two threads. */

@@ -38,7 +38,7 @@ import { weightUnit, type ReceptorSpec } from "../synapses/receptors.js";
 import { bothWays, gapJunctionEquations, reversed } from "../synapses/gapJunctions.js";
 import { deliverKernels, type DeliverKernels } from "../synapses/deliverWasm.js";
 import { Arena, arenaBytes } from "../wasm/arena.js";
-import { StepWorker, threadsUnavailable, type WorkerTask } from "../wasm/threads.js";
+import { SplitChooser, StepWorker, threadsUnavailable, type WorkerTask } from "../wasm/threads.js";
 import { F64, forCount, I32, op, type Code } from "../wasm/assembler.js";
 import {
   buildDriver,
@@ -434,10 +434,16 @@ export class Network {
   readonly threads: 1 | 2 | "auto";
   /** @internal the smallest equation group split across threads, neurons (tests lower it). */
   splitMin_neurons = SPLIT_MIN_NEURONS;
+  /** @internal "auto": whether the build calibrates (tests turn it off: every group split, the chooser deciding). */
+  calibrate = true;
+  /** @internal "auto": steps per window of the chooser between one and two threads while running. */
+  chooserWindow_steps = 200;
   /** The worker thread (spawned at the first build that splits a group), or null. */
   private worker: StepWorker | null = null;
   /** What the last build did with `threads`, for the schedule ("" with threads: 1). */
   private threadsReport = "";
+  /** "auto" with split groups: the choice between one and two threads while running, or null. */
+  private chooser: SplitChooser | null = null;
 
   /** Steps between checks for non-finite state (0: off). */
   readonly checkFinite_steps: number;
@@ -748,8 +754,16 @@ export class Network {
       typeof driver === "string"
         ? `step by step (${driver})`
         : "many steps per WebAssembly call (JavaScript only for callbacks, progress and monitors' hand-over)",
-      this.threadsReport,
+      this.threadsReport + this.choosing(),
     );
+  }
+
+  /** With "auto" and split groups: what the chooser measured while running, for the schedule. */
+  private choosing(): string {
+    const c = this.chooser;
+    if (c === null) return "";
+    const us = (x: number) => (Number.isNaN(x) ? "not yet measured" : `${x.toFixed(1)} us`);
+    return `; while running, steps of ${us(c.one_us)} on 1 thread and ${us(c.two_us)} on 2 (whole steps, last windows): now ${c.two ? 2 : 1}`;
   }
 
   /** Records the population rate (spikes per step) of each given population. */
@@ -1629,6 +1643,7 @@ export class Network {
    * the schedule shows.
    */
   private setUpThreads(arena: Arena, unavailable: string | null): void {
+    this.chooser = null;
     if (this.threads === 1) {
       this.threadsReport = "";
       return;
@@ -1668,6 +1683,13 @@ export class Network {
       this.threadsReport = `2 (${groups.map((g) => g.name).join(", ")} split)${skipped}`;
       return;
     }
+    if (!this.calibrate) {
+      const chooser = new SplitChooser(true, this.chooserWindow_steps, 3);
+      groups.forEach((g, k) => g.splitOn(worker, k, { chooser, ticks: k === 0 }));
+      this.chooser = chooser;
+      this.threadsReport = `2 (auto, not calibrated)${skipped}`;
+      return;
+    }
     if (!worker.ready(10_000)) return one("the worker thread did not start within 10 s");
     const ping_us = worker.roundTrip_us(20);
     if (!(ping_us <= PING_MAX_us))
@@ -1675,19 +1697,23 @@ export class Network {
         `a round trip to the worker took ${ping_us.toFixed(1)} us (mean over 20 ms), more than ${PING_MAX_us} us: no free core`,
       );
     const trials: string[] = [];
-    groups.forEach((g, k) => {
+    const faster = groups.filter((g, k) => {
       // (about 4 ms per repeat at 1 ns per neuron and step)
       const steps = Math.max(10, Math.ceil(4e6 / g.size));
       const { one_us, two_us } = g.timeSplit(worker, k, steps, 5);
-      const faster = two_us < SPLIT_GAIN * one_us;
-      if (faster) g.splitOn(worker, k);
+      const gain = two_us < SPLIT_GAIN * one_us;
       trials.push(
-        `${g.name} ${one_us.toFixed(1)} us/step on 1 thread, ${two_us.toFixed(1)} on 2${faster ? ": split" : ""}`,
+        `${g.name} ${one_us.toFixed(1)} us/step on 1 thread, ${two_us.toFixed(1)} on 2${gain ? ": split" : ""}`,
       );
+      return gain;
     });
-    const split = groups.filter((g) => g.isSplit);
     const calibration = `round trip ${ping_us.toFixed(1)} us; ${trials.join("; ")}${skipped}`;
-    if (split.length === 0) return one(`calibration: ${calibration}`);
+    if (faster.length === 0) return one(`calibration: ${calibration}`);
+    // While running, a chooser keeps the faster of one and two threads (the first split group's
+    // step counts the steps).
+    const chooser = new SplitChooser(true, this.chooserWindow_steps);
+    faster.forEach((g, k) => g.splitOn(worker, groups.indexOf(g), { chooser, ticks: k === 0 }));
+    this.chooser = chooser;
     this.threadsReport = `2 (auto, calibration: ${calibration})`;
   }
 

@@ -242,3 +242,57 @@ export class StepWorker {
     void this.worker.terminate();
   }
 }
+
+/**
+ * Keeps choosing, while a network runs, between the split step and the one-thread step ("auto":
+ * both give bitwise-identical results, so switching is free): it times whole steps (from one
+ * step's start to the next's, pauses between runs left out) in windows of `window` steps, uses
+ * the faster mode, and runs one window in the other mode after the first and then every
+ * `probeEvery` windows, so a core that became busy (or free) since the calibration is noticed.
+ *
+ * @example
+ * ```ts no-run
+ * const chooser = new SplitChooser(true);
+ * // at each step's start: chooser.tick(); then chooser.two ? splitStep(t) : oneThreadStep(t)
+ * ```
+ */
+export class SplitChooser {
+  /** Mean wall time of a whole step in the last window of each mode, us (NaN: not measured yet). */
+  one_us = NaN;
+  two_us = NaN;
+  private last = NaN;
+  private sum = 0;
+  private n = 0;
+  private windows = 0;
+  private switched = false;
+
+  constructor(
+    /** Whether the next steps split (the calibration's choice). */
+    public two: boolean,
+    private readonly window = 200,
+    private readonly probeEvery = 10,
+  ) {}
+
+  /** Counts a step's start (once per step). */
+  tick(): void {
+    const now = performance.now();
+    const ms = now - this.last;
+    this.last = now;
+    if (!(ms < 50) || this.switched) {
+      this.switched = false; // the first step, a pause between runs, or a step of the other mode
+      return;
+    }
+    this.sum += ms;
+    if (++this.n < this.window) return;
+    const mean_us = (1000 * this.sum) / this.n;
+    this.sum = 0;
+    this.n = 0;
+    if (this.two) this.two_us = mean_us;
+    else this.one_us = mean_us;
+    const other = this.two ? this.one_us : this.two_us;
+    const probe = Number.isNaN(other) || ++this.windows % this.probeEvery === 0;
+    const two = probe ? !this.two : this.two_us < this.one_us;
+    this.switched = two !== this.two;
+    this.two = two;
+  }
+}

@@ -9,8 +9,9 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Network, fixedProbability } from "../../src/index.js";
+import { SplitChooser } from "../../src/wasm/threads.js";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -35,10 +36,16 @@ const NS = {
 type Threads = 1 | 2 | "auto";
 
 /** Groups of odd sizes in both precisions, synapses between them, every kind of monitor. */
-function network(threads: Threads, multiStep: boolean, sizes = { exc: 1001, inh: 37 }) {
+function network(
+  threads: Threads,
+  multiStep: boolean,
+  sizes = { exc: 1001, inh: 37 },
+  options?: (net: Network) => void,
+) {
   const net = new Network({ dt_ms: 0.1, seed: 5, threads, checkFinite_steps: 50 });
   net.splitMin_neurons = 1; // split every group, however small
   net.multiStep = multiStep;
+  options?.(net);
   const group = (name: string, size: number, precision: "float64" | "float32") =>
     net.addNeurons(name, {
       size,
@@ -197,6 +204,58 @@ describe("threads: 2 (a group's step split across the main thread and a worker)"
       /threads: 1 \(auto: no equation group of >= 20000 neurons/,
     );
   }, 120_000);
+
+  it("'auto' switching between one and two threads while running changes nothing", () => {
+    const one = network(1, true);
+    const auto = (multiStep: boolean) =>
+      network("auto", multiStep, undefined, (net) => {
+        net.calibrate = false; // every group split; the chooser switches every few steps
+        net.chooserWindow_steps = 3;
+      });
+    for (const b of [auto(true), auto(false)]) {
+      const s = String(b.net.schedule());
+      expect(s).toMatch(
+        /threads: 2 \(auto, not calibrated\); while running, steps of [\d.]+ us on 1 thread and [\d.]+ us on 2/,
+      );
+      expect(b.exc.isSplit).toBe(true);
+      expectSame(one, b);
+    }
+  }, 120_000);
+
+  it("chooses the faster mode by whole-step wall time, probing the other now and then", () => {
+    let now = 0;
+    const clock = vi.spyOn(performance, "now").mockImplementation(() => now);
+    try {
+      const c = new SplitChooser(true, 2, 3);
+      const steps = (n: number, us: (two: boolean) => number) => {
+        const modes: boolean[] = [];
+        for (let k = 0; k < n; k++) {
+          modes.push(c.two);
+          c.tick();
+          now += us(c.two) / 1000;
+        }
+        return modes;
+      };
+      // two threads 50 us a step, one 80: after the first probe of one thread, two (probing every third window)
+      const modes = steps(24, (two) => (two ? 50 : 80));
+      expect(c.two_us).toBeCloseTo(50, 6);
+      expect(c.one_us).toBeCloseTo(80, 6);
+      expect(modes.filter((m) => !m).length).toBeGreaterThan(0);
+      expect(modes.filter((m) => m).length).toBeGreaterThan(12);
+      // the core got busy: two threads now 200 us a step -> one thread
+      steps(40, (two) => (two ? 200 : 80));
+      expect(c.two_us).toBeCloseTo(200, 6);
+      const later = steps(24, (two) => (two ? 200 : 80));
+      expect(later.filter((m) => !m).length).toBeGreaterThan(12);
+      // a pause between runs (> 50 ms) is not a step
+      const before = [c.one_us, c.two_us];
+      now += 10_000;
+      c.tick();
+      expect([c.one_us, c.two_us]).toEqual(before);
+    } finally {
+      clock.mockRestore();
+    }
+  });
 
   it("refuses threads other than 1, 2 or 'auto'", () => {
     for (const bad of [0, 3, 1.5, "2", "many", null])
