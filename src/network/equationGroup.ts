@@ -8,6 +8,7 @@
 import { checkInteger } from "../core/checks.js";
 import { checkPrecision } from "../core/validate.js";
 import {
+  JS_FUNCTIONS,
   jsReset,
   jsStep,
   specialise,
@@ -390,10 +391,22 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
         : this.size <= 4
           ? "too small to split"
           : "its step was not built in halves";
-    if (halves.functionImports.length > 0)
-      return `its step calls JavaScript (${halves.functionImports.join(", ")}), which a worker does not share`;
+    // A function the step calls per lane is shared when it is one of Math's: V8 runs the same
+    // implementation in every thread (so the same bits); others stay on one thread.
+    const math: Record<string, string> = {};
+    const unshared: string[] = [];
+    for (const name of halves.functionImports) {
+      const fn = JS_FUNCTIONS[name];
+      const builtin = Object.getOwnPropertyNames(Math).find(
+        (k) => (Math as unknown as Record<string, unknown>)[k] === fn,
+      );
+      if (builtin === undefined) unshared.push(name);
+      else math[name] = builtin;
+    }
+    if (unshared.length > 0)
+      return `its step calls JavaScript (${unshared.join(", ")}), which a worker does not share`;
     const module = sharedMemoryTwin(halves.module);
-    return module ? { module, name: "upper" } : "no shared-memory module";
+    return module ? { module, name: "upper", math } : "no shared-memory module";
   }
 
   /** @internal where the step splits: neurons [0, at) on the main thread, [at, size) on the worker. */

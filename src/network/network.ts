@@ -1209,11 +1209,12 @@ export class Network {
       if (p instanceof NeuronGroup) {
         const buffers = p.inputBuffers;
         const arriving = buffers.map((b) => slotOf(b, 0));
+        const inner = p.equationGroup;
         add(
           "groups",
           0,
           p.name,
-          `${p.kind} (equations): input, state update, threshold, reset`,
+          `${p.kind} (equations): input, state update, threshold, reset${inner?.isSplit ? `, 2 threads (neurons [0, ${inner.splitAt}) here, [${inner.splitAt}, ${p.size}) on a worker)` : ""}`,
           (n) => {
             for (let r = 0; r < buffers.length; r++) arriving[r] = slotOf(buffers[r], n);
             p.update(n, arriving);
@@ -1570,7 +1571,8 @@ export class Network {
     const threadsWhy =
       this.threads === 1 ? null : (threadsUnavailable() ?? (this.wasm ? null : "wasm: false"));
     const large = this.populations.some(
-      (p) => p instanceof EquationGroup && p.size >= this.splitMin_neurons,
+      (p) =>
+        (p instanceof EquationGroup || p instanceof NeuronGroup) && p.size >= this.splitMin_neurons,
     );
     const arena = new Arena(bytes, this.threads !== 1 && threadsWhy === null && large);
     const homed = projections.map(({ spec, proj }) => ({ spec, proj: intoArena(proj, arena) }));
@@ -1657,7 +1659,9 @@ export class Network {
     const groups: EquationGroup<StateArray>[] = [];
     const tasks: WorkerTask[] = [];
     const notSplit: string[] = [];
-    for (const p of this.populations) {
+    for (const q of this.populations) {
+      // (a built-in group, addLif, ..., runs its model as an equation group)
+      const p = q instanceof NeuronGroup ? q.equationGroup : q;
       if (!(p instanceof EquationGroup) || p.size < min) continue;
       const task = p.workerTask();
       if (typeof task === "string") notSplit.push(`${p.name}: ${task}`);

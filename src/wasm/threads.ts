@@ -16,7 +16,8 @@
  * sources (tests) and from the built CommonJS dist; it is `unref`'d (it never keeps the process
  * alive) and terminated by {@link StepWorker.terminate} (the network does so when it is garbage
  * collected). Its kernels are the shared-memory twins of the groups' modules, posted to it
- * (`WebAssembly.Module` is cloneable); they import no JavaScript functions.
+ * (`WebAssembly.Module` is cloneable); the only JavaScript functions they may import are
+ * `Math`'s (the worker passes its own, the same code).
  */
 import { Worker } from "node:worker_threads";
 import { wasmApi } from "./assembler.js";
@@ -34,9 +35,9 @@ const RELEASE = -1,
 /** Byte offset of the step's time (a float64) in the control buffer. */
 const TIME_AT = 64;
 /** How long the worker spins for the next task before it sleeps, ms. */
-const WORKER_SPIN_ms = 1;
+const WORKER_SPIN_ms = 0.25;
 /** How long the main thread spins for the worker's half before it sleeps (1 ms at a time), ms. */
-const MAIN_SPIN_ms = 0.2;
+const MAIN_SPIN_ms = 0.05;
 /** The main thread gives up on a worker that has not answered for this long, ms. */
 const TIMEOUT_ms = 60_000;
 
@@ -49,7 +50,11 @@ const time = new Float64Array(workerData.control, ${TIME_AT}, 1);
 parentPort.on("message", (m) => {
   let tasks;
   try {
-    tasks = m.tasks.map((k) => new WebAssembly.Instance(k.module, { env: { mem: m.memory } }).exports[k.name]);
+    tasks = m.tasks.map((k) => {
+      const env = { mem: m.memory };
+      for (const [name, builtin] of Object.entries(k.math ?? {})) env[name] = Math[builtin];
+      return new WebAssembly.Instance(k.module, { env }).exports[k.name];
+    });
   } catch (err) {
     Atomics.store(ctl, ${READY}, -m.id);
     return;
@@ -105,10 +110,15 @@ export function threadsUnavailable(): string | null {
   return null;
 }
 
-/** A kernel the worker runs: export `name` of `module` (a shared-memory module importing only `env.mem`). */
+/**
+ * A kernel the worker runs: export `name` of `module`, a shared-memory module importing `env.mem`
+ * and, by import name, functions of `Math` (`math`: import name -> Math's property, e.g.
+ * `{ exp: "exp" }`; V8 runs the same implementation in every thread).
+ */
 export interface WorkerTask {
   module: object;
   name: string;
+  math?: Record<string, string>;
 }
 
 /**

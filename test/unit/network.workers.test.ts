@@ -133,6 +133,42 @@ describe("threads: 2 (a group's step split across the main thread and a worker)"
     expectSame(one, walked);
   }, 120_000);
 
+  it("splits built-in groups (addLif) too, with static projections and delays", () => {
+    const run = (threads: 1 | 2) => {
+      const net = new Network({ seed: 8, threads });
+      net.splitMin_neurons = 1;
+      const receptors = {
+        exc: { kind: "conductance" as const, tau_ms: 5, eRev_mV: 0 },
+        inh: { kind: "conductance" as const, tau_ms: 10, eRev_mV: -80 },
+      };
+      const params = { iBias_pA: 210, tRef_ms: 3 };
+      const v0_mV = (rng: { uniform(): number }) => -60 + 10 * rng.uniform();
+      const exc = net.addLif("exc", { size: 803, params, receptors, v0_mV });
+      const inh = net.addLif("inh", { size: 201, params, receptors, v0_mV });
+      for (const post of [exc, inh]) {
+        net.connect(exc, post, { rule: fixedProbability(0.05), receptor: "exc", weight_nS: 2 });
+        net.connect(inh, post, {
+          rule: fixedProbability(0.05),
+          receptor: "inh",
+          weight_nS: 10,
+          delay_ms: 1.5,
+        });
+      }
+      const m = net.monitorSpikes([exc, inh]);
+      net.run(100);
+      return { net, exc, inh, m };
+    };
+    const a = run(1);
+    const b = run(2);
+    expect(String(b.net.schedule())).toMatch(/exc +.*2 threads \(neurons \[0, 400\) here/);
+    expect(b.exc.equationGroup!.isSplit).toBe(true);
+    expect(a.m.count).toBeGreaterThan(200);
+    expect(Array.from(b.m.neurons)).toEqual(Array.from(a.m.neurons));
+    expect(Array.from(b.m.times_ms)).toEqual(Array.from(a.m.times_ms));
+    for (const g of ["exc", "inh"] as const)
+      expect(bytes(b[g].variable("v_mV"))).toEqual(bytes(a[g].variable("v_mV")));
+  }, 60_000);
+
   it("splits at a multiple of 4 for small and odd sizes", () => {
     for (const [exc, inh] of [
       [5, 6],
@@ -172,21 +208,45 @@ describe("threads: 2 (a group's step split across the main thread and a worker)"
     expect(g.isSplit).toBe(true);
   }, 60_000);
 
-  it("does not split groups below the size threshold or whose step calls JavaScript", () => {
+  it("does not split groups below the size threshold or whose step calls JavaScript other than Math's", () => {
     const net = new Network({ threads: 2 });
     net.splitMin_neurons = 100;
     net.addNeurons("small", { size: 99, model: "dv/dt = -v/(10*ms) : 1", method: "euler" });
-    const e = net.addNeurons("exp", {
+    const e = net.addNeurons("pow", {
       size: 100,
-      model: "dv/dt = -v/(10*ms) + exp(-v)/ms : 1",
+      model: "dv/dt = -v/(10*ms) + (v + 2)**0.5/ms : 1",
       method: "euler",
     });
     const s = String(net.schedule());
     expect(s).toMatch(
-      /threads: 1 \(no equation group of >= 100 neurons.*exp: its step calls JavaScript \(exp\)/,
+      /threads: 1 \(no equation group of >= 100 neurons.*pow: its step calls JavaScript \(pow\)/,
     );
     expect(e.isSplit).toBe(false);
   });
+
+  it("shares Math's functions with the worker (exp, sin, ... called per lane): the same bits", () => {
+    const run = (threads: 1 | 2) => {
+      const net = new Network({ seed: 4, threads });
+      net.splitMin_neurons = 1;
+      const g = net.addNeurons("g", {
+        size: 517,
+        model: "dv/dt = (1.2 - v)/(10*ms) + 0.05*exp(-v)*sin(v*7)/ms + 0.2*xi/sqrt(ms) : 1",
+        threshold: "v > 1",
+        reset: "v = 0",
+        method: "euler",
+        init: { v: "rand()" },
+      });
+      const m = net.monitorSpikes([g]);
+      net.run(80);
+      return { net, g, m };
+    };
+    const a = run(1);
+    const b = run(2);
+    expect(b.g.isSplit).toBe(true);
+    expect(a.m.count).toBeGreaterThan(100);
+    expect(Array.from(b.m.neurons)).toEqual(Array.from(a.m.neurons));
+    expect(bytes(b.g.variable("v"))).toEqual(bytes(a.g.variable("v")));
+  }, 60_000);
 
   it("'auto' calibrates at build and reports it; results do not depend on its choice", () => {
     const one = network(1, true);
