@@ -61,12 +61,13 @@ parentPort.on("message", (m) => {
   }
   Atomics.store(ctl, ${READY}, m.id);
   let seen = m.seen;
+  let spin = ${WORKER_SPIN_ms};
   for (;;) {
     let go = Atomics.load(ctl, ${GO});
     if (go === seen) {
       const t0 = performance.now();
       for (let k = 1; (go = Atomics.load(ctl, ${GO})) === seen; k++) {
-        if ((k & 1023) === 0 && performance.now() - t0 > ${WORKER_SPIN_ms}) {
+        if ((k & 1023) === 0 && performance.now() - t0 >= spin) {
           Atomics.store(ctl, ${WORKER_SLEEPS}, 1);
           while ((go = Atomics.load(ctl, ${GO})) === seen) Atomics.wait(ctl, ${GO}, seen, 1000);
           Atomics.store(ctl, ${WORKER_SLEEPS}, 0);
@@ -86,7 +87,11 @@ parentPort.on("message", (m) => {
     }
     ctl[${RESULT}] = result;
     Atomics.store(ctl, ${DONE}, seen);
-    if (Atomics.load(ctl, ${MAIN_SLEEPS}) !== 0) Atomics.notify(ctl, ${DONE});
+    // The main thread fell asleep waiting: the two threads share a core, so the next wait
+    // yields it at once instead of spinning (which would only delay the main thread).
+    const slept = Atomics.load(ctl, ${MAIN_SLEEPS}) !== 0;
+    if (slept) Atomics.notify(ctl, ${DONE});
+    spin = slept ? 0 : ${WORKER_SPIN_ms};
     if (task === ${RELEASE}) return;
   }
 });
@@ -141,6 +146,8 @@ export class StepWorker {
   private loads = 0;
   private serving = false;
   private dead = false;
+  /** Whether the last wait for the worker needed sleeping. */
+  private slept = false;
 
   private constructor(
     private readonly worker: Worker,
@@ -194,10 +201,14 @@ export class StepWorker {
     const seq = this.seq;
     if (Atomics.load(ctl, DONE) !== seq) {
       const t0 = performance.now();
+      // (after a wait that needed sleeping, the threads share a core: yield it sooner)
+      const spin = this.slept ? MAIN_SPIN_ms / 10 : MAIN_SPIN_ms;
+      this.slept = false;
       for (let k = 1; Atomics.load(ctl, DONE) !== seq; k++) {
-        if ((k & 255) !== 0) continue;
+        if ((k & 63) !== 0) continue;
         const waited = performance.now() - t0;
-        if (waited < MAIN_SPIN_ms) continue;
+        if (waited < spin) continue;
+        this.slept = true;
         if (Atomics.load(ctl, READY) === -this.loads)
           throw new Error("threads: the worker could not instantiate the step kernels");
         if (waited > TIMEOUT_ms || this.dead)
