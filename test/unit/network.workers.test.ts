@@ -254,7 +254,7 @@ describe("threads: 2 (a group's step split across the main thread and a worker)"
     const s = String(auto.net.schedule());
     // on a quiet machine with a free core it may split; on a busy one it must not
     expect(s).toMatch(
-      /threads: (2 \(auto, calibration: round trip [\d.]+ us; exc [\d.]+ us\/step on 1 thread, [\d.]+ on 2|1 \(auto: (a round trip to the worker took|calibration: round trip))/,
+      /threads: (2 \(auto, calibration: round trip [\d.]+ us; exc [\d.]+ us\/step on 1 thread, [\d.]+ on 2|1 \(auto: (a round trip to the worker took|calibration: round trip|the worker thread did not start))/,
     );
     expectSame(one, auto);
     // a group smaller than the threshold keeps one thread, and says so
@@ -326,6 +326,31 @@ describe("threads: 2 (a group's step split across the main thread and a worker)"
       /threads: 2 needs a worker thread on shared WebAssembly memory: wasm: false/,
     );
     expect(new Network({ threads: "auto", wasm: false }).threads).toBe("auto");
+  });
+
+  it("without SharedArrayBuffer: 'auto' keeps one thread and says why, 2 is refused", () => {
+    vi.stubGlobal("SharedArrayBuffer", undefined);
+    try {
+      expect(() => new Network({ threads: 2 })).toThrow(
+        /threads: 2 needs a worker thread on shared WebAssembly memory: no SharedArrayBuffer/,
+      );
+      const net = new Network({ threads: "auto", seed: 1 });
+      net.splitMin_neurons = 1;
+      const g = net.addNeurons("g", {
+        size: 64,
+        model: "dv/dt = (1.1 - v)/(10*ms) : 1",
+        threshold: "v > 1",
+        reset: "v = 0",
+        method: "euler",
+      });
+      expect(String(net.schedule())).toMatch(/threads: 1 \(auto: no SharedArrayBuffer\)/);
+      net.run(30);
+      expect(g.isSplit).toBe(false);
+      expect(g.kernelCalls.js).toBe(0);
+      expect(g.kernelCalls.wasm).toBeGreaterThanOrEqual(300);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it("runs from the built CommonJS dist, and its worker never keeps the process alive", () => {
