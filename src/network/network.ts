@@ -1574,7 +1574,8 @@ export class Network {
       (p) =>
         (p instanceof EquationGroup || p instanceof NeuronGroup) && p.size >= this.splitMin_neurons,
     );
-    const arena = new Arena(bytes, this.threads !== 1 && threadsWhy === null && large);
+    const shared = this.threads !== 1 && threadsWhy === null && large;
+    const arena = new Arena(bytes, shared);
     const homed = projections.map(({ spec, proj }) => ({ spec, proj: intoArena(proj, arena) }));
     this.populations.forEach((p, k) =>
       p.build(this.dt_ms, streams[k], { arena, inputDelaySteps: delays[k], wasm: this.wasm }),
@@ -1614,7 +1615,13 @@ export class Network {
     }));
     this.keepSynapses = false;
     this.stepIndex = 0;
-    this.setUpThreads(arena, threadsWhy);
+    this.setUpThreads(
+      arena,
+      threadsWhy ??
+        (shared && !arena.shared
+          ? `the host refused a shared memory of ${(bytes / 2 ** 20).toFixed(0)} MiB`
+          : null),
+    );
     const driverArea = {
       counters: arena.i32(driven ? DRIVER_COUNTERS : 0),
       cells: arena.i32(driven ? DRIVER_CELLS : 0),
@@ -1655,6 +1662,8 @@ export class Network {
       this.threadsReport = `1 (${this.threads === "auto" ? "auto: " : ""}${why})`;
     };
     if (unavailable !== null) return one(unavailable);
+    const memory = arena.sharedMemory;
+    if (memory === null) return one(`no equation group of >= ${this.splitMin_neurons} neurons`);
     const min = this.splitMin_neurons;
     const groups: EquationGroup<StateArray>[] = [];
     const tasks: WorkerTask[] = [];
@@ -1670,8 +1679,7 @@ export class Network {
         tasks.push(task);
       }
     }
-    const memory = arena.sharedMemory;
-    if (groups.length === 0 || memory === null)
+    if (groups.length === 0)
       return one(
         `no equation group of >= ${min} neurons whose WebAssembly step a worker can run${notSplit.length ? `; ${notSplit.join("; ")}` : ""}`,
       );

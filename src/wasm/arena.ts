@@ -35,16 +35,20 @@ export class Arena {
     const wasm = wasmApi();
     const pages = Math.max(1, Math.ceil(bytes / PAGE_BYTES));
     let memory: { buffer: ArrayBuffer } | null = null;
+    if (wasm && pages <= MAX_PAGES && shared) {
+      try {
+        memory = new wasm.Memory({ initial: pages, maximum: pages, shared: true });
+      } catch {
+        this.shared = false; // refused: an ordinary memory (one thread)
+      }
+    } else this.shared = false;
     try {
-      if (wasm && pages <= MAX_PAGES)
-        memory = shared
-          ? new wasm.Memory({ initial: pages, maximum: pages, shared: true })
-          : new wasm.Memory({ initial: pages });
+      if (wasm && pages <= MAX_PAGES && memory === null)
+        memory = new wasm.Memory({ initial: pages });
     } catch {
       memory = null; // the host refused this much wasm memory: ordinary arrays, TypeScript loops
     }
     this.memory = memory;
-    if (memory === null) this.shared = false;
   }
 
   /** The `WebAssembly.Memory` of a shared arena (to hand to a worker), else null. */

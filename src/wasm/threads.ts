@@ -130,14 +130,6 @@ export interface WorkerTask {
  * The worker thread of one network (see the module comment): `load` a build's kernels, then
  * per step `start(task, t_ms)`, run the main thread's share, and `finish()` for the task's
  * result.
- *
- * @example
- * ```ts no-run
- * const w = StepWorker.spawn();
- * w.load(memory, [{ module, name: "upper" }]);
- * w.start(0, t_ms); const mine = lower(t_ms); const theirs = w.finish();
- * w.terminate();
- * ```
  */
 export class StepWorker {
   private readonly ctl: Int32Array;
@@ -146,8 +138,6 @@ export class StepWorker {
   private loads = 0;
   private serving = false;
   private dead = false;
-  /** Whether the last wait for the worker needed sleeping. */
-  private slept = false;
 
   private constructor(
     private readonly worker: Worker,
@@ -201,14 +191,12 @@ export class StepWorker {
     const seq = this.seq;
     if (Atomics.load(ctl, DONE) !== seq) {
       const t0 = performance.now();
-      // (after a wait that needed sleeping, the threads share a core: yield it sooner)
-      const spin = this.slept ? MAIN_SPIN_ms / 10 : MAIN_SPIN_ms;
-      this.slept = false;
+      // (a constant spin: were it shorter after a sleep, the worker's wake-up alone would make
+      // the main thread sleep again, and the pair would never return to spinning on a free core)
       for (let k = 1; Atomics.load(ctl, DONE) !== seq; k++) {
         if ((k & 63) !== 0) continue;
         const waited = performance.now() - t0;
-        if (waited < spin) continue;
-        this.slept = true;
+        if (waited < MAIN_SPIN_ms) continue;
         if (Atomics.load(ctl, READY) === -this.loads)
           throw new Error("threads: the worker could not instantiate the step kernels");
         if (waited > TIMEOUT_ms || this.dead)
@@ -270,12 +258,6 @@ export class StepWorker {
  * step's start to the next's, pauses between runs left out) in windows of `window` steps, uses
  * the faster mode, and runs one window in the other mode after the first and then every
  * `probeEvery` windows, so a core that became busy (or free) since the calibration is noticed.
- *
- * @example
- * ```ts no-run
- * const chooser = new SplitChooser(true);
- * // at each step's start: chooser.tick(); then chooser.two ? splitStep(t) : oneThreadStep(t)
- * ```
  */
 export class SplitChooser {
   /** Mean wall time of a whole step in the last window of each mode, us (NaN: not measured yet). */
