@@ -257,7 +257,8 @@ export class StepWorker {
  * both give bitwise-identical results, so switching is free): it times whole steps (from one
  * step's start to the next's, pauses between runs left out) in windows of `window` steps, uses
  * the faster mode, and runs one window in the other mode after the first and then every
- * `probeEvery` windows, so a core that became busy (or free) since the calibration is noticed.
+ * `probeEvery` windows, so a core that became busy (or free) since the calibration is noticed;
+ * each probe that loses doubles the gap to the next (up to 64 windows), one that wins resets it.
  */
 export class SplitChooser {
   /** Mean wall time of a whole step in the last window of each mode, us (NaN: not measured yet). */
@@ -266,7 +267,11 @@ export class SplitChooser {
   private last = NaN;
   private sum = 0;
   private n = 0;
-  private windows = 0;
+  /** Windows until the next probe, and the gap after it. */
+  private untilProbe = 0;
+  private gap: number;
+  /** Whether the window being timed is a probe. */
+  private probing = false;
   private switched = false;
 
   constructor(
@@ -274,7 +279,9 @@ export class SplitChooser {
     public two: boolean,
     private readonly window = 200,
     private readonly probeEvery = 10,
-  ) {}
+  ) {
+    this.gap = probeEvery;
+  }
 
   /** Counts a step's start (once per step). */
   tick(): void {
@@ -292,9 +299,15 @@ export class SplitChooser {
     this.n = 0;
     if (this.two) this.two_us = mean_us;
     else this.one_us = mean_us;
+    const faster = this.two_us < this.one_us;
+    if (this.probing) {
+      // (the probed mode lost: probe less often; it won: it is used from now on)
+      this.gap = faster === this.two ? this.probeEvery : Math.min(64, 2 * this.gap);
+      this.untilProbe = this.gap;
+    }
     const other = this.two ? this.one_us : this.two_us;
-    const probe = Number.isNaN(other) || ++this.windows % this.probeEvery === 0;
-    const two = probe ? !this.two : this.two_us < this.one_us;
+    this.probing = Number.isNaN(other) || --this.untilProbe <= 0;
+    const two = this.probing ? !this.two : faster;
     this.switched = two !== this.two;
     this.two = two;
   }

@@ -307,6 +307,10 @@ describe("threads: 2 (a group's step split across the main thread and a worker)"
       expect(c.two_us).toBeCloseTo(200, 6);
       const later = steps(24, (two) => (two ? 200 : 80));
       expect(later.filter((m) => !m).length).toBeGreaterThan(12);
+      // a core that stays busy: each lost probe doubles the gap to the next (at most 64 windows)
+      const long = steps(600, (two) => (two ? 200 : 80));
+      expect(long.filter((m) => m).length).toBeLessThan(45); // (a probe every 3 windows: ~150)
+      expect(long.filter((m) => m).length).toBeGreaterThan(0);
       // a pause between runs (> 50 ms) is not a step
       const before = [c.one_us, c.two_us];
       now += 10_000;
