@@ -208,6 +208,30 @@ describe("threads: 2 (a group's step split across the main thread and a worker)"
     expect(g.isSplit).toBe(true);
   }, 60_000);
 
+  it("leaves no spinning worker behind: an idle network costs no CPU", async () => {
+    const net = new Network({ threads: 2 });
+    net.splitMin_neurons = 1;
+    const g = net.addNeurons("g", {
+      size: 20001,
+      model: "dv/dt = (1.1 - v)/(10*ms) : 1",
+      threshold: "v > 1",
+      reset: "v = 0",
+      method: "euler",
+    });
+    net.run(20);
+    expect(g.isSplit).toBe(true);
+    const idle = async (ms: number) => {
+      const c0 = process.cpuUsage(); // (all threads of the process)
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      const c = process.cpuUsage(c0);
+      return (c.user + c.system) / 1000;
+    };
+    // a worker spinning through the wait would take ~400 ms of CPU
+    expect(await idle(400)).toBeLessThan(120);
+    net.reset();
+    expect(await idle(200)).toBeLessThan(60);
+  }, 60_000);
+
   it("does not split groups below the size threshold or whose step calls JavaScript other than Math's", () => {
     const net = new Network({ threads: 2 });
     net.splitMin_neurons = 100;
