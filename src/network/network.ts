@@ -107,13 +107,16 @@ export interface NetworkOptions {
   wasm?: boolean;
   /**
    * Threads for the state update (NEST's `local_num_threads`): 1 (default), 2, or "auto". With 2,
-   * the state update and threshold of each equation group of at least 20000 neurons
-   * (WebAssembly, importing no JavaScript function) is split: the main thread updates the lower
-   * half while one worker thread updates the upper half on the same shared memory; spikes,
-   * state and random numbers are bitwise identical to 1 thread. Synapses, resets, random draws
-   * and monitors stay on the main thread. "auto" spawns the worker at build and keeps 2 only
-   * when a calibration finds a free core (a fast round trip, and the real kernels faster on two
-   * threads than on one); `net.schedule()` reports it.
+   * the state update and threshold of each equation group (built-in models too) of at least
+   * 20000 neurons whose step is WebAssembly calling no JavaScript function but `Math`'s is
+   * split: the main thread updates the lower half while one worker thread updates the upper
+   * half on the same shared memory; spikes, state and random numbers are bitwise identical to 1
+   * thread. Synapses, resets, random draws and monitors stay on the main thread. "auto" spawns
+   * the worker at build and splits only when a calibration finds a free core (a fast round
+   * trip, and the real kernels faster on two threads than on one), then keeps the faster of one
+   * and two threads while running; `net.schedule()` reports it. Gains are modest (0.86-0.90x
+   * wall time for 100k neurons in float64 on a free core, see README) and a busy machine makes
+   * `2` slower: prefer "auto".
    */
   threads?: 1 | 2 | "auto";
 }
