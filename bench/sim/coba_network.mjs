@@ -24,14 +24,15 @@ export const COBA_NAMESPACE = {
 
 /**
  * COBA 4000 (3200 excitatory, 800 inhibitory, p = 0.02). `excToExc` gives the E -> E synapse
- * options (default: static `ge += we`); `precision` the groups' ("float64" or "float32"). Returns the network, groups, the E -> E projection and a monitor.
+ * options (default: static `ge += we`); `precision` the groups' ("float64" or "float32"); `threads` the network's (1, 2, "auto"). Returns the network, groups, the E -> E projection and a monitor.
  */
 export function cobaEquations(
   seed,
   excToExc = { on_pre: "ge += we", namespace: COBA_NAMESPACE },
   precision = "float64",
+  threads = 1,
 ) {
-  const net = new Network({ dt_ms: 0.1, seed });
+  const net = new Network({ dt_ms: 0.1, seed, threads });
   const group = (name, size) =>
     net.addNeurons(name, {
       size,

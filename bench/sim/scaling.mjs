@@ -1,6 +1,6 @@
 // Scaling of the COBA model to N neurons with 100 synapses per neuron (fixed in-degree, 80 % from
 // excitatory, 20 % from inhibitory neurons; weights scaled so each neuron gets the benchmark's
-// total drive). usage: scaling.mjs N [duration_ms]. Prints the loop's process CPU time per
+// total drive). usage: scaling.mjs N [duration_ms] [threads: 1|2|auto]. Prints the loop's process CPU time per
 // biological second ("seconds"; its wall time per biological second is "wall_s") and
 // bytes per synapse (connectivity storage, and the growth of the whole process's typed-array
 // memory during the build, which includes state, ring buffers and transient copies).
@@ -11,7 +11,8 @@ const { Network, fixedInDegree } = createRequire(import.meta.url)("../../src/dis
 const n = Number(process.argv[2] ?? 10000);
 const duration = Number(process.argv[3] ?? 200);
 const nExc = Math.round(0.8 * n);
-const net = new Network({ dt_ms: 0.1, seed: 1 });
+const threads = process.argv[4] === "auto" ? "auto" : Number(process.argv[4] ?? 1);
+const net = new Network({ dt_ms: 0.1, seed: 1, threads });
 const params = {
   tauM_ms: 20,
   cM_pF: 200,

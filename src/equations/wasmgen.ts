@@ -551,8 +551,7 @@ export function wasmStep(
     ...op.end,
     ...op.end,
   ];
-  const fnBody: Code = [
-    ...pointers,
+  const common: Code = [
     ...get(T),
     ...V.splatF64,
     ...set(TV),
@@ -563,6 +562,36 @@ export function wasmStep(
     ...loop,
     ...get(COUNT),
   ];
+  const fnBody: Code = [...pointers, ...common];
+  // The step of neurons [from, to) only (`from` a multiple of 4), its spikes appended from
+  // `spiked` (global indices, in order): the same vectors as the whole step's, so the same
+  // results; two of these run the halves of a group on two threads (src/wasm/threads.ts).
+  const part = (name: string, from: number, to: number, spiked: number): WasmFunction => ({
+    name,
+    params,
+    results: [I32],
+    locals: L.types,
+    body: [
+      ...op.i32Const(to),
+      ...set(N),
+      ...op.i32Const(spiked),
+      ...set(SPIKED),
+      ...op.i32Const(from),
+      ...set(I),
+      ...op.i32Const(from * V.bytes),
+      ...set(O),
+      ...(O8 === O ? [] : [...op.i32Const(8 * from), ...set(O8)]),
+      ...common,
+    ],
+  });
+  const h = state.split ?? 0;
+  const parts =
+    h > 0 && h < state.n && h % 4 === 0
+      ? [
+          part("lower", 0, h, state.spiked.byteOffset),
+          part("upper", h, state.n, state.spiked.byteOffset + 4 * h),
+        ]
+      : [];
   // finite() -> 1 when every stored value (padding lanes included) is finite: the sum of x - x
   // over all of them is 0 then, and NaN as soon as one is NaN or infinite.
   const ACC32 = 0,
@@ -643,6 +672,7 @@ export function wasmStep(
         body: finiteBody,
       },
       ...(typeof reset === "string" ? [] : [reset]),
+      ...parts,
     ],
     imports.list,
   );
@@ -658,7 +688,17 @@ export function wasmStep(
     return step(t);
   };
   const resetKernel = typeof reset === "string" ? null : (instance.reset as ResetKernel);
+  const split =
+    parts.length === 0
+      ? null
+      : {
+          at: h,
+          lower: instance.lower as (t_ms: number) => number,
+          module,
+          functionImports: imports.list.map((f) => f.name),
+        };
   return {
+    halves: split,
     step: bound,
     finite: instance.finite as () => number,
     stepKernel: step,
@@ -773,6 +813,11 @@ export interface BoundState {
   shared: Float64Array;
   spiked: Int32Array;
   n: number;
+  /**
+   * Where to split the step in two halves (a multiple of 4 in (0, n)): exports `lower` (neurons
+   * [0, split)) and `upper` ([split, n), spikes written from `spiked[split]`) besides `step`.
+   */
+  split?: number;
 }
 
 /** A compiled step, a fast check that every stored value is finite (1) or maybe not (0), and the reset. */
@@ -785,4 +830,15 @@ export interface WasmStep {
   reset: ResetKernel | null;
   /** "WebAssembly", or "JavaScript (why)". */
   resetTarget: string;
+  /**
+   * With `split`: the split point, the lower half's step (`(t_ms) => its spike count`, spikes
+   * from `spiked[0]`), the module (whose `upper` export another thread instantiates) and the
+   * JavaScript functions it imports (a module importing none can run on a worker); else null.
+   */
+  halves: {
+    at: number;
+    lower: (t_ms: number) => number;
+    module: object;
+    functionImports: string[];
+  } | null;
 }

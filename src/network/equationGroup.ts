@@ -8,6 +8,7 @@
 import { checkInteger } from "../core/checks.js";
 import { checkPrecision } from "../core/validate.js";
 import {
+  JS_FUNCTIONS,
   jsReset,
   jsStep,
   specialise,
@@ -24,12 +25,13 @@ import {
 } from "../equations/model.js";
 import { formatExpr, parseExpression, type Expr } from "../equations/parse.js";
 import { formatDimension, lookupUnit } from "../equations/units.js";
-import { wasmStep, type ResetKernel } from "../equations/wasmgen.js";
+import { wasmStep, type ResetKernel, type WasmStep } from "../equations/wasmgen.js";
 import type { Rng } from "../random/rng.js";
 import { RandomDraws, randomDrawsBytes, randomStride } from "../random/draws.js";
 import { arenaBytes } from "../wasm/arena.js";
-import { F64, I32, op } from "../wasm/assembler.js";
+import { F64, I32, op, sharedMemoryTwin } from "../wasm/assembler.js";
 import { callCounter, ifNonZero, type DriverOperation } from "../wasm/driver.js";
+import type { SplitChooser, StepWorker, WorkerTask } from "../wasm/threads.js";
 import type { BuildContext, Population } from "./populations.js";
 import { describeValue } from "../core/describe.js";
 
@@ -107,6 +109,10 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
   readonly kernelCalls = { wasm: 0, js: 0 };
   /** @internal this step's spike count, in the arena (the network's multi-step driver reads and writes it). */
   spikeCountCell: Int32Array = new Int32Array(1);
+  /** The step in two halves (built on a shared arena), or null. */
+  private halves: WasmStep["halves"] = null;
+  /** The step split across the main thread and a worker (see {@link EquationGroup.splitOn}), or null. */
+  private splitStep: ((t_ms: number) => number) | null = null;
 
   constructor(
     readonly name: string,
@@ -242,8 +248,11 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
           shared: this.sharedValues,
           spiked: this.spiked,
           n,
+          split: arena.shared ? splitPoint(n) : 0,
         })
       : undefined;
+    this.halves = wasm?.halves ?? null;
+    this.splitStep = null;
     this.stepFn = wasm?.step ?? jsStep(s);
     this.stepKernel = wasm?.stepKernel ?? null;
     this.finiteFn = wasm?.finite ?? null;
@@ -293,7 +302,7 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     this.copyShared();
     if (this.stepKernel !== null) {
       this.kernelCalls.wasm++;
-      this.spikeCount = this.stepKernel(step * this.dt_ms);
+      this.spikeCount = (this.splitStep ?? this.stepKernel)(step * this.dt_ms);
       return;
     }
     this.kernelCalls.js++;
@@ -340,7 +349,7 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
    * same numbers in the same order as step by step).
    */
   driverUpdate(): DriverOperation | null {
-    const kernel = this.stepKernel;
+    const kernel = this.splitStep ?? this.stepKernel;
     if (kernel === null) return null;
     const cell = this.spikeCountCell;
     const randoms = this.randoms!;
@@ -368,6 +377,131 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
         calls.hand();
       },
     };
+  }
+
+  /**
+   * @internal the upper half of the step as a worker's task, when this build's step was made in
+   * halves and imports no JavaScript function (else why not).
+   */
+  workerTask(): WorkerTask | string {
+    const halves = this.halves;
+    if (halves === null)
+      return this.target !== "wasm"
+        ? "its step is JavaScript"
+        : this.size <= 4
+          ? "too small to split"
+          : "its step was not built in halves";
+    // A function the step calls per lane is shared when it is one of Math's: V8 runs the same
+    // implementation in every thread (so the same bits); others stay on one thread.
+    const math: Record<string, string> = {};
+    const unshared: string[] = [];
+    for (const name of halves.functionImports) {
+      const fn = JS_FUNCTIONS[name];
+      const builtin = Object.getOwnPropertyNames(Math).find(
+        (k) => (Math as unknown as Record<string, unknown>)[k] === fn,
+      );
+      if (builtin === undefined) unshared.push(name);
+      else math[name] = builtin;
+    }
+    if (unshared.length > 0)
+      return `its step calls JavaScript (${unshared.join(", ")}), which a worker does not share`;
+    const module = sharedMemoryTwin(halves.module);
+    return module ? { module, name: "upper", math } : "no shared-memory module";
+  }
+
+  /** @internal where the step splits: neurons [0, at) on the main thread, [at, size) on the worker. */
+  get splitAt(): number {
+    return this.halves?.at ?? 0;
+  }
+
+  /**
+   * @internal runs the step in two halves from now on: [0, splitAt) here while `worker` runs its
+   * task `task` ({@link EquationGroup.workerTask}), the spike lists merged in index order (the
+   * same spikes, state and random numbers as one thread); `null` goes back to one thread.
+   */
+  splitOn(
+    worker: StepWorker | null,
+    task = 0,
+    chooser: { chooser: SplitChooser; ticks: boolean } | null = null,
+  ): void {
+    const halves = this.halves;
+    if (worker === null || halves === null || this.stepKernel === null) {
+      this.splitStep = null;
+      return;
+    }
+    const { lower, at } = halves;
+    const spiked = this.spiked;
+    const two = (t_ms: number) => {
+      worker.start(task, t_ms);
+      const mine = lower(t_ms);
+      const theirs = worker.finish();
+      if (theirs > 0) spiked.copyWithin(mine, at, at + theirs);
+      return mine + theirs;
+    };
+    if (chooser === null) {
+      this.splitStep = two;
+      return;
+    }
+    // ("auto": one thread or two, as the chooser finds faster while running; `ticks`: this
+    // group's step counts the steps)
+    const one = this.stepKernel;
+    const c = chooser.chooser;
+    this.splitStep = chooser.ticks
+      ? (t_ms) => (c.tick(), c.two ? two(t_ms) : one(t_ms))
+      : (t_ms) => (c.two ? two(t_ms) : one(t_ms));
+  }
+
+  /** @internal whether the step runs split across two threads. */
+  get isSplit(): boolean {
+    return this.splitStep !== null;
+  }
+
+  /**
+   * @internal wall time of the step on one thread and split on `worker` (task `task`), us per
+   * step, means over `repeats` runs of `steps` steps each, alternated (a mean, not a median: a
+   * worker that is descheduled now and then costs a time slice each time); the group's state
+   * (and spike list) is restored afterwards, byte for byte.
+   */
+  timeSplit(
+    worker: StepWorker,
+    task: number,
+    steps: number,
+    repeats: number,
+  ): { one_us: number; two_us: number } {
+    const one = this.stepKernel;
+    if (one === null || this.halves === null) throw new Error(`${this.name}: no step in halves`);
+    // (the group's arena span, from its first array to its spike count: padding lanes included)
+    const parts = [...this.arrays, this.spiked, this.spikeCountCell];
+    const from = Math.min(...parts.map((a) => a.byteOffset));
+    const end = (a: StateArray | Int32Array) =>
+      a.byteOffset +
+      arenaBytes(
+        a.length + (a === this.spiked || a === this.spikeCountCell ? 0 : 3),
+        a.BYTES_PER_ELEMENT,
+      );
+    const to = Math.min(this.spiked.buffer.byteLength, Math.max(...parts.map(end)));
+    const span = new Uint8Array(this.spiked.buffer, from, to - from);
+    const saved = span.slice();
+    const before = this.splitStep;
+    this.splitOn(worker, task);
+    const two = this.splitStep!;
+    this.splitStep = before;
+    const time = (fn: (t: number) => number) => {
+      const t0 = performance.now();
+      for (let k = 0; k < steps; k++) fn(k * this.dt_ms);
+      return (1000 * (performance.now() - t0)) / steps;
+    };
+    let ones = 0;
+    let twos = 0;
+    try {
+      for (let r = 0; r < repeats; r++) {
+        ones += time(one);
+        twos += time(two);
+      }
+    } finally {
+      span.set(saved);
+    }
+    return { one_us: ones / repeats, two_us: twos / repeats };
   }
 
   /** @internal the reset inside the network's multi-step driver, or null where it is JavaScript. */
@@ -420,6 +554,14 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
       refractory: m.refractory.kind === "none" ? "none" : formatExpr(m.refractory.expr),
     };
   }
+}
+
+/**
+ * Where a group of `n` neurons splits across two threads: a multiple of 4 (whole vectors in
+ * both precisions) near n / 2, at least 4; 0 (no split) for n <= 4.
+ */
+function splitPoint(n: number): number {
+  return n <= 4 ? 0 : Math.max(4, 4 * Math.floor(n / 8));
 }
 
 /** Evaluates an expression for neuron `i` (initial values and assignments; not a hot path). */

@@ -391,6 +391,11 @@ export class NeuronGroup<P = unknown> implements Population {
           this.hand(targets[r]!, arriving[r], false);
   }
 
+  /** @internal the equation group the model runs as (once built; its step may be split across threads). */
+  get equationGroup(): EquationGroup | null {
+    return this.group;
+  }
+
   /** @internal this step's spike count in the arena (the equation group's), once built with its spikes there. */
   get spikeCountCell(): Int32Array | undefined {
     return this.group?.spikeCountCell;

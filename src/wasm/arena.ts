@@ -6,7 +6,7 @@
  * Without WebAssembly (or beyond its 4 GiB limit) the arena hands out ordinary arrays and no
  * kernel is available: callers keep the TypeScript path.
  */
-import { wasmApi } from "./assembler.js";
+import { sharedMemoryTwin, wasmApi } from "./assembler.js";
 
 const PAGE_BYTES = 65536;
 const MAX_PAGES = 65536;
@@ -23,17 +23,37 @@ export class Arena {
   private next = 0;
   private readonly instances = new Map<object, Record<string, unknown>>();
 
-  /** An arena of at least `bytes` bytes. */
-  constructor(readonly bytes: number) {
+  /**
+   * An arena of at least `bytes` bytes; with `shared`, on a shared `WebAssembly.Memory` (a
+   * SharedArrayBuffer that worker threads can work on too: see threads.ts), whose modules are
+   * instantiated in their shared-memory variant. `shared` is false where the host refused it.
+   */
+  constructor(
+    readonly bytes: number,
+    readonly shared = false,
+  ) {
     const wasm = wasmApi();
     const pages = Math.max(1, Math.ceil(bytes / PAGE_BYTES));
     let memory: { buffer: ArrayBuffer } | null = null;
+    if (wasm && pages <= MAX_PAGES && shared) {
+      try {
+        memory = new wasm.Memory({ initial: pages, maximum: pages, shared: true });
+      } catch {
+        this.shared = false; // refused: an ordinary memory (one thread)
+      }
+    } else this.shared = false;
     try {
-      if (wasm && pages <= MAX_PAGES) memory = new wasm.Memory({ initial: pages });
+      if (wasm && pages <= MAX_PAGES && memory === null)
+        memory = new wasm.Memory({ initial: pages });
     } catch {
       memory = null; // the host refused this much wasm memory: ordinary arrays, TypeScript loops
     }
     this.memory = memory;
+  }
+
+  /** The `WebAssembly.Memory` of a shared arena (to hand to a worker), else null. */
+  get sharedMemory(): object | null {
+    return this.shared ? this.memory : null;
   }
 
   /** The buffer all arrays of this arena share (null for ordinary arrays). */
@@ -74,7 +94,9 @@ export class Arena {
     if (!module || !wasm || !this.memory) return undefined;
     let instance = this.instances.get(module);
     if (!instance) {
-      instance = new wasm.Instance(module, { env: { ...functions, mem: this.memory } }).exports;
+      const code = this.shared ? sharedMemoryTwin(module) : module;
+      if (!code) return undefined;
+      instance = new wasm.Instance(code, { env: { ...functions, mem: this.memory } }).exports;
       this.instances.set(module, instance);
     }
     return instance;

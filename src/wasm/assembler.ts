@@ -264,7 +264,9 @@ export function assemble(
 export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
-  Memory: new (desc: { initial: number }) => { buffer: ArrayBuffer };
+  Memory: new (desc: { initial: number; maximum?: number; shared?: boolean }) => {
+    buffer: ArrayBuffer;
+  };
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 
@@ -282,10 +284,94 @@ export function compileModule(bytes: Uint8Array): object | string {
   if (!wasm) return "no WebAssembly";
   try {
     if (!wasm.validate(bytes)) return "the generated module did not validate";
-    return new wasm.Module(bytes);
+    const module = new wasm.Module(bytes);
+    moduleBytes.set(module, bytes);
+    return module;
   } catch (err) {
     return `the generated module was refused (${(err as Error).message})`;
   }
+}
+
+/** The bytes of every module compiled here (to make its shared-memory twin on demand). */
+const moduleBytes = new WeakMap<object, Uint8Array>();
+/** Shared-memory twins of modules, by the module they were made from (null: none). */
+const sharedTwins = new WeakMap<object, object | null>();
+
+/**
+ * The same module importing a shared memory (limits flag 0x03, maximum 65536 pages), as
+ * instantiating on a `WebAssembly.Memory({ shared: true })` requires (an import's sharedness
+ * must match the memory's); the module itself when it already does; undefined when `module` was
+ * not compiled by {@link compileModule} or the host refuses shared memory. Compiled once per
+ * module.
+ */
+export function sharedMemoryTwin(module: object): object | undefined {
+  let twin = sharedTwins.get(module);
+  if (twin === undefined) {
+    const bytes = moduleBytes.get(module);
+    const shared = bytes ? withSharedMemory(bytes) : null;
+    const compiled = shared === null ? null : shared === bytes ? module : compileModule(shared);
+    twin = typeof compiled === "string" ? null : compiled;
+    sharedTwins.set(module, twin);
+  }
+  return twin ?? undefined;
+}
+
+/**
+ * `bytes` (a module as {@link assemble} writes it) with its memory import declared shared with a
+ * maximum of 65536 pages; `bytes` itself when it already is; null when it imports no memory.
+ */
+export function withSharedMemory(bytes: Uint8Array): Uint8Array | null {
+  const read = (at: number): [number, number] => {
+    let n = 0,
+      shift = 0,
+      b: number;
+    do {
+      b = bytes[at++];
+      n += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b & 0x80);
+    return [n, at];
+  };
+  for (let at = 8; at < bytes.length;) {
+    const id = bytes[at];
+    const [size, start] = read(at + 1);
+    const end = start + size;
+    if (id !== 2) {
+      at = end;
+      continue;
+    }
+    const [count, first] = read(start);
+    const content: number[] = [...uleb(count)];
+    let found = false;
+    for (let k = 0, p = first; k < count; k++) {
+      const from = p;
+      for (let name = 0; name < 2; name++) {
+        const [len, q] = read(p);
+        p = q + len;
+      }
+      const kind = bytes[p++];
+      if (kind === 0) {
+        p = read(p)[1]; // a function: its type index
+        content.push(...bytes.subarray(from, p));
+      } else if (kind === 2) {
+        const flag = bytes[p];
+        if (flag === 0x03) return bytes;
+        const [min, q] = read(p + 1);
+        content.push(...bytes.subarray(from, p), 0x03, ...uleb(min), ...uleb(65536));
+        p = flag === 0x01 ? read(q)[1] : q;
+        found = true;
+      } else return null; // (the assembler writes no table or global imports)
+    }
+    if (!found) return null;
+    return new Uint8Array([
+      ...bytes.subarray(0, at),
+      2,
+      ...uleb(content.length),
+      ...content,
+      ...bytes.subarray(end),
+    ]);
+  }
+  return null;
 }
 
 /**

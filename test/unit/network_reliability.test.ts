@@ -119,7 +119,7 @@ describe("bounds", () => {
       /dt_ms must be a finite number in \[0\.0001, 1000\]/,
     );
     expect(() => new Network({ tauMs: 5 } as never)).toThrow(
-      /unknown option "tauMs" \(allowed: dt_ms, seed, wasm, checkFinite_steps, maxMemory_bytes\)/,
+      /unknown option "tauMs" \(allowed: dt_ms, seed, wasm, checkFinite_steps, maxMemory_bytes, threads\)/,
     );
     const net = new Network({ dt_ms: 0.0001 });
     net.addPoisson("p", { size: 1, rate_Hz: 1 });
