@@ -431,7 +431,11 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     }
     const { lower, at } = halves;
     const spiked = this.spiked;
+    const whole = this.stepKernel;
+    const load = worker.loadId;
     const two = (t_ms: number) => {
+      // (the worker left: net.reset() or rebuild() from a callback, mid-step; one thread)
+      if (!worker.serves(load)) return whole(t_ms);
       worker.start(task, t_ms);
       const mine = lower(t_ms);
       const theirs = worker.finish();
@@ -444,11 +448,10 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     }
     // ("auto": one thread or two, as the chooser finds faster while running; `ticks`: this
     // group's step counts the steps)
-    const one = this.stepKernel;
     const c = chooser.chooser;
     this.splitStep = chooser.ticks
-      ? (t_ms) => (c.tick(), c.two ? two(t_ms) : one(t_ms))
-      : (t_ms) => (c.two ? two(t_ms) : one(t_ms));
+      ? (t_ms) => (c.tick(), c.two ? two(t_ms) : whole(t_ms))
+      : (t_ms) => (c.two ? two(t_ms) : whole(t_ms));
   }
 
   /** @internal whether the step runs split across two threads. */

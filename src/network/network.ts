@@ -114,9 +114,9 @@ export interface NetworkOptions {
    * thread. Synapses, resets, random draws and monitors stay on the main thread. "auto" spawns
    * the worker at build and splits only when a calibration finds a free core (a fast round
    * trip, and the real kernels faster on two threads than on one), then keeps the faster of one
-   * and two threads while running; `net.schedule()` reports it. Gains are modest (0.86-0.90x
-   * wall time for 100k neurons in float64 on a free core, see README) and a busy machine makes
-   * `2` slower: prefer "auto".
+   * and two threads while running; `net.schedule()` reports it. Gains are modest (0.86-0.92x
+   * wall time for 100k neurons in float64 on a free core, for about 1.6x the CPU time; none in
+   * float32; see README) and a busy machine makes `2` slower: prefer "auto".
    */
   threads?: 1 | 2 | "auto";
 }
@@ -1686,8 +1686,14 @@ export class Network {
       return one(
         `no equation group of >= ${min} neurons whose WebAssembly step a worker can run${notSplit.length ? `; ${notSplit.join("; ")}` : ""}`,
       );
-    if (this.worker === null) {
-      this.worker = StepWorker.spawn();
+    if (this.worker === null || this.worker.isDead) {
+      // (a new worker where the last one failed and was terminated)
+      try {
+        this.worker = StepWorker.spawn();
+      } catch (err) {
+        if (this.threads === 2) throw err;
+        return one(`no worker thread: ${(err as Error).message}`);
+      }
       workerReaper.register(this, this.worker);
     }
     const worker = this.worker;
@@ -1705,7 +1711,12 @@ export class Network {
       this.threadsReport = `2 (auto, not calibrated)${skipped}`;
       return;
     }
-    if (!worker.ready(10_000)) return one("the worker thread did not start within 10 s");
+    if (!worker.ready(10_000))
+      return one(
+        worker.loadFailed
+          ? "the worker thread could not instantiate the step kernels"
+          : "the worker thread did not start within 10 s",
+      );
     const ping_us = worker.roundTrip_us(20);
     if (!(ping_us <= PING_MAX_us))
       return one(

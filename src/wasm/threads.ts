@@ -158,6 +158,30 @@ export class StepWorker {
     return new StepWorker(worker, control);
   }
 
+  /** The number of the last {@link load} (a build's kernels), for {@link serves}. */
+  get loadId(): number {
+    return this.loads;
+  }
+
+  /**
+   * Whether the worker still serves load `id` (no release, reload or termination since): a
+   * split step checks it, so a step that continues after `net.reset()` or `net.rebuild()` from a
+   * callback runs on one thread instead of waiting for a worker that left.
+   */
+  serves(id: number): boolean {
+    return this.serving && !this.dead && this.loads === id;
+  }
+
+  /** Whether the worker thread was terminated (after a failure or by {@link terminate}). */
+  get isDead(): boolean {
+    return this.dead;
+  }
+
+  /** Whether the worker failed to instantiate the last load's kernels. */
+  get loadFailed(): boolean {
+    return Atomics.load(this.ctl, READY) === -this.loads;
+  }
+
   /** Gives the worker a build's memory and kernels (task k = `tasks[k]`); it serves them until the next load or release. */
   load(memory: object, tasks: readonly WorkerTask[]): void {
     this.release();
@@ -202,7 +226,8 @@ export class StepWorker {
         if (waited > TIMEOUT_ms || this.dead)
           throw new Error(`threads: the worker thread did not answer within ${TIMEOUT_ms} ms`);
         Atomics.store(ctl, MAIN_SLEEPS, 1);
-        Atomics.wait(ctl, DONE, seq - 1, 1);
+        // (sleeps unless DONE moved since this load: never a busy loop on a shared core)
+        Atomics.wait(ctl, DONE, Atomics.load(ctl, DONE), 1);
         Atomics.store(ctl, MAIN_SLEEPS, 0);
       }
     }
@@ -279,6 +304,8 @@ export class SplitChooser {
     public two: boolean,
     private readonly window = 200,
     private readonly probeEvery = 10,
+    /** Windows timed but not counted at the start (the code is still warming up: both modes run slower then). */
+    private warmup = 1,
   ) {
     this.gap = probeEvery;
   }
@@ -297,6 +324,10 @@ export class SplitChooser {
     const mean_us = (1000 * this.sum) / this.n;
     this.sum = 0;
     this.n = 0;
+    if (this.warmup > 0) {
+      this.warmup--;
+      return;
+    }
     if (this.two) this.two_us = mean_us;
     else this.one_us = mean_us;
     const faster = this.two_us < this.one_us;

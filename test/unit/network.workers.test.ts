@@ -208,6 +208,48 @@ describe("threads: 2 (a group's step split across the main thread and a worker)"
     expect(g.isSplit).toBe(true);
   }, 60_000);
 
+  it("a reset or rebuild from a callback mid-run never waits for the released worker", () => {
+    const run = (threads: 1 | 2, multiStep: boolean, call: "reset" | "rebuild") => {
+      const net = new Network({ seed: 3, threads });
+      net.splitMin_neurons = 1;
+      net.multiStep = multiStep;
+      const a = net.addNeurons("a", {
+        size: 41,
+        model: "dv/dt = (1.2 - v)/(10*ms) + 0.3*xi/sqrt(ms) : 1",
+        threshold: "v > 1",
+        reset: "v = 0",
+        method: "euler",
+      });
+      // a second split group after the callback's slot: its step runs after the release
+      net.addNeurons("b", { size: 23, model: "dv/dt = -v/(10*ms) : 1", method: "euler" });
+      const cells = net.addLif("cells", { size: 1 });
+      let done = false;
+      net.addCurrentSource(cells, (t_ms, out) => {
+        if (t_ms >= 2 && !done) {
+          done = true;
+          net[call]();
+        }
+        out.fill(0);
+      });
+      const t0 = performance.now();
+      let error = "";
+      try {
+        net.run(5);
+      } catch (err) {
+        error = (err as Error).message;
+      }
+      return { error, ms: performance.now() - t0, v: Array.from(a.variable("v")) };
+    };
+    for (const multiStep of [true, false])
+      for (const call of ["reset", "rebuild"] as const) {
+        const one = run(1, multiStep, call);
+        const two = run(2, multiStep, call);
+        expect(two.error, `${call}, multiStep ${multiStep}`).toBe(one.error);
+        expect(two.v).toEqual(one.v);
+        expect(two.ms, "no wait for the released worker").toBeLessThan(5_000);
+      }
+  }, 60_000);
+
   it("leaves no spinning worker behind: an idle network costs no CPU", async () => {
     const net = new Network({ threads: 2 });
     net.splitMin_neurons = 1;
