@@ -1791,6 +1791,18 @@ const workerReaper = new FinalizationRegistry<StepWorker>((w) => w.terminate());
 const DRIVER_COUNTERS = 256;
 const DRIVER_CELLS = 64;
 
+/** Ends the driver call after this step when the log length `len` (code) exceeds `limit` entries. */
+function stopWhenOver(d: DriverContext, len: Code, limit: number): Code {
+  return [
+    ...len,
+    ...op.i32Const(limit),
+    ...op.i32GtS,
+    ...op.localGet(d.stop),
+    ...op.i32Or,
+    ...op.localSet(d.stop),
+  ];
+}
+
 /**
  * Why monitor `index` of `monitors` spike and rate monitors cannot log in the driver's arena
  * log, or null where it can (its populations' counts permitting).
@@ -1878,14 +1890,7 @@ function spikeLogDriver(
         offset += p.size;
       }
       // stop once another step might not fit
-      code.push(
-        ...len,
-        ...op.i32Const(share - perStep),
-        ...op.i32GtS,
-        ...op.localGet(d.stop),
-        ...op.i32Or,
-        ...op.localSet(d.stop),
-      );
+      code.push(...stopWhenOver(d, len, share - perStep));
       return code;
     },
     before: () => {
@@ -1958,12 +1963,7 @@ function rateLogDriver(
         ...op.i32Add,
         ...op.i32Store(length.byteOffset),
         // stop once the next row would not fit
-        ...len,
-        ...op.i32Const(rowsMax - 1),
-        ...op.i32GtS,
-        ...op.localGet(d.stop),
-        ...op.i32Or,
-        ...op.localSet(d.stop),
+        ...stopWhenOver(d, len, rowsMax - 1),
       );
       return code;
     },
