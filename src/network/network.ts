@@ -1217,7 +1217,7 @@ export class Network {
           "groups",
           0,
           p.name,
-          `${p.kind} (equations): input, state update, threshold, reset${inner?.isSplit ? `, 2 threads (neurons [0, ${inner.splitAt}) here, [${inner.splitAt}, ${p.size}) on a worker)` : ""}`,
+          `${p.kind} (equations): input, state update, threshold, reset${inner ? threadsNote(inner) : ""}`,
           (n) => {
             for (let r = 0; r < buffers.length; r++) arriving[r] = slotOf(buffers[r], n);
             p.update(n, arriving);
@@ -1226,9 +1226,7 @@ export class Network {
         );
       } else if (p instanceof EquationGroup) {
         const simd = p.precision === "float32" ? "WebAssembly SIMD (f32x4)" : "WebAssembly SIMD";
-        const split = p.isSplit
-          ? `, 2 threads (neurons [0, ${p.splitAt}) here, [${p.splitAt}, ${p.size}) on a worker)`
-          : "";
+        const split = threadsNote(p);
         add(
           "groups",
           0,
@@ -1790,6 +1788,13 @@ const workerReaper = new FinalizationRegistry<StepWorker>((w) => w.terminate());
 /** Call counters and log-length cells of the multi-step driver (a plan needing more runs step by step). */
 const DRIVER_COUNTERS = 256;
 const DRIVER_CELLS = 64;
+
+/** The schedule's note on a group's step split across two threads ("" where it is not). */
+function threadsNote(g: EquationGroup<StateArray>): string {
+  return g.isSplit
+    ? `, 2 threads (neurons [0, ${g.splitAt}) here, [${g.splitAt}, ${g.size}) on a worker)`
+    : "";
+}
 
 /** Ends the driver call after this step when the log length `len` (code) exceeds `limit` entries. */
 function stopWhenOver(d: DriverContext, len: Code, limit: number): Code {
