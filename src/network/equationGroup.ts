@@ -424,24 +424,12 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     task = 0,
     chooser: { chooser: SplitChooser; ticks: boolean } | null = null,
   ): void {
-    const halves = this.halves;
-    if (worker === null || halves === null || this.stepKernel === null) {
+    const two = worker === null ? null : this.twoThreadStep(worker, task);
+    const whole = this.stepKernel;
+    if (two === null || whole === null) {
       this.splitStep = null;
       return;
     }
-    const { lower, at } = halves;
-    const spiked = this.spiked;
-    const whole = this.stepKernel;
-    const load = worker.loadId;
-    const two = (t_ms: number) => {
-      // (the worker left: net.reset() or rebuild() from a callback, mid-step; one thread)
-      if (!worker.serves(load)) return whole(t_ms);
-      worker.start(task, t_ms);
-      const mine = lower(t_ms);
-      const theirs = worker.finish();
-      if (theirs > 0) spiked.copyWithin(mine, at, at + theirs);
-      return mine + theirs;
-    };
     if (chooser === null) {
       this.splitStep = two;
       return;
@@ -452,6 +440,28 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     this.splitStep = chooser.ticks
       ? (t_ms) => (c.tick(), c.two ? two(t_ms) : whole(t_ms))
       : (t_ms) => (c.two ? two(t_ms) : whole(t_ms));
+  }
+
+  /**
+   * The step in two halves: [0, splitAt) here while `worker` runs task `task`, the spike lists
+   * merged in index order; null where the step has no halves.
+   */
+  private twoThreadStep(worker: StepWorker, task: number): ((t_ms: number) => number) | null {
+    const halves = this.halves;
+    const whole = this.stepKernel;
+    if (halves === null || whole === null) return null;
+    const { lower, at } = halves;
+    const spiked = this.spiked;
+    const load = worker.loadId;
+    return (t_ms: number) => {
+      // (the worker left: net.reset() or rebuild() from a callback, mid-step; one thread)
+      if (!worker.serves(load)) return whole(t_ms);
+      worker.start(task, t_ms);
+      const mine = lower(t_ms);
+      const theirs = worker.finish();
+      if (theirs > 0) spiked.copyWithin(mine, at, at + theirs);
+      return mine + theirs;
+    };
   }
 
   /** @internal whether the step runs split across two threads. */
@@ -472,7 +482,8 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     repeats: number,
   ): { one_us: number; two_us: number } {
     const one = this.stepKernel;
-    if (one === null || this.halves === null) throw new Error(`${this.name}: no step in halves`);
+    const two = this.twoThreadStep(worker, task);
+    if (one === null || two === null) throw new Error(`${this.name}: no step in halves`);
     // (the group's arena span, from its first array to its spike count: padding lanes included)
     const parts = [...this.arrays, this.spiked, this.spikeCountCell];
     const from = Math.min(...parts.map((a) => a.byteOffset));
@@ -485,10 +496,6 @@ export class EquationGroup<A extends StateArray = Float64Array> implements Popul
     const to = Math.min(this.spiked.buffer.byteLength, Math.max(...parts.map(end)));
     const span = new Uint8Array(this.spiked.buffer, from, to - from);
     const saved = span.slice();
-    const before = this.splitStep;
-    this.splitOn(worker, task);
-    const two = this.splitStep!;
-    this.splitStep = before;
     const time = (fn: (t: number) => number) => {
       const t0 = performance.now();
       for (let k = 0; k < steps; k++) fn(k * this.dt_ms);
