@@ -22,6 +22,21 @@ export const COBA_NAMESPACE = {
   wi: 67 / 10,
 };
 
+/** A group of `size` COBA neurons (the benchmark's model, namespace and initial potentials). */
+export function addCobaGroup(net, name, size, precision = "float64") {
+  return net.addNeurons(name, {
+    size,
+    model: MODEL,
+    threshold: "v > Vt",
+    reset: "v = Vr",
+    refractory: "5*ms",
+    method: "euler",
+    namespace: COBA_NAMESPACE,
+    init: { v: "Vr + rand()*(Vt - Vr)" },
+    precision,
+  });
+}
+
 /**
  * COBA 4000 (3200 excitatory, 800 inhibitory, p = 0.02). `excToExc` gives the E -> E synapse
  * options (default: static `ge += we`); `precision` the groups' ("float64" or "float32"); `threads` the network's (1, 2, "auto"). Returns the network, groups, the E -> E projection and a monitor.
@@ -33,18 +48,7 @@ export function cobaEquations(
   threads = 1,
 ) {
   const net = new Network({ dt_ms: 0.1, seed, threads });
-  const group = (name, size) =>
-    net.addNeurons(name, {
-      size,
-      model: MODEL,
-      threshold: "v > Vt",
-      reset: "v = Vr",
-      refractory: "5*ms",
-      method: "euler",
-      namespace: COBA_NAMESPACE,
-      init: { v: "Vr + rand()*(Vt - Vr)" },
-      precision,
-    });
+  const group = (name, size) => addCobaGroup(net, name, size, precision);
   const exc = group("exc", 3200);
   const inh = group("inh", 800);
   const ee = net.connect(exc, exc, { rule: fixedProbability(0.02), ...excToExc });

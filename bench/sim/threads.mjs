@@ -8,7 +8,7 @@
 // "peer"). Prints {"seconds": the loop's WALL time (CPU time counts both threads, so it cannot
 // show a gain), "cpu_s": its process CPU time, threads: the schedule's threads line, rates}.
 import { createRequire } from "node:module";
-import { COBA_NAMESPACE } from "./coba_network.mjs";
+import { addCobaGroup, COBA_NAMESPACE } from "./coba_network.mjs";
 import { timedRun } from "./timed.mjs";
 const { Network, fixedInDegree } = createRequire(import.meta.url)("../../src/dist/index.js");
 
@@ -19,24 +19,8 @@ const duration = Number(args[1] ?? 100);
 const t = override ?? args[2] ?? "1";
 const threads = t === "auto" ? "auto" : Number(t);
 const precision = args[3] ?? "float64";
-const MODEL = `
-dv/dt = (ge*(Ee-v) + gi*(Ei-v) - (v-El) + I) / taum : volt (unless refractory)
-dge/dt = -ge/taue : 1
-dgi/dt = -gi/taui : 1
-`;
 const net = new Network({ dt_ms: 0.1, seed: 1, threads });
-const group = (name, size) =>
-  net.addNeurons(name, {
-    size,
-    model: MODEL,
-    threshold: "v > Vt",
-    reset: "v = Vr",
-    refractory: "5*ms",
-    method: "euler",
-    namespace: COBA_NAMESPACE,
-    init: { v: "Vr + rand()*(Vt - Vr)" },
-    precision,
-  });
+const group = (name, size) => addCobaGroup(net, name, size, precision);
 const nExc = Math.round(0.8 * n);
 const exc = group("exc", nExc);
 const inh = group("inh", n - nExc);
